@@ -1,0 +1,61 @@
+# Realise: `make run` starts the app with demo data; `make test` runs the tests.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres lint format install assets migrate demo bench clean
+
+$(BIN)/activate: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(BIN)/activate
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.package-lock.json
+
+var/assets/govuk/govuk-frontend.min.css: node_modules/.package-lock.json
+	DEBUG=1 $(PY) manage.py build_assets
+
+install: $(BIN)/activate node_modules/.package-lock.json
+assets: install var/assets/govuk/govuk-frontend.min.css
+
+migrate: assets
+	mkdir -p var
+	DEBUG=1 $(PY) manage.py migrate --no-input
+
+demo: migrate
+	DEBUG=1 $(PY) manage.py demo
+
+run: demo
+	@echo "Realise on http://$(HOST):$(PORT)/"
+	DEBUG=1 $(PY) manage.py demo | tail -n +2
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite on SQLite, then on PostgreSQL when DATABASE_URL points at it.
+test: assets
+	$(MAKE) --no-print-directory test-sqlite
+	@if [[ "$${DATABASE_URL:-}" == postgres* ]]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "DATABASE_URL is not PostgreSQL: PostgreSQL run skipped (.ci/run sets it)."; fi
+
+test-sqlite: assets
+	DATABASE_URL=sqlite:///var/test.sqlite3 REALISE_TESTING=1 $(BIN)/pytest -q $(PYTEST_ARGS)
+
+test-postgres: assets
+	REALISE_TESTING=1 $(BIN)/pytest -q $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf var/assets var/static

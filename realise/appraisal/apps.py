@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AppraisalConfig(AppConfig):
+    name = "realise.appraisal"
+    label = "appraisal"

@@ -1,0 +1,251 @@
+"""The benefits register: benefits, their planned profiles, actuals and evidence."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from realise.collaborations.models import Stage
+from realise.core.models import TimeStamped, money_field
+
+
+class SubCategory(models.TextChoices):
+    MONEY = "1a", "1a Savings: money"
+    TIME = "1b", "1b Savings: time"
+    COST_AVOIDANCE = "1c", "1c Savings: cost avoidance"
+    SERVICE_INTERNAL = "2a", "2a Service: internal (officers and staff)"
+    SERVICE_EXTERNAL = "2b", "2b Service: external (the public)"
+    LEGAL = "3a", "3a Compliance: legal obligations"
+    INSPECTION = "3b", "3b Compliance: HMICFRS or APP recommendations"
+    LOCAL_POLICY = "3c", "3c Compliance: local policy"
+
+
+CATEGORY_NAMES = {"1": "Savings", "2": "Service", "3": "Compliance"}
+MONEY_SUBCATEGORIES = (SubCategory.MONEY, SubCategory.COST_AVOIDANCE)
+HOURS_SUBCATEGORIES = (SubCategory.TIME,)
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", "Increase"
+    DECREASE = "decrease", "Decrease"
+    MAINTAIN = "maintain", "Maintain"
+
+
+class Unit(models.TextChoices):
+    GBP = "GBP", "Pounds (GBP)"
+    HOURS = "hours", "Hours"
+    COUNT = "count", "Count"
+    PERCENT = "percent", "Percent"
+    SCORE = "score", "Score"
+    TEXT = "text", "Text (qualitative)"
+
+
+class Nature(models.TextChoices):
+    QUANTITATIVE = "quantitative", "Quantitative"
+    QUALITATIVE = "qualitative", "Qualitative"
+
+
+class BenefitStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    AGREED = "agreed", "Agreed"
+    REALISING = "realising", "Realising"
+    REALISED = "realised", "Realised"
+    CLOSED = "closed", "Closed"
+
+
+class Benefit(TimeStamped):
+    initiative = models.ForeignKey(
+        "collaborations.Initiative", on_delete=models.PROTECT, related_name="benefits"
+    )
+    reference = models.CharField(
+        max_length=30,
+        unique=True,
+        help_text="A stable reference used in spreadsheets, e.g. 7FP-B01.",
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    subcategory = models.CharField(
+        "sub-category", max_length=2, choices=SubCategory.choices, blank=True
+    )
+    direction = models.CharField(max_length=10, choices=Direction.choices, blank=True)
+    measure = models.CharField(
+        max_length=300, blank=True, help_text="What is measured, e.g. 'Annual contract spend'."
+    )
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.GBP)
+    nature = models.CharField(max_length=12, choices=Nature.choices, default=Nature.QUANTITATIVE)
+    baseline_value = money_field(null=True, blank=True)
+    baseline_date = models.DateField(null=True, blank=True)
+    target_value = money_field(null=True, blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    owner = models.ForeignKey(
+        "organisations.Person",
+        verbose_name="benefit owner",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_benefits",
+        help_text="Accountable for delivering the benefit.",
+    )
+    measurement_owner = models.ForeignKey(
+        "organisations.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measured_benefits",
+        help_text="Records and evidences the actuals.",
+    )
+    cashable = models.BooleanField(
+        default=False, help_text="For savings: does it release money from the revenue budget?"
+    )
+    is_disbenefit = models.BooleanField(
+        "dis-benefit", default=False, help_text="A negative consequence of the change."
+    )
+    identified_in_business_case = models.BooleanField(default=True)
+    identified_at_stage = models.PositiveSmallIntegerField(
+        choices=Stage.choices,
+        null=True,
+        blank=True,
+        help_text="The business-case stage at which the benefit was identified.",
+    )
+    status = models.CharField(
+        max_length=10, choices=BenefitStatus.choices, default=BenefitStatus.PROPOSED
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["initiative__name", "reference"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("benefit-detail", args=[self.pk])
+
+    @property
+    def category(self) -> str:
+        return CATEGORY_NAMES.get(self.subcategory[:1], "") if self.subcategory else ""
+
+    @property
+    def is_quantitative(self) -> bool:
+        return self.nature == Nature.QUANTITATIVE
+
+    def clean(self):
+        errors = {}
+        if self.nature == Nature.QUALITATIVE and self.unit != Unit.TEXT:
+            errors["unit"] = "A qualitative benefit is measured as text."
+        if self.nature == Nature.QUANTITATIVE and self.unit == Unit.TEXT:
+            errors["unit"] = "A quantitative benefit needs a numeric unit."
+        if self.subcategory in MONEY_SUBCATEGORIES and self.unit != Unit.GBP:
+            errors["unit"] = "Savings of money and cost avoidance (1a, 1c) are measured in pounds."
+        if self.subcategory in HOURS_SUBCATEGORIES and self.unit != Unit.HOURS:
+            errors["unit"] = "Savings of time (1b) are measured in operational hours."
+        if self.cashable and self.subcategory not in ("1a", "1c"):
+            errors["cashable"] = "Only savings of money or cost avoidance can be cashable."
+        if errors:
+            raise ValidationError(errors)
+
+
+def month_start(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+class PeriodMixin(models.Model):
+    period = models.DateField(help_text="The calendar month (stored as its first day).")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def period_label(self) -> str:
+        return self.period.strftime("%Y-%m")
+
+    def clean(self):
+        super().clean()
+        if self.period and self.period.day != 1:
+            raise ValidationError({"period": "A period is a calendar month (its first day)."})
+
+
+class PlannedValue(PeriodMixin):
+    """What a benefit is expected to deliver in one month (its realisation profile)."""
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="planned_values")
+    value = money_field()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["benefit", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["benefit", "period"], name="unique_planned_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.benefit} {self.period_label}: {self.value}"
+
+
+class Measurement(PeriodMixin, TimeStamped):
+    """An actual value delivered in one month, for one force or the whole collaboration."""
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="measurements")
+    force = models.ForeignKey(
+        "organisations.Force",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="measurements",
+        help_text="Leave empty for a value recorded for the whole collaboration.",
+    )
+    value = money_field(null=True, blank=True, help_text="Empty for qualitative benefits.")
+    assessment = models.TextField(blank=True, help_text="For qualitative benefits: what changed.")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["benefit", "period", "force__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["benefit", "period", "force"], name="unique_measurement_per_force"
+            ),
+            models.UniqueConstraint(
+                fields=["benefit", "period"],
+                condition=models.Q(force__isnull=True),
+                name="unique_measurement_collaboration_wide",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.force or "collaboration"
+        return f"{self.benefit} {self.period_label} ({who}): {self.value}"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    return f"evidence/{instance.measurement.benefit_id}/{filename}"
+
+
+class Evidence(TimeStamped):
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="evidence")
+    note = models.TextField(blank=True)
+    file = models.FileField(upload_to=evidence_path, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.note[:60] or (self.file.name if self.file else "evidence")

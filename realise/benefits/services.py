@@ -1,0 +1,105 @@
+"""Business rules for the benefits register: recording actuals with their evidence."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from realise.benefits.models import Benefit, Evidence, Measurement, Nature
+
+
+def parse_period(text: str) -> datetime.date:
+    """'2026-10' -> 1 October 2026; a clear error otherwise."""
+    try:
+        year, month = (int(part) for part in text.strip().split("-"))
+        return datetime.date(year, month, 1)
+    except (ValueError, TypeError):
+        raise ValidationError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10.") from None
+
+
+@transaction.atomic
+def record_measurement(
+    benefit: Benefit,
+    period: datetime.date,
+    *,
+    user,
+    force=None,
+    value: Decimal | None = None,
+    assessment: str = "",
+    evidence_note: str = "",
+    evidence_file=None,
+) -> Measurement:
+    """Record (or correct) the actual for one month, with its evidence, in one transaction."""
+    period = period.replace(day=1)
+    candidate = Measurement(benefit=benefit, force=force, period=period)
+    if not user.has_perm("benefits.add_measurement", candidate):
+        whose = force.name if force else "the whole collaboration"
+        raise PermissionDenied(f"You may not record actuals for {whose} on '{benefit}'.")
+    if period > timezone.localdate().replace(day=1):
+        raise ValidationError({"period": "Actuals can only be recorded for months that have begun."})
+    if benefit.nature == Nature.QUANTITATIVE and value is None:
+        raise ValidationError({"value": "Enter the value delivered in the month."})
+    if benefit.nature == Nature.QUALITATIVE and not assessment.strip():
+        raise ValidationError({"assessment": "Describe what changed in the month."})
+    if force is not None and not benefit.initiative.collaboration.shares.filter(force=force).exists():
+        raise ValidationError({"force": f"{force} is not a member of this collaboration."})
+    if not (evidence_note.strip() or evidence_file):
+        raise ValidationError({"evidence_note": "Give an evidence note or attach a file."})
+
+    measurement = Measurement.objects.filter(benefit=benefit, period=period, force=force).first()
+    if measurement is None:
+        measurement = Measurement(benefit=benefit, period=period, force=force)
+    measurement.value = value
+    measurement.assessment = assessment
+    measurement.entered_by = user
+    measurement.verified_by = None
+    measurement.verified_at = None
+    measurement._history_user = user
+    measurement.full_clean()
+    measurement.save()
+    evidence = Evidence(
+        measurement=measurement, note=evidence_note, uploaded_by=user, file=evidence_file or ""
+    )
+    evidence._history_user = user
+    evidence.save()
+    return measurement
+
+
+@transaction.atomic
+def verify_measurement(measurement: Measurement, *, user) -> Measurement:
+    """Verification is by someone other than the person who entered the actual."""
+    if measurement.entered_by_id == user.pk:
+        raise ValidationError("An actual must be verified by someone other than who entered it.")
+    if not user.has_perm("benefits.change_measurement", measurement):
+        raise PermissionDenied("You may not verify this actual.")
+    measurement.verified_by = user
+    measurement.verified_at = timezone.now()
+    measurement._history_user = user
+    measurement.save(update_fields=["verified_by", "verified_at", "updated_at"])
+    return measurement
+
+
+@transaction.atomic
+def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) -> int:
+    """Replace a benefit's planned profile with `rows` (month -> value), recording history."""
+    from realise.benefits.models import PlannedValue
+
+    if not user.has_perm("benefits.change_plannedvalue", benefit):
+        raise PermissionDenied(f"You may not change the plan of '{benefit}'.")
+    existing = {pv.period: pv for pv in benefit.planned_values.all()}
+    for period, planned in existing.items():
+        if period not in rows:
+            planned._history_user = user
+            planned.delete()
+    for period, value in rows.items():
+        planned = existing.get(period) or PlannedValue(benefit=benefit, period=period)
+        if planned.pk and planned.value == value:
+            continue
+        planned.value = value
+        planned._history_user = user
+        planned.save()
+    return len(rows)

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from realise.benefits import views
+
+urlpatterns = [
+    path(
+        "initiatives/<slug:slug>/benefits/new/",
+        views.BenefitCreateView.as_view(),
+        name="benefit-create",
+    ),
+    path("benefits/<int:pk>/", views.BenefitDetailView.as_view(), name="benefit-detail"),
+    path("benefits/<int:pk>/edit/", views.BenefitUpdateView.as_view(), name="benefit-edit"),
+    path("benefits/<int:pk>/plan/", views.PlanUpdateView.as_view(), name="benefit-plan"),
+    path(
+        "benefits/<int:pk>/actuals/new/",
+        views.MeasurementCreateView.as_view(),
+        name="measurement-create",
+    ),
+    path("benefits/<int:pk>/history/", views.BenefitHistoryView.as_view(), name="benefit-history"),
+    path("evidence/<int:pk>/download/", views.evidence_download, name="evidence-download"),
+]

@@ -1,0 +1,214 @@
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.views.generic import CreateView, DetailView, FormView, UpdateView
+
+from realise.benefits.forms import BenefitForm, MeasurementForm, PlanForm
+from realise.benefits.models import Benefit, Evidence
+from realise.benefits.services import record_measurement, replace_plan
+from realise.collaborations.models import Initiative
+from realise.core.permissions import access_for, can_view
+from realise.core.views import ObjectPermissionMixin
+from realise.organisations.models import Force
+
+
+def monthly_profile(benefit: Benefit) -> list[dict]:
+    """Plan against actual, month by month, with running totals (sums done in the database)."""
+    planned = dict(
+        benefit.planned_values.values("period").annotate(total=Sum("value")).values_list(
+            "period", "total"
+        )
+    )
+    actual = dict(
+        benefit.measurements.filter(value__isnull=False)
+        .values("period")
+        .annotate(total=Sum("value"))
+        .values_list("period", "total")
+    )
+    rows, planned_running, actual_running = [], Decimal("0"), Decimal("0")
+    for period in sorted(set(planned) | set(actual)):
+        planned_running += planned.get(period) or 0
+        actual_running += actual.get(period) or 0
+        rows.append(
+            {
+                "period": period,
+                "planned": planned.get(period),
+                "actual": actual.get(period),
+                "planned_cumulative": planned_running,
+                "actual_cumulative": actual_running,
+            }
+        )
+    return rows
+
+
+class BenefitDetailView(ObjectPermissionMixin, DetailView):
+    model = Benefit
+    permission_required = "benefits.view_benefit"
+
+    def get_queryset(self):
+        return Benefit.objects.select_related(
+            "initiative__collaboration", "owner", "measurement_owner"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        benefit, user = self.object, self.request.user
+        context.update(
+            profile=monthly_profile(benefit),
+            measurements=benefit.measurements.select_related(
+                "force", "entered_by", "verified_by"
+            ).prefetch_related("evidence"),
+            can_edit=user.has_perm("benefits.change_benefit", benefit),
+            can_record=bool(recordable_forces(user, benefit).exists())
+            or user.has_perm("benefits.add_measurement", _candidate(benefit, None)),
+        )
+        return context
+
+
+def _candidate(benefit, force):
+    from realise.benefits.models import Measurement
+
+    return Measurement(benefit=benefit, force=force)
+
+
+def recordable_forces(user, benefit: Benefit):
+    """The member forces this user may record actuals for on this benefit."""
+    members = Force.objects.filter(shares__collaboration=benefit.initiative.collaboration)
+    if user.has_perm("benefits.add_measurement", _candidate(benefit, None)):
+        return members
+    return members.filter(pk__in=access_for(user).lead_forces)
+
+
+class BenefitCreateView(ObjectPermissionMixin, CreateView):
+    model = Benefit
+    form_class = BenefitForm
+    permission_required = "benefits.add_benefit"
+
+    @cached_property
+    def initiative(self):
+        return get_object_or_404(Initiative, slug=self.kwargs["slug"])
+
+    def get_permission_object(self):
+        return self.initiative
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(initiative=self.initiative, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        form.instance.initiative = self.initiative
+        return form
+
+    def form_valid(self, form):
+        form.instance._history_user = self.request.user
+        messages.success(self.request, f"Added benefit '{form.instance.title}'.")
+        return super().form_valid(form)
+
+
+class BenefitUpdateView(ObjectPermissionMixin, UpdateView):
+    model = Benefit
+    form_class = BenefitForm
+    permission_required = "benefits.change_benefit"
+
+    def form_valid(self, form):
+        form.instance._history_user = self.request.user
+        messages.success(self.request, f"Saved benefit '{form.instance.title}'.")
+        return super().form_valid(form)
+
+
+class BenefitChildFormView(ObjectPermissionMixin, FormView):
+    """A form about one benefit (its plan, an actual)."""
+
+    @cached_property
+    def benefit(self):
+        return get_object_or_404(
+            Benefit.objects.select_related("initiative__collaboration"), pk=self.kwargs["pk"]
+        )
+
+    def get_permission_object(self):
+        return self.benefit
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(benefit=self.benefit, **kwargs)
+
+
+class MeasurementCreateView(BenefitChildFormView):
+    form_class = MeasurementForm
+    template_name = "benefits/measurement_form.html"
+    permission_required = "benefits.view_benefit"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "benefit": self.benefit,
+            "forces": recordable_forces(self.request.user, self.benefit),
+        }
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            record_measurement(
+                self.benefit,
+                data["period"],
+                user=self.request.user,
+                force=data.get("force"),
+                value=data.get("value"),
+                assessment=data.get("assessment", ""),
+                evidence_note=data.get("evidence_note", ""),
+                evidence_file=data.get("evidence_file"),
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        except PermissionDenied as denied:
+            form.add_error("force", str(denied))
+            return self.form_invalid(form)
+        messages.success(self.request, f"Recorded the actual for {data['period']:%B %Y}.")
+        return redirect(self.benefit)
+
+
+class PlanUpdateView(BenefitChildFormView):
+    form_class = PlanForm
+    template_name = "benefits/plan_form.html"
+    permission_required = "benefits.change_plannedvalue"
+
+    def get_initial(self):
+        lines = [
+            f"{pv.period:%Y-%m} {pv.value}" for pv in self.benefit.planned_values.order_by("period")
+        ]
+        return {"profile": "\n".join(lines)}
+
+    def form_valid(self, form):
+        count = replace_plan(self.benefit, form.cleaned_data["profile"], user=self.request.user)
+        messages.success(self.request, f"Saved the planned profile ({count} months).")
+        return redirect(self.benefit)
+
+
+class BenefitHistoryView(ObjectPermissionMixin, DetailView):
+    """Every change to the benefit, its plan and its actuals: who, when, what."""
+
+    model = Benefit
+    permission_required = "benefits.view_benefit"
+    template_name = "benefits/benefit_history.html"
+
+    def get_context_data(self, **kwargs):
+        from realise.core.history import benefit_changes
+
+        context = super().get_context_data(**kwargs)
+        context["changes"] = benefit_changes(self.object)
+        return context
+
+
+def evidence_download(request, pk: int):
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("measurement__benefit__initiative__collaboration"), pk=pk
+    )
+    if not evidence.file or not can_view(request.user, evidence):
+        raise Http404("No such evidence file.")
+    return FileResponse(evidence.file.open("rb"), as_attachment=True)

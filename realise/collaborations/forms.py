@@ -1,0 +1,98 @@
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import BaseInlineFormSet, inlineformset_factory
+
+from realise.collaborations.models import Collaboration, ForceShare, Initiative, Stage
+from realise.collaborations.services import check_shares_total
+from realise.core.forms import DateInput, GovukForm
+from realise.governance.models import GovernanceBody
+
+
+class CollaborationForm(GovukForm, forms.ModelForm):
+    class Meta:
+        model = Collaboration
+        fields = [
+            "name",
+            "slug",
+            "parent",
+            "purpose",
+            "objectives",
+            "function",
+            "lead_force",
+            "legal_basis",
+            "visibility",
+        ]
+        help_texts = {"slug": "A short name for web addresses, e.g. 7f-procurement."}
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_parent(self):
+        parent = self.cleaned_data.get("parent")
+        if parent and self.instance.pk:
+            if parent.pk == self.instance.pk or self.instance.pk in {
+                c.pk for c in parent.ancestors()
+            }:
+                raise ValidationError("A collaboration cannot sit within itself.")
+        return parent
+
+
+class ShareFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        percents, forces = [], set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("force"):
+                continue
+            if data["force"].pk in forces:
+                raise ValidationError(f"{data['force']} is listed twice.")
+            forces.add(data["force"].pk)
+            percents.append(data.get("percent") or Decimal("0"))
+        check_shares_total(percents)
+
+
+ForceShareFormSet = inlineformset_factory(
+    Collaboration,
+    ForceShare,
+    fields=["force", "percent", "basis"],
+    formset=ShareFormSet,
+    extra=3,
+    can_delete=True,
+)
+
+
+class InitiativeForm(GovukForm, forms.ModelForm):
+    class Meta:
+        model = Initiative
+        fields = ["name", "slug", "sro", "status", "purpose", "start_date", "end_date"]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must be after the start date.")
+        return data
+
+
+class StageChangeForm(GovukForm, forms.Form):
+    to_stage = forms.TypedChoiceField(label="Move to stage", choices=Stage.choices, coerce=int)
+    body = forms.ModelChoiceField(
+        label="Deciding body", queryset=GovernanceBody.objects.none(), empty_label=None
+    )
+    decided_on = forms.DateField(label="Date of decision", widget=DateInput())
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, initiative: Initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        collaboration = initiative.collaboration
+        ids = [collaboration.pk, *(c.pk for c in collaboration.ancestors())]
+        self.fields["body"].queryset = GovernanceBody.objects.filter(collaboration_id__in=ids)
+        self.fields["to_stage"].initial = min(initiative.stage + 1, Stage.EVALUATION)

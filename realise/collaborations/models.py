@@ -1,0 +1,219 @@
+"""Collaborations, their member forces' shares, agreements, initiatives and stage decisions."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from realise.core.models import TimeStamped, Visibility
+
+
+class Function(models.TextChoices):
+    PROCUREMENT = "procurement", "Procurement"
+    VETTING = "vetting", "Vetting"
+    FORENSICS = "forensics", "Forensics"
+    FIREARMS = "firearms", "Firearms"
+    ROADS_POLICING = "roads_policing", "Roads policing"
+    MAJOR_CRIME = "major_crime", "Major crime"
+    ORGANISED_CRIME = "organised_crime", "Organised crime"
+    TRAINING = "training", "Training"
+    IT = "it", "IT and digital"
+    HR = "hr", "HR"
+    ESTATES = "estates", "Estates"
+    STRATEGIC = "strategic", "Strategic alliance"
+    OTHER = "other", "Other"
+
+
+class Stage(models.IntegerChoices):
+    STRATEGIC_ASSESSMENT = 0, "0 Strategic assessment"
+    SOC = 1, "1 Strategic outline case (SOC)"
+    OBC = 2, "2 Outline business case (OBC)"
+    FBC = 3, "3 Full business case (FBC)"
+    IMPLEMENTATION = 4, "4 Implementation"
+    EVALUATION = 5, "5 Evaluation and feedback"
+
+
+class InitiativeStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    ON_HOLD = "on_hold", "On hold"
+    CLOSED = "closed", "Closed"
+
+
+class Collaboration(TimeStamped):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The collaboration this one sits within, e.g. a preferred partnership in 7F.",
+    )
+    purpose = models.TextField(help_text="Why the forces collaborate, in plain English.")
+    objectives = models.TextField(blank=True, help_text="One objective per line.")
+    function = models.CharField(max_length=20, choices=Function.choices, default=Function.OTHER)
+    lead_force = models.ForeignKey(
+        "organisations.Force",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_collaborations",
+    )
+    legal_basis = models.CharField(
+        max_length=200, default="Section 22A, Police Act 1996", blank=True
+    )
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.POLICING
+    )
+    forces = models.ManyToManyField(
+        "organisations.Force", through="ForceShare", related_name="collaborations"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("collaboration-detail", args=[self.slug])
+
+    def objective_list(self) -> list[str]:
+        return [line.strip() for line in self.objectives.splitlines() if line.strip()]
+
+    def ancestors(self) -> list["Collaboration"]:
+        chain, node, seen = [], self.parent, {self.pk}
+        while node is not None and node.pk not in seen:
+            chain.append(node)
+            seen.add(node.pk)
+            node = node.parent
+        return chain
+
+
+class ForceShare(models.Model):
+    """A member force and its agreed share (percent) of the collaboration's costs and benefits."""
+
+    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="shares")
+    force = models.ForeignKey("organisations.Force", on_delete=models.PROTECT, related_name="shares")
+    percent = models.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Share in percent, e.g. 14.2857. A collaboration's shares sum to exactly 100.",
+    )
+    basis = models.CharField(
+        max_length=200, blank=True, help_text="How the split was agreed, e.g. share of net revenue."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["force__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["collaboration", "force"], name="unique_force_share")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.force}: {self.percent}%"
+
+
+def one_year_on(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+class Agreement(TimeStamped):
+    """The legal agreement (usually Section 22A) behind a collaboration; reviewed every year."""
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="agreements"
+    )
+    title = models.CharField(max_length=200)
+    legal_basis = models.CharField(max_length=200, default="Section 22A, Police Act 1996")
+    signed_on = models.DateField()
+    review_due = models.DateField(blank=True, help_text="Defaults to one year after signing.")
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-signed_on"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.review_due is None and self.signed_on:
+            self.review_due = one_year_on(self.signed_on)
+        super().save(*args, **kwargs)
+
+
+class Initiative(TimeStamped):
+    """One piece of collaborative change, taken through the Green Book stages."""
+
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.PROTECT, related_name="initiatives"
+    )
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    sro = models.ForeignKey(
+        "organisations.Person",
+        verbose_name="senior responsible officer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sro_initiatives",
+    )
+    stage = models.PositiveSmallIntegerField(choices=Stage.choices, default=Stage.STRATEGIC_ASSESSMENT)
+    status = models.CharField(
+        max_length=10, choices=InitiativeStatus.choices, default=InitiativeStatus.ACTIVE
+    )
+    purpose = models.TextField(blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    end_date = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["collaboration__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["collaboration", "name"], name="unique_initiative_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiative-detail", args=[self.slug])
+
+
+class StageDecision(models.Model):
+    """A governance body's decision to move an initiative from one stage to another."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="decisions")
+    from_stage = models.PositiveSmallIntegerField(choices=Stage.choices)
+    to_stage = models.PositiveSmallIntegerField(choices=Stage.choices)
+    body = models.ForeignKey(
+        "governance.GovernanceBody",
+        verbose_name="deciding body",
+        on_delete=models.PROTECT,
+        related_name="stage_decisions",
+    )
+    decided_on = models.DateField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.initiative}: stage {self.from_stage} to {self.to_stage}"

@@ -1,0 +1,201 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.views.generic import CreateView, DetailView, FormView, UpdateView
+from django_tables2 import SingleTableView
+
+from realise.collaborations.forms import (
+    CollaborationForm,
+    ForceShareFormSet,
+    InitiativeForm,
+    StageChangeForm,
+)
+from realise.collaborations.models import Collaboration, Initiative, Stage
+from realise.collaborations.services import GateRefused, gate_check, move_stage
+from realise.collaborations.tables import CollaborationTable
+from realise.core.permissions import visible_collaborations, visible_initiatives
+from realise.core.views import ObjectPermissionMixin
+
+
+class CollaborationListView(LoginRequiredMixin, SingleTableView):
+    table_class = CollaborationTable
+    template_name = "collaborations/collaboration_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        queryset = visible_collaborations(self.request.user).select_related("parent", "lead_force")
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            queryset = queryset.filter(Q(name__icontains=query) | Q(purpose__icontains=query))
+        return Collaboration.objects.filter(pk__in=queryset.values("pk")).select_related(
+            "parent", "lead_force"
+        ).annotate(
+            member_count=Count("shares", distinct=True),
+            initiative_count=Count("initiatives", distinct=True),
+        ).order_by("name")
+
+
+class CollaborationDetailView(ObjectPermissionMixin, DetailView):
+    model = Collaboration
+    permission_required = "collaborations.view_collaboration"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        collaboration = self.object
+        user = self.request.user
+        context.update(
+            shares=collaboration.shares.select_related("force"),
+            agreements=collaboration.agreements.all(),
+            children=visible_collaborations(user).filter(parent=collaboration),
+            initiatives=collaboration.initiatives.select_related("sro").annotate(
+                benefit_count=Count("benefits")
+            ),
+            bodies=collaboration.bodies.all(),
+            can_edit=user.has_perm("collaborations.change_collaboration", collaboration),
+        )
+        return context
+
+
+class CollaborationFormMixin:
+    model = Collaboration
+    form_class = CollaborationForm
+
+    def get_shares_formset(self):
+        return ForceShareFormSet(
+            self.request.POST or None, instance=self.object or Collaboration(), prefix="shares"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("shares", self.get_shares_formset())
+        return context
+
+    def form_valid(self, form):
+        shares = self.get_shares_formset()
+        shares.instance = form.instance
+        if not shares.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, shares=shares))
+        with transaction.atomic():
+            form.instance._history_user = self.request.user
+            self.object = form.save()
+            shares.instance = self.object
+            shares.save()
+        messages.success(self.request, f"Saved {self.object}.")
+        return redirect(self.object)
+
+
+class CollaborationCreateView(ObjectPermissionMixin, CollaborationFormMixin, CreateView):
+    permission_required = "collaborations.add_collaboration"
+
+    def get_permission_object(self):
+        return None
+
+
+class CollaborationUpdateView(ObjectPermissionMixin, CollaborationFormMixin, UpdateView):
+    permission_required = "collaborations.change_collaboration"
+
+
+class InitiativeDetailView(ObjectPermissionMixin, DetailView):
+    model = Initiative
+    permission_required = "collaborations.view_initiative"
+
+    def get_queryset(self):
+        return Initiative.objects.select_related("collaboration", "sro")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        initiative = self.object
+        context.update(
+            benefits=initiative.benefits.select_related("owner", "measurement_owner"),
+            decisions=initiative.decisions.select_related("body", "decided_by"),
+            can_edit=self.request.user.has_perm("collaborations.change_initiative", initiative),
+            stages=Stage.choices,
+        )
+        return context
+
+
+class InitiativeCreateView(ObjectPermissionMixin, CreateView):
+    model = Initiative
+    form_class = InitiativeForm
+    permission_required = "collaborations.add_initiative"
+
+    @cached_property
+    def collaboration(self):
+        return get_object_or_404(Collaboration, slug=self.kwargs["slug"])
+
+    def get_permission_object(self):
+        return self.collaboration
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(collaboration=self.collaboration, **kwargs)
+
+    def form_valid(self, form):
+        form.instance.collaboration = self.collaboration
+        form.instance._history_user = self.request.user
+        messages.success(self.request, f"Created {form.instance.name}.")
+        return super().form_valid(form)
+
+
+class InitiativeUpdateView(ObjectPermissionMixin, UpdateView):
+    model = Initiative
+    form_class = InitiativeForm
+    permission_required = "collaborations.change_initiative"
+
+    def form_valid(self, form):
+        form.instance._history_user = self.request.user
+        messages.success(self.request, f"Saved {form.instance.name}.")
+        return super().form_valid(form)
+
+
+class StageChangeView(ObjectPermissionMixin, FormView):
+    """Ask to move an initiative to a new stage: the gate refuses with reasons or records it."""
+
+    form_class = StageChangeForm
+    template_name = "collaborations/stage_change.html"
+    permission_required = "collaborations.add_stagedecision"
+
+    @cached_property
+    def initiative(self):
+        try:
+            return visible_initiatives(self.request.user).select_related("collaboration").get(
+                slug=self.kwargs["slug"]
+            )
+        except Initiative.DoesNotExist:
+            raise Http404("No such initiative.") from None
+
+    def get_permission_object(self):
+        return self.initiative
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "initiative": self.initiative}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(initiative=self.initiative, **kwargs)
+        to_stage = self.request.GET.get("to_stage")
+        if to_stage is not None and to_stage.isdigit() and "gate" not in context:
+            context["gate"] = gate_check(self.initiative, int(to_stage))
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            decision = move_stage(
+                self.initiative,
+                data["to_stage"],
+                body=data["body"],
+                decided_on=data["decided_on"],
+                user=self.request.user,
+                notes=data["notes"],
+            )
+        except GateRefused as refused:
+            return self.render_to_response(self.get_context_data(form=form, gate=refused.result))
+        messages.success(
+            self.request,
+            f"{self.initiative} moved to {decision.get_to_stage_display()} "
+            f"by decision of {decision.body}.",
+        )
+        return redirect(self.initiative)

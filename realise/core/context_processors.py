@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def realise(request):
+    return {"service_name": "Realise", "debug": settings.DEBUG}

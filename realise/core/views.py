@@ -1,0 +1,36 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count
+from django.views.generic import TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from realise.core.permissions import visible_benefits, visible_collaborations, visible_initiatives
+
+
+class ObjectPermissionMixin(PermissionRequiredMixin):
+    """Object-level permission from core.permissions; 403 for the signed in, login for others."""
+
+    def handle_no_permission(self):
+        self.raise_exception = self.request.user.is_authenticated
+        return super().handle_no_permission()
+
+
+class HomeView(TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.is_authenticated:
+            context["counts"] = {
+                "collaborations": visible_collaborations(user).count(),
+                "initiatives": visible_initiatives(user).count(),
+                "benefits": visible_benefits(user).count(),
+            }
+            context["collaborations"] = (
+                visible_collaborations(user)
+                .filter(parent__isnull=True)
+                .annotate(initiative_count=Count("initiatives", distinct=True))
+                .order_by("name")[:10]
+            )
+        return context
+

@@ -1,0 +1,41 @@
+"""The people in these tests, and the collaborations they work in.
+
+* The Essex–Kent collaboration (private) has Essex and Kent as members.
+* alice is on its programme team (Essex); bob leads benefits for Essex, carol for Kent;
+  dave is a read-only viewer from Essex; erin owns one benefit; nora is a Norfolk
+  force lead outside the collaboration.
+"""
+
+import pytest
+
+from tests.factories import (
+    BenefitFactory,
+    CollaborationFactory,
+    GovernanceBodyFactory,
+    InitiativeFactory,
+    PersonFactory,
+    member,
+    share,
+)
+
+
+@pytest.fixture
+def world(db):
+    class World:
+        pass
+
+    w = World()
+    w.collab = CollaborationFactory(name="Essex and Kent Serious Crime", slug="ek", visibility="private")
+    share(w.collab, "Essex", "47.3")
+    share(w.collab, "Kent", "52.7")
+    w.board = GovernanceBodyFactory(collaboration=w.collab, name="EK Programme Board", slug="ek-board")
+    w.initiative = InitiativeFactory(collaboration=w.collab, name="Joint vetting", slug="joint-vetting", stage=2)
+    w.alice = member("alice", "Essex", "programme_team", w.collab)
+    w.bob = member("bob", "Essex", "force_lead")
+    w.carol = member("carol", "Kent", "force_lead")
+    w.dave = member("dave", "Essex", "viewer")
+    w.erin = member("erin", "Kent", "benefit_owner")
+    w.nora = member("nora", "Norfolk", "force_lead")
+    w.erin_person = PersonFactory(name="Erin Owner", user=w.erin)
+    w.benefit = BenefitFactory(initiative=w.initiative, title="Reduced vetting backlog", owner=w.erin_person)
+    return w
