@@ -212,5 +212,10 @@ REALISE_RAG_AMBER = env.get_value("REALISE_RAG_AMBER", cast=Decimal, default=Dec
 REALISE_MEASUREMENT_GRACE_DAYS = env.int("REALISE_MEASUREMENT_GRACE_DAYS", default=30)
 REALISE_UPLOAD_MAX_BYTES = env.int("REALISE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 REALISE_DEMO_PASSWORD = env.str("REALISE_DEMO_PASSWORD", default="realise-demo-2026")
+REALISE_BASE_URL = env.str("REALISE_BASE_URL", default="http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = REALISE_UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+if TESTING:
+    # Fast hashing keeps the suite quick; production uses Django's default (PBKDF2).
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -8,6 +8,9 @@
 
 import pytest
 
+from realise.organisations.forces import load_forces
+from realise.organisations.models import Force, Region
+
 from tests.factories import (
     BenefitFactory,
     CollaborationFactory,
@@ -20,7 +23,13 @@ from tests.factories import (
 
 
 @pytest.fixture
-def world(db):
+def forces(db):
+    """The 43 forces: loaded by a migration, and again after a transactional test's flush."""
+    load_forces(Region, Force)
+
+
+@pytest.fixture
+def world(forces):
     class World:
         pass
 

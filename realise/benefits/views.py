@@ -142,6 +142,13 @@ class MeasurementCreateView(BenefitChildFormView):
     template_name = "benefits/measurement_form.html"
     permission_required = "benefits.view_benefit"
 
+    def has_permission(self):
+        user = self.request.user
+        return super().has_permission() and (
+            recordable_forces(user, self.benefit).exists()
+            or user.has_perm("benefits.add_measurement", _candidate(self.benefit, None))
+        )
+
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),

@@ -39,7 +39,6 @@ class CollaborationForm(GovukForm, forms.ModelForm):
 
 class ShareFormSet(BaseInlineFormSet):
     def clean(self):
-        super().clean()
         if any(self.errors):
             return
         percents, forces = [], set()
@@ -52,6 +51,7 @@ class ShareFormSet(BaseInlineFormSet):
             forces.add(data["force"].pk)
             percents.append(data.get("percent") or Decimal("0"))
         check_shares_total(percents)
+        super().clean()
 
 
 ForceShareFormSet = inlineformset_factory(

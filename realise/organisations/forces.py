@@ -69,3 +69,23 @@ REGIONS: dict[str, list[tuple[str, str, str]]] = {
         ("E23000010", "West Yorkshire", "Mayor of West Yorkshire"),
     ],
 }
+
+
+def load_forces(region_model, force_model) -> None:
+    """Create or update every region and force (used by the data migration and `flush`ed tests)."""
+    from django.utils.text import slugify
+
+    for region_name, forces in REGIONS.items():
+        region, _ = region_model.objects.get_or_create(
+            slug=slugify(region_name), defaults={"name": region_name}
+        )
+        for code, name, title in forces:
+            force_model.objects.update_or_create(
+                ons_code=code,
+                defaults={
+                    "name": name,
+                    "slug": slugify(name),
+                    "region": region,
+                    "commissioner_title": title,
+                },
+            )
