@@ -279,8 +279,12 @@ class DemoBuilder:
 
     def benefit(self, initiative, reference, title, **fields):
         fields.setdefault("status", "agreed")
-        fields.setdefault("identified_at_stage", 2 if fields.get("identified_in_business_case", True) else None)
-        return Benefit.objects.create(initiative=initiative, reference=reference, title=title, **fields)
+        fields.setdefault(
+            "identified_at_stage", 2 if fields.get("identified_in_business_case", True) else None
+        )
+        return Benefit.objects.create(
+            initiative=initiative, reference=reference, title=title, **fields
+        )
 
     def plan(self, benefit, values: dict[datetime.date, Decimal]):
         bulk_create_with_history(
@@ -341,10 +345,14 @@ class DemoBuilder:
         four_years = months(month(2023, 4), 48)
         years = [four_years[i * 12 : (i + 1) * 12] for i in range(4)]
         money_plan: dict[datetime.date, Decimal] = {}
-        for block, total in zip(years, [D("1150000"), D("1700000"), D("2005000"), D("2100000")], strict=True):
+        for block, total in zip(
+            years, [D("1150000"), D("1700000"), D("2005000"), D("2100000")], strict=True
+        ):
             money_plan.update(spread(total, block))
         avoidance_plan: dict[datetime.date, Decimal] = {}
-        for block, total in zip(years, [D("300000"), D("350000"), D("400000"), D("450000")], strict=True):
+        for block, total in zip(
+            years, [D("300000"), D("350000"), D("400000"), D("450000")], strict=True
+        ):
             avoidance_plan.update(spread(total, block))
         cashable = self.benefit(
             procurement,
@@ -395,11 +403,16 @@ class DemoBuilder:
         # Recorded per force, and two months behind: a measurement is overdue.
         until = (self.last_month - datetime.timedelta(days=40)).replace(day=1)
         for name, percent in SEVEN_FORCES.items():
-            per_force = {p: (v * percent / 100).quantize(D("0.01")) for p, v in avoidance_plan.items()}
+            per_force = {
+                p: (v * percent / 100).quantize(D("0.01")) for p, v in avoidance_plan.items()
+            }
             self.actuals(
                 avoidance,
                 self.realised(per_force, until),
-                [f"{name} finance: avoided tender costs, procurement savings tracker line {name[:3].upper()}-{n}" for n in (12, 17, 23)],
+                [
+                    f"{name} finance: avoided tender costs, procurement savings tracker line {name[:3].upper()}-{n}"
+                    for n in (12, 17, 23)
+                ],
                 force=self.forces[name],
             )
         unidentified = self.benefit(
@@ -419,7 +432,18 @@ class DemoBuilder:
             identified_in_business_case=False,
             status="realised",
         )
-        extra = [85000, 140000, D("62500"), 118000, D("96500"), 150000, 131000, 104000, 143000, 120000]
+        extra = [
+            85000,
+            140000,
+            D("62500"),
+            118000,
+            D("96500"),
+            150000,
+            131000,
+            104000,
+            143000,
+            120000,
+        ]
         self.actuals(
             unidentified,
             {p: D(v) for p, v in zip(months(month(2024, 6), 10), extra, strict=True)},
@@ -448,7 +472,9 @@ class DemoBuilder:
         self.actuals(
             hours,
             self.realised(hours_plan, self.last_month, spread_pct=12),
-            ["Timesheet analysis from the e-procurement system: tenders handled once for seven forces."],
+            [
+                "Timesheet analysis from the e-procurement system: tenders handled once for seven forces."
+            ],
         )
         self.benefit(
             procurement,
@@ -638,7 +664,10 @@ class DemoBuilder:
             status="realised",
         )
         survey = {month(2020, 9): D("3.65"), month(2021, 3): D("3.82"), month(2021, 9): D("4.06")}
-        self.plan(satisfaction, {month(2020, 9): D("3.60"), month(2021, 3): D("3.80"), month(2021, 9): D("4.00")})
+        self.plan(
+            satisfaction,
+            {month(2020, 9): D("3.60"), month(2021, 3): D("3.80"), month(2021, 9): D("4.00")},
+        )
         self.actuals(satisfaction, survey, ["End-of-module survey, all seven forces' cohorts."])
         self.benefit(
             peqf,

@@ -10,7 +10,6 @@ import pytest
 
 from realise.organisations.forces import load_forces
 from realise.organisations.models import Force, Region
-
 from tests.factories import (
     BenefitFactory,
     CollaborationFactory,
@@ -34,11 +33,17 @@ def world(forces):
         pass
 
     w = World()
-    w.collab = CollaborationFactory(name="Essex and Kent Serious Crime", slug="ek", visibility="private")
+    w.collab = CollaborationFactory(
+        name="Essex and Kent Serious Crime", slug="ek", visibility="private"
+    )
     share(w.collab, "Essex", "47.3")
     share(w.collab, "Kent", "52.7")
-    w.board = GovernanceBodyFactory(collaboration=w.collab, name="EK Programme Board", slug="ek-board")
-    w.initiative = InitiativeFactory(collaboration=w.collab, name="Joint vetting", slug="joint-vetting", stage=2)
+    w.board = GovernanceBodyFactory(
+        collaboration=w.collab, name="EK Programme Board", slug="ek-board"
+    )
+    w.initiative = InitiativeFactory(
+        collaboration=w.collab, name="Joint vetting", slug="joint-vetting", stage=2
+    )
     w.alice = member("alice", "Essex", "programme_team", w.collab)
     w.bob = member("bob", "Essex", "force_lead")
     w.carol = member("carol", "Kent", "force_lead")
@@ -46,5 +51,7 @@ def world(forces):
     w.erin = member("erin", "Kent", "benefit_owner")
     w.nora = member("nora", "Norfolk", "force_lead")
     w.erin_person = PersonFactory(name="Erin Owner", user=w.erin)
-    w.benefit = BenefitFactory(initiative=w.initiative, title="Reduced vetting backlog", owner=w.erin_person)
+    w.benefit = BenefitFactory(
+        initiative=w.initiative, title="Reduced vetting backlog", owner=w.erin_person
+    )
     return w

@@ -84,7 +84,9 @@ class BenefitFactory(factory.django.DjangoModelFactory):
 
 
 def share(collaboration, name: str, percent: str) -> ForceShare:
-    return ForceShare.objects.create(collaboration=collaboration, force=force(name), percent=Decimal(percent))
+    return ForceShare.objects.create(
+        collaboration=collaboration, force=force(name), percent=Decimal(percent)
+    )
 
 
 def member(username: str, force_name: str, role: str, *collaborations) -> "UserFactory":
@@ -97,11 +99,15 @@ def member(username: str, force_name: str, role: str, *collaborations) -> "UserF
 def plan(benefit, start: datetime.date, values: list[str]) -> None:
     year, month = start.year, start.month
     for value in values:
-        PlannedValue.objects.create(benefit=benefit, period=datetime.date(year, month, 1), value=Decimal(value))
+        PlannedValue.objects.create(
+            benefit=benefit, period=datetime.date(year, month, 1), value=Decimal(value)
+        )
         month += 1
         if month == 13:
             year, month = year + 1, 1
 
 
 def actual(benefit, period: datetime.date, value: str, force_obj=None) -> Measurement:
-    return Measurement.objects.create(benefit=benefit, period=period, value=Decimal(value), force=force_obj)
+    return Measurement.objects.create(
+        benefit=benefit, period=period, value=Decimal(value), force=force_obj
+    )

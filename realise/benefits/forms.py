@@ -99,19 +99,25 @@ class PlanForm(GovukForm, forms.Form):
                 continue
             parts = line.replace(",", "").split()
             if len(parts) != 2:
-                raise ValidationError(f"Line {number}: write a month and a value, e.g. 2026-04 1250.")
+                raise ValidationError(
+                    f"Line {number}: write a month and a value, e.g. 2026-04 1250."
+                )
             month_text, value_text = parts
             try:
                 year, month = (int(p) for p in month_text.split("-"))
                 period = datetime.date(year, month, 1)
             except ValueError:
-                raise ValidationError(f"Line {number}: '{month_text}' is not a month (YYYY-MM).") from None
+                raise ValidationError(
+                    f"Line {number}: '{month_text}' is not a month (YYYY-MM)."
+                ) from None
             try:
                 value = Decimal(value_text.lstrip("£"))
             except InvalidOperation:
                 raise ValidationError(f"Line {number}: '{value_text}' is not a number.") from None
             if not value.is_finite() or value.as_tuple().exponent < -2:
-                raise ValidationError(f"Line {number}: '{value_text}' has more than two decimal places.")
+                raise ValidationError(
+                    f"Line {number}: '{value_text}' has more than two decimal places."
+                )
             if period in rows:
                 raise ValidationError(f"Line {number}: {month_text} appears twice.")
             rows[period] = value

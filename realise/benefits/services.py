@@ -18,7 +18,9 @@ def parse_period(text: str) -> datetime.date:
         year, month = (int(part) for part in text.strip().split("-"))
         return datetime.date(year, month, 1)
     except (ValueError, TypeError):
-        raise ValidationError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10.") from None
+        raise ValidationError(
+            f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10."
+        ) from None
 
 
 @transaction.atomic
@@ -40,12 +42,17 @@ def record_measurement(
         whose = force.name if force else "the whole collaboration"
         raise PermissionDenied(f"You may not record actuals for {whose} on '{benefit}'.")
     if period > timezone.localdate().replace(day=1):
-        raise ValidationError({"period": "Actuals can only be recorded for months that have begun."})
+        raise ValidationError(
+            {"period": "Actuals can only be recorded for months that have begun."}
+        )
     if benefit.nature == Nature.QUANTITATIVE and value is None:
         raise ValidationError({"value": "Enter the value delivered in the month."})
     if benefit.nature == Nature.QUALITATIVE and not assessment.strip():
         raise ValidationError({"assessment": "Describe what changed in the month."})
-    if force is not None and not benefit.initiative.collaboration.shares.filter(force=force).exists():
+    if (
+        force is not None
+        and not benefit.initiative.collaboration.shares.filter(force=force).exists()
+    ):
         raise ValidationError({"force": f"{force} is not a member of this collaboration."})
     if not (evidence_note.strip() or evidence_file):
         raise ValidationError({"evidence_note": "Give an evidence note or attach a file."})

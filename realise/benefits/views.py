@@ -20,9 +20,9 @@ from realise.organisations.models import Force
 def monthly_profile(benefit: Benefit) -> list[dict]:
     """Plan against actual, month by month, with running totals (sums done in the database)."""
     planned = dict(
-        benefit.planned_values.values("period").annotate(total=Sum("value")).values_list(
-            "period", "total"
-        )
+        benefit.planned_values.values("period")
+        .annotate(total=Sum("value"))
+        .values_list("period", "total")
     )
     actual = dict(
         benefit.measurements.filter(value__isnull=False)

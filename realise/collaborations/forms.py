@@ -29,11 +29,9 @@ class CollaborationForm(GovukForm, forms.ModelForm):
 
     def clean_parent(self):
         parent = self.cleaned_data.get("parent")
-        if parent and self.instance.pk:
-            if parent.pk == self.instance.pk or self.instance.pk in {
-                c.pk for c in parent.ancestors()
-            }:
-                raise ValidationError("A collaboration cannot sit within itself.")
+        own = self.instance.pk
+        if parent and own and (parent.pk == own or own in {c.pk for c in parent.ancestors()}):
+            raise ValidationError("A collaboration cannot sit within itself.")
         return parent
 
 

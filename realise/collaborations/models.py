@@ -99,8 +99,12 @@ class Collaboration(TimeStamped):
 class ForceShare(models.Model):
     """A member force and its agreed share (percent) of the collaboration's costs and benefits."""
 
-    collaboration = models.ForeignKey(Collaboration, on_delete=models.CASCADE, related_name="shares")
-    force = models.ForeignKey("organisations.Force", on_delete=models.PROTECT, related_name="shares")
+    collaboration = models.ForeignKey(
+        Collaboration, on_delete=models.CASCADE, related_name="shares"
+    )
+    force = models.ForeignKey(
+        "organisations.Force", on_delete=models.PROTECT, related_name="shares"
+    )
     percent = models.DecimalField(
         max_digits=7,
         decimal_places=4,
@@ -170,7 +174,9 @@ class Initiative(TimeStamped):
         on_delete=models.PROTECT,
         related_name="sro_initiatives",
     )
-    stage = models.PositiveSmallIntegerField(choices=Stage.choices, default=Stage.STRATEGIC_ASSESSMENT)
+    stage = models.PositiveSmallIntegerField(
+        choices=Stage.choices, default=Stage.STRATEGIC_ASSESSMENT
+    )
     status = models.CharField(
         max_length=10, choices=InitiativeStatus.choices, default=InitiativeStatus.ACTIVE
     )

@@ -31,12 +31,15 @@ class CollaborationListView(LoginRequiredMixin, SingleTableView):
         query = self.request.GET.get("q", "").strip()
         if query:
             queryset = queryset.filter(Q(name__icontains=query) | Q(purpose__icontains=query))
-        return Collaboration.objects.filter(pk__in=queryset.values("pk")).select_related(
-            "parent", "lead_force"
-        ).annotate(
-            member_count=Count("shares", distinct=True),
-            initiative_count=Count("initiatives", distinct=True),
-        ).order_by("name")
+        return (
+            Collaboration.objects.filter(pk__in=queryset.values("pk"))
+            .select_related("parent", "lead_force")
+            .annotate(
+                member_count=Count("shares", distinct=True),
+                initiative_count=Count("initiatives", distinct=True),
+            )
+            .order_by("name")
+        )
 
 
 class CollaborationDetailView(ObjectPermissionMixin, DetailView):
@@ -161,8 +164,10 @@ class StageChangeView(ObjectPermissionMixin, FormView):
     @cached_property
     def initiative(self):
         try:
-            return visible_initiatives(self.request.user).select_related("collaboration").get(
-                slug=self.kwargs["slug"]
+            return (
+                visible_initiatives(self.request.user)
+                .select_related("collaboration")
+                .get(slug=self.kwargs["slug"])
             )
         except Initiative.DoesNotExist:
             raise Http404("No such initiative.") from None

@@ -1,4 +1,3 @@
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
@@ -33,4 +32,3 @@ class HomeView(TemplateView):
                 .order_by("name")[:10]
             )
         return context
-

@@ -29,7 +29,11 @@ def test_force_lead_records_an_actual_with_an_evidence_file(client, world, setti
     )
     assert response.status_code == 302
     measurement = Measurement.objects.get()
-    assert (measurement.force.name, str(measurement.value), measurement.entered_by) == ("Essex", "1250.50", world.bob)
+    assert (measurement.force.name, str(measurement.value), measurement.entered_by) == (
+        "Essex",
+        "1250.50",
+        world.bob,
+    )
     evidence = Evidence.objects.get()
     assert evidence.note == "Ledger extract, cost centre 4410"
     assert evidence.file.read().startswith(b"cost centre")
@@ -47,29 +51,42 @@ def test_the_force_list_offers_only_the_leads_own_force(client, world):
 
 def test_recording_the_same_month_again_corrects_it_and_keeps_history(client, world):
     client.force_login(world.bob)
-    data = {"period": LAST_MONTH.strftime("%Y-%m"), "force": force("Essex").pk, "evidence_note": "First return"}
+    data = {
+        "period": LAST_MONTH.strftime("%Y-%m"),
+        "force": force("Essex").pk,
+        "evidence_note": "First return",
+    }
     client.post(url(world), {**data, "value": "100"})
     client.post(url(world), {**data, "value": "120", "evidence_note": "Corrected return"})
     measurement = Measurement.objects.get()
     assert str(measurement.value) == "120.00"
-    assert [str(h.value) for h in measurement.history.order_by("history_date")] == ["100.00", "120.00"]
+    assert [str(h.value) for h in measurement.history.order_by("history_date")] == [
+        "100.00",
+        "120.00",
+    ]
     assert measurement.evidence.count() == 2
 
 
 def test_future_month_bad_month_and_missing_evidence_are_named(client, world):
     client.force_login(world.alice)
-    page = client.post(url(world), {"period": NEXT_MONTH.strftime("%Y-%m"), "value": "5", "evidence_note": "x"})
+    page = client.post(
+        url(world), {"period": NEXT_MONTH.strftime("%Y-%m"), "value": "5", "evidence_note": "x"}
+    )
     assert "only be recorded for months that have begun" in page.content.decode()
     page = client.post(url(world), {"period": "October", "value": "5", "evidence_note": "x"})
     assert "Enter a month as YYYY-MM" in page.content.decode()
     page = client.post(url(world), {"period": LAST_MONTH.strftime("%Y-%m"), "value": "5"})
     assert "Give an evidence note or attach a file." in page.content.decode()
-    page = client.post(url(world), {"period": LAST_MONTH.strftime("%Y-%m"), "value": "", "evidence_note": "x"})
+    page = client.post(
+        url(world), {"period": LAST_MONTH.strftime("%Y-%m"), "value": "", "evidence_note": "x"}
+    )
     assert "This field is required." in page.content.decode()
     assert not Measurement.objects.exists()
 
 
-def test_evidence_of_a_private_collaboration_is_not_downloadable_by_outsiders(client, world, settings, tmp_path):
+def test_evidence_of_a_private_collaboration_is_not_downloadable_by_outsiders(
+    client, world, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(world.bob)
     client.post(
@@ -92,9 +109,13 @@ def test_plan_is_replaced_from_lines_and_bad_lines_are_named(client, world):
     page = client.post(plan_url, {"profile": "2026-04 1000\n2026-05 ten"})
     assert "Line 2: &#x27;ten&#x27; is not a number." in page.content.decode()
     assert client.post(plan_url, {"profile": "2026-04 1,000.50\n2026-05 2000"}).status_code == 302
-    assert [(p.period_label, str(p.value)) for p in world.benefit.planned_values.order_by("period")] == [
+    assert [
+        (p.period_label, str(p.value)) for p in world.benefit.planned_values.order_by("period")
+    ] == [
         ("2026-04", "1000.50"),
         ("2026-05", "2000.00"),
     ]
     client.post(plan_url, {"profile": "2026-05 2500"})
-    assert [(p.period_label, str(p.value)) for p in world.benefit.planned_values.all()] == [("2026-05", "2500.00")]
+    assert [(p.period_label, str(p.value)) for p in world.benefit.planned_values.all()] == [
+        ("2026-05", "2500.00")
+    ]

@@ -66,7 +66,12 @@ def test_editing_shares_keeps_the_total_rule(client, world):
 
 def test_a_collaboration_cannot_sit_within_itself(client, world):
     client.force_login(world.alice)
-    data = form_data([("Essex", "47.3"), ("Kent", "52.7")], name=world.collab.name, slug=world.collab.slug, parent=world.collab.pk)
+    data = form_data(
+        [("Essex", "47.3"), ("Kent", "52.7")],
+        name=world.collab.name,
+        slug=world.collab.slug,
+        parent=world.collab.pk,
+    )
     data["shares-TOTAL_FORMS"] = "0"
     page = client.post(f"/collaborations/{world.collab.slug}/edit/", data)
     assert "cannot sit within itself" in page.content.decode()

@@ -1,5 +1,6 @@
 import datetime
 import json
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -23,7 +24,8 @@ def test_obc_gate_names_each_benefit_and_rule(world):
 def test_rules_grow_with_the_stage(world):
     world.benefit.status = "proposed"
     world.benefit.save()
-    # SOC asks nothing of benefits; OBC the minimum standard; FBC agreement; implementation a profile.
+    # SOC asks nothing of benefits; OBC the minimum standard; FBC agreement;
+    # implementation a planned profile.
     assert gate_check(world.initiative, 1).failures == []
     assert [f.rules for f in gate_check(world.initiative, 3).failures] == [["not agreed"]]
     world.benefit.status = "agreed"
@@ -46,7 +48,9 @@ def test_quantitative_benefits_need_baseline_and_target_but_qualitative_do_not(w
     world.benefit.baseline_value = None
     world.benefit.save()
     result = gate_check(world.initiative, 3)
-    assert [(f.benefit, f.rules) for f in result.failures] == [("Reduced vetting backlog", ["no baseline"])]
+    assert [(f.benefit, f.rules) for f in result.failures] == [
+        ("Reduced vetting backlog", ["no baseline"])
+    ]
 
 
 def test_an_initiative_without_benefits_cannot_reach_obc(world):
@@ -59,10 +63,22 @@ def test_an_initiative_without_benefits_cannot_reach_obc(world):
 
 
 def test_move_stage_records_the_decision(world):
-    decision = move_stage(world.initiative, 3, body=world.board, decided_on=TODAY, user=world.alice, notes="FBC approved")
+    decision = move_stage(
+        world.initiative,
+        3,
+        body=world.board,
+        decided_on=TODAY,
+        user=world.alice,
+        notes="FBC approved",
+    )
     world.initiative.refresh_from_db()
     assert world.initiative.stage == 3
-    assert (decision.from_stage, decision.to_stage, decision.body, decision.decided_by) == (2, 3, world.board, world.alice)
+    assert (decision.from_stage, decision.to_stage, decision.body, decision.decided_by) == (
+        2,
+        3,
+        world.board,
+        world.alice,
+    )
     assert world.initiative.history.first().history_user == world.alice
 
 
@@ -96,7 +112,12 @@ def test_stage_page_refuses_with_every_rule_then_records(client, world):
 def test_viewer_cannot_move_a_stage(client, world):
     client.force_login(world.dave)
     url = f"/initiatives/{world.initiative.slug}/stage/"
-    assert client.post(url, {"to_stage": "3", "body": world.board.pk, "decided_on": "2026-11-20"}).status_code == 403
+    assert (
+        client.post(
+            url, {"to_stage": "3", "body": world.board.pk, "decided_on": "2026-11-20"}
+        ).status_code
+        == 403
+    )
 
 
 def test_gate_check_command_json_and_exit_status(world, capsys):

@@ -18,12 +18,22 @@ def demo(db):
 def test_demo_is_idempotent(demo):
     counts = (Benefit.objects.count(), Measurement.objects.count(), PlannedValue.objects.count())
     assert load_demo() is False
-    assert (Benefit.objects.count(), Measurement.objects.count(), PlannedValue.objects.count()) == counts
+    assert (
+        Benefit.objects.count(),
+        Measurement.objects.count(),
+        PlannedValue.objects.count(),
+    ) == counts
 
 
 def test_demo_has_the_seven_forces_and_three_partnerships(demo):
     assert sorted(demo.forces.values_list("name", flat=True)) == [
-        "Bedfordshire", "Cambridgeshire", "Essex", "Hertfordshire", "Kent", "Norfolk", "Suffolk",
+        "Bedfordshire",
+        "Cambridgeshire",
+        "Essex",
+        "Hertfordshire",
+        "Kent",
+        "Norfolk",
+        "Suffolk",
     ]
     assert demo.shares.aggregate(total=Sum("percent"))["total"] == Decimal("100")
     assert demo.children.count() == 3
@@ -35,7 +45,9 @@ def test_procurement_savings_match_the_7f_letter(demo):
     procurement = Initiative.objects.get(slug="7f-procurement")
     assert procurement.stage == 4
     planned = PlannedValue.objects.filter(
-        benefit__initiative=procurement, benefit__subcategory__in=["1a", "1c"], benefit__identified_in_business_case=True
+        benefit__initiative=procurement,
+        benefit__subcategory__in=["1a", "1c"],
+        benefit__identified_in_business_case=True,
     ).aggregate(total=Sum("value"))["total"]
     assert planned == Decimal("8455000.00")
     unidentified = Measurement.objects.filter(
@@ -45,7 +57,16 @@ def test_procurement_savings_match_the_7f_letter(demo):
 
 
 def test_demo_covers_every_sub_category_and_stage_mix(demo):
-    assert set(Benefit.objects.values_list("subcategory", flat=True)) == {"1a", "1b", "1c", "2a", "2b", "3a", "3b", "3c"}
+    assert set(Benefit.objects.values_list("subcategory", flat=True)) == {
+        "1a",
+        "1b",
+        "1c",
+        "2a",
+        "2b",
+        "3a",
+        "3b",
+        "3c",
+    }
     stages = dict(Initiative.objects.values_list("slug", "stage"))
     assert stages == {
         "7f-procurement": 4,

@@ -84,7 +84,9 @@ def test_viewer_gets_403_on_every_edit_page(client, world):
 def test_viewer_cannot_record_an_actual_through_the_page(client, world):
     client.force_login(world.dave)
     url = f"/benefits/{world.benefit.pk}/actuals/new/"
-    response = client.post(url, {"period": LAST_MONTH.strftime("%Y-%m"), "value": "5", "evidence_note": "x"})
+    response = client.post(
+        url, {"period": LAST_MONTH.strftime("%Y-%m"), "value": "5", "evidence_note": "x"}
+    )
     assert response.status_code == 403
     assert not Measurement.objects.exists()
 

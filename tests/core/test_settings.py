@@ -4,9 +4,16 @@ import sys
 
 
 def run_check(**env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "REALISE_TESTING")}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "REALISE_TESTING")
+    }
     return subprocess.run(
-        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='realise.settings'; django.setup()"],
+        [
+            sys.executable,
+            "-c",
+            "import django, os; "
+            "os.environ['DJANGO_SETTINGS_MODULE'] = 'realise.settings'; django.setup()",
+        ],
         env={**clean, **env},
         capture_output=True,
         text=True,
