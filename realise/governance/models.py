@@ -1,6 +1,10 @@
-"""Governance bodies of collaborations."""
+"""Governance of collaborations: bodies, their members and meetings, decisions with their
+actions, escalations between bodies, post-implementation reviews, and the reminders and
+in-app notifications that keep the rhythm."""
 
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from realise.core.models import TimeStamped, Visibility
@@ -25,6 +29,14 @@ class Cadence(models.TextChoices):
     AD_HOC = "ad_hoc", "Ad hoc"
 
 
+CADENCE_MONTHS = {
+    Cadence.MONTHLY: 1,
+    Cadence.BIMONTHLY: 2,
+    Cadence.QUARTERLY: 3,
+    Cadence.YEARLY: 12,
+}
+
+
 class GovernanceBody(TimeStamped):
     collaboration = models.ForeignKey(
         "collaborations.Collaboration", on_delete=models.CASCADE, related_name="bodies"
@@ -43,6 +55,18 @@ class GovernanceBody(TimeStamped):
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.POLICING
     )
+    meets_from = models.DateField(
+        "first meeting",
+        null=True,
+        blank=True,
+        help_text="The date of the first meeting; later meetings follow the cadence from it.",
+    )
+    decides_stages = models.JSONField(
+        "stage gates decided",
+        default=list,
+        blank=True,
+        help_text="The stages (1 to 5) this body approves entry to.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -51,3 +75,316 @@ class GovernanceBody(TimeStamped):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("body-detail", args=[self.slug])
+
+    @property
+    def cadence_months(self) -> int | None:
+        return CADENCE_MONTHS.get(self.cadence)
+
+
+class CorporationSole(models.TextChoices):
+    PCC = "pcc", "Police and Crime Commissioner (or PFCC, mayor)"
+    CHIEF_CONSTABLE = "chief_constable", "Chief Constable"
+    OTHER = "other", "Other"
+
+
+class BodyMember(TimeStamped):
+    """A person sitting on a body, and the corporation sole (if any) they represent."""
+
+    body = models.ForeignKey(GovernanceBody, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(
+        "organisations.Person", on_delete=models.PROTECT, related_name="body_memberships"
+    )
+    represents_kind = models.CharField(
+        "represents", max_length=20, choices=CorporationSole.choices, default=CorporationSole.OTHER
+    )
+    represents_force = models.ForeignKey(
+        "organisations.Force",
+        verbose_name="for force",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    represents_other = models.CharField(
+        "represents (other)",
+        max_length=200,
+        blank=True,
+        help_text="For other members: whom they represent, e.g. 'Chief Finance Officers'.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["body", "represents_force__name", "represents_kind", "person__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "person"], name="unique_body_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person.name}: {self.represents}"
+
+    @property
+    def represents(self) -> str:
+        force = self.represents_force
+        if self.represents_kind == CorporationSole.PCC and force is not None:
+            return f"{force.commissioner_title} for {force.name}"
+        if self.represents_kind == CorporationSole.CHIEF_CONSTABLE and force is not None:
+            return f"Chief Constable of {force.name}"
+        return self.represents_other or (force.name if force is not None else "")
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Meeting(TimeStamped):
+    body = models.ForeignKey(GovernanceBody, on_delete=models.CASCADE, related_name="meetings")
+    date = models.DateField()
+    status = models.CharField(
+        max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    notes = models.TextField(blank=True)
+    cadence_date = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The cadence date this meeting was generated for; kept when it is moved.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "body__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "cadence_date"],
+                condition=models.Q(cadence_date__isnull=False),
+                name="unique_meeting_cadence_date",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body.name}, {self.date:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting-detail", args=[self.pk])
+
+    @property
+    def collaboration(self):
+        return self.body.collaboration
+
+
+class DecisionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACTIONED = "actioned", "Actioned"
+
+
+class Decision(TimeStamped):
+    """A decision recorded in a body's decisions log, usually at a meeting."""
+
+    body = models.ForeignKey(GovernanceBody, on_delete=models.PROTECT, related_name="decisions")
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    decided_on = models.DateField()
+    text = models.TextField("decision")
+    rationale = models.TextField(blank=True)
+    initiative = models.ForeignKey(
+        "collaborations.Initiative",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="governance_decisions",
+    )
+    stage_decision = models.OneToOneField(
+        "collaborations.StageDecision",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="logged_decision",
+        help_text="The stage-gate decision this records, when it is one.",
+    )
+    status = models.CharField(
+        max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
+    )
+    visibility = models.CharField(
+        max_length=10,
+        choices=Visibility.choices,
+        blank=True,
+        help_text="Defaults to the body's visibility; never wider than the body's or the "
+        "collaboration's.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        first = self.text.strip().splitlines()[0] if self.text.strip() else "Decision"
+        return first if len(first) <= 80 else first[:77] + "..."
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance-decision-detail", args=[self.pk])
+
+    @property
+    def collaboration(self):
+        return self.body.collaboration
+
+    def save(self, *args, **kwargs):
+        if not self.visibility and self.body_id:
+            rank = {"private": 0, "policing": 1, "public": 2}
+            candidates = (self.body.visibility, self.body.collaboration.visibility)
+            self.visibility = min(candidates, key=lambda v: rank.get(v, 0))
+        if self.decided_on is None and self.meeting_id:
+            self.decided_on = self.meeting.date
+        super().save(*args, **kwargs)
+
+
+class Action(TimeStamped):
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="actions")
+    text = models.TextField("action")
+    owner = models.ForeignKey(
+        "organisations.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="governance_actions",
+    )
+    due_on = models.DateField("due date", null=True, blank=True)
+    done = models.BooleanField(default=False)
+    done_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["done", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def collaboration(self):
+        return self.decision.body.collaboration
+
+    def is_overdue(self, today) -> bool:
+        return not self.done and self.due_on is not None and self.due_on < today
+
+
+class EscalationKind(models.TextChoices):
+    BENEFIT_OFF_TRACK = "benefit_off_track", "Benefit off track"
+    RISK = "risk", "Risk"
+    DECISION_NEEDED = "decision_needed", "Decision needed"
+
+
+class Escalation(TimeStamped):
+    """An item one body passes to the body it escalates to, until that body resolves it."""
+
+    from_body = models.ForeignKey(
+        GovernanceBody, on_delete=models.PROTECT, related_name="escalations_raised"
+    )
+    to_body = models.ForeignKey(
+        GovernanceBody, on_delete=models.PROTECT, related_name="escalations_received"
+    )
+    kind = models.CharField(max_length=20, choices=EscalationKind.choices)
+    benefit = models.ForeignKey(
+        "benefits.Benefit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    initiative = models.ForeignKey(
+        "collaborations.Initiative",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.TextField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    meeting = models.ForeignKey(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="escalations",
+        help_text="The meeting of the receiving body it lands on.",
+    )
+    resolution = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.from_body} to {self.to_body}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance-escalation-detail", args=[self.pk])
+
+    @property
+    def collaboration(self):
+        return self.to_body.collaboration
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+class PostImplementationReview(TimeStamped):
+    initiative = models.ForeignKey(
+        "collaborations.Initiative", on_delete=models.CASCADE, related_name="reviews"
+    )
+    due_on = models.DateField()
+    completed_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on"]
+        verbose_name = "post-implementation review"
+
+    def __str__(self) -> str:
+        return f"Post-implementation review of {self.initiative}, due {self.due_on:%-d %B %Y}"
+
+    @property
+    def collaboration(self):
+        return self.initiative.collaboration
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.TextField()
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ReminderLog(models.Model):
+    """One line per reminder sent, so that a reminder is never sent twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return self.key

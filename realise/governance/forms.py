@@ -1,0 +1,201 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+
+from realise.benefits.models import Benefit
+from realise.collaborations.models import Initiative, Stage
+from realise.core.forms import DateInput, GovukForm
+from realise.core.models import Visibility
+from realise.governance.models import (
+    BodyMember,
+    CorporationSole,
+    EscalationKind,
+    GovernanceBody,
+    Meeting,
+)
+from realise.governance.services import VISIBILITY_RANK, collaboration_tree
+from realise.organisations.models import Person
+
+GATE_STAGES = [(value, label) for value, label in Stage.choices if value >= 1]
+
+
+class GovernanceBodyForm(GovukForm, forms.ModelForm):
+    decides_stages = forms.TypedMultipleChoiceField(
+        label="Stage gates this body decides",
+        choices=GATE_STAGES,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Initiatives waiting to enter these stages appear on its agendas.",
+    )
+
+    class Meta:
+        model = GovernanceBody
+        fields = [
+            "name",
+            "slug",
+            "body_type",
+            "cadence",
+            "meets_from",
+            "chair",
+            "escalates_to",
+            "decides_stages",
+            "terms_of_reference",
+            "visibility",
+        ]
+        help_texts = {"slug": "A short name for web addresses, e.g. 7f-programme-board."}
+        widgets = {
+            "meets_from": DateInput(),
+            "terms_of_reference": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, collaboration, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.collaboration = collaboration
+        related = {collaboration.pk, *(c.pk for c in collaboration.ancestors())}
+        bodies = GovernanceBody.objects.filter(collaboration_id__in=related)
+        if self.instance.pk:
+            bodies = bodies.exclude(pk=self.instance.pk)
+        self.fields["escalates_to"].queryset = bodies
+        self.fields["chair"].queryset = Person.objects.order_by("name")
+
+    def clean_escalates_to(self):
+        target = self.cleaned_data.get("escalates_to")
+        node, seen = target, set()
+        while node is not None and node.pk not in seen:
+            if self.instance.pk and node.pk == self.instance.pk:
+                raise ValidationError("A body cannot escalate, directly or not, to itself.")
+            seen.add(node.pk)
+            node = node.escalates_to
+        return target
+
+    def clean(self):
+        data = super().clean()
+        if data.get("cadence") not in (None, "ad_hoc") and not data.get("meets_from"):
+            self.add_error("meets_from", "Give the date of the first meeting of a regular body.")
+        return data
+
+
+class BodyMemberForm(GovukForm, forms.ModelForm):
+    class Meta:
+        model = BodyMember
+        fields = ["person", "represents_kind", "represents_force", "represents_other"]
+
+    def __init__(self, *args, body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.body = body
+        self.fields["person"].queryset = Person.objects.select_related("force").order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        kind, force = data.get("represents_kind"), data.get("represents_force")
+        if kind in (CorporationSole.PCC, CorporationSole.CHIEF_CONSTABLE) and force is None:
+            self.add_error("represents_force", "Choose the force whose corporation sole it is.")
+        person = data.get("person")
+        if person and self.body.members.filter(person=person).exclude(pk=self.instance.pk).exists():
+            self.add_error("person", f"{person.name} is already a member.")
+        return data
+
+
+class MeetingForm(GovukForm, forms.ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["date", "status", "notes"]
+        widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class DecisionForm(GovukForm, forms.Form):
+    text = forms.CharField(label="Decision", widget=forms.Textarea(attrs={"rows": 3}))
+    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    initiative = forms.ModelChoiceField(
+        queryset=Initiative.objects.none(), required=False, empty_label="None"
+    )
+    to_stage = forms.TypedChoiceField(
+        label="Stage gate",
+        choices=[("", "Not a stage-gate decision"), *GATE_STAGES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="Choose a stage to move the initiative through that gate; the gate's rules "
+        "are checked.",
+    )
+    visibility = forms.ChoiceField(label="Who may see this decision")
+
+    def __init__(self, *args, body: GovernanceBody, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["initiative"].queryset = Initiative.objects.filter(
+            collaboration_id__in=collaboration_tree(body.collaboration)
+        ).order_by("name")
+        widest = min(
+            VISIBILITY_RANK[body.visibility], VISIBILITY_RANK[body.collaboration.visibility]
+        )
+        self.fields["visibility"].choices = [
+            (value, label)
+            for value, label in Visibility.choices
+            if VISIBILITY_RANK[value] <= widest
+        ]
+        self.fields["visibility"].initial = next(
+            value for value, rank in VISIBILITY_RANK.items() if rank == widest
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("to_stage") is not None and not data.get("initiative"):
+            self.add_error("initiative", "Choose the initiative whose stage gate it is.")
+        return data
+
+
+class ActionForm(GovukForm, forms.Form):
+    text = forms.CharField(label="Action", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.ModelChoiceField(
+        queryset=Person.objects.order_by("name"), required=False, empty_label="Nobody named"
+    )
+    due_on = forms.DateField(label="Due date", required=False, widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("text") or "").strip() and (data.get("owner") or data.get("due_on")):
+            self.add_error("text", "Say what the action is.")
+        return data
+
+
+ActionFormSet = formset_factory(ActionForm, extra=3, max_num=20)
+
+
+class EscalationForm(GovukForm, forms.Form):
+    kind = forms.ChoiceField(
+        label="What is escalated", choices=EscalationKind.choices, widget=forms.RadioSelect
+    )
+    summary = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the problem is and what you ask the receiving body to do.",
+    )
+    benefit = forms.ModelChoiceField(
+        queryset=Benefit.objects.none(), required=False, empty_label="None"
+    )
+    initiative = forms.ModelChoiceField(
+        queryset=Initiative.objects.none(), required=False, empty_label="None"
+    )
+
+    def __init__(self, *args, body: GovernanceBody, **kwargs):
+        super().__init__(*args, **kwargs)
+        tree = collaboration_tree(body.collaboration)
+        self.fields["benefit"].queryset = Benefit.objects.filter(
+            initiative__collaboration_id__in=tree
+        ).order_by("reference")
+        self.fields["benefit"].label_from_instance = lambda b: f"{b.reference} {b.title}"
+        self.fields["initiative"].queryset = Initiative.objects.filter(
+            collaboration_id__in=tree
+        ).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == EscalationKind.BENEFIT_OFF_TRACK and not data.get("benefit"):
+            self.add_error("benefit", "Choose the benefit that is off track.")
+        return data
+
+
+class ResolutionForm(GovukForm, forms.Form):
+    resolution = forms.CharField(
+        label="How the escalation was resolved", widget=forms.Textarea(attrs={"rows": 4})
+    )

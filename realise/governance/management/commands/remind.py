@@ -1,0 +1,49 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from realise.governance.reminders import send_reminders
+
+
+class Command(BaseCommand):
+    help = (
+        "Send the reminders due today (overdue actuals and actions, agreement and "
+        "post-implementation reviews, highlight reports) by email and in-app notification. "
+        "Run it daily; a reminder is never sent twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="Act as if today were this day (YYYY-MM-DD).")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="List what would be sent; send nothing."
+        )
+        parser.add_argument("--base-url", help="Site address for links (default REALISE_BASE_URL).")
+
+    def handle(self, *args, **options):
+        today = timezone.localdate()
+        if options["date"]:
+            try:
+                today = datetime.date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError(
+                    f"--date '{options['date']}' is not a date (YYYY-MM-DD)."
+                ) from None
+        result = send_reminders(today, dry_run=options["dry_run"], base_url=options["base_url"])
+        verb = "Would send" if options["dry_run"] else "Sent"
+        for reminder in result.sent:
+            to = ", ".join(reminder.emails()) or "in-app only"
+            self.stdout.write(f"{verb}: {reminder.subject} -> {to}")
+        for reminder in result.no_recipient:
+            self.stdout.write(f"No one to remind: {reminder.subject}")
+        for reminder, error in result.failed:
+            self.stderr.write(f"Failed: {reminder.subject}: {error}")
+        self.stdout.write(
+            f"{verb} {len(result.sent)} reminder{'s' if len(result.sent) != 1 else ''} "
+            f"({result.emails} email{'s' if result.emails != 1 else ''}) for {today:%Y-%m-%d}; "
+            f"{result.already_sent} already sent before."
+        )
+        if result.failed:
+            raise CommandError(
+                f"{len(result.failed)} reminder(s) could not be sent; run again later."
+            )

@@ -1,0 +1,348 @@
+"""Daily reminders: email (through Django's email backend) and in-app notifications.
+
+`realise remind` runs `send_reminders()` once a day. Each reminder has a key recorded in
+`ReminderLog` when it is sent, so running it again (the same day or later) never sends the
+same reminder twice:
+
+* a measurement overdue: a month with a planned value, ended more than
+  REALISE_MEASUREMENT_GRACE_DAYS ago, with no actual recorded. One reminder per benefit
+  to its measurement owner (else its owner), again whenever a further month falls overdue;
+* an agreement review due in 60, 30 or 7 days: one reminder at each of those marks, to
+  the collaboration's programme team (a mark passed while the command did not run is
+  caught up once, at the nearest mark);
+* a post-implementation review due within 30 days, and again once it is overdue, to the
+  initiative's SRO and the programme team;
+* an action overdue (past its due date and not done), to its owner (else the programme team);
+* a highlight report due: each month, from its first working day (Monday to Friday; bank
+  holidays are not taken into account), for every active initiative at the implementation
+  stage, to its SRO and the programme team.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.urls import reverse
+
+from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
+from realise.collaborations.models import Agreement, Initiative, InitiativeStatus, Stage
+from realise.governance.models import Action, Notification, PostImplementationReview, ReminderLog
+from realise.governance.services import first_working_day, measured_to
+from realise.organisations.models import Role
+
+logger = logging.getLogger(__name__)
+
+AGREEMENT_MARKS = (7, 30, 60)
+REVIEW_NOTICE_DAYS = 30
+
+
+@dataclass
+class Reminder:
+    key: str
+    subject: str
+    text: str
+    url: str
+    people: list = field(default_factory=list)  # Person: emailed, and notified if a user
+    users: list = field(default_factory=list)  # users: emailed and notified
+
+    def emails(self) -> list[str]:
+        """A person's own address, else that of their user account; users' addresses."""
+        found = set()
+        for person in self.people:
+            if person is None:
+                continue
+            address = person.email.strip() or (person.user.email.strip() if person.user_id else "")
+            if address:
+                found.add(address.lower())
+        found |= {u.email.strip().lower() for u in self.users if u.email.strip()}
+        return sorted(found)
+
+    def notified_users(self) -> list:
+        found = {u.pk: u for u in self.users}
+        for person in self.people:
+            if person is not None and person.user_id and person.user.is_active:
+                found.setdefault(person.user_id, person.user)
+        return list(found.values())
+
+
+def _month(day: datetime.date) -> str:
+    return day.strftime("%B %Y")
+
+
+def programme_team(collaboration) -> list:
+    """Active users on the programme team of a collaboration (or of one it sits within)."""
+    ids = [collaboration.pk, *(c.pk for c in collaboration.ancestors())]
+    named = Q(
+        memberships__role=Role.PROGRAMME_TEAM,
+        memberships__collaborations__in=ids,
+    )
+    by_force = Q(
+        memberships__role=Role.PROGRAMME_TEAM,
+        memberships__collaborations__isnull=True,
+        memberships__force__shares__collaboration_id__in=ids,
+    )
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(named | by_force)
+        .distinct()
+        .order_by("username")
+    )
+
+
+# What is due -------------------------------------------------------------------------------
+
+
+def overdue_measurements(today: datetime.date) -> list[Reminder]:
+    cutoff = measured_to(today)
+    measured = Measurement.objects.filter(benefit=OuterRef("benefit"), period=OuterRef("period"))
+    rows = (
+        PlannedValue.objects.filter(
+            # Benefits handed to business as usual at closure stay "realising": still tracked.
+            Q(benefit__initiative__status=InitiativeStatus.ACTIVE)
+            | Q(
+                benefit__initiative__status=InitiativeStatus.CLOSED,
+                benefit__status=BenefitStatus.REALISING,
+            ),
+            period__lt=cutoff,
+            benefit__nature=Nature.QUANTITATIVE,
+        )
+        .exclude(benefit__status=BenefitStatus.CLOSED)
+        .annotate(measured=Exists(measured))
+        .filter(measured=False)
+        .values("benefit")
+        .annotate(months=Count("pk"), earliest=Min("period"), latest=Max("period"))
+        .order_by("benefit")
+    )
+    rows = {row["benefit"]: row for row in rows}
+    benefits = Benefit.objects.filter(pk__in=rows).select_related(
+        "measurement_owner__user", "owner__user", "initiative"
+    )
+    reminders = []
+    for benefit in benefits:
+        row = rows[benefit.pk]
+        span = (
+            _month(row["latest"])
+            if row["months"] == 1
+            else f"the {row['months']} months from {_month(row['earliest'])} to "
+            f"{_month(row['latest'])}"
+        )
+        reminders.append(
+            Reminder(
+                key=f"measurement-overdue:{benefit.pk}:{row['latest']:%Y-%m}",
+                subject=f"Actuals overdue: {benefit.reference} {benefit.title}",
+                text=(
+                    f"Actuals for {span} of '{benefit.title}' ({benefit.reference}, "
+                    f"{benefit.initiative}) are overdue: please record them with their "
+                    "evidence."
+                ),
+                url=benefit.get_absolute_url(),
+                people=[benefit.measurement_owner or benefit.owner],
+            )
+        )
+    return reminders
+
+
+def agreement_reviews(today: datetime.date) -> list[Reminder]:
+    reminders = []
+    agreements = Agreement.objects.filter(
+        review_due__gte=today, review_due__lte=today + datetime.timedelta(days=max(AGREEMENT_MARKS))
+    ).select_related("collaboration")
+    for agreement in agreements:
+        days = (agreement.review_due - today).days
+        mark = min(m for m in AGREEMENT_MARKS if days <= m)
+        reminders.append(
+            Reminder(
+                key=f"agreement-review:{agreement.pk}:{agreement.review_due:%Y-%m-%d}:{mark}",
+                subject=f"Agreement review due in {days} days: {agreement.title}",
+                text=(
+                    f"The annual review of '{agreement.title}' ({agreement.collaboration}) is "
+                    f"due on {agreement.review_due:%-d %B %Y}, in {days} days."
+                ),
+                url=agreement.collaboration.get_absolute_url(),
+                users=programme_team(agreement.collaboration),
+            )
+        )
+    return reminders
+
+
+def post_implementation_reviews(today: datetime.date) -> list[Reminder]:
+    reminders = []
+    reviews = PostImplementationReview.objects.filter(
+        completed_on__isnull=True,
+        due_on__lte=today + datetime.timedelta(days=REVIEW_NOTICE_DAYS),
+    ).select_related("initiative__collaboration", "initiative__sro__user")
+    for review in reviews:
+        initiative = review.initiative
+        overdue = review.due_on < today
+        reminders.append(
+            Reminder(
+                key=f"pir-{'overdue' if overdue else 'due'}:{review.pk}:{review.due_on:%Y-%m-%d}",
+                subject=(
+                    f"Post-implementation review {'overdue' if overdue else 'due'}: {initiative}"
+                ),
+                text=(
+                    f"The post-implementation review of '{initiative}' "
+                    f"{'was' if overdue else 'is'} due on {review.due_on:%-d %B %Y}."
+                ),
+                url=initiative.get_absolute_url(),
+                people=[initiative.sro] if initiative.sro else [],
+                users=programme_team(initiative.collaboration),
+            )
+        )
+    return reminders
+
+
+def overdue_actions(today: datetime.date) -> list[Reminder]:
+    reminders = []
+    actions = Action.objects.filter(done=False, due_on__lt=today).select_related(
+        "owner__user", "decision__body__collaboration"
+    )
+    for action in actions:
+        decision = action.decision
+        reminders.append(
+            Reminder(
+                key=f"action-overdue:{action.pk}:{action.due_on:%Y-%m-%d}",
+                subject=f"Action overdue: {decision.body}",
+                text=(
+                    f"The action '{action.text}' from {decision.body}'s decision of "
+                    f"{decision.decided_on:%-d %B %Y} was due on {action.due_on:%-d %B %Y}."
+                ),
+                url=decision.get_absolute_url(),
+                people=[action.owner] if action.owner else [],
+                users=[] if action.owner else programme_team(decision.body.collaboration),
+            )
+        )
+    return reminders
+
+
+def highlight_reports(today: datetime.date) -> list[Reminder]:
+    if today < first_working_day(today.year, today.month):
+        return []
+    reported = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    initiatives = Initiative.objects.filter(
+        status=InitiativeStatus.ACTIVE, stage=Stage.IMPLEMENTATION
+    ).select_related("collaboration", "sro__user")
+    return [
+        Reminder(
+            key=f"highlight-report:{initiative.pk}:{reported:%Y-%m}",
+            subject=f"Highlight report due: {initiative} ({_month(reported)})",
+            text=(
+                f"The monthly highlight report for '{initiative}' on {_month(reported)} is due: "
+                "benefits progress since last month."
+            ),
+            url=initiative.get_absolute_url(),
+            people=[initiative.sro] if initiative.sro else [],
+            users=programme_team(initiative.collaboration),
+        )
+        for initiative in initiatives
+    ]
+
+
+def due_reminders(today: datetime.date) -> list[Reminder]:
+    """Every reminder due on `today`, whether or not it was sent before."""
+    return [
+        *overdue_measurements(today),
+        *agreement_reviews(today),
+        *post_implementation_reviews(today),
+        *overdue_actions(today),
+        *highlight_reports(today),
+    ]
+
+
+# Sending -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RunResult:
+    sent: list[Reminder] = field(default_factory=list)
+    already_sent: int = 0
+    no_recipient: list[Reminder] = field(default_factory=list)
+    failed: list[tuple[Reminder, str]] = field(default_factory=list)
+
+    @property
+    def emails(self) -> int:
+        return sum(len(r.emails()) for r in self.sent)
+
+
+def _message(reminder: Reminder, base_url: str) -> str:
+    link = f"{base_url.rstrip('/')}{reminder.url}" if reminder.url else ""
+    lines = [reminder.text, ""]
+    if link:
+        lines += [link, ""]
+    lines.append(
+        "You receive this reminder from Realise because you are named on this item. "
+        f"Your notifications: {base_url.rstrip('/')}{reverse('governance-notifications')}"
+    )
+    return "\n".join(lines)
+
+
+def send_reminders(
+    today: datetime.date,
+    *,
+    dry_run: bool = False,
+    base_url: str | None = None,
+    reminders: Iterable[Reminder] | None = None,
+) -> RunResult:
+    """Send every reminder due today that was not sent before; with `dry_run`, only say which.
+
+    Each reminder is logged, notified and mailed in one transaction: if its mail fails it is
+    not logged, and the next run tries again.
+    """
+    base_url = settings.REALISE_BASE_URL if base_url is None else base_url
+    result = RunResult()
+    candidates = list(reminders if reminders is not None else due_reminders(today))
+    logged = set(
+        ReminderLog.objects.filter(key__in=[r.key for r in candidates]).values_list(
+            "key", flat=True
+        )
+    )
+    connection = None if dry_run else get_connection()
+    for reminder in candidates:
+        if reminder.key in logged:
+            result.already_sent += 1
+            continue
+        logged.add(reminder.key)
+        emails, users = reminder.emails(), reminder.notified_users()
+        if not emails and not users:
+            result.no_recipient.append(reminder)
+            continue
+        if dry_run:
+            result.sent.append(reminder)
+            continue
+        try:
+            with transaction.atomic():
+                ReminderLog.objects.create(key=reminder.key, recipients=", ".join(emails))
+                Notification.objects.bulk_create(
+                    [Notification(user=u, text=reminder.subject, url=reminder.url) for u in users]
+                )
+                body = _message(reminder, base_url)
+                messages = [
+                    EmailMessage(
+                        subject=f"[Realise] {reminder.subject}",
+                        body=body,
+                        from_email=settings.DEFAULT_FROM_EMAIL,
+                        to=[address],
+                        connection=connection,
+                    )
+                    for address in emails
+                ]
+                if messages:
+                    connection.send_messages(messages)
+        except IntegrityError:  # another run sent it a moment ago
+            result.already_sent += 1
+            continue
+        except Exception as error:  # noqa: BLE001 - one failed mail must not stop the rest
+            logger.exception("Reminder %s failed", reminder.key)
+            result.failed.append((reminder, str(error)))
+            continue
+        result.sent.append(reminder)
+    return result

@@ -1,0 +1,560 @@
+"""Business rules of governance: the meeting calendar, agendas, decisions, escalations.
+
+Reminders (the daily `realise remind`) live in `realise.governance.reminders`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
+from realise.collaborations.models import (
+    Agreement,
+    Collaboration,
+    Initiative,
+    InitiativeStatus,
+    Stage,
+)
+from realise.collaborations.services import GateResult, gate_check, move_stage
+from realise.governance.models import (
+    Action,
+    Decision,
+    DecisionStatus,
+    Escalation,
+    GovernanceBody,
+    Meeting,
+    MeetingStatus,
+    PostImplementationReview,
+)
+
+logger = logging.getLogger(__name__)
+
+VISIBILITY_RANK = {"private": 0, "policing": 1, "public": 2}
+ZERO = Decimal("0")
+
+# The calendar ------------------------------------------------------------------------------
+
+
+def add_months(day: datetime.date, months: int, anchor_day: int | None = None) -> datetime.date:
+    """`day` moved by whole months, on `anchor_day` (default: day's own) or, when the month is
+    shorter, on its last day: 31 January + 1 month is 28 (or 29) February."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    wanted = anchor_day or day.day
+    return datetime.date(year, month, min(wanted, calendar.monthrange(year, month)[1]))
+
+
+def cadence_dates(
+    anchor: datetime.date, step_months: int, start: datetime.date, until: datetime.date
+) -> list[datetime.date]:
+    """Meeting dates every `step_months` from `anchor`, from `start` to `until` inclusive.
+
+    Each date is counted from the anchor (never from the previous, possibly shortened,
+    date): monthly from 31 January gives 28 February, 31 March, 30 April...; yearly from
+    29 February gives 28 February in the years between leap years.
+    """
+    if step_months < 1:
+        raise ValueError("A cadence moves on by at least one month.")
+    dates: list[datetime.date] = []
+    if until < anchor:
+        return dates
+    # Skip straight to the first occurrence near `start` rather than walking from the anchor.
+    months_between = (start.year - anchor.year) * 12 + start.month - anchor.month
+    count = max(0, months_between // step_months - 1)
+    while True:
+        day = add_months(anchor, count * step_months, anchor.day)
+        if day > until:
+            return dates
+        if day >= start:
+            dates.append(day)
+        count += 1
+
+
+@transaction.atomic
+def generate_meetings(
+    body: GovernanceBody,
+    *,
+    until: datetime.date,
+    start: datetime.date | None = None,
+    user=None,
+) -> list[Meeting]:
+    """Create the body's meetings on its cadence up to `until` (from `start`, default today).
+
+    Meetings already generated for a cadence date are left alone, even when they were moved
+    to another day or cancelled, so running it again never duplicates or undoes an edit.
+    """
+    if user is not None and not user.has_perm("governance.add_meeting", body):
+        raise PermissionDenied(f"You may not add meetings of {body}.")
+    step = body.cadence_months
+    if step is None or body.meets_from is None:
+        return []
+    start = max(start or timezone.localdate(), body.meets_from)
+    wanted = cadence_dates(body.meets_from, step, start, until)
+    existing = set(
+        body.meetings.filter(cadence_date__in=wanted).values_list("cadence_date", flat=True)
+    )
+    created = []
+    for day in wanted:
+        if day in existing:
+            continue
+        meeting = Meeting(body=body, date=day, cadence_date=day)
+        meeting._history_user = user
+        meeting.save()
+        created.append(meeting)
+    return created
+
+
+def next_meeting(body: GovernanceBody, on_or_after: datetime.date) -> Meeting | None:
+    """The body's next meeting that will take place on or after a day."""
+    return (
+        body.meetings.filter(date__gte=on_or_after)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("date", "pk")
+        .first()
+    )
+
+
+def horizon_of(meeting: Meeting) -> datetime.date:
+    """The date of the body's following meeting: what falls due before then is on the agenda."""
+    following = (
+        meeting.body.meetings.filter(date__gt=meeting.date)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    if following is not None:
+        return following
+    return add_months(meeting.date, meeting.body.cadence_months or 1)
+
+
+def first_working_day(year: int, month: int) -> datetime.date:
+    """The first Monday-to-Friday of a month (bank holidays are not taken into account)."""
+    day = datetime.date(year, month, 1)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def collaboration_tree(collaboration: Collaboration) -> set[int]:
+    """The collaboration and every collaboration nested in it, at any depth."""
+    found, frontier = {collaboration.pk}, {collaboration.pk}
+    while frontier:
+        frontier = set(
+            Collaboration.objects.filter(parent_id__in=frontier)
+            .exclude(pk__in=found)
+            .values_list("pk", flat=True)
+        )
+        found |= frontier
+    return found
+
+
+# Benefits off track ------------------------------------------------------------------------
+
+
+def measured_to(as_of: datetime.date) -> datetime.date:
+    """The first month whose actual is not yet due on `as_of`: months before it are 'to date'.
+
+    A month's actual is due once REALISE_MEASUREMENT_GRACE_DAYS have passed after it ended.
+    """
+    grace = datetime.timedelta(days=settings.REALISE_MEASUREMENT_GRACE_DAYS)
+    return (as_of - grace).replace(day=1)
+
+
+def _off_track_by_rule(benefits: QuerySet, as_of: datetime.date) -> QuerySet:
+    cutoff = measured_to(as_of)
+    money = DecimalField(max_digits=20, decimal_places=2)
+    planned = (
+        PlannedValue.objects.filter(benefit=OuterRef("pk"), period__lt=cutoff)
+        .values("benefit")
+        .annotate(total=Sum("value"))
+        .values("total")
+    )
+    actual = (
+        Measurement.objects.filter(benefit=OuterRef("pk"), period__lt=cutoff, value__isnull=False)
+        .values("benefit")
+        .annotate(total=Sum("value"))
+        .values("total")
+    )
+    amber = Value(settings.REALISE_RAG_AMBER, output_field=money)
+    return (
+        benefits.annotate(
+            planned_to_date=Coalesce(
+                Subquery(planned, output_field=money), Value(ZERO), output_field=money
+            ),
+            actual_to_date=Coalesce(
+                Subquery(actual, output_field=money), Value(ZERO), output_field=money
+            ),
+        )
+        .filter(planned_to_date__gt=0, actual_to_date__lt=F("planned_to_date") * amber)
+        .select_related("initiative", "owner")
+        .order_by("initiative__name", "reference")
+    )
+
+
+@dataclass(frozen=True)
+class OffTrack:
+    """A benefit off track, with its figures to date."""
+
+    benefit_id: int
+    reference: str
+    title: str
+    initiative: str
+    planned: Decimal | None
+    actual: Decimal | None
+
+
+def benefits_off_track(collaboration_ids: Iterable[int], as_of: datetime.date) -> list[OffTrack]:
+    """Benefits of active initiatives in these collaborations that are off track (red).
+
+    The benefits app's realisation engine decides (its RAG, red below REALISE_RAG_AMBER of
+    plan); without it, the plain rule: quantitative benefits whose cumulative actual to date
+    is below REALISE_RAG_AMBER times their cumulative plan to date.
+    """
+    benefits = Benefit.objects.filter(
+        initiative__collaboration_id__in=list(collaboration_ids),
+        initiative__status=InitiativeStatus.ACTIVE,
+    ).exclude(status=BenefitStatus.CLOSED)
+    try:
+        from realise.benefits.realisation import RED, benefit_rag
+    except ImportError:
+        benefit_rag = None
+    if benefit_rag is not None:
+        try:
+            rows = benefit_rag(base=benefits, today=as_of)
+        except Exception:  # noqa: BLE001 - the agenda must render even if the engine fails
+            logger.exception("The realisation engine failed; using the plain off-track rule.")
+        else:
+            return [
+                OffTrack(r.benefit_id, r.reference, r.title, r.initiative, r.planned, r.actual)
+                for r in sorted(rows, key=lambda r: (r.initiative, r.reference))
+                if r.rag == RED
+            ]
+    plain = benefits.filter(nature=Nature.QUANTITATIVE, is_disbenefit=False)
+    return [
+        OffTrack(b.pk, b.reference, b.title, b.initiative.name, b.planned_to_date, b.actual_to_date)
+        for b in _off_track_by_rule(plain, as_of)
+    ]
+
+
+# The agenda --------------------------------------------------------------------------------
+
+
+@dataclass
+class GateItem:
+    initiative: Initiative
+    to_stage: int
+    gate: GateResult
+
+    @property
+    def to_stage_label(self) -> str:
+        return Stage(self.to_stage).label
+
+
+@dataclass
+class HighlightItem:
+    initiative: Initiative
+    month: datetime.date
+    due_on: datetime.date
+
+
+@dataclass
+class Agenda:
+    meeting: Meeting
+    horizon: datetime.date
+    stage_gates: list[GateItem] = field(default_factory=list)
+    escalations: list[Escalation] = field(default_factory=list)
+    off_track: list[OffTrack] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)
+    reviews: list[PostImplementationReview] = field(default_factory=list)
+    highlight_reports: list[HighlightItem] = field(default_factory=list)
+    open_actions: list[Action] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.stage_gates
+            or self.escalations
+            or self.off_track
+            or self.agreements
+            or self.reviews
+            or self.highlight_reports
+            or self.open_actions
+        )
+
+
+def waiting_for_gate(
+    body: GovernanceBody, tree: set[int] | None = None
+) -> list[tuple[Initiative, int]]:
+    """Active initiatives of the body's collaboration (and those within it) standing at the
+    stage before one this body decides: their next gate is this body's decision."""
+    stages = sorted({int(s) for s in body.decides_stages or [] if 1 <= int(s) <= Stage.EVALUATION})
+    if not stages:
+        return []
+    tree = tree if tree is not None else collaboration_tree(body.collaboration)
+    initiatives = (
+        Initiative.objects.filter(
+            collaboration_id__in=tree,
+            status=InitiativeStatus.ACTIVE,
+            stage__in=[s - 1 for s in stages],
+        )
+        .select_related("collaboration", "sro")
+        .order_by("collaboration__name", "name")
+    )
+    return [(initiative, initiative.stage + 1) for initiative in initiatives]
+
+
+def highlight_report_month(on: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """(month reported on, due date) of the latest monthly highlight report due by `on`.
+
+    The report on a month is due on the first working day of the month after it.
+    """
+    due = first_working_day(on.year, on.month)
+    if on < due:
+        previous = on.replace(day=1) - datetime.timedelta(days=1)
+        due = first_working_day(previous.year, previous.month)
+    reported = (due.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    return reported, due
+
+
+def build_agenda(meeting: Meeting) -> Agenda:
+    """What is due at a meeting: gates, escalations, benefits off track, reviews, reports."""
+    body = meeting.body
+    tree = collaboration_tree(body.collaboration)
+    horizon = horizon_of(meeting)
+    agenda = Agenda(meeting=meeting, horizon=horizon)
+    agenda.stage_gates = [
+        GateItem(initiative, to_stage, gate_check(initiative, to_stage))
+        for initiative, to_stage in waiting_for_gate(body, tree)
+    ]
+    agenda.escalations = list(
+        Escalation.objects.filter(to_body=body, raised_at__date__lte=meeting.date)
+        .exclude(resolved_at__date__lt=meeting.date)
+        .select_related("from_body", "benefit", "initiative", "raised_by", "resolved_by")
+        .order_by("raised_at")
+    )
+    agenda.off_track = benefits_off_track(tree, min(meeting.date, timezone.localdate()))
+    agenda.agreements = list(
+        Agreement.objects.filter(
+            collaboration_id__in=tree, review_due__gte=meeting.date, review_due__lt=horizon
+        )
+        .select_related("collaboration")
+        .order_by("review_due")
+    )
+    agenda.reviews = list(
+        PostImplementationReview.objects.filter(
+            initiative__collaboration_id__in=tree, completed_on__isnull=True, due_on__lt=horizon
+        )
+        .select_related("initiative")
+        .order_by("due_on")
+    )
+    month, due = highlight_report_month(meeting.date)
+    agenda.highlight_reports = [
+        HighlightItem(initiative, month, due)
+        for initiative in Initiative.objects.filter(
+            collaboration_id__in=tree,
+            status=InitiativeStatus.ACTIVE,
+            stage=Stage.IMPLEMENTATION,
+        ).order_by("name")
+    ]
+    agenda.open_actions = list(
+        Action.objects.filter(
+            decision__body=body, done=False, decision__decided_on__lt=meeting.date
+        )
+        .select_related("decision", "owner")
+        .order_by("due_on", "pk")
+    )
+    agenda.decisions = list(
+        meeting.decisions.select_related("initiative", "stage_decision").prefetch_related(
+            "actions__owner"
+        )
+    )
+    return agenda
+
+
+# Decisions ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ActionSpec:
+    text: str
+    owner: object | None = None
+    due_on: datetime.date | None = None
+
+
+def _check_visibility(body: GovernanceBody, visibility: str) -> str:
+    widest = min((body.visibility, body.collaboration.visibility), key=lambda v: VISIBILITY_RANK[v])
+    visibility = visibility or widest
+    if visibility not in VISIBILITY_RANK:
+        raise ValidationError({"visibility": f"'{visibility}' is not a visibility."})
+    if VISIBILITY_RANK[visibility] > VISIBILITY_RANK[widest]:
+        raise ValidationError(
+            {"visibility": "A decision cannot be seen more widely than its body and collaboration."}
+        )
+    return visibility
+
+
+@transaction.atomic
+def record_decision(
+    meeting: Meeting,
+    *,
+    text: str,
+    user,
+    rationale: str = "",
+    initiative: Initiative | None = None,
+    to_stage: int | None = None,
+    visibility: str = "",
+    actions: Iterable[ActionSpec] = (),
+) -> Decision:
+    """Log a decision taken at a meeting, with its actions.
+
+    With `to_stage`, the decision is a stage gate: the initiative is moved through the gate
+    (or the whole decision is refused with `GateRefused`, naming every unmet rule) and the
+    resulting `StageDecision` is linked to this decision and meeting.
+    """
+    body = meeting.body
+    if not user.has_perm("governance.add_decision", body):
+        raise PermissionDenied(f"You may not record decisions of {body}.")
+    if not text.strip():
+        raise ValidationError({"text": "Write down what was decided."})
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("The meeting was cancelled; record the decision at another meeting.")
+    visibility = _check_visibility(body, visibility)
+    stage_decision = None
+    if to_stage is not None:
+        if initiative is None:
+            raise ValidationError({"initiative": "Choose the initiative whose stage gate it is."})
+        stage_decision = move_stage(
+            initiative, to_stage, body=body, decided_on=meeting.date, user=user, notes=text
+        )
+    actions = [a for a in actions if a.text.strip()]
+    decision = Decision(
+        body=body,
+        meeting=meeting,
+        decided_on=meeting.date,
+        text=text.strip(),
+        rationale=rationale.strip(),
+        initiative=initiative,
+        stage_decision=stage_decision,
+        visibility=visibility,
+        status=DecisionStatus.OPEN if actions else DecisionStatus.ACTIONED,
+        recorded_by=user,
+    )
+    decision._history_user = user
+    decision.full_clean()
+    decision.save()
+    for spec in actions:
+        action = Action(
+            decision=decision, text=spec.text.strip(), owner=spec.owner, due_on=spec.due_on
+        )
+        action._history_user = user
+        action.save()
+    if meeting.status == MeetingStatus.SCHEDULED and meeting.date <= timezone.localdate():
+        meeting.status = MeetingStatus.HELD
+        meeting._history_user = user
+        meeting.save(update_fields=["status", "updated_at"])
+    return decision
+
+
+@transaction.atomic
+def complete_action(action: Action, *, user, on: datetime.date | None = None) -> Action:
+    """Mark an action done; the decision is actioned once none of its actions is open."""
+    if not user.has_perm("governance.change_action", action):
+        raise PermissionDenied("You may not change this action.")
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    if action.done:
+        return action
+    action.done = True
+    action.done_on = on or timezone.localdate()
+    action._history_user = user
+    action.save(update_fields=["done", "done_on", "updated_at"])
+    decision = action.decision
+    if (
+        not decision.actions.filter(done=False).exists()
+        and decision.status != DecisionStatus.ACTIONED
+    ):
+        decision.status = DecisionStatus.ACTIONED
+        decision._history_user = user
+        decision.save(update_fields=["status", "updated_at"])
+    return action
+
+
+# Escalations -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def escalate(
+    from_body: GovernanceBody,
+    *,
+    kind: str,
+    summary: str,
+    user,
+    benefit: Benefit | None = None,
+    initiative: Initiative | None = None,
+    now: datetime.datetime | None = None,
+) -> Escalation:
+    """Pass an item to the body `from_body` escalates to; it lands on that body's next meeting."""
+    if not user.has_perm("governance.add_escalation", from_body):
+        raise PermissionDenied(f"You may not escalate on behalf of {from_body}.")
+    to_body = from_body.escalates_to
+    if to_body is None:
+        raise ValidationError(f"{from_body} has no body to escalate to.")
+    if not summary.strip():
+        raise ValidationError({"summary": "Say what is escalated and what is asked of the body."})
+    tree = collaboration_tree(from_body.collaboration)
+    if benefit is not None and benefit.initiative.collaboration_id not in tree:
+        raise ValidationError({"benefit": "The benefit is not within this body's remit."})
+    if initiative is not None and initiative.collaboration_id not in tree:
+        raise ValidationError({"initiative": "The initiative is not within this body's remit."})
+    if benefit is not None and initiative is None:
+        initiative = benefit.initiative
+    now = now or timezone.now()
+    escalation = Escalation(
+        from_body=from_body,
+        to_body=to_body,
+        kind=kind,
+        summary=summary.strip(),
+        benefit=benefit,
+        initiative=initiative,
+        raised_by=user,
+        raised_at=now,
+        meeting=next_meeting(to_body, timezone.localdate(now)),
+    )
+    escalation._history_user = user
+    escalation.full_clean()
+    escalation.save()
+    return escalation
+
+
+@transaction.atomic
+def resolve(
+    escalation: Escalation, *, resolution: str, user, now: datetime.datetime | None = None
+) -> Escalation:
+    """Record how the receiving body resolved an escalation."""
+    if not user.has_perm("governance.change_escalation", escalation):
+        raise PermissionDenied(f"Only {escalation.to_body}'s programme team may resolve this.")
+    escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
+    if escalation.is_resolved:
+        raise ValidationError("This escalation has already been resolved.")
+    if not resolution.strip():
+        raise ValidationError({"resolution": "Say how the escalation was resolved."})
+    escalation.resolution = resolution.strip()
+    escalation.resolved_at = now or timezone.now()
+    escalation.resolved_by = user
+    escalation._history_user = user
+    escalation.save(update_fields=["resolution", "resolved_at", "resolved_by", "updated_at"])
+    return escalation

@@ -1,0 +1,45 @@
+import django_tables2 as tables
+
+from realise.governance.models import Decision, GovernanceBody
+
+NUMERIC = {"td": {"class": "govuk-table__cell--numeric"}}
+LINK = {"a": {"class": "govuk-link"}}
+
+
+class GovernanceBodyTable(tables.Table):
+    name = tables.Column(linkify=True, attrs=LINK)
+    collaboration = tables.Column(linkify=True, attrs=LINK)
+    next_meeting = tables.DateColumn(format="j M Y", verbose_name="Next meeting", default="None")
+    open_escalations = tables.Column(verbose_name="Open escalations", attrs=NUMERIC)
+
+    class Meta:
+        model = GovernanceBody
+        fields = [
+            "name",
+            "collaboration",
+            "body_type",
+            "cadence",
+            "next_meeting",
+            "open_escalations",
+        ]
+        order_by = ("collaboration", "name")
+        empty_text = "No governance bodies you can see."
+
+
+class DecisionTable(tables.Table):
+    decided_on = tables.DateColumn(format="j M Y", verbose_name="Date")
+    text = tables.Column(
+        verbose_name="Decision", linkify=lambda record: record.get_absolute_url(), attrs=LINK
+    )
+    body = tables.Column(linkify=True, attrs=LINK)
+    initiative = tables.Column(linkify=True, default="", attrs=LINK)
+    status = tables.Column()
+
+    class Meta:
+        model = Decision
+        fields = ["decided_on", "text", "body", "initiative", "status"]
+        order_by = ("-decided_on",)
+        empty_text = "No decisions found."
+
+    def render_text(self, record):
+        return str(record)

@@ -1,0 +1,720 @@
+"""Pages for governance: bodies and their calendars, meetings with agendas, the decisions
+log, escalations and notifications. Every list is scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime
+from urllib.parse import urlencode, urlparse
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+from django_tables2 import SingleTableView
+
+from realise.collaborations.services import GateRefused
+from realise.core.permissions import (
+    visible_bodies,
+    visible_collaborations,
+    visible_decisions,
+    visible_escalations,
+    visible_meetings,
+)
+from realise.governance import ics, services
+from realise.governance.forms import (
+    ActionFormSet,
+    BodyMemberForm,
+    DecisionForm,
+    EscalationForm,
+    GovernanceBodyForm,
+    MeetingForm,
+    ResolutionForm,
+)
+from realise.governance.models import (
+    Action,
+    BodyMember,
+    GovernanceBody,
+    Meeting,
+    MeetingStatus,
+)
+from realise.governance.tables import DecisionTable, GovernanceBodyTable
+
+PAGE_SIZE = 20
+GENERATE_MONTHS_AHEAD = 12
+
+
+def _paginate(request, queryset, param: str, per_page: int = PAGE_SIZE):
+    return Paginator(queryset, per_page).get_page(request.GET.get(param))
+
+
+class VisibleObjectMixin:
+    """Fetch the object from what the user may see: 404 for the signed-in, sign-in otherwise."""
+
+    def visible_queryset(self):
+        raise NotImplementedError
+
+    def get_visible(self, **lookup):
+        try:
+            return self.visible_queryset().get(**lookup)
+        except self.visible_queryset().model.DoesNotExist:
+            if not self.request.user.is_authenticated:
+                raise _SignInFirst() from None
+            raise Http404("Not found, or not visible to you.") from None
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except _SignInFirst:
+            return redirect_to_login(request.get_full_path())
+
+
+class _SignInFirst(Exception):
+    pass
+
+
+def _require(user, permission: str, obj) -> None:
+    if not user.has_perm(permission, obj):
+        raise PermissionDenied
+
+
+# Bodies ------------------------------------------------------------------------------------
+
+
+class BodyListView(SingleTableView):
+    table_class = GovernanceBodyTable
+    template_name = "governance/body_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        today = timezone.localdate()
+        upcoming = (
+            Meeting.objects.filter(body=OuterRef("pk"), date__gte=today)
+            .exclude(status=MeetingStatus.CANCELLED)
+            .values("body")
+            .annotate(first=Min("date"))
+            .values("first")
+        )
+        queryset = visible_bodies(self.request.user)
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            queryset = queryset.filter(
+                Q(name__icontains=query) | Q(collaboration__name__icontains=query)
+            )
+        return (
+            queryset.select_related("collaboration")
+            .annotate(
+                next_meeting=Subquery(upcoming),
+                open_escalations=Count(
+                    "escalations_received",
+                    filter=Q(escalations_received__resolved_at__isnull=True),
+                    distinct=True,
+                ),
+            )
+            .order_by("collaboration__name", "name")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.is_authenticated:
+            context["unread"] = user.notifications.filter(read=False).count()
+        return context
+
+
+class BodyDetailView(VisibleObjectMixin, DetailView):
+    template_name = "governance/body_detail.html"
+    context_object_name = "body"
+
+    def visible_queryset(self):
+        return visible_bodies(self.request.user).select_related(
+            "collaboration", "chair", "escalates_to"
+        )
+
+    def get_object(self, queryset=None):
+        return self.get_visible(slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        body, user, today = self.object, self.request.user, timezone.localdate()
+        meetings = body.meetings.annotate(decision_count=Count("decisions"))
+        feed = reverse("body-ics", args=[body.slug])
+        if user.is_authenticated and not (
+            body.visibility == "public" and body.collaboration.visibility == "public"
+        ):
+            feed += "?" + urlencode({"token": ics.feed_token(user, body)})
+        escalates_to = body.escalates_to
+        if escalates_to is not None and not user.has_perm(
+            "governance.view_governancebody", escalates_to
+        ):
+            escalates_to = None
+        context.update(
+            members=body.members.select_related("person", "represents_force"),
+            upcoming=_paginate(
+                self.request, meetings.filter(date__gte=today).order_by("date"), "upcoming"
+            ),
+            past=_paginate(self.request, meetings.filter(date__lt=today).order_by("-date"), "past"),
+            escalations=visible_escalations(user)
+            .filter(to_body=body, resolved_at__isnull=True)
+            .select_related("from_body", "benefit")
+            .order_by("raised_at"),
+            raised=visible_escalations(user)
+            .filter(from_body=body)
+            .select_related("to_body")
+            .order_by("-raised_at")[:10],
+            escalates_to=escalates_to,
+            feed_url=self.request.build_absolute_uri(feed),
+            can_edit=user.has_perm("governance.change_governancebody", body),
+            can_escalate=body.escalates_to_id is not None
+            and user.has_perm("governance.add_escalation", body),
+            gate_stages=[services.Stage(s).label for s in sorted(body.decides_stages or [])],
+        )
+        return context
+
+
+class BodyFormMixin:
+    form_class = GovernanceBodyForm
+    template_name = "governance/body_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["collaboration"] = self.collaboration
+        if getattr(self, "body", None) is not None:
+            kwargs["instance"] = self.body
+        return kwargs
+
+    def form_valid(self, form):
+        form.instance.collaboration = self.collaboration
+        form.instance._history_user = self.request.user
+        body = form.save()
+        messages.success(self.request, f"Saved {body}.")
+        return redirect(body)
+
+
+class BodyCreateView(LoginRequiredMixin, BodyFormMixin, FormView):
+    @cached_property
+    def collaboration(self):
+        return get_object_or_404(
+            visible_collaborations(self.request.user), slug=self.kwargs["slug"]
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require(request.user, "governance.add_governancebody", self.collaboration)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=f"Add a governance body to {self.collaboration}", **kwargs
+        )
+
+
+class BodyUpdateView(LoginRequiredMixin, VisibleObjectMixin, BodyFormMixin, FormView):
+    def visible_queryset(self):
+        return visible_bodies(self.request.user).select_related("collaboration")
+
+    @cached_property
+    def body(self):
+        return self.get_visible(slug=self.kwargs["slug"])
+
+    @property
+    def collaboration(self):
+        return self.body.collaboration
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require(request.user, "governance.change_governancebody", self.body)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(page_title=f"Edit {self.body}", body=self.body, **kwargs)
+
+
+class BodyMembersView(LoginRequiredMixin, VisibleObjectMixin, FormView):
+    form_class = BodyMemberForm
+    template_name = "governance/body_members.html"
+
+    def visible_queryset(self):
+        return visible_bodies(self.request.user).select_related("collaboration")
+
+    @cached_property
+    def body(self):
+        return self.get_visible(slug=self.kwargs["slug"])
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require(request.user, "governance.change_governancebody", self.body)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "body": self.body}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            body=self.body,
+            members=self.body.members.select_related("person", "represents_force"),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        form.instance.body = self.body
+        form.instance._history_user = self.request.user
+        member = form.save()
+        messages.success(self.request, f"Added {member.person.name} ({member.represents}).")
+        return redirect("body-members", self.body.slug)
+
+
+class BodyMemberRemoveView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        member = get_object_or_404(
+            BodyMember.objects.filter(body__in=visible_bodies(request.user)).select_related("body"),
+            pk=pk,
+        )
+        _require(request.user, "governance.change_governancebody", member.body)
+        member._history_user = request.user
+        member.delete()
+        messages.success(request, f"Removed {member.person.name} from {member.body}.")
+        return redirect("body-members", member.body.slug)
+
+
+class BodyCalendarView(View):
+    """The body's meetings as an iCalendar feed (a year back and everything ahead)."""
+
+    def get(self, request, slug):
+        body = get_object_or_404(GovernanceBody.objects.select_related("collaboration"), slug=slug)
+        user = request.user
+        token = request.GET.get("token")
+        if token:
+            user = ics.user_from_token(token, body) or user
+        if not user.has_perm("governance.view_governancebody", body):
+            raise Http404("No such calendar.")
+        since = timezone.localdate() - datetime.timedelta(days=366)
+        meetings = body.meetings.filter(date__gte=since).select_related("body__collaboration")
+        base = settings.REALISE_BASE_URL or request.build_absolute_uri("/")
+        domain = urlparse(base).hostname or request.get_host().split(":")[0]
+        text = ics.body_calendar(
+            body, meetings.order_by("date")[:500], base_url=base, domain=domain
+        )
+        response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+        response["Content-Disposition"] = f'inline; filename="{body.slug}.ics"'
+        return response
+
+
+# Meetings ----------------------------------------------------------------------------------
+
+
+class MeetingGenerateView(LoginRequiredMixin, View):
+    def post(self, request, slug):
+        body = get_object_or_404(visible_bodies(request.user), slug=slug)
+        _require(request.user, "governance.add_meeting", body)
+        if body.cadence_months is None or body.meets_from is None:
+            messages.error(request, f"{body} has no regular cadence and first meeting date.")
+            return redirect(body)
+        today = timezone.localdate()
+        until = services.add_months(today, GENERATE_MONTHS_AHEAD)
+        created = services.generate_meetings(body, start=today, until=until, user=request.user)
+        messages.success(
+            request,
+            f"Added {len(created)} meeting{'s' if len(created) != 1 else ''} to the calendar "
+            f"up to {until:%-d %B %Y}.",
+        )
+        return redirect(body)
+
+
+class MeetingCreateView(LoginRequiredMixin, FormView):
+    form_class = MeetingForm
+    template_name = "governance/meeting_form.html"
+
+    @cached_property
+    def body(self):
+        return get_object_or_404(
+            visible_bodies(self.request.user).select_related("collaboration"),
+            slug=self.kwargs["slug"],
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require(request.user, "governance.add_meeting", self.body)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            body=self.body, page_title=f"Add a meeting of {self.body}", **kwargs
+        )
+
+    def form_valid(self, form):
+        form.instance.body = self.body
+        form.instance._history_user = self.request.user
+        meeting = form.save()
+        messages.success(self.request, f"Added the meeting on {meeting.date:%-d %B %Y}.")
+        return redirect(meeting)
+
+
+class MeetingUpdateView(LoginRequiredMixin, FormView):
+    form_class = MeetingForm
+    template_name = "governance/meeting_form.html"
+
+    @cached_property
+    def meeting(self):
+        return get_object_or_404(
+            visible_meetings(self.request.user).select_related("body__collaboration"),
+            pk=self.kwargs["pk"],
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require(request.user, "governance.change_meeting", self.meeting)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.meeting}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            body=self.meeting.body,
+            meeting=self.meeting,
+            page_title=f"Edit {self.meeting}",
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        form.instance._history_user = self.request.user
+        meeting = form.save()
+        messages.success(self.request, f"Saved {meeting}.")
+        return redirect(meeting)
+
+
+class MeetingDetailView(VisibleObjectMixin, DetailView):
+    template_name = "governance/meeting_detail.html"
+    context_object_name = "meeting"
+
+    def visible_queryset(self):
+        return visible_meetings(self.request.user).select_related("body__collaboration")
+
+    def get_object(self, queryset=None):
+        return self.get_visible(pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting, user = self.object, self.request.user
+        agenda = services.build_agenda(meeting)
+        visible = set(visible_decisions(user).filter(meeting=meeting).values_list("pk", flat=True))
+        agenda.decisions = [d for d in agenda.decisions if d.pk in visible]
+        escalations = set(
+            visible_escalations(user).filter(to_body=meeting.body).values_list("pk", flat=True)
+        )
+        agenda.escalations = [e for e in agenda.escalations if e.pk in escalations]
+        context.update(
+            agenda=agenda,
+            body=meeting.body,
+            today=timezone.localdate(),
+            amber_percent=(settings.REALISE_RAG_AMBER * 100).normalize(),
+            can_edit=user.has_perm("governance.change_meeting", meeting),
+            can_decide=user.has_perm("governance.add_decision", meeting.body)
+            and meeting.status != MeetingStatus.CANCELLED,
+        )
+        return context
+
+
+# Decisions ---------------------------------------------------------------------------------
+
+
+class DecisionCreateView(LoginRequiredMixin, FormView):
+    form_class = DecisionForm
+    template_name = "governance/decision_form.html"
+
+    @cached_property
+    def meeting(self):
+        return get_object_or_404(
+            visible_meetings(self.request.user).select_related("body__collaboration"),
+            pk=self.kwargs["pk"],
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require(request.user, "governance.add_decision", self.meeting.body)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["body"] = self.meeting.body
+        initiative = self.request.GET.get("initiative")
+        to_stage = self.request.GET.get("to_stage")
+        if self.request.method == "GET" and initiative and initiative.isdigit():
+            kwargs["initial"] = {"initiative": int(initiative)}
+            if to_stage and to_stage.isdigit():
+                kwargs["initial"]["to_stage"] = int(to_stage)
+        return kwargs
+
+    def get_actions(self):
+        return ActionFormSet(self.request.POST or None, prefix="actions")
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("actions", self.get_actions())
+        return super().get_context_data(
+            meeting=self.meeting,
+            page_title=f"Record a decision of {self.meeting}",
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        actions = self.get_actions()
+        if not actions.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, actions=actions))
+        data = form.cleaned_data
+        specs = [
+            services.ActionSpec(a["text"], a.get("owner"), a.get("due_on"))
+            for a in actions.cleaned_data
+            if a and (a.get("text") or "").strip()
+        ]
+        try:
+            decision = services.record_decision(
+                self.meeting,
+                text=data["text"],
+                rationale=data["rationale"],
+                initiative=data["initiative"],
+                to_stage=data["to_stage"],
+                visibility=data["visibility"],
+                actions=specs,
+                user=self.request.user,
+            )
+        except GateRefused as refused:
+            return self.render_to_response(
+                self.get_context_data(form=form, actions=actions, gate=refused.result)
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for name, errors in error.error_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form, actions=actions))
+        messages.success(self.request, "Decision recorded in the decisions log.")
+        return redirect(decision.meeting)
+
+
+class DecisionListView(SingleTableView):
+    """The decisions log: every decision the user may see, searchable."""
+
+    table_class = DecisionTable
+    template_name = "governance/decision_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        queryset = visible_decisions(self.request.user).select_related("body", "initiative")
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            queryset = queryset.filter(
+                Q(text__icontains=query)
+                | Q(rationale__icontains=query)
+                | Q(body__name__icontains=query)
+                | Q(initiative__name__icontains=query)
+                | Q(actions__text__icontains=query)
+            ).distinct()
+        body = self.request.GET.get("body", "").strip()
+        if body:
+            queryset = queryset.filter(body__slug=body)
+        status = self.request.GET.get("status", "").strip()
+        if status:
+            queryset = queryset.filter(status=status)
+        return queryset.order_by("-decided_on", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["bodies"] = visible_bodies(self.request.user).order_by("name")
+        return context
+
+
+class DecisionDetailView(VisibleObjectMixin, DetailView):
+    template_name = "governance/decision_detail.html"
+    context_object_name = "decision"
+
+    def visible_queryset(self):
+        return visible_decisions(self.request.user).select_related(
+            "body__collaboration", "meeting", "initiative", "stage_decision", "recorded_by"
+        )
+
+    def get_object(self, queryset=None):
+        return self.get_visible(pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        actions = list(self.object.actions.select_related("owner"))
+        for action in actions:
+            action.can_complete = not action.done and user.has_perm(
+                "governance.change_action", action
+            )
+        context.update(actions=actions, today=timezone.localdate())
+        return context
+
+
+class ActionDoneView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        action = get_object_or_404(
+            Action.objects.filter(decision__in=visible_decisions(request.user)).select_related(
+                "decision__body__collaboration"
+            ),
+            pk=pk,
+        )
+        services.complete_action(action, user=request.user)
+        messages.success(request, "Action marked as done.")
+        return redirect(action.decision)
+
+
+# Escalations -------------------------------------------------------------------------------
+
+
+class EscalationCreateView(LoginRequiredMixin, FormView):
+    form_class = EscalationForm
+    template_name = "governance/escalation_form.html"
+
+    @cached_property
+    def body(self):
+        return get_object_or_404(
+            visible_bodies(self.request.user).select_related("collaboration", "escalates_to"),
+            slug=self.kwargs["slug"],
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            _require(request.user, "governance.add_escalation", self.body)
+            if self.body.escalates_to is None:
+                raise Http404(f"{self.body} has no body to escalate to.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "body": self.body}
+        benefit = self.request.GET.get("benefit")
+        if self.request.method == "GET" and benefit and benefit.isdigit():
+            kwargs["initial"] = {"kind": "benefit_off_track", "benefit": int(benefit)}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            body=self.body,
+            page_title=f"Escalate from {self.body} to {self.body.escalates_to}",
+            landing=services.next_meeting(self.body.escalates_to, timezone.localdate()),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            escalation = services.escalate(
+                self.body,
+                kind=data["kind"],
+                summary=data["summary"],
+                benefit=data["benefit"],
+                initiative=data["initiative"],
+                user=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        where = (
+            f"its meeting on {escalation.meeting.date:%-d %B %Y}"
+            if escalation.meeting
+            else "its next meeting"
+        )
+        messages.success(
+            self.request, f"Escalated to {escalation.to_body}: on the agenda of {where}."
+        )
+        return redirect(escalation)
+
+
+class EscalationDetailView(VisibleObjectMixin, DetailView):
+    template_name = "governance/escalation_detail.html"
+    context_object_name = "escalation"
+
+    def visible_queryset(self):
+        return visible_escalations(self.request.user).select_related(
+            "from_body", "to_body", "benefit", "initiative", "meeting", "raised_by", "resolved_by"
+        )
+
+    def get_object(self, queryset=None):
+        return self.get_visible(pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        escalation, user = self.object, self.request.user
+        can_resolve = not escalation.is_resolved and user.has_perm(
+            "governance.change_escalation", escalation
+        )
+        context.update(
+            can_resolve=can_resolve,
+            form=kwargs.get("form") or (ResolutionForm() if can_resolve else None),
+            next_meeting=services.next_meeting(escalation.to_body, timezone.localdate())
+            if not escalation.is_resolved
+            else None,
+        )
+        return context
+
+
+class EscalationResolveView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        escalation = get_object_or_404(visible_escalations(request.user), pk=pk)
+        _require(request.user, "governance.change_escalation", escalation)
+        form = ResolutionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.resolve(
+                    escalation, resolution=form.cleaned_data["resolution"], user=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Resolution recorded.")
+                return redirect(escalation)
+        view = EscalationDetailView()
+        view.setup(request, pk=pk)
+        view.object = view.get_object()
+        return view.render_to_response(view.get_context_data(object=view.object, form=form))
+
+
+# Notifications -----------------------------------------------------------------------------
+
+
+class NotificationListView(LoginRequiredMixin, ListView):
+    template_name = "governance/notifications.html"
+    context_object_name = "notifications"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return self.request.user.notifications.order_by("read", "-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["unread"] = self.request.user.notifications.filter(read=False).count()
+        return context
+
+
+class NotificationOpenView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        notification = get_object_or_404(request.user.notifications, pk=pk)
+        notification.read = True
+        notification.save(update_fields=["read"])
+        if notification.url and url_has_allowed_host_and_scheme(
+            notification.url, allowed_hosts={request.get_host()}
+        ):
+            return redirect(notification.url)
+        return redirect("governance-notifications")
+
+
+class NotificationsReadView(LoginRequiredMixin, View):
+    def post(self, request):
+        count = request.user.notifications.filter(read=False).update(read=True)
+        messages.success(
+            request, f"Marked {count} notification{'s' if count != 1 else ''} as read."
+        )
+        return redirect("governance-notifications")

@@ -1,0 +1,108 @@
+"""The programme team defines bodies, their members and their calendar."""
+
+import datetime
+
+from django.utils import timezone
+
+from realise.governance.models import BodyMember, GovernanceBody
+from realise.governance.services import add_months
+from tests.factories import PersonFactory, force
+
+
+def body_form(**changes):
+    data = {
+        "name": "EK Oversight Group",
+        "slug": "ek-oversight",
+        "body_type": "oversight_group",
+        "cadence": "bimonthly",
+        "meets_from": "2027-01-31",
+        "chair": "",
+        "escalates_to": "",
+        "decides_stages": ["3", "4"],
+        "terms_of_reference": "Oversees the partnership.",
+        "visibility": "private",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_programme_team_adds_a_body(client, world):
+    client.force_login(world.alice)
+    response = client.post(
+        f"/governance/collaborations/{world.collab.slug}/bodies/new/",
+        body_form(escalates_to=world.board.pk),
+    )
+    body = GovernanceBody.objects.get(slug="ek-oversight")
+    assert response["Location"] == body.get_absolute_url()
+    assert (body.collaboration, body.escalates_to, body.decides_stages) == (
+        world.collab,
+        world.board,
+        [3, 4],
+    )
+    assert body.history.first().history_user == world.alice
+
+
+def test_a_regular_body_needs_its_first_meeting_date_and_no_escalation_loop(client, world):
+    client.force_login(world.alice)
+    page = client.post(
+        f"/governance/collaborations/{world.collab.slug}/bodies/new/", body_form(meets_from="")
+    ).content.decode()
+    assert "Give the date of the first meeting of a regular body." in page
+    child = GovernanceBody.objects.create(
+        collaboration=world.collab,
+        name="Child",
+        slug="child",
+        body_type="other",
+        escalates_to=world.board,
+    )
+    page = client.post(
+        f"/governance/bodies/{world.board.slug}/edit/",
+        body_form(name=world.board.name, slug=world.board.slug, escalates_to=child.pk),
+    ).content.decode()
+    assert "cannot escalate, directly or not, to itself" in page
+
+
+def test_others_may_not_add_or_change_bodies(client, world):
+    client.force_login(world.dave)
+    assert (
+        client.get(f"/governance/collaborations/{world.collab.slug}/bodies/new/").status_code == 403
+    )
+    assert client.post(f"/governance/bodies/{world.board.slug}/members/", {}).status_code == 403
+    client.force_login(world.nora)
+    assert (
+        client.get(f"/governance/collaborations/{world.collab.slug}/bodies/new/").status_code == 404
+    )
+
+
+def test_members_represent_a_corporation_sole(client, world):
+    pcc = PersonFactory(name="Roger Hale")
+    client.force_login(world.alice)
+    url = f"/governance/bodies/{world.board.slug}/members/"
+    page = client.post(
+        url, {"person": pcc.pk, "represents_kind": "pcc", "represents_force": ""}
+    ).content.decode()
+    assert "Choose the force whose corporation sole it is." in page
+    client.post(
+        url, {"person": pcc.pk, "represents_kind": "pcc", "represents_force": force("Essex").pk}
+    )
+    member = BodyMember.objects.get()
+    assert member.represents == "Police, Fire and Crime Commissioner for Essex"
+    assert (
+        "Police, Fire and Crime Commissioner for Essex"
+        in client.get(world.board.get_absolute_url()).content.decode()
+    )
+    client.post(f"/governance/members/{member.pk}/remove/")
+    assert not BodyMember.objects.exists()
+
+
+def test_the_calendar_is_filled_a_year_ahead_from_the_page(client, world):
+    today = timezone.localdate()
+    world.board.cadence, world.board.meets_from = "quarterly", today - datetime.timedelta(days=1)
+    world.board.save()
+    client.force_login(world.alice)
+    client.post(f"/governance/bodies/{world.board.slug}/meetings/generate/")
+    dates = list(world.board.meetings.order_by("date").values_list("date", flat=True))
+    # Quarterly from yesterday: the next four quarters fall within the coming year.
+    assert dates == [add_months(world.board.meets_from, 3 * n) for n in range(1, 5)]
+    page = client.get(world.board.get_absolute_url()).content.decode()
+    assert dates[0].strftime("%-d %B %Y") in page

@@ -1,0 +1,139 @@
+"""Decisions at meetings: the log, actions, and stage gates decided there."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from realise.collaborations.models import StageDecision
+from realise.collaborations.services import GateRefused
+from realise.governance.models import Decision, Meeting
+from realise.governance.services import ActionSpec, complete_action, record_decision
+
+D = datetime.date
+
+
+@pytest.fixture
+def meeting(world):
+    return Meeting.objects.create(body=world.board, date=D(2026, 3, 10))
+
+
+def test_a_stage_gate_decided_at_a_meeting_is_linked_to_it(world, meeting):
+    decision = record_decision(
+        meeting,
+        text="Approve the full business case",
+        initiative=world.initiative,
+        to_stage=3,
+        user=world.alice,
+    )
+    world.initiative.refresh_from_db()
+    assert world.initiative.stage == 3
+    gate = StageDecision.objects.get()
+    assert (gate.from_stage, gate.to_stage, gate.body, gate.decided_on) == (
+        2,
+        3,
+        world.board,
+        meeting.date,
+    )
+    assert decision.stage_decision == gate
+    assert decision.meeting == meeting
+    meeting.refresh_from_db()
+    assert meeting.status == "held"
+
+
+def test_a_refused_gate_records_no_decision(world, meeting):
+    world.benefit.owner = None
+    world.benefit.save()
+    with pytest.raises(GateRefused):
+        record_decision(
+            meeting, text="Approve FBC", initiative=world.initiative, to_stage=3, user=world.alice
+        )
+    assert not Decision.objects.exists()
+    assert not StageDecision.objects.exists()
+
+
+def test_a_decision_is_actioned_when_its_last_action_is_done(world, meeting):
+    decision = record_decision(
+        meeting,
+        text="Merge the vetting units",
+        user=world.alice,
+        actions=[
+            ActionSpec("Draft the plan", world.erin_person, D(2026, 4, 1)),
+            ActionSpec("Tell staff"),
+        ],
+    )
+    first, second = decision.actions.order_by("pk")
+    assert decision.status == "open"
+    complete_action(first, user=world.erin, on=D(2026, 3, 20))  # erin owns it
+    decision.refresh_from_db()
+    assert decision.status == "open"
+    complete_action(second, user=world.alice)
+    decision.refresh_from_db()
+    assert decision.status == "actioned"
+
+
+def test_a_decision_is_never_more_visible_than_its_body(world, meeting):
+    with pytest.raises(ValidationError):
+        record_decision(meeting, text="Publish", visibility="public", user=world.alice)
+    assert record_decision(meeting, text="Noted", user=world.alice).visibility == "private"
+
+
+def test_recording_a_decision_through_the_page(client, world, meeting):
+    client.force_login(world.alice)
+    data = {
+        "text": "Adopt the regional vetting policy",
+        "rationale": "One policy for both forces",
+        "initiative": world.initiative.pk,
+        "to_stage": "",
+        "visibility": "private",
+        "actions-TOTAL_FORMS": "3",
+        "actions-INITIAL_FORMS": "0",
+        "actions-MIN_NUM_FORMS": "0",
+        "actions-MAX_NUM_FORMS": "20",
+        "actions-0-text": "Publish the policy on both intranets",
+        "actions-0-owner": world.erin_person.pk,
+        "actions-0-due_on": "2026-04-01",
+    }
+    response = client.post(f"/governance/meetings/{meeting.pk}/decisions/new/", data)
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert [(a.text, a.owner) for a in decision.actions.all()] == [
+        ("Publish the policy on both intranets", world.erin_person)
+    ]
+    assert decision.history.first().history_user == world.alice
+
+
+def test_the_page_shows_every_unmet_gate_rule(client, world, meeting):
+    world.benefit.measurement_owner = None
+    world.benefit.save()
+    client.force_login(world.alice)
+    data = {
+        "text": "Approve FBC",
+        "initiative": world.initiative.pk,
+        "to_stage": "3",
+        "visibility": "private",
+        "actions-TOTAL_FORMS": "0",
+        "actions-INITIAL_FORMS": "0",
+    }
+    page = client.post(f"/governance/meetings/{meeting.pk}/decisions/new/", data).content.decode()
+    assert "Benefit &#x27;Reduced vetting backlog&#x27;: no measurement owner" in page
+    assert not Decision.objects.exists()
+
+
+def test_the_decisions_log_is_searchable(client, world, meeting):
+    record_decision(
+        meeting,
+        text="Merge the vetting units",
+        user=world.alice,
+        actions=[ActionSpec("Consult unions")],
+    )
+    record_decision(meeting, text="Buy body armour together", user=world.alice)
+    client.force_login(world.dave)
+    page = client.get("/governance/decisions/", {"q": "unions"}).content.decode()
+    assert "Merge the vetting units" in page
+    assert "Buy body armour together" not in page
+    page = client.get(
+        "/governance/decisions/", {"body": world.board.slug, "status": "actioned"}
+    ).content.decode()
+    assert "Buy body armour together" in page
+    assert "Merge the vetting units" not in page
