@@ -1,0 +1,210 @@
+"""The central repository: lessons learned, documents with their versions, and the search index."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import get_valid_filename
+from simple_history.models import HistoricalRecords
+
+from realise.collaborations.models import Stage
+from realise.core.models import TimeStamped, Visibility
+
+
+class Theme(models.TextChoices):
+    GOVERNANCE = "governance", "Governance"
+    BENEFITS = "benefits", "Benefits"
+    WORKFORCE = "workforce", "Workforce"
+    TECHNOLOGY = "technology", "Technology"
+    FINANCE = "finance", "Finance"
+    PROCUREMENT = "procurement", "Procurement"
+    LEGAL = "legal", "Legal"
+    PARTNERSHIP = "partnership", "Partnership"
+
+
+class Lesson(TimeStamped):
+    """One entry in a collaboration's lessons-learned log."""
+
+    collaboration = models.ForeignKey(
+        "collaborations.Collaboration", on_delete=models.CASCADE, related_name="lessons"
+    )
+    initiative = models.ForeignKey(
+        "collaborations.Initiative",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lessons",
+    )
+    title = models.CharField(max_length=200, help_text="The lesson in one line.")
+    stage = models.PositiveSmallIntegerField(
+        choices=Stage.choices,
+        null=True,
+        blank=True,
+        help_text="The business-case stage the lesson was learned at.",
+    )
+    theme = models.CharField(max_length=20, choices=Theme.choices)
+    what_happened = models.TextField()
+    what_to_repeat = models.TextField("what to repeat", blank=True)
+    what_to_avoid = models.TextField("what to avoid", blank=True)
+    recommendation = models.TextField(blank=True)
+    author = models.ForeignKey(
+        "organisations.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lessons",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    date = models.DateField(help_text="When the lesson was learned or logged.")
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.POLICING
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("lesson-detail", args=[self.pk])
+
+
+class DocumentKind(models.TextChoices):
+    BUSINESS_CASE = "business_case", "Business case"
+    AGREEMENT = "agreement", "Agreement"
+    CLOSURE_REPORT = "closure_report", "Closure report"
+    HIGHLIGHT_REPORT = "highlight_report", "Highlight report"
+    EVALUATION = "evaluation", "Evaluation"
+    OTHER = "other", "Other"
+
+
+class Document(TimeStamped):
+    """A document kept in the repository; its file lives in versions, newest last."""
+
+    collaboration = models.ForeignKey(
+        "collaborations.Collaboration", on_delete=models.CASCADE, related_name="documents"
+    )
+    initiative = models.ForeignKey(
+        "collaborations.Initiative",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+    )
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    stage = models.PositiveSmallIntegerField(
+        choices=Stage.choices,
+        null=True,
+        blank=True,
+        help_text="For a business case: the stage it was written for.",
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.POLICING
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("document-detail", args=[self.pk])
+
+    @property
+    def current_version(self) -> DocumentVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+def version_path(instance: DocumentVersion, filename: str) -> str:
+    return f"documents/{instance.document_id}/{uuid.uuid4().hex}/{get_valid_filename(filename)}"
+
+
+class DocumentVersion(models.Model):
+    """One uploaded file of a document. Versions are never changed once uploaded."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to=version_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    file_type = models.CharField(max_length=10, help_text="Detected from the content: pdf, docx...")
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    extracted_text = models.TextField(blank=True)
+    note = models.CharField(max_length=300, blank=True, help_text="What changed in this version.")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["extracted_text"])
+
+    class Meta:
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="unique_document_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} v{self.number}"
+
+    def get_download_url(self) -> str:
+        return reverse("document-download", args=[self.document_id, self.number])
+
+
+class SearchEntry(models.Model):
+    """One searchable item (collaboration, initiative, benefit, lesson, document, decision).
+
+    Rows are written by `realise.knowledge.indexing` whenever the item changes. The text
+    index itself is database-specific and kept in step by the database: on PostgreSQL a
+    generated `tsvector` column with a GIN index, on SQLite an FTS5 table maintained by
+    triggers (both created by migration 0002).
+    """
+
+    kind = models.CharField(max_length=20)
+    object_id = models.PositiveBigIntegerField()
+    collaboration = models.ForeignKey(
+        "collaborations.Collaboration",
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300)
+    visibility = models.CharField(
+        max_length=10,
+        choices=Visibility.choices,
+        help_text="The item's own visibility; its collaboration's visibility applies as well.",
+    )
+    theme = models.CharField(max_length=20, blank=True)
+    stage = models.PositiveSmallIntegerField(null=True)
+    date = models.DateField(null=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="unique_search_entry")
+        ]
+        indexes = [
+            models.Index(fields=["collaboration", "kind"], name="searchentry_collab_kind"),
+            # Covers every column the visibility rules and filters read, so that SQLite
+            # can list the entries a caller may see without reading their long bodies.
+            models.Index(
+                fields=["visibility", "collaboration", "kind", "theme", "stage", "date"],
+                name="searchentry_visible",
+            ),
+        ]
+        verbose_name_plural = "search entries"
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.title}"

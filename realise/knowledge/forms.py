@@ -1,0 +1,163 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from realise.collaborations.models import Collaboration, Function, Initiative, Stage
+from realise.core.forms import DateInput, GovukForm
+from realise.core.permissions import access_for
+from realise.knowledge.extract import ALLOWED_DESCRIPTION
+from realise.knowledge.indexing import kinds
+from realise.knowledge.models import Document, Lesson, Theme
+from realise.organisations.models import Force, Region
+
+
+def editable_collaborations(user):
+    """Collaborations whose repository `user` may add to."""
+    access = access_for(user)
+    if access.administrator:
+        return Collaboration.objects.all()
+    return Collaboration.objects.filter(pk__in=access.programme_collaborations)
+
+
+class RepositoryItemForm(GovukForm, forms.ModelForm):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        collaborations = editable_collaborations(user)
+        if self.instance.pk:
+            collaborations = collaborations | Collaboration.objects.filter(
+                pk=self.instance.collaboration_id
+            )
+        self.fields["collaboration"].queryset = collaborations.distinct().order_by("name")
+        self.fields["initiative"].queryset = Initiative.objects.filter(
+            collaboration__in=self.fields["collaboration"].queryset
+        ).select_related("collaboration")
+        self.fields["initiative"].label_from_instance = lambda initiative: (
+            f"{initiative.name} ({initiative.collaboration.name})"
+        )
+
+    def clean(self):
+        data = super().clean()
+        collaboration, initiative = data.get("collaboration"), data.get("initiative")
+        if collaboration and initiative and initiative.collaboration_id != collaboration.pk:
+            self.add_error("initiative", f"{initiative} is not an initiative of {collaboration}.")
+        return data
+
+
+class LessonForm(RepositoryItemForm):
+    class Meta:
+        model = Lesson
+        fields = [
+            "collaboration",
+            "initiative",
+            "title",
+            "theme",
+            "stage",
+            "what_happened",
+            "what_to_repeat",
+            "what_to_avoid",
+            "recommendation",
+            "author",
+            "date",
+            "visibility",
+        ]
+        widgets = {
+            "what_happened": forms.Textarea(attrs={"rows": 4}),
+            "what_to_repeat": forms.Textarea(attrs={"rows": 3}),
+            "what_to_avoid": forms.Textarea(attrs={"rows": 3}),
+            "recommendation": forms.Textarea(attrs={"rows": 3}),
+            "date": DateInput(),
+        }
+        help_texts = {
+            "visibility": "Private: only the collaboration's own forces. Policing: any signed-in "
+            "user. Public: anyone. A lesson is never shown more widely than its collaboration."
+        }
+
+
+class DocumentForm(RepositoryItemForm):
+    file = forms.FileField(
+        help_text=f"{ALLOWED_DESCRIPTION}; at most "
+        f"{filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}. Its type is checked by its content."
+    )
+    note = forms.CharField(required=False, max_length=300, label="Version note")
+
+    class Meta:
+        model = Document
+        fields = [
+            "collaboration",
+            "initiative",
+            "kind",
+            "stage",
+            "title",
+            "description",
+            "visibility",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class DocumentEditForm(RepositoryItemForm):
+    class Meta:
+        model = Document
+        fields = [
+            "collaboration",
+            "initiative",
+            "kind",
+            "stage",
+            "title",
+            "description",
+            "visibility",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class VersionForm(GovukForm, forms.Form):
+    file = forms.FileField(
+        help_text=f"{ALLOWED_DESCRIPTION}; at most "
+        f"{filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}."
+    )
+    note = forms.CharField(
+        required=False, max_length=300, label="What changed", help_text="For the version history."
+    )
+
+
+class SearchForm(GovukForm, forms.Form):
+    q = forms.CharField(label="Search for", required=False, max_length=500)
+    type = forms.MultipleChoiceField(
+        label="Type", required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    force = forms.ModelChoiceField(
+        queryset=Force.objects.all(), to_field_name="slug", required=False, empty_label="Any force"
+    )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="Any region",
+    )
+    function = forms.ChoiceField(required=False, choices=[("", "Any function"), *Function.choices])
+    theme = forms.ChoiceField(
+        label="Lesson theme", required=False, choices=[("", "Any theme"), *Theme.choices]
+    )
+    stage = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=[("", "Any stage"), *Stage.choices]
+    )
+    date_from = forms.DateField(label="From date", required=False, widget=DateInput())
+    date_to = forms.DateField(label="To date", required=False, widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = kinds()
+
+    def filters(self):
+        from realise.knowledge.search import SearchFilters
+
+        data = self.cleaned_data
+        return SearchFilters(
+            kinds=data.get("type") or [],
+            force=data["force"].slug if data.get("force") else "",
+            region=data["region"].slug if data.get("region") else "",
+            function=data.get("function") or "",
+            theme=data.get("theme") or "",
+            stage=data.get("stage"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from realise.knowledge.indexing import REGISTRY, reindex_all
+
+
+class Command(BaseCommand):
+    help = "Rebuild the repository search index (all types, or those named)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("types", nargs="*", help=f"Any of: {', '.join(REGISTRY)}.")
+
+    def handle(self, *args, **options):
+        unknown = sorted(set(options["types"]) - set(REGISTRY))
+        if unknown:
+            raise CommandError(
+                f"Unknown type(s): {', '.join(unknown)}. Known: {', '.join(REGISTRY)}."
+            )
+        for kind, count in reindex_all(options["types"] or None).items():
+            self.stdout.write(f"{kind}: {count} indexed")

@@ -1,0 +1,208 @@
+"""The types the repository search covers, registered at start-up (see `apps.py`).
+
+Collaborations, initiatives, benefits, lessons and documents always; decisions when the
+governance app provides a `Decision` model. Initiatives and benefits have no visibility of
+their own: their entries say `public` and their collaboration's visibility decides.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db.models.signals import post_delete, post_save
+from django.urls import NoReverseMatch
+
+from realise.benefits.models import Benefit
+from realise.collaborations.models import Collaboration, ForceShare, Initiative
+from realise.knowledge.indexing import EntryData, index_object, join_text, register
+from realise.knowledge.models import Document, DocumentVersion, Lesson, SearchEntry
+
+NO_OWN_RESTRICTION = "public"
+_RANK = {"private": 0, "policing": 1, "public": 2}
+
+
+def narrowest(*visibilities: str) -> str:
+    present = [v for v in visibilities if v]
+    return min(present, key=lambda v: _RANK.get(v, 0)) if present else "private"
+
+
+def describe_collaboration(collaboration: Collaboration) -> EntryData:
+    forces = list(collaboration.shares.values_list("force__name", flat=True))
+    return EntryData(
+        title=collaboration.name,
+        body=join_text(
+            collaboration.purpose,
+            collaboration.objectives,
+            f"{collaboration.get_function_display()} collaboration",
+            f"Lead force: {collaboration.lead_force}" if collaboration.lead_force_id else "",
+            "Member forces: " + ", ".join(forces) if forces else "",
+            collaboration.legal_basis,
+        ),
+        url=collaboration.get_absolute_url(),
+        visibility=collaboration.visibility,
+        collaboration_id=collaboration.pk,
+        date=collaboration.created_at.date() if collaboration.created_at else None,
+    )
+
+
+def describe_initiative(initiative: Initiative) -> EntryData:
+    return EntryData(
+        title=initiative.name,
+        body=join_text(initiative.purpose, initiative.get_stage_display()),
+        url=initiative.get_absolute_url(),
+        visibility=NO_OWN_RESTRICTION,
+        collaboration_id=initiative.collaboration_id,
+        stage=initiative.stage,
+        date=initiative.start_date,
+    )
+
+
+def describe_benefit(benefit: Benefit) -> EntryData:
+    return EntryData(
+        title=benefit.title,
+        body=join_text(
+            benefit.description,
+            benefit.measure,
+            benefit.get_subcategory_display() if benefit.subcategory else "",
+            "Dis-benefit" if benefit.is_disbenefit else "",
+        ),
+        url=benefit.get_absolute_url(),
+        visibility=NO_OWN_RESTRICTION,
+        collaboration_id=benefit.initiative.collaboration_id,
+        stage=benefit.initiative.stage,
+        date=benefit.target_date,
+    )
+
+
+def describe_lesson(lesson: Lesson) -> EntryData:
+    return EntryData(
+        title=lesson.title,
+        body=join_text(
+            lesson.what_happened,
+            lesson.what_to_repeat,
+            lesson.what_to_avoid,
+            lesson.recommendation,
+        ),
+        url=lesson.get_absolute_url(),
+        visibility=lesson.visibility,
+        collaboration_id=lesson.collaboration_id,
+        theme=lesson.theme,
+        stage=lesson.stage,
+        date=lesson.date,
+    )
+
+
+def describe_document(document: Document) -> EntryData:
+    version = document.current_version
+    return EntryData(
+        title=document.title,
+        body=join_text(document.description, version.extracted_text if version else ""),
+        url=document.get_absolute_url(),
+        visibility=document.visibility,
+        collaboration_id=document.collaboration_id,
+        stage=document.stage,
+        date=(version.uploaded_at if version else document.created_at).date(),
+    )
+
+
+def describe_decision(decision) -> EntryData:
+    body = decision.body
+    try:
+        url = decision.get_absolute_url()
+    except (NoReverseMatch, AttributeError):
+        url = body.collaboration.get_absolute_url()
+    initiative = getattr(decision, "initiative", None)
+    return EntryData(
+        title=str(decision),
+        body=join_text(decision.text, getattr(decision, "rationale", ""), body.name),
+        url=url,
+        visibility=narrowest(getattr(decision, "visibility", ""), body.visibility),
+        collaboration_id=body.collaboration_id,
+        stage=initiative.stage if initiative is not None else None,
+        date=getattr(decision, "decided_on", None),
+    )
+
+
+def register_decisions() -> bool:
+    """Index governance decisions, if the governance app has them."""
+    try:
+        decision_model = apps.get_model("governance", "Decision")
+    except LookupError:
+        return False
+    register(
+        "decision",
+        "Decision",
+        decision_model,
+        describe_decision,
+        queryset=lambda: decision_model._default_manager.select_related("body", "initiative"),
+    )
+    body_model = apps.get_model("governance", "GovernanceBody")
+
+    def body_saved(sender, instance, raw=False, **kwargs):
+        if not raw:
+            for decision in instance.decisions.select_related("body", "initiative"):
+                index_object(decision)
+
+    post_save.connect(body_saved, sender=body_model, dispatch_uid="knowledge-body-decisions")
+    return True
+
+
+# Changes to related rows that alter an entry ----------------------------------------------
+
+
+def _share_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    collaboration = Collaboration.objects.filter(pk=instance.collaboration_id).first()
+    if collaboration is not None:
+        index_object(collaboration)
+
+
+def _initiative_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        SearchEntry.objects.filter(
+            kind="benefit", object_id__in=instance.benefits.values("pk")
+        ).update(stage=instance.stage)
+
+
+def _version_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    document = Document.objects.filter(pk=instance.document_id).first()
+    if document is not None:
+        index_object(document)
+
+
+def register_all() -> None:
+    register(
+        "collaboration",
+        "Collaboration",
+        Collaboration,
+        describe_collaboration,
+        queryset=lambda: Collaboration.objects.select_related("lead_force"),
+    )
+    register(
+        "initiative",
+        "Initiative",
+        Initiative,
+        describe_initiative,
+        queryset=lambda: Initiative.objects.all(),
+    )
+    register(
+        "benefit",
+        "Benefit",
+        Benefit,
+        describe_benefit,
+        queryset=lambda: Benefit.objects.select_related("initiative"),
+    )
+    register("lesson", "Lesson", Lesson, describe_lesson)
+    register("document", "Document", Document, describe_document)
+    register_decisions()
+    post_save.connect(_share_changed, sender=ForceShare, dispatch_uid="knowledge-share-saved")
+    post_delete.connect(_share_changed, sender=ForceShare, dispatch_uid="knowledge-share-deleted")
+    post_save.connect(
+        _initiative_saved, sender=Initiative, dispatch_uid="knowledge-initiative-stage"
+    )
+    post_save.connect(_version_changed, sender=DocumentVersion, dispatch_uid="knowledge-version")
+    post_delete.connect(
+        _version_changed, sender=DocumentVersion, dispatch_uid="knowledge-version-deleted"
+    )

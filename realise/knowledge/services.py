@@ -1,0 +1,218 @@
+"""Business rules for the repository: lessons, documents and their uploaded versions.
+
+Every write checks permission, validates, records history with the user and runs in one
+transaction; the search index follows through the signals registered in
+`realise.knowledge.searchables`, inside that same transaction.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
+
+from realise.knowledge.extract import FileRefused, detect_type, extract_text
+from realise.knowledge.models import Document, DocumentVersion, Lesson
+
+LESSON_FIELDS = (
+    "collaboration",
+    "initiative",
+    "title",
+    "stage",
+    "theme",
+    "what_happened",
+    "what_to_repeat",
+    "what_to_avoid",
+    "recommendation",
+    "author",
+    "date",
+    "visibility",
+)
+DOCUMENT_FIELDS = (
+    "collaboration",
+    "initiative",
+    "kind",
+    "stage",
+    "title",
+    "description",
+    "visibility",
+)
+
+
+def _check_initiative(item) -> None:
+    if item.initiative_id and item.initiative.collaboration_id != item.collaboration_id:
+        raise ValidationError(
+            {"initiative": f"{item.initiative} is not an initiative of {item.collaboration}."}
+        )
+
+
+def _apply(item, fields: dict, allowed: tuple[str, ...]) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(item, name, value)
+
+
+# Lessons ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_lesson(*, user, **fields) -> Lesson:
+    lesson = Lesson(recorded_by=user)
+    _apply(lesson, fields, LESSON_FIELDS)
+    if not user.has_perm("knowledge.add_lesson", lesson):
+        raise PermissionDenied(f"You may not add lessons to {lesson.collaboration}.")
+    if lesson.author_id is None:
+        lesson.author = getattr(user, "person", None)
+    _check_initiative(lesson)
+    lesson.full_clean()
+    lesson._history_user = user
+    lesson.save()
+    return lesson
+
+
+@transaction.atomic
+def update_lesson(lesson: Lesson, *, user, **changes) -> Lesson:
+    if not user.has_perm("knowledge.change_lesson", lesson):
+        raise PermissionDenied(f"You may not change the lesson '{lesson}'.")
+    _apply(lesson, changes, LESSON_FIELDS)
+    if "collaboration" in changes and not user.has_perm("knowledge.add_lesson", lesson):
+        raise PermissionDenied(f"You may not move lessons to {lesson.collaboration}.")
+    _check_initiative(lesson)
+    lesson.full_clean()
+    lesson._history_user = user
+    lesson.save()
+    return lesson
+
+
+@transaction.atomic
+def delete_lesson(lesson: Lesson, *, user) -> None:
+    if not user.has_perm("knowledge.delete_lesson", lesson):
+        raise PermissionDenied(f"You may not delete the lesson '{lesson}'.")
+    lesson._history_user = user
+    lesson.delete()
+
+
+# Documents --------------------------------------------------------------------------------
+
+
+def read_upload(upload, *, name: str | None = None) -> tuple[bytes, str]:
+    """The bytes and name of an uploaded file, refusing one over the size limit."""
+    name = name or getattr(upload, "name", "") or "upload"
+    limit = settings.REALISE_UPLOAD_MAX_BYTES
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise FileRefused(
+            f"'{name}' is {filesizeformat(size)}; the largest file accepted is "
+            f"{filesizeformat(limit)}."
+        )
+    if hasattr(upload, "seek"):
+        upload.seek(0)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise FileRefused(
+            f"'{name}' is larger than {filesizeformat(limit)}, the largest file accepted."
+        )
+    return data, name
+
+
+def check_upload(upload, *, name: str | None = None):
+    """Check an upload by size and content; returns (bytes, name, file type, extracted text).
+
+    Raises ValidationError with a message for the person uploading when the file is too
+    big, is not an accepted type judged by its content (a program renamed `report.pdf` is
+    refused), or cannot be read.
+    """
+    try:
+        data, name = read_upload(upload, name=name)
+        file_type = detect_type(data, name)
+        text = extract_text(file_type, data)
+    except FileRefused as refused:
+        raise ValidationError({"file": str(refused)}) from refused
+    return data, name, file_type, text
+
+
+def _add_version(document: Document, upload, *, user, note: str = "", name: str | None = None):
+    data, name, file_type, text = check_upload(upload, name=name)
+    number = (document.versions.aggregate(last=Max("number"))["last"] or 0) + 1
+    version = DocumentVersion(
+        document=document,
+        number=number,
+        original_name=name[:255],
+        file_type=file_type.code,
+        content_type=file_type.content_type,
+        size=len(data),
+        extracted_text=text,
+        note=note,
+        uploaded_by=user,
+    )
+    version.file.save(name, ContentFile(data), save=False)
+    version._history_user = user
+    version.save()
+    document._history_user = user
+    document.save(update_fields=["updated_at"])
+    return version
+
+
+@transaction.atomic
+def create_document(
+    *, user, upload, note: str = "", file_name: str | None = None, **fields
+) -> Document:
+    """Create a document with its first version (the uploaded file)."""
+    document = Document()
+    _apply(document, fields, DOCUMENT_FIELDS)
+    if not user.has_perm("knowledge.add_document", document):
+        raise PermissionDenied(f"You may not add documents to {document.collaboration}.")
+    _check_initiative(document)
+    document.full_clean()
+    document._history_user = user
+    document.save()
+    _add_version(document, upload, user=user, note=note, name=file_name)
+    return document
+
+
+@transaction.atomic
+def upload_version(
+    document: Document, *, user, upload, note: str = "", file_name: str | None = None
+) -> DocumentVersion:
+    """Add a new version of a document; earlier versions are kept."""
+    if not user.has_perm("knowledge.change_document", document):
+        raise PermissionDenied(f"You may not upload versions of '{document}'.")
+    return _add_version(document, upload, user=user, note=note, name=file_name)
+
+
+@transaction.atomic
+def update_document(document: Document, *, user, **changes) -> Document:
+    if not user.has_perm("knowledge.change_document", document):
+        raise PermissionDenied(f"You may not change the document '{document}'.")
+    _apply(document, changes, DOCUMENT_FIELDS)
+    if "collaboration" in changes and not user.has_perm("knowledge.add_document", document):
+        raise PermissionDenied(f"You may not move documents to {document.collaboration}.")
+    _check_initiative(document)
+    document.full_clean()
+    document._history_user = user
+    document.save()
+    return document
+
+
+@transaction.atomic
+def delete_document(document: Document, *, user) -> None:
+    """Delete a document, its versions and their files (the files once the delete commits)."""
+    if not user.has_perm("knowledge.delete_document", document):
+        raise PermissionDenied(f"You may not delete the document '{document}'.")
+    files = [version.file for version in document.versions.all() if version.file]
+    document._history_user = user
+    for version in document.versions.all():
+        version._history_user = user
+        version.delete()
+    document.delete()
+
+    def remove_files():
+        for file in files:
+            file.storage.delete(file.name)
+
+    transaction.on_commit(remove_files)

@@ -1,0 +1,780 @@
+"""Pages of the central repository, the search, the public pages and the open data."""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from realise.collaborations.models import Collaboration, ForceShare, Function
+from realise.core.permissions import (
+    visible_collaborations,
+    visible_documents,
+    visible_item_filter,
+    visible_lessons,
+)
+from realise.core.views import ObjectPermissionMixin
+from realise.knowledge import published, services
+from realise.knowledge.forms import (
+    DocumentEditForm,
+    DocumentForm,
+    LessonForm,
+    SearchForm,
+    VersionForm,
+)
+from realise.knowledge.models import Document, DocumentVersion, Lesson, Theme
+from realise.knowledge.search import related, search
+from realise.organisations.models import Force, Region
+
+PAGE_SIZE = 20
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for message in errors:
+                form.add_error(target, message)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+# The catalogue -------------------------------------------------------------------------------
+
+
+class RepositoryHomeView(TemplateView):
+    """The national catalogue: every collaboration the user may see, filterable."""
+
+    template_name = "knowledge/repository_home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, params = self.request.user, self.request.GET
+        collaborations = visible_collaborations(user)
+        function = params.get("function", "")
+        if function in Function.values:
+            collaborations = collaborations.filter(function=function)
+        force = params.get("force", "")
+        if force:
+            collaborations = collaborations.filter(
+                pk__in=ForceShare.objects.filter(force__slug=force).values("collaboration_id")
+            )
+        region = params.get("region", "")
+        if region:
+            collaborations = collaborations.filter(
+                pk__in=ForceShare.objects.filter(force__region__slug=region).values(
+                    "collaboration_id"
+                )
+            )
+        catalogue = (
+            Collaboration.objects.filter(pk__in=collaborations.values("pk"))
+            .select_related("lead_force", "parent")
+            .annotate(
+                member_count=Count("shares", distinct=True),
+                initiative_count=Count("initiatives", distinct=True),
+                lesson_count=Count(
+                    "lessons", filter=visible_item_filter(user, "lessons__"), distinct=True
+                ),
+            )
+            .order_by("name")
+        )
+        page = Paginator(catalogue, PAGE_SIZE).get_page(params.get("page"))
+        context.update(
+            page=page,
+            functions=Function.choices,
+            forces=Force.objects.order_by("name"),
+            regions=Region.objects.order_by("name"),
+            selected={"function": function, "force": force, "region": region},
+            recent_lessons=visible_lessons(user).select_related("collaboration")[:5],
+            recent_documents=visible_documents(user).select_related("collaboration")[:5],
+            can_add_lesson=user.has_perm("knowledge.add_lesson", None),
+            can_add_document=user.has_perm("knowledge.add_document", None),
+        )
+        return context
+
+
+class CatalogueEntryView(ObjectPermissionMixin, DetailView):
+    """One collaboration as the repository shows it: what it is, did, decided and learned."""
+
+    model = Collaboration
+    permission_required = "collaborations.view_collaboration"
+    template_name = "knowledge/catalogue_entry.html"
+    context_object_name = "collaboration"
+
+    def get_queryset(self):
+        return Collaboration.objects.select_related("lead_force", "parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        collaboration, user = self.object, self.request.user
+        context.update(
+            shares=collaboration.shares.select_related("force", "force__region"),
+            agreement=collaboration.agreements.order_by("-signed_on").first(),
+            bodies=collaboration.bodies.all(),
+            initiatives=collaboration.initiatives.select_related("sro"),
+            summary=published.headline(collaboration),
+            lessons=visible_lessons(user)
+            .filter(collaboration=collaboration)
+            .select_related("initiative")[:50],
+            documents=visible_documents(user)
+            .filter(collaboration=collaboration)
+            .select_related("initiative")[:50],
+            decisions=_visible_decisions(user, collaboration),
+            related=related(collaboration, user=user),
+            can_add=user.has_perm("knowledge.add_lesson", Lesson(collaboration=collaboration)),
+        )
+        return context
+
+
+def _visible_decisions(user, collaboration):
+    try:
+        from realise.core.permissions import visible_decisions
+    except ImportError:
+        return []
+    return (
+        visible_decisions(user)
+        .filter(body__collaboration=collaboration)
+        .select_related("body")[:20]
+    )
+
+
+# Lessons ------------------------------------------------------------------------------------
+
+
+class LessonListView(ListView):
+    template_name = "knowledge/lesson_list.html"
+    paginate_by = PAGE_SIZE
+    context_object_name = "lessons"
+
+    def get_queryset(self):
+        lessons = visible_lessons(self.request.user).select_related("collaboration", "initiative")
+        theme = self.request.GET.get("theme", "")
+        if theme in Theme.values:
+            lessons = lessons.filter(theme=theme)
+        collaboration = self.request.GET.get("collaboration", "")
+        if collaboration:
+            lessons = lessons.filter(collaboration__slug=collaboration)
+        return lessons.order_by("-date", "-pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            themes=Theme.choices,
+            selected_theme=self.request.GET.get("theme", ""),
+            can_add=self.request.user.has_perm("knowledge.add_lesson", None),
+            **kwargs,
+        )
+
+
+class LessonDetailView(ObjectPermissionMixin, DetailView):
+    model = Lesson
+    permission_required = "knowledge.view_lesson"
+
+    def get_queryset(self):
+        return Lesson.objects.select_related("collaboration", "initiative", "author")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lesson, user = self.object, self.request.user
+        context.update(
+            related=related(lesson, user=user),
+            can_edit=user.has_perm("knowledge.change_lesson", lesson),
+            can_delete=user.has_perm("knowledge.delete_lesson", lesson),
+            can_see_collaboration=user.has_perm(
+                "collaborations.view_collaboration", lesson.collaboration
+            ),
+        )
+        return context
+
+
+class LessonFormMixin:
+    form_class = LessonForm
+    template_name = "knowledge/item_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
+class LessonCreateView(LoginRequiredMixin, LessonFormMixin, FormView):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm(
+            "knowledge.add_lesson", None
+        ):
+            raise PermissionDenied("You may not add lessons.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = {"date": timezone.localdate()}
+        slug = self.request.GET.get("collaboration")
+        if slug:
+            initial["collaboration"] = Collaboration.objects.filter(slug=slug).first()
+        return initial
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title="Add a lesson", cancel_url=reverse("lesson-list"), **kwargs
+        )
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items()}
+        try:
+            lesson = services.create_lesson(user=self.request.user, **data)
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Added the lesson '{lesson}'.")
+        return redirect(lesson)
+
+
+class LessonUpdateView(ObjectPermissionMixin, LessonFormMixin, FormView):
+    permission_required = "knowledge.change_lesson"
+
+    @cached_property
+    def lesson(self):
+        return get_object_or_404(Lesson, pk=self.kwargs["pk"])
+
+    def get_permission_object(self):
+        return self.lesson
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.lesson}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=f"Edit the lesson '{self.lesson}'",
+            cancel_url=self.lesson.get_absolute_url(),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        lesson = Lesson.objects.get(pk=self.lesson.pk)
+        try:
+            services.update_lesson(lesson, user=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Saved the lesson '{lesson}'.")
+        return redirect(lesson)
+
+
+class DeleteConfirmView(ObjectPermissionMixin, TemplateView):
+    """Ask, then delete through the service on POST."""
+
+    template_name = "knowledge/confirm_delete.html"
+    model = None
+    service = None
+    done_url = ""
+
+    @cached_property
+    def item(self):
+        return get_object_or_404(self.model, pk=self.kwargs["pk"])
+
+    def get_permission_object(self):
+        return self.item
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(item=self.item, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        name = str(self.item)
+        type(self).service(self.item, user=request.user)
+        messages.success(request, f"Deleted '{name}'.")
+        return redirect(self.done_url)
+
+
+class LessonDeleteView(DeleteConfirmView):
+    model = Lesson
+    permission_required = "knowledge.delete_lesson"
+    service = services.delete_lesson
+    done_url = "lesson-list"
+
+
+# Documents ----------------------------------------------------------------------------------
+
+
+class DocumentListView(ListView):
+    template_name = "knowledge/document_list.html"
+    paginate_by = PAGE_SIZE
+    context_object_name = "documents"
+
+    def get_queryset(self):
+        documents = visible_documents(self.request.user).select_related(
+            "collaboration", "initiative"
+        )
+        kind = self.request.GET.get("kind", "")
+        if kind:
+            documents = documents.filter(kind=kind)
+        collaboration = self.request.GET.get("collaboration", "")
+        if collaboration:
+            documents = documents.filter(collaboration__slug=collaboration)
+        return documents.annotate(version_count=Count("versions")).order_by("-updated_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        from realise.knowledge.models import DocumentKind
+
+        return super().get_context_data(
+            kinds=DocumentKind.choices,
+            selected_kind=self.request.GET.get("kind", ""),
+            can_add=self.request.user.has_perm("knowledge.add_document", None),
+            **kwargs,
+        )
+
+
+class DocumentDetailView(ObjectPermissionMixin, DetailView):
+    model = Document
+    permission_required = "knowledge.view_document"
+
+    def get_queryset(self):
+        return Document.objects.select_related("collaboration", "initiative").prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=DocumentVersion.objects.select_related("uploaded_by").order_by("-number"),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        document, user = self.object, self.request.user
+        context.update(
+            versions=document.versions.all(),
+            can_edit=user.has_perm("knowledge.change_document", document),
+            can_delete=user.has_perm("knowledge.delete_document", document),
+            can_see_collaboration=user.has_perm(
+                "collaborations.view_collaboration", document.collaboration
+            ),
+        )
+        return context
+
+
+class DocumentCreateView(LoginRequiredMixin, FormView):
+    form_class = DocumentForm
+    template_name = "knowledge/item_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm(
+            "knowledge.add_document", None
+        ):
+            raise PermissionDenied("You may not add documents.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        slug = self.request.GET.get("collaboration")
+        if slug:
+            return {"collaboration": Collaboration.objects.filter(slug=slug).first()}
+        return {}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title="Add a document", cancel_url=reverse("document-list"), **kwargs
+        )
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        upload, note = data.pop("file"), data.pop("note", "")
+        try:
+            document = services.create_document(
+                user=self.request.user, upload=upload, note=note, **data
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Added the document '{document}'.")
+        return redirect(document)
+
+
+class DocumentItemMixin(ObjectPermissionMixin):
+    permission_required = "knowledge.change_document"
+
+    @cached_property
+    def document(self):
+        return get_object_or_404(Document, pk=self.kwargs["pk"])
+
+    def get_permission_object(self):
+        return self.document
+
+
+class DocumentUpdateView(DocumentItemMixin, FormView):
+    form_class = DocumentEditForm
+    template_name = "knowledge/item_form.html"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "instance": self.document,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=f"Edit the document '{self.document}'",
+            cancel_url=self.document.get_absolute_url(),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        document = Document.objects.get(pk=self.document.pk)
+        try:
+            services.update_document(document, user=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Saved the document '{document}'.")
+        return redirect(document)
+
+
+class VersionUploadView(DocumentItemMixin, FormView):
+    form_class = VersionForm
+    template_name = "knowledge/item_form.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=f"Upload a new version of '{self.document}'",
+            cancel_url=self.document.get_absolute_url(),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            version = services.upload_version(
+                self.document,
+                user=self.request.user,
+                upload=form.cleaned_data["file"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Uploaded version {version.number}.")
+        return redirect(self.document)
+
+
+class DocumentDeleteView(DeleteConfirmView):
+    model = Document
+    permission_required = "knowledge.delete_document"
+    service = services.delete_document
+    done_url = "document-list"
+
+
+def document_download(request, pk: int, number: int):
+    version = get_object_or_404(
+        DocumentVersion.objects.select_related("document__collaboration"),
+        document_id=pk,
+        number=number,
+    )
+    if not request.user.has_perm("knowledge.view_document", version.document):
+        raise Http404("No such document.")
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=version.original_name,
+        content_type=version.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Search -------------------------------------------------------------------------------------
+
+
+class SearchView(TemplateView):
+    template_name = "knowledge/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = SearchForm(self.request.GET or None)
+        context["form"] = form
+        if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
+            results = search(form.cleaned_data["q"], user=self.request.user, filters=form.filters())
+            context["page"] = Paginator(results, PAGE_SIZE).get_page(self.request.GET.get("page"))
+            context["searched"] = True
+        return context
+
+
+# Public pages -------------------------------------------------------------------------------
+
+
+class PublicIndexView(ListView):
+    template_name = "knowledge/public_index.html"
+    paginate_by = PAGE_SIZE
+    context_object_name = "collaborations"
+
+    def get_queryset(self):
+        return published.catalogue()
+
+
+class PublicCollaborationView(DetailView):
+    template_name = "knowledge/public_collaboration.html"
+    context_object_name = "collaboration"
+
+    def get_queryset(self):
+        return published.published_collaborations().select_related("lead_force")
+
+    def get_context_data(self, **kwargs):
+        from django.contrib.auth.models import AnonymousUser
+
+        context = super().get_context_data(**kwargs)
+        collaboration, anonymous = self.object, AnonymousUser()
+        context.update(
+            shares=collaboration.shares.select_related("force"),
+            initiatives=collaboration.initiatives.all(),
+            summary=published.headline(collaboration),
+            lessons=visible_lessons(anonymous).filter(collaboration=collaboration)[:50],
+            documents=visible_documents(anonymous).filter(collaboration=collaboration)[:50],
+        )
+        return context
+
+
+class MeasuringBenefitsView(TemplateView):
+    template_name = "knowledge/public_measuring.html"
+
+
+# Open data ----------------------------------------------------------------------------------
+
+LICENCE = "Open Government Licence v3.0"
+LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+COLLABORATION_COLUMNS = [
+    "slug",
+    "name",
+    "purpose",
+    "objectives",
+    "function",
+    "parent",
+    "lead_force",
+    "legal_basis",
+    "agreement_review_due",
+    "member_forces",
+    "member_force_codes",
+    "initiatives",
+    "realised_money_gbp",
+    "realised_hours",
+    "url",
+]
+BENEFIT_COLUMNS = [
+    "collaboration",
+    "initiative",
+    "initiative_stage",
+    "reference",
+    "title",
+    "category",
+    "subcategory",
+    "direction",
+    "measure",
+    "unit",
+    "nature",
+    "cashable",
+    "is_disbenefit",
+    "identified_in_business_case",
+    "status",
+    "baseline_value",
+    "target_value",
+    "target_date",
+    "realised_total",
+    "measurement_count",
+    "first_period",
+    "last_period",
+]
+
+
+def _decimal(value) -> str | None:
+    return None if value is None else f"{Decimal(value):.2f}"
+
+
+def _month(value) -> str | None:
+    return value.strftime("%Y-%m") if value else None
+
+
+def collaboration_records(request) -> list[dict]:
+    from realise.collaborations.models import Agreement, Initiative
+
+    collaborations = published.catalogue().prefetch_related(
+        Prefetch("shares", queryset=ForceShare.objects.select_related("force")),
+        Prefetch("initiatives", queryset=Initiative.objects.order_by("name")),
+        Prefetch("agreements", queryset=Agreement.objects.order_by("-signed_on")),
+    )
+    records = []
+    for c in collaborations:
+        agreements = list(c.agreements.all())
+        records.append(
+            {
+                "slug": c.slug,
+                "name": c.name,
+                "purpose": c.purpose,
+                "objectives": c.objective_list(),
+                "function": c.function,
+                "parent": c.parent.slug
+                if c.parent_id and c.parent.visibility == "public"
+                else None,
+                "lead_force": c.lead_force.name if c.lead_force_id else None,
+                "legal_basis": c.legal_basis,
+                "agreement_review_due": agreements[0].review_due.isoformat()
+                if agreements
+                else None,
+                "member_forces": [
+                    {
+                        "name": s.force.name,
+                        "ons_code": s.force.ons_code,
+                        "share_percent": f"{s.percent:.4f}",
+                    }
+                    for s in c.shares.all()
+                ],
+                "initiatives": [
+                    {"name": i.name, "stage": i.stage, "status": i.status}
+                    for i in c.initiatives.all()
+                ],
+                "realised_money_gbp": _decimal(c.realised_money),
+                "realised_hours": _decimal(c.realised_hours),
+                "url": request.build_absolute_uri(reverse("public-collaboration", args=[c.slug])),
+            }
+        )
+    return records
+
+
+def benefit_records() -> list[dict]:
+    records = []
+    for b in published.published_benefits():
+        records.append(
+            {
+                "collaboration": b.collaboration_slug,
+                "initiative": b.initiative.name,
+                "initiative_stage": b.initiative.stage,
+                "reference": b.reference,
+                "title": b.title,
+                "category": b.category or None,
+                "subcategory": b.subcategory or None,
+                "direction": b.direction or None,
+                "measure": b.measure,
+                "unit": b.unit,
+                "nature": b.nature,
+                "cashable": b.cashable,
+                "is_disbenefit": b.is_disbenefit,
+                "identified_in_business_case": b.identified_in_business_case,
+                "status": b.status,
+                "baseline_value": _decimal(b.baseline_value),
+                "target_value": _decimal(b.target_value),
+                "target_date": b.target_date.isoformat() if b.target_date else None,
+                "realised_total": _decimal(b.realised_total),
+                "measurement_count": b.measurement_count,
+                "first_period": _month(b.first_period),
+                "last_period": _month(b.last_period),
+            }
+        )
+    return records
+
+
+def _open_headers(response, filename: str):
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=900"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _json(data_key: str, records: list[dict], filename: str) -> JsonResponse:
+    payload = {
+        "generated_at": timezone.now().isoformat(timespec="seconds"),
+        "licence": LICENCE,
+        "licence_url": LICENCE_URL,
+        "count": len(records),
+        data_key: records,
+    }
+    return _open_headers(JsonResponse(payload, json_dumps_params={"ensure_ascii": False}), filename)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv(columns: list[str], rows, filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff" + writer.writerow(columns)
+        for row in rows:
+            yield writer.writerow([_cell(row.get(column)) for column in columns])
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    return _open_headers(response, filename)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "; ".join(_cell_item(v) for v in value)
+    text = str(value)
+    if text[:1] in ("=", "+", "-", "@") and not _is_number(text):
+        return "'" + text  # keep spreadsheet programs from running it as a formula
+    return text
+
+
+def _cell_item(value) -> str:
+    if isinstance(value, dict):
+        return str(value.get("name", json.dumps(value)))
+    return str(value)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return True
+
+
+def _flatten_collaboration(record: dict) -> dict:
+    return {
+        **record,
+        "member_forces": [s["name"] for s in record["member_forces"]],
+        "member_force_codes": [s["ons_code"] for s in record["member_forces"]],
+        "initiatives": [
+            f"{i['name']} (stage {i['stage']}, {i['status']})" for i in record["initiatives"]
+        ],
+    }
+
+
+class OpenDataView(TemplateView):
+    template_name = "knowledge/open_data.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            collaboration_columns=COLLABORATION_COLUMNS,
+            benefit_columns=BENEFIT_COLUMNS,
+            licence=LICENCE,
+            licence_url=LICENCE_URL,
+            **kwargs,
+        )
+
+
+def open_collaborations_json(request):
+    return _json("collaborations", collaboration_records(request), "collaborations.json")
+
+
+def open_collaborations_csv(request):
+    rows = (_flatten_collaboration(r) for r in collaboration_records(request))
+    return _csv(COLLABORATION_COLUMNS, rows, "collaborations.csv")
+
+
+def open_benefits_json(request):
+    return _json("benefits", benefit_records(), "benefits.json")
+
+
+def open_benefits_csv(request):
+    return _csv(BENEFIT_COLUMNS, benefit_records(), "benefits.csv")
