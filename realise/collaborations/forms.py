@@ -7,10 +7,11 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from realise.collaborations.models import Collaboration, ForceShare, Initiative, Stage
 from realise.collaborations.services import check_shares_total
 from realise.core.forms import DateInput, GovukForm
+from realise.core.versioning import VersionedFormMixin
 from realise.governance.models import GovernanceBody
 
 
-class CollaborationForm(GovukForm, forms.ModelForm):
+class CollaborationForm(VersionedFormMixin, GovukForm, forms.ModelForm):
     class Meta:
         model = Collaboration
         fields = [
@@ -62,7 +63,7 @@ ForceShareFormSet = inlineformset_factory(
 )
 
 
-class InitiativeForm(GovukForm, forms.ModelForm):
+class InitiativeForm(VersionedFormMixin, GovukForm, forms.ModelForm):
     class Meta:
         model = Initiative
         fields = ["name", "slug", "sro", "status", "purpose", "start_date", "end_date"]

@@ -9,7 +9,7 @@ from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from realise.core.models import TimeStamped, Visibility
+from realise.core.models import TimeStamped, Versioned, Visibility
 
 
 class Function(models.TextChoices):
@@ -43,7 +43,7 @@ class InitiativeStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class Collaboration(TimeStamped):
+class Collaboration(Versioned, TimeStamped):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     parent = models.ForeignKey(
@@ -96,7 +96,7 @@ class Collaboration(TimeStamped):
         return chain
 
 
-class ForceShare(models.Model):
+class ForceShare(Versioned, models.Model):
     """A member force and its agreed share (percent) of the collaboration's costs and benefits."""
 
     collaboration = models.ForeignKey(
@@ -133,7 +133,7 @@ def one_year_on(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year + 1, day=28)
 
 
-class Agreement(TimeStamped):
+class Agreement(Versioned, TimeStamped):
     """The legal agreement (usually Section 22A) behind a collaboration; reviewed every year."""
 
     collaboration = models.ForeignKey(
@@ -158,7 +158,7 @@ class Agreement(TimeStamped):
         super().save(*args, **kwargs)
 
 
-class Initiative(TimeStamped):
+class Initiative(Versioned, TimeStamped):
     """One piece of collaborative change, taken through the Green Book stages."""
 
     collaboration = models.ForeignKey(

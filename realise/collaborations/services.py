@@ -157,6 +157,10 @@ def move_stage(
     initiative.stage = to_stage
     initiative._history_user = user
     initiative.save(update_fields=["stage", "updated_at"])
+    # Approving the full business case freezes the benefits realisation plan.
+    from realise.benefits.baselines import freeze_on_full_business_case
+
+    freeze_on_full_business_case(decision, user=user)
     return decision
 
 

@@ -18,6 +18,7 @@ from realise.collaborations.models import Collaboration, Initiative, Stage
 from realise.collaborations.services import GateRefused, gate_check, move_stage
 from realise.collaborations.tables import CollaborationTable
 from realise.core.permissions import visible_collaborations, visible_initiatives
+from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
 
 
@@ -98,7 +99,9 @@ class CollaborationCreateView(ObjectPermissionMixin, CollaborationFormMixin, Cre
         return None
 
 
-class CollaborationUpdateView(ObjectPermissionMixin, CollaborationFormMixin, UpdateView):
+class CollaborationUpdateView(
+    ObjectPermissionMixin, VersionConflictMixin, CollaborationFormMixin, UpdateView
+):
     permission_required = "collaborations.change_collaboration"
 
 
@@ -143,7 +146,7 @@ class InitiativeCreateView(ObjectPermissionMixin, CreateView):
         return super().form_valid(form)
 
 
-class InitiativeUpdateView(ObjectPermissionMixin, UpdateView):
+class InitiativeUpdateView(ObjectPermissionMixin, VersionConflictMixin, UpdateView):
     model = Initiative
     form_class = InitiativeForm
     permission_required = "collaborations.change_initiative"

@@ -1,0 +1,205 @@
+"""API: governance bodies, meetings, decisions, lessons, documents and options (read only).
+
+The same visibility as the pages (`core.permissions`): what a user may not see is not
+there. These are read only here; their writes go through the apps' own services and pages.
+"""
+
+from rest_framework import serializers
+
+from realise.appraisal.models import Option
+from realise.core.api import ReadOnlyDomainViewSet
+from realise.core.permissions import (
+    visible_bodies,
+    visible_decisions,
+    visible_documents,
+    visible_initiatives,
+    visible_lessons,
+    visible_meetings,
+)
+from realise.governance.models import Decision, GovernanceBody, Meeting
+from realise.knowledge.models import Document, Lesson
+
+
+def read_only(model_class, field_names: list[str]):
+    meta = type("Meta", (), {"model": model_class, "fields": field_names})
+    meta.read_only_fields = field_names
+    return type(f"{model_class.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+
+
+GovernanceBodySerializer = read_only(
+    GovernanceBody,
+    [
+        "id",
+        "collaboration",
+        "name",
+        "slug",
+        "body_type",
+        "cadence",
+        "chair",
+        "escalates_to",
+        "terms_of_reference",
+        "visibility",
+        "created_at",
+        "updated_at",
+    ],
+)
+MeetingSerializer = read_only(
+    Meeting, ["id", "body", "date", "status", "notes", "created_at", "updated_at"]
+)
+DecisionSerializer = read_only(
+    Decision,
+    [
+        "id",
+        "body",
+        "meeting",
+        "decided_on",
+        "text",
+        "rationale",
+        "initiative",
+        "stage_decision",
+        "status",
+        "visibility",
+        "created_at",
+        "updated_at",
+    ],
+)
+LessonSerializer = read_only(
+    Lesson,
+    [
+        "id",
+        "collaboration",
+        "initiative",
+        "title",
+        "stage",
+        "theme",
+        "what_happened",
+        "what_to_repeat",
+        "what_to_avoid",
+        "recommendation",
+        "author",
+        "date",
+        "visibility",
+        "created_at",
+        "updated_at",
+    ],
+)
+DocumentSerializer = read_only(
+    Document,
+    [
+        "id",
+        "collaboration",
+        "initiative",
+        "kind",
+        "stage",
+        "title",
+        "description",
+        "visibility",
+        "created_at",
+        "updated_at",
+    ],
+)
+OptionSerializer = read_only(
+    Option,
+    [
+        "id",
+        "initiative",
+        "name",
+        "description",
+        "is_business_as_usual",
+        "first_year",
+        "price_base_year",
+        "discount_schedule",
+        "order",
+        "created_at",
+        "updated_at",
+    ],
+)
+
+
+class GovernanceBodyViewSet(ReadOnlyDomainViewSet):
+    """Governance bodies (address by id or slug)."""
+
+    serializer_class = GovernanceBodySerializer
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    filterset_fields = ["collaboration", "body_type", "cadence", "visibility", "slug"]
+    ordering_fields = ["name"]
+
+    def scope(self, user):
+        return visible_bodies(user).order_by("name", "pk")
+
+
+class MeetingViewSet(ReadOnlyDomainViewSet):
+    """Meetings of governance bodies."""
+
+    serializer_class = MeetingSerializer
+    filterset_fields = {"body": ["exact"], "status": ["exact"], "date": ["gte", "lte"]}
+    ordering_fields = ["date"]
+
+    def scope(self, user):
+        return visible_meetings(user).order_by("date", "pk")
+
+
+class DecisionViewSet(ReadOnlyDomainViewSet):
+    """The decisions log."""
+
+    serializer_class = DecisionSerializer
+    filterset_fields = {
+        "body": ["exact"],
+        "initiative": ["exact"],
+        "status": ["exact"],
+        "decided_on": ["gte", "lte"],
+    }
+    ordering_fields = ["decided_on"]
+
+    def scope(self, user):
+        return visible_decisions(user).order_by("-decided_on", "pk")
+
+
+class LessonViewSet(ReadOnlyDomainViewSet):
+    """The lessons learned log, across every collaboration you may see."""
+
+    serializer_class = LessonSerializer
+    filterset_fields = {
+        "collaboration": ["exact"],
+        "initiative": ["exact"],
+        "theme": ["exact"],
+        "stage": ["exact"],
+        "date": ["gte", "lte"],
+    }
+    ordering_fields = ["date", "title"]
+
+    def scope(self, user):
+        return visible_lessons(user).order_by("-date", "pk")
+
+
+class DocumentViewSet(ReadOnlyDomainViewSet):
+    """Business-case and other documents (their files download through the pages)."""
+
+    serializer_class = DocumentSerializer
+    filterset_fields = ["collaboration", "initiative", "kind", "stage"]
+    ordering_fields = ["title", "updated_at"]
+
+    def scope(self, user):
+        return visible_documents(user).order_by("title", "pk")
+
+
+class OptionViewSet(ReadOnlyDomainViewSet):
+    """Options of each initiative's economic case (Green Book appraisal)."""
+
+    serializer_class = OptionSerializer
+    filterset_fields = ["initiative"]
+    ordering_fields = ["order", "name"]
+
+    def scope(self, user):
+        return Option.objects.filter(
+            initiative__in=visible_initiatives(user).values("pk")
+        ).order_by("initiative_id", "order", "pk")
+
+
+def register(router) -> None:
+    router.register("governance-bodies", GovernanceBodyViewSet, basename="governancebody")
+    router.register("meetings", MeetingViewSet, basename="meeting")
+    router.register("decisions", DecisionViewSet, basename="decision")
+    router.register("lessons", LessonViewSet, basename="lesson")
+    router.register("documents", DocumentViewSet, basename="document")
+    router.register("options", OptionViewSet, basename="option")

@@ -1,0 +1,47 @@
+"""The REST API, version 1, served under /api/v1/.
+
+Plain views are listed in `urlpatterns`; viewsets are registered on `router`, whose URLs
+are added at the end.
+"""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import DefaultRouter
+
+from realise import api_extra
+from realise.benefits import api as benefits_api
+from realise.collaborations import api as collaborations_api
+from realise.knowledge.api import SearchAPIView
+from realise.organisations import api as organisations_api
+
+urlpatterns = [
+    path("search/", SearchAPIView.as_view(), name="api-search"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
+    path("realisation/", benefits_api.RealisationView.as_view(), name="api-realisation"),
+]
+
+router = DefaultRouter()
+# Organisations, collaborations and the benefits register.
+router.register("regions", organisations_api.RegionViewSet, basename="region")
+router.register("forces", organisations_api.ForceViewSet, basename="force")
+router.register("people", organisations_api.PersonViewSet, basename="person")
+router.register("collaborations", collaborations_api.CollaborationViewSet, basename="collaboration")
+router.register("shares", collaborations_api.ForceShareViewSet, basename="forceshare")
+router.register("agreements", collaborations_api.AgreementViewSet, basename="agreement")
+router.register("initiatives", collaborations_api.InitiativeViewSet, basename="initiative")
+router.register(
+    "stage-decisions", collaborations_api.StageDecisionViewSet, basename="stagedecision"
+)
+router.register("benefits", benefits_api.BenefitViewSet, basename="benefit")
+router.register("planned-values", benefits_api.PlannedValueViewSet, basename="plannedvalue")
+router.register("measurements", benefits_api.MeasurementViewSet, basename="measurement")
+router.register("evidence", benefits_api.EvidenceViewSet, basename="evidence")
+# Governance, the repository and the economic case (read only).
+api_extra.register(router)
+
+urlpatterns += router.urls

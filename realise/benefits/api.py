@@ -1,0 +1,509 @@
+"""API: benefits, planned values, actuals (one at a time or in bulk), evidence, realisation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from realise.benefits.models import (
+    Benefit,
+    Evidence,
+    Measurement,
+    PlannedValue,
+    SubCategory,
+)
+from realise.benefits.services import record_measurement
+from realise.collaborations.models import Initiative
+from realise.core.api import (
+    DomainSerializer,
+    DomainViewSet,
+    MonthField,
+    RulesPermission,
+    VisibleRelatedField,
+    error_list,
+    service_errors,
+)
+from realise.core.models import StaleVersion
+from realise.core.permissions import (
+    access_for,
+    visible_benefits,
+    visible_collaborations,
+    visible_initiatives,
+)
+from realise.organisations.models import Force
+
+BULK_LIMIT = 1000
+
+
+def visible_measurements(user):
+    return Measurement.objects.filter(benefit__in=visible_benefits(user).values("pk"))
+
+
+class BenefitSerializer(DomainSerializer):
+    initiative = VisibleRelatedField(scope=visible_initiatives, queryset=Initiative.objects.all())
+
+    class Meta:
+        model = Benefit
+        fields = [
+            "id",
+            "initiative",
+            "reference",
+            "title",
+            "description",
+            "subcategory",
+            "direction",
+            "measure",
+            "nature",
+            "unit",
+            "baseline_value",
+            "baseline_date",
+            "target_value",
+            "target_date",
+            "owner",
+            "measurement_owner",
+            "cashable",
+            "is_disbenefit",
+            "identified_in_business_case",
+            "identified_at_stage",
+            "status",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        create_only_fields = ["initiative"]
+
+
+class PlannedValueSerializer(DomainSerializer):
+    benefit = VisibleRelatedField(scope=visible_benefits, queryset=Benefit.objects.all())
+    period = MonthField(help_text="The month, as YYYY-MM.")
+
+    class Meta:
+        model = PlannedValue
+        fields = ["id", "benefit", "period", "value", "version"]
+        create_only_fields = ["benefit"]
+
+
+class MeasurementSerializer(DomainSerializer):
+    """An actual. Creating one records it (or corrects that month's) with its evidence."""
+
+    benefit = VisibleRelatedField(scope=visible_benefits, queryset=Benefit.objects.all())
+    period = MonthField(help_text="The month the value was delivered, as YYYY-MM.")
+    evidence_note = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="Where the figure comes from; every actual needs evidence.",
+    )
+    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Measurement
+        fields = [
+            "id",
+            "benefit",
+            "period",
+            "force",
+            "value",
+            "assessment",
+            "evidence_note",
+            "evidence",
+            "entered_by",
+            "verified_by",
+            "verified_at",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["entered_by", "verified_by", "verified_at"]
+        validators = []  # one actual per month and force: recording again corrects it
+
+
+class MeasurementUpdateSerializer(MeasurementSerializer):
+    """A correction: the value (or assessment) for the same benefit, month and force."""
+
+    class Meta(MeasurementSerializer.Meta):
+        read_only_fields = [
+            "benefit",
+            "period",
+            "force",
+            "entered_by",
+            "verified_by",
+            "verified_at",
+        ]
+
+
+class BulkMeasurementsSerializer(serializers.Serializer):
+    measurements = MeasurementSerializer(many=True, allow_empty=False)
+
+
+BulkErrors = inline_serializer(
+    "BulkErrors",
+    {
+        "errors": serializers.ListField(
+            child=inline_serializer(
+                "BulkError",
+                {
+                    "index": serializers.IntegerField(allow_null=True),
+                    "field": serializers.CharField(allow_null=True),
+                    "message": serializers.CharField(),
+                },
+            )
+        )
+    },
+)
+
+
+class EvidenceSerializer(DomainSerializer):
+    measurement = VisibleRelatedField(
+        scope=visible_measurements, queryset=Measurement.objects.all()
+    )
+    file = serializers.FileField(write_only=True, required=False, allow_empty_file=False)
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "measurement", "note", "file", "download_url", "uploaded_by", "created_at"]
+        read_only_fields = ["uploaded_by"]
+        create_only_fields = ["measurement"]
+
+    def get_download_url(self, evidence) -> str | None:
+        if not evidence.file:
+            return None
+        return reverse("evidence-download", args=[evidence.pk])
+
+    def validate_file(self, upload):
+        if upload is not None and upload.size > settings.REALISE_UPLOAD_MAX_BYTES:
+            raise serializers.ValidationError("The file is larger than uploads may be.")
+        return upload
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        note = attrs.get("note", getattr(self.instance, "note", ""))
+        has_file = attrs.get("file") or getattr(self.instance, "file", None)
+        if not ((note or "").strip() or has_file):
+            raise serializers.ValidationError({"note": "Give an evidence note or attach a file."})
+        return attrs
+
+
+# Views ------------------------------------------------------------------------------------------
+
+
+class BenefitViewSet(DomainViewSet):
+    """The benefits register."""
+
+    serializer_class = BenefitSerializer
+    filterset_fields = {
+        "initiative": ["exact"],
+        "initiative__collaboration": ["exact"],
+        "subcategory": ["exact", "in"],
+        "direction": ["exact"],
+        "status": ["exact", "in"],
+        "nature": ["exact"],
+        "cashable": ["exact"],
+        "is_disbenefit": ["exact"],
+        "identified_in_business_case": ["exact"],
+        "owner": ["exact"],
+        "measurement_owner": ["exact"],
+        "reference": ["exact"],
+    }
+    ordering_fields = ["reference", "title", "updated_at", "target_date"]
+
+    def scope(self, user):
+        return visible_benefits(user).select_related("initiative").order_by("reference")
+
+
+class PlannedValueViewSet(DomainViewSet):
+    """Each benefit's planned profile: what it should deliver each month."""
+
+    serializer_class = PlannedValueSerializer
+    filterset_fields = {"benefit": ["exact"], "period": ["exact", "gte", "lte"]}
+    ordering_fields = ["period", "value"]
+
+    def scope(self, user):
+        return PlannedValue.objects.filter(
+            benefit__in=visible_benefits(user).values("pk")
+        ).order_by("benefit_id", "period")
+
+
+def _record(item: dict, user) -> Measurement:
+    return record_measurement(
+        item["benefit"],
+        item["period"],
+        user=user,
+        force=item.get("force"),
+        value=item.get("value"),
+        assessment=item.get("assessment", ""),
+        evidence_note=item.get("evidence_note", ""),
+    )
+
+
+class MeasurementViewSet(DomainViewSet):
+    """Actuals: what each benefit delivered each month, for a force or the collaboration."""
+
+    serializer_class = MeasurementSerializer
+    filterset_fields = {
+        "benefit": ["exact"],
+        "benefit__initiative": ["exact"],
+        "benefit__initiative__collaboration": ["exact"],
+        "force": ["exact", "isnull"],
+        "period": ["exact", "gte", "lte"],
+        "verified_at": ["isnull"],
+    }
+    ordering_fields = ["period", "updated_at", "value"]
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return MeasurementUpdateSerializer
+        return MeasurementSerializer
+
+    def scope(self, user):
+        return (
+            visible_measurements(user)
+            .select_related("benefit", "force")
+            .prefetch_related("evidence")
+            .order_by("benefit_id", "period", "force_id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                measurement = _record(serializer.validated_data, request.user)
+        except (DjangoValidationError, DjangoPermissionDenied) as error:
+            raise service_errors(error) from None
+        data = MeasurementSerializer(measurement, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED, headers=self._etag(measurement))
+
+    def perform_update(self, serializer):
+        instance = serializer.instance
+        locked = Measurement.objects.select_for_update().get(pk=instance.pk)
+        if locked.version != instance.expected_version:
+            raise StaleVersion(locked.version)
+        item = {
+            "benefit": instance.benefit,
+            "period": instance.period,
+            "force": instance.force,
+            "value": serializer.validated_data.get("value", instance.value),
+            "assessment": serializer.validated_data.get("assessment", instance.assessment),
+            "evidence_note": serializer.validated_data.get("evidence_note", ""),
+        }
+        try:
+            serializer.instance = _record(item, self.request.user)
+        except (DjangoValidationError, DjangoPermissionDenied) as error:
+            raise service_errors(error) from None
+
+    @extend_schema(
+        request=BulkMeasurementsSerializer,
+        responses={
+            201: inline_serializer(
+                "BulkRecorded",
+                {
+                    "recorded": serializers.IntegerField(),
+                    "measurements": MeasurementSerializer(many=True),
+                },
+            ),
+            400: OpenApiResponse(BulkErrors, description="Nothing was recorded."),
+        },
+        summary="Record many actuals at once (all or none)",
+        description=f"Up to {BULK_LIMIT} actuals in one transaction. If any one is refused, "
+        "none is recorded and the answer lists every problem with the item's index.",
+    )
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk(self, request):
+        try:
+            payload = request.data if isinstance(request.data, dict) else {}
+        except ParseError as error:
+            return self._bulk_errors([{"index": None, "field": None, "message": str(error.detail)}])
+        items = payload.get("measurements")
+        if not isinstance(items, list) or not items:
+            return self._bulk_errors(
+                [
+                    {
+                        "index": None,
+                        "field": "measurements",
+                        "message": "Give a non-empty list of actuals.",
+                    }
+                ]
+            )
+        if len(items) > BULK_LIMIT:
+            return self._bulk_errors(
+                [
+                    {
+                        "index": None,
+                        "field": "measurements",
+                        "message": f"At most {BULK_LIMIT} actuals in one request.",
+                    }
+                ]
+            )
+        context = self.get_serializer_context()
+        valid, errors, seen = [], [], {}
+        for index, item in enumerate(items):
+            serializer = MeasurementSerializer(data=item, context=context)
+            if not serializer.is_valid():
+                errors += error_list(serializer.errors, index)
+                continue
+            data = serializer.validated_data
+            key = (data["benefit"].pk, data["period"], getattr(data.get("force"), "pk", None))
+            if key in seen:
+                errors.append(
+                    {
+                        "index": index,
+                        "field": "period",
+                        "message": f"The same benefit, month and force as item {seen[key]}.",
+                    }
+                )
+                continue
+            seen[key] = index
+            valid.append((index, data))
+        recorded = []
+        with transaction.atomic():
+            for index, data in valid:
+                try:
+                    with transaction.atomic():
+                        recorded.append(_record(data, request.user))
+                except DjangoPermissionDenied as denied:
+                    errors.append({"index": index, "field": "force", "message": str(denied)})
+                except DjangoValidationError as error:
+                    errors += error_list(service_errors(error).detail, index)
+            if errors:
+                transaction.set_rollback(True)
+        if errors:
+            return self._bulk_errors(
+                sorted(errors, key=lambda e: (e["index"] is not None, e["index"] or 0))
+            )
+        out = MeasurementSerializer(recorded, many=True, context=context).data
+        return Response({"recorded": len(recorded), "measurements": out}, status=201)
+
+    @staticmethod
+    def _bulk_errors(errors: list[dict]) -> Response:
+        return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+
+
+class EvidenceViewSet(DomainViewSet):
+    """Evidence notes and files behind each actual (files download through the page)."""
+
+    serializer_class = EvidenceSerializer
+    parser_classes = [JSONParser, MultiPartParser]
+    filterset_fields = ["measurement", "measurement__benefit"]
+    ordering_fields = ["created_at"]
+
+    def scope(self, user):
+        return Evidence.objects.filter(
+            measurement__benefit__in=visible_benefits(user).values("pk")
+        ).order_by("created_at", "pk")
+
+    def perform_create(self, serializer):
+        self.check_create(serializer)
+        with transaction.atomic():
+            serializer.save(uploaded_by=self.request.user)
+
+
+# Realisation ------------------------------------------------------------------------------------
+
+
+class RealisationQuery(serializers.Serializer):
+    collaboration = serializers.CharField(
+        required=False, help_text="Slug or id; includes the collaborations nested in it."
+    )
+    initiative = serializers.CharField(required=False, help_text="Slug or id.")
+    force = serializers.CharField(
+        required=False, help_text="ONS code, slug or id: figures are that force's share."
+    )
+    subcategory = serializers.ChoiceField(choices=SubCategory.values, required=False)
+    # `from` is a Python keyword, so these two are named through the class namespace.
+    locals()["from"] = MonthField(required=False, help_text="First month, YYYY-MM.")
+    locals()["to"] = MonthField(required=False, help_text="Last month, YYYY-MM.")
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    @staticmethod
+    def _find(queryset, value: str, *names: str):
+        lookups = [{"pk": int(value)}] if value.isdigit() else []
+        lookups += [{f"{name}__iexact": value} for name in names]
+        for lookup in lookups:
+            found = queryset.filter(**lookup).first()
+            if found is not None:
+                return found
+        return None
+
+    def validate_collaboration(self, value):
+        found = self._find(visible_collaborations(self.user), value, "slug")
+        if found is None:
+            raise serializers.ValidationError(f"No collaboration '{value}' that you can see.")
+        return found
+
+    def validate_initiative(self, value):
+        found = self._find(visible_initiatives(self.user), value, "slug")
+        if found is None:
+            raise serializers.ValidationError(f"No initiative '{value}' that you can see.")
+        return found
+
+    def validate_force(self, value):
+        found = self._find(Force.objects.all(), value.strip(), "ons_code", "slug")
+        if found is None:
+            raise serializers.ValidationError(f"No force '{value}'.")
+        return found
+
+    def validate(self, attrs):
+        if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
+            raise serializers.ValidationError({"from": "The period starts after it ends."})
+        return attrs
+
+
+class RealisationView(APIView):
+    """Planned, actual and forecast figures for any cut (as `realise realisation`)."""
+
+    authentication_classes = DomainViewSet.authentication_classes
+    permission_classes = [RulesPermission]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("collaboration", str, description="Slug or id (with nested ones)."),
+            OpenApiParameter("initiative", str, description="Slug or id."),
+            OpenApiParameter("force", str, description="ONS code, slug or id."),
+            OpenApiParameter("subcategory", str, enum=SubCategory.values),
+            OpenApiParameter(
+                "from", str, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM"
+            ),
+            OpenApiParameter("to", str, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+        summary="Realisation figures",
+        description="The same structure as `realise realisation --format json`, counted over "
+        "the benefits you may see.",
+    )
+    def get(self, request):
+        from realise.benefits.realisation import RealisationFilter, realisation
+
+        query = RealisationQuery(data=request.query_params, user=request.user)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        filters = RealisationFilter(
+            collaboration=data.get("collaboration"),
+            initiative=data.get("initiative"),
+            force=data.get("force"),
+            subcategories=(data["subcategory"],) if data.get("subcategory") else (),
+            period_from=data.get("from"),
+            period_to=data.get("to"),
+        )
+        base = None if access_for(request.user).administrator else visible_benefits(request.user)
+        return Response(realisation(filters, base=base).as_dict())

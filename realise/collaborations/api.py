@@ -1,0 +1,381 @@
+"""API: collaborations, member forces' shares, agreements, initiatives, stage decisions."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import Sum
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from realise.collaborations.models import (
+    Agreement,
+    Collaboration,
+    ForceShare,
+    Initiative,
+    Stage,
+    StageDecision,
+)
+from realise.collaborations.services import GateRefused, check_shares_total, gate_check, move_stage
+from realise.core.api import DomainSerializer, DomainViewSet, VisibleRelatedField, service_errors
+from realise.core.permissions import visible_bodies, visible_collaborations, visible_initiatives
+from realise.governance.models import GovernanceBody
+from realise.organisations.models import Force
+
+HUNDRED = Decimal("100")
+
+
+class CollaborationSerializer(DomainSerializer):
+    parent = VisibleRelatedField(
+        scope=visible_collaborations,
+        queryset=Collaboration.objects.all(),
+        required=False,
+        allow_null=True,
+    )
+
+    class Meta:
+        model = Collaboration
+        fields = [
+            "id",
+            "name",
+            "slug",
+            "parent",
+            "purpose",
+            "objectives",
+            "function",
+            "lead_force",
+            "legal_basis",
+            "visibility",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+
+    def validate_parent(self, parent):
+        own = self.instance.pk if self.instance else None
+        if parent and own and (parent.pk == own or own in {c.pk for c in parent.ancestors()}):
+            raise serializers.ValidationError("A collaboration cannot sit within itself.")
+        return parent
+
+
+class ForceShareSerializer(DomainSerializer):
+    collaboration = VisibleRelatedField(
+        scope=visible_collaborations, queryset=Collaboration.objects.all()
+    )
+
+    class Meta:
+        model = ForceShare
+        fields = ["id", "collaboration", "force", "percent", "basis", "version"]
+        validators = []  # the one-share-per-force rule is checked with the total below
+        create_only_fields = ["collaboration"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        collaboration = attrs.get("collaboration") or self.instance.collaboration
+        force = attrs.get("force") or self.instance.force
+        others = collaboration.shares.all()
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.filter(force=force).exists():
+            raise serializers.ValidationError({"force": f"{force} already has a share here."})
+        percent = attrs.get("percent", getattr(self.instance, "percent", None))
+        total = (others.aggregate(total=Sum("percent"))["total"] or Decimal("0")) + percent
+        if total != HUNDRED:
+            raise serializers.ValidationError(
+                {
+                    "percent": "A collaboration's shares must add up to exactly 100%; after "
+                    f"this change they would add up to {total.normalize():f}%. To change "
+                    "several shares at once, PUT them all to /collaborations/{id}/shares/."
+                }
+            )
+        return attrs
+
+
+class ShareItemSerializer(serializers.Serializer):
+    force = serializers.PrimaryKeyRelatedField(queryset=Force.objects.all())
+    percent = serializers.DecimalField(
+        max_digits=7, decimal_places=4, min_value=Decimal("0"), max_value=HUNDRED
+    )
+    basis = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class AgreementSerializer(DomainSerializer):
+    collaboration = VisibleRelatedField(
+        scope=visible_collaborations, queryset=Collaboration.objects.all()
+    )
+    review_due = serializers.DateField(
+        required=False, help_text="Defaults to one year after signing."
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "collaboration",
+            "title",
+            "legal_basis",
+            "signed_on",
+            "review_due",
+            "notes",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        create_only_fields = ["collaboration"]
+
+
+class InitiativeSerializer(DomainSerializer):
+    collaboration = VisibleRelatedField(
+        scope=visible_collaborations, queryset=Collaboration.objects.all()
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "id",
+            "collaboration",
+            "name",
+            "slug",
+            "sro",
+            "stage",
+            "status",
+            "purpose",
+            "start_date",
+            "end_date",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["stage"]
+        create_only_fields = ["collaboration"]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        start = attrs.get("start_date", getattr(self.instance, "start_date", None))
+        end = attrs.get("end_date", getattr(self.instance, "end_date", None))
+        if start and end and end < start:
+            raise serializers.ValidationError(
+                {"end_date": "The end date must be after the start date."}
+            )
+        return attrs
+
+
+class StageDecisionSerializer(DomainSerializer):
+    initiative = VisibleRelatedField(scope=visible_initiatives, queryset=Initiative.objects.all())
+    body = VisibleRelatedField(scope=visible_bodies, queryset=GovernanceBody.objects.all())
+
+    class Meta:
+        model = StageDecision
+        fields = [
+            "id",
+            "initiative",
+            "from_stage",
+            "to_stage",
+            "body",
+            "decided_on",
+            "decided_by",
+            "notes",
+            "recorded_at",
+        ]
+        read_only_fields = ["from_stage", "decided_by", "recorded_at"]
+
+
+class GateCheckSerializer(serializers.Serializer):
+    to_stage = serializers.IntegerField(min_value=0, max_value=5)
+
+
+GateResultSerializer = inline_serializer(
+    "GateResult",
+    {
+        "initiative": serializers.CharField(),
+        "to_stage": serializers.IntegerField(),
+        "passes": serializers.BooleanField(),
+        "problems": serializers.ListField(child=serializers.CharField()),
+        "failures": serializers.ListField(
+            child=inline_serializer(
+                "GateFailure",
+                {
+                    "benefit": serializers.CharField(),
+                    "rules": serializers.ListField(child=serializers.CharField()),
+                },
+            )
+        ),
+    },
+)
+
+
+# Views ----------------------------------------------------------------------------------------
+
+
+class CollaborationViewSet(DomainViewSet):
+    """Collaborations (address by id or slug); private ones only for their own forces."""
+
+    serializer_class = CollaborationSerializer
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    filterset_fields = ["parent", "function", "visibility", "lead_force", "slug"]
+    ordering_fields = ["name", "created_at", "updated_at"]
+
+    def scope(self, user):
+        return (
+            Collaboration.objects.filter(pk__in=visible_collaborations(user).values("pk"))
+            .select_related("parent", "lead_force")
+            .order_by("name")
+        )
+
+    @extend_schema(
+        request=ShareItemSerializer(many=True),
+        responses={200: ForceShareSerializer(many=True)},
+        summary="Replace every member force's share at once",
+        description="The shares given replace all the collaboration's shares; they must add "
+        "up to exactly 100%. All or nothing.",
+    )
+    @action(detail=True, methods=["put"], url_path="shares")
+    def replace_shares(self, request, pk=None):
+        collaboration = self.get_object()
+        items = ShareItemSerializer(data=request.data, many=True)
+        items.is_valid(raise_exception=True)
+        rows = items.validated_data
+        forces = [row["force"].pk for row in rows]
+        if len(set(forces)) != len(forces):
+            raise exceptions.ValidationError({"force": "A force is listed twice."})
+        try:
+            check_shares_total([row["percent"] for row in rows])
+        except DjangoValidationError as error:
+            raise service_errors(error) from None
+        with transaction.atomic():
+            existing = {s.force_id: s for s in collaboration.shares.select_for_update()}
+            for force_id, share in existing.items():
+                if force_id not in forces:
+                    share._history_user = request.user
+                    share.delete()
+            for row in rows:
+                share = existing.get(row["force"].pk) or ForceShare(
+                    collaboration=collaboration, force=row["force"]
+                )
+                if share.pk and (share.percent, share.basis) == (row["percent"], row["basis"]):
+                    continue
+                share.percent, share.basis = row["percent"], row["basis"]
+                share._history_user = request.user
+                share.save()
+        shares = collaboration.shares.select_related("force").order_by("force__name")
+        return Response(ForceShareSerializer(shares, many=True).data)
+
+
+class ForceShareViewSet(DomainViewSet):
+    """Each member force's share of a collaboration (shares add up to exactly 100%)."""
+
+    serializer_class = ForceShareSerializer
+    filterset_fields = ["collaboration", "force"]
+    ordering_fields = ["percent", "force__name"]
+
+    def scope(self, user):
+        return ForceShare.objects.filter(
+            collaboration__in=visible_collaborations(user).values("pk")
+        ).order_by("collaboration_id", "force__name")
+
+    def perform_destroy(self, instance):
+        remaining = instance.collaboration.shares.exclude(pk=instance.pk)
+        if remaining.exists():
+            total = remaining.aggregate(total=Sum("percent"))["total"]
+            raise exceptions.ValidationError(
+                {
+                    "percent": "A collaboration's shares must add up to exactly 100%; without "
+                    f"this one they would add up to {total.normalize():f}%. PUT the new "
+                    "shares to /collaborations/{id}/shares/ instead."
+                }
+            )
+        super().perform_destroy(instance)
+
+
+class AgreementViewSet(DomainViewSet):
+    """Legal agreements (usually Section 22A), reviewed every year."""
+
+    serializer_class = AgreementSerializer
+    filterset_fields = {"collaboration": ["exact"], "review_due": ["gte", "lte"]}
+    ordering_fields = ["signed_on", "review_due"]
+
+    def scope(self, user):
+        return Agreement.objects.filter(
+            collaboration__in=visible_collaborations(user).values("pk")
+        ).order_by("-signed_on", "pk")
+
+
+class InitiativeViewSet(DomainViewSet):
+    """Initiatives (address by id or slug). The stage changes only through a stage decision."""
+
+    serializer_class = InitiativeSerializer
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    filterset_fields = ["collaboration", "stage", "status", "sro", "slug"]
+    ordering_fields = ["name", "stage", "start_date", "updated_at"]
+    read_actions = ("gate_check",)
+
+    def scope(self, user):
+        return (
+            Initiative.objects.filter(collaboration__in=visible_collaborations(user).values("pk"))
+            .select_related("collaboration")
+            .order_by("collaboration__name", "name")
+        )
+
+    @extend_schema(
+        request=GateCheckSerializer,
+        responses={200: GateResultSerializer},
+        summary="Check the stage gate",
+        description="Whether the initiative may move to `to_stage`, naming every benefit "
+        "that fails a rule (the same as `realise gate-check --format json`). Changes nothing.",
+    )
+    @action(detail=True, methods=["post"], url_path="gate-check")
+    def gate_check(self, request, pk=None):
+        initiative = self.get_object()
+        query = GateCheckSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        return Response(gate_check(initiative, query.validated_data["to_stage"]).as_dict())
+
+
+class StageDecisionViewSet(DomainViewSet):
+    """Stage decisions. Recording one moves the initiative, if the stage gate allows it."""
+
+    serializer_class = StageDecisionSerializer
+    http_method_names = ["get", "post", "head", "options"]
+    filterset_fields = ["initiative", "body", "to_stage"]
+    ordering_fields = ["decided_on", "recorded_at"]
+
+    def scope(self, user):
+        return StageDecision.objects.filter(
+            initiative__collaboration__in=visible_collaborations(user).values("pk")
+        ).order_by("-decided_on", "-recorded_at")
+
+    def check_create(self, serializer):
+        initiative = serializer.validated_data["initiative"]
+        if not self.request.user.has_perm("collaborations.add_stagedecision", initiative):
+            raise exceptions.PermissionDenied("You may not record stage decisions here.")
+
+    @extend_schema(
+        responses={
+            201: StageDecisionSerializer,
+            400: OpenApiResponse(description="The stage gate refused; `gate` names each rule."),
+        }
+    )
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.check_create(serializer)
+        data = serializer.validated_data
+        if data["to_stage"] not in Stage.values:
+            raise exceptions.ValidationError({"to_stage": "Stages are 0 to 5."})
+        try:
+            decision = move_stage(
+                data["initiative"],
+                data["to_stage"],
+                body=data["body"],
+                decided_on=data["decided_on"],
+                user=request.user,
+                notes=data.get("notes", ""),
+            )
+        except GateRefused as refused:
+            return Response(
+                {"detail": str(refused), "gate": refused.result.as_dict()},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)

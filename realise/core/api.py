@@ -1,0 +1,480 @@
+"""What every API resource shares: permissions, versions (ETag / If-Match), paging.
+
+One permission model for pages and API: each request is mapped to a rule in
+`core.permissions` (`<app>.view_<model>`, `add_`, `change_`, `delete_`) and checked with
+the object (for a create, the unsaved object as it would be created). Querysets are scoped
+with the `visible_*` helpers, so what a user may not see does not exist for them (404).
+
+Versions: a resource whose model is `Versioned` answers with `ETag: "<version>"`. An
+update or delete sent with a stale `If-Match` is refused with 412, one whose body carries a
+stale `version` with 409; both answer with the current version. The write itself is a
+compare-and-set in the database, so two writers racing cannot both win.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import re
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import ProtectedError, QuerySet, RestrictedError
+from django.http import JsonResponse
+from django.views.defaults import page_not_found
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, pagination, permissions, serializers, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.fields import get_error_detail
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from realise.core.models import StaleVersion, Versioned
+
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+ACTIONS = {
+    "GET": "view",
+    "HEAD": "view",
+    "OPTIONS": "view",
+    "POST": "add",
+    "PUT": "change",
+    "PATCH": "change",
+    "DELETE": "delete",
+}
+
+
+def perm_name(model, action: str) -> str:
+    meta = model._meta
+    return f"{meta.app_label}.{action}_{meta.model_name}"
+
+
+class RulesPermission(permissions.BasePermission):
+    """Signed-in users only; each object checked against the rule for the method.
+
+    A view may name `read_actions` (extra actions that only read, such as a gate check,
+    even when sent with POST): they need the view rule only.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        action = ACTIONS.get(request.method, "change")
+        if getattr(view, "action", None) in getattr(view, "read_actions", ()):
+            action = "view"
+        user = request.user
+        if action != "view" and not user.has_perm(perm_name(type(obj), "view"), obj):
+            return False
+        return user.has_perm(perm_name(type(obj), action), obj)
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def user_of(request):
+    return request.user if request is not None else None
+
+
+# Fields -----------------------------------------------------------------------------------
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary key chosen among the objects the requesting user may see.
+
+    `scope(user)` returns those objects; anything else is refused as if it did not exist.
+    """
+
+    def __init__(self, scope=None, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if self.scope is not None and request is not None:
+            return self.scope(request.user)
+        return queryset
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$", "example": "2026-04"}
+)
+class MonthField(serializers.Field):
+    """A calendar month as `YYYY-MM` (stored as its first day)."""
+
+    default_error_messages = {"invalid": "Enter a month as YYYY-MM, for example 2026-10."}
+    pattern = re.compile(r"^(\d{4})-(\d{2})(?:-01)?$")
+
+    def to_internal_value(self, data):
+        match = self.pattern.match(str(data).strip()) if isinstance(data, str) else None
+        if not match:
+            self.fail("invalid")
+        try:
+            return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+        except ValueError:
+            self.fail("invalid")
+
+    def to_representation(self, value):
+        return value.strftime("%Y-%m")
+
+
+# Serializers ----------------------------------------------------------------------------------
+
+
+def _errors_of(error: DjangoValidationError) -> dict | list:
+    if hasattr(error, "error_dict"):
+        return {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
+    return {"non_field_errors": error.messages}
+
+
+class DomainSerializer(serializers.ModelSerializer):
+    """Runs the model's own `clean()` on the object as it would be saved.
+
+    For versioned models the body may carry `version`: the version it was read at.
+    """
+
+    def get_fields(self):
+        fields = super().get_fields()
+        model = self.Meta.model
+        if self.instance is not None and not isinstance(self.instance, list | QuerySet):
+            for name in getattr(self.Meta, "create_only_fields", ()):
+                fields[name].read_only = True
+        if issubclass(model, Versioned):
+            fields["version"] = serializers.IntegerField(
+                required=False,
+                min_value=1,
+                help_text="The version this change was based on; a stale one is refused (409).",
+            )
+        return fields
+
+    def to_internal_value(self, data):
+        """A field fixed at creation (e.g. a benefit's initiative) refuses a different value."""
+        if self.instance is not None and hasattr(data, "get"):
+            errors = {}
+            for name in getattr(self.Meta, "create_only_fields", ()):
+                if name in data:
+                    current = getattr(
+                        self.instance, f"{name}_id", getattr(self.instance, name, None)
+                    )
+                    if str(data[name]) != str(current):
+                        errors[name] = ["This cannot be changed once created."]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+    def proposed(self, attrs: dict):
+        """The object as it would be after this write (unsaved)."""
+        model = self.Meta.model
+        obj = copy.copy(self.instance) if self.instance is not None else model()
+        for name, value in attrs.items():
+            field = _model_field(model, name)
+            if field is None or field.many_to_many or field.one_to_many:
+                continue
+            setattr(obj, name, value)
+        return obj
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        try:
+            self.proposed(attrs).clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(_errors_of(error)) from None
+        return attrs
+
+    def create(self, validated_data):
+        validated_data.pop("version", None)
+        return super().create(validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("version", None)
+        return super().update(instance, validated_data)
+
+
+def _model_field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except Exception:  # noqa: BLE001 - a serializer-only field
+        return None
+
+
+# Views ----------------------------------------------------------------------------------------
+
+
+def etag(version) -> str:
+    return f'"{version}"'
+
+
+def _matches(header: str, version: int) -> bool:
+    for tag in header.split(","):
+        tag = tag.strip()
+        if tag == "*":
+            return True
+        if tag.startswith("W/"):
+            tag = tag[2:]
+        if tag.strip('"') == str(version):
+            return True
+    return False
+
+
+def conflict(status_code: int, detail: str, version: int) -> Response:
+    return Response(
+        {"detail": detail, "version": version},
+        status=status_code,
+        headers={"ETag": etag(version)},
+    )
+
+
+class DomainViewSet(viewsets.ModelViewSet):
+    """A domain resource: rules for every method, scoped querysets, versions, history user.
+
+    Subclasses set `serializer_class` and `scope(user)` (the objects the user may see).
+    """
+
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [RulesPermission]
+    pagination_class = Pagination
+    parser_classes = [JSONParser]
+    read_actions: tuple[str, ...] = ()
+
+    def scope(self, user):  # pragma: no cover - every resource overrides it
+        raise NotImplementedError
+
+    def get_queryset(self):
+        return self.scope(self.request.user)
+
+    @property
+    def model(self):
+        return self.get_serializer_class().Meta.model
+
+    @property
+    def versioned(self) -> bool:
+        return issubclass(self.model, Versioned)
+
+    def get_object(self):
+        queryset = self.filter_queryset(self.get_queryset())
+        value = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+        lookup = self.lookup_for(value)
+        try:
+            obj = queryset.get(**lookup)
+        except (self.model.DoesNotExist, ValueError, DjangoValidationError):
+            raise exceptions.NotFound() from None
+        except self.model.MultipleObjectsReturned:
+            obj = queryset.filter(**lookup).first()
+        self.check_object_permissions(self.request, obj)
+        return obj
+
+    def lookup_for(self, value: str) -> dict:
+        """The object named in the address: by id, or by slug where the model has one."""
+        if value.isdigit():
+            return {"pk": int(value)}
+        if _model_field(self.model, "slug") is not None and SLUG.match(value):
+            return {"slug": value}
+        raise exceptions.NotFound()
+
+    # create -----------------------------------------------------------------------------
+    def check_create(self, serializer) -> None:
+        """The add rule, with the unsaved object as it would be created."""
+        candidate = serializer.proposed(serializer.validated_data)
+        if not self.request.user.has_perm(perm_name(self.model, "add"), candidate):
+            raise exceptions.PermissionDenied("You may not create this here.")
+
+    def perform_create(self, serializer):
+        self.check_create(serializer)
+        with transaction.atomic():
+            instance = serializer.save()
+        return instance
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.perform_create(serializer)
+        return Response(
+            serializer.data, status=status.HTTP_201_CREATED, headers=self._etag(serializer.instance)
+        )
+
+    # read -------------------------------------------------------------------------------
+    def _etag(self, instance) -> dict:
+        if instance is not None and self.versioned and getattr(instance, "version", None):
+            return {"ETag": etag(instance.version)}
+        return {}
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance)
+        return Response(serializer.data, headers=self._etag(instance))
+
+    # update -----------------------------------------------------------------------------
+    def version_refusal(self, request, instance) -> Response | None:
+        """412 for a stale If-Match, 409 for a stale `version` in the body."""
+        if not self.versioned:
+            return None
+        current = instance.version
+        header = request.headers.get("If-Match")
+        if header and not _matches(header, current):
+            return conflict(
+                status.HTTP_412_PRECONDITION_FAILED,
+                "Someone else changed this since you read it (If-Match does not match).",
+                current,
+            )
+        body = request.data.get("version") if hasattr(request.data, "get") else None
+        if body not in (None, "") and str(body) != str(current):
+            return conflict(
+                status.HTTP_409_CONFLICT,
+                "Someone else changed this since you read it (the version is stale).",
+                current,
+            )
+        return None
+
+    def check_update(self, serializer) -> None:
+        """The change rule again, on the object as it would be after the change."""
+        candidate = serializer.proposed(serializer.validated_data)
+        if not self.request.user.has_perm(perm_name(self.model, "change"), candidate):
+            raise exceptions.PermissionDenied("You may not make this change.")
+
+    def perform_update(self, serializer):
+        self.check_update(serializer)
+        serializer.instance._history_user = self.request.user
+        serializer.save()
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        instance = self.get_object()
+        refusal = self.version_refusal(request, instance)
+        if refusal is not None:
+            return refusal
+        if self.versioned:
+            instance.expected_version = instance.version
+        serializer = self.get_serializer(instance, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                self.perform_update(serializer)
+        except StaleVersion as stale:
+            return conflict(
+                status.HTTP_409_CONFLICT,
+                "Someone else changed this while your change was being saved.",
+                stale.current,
+            )
+        instance = serializer.instance
+        if getattr(instance, "_prefetched_objects_cache", None):
+            instance._prefetched_objects_cache = {}
+        return Response(serializer.data, headers=self._etag(instance))
+
+    # delete -----------------------------------------------------------------------------
+    def perform_destroy(self, instance):
+        instance._history_user = self.request.user
+        instance.delete()
+
+    def destroy(self, request, *args, **kwargs):
+        instance = self.get_object()
+        refusal = self.version_refusal(request, instance)
+        if refusal is not None:
+            return refusal
+        try:
+            with transaction.atomic():
+                self.perform_destroy(instance)
+        except (ProtectedError, RestrictedError) as error:
+            used_by = getattr(error, "protected_objects", None) or getattr(
+                error, "restricted_objects", ()
+            )
+            names = sorted({str(obj._meta.verbose_name_plural) for obj in used_by})
+            detail = "It is still in use" + (f" by {', '.join(names)}" if names else "")
+            return Response({"detail": f"{detail}; remove those first."}, status=409)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ReadOnlyDomainViewSet(DomainViewSet):
+    http_method_names = ["get", "head", "options"]
+
+
+def service_errors(error: DjangoValidationError | DjangoPermissionDenied):
+    """A service's refusal as the API's: 403 for permission, 400 with field errors."""
+    if isinstance(error, DjangoPermissionDenied):
+        return exceptions.PermissionDenied(str(error) or None)
+    return serializers.ValidationError(_errors_of(error))
+
+
+def error_list(detail, index: int | None = None) -> list[dict]:
+    """Flatten DRF error details to `[{"index", "field", "message"}]`."""
+    out: list[dict] = []
+
+    def walk(value, field):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, None if key in ("non_field_errors", "__all__") else key)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, field)
+        else:
+            out.append({"index": index, "field": field, "message": str(value)})
+
+    walk(
+        detail if not isinstance(detail, DjangoValidationError) else get_error_detail(detail), None
+    )
+    return out
+
+
+# The schema ---------------------------------------------------------------------------------
+
+_ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": True,
+}
+_CONFLICT = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}, "version": {"type": "integer"}},
+    "required": ["detail"],
+}
+_VERSION_ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}, "version": {"type": "integer"}},
+    "required": ["detail", "version"],
+}
+
+
+def not_found(request, exception=None):
+    """404 for the whole site: JSON under /api/, the usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+def add_error_responses(result, generator, request, public):
+    """Document the refusals every operation can give (so clients and fuzzers expect them)."""
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            errors = {
+                "400": "The request is not valid (the body names each problem).",
+                "401": "Not signed in: send `Authorization: Token <key>` or a session cookie.",
+                "403": "Signed in, but not allowed to do this.",
+            }
+            errors["404"] = (
+                "Not found, or not visible to you." if "{" in path else "No such page of results."
+            )
+            if method == "delete":
+                errors["409"] = "Still in use, or the version is stale."
+            for code, text in errors.items():
+                responses.setdefault(
+                    code,
+                    {"description": text, "content": {"application/json": {"schema": _ERROR}}},
+                )
+            if method in {"put", "patch", "delete"} and "{" in path:
+                responses["409"] = {
+                    "description": "The `version` in the body is stale, or a concurrent write "
+                    "won (`version` is the current one); for a delete, the record is still "
+                    "in use.",
+                    "content": {"application/json": {"schema": _CONFLICT}},
+                }
+                responses["412"] = {
+                    "description": "`If-Match` does not match the current version (ETag).",
+                    "content": {"application/json": {"schema": _VERSION_ERROR}},
+                }
+    return result
