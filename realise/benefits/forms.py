@@ -6,10 +6,11 @@ from django.core.exceptions import ValidationError
 
 from realise.benefits.models import Benefit, Nature
 from realise.core.forms import DateInput, GovukForm, MonthField
+from realise.core.versioning import VersionedFormMixin
 from realise.organisations.models import Force
 
 
-class BenefitForm(GovukForm, forms.ModelForm):
+class BenefitForm(VersionedFormMixin, GovukForm, forms.ModelForm):
     class Meta:
         model = Benefit
         fields = [

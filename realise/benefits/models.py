@@ -1,15 +1,17 @@
 """The benefits register: benefits, their planned profiles, actuals and evidence."""
 
 import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from realise.collaborations.models import Stage
-from realise.core.models import TimeStamped, money_field
+from realise.core.models import TimeStamped, Versioned, money_field
 
 
 class SubCategory(models.TextChoices):
@@ -56,7 +58,7 @@ class BenefitStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class Benefit(TimeStamped):
+class Benefit(Versioned, TimeStamped):
     initiative = models.ForeignKey(
         "collaborations.Initiative", on_delete=models.PROTECT, related_name="benefits"
     )
@@ -168,7 +170,7 @@ class PeriodMixin(models.Model):
             raise ValidationError({"period": "A period is a calendar month (its first day)."})
 
 
-class PlannedValue(PeriodMixin):
+class PlannedValue(Versioned, PeriodMixin):
     """What a benefit is expected to deliver in one month (its realisation profile)."""
 
     benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="planned_values")
@@ -185,7 +187,7 @@ class PlannedValue(PeriodMixin):
         return f"{self.benefit} {self.period_label}: {self.value}"
 
 
-class Measurement(PeriodMixin, TimeStamped):
+class Measurement(Versioned, PeriodMixin, TimeStamped):
     """An actual value delivered in one month, for one force or the whole collaboration."""
 
     benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="measurements")
@@ -249,3 +251,51 @@ class Evidence(TimeStamped):
 
     def __str__(self) -> str:
         return self.note[:60] or (self.file.name if self.file else "evidence")
+
+
+class BenefitShare(models.Model):
+    """A benefit's own split between forces, used instead of its collaboration's shares.
+
+    Optional: when a benefit has no shares of its own, values recorded for the whole
+    collaboration are split by the collaboration's `ForceShare`. When present, a benefit's
+    shares add up to exactly 100 (see `services.replace_benefit_shares`).
+    """
+
+    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="force_shares")
+    force = models.ForeignKey(
+        "organisations.Force", on_delete=models.PROTECT, related_name="benefit_shares"
+    )
+    percent = models.DecimalField(
+        max_digits=7,
+        decimal_places=4,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        help_text="Share in percent, e.g. 14.2857. A benefit's shares sum to exactly 100.",
+    )
+    basis = models.CharField(
+        max_length=200, blank=True, help_text="Why this benefit is split differently."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["benefit", "force__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["benefit", "force"], name="unique_benefit_share")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.benefit} – {self.force}: {self.percent}%"
+
+
+# Benefits management to the IPA guide (map, baselines, contributions, attribution).
+from realise.benefits.models_ipa import (  # noqa: E402, F401
+    Attribution,
+    BaselineValue,
+    Change,
+    ChangeRequest,
+    ChangeRequestStatus,
+    ChangeRequestValue,
+    Contribution,
+    ContributionPath,
+    Objective,
+    PlanBaseline,
+)

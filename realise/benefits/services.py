@@ -110,3 +110,46 @@ def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) 
         planned._history_user = user
         planned.save()
     return len(rows)
+
+
+# A benefit's own split between forces ------------------------------------------------------
+
+
+@transaction.atomic
+def replace_benefit_shares(benefit: Benefit, shares: dict, *, user, basis: str = "") -> list:
+    """Give `benefit` its own split between forces ({Force: percent}), or clear it with {}.
+
+    The percentages must add up to exactly 100 and every force must be a member of the
+    benefit's collaboration. Without shares of its own, a benefit's collaboration-wide
+    values are split by the collaboration's force shares.
+    """
+    from realise.benefits.models import BenefitShare
+    from realise.collaborations.services import check_shares_total
+
+    if not user.has_perm("benefits.change_benefit", benefit):
+        raise PermissionDenied(f"You may not change how '{benefit}' is split between forces.")
+    percents = [Decimal(str(percent)) for percent in shares.values()]
+    if any(percent < 0 or percent > 100 for percent in percents):
+        raise ValidationError("Each force's share must be between 0 and 100 percent.")
+    check_shares_total(percents)
+    members = set(benefit.initiative.collaboration.shares.values_list("force_id", flat=True))
+    outsiders = sorted(force.name for force in shares if force.pk not in members)
+    if outsiders:
+        verb = "is not a member" if len(outsiders) == 1 else "are not members"
+        raise ValidationError(
+            f"{', '.join(outsiders)} {verb} of this collaboration; "
+            "a benefit is split only between its collaboration's forces."
+        )
+    for old in benefit.force_shares.all():
+        old._history_user = user
+        old.delete()
+    created = []
+    for force, percent in shares.items():
+        share = BenefitShare(
+            benefit=benefit, force=force, percent=Decimal(str(percent)), basis=basis
+        )
+        share._history_user = user
+        share.full_clean()
+        share.save()
+        created.append(share)
+    return created

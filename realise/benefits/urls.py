@@ -1,6 +1,7 @@
 from django.urls import path
 
 from realise.benefits import views
+from realise.benefits.urls_ipa import urlpatterns as ipa_urlpatterns
 
 urlpatterns = [
     path(
@@ -19,3 +20,5 @@ urlpatterns = [
     path("benefits/<int:pk>/history/", views.BenefitHistoryView.as_view(), name="benefit-history"),
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence-download"),
 ]
+
+urlpatterns += ipa_urlpatterns

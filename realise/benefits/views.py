@@ -13,6 +13,7 @@ from realise.benefits.models import Benefit, Evidence
 from realise.benefits.services import record_measurement, replace_plan
 from realise.collaborations.models import Initiative
 from realise.core.permissions import access_for, can_view
+from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
 from realise.organisations.models import Force
 
@@ -110,7 +111,7 @@ class BenefitCreateView(ObjectPermissionMixin, CreateView):
         return super().form_valid(form)
 
 
-class BenefitUpdateView(ObjectPermissionMixin, UpdateView):
+class BenefitUpdateView(ObjectPermissionMixin, VersionConflictMixin, UpdateView):
     model = Benefit
     form_class = BenefitForm
     permission_required = "benefits.change_benefit"
@@ -184,6 +185,18 @@ class PlanUpdateView(BenefitChildFormView):
     form_class = PlanForm
     template_name = "benefits/plan_form.html"
     permission_required = "benefits.change_plannedvalue"
+
+    def dispatch(self, request, *args, **kwargs):
+        from realise.benefits.baselines import is_baselined
+
+        if self.has_permission() and is_baselined(self.benefit):
+            messages.info(
+                request,
+                "The plan was baselined when the full business case was approved: "
+                "re-profile it through a change request.",
+            )
+            return redirect("change-request-create", self.benefit.pk)
+        return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         lines = [

@@ -1,0 +1,326 @@
+"""Baselined benefits realisation plans and change control.
+
+Approving the full business case (an initiative's move to stage 3, see
+`collaborations.services.move_stage`) freezes every planned profile of the initiative's
+benefits as the baseline. From then on the plan is re-profiled only through a change
+request: who asked, why, the proposed profile, and the governance body that decided it.
+Approving a request replaces the benefit's plan and re-baselines that benefit; every
+earlier baseline is kept, so the plan approved at the full business case can always be
+compared with today's.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from realise.benefits.models import (
+    BaselineValue,
+    Benefit,
+    ChangeRequest,
+    ChangeRequestStatus,
+    ChangeRequestValue,
+    Measurement,
+    PlanBaseline,
+    PlannedValue,
+)
+
+ZERO = Decimal("0")
+
+
+def _baselines_of(benefit: Benefit):
+    """Every baseline that covers `benefit`: its initiative's whole plan, or it alone."""
+    return PlanBaseline.objects.filter(
+        Q(initiative_id=benefit.initiative_id, benefit__isnull=True) | Q(benefit=benefit)
+    ).order_by("approved_on", "pk")
+
+
+def is_baselined(benefit: Benefit) -> bool:
+    """Once baselined, a benefit's plan changes only through an approved change request."""
+    return _baselines_of(benefit).exists()
+
+
+def original_baseline(benefit: Benefit) -> PlanBaseline | None:
+    return _baselines_of(benefit).first()
+
+
+def current_baseline(benefit: Benefit) -> PlanBaseline | None:
+    return _baselines_of(benefit).last()
+
+
+def _check_body(initiative, body) -> None:
+    if body is None:
+        return
+    collaboration = initiative.collaboration
+    allowed = {collaboration.pk, *(c.pk for c in collaboration.ancestors())}
+    if body.collaboration_id not in allowed:
+        raise ValidationError(f"{body} is not a governance body of this collaboration.")
+
+
+@transaction.atomic
+def freeze_baseline(
+    initiative,
+    *,
+    approved_on: datetime.date,
+    user,
+    body=None,
+    stage_decision=None,
+    note: str = "",
+) -> PlanBaseline:
+    """Freeze every planned value of the initiative's benefits as its baseline."""
+    baseline = PlanBaseline(
+        initiative=initiative,
+        approved_on=approved_on,
+        body=body,
+        stage_decision=stage_decision,
+        note=note or "Benefits realisation plan approved with the full business case.",
+        recorded_by=user,
+    )
+    baseline._history_user = user
+    baseline.save()
+    rows = [
+        BaselineValue(baseline=baseline, benefit_id=benefit_id, period=period, value=value)
+        for benefit_id, period, value in PlannedValue.objects.filter(
+            benefit__initiative=initiative
+        ).values_list("benefit_id", "period", "value")
+    ]
+    if rows:
+        bulk_create_with_history(rows, BaselineValue, default_user=user)
+    return baseline
+
+
+def freeze_on_full_business_case(decision, *, user) -> PlanBaseline | None:
+    """Called by the stage gate: a move into the FBC stage freezes the plan, once."""
+    from realise.collaborations.models import Stage
+
+    if not (decision.from_stage < Stage.FBC <= decision.to_stage):
+        return None
+    initiative = decision.initiative
+    if PlanBaseline.objects.filter(initiative=initiative, benefit__isnull=True).exists():
+        return None
+    return freeze_baseline(
+        initiative,
+        approved_on=decision.decided_on,
+        body=decision.body,
+        stage_decision=decision,
+        user=user,
+    )
+
+
+# Change requests -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def raise_change_request(
+    benefit: Benefit,
+    rows: dict[datetime.date, Decimal],
+    *,
+    reason: str,
+    user,
+    requested_by=None,
+    body=None,
+) -> ChangeRequest:
+    """Ask to re-profile a baselined benefit: the whole new profile, month by month."""
+    if not user.has_perm("benefits.add_changerequest", benefit):
+        raise PermissionDenied(f"You may not ask to change the plan of '{benefit}'.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the profile should change."})
+    _check_body(benefit.initiative, body)
+    request = ChangeRequest(
+        benefit=benefit, reason=reason, requested_by=requested_by, body=body, entered_by=user
+    )
+    request._history_user = user
+    request.save()
+    values = [
+        ChangeRequestValue(change_request=request, period=period.replace(day=1), value=value)
+        for period, value in sorted(rows.items())
+    ]
+    if values:
+        bulk_create_with_history(values, ChangeRequestValue, default_user=user)
+    return request
+
+
+def proposed_rows(request: ChangeRequest) -> dict[datetime.date, Decimal]:
+    return dict(request.values.values_list("period", "value"))
+
+
+@transaction.atomic
+def decide_change_request(
+    request: ChangeRequest,
+    *,
+    approve: bool,
+    decided_on: datetime.date,
+    user,
+    body=None,
+    note: str = "",
+) -> ChangeRequest:
+    """Approve (re-profile and re-baseline the benefit) or reject a pending request."""
+    request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+    benefit = request.benefit
+    if not user.has_perm("benefits.decide_changerequest", benefit):
+        raise PermissionDenied(f"You may not decide change requests for '{benefit}'.")
+    if request.status != ChangeRequestStatus.PENDING:
+        raise ValidationError(f"This request was already {request.get_status_display().lower()}.")
+    body = body or request.body
+    if body is None:
+        raise ValidationError({"body": "Name the governance body that decided the request."})
+    _check_body(benefit.initiative, body)
+    request.body = body
+    request.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
+    request.decided_on = decided_on
+    request.decided_by = user
+    request.decision_note = note
+    request._history_user = user
+    request.save()
+    if approve:
+        _apply(request, user)
+    return request
+
+
+def _apply(request: ChangeRequest, user) -> None:
+    """Replace the benefit's plan by the approved profile and re-baseline the benefit."""
+    benefit = request.benefit
+    rows = proposed_rows(request)
+    existing = {planned.period: planned for planned in benefit.planned_values.all()}
+    for period, planned in existing.items():
+        if period not in rows:
+            planned._history_user = user
+            planned.delete()
+    for period, value in rows.items():
+        planned = existing.get(period) or PlannedValue(benefit=benefit, period=period)
+        if planned.pk and planned.value == value:
+            continue
+        planned.value = value
+        planned._history_user = user
+        planned.save()
+    baseline = PlanBaseline(
+        initiative=benefit.initiative,
+        benefit=benefit,
+        approved_on=request.decided_on,
+        body=request.body,
+        change_request=request,
+        note=f"Re-baselined by change request {request.pk}.",
+        recorded_by=user,
+    )
+    baseline._history_user = user
+    baseline.save()
+    values = [
+        BaselineValue(baseline=baseline, benefit=benefit, period=period, value=value)
+        for period, value in sorted(rows.items())
+    ]
+    if values:
+        bulk_create_with_history(values, BaselineValue, default_user=user)
+
+
+# Comparing baseline, plan and actual ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    period: datetime.date
+    original: Decimal | None
+    baseline: Decimal | None
+    planned: Decimal | None
+    actual: Decimal | None
+
+    @property
+    def actual_against_baseline(self) -> Decimal | None:
+        if self.actual is None:
+            return None
+        return self.actual - (self.baseline or ZERO)
+
+    @property
+    def actual_against_plan(self) -> Decimal | None:
+        if self.actual is None:
+            return None
+        return self.actual - (self.planned or ZERO)
+
+    @property
+    def plan_against_baseline(self) -> Decimal | None:
+        if self.planned is None and self.baseline is None:
+            return None
+        return (self.planned or ZERO) - (self.baseline or ZERO)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    original: PlanBaseline | None
+    current: PlanBaseline | None
+    rows: list[ComparisonRow]
+    totals: ComparisonRow | None
+
+    @property
+    def rebaselined(self) -> bool:
+        return (
+            self.original is not None
+            and self.current is not None
+            and self.original.pk != self.current.pk
+        )
+
+
+def _by_period(queryset) -> dict[datetime.date, Decimal]:
+    return {
+        period: Decimal(str(total)).quantize(Decimal("0.01"))
+        for period, total in queryset.values("period")
+        .annotate(total=Sum("value"))
+        .values_list("period", "total")
+        .order_by()
+        if total is not None
+    }
+
+
+def compare(benefit: Benefit) -> Comparison:
+    """Month by month: the original baseline, the current baseline, today's plan and the
+    actuals (all forces and the collaboration together), summed in the database."""
+    original = original_baseline(benefit)
+    current = current_baseline(benefit)
+    first = (
+        _by_period(BaselineValue.objects.filter(baseline=original, benefit=benefit))
+        if original
+        else {}
+    )
+    latest = (
+        _by_period(BaselineValue.objects.filter(baseline=current, benefit=benefit))
+        if current
+        else {}
+    )
+    planned = _by_period(PlannedValue.objects.filter(benefit=benefit))
+    actual = _by_period(Measurement.objects.filter(benefit=benefit, value__isnull=False))
+    periods = sorted(set(first) | set(latest) | set(planned) | set(actual))
+    rows = [
+        ComparisonRow(
+            period,
+            first.get(period),
+            latest.get(period),
+            planned.get(period),
+            actual.get(period),
+        )
+        for period in periods
+    ]
+    totals = None
+    if rows:
+        totals = ComparisonRow(
+            periods[-1],
+            sum(first.values(), ZERO) if original else None,
+            sum(latest.values(), ZERO) if current else None,
+            sum(planned.values(), ZERO),
+            sum(actual.values(), ZERO) if actual else None,
+        )
+    return Comparison(original, current, rows, totals)
+
+
+def plan_as_at(benefit: Benefit, day: datetime.date) -> tuple[list, Decimal]:
+    """The benefit's planned profile as it stood at the end of `day` (from its history):
+    ([(month, value)], total)."""
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+    snapshot = PlannedValue.history.as_of(moment).filter(benefit_id=benefit.pk)
+    rows = sorted((row.period, row.value) for row in snapshot)
+    total = snapshot.aggregate(total=Sum("value"))["total"]
+    return rows, Decimal(str(total or 0)).quantize(Decimal("0.01"))

@@ -1,0 +1,338 @@
+"""Counting each pound once: benefits that contribute to a benefit higher up, and the
+shares of one measured outcome that several initiatives claim (attribution).
+
+The rules (docs/realisation.md, "Counting each pound once"):
+
+* A benefit may contribute to one parent benefit (a force's saving inside its
+  collaboration's saving). The parent's figures already hold the child's pounds, so a
+  roll-up never adds a benefit when any of its ancestors is also in the cut: whichever
+  cut is asked for (force, collaboration, region, sub-category...), only the top-most
+  linked benefit in it is counted. A link that would make a cycle, or children whose
+  planned totals add up to more than their parent's, is refused, naming both benefits.
+* A benefit with attributions is claimed only by the initiatives named, each for its
+  stated share (the shares add up to at most 100%). A cut takes in the benefit when it
+  holds at least one claiming initiative, and counts each month's value times the shares
+  of the claiming initiatives in the cut, rounded to the penny.
+
+The query parts here are used by the realisation engine; every test of "in the cut" and
+every share is worked out inside the engine's grouped queries, so counting adds no
+round trips to the database.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Round
+
+from realise.benefits.models import (
+    Attribution,
+    Benefit,
+    Contribution,
+    ContributionPath,
+    PlannedValue,
+)
+
+ZERO = Decimal("0")
+HUNDRED = Decimal("100")
+_MONEY = DecimalField(max_digits=18, decimal_places=2)
+_WIDE = DecimalField(max_digits=30, decimal_places=8)
+
+
+def _pounds(value: Decimal) -> str:
+    return f"{value:,.2f}"
+
+
+def planned_total(benefit: Benefit) -> Decimal:
+    """The benefit's whole planned profile, summed in the database."""
+    total = benefit.planned_values.aggregate(total=Sum("value"))["total"]
+    return Decimal(str(total)).quantize(Decimal("0.01")) if total is not None else ZERO
+
+
+def ancestors_of(benefit: Benefit) -> list[Benefit]:
+    """The benefits `benefit` contributes to, nearest first."""
+    chain, node, seen = [], benefit, {benefit.pk}
+    while True:
+        link = Contribution.objects.select_related("parent").filter(child=node).first()
+        if link is None or link.parent_id in seen:
+            return chain
+        chain.append(link.parent)
+        seen.add(link.parent_id)
+        node = link.parent
+
+
+# Links between benefits ------------------------------------------------------------------------
+
+
+def _refuse_cycle(child: Benefit, parent: Benefit) -> None:
+    if child.pk == parent.pk:
+        raise ValidationError(f"'{child}' cannot contribute to itself.")
+    if ContributionPath.objects.filter(descendant=parent, ancestor=child).exists():
+        raise ValidationError(
+            f"'{child}' cannot contribute to '{parent}': '{parent}' already contributes to "
+            f"'{child}', so the link would make a cycle."
+        )
+
+
+def _refuse_mismatch(child: Benefit, parent: Benefit) -> None:
+    if child.unit != parent.unit:
+        raise ValidationError(
+            f"'{child}' is measured in {child.get_unit_display().lower()} and '{parent}' in "
+            f"{parent.get_unit_display().lower()}; a benefit can only contribute to one "
+            "measured the same way."
+        )
+    if child.is_disbenefit != parent.is_disbenefit:
+        raise ValidationError(
+            f"'{child}' and '{parent}' must both be benefits or both be dis-benefits."
+        )
+
+
+def _refuse_excess(child: Benefit, parent: Benefit) -> None:
+    child_total = planned_total(child)
+    parent_total = planned_total(parent)
+    if child_total > parent_total:
+        raise ValidationError(
+            f"'{child}' plans {_pounds(child_total)} in total, more than the "
+            f"{_pounds(parent_total)} planned for '{parent}' that it would contribute to."
+        )
+    siblings = PlannedValue.objects.filter(benefit__contribution__parent=parent).exclude(
+        benefit=child
+    )
+    together = child_total + (siblings.aggregate(total=Sum("value"))["total"] or ZERO)
+    together = Decimal(str(together)).quantize(Decimal("0.01"))
+    if together > parent_total:
+        raise ValidationError(
+            f"With '{child}' ({_pounds(child_total)}), the benefits contributing to "
+            f"'{parent}' would plan {_pounds(together)}, more than the "
+            f"{_pounds(parent_total)} planned for '{parent}'."
+        )
+
+
+def check_contribution(child: Benefit, parent: Benefit) -> None:
+    """Raise ValidationError naming both benefits if `child` may not contribute to `parent`."""
+    _refuse_cycle(child, parent)
+    _refuse_mismatch(child, parent)
+    _refuse_excess(child, parent)
+
+
+def rebuild_paths() -> int:
+    """Recompute every ancestor of every linked benefit from the links (one transaction)."""
+    parent_of = dict(Contribution.objects.values_list("child_id", "parent_id"))
+    rows = []
+    for child in parent_of:
+        node, seen = child, {child}
+        while node in parent_of and parent_of[node] not in seen:
+            node = parent_of[node]
+            seen.add(node)
+            rows.append(ContributionPath(descendant_id=child, ancestor_id=node))
+    with transaction.atomic():
+        ContributionPath.objects.all().delete()
+        ContributionPath.objects.bulk_create(rows)
+    return len(rows)
+
+
+@transaction.atomic
+def set_contribution(child: Benefit, parent: Benefit, *, user, note: str = "") -> Contribution:
+    """Record that `child` contributes to `parent` (replacing any earlier parent)."""
+    if not (
+        user.has_perm("benefits.change_contribution", child)
+        and user.has_perm("benefits.view_benefit", parent)
+    ):
+        raise PermissionDenied(f"You may not link '{child}' to '{parent}'.")
+    # One link at a time, so that two people linking cannot make a cycle between them.
+    list(Benefit.objects.select_for_update().filter(pk__in=[child.pk, parent.pk]))
+    check_contribution(child, parent)
+    link = Contribution.objects.filter(child=child).first() or Contribution(child=child)
+    link.parent = parent
+    link.note = note
+    link.created_by = link.created_by or user
+    link._history_user = user
+    link.save()
+    rebuild_paths()
+    return link
+
+
+@transaction.atomic
+def remove_contribution(child: Benefit, *, user) -> bool:
+    if not user.has_perm("benefits.change_contribution", child):
+        raise PermissionDenied(f"You may not change what '{child}' contributes to.")
+    link = Contribution.objects.filter(child=child).first()
+    if link is None:
+        return False
+    link._history_user = user
+    link.delete()
+    rebuild_paths()
+    return True
+
+
+# Attribution ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def replace_attributions(benefit: Benefit, shares: dict, *, user, basis: str = "") -> list:
+    """Set the initiatives claiming `benefit` ({Initiative: percent}); {} clears them."""
+    if not user.has_perm("benefits.change_attribution", benefit):
+        raise PermissionDenied(f"You may not change who claims '{benefit}'.")
+    percents = {initiative: Decimal(str(percent)) for initiative, percent in shares.items()}
+    for initiative, percent in percents.items():
+        if percent <= 0 or percent > HUNDRED:
+            raise ValidationError(
+                f"The share claimed by {initiative} must be more than 0 and at most 100 percent."
+            )
+    total = sum(percents.values(), ZERO)
+    if total > HUNDRED:
+        raise ValidationError(
+            f"The shares claimed add up to {total.normalize():f}%; together the initiatives "
+            f"can claim at most 100% of '{benefit}'."
+        )
+    for old in benefit.attributions.all():
+        old._history_user = user
+        old.delete()
+    created = []
+    for initiative, percent in percents.items():
+        row = Attribution(benefit=benefit, initiative=initiative, percent=percent, basis=basis)
+        row._history_user = user
+        row.full_clean()
+        row.save()
+        created.append(row)
+    return created
+
+
+# Query parts for the realisation engine -----------------------------------------------------
+
+
+def _parts(filters):
+    """The cut's filters about initiatives, and those about the benefit itself."""
+    from realise.benefits.realisation import RealisationFilter
+
+    initiative_level = RealisationFilter(
+        collaboration=filters.collaboration,
+        initiative=filters.initiative,
+        stages=filters.stages,
+        initiative_statuses=filters.initiative_statuses,
+    )
+    benefit_level = dataclasses.replace(
+        filters, collaboration=None, initiative=None, stages=(), initiative_statuses=()
+    )
+    return initiative_level, benefit_level
+
+
+def _ref(prefix: str) -> str:
+    return prefix[:-2] if prefix else "pk"
+
+
+def claims_q(filters, resolved: dict) -> Q:
+    """A Q over Attribution: the claims of initiatives in the cut."""
+    from realise.benefits.realisation import _benefit_q
+
+    initiative_level, _ = _parts(filters)
+    return _benefit_q(initiative_level, "", resolved)
+
+
+def in_cut_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "benefit__") -> Q:
+    """The benefits a cut takes in, before double counting (`prefix` '' for Benefit, else
+    the path to the benefit): those matching the cut through their own initiative and
+    claimed by nobody, and those claimed by an initiative in the cut."""
+    from realise.benefits.realisation import _benefit_q
+
+    _, benefit_level = _parts(filters)
+    ref = _ref(prefix)
+    home = _benefit_q(filters, prefix, resolved)
+    own = _benefit_q(benefit_level, prefix, resolved)
+    attributed = Exists(Attribution.objects.filter(benefit=OuterRef(ref)))
+    claimed = Exists(
+        Attribution.objects.filter(Q(benefit=OuterRef(ref)) & claims_q(filters, resolved))
+    )
+    q = (home & ~Q(attributed)) | (own & Q(claimed))
+    if base is not None:
+        q &= Q(**{f"{ref}__in": base.values("pk")})
+    return q
+
+
+def counted_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "benefit__") -> Q:
+    """The benefits a cut counts: those it takes in, less any with an ancestor in it."""
+    ref = _ref(prefix)
+    ancestor_inside = ContributionPath.objects.filter(
+        Q(descendant=OuterRef(ref)) & in_cut_q(filters, resolved, base, "ancestor__")
+    )
+    return in_cut_q(filters, resolved, base, prefix) & ~Q(Exists(ancestor_inside))
+
+
+def listed_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "benefit__") -> Q:
+    """The benefits a cut lists (RAG, exceptions): its own, and those claimed in it."""
+    from realise.benefits.realisation import _benefit_q
+
+    _, benefit_level = _parts(filters)
+    ref = _ref(prefix)
+    claimed = Exists(
+        Attribution.objects.filter(Q(benefit=OuterRef(ref)) & claims_q(filters, resolved))
+    )
+    home = _benefit_q(filters, prefix, resolved)
+    # An empty Q takes in every benefit (and would vanish from an "or").
+    q = home | (_benefit_q(benefit_level, prefix, resolved) & Q(claimed)) if home else Q()
+    if base is not None:
+        q &= Q(**{f"{ref}__in": base.values("pk")})
+    return q
+
+
+def claimed_value(filters, resolved: dict, field: str = "value", ref: str = "benefit"):
+    """The amount of a row the cut counts: the whole value, or for a benefit with
+    attributions the value times the shares claimed in the cut, rounded to the penny."""
+    share = Subquery(
+        Attribution.objects.filter(Q(benefit=OuterRef(ref)) & claims_q(filters, resolved))
+        .order_by()
+        .values("benefit")
+        .annotate(total=Sum("percent"))
+        .values("total")[:1]
+    )
+    claimed = Round(
+        ExpressionWrapper(F(field) * share / Value(HUNDRED), output_field=_WIDE),
+        2,
+        output_field=_MONEY,
+    )
+    attributed = Exists(Attribution.objects.filter(benefit=OuterRef(ref)))
+    return Case(When(attributed, then=claimed), default=F(field), output_field=_MONEY)
+
+
+def claimant(ref: str = "benefit"):
+    """The benefit's id when it has attributions, else null: to group claimed rows."""
+    from django.db.models import IntegerField
+
+    attributed = Exists(Attribution.objects.filter(benefit=OuterRef(ref)))
+    return Case(When(attributed, then=F(ref)), default=None, output_field=IntegerField())
+
+
+def claims_in_cut(
+    filters, resolved: dict, benefit_ids: Iterable[int]
+) -> dict[int, dict[int, tuple[Decimal, int]]]:
+    """{benefit id: {initiative id: (percent, collaboration id)}} for the claims in the cut."""
+    ids = list(benefit_ids)
+    if not ids:
+        return {}
+    out: dict[int, dict[int, tuple[Decimal, int]]] = {}
+    rows = (
+        Attribution.objects.filter(Q(benefit_id__in=ids) & claims_q(filters, resolved))
+        .values_list("benefit_id", "initiative_id", "percent", "initiative__collaboration_id")
+        .order_by()
+    )
+    for benefit_id, initiative_id, percent, collaboration_id in rows:
+        out.setdefault(benefit_id, {})[initiative_id] = (percent, collaboration_id)
+    return out

@@ -1,0 +1,195 @@
+"""Forms for the benefits map, change requests, contributions and attribution."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+
+from realise.benefits.forms import PlanForm
+from realise.benefits.models import Benefit, Change, Objective
+from realise.collaborations.models import Initiative
+from realise.core.forms import DateInput, GovukForm
+from realise.governance.models import GovernanceBody
+from realise.organisations.models import Person
+
+
+def _collaboration_chain(collaboration) -> list[int]:
+    return [collaboration.pk, *(c.pk for c in collaboration.ancestors())]
+
+
+def _family(collaboration) -> list[int]:
+    """The top collaboration above `collaboration` and every one nested in it."""
+    from realise.benefits.realisation import collaboration_and_descendants
+
+    chain = [collaboration, *collaboration.ancestors()]
+    return collaboration_and_descendants(chain[-1])
+
+
+class BenefitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.reference} {obj.title} ({obj.initiative.name})"
+
+
+class BenefitsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.reference} {obj.title}"
+
+
+class ObjectiveForm(GovukForm, forms.ModelForm):
+    benefits = BenefitsChoiceField(
+        queryset=Benefit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Benefits that serve this objective",
+    )
+
+    class Meta:
+        model = Objective
+        fields = ["text", "order", "benefits"]
+
+    def __init__(self, *args, collaboration, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["benefits"].queryset = (
+            Benefit.objects.filter(initiative__collaboration_id__in=_family(collaboration))
+            .select_related("initiative")
+            .order_by("initiative__name", "reference")
+        )
+
+
+class ChangeForm(GovukForm, forms.ModelForm):
+    benefits = BenefitsChoiceField(
+        queryset=Benefit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Benefits this change delivers",
+    )
+
+    class Meta:
+        model = Change
+        fields = ["description", "enablers", "benefits"]
+        widgets = {"enablers": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        family = _family(initiative.collaboration)
+        self.fields["enablers"].queryset = (
+            Initiative.objects.filter(collaboration_id__in=family)
+            .exclude(pk=initiative.pk)
+            .order_by("name")
+        )
+        self.fields["benefits"].queryset = (
+            Benefit.objects.filter(initiative__collaboration_id__in=family)
+            .select_related("initiative")
+            .order_by("initiative__name", "reference")
+        )
+
+
+class ChangeRequestForm(PlanForm):
+    """The proposed profile (the whole of it), why, who asked and who decides."""
+
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why change it")
+    requested_by = forms.ModelChoiceField(
+        queryset=Person.objects.order_by("name"), required=False, label="Requested by"
+    )
+    body = forms.ModelChoiceField(
+        queryset=GovernanceBody.objects.none(), label="Body that will decide", required=False
+    )
+    field_order = ["reason", "requested_by", "body", "profile"]
+
+    def __init__(self, *args, benefit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profile"].label = "Proposed planned profile"
+        self.fields["body"].queryset = GovernanceBody.objects.filter(
+            collaboration_id__in=_collaboration_chain(benefit.initiative.collaboration)
+        ).order_by("name")
+
+
+class DecisionForm(GovukForm, forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("approve", "Approve"), ("reject", "Reject")],
+        widget=forms.RadioSelect,
+        label="Decision",
+    )
+    decided_on = forms.DateField(widget=DateInput(), label="Decided on")
+    body = forms.ModelChoiceField(queryset=GovernanceBody.objects.none(), label="Deciding body")
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Decision note"
+    )
+
+    def __init__(self, *args, change_request, **kwargs):
+        super().__init__(*args, **kwargs)
+        benefit = change_request.benefit
+        self.fields["body"].queryset = GovernanceBody.objects.filter(
+            collaboration_id__in=_collaboration_chain(benefit.initiative.collaboration)
+        ).order_by("name")
+        self.fields["body"].initial = change_request.body_id
+        self.fields["decided_on"].initial = datetime.date.today()
+
+
+class ContributionForm(GovukForm, forms.Form):
+    parent = BenefitChoiceField(
+        queryset=Benefit.objects.none(),
+        required=False,
+        label="Contributes to",
+        empty_label="Nothing: it is not part of another benefit",
+        help_text="The benefit higher up whose figures already include this one's.",
+    )
+    note = forms.CharField(max_length=300, required=False, label="How they relate")
+
+    def __init__(self, *args, benefit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = (
+            Benefit.objects.filter(
+                initiative__collaboration_id__in=_family(benefit.initiative.collaboration),
+                unit=benefit.unit,
+                is_disbenefit=benefit.is_disbenefit,
+            )
+            .exclude(pk=benefit.pk)
+            .select_related("initiative")
+            .order_by("initiative__name", "reference")
+        )
+
+
+class AttributionForm(GovukForm, forms.Form):
+    """One optional percentage per initiative of the collaboration family."""
+
+    basis = forms.CharField(max_length=300, required=False, label="How the shares were agreed")
+
+    def __init__(self, *args, benefit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initiatives = list(
+            Initiative.objects.filter(
+                collaboration_id__in=_family(benefit.initiative.collaboration)
+            ).order_by("name")
+        )
+        current = {a.initiative_id: a.percent for a in benefit.attributions.all()}
+        fields = {}
+        for initiative in self.initiatives:
+            fields[f"share_{initiative.pk}"] = forms.DecimalField(
+                label=f"{initiative.name} (percent)",
+                required=False,
+                max_digits=7,
+                decimal_places=4,
+                min_value=Decimal("0"),
+                max_value=Decimal("100"),
+                initial=current.get(initiative.pk),
+                widget=forms.NumberInput(attrs={"step": "any"}),
+            )
+        fields["basis"] = self.fields.pop("basis")
+        existing = benefit.attributions.exclude(basis="").values_list("basis", flat=True).first()
+        fields["basis"].initial = existing
+        self.fields = fields
+
+    def shares(self) -> dict:
+        out = {}
+        for initiative in self.initiatives:
+            percent = self.cleaned_data.get(f"share_{initiative.pk}")
+            if percent:
+                out[initiative] = percent
+        return out
+
+
+class AsAtForm(GovukForm, forms.Form):
+    date = forms.DateField(widget=DateInput(), label="Show the plan as at")
