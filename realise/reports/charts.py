@@ -1,0 +1,175 @@
+"""The dashboards' charts: matplotlib (Agg), SVG for pages and PNG for documents.
+
+Every chart is drawn from the same rows as the table printed beside it, and is served from
+its own URL (no inline data). Floats are used for drawing only; every number a person
+reads as a number comes from the Decimal figures in the tables.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+# GOV.UK colours.
+PLANNED = "#b1b4b6"
+REALISED = "#1d70b8"
+FORECAST = "#f47738"
+TEXT = "#0b0c0c"
+FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
+STYLE = {
+    "svg.hashsalt": "realise-dashboards",
+    "svg.fonttype": "none",
+    "font.family": "sans-serif",
+    "font.size": 10,
+}
+
+
+def _pounds(value: float, _position=None) -> str:
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value >= 1_000_000:
+        return f"{sign}£{value / 1_000_000:,.1f}m"
+    if value >= 1_000:
+        return f"{sign}£{value / 1_000:,.0f}k"
+    return f"{sign}£{value:,.0f}"
+
+
+def _hours(value: float, _position=None) -> str:
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value >= 1_000_000:
+        return f"{sign}{value / 1_000_000:,.1f}m"
+    if value >= 1_000:
+        return f"{sign}{value / 1_000:,.0f}k"
+    return f"{sign}{value:,.0f}"
+
+
+def _number(value: Decimal | None) -> float:
+    return float(value) if value is not None else 0.0
+
+
+def _save(figure: Figure, fmt: str) -> bytes:
+    buffer = io.BytesIO()
+    if fmt == "png":
+        figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
+    else:
+        figure.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def _empty(axes, message: str) -> None:
+    axes.text(0.5, 0.5, message, transform=axes.transAxes, ha="center", va="center")
+    axes.set_xticks([])
+    axes.set_yticks([])
+
+
+def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -> bytes:
+    """Planned and realised by period, with the forecast of periods not yet complete.
+
+    `rows` are `dashboards.period_rows(...)`: period, planned, actual, forecast, complete.
+    """
+    unit = _pounds if measure == "money" else _hours
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(9, 4.5), layout="constrained")
+        axes = figure.subplots()
+        if not rows:
+            _empty(axes, "Nothing planned or realised in this selection")
+        else:
+            labels = [row["period"] for row in rows]
+            positions = list(range(len(rows)))
+            width = 0.4
+            axes.bar(
+                [p - width / 2 for p in positions],
+                [_number(row["planned"]) for row in rows],
+                width,
+                label="Planned",
+                color=PLANNED,
+                edgecolor=TEXT,
+                linewidth=0.4,
+            )
+            axes.bar(
+                [p + width / 2 for p in positions],
+                [_number(row["actual"]) for row in rows],
+                width,
+                label="Realised",
+                color=REALISED,
+            )
+            pending = [
+                (p, row) for p, row in zip(positions, rows, strict=True) if not row["complete"]
+            ]
+            if pending:
+                axes.plot(
+                    [p for p, _ in pending],
+                    [_number(row["forecast"]) for _, row in pending],
+                    linestyle="none",
+                    marker="D",
+                    color=FORECAST,
+                    label="Forecast (periods not yet complete)",
+                )
+            step = max(len(labels) // 16, 1)
+            axes.set_xticks(
+                positions[::step],
+                labels[::step],
+                rotation=45 if step > 1 or len(labels) > 8 else 0,
+                ha="right" if len(labels) > 8 else "center",
+            )
+            axes.yaxis.set_major_formatter(FuncFormatter(unit))
+            axes.axhline(0, color=TEXT, linewidth=0.6)
+            axes.grid(axis="y", color=PLANNED, linewidth=0.5)
+            axes.set_axisbelow(True)
+            figure.legend(loc="outside lower center", ncols=3, frameon=False)
+        axes.set_title(title)
+        axes.set_ylabel("Pounds" if measure == "money" else "Hours")
+        axes.spines[["top", "right"]].set_visible(False)
+        return _save(figure, fmt)
+
+
+def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -> bytes:
+    """Each force's planned to date and realised to date, as horizontal bars.
+
+    `rows` are `dashboards.force_rows(...)`.
+    """
+    unit = _pounds if measure == "money" else _hours
+    rows = [row for row in rows if row["ons_code"]]
+    with matplotlib.rc_context(STYLE):
+        height = max(2.5, 0.32 * len(rows) + 1.2)
+        figure = Figure(figsize=(9, height), layout="constrained")
+        axes = figure.subplots()
+        if not rows:
+            _empty(axes, "No force shares in this selection")
+        else:
+            names = [row["force"] for row in rows]
+            positions = list(range(len(rows)))
+            size = 0.4
+            axes.barh(
+                [p - size / 2 for p in positions],
+                [_number(row[f"{measure}_planned_to_date"]) for row in rows],
+                size,
+                label="Planned to date",
+                color=PLANNED,
+                edgecolor=TEXT,
+                linewidth=0.4,
+            )
+            axes.barh(
+                [p + size / 2 for p in positions],
+                [_number(row[f"{measure}_actual_to_date"]) for row in rows],
+                size,
+                label="Realised to date",
+                color=REALISED,
+            )
+            axes.set_yticks(positions, names)
+            axes.invert_yaxis()
+            axes.xaxis.set_major_formatter(FuncFormatter(unit))
+            axes.grid(axis="x", color=PLANNED, linewidth=0.5)
+            axes.set_axisbelow(True)
+            figure.legend(loc="outside lower center", ncols=2, frameon=False)
+        axes.set_title(title)
+        axes.spines[["top", "right"]].set_visible(False)
+        return _save(figure, fmt)

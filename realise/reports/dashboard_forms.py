@@ -1,0 +1,199 @@
+"""The dashboards' filter form: a GET form whose values become the engine's cut."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django import forms
+
+from realise.benefits.models import BenefitStatus, SubCategory
+from realise.benefits.realisation import RealisationFilter, collaboration_and_descendants
+from realise.collaborations.models import Stage
+from realise.core.forms import GovukForm, MonthField
+from realise.core.permissions import visible_collaborations, visible_initiatives
+from realise.organisations.models import Force
+
+EITHER = ""
+YES_NO = [(EITHER, "Either"), ("yes", "Yes"), ("no", "No")]
+MAX_INITIATIVE_CHOICES = 250
+# Query parameters that are not filters: pagination, sorting, exports, sections, charts.
+NOT_FILTERS = ("page", "sort", "_export", "table", "section", "i-page", "b-page", "e-page")
+
+
+class DashboardFilterForm(GovukForm, forms.Form):
+    """Which benefits and months to show. Every field is optional.
+
+    `fixed` names fields set by the page itself (e.g. the collaboration of a collaboration
+    dashboard): they are left out of the form. `force_choices` limits the force field (a
+    board's member forces).
+    """
+
+    collaboration = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label="All collaborations",
+        help_text="Includes the collaborations within it.",
+    )
+    initiative = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="slug", empty_label="All initiatives"
+    )
+    force = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label="All forces",
+        label="Force's share",
+        help_text="Shows that force's share of every figure.",
+    )
+    subcategory = forms.MultipleChoiceField(
+        label="Sub-category",
+        choices=SubCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    stage = forms.TypedMultipleChoiceField(
+        label="Initiative stage",
+        choices=Stage.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    status = forms.MultipleChoiceField(
+        label="Benefit status",
+        choices=BenefitStatus.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    cashable = forms.ChoiceField(
+        choices=YES_NO, required=False, widget=forms.RadioSelect, initial=EITHER
+    )
+    identified = forms.ChoiceField(
+        label="Identified in the business case",
+        choices=YES_NO,
+        required=False,
+        widget=forms.RadioSelect,
+        initial=EITHER,
+    )
+    period_from = MonthField(label="From month", required=False, help_text="For example 2025-04.")
+    period_to = MonthField(label="To month", required=False, help_text="For example 2026-03.")
+    by = forms.ChoiceField(
+        label="Table of figures by",
+        choices=[("initiative", "Initiative"), ("collaboration", "Collaboration")],
+        required=False,
+        initial="initiative",
+    )
+    period = forms.ChoiceField(
+        label="Over time by",
+        choices=[("year", "Financial year"), ("quarter", "Quarter"), ("month", "Month")],
+        required=False,
+        initial="year",
+    )
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        user,
+        fixed: tuple[str, ...] = (),
+        force_choices=None,
+        collaboration=None,
+        **kwargs,
+    ):
+        super().__init__(data, **kwargs)
+        self.user = user
+        for name in fixed:
+            self.fields.pop(name, None)
+        if "collaboration" in self.fields:
+            self.fields["collaboration"].queryset = visible_collaborations(user).order_by("name")
+        if "force" in self.fields:
+            if force_choices is not None:
+                self.fields["force"].queryset = Force.objects.filter(
+                    pk__in=[force.pk for force in force_choices]
+                ).order_by("name")
+                self.fields["force"].empty_label = None
+                self.fields["force"].required = False
+            else:
+                self.fields["force"].queryset = Force.objects.order_by("name")
+        if "initiative" in self.fields:
+            self._initiatives(collaboration)
+
+    def _initiatives(self, collaboration) -> None:
+        """Initiatives to choose from: those of the chosen collaboration, or all the user
+        may see while there are few enough to list; otherwise the slug is typed."""
+        queryset = visible_initiatives(self.user).order_by("name")
+        chosen = collaboration
+        if chosen is None and self.data.get("collaboration"):
+            chosen = (
+                visible_collaborations(self.user)
+                .filter(slug=self.data.get("collaboration"))
+                .first()
+            )
+        field = self.fields["initiative"]
+        if chosen is not None:
+            queryset = queryset.filter(collaboration_id__in=collaboration_and_descendants(chosen))
+            field.queryset = queryset
+            return
+        field.queryset = queryset
+        if queryset.count() > MAX_INITIATIVE_CHOICES:
+            field.widget = forms.TextInput(attrs={"size": 30})
+            field.help_text = (
+                "Choose a collaboration to pick from its initiatives, "
+                "or type an initiative's short name."
+            )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_from"), data.get("period_to")
+        if start and end and start > end:
+            self.add_error(
+                "period_to", "The 'to' month must be the same as or after the 'from' month."
+            )
+        return data
+
+    def value(self, name: str, default=None):
+        """A cleaned value (None when the field is absent, empty or invalid)."""
+        if not self.is_bound:
+            return default
+        self.is_valid()
+        value = self.cleaned_data.get(name)
+        return default if value in (None, "", [], ()) else value
+
+    def filters(self, **fixed) -> RealisationFilter:
+        """The engine's cut from the valid fields, with `fixed` values (from the URL) on top."""
+
+        def flag(name):
+            value = self.value(name)
+            return None if value in (None, EITHER) else value == "yes"
+
+        values = {
+            "collaboration": self.value("collaboration"),
+            "initiative": self.value("initiative"),
+            "force": self.value("force"),
+            "subcategories": tuple(self.value("subcategory", ())),
+            "stages": tuple(self.value("stage", ())),
+            "statuses": tuple(self.value("status", ())),
+            "cashable": flag("cashable"),
+            "identified": flag("identified"),
+            "period_from": self.value("period_from"),
+            "period_to": self.value("period_to"),
+        }
+        values.update(fixed)
+        return RealisationFilter(**values)
+
+    def over_time_by(self) -> str:
+        """Financial year, quarter or month for the figures over time."""
+        return self.value("period", "year")
+
+
+def filter_query(params, **changes) -> str:
+    """The request's filter parameters (pagination, exports and the like removed) as a
+    query string, with `changes` applied (None removes a parameter)."""
+    pairs = [
+        (key, value) for key in params for value in params.getlist(key) if key not in NOT_FILTERS
+    ]
+    pairs = [(key, value) for key, value in pairs if key not in changes]
+    for key, value in changes.items():
+        if value is not None:
+            pairs.append((key, value))
+    return urlencode(pairs)

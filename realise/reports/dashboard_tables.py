@@ -1,0 +1,407 @@
+"""The dashboards' tables (django-tables2). Pages show formatted figures; the CSV and XLSX
+downloads carry the same figures as plain numbers (`value_*`), pounds and hours with two
+decimal places, percentages as numbers, RAG as words."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+
+NUMERIC = {
+    "th": {"class": "govuk-table__header--numeric"},
+    "td": {"class": "govuk-table__cell--numeric"},
+}
+RAG_TAGS = {
+    "red": ("govuk-tag--red", "Red"),
+    "amber": ("govuk-tag--yellow", "Amber"),
+    "green": ("govuk-tag--green", "Green"),
+    "none": ("govuk-tag--grey", "Not rated"),
+}
+RAG_WORDS = {key: words for key, (_css, words) in RAG_TAGS.items()}
+QUALITATIVE_RAG = "Qualitative: see status"
+
+
+def rag_tag(value):
+    css, words = RAG_TAGS.get(value, ("govuk-tag--grey", str(value)))
+    return format_html('<strong class="govuk-tag {}">{}</strong>', css, words)
+
+
+def money(value) -> str:
+    if value is None:
+        return "–"
+    sign = "-" if value < 0 else ""
+    return f"{sign}£{abs(value):,.2f}"
+
+
+def hours(value) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.2f}"
+
+
+def percent(value) -> str:
+    return "–" if value is None else f"{value:,.2f}%"
+
+
+def plain(value):
+    """A figure for a download: the Decimal itself (XLSX keeps it a number), blank for none."""
+    return "" if value is None else value
+
+
+class MoneyColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", NUMERIC)
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("default", "–")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return money(value)
+
+    def value(self, value):
+        return plain(value)
+
+
+class HoursColumn(MoneyColumn):
+    def render(self, value):
+        return hours(value)
+
+
+class PercentColumn(MoneyColumn):
+    def render(self, value):
+        return percent(value)
+
+
+class CountColumn(MoneyColumn):
+    def render(self, value):
+        return "–" if value is None else f"{value:,}"
+
+
+class MeasureColumn(MoneyColumn):
+    """A figure in the unit of its row's measure (money in pounds, hours in hours)."""
+
+    def render(self, value, record):
+        return (
+            money(value)
+            if record.get("key", record.get("measure_key")) == "money"
+            else hours(value)
+        )
+
+
+class RagColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("verbose_name", "RAG")
+        kwargs.setdefault("orderable", False)
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return rag_tag(value)
+
+    def value(self, value):
+        return RAG_WORDS.get(value, value or "")
+
+
+class DashboardTable(tables.Table):
+    """A table of one dashboard; `name` is its download name (`?_export=csv&table=NAME`)."""
+
+    name = ""
+
+    class Meta:
+        orderable = False
+        template_name = "reports/dashboards/table.html"
+
+
+class HeadlineTable(DashboardTable):
+    name = "headline"
+    measure = tables.Column(verbose_name="Measure")
+    planned_total = MeasureColumn(verbose_name="Planned in total")
+    planned_to_date = MeasureColumn(verbose_name="Planned to date")
+    actual_to_date = MeasureColumn(verbose_name="Realised to date")
+    percent = PercentColumn(verbose_name="Realised as % of plan to date")
+    forecast_total = MeasureColumn(verbose_name="Forecast: actuals plus remaining plan")
+    rag = RagColumn(verbose_name="RAG of totals")
+
+    class Meta(DashboardTable.Meta):
+        empty_text = "No money or hours benefits in this selection."
+
+
+class ForecastTable(DashboardTable):
+    name = "forecast"
+    measure = tables.Column(verbose_name="Measure")
+    actual_to_date = MeasureColumn(verbose_name="Realised to date")
+    forecast_total = MeasureColumn(verbose_name="Forecast: actuals plus remaining plan")
+    trend_forecast_total = MeasureColumn(verbose_name="Forecast: at the recent rate (trend)")
+
+    class Meta(DashboardTable.Meta):
+        pass
+
+
+class SliceTable(DashboardTable):
+    name = "slices"
+    measure = tables.Column(verbose_name="Measure")
+    slice = tables.Column(verbose_name="Benefits")
+    planned_total = MeasureColumn(verbose_name="Planned in total")
+    actual_to_date = MeasureColumn(verbose_name="Realised to date")
+
+    def render_planned_total(self, value, record):
+        return _in_unit(value, record)
+
+    def render_actual_to_date(self, value, record):
+        return _in_unit(value, record)
+
+
+def _in_unit(value, record) -> str:
+    return money(value) if record["measure"].startswith("Money") else hours(value)
+
+    class Meta(DashboardTable.Meta):
+        pass
+
+
+class SubcategoryTable(SliceTable):
+    name = "subcategories"
+    slice = None
+    subcategory = tables.Column(verbose_name="Sub-category")
+    percent = PercentColumn(verbose_name="Realised as % of plan in total")
+
+    class Meta(SliceTable.Meta):
+        sequence = ("measure", "subcategory", "planned_total", "actual_to_date", "percent")
+
+
+class PeriodTable(DashboardTable):
+    """Planned, realised and forecast by period for one measure."""
+
+    period = tables.Column(verbose_name="Period")
+    planned = MoneyColumn(verbose_name="Planned")
+    actual = MoneyColumn(verbose_name="Realised")
+    forecast = MoneyColumn(verbose_name="Forecast")
+    cumulative_planned = MoneyColumn(verbose_name="Planned, cumulative")
+    cumulative_actual = MoneyColumn(verbose_name="Realised, cumulative")
+
+    def __init__(self, *args, measure: str = "money", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.measure = measure
+        self.name = f"over-time-{measure}"
+
+    def _fmt(self, value):
+        return money(value) if self.measure == "money" else hours(value)
+
+    def render_planned(self, value):
+        return self._fmt(value)
+
+    def render_actual(self, value):
+        return self._fmt(value)
+
+    def render_forecast(self, value):
+        return self._fmt(value)
+
+    def render_cumulative_planned(self, value):
+        return self._fmt(value)
+
+    def render_cumulative_actual(self, value):
+        return self._fmt(value)
+
+    class Meta(DashboardTable.Meta):
+        pass
+
+
+class ForceTable(DashboardTable):
+    name = "forces"
+    force = tables.Column(verbose_name="Force")
+    ons_code = tables.Column(verbose_name="ONS code")
+    money_planned_total = MoneyColumn(verbose_name="Money planned in total (£)")
+    money_planned_to_date = MoneyColumn(verbose_name="Money planned to date (£)")
+    money_actual_to_date = MoneyColumn(verbose_name="Money realised to date (£)")
+    money_percent = PercentColumn(verbose_name="Money: % of plan to date")
+    hours_planned_total = HoursColumn(verbose_name="Hours planned in total")
+    hours_planned_to_date = HoursColumn(verbose_name="Hours planned to date")
+    hours_actual_to_date = HoursColumn(verbose_name="Hours realised to date")
+    hours_percent = PercentColumn(verbose_name="Hours: % of plan to date")
+
+    class Meta(DashboardTable.Meta):
+        pass
+
+
+class MoneyForceTable(ForceTable):
+    hours_planned_total = hours_planned_to_date = hours_actual_to_date = hours_percent = None
+
+    class Meta(ForceTable.Meta):
+        pass
+
+
+def _group_link(record) -> str | None:
+    if record.get("group") == "collaboration":
+        return reverse("dashboard-collaboration", args=[record["slug"]])
+    if record.get("slug"):
+        return reverse("initiative-detail", args=[record["slug"]])
+    return None
+
+
+class GroupTable(DashboardTable):
+    """Money and hours per initiative or collaboration, with RAG."""
+
+    name = "groups"
+    group_name = tables.Column(
+        accessor="name",
+        verbose_name="Name",
+        linkify=_group_link,
+        attrs={"a": {"class": "govuk-link"}},
+    )
+    stage = tables.Column(verbose_name="Stage", default="")
+    money_planned_total = MoneyColumn(verbose_name="Money planned in total (£)")
+    money_actual_to_date = MoneyColumn(verbose_name="Money realised to date (£)")
+    money_percent = PercentColumn(verbose_name="Money: % of plan to date")
+    hours_planned_total = HoursColumn(verbose_name="Hours planned in total")
+    hours_actual_to_date = HoursColumn(verbose_name="Hours realised to date")
+    hours_percent = PercentColumn(verbose_name="Hours: % of plan to date")
+    rag = RagColumn(verbose_name="RAG (worst benefit)")
+    red = CountColumn(verbose_name="Red")
+    amber = CountColumn(verbose_name="Amber")
+    green = CountColumn(verbose_name="Green")
+    overdue = CountColumn(verbose_name="Measurement overdue")
+
+    def __init__(self, *args, group: str = "initiative", **kwargs):
+        if group != "initiative":
+            kwargs["exclude"] = ("stage",)
+        super().__init__(*args, **kwargs)
+        self.columns["group_name"].column.verbose_name = (
+            "Initiative" if group == "initiative" else "Collaboration"
+        )
+
+    def render_stage(self, value):
+        from realise.collaborations.models import Stage
+
+        return Stage(value).label if value is not None else ""
+
+    def value_stage(self, value):
+        return self.render_stage(value)
+
+    class Meta(DashboardTable.Meta):
+        empty_text = "No benefits in this selection."
+
+
+class CashableGroupTable(DashboardTable):
+    """Money per initiative, cashable first."""
+
+    name = "cashable"
+    group_name = tables.Column(
+        accessor="name",
+        verbose_name="Initiative",
+        linkify=_group_link,
+        attrs={"a": {"class": "govuk-link"}},
+    )
+    cashable_planned_total = MoneyColumn(verbose_name="Cashable: planned in total (£)")
+    cashable_actual_to_date = MoneyColumn(verbose_name="Cashable: realised to date (£)")
+    non_cashable_planned_total = MoneyColumn(verbose_name="Non-cashable: planned in total (£)")
+    non_cashable_actual_to_date = MoneyColumn(verbose_name="Non-cashable: realised to date (£)")
+
+    class Meta(DashboardTable.Meta):
+        empty_text = "No money benefits in this selection."
+
+
+class InitiativeRagTable(DashboardTable):
+    """Every initiative with its stage and RAG, exceptions first (programme board)."""
+
+    name = "initiatives"
+    group_name = tables.Column(
+        accessor="name",
+        verbose_name="Initiative",
+        linkify=lambda record: reverse("initiative-detail", args=[record["slug"]]),
+        attrs={"a": {"class": "govuk-link"}},
+    )
+    collaboration = tables.Column(verbose_name="Collaboration")
+    stage = tables.Column(verbose_name="Stage")
+    status = tables.Column(verbose_name="Status")
+    rag = RagColumn(verbose_name="RAG (worst benefit)")
+    red = CountColumn(verbose_name="Red")
+    amber = CountColumn(verbose_name="Amber")
+    green = CountColumn(verbose_name="Green")
+    overdue = CountColumn(verbose_name="Measurement overdue")
+    money_planned_to_date = MoneyColumn(verbose_name="Money planned to date (£)")
+    money_actual_to_date = MoneyColumn(verbose_name="Money realised to date (£)")
+    hours_planned_to_date = HoursColumn(verbose_name="Hours planned to date")
+    hours_actual_to_date = HoursColumn(verbose_name="Hours realised to date")
+
+    class Meta(DashboardTable.Meta):
+        empty_text = "No initiatives in this selection."
+
+
+class BenefitRagTable(DashboardTable):
+    """Benefits with their RAG (or, for qualitative ones, their status), exceptions first."""
+
+    name = "benefits"
+    reference = tables.Column(
+        verbose_name="Reference",
+        linkify=lambda record: reverse("benefit-detail", args=[record["benefit_id"]]),
+        attrs={"a": {"class": "govuk-link"}},
+    )
+    title = tables.Column(verbose_name="Benefit")
+    initiative = tables.Column(verbose_name="Initiative")
+    subcategory = tables.Column(verbose_name="Sub-category")
+    status = tables.Column(verbose_name="Status")
+    rag = RagColumn(verbose_name="RAG")
+    percent = PercentColumn(verbose_name="% of plan")
+    latest_period = tables.Column(verbose_name="Latest actual", default="")
+    overdue_months = CountColumn(verbose_name="Months overdue")
+
+    def render_rag(self, value, record):
+        if record["kind"] == "qualitative":
+            return QUALITATIVE_RAG
+        return rag_tag(value)
+
+    def value_rag(self, value, record):
+        if record["kind"] == "qualitative":
+            return QUALITATIVE_RAG
+        return RAG_WORDS.get(value, value or "")
+
+    class Meta(DashboardTable.Meta):
+        empty_text = "No benefits in this selection."
+
+
+class QualitativeTable(DashboardTable):
+    name = "qualitative"
+    status = tables.Column(verbose_name="Status")
+    count = CountColumn(verbose_name="Qualitative benefits")
+
+    class Meta(DashboardTable.Meta):
+        pass
+
+
+class EscalationTable(DashboardTable):
+    name = "escalations"
+    raised_at = tables.DateColumn(verbose_name="Raised", format="j M Y")
+    kind = tables.Column(verbose_name="What")
+    from_body = tables.Column(verbose_name="From")
+    summary = tables.Column(
+        verbose_name="Summary",
+        linkify=lambda record: record.get_absolute_url(),
+        attrs={"a": {"class": "govuk-link"}},
+    )
+    subject = tables.Column(verbose_name="Initiative or benefit", accessor="pk", default="")
+    state = tables.Column(verbose_name="State", accessor="resolved_at", default="Open")
+
+    def render_kind(self, record):
+        return record.get_kind_display()
+
+    def value_kind(self, record):
+        return record.get_kind_display()
+
+    def render_subject(self, record):
+        if record.benefit_id:
+            return f"{record.benefit.reference}: {record.benefit.title}"
+        if record.initiative_id:
+            return record.initiative.name
+        return ""
+
+    def value_subject(self, record):
+        return self.render_subject(record)
+
+    def render_state(self, value):
+        return f"Resolved {value:%-d %b %Y}" if value else "Open"
+
+    def value_state(self, value):
+        return self.render_state(value)
+
+    class Meta(DashboardTable.Meta):
+        empty_text = "Nothing has been escalated to this body."

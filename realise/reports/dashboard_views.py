@@ -1,0 +1,786 @@
+"""Dashboard pages: national, collaboration, force ("what has collaboration given my force")
+and one per governance body type, with their charts and downloads.
+
+Each page is one GET form (works without JavaScript; htmx swaps only the results) over
+one cut. Every table downloads as CSV and XLSX from the same page URL
+(`?_export=csv&table=NAME`, django-tables2's ExportMixin) with the same figures. Parts that
+are slow for the whole country (each force's share, the trend forecast) are loaded after
+the page (htmx, with a plain link without JavaScript) unless already cached.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import TemplateView
+from django_tables2 import RequestConfig
+from django_tables2.export import ExportMixin
+
+from realise.benefits.realisation import HOURS, MONEY, RAG_VALUES
+from realise.core.permissions import visible_bodies, visible_collaborations
+from realise.governance.models import BodyType
+from realise.organisations.models import Force
+from realise.reports import charts, dashboards
+from realise.reports import dashboard_tables as t
+from realise.reports.dashboard_forms import DashboardFilterForm, filter_query
+from realise.reports.dashboards import MEASURE_NAMES, PAGE_SIZE, Cut, Figures
+
+EXPORT_FORMATS = ("csv", "xlsx")
+LAZY = ("forces", "trend", "groups")
+PERIOD_LABELS = dashboards.PERIOD_NAMES
+
+
+class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
+    """One dashboard. Subclasses fix part of the cut and choose the sections shown."""
+
+    template_name = "reports/dashboards/dashboard.html"
+    results_template = "reports/dashboards/_results.html"
+    form_template = "reports/dashboards/_form.html"
+    section_template = "reports/dashboards/section.html"
+    export_formats = EXPORT_FORMATS
+    fixed: tuple[str, ...] = ()
+    sections: tuple[str, ...] = (
+        "headline",
+        "trend",
+        "slices",
+        "subcategories",
+        "over_time",
+        "forces",
+        "groups",
+        "qualitative",
+    )
+    slug = "national"
+    default_group = "initiative"
+
+    # The cut ------------------------------------------------------------------------------
+
+    def form_kwargs(self) -> dict:
+        return {}
+
+    def fixed_filters(self) -> dict:
+        """Parts of the cut set by the page (its collaboration, force...)."""
+        return {}
+
+    def chart_params(self) -> dict:
+        """The fixed parts of the cut as filter parameters, for chart URLs."""
+        return {}
+
+    @cached_property
+    def form(self) -> DashboardFilterForm:
+        form = DashboardFilterForm(
+            self.request.GET or None,
+            user=self.request.user,
+            fixed=self.fixed,
+            **self.form_kwargs(),
+        )
+        if "by" in form.fields:
+            form.fields["by"].initial = self.default_group
+        return form
+
+    def related_links(self) -> list[dict]:
+        """The user's own force views."""
+        forces = (
+            Force.objects.filter(memberships__user=self.request.user).distinct().order_by("name")
+        )
+        return [
+            {
+                "url": reverse("dashboard-force", args=[force.slug]),
+                "text": f"What collaboration has given {force.name}",
+            }
+            for force in forces
+        ]
+
+    @cached_property
+    def cut(self) -> Cut:
+        filters = self.form.filters(**self.fixed_filters())
+        return Cut(filters=filters, scope=dashboards.scope_for(self.request.user))
+
+    @cached_property
+    def figures(self) -> Figures:
+        return Figures(self.cut)
+
+    @property
+    def national(self) -> bool:
+        f = self.cut.filters
+        return f.collaboration is None and f.initiative is None and f.force is None
+
+    @property
+    def group(self) -> str:
+        value = self.form.value("by") if "by" in self.form.fields else None
+        return value or self.default_group
+
+    @property
+    def period(self) -> str:
+        return self.form.over_time_by()
+
+    # Requests ---------------------------------------------------------------------------
+
+    def get(self, request, *args, **kwargs):
+        export = request.GET.get(self.export_trigger_param)
+        if export:
+            if (
+                export not in self.export_formats
+                or request.GET.get("table") not in self.table_names()
+            ):
+                raise Http404("No such download.")
+            return self.create_export(export)
+        section = request.GET.get("section")
+        if section:
+            if section not in self.sections:
+                raise Http404("No such part of this dashboard.")
+            return self.render_section(section)
+        context = self.get_context_data(**kwargs)
+        if request.htmx and request.htmx.target == "dashboard-results":
+            return HttpResponse(context["results_html"])
+        return self.render_to_response(context)
+
+    def render_section(self, section: str):
+        context = self.base_context()
+        context["section"] = self.section_context(section, lazy=False)
+        template = self.section_template
+        if self.request.htmx:
+            template = f"reports/dashboards/_{section}.html"
+        return TemplateResponse(self.request, template, context)
+
+    # Downloads (django-tables2's ExportMixin) --------------------------------------------------
+
+    def table_names(self) -> list[str]:
+        names = []
+        for section in self.sections:
+            names.extend(SECTION_TABLES.get(section, (section,)))
+        return names
+
+    def get_table_kwargs(self):
+        return {}
+
+    def get_table(self, **kwargs):
+        return self.build_table(self.request.GET["table"], paginate=False)
+
+    def get_export_filename(self, export_format):
+        return f"{self.slug}-{self.request.GET['table']}.{export_format}"
+
+    def get_dataset_kwargs(self):
+        return {"title": self.request.GET["table"][:31]}
+
+    def build_table(self, name: str, *, paginate: bool = True):
+        builder = getattr(self, f"table_{name.replace('-', '_')}", None)
+        if builder is None:
+            raise Http404("No such table.")
+        table = builder(paginate=paginate)
+        table.name = name
+        return table
+
+    # Tables -----------------------------------------------------------------------------------
+
+    def measures(self) -> tuple[str, ...]:
+        return (MONEY, HOURS)
+
+    def summaries(self, *, trend: bool = False) -> dict:
+        found = self.figures.summaries(trend=trend)
+        return {measure: found[measure] for measure in self.measures()}
+
+    def table_headline(self, paginate=True):
+        table = t.HeadlineTable(dashboards.headline_rows(self.summaries()))
+        table.caption = "Money and hours planned, realised and forecast (never added together)"
+        return table
+
+    def table_forecast(self, paginate=True):
+        rows = dashboards.headline_rows(self.summaries(trend=True))
+        table = t.ForecastTable(rows)
+        table.caption = "Forecasts of the total: from the plan, and at the recent rate"
+        return table
+
+    def table_slices(self, paginate=True):
+        rows = dashboards.slice_rows(self.summaries(), cashable_first=self.cashable_first)
+        table = t.SliceTable(rows)
+        table.caption = (
+            "Identified and not identified in the business case; cashable and non-cashable"
+        )
+        return table
+
+    cashable_first = False
+
+    def table_subcategories(self, paginate=True):
+        table = t.SubcategoryTable(dashboards.subcategory_rows(self.summaries()))
+        table.caption = "By sub-category"
+        return table
+
+    def _period_table(self, measure: str):
+        summary = self.summaries()[measure]
+        table = t.PeriodTable(dashboards.period_rows(summary, self.period), measure=measure)
+        table.caption = (
+            f"{MEASURE_NAMES[measure]} planned and realised by {PERIOD_LABELS[self.period]}"
+        )
+        return table
+
+    def table_over_time_money(self, paginate=True):
+        return self._period_table(MONEY)
+
+    def table_over_time_hours(self, paginate=True):
+        return self._period_table(HOURS)
+
+    def table_forces(self, paginate=True):
+        rows = dashboards.force_rows(self.figures.forces())
+        table_class = t.MoneyForceTable if self.measures() == (MONEY,) else t.ForceTable
+        table = table_class(rows)
+        table.caption = "Each force's share"
+        return table
+
+    def group_items(self):
+        """The page of initiatives (or collaborations) the table shows."""
+        items = dashboards.group_items(self.figures, self.group)
+        return Paginator(items, PAGE_SIZE).get_page(self.request.GET.get("page"))
+
+    def table_groups(self, paginate=True):
+        if paginate:
+            page = self.group_items()
+            rows = dashboards.group_page_rows(self.figures, self.group, list(page.object_list))
+        else:
+            page = None
+            rows = dashboards.all_group_rows(self.figures, self.group)
+        table = t.GroupTable(rows, group=self.group)
+        table.caption = f"By {self.group}, with RAG"
+        table.page_of_items = page
+        return table
+
+    def table_qualitative(self, paginate=True):
+        table = t.QualitativeTable(self.figures.qualitative())
+        table.caption = "Qualitative benefits by status (reported as status, not summed)"
+        return table
+
+    # Context ------------------------------------------------------------------------------------
+
+    def heading(self) -> str:
+        return "National benefits dashboard"
+
+    def caption(self) -> str:
+        return "Dashboards"
+
+    def description(self) -> str:
+        return (
+            "Every collaboration you can see: what was planned, what has been realised and "
+            "what is forecast."
+        )
+
+    def base_context(self) -> dict:
+        query = filter_query(self.request.GET)
+        return {
+            "view": self,
+            "form": self.form,
+            "cut": self.cut,
+            "heading": self.heading(),
+            "caption": self.caption(),
+            "description": self.description(),
+            "query": query,
+            "page_url": self.request.path,
+            "chart_query": filter_query(self.request.GET, **self.chart_params()),
+            "period": self.period,
+            "period_label": PERIOD_LABELS[self.period],
+            "measures": self.measures(),
+            "filters_applied": bool(query),
+            "related_links": self.related_links(),
+            "share_force": self.cut.filters.force,
+        }
+
+    def get_context_data(self, **kwargs):
+        """The page: its form and its results, each rendered once per data version and
+        query, then served from the cache (the results hold no per-user content beyond
+        the user's scope, which is part of the cut)."""
+        context = super().get_context_data(**kwargs)
+        context.update(self.base_context())
+        request = self.request
+        query = sorted((key, tuple(request.GET.getlist(key))) for key in request.GET)
+        lazy = tuple(self.is_lazy(name) for name in self.sections)
+
+        def results():
+            context["section_list"] = [
+                self.section_context(name, lazy=is_lazy)
+                for name, is_lazy in zip(self.sections, lazy, strict=True)
+            ]
+            return render_to_string(self.results_template, context, request)
+
+        def form():
+            return render_to_string(self.form_template, context, request)
+
+        context["results_html"] = self.figures.get("html", results, request.path, query, lazy)
+        context["form_html"] = self.figures.get("form", form, request.path, query)
+        return context
+
+    def is_lazy(self, section: str) -> bool:
+        """Slow parts wait for their own request on national cuts, unless cached."""
+        if section not in LAZY or not self.national:
+            return False
+        if section == "forces":
+            return self.figures.peek("forces") is None
+        if section == "groups":
+            return self.figures.peek("groups", self.group) is None
+        return self.figures.peek("summaries", True) is None
+
+    def section_context(self, name: str, *, lazy: bool) -> dict:
+        out = {"name": name, "template": f"reports/dashboards/_{name}.html", "lazy": lazy}
+        if lazy:
+            out["url"] = f"{self.request.path}?{filter_query(self.request.GET, section=name)}"
+            out["template"] = "reports/dashboards/_lazy.html"
+            out["title"] = SECTION_TITLES[name]
+            return out
+        builder = getattr(self, f"context_{name}", None)
+        if builder is not None:
+            out.update(builder())
+        return out
+
+    def context_headline(self):
+        return {"table": self.build_table("headline"), "rag": None}
+
+    def context_trend(self):
+        return {"table": self.build_table("forecast")}
+
+    def context_slices(self):
+        return {"table": self.build_table("slices")}
+
+    def context_subcategories(self):
+        return {"table": self.build_table("subcategories")}
+
+    def context_over_time(self):
+        parts = []
+        for measure in self.measures():
+            table = self.build_table(f"over-time-{measure}")
+            rows = table.data.data
+            first, last = (rows[0]["period"], rows[-1]["period"]) if rows else ("", "")
+            parts.append(
+                {
+                    "measure": measure,
+                    "title": MEASURE_NAMES[measure],
+                    "table": table,
+                    "chart": reverse("dashboard-chart", args=[f"over-time-{measure}", "svg"]),
+                    "png": reverse("dashboard-chart", args=[f"over-time-{measure}", "png"]),
+                    "alt": (
+                        f"Bar chart of {MEASURE_NAMES[measure].lower()} planned and realised "
+                        f"by {PERIOD_LABELS[self.period]}"
+                        + (f", {first} to {last}" if rows else "")
+                        + ", with the forecast of periods not yet complete. The same figures "
+                        "are in the table below."
+                    ),
+                }
+            )
+        periods = [
+            {"value": value, "label": label, "query": filter_query(self.request.GET, period=value)}
+            for value, label in (
+                ("year", "Financial year"),
+                ("quarter", "Quarter"),
+                ("month", "Month"),
+            )
+        ]
+        return {"parts": parts, "periods": periods}
+
+    def context_forces(self):
+        table = self.build_table("forces")
+        charts_ = [
+            {
+                "measure": measure,
+                "chart": reverse("dashboard-chart", args=[f"forces-{measure}", "svg"]),
+                "png": reverse("dashboard-chart", args=[f"forces-{measure}", "png"]),
+                "alt": (
+                    "Horizontal bar chart of each force's share of "
+                    f"{MEASURE_NAMES[measure].lower()} planned and realised to date. "
+                    "The same figures are in the table below."
+                ),
+            }
+            for measure in self.measures()
+        ]
+        return {"table": table, "charts": charts_}
+
+    def context_groups(self):
+        table = self.build_table("groups")
+        page = table.page_of_items
+        return {
+            "table": table,
+            "page": page,
+            "group": self.group,
+            "pages": _page_links(self.request, page),
+        }
+
+    def context_qualitative(self):
+        return {"table": self.build_table("qualitative")}
+
+
+SECTION_TABLES = {
+    "trend": ("forecast",),
+    "over_time": ("over-time-money", "over-time-hours"),
+}
+SECTION_TITLES = {
+    "forces": "By force",
+    "trend": "Forecasts",
+    "headline": "Headline figures",
+    "slices": "Identified and cashable",
+    "subcategories": "By sub-category",
+    "over_time": "Realised against plan over time",
+    "groups": "By initiative",
+    "qualitative": "Qualitative benefits",
+    "cashable": "Money by initiative, cashable first",
+    "initiatives": "Every initiative, exceptions first",
+    "benefits": "Benefits, exceptions first",
+    "escalations": "Items escalated",
+}
+
+
+def _page_links(request, page) -> dict | None:
+    if page is None or page.paginator.num_pages <= 1:
+        return None
+    out = []
+    for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == Paginator.ELLIPSIS:
+            out.append({"ellipsis": True})
+        else:
+            out.append(
+                {
+                    "number": number,
+                    "current": number == page.number,
+                    "query": filter_query(request.GET, page=number),
+                }
+            )
+    return {
+        "links": out,
+        "previous": filter_query(request.GET, page=page.previous_page_number())
+        if page.has_previous()
+        else None,
+        "next": filter_query(request.GET, page=page.next_page_number())
+        if page.has_next()
+        else None,
+    }
+
+
+class NationalDashboard(DashboardPage):
+    pass
+
+
+class CollaborationDashboard(DashboardPage):
+    fixed = ("collaboration",)
+    slug = "collaboration"
+
+    @cached_property
+    def collaboration(self):
+        return get_object_or_404(
+            visible_collaborations(self.request.user), slug=self.kwargs["slug"]
+        )
+
+    def form_kwargs(self):
+        return {"collaboration": self.collaboration}
+
+    def fixed_filters(self):
+        return {"collaboration": self.collaboration}
+
+    def chart_params(self):
+        return {"collaboration": self.collaboration.slug}
+
+    def related_links(self):
+        bodies = visible_bodies(self.request.user).filter(collaboration=self.collaboration)
+        return [
+            {"url": reverse("dashboard-board", args=[body.slug]), "text": f"{body.name} dashboard"}
+            for body in bodies.order_by("name")[:20]
+        ] + super().related_links()
+
+    def heading(self):
+        return f"{self.collaboration.name}: benefits dashboard"
+
+    def caption(self):
+        return "Collaboration dashboard"
+
+    def description(self):
+        return "This collaboration and the collaborations within it."
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["collaboration"] = self.collaboration
+        return context
+
+
+class ForceDashboard(DashboardPage):
+    """What collaboration has given one force: its share across every collaboration it
+    belongs to (that the user may see)."""
+
+    fixed = ("force",)
+    slug = "force"
+    default_group = "collaboration"
+    sections = (
+        "headline",
+        "trend",
+        "slices",
+        "subcategories",
+        "over_time",
+        "groups",
+        "qualitative",
+    )
+
+    @cached_property
+    def force(self):
+        return get_object_or_404(Force, slug=self.kwargs["slug"])
+
+    def fixed_filters(self):
+        return {"force": self.force}
+
+    def chart_params(self):
+        return {"force": self.force.slug}
+
+    def heading(self):
+        return f"What collaboration has given {self.force.name}"
+
+    def caption(self):
+        return "Force dashboard"
+
+    def description(self):
+        return (
+            f"{self.force.name}'s share of every collaboration it belongs to: what it "
+            "recorded itself, plus its agreed share of what was recorded for the whole "
+            "collaboration."
+        )
+
+
+# Boards --------------------------------------------------------------------------------------
+
+
+class BoardDashboard(DashboardPage):
+    """The cut a governance body needs, chosen by its type."""
+
+    fixed = ("collaboration",)
+    slug = "board"
+
+    @cached_property
+    def body(self):
+        return get_object_or_404(
+            visible_bodies(self.request.user).select_related("collaboration"),
+            slug=self.kwargs["slug"],
+        )
+
+    @property
+    def body_type(self) -> str:
+        return self.body.body_type
+
+    @property
+    def forces_board(self) -> bool:
+        return self.body_type in (
+            BodyType.CHIEF_CONSTABLE_BOARD,
+            BodyType.DEPUTY_CHIEF_CONSTABLE_BOARD,
+        )
+
+    @cached_property
+    def member_forces(self) -> list:
+        return dashboards.member_forces(self.body.collaboration)
+
+    @cached_property
+    def chosen_force(self):
+        if not self.forces_board:
+            return None
+        chosen = self.form.value("force")
+        return chosen or dashboards.default_force_for(self.request.user, self.member_forces)
+
+    @property
+    def sections(self):
+        return BOARD_SECTIONS.get(self.body_type, DEFAULT_BOARD_SECTIONS)
+
+    @property
+    def cashable_first(self):
+        return self.body_type == BodyType.FINANCIAL_STEERING_GROUP
+
+    def measures(self):
+        if self.body_type == BodyType.FINANCIAL_STEERING_GROUP:
+            return (MONEY,)
+        return (MONEY, HOURS)
+
+    def form_kwargs(self):
+        out = {"collaboration": self.body.collaboration}
+        if self.forces_board:
+            out["force_choices"] = self.member_forces
+        return out
+
+    @cached_property
+    def form(self):
+        fixed = ("collaboration", "by")
+        if not self.forces_board:
+            fixed += ("force",)
+        return DashboardFilterForm(
+            self.request.GET or None,
+            user=self.request.user,
+            fixed=fixed,
+            **self.form_kwargs(),
+        )
+
+    def fixed_filters(self):
+        out = {"collaboration": self.body.collaboration}
+        if self.forces_board:
+            out["force"] = self.chosen_force
+        if self.body_type == BodyType.FINANCIAL_STEERING_GROUP:
+            chosen = self.form.value("subcategory", ())
+            out["subcategories"] = (
+                tuple(c for c in chosen if c in dashboards.MONEY_SUBCATEGORIES)
+                or dashboards.MONEY_SUBCATEGORIES
+            )
+        return out
+
+    def chart_params(self):
+        out = {"collaboration": self.body.collaboration.slug}
+        if self.chosen_force is not None:
+            out["force"] = self.chosen_force.slug
+        return out
+
+    def heading(self):
+        return f"{self.body.name}: dashboard"
+
+    def caption(self):
+        return f"{self.body.get_body_type_display()} of {self.body.collaboration.name}"
+
+    def description(self):
+        texts = {
+            BodyType.FINANCIAL_STEERING_GROUP: "Money: savings and cost avoidance, cashable first.",
+            BodyType.PROGRAMME_BOARD: "Every initiative with its stage and RAG, exceptions first.",
+            BodyType.SUMMIT: "The headline figures and the items escalated to the summit.",
+        }
+        if self.forces_board:
+            force = self.chosen_force.name if self.chosen_force else "a member force"
+            return (
+                f"{force}'s share of the collaboration's benefits, and its service and "
+                "compliance benefits."
+            )
+        return texts.get(self.body_type, "The collaboration's headline figures.")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["body"] = self.body
+        context["chosen_force"] = self.chosen_force
+        return context
+
+    # Board tables -------------------------------------------------------------------------------
+
+    def table_cashable(self, paginate=True):
+        rows = dashboards.cashable_group_rows(self.figures)
+        table = t.CashableGroupTable(rows)
+        table.caption = "Money by initiative, cashable first"
+        if paginate:
+            RequestConfig(self.request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        return table
+
+    def table_initiatives(self, paginate=True):
+        table = t.InitiativeRagTable(dashboards.initiative_rows(self.figures), prefix="i-")
+        table.caption = "Every initiative with its stage and RAG, exceptions first"
+        if paginate:
+            RequestConfig(self.request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        return table
+
+    def benefit_cut_rows(self):
+        rows = self.figures.benefits()
+        if self.forces_board:
+            rows = [row for row in rows if row.subcategory in dashboards.SERVICE_AND_COMPLIANCE]
+        return dashboards.benefit_rows(rows)
+
+    def table_benefits(self, paginate=True):
+        table = t.BenefitRagTable(self.benefit_cut_rows(), prefix="b-")
+        table.caption = (
+            "Service and compliance benefits, exceptions first"
+            if self.forces_board
+            else "Benefits, exceptions first"
+        )
+        if paginate:
+            RequestConfig(self.request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        return table
+
+    def table_escalations(self, paginate=True):
+        table = t.EscalationTable(
+            dashboards.escalation_rows(self.body, self.request.user), prefix="e-"
+        )
+        table.caption = "Items escalated to this body, open ones first"
+        if paginate:
+            RequestConfig(self.request, paginate={"per_page": PAGE_SIZE}).configure(table)
+        return table
+
+    def context_cashable(self):
+        return {"table": self.build_table("cashable")}
+
+    def context_initiatives(self):
+        return {"table": self.build_table("initiatives")}
+
+    def context_benefits(self):
+        return {"table": self.build_table("benefits")}
+
+    def context_escalations(self):
+        return {"table": self.build_table("escalations")}
+
+    def context_headline(self):
+        out = super().context_headline()
+        if self.body_type in (BodyType.SUMMIT, BodyType.PROGRAMME_BOARD):
+            rollup = self.figures.rag()
+            out["rag"] = {
+                "overall": rollup.overall,
+                "counts": [(value, rollup.counts[value]) for value in RAG_VALUES],
+                "overdue": rollup.measurement_overdue,
+            }
+        return out
+
+
+BOARD_SECTIONS = {
+    BodyType.FINANCIAL_STEERING_GROUP: (
+        "headline",
+        "slices",
+        "subcategories",
+        "over_time",
+        "cashable",
+        "forces",
+    ),
+    BodyType.PROGRAMME_BOARD: ("headline", "initiatives", "benefits", "over_time"),
+    BodyType.CHIEF_CONSTABLE_BOARD: ("headline", "over_time", "benefits", "slices"),
+    BodyType.DEPUTY_CHIEF_CONSTABLE_BOARD: ("headline", "over_time", "benefits", "slices"),
+    BodyType.SUMMIT: ("headline", "escalations", "trend", "subcategories", "over_time"),
+}
+DEFAULT_BOARD_SECTIONS = ("headline", "slices", "over_time", "groups")
+
+
+# Charts ---------------------------------------------------------------------------------------
+
+CHARTS = {
+    "over-time-money",
+    "over-time-hours",
+    "forces-money",
+    "forces-hours",
+}
+
+
+class DashboardChart(LoginRequiredMixin, View):
+    """A dashboard's chart as SVG (pages) or PNG (documents), for the cut in its query."""
+
+    def get(self, request, name: str, fmt: str):
+        if name not in CHARTS or fmt not in charts.FORMATS:
+            raise Http404("No such chart.")
+        form = DashboardFilterForm(request.GET or None, user=request.user)
+        if form.is_bound and not form.is_valid():
+            raise Http404("No such chart.")
+        cut = Cut(filters=form.filters(), scope=dashboards.scope_for(request.user))
+        figures = Figures(cut)
+        measure = MONEY if name.endswith("money") else HOURS
+        period = form.over_time_by()
+
+        def draw() -> bytes:
+            title_measure = MEASURE_NAMES[measure]
+            if name.startswith("over-time"):
+                summary = figures.summaries()[measure]
+                return charts.over_time(
+                    dashboards.period_rows(summary, period),
+                    measure=measure,
+                    title=f"{title_measure}: planned and realised by {PERIOD_LABELS[period]}",
+                    fmt=fmt,
+                )
+            rows = dashboards.force_rows(figures.forces())
+            return charts.by_force(
+                rows, measure=measure, title=f"{title_measure}: each force's share to date", fmt=fmt
+            )
+
+        content = figures.get("chart", draw, name, fmt, period)
+        response = HttpResponse(content, content_type=charts.FORMATS[fmt])
+        response["Cache-Control"] = "private, no-cache"
+        if fmt == "png":
+            response["Content-Disposition"] = f'inline; filename="{name}.png"'
+        return response

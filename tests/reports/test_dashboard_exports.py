@@ -1,0 +1,101 @@
+# ruff: noqa: F811 - pytest fixtures imported from dashboard_world
+"""Every dashboard table downloads as CSV and as XLSX with the numbers the page shows
+(register: tests/reports/dashboard_world.py)."""
+
+from decimal import Decimal
+
+import pytest
+
+from tests.factories import GovernanceBodyFactory, UserFactory
+from tests.reports.dashboard_world import (  # noqa: F401 - fixtures
+    csv_rows,
+    fresh_cache,
+    page_tables,
+    register,
+    rows_of,
+    xlsx_rows,
+)
+
+D = Decimal
+
+
+@pytest.fixture
+def admin(db):
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+def download_names(response) -> list[str]:
+    """The tables the page offers as downloads, in page order."""
+    text = response.content.decode()
+    names = []
+    for part in text.split("_export=csv&amp;table=")[1:]:
+        name = part.split('"', 1)[0]
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def check_page(client, url: str) -> int:
+    """Every table of the page equals its CSV and its XLSX download, row for row."""
+    page = client.get(url)
+    assert page.status_code == 200
+    tables = [rows for _caption, rows in page_tables(page)]
+    names = download_names(page)
+    assert len(names) == len(tables)
+    joiner = "&" if "?" in url else "?"
+    for name, shown in zip(names, tables, strict=True):
+        shown = rows_of(shown)
+        as_csv = client.get(f"{url}{joiner}_export=csv&table={name}")
+        as_xlsx = client.get(f"{url}{joiner}_export=xlsx&table={name}")
+        assert as_csv["Content-Type"].startswith("text/csv")
+        assert as_xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+        assert 'filename="' in as_csv["Content-Disposition"]
+        from_csv, from_xlsx = csv_rows(as_csv), xlsx_rows(as_xlsx)
+        assert from_csv == from_xlsx, name
+        assert from_csv[0] == shown[0], name  # the same columns
+        # The page shows a page of rows; each of them is in the download, equal.
+        for row in shown[1:]:
+            assert row in from_csv[1:], (name, row)
+    return len(names)
+
+
+def test_national_dashboard_tables_equal_their_downloads(client, register, admin):
+    client.force_login(admin)
+    assert check_page(client, "/dashboards/") >= 6
+    assert check_page(client, "/dashboards/?section=forces") == 1
+    assert check_page(client, "/dashboards/?section=groups") == 1
+
+
+def test_collaboration_dashboard_tables_equal_their_downloads(client, register, admin):
+    client.force_login(admin)
+    assert check_page(client, "/dashboards/collaborations/ek/?period=month") >= 9
+
+
+def test_force_view_tables_equal_their_downloads(client, register, admin):
+    client.force_login(admin)
+    assert check_page(client, "/dashboards/forces/kent/?cashable=no") >= 7
+
+
+@pytest.mark.parametrize(
+    "body_type", ["financial_steering", "programme_board", "cc_board", "summit"]
+)
+def test_board_tables_equal_their_downloads(client, register, admin, body_type):
+    client.force_login(admin)
+    GovernanceBodyFactory(collaboration=register.collab, slug="the-board", body_type=body_type)
+    assert check_page(client, "/dashboards/boards/the-board/") >= 3
+
+
+def test_the_download_has_every_row_and_plain_numbers(client, register, admin):
+    client.force_login(admin)
+    rows = csv_rows(client.get("/dashboards/?_export=csv&table=headline"))
+    assert rows[0][:4] == ["Measure", "Planned in total", "Planned to date", "Realised to date"]
+    assert rows[1][:4] == ["Money (£)", D("6500.00"), D("6500.00"), D("7400.00")]
+    raw = client.get("/dashboards/?_export=csv&table=headline").content.decode()
+    assert "6500.00" in raw and "£" not in raw.split("\n", 1)[1].replace("Money (£)", "")
+
+
+def test_unknown_downloads_are_not_found(client, register, admin):
+    client.force_login(admin)
+    assert client.get("/dashboards/?_export=csv&table=nothing").status_code == 404
+    assert client.get("/dashboards/?_export=pdf&table=headline").status_code == 404
+    assert client.get("/dashboards/forces/kent/?_export=csv&table=forces").status_code == 404
