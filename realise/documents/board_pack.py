@@ -1,0 +1,706 @@
+"""The pack for a governance body's meeting: its content as a plain dict.
+
+Exceptions first (benefits off track and measurements overdue), then the decisions asked
+of the body, the items escalated to it, every initiative's one-line status (exceptions
+first) and the dashboard cut the body uses (the same sections as its dashboard page, in
+`realise.reports.dashboard_views.BOARD_SECTIONS`), then what else falls due. Figures are
+as at the meeting date.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import F
+from django.utils import timezone
+
+from realise.benefits import realisation as engine
+from realise.benefits.models import Benefit
+from realise.benefits.realisation import HOURS, MONEY, RealisationFilter
+from realise.collaborations.models import Initiative
+from realise.collaborations.services import gate_check
+from realise.core.permissions import visible_escalations, visible_initiatives
+from realise.documents import blocks, formats
+from realise.documents.models import HighlightReport, Marking
+from realise.governance.models import (
+    Action,
+    BodyType,
+    Escalation,
+    EscalationKind,
+    Meeting,
+    MeetingStatus,
+    PostImplementationReview,
+)
+from realise.governance.services import (
+    Agenda,
+    GateItem,
+    build_agenda,
+    collaboration_tree,
+    highlight_report_month,
+    horizon_of,
+    waiting_for_gate,
+)
+from realise.reports import charts, dashboards
+
+MEASURE_TITLES = {MONEY: "Money (£)", HOURS: "Hours"}
+BENEFIT_ROWS_SHOWN = 60
+PERIODS = {
+    BodyType.PROGRAMME_BOARD: "quarter",
+    BodyType.PROCUREMENT_BOARD: "quarter",
+    BodyType.OVERSIGHT_GROUP: "quarter",
+}
+
+
+# The agenda ----------------------------------------------------------------------------------
+
+
+def agenda_for(body, day: datetime.date) -> Agenda:
+    """The agenda of the body's meeting on `day`; when no meeting is recorded that day, what
+    a meeting that day would have on it (without decisions, none being recorded)."""
+    meeting = (
+        body.meetings.filter(date=day)
+        .exclude(status=MeetingStatus.CANCELLED)
+        .order_by("pk")
+        .first()
+    )
+    if meeting is not None:
+        return build_agenda(meeting)
+    meeting = Meeting(body=body, date=day)
+    tree = collaboration_tree(body.collaboration)
+    agenda = Agenda(meeting=meeting, horizon=horizon_of(meeting))
+    agenda.stage_gates = [
+        GateItem(initiative, to_stage, gate_check(initiative, to_stage))
+        for initiative, to_stage in waiting_for_gate(body, tree)
+    ]
+    agenda.escalations = list(
+        Escalation.objects.filter(to_body=body, raised_at__date__lte=day)
+        .exclude(resolved_at__date__lt=day)
+        .select_related("from_body", "benefit", "initiative")
+        .order_by("raised_at")
+    )
+    agenda.open_actions = list(
+        Action.objects.filter(decision__body=body, done=False, decision__decided_on__lt=day)
+        .select_related("decision", "owner")
+        .order_by("due_on", "pk")
+    )
+    agenda.reviews = list(
+        PostImplementationReview.objects.filter(
+            initiative__collaboration_id__in=tree,
+            completed_on__isnull=True,
+            due_on__lt=agenda.horizon,
+        )
+        .select_related("initiative")
+        .order_by("due_on")
+    )
+    return agenda
+
+
+# The body's dashboard cut --------------------------------------------------------------------
+
+
+def _board_sections(body_type: str) -> tuple[str, ...]:
+    from realise.reports.dashboard_views import BOARD_SECTIONS, DEFAULT_BOARD_SECTIONS
+
+    return tuple(BOARD_SECTIONS.get(body_type, DEFAULT_BOARD_SECTIONS))
+
+
+def body_filters(body) -> RealisationFilter:
+    """The cut of the body's dashboard: its collaboration (with those nested in it); money
+    only for a financial steering group. Force boards see every member force's share."""
+    if body.body_type == BodyType.FINANCIAL_STEERING_GROUP:
+        return RealisationFilter(
+            collaboration=body.collaboration, subcategories=dashboards.MONEY_SUBCATEGORIES
+        )
+    return RealisationFilter(collaboration=body.collaboration)
+
+
+def _measures(body) -> tuple[str, ...]:
+    if body.body_type == BodyType.FINANCIAL_STEERING_GROUP:
+        return (MONEY,)
+    return (MONEY, HOURS)
+
+
+def _headline_table(summaries, measures, *, trend=False) -> dict:
+    rows = dashboards.headline_rows({m: summaries[m] for m in measures})
+    columns = [
+        blocks.column("Measure"),
+        blocks.column("Planned in total", numeric=True),
+        blocks.column("Planned to date", numeric=True),
+        blocks.column("Realised to date", numeric=True),
+        blocks.column("% of plan to date", numeric=True),
+        blocks.column("Forecast", numeric=True),
+    ]
+    if trend:
+        columns.append(blocks.column("Forecast at the recent rate", numeric=True))
+    columns.append(blocks.column("RAG", rag=True))
+    out = []
+    for row in rows:
+        measure = row["key"]
+        cells = [
+            row["measure"],
+            formats.measure_value(measure, row["planned_total"]),
+            formats.measure_value(measure, row["planned_to_date"]),
+            formats.measure_value(measure, row["actual_to_date"]),
+            formats.percent(row["percent"]),
+            formats.measure_value(measure, row["forecast_total"]),
+        ]
+        if trend:
+            cells.append(formats.measure_value(measure, row["trend_forecast_total"]))
+        cells.append(formats.rag(row["rag"]))
+        out.append(cells)
+    caption = (
+        "Forecasts of the total: from the plan, and at the recent rate"
+        if trend
+        else "Money and hours planned, realised and forecast (never added together)"
+    )
+    return blocks.table(caption, columns, out)
+
+
+def _period_blocks(summaries, measures, period: str) -> list[dict]:
+    out = []
+    name = dashboards.PERIOD_NAMES[period]
+    for measure in measures:
+        rows = dashboards.period_rows(summaries[measure], period)
+        if not rows:
+            continue
+        title = f"{MEASURE_TITLES[measure]} planned and realised by {name}"
+        data = blocks.table(
+            f"{title}: the chart's figures",
+            [
+                blocks.column("Period"),
+                blocks.column("Planned", numeric=True),
+                blocks.column("Realised", numeric=True),
+                blocks.column("Forecast", numeric=True),
+                blocks.column("Planned, cumulative", numeric=True),
+                blocks.column("Realised, cumulative", numeric=True),
+            ],
+            [
+                [
+                    row["period"],
+                    formats.measure_value(measure, row["planned"]),
+                    formats.measure_value(measure, row["actual"]),
+                    formats.measure_value(measure, row["forecast"]),
+                    formats.measure_value(measure, row["cumulative_planned"]),
+                    formats.measure_value(measure, row["cumulative_actual"]),
+                ]
+                for row in rows
+            ],
+        )
+        png = charts.over_time(rows, measure=measure, title=title, fmt="png")
+        alt = (
+            f"Bar chart of {MEASURE_TITLES[measure].lower()} planned and realised by {name}, "
+            f"{rows[0]['period']} to {rows[-1]['period']}; the table below gives the figures."
+        )
+        out.append(blocks.chart(title, png, alt, data))
+    return out
+
+
+def _force_blocks(figures, measures) -> list[dict]:
+    rows = dashboards.force_rows(figures.forces())
+    if not rows:
+        return [blocks.paragraph("No force shares in this selection.")]
+    out = []
+    for measure in measures:
+        title = f"Each force's share of {MEASURE_TITLES[measure].lower()} to date"
+        data = blocks.table(
+            f"{title}: the chart's figures",
+            [
+                blocks.column("Force"),
+                blocks.column("Planned in total", numeric=True),
+                blocks.column("Planned to date", numeric=True),
+                blocks.column("Realised to date", numeric=True),
+                blocks.column("% of plan to date", numeric=True),
+            ],
+            [
+                [
+                    row["force"],
+                    formats.measure_value(measure, row[f"{measure}_planned_total"]),
+                    formats.measure_value(measure, row[f"{measure}_planned_to_date"]),
+                    formats.measure_value(measure, row[f"{measure}_actual_to_date"]),
+                    formats.percent(row[f"{measure}_percent"]),
+                ]
+                for row in rows
+            ],
+        )
+        png = charts.by_force(rows, measure=measure, title=title, fmt="png")
+        alt = (
+            f"Horizontal bar chart of each force's share of {MEASURE_TITLES[measure].lower()} "
+            "planned and realised to date; the table below gives the figures."
+        )
+        out.append(blocks.chart(title, png, alt, data))
+    return out
+
+
+def _slices_table(summaries, measures, cashable_first) -> dict:
+    rows = dashboards.slice_rows({m: summaries[m] for m in measures}, cashable_first=cashable_first)
+    return blocks.table(
+        "Identified and not identified in the business case; cashable and non-cashable",
+        [
+            blocks.column("Measure"),
+            blocks.column("Slice"),
+            blocks.column("Planned in total", numeric=True),
+            blocks.column("Realised to date", numeric=True),
+        ],
+        [
+            [
+                row["measure"],
+                row["slice"],
+                formats.measure_value(
+                    MONEY if row["measure"] == dashboards.MEASURE_NAMES[MONEY] else HOURS,
+                    row["planned_total"],
+                ),
+                formats.measure_value(
+                    MONEY if row["measure"] == dashboards.MEASURE_NAMES[MONEY] else HOURS,
+                    row["actual_to_date"],
+                ),
+            ]
+            for row in rows
+        ],
+    )
+
+
+def _subcategory_table(summaries, measures) -> dict:
+    rows = dashboards.subcategory_rows({m: summaries[m] for m in measures})
+    money_name = dashboards.MEASURE_NAMES[MONEY]
+    return blocks.table(
+        "By sub-category",
+        [
+            blocks.column("Sub-category"),
+            blocks.column("Planned in total", numeric=True),
+            blocks.column("Realised to date", numeric=True),
+            blocks.column("% of plan", numeric=True),
+        ],
+        [
+            [
+                row["subcategory"],
+                formats.measure_value(
+                    MONEY if row["measure"] == money_name else HOURS, row["planned_total"]
+                ),
+                formats.measure_value(
+                    MONEY if row["measure"] == money_name else HOURS, row["actual_to_date"]
+                ),
+                formats.percent(row["percent"]),
+            ]
+            for row in rows
+        ],
+    )
+
+
+def _cashable_table(figures) -> dict:
+    rows = dashboards.cashable_group_rows(figures)
+    return blocks.table(
+        "Money by initiative, cashable first",
+        [
+            blocks.column("Initiative"),
+            blocks.column("Cashable planned", numeric=True),
+            blocks.column("Cashable realised", numeric=True),
+            blocks.column("Non-cashable planned", numeric=True),
+            blocks.column("Non-cashable realised", numeric=True),
+        ],
+        [
+            [
+                row["name"],
+                formats.pounds(row["cashable_planned_total"]),
+                formats.pounds(row["cashable_actual_to_date"]),
+                formats.pounds(row["non_cashable_planned_total"]),
+                formats.pounds(row["non_cashable_actual_to_date"]),
+            ]
+            for row in rows
+        ],
+        empty="No money planned or realised.",
+    )
+
+
+def _qualitative_table(figures) -> dict:
+    return blocks.table(
+        "Qualitative benefits by status (reported as status, not summed)",
+        [blocks.column("Status"), blocks.column("Benefits", numeric=True)],
+        [[row["status"], str(row["count"])] for row in figures.qualitative()],
+    )
+
+
+def _groups_table(figures) -> dict:
+    rows = dashboards.group_rows(figures.groups("initiative"), "initiative")
+    return blocks.table(
+        "Money and hours by initiative",
+        [
+            blocks.column("Initiative"),
+            blocks.column("Money planned to date", numeric=True),
+            blocks.column("Money realised to date", numeric=True),
+            blocks.column("Hours planned to date", numeric=True),
+            blocks.column("Hours realised to date", numeric=True),
+        ],
+        [
+            [
+                row["name"],
+                formats.pounds(row["money_planned_to_date"]),
+                formats.pounds(row["money_actual_to_date"]),
+                formats.hours(row["hours_planned_to_date"]),
+                formats.hours(row["hours_actual_to_date"]),
+            ]
+            for row in rows
+        ],
+        empty="No money or hours planned or realised.",
+    )
+
+
+def _benefits_table(rows: list, caption: str, empty: str, people: dict) -> list[dict]:
+    shown = rows[:BENEFIT_ROWS_SHOWN]
+    out = [
+        blocks.table(
+            caption,
+            [
+                blocks.column("Reference"),
+                blocks.column("Benefit"),
+                blocks.column("Initiative"),
+                blocks.column("RAG", rag=True),
+                blocks.column("% of plan", numeric=True),
+                blocks.column("Months overdue", numeric=True),
+                blocks.column("Benefit owner"),
+            ],
+            [
+                [
+                    row.reference,
+                    row.title,
+                    row.initiative,
+                    formats.rag(row.rag),
+                    formats.percent(row.percent),
+                    str(row.overdue_months),
+                    people.get(row.benefit_id, "Not named"),
+                ]
+                for row in shown
+            ],
+            empty=empty,
+        )
+    ]
+    if len(rows) > len(shown):
+        out.append(
+            blocks.paragraph(
+                f"And {len(rows) - len(shown)} more: see the body's dashboard in Realise."
+            )
+        )
+    return out
+
+
+def _owners(benefit_ids) -> dict[int, str]:
+    return {
+        benefit.pk: formats.person(benefit.owner)
+        for benefit in Benefit.objects.filter(pk__in=list(benefit_ids)).select_related("owner")
+    }
+
+
+def _window(cut, period: str) -> dict:
+    """Months shown over time around the meeting: the financial year before it to the year
+    after it by quarter; two years before to the year after by year."""
+    year = engine.financial_year(cut.today)
+    first = year - (1 if period == "quarter" else 2)
+    start, end = datetime.date(first, 4, 1), datetime.date(year + 2, 3, 1)
+    if cut.filters.period_from:
+        start = max(start, cut.filters.period_from)
+    if cut.filters.period_to:
+        end = min(end, cut.filters.period_to)
+    return {"period_from": start, "period_to": end}
+
+
+def _dashboard_blocks(body, figures, period: str) -> list[dict]:
+    measures = _measures(body)
+    cashable_first = body.body_type == BodyType.FINANCIAL_STEERING_GROUP
+    summaries = figures.summaries(trend=True)
+    out: list[dict] = [
+        blocks.paragraph(
+            f"The cut the {body.get_body_type_display().lower()} uses: "
+            + (
+                "money (savings and cost avoidance), cashable first, "
+                if cashable_first
+                else "money and hours, never added together, "
+            )
+            + f"for {body.collaboration.name} and the collaborations within it."
+        )
+    ]
+    sections = list(_board_sections(body.body_type))
+    if body.body_type in (BodyType.CHIEF_CONSTABLE_BOARD, BodyType.DEPUTY_CHIEF_CONSTABLE_BOARD):
+        sections.append("forces")  # each member force's share, in place of the page's chooser
+    for name in sections:
+        if name == "headline":
+            out.append(_headline_table(summaries, measures))
+        elif name == "trend":
+            out.append(_headline_table(summaries, measures, trend=True))
+        elif name == "slices":
+            out.append(_slices_table(summaries, measures, cashable_first))
+        elif name == "subcategories":
+            out.append(_subcategory_table(summaries, measures))
+        elif name == "over_time":
+            window = dashboards.Figures(figures.cut.narrowed(**_window(figures.cut, period)))
+            out.extend(_period_blocks(window.summaries(), measures, period))
+        elif name == "forces":
+            out.extend(_force_blocks(figures, measures))
+        elif name == "cashable":
+            out.append(_cashable_table(figures))
+        elif name == "groups":
+            out.append(_groups_table(figures))
+        elif name == "qualitative":
+            out.append(_qualitative_table(figures))
+        elif name == "benefits":
+            rows = figures.benefits()
+            out.extend(
+                _benefits_table(
+                    rows,
+                    "Benefits, exceptions first",
+                    "No benefits in this cut.",
+                    _owners(row.benefit_id for row in rows[:BENEFIT_ROWS_SHOWN]),
+                )
+            )
+        # "initiatives" and "escalations" have sections of their own in the pack.
+    return out
+
+
+# One-line statuses ---------------------------------------------------------------------------
+
+
+def _one_line(row: dict, highlight: HighlightReport | None) -> str:
+    parts = [row["stage"], row["status"].lower()]
+    counts = ", ".join(
+        f"{row[value]} {value}" for value in (engine.RED, engine.AMBER, engine.GREEN) if row[value]
+    )
+    parts.append(f"RAG {formats.rag(row['rag']).lower()}" + (f" ({counts})" if counts else ""))
+    if row["overdue"]:
+        parts.append(f"{row['overdue']} measurement{'s' if row['overdue'] != 1 else ''} overdue")
+    if row["money_planned_to_date"] or row["money_actual_to_date"]:
+        parts.append(
+            f"{formats.pounds(row['money_actual_to_date'])} realised of "
+            f"{formats.pounds(row['money_planned_to_date'])} planned to date"
+        )
+    line = "; ".join(parts) + "."
+    if highlight is not None and highlight.progress.strip():
+        first = highlight.progress.strip().split("\n")[0]
+        line += f" Highlight ({highlight.month:%B %Y}): {first}"
+    return line
+
+
+# The pack ------------------------------------------------------------------------------------
+
+
+def build_board_pack(
+    body,
+    day: datetime.date,
+    *,
+    marking: str = Marking.OFFICIAL,
+    user=None,
+) -> dict:
+    """The pack for `body`'s meeting on `day`, as seen by `user` (None: everything)."""
+    agenda = agenda_for(body, day)
+    scope = dashboards.scope_for(user) if user is not None else dashboards.Scope(None, "all")
+    cut = dashboards.Cut(filters=body_filters(body), scope=scope, today=day)
+    figures = dashboards.Figures(cut)
+    whole = dashboards.Figures(
+        dashboards.Cut(RealisationFilter(collaboration=body.collaboration), scope, day)
+    )
+    period = PERIODS.get(body.body_type, "year")
+    tree = collaboration_tree(body.collaboration)
+    initiatives = Initiative.objects.filter(collaboration_id__in=tree)
+    if user is not None:
+        initiatives = initiatives.filter(pk__in=visible_initiatives(user).values("pk"))
+    visible_ids = set(initiatives.values_list("pk", flat=True))
+
+    # Exceptions: benefits rated red or amber, then those with measurements overdue.
+    rated = whole.benefits()
+    off_track = [row for row in rated if row.rag in (engine.RED, engine.AMBER)]
+    flagged = {row.benefit_id for row in off_track}
+    overdue = [row for row in rated if row.measurement_overdue and row.benefit_id not in flagged]
+    people = _owners(row.benefit_id for row in (off_track + overdue)[: 2 * BENEFIT_ROWS_SHOWN])
+
+    # Decisions asked of the body.
+    gates = [item for item in agenda.stage_gates if item.initiative.pk in visible_ids]
+    escalations = agenda.escalations
+    if user is not None:
+        allowed = set(visible_escalations(user).values_list("pk", flat=True))
+        escalations = [item for item in escalations if item.pk in allowed]
+    decision_escalations = [
+        item
+        for item in escalations
+        if item.kind == EscalationKind.DECISION_NEEDED and not item.is_resolved
+    ]
+    month, _due = highlight_report_month(day)
+    highlights = {
+        report.initiative_id: report
+        for report in HighlightReport.objects.filter(
+            initiative_id__in=visible_ids, month__lte=month
+        )
+        .select_related("initiative")
+        .order_by("initiative_id", F("month").asc())
+    }
+    asked_in_highlights = sorted(
+        (report for report in highlights.values() if report.month == month),
+        key=lambda report: report.initiative.name,
+    )
+    asked_in_highlights = [r for r in asked_in_highlights if r.decisions_needed.strip()]
+
+    decision_rows = [
+        [
+            item.initiative.name,
+            f"Stage gate: to {item.to_stage_label}",
+            "Benefits meet the standard"
+            if item.gate.passes
+            else "Not ready: " + "; ".join(item.gate.messages()),
+        ]
+        for item in gates
+    ]
+    decision_rows += [
+        [
+            (item.initiative.name if item.initiative else item.from_body.name),
+            f"Escalated by {item.from_body.name}",
+            item.summary,
+        ]
+        for item in decision_escalations
+    ]
+    decision_rows += [
+        [report.initiative.name, f"Highlight report, {report.month:%B %Y}", report.decisions_needed]
+        for report in asked_in_highlights
+    ]
+
+    escalation_rows = [
+        [
+            item.from_body.name,
+            item.get_kind_display(),
+            (
+                f"{item.benefit.reference} {item.benefit.title}"
+                if item.benefit
+                else (item.initiative.name if item.initiative else formats.DASH)
+            ),
+            item.summary,
+            formats.day_label(timezone.localtime(item.raised_at).date()),
+            "Resolved" if item.is_resolved else "Open",
+        ]
+        for item in escalations
+    ]
+
+    initiative_rows = [
+        row for row in dashboards.initiative_rows(whole) if row["key"] in visible_ids
+    ]
+    status_rows = [
+        [
+            row["name"],
+            formats.rag(row["rag"]),
+            _one_line(row, highlights.get(row["key"])),
+        ]
+        for row in initiative_rows
+    ]
+
+    due_items = []
+    for review in agenda.reviews:
+        if review.initiative_id in visible_ids:
+            due_items.append(
+                f"Post-implementation review of {review.initiative.name}: due "
+                f"{formats.day_label(review.due_on)}"
+            )
+    for agreement in agenda.agreements:
+        due_items.append(
+            f"Annual review of the agreement '{agreement.title}': due "
+            f"{formats.day_label(agreement.review_due)}"
+        )
+    for item in agenda.highlight_reports:
+        if item.initiative.pk in visible_ids:
+            due_items.append(
+                f"Highlight report of {item.initiative.name} on {item.month:%B %Y}: due "
+                f"{formats.day_label(item.due_on)}"
+            )
+    for action in agenda.open_actions:
+        due_items.append(
+            f"Open action: {action.text} ({action.owner.name if action.owner else 'nobody named'}"
+            + (f", due {formats.day_label(action.due_on)}" if action.due_on else "")
+            + ")"
+        )
+
+    meeting = agenda.meeting
+    facts = [
+        ("Body", f"{body.name} ({body.get_body_type_display()})"),
+        ("Collaboration", body.collaboration.name),
+        ("Meeting", formats.day_label(day) + ("" if meeting.pk else " (no meeting recorded)")),
+        ("Chair", formats.person(body.chair) if body.chair else "Not named"),
+        ("Figures as at", formats.day_label(day)),
+        ("Benefits off track", str(len(off_track))),
+        ("Measurements overdue", str(sum(1 for row in rated if row.measurement_overdue))),
+        ("Decisions requested", str(len(decision_rows))),
+        ("Items escalated", str(len(escalation_rows))),
+    ]
+    sections = blocks.sections(
+        (
+            "Exceptions",
+            _benefits_table(
+                off_track,
+                "Benefits off track (red or amber), worst first",
+                "No benefit is off track.",
+                people,
+            )
+            + _benefits_table(
+                overdue,
+                "Other benefits with measurements overdue",
+                "No other benefit has a measurement overdue.",
+                people,
+            ),
+        ),
+        (
+            "Decisions requested",
+            [
+                blocks.table(
+                    "Decisions asked of this body",
+                    [
+                        blocks.column("Initiative or body"),
+                        blocks.column("Asked by"),
+                        blocks.column("Decision requested"),
+                    ],
+                    decision_rows,
+                    empty="No decisions are requested.",
+                )
+            ],
+        ),
+        (
+            "Items escalated to this body",
+            [
+                blocks.table(
+                    "Escalations open at the meeting, oldest first",
+                    [
+                        blocks.column("From"),
+                        blocks.column("Kind"),
+                        blocks.column("About"),
+                        blocks.column("Summary"),
+                        blocks.column("Raised"),
+                        blocks.column("Status"),
+                    ],
+                    escalation_rows,
+                    empty="Nothing has been escalated to this body.",
+                )
+            ],
+        ),
+        (
+            "Initiatives: one-line status",
+            [
+                blocks.table(
+                    "Every initiative, exceptions first",
+                    [
+                        blocks.column("Initiative"),
+                        blocks.column("RAG", rag=True),
+                        blocks.column("Status"),
+                    ],
+                    status_rows,
+                    empty="The collaboration has no initiatives.",
+                )
+            ],
+        ),
+        ("Benefits dashboard", _dashboard_blocks(body, figures, period)),
+        (
+            "Also due before the next meeting",
+            [blocks.bullets(due_items) if due_items else blocks.paragraph("Nothing else is due.")],
+        ),
+    )
+    return {
+        "kind": "board_pack",
+        "title": f"{body.name}: board pack",
+        "subtitle": f"Meeting on {formats.day_label(day)}",
+        "marking": marking,
+        "filename": f"board-pack-{body.slug}-{day:%Y-%m-%d}",
+        "produced_on": timezone.localdate(),
+        "facts": facts,
+        "contents": True,
+        "sections": sections,
+    }

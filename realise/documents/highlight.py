@@ -1,0 +1,350 @@
+"""The monthly highlight report of an initiative: its content as a plain dict.
+
+The report on a month counts figures as at the end of that month: "to date" is up to and
+including the month reported on, and a measurement is overdue when its month ended more
+than the grace period before the month after it began (see docs/realisation.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from realise.benefits import realisation as engine
+from realise.benefits.models import Benefit, BenefitStatus, Measurement, PlannedValue
+from realise.benefits.realisation import RealisationFilter, add_months, financial_year
+from realise.documents import blocks, formats
+from realise.documents.models import HighlightReport, Marking
+from realise.reports import charts, dashboards
+
+MEASURE_TITLES = {"money": "Money (£)", "hours": "Hours"}
+
+
+def as_at(month: datetime.date) -> datetime.date:
+    """The day the figures of a month's report are counted on: the first of the next month."""
+    return add_months(month, 1)
+
+
+def find_report(initiative, month: datetime.date) -> HighlightReport | None:
+    return HighlightReport.objects.filter(initiative=initiative, month=month).first()
+
+
+def _benefit_figures(initiative, month: datetime.date) -> dict[int, dict[str, Decimal]]:
+    """Per benefit: planned and realised in the month and to the end of it, planned in
+    total (two grouped queries)."""
+    figures: dict[int, dict[str, Decimal]] = {}
+    planned = (
+        PlannedValue.objects.filter(benefit__initiative=initiative)
+        .values("benefit_id")
+        .annotate(
+            month=Sum("value", filter=Q(period=month)),
+            to_date=Sum("value", filter=Q(period__lte=month)),
+            total=Sum("value"),
+        )
+        .order_by()
+    )
+    for row in planned:
+        figures.setdefault(row["benefit_id"], {}).update(
+            planned_month=row["month"], planned_to_date=row["to_date"], planned_total=row["total"]
+        )
+    actual = (
+        Measurement.objects.filter(
+            benefit__initiative=initiative, period__lte=month, value__isnull=False
+        )
+        .values("benefit_id")
+        .annotate(month=Sum("value", filter=Q(period=month)), to_date=Sum("value"))
+        .order_by()
+    )
+    for row in actual:
+        figures.setdefault(row["benefit_id"], {}).update(
+            actual_month=row["month"], actual_to_date=row["to_date"]
+        )
+    return figures
+
+
+def _headline(summaries) -> dict:
+    rows = []
+    for measure, summary in summaries.items():
+        if not (summary.planned_total or summary.actual_to_date):
+            continue
+        rows.append(
+            [
+                MEASURE_TITLES[measure],
+                formats.measure_value(measure, summary.planned_to_date),
+                formats.measure_value(measure, summary.actual_to_date),
+                formats.percent(summary.percent_of_plan_to_date),
+                formats.measure_value(measure, summary.forecast_total),
+                formats.measure_value(measure, summary.planned_total),
+                formats.rag(summary.rag),
+            ]
+        )
+    return blocks.table(
+        "Money and hours to the end of the month (dis-benefits count against the totals)",
+        [
+            blocks.column("Measure"),
+            blocks.column("Planned to date", numeric=True),
+            blocks.column("Realised to date", numeric=True),
+            blocks.column("% of plan to date", numeric=True),
+            blocks.column("Forecast", numeric=True),
+            blocks.column("Planned in total", numeric=True),
+            blocks.column("RAG", rag=True),
+        ],
+        rows,
+        empty="No money or hours are planned or realised for this initiative.",
+    )
+
+
+def _benefit_table(benefits, rags, figures, month) -> dict:
+    statuses = dict(BenefitStatus.choices)
+    rows = []
+    for benefit in benefits:
+        rag = rags.get(benefit.pk)
+        kind = rag.kind if rag else engine.QUALITATIVE
+        numbers = figures.get(benefit.pk, {})
+        title = benefit.title
+        if benefit.is_disbenefit:
+            title += " (dis-benefit)"
+        if kind in engine.MEASURES:
+            planned_to_date = formats.q2(numbers.get("planned_to_date"))
+            actual_to_date = formats.q2(numbers.get("actual_to_date"))
+            remaining = formats.q2(numbers.get("planned_total")) - planned_to_date
+            cells = [
+                formats.unit_value(benefit.unit, formats.q2(numbers.get("planned_month"))),
+                formats.unit_value(benefit.unit, formats.q2(numbers.get("actual_month"))),
+                formats.unit_value(benefit.unit, planned_to_date),
+                formats.unit_value(benefit.unit, actual_to_date),
+                formats.unit_value(benefit.unit, actual_to_date + remaining),
+            ]
+        elif kind == engine.LEVEL:
+            level_now = rag.actual if rag and rag.latest_period == month else None
+            cells = [
+                formats.unit_value(benefit.unit, numbers.get("planned_month")),
+                formats.unit_value(benefit.unit, level_now),
+                formats.DASH,
+                formats.DASH,
+                formats.DASH,
+            ]
+            title += " (level)"
+        else:
+            cells = [formats.DASH] * 5
+            title += f" (qualitative: {statuses.get(benefit.status, benefit.status).lower()})"
+        rows.append([benefit.reference, title, *cells, formats.rag(rag.rag if rag else None)])
+    return blocks.table(
+        f"Each benefit's plan and actual for {formats.month_label(month)} and to date",
+        [
+            blocks.column("Reference"),
+            blocks.column("Benefit"),
+            blocks.column("Planned in month", numeric=True),
+            blocks.column("Realised in month", numeric=True),
+            blocks.column("Planned to date", numeric=True),
+            blocks.column("Realised to date", numeric=True),
+            blocks.column("Forecast", numeric=True),
+            blocks.column("RAG", rag=True),
+        ],
+        rows,
+        empty="The initiative has no benefits yet.",
+    )
+
+
+def _charts(initiative, month: datetime.date, today: datetime.date) -> list[dict]:
+    """Planned and realised by month over the financial year of the month reported on."""
+    year = financial_year(month)
+    start, end = datetime.date(year, 4, 1), datetime.date(year + 1, 3, 1)
+    label = f"{year}/{(year + 1) % 100:02d}"
+    summaries = engine.measure_summaries(
+        RealisationFilter(initiative=initiative, period_from=start, period_to=end),
+        today=today,
+        include_trend=False,
+    )
+    out = []
+    for measure, summary in summaries.items():
+        if not (summary.planned_total or summary.actual_to_date):
+            continue
+        rows = dashboards.period_rows(summary, "month")
+        title = f"{MEASURE_TITLES[measure]} planned and realised by month, {label}"
+        png = charts.over_time(rows, measure=measure, title=title, fmt="png")
+        data = blocks.table(
+            f"{title}: the chart's figures",
+            [
+                blocks.column("Month"),
+                blocks.column("Planned", numeric=True),
+                blocks.column("Realised", numeric=True),
+                blocks.column("Forecast", numeric=True),
+                blocks.column("Planned, cumulative", numeric=True),
+                blocks.column("Realised, cumulative", numeric=True),
+            ],
+            [
+                [
+                    row["period"],
+                    formats.measure_value(measure, row["planned"]),
+                    formats.measure_value(measure, row["actual"]),
+                    formats.measure_value(measure, row["forecast"]),
+                    formats.measure_value(measure, row["cumulative_planned"]),
+                    formats.measure_value(measure, row["cumulative_actual"]),
+                ]
+                for row in rows
+            ],
+        )
+        alt = (
+            f"Bar chart of {MEASURE_TITLES[measure].lower()} planned and realised in each "
+            f"month of {label}; the table below gives the figures."
+        )
+        out.append(blocks.chart(title, png, alt, data))
+    return out
+
+
+def build_highlight(
+    initiative,
+    month: datetime.date,
+    *,
+    marking: str = Marking.OFFICIAL,
+    report: HighlightReport | None = None,
+) -> dict:
+    """The highlight report of `initiative` on `month` (any day of it)."""
+    month = month.replace(day=1)
+    today = as_at(month)
+    if report is None:
+        report = find_report(initiative, month)
+    benefits = list(
+        Benefit.objects.filter(initiative=initiative)
+        .select_related("owner", "measurement_owner")
+        .order_by("reference")
+    )
+    by_id = {benefit.pk: benefit for benefit in benefits}
+    rag_rows = engine.benefit_rag(RealisationFilter(initiative=initiative), today=today)
+    rags = {row.benefit_id: row for row in rag_rows}
+    rollup = engine.rag_rollup(rag_rows)
+    summaries = engine.measure_summaries(
+        RealisationFilter(initiative=initiative), today=today, include_trend=False
+    )
+    figures = _benefit_figures(initiative, month)
+
+    counts = ", ".join(
+        f"{rollup.counts[value]} {formats.rag(value).lower()}"
+        for value in (engine.RED, engine.AMBER, engine.GREEN, engine.NONE)
+    )
+    off_track = [row for row in rag_rows if row.rag in (engine.RED, engine.AMBER)]
+    overdue = sorted(
+        (row for row in rag_rows if row.measurement_overdue),
+        key=lambda row: (-row.overdue_months, row.reference),
+    )
+    author = report.author if report else None
+    summary_facts = [
+        ("Initiative", initiative.name),
+        ("Collaboration", initiative.collaboration.name),
+        ("Month reported on", formats.month_label(month)),
+        ("Figures as at", formats.day_label(today - datetime.timedelta(days=1))),
+        ("Stage", initiative.get_stage_display()),
+        ("Status", initiative.get_status_display()),
+        ("Senior responsible officer", formats.person(initiative.sro)),
+        ("Overall RAG", f"{formats.rag(rollup.overall)} ({counts})"),
+        ("Benefits off track", str(len(off_track))),
+        ("Measurements overdue", str(len(overdue))),
+        ("Written by", formats.person(author) if author else "Not written yet"),
+    ]
+    chart_blocks = _charts(initiative, month, today)
+    if not chart_blocks:
+        chart_blocks = [blocks.paragraph("No money or hours are planned for this initiative.")]
+    sections = blocks.sections(
+        ("Summary", [blocks.facts(summary_facts), _headline(summaries)]),
+        (
+            "Progress this month",
+            blocks.narrative(report.progress if report else "", "No progress has been written."),
+        ),
+        (
+            "Benefits: plan and actual",
+            [
+                _benefit_table(benefits, rags, figures, month),
+                blocks.paragraph(
+                    "Forecast: realised to date plus the plan for the months after. Counts, "
+                    "percentages and scores are levels, never added up: the month's level is "
+                    "shown. Qualitative benefits are reported by status."
+                ),
+            ],
+        ),
+        ("Planned and realised over the year", chart_blocks),
+        (
+            "Benefits off track",
+            [
+                blocks.table(
+                    "Benefits rated red or amber, with their owners",
+                    [
+                        blocks.column("Reference"),
+                        blocks.column("Benefit"),
+                        blocks.column("RAG", rag=True),
+                        blocks.column("% of plan", numeric=True),
+                        blocks.column("Benefit owner"),
+                        blocks.column("Measurement owner"),
+                    ],
+                    [
+                        [
+                            row.reference,
+                            row.title,
+                            formats.rag(row.rag),
+                            formats.percent(row.percent),
+                            formats.person(by_id[row.benefit_id].owner),
+                            formats.person(by_id[row.benefit_id].measurement_owner),
+                        ]
+                        for row in off_track
+                    ],
+                    empty="No benefit is off track.",
+                )
+            ],
+        ),
+        (
+            "Measurements overdue",
+            [
+                blocks.table(
+                    "Planned months with no actual recorded after the grace period",
+                    [
+                        blocks.column("Reference"),
+                        blocks.column("Benefit"),
+                        blocks.column("Months overdue", numeric=True),
+                        blocks.column("First overdue"),
+                        blocks.column("Measurement owner"),
+                    ],
+                    [
+                        [
+                            row.reference,
+                            row.title,
+                            str(row.overdue_months),
+                            formats.month_label(row.first_overdue),
+                            formats.person(by_id[row.benefit_id].measurement_owner),
+                        ]
+                        for row in overdue
+                    ],
+                    empty="No measurement is overdue.",
+                )
+            ],
+        ),
+        (
+            "Issues and risks",
+            blocks.narrative(report.issues if report else "", "No issues have been written."),
+        ),
+        (
+            "Decisions needed",
+            blocks.narrative(
+                report.decisions_needed if report else "", "No decisions are asked for."
+            ),
+        ),
+        (
+            "Next steps",
+            blocks.narrative(
+                report.next_steps if report else "", "No next steps have been written."
+            ),
+        ),
+    )
+    return {
+        "kind": "highlight",
+        "title": "Monthly highlight report",
+        "subtitle": f"{initiative.name}, {formats.month_label(month)}",
+        "marking": marking,
+        "filename": f"highlight-{initiative.slug}-{month:%Y-%m}",
+        "produced_on": timezone.localdate(),
+        "facts": [],
+        "contents": False,
+        "sections": sections,
+    }

@@ -1,0 +1,128 @@
+"""`realise report highlight|board|closure ... --format pdf|docx --out FILE`.
+
+    realise report highlight --initiative SLUG --month 2026-10 --format pdf --out FILE
+    realise report board --body SLUG --date 2026-11-30 --format docx --out FILE
+    realise report closure --initiative SLUG --format pdf --out FILE
+
+Each takes `--marking OFFICIAL|OFFICIAL-SENSITIVE`: by default OFFICIAL, or the marking
+saved with the highlight report's narrative or chosen at closure, so that a document is
+never printed with a lower marking than its author gave it. A wrong argument exits with
+status 2 and one line naming the option.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from realise.benefits.realisation import parse_month
+from realise.collaborations.models import Initiative
+from realise.documents.models import ClosureRecord, Marking
+from realise.documents.render import FORMATS, render
+from realise.governance.models import GovernanceBody
+
+
+def usage(message: str) -> CommandError:
+    return CommandError(message, returncode=2)
+
+
+class Command(BaseCommand):
+    help = "Produce a highlight report, a board pack or a closure report as PDF or Word."
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser):
+        kinds = parser.add_subparsers(dest="kind", metavar="highlight|board|closure")
+        kinds.required = True
+
+        def common(sub):
+            sub.add_argument("--format", choices=FORMATS, default="pdf")
+            sub.add_argument("--out", metavar="FILE", required=True)
+            sub.add_argument(
+                "--marking",
+                choices=Marking.values,
+                default=None,
+                help="Protective marking on every page (default OFFICIAL).",
+            )
+
+        highlight = kinds.add_parser("highlight", help="An initiative's monthly highlight report.")
+        highlight.add_argument("--initiative", metavar="SLUG", required=True)
+        highlight.add_argument("--month", metavar="YYYY-MM", required=True)
+        common(highlight)
+        board = kinds.add_parser("board", help="The pack for a governance body's meeting.")
+        board.add_argument("--body", metavar="SLUG", required=True)
+        board.add_argument("--date", metavar="YYYY-MM-DD", required=True)
+        common(board)
+        closure = kinds.add_parser("closure", help="A closed initiative's closure report.")
+        closure.add_argument("--initiative", metavar="SLUG", required=True)
+        common(closure)
+
+    def handle(self, *args, **options):
+        kind = options["kind"]
+        out = Path(options["out"])
+        if not out.parent.exists():
+            raise usage(f"--out: the folder '{out.parent}' does not exist")
+        if kind == "highlight":
+            document = self.highlight(options)
+        elif kind == "board":
+            document = self.board(options)
+        else:
+            document = self.closure(options)
+        rendered = render(document, options["format"])
+        try:
+            out.write_bytes(rendered.content)
+        except OSError as error:
+            raise usage(f"--out: cannot write '{out}': {error.strerror}") from error
+        if options["verbosity"] >= 1:
+            self.stdout.write(f"Wrote {out} ({len(rendered.content):,} bytes).")
+
+    def highlight(self, options) -> dict:
+        from realise.documents.highlight import build_highlight
+
+        initiative = Initiative.objects.filter(slug=options["initiative"]).first()
+        if initiative is None:
+            raise usage(f"--initiative: no initiative with slug '{options['initiative']}'")
+        try:
+            month = parse_month(options["month"])
+        except ValueError as error:
+            raise usage(f"--month: {error}") from None
+        return build_highlight(
+            initiative, month, marking=options["marking"] or self.report_marking(initiative, month)
+        )
+
+    @staticmethod
+    def report_marking(initiative, month) -> str:
+        from realise.documents.highlight import find_report
+
+        report = find_report(initiative, month)
+        return report.marking if report else Marking.OFFICIAL
+
+    def board(self, options) -> dict:
+        from realise.documents.board_pack import build_board_pack
+
+        body = GovernanceBody.objects.filter(slug=options["body"]).first()
+        if body is None:
+            raise usage(f"--body: no governance body with slug '{options['body']}'")
+        try:
+            day = datetime.date.fromisoformat(options["date"])
+        except ValueError:
+            raise usage(
+                f"--date: '{options['date']}' is not a date; write it as YYYY-MM-DD, "
+                "e.g. 2026-11-30."
+            ) from None
+        return build_board_pack(body, day, marking=options["marking"] or Marking.OFFICIAL)
+
+    def closure(self, options) -> dict:
+        from realise.documents.closure import build_closure
+
+        initiative = Initiative.objects.filter(slug=options["initiative"]).first()
+        if initiative is None:
+            raise usage(f"--initiative: no initiative with slug '{options['initiative']}'")
+        record = ClosureRecord.objects.filter(initiative=initiative).first()
+        if record is None:
+            raise usage(
+                f"--initiative: '{initiative.slug}' has not been closed; close it in Realise "
+                "(Close the initiative, on its page) first"
+            )
+        return build_closure(record, marking=options["marking"])

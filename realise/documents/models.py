@@ -1,0 +1,155 @@
+"""Highlight reports' narratives, and the closure of initiatives with the hand-over of their
+outstanding benefits to business as usual."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from realise.core.models import TimeStamped
+
+
+class Marking(models.TextChoices):
+    """Government Security Classifications: the protective marking printed on documents."""
+
+    OFFICIAL = "OFFICIAL", "OFFICIAL"
+    OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE", "OFFICIAL-SENSITIVE"
+
+
+class HighlightReport(TimeStamped):
+    """What the programme team writes for an initiative's monthly highlight report; the
+    figures come from the realisation engine when the report is produced."""
+
+    initiative = models.ForeignKey(
+        "collaborations.Initiative", on_delete=models.CASCADE, related_name="highlight_reports"
+    )
+    month = models.DateField(help_text="The month reported on (stored as its first day).")
+    progress = models.TextField("progress this month", blank=True)
+    next_steps = models.TextField("next steps", blank=True)
+    issues = models.TextField("issues and risks", blank=True)
+    decisions_needed = models.TextField(
+        "decisions needed", blank=True, help_text="Decisions asked of the governance bodies."
+    )
+    author = models.ForeignKey(
+        "organisations.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="highlight_reports",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marking = models.CharField(
+        "protective marking", max_length=20, choices=Marking.choices, default=Marking.OFFICIAL
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["initiative__name", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "month"], name="unique_highlight_report")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative}: highlight report, {self.month:%B %Y}"
+
+    def get_absolute_url(self) -> str:
+        url = reverse("highlight-report", args=[self.initiative.slug])
+        return f"{url}?month={self.month:%Y-%m}"
+
+    @property
+    def collaboration(self):
+        return self.initiative.collaboration
+
+
+class ClosureRecord(TimeStamped):
+    """The closure of an initiative: who closed it and when, the benefits realised as
+    computed at closure, the lessons it added to the lessons log, the post-implementation
+    review and the closure report kept in the repository."""
+
+    initiative = models.OneToOneField(
+        "collaborations.Initiative", on_delete=models.PROTECT, related_name="closure"
+    )
+    closed_on = models.DateField()
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    summary = models.TextField("closing summary", blank=True)
+    realised = models.JSONField(
+        "benefits realised",
+        default=dict,
+        help_text="Money and hours planned and realised at closure, as computed then.",
+    )
+    lessons = models.ManyToManyField("knowledge.Lesson", blank=True, related_name="+")
+    review = models.ForeignKey(
+        "governance.PostImplementationReview",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    document = models.ForeignKey(
+        "knowledge.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The closure report in the repository.",
+    )
+    marking = models.CharField(
+        "protective marking", max_length=20, choices=Marking.choices, default=Marking.OFFICIAL
+    )
+    history = HistoricalRecords(m2m_fields=[lessons])
+
+    class Meta:
+        ordering = ["-closed_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Closure of {self.initiative}, {self.closed_on:%-d %B %Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("initiative-closure", args=[self.initiative.slug])
+
+    @property
+    def collaboration(self):
+        return self.initiative.collaboration
+
+
+class BenefitHandover(TimeStamped):
+    """A benefit not yet fully realised at closure, handed to a named owner in business as
+    usual, with the measures that continue to be recorded."""
+
+    closure = models.ForeignKey(ClosureRecord, on_delete=models.CASCADE, related_name="handovers")
+    benefit = models.ForeignKey(
+        "benefits.Benefit", on_delete=models.PROTECT, related_name="handovers"
+    )
+    bau_owner = models.ForeignKey(
+        "organisations.Person",
+        verbose_name="owner in business as usual",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    measurement_owner = models.ForeignKey(
+        "organisations.Person", on_delete=models.PROTECT, related_name="+"
+    )
+    continuing_measures = models.TextField("measures that continue")
+    previous_owner = models.ForeignKey(
+        "organisations.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    previous_measurement_owner = models.ForeignKey(
+        "organisations.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["closure", "benefit__reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["closure", "benefit"], name="unique_benefit_handover")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.benefit.reference} handed to {self.bau_owner.name}"
+
+    @property
+    def collaboration(self):
+        return self.closure.initiative.collaboration

@@ -1,0 +1,356 @@
+"""Business rules for documents: highlight reports' narratives, and closing an initiative.
+
+Closing an initiative asks for, and refuses without: at least one lesson learned (each
+with what happened, what to repeat or avoid, and a theme); confirmation of the level of
+benefits realised (computed by the realisation engine); every benefit not yet fully
+realised handed to a named owner in business as usual with the measures that continue;
+and the date of the post-implementation review. On confirmation, in one transaction, the
+lessons join the lessons log, the outstanding benefits move to their new owners and keep
+being tracked (status "realising"), the initiative is closed, the post-implementation
+review is set and the closure report is stored in the repository as a PDF.
+"""
+
+from __future__ import annotations
+
+import datetime
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from realise.benefits.models import Benefit, BenefitStatus
+from realise.collaborations.models import Initiative, InitiativeStatus
+from realise.documents.closure import benefits_realised, build_closure, outstanding_benefits
+from realise.documents.models import BenefitHandover, ClosureRecord, HighlightReport, Marking
+from realise.documents.render import PDF, render
+from realise.governance.models import PostImplementationReview
+from realise.knowledge import services as knowledge
+from realise.knowledge.models import DocumentKind, DocumentVersion, Theme
+from realise.organisations.models import Person
+
+NARRATIVE_FIELDS = ("progress", "next_steps", "issues", "decisions_needed")
+
+# Files stored while this context closes an initiative: removed again if the closure fails
+# (the database rolls back; the storage does not).
+_stored_files: ContextVar[list | None] = ContextVar("closure_stored_files", default=None)
+
+
+@receiver(post_save, sender=DocumentVersion, dispatch_uid="documents-closure-stored-files")
+def _remember_stored_file(sender, instance, created, **kwargs) -> None:
+    files = _stored_files.get()
+    if files is not None and created and instance.file:
+        files.append((instance.file.storage, instance.file.name))
+
+
+# Highlight reports -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_highlight_report(
+    initiative: Initiative,
+    month: datetime.date,
+    *,
+    user,
+    marking: str = Marking.OFFICIAL,
+    **narrative: str,
+) -> HighlightReport:
+    """Create or update the narrative of an initiative's highlight report on a month."""
+    if not user.has_perm("documents.add_highlightreport", initiative):
+        raise PermissionDenied(f"You may not write highlight reports for {initiative}.")
+    unknown = set(narrative) - set(NARRATIVE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
+    report = (
+        HighlightReport.objects.select_for_update()
+        .filter(initiative=initiative, month=month.replace(day=1))
+        .first()
+    ) or HighlightReport(initiative=initiative, month=month.replace(day=1))
+    for name, value in narrative.items():
+        setattr(report, name, (value or "").strip())
+    report.marking = marking
+    report.recorded_by = user
+    if report.author_id is None:
+        report.author = Person.objects.filter(user=user).first()
+    report.full_clean()
+    report._history_user = user
+    report.save()
+    return report
+
+
+# Closure -----------------------------------------------------------------------------------
+
+
+@dataclass
+class LessonInput:
+    what_happened: str = ""
+    what_to_repeat: str = ""
+    what_to_avoid: str = ""
+    theme: str = ""
+    title: str = ""
+    recommendation: str = ""
+    stage: int | None = None
+
+    @property
+    def is_blank(self) -> bool:
+        return (
+            not any((self.what_happened, self.what_to_repeat, self.what_to_avoid, self.title))
+            and not self.recommendation
+        )
+
+
+@dataclass
+class HandoverInput:
+    bau_owner: Person | None = None
+    measurement_owner: Person | None = None
+    continuing_measures: str = ""
+
+
+@dataclass
+class ClosurePlan:
+    """What the person closing an initiative gives. `handovers` is keyed by benefit id."""
+
+    lessons: list[LessonInput] = field(default_factory=list)
+    handovers: dict[int, HandoverInput] = field(default_factory=dict)
+    review_date: datetime.date | None = None
+    realised_confirmed: bool = False
+    summary: str = ""
+    closed_on: datetime.date | None = None
+    marking: str = Marking.OFFICIAL
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One missing or wrong item: `field` names the form field it belongs to."""
+
+    field: str
+    message: str
+
+
+class ClosureRefused(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(problem.message for problem in problems))
+        self.problems = problems
+
+
+def lesson_field(index: int, name: str) -> str:
+    return f"lessons-{index}-{name}"
+
+
+def handover_field(benefit_id: int, name: str) -> str:
+    return f"handover-{benefit_id}-{name}"
+
+
+def check_closure(
+    initiative: Initiative,
+    plan: ClosurePlan,
+    *,
+    outstanding: list[Benefit] | None = None,
+    today: datetime.date | None = None,
+) -> list[Problem]:
+    """Every item missing or wrong in `plan`, each named, in the order of the form."""
+    today = today or timezone.localdate()
+    closed_on = plan.closed_on or today
+    problems: list[Problem] = []
+    if initiative.status == InitiativeStatus.CLOSED:
+        problems.append(Problem("__all__", f"{initiative.name} is already closed."))
+    if not plan.realised_confirmed:
+        problems.append(
+            Problem("confirm_realised", "Confirm the level of benefits realised shown.")
+        )
+    lessons = [(index, lesson) for index, lesson in enumerate(plan.lessons) if not lesson.is_blank]
+    if not lessons:
+        problems.append(
+            Problem(lesson_field(0, "what_happened"), "Add at least one lesson learned.")
+        )
+    themes = set(Theme.values)
+    for index, lesson in lessons:
+        name = f"Lesson {index + 1}"
+        if not lesson.what_happened.strip():
+            problems.append(
+                Problem(lesson_field(index, "what_happened"), f"{name}: say what happened.")
+            )
+        if not (lesson.what_to_repeat.strip() or lesson.what_to_avoid.strip()):
+            problems.append(
+                Problem(
+                    lesson_field(index, "what_to_repeat"),
+                    f"{name}: say what to repeat or what to avoid.",
+                )
+            )
+        if lesson.theme not in themes:
+            problems.append(Problem(lesson_field(index, "theme"), f"{name}: choose a theme."))
+    if outstanding is None:
+        outstanding = outstanding_benefits(initiative)
+    for benefit in outstanding:
+        handover = plan.handovers.get(benefit.pk) or HandoverInput()
+        label = f"{benefit.reference} {benefit.title}"
+        if handover.bau_owner is None:
+            problems.append(
+                Problem(
+                    handover_field(benefit.pk, "bau_owner"),
+                    f"{label}: name its owner in business as usual.",
+                )
+            )
+        if not handover.continuing_measures.strip():
+            problems.append(
+                Problem(
+                    handover_field(benefit.pk, "continuing_measures"),
+                    f"{label}: say which measures continue.",
+                )
+            )
+    if plan.review_date is None:
+        problems.append(Problem("review_date", "Give the date of the post-implementation review."))
+    elif plan.review_date <= closed_on:
+        problems.append(
+            Problem("review_date", "The post-implementation review must be after the closure.")
+        )
+    if plan.marking not in Marking.values:
+        problems.append(Problem("marking", "Choose the protective marking of the report."))
+    return problems
+
+
+def _visibility(initiative: Initiative, marking: str) -> str:
+    """Lessons and the report: the collaboration's own forces for OFFICIAL-SENSITIVE,
+    otherwise every police user (never wider than the collaboration, which also applies)."""
+    return "private" if marking == Marking.OFFICIAL_SENSITIVE else "policing"
+
+
+def close_initiative(
+    initiative: Initiative,
+    plan: ClosurePlan,
+    *,
+    user,
+    today: datetime.date | None = None,
+) -> ClosureRecord:
+    """Close `initiative` as `plan` says, or raise `ClosureRefused` naming every problem.
+
+    Everything is written in one transaction: a failure part way writes nothing (and the
+    stored report file, if it was already written, is removed).
+    """
+    if not user.has_perm("documents.close_initiative", initiative):
+        raise PermissionDenied(f"You may not close {initiative}.")
+    today = today or timezone.localdate()
+    closed_on = plan.closed_on or today
+    stored_files: list = []
+    token = _stored_files.set(stored_files)
+    try:
+        with transaction.atomic():
+            initiative = (
+                Initiative.objects.select_for_update()
+                .select_related("collaboration")
+                .get(pk=initiative.pk)
+            )
+            outstanding = outstanding_benefits(initiative)
+            problems = check_closure(initiative, plan, outstanding=outstanding, today=today)
+            if problems:
+                raise ClosureRefused(problems)
+            record = _write_closure(initiative, plan, outstanding, user=user, closed_on=closed_on)
+            report = render(build_closure(record), PDF)
+            document = knowledge.create_document(
+                user=user,
+                upload=ContentFile(report.content, name=report.filename),
+                file_name=report.filename,
+                note="Produced at closure.",
+                collaboration=initiative.collaboration,
+                initiative=initiative,
+                kind=DocumentKind.CLOSURE_REPORT,
+                stage=initiative.stage,
+                title=f"Closure report: {initiative.name}",
+                description=(
+                    f"Project closure report of {initiative.name}, closed on "
+                    f"{closed_on:%-d %B %Y}: benefits realised, benefits handed to business "
+                    "as usual, lessons learned and the post-implementation review."
+                ),
+                visibility=_visibility(initiative, plan.marking),
+            )
+            record.document = document
+            record._history_user = user
+            record.save(update_fields=["document", "updated_at"])
+    except Exception:
+        for storage, name in stored_files:
+            storage.delete(name)
+        raise
+    finally:
+        _stored_files.reset(token)
+    return record
+
+
+def _write_closure(
+    initiative: Initiative,
+    plan: ClosurePlan,
+    outstanding: list[Benefit],
+    *,
+    user,
+    closed_on: datetime.date,
+) -> ClosureRecord:
+    visibility = _visibility(initiative, plan.marking)
+    lessons = []
+    for lesson in plan.lessons:
+        if lesson.is_blank:
+            continue
+        title = lesson.title.strip() or lesson.what_happened.strip().splitlines()[0][:200]
+        lessons.append(
+            knowledge.create_lesson(
+                user=user,
+                collaboration=initiative.collaboration,
+                initiative=initiative,
+                title=title,
+                stage=lesson.stage if lesson.stage is not None else initiative.stage,
+                theme=lesson.theme,
+                what_happened=lesson.what_happened.strip(),
+                what_to_repeat=lesson.what_to_repeat.strip(),
+                what_to_avoid=lesson.what_to_avoid.strip(),
+                recommendation=lesson.recommendation.strip(),
+                date=closed_on,
+                visibility=visibility,
+            )
+        )
+    record = ClosureRecord(
+        initiative=initiative,
+        closed_on=closed_on,
+        closed_by=user,
+        summary=plan.summary.strip(),
+        realised=benefits_realised(initiative, closed_on),
+        marking=plan.marking,
+    )
+    record._history_user = user
+    record.save()
+    record.lessons.set(lessons)
+    for benefit in outstanding:
+        handover = plan.handovers[benefit.pk]
+        measurer = handover.measurement_owner or handover.bau_owner
+        handed = BenefitHandover(
+            closure=record,
+            benefit=benefit,
+            bau_owner=handover.bau_owner,
+            measurement_owner=measurer,
+            continuing_measures=handover.continuing_measures.strip(),
+            previous_owner=benefit.owner,
+            previous_measurement_owner=benefit.measurement_owner,
+        )
+        handed._history_user = user
+        handed.save()
+        benefit.owner = handover.bau_owner
+        benefit.measurement_owner = measurer
+        benefit.status = BenefitStatus.REALISING
+        benefit._history_user = user
+        benefit.save()
+    initiative.status = InitiativeStatus.CLOSED
+    if initiative.end_date is None:
+        initiative.end_date = closed_on
+    initiative._history_user = user
+    initiative.save()
+    review = PostImplementationReview(
+        initiative=initiative,
+        due_on=plan.review_date,
+        notes="Set at closure: checks the benefits handed to business as usual.",
+    )
+    review._history_user = user
+    review.save()
+    record.review = review
+    record.save(update_fields=["review", "updated_at"])
+    return record

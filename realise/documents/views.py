@@ -1,0 +1,376 @@
+"""Pages for highlight reports, board packs and closure, and the downloads of each document."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import TemplateView
+
+from realise.benefits.realisation import add_months, parse_month
+from realise.collaborations.models import InitiativeStatus
+from realise.core.permissions import visible_bodies, visible_initiatives
+from realise.documents import closure as closure_content
+from realise.documents.board_pack import build_board_pack
+from realise.documents.forms import (
+    BoardPackForm,
+    ClosureForm,
+    DownloadForm,
+    HandoverForm,
+    HighlightMonthForm,
+    HighlightReportForm,
+    LessonFormSet,
+    closure_plan,
+)
+from realise.documents.highlight import build_highlight, find_report
+from realise.documents.models import ClosureRecord, Marking
+from realise.documents.render import PDF, Rendered, render
+from realise.documents.services import (
+    ClosureRefused,
+    Problem,
+    check_closure,
+    close_initiative,
+    save_highlight_report,
+)
+
+
+def file_response(rendered: Rendered) -> HttpResponse:
+    response = HttpResponse(rendered.content, content_type=rendered.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    return response
+
+
+def download_options(request, marking: str = Marking.OFFICIAL) -> tuple[str, str]:
+    """(format, marking) from the query string: PDF and `marking` unless chosen."""
+    form = DownloadForm(
+        {
+            "format": request.GET.get("format") or PDF,
+            "marking": request.GET.get("marking") or marking,
+        }
+    )
+    if not form.is_valid():
+        raise Http404("No such format or protective marking.")
+    return form.cleaned_data["format"], form.cleaned_data["marking"]
+
+
+def last_month(today: datetime.date | None = None) -> datetime.date:
+    return add_months(today or timezone.localdate(), -1)
+
+
+class InitiativeMixin(LoginRequiredMixin):
+    """The initiative named in the URL, if the user may see it."""
+
+    @cached_property
+    def initiative(self):
+        return get_object_or_404(
+            visible_initiatives(self.request.user).select_related("collaboration", "sro"),
+            slug=self.kwargs["slug"],
+        )
+
+
+# Highlight reports -------------------------------------------------------------------------
+
+
+class HighlightReportView(InitiativeMixin, TemplateView):
+    """An initiative's highlight report on a month: the narrative form and the downloads."""
+
+    template_name = "documents/highlight.html"
+
+    @cached_property
+    def month_form(self) -> HighlightMonthForm:
+        return HighlightMonthForm(self.request.GET if "month" in self.request.GET else None)
+
+    @cached_property
+    def month(self) -> datetime.date:
+        if self.month_form.is_bound and self.month_form.is_valid():
+            return self.month_form.cleaned_data["month"]
+        return last_month()
+
+    @property
+    def can_write(self) -> bool:
+        return self.request.user.has_perm("documents.add_highlightreport", self.initiative)
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = find_report(self.initiative, self.month)
+        if form is None and self.can_write:
+            initial = {"marking": report.marking if report else Marking.OFFICIAL}
+            if report:
+                initial.update(
+                    progress=report.progress,
+                    issues=report.issues,
+                    decisions_needed=report.decisions_needed,
+                    next_steps=report.next_steps,
+                )
+            form = HighlightReportForm(initial=initial)
+        context.update(
+            initiative=self.initiative,
+            month=self.month,
+            month_form=self.month_form,
+            report=report,
+            form=form,
+            can_write=self.can_write,
+            download_form=DownloadForm(
+                initial={"marking": report.marking if report else Marking.OFFICIAL}
+            ),
+            download_url=reverse(
+                "highlight-download", args=[self.initiative.slug, f"{self.month:%Y-%m}"]
+            ),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not self.can_write:
+            raise PermissionDenied
+        form = HighlightReportForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        data = form.cleaned_data
+        save_highlight_report(
+            self.initiative,
+            self.month,
+            user=request.user,
+            marking=data["marking"],
+            progress=data["progress"],
+            issues=data["issues"],
+            decisions_needed=data["decisions_needed"],
+            next_steps=data["next_steps"],
+        )
+        messages.success(request, f"Highlight report for {self.month:%B %Y} saved.")
+        url = reverse("highlight-report", args=[self.initiative.slug])
+        return redirect(f"{url}?month={self.month:%Y-%m}")
+
+
+class HighlightDownloadView(InitiativeMixin, View):
+    def get(self, request, slug, month):
+        try:
+            day = parse_month(month)
+        except ValueError:
+            raise Http404("No such month.") from None
+        report = find_report(self.initiative, day)
+        format_, marking = download_options(request, report.marking if report else Marking.OFFICIAL)
+        document = build_highlight(self.initiative, day, marking=marking, report=report)
+        return file_response(render(document, format_))
+
+
+# Board packs -------------------------------------------------------------------------------
+
+
+class BoardPackView(LoginRequiredMixin, TemplateView):
+    """Choose a meeting date, format and marking; with them, the pack itself."""
+
+    template_name = "documents/board_pack_form.html"
+
+    @cached_property
+    def body(self):
+        return get_object_or_404(
+            visible_bodies(self.request.user).select_related("collaboration", "chair"),
+            slug=self.kwargs["slug"],
+        )
+
+    def get(self, request, *args, **kwargs):
+        form = BoardPackForm(request.GET if "date" in request.GET else None)
+        if form.is_bound and form.is_valid():
+            data = form.cleaned_data
+            document = build_board_pack(
+                self.body, data["date"], marking=data["marking"], user=request.user
+            )
+            return file_response(render(document, data["format"]))
+        if not form.is_bound:
+            upcoming = (
+                self.body.meetings.filter(date__gte=timezone.localdate())
+                .order_by("date")
+                .values_list("date", flat=True)
+                .first()
+            )
+            form = BoardPackForm(initial={"date": upcoming or timezone.localdate()})
+        return self.render_to_response(self.get_context_data(form=form, body=self.body))
+
+
+# Closure -----------------------------------------------------------------------------------
+
+
+class ClosureView(InitiativeMixin, TemplateView):
+    """Close an initiative: lessons, the benefits realised, hand-over and review date."""
+
+    template_name = "documents/closure_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.initiative.status == InitiativeStatus.CLOSED:
+            if ClosureRecord.objects.filter(initiative=self.initiative).exists():
+                return redirect("initiative-closure", self.initiative.slug)
+            raise Http404("This initiative was closed without the closure workflow.")
+        if not request.user.has_perm("documents.close_initiative", self.initiative):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def today(self) -> datetime.date:
+        return timezone.localdate()
+
+    @cached_property
+    def outstanding(self):
+        return closure_content.outstanding_benefits(self.initiative)
+
+    def forms(self, data=None):
+        form = ClosureForm(data)
+        lessons = LessonFormSet(data, prefix="lessons")
+        handovers = [HandoverForm(data, benefit=benefit) for benefit in self.outstanding]
+        return form, lessons, handovers
+
+    def get_context_data(self, form=None, lessons=None, handovers=None, problems=(), **kwargs):
+        context = super().get_context_data(**kwargs)
+        if form is None:
+            form, lessons, handovers = self.forms()
+        realised = closure_content.benefits_realised(self.initiative, self.today)
+        context.update(
+            initiative=self.initiative,
+            form=form,
+            lessons=lessons,
+            handovers=handovers,
+            problems=[
+                {
+                    "message": problem.message,
+                    "href": "#close" if problem.field == "__all__" else f"#id_{problem.field}",
+                }
+                for problem in problems
+            ],
+            realised_rows=closure_content.realised_rows(realised),
+            realised=realised,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if "more_lessons" in request.POST:
+            data = request.POST.copy()
+            total = int(data.get("lessons-TOTAL_FORMS") or 0)
+            data["lessons-TOTAL_FORMS"] = str(min(total + 1, 50))
+            form, lessons, handovers = self.forms(data)
+            return self.render_to_response(
+                self.get_context_data(form=form, lessons=lessons, handovers=handovers)
+            )
+        form, lessons, handovers = self.forms(request.POST)
+        type_errors = [
+            self._type_error(item, name, error)
+            for item in (form, *lessons.forms, *handovers)
+            if not item.is_valid()
+            for name, errors in item.errors.items()
+            for error in errors
+        ]
+        if not lessons.is_valid() and lessons.non_form_errors():
+            type_errors += [Problem("__all__", str(e)) for e in lessons.non_form_errors()]
+        plan = closure_plan(form, lessons, handovers, self.today)
+        problems = check_closure(
+            self.initiative, plan, outstanding=self.outstanding, today=self.today
+        )
+        if not (type_errors or problems):
+            try:
+                close_initiative(self.initiative, plan, user=request.user, today=self.today)
+            except ClosureRefused as refused:
+                problems = refused.problems
+            else:
+                messages.success(
+                    request,
+                    f"{self.initiative.name} is closed. Its lessons are in the lessons log and "
+                    "its closure report is in the repository.",
+                )
+                return redirect("initiative-closure", self.initiative.slug)
+        self._attach(problems, form, lessons, handovers)
+        context = self.get_context_data(
+            form=form, lessons=lessons, handovers=handovers, problems=type_errors + problems
+        )
+        return self.render_to_response(context, status=400)
+
+    @staticmethod
+    def _type_error(form, name: str, error: str) -> Problem:
+        """A value of the wrong kind (a date that is not one...), named by its field."""
+        if name == "__all__" or name not in form.fields:
+            return Problem("__all__", str(error))
+        label = form.fields[name].label or name
+        return Problem(form.add_prefix(name), f"{label}: {error}")
+
+    @staticmethod
+    def _attach(problems, form, lessons, handovers) -> None:
+        """Show each problem beside the field it is about."""
+        by_prefix = {item.prefix: item for item in handovers}
+        for problem in problems:
+            parts = problem.field.split("-")
+            if parts[0] == "lessons" and len(parts) == 3 and parts[1].isdigit():
+                index = int(parts[1])
+                if index < len(lessons.forms):
+                    lessons.forms[index].add_error(parts[2], problem.message)
+                    continue
+            if parts[0] == "handover" and len(parts) == 3:
+                target = by_prefix.get(f"handover-{parts[1]}")
+                if target is not None:
+                    target.add_error(parts[2], problem.message)
+                    continue
+            if problem.field in form.fields:
+                form.add_error(problem.field, problem.message)
+
+
+class ClosureRecordMixin(InitiativeMixin):
+    @cached_property
+    def record(self) -> ClosureRecord:
+        return get_object_or_404(
+            ClosureRecord.objects.select_related("review", "document", "closed_by"),
+            initiative=self.initiative,
+        )
+
+
+class ClosureDetailView(ClosureRecordMixin, TemplateView):
+    template_name = "documents/closure_detail.html"
+
+    def visible_document(self):
+        document = self.record.document
+        if document and self.request.user.has_perm("knowledge.view_document", document):
+            return document
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.record
+        context.update(
+            initiative=self.initiative,
+            record=record,
+            handovers=record.handovers.select_related(
+                "benefit", "bau_owner", "measurement_owner", "previous_owner"
+            ),
+            lessons=record.lessons.order_by("pk"),
+            realised_rows=closure_content.realised_rows(record.realised),
+            document=record.document
+            if record.document
+            and self.request.user.has_perm("knowledge.view_document", record.document)
+            else None,
+            download_form=DownloadForm(initial={"marking": record.marking}),
+            download_url=reverse("closure-download", args=[self.initiative.slug]),
+        )
+        return context
+
+
+class ClosureDownloadView(ClosureRecordMixin, View):
+    def get(self, request, slug):
+        record = self.record
+        format_, marking = download_options(request, record.marking)
+        stored = record.document.current_version if record.document else None
+        if (
+            format_ == PDF
+            and marking == record.marking
+            and stored is not None
+            and request.user.has_perm("knowledge.view_document", record.document)
+        ):
+            with stored.file.open("rb") as handle:
+                content = handle.read()
+            return file_response(Rendered(content, f"closure-{slug}.pdf", stored.content_type))
+        document = closure_content.build_closure(record, marking=marking)
+        return file_response(render(document, format_))

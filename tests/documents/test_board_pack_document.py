@@ -1,0 +1,118 @@
+"""The pack for the EK Programme Board's meeting on 30 November 2026: a contents list,
+exceptions first, the decisions asked of the board, what was escalated to it, every
+initiative's one-line status, and its dashboard, with the marking on every page."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from realise.documents.board_pack import build_board_pack
+from realise.documents.render import render
+from realise.documents.services import save_highlight_report
+from realise.governance.models import Escalation, Meeting
+from tests.documents.conftest import OCTOBER, docx_parts, pdf_pages
+from tests.factories import GovernanceBodyFactory
+
+MEETING = datetime.date(2026, 11, 30)
+SECTIONS = [
+    "1. Exceptions",
+    "2. Decisions requested",
+    "3. Items escalated to this body",
+    "4. Initiatives: one-line status",
+    "5. Benefits dashboard",
+    "6. Also due before the next meeting",
+]
+
+
+@pytest.fixture
+def pack(vetting):
+    w = vetting
+    w.board.decides_stages = [3]
+    w.board.save()
+    Meeting.objects.create(body=w.board, date=MEETING)
+    directorate = GovernanceBodyFactory(
+        collaboration=w.collab, name="EK Vetting Group", slug="ek-vetting", escalates_to=w.board
+    )
+    Escalation.objects.create(
+        from_body=directorate,
+        to_body=w.board,
+        kind="decision_needed",
+        initiative=w.initiative,
+        summary="Fund a shared vetting case system for both forces.",
+        raised_by=w.alice,
+        raised_at=timezone.make_aware(datetime.datetime(2026, 11, 10, 9, 0)),
+    )
+    # The highlight report due by the meeting is October's (due on 2 November).
+    save_highlight_report(
+        w.initiative,
+        OCTOBER,
+        user=w.alice,
+        progress="The backlog fell by a fifth.",
+        decisions_needed="Approve two more vetting officers for Kent.",
+    )
+    return build_board_pack(w.board, MEETING, marking="OFFICIAL-SENSITIVE")
+
+
+def _in_order(text: str, items: list[str]) -> None:
+    positions = [text.index(item) for item in items]
+    assert positions == sorted(positions), items
+
+
+def test_the_pdf_pack_has_a_contents_list_and_puts_exceptions_first(pack):
+    pages = pdf_pages(render(pack, "pdf").content)
+    first = pages[0]
+    assert "EK Programme Board: board pack" in first
+    assert "Meeting on 30 November 2026" in first
+    assert "Contents" in first
+    for title in SECTIONS:
+        # each contents line ends with the page its section starts on
+        assert any(
+            line.startswith(title) and line.rstrip()[-1].isdigit() for line in first.splitlines()
+        ), title
+    body = " ".join("\n".join(pages[1:]).split())  # table cells wrap: compare words
+    _in_order(body, SECTIONS)
+    # Exceptions: V-HOURS red then V-MONEY amber, with the owner.
+    _in_order(body, ["V-HOURS", "V-MONEY"])
+    assert "Erin Owner" in body
+    # Decisions requested: the stage gate, the escalation and the highlight report's ask.
+    assert "Stage gate: to 3 Full business case (FBC)" in body
+    assert "Fund a shared vetting case system for both forces." in body
+    assert "Approve two more vetting officers for Kent." in body
+    # Escalated items and the one-line status with the latest highlight.
+    assert "EK Vetting Group" in body and "Decision needed" in body
+    assert "Highlight (October 2026): The backlog fell by a fifth." in body
+    # The board's dashboard: money and hours to date at the meeting (to the end of October).
+    assert "£7,000.00" in body and "£6,250.00" in body and "89.29%" in body
+    for number, page in enumerate(pages, 1):
+        assert page.count("OFFICIAL-SENSITIVE") >= 2, f"page {number} lacks its marking"
+        assert f"Page {number} of {len(pages)}" in page
+
+
+def test_the_word_pack_has_the_same_contents_list_and_sections(pack):
+    body, headers, footers, document = docx_parts(render(pack, "docx").content)
+    paragraphs = [paragraph.text for paragraph in document.paragraphs]
+    contents = paragraphs.index("Contents")
+    listed = [text.split("\t")[0] for text in paragraphs[contents + 1 : contents + 7]]
+    assert listed == SECTIONS
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Contents", *SECTIONS]
+    assert "PAGEREF _Tocsection_1" in document.element.xml
+    assert "Fund a shared vetting case system for both forces." in body
+    assert "Approve two more vetting officers for Kent." in body
+    assert all("OFFICIAL-SENSITIVE" in text for text in headers + footers)
+    assert len(document.inline_shapes) >= 2  # the board's charts
+
+
+def test_a_pack_for_a_day_without_a_meeting_still_lists_what_is_due(vetting):
+    pack = build_board_pack(vetting.board, datetime.date(2026, 12, 3))
+    text = "\n".join(
+        cell
+        for section in pack["sections"]
+        for block in section["blocks"]
+        if block["type"] == "table"
+        for row in block["rows"]
+        for cell in row
+    )
+    assert ("Meeting", "3 December 2026 (no meeting recorded)") in pack["facts"]
+    assert "V-HOURS" in text

@@ -1,0 +1,125 @@
+"""The monthly highlight report, as PDF and as Word, says the same thing: the worked example
+of conftest.py for October 2026, with the narrative the programme team wrote."""
+
+import hashlib
+import io
+import re
+
+import pytest
+
+from realise.documents.highlight import build_highlight
+from realise.documents.render import render
+from realise.documents.services import save_highlight_report
+from tests.documents.conftest import OCTOBER, docx_parts, pdf_pages
+
+FIGURES = [
+    "£1,000.00",  # planned in October
+    "£850.00",  # realised in October (Essex £400 + Kent £450)
+    "£7,000.00",  # planned to date
+    "£6,250.00",  # realised to date
+    "£11,250.00",  # forecast
+    "89.29%",  # of plan to date
+    "70.00 hours",  # hours planned to date
+    "40.00 hours",  # hours realised to date
+]
+HEADINGS = [
+    "Monthly highlight report",
+    "Joint vetting, October 2026",
+    "1. Summary",
+    "2. Progress this month",
+    "3. Benefits: plan and actual",
+    "4. Planned and realised over the year",
+    "5. Benefits off track",
+    "6. Measurements overdue",
+    "7. Issues and risks",
+    "8. Decisions needed",
+    "9. Next steps",
+]
+
+
+@pytest.fixture
+def report(vetting):
+    save_highlight_report(
+        vetting.initiative,
+        OCTOBER,
+        user=vetting.alice,
+        marking="OFFICIAL-SENSITIVE",
+        progress="The backlog fell by a fifth after the second analyst started.",
+        next_steps="Recruit a third analyst.",
+        issues="Kent's returns arrive late.",
+        decisions_needed="Approve two more vetting officers for Kent.",
+    )
+    return build_highlight(vetting.initiative, OCTOBER, marking="OFFICIAL-SENSITIVE")
+
+
+def test_the_pdf_has_the_figures_headings_narrative_and_marking_on_every_page(report):
+    pages = pdf_pages(render(report, "pdf").content)
+    text = " ".join("\n".join(pages).split())  # table cells wrap: compare words
+    for expected in FIGURES + HEADINGS:
+        assert expected in text, expected
+    assert "Overall RAG" in text and "Red (1 red, 1 amber, 0 green, 1 not rated)" in text
+    assert "The backlog fell by a fifth" in text
+    assert "Approve two more vetting officers for Kent." in text
+    # Off track with their owners; overdue with the measurement owner and months.
+    assert "Erin Owner" in text and "Hal Hours, Performance officer" in text
+    assert "August 2026" in text
+    assert "4 Implementation" not in text and "2 Outline business case (OBC)" in text
+    for number, page in enumerate(pages, 1):
+        assert page.count("OFFICIAL-SENSITIVE") >= 2, f"page {number} lacks its marking"
+        assert f"Page {number} of {len(pages)}" in page
+
+
+def test_the_pdf_embeds_its_fonts_and_charts(report):
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(render(report, "pdf").content))
+    fonts, images = set(), set()
+    for page in reader.pages:
+        resources = page["/Resources"]
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get(
+                "/FontDescriptor"
+            )
+            descriptor = descriptor.get_object()
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts.add(str(font["/BaseFont"]))
+        images |= {hashlib.sha256(image.data).hexdigest() for image in page.images}
+    assert any("DejaVu" in name for name in fonts)
+    assert len(images) == 2  # money and hours, each followed by its table
+
+
+def test_the_word_file_says_the_same_with_the_marking_in_every_header_and_footer(report):
+    body, headers, footers, document = docx_parts(render(report, "docx").content)
+    for expected in FIGURES + HEADINGS:
+        assert expected in body, expected
+    assert "The backlog fell by a fifth" in body
+    assert "Approve two more vetting officers for Kent." in body
+    assert "Hal Hours, Performance officer" in body
+    for section in document.sections:
+        assert not section.different_first_page_header_footer
+        assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    assert headers and all("OFFICIAL-SENSITIVE" in header for header in headers)
+    assert footers and all("OFFICIAL-SENSITIVE" in footer for footer in footers)
+    footer_xml = document.sections[0].footer._element.xml
+    assert re.search(r"instrText[^>]*>\s*PAGE\s*<", footer_xml)
+    assert re.search(r"instrText[^>]*>\s*NUMPAGES\s*<", footer_xml)
+    assert len(document.inline_shapes) == 2  # the two charts
+
+
+def test_without_a_narrative_the_report_says_so(vetting):
+    document = build_highlight(vetting.initiative, OCTOBER)
+    body, headers, _footers, _document = docx_parts(render(document, "docx").content)
+    assert "No progress has been written." in body
+    assert "No decisions are asked for." in body
+    assert headers == ["OFFICIAL"]
+
+
+def test_text_pasted_with_control_characters_still_makes_a_word_file(vetting):
+    save_highlight_report(
+        vetting.initiative, OCTOBER, user=vetting.alice, progress="Pasted\x0b from\x01 a slide"
+    )
+    document = build_highlight(vetting.initiative, OCTOBER)
+    body, *_rest = docx_parts(render(document, "docx").content)
+    assert "Pasted from a slide" in body
