@@ -35,6 +35,9 @@ demo: migrate
 run: demo
 	@echo "Realise on http://$(HOST):$(PORT)/"
 	DEBUG=1 $(PY) manage.py demo | tail -n +2
+	@# The task worker (background imports) runs beside the web server and stops with it.
+	DEBUG=1 $(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL when DATABASE_URL points at it.
@@ -49,6 +52,10 @@ test-sqlite: assets
 test-postgres: assets
 	REALISE_TESTING=1 $(BIN)/pytest -q $(PYTEST_ARGS)
 
+# Benchmarks: every script in bench/ (BENCH=register runs one; BENCH_ARGS are passed on).
+bench: install
+	$(PY) bench/run.py $(if $(BENCH),--only $(BENCH)) $(if $(BENCH_ARGS),-- $(BENCH_ARGS))
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -59,3 +66,9 @@ format: install
 
 clean:
 	rm -rf var/assets var/static
+
+# A bounded load test: gunicorn on 127.0.0.1, PostgreSQL, 50 clients for 60 s (needs
+# PostgreSQL; LOAD_DATABASE_URL overrides the database, LOAD_ARGS e.g. "--seconds 30").
+.PHONY: load
+load: install
+	$(PY) bench/load.py $(LOAD_ARGS)

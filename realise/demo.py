@@ -14,6 +14,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from realise.appraisal.demo import build_appraisal_demo
+from realise.benefits.demo_ipa import build_ipa_demo
 from realise.benefits.models import Benefit, Evidence, Measurement, PlannedValue
 from realise.collaborations.models import (
     Agreement,
@@ -22,7 +24,10 @@ from realise.collaborations.models import (
     Initiative,
     StageDecision,
 )
+from realise.documents.demo import build_documents_demo
+from realise.governance.demo import build_governance_demo
 from realise.governance.models import GovernanceBody
+from realise.knowledge.demo import build_knowledge_demo
 from realise.organisations.models import Force, Membership, Person, Role
 
 D = Decimal
@@ -690,6 +695,11 @@ class DemoBuilder:
         self.build_vetting()
         self.build_dams()
         self.build_peqf()
+        build_governance_demo(self)
+        build_appraisal_demo(self)
+        build_knowledge_demo(self)
+        build_ipa_demo(self)
+        build_documents_demo(self)
 
 
 @transaction.atomic

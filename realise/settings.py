@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "realise.core",
     "realise.organisations",
     "realise.collaborations",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "realise.governance",
     "realise.knowledge",
     "realise.reports",
+    "realise.documents",
 ]
 
 MIDDLEWARE = [
@@ -66,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -193,6 +197,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"StageEnum": "realise.collaborations.models.Stage"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "realise.core.api.add_error_responses",
+    ],
 }
 
 if not DEBUG:
@@ -205,6 +215,50 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp): scripts, styles and everything else from this
+# site only; no inline scripts or styles, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc), e.g. Microsoft Entra ID: on
+# only when REALISE_OIDC_CLIENT_ID is set. See docs/security.md.
+OIDC_ENABLED = bool(env.str("REALISE_OIDC_CLIENT_ID", default=""))
+if OIDC_ENABLED:
+    from realise.core.oidc import endpoints_from_env
+
+    OIDC_RP_CLIENT_ID = env.str("REALISE_OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env.str("REALISE_OIDC_CLIENT_SECRET", default="")
+    if not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured(
+            "REALISE_OIDC_CLIENT_SECRET must be set with REALISE_OIDC_CLIENT_ID."
+        )
+    (
+        OIDC_OP_AUTHORIZATION_ENDPOINT,
+        OIDC_OP_TOKEN_ENDPOINT,
+        OIDC_OP_USER_ENDPOINT,
+        OIDC_OP_JWKS_ENDPOINT,
+    ) = endpoints_from_env(env)
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = "openid email profile"
+    OIDC_CREATE_USER = env.bool("REALISE_OIDC_CREATE_USERS", default=False)
+    OIDC_USERNAME_ALGO = "realise.core.oidc.username_for"
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("realise.core.oidc_backend.ForceSignOnBackend")
 
 LOGGING = {
     "version": 1,
@@ -217,6 +271,15 @@ LOGGING = {
 REALISE_RAG_GREEN = env.get_value("REALISE_RAG_GREEN", cast=Decimal, default=Decimal("0.95"))
 REALISE_RAG_AMBER = env.get_value("REALISE_RAG_AMBER", cast=Decimal, default=Decimal("0.80"))
 REALISE_MEASUREMENT_GRACE_DAYS = env.int("REALISE_MEASUREMENT_GRACE_DAYS", default=30)
+REALISE_MAINTAIN_TOLERANCE = env.get_value(
+    "REALISE_MAINTAIN_TOLERANCE", cast=Decimal, default=Decimal("0.05")
+)
+REALISE_TREND_MONTHS = env.int("REALISE_TREND_MONTHS", default=3)
+# Dashboards keep computed figures this long in the cache (0: no caching); see docs/dashboards.md.
+REALISE_DASHBOARD_CACHE_SECONDS = env.int("REALISE_DASHBOARD_CACHE_SECONDS", default=21600)
+# Register imports with more data rows than this run as a background task (django-tasks).
+REALISE_IMPORT_BACKGROUND_ROWS = env.int("REALISE_IMPORT_BACKGROUND_ROWS", default=2000)
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 REALISE_UPLOAD_MAX_BYTES = env.int("REALISE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 REALISE_DEMO_PASSWORD = env.str("REALISE_DEMO_PASSWORD", default="realise-demo-2026")
 REALISE_BASE_URL = env.str("REALISE_BASE_URL", default="http://127.0.0.1:8000")

@@ -3,11 +3,21 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    # First, so that where an API route shares a name with a page, reverse() finds the page.
+    path("api/v1/", include("realise.api_urls")),
     path("", include("realise.core.urls")),
     path("", include("realise.collaborations.urls")),
     path("", include("realise.benefits.urls")),
+    path("", include("realise.appraisal.urls")),
+    path("", include("realise.governance.urls")),
+    path("", include("realise.knowledge.urls")),
+    path("", include("realise.reports.urls")),
+    path("", include("realise.reports.dashboard_urls")),
+    path("", include("realise.documents.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler404 = "realise.core.api.not_found"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -21,6 +21,12 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads and generated documents go to a per-test folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def forces(db):
     """The 43 forces: loaded by a migration, and again after a transactional test's flush."""

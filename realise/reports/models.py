@@ -1,0 +1,68 @@
+"""Imports of the Excel register: one `ImportJob` per uploaded workbook."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    CHECKING = "checking", "Checking the file"
+    WRITING = "writing", "Saving the changes"
+    DONE = "done", "Imported"
+    REJECTED = "rejected", "Not imported: the file has errors"
+    FAILED = "failed", "Failed"
+
+
+RUNNING = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING)
+
+
+class ImportJob(models.Model):
+    """An uploaded register workbook and what became of it.
+
+    The file is kept in Django's storage (so a worker on another host can read it); while
+    it runs, its live progress is kept in storage too (see `register_jobs`), because the
+    rows are written in one transaction that other connections cannot see into.
+    """
+
+    file = models.FileField(upload_to="imports/register/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    background = models.BooleanField(
+        default=False, help_text="Run by the task worker rather than in the request."
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    errors = models.JSONField(
+        default=list, blank=True, help_text="Each error as {sheet, row, column, reason}."
+    )
+    error_count = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(
+        default=dict, blank=True, help_text="Rows created, updated and unchanged per sheet."
+    )
+    message = models.TextField(blank=True, help_text="Why the import failed, if it did.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.original_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("register-import-status", args=[self.pk])
+
+    @property
+    def running(self) -> bool:
+        return self.status in RUNNING
+
+    @property
+    def progress_name(self) -> str:
+        return f"imports/progress/{self.pk}.json"

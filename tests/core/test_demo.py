@@ -36,8 +36,9 @@ def test_demo_has_the_seven_forces_and_three_partnerships(demo):
         "Suffolk",
     ]
     assert demo.shares.aggregate(total=Sum("percent"))["total"] == Decimal("100")
-    assert demo.children.count() == 3
-    for partnership in demo.children.all():
+    partnerships = demo.children.filter(slug__in=["norfolk-suffolk", "bch", "kent-essex"])
+    assert partnerships.count() == 3
+    for partnership in partnerships:
         assert partnership.shares.aggregate(total=Sum("percent"))["total"] == Decimal("100")
 
 
@@ -68,12 +69,15 @@ def test_demo_covers_every_sub_category_and_stage_mix(demo):
         "3c",
     }
     stages = dict(Initiative.objects.values_list("slug", "stage"))
-    assert stages == {
-        "7f-procurement": 4,
-        "7f-vetting-transformation": 2,
-        "dams": 2,
-        "regional-peqf-procurement": 5,
-    }
+    assert (
+        stages.items()
+        >= {
+            "7f-procurement": 4,
+            "7f-vetting-transformation": 2,
+            "dams": 2,
+            "regional-peqf-procurement": 5,
+        }.items()
+    )
 
 
 def test_forty_three_forces_with_ons_codes(db):

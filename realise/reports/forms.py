@@ -1,0 +1,54 @@
+"""Forms of the Excel register pages: what to export, and the workbook to import."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from realise.core.forms import GovukForm
+from realise.core.permissions import visible_collaborations, visible_initiatives
+
+
+class RegisterExportForm(GovukForm, forms.Form):
+    collaboration = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label="Every collaboration you can see",
+        help_text="Collaborations nested in it are included.",
+    )
+    initiative = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="slug", empty_label="Every initiative"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["collaboration"].queryset = visible_collaborations(user).order_by("name")
+        self.fields["initiative"].queryset = visible_initiatives(user).order_by("name")
+
+
+class RegisterUploadForm(GovukForm, forms.Form):
+    file = forms.FileField(
+        label="Register workbook",
+        help_text=(
+            "An Excel workbook (.xlsx) in the register's layout, for example one exported "
+            f"from here. At most {filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={
+                "accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.REALISE_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(f"The file must be smaller than {filesizeformat(limit)}.")
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("The file must be an Excel workbook (.xlsx).")
+        head = upload.read(4)
+        upload.seek(0)
+        if head != b"PK\x03\x04":
+            raise forms.ValidationError("The file is not an Excel workbook (.xlsx).")
+        return upload

@@ -1,0 +1,1227 @@
+"""Reading the benefits register back from Excel: check everything, then write it all or nothing.
+
+`import_register(file, user=...)` reads the workbook twice with openpyxl's read-only mode:
+
+1. the check: every row of every sheet is parsed and validated, references between the
+   sheets and to the database are resolved, duplicates are found, each row is compared with
+   what is stored and, where it would create or change something, the user's permission
+   is checked. Only compact keys are kept between rows (references, ids and small integer
+   keys for duplicate checks), never whole rows, so memory stays flat as rows grow.
+2. the write, only when the check found no error: the same pass again, in batches, inside
+   one transaction, creating and updating with history recorded for the importing user
+   (simple-history's bulk helpers). Rows equal to what is stored write nothing, so
+   exporting and importing a register unchanged changes nothing.
+
+Business rules (stage changes go through stage gates, closing through closure, actuals only
+for months that have begun and for member forces) apply to the rows that create or change
+something; an unchanged row is never refused. Every problem is a `RowError` naming the
+sheet, row, column and reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from realise.benefits.models import (
+    Benefit,
+    BenefitStatus,
+    Direction,
+    Measurement,
+    Nature,
+    PlannedValue,
+    SubCategory,
+    Unit,
+)
+from realise.collaborations.models import (
+    Collaboration,
+    ForceShare,
+    Initiative,
+    InitiativeStatus,
+    Stage,
+)
+from realise.organisations.models import Force, Person
+from realise.reports.register_xlsx import (
+    ACTUALS,
+    BENEFITS,
+    COLUMNS,
+    DATA_SHEETS,
+    ID_SUFFIX,
+    INITIATIVES,
+    LISTS,
+    PLANNED,
+    person_labels,
+)
+
+CHUNK = 1000
+MAX_LISTED_ERRORS = 10_000
+MONEY_LIMIT = Decimal(10) ** 16
+PENNY = Decimal("0.01")
+WORKBOOK = "Workbook"
+
+Progress = Callable[[str, int, int | None], None]
+
+
+# Results --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int | None
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.sheet}!{self.row}" if self.row else self.sheet
+        return (
+            f"{where}, {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
+        )
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class SheetCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def rows(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass
+class ImportResult:
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    counts: dict[str, SheetCounts] = field(
+        default_factory=lambda: {sheet: SheetCounts() for sheet in DATA_SHEETS}
+    )
+    written: bool = False
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    @property
+    def changes(self) -> int:
+        return sum(c.created + c.updated for c in self.counts.values())
+
+    def summary_lines(self) -> list[str]:
+        return [
+            f"{sheet}: {c.created} created, {c.updated} updated, {c.unchanged} unchanged"
+            for sheet, c in self.counts.items()
+        ]
+
+    def error_lines(self) -> list[str]:
+        lines = [str(error) for error in self.errors]
+        if self.error_count > len(self.errors):
+            lines.append(f"... and {self.error_count - len(self.errors)} more errors.")
+        return lines
+
+    def summary_dict(self) -> dict:
+        return {sheet: asdict(c) for sheet, c in self.counts.items()}
+
+
+class CellError(Exception):
+    """A cell's value cannot be read; the message is the reason."""
+
+
+class _Rollback(Exception):
+    pass
+
+
+# Reading cells --------------------------------------------------------------------------------
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_text(value, max_length: int | None = None, required: bool = False) -> str:
+    if _blank(value):
+        if required:
+            raise CellError("enter a value")
+        return "" if value is None else value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    text = value if isinstance(value, str) else str(value)
+    if max_length is not None and len(text) > max_length:
+        raise CellError(f"is {len(text)} characters long; at most {max_length} are allowed")
+    return text
+
+
+def read_key(value, max_length: int, required: bool = True) -> str:
+    return read_text(value, max_length, required).strip()
+
+
+def read_decimal(value, required: bool = False) -> Decimal | None:
+    if _blank(value):
+        if required:
+            raise CellError("enter a number")
+        return None
+    if isinstance(value, bool | datetime.date | datetime.time):
+        raise CellError(f"'{value}' is not a number")
+    if isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, int | Decimal):
+        number = Decimal(value)
+    else:
+        text = str(value).strip().replace(",", "").replace("£", "").replace(" ", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise CellError(f"'{value}' is not a number") from None
+    if not number.is_finite():
+        raise CellError(f"'{value}' is not a number")
+    if abs(number) >= MONEY_LIMIT:
+        raise CellError(f"{value} is too large")
+    return number.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def read_date(value) -> datetime.date | None:
+    if _blank(value):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise CellError(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-10-31")
+
+
+MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def read_month(value) -> datetime.date:
+    if _blank(value):
+        raise CellError("enter the month as YYYY-MM, e.g. 2026-10")
+    if isinstance(value, datetime.datetime | datetime.date):
+        return datetime.date(value.year, value.month, 1)
+    match = MONTH.match(str(value).strip())
+    if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1900:
+        return datetime.date(int(match[1]), int(match[2]), 1)
+    raise CellError(f"'{value}' is not a month; write it as YYYY-MM, e.g. 2026-10")
+
+
+def read_stage(value) -> int | None:
+    if _blank(value):
+        return None
+    number = None
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        number = int(value)
+    elif isinstance(value, str):
+        match = re.match(r"^\s*(\d+)\b", value)
+        number = int(match[1]) if match else None
+    if number not in Stage.values:
+        raise CellError(f"'{value}' is not a stage; use 0 to 5, e.g. '{Stage.OBC.label}'")
+    return number
+
+
+YES_WORDS = {"yes", "y", "true", "1"}
+NO_WORDS = {"no", "n", "false", "0"}
+
+
+def read_bool(value, default: bool) -> bool:
+    if _blank(value):
+        return default
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().casefold()
+    if isinstance(value, int | float):
+        word = str(int(value)) if float(value).is_integer() else word
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    raise CellError(f"'{value}' is not Yes or No")
+
+
+class Choices:
+    """A drop-down's choices: each matched by its stored value or its label, any case."""
+
+    def __init__(self, choices, what: str, codes: bool = False):
+        self.what = what
+        self.codes = codes
+        self.values = [choice.value for choice in choices]
+        self.lookup = {}
+        for choice in choices:
+            self.lookup[str(choice.value).casefold()] = choice.value
+            self.lookup[str(choice.label).casefold()] = choice.value
+
+    def read(self, value, default=None):
+        if _blank(value):
+            if default is None:
+                return ""
+            return default
+        text = str(value).strip()
+        found = self.lookup.get(text.casefold())
+        if found is None and self.codes:
+            found = self.lookup.get(text.split()[0].casefold())
+        if found is None:
+            allowed = ", ".join(str(v) for v in self.values)
+            raise CellError(f"'{value}' is not a {self.what}; use one of {allowed}")
+        return found
+
+
+SUBCATEGORIES = Choices(SubCategory, "sub-category", codes=True)
+DIRECTIONS = Choices(Direction, "direction")
+UNITS = Choices(Unit, "unit")
+NATURES = Choices(Nature, "nature")
+BENEFIT_STATUSES = Choices(BenefitStatus, "benefit status")
+INITIATIVE_STATUSES = Choices(InitiativeStatus, "initiative status")
+
+
+class People:
+    """Resolves an owner cell to a person: by the workbook's label ('Name <email>'), by a
+    trailing '(#id)', or by an email address or name that only one person has."""
+
+    def __init__(self):
+        rows = list(Person.objects.values_list("pk", "name", "email"))
+        self.ids = {pk for pk, _, _ in rows}
+        self.by_label = {label.casefold(): pk for pk, label in person_labels(rows).items()}
+        self.by_email: dict[str, int | None] = {}
+        self.by_name: dict[str, int | None] = {}
+        for pk, name, email in rows:
+            for index, key in ((self.by_email, email), (self.by_name, name)):
+                if key:
+                    key = key.strip().casefold()
+                    index[key] = None if key in index else pk
+
+    def read(self, value) -> int | None:
+        if _blank(value):
+            return None
+        text = str(value).strip()
+        found = self.by_label.get(text.casefold())
+        if found is not None:
+            return found
+        suffix = ID_SUFFIX.search(text)
+        if suffix and int(suffix[1]) in self.ids:
+            return int(suffix[1])
+        email = re.search(r"<([^<>]+)>\s*$", text)
+        key = email[1] if email else text
+        for index in (self.by_email, self.by_name):
+            found = index.get(key.strip().casefold())
+            if found is not None:
+                return found
+        raise CellError(f"unknown person '{text}'; choose someone from the list (Name <email>)")
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+# Counting rows --------------------------------------------------------------------------------
+
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def count_rows(ws) -> int:
+    """Rows in a read-only sheet (header included): from its dimension when the file has
+    one, else by scanning the sheet's XML once without parsing it."""
+    if ws.max_row and ws.max_row > 1:
+        return ws.max_row
+    total, tail = 0, b""
+    with ws._get_source() as source:
+        while chunk := source.read(1 << 20):
+            data = tail + chunk
+            total += len(ROW_TAG.findall(data))
+            tail = data[-12:]
+            total -= len(ROW_TAG.findall(tail))
+    return total
+
+
+def count_data_rows(workbook) -> int:
+    return sum(
+        max(count_rows(workbook[name]) - 1, 0)
+        for name in DATA_SHEETS
+        if name in workbook.sheetnames
+    )
+
+
+def open_workbook(source):
+    """A read-only workbook, or a `RowError` saying why the file cannot be read."""
+    try:
+        return load_workbook(source, read_only=True, data_only=True), None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        reason = "the file is not an Excel workbook (.xlsx)"
+        detail = str(exc).strip()
+        if detail and isinstance(exc, InvalidFileException):
+            reason += f": {detail}"
+        return None, RowError(WORKBOOK, None, "", reason)
+
+
+# The importer ---------------------------------------------------------------------------------
+
+
+class _InitiativeInfo:
+    __slots__ = ("obj", "collaboration")
+
+    def __init__(self, obj, collaboration):
+        self.obj = obj  # the stored initiative, or None until it is created
+        self.collaboration = collaboration
+
+
+class _MonthKeys:
+    """The months seen so far for each key (a benefit, or a benefit and force), as one
+    integer bit mask per key: memory grows with the keys, not with the monthly rows."""
+
+    __slots__ = ("masks",)
+
+    def __init__(self):
+        self.masks: dict[int, tuple[int, int]] = {}
+
+    def add(self, key: int, period: datetime.date) -> bool:
+        """Record the month; False if it was already there."""
+        month = period.year * 12 + period.month
+        found = self.masks.get(key)
+        if found is None:
+            self.masks[key] = (month, 1)
+            return True
+        base, mask = found
+        if month < base:
+            mask, base = mask << (base - month), month
+        bit = 1 << (month - base)
+        if mask & bit:
+            return False
+        self.masks[key] = (base, mask | bit)
+        return True
+
+
+class _BenefitInfo:
+    __slots__ = ("index", "collaboration", "qualitative", "owner_id", "measurer_id", "row")
+
+    def __init__(self, index, collaboration, qualitative, owner_id, measurer_id, row):
+        self.index = index
+        self.collaboration = collaboration
+        self.qualitative = qualitative
+        self.owner_id = owner_id  # as stored (or as in the file, for a new benefit)
+        self.measurer_id = measurer_id
+        self.row = row  # its row on the Benefits sheet, 0 when only in the database
+
+
+BENEFIT_FIELDS = (
+    "title",
+    "description",
+    "subcategory",
+    "direction",
+    "measure",
+    "unit",
+    "nature",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "owner_id",
+    "measurement_owner_id",
+    "cashable",
+    "is_disbenefit",
+    "identified_in_business_case",
+    "identified_at_stage",
+    "status",
+)
+BENEFIT_HEADERS = {
+    "initiative": "Initiative",
+    "title": "Title",
+    "description": "Description",
+    "subcategory": "Sub-category",
+    "direction": "Direction",
+    "measure": "Measure",
+    "unit": "Unit",
+    "nature": "Nature",
+    "baseline_value": "Baseline",
+    "baseline_date": "Baseline date",
+    "target_value": "Target",
+    "target_date": "Target date",
+    "owner": "Owner",
+    "owner_id": "Owner",
+    "measurement_owner": "Measurement owner",
+    "measurement_owner_id": "Measurement owner",
+    "cashable": "Cashable",
+    "is_disbenefit": "Dis-benefit",
+    "identified_in_business_case": "In business case",
+    "identified_at_stage": "Identified at stage",
+    "status": "Status",
+}
+INITIATIVE_FIELDS = ("name", "status", "sro_id", "start_date", "end_date", "purpose")
+
+
+class _Importer:
+    def __init__(self, workbook, user, progress: Progress | None, total: int | None):
+        self.workbook = workbook
+        self.user = user
+        self.progress = progress
+        self.total = total
+        self.errors: list[RowError] = []
+        self.error_count = 0
+        self.people = People()
+        self.collaborations = {c.slug: c for c in Collaboration.objects.all()}
+        self.members: dict[int, set[int]] = {}
+        for collaboration_id, force_id in ForceShare.objects.values_list(
+            "collaboration_id", "force_id"
+        ):
+            self.members.setdefault(collaboration_id, set()).add(force_id)
+        self.forces = {f.ons_code.casefold(): f for f in Force.objects.all()}
+        self.permissions: dict[tuple, bool] = {}
+        self.this_month = timezone.localdate().replace(day=1)
+
+    # bookkeeping ---------------------------------------------------------------------------
+    def error(self, sheet: str, row: int | None, column: str, reason: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append(RowError(sheet, row, column, reason))
+
+    def report(self, phase: str) -> None:
+        if self.progress is not None:
+            self.progress(phase, self.done, self.total)
+
+    def allowed(self, permission: str, key: tuple, make_object: Callable) -> bool:
+        """`user.has_perm`, remembered per permission and the attributes the rules read.
+
+        The rules in core.permissions decide on the collaboration, the benefit's owners and
+        the force; `key` holds exactly those, so equal keys get equal answers.
+        """
+        memo_key = (permission, *key)
+        if memo_key not in self.permissions:
+            self.permissions[memo_key] = self.user.has_perm(permission, make_object())
+        return self.permissions[memo_key]
+
+    @staticmethod
+    def light_benefit(collaboration, owner_id, measurer_id) -> Benefit:
+        return Benefit(
+            initiative=Initiative(collaboration=collaboration),
+            owner_id=owner_id,
+            measurement_owner_id=measurer_id,
+        )
+
+    # the sheets ---------------------------------------------------------------------------
+    def check_structure(self) -> None:
+        names = self.workbook.sheetnames
+        for name in DATA_SHEETS:
+            if name not in names:
+                self.error(name, None, "", f'the workbook has no sheet called "{name}"')
+        for ws in self.workbook.worksheets:
+            if ws.title in DATA_SHEETS or ws.title == LISTS or ws.sheet_state != "visible":
+                continue
+            expected = ", ".join(f'"{name}"' for name in DATA_SHEETS)
+            self.error(ws.title, None, "", f"not a sheet of the register; expected {expected}")
+        self.columns: dict[str, dict[str, int]] = {}
+        for name in DATA_SHEETS:
+            if name not in names:
+                continue
+            header = next(self.workbook[name].iter_rows(max_row=1, values_only=True), ())
+            found = {
+                str(value).strip().casefold(): index
+                for index, value in enumerate(header)
+                if not _blank(value)
+            }
+            positions, missing = {}, False
+            for column in COLUMNS[name]:
+                index = found.get(column.header.casefold())
+                if index is None:
+                    self.error(name, 1, column.header, "the column is missing")
+                    missing = True
+                positions[column.header] = index
+            if not missing:
+                self.columns[name] = positions
+
+    def rows(self, sheet: str) -> Iterator[tuple[int, dict]]:
+        """Each non-empty data row as (row number, {header: value})."""
+        positions = self.columns[sheet]
+        wanted = max(positions.values()) + 1
+        ws = self.workbook[sheet]
+        ws.reset_dimensions()  # read every row, whatever size the file claims to be
+        for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+            if all(_blank(value) for value in values):
+                continue
+            values = tuple(values) + (None,) * (wanted - len(values))
+            yield number, {header: values[index] for header, index in positions.items()}
+            self.done += 1
+            if self.done % CHUNK == 0:
+                self.report(self.phase)
+
+    def chunks(self, sheet: str) -> Iterator[list[tuple[int, dict]]]:
+        chunk = []
+        for item in self.rows(sheet):
+            chunk.append(item)
+            if len(chunk) >= CHUNK:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def run(self, write: bool) -> dict[str, SheetCounts]:
+        self.write = write
+        self.phase = "write" if write else "check"
+        self.done = 0
+        self.counts = {sheet: SheetCounts() for sheet in DATA_SHEETS}
+        self.initiatives = {
+            i.slug: _InitiativeInfo(i, i.collaboration)
+            for i in Initiative.objects.select_related("collaboration")
+        }
+        self.benefits: dict[str, _BenefitInfo] = {}
+        self.report(self.phase)
+        if INITIATIVES in self.columns:
+            self.initiatives_sheet()
+        if BENEFITS in self.columns:
+            for chunk in self.chunks(BENEFITS):
+                self.benefits_chunk(chunk)
+        if PLANNED in self.columns:
+            seen = _MonthKeys()
+            for chunk in self.chunks(PLANNED):
+                self.planned_chunk(chunk, seen)
+        if ACTUALS in self.columns:
+            seen = _MonthKeys()
+            for chunk in self.chunks(ACTUALS):
+                self.actuals_chunk(chunk, seen)
+        self.report(self.phase)
+        return self.counts
+
+    # Initiatives ---------------------------------------------------------------------------
+    def initiatives_sheet(self) -> None:
+        sheet = INITIATIVES
+        counts = self.counts[sheet]
+        names = {
+            (info.collaboration.pk, info.obj.name): slug for slug, info in self.initiatives.items()
+        }
+        in_file: dict[str, int] = {}
+        creates, updates = [], []
+        for row, cells in self.rows(sheet):
+            parsed, ok = {}, True
+            readers = (
+                ("slug", "Slug", lambda v: read_key(v, _max_length(Initiative, "slug"))),
+                ("collaboration", "Collaboration", lambda v: read_key(v, 100)),
+                ("name", "Name", lambda v: read_text(v, _max_length(Initiative, "name"), True)),
+                ("stage", "Stage", read_stage),
+                ("status", "Status", lambda v: INITIATIVE_STATUSES.read(v, "active")),
+                ("sro_id", "SRO", self.people.read),
+                ("start_date", "Start date", read_date),
+                ("end_date", "End date", read_date),
+                ("purpose", "Purpose", read_text),
+            )
+            for name, header, reader in readers:
+                try:
+                    parsed[name] = reader(cells[header])
+                except CellError as exc:
+                    self.error(sheet, row, header, str(exc))
+                    ok = False
+            slug = parsed.get("slug")
+            if slug:
+                if not re.fullmatch(r"[-a-zA-Z0-9_]+", slug):
+                    self.error(
+                        sheet, row, "Slug", f"'{slug}' may hold only letters, digits, - and _"
+                    )
+                    ok = False
+                elif slug in in_file:
+                    self.error(sheet, row, "Slug", f"'{slug}' is also on row {in_file[slug]}")
+                    ok = False
+                else:
+                    in_file[slug] = row
+            collaboration = self.collaborations.get(parsed.get("collaboration", ""))
+            if parsed.get("collaboration") and collaboration is None:
+                self.error(
+                    sheet,
+                    row,
+                    "Collaboration",
+                    f"unknown collaboration '{parsed['collaboration']}'",
+                )
+                ok = False
+            if not ok:
+                continue
+            start, end = parsed["start_date"], parsed["end_date"]
+            info = self.initiatives.get(slug)
+            existing = info.obj if info else None
+            if (
+                existing is not None
+                and existing.collaboration_id == collaboration.pk
+                and parsed["stage"] in (None, existing.stage)
+                and all(getattr(existing, f) == parsed[f] for f in INITIATIVE_FIELDS)
+            ):
+                counts.unchanged += 1
+                continue
+            problems = []
+            if start and end and end < start:
+                problems.append(("End date", "the end date is before the start date"))
+            closed = InitiativeStatus.CLOSED
+            if existing is None:
+                if parsed["stage"] not in (None, Stage.STRATEGIC_ASSESSMENT):
+                    problems.append(
+                        (
+                            "Stage",
+                            "a new initiative starts at stage 0; later stages are reached "
+                            "through stage gates",
+                        )
+                    )
+                if parsed["status"] == closed:
+                    problems.append(("Status", "a new initiative cannot start closed"))
+                if not self.allowed(
+                    "collaborations.add_initiative",
+                    (collaboration.pk,),
+                    lambda target=collaboration: target,
+                ):
+                    problems.append(
+                        ("Slug", f"you may not add initiatives to '{collaboration.slug}'")
+                    )
+            else:
+                if existing.collaboration_id != collaboration.pk:
+                    problems.append(
+                        (
+                            "Collaboration",
+                            "an initiative cannot move to another collaboration by import",
+                        )
+                    )
+                if parsed["stage"] is not None and parsed["stage"] != existing.stage:
+                    problems.append(
+                        (
+                            "Stage",
+                            f"the stage is {existing.stage}; stages change only through a "
+                            "stage gate",
+                        )
+                    )
+                if (parsed["status"] == closed) != (existing.status == closed):
+                    problems.append(
+                        ("Status", "initiatives are closed and reopened only through closure")
+                    )
+                if not self.allowed(
+                    "collaborations.change_initiative",
+                    (existing.collaboration_id,),
+                    lambda existing=existing: existing,
+                ):
+                    problems.append(("Slug", f"you may not change the initiative '{slug}'"))
+            owner = names.get((collaboration.pk, parsed["name"]))
+            if owner is not None and owner != slug:
+                problems.append(
+                    (
+                        "Name",
+                        f"'{parsed['name']}' is already the name of initiative '{owner}' "
+                        "in this collaboration",
+                    )
+                )
+            if problems:
+                for header, reason in problems:
+                    self.error(sheet, row, header, reason)
+                continue
+            if existing is not None:
+                names.pop((collaboration.pk, existing.name), None)
+            names[(collaboration.pk, parsed["name"])] = slug
+            if existing is None:
+                counts.created += 1
+                self.initiatives[slug] = _InitiativeInfo(None, collaboration)
+                creates.append(
+                    Initiative(
+                        collaboration=collaboration,
+                        slug=slug,
+                        stage=Stage.STRATEGIC_ASSESSMENT,
+                        **{f: parsed[f] for f in INITIATIVE_FIELDS},
+                    )
+                )
+            else:
+                counts.updated += 1
+                for name in INITIATIVE_FIELDS:
+                    setattr(existing, name, parsed[name])
+                updates.append(existing)
+        if self.write:
+            now = timezone.now()
+            if creates:
+                bulk_create_with_history(
+                    creates, Initiative, batch_size=CHUNK, default_user=self.user
+                )
+            if updates:
+                for obj in updates:
+                    obj.version += 1
+                    obj.updated_at = now
+                bulk_update_with_history(
+                    updates,
+                    Initiative,
+                    [*INITIATIVE_FIELDS, "version", "updated_at"],
+                    batch_size=CHUNK,
+                    default_user=self.user,
+                )
+            for obj in Initiative.objects.filter(slug__in=[o.slug for o in creates]).select_related(
+                "collaboration"
+            ):
+                self.initiatives[obj.slug] = _InitiativeInfo(obj, obj.collaboration)
+
+    # Benefits ------------------------------------------------------------------------------
+    def parse_benefit(self, row: int, cells: dict) -> dict | None:
+        sheet = BENEFITS
+        readers = (
+            ("reference", "Reference", lambda v: read_key(v, _max_length(Benefit, "reference"))),
+            ("initiative", "Initiative", lambda v: read_key(v, 100)),
+            ("title", "Title", lambda v: read_text(v, _max_length(Benefit, "title"), True)),
+            ("description", "Description", read_text),
+            ("subcategory", "Sub-category", SUBCATEGORIES.read),
+            ("direction", "Direction", DIRECTIONS.read),
+            ("measure", "Measure", lambda v: read_text(v, _max_length(Benefit, "measure"))),
+            ("unit", "Unit", lambda v: UNITS.read(v, Unit.GBP)),
+            ("nature", "Nature", lambda v: NATURES.read(v, Nature.QUANTITATIVE)),
+            ("baseline_value", "Baseline", read_decimal),
+            ("baseline_date", "Baseline date", read_date),
+            ("target_value", "Target", read_decimal),
+            ("target_date", "Target date", read_date),
+            ("owner_id", "Owner", self.people.read),
+            ("measurement_owner_id", "Measurement owner", self.people.read),
+            ("cashable", "Cashable", lambda v: read_bool(v, False)),
+            ("is_disbenefit", "Dis-benefit", lambda v: read_bool(v, False)),
+            ("identified_in_business_case", "In business case", lambda v: read_bool(v, True)),
+            ("identified_at_stage", "Identified at stage", read_stage),
+            ("status", "Status", lambda v: BENEFIT_STATUSES.read(v, BenefitStatus.PROPOSED)),
+        )
+        parsed, ok = {}, True
+        for name, header, reader in readers:
+            try:
+                parsed[name] = reader(cells[header])
+            except CellError as exc:
+                self.error(sheet, row, header, str(exc))
+                ok = False
+        return parsed if ok else None
+
+    def benefits_chunk(self, chunk: list[tuple[int, dict]]) -> None:
+        sheet = BENEFITS
+        counts = self.counts[sheet]
+        parsed_rows = []
+        for row, cells in chunk:
+            parsed = self.parse_benefit(row, cells)
+            reference = parsed and parsed["reference"]
+            if reference is None:
+                try:
+                    reference = read_key(
+                        cells["Reference"], _max_length(Benefit, "reference"), False
+                    )
+                except CellError:
+                    reference = ""
+            if reference in self.benefits:
+                first = self.benefits[reference].row
+                self.error(sheet, row, "Reference", f"'{reference}' is also on row {first}")
+                continue
+            if reference:
+                # Taken, so that later rows with the same reference are reported as
+                # duplicates; completed below once the row is known to be valid.
+                self.benefits[reference] = _BenefitInfo(
+                    len(self.benefits), None, False, None, None, row
+                )
+            if parsed is not None:
+                parsed_rows.append((row, parsed))
+        stored = {
+            b.reference: b
+            for b in Benefit.objects.filter(
+                reference__in=[p["reference"] for _, p in parsed_rows]
+            ).select_related("initiative__collaboration")
+        }
+        creates, updates = [], []
+        for row, parsed in parsed_rows:
+            reference = parsed["reference"]
+            info = self.benefits[reference]
+            initiative = self.initiatives.get(parsed["initiative"])
+            if initiative is None:
+                self.error(sheet, row, "Initiative", f"unknown initiative '{parsed['initiative']}'")
+                continue
+            existing = stored.get(reference)
+            collaboration = initiative.collaboration
+            info.collaboration = collaboration
+            info.qualitative = parsed["nature"] == Nature.QUALITATIVE
+            if existing is not None:
+                info.owner_id, info.measurer_id = (
+                    existing.owner_id,
+                    existing.measurement_owner_id,
+                )
+            else:
+                info.owner_id = parsed["owner_id"]
+                info.measurer_id = parsed["measurement_owner_id"]
+            if (
+                existing is not None
+                and existing.initiative.slug == parsed["initiative"]
+                and all(getattr(existing, f) == parsed[f] for f in BENEFIT_FIELDS)
+            ):
+                counts.unchanged += 1
+                continue
+            problems = []
+            if existing is not None and existing.initiative.slug != parsed["initiative"]:
+                problems.append(
+                    (
+                        "Initiative",
+                        f"'{reference}' belongs to initiative '{existing.initiative.slug}'; a "
+                        "benefit cannot move to another initiative by import",
+                    )
+                )
+            candidate = Benefit(**{f: parsed[f] for f in BENEFIT_FIELDS})
+            try:
+                candidate.clean()
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    for message in messages:
+                        problems.append((BENEFIT_HEADERS.get(name, "Reference"), message))
+            if existing is None:
+                target = initiative.obj or Initiative(collaboration=collaboration)
+                if not self.allowed(
+                    "benefits.add_benefit", (collaboration.pk,), lambda target=target: target
+                ):
+                    problems.append(
+                        (
+                            "Reference",
+                            f"you may not add benefits to initiative '{parsed['initiative']}'",
+                        )
+                    )
+            elif not self.allowed(
+                "benefits.change_benefit",
+                (
+                    existing.initiative.collaboration_id,
+                    existing.owner_id,
+                    existing.measurement_owner_id,
+                ),
+                lambda existing=existing: existing,
+            ):
+                problems.append(("Reference", f"you may not change the benefit '{reference}'"))
+            if problems:
+                for header, reason in problems:
+                    self.error(sheet, row, header, reason)
+                continue
+            if existing is None:
+                counts.created += 1
+                if self.write:
+                    creates.append(
+                        Benefit(
+                            initiative=initiative.obj,
+                            reference=reference,
+                            **{f: parsed[f] for f in BENEFIT_FIELDS},
+                        )
+                    )
+            else:
+                counts.updated += 1
+                if self.write:
+                    for name in BENEFIT_FIELDS:
+                        setattr(existing, name, parsed[name])
+                    updates.append(existing)
+        if self.write:
+            self.save(Benefit, creates, updates, BENEFIT_FIELDS)
+
+    def save(self, model, creates: list, updates: list, fields) -> None:
+        if creates:
+            bulk_create_with_history(creates, model, batch_size=CHUNK, default_user=self.user)
+        if updates:
+            now = timezone.now()
+            stamped = hasattr(model, "updated_at")
+            for obj in updates:
+                obj.version += 1
+                if stamped:
+                    obj.updated_at = now
+            extra = ["version", "updated_at"] if stamped else ["version"]
+            bulk_update_with_history(
+                updates, model, [*fields, *extra], batch_size=CHUNK, default_user=self.user
+            )
+
+    # Planned values and actuals ------------------------------------------------------------
+    def known_benefits(self, references: set[str]) -> None:
+        """Add the stored benefits that the file refers to but does not list."""
+        missing = [r for r in references if r not in self.benefits]
+        if not missing:
+            return
+        rows = Benefit.objects.filter(reference__in=missing).values_list(
+            "reference",
+            "initiative__collaboration_id",
+            "nature",
+            "owner_id",
+            "measurement_owner_id",
+        )
+        by_id = {c.pk: c for c in self.collaborations.values()}
+        for reference, collaboration_id, nature, owner_id, measurer_id in rows:
+            self.benefits[reference] = _BenefitInfo(
+                len(self.benefits),
+                by_id[collaboration_id],
+                nature == Nature.QUALITATIVE,
+                owner_id,
+                measurer_id,
+                0,
+            )
+
+    def benefit_of(self, sheet: str, row: int, reference: str) -> _BenefitInfo | None:
+        info = self.benefits.get(reference)
+        if info is None or info.collaboration is None:
+            if info is None and BENEFITS in self.columns:
+                self.error(sheet, row, "Benefit reference", f"unknown benefit '{reference}'")
+            return None
+        return info
+
+    def stored_benefits(self, references: set[str]) -> dict[str, Benefit]:
+        return {
+            b.reference: b
+            for b in Benefit.objects.filter(reference__in=references).select_related("initiative")
+        }
+
+    def planned_chunk(self, chunk: list[tuple[int, dict]], seen: _MonthKeys) -> None:
+        sheet = PLANNED
+        counts = self.counts[sheet]
+        parsed_rows = []
+        for row, cells in chunk:
+            ok, values = True, {}
+            readers = (
+                ("reference", "Benefit reference", lambda v: read_key(v, 30)),
+                ("period", "Month", read_month),
+                ("value", "Value", lambda v: read_decimal(v, required=True)),
+            )
+            for name, header, reader in readers:
+                try:
+                    values[name] = reader(cells[header])
+                except CellError as exc:
+                    self.error(sheet, row, header, str(exc))
+                    ok = False
+            if ok:
+                parsed_rows.append((row, values))
+        self.known_benefits({values["reference"] for _, values in parsed_rows})
+        stored = self.stored_benefits({values["reference"] for _, values in parsed_rows})
+        existing = {}
+        if stored:
+            periods = [values["period"] for _, values in parsed_rows]
+            existing = {
+                (pv.benefit_id, pv.period): pv
+                for pv in PlannedValue.objects.filter(
+                    benefit_id__in=[b.pk for b in stored.values()],
+                    period__gte=min(periods),
+                    period__lte=max(periods),
+                )
+            }
+        creates, updates = [], []
+        for row, values in parsed_rows:
+            info = self.benefit_of(sheet, row, values["reference"])
+            if info is None:
+                continue
+            period = values["period"]
+            if not seen.add(info.index, period):
+                self.error(
+                    sheet,
+                    row,
+                    "Month",
+                    f"{values['reference']} {period:%Y-%m} is on an earlier row as well",
+                )
+                continue
+            benefit = stored.get(values["reference"])
+            planned = existing.get((benefit.pk, period)) if benefit else None
+            if planned is not None and planned.value == values["value"]:
+                counts.unchanged += 1
+                continue
+            if not self.allowed(
+                "benefits.change_plannedvalue",
+                (info.collaboration.pk, info.owner_id, info.measurer_id),
+                lambda info=info: self.light_benefit(
+                    info.collaboration, info.owner_id, info.measurer_id
+                ),
+            ):
+                self.error(
+                    sheet,
+                    row,
+                    "Benefit reference",
+                    f"you may not change the plan of '{values['reference']}'",
+                )
+                continue
+            if planned is None:
+                counts.created += 1
+                if self.write:
+                    creates.append(
+                        PlannedValue(benefit=benefit, period=period, value=values["value"])
+                    )
+            else:
+                counts.updated += 1
+                if self.write:
+                    planned.benefit = benefit
+                    planned.value = values["value"]
+                    updates.append(planned)
+        if self.write:
+            self.save(PlannedValue, creates, updates, ["value"])
+
+    def actuals_chunk(self, chunk: list[tuple[int, dict]], seen: _MonthKeys) -> None:
+        sheet = ACTUALS
+        counts = self.counts[sheet]
+        parsed_rows = []
+        for row, cells in chunk:
+            ok, values = True, {}
+            readers = (
+                ("reference", "Benefit reference", lambda v: read_key(v, 30)),
+                ("period", "Month", read_month),
+                ("force", "Force code", self.read_force),
+                ("value", "Value", read_decimal),
+                ("assessment", "Assessment", read_text),
+            )
+            for name, header, reader in readers:
+                try:
+                    values[name] = reader(cells[header])
+                except CellError as exc:
+                    self.error(sheet, row, header, str(exc))
+                    ok = False
+            if ok:
+                parsed_rows.append((row, values))
+        self.known_benefits({values["reference"] for _, values in parsed_rows})
+        stored = self.stored_benefits({values["reference"] for _, values in parsed_rows})
+        existing = {}
+        if stored:
+            periods = [values["period"] for _, values in parsed_rows]
+            existing = {
+                (m.benefit_id, m.period, m.force_id): m
+                for m in Measurement.objects.filter(
+                    benefit_id__in=[b.pk for b in stored.values()],
+                    period__gte=min(periods),
+                    period__lte=max(periods),
+                ).select_related("force")
+            }
+        creates, updates = [], []
+        for row, values in parsed_rows:
+            info = self.benefit_of(sheet, row, values["reference"])
+            if info is None:
+                continue
+            period, force = values["period"], values["force"]
+            force_id = force.pk if force else None
+            if not seen.add(info.index * 100_000 + (force_id or 0), period):
+                self.error(
+                    sheet,
+                    row,
+                    "Month",
+                    f"{values['reference']} {period:%Y-%m} "
+                    f"({force.ons_code if force else 'whole collaboration'}) is on an earlier "
+                    "row as well",
+                )
+                continue
+            benefit = stored.get(values["reference"])
+            measurement = existing.get((benefit.pk, period, force_id)) if benefit else None
+            if (
+                measurement is not None
+                and measurement.value == values["value"]
+                and measurement.assessment == values["assessment"]
+            ):
+                counts.unchanged += 1
+                continue
+            problems = []
+            if period > self.this_month:
+                problems.append(
+                    ("Month", "actuals can only be recorded for months that have begun")
+                )
+            if info.qualitative and not values["assessment"].strip():
+                problems.append(("Assessment", "describe what changed in the month"))
+            if not info.qualitative and values["value"] is None:
+                problems.append(("Value", "enter the value delivered in the month"))
+            if force is not None and force.pk not in self.members.get(info.collaboration.pk, ()):
+                problems.append(
+                    ("Force code", f"{force} is not a member of the benefit's collaboration")
+                )
+            if not self.allowed(
+                "benefits.add_measurement",
+                (info.collaboration.pk, info.owner_id, info.measurer_id, force_id),
+                lambda info=info, force_id=force_id: Measurement(
+                    benefit=self.light_benefit(info.collaboration, info.owner_id, info.measurer_id),
+                    force_id=force_id,
+                ),
+            ):
+                whose = force.name if force else "the whole collaboration"
+                problems.append(
+                    (
+                        "Benefit reference",
+                        f"you may not record actuals of '{values['reference']}' for {whose}",
+                    )
+                )
+            if problems:
+                for header, reason in problems:
+                    self.error(sheet, row, header, reason)
+                continue
+            if measurement is None:
+                counts.created += 1
+                if self.write:
+                    creates.append(
+                        Measurement(
+                            benefit=benefit,
+                            period=period,
+                            force=force,
+                            value=values["value"],
+                            assessment=values["assessment"],
+                            entered_by=self.user,
+                        )
+                    )
+            else:
+                counts.updated += 1
+                if self.write:
+                    measurement.benefit = benefit
+                    measurement.value = values["value"]
+                    measurement.assessment = values["assessment"]
+                    measurement.entered_by = self.user
+                    measurement.verified_by = None
+                    measurement.verified_at = None
+                    updates.append(measurement)
+        if self.write:
+            self.save(
+                Measurement,
+                creates,
+                updates,
+                ["value", "assessment", "entered_by", "verified_by", "verified_at"],
+            )
+
+    def read_force(self, value):
+        if _blank(value):
+            return None
+        code = str(value).strip()
+        force = self.forces.get(code.casefold())
+        if force is None:
+            raise CellError(
+                f"unknown force code '{code}'; use a force's ONS code (e.g. E23000028) "
+                "or leave it blank for the whole collaboration"
+            )
+        return force
+
+
+# The entry point ------------------------------------------------------------------------------
+
+
+def import_register(
+    source, *, user, dry_run: bool = False, progress: Progress | None = None
+) -> ImportResult:
+    """Check the workbook `source` (a path or binary file) and, when every row is valid and
+    `dry_run` is off, write it in one transaction as `user`.
+
+    `progress(phase, rows_done, rows_total)` is called as rows are read, with phase "check"
+    and then "write"; rows_total counts the data rows of the four sheets (None if unknown).
+    """
+    workbook, problem = open_workbook(source)
+    if problem is not None:
+        return ImportResult(errors=[problem], error_count=1, dry_run=dry_run)
+    try:
+        importer = _Importer(workbook, user, progress, count_data_rows(workbook))
+        importer.check_structure()
+        counts = importer.run(write=False)
+        if importer.error_count or dry_run:
+            return ImportResult(
+                errors=importer.errors,
+                error_count=importer.error_count,
+                counts=counts,
+                dry_run=dry_run,
+            )
+        importer.phase = "write"
+        importer.done = 0
+        importer.report("write")
+        try:
+            with transaction.atomic():
+                counts = importer.run(write=True)
+                if importer.error_count:
+                    raise _Rollback
+        except _Rollback:
+            return ImportResult(errors=importer.errors, error_count=importer.error_count)
+        return ImportResult(counts=counts, written=True)
+    finally:
+        workbook.close()

@@ -1,0 +1,169 @@
+"""Register imports as jobs: started from the upload page, run inline or by the task worker.
+
+A small upload is imported in the request. A large one (more data rows than
+`REALISE_IMPORT_BACKGROUND_ROWS`) is queued as a django-tasks task and its page shows its
+progress. Uploads are kept in Django's storage, so a worker on any host can read them.
+
+Progress is published to storage as well (`ImportJob.progress_name`, a little JSON file)
+rather than to the job's row: the rows are written in one transaction, and nothing written
+inside it can be seen by the page's requests until it commits.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from realise.reports.models import ImportJob, ImportStatus
+from realise.reports.register_import import (
+    WORKBOOK,
+    ImportResult,
+    RowError,
+    count_data_rows,
+    import_register,
+    open_workbook,
+)
+
+logger = logging.getLogger(__name__)
+PHASE_STATUS = {"check": ImportStatus.CHECKING, "write": ImportStatus.WRITING}
+
+
+def rows_in(fileobj) -> int | None:
+    """The data rows of a register workbook, or None if it cannot be read."""
+    workbook, problem = open_workbook(fileobj)
+    if problem is not None:
+        return None
+    try:
+        return count_data_rows(workbook)
+    finally:
+        workbook.close()
+
+
+def start_import(upload, *, user) -> ImportJob:
+    """Keep the uploaded workbook and import it: now if it is small, else in the background."""
+    job = ImportJob(original_name=upload.name[:255], user=user)
+    job.file.save(upload.name, upload, save=False)
+    with job.file.open("rb") as stored:
+        rows = rows_in(stored)
+    job.rows_total = rows
+    job.background = rows is not None and rows > settings.REALISE_IMPORT_BACKGROUND_ROWS
+    job.save()
+    if job.background:
+        from realise.reports.tasks import import_register_task
+
+        transaction.on_commit(lambda: import_register_task.enqueue(job.pk))
+    else:
+        job = run_import_job(job.pk)
+    return job
+
+
+class JobProgress:
+    """The `progress` callback of an import run as a job: publishes rows done to storage
+    (at most about once a second) and each change of phase to the job's row."""
+
+    def __init__(self, job: ImportJob, interval: float = 1.0):
+        self.job = job
+        self.interval = interval
+        self.phase = None
+        self.last = 0.0
+
+    def __call__(self, phase: str, done: int, total: int | None) -> None:
+        now = time.monotonic()
+        if phase != self.phase:
+            self.phase = phase
+            ImportJob.objects.filter(pk=self.job.pk).update(
+                status=PHASE_STATUS[phase], rows_total=total
+            )
+        elif now - self.last < self.interval and done != total:
+            return
+        self.last = now
+        publish_progress(self.job, {"phase": phase, "done": done, "total": total})
+
+    def clear(self) -> None:
+        try:
+            default_storage.delete(self.job.progress_name)
+        except OSError:  # pragma: no cover - storage gone away; nothing to clean
+            logger.warning("Could not remove %s", self.job.progress_name)
+
+
+def publish_progress(job: ImportJob, state: dict) -> None:
+    name = job.progress_name
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    default_storage.save(name, ContentFile(json.dumps(state).encode()))
+
+
+def run_import_job(job_id: int) -> ImportJob:
+    """Import a queued job's workbook as the user who uploaded it; record the outcome."""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if job.status != ImportStatus.QUEUED:
+        return job
+    job.status = ImportStatus.CHECKING
+    job.started_at = timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    reporter = JobProgress(job)
+    try:
+        if job.user is None or not job.user.is_active:
+            result = ImportResult(
+                errors=[RowError(WORKBOOK, None, "", "the user who uploaded it is not active")],
+                error_count=1,
+            )
+        else:
+            with job.file.open("rb") as stored:
+                result = import_register(stored, user=job.user, progress=reporter)
+    except Exception as exc:
+        logger.exception("Register import %s failed", job.pk)
+        job.status = ImportStatus.FAILED
+        job.message = f"The import stopped unexpectedly and nothing was written ({exc})."
+    else:
+        job.status = ImportStatus.DONE if result.ok else ImportStatus.REJECTED
+        job.errors = [error.as_dict() for error in result.errors]
+        job.error_count = result.error_count
+        job.summary = result.summary_dict()
+        job.rows_done = sum(c.rows for c in result.counts.values())
+    finally:
+        reporter.clear()
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def live_progress(job: ImportJob) -> dict:
+    """What the progress bar shows: phase, rows done and total, and percent (of both
+    passes; None when the size is unknown)."""
+    state = {"phase": None, "done": 0, "total": job.rows_total}
+    if job.running:
+        try:
+            with default_storage.open(job.progress_name, "rb") as stored:
+                state.update(json.loads(stored.read()))
+        except (OSError, ValueError):
+            pass
+    elif job.status == ImportStatus.DONE:
+        state.update(phase="done", done=job.rows_total or job.rows_done)
+    if state["phase"] is None and job.status in (ImportStatus.CHECKING, ImportStatus.WRITING):
+        state["phase"] = "write" if job.status == ImportStatus.WRITING else "check"
+    phase, done, total = state["phase"], state["done"] or 0, state["total"]
+    percent = None
+    if not job.running:
+        percent = 100 if job.status == ImportStatus.DONE else None
+    elif total:
+        half = min(done, total) * 50 // total
+        percent = half + (50 if phase == "write" else 0)
+    elif phase is None:
+        percent = 0
+    labels = {
+        None: "Waiting for a worker to start the import.",
+        "check": f"Checking the rows: {done:,} of {total:,}." if total else "Checking the rows.",
+        "write": f"Saving the changes: {done:,} of {total:,} rows."
+        if total
+        else "Saving the changes.",
+        "done": "Finished.",
+    }
+    return {**state, "percent": percent, "text": labels.get(phase, "")}

@@ -1,0 +1,52 @@
+"""Crawl the demo as a signed-in programme team member and check every page with axe-core."""
+
+from urllib.parse import urldefrag, urlparse
+
+import pytest
+from django.conf import settings
+
+from realise.demo import load_demo
+from tests.e2e.conftest import axe_violations, sign_in
+
+pytestmark = pytest.mark.e2e
+
+SKIP_PARTS = ("/admin/", "/api/", "/accounts/logout/", "/static/", "/media/")
+SKIP_ENDINGS = (".csv", ".json", ".xlsx", ".pdf", ".docx", ".ics", ".svg", ".png", "/download/")
+MAX_PAGES = 70
+
+
+def crawlable(url: str, base: str) -> bool:
+    parsed = urlparse(url)
+    if parsed.netloc and parsed.netloc != urlparse(base).netloc:
+        return False
+    path = parsed.path
+    if any(part in path for part in SKIP_PARTS) or path.endswith(SKIP_ENDINGS):
+        return False
+    return "export" not in parsed.query and "format=" not in parsed.query
+
+
+def test_every_page_reached_from_home_has_no_axe_violations(page, forces, live_server):
+    load_demo()
+    sign_in(page, "programme", settings.REALISE_DEMO_PASSWORD)
+    queue, seen, failures = ["/"], set(), {}
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        response = page.goto(path)
+        assert response is not None and response.status < 500, (
+            f"{path}: {response and response.status}"
+        )
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        violations = axe_violations(page)
+        if violations:
+            failures[path] = violations
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+            url = urldefrag(href).url
+            if crawlable(url, live_server.url):
+                parsed = urlparse(url)
+                queue.append(parsed.path + (f"?{parsed.query}" if parsed.query else ""))
+    assert len(seen) >= 20, sorted(seen)
+    assert failures == {}

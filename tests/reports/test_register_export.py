@@ -1,0 +1,170 @@
+"""Exporting the register: one workbook people can work in, holding what they may see."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from realise.reports.register_xlsx import (
+    ACTUALS,
+    BENEFITS,
+    INITIATIVES,
+    LISTS,
+    PLANNED,
+    headers,
+    write_register,
+)
+from tests.factories import BenefitFactory, CollaborationFactory, InitiativeFactory
+from tests.reports.conftest import row_of
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(path, sheet):
+    workbook = load_workbook(path, read_only=True)
+    return list(workbook[sheet].iter_rows(values_only=True))
+
+
+def test_sheets_headers_and_frozen_panes(exported):
+    workbook = load_workbook(exported)
+
+    assert workbook.sheetnames == [INITIATIVES, BENEFITS, PLANNED, ACTUALS, LISTS]
+    assert workbook[LISTS].sheet_state == "hidden"
+    for sheet in (INITIATIVES, BENEFITS, PLANNED, ACTUALS):
+        ws = workbook[sheet]
+        assert [cell.value for cell in ws[1]] == headers(sheet)
+        assert ws.freeze_panes == "B2"
+        assert ws["A1"].font.bold
+        assert ws.column_dimensions["A"].width > 10
+
+
+def test_each_sheet_states_its_size(exported):
+    workbook = load_workbook(exported, read_only=True)
+
+    assert workbook[BENEFITS].max_row == 3 and workbook[BENEFITS].max_column == 20
+    assert workbook[PLANNED].max_row == 4 and workbook[ACTUALS].max_row == 3
+
+
+def test_values_and_number_formats(exported):
+    workbook = load_workbook(exported)
+    benefits = workbook[BENEFITS]
+    row = row_of(exported, BENEFITS, "B-VET-1")
+    values = {h: benefits.cell(row, i + 1) for i, h in enumerate(headers(BENEFITS))}
+
+    assert values["Initiative"].value == "joint-vetting"
+    assert values["Sub-category"].value == "1a Savings: money"
+    assert values["Direction"].value == "Decrease"
+    assert values["Owner"].value == "Erin Owner <erin@kent.police.example>"
+    assert values["Measurement owner"].value == "Frank Measurer <frank@essex.police.example>"
+    assert values["Baseline"].value == 100000
+    assert values["Baseline"].number_format == '"£"#,##0.00'
+    assert values["Status"].value == "Agreed"
+
+    score = row_of(exported, BENEFITS, "B-VET-2")
+    assert benefits.cell(score, 10).value == 3.5
+    assert benefits.cell(score, 10).number_format == "0.00"
+
+    assert rows(exported, PLANNED)[1:] == [
+        ("B-VET-1", "2025-01", 1000),
+        ("B-VET-1", "2025-02", 2000.5),
+        ("B-VET-1", "2025-03", 3000),
+    ]
+    assert workbook[PLANNED]["C2"].number_format == '"£"#,##0.00'
+    assert rows(exported, ACTUALS)[1:] == [
+        ("B-VET-1", "2025-01", None, 900.25, None),
+        ("B-VET-1", "2025-02", "E23000028", 1500, None),
+    ]
+
+
+def test_drop_downs_for_category_direction_status_and_owner(exported):
+    workbook = load_workbook(exported)
+    lists = workbook[LISTS]
+    columns = {cell.value: cell.column_letter for cell in lists[1]}
+    validations = {
+        str(v.sqref).split(":")[0]: v.formula1
+        for v in workbook[BENEFITS].data_validations.dataValidation
+    }
+    by_header = dict(zip(headers(BENEFITS), "ABCDEFGHIJKLMNOPQRST", strict=False))
+
+    for header, source in [
+        ("Sub-category", "Sub-category"),
+        ("Direction", "Direction"),
+        ("Status", "Benefit status"),
+        ("Owner", "Person"),
+        ("Measurement owner", "Person"),
+    ]:
+        letter = columns[source]
+        assert validations[f"{by_header[header]}2"].startswith(f"'Lists'!${letter}$2:${letter}$")
+    people = [cell.value for cell in lists[columns["Person"]][1:] if cell.value]
+    assert "Erin Owner <erin@kent.police.example>" in people
+    categories = [cell.value for cell in lists[columns["Sub-category"]][1:] if cell.value]
+    assert categories[0] == "1a Savings: money" and len(categories) == 8
+
+
+def test_a_formula_like_title_stays_text(register, tmp_path):
+    register.benefit.title = "=HYPERLINK(1)"
+    register.benefit.save()
+    path = tmp_path / "register.xlsx"
+
+    write_register(path)
+
+    cell = load_workbook(path)[BENEFITS]["C2"]
+    assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s"
+
+
+def test_the_page_download_holds_only_what_the_user_may_see(register, client):
+    secret = CollaborationFactory(slug="secret", visibility="private")
+    BenefitFactory(initiative=InitiativeFactory(collaboration=secret), reference="SEC-1")
+    client.force_login(register.nora)
+
+    response = client.get("/register/export.xlsx")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in response["Content-Disposition"]
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    references = [r[0] for r in workbook[BENEFITS].iter_rows(min_row=2, values_only=True)]
+    assert references == []  # nora sees neither the private Essex–Kent nor 'secret'
+
+    client.force_login(register.alice)
+    response = client.get("/register/export.xlsx", {"collaboration": "ek"})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+    references = [r[0] for r in workbook[BENEFITS].iter_rows(min_row=2, values_only=True)]
+    assert references == ["B-VET-1", "B-VET-2"]
+
+
+def test_the_register_page_needs_a_sign_in(client):
+    assert client.get("/register/").status_code == 302
+    assert client.get("/register/export.xlsx").status_code == 302
+
+
+def test_the_register_page_offers_download_and_upload(register, client):
+    client.force_login(register.alice)
+
+    page = client.get("/register/").content.decode()
+
+    assert 'action="/register/export.xlsx"' in page
+    assert 'href="/register/import/"' in page
+
+
+def test_cli_export_of_one_initiative(register, tmp_path):
+    other = InitiativeFactory(collaboration=register.collab, slug="other")
+    BenefitFactory(initiative=other, reference="OTH-1")
+    out = io.StringIO()
+    path = tmp_path / "one.xlsx"
+
+    call_command("export-register", "--initiative", "joint-vetting", "--out", str(path), stdout=out)
+
+    assert "1 initiatives, 2 benefits, 3 planned values and 2 actuals" in out.getvalue()
+    assert [r[0] for r in rows(path, INITIATIVES)[1:]] == ["joint-vetting"]
+    assert [r[0] for r in rows(path, BENEFITS)[1:]] == ["B-VET-1", "B-VET-2"]
+
+
+def test_an_unknown_collaboration_is_refused_on_the_page(register, client):
+    client.force_login(register.alice)
+
+    response = client.get("/register/export.xlsx", {"collaboration": "no-such-thing"})
+
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()

@@ -1,0 +1,421 @@
+"""Importing the register: all rows or none, every error named, history kept."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from realise.benefits.models import Benefit, Measurement, PlannedValue
+from realise.collaborations.models import Initiative
+from realise.reports.register_import import import_register
+from realise.reports.register_xlsx import ACTUALS, BENEFITS, INITIATIVES, PLANNED
+from tests.factories import UserFactory
+from tests.reports.conftest import append_row, edit, history_counts, row_of
+
+pytestmark = pytest.mark.django_db
+
+
+def errors_of(result) -> list[str]:
+    return [str(error) for error in result.errors]
+
+
+def test_export_then_import_unchanged_changes_nothing(register, exported):
+    before = history_counts()
+    versions = dict(Benefit.objects.values_list("reference", "version"))
+
+    result = import_register(exported, user=register.alice)
+
+    assert result.ok, errors_of(result)
+    assert result.changes == 0
+    assert result.counts[BENEFITS].unchanged == 2
+    assert result.counts[PLANNED].unchanged == 3
+    assert result.counts[ACTUALS].unchanged == 2
+    assert result.counts[INITIATIVES].unchanged == 1
+    assert history_counts() == before
+    assert dict(Benefit.objects.values_list("reference", "version")) == versions
+
+
+def test_a_read_only_viewer_may_import_an_unchanged_register(register, exported):
+    result = import_register(exported, user=register.dave)
+
+    assert result.ok, errors_of(result)
+    assert result.changes == 0
+
+
+def test_creates_and_updates_with_history_for_the_importing_user(register, exported):
+    version = Benefit.objects.get(reference="B-VET-1").version
+    row = row_of(exported, BENEFITS, "B-VET-1")
+    edit(
+        exported,
+        {
+            (BENEFITS, f"C{row}"): "Smaller vetting backlog",
+            (BENEFITS, f"L{row}"): 75000,
+            (PLANNED, "C3"): 2500,  # February 2025: 2000.50 -> 2500
+        },
+    )
+    append_row(
+        exported,
+        BENEFITS,
+        [
+            "B-VET-3",
+            "joint-vetting",
+            "Fewer re-vets",
+            "",
+            "1b Savings: time",
+            "Decrease",
+            "Hours spent re-vetting",
+            "Hours",
+            "Quantitative",
+            400,
+            None,
+            250,
+            None,
+            "Erin Owner <erin@kent.police.example>",
+            "Frank Measurer <frank@essex.police.example>",
+            "No",
+            "No",
+            "Yes",
+            None,
+            "Proposed",
+        ],
+    )
+    append_row(exported, PLANNED, ["B-VET-3", "2025-04", 10])
+    append_row(exported, ACTUALS, ["B-VET-3", "2025-04", "", 12.5, ""])
+    append_row(exported, ACTUALS, ["B-VET-1", "2025-03", "E23000032", 700, ""])  # Kent
+
+    result = import_register(exported, user=register.alice)
+
+    assert result.ok, errors_of(result)
+    assert (result.counts[BENEFITS].created, result.counts[BENEFITS].updated) == (1, 1)
+    assert (result.counts[PLANNED].created, result.counts[PLANNED].updated) == (1, 1)
+    assert result.counts[PLANNED].unchanged == 2
+    assert result.counts[ACTUALS].created == 2
+    benefit = Benefit.objects.get(reference="B-VET-1")
+    assert benefit.title == "Smaller vetting backlog"
+    assert benefit.target_value == Decimal("75000.00")
+    assert benefit.version == version + 1
+    new = Benefit.objects.get(reference="B-VET-3")
+    assert (new.subcategory, new.direction, new.unit) == ("1b", "decrease", "hours")
+    assert new.owner == register.erin_person
+    assert new.initiative == register.initiative
+    assert PlannedValue.objects.get(
+        benefit=benefit, period=datetime.date(2025, 2, 1)
+    ).value == Decimal("2500.00")
+    kent = Measurement.objects.get(benefit=benefit, period=datetime.date(2025, 3, 1))
+    assert kent.force.name == "Kent" and kent.value == Decimal("700.00")
+    assert kent.entered_by == register.alice
+    latest = benefit.history.latest()
+    assert latest.history_user == register.alice and latest.history_type == "~"
+    assert new.history.get().history_user == register.alice
+    assert kent.history.get().history_user == register.alice
+
+
+def test_a_new_initiative_is_created_and_its_benefits_join_it(register, exported):
+    append_row(
+        exported,
+        INITIATIVES,
+        [
+            "shared-firearms",
+            "ek",
+            "Shared firearms training",
+            None,
+            "Active",
+            None,
+            None,
+            None,
+            "One range for both forces.",
+        ],
+    )
+    append_row(
+        exported,
+        BENEFITS,
+        [
+            "B-FA-1",
+            "shared-firearms",
+            "Range costs shared",
+            "",
+            "1a",
+            "decrease",
+            "Range running costs",
+            "GBP",
+            "quantitative",
+            50000,
+            None,
+            30000,
+            None,
+            None,
+            None,
+            "Yes",
+            "No",
+            "Yes",
+            None,
+            "Proposed",
+        ],
+    )
+
+    result = import_register(exported, user=register.alice)
+
+    assert result.ok, errors_of(result)
+    initiative = Initiative.objects.get(slug="shared-firearms")
+    assert initiative.collaboration == register.collab and initiative.stage == 0
+    assert initiative.history.get().history_user == register.alice
+    assert Benefit.objects.get(reference="B-FA-1").initiative == initiative
+
+
+def test_one_bad_row_writes_nothing(register, exported):
+    before = history_counts()
+    row = row_of(exported, BENEFITS, "B-VET-1")
+    edit(exported, {(BENEFITS, f"C{row}"): "A new title", (PLANNED, "C2"): 1})
+    append_row(exported, ACTUALS, ["B-VET-1", "2025-05", "", "lots", ""])
+    rows = row_of(exported, ACTUALS, "B-VET-1") + 2
+
+    result = import_register(exported, user=register.alice)
+
+    assert not result.ok
+    assert errors_of(result) == [f"Actuals!{rows}, Value: 'lots' is not a number"]
+    assert Benefit.objects.get(reference="B-VET-1").title == "Reduced vetting backlog"
+    assert history_counts() == before
+
+
+def test_dry_run_counts_but_writes_nothing(register, exported):
+    row = row_of(exported, BENEFITS, "B-VET-1")
+    edit(exported, {(BENEFITS, f"C{row}"): "A new title"})
+
+    result = import_register(exported, user=register.alice, dry_run=True)
+
+    assert result.ok and result.counts[BENEFITS].updated == 1 and not result.written
+    assert Benefit.objects.get(reference="B-VET-1").title == "Reduced vetting backlog"
+
+
+# Broken files: each problem named by sheet, row, column and reason ----------------------------
+
+
+def test_not_a_workbook(register, tmp_path):
+    path = tmp_path / "notes.xlsx"
+    path.write_text("just some text")
+
+    result = import_register(path, user=register.alice)
+
+    assert errors_of(result) == ["Workbook: the file is not an Excel workbook (.xlsx)"]
+
+
+def test_a_wrong_sheet(register, exported):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(exported)
+    workbook[BENEFITS].title = "Benefit"
+    workbook.save(exported)
+
+    result = import_register(exported, user=register.alice)
+
+    errors = errors_of(result)
+    assert 'Benefits: the workbook has no sheet called "Benefits"' in errors
+    assert any(e.startswith("Benefit: not a sheet of the register") for e in errors)
+
+
+def test_a_missing_column(register, exported):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(exported)
+    workbook[BENEFITS].delete_cols(14)  # Owner
+    workbook.save(exported)
+
+    result = import_register(exported, user=register.alice)
+
+    assert errors_of(result) == ["Benefits!1, Owner: the column is missing"]
+
+
+def test_a_bad_category(register, exported):
+    row = row_of(exported, BENEFITS, "B-VET-1")
+    edit(exported, {(BENEFITS, f"E{row}"): "4z Savings: magic"})
+
+    result = import_register(exported, user=register.alice)
+
+    [error] = result.errors
+    assert (error.sheet, error.row, error.column) == (BENEFITS, row, "Sub-category")
+    assert error.reason.startswith("'4z Savings: magic' is not a sub-category; use one of 1a")
+
+
+def test_text_in_a_number_cell(register, exported):
+    row = row_of(exported, BENEFITS, "B-VET-1")
+    edit(exported, {(BENEFITS, f"J{row}"): "about a hundred grand", (PLANNED, "C4"): "n/a"})
+
+    result = import_register(exported, user=register.alice)
+
+    assert errors_of(result) == [
+        f"Benefits!{row}, Baseline: 'about a hundred grand' is not a number",
+        "Planned values!4, Value: 'n/a' is not a number",
+    ]
+
+
+def test_a_duplicate_reference(register, exported):
+    first = row_of(exported, BENEFITS, "B-VET-2")
+    copy = append_row(
+        exported,
+        BENEFITS,
+        [
+            "B-VET-2",
+            "joint-vetting",
+            "Copy",
+            "",
+            "2a",
+            "Increase",
+            "",
+            "Score",
+            "Quantitative",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "No",
+            "No",
+            "Yes",
+            None,
+            "Proposed",
+        ],
+    )
+    append_row(exported, PLANNED, ["B-VET-1", "2025-01", 5])
+
+    result = import_register(exported, user=register.alice)
+
+    assert errors_of(result) == [
+        f"Benefits!{copy}, Reference: 'B-VET-2' is also on row {first}",
+        "Planned values!5, Month: B-VET-1 2025-01 is on an earlier row as well",
+    ]
+
+
+def test_an_unknown_owner(register, exported):
+    row = row_of(exported, BENEFITS, "B-VET-1")
+    edit(exported, {(BENEFITS, f"N{row}"): "Nobody Atall <nobody@example.org>"})
+
+    result = import_register(exported, user=register.alice)
+
+    assert errors_of(result) == [
+        f"Benefits!{row}, Owner: unknown person 'Nobody Atall <nobody@example.org>'; "
+        "choose someone from the list (Name <email>)"
+    ]
+
+
+def test_owners_by_name_or_email_alone(register, exported):
+    row = row_of(exported, BENEFITS, "B-VET-1")
+    edit(
+        exported,
+        {(BENEFITS, f"N{row}"): "frank@essex.police.example", (BENEFITS, f"O{row}"): "erin owner"},
+    )
+
+    result = import_register(exported, user=register.alice)
+
+    assert result.ok, errors_of(result)
+    benefit = Benefit.objects.get(reference="B-VET-1")
+    assert (benefit.owner, benefit.measurement_owner) == (register.frank, register.erin_person)
+
+
+def test_unknown_initiative_bad_month_and_unknown_force(register, exported):
+    row = row_of(exported, BENEFITS, "B-VET-2")
+    edit(
+        exported,
+        {
+            (BENEFITS, f"B{row}"): "no-such-initiative",
+            (PLANNED, "B2"): "2025-13",
+            (ACTUALS, "C3"): "E99999999",
+        },
+    )
+    planned = append_row(exported, PLANNED, ["B-NOPE", "2025-01", 1])
+
+    result = import_register(exported, user=register.alice)
+
+    assert errors_of(result) == [
+        f"Benefits!{row}, Initiative: unknown initiative 'no-such-initiative'",
+        "Planned values!2, Month: '2025-13' is not a month; write it as YYYY-MM, e.g. 2026-10",
+        f"Planned values!{planned}, Benefit reference: unknown benefit 'B-NOPE'",
+        "Actuals!3, Force code: unknown force code 'E99999999'; use a force's ONS code "
+        "(e.g. E23000028) or leave it blank for the whole collaboration",
+    ]
+
+
+def test_stage_changes_and_future_actuals_are_refused(register, exported):
+    edit(exported, {(INITIATIVES, "D2"): "4 Implementation"})
+    row = append_row(exported, ACTUALS, ["B-VET-1", "2099-01", "", 5, ""])
+
+    result = import_register(exported, user=register.alice)
+
+    assert errors_of(result) == [
+        "Initiatives!2, Stage: the stage is 2; stages change only through a stage gate",
+        f"Actuals!{row}, Month: actuals can only be recorded for months that have begun",
+    ]
+
+
+def test_every_error_is_listed_not_just_the_first(register, exported):
+    edit(exported, {(PLANNED, "C2"): "x", (PLANNED, "C3"): "y", (PLANNED, "C4"): "z"})
+
+    result = import_register(exported, user=register.alice)
+
+    assert [e.row for e in result.errors] == [2, 3, 4]
+    assert result.error_count == 3
+
+
+# Permissions: the importing user must be allowed to write each row ----------------------------
+
+
+def test_a_force_lead_records_actuals_for_their_own_force_only(register, exported):
+    essex = append_row(exported, ACTUALS, ["B-VET-1", "2025-03", "E23000028", 800, ""])
+    kent = append_row(exported, ACTUALS, ["B-VET-1", "2025-04", "E23000032", 900, ""])
+    row = row_of(exported, BENEFITS, "B-VET-1")
+    edit(exported, {(BENEFITS, f"C{row}"): "Renamed by bob"})
+
+    result = import_register(exported, user=register.bob)
+
+    assert errors_of(result) == [
+        f"Benefits!{row}, Reference: you may not change the benefit 'B-VET-1'",
+        f"Actuals!{kent}, Benefit reference: you may not record actuals of 'B-VET-1' for Kent",
+    ]
+    assert essex not in [e.row for e in result.errors]
+
+
+def test_a_force_lead_import_of_their_own_actuals_succeeds(register, exported):
+    append_row(exported, ACTUALS, ["B-VET-1", "2025-03", "E23000028", 800, ""])
+
+    result = import_register(exported, user=register.bob)
+
+    assert result.ok, errors_of(result)
+    recorded = Measurement.objects.get(period=datetime.date(2025, 3, 1))
+    assert recorded.force.name == "Essex" and recorded.entered_by == register.bob
+
+
+def test_an_outsider_may_not_add_benefits(register, exported):
+    outsider = UserFactory(username="olive")
+    row = append_row(
+        exported,
+        BENEFITS,
+        [
+            "B-X-1",
+            "joint-vetting",
+            "Sneaky",
+            "",
+            "1a",
+            "Decrease",
+            "",
+            "GBP",
+            "Quantitative",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "No",
+            "No",
+            "Yes",
+            None,
+            "Proposed",
+        ],
+    )
+
+    result = import_register(exported, user=outsider)
+
+    assert errors_of(result) == [
+        f"Benefits!{row}, Reference: you may not add benefits to initiative 'joint-vetting'"
+    ]
+    assert not Benefit.objects.filter(reference="B-X-1").exists()
