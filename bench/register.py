@@ -234,10 +234,11 @@ def main() -> None:
         print(json.dumps(run_phase(args.phase, args.db, args.file)))
         return
 
-    folder = Path(tempfile.mkdtemp(prefix="realise-bench-register-"))
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         folder = args.keep
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="realise-bench-register-"))
     seeded, empty, workbook = (
         folder / "seeded.sqlite3",
         folder / "empty.sqlite3",
