@@ -98,6 +98,16 @@ class PlannedValueSerializer(DomainSerializer):
         fields = ["id", "benefit", "period", "value", "version"]
         create_only_fields = ["benefit"]
 
+    def validate(self, attrs):
+        from realise.benefits.baselines import is_baselined
+        from realise.benefits.services import BASELINED_PLAN
+
+        attrs = super().validate(attrs)
+        benefit = attrs.get("benefit") or getattr(self.instance, "benefit", None)
+        if benefit is not None and is_baselined(benefit):
+            raise serializers.ValidationError({"benefit": BASELINED_PLAN.format(benefit=benefit)})
+        return attrs
+
 
 class MeasurementSerializer(DomainSerializer):
     """An actual. Creating one records it (or corrects that month's) with its evidence."""

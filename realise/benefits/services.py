@@ -90,6 +90,9 @@ def verify_measurement(measurement: Measurement, *, user) -> Measurement:
     return measurement
 
 
+BASELINED_PLAN = "The plan of '{benefit}' is baselined: re-profile it through a change request."
+
+
 @transaction.atomic
 def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) -> int:
     """Replace a benefit's planned profile with `rows` (month -> value), recording history."""
@@ -97,6 +100,10 @@ def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) 
 
     if not user.has_perm("benefits.change_plannedvalue", benefit):
         raise PermissionDenied(f"You may not change the plan of '{benefit}'.")
+    from realise.benefits.baselines import is_baselined
+
+    if is_baselined(benefit):
+        raise ValidationError(BASELINED_PLAN.format(benefit=benefit))
     existing = {pv.period: pv for pv in benefit.planned_values.all()}
     for period, planned in existing.items():
         if period not in rows:

@@ -970,6 +970,15 @@ class _Importer:
             for b in Benefit.objects.filter(reference__in=references).select_related("initiative")
         }
 
+    def baselined(self, benefit) -> bool:
+        """Whether a benefit's plan is frozen (asked once per benefit and remembered)."""
+        from realise.benefits.baselines import is_baselined
+
+        cache = self.__dict__.setdefault("_baselined", {})
+        if benefit.pk not in cache:
+            cache[benefit.pk] = is_baselined(benefit)
+        return cache[benefit.pk]
+
     def planned_chunk(self, chunk: list[tuple[int, dict]], seen: _MonthKeys) -> None:
         sheet = PLANNED
         counts = self.counts[sheet]
@@ -1033,6 +1042,15 @@ class _Importer:
                     row,
                     "Benefit reference",
                     f"you may not change the plan of '{values['reference']}'",
+                )
+                continue
+            if benefit is not None and self.baselined(benefit):
+                self.error(
+                    sheet,
+                    row,
+                    "Benefit reference",
+                    f"the plan of '{values['reference']}' is baselined: "
+                    "re-profile it through a change request",
                 )
                 continue
             if planned is None:
