@@ -250,6 +250,16 @@ class PlannedValueViewSet(DomainViewSet):
             benefit__in=visible_benefits(user).values("pk")
         ).order_by("benefit_id", "period")
 
+    def perform_destroy(self, instance):
+        from realise.benefits.baselines import is_baselined
+        from realise.benefits.services import BASELINED_PLAN
+
+        if is_baselined(instance.benefit):
+            raise serializers.ValidationError(
+                {"benefit": [BASELINED_PLAN.format(benefit=instance.benefit)]}
+            )
+        super().perform_destroy(instance)
+
 
 def _record(item: dict, user) -> Measurement:
     return record_measurement(

@@ -46,7 +46,19 @@ def test_the_api_refuses_to_change_or_add_to_a_baselined_plan(baselined):
         format="json",
     )
     assert response.status_code == 400
+    response = client.delete(f"/api/v1/planned-values/{row.pk}/")
+    assert response.status_code == 400
+    assert "change request" in response.json()["benefit"][0]
     assert planned(baselined) == [("2026-04", Decimal("1000.00")), ("2026-05", Decimal("1000.00"))]
+
+
+def test_the_api_still_deletes_a_month_of_a_plan_without_a_baseline(world):
+    plan(world.benefit, datetime.date(2026, 4, 1), ["1000", "1000"])
+    client = APIClient()
+    client.force_authenticate(world.alice)
+    row = PlannedValue.objects.filter(benefit=world.benefit).first()
+    assert client.delete(f"/api/v1/planned-values/{row.pk}/").status_code == 204
+    assert planned(world) == [("2026-05", Decimal("1000.00"))]
 
 
 def test_a_plan_without_a_baseline_can_still_be_replaced(world):
