@@ -363,6 +363,11 @@ def generate(benefits: int, seed: int = 7, today: datetime.date | None = None, s
         )
         stdout(f"  measurements: {counts['measurements']:,} ({time.perf_counter() - started:.1f}s)")
     started = time.perf_counter()
+    from realise.benefits import totals
+
+    kept = totals.compact()
+    stdout(f"  monthly totals compacted: {kept:,} rows ({time.perf_counter() - started:.1f}s)")
+    started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     stdout(f"  statistics refreshed ({time.perf_counter() - started:.1f}s)")

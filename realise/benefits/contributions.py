@@ -30,7 +30,6 @@ from django.db import transaction
 from django.db.models import (
     Case,
     DecimalField,
-    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -239,6 +238,51 @@ def _ref(prefix: str) -> str:
     return prefix[:-2] if prefix else "pk"
 
 
+# Few benefits have links or attributions. The engine's grouped queries scan every planned
+# and measured month in a cut, so rather than test each row with a correlated subquery, the
+# ids of the linked benefits are looked up once per cut and the tests become plain "id in
+# (...)" lists, or vanish when nothing is linked. Past this many ids, an uncorrelated
+# subquery ("id in (select ...)") takes the list's place.
+_ID_LIST_LIMIT = 1000
+
+
+def _ids(resolved: dict, key: str, queryset: QuerySet, column: str):
+    """The distinct `column` values of `queryset` (a list, or the queryset when long),
+    looked up once per cut and kept in `resolved`."""
+    if key not in resolved:
+        values = queryset.order_by().values_list(column, flat=True).distinct()
+        ids = list(values[: _ID_LIST_LIMIT + 1])
+        resolved[key] = ids if len(ids) <= _ID_LIST_LIMIT else values
+    return resolved[key]
+
+
+def _none(ids) -> bool:
+    return isinstance(ids, list) and not ids
+
+
+def _attributed(resolved: dict):
+    """The benefits that have attributions (claimed by named initiatives)."""
+    return _ids(resolved, "attributed", Attribution.objects.all(), "benefit_id")
+
+
+def _claimed(filters, resolved: dict):
+    """The benefits claimed by an initiative in the cut."""
+    if _none(_attributed(resolved)):
+        return []
+    claims = Attribution.objects.filter(claims_q(filters, resolved))
+    return _ids(resolved, "claimed", claims, "benefit_id")
+
+
+def linked_benefits(resolved: dict) -> list[int] | None:
+    """The benefits counted other than whole somewhere (attributed, or contributing to
+    another benefit), or None when there are too many to list."""
+    attributed = _attributed(resolved)
+    descendants = _ids(resolved, "descendants", ContributionPath.objects.all(), "descendant_id")
+    if not (isinstance(attributed, list) and isinstance(descendants, list)):
+        return None
+    return sorted(set(attributed) | set(descendants))
+
+
 def claims_q(filters, resolved: dict) -> Q:
     """A Q over Attribution: the claims of initiatives in the cut."""
     from realise.benefits.realisation import _benefit_q
@@ -255,25 +299,34 @@ def in_cut_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "bene
 
     _, benefit_level = _parts(filters)
     ref = _ref(prefix)
-    home = _benefit_q(filters, prefix, resolved)
-    own = _benefit_q(benefit_level, prefix, resolved)
-    attributed = Exists(Attribution.objects.filter(benefit=OuterRef(ref)))
-    claimed = Exists(
-        Attribution.objects.filter(Q(benefit=OuterRef(ref)) & claims_q(filters, resolved))
-    )
-    q = (home & ~Q(attributed)) | (own & Q(claimed))
+    q = _benefit_q(filters, prefix, resolved)
+    attributed = _attributed(resolved)
+    if not _none(attributed):
+        q &= ~Q(**{f"{ref}__in": attributed})
+        claimed = _claimed(filters, resolved)
+        if not _none(claimed):
+            own = _benefit_q(benefit_level, prefix, resolved)
+            q |= own & Q(**{f"{ref}__in": claimed})
     if base is not None:
         q &= Q(**{f"{ref}__in": base.values("pk")})
     return q
 
 
 def counted_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "benefit__") -> Q:
-    """The benefits a cut counts: those it takes in, less any with an ancestor in it."""
+    """The benefits a cut counts: those it takes in, less any with an ancestor in it.
+
+    `resolved` belongs to one cut, and so to one `base`."""
     ref = _ref(prefix)
+    q = in_cut_q(filters, resolved, base, prefix)
+    if "covered" not in resolved and not ContributionPath.objects.exists():
+        resolved["covered"] = []
     ancestor_inside = ContributionPath.objects.filter(
-        Q(descendant=OuterRef(ref)) & in_cut_q(filters, resolved, base, "ancestor__")
+        in_cut_q(filters, resolved, base, "ancestor__")
     )
-    return in_cut_q(filters, resolved, base, prefix) & ~Q(Exists(ancestor_inside))
+    covered = _ids(resolved, "covered", ancestor_inside, "descendant_id")
+    if not _none(covered):
+        q &= ~Q(**{f"{ref}__in": covered})
+    return q
 
 
 def listed_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "benefit__") -> Q:
@@ -282,12 +335,12 @@ def listed_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "bene
 
     _, benefit_level = _parts(filters)
     ref = _ref(prefix)
-    claimed = Exists(
-        Attribution.objects.filter(Q(benefit=OuterRef(ref)) & claims_q(filters, resolved))
-    )
     home = _benefit_q(filters, prefix, resolved)
+    claimed = _claimed(filters, resolved)
     # An empty Q takes in every benefit (and would vanish from an "or").
-    q = home | (_benefit_q(benefit_level, prefix, resolved) & Q(claimed)) if home else Q()
+    q = home
+    if home and not _none(claimed):
+        q = home | (_benefit_q(benefit_level, prefix, resolved) & Q(**{f"{ref}__in": claimed}))
     if base is not None:
         q &= Q(**{f"{ref}__in": base.values("pk")})
     return q
@@ -296,6 +349,9 @@ def listed_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "bene
 def claimed_value(filters, resolved: dict, field: str = "value", ref: str = "benefit"):
     """The amount of a row the cut counts: the whole value, or for a benefit with
     attributions the value times the shares claimed in the cut, rounded to the penny."""
+    attributed = _attributed(resolved)
+    if _none(attributed):
+        return F(field)
     share = Subquery(
         Attribution.objects.filter(Q(benefit=OuterRef(ref)) & claims_q(filters, resolved))
         .order_by()
@@ -308,16 +364,19 @@ def claimed_value(filters, resolved: dict, field: str = "value", ref: str = "ben
         2,
         output_field=_MONEY,
     )
-    attributed = Exists(Attribution.objects.filter(benefit=OuterRef(ref)))
-    return Case(When(attributed, then=claimed), default=F(field), output_field=_MONEY)
+    is_attributed = Q(**{f"{ref}__in": attributed})
+    return Case(When(is_attributed, then=claimed), default=F(field), output_field=_MONEY)
 
 
-def claimant(ref: str = "benefit"):
+def claimant(resolved: dict, ref: str = "benefit"):
     """The benefit's id when it has attributions, else null: to group claimed rows."""
     from django.db.models import IntegerField
 
-    attributed = Exists(Attribution.objects.filter(benefit=OuterRef(ref)))
-    return Case(When(attributed, then=F(ref)), default=None, output_field=IntegerField())
+    attributed = _attributed(resolved)
+    if _none(attributed):
+        return Value(None, output_field=IntegerField())
+    is_attributed = Q(**{f"{ref}__in": attributed})
+    return Case(When(is_attributed, then=F(ref)), default=None, output_field=IntegerField())
 
 
 def claims_in_cut(

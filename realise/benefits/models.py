@@ -299,3 +299,6 @@ from realise.benefits.models_ipa import (  # noqa: E402, F401
     Objective,
     PlanBaseline,
 )
+
+# Monthly totals kept by database triggers, for national figures without a full scan.
+from realise.benefits.models_totals import MonthlyTotal, TotalKind  # noqa: E402, F401

@@ -30,7 +30,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 
 from realise.benefits.models import (
     Benefit,
@@ -39,6 +39,7 @@ from realise.benefits.models import (
     Measurement,
     Nature,
     PlannedValue,
+    TotalKind,
     Unit,
 )
 from realise.benefits.splits import Splitter, to_units
@@ -372,6 +373,12 @@ class _Cut:
         from realise.benefits.contributions import claimed_value
 
         return claimed_value(self.filters, self._resolved, name)
+
+    def claimant(self):
+        """A row's benefit id when the benefit has attributions, else null."""
+        from realise.benefits.contributions import claimant
+
+        return claimant(self._resolved)
 
     def benefits(self) -> QuerySet:
         from realise.benefits.contributions import listed_q
@@ -725,28 +732,107 @@ class _Ledger:
         book[(*dims, period)] += amount
 
 
+def _grouped(cut: _Cut, only: Iterable[int] | None = None, plain: bool = False) -> dict:
+    """{kind: {(dimensions, month): [rows, amount]}} from two grouped queries (plan and
+    actuals), amounts unsigned. `only` narrows them to some benefits; `plain` sums those
+    benefits' rows whole, as the monthly totals hold them, rather than as the cut counts
+    them (attributed shares, each pound once)."""
+    if plain:
+        base = _benefit_q(cut.filters, "benefit__", cut._resolved)
+        value = F("value")
+    else:
+        base = cut.rows_q()
+        value = cut.value()
+    base &= _summable_q("benefit__")
+    if only is not None:
+        base &= Q(benefit_id__in=list(only))
+    names = [f"benefit__{name}" for name in _DIMENSIONS]
+    queries = (
+        ("planned", PlannedValue.objects.filter(base & cut.period_q())),
+        (
+            "actual",
+            Measurement.objects.filter(base & cut.period_q(cut.to_date) & Q(value__isnull=False)),
+        ),
+    )
+    out: dict[str, dict] = {}
+    for kind, queryset in queries:
+        rows = queryset.values(*names, "period").annotate(n=Count("pk"), total=Sum(value))
+        book = out[kind] = {}
+        for row in rows.order_by():
+            dims = tuple(row[name] for name in names)
+            book[(dims, row["period"])] = [row["n"], _dec(row["total"])]
+    return out
+
+
+def _ledger_of(grouped: dict) -> _Ledger:
+    ledger = _Ledger()
+    for kind, book in grouped.items():
+        for (dims, period), (rows, amount) in book.items():
+            if rows > 0:
+                ledger.add(kind, dims, period, amount * _sign(dims[1]))
+    return ledger
+
+
 def _ledger_from_database(cut: _Cut) -> _Ledger:
     """Two grouped queries: plan and actuals per (dimensions, month)."""
-    ledger = _Ledger()
-    base = cut.rows_q() & _summable_q("benefit__")
-    names = [f"benefit__{name}" for name in _DIMENSIONS]
-    plan = (
-        PlannedValue.objects.filter(base & cut.period_q())
-        .values(*names, "period")
-        .annotate(total=Sum(cut.value()))
-        .order_by()
+    return _ledger_of(_grouped(cut))
+
+
+def _reads_totals(cut: _Cut) -> bool:
+    """Whether the cut can be read from the monthly totals: every benefit, narrowed only
+    by what the totals are kept by (sub-category, cashable, identified, months)."""
+    f = cut.filters
+    return (
+        cut.base is None
+        and cut.force is None
+        and f.collaboration is None
+        and f.initiative is None
+        and not (f.stages or f.statuses or f.initiative_statuses)
     )
-    actual = (
-        Measurement.objects.filter(base & cut.period_q(cut.to_date) & Q(value__isnull=False))
-        .values(*names, "period")
-        .annotate(total=Sum(cut.value()))
-        .order_by()
-    )
-    for kind, rows in (("planned", plan), ("actual", actual)):
-        for row in rows:
-            dims = tuple(row[name] for name in names)
-            ledger.add(kind, dims, row["period"], _dec(row["total"]) * _sign(dims[1]))
-    return ledger
+
+
+def _ledger_from_totals(cut: _Cut, linked: list[int]) -> _Ledger:
+    """The monthly totals (a few hundred rows) in place of every planned and measured
+    month. Benefits counted other than whole (`linked`: attributed, or contributing to
+    another) are taken out of the totals and counted as the cut counts them."""
+    from realise.benefits import totals
+
+    f = cut.filters
+    q = _summable_q()
+    if f.subcategories:
+        q &= Q(subcategory__in=f.subcategories)
+    if f.cashable is not None:
+        q &= Q(cashable=f.cashable)
+    if f.identified is not None:
+        q &= Q(identified=f.identified)
+    books: dict[str, dict] = {"planned": {}, "actual": {}}
+    planned = Q(kind=TotalKind.PLANNED) & cut.period_q()
+    measured = Q(kind=TotalKind.ACTUAL) & cut.period_q(cut.to_date)
+    for row in totals.read(q & (planned | measured)):
+        dims = (row.subcategory, row.is_disbenefit, row.identified, row.cashable)
+        kind = "planned" if row.kind == TotalKind.PLANNED else "actual"
+        books[kind][(dims, row.period)] = [row.rows, row.amount]
+    if linked:
+        for sign, grouped in ((-1, _grouped(cut, linked, plain=True)), (1, _grouped(cut, linked))):
+            for kind, rows in grouped.items():
+                book = books[kind]
+                for key, (count, amount) in rows.items():
+                    entry = book.setdefault(key, [0, ZERO])
+                    entry[0] += sign * count
+                    entry[1] += sign * amount
+    return _ledger_of(books)
+
+
+def _ledger(cut: _Cut) -> _Ledger:
+    """Plan and actuals per (dimensions, month): from the monthly totals where the cut
+    allows, else from the register's rows."""
+    from realise.benefits.contributions import linked_benefits
+
+    if _reads_totals(cut):
+        linked = linked_benefits(cut._resolved)
+        if linked is not None:
+            return _ledger_from_totals(cut, linked)
+    return _ledger_from_database(cut)
 
 
 def _series(
@@ -1255,7 +1341,7 @@ def measure_summaries(
     cut = _cut or _Cut.make(filters, base, today)
     trend = dict.fromkeys(MEASURES)
     if cut.force is None:
-        ledger = _ledger_from_database(cut)
+        ledger = _ledger(cut)
         if include_trend:
             trend = _trend_from_database(cut)
     else:
@@ -1305,7 +1391,7 @@ def breakdown(
     """
     if group not in _GROUPS:
         raise ValueError(f"Cannot break the figures down by {group!r}.")
-    from realise.benefits.contributions import claimant, claims_in_cut
+    from realise.benefits.contributions import claims_in_cut
 
     cut = _Cut.make(filters, base, today)
     figures: dict[int, dict[str, list[Decimal]]] = defaultdict(
@@ -1321,7 +1407,7 @@ def breakdown(
         base_q = cut.rows_q() & _summable_q("benefit__")
         plan = (
             PlannedValue.objects.filter(base_q & cut.period_q())
-            .annotate(claimed_by=claimant())
+            .annotate(claimed_by=cut.claimant())
             .values(key, "claimed_by", "benefit__subcategory", "benefit__is_disbenefit")
             .annotate(
                 total=Sum(cut.value()),
@@ -1338,7 +1424,7 @@ def breakdown(
             slot[1] += _dec(row["to_date"]) * sign
         actual = (
             Measurement.objects.filter(base_q & cut.period_q(cut.to_date))
-            .annotate(claimed_by=claimant())
+            .annotate(claimed_by=cut.claimant())
             .values(key, "claimed_by", "benefit__subcategory", "benefit__is_disbenefit")
             .annotate(total=Sum(cut.value()))
             .order_by()
