@@ -1,7 +1,12 @@
-"""Benchmark the repository search on whichever database DATABASE_URL points at.
+"""Benchmark the repository search on SQLite and on PostgreSQL.
 
-    DATABASE_URL=postgres://.../realise_bench .venv/bin/python bench/search.py
-    DATABASE_URL=sqlite:///var/bench.sqlite3 .venv/bin/python bench/search.py --size 10000
+    .venv/bin/python bench/search.py                       # both databases, 100,000 entries
+    .venv/bin/python bench/search.py --database postgres   # one of them
+    .venv/bin/python bench/search.py --database current    # the one DATABASE_URL names
+    .venv/bin/python bench/search.py --size 10000 --keep
+
+Each database is a benchmark database of its own: PostgreSQL `realise_search_bench` at
+127.0.0.1:5432 (created when missing), SQLite var/bench/realise_search.sqlite3.
 
 Builds a synthetic national repository (by default 100,000 lessons and documents, each with
 text drawn from a policing vocabulary with a natural, Zipf-like spread of common and rare
@@ -20,6 +25,7 @@ import json
 import os
 import random
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -49,6 +55,8 @@ from realise.knowledge.search.query import ENGLISH_STOP_WORDS  # noqa: E402
 from realise.organisations.models import Force  # noqa: E402
 
 PREFIX = "bench-"
+PG_HOST = os.environ.get("REALISE_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+PG_NAME = "realise_search_bench"
 DOMAIN_TEXT = """
 vetting backlog clearance recruits contractors procurement framework contract supplier tender
 savings baseline category management collaboration force forces alliance region regional
@@ -388,9 +396,36 @@ def run(size: int, query_count: int, keep: bool, fresh: bool, seed: int) -> dict
     return report
 
 
+def child_url(kind: str) -> str:
+    if kind == "sqlite":
+        folder = Path(__file__).resolve().parent.parent / "var" / "bench"
+        folder.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{folder / 'realise_search.sqlite3'}"
+    import psycopg
+
+    with psycopg.connect(f"{PG_HOST}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_NAME]).fetchone():
+            conn.execute(f"CREATE DATABASE {PG_NAME}")
+    return f"{PG_HOST}/{PG_NAME}"
+
+
+def print_report(report: dict) -> None:
+    print(
+        f"\nRepository search on {report['database']}, {report['entries']} entries, "
+        f"{report['queries_per_caller']} queries per caller (count + best 20 with snippets):"
+    )
+    print(f"  {'caller':<15} {'median':>10} {'95th pct':>10}")
+    for name, row in report["callers"].items():
+        print(f"  {name:<15} {row['median_ms']:>8.1f}ms {row['p95_ms']:>8.1f}ms")
+    print(f"  {'all':<15} {report['median_ms']:>8.1f}ms {report['p95_ms']:>8.1f}ms")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database", choices=["both", "sqlite", "postgres", "current"], default="both"
     )
     parser.add_argument("--size", type=int, default=100_000, help="lessons and documents (100000)")
     parser.add_argument("--queries", type=int, default=200, help="queries per caller (200)")
@@ -401,18 +436,34 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
+    if args.database != "current":
+        # One child process per database, each set up for its own DATABASE_URL.
+        kinds = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+        reports = []
+        for kind in kinds:
+            command = [sys.executable, __file__, "--database", "current", "--json"]
+            command += ["--size", str(args.size), "--queries", str(args.queries)]
+            command += ["--seed", str(args.seed), *["--keep"] * args.keep]
+            command += ["--fresh"] * args.fresh
+            env = {**os.environ, "DATABASE_URL": child_url(kind)}
+            result = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True)
+            if result.returncode != 0:
+                print(result.stdout)
+                raise SystemExit(f"The {kind} search benchmark failed (exit {result.returncode}).")
+            out = result.stdout
+            print(out[: out.index("{")], end="")
+            reports.append(json.loads(out[out.index("{") :]))
+        if args.json:
+            print(json.dumps(reports, indent=2))
+        else:
+            for report in reports:
+                print_report(report)
+        return 0
     report = run(args.size, args.queries, args.keep, args.fresh, args.seed)
     if args.json:
         print(json.dumps(report, indent=2))
-        return 0
-    print(
-        f"\nRepository search on {report['database']}, {report['entries']} entries, "
-        f"{report['queries_per_caller']} queries per caller (count + best 20 with snippets):"
-    )
-    print(f"  {'caller':<15} {'median':>10} {'95th pct':>10}")
-    for name, row in report["callers"].items():
-        print(f"  {name:<15} {row['median_ms']:>8.1f}ms {row['p95_ms']:>8.1f}ms")
-    print(f"  {'all':<15} {report['median_ms']:>8.1f}ms {report['p95_ms']:>8.1f}ms")
+    else:
+        print_report(report)
     return 0
 
 

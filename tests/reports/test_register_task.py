@@ -5,8 +5,10 @@ import json
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db.models import F
 
-from realise.benefits.models import Benefit
+from realise.benefits import totals
+from realise.benefits.models import Benefit, MonthlyTotal, PlannedValue
 from realise.reports.models import ImportJob, ImportStatus
 from realise.reports.register_jobs import JobProgress, live_progress, publish_progress
 from realise.reports.register_xlsx import BENEFITS
@@ -21,6 +23,10 @@ DATABASE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 def upload(client, path):
     with open(path, "rb") as workbook:
         return client.post("/register/import/", {"file": workbook})
+
+
+def monthly_keys() -> list[tuple]:
+    return list(MonthlyTotal.objects.values_list("kind", *totals.KEY))
 
 
 @pytest.fixture
@@ -50,6 +56,9 @@ def test_a_large_upload_runs_as_a_task(
     settings.REALISE_IMPORT_BACKGROUND_ROWS = 3
     settings.TASKS = IMMEDIATE
     client.force_login(register.alice)
+    for _ in range(2):  # each change adds rows of monthly totals
+        PlannedValue.objects.update(value=F("value") + 1)
+    assert len(monthly_keys()) > len(set(monthly_keys()))
 
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, renamed)
@@ -60,6 +69,9 @@ def test_a_large_upload_runs_as_a_task(
     assert job.summary[BENEFITS] == {"created": 0, "updated": 1, "unchanged": 1}
     assert Benefit.objects.get(reference="B-VET-1").history.latest().history_user == register.alice
     assert not default_storage.exists(job.progress_name)
+    # The worker folded the monthly totals: one row per kind and month.
+    assert len(monthly_keys()) == len(set(monthly_keys()))
+    assert totals.differences() == []
 
 
 @pytest.mark.django_db(transaction=True)
