@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from realise.benefits.models import Benefit
 from realise.collaborations.models import Collaboration, Initiative, StageDecision
@@ -58,6 +59,14 @@ def _anchor(today: datetime.date, days_ahead: int, months_back: int) -> datetime
     return services.add_months(target, -months_back)
 
 
+def _mark_held(meetings, user) -> None:
+    """Past meetings of the demo have been held (recorded in their history)."""
+    rows = list(meetings)
+    for meeting in rows:
+        meeting.status = MeetingStatus.HELD
+    bulk_update_with_history(rows, Meeting, ["status"], default_user=user)
+
+
 def build_governance_demo(builder) -> None:
     today = builder.today
     programme = builder.users["programme"]
@@ -74,9 +83,7 @@ def build_governance_demo(builder) -> None:
         services.generate_meetings(
             body, start=body.meets_from, until=services.add_months(today, 12), user=None
         )
-    Meeting.objects.filter(body__in=bodies.values(), date__lt=today).update(
-        status=MeetingStatus.HELD
-    )
+    _mark_held(Meeting.objects.filter(body__in=bodies.values(), date__lt=today), programme)
 
     # Members: the 14 corporations sole sit at the summit.
     summit, board = bodies["eastern-region-summit"], bodies["7f-programme-board"]
@@ -150,7 +157,7 @@ def build_governance_demo(builder) -> None:
             represents_other="Chief Finance Officers of the seven forces",
         ),
     ]
-    BodyMember.objects.bulk_create(members)
+    bulk_create_with_history(members, BodyMember, default_user=programme)
 
     # Decisions of the procurement board, with actions; one is overdue.
     held = list(procurement.meetings.filter(date__lt=today).order_by("-date")[:2])
@@ -283,7 +290,7 @@ def build_governance_demo(builder) -> None:
     services.generate_meetings(
         directorate, start=directorate.meets_from, until=services.add_months(today, 6), user=None
     )
-    directorate.meetings.filter(date__lt=today).update(status=MeetingStatus.HELD)
+    _mark_held(directorate.meetings.filter(date__lt=today), programme)
     private_meeting = directorate.meetings.filter(date__lt=today).order_by("-date").first()
     if private_meeting is not None:
         services.record_decision(
