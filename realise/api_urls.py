@@ -19,7 +19,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        SpectacularSwaggerSplitView.as_view(url_name="api:api-schema"),
         name="api-docs",
     ),
     path("realisation/", benefits_api.RealisationView.as_view(), name="api-realisation"),

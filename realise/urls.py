@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    # First, so that where an API route shares a name with a page, reverse() finds the page.
-    path("api/v1/", include("realise.api_urls")),
     path("", include("realise.core.urls")),
     path("", include("realise.collaborations.urls")),
     path("", include("realise.benefits.urls")),
@@ -14,6 +12,9 @@ urlpatterns = [
     path("", include("realise.reports.urls")),
     path("", include("realise.reports.dashboard_urls")),
     path("", include("realise.documents.urls")),
+    # The API's names live in their own namespace ("api:collaboration-detail"), apart from
+    # the pages' ("collaboration-detail").
+    path("api/v1/", include(("realise.api_urls", "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]
 
