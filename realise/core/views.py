@@ -13,6 +13,14 @@ class ObjectPermissionMixin(PermissionRequiredMixin):
         return super().handle_no_permission()
 
 
+class PostPermissionMixin(ObjectPermissionMixin):
+    """The permission guards POST alone: any other method gets the view's usual answer (its
+    page for whoever may see it, or 405) without the check."""
+
+    def has_permission(self):
+        return self.request.method != "POST" or super().has_permission()
+
+
 class HomeView(TemplateView):
     template_name = "core/home.html"
 

@@ -6,7 +6,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.views.generic import TemplateView
 from realise.benefits.realisation import add_months, parse_month
 from realise.collaborations.models import InitiativeStatus
 from realise.core.permissions import visible_bodies, visible_initiatives
+from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
 from realise.documents import closure as closure_content
 from realise.documents.board_pack import build_board_pack
 from realise.documents.forms import (
@@ -79,10 +79,14 @@ class InitiativeMixin(LoginRequiredMixin):
 # Highlight reports -------------------------------------------------------------------------
 
 
-class HighlightReportView(InitiativeMixin, TemplateView):
+class HighlightReportView(InitiativeMixin, PostPermissionMixin, TemplateView):
     """An initiative's highlight report on a month: the narrative form and the downloads."""
 
     template_name = "documents/highlight.html"
+    permission_required = "documents.add_highlightreport"
+
+    def get_permission_object(self):
+        return self.initiative
 
     @cached_property
     def month_form(self) -> HighlightMonthForm:
@@ -128,8 +132,6 @@ class HighlightReportView(InitiativeMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if not self.can_write:
-            raise PermissionDenied
         form = HighlightReportForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
@@ -198,20 +200,22 @@ class BoardPackView(LoginRequiredMixin, TemplateView):
 # Closure -----------------------------------------------------------------------------------
 
 
-class ClosureView(InitiativeMixin, TemplateView):
+class ClosureView(InitiativeMixin, ObjectPermissionMixin, TemplateView):
     """Close an initiative: lessons, the benefits realised, hand-over and review date."""
 
     template_name = "documents/closure_form.html"
+    permission_required = "documents.close_initiative"
+
+    def get_permission_object(self):
+        return self.initiative
 
     def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if self.initiative.status == InitiativeStatus.CLOSED:
+        # Once closed, whoever may see the initiative is sent to its closure record, before
+        # (and whatever) the permission to close it.
+        if request.user.is_authenticated and self.initiative.status == InitiativeStatus.CLOSED:
             if ClosureRecord.objects.filter(initiative=self.initiative).exists():
                 return redirect("initiative-closure", self.initiative.slug)
             raise Http404("This initiative was closed without the closure workflow.")
-        if not request.user.has_perm("documents.close_initiative", self.initiative):
-            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property

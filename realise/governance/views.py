@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
@@ -31,6 +31,7 @@ from realise.core.permissions import (
     visible_escalations,
     visible_meetings,
 )
+from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
 from realise.governance import ics, services
 from realise.governance.forms import (
     ActionFormSet,
@@ -81,11 +82,6 @@ class VisibleObjectMixin:
 
 class _SignInFirst(Exception):
     pass
-
-
-def _require(user, permission: str, obj) -> None:
-    if not user.has_perm(permission, obj):
-        raise PermissionDenied
 
 
 # Bodies ------------------------------------------------------------------------------------
@@ -201,17 +197,17 @@ class BodyFormMixin:
         return redirect(body)
 
 
-class BodyCreateView(LoginRequiredMixin, BodyFormMixin, FormView):
+class BodyCreateView(LoginRequiredMixin, ObjectPermissionMixin, BodyFormMixin, FormView):
+    permission_required = "governance.add_governancebody"
+
     @cached_property
     def collaboration(self):
         return get_object_or_404(
             visible_collaborations(self.request.user), slug=self.kwargs["slug"]
         )
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require(request.user, "governance.add_governancebody", self.collaboration)
-        return super().dispatch(request, *args, **kwargs)
+    def get_permission_object(self):
+        return self.collaboration
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -219,7 +215,11 @@ class BodyCreateView(LoginRequiredMixin, BodyFormMixin, FormView):
         )
 
 
-class BodyUpdateView(LoginRequiredMixin, VisibleObjectMixin, BodyFormMixin, FormView):
+class BodyChangeMixin(LoginRequiredMixin, VisibleObjectMixin, ObjectPermissionMixin):
+    """The body named in the URL, for those who may change it."""
+
+    permission_required = "governance.change_governancebody"
+
     def visible_queryset(self):
         return visible_bodies(self.request.user).select_related("collaboration")
 
@@ -227,34 +227,22 @@ class BodyUpdateView(LoginRequiredMixin, VisibleObjectMixin, BodyFormMixin, Form
     def body(self):
         return self.get_visible(slug=self.kwargs["slug"])
 
+    def get_permission_object(self):
+        return self.body
+
+
+class BodyUpdateView(BodyChangeMixin, BodyFormMixin, FormView):
     @property
     def collaboration(self):
         return self.body.collaboration
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require(request.user, "governance.change_governancebody", self.body)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(page_title=f"Edit {self.body}", body=self.body, **kwargs)
 
 
-class BodyMembersView(LoginRequiredMixin, VisibleObjectMixin, FormView):
+class BodyMembersView(BodyChangeMixin, FormView):
     form_class = BodyMemberForm
     template_name = "governance/body_members.html"
-
-    def visible_queryset(self):
-        return visible_bodies(self.request.user).select_related("collaboration")
-
-    @cached_property
-    def body(self):
-        return self.get_visible(slug=self.kwargs["slug"])
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require(request.user, "governance.change_governancebody", self.body)
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "body": self.body}
@@ -274,13 +262,23 @@ class BodyMembersView(LoginRequiredMixin, VisibleObjectMixin, FormView):
         return redirect("body-members", self.body.slug)
 
 
-class BodyMemberRemoveView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        member = get_object_or_404(
-            BodyMember.objects.filter(body__in=visible_bodies(request.user)).select_related("body"),
-            pk=pk,
+class BodyMemberRemoveView(LoginRequiredMixin, PostPermissionMixin, View):
+    permission_required = "governance.change_governancebody"
+
+    @cached_property
+    def member(self):
+        return get_object_or_404(
+            BodyMember.objects.filter(body__in=visible_bodies(self.request.user)).select_related(
+                "body"
+            ),
+            pk=self.kwargs["pk"],
         )
-        _require(request.user, "governance.change_governancebody", member.body)
+
+    def get_permission_object(self):
+        return self.member.body
+
+    def post(self, request, pk):
+        member = self.member
         member._history_user = request.user
         member.delete()
         messages.success(request, f"Removed {member.person.name} from {member.body}.")
@@ -313,10 +311,18 @@ class BodyCalendarView(View):
 # Meetings ----------------------------------------------------------------------------------
 
 
-class MeetingGenerateView(LoginRequiredMixin, View):
+class MeetingGenerateView(LoginRequiredMixin, PostPermissionMixin, View):
+    permission_required = "governance.add_meeting"
+
+    @cached_property
+    def body(self):
+        return get_object_or_404(visible_bodies(self.request.user), slug=self.kwargs["slug"])
+
+    def get_permission_object(self):
+        return self.body
+
     def post(self, request, slug):
-        body = get_object_or_404(visible_bodies(request.user), slug=slug)
-        _require(request.user, "governance.add_meeting", body)
+        body = self.body
         if body.cadence_months is None or body.meets_from is None:
             messages.error(request, f"{body} has no regular cadence and first meeting date.")
             return redirect(body)
@@ -331,9 +337,32 @@ class MeetingGenerateView(LoginRequiredMixin, View):
         return redirect(body)
 
 
-class MeetingCreateView(LoginRequiredMixin, FormView):
+class MeetingFormView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
+    """Add or edit a meeting of `body`: the page is titled by `page_title()` and the saved
+    meeting announced by `saved_message()`."""
+
     form_class = MeetingForm
     template_name = "governance/meeting_form.html"
+
+    def page_title(self) -> str:
+        raise NotImplementedError
+
+    def saved_message(self, meeting) -> str:
+        raise NotImplementedError
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(body=self.body, page_title=self.page_title(), **kwargs)
+
+    def form_valid(self, form):
+        form.instance.body = self.body
+        form.instance._history_user = self.request.user
+        meeting = form.save()
+        messages.success(self.request, self.saved_message(meeting))
+        return redirect(meeting)
+
+
+class MeetingCreateView(MeetingFormView):
+    permission_required = "governance.add_meeting"
 
     @cached_property
     def body(self):
@@ -342,27 +371,18 @@ class MeetingCreateView(LoginRequiredMixin, FormView):
             slug=self.kwargs["slug"],
         )
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require(request.user, "governance.add_meeting", self.body)
-        return super().dispatch(request, *args, **kwargs)
+    def get_permission_object(self):
+        return self.body
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            body=self.body, page_title=f"Add a meeting of {self.body}", **kwargs
-        )
+    def page_title(self) -> str:
+        return f"Add a meeting of {self.body}"
 
-    def form_valid(self, form):
-        form.instance.body = self.body
-        form.instance._history_user = self.request.user
-        meeting = form.save()
-        messages.success(self.request, f"Added the meeting on {meeting.date:%-d %B %Y}.")
-        return redirect(meeting)
+    def saved_message(self, meeting) -> str:
+        return f"Added the meeting on {meeting.date:%-d %B %Y}."
 
 
-class MeetingUpdateView(LoginRequiredMixin, FormView):
-    form_class = MeetingForm
-    template_name = "governance/meeting_form.html"
+class MeetingUpdateView(MeetingFormView):
+    permission_required = "governance.change_meeting"
 
     @cached_property
     def meeting(self):
@@ -371,27 +391,24 @@ class MeetingUpdateView(LoginRequiredMixin, FormView):
             pk=self.kwargs["pk"],
         )
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require(request.user, "governance.change_meeting", self.meeting)
-        return super().dispatch(request, *args, **kwargs)
+    @property
+    def body(self):
+        return self.meeting.body
+
+    def get_permission_object(self):
+        return self.meeting
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.meeting}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            body=self.meeting.body,
-            meeting=self.meeting,
-            page_title=f"Edit {self.meeting}",
-            **kwargs,
-        )
+        return super().get_context_data(meeting=self.meeting, **kwargs)
 
-    def form_valid(self, form):
-        form.instance._history_user = self.request.user
-        meeting = form.save()
-        messages.success(self.request, f"Saved {meeting}.")
-        return redirect(meeting)
+    def page_title(self) -> str:
+        return f"Edit {self.meeting}"
+
+    def saved_message(self, meeting) -> str:
+        return f"Saved {meeting}."
 
 
 class MeetingDetailView(VisibleObjectMixin, DetailView):
@@ -429,9 +446,10 @@ class MeetingDetailView(VisibleObjectMixin, DetailView):
 # Decisions ---------------------------------------------------------------------------------
 
 
-class DecisionCreateView(LoginRequiredMixin, FormView):
+class DecisionCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
     form_class = DecisionForm
     template_name = "governance/decision_form.html"
+    permission_required = "governance.add_decision"
 
     @cached_property
     def meeting(self):
@@ -440,10 +458,8 @@ class DecisionCreateView(LoginRequiredMixin, FormView):
             pk=self.kwargs["pk"],
         )
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require(request.user, "governance.add_decision", self.meeting.body)
-        return super().dispatch(request, *args, **kwargs)
+    def get_permission_object(self):
+        return self.meeting.body
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -559,14 +575,24 @@ class DecisionDetailView(VisibleObjectMixin, DetailView):
         return context
 
 
-class ActionDoneView(LoginRequiredMixin, View):
-    def post(self, request, pk):
-        action = get_object_or_404(
-            Action.objects.filter(decision__in=visible_decisions(request.user)).select_related(
+class ActionDoneView(LoginRequiredMixin, PostPermissionMixin, View):
+    permission_required = "governance.change_action"
+    permission_denied_message = "You may not change this action."
+
+    @cached_property
+    def action(self):
+        return get_object_or_404(
+            Action.objects.filter(decision__in=visible_decisions(self.request.user)).select_related(
                 "decision__body__collaboration"
             ),
-            pk=pk,
+            pk=self.kwargs["pk"],
         )
+
+    def get_permission_object(self):
+        return self.action
+
+    def post(self, request, pk):
+        action = self.action
         services.complete_action(action, user=request.user)
         messages.success(request, "Action marked as done.")
         return redirect(action.decision)
@@ -575,9 +601,10 @@ class ActionDoneView(LoginRequiredMixin, View):
 # Escalations -------------------------------------------------------------------------------
 
 
-class EscalationCreateView(LoginRequiredMixin, FormView):
+class EscalationCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
     form_class = EscalationForm
     template_name = "governance/escalation_form.html"
+    permission_required = "governance.add_escalation"
 
     @cached_property
     def body(self):
@@ -586,12 +613,16 @@ class EscalationCreateView(LoginRequiredMixin, FormView):
             slug=self.kwargs["slug"],
         )
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            _require(request.user, "governance.add_escalation", self.body)
-            if self.body.escalates_to is None:
-                raise Http404(f"{self.body} has no body to escalate to.")
-        return super().dispatch(request, *args, **kwargs)
+    def get_permission_object(self):
+        return self.body
+
+    def has_permission(self):
+        # Those who may escalate from a body with nowhere to escalate to find no such page;
+        # everyone else is answered by the permission alone.
+        allowed = super().has_permission()
+        if allowed and self.body.escalates_to is None:
+            raise Http404(f"{self.body} has no body to escalate to.")
+        return allowed
 
     def get_form_kwargs(self):
         kwargs = {**super().get_form_kwargs(), "body": self.body}
@@ -661,10 +692,18 @@ class EscalationDetailView(VisibleObjectMixin, DetailView):
         return context
 
 
-class EscalationResolveView(LoginRequiredMixin, View):
+class EscalationResolveView(LoginRequiredMixin, PostPermissionMixin, View):
+    permission_required = "governance.change_escalation"
+
+    @cached_property
+    def escalation(self):
+        return get_object_or_404(visible_escalations(self.request.user), pk=self.kwargs["pk"])
+
+    def get_permission_object(self):
+        return self.escalation
+
     def post(self, request, pk):
-        escalation = get_object_or_404(visible_escalations(request.user), pk=pk)
-        _require(request.user, "governance.change_escalation", escalation)
+        escalation = self.escalation
         form = ResolutionForm(request.POST)
         if form.is_valid():
             try:

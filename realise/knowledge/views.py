@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
@@ -207,13 +207,12 @@ class LessonFormMixin:
         return {**super().get_form_kwargs(), "user": self.request.user}
 
 
-class LessonCreateView(LoginRequiredMixin, LessonFormMixin, FormView):
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm(
-            "knowledge.add_lesson", None
-        ):
-            raise PermissionDenied("You may not add lessons.")
-        return super().dispatch(request, *args, **kwargs)
+class LessonCreateView(LoginRequiredMixin, ObjectPermissionMixin, LessonFormMixin, FormView):
+    permission_required = "knowledge.add_lesson"
+    permission_denied_message = "You may not add lessons."
+
+    def get_permission_object(self):
+        return None
 
     def get_initial(self):
         initial = {"date": timezone.localdate()}
@@ -358,16 +357,14 @@ class DocumentDetailView(ObjectPermissionMixin, DetailView):
         return context
 
 
-class DocumentCreateView(LoginRequiredMixin, FormView):
+class DocumentCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
     form_class = DocumentForm
     template_name = "knowledge/item_form.html"
+    permission_required = "knowledge.add_document"
+    permission_denied_message = "You may not add documents."
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm(
-            "knowledge.add_document", None
-        ):
-            raise PermissionDenied("You may not add documents.")
-        return super().dispatch(request, *args, **kwargs)
+    def get_permission_object(self):
+        return None
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
