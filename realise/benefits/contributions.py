@@ -285,7 +285,7 @@ def linked_benefits(resolved: dict) -> list[int] | None:
 
 def claims_q(filters, resolved: dict) -> Q:
     """A Q over Attribution: the claims of initiatives in the cut."""
-    from realise.benefits.realisation import _benefit_q
+    from realise.benefits.realisation.cut import _benefit_q
 
     initiative_level, _ = _parts(filters)
     return _benefit_q(initiative_level, "", resolved)
@@ -295,7 +295,7 @@ def in_cut_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "bene
     """The benefits a cut takes in, before double counting (`prefix` '' for Benefit, else
     the path to the benefit): those matching the cut through their own initiative and
     claimed by nobody, and those claimed by an initiative in the cut."""
-    from realise.benefits.realisation import _benefit_q
+    from realise.benefits.realisation.cut import _benefit_q
 
     _, benefit_level = _parts(filters)
     ref = _ref(prefix)
@@ -331,7 +331,7 @@ def counted_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "ben
 
 def listed_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "benefit__") -> Q:
     """The benefits a cut lists (RAG, exceptions): its own, and those claimed in it."""
-    from realise.benefits.realisation import _benefit_q
+    from realise.benefits.realisation.cut import _benefit_q
 
     _, benefit_level = _parts(filters)
     ref = _ref(prefix)

@@ -17,13 +17,9 @@ from hypothesis import strategies as st
 from realise.benefits import totals
 from realise.benefits.contributions import replace_attributions, set_contribution
 from realise.benefits.models import Measurement, MonthlyTotal, PlannedValue
-from realise.benefits.realisation import (
-    RealisationFilter,
-    _Cut,
-    _ledger,
-    _ledger_from_database,
-    measure_summaries,
-)
+from realise.benefits.realisation import RealisationFilter, measure_summaries
+from realise.benefits.realisation.cut import _Cut
+from realise.benefits.realisation.ledger import _ledger, _ledger_from_database
 from tests.factories import BenefitFactory, InitiativeFactory, actual, plan
 
 D = Decimal

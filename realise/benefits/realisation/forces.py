@@ -1,0 +1,372 @@
+"""Each force's share, split to the penny."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from realise.benefits.models import (
+    BenefitShare,
+    Measurement,
+    PlannedValue,
+)
+from realise.benefits.realisation.cut import RealisationFilter, _Cut, _summable_q
+from realise.benefits.realisation.figures import (
+    CENT,
+    MEASURES,
+    SUBCATEGORY_MEASURE,
+    ZERO,
+    ForceBreakdown,
+    _dec,
+)
+from realise.benefits.realisation.ledger import (
+    _DIMENSIONS,
+    _Ledger,
+    _sign,
+    _trend_window,
+)
+from realise.benefits.realisation.periods import trend_months
+from realise.benefits.splits import Splitter, to_units
+from realise.collaborations.models import ForceShare
+from realise.organisations.models import Force
+
+# Force shares ------------------------------------------------------------------------------
+
+
+class _Shares:
+    """Splitters for benefits with their own shares and for collaborations."""
+
+    def __init__(self, own: dict[int, Splitter], collaborations: dict[int, Splitter]):
+        self.own = own
+        self.collaborations = collaborations
+
+    @classmethod
+    def load(cls, benefit_q: Q, collaboration_ids: Iterable[int]) -> _Shares:
+        cache: dict[tuple, Splitter] = {}
+
+        def splitters(rows, key) -> dict[int, Splitter]:
+            grouped: dict[int, dict[str, Decimal]] = defaultdict(dict)
+            for row in rows:
+                grouped[row[key]][row["force__ons_code"]] = row["percent"]
+            out = {}
+            for owner, shares in grouped.items():
+                signature = tuple(sorted(shares.items()))
+                if signature not in cache:
+                    try:
+                        cache[signature] = Splitter(shares)
+                    except ValueError:
+                        continue
+                out[owner] = cache[signature]
+            return out
+
+        own_rows = (
+            BenefitShare.objects.filter(benefit_q)
+            .values("benefit_id", "force__ons_code", "percent")
+            .order_by()
+        )
+        collaboration_rows = (
+            ForceShare.objects.filter(collaboration_id__in=list(collaboration_ids))
+            .values("collaboration_id", "force__ons_code", "percent")
+            .order_by()
+        )
+        return cls(
+            splitters(own_rows, "benefit_id"), splitters(collaboration_rows, "collaboration_id")
+        )
+
+    def of(self, benefit_id: int, collaboration_id: int) -> Splitter | None:
+        return self.own.get(benefit_id) or self.collaborations.get(collaboration_id)
+
+
+def _units(amount: Decimal) -> int:
+    """A two-place amount as a whole number of pennies."""
+    pennies = amount.scaleb(2)
+    whole = int(pennies)
+    return whole if whole == pennies else to_units(amount.quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _money(units: int) -> Decimal:
+    return Decimal(units).scaleb(-2)
+
+
+def _force_names() -> dict[str, str]:
+    return dict(Force.objects.values_list("ons_code", "name"))
+
+
+def force_breakdown(
+    filters: RealisationFilter | None = None,
+    *,
+    base: QuerySet | None = None,
+    today: datetime.date | None = None,
+    include_planned: bool = True,
+    _cut: _Cut | None = None,
+) -> dict[str, ForceBreakdown]:
+    """Each force's share of money and of hours, keyed by measure then ONS code.
+
+    A measurement recorded for a force belongs to that force. Collaboration-wide values
+    are summed per benefit in the database and each benefit's total is split to the
+    penny by the benefit's own shares, else its collaboration's. Planned values (always
+    collaboration-wide) are split the same way when `include_planned`.
+    With a force in the filter, this is that force's figures only.
+    """
+    cut = _cut or _Cut.make(filters, base, today)
+    if cut.force is not None:
+        return _force_only_breakdown(cut, include_planned)
+    base_q = cut.rows_q() & _summable_q("benefit__")
+    to_date_q = cut.period_q(cut.to_date)
+    pennies = {m: defaultdict(int) for m in MEASURES}
+    unallocated = {m: ZERO for m in MEASURES}
+    own_forces = (
+        Measurement.objects.filter(base_q & to_date_q & Q(force__isnull=False))
+        .values("force__ons_code", "benefit__subcategory", "benefit__is_disbenefit")
+        .annotate(total=Sum(cut.value()))
+        .order_by()
+    )
+    for row in own_forces:
+        if row["total"] is None:
+            continue
+        measure = SUBCATEGORY_MEASURE[row["benefit__subcategory"]]
+        pennies[measure][row["force__ons_code"]] += _units(row["total"]) * _sign(
+            row["benefit__is_disbenefit"]
+        )
+    shared_fields = (
+        "benefit_id",
+        "benefit__subcategory",
+        "benefit__is_disbenefit",
+        "benefit__initiative__collaboration_id",
+    )
+    shared = list(
+        Measurement.objects.filter(base_q & to_date_q & Q(force__isnull=True))
+        .values(*shared_fields)
+        .annotate(total=Sum(cut.value()))
+        .order_by()
+    )
+    planned_rows = []
+    if include_planned:
+        planned_rows = list(
+            PlannedValue.objects.filter(base_q & cut.period_q())
+            .values(*shared_fields)
+            .annotate(
+                total=Sum(cut.value()), to_date=Sum(cut.value(), filter=Q(period__lte=cut.to_date))
+            )
+            .order_by()
+        )
+    collaborations = {row["benefit__initiative__collaboration_id"] for row in shared + planned_rows}
+    shares = _Shares.load(cut.rows_q(), collaborations)
+
+    def allocate(rows, column, into, measure_unallocated):
+        for row in rows:
+            amount = row[column]
+            if not amount:
+                continue
+            units = _units(amount if isinstance(amount, Decimal) else _dec(amount))
+            measure = SUBCATEGORY_MEASURE[row["benefit__subcategory"]]
+            sign = _sign(row["benefit__is_disbenefit"])
+            splitter = shares.of(row["benefit_id"], row["benefit__initiative__collaboration_id"])
+            if splitter is None:
+                measure_unallocated[measure] += _money(units * sign)
+                continue
+            target = into[measure]
+            for code, part in zip(splitter.keys, splitter.split_units(units), strict=True):
+                target[code] += part * sign
+
+    allocate(shared, "total", pennies, unallocated)
+    planned = planned_to_date = None
+    unallocated_plan = {m: ZERO for m in MEASURES}
+    unallocated_plan_to_date = {m: ZERO for m in MEASURES}
+    if include_planned:
+        planned = {m: defaultdict(int) for m in MEASURES}
+        planned_to_date = {m: defaultdict(int) for m in MEASURES}
+        allocate(planned_rows, "total", planned, unallocated_plan)
+        allocate(planned_rows, "to_date", planned_to_date, unallocated_plan_to_date)
+    names = _force_names()
+
+    def money(book):
+        return {code: _money(value) for code, value in book.items()}
+
+    return {
+        m: ForceBreakdown(
+            actual_to_date=money(pennies[m]),
+            planned_total=money(planned[m]) if planned is not None else None,
+            planned_to_date=money(planned_to_date[m]) if planned_to_date is not None else None,
+            unallocated_actual_to_date=unallocated[m],
+            unallocated_planned_total=unallocated_plan[m],
+            unallocated_planned_to_date=unallocated_plan_to_date[m],
+            names=names,
+        )
+        for m in MEASURES
+    }
+
+
+# One force's share, month by month ------------------------------------------------------------
+
+
+@dataclass
+class _ForceLedger:
+    """One force's attributed amounts per (benefit, month), before signs."""
+
+    benefits: dict[int, dict]
+    planned: dict[int, dict[datetime.date, Decimal]]
+    actual: dict[int, dict[datetime.date, Decimal]]
+    shares: _Shares
+
+
+def _cumulative_parts(rows, splitter: Splitter | None, code: str):
+    """The force's part of each month, such that the parts to any month add up to the
+    force's penny-exact split of the cumulative amount to that month."""
+    if splitter is None or code not in splitter.index:
+        return
+    index = splitter.index[code]
+    cumulative = 0
+    previous = 0
+    for period, amount in rows:
+        cumulative += _units(amount)
+        part = splitter.split_units(cumulative)[index]
+        yield period, _money(part - previous)
+        previous = part
+
+
+def _force_ledger(cut: _Cut) -> _ForceLedger:
+    force = cut.force
+    code = force.ons_code
+    info = {
+        row["pk"]: row
+        for row in cut.benefits()
+        .filter(_summable_q())
+        .values("pk", *_DIMENSIONS, "initiative_id", "initiative__collaboration_id")
+        .order_by()
+    }
+    base_q = cut.rows_q() & _summable_q("benefit__")
+    shares = _Shares.load(
+        cut.rows_q(),
+        {row["initiative__collaboration_id"] for row in info.values()},
+    )
+    planned: dict[int, dict] = defaultdict(dict)
+    actual: dict[int, dict] = defaultdict(lambda: defaultdict(Decimal))
+
+    def per_benefit(rows):
+        grouped: dict[int, list] = defaultdict(list)
+        for row in rows:
+            if row["total"] is not None:
+                grouped[row["benefit_id"]].append((row["period"], _dec(row["total"])))
+        return grouped
+
+    plan_rows = per_benefit(
+        PlannedValue.objects.filter(base_q & cut.period_q())
+        .values("benefit_id", "period")
+        .annotate(total=Sum(cut.value()))
+        .order_by("benefit_id", "period")
+    )
+    wide_rows = per_benefit(
+        Measurement.objects.filter(base_q & cut.period_q(cut.to_date) & Q(force__isnull=True))
+        .values("benefit_id", "period")
+        .annotate(total=Sum(cut.value()))
+        .order_by("benefit_id", "period")
+    )
+    own_rows = per_benefit(
+        Measurement.objects.filter(base_q & cut.period_q(cut.to_date) & Q(force=force))
+        .values("benefit_id", "period")
+        .annotate(total=Sum(cut.value()))
+        .order_by("benefit_id", "period")
+    )
+    for benefit_id, rows in plan_rows.items():
+        if benefit_id not in info:
+            continue
+        splitter = shares.of(benefit_id, info[benefit_id]["initiative__collaboration_id"])
+        planned[benefit_id] = dict(_cumulative_parts(rows, splitter, code))
+    for benefit_id, rows in wide_rows.items():
+        if benefit_id not in info:
+            continue
+        splitter = shares.of(benefit_id, info[benefit_id]["initiative__collaboration_id"])
+        for period, part in _cumulative_parts(rows, splitter, code):
+            actual[benefit_id][period] += part
+    for benefit_id, rows in own_rows.items():
+        for period, amount in rows:
+            actual[benefit_id][period] += amount
+    return _ForceLedger(info, planned, actual, shares)
+
+
+def _ledger_from_force(cut: _Cut, force_ledger: _ForceLedger) -> _Ledger:
+    ledger = _Ledger()
+    for kind, book in (("planned", force_ledger.planned), ("actual", force_ledger.actual)):
+        for benefit_id, months in book.items():
+            row = force_ledger.benefits.get(benefit_id)
+            if row is None:
+                continue
+            dims = tuple(row[name] for name in _DIMENSIONS)
+            sign = _sign(row["is_disbenefit"])
+            for period, amount in months.items():
+                ledger.add(kind, dims, period, amount * sign)
+    return ledger
+
+
+def _trend_from_force(cut: _Cut, force_ledger: _ForceLedger) -> dict[str, Decimal]:
+    """The trend forecast of one force's share (see `_trend_from_database`).
+
+    The window's actuals are the force's own plus its share (by percent, not to the
+    penny: this is a projection) of collaboration-wide ones, including months before
+    the cut's range.
+    """
+    first, last = _trend_window(cut)
+    info = force_ledger.benefits
+    remaining = {
+        row["benefit_id"]: row["months"]
+        for row in PlannedValue.objects.filter(
+            cut.rows_q() & _summable_q("benefit__") & cut.period_q() & Q(period__gt=cut.to_date)
+        )
+        .values("benefit_id")
+        .annotate(months=Count("pk"))
+        .order_by()
+    }
+    if not remaining:
+        return dict.fromkeys(MEASURES, ZERO)
+    window = (
+        Measurement.objects.filter(
+            cut.rows_q() & _summable_q("benefit__") & Q(period__gte=first, period__lte=last)
+        )
+        .values("benefit_id")
+        .annotate(
+            own=Sum(cut.value(), filter=Q(force=cut.force)),
+            wide=Sum(cut.value(), filter=Q(force__isnull=True)),
+        )
+        .order_by()
+    )
+    shares = force_ledger.shares
+    code = cut.force.ons_code
+    out = dict.fromkeys(MEASURES, ZERO)
+    for row in window:
+        benefit = info.get(row["benefit_id"])
+        months = remaining.get(row["benefit_id"])
+        if benefit is None or not months:
+            continue
+        recent = _dec(row["own"])
+        splitter = shares.of(row["benefit_id"], benefit["initiative__collaboration_id"])
+        if row["wide"] and splitter is not None and code in splitter.index:
+            weight = splitter.weights[splitter.index[code]]
+            recent += _dec(row["wide"]) * weight / splitter.total
+        measure = SUBCATEGORY_MEASURE[benefit["subcategory"]]
+        out[measure] += recent * months * _sign(benefit["is_disbenefit"])
+    size = trend_months()
+    return {m: (value / size).quantize(CENT, rounding=ROUND_HALF_UP) for m, value in out.items()}
+
+
+def _force_only_breakdown(cut: _Cut, include_planned: bool, summaries=None) -> dict:
+    # The headline figures are built on this module's ledger: imported here, not above.
+    from realise.benefits.realisation.summaries import measure_summaries
+
+    summaries = summaries or measure_summaries(_cut=cut, include_trend=False)
+    code = cut.force.ons_code
+    names = {code: cut.force.name}
+    return {
+        m: ForceBreakdown(
+            actual_to_date={code: summaries[m].actual_to_date},
+            planned_total={code: summaries[m].planned_total} if include_planned else None,
+            planned_to_date={code: summaries[m].planned_to_date} if include_planned else None,
+            names=names,
+        )
+        for m in MEASURES
+    }

@@ -1,0 +1,318 @@
+"""Money and hours by month: grouped rows, the ledger, series and the trend forecast."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+from django.db.models import Count, F, Q, Sum
+
+from realise.benefits.models import (
+    Measurement,
+    PlannedValue,
+    TotalKind,
+)
+from realise.benefits.realisation.cut import _benefit_q, _Cut, _summable_q
+from realise.benefits.realisation.figures import (
+    CENT,
+    MEASURE_SUBCATEGORIES,
+    MEASURES,
+    SUBCATEGORY_MEASURE,
+    ZERO,
+    MeasureSummary,
+    Pair,
+    PeriodFigures,
+    Totals,
+    _dec,
+)
+from realise.benefits.realisation.periods import (
+    add_months,
+    financial_quarter,
+    financial_year,
+    financial_year_label,
+    month_span,
+    trend_months,
+)
+
+# Benefit fields that split the money and hours totals (grouped on in the database).
+_DIMENSIONS = ("subcategory", "is_disbenefit", "identified_in_business_case", "cashable")
+_GROUPS = {"initiative": "initiative_id", "collaboration": "initiative__collaboration_id"}
+
+# Grouped rows -----------------------------------------------------------------------------
+
+# A ledger line: (subcategory, is_disbenefit, identified, cashable, month) -> amount, with
+# dis-benefits counted as negative.
+
+
+def _sign(is_disbenefit: bool) -> int:
+    return -1 if is_disbenefit else 1
+
+
+@dataclass
+class _Ledger:
+    """Signed planned and actual amounts per (dimensions, period), per measure."""
+
+    planned: dict[tuple, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    actual: dict[tuple, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+    def add(self, kind: str, dims: tuple, period, amount: Decimal) -> None:
+        book = self.planned if kind == "planned" else self.actual
+        book[(*dims, period)] += amount
+
+
+def _grouped(cut: _Cut, only: Iterable[int] | None = None, plain: bool = False) -> dict:
+    """{kind: {(dimensions, month): [rows, amount]}} from two grouped queries (plan and
+    actuals), amounts unsigned. `only` narrows them to some benefits; `plain` sums those
+    benefits' rows whole, as the monthly totals hold them, rather than as the cut counts
+    them (attributed shares, each pound once)."""
+    if plain:
+        base = _benefit_q(cut.filters, "benefit__", cut._resolved)
+        value = F("value")
+    else:
+        base = cut.rows_q()
+        value = cut.value()
+    base &= _summable_q("benefit__")
+    if only is not None:
+        base &= Q(benefit_id__in=list(only))
+    names = [f"benefit__{name}" for name in _DIMENSIONS]
+    queries = (
+        ("planned", PlannedValue.objects.filter(base & cut.period_q())),
+        (
+            "actual",
+            Measurement.objects.filter(base & cut.period_q(cut.to_date) & Q(value__isnull=False)),
+        ),
+    )
+    out: dict[str, dict] = {}
+    for kind, queryset in queries:
+        rows = queryset.values(*names, "period").annotate(n=Count("pk"), total=Sum(value))
+        book = out[kind] = {}
+        for row in rows.order_by():
+            dims = tuple(row[name] for name in names)
+            book[(dims, row["period"])] = [row["n"], _dec(row["total"])]
+    return out
+
+
+def _ledger_of(grouped: dict) -> _Ledger:
+    ledger = _Ledger()
+    for kind, book in grouped.items():
+        for (dims, period), (rows, amount) in book.items():
+            if rows > 0:
+                ledger.add(kind, dims, period, amount * _sign(dims[1]))
+    return ledger
+
+
+def _ledger_from_database(cut: _Cut) -> _Ledger:
+    """Two grouped queries: plan and actuals per (dimensions, month)."""
+    return _ledger_of(_grouped(cut))
+
+
+def _reads_totals(cut: _Cut) -> bool:
+    """Whether the cut can be read from the monthly totals: every benefit, narrowed only
+    by what the totals are kept by (sub-category, cashable, identified, months)."""
+    f = cut.filters
+    return (
+        cut.base is None
+        and cut.force is None
+        and f.collaboration is None
+        and f.initiative is None
+        and not (f.stages or f.statuses or f.initiative_statuses)
+    )
+
+
+def _ledger_from_totals(cut: _Cut, linked: list[int]) -> _Ledger:
+    """The monthly totals (a few hundred rows) in place of every planned and measured
+    month. Benefits counted other than whole (`linked`: attributed, or contributing to
+    another) are taken out of the totals and counted as the cut counts them."""
+    from realise.benefits import totals
+
+    f = cut.filters
+    q = _summable_q()
+    if f.subcategories:
+        q &= Q(subcategory__in=f.subcategories)
+    if f.cashable is not None:
+        q &= Q(cashable=f.cashable)
+    if f.identified is not None:
+        q &= Q(identified=f.identified)
+    books: dict[str, dict] = {"planned": {}, "actual": {}}
+    planned = Q(kind=TotalKind.PLANNED) & cut.period_q()
+    measured = Q(kind=TotalKind.ACTUAL) & cut.period_q(cut.to_date)
+    for row in totals.read(q & (planned | measured)):
+        dims = (row.subcategory, row.is_disbenefit, row.identified, row.cashable)
+        kind = "planned" if row.kind == TotalKind.PLANNED else "actual"
+        books[kind][(dims, row.period)] = [row.rows, row.amount]
+    if linked:
+        for sign, grouped in ((-1, _grouped(cut, linked, plain=True)), (1, _grouped(cut, linked))):
+            for kind, rows in grouped.items():
+                book = books[kind]
+                for key, (count, amount) in rows.items():
+                    entry = book.setdefault(key, [0, ZERO])
+                    entry[0] += sign * count
+                    entry[1] += sign * amount
+    return _ledger_of(books)
+
+
+def _ledger(cut: _Cut) -> _Ledger:
+    """Plan and actuals per (dimensions, month): from the monthly totals where the cut
+    allows, else from the register's rows."""
+    from realise.benefits.contributions import linked_benefits
+
+    if _reads_totals(cut):
+        linked = linked_benefits(cut._resolved)
+        if linked is not None:
+            return _ledger_from_totals(cut, linked)
+    return _ledger_from_database(cut)
+
+
+def _series(
+    cut: _Cut, planned: dict[datetime.date, Decimal], actual: dict[datetime.date, Decimal]
+) -> tuple[list[PeriodFigures], list[PeriodFigures], list[PeriodFigures]]:
+    """Monthly, financial-quarter and financial-year figures over the cut's months."""
+    known = set(planned) | set(actual)
+    first = cut.filters.period_from or (min(known) if known else None)
+    last = cut.filters.period_to or (max(known) if known else None)
+    if first is None or last is None:
+        return [], [], []
+    if (last.year - first.year) * 12 + last.month - first.month > 1200 and known:
+        first, last = max(first, min(known)), min(last, max(known))
+    months = month_span(first, last)
+
+    def build(groups: list[tuple[str, list[datetime.date]]]) -> list[PeriodFigures]:
+        out = []
+        cumulative_planned = ZERO
+        cumulative_actual = ZERO
+        for label, members in groups:
+            plan = sum((planned.get(m, ZERO) for m in members), ZERO)
+            done = [m for m in members if m <= cut.to_date]
+            real = sum((actual.get(m, ZERO) for m in done), ZERO) if done else None
+            forecast = (real or ZERO) + sum(
+                (planned.get(m, ZERO) for m in members if m > cut.to_date), ZERO
+            )
+            cumulative_planned += plan
+            if real is not None:
+                cumulative_actual += real
+            out.append(
+                PeriodFigures(
+                    label=label,
+                    start=members[0],
+                    end=members[-1],
+                    planned=plan,
+                    actual=real,
+                    forecast=forecast,
+                    cumulative_planned=cumulative_planned,
+                    cumulative_actual=cumulative_actual if real is not None else None,
+                    complete=len(done) == len(members),
+                )
+            )
+        return out
+
+    def grouped(key) -> list[tuple[str, list[datetime.date]]]:
+        groups: dict[str, list[datetime.date]] = {}
+        for m in months:
+            groups.setdefault(key(m), []).append(m)
+        return list(groups.items())
+
+    by_month = build([(m.strftime("%Y-%m"), [m]) for m in months])
+    by_quarter = build(
+        grouped(lambda m: f"{financial_year_label(financial_year(m))} Q{financial_quarter(m)}")
+    )
+    by_year = build(grouped(lambda m: financial_year_label(financial_year(m))))
+    return by_month, by_quarter, by_year
+
+
+def _summarise(
+    cut: _Cut, ledger: _Ledger, measure: str, trend_remaining: Decimal | None
+) -> MeasureSummary:
+    subcategories = MEASURE_SUBCATEGORIES[measure]
+    planned_total = planned_to_date = actual_to_date = ZERO
+    slices = {
+        name: [ZERO, ZERO]
+        for name in ("identified", "not_identified", "cashable", "non_cashable", *subcategories)
+    }
+    planned_by_month: dict[datetime.date, Decimal] = defaultdict(Decimal)
+    actual_by_month: dict[datetime.date, Decimal] = defaultdict(Decimal)
+    for position, book in ((0, ledger.planned), (1, ledger.actual)):
+        for (subcategory, _disbenefit, identified, cashable, period), amount in book.items():
+            if subcategory not in subcategories:
+                continue
+            if position == 0:
+                planned_total += amount
+                planned_by_month[period] += amount
+                if period <= cut.to_date:
+                    planned_to_date += amount
+            else:
+                actual_to_date += amount
+                actual_by_month[period] += amount
+            for name in (
+                "identified" if identified else "not_identified",
+                "cashable" if cashable else "non_cashable",
+                subcategory,
+            ):
+                slices[name][position] += amount
+    months, quarters, years = _series(cut, planned_by_month, actual_by_month)
+    pair = {name: Pair(planned, actual) for name, (planned, actual) in slices.items()}
+    return MeasureSummary(
+        measure=measure,
+        totals=Totals(planned_total, planned_to_date, actual_to_date),
+        trend_forecast_total=None if trend_remaining is None else actual_to_date + trend_remaining,
+        identified=pair["identified"],
+        not_identified=pair["not_identified"],
+        cashable=pair["cashable"],
+        non_cashable=pair["non_cashable"],
+        by_subcategory={code: pair[code] for code in subcategories},
+        months=months,
+        quarters=quarters,
+        years=years,
+    )
+
+
+# Trend forecast ------------------------------------------------------------------------------
+
+
+def _trend_window(cut: _Cut) -> tuple[datetime.date, datetime.date]:
+    return add_months(cut.to_date, 1 - trend_months()), cut.to_date
+
+
+def _trend_from_database(cut: _Cut) -> dict[str, Decimal]:
+    """Per measure: the sum over benefits of (mean of the window's actuals) x (months to come).
+
+    One query: each benefit's actuals in the trend window and its count of planned months
+    after the to-date month (within the range) are grouped per benefit in two derived
+    tables, joined on the benefit and summed per sub-category and dis-benefit flag.
+    """
+    first, last = _trend_window(cut)
+    base = cut.rows_q() & _summable_q("benefit__")
+    recent = (
+        Measurement.objects.filter(
+            base & Q(period__gte=first, period__lte=last, value__isnull=False)
+        )
+        .values("benefit_id", "benefit__subcategory", "benefit__is_disbenefit")
+        .annotate(total=Sum(cut.value()))
+        .order_by()
+    )
+    future = (
+        PlannedValue.objects.filter(base & cut.period_q() & Q(period__gt=cut.to_date))
+        .values("benefit_id")
+        .annotate(months=Count("pk"))
+        .order_by()
+    )
+    recent_sql, recent_params = recent.query.sql_with_params()
+    future_sql, future_params = future.query.sql_with_params()
+    q = connection.ops.quote_name
+    subcategory, disbenefit = q("benefit__subcategory"), q("benefit__is_disbenefit")
+    # Composed only of ORM-compiled SQL and quoted aliases; every value is a parameter.
+    select = f"SELECT r.{subcategory}, r.{disbenefit}, SUM(r.{q('total')} * f.{q('months')})"
+    joined = f"FROM ({recent_sql}) r INNER JOIN ({future_sql}) f"
+    on = f"ON r.{q('benefit_id')} = f.{q('benefit_id')}"
+    sql = " ".join([select, joined, on, f"GROUP BY r.{subcategory}, r.{disbenefit}"])
+    out = dict.fromkeys(MEASURES, ZERO)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*recent_params, *future_params))
+        for code, is_disbenefit, projected in cursor.fetchall():
+            if projected is not None:
+                out[SUBCATEGORY_MEASURE[code]] += _dec(projected) * _sign(bool(is_disbenefit))
+    size = trend_months()
+    return {m: (value / size).quantize(CENT, rounding=ROUND_HALF_UP) for m, value in out.items()}
