@@ -22,14 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from realise.reports.models import ImportJob, ImportStatus
-from realise.reports.register_import import (
-    WORKBOOK,
-    ImportResult,
-    RowError,
-    count_data_rows,
-    import_register,
-    open_workbook,
-)
+from realise.reports.register_cells import count_data_rows, open_workbook
+from realise.reports.register_import import import_register
+from realise.reports.register_results import WORKBOOK, ImportResult, RowError
 
 logger = logging.getLogger(__name__)
 PHASE_STATUS = {"check": ImportStatus.CHECKING, "write": ImportStatus.WRITING}

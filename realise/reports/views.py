@@ -17,9 +17,8 @@ from realise.core.permissions import visible_initiatives
 from realise.core.views import ObjectPermissionMixin
 from realise.reports.forms import RegisterExportForm, RegisterUploadForm
 from realise.reports.models import ImportJob
-from realise.reports.register_import import DATA_SHEETS
 from realise.reports.register_jobs import live_progress, start_import
-from realise.reports.register_xlsx import register_scope, write_register
+from realise.reports.register_xlsx import DATA_SHEETS, register_scope, write_register
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 50

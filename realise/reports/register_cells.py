@@ -1,0 +1,257 @@
+"""Reading a register workbook's cells: text, numbers, dates, choices and people, each
+checked, with a clear reason when a value will not do."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import zipfile
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from realise.benefits.models import (
+    BenefitStatus,
+    Direction,
+    Nature,
+    SubCategory,
+    Unit,
+)
+from realise.collaborations.models import (
+    InitiativeStatus,
+    Stage,
+)
+from realise.organisations.models import Person
+from realise.reports.register_results import MONEY_LIMIT, PENNY, WORKBOOK, CellError, RowError
+from realise.reports.register_xlsx import (
+    DATA_SHEETS,
+    ID_SUFFIX,
+    person_labels,
+)
+
+# Reading cells --------------------------------------------------------------------------------
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_text(value, max_length: int | None = None, required: bool = False) -> str:
+    if _blank(value):
+        if required:
+            raise CellError("enter a value")
+        return "" if value is None else value
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    text = value if isinstance(value, str) else str(value)
+    if max_length is not None and len(text) > max_length:
+        raise CellError(f"is {len(text)} characters long; at most {max_length} are allowed")
+    return text
+
+
+def read_key(value, max_length: int, required: bool = True) -> str:
+    return read_text(value, max_length, required).strip()
+
+
+def read_decimal(value, required: bool = False) -> Decimal | None:
+    if _blank(value):
+        if required:
+            raise CellError("enter a number")
+        return None
+    if isinstance(value, bool | datetime.date | datetime.time):
+        raise CellError(f"'{value}' is not a number")
+    if isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, int | Decimal):
+        number = Decimal(value)
+    else:
+        text = str(value).strip().replace(",", "").replace("£", "").replace(" ", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise CellError(f"'{value}' is not a number") from None
+    if not number.is_finite():
+        raise CellError(f"'{value}' is not a number")
+    if abs(number) >= MONEY_LIMIT:
+        raise CellError(f"{value} is too large")
+    return number.quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def read_date(value) -> datetime.date | None:
+    if _blank(value):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise CellError(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-10-31")
+
+
+MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+def read_month(value) -> datetime.date:
+    if _blank(value):
+        raise CellError("enter the month as YYYY-MM, e.g. 2026-10")
+    if isinstance(value, datetime.datetime | datetime.date):
+        return datetime.date(value.year, value.month, 1)
+    match = MONTH.match(str(value).strip())
+    if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1900:
+        return datetime.date(int(match[1]), int(match[2]), 1)
+    raise CellError(f"'{value}' is not a month; write it as YYYY-MM, e.g. 2026-10")
+
+
+def read_stage(value) -> int | None:
+    if _blank(value):
+        return None
+    number = None
+    if isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer():
+        number = int(value)
+    elif isinstance(value, str):
+        match = re.match(r"^\s*(\d+)\b", value)
+        number = int(match[1]) if match else None
+    if number not in Stage.values:
+        raise CellError(f"'{value}' is not a stage; use 0 to 5, e.g. '{Stage.OBC.label}'")
+    return number
+
+
+YES_WORDS = {"yes", "y", "true", "1"}
+NO_WORDS = {"no", "n", "false", "0"}
+
+
+def read_bool(value, default: bool) -> bool:
+    if _blank(value):
+        return default
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().casefold()
+    if isinstance(value, int | float):
+        word = str(int(value)) if float(value).is_integer() else word
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    raise CellError(f"'{value}' is not Yes or No")
+
+
+class Choices:
+    """A drop-down's choices: each matched by its stored value or its label, any case."""
+
+    def __init__(self, choices, what: str, codes: bool = False):
+        self.what = what
+        self.codes = codes
+        self.values = [choice.value for choice in choices]
+        self.lookup = {}
+        for choice in choices:
+            self.lookup[str(choice.value).casefold()] = choice.value
+            self.lookup[str(choice.label).casefold()] = choice.value
+
+    def read(self, value, default=None):
+        if _blank(value):
+            if default is None:
+                return ""
+            return default
+        text = str(value).strip()
+        found = self.lookup.get(text.casefold())
+        if found is None and self.codes:
+            found = self.lookup.get(text.split()[0].casefold())
+        if found is None:
+            allowed = ", ".join(str(v) for v in self.values)
+            raise CellError(f"'{value}' is not a {self.what}; use one of {allowed}")
+        return found
+
+
+SUBCATEGORIES = Choices(SubCategory, "sub-category", codes=True)
+DIRECTIONS = Choices(Direction, "direction")
+UNITS = Choices(Unit, "unit")
+NATURES = Choices(Nature, "nature")
+BENEFIT_STATUSES = Choices(BenefitStatus, "benefit status")
+INITIATIVE_STATUSES = Choices(InitiativeStatus, "initiative status")
+
+
+class People:
+    """Resolves an owner cell to a person: by the workbook's label ('Name <email>'), by a
+    trailing '(#id)', or by an email address or name that only one person has."""
+
+    def __init__(self):
+        rows = list(Person.objects.values_list("pk", "name", "email"))
+        self.ids = {pk for pk, _, _ in rows}
+        self.by_label = {label.casefold(): pk for pk, label in person_labels(rows).items()}
+        self.by_email: dict[str, int | None] = {}
+        self.by_name: dict[str, int | None] = {}
+        for pk, name, email in rows:
+            for index, key in ((self.by_email, email), (self.by_name, name)):
+                if key:
+                    key = key.strip().casefold()
+                    index[key] = None if key in index else pk
+
+    def read(self, value) -> int | None:
+        if _blank(value):
+            return None
+        text = str(value).strip()
+        found = self.by_label.get(text.casefold())
+        if found is not None:
+            return found
+        suffix = ID_SUFFIX.search(text)
+        if suffix and int(suffix[1]) in self.ids:
+            return int(suffix[1])
+        email = re.search(r"<([^<>]+)>\s*$", text)
+        key = email[1] if email else text
+        for index in (self.by_email, self.by_name):
+            found = index.get(key.strip().casefold())
+            if found is not None:
+                return found
+        raise CellError(f"unknown person '{text}'; choose someone from the list (Name <email>)")
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+# Counting rows --------------------------------------------------------------------------------
+
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+
+
+def count_rows(ws) -> int:
+    """Rows in a read-only sheet (header included): from its dimension when the file has
+    one, else by scanning the sheet's XML once without parsing it."""
+    if ws.max_row and ws.max_row > 1:
+        return ws.max_row
+    total, tail = 0, b""
+    with ws._get_source() as source:
+        while chunk := source.read(1 << 20):
+            data = tail + chunk
+            total += len(ROW_TAG.findall(data))
+            tail = data[-12:]
+            total -= len(ROW_TAG.findall(tail))
+    return total
+
+
+def count_data_rows(workbook) -> int:
+    return sum(
+        max(count_rows(workbook[name]) - 1, 0)
+        for name in DATA_SHEETS
+        if name in workbook.sheetnames
+    )
+
+
+def open_workbook(source):
+    """A read-only workbook, or a `RowError` saying why the file cannot be read."""
+    try:
+        return load_workbook(source, read_only=True, data_only=True), None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        reason = "the file is not an Excel workbook (.xlsx)"
+        detail = str(exc).strip()
+        if detail and isinstance(exc, InvalidFileException):
+            reason += f": {detail}"
+        return None, RowError(WORKBOOK, None, "", reason)
