@@ -23,12 +23,14 @@ from rest_framework.views import APIView
 
 from realise.benefits.models import (
     Benefit,
+    BenefitShare,
     Evidence,
     Measurement,
     PlannedValue,
     SubCategory,
 )
-from realise.benefits.services import record_measurement
+from realise.benefits.services import record_measurement, replace_benefit_shares
+from realise.collaborations.api import ShareItemSerializer
 from realise.collaborations.models import Initiative
 from realise.core.api import (
     DomainSerializer,
@@ -214,6 +216,12 @@ class EvidenceSerializer(DomainSerializer):
 # Views ------------------------------------------------------------------------------------------
 
 
+class BenefitShareSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BenefitShare
+        fields = ["force", "percent", "basis"]
+
+
 class BenefitViewSet(DomainViewSet):
     """The benefits register."""
 
@@ -236,6 +244,44 @@ class BenefitViewSet(DomainViewSet):
 
     def scope(self, user):
         return visible_benefits(user).select_related("initiative").order_by("reference")
+
+    @extend_schema(
+        methods=["GET"],
+        responses={200: BenefitShareSerializer(many=True)},
+        summary="The benefit's own split between forces",
+        description="Empty when the benefit has none: then values recorded for the whole "
+        "collaboration are split by the collaboration's shares.",
+    )
+    @extend_schema(
+        methods=["PUT"],
+        request=ShareItemSerializer(many=True),
+        responses={200: BenefitShareSerializer(many=True)},
+        summary="Replace the benefit's own split between forces",
+        description="The shares given replace all the benefit's own shares; they must add up "
+        "to exactly 100% and name only the collaboration's member forces. An empty list "
+        "clears them. All or nothing.",
+    )
+    @action(detail=True, methods=["get", "put"], url_path="shares")
+    def shares(self, request, pk=None):
+        benefit = self.get_object()
+        if request.method == "PUT":
+            items = ShareItemSerializer(data=request.data, many=True)
+            items.is_valid(raise_exception=True)
+            rows = items.validated_data
+            forces = [row["force"] for row in rows]
+            if len(set(forces)) != len(forces):
+                raise serializers.ValidationError({"force": ["A force is listed twice."]})
+            try:
+                replace_benefit_shares(
+                    benefit,
+                    {row["force"]: row["percent"] for row in rows},
+                    bases={row["force"]: row["basis"] for row in rows},
+                    user=request.user,
+                )
+            except (DjangoValidationError, DjangoPermissionDenied) as error:
+                raise service_errors(error) from None
+        rows = benefit.force_shares.select_related("force").order_by("force__name")
+        return Response(BenefitShareSerializer(rows, many=True).data)
 
 
 class PlannedValueViewSet(DomainViewSet):

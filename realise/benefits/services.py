@@ -123,8 +123,12 @@ def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) 
 
 
 @transaction.atomic
-def replace_benefit_shares(benefit: Benefit, shares: dict, *, user, basis: str = "") -> list:
+def replace_benefit_shares(
+    benefit: Benefit, shares: dict, *, user, basis: str = "", bases: dict | None = None
+) -> list:
     """Give `benefit` its own split between forces ({Force: percent}), or clear it with {}.
+
+    `basis` says how the split was agreed; `bases` ({Force: text}) gives one per force.
 
     The percentages must add up to exactly 100 and every force must be a member of the
     benefit's collaboration. Without shares of its own, a benefit's collaboration-wide
@@ -153,7 +157,10 @@ def replace_benefit_shares(benefit: Benefit, shares: dict, *, user, basis: str =
     created = []
     for force, percent in shares.items():
         share = BenefitShare(
-            benefit=benefit, force=force, percent=Decimal(str(percent)), basis=basis
+            benefit=benefit,
+            force=force,
+            percent=Decimal(str(percent)),
+            basis=(bases or {}).get(force, basis),
         )
         share._history_user = user
         share.full_clean()

@@ -301,6 +301,23 @@ CASES = [
         "200 200 403 200 403 404 401",
     ),
     (
+        "benefit shares: read",
+        "get",
+        lambda w, t: f"/api/v1/benefits/{w.benefit.pk}/shares/",
+        None,
+        "200 200 200 200 200 404 401",
+    ),
+    (
+        "benefit shares: replace all",
+        "put",
+        lambda w, t: f"/api/v1/benefits/{w.benefit.pk}/shares/",
+        lambda w, t: [
+            {"force": t.essex.pk, "percent": "70"},
+            {"force": t.kent.pk, "percent": "30"},
+        ],
+        "200 200 403 200 403 404 401",
+    ),
+    (
         "benefit: delete",
         "delete",
         lambda w, t: f"/api/v1/benefits/{t.spare_benefit.pk}/",

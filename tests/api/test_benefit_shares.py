@@ -1,0 +1,58 @@
+"""A benefit's own split between forces, through the API: read, replace all, clear."""
+
+from decimal import Decimal
+
+from realise.benefits.models import BenefitShare
+from tests.factories import force
+
+
+def url(world) -> str:
+    return f"/api/v1/benefits/{world.benefit.pk}/shares/"
+
+
+def test_a_benefit_without_a_split_of_its_own_has_none(world, as_user):
+    response = as_user(world.dave).get(url(world))
+    assert response.status_code == 200
+    assert response.json() == []
+
+
+def test_the_split_is_replaced_whole_with_a_basis_for_each_force(world, as_user):
+    essex, kent = force("Essex"), force("Kent")
+    client = as_user(world.alice)
+    body = [
+        {"force": essex.pk, "percent": "62.5", "basis": "Officers in the unit"},
+        {"force": kent.pk, "percent": "37.5"},
+    ]
+    response = client.put(url(world), body, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json() == [
+        {"force": essex.pk, "percent": "62.5000", "basis": "Officers in the unit"},
+        {"force": kent.pk, "percent": "37.5000", "basis": ""},
+    ]
+    stored = BenefitShare.objects.get(benefit=world.benefit, force=kent)
+    assert stored.percent == Decimal("37.5")
+    assert stored.history.latest().history_user == world.alice
+    # An empty list goes back to the collaboration's shares.
+    assert client.put(url(world), [], format="json").json() == []
+    assert not BenefitShare.objects.filter(benefit=world.benefit).exists()
+
+
+def test_a_split_that_does_not_add_up_or_names_an_outsider_changes_nothing(world, as_user):
+    essex, kent, norfolk = force("Essex"), force("Kent"), force("Norfolk")
+    client = as_user(world.alice)
+    client.put(url(world), [{"force": essex.pk, "percent": "100"}], format="json")
+    short = [{"force": essex.pk, "percent": "50"}, {"force": kent.pk, "percent": "40"}]
+    response = client.put(url(world), short, format="json")
+    assert response.status_code == 400
+    assert "100" in str(response.json())
+    outsider = [{"force": essex.pk, "percent": "50"}, {"force": norfolk.pk, "percent": "50"}]
+    response = client.put(url(world), outsider, format="json")
+    assert response.status_code == 400
+    assert "Norfolk is not a member of this collaboration" in str(response.json())
+    twice = [{"force": essex.pk, "percent": "50"}, {"force": essex.pk, "percent": "50"}]
+    response = client.put(url(world), twice, format="json")
+    assert response.status_code == 400
+    assert response.json()["force"] == ["A force is listed twice."]
+    assert list(BenefitShare.objects.values_list("force__name", "percent")) == [
+        ("Essex", Decimal("100.0000"))
+    ]
