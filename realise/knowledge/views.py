@@ -34,7 +34,7 @@ from realise.knowledge.forms import (
     SearchForm,
     VersionForm,
 )
-from realise.knowledge.models import Document, DocumentVersion, Lesson, Theme
+from realise.knowledge.models import Document, DocumentKind, DocumentVersion, Lesson, Theme
 from realise.knowledge.search import related, search
 from realise.organisations.models import Force, Region
 
@@ -154,28 +154,54 @@ def _visible_decisions(user, collaboration):
 # Lessons ------------------------------------------------------------------------------------
 
 
-class LessonListView(ListView):
-    template_name = "knowledge/lesson_list.html"
+class RepositoryListView(ListView):
+    """Lessons or documents the user may see, narrowed by one choice (`filter_name`) and
+    by collaboration (`?collaboration=<slug>`), newest first."""
+
     paginate_by = PAGE_SIZE
-    context_object_name = "lessons"
+    filter_name = ""
+    filter_label = ""
+    choices: list = []
+    add_permission = ""
+    ordering = ()
+    noun = ""
+
+    def visible(self):
+        raise NotImplementedError
 
     def get_queryset(self):
-        lessons = visible_lessons(self.request.user).select_related("collaboration", "initiative")
-        theme = self.request.GET.get("theme", "")
-        if theme in Theme.values:
-            lessons = lessons.filter(theme=theme)
+        items = self.visible().select_related("collaboration", "initiative")
+        chosen = self.request.GET.get(self.filter_name, "")
+        if chosen in {value for value, _ in self.choices}:
+            items = items.filter(**{self.filter_name: chosen})
         collaboration = self.request.GET.get("collaboration", "")
         if collaboration:
-            lessons = lessons.filter(collaboration__slug=collaboration)
-        return lessons.order_by("-date", "-pk")
+            items = items.filter(collaboration__slug=collaboration)
+        return items.order_by(*self.ordering)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            themes=Theme.choices,
-            selected_theme=self.request.GET.get("theme", ""),
-            can_add=self.request.user.has_perm("knowledge.add_lesson", None),
+            filter_name=self.filter_name,
+            filter_label=self.filter_label,
+            filter_choices=self.choices,
+            filter_selected=self.request.GET.get(self.filter_name, ""),
+            can_add=self.request.user.has_perm(self.add_permission, None),
+            noun=self.noun,
+            nouns=f"{self.noun}s",
             **kwargs,
         )
+
+
+class LessonListView(RepositoryListView):
+    template_name = "knowledge/lesson_list.html"
+    context_object_name = "lessons"
+    filter_name, filter_label, choices = "theme", "Theme", Theme.choices
+    add_permission = "knowledge.add_lesson"
+    noun = "lesson"
+    ordering = ("-date", "-pk")
+
+    def visible(self):
+        return visible_lessons(self.request.user)
 
 
 class LessonDetailView(ObjectPermissionMixin, DetailView):
@@ -303,32 +329,16 @@ class LessonDeleteView(DeleteConfirmView):
 # Documents ----------------------------------------------------------------------------------
 
 
-class DocumentListView(ListView):
+class DocumentListView(RepositoryListView):
     template_name = "knowledge/document_list.html"
-    paginate_by = PAGE_SIZE
     context_object_name = "documents"
+    filter_name, filter_label, choices = "kind", "Kind", DocumentKind.choices
+    add_permission = "knowledge.add_document"
+    noun = "document"
+    ordering = ("-updated_at", "-pk")
 
-    def get_queryset(self):
-        documents = visible_documents(self.request.user).select_related(
-            "collaboration", "initiative"
-        )
-        kind = self.request.GET.get("kind", "")
-        if kind:
-            documents = documents.filter(kind=kind)
-        collaboration = self.request.GET.get("collaboration", "")
-        if collaboration:
-            documents = documents.filter(collaboration__slug=collaboration)
-        return documents.annotate(version_count=Count("versions")).order_by("-updated_at", "-pk")
-
-    def get_context_data(self, **kwargs):
-        from realise.knowledge.models import DocumentKind
-
-        return super().get_context_data(
-            kinds=DocumentKind.choices,
-            selected_kind=self.request.GET.get("kind", ""),
-            can_add=self.request.user.has_perm("knowledge.add_document", None),
-            **kwargs,
-        )
+    def visible(self):
+        return visible_documents(self.request.user).annotate(version_count=Count("versions"))
 
 
 class DocumentDetailView(ObjectPermissionMixin, DetailView):
