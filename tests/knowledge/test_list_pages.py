@@ -14,9 +14,7 @@ def listed(world):
     other = CollaborationFactory(name="Regional vetting", slug="regional-vetting")
     LessonFactory(collaboration=world.collab, title="Agree the split early", theme="finance")
     LessonFactory(collaboration=other, title="Vetting backlog cleared", theme="workforce")
-    LessonFactory(
-        collaboration=world.collab, title="Private board minutes", visibility="private"
-    )
+    LessonFactory(collaboration=world.collab, title="Private board minutes", visibility="private")
     for title, kind in (("Outline business case", "business_case"), ("Agreement", "agreement")):
         create_document(
             user=world.alice,
