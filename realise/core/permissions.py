@@ -389,9 +389,6 @@ for name, predicate in GOVERNANCE_PERMISSIONS.items():
 # administrators add, change and delete lessons and documents; a lesson's author may change
 # it too.
 
-_REPOSITORY_OPEN = ("policing", "public")
-_REPOSITORY_RANK = {"private": 0, "policing": 1, "public": 2}
-
 
 def visible_item_filter(user, prefix: str = "") -> Q:
     """A Q over lessons, documents or search entries: anything with its own `visibility`
@@ -407,10 +404,10 @@ def visible_item_filter(user, prefix: str = "") -> Q:
     if not access.authenticated:
         public = Collaboration.objects.filter(visibility="public").values("pk")
         return Q(**{own_field: "public", collaboration_field: public})
-    open_collaborations = Collaboration.objects.filter(visibility__in=_REPOSITORY_OPEN)
+    open_collaborations = Collaboration.objects.filter(visibility__in=_OPEN_VISIBILITIES)
     open_to_policing = Q(
         **{
-            f"{own_field}__in": _REPOSITORY_OPEN,
+            f"{own_field}__in": _OPEN_VISIBILITIES,
             collaboration_field: open_collaborations.values("pk"),
         }
     )
@@ -440,22 +437,7 @@ def can_view_item(user, obj) -> bool:
     if obj is None:
         return True
     item = getattr(obj, "document", None) or obj
-    collaboration = item.collaboration
-    access = access_for(user)
-    if access.administrator:
-        return True
-    narrowest = min(
-        (item.visibility, collaboration.visibility), key=lambda v: _REPOSITORY_RANK.get(v, 0)
-    )
-    if narrowest == "public":
-        return True
-    if not access.authenticated:
-        return False
-    if narrowest == "policing":
-        return True
-    return collaboration.pk in access.programme_collaborations or bool(
-        access.forces & _member_force_ids(collaboration)
-    )
+    return _may_see(user, item.collaboration, [item.visibility])
 
 
 @rules.predicate
