@@ -261,7 +261,13 @@ class BenefitViewSet(DomainViewSet):
         "to exactly 100% and name only the collaboration's member forces. An empty list "
         "clears them. All or nothing.",
     )
-    @action(detail=True, methods=["get", "put"], url_path="shares")
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        url_path="shares",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def shares(self, request, pk=None):
         benefit = self.get_object()
         if request.method == "PUT":
