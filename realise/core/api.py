@@ -53,7 +53,9 @@ class RulesPermission(permissions.BasePermission):
     """Signed-in users only; each object checked against the rule for the method.
 
     A view may name `read_actions` (extra actions that only read, such as a gate check,
-    even when sent with POST): they need the view rule only.
+    even when sent with POST): they need the view rule only; and `change_actions` (extra
+    actions sent with POST that change the object, such as resolving it): they need the
+    change rule.
     """
 
     def has_permission(self, request, view) -> bool:
@@ -63,6 +65,8 @@ class RulesPermission(permissions.BasePermission):
         action = ACTIONS.get(request.method, "change")
         if getattr(view, "action", None) in getattr(view, "read_actions", ()):
             action = "view"
+        elif getattr(view, "action", None) in getattr(view, "change_actions", ()):
+            action = "change"
         user = request.user
         if action != "view" and not user.has_perm(perm_name(type(obj), "view"), obj):
             return False
@@ -228,8 +232,9 @@ def conflict(status_code: int, detail: str, version: int) -> Response:
     )
 
 
-class DomainViewSet(viewsets.ModelViewSet):
-    """A domain resource: rules for every method, scoped querysets, versions, history user.
+class DomainReading:
+    """What every domain resource does to read: sign-in, rules, scoped querysets, lookup by
+    id or slug, and the version as an ETag.
 
     Subclasses set `serializer_class` and `scope(user)` (the objects the user may see).
     """
@@ -239,6 +244,7 @@ class DomainViewSet(viewsets.ModelViewSet):
     pagination_class = Pagination
     parser_classes = [JSONParser]
     read_actions: tuple[str, ...] = ()
+    change_actions: tuple[str, ...] = ()
 
     def scope(self, user):  # pragma: no cover - every resource overrides it
         raise NotImplementedError
@@ -275,6 +281,26 @@ class DomainViewSet(viewsets.ModelViewSet):
             return {"slug": value}
         raise exceptions.NotFound()
 
+    # read -------------------------------------------------------------------------------
+    def _etag(self, instance) -> dict:
+        if instance is not None and self.versioned and getattr(instance, "version", None):
+            return {"ETag": etag(instance.version)}
+        return {}
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        serializer = self.get_serializer(instance)
+        return Response(serializer.data, headers=self._etag(instance))
+
+
+class ReadOnlyDomainViewSet(DomainReading, viewsets.ReadOnlyModelViewSet):
+    """A domain resource read through the API (list and retrieve); writes, where there are
+    any, are extra actions that call the app's services."""
+
+
+class DomainViewSet(DomainReading, viewsets.ModelViewSet):
+    """A domain resource: rules for every method, scoped querysets, versions, history user."""
+
     # create -----------------------------------------------------------------------------
     def check_create(self, serializer) -> None:
         """The add rule, with the unsaved object as it would be created."""
@@ -295,17 +321,6 @@ class DomainViewSet(viewsets.ModelViewSet):
         return Response(
             serializer.data, status=status.HTTP_201_CREATED, headers=self._etag(serializer.instance)
         )
-
-    # read -------------------------------------------------------------------------------
-    def _etag(self, instance) -> dict:
-        if instance is not None and self.versioned and getattr(instance, "version", None):
-            return {"ETag": etag(instance.version)}
-        return {}
-
-    def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()
-        serializer = self.get_serializer(instance)
-        return Response(serializer.data, headers=self._etag(instance))
 
     # update -----------------------------------------------------------------------------
     def version_refusal(self, request, instance) -> Response | None:
@@ -385,10 +400,6 @@ class DomainViewSet(viewsets.ModelViewSet):
             detail = "It is still in use" + (f" by {', '.join(names)}" if names else "")
             return Response({"detail": f"{detail}; remove those first."}, status=409)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class ReadOnlyDomainViewSet(DomainViewSet):
-    http_method_names = ["get", "head", "options"]
 
 
 def service_errors(error: DjangoValidationError | DjangoPermissionDenied):

@@ -368,6 +368,7 @@ GOVERNANCE_PERMISSIONS = {
     "governance.add_decision": edit_governance,
     "governance.view_decision": can_view_governance,
     "governance.change_decision": edit_governance,
+    "governance.view_action": can_view_governance,
     "governance.change_action": edit_governance | owns_action,
     # object: the raising body (for add); the escalation (resolve: the receiving body's team)
     "governance.add_escalation": edit_governance,
