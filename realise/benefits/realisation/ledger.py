@@ -124,9 +124,10 @@ def _reads_totals(cut: _Cut) -> bool:
 
 
 def _ledger_from_totals(cut: _Cut, linked: list[int]) -> _Ledger:
-    """The monthly totals (a few hundred rows) in place of every planned and measured
-    month. Benefits counted other than whole (`linked`: attributed, or contributing to
-    another) are taken out of the totals and counted as the cut counts them."""
+    """The monthly totals (a row per kind of benefit and month) in place of every planned
+    and measured month. Benefits counted other than whole (`linked`: attributed, or
+    contributing to another) are taken out of the totals and counted as the cut counts
+    them."""
     from realise.benefits import totals
 
     f = cut.filters
