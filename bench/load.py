@@ -93,8 +93,15 @@ from realise.benefits.models import Measurement, PlannedValue
 user = User.objects.get(username="programme")
 token, _ = Token.objects.get_or_create(user=user)
 print("TOKEN", token.key)
+from django.db.models import Exists, OuterRef, Q
+from realise.benefits.models import PlanBaseline
 in_7f = {"benefit__initiative__collaboration__slug": "7f"}
-for pv in PlannedValue.objects.filter(**in_7f).order_by("id")[:{users}]:
+# Baselined plans change only through change requests: the clients re-profile the others.
+baselined = PlanBaseline.objects.filter(
+    Q(benefit=OuterRef("benefit")) | Q(initiative=OuterRef("benefit__initiative"), benefit=None)
+)
+plans = PlannedValue.objects.filter(**in_7f).exclude(Exists(baselined))
+for pv in plans.order_by("id")[:{users}]:
     print("PLAN", pv.pk)
 rows = Measurement.objects.filter(**in_7f, value__isnull=False)
 for m in rows.order_by("id")[:{users}]:
