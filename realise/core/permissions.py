@@ -36,18 +36,9 @@ class Access:
 
 
 def _descendants(roots: set[int]) -> set[int]:
-    from realise.collaborations.models import Collaboration
+    from realise.collaborations.nesting import with_nested
 
-    found = set(roots)
-    frontier = set(roots)
-    while frontier:
-        frontier = set(
-            Collaboration.objects.filter(parent_id__in=frontier)
-            .exclude(pk__in=found)
-            .values_list("pk", flat=True)
-        )
-        found |= frontier
-    return found
+    return with_nested(roots)
 
 
 def access_for(user) -> Access:

@@ -27,6 +27,7 @@ from realise.collaborations.models import (
     InitiativeStatus,
     Stage,
 )
+from realise.collaborations.nesting import with_nested
 from realise.collaborations.services import GateResult, gate_check, move_stage
 from realise.governance.models import (
     Action,
@@ -151,15 +152,7 @@ def first_working_day(year: int, month: int) -> datetime.date:
 
 def collaboration_tree(collaboration: Collaboration) -> set[int]:
     """The collaboration and every collaboration nested in it, at any depth."""
-    found, frontier = {collaboration.pk}, {collaboration.pk}
-    while frontier:
-        frontier = set(
-            Collaboration.objects.filter(parent_id__in=frontier)
-            .exclude(pk__in=found)
-            .values_list("pk", flat=True)
-        )
-        found |= frontier
-    return found
+    return with_nested({collaboration.pk})
 
 
 # Benefits off track ------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from realise.benefits.models import (
     Unit,
 )
 from realise.collaborations.models import Collaboration, Initiative, InitiativeStatus, Stage
+from realise.collaborations.nesting import with_nested
 from realise.organisations.models import Force, Person
 
 INITIATIVES = "Initiatives"
@@ -178,15 +179,7 @@ def choice_lists(
 
 def collaboration_tree(collaboration: Collaboration) -> list[int]:
     """The collaboration and every collaboration nested in it."""
-    found, frontier = {collaboration.pk}, {collaboration.pk}
-    while frontier:
-        frontier = set(
-            Collaboration.objects.filter(parent_id__in=frontier)
-            .exclude(pk__in=found)
-            .values_list("pk", flat=True)
-        )
-        found |= frontier
-    return sorted(found)
+    return sorted(with_nested({collaboration.pk}))
 
 
 def register_scope(

@@ -15,7 +15,7 @@ from realise.benefits.models import (
 )
 from realise.benefits.realisation.figures import HOURS, MEASURE_SUBCATEGORIES, MONEY
 from realise.benefits.realisation.periods import _as_of, last_complete_month
-from realise.collaborations.models import Collaboration, ForceShare
+from realise.collaborations.models import ForceShare
 from realise.organisations.models import Force
 
 # The cut ------------------------------------------------------------------------------------
@@ -101,16 +101,9 @@ class RealisationFilter:
 
 def collaboration_and_descendants(collaboration) -> list[int]:
     """The collaboration's id and the ids of every collaboration nested in it."""
-    found = {_pk(collaboration)}
-    frontier = set(found)
-    while frontier:
-        frontier = set(
-            Collaboration.objects.filter(parent_id__in=frontier)
-            .exclude(pk__in=found)
-            .values_list("pk", flat=True)
-        )
-        found |= frontier
-    return sorted(found)
+    from realise.collaborations.nesting import with_nested
+
+    return sorted(with_nested({_pk(collaboration)}))
 
 
 def _benefit_q(filters: RealisationFilter, prefix: str = "", resolved: dict | None = None) -> Q:
