@@ -30,7 +30,7 @@ from realise.benefits.models import (
     SubCategory,
 )
 from realise.benefits.services import record_measurement, replace_benefit_shares
-from realise.collaborations.api import ShareItemSerializer
+from realise.collaborations.api import ShareItemSerializer, share_rows
 from realise.collaborations.models import Initiative
 from realise.core.api import (
     DomainSerializer,
@@ -271,12 +271,7 @@ class BenefitViewSet(DomainViewSet):
     def shares(self, request, pk=None):
         benefit = self.get_object()
         if request.method == "PUT":
-            items = ShareItemSerializer(data=request.data, many=True)
-            items.is_valid(raise_exception=True)
-            rows = items.validated_data
-            forces = [row["force"] for row in rows]
-            if len(set(forces)) != len(forces):
-                raise serializers.ValidationError({"force": ["A force is listed twice."]})
+            rows = share_rows(request.data)
             try:
                 replace_benefit_shares(
                     benefit,

@@ -101,6 +101,17 @@ class ShareItemSerializer(serializers.Serializer):
     basis = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
+def share_rows(data) -> list[dict]:
+    """A PUT of shares ([{force, percent, basis}]), checked: each force once."""
+    items = ShareItemSerializer(data=data, many=True)
+    items.is_valid(raise_exception=True)
+    rows = items.validated_data
+    forces = [row["force"].pk for row in rows]
+    if len(set(forces)) != len(forces):
+        raise exceptions.ValidationError({"force": ["A force is listed twice."]})
+    return rows
+
+
 class AgreementSerializer(DomainSerializer):
     collaboration = VisibleRelatedField(
         scope=visible_collaborations, queryset=Collaboration.objects.all()
@@ -234,12 +245,8 @@ class CollaborationViewSet(DomainViewSet):
     @action(detail=True, methods=["put"], url_path="shares")
     def replace_shares(self, request, pk=None):
         collaboration = self.get_object()
-        items = ShareItemSerializer(data=request.data, many=True)
-        items.is_valid(raise_exception=True)
-        rows = items.validated_data
+        rows = share_rows(request.data)
         forces = [row["force"].pk for row in rows]
-        if len(set(forces)) != len(forces):
-            raise exceptions.ValidationError({"force": "A force is listed twice."})
         try:
             check_shares_total([row["percent"] for row in rows])
         except DjangoValidationError as error:

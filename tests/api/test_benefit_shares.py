@@ -56,3 +56,11 @@ def test_a_split_that_does_not_add_up_or_names_an_outsider_changes_nothing(world
     assert list(BenefitShare.objects.values_list("force__name", "percent")) == [
         ("Essex", Decimal("100.0000"))
     ]
+
+
+def test_the_collaboration_refuses_a_force_listed_twice_in_the_same_words(world, as_user):
+    essex = force("Essex")
+    twice = [{"force": essex.pk, "percent": "50"}, {"force": essex.pk, "percent": "50"}]
+    response = as_user(world.alice).put("/api/v1/collaborations/ek/shares/", twice, format="json")
+    assert response.status_code == 400
+    assert response.json()["force"] == ["A force is listed twice."]
