@@ -318,8 +318,6 @@ def counted_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "ben
     `resolved` belongs to one cut, and so to one `base`."""
     ref = _ref(prefix)
     q = in_cut_q(filters, resolved, base, prefix)
-    if "covered" not in resolved and not ContributionPath.objects.exists():
-        resolved["covered"] = []
     ancestor_inside = ContributionPath.objects.filter(
         in_cut_q(filters, resolved, base, "ancestor__")
     )

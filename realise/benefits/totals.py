@@ -69,6 +69,15 @@ def rebuild() -> int:
     return MonthlyTotal.objects.count()
 
 
+def _summed(*names: str):
+    """The totals grouped by `names`, their rows and pennies summed."""
+    return (
+        MonthlyTotal.objects.values(*names)
+        .annotate(sum_rows=Sum("rows"), sum_pennies=Sum("pennies"))
+        .order_by()
+    )
+
+
 def compact() -> int:
     """Fold the rows into one per kind of benefit and month; returns the rows left."""
     with transaction.atomic():
@@ -78,18 +87,24 @@ def compact() -> int:
                 cursor.execute(_FOLD_SQL[connection.vendor])
         else:
             # SQLite has one writer at a time: read, replace, in one transaction.
-            folded = list(
-                MonthlyTotal.objects.values("kind", *KEY)
-                .annotate(sum_rows=Sum("rows"), sum_pennies=Sum("pennies"))
-                .exclude(sum_rows=0, sum_pennies=0)
-                .order_by()
-            )
+            folded = list(_summed("kind", *KEY).exclude(sum_rows=0, sum_pennies=0))
             MonthlyTotal.objects.all().delete()
             MonthlyTotal.objects.bulk_create(
                 MonthlyTotal(rows=row.pop("sum_rows"), pennies=row.pop("sum_pennies"), **row)
                 for row in folded
             )
     return MonthlyTotal.objects.count()
+
+
+def try_compact() -> bool:
+    """Compact, unless another writer holds the database (SQLite): the rows add up either
+    way, so a reader or the import worker carries on."""
+    try:
+        compact()
+    except DatabaseError:
+        logger.info("Monthly totals not compacted this time.", exc_info=True)
+        return False
+    return True
 
 
 def _register_totals() -> dict[tuple, tuple[int, int]]:
@@ -113,14 +128,9 @@ def _pennies(value) -> int:
 
 
 def _kept_totals() -> dict[tuple, tuple[int, int]]:
-    rows = (
-        MonthlyTotal.objects.values("kind", *KEY)
-        .annotate(sum_rows=Sum("rows"), sum_pennies=Sum("pennies"))
-        .order_by()
-    )
     return {
         (row["kind"], *(row[name] for name in KEY)): (row["sum_rows"], row["sum_pennies"])
-        for row in rows
+        for row in _summed("kind", *KEY)
         if row["sum_rows"] or row["sum_pennies"]
     }
 
@@ -162,19 +172,9 @@ def read(q: Q) -> list[Row]:
     """The totals selected by `q` over MonthlyTotal's own columns (one query, after
     compacting when the rows have piled up)."""
     if MonthlyTotal.objects.all()[COMPACT_AFTER : COMPACT_AFTER + 1].exists():
-        try:
-            compact()
-        except DatabaseError:
-            # Another writer got there first (SQLite); the rows still add up, so read them.
-            logger.info("Monthly totals not compacted this time.", exc_info=True)
+        try_compact()
     names = ("kind", "subcategory", "is_disbenefit", "identified", "cashable", "period")
-    rows = (
-        MonthlyTotal.objects.filter(q)
-        .values(*names)
-        .annotate(sum_rows=Sum("rows"), sum_pennies=Sum("pennies"))
-        .exclude(sum_rows=0)
-        .order_by()
-    )
+    rows = _summed(*names).filter(q).exclude(sum_rows=0)
     return [
         Row(*(row[name] for name in names), row["sum_rows"], Decimal(row["sum_pennies"]).scaleb(-2))
         for row in rows

@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from realise.benefits import totals
 from realise.reports.models import ImportJob, ImportStatus
 from realise.reports.register_cells import count_data_rows, open_workbook
 from realise.reports.register_import import import_register
@@ -95,19 +96,6 @@ def publish_progress(job: ImportJob, state: dict) -> None:
     default_storage.save(name, ContentFile(json.dumps(state).encode()))
 
 
-def _fold_monthly_totals() -> None:
-    """An import adds a row of monthly totals per month written: fold them now, in the
-    worker, rather than in the next request that reads national figures."""
-    from django.db import DatabaseError
-
-    from realise.benefits import totals
-
-    try:
-        totals.compact()
-    except DatabaseError:
-        logger.warning("Monthly totals not compacted after the import.", exc_info=True)
-
-
 def run_import_job(job_id: int) -> ImportJob:
     """Import a queued job's workbook as the user who uploaded it; record the outcome."""
     job = ImportJob.objects.select_related("user").get(pk=job_id)
@@ -137,7 +125,9 @@ def run_import_job(job_id: int) -> ImportJob:
         job.summary = result.summary_dict()
         job.rows_done = sum(c.rows for c in result.counts.values())
         if result.ok:
-            _fold_monthly_totals()
+            # The import added rows of monthly totals: fold them here, in the worker,
+            # rather than in the next request that reads national figures.
+            totals.try_compact()
     finally:
         reporter.clear()
     job.finished_at = timezone.now()
