@@ -32,9 +32,10 @@ import sys
 import time
 from pathlib import Path
 
+from _databases import PG_HOST, ensure_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
-PG_HOST = os.environ.get("REALISE_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_NAME = "realise_bench"
 FULL = 30_000
 
@@ -65,18 +66,6 @@ def database_url(kind: str, benefits: int) -> str:
     if kind == "postgres":
         return f"{PG_HOST}/{PG_NAME}"
     return f"sqlite:///{VAR / f'realise_bench_{benefits}.sqlite3'}"
-
-
-def prepare_postgres(fresh: bool) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_HOST}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_NAME]).fetchone()
-        if exists and fresh:
-            conn.execute(f"DROP DATABASE {PG_NAME} WITH (FORCE)")
-            exists = None
-        if not exists:
-            conn.execute(f"CREATE DATABASE {PG_NAME}")
 
 
 # The measuring child process (one per database) ---------------------------------------------
@@ -209,7 +198,7 @@ def run_child(kind: str, args) -> dict:
     benefits = args.benefits
     url = database_url(kind, benefits)
     if kind == "postgres":
-        prepare_postgres(args.fresh)
+        ensure_postgres(url, fresh=args.fresh)
     else:
         VAR.mkdir(parents=True, exist_ok=True)
         path = VAR / f"realise_bench_{benefits}.sqlite3"

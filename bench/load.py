@@ -28,9 +28,9 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
+from _databases import ensure_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -60,21 +60,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
-
-
-def ensure_database(url: str) -> None:
-    """Create the PostgreSQL database named in `url` if it does not exist yet."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def manage(env: dict, *args: str) -> str:
@@ -259,7 +244,7 @@ def main() -> int:
     if not (0 < args.seconds <= 600 and 0 < args.users <= 200):
         sys.exit("Keep it bounded: at most 600 seconds and 200 users.")
 
-    ensure_database(args.database_url)
+    ensure_postgres(args.database_url)
     port = free_port()
     base = f"http://{HOST}:{port}"
     env = {

@@ -30,6 +30,8 @@ import sys
 import time
 from pathlib import Path
 
+from _databases import PG_HOST, ensure_postgres
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "realise.settings")
 os.environ.setdefault("REALISE_TESTING", "1")  # no SECRET_KEY needed for a local benchmark
@@ -55,7 +57,6 @@ from realise.knowledge.search.query import ENGLISH_STOP_WORDS  # noqa: E402
 from realise.organisations.models import Force  # noqa: E402
 
 PREFIX = "bench-"
-PG_HOST = os.environ.get("REALISE_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PG_NAME = "realise_search_bench"
 DOMAIN_TEXT = """
 vetting backlog clearance recruits contractors procurement framework contract supplier tender
@@ -401,12 +402,7 @@ def child_url(kind: str) -> str:
         folder = Path(__file__).resolve().parent.parent / "var" / "bench"
         folder.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{folder / 'realise_search.sqlite3'}"
-    import psycopg
-
-    with psycopg.connect(f"{PG_HOST}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_NAME]).fetchone():
-            conn.execute(f"CREATE DATABASE {PG_NAME}")
-    return f"{PG_HOST}/{PG_NAME}"
+    return ensure_postgres(f"{PG_HOST}/{PG_NAME}")
 
 
 def print_report(report: dict) -> None:
