@@ -38,6 +38,29 @@ def table(caption: str, columns: list[dict], rows: list[list[str]], empty: str =
     }
 
 
+def series_table(
+    title: str, measure: str, rows: list[dict], period: str, *, forecast: bool = True
+) -> dict:
+    """The figures behind a chart over time (`dashboards.period_rows`): planned, realised,
+    forecast when asked for, and both cumulatives, for each period."""
+    from realise.documents.formats import measure_value
+
+    names = ["planned", "actual", *(["forecast"] if forecast else [])]
+    names += ["cumulative_planned", "cumulative_actual"]
+    labels = {
+        "planned": "Planned",
+        "actual": "Realised",
+        "forecast": "Forecast",
+        "cumulative_planned": "Planned, cumulative",
+        "cumulative_actual": "Realised, cumulative",
+    }
+    return table(
+        f"{title}: the chart's figures",
+        [column(period), *(column(labels[name], numeric=True) for name in names)],
+        [[row["period"], *(measure_value(measure, row[name]) for name in names)] for row in rows],
+    )
+
+
 def paragraph(text: str) -> dict:
     return {"type": "paragraph", "text": text}
 

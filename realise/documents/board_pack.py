@@ -164,28 +164,7 @@ def _period_blocks(summaries, measures, period: str) -> list[dict]:
         if not rows:
             continue
         title = f"{MEASURE_TITLES[measure]} planned and realised by {name}"
-        data = blocks.table(
-            f"{title}: the chart's figures",
-            [
-                blocks.column("Period"),
-                blocks.column("Planned", numeric=True),
-                blocks.column("Realised", numeric=True),
-                blocks.column("Forecast", numeric=True),
-                blocks.column("Planned, cumulative", numeric=True),
-                blocks.column("Realised, cumulative", numeric=True),
-            ],
-            [
-                [
-                    row["period"],
-                    formats.measure_value(measure, row["planned"]),
-                    formats.measure_value(measure, row["actual"]),
-                    formats.measure_value(measure, row["forecast"]),
-                    formats.measure_value(measure, row["cumulative_planned"]),
-                    formats.measure_value(measure, row["cumulative_actual"]),
-                ]
-                for row in rows
-            ],
-        )
+        data = blocks.series_table(title, measure, rows, "Period")
         png = charts.over_time(rows, measure=measure, title=title, fmt="png")
         alt = (
             f"Bar chart of {MEASURE_TITLES[measure].lower()} planned and realised by {name}, "

@@ -162,26 +162,7 @@ def _chart(initiative, as_at: datetime.date) -> list[dict]:
             continue
         rows = dashboards.period_rows(summary, "year")
         title = f"{MEASURE_TITLES[measure]} planned and realised by financial year"
-        data = blocks.table(
-            f"{title}: the chart's figures",
-            [
-                blocks.column("Financial year"),
-                blocks.column("Planned", numeric=True),
-                blocks.column("Realised", numeric=True),
-                blocks.column("Planned, cumulative", numeric=True),
-                blocks.column("Realised, cumulative", numeric=True),
-            ],
-            [
-                [
-                    row["period"],
-                    formats.measure_value(measure, row["planned"]),
-                    formats.measure_value(measure, row["actual"]),
-                    formats.measure_value(measure, row["cumulative_planned"]),
-                    formats.measure_value(measure, row["cumulative_actual"]),
-                ]
-                for row in rows
-            ],
-        )
+        data = blocks.series_table(title, measure, rows, "Financial year", forecast=False)
         png = charts.over_time(rows, measure=measure, title=title, fmt="png")
         alt = (
             f"Bar chart of {MEASURE_TITLES[measure].lower()} planned and realised in each "

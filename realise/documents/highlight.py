@@ -166,28 +166,7 @@ def _charts(initiative, month: datetime.date, today: datetime.date) -> list[dict
         rows = dashboards.period_rows(summary, "month")
         title = f"{MEASURE_TITLES[measure]} planned and realised by month, {label}"
         png = charts.over_time(rows, measure=measure, title=title, fmt="png")
-        data = blocks.table(
-            f"{title}: the chart's figures",
-            [
-                blocks.column("Month"),
-                blocks.column("Planned", numeric=True),
-                blocks.column("Realised", numeric=True),
-                blocks.column("Forecast", numeric=True),
-                blocks.column("Planned, cumulative", numeric=True),
-                blocks.column("Realised, cumulative", numeric=True),
-            ],
-            [
-                [
-                    row["period"],
-                    formats.measure_value(measure, row["planned"]),
-                    formats.measure_value(measure, row["actual"]),
-                    formats.measure_value(measure, row["forecast"]),
-                    formats.measure_value(measure, row["cumulative_planned"]),
-                    formats.measure_value(measure, row["cumulative_actual"]),
-                ]
-                for row in rows
-            ],
-        )
+        data = blocks.series_table(title, measure, rows, "Month")
         alt = (
             f"Bar chart of {MEASURE_TITLES[measure].lower()} planned and realised in each "
             f"month of {label}; the table below gives the figures."
