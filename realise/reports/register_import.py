@@ -205,6 +205,18 @@ class _Importer:
         if len(self.errors) < MAX_LISTED_ERRORS:
             self.errors.append(RowError(sheet, row, column, reason))
 
+    def read_cells(self, sheet: str, row: int, cells: dict, readers) -> tuple[dict, bool]:
+        """Each (name, header, reader) cell of a row read; every refusal is an error naming
+        the column. Returns what was read, and whether all of it was."""
+        values, ok = {}, True
+        for name, header, reader in readers:
+            try:
+                values[name] = reader(cells[header])
+            except CellError as exc:
+                self.error(sheet, row, header, str(exc))
+                ok = False
+        return values, ok
+
     def report(self, phase: str) -> None:
         if self.progress is not None:
             self.progress(phase, self.done, self.total)
@@ -321,7 +333,6 @@ class _Importer:
         in_file: dict[str, int] = {}
         creates, updates = [], []
         for row, cells in self.rows(sheet):
-            parsed, ok = {}, True
             readers = (
                 ("slug", "Slug", lambda v: read_key(v, _max_length(Initiative, "slug"))),
                 ("collaboration", "Collaboration", lambda v: read_key(v, 100)),
@@ -333,12 +344,7 @@ class _Importer:
                 ("end_date", "End date", read_date),
                 ("purpose", "Purpose", read_text),
             )
-            for name, header, reader in readers:
-                try:
-                    parsed[name] = reader(cells[header])
-                except CellError as exc:
-                    self.error(sheet, row, header, str(exc))
-                    ok = False
+            parsed, ok = self.read_cells(sheet, row, cells, readers)
             slug = parsed.get("slug")
             if slug:
                 if not re.fullmatch(r"[-a-zA-Z0-9_]+", slug):
@@ -501,13 +507,7 @@ class _Importer:
             ("identified_at_stage", "Identified at stage", read_stage),
             ("status", "Status", lambda v: BENEFIT_STATUSES.read(v, BenefitStatus.PROPOSED)),
         )
-        parsed, ok = {}, True
-        for name, header, reader in readers:
-            try:
-                parsed[name] = reader(cells[header])
-            except CellError as exc:
-                self.error(sheet, row, header, str(exc))
-                ok = False
+        parsed, ok = self.read_cells(sheet, row, cells, readers)
         return parsed if ok else None
 
     def benefits_chunk(self, chunk: list[tuple[int, dict]]) -> None:
@@ -696,18 +696,12 @@ class _Importer:
         counts = self.counts[sheet]
         parsed_rows = []
         for row, cells in chunk:
-            ok, values = True, {}
             readers = (
                 ("reference", "Benefit reference", lambda v: read_key(v, 30)),
                 ("period", "Month", read_month),
                 ("value", "Value", lambda v: read_decimal(v, required=True)),
             )
-            for name, header, reader in readers:
-                try:
-                    values[name] = reader(cells[header])
-                except CellError as exc:
-                    self.error(sheet, row, header, str(exc))
-                    ok = False
+            values, ok = self.read_cells(sheet, row, cells, readers)
             if ok:
                 parsed_rows.append((row, values))
         self.known_benefits({values["reference"] for _, values in parsed_rows})
@@ -785,7 +779,6 @@ class _Importer:
         counts = self.counts[sheet]
         parsed_rows = []
         for row, cells in chunk:
-            ok, values = True, {}
             readers = (
                 ("reference", "Benefit reference", lambda v: read_key(v, 30)),
                 ("period", "Month", read_month),
@@ -793,12 +786,7 @@ class _Importer:
                 ("value", "Value", read_decimal),
                 ("assessment", "Assessment", read_text),
             )
-            for name, header, reader in readers:
-                try:
-                    values[name] = reader(cells[header])
-                except CellError as exc:
-                    self.error(sheet, row, header, str(exc))
-                    ok = False
+            values, ok = self.read_cells(sheet, row, cells, readers)
             if ok:
                 parsed_rows.append((row, values))
         self.known_benefits({values["reference"] for _, values in parsed_rows})
