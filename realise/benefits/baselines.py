@@ -186,20 +186,11 @@ def decide_change_request(
 
 def _apply(request: ChangeRequest, user) -> None:
     """Replace the benefit's plan by the approved profile and re-baseline the benefit."""
+    from realise.benefits.services import write_plan
+
     benefit = request.benefit
     rows = proposed_rows(request)
-    existing = {planned.period: planned for planned in benefit.planned_values.all()}
-    for period, planned in existing.items():
-        if period not in rows:
-            planned._history_user = user
-            planned.delete()
-    for period, value in rows.items():
-        planned = existing.get(period) or PlannedValue(benefit=benefit, period=period)
-        if planned.pk and planned.value == value:
-            continue
-        planned.value = value
-        planned._history_user = user
-        planned.save()
+    write_plan(benefit, rows, user=user)
     baseline = PlanBaseline(
         initiative=benefit.initiative,
         benefit=benefit,

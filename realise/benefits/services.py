@@ -96,14 +96,21 @@ BASELINED_PLAN = "The plan of '{benefit}' is baselined: re-profile it through a 
 @transaction.atomic
 def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) -> int:
     """Replace a benefit's planned profile with `rows` (month -> value), recording history."""
-    from realise.benefits.models import PlannedValue
-
     if not user.has_perm("benefits.change_plannedvalue", benefit):
         raise PermissionDenied(f"You may not change the plan of '{benefit}'.")
     from realise.benefits.baselines import is_baselined
 
     if is_baselined(benefit):
         raise ValidationError(BASELINED_PLAN.format(benefit=benefit))
+    write_plan(benefit, rows, user=user)
+    return len(rows)
+
+
+def write_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) -> None:
+    """Make the benefit's planned values exactly `rows`, with history for `user`: months
+    not in `rows` go, unchanged months are left alone. No checks: callers make them."""
+    from realise.benefits.models import PlannedValue
+
     existing = {pv.period: pv for pv in benefit.planned_values.all()}
     for period, planned in existing.items():
         if period not in rows:
@@ -116,7 +123,6 @@ def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) 
         planned.value = value
         planned._history_user = user
         planned.save()
-    return len(rows)
 
 
 # A benefit's own split between forces ------------------------------------------------------
