@@ -14,20 +14,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from realise.appraisal.models import fy_label
+from realise.reports.charts import pounds_axis
 
 # GOV.UK colours, distinguishable for the common kinds of colour blindness with the markers.
 COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#505a5f", "#b58840"]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
-
-
-def _pounds(value: float, _position=None) -> str:
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1_000_000:
-        return f"{sign}£{value / 1_000_000:,.1f}m"
-    if value >= 1_000:
-        return f"{sign}£{value / 1_000:,.0f}k"
-    return f"{sign}£{value:,.0f}"
 
 
 def net_flows_svg(comparison, *, title: str = "Discounted net flows by option") -> bytes:
@@ -60,7 +51,7 @@ def net_flows_svg(comparison, *, title: str = "Discounted net flows by option") 
         axes.set_title(title)
         axes.set_ylabel("Present value of net flow")
         axes.set_xlabel("Financial year")
-        axes.yaxis.set_major_formatter(FuncFormatter(_pounds))
+        axes.yaxis.set_major_formatter(FuncFormatter(pounds_axis))
         axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
         axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fy_label(int(round(x)))))
         axes.grid(axis="y", color="#b1b4b6", linewidth=0.5)

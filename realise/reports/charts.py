@@ -31,7 +31,8 @@ STYLE = {
 }
 
 
-def _pounds(value: float, _position=None) -> str:
+def pounds_axis(value: float, _position=None) -> str:
+    """An axis label in pounds, shortened: £1.5m, £250k, £40."""
     sign = "-" if value < 0 else ""
     value = abs(value)
     if value >= 1_000_000:
@@ -75,7 +76,7 @@ def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -
 
     `rows` are `dashboards.period_rows(...)`: period, planned, actual, forecast, complete.
     """
-    unit = _pounds if measure == "money" else _hours
+    unit = pounds_axis if measure == "money" else _hours
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(9, 4.5), layout="constrained")
         axes = figure.subplots()
@@ -136,7 +137,7 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
 
     `rows` are `dashboards.force_rows(...)`.
     """
-    unit = _pounds if measure == "money" else _hours
+    unit = pounds_axis if measure == "money" else _hours
     rows = [row for row in rows if row["ons_code"]]
     with matplotlib.rc_context(STYLE):
         height = max(2.5, 0.32 * len(rows) + 1.2)
