@@ -77,6 +77,7 @@ from realise.reports.register_results import (
 )
 from realise.reports.register_xlsx import (
     ACTUALS,
+    BENEFIT_FIELDS,
     BENEFITS,
     COLUMNS,
     DATA_SHEETS,
@@ -134,26 +135,6 @@ class _BenefitInfo:
         self.row = row  # its row on the Benefits sheet, 0 when only in the database
 
 
-BENEFIT_FIELDS = (
-    "title",
-    "description",
-    "subcategory",
-    "direction",
-    "measure",
-    "unit",
-    "nature",
-    "baseline_value",
-    "baseline_date",
-    "target_value",
-    "target_date",
-    "owner_id",
-    "measurement_owner_id",
-    "cashable",
-    "is_disbenefit",
-    "identified_in_business_case",
-    "identified_at_stage",
-    "status",
-)
 BENEFIT_HEADERS = {
     "initiative": "Initiative",
     "title": "Title",

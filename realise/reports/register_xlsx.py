@@ -49,6 +49,29 @@ GBP_FORMAT = '"£"#,##0.00'
 NUMBER_FORMAT = "0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
+
+# A benefit's own fields as the Benefits sheet holds them (after its reference and
+# initiative), in the order of its columns: written by the export, compared by the import.
+BENEFIT_FIELDS = (
+    "title",
+    "description",
+    "subcategory",
+    "direction",
+    "measure",
+    "unit",
+    "nature",
+    "baseline_value",
+    "baseline_date",
+    "target_value",
+    "target_date",
+    "owner_id",
+    "measurement_owner_id",
+    "cashable",
+    "is_disbenefit",
+    "identified_in_business_case",
+    "identified_at_stage",
+    "status",
+)
 YES, NO = "Yes", "No"
 LAST_ROW = 1_048_576
 ID_SUFFIX = re.compile(r"\(#(\d+)\)$")
@@ -345,28 +368,7 @@ def write_register(
     sheet = _SheetWriter(workbook, BENEFITS, lists, benefits.count())
     rows = (
         benefits.order_by("reference")
-        .values_list(
-            "reference",
-            "initiative__slug",
-            "title",
-            "description",
-            "subcategory",
-            "direction",
-            "measure",
-            "unit",
-            "nature",
-            "baseline_value",
-            "baseline_date",
-            "target_value",
-            "target_date",
-            "owner_id",
-            "measurement_owner_id",
-            "cashable",
-            "is_disbenefit",
-            "identified_in_business_case",
-            "identified_at_stage",
-            "status",
-        )
+        .values_list("reference", "initiative__slug", *BENEFIT_FIELDS)
         .iterator(chunk_size=2000)
     )
     for row in rows:
