@@ -27,6 +27,7 @@ from realise.core.permissions import (
 from realise.governance import services as governance
 from realise.governance.models import Action, Decision, Escalation, GovernanceBody, Meeting
 from realise.knowledge.models import Document, Lesson
+from realise.knowledge.services import DOCUMENT_FIELDS, LESSON_FIELDS
 
 
 def read_only(model_class, field_names: list[str]):
@@ -102,41 +103,9 @@ class ResolutionSerializer(serializers.Serializer):
     resolution = serializers.CharField(help_text="How the receiving body resolved it.")
 
 
-LessonSerializer = read_only(
-    Lesson,
-    [
-        "id",
-        "collaboration",
-        "initiative",
-        "title",
-        "stage",
-        "theme",
-        "what_happened",
-        "what_to_repeat",
-        "what_to_avoid",
-        "recommendation",
-        "author",
-        "date",
-        "visibility",
-        "created_at",
-        "updated_at",
-    ],
-)
-DocumentSerializer = read_only(
-    Document,
-    [
-        "id",
-        "collaboration",
-        "initiative",
-        "kind",
-        "stage",
-        "title",
-        "description",
-        "visibility",
-        "created_at",
-        "updated_at",
-    ],
-)
+# The fields the repository's services write, as they write them.
+LessonSerializer = read_only(Lesson, ["id", *LESSON_FIELDS, "created_at", "updated_at"])
+DocumentSerializer = read_only(Document, ["id", *DOCUMENT_FIELDS, "created_at", "updated_at"])
 OptionSerializer = read_only(
     Option,
     [
