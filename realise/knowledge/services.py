@@ -75,18 +75,25 @@ def create_lesson(*, user, **fields) -> Lesson:
     return lesson
 
 
+def _update(item, changes: dict, fields: tuple[str, ...], *, user):
+    """Change a lesson or document: its own change rule, and the add rule of the
+    collaboration it moves to."""
+    noun = item._meta.model_name
+    if not user.has_perm(f"knowledge.change_{noun}", item):
+        raise PermissionDenied(f"You may not change the {noun} '{item}'.")
+    _apply(item, changes, fields)
+    if "collaboration" in changes and not user.has_perm(f"knowledge.add_{noun}", item):
+        raise PermissionDenied(f"You may not move {noun}s to {item.collaboration}.")
+    _check_initiative(item)
+    item.full_clean()
+    item._history_user = user
+    item.save()
+    return item
+
+
 @transaction.atomic
 def update_lesson(lesson: Lesson, *, user, **changes) -> Lesson:
-    if not user.has_perm("knowledge.change_lesson", lesson):
-        raise PermissionDenied(f"You may not change the lesson '{lesson}'.")
-    _apply(lesson, changes, LESSON_FIELDS)
-    if "collaboration" in changes and not user.has_perm("knowledge.add_lesson", lesson):
-        raise PermissionDenied(f"You may not move lessons to {lesson.collaboration}.")
-    _check_initiative(lesson)
-    lesson.full_clean()
-    lesson._history_user = user
-    lesson.save()
-    return lesson
+    return _update(lesson, changes, LESSON_FIELDS, user=user)
 
 
 @transaction.atomic
@@ -187,16 +194,7 @@ def upload_version(
 
 @transaction.atomic
 def update_document(document: Document, *, user, **changes) -> Document:
-    if not user.has_perm("knowledge.change_document", document):
-        raise PermissionDenied(f"You may not change the document '{document}'.")
-    _apply(document, changes, DOCUMENT_FIELDS)
-    if "collaboration" in changes and not user.has_perm("knowledge.add_document", document):
-        raise PermissionDenied(f"You may not move documents to {document.collaboration}.")
-    _check_initiative(document)
-    document.full_clean()
-    document._history_user = user
-    document.save()
-    return document
+    return _update(document, changes, DOCUMENT_FIELDS, user=user)
 
 
 @transaction.atomic
