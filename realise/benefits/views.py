@@ -122,8 +122,8 @@ class BenefitUpdateView(ObjectPermissionMixin, VersionConflictMixin, UpdateView)
         return super().form_valid(form)
 
 
-class BenefitChildFormView(ObjectPermissionMixin, FormView):
-    """A form about one benefit (its plan, an actual)."""
+class BenefitObjectMixin(ObjectPermissionMixin):
+    """A page about the benefit named in the URL, checked against that benefit."""
 
     @cached_property
     def benefit(self):
@@ -136,6 +136,10 @@ class BenefitChildFormView(ObjectPermissionMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(benefit=self.benefit, **kwargs)
+
+
+class BenefitChildFormView(BenefitObjectMixin, FormView):
+    """A form about one benefit (its plan, an actual)."""
 
 
 class MeasurementCreateView(BenefitChildFormView):

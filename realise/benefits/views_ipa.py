@@ -37,6 +37,7 @@ from realise.benefits.models import (
     Contribution,
     Objective,
 )
+from realise.benefits.views import BenefitObjectMixin
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.permissions import visible_benefits
 from realise.core.views import ObjectPermissionMixin
@@ -230,21 +231,7 @@ class ChangeFormView(_MapEditMixin, FormView):
 # Benefit pages --------------------------------------------------------------------------------
 
 
-class _BenefitMixin(ObjectPermissionMixin):
-    @cached_property
-    def benefit(self):
-        return get_object_or_404(
-            Benefit.objects.select_related("initiative__collaboration"), pk=self.kwargs["pk"]
-        )
-
-    def get_permission_object(self):
-        return self.benefit
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(benefit=self.benefit, **kwargs)
-
-
-class ChangeRequestCreateView(_BenefitMixin, FormView):
+class ChangeRequestCreateView(BenefitObjectMixin, FormView):
     form_class = ChangeRequestForm
     template_name = "benefits/ipa_form.html"
     permission_required = "benefits.add_changerequest"
@@ -355,7 +342,7 @@ class ChangeRequestDetailView(ObjectPermissionMixin, FormView):
         return redirect(decided.benefit)
 
 
-class PlanAsAtView(_BenefitMixin, TemplateView):
+class PlanAsAtView(BenefitObjectMixin, TemplateView):
     template_name = "benefits/plan_as_at.html"
     permission_required = "benefits.view_benefit"
 
@@ -368,7 +355,7 @@ class PlanAsAtView(_BenefitMixin, TemplateView):
         return super().get_context_data(form=form, day=day, rows=rows, total=total, **kwargs)
 
 
-class ContributionView(_BenefitMixin, FormView):
+class ContributionView(BenefitObjectMixin, FormView):
     form_class = ContributionForm
     template_name = "benefits/ipa_form.html"
     permission_required = "benefits.change_contribution"
@@ -409,7 +396,7 @@ class ContributionView(_BenefitMixin, FormView):
         return redirect(self.benefit)
 
 
-class AttributionView(_BenefitMixin, FormView):
+class AttributionView(BenefitObjectMixin, FormView):
     form_class = AttributionForm
     template_name = "benefits/ipa_form.html"
     permission_required = "benefits.change_attribution"
@@ -445,7 +432,7 @@ class AttributionView(_BenefitMixin, FormView):
         return redirect(self.benefit)
 
 
-class BenefitProfilePdfView(_BenefitMixin, View):
+class BenefitProfilePdfView(BenefitObjectMixin, View):
     permission_required = "benefits.view_benefit"
 
     def get(self, request, *args, **kwargs):
