@@ -20,6 +20,7 @@ from realise.appraisal.models import (
     Prices,
     fy_label,
 )
+from realise.appraisal.services import OPTION_FIELDS
 from realise.benefits.models import Benefit
 from realise.core.forms import GovukForm
 
@@ -119,17 +120,7 @@ def clean_bias(text: str) -> str:
 class OptionForm(GovukForm, forms.ModelForm):
     class Meta:
         model = Option
-        fields = [
-            "name",
-            "description",
-            "first_year",
-            "price_base_year",
-            "discount_schedule",
-            "optimism_bias_capex",
-            "optimism_bias_opex",
-            "optimism_bias_other",
-            "order",
-        ]
+        fields = list(OPTION_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
