@@ -35,6 +35,7 @@ from django.db.models import Case, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
+from realise.appraisal.counterfactual import Increment, increment
 from realise.appraisal.greenbook import (
     AppraisalError,
     AppraisalInput,
@@ -542,6 +543,8 @@ class OptionAppraisal:
     result: Result | None = None
     error: str | None = None
     relative_npsv: Decimal | None = None
+    # Figures relative to business as usual (None for business as usual itself).
+    increment: Increment | None = None
 
     @property
     def lines(self) -> list[LineFigures]:
@@ -615,6 +618,8 @@ def compare_options(
     for appraisal in appraisals:
         if appraisal.result is not None and baseline is not None:
             appraisal.relative_npsv = appraisal.result.npsv - baseline.npsv
+            if not appraisal.option.is_business_as_usual:
+                appraisal.increment = increment(appraisal.result, baseline)
     return comparison
 
 

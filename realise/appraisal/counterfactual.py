@@ -1,0 +1,187 @@
+"""Options judged against business as usual (the Green Book counterfactual).
+
+Pure Python, like :mod:`realise.appraisal.greenbook`: the incremental figures of an
+option are its present values less those of business as usual, and its value-for-money
+category comes from the incremental benefit-cost ratio. Two cases have no meaningful
+ratio and are said in words instead:
+
+* an option that costs no more than business as usual and delivers at least as much
+  benefit (one of the two strictly) *dominates* it: no ratio, category ``very high``;
+* an option that costs less and delivers less is a trade-off: the ratio is the pounds of
+  benefit given up per pound saved, and it is not put in a value-for-money band.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Context, Decimal, localcontext
+from typing import Any
+
+from realise.appraisal.greenbook import (
+    PRECISION,
+    AppraisalError,
+    Result,
+    evaluate,
+    format_decimal,
+    parse_input,
+    vfm_category,
+)
+
+__all__ = ["Increment", "appraise_options", "increment"]
+
+DOMINATES = "dominates"
+DOMINATED = "dominated"
+SAME = "same"
+TRADE_OFF = "trade-off"
+RATIO = "ratio"
+
+
+def _pounds(value: Decimal) -> str:
+    """`£1,234.56` for the words of a comparison."""
+    text = format_decimal(abs(value), 2)
+    assert text is not None
+    whole, _, pence = text.partition(".")
+    return f"£{int(whole):,}.{pence}"
+
+
+@dataclass(frozen=True)
+class Increment:
+    """An option's present values relative to business as usual (unrounded)."""
+
+    pv_costs: Decimal
+    pv_benefits: Decimal
+    npsv: Decimal
+    bcr: Decimal | None
+    vfm_category: str | None
+    kind: str
+
+    @property
+    def dominates(self) -> bool:
+        return self.kind == DOMINATES
+
+    @property
+    def summary(self) -> str:
+        """One sentence a board can read."""
+        cost, benefit = self.pv_costs, self.pv_benefits
+        if self.kind == SAME:
+            return "Costs and benefits are the same as business as usual."
+        if self.kind == DOMINATES:
+            parts = []
+            if cost < 0:
+                parts.append(f"costs {_pounds(cost)} less")
+            if benefit > 0:
+                parts.append(f"delivers {_pounds(benefit)} more benefit")
+            if cost.is_zero():
+                parts.append("costs the same")
+            if benefit.is_zero():
+                parts.append("delivers the same benefit")
+            return "Dominates business as usual: it " + " and ".join(parts) + "."
+        if self.kind == DOMINATED:
+            if cost.is_zero():
+                return (
+                    f"Delivers {_pounds(benefit)} less benefit than business as usual "
+                    "for the same cost."
+                )
+            return f"Costs {_pounds(cost)} more than business as usual for the same benefit."
+        if self.kind == TRADE_OFF:
+            ratio = format_decimal(self.bcr, 2)
+            return (
+                f"Costs {_pounds(cost)} less than business as usual but delivers "
+                f"{_pounds(benefit)} less benefit: £{ratio} of benefit given up for each "
+                "pound saved."
+            )
+        ratio = format_decimal(self.bcr, 2)
+        return (
+            f"Costs {_pounds(cost)} more than business as usual for "
+            f"{_pounds(benefit)} {'more' if benefit >= 0 else 'less'} benefit: "
+            f"an incremental benefit-cost ratio of {ratio}."
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pv_costs": format_decimal(self.pv_costs, 2),
+            "pv_benefits": format_decimal(self.pv_benefits, 2),
+            "npsv": format_decimal(self.npsv, 2),
+            "bcr": format_decimal(self.bcr, 2),
+            "vfm_category": self.vfm_category,
+            "summary": self.summary,
+        }
+
+
+def increment(option: Result, business_as_usual: Result) -> Increment:
+    """The option's figures relative to business as usual, and how to judge them."""
+    with localcontext(Context(prec=PRECISION)):
+        cost = option.pv_costs - business_as_usual.pv_costs
+        benefit = option.pv_benefits - business_as_usual.pv_benefits
+        npsv = benefit - cost
+        if cost.is_zero() and benefit.is_zero():
+            return Increment(cost, benefit, npsv, None, None, SAME)
+        if cost <= 0 and benefit >= 0:
+            return Increment(cost, benefit, npsv, None, "very high", DOMINATES)
+        if cost >= 0 and benefit <= 0 and (cost.is_zero() or benefit.is_zero()):
+            # Costs more for the same benefit, or the same for less: no ratio to band.
+            return Increment(cost, benefit, npsv, None, "negative", DOMINATED)
+        bcr = benefit / cost
+        if cost < 0:
+            return Increment(cost, benefit, npsv, bcr, None, TRADE_OFF)
+        return Increment(cost, benefit, npsv, bcr, vfm_category(bcr), RATIO)
+
+
+def _option_name(raw: Mapping[str, Any], index: int) -> str:
+    name = raw.get("name", f"Option {index + 1}")
+    if not isinstance(name, str) or not name.strip():
+        raise AppraisalError(f"options[{index}].name: must be a non-empty string")
+    return name
+
+
+def appraise_options(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Appraise `{"options": [OPTION, ...]}` against business as usual.
+
+    Each OPTION is a single-option document with `name` and, for the counterfactual,
+    `"business_as_usual": true` (else the first option is business as usual). Errors
+    name the option: `options[1].costs[0].kind: ...`.
+    """
+    options = data.get("options")
+    extra = sorted(set(data) - {"options"})
+    if extra:
+        raise AppraisalError(f"{extra[0]}: unknown key beside options (allowed: options)")
+    if not isinstance(options, Sequence) or isinstance(options, str | bytes) or not options:
+        raise AppraisalError("options: must be a non-empty list of options")
+
+    names: list[str] = []
+    results: list[Result] = []
+    flagged: list[int] = []
+    for index, raw in enumerate(options):
+        path = f"options[{index}]"
+        if not isinstance(raw, Mapping):
+            raise AppraisalError(f"{path}: must be a JSON object")
+        name = _option_name(raw, index)
+        if name in names:
+            raise AppraisalError(f"{path}.name: '{name}' is used by another option")
+        flag = raw.get("business_as_usual", False)
+        if not isinstance(flag, bool):
+            raise AppraisalError(f"{path}.business_as_usual: must be true or false")
+        if flag:
+            flagged.append(index)
+        body = {k: v for k, v in raw.items() if k not in ("name", "business_as_usual")}
+        try:
+            results.append(evaluate(parse_input(body)))
+        except AppraisalError as error:
+            raise AppraisalError(f"{path}.{error}") from None
+        names.append(name)
+    if len(flagged) > 1:
+        raise AppraisalError(
+            f"options[{flagged[1]}].business_as_usual: only one option may be business as usual"
+        )
+    baseline = flagged[0] if flagged else 0
+
+    out = []
+    for index, (name, result) in enumerate(zip(names, results, strict=True)):
+        entry: dict[str, Any] = {"name": name, "business_as_usual": index == baseline}
+        entry.update(result.to_dict())
+        entry["vs_business_as_usual"] = (
+            None if index == baseline else increment(result, results[baseline]).to_dict()
+        )
+        out.append(entry)
+    return {"options": out}
