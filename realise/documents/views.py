@@ -40,6 +40,7 @@ from realise.documents.services import (
     close_initiative,
     save_highlight_report,
 )
+from realise.governance.services import next_meeting
 
 
 def file_response(rendered: Rendered) -> HttpResponse:
@@ -187,13 +188,10 @@ class BoardPackView(LoginRequiredMixin, TemplateView):
             )
             return file_response(render(document, data["format"]))
         if not form.is_bound:
-            upcoming = (
-                self.body.meetings.filter(date__gte=timezone.localdate())
-                .order_by("date")
-                .values_list("date", flat=True)
-                .first()
+            upcoming = next_meeting(self.body, timezone.localdate())
+            form = BoardPackForm(
+                initial={"date": upcoming.date if upcoming else timezone.localdate()}
             )
-            form = BoardPackForm(initial={"date": upcoming or timezone.localdate()})
         return self.render_to_response(self.get_context_data(form=form, body=self.body))
 
 

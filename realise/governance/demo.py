@@ -37,6 +37,17 @@ CORPORATIONS_SOLE = [
 ]
 
 # slug: (first meeting this many days ahead of today, months of past meetings, gates decided)
+# Where and when each body usually meets.
+PLACES = {
+    "eastern-region-summit": ("10:00", 180, "Kent Police HQ, Sutton Road, Maidstone"),
+    "7f-programme-board": ("09:30", 120, "Microsoft Teams: the link is in the invitation"),
+    "7f-chief-constable-board": ("14:00", 90, "Essex Police HQ, Chelmsford"),
+    "7f-dcc-board": ("10:00", 90, "Microsoft Teams: the link is in the invitation"),
+    "regional-financial-steering-group": ("13:30", 120, "Suffolk Police HQ, Martlesham"),
+    "7f-oversight-group": ("11:00", 60, "Microsoft Teams: the link is in the invitation"),
+    "strategic-procurement-governance-board": ("10:00", 120, "Kent Police HQ, Maidstone"),
+}
+
 RHYTHM = {
     "eastern-region-summit": (21, 12, [3, 4, 5]),
     "7f-programme-board": (10, 12, [1, 2]),
@@ -78,8 +89,20 @@ def build_governance_demo(builder) -> None:
         body = bodies[slug]
         body.meets_from = _anchor(today, ahead, back)
         body.decides_stages = gates
+        at, minutes, place = PLACES[slug]
+        body.meeting_time = datetime.time.fromisoformat(at)
+        body.meeting_minutes, body.location = minutes, place
         body._history_user = programme
-        body.save(update_fields=["meets_from", "decides_stages", "updated_at"])
+        body.save(
+            update_fields=[
+                "meets_from",
+                "decides_stages",
+                "meeting_time",
+                "meeting_minutes",
+                "location",
+                "updated_at",
+            ]
+        )
         services.generate_meetings(
             body, start=body.meets_from, until=services.add_months(today, 12), user=None
         )

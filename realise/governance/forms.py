@@ -8,6 +8,7 @@ from realise.core.forms import DateInput, GovukForm
 from realise.core.models import Visibility
 from realise.governance.models import (
     BodyMember,
+    Cadence,
     CorporationSole,
     EscalationKind,
     GovernanceBody,
@@ -36,7 +37,11 @@ class GovernanceBodyForm(GovukForm, forms.ModelForm):
             "slug",
             "body_type",
             "cadence",
+            "every_weeks",
             "meets_from",
+            "meeting_time",
+            "meeting_minutes",
+            "location",
             "chair",
             "escalates_to",
             "decides_stages",
@@ -58,6 +63,21 @@ class GovernanceBodyForm(GovukForm, forms.ModelForm):
             bodies = bodies.exclude(pk=self.instance.pk)
         self.fields["escalates_to"].queryset = bodies
         self.fields["chair"].queryset = Person.objects.order_by("name")
+        # Usual time and length: left empty, they keep the body's (or the default) values.
+        for name in ("meeting_time", "meeting_minutes"):
+            self.fields[name].required = False
+
+    def _usual(self, name):
+        value = self.cleaned_data.get(name)
+        if value is None:
+            value = getattr(self.instance, name)
+        return value
+
+    def clean_meeting_time(self):
+        return self._usual("meeting_time")
+
+    def clean_meeting_minutes(self):
+        return self._usual("meeting_minutes")
 
     def clean_escalates_to(self):
         target = self.cleaned_data.get("escalates_to")
@@ -73,6 +93,8 @@ class GovernanceBodyForm(GovukForm, forms.ModelForm):
         data = super().clean()
         if data.get("cadence") not in (None, "ad_hoc") and not data.get("meets_from"):
             self.add_error("meets_from", "Give the date of the first meeting of a regular body.")
+        if data.get("cadence") == Cadence.WEEKS and not data.get("every_weeks"):
+            self.add_error("every_weeks", "Give the number of weeks between meetings.")
         return data
 
 
@@ -100,8 +122,14 @@ class BodyMemberForm(GovukForm, forms.ModelForm):
 class MeetingForm(GovukForm, forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = ["date", "status", "notes"]
+        fields = ["date", "start_time", "duration_minutes", "location", "status", "notes"]
         widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
+
+    def save(self, commit=True):
+        if "date" in self.changed_data:
+            # A person chose the day: it is no longer the calendar's move off a holiday.
+            self.instance.adjusted_from = None
+        return super().save(commit=commit)
 
 
 class DecisionForm(GovukForm, forms.Form):

@@ -1,80 +1,86 @@
-"""A body's meetings as an iCalendar (RFC 5545) feed, for Outlook and other calendars."""
+"""Calendar feeds (iCalendar, RFC 5545) for Outlook and other calendars, built with the
+`icalendar` library: a body's meetings as timed events in UK time, and a person's own
+deadlines.
+
+Calendar programs cannot sign in, so a feed link carries a signed token naming the user
+(and, for a body's feed, the body). Each token also carries the user's feed generation:
+issuing new links (`revoke_feeds`) moves it on, and every older link stops working.
+"""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db.models import F
 from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress
 
-from realise.governance.models import GovernanceBody, Meeting, MeetingStatus
+from realise.governance.deadlines import Deadline
+from realise.governance.models import CalendarFeed, GovernanceBody, Meeting, MeetingStatus
 
-CRLF = "\r\n"
-MAX_OCTETS = 75
-
-
-def escape_text(value: str) -> str:
-    """Escape a TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newlines."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
+TOKEN_SALT = "realise.governance.ics"  # noqa: S105 - a signing namespace, not a secret
+PRODID = "-//Realise//Governance calendar//EN"
 
 
-def fold(line: str) -> str:
-    """Fold a content line into lines of at most 75 octets (RFC 5545 3.1).
-
-    Continuation lines begin with a single space; a UTF-8 character is never split.
-    """
-    pieces: list[str] = []
-    current, size, limit = [], 0, MAX_OCTETS
-    for char in line:
-        width = len(char.encode("utf-8"))
-        if size + width > limit:
-            pieces.append("".join(current))
-            current, size, limit = [], 0, MAX_OCTETS - 1  # the leading space counts
-        current.append(char)
-        size += width
-    pieces.append("".join(current))
-    return (CRLF + " ").join(pieces)
+def _calendar(name: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", settings.TIME_ZONE)
+    return calendar
 
 
-def _utc(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+def _text(calendar: Calendar) -> str:
+    # Timed events name Europe/London: include its VTIMEZONE so every program agrees.
+    calendar.add_missing_timezones()
+    return calendar.to_ical().decode("utf-8")
 
 
-def _date(day: datetime.date) -> str:
-    return day.strftime("%Y%m%d")
+def _organiser(body: GovernanceBody) -> vCalAddress:
+    chair = body.chair
+    email = ""
+    if chair is not None:
+        email = chair.email or (chair.user.email if chair.user_id else "")
+    if email:
+        organiser = vCalAddress(f"mailto:{email}")
+        organiser.params["cn"] = chair.name
+    else:
+        organiser = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
+        organiser.params["cn"] = body.name
+    return organiser
 
 
 def meeting_event(
     meeting: Meeting, *, domain: str, base_url: str, stamp: datetime.datetime
-) -> list[str]:
+) -> Event:
     body = meeting.body
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:meeting-{meeting.pk}@{domain}",
-        f"DTSTAMP:{_utc(stamp)}",
-        f"LAST-MODIFIED:{_utc(meeting.updated_at)}",
-        f"DTSTART;VALUE=DATE:{_date(meeting.date)}",
-        f"DTEND;VALUE=DATE:{_date(meeting.date + datetime.timedelta(days=1))}",
-        f"SUMMARY:{escape_text(body.name)}",
-        f"STATUS:{'CANCELLED' if meeting.status == MeetingStatus.CANCELLED else 'CONFIRMED'}",
-        "TRANSP:TRANSPARENT",
-    ]
-    description = (
-        f"{body.name} ({body.collaboration.name}). Agenda: {base_url}{meeting.get_absolute_url()}"
-    )
+    url = f"{base_url}{meeting.get_absolute_url()}"
+    event = Event()
+    event.add("uid", f"meeting-{meeting.pk}@{domain}")
+    event.add("dtstamp", stamp.astimezone(datetime.UTC))
+    event.add("last-modified", meeting.updated_at.astimezone(datetime.UTC))
+    event.add("dtstart", meeting.starts_at)
+    event.add("dtend", meeting.ends_at)
+    event.add("summary", body.name)
+    if meeting.place:
+        event.add("location", meeting.place)
+    description = f"{body.name} ({body.collaboration.name}). Agenda: {url}"
     if meeting.notes.strip():
         description += "\n\n" + meeting.notes.strip()
-    lines.append(f"DESCRIPTION:{escape_text(description)}")
-    lines.append(f"URL:{base_url}{meeting.get_absolute_url()}")
-    lines.append("END:VEVENT")
-    return lines
+    event.add("description", description)
+    event.add("url", url)
+    event.add("organizer", _organiser(body))
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
+    return event
 
 
 def body_calendar(
@@ -85,45 +91,77 @@ def body_calendar(
     domain: str,
     stamp: datetime.datetime | None = None,
 ) -> str:
-    """The VCALENDAR text of a body's meetings: CRLF line ends, lines folded at 75 octets."""
+    """The VCALENDAR text of a body's meetings: timed events in UK time, CRLF line ends."""
     stamp = stamp or timezone.now()
     base_url = base_url.rstrip("/")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Realise//Governance calendar//EN",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(body.name)}",
-    ]
+    calendar = _calendar(body.name)
     for meeting in meetings:
-        lines += meeting_event(meeting, domain=domain, base_url=base_url, stamp=stamp)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + CRLF for line in lines)
+        calendar.add_component(
+            meeting_event(meeting, domain=domain, base_url=base_url, stamp=stamp)
+        )
+    return _text(calendar)
 
 
-# Subscription links ------------------------------------------------------------------------
-# Calendar programs cannot sign in, so a signed-in user's subscription link carries a signed
-# token naming the user and the body; the feed shows what that user may see.
+def deadlines_calendar(
+    name: str,
+    deadlines: Iterable[Deadline],
+    *,
+    base_url: str,
+    domain: str,
+    stamp: datetime.datetime | None = None,
+) -> str:
+    """A person's deadlines as all-day events on the day each falls due."""
+    stamp = stamp or timezone.now()
+    base_url = base_url.rstrip("/")
+    calendar = _calendar(name)
+    for deadline in deadlines:
+        event = Event()
+        event.add("uid", f"{deadline.uid}@{domain}")
+        event.add("dtstamp", stamp.astimezone(datetime.UTC))
+        event.add("dtstart", deadline.due)
+        event.add("dtend", deadline.due + datetime.timedelta(days=1))
+        event.add("summary", deadline.title)
+        event.add("description", f"{deadline.detail}\n\n{base_url}{deadline.url}")
+        event.add("url", f"{base_url}{deadline.url}")
+        event.add("transp", "TRANSPARENT")
+        event.add("categories", [deadline.kind_label])
+        calendar.add_component(event)
+    return _text(calendar)
 
-TOKEN_SALT = "realise.governance.ics"  # noqa: S105 - a signing namespace, not a secret
+
+# Feed links --------------------------------------------------------------------------------
 
 
-def feed_token(user, body: GovernanceBody) -> str:
-    from django.core import signing
+def generation(user) -> int:
+    feed = CalendarFeed.objects.filter(user=user).only("generation").first()
+    return feed.generation if feed else 0
 
-    return signing.dumps({"u": user.pk, "b": body.pk}, salt=TOKEN_SALT, compress=True)
+
+def revoke_feeds(user) -> None:
+    """Every feed link issued to the user so far stops working."""
+    feed, created = CalendarFeed.objects.get_or_create(user=user, defaults={"generation": 1})
+    if not created:
+        CalendarFeed.objects.filter(pk=feed.pk).update(generation=F("generation") + 1)
 
 
-def user_from_token(token: str, body: GovernanceBody):
-    """The user a subscription token was issued to, for this body; None when not valid."""
-    from django.contrib.auth import get_user_model
-    from django.core import signing
+def feed_token(user, body: GovernanceBody | None = None) -> str:
+    """A token for the user's feed of a body, or (with no body) of their own deadlines."""
+    data = {"u": user.pk, "g": generation(user)}
+    if body is not None:
+        data["b"] = body.pk
+    return signing.dumps(data, salt=TOKEN_SALT, compress=True)
 
+
+def user_from_token(token: str, body: GovernanceBody | None = None):
+    """The active user a token was issued to, for this body (or for their own deadlines);
+    None when it is not valid, was for something else, or was revoked."""
     try:
         data = signing.loads(token, salt=TOKEN_SALT)
     except signing.BadSignature:
         return None
-    if not isinstance(data, dict) or data.get("b") != body.pk:
+    if not isinstance(data, dict) or data.get("b") != (body.pk if body else None):
         return None
-    return get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
+    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None or data.get("g", 0) != generation(user):
+        return None
+    return user

@@ -2,12 +2,18 @@
 actions, escalations between bodies, post-implementation reviews, and the reminders and
 in-app notifications that keep the rhythm."""
 
+import datetime
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from realise.core.models import TimeStamped, Visibility
+
+LONDON = ZoneInfo("Europe/London")
 
 
 class BodyType(models.TextChoices):
@@ -23,14 +29,22 @@ class BodyType(models.TextChoices):
 
 class Cadence(models.TextChoices):
     MONTHLY = "monthly", "Monthly"
+    MONTHLY_WEEKDAY = (
+        "monthly_weekday",
+        "Monthly, on the same weekday as the first meeting (e.g. the first Tuesday)",
+    )
+    LAST_WORKING_DAY = "last_working_day", "Monthly, on the last working day"
     BIMONTHLY = "bimonthly", "Every two months"
     QUARTERLY = "quarterly", "Quarterly"
     YEARLY = "yearly", "Yearly"
+    WEEKS = "weeks", "Every few weeks"
     AD_HOC = "ad_hoc", "Ad hoc"
 
 
 CADENCE_MONTHS = {
     Cadence.MONTHLY: 1,
+    Cadence.MONTHLY_WEEKDAY: 1,
+    Cadence.LAST_WORKING_DAY: 1,
     Cadence.BIMONTHLY: 2,
     Cadence.QUARTERLY: 3,
     Cadence.YEARLY: 12,
@@ -44,7 +58,28 @@ class GovernanceBody(TimeStamped):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=100, unique=True)
     body_type = models.CharField("type", max_length=20, choices=BodyType.choices)
-    cadence = models.CharField(max_length=10, choices=Cadence.choices, default=Cadence.MONTHLY)
+    cadence = models.CharField(max_length=20, choices=Cadence.choices, default=Cadence.MONTHLY)
+    every_weeks = models.PositiveSmallIntegerField(
+        "weeks between meetings",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text="For a body that meets every few weeks: 1 for weekly, 2 for fortnightly.",
+    )
+    meeting_time = models.TimeField(
+        "usual start time", default=datetime.time(10, 0), help_text="UK time, e.g. 10:00."
+    )
+    meeting_minutes = models.PositiveSmallIntegerField(
+        "usual length (minutes)",
+        default=120,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+    )
+    location = models.CharField(
+        "usual place or online link",
+        max_length=300,
+        blank=True,
+        help_text="A room and address, or the link to join online.",
+    )
     chair = models.ForeignKey(
         "organisations.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -82,6 +117,27 @@ class GovernanceBody(TimeStamped):
     @property
     def cadence_months(self) -> int | None:
         return CADENCE_MONTHS.get(self.cadence)
+
+    @property
+    def cadence_text(self) -> str:
+        """The cadence as people say it: 'Monthly, on the first Tuesday'."""
+        anchor = self.meets_from
+        if self.cadence == Cadence.WEEKS and self.every_weeks:
+            return "Weekly" if self.every_weeks == 1 else f"Every {self.every_weeks} weeks"
+        if self.cadence == Cadence.MONTHLY_WEEKDAY and anchor is not None:
+            nth = (anchor.day - 1) // 7
+            ordinal = ("first", "second", "third", "fourth", "last")[nth]
+            return f"Monthly, on the {ordinal} {anchor:%A}"
+        return self.get_cadence_display()
+
+    @property
+    def is_regular(self) -> bool:
+        """Does the body meet on a cadence the calendar can follow?"""
+        if self.meets_from is None:
+            return False
+        if self.cadence == Cadence.WEEKS:
+            return bool(self.every_weeks)
+        return self.cadence_months is not None
 
 
 class CorporationSole(models.TextChoices):
@@ -148,11 +204,34 @@ class Meeting(TimeStamped):
         max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
     )
     notes = models.TextField(blank=True)
+    start_time = models.TimeField(
+        null=True, blank=True, help_text="UK time. Leave empty for the body's usual time."
+    )
+    duration_minutes = models.PositiveSmallIntegerField(
+        "length (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
+        help_text="Leave empty for the body's usual length.",
+    )
+    location = models.CharField(
+        "place or online link",
+        max_length=300,
+        blank=True,
+        help_text="Leave empty for the body's usual place.",
+    )
     cadence_date = models.DateField(
         null=True,
         blank=True,
         editable=False,
         help_text="The cadence date this meeting was generated for; kept when it is moved.",
+    )
+    adjusted_from = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The cadence date that fell on a weekend or bank holiday, when the calendar "
+        "moved the meeting to the working day before.",
     )
     history = HistoricalRecords()
 
@@ -175,6 +254,30 @@ class Meeting(TimeStamped):
     @property
     def collaboration(self):
         return self.body.collaboration
+
+    @property
+    def time(self) -> datetime.time:
+        return self.start_time or self.body.meeting_time
+
+    @property
+    def minutes(self) -> int:
+        return self.duration_minutes or self.body.meeting_minutes
+
+    @property
+    def place(self) -> str:
+        return self.location or self.body.location
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        """The start in UK time (Europe/London), whatever the server's time zone."""
+        return datetime.datetime.combine(self.date, self.time, tzinfo=LONDON)
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        naive = datetime.datetime.combine(self.date, self.time) + datetime.timedelta(
+            minutes=self.minutes
+        )
+        return naive.replace(tzinfo=LONDON)
 
 
 class DecisionStatus(models.TextChoices):
@@ -388,3 +491,16 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class CalendarFeed(models.Model):
+    """A user's calendar feed links: issuing new ones moves the generation on, and every
+    link of an older generation stops working."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    generation = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Calendar feeds of {self.user}"

@@ -29,8 +29,10 @@ from realise.collaborations.models import (
 )
 from realise.collaborations.nesting import with_nested
 from realise.collaborations.services import GateResult, gate_check, move_stage
+from realise.governance import workdays
 from realise.governance.models import (
     Action,
+    Cadence,
     Decision,
     DecisionStatus,
     Escalation,
@@ -84,6 +86,47 @@ def cadence_dates(
         count += 1
 
 
+def weekly_dates(
+    anchor: datetime.date, step_weeks: int, start: datetime.date, until: datetime.date
+) -> list[datetime.date]:
+    """Dates every `step_weeks` weeks from `anchor`, from `start` to `until` inclusive."""
+    if step_weeks < 1:
+        raise ValueError("A cadence moves on by at least one week.")
+    step = datetime.timedelta(weeks=step_weeks)
+    day = anchor
+    if start > anchor:
+        day = anchor + step * ((start - anchor).days // step.days)
+    dates = []
+    while day <= until:
+        if day >= start:
+            dates.append(day)
+        day += step
+    return dates
+
+
+def body_dates(
+    body: GovernanceBody, start: datetime.date, until: datetime.date
+) -> list[datetime.date]:
+    """The dates a body's cadence gives from `start` to `until`, before any move off a
+    weekend or bank holiday."""
+    anchor = body.meets_from
+    if not body.is_regular or anchor is None:
+        return []
+    if body.cadence == Cadence.WEEKS:
+        return weekly_dates(anchor, body.every_weeks, start, until)
+    step = body.cadence_months
+    assert step is not None
+    months = cadence_dates(anchor, step, start.replace(day=1), until)
+    if body.cadence == Cadence.MONTHLY_WEEKDAY:
+        weekday, nth = anchor.weekday(), workdays.week_of_month(anchor)
+        days = [workdays.nth_weekday(m.year, m.month, weekday, nth) for m in months]
+    elif body.cadence == Cadence.LAST_WORKING_DAY:
+        days = [workdays.last_working_day(m.year, m.month) for m in months]
+    else:
+        days = months
+    return [day for day in days if start <= day <= until and day >= anchor]
+
+
 @transaction.atomic
 def generate_meetings(
     body: GovernanceBody,
@@ -94,16 +137,17 @@ def generate_meetings(
 ) -> list[Meeting]:
     """Create the body's meetings on its cadence up to `until` (from `start`, default today).
 
+    A cadence date on a weekend or an England and Wales bank holiday moves to the working
+    day before (the meeting keeps the date it moved from, so its page can say so).
     Meetings already generated for a cadence date are left alone, even when they were moved
     to another day or cancelled, so running it again never duplicates or undoes an edit.
     """
     if user is not None and not user.has_perm("governance.add_meeting", body):
         raise PermissionDenied(f"You may not add meetings of {body}.")
-    step = body.cadence_months
-    if step is None or body.meets_from is None:
+    if not body.is_regular:
         return []
     start = max(start or timezone.localdate(), body.meets_from)
-    wanted = cadence_dates(body.meets_from, step, start, until)
+    wanted = body_dates(body, start, until)
     existing = set(
         body.meetings.filter(cadence_date__in=wanted).values_list("cadence_date", flat=True)
     )
@@ -111,7 +155,13 @@ def generate_meetings(
     for day in wanted:
         if day in existing:
             continue
-        meeting = Meeting(body=body, date=day, cadence_date=day)
+        held_on = workdays.previous_working_day(day)
+        meeting = Meeting(
+            body=body,
+            date=held_on,
+            cadence_date=day,
+            adjusted_from=day if held_on != day else None,
+        )
         meeting._history_user = user
         meeting.save()
         created.append(meeting)
@@ -139,7 +189,10 @@ def horizon_of(meeting: Meeting) -> datetime.date:
     )
     if following is not None:
         return following
-    return add_months(meeting.date, meeting.body.cadence_months or 1)
+    body = meeting.body
+    if body.cadence == Cadence.WEEKS and body.every_weeks:
+        return meeting.date + datetime.timedelta(weeks=body.every_weeks)
+    return add_months(meeting.date, body.cadence_months or 1)
 
 
 def first_working_day(year: int, month: int) -> datetime.date:

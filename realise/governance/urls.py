@@ -21,6 +21,12 @@ urlpatterns = [
         views.BodyMemberRemoveView.as_view(),
         name="body-member-remove",
     ),
+    path("governance/calendar/", views.MyCalendarView.as_view(), name="my-calendar"),
+    path(
+        "governance/calendar/deadlines.ics",
+        views.MyCalendarFeedView.as_view(),
+        name="my-calendar-ics",
+    ),
     path(
         "governance/bodies/<slug:slug>/calendar.ics",
         views.BodyCalendarView.as_view(),

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_tables2 import SingleTableView
 
 from realise.collaborations.services import GateRefused
@@ -32,7 +32,7 @@ from realise.core.permissions import (
     visible_meetings,
 )
 from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
-from realise.governance import ics, services
+from realise.governance import deadlines, ics, services, workdays
 from realise.governance.forms import (
     ActionFormSet,
     BodyMemberForm,
@@ -169,6 +169,7 @@ class BodyDetailView(VisibleObjectMixin, DetailView):
             .select_related("to_body")
             .order_by("-raised_at")[:10],
             escalates_to=escalates_to,
+            next_meeting=services.next_meeting(body, today),
             feed_url=self.request.build_absolute_uri(feed),
             can_edit=user.has_perm("governance.change_governancebody", body),
             can_escalate=body.escalates_to_id is not None
@@ -297,15 +298,70 @@ class BodyCalendarView(View):
         if not user.has_perm("governance.view_governancebody", body):
             raise Http404("No such calendar.")
         since = timezone.localdate() - datetime.timedelta(days=366)
-        meetings = body.meetings.filter(date__gte=since).select_related("body__collaboration")
-        base = settings.REALISE_BASE_URL or request.build_absolute_uri("/")
-        domain = urlparse(base).hostname or request.get_host().split(":")[0]
+        meetings = body.meetings.filter(date__gte=since).select_related(
+            "body__collaboration", "body__chair__user"
+        )
+        base, domain = _feed_base(request)
         text = ics.body_calendar(
             body, meetings.order_by("date")[:500], base_url=base, domain=domain
         )
-        response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'inline; filename="{body.slug}.ics"'
-        return response
+        return _calendar_response(text, body.slug)
+
+
+def _feed_base(request) -> tuple[str, str]:
+    base = settings.REALISE_BASE_URL or request.build_absolute_uri("/")
+    return base, urlparse(base).hostname or request.get_host().split(":")[0]
+
+
+def _calendar_response(text: str, name: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{name}.ics"'
+    return response
+
+
+DEADLINES_BACK = datetime.timedelta(days=92)
+DEADLINES_AHEAD = datetime.timedelta(days=400)
+
+
+class MyCalendarView(LoginRequiredMixin, TemplateView):
+    """My deadlines, and the personal feed link that carries them to my calendar."""
+
+    template_name = "governance/my_calendar.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, today = self.request.user, timezone.localdate()
+        feed = reverse("my-calendar-ics") + "?" + urlencode({"token": ics.feed_token(user)})
+        context.update(
+            deadlines=deadlines.my_deadlines(user, today, today + datetime.timedelta(days=92)),
+            feed_url=self.request.build_absolute_uri(feed),
+            today=today,
+        )
+        return context
+
+    def post(self, request):
+        ics.revoke_feeds(request.user)
+        messages.success(
+            request,
+            "New calendar links issued: the old links of your deadlines and of every body's "
+            "calendar have stopped working. Subscribe again with the new links.",
+        )
+        return redirect("my-calendar")
+
+
+class MyCalendarFeedView(View):
+    """The personal deadlines feed: needs its token, which names the user."""
+
+    def get(self, request):
+        user = ics.user_from_token(request.GET.get("token", ""))
+        if user is None:
+            raise Http404("No such calendar.")
+        today = timezone.localdate()
+        found = deadlines.my_deadlines(user, today - DEADLINES_BACK, today + DEADLINES_AHEAD)
+        base, domain = _feed_base(request)
+        name = f"Realise deadlines of {user.get_full_name() or user.username}"
+        text = ics.deadlines_calendar(name, found, base_url=base, domain=domain)
+        return _calendar_response(text, "my-deadlines")
 
 
 # Meetings ----------------------------------------------------------------------------------
@@ -323,7 +379,7 @@ class MeetingGenerateView(LoginRequiredMixin, PostPermissionMixin, View):
 
     def post(self, request, slug):
         body = self.body
-        if body.cadence_months is None or body.meets_from is None:
+        if not body.is_regular:
             messages.error(request, f"{body} has no regular cadence and first meeting date.")
             return redirect(body)
         today = timezone.localdate()
@@ -434,6 +490,9 @@ class MeetingDetailView(VisibleObjectMixin, DetailView):
         context.update(
             agenda=agenda,
             body=meeting.body,
+            adjusted_reason=workdays.why_not_working(meeting.adjusted_from)
+            if meeting.adjusted_from
+            else None,
             today=timezone.localdate(),
             amber_percent=(settings.REALISE_RAG_AMBER * 100).normalize(),
             can_edit=user.has_perm("governance.change_meeting", meeting),

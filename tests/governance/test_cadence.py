@@ -78,26 +78,33 @@ def test_generating_again_keeps_moved_and_cancelled_meetings(world):
     board.cadence, board.meets_from = "monthly", D(2027, 1, 31)
     board.save()
     created = generate_meetings(board, start=D(2027, 1, 1), until=D(2027, 4, 30))
+    # 31 January and 28 February 2027 are Sundays: held on the Fridays before.
     assert [m.date for m in created] == [
+        D(2027, 1, 29),
+        D(2027, 2, 26),
+        D(2027, 3, 31),
+        D(2027, 4, 30),
+    ]
+    assert [m.cadence_date for m in created] == [
         D(2027, 1, 31),
         D(2027, 2, 28),
         D(2027, 3, 31),
         D(2027, 4, 30),
     ]
 
-    february = Meeting.objects.get(body=board, date=D(2027, 2, 28))
+    february = Meeting.objects.get(body=board, date=D(2027, 2, 26))
     february.date = D(2027, 3, 2)  # moved: the chair is away
     february.save()
     Meeting.objects.filter(body=board, date=D(2027, 3, 31)).update(status="cancelled")
 
     again = generate_meetings(board, start=D(2027, 1, 1), until=D(2027, 5, 31))
-    assert [m.date for m in again] == [D(2027, 5, 31)]
+    assert [m.date for m in again] == [D(2027, 5, 28)]  # 31 May 2027: a bank holiday
     assert sorted(board.meetings.values_list("date", "status")) == [
-        (D(2027, 1, 31), "scheduled"),
+        (D(2027, 1, 29), "scheduled"),
         (D(2027, 3, 2), "scheduled"),
         (D(2027, 3, 31), "cancelled"),
         (D(2027, 4, 30), "scheduled"),
-        (D(2027, 5, 31), "scheduled"),
+        (D(2027, 5, 28), "scheduled"),
     ]
 
 

@@ -1,45 +1,64 @@
-"""Each body's meetings as an iCalendar feed that Outlook can subscribe to."""
+"""Calendar feeds people can use: timed meetings in UK time with place, organiser and the
+agenda link, cancelled meetings sent as cancelled, and a personal feed of my deadlines.
+Every feed is read back with the `icalendar` library, as a calendar program would."""
 
 import datetime
+import zoneinfo
 
 from django.utils import timezone
+from icalendar import Calendar
 
-from realise.governance.ics import body_calendar, escape_text, fold
-from realise.governance.models import Meeting
+from realise.governance.models import Action, Decision, Meeting
+from realise.organisations.models import Person
+from tests.factories import plan
 
 D = datetime.date
+LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
-def test_the_feed_lists_each_meeting_as_an_all_day_event(client, world, settings):
-    settings.REALISE_BASE_URL = "http://127.0.0.1:8000"
-    world.board.name = "EK Programme Board; vetting, custody"
+def events(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    calendar = Calendar.from_ical(response.content)
+    return calendar, {str(e["UID"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
+
+
+def test_meetings_are_timed_events_in_uk_time_across_the_clock_change(client, world):
+    world.board.meeting_time = datetime.time(10, 0)
+    world.board.meeting_minutes = 90
+    world.board.location = "Room 4, Chelmsford HQ"
+    world.board.chair = Person.objects.create(name="Chief Con. Ada", email="ada@essex.example")
     world.board.save()
-    first = Meeting.objects.create(
-        body=world.board, date=timezone.localdate() + datetime.timedelta(days=3)
+    before = Meeting.objects.create(body=world.board, date=D(2027, 3, 26))  # GMT
+    after = Meeting.objects.create(  # BST, and a place of its own
+        body=world.board, date=D(2027, 4, 2), location="https://meet.example/ek"
     )
-    Meeting.objects.create(
-        body=world.board, date=first.date + datetime.timedelta(days=28), status="cancelled"
-    )
+    cancelled = Meeting.objects.create(body=world.board, date=D(2027, 4, 30), status="cancelled")
     client.force_login(world.dave)
 
     response = client.get(f"/governance/bodies/{world.board.slug}/calendar.ics")
+    calendar, found = events(response)
 
-    assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    text = response.content.decode()
-    assert text.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
-    assert text.endswith("END:VCALENDAR\r\n")
-    assert "\n" not in text.replace("\r\n", "")  # every line ends CRLF
-    unfolded = text.replace("\r\n ", "")
-    assert unfolded.count("BEGIN:VEVENT") == 2
-    assert f"UID:meeting-{first.pk}@127.0.0.1\r\n" in unfolded
-    assert f"DTSTART;VALUE=DATE:{first.date:%Y%m%d}\r\n" in unfolded
-    assert f"DTEND;VALUE=DATE:{first.date + datetime.timedelta(days=1):%Y%m%d}\r\n" in unfolded
-    assert "SUMMARY:EK Programme Board\\; vetting\\, custody\r\n" in unfolded
-    assert "STATUS:CANCELLED" in unfolded
-    assert f"/governance/meetings/{first.pk}/" in unfolded
-    for line in text.split("\r\n"):
-        assert "DTSTAMP:" not in line or line.endswith("Z")
-        assert len(line.encode("utf-8")) <= 75
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/London"]
+    first, second = found[f"meeting-{before.pk}"], found[f"meeting-{after.pk}"]
+    assert first["DTSTART"].dt == datetime.datetime(2027, 3, 26, 10, 0, tzinfo=LONDON)
+    assert first["DTSTART"].dt.astimezone(datetime.UTC).hour == 10  # GMT
+    assert second["DTSTART"].dt.astimezone(datetime.UTC).hour == 9  # BST: still 10:00 in UK
+    assert first["DTEND"].dt - first["DTSTART"].dt == datetime.timedelta(minutes=90)
+    assert str(first["LOCATION"]) == "Room 4, Chelmsford HQ"
+    assert str(second["LOCATION"]) == "https://meet.example/ek"
+    assert str(first["ORGANIZER"]) == "mailto:ada@essex.example"
+    assert f"/governance/meetings/{before.pk}/" in str(first["DESCRIPTION"])
+    assert str(first["TRANSP"]) == "OPAQUE" and str(first["STATUS"]) == "CONFIRMED"
+    assert str(found[f"meeting-{cancelled.pk}"]["STATUS"]) == "CANCELLED"
+
+
+def test_a_meeting_overrides_the_bodys_time_and_length(world):
+    meeting = Meeting.objects.create(
+        body=world.board, date=D(2027, 6, 1), start_time=datetime.time(14, 30), duration_minutes=45
+    )
+    assert meeting.starts_at == datetime.datetime(2027, 6, 1, 14, 30, tzinfo=LONDON)
+    assert meeting.ends_at == datetime.datetime(2027, 6, 1, 15, 15, tzinfo=LONDON)
 
 
 def test_the_body_page_links_its_feed(client, world):
@@ -48,33 +67,61 @@ def test_the_body_page_links_its_feed(client, world):
     assert f"/governance/bodies/{world.board.slug}/calendar.ics?token=" in page
 
 
-def test_long_lines_fold_at_75_octets_without_splitting_characters():
-    line = "DESCRIPTION:" + "Police and Crime Commissioner – Suffolk " * 5
-    folded = fold(line)
-    pieces = folded.split("\r\n")
-    assert all(len(p.encode("utf-8")) <= 75 for p in pieces)
-    assert all(p.startswith(" ") for p in pieces[1:])
-    assert "".join([pieces[0], *(p[1:] for p in pieces[1:])]) == line
-
-
-def test_text_values_are_escaped():
-    assert escape_text("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-
-
-def test_calendar_text_for_a_body(world):
-    meeting = Meeting.objects.create(
-        body=world.board, date=D(2027, 2, 28), notes="Budget; and risks"
+def test_my_deadlines_feed_carries_actuals_actions_and_reviews(client, world, settings):
+    settings.REALISE_MEASUREMENT_GRACE_DAYS = 10
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    world.benefit.measurement_owner = world.erin_person
+    world.benefit.save()
+    plan(world.benefit, last_month, ["100", "100"])  # last month and this month, unmeasured
+    decision = Decision.objects.create(body=world.board, decided_on=today, text="Do it")
+    Action.objects.create(
+        decision=decision,
+        text="Send the figures",
+        owner=world.erin_person,
+        due_on=today + datetime.timedelta(days=5),
     )
-    stamp = timezone.make_aware(datetime.datetime(2027, 1, 5, 9, 30), datetime.UTC)
-    text = body_calendar(
-        world.board,
-        [meeting],
-        base_url="https://realise.example/",
-        domain="realise.example",
-        stamp=stamp,
+    client.force_login(world.erin)
+
+    page = client.get("/governance/calendar/")
+    assert "Send the figures" in page.content.decode()
+    url = page.context["feed_url"]
+    client.logout()
+
+    _, found = events(client.get(url))
+    this_month = today.replace(day=1)
+    assert f"actuals-{world.benefit.pk}-{this_month:%Y-%m}" in found
+    due = found[f"actuals-{world.benefit.pk}-{this_month:%Y-%m}"]["DTSTART"].dt
+    month_end = (this_month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(
+        days=1
     )
-    unfolded = text.replace("\r\n ", "")
-    assert "DTSTAMP:20270105T093000Z\r\n" in unfolded
-    assert f"UID:meeting-{meeting.pk}@realise.example\r\n" in unfolded
-    assert f"URL:https://realise.example/governance/meetings/{meeting.pk}/\r\n" in unfolded
-    assert "Budget\\; and risks" in unfolded
+    assert due == month_end + datetime.timedelta(days=10)
+    action = next(e for uid, e in found.items() if uid.startswith("action-"))
+    assert action["DTSTART"].dt == today + datetime.timedelta(days=5)
+
+
+def test_the_deadlines_feed_needs_a_valid_token_and_new_links_revoke_the_old(client, world):
+    assert client.get("/governance/calendar/deadlines.ics").status_code == 404
+    assert client.get("/governance/calendar/deadlines.ics?token=forged").status_code == 404
+    client.force_login(world.dave)
+    old_feed = client.get("/governance/calendar/").context["feed_url"]
+    body_page = client.get(world.board.get_absolute_url())
+    old_body_feed = body_page.context["feed_url"]
+
+    response = client.post("/governance/calendar/")
+    assert response.status_code == 302
+    new_feed = client.get("/governance/calendar/").context["feed_url"]
+    client.logout()
+
+    assert client.get(old_feed).status_code == 404
+    assert client.get(old_body_feed).status_code == 404
+    assert client.get(new_feed).status_code == 200
+
+
+def test_a_deactivated_users_links_stop_working(client, world):
+    client.force_login(world.dave)
+    feed = client.get("/governance/calendar/").context["feed_url"]
+    client.logout()
+    world.dave.is_active = False
+    world.dave.save()
+    assert client.get(feed).status_code == 404
