@@ -901,26 +901,41 @@ def import_register(
     if problem is not None:
         return ImportResult(errors=[problem], error_count=1, dry_run=dry_run)
     try:
-        importer = _Importer(workbook, user, progress, count_data_rows(workbook))
-        importer.check_structure()
-        counts = importer.run(write=False)
-        if importer.error_count or dry_run:
-            return ImportResult(
-                errors=importer.errors,
-                error_count=importer.error_count,
-                counts=counts,
-                dry_run=dry_run,
-            )
-        importer.phase = "write"
-        importer.done = 0
-        importer.report("write")
-        try:
-            with transaction.atomic():
-                counts = importer.run(write=True)
-                if importer.error_count:
-                    raise _Rollback
-        except _Rollback:
-            return ImportResult(errors=importer.errors, error_count=importer.error_count)
-        return ImportResult(counts=counts, written=True)
+        return import_workbook(workbook, user=user, dry_run=dry_run, progress=progress)
     finally:
         workbook.close()
+
+
+def import_workbook(
+    workbook,
+    *,
+    user,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    rows: int | None = None,
+) -> ImportResult:
+    """`import_register` for a workbook already open: anything with openpyxl's read-only
+    interface (`sheetnames`, `worksheets`, `wb[name].iter_rows(...)`), such as the sheets
+    a mapped register is translated into (which say how many `rows` they hold)."""
+    total = count_data_rows(workbook) if rows is None else rows
+    importer = _Importer(workbook, user, progress, total)
+    importer.check_structure()
+    counts = importer.run(write=False)
+    if importer.error_count or dry_run:
+        return ImportResult(
+            errors=importer.errors,
+            error_count=importer.error_count,
+            counts=counts,
+            dry_run=dry_run,
+        )
+    importer.phase = "write"
+    importer.done = 0
+    importer.report("write")
+    try:
+        with transaction.atomic():
+            counts = importer.run(write=True)
+            if importer.error_count:
+                raise _Rollback
+    except _Rollback:
+        return ImportResult(errors=importer.errors, error_count=importer.error_count)
+    return ImportResult(counts=counts, written=True)

@@ -1,4 +1,6 @@
-"""`realise import-register FILE.xlsx --user USERNAME [--dry-run]`.
+"""`realise import-register FILE.xlsx --user USERNAME [--dry-run]`, and
+`realise import-register FILE --mapping MAPPING.json --user USERNAME [--dry-run]` for a
+force's own register (.xlsx, .ods or .csv) read through a mapping (docs/import.md).
 
 Checks every row of the workbook and, if all are valid, writes them in one transaction as
 USERNAME (recorded in the history). Prints how many rows of each sheet were created,
@@ -7,11 +9,15 @@ as `Sheet!Row, Column: reason` and the exit status is 2. A progress bar is shown
 terminal, never when the output is piped.
 """
 
+import json
 import sys
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from realise.reports.mapped.grid import GridError, read_grid
+from realise.reports.mapped.mapping import MappingError, parse_mapping
+from realise.reports.mapped.translate import import_mapped
 from realise.reports.register_import import import_register
 
 
@@ -57,6 +63,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Check and count, but write nothing."
         )
+        parser.add_argument(
+            "--mapping",
+            help="A mapping (JSON) of a force's own register layout to Realise's fields; "
+            "without it, FILE is Realise's own workbook.",
+        )
 
     def handle(self, *args, **options):
         user = get_user_model().objects.filter(username=options["user"]).first()
@@ -68,6 +79,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"cannot read {options['file']}: {exc.strerror}", returncode=2
             ) from None
+        if options["mapping"]:
+            with source:
+                self.import_mapped(source, options, user)
+            return
         with source:
             if sys.stderr.isatty():
                 with TerminalProgress() as progress:
@@ -90,3 +105,37 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was written.")
         elif not result.changes:
             self.stdout.write("Nothing has changed.")
+
+    def import_mapped(self, source, options, user) -> None:
+        try:
+            with open(options["mapping"], encoding="utf-8") as handle:
+                data = json.load(handle)
+        except OSError as exc:
+            self.fail([f"--mapping: cannot read {options['mapping']}: {exc.strerror}"])
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            self.fail([f"--mapping: {options['mapping']} is not valid JSON: {exc}"])
+        try:
+            mapping = parse_mapping(data)
+            grid = read_grid(source.read(), options["file"])
+        except (MappingError, GridError) as exc:
+            self.fail([f"--mapping: {exc}" if isinstance(exc, MappingError) else str(exc)])
+        if sys.stderr.isatty():
+            with TerminalProgress() as progress:
+                result = import_mapped(
+                    grid, mapping, user=user, dry_run=options["dry_run"], progress=progress
+                )
+        else:
+            result = import_mapped(grid, mapping, user=user, dry_run=options["dry_run"])
+        if not result.ok:
+            self.fail(result.problems)
+        for line in result.summary_lines():
+            self.stdout.write(line)
+        if options["dry_run"]:
+            self.stdout.write("Dry run: nothing was written.")
+
+    def fail(self, problems: list[str]) -> None:
+        for line in problems:
+            self.stderr.write(line)
+        count = len(problems)
+        self.stderr.write(f"{count} problem{'s' if count != 1 else ''}: nothing was imported.")
+        sys.exit(2)

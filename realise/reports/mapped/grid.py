@@ -1,0 +1,117 @@
+"""A spreadsheet read into plain rows of values: `.xlsx` and `.ods` through calamine, `.csv`
+through the csv module. Cells are named as people see them: `Register!F12`."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+from dataclasses import dataclass
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+MAX_ROWS = 200_000
+MAX_COLUMNS = 2_000
+LETTERS = re.compile(r"^[A-Z]{1,3}$")
+
+
+class GridError(ValueError):
+    pass
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """A -> 0, AA -> 26; ValueError for anything that is not column letters."""
+    text = letters.strip().upper()
+    if not LETTERS.match(text):
+        raise ValueError(f"'{letters}' is not a column (use letters, e.g. F or AB)")
+    index = 0
+    for char in text:
+        index = index * 26 + ord(char) - 64
+    return index - 1
+
+
+def cell_name(sheet: str, row: int, column: int) -> str:
+    """`Register!F12` for row 12 (1-based) and column index 5."""
+    return f"{sheet}!{column_letter(column)}{row}"
+
+
+def blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list]
+
+    def value(self, row: int, column: int):
+        """The value at a 1-based row and 0-based column (None beyond the edges)."""
+        if row < 1 or row > len(self.rows):
+            return None
+        cells = self.rows[row - 1]
+        value = cells[column] if column < len(cells) else None
+        return None if blank(value) else value
+
+
+@dataclass
+class Grid:
+    sheets: dict[str, Sheet]
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.sheets)
+
+
+def _clean(value):
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        return int(value)
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date()
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def read_grid(data: bytes, filename: str) -> Grid:
+    """Read an uploaded register; GridError says why it cannot be read."""
+    name = filename.lower()
+    if name.endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+        rows = [[_clean(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+        _check_size(rows, filename)
+        stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "Sheet1"
+        return Grid({stem: Sheet(stem, rows)})
+    if not name.endswith((".xlsx", ".xlsm", ".ods")):
+        raise GridError(f"{filename}: upload an .xlsx, .ods or .csv file")
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = {}
+        for sheet_name in workbook.sheet_names:
+            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+            rows = [[_clean(cell) for cell in row] for row in rows]
+            _check_size(rows, filename)
+            sheets[sheet_name] = Sheet(sheet_name, rows)
+    except (CalamineError, ValueError, OSError) as exc:
+        raise GridError(f"{filename}: the file cannot be read as a spreadsheet ({exc})") from None
+    return Grid(sheets)
+
+
+def _check_size(rows: list[list], filename: str) -> None:
+    if len(rows) > MAX_ROWS:
+        raise GridError(f"{filename}: more than {MAX_ROWS:,} rows")
+    if any(len(row) > MAX_COLUMNS for row in rows):
+        raise GridError(f"{filename}: more than {MAX_COLUMNS:,} columns")

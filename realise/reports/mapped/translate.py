@@ -1,0 +1,433 @@
+"""A force's own register, read through a mapping and imported through Realise's own
+register import: the mapped rows become the rows of Realise's workbook (Benefits, Planned
+values, Actuals) in memory, so that every rule of the import (permissions, baselined
+plans, the minimum standard, member forces, months) applies unchanged, and each problem
+is reported against the cell of the force's own file it came from (`Register!F12`).
+
+A benefit already in Realise keeps the fields the mapping does not cover.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from realise.benefits.models import Benefit
+from realise.organisations.models import Force
+from realise.reports.mapped.grid import Grid, cell_name
+from realise.reports.mapped.mapping import FIELDS, Mapping, header_cells, locate
+from realise.reports.mapped.months import NotAMonth, month_of
+from realise.reports.register_import import import_workbook
+from realise.reports.register_results import Progress
+from realise.reports.register_xlsx import (
+    ACTUALS,
+    BENEFIT_FIELDS,
+    BENEFITS,
+    COLUMNS,
+    INITIATIVES,
+    PLANNED,
+    stage_label,
+    yes_no,
+)
+
+PREVIEW_ROWS = 20
+EVIDENCE = "Evidence"
+
+# Realise's Benefits sheet header for each mapped benefit field.
+BENEFIT_HEADERS = {
+    "title": "Title",
+    "description": "Description",
+    "subcategory": "Sub-category",
+    "direction": "Direction",
+    "measure": "Measure",
+    "unit": "Unit",
+    "nature": "Nature",
+    "baseline_value": "Baseline",
+    "baseline_date": "Baseline date",
+    "target_value": "Target",
+    "target_date": "Target date",
+    "owner": "Owner",
+    "measurement_owner": "Measurement owner",
+    "cashable": "Cashable",
+    "disbenefit": "Dis-benefit",
+    "identified_in_business_case": "In business case",
+    "status": "Status",
+}
+
+
+class _VirtualSheet:
+    """Rows held in memory, read the way the import reads an openpyxl read-only sheet."""
+
+    sheet_state = "visible"
+
+    def __init__(self, title: str, header: list[str]):
+        self.title = title
+        self.header = header
+        self.rows: list[tuple] = []
+        self.sources: list[dict[str | None, str]] = []  # per row: header -> source cell
+
+    @property
+    def max_row(self) -> int:
+        return len(self.rows) + 1
+
+    def add(self, values: dict, sources: dict[str | None, str]) -> None:
+        self.rows.append(tuple(values.get(h) for h in self.header))
+        self.sources.append(sources)
+
+    def reset_dimensions(self) -> None:
+        pass
+
+    def iter_rows(self, min_row: int = 1, max_row: int | None = None, values_only: bool = True):
+        everything = [tuple(self.header), *self.rows]
+        yield from everything[min_row - 1 : max_row]
+
+    def source(self, row: int, column: str) -> str | None:
+        if not 2 <= row <= self.max_row:
+            return None
+        sources = self.sources[row - 2]
+        return sources.get(column) or sources.get(None)
+
+
+class _VirtualWorkbook:
+    def __init__(self, sheets: list[_VirtualSheet]):
+        self.by_name = {sheet.title: sheet for sheet in sheets}
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self.by_name)
+
+    @property
+    def worksheets(self) -> list[_VirtualSheet]:
+        return list(self.by_name.values())
+
+    def __getitem__(self, name: str) -> _VirtualSheet:
+        return self.by_name[name]
+
+    def close(self) -> None:
+        pass
+
+
+@dataclass
+class MappedRow:
+    """One row of the force's sheet as Realise reads it, for the preview."""
+
+    row: int
+    values: dict[str, object]
+    months: dict[str, dict[str, object]] = field(default_factory=dict)  # kind -> month -> value
+
+
+@dataclass
+class MappedResult:
+    problems: list[str] = field(default_factory=list)
+    benefits_created: int = 0
+    benefits_changed: int = 0
+    months_planned: int = 0
+    actuals: int = 0
+    written: bool = False
+    dry_run: bool = False
+    preview: list[MappedRow] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary_lines(self) -> list[str]:
+        return [
+            f"Benefits created: {self.benefits_created}",
+            f"Benefits changed: {self.benefits_changed}",
+            f"Months planned (created or changed): {self.months_planned}",
+            f"Actuals (created or changed): {self.actuals}",
+        ]
+
+    def as_json(self) -> dict:
+        return {
+            "ok": self.ok,
+            "problems": self.problems,
+            "benefits_created": self.benefits_created,
+            "benefits_changed": self.benefits_changed,
+            "months_planned": self.months_planned,
+            "actuals": self.actuals,
+            "written": self.written,
+            "dry_run": self.dry_run,
+        }
+
+
+class _Reader:
+    """Reads the force's sheet through the mapping into Realise's sheets."""
+
+    def __init__(self, grid: Grid, mapping: Mapping):
+        self.grid = grid
+        self.mapping = mapping
+        self.problems: list[str] = []
+        self.preview: list[MappedRow] = []
+        self.benefits = _VirtualSheet(BENEFITS, [c.header for c in COLUMNS[BENEFITS]])
+        self.planned = _VirtualSheet(PLANNED, [c.header for c in COLUMNS[PLANNED]])
+        self.actuals = _VirtualSheet(ACTUALS, [*(c.header for c in COLUMNS[ACTUALS]), EVIDENCE])
+        self.forces: dict[str, str] = {}
+        for code, name, slug in Force.objects.values_list("ons_code", "name", "slug"):
+            for key in (code, name, slug):
+                self.forces[str(key).casefold()] = code
+
+    def problem(self, where: str, message: str) -> None:
+        self.problems.append(f"{where}: {message}")
+
+    def read(self) -> _VirtualWorkbook | None:
+        mapping = self.mapping
+        sheet = self.grid.sheets.get(mapping.sheet)
+        if sheet is None:
+            names = ", ".join(self.grid.names)
+            self.problem(mapping.sheet, f"the file has no sheet called '{mapping.sheet}' ({names})")
+            return None
+        self.sheet = sheet
+        header_at = f"{sheet.name}!{mapping.header_row}"
+        if not header_cells(sheet, mapping.header_row):
+            self.problem(header_at, "the header row is empty")
+            return None
+        self.columns: dict[str, int] = {}
+        for name, where in mapping.columns.items():
+            try:
+                self.columns[name] = locate(sheet, mapping.header_row, where)
+            except ValueError:
+                self.problem(
+                    header_at,
+                    f"{FIELDS[name][0]}: no header '{where}' in row {mapping.header_row}, "
+                    "and not a column letter",
+                )
+        self.initiative_column = None
+        if mapping.initiative_column:
+            try:
+                self.initiative_column = locate(
+                    sheet, mapping.header_row, mapping.initiative_column
+                )
+            except ValueError:
+                self.problem(
+                    header_at,
+                    f"Initiative: no header '{mapping.initiative_column}' in row "
+                    f"{mapping.header_row}, and not a column letter",
+                )
+        self.block_months = self.read_block_months()
+        if self.problems:
+            return None
+        if not self.has_evidence():
+            self.problem(
+                header_at,
+                "actuals need evidence: map an evidence column, or give one evidence note for "
+                "the whole import saying where the figures came from",
+            )
+            return None
+        self.read_rows()
+        if self.problems:
+            return None
+        empty = _VirtualSheet(INITIATIVES, [c.header for c in COLUMNS[INITIATIVES]])
+        return _VirtualWorkbook([empty, self.benefits, self.planned, self.actuals])
+
+    def has_evidence(self) -> bool:
+        actuals = "actual" in self.columns or any(b.kind == "actual" for b in self.mapping.monthly)
+        return not actuals or "evidence" in self.columns or bool(self.mapping.evidence_note)
+
+    def read_block_months(self) -> list[tuple[str, int, datetime.date]]:
+        found, seen = [], {}
+        row = self.mapping.header_row
+        for block in self.mapping.monthly:
+            for column in range(block.first, block.last + 1):
+                where = cell_name(self.sheet.name, row, column)
+                try:
+                    month = month_of(self.sheet.value(row, column))
+                except NotAMonth as exc:
+                    self.problem(where, str(exc))
+                    continue
+                key = (block.kind, month)
+                if key in seen:
+                    self.problem(where, f"{month:%b %Y} is also the month of {seen[key]}")
+                    continue
+                seen[key] = where
+                found.append((block.kind, column, month))
+        return found
+
+    def data_rows(self) -> Iterator[tuple[int, list]]:
+        used = {*self.columns.values(), *(c for _, c, _ in self.block_months)}
+        if self.initiative_column is not None:
+            used.add(self.initiative_column)
+        for number in range(self.mapping.header_row + 1, len(self.sheet.rows) + 1):
+            if all(self.sheet.value(number, c) is None for c in used):
+                continue
+            yield number, self.sheet.rows[number - 1]
+
+    def cell(self, row: int, name: str):
+        column = self.columns.get(name)
+        return None if column is None else self.sheet.value(row, column)
+
+    def where(self, row: int, name: str) -> str:
+        return cell_name(self.sheet.name, row, self.columns[name])
+
+    def read_rows(self) -> None:
+        stored = {}
+        seen_benefits: dict[str, int] = {}
+        for row, _ in self.data_rows():
+            reference = self.cell(row, "reference")
+            if reference is None:
+                self.problem(self.where(row, "reference"), "the row has no benefit reference")
+                continue
+            reference = str(reference).strip()
+            if reference not in seen_benefits:
+                seen_benefits[reference] = row
+                stored_row = self.stored(reference, stored)
+                self.add_benefit(row, reference, stored_row)
+            self.add_months(row, reference)
+            if len(self.preview) < PREVIEW_ROWS:
+                self.preview.append(self.preview_row(row))
+
+    def stored(self, reference: str, cache: dict) -> dict | None:
+        if reference not in cache:
+            row = (
+                Benefit.objects.filter(reference=reference)
+                .values("initiative__slug", *BENEFIT_FIELDS)
+                .first()
+            )
+            cache[reference] = row
+        return cache[reference]
+
+    def initiative_of(self, row: int):
+        if self.initiative_column is None:
+            return self.mapping.initiative, None
+        where = cell_name(self.sheet.name, row, self.initiative_column)
+        return self.sheet.value(row, self.initiative_column), where
+
+    def add_benefit(self, row: int, reference: str, stored: dict | None) -> None:
+        values: dict = {"Reference": reference}
+        sources: dict[str | None, str] = {
+            None: self.where(row, "reference"),
+            "Reference": self.where(row, "reference"),
+        }
+        if stored is not None:
+            values.update(_stored_cells(stored))
+        initiative, where = self.initiative_of(row)
+        if initiative is not None or stored is None:
+            values["Initiative"] = initiative
+        if where:
+            sources["Initiative"] = where
+        for name, header in BENEFIT_HEADERS.items():
+            if name in self.columns:
+                values[header] = self.cell(row, name)
+                sources[header] = self.where(row, name)
+        self.benefits.add(values, sources)
+
+    def add_months(self, row: int, reference: str) -> None:
+        force = self.cell(row, "force")
+        force_code = self.forces.get(str(force).strip().casefold(), force) if force else None
+        evidence = self.cell(row, "evidence") or self.mapping.evidence_note or None
+        entries = [(kind, column, month, None) for kind, column, month in self.block_months]
+        if "month" in self.columns:
+            raw = self.cell(row, "month")
+            try:
+                month = month_of(raw)
+            except NotAMonth as exc:
+                self.problem(self.where(row, "month"), str(exc))
+                return
+            for kind in ("planned", "actual"):
+                if kind in self.columns:
+                    entries.append((kind, self.columns[kind], month, None))
+        for kind, column, month, _ in entries:
+            value = self.sheet.value(row, column)
+            if value is None:
+                continue
+            where = cell_name(self.sheet.name, row, column)
+            sources = {None: where, "Value": where, "Month": where}
+            if kind == "planned":
+                self.planned.add(
+                    {"Benefit reference": reference, "Month": f"{month:%Y-%m}", "Value": value},
+                    sources,
+                )
+            else:
+                if force is not None:
+                    sources["Force code"] = self.where(row, "force")
+                self.actuals.add(
+                    {
+                        "Benefit reference": reference,
+                        "Month": f"{month:%Y-%m}",
+                        "Force code": force_code,
+                        "Value": value,
+                        EVIDENCE: evidence,
+                    },
+                    sources,
+                )
+
+    def preview_row(self, row: int) -> MappedRow:
+        values = {FIELDS[name][0]: self.cell(row, name) for name in self.columns}
+        if self.initiative_column is not None:
+            values["Initiative"] = self.sheet.value(row, self.initiative_column)
+        months: dict[str, dict[str, object]] = {}
+        for kind, column, month in self.block_months:
+            value = self.sheet.value(row, column)
+            if value is not None:
+                months.setdefault(kind, {})[f"{month:%b %Y}"] = value
+        return MappedRow(row, values, months)
+
+
+def _stored_cells(stored: dict) -> dict:
+    """A stored benefit as the Benefits sheet writes it, so that reading it back gives the
+    stored values: the fields a mapping leaves out stay as they are."""
+    return {
+        "Initiative": stored["initiative__slug"],
+        "Title": stored["title"],
+        "Description": stored["description"],
+        "Sub-category": stored["subcategory"] or None,
+        "Direction": stored["direction"] or None,
+        "Measure": stored["measure"],
+        "Unit": stored["unit"],
+        "Nature": stored["nature"],
+        "Baseline": stored["baseline_value"],
+        "Baseline date": stored["baseline_date"],
+        "Target": stored["target_value"],
+        "Target date": stored["target_date"],
+        "Owner": f"(#{stored['owner_id']})" if stored["owner_id"] else None,
+        "Measurement owner": (
+            f"(#{stored['measurement_owner_id']})" if stored["measurement_owner_id"] else None
+        ),
+        "Cashable": yes_no(stored["cashable"]),
+        "Dis-benefit": yes_no(stored["is_disbenefit"]),
+        "In business case": yes_no(stored["identified_in_business_case"]),
+        "Identified at stage": stage_label(stored["identified_at_stage"]),
+        "Status": stored["status"],
+    }
+
+
+def preview(grid: Grid, mapping: Mapping) -> MappedResult:
+    """The first rows as Realise will read them, with every problem of the mapping."""
+    reader = _Reader(grid, mapping)
+    reader.read()
+    return MappedResult(problems=reader.problems, preview=reader.preview)
+
+
+def import_mapped(
+    grid: Grid,
+    mapping: Mapping,
+    *,
+    user,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> MappedResult:
+    """Check every row and, when all are right and `dry_run` is off, write them in one
+    transaction through the register import. Problems name the force's own cells."""
+    reader = _Reader(grid, mapping)
+    workbook = reader.read()
+    result = MappedResult(problems=reader.problems, preview=reader.preview, dry_run=dry_run)
+    if workbook is None:
+        return result
+    rows = sum(len(sheet.rows) for sheet in workbook.worksheets)
+    outcome = import_workbook(workbook, user=user, dry_run=dry_run, progress=progress, rows=rows)
+    for error in outcome.errors:
+        sheet = workbook.by_name.get(error.sheet)
+        where = sheet.source(error.row, error.column) if sheet and error.row else None
+        result.problems.append(f"{where or mapping.sheet}: {error.reason}")
+    hidden = outcome.error_count - len(outcome.errors)
+    if hidden > 0:
+        result.problems.append(f"{mapping.sheet}: and {hidden} more problems")
+    counts = outcome.counts
+    result.benefits_created = counts[BENEFITS].created
+    result.benefits_changed = counts[BENEFITS].updated
+    result.months_planned = counts[PLANNED].created + counts[PLANNED].updated
+    result.actuals = counts[ACTUALS].created + counts[ACTUALS].updated
+    result.written = outcome.written
+    return result

@@ -1,0 +1,470 @@
+"""Bring your own register: three layouts forces really keep, each imported exactly, and
+every refusal naming the cell of the force's own file (nothing written)."""
+
+import datetime
+import io
+import json
+import zipfile
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+import pytest
+from django.core.management import call_command
+from openpyxl import Workbook
+
+from realise.benefits.baselines import freeze_baseline
+from realise.benefits.models import Benefit, Measurement, PlannedValue
+from realise.reports.mapped.grid import read_grid
+from realise.reports.mapped.mapping import (
+    MappingError,
+    guess_header_row,
+    parse_mapping,
+    suggest_columns,
+)
+from realise.reports.mapped.months import NotAMonth, month_of
+from realise.reports.mapped.translate import import_mapped, preview
+from tests.factories import BenefitFactory
+
+D = datetime.date
+STANDARD = ["1a", "Decrease", "Agency spend", "GBP", "Erin Owner", "Erin Owner"]
+
+
+def xlsx(rows, merges=()) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Register"
+    for row in rows:
+        sheet.append(row)
+    for merge in merges:
+        sheet.merge_cells(merge)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def ods(rows) -> bytes:
+    """A minimal OpenDocument spreadsheet with one sheet called Register."""
+
+    def cell(value):
+        if value is None:
+            return "<table:table-cell/>"
+        if isinstance(value, int | float | Decimal):
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
+        text = escape(str(value))
+        return (
+            '<table:table-cell office:value-type="string">'
+            f"<text:p>{text}</text:p></table:table-cell>"
+        )
+
+    body = "".join(
+        "<table:table-row>" + "".join(cell(v) for v in row) + "</table:table-row>" for row in rows
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Register">'
+        f"{body}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet"
+        )
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", manifest)
+    return out.getvalue()
+
+
+@pytest.fixture
+def ready(world):
+    world.initiative.stage = 1
+    world.initiative.save()
+    return world
+
+
+STANDARD_COLUMNS = {
+    "subcategory": "Category",
+    "direction": "Direction",
+    "measure": "Measure",
+    "unit": "Unit",
+    "owner": "Owner",
+    "measurement_owner": "Measured by",
+}
+STANDARD_HEADERS = ["Category", "Direction", "Measure", "Unit", "Owner", "Measured by"]
+
+
+def months_down():
+    """Layout 1: a CSV with one row per benefit and month (period and value columns)."""
+    lines = [
+        [
+            "Ref",
+            "Benefit",
+            "Project",
+            *STANDARD_HEADERS,
+            "Force",
+            "Month",
+            "Plan",
+            "Actual",
+            "Note",
+        ],
+        [
+            "EK-1",
+            "Fewer agency vetters",
+            "joint-vetting",
+            *STANDARD,
+            "Essex",
+            "Apr-25",
+            "1000",
+            "900",
+            "Payroll April",
+        ],
+        [
+            "EK-1",
+            "Fewer agency vetters",
+            "joint-vetting",
+            *STANDARD,
+            "Essex",
+            "May-25",
+            "1,000.50",
+            "",
+            "",
+        ],
+        ["EK-2", "Shared contract", "joint-vetting", *STANDARD, "", "2025-04", "250", "", ""],
+    ]
+    text = "\n".join(",".join(f'"{v}"' for v in line) for line in lines)
+    mapping = {
+        "sheet": "register",
+        "header_row": 1,
+        "initiative": {"column": "Project"},
+        "columns": {
+            "reference": "Ref",
+            "title": "Benefit",
+            **STANDARD_COLUMNS,
+            "force": "Force",
+            "month": "Month",
+            "planned": "Plan",
+            "actual": "Actual",
+            "evidence": "Note",
+        },
+    }
+    return text.encode(), "register.csv", mapping
+
+
+def months_across():
+    """Layout 2: a title block, the header on row 4, months across I to K (plan only)."""
+    rows = [
+        ["Essex and Kent benefits register", None, None],
+        ["Version 12, owner: EK programme office"],
+        [],
+        ["Reference", "Benefit", *STANDARD_HEADERS, "Apr-25", "May 2025 ", "Jun 2025"],
+        ["EK-1", "Fewer agency vetters", *STANDARD, 1000, 1100, 1200],
+        ["EK-2", "Shared contract", *STANDARD, None, 250.25, None],
+    ]
+    mapping = {
+        "sheet": "Register",
+        "header_row": 4,
+        "initiative": "joint-vetting",
+        "columns": {"reference": "Reference", "title": "Benefit", **STANDARD_COLUMNS},
+        "monthly": [{"kind": "planned", "first_column": "I", "last_column": "K"}],
+    }
+    return xlsx(rows), "register.xlsx", mapping
+
+
+def side_by_side(as_ods=False):
+    """Layout 3: plan and actual blocks side by side under merged "Plan" / "Actual" cells;
+    plan months as date cells, actual months as financial-year months."""
+    rows = [
+        ["EK register", None, None, None, None, None, None, None, "Plan", None, "Actual", None],
+        [
+            "Ref",
+            "Benefit",
+            *STANDARD_HEADERS,
+            D(2025, 4, 1),
+            D(2025, 5, 1),
+            "2025/26 M01",
+            "2025/26 M02",
+        ],
+        ["EK-1", "Fewer agency vetters", *STANDARD, 1000, 1000, 950, 1010],
+    ]
+    # Columns: A Ref, B Benefit, C-H standard, I-J plan, K-L actual.
+    rows[0] = [None] * 8 + ["Plan", None, "Actual", None]
+    mapping = {
+        "sheet": "Register",
+        "header_row": 2,
+        "initiative": "joint-vetting",
+        "columns": {"reference": "Ref", "title": "Benefit", **STANDARD_COLUMNS},
+        "monthly": [
+            {"kind": "planned", "first_column": "I", "last_column": "J"},
+            {"kind": "actual", "first_column": "K", "last_column": "L"},
+        ],
+        "evidence_note": "Copied from the EK register v12, sheet Register",
+    }
+    if as_ods:
+        rows[1][8], rows[1][9] = "Apr-25", "May-25"
+        return ods(rows), "register.ods", mapping
+    return xlsx(rows, merges=["I1:J1", "K1:L1"]), "register.xlsx", mapping
+
+
+def run(data, name, mapping, user, dry_run=False):
+    return import_mapped(read_grid(data, name), parse_mapping(mapping), user=user, dry_run=dry_run)
+
+
+def plans(reference):
+    return {
+        pv.period: pv.value
+        for pv in PlannedValue.objects.filter(benefit__reference=reference).order_by("period")
+    }
+
+
+def test_months_down_the_rows(ready):
+    result = run(*months_down(), ready.alice)
+    assert result.ok, result.problems
+    assert (result.benefits_created, result.months_planned, result.actuals) == (2, 3, 1)
+    one = Benefit.objects.get(reference="EK-1")
+    assert one.initiative == ready.initiative and one.owner == ready.erin_person
+    assert one.subcategory == "1a" and one.direction == "decrease"
+    assert plans("EK-1") == {D(2025, 4, 1): Decimal("1000.00"), D(2025, 5, 1): Decimal("1000.50")}
+    actual = Measurement.objects.get(benefit=one)
+    assert (actual.period, actual.force.name, actual.value) == (
+        D(2025, 4, 1),
+        "Essex",
+        Decimal("900.00"),
+    )
+    assert plans("EK-2") == {D(2025, 4, 1): Decimal("250.00")}
+
+
+def test_months_across_with_a_title_block(ready):
+    result = run(*months_across(), ready.alice)
+    assert result.ok, result.problems
+    assert plans("EK-1") == {
+        D(2025, 4, 1): Decimal("1000.00"),
+        D(2025, 5, 1): Decimal("1100.00"),
+        D(2025, 6, 1): Decimal("1200.00"),
+    }
+    assert plans("EK-2") == {D(2025, 5, 1): Decimal("250.25")}
+
+    # Next month, the same file again: nothing changes.
+    again = run(*months_across(), ready.alice)
+    assert (again.benefits_created, again.benefits_changed, again.months_planned) == (0, 0, 0)
+
+
+@pytest.mark.parametrize("as_ods", [False, True])
+def test_plan_and_actual_blocks_side_by_side(ready, as_ods):
+    result = run(*side_by_side(as_ods), ready.alice)
+    assert result.ok, result.problems
+    assert plans("EK-1") == {D(2025, 4, 1): Decimal("1000.00"), D(2025, 5, 1): Decimal("1000.00")}
+    actuals = dict(
+        Measurement.objects.filter(benefit__reference="EK-1").values_list("period", "value")
+    )
+    assert actuals == {D(2025, 4, 1): Decimal("950.00"), D(2025, 5, 1): Decimal("1010.00")}
+
+
+def test_a_benefit_already_in_realise_keeps_what_the_mapping_leaves_out(ready):
+    BenefitFactory(
+        initiative=ready.initiative,
+        reference="EK-1",
+        title="Old title",
+        description="Kept",
+        owner=ready.erin_person,
+    )
+    data, name, mapping = months_across()
+    result = run(data, name, mapping, ready.alice)
+    assert result.ok, result.problems
+    benefit = Benefit.objects.get(reference="EK-1")
+    assert (benefit.title, benefit.description) == ("Fewer agency vetters", "Kept")
+    assert result.benefits_changed == 1
+
+
+def test_a_dry_run_counts_and_writes_nothing(ready):
+    result = run(*months_down(), ready.alice, dry_run=True)
+    assert result.ok and result.dry_run and not result.written
+    assert (result.benefits_created, result.months_planned, result.actuals) == (2, 3, 1)
+    assert not Benefit.objects.filter(reference__startswith="EK-").exists()
+
+
+def refused(data, name, mapping, user):
+    result = run(data, name, mapping, user)
+    assert not result.ok
+    assert not Benefit.objects.filter(reference__startswith="EK-").exists()
+    assert not PlannedValue.objects.exists()
+    return result.problems
+
+
+def test_a_header_that_is_not_a_month_refuses_the_file_naming_the_cell(ready):
+    data, name, mapping = months_across()
+    mapping["monthly"][0]["last_column"] = "L"  # L4 is empty, not a month
+    problems = refused(data, name, mapping, ready.alice)
+    assert any(p.startswith("Register!L4: ") and "not a month" in p for p in problems)
+
+
+def test_text_in_a_money_cell_refuses_the_file_naming_the_cell(ready):
+    rows = [
+        ["Reference", "Benefit", *STANDARD_HEADERS, "Apr-25", "May-25"],
+        ["EK-1", "Fewer agency vetters", *STANDARD, 1000, "about a thousand"],
+    ]
+    mapping = {
+        "sheet": "Register",
+        "header_row": 1,
+        "initiative": "joint-vetting",
+        "columns": {"reference": "Reference", "title": "Benefit", **STANDARD_COLUMNS},
+        "monthly": [{"kind": "planned", "first_column": "I", "last_column": "J"}],
+    }
+    problems = refused(xlsx(rows), "register.xlsx", mapping, ready.alice)
+    assert problems == ["Register!J2: 'about a thousand' is not a number"]
+
+
+def test_an_unknown_initiative_refuses_the_file_naming_the_cell(ready):
+    data, name, mapping = months_down()
+    data = data.replace(
+        b'"EK-2","Shared contract","joint-vetting"', b'"EK-2","Shared contract","no-such"'
+    )
+    problems = refused(data, name, mapping, ready.alice)
+    assert "register!C4: unknown initiative 'no-such'" in problems
+
+
+def test_a_baselined_plan_refuses_the_file_naming_the_cell(ready):
+    benefit = BenefitFactory(initiative=ready.initiative, reference="EK-1", owner=ready.erin_person)
+    PlannedValue.objects.create(benefit=benefit, period=D(2025, 4, 1), value=Decimal("500"))
+    freeze_baseline(ready.initiative, approved_on=D(2025, 3, 1), user=ready.alice)
+    data, name, mapping = months_across()
+    result = run(data, name, mapping, ready.alice)
+    assert not result.ok
+    assert any(p.startswith("Register!I5: ") and "baselined" in p for p in result.problems)
+    assert plans("EK-1") == {D(2025, 4, 1): Decimal("500.00")}
+    assert not Benefit.objects.filter(reference="EK-2").exists()
+
+
+def test_actuals_need_evidence(ready):
+    data, name, mapping = side_by_side()
+    del mapping["evidence_note"]
+    problems = refused(data, name, mapping, ready.alice)
+    assert problems == [
+        "Register!2: actuals need evidence: map an evidence column, or give one evidence note "
+        "for the whole import saying where the figures came from"
+    ]
+
+
+def test_an_outsider_cannot_import_into_a_collaboration(ready):
+    result = run(*months_across(), ready.nora)
+    assert not result.ok
+    assert not Benefit.objects.filter(reference__startswith="EK-").exists()
+
+
+@pytest.mark.parametrize(
+    ("header", "month"),
+    [
+        (D(2025, 4, 17), D(2025, 4, 1)),
+        (datetime.datetime(2025, 4, 1, 0, 0), D(2025, 4, 1)),
+        ("Apr-25", D(2025, 4, 1)),
+        ("April 2025", D(2025, 4, 1)),
+        ("2025-04", D(2025, 4, 1)),
+        ("04/2025", D(2025, 4, 1)),
+        ("2025/26 M01", D(2025, 4, 1)),
+        ("2025/26 M09", D(2025, 12, 1)),
+        ("2025/26 M10", D(2026, 1, 1)),
+        ("2025/26 M12", D(2026, 3, 1)),
+        ("Sept 2026", D(2026, 9, 1)),
+    ],
+)
+def test_month_headers(header, month):
+    assert month_of(header) == month
+
+
+@pytest.mark.parametrize("header", ["Total", "", "2025/27 M01", "2025/26 M13", "13/2025", None])
+def test_headers_that_are_not_months(header):
+    with pytest.raises(NotAMonth):
+        month_of(header)
+
+
+def test_the_header_row_is_guessed_and_columns_prefilled():
+    data, name, _ = months_across()
+    sheet = read_grid(data, name).sheets["Register"]
+    assert guess_header_row(sheet) == 4
+    suggested = suggest_columns(sheet, 4)
+    assert suggested["reference"] == "Reference"
+    assert suggested["title"] == "Benefit"
+    assert suggested["unit"] == "Unit" and suggested["owner"] == "Owner"
+
+
+def test_the_preview_shows_rows_as_realise_reads_them(ready):
+    data, name, mapping = months_across()
+    result = preview(read_grid(data, name), parse_mapping(mapping))
+    assert result.ok
+    first = result.preview[0]
+    assert first.row == 5 and first.values["Reference"] == "EK-1"
+    assert first.months["planned"] == {"Apr 2025": 1000, "May 2025": 1100, "Jun 2025": 1200}
+    assert not Benefit.objects.filter(reference__startswith="EK-").exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"header_row": 0}, "header_row: must be a row number"),
+        ({"columns": {"title": "Benefit"}}, "columns.reference: required"),
+        ({"columns": {"reference": "Ref", "colour": "C"}}, "columns.colour: unknown field"),
+        ({"initiative": None}, "initiative: required"),
+        ({"monthly": [{"kind": "plan", "first_column": "F", "last_column": "G"}]}, "kind"),
+        ({"monthly": [{"kind": "planned", "first_column": "G", "last_column": "F"}]}, "before"),
+        ({"extra": 1}, "extra: unknown key"),
+    ],
+)
+def test_a_wrong_mapping_names_the_key(change, message):
+    data = {
+        "sheet": "Register",
+        "header_row": 4,
+        "initiative": "joint-vetting",
+        "columns": {"reference": "Ref"},
+    } | change
+    with pytest.raises(MappingError, match=message):
+        parse_mapping(data)
+
+
+def test_the_command_imports_with_a_mapping(ready, tmp_path, capsys):
+    data, name, mapping = side_by_side()
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "mapping.json").write_text(json.dumps(mapping))
+    call_command(
+        "import-register",
+        str(tmp_path / name),
+        "--mapping",
+        str(tmp_path / "mapping.json"),
+        "--user",
+        "alice",
+    )
+    out = capsys.readouterr().out
+    assert "Benefits created: 1" in out and "Actuals (created or changed): 2" in out
+    assert Measurement.objects.filter(benefit__reference="EK-1").count() == 2
+
+
+def test_the_command_refuses_naming_every_cell_and_exits_2(ready, tmp_path, capsys):
+    data, name, mapping = months_across()
+    mapping["monthly"][0]["last_column"] = "L"
+    (tmp_path / name).write_bytes(data)
+    (tmp_path / "mapping.json").write_text(json.dumps(mapping))
+    with pytest.raises(SystemExit) as exit_:
+        call_command(
+            "import-register",
+            str(tmp_path / name),
+            "--mapping",
+            str(tmp_path / "mapping.json"),
+            "--user",
+            "alice",
+        )
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert "Register!L4: " in err and "nothing was imported" in err
+    assert not Benefit.objects.filter(reference__startswith="EK-").exists()
