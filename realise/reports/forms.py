@@ -6,6 +6,9 @@ from django.template.defaultfilters import filesizeformat
 
 from realise.core.forms import GovukForm
 from realise.core.permissions import visible_collaborations, visible_initiatives
+from realise.reports.mapped.grid import column_letter
+from realise.reports.mapped.mapping import FIELDS
+from realise.reports.models import RegisterMapping
 
 
 class RegisterExportForm(GovukForm, forms.Form):
@@ -52,3 +55,159 @@ class RegisterUploadForm(GovukForm, forms.Form):
         if head != b"PK\x03\x04":
             raise forms.ValidationError("The file is not an Excel workbook (.xlsx).")
         return upload
+
+
+# Bring your own register ----------------------------------------------------------------------
+
+MAPPED_TYPES = (".xlsx", ".ods", ".csv")
+NOT_IN_FILE = ""
+BLOCKS = 3
+
+
+class MappedUploadForm(GovukForm, forms.Form):
+    file = forms.FileField(
+        label="Your register",
+        help_text=(
+            "Your own benefits register as it is: Excel (.xlsx), OpenDocument (.ods) or CSV. "
+            f"At most {filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(MAPPED_TYPES)}),
+    )
+    saved = forms.ModelChoiceField(
+        label="Use a saved mapping",
+        queryset=None,
+        required=False,
+        empty_label="No: map the columns now",
+        help_text="A mapping saved last time for the same layout fills in every choice.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["saved"].queryset = RegisterMapping.objects.filter(
+            collaboration__in=visible_collaborations(user)
+        ).select_related("collaboration")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.REALISE_UPLOAD_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(f"The file must be smaller than {filesizeformat(limit)}.")
+        if not upload.name.lower().endswith(MAPPED_TYPES):
+            raise forms.ValidationError("The file must be an .xlsx, .ods or .csv file.")
+        return upload
+
+
+class MappingForm(GovukForm, forms.Form):
+    """Every choice of a mapping on one page; the column choices are the cells of the
+    chosen sheet's header row."""
+
+    sheet = forms.ChoiceField(label="Sheet")
+    header_row = forms.IntegerField(
+        label="Header row",
+        min_value=1,
+        max_value=200,
+        help_text="The row holding the column headings, below any title block.",
+    )
+    initiative = forms.ChoiceField(
+        label="Initiative",
+        required=False,
+        help_text="The initiative every row belongs to, or choose a column below.",
+    )
+    initiative_column = forms.ChoiceField(
+        label="Or the column naming each row's initiative", required=False
+    )
+    evidence_note = forms.CharField(
+        label="Evidence for the actuals",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Where the figures came from, for every actual of this import "
+        "(e.g. 'Copied from the 7F register v12'), unless an evidence column is mapped.",
+    )
+    save_as = forms.CharField(
+        label="Save this mapping as",
+        required=False,
+        max_length=100,
+        help_text="A name to reuse it next month, e.g. '7F register'. Leave empty not to save.",
+    )
+    collaboration = forms.ModelChoiceField(
+        label="Save it for collaboration", queryset=None, required=False, to_field_name="slug"
+    )
+
+    def __init__(self, *args, sheets, headers, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sheet"].choices = [(name, name) for name in sheets]
+        self.fields["initiative"].choices = [("", "Choose an initiative")] + [
+            (i.slug, f"{i.name} ({i.collaboration.name})")
+            for i in visible_initiatives(user).select_related("collaboration").order_by("name")
+        ]
+        columns = [(NOT_IN_FILE, "Not in this file")] + [
+            (text, f"{column_letter(index)}: {text}") for index, text in sorted(headers.items())
+        ]
+        self.fields["initiative_column"].choices = columns
+        self.fields["collaboration"].queryset = visible_collaborations(user).order_by("name")
+        self.field_names = []
+        for name, (label, _) in FIELDS.items():
+            self.fields[f"col_{name}"] = forms.ChoiceField(
+                label=label, choices=columns, required=False
+            )
+            self.field_names.append(f"col_{name}")
+        self.block_names = []
+        for index in range(BLOCKS):
+            self.fields[f"block{index}_kind"] = forms.ChoiceField(
+                label=f"Months across, block {index + 1}",
+                choices=[("", "None"), ("planned", "Planned values"), ("actual", "Actuals")],
+                required=False,
+            )
+            self.fields[f"block{index}_first"] = forms.CharField(
+                label="From column", required=False, max_length=3
+            )
+            self.fields[f"block{index}_last"] = forms.CharField(
+                label="To column", required=False, max_length=3
+            )
+            self.block_names.append(index)
+        self.order_fields(
+            ["sheet", "header_row", "initiative", "initiative_column", *self.field_names]
+        )
+
+    def mapping_json(self) -> dict:
+        """The mapping as JSON (check it with `parse_mapping`)."""
+        data = self.cleaned_data
+        mapping: dict = {"sheet": data["sheet"], "header_row": data["header_row"]}
+        if data.get("initiative_column"):
+            mapping["initiative"] = {"column": data["initiative_column"]}
+        elif data.get("initiative"):
+            mapping["initiative"] = data["initiative"]
+        mapping["columns"] = {name[4:]: data[name] for name in self.field_names if data.get(name)}
+        mapping["monthly"] = [
+            {
+                "kind": data[f"block{i}_kind"],
+                "first_column": data[f"block{i}_first"].strip().upper(),
+                "last_column": data[f"block{i}_last"].strip().upper(),
+            }
+            for i in self.block_names
+            if data.get(f"block{i}_kind")
+        ]
+        if data.get("evidence_note", "").strip():
+            mapping["evidence_note"] = data["evidence_note"].strip()
+        return mapping
+
+
+def mapping_initial(mapping: dict) -> dict:
+    """A mapping's JSON as the form's initial values."""
+    initial = {
+        "sheet": mapping.get("sheet"),
+        "header_row": mapping.get("header_row"),
+        "evidence_note": mapping.get("evidence_note", ""),
+    }
+    initiative = mapping.get("initiative")
+    if isinstance(initiative, dict):
+        initial["initiative_column"] = initiative.get("column")
+    else:
+        initial["initiative"] = initiative
+    for name, where in (mapping.get("columns") or {}).items():
+        initial[f"col_{name}"] = where
+    for index, block in enumerate((mapping.get("monthly") or [])[:BLOCKS]):
+        initial[f"block{index}_kind"] = block.get("kind")
+        initial[f"block{index}_first"] = block.get("first_column")
+        initial[f"block{index}_last"] = block.get("last_column")
+    return initial

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 
 class ImportStatus(models.TextChoices):
+    DRAFT = "draft", "Uploaded: columns being mapped"
     QUEUED = "queued", "Waiting to start"
     CHECKING = "checking", "Checking the file"
     WRITING = "writing", "Saving the changes"
@@ -46,6 +47,12 @@ class ImportJob(models.Model):
         default=dict, blank=True, help_text="Rows created, updated and unchanged per sheet."
     )
     message = models.TextField(blank=True, help_text="Why the import failed, if it did.")
+    mapping = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="For a force's own register: how its columns map to Realise's fields "
+        "(docs/import.md). Empty for Realise's own workbook.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -66,3 +73,30 @@ class ImportJob(models.Model):
     @property
     def progress_name(self) -> str:
         return f"imports/progress/{self.pk}.json"
+
+
+class RegisterMapping(models.Model):
+    """A saved mapping of a force's own register layout, reused month after month."""
+
+    collaboration = models.ForeignKey(
+        "collaborations.Collaboration", on_delete=models.CASCADE, related_name="register_mappings"
+    )
+    name = models.CharField(max_length=100)
+    mapping = models.JSONField(
+        help_text="The mapping itself, as `realise import-register` reads it."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["collaboration__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collaboration", "name"], name="unique_register_mapping_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.collaboration})"

@@ -22,6 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from realise.benefits import totals
+from realise.reports.mapped.grid import GridError, read_grid
+from realise.reports.mapped.mapping import MappingError, parse_mapping
+from realise.reports.mapped.translate import import_mapped, problem_parts
 from realise.reports.models import ImportJob, ImportStatus
 from realise.reports.register_cells import count_data_rows, open_workbook
 from realise.reports.register_import import import_register
@@ -111,6 +114,8 @@ def run_import_job(job_id: int) -> ImportJob:
                 errors=[RowError(WORKBOOK, None, "", "the user who uploaded it is not active")],
                 error_count=1,
             )
+        elif job.mapping is not None:
+            result = _run_mapped(job, reporter)
         else:
             with job.file.open("rb") as stored:
                 result = import_register(stored, user=job.user, progress=reporter)
@@ -133,6 +138,37 @@ def run_import_job(job_id: int) -> ImportJob:
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+def _run_mapped(job: ImportJob, reporter: JobProgress) -> ImportResult:
+    """A force's own register, read through the job's mapping, as an import result."""
+    with job.file.open("rb") as stored:
+        data = stored.read()
+    try:
+        grid = read_grid(data, job.original_name)
+        mapping = parse_mapping(job.mapping)
+    except (GridError, MappingError) as exc:
+        return ImportResult(errors=[RowError(WORKBOOK, None, "", str(exc))], error_count=1)
+    mapped = import_mapped(grid, mapping, user=job.user, progress=reporter)
+    errors = [RowError(**problem_parts(problem)) for problem in mapped.problems]
+    result = ImportResult(errors=errors, error_count=len(errors), written=mapped.written)
+    result.counts.update(mapped.counts)
+    return result
+
+
+def start_mapped_import(job: ImportJob, mapping: dict, *, rows: int) -> ImportJob:
+    """Import a mapped upload (a draft job): now if it is small, else in the background."""
+    job.mapping = mapping
+    job.status = ImportStatus.QUEUED
+    job.rows_total = rows
+    job.background = rows > settings.REALISE_IMPORT_BACKGROUND_ROWS
+    job.save(update_fields=["mapping", "status", "rows_total", "background"])
+    if job.background:
+        from realise.reports.tasks import import_register_task
+
+        transaction.on_commit(lambda: import_register_task.enqueue(job.pk))
+        return job
+    return run_import_job(job.pk)
 
 
 def live_progress(job: ImportJob) -> dict:

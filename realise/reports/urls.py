@@ -6,6 +6,8 @@ urlpatterns = [
     path("register/", views.RegisterView.as_view(), name="register"),
     path("register/export.xlsx", views.RegisterExportView.as_view(), name="register-export"),
     path("register/import/", views.ImportUploadView.as_view(), name="register-import"),
+    path("register/map/", views.MappedUploadView.as_view(), name="register-map-upload"),
+    path("register/map/<int:pk>/", views.MapRegisterView.as_view(), name="register-map"),
     path(
         "register/import/<int:pk>/",
         views.ImportStatusView.as_view(),

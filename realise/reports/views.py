@@ -2,22 +2,41 @@
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_htmx.http import HttpResponseClientRefresh
 
 from realise.core.permissions import visible_initiatives
 from realise.core.views import ObjectPermissionMixin
-from realise.reports.forms import RegisterExportForm, RegisterUploadForm
-from realise.reports.models import ImportJob
-from realise.reports.register_jobs import live_progress, start_import
+from realise.reports.forms import (
+    MappedUploadForm,
+    MappingForm,
+    RegisterExportForm,
+    RegisterUploadForm,
+    mapping_initial,
+)
+from realise.reports.mapped.grid import GridError, column_letter, read_grid
+from realise.reports.mapped.mapping import (
+    MappingError,
+    guess_header_row,
+    header_cells,
+    locate,
+    parse_mapping,
+    suggest_columns,
+)
+from realise.reports.mapped.translate import import_mapped, preview
+from realise.reports.models import ImportJob, ImportStatus, RegisterMapping
+from realise.reports.register_jobs import live_progress, start_import, start_mapped_import
 from realise.reports.register_xlsx import DATA_SHEETS, register_scope, write_register
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -114,3 +133,177 @@ class ImportProgressView(ObjectPermissionMixin, DetailView):
         return self.render_to_response(
             self.get_context_data(object=self.object, progress=live_progress(self.object))
         )
+
+
+# Bring your own register ----------------------------------------------------------------------
+
+
+class MappedUploadView(ObjectPermissionMixin, FormView):
+    """Upload a force's own register; its columns are mapped on the next page."""
+
+    form_class = MappedUploadForm
+    template_name = "reports/map_upload.html"
+    permission_required = "reports.add_importjob"
+    extra_context = {"page_title": "Import your own register"}
+
+    def get_permission_object(self):
+        return None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        try:
+            read_grid(upload.read(), upload.name)
+        except GridError as exc:
+            form.add_error("file", str(exc))
+            return self.form_invalid(form)
+        upload.seek(0)
+        saved = form.cleaned_data["saved"]
+        job = ImportJob(
+            original_name=upload.name[:255],
+            user=self.request.user,
+            status=ImportStatus.DRAFT,
+            mapping=saved.mapping if saved else None,
+        )
+        job.file.save(upload.name, upload, save=False)
+        job.save()
+        return redirect("register-map", job.pk)
+
+
+class MapRegisterView(ObjectPermissionMixin, DetailView):
+    """Map the columns of an uploaded register, preview it, try it, import it."""
+
+    model = ImportJob
+    permission_required = "reports.view_importjob"
+    template_name = "reports/map_register.html"
+    context_object_name = "job"
+
+    def get_queryset(self):
+        return ImportJob.objects.filter(status=ImportStatus.DRAFT)
+
+    @cached_property
+    def grid(self):
+        with self.object.file.open("rb") as stored:
+            return read_grid(stored.read(), self.object.original_name)
+
+    def form_for(self, data=None):
+        grid = self.grid
+        if data is not None:
+            sheet_name, row = data.get("sheet"), data.get("header_row")
+        else:
+            initial = self.initial()
+            sheet_name, row = initial["sheet"], initial["header_row"]
+        sheet = grid.sheets.get(sheet_name) or next(iter(grid.sheets.values()))
+        try:
+            row = int(row)
+        except (TypeError, ValueError):
+            row = guess_header_row(sheet)
+        headers = header_cells(sheet, row)
+        self.sheet, self.header_row = sheet, row
+        return MappingForm(
+            data,
+            initial=None if data is not None else self.initial(),
+            sheets=grid.names,
+            headers=headers,
+            user=self.request.user,
+        )
+
+    def initial(self) -> dict:
+        grid, mapping = self.grid, self.object.mapping
+        if mapping:
+            initial = mapping_initial(mapping)
+            sheet = grid.sheets.get(initial["sheet"])
+            if sheet is not None and initial.get("header_row"):
+                headers = header_cells(sheet, int(initial["header_row"]))
+                for key, value in list(initial.items()):
+                    if key.startswith("col_") and value:
+                        with contextlib.suppress(ValueError):
+                            initial[key] = headers.get(
+                                locate(sheet, int(initial["header_row"]), value), value
+                            )
+            return initial
+        sheet = next(iter(grid.sheets.values()))
+        row = guess_header_row(sheet)
+        initial = {"sheet": sheet.name, "header_row": row}
+        for name, text in suggest_columns(sheet, row).items():
+            initial[f"col_{name}"] = text
+        return initial
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data(form=self.form_for()))
+
+    def post(self, request, *args, **kwargs):
+        self.object = job = self.get_object()
+        form = self.form_for(request.POST)
+        action = request.POST.get("action", "preview")
+        context = {"form": form}
+        if action == "refresh" or not form.is_valid():
+            return self.render_to_response(self.get_context_data(**context))
+        data = form.mapping_json()
+        try:
+            mapping = parse_mapping(data)
+        except MappingError as exc:
+            context["problems"] = [str(exc)]
+            return self.render_to_response(self.get_context_data(**context))
+        job.mapping = data
+        job.save(update_fields=["mapping"])
+        saved = self.save_mapping(form, data)
+        if saved:
+            messages.success(
+                request, f"The mapping is saved as '{saved.name}' for {saved.collaboration}."
+            )
+        if action == "import":
+            result = preview(self.grid, mapping)
+            if not result.ok:
+                context["problems"] = result.problems
+                return self.render_to_response(self.get_context_data(**context))
+            rows = sum(1 for _ in self.grid.sheets[mapping.sheet].rows) - mapping.header_row
+            job = start_mapped_import(job, data, rows=max(rows, 0))
+            return redirect(job)
+        if action == "dry-run":
+            result = import_mapped(self.grid, mapping, user=request.user, dry_run=True)
+            context.update(result=result, problems=result.problems, dry_run=True)
+        else:
+            result = preview(self.grid, mapping)
+            context.update(result=result, problems=result.problems, previewed=True)
+        return self.render_to_response(self.get_context_data(**context))
+
+    def save_mapping(self, form, data):
+        name = form.cleaned_data.get("save_as", "").strip()
+        collaboration = form.cleaned_data.get("collaboration")
+        if not name:
+            return None
+        if collaboration is None or not self.request.user.has_perm(
+            "collaborations.change_collaboration", collaboration
+        ):
+            form.add_error("collaboration", "Choose a collaboration whose mappings you may change.")
+            return None
+        saved, _ = RegisterMapping.objects.update_or_create(
+            collaboration=collaboration,
+            name=name,
+            defaults={"mapping": data, "created_by": self.request.user},
+        )
+        return saved
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        sheet = self.sheet
+        width = min(max((len(r) for r in sheet.rows[:12]), default=0), 26)
+        context.update(
+            sample_letters=[column_letter(i) for i in range(width)],
+            sample_rows=[
+                (number, ["" if v is None else v for v in (row + [None] * width)[:width]])
+                for number, row in enumerate(sheet.rows[:12], start=1)
+            ],
+            header_row=self.header_row,
+            field_rows=[form[name] for name in form.field_names],
+            block_rows=[
+                (form[f"block{i}_kind"], form[f"block{i}_first"], form[f"block{i}_last"])
+                for i in form.block_names
+            ],
+        )
+        return context

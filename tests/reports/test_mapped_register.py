@@ -468,3 +468,107 @@ def test_the_command_refuses_naming_every_cell_and_exits_2(ready, tmp_path, caps
     err = capsys.readouterr().err
     assert "Register!L4: " in err and "nothing was imported" in err
     assert not Benefit.objects.filter(reference__startswith="EK-").exists()
+
+
+# The pages --------------------------------------------------------------------------------
+
+
+def upload(client, data, name, **extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        "/register/map/", {"file": SimpleUploadedFile(name, data), **extra}, follow=False
+    )
+
+
+def form_data(mapping, **extra):
+    data = {
+        "sheet": mapping["sheet"],
+        "header_row": mapping["header_row"],
+        "evidence_note": mapping.get("evidence_note", ""),
+    }
+    initiative = mapping["initiative"]
+    if isinstance(initiative, dict):
+        data["initiative_column"] = initiative["column"]
+    else:
+        data["initiative"] = initiative
+    for name, where in mapping["columns"].items():
+        data[f"col_{name}"] = where
+    for index, block in enumerate(mapping.get("monthly", [])):
+        data[f"block{index}_kind"] = block["kind"]
+        data[f"block{index}_first"] = block["first_column"]
+        data[f"block{index}_last"] = block["last_column"]
+    return data | extra
+
+
+def test_the_pages_map_preview_try_and_import_a_register(client, ready):
+    from realise.reports.models import ImportJob, RegisterMapping
+
+    client.force_login(ready.alice)
+    data, name, mapping = months_across()
+    response = upload(client, data, name)
+    job = ImportJob.objects.get()
+    assert response["Location"] == f"/register/map/{job.pk}/"
+
+    page = client.get(f"/register/map/{job.pk}/")
+    form = page.context["form"]
+    assert form.initial["header_row"] == 4  # guessed below the title block
+    assert form.initial["col_reference"] == "Reference"
+    assert "Essex and Kent benefits" in page.content.decode()  # the title block is shown
+
+    page = client.post(f"/register/map/{job.pk}/", form_data(mapping, action="preview"))
+    assert page.status_code == 200
+    assert [row.row for row in page.context["result"].preview] == [5, 6]
+
+    page = client.post(f"/register/map/{job.pk}/", form_data(mapping, action="dry-run"))
+    assert page.context["result"].months_planned == 4
+    assert not Benefit.objects.filter(reference__startswith="EK-").exists()
+
+    response = client.post(
+        f"/register/map/{job.pk}/",
+        form_data(mapping, action="import", save_as="EK register", collaboration="ek"),
+    )
+    job.refresh_from_db()
+    assert response["Location"] == job.get_absolute_url()
+    assert job.status == "done", job.errors
+    assert plans("EK-2") == {D(2025, 5, 1): Decimal("250.25")}
+    saved = RegisterMapping.objects.get(name="EK register")
+    assert saved.mapping["monthly"][0]["first_column"] == "I"
+
+    # Next month: the saved mapping fills in every choice.
+    upload(client, data, name, saved=saved.pk)
+    again = ImportJob.objects.exclude(pk=job.pk).get()
+    form = client.get(f"/register/map/{again.pk}/").context["form"]
+    assert form.initial["header_row"] == 4 and form.initial["initiative"] == "joint-vetting"
+
+
+def test_a_refused_import_lists_every_cell_on_the_page(client, ready):
+    client.force_login(ready.alice)
+    data, name, mapping = months_across()
+    upload(client, data, name)
+    from realise.reports.models import ImportJob
+
+    job = ImportJob.objects.get()
+    mapping["monthly"][0]["last_column"] = "L"
+    page = client.post(f"/register/map/{job.pk}/", form_data(mapping, action="import"))
+    assert page.status_code == 200
+    assert any(p.startswith("Register!L4:") for p in page.context["problems"])
+    assert not Benefit.objects.filter(reference__startswith="EK-").exists()
+
+
+def test_someone_elses_upload_is_not_found(client, ready):
+    client.force_login(ready.alice)
+    data, name, _ = months_across()
+    upload(client, data, name)
+    from realise.reports.models import ImportJob
+
+    job = ImportJob.objects.get()
+    client.force_login(ready.nora)
+    assert client.get(f"/register/map/{job.pk}/").status_code in (403, 404)
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused(client, ready):
+    client.force_login(ready.alice)
+    page = upload(client, b"#!/bin/sh\nrm -rf /\n", "register.xlsx")
+    assert page.status_code == 200
+    assert "cannot be read as a spreadsheet" in page.content.decode()

@@ -10,8 +10,9 @@ A benefit already in Realise keeps the fields the mapping does not cover.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from realise.benefits.models import Benefit
 from realise.organisations.models import Force
@@ -19,7 +20,7 @@ from realise.reports.mapped.grid import Grid, cell_name
 from realise.reports.mapped.mapping import FIELDS, Mapping, header_cells, locate
 from realise.reports.mapped.months import NotAMonth, month_of
 from realise.reports.register_import import import_workbook
-from realise.reports.register_results import Progress
+from realise.reports.register_results import Progress, SheetCounts
 from realise.reports.register_xlsx import (
     ACTUALS,
     BENEFIT_FIELDS,
@@ -117,9 +118,28 @@ class MappedRow:
     months: dict[str, dict[str, object]] = field(default_factory=dict)  # kind -> month -> value
 
 
+CELL = re.compile(r"^(?P<sheet>.*?)!(?P<column>[A-Z]{0,3})(?P<row>\d*)$")
+
+
+def problem_parts(problem: str) -> dict:
+    """'Register!F12: reason' as {sheet, row, column, reason}, as import jobs keep errors."""
+    where, _, reason = problem.partition(": ")
+    match = CELL.match(where)
+    if not match:
+        return {"sheet": where, "row": None, "column": "", "reason": reason}
+    row = match["row"]
+    return {
+        "sheet": match["sheet"],
+        "row": int(row) if row else None,
+        "column": match["column"],
+        "reason": reason,
+    }
+
+
 @dataclass
 class MappedResult:
     problems: list[str] = field(default_factory=list)
+    counts: dict[str, SheetCounts] = field(default_factory=dict)
     benefits_created: int = 0
     benefits_changed: int = 0
     months_planned: int = 0
@@ -139,6 +159,9 @@ class MappedResult:
             f"Months planned (created or changed): {self.months_planned}",
             f"Actuals (created or changed): {self.actuals}",
         ]
+
+    def summary_dict(self) -> dict:
+        return {sheet: asdict(counts) for sheet, counts in self.counts.items()}
 
     def as_json(self) -> dict:
         return {
@@ -425,6 +448,7 @@ def import_mapped(
     if hidden > 0:
         result.problems.append(f"{mapping.sheet}: and {hidden} more problems")
     counts = outcome.counts
+    result.counts = {sheet: counts[sheet] for sheet in (BENEFITS, PLANNED, ACTUALS)}
     result.benefits_created = counts[BENEFITS].created
     result.benefits_changed = counts[BENEFITS].updated
     result.months_planned = counts[PLANNED].created + counts[PLANNED].updated
