@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "realise.core.context_processors.realise",
+                "realise.reports.context_processors.work",
             ],
         },
     }

@@ -2,10 +2,9 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from realise.core import account_views, audit_views, views
+from realise.core import account_views, audit_views
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

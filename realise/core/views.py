@@ -1,8 +1,4 @@
-from django.db.models import Count
-from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
-
-from realise.core.permissions import visible_benefits, visible_collaborations, visible_initiatives
 
 
 class ObjectPermissionMixin(PermissionRequiredMixin):
@@ -19,24 +15,3 @@ class PostPermissionMixin(ObjectPermissionMixin):
 
     def has_permission(self):
         return self.request.method != "POST" or super().has_permission()
-
-
-class HomeView(TemplateView):
-    template_name = "core/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        if user.is_authenticated:
-            context["counts"] = {
-                "collaborations": visible_collaborations(user).count(),
-                "initiatives": visible_initiatives(user).count(),
-                "benefits": visible_benefits(user).count(),
-            }
-            context["collaborations"] = (
-                visible_collaborations(user)
-                .filter(parent__isnull=True)
-                .annotate(initiative_count=Count("initiatives", distinct=True))
-                .order_by("name")[:10]
-            )
-        return context

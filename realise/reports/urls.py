@@ -3,6 +3,7 @@ from django.urls import path
 from realise.reports import views
 
 urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
     path("register/", views.RegisterView.as_view(), name="register"),
     path("register/export.xlsx", views.RegisterExportView.as_view(), name="register-export"),
     path("register/import/", views.ImportUploadView.as_view(), name="register-import"),

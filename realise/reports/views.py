@@ -8,6 +8,7 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,7 +17,11 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_htmx.http import HttpResponseClientRefresh
 
-from realise.core.permissions import visible_initiatives
+from realise.core.permissions import (
+    visible_benefits,
+    visible_collaborations,
+    visible_initiatives,
+)
 from realise.core.views import ObjectPermissionMixin
 from realise.reports.forms import (
     MappedUploadForm,
@@ -38,6 +43,7 @@ from realise.reports.mapped.translate import import_mapped, preview
 from realise.reports.models import ImportJob, ImportStatus, RegisterMapping
 from realise.reports.register_jobs import live_progress, start_import, start_mapped_import
 from realise.reports.register_xlsx import DATA_SHEETS, register_scope, write_register
+from realise.reports.worklist import worklist_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ERRORS_PER_PAGE = 50
@@ -306,4 +312,31 @@ class MapRegisterView(ObjectPermissionMixin, DetailView):
                 for i in form.block_names
             ],
         )
+        return context
+
+
+# Home: my work ----------------------------------------------------------------------------
+
+
+class HomeView(TemplateView):
+    """Signed in: what this person has to do, most urgent first. Otherwise: what Realise is."""
+
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.is_authenticated:
+            context["worklist"] = worklist_for(user, timezone.localdate())
+            context["counts"] = {
+                "collaborations": visible_collaborations(user).count(),
+                "initiatives": visible_initiatives(user).count(),
+                "benefits": visible_benefits(user).count(),
+            }
+            context["collaborations"] = (
+                visible_collaborations(user)
+                .filter(parent__isnull=True)
+                .annotate(initiative_count=Count("initiatives", distinct=True))
+                .order_by("name")[:10]
+            )
         return context

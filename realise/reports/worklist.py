@@ -1,0 +1,342 @@
+"""What a person has to do, most urgent first: the home page after sign-in.
+
+Each item links to the page that does it. The kinds, in the words of the people who keep
+Realise alive each month:
+
+* actuals overdue for benefits they own or measure (and, for a force benefits lead, their
+  force's lines in their force's collaborations);
+* actuals awaiting their verification (as measurement owner or programme team), never
+  their own;
+* actions assigned to them;
+* stage gates and change requests waiting for a body they sit on;
+* agreement reviews and post-implementation reviews due (programme team, SRO);
+* highlight reports due (programme team, SRO);
+* unread notifications.
+
+Administrators, inspectors and viewers also get a summary of the same for everything they
+can see. All counts are database queries over the person's own scope.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.urls import reverse
+
+from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
+from realise.benefits.models_ipa import ChangeRequest, ChangeRequestStatus
+from realise.collaborations.models import Agreement, Initiative, InitiativeStatus, Stage
+from realise.core.permissions import access_for, visible_collaborations
+from realise.documents.models import HighlightReport
+from realise.governance.deadlines import actuals_due
+from realise.governance.models import (
+    Action,
+    BodyMember,
+    GovernanceBody,
+    Notification,
+    PostImplementationReview,
+)
+from realise.governance.services import first_working_day, measured_to, waiting_for_gate
+
+REVIEW_NOTICE = datetime.timedelta(days=60)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str
+    title: str
+    detail: str
+    url: str
+    action: str
+    due: datetime.date | None = None
+    today: datetime.date | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.due is not None and self.today is not None and self.due < self.today
+
+    def sort_key(self):
+        return (self.due is None, self.due or datetime.date.max, self.kind, self.title)
+
+
+@dataclass
+class Worklist:
+    items: list[WorkItem] = field(default_factory=list)
+    summary: list[tuple[str, int, str]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+
+def _month(day: datetime.date) -> str:
+    return f"{day:%b %Y}"
+
+
+def _tracked(benefits):
+    """Benefits whose actuals are still due: active initiatives, or realising after closure."""
+    return benefits.filter(
+        Q(initiative__status=InitiativeStatus.ACTIVE)
+        | Q(initiative__status=InitiativeStatus.CLOSED, status=BenefitStatus.REALISING),
+        nature=Nature.QUANTITATIVE,
+    ).exclude(status=BenefitStatus.CLOSED)
+
+
+def overdue_actuals(benefits, today: datetime.date, force_ids=None):
+    """Per benefit: the planned months past their due date with no actual (for one of
+    `force_ids` or the whole collaboration, when given)."""
+    measured = Measurement.objects.filter(benefit=OuterRef("benefit"), period=OuterRef("period"))
+    if force_ids is not None:
+        measured = measured.filter(Q(force_id__in=force_ids) | Q(force__isnull=True))
+    return (
+        PlannedValue.objects.filter(benefit__in=_tracked(benefits), period__lt=measured_to(today))
+        .annotate(measured=Exists(measured))
+        .filter(measured=False)
+        .values("benefit", "benefit__reference", "benefit__title")
+        .annotate(months=Count("pk"), earliest=Min("period"), latest=Max("period"))
+        .order_by("earliest", "benefit__reference")
+    )
+
+
+def _actual_items(user, access, today) -> list[WorkItem]:
+    items = []
+    mine = Benefit.objects.filter(
+        Q(measurement_owner__user=user) | Q(measurement_owner__isnull=True, owner__user=user)
+    )
+    seen = set()
+    groups = [(mine, None)]
+    if access.lead_forces:
+        theirs = Benefit.objects.filter(
+            initiative__collaboration__shares__force_id__in=access.lead_forces
+        ).distinct()
+        groups.append((theirs, set(access.lead_forces)))
+    for benefits, forces in groups:
+        for row in overdue_actuals(benefits, today, forces):
+            if row["benefit"] in seen:
+                continue
+            seen.add(row["benefit"])
+            span = (
+                _month(row["earliest"])
+                if row["months"] == 1
+                else f"{row['months']} months, {_month(row['earliest'])} to {_month(row['latest'])}"
+            )
+            items.append(
+                WorkItem(
+                    kind="actuals-overdue",
+                    title=f"Actuals overdue: {row['benefit__reference']} {row['benefit__title']}",
+                    detail=span + (" for your force" if forces else ""),
+                    url=reverse("benefit-detail", args=[row["benefit"]]),
+                    action="Record the actuals",
+                    due=actuals_due(row["earliest"]),
+                    today=today,
+                )
+            )
+    return items
+
+
+def awaiting_verification(user, access):
+    """Actuals this person may verify and has not entered: as the benefit's measurement
+    owner (or owner, when it has none), or on the collaboration's programme team."""
+    mine = Q(benefit__measurement_owner__user=user) | Q(
+        benefit__measurement_owner__isnull=True, benefit__owner__user=user
+    )
+    team = Q(benefit__initiative__collaboration_id__in=access.programme_collaborations)
+    return (
+        Measurement.objects.filter(mine | team, verified_at__isnull=True)
+        .exclude(entered_by=user)
+        .filter(benefit__in=_tracked(Benefit.objects.all()))
+    )
+
+
+def _verification_items(user, access, today) -> list[WorkItem]:
+    rows = (
+        awaiting_verification(user, access)
+        .values("benefit", "benefit__reference", "benefit__title")
+        .annotate(count=Count("pk"), earliest=Min("period"))
+        .order_by("earliest")
+    )
+    return [
+        WorkItem(
+            kind="verify",
+            title=f"Verify actuals: {row['benefit__reference']} {row['benefit__title']}",
+            detail=f"{row['count']} actual{'s' if row['count'] != 1 else ''} from "
+            f"{_month(row['earliest'])} await your check",
+            url=reverse("benefit-detail", args=[row["benefit"]]),
+            action="Check the evidence and verify",
+        )
+        for row in rows
+    ]
+
+
+def _action_items(user, today) -> list[WorkItem]:
+    actions = Action.objects.filter(owner__user=user, done=False).select_related("decision__body")
+    return [
+        WorkItem(
+            kind="action",
+            title=f"Action: {action.text[:80]}",
+            detail=f"From {action.decision.body}'s decision of "
+            f"{action.decision.decided_on:%-d %b %Y}",
+            url=action.decision.get_absolute_url(),
+            action="Do it and mark it done",
+            due=action.due_on,
+            today=today,
+        )
+        for action in actions
+    ]
+
+
+def _body_items(user, today) -> list[WorkItem]:
+    bodies = GovernanceBody.objects.filter(
+        pk__in=BodyMember.objects.filter(person__user=user).values("body")
+    ).select_related("collaboration")
+    items = []
+    for body in bodies:
+        for initiative, stage in waiting_for_gate(body):
+            items.append(
+                WorkItem(
+                    kind="gate",
+                    title=f"Stage gate: {initiative.name} to {Stage(stage).label}",
+                    detail=f"Waiting for {body.name}",
+                    url=initiative.get_absolute_url(),
+                    action="Review the case and decide",
+                )
+            )
+    requests = ChangeRequest.objects.filter(
+        status=ChangeRequestStatus.PENDING, body__in=bodies
+    ).select_related("benefit", "body")
+    for request in requests:
+        items.append(
+            WorkItem(
+                kind="change-request",
+                title=f"Change request: {request.benefit.reference} {request.benefit.title}",
+                detail=f"Re-profiling waiting for {request.body.name}",
+                url=request.benefit.get_absolute_url(),
+                action="Decide the change request",
+            )
+        )
+    return items
+
+
+def _review_items(user, access, today) -> list[WorkItem]:
+    teams = access.programme_collaborations
+    items = []
+    agreements = Agreement.objects.filter(
+        collaboration_id__in=teams, review_due__lte=today + REVIEW_NOTICE
+    ).select_related("collaboration")
+    for agreement in agreements:
+        items.append(
+            WorkItem(
+                kind="agreement-review",
+                title=f"Agreement review: {agreement.title}",
+                detail=str(agreement.collaboration),
+                url=agreement.collaboration.get_absolute_url(),
+                action="Record the review",
+                due=agreement.review_due,
+                today=today,
+            )
+        )
+    reviews = PostImplementationReview.objects.filter(
+        Q(initiative__sro__user=user) | Q(initiative__collaboration_id__in=teams),
+        completed_on__isnull=True,
+        due_on__lte=today + REVIEW_NOTICE,
+    ).select_related("initiative")
+    for review in reviews:
+        items.append(
+            WorkItem(
+                kind="post-implementation-review",
+                title=f"Post-implementation review: {review.initiative}",
+                detail="Evaluate what was delivered",
+                url=review.initiative.get_absolute_url(),
+                action="Carry out the review",
+                due=review.due_on,
+                today=today,
+            )
+        )
+    return items
+
+
+def _highlight_items(user, access, today) -> list[WorkItem]:
+    start = first_working_day(today.year, today.month)
+    if today < start:
+        return []
+    reported = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    written = HighlightReport.objects.filter(initiative=OuterRef("pk"), month=reported)
+    initiatives = (
+        Initiative.objects.filter(status=InitiativeStatus.ACTIVE, stage=Stage.IMPLEMENTATION)
+        .filter(Q(sro__user=user) | Q(collaboration_id__in=access.programme_collaborations))
+        .annotate(written=Exists(written))
+        .filter(written=False)
+    )
+    return [
+        WorkItem(
+            kind="highlight-report",
+            title=f"Highlight report: {initiative.name}, {_month(reported)}",
+            detail="Benefits progress since last month",
+            url=reverse("highlight-report", args=[initiative.slug]),
+            action="Write the highlight report",
+            due=start,
+            today=today,
+        )
+        for initiative in initiatives
+    ]
+
+
+def worklist_for(user, today: datetime.date) -> Worklist:
+    """Everything this person has to do, most urgent (overdue, then soonest) first."""
+    access = access_for(user)
+    items = [
+        *_actual_items(user, access, today),
+        *_verification_items(user, access, today),
+        *_action_items(user, today),
+        *_body_items(user, today),
+        *_review_items(user, access, today),
+        *_highlight_items(user, access, today),
+    ]
+    items.sort(key=WorkItem.sort_key)
+    unread = Notification.objects.filter(user=user, read=False).count()
+    if unread:
+        items.append(
+            WorkItem(
+                kind="notifications",
+                title=f"{unread} unread notification{'s' if unread != 1 else ''}",
+                detail="Reminders and news about your work",
+                url=reverse("governance-notifications"),
+                action="Read them",
+            )
+        )
+    worklist = Worklist(items=items)
+    if access.administrator or not items:
+        worklist.summary = scope_summary(user, today)
+    return worklist
+
+
+def scope_summary(user, today: datetime.date) -> list[tuple[str, int, str]]:
+    """The same for everything this person can see: what is waiting, in numbers."""
+    visible = visible_collaborations(user).values("pk")
+    benefits = Benefit.objects.filter(initiative__collaboration__in=visible)
+    late = overdue_actuals(benefits, today).count()
+    unverified = Measurement.objects.filter(
+        benefit__in=_tracked(benefits), verified_at__isnull=True
+    ).count()
+    actions = Action.objects.filter(
+        done=False, due_on__lt=today, decision__body__collaboration__in=visible
+    ).count()
+    agreements = Agreement.objects.filter(collaboration__in=visible, review_due__lt=today).count()
+    reviews = PostImplementationReview.objects.filter(
+        initiative__collaboration__in=visible, completed_on__isnull=True, due_on__lt=today
+    ).count()
+    dashboard = reverse("dashboard-national")
+    return [
+        ("Benefits with actuals overdue", late, dashboard),
+        ("Actuals not yet verified", unverified, dashboard),
+        ("Actions overdue", actions, reverse("governance-decision-list")),
+        ("Agreement reviews overdue", agreements, reverse("collaboration-list")),
+        ("Post-implementation reviews overdue", reviews, reverse("collaboration-list")),
+    ]
+
+
+def work_count(user, today: datetime.date) -> int:
+    """How many things the person has to do (for the navigation)."""
+    return worklist_for(user, today).count

@@ -1,0 +1,124 @@
+"""Home: my work. Each item appears for the right person, links to where it is done, and
+disappears once it is done; someone with nothing to do is told so."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from realise.benefits.models import Measurement
+from realise.governance.models import Action, BodyMember, Decision, Notification
+from realise.organisations.models import Person
+from realise.reports.worklist import worklist_for
+from tests.factories import plan
+
+
+def kinds(user):
+    return [item.kind for item in worklist_for(user, timezone.localdate()).items]
+
+
+def home(client, user):
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 200
+    return response
+
+
+@pytest.fixture
+def overdue(world):
+    """Erin measures the vetting benefit; three months ago is planned and not measured."""
+    world.benefit.measurement_owner = world.erin_person
+    world.benefit.save()
+    today = timezone.localdate()
+    month = (today.replace(day=1) - datetime.timedelta(days=80)).replace(day=1)
+    plan(world.benefit, month, ["100"])
+    return month
+
+
+def test_someone_with_nothing_to_do_is_told_so(client, world):
+    page = home(client, world.dave).content.decode()
+    assert 'id="nothing-to-do"' in page
+    assert 'id="work-count"' not in page
+
+
+def test_overdue_actuals_go_to_the_measurement_owner_until_recorded(client, world, overdue):
+    assert kinds(world.erin) == ["actuals-overdue"]
+    page = home(client, world.erin).content.decode()
+    assert f"Actuals overdue: {world.benefit.reference}" in page
+    assert f'href="/benefits/{world.benefit.pk}/"' in page
+    assert 'id="work-count">1<' in page
+    assert "Overdue since" in page
+
+    Measurement.objects.create(
+        benefit=world.benefit, period=overdue, value=Decimal("90"), entered_by=world.erin
+    )
+    assert "actuals-overdue" not in kinds(world.erin)
+
+
+def test_a_force_lead_sees_their_forces_lines_and_not_another_forces(world, overdue):
+    assert "actuals-overdue" in kinds(world.bob)  # Essex is a member
+    assert "actuals-overdue" not in kinds(world.nora)  # Norfolk is not
+    Measurement.objects.create(
+        benefit=world.benefit,
+        period=overdue,
+        force=world.benefit.initiative.collaboration.shares.get(force__name="Kent").force,
+        value=Decimal("40"),
+    )
+    assert "actuals-overdue" in kinds(world.bob)  # Kent's line is not Essex's
+    assert "actuals-overdue" not in kinds(world.carol)
+
+
+def test_actuals_wait_for_someone_else_to_verify_them(world, overdue):
+    actual = Measurement.objects.create(
+        benefit=world.benefit, period=overdue, value=Decimal("90"), entered_by=world.alice
+    )
+    assert "verify" in kinds(world.erin)  # the measurement owner
+    assert "verify" not in kinds(world.alice)  # entered it: never verifies it
+    actual.verified_at, actual.verified_by = timezone.now(), world.erin
+    actual.save()
+    assert "verify" not in kinds(world.erin)
+
+
+def test_actions_are_listed_for_their_owner_until_done(world):
+    decision = Decision.objects.create(
+        body=world.board, decided_on=timezone.localdate(), text="Tender"
+    )
+    action = Action.objects.create(
+        decision=decision,
+        text="Draft the tender",
+        owner=world.erin_person,
+        due_on=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    items = worklist_for(world.erin, timezone.localdate()).items
+    assert [(i.kind, i.overdue) for i in items] == [("action", True)]
+    action.done = True
+    action.save()
+    assert kinds(world.erin) == []
+
+
+def test_stage_gates_wait_for_the_members_of_the_deciding_body(world):
+    world.board.decides_stages = [3]
+    world.board.save()
+    dave = Person.objects.create(name="Dave Viewer", user=world.dave)
+    BodyMember.objects.create(body=world.board, person=dave)
+    assert "gate" in kinds(world.dave)  # the initiative stands at stage 2
+    world.initiative.stage = 3
+    world.initiative.save()
+    assert "gate" not in kinds(world.dave)
+
+
+def test_unread_notifications_come_last(world, overdue):
+    Notification.objects.create(user=world.erin, text="Hello")
+    assert kinds(world.erin) == ["actuals-overdue", "notifications"]
+    Notification.objects.filter(user=world.erin).update(read=True)
+    assert kinds(world.erin) == ["actuals-overdue"]
+
+
+def test_administrators_also_see_a_summary_of_their_scope(client, world, overdue):
+    from tests.factories import member
+
+    admin = member("ada", "Essex", "administrator")
+    page = home(client, admin).content.decode()
+    assert 'id="scope-summary"' in page
+    assert "Benefits with actuals overdue" in page
