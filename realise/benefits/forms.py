@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from realise.benefits.models import Benefit, Nature
 from realise.core.forms import DateInput, GovukForm, MonthField
@@ -123,3 +124,61 @@ class PlanForm(GovukForm, forms.Form):
                 raise ValidationError(f"Line {number}: {month_text} appears twice.")
             rows[period] = value
         return rows
+
+
+class MonthChoiceForm(GovukForm, forms.Form):
+    """Which month's actuals to record (the GOV.UK month input: month and year)."""
+
+    month = forms.IntegerField(label="Month", min_value=1, max_value=12)
+    year = forms.IntegerField(label="Year", min_value=2000, max_value=2100)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("month") and data.get("year"):
+            chosen = datetime.date(data["year"], data["month"], 1)
+            if chosen > timezone.localdate().replace(day=1):
+                raise ValidationError("Choose a month that has begun.")
+            data["period"] = chosen
+        return data
+
+
+class MonthActualsForm(forms.Form):
+    """One value and evidence note per line, one note for the batch, an optional file."""
+
+    batch_note = forms.CharField(
+        label="Evidence for every line",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+        help_text="Where the figures come from, unless a line has a note of its own.",
+    )
+    evidence_file = forms.FileField(label="Evidence file for every line (optional)", required=False)
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lines = lines
+        for line in lines:
+            self.fields[f"value-{line.key}"] = forms.DecimalField(
+                label=f"Actual for {line.benefit.reference}, {line.whose}",
+                max_digits=18,
+                decimal_places=2,
+                required=False,
+                initial=line.current,
+            )
+            self.fields[f"note-{line.key}"] = forms.CharField(
+                label=f"Evidence note for {line.benefit.reference}, {line.whose}",
+                required=False,
+                max_length=2000,
+            )
+
+    def entries(self):
+        """(line, value, note) for each line with a value."""
+        found = []
+        for line in self.lines:
+            value = self.cleaned_data.get(f"value-{line.key}")
+            if value is not None:
+                found.append((line, value, self.cleaned_data.get(f"note-{line.key}", "")))
+        return found
+
+    def rows(self):
+        """Each line with its bound fields, for the template."""
+        return [(line, self[f"value-{line.key}"], self[f"note-{line.key}"]) for line in self.lines]

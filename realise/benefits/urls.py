@@ -10,6 +10,7 @@ urlpatterns = [
         name="benefit-create",
     ),
     path("benefits/<int:pk>/", views.BenefitDetailView.as_view(), name="benefit-detail"),
+    path("actuals/month/", views.RecordMonthView.as_view(), name="record-month"),
     path("benefits/<int:pk>/edit/", views.BenefitUpdateView.as_view(), name="benefit-edit"),
     path("benefits/<int:pk>/plan/", views.PlanUpdateView.as_view(), name="benefit-plan"),
     path(

@@ -1,14 +1,25 @@
+import datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import CreateView, DetailView, FormView, UpdateView
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
-from realise.benefits.forms import BenefitForm, MeasurementForm, PlanForm
+from realise.benefits import monthly
+from realise.benefits.forms import (
+    BenefitForm,
+    MeasurementForm,
+    MonthActualsForm,
+    MonthChoiceForm,
+    PlanForm,
+)
 from realise.benefits.models import Benefit, Evidence
 from realise.benefits.services import record_measurement, replace_plan
 from realise.collaborations.models import Initiative
@@ -236,3 +247,66 @@ def evidence_download(request, pk: int):
     if not evidence.file or not can_view(request.user, evidence):
         raise Http404("No such evidence file.")
     return FileResponse(evidence.file.open("rb"), as_attachment=True)
+
+
+class RecordMonthView(LoginRequiredMixin, TemplateView):
+    """Record this month's actuals: every line the person may record for, on one page,
+    saved all or nothing."""
+
+    template_name = "benefits/record_month.html"
+
+    def month(self) -> datetime.date:
+        chooser = MonthChoiceForm(self.request.GET if "month" in self.request.GET else None)
+        self.chooser = chooser
+        if chooser.is_bound and chooser.is_valid():
+            return chooser.cleaned_data["period"]
+        last = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
+        if not chooser.is_bound:
+            self.chooser = MonthChoiceForm(initial={"month": last.month, "year": last.year})
+        return last.replace(day=1)
+
+    def setup_lines(self):
+        self.period = self.month()
+        self.lines, self.more = monthly.lines_for(self.request.user, self.period)
+
+    def get(self, request, *args, **kwargs):
+        self.setup_lines()
+        form = MonthActualsForm(lines=self.lines)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def post(self, request, *args, **kwargs):
+        self.setup_lines()
+        form = MonthActualsForm(request.POST, request.FILES, lines=self.lines)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        entries = form.entries()
+        if not entries:
+            form.add_error(None, "Enter at least one actual.")
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            saved = monthly.record_month(
+                self.period,
+                entries,
+                user=request.user,
+                batch_note=form.cleaned_data["batch_note"],
+                evidence_file=form.cleaned_data["evidence_file"],
+            )
+        except monthly.MonthRefused as refused:
+            for key, messages_ in refused.errors.items():
+                for message in messages_:
+                    form.add_error(f"value-{key}", message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(
+            request,
+            f"Recorded {len(saved)} actual{'s' if len(saved) != 1 else ''} for "
+            f"{self.period:%B %Y}. They wait for someone else to verify them.",
+        )
+        query = urlencode({"month": self.period.month, "year": self.period.year})
+        return redirect(f"{request.path}?{query}")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            period=self.period, chooser=self.chooser, more=self.more, max_lines=monthly.MAX_LINES
+        )
+        return context

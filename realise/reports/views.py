@@ -18,6 +18,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_htmx.http import HttpResponseClientRefresh
 
 from realise.core.permissions import (
+    access_for,
     visible_benefits,
     visible_collaborations,
     visible_initiatives,
@@ -328,6 +329,13 @@ class HomeView(TemplateView):
         user = self.request.user
         if user.is_authenticated:
             context["worklist"] = worklist_for(user, timezone.localdate())
+            access = access_for(user)
+            context["can_record"] = bool(
+                access.administrator
+                or access.lead_forces
+                or access.programme_collaborations
+                or access.person_id
+            )
             context["counts"] = {
                 "collaborations": visible_collaborations(user).count(),
                 "initiatives": visible_initiatives(user).count(),

@@ -127,7 +127,8 @@ def _actual_items(user, access, today) -> list[WorkItem]:
                     kind="actuals-overdue",
                     title=f"Actuals overdue: {row['benefit__reference']} {row['benefit__title']}",
                     detail=span + (" for your force" if forces else ""),
-                    url=reverse("benefit-detail", args=[row["benefit"]]),
+                    url=reverse("record-month")
+                    + f"?month={row['earliest'].month}&year={row['earliest'].year}",
                     action="Record the actuals",
                     due=actuals_due(row["earliest"]),
                     today=today,

@@ -46,7 +46,7 @@ def test_overdue_actuals_go_to_the_measurement_owner_until_recorded(client, worl
     assert kinds(world.erin) == ["actuals-overdue"]
     page = home(client, world.erin).content.decode()
     assert f"Actuals overdue: {world.benefit.reference}" in page
-    assert f'href="/benefits/{world.benefit.pk}/"' in page
+    assert f'href="/actuals/month/?month={overdue.month}&amp;year={overdue.year}"' in page
     assert 'id="work-count">1<' in page
     assert "Overdue since" in page
 

@@ -1,0 +1,169 @@
+"""A month's actuals in one go: the lines a person may record for (each benefit, for their
+force or the whole collaboration), with the month's plan and the previous month's actual
+beside each, saved all or nothing through `services.record_measurement`."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from realise.benefits import services
+from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
+from realise.collaborations.models import InitiativeStatus
+from realise.core.permissions import access_for, visible_benefits
+from realise.organisations.models import Force
+
+MAX_LINES = 300
+
+
+@dataclass
+class MonthLine:
+    key: str  # "benefit id-force id" (force 0 for the whole collaboration)
+    benefit: Benefit
+    force: Force | None
+    plan: Decimal | None
+    previous: Decimal | None
+    current: Decimal | None
+
+    @property
+    def whose(self) -> str:
+        return self.force.name if self.force else "Whole collaboration"
+
+
+def previous_month(month: datetime.date) -> datetime.date:
+    return (month - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _key(benefit_id: int, force_id: int | None) -> str:
+    return f"{benefit_id}-{force_id or 0}"
+
+
+def lines_for(
+    user, month: datetime.date, *, collaboration=None, initiative=None
+) -> tuple[list[MonthLine], bool]:
+    """The lines `user` may record for `month` (at most MAX_LINES), and whether there were
+    more. A force benefits lead records their force's line of every benefit of their
+    force's collaborations; a measurement owner, benefit owner or programme team member
+    the whole collaboration's line of the benefits they answer for."""
+    access = access_for(user)
+    benefits = (
+        visible_benefits(user)
+        .filter(
+            Q(initiative__status=InitiativeStatus.ACTIVE)
+            | Q(initiative__status=InitiativeStatus.CLOSED, status=BenefitStatus.REALISING),
+            nature=Nature.QUANTITATIVE,
+        )
+        .exclude(status=BenefitStatus.CLOSED)
+        .select_related("initiative__collaboration")
+        .order_by("initiative__collaboration__name", "initiative__name", "reference")
+    )
+    if collaboration is not None:
+        benefits = benefits.filter(initiative__collaboration=collaboration)
+    if initiative is not None:
+        benefits = benefits.filter(initiative=initiative)
+    answerable = Q(measurement_owner__user=user) | Q(owner__user=user)
+    answerable |= Q(initiative__collaboration_id__in=access.programme_collaborations)
+    wanted: list[tuple[Benefit, Force | None]] = []
+    lead_forces = {f.pk: f for f in Force.objects.filter(pk__in=access.lead_forces)}
+    if lead_forces:
+        members = benefits.filter(
+            initiative__collaboration__shares__force_id__in=lead_forces
+        ).distinct()
+        for benefit in members[: MAX_LINES + 1]:
+            member_ids = benefit.initiative.collaboration.shares.values_list("force_id", flat=True)
+            for force_id in sorted(set(member_ids) & set(lead_forces)):
+                wanted.append((benefit, lead_forces[force_id]))
+    narrowed = collaboration is not None or initiative is not None
+    own = benefits if access.administrator and narrowed else benefits.filter(answerable)
+    for benefit in own.distinct()[: MAX_LINES + 1]:
+        wanted.append((benefit, None))
+    allowed = [
+        (b, f)
+        for b, f in wanted
+        if user.has_perm("benefits.add_measurement", Measurement(benefit=b, force=f, period=month))
+    ]
+    more = len(allowed) > MAX_LINES
+    allowed = allowed[:MAX_LINES]
+    ids = {b.pk for b, _ in allowed}
+    plans = dict(
+        PlannedValue.objects.filter(benefit_id__in=ids, period=month).values_list(
+            "benefit_id", "value"
+        )
+    )
+    actuals = {
+        (benefit_id, force_id, period): value
+        for benefit_id, force_id, period, value in Measurement.objects.filter(
+            benefit_id__in=ids, period__in=[month, previous_month(month)]
+        ).values_list("benefit_id", "force_id", "period", "value")
+    }
+    before = previous_month(month)
+    lines = [
+        MonthLine(
+            key=_key(b.pk, f.pk if f else None),
+            benefit=b,
+            force=f,
+            plan=plans.get(b.pk),
+            previous=actuals.get((b.pk, f.pk if f else None, before)),
+            current=actuals.get((b.pk, f.pk if f else None, month)),
+        )
+        for b, f in allowed
+    ]
+    return lines, more
+
+
+class MonthRefused(Exception):
+    """Some lines were refused; nothing was saved. `errors` maps line key to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("Some lines were refused.")
+        self.errors = errors
+
+
+def _messages(error: ValidationError | PermissionDenied) -> list[str]:
+    if isinstance(error, PermissionDenied):
+        return [str(error)]
+    if hasattr(error, "message_dict"):
+        return [m for messages in error.message_dict.values() for m in messages]
+    return list(error.messages)
+
+
+def record_month(
+    month: datetime.date,
+    entries: list[tuple[MonthLine, Decimal, str]],
+    *,
+    user,
+    batch_note: str = "",
+    evidence_file=None,
+) -> list[Measurement]:
+    """Record every entry (line, value, its own evidence note) for `month` in one
+    transaction: all are saved, or none and MonthRefused names each refused line.
+    Recording a month again corrects its actuals rather than adding to them."""
+    errors: dict[str, list[str]] = {}
+    saved = []
+    with transaction.atomic():
+        for line, value, note in entries:
+            try:
+                with transaction.atomic():
+                    saved.append(
+                        services.record_measurement(
+                            line.benefit,
+                            month,
+                            user=user,
+                            force=line.force,
+                            value=value,
+                            evidence_note=(note or batch_note).strip(),
+                            evidence_file=evidence_file,
+                        )
+                    )
+            except (ValidationError, PermissionDenied) as error:
+                errors[line.key] = _messages(error)
+        if errors:
+            transaction.set_rollback(True)
+    if errors:
+        raise MonthRefused(errors)
+    return saved
