@@ -5,18 +5,19 @@ are added at the end.
 """
 
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from realise import api_extra
 from realise.benefits import api as benefits_api
 from realise.collaborations import api as collaborations_api
+from realise.core.api_root import RealiseAPIRoot, SchemaView
 from realise.knowledge.api import SearchAPIView
 from realise.organisations import api as organisations_api
 
 urlpatterns = [
     path("search/", SearchAPIView.as_view(), name="api-search"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     path(
         "docs/",
         SpectacularSwaggerSplitView.as_view(url_name="api:api-schema"),
@@ -26,6 +27,7 @@ urlpatterns = [
 ]
 
 router = DefaultRouter()
+router.APIRootView = RealiseAPIRoot
 # Organisations, collaborations and the benefits register.
 router.register("regions", organisations_api.RegionViewSet, basename="region")
 router.register("forces", organisations_api.ForceViewSet, basename="force")
