@@ -8,7 +8,7 @@ import tempfile
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_htmx.http import HttpResponseClientRefresh
 
+from realise.benefits.models import Benefit
 from realise.core.permissions import (
     access_for,
     visible_benefits,
@@ -66,6 +67,7 @@ def register_context(request, form: RegisterExportForm) -> dict:
     jobs = ImportJob.objects.filter(user=request.user)
     return {
         "form": form,
+        "can_import": may_write_register(request.user),
         "jobs": Paginator(jobs, JOBS_PER_PAGE).get_page(request.GET.get("page")),
     }
 
@@ -316,6 +318,17 @@ class MapRegisterView(ObjectPermissionMixin, DetailView):
         return context
 
 
+def may_write_register(user) -> bool:
+    """Whether importing could change anything for this person: readers are not offered it."""
+    access = access_for(user)
+    return bool(
+        access.administrator
+        or access.programme_collaborations
+        or access.lead_forces
+        or access.benefit_owner
+    )
+
+
 # Home: my work ----------------------------------------------------------------------------
 
 
@@ -334,7 +347,9 @@ class HomeView(TemplateView):
                 access.administrator
                 or access.lead_forces
                 or access.programme_collaborations
-                or access.person_id
+                or Benefit.objects.filter(
+                    Q(owner__user=user) | Q(measurement_owner__user=user)
+                ).exists()
             )
             context["counts"] = {
                 "collaborations": visible_collaborations(user).count(),

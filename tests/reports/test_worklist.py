@@ -122,3 +122,13 @@ def test_administrators_also_see_a_summary_of_their_scope(client, world, overdue
     page = home(client, admin).content.decode()
     assert 'id="scope-summary"' in page
     assert "Benefits with actuals overdue" in page
+
+
+def test_readers_are_not_offered_actions_they_cannot_take(client, world):
+    client.force_login(world.dave)
+    register = client.get("/register/").content.decode()
+    assert "Import a workbook" not in register and "Import your own register" not in register
+    assert "Record this month's actuals" not in client.get("/").content.decode()
+    client.force_login(world.bob)
+    assert "Import a workbook" in client.get("/register/").content.decode()
+    assert "Record this month's actuals" in client.get("/").content.decode()
