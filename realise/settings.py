@@ -6,6 +6,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from realise.core.storage_url import StorageURLError, storage_from_url
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -159,10 +161,10 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MEDIA_URL = "media/"
 STORAGE_URL = env.str("STORAGE_URL", default="")
 if STORAGE_URL:
-    raise ImproperlyConfigured(
-        "STORAGE_URL (object storage) needs django-storages; install it and configure "
-        "STORAGES['default'] in a settings override, or use MEDIA_ROOT."
-    )
+    try:
+        STORAGES["default"] = storage_from_url(STORAGE_URL)
+    except StorageURLError as error:
+        raise ImproperlyConfigured(str(error)) from None
 
 EMAIL_CONFIG = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
