@@ -280,8 +280,15 @@ REALISE_DASHBOARD_CACHE_SECONDS = env.int("REALISE_DASHBOARD_CACHE_SECONDS", def
 # Register imports with more data rows than this run as a background task (django-tasks).
 REALISE_IMPORT_BACKGROUND_ROWS = env.int("REALISE_IMPORT_BACKGROUND_ROWS", default=2000)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The task worker and each import it runs beat this often; work silent for longer than
+# REALISE_WORKER_STALE_SECONDS has stopped (its import is marked failed). See docs/operations.md.
+REALISE_WORKER_HEARTBEAT_SECONDS = env.int("REALISE_WORKER_HEARTBEAT_SECONDS", default=20)
+REALISE_WORKER_STALE_SECONDS = env.int("REALISE_WORKER_STALE_SECONDS", default=120)
 REALISE_UPLOAD_MAX_BYTES = env.int("REALISE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 REALISE_DEMO_PASSWORD = env.str("REALISE_DEMO_PASSWORD", default="realise-demo-2026")
+# Where the daily `realise remind` (or `realise audit anchor`) POSTs the audit trail's head,
+# to be kept outside Realise (docs/operations.md); empty: not sent.
+REALISE_AUDIT_ANCHOR_URL = env.str("REALISE_AUDIT_ANCHOR_URL", default="")
 REALISE_BASE_URL = env.str("REALISE_BASE_URL", default="http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = REALISE_UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

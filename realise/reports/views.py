@@ -7,7 +7,7 @@ import tempfile
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
@@ -17,7 +17,7 @@ from realise.core.permissions import visible_initiatives
 from realise.core.views import ObjectPermissionMixin
 from realise.reports.forms import RegisterExportForm, RegisterUploadForm
 from realise.reports.models import ImportJob
-from realise.reports.register_jobs import live_progress, start_import
+from realise.reports.register_jobs import fail_stale_jobs, live_progress, run_again, start_import
 from realise.reports.register_xlsx import DATA_SHEETS, register_scope, write_register
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,6 +37,7 @@ class RegisterView(LoginRequiredMixin, TemplateView):
 
 
 def register_context(request, form: RegisterExportForm) -> dict:
+    fail_stale_jobs()
     jobs = ImportJob.objects.filter(user=request.user)
     return {
         "form": form,
@@ -79,7 +80,15 @@ class ImportUploadView(ObjectPermissionMixin, FormView):
         return redirect(job)
 
 
-class ImportStatusView(ObjectPermissionMixin, DetailView):
+class StaleJobsFailedMixin:
+    """A job whose process has gone is shown as failed, not as running for ever."""
+
+    def get_object(self, queryset=None):
+        fail_stale_jobs()
+        return super().get_object(queryset)
+
+
+class ImportStatusView(StaleJobsFailedMixin, ObjectPermissionMixin, DetailView):
     model = ImportJob
     permission_required = "reports.view_importjob"
     template_name = "reports/import_status.html"
@@ -98,7 +107,7 @@ class ImportStatusView(ObjectPermissionMixin, DetailView):
         return context
 
 
-class ImportProgressView(ObjectPermissionMixin, DetailView):
+class ImportProgressView(StaleJobsFailedMixin, ObjectPermissionMixin, DetailView):
     """The progress bar alone, polled by htmx while the import runs; once it has finished,
     htmx is told to reload the page so it shows the outcome."""
 
@@ -114,3 +123,18 @@ class ImportProgressView(ObjectPermissionMixin, DetailView):
         return self.render_to_response(
             self.get_context_data(object=self.object, progress=live_progress(self.object))
         )
+
+
+class ImportAgainView(ObjectPermissionMixin, View):
+    """Run the workbook of a failed import again, as a new import (POST only)."""
+
+    permission_required = "reports.view_importjob"
+
+    def get_permission_object(self):
+        return get_object_or_404(ImportJob, pk=self.kwargs["pk"])
+
+    def post(self, request, pk):
+        job = self.get_permission_object()
+        if not job.failed or not request.user.has_perm("reports.add_importjob"):
+            return redirect(job)
+        return redirect(run_again(job, user=request.user))
