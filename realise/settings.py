@@ -24,6 +24,10 @@ if not SECRET_KEY:
             "Set DEBUG=1 for development or export a long random SECRET_KEY."
         )
 
+# Earlier keys, still accepted for signatures (sessions, calendar links) while a new
+# SECRET_KEY is rolled out; comma-separated. See docs/operations.md.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -61,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "realise.core.health.HealthMiddleware",
+    "realise.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -260,10 +266,33 @@ if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("realise.core.oidc_backend.ForceSignOnBackend")
 
+# Logs go to standard error: one line per request with its id (realise.core.requestlog),
+# as JSON objects when REALISE_LOG_FORMAT=json. See docs/operations.md.
+REALISE_LOG_FORMAT = env.str("REALISE_LOG_FORMAT", default="text")
+if REALISE_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("REALISE_LOG_FORMAT must be 'text' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "realise.core.requestlog.RequestIdFilter"},
+        "no_refusals": {"()": "realise.core.requestlog.RefusalsAreNotWarnings"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "realise.core.requestlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": REALISE_LOG_FORMAT,
+        }
+    },
+    "loggers": {
+        "django.request": {"filters": ["no_refusals"]},
+        "realise.request": {"level": "INFO"},
+    },
     "root": {"handlers": ["console"], "level": env.str("REALISE_LOG_LEVEL", default="WARNING")},
 }
 
