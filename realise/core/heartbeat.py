@@ -55,9 +55,11 @@ def stale_before(now: datetime.datetime | None = None) -> datetime.datetime:
 
 
 def worker_seen(worker_id: str, now: datetime.datetime | None = None) -> None:
-    WorkerBeat.objects.update_or_create(
-        worker_id=worker_id[:64], defaults={"last_seen": now or timezone.now()}
-    )
+    """Record that a worker is alive; forget workers silent for a week (each start of a
+    worker has a new id)."""
+    now = now or timezone.now()
+    WorkerBeat.objects.update_or_create(worker_id=worker_id[:64], defaults={"last_seen": now})
+    WorkerBeat.objects.filter(last_seen__lt=now - datetime.timedelta(days=7)).delete()
 
 
 def worker_last_seen() -> datetime.datetime | None:

@@ -2,11 +2,17 @@
 
 import datetime
 import io
+import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
 from realise.benefits.models import Benefit
@@ -177,3 +183,74 @@ def test_the_worker_shows_it_is_alive_and_fails_stopped_jobs(register, renamed, 
     assert worker_last_seen() == beat.last_seen
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
+
+
+KILLED_WORKER = """
+import time
+from realise.reports import register_jobs
+
+real_import = register_jobs.import_register
+
+
+def slow_import(source, *, user, progress=None, **kwargs):
+    def report(phase, done, total):
+        progress(phase, done, total)
+        if phase == "write" and done:  # every row written, the transaction not yet committed
+            print("written, not committed", flush=True)
+            time.sleep(120)
+
+    return real_import(source, user=user, progress=report, **kwargs)
+
+
+register_jobs.import_register = slow_import
+register_jobs.run_import_job({job})
+"""
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the worker is another process: it needs a database server it can reach",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_in_the_middle_of_writing_leaves_a_failed_job_and_no_rows(
+    register, renamed, settings
+):
+    job = stopped_job(register, renamed, beat_seconds_ago=0, status=ImportStatus.QUEUED)
+    name = connection.settings_dict["NAME"]
+    url = f"postgres://{connection.settings_dict['USER']}@{connection.settings_dict['HOST']}"
+    url += f":{connection.settings_dict['PORT'] or 5432}/{name}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REALISE_TESTING": "1",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "REALISE_WORKER_HEARTBEAT_SECONDS": "1",
+    }
+    worker = subprocess.Popen(  # noqa: S603 - our own command
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", KILLED_WORKER.format(job=job.pk)],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        lines = iter(worker.stdout.readline, "")
+        assert "written, not committed" in (line.strip() for line in lines)
+        time.sleep(2.5)  # a beat or two while it holds the transaction open
+        job.refresh_from_db()
+        assert job.status == ImportStatus.WRITING
+        assert job.heartbeat_at > job.started_at  # the worker beat while it was writing
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+
+    # Nothing of the import was committed: the database rolled its transaction back.
+    assert Benefit.objects.get(reference="B-VET-1").title == "Reduced vetting backlog"
+    job.refresh_from_db()
+    assert job.status == ImportStatus.WRITING
+    settings.REALISE_WORKER_STALE_SECONDS = 120
+    assert fail_stale_jobs() == 0  # silent for seconds: not yet
+    assert fail_stale_jobs(job.heartbeat_at + datetime.timedelta(seconds=121)) == 1
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert job.message.startswith("The import stopped before it finished; nothing was imported.")
