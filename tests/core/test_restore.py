@@ -79,7 +79,7 @@ def restored_name():
 
 
 def test_a_pg_dump_of_the_demo_restores_with_the_audit_trail_and_figures_intact(
-    tmp_path, restored_name
+    forces, tmp_path, restored_name
 ):
     call_command("demo", stdout=io.StringIO())
     original = connection.settings_dict["NAME"]
