@@ -35,9 +35,14 @@ demo: migrate
 run: demo
 	@echo "Realise on http://$(HOST):$(PORT)/"
 	DEBUG=1 $(PY) manage.py demo | tail -n +2
-	@# The task worker (background imports) runs beside the web server and stops with it.
-	DEBUG=1 $(PY) manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	@# The task worker (background imports) runs beside the web server and stops with it,
+	@# and so does the daily run of the reminders (now, then every 24 hours; var/remind.log).
+	DEBUG=1 $(PY) manage.py worker & worker=$$!; \
+	( trap 'kill $$nap 2>/dev/null; exit 0' TERM; while true; do \
+	  DEBUG=1 $(PY) manage.py remind >> var/remind.log 2>&1; sleep 86400 & nap=$$!; wait $$nap; \
+	done ) & \
+	daily=$$!; \
+	trap 'kill $$worker $$daily 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL when DATABASE_URL points at it.

@@ -26,6 +26,10 @@ if not SECRET_KEY:
             "Set DEBUG=1 for development or export a long random SECRET_KEY."
         )
 
+# Earlier keys, still accepted for signatures (sessions, calendar links) while a new
+# SECRET_KEY is rolled out; comma-separated. See docs/operations.md.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -63,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "realise.core.health.HealthMiddleware",
+    "realise.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -272,10 +278,33 @@ if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("realise.core.oidc_backend.ForceSignOnBackend")
 
+# Logs go to standard error: one line per request with its id (realise.core.requestlog),
+# as JSON objects when REALISE_LOG_FORMAT=json. See docs/operations.md.
+REALISE_LOG_FORMAT = env.str("REALISE_LOG_FORMAT", default="text")
+if REALISE_LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("REALISE_LOG_FORMAT must be 'text' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "realise.core.requestlog.RequestIdFilter"},
+        "no_refusals": {"()": "realise.core.requestlog.RefusalsAreNotWarnings"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "realise.core.requestlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": REALISE_LOG_FORMAT,
+        }
+    },
+    "loggers": {
+        "django.request": {"filters": ["no_refusals"]},
+        "realise.request": {"level": "INFO"},
+    },
     "root": {"handlers": ["console"], "level": env.str("REALISE_LOG_LEVEL", default="WARNING")},
 }
 
@@ -292,8 +321,15 @@ REALISE_DASHBOARD_CACHE_SECONDS = env.int("REALISE_DASHBOARD_CACHE_SECONDS", def
 # Register imports with more data rows than this run as a background task (django-tasks).
 REALISE_IMPORT_BACKGROUND_ROWS = env.int("REALISE_IMPORT_BACKGROUND_ROWS", default=2000)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The task worker and each import it runs beat this often; work silent for longer than
+# REALISE_WORKER_STALE_SECONDS has stopped (its import is marked failed). See docs/operations.md.
+REALISE_WORKER_HEARTBEAT_SECONDS = env.int("REALISE_WORKER_HEARTBEAT_SECONDS", default=20)
+REALISE_WORKER_STALE_SECONDS = env.int("REALISE_WORKER_STALE_SECONDS", default=120)
 REALISE_UPLOAD_MAX_BYTES = env.int("REALISE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 REALISE_DEMO_PASSWORD = env.str("REALISE_DEMO_PASSWORD", default="realise-demo-2026")
+# Where the daily `realise remind` (or `realise audit anchor`) POSTs the audit trail's head,
+# to be kept outside Realise (docs/operations.md); empty: not sent.
+REALISE_AUDIT_ANCHOR_URL = env.str("REALISE_AUDIT_ANCHOR_URL", default="")
 REALISE_BASE_URL = env.str("REALISE_BASE_URL", default="http://127.0.0.1:8000")
 DATA_UPLOAD_MAX_MEMORY_SIZE = REALISE_UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

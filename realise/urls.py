@@ -19,6 +19,7 @@ urlpatterns = [
 ]
 
 handler404 = "realise.core.api.not_found"
+handler500 = "realise.core.requestlog.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -9,19 +9,24 @@ a SHA-256 hash. `verify()` walks the chain and names the first record that does 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import json
+import urllib.request
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, models, router, transaction
+from django.db import IntegrityError, connection, models, router, transaction
 from django.db.models import F
+from django.db.models.functions import Length
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
+from simple_history.models import HistoricalRecords, registered_models
 
 from realise.core.models import AuditAction, AuditHead, AuditRecord
 
@@ -199,11 +204,11 @@ def entry_for(history_model, instance, history_instance) -> Entry:
 # Appending -----------------------------------------------------------------------------------
 
 
-def _lock_head(using: str) -> AuditHead:
+def _lock_head(using: str, record_model=AuditRecord, head_model=AuditHead):
     """Take the chain's lock (a row lock; the write lock on SQLite) and return its end."""
-    heads = AuditHead.objects.using(using)
+    heads = head_model.objects.using(using)
     if not heads.filter(pk=1).update(sequence=F("sequence")):
-        last = AuditRecord.objects.using(using).order_by("-sequence").first()
+        last = record_model.objects.using(using).order_by("-sequence").first()
         try:
             with transaction.atomic(using=using):
                 heads.create(
@@ -217,19 +222,28 @@ def _lock_head(using: str) -> AuditHead:
     return heads.get(pk=1)
 
 
-def append(entries: list[Entry], using: str | None = None) -> list[AuditRecord]:
-    """Add changes to the end of the chain, atomically and one writer at a time."""
+def append(
+    entries: list[Entry],
+    using: str | None = None,
+    *,
+    record_model=AuditRecord,
+    head_model=AuditHead,
+) -> list[AuditRecord]:
+    """Add changes to the end of the chain, atomically and one writer at a time.
+
+    `record_model` and `head_model` are for data migrations, which pass the models as they
+    were at that migration."""
     if not entries:
         return []
     using = using or router.db_for_write(AuditRecord)
     with transaction.atomic(using=using):
-        head = _lock_head(using)
+        head = _lock_head(using, record_model, head_model)
         sequence, previous = head.sequence, head.hash or GENESIS
         now = timezone.now()
         records = []
         for entry in entries:
             sequence += 1
-            record = AuditRecord(
+            record = record_model(
                 sequence=sequence,
                 recorded_at=now,
                 user_id=entry.user_id,
@@ -247,9 +261,42 @@ def append(entries: list[Entry], using: str | None = None) -> list[AuditRecord]:
             record.hash = compute_hash(record)
             previous = record.hash
             records.append(record)
-        AuditRecord.objects.using(using).bulk_create(records)
-        AuditHead.objects.using(using).filter(pk=1).update(sequence=sequence, hash=previous)
+        record_model.objects.using(using).bulk_create(records)
+        head_model.objects.using(using).filter(pk=1).update(sequence=sequence, hash=previous)
     return records
+
+
+def audit_loaded_rows(apps, label: str, using: str = "default") -> int:
+    """For a data migration: record the rows of `label` ("app.model") that a migration wrote
+    without history as created, so that the trail accounts for every live row (see
+    `verify_data`). Rows the trail already knows are left alone. Returns the rows recorded."""
+    model = apps.get_model(label)
+    record_model = apps.get_model("core", "AuditRecord")
+    head_model = apps.get_model("core", "AuditHead")
+    known = set(
+        record_model.objects.using(using)
+        .filter(model=label.lower())
+        .values_list("object_id", flat=True)
+    )
+    fields = model._meta.concrete_fields
+    entries = [
+        Entry(
+            user_id=None,
+            username="",
+            action=AuditAction.CREATE,
+            model=label.lower(),
+            object_id=str(row.pk),
+            object_repr=str(getattr(row, "name", "") or row.pk)[:200],
+            collaboration_id=None,
+            via="command",
+            before=None,
+            after={f.attname: _plain(f, getattr(row, f.attname)) for f in fields},
+        )
+        for row in model.objects.using(using).order_by("pk")
+        if str(row.pk) not in known
+    ]
+    append(entries, using=using, record_model=record_model, head_model=head_model)
+    return len(entries)
 
 
 def on_historical_record(sender, instance, history_instance, using=None, **kwargs) -> None:
@@ -342,6 +389,307 @@ def verify(chunk_size: int = 2000) -> Verdict:
             "records at its end were removed.",
         )
     return Verdict(True, checked, previous_hash if checked else "")
+
+
+# The head: kept outside Realise, so that cutting off the newest records is caught ------------
+
+
+@dataclass
+class Head:
+    number: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"{self.number}:{self.hash}"
+
+    def as_dict(self) -> dict:
+        return {"number": self.number, "hash": self.hash}
+
+    @classmethod
+    def parse(cls, text: str) -> Head:
+        """`N:HASH` as `realise audit head` prints it; ValueError naming what is wrong."""
+        number, _, digest = text.strip().partition(":")
+        if not number.isascii() or not number.isdigit():
+            raise ValueError(f"'{text}' is not NUMBER:HASH (the number is not a whole number).")
+        digest = digest.lower()
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValueError(f"'{text}' is not NUMBER:HASH (the hash is not 64 hex digits).")
+        return cls(int(number), digest)
+
+
+def head() -> Head:
+    """The newest record's number and hash (0 and the genesis hash for an empty trail)."""
+    last = AuditRecord.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    return Head(*last) if last else Head(0, GENESIS)
+
+
+def verify_head(anchor: Head) -> Verdict:
+    """The chain check, and that the trail still holds record `anchor.number` with the hash
+    noted outside: records up to it cut off, removed or rewritten fail, naming the gap."""
+    verdict = verify()
+    if not verdict.ok or anchor.number == 0:
+        return verdict
+    record = AuditRecord.objects.filter(sequence=anchor.number).values_list("hash").first()
+    if record is None:
+        last = head().number
+        gap = (
+            f"record {anchor.number} is missing"
+            if anchor.number == last + 1
+            else f"records {last + 1} to {anchor.number} are missing"
+        )
+        return Verdict(
+            False,
+            verdict.checked,
+            verdict.head,
+            last + 1,
+            f"the trail ends at record {last} but the head noted outside was record "
+            f"{anchor.number}: {gap} (the newest records were cut off).",
+        )
+    if record[0] != anchor.hash:
+        return Verdict(
+            False,
+            verdict.checked,
+            verdict.head,
+            anchor.number,
+            f"record {anchor.number} has hash {record[0]}, not {anchor.hash} as noted "
+            f"outside: the trail up to record {anchor.number} was replaced.",
+        )
+    return verdict
+
+
+def send_head(url: str, *, timeout: float = 10.0) -> Head:
+    """POST the head as JSON to `url` (REALISE_AUDIT_ANCHOR_URL): number, hash, the time and
+    the site, for a system outside Realise to keep. Raises OSError when it is not taken."""
+    current = head()
+    body = json.dumps(
+        {
+            **current.as_dict(),
+            "sent_at": _when(timezone.now()),
+            "site": settings.REALISE_BASE_URL,
+        }
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - an operator-set https (or test) URL
+        url, data=body, method="POST", headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        if not 200 <= response.status < 300:
+            raise OSError(f"{url} answered {response.status}")
+    return current
+
+
+# Checking the live data against the trail -------------------------------------------------------
+
+
+@dataclass
+class Discrepancy:
+    """One live row that does not match what the audit trail says it should be."""
+
+    model: str
+    object_id: str
+    kind: str  # "changed", "deleted" or "inserted"
+    fields: dict = dataclasses.field(
+        default_factory=dict
+    )  # name -> (recorded, found), for "changed"
+    sequence: int | None = None  # the latest audit record of the row, if any
+
+    def message(self) -> str:
+        row = f"{self.model} {self.object_id}"
+        if self.kind == "deleted":
+            return (
+                f"{row}: deleted outside the application "
+                f"(audit record {self.sequence} says it exists)."
+            )
+        if self.kind == "inserted":
+            if self.sequence is None:
+                return f"{row}: inserted outside the application (no audit record)."
+            return (
+                f"{row}: inserted outside the application "
+                f"(audit record {self.sequence} says it was deleted)."
+            )
+        changes = "; ".join(
+            f"{name} recorded {_shown(recorded)}, found {_shown(found)}"
+            for name, (recorded, found) in sorted(self.fields.items())
+        )
+        return (
+            f"{row}: changed outside the application since audit record {self.sequence}: {changes}."
+        )
+
+
+def _shown(value) -> str:
+    return "null" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+@dataclass
+class DataVerdict:
+    rows: int = 0
+    records: int = 0
+    models: int = 0
+    discrepancies: list[Discrepancy] = dataclasses.field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.discrepancies
+
+    def message(self) -> str:
+        if self.ok:
+            return (
+                f"Live data matches the audit trail: {self.rows} rows of {self.models} "
+                f"kinds of record, checked against {self.records} audit records."
+            )
+        count = len(self.discrepancies)
+        return (
+            f"{count} row{'s' if count != 1 else ''} of {self.rows} changed outside the "
+            "application (not as the audit trail records them)."
+        )
+
+
+def audited_models() -> list[type[models.Model]]:
+    """Every model whose changes the trail records, in a fixed order."""
+    found = {}
+    for model in registered_models.values():
+        if getattr(model._meta, "simple_history_manager_attribute", None):
+            found[model._meta.label_lower] = model
+    return [found[label] for label in sorted(found)]
+
+
+def _integer_pk(model) -> bool:
+    return isinstance(model._meta.pk, models.AutoField | models.BigAutoField | models.IntegerField)
+
+
+def _trail_states(model, integer: bool, chunk_size: int) -> Iterator[tuple]:
+    """(key, state, latest sequence, records) per object of `model`, in key order: the state is the
+    row as the trail says it is now (None after a delete), folded from its records."""
+    records = AuditRecord.objects.filter(model=model._meta.label_lower)
+    if integer:  # numbers written as text sort as numbers by (length, text)
+        records = records.order_by(Length("object_id"), "object_id", "sequence")
+    else:
+        records = records.order_by("object_id", "sequence")
+    rows = records.values_list("object_id", "action", "after", "sequence").iterator(
+        chunk_size=chunk_size
+    )
+    for object_id, group in groupby(rows, key=lambda row: row[0]):
+        state, latest, count = None, None, 0
+        for _, action, after, sequence in group:
+            latest, count = sequence, count + 1
+            if action == AuditAction.CREATE:
+                state = dict(after or {})
+            elif action == AuditAction.UPDATE:
+                state = {**(state or {}), **(after or {})}
+            else:
+                state = None
+        yield (int(object_id) if integer else object_id), state, latest, count
+
+
+def _converter(field):
+    """`_plain` for one field, with quick paths for the values a database returns."""
+    if isinstance(field, models.DecimalField):
+        places = Decimal(1).scaleb(-field.decimal_places)
+
+        def decimal(value):
+            if isinstance(value, Decimal) and value.is_finite():
+                return format(value.quantize(places), "f")
+            return _plain(field, value)
+
+        return decimal
+    if isinstance(field, models.DateTimeField):
+
+        def moment(value):
+            if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+                return _when(value)
+            return _plain(field, value)
+
+        return moment
+    if isinstance(field, models.DateField):
+
+        def day(value):
+            if type(value) is datetime.date:
+                return value.isoformat()
+            return _plain(field, value)
+
+        return day
+    return lambda value: _plain(field, value)
+
+
+def _live_rows(model, fields, integer: bool, chunk_size: int) -> Iterator[tuple]:
+    """(key, values) per live row of `model`, in key order, values as the trail holds them."""
+    pk = model._meta.pk.attname
+    names = [f.attname for f in fields]
+    converters = [_converter(f) for f in fields]
+    rows = model._base_manager.order_by(pk).values_list(pk, *names).iterator(chunk_size=chunk_size)
+    for row in rows:
+        key = row[0] if integer else str(row[0])
+        yield (
+            key,
+            {
+                name: convert(value)
+                for name, convert, value in zip(names, converters, row[1:], strict=True)
+            },
+        )
+
+
+def _compare(recorded: dict, found: dict) -> dict:
+    """The fields whose live value differs from the recorded one. Fields the trail never
+    recorded (a column added later) cannot be checked and are left out."""
+    return {
+        name: (value, found[name])
+        for name, value in recorded.items()
+        if name in found and name not in NOT_COMPARED and value != found[name]
+    }
+
+
+def _check_model(model, verdict: DataVerdict, chunk_size: int) -> None:
+    label = model._meta.label_lower
+    history_model = getattr(model, model._meta.simple_history_manager_attribute).model
+    pk_name = model._meta.pk.attname
+    fields = [f for f in history_model.tracked_fields if f.attname != pk_name]
+    integer = _integer_pk(model)
+    trail = _trail_states(model, integer, chunk_size)
+    live = _live_rows(model, fields, integer, chunk_size)
+    sentinel = (None, None, None, 0)
+    entry, row = next(trail, sentinel), next(live, (None, None))
+    found = verdict.discrepancies
+    while entry[0] is not None or row[0] is not None:
+        if row[0] is None or (entry[0] is not None and entry[0] < row[0]):
+            key, state, sequence, count = entry
+            verdict.records += count
+            if state is not None:
+                found.append(Discrepancy(label, str(key), "deleted", sequence=sequence))
+            entry = next(trail, sentinel)
+        elif entry[0] is None or row[0] < entry[0]:
+            verdict.rows += 1
+            found.append(Discrepancy(label, str(row[0]), "inserted"))
+            row = next(live, (None, None))
+        else:
+            key, state, sequence, count = entry
+            verdict.rows += 1
+            verdict.records += count
+            if state is None:
+                found.append(Discrepancy(label, str(key), "inserted", sequence=sequence))
+            else:
+                changed = _compare(state, row[1])
+                if changed:
+                    found.append(Discrepancy(label, str(key), "changed", changed, sequence))
+            entry, row = next(trail, sentinel), next(live, (None, None))
+
+
+def verify_data(chunk_size: int = 5000) -> DataVerdict:
+    """Compare every audited live row with the state its audit records end in.
+
+    Per kind of record, both sides are read once, in primary-key order, and merged: the
+    time grows linearly with the rows and records, with two queries per kind of record.
+    Both sides are read from one snapshot of the database, so a change committed while the
+    check runs cannot show as a difference.
+    """
+    verdict = DataVerdict()
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        for model in audited_models():
+            verdict.models += 1
+            _check_model(model, verdict, chunk_size)
+    return verdict
 
 
 EXPORT_FIELDS = [

@@ -162,3 +162,19 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"Audit trail head at record {self.sequence}"
+
+
+# Signs of life ---------------------------------------------------------------------------
+
+
+class WorkerBeat(models.Model):
+    """When a task worker last showed it was alive (see `realise.core.heartbeat`)."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    last_seen = models.DateTimeField(db_index=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"Worker {self.worker_id}, last seen {self.last_seen:%Y-%m-%d %H:%M:%S}"

@@ -55,6 +55,12 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Last sign of life from the process running the import; a running job "
+        "silent for longer than REALISE_WORKER_STALE_SECONDS has stopped.",
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -69,6 +75,10 @@ class ImportJob(models.Model):
     @property
     def running(self) -> bool:
         return self.status in RUNNING
+
+    @property
+    def failed(self) -> bool:
+        return self.status == ImportStatus.FAILED
 
     @property
     def progress_name(self) -> str:

@@ -4,6 +4,11 @@ A small upload is imported in the request. A large one (more data rows than
 `REALISE_IMPORT_BACKGROUND_ROWS`) is queued as a django-tasks task and its page shows its
 progress. Uploads are kept in Django's storage, so a worker on any host can read them.
 
+While it runs, the process running a job beats its `heartbeat_at` (`realise.core.heartbeat`);
+`fail_stale_jobs` marks failed a job whose process has gone silent (a worker killed in the
+middle: its transaction rolled back, so nothing was imported), and `run_again` queues the
+same workbook once more.
+
 Progress is published to storage as well (`ImportJob.progress_name`, a little JSON file)
 rather than to the job's row: the rows are written in one transaction, and nothing written
 inside it can be seen by the page's requests until it commits.
@@ -19,9 +24,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from realise.benefits import totals
+from realise.core.heartbeat import Heartbeat, stale_before
 from realise.reports.mapped.grid import GridError, read_grid
 from realise.reports.mapped.mapping import MappingError, parse_mapping
 from realise.reports.mapped.translate import import_mapped, problem_parts
@@ -32,6 +39,11 @@ from realise.reports.register_results import WORKBOOK, ImportResult, RowError
 
 logger = logging.getLogger(__name__)
 PHASE_STATUS = {"check": ImportStatus.CHECKING, "write": ImportStatus.WRITING}
+STARTED = (ImportStatus.CHECKING, ImportStatus.WRITING)
+STOPPED = (
+    "The import stopped before it finished; nothing was imported. "
+    "The process running it stopped (for example a restart of the server). Run it again."
+)
 
 
 def rows_in(fileobj) -> int | None:
@@ -54,13 +66,48 @@ def start_import(upload, *, user) -> ImportJob:
     job.rows_total = rows
     job.background = rows is not None and rows > settings.REALISE_IMPORT_BACKGROUND_ROWS
     job.save()
+    return _run_or_queue(job)
+
+
+def _run_or_queue(job: ImportJob) -> ImportJob:
     if job.background:
         from realise.reports.tasks import import_register_task
 
         transaction.on_commit(lambda: import_register_task.enqueue(job.pk))
-    else:
-        job = run_import_job(job.pk)
-    return job
+        return job
+    return run_import_job(job.pk)
+
+
+def run_again(job: ImportJob, *, user) -> ImportJob:
+    """Import the workbook of a job that failed once more, as a new job (the failed one
+    stays, with what happened to it)."""
+    if job.status != ImportStatus.FAILED:
+        raise ValueError("Only an import that failed can be run again.")
+    again = ImportJob.objects.create(
+        file=job.file.name,
+        original_name=job.original_name,
+        user=user,
+        background=job.background,
+        rows_total=job.rows_total,
+    )
+    return _run_or_queue(again)
+
+
+def fail_stale_jobs(now=None) -> int:
+    """Mark failed every started job whose process has not beaten for
+    REALISE_WORKER_STALE_SECONDS; returns how many. Its rows were written in one
+    transaction that died with the process, so nothing of it was imported."""
+    now = now or timezone.now()
+    cutoff = stale_before(now)
+    stale = ImportJob.objects.filter(status__in=STARTED).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    )
+    if not stale.exists():  # a read: cheap, and never waits for a writer
+        return 0
+    count = stale.update(status=ImportStatus.FAILED, message=STOPPED, finished_at=now)
+    if count:
+        logger.warning("Marked %s register import(s) failed: their process stopped.", count)
+    return count
 
 
 class JobProgress:
@@ -105,9 +152,20 @@ def run_import_job(job_id: int) -> ImportJob:
     if job.status != ImportStatus.QUEUED:
         return job
     job.status = ImportStatus.CHECKING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    job.started_at = job.heartbeat_at = timezone.now()
+    job.save(update_fields=["status", "started_at", "heartbeat_at"])
     reporter = JobProgress(job)
+    alive = ImportJob.objects.filter(pk=job.pk, status__in=STARTED)
+    with Heartbeat(lambda: alive.update(heartbeat_at=timezone.now())):
+        job = _run(job, reporter)
+    if job.status == ImportStatus.DONE:
+        # The import added rows of monthly totals: fold them here, in the worker,
+        # rather than in the next request that reads national figures.
+        totals.try_compact()
+    return job
+
+
+def _run(job: ImportJob, reporter: JobProgress) -> ImportJob:
     try:
         if job.user is None or not job.user.is_active:
             result = ImportResult(
@@ -129,10 +187,6 @@ def run_import_job(job_id: int) -> ImportJob:
         job.error_count = result.error_count
         job.summary = result.summary_dict()
         job.rows_done = sum(c.rows for c in result.counts.values())
-        if result.ok:
-            # The import added rows of monthly totals: fold them here, in the worker,
-            # rather than in the next request that reads national figures.
-            totals.try_compact()
     finally:
         reporter.clear()
     job.finished_at = timezone.now()

@@ -15,6 +15,11 @@ urlpatterns = [
         name="register-import-status",
     ),
     path(
+        "register/import/<int:pk>/again/",
+        views.ImportAgainView.as_view(),
+        name="register-import-again",
+    ),
+    path(
         "register/import/<int:pk>/progress/",
         views.ImportProgressView.as_view(),
         name="register-import-progress",

@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
@@ -43,7 +43,13 @@ from realise.reports.mapped.mapping import (
 )
 from realise.reports.mapped.translate import import_mapped, preview
 from realise.reports.models import ImportJob, ImportStatus, RegisterMapping
-from realise.reports.register_jobs import live_progress, start_import, start_mapped_import
+from realise.reports.register_jobs import (
+    fail_stale_jobs,
+    live_progress,
+    run_again,
+    start_import,
+    start_mapped_import,
+)
 from realise.reports.register_xlsx import DATA_SHEETS, register_scope, write_register
 from realise.reports.worklist import worklist_for
 
@@ -64,6 +70,7 @@ class RegisterView(LoginRequiredMixin, TemplateView):
 
 
 def register_context(request, form: RegisterExportForm) -> dict:
+    fail_stale_jobs()
     jobs = ImportJob.objects.filter(user=request.user)
     return {
         "form": form,
@@ -107,7 +114,15 @@ class ImportUploadView(ObjectPermissionMixin, FormView):
         return redirect(job)
 
 
-class ImportStatusView(ObjectPermissionMixin, DetailView):
+class StaleJobsFailedMixin:
+    """A job whose process has gone is shown as failed, not as running for ever."""
+
+    def get_object(self, queryset=None):
+        fail_stale_jobs()
+        return super().get_object(queryset)
+
+
+class ImportStatusView(StaleJobsFailedMixin, ObjectPermissionMixin, DetailView):
     model = ImportJob
     permission_required = "reports.view_importjob"
     template_name = "reports/import_status.html"
@@ -126,7 +141,7 @@ class ImportStatusView(ObjectPermissionMixin, DetailView):
         return context
 
 
-class ImportProgressView(ObjectPermissionMixin, DetailView):
+class ImportProgressView(StaleJobsFailedMixin, ObjectPermissionMixin, DetailView):
     """The progress bar alone, polled by htmx while the import runs; once it has finished,
     htmx is told to reload the page so it shows the outcome."""
 
@@ -363,3 +378,16 @@ class HomeView(TemplateView):
                 .order_by("name")[:10]
             )
         return context
+class ImportAgainView(ObjectPermissionMixin, View):
+    """Run the workbook of a failed import again, as a new import (POST only)."""
+
+    permission_required = "reports.view_importjob"
+
+    def get_permission_object(self):
+        return get_object_or_404(ImportJob, pk=self.kwargs["pk"])
+
+    def post(self, request, pk):
+        job = self.get_permission_object()
+        if not job.failed or not request.user.has_perm("reports.add_importjob"):
+            return redirect(job)
+        return redirect(run_again(job, user=request.user))

@@ -1,8 +1,11 @@
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from realise.core.audit import send_head
+from realise.core.heartbeat import run_checks
 from realise.governance.reminders import send_reminders
 
 
@@ -29,6 +32,9 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--date '{options['date']}' is not a date (YYYY-MM-DD)."
                 ) from None
+        stopped = run_checks()  # work whose process has gone (a killed import) is failed
+        if stopped:
+            self.stdout.write(f"Marked {stopped} stopped background job(s) failed.")
         result = send_reminders(today, dry_run=options["dry_run"], base_url=options["base_url"])
         verb = "Would send" if options["dry_run"] else "Sent"
         for reminder in result.sent:
@@ -43,7 +49,23 @@ class Command(BaseCommand):
             f"({result.emails} email{'s' if result.emails != 1 else ''}) for {today:%Y-%m-%d}; "
             f"{result.already_sent} already sent before."
         )
+        problems = []
         if result.failed:
-            raise CommandError(
-                f"{len(result.failed)} reminder(s) could not be sent; run again later."
-            )
+            problems.append(f"{len(result.failed)} reminder(s) could not be sent.")
+        if not self.send_audit_head(options["dry_run"]):
+            problems.append("The audit trail's head could not be sent.")
+        if problems:
+            raise CommandError(" ".join(problems) + " Run again later.")
+
+    def send_audit_head(self, dry_run: bool) -> bool:
+        """Send today's head of the audit trail to REALISE_AUDIT_ANCHOR_URL, if it is set."""
+        url = settings.REALISE_AUDIT_ANCHOR_URL
+        if not url or dry_run:
+            return True
+        try:
+            sent = send_head(url)
+        except OSError as error:
+            self.stderr.write(f"Failed: the audit trail's head to {url}: {error}")
+            return False
+        self.stdout.write(f"Sent the audit trail's head {sent} to {url}.")
+        return True

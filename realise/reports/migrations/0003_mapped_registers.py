@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('collaborations', '0003_versioned'),
-        ('reports', '0001_initial'),
+        ('reports', '0002_import_job_heartbeat'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -18,6 +18,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("core", "0001_initial")]
+    dependencies = [("core", "0002_worker_heartbeat")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]

@@ -1,0 +1,40 @@
+"""gunicorn settings for Realise (`gunicorn -c deploy/gunicorn.conf.py realise.wsgi`).
+
+Every value can be changed by an environment variable of the same name in upper case with
+a GUNICORN_ prefix (for example GUNICORN_WORKERS=8); see docs/operations.md.
+"""
+
+import multiprocessing
+import os
+
+
+def _env(name: str, default):
+    return type(default)(os.environ.get(f"GUNICORN_{name.upper()}", default))
+
+
+# Behind the reverse proxy on the same host; a load balancer elsewhere: 0.0.0.0:8000.
+bind = _env("bind", "127.0.0.1:8000")
+# Synchronous workers: Realise's pages and API are short database-bound requests.
+workers = _env("workers", multiprocessing.cpu_count() * 2 + 1)
+threads = _env("threads", 1)
+# Large register imports run in the task worker, so a request never needs long.
+timeout = _env("timeout", 60)
+graceful_timeout = _env("graceful_timeout", 30)
+keepalive = _env("keepalive", 5)
+# Restart each worker after this many requests (and a little jitter): bounds slow leaks.
+max_requests = _env("max_requests", 2000)
+max_requests_jitter = _env("max_requests_jitter", 200)
+# Realise logs one line per request itself (with its request id); gunicorn's own access log
+# would say it twice. Errors of gunicorn itself go to standard error, read by journald.
+accesslog = None
+errorlog = "-"
+loglevel = _env("loglevel", "info")
+# Trust X-Forwarded-* only from the proxy in front (the same host by default).
+forwarded_allow_ips = _env("forwarded_allow_ips", "127.0.0.1")
+# Headers and a request line no bigger than a browser needs.
+limit_request_line = 8190
+limit_request_fields = 100
+# Load the app before forking: faster start, less memory; each worker opens its own
+# database connections after the fork.
+preload_app = True
+proc_name = "realise"
