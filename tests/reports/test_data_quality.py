@@ -205,3 +205,69 @@ def test_the_command_narrows_to_a_collaboration(world, implementing, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[1:] == ["  no-plan: 1", lines[2]]
     assert lines[2].startswith("[no-plan] FAR-1 (")
+
+
+# The page ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def duplicates(world, implementing):
+    """A suspected duplicate inside Essex-Kent (private) and one inside a policing
+    collaboration that nora (Norfolk) may see."""
+    other = InitiativeFactory(collaboration=world.collab, slug="other", stage=2)
+    world.one = distinct("HR-1", implementing, title="Lower contract prices")
+    world.two = distinct("OT-1", other, title="Lower contract prices (Essex)")
+    plan(world.one, month(4), ["100"])
+    plan(world.two, month(4), ["100"])
+    open_collab = CollaborationFactory(name="Eastern", slug="eastern", visibility="policing")
+    first = InitiativeFactory(collaboration=open_collab, slug="e-1", stage=2)
+    second = InitiativeFactory(collaboration=open_collab, slug="e-2", stage=2)
+    world.three = distinct("E-1", first, title="Shared fleet")
+    world.four = distinct("E-2", second, title="Shared fleet")
+    return world
+
+
+def test_the_page_lists_only_what_the_reader_may_see(client, duplicates):
+    client.force_login(duplicates.alice)
+    page = client.get("/data-quality/").content.decode()
+    assert "HR-1" in page and "OT-1" in page and "E-1" in page
+    client.force_login(duplicates.nora)
+    page = client.get("/data-quality/").content.decode()
+    assert "E-1" in page and "HR-1" not in page and "OT-1" not in page
+    assert client.get("/data-quality/?collaboration=ek").status_code == 404
+    assert client.get("/data-quality/?collaboration=eastern").status_code == 200
+
+
+def test_the_page_needs_signing_in_and_is_linked_from_the_collaboration(client, duplicates):
+    assert client.get("/data-quality/").status_code == 302
+    client.force_login(duplicates.alice)
+    page = client.get("/collaborations/ek/").content.decode()
+    assert "/data-quality/?collaboration=ek" in page
+    assert (
+        "/data-quality/?collaboration=ek"
+        in client.get("/dashboards/collaborations/ek/").content.decode()
+    )
+
+
+def test_a_duplicate_is_linked_or_dismissed_from_the_page(client, duplicates):
+    client.force_login(duplicates.alice)
+    url = "/data-quality/duplicates/"
+    ids = {"benefit": duplicates.one.pk, "other": duplicates.two.pk}
+    response = client.post(url, {**ids, "dismiss": "1", "reason": ""}, follow=True)
+    assert "Say why" in response.content.decode()
+    response = client.post(url, {**ids, "link": "other"}, follow=True)
+    assert "OT-1 is now counted within HR-1" in response.content.decode()
+    assert Contribution.objects.get(child=duplicates.two).parent == duplicates.one
+    assert (
+        "May be the same benefit"
+        not in client.get("/data-quality/?collaboration=ek").content.decode()
+    )
+
+
+def test_nobody_settles_a_pair_they_may_not_see(client, duplicates):
+    client.force_login(duplicates.nora)
+    response = client.post(
+        "/data-quality/duplicates/",
+        {"benefit": duplicates.one.pk, "other": duplicates.three.pk, "dismiss": "1", "reason": "x"},
+    )
+    assert response.status_code == 404
