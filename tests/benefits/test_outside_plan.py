@@ -117,3 +117,14 @@ def test_the_command_prints_the_outside_plan_figure(register, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert "money,outside_plan.actual_to_date,1000.00" in lines
     assert "money,percent_of_plan_to_date,95.00" in lines
+
+
+def test_the_api_gives_the_same_json(register, client):
+    # Counted to the last complete month before today: every month of 2025's plan is over.
+    client.force_login(register.alice)
+    money = client.get("/api/v1/realisation/?collaboration=ek").json()["money"]
+    # 900 + 1,000 + 950 planned benefits; 600 + 300 + 200 + 100 outside the plan.
+    assert money["actual_to_date"] == "4050.00"
+    assert money["outside_plan"] == {"actual_to_date": "1200.00"}
+    assert money["planned_to_date"] == "6000.00"
+    assert money["percent_of_plan_to_date"] == "47.50"  # 2,850 / 6,000
