@@ -400,6 +400,10 @@ def _dashboard_blocks(body, figures, period: str) -> list[dict]:
         )
     ]
     sections = list(_board_sections(body.body_type))
+    if "slices" not in sections:
+        # Every pack shows apart what the business case never identified and what was
+        # realised outside the plan, beside the headline.
+        sections.insert(sections.index("headline") + 1 if "headline" in sections else 0, "slices")
     if body.body_type in (BodyType.CHIEF_CONSTABLE_BOARD, BodyType.DEPUTY_CHIEF_CONSTABLE_BOARD):
         sections.append("forces")  # each member force's share, in place of the page's chooser
     for name in sections:

@@ -129,6 +129,11 @@ def forget_cached_figures() -> None:
         cache.set(_GENERATION_KEY, timezone.now().timestamp(), None)
 
 
+# Changed whenever the engine's result types change (2: realised outside the plan), so
+# that results cached in the old shape are never read back.
+_RESULT_SHAPE = 2
+
+
 def cache_seconds() -> int:
     return int(getattr(settings, "REALISE_DASHBOARD_CACHE_SECONDS", 21600))
 
@@ -156,7 +161,10 @@ class Figures:
         self._memo: dict[str, Any] = {}
 
     def _key(self, name: str, *extra) -> str:
-        raw = json.dumps([self.version, _settings_key(), self.cut.key(), name, *extra], default=str)
+        raw = json.dumps(
+            [_RESULT_SHAPE, self.version, _settings_key(), self.cut.key(), name, *extra],
+            default=str,
+        )
         return "realise:dashboards:" + hashlib.sha256(raw.encode()).hexdigest()
 
     def peek(self, name: str, *extra) -> Any:
