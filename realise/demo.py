@@ -64,6 +64,23 @@ PARTNERSHIPS = [
     ),
 ]
 
+# What the data-quality check (`realise data-quality`, /data-quality/) finds in a fresh
+# demo: a few problems left on purpose, as a real register has them.
+DELIBERATE_PROBLEMS = [
+    "overdue: 7FP-B02 costs avoided by joint tendering - the forces send their figures two "
+    "months late, so last month but one is overdue.",
+    "overdue: DAMS-B01 and DAMS-B03 - the plan assumed the evidence system went live in "
+    "January 2026; the business case slipped and the plan was never re-phased by a change "
+    "request, so every month since is overdue (and DAMS holds the hours figure down).",
+    "no-evidence: PEQF-B04 levy-funded tuition - the last two months' levy statements "
+    "have not arrived.",
+]
+DESCRIPTION = (
+    "7F Procurement's savings are also published by 7F Collaborative Procurement, a year at "
+    "a time: each published benefit counts within 7F Procurement's own, so every pound "
+    "(and the £1,150,000 found after the business case) counts once nationally."
+)
+
 USERS = [
     # username, first, last, force, role, person name/title (None: not a named owner)
     ("admin", "Ada", "Administrator", "Essex", Role.ADMINISTRATOR, None),
@@ -494,7 +511,7 @@ class DemoBuilder:
             measurement_owner=people["programme"],
             status="realising",
         )
-        self.benefit(
+        lead_times = self.benefit(
             procurement,
             "7FP-B06",
             "Longer lead times for low-value local purchases",
@@ -508,6 +525,14 @@ class DemoBuilder:
             owner=people["owner"],
             measurement_owner=people["perf"],
             is_disbenefit=True,
+        )
+        # Measured once a year, in March, by a sample of orders.
+        year_ends = [month(year, 3) for year in (2024, 2025, 2026)]
+        self.plan(lead_times, dict.fromkeys(year_ends, D("4")))
+        self.actuals(
+            lead_times,
+            dict(zip(year_ends, [D("4.5"), D("4.2"), D("4")], strict=True)),
+            ["Sample of 200 orders under £5,000 from the e-procurement system, March."],
         )
         return procurement
 

@@ -47,6 +47,7 @@ from realise.benefits.models import (
     Benefit,
     Contribution,
     ContributionPath,
+    NotDuplicate,
     PlannedValue,
 )
 
@@ -180,6 +181,39 @@ def remove_contribution(child: Benefit, *, user) -> bool:
     link.delete()
     rebuild_paths()
     return True
+
+
+# Suspected duplicates judged distinct -----------------------------------------------------------
+
+
+@transaction.atomic
+def dismiss_duplicate(one: Benefit, other: Benefit, *, user, reason: str) -> NotDuplicate:
+    """Record that two benefits suspected of being one benefit counted twice are distinct,
+    with the reason; the data-quality check no longer suspects the pair."""
+    if not (
+        user.has_perm("benefits.change_contribution", one)
+        or user.has_perm("benefits.change_contribution", other)
+    ) or not (
+        user.has_perm("benefits.view_benefit", one)
+        and user.has_perm("benefits.view_benefit", other)
+    ):
+        raise PermissionDenied(f"You may not judge whether '{one}' and '{other}' are duplicates.")
+    if one.pk == other.pk:
+        raise ValidationError({"other": f"'{one}' cannot be a duplicate of itself."})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": f"Say why '{one}' and '{other}' are different benefits."})
+    if len(reason) > 300:
+        raise ValidationError({"reason": "Keep the reason to 300 characters."})
+    first, second = sorted((one, other), key=lambda benefit: benefit.pk)
+    record = NotDuplicate.objects.filter(first=first, second=second).first() or NotDuplicate(
+        first=first, second=second
+    )
+    record.reason = reason
+    record.dismissed_by = user
+    record._history_user = user
+    record.save()
+    return record
 
 
 # Attribution ---------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.db.models import Q
+
 from realise.benefits import baselines, contributions
 from realise.benefits.maps import ensure_objectives
 from realise.benefits.models import Benefit, BenefitShare, Change
@@ -61,7 +63,12 @@ def build_ipa_demo(builder) -> None:
     vetting = Initiative.objects.get(slug="7f-vetting-transformation")
     peqf = Initiative.objects.get(slug="regional-peqf-procurement")
     dams = Initiative.objects.get(slug="dams")
-    refs = {b.reference: b for b in Benefit.objects.filter(initiative__collaboration=alliance)}
+    refs = {
+        b.reference: b
+        for b in Benefit.objects.filter(
+            Q(initiative__collaboration=alliance) | Q(initiative__collaboration__parent=alliance)
+        )
+    }
 
     # Objectives and changes: the benefits map -------------------------------------------------
     savings, service, compliance = ensure_objectives(alliance, user=user)[:3]
@@ -90,13 +97,42 @@ def build_ipa_demo(builder) -> None:
         ["HR recruitment ledger: withdrawals during vetting, priced at the cost per hire."],
     )
     refs[recruitment.reference] = recruitment
+    # Every benefit serves an objective (the published 7FCP figures too): no orphans.
     _link(
         savings,
-        [refs[r] for r in ("7FP-B01", "7FP-B02", "7FP-B03", "7FP-B04", "7FV-B04", "DAMS-B03")],
+        [
+            refs[r]
+            for r in (
+                "7FP-B01",
+                "7FP-B02",
+                "7FP-B03",
+                "7FP-B04",
+                "7FV-B04",
+                "DAMS-B01",
+                "DAMS-B03",
+                "PEQF-B01",
+                "7FCP-B01",
+                "7FCP-B02",
+                "7FCP-B03",
+                "7FCP-B04",
+            )
+        ],
         user,
     )
-    _link(service, [refs[r] for r in ("7FV-B01", "7FV-B03")], user)
-    _link(compliance, [refs[r] for r in ("7FP-B05", "7FV-B02")], user)
+    _link(
+        service,
+        [
+            refs[r]
+            for r in ("7FV-B01", "7FV-B03", "7FP-B06", "DAMS-B02", "PEQF-B02", "7FCP-B05")
+            + ("7FCP-B07",)
+        ],
+        user,
+    )
+    _link(
+        compliance,
+        [refs[r] for r in ("7FP-B05", "7FV-B02", "PEQF-B03", "7FCP-B06")],
+        user,
+    )
     _change(
         procurement,
         "A seven-force category management team buying through shared frameworks",

@@ -12,7 +12,7 @@ import textwrap
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from realise.benefits.models import Benefit, Change, Contribution, Objective
 from realise.collaborations.models import Collaboration, Initiative
@@ -122,6 +122,19 @@ def _assemble(title, benefits, changes, objectives) -> BenefitsMap:
         objectives=objectives,
         contributions=contributions,
     )
+
+
+def orphan_benefits(benefits: QuerySet) -> QuerySet:
+    """The orphans of a map among `benefits`, as one query: benefits serving no objective
+    although their collaboration's map has objectives (its own, or those of the
+    collaboration it sits within). A collaboration with no objectives yet has no map to be
+    orphaned from."""
+    mapped = Objective.objects.filter(
+        Q(collaboration_id=OuterRef("initiative__collaboration_id"))
+        | Q(collaboration_id=OuterRef("initiative__collaboration__parent_id"))
+    )
+    serving = Objective.benefits.through.objects.filter(benefit_id=OuterRef("pk"))
+    return benefits.filter(Exists(mapped)).exclude(Exists(serving))
 
 
 def objectives_for(collaboration: Collaboration) -> QuerySet:

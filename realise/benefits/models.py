@@ -296,6 +296,7 @@ from realise.benefits.models_ipa import (  # noqa: E402, F401
     ChangeRequestValue,
     Contribution,
     ContributionPath,
+    NotDuplicate,
     Objective,
     PlanBaseline,
 )

@@ -310,3 +310,32 @@ class Attribution(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.initiative}: {self.percent}% of {self.benefit}"
+
+
+class NotDuplicate(TimeStamped):
+    """Two benefits the data-quality check suspected of being the same benefit counted
+    twice, which a person judged distinct, with the reason. Kept, so that the pair is not
+    suspected again. `first` is the benefit with the lower id."""
+
+    first = models.ForeignKey("benefits.Benefit", on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey("benefits.Benefit", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(
+        max_length=300, help_text="Why the two are different benefits, e.g. different contracts."
+    )
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["first", "second"]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="unique_not_duplicate"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")),
+                name="not_duplicate_first_is_lower",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first} is not a duplicate of {self.second}"

@@ -127,7 +127,8 @@ def _headline_table(summaries, measures, *, trend=False) -> dict:
         blocks.column("Planned in total", numeric=True),
         blocks.column("Planned to date", numeric=True),
         blocks.column("Realised to date", numeric=True),
-        blocks.column("% of plan to date", numeric=True),
+        blocks.column("Of which outside the plan", numeric=True),
+        blocks.column("% of plan to date (benefits with a plan)", numeric=True),
         blocks.column("Forecast", numeric=True),
     ]
     if trend:
@@ -141,6 +142,7 @@ def _headline_table(summaries, measures, *, trend=False) -> dict:
             formats.measure_value(measure, row["planned_total"]),
             formats.measure_value(measure, row["planned_to_date"]),
             formats.measure_value(measure, row["actual_to_date"]),
+            formats.measure_value(measure, row["outside_plan"]),
             formats.percent(row["percent"]),
             formats.measure_value(measure, row["forecast_total"]),
         ]
@@ -213,7 +215,8 @@ def _force_blocks(figures, measures) -> list[dict]:
 def _slices_table(summaries, measures, cashable_first) -> dict:
     rows = dashboards.slice_rows({m: summaries[m] for m in measures}, cashable_first=cashable_first)
     return blocks.table(
-        "Identified and not identified in the business case; cashable and non-cashable",
+        "Identified and not identified in the business case; cashable and non-cashable; "
+        "realised outside the plan",
         [
             blocks.column("Measure"),
             blocks.column("Slice"),
@@ -397,6 +400,10 @@ def _dashboard_blocks(body, figures, period: str) -> list[dict]:
         )
     ]
     sections = list(_board_sections(body.body_type))
+    if "slices" not in sections:
+        # Every pack shows apart what the business case never identified and what was
+        # realised outside the plan, beside the headline.
+        sections.insert(sections.index("headline") + 1 if "headline" in sections else 0, "slices")
     if body.body_type in (BodyType.CHIEF_CONSTABLE_BOARD, BodyType.DEPUTY_CHIEF_CONSTABLE_BOARD):
         sections.append("forces")  # each member force's share, in place of the page's chooser
     for name in sections:

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from simple_history.utils import bulk_create_with_history
 
-from realise.benefits.models import Benefit, Measurement, PlannedValue
+from realise.benefits.models import Benefit, Evidence, Measurement, Objective, PlannedValue
 from realise.benefits.realisation import add_months
 from realise.collaborations.models import Initiative
 from realise.documents.models import Marking
@@ -131,6 +131,25 @@ def _continuing_benefit(builder, peqf: Initiative) -> Benefit:
         Measurement,
         default_user=builder.users["programme"],
     )
+    # The levy statements of the last two months have not come from HMRC yet: those actuals
+    # have no evidence (one of the demo's deliberate data-quality problems).
+    evidenced = benefit.measurements.filter(period__lt=add_months(builder.last_month, -1))
+    bulk_create_with_history(
+        [
+            Evidence(
+                measurement=measurement,
+                note="Apprenticeship service account statement: levy funds applied to tuition.",
+                uploaded_by=builder.users["programme"],
+            )
+            for measurement in evidenced
+        ],
+        Evidence,
+        default_user=builder.users["programme"],
+    )
+    savings = Objective.objects.filter(collaboration=peqf.collaboration).order_by("order").first()
+    if savings is not None:
+        savings._history_user = builder.users["programme"]
+        savings.benefits.add(benefit)
     return benefit
 
 

@@ -75,6 +75,7 @@ def _headline(summaries) -> dict:
                 MEASURE_TITLES[measure],
                 formats.measure_value(measure, summary.planned_to_date),
                 formats.measure_value(measure, summary.actual_to_date),
+                formats.measure_value(measure, summary.outside_plan),
                 formats.percent(summary.percent_of_plan_to_date),
                 formats.measure_value(measure, summary.forecast_total),
                 formats.measure_value(measure, summary.planned_total),
@@ -87,12 +88,48 @@ def _headline(summaries) -> dict:
             blocks.column("Measure"),
             blocks.column("Planned to date", numeric=True),
             blocks.column("Realised to date", numeric=True),
-            blocks.column("% of plan to date", numeric=True),
+            blocks.column("Of which outside the plan", numeric=True),
+            blocks.column("% of plan to date (benefits with a plan)", numeric=True),
             blocks.column("Forecast", numeric=True),
             blocks.column("Planned in total", numeric=True),
             blocks.column("RAG", rag=True),
         ],
         rows,
+        empty="No money or hours are planned or realised for this initiative.",
+    )
+
+
+def _slices(summaries) -> dict:
+    """Identified in the business case or not, and realised outside the plan, apart."""
+    shown = {
+        measure: summary
+        for measure, summary in summaries.items()
+        if summary.planned_total or summary.actual_to_date
+    }
+    rows = [
+        row
+        for row in dashboards.slice_rows(shown)
+        if row["slice"] not in ("Cashable", "Non-cashable")
+    ]
+    measures = {name: key for key, name in dashboards.MEASURE_NAMES.items()}
+    return blocks.table(
+        "Identified and not identified in the business case; realised outside the plan "
+        "(not in the percentage of plan)",
+        [
+            blocks.column("Measure"),
+            blocks.column("Benefits"),
+            blocks.column("Planned in total", numeric=True),
+            blocks.column("Realised to date", numeric=True),
+        ],
+        [
+            [
+                row["measure"],
+                row["slice"],
+                formats.measure_value(measures[row["measure"]], row["planned_total"]),
+                formats.measure_value(measures[row["measure"]], row["actual_to_date"]),
+            ]
+            for row in rows
+        ],
         empty="No money or hours are planned or realised for this initiative.",
     )
 
@@ -228,7 +265,7 @@ def build_highlight(
     if not chart_blocks:
         chart_blocks = [blocks.paragraph("No money or hours are planned for this initiative.")]
     sections = blocks.sections(
-        ("Summary", [blocks.facts(summary_facts), _headline(summaries)]),
+        ("Summary", [blocks.facts(summary_facts), _headline(summaries), _slices(summaries)]),
         (
             "Progress this month",
             blocks.narrative(report.progress if report else "", "No progress has been written."),

@@ -29,7 +29,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
@@ -101,11 +101,17 @@ def programme_team(collaboration) -> list:
 # What is due -------------------------------------------------------------------------------
 
 
-def overdue_measurements(today: datetime.date) -> list[Reminder]:
+def overdue_rows(today: datetime.date, benefits: QuerySet | None = None) -> QuerySet:
+    """Per benefit (of `benefits`, default all) with a measurement overdue: `benefit`,
+    `months` overdue, the `earliest` and `latest` of them. One grouped query; the reminders
+    and the data-quality check share this notion of overdue."""
     cutoff = measured_to(today)
     measured = Measurement.objects.filter(benefit=OuterRef("benefit"), period=OuterRef("period"))
-    rows = (
-        PlannedValue.objects.filter(
+    planned = PlannedValue.objects.all()
+    if benefits is not None:
+        planned = planned.filter(benefit__in=benefits)
+    return (
+        planned.filter(
             # Benefits handed to business as usual at closure stay "realising": still tracked.
             Q(benefit__initiative__status=InitiativeStatus.ACTIVE)
             | Q(
@@ -122,7 +128,10 @@ def overdue_measurements(today: datetime.date) -> list[Reminder]:
         .annotate(months=Count("pk"), earliest=Min("period"), latest=Max("period"))
         .order_by("benefit")
     )
-    rows = {row["benefit"]: row for row in rows}
+
+
+def overdue_measurements(today: datetime.date) -> list[Reminder]:
+    rows = {row["benefit"]: row for row in overdue_rows(today)}
     benefits = Benefit.objects.filter(pk__in=rows).select_related(
         "measurement_owner__user", "owner__user", "initiative"
     )

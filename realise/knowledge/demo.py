@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
-from realise.benefits.models import Benefit, Measurement
+from realise.benefits import contributions
+from realise.benefits.models import Benefit, Evidence, Measurement, PlannedValue
 from realise.collaborations.models import Agreement, Collaboration, ForceShare, Initiative
 from realise.knowledge import services
 
@@ -353,7 +354,7 @@ def build_public_procurement(builder) -> Collaboration:
     )
     year_ends = [datetime.date(2024, 3, 1), datetime.date(2025, 3, 1), datetime.date(2026, 3, 1)]
 
-    def benefit(reference, title, actuals, **fields):
+    def benefit(reference, title, actuals, plan=None, **fields):
         created = Benefit.objects.create(
             initiative=contracts,
             reference=reference,
@@ -370,15 +371,27 @@ def build_public_procurement(builder) -> Collaboration:
                     benefit=created, period=period, assessment=value, entered_by=builder.system
                 )
             else:
-                Measurement.objects.create(
+                measured = Measurement.objects.create(
                     benefit=created, period=period, value=value, entered_by=builder.system
                 )
+                Evidence.objects.create(
+                    measurement=measured,
+                    note=f"Annual procurement savings statement for {period.year - 1}/"
+                    f"{period.year % 100:02d}, published by the 7F Procurement function.",
+                    uploaded_by=builder.system,
+                )
+        for period, value in (plan or {}).items():
+            PlannedValue.objects.create(benefit=created, period=period, value=value)
         return created
+
+    def annual(*values):
+        return dict(zip(year_ends, [D(value) for value in values], strict=True))
 
     benefit(
         "7FCP-B01",
         "Lower prices from seven-force contracts",
-        dict(zip(year_ends, [D("1118600"), D("1664300"), D("1958900")], strict=True)),
+        annual("1118600", "1664300", "1958900"),
+        plan=annual("1150000", "1700000", "2005000"),
         description="Each year's saving against what the forces paid in 2022/23.",
         subcategory="1a",
         direction="decrease",
@@ -391,7 +404,8 @@ def build_public_procurement(builder) -> Collaboration:
     benefit(
         "7FCP-B02",
         "Tender costs avoided by running one competition, not seven",
-        dict(zip(year_ends, [D("291400"), D("338900"), D("402100")], strict=True)),
+        annual("291400", "338900", "402100"),
+        plan=annual("300000", "350000", "400000"),
         subcategory="1c",
         direction="decrease",
         measure="Tendering and legal costs avoided, per financial year",
@@ -415,7 +429,8 @@ def build_public_procurement(builder) -> Collaboration:
     benefit(
         "7FCP-B04",
         "Procurement staff hours released for category management",
-        dict(zip(year_ends, [D("2310"), D("2455"), D("2380")], strict=True)),
+        annual("2310", "2455", "2380"),
+        plan=annual("2400", "2400", "2400"),
         subcategory="1b",
         direction="increase",
         measure="Hours of procurement officer time no longer spent on duplicate tenders",
@@ -453,6 +468,7 @@ def build_public_procurement(builder) -> Collaboration:
         "7FCP-B07",
         "Longer waits for small local purchases",
         {datetime.date(2026, 3, 1): D("4")},
+        plan={datetime.date(2026, 3, 1): D("4")},
         description="A negative consequence: local buyers wait for the central catalogue.",
         subcategory="2a",
         direction="decrease",
@@ -462,7 +478,32 @@ def build_public_procurement(builder) -> Collaboration:
         target_value=D("3"),
         is_disbenefit=True,
     )
+    _count_once_within_7f_procurement(builder)
     return public
+
+
+# The published figures repeat 7F Procurement's own benefits, a year at a time: the same
+# programme, so each is counted within the benefit it repeats (its pounds once).
+REPEATS = {
+    "7FCP-B01": "7FP-B01",
+    "7FCP-B02": "7FP-B02",
+    "7FCP-B03": "7FP-B03",
+    "7FCP-B04": "7FP-B04",
+    "7FCP-B07": "7FP-B06",
+}
+
+
+def _count_once_within_7f_procurement(builder) -> None:
+    user = _programme_user(builder)
+    benefits = Benefit.objects.in_bulk([*REPEATS, *REPEATS.values()], field_name="reference")
+    for published, own in REPEATS.items():
+        contributions.set_contribution(
+            benefits[published],
+            benefits[own],
+            user=user,
+            note="The published annual figure of 7F Procurement's own benefit: the same "
+            "programme, counted once.",
+        )
 
 
 def _programme_user(builder):

@@ -119,7 +119,10 @@ class HeadlineTable(DashboardTable):
     planned_total = MeasureColumn(verbose_name="Planned in total")
     planned_to_date = MeasureColumn(verbose_name="Planned to date")
     actual_to_date = MeasureColumn(verbose_name="Realised to date")
-    percent = PercentColumn(verbose_name="Realised as % of plan to date")
+    outside_plan = MeasureColumn(verbose_name="Of which realised outside the plan")
+    percent = PercentColumn(
+        verbose_name="Realised as % of plan to date (benefits with a plan, like for like)"
+    )
     forecast_total = MeasureColumn(verbose_name="Forecast: actuals plus remaining plan")
     rag = RagColumn(verbose_name="RAG of totals")
 

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
@@ -85,17 +86,21 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
         return form
 
     def related_links(self) -> list[dict]:
-        """The user's own force views."""
+        """The user's own force views, and the data-quality check of the figures shown."""
         forces = (
             Force.objects.filter(memberships__user=self.request.user).distinct().order_by("name")
         )
+        collaboration = self.cut.filters.collaboration
+        quality = reverse("data-quality")
+        if getattr(collaboration, "slug", None):
+            quality += "?" + urlencode({"collaboration": collaboration.slug})
         return [
             {
                 "url": reverse("dashboard-force", args=[force.slug]),
                 "text": f"What collaboration has given {force.name}",
             }
             for force in forces
-        ]
+        ] + [{"url": quality, "text": "Data quality: what in these figures would mislead a board"}]
 
     @cached_property
     def cut(self) -> Cut:

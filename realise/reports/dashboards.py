@@ -129,6 +129,11 @@ def forget_cached_figures() -> None:
         cache.set(_GENERATION_KEY, timezone.now().timestamp(), None)
 
 
+# Changed whenever the engine's result types change (2: realised outside the plan), so
+# that results cached in the old shape are never read back.
+_RESULT_SHAPE = 2
+
+
 def cache_seconds() -> int:
     return int(getattr(settings, "REALISE_DASHBOARD_CACHE_SECONDS", 21600))
 
@@ -156,7 +161,10 @@ class Figures:
         self._memo: dict[str, Any] = {}
 
     def _key(self, name: str, *extra) -> str:
-        raw = json.dumps([self.version, _settings_key(), self.cut.key(), name, *extra], default=str)
+        raw = json.dumps(
+            [_RESULT_SHAPE, self.version, _settings_key(), self.cut.key(), name, *extra],
+            default=str,
+        )
         return "realise:dashboards:" + hashlib.sha256(raw.encode()).hexdigest()
 
     def peek(self, name: str, *extra) -> Any:
@@ -289,6 +297,7 @@ def headline_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
                 "planned_total": summary.planned_total,
                 "planned_to_date": summary.planned_to_date,
                 "actual_to_date": summary.actual_to_date,
+                "outside_plan": summary.outside_plan,
                 "percent": summary.percent_of_plan_to_date,
                 "forecast_total": summary.forecast_total,
                 "trend_forecast_total": summary.trend_forecast_total,
@@ -298,8 +307,12 @@ def headline_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
     return rows
 
 
+OUTSIDE_PLAN = "Realised outside the plan (benefits with no planned profile)"
+
+
 def slice_rows(summaries: dict[str, engine.MeasureSummary], *, cashable_first=False) -> list:
-    """Identified vs not identified in the business case; cashable vs non-cashable."""
+    """Identified vs not identified in the business case; cashable vs non-cashable; and
+    what benefits with no plan realised (not in the percentage of plan)."""
     slices = [
         ("identified", "Identified in the business case"),
         ("not_identified", "Not identified in the business case"),
@@ -308,12 +321,15 @@ def slice_rows(summaries: dict[str, engine.MeasureSummary], *, cashable_first=Fa
     ]
     if cashable_first:
         slices = slices[2:] + slices[:2]
+    slices.append(("outside_plan", OUTSIDE_PLAN))
     rows = []
     for measure, summary in summaries.items():
         for name, label in slices:
             if measure != MONEY and name in ("cashable", "non_cashable"):
                 continue  # only money can be cashable
             pair = getattr(summary, name)
+            if name == "outside_plan":
+                pair = engine.Pair(engine.ZERO, pair)  # nothing planned, by definition
             rows.append(
                 {
                     "measure": MEASURE_NAMES[measure],
@@ -394,7 +410,9 @@ def force_rows(forces: dict[str, engine.ForceBreakdown]) -> list[dict]:
             row[f"{measure}_planned_total"] = planned
             row[f"{measure}_planned_to_date"] = planned_to_date
             row[f"{measure}_actual_to_date"] = actual
-            row[f"{measure}_percent"] = percent_of(actual, planned_to_date)
+            row[f"{measure}_percent"] = percent_of(
+                actual - forces[measure].unallocated_outside_plan, planned_to_date
+            )
         rows.append(row)
     return rows
 

@@ -12,7 +12,7 @@ from realise.documents.render import render
 from realise.documents.services import save_highlight_report
 from realise.governance.models import Escalation, Meeting
 from tests.documents.conftest import OCTOBER, docx_parts, pdf_pages
-from tests.factories import GovernanceBodyFactory
+from tests.factories import BenefitFactory, GovernanceBodyFactory, actual
 
 MEETING = datetime.date(2026, 11, 30)
 SECTIONS = [
@@ -116,3 +116,26 @@ def test_a_pack_for_a_day_without_a_meeting_still_lists_what_is_due(vetting):
     )
     assert ("Meeting", "3 December 2026 (no meeting recorded)") in pack["facts"]
     assert "V-HOURS" in text
+
+
+def test_every_pack_shows_unidentified_and_unplanned_actuals_apart(vetting):
+    found = BenefitFactory(
+        initiative=vetting.initiative, reference="V-FOUND", identified_in_business_case=False
+    )
+    actual(found, OCTOBER, "500.00")
+    document = build_board_pack(vetting.board, MEETING)  # a programme board
+    tables = [
+        block
+        for section in document["sections"]
+        for block in section["blocks"]
+        if block["type"] == "table"
+    ]
+    slices = next(t for t in tables if "realised outside the plan" in t["caption"])
+    rows = {(row[0], row[1]): row[2:] for row in slices["rows"]}
+    assert rows[("Money (£)", "Not identified in the business case")] == ["£0.00", "£500.00"]
+    outside = ("Money (£)", "Realised outside the plan (benefits with no planned profile)")
+    assert rows[outside] == ["£0.00", "£500.00"]
+    headline = next(t for t in tables if t["caption"].startswith("Money and hours planned"))
+    labels = [column["label"] for column in headline["columns"]]
+    money = next(row for row in headline["rows"] if row[0] == "Money (£)")
+    assert money[labels.index("Of which outside the plan")] == "£500.00"

@@ -11,6 +11,7 @@ from realise.documents.highlight import build_highlight
 from realise.documents.render import render
 from realise.documents.services import save_highlight_report
 from tests.documents.conftest import OCTOBER, docx_parts, pdf_pages
+from tests.factories import BenefitFactory, actual
 
 FIGURES = [
     "£1,000.00",  # planned in October
@@ -123,3 +124,28 @@ def test_text_pasted_with_control_characters_still_makes_a_word_file(vetting):
     document = build_highlight(vetting.initiative, OCTOBER)
     body, *_rest = docx_parts(render(document, "docx").content)
     assert "Pasted from a slide" in body
+
+
+def test_actuals_with_no_plan_are_shown_apart_and_kept_out_of_the_percentage(vetting):
+    found = BenefitFactory(
+        initiative=vetting.initiative, reference="V-FOUND", identified_in_business_case=False
+    )
+    actual(found, OCTOBER, "500.00")
+    document = build_highlight(vetting.initiative, OCTOBER)
+    tables = {
+        block["caption"]: block
+        for section in document["sections"]
+        for block in section["blocks"]
+        if block["type"] == "table"
+    }
+    headline = tables[
+        "Money and hours to the end of the month (dis-benefits count against the totals)"
+    ]
+    money = next(row for row in headline["rows"] if row[0] == "Money (£)")
+    # £6,250 against £7,000 still (89.29%); the £500 is in the £6,750 realised, apart.
+    assert money[1:5] == ["£7,000.00", "£6,750.00", "£500.00", "89.29%"]
+    slices = next(block for caption, block in tables.items() if "outside the plan" in caption)
+    rows = {(row[0], row[1]): row[2:] for row in slices["rows"]}
+    assert rows[("Money (£)", "Not identified in the business case")] == ["£0.00", "£500.00"]
+    outside = ("Money (£)", "Realised outside the plan (benefits with no planned profile)")
+    assert rows[outside] == ["£0.00", "£500.00"]

@@ -27,7 +27,8 @@ def admin(db):
 
 
 def headline(response) -> dict[str, list]:
-    """{'Money (£)': [planned total, planned to date, realised, %, forecast, RAG], ...}"""
+    """{'Money (£)': [planned total, planned to date, realised, of which outside the plan,
+    %, forecast, RAG], ...}"""
     rows = rows_of(table_with(response, "Money and hours planned")[1:])
     return {row[0]: row[1:] for row in rows}
 
@@ -42,15 +43,19 @@ def test_national_headline_is_the_worked_example(client, register, admin):
     client.force_login(admin)
     figures = headline(client.get("/dashboards/"))
     # Money: £6,000 + £500 planned; £5,850 + £1,150 + £400 realised; never added to hours.
-    assert figures["Money (£)"][:5] == [
+    # The £1,150 has no plan: shown apart, and the percentage is like for like,
+    # (5,850 + 400) / 6,500 = 96.15% (not 7,400 / 6,500 = 113.85%).
+    assert figures["Money (£)"][:6] == [
         D("6500.00"),
         D("6500.00"),
         D("7400.00"),
-        D("113.85"),
+        D("1150.00"),
+        D("96.15"),
         D("7400.00"),
     ]
-    assert figures["Hours"][:4] == [D("600.00"), D("600.00"), D("300.00"), D("50.00")]
-    assert figures["Hours"][5] == "Red"
+    assert figures["Money (£)"][6] == "Green"
+    assert figures["Hours"][:5] == [D("600.00"), D("600.00"), D("300.00"), D("0.00"), D("50.00")]
+    assert figures["Hours"][6] == "Red"
 
 
 def test_page_figures_equal_the_engine(client, register, admin):
@@ -59,15 +64,18 @@ def test_page_figures_equal_the_engine(client, register, admin):
     engine = measure_summaries(RealisationFilter(collaboration=register.collab), include_trend=True)
     figures = headline(response)
     for name, summary in (("Money (£)", engine["money"]), ("Hours", engine["hours"])):
-        assert figures[name][:5] == [
+        assert figures[name][:6] == [
             summary.planned_total,
             summary.planned_to_date,
             summary.actual_to_date,
+            summary.outside_plan,
             summary.percent_of_plan_to_date,
             summary.forecast_total,
         ]
     slices = {(row[0], row[1]): row[2:] for row in rows_of(table_with(response, "Identified")[1:])}
     assert slices[("Money (£)", "Not identified in the business case")] == [D("0.00"), D("1150.00")]
+    outside = ("Money (£)", "Realised outside the plan (benefits with no planned profile)")
+    assert slices[outside] == [D("0.00"), D("1150.00")]
     assert slices[("Money (£)", "Cashable")] == [
         engine["money"].cashable.planned_total,
         engine["money"].cashable.actual_to_date,

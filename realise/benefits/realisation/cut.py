@@ -6,17 +6,22 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from realise.benefits.models import (
     Benefit,
     BenefitShare,
+    Measurement,
+    PlannedValue,
     Unit,
 )
 from realise.benefits.realisation.figures import HOURS, MEASURE_SUBCATEGORIES, MONEY
 from realise.benefits.realisation.periods import _as_of, last_complete_month
 from realise.collaborations.models import ForceShare
 from realise.organisations.models import Force
+
+# Past this many ids, a list of benefits becomes a subquery (see `_Cut.unplanned`).
+_ID_LIST_LIMIT = 1000
 
 # The cut ------------------------------------------------------------------------------------
 
@@ -231,6 +236,29 @@ class _Cut:
         if "listed_benefits" not in self._q:
             self._q["listed_benefits"] = listed_q(self.filters, self._resolved, None, "")
         return queryset.filter(self._q["listed_benefits"])
+
+    def unplanned(self):
+        """The money and hours benefits with actuals but no planned value at all: their
+        actuals are "realised outside the plan", never set against the plan of others.
+
+        Normally few (the data-quality check lists them), so looked up once per cut and
+        used as a plain `id IN (...)` list; past `_ID_LIST_LIMIT` ids, a subquery.
+        """
+        if "unplanned" not in self._resolved:
+            queryset = (
+                Benefit.objects.filter(_summable_q())
+                .filter(~Exists(PlannedValue.objects.filter(benefit_id=OuterRef("pk"))))
+                .filter(
+                    Exists(
+                        Measurement.objects.filter(benefit_id=OuterRef("pk"), value__isnull=False)
+                    )
+                )
+                .order_by()
+                .values_list("pk", flat=True)
+            )
+            ids = list(queryset[: _ID_LIST_LIMIT + 1])
+            self._resolved["unplanned"] = ids if len(ids) <= _ID_LIST_LIMIT else queryset
+        return self._resolved["unplanned"]
 
     def period_q(self, upto: datetime.date | None = None, prefix: str = "") -> Q:
         """Months in the cut's range, and not after `upto` when given."""

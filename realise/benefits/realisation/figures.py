@@ -71,11 +71,18 @@ class Pair:
 
 @dataclass(frozen=True)
 class Totals:
-    """Planned, actual and forecast totals of one measure (net of dis-benefits)."""
+    """Planned, actual and forecast totals of one measure (net of dis-benefits).
+
+    `actual_to_date` is everything realised; `outside_plan` the part of it realised by
+    benefits with no planned profile at all (not identified in the business case, or not
+    yet profiled). The percentage of plan and the RAG compare like for like: the actuals
+    of benefits with a plan against their plan, never `outside_plan`.
+    """
 
     planned_total: Decimal = ZERO
     planned_to_date: Decimal = ZERO
     actual_to_date: Decimal = ZERO
+    outside_plan: Decimal = ZERO
 
     @property
     def planned_remaining(self) -> Decimal:
@@ -87,15 +94,21 @@ class Totals:
         return self.actual_to_date + self.planned_remaining
 
     @property
+    def actual_in_plan_to_date(self) -> Decimal:
+        """Actuals to date of the benefits that have a plan."""
+        return self.actual_to_date - self.outside_plan
+
+    @property
     def percent_of_plan_to_date(self) -> Decimal | None:
-        return _percent(self.actual_to_date, self.planned_to_date)
+        return _percent(self.actual_in_plan_to_date, self.planned_to_date)
 
     @property
     def rag(self) -> str:
-        """The weighted RAG: actual to date against plan to date, all benefits together."""
+        """The weighted RAG: the actuals to date of the benefits with a plan against their
+        plan to date, all those benefits together."""
         if self.planned_to_date <= 0:
             return NONE
-        return rag_for_score(self.actual_to_date / self.planned_to_date)
+        return rag_for_score(self.actual_in_plan_to_date / self.planned_to_date)
 
 
 @dataclass(frozen=True)
@@ -139,6 +152,9 @@ class ForceBreakdown:
     unallocated_actual_to_date: Decimal = ZERO
     unallocated_planned_total: Decimal = ZERO
     unallocated_planned_to_date: Decimal = ZERO
+    # The part of the actuals realised by benefits with no plan (see `Totals`).
+    outside_plan: dict[str, Decimal] = field(default_factory=dict)
+    unallocated_outside_plan: Decimal = ZERO
     names: dict[str, str] = field(default_factory=dict)  # ONS code -> force name
 
     def codes(self) -> list[str]:
@@ -150,6 +166,7 @@ class ForceBreakdown:
             planned_total=(self.planned_total or {}).get(code, ZERO),
             planned_to_date=(self.planned_to_date or {}).get(code, ZERO),
             actual_to_date=self.actual_to_date.get(code, ZERO),
+            outside_plan=self.outside_plan.get(code, ZERO),
         )
 
 
@@ -173,6 +190,8 @@ class MeasureSummary:
     planned_total = property(lambda self: self.totals.planned_total)
     planned_to_date = property(lambda self: self.totals.planned_to_date)
     actual_to_date = property(lambda self: self.totals.actual_to_date)
+    outside_plan = property(lambda self: self.totals.outside_plan)
+    actual_in_plan_to_date = property(lambda self: self.totals.actual_in_plan_to_date)
     forecast_total = property(lambda self: self.totals.forecast_total)
     percent_of_plan_to_date = property(lambda self: self.totals.percent_of_plan_to_date)
     rag = property(lambda self: self.totals.rag)
@@ -188,6 +207,7 @@ class MeasureSummary:
             "rag": self.rag,
             "identified": self.identified.as_dict(),
             "not_identified": self.not_identified.as_dict(),
+            "outside_plan": {"actual_to_date": _fmt(self.outside_plan)},
             "cashable": self.cashable.as_dict(),
             "non_cashable": self.non_cashable.as_dict(),
             "by_subcategory": {code: pair.as_dict() for code, pair in self.by_subcategory.items()},

@@ -120,19 +120,27 @@ def force_breakdown(
     to_date_q = cut.period_q(cut.to_date)
     pennies = {m: defaultdict(int) for m in MEASURES}
     unallocated = {m: ZERO for m in MEASURES}
+    # Actuals of benefits with no plan are also kept apart ("realised outside the plan").
+    unplanned = cut.unplanned()
+    outside_pennies = {m: defaultdict(int) for m in MEASURES}
+    unallocated_outside = {m: ZERO for m in MEASURES}
+    sums = {"total": Sum(cut.value())}
+    if not (isinstance(unplanned, list) and not unplanned):
+        sums["outside"] = Sum(cut.value(), filter=Q(benefit_id__in=unplanned))
     own_forces = (
         Measurement.objects.filter(base_q & to_date_q & Q(force__isnull=False))
         .values("force__ons_code", "benefit__subcategory", "benefit__is_disbenefit")
-        .annotate(total=Sum(cut.value()))
+        .annotate(**sums)
         .order_by()
     )
     for row in own_forces:
         if row["total"] is None:
             continue
         measure = SUBCATEGORY_MEASURE[row["benefit__subcategory"]]
-        pennies[measure][row["force__ons_code"]] += _units(row["total"]) * _sign(
-            row["benefit__is_disbenefit"]
-        )
+        sign = _sign(row["benefit__is_disbenefit"])
+        pennies[measure][row["force__ons_code"]] += _units(row["total"]) * sign
+        if row.get("outside") is not None:
+            outside_pennies[measure][row["force__ons_code"]] += _units(row["outside"]) * sign
     shared_fields = (
         "benefit_id",
         "benefit__subcategory",
@@ -175,6 +183,10 @@ def force_breakdown(
                 target[code] += part * sign
 
     allocate(shared, "total", pennies, unallocated)
+    if "outside" in sums:
+        unplanned_ids = set(unplanned)
+        outside_rows = [row for row in shared if row["benefit_id"] in unplanned_ids]
+        allocate(outside_rows, "total", outside_pennies, unallocated_outside)
     planned = planned_to_date = None
     unallocated_plan = {m: ZERO for m in MEASURES}
     unallocated_plan_to_date = {m: ZERO for m in MEASURES}
@@ -196,6 +208,8 @@ def force_breakdown(
             unallocated_actual_to_date=unallocated[m],
             unallocated_planned_total=unallocated_plan[m],
             unallocated_planned_to_date=unallocated_plan_to_date[m],
+            outside_plan=money(outside_pennies[m]),
+            unallocated_outside_plan=unallocated_outside[m],
             names=names,
         )
         for m in MEASURES
@@ -304,6 +318,21 @@ def _ledger_from_force(cut: _Cut, force_ledger: _ForceLedger) -> _Ledger:
     return ledger
 
 
+def _outside_plan_from_force(cut: _Cut, force_ledger: _ForceLedger) -> dict[str, Decimal]:
+    """Per measure: the force's share of the actuals to date of benefits with no plan."""
+    out = dict.fromkeys(MEASURES, ZERO)
+    unplanned = cut.unplanned()
+    if isinstance(unplanned, list) and not unplanned:
+        return out
+    for benefit_id in set(unplanned) & set(force_ledger.actual):
+        row = force_ledger.benefits.get(benefit_id)
+        if row is None:
+            continue
+        amount = sum(force_ledger.actual[benefit_id].values(), ZERO)
+        out[SUBCATEGORY_MEASURE[row["subcategory"]]] += amount * _sign(row["is_disbenefit"])
+    return out
+
+
 def _trend_from_force(cut: _Cut, force_ledger: _ForceLedger) -> dict[str, Decimal]:
     """The trend forecast of one force's share (see `_trend_from_database`).
 
@@ -366,6 +395,7 @@ def _force_only_breakdown(cut: _Cut, include_planned: bool, summaries=None) -> d
             actual_to_date={code: summaries[m].actual_to_date},
             planned_total={code: summaries[m].planned_total} if include_planned else None,
             planned_to_date={code: summaries[m].planned_to_date} if include_planned else None,
+            outside_plan={code: summaries[m].outside_plan},
             names=names,
         )
         for m in MEASURES

@@ -225,7 +225,11 @@ def _series(
 
 
 def _summarise(
-    cut: _Cut, ledger: _Ledger, measure: str, trend_remaining: Decimal | None
+    cut: _Cut,
+    ledger: _Ledger,
+    measure: str,
+    trend_remaining: Decimal | None,
+    outside_plan: Decimal = ZERO,
 ) -> MeasureSummary:
     subcategories = MEASURE_SUBCATEGORIES[measure]
     planned_total = planned_to_date = actual_to_date = ZERO
@@ -257,7 +261,7 @@ def _summarise(
     pair = {name: Pair(planned, actual) for name, (planned, actual) in slices.items()}
     return MeasureSummary(
         measure=measure,
-        totals=Totals(planned_total, planned_to_date, actual_to_date),
+        totals=Totals(planned_total, planned_to_date, actual_to_date, outside_plan),
         trend_forecast_total=None if trend_remaining is None else actual_to_date + trend_remaining,
         identified=pair["identified"],
         not_identified=pair["not_identified"],
@@ -268,6 +272,34 @@ def _summarise(
         quarters=quarters,
         years=years,
     )
+
+
+# Realised outside the plan -------------------------------------------------------------------
+
+
+def _outside_plan_from_database(cut: _Cut) -> dict[str, Decimal]:
+    """Per measure: the actuals to date of benefits with no planned value at all, as the
+    cut counts them (one small grouped query over those benefits, none when there are
+    none)."""
+    out = dict.fromkeys(MEASURES, ZERO)
+    unplanned = cut.unplanned()
+    if isinstance(unplanned, list) and not unplanned:
+        return out
+    rows = (
+        Measurement.objects.filter(
+            cut.rows_q()
+            & _summable_q("benefit__")
+            & cut.period_q(cut.to_date)
+            & Q(value__isnull=False, benefit_id__in=unplanned)
+        )
+        .values("benefit__subcategory", "benefit__is_disbenefit")
+        .annotate(total=Sum(cut.value()))
+        .order_by()
+    )
+    for row in rows:
+        measure = SUBCATEGORY_MEASURE[row["benefit__subcategory"]]
+        out[measure] += _dec(row["total"]) * _sign(row["benefit__is_disbenefit"])
+    return out
 
 
 # Trend forecast ------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from realise.benefits.realisation.forces import (
     _force_only_breakdown,
     _ledger_from_force,
     _money,
+    _outside_plan_from_force,
     _trend_from_force,
     _units,
     force_breakdown,
@@ -37,6 +38,7 @@ from realise.benefits.realisation.forces import (
 from realise.benefits.realisation.ledger import (
     _GROUPS,
     _ledger,
+    _outside_plan_from_database,
     _sign,
     _summarise,
     _trend_from_database,
@@ -66,14 +68,16 @@ def measure_summaries(
     trend = dict.fromkeys(MEASURES)
     if cut.force is None:
         ledger = _ledger(cut)
+        outside = _outside_plan_from_database(cut)
         if include_trend:
             trend = _trend_from_database(cut)
     else:
         force_ledger = _force_ledger(cut)
         ledger = _ledger_from_force(cut, force_ledger)
+        outside = _outside_plan_from_force(cut, force_ledger)
         if include_trend:
             trend = _trend_from_force(cut, force_ledger)
-    summaries = {m: _summarise(cut, ledger, m, trend[m]) for m in MEASURES}
+    summaries = {m: _summarise(cut, ledger, m, trend[m], outside[m]) for m in MEASURES}
     if include_forces:
         if cut.force is None:
             forces = force_breakdown(_cut=cut)
@@ -119,12 +123,12 @@ def breakdown(
 
     cut = _Cut.make(filters, base, today)
     figures: dict[int, dict[str, list[Decimal]]] = defaultdict(
-        lambda: {m: [ZERO, ZERO, ZERO] for m in MEASURES}
+        lambda: {m: [ZERO, ZERO, ZERO, ZERO] for m in MEASURES}
     )
     # Benefits with attributions belong to the initiatives claiming them: their figures
     # are gathered per benefit, then split between those initiatives below.
     claimed: dict[int, dict[str, list[Decimal]]] = defaultdict(
-        lambda: {m: [ZERO, ZERO, ZERO] for m in MEASURES}
+        lambda: {m: [ZERO, ZERO, ZERO, ZERO] for m in MEASURES}
     )
     if cut.force is None:
         key = f"benefit__{_GROUPS[group]}"
@@ -146,21 +150,29 @@ def breakdown(
             slot = owner[measure]
             slot[0] += _dec(row["total"]) * sign
             slot[1] += _dec(row["to_date"]) * sign
+        # Actuals of benefits with no plan, apart (none to look for when there are none).
+        unplanned = cut.unplanned()
+        sums = {"total": Sum(cut.value())}
+        if not (isinstance(unplanned, list) and not unplanned):
+            sums["outside"] = Sum(cut.value(), filter=Q(benefit_id__in=unplanned))
         actual = (
             Measurement.objects.filter(base_q & cut.period_q(cut.to_date))
             .annotate(claimed_by=cut.claimant())
             .values(key, "claimed_by", "benefit__subcategory", "benefit__is_disbenefit")
-            .annotate(total=Sum(cut.value()))
+            .annotate(**sums)
             .order_by()
         )
         for row in actual:
             measure = SUBCATEGORY_MEASURE[row["benefit__subcategory"]]
             owner = claimed[row["claimed_by"]] if row["claimed_by"] else figures[row[key]]
-            owner[measure][2] += _dec(row["total"]) * _sign(row["benefit__is_disbenefit"])
+            sign = _sign(row["benefit__is_disbenefit"])
+            owner[measure][2] += _dec(row["total"]) * sign
+            owner[measure][3] += _dec(row.get("outside")) * sign
     else:
         force_ledger = _force_ledger(cut)
         field_name = _GROUPS[group]
         attributed = set(claims_in_cut(cut.filters, cut._resolved, force_ledger.benefits))
+        unplanned = set(cut.unplanned())
         for position, book in ((0, force_ledger.planned), (2, force_ledger.actual)):
             for benefit_id, months in book.items():
                 row = force_ledger.benefits.get(benefit_id)
@@ -176,6 +188,8 @@ def breakdown(
                     slot[position] += amount * sign
                     if position == 0 and period <= cut.to_date:
                         slot[1] += amount * sign
+                    if position == 2 and benefit_id in unplanned:
+                        slot[3] += amount * sign
     if claimed:
         claims = claims_in_cut(cut.filters, cut._resolved, claimed)
         for benefit_id, values in claimed.items():

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from realise.demo import USERS, load_demo
+from realise.demo import DELIBERATE_PROBLEMS, DESCRIPTION, USERS, load_demo
 
 
 class Command(BaseCommand):
@@ -15,3 +15,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo sign-ins (password '{settings.REALISE_DEMO_PASSWORD}'):")
         for username, first, last, force, role, _ in USERS:
             self.stdout.write(f"  {username:<11} {role.label}, {force} ({first} {last})")
+        self.stdout.write(DESCRIPTION)
+        self.stdout.write("Data-quality problems left on purpose (realise data-quality):")
+        for problem in DELIBERATE_PROBLEMS:
+            self.stdout.write(f"  - {problem}")

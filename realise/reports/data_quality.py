@@ -1,0 +1,478 @@
+"""The data-quality check: what in the register would mislead a board, and how to put it
+right. One list of issues for the `realise data-quality` command and the /data-quality/
+page, both calling `check()` (docs/data-quality.md).
+
+Each rule is a database query over the benefits in scope (grouped or with EXISTS), never
+a loop over every planned value or measurement. Rule names are stable: other tools read
+them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower, Replace
+from django.utils import timezone
+
+from realise.benefits.maps import orphan_benefits
+from realise.benefits.models import (
+    Benefit,
+    BenefitStatus,
+    Contribution,
+    ContributionPath,
+    Evidence,
+    Measurement,
+    Nature,
+    NotDuplicate,
+    PlannedValue,
+)
+from realise.collaborations.models import InitiativeStatus, Stage
+from realise.collaborations.services import RULE_PROFILE, benefit_rules
+from realise.governance.reminders import overdue_rows
+from realise.organisations.models import Force
+
+NO_PLAN = "no-plan"
+NO_EVIDENCE = "no-evidence"
+UNVERIFIED = "unverified"
+OVERDUE = "overdue"
+SUSPECTED_DUPLICATE = "suspected-duplicate"
+BELOW_STANDARD = "below-standard"
+ORPHAN = "orphan"
+CHILDREN_EXCEED_PARENT = "children-exceed-parent"
+RULES = {
+    NO_PLAN: "Identified in the business case but not planned",
+    NO_EVIDENCE: "Actuals with no evidence",
+    UNVERIFIED: "Actuals not verified",
+    OVERDUE: "Measurements overdue",
+    SUSPECTED_DUPLICATE: "Suspected duplicate",
+    BELOW_STANDARD: "Below the minimum standard",
+    ORPHAN: "Orphan in the benefits map",
+    CHILDREN_EXCEED_PARENT: "Children plan more than their parent",
+}
+UNVERIFIED_AFTER_DAYS = 60
+_MONEY = DecimalField(max_digits=20, decimal_places=2)
+# Taken out of titles before comparing them (with spaces and force names). SQLite parses
+# some thirty nested functions at most: the punctuation and the force names named in
+# titles (at most `_FORCE_NAMES`, the longest first) share that depth.
+_PUNCTUATION = ".,;:'\"()-–/&"
+_FORCE_NAMES = 18
+
+
+@dataclass(frozen=True)
+class Issue:
+    rule: str
+    benefit_id: int
+    reference: str
+    title: str
+    initiative: str  # slug
+    initiative_name: str
+    problem: str
+    fix: str
+    other_id: int | None = None  # suspected duplicates: the other benefit
+    other_reference: str = ""
+
+    @property
+    def rule_label(self) -> str:
+        return RULES[self.rule]
+
+    @property
+    def message(self) -> str:
+        return f"{self.problem} To put it right: {self.fix}"
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "benefit": self.reference,
+            "initiative": self.initiative,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Report:
+    as_at: datetime.date
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(RULES, 0)
+        for issue in self.issues:
+            counts[issue.rule] += 1
+        return counts
+
+    def as_dict(self) -> dict:
+        return {
+            "as_at": self.as_at.isoformat(),
+            "counts": self.counts,
+            "issues": [issue.as_dict() for issue in self.issues],
+        }
+
+
+def _months(count: int, earliest: datetime.date, latest: datetime.date) -> str:
+    if count == 1 or earliest == latest:
+        return f"{count} in {earliest:%b %Y}"
+    return f"{count} between {earliest:%b %Y} and {latest:%b %Y}"
+
+
+class _Benefits:
+    """Reference, title and initiative of the benefits named by the rules, read once."""
+
+    def __init__(self):
+        self.ids: set[int] = set()
+        self.rows: dict[int, dict] = {}
+
+    def load(self) -> None:
+        missing = self.ids - set(self.rows)
+        for row in Benefit.objects.filter(pk__in=missing).values(
+            "pk", "reference", "title", "initiative__slug", "initiative__name"
+        ):
+            self.rows[row["pk"]] = row
+
+    def issue(self, rule: str, benefit_id: int, problem: str, fix: str, other=None) -> Issue:
+        row = self.rows[benefit_id]
+        other_row = self.rows.get(other) if other else None
+        return Issue(
+            rule=rule,
+            benefit_id=benefit_id,
+            reference=row["reference"],
+            title=row["title"],
+            initiative=row["initiative__slug"],
+            initiative_name=row["initiative__name"],
+            problem=problem,
+            fix=fix,
+            other_id=other,
+            other_reference=other_row["reference"] if other_row else "",
+        )
+
+
+# The rules ----------------------------------------------------------------------------------
+
+
+def _no_plan(benefits: QuerySet) -> list[tuple]:
+    rows = (
+        benefits.filter(
+            identified_in_business_case=True,
+            nature=Nature.QUANTITATIVE,
+            initiative__stage__gte=Stage.IMPLEMENTATION,
+            initiative__status=InitiativeStatus.ACTIVE,
+        )
+        .exclude(status=BenefitStatus.CLOSED)
+        .exclude(Exists(PlannedValue.objects.filter(benefit_id=OuterRef("pk"))))
+        .values_list("pk", "initiative__stage")
+    )
+    return [
+        (
+            NO_PLAN,
+            pk,
+            f"Identified in the business case, and its initiative is at stage {stage}, but it "
+            "has no planned profile: its actuals count as realised outside the plan and "
+            "nothing measures it against the business case.",
+            "Enter its planned profile month by month (its plan page, or the Plan sheet of "
+            "the register).",
+        )
+        for pk, stage in rows
+    ]
+
+
+def _grouped_measurements(benefits: QuerySet, q: Q) -> QuerySet:
+    return (
+        Measurement.objects.filter(benefit__in=benefits, value__isnull=False)
+        .filter(q)
+        .values("benefit_id")
+        .annotate(count=Count("pk"), earliest=Min("period"), latest=Max("period"))
+        .order_by()
+    )
+
+
+def _no_evidence(benefits: QuerySet) -> list[tuple]:
+    rows = _grouped_measurements(
+        benefits, ~Exists(Evidence.objects.filter(measurement_id=OuterRef("pk")))
+    )
+    return [
+        (
+            NO_EVIDENCE,
+            row["benefit_id"],
+            f"Actuals with no evidence: {_months(row['count'], row['earliest'], row['latest'])}.",
+            "Attach the evidence to each actual (a file or a note saying where it is kept).",
+        )
+        for row in rows
+    ]
+
+
+def _unverified(benefits: QuerySet, today: datetime.date) -> list[tuple]:
+    since = timezone.make_aware(
+        datetime.datetime.combine(
+            today - datetime.timedelta(days=UNVERIFIED_AFTER_DAYS), datetime.time.min
+        )
+    )
+    rows = _grouped_measurements(benefits, Q(verified_at__isnull=True, created_at__lt=since))
+    return [
+        (
+            UNVERIFIED,
+            row["benefit_id"],
+            f"Actuals recorded more than {UNVERIFIED_AFTER_DAYS} days ago and never verified: "
+            f"{_months(row['count'], row['earliest'], row['latest'])}.",
+            "Ask someone other than the person who recorded them to check them against the "
+            "evidence and verify them.",
+        )
+        for row in rows
+    ]
+
+
+def _overdue(benefits: QuerySet, today: datetime.date) -> list[tuple]:
+    return [
+        (
+            OVERDUE,
+            row["benefit"],
+            f"Actuals overdue: {_months(row['months'], row['earliest'], row['latest'])}.",
+            "The measurement owner records the actuals for those months, with their evidence.",
+        )
+        for row in overdue_rows(today, benefits)
+    ]
+
+
+def _normalised_title(forces: list[str]):
+    """Lower case, without punctuation, spaces or force names, as a database expression."""
+    expression = Lower("title")
+    for name in sorted(forces, key=len, reverse=True):
+        expression = Replace(expression, Value(name.lower()), Value(""))
+    for character in (*_PUNCTUATION, " "):
+        expression = Replace(expression, Value(character), Value(""))
+    return expression
+
+
+def _pairs(rows: list[dict], key) -> set[tuple[int, int]]:
+    """Pairs of benefits of different initiatives sharing a key (ids ordered)."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[key(row)].append(row)
+    out = set()
+    for members in groups.values():
+        for i, one in enumerate(members):
+            for other in members[i + 1 :]:
+                if one["initiative_id"] != other["initiative_id"]:
+                    out.add(tuple(sorted((one["pk"], other["pk"]))))
+    return out
+
+
+def _suspected_duplicates(benefits: QuerySet) -> list[tuple]:
+    """Same unit, baseline and target; or the same title once case, punctuation, spaces and
+    force names are taken out. Across initiatives (and so across collaborations). Pairs
+    already linked (one contributes to the other) or judged distinct are left out."""
+    columns = ("pk", "initiative_id", "unit", "baseline_value", "target_value", "norm")
+    named = (
+        Force.objects.filter(Exists(Benefit.objects.filter(title__icontains=OuterRef("name"))))
+        .values_list("name", flat=True)
+        .order_by()
+    )
+    forces = sorted(named, key=len, reverse=True)[:_FORCE_NAMES]
+    pool = Benefit.objects.exclude(status=BenefitStatus.CLOSED).annotate(
+        norm=_normalised_title(forces)
+    )
+    same_values = pool.filter(baseline_value__isnull=False, target_value__isnull=False).filter(
+        Exists(
+            Benefit.objects.filter(
+                unit=OuterRef("unit"),
+                baseline_value=OuterRef("baseline_value"),
+                target_value=OuterRef("target_value"),
+            )
+            .exclude(initiative_id=OuterRef("initiative_id"))
+            .exclude(status=BenefitStatus.CLOSED)
+        )
+    )
+    titles = (
+        pool.exclude(norm="")
+        .values("norm")
+        .annotate(initiatives=Count("initiative_id", distinct=True))
+        .filter(initiatives__gt=1)
+        .values("norm")
+    )
+    same_title = pool.filter(norm__in=Subquery(titles))
+    by_values = list(same_values.values(*columns))
+    by_title = list(same_title.values(*columns))
+    pairs = _pairs(by_values, lambda row: (row["unit"], row["baseline_value"], row["target_value"]))
+    reasons = {pair: "the same unit, baseline and target" for pair in pairs}
+    for pair in _pairs(by_title, lambda row: row["norm"]):
+        reasons[pair] = "the same title (leaving aside case, punctuation and force names)" + (
+            " and the same unit, baseline and target" if pair in reasons else ""
+        )
+    if not reasons:
+        return []
+    in_scope = set(
+        benefits.filter(pk__in={pk for pair in reasons for pk in pair}).values_list("pk", flat=True)
+    )
+    ids = {pk for pair in reasons for pk in pair}
+    linked = {
+        tuple(sorted(row))
+        for row in ContributionPath.objects.filter(
+            descendant_id__in=ids, ancestor_id__in=ids
+        ).values_list("descendant_id", "ancestor_id")
+    }
+    dismissed = set(
+        NotDuplicate.objects.filter(first_id__in=ids, second_id__in=ids).values_list(
+            "first_id", "second_id"
+        )
+    )
+    out = []
+    for (first, second), why in sorted(reasons.items()):
+        if (first, second) in linked or (first, second) in dismissed:
+            continue
+        if first not in in_scope or second not in in_scope:
+            continue  # the reader may not see both: nothing to say about the pair
+        out.append(
+            (
+                SUSPECTED_DUPLICATE,
+                first,
+                f"May be the same benefit as {{other}}: {why}. Counted in both, each pound "
+                "would count twice.",
+                "If one is part of the other, link it as a contribution so that each pound "
+                "counts once; if they are different benefits, dismiss the suspicion with the "
+                "reason.",
+                second,
+            )
+        )
+    return out
+
+
+def _below_standard(benefits: QuerySet) -> list[tuple]:
+    """The gate-check rules, for initiatives past the outline business case (their current
+    stage). A planned profile is left to `no-plan`."""
+    quantitative = Q(nature=Nature.QUANTITATIVE)
+    may_fail = (
+        Q(direction="")
+        | Q(measure="")
+        | Q(subcategory="")
+        | Q(owner__isnull=True)
+        | Q(measurement_owner__isnull=True)
+        | (quantitative & (Q(baseline_value__isnull=True) | Q(target_value__isnull=True)))
+        | Q(status=BenefitStatus.PROPOSED)
+    )
+    candidates = (
+        benefits.filter(initiative__stage__gt=Stage.OBC)
+        .exclude(initiative__status=InitiativeStatus.CLOSED)
+        .filter(may_fail)
+        .select_related("initiative")
+    )
+    out = []
+    for benefit in candidates:
+        unmet = [
+            rule
+            for rule in benefit_rules(benefit, benefit.initiative.stage, has_profile=True)
+            if rule != RULE_PROFILE
+        ]
+        if unmet:
+            out.append(
+                (
+                    BELOW_STANDARD,
+                    benefit.pk,
+                    f"Below the minimum standard for stage {benefit.initiative.stage}: "
+                    f"{', '.join(unmet)}.",
+                    "Complete the benefit's profile (edit the benefit) so that it meets the "
+                    "standard its initiative has passed.",
+                )
+            )
+    return out
+
+
+def _orphans(benefits: QuerySet) -> list[tuple]:
+    return [
+        (
+            ORPHAN,
+            pk,
+            "Serves no objective on its collaboration's benefits map.",
+            "Link it to the objective it serves on the benefits map, or ask whether it "
+            "belongs in the programme.",
+        )
+        for pk in orphan_benefits(benefits.exclude(status=BenefitStatus.CLOSED)).values_list(
+            "pk", flat=True
+        )
+    ]
+
+
+def _children_exceed_parent(benefits: QuerySet) -> list[tuple]:
+    def planned(ref: str):
+        return Coalesce(
+            Subquery(
+                PlannedValue.objects.filter(**{ref: OuterRef("pk")})
+                .values(ref)
+                .annotate(total=Sum("value"))
+                .values("total")[:1],
+                output_field=_MONEY,
+            ),
+            Value(Decimal("0"), output_field=_MONEY),
+        )
+
+    rows = (
+        benefits.filter(Exists(Contribution.objects.filter(parent_id=OuterRef("pk"))))
+        .annotate(own=planned("benefit_id"), children=planned("benefit__contribution__parent"))
+        .filter(children__gt=F("own"))
+        .values_list("pk", "own", "children")
+    )
+    return [
+        (
+            CHILDREN_EXCEED_PARENT,
+            pk,
+            f"The benefits contributing to it plan £{children:,.2f} in total, more than its "
+            f"own £{own:,.2f}: its plan no longer holds theirs.",
+            "Raise a change request for the parent's plan, or correct the children's plans "
+            "or links.",
+        )
+        for pk, own, children in rows
+    ]
+
+
+# The check ----------------------------------------------------------------------------------
+
+
+def check(benefits: QuerySet | None = None, *, today: datetime.date | None = None) -> Report:
+    """Every issue among `benefits` (default: the whole register), ordered by rule, then
+    initiative and benefit."""
+    today = today or datetime.date.today()
+    benefits = Benefit.objects.all() if benefits is None else benefits
+    found = [
+        *_no_plan(benefits),
+        *_no_evidence(benefits),
+        *_unverified(benefits, today),
+        *_overdue(benefits, today),
+        *_suspected_duplicates(benefits),
+        *_below_standard(benefits),
+        *_orphans(benefits),
+        *_children_exceed_parent(benefits),
+    ]
+    names = _Benefits()
+    for row in found:
+        names.ids.add(row[1])
+        if len(row) > 4:
+            names.ids.add(row[4])
+    names.load()
+    issues = []
+    for rule, pk, problem, fix, *other in found:
+        other_id = other[0] if other else None
+        if other_id:
+            other_row = names.rows[other_id]
+            named = f"{other_row['reference']} '{other_row['title']}'"
+            problem = problem.replace("{other}", f"{named} ({other_row['initiative__name']})")
+        issues.append(names.issue(rule, pk, problem, fix, other_id))
+    order = {rule: position for position, rule in enumerate(RULES)}
+    issues.sort(key=lambda i: (order[i.rule], i.initiative, i.reference, i.other_reference))
+    return Report(as_at=today, issues=issues)
+
+
+__all__ = ["RULES", "Issue", "Report", "check"]
