@@ -12,7 +12,10 @@ Roles come from `organisations.Membership`:
   trail (`realise.core.inspection`).
 
 A membership may name collaborations: whatever the role, those (and the collaborations
-nested in them) are visible to the user, private ones included.
+nested in them) are visible to the user, private ones included, and a force lead's or
+viewer's membership that names any is limited to them (its force's other private
+collaborations are not visible through it). Only a role for a force as a whole (naming no
+collaboration), or a programme team's, makes the force's private collaborations visible.
 
 Cover: while a deputy covers a benefit owner or measurement owner (`organisations.Cover`),
 the deputy acts for them: `acts_for(user, person_id)` is the one test, used by the rules
@@ -45,6 +48,8 @@ class Access:
     forces: frozenset[int] = field(default_factory=frozenset)
     lead_forces: frozenset[int] = field(default_factory=frozenset)
     programme_collaborations: frozenset[int] = field(default_factory=frozenset)
+    # (force, collaboration): a force lead limited to named collaborations (and nested ones).
+    lead_scopes: frozenset[tuple[int, int]] = field(default_factory=frozenset)
     person_id: int | None = None
     benefit_owner: bool = False
     inspector: bool = False
@@ -52,6 +57,11 @@ class Access:
     collaborations: frozenset[int] = field(default_factory=frozenset)
     user_id: int | None = None
     _worked_out: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def leads_in(self, collaboration_id: int) -> frozenset[int]:
+        """The forces this user leads benefits for in this collaboration."""
+        scoped = {f for f, c in self.lead_scopes if c == collaboration_id}
+        return self.lead_forces | frozenset(scoped)
 
     @property
     def reads_everything(self) -> bool:
@@ -96,29 +106,45 @@ def access_for(user) -> Access:
     from realise.organisations.models import Person
 
     memberships = list(user.memberships.prefetch_related("collaborations"))
-    forces = {m.force_id for m in memberships if m.force_id is not None}
     roles = {m.role for m in memberships}
+    forces: set[int] = set()
+    lead_forces: set[int] = set()
+    scoped_leads: list[tuple[int, set[int]]] = []
     programme_roots: set[int] = set()
     named_roots: set[int] = set()
     for m in memberships:
         chosen = {c.pk for c in m.collaborations.all()}
         named_roots |= chosen
-        if m.role != Role.PROGRAMME_TEAM:
-            continue
-        if not chosen:
-            chosen = set(
-                ForceShare.objects.filter(force_id=m.force_id).values_list(
-                    "collaboration_id", flat=True
+        if m.role == Role.PROGRAMME_TEAM:
+            if m.force_id is not None:
+                forces.add(m.force_id)
+            if not chosen:
+                chosen = set(
+                    ForceShare.objects.filter(force_id=m.force_id).values_list(
+                        "collaboration_id", flat=True
+                    )
                 )
-            )
-        programme_roots |= chosen
+            programme_roots |= chosen
+        elif m.force_id is None:
+            continue
+        elif not chosen:
+            # A role for the force as a whole: its private collaborations are visible.
+            forces.add(m.force_id)
+            if m.role == Role.FORCE_LEAD:
+                lead_forces.add(m.force_id)
+        elif m.role == Role.FORCE_LEAD:
+            # Limited to the collaborations named (and those nested in them).
+            scoped_leads.append((m.force_id, chosen))
     person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
     programme = frozenset(_descendants(programme_roots))
     access = Access(
         authenticated=True,
         administrator=user.is_superuser or Role.ADMINISTRATOR in roles,
         forces=frozenset(forces),
-        lead_forces=frozenset(m.force_id for m in memberships if m.role == Role.FORCE_LEAD),
+        lead_forces=frozenset(lead_forces),
+        lead_scopes=frozenset(
+            (force_id, pk) for force_id, roots in scoped_leads for pk in _descendants(roots)
+        ),
         programme_collaborations=programme,
         person_id=person_id,
         benefit_owner=Role.BENEFIT_OWNER in roles,
@@ -246,12 +272,18 @@ def owns_benefit(user, obj) -> bool:
 
 @rules.predicate
 def leads_measured_force(user, obj) -> bool:
-    """A force lead records actuals only for their own force, in their force's collaborations."""
+    """A force lead records actuals only for their own force, in their force's collaborations
+    (only in those named on their membership, when it names any)."""
     access = access_for(user)
     force_id = getattr(obj, "force_id", None)
-    if force_id is None or force_id not in access.lead_forces:
+    if force_id is None:
         return False
-    return force_id in _member_force_ids(_collaboration_of(obj))
+    if force_id not in access.lead_forces and not any(f == force_id for f, _ in access.lead_scopes):
+        return False
+    collaboration = _collaboration_of(obj)
+    if force_id not in access.leads_in(collaboration.pk):
+        return False
+    return force_id in _member_force_ids(collaboration)
 
 
 @rules.predicate
@@ -642,8 +674,21 @@ def started_import(user, obj) -> bool:
     )
 
 
+@rules.predicate
+def only_inspects(user) -> bool:
+    """An inspector with no other role: reads everything, writes nothing at all."""
+    access = access_for(user)
+    return access.inspector and not (
+        access.administrator
+        or access.programme_collaborations
+        or access.lead_forces
+        or access.benefit_owner
+        or access.person_id
+    )
+
+
 REPORTS_PERMISSIONS = {
-    "reports.add_importjob": is_signed_in,
+    "reports.add_importjob": is_signed_in & ~only_inspects,
     "reports.view_importjob": is_administrator | started_import,
 }
 
@@ -772,15 +817,17 @@ def refusal_to_grant(user, role: str, force_id: int | None, collaboration_ids) -
             f"You are not on the programme team of {', '.join(names)}: you may grant roles "
             "only within the collaborations you run."
         )
-    if force_id is not None:
-        nested_in = set(ids)
-        if not ForceShare.objects.filter(
-            force_id=force_id, collaboration_id__in=nested_in
-        ).exists():
-            return (
-                "That force is not a member of the collaboration named: choose one of its "
-                "member forces."
-            )
+    if force_id is not None and role == Role.PROGRAMME_TEAM:
+        return (
+            "Grant the programme team role without a force: with one it would reach every "
+            "collaboration of that force."
+        )
+    member = ForceShare.objects.filter(force_id=force_id, collaboration_id__in=ids)
+    if force_id is not None and not member.exists():
+        return (
+            "That force is not a member of the collaboration named: choose one of its "
+            "member forces."
+        )
     return None
 
 

@@ -41,7 +41,8 @@ def test_an_administrator_grants_lists_and_revokes(world, people, as_user):
 
     listed = ada.get("/api/v1/memberships/?user=sam&role=force-lead&force=E23000032").json()
     assert [m["id"] for m in listed["results"]] == [response.json()["id"]]
-    assert ada.get("/api/v1/memberships/?role=inspector").json()["count"] == 0
+    inspectors = ada.get("/api/v1/memberships/?role=inspector").json()["results"]
+    assert [(m["user"], m["force"]) for m in inspectors] == [("ivy", None)]
 
     refused = ada.delete(f"/api/v1/memberships/{response.json()['id']}/", format="json")
     assert refused.status_code == 400
