@@ -182,6 +182,10 @@ def _describe(user, role: str, force, collaboration) -> str:
     return " ".join([f"{user.get_username()}: {label}", *where])
 
 
+def _whole(force) -> str:
+    return f"for {force.name} as a whole" if force is not None else "without collaborations"
+
+
 def grant(
     *, user, role: str, force: Force | None = None, collaboration=None, by=None, reason=""
 ) -> Outcome:
@@ -206,12 +210,11 @@ def grant(
             named = set(membership.collaborations.values_list("pk", flat=True))
             if collaboration.pk in named:
                 changed = False
-            elif not named and role == Role.PROGRAMME_TEAM:
+            elif not named:
                 raise ValidationError(
                     {
-                        "collaboration": f"{user.get_username()} is already on the programme "
-                        f"team for every collaboration of {force or 'their force'}; revoke "
-                        "that first to limit it to named collaborations."
+                        "collaboration": f"{user.get_username()} already holds this role "
+                        f"{_whole(force)}; revoke it first to limit it to named collaborations."
                     }
                 )
             else:
@@ -272,6 +275,13 @@ def revoke(
     if collaboration is None:
         return remove(membership, by=by, reason=reason)
     named = set(membership.collaborations.values_list("pk", flat=True))
+    if not named:
+        raise ValidationError(
+            {
+                "collaboration": f"{user.get_username()} holds this role {_whole(force)}, not "
+                "within one collaboration: revoke it without naming a collaboration."
+            }
+        )
     if collaboration.pk not in named:
         return Outcome(membership, False, f"Not held, nothing to revoke: {what}.")
     if named == {collaboration.pk}:

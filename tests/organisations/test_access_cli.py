@@ -221,3 +221,38 @@ def test_users_text_lists_roles(world, capsys):
     assert code == 0
     assert "alice <alice@example.org>" in out
     assert "programme force essex, in ek" in out
+
+
+def test_a_role_for_the_whole_force_is_not_narrowed_by_a_later_grant(world, capsys):
+    code, out, err = run(
+        capsys,
+        "grant",
+        "--user",
+        "bob",
+        "--role",
+        "force-lead",
+        "--force",
+        "essex",
+        "--collaboration",
+        "ek",
+    )
+    assert code == 2
+    assert err == (
+        "CommandError: --collaboration: bob already holds this role for Essex as a whole; "
+        "revoke it first to limit it to named collaborations.\n"
+    )
+    code, out, err = run(
+        capsys,
+        "revoke",
+        "--user",
+        "bob",
+        "--role",
+        "force-lead",
+        "--force",
+        "essex",
+        "--collaboration",
+        "ek",
+    )
+    assert code == 2
+    assert "--collaboration: bob holds this role for Essex as a whole" in err
+    assert held("bob") == {("force_lead", "essex", None)}

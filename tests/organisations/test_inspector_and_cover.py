@@ -85,6 +85,8 @@ def test_each_private_page_an_inspector_opens_is_in_the_audit_trail(world, ivy):
         ("ivy", "benefits.benefit", str(world.benefit.pk), world.collab.pk)
     ]
     assert views.get().after == {"page": world.benefit.get_absolute_url()}
+    trail = signed_in(ivy).get("/audit/", {"action": "view"}).content.decode()
+    assert f"Opened the page {world.benefit.get_absolute_url()}" in trail
     from realise.core.audit import verify
 
     assert verify().ok
