@@ -32,6 +32,7 @@ router.APIRootView = RealiseAPIRoot
 router.register("regions", organisations_api.RegionViewSet, basename="region")
 router.register("forces", organisations_api.ForceViewSet, basename="force")
 router.register("people", organisations_api.PersonViewSet, basename="person")
+router.register("memberships", organisations_api.MembershipViewSet, basename="membership")
 router.register("collaborations", collaborations_api.CollaborationViewSet, basename="collaboration")
 router.register("shares", collaborations_api.ForceShareViewSet, basename="forceshare")
 router.register("agreements", collaborations_api.AgreementViewSet, basename="agreement")

@@ -80,6 +80,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "realise.core.inspection.InspectionAuditMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -331,6 +332,10 @@ REALISE_DEMO_PASSWORD = env.str("REALISE_DEMO_PASSWORD", default="realise-demo-2
 # to be kept outside Realise (docs/operations.md); empty: not sent.
 REALISE_AUDIT_ANCHOR_URL = env.str("REALISE_AUDIT_ANCHOR_URL", default="")
 REALISE_BASE_URL = env.str("REALISE_BASE_URL", default="http://127.0.0.1:8000")
+# An invitation's one-time link works for this many days from when it was last sent.
+REALISE_INVITATION_DAYS = env.int("REALISE_INVITATION_DAYS", default=7)
+if REALISE_INVITATION_DAYS < 1:
+    raise ImproperlyConfigured("REALISE_INVITATION_DAYS must be a whole number of days, 1 or more.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = REALISE_UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("realise.core.urls")),
+    path("", include("realise.organisations.urls")),
     path("", include("realise.collaborations.urls")),
     path("", include("realise.benefits.urls")),
     path("", include("realise.appraisal.urls")),

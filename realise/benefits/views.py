@@ -93,7 +93,8 @@ def recordable_forces(user, benefit: Benefit):
     members = Force.objects.filter(shares__collaboration=benefit.initiative.collaboration)
     if user.has_perm("benefits.add_measurement", _candidate(benefit, None)):
         return members
-    return members.filter(pk__in=access_for(user).lead_forces)
+    collaboration_id = benefit.initiative.collaboration_id
+    return members.filter(pk__in=access_for(user).leads_in(collaboration_id))
 
 
 class BenefitCreateView(ObjectPermissionMixin, CreateView):

@@ -15,7 +15,11 @@ class AccountView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["memberships"] = user.memberships.select_related("force").order_by("force__name")
+        context["memberships"] = (
+            user.memberships.select_related("force")
+            .prefetch_related("collaborations")
+            .order_by("role", "force__name")
+        )
         context["token"] = Token.objects.filter(user=user).first()
         return context
 

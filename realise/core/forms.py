@@ -2,6 +2,8 @@
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 
 class GovukForm:
@@ -34,3 +36,25 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+# Local accounts: Django's own forms, in GOV.UK markup ------------------------------------------
+
+
+class GovukPasswordChangeForm(GovukForm, PasswordChangeForm):
+    pass
+
+
+class GovukPasswordResetForm(GovukForm, PasswordResetForm):
+    pass
+
+
+class GovukSetPasswordForm(GovukForm, SetPasswordForm):
+    """Choose a password (after a reset, or on accepting an invitation), checked by every
+    validator in AUTH_PASSWORD_VALIDATORS, common passwords included."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "new_password1"
+        ].help_text = password_validation.password_validators_help_text_html()

@@ -92,6 +92,7 @@ class AuditAction(models.TextChoices):
     CREATE = "create", "Created"
     UPDATE = "update", "Changed"
     DELETE = "delete", "Deleted"
+    VIEW = "view", "Opened (an inspector read a private record)"
 
 
 class AuditRecordQuerySet(models.QuerySet):

@@ -6,7 +6,24 @@ Roles come from `organisations.Membership`:
 * programme team: edits everything within their collaborations (and those nested in them);
 * force lead: records actuals for their own force, in collaborations their force belongs to;
 * benefit owner: edits the benefits they own (and records their actuals);
-* viewer: reads only.
+* viewer: reads only;
+* inspector: reads everything, private collaborations included, and changes nothing (the
+  inspectorate, auditors); each private record an inspector opens is written to the audit
+  trail (`realise.core.inspection`).
+
+A membership may name collaborations: whatever the role, those (and the collaborations
+nested in them) are visible to the user, private ones included, and a force lead's or
+viewer's membership that names any is limited to them (its force's other private
+collaborations are not visible through it). Only a role for a force as a whole (naming no
+collaboration), or a programme team's, makes the force's private collaborations visible.
+
+Cover: while a deputy covers a benefit owner or measurement owner (`organisations.Cover`),
+the deputy acts for them: `acts_for(user, person_id)` is the one test, used by the rules
+that check ownership (`owns_benefit`) and meant for any rule that does (e.g. verifying a
+measurement as its measurement owner).
+
+Access is worked out once per request (a fresh user object per request), so a role
+granted or revoked takes effect on the next request of pages, API, exports and search.
 
 Visibility of a collaboration: `private` for its own forces, `policing` for any signed-in
 user, `public` for anyone.
@@ -31,8 +48,46 @@ class Access:
     forces: frozenset[int] = field(default_factory=frozenset)
     lead_forces: frozenset[int] = field(default_factory=frozenset)
     programme_collaborations: frozenset[int] = field(default_factory=frozenset)
+    # (force, collaboration): a force lead limited to named collaborations (and nested ones).
+    lead_scopes: frozenset[tuple[int, int]] = field(default_factory=frozenset)
     person_id: int | None = None
     benefit_owner: bool = False
+    inspector: bool = False
+    # Collaborations named on any membership (with those nested in them): visible.
+    collaborations: frozenset[int] = field(default_factory=frozenset)
+    user_id: int | None = None
+    _worked_out: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def leads_in(self, collaboration_id: int) -> frozenset[int]:
+        """The forces this user leads benefits for in this collaboration."""
+        scoped = {f for f, c in self.lead_scopes if c == collaboration_id}
+        return self.lead_forces | frozenset(scoped)
+
+    @property
+    def reads_everything(self) -> bool:
+        return self.administrator or self.inspector
+
+    @property
+    def acting_for(self) -> frozenset[int]:
+        """The people this user covers today as their deputy (organisations.Cover); looked
+        up the first time it is needed."""
+        if "acting_for" not in self._worked_out:
+            from django.utils import timezone
+
+            from realise.organisations.models import Cover
+
+            today = timezone.localdate()
+            covers = Cover.objects.filter(
+                deputy_id=self.user_id, starts__lte=today, ends__gte=today
+            )
+            self._worked_out["acting_for"] = frozenset(covers.values_list("person_id", flat=True))
+        return self._worked_out["acting_for"]
+
+    def acts_as(self, person_id: int | None) -> bool:
+        """This user is the person, or covers for them today."""
+        if person_id is None or not self.authenticated:
+            return False
+        return person_id == self.person_id or person_id in self.acting_for
 
 
 def _descendants(roots: set[int]) -> set[int]:
@@ -51,32 +106,65 @@ def access_for(user) -> Access:
     from realise.organisations.models import Person
 
     memberships = list(user.memberships.prefetch_related("collaborations"))
-    forces = {m.force_id for m in memberships}
     roles = {m.role for m in memberships}
+    forces: set[int] = set()
+    lead_forces: set[int] = set()
+    scoped_leads: list[tuple[int, set[int]]] = []
     programme_roots: set[int] = set()
+    named_roots: set[int] = set()
     for m in memberships:
-        if m.role != Role.PROGRAMME_TEAM:
-            continue
         chosen = {c.pk for c in m.collaborations.all()}
-        if not chosen:
-            chosen = set(
-                ForceShare.objects.filter(force_id=m.force_id).values_list(
-                    "collaboration_id", flat=True
+        named_roots |= chosen
+        if m.role == Role.PROGRAMME_TEAM:
+            if m.force_id is not None:
+                forces.add(m.force_id)
+            if not chosen:
+                chosen = set(
+                    ForceShare.objects.filter(force_id=m.force_id).values_list(
+                        "collaboration_id", flat=True
+                    )
                 )
-            )
-        programme_roots |= chosen
+            programme_roots |= chosen
+        elif m.force_id is None:
+            continue
+        elif not chosen:
+            # A role for the force as a whole: its private collaborations are visible.
+            forces.add(m.force_id)
+            if m.role == Role.FORCE_LEAD:
+                lead_forces.add(m.force_id)
+        elif m.role == Role.FORCE_LEAD:
+            # Limited to the collaborations named (and those nested in them).
+            scoped_leads.append((m.force_id, chosen))
     person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+    programme = frozenset(_descendants(programme_roots))
     access = Access(
         authenticated=True,
         administrator=user.is_superuser or Role.ADMINISTRATOR in roles,
         forces=frozenset(forces),
-        lead_forces=frozenset(m.force_id for m in memberships if m.role == Role.FORCE_LEAD),
-        programme_collaborations=frozenset(_descendants(programme_roots)),
+        lead_forces=frozenset(lead_forces),
+        lead_scopes=frozenset(
+            (force_id, pk) for force_id, roots in scoped_leads for pk in _descendants(roots)
+        ),
+        programme_collaborations=programme,
         person_id=person_id,
         benefit_owner=Role.BENEFIT_OWNER in roles,
+        inspector=Role.INSPECTOR in roles,
+        collaborations=programme | frozenset(_descendants(named_roots - programme_roots)),
+        user_id=user.pk,
     )
     user._realise_access = access
     return access
+
+
+def forget_access(user) -> None:
+    """Drop what was worked out for this user object (after their roles changed)."""
+    if user is not None and hasattr(user, "_realise_access"):
+        del user._realise_access
+
+
+def acts_for(user, person_id: int | None) -> bool:
+    """The user is this person, or their deputy today: the one test of "as the owner"."""
+    return access_for(user).acts_as(person_id)
 
 
 # Query scoping -------------------------------------------------------------------------
@@ -88,10 +176,10 @@ def visible_collaboration_filter(user, prefix: str = "") -> Q:
     public = Q(**{f"{prefix}visibility": "public"})
     if not access.authenticated:
         return public
-    if access.administrator:
+    if access.reads_everything:
         return Q()
     own = Q(**{f"{prefix}shares__force_id__in": access.forces}) | Q(
-        **{f"{prefix}pk__in": access.programme_collaborations}
+        **{f"{prefix}pk__in": access.collaborations}
     )
     return public | Q(**{f"{prefix}visibility": "policing"}) | own
 
@@ -151,13 +239,13 @@ def can_view(user, obj) -> bool:
     if collaboration is None:
         return access_for(user).authenticated
     access = access_for(user)
-    if collaboration.visibility == "public" or access.administrator:
+    if collaboration.visibility == "public" or access.reads_everything:
         return True
     if not access.authenticated:
         return False
     if collaboration.visibility == "policing":
         return True
-    return collaboration.pk in access.programme_collaborations or bool(
+    return collaboration.pk in access.collaborations or bool(
         access.forces & _member_force_ids(collaboration)
     )
 
@@ -177,19 +265,25 @@ def owns_benefit(user, obj) -> bool:
 
     access = access_for(user)
     benefit = obj if isinstance(obj, Benefit) else getattr(obj, "benefit", None)
-    if benefit is None or access.person_id is None:
+    if benefit is None:
         return False
-    return access.person_id in (benefit.owner_id, benefit.measurement_owner_id)
+    return access.acts_as(benefit.owner_id) or access.acts_as(benefit.measurement_owner_id)
 
 
 @rules.predicate
 def leads_measured_force(user, obj) -> bool:
-    """A force lead records actuals only for their own force, in their force's collaborations."""
+    """A force lead records actuals only for their own force, in their force's collaborations
+    (only in those named on their membership, when it names any)."""
     access = access_for(user)
     force_id = getattr(obj, "force_id", None)
-    if force_id is None or force_id not in access.lead_forces:
+    if force_id is None:
         return False
-    return force_id in _member_force_ids(_collaboration_of(obj))
+    if force_id not in access.lead_forces and not any(f == force_id for f, _ in access.lead_scopes):
+        return False
+    collaboration = _collaboration_of(obj)
+    if force_id not in access.leads_in(collaboration.pk):
+        return False
+    return force_id in _member_force_ids(collaboration)
 
 
 @rules.predicate
@@ -247,7 +341,7 @@ def _own_collaboration_ids(access: Access) -> QuerySet:
     from realise.collaborations.models import Collaboration
 
     return Collaboration.objects.filter(
-        Q(shares__force_id__in=access.forces) | Q(pk__in=access.programme_collaborations)
+        Q(shares__force_id__in=access.forces) | Q(pk__in=access.collaborations)
     ).values("pk")
 
 
@@ -255,7 +349,7 @@ def visible_body_filter(user, prefix: str = "", extra: tuple[str, ...] = ()) -> 
     """A Q over governance bodies (with `prefix`, e.g. 'body__'); `extra` names further
     visibility fields (relative to the filtered model) that must also be open enough."""
     access = access_for(user)
-    if access.administrator:
+    if access.reads_everything:
         return Q()
     fields = [f"{prefix}collaboration__visibility", f"{prefix}visibility", *extra]
     if not access.authenticated:
@@ -294,7 +388,7 @@ def visible_escalations(user) -> QuerySet:
 
 def _may_see(user, collaboration, visibilities: list[str]) -> bool:
     access = access_for(user)
-    if access.administrator:
+    if access.reads_everything:
         return True
     narrowest = min(
         (collaboration.visibility, *visibilities), key=lambda v: _VISIBILITY_RANK.get(v, 0)
@@ -305,7 +399,7 @@ def _may_see(user, collaboration, visibilities: list[str]) -> bool:
         return False
     if narrowest == "policing":
         return True
-    return collaboration.pk in access.programme_collaborations or bool(
+    return collaboration.pk in access.collaborations or bool(
         access.forces & _member_force_ids(collaboration)
     )
 
@@ -339,8 +433,7 @@ def can_view_governance(user, obj) -> bool:
 
 @rules.predicate
 def owns_action(user, obj) -> bool:
-    access = access_for(user)
-    return access.person_id is not None and getattr(obj, "owner_id", None) == access.person_id
+    return access_for(user).acts_as(getattr(obj, "owner_id", None))
 
 
 edit_governance = is_administrator | is_programme_team_for
@@ -388,7 +481,7 @@ def visible_item_filter(user, prefix: str = "") -> Q:
     from realise.collaborations.models import Collaboration, ForceShare
 
     access = access_for(user)
-    if access.administrator:
+    if access.reads_everything:
         return Q()
     # The collaboration's visibility is tested through a small list of collaborations
     # rather than a join, so that a long list of items is filtered from one index.
@@ -405,7 +498,7 @@ def visible_item_filter(user, prefix: str = "") -> Q:
     )
     member_of = ForceShare.objects.filter(force_id__in=access.forces).values("collaboration_id")
     own = Q(**{f"{prefix}collaboration_id__in": member_of}) | Q(
-        **{f"{prefix}collaboration_id__in": access.programme_collaborations}
+        **{f"{prefix}collaboration_id__in": access.collaborations}
     )
     return open_to_policing | own
 
@@ -520,10 +613,11 @@ def is_signed_in(user) -> bool:
 
 @rules.predicate
 def is_inspector(user) -> bool:
-    """Viewers (board members, inspectors, auditors) read the whole audit trail."""
-    if not access_for(user).authenticated:
+    """Inspectors and viewers (board members, auditors) read the audit trail."""
+    access = access_for(user)
+    if not access.authenticated:
         return False
-    return user.memberships.filter(role=Role.VIEWER).exists()
+    return access.inspector or user.memberships.filter(role=Role.VIEWER).exists()
 
 
 @rules.predicate
@@ -580,8 +674,21 @@ def started_import(user, obj) -> bool:
     )
 
 
+@rules.predicate
+def only_inspects(user) -> bool:
+    """An inspector with no other role: reads everything, writes nothing at all."""
+    access = access_for(user)
+    return access.inspector and not (
+        access.administrator
+        or access.programme_collaborations
+        or access.lead_forces
+        or access.benefit_owner
+        or access.person_id
+    )
+
+
 REPORTS_PERMISSIONS = {
-    "reports.add_importjob": is_signed_in,
+    "reports.add_importjob": is_signed_in & ~only_inspects,
     "reports.view_importjob": is_administrator | started_import,
 }
 
@@ -669,5 +776,84 @@ DOCUMENTS_PERMISSIONS = {
 }
 
 for name, predicate in DOCUMENTS_PERMISSIONS.items():
+    if not rules.perm_exists(name):
+        rules.add_perm(name, predicate)
+
+
+# People and access: who may grant which role where ------------------------------------------
+#
+# Administrators grant any role anywhere. A programme team grants, changes and revokes roles
+# only within the collaborations it runs (and those nested in them): each membership it
+# touches must name at least one collaboration, all of them within its scope, and the force
+# (if any) must be a member of one of them. It never grants the administrator or inspector
+# role. Memberships are managed through `organisations.services`, which calls this.
+
+
+def refusal_to_grant(user, role: str, force_id: int | None, collaboration_ids) -> str | None:
+    """Why `user` may not hold this membership in their hands (None: they may).
+    `user=None` is an operator at the command line."""
+    from realise.collaborations.models import Collaboration, ForceShare
+
+    if user is None:
+        return None
+    access = access_for(user)
+    if access.administrator:
+        return None
+    if not access.programme_collaborations:
+        return "Only administrators and programme teams grant or revoke roles."
+    if role in (Role.ADMINISTRATOR, Role.INSPECTOR):
+        label = dict(Role.choices)[role].split(" (")[0]
+        return f"Only an administrator may grant or revoke the {label.lower()} role."
+    ids = set(collaboration_ids)
+    if not ids:
+        return (
+            "Name a collaboration: a programme team grants roles only within the "
+            "collaborations it runs."
+        )
+    outside = Collaboration.objects.filter(pk__in=ids - access.programme_collaborations)
+    names = sorted(outside.values_list("name", flat=True))
+    if names:
+        return (
+            f"You are not on the programme team of {', '.join(names)}: you may grant roles "
+            "only within the collaborations you run."
+        )
+    if force_id is not None and role == Role.PROGRAMME_TEAM:
+        return (
+            "Grant the programme team role without a force: with one it would reach every "
+            "collaboration of that force."
+        )
+    member = ForceShare.objects.filter(force_id=force_id, collaboration_id__in=ids)
+    if force_id is not None and not member.exists():
+        return (
+            "That force is not a member of the collaboration named: choose one of its "
+            "member forces."
+        )
+    return None
+
+
+@rules.predicate
+def manages_access(user) -> bool:
+    access = access_for(user)
+    return access.administrator or bool(access.programme_collaborations)
+
+
+@rules.predicate
+def may_manage_membership(user, obj) -> bool:
+    if obj is None:
+        return manages_access.test(user)
+    ids = [c.pk for c in obj.collaborations.all()] if obj.pk else []
+    return refusal_to_grant(user, obj.role, obj.force_id, ids) is None
+
+
+ACCESS_PERMISSIONS = {
+    # object: the membership (None: the access pages at all)
+    # seen by whoever manages access; the queryset scopes which (organisations.services)
+    "organisations.view_membership": manages_access,
+    "organisations.add_membership": manages_access,
+    "organisations.change_membership": may_manage_membership,
+    "organisations.delete_membership": may_manage_membership,
+}
+
+for name, predicate in ACCESS_PERMISSIONS.items():
     if not rules.perm_exists(name):
         rules.add_perm(name, predicate)

@@ -1,8 +1,13 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, reverse_lazy
 
 from realise.core import account_views, audit_views
+from realise.core.forms import (
+    GovukPasswordChangeForm,
+    GovukPasswordResetForm,
+    GovukSetPasswordForm,
+)
 
 urlpatterns = [
     path(
@@ -15,6 +20,53 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Local accounts: change a password, reset a forgotten one by email (Django's views).
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="core/password_change.html",
+            form_class=GovukPasswordChangeForm,
+            success_url=reverse_lazy("password_change_done"),
+        ),
+        name="password_change",
+    ),
+    path(
+        "account/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="core/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="core/password_reset.html",
+            form_class=GovukPasswordResetForm,
+            email_template_name="core/password_reset_email.txt",
+            subject_template_name="core/password_reset_subject.txt",
+            success_url=reverse_lazy("password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="core/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="core/password_reset_confirm.html",
+            form_class=GovukSetPasswordForm,
+            success_url=reverse_lazy("password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="core/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("account/", account_views.AccountView.as_view(), name="account"),
     path("audit/", audit_views.AuditListView.as_view(), name="audit-list"),
     path("audit/export.csv", audit_views.AuditExportView.as_view(), name="audit-export"),

@@ -16,6 +16,9 @@ same reminder twice:
 * a highlight report due: each month, from its first working day (Monday to Friday; bank
   holidays are not taken into account), for every active initiative at the implementation
   stage, to its SRO and the programme team.
+
+Whoever a reminder names who is covered that day (organisations.Cover) has it sent to their
+deputy as well.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from realise.collaborations.models import Agreement, Initiative, InitiativeStatu
 from realise.governance.models import Action, Notification, PostImplementationReview, ReminderLog
 from realise.governance.services import first_working_day, measured_to
 from realise.organisations.models import Role
+from realise.organisations.services import deputies_on
 
 logger = logging.getLogger(__name__)
 
@@ -256,15 +260,31 @@ def highlight_reports(today: datetime.date) -> list[Reminder]:
     ]
 
 
+def with_deputies(reminders: list[Reminder], today: datetime.date) -> list[Reminder]:
+    """A reminder to someone who is covered today goes to their deputy as well."""
+    named = {person.pk for r in reminders for person in r.people if person is not None}
+    deputies = deputies_on(today, named)
+    for reminder in reminders:
+        for person in reminder.people:
+            if person is not None:
+                reminder.users.extend(
+                    d for d in deputies.get(person.pk, []) if d not in reminder.users
+                )
+    return reminders
+
+
 def due_reminders(today: datetime.date) -> list[Reminder]:
     """Every reminder due on `today`, whether or not it was sent before."""
-    return [
-        *overdue_measurements(today),
-        *agreement_reviews(today),
-        *post_implementation_reviews(today),
-        *overdue_actions(today),
-        *highlight_reports(today),
-    ]
+    return with_deputies(
+        [
+            *overdue_measurements(today),
+            *agreement_reviews(today),
+            *post_implementation_reviews(today),
+            *overdue_actions(today),
+            *highlight_reports(today),
+        ],
+        today,
+    )
 
 
 # Sending -----------------------------------------------------------------------------------

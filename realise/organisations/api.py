@@ -1,9 +1,21 @@
-"""API: regions and forces (read only) and named people."""
+"""API: regions and forces (read only), named people, and memberships (roles)."""
 
-from rest_framework import serializers
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django_filters import rest_framework as filters
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.response import Response
 
-from realise.core.api import DomainSerializer, DomainViewSet, ReadOnlyDomainViewSet
-from realise.organisations.models import Force, Person, Region
+from realise.core.api import (
+    DomainReading,
+    DomainSerializer,
+    DomainViewSet,
+    ReadOnlyDomainViewSet,
+    service_errors,
+)
+from realise.organisations import services
+from realise.organisations.models import ROLE_NAMES, Force, Membership, Person, Region
 
 
 class RegionSerializer(DomainSerializer):
@@ -58,3 +70,145 @@ class PersonViewSet(DomainViewSet):
 
     def scope(self, user):
         return Person.objects.order_by("name")
+
+
+# Memberships: who holds which role --------------------------------------------------------
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    """A membership; written through `organisations.services` (the pages' and the command
+    line's rules). Roles are named as on the command line (`force-lead`); the user by user
+    name, the force by slug or ONS code, the collaboration by slug."""
+
+    user = serializers.CharField(source="user.username", help_text="The user name.")
+    role = serializers.CharField(help_text=f"One of {', '.join(ROLE_NAMES)}.")
+    force = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, help_text="Slug or ONS code."
+    )
+    collaboration = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        write_only=True,
+        help_text="Grant the role within this collaboration (slug).",
+    )
+    collaborations = serializers.SerializerMethodField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id",
+            "user",
+            "role",
+            "force",
+            "collaboration",
+            "collaborations",
+            "reason",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["id", "collaborations", "created_at", "updated_at"]
+
+    def get_collaborations(self, membership) -> list[str]:
+        return sorted(c.slug for c in membership.collaborations.all())
+
+    def to_representation(self, membership):
+        return {
+            "id": membership.pk,
+            "user": membership.user.username,
+            "role": services.cli_role(membership.role),
+            "force": membership.force.slug if membership.force_id else None,
+            "collaborations": self.get_collaborations(membership),
+            "reason": membership.reason,
+            "created_at": serializers.DateTimeField().to_representation(membership.created_at),
+            "updated_at": serializers.DateTimeField().to_representation(membership.updated_at),
+        }
+
+    def validate(self, attrs):
+        found, errors = {}, {}
+        lookups = [
+            ("user", attrs.get("user", {}).get("username"), services.user_named),
+            ("role", attrs.get("role"), services.role_named),
+            ("force", attrs.get("force"), services.force_named),
+            ("collaboration", attrs.get("collaboration"), services.collaboration_named),
+        ]
+        for name, value, lookup in lookups:
+            if not value:
+                found[name] = None
+                continue
+            try:
+                found[name] = lookup(value)
+            except services.UnknownName as error:
+                errors[name] = [error.message]
+        if errors:
+            raise serializers.ValidationError(errors)
+        found["reason"] = attrs.get("reason", "")
+        return found
+
+
+class MembershipFilter(filters.FilterSet):
+    user = filters.CharFilter(field_name="user__username", lookup_expr="iexact")
+    role = filters.ChoiceFilter(choices=[(n, n) for n in ROLE_NAMES], method="by_role")
+    force = filters.CharFilter(method="by_force", help_text="Slug or ONS code.")
+    collaboration = filters.CharFilter(field_name="collaborations__slug", lookup_expr="iexact")
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "force", "collaboration"]
+
+    def by_role(self, queryset, name, value):
+        return queryset.filter(role=ROLE_NAMES[value])
+
+    def by_force(self, queryset, name, value):
+        return queryset.filter(Q(force__slug__iexact=value) | Q(force__ons_code__iexact=value))
+
+
+class MembershipViewSet(
+    DomainReading,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Who holds which role. Administrators see and manage every membership; a programme
+    team those within the collaborations it runs. Create grants a role (granting one
+    already held answers 200 and changes nothing); delete revokes it, with a `reason` (in
+    the body or the query) that is kept in the history."""
+
+    serializer_class = MembershipSerializer
+    filterset_class = MembershipFilter
+    ordering_fields = ["created_at", "role"]
+
+    def scope(self, user):
+        return services.manageable_memberships(user).order_by("user__username", "role", "pk")
+
+    def create(self, request, *args, **kwargs):
+        if not request.user.has_perm("organisations.add_membership"):
+            raise exceptions.PermissionDenied(
+                "Only administrators and programme teams grant roles."
+            )
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            outcome = services.grant(**data, by=request.user)
+        except (DjangoValidationError, DjangoPermissionDenied) as error:
+            raise service_errors(error) from None
+        return Response(
+            self.get_serializer(outcome.membership).data,
+            status=status.HTTP_201_CREATED if outcome.changed else status.HTTP_200_OK,
+        )
+
+    def destroy(self, request, *args, **kwargs):
+        membership = self.get_object()
+        body = request.data if hasattr(request.data, "get") else {}
+        reason = body.get("reason") or request.query_params.get("reason", "")
+        if not isinstance(reason, str):
+            raise serializers.ValidationError({"reason": ["Give the reason as text."]})
+        try:
+            services.remove(membership, by=request.user, reason=reason)
+        except (DjangoValidationError, DjangoPermissionDenied) as error:
+            raise service_errors(error) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)

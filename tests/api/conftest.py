@@ -1,9 +1,12 @@
 """API tests: the people of tests/conftest.py, plus an administrator, each with a client."""
 
+import datetime
+
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import member
+from realise.organisations.models import Cover, Membership
+from tests.factories import UserFactory, member
 
 ROLES = [
     "administrator",
@@ -13,13 +16,26 @@ ROLES = [
     "viewer",
     "outsider",
     "anonymous",
+    "inspector",
+    "deputy",
 ]
 
 
 @pytest.fixture
 def people(world):
-    """Who plays each role: ada administers; alice, bob, erin, dave and nora as in the world."""
+    """Who plays each role: ada administers; alice, bob, erin, dave and nora as in the world;
+    ivy inspects (no force); dan, a Kent viewer, is erin's deputy while she is away today."""
     world.ada = member("ada", "Essex", "administrator")
+    world.ivy = UserFactory(username="ivy")
+    Membership.objects.create(user=world.ivy, role="inspector")
+    world.dan = member("dan", "Kent", "viewer")
+    today = datetime.date.today()
+    Cover.objects.create(
+        person=world.erin_person,
+        deputy=world.dan,
+        starts=today - datetime.timedelta(days=3),
+        ends=today + datetime.timedelta(days=3),
+    )
     return {
         "administrator": world.ada,
         "programme_team": world.alice,
@@ -28,6 +44,8 @@ def people(world):
         "viewer": world.dave,
         "outsider": world.nora,
         "anonymous": None,
+        "inspector": world.ivy,
+        "deputy": world.dan,
     }
 
 

@@ -6,6 +6,7 @@ from drf_spectacular.validation import validate_schema
 RESOURCES = [
     "forces",
     "people",
+    "memberships",
     "collaborations",
     "shares",
     "agreements",

@@ -1,0 +1,163 @@
+"""Forms for the people and access pages (GOV.UK markup through crispy-forms-gds)."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from realise.core.forms import DateInput, GovukForm
+from realise.core.permissions import access_for
+from realise.organisations import services
+from realise.organisations.models import Force, Person, Role
+
+
+def role_choices(by) -> list[tuple[str, str]]:
+    """The roles `by` may grant (a programme team never grants administrator or inspector)."""
+    if by is None or access_for(by).administrator:
+        return list(Role.choices)
+    return [
+        (v, label) for v, label in Role.choices if v not in (Role.ADMINISTRATOR, Role.INSPECTOR)
+    ]
+
+
+def collaborations_for(by):
+    """The collaborations `by` may grant roles within."""
+    model = services.collaboration_model()
+    access = access_for(by)
+    if access.administrator:
+        return model.objects.order_by("name")
+    return model.objects.filter(pk__in=access.programme_collaborations).order_by("name")
+
+
+class AccessFilterForm(GovukForm, forms.Form):
+    user = forms.CharField(label="User name", required=False, max_length=150)
+    role = forms.ChoiceField(label="Role", required=False)
+    force = forms.ModelChoiceField(
+        label="Force", required=False, queryset=Force.objects.order_by("name"), empty_label="Any"
+    )
+    collaboration = forms.ModelChoiceField(
+        label="Collaboration",
+        required=False,
+        queryset=None,
+        empty_label="Any",
+        to_field_name="slug",
+    )
+
+    def __init__(self, *args, by, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", "Any"), *Role.choices]
+        self.fields["collaboration"].queryset = collaborations_for(by)
+        self.fields["force"].to_field_name = "slug"
+
+    def filter(self, memberships):
+        if not self.is_valid():
+            return memberships.none()
+        data = self.cleaned_data
+        if data["user"]:
+            memberships = memberships.filter(user__username__icontains=data["user"].strip())
+        if data["role"]:
+            memberships = memberships.filter(role=data["role"])
+        if data["force"]:
+            memberships = memberships.filter(force=data["force"])
+        if data["collaboration"]:
+            memberships = memberships.filter(collaborations=data["collaboration"])
+        return memberships.distinct()
+
+
+class MembershipForm(GovukForm, forms.Form):
+    """Grant a role, or change one (`membership` given)."""
+
+    user = forms.CharField(label="User name", max_length=150, help_text="Their Realise user name.")
+    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
+    force = forms.ModelChoiceField(
+        label="Force",
+        required=False,
+        queryset=Force.objects.order_by("name"),
+        empty_label="No force",
+        help_text="Needed for a force benefits lead. Administrators and inspectors need none.",
+    )
+    collaborations = forms.ModelMultipleChoiceField(
+        label="Within these collaborations",
+        required=False,
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="And the collaborations nested in them. A programme team must name at least "
+        "one of its own.",
+    )
+    reason = forms.CharField(label="Reason", required=False, max_length=500)
+
+    def __init__(self, *args, by, membership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.by, self.membership = by, membership
+        self.fields["role"].choices = role_choices(by)
+        self.fields["collaborations"].queryset = collaborations_for(by)
+        if membership is not None:
+            self.fields["user"].disabled = True
+            self.initial.update(
+                user=membership.user.username,
+                role=membership.role,
+                force=membership.force,
+                collaborations=list(membership.collaborations.all()),
+            )
+
+    def clean_user(self):
+        try:
+            return services.user_named(self.cleaned_data["user"])
+        except services.UnknownName as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class RevokeForm(GovukForm, forms.Form):
+    reason = forms.CharField(
+        label="Why is this role being revoked?",
+        max_length=500,
+        help_text="Kept in the history and the audit trail.",
+        error_messages={"required": "Give the reason: it is kept in the history."},
+    )
+
+
+class InviteForm(GovukForm, forms.Form):
+    email = forms.EmailField(label="Email address")
+    first_name = forms.CharField(label="First name", max_length=150, required=False)
+    last_name = forms.CharField(label="Last name", max_length=150, required=False)
+    role = forms.ChoiceField(label="Role to grant", widget=forms.RadioSelect)
+    force = MembershipForm.base_fields["force"]
+    collaborations = forms.ModelMultipleChoiceField(
+        label="Within these collaborations",
+        required=False,
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, by, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(by)
+        self.fields["collaborations"].queryset = collaborations_for(by)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "Someone already has an account with this email address: grant them a role."
+            )
+        return email
+
+
+class CoverForm(GovukForm, forms.Form):
+    person = forms.ModelChoiceField(
+        label="Who is away", queryset=Person.objects.order_by("name"), help_text="The owner."
+    )
+    deputy = forms.CharField(label="Deputy's user name", max_length=150)
+    starts = forms.DateField(label="First day", widget=DateInput())
+    ends = forms.DateField(label="Last day", widget=DateInput())
+    note = forms.CharField(label="Note", required=False, max_length=300)
+
+    def __init__(self, *args, by, **kwargs):
+        super().__init__(*args, **kwargs)
+        access = access_for(by)
+        if not (access.administrator or access.programme_collaborations):
+            self.fields["person"].queryset = Person.objects.filter(user=by)
+
+    def clean_deputy(self):
+        try:
+            return services.user_named(self.cleaned_data["deputy"])
+        except services.UnknownName as error:
+            raise forms.ValidationError(str(error)) from None

@@ -1,0 +1,606 @@
+"""People and access: granting, changing and revoking roles, deactivating users, and naming
+deputies. Pages, the API and the `realise grant / revoke / users` commands all call these.
+
+Who may do what is one rule (`core.permissions.refusal_to_grant`): administrators manage
+every membership; a programme team manages memberships within the collaborations they run
+(and those nested in them) and never grants the administrator or inspector role. `by=None`
+is an operator at the command line, who may do anything.
+
+Every change is saved with the user who made it and the reason given, so it is in the
+membership's history and in the audit trail.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.encoding import force_bytes
+from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+
+from realise.core.permissions import access_for, forget_access, refusal_to_grant
+from realise.organisations.models import (
+    ROLE_CLI_NAMES,
+    ROLE_NAMES,
+    Cover,
+    Force,
+    Invitation,
+    InvitationStatus,
+    Membership,
+    Person,
+    Role,
+)
+
+REASON_MAX = 500
+
+
+def collaboration_model():
+    """The Collaboration model, reached through the membership's relation (organisations
+    sits below collaborations and does not import it)."""
+    return Membership._meta.get_field("collaborations").related_model
+
+
+# Looking things up by the names people type ----------------------------------------------
+
+
+class UnknownName(ValueError):
+    """A user, role, force or collaboration that does not exist; `option` names the field."""
+
+    def __init__(self, option: str, message: str):
+        super().__init__(message)
+        self.option = option
+        self.message = message
+
+
+def role_named(name: str) -> str:
+    """A role from its command-line name (`force-lead`) or its stored value (`force_lead`)."""
+    text = (name or "").strip().lower()
+    if text in ROLE_NAMES:
+        return ROLE_NAMES[text]
+    if text in Role.values:
+        return text
+    raise UnknownName("role", f"'{name}' is not a role: use one of {', '.join(ROLE_NAMES)}.")
+
+
+def force_named(text: str) -> Force:
+    """A force by slug or ONS code (case-insensitive)."""
+    value = (text or "").strip()
+    force = Force.objects.filter(Q(slug__iexact=value) | Q(ons_code__iexact=value)).first()
+    if force is None:
+        raise UnknownName(
+            "force",
+            f"no force with slug or ONS code '{text}' (list them with GET /api/v1/forces/).",
+        )
+    return force
+
+
+def collaboration_named(text: str):
+    value = (text or "").strip()
+    collaboration = collaboration_model().objects.filter(slug__iexact=value).first()
+    if collaboration is None:
+        raise UnknownName(
+            "collaboration",
+            f"no collaboration with slug '{text}' (list them with GET /api/v1/collaborations/).",
+        )
+    return collaboration
+
+
+def user_named(username: str):
+    user = get_user_model().objects.filter(username__iexact=(username or "").strip()).first()
+    if user is None:
+        raise UnknownName("user", f"no user '{username}' (list them with `realise users`).")
+    return user
+
+
+def cli_role(role: str) -> str:
+    return ROLE_CLI_NAMES.get(role, role)
+
+
+# Checks ------------------------------------------------------------------------------------
+
+
+def _check(by, role: str, force: Force | None, collaborations: Iterable) -> None:
+    """Refuse (PermissionDenied) what `by` may not grant, and (ValidationError) what is not
+    a sensible membership whoever grants it."""
+    collaborations = list(collaborations)
+    if role == Role.FORCE_LEAD and force is None:
+        raise ValidationError({"force": "A force benefits lead needs a force."})
+    refusal = refusal_to_grant(
+        by, role, force.pk if force else None, [c.pk for c in collaborations]
+    )
+    if refusal:
+        raise PermissionDenied(refusal)
+
+
+def _reason(text: str | None, *, required: bool = False) -> str:
+    text = (text or "").strip()
+    if required and not text:
+        raise ValidationError({"reason": "Give the reason: it is kept in the history."})
+    if len(text) > REASON_MAX:
+        raise ValidationError({"reason": f"Keep the reason to {REASON_MAX} characters."})
+    return text
+
+
+def _saved(membership: Membership, by, reason: str) -> None:
+    membership.reason = reason
+    membership._history_user = by
+    membership.save()
+
+
+def manageable_memberships(by) -> QuerySet:
+    """The memberships `by` may see on the access pages: all for administrators (and the
+    command line); for a programme team, those naming a collaboration they run."""
+    memberships = Membership.objects.select_related("user", "force").prefetch_related(
+        "collaborations"
+    )
+    if by is None or access_for(by).administrator:
+        return memberships
+    access = access_for(by)
+    return (
+        memberships.filter(collaborations__in=access.programme_collaborations)
+        .exclude(role__in=[Role.ADMINISTRATOR, Role.INSPECTOR])
+        .distinct()
+    )
+
+
+def may_manage(by, membership: Membership) -> bool:
+    try:
+        _check(by, membership.role, membership.force, membership.collaborations.all())
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+# Granting, changing, revoking --------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    membership: Membership | None
+    changed: bool
+    message: str
+
+
+def _describe(user, role: str, force, collaboration) -> str:
+    where = []
+    if force is not None:
+        where.append(f"for {force.name}")
+    if collaboration is not None:
+        where.append(f"in {collaboration.name}")
+    label = dict(Role.choices)[role]
+    return " ".join([f"{user.get_username()}: {label}", *where])
+
+
+def _whole(force) -> str:
+    return f"for {force.name} as a whole" if force is not None else "without collaborations"
+
+
+def grant(
+    *, user, role: str, force: Force | None = None, collaboration=None, by=None, reason=""
+) -> Outcome:
+    """Give `user` the role (for the force, within the collaboration). Granting what is
+    already held changes nothing."""
+    reason = _reason(reason)
+    _check(by, role, force, [collaboration] if collaboration is not None else [])
+    what = _describe(user, role, force, collaboration)
+    with transaction.atomic():
+        membership = (
+            Membership.objects.select_for_update().filter(user=user, role=role, force=force).first()
+        )
+        if membership is None:
+            membership = Membership(user=user, role=role, force=force)
+            _saved(membership, by, reason or "Granted")
+            if collaboration is not None:
+                membership.collaborations.add(collaboration)
+            changed = True
+        elif collaboration is None:
+            changed = False
+        else:
+            named = set(membership.collaborations.values_list("pk", flat=True))
+            if collaboration.pk in named:
+                changed = False
+            elif not named:
+                raise ValidationError(
+                    {
+                        "collaboration": f"{user.get_username()} already holds this role "
+                        f"{_whole(force)}; revoke it first to limit it to named collaborations."
+                    }
+                )
+            else:
+                _saved(membership, by, reason or "Granted")
+                membership.collaborations.add(collaboration)
+                changed = True
+    forget_access(user)
+    return Outcome(membership, changed, f"Granted {what}." if changed else f"Already held: {what}.")
+
+
+def change(
+    membership: Membership, *, role: str, force, collaborations, by=None, reason=""
+) -> Outcome:
+    """Change a membership's role, force or collaborations (both the old and the new must be
+    within `by`'s scope)."""
+    reason = _reason(reason)
+    collaborations = list(collaborations)
+    _check(by, membership.role, membership.force, membership.collaborations.all())
+    _check(by, role, force, collaborations)
+    clash = Membership.objects.filter(user=membership.user, role=role, force=force).exclude(
+        pk=membership.pk
+    )
+    if clash.exists():
+        raise ValidationError(
+            {"role": f"{membership.user.get_username()} already holds that role for that force."}
+        )
+    with transaction.atomic():
+        membership.role, membership.force = role, force
+        _saved(membership, by, reason or "Changed")
+        membership.collaborations.set(collaborations)
+    forget_access(membership.user)
+    return Outcome(membership, True, f"Changed {membership}.")
+
+
+def remove(membership: Membership, *, by=None, reason: str = "") -> Outcome:
+    """Revoke a whole membership; the reason is kept in its history."""
+    reason = _reason(reason, required=by is not None)
+    _check(by, membership.role, membership.force, membership.collaborations.all())
+    text = str(membership)
+    with transaction.atomic():
+        _saved(membership, by, reason or "Revoked")
+        membership._history_user = by
+        membership.delete()
+    forget_access(membership.user)
+    return Outcome(None, True, f"Revoked {text}.")
+
+
+def revoke(
+    *, user, role: str, force: Force | None = None, collaboration=None, by=None, reason=""
+) -> Outcome:
+    """Take the role away (within the collaboration only, when one is named: the membership
+    goes when its last collaboration does, never widening to the whole force). Revoking what
+    is not held changes nothing."""
+    what = _describe(user, role, force, collaboration)
+    membership = Membership.objects.filter(user=user, role=role, force=force).first()
+    if membership is None:
+        return Outcome(None, False, f"Not held, nothing to revoke: {what}.")
+    if collaboration is None:
+        return remove(membership, by=by, reason=reason)
+    named = set(membership.collaborations.values_list("pk", flat=True))
+    if not named:
+        raise ValidationError(
+            {
+                "collaboration": f"{user.get_username()} holds this role {_whole(force)}, not "
+                "within one collaboration: revoke it without naming a collaboration."
+            }
+        )
+    if collaboration.pk not in named:
+        return Outcome(membership, False, f"Not held, nothing to revoke: {what}.")
+    if named == {collaboration.pk}:
+        return remove(membership, by=by, reason=reason)
+    reason = _reason(reason, required=by is not None)
+    _check(by, role, force, [collaboration])
+    with transaction.atomic():
+        _saved(membership, by, reason or "Revoked")
+        membership.collaborations.remove(collaboration)
+    forget_access(user)
+    return Outcome(membership, True, f"Revoked {what}.")
+
+
+# Users ----------------------------------------------------------------------------------------
+
+
+def users_listing() -> list[dict]:
+    """Every user with their memberships, as `realise users --format json` prints them."""
+    users = (
+        get_user_model()
+        .objects.order_by("username")
+        .prefetch_related("memberships__force", "memberships__collaborations")
+    )
+    out = []
+    for user in users:
+        memberships = []
+        for m in sorted(user.memberships.all(), key=lambda m: (m.role, m.force_id or 0)):
+            slugs = sorted(c.slug for c in m.collaborations.all()) or [None]
+            for slug in slugs:
+                memberships.append(
+                    {
+                        "role": cli_role(m.role),
+                        "force": m.force.slug if m.force_id else None,
+                        "collaboration": slug,
+                    }
+                )
+        out.append(
+            {
+                "username": user.get_username(),
+                "email": user.email,
+                "active": user.is_active,
+                "memberships": memberships,
+            }
+        )
+    return out
+
+
+def set_active(user, active: bool, *, by=None) -> None:
+    """Deactivate (or reactivate) a user. Their history, authorship and memberships stay;
+    a deactivated user cannot sign in, their sessions end and their API token stops
+    working. Administrators only."""
+    if by is not None and not access_for(by).administrator:
+        raise PermissionDenied("Only an administrator may deactivate or reactivate a user.")
+    if by is not None and by.pk == user.pk and not active:
+        raise ValidationError("You cannot deactivate yourself.")
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+    # Sessions and tokens are checked against `is_active` on every request (Django's
+    # ModelBackend.get_user, DRF's TokenAuthentication): they stop working at once.
+
+
+# Cover: deputies ------------------------------------------------------------------------------
+
+
+def may_arrange_cover(by, person: Person) -> bool:
+    """The person themself, administrators and programme teams arrange cover."""
+    if by is None:
+        return True
+    access = access_for(by)
+    return (
+        access.administrator
+        or bool(access.programme_collaborations)
+        or (person.user_id is not None and person.user_id == by.pk)
+    )
+
+
+def name_deputy(
+    *, person: Person, deputy, starts: datetime.date, ends: datetime.date, note="", by=None
+) -> Cover:
+    if not may_arrange_cover(by, person):
+        raise PermissionDenied(
+            "Only the person themself, an administrator or a programme team names a deputy."
+        )
+    cover = Cover(person=person, deputy=deputy, starts=starts, ends=ends, note=note, created_by=by)
+    cover.full_clean()
+    if not deputy.is_active:
+        raise ValidationError({"deputy": f"{deputy.get_username()} is deactivated."})
+    cover._history_user = by
+    cover.save()
+    forget_access(deputy)
+    return cover
+
+
+def end_cover(cover: Cover, *, by=None) -> None:
+    if not may_arrange_cover(by, cover.person):
+        raise PermissionDenied(
+            "Only the person themself, an administrator or a programme team ends cover."
+        )
+    cover._history_user = by
+    cover.delete()
+    forget_access(cover.deputy)
+
+
+def covers_for(by) -> QuerySet:
+    covers = Cover.objects.select_related("person", "deputy")
+    if by is None:
+        return covers
+    access = access_for(by)
+    if access.administrator or access.programme_collaborations:
+        return covers
+    return covers.filter(Q(person__user=by) | Q(deputy=by))
+
+
+def deputies_on(day: datetime.date, person_ids: Iterable[int]) -> dict[int, list]:
+    """The active deputies covering each person on `day`."""
+    found: dict[int, list] = {}
+    covers = Cover.objects.filter(
+        person_id__in=set(person_ids), starts__lte=day, ends__gte=day, deputy__is_active=True
+    ).select_related("deputy")
+    for cover in covers:
+        found.setdefault(cover.person_id, []).append(cover.deputy)
+    return found
+
+
+# Invitations -----------------------------------------------------------------------------------
+
+
+class InvitationTokens(PasswordResetTokenGenerator):
+    """One-time links for invitations: Django's signed, timestamped tokens, bound to the
+    user's password and state and to the invitation's latest sending, so a link stops
+    working once used, resent (an older link) or withdrawn, and after
+    REALISE_INVITATION_DAYS days."""
+
+    key_salt = "realise.organisations.services.InvitationTokens"
+
+    def _make_hash_value(self, user, timestamp):
+        invitation = Invitation.objects.filter(user=user).first()
+        state = (
+            f"{invitation.pk}-{invitation.status}-{invitation.sent_count}" if invitation else "none"
+        )
+        return f"{user.pk}{user.password}{user.is_active}{state}{timestamp}"
+
+    def check_token(self, user, token) -> bool:
+        if not (user and token) or "-" not in token:
+            return False
+        try:
+            issued = base36_to_int(token.split("-")[0])
+        except ValueError:
+            return False
+        if not any(
+            constant_time_compare(self._make_token_with_timestamp(user, issued, secret), token)
+            for secret in [self.secret, *self.secret_fallbacks]
+        ):
+            return False
+        age = self._num_seconds(self._now()) - issued
+        return age <= invitation_days() * 24 * 3600
+
+
+invitation_tokens = InvitationTokens()
+
+
+def invitation_days() -> int:
+    return int(getattr(settings, "REALISE_INVITATION_DAYS", 7))
+
+
+def invitation_link(invitation: Invitation) -> str:
+    uid = urlsafe_base64_encode(force_bytes(invitation.user.pk))
+    token = invitation_tokens.make_token(invitation.user)
+    path = reverse("invitation-accept", args=[uid, token])
+    return f"{settings.REALISE_BASE_URL.rstrip('/')}{path}"
+
+
+def _send_invitation(invitation: Invitation, by) -> None:
+    invitation.sent_at = timezone.now()
+    invitation.sent_count += 1
+    invitation._history_user = by
+    invitation.save()
+    inviter = by.get_full_name() or by.get_username() if by is not None else "An administrator"
+    roles = ", ".join(
+        str(m) for m in Membership.objects.filter(user=invitation.user).select_related("force")
+    )
+    days = invitation_days()
+    body = "\n".join(
+        [
+            f"{inviter} has invited you to Realise, where police collaborations track the "
+            "benefits they deliver.",
+            "",
+            f"Your roles: {roles or 'none yet'}.",
+            "",
+            f"Choose a password to start (the link works once, for {days} days):",
+            invitation_link(invitation),
+            "",
+            f"Your user name is {invitation.user.get_username()}.",
+        ]
+    )
+    send_mail(
+        "[Realise] You are invited to Realise",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [invitation.email],
+    )
+
+
+def _username_for(email: str) -> str:
+    base = email.split("@")[0].lower()[:140] or "user"
+    name, n = base, 1
+    User = get_user_model()
+    while User.objects.filter(username__iexact=name).exists():
+        n += 1
+        name = f"{base}{n}"
+    return name
+
+
+def invite(
+    *,
+    email: str,
+    role: str,
+    force: Force | None = None,
+    collaborations: Iterable = (),
+    first_name: str = "",
+    last_name: str = "",
+    by=None,
+) -> Invitation:
+    """Create the user (inactive, no password) with the role, and email them a link to
+    choose a password. The same rules as granting the role."""
+    collaborations = list(collaborations)
+    _check(by, role, force, collaborations)
+    email = email.strip()
+    User = get_user_model()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(
+            {"email": "Someone already has an account with this email address: grant them a role."}
+        )
+    with transaction.atomic():
+        user = User(
+            username=_username_for(email),
+            email=email,
+            first_name=first_name,
+            last_name=last_name,
+            is_active=False,
+        )
+        user.set_unusable_password()
+        user.save()
+        membership = Membership(user=user, role=role, force=force)
+        _saved(membership, by, f"Invited by {by.get_username() if by else 'an operator'}")
+        membership.collaborations.set(collaborations)
+        invitation = Invitation(email=email, user=user, invited_by=by, sent_at=timezone.now())
+        _send_invitation(invitation, by)
+    return invitation
+
+
+def _may_handle(by, invitation: Invitation) -> None:
+    if by is None or access_for(by).administrator or invitation.invited_by_id == by.pk:
+        return
+    for membership in invitation.user.memberships.all():
+        if not may_manage(by, membership):
+            raise PermissionDenied("Only whoever may grant its roles may handle this invitation.")
+    if not access_for(by).programme_collaborations:
+        raise PermissionDenied("Only administrators and programme teams handle invitations.")
+
+
+def resend(invitation: Invitation, *, by=None) -> None:
+    """Send a new link (the earlier one stops working)."""
+    _may_handle(by, invitation)
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError(f"This invitation was {invitation.get_status_display().lower()}.")
+    with transaction.atomic():
+        _send_invitation(invitation, by)
+
+
+def withdraw(invitation: Invitation, *, by=None) -> None:
+    """The link stops working and the roles it granted are revoked; the account stays
+    inactive (nothing was done with it)."""
+    _may_handle(by, invitation)
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError(f"This invitation was {invitation.get_status_display().lower()}.")
+    with transaction.atomic():
+        for membership in invitation.user.memberships.all():
+            membership.reason = "Invitation withdrawn"
+            membership._history_user = by
+            membership.save()
+            membership.delete()
+        invitation.status = InvitationStatus.WITHDRAWN
+        invitation._history_user = by
+        invitation.save()
+
+
+def pending_invitation(uidb64: str, token: str) -> Invitation | None:
+    """The invitation a link names, if the link still works."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+    invitation = Invitation.objects.select_related("user").filter(user_id=pk).first()
+    if invitation is None or invitation.status != InvitationStatus.PENDING:
+        return None
+    if not invitation_tokens.check_token(invitation.user, token):
+        return None
+    return invitation
+
+
+def accept(invitation: Invitation, password: str) -> None:
+    """Set the password (already validated) and activate the account: the link is used."""
+    with transaction.atomic():
+        user = invitation.user
+        user.set_password(password)
+        user.is_active = True
+        user.save(update_fields=["password", "is_active"])
+        invitation.status = InvitationStatus.ACCEPTED
+        invitation.accepted_at = timezone.now()
+        invitation._history_user = user
+        invitation.save()
+
+
+def invitations_for(by):
+    invitations = Invitation.objects.select_related("user", "invited_by")
+    if by is None or access_for(by).administrator:
+        return invitations
+    return invitations.filter(
+        Q(invited_by=by) | Q(user__memberships__in=manageable_memberships(by))
+    ).distinct()

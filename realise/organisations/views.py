@@ -1,0 +1,376 @@
+"""People and access pages under /access/: memberships (grant, change, revoke), users
+(deactivate), invitations and cover; and the invitee's page to choose a password.
+
+Every change goes through `organisations.services`, as the API and the command line do.
+"""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import FormView, TemplateView
+from django_tables2 import SingleTableMixin
+
+from realise.core.forms import GovukSetPasswordForm
+from realise.core.permissions import access_for
+from realise.organisations import forms, services
+from realise.organisations.models import Invitation, Membership
+
+
+class AccessMixin(LoginRequiredMixin):
+    """For whoever manages access: administrators and programme teams (others: 403)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm(
+            "organisations.add_membership"
+        ):
+            raise PermissionDenied(
+                "Only administrators and a collaboration's programme team manage access."
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _refusal(form, error) -> None:
+    """A service's refusal on the form: on the field it names, else at the top."""
+    if isinstance(error, PermissionDenied):
+        form.add_error(None, str(error))
+        return
+    if hasattr(error, "error_dict"):
+        for field, problems in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, problems)
+    else:
+        form.add_error(None, error.messages)
+
+
+# Memberships ------------------------------------------------------------------------------------
+
+
+class MembershipTable(tables.Table):
+    user = tables.Column(verbose_name="User", accessor="user__username", order_by="user__username")
+    role = tables.Column(verbose_name="Role")
+    force = tables.Column(verbose_name="Force", default="–")
+    collaborations = tables.Column(verbose_name="Within", empty_values=(), orderable=False)
+    actions = tables.TemplateColumn(
+        verbose_name="Actions",
+        template_name="organisations/_membership_actions.html",
+        orderable=False,
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "force", "collaborations"]
+        order_by = "user"
+        empty_text = "No roles match."
+
+    def render_collaborations(self, record):
+        return ", ".join(c.name for c in record.collaborations.all()) or "–"
+
+
+class AccessListView(AccessMixin, SingleTableMixin, TemplateView):
+    template_name = "organisations/access_list.html"
+    table_class = MembershipTable
+    paginate_by = 50
+
+    @cached_property
+    def filter_form(self):
+        return forms.AccessFilterForm(self.request.GET or None, by=self.request.user)
+
+    def get_table_data(self):
+        memberships = services.manageable_memberships(self.request.user)
+        if self.request.GET.keys() - {"page", "sort"}:
+            memberships = self.filter_form.filter(memberships)
+        return memberships
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["form"] = self.filter_form
+        context["administrator"] = access_for(self.request.user).administrator
+        return context
+
+
+class GrantView(AccessMixin, FormView):
+    template_name = "organisations/membership_form.html"
+    form_class = forms.MembershipForm
+    extra_context = {"page_title": "Grant a role"}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "by": self.request.user}
+
+    def get_initial(self):
+        return {"user": self.request.GET.get("user", "")}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        chosen = list(data["collaborations"])
+        try:
+            outcome = None
+            for collaboration in chosen or [None]:
+                outcome = services.grant(
+                    user=data["user"],
+                    role=data["role"],
+                    force=data["force"],
+                    collaboration=collaboration,
+                    by=self.request.user,
+                    reason=data["reason"],
+                )
+        except (ValidationError, PermissionDenied) as error:
+            _refusal(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, outcome.message)
+        return redirect(reverse("access-list") + f"?user={data['user'].username}")
+
+
+class MembershipMixin(AccessMixin):
+    """The membership named in the address, among those the user manages (else 404)."""
+
+    @cached_property
+    def membership(self) -> Membership:
+        return get_object_or_404(
+            services.manageable_memberships(self.request.user), pk=self.kwargs["pk"]
+        )
+
+
+class MembershipChangeView(MembershipMixin, FormView):
+    template_name = "organisations/membership_form.html"
+    form_class = forms.MembershipForm
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "by": self.request.user,
+            "membership": self.membership,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            page_title=f"Change {self.membership.user.username}'s role", **kwargs
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            outcome = services.change(
+                self.membership,
+                role=data["role"],
+                force=data["force"],
+                collaborations=data["collaborations"],
+                by=self.request.user,
+                reason=data["reason"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _refusal(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, outcome.message)
+        return redirect("access-list")
+
+
+class MembershipRevokeView(MembershipMixin, FormView):
+    template_name = "organisations/membership_revoke.html"
+    form_class = forms.RevokeForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(membership=self.membership, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            outcome = services.remove(
+                self.membership, by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _refusal(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, outcome.message)
+        return redirect("access-list")
+
+
+# Users --------------------------------------------------------------------------------------------
+
+
+class UserView(AccessMixin, TemplateView):
+    """One user: their roles (those the viewer manages), and deactivation (administrators)."""
+
+    template_name = "organisations/user_detail.html"
+
+    @cached_property
+    def person(self):
+        user = get_object_or_404(get_user_model(), username=self.kwargs["username"])
+        if access_for(self.request.user).administrator:
+            return user
+        if not services.manageable_memberships(self.request.user).filter(user=user).exists():
+            raise Http404
+        return user
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["person"] = self.person
+        context["memberships"] = services.manageable_memberships(self.request.user).filter(
+            user=self.person
+        )
+        context["administrator"] = access_for(self.request.user).administrator
+        return context
+
+    def post(self, request, username):
+        active = request.POST.get("action") == "reactivate"
+        try:
+            services.set_active(self.person, active, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("access-user", username=username)
+        if active:
+            messages.success(request, f"{username} can sign in again.")
+        else:
+            messages.success(
+                request,
+                f"{username} is deactivated: they can no longer sign in and their API token "
+                "no longer works. Their history and authorship are kept.",
+            )
+        return redirect("access-user", username=username)
+
+
+# Invitations --------------------------------------------------------------------------------------
+
+
+class InvitationListView(AccessMixin, TemplateView):
+    template_name = "organisations/invitation_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        invitations = services.invitations_for(self.request.user).order_by("-sent_at")[:200]
+        context["invitations"] = invitations
+        context["days"] = services.invitation_days()
+        return context
+
+
+class InviteView(AccessMixin, FormView):
+    template_name = "organisations/invite_form.html"
+    form_class = forms.InviteForm
+    extra_context = {"page_title": "Invite someone"}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "by": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            invitation = services.invite(
+                email=data["email"],
+                role=data["role"],
+                force=data["force"],
+                collaborations=data["collaborations"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                by=self.request.user,
+            )
+        except (ValidationError, PermissionDenied) as error:
+            _refusal(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Invitation sent to {invitation.email} (user name {invitation.user.username}).",
+        )
+        return redirect("invitation-list")
+
+
+class InvitationActionView(AccessMixin, View):
+    """Resend or withdraw (POST only)."""
+
+    def post(self, request, pk, action):
+        invitation = get_object_or_404(services.invitations_for(request.user), pk=pk)
+        act = {"resend": services.resend, "withdraw": services.withdraw}.get(action)
+        if act is None:
+            raise Http404
+        try:
+            act(invitation, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("invitation-list")
+        done = "sent again" if action == "resend" else "withdrawn"
+        messages.success(request, f"Invitation to {invitation.email} {done}.")
+        return redirect("invitation-list")
+
+
+class AcceptInvitationView(FormView):
+    """The invitee chooses a password; a used, withdrawn or expired link is refused."""
+
+    template_name = "organisations/invitation_accept.html"
+    form_class = GovukSetPasswordForm
+
+    @cached_property
+    def invitation(self) -> Invitation | None:
+        return services.pending_invitation(self.kwargs["uidb64"], self.kwargs["token"])
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.invitation is None:
+            response = self.response_class(
+                request=request,
+                template="organisations/invitation_invalid.html",
+                context={"days": services.invitation_days()},
+                status=410,
+            )
+            return response
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.invitation.user}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(invitation=self.invitation, **kwargs)
+
+    def form_valid(self, form):
+        services.accept(self.invitation, form.cleaned_data["new_password1"])
+        messages.success(
+            self.request,
+            f"Your password is set. Sign in as {self.invitation.user.username}.",
+        )
+        return redirect("login")
+
+
+# Cover --------------------------------------------------------------------------------------------
+
+
+class CoverListView(LoginRequiredMixin, TemplateView):
+    template_name = "organisations/cover_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["covers"] = services.covers_for(self.request.user).order_by("-starts")[:200]
+        return context
+
+
+class CoverCreateView(LoginRequiredMixin, FormView):
+    template_name = "core/form_page.html"
+    form_class = forms.CoverForm
+    extra_context = {"page_title": "Name a deputy"}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "by": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            cover = services.name_deputy(**data, by=self.request.user)
+        except (ValidationError, PermissionDenied) as error:
+            _refusal(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Cover arranged: {cover}.")
+        return redirect("cover-list")
+
+
+class CoverEndView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        cover = get_object_or_404(services.covers_for(request.user), pk=pk)
+        try:
+            services.end_cover(cover, by=request.user)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect("cover-list")
+        messages.success(request, "Cover ended.")
+        return redirect("cover-list")
