@@ -80,6 +80,11 @@ class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer (read only)"
 
 
+class MembershipSource(models.TextChoices):
+    MANUAL = "manual", "Granted by hand"
+    SSO = "sso", "Single sign-on group"
+
+
 class Membership(TimeStamped):
     """A user's force and role.
 
@@ -95,6 +100,13 @@ class Membership(TimeStamped):
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.VIEWER)
     collaborations = models.ManyToManyField(
         "collaborations.Collaboration", blank=True, related_name="programme_memberships"
+    )
+    source = models.CharField(
+        max_length=10,
+        choices=MembershipSource.choices,
+        default=MembershipSource.MANUAL,
+        help_text="Memberships from single sign-on groups are renewed at each sign-in and "
+        "removed when the group goes; those granted by hand are left alone.",
     )
     history = HistoricalRecords(m2m_fields=[collaborations])
 
