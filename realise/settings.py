@@ -252,8 +252,15 @@ REALISE_OIDC_GROUPS_CLAIM = env.str("REALISE_OIDC_GROUPS_CLAIM", default="groups
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refusal (403) is logged as one line, without a traceback (realise/core/logs.py).
+    "filters": {"one_line_refusals": {"()": "realise.core.logs.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("REALISE_LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        # Django's records go to the one console handler, once (not also to Django's own).
+        "django": {"handlers": ["console"], "propagate": False},
+        "django.request": {"filters": ["one_line_refusals"]},
+    },
 }
 
 # The app's own settings.

@@ -1,16 +1,25 @@
+from django.conf import settings
 from django.db.models import Count
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from realise.core.errors import Refused, describe
 from realise.core.permissions import visible_benefits, visible_collaborations, visible_initiatives
 
 
 class ObjectPermissionMixin(PermissionRequiredMixin):
-    """Object-level permission from core.permissions; 403 for the signed in, login for others."""
+    """Object-level permission from core.permissions; 403 for the signed in (a page that says
+    what was refused and who can grant access), login for others."""
 
     def handle_no_permission(self):
-        self.raise_exception = self.request.user.is_authenticated
-        return super().handle_no_permission()
+        if not self.request.user.is_authenticated:
+            return super().handle_no_permission()
+        try:
+            obj = self.get_permission_object()
+        except Exception:  # noqa: BLE001 - the refusal stands without its object
+            obj = None
+        permissions = self.get_permission_required()
+        raise Refused(describe(permissions[0], obj) if permissions else "", obj=obj)
 
 
 class PostPermissionMixin(ObjectPermissionMixin):
@@ -39,4 +48,20 @@ class HomeView(TemplateView):
                 .annotate(initiative_count=Count("initiatives", distinct=True))
                 .order_by("name")[:10]
             )
+        return context
+
+
+class CookiesView(TemplateView):
+    """The cookies Realise sets, with their names and lifetimes taken from the settings."""
+
+    template_name = "core/cookies.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            session_cookie=settings.SESSION_COOKIE_NAME,
+            session_days=settings.SESSION_COOKIE_AGE // 86400,
+            csrf_cookie=settings.CSRF_COOKIE_NAME,
+            csrf_days=(settings.CSRF_COOKIE_AGE or 0) // 86400,
+        )
         return context

@@ -6,4 +6,4 @@ from django.urls import include, path
 from realise import urls as site
 
 urlpatterns = [path("oidc/", include("mozilla_django_oidc.urls")), *site.urlpatterns]
-handler404 = site.handler404
+handler403, handler404, handler500 = site.handler403, site.handler404, site.handler500
