@@ -59,7 +59,21 @@ class ForceSignOnBackend(OIDCAuthenticationBackend):
             users |= self.UserModel.objects.filter(email__iexact=name, is_active=True)
         return users
 
+    def get_username(self, claims):
+        """The readable name from the e-mail address, numbered if another account has it
+        (priya.shah, priya.shah-2, ...)."""
+        base = super().get_username(claims)[:140]
+        username, number = base, 1
+        while self.UserModel.objects.filter(username__iexact=username).exists():
+            number += 1
+            username = f"{base}-{number}"
+        return username
+
     def create_user(self, claims):
+        names = login_names(claims)
+        if self.UserModel.objects.filter(email__iexact=names[0], is_active=False).exists():
+            # A deactivated account stays deactivated: no fresh account beside it.
+            raise SuspiciousOperation(f"the account for {names[0]} is deactivated")
         user = super().create_user(claims)
         self._sync(user, claims)
         return user

@@ -93,7 +93,10 @@ def apply_role_map(user, claims: dict, role_map=None) -> SignOnRoles | None:
     wanted, skipped = wanted_memberships(groups, role_map)
     result = SignOnRoles(skipped=skipped)
     for reason in skipped:
-        logger.error("Single sign-on for %s: skipped %s", user.get_username(), reason)
+        # A role this version does not have yet is a warning; a wrong force or
+        # collaboration is an error in the map.
+        level = logging.WARNING if "is not available" in reason else logging.ERROR
+        logger.log(level, "Single sign-on for %s: skipped %s", user.get_username(), reason)
     with transaction.atomic():
         held = {
             (m.force_id, m.role): m

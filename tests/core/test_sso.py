@@ -205,6 +205,29 @@ def test_a_sign_in_not_from_the_provider_is_refused(sso):
     assert not User.objects.filter(email=PRIYA["email"]).exists()
 
 
+def test_a_new_account_gets_a_user_name_of_its_own(sso, forces):
+    User.objects.create_user("priya.shah", email="priya.shah@kent.police.example")
+
+    sign_in(sso, {**PRIYA, "groups": ["Realise-Essex-Leads"]})
+
+    priya = User.objects.get(email=PRIYA["email"])
+    assert priya.username == "priya.shah-2"
+    assert memberships(priya) == {("Essex", "force_lead", "sso", ("ek",))}
+
+
+def test_a_deactivated_account_is_not_replaced_by_a_new_one(sso, forces):
+    User.objects.create_user("priya.shah", email=PRIYA["email"], is_active=False)
+
+    browser = sign_in(sso, {**PRIYA, "groups": ["Realise-Essex-Leads"]})
+
+    assert browser.landed_on == "/accounts/login/"
+    assert "_auth_user_id" not in browser.session
+    assert list(User.objects.filter(email=PRIYA["email"]).values_list("is_active", flat=True)) == [
+        False
+    ]
+    assert not Membership.objects.filter(user__email=PRIYA["email"]).exists()
+
+
 # The map on its own ----------------------------------------------------------------------
 
 
