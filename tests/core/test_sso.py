@@ -265,6 +265,13 @@ def test_without_a_map_sign_in_leaves_memberships_alone(world, settings):
     assert ("Kent", "viewer", "sso", ()) in memberships(world.dave)
 
 
+def test_an_empty_map_removes_every_mapped_membership_and_nothing_else(world):
+    Membership.objects.create(user=world.dave, force=force("Kent"), role="viewer", source="sso")
+    result = apply_role_map(world.dave, {"groups": ["Realise-Kent-Viewers"]}, parse_role_map("{}"))
+    assert result.removed == [f"{world.dave} – Viewer (read only), Kent"]
+    assert memberships(world.dave) == {("Essex", "viewer", "manual", ())}
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
