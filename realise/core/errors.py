@@ -32,19 +32,22 @@ PARENTS = ("collaboration", "initiative", "benefit", "body", "decision", "option
 
 
 class Refused(PermissionDenied):
-    """A refusal that knows what was asked about (`obj`), for the 403 page."""
+    """A refusal that knows the permission refused and the object asked about, for the 403
+    page (which names the object only to someone who may see it)."""
 
-    def __init__(self, message: str = "", obj=None):
+    def __init__(self, message: str = "", obj=None, permission: str = ""):
         super().__init__(message)
         self.obj = obj
+        self.permission = permission
 
 
 VERBS = {"add": "add", "change": "change", "delete": "delete", "view": "see"}
 
 
-def describe(permission: str, obj) -> str:
+def describe(permission: str, obj, named: bool = True) -> str:
     """What a permission refused, in words: "You may not change the initiative 'Joint
-    vetting'.", "You may not add a meeting to 'EK Programme Board'."."""
+    vetting'.", "You may not add a meeting to 'EK Programme Board'."; without the object's
+    name unless `named`."""
     app_label, _, codename = permission.partition(".")
     verb, _, model_name = codename.partition("_")
     try:
@@ -57,10 +60,12 @@ def describe(permission: str, obj) -> str:
         plural = str(model._meta.verbose_name_plural) if model else f"{noun}s"
         return f"You may not {doing} {plural}."
     if model is not None and isinstance(obj, model):
-        if obj.pk is None:
+        if obj.pk is None or not named:
             return f"You may not {doing} this {noun}."
         return f"You may not {doing} the {noun} ‘{obj}’."
     article = "an" if noun[:1] in "aeiou" else "a"
+    if not named:
+        return f"You may not {doing} {article} {noun} here."
     if verb == "add":
         return f"You may not add {article} {noun} to ‘{obj}’."
     return f"You may not {doing} the {noun} of ‘{obj}’."
@@ -106,13 +111,17 @@ def programme_team(collaboration) -> list[str]:
 
 def permission_denied(request, exception=None):
     """The 403 page: what was refused and who can grant access."""
-    message = str(exception or "").strip() or "You do not have permission to do this."
     obj = getattr(exception, "obj", None)
     collaboration = collaboration_of(obj) if obj is not None else None
-    context = {"message": message, "collaboration": None, "team": []}
-    if collaboration is not None and can_view(request.user, collaboration):
-        context["collaboration"] = collaboration
-        context["team"] = programme_team(collaboration)
+    visible = collaboration is not None and can_view(request.user, collaboration)
+    message = str(exception or "").strip()
+    if not message and getattr(exception, "permission", ""):
+        message = describe(exception.permission, obj, named=visible)
+    context = {
+        "message": message or "You do not have permission to do this.",
+        "collaboration": collaboration if visible else None,
+        "team": programme_team(collaboration) if visible else [],
+    }
     template = loader.get_template("403.html")
     return HttpResponseForbidden(template.render(context, request))
 

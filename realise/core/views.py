@@ -3,7 +3,7 @@ from django.db.models import Count
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from realise.core.errors import Refused, describe
+from realise.core.errors import Refused
 from realise.core.permissions import visible_benefits, visible_collaborations, visible_initiatives
 
 
@@ -19,7 +19,7 @@ class ObjectPermissionMixin(PermissionRequiredMixin):
         except Exception:  # noqa: BLE001 - the refusal stands without its object
             obj = None
         permissions = self.get_permission_required()
-        raise Refused(describe(permissions[0], obj) if permissions else "", obj=obj)
+        raise Refused(obj=obj, permission=permissions[0] if permissions else "")
 
 
 class PostPermissionMixin(ObjectPermissionMixin):

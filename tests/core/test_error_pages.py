@@ -53,6 +53,14 @@ def test_someone_who_may_not_see_the_collaboration_is_not_told_who_runs_it(world
     assert "Roles are granted by the programme team of the collaboration you work in" in page
 
 
+def test_a_refusal_does_not_name_what_the_reader_may_not_see(client, world):
+    client.force_login(world.nora)  # Norfolk: outside the private collaboration
+    response = client.get("/collaborations/ek/edit/")
+    page = text(response)
+    assert response.status_code in (403, 404)
+    assert "Essex and Kent" not in page and "Alice" not in page
+
+
 def test_a_service_refusal_is_shown_as_written(world):
     request = RequestFactory().get("/")
     request.user = world.dave
