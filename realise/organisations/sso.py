@@ -98,6 +98,8 @@ def apply_role_map(user, claims: dict, role_map=None) -> SignOnRoles | None:
         level = logging.WARNING if "is not available" in reason else logging.ERROR
         logger.log(level, "Single sign-on for %s: skipped %s", user.get_username(), reason)
     with transaction.atomic():
+        # One sign-in at a time per person (two browsers signing in at once).
+        list(type(user).objects.select_for_update().filter(pk=user.pk).values_list("pk"))
         held = {
             (m.force_id, m.role): m
             for m in Membership.objects.select_for_update()
