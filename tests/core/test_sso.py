@@ -258,6 +258,22 @@ def test_an_entry_naming_an_unknown_force_is_logged_and_skipped(world, caplog):
     )
 
 
+def test_the_inspector_role_is_granted_once_realise_has_it(world, caplog):
+    """`inspector` is accepted in the map; while this version has no such role the entry is
+    skipped with a warning, and once it has, the membership is granted."""
+    from realise.organisations.models import Role
+
+    role_map = parse_role_map('{"HMICFRS": [{"role": "inspector", "force": "essex"}]}')
+    with caplog.at_level(logging.WARNING, logger="realise.organisations.sso"):
+        result = apply_role_map(world.nora, {"groups": ["HMICFRS"]}, role_map)
+    if "inspector" in Role.values:
+        assert ("Essex", "inspector", "sso", ()) in memberships(world.nora)
+    else:
+        assert result.granted == []
+        assert [r.levelname for r in caplog.records] == ["WARNING"]
+        assert "role 'inspector' is not available" in caplog.records[0].getMessage()
+
+
 def test_without_a_map_sign_in_leaves_memberships_alone(world, settings):
     Membership.objects.create(user=world.dave, force=force("Kent"), role="viewer", source="sso")
     settings.REALISE_OIDC_ROLE_MAP = None
