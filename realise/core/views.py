@@ -19,7 +19,11 @@ class ObjectPermissionMixin(PermissionRequiredMixin):
         except Exception:  # noqa: BLE001 - the refusal stands without its object
             obj = None
         permissions = self.get_permission_required()
-        raise Refused(obj=obj, permission=permissions[0] if permissions else "")
+        raise Refused(
+            self.get_permission_denied_message(),  # the view's own words, if it has them
+            obj=obj,
+            permission=permissions[0] if permissions else "",
+        )
 
 
 class PostPermissionMixin(ObjectPermissionMixin):
