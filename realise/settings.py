@@ -6,6 +6,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from realise.core.oidc import oidc_settings, parse_role_map
 from realise.core.storage_url import StorageURLError, storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,7 +35,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "realise.core.apps.RealiseAdminConfig",  # django.contrib.admin, for administrators
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -258,26 +259,13 @@ CONTENT_SECURITY_POLICY = {
 # only when REALISE_OIDC_CLIENT_ID is set. See docs/security.md.
 OIDC_ENABLED = bool(env.str("REALISE_OIDC_CLIENT_ID", default=""))
 if OIDC_ENABLED:
-    from realise.core.oidc import endpoints_from_env
-
-    OIDC_RP_CLIENT_ID = env.str("REALISE_OIDC_CLIENT_ID")
-    OIDC_RP_CLIENT_SECRET = env.str("REALISE_OIDC_CLIENT_SECRET", default="")
-    if not OIDC_RP_CLIENT_SECRET:
-        raise ImproperlyConfigured(
-            "REALISE_OIDC_CLIENT_SECRET must be set with REALISE_OIDC_CLIENT_ID."
-        )
-    (
-        OIDC_OP_AUTHORIZATION_ENDPOINT,
-        OIDC_OP_TOKEN_ENDPOINT,
-        OIDC_OP_USER_ENDPOINT,
-        OIDC_OP_JWKS_ENDPOINT,
-    ) = endpoints_from_env(env)
-    OIDC_RP_SIGN_ALGO = "RS256"
-    OIDC_RP_SCOPES = "openid email profile"
-    OIDC_CREATE_USER = env.bool("REALISE_OIDC_CREATE_USERS", default=False)
-    OIDC_USERNAME_ALGO = "realise.core.oidc.username_for"
+    vars().update(oidc_settings(env))
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("realise.core.oidc_backend.ForceSignOnBackend")
+# Memberships given by the identity provider's groups (docs/security.md): checked here, so
+# a mistake in the map stops Realise starting, naming the entry.
+REALISE_OIDC_ROLE_MAP = parse_role_map(env.str("REALISE_OIDC_ROLE_MAP", default=""))
+REALISE_OIDC_GROUPS_CLAIM = env.str("REALISE_OIDC_GROUPS_CLAIM", default="groups")
 
 # Logs go to standard error: one line per request with its id (realise.core.requestlog),
 # as JSON objects when REALISE_LOG_FORMAT=json. See docs/operations.md.

@@ -19,8 +19,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler403 = "realise.core.errors.permission_denied"
 handler404 = "realise.core.api.not_found"
-handler500 = "realise.core.requestlog.server_error"
+handler500 = "realise.core.errors.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

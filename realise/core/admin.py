@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
-from realise.core.models import AuditRecord
+from realise.core.adminsite import DomainAdmin, ReadOnly
+from realise.core.models import AuditHead, AuditRecord
 
 
 @admin.register(AuditRecord)
-class AuditRecordAdmin(admin.ModelAdmin):
+class AuditRecordAdmin(ReadOnly, DomainAdmin):
     list_display = ["sequence", "recorded_at", "username", "action", "model", "object_id", "via"]
     list_filter = ["action", "via", "model"]
     search_fields = ["username", "object_id", "object_repr", "hash"]
@@ -16,11 +17,11 @@ class AuditRecordAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(AuditHead)
+class AuditHeadAdmin(ReadOnly, DomainAdmin):
+    """The newest record of the chain, kept for appending one writer at a time."""
 
-    def has_delete_permission(self, request, obj=None):
-        return False
+    list_display = ["sequence", "hash"]
+    list_filter = []
+    search_fields = ["hash"]

@@ -1,7 +1,9 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class CoreConfig(AppConfig):
+    default = True
     verbose_name = "Core"
     name = "realise.core"
     label = "core"
@@ -15,3 +17,10 @@ class CoreConfig(AppConfig):
             audit.on_historical_record, dispatch_uid="realise-audit-trail"
         )
         audit.install_bulk_hook()
+
+
+class RealiseAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on a site that only administrators may enter (core/adminsite.py)."""
+
+    default = False
+    default_site = "realise.core.adminsite.RealiseAdminSite"

@@ -17,10 +17,6 @@ import re
 import time
 import uuid
 
-from django.http import HttpResponseServerError
-from django.template import TemplateDoesNotExist, loader
-from django.views.decorators.csrf import requires_csrf_token
-
 logger = logging.getLogger("realise.request")
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 SENSIBLE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -108,17 +104,3 @@ class JsonFormatter(logging.Formatter):
 
 
 JsonFormatter.converter = time.gmtime
-
-
-@requires_csrf_token
-def server_error(request, template_name="500.html"):
-    """The 500 page, with the request id a person can quote."""
-    request_id = getattr(request, "request_id", None) or current_request_id()
-    try:
-        template = loader.get_template(template_name)
-    except TemplateDoesNotExist:
-        return HttpResponseServerError(
-            f"<h1>Server Error (500)</h1><p>Request ID: {request_id}</p>",
-            content_type="text/html",
-        )
-    return HttpResponseServerError(template.render({"request_id": request_id}, request))

@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
+from django.views.generic import TemplateView
 
-from realise.core import account_views, audit_views
+from realise.core import account_views, audit_views, views
 from realise.core.forms import (
     GovukPasswordChangeForm,
     GovukPasswordResetForm,
@@ -70,6 +71,13 @@ urlpatterns = [
     path("account/", account_views.AccountView.as_view(), name="account"),
     path("audit/", audit_views.AuditListView.as_view(), name="audit-list"),
     path("audit/export.csv", audit_views.AuditExportView.as_view(), name="audit-export"),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="core/accessibility.html"),
+        name="accessibility",
+    ),
+    path("privacy/", TemplateView.as_view(template_name="core/privacy.html"), name="privacy"),
+    path("cookies/", views.CookiesView.as_view(), name="cookies"),
 ]
 
 if settings.OIDC_ENABLED:

@@ -1,19 +1,18 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from realise.core.adminsite import DomainHistoryAdmin, DomainInline, ReadOnly
 from realise.documents.models import BenefitHandover, ClosureRecord, HighlightReport
 
 
 @admin.register(HighlightReport)
-class HighlightReportAdmin(SimpleHistoryAdmin):
+class HighlightReportAdmin(DomainHistoryAdmin):
     list_display = ["initiative", "month", "author", "marking", "updated_at"]
     list_filter = ["marking"]
     search_fields = ["initiative__name"]
 
 
-class BenefitHandoverInline(admin.TabularInline):
+class BenefitHandoverInline(DomainInline):
     model = BenefitHandover
-    extra = 0
     can_delete = False
     readonly_fields = [
         "benefit",
@@ -26,10 +25,12 @@ class BenefitHandoverInline(admin.TabularInline):
 
 
 @admin.register(ClosureRecord)
-class ClosureRecordAdmin(SimpleHistoryAdmin):
+class ClosureRecordAdmin(DomainHistoryAdmin):
     """Closures are made by the closure workflow; here they are read."""
 
     list_display = ["initiative", "closed_on", "closed_by", "review", "document"]
+    list_filter = ["marking", "closed_on"]
+    search_fields = ["initiative__name", "summary"]
     inlines = [BenefitHandoverInline]
     readonly_fields = [
         "initiative",
@@ -43,3 +44,12 @@ class ClosureRecordAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(BenefitHandover)
+class BenefitHandoverAdmin(ReadOnly, DomainHistoryAdmin):
+    """Hand-overs are made when an initiative closes."""
+
+    list_display = ["benefit", "closure", "bau_owner", "measurement_owner"]
+    list_filter = ["closure__closed_on"]
+    search_fields = ["benefit__title", "benefit__reference", "bau_owner__name"]

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin, DomainInline
 from realise.governance.models import (
     Action,
     BodyMember,
@@ -14,18 +14,16 @@ from realise.governance.models import (
 )
 
 
-class BodyMemberInline(admin.TabularInline):
+class BodyMemberInline(DomainInline):
     model = BodyMember
-    extra = 0
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(DomainInline):
     model = Action
-    extra = 0
 
 
 @admin.register(GovernanceBody)
-class GovernanceBodyAdmin(SimpleHistoryAdmin):
+class GovernanceBodyAdmin(DomainHistoryAdmin):
     list_display = ["name", "collaboration", "body_type", "cadence", "visibility"]
     list_filter = ["body_type", "cadence", "visibility"]
     search_fields = ["name", "collaboration__name"]
@@ -33,15 +31,23 @@ class GovernanceBodyAdmin(SimpleHistoryAdmin):
     inlines = [BodyMemberInline]
 
 
+@admin.register(BodyMember)
+class BodyMemberAdmin(DomainHistoryAdmin):
+    list_display = ["person", "body", "represents_kind", "represents_force"]
+    list_filter = ["represents_kind", "represents_force"]
+    search_fields = ["person__name", "body__name", "represents_other"]
+
+
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(DomainHistoryAdmin):
     list_display = ["body", "date", "status"]
     list_filter = ["status", "body"]
+    search_fields = ["body__name", "notes"]
     date_hierarchy = "date"
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(DomainHistoryAdmin):
     list_display = ["__str__", "body", "decided_on", "status", "visibility"]
     list_filter = ["status", "visibility", "body"]
     search_fields = ["text", "rationale"]
@@ -49,29 +55,35 @@ class DecisionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(DomainHistoryAdmin):
     list_display = ["__str__", "owner", "due_on", "done"]
     list_filter = ["done"]
+    search_fields = ["text", "owner__name"]
 
 
 @admin.register(Escalation)
-class EscalationAdmin(SimpleHistoryAdmin):
+class EscalationAdmin(DomainHistoryAdmin):
     list_display = ["__str__", "kind", "raised_at", "resolved_at"]
     list_filter = ["kind", "to_body"]
+    search_fields = ["summary", "from_body__name", "to_body__name"]
 
 
 @admin.register(PostImplementationReview)
-class PostImplementationReviewAdmin(SimpleHistoryAdmin):
+class PostImplementationReviewAdmin(DomainHistoryAdmin):
     list_display = ["initiative", "due_on", "completed_on"]
+    list_filter = ["due_on", "completed_on"]
+    search_fields = ["initiative__name", "notes"]
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(DomainAdmin):
     list_display = ["user", "text", "created_at", "read"]
     list_filter = ["read"]
+    search_fields = ["user__username", "text"]
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(DomainAdmin):
     list_display = ["key", "sent_at"]
+    list_filter = ["sent_at"]
     search_fields = ["key"]

@@ -1,11 +1,11 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin, DomainInline, ReadOnly
 from realise.knowledge.models import Document, DocumentVersion, Lesson, SearchEntry
 
 
 @admin.register(Lesson)
-class LessonAdmin(SimpleHistoryAdmin):
+class LessonAdmin(DomainHistoryAdmin):
     list_display = ["title", "collaboration", "initiative", "theme", "stage", "date", "visibility"]
     list_filter = ["theme", "stage", "visibility"]
     search_fields = ["title", "what_happened", "recommendation"]
@@ -13,11 +13,10 @@ class LessonAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
 
 
-class DocumentVersionInline(admin.TabularInline):
+class DocumentVersionInline(DomainInline):
     """Versions are uploaded through the repository pages, where their content is checked."""
 
     model = DocumentVersion
-    extra = 0
     can_delete = False
     fields = ["number", "original_name", "file_type", "size", "uploaded_by", "uploaded_at"]
     readonly_fields = fields
@@ -27,7 +26,7 @@ class DocumentVersionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(SimpleHistoryAdmin):
+class DocumentAdmin(DomainHistoryAdmin):
     list_display = ["title", "collaboration", "kind", "stage", "visibility", "updated_at"]
     list_filter = ["kind", "visibility"]
     search_fields = ["title", "description"]
@@ -36,15 +35,18 @@ class DocumentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(SearchEntry)
-class SearchEntryAdmin(admin.ModelAdmin):
+class SearchEntryAdmin(ReadOnly, DomainAdmin):
     """The search index, for inspection; it is rebuilt with `realise reindex`."""
 
     list_display = ["title", "kind", "object_id", "collaboration", "visibility", "indexed_at"]
     list_filter = ["kind", "visibility"]
     search_fields = ["title"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+@admin.register(DocumentVersion)
+class DocumentVersionAdmin(ReadOnly, DomainHistoryAdmin):
+    """Versions are uploaded through the repository pages, where their content is checked."""
+
+    list_display = ["document", "number", "original_name", "file_type", "size", "uploaded_at"]
+    list_filter = ["file_type"]
+    search_fields = ["document__title", "original_name", "note"]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from realise.core.models import TimeStamped
+from realise.core.oidc import ROLE_NAMES as CLI_ROLE_NAMES
 
 
 class Region(models.Model):
@@ -81,16 +82,15 @@ class Role(models.TextChoices):
     INSPECTOR = "inspector", "Inspector (reads everything, changes nothing)"
 
 
-# The names the command line and scripts use for the roles (`realise grant --role ...`).
-ROLE_NAMES = {
-    "administrator": Role.ADMINISTRATOR,
-    "programme": Role.PROGRAMME_TEAM,
-    "force-lead": Role.FORCE_LEAD,
-    "benefit-owner": Role.BENEFIT_OWNER,
-    "viewer": Role.VIEWER,
-    "inspector": Role.INSPECTOR,
-}
+# The names the command line, scripts and the single sign-on map use for the roles
+# (`realise grant --role ...`): one table, kept in core.oidc because settings read it.
+ROLE_NAMES = {name: Role(value) for name, value in CLI_ROLE_NAMES.items()}
 ROLE_CLI_NAMES = {role: name for name, role in ROLE_NAMES.items()}
+
+
+class MembershipSource(models.TextChoices):
+    MANUAL = "manual", "Granted by hand"
+    SSO = "sso", "Single sign-on group"
 
 
 class Membership(TimeStamped):
@@ -120,6 +120,13 @@ class Membership(TimeStamped):
         max_length=500,
         blank=True,
         help_text="Why it was last granted, changed or revoked (kept in its history).",
+    )
+    source = models.CharField(
+        max_length=10,
+        choices=MembershipSource.choices,
+        default=MembershipSource.MANUAL,
+        help_text="Memberships from single sign-on groups are renewed at each sign-in and "
+        "removed when the group goes; those granted by hand are left alone.",
     )
     history = HistoricalRecords(m2m_fields=[collaborations])
 

@@ -378,6 +378,8 @@ class HomeView(TemplateView):
                 .order_by("name")[:10]
             )
         return context
+
+
 class ImportAgainView(ObjectPermissionMixin, View):
     """Run the workbook of a failed import again, as a new import (POST only)."""
 

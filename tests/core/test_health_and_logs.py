@@ -129,7 +129,7 @@ def broken_view(request):
 
 
 urlpatterns = [path("broken/", broken_view), *site_urls]
-handler500 = "realise.core.requestlog.server_error"
+handler500 = "realise.core.errors.server_error"
 
 
 @override_settings(ROOT_URLCONF=__name__)

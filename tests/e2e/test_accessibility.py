@@ -1,16 +1,36 @@
 """Every page type passes axe-core with no violations, in a real browser."""
 
 import pytest
+from django.test import RequestFactory
 
+from realise.core.errors import server_error
 from tests.e2e.conftest import axe_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_public_pages_have_no_axe_violations(page, world):
-    for path in ["/", "/accounts/login/"]:
+    for path in ["/", "/accounts/login/", "/accessibility/", "/privacy/", "/cookies/"]:
         page.goto(path)
         assert axe_violations(page) == [], path
+
+
+def test_error_pages_have_no_axe_violations(page, world):
+    assert page.goto("/no-such-page/").status == 404
+    assert axe_violations(page) == []
+    sign_in(page, "dave")  # a viewer: may see the collaboration, not change it
+    assert page.goto(f"/collaborations/{world.collab.slug}/edit/").status == 403
+    assert "granted by its programme team" in page.content()
+    assert axe_violations(page) == []
+    # The 500 page as the server would send it, served at a path of the live site.
+    body = server_error(RequestFactory().get("/", HTTP_X_REQUEST_ID="req-42")).content
+    page.route(
+        "**/boom/",
+        lambda route: route.fulfill(status=500, body=body, content_type="text/html"),
+    )
+    assert page.goto("/boom/").status == 500
+    assert "req-42" in page.content()
+    assert axe_violations(page) == []
 
 
 def test_signed_in_pages_have_no_axe_violations(page, world):

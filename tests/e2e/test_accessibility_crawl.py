@@ -49,4 +49,6 @@ def test_every_page_reached_from_home_has_no_axe_violations(page, forces, live_s
                 parsed = urlparse(url)
                 queue.append(parsed.path + (f"?{parsed.query}" if parsed.query else ""))
     assert len(seen) >= 20, sorted(seen)
+    # The footer's pages are reached from every page.
+    assert {"/accessibility/", "/privacy/", "/cookies/"} <= seen
     assert failures == {}

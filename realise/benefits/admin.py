@@ -1,0 +1,144 @@
+from django.contrib import admin
+
+from realise.benefits.models import (
+    Attribution,
+    BaselineValue,
+    Benefit,
+    BenefitShare,
+    Change,
+    ChangeRequest,
+    ChangeRequestValue,
+    Contribution,
+    ContributionPath,
+    Evidence,
+    Measurement,
+    MonthlyTotal,
+    Objective,
+    PlanBaseline,
+    PlannedValue,
+)
+from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin, ReadOnly
+
+
+@admin.register(Benefit)
+class BenefitAdmin(DomainHistoryAdmin):
+    list_display = ["reference", "title", "initiative", "subcategory", "status", "owner"]
+    list_filter = ["status", "subcategory", "direction", "cashable", "is_disbenefit"]
+    search_fields = ["reference", "title", "description", "initiative__name"]
+    raw_id_fields = ["initiative", "owner", "measurement_owner"]
+
+
+@admin.register(PlannedValue)
+class PlannedValueAdmin(DomainHistoryAdmin):
+    list_display = ["benefit", "period", "value"]
+    list_filter = ["period"]
+    search_fields = ["benefit__reference", "benefit__title"]
+    raw_id_fields = ["benefit"]
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(DomainHistoryAdmin):
+    list_display = ["benefit", "period", "force", "value", "entered_by", "verified_by"]
+    list_filter = ["force", "period"]
+    search_fields = ["benefit__reference", "benefit__title", "assessment"]
+    raw_id_fields = ["benefit", "entered_by", "verified_by"]
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnly, DomainHistoryAdmin):
+    """Evidence is uploaded through the benefit pages, where each file is checked."""
+
+    list_display = ["measurement", "file", "uploaded_by", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["note", "measurement__benefit__reference", "measurement__benefit__title"]
+
+
+@admin.register(BenefitShare)
+class BenefitShareAdmin(DomainHistoryAdmin):
+    list_display = ["benefit", "force", "percent", "basis"]
+    list_filter = ["force"]
+    search_fields = ["benefit__reference", "benefit__title"]
+    raw_id_fields = ["benefit"]
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(DomainHistoryAdmin):
+    list_display = ["text", "collaboration", "order"]
+    list_filter = ["collaboration"]
+    search_fields = ["text"]
+    raw_id_fields = ["collaboration"]
+
+
+@admin.register(Change)
+class ChangeAdmin(DomainHistoryAdmin):
+    list_display = ["description", "initiative"]
+    list_filter = ["initiative__collaboration"]
+    search_fields = ["description", "initiative__name"]
+    raw_id_fields = ["initiative"]
+
+
+@admin.register(PlanBaseline)
+class PlanBaselineAdmin(ReadOnly, DomainHistoryAdmin):
+    """Baselines are approved through the change-control workflow; here they are read."""
+
+    list_display = ["benefit", "initiative", "approved_on", "body", "recorded_by"]
+    list_filter = ["approved_on"]
+    search_fields = ["benefit__reference", "benefit__title", "initiative__name", "note"]
+
+
+@admin.register(BaselineValue)
+class BaselineValueAdmin(ReadOnly, DomainHistoryAdmin):
+    list_display = ["benefit", "baseline", "period", "value"]
+    list_filter = ["period"]
+    search_fields = ["benefit__reference", "benefit__title"]
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ReadOnly, DomainHistoryAdmin):
+    """Change requests are raised and decided on the benefit's pages."""
+
+    list_display = ["benefit", "status", "requested_by", "body", "decided_on"]
+    list_filter = ["status"]
+    search_fields = ["benefit__reference", "benefit__title", "reason", "decision_note"]
+
+
+@admin.register(ChangeRequestValue)
+class ChangeRequestValueAdmin(ReadOnly, DomainHistoryAdmin):
+    list_display = ["change_request", "period", "value"]
+    list_filter = ["period"]
+    search_fields = ["change_request__benefit__reference"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(ReadOnly, DomainHistoryAdmin):
+    """Contributions are linked on the benefits map, which keeps the paths between them."""
+
+    list_display = ["child", "parent", "created_by", "created_at"]
+    list_filter = ["created_at"]
+    search_fields = ["child__title", "parent__title", "note"]
+
+
+@admin.register(ContributionPath)
+class ContributionPathAdmin(ReadOnly, DomainAdmin):
+    """Derived from contributions by the database."""
+
+    list_display = ["descendant", "ancestor"]
+    list_filter = []
+    search_fields = ["descendant__title", "ancestor__title"]
+
+
+@admin.register(Attribution)
+class AttributionAdmin(DomainHistoryAdmin):
+    list_display = ["benefit", "initiative", "percent", "basis"]
+    list_filter = ["initiative__collaboration"]
+    search_fields = ["benefit__reference", "benefit__title", "initiative__name"]
+    raw_id_fields = ["benefit", "initiative"]
+
+
+@admin.register(MonthlyTotal)
+class MonthlyTotalAdmin(ReadOnly, DomainAdmin):
+    """Kept by database triggers for the dashboards."""
+
+    list_display = ["period", "kind", "subcategory", "unit", "rows", "pennies"]
+    list_filter = ["kind", "subcategory", "cashable", "is_disbenefit"]
+    search_fields = ["subcategory", "unit"]

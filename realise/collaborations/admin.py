@@ -1,0 +1,59 @@
+from django.contrib import admin
+
+from realise.collaborations.models import (
+    Agreement,
+    Collaboration,
+    ForceShare,
+    Initiative,
+    StageDecision,
+)
+from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin, DomainInline, ReadOnly
+
+
+class ForceShareInline(DomainInline):
+    model = ForceShare
+    fields = ["force", "percent", "basis"]
+
+
+@admin.register(Collaboration)
+class CollaborationAdmin(DomainHistoryAdmin):
+    list_display = ["name", "parent", "function", "lead_force", "visibility", "updated_at"]
+    list_filter = ["visibility", "function", "lead_force"]
+    search_fields = ["name", "slug", "purpose"]
+    prepopulated_fields = {"slug": ["name"]}
+    raw_id_fields = ["parent"]
+    inlines = [ForceShareInline]
+
+
+@admin.register(ForceShare)
+class ForceShareAdmin(DomainHistoryAdmin):
+    list_display = ["collaboration", "force", "percent", "basis"]
+    list_filter = ["force"]
+    search_fields = ["collaboration__name", "force__name"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(DomainHistoryAdmin):
+    list_display = ["title", "collaboration", "legal_basis", "signed_on", "review_due"]
+    list_filter = ["legal_basis"]
+    search_fields = ["title", "collaboration__name", "notes"]
+    date_hierarchy = "signed_on"
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(DomainHistoryAdmin):
+    list_display = ["name", "collaboration", "stage", "status", "sro", "start_date"]
+    list_filter = ["stage", "status", "collaboration"]
+    search_fields = ["name", "slug", "purpose", "collaboration__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    raw_id_fields = ["sro"]
+
+
+@admin.register(StageDecision)
+class StageDecisionAdmin(ReadOnly, DomainAdmin):
+    """Stage decisions are recorded by the stage-gate workflow; here they are read."""
+
+    list_display = ["initiative", "from_stage", "to_stage", "decided_on", "body", "decided_by"]
+    list_filter = ["to_stage", "from_stage"]
+    search_fields = ["initiative__name", "notes"]
+    date_hierarchy = "decided_on"

@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin
+from realise.organisations.models import Force, Membership, Person, Region
+
+
+@admin.register(Region)
+class RegionAdmin(DomainAdmin):
+    list_display = ["name", "slug"]
+    list_filter = []
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Force)
+class ForceAdmin(DomainHistoryAdmin):
+    list_display = ["name", "ons_code", "region", "commissioner_title"]
+    list_filter = ["region", "commissioner_title"]
+    search_fields = ["name", "slug", "ons_code"]
+
+
+@admin.register(Person)
+class PersonAdmin(DomainHistoryAdmin):
+    list_display = ["name", "role_title", "force", "email", "user"]
+    list_filter = ["force"]
+    search_fields = ["name", "role_title", "email", "user__username"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(DomainHistoryAdmin):
+    list_display = ["user", "role", "force", "source", "updated_at"]
+    list_filter = ["role", "source", "force"]
+    search_fields = ["user__username", "user__email", "user__first_name", "user__last_name"]
+    raw_id_fields = ["user"]
+    filter_horizontal = ["collaborations"]
