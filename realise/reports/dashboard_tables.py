@@ -122,6 +122,7 @@ class HeadlineTable(DashboardTable):
     percent = PercentColumn(verbose_name="Realised as % of plan to date")
     forecast_total = MeasureColumn(verbose_name="Forecast: actuals plus remaining plan")
     rag = RagColumn(verbose_name="RAG of totals")
+    verified_actual_to_date = MeasureColumn(verbose_name="Realised to date: verified")
 
     class Meta(DashboardTable.Meta):
         empty_text = "No money or hours benefits in this selection."

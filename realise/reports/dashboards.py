@@ -289,6 +289,7 @@ def headline_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
                 "planned_total": summary.planned_total,
                 "planned_to_date": summary.planned_to_date,
                 "actual_to_date": summary.actual_to_date,
+                "verified_actual_to_date": summary.verified_actual_to_date,
                 "percent": summary.percent_of_plan_to_date,
                 "forecast_total": summary.forecast_total,
                 "trend_forecast_total": summary.trend_forecast_total,

@@ -109,8 +109,9 @@ def breakdown(
 ) -> list[GroupFigures]:
     """Money and hours totals per initiative or per collaboration (`group`), by name.
 
-    Two grouped queries (plan, actuals) without a force; with a force, that force's
-    share, from the same month-by-month allocation as `measure_summaries`.
+    Two grouped queries (plan, actuals with their verified part) without a force; with a
+    force, that force's share, from the same month-by-month allocation as
+    `measure_summaries`.
     Only groups with money or hours figures are listed.
     """
     if group not in _GROUPS:
@@ -119,12 +120,12 @@ def breakdown(
 
     cut = _Cut.make(filters, base, today)
     figures: dict[int, dict[str, list[Decimal]]] = defaultdict(
-        lambda: {m: [ZERO, ZERO, ZERO] for m in MEASURES}
+        lambda: {m: [ZERO, ZERO, ZERO, ZERO] for m in MEASURES}
     )
     # Benefits with attributions belong to the initiatives claiming them: their figures
     # are gathered per benefit, then split between those initiatives below.
     claimed: dict[int, dict[str, list[Decimal]]] = defaultdict(
-        lambda: {m: [ZERO, ZERO, ZERO] for m in MEASURES}
+        lambda: {m: [ZERO, ZERO, ZERO, ZERO] for m in MEASURES}
     )
     if cut.force is None:
         key = f"benefit__{_GROUPS[group]}"
@@ -150,18 +151,28 @@ def breakdown(
             Measurement.objects.filter(base_q & cut.period_q(cut.to_date))
             .annotate(claimed_by=cut.claimant())
             .values(key, "claimed_by", "benefit__subcategory", "benefit__is_disbenefit")
-            .annotate(total=Sum(cut.value()))
+            .annotate(
+                total=Sum(cut.value()),
+                verified=Sum(cut.value(), filter=Q(verified_at__isnull=False)),
+            )
             .order_by()
         )
         for row in actual:
             measure = SUBCATEGORY_MEASURE[row["benefit__subcategory"]]
             owner = claimed[row["claimed_by"]] if row["claimed_by"] else figures[row[key]]
-            owner[measure][2] += _dec(row["total"]) * _sign(row["benefit__is_disbenefit"])
+            sign = _sign(row["benefit__is_disbenefit"])
+            owner[measure][2] += _dec(row["total"]) * sign
+            owner[measure][3] += _dec(row["verified"]) * sign
     else:
         force_ledger = _force_ledger(cut)
         field_name = _GROUPS[group]
         attributed = set(claims_in_cut(cut.filters, cut._resolved, force_ledger.benefits))
-        for position, book in ((0, force_ledger.planned), (2, force_ledger.actual)):
+        books = (
+            (0, force_ledger.planned),
+            (2, force_ledger.actual),
+            (3, force_ledger.verified or {}),
+        )
+        for position, book in books:
             for benefit_id, months in book.items():
                 row = force_ledger.benefits.get(benefit_id)
                 if row is None:
