@@ -505,6 +505,10 @@ class MeasurementViewSet(DomainViewSet):
                 return conflict(status.HTTP_409_CONFLICT, STALE_CHECK, measurement.version)
             expected = measurement.version
         if body not in (None, ""):
+            if isinstance(body, bool) or not str(body).isdigit():
+                raise serializers.ValidationError(
+                    {"version": ["Give the version you read, a whole number."]}
+                )
             if str(body) != str(measurement.version):
                 return conflict(status.HTTP_409_CONFLICT, STALE_CHECK, measurement.version)
             expected = measurement.version

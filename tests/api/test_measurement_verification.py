@@ -142,3 +142,11 @@ def test_verification_fields_cannot_be_written(as_user, world, frank, actual):
     )
     assert response.status_code == 200
     assert Measurement.objects.get().verified_by is None
+
+
+def test_a_version_that_is_not_a_number_is_a_400_naming_the_field(as_user, frank, actual):
+    response = as_user(frank).post(
+        f"/api/v1/measurements/{actual.pk}/verify/", {"version": "latest"}, format="json"
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["version"]
