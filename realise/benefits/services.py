@@ -114,7 +114,9 @@ def record_measurement(
         .first()
     )
     if measurement is None:
-        measurement = Measurement(benefit=benefit, period=period, force=force, entered_by=user)
+        measurement = Measurement(benefit=benefit, period=period, force=force)
+    if measurement.entered_by_id is None:  # new, or its enterer is no longer known
+        measurement.entered_by = user
     cleared_by = measurement.verified_by if measurement.verified_at else None
     measurement.value = value
     measurement.assessment = assessment
