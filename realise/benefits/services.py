@@ -108,7 +108,7 @@ def record_measurement(
         raise ValidationError(problems)
 
     measurement = (
-        Measurement.objects.select_for_update()
+        Measurement.objects.select_for_update(of=("self",))
         .filter(benefit=benefit, period=period, force=force)
         .select_related("verified_by")
         .first()
@@ -147,7 +147,9 @@ def evidence_changed(measurement: Measurement, *, user) -> Measurement:
     """Evidence of an actual was added, changed or removed: that is a change to the actual
     by `user`, so it is checked afresh (its verification and any return cleared)."""
     locked = (
-        Measurement.objects.select_for_update().select_related("verified_by").get(pk=measurement.pk)
+        Measurement.objects.select_for_update(of=("self",))
+        .select_related("verified_by")
+        .get(pk=measurement.pk)
     )
     cleared_by = locked.verified_by if locked.verified_at else None
     locked.changed_by = user
@@ -216,7 +218,7 @@ def check_may_verify(measurement: Measurement, *, user, returning: bool = False)
 
 def _locked(measurement: Measurement, expected_version: int | None) -> Measurement:
     current = (
-        Measurement.objects.select_for_update()
+        Measurement.objects.select_for_update(of=("self",))
         .select_related("benefit__initiative__collaboration", "verified_by")
         .get(pk=measurement.pk)
     )
