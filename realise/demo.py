@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from realise.appraisal.demo import build_appraisal_demo
@@ -325,7 +326,9 @@ class DemoBuilder:
                 force=force,
                 value=value,
                 entered_by=user,
+                changed_by=user,
                 verified_by=self.users["admin"] if index % 3 else None,
+                verified_at=timezone.now() if index % 3 else None,
             )
             for index, (period, value) in enumerate(values.items())
         ]

@@ -29,7 +29,13 @@ from realise.benefits.models import (
     PlannedValue,
     SubCategory,
 )
-from realise.benefits.services import record_measurement, replace_benefit_shares
+from realise.benefits.services import (
+    evidence_changed,
+    record_measurement,
+    replace_benefit_shares,
+    return_measurement,
+    verify_measurement,
+)
 from realise.collaborations.api import ShareItemSerializer, share_rows
 from realise.collaborations.models import Initiative
 from realise.core.api import (
@@ -38,6 +44,8 @@ from realise.core.api import (
     MonthField,
     RulesPermission,
     VisibleRelatedField,
+    _matches,
+    conflict,
     error_list,
     service_errors,
 )
@@ -51,6 +59,8 @@ from realise.core.permissions import (
 from realise.organisations.models import Force
 
 BULK_LIMIT = 1000
+STALE_CHECK = "The actual changed since you read it: read it again before checking it."
+VERSION_HELP = "The version you read; a stale one is refused (409)."
 
 
 def visible_measurements(user):
@@ -111,6 +121,18 @@ class PlannedValueSerializer(DomainSerializer):
         return attrs
 
 
+# Who entered, changed, verified or returned an actual: set by the services, never by a client.
+MEASUREMENT_CHECKS = [
+    "entered_by",
+    "changed_by",
+    "verified_by",
+    "verified_at",
+    "returned_by",
+    "returned_at",
+    "return_reason",
+]
+
+
 class MeasurementSerializer(DomainSerializer):
     """An actual. Creating one records it (or corrects that month's) with its evidence."""
 
@@ -123,6 +145,10 @@ class MeasurementSerializer(DomainSerializer):
         help_text="Where the figure comes from; every actual needs evidence.",
     )
     evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    verification_cleared = serializers.SerializerMethodField(
+        help_text="True when this change cleared the actual's verification: it needs "
+        "verifying again."
+    )
 
     class Meta:
         model = Measurement
@@ -136,28 +162,29 @@ class MeasurementSerializer(DomainSerializer):
             "evidence_note",
             "evidence",
             "entered_by",
+            "changed_by",
             "verified_by",
             "verified_at",
+            "verification_cleared",
+            "returned_by",
+            "returned_at",
+            "return_reason",
             "version",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["entered_by", "verified_by", "verified_at"]
+        read_only_fields = MEASUREMENT_CHECKS
         validators = []  # one actual per month and force: recording again corrects it
+
+    def get_verification_cleared(self, measurement) -> bool:
+        return getattr(measurement, "verification_cleared", None) is not None
 
 
 class MeasurementUpdateSerializer(MeasurementSerializer):
     """A correction: the value (or assessment) for the same benefit, month and force."""
 
     class Meta(MeasurementSerializer.Meta):
-        read_only_fields = [
-            "benefit",
-            "period",
-            "force",
-            "entered_by",
-            "verified_by",
-            "verified_at",
-        ]
+        read_only_fields = ["benefit", "period", "force", *MEASUREMENT_CHECKS]
 
 
 class BulkMeasurementsSerializer(serializers.Serializer):
@@ -462,6 +489,85 @@ class MeasurementViewSet(DomainViewSet):
     def _bulk_errors(errors: list[dict]) -> Response:
         return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
 
+    # Four-eyes verification ---------------------------------------------------------------
+    read_actions = ("verify", "return_")  # seeing the actual is checked here; the rest by
+    # the service (who may verify: 403), so an actual the reader cannot see answers 404
+
+    def _check(self, request, pk, act) -> Response:
+        """Run `act(measurement, expected_version)`; a stale version (in the body or
+        If-Match) answers 409 with the current version."""
+        measurement = self.get_object()
+        header = request.headers.get("If-Match")
+        body = request.data.get("version") if isinstance(request.data, dict) else None
+        expected = None
+        if header:
+            if not _matches(header, measurement.version):
+                return conflict(status.HTTP_409_CONFLICT, STALE_CHECK, measurement.version)
+            expected = measurement.version
+        if body not in (None, ""):
+            if isinstance(body, bool) or not str(body).isdigit():
+                raise serializers.ValidationError(
+                    {"version": ["Give the version you read, a whole number."]}
+                )
+            if str(body) != str(measurement.version):
+                return conflict(status.HTTP_409_CONFLICT, STALE_CHECK, measurement.version)
+            expected = measurement.version
+        try:
+            measurement = act(measurement, expected)
+        except StaleVersion as stale:
+            return conflict(status.HTTP_409_CONFLICT, STALE_CHECK, stale.current)
+        except (DjangoValidationError, DjangoPermissionDenied) as error:
+            raise service_errors(error) from None
+        data = MeasurementSerializer(measurement, context=self.get_serializer_context()).data
+        return Response(data, headers=self._etag(measurement))
+
+    @extend_schema(
+        request=inline_serializer(
+            "VerifyMeasurement",
+            {"version": serializers.IntegerField(required=False, help_text=VERSION_HELP)},
+        ),
+        responses={200: MeasurementSerializer},
+        summary="Verify an actual (four eyes)",
+        description="Records who verified it and when. Refused (403) for whoever entered or "
+        "last changed the actual and for anyone who is not its measurement owner, its "
+        "collaboration's programme team or an administrator; 409 when the actual changed "
+        "since it was read (`version` in the body, or `If-Match`).",
+    )
+    @action(detail=True, methods=["post"], url_path="verify")
+    def verify(self, request, pk=None):
+        return self._check(
+            request,
+            pk,
+            lambda m, version: verify_measurement(m, user=request.user, expected_version=version),
+        )
+
+    @extend_schema(
+        request=inline_serializer(
+            "ReturnMeasurement",
+            {
+                "reason": serializers.CharField(help_text="Why it is sent back."),
+                "version": serializers.IntegerField(required=False, help_text=VERSION_HELP),
+            },
+        ),
+        responses={200: MeasurementSerializer},
+        summary="Return an actual for correction, with a reason",
+        description="Whoever entered or last changed it is notified; saving the actual "
+        "again clears the return. The same refusals as verifying.",
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request, pk=None):
+        reason = request.data.get("reason") if isinstance(request.data, dict) else None
+        return self._check(
+            request,
+            pk,
+            lambda m, version: return_measurement(
+                m,
+                user=request.user,
+                reason=reason if isinstance(reason, str) else "",
+                expected_version=version,
+            ),
+        )
+
 
 class EvidenceViewSet(DomainViewSet):
     """Evidence notes and files behind each actual (files download through the page)."""
@@ -479,7 +585,17 @@ class EvidenceViewSet(DomainViewSet):
     def perform_create(self, serializer):
         self.check_create(serializer)
         with transaction.atomic():
-            serializer.save(uploaded_by=self.request.user)
+            evidence = serializer.save(uploaded_by=self.request.user)
+            evidence_changed(evidence.measurement, user=self.request.user)
+
+    def perform_update(self, serializer):
+        super().perform_update(serializer)
+        evidence_changed(serializer.instance.measurement, user=self.request.user)
+
+    def perform_destroy(self, instance):
+        measurement = instance.measurement
+        super().perform_destroy(instance)
+        evidence_changed(measurement, user=self.request.user)
 
 
 # Realisation ------------------------------------------------------------------------------------

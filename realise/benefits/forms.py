@@ -68,19 +68,17 @@ class MeasurementForm(GovukForm, forms.Form):
     def __init__(self, *args, benefit: Benefit, forces, **kwargs):
         super().__init__(*args, **kwargs)
         self.benefit = benefit
-        self.fields["force"].queryset = forces
+        # The list offers the forces the user may record for; any force is accepted here so
+        # that the measurement rules (`services.record_measurement`) answer for every force,
+        # in the same words as the API and the Excel import.
+        field = self.fields["force"]
+        field.queryset = Force.objects.all()
+        field.widget.choices = [("", field.empty_label), *((f.pk, f.name) for f in forces)]
         if benefit.nature == Nature.QUALITATIVE:
             del self.fields["value"]
         else:
             del self.fields["assessment"]
-            self.fields["value"].required = True
             self.fields["value"].label = f"Value ({benefit.get_unit_display()})"
-
-    def clean(self):
-        data = super().clean()
-        if not (data.get("evidence_note", "").strip() or data.get("evidence_file")):
-            self.add_error("evidence_note", "Give an evidence note or attach a file.")
-        return data
 
 
 class PlanForm(GovukForm, forms.Form):

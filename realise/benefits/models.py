@@ -212,6 +212,24 @@ class Measurement(Versioned, PeriodMixin, TimeStamped):
         related_name="+",
     )
     verified_at = models.DateTimeField(null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who last changed the actual (value, evidence); they may not verify it.",
+    )
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who sent the actual back to be corrected, instead of verifying it.",
+    )
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -230,6 +248,14 @@ class Measurement(Versioned, PeriodMixin, TimeStamped):
     def __str__(self) -> str:
         who = self.force or "collaboration"
         return f"{self.benefit} {self.period_label} ({who}): {self.value}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+    @property
+    def is_returned(self) -> bool:
+        return self.returned_at is not None
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:

@@ -6,6 +6,7 @@ from django.db import models
 class TotalKind(models.TextChoices):
     PLANNED = "p", "Planned"
     ACTUAL = "a", "Actual"
+    VERIFIED = "v", "Verified actual"
 
 
 class MonthlyTotal(models.Model):
@@ -14,7 +15,9 @@ class MonthlyTotal(models.Model):
     Database triggers on planned values, measurements and benefits add a row for every
     write, so the rows of one kind and month always add up to the register's own totals
     (measurements without a value are left out, as the realisation engine leaves them
-    out). `totals.compact()` folds the rows into one per kind and month. Nothing else
+    out). Verified actuals (kind `v`) are the actuals that also carry a verification: a
+    verification, or a change that clears one, moves them in or out in the same write.
+    `totals.compact()` folds the rows into one per kind and month. Nothing else
     writes here.
     """
 

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from realise.benefits.models import Benefit, Evidence, Measurement, Nature
+from realise.benefits.signals import measurement_returned
+from realise.core.models import StaleVersion
 
 
 def parse_period(text: str) -> datetime.date:
@@ -21,6 +23,53 @@ def parse_period(text: str) -> datetime.date:
         raise ValidationError(
             f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10."
         ) from None
+
+
+# The measurement rules: written once, used by every way in (page, API, Excel import) ---
+
+FUTURE_MONTH = "Actuals can only be recorded for months that have begun."
+NO_VALUE = "Enter the value delivered in the month."
+NO_ASSESSMENT = "Describe what changed in the month."
+NOT_A_MEMBER = "{force} is not a member of this collaboration."
+NO_EVIDENCE = "Give an evidence note or attach a file."
+MAY_NOT_RECORD = "You may not record actuals for {whose} on benefit {reference}."
+
+
+def measurement_problems(
+    *,
+    qualitative: bool,
+    period: datetime.date,
+    value: Decimal | None,
+    assessment: str,
+    force,
+    member_force_ids,
+    has_evidence: bool,
+    this_month: datetime.date | None = None,
+) -> dict[str, str]:
+    """What is wrong with an actual as it would be recorded, as {field: message}.
+
+    Fields: `period`, `value`, `assessment`, `force`, `evidence_note`. Plain values only, so
+    that the Excel import can ask about rows whose benefit is not saved yet.
+    """
+    this_month = this_month or timezone.localdate().replace(day=1)
+    problems = {}
+    if period > this_month:
+        problems["period"] = FUTURE_MONTH
+    if qualitative and not (assessment or "").strip():
+        problems["assessment"] = NO_ASSESSMENT
+    if not qualitative and value is None:
+        problems["value"] = NO_VALUE
+    if force is not None and force.pk not in member_force_ids:
+        problems["force"] = NOT_A_MEMBER.format(force=force)
+    if not has_evidence:
+        problems["evidence_note"] = NO_EVIDENCE
+    return problems
+
+
+def record_refusal(reference: str, force) -> str:
+    """The refusal when the user may not record this actual (the rule: `add_measurement`)."""
+    whose = force.name if force else "the whole collaboration"
+    return MAY_NOT_RECORD.format(whose=whose, reference=reference)
 
 
 @transaction.atomic
@@ -35,36 +84,44 @@ def record_measurement(
     evidence_note: str = "",
     evidence_file=None,
 ) -> Measurement:
-    """Record (or correct) the actual for one month, with its evidence, in one transaction."""
+    """Record (or correct) the actual for one month, with its evidence, in one transaction.
+
+    A correction clears any verification and any return: the returned measurement carries
+    `verification_cleared` (who had verified it, or None) so that callers can say so.
+    """
     period = period.replace(day=1)
     candidate = Measurement(benefit=benefit, force=force, period=period)
     if not user.has_perm("benefits.add_measurement", candidate):
-        whose = force.name if force else "the whole collaboration"
-        raise PermissionDenied(f"You may not record actuals for {whose} on '{benefit}'.")
-    if period > timezone.localdate().replace(day=1):
-        raise ValidationError(
-            {"period": "Actuals can only be recorded for months that have begun."}
-        )
-    if benefit.nature == Nature.QUANTITATIVE and value is None:
-        raise ValidationError({"value": "Enter the value delivered in the month."})
-    if benefit.nature == Nature.QUALITATIVE and not assessment.strip():
-        raise ValidationError({"assessment": "Describe what changed in the month."})
-    if (
-        force is not None
-        and not benefit.initiative.collaboration.shares.filter(force=force).exists()
-    ):
-        raise ValidationError({"force": f"{force} is not a member of this collaboration."})
-    if not (evidence_note.strip() or evidence_file):
-        raise ValidationError({"evidence_note": "Give an evidence note or attach a file."})
+        raise PermissionDenied(record_refusal(benefit.reference, force))
+    problems = measurement_problems(
+        qualitative=benefit.nature == Nature.QUALITATIVE,
+        period=period,
+        value=value,
+        assessment=assessment,
+        force=force,
+        member_force_ids=set(
+            benefit.initiative.collaboration.shares.values_list("force_id", flat=True)
+        ),
+        has_evidence=bool(evidence_note.strip() or evidence_file),
+    )
+    if problems:
+        raise ValidationError(problems)
 
-    measurement = Measurement.objects.filter(benefit=benefit, period=period, force=force).first()
+    measurement = (
+        Measurement.objects.select_for_update(of=("self",))
+        .filter(benefit=benefit, period=period, force=force)
+        .select_related("verified_by")
+        .first()
+    )
     if measurement is None:
         measurement = Measurement(benefit=benefit, period=period, force=force)
+    if measurement.entered_by_id is None:  # new, or its enterer is no longer known
+        measurement.entered_by = user
+    cleared_by = measurement.verified_by if measurement.verified_at else None
     measurement.value = value
     measurement.assessment = assessment
-    measurement.entered_by = user
-    measurement.verified_by = None
-    measurement.verified_at = None
+    measurement.changed_by = user
+    clear_checks(measurement)
     measurement._history_user = user
     measurement.full_clean()
     measurement.save()
@@ -73,20 +130,166 @@ def record_measurement(
     )
     evidence._history_user = user
     evidence.save()
+    measurement.verification_cleared = cleared_by
     return measurement
 
 
+def clear_checks(measurement: Measurement) -> None:
+    """A changed actual is checked afresh: its verification and any return are cleared."""
+    measurement.verified_by = None
+    measurement.verified_at = None
+    measurement.returned_by = None
+    measurement.returned_at = None
+    measurement.return_reason = ""
+
+
+def evidence_changed(measurement: Measurement, *, user) -> Measurement:
+    """Evidence of an actual was added, changed or removed: that is a change to the actual
+    by `user`, so it is checked afresh (its verification and any return cleared)."""
+    locked = (
+        Measurement.objects.select_for_update(of=("self",))
+        .select_related("verified_by")
+        .get(pk=measurement.pk)
+    )
+    cleared_by = locked.verified_by if locked.verified_at else None
+    locked.changed_by = user
+    clear_checks(locked)
+    locked._history_user = user
+    locked.save()
+    locked.verification_cleared = cleared_by
+    return locked
+
+
+def cleared_message(measurement: Measurement) -> str:
+    """What to tell the person whose change cleared a verification ('' when none did)."""
+    verifier = getattr(measurement, "verification_cleared", None)
+    if verifier is None:
+        return ""
+    name = verifier.get_full_name() or verifier.get_username()
+    return (
+        f"The actual had been verified by {name}; your change cleared that verification, "
+        "so it needs verifying again."
+    )
+
+
+# Four-eyes verification ----------------------------------------------------------------
+
+VERIFY_OWN = "You entered or last changed this actual, so someone else must verify or return it."
+MAY_NOT_VERIFY = (
+    "Only the measurement owner of benefit {reference}, the programme team of its "
+    "collaboration or an administrator may verify or return its actuals."
+)
+ALREADY_VERIFIED = "This actual was already verified by {name} on {date:%-d %B %Y}."
+IS_RETURNED = (
+    "This actual was returned for correction on {date:%-d %B %Y}; it can be verified "
+    "once it has been saved again."
+)
+ALREADY_RETURNED = "This actual was already returned for correction on {date:%-d %B %Y}."
+NO_REASON = "Give the reason for returning the actual."
+
+
+def _name(user) -> str:
+    if user is None:
+        return "someone no longer registered"
+    return user.get_full_name() or user.get_username()
+
+
+def check_may_verify(measurement: Measurement, *, user, returning: bool = False) -> None:
+    """Refuse unless `user` may verify (or return) this actual now: PermissionDenied for
+    who they are (not a verifier; the enterer or last editor), ValidationError for the
+    state the actual is in (already verified, already returned)."""
+    if user.pk is not None and user.pk in (measurement.entered_by_id, measurement.changed_by_id):
+        raise PermissionDenied(VERIFY_OWN)
+    if not user.has_perm("benefits.verify_measurement", measurement):
+        raise PermissionDenied(MAY_NOT_VERIFY.format(reference=measurement.benefit.reference))
+    if measurement.verified_at is not None:
+        raise ValidationError(
+            ALREADY_VERIFIED.format(
+                name=_name(measurement.verified_by),
+                date=timezone.localtime(measurement.verified_at),
+            )
+        )
+    if measurement.returned_at is not None:
+        date = timezone.localtime(measurement.returned_at)
+        raise ValidationError(
+            ALREADY_RETURNED.format(date=date) if returning else IS_RETURNED.format(date=date)
+        )
+
+
+def _locked(measurement: Measurement, expected_version: int | None) -> Measurement:
+    current = (
+        Measurement.objects.select_for_update(of=("self",))
+        .select_related("benefit__initiative__collaboration", "verified_by")
+        .get(pk=measurement.pk)
+    )
+    if expected_version is not None and current.version != expected_version:
+        raise StaleVersion(current.version)
+    return current
+
+
 @transaction.atomic
-def verify_measurement(measurement: Measurement, *, user) -> Measurement:
-    """Verification is by someone other than the person who entered the actual."""
-    if measurement.entered_by_id == user.pk:
-        raise ValidationError("An actual must be verified by someone other than who entered it.")
-    if not user.has_perm("benefits.change_measurement", measurement):
-        raise PermissionDenied("You may not verify this actual.")
+def verify_measurement(
+    measurement: Measurement, *, user, expected_version: int | None = None
+) -> Measurement:
+    """Verify an actual: by someone other than who entered or last changed it.
+
+    `expected_version` is the version the verifier read; if the actual changed since,
+    `StaleVersion` is raised and nothing is verified.
+    """
+    measurement = _locked(measurement, expected_version)
+    check_may_verify(measurement, user=user)
     measurement.verified_by = user
     measurement.verified_at = timezone.now()
     measurement._history_user = user
     measurement.save(update_fields=["verified_by", "verified_at", "updated_at"])
+    return measurement
+
+
+@transaction.atomic
+def verify_measurements(items: list[tuple[Measurement, int | None]], *, user) -> int:
+    """Verify several actuals at once, all or none: each (measurement, version read).
+
+    Every refusal is listed, naming the actual; if any is refused, none is verified.
+    """
+    problems = []
+    for measurement, version in items:
+        try:
+            with transaction.atomic():
+                verify_measurement(measurement, user=user, expected_version=version)
+        except (PermissionDenied, ValidationError, StaleVersion) as error:
+            text = error.messages[0] if isinstance(error, ValidationError) else str(error)
+            if isinstance(error, StaleVersion):
+                text = "It changed since you opened this page; check it again."
+            problems.append(f"{describe(measurement)}: {text}")
+    if problems:
+        raise ValidationError(problems)
+    return len(items)
+
+
+def describe(measurement: Measurement) -> str:
+    who = measurement.force.name if measurement.force_id else "whole collaboration"
+    return f"{measurement.benefit.reference} {measurement.period:%B %Y} ({who})"
+
+
+@transaction.atomic
+def return_measurement(
+    measurement: Measurement, *, user, reason: str, expected_version: int | None = None
+) -> Measurement:
+    """Send an actual back to whoever entered it, with the reason; they are notified.
+
+    Saving the actual again clears the return (see `record_measurement`).
+    """
+    measurement = _locked(measurement, expected_version)
+    check_may_verify(measurement, user=user, returning=True)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": NO_REASON})
+    measurement.returned_by = user
+    measurement.returned_at = timezone.now()
+    measurement.return_reason = reason
+    measurement._history_user = user
+    measurement.save(update_fields=["returned_by", "returned_at", "return_reason", "updated_at"])
+    measurement_returned.send(sender=Measurement, measurement=measurement, user=user)
     return measurement
 
 

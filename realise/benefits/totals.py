@@ -1,8 +1,9 @@
 """Monthly totals of the register, for national figures without scanning every month.
 
-Database triggers (migration `0006_monthlytotal`) add a `MonthlyTotal` row for every write
-to planned values and measurements, and move a benefit's months when its sub-category,
-unit, sign, cashable or identified flags change. The rows of one kind of benefit and month
+Database triggers (migrations `0006_monthlytotal`, and `0007` for verified actuals) add a
+`MonthlyTotal` row for every write to planned values and measurements (and verifications),
+and move a benefit's months when its sub-category, unit, sign, cashable or identified flags
+change. The rows of one kind of benefit and month
 therefore always add up to the register's own totals, in the same transaction as the
 write. Writers only ever insert, so they never wait on each other here; `compact()` folds
 the rows into one per kind and month, and readers compact when the rows pile up.
@@ -39,13 +40,20 @@ INSERT INTO {_TABLE} (kind, subcategory, unit, is_disbenefit, identified, cashab
 SELECT %s, b.subcategory, b.unit, b.is_disbenefit, b.identified_in_business_case, b.cashable,
        c.period, COUNT(*), SUM(CAST(ROUND(c.value * 100) AS BIGINT))
 FROM {{table}} AS c JOIN benefits_benefit AS b ON b.id = c.benefit_id
-WHERE c.value IS NOT NULL
+WHERE c.value IS NOT NULL {{where}}
 GROUP BY b.subcategory, b.unit, b.is_disbenefit, b.identified_in_business_case, b.cashable,
          c.period
 """  # noqa: S608
 _SOURCES = (
-    (TotalKind.PLANNED, PlannedValue._meta.db_table),
-    (TotalKind.ACTUAL, Measurement._meta.db_table),
+    (TotalKind.PLANNED, PlannedValue._meta.db_table, ""),
+    (TotalKind.ACTUAL, Measurement._meta.db_table, ""),
+    (TotalKind.VERIFIED, Measurement._meta.db_table, "AND c.verified_at IS NOT NULL"),
+)
+# Each kind's rows in the register: (kind, model, filter).
+_REGISTER = (
+    (TotalKind.PLANNED, PlannedValue, Q()),
+    (TotalKind.ACTUAL, Measurement, Q()),
+    (TotalKind.VERIFIED, Measurement, Q(verified_at__isnull=False)),
 )
 _COLUMNS = ", ".join(KEY)
 _FOLD_SQL = {
@@ -64,8 +72,8 @@ def rebuild() -> int:
     """Recompute every total from the register; returns the rows written."""
     MonthlyTotal.objects.all().delete()
     with connection.cursor() as cursor:
-        for kind, table in _SOURCES:
-            cursor.execute(_REBUILD_SQL.format(table=table), [kind.value])
+        for kind, table, where in _SOURCES:
+            cursor.execute(_REBUILD_SQL.format(table=table, where=where), [kind.value])
     return MonthlyTotal.objects.count()
 
 
@@ -109,10 +117,10 @@ def try_compact() -> bool:
 
 def _register_totals() -> dict[tuple, tuple[int, int]]:
     out = {}
-    for kind, model in ((TotalKind.PLANNED, PlannedValue), (TotalKind.ACTUAL, Measurement)):
+    for kind, model, where in _REGISTER:
         names = [f"benefit__{_BENEFIT_COLUMNS.get(name, name)}" for name in KEY[:-1]]
         rows = (
-            model.objects.filter(value__isnull=False)
+            model.objects.filter(where, value__isnull=False)
             .values(*names, "period")
             .annotate(rows=Count("pk"), total=Sum("value"))
             .order_by()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from realise.benefits import views
+from realise.benefits import views, views_verification
 from realise.benefits.urls_ipa import urlpatterns as ipa_urlpatterns
 
 urlpatterns = [
@@ -17,6 +17,16 @@ urlpatterns = [
         "benefits/<int:pk>/actuals/new/",
         views.MeasurementCreateView.as_view(),
         name="measurement-create",
+    ),
+    path(
+        "benefits/verification/",
+        views_verification.VerificationListView.as_view(),
+        name="measurement-verification",
+    ),
+    path(
+        "benefits/verification/<int:pk>/return/",
+        views_verification.ReturnView.as_view(),
+        name="measurement-return",
     ),
     path("benefits/<int:pk>/history/", views.BenefitHistoryView.as_view(), name="benefit-history"),
     path("evidence/<int:pk>/download/", views.evidence_download, name="evidence-download"),

@@ -21,7 +21,7 @@ from realise.benefits.forms import (
     PlanForm,
 )
 from realise.benefits.models import Benefit, Evidence
-from realise.benefits.services import record_measurement, replace_plan
+from realise.benefits.services import cleared_message, record_measurement, replace_plan
 from realise.collaborations.models import Initiative
 from realise.core.permissions import access_for, can_view
 from realise.core.versioning import VersionConflictMixin
@@ -73,7 +73,7 @@ class BenefitDetailView(ObjectPermissionMixin, DetailView):
         context.update(
             profile=monthly_profile(benefit),
             measurements=benefit.measurements.select_related(
-                "force", "entered_by", "verified_by"
+                "force", "entered_by", "changed_by", "verified_by", "returned_by"
             ).prefetch_related("evidence"),
             can_edit=user.has_perm("benefits.change_benefit", benefit),
             can_record=bool(recordable_forces(user, benefit).exists())
@@ -176,7 +176,7 @@ class MeasurementCreateView(BenefitChildFormView):
     def form_valid(self, form):
         data = form.cleaned_data
         try:
-            record_measurement(
+            measurement = record_measurement(
                 self.benefit,
                 data["period"],
                 user=self.request.user,
@@ -194,6 +194,9 @@ class MeasurementCreateView(BenefitChildFormView):
             form.add_error("force", str(denied))
             return self.form_invalid(form)
         messages.success(self.request, f"Recorded the actual for {data['period']:%B %Y}.")
+        cleared = cleared_message(measurement)
+        if cleared:
+            messages.warning(self.request, cleared)
         return redirect(self.benefit)
 
 

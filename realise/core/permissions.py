@@ -287,6 +287,49 @@ def leads_measured_force(user, obj) -> bool:
 
 
 @rules.predicate
+def owns_measurement(user, obj) -> bool:
+    """The benefit's measurement owner (the benefit of `obj`, a measurement)."""
+    access = access_for(user)
+    benefit = getattr(obj, "benefit", None)
+    return (
+        benefit is not None
+        and access.person_id is not None
+        and benefit.measurement_owner_id == access.person_id
+    )
+
+
+@rules.predicate
+def may_verify(user, measurement) -> bool:
+    """Who may verify (or return) an actual: the benefit's measurement owner, the programme
+    team of its collaboration, or an administrator. (Four eyes: that they did not enter or
+    last change it is checked by `benefits.services.check_may_verify`.)"""
+    return bool(
+        is_administrator(user)
+        or is_programme_team_for(user, measurement)
+        or owns_measurement(user, measurement)
+    )
+
+
+def verifiable_measurements(user) -> QuerySet:
+    """The actuals `user` may verify, as a query: `may_verify` over many rows, less those
+    they entered or last changed. (A deputy check joins here and in `may_verify`.)"""
+    from realise.benefits.models import Measurement
+
+    access = access_for(user)
+    if not access.authenticated:
+        return Measurement.objects.none()
+    scope = Measurement.objects.filter(
+        benefit__initiative__collaboration__in=visible_collaborations(user).values("pk")
+    )
+    if not access.administrator:
+        scope = scope.filter(
+            Q(benefit__initiative__collaboration_id__in=access.programme_collaborations)
+            | Q(benefit__measurement_owner_id=access.person_id or 0)
+        )
+    return scope.exclude(entered_by=user).exclude(changed_by=user)
+
+
+@rules.predicate
 def may_create_anywhere(user) -> bool:
     access = access_for(user)
     return access.administrator or bool(access.programme_collaborations)
@@ -319,6 +362,7 @@ PERMISSIONS = {
     "benefits.add_measurement": record_measurement,
     "benefits.change_measurement": record_measurement,
     "benefits.view_measurement": can_view,
+    "benefits.verify_measurement": can_view & may_verify,
 }
 
 for name, predicate in PERMISSIONS.items():

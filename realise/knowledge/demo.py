@@ -14,6 +14,7 @@ import io
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from realise.benefits import contributions
 from realise.benefits.models import Benefit, Evidence, Measurement, PlannedValue
@@ -365,14 +366,26 @@ def build_public_procurement(builder) -> Collaboration:
             identified_at_stage=2 if fields.get("identified_in_business_case", True) else None,
             **fields,
         )
+        # Published figures count verified actuals: the finance lead checked these.
+        verified = {"verified_by": builder.users["admin"], "verified_at": timezone.now()}
         for period, value in actuals.items():
             if isinstance(value, str):
                 Measurement.objects.create(
-                    benefit=created, period=period, assessment=value, entered_by=builder.system
+                    benefit=created,
+                    period=period,
+                    assessment=value,
+                    entered_by=builder.system,
+                    changed_by=builder.system,
+                    **verified,
                 )
             else:
                 measured = Measurement.objects.create(
-                    benefit=created, period=period, value=value, entered_by=builder.system
+                    benefit=created,
+                    period=period,
+                    value=value,
+                    entered_by=builder.system,
+                    changed_by=builder.system,
+                    **verified,
                 )
                 Evidence.objects.create(
                     measurement=measured,

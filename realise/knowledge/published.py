@@ -1,7 +1,8 @@
 """The published catalogue: what the public pages and the open data show.
 
 A collaboration is *published* when its visibility is `public`. Its realised benefits are
-the recorded actuals of the benefits of its initiatives, summed in the database:
+the verified actuals of the benefits of its initiatives (each checked by someone other than
+whoever recorded it: `VERIFIED_ONLY` says so on the pages), summed in the database:
 
 * money: savings of money (1a) and cost avoidance (1c), in pounds;
 * hours: savings of time (1b), in operational hours;
@@ -36,6 +37,10 @@ MONEY = ("1a", "1c")
 HOURS = ("1b",)
 SERVICE = ("2a", "2b")
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=18, decimal_places=2))
+VERIFIED_ONLY = (
+    "Published figures count verified actuals only: each checked by someone other than "
+    "whoever recorded it. Actuals awaiting verification are left out until they are verified."
+)
 
 
 def published_collaborations() -> QuerySet:
@@ -48,6 +53,7 @@ def _realised(subcategories: tuple[str, ...]):
             benefit__initiative__collaboration=OuterRef("pk"),
             benefit__subcategory__in=subcategories,
             benefit__is_disbenefit=False,
+            verified_at__isnull=False,
         )
         .order_by()
         .values("benefit__initiative__collaboration")
@@ -75,31 +81,38 @@ def catalogue() -> QuerySet:
 
 
 def published_benefits() -> QuerySet:
-    """Benefits of published collaborations, each with its realised total and months."""
-    return _with_totals(Benefit.objects.filter(initiative__collaboration__visibility="public"))
+    """Benefits of published collaborations, each with its verified total and months."""
+    return _with_totals(
+        Benefit.objects.filter(initiative__collaboration__visibility="public"), verified_only=True
+    )
 
 
-def benefits_with_totals(collaboration: Collaboration) -> QuerySet:
-    return _with_totals(Benefit.objects.filter(initiative__collaboration=collaboration))
+def benefits_with_totals(collaboration: Collaboration, *, verified_only: bool = False) -> QuerySet:
+    return _with_totals(
+        Benefit.objects.filter(initiative__collaboration=collaboration), verified_only=verified_only
+    )
 
 
-def _with_totals(benefits: QuerySet) -> QuerySet:
+def _with_totals(benefits: QuerySet, *, verified_only: bool) -> QuerySet:
+    counted = Q(measurements__verified_at__isnull=False) if verified_only else Q()
     return (
         benefits.select_related("initiative", "initiative__collaboration")
         .annotate(
-            realised_total=Sum("measurements__value"),
-            measurement_count=Count("measurements"),
-            first_period=Min("measurements__period"),
-            last_period=Max("measurements__period"),
+            realised_total=Sum("measurements__value", filter=counted),
+            measurement_count=Count("measurements", filter=counted),
+            first_period=Min("measurements__period", filter=counted),
+            last_period=Max("measurements__period", filter=counted),
             collaboration_slug=F("initiative__collaboration__slug"),
         )
         .order_by("initiative__collaboration__name", "initiative__name", "reference")
     )
 
 
-def latest_measurements(benefits: QuerySet) -> dict[int, Measurement]:
-    """The latest recorded actual of each benefit in `benefits` (one query)."""
+def latest_measurements(benefits: QuerySet, *, verified_only: bool = False) -> dict:
+    """The latest recorded (or verified) actual of each benefit in `benefits` (one query)."""
     latest = Measurement.objects.filter(benefit=OuterRef("benefit")).order_by("-period", "-pk")
+    if verified_only:
+        latest = latest.filter(verified_at__isnull=False)
     rows = Measurement.objects.filter(benefit__in=benefits.values("pk")).filter(
         pk=Subquery(latest.values("pk")[:1])
     )
@@ -125,13 +138,17 @@ def delivered(benefit: Benefit, latest: dict[int, Measurement]) -> str:
     return f"{row.value.normalize():f}{suffix} in {when}"
 
 
-def headline(collaboration: Collaboration) -> dict:
-    """Realised money, hours and service benefits of one collaboration (published or not)."""
-    benefits = benefits_with_totals(collaboration)
-    latest = latest_measurements(benefits)
-    totals = Measurement.objects.filter(
+def headline(collaboration: Collaboration, *, verified_only: bool = False) -> dict:
+    """Realised money, hours and service benefits of one collaboration (published or not);
+    the public page counts `verified_only` actuals."""
+    benefits = benefits_with_totals(collaboration, verified_only=verified_only)
+    latest = latest_measurements(benefits, verified_only=verified_only)
+    measured = Measurement.objects.filter(
         benefit__initiative__collaboration=collaboration, benefit__is_disbenefit=False
-    ).aggregate(
+    )
+    if verified_only:
+        measured = measured.filter(verified_at__isnull=False)
+    totals = measured.aggregate(
         money=Sum("value", filter=Q(benefit__subcategory__in=MONEY)),
         hours=Sum("value", filter=Q(benefit__subcategory__in=HOURS)),
         outside_business_case=Sum(

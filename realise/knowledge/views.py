@@ -523,6 +523,9 @@ class PublicIndexView(ListView):
     def get_queryset(self):
         return published.catalogue()
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(verified_only=published.VERIFIED_ONLY, **kwargs)
+
 
 class PublicCollaborationView(DetailView):
     template_name = "knowledge/public_collaboration.html"
@@ -539,7 +542,8 @@ class PublicCollaborationView(DetailView):
         context.update(
             shares=collaboration.shares.select_related("force"),
             initiatives=collaboration.initiatives.all(),
-            summary=published.headline(collaboration),
+            summary=published.headline(collaboration, verified_only=True),
+            verified_only=published.VERIFIED_ONLY,
             lessons=visible_lessons(anonymous).filter(collaboration=collaboration)[:50],
             documents=visible_documents(anonymous).filter(collaboration=collaboration)[:50],
         )
@@ -696,6 +700,7 @@ def _json(data_key: str, records: list[dict], filename: str) -> JsonResponse:
         "generated_at": timezone.now().isoformat(timespec="seconds"),
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
+        "figures": published.VERIFIED_ONLY,
         "count": len(records),
         data_key: records,
     }
@@ -766,6 +771,7 @@ class OpenDataView(TemplateView):
             benefit_columns=BENEFIT_COLUMNS,
             licence=LICENCE,
             licence_url=LICENCE_URL,
+            verified_only=published.VERIFIED_ONLY,
             **kwargs,
         )
 

@@ -125,6 +125,7 @@ class HeadlineTable(DashboardTable):
     )
     forecast_total = MeasureColumn(verbose_name="Forecast: actuals plus remaining plan")
     rag = RagColumn(verbose_name="RAG of totals")
+    verified_actual_to_date = MeasureColumn(verbose_name="Realised to date: verified")
 
     class Meta(DashboardTable.Meta):
         empty_text = "No money or hours benefits in this selection."

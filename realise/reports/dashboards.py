@@ -131,7 +131,7 @@ def forget_cached_figures() -> None:
 
 # Changed whenever the engine's result types change (2: realised outside the plan), so
 # that results cached in the old shape are never read back.
-_RESULT_SHAPE = 2
+_RESULT_SHAPE = 3
 
 
 def cache_seconds() -> int:
@@ -298,6 +298,7 @@ def headline_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
                 "planned_to_date": summary.planned_to_date,
                 "actual_to_date": summary.actual_to_date,
                 "outside_plan": summary.outside_plan,
+                "verified_actual_to_date": summary.verified_actual_to_date,
                 "percent": summary.percent_of_plan_to_date,
                 "forecast_total": summary.forecast_total,
                 "trend_forecast_total": summary.trend_forecast_total,

@@ -12,8 +12,9 @@
    (simple-history's bulk helpers). Rows equal to what is stored write nothing, so
    exporting and importing a register unchanged changes nothing.
 
-Business rules (stage changes go through stage gates, closing through closure, actuals only
-for months that have begun and for member forces) apply to the rows that create or change
+Business rules (stage changes go through stage gates, closing through closure, the
+measurement rules of `benefits.services` for actuals: evidence, member forces, months that
+have begun) apply to the rows that create or change
 something; an unchanged row is never refused. Every problem is a `RowError` naming the
 sheet, row, column and reason.
 """
@@ -32,11 +33,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from realise.benefits.models import (
     Benefit,
     BenefitStatus,
+    Evidence,
     Measurement,
     Nature,
     PlannedValue,
     Unit,
 )
+from realise.benefits.services import clear_checks, measurement_problems, record_refusal
 from realise.collaborations.models import (
     Collaboration,
     ForceShare,
@@ -84,6 +87,8 @@ from realise.reports.register_xlsx import (
     INITIATIVES,
     LISTS,
     PLANNED,
+    latest_evidence_note,
+    user_label,
 )
 
 # The importer ---------------------------------------------------------------------------------
@@ -158,6 +163,30 @@ BENEFIT_HEADERS = {
     "identified_at_stage": "Identified at stage",
     "status": "Status",
 }
+# The Actuals sheet's column for each field the measurement rules name.
+ACTUAL_HEADERS = {
+    "reference": "Benefit reference",
+    "period": "Month",
+    "value": "Value",
+    "assessment": "Assessment",
+    "force": "Force code",
+    "evidence_note": "Evidence note",
+}
+ACTUAL_FIELDS = [
+    "value",
+    "assessment",
+    "changed_by",
+    "verified_by",
+    "verified_at",
+    "returned_by",
+    "returned_at",
+    "return_reason",
+]
+VERIFICATION_READ_ONLY = (
+    "Verification is read-only in the register: actuals are verified on the page "
+    "'Actuals awaiting verification' or through the API, by someone other than whoever "
+    "entered or last changed them."
+)
 INITIATIVE_FIELDS = ("name", "status", "sro_id", "start_date", "end_date", "purpose")
 
 
@@ -245,6 +274,8 @@ class _Importer:
             positions, missing = {}, False
             for column in COLUMNS[name]:
                 index = found.get(column.header.casefold())
+                if index is None and column.read_only:
+                    continue  # shown for information only; a workbook may leave it out
                 if index is None:
                     self.error(name, 1, column.header, "the column is missing")
                     missing = True
@@ -756,6 +787,9 @@ class _Importer:
             self.save(PlannedValue, creates, updates, ["value"])
 
     def actuals_chunk(self, chunk: list[tuple[int, dict]], seen: _MonthKeys) -> None:
+        """Actuals, under the same rules as every other way in (`measurement_problems`,
+        the `add_measurement` rule): a new or changed actual needs its evidence note, and
+        changing one clears its verification. Verification itself is never read."""
         sheet = ACTUALS
         counts = self.counts[sheet]
         parsed_rows = []
@@ -766,9 +800,11 @@ class _Importer:
                 ("force", "Force code", self.read_force),
                 ("value", "Value", read_decimal),
                 ("assessment", "Assessment", read_text),
+                ("evidence_note", "Evidence note", read_text),
             )
             values, ok = self.read_cells(sheet, row, cells, readers)
             if ok:
+                values["verified_by"] = read_text(cells.get("Verified by")).strip()
                 parsed_rows.append((row, values))
         self.known_benefits({values["reference"] for _, values in parsed_rows})
         stored = self.stored_benefits({values["reference"] for _, values in parsed_rows})
@@ -781,9 +817,11 @@ class _Importer:
                     benefit_id__in=[b.pk for b in stored.values()],
                     period__gte=min(periods),
                     period__lte=max(periods),
-                ).select_related("force")
+                )
+                .annotate(evidence_note=latest_evidence_note())
+                .select_related("force", "verified_by")
             }
-        creates, updates = [], []
+        creates, updates, notes = [], [], []
         for row, values in parsed_rows:
             info = self.benefit_of(sheet, row, values["reference"])
             if info is None:
@@ -802,26 +840,35 @@ class _Importer:
                 continue
             benefit = stored.get(values["reference"])
             measurement = existing.get((benefit.pk, period, force_id)) if benefit else None
+            verifier = ""
+            if measurement is not None and measurement.verified_at is not None:
+                user = measurement.verified_by
+                verifier = user_label(
+                    getattr(user, "first_name", ""),
+                    getattr(user, "last_name", ""),
+                    getattr(user, "username", ""),
+                )
+            if values["verified_by"] and values["verified_by"] != verifier:
+                self.error(sheet, row, "Verified by", VERIFICATION_READ_ONLY)
+                continue
             if (
                 measurement is not None
                 and measurement.value == values["value"]
                 and measurement.assessment == values["assessment"]
+                and (measurement.evidence_note or "") == values["evidence_note"]
             ):
                 counts.unchanged += 1
                 continue
-            problems = []
-            if period > self.this_month:
-                problems.append(
-                    ("Month", "actuals can only be recorded for months that have begun")
-                )
-            if info.qualitative and not values["assessment"].strip():
-                problems.append(("Assessment", "describe what changed in the month"))
-            if not info.qualitative and values["value"] is None:
-                problems.append(("Value", "enter the value delivered in the month"))
-            if force is not None and force.pk not in self.members.get(info.collaboration.pk, ()):
-                problems.append(
-                    ("Force code", f"{force} is not a member of the benefit's collaboration")
-                )
+            problems = measurement_problems(
+                qualitative=info.qualitative,
+                period=period,
+                value=values["value"],
+                assessment=values["assessment"],
+                force=force,
+                member_force_ids=self.members.get(info.collaboration.pk, ()),
+                has_evidence=bool(values["evidence_note"].strip()),
+                this_month=self.this_month,
+            )
             if not self.allowed(
                 "benefits.add_measurement",
                 (info.collaboration.pk, info.owner_id, info.measurer_id, force_id),
@@ -830,47 +877,45 @@ class _Importer:
                     force_id=force_id,
                 ),
             ):
-                whose = force.name if force else "the whole collaboration"
-                problems.append(
-                    (
-                        "Benefit reference",
-                        f"you may not record actuals of '{values['reference']}' for {whose}",
-                    )
-                )
+                problems = {"reference": record_refusal(values["reference"], force), **problems}
             if problems:
-                for header, reason in problems:
-                    self.error(sheet, row, header, reason)
+                for field, reason in problems.items():
+                    self.error(sheet, row, ACTUAL_HEADERS[field], reason)
                 continue
             if measurement is None:
                 counts.created += 1
                 if self.write:
-                    creates.append(
-                        Measurement(
-                            benefit=benefit,
-                            period=period,
-                            force=force,
-                            value=values["value"],
-                            assessment=values["assessment"],
-                            entered_by=self.user,
-                        )
+                    measurement = Measurement(
+                        benefit=benefit,
+                        period=period,
+                        force=force,
+                        value=values["value"],
+                        assessment=values["assessment"],
+                        entered_by=self.user,
+                        changed_by=self.user,
                     )
+                    creates.append(measurement)
             else:
                 counts.updated += 1
                 if self.write:
                     measurement.benefit = benefit
                     measurement.value = values["value"]
                     measurement.assessment = values["assessment"]
-                    measurement.entered_by = self.user
-                    measurement.verified_by = None
-                    measurement.verified_at = None
+                    measurement.changed_by = self.user
+                    clear_checks(measurement)
                     updates.append(measurement)
+            if self.write:
+                notes.append((measurement, values["evidence_note"]))
         if self.write:
-            self.save(
-                Measurement,
-                creates,
-                updates,
-                ["value", "assessment", "entered_by", "verified_by", "verified_at"],
-            )
+            self.save(Measurement, creates, updates, ACTUAL_FIELDS)
+            evidence = [
+                Evidence(measurement=measurement, note=note, uploaded_by=self.user)
+                for measurement, note in notes
+            ]
+            if evidence:
+                bulk_create_with_history(
+                    evidence, Evidence, batch_size=CHUNK, default_user=self.user
+                )
 
     def read_force(self, value):
         if _blank(value):

@@ -4,7 +4,10 @@ One workbook, four sheets that the import reads back (`Initiatives`, `Benefits`,
 `Planned values`, `Actuals`) and a hidden `Lists` sheet holding the drop-down choices.
 Each sheet has a stable reference column that the import matches rows on: an initiative's
 slug, a benefit's reference, a planned value's benefit and month, an actual's benefit,
-month and force (its ONS code, blank for the whole collaboration).
+month and force (its ONS code, blank for the whole collaboration). An actual carries its
+evidence note (its latest evidence's) and who verified it and when: verification is
+read-only here (actuals are verified on their page or through the API, by someone other
+than whoever entered them).
 
 The export uses openpyxl's write-only mode and reads the database with iterators of plain
 tuples, so memory stays flat however large the register is.
@@ -17,7 +20,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -28,6 +32,7 @@ from realise.benefits.models import (
     Benefit,
     BenefitStatus,
     Direction,
+    Evidence,
     Measurement,
     Nature,
     PlannedValue,
@@ -84,6 +89,7 @@ class Column:
     width: int
     choices: str | None = None  # the Lists column offering its drop-down
     strict: bool = True  # refuse values not in the list (else warn, e.g. a new initiative)
+    read_only: bool = False  # shown for information; the import never writes it
 
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
@@ -131,6 +137,9 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("Force code", 13, "Force code"),
         Column("Value", 16),
         Column("Assessment", 60),
+        Column("Evidence note", 60),
+        Column("Verified by", 24, read_only=True),
+        Column("Verified at", 18, read_only=True),
     ),
 }
 
@@ -139,11 +148,30 @@ def headers(sheet: str) -> list[str]:
     return [column.header for column in COLUMNS[sheet]]
 
 
+def user_label(first_name: str | None, last_name: str | None, username: str | None) -> str:
+    """Who verified an actual, as the Actuals sheet names them."""
+    name = f"{first_name or ''} {last_name or ''}".strip()
+    return name or username or ""
+
+
+def latest_evidence_note():
+    """An actual's evidence note as the register holds it: its latest evidence's note."""
+    return Subquery(
+        Evidence.objects.filter(measurement=OuterRef("pk"))
+        .order_by("-created_at", "-pk")
+        .values("note")[:1]
+    )
+
+
 # How values are written as text --------------------------------------------------------------
 
 
 def month_text(day: datetime.date) -> str:
     return day.strftime("%Y-%m")
+
+
+def verified_text(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def yes_no(value: bool) -> str:
@@ -423,7 +451,9 @@ def write_register(
     sheet.finish()
     counts.planned_values = sheet.rows
 
-    actuals = Measurement.objects.filter(benefit__in=benefits.values("pk"))
+    actuals = Measurement.objects.filter(benefit__in=benefits.values("pk")).annotate(
+        evidence_note=latest_evidence_note()
+    )
     sheet = _SheetWriter(workbook, ACTUALS, lists, actuals.count())
     rows = (
         actuals.order_by("benefit__reference", "period", F("force__ons_code").asc(nulls_first=True))
@@ -434,10 +464,15 @@ def write_register(
             "value",
             "assessment",
             "benefit__unit",
+            "evidence_note",
+            "verified_by__first_name",
+            "verified_by__last_name",
+            "verified_by__username",
+            "verified_at",
         )
         .iterator(chunk_size=5000)
     )
-    for reference, period, force, value, assessment, unit in rows:
+    for reference, period, force, value, assessment, unit, note, *verifier, at in rows:
         sheet.append(
             [
                 sheet.text(reference),
@@ -445,6 +480,9 @@ def write_register(
                 force,
                 sheet.cell(value, number_format(unit)) if value is not None else None,
                 sheet.text(assessment),
+                sheet.text(note),
+                sheet.text(user_label(*verifier)) if at else None,
+                sheet.cell(verified_text(at), TEXT_FORMAT) if at else None,
             ]
         )
         tick()

@@ -46,7 +46,10 @@ def test_force_lead_records_an_actual_with_an_evidence_file(client, world, setti
 def test_the_force_list_offers_only_the_leads_own_force(client, world):
     client.force_login(world.bob)
     form = client.get(url(world)).context["form"]
-    assert [f.name for f in form.fields["force"].queryset] == ["Essex"]
+    assert [label for _, label in form.fields["force"].widget.choices] == [
+        "The whole collaboration",
+        "Essex",
+    ]
 
 
 def test_recording_the_same_month_again_corrects_it_and_keeps_history(client, world):
@@ -80,7 +83,7 @@ def test_future_month_bad_month_and_missing_evidence_are_named(client, world):
     page = client.post(
         url(world), {"period": LAST_MONTH.strftime("%Y-%m"), "value": "", "evidence_note": "x"}
     )
-    assert "This field is required." in page.content.decode()
+    assert "Enter the value delivered in the month." in page.content.decode()
     assert not Measurement.objects.exists()
 
 

@@ -6,7 +6,9 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from realise.benefits.models import Measurement
 from tests.factories import BenefitFactory, CollaborationFactory, InitiativeFactory, actual, share
 
 
@@ -61,6 +63,10 @@ def published(world):
     actual(harm, datetime.date(2025, 5, 1), "999")
     actual(service, datetime.date(2025, 4, 1), "14")
     actual(service, datetime.date(2025, 5, 1), "11")
+    # Published figures count verified actuals only: these are verified; June's is not.
+    Measurement.objects.filter(benefit__initiative=initiative).update(verified_at=timezone.now())
+    actual(money, datetime.date(2025, 6, 1), "50000")
+    actual(hours, datetime.date(2025, 6, 1), "900")
     # A policing collaboration's benefits are never published.
     hidden = InitiativeFactory(
         collaboration=CollaborationFactory(name="Hidden unit", visibility="policing")
@@ -138,3 +144,13 @@ def test_open_data_collaborations_csv(published, client):
     assert row["member_forces"] == "Essex; Norfolk; Suffolk"
     assert row["realised_money_gbp"] == "3500.75"
     assert row["initiatives"] == "Joint A12 patrols (stage 4, active)"
+
+
+def test_public_pages_and_open_data_say_they_count_verified_actuals_only(published, client):
+    for address in ("/public/", "/public/collaborations/eastern-roads/", "/open-data/"):
+        page = client.get(address).content.decode()
+        assert "count verified actuals only" in page, address
+    data = client.get("/open-data/benefits.json").json()
+    assert "verified actuals only" in data["figures"]
+    fewer = next(b for b in data["benefits"] if b["reference"] == "ER-1")
+    assert (fewer["realised_total"], fewer["last_period"]) == ("3000.75", "2025-05")

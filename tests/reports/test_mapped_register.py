@@ -245,6 +245,7 @@ def test_months_down_the_rows(ready):
         Decimal("900.00"),
     )
     assert plans("EK-2") == {D(2025, 4, 1): Decimal("250.00")}
+    assert list(actual.evidence.values_list("note", flat=True)) == ["Payroll April"]
 
 
 def test_months_across_with_a_title_block(ready):
@@ -271,6 +272,12 @@ def test_plan_and_actual_blocks_side_by_side(ready, as_ods):
         Measurement.objects.filter(benefit__reference="EK-1").values_list("period", "value")
     )
     assert actuals == {D(2025, 4, 1): Decimal("950.00"), D(2025, 5, 1): Decimal("1010.00")}
+    notes = set(
+        Measurement.objects.filter(benefit__reference="EK-1").values_list(
+            "evidence__note", flat=True
+        )
+    )
+    assert notes == {"Copied from the EK register v12, sheet Register"}
 
 
 def test_a_benefit_already_in_realise_keeps_what_the_mapping_leaves_out(ready):

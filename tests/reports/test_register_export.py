@@ -72,8 +72,8 @@ def test_values_and_number_formats(exported):
     ]
     assert workbook[PLANNED]["C2"].number_format == '"£"#,##0.00'
     assert rows(exported, ACTUALS)[1:] == [
-        ("B-VET-1", "2025-01", None, 900.25, None),
-        ("B-VET-1", "2025-02", "E23000028", 1500, None),
+        ("B-VET-1", "2025-01", None, 900.25, None, None, None, None),
+        ("B-VET-1", "2025-02", "E23000028", 1500, None, None, None, None),
     ]
 
 

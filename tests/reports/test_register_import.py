@@ -80,8 +80,10 @@ def test_creates_and_updates_with_history_for_the_importing_user(register, expor
         ],
     )
     append_row(exported, PLANNED, ["B-VET-3", "2025-04", 10])
-    append_row(exported, ACTUALS, ["B-VET-3", "2025-04", "", 12.5, ""])
-    append_row(exported, ACTUALS, ["B-VET-1", "2025-03", "E23000032", 700, ""])  # Kent
+    append_row(exported, ACTUALS, ["B-VET-3", "2025-04", "", 12.5, "", "Ledger extract"])
+    append_row(
+        exported, ACTUALS, ["B-VET-1", "2025-03", "E23000032", 700, "", "Ledger extract"]
+    )  # Kent
 
     result = import_register(exported, user=register.alice)
 
@@ -166,7 +168,7 @@ def test_one_bad_row_writes_nothing(register, exported):
     before = history_counts()
     row = row_of(exported, BENEFITS, "B-VET-1")
     edit(exported, {(BENEFITS, f"C{row}"): "A new title", (PLANNED, "C2"): 1})
-    append_row(exported, ACTUALS, ["B-VET-1", "2025-05", "", "lots", ""])
+    append_row(exported, ACTUALS, ["B-VET-1", "2025-05", "", "lots", "", "Ledger extract"])
     rows = row_of(exported, ACTUALS, "B-VET-1") + 2
 
     result = import_register(exported, user=register.alice)
@@ -337,13 +339,13 @@ def test_unknown_initiative_bad_month_and_unknown_force(register, exported):
 
 def test_stage_changes_and_future_actuals_are_refused(register, exported):
     edit(exported, {(INITIATIVES, "D2"): "4 Implementation"})
-    row = append_row(exported, ACTUALS, ["B-VET-1", "2099-01", "", 5, ""])
+    row = append_row(exported, ACTUALS, ["B-VET-1", "2099-01", "", 5, "", "Ledger extract"])
 
     result = import_register(exported, user=register.alice)
 
     assert errors_of(result) == [
         "Initiatives!2, Stage: the stage is 2; stages change only through a stage gate",
-        f"Actuals!{row}, Month: actuals can only be recorded for months that have begun",
+        f"Actuals!{row}, Month: Actuals can only be recorded for months that have begun.",
     ]
 
 
@@ -360,8 +362,12 @@ def test_every_error_is_listed_not_just_the_first(register, exported):
 
 
 def test_a_force_lead_records_actuals_for_their_own_force_only(register, exported):
-    essex = append_row(exported, ACTUALS, ["B-VET-1", "2025-03", "E23000028", 800, ""])
-    kent = append_row(exported, ACTUALS, ["B-VET-1", "2025-04", "E23000032", 900, ""])
+    essex = append_row(
+        exported, ACTUALS, ["B-VET-1", "2025-03", "E23000028", 800, "", "Ledger extract"]
+    )
+    kent = append_row(
+        exported, ACTUALS, ["B-VET-1", "2025-04", "E23000032", 900, "", "Ledger extract"]
+    )
     row = row_of(exported, BENEFITS, "B-VET-1")
     edit(exported, {(BENEFITS, f"C{row}"): "Renamed by bob"})
 
@@ -369,13 +375,14 @@ def test_a_force_lead_records_actuals_for_their_own_force_only(register, exporte
 
     assert errors_of(result) == [
         f"Benefits!{row}, Reference: you may not change the benefit 'B-VET-1'",
-        f"Actuals!{kent}, Benefit reference: you may not record actuals of 'B-VET-1' for Kent",
+        f"Actuals!{kent}, Benefit reference: "
+        "You may not record actuals for Kent on benefit B-VET-1.",
     ]
     assert essex not in [e.row for e in result.errors]
 
 
 def test_a_force_lead_import_of_their_own_actuals_succeeds(register, exported):
-    append_row(exported, ACTUALS, ["B-VET-1", "2025-03", "E23000028", 800, ""])
+    append_row(exported, ACTUALS, ["B-VET-1", "2025-03", "E23000028", 800, "", "Ledger extract"])
 
     result = import_register(exported, user=register.bob)
 
@@ -419,3 +426,100 @@ def test_an_outsider_may_not_add_benefits(register, exported):
         f"Benefits!{row}, Reference: you may not add benefits to initiative 'joint-vetting'"
     ]
     assert not Benefit.objects.filter(reference="B-X-1").exists()
+
+
+# Evidence and verification on the Actuals sheet -------------------------------------------------
+
+
+def test_a_new_or_changed_actual_needs_its_evidence_note(register, exported):
+    new = append_row(exported, ACTUALS, ["B-VET-1", "2025-03", "", 800, "", ""])
+    changed = row_of(exported, ACTUALS, "B-VET-1")  # January's, whole collaboration
+    edit(exported, {(ACTUALS, f"D{changed}"): 950})
+
+    result = import_register(exported, user=register.alice)
+
+    assert errors_of(result) == [
+        f"Actuals!{changed}, Evidence note: Give an evidence note or attach a file.",
+        f"Actuals!{new}, Evidence note: Give an evidence note or attach a file.",
+    ]
+
+
+def test_the_evidence_note_is_recorded_as_evidence(register, exported):
+    append_row(exported, ACTUALS, ["B-VET-1", "2025-03", "", 800, "", "Finance ledger, March"])
+
+    result = import_register(exported, user=register.alice)
+
+    assert result.ok, errors_of(result)
+    added = Measurement.objects.get(period=datetime.date(2025, 3, 1))
+    assert [e.note for e in added.evidence.all()] == ["Finance ledger, March"]
+    assert added.evidence.get().uploaded_by == register.alice
+    assert (added.entered_by, added.changed_by) == (register.alice, register.alice)
+
+
+def _verified_january(register):
+    from realise.benefits.services import verify_measurement
+
+    january = Measurement.objects.get(period=datetime.date(2025, 1, 1))
+    january.entered_by = january.changed_by = register.bob
+    january.save()
+    january.evidence.create(note="Budget monitoring report", uploaded_by=register.bob)
+    return verify_measurement(january, user=register.alice)
+
+
+def test_the_sheet_shows_evidence_and_who_verified_and_an_unchanged_import_keeps_it(
+    register, tmp_path
+):
+    from openpyxl import load_workbook
+
+    from realise.reports.register_xlsx import write_register
+
+    register.alice.first_name, register.alice.last_name = "Alice", "Programme"
+    register.alice.save()
+    january = _verified_january(register)
+    path = tmp_path / "verified.xlsx"
+    write_register(path)
+    sheet = load_workbook(path)[ACTUALS]
+    header = [cell.value for cell in sheet[1]]
+    row = [cell.value for cell in sheet[2]]
+    values = dict(zip(header, row, strict=True))
+    assert values["Evidence note"] == "Budget monitoring report"
+    assert values["Verified by"] == "Alice Programme"
+    assert values["Verified at"].startswith(january.verified_at.strftime("%Y-"))
+
+    result = import_register(path, user=register.bob)
+
+    assert result.ok, errors_of(result)
+    assert result.changes == 0
+    assert Measurement.objects.get(pk=january.pk).verified_by == register.alice
+
+
+def test_an_import_that_changes_a_verified_actual_clears_its_verification(register, tmp_path):
+    from realise.reports.register_xlsx import write_register
+
+    january = _verified_january(register)
+    path = tmp_path / "verified.xlsx"
+    write_register(path)
+    edit(path, {(ACTUALS, "D2"): 925, (ACTUALS, "F2"): "Revised budget monitoring report"})
+
+    result = import_register(path, user=register.erin)
+
+    assert result.ok, errors_of(result)
+    changed = Measurement.objects.get(pk=january.pk)
+    assert changed.value == Decimal("925.00")
+    assert (changed.verified_by, changed.verified_at) == (None, None)
+    assert changed.changed_by == register.erin
+    assert changed.evidence.order_by("-pk").first().note == "Revised budget monitoring report"
+
+
+def test_an_import_never_sets_verification(register, exported):
+    january = row_of(exported, ACTUALS, "B-VET-1")
+    edit(exported, {(ACTUALS, f"G{january}"): "alice"})
+
+    result = import_register(exported, user=register.alice)
+
+    assert errors_of(result) == [
+        f"Actuals!{january}, Verified by: Verification is read-only in the register: actuals "
+        "are verified on the page 'Actuals awaiting verification' or through the API, by "
+        "someone other than whoever entered or last changed them."
+    ]
+    assert not Measurement.objects.filter(verified_at__isnull=False).exists()

@@ -83,6 +83,7 @@ class Totals:
     planned_to_date: Decimal = ZERO
     actual_to_date: Decimal = ZERO
     outside_plan: Decimal = ZERO
+    verified_actual_to_date: Decimal = ZERO  # the part of `actual_to_date` verified
 
     @property
     def planned_remaining(self) -> Decimal:
@@ -192,6 +193,7 @@ class MeasureSummary:
     actual_to_date = property(lambda self: self.totals.actual_to_date)
     outside_plan = property(lambda self: self.totals.outside_plan)
     actual_in_plan_to_date = property(lambda self: self.totals.actual_in_plan_to_date)
+    verified_actual_to_date = property(lambda self: self.totals.verified_actual_to_date)
     forecast_total = property(lambda self: self.totals.forecast_total)
     percent_of_plan_to_date = property(lambda self: self.totals.percent_of_plan_to_date)
     rag = property(lambda self: self.totals.rag)
@@ -201,6 +203,7 @@ class MeasureSummary:
             "planned_total": _fmt(self.planned_total),
             "planned_to_date": _fmt(self.planned_to_date),
             "actual_to_date": _fmt(self.actual_to_date),
+            "verified_actual_to_date": _fmt(self.verified_actual_to_date),
             "forecast_total": _fmt(self.forecast_total),
             "trend_forecast_total": _fmt(self.trend_forecast_total),
             "percent_of_plan_to_date": _fmt(self.percent_of_plan_to_date),

@@ -227,6 +227,7 @@ class _ForceLedger:
     planned: dict[int, dict[datetime.date, Decimal]]
     actual: dict[int, dict[datetime.date, Decimal]]
     shares: _Shares
+    verified: dict[int, dict[datetime.date, Decimal]] | None = None  # the verified actuals
 
 
 def _cumulative_parts(rows, splitter: Splitter | None, code: str):
@@ -260,7 +261,6 @@ def _force_ledger(cut: _Cut) -> _ForceLedger:
         {row["initiative__collaboration_id"] for row in info.values()},
     )
     planned: dict[int, dict] = defaultdict(dict)
-    actual: dict[int, dict] = defaultdict(lambda: defaultdict(Decimal))
 
     def per_benefit(rows):
         grouped: dict[int, list] = defaultdict(list)
@@ -275,38 +275,52 @@ def _force_ledger(cut: _Cut) -> _ForceLedger:
         .annotate(total=Sum(cut.value()))
         .order_by("benefit_id", "period")
     )
-    wide_rows = per_benefit(
-        Measurement.objects.filter(base_q & cut.period_q(cut.to_date) & Q(force__isnull=True))
-        .values("benefit_id", "period")
-        .annotate(total=Sum(cut.value()))
-        .order_by("benefit_id", "period")
-    )
-    own_rows = per_benefit(
-        Measurement.objects.filter(base_q & cut.period_q(cut.to_date) & Q(force=force))
-        .values("benefit_id", "period")
-        .annotate(total=Sum(cut.value()))
-        .order_by("benefit_id", "period")
-    )
     for benefit_id, rows in plan_rows.items():
         if benefit_id not in info:
             continue
         splitter = shares.of(benefit_id, info[benefit_id]["initiative__collaboration_id"])
         planned[benefit_id] = dict(_cumulative_parts(rows, splitter, code))
-    for benefit_id, rows in wide_rows.items():
-        if benefit_id not in info:
-            continue
-        splitter = shares.of(benefit_id, info[benefit_id]["initiative__collaboration_id"])
-        for period, part in _cumulative_parts(rows, splitter, code):
-            actual[benefit_id][period] += part
-    for benefit_id, rows in own_rows.items():
-        for period, amount in rows:
-            actual[benefit_id][period] += amount
-    return _ForceLedger(info, planned, actual, shares)
+
+    def force_actuals(measured: Q) -> dict[int, dict]:
+        """The force's own actuals plus its penny-exact part of collaboration-wide ones."""
+        actual: dict[int, dict] = defaultdict(lambda: defaultdict(Decimal))
+        wide_rows = per_benefit(
+            Measurement.objects.filter(measured & Q(force__isnull=True))
+            .values("benefit_id", "period")
+            .annotate(total=Sum(cut.value()))
+            .order_by("benefit_id", "period")
+        )
+        own_rows = per_benefit(
+            Measurement.objects.filter(measured & Q(force=force))
+            .values("benefit_id", "period")
+            .annotate(total=Sum(cut.value()))
+            .order_by("benefit_id", "period")
+        )
+        for benefit_id, rows in wide_rows.items():
+            if benefit_id not in info:
+                continue
+            splitter = shares.of(benefit_id, info[benefit_id]["initiative__collaboration_id"])
+            for period, part in _cumulative_parts(rows, splitter, code):
+                actual[benefit_id][period] += part
+        for benefit_id, rows in own_rows.items():
+            for period, amount in rows:
+                actual[benefit_id][period] += amount
+        return actual
+
+    measured = base_q & cut.period_q(cut.to_date)
+    actual = force_actuals(measured)
+    verified = force_actuals(measured & Q(verified_at__isnull=False))
+    return _ForceLedger(info, planned, actual, shares, verified)
 
 
 def _ledger_from_force(cut: _Cut, force_ledger: _ForceLedger) -> _Ledger:
     ledger = _Ledger()
-    for kind, book in (("planned", force_ledger.planned), ("actual", force_ledger.actual)):
+    books = (
+        ("planned", force_ledger.planned),
+        ("actual", force_ledger.actual),
+        ("verified", force_ledger.verified or {}),
+    )
+    for kind, book in books:
         for benefit_id, months in book.items():
             row = force_ledger.benefits.get(benefit_id)
             if row is None:

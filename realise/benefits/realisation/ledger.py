@@ -58,17 +58,17 @@ class _Ledger:
 
     planned: dict[tuple, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     actual: dict[tuple, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    verified: dict[tuple, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
     def add(self, kind: str, dims: tuple, period, amount: Decimal) -> None:
-        book = self.planned if kind == "planned" else self.actual
-        book[(*dims, period)] += amount
+        getattr(self, kind)[(*dims, period)] += amount
 
 
 def _grouped(cut: _Cut, only: Iterable[int] | None = None, plain: bool = False) -> dict:
-    """{kind: {(dimensions, month): [rows, amount]}} from two grouped queries (plan and
-    actuals), amounts unsigned. `only` narrows them to some benefits; `plain` sums those
-    benefits' rows whole, as the monthly totals hold them, rather than as the cut counts
-    them (attributed shares, each pound once)."""
+    """{kind: {(dimensions, month): [rows, amount]}} from three grouped queries (plan,
+    actuals and the verified actuals among them), amounts unsigned. `only` narrows them to
+    some benefits; `plain` sums those benefits' rows whole, as the monthly totals hold them,
+    rather than as the cut counts them (attributed shares, each pound once)."""
     if plain:
         base = _benefit_q(cut.filters, "benefit__", cut._resolved)
         value = F("value")
@@ -79,12 +79,11 @@ def _grouped(cut: _Cut, only: Iterable[int] | None = None, plain: bool = False) 
     if only is not None:
         base &= Q(benefit_id__in=list(only))
     names = [f"benefit__{name}" for name in _DIMENSIONS]
+    measured = base & cut.period_q(cut.to_date) & Q(value__isnull=False)
     queries = (
         ("planned", PlannedValue.objects.filter(base & cut.period_q())),
-        (
-            "actual",
-            Measurement.objects.filter(base & cut.period_q(cut.to_date) & Q(value__isnull=False)),
-        ),
+        ("actual", Measurement.objects.filter(measured)),
+        ("verified", Measurement.objects.filter(measured & Q(verified_at__isnull=False))),
     )
     out: dict[str, dict] = {}
     for kind, queryset in queries:
@@ -138,13 +137,17 @@ def _ledger_from_totals(cut: _Cut, linked: list[int]) -> _Ledger:
         q &= Q(cashable=f.cashable)
     if f.identified is not None:
         q &= Q(identified=f.identified)
-    books: dict[str, dict] = {"planned": {}, "actual": {}}
+    books: dict[str, dict] = {"planned": {}, "actual": {}, "verified": {}}
     planned = Q(kind=TotalKind.PLANNED) & cut.period_q()
-    measured = Q(kind=TotalKind.ACTUAL) & cut.period_q(cut.to_date)
+    measured = Q(kind__in=(TotalKind.ACTUAL, TotalKind.VERIFIED)) & cut.period_q(cut.to_date)
+    kinds = {
+        TotalKind.PLANNED: "planned",
+        TotalKind.ACTUAL: "actual",
+        TotalKind.VERIFIED: "verified",
+    }
     for row in totals.read(q & (planned | measured)):
         dims = (row.subcategory, row.is_disbenefit, row.identified, row.cashable)
-        kind = "planned" if row.kind == TotalKind.PLANNED else "actual"
-        books[kind][(dims, row.period)] = [row.rows, row.amount]
+        books[kinds[row.kind]][(dims, row.period)] = [row.rows, row.amount]
     if linked:
         for sign, grouped in ((-1, _grouped(cut, linked, plain=True)), (1, _grouped(cut, linked))):
             for kind, rows in grouped.items():
@@ -257,11 +260,21 @@ def _summarise(
                 subcategory,
             ):
                 slices[name][position] += amount
+    verified_to_date = sum(
+        (amount for (code, *_rest), amount in ledger.verified.items() if code in subcategories),
+        ZERO,
+    )
     months, quarters, years = _series(cut, planned_by_month, actual_by_month)
     pair = {name: Pair(planned, actual) for name, (planned, actual) in slices.items()}
     return MeasureSummary(
         measure=measure,
-        totals=Totals(planned_total, planned_to_date, actual_to_date, outside_plan),
+        totals=Totals(
+            planned_total,
+            planned_to_date,
+            actual_to_date,
+            outside_plan=outside_plan,
+            verified_actual_to_date=verified_to_date,
+        ),
         trend_forecast_total=None if trend_remaining is None else actual_to_date + trend_remaining,
         identified=pair["identified"],
         not_identified=pair["not_identified"],

@@ -113,8 +113,9 @@ def breakdown(
 ) -> list[GroupFigures]:
     """Money and hours totals per initiative or per collaboration (`group`), by name.
 
-    Two grouped queries (plan, actuals) without a force; with a force, that force's
-    share, from the same month-by-month allocation as `measure_summaries`.
+    Two grouped queries (plan, actuals with their verified part) without a force; with a
+    force, that force's share, from the same month-by-month allocation as
+    `measure_summaries`.
     Only groups with money or hours figures are listed.
     """
     if group not in _GROUPS:
@@ -123,12 +124,12 @@ def breakdown(
 
     cut = _Cut.make(filters, base, today)
     figures: dict[int, dict[str, list[Decimal]]] = defaultdict(
-        lambda: {m: [ZERO, ZERO, ZERO, ZERO] for m in MEASURES}
+        lambda: {m: [ZERO, ZERO, ZERO, ZERO, ZERO] for m in MEASURES}
     )
     # Benefits with attributions belong to the initiatives claiming them: their figures
     # are gathered per benefit, then split between those initiatives below.
     claimed: dict[int, dict[str, list[Decimal]]] = defaultdict(
-        lambda: {m: [ZERO, ZERO, ZERO, ZERO] for m in MEASURES}
+        lambda: {m: [ZERO, ZERO, ZERO, ZERO, ZERO] for m in MEASURES}
     )
     if cut.force is None:
         key = f"benefit__{_GROUPS[group]}"
@@ -152,7 +153,10 @@ def breakdown(
             slot[1] += _dec(row["to_date"]) * sign
         # Actuals of benefits with no plan, apart (none to look for when there are none).
         unplanned = cut.unplanned()
-        sums = {"total": Sum(cut.value())}
+        sums = {
+            "total": Sum(cut.value()),
+            "verified": Sum(cut.value(), filter=Q(verified_at__isnull=False)),
+        }
         if not (isinstance(unplanned, list) and not unplanned):
             sums["outside"] = Sum(cut.value(), filter=Q(benefit_id__in=unplanned))
         actual = (
@@ -168,12 +172,18 @@ def breakdown(
             sign = _sign(row["benefit__is_disbenefit"])
             owner[measure][2] += _dec(row["total"]) * sign
             owner[measure][3] += _dec(row.get("outside")) * sign
+            owner[measure][4] += _dec(row["verified"]) * sign
     else:
         force_ledger = _force_ledger(cut)
         field_name = _GROUPS[group]
         attributed = set(claims_in_cut(cut.filters, cut._resolved, force_ledger.benefits))
         unplanned = set(cut.unplanned())
-        for position, book in ((0, force_ledger.planned), (2, force_ledger.actual)):
+        books = (
+            (0, force_ledger.planned),
+            (2, force_ledger.actual),
+            (4, force_ledger.verified or {}),
+        )
+        for position, book in books:
             for benefit_id, months in book.items():
                 row = force_ledger.benefits.get(benefit_id)
                 if row is None:

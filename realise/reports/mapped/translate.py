@@ -33,7 +33,7 @@ from realise.reports.register_xlsx import (
 )
 
 PREVIEW_ROWS = 20
-EVIDENCE = "Evidence"
+EVIDENCE = "Evidence note"  # the Actuals sheet's column
 
 # Realise's Benefits sheet header for each mapped benefit field.
 BENEFIT_HEADERS = {
@@ -186,7 +186,7 @@ class _Reader:
         self.preview: list[MappedRow] = []
         self.benefits = _VirtualSheet(BENEFITS, [c.header for c in COLUMNS[BENEFITS]])
         self.planned = _VirtualSheet(PLANNED, [c.header for c in COLUMNS[PLANNED]])
-        self.actuals = _VirtualSheet(ACTUALS, [*(c.header for c in COLUMNS[ACTUALS]), EVIDENCE])
+        self.actuals = _VirtualSheet(ACTUALS, [c.header for c in COLUMNS[ACTUALS]])
         self.forces: dict[str, str] = {}
         for code, name, slug in Force.objects.values_list("ons_code", "name", "slug"):
             for key in (code, name, slug):

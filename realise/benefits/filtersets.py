@@ -1,0 +1,49 @@
+"""Filters for the register's lists (django-filter), rendered as GOV.UK forms."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+
+from realise.benefits.models import Measurement
+from realise.core.forms import GovukForm, MonthField
+from realise.core.permissions import visible_collaborations, visible_initiatives
+from realise.organisations.models import Force
+
+
+class FilterForm(GovukForm, forms.Form):
+    """A filter form: GOV.UK markup, every field optional."""
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+
+def _collaborations(request):
+    return visible_collaborations(request.user).order_by("name")
+
+
+def _initiatives(request):
+    return visible_initiatives(request.user).order_by("name")
+
+
+class VerificationFilter(django_filters.FilterSet):
+    """The actuals awaiting verification: by collaboration, initiative, force and month."""
+
+    collaboration = django_filters.ModelChoiceFilter(
+        field_name="benefit__initiative__collaboration",
+        queryset=_collaborations,
+        empty_label="All collaborations",
+    )
+    initiative = django_filters.ModelChoiceFilter(
+        field_name="benefit__initiative", queryset=_initiatives, empty_label="All initiatives"
+    )
+    force = django_filters.ModelChoiceFilter(
+        queryset=Force.objects.order_by("name"), empty_label="All forces"
+    )
+    month = MonthFilter(field_name="period", label="Month (YYYY-MM)")
+
+    class Meta:
+        model = Measurement
+        fields = ["collaboration", "initiative", "force", "month"]
+        form = FilterForm

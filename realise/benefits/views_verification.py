@@ -1,0 +1,195 @@
+"""Four-eyes verification of actuals: the list awaiting the user, verify (one or many at
+once, all or none) and return with a reason. The rules are in `benefits.services`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, OuterRef, Subquery, Sum, When
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.views.generic import FormView, ListView
+
+from realise.benefits.api import visible_measurements
+from realise.benefits.filtersets import VerificationFilter
+from realise.benefits.models import Measurement, PlannedValue
+from realise.benefits.services import describe, return_measurement, verify_measurements
+from realise.core.forms import GovukForm
+from realise.core.models import StaleVersion
+from realise.core.permissions import verifiable_measurements
+
+PAGE_SIZE = 25
+CHANGED = "The actual changed since you opened this page: check it again before returning it."
+
+
+def awaiting_verification(user):
+    """Actuals the user may verify that nobody has verified or returned yet."""
+    return verifiable_measurements(user).filter(verified_at__isnull=True, returned_at__isnull=True)
+
+
+def with_context(queryset):
+    """Each actual with the plan for its month and the actual of the month before it (for the
+    same benefit and force, or the whole collaboration), worked out in the database."""
+    planned = (
+        PlannedValue.objects.filter(benefit=OuterRef("benefit"), period=OuterRef("period"))
+        .values("benefit")
+        .annotate(total=Sum("value"))
+        .values("total")
+    )
+    earlier = Measurement.objects.filter(
+        benefit=OuterRef("benefit"), period__lt=OuterRef("period")
+    ).order_by("-period")
+    for_force = earlier.filter(force=OuterRef("force"))
+    for_whole = earlier.filter(force__isnull=True)
+
+    def previous(name):
+        return Case(
+            When(force__isnull=True, then=Subquery(for_whole.values(name)[:1])),
+            default=Subquery(for_force.values(name)[:1]),
+        )
+
+    return queryset.annotate(
+        planned=Subquery(planned[:1]),
+        previous_value=previous("value"),
+        previous_period=previous("period"),
+    )
+
+
+def _chosen(values: list[str]) -> list[tuple[int, int | None]] | None:
+    """'<id>:<version>' pairs from the form; None if any is malformed."""
+    out = []
+    for value in values:
+        pk, _, version = value.partition(":")
+        if not pk.isdigit() or (version and not version.isdigit()):
+            return None
+        out.append((int(pk), int(version) if version else None))
+    return out
+
+
+class VerificationListView(LoginRequiredMixin, ListView):
+    """Actuals awaiting the user's verification; verify one or several at once."""
+
+    template_name = "benefits/verification_list.html"
+    context_object_name = "measurements"
+    paginate_by = PAGE_SIZE
+
+    @cached_property
+    def filterset(self):
+        return VerificationFilter(
+            self.request.GET,
+            queryset=awaiting_verification(self.request.user),
+            request=self.request,
+        )
+
+    def get_queryset(self):
+        queryset = self.filterset.qs if self.filterset.is_valid() else Measurement.objects.none()
+        return with_context(
+            queryset.select_related(
+                "benefit__initiative__collaboration", "force", "entered_by", "changed_by"
+            ).prefetch_related("evidence")
+        ).order_by("period", "benefit__reference", "force__name", "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            filter=self.filterset,
+            query=query.urlencode(),
+            errors=getattr(self, "errors", []),
+            filtered=any(self.request.GET.get(name) for name in self.filterset.filters),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        one = request.POST.get("one")
+        chosen = _chosen([one] if one else request.POST.getlist("chosen"))
+        if chosen is None:
+            self.errors = ["Choose actuals from the list to verify."]
+        elif not chosen:
+            self.errors = ["Choose at least one actual to verify."]
+        else:
+            self.errors = self.verify(chosen)
+        if not self.errors:
+            count = len(chosen)
+            messages.success(request, f"Verified {count} actual{'s' if count != 1 else ''}.")
+            return redirect(request.get_full_path())
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data())
+
+    def verify(self, chosen: list[tuple[int, int | None]]) -> list[str]:
+        found = {
+            m.pk: m
+            for m in visible_measurements(self.request.user)
+            .filter(pk__in=[pk for pk, _ in chosen])
+            .select_related("benefit", "force")
+        }
+        if len(found) != len({pk for pk, _ in chosen}):
+            return ["An actual you chose is no longer there; the list below is up to date."]
+        try:
+            verify_measurements(
+                [(found[pk], version) for pk, version in chosen], user=self.request.user
+            )
+        except ValidationError as error:
+            return error.messages
+        return []
+
+
+class ReturnForm(GovukForm, forms.Form):
+    reason = forms.CharField(
+        label="Why are you returning it?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Whoever entered or last changed the actual is told this, to correct it.",
+        error_messages={"required": "Give the reason for returning the actual."},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ReturnView(LoginRequiredMixin, FormView):
+    """Return one actual for correction, with a reason."""
+
+    form_class = ReturnForm
+    template_name = "benefits/measurement_return.html"
+
+    @cached_property
+    def measurement(self):
+        return get_object_or_404(
+            visible_measurements(self.request.user).select_related(
+                "benefit__initiative__collaboration", "force", "entered_by", "changed_by"
+            ),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_initial(self):
+        return {"version": self.measurement.version}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            measurement=self.measurement,
+            label=describe(self.measurement),
+            evidence=self.measurement.evidence.all(),
+            **kwargs,
+        )
+
+    def form_valid(self, form):
+        try:
+            return_measurement(
+                self.measurement,
+                user=self.request.user,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except StaleVersion:
+            form.add_error(None, CHANGED)
+            return self.form_invalid(form)
+        except (PermissionDenied, ValidationError) as error:
+            text = error.messages if isinstance(error, ValidationError) else [str(error)]
+            for message in text:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Returned the actual for {describe(self.measurement)} for correction."
+        )
+        return redirect("measurement-verification")
