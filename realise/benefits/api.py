@@ -12,6 +12,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import serializers, status
@@ -32,6 +33,11 @@ from realise.benefits.models import (
 from realise.benefits.services import record_measurement, replace_benefit_shares
 from realise.collaborations.api import ShareItemSerializer, share_rows
 from realise.collaborations.models import Initiative
+from realise.collaborations.services import (
+    benefit_profiles,
+    benefit_standard,
+    check_benefit_standard,
+)
 from realise.core.api import (
     DomainSerializer,
     DomainViewSet,
@@ -59,6 +65,10 @@ def visible_measurements(user):
 
 class BenefitSerializer(DomainSerializer):
     initiative = VisibleRelatedField(scope=visible_initiatives, queryset=Initiative.objects.all())
+    minimum_standard = serializers.SerializerMethodField(
+        help_text="Whether the benefit meets the minimum standard of its initiative's stage, "
+        "and what it lacks (the same rules as the stage gate)."
+    )
 
     class Meta:
         model = Benefit
@@ -84,11 +94,36 @@ class BenefitSerializer(DomainSerializer):
             "identified_in_business_case",
             "identified_at_stage",
             "status",
+            "minimum_standard",
             "version",
             "created_at",
             "updated_at",
         ]
         create_only_fields = ["initiative"]
+
+    @extend_schema_field(
+        inline_serializer(
+            "MinimumStandard",
+            {
+                "stage": serializers.IntegerField(),
+                "applies": serializers.BooleanField(),
+                "meets": serializers.BooleanField(),
+                "lacks": serializers.ListField(child=serializers.CharField()),
+            },
+        )
+    )
+    def get_minimum_standard(self, benefit) -> dict:
+        """Whether the benefit meets the standard of its initiative's stage, what it lacks."""
+        return benefit_standard(benefit).as_dict()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        benefit = self.proposed(attrs)
+        try:
+            check_benefit_standard(benefit)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return attrs
 
 
 class PlannedValueSerializer(DomainSerializer):
@@ -243,7 +278,12 @@ class BenefitViewSet(DomainViewSet):
     ordering_fields = ["reference", "title", "updated_at", "target_date"]
 
     def scope(self, user):
-        return visible_benefits(user).select_related("initiative").order_by("reference")
+        return (
+            visible_benefits(user)
+            .select_related("initiative")
+            .annotate(**benefit_profiles())
+            .order_by("reference")
+        )
 
     @extend_schema(
         methods=["GET"],

@@ -12,6 +12,7 @@ from realise.benefits.forms import BenefitForm, MeasurementForm, PlanForm
 from realise.benefits.models import Benefit, Evidence
 from realise.benefits.services import record_measurement, replace_plan
 from realise.collaborations.models import Initiative
+from realise.collaborations.services import benefit_standard
 from realise.core.permissions import access_for, can_view
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
@@ -64,6 +65,7 @@ class BenefitDetailView(ObjectPermissionMixin, DetailView):
             measurements=benefit.measurements.select_related(
                 "force", "entered_by", "verified_by"
             ).prefetch_related("evidence"),
+            standard=benefit_standard(benefit),
             can_edit=user.has_perm("benefits.change_benefit", benefit),
             can_record=bool(recordable_forces(user, benefit).exists())
             or user.has_perm("benefits.add_measurement", _candidate(benefit, None)),

@@ -188,13 +188,21 @@ class StageDecisionSerializer(DomainSerializer):
             "decided_on",
             "decided_by",
             "notes",
+            "move_back",
             "recorded_at",
         ]
-        read_only_fields = ["from_stage", "decided_by", "recorded_at"]
+        read_only_fields = ["from_stage", "decided_by", "move_back", "recorded_at"]
 
 
 class GateCheckSerializer(serializers.Serializer):
     to_stage = serializers.IntegerField(min_value=0, max_value=5)
+    body = VisibleRelatedField(
+        scope=visible_bodies,
+        queryset=GovernanceBody.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The body that would decide: its remit must include the gate.",
+    )
 
 
 GateResultSerializer = inline_serializer(
@@ -335,9 +343,10 @@ class InitiativeViewSet(DomainViewSet):
     @action(detail=True, methods=["post"], url_path="gate-check")
     def gate_check(self, request, pk=None):
         initiative = self.get_object()
-        query = GateCheckSerializer(data=request.data)
+        query = GateCheckSerializer(data=request.data, context=self.get_serializer_context())
         query.is_valid(raise_exception=True)
-        return Response(gate_check(initiative, query.validated_data["to_stage"]).as_dict())
+        data = query.validated_data
+        return Response(gate_check(initiative, data["to_stage"], body=data.get("body")).as_dict())
 
 
 class StageDecisionViewSet(DomainViewSet):

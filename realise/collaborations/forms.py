@@ -87,7 +87,11 @@ class StageChangeForm(GovukForm, forms.Form):
         label="Deciding body", queryset=GovernanceBody.objects.none(), empty_label=None
     )
     decided_on = forms.DateField(label="Date of decision", widget=DateInput())
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Moving back to an earlier stage needs the reason here.",
+    )
 
     def __init__(self, *args, initiative: Initiative, **kwargs):
         super().__init__(*args, **kwargs)

@@ -214,7 +214,10 @@ class StageDecision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="For a move back: the reason.")
+    move_back = models.BooleanField(
+        default=False, help_text="A move back to an earlier stage, not a stage gate passed."
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -222,4 +225,5 @@ class StageDecision(models.Model):
         ordering = ["-decided_on", "-recorded_at"]
 
     def __str__(self) -> str:
-        return f"{self.initiative}: stage {self.from_stage} to {self.to_stage}"
+        moved = "moved back from" if self.move_back else "stage"
+        return f"{self.initiative}: {moved} {self.from_stage} to {self.to_stage}"

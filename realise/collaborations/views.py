@@ -201,9 +201,10 @@ class StageChangeView(ObjectPermissionMixin, FormView):
             )
         except GateRefused as refused:
             return self.render_to_response(self.get_context_data(form=form, gate=refused.result))
+        moved = "moved back to" if decision.move_back else "moved to"
         messages.success(
             self.request,
-            f"{self.initiative} moved to {decision.get_to_stage_display()} "
+            f"{self.initiative} {moved} {decision.get_to_stage_display()} "
             f"by decision of {decision.body}.",
         )
         return redirect(self.initiative)

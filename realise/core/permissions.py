@@ -216,6 +216,7 @@ PERMISSIONS = {
     "collaborations.change_initiative": edit_collaboration,
     "collaborations.delete_initiative": is_administrator,
     "collaborations.add_stagedecision": edit_collaboration,
+    "collaborations.move_back_initiative": is_administrator | is_programme_team_for,
     "benefits.view_benefit": can_view,
     "benefits.add_benefit": edit_collaboration,
     "benefits.change_benefit": edit_benefit,

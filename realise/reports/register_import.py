@@ -44,6 +44,7 @@ from realise.collaborations.models import (
     InitiativeStatus,
     Stage,
 )
+from realise.collaborations.services import standard_errors
 from realise.organisations.models import Force
 from realise.reports.register_cells import (
     BENEFIT_STATUSES,
@@ -566,6 +567,10 @@ class _Importer:
                 for name, messages in exc.message_dict.items():
                     for message in messages:
                         problems.append((BENEFIT_HEADERS.get(name, "Reference"), message))
+            stage = initiative.obj.stage if initiative.obj else Stage.STRATEGIC_ASSESSMENT
+            for name, messages in standard_errors(candidate, stage).items():
+                for message in messages:
+                    problems.append((BENEFIT_HEADERS.get(name, "Reference"), message))
             if existing is None:
                 target = initiative.obj or Initiative(collaboration=collaboration)
                 if not self.allowed(
