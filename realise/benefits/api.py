@@ -22,6 +22,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from realise.benefits.baselines import check_plan_open
 from realise.benefits.models import (
     Benefit,
     BenefitShare,
@@ -136,13 +137,13 @@ class PlannedValueSerializer(DomainSerializer):
         create_only_fields = ["benefit"]
 
     def validate(self, attrs):
-        from realise.benefits.baselines import is_baselined
-        from realise.benefits.services import BASELINED_PLAN
-
         attrs = super().validate(attrs)
         benefit = attrs.get("benefit") or getattr(self.instance, "benefit", None)
-        if benefit is not None and is_baselined(benefit):
-            raise serializers.ValidationError({"benefit": BASELINED_PLAN.format(benefit=benefit)})
+        if benefit is not None:
+            try:
+                check_plan_open(benefit)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"benefit": error.messages}) from None
         return attrs
 
 
@@ -338,13 +339,10 @@ class PlannedValueViewSet(DomainViewSet):
         ).order_by("benefit_id", "period")
 
     def perform_destroy(self, instance):
-        from realise.benefits.baselines import is_baselined
-        from realise.benefits.services import BASELINED_PLAN
-
-        if is_baselined(instance.benefit):
-            raise serializers.ValidationError(
-                {"benefit": [BASELINED_PLAN.format(benefit=instance.benefit)]}
-            )
+        try:
+            check_plan_open(instance.benefit)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"benefit": error.messages}) from None
         super().perform_destroy(instance)
 
 

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.generic import CreateView, DetailView, FormView, UpdateView
 
+from realise.benefits.baselines import check_plan_open
 from realise.benefits.forms import BenefitForm, MeasurementForm, PlanForm
 from realise.benefits.models import Benefit, Evidence
 from realise.benefits.services import record_measurement, replace_plan
@@ -193,15 +194,12 @@ class PlanUpdateView(BenefitChildFormView):
     permission_required = "benefits.change_plannedvalue"
 
     def dispatch(self, request, *args, **kwargs):
-        from realise.benefits.baselines import is_baselined
-
-        if self.has_permission() and is_baselined(self.benefit):
-            messages.info(
-                request,
-                "The plan was baselined when the full business case was approved: "
-                "re-profile it through a change request.",
-            )
-            return redirect("change-request-create", self.benefit.pk)
+        if self.has_permission():
+            try:
+                check_plan_open(self.benefit)
+            except ValidationError as error:
+                messages.info(request, " ".join(error.messages))
+                return redirect("change-request-create", self.benefit.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):

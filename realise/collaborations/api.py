@@ -81,16 +81,21 @@ class ForceShareSerializer(DomainSerializer):
         if others.filter(force=force).exists():
             raise serializers.ValidationError({"force": f"{force} already has a share here."})
         percent = attrs.get("percent", getattr(self.instance, "percent", None))
-        total = (others.aggregate(total=Sum("percent"))["total"] or Decimal("0")) + percent
-        if total != HUNDRED:
-            raise serializers.ValidationError(
-                {
-                    "percent": "A collaboration's shares must add up to exactly 100%; after "
-                    f"this change they would add up to {total.normalize():f}%. To change "
-                    "several shares at once, PUT them all to /collaborations/{id}/shares/."
-                }
-            )
+        others_total = others.aggregate(total=Sum("percent"))["total"] or Decimal("0")
+        shares_total_refusal([others_total, percent])
         return attrs
+
+
+SHARES_HINT = "To change several shares at once, PUT them all to /collaborations/{id}/shares/."
+
+
+def shares_total_refusal(percents: list[Decimal]) -> None:
+    """The share-total rule (`check_shares_total`) for one share written or deleted alone:
+    its refusal, then how to change several shares at once."""
+    try:
+        check_shares_total(percents)
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError({"percent": [*error.messages, SHARES_HINT]}) from None
 
 
 class ShareItemSerializer(serializers.Serializer):
@@ -293,14 +298,7 @@ class ForceShareViewSet(DomainViewSet):
     def perform_destroy(self, instance):
         remaining = instance.collaboration.shares.exclude(pk=instance.pk)
         if remaining.exists():
-            total = remaining.aggregate(total=Sum("percent"))["total"]
-            raise exceptions.ValidationError(
-                {
-                    "percent": "A collaboration's shares must add up to exactly 100%; without "
-                    f"this one they would add up to {total.normalize():f}%. PUT the new "
-                    "shares to /collaborations/{id}/shares/ instead."
-                }
-            )
+            shares_total_refusal([remaining.aggregate(total=Sum("percent"))["total"]])
         super().perform_destroy(instance)
 
 

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from realise.benefits.baselines import check_plan_open
 from realise.benefits.models import (
     Benefit,
     BenefitStatus,
@@ -668,13 +669,16 @@ class _Importer:
             for b in Benefit.objects.filter(reference__in=references).select_related("initiative")
         }
 
-    def baselined(self, benefit) -> bool:
-        """Whether a benefit's plan is frozen (asked once per benefit and remembered)."""
-        from realise.benefits.baselines import is_baselined
-
-        cache = self.__dict__.setdefault("_baselined", {})
+    def plan_closed(self, benefit) -> str | None:
+        """The baselined-plan guard's refusal for a benefit, if its plan is frozen (asked
+        once per benefit and remembered)."""
+        cache = self.__dict__.setdefault("_plan_closed", {})
         if benefit.pk not in cache:
-            cache[benefit.pk] = is_baselined(benefit)
+            try:
+                check_plan_open(benefit)
+                cache[benefit.pk] = None
+            except ValidationError as error:
+                cache[benefit.pk] = " ".join(error.messages)
         return cache[benefit.pk]
 
     def planned_chunk(self, chunk: list[tuple[int, dict]], seen: _MonthKeys) -> None:
@@ -736,14 +740,9 @@ class _Importer:
                     f"you may not change the plan of '{values['reference']}'",
                 )
                 continue
-            if benefit is not None and self.baselined(benefit):
-                self.error(
-                    sheet,
-                    row,
-                    "Benefit reference",
-                    f"the plan of '{values['reference']}' is baselined: "
-                    "re-profile it through a change request",
-                )
+            closed = self.plan_closed(benefit) if benefit is not None else None
+            if closed:
+                self.error(sheet, row, "Benefit reference", closed)
                 continue
             if planned is None:
                 counts.created += 1
