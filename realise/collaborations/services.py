@@ -6,12 +6,23 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from realise.benefits.models import BenefitStatus, Evidence, Nature, PlannedValue
-from realise.collaborations.models import Initiative, InitiativeStatus, Stage, StageDecision
+from realise.collaborations.models import (
+    Agreement,
+    AgreementParty,
+    AgreementReview,
+    Initiative,
+    InitiativeStatus,
+    ReviewOutcome,
+    Stage,
+    StageDecision,
+    next_review_due,
+)
 from realise.governance.models import GovernanceBody
 
 HUNDRED = Decimal("100")
@@ -365,3 +376,125 @@ def move_stage(
 def _collaboration_and_ancestors(initiative: Initiative) -> set[int]:
     collaboration = initiative.collaboration
     return {collaboration.pk, *(c.pk for c in collaboration.ancestors())}
+
+
+# Section 22A agreements --------------------------------------------------------------------
+
+
+def _check_agreement_body(agreement: Agreement, body, field_name: str) -> None:
+    if body is None:
+        return
+    tree = {agreement.collaboration_id, *(c.pk for c in agreement.collaboration.ancestors())}
+    if body.collaboration_id not in tree:
+        raise ValidationError(
+            {field_name: f"{body} is not a governance body of {agreement.collaboration}."}
+        )
+
+
+@transaction.atomic
+def save_agreement(
+    agreement: Agreement, *, user, parties: list[tuple] | None = None, documents=None
+) -> Agreement:
+    """Add or change an agreement, its parties ([(force, role)]) and its documents.
+
+    Parties are member forces' policing bodies or Chief Constables; documents are the
+    collaboration's own documents in the repository.
+    """
+    permission = (
+        "collaborations.change_agreement" if agreement.pk else "collaborations.add_agreement"
+    )
+    target = agreement if agreement.pk else agreement.collaboration
+    if not user.has_perm(permission, target):
+        raise PermissionDenied(f"You may not change the agreements of {agreement.collaboration}.")
+    _check_agreement_body(agreement, agreement.review_body, "review_body")
+    if parties is not None:
+        members = set(agreement.collaboration.shares.values_list("force_id", flat=True))
+        outsiders = sorted({force.name for force, _ in parties if force.pk not in members})
+        if outsiders:
+            raise ValidationError(
+                {
+                    "parties": f"{', '.join(outsiders)} "
+                    f"{'is not a member' if len(outsiders) == 1 else 'are not members'} of "
+                    f"{agreement.collaboration}."
+                }
+            )
+    if documents is not None:
+        strangers = [d.title for d in documents if d.collaboration_id != agreement.collaboration_id]
+        if strangers:
+            raise ValidationError(
+                {"documents": f"'{strangers[0]}' is not a document of {agreement.collaboration}."}
+            )
+    agreement._history_user = user
+    agreement.full_clean()
+    agreement.save()
+    if parties is not None:
+        wanted = {(force.pk, role) for force, role in parties}
+        for party in agreement.parties.all():
+            if (party.force_id, party.role) not in wanted:
+                party._history_user = user
+                party.delete()
+                continue
+            wanted.discard((party.force_id, party.role))
+        for force_id, role in sorted(wanted):
+            party = AgreementParty(agreement=agreement, force_id=force_id, role=role)
+            party._history_user = user
+            party.save()
+    if documents is not None:
+        agreement.documents.set(documents)
+    return agreement
+
+
+@transaction.atomic
+def record_agreement_review(
+    agreement: Agreement,
+    *,
+    reviewed_on: datetime.date,
+    body,
+    outcome: str,
+    user,
+    notes: str = "",
+) -> AgreementReview:
+    """Record a review of an agreement; the next review falls due
+    REALISE_AGREEMENT_REVIEW_MONTHS (12) months on, unless the review terminates it."""
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if not user.has_perm("collaborations.add_agreementreview", agreement):
+        raise PermissionDenied(f"You may not record reviews of {agreement}.")
+    if agreement.is_terminated:
+        raise ValidationError(f"{agreement} was terminated on {agreement.terminated_on:%-d %B %Y}.")
+    if outcome not in ReviewOutcome.values:
+        raise ValidationError({"outcome": "Choose continue, vary or terminate."})
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": "A review is recorded once it has taken place."})
+    if reviewed_on < agreement.signed_on:
+        raise ValidationError(
+            {"reviewed_on": "The review cannot be before the agreement was signed."}
+        )
+    if body is None:
+        raise ValidationError({"body": "Choose the governance body that reviewed it."})
+    _check_agreement_body(agreement, body, "body")
+    if outcome != ReviewOutcome.CONTINUE and not notes.strip():
+        raise ValidationError({"notes": "Say how the agreement is varied or why it ends."})
+    terminated = outcome == ReviewOutcome.TERMINATE
+    review = AgreementReview(
+        agreement=agreement,
+        reviewed_on=reviewed_on,
+        body=body,
+        outcome=outcome,
+        notes=notes.strip(),
+        next_review_due=None if terminated else next_review_due(reviewed_on),
+        recorded_by=user,
+    )
+    review._history_user = user
+    review.save()
+    if terminated:
+        agreement.terminated_on = reviewed_on
+    else:
+        agreement.review_due = review.next_review_due
+    agreement._history_user = user
+    agreement.save()
+    return review
+
+
+def overdue_agreements(today: datetime.date):
+    """Agreements whose review is overdue: past due, not terminated, not yet reviewed."""
+    return Agreement.objects.filter(terminated_on__isnull=True, review_due__lt=today)

@@ -211,6 +211,9 @@ PERMISSIONS = {
     "collaborations.change_forceshare": edit_collaboration,
     "collaborations.add_agreement": edit_collaboration,
     "collaborations.change_agreement": edit_collaboration,
+    # object: the agreement
+    "collaborations.add_agreementreview": edit_collaboration,
+    "collaborations.view_agreementreview": can_view,
     "collaborations.view_initiative": can_view,
     "collaborations.add_initiative": edit_collaboration,
     "collaborations.change_initiative": edit_collaboration,
