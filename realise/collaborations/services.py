@@ -456,7 +456,7 @@ def record_agreement_review(
 ) -> AgreementReview:
     """Record a review of an agreement; the next review falls due
     REALISE_AGREEMENT_REVIEW_MONTHS (12) months on, unless the review terminates it."""
-    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    given, agreement = agreement, Agreement.objects.select_for_update().get(pk=agreement.pk)
     if not user.has_perm("collaborations.add_agreementreview", agreement):
         raise PermissionDenied(f"You may not record reviews of {agreement}.")
     if agreement.is_terminated:
@@ -492,6 +492,7 @@ def record_agreement_review(
         agreement.review_due = review.next_review_due
     agreement._history_user = user
     agreement.save()
+    given.refresh_from_db()
     return review
 
 

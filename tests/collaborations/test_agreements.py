@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from rest_framework.test import APIClient
 
 from realise.collaborations.models import Agreement, AgreementReview
 from realise.collaborations.services import record_agreement_review, save_agreement
@@ -196,3 +197,32 @@ def test_an_overdue_review_is_sent_to_the_programme_team_and_the_chair(world, ag
     sent = [m for m in mail.outbox if "Agreement review overdue" in m.subject]
     assert "sam@essex.police.example" in {address for m in sent for address in m.to}
     assert world.alice.notifications.filter(text__contains="overdue").exists()
+
+
+def test_the_api_reads_agreements_and_reviews_within_what_the_reader_may_see(
+    world, agreement, summit
+):
+    record_agreement_review(
+        agreement, reviewed_on=D(2026, 3, 20), body=summit, outcome="continue", user=world.alice
+    )
+    save_agreement(agreement, user=world.alice, parties=[(force("Kent"), "chief_constable")])
+    client = APIClient()
+    client.force_authenticate(world.dave)
+    body = client.get(f"/api/v1/agreements/{agreement.pk}/").json()
+    assert (body["review_due"], body["review_body"], body["review_overdue"]) == (
+        "2027-03-20",
+        summit.pk,
+        False,
+    )
+    assert body["parties"] == [
+        {"force": force("Kent").pk, "role": "chief_constable", "name": "Chief Constable of Kent"}
+    ]
+    reviews = client.get("/api/v1/agreement-reviews/", {"agreement": agreement.pk}).json()
+    assert [(r["reviewed_on"], r["outcome"], r["next_review_due"]) for r in reviews["results"]] == [
+        ("2026-03-20", "continue", "2027-03-20")
+    ]
+    client.force_authenticate(world.nora)
+    assert client.get(f"/api/v1/agreements/{agreement.pk}/").status_code == 404
+    assert client.get("/api/v1/agreement-reviews/").json()["results"] == []
+    review = AgreementReview.objects.get()
+    assert client.get(f"/api/v1/agreement-reviews/{review.pk}/").status_code == 404
