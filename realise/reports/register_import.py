@@ -568,15 +568,13 @@ class _Importer:
                 for name, messages in exc.message_dict.items():
                     for message in messages:
                         problems.append((BENEFIT_HEADERS.get(name, "Reference"), message))
-            stage = initiative.obj.stage if initiative.obj else Stage.STRATEGIC_ASSESSMENT
-            for name, messages in standard_errors(candidate, stage).items():
-                for message in messages:
-                    problems.append((BENEFIT_HEADERS.get(name, "Reference"), message))
+            permitted = True
             if existing is None:
                 target = initiative.obj or Initiative(collaboration=collaboration)
                 if not self.allowed(
                     "benefits.add_benefit", (collaboration.pk,), lambda target=target: target
                 ):
+                    permitted = False
                     problems.append(
                         (
                             "Reference",
@@ -592,7 +590,14 @@ class _Importer:
                 ),
                 lambda existing=existing: existing,
             ):
+                permitted = False
                 problems.append(("Reference", f"you may not change the benefit '{reference}'"))
+            if permitted:
+                # The minimum standard of the initiative's stage (that of the stage gate).
+                stage = initiative.obj.stage if initiative.obj else Stage.STRATEGIC_ASSESSMENT
+                for name, messages in standard_errors(candidate, stage).items():
+                    for message in messages:
+                        problems.append((BENEFIT_HEADERS.get(name, "Reference"), message))
             if problems:
                 for header, reason in problems:
                     self.error(sheet, row, header, reason)
