@@ -36,6 +36,9 @@ router.register("memberships", organisations_api.MembershipViewSet, basename="me
 router.register("collaborations", collaborations_api.CollaborationViewSet, basename="collaboration")
 router.register("shares", collaborations_api.ForceShareViewSet, basename="forceshare")
 router.register("agreements", collaborations_api.AgreementViewSet, basename="agreement")
+router.register(
+    "agreement-reviews", collaborations_api.AgreementReviewViewSet, basename="agreementreview"
+)
 router.register("initiatives", collaborations_api.InitiativeViewSet, basename="initiative")
 router.register(
     "stage-decisions", collaborations_api.StageDecisionViewSet, basename="stagedecision"

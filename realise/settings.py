@@ -305,6 +305,12 @@ REALISE_MAINTAIN_TOLERANCE = env.get_value(
     "REALISE_MAINTAIN_TOLERANCE", cast=Decimal, default=Decimal("0.05")
 )
 REALISE_TREND_MONTHS = env.int("REALISE_TREND_MONTHS", default=3)
+# A Section 22A agreement is next due for review this many months after signing or review.
+REALISE_AGREEMENT_REVIEW_MONTHS = env.int("REALISE_AGREEMENT_REVIEW_MONTHS", default=12)
+if not 1 <= REALISE_AGREEMENT_REVIEW_MONTHS <= 120:
+    raise ImproperlyConfigured(
+        "REALISE_AGREEMENT_REVIEW_MONTHS must be a whole number of months from 1 to 120."
+    )
 # Dashboards keep computed figures this long in the cache (0: no caching); see docs/dashboards.md.
 REALISE_DASHBOARD_CACHE_SECONDS = env.int("REALISE_DASHBOARD_CACHE_SECONDS", default=21600)
 # Register imports with more data rows than this run as a background task (django-tasks).

@@ -63,7 +63,10 @@ def world(forces):
     share(w.collab, "Essex", "47.3")
     share(w.collab, "Kent", "52.7")
     w.board = GovernanceBodyFactory(
-        collaboration=w.collab, name="EK Programme Board", slug="ek-board"
+        collaboration=w.collab,
+        name="EK Programme Board",
+        slug="ek-board",
+        decides_stages=[1, 2, 3, 4, 5],
     )
     w.initiative = InitiativeFactory(
         collaboration=w.collab, name="Joint vetting", slug="joint-vetting", stage=2

@@ -12,6 +12,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import serializers, status
@@ -21,6 +22,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from realise.benefits.baselines import check_plan_open
 from realise.benefits.models import (
     Benefit,
     BenefitShare,
@@ -38,6 +40,11 @@ from realise.benefits.services import (
 )
 from realise.collaborations.api import ShareItemSerializer, share_rows
 from realise.collaborations.models import Initiative
+from realise.collaborations.services import (
+    benefit_profiles,
+    benefit_standard,
+    check_benefit_standard,
+)
 from realise.core.api import (
     DomainSerializer,
     DomainViewSet,
@@ -69,6 +76,10 @@ def visible_measurements(user):
 
 class BenefitSerializer(DomainSerializer):
     initiative = VisibleRelatedField(scope=visible_initiatives, queryset=Initiative.objects.all())
+    minimum_standard = serializers.SerializerMethodField(
+        help_text="Whether the benefit meets the minimum standard of its initiative's stage, "
+        "and what it lacks (the same rules as the stage gate)."
+    )
 
     class Meta:
         model = Benefit
@@ -94,11 +105,36 @@ class BenefitSerializer(DomainSerializer):
             "identified_in_business_case",
             "identified_at_stage",
             "status",
+            "minimum_standard",
             "version",
             "created_at",
             "updated_at",
         ]
         create_only_fields = ["initiative"]
+
+    @extend_schema_field(
+        inline_serializer(
+            "MinimumStandard",
+            {
+                "stage": serializers.IntegerField(),
+                "applies": serializers.BooleanField(),
+                "meets": serializers.BooleanField(),
+                "lacks": serializers.ListField(child=serializers.CharField()),
+            },
+        )
+    )
+    def get_minimum_standard(self, benefit) -> dict:
+        """Whether the benefit meets the standard of its initiative's stage, what it lacks."""
+        return benefit_standard(benefit).as_dict()
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        benefit = self.proposed(attrs)
+        try:
+            check_benefit_standard(benefit)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return attrs
 
 
 class PlannedValueSerializer(DomainSerializer):
@@ -111,13 +147,13 @@ class PlannedValueSerializer(DomainSerializer):
         create_only_fields = ["benefit"]
 
     def validate(self, attrs):
-        from realise.benefits.baselines import is_baselined
-        from realise.benefits.services import BASELINED_PLAN
-
         attrs = super().validate(attrs)
         benefit = attrs.get("benefit") or getattr(self.instance, "benefit", None)
-        if benefit is not None and is_baselined(benefit):
-            raise serializers.ValidationError({"benefit": BASELINED_PLAN.format(benefit=benefit)})
+        if benefit is not None:
+            try:
+                check_plan_open(benefit)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError({"benefit": error.messages}) from None
         return attrs
 
 
@@ -270,7 +306,12 @@ class BenefitViewSet(DomainViewSet):
     ordering_fields = ["reference", "title", "updated_at", "target_date"]
 
     def scope(self, user):
-        return visible_benefits(user).select_related("initiative").order_by("reference")
+        return (
+            visible_benefits(user)
+            .select_related("initiative")
+            .annotate(**benefit_profiles())
+            .order_by("reference")
+        )
 
     @extend_schema(
         methods=["GET"],
@@ -325,13 +366,10 @@ class PlannedValueViewSet(DomainViewSet):
         ).order_by("benefit_id", "period")
 
     def perform_destroy(self, instance):
-        from realise.benefits.baselines import is_baselined
-        from realise.benefits.services import BASELINED_PLAN
-
-        if is_baselined(instance.benefit):
-            raise serializers.ValidationError(
-                {"benefit": [BASELINED_PLAN.format(benefit=instance.benefit)]}
-            )
+        try:
+            check_plan_open(instance.benefit)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"benefit": error.messages}) from None
         super().perform_destroy(instance)
 
 

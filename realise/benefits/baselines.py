@@ -47,6 +47,16 @@ def is_baselined(benefit: Benefit) -> bool:
     return _baselines_of(benefit).exists()
 
 
+BASELINED_PLAN = "The plan of '{benefit}' is baselined: re-profile it through a change request."
+
+
+def check_plan_open(benefit: Benefit) -> None:
+    """The baselined-plan guard, written once: the plan page, the API, the register import
+    and `services.replace_plan` all refuse a re-profile of a baselined plan with it."""
+    if is_baselined(benefit):
+        raise ValidationError(BASELINED_PLAN.format(benefit=benefit))
+
+
 def original_baseline(benefit: Benefit) -> PlanBaseline | None:
     return _baselines_of(benefit).first()
 

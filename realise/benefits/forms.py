@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from realise.benefits.models import Benefit, Nature
+from realise.collaborations.services import standard_errors
 from realise.core.forms import DateInput, GovukForm, MonthField
 from realise.core.versioning import VersionedFormMixin
 from realise.organisations.models import Force
@@ -40,6 +41,17 @@ class BenefitForm(VersionedFormMixin, GovukForm, forms.ModelForm):
             "baseline_date": DateInput(),
             "target_date": DateInput(),
         }
+
+    def _post_clean(self):
+        """After the model's own checks: the minimum standard of the initiative's stage."""
+        super()._post_clean()
+        benefit = self.instance
+        if benefit.initiative_id is None:
+            return
+        for name, messages in standard_errors(benefit, benefit.initiative.stage).items():
+            if name in self.fields and name not in self.errors:
+                for message in messages:
+                    self.add_error(name, message)
 
 
 class MeasurementForm(GovukForm, forms.Form):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from realise.benefits.baselines import check_plan_open
 from realise.benefits.models import Benefit, Evidence, Measurement, Nature
 from realise.benefits.signals import measurement_returned
 from realise.core.models import StaleVersion
@@ -301,10 +302,7 @@ def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) 
     """Replace a benefit's planned profile with `rows` (month -> value), recording history."""
     if not user.has_perm("benefits.change_plannedvalue", benefit):
         raise PermissionDenied(f"You may not change the plan of '{benefit}'.")
-    from realise.benefits.baselines import is_baselined
-
-    if is_baselined(benefit):
-        raise ValidationError(BASELINED_PLAN.format(benefit=benefit))
+    check_plan_open(benefit)
     write_plan(benefit, rows, user=user)
     return len(rows)
 

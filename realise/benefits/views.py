@@ -13,6 +13,7 @@ from django.utils.functional import cached_property
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
 from realise.benefits import monthly
+from realise.benefits.baselines import check_plan_open
 from realise.benefits.forms import (
     BenefitForm,
     MeasurementForm,
@@ -23,6 +24,7 @@ from realise.benefits.forms import (
 from realise.benefits.models import Benefit, Evidence
 from realise.benefits.services import cleared_message, record_measurement, replace_plan
 from realise.collaborations.models import Initiative
+from realise.collaborations.services import benefit_standard
 from realise.core.permissions import access_for, can_view
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
@@ -75,6 +77,7 @@ class BenefitDetailView(ObjectPermissionMixin, DetailView):
             measurements=benefit.measurements.select_related(
                 "force", "entered_by", "changed_by", "verified_by", "returned_by"
             ).prefetch_related("evidence"),
+            standard=benefit_standard(benefit),
             can_edit=user.has_perm("benefits.change_benefit", benefit),
             can_record=bool(recordable_forces(user, benefit).exists())
             or user.has_perm("benefits.add_measurement", _candidate(benefit, None)),
@@ -206,15 +209,12 @@ class PlanUpdateView(BenefitChildFormView):
     permission_required = "benefits.change_plannedvalue"
 
     def dispatch(self, request, *args, **kwargs):
-        from realise.benefits.baselines import is_baselined
-
-        if self.has_permission() and is_baselined(self.benefit):
-            messages.info(
-                request,
-                "The plan was baselined when the full business case was approved: "
-                "re-profile it through a change request.",
-            )
-            return redirect("change-request-create", self.benefit.pk)
+        if self.has_permission():
+            try:
+                check_plan_open(self.benefit)
+            except ValidationError as error:
+                messages.info(request, " ".join(error.messages))
+                return redirect("change-request-create", self.benefit.pk)
         return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):

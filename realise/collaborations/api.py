@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
@@ -12,6 +13,8 @@ from rest_framework.response import Response
 
 from realise.collaborations.models import (
     Agreement,
+    AgreementParty,
+    AgreementReview,
     Collaboration,
     ForceShare,
     Initiative,
@@ -19,7 +22,13 @@ from realise.collaborations.models import (
     StageDecision,
 )
 from realise.collaborations.services import GateRefused, check_shares_total, gate_check, move_stage
-from realise.core.api import DomainSerializer, DomainViewSet, VisibleRelatedField, service_errors
+from realise.core.api import (
+    DomainSerializer,
+    DomainViewSet,
+    ReadOnlyDomainViewSet,
+    VisibleRelatedField,
+    service_errors,
+)
 from realise.core.permissions import visible_bodies, visible_collaborations, visible_initiatives
 from realise.governance.models import GovernanceBody
 from realise.organisations.models import Force
@@ -81,16 +90,21 @@ class ForceShareSerializer(DomainSerializer):
         if others.filter(force=force).exists():
             raise serializers.ValidationError({"force": f"{force} already has a share here."})
         percent = attrs.get("percent", getattr(self.instance, "percent", None))
-        total = (others.aggregate(total=Sum("percent"))["total"] or Decimal("0")) + percent
-        if total != HUNDRED:
-            raise serializers.ValidationError(
-                {
-                    "percent": "A collaboration's shares must add up to exactly 100%; after "
-                    f"this change they would add up to {total.normalize():f}%. To change "
-                    "several shares at once, PUT them all to /collaborations/{id}/shares/."
-                }
-            )
+        others_total = others.aggregate(total=Sum("percent"))["total"] or Decimal("0")
+        shares_total_refusal([others_total, percent])
         return attrs
+
+
+SHARES_HINT = "To change several shares at once, PUT them all to /collaborations/{id}/shares/."
+
+
+def shares_total_refusal(percents: list[Decimal]) -> None:
+    """The share-total rule (`check_shares_total`) for one share written or deleted alone:
+    its refusal, then how to change several shares at once."""
+    try:
+        check_shares_total(percents)
+    except DjangoValidationError as error:
+        raise exceptions.ValidationError({"percent": [*error.messages, SHARES_HINT]}) from None
 
 
 class ShareItemSerializer(serializers.Serializer):
@@ -112,13 +126,33 @@ def share_rows(data) -> list[dict]:
     return rows
 
 
+class AgreementPartySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = AgreementParty
+        fields = ["force", "role", "name"]
+
+
 class AgreementSerializer(DomainSerializer):
     collaboration = VisibleRelatedField(
         scope=visible_collaborations, queryset=Collaboration.objects.all()
     )
     review_due = serializers.DateField(
-        required=False, help_text="Defaults to one year after signing."
+        required=False, help_text="Defaults to a year after signing; each review sets the next."
     )
+    review_body = VisibleRelatedField(
+        scope=visible_bodies,
+        queryset=GovernanceBody.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The governance body responsible for the annual review.",
+    )
+    parties = AgreementPartySerializer(many=True, read_only=True)
+    documents = serializers.SerializerMethodField(
+        help_text="The repository documents of the agreement that the reader may see."
+    )
+    review_overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = Agreement
@@ -129,12 +163,58 @@ class AgreementSerializer(DomainSerializer):
             "legal_basis",
             "signed_on",
             "review_due",
+            "review_body",
+            "review_overdue",
+            "terminated_on",
+            "parties",
+            "documents",
             "notes",
             "version",
             "created_at",
             "updated_at",
         ]
+        read_only_fields = ["terminated_on"]
         create_only_fields = ["collaboration"]
+
+    def get_documents(self, agreement) -> list[int]:
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        return [
+            d.pk
+            for d in agreement.documents.all()
+            if user is not None and user.has_perm("knowledge.view_document", d)
+        ]
+
+    def get_review_overdue(self, agreement) -> bool:
+        return agreement.review_overdue(timezone.localdate())
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        body = attrs.get("review_body")
+        collaboration = attrs.get("collaboration") or self.instance.collaboration
+        tree = {collaboration.pk, *(c.pk for c in collaboration.ancestors())}
+        if body is not None and body.collaboration_id not in tree:
+            raise serializers.ValidationError(
+                {"review_body": f"{body} is not a governance body of {collaboration}."}
+            )
+        return attrs
+
+
+class AgreementReviewSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AgreementReview
+        fields = [
+            "id",
+            "agreement",
+            "reviewed_on",
+            "body",
+            "outcome",
+            "notes",
+            "next_review_due",
+            "recorded_by",
+            "recorded_at",
+        ]
+        read_only_fields = fields
 
 
 class InitiativeSerializer(DomainSerializer):
@@ -188,13 +268,21 @@ class StageDecisionSerializer(DomainSerializer):
             "decided_on",
             "decided_by",
             "notes",
+            "move_back",
             "recorded_at",
         ]
-        read_only_fields = ["from_stage", "decided_by", "recorded_at"]
+        read_only_fields = ["from_stage", "decided_by", "move_back", "recorded_at"]
 
 
 class GateCheckSerializer(serializers.Serializer):
     to_stage = serializers.IntegerField(min_value=0, max_value=5)
+    body = VisibleRelatedField(
+        scope=visible_bodies,
+        queryset=GovernanceBody.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="The body that would decide: its remit must include the gate.",
+    )
 
 
 GateResultSerializer = inline_serializer(
@@ -285,14 +373,7 @@ class ForceShareViewSet(DomainViewSet):
     def perform_destroy(self, instance):
         remaining = instance.collaboration.shares.exclude(pk=instance.pk)
         if remaining.exists():
-            total = remaining.aggregate(total=Sum("percent"))["total"]
-            raise exceptions.ValidationError(
-                {
-                    "percent": "A collaboration's shares must add up to exactly 100%; without "
-                    f"this one they would add up to {total.normalize():f}%. PUT the new "
-                    "shares to /collaborations/{id}/shares/ instead."
-                }
-            )
+            shares_total_refusal([remaining.aggregate(total=Sum("percent"))["total"]])
         super().perform_destroy(instance)
 
 
@@ -304,9 +385,24 @@ class AgreementViewSet(DomainViewSet):
     ordering_fields = ["signed_on", "review_due"]
 
     def scope(self, user):
-        return Agreement.objects.filter(
-            collaboration__in=visible_collaborations(user).values("pk")
-        ).order_by("-signed_on", "pk")
+        return (
+            Agreement.objects.filter(collaboration__in=visible_collaborations(user).values("pk"))
+            .prefetch_related("parties__force", "documents")
+            .order_by("-signed_on", "pk")
+        )
+
+
+class AgreementReviewViewSet(ReadOnlyDomainViewSet):
+    """Reviews of agreements, newest first (recorded on the agreement's page)."""
+
+    serializer_class = AgreementReviewSerializer
+    filterset_fields = ["agreement", "body", "outcome"]
+    ordering_fields = ["reviewed_on", "recorded_at"]
+
+    def scope(self, user):
+        return AgreementReview.objects.filter(
+            agreement__collaboration__in=visible_collaborations(user).values("pk")
+        ).order_by("-reviewed_on", "-recorded_at", "pk")
 
 
 class InitiativeViewSet(DomainViewSet):
@@ -335,9 +431,10 @@ class InitiativeViewSet(DomainViewSet):
     @action(detail=True, methods=["post"], url_path="gate-check")
     def gate_check(self, request, pk=None):
         initiative = self.get_object()
-        query = GateCheckSerializer(data=request.data)
+        query = GateCheckSerializer(data=request.data, context=self.get_serializer_context())
         query.is_valid(raise_exception=True)
-        return Response(gate_check(initiative, query.validated_data["to_stage"]).as_dict())
+        data = query.validated_data
+        return Response(gate_check(initiative, data["to_stage"], body=data.get("body")).as_dict())
 
 
 class StageDecisionViewSet(DomainViewSet):

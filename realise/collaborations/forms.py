@@ -4,11 +4,20 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 
-from realise.collaborations.models import Collaboration, ForceShare, Initiative, Stage
+from realise.collaborations.models import (
+    Agreement,
+    Collaboration,
+    ForceShare,
+    Initiative,
+    PartyRole,
+    ReviewOutcome,
+    Stage,
+)
 from realise.collaborations.services import check_shares_total
 from realise.core.forms import DateInput, GovukForm
 from realise.core.versioning import VersionedFormMixin
 from realise.governance.models import GovernanceBody
+from realise.organisations.models import Force
 
 
 class CollaborationForm(VersionedFormMixin, GovukForm, forms.ModelForm):
@@ -87,7 +96,11 @@ class StageChangeForm(GovukForm, forms.Form):
         label="Deciding body", queryset=GovernanceBody.objects.none(), empty_label=None
     )
     decided_on = forms.DateField(label="Date of decision", widget=DateInput())
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Moving back to an earlier stage needs the reason here.",
+    )
 
     def __init__(self, *args, initiative: Initiative, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,3 +108,92 @@ class StageChangeForm(GovukForm, forms.Form):
         ids = [collaboration.pk, *(c.pk for c in collaboration.ancestors())]
         self.fields["body"].queryset = GovernanceBody.objects.filter(collaboration_id__in=ids)
         self.fields["to_stage"].initial = min(initiative.stage + 1, Stage.EVALUATION)
+
+
+def _collaboration_tree(collaboration: Collaboration) -> list[int]:
+    return [collaboration.pk, *(c.pk for c in collaboration.ancestors())]
+
+
+class AgreementForm(VersionedFormMixin, GovukForm, forms.ModelForm):
+    """An agreement, its parties (each member force's PCC and Chief Constable) and documents."""
+
+    parties = forms.MultipleChoiceField(
+        label="Parties",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The corporations sole who signed: each member force's policing body and "
+        "Chief Constable.",
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "title",
+            "legal_basis",
+            "signed_on",
+            "review_due",
+            "review_body",
+            "documents",
+            "notes",
+        ]
+        widgets = {
+            "signed_on": DateInput(),
+            "review_due": DateInput(),
+            "documents": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "review_due": "Leave empty for a year after signing (REALISE_AGREEMENT_REVIEW_MONTHS).",
+            "documents": "The collaboration's documents in the repository: the signed agreement "
+            "and its schedules.",
+        }
+
+    def __init__(self, *args, collaboration: Collaboration, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.collaboration = collaboration
+        self.fields["review_due"].required = False
+        self.fields["review_body"].queryset = GovernanceBody.objects.filter(
+            collaboration_id__in=_collaboration_tree(collaboration)
+        )
+        self.fields["documents"].queryset = collaboration.documents.order_by("title")
+        choices = []
+        for share in collaboration.shares.select_related("force").order_by("force__name"):
+            force = share.force
+            choices += [
+                (f"{force.pk}:{PartyRole.PCC}", f"{force.commissioner_title} for {force.name}"),
+                (f"{force.pk}:{PartyRole.CHIEF_CONSTABLE}", f"Chief Constable of {force.name}"),
+            ]
+        self.fields["parties"].choices = choices
+        if self.instance.pk:
+            self.fields["parties"].initial = [
+                f"{p.force_id}:{p.role}" for p in self.instance.parties.all()
+            ]
+
+    def clean_parties(self) -> list[tuple]:
+        forces = {f.pk: f for f in Force.objects.filter(shares__collaboration=self.collaboration)}
+        parties = []
+        for value in self.cleaned_data["parties"]:
+            force_id, role = value.split(":", 1)
+            parties.append((forces[int(force_id)], role))
+        return parties
+
+
+class AgreementReviewForm(GovukForm, forms.Form):
+    reviewed_on = forms.DateField(label="Date of review", widget=DateInput())
+    body = forms.ModelChoiceField(
+        label="Deciding body", queryset=GovernanceBody.objects.none(), empty_label=None
+    )
+    outcome = forms.ChoiceField(choices=ReviewOutcome.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text="Needed when the agreement is varied or terminated: how, or why.",
+    )
+
+    def __init__(self, *args, agreement: Agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = GovernanceBody.objects.filter(
+            collaboration_id__in=_collaboration_tree(agreement.collaboration)
+        )
+        if agreement.review_body_id:
+            self.fields["body"].initial = agreement.review_body_id

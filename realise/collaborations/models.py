@@ -126,11 +126,19 @@ class ForceShare(Versioned, models.Model):
         return f"{self.force}: {self.percent}%"
 
 
-def one_year_on(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
+def months_on(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months later (the month's last day when it is shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    following = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    last = (following - datetime.timedelta(days=1)).day
+    return datetime.date(year, month, min(day.day, last))
+
+
+def next_review_due(day: datetime.date) -> datetime.date:
+    """When an agreement reviewed (or signed) on `day` is next due for review."""
+    return months_on(day, settings.REALISE_AGREEMENT_REVIEW_MONTHS)
 
 
 class Agreement(Versioned, TimeStamped):
@@ -142,7 +150,28 @@ class Agreement(Versioned, TimeStamped):
     title = models.CharField(max_length=200)
     legal_basis = models.CharField(max_length=200, default="Section 22A, Police Act 1996")
     signed_on = models.DateField()
-    review_due = models.DateField(blank=True, help_text="Defaults to one year after signing.")
+    review_due = models.DateField(
+        blank=True, help_text="Defaults to a year after signing; each review sets the next."
+    )
+    review_body = models.ForeignKey(
+        "governance.GovernanceBody",
+        verbose_name="responsible body",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agreements_reviewed",
+        help_text="The governance body that reviews the agreement; an overdue review stays "
+        "on its agenda until recorded.",
+    )
+    documents = models.ManyToManyField(
+        "knowledge.Document",
+        blank=True,
+        related_name="agreements",
+        help_text="The signed agreement and its schedules, kept in the repository.",
+    )
+    terminated_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="Set by a review that terminates it."
+    )
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
@@ -152,10 +181,88 @@ class Agreement(Versioned, TimeStamped):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("agreement-detail", args=[self.collaboration.slug, self.pk])
+
     def save(self, *args, **kwargs):
         if self.review_due is None and self.signed_on:
-            self.review_due = one_year_on(self.signed_on)
+            self.review_due = next_review_due(self.signed_on)
         super().save(*args, **kwargs)
+
+    @property
+    def is_terminated(self) -> bool:
+        return self.terminated_on is not None
+
+    def review_overdue(self, today: datetime.date) -> bool:
+        return not self.is_terminated and self.review_due is not None and self.review_due < today
+
+
+class PartyRole(models.TextChoices):
+    PCC = "pcc", "Police and Crime Commissioner (or PFCC, mayor)"
+    CHIEF_CONSTABLE = "chief_constable", "Chief Constable"
+
+
+class AgreementParty(models.Model):
+    """A party to an agreement: a member force's policing body (PCC) or its Chief Constable."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    force = models.ForeignKey(
+        "organisations.Force", on_delete=models.PROTECT, related_name="agreement_parties"
+    )
+    role = models.CharField(max_length=20, choices=PartyRole.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["force__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "force", "role"], name="unique_agreement_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.role == PartyRole.PCC:
+            return f"{self.force.commissioner_title} for {self.force.name}"
+        return f"Chief Constable of {self.force.name}"
+
+
+class ReviewOutcome(models.TextChoices):
+    CONTINUE = "continue", "Continue unchanged"
+    VARY = "vary", "Vary the agreement"
+    TERMINATE = "terminate", "Terminate the agreement"
+
+
+class AgreementReview(models.Model):
+    """A review of an agreement by a governance body, and when the next one falls due."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField("date of review")
+    body = models.ForeignKey(
+        "governance.GovernanceBody",
+        verbose_name="deciding body",
+        on_delete=models.PROTECT,
+        related_name="agreement_reviews",
+    )
+    outcome = models.CharField(max_length=10, choices=ReviewOutcome.choices)
+    notes = models.TextField(blank=True)
+    next_review_due = models.DateField(
+        null=True, blank=True, help_text="Empty when the review terminated the agreement."
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-reviewed_on", "-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"Review of {self.agreement} on {self.reviewed_on:%-d %B %Y}"
+
+    @property
+    def collaboration(self):
+        return self.agreement.collaboration
 
 
 class Initiative(Versioned, TimeStamped):
@@ -214,7 +321,10 @@ class StageDecision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="For a move back: the reason.")
+    move_back = models.BooleanField(
+        default=False, help_text="A move back to an earlier stage, not a stage gate passed."
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -222,4 +332,5 @@ class StageDecision(models.Model):
         ordering = ["-decided_on", "-recorded_at"]
 
     def __str__(self) -> str:
-        return f"{self.initiative}: stage {self.from_stage} to {self.to_stage}"
+        moved = "moved back from" if self.move_back else "stage"
+        return f"{self.initiative}: {moved} {self.from_stage} to {self.to_stage}"

@@ -6,12 +6,24 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
-from realise.benefits.models import BenefitStatus, Nature
-from realise.collaborations.models import Initiative, InitiativeStatus, Stage, StageDecision
+from realise.benefits.models import BenefitStatus, Evidence, Nature, PlannedValue
+from realise.collaborations.models import (
+    Agreement,
+    AgreementParty,
+    AgreementReview,
+    Initiative,
+    InitiativeStatus,
+    ReviewOutcome,
+    Stage,
+    StageDecision,
+    next_review_due,
+)
+from realise.governance.models import GovernanceBody
 
 HUNDRED = Decimal("100")
 
@@ -26,6 +38,10 @@ def check_shares_total(percents: list[Decimal]) -> None:
 
 
 # The stage gate ---------------------------------------------------------------------------
+#
+# Every way in (the stage page, a decision at a meeting, the API, `realise gate-check`, the
+# register import and the benefit forms) calls these functions, so a refusal reads the same
+# whichever way a person came.
 
 RULE_DIRECTION = "no direction of travel"
 RULE_MEASURE = "no clear measure"
@@ -36,6 +52,32 @@ RULE_BASELINE = "no baseline"
 RULE_TARGET = "no target"
 RULE_AGREED = "not agreed"
 RULE_PROFILE = "no planned profile"
+RULE_EVIDENCE = "no actual recorded with evidence"
+
+# The benefit field each rule is about (None: not a field of the benefit form).
+RULE_FIELDS = {
+    RULE_DIRECTION: "direction",
+    RULE_MEASURE: "measure",
+    RULE_SUBCATEGORY: "subcategory",
+    RULE_OWNER: "owner",
+    RULE_MEASUREMENT_OWNER: "measurement_owner",
+    RULE_BASELINE: "baseline_value",
+    RULE_TARGET: "target_value",
+    RULE_AGREED: "status",
+    RULE_PROFILE: None,
+    RULE_EVIDENCE: None,
+}
+
+MOVE_BACK_REASON = (
+    "Moving back from {from_label} to {to_label} needs a reason: give it in the notes."
+)
+MOVE_BACK_WHO = (
+    "Only an administrator or the programme team of {collaboration} may move an initiative back."
+)
+
+
+def stage_label(stage: int) -> str:
+    return Stage(stage).label
 
 
 @dataclass
@@ -57,6 +99,10 @@ class GateResult:
     def passes(self) -> bool:
         return not self.failures and not self.problems
 
+    @property
+    def moves_back(self) -> bool:
+        return self.to_stage < self.from_stage
+
     def messages(self) -> list[str]:
         lines = list(self.problems)
         for failure in self.failures:
@@ -73,14 +119,24 @@ class GateResult:
         }
 
 
-def benefit_rules(benefit, to_stage: int, has_profile: bool) -> list[str]:
-    """The minimum-standard rules a benefit fails for an initiative entering `to_stage`."""
+def benefit_rules(
+    benefit, to_stage: int, has_profile: bool, has_evidence: bool = False
+) -> list[str]:
+    """The minimum-standard rules a benefit fails for an initiative at (or entering) `to_stage`.
+
+    From OBC every benefit needs a direction of travel, a clear measure, a category and both
+    owners. A benefit identified in the business case (a dis-benefit too) needs, when
+    quantitative, a baseline and a target; from FBC it must be agreed and from
+    implementation it needs a planned profile. A benefit the business case never identified
+    needs no baseline, target, agreement or profile, since nothing planned it: it needs an
+    actual recorded with its evidence instead.
+    """
     unmet: list[str] = []
     if to_stage < Stage.OBC:
         return unmet
     if not benefit.direction:
         unmet.append(RULE_DIRECTION)
-    if not benefit.measure.strip():
+    if not (benefit.measure or "").strip():
         unmet.append(RULE_MEASURE)
     if not benefit.subcategory:
         unmet.append(RULE_SUBCATEGORY)
@@ -88,6 +144,10 @@ def benefit_rules(benefit, to_stage: int, has_profile: bool) -> list[str]:
         unmet.append(RULE_OWNER)
     if benefit.measurement_owner_id is None:
         unmet.append(RULE_MEASUREMENT_OWNER)
+    if not benefit.identified_in_business_case:
+        if not has_evidence:
+            unmet.append(RULE_EVIDENCE)
+        return unmet
     quantitative = benefit.nature == Nature.QUANTITATIVE
     if quantitative and benefit.baseline_value is None:
         unmet.append(RULE_BASELINE)
@@ -100,8 +160,124 @@ def benefit_rules(benefit, to_stage: int, has_profile: bool) -> list[str]:
     return unmet
 
 
-def gate_check(initiative: Initiative, to_stage: int) -> GateResult:
-    """What stops `initiative` entering `to_stage`, and why. Used by pages, API and CLI."""
+def standard_message(rule: str, stage: int) -> str:
+    """The refusal of a benefit write that falls below the standard of the initiative's stage."""
+    return f"Below the minimum standard of an initiative at {stage_label(stage)}: {rule}."
+
+
+def standard_errors(benefit, stage: int) -> dict[str, list[str]]:
+    """Field errors of a benefit about to be created or changed in an initiative at `stage`:
+    the rules of the minimum standard that are about its own fields."""
+    errors: dict[str, list[str]] = {}
+    for rule in benefit_rules(benefit, stage, has_profile=True, has_evidence=True):
+        name = RULE_FIELDS.get(rule)
+        if name is not None:
+            errors.setdefault(name, []).append(standard_message(rule, stage))
+    return errors
+
+
+def check_benefit_standard(benefit, stage: int | None = None) -> None:
+    """Refuse (ValidationError by field) a benefit write below its initiative's standard."""
+    if stage is None:
+        stage = benefit.initiative.stage
+    errors = standard_errors(benefit, stage)
+    if errors:
+        raise ValidationError(errors)
+
+
+@dataclass
+class StandardStatus:
+    """Whether a benefit meets the minimum standard of its initiative's stage, and what it lacks."""
+
+    stage: int
+    applies: bool
+    lacks: list[str]
+
+    @property
+    def meets(self) -> bool:
+        return not self.lacks
+
+    @property
+    def stage_label(self) -> str:
+        return stage_label(self.stage)
+
+    def as_dict(self) -> dict:
+        return {
+            "stage": self.stage,
+            "applies": self.applies,
+            "meets": self.meets,
+            "lacks": self.lacks,
+        }
+
+
+def benefit_profiles():
+    """Annotations for benefit querysets: whether each has a plan and evidenced actuals."""
+    return {
+        "has_profile": Exists(PlannedValue.objects.filter(benefit=OuterRef("pk"))),
+        "has_evidence": Exists(Evidence.objects.filter(measurement__benefit=OuterRef("pk"))),
+    }
+
+
+def benefit_standard(benefit) -> StandardStatus:
+    """The benefit against the standard of its initiative's current stage (for its page and
+    the API). Uses the `benefit_profiles()` annotations when the queryset has them."""
+    stage = benefit.initiative.stage
+    has_profile = getattr(benefit, "has_profile", None)
+    if has_profile is None:
+        has_profile = benefit.planned_values.exists()
+    has_evidence = getattr(benefit, "has_evidence", None)
+    if has_evidence is None:
+        has_evidence = Evidence.objects.filter(measurement__benefit=benefit).exists()
+    lacks = benefit_rules(benefit, stage, has_profile, has_evidence)
+    return StandardStatus(stage=stage, applies=stage >= Stage.OBC, lacks=lacks)
+
+
+def deciding_bodies(initiative: Initiative, gate: int) -> list:
+    """The governance bodies of the initiative's collaboration (or one it sits within) whose
+    remit includes the gate into stage `gate`."""
+    bodies = GovernanceBody.objects.filter(
+        collaboration_id__in=_collaboration_and_ancestors(initiative)
+    ).order_by("name")
+    return [body for body in bodies if gate in _remit(body)]
+
+
+def _remit(body) -> set[int]:
+    stages = set()
+    for stage in body.decides_stages or []:
+        try:
+            stages.add(int(stage))
+        except (TypeError, ValueError):
+            continue
+    return stages
+
+
+def body_problem(initiative: Initiative, body, gate: int) -> str | None:
+    """Why `body` may not decide the gate into stage `gate` of `initiative`, if it may not."""
+    if body.collaboration_id not in _collaboration_and_ancestors(initiative):
+        return f"{body} is not a governance body of this collaboration."
+    if gate in _remit(body):
+        return None
+    allowed = deciding_bodies(initiative, gate)
+    if not allowed:
+        return (
+            f"{body} does not decide the gate into {stage_label(gate)}, and no governance body "
+            f"of {initiative.collaboration} does: add the stage to a body's stage gates decided."
+        )
+    names = ", ".join(str(b) for b in allowed)
+    return (
+        f"{body} does not decide the gate into {stage_label(gate)}; "
+        f"the bodies that may decide it: {names}."
+    )
+
+
+def gate_check(initiative: Initiative, to_stage: int, *, body=None) -> GateResult:
+    """What stops `initiative` entering `to_stage`, and why. Used by pages, API and CLI.
+
+    Forward, stages move one at a time and every benefit is held to the standard of the new
+    stage. Backward (to any earlier stage) no benefit rule applies; `move_stage` asks for a
+    reason and an administrator or the programme team. With `body`, the body must be one
+    whose remit includes the gate (for a move back: the gate of the stage being left).
+    """
     result = GateResult(initiative.slug, initiative.stage, to_stage)
     if to_stage not in Stage.values:
         result.problems.append(f"Stage {to_stage} does not exist; stages are 0 to 5.")
@@ -110,15 +286,44 @@ def gate_check(initiative: Initiative, to_stage: int) -> GateResult:
         result.problems.append("The initiative is closed.")
     if to_stage == initiative.stage:
         result.problems.append(f"The initiative is already at stage {to_stage}.")
-    benefits = initiative.benefits.annotate(profile_rows=Count("planned_values")).order_by(
-        "reference"
-    )
+    if to_stage > initiative.stage + 1:
+        between = ", ".join(stage_label(s) for s in range(initiative.stage + 1, to_stage))
+        result.problems.append(
+            f"Stages move one at a time: from {stage_label(initiative.stage)} the next stage is "
+            f"{stage_label(initiative.stage + 1)}. Moving to {stage_label(to_stage)} would skip "
+            f"{between}."
+        )
+    if body is not None and to_stage != initiative.stage:
+        gate = to_stage if to_stage > initiative.stage else initiative.stage
+        problem = body_problem(initiative, body, gate)
+        if problem:
+            result.problems.append(problem)
+    if to_stage < initiative.stage:
+        return result
+    benefits = initiative.benefits.annotate(**benefit_profiles()).order_by("reference")
     if to_stage >= Stage.OBC and not benefits.exists():
         result.problems.append("The initiative has no benefits; from OBC it needs at least one.")
     for benefit in benefits:
-        unmet = benefit_rules(benefit, to_stage, benefit.profile_rows > 0)
+        unmet = benefit_rules(benefit, to_stage, benefit.has_profile, benefit.has_evidence)
         if unmet:
             result.failures.append(BenefitFailure(benefit.title, benefit.pk, unmet))
+    return result
+
+
+def move_problems(initiative: Initiative, to_stage: int, *, body, user, notes: str) -> GateResult:
+    """Every reason a stage decision (forward through the gate, or back) is refused."""
+    result = gate_check(initiative, to_stage, body=body)
+    if result.moves_back and to_stage in Stage.values:
+        if not (notes or "").strip():
+            result.problems.append(
+                MOVE_BACK_REASON.format(
+                    from_label=stage_label(initiative.stage), to_label=stage_label(to_stage)
+                )
+            )
+        if user is not None and not user.has_perm(
+            "collaborations.move_back_initiative", initiative
+        ):
+            result.problems.append(MOVE_BACK_WHO.format(collaboration=initiative.collaboration))
     return result
 
 
@@ -138,11 +343,14 @@ def move_stage(
     user,
     notes: str = "",
 ) -> StageDecision:
-    """Record a stage decision, or refuse with every unmet rule."""
+    """Record a stage decision, or refuse with every unmet rule.
+
+    Forward one stage at a time through the gate; back to any earlier stage with a reason,
+    by an administrator or the programme team, recorded as a move back. Either way the
+    deciding body's remit must include the gate.
+    """
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
-    result = gate_check(initiative, to_stage)
-    if body is not None and body.collaboration_id not in _collaboration_and_ancestors(initiative):
-        result.problems.append(f"{body} is not a governance body of this collaboration.")
+    result = move_problems(initiative, to_stage, body=body, user=user, notes=notes)
     if not result.passes:
         raise GateRefused(result)
     decision = StageDecision.objects.create(
@@ -152,7 +360,8 @@ def move_stage(
         body=body,
         decided_on=decided_on,
         decided_by=user,
-        notes=notes,
+        notes=notes.strip(),
+        move_back=result.moves_back,
     )
     initiative.stage = to_stage
     initiative._history_user = user
@@ -167,3 +376,126 @@ def move_stage(
 def _collaboration_and_ancestors(initiative: Initiative) -> set[int]:
     collaboration = initiative.collaboration
     return {collaboration.pk, *(c.pk for c in collaboration.ancestors())}
+
+
+# Section 22A agreements --------------------------------------------------------------------
+
+
+def _check_agreement_body(agreement: Agreement, body, field_name: str) -> None:
+    if body is None:
+        return
+    tree = {agreement.collaboration_id, *(c.pk for c in agreement.collaboration.ancestors())}
+    if body.collaboration_id not in tree:
+        raise ValidationError(
+            {field_name: f"{body} is not a governance body of {agreement.collaboration}."}
+        )
+
+
+@transaction.atomic
+def save_agreement(
+    agreement: Agreement, *, user, parties: list[tuple] | None = None, documents=None
+) -> Agreement:
+    """Add or change an agreement, its parties ([(force, role)]) and its documents.
+
+    Parties are member forces' policing bodies or Chief Constables; documents are the
+    collaboration's own documents in the repository.
+    """
+    permission = (
+        "collaborations.change_agreement" if agreement.pk else "collaborations.add_agreement"
+    )
+    target = agreement if agreement.pk else agreement.collaboration
+    if not user.has_perm(permission, target):
+        raise PermissionDenied(f"You may not change the agreements of {agreement.collaboration}.")
+    _check_agreement_body(agreement, agreement.review_body, "review_body")
+    if parties is not None:
+        members = set(agreement.collaboration.shares.values_list("force_id", flat=True))
+        outsiders = sorted({force.name for force, _ in parties if force.pk not in members})
+        if outsiders:
+            raise ValidationError(
+                {
+                    "parties": f"{', '.join(outsiders)} "
+                    f"{'is not a member' if len(outsiders) == 1 else 'are not members'} of "
+                    f"{agreement.collaboration}."
+                }
+            )
+    if documents is not None:
+        strangers = [d.title for d in documents if d.collaboration_id != agreement.collaboration_id]
+        if strangers:
+            raise ValidationError(
+                {"documents": f"'{strangers[0]}' is not a document of {agreement.collaboration}."}
+            )
+    agreement._history_user = user
+    agreement.full_clean()
+    agreement.save()
+    if parties is not None:
+        wanted = {(force.pk, role) for force, role in parties}
+        for party in agreement.parties.all():
+            if (party.force_id, party.role) not in wanted:
+                party._history_user = user
+                party.delete()
+                continue
+            wanted.discard((party.force_id, party.role))
+        for force_id, role in sorted(wanted):
+            party = AgreementParty(agreement=agreement, force_id=force_id, role=role)
+            party._history_user = user
+            party.save()
+    if documents is not None:
+        agreement.documents.set(documents)
+    return agreement
+
+
+@transaction.atomic
+def record_agreement_review(
+    agreement: Agreement,
+    *,
+    reviewed_on: datetime.date,
+    body,
+    outcome: str,
+    user,
+    notes: str = "",
+) -> AgreementReview:
+    """Record a review of an agreement; the next review falls due
+    REALISE_AGREEMENT_REVIEW_MONTHS (12) months on, unless the review terminates it."""
+    given, agreement = agreement, Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if not user.has_perm("collaborations.add_agreementreview", agreement):
+        raise PermissionDenied(f"You may not record reviews of {agreement}.")
+    if agreement.is_terminated:
+        raise ValidationError(f"{agreement} was terminated on {agreement.terminated_on:%-d %B %Y}.")
+    if outcome not in ReviewOutcome.values:
+        raise ValidationError({"outcome": "Choose continue, vary or terminate."})
+    if reviewed_on > timezone.localdate():
+        raise ValidationError({"reviewed_on": "A review is recorded once it has taken place."})
+    if reviewed_on < agreement.signed_on:
+        raise ValidationError(
+            {"reviewed_on": "The review cannot be before the agreement was signed."}
+        )
+    if body is None:
+        raise ValidationError({"body": "Choose the governance body that reviewed it."})
+    _check_agreement_body(agreement, body, "body")
+    if outcome != ReviewOutcome.CONTINUE and not notes.strip():
+        raise ValidationError({"notes": "Say how the agreement is varied or why it ends."})
+    terminated = outcome == ReviewOutcome.TERMINATE
+    review = AgreementReview(
+        agreement=agreement,
+        reviewed_on=reviewed_on,
+        body=body,
+        outcome=outcome,
+        notes=notes.strip(),
+        next_review_due=None if terminated else next_review_due(reviewed_on),
+        recorded_by=user,
+    )
+    review._history_user = user
+    review.save()
+    if terminated:
+        agreement.terminated_on = reviewed_on
+    else:
+        agreement.review_due = review.next_review_due
+    agreement._history_user = user
+    agreement.save()
+    given.refresh_from_db()
+    return review
+
+
+def overdue_agreements(today: datetime.date):
+    """Agreements whose review is overdue: past due, not terminated, not yet reviewed."""
+    return Agreement.objects.filter(terminated_on__isnull=True, review_due__lt=today)

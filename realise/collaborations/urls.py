@@ -18,6 +18,31 @@ urlpatterns = [
         name="collaboration-edit",
     ),
     path(
+        "collaborations/<slug:slug>/agreements/",
+        views.AgreementListView.as_view(),
+        name="agreement-list",
+    ),
+    path(
+        "collaborations/<slug:slug>/agreements/new/",
+        views.AgreementCreateView.as_view(),
+        name="agreement-create",
+    ),
+    path(
+        "collaborations/<slug:slug>/agreements/<int:pk>/",
+        views.AgreementDetailView.as_view(),
+        name="agreement-detail",
+    ),
+    path(
+        "collaborations/<slug:slug>/agreements/<int:pk>/edit/",
+        views.AgreementUpdateView.as_view(),
+        name="agreement-edit",
+    ),
+    path(
+        "collaborations/<slug:slug>/agreements/<int:pk>/review/",
+        views.AgreementReviewView.as_view(),
+        name="agreement-review",
+    ),
+    path(
         "collaborations/<slug:slug>/initiatives/new/",
         views.InitiativeCreateView.as_view(),
         name="initiative-create",

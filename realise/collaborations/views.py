@@ -1,21 +1,32 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import CreateView, DetailView, FormView, UpdateView
+from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 from django_tables2 import SingleTableView
 
 from realise.collaborations.forms import (
+    AgreementForm,
+    AgreementReviewForm,
     CollaborationForm,
     ForceShareFormSet,
     InitiativeForm,
     StageChangeForm,
 )
-from realise.collaborations.models import Collaboration, Initiative, Stage
-from realise.collaborations.services import GateRefused, gate_check, move_stage
+from realise.collaborations.models import Agreement, Collaboration, Initiative, Stage
+from realise.collaborations.services import (
+    GateRefused,
+    gate_check,
+    move_stage,
+    record_agreement_review,
+    save_agreement,
+)
 from realise.collaborations.tables import CollaborationTable
 from realise.core.permissions import visible_collaborations, visible_initiatives
 from realise.core.versioning import VersionConflictMixin
@@ -53,7 +64,8 @@ class CollaborationDetailView(ObjectPermissionMixin, DetailView):
         user = self.request.user
         context.update(
             shares=collaboration.shares.select_related("force"),
-            agreements=collaboration.agreements.all(),
+            agreements=collaboration.agreements.select_related("review_body"),
+            today=timezone.localdate(),
             children=visible_collaborations(user).filter(parent=collaboration),
             initiatives=collaboration.initiatives.select_related("sro").annotate(
                 benefit_count=Count("benefits")
@@ -201,9 +213,166 @@ class StageChangeView(ObjectPermissionMixin, FormView):
             )
         except GateRefused as refused:
             return self.render_to_response(self.get_context_data(form=form, gate=refused.result))
+        moved = "moved back to" if decision.move_back else "moved to"
         messages.success(
             self.request,
-            f"{self.initiative} moved to {decision.get_to_stage_display()} "
+            f"{self.initiative} {moved} {decision.get_to_stage_display()} "
             f"by decision of {decision.body}.",
         )
         return redirect(self.initiative)
+
+
+# Section 22A agreements --------------------------------------------------------------------
+
+
+class CollaborationScopedMixin(ObjectPermissionMixin):
+    """A page within a collaboration the reader may see (404 for anyone else)."""
+
+    @cached_property
+    def collaboration(self):
+        try:
+            return visible_collaborations(self.request.user).get(slug=self.kwargs["slug"])
+        except Collaboration.DoesNotExist:
+            raise Http404("No such collaboration.") from None
+
+    def get_permission_object(self):
+        return self.collaboration
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context.update(
+            collaboration=self.collaboration,
+            today=timezone.localdate(),
+            can_edit=user.has_perm("collaborations.change_agreement", self.collaboration),
+        )
+        return context
+
+
+class AgreementScopedMixin(CollaborationScopedMixin):
+    @cached_property
+    def agreement(self):
+        try:
+            return self.collaboration.agreements.select_related("review_body").get(
+                pk=self.kwargs["pk"]
+            )
+        except Agreement.DoesNotExist:
+            raise Http404("No such agreement.") from None
+
+    def get_permission_object(self):
+        return self.agreement
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(agreement=self.agreement, **kwargs)
+
+
+class AgreementListView(CollaborationScopedMixin, TemplateView):
+    template_name = "collaborations/agreement_list.html"
+    permission_required = "collaborations.view_collaboration"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["agreements"] = self.collaboration.agreements.select_related(
+            "review_body"
+        ).order_by("-signed_on", "pk")
+        return context
+
+
+class AgreementDetailView(AgreementScopedMixin, TemplateView):
+    template_name = "collaborations/agreement_detail.html"
+    permission_required = "collaborations.view_agreement"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        agreement = self.agreement
+        context.update(
+            parties=agreement.parties.select_related("force"),
+            documents=[
+                d
+                for d in agreement.documents.order_by("title")
+                if user.has_perm("knowledge.view_document", d)
+            ],
+            reviews=agreement.reviews.select_related("body", "recorded_by"),
+            can_review=user.has_perm("collaborations.add_agreementreview", agreement),
+        )
+        return context
+
+
+class AgreementFormMixin:
+    form_class = AgreementForm
+    template_name = "collaborations/agreement_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "collaboration": self.collaboration}
+
+    def form_valid(self, form):
+        agreement = form.save(commit=False)
+        agreement.collaboration = self.collaboration
+        try:
+            save_agreement(
+                agreement,
+                user=self.request.user,
+                parties=form.cleaned_data["parties"],
+                documents=list(form.cleaned_data["documents"]),
+            )
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Saved {agreement.title}.")
+        return redirect(agreement)
+
+
+class AgreementCreateView(CollaborationScopedMixin, AgreementFormMixin, FormView):
+    permission_required = "collaborations.add_agreement"
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": Agreement(collaboration=self.collaboration),
+        }
+
+
+class AgreementUpdateView(AgreementScopedMixin, VersionConflictMixin, AgreementFormMixin, FormView):
+    permission_required = "collaborations.change_agreement"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.agreement}
+
+
+class AgreementReviewView(AgreementScopedMixin, FormView):
+    form_class = AgreementReviewForm
+    template_name = "collaborations/agreement_review.html"
+    permission_required = "collaborations.add_agreementreview"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "agreement": self.agreement}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            review_months=settings.REALISE_AGREEMENT_REVIEW_MONTHS, **kwargs
+        )
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            review = record_agreement_review(
+                self.agreement,
+                reviewed_on=data["reviewed_on"],
+                body=data["body"],
+                outcome=data["outcome"],
+                notes=data["notes"],
+                user=self.request.user,
+            )
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+            return self.form_invalid(form)
+        if review.next_review_due:
+            due = review.next_review_due
+            text = f"Recorded the review. The next review is due on {due:%-d %B %Y}."
+        else:
+            text = f"Recorded the review: the agreement ended on {review.reviewed_on:%-d %B %Y}."
+        messages.success(self.request, text)
+        return redirect(self.agreement)

@@ -580,8 +580,9 @@ def build_board_pack(
                 f"{formats.day_label(review.due_on)}"
             )
     for agreement in agenda.agreements:
+        when = "overdue since" if agreement.review_due < agenda.meeting.date else "due"
         due_items.append(
-            f"Annual review of the agreement '{agreement.title}': due "
+            f"Annual review of the agreement '{agreement.title}': {when} "
             f"{formats.day_label(agreement.review_due)}"
         )
     for item in agenda.highlight_reports:

@@ -11,7 +11,14 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from realise.benefits.models import Benefit
-from realise.collaborations.models import Collaboration, Initiative, StageDecision
+from realise.collaborations.models import (
+    Agreement,
+    Collaboration,
+    Initiative,
+    PartyRole,
+    StageDecision,
+)
+from realise.collaborations.services import save_agreement
 from realise.governance import services
 from realise.governance.models import (
     BodyMember,
@@ -321,6 +328,37 @@ def build_governance_demo(builder) -> None:
             text="Second two financial investigators from Essex to the Kent economic crime unit.",
             user=programme,
         )
+
+    # The 7F agreement: signed by the 14 corporations sole, reviewed at the summit.
+    alliance_agreement = builder.alliance.agreements.order_by("signed_on").first()
+    if alliance_agreement is not None:
+        alliance_agreement.review_body = summit
+        save_agreement(
+            alliance_agreement,
+            user=programme,
+            parties=[
+                (share.force, role)
+                for share in builder.alliance.shares.select_related("force")
+                for role in (PartyRole.PCC, PartyRole.CHIEF_CONSTABLE)
+            ],
+        )
+    # The Kent and Essex agreement's review is overdue: on the directorate board's agenda
+    # and in the reminders until the board records it.
+    save_agreement(
+        Agreement(
+            collaboration=kent_essex,
+            title="Kent and Essex Serious Crime Directorate agreement (Section 22A)",
+            signed_on=services.add_months(today, -13),
+            review_body=directorate,
+            notes="The joint directorate's schedule: staff, budgets and the lead force.",
+        ),
+        user=programme,
+        parties=[
+            (share.force, role)
+            for share in kent_essex.shares.select_related("force")
+            for role in (PartyRole.PCC, PartyRole.CHIEF_CONSTABLE)
+        ],
+    )
 
     # A post-implementation review falling due within a fortnight.
     PostImplementationReview.objects.create(

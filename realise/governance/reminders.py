@@ -8,8 +8,9 @@ same reminder twice:
   REALISE_MEASUREMENT_GRACE_DAYS ago, with no actual recorded. One reminder per benefit
   to its measurement owner (else its owner), again whenever a further month falls overdue;
 * an agreement review due in 60, 30 or 7 days: one reminder at each of those marks, to
-  the collaboration's programme team (a mark passed while the command did not run is
-  caught up once, at the nearest mark);
+  the collaboration's programme team and the chair of the responsible body (a mark passed
+  while the command did not run is caught up once, at the nearest mark); once overdue, a
+  reminder each month until a review is recorded;
 * a post-implementation review due within 30 days, and again once it is overdue, to the
   initiative's SRO and the programme team;
 * an action overdue (past its due date and not done), to its owner (else the programme team);
@@ -165,12 +166,33 @@ def overdue_measurements(today: datetime.date) -> list[Reminder]:
 
 
 def agreement_reviews(today: datetime.date) -> list[Reminder]:
+    """Reviews due in 60, 30 or 7 days; and, once overdue, one reminder a month until a
+    review is recorded (recording one moves the due date on)."""
     reminders = []
     agreements = Agreement.objects.filter(
-        review_due__gte=today, review_due__lte=today + datetime.timedelta(days=max(AGREEMENT_MARKS))
-    ).select_related("collaboration")
+        terminated_on__isnull=True,
+        review_due__lte=today + datetime.timedelta(days=max(AGREEMENT_MARKS)),
+    ).select_related("collaboration", "review_body__chair__user")
     for agreement in agreements:
         days = (agreement.review_due - today).days
+        chair = agreement.review_body.chair if agreement.review_body else None
+        if days < 0:
+            reminders.append(
+                Reminder(
+                    key=f"agreement-review-overdue:{agreement.pk}:"
+                    f"{agreement.review_due:%Y-%m-%d}:{today:%Y-%m}",
+                    subject=f"Agreement review overdue: {agreement.title}",
+                    text=(
+                        f"The annual review of '{agreement.title}' ({agreement.collaboration}) "
+                        f"was due on {agreement.review_due:%-d %B %Y} and has not been "
+                        "recorded."
+                    ),
+                    url=agreement.get_absolute_url(),
+                    people=[chair] if chair else [],
+                    users=programme_team(agreement.collaboration),
+                )
+            )
+            continue
         mark = min(m for m in AGREEMENT_MARKS if days <= m)
         reminders.append(
             Reminder(
@@ -180,7 +202,8 @@ def agreement_reviews(today: datetime.date) -> list[Reminder]:
                     f"The annual review of '{agreement.title}' ({agreement.collaboration}) is "
                     f"due on {agreement.review_due:%-d %B %Y}, in {days} days."
                 ),
-                url=agreement.collaboration.get_absolute_url(),
+                url=agreement.get_absolute_url(),
+                people=[chair] if chair else [],
                 users=programme_team(agreement.collaboration),
             )
         )

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -394,10 +394,14 @@ def build_agenda(meeting: Meeting) -> Agenda:
         .order_by("raised_at")
     )
     agenda.off_track = benefits_off_track(tree, min(meeting.date, timezone.localdate()))
+    # An agreement review falls on the agenda of its responsible body (of every body of the
+    # collaboration when none is named) once due before the horizon, and stays there, overdue,
+    # until a review is recorded.
     agenda.agreements = list(
         Agreement.objects.filter(
-            collaboration_id__in=tree, review_due__gte=meeting.date, review_due__lt=horizon
+            collaboration_id__in=tree, terminated_on__isnull=True, review_due__lt=horizon
         )
+        .filter(Q(review_body=body) | Q(review_body__isnull=True))
         .select_related("collaboration")
         .order_by("review_due")
     )

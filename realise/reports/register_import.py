@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from realise.benefits.baselines import check_plan_open
 from realise.benefits.models import (
     Benefit,
     BenefitStatus,
@@ -47,6 +48,7 @@ from realise.collaborations.models import (
     InitiativeStatus,
     Stage,
 )
+from realise.collaborations.services import standard_errors
 from realise.organisations.models import Force
 from realise.reports.register_cells import (
     BENEFIT_STATUSES,
@@ -597,11 +599,13 @@ class _Importer:
                 for name, messages in exc.message_dict.items():
                     for message in messages:
                         problems.append((BENEFIT_HEADERS.get(name, "Reference"), message))
+            permitted = True
             if existing is None:
                 target = initiative.obj or Initiative(collaboration=collaboration)
                 if not self.allowed(
                     "benefits.add_benefit", (collaboration.pk,), lambda target=target: target
                 ):
+                    permitted = False
                     problems.append(
                         (
                             "Reference",
@@ -617,7 +621,14 @@ class _Importer:
                 ),
                 lambda existing=existing: existing,
             ):
+                permitted = False
                 problems.append(("Reference", f"you may not change the benefit '{reference}'"))
+            if permitted:
+                # The minimum standard of the initiative's stage (that of the stage gate).
+                stage = initiative.obj.stage if initiative.obj else Stage.STRATEGIC_ASSESSMENT
+                for name, messages in standard_errors(candidate, stage).items():
+                    for message in messages:
+                        problems.append((BENEFIT_HEADERS.get(name, "Reference"), message))
             if problems:
                 for header, reason in problems:
                     self.error(sheet, row, header, reason)
@@ -694,13 +705,16 @@ class _Importer:
             for b in Benefit.objects.filter(reference__in=references).select_related("initiative")
         }
 
-    def baselined(self, benefit) -> bool:
-        """Whether a benefit's plan is frozen (asked once per benefit and remembered)."""
-        from realise.benefits.baselines import is_baselined
-
-        cache = self.__dict__.setdefault("_baselined", {})
+    def plan_closed(self, benefit) -> str | None:
+        """The baselined-plan guard's refusal for a benefit, if its plan is frozen (asked
+        once per benefit and remembered)."""
+        cache = self.__dict__.setdefault("_plan_closed", {})
         if benefit.pk not in cache:
-            cache[benefit.pk] = is_baselined(benefit)
+            try:
+                check_plan_open(benefit)
+                cache[benefit.pk] = None
+            except ValidationError as error:
+                cache[benefit.pk] = " ".join(error.messages)
         return cache[benefit.pk]
 
     def planned_chunk(self, chunk: list[tuple[int, dict]], seen: _MonthKeys) -> None:
@@ -762,14 +776,9 @@ class _Importer:
                     f"you may not change the plan of '{values['reference']}'",
                 )
                 continue
-            if benefit is not None and self.baselined(benefit):
-                self.error(
-                    sheet,
-                    row,
-                    "Benefit reference",
-                    f"the plan of '{values['reference']}' is baselined: "
-                    "re-profile it through a change request",
-                )
+            closed = self.plan_closed(benefit) if benefit is not None else None
+            if closed:
+                self.error(sheet, row, "Benefit reference", closed)
                 continue
             if planned is None:
                 counts.created += 1

@@ -298,7 +298,20 @@ CASES = [
         "benefit: create",
         "post",
         lambda w, t: "/api/v1/benefits/",
-        lambda w, t: {"initiative": w.initiative.pk, "reference": "NEW-1", "title": "New benefit"},
+
+        lambda w, t: {
+            "initiative": w.initiative.pk,
+            "reference": "NEW-1",
+            "title": "New benefit",
+            # the minimum standard of the initiative's stage (OBC)
+            "subcategory": "1a",
+            "direction": "decrease",
+            "measure": "Annual contract spend",
+            "baseline_value": "1000.00",
+            "target_value": "800.00",
+            "owner": w.erin_person.pk,
+            "measurement_owner": w.erin_person.pk,
+        },
         "201 201 403 403 403 400 401 403 403",
     ),
     (

@@ -55,7 +55,14 @@ def test_approving_the_full_business_case_freezes_the_plan(approved):
 
 def test_earlier_stages_freeze_nothing(world):
     plan(world.benefit, APRIL, ["100"])
-    move_stage(world.initiative, 1, body=world.board, decided_on=APRIL, user=world.alice)
+    move_stage(
+        world.initiative,
+        1,
+        body=world.board,
+        decided_on=APRIL,
+        user=world.alice,
+        notes="Back to the outline case.",
+    )
     assert not PlanBaseline.objects.exists()
     assert not is_baselined(world.benefit)
 

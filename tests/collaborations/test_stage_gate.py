@@ -21,15 +21,24 @@ def test_obc_gate_names_each_benefit_and_rule(world):
     assert "Benefit 'Reduced vetting backlog': no direction of travel" in result.messages()
 
 
+def at_stage(initiative, stage):
+    initiative.stage = stage
+    initiative.save()
+    return initiative
+
+
 def test_rules_grow_with_the_stage(world):
     world.benefit.status = "proposed"
     world.benefit.save()
     # SOC asks nothing of benefits; OBC the minimum standard; FBC agreement;
     # implementation a planned profile.
-    assert gate_check(world.initiative, 1).failures == []
-    assert [f.rules for f in gate_check(world.initiative, 3).failures] == [["not agreed"]]
+    assert gate_check(at_stage(world.initiative, 0), 1).failures == []
+    assert [f.rules for f in gate_check(at_stage(world.initiative, 2), 3).failures] == [
+        ["not agreed"]
+    ]
     world.benefit.status = "agreed"
     world.benefit.save()
+    at_stage(world.initiative, 3)
     assert [f.rules for f in gate_check(world.initiative, 4).failures] == [["no planned profile"]]
     plan(world.benefit, datetime.date(2026, 4, 1), ["1000", "1000"])
     assert gate_check(world.initiative, 4).passes

@@ -17,8 +17,8 @@ def test_a_changed_month_of_a_baselined_plan_is_an_error_naming_the_row(register
     result = import_register(exported, user=register.alice)
 
     assert [str(error) for error in result.errors] == [
-        "Planned values!2, Benefit reference: the plan of 'B-VET-1' is baselined: "
-        "re-profile it through a change request"
+        "Planned values!2, Benefit reference: The plan of 'Reduced vetting backlog' is "
+        "baselined: re-profile it through a change request."
     ]
     assert list(PlannedValue.objects.order_by("period").values_list("value", flat=True)) == before
 

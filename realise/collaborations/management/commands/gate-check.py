@@ -1,7 +1,8 @@
-"""`realise gate-check --initiative SLUG --to-stage N [--format json]`.
+"""`realise gate-check --initiative SLUG --to-stage N [--body SLUG] [--format json]`.
 
-Prints each benefit that fails the stage gate with its unmet rules; exits 1 when the gate
-would refuse and 0 when it would pass.
+Prints each problem (a skipped stage, a body whose remit does not include the gate) and each
+benefit that fails the stage gate with its unmet rules; exits 1 when the gate would refuse
+and 0 when it would pass. The rules are those of the stage page and the API.
 """
 
 import json
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from realise.collaborations.models import Initiative
 from realise.collaborations.services import gate_check
+from realise.governance.models import GovernanceBody
 
 
 class Command(BaseCommand):
@@ -19,6 +21,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--initiative", required=True, help="The initiative's slug.")
         parser.add_argument("--to-stage", required=True, type=int, choices=range(6), metavar="N")
+        parser.add_argument(
+            "--body", help="The slug of the governance body that would decide (optional)."
+        )
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, **options):
@@ -28,7 +33,15 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--initiative: no initiative with slug '{options['initiative']}'", returncode=2
             ) from None
-        result = gate_check(initiative, options["to_stage"])
+        body = None
+        if options.get("body"):
+            try:
+                body = GovernanceBody.objects.get(slug=options["body"])
+            except GovernanceBody.DoesNotExist:
+                raise CommandError(
+                    f"--body: no governance body with slug '{options['body']}'", returncode=2
+                ) from None
+        result = gate_check(initiative, options["to_stage"], body=body)
         if options["format"] == "json":
             self.stdout.write(json.dumps(result.as_dict(), indent=2))
         else:

@@ -1,0 +1,408 @@
+"""One rule, one place: each refused action reads the same whichever way a person came in.
+
+Each row of the table is a refused action; each column a way in (the pages, the API, the
+Excel register import, the command line). Every way in that offers the action must refuse
+it with the same message, the one the rule writes.
+"""
+
+import datetime
+import html
+import io
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+from rest_framework.test import APIClient
+
+from realise.benefits.baselines import freeze_baseline
+from realise.collaborations.models import StageDecision
+from realise.reports.register_import import import_register
+from realise.reports.register_xlsx import BENEFITS, PLANNED, write_register
+from tests.factories import GovernanceBodyFactory, force, plan
+
+STAGE_SKIP = (
+    "Stages move one at a time: from 1 Strategic outline case (SOC) the next stage is "
+    "2 Outline business case (OBC). Moving to 3 Full business case (FBC) would skip "
+    "2 Outline business case (OBC)."
+)
+MOVE_BACK_WITHOUT_REASON = (
+    "Moving back from 2 Outline business case (OBC) to 1 Strategic outline case (SOC) needs a "
+    "reason: give it in the notes."
+)
+WRONG_BODY = (
+    "EK Finance Group does not decide the gate into 3 Full business case (FBC); "
+    "the bodies that may decide it: EK Programme Board."
+)
+BELOW_STANDARD = (
+    "Below the minimum standard of an initiative at 2 Outline business case (OBC): "
+    "no benefit owner."
+)
+BASELINED = (
+    "The plan of 'Reduced vetting backlog' is baselined: re-profile it through a change request."
+)
+SHARES = "Force shares must add up to exactly 100%; these add up to 90%."
+
+
+# Reading a refusal from each way in ---------------------------------------------------------
+
+
+def page_messages(response) -> list[str]:
+    """The error summaries, field errors and banners of a page, as plain text."""
+    text = response.content.decode()
+    found = []
+    for summary in re.findall(r'govuk-error-summary__list">(.*?)</ul>', text, re.S):
+        found += re.findall(r"<li[^>]*>(.*?)</li>", summary, re.S)
+    found += re.findall(
+        r'class="govuk-error-message"[^>]*>\s*<span class="govuk-visually-hidden">Error:</span>'
+        r"([^<]*)<",
+        text,
+    )
+    found += re.findall(r'class="govuk-notification-banner__heading">(.*?)</p>', text, re.S)
+    cleaned = []
+    for item in found:
+        item = html.unescape(re.sub(r"<[^>]+>", "", item))
+        item = re.sub(r"\s+", " ", item.replace("Error:", "")).strip()
+        cleaned.append(item)
+    return cleaned
+
+
+def api_messages(response) -> list[str]:
+    assert response.status_code == 400, response.content
+    body = response.json()
+    if "gate" in body:
+        return body["gate"]["problems"]
+    out = []
+    for messages in body.values():
+        out += messages if isinstance(messages, list) else [messages]
+    return out
+
+
+def cli_messages(*args) -> list[str]:
+    out = io.StringIO()
+    with pytest.raises(SystemExit) as exit_info:
+        call_command(*args, stdout=out)
+    assert exit_info.value.code == 1
+    return [line.strip() for line in out.getvalue().splitlines()[1:]]
+
+
+def import_messages(result) -> list[str]:
+    assert not result.written
+    return [error.reason for error in result.errors]
+
+
+def api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def stage_form(world, to_stage, body, notes=""):
+    return {"to_stage": str(to_stage), "body": body.pk, "decided_on": "2026-11-20", "notes": notes}
+
+
+def stage_api(world, to_stage, body, notes=""):
+    return {
+        "initiative": world.initiative.pk,
+        "to_stage": to_stage,
+        "body": body.pk,
+        "decided_on": "2026-11-20",
+        "notes": notes,
+    }
+
+
+def register_file(world, tmp_path, sheet, header, reference, value):
+    """The whole register exported, with one cell of `reference`'s row changed."""
+    path = tmp_path / "register.xlsx"
+    write_register(path)
+    workbook = load_workbook(path)
+    ws = workbook[sheet]
+    column = [cell.value for cell in ws[1]].index(header) + 1
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value == reference:
+            ws.cell(row=row[0].row, column=column).value = value
+            break
+    else:  # pragma: no cover - the fixture always has the row
+        raise AssertionError(f"{reference} not on {sheet}")
+    workbook.save(path)
+    return path
+
+
+# The refused actions, through each way in ---------------------------------------------------
+
+
+def skip_setup(world, tmp_path):
+    world.initiative.stage = 1
+    world.initiative.save()
+
+
+def skip_page(world, client, tmp_path):
+    url = f"/initiatives/{world.initiative.slug}/stage/"
+    return page_messages(client.post(url, stage_form(world, 3, world.board)))
+
+
+def skip_api(world, client, tmp_path):
+    return api_messages(
+        api(world.alice).post(
+            "/api/v1/stage-decisions/", stage_api(world, 3, world.board), format="json"
+        )
+    )
+
+
+def skip_cli(world, client, tmp_path):
+    return cli_messages("gate-check", "--initiative", world.initiative.slug, "--to-stage", "3")
+
+
+def back_page(world, client, tmp_path):
+    url = f"/initiatives/{world.initiative.slug}/stage/"
+    return page_messages(client.post(url, stage_form(world, 1, world.board)))
+
+
+def back_api(world, client, tmp_path):
+    return api_messages(
+        api(world.alice).post(
+            "/api/v1/stage-decisions/", stage_api(world, 1, world.board), format="json"
+        )
+    )
+
+
+def body_setup(world, tmp_path):
+    world.board.decides_stages = [1, 2, 3]
+    world.board.save()
+    world.finance = GovernanceBodyFactory(
+        collaboration=world.collab, name="EK Finance Group", slug="ek-finance", decides_stages=[4]
+    )
+
+
+def body_page(world, client, tmp_path):
+    url = f"/initiatives/{world.initiative.slug}/stage/"
+    return page_messages(client.post(url, stage_form(world, 3, world.finance)))
+
+
+def body_api(world, client, tmp_path):
+    return api_messages(
+        api(world.alice).post(
+            "/api/v1/stage-decisions/", stage_api(world, 3, world.finance), format="json"
+        )
+    )
+
+
+def body_cli(world, client, tmp_path):
+    return cli_messages(
+        "gate-check",
+        "--initiative",
+        world.initiative.slug,
+        "--to-stage",
+        "3",
+        "--body",
+        "ek-finance",
+    )
+
+
+def standard_setup(world, tmp_path):
+    world.erin_person.email = "erin@kent.police.example"
+    world.erin_person.save()
+
+
+def benefit_form(world, **changes):
+    benefit = world.benefit
+    data = {
+        "version": benefit.version,
+        "reference": benefit.reference,
+        "title": benefit.title,
+        "description": benefit.description,
+        "subcategory": benefit.subcategory,
+        "direction": benefit.direction,
+        "measure": benefit.measure,
+        "nature": benefit.nature,
+        "unit": benefit.unit,
+        "baseline_value": str(benefit.baseline_value),
+        "target_value": str(benefit.target_value),
+        "owner": benefit.owner_id,
+        "measurement_owner": benefit.measurement_owner_id,
+        "identified_in_business_case": "on",
+        "status": benefit.status,
+    }
+    data.update(changes)
+    return data
+
+
+def standard_page(world, client, tmp_path):
+    url = f"/benefits/{world.benefit.pk}/edit/"
+    messages = page_messages(client.post(url, benefit_form(world, owner="")))
+    return sorted(set(messages))  # the summary and the field both say it
+
+
+def standard_api(world, client, tmp_path):
+    return api_messages(
+        api(world.alice).patch(
+            f"/api/v1/benefits/{world.benefit.pk}/", {"owner": None}, format="json"
+        )
+    )
+
+
+def standard_import(world, client, tmp_path):
+    path = register_file(world, tmp_path, BENEFITS, "Owner", world.benefit.reference, None)
+    return import_messages(import_register(path, user=world.alice))
+
+
+def baselined_setup(world, tmp_path):
+    plan(world.benefit, datetime.date(2026, 4, 1), ["1000", "1000"])
+    freeze_baseline(world.initiative, approved_on=datetime.date(2026, 5, 1), user=world.alice)
+    world.erin_person.email = "erin@kent.police.example"
+    world.erin_person.save()
+
+
+def baselined_page(world, client, tmp_path):
+    response = client.post(
+        f"/benefits/{world.benefit.pk}/plan/", {"profile": "2026-04 5\n2026-05 5"}, follow=True
+    )
+    return page_messages(response)
+
+
+def baselined_api(world, client, tmp_path):
+    row = world.benefit.planned_values.order_by("period").first()
+    return api_messages(
+        api(world.alice).patch(f"/api/v1/planned-values/{row.pk}/", {"value": "5"}, format="json")
+    )
+
+
+def baselined_import(world, client, tmp_path):
+    path = register_file(world, tmp_path, PLANNED, "Value", world.benefit.reference, 5)
+    return import_messages(import_register(path, user=world.alice))
+
+
+def shares_page(world, client, tmp_path):
+    shares = list(world.collab.shares.order_by("force__name"))
+    data = {
+        "version": world.collab.version,
+        "name": world.collab.name,
+        "slug": world.collab.slug,
+        "purpose": world.collab.purpose,
+        "function": world.collab.function,
+        "legal_basis": world.collab.legal_basis,
+        "visibility": world.collab.visibility,
+        "shares-TOTAL_FORMS": "2",
+        "shares-INITIAL_FORMS": "2",
+        "shares-MIN_NUM_FORMS": "0",
+        "shares-MAX_NUM_FORMS": "1000",
+    }
+    for index, (row, percent) in enumerate(zip(shares, ["40", "50"], strict=True)):
+        data[f"shares-{index}-id"] = row.pk
+        data[f"shares-{index}-collaboration"] = world.collab.pk
+        data[f"shares-{index}-force"] = row.force_id
+        data[f"shares-{index}-percent"] = percent
+    return page_messages(client.post(f"/collaborations/{world.collab.slug}/edit/", data))
+
+
+def shares_api(world, client, tmp_path):
+    rows = [
+        {"force": force("Essex").pk, "percent": "40"},
+        {"force": force("Kent").pk, "percent": "50"},
+    ]
+    return api_messages(
+        api(world.alice).put(
+            f"/api/v1/collaborations/{world.collab.pk}/shares/", rows, format="json"
+        )
+    )
+
+
+def shares_api_one(world, client, tmp_path):
+    """One share changed alone: the rule's refusal, then the hint to PUT them all."""
+    essex = world.collab.shares.get(force__name="Essex")
+    messages = api_messages(
+        api(world.alice).patch(f"/api/v1/shares/{essex.pk}/", {"percent": "37.3"}, format="json")
+    )
+    return messages[:1]
+
+
+def benefit_shares_api(world, client, tmp_path):
+    rows = [
+        {"force": force("Essex").pk, "percent": "40"},
+        {"force": force("Kent").pk, "percent": "50"},
+    ]
+    return api_messages(
+        api(world.alice).put(f"/api/v1/benefits/{world.benefit.pk}/shares/", rows, format="json")
+    )
+
+
+# (refused action, expected message, setup, {way in: attempt}); a way in that does not offer
+# the action is absent: the import never changes a stage (only a stage decision does), the
+# CLI only checks gates, and no sheet of the register holds force shares.
+TABLE = [
+    (
+        "stage skip",
+        STAGE_SKIP,
+        skip_setup,
+        {"page": skip_page, "api": skip_api, "cli": skip_cli},
+    ),
+    (
+        "move back without a reason",
+        MOVE_BACK_WITHOUT_REASON,
+        None,
+        {"page": back_page, "api": back_api},
+    ),
+    (
+        "a body without the gate in its remit",
+        WRONG_BODY,
+        body_setup,
+        {"page": body_page, "api": body_api, "cli": body_cli},
+    ),
+    (
+        "a benefit below the standard at OBC",
+        BELOW_STANDARD,
+        standard_setup,
+        {"page": standard_page, "api": standard_api, "import": standard_import},
+    ),
+    (
+        "re-profiling a baselined plan",
+        BASELINED,
+        baselined_setup,
+        {"page": baselined_page, "api": baselined_api, "import": baselined_import},
+    ),
+    (
+        "force shares not summing to 100%",
+        SHARES,
+        None,
+        {
+            "page": shares_page,
+            "api": shares_api,
+            "api, one share": shares_api_one,
+            "api, a benefit's split": benefit_shares_api,
+        },
+    ),
+]
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.mark.parametrize(
+    ("action", "expected", "setup", "ways"), TABLE, ids=[row[0] for row in TABLE]
+)
+def test_a_refusal_reads_the_same_whichever_way_in(
+    world, client, tmp_path, action, expected, setup, ways
+):
+    if setup is not None:
+        setup(world, tmp_path)
+    client.force_login(world.alice)
+    decisions = StageDecision.objects.count()
+    stage = world.initiative.stage
+    shares = sorted(world.collab.shares.values_list("force__name", "percent"))
+    answers = {way: attempt(world, client, tmp_path) for way, attempt in ways.items()}
+    assert answers == {way: [expected] for way in ways}
+    # Nothing was written by any of them.
+    world.initiative.refresh_from_db()
+    assert (StageDecision.objects.count(), world.initiative.stage) == (decisions, stage)
+    assert sorted(world.collab.shares.values_list("force__name", "percent")) == shares
+    assert world.benefit.force_shares.count() == 0
+    world.benefit.refresh_from_db()
+    assert world.benefit.owner == world.erin_person
+    if action == "re-profiling a baselined plan":
+        assert [p.value for p in world.benefit.planned_values.order_by("period")] == [
+            Decimal("1000.00"),
+            Decimal("1000.00"),
+        ]
