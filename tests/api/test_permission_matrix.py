@@ -298,7 +298,6 @@ CASES = [
         "benefit: create",
         "post",
         lambda w, t: "/api/v1/benefits/",
-
         lambda w, t: {
             "initiative": w.initiative.pk,
             "reference": "NEW-1",
