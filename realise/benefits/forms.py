@@ -77,15 +77,22 @@ class MeasurementForm(GovukForm, forms.Form):
     )
     evidence_file = forms.FileField(required=False, label="Evidence file (optional)")
 
-    def __init__(self, *args, benefit: Benefit, forces, **kwargs):
+    def __init__(self, *args, benefit: Benefit, forces, whole=True, own_force=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.benefit = benefit
-        # The list offers the forces the user may record for; any force is accepted here so
+        # The list offers the forces the user may record for (their own first), and "the
+        # whole collaboration" only to those who may record it; any force is accepted here so
         # that the measurement rules (`services.record_measurement`) answer for every force,
         # in the same words as the API and the Excel import.
         field = self.fields["force"]
         field.queryset = Force.objects.all()
-        field.widget.choices = [("", field.empty_label), *((f.pk, f.name) for f in forces)]
+        forces = sorted(forces, key=lambda f: (f.pk != getattr(own_force, "pk", None), f.name))
+        choices = [(f.pk, f.name) for f in forces]
+        if whole:
+            choices.append(("", field.empty_label))
+        field.widget.choices = choices
+        if not self.is_bound and forces:
+            self.initial.setdefault("force", forces[0].pk)
         if benefit.nature == Nature.QUALITATIVE:
             del self.fields["value"]
         else:

@@ -170,11 +170,31 @@ class MeasurementCreateView(BenefitChildFormView):
         )
 
     def get_form_kwargs(self):
+        user = self.request.user
         return {
             **super().get_form_kwargs(),
             "benefit": self.benefit,
-            "forces": recordable_forces(self.request.user, self.benefit),
+            "forces": list(recordable_forces(user, self.benefit)),
+            "whole": user.has_perm("benefits.add_measurement", _candidate(self.benefit, None)),
+            "own_force": Force.objects.filter(pk__in=access_for(user).forces).first(),
         }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(
+            day=1
+        )
+        context.update(
+            last_month=last_month,
+            last_month_plan=self.benefit.planned_values.filter(period=last_month)
+            .values_list("value", flat=True)
+            .first(),
+            latest_actual=self.benefit.measurements.exclude(value__isnull=True)
+            .select_related("force")
+            .order_by("-period")
+            .first(),
+        )
+        return context
 
     def form_valid(self, form):
         data = form.cleaned_data

@@ -46,10 +46,8 @@ def test_force_lead_records_an_actual_with_an_evidence_file(client, world, setti
 def test_the_force_list_offers_only_the_leads_own_force(client, world):
     client.force_login(world.bob)
     form = client.get(url(world)).context["form"]
-    assert [label for _, label in form.fields["force"].widget.choices] == [
-        "The whole collaboration",
-        "Essex",
-    ]
+    # A force lead records their own force's line: the whole collaboration is not offered.
+    assert [label for _, label in form.fields["force"].widget.choices] == ["Essex"]
 
 
 def test_recording_the_same_month_again_corrects_it_and_keeps_history(client, world):

@@ -121,3 +121,35 @@ def test_a_viewer_has_nothing_to_record(client, lines):
     client.force_login(world.dave)
     response = client.get(url())
     assert 'id="no-lines"' in response.content.decode()
+
+
+def test_the_single_actual_form_starts_on_the_users_own_force(client, lines):
+    world, _ = lines
+    client.force_login(world.bob)
+    response = client.get(f"/benefits/{world.benefit.pk}/actuals/new/")
+    form = response.context["form"]
+    assert form.initial["force"] == world.essex.pk
+    choices = [label for _, label in form.fields["force"].widget.choices]
+    assert choices == ["Essex"]  # a force lead may not record the whole collaboration
+    page = response.content.decode()
+    assert 'id="beside-the-input"' in page and "Last actual recorded" in page
+
+
+def test_the_single_actual_form_refuses_another_forces_line_naming_it(client, lines):
+    world, _ = lines
+    client.force_login(world.bob)
+    response = client.post(
+        f"/benefits/{world.benefit.pk}/actuals/new/",
+        {"period": "2026-03", "force": world.kent.pk, "value": "5", "evidence_note": "x"},
+    )
+    assert response.status_code == 200
+    assert "Kent" in str(response.context["form"].errors["force"])
+    assert not Measurement.objects.filter(period=MONTH).exists()
+
+
+def test_the_programme_team_may_record_the_whole_collaboration(client, lines):
+    world, _ = lines
+    client.force_login(world.alice)
+    form = client.get(f"/benefits/{world.benefit.pk}/actuals/new/").context["form"]
+    labels = [label for _, label in form.fields["force"].widget.choices]
+    assert labels[0] == "Essex" and "The whole collaboration" in labels
