@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from realise.benefits.models import Benefit, Nature
+from realise.core import inputs
 from realise.core.forms import DateInput, GovukForm, MonthField
 from realise.core.versioning import VersionedFormMixin
 from realise.organisations.models import Force
@@ -105,12 +106,11 @@ class PlanForm(GovukForm, forms.Form):
                 )
             month_text, value_text = parts
             try:
-                year, month = (int(p) for p in month_text.split("-"))
-                period = datetime.date(year, month, 1)
-            except ValueError:
-                raise ValidationError(
-                    f"Line {number}: '{month_text}' is not a month (YYYY-MM)."
-                ) from None
+                period = inputs.parse_month(month_text)
+            except ValueError as error:
+                raise ValidationError(f"Line {number}: {error}") from None
+            if inputs.number_problem(value_text):
+                raise ValidationError(f"Line {number}: {inputs.number_problem(value_text)}")
             try:
                 value = Decimal(value_text.lstrip("£"))
             except InvalidOperation:

@@ -10,17 +10,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from realise.benefits.models import Benefit, Evidence, Measurement, Nature
+from realise.core import inputs, uploads
 
 
 def parse_period(text: str) -> datetime.date:
     """'2026-10' -> 1 October 2026; a clear error otherwise."""
     try:
-        year, month = (int(part) for part in text.strip().split("-"))
-        return datetime.date(year, month, 1)
-    except (ValueError, TypeError):
-        raise ValidationError(
-            f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10."
-        ) from None
+        return inputs.parse_month(text)
+    except (ValueError, TypeError) as error:
+        raise ValidationError(str(error)) from None
+
+
+def check_evidence_file(upload, *, field: str = "evidence_file") -> None:
+    """The one upload check for an evidence file: size, type by content (a program named
+    `report.pdf` is refused) and archive expansion; ValidationError naming the file."""
+    try:
+        uploads.check_upload(upload, allowed=uploads.EVIDENCE_TYPES)
+    except uploads.FileRefused as refused:
+        raise ValidationError({field: str(refused)}) from refused
 
 
 @transaction.atomic
@@ -56,6 +63,8 @@ def record_measurement(
         raise ValidationError({"force": f"{force} is not a member of this collaboration."})
     if not (evidence_note.strip() or evidence_file):
         raise ValidationError({"evidence_note": "Give an evidence note or attach a file."})
+    if evidence_file:
+        check_evidence_file(evidence_file)
 
     measurement = Measurement.objects.filter(benefit=benefit, period=period, force=force).first()
     if measurement is None:

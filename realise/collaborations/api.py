@@ -19,7 +19,13 @@ from realise.collaborations.models import (
     StageDecision,
 )
 from realise.collaborations.services import GateRefused, check_shares_total, gate_check, move_stage
-from realise.core.api import DomainSerializer, DomainViewSet, VisibleRelatedField, service_errors
+from realise.core.api import (
+    AmountField,
+    DomainSerializer,
+    DomainViewSet,
+    VisibleRelatedField,
+    service_errors,
+)
 from realise.core.permissions import visible_bodies, visible_collaborations, visible_initiatives
 from realise.governance.models import GovernanceBody
 from realise.organisations.models import Force
@@ -95,9 +101,7 @@ class ForceShareSerializer(DomainSerializer):
 
 class ShareItemSerializer(serializers.Serializer):
     force = serializers.PrimaryKeyRelatedField(queryset=Force.objects.all())
-    percent = serializers.DecimalField(
-        max_digits=7, decimal_places=4, min_value=Decimal("0"), max_value=HUNDRED
-    )
+    percent = AmountField(max_digits=7, decimal_places=4, min_value=Decimal("0"), max_value=HUNDRED)
     basis = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 

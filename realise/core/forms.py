@@ -3,6 +3,10 @@
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 
+from realise.core import inputs
+
+NUMBER_FIELDS = (forms.DecimalField, forms.FloatField, forms.IntegerField)
+
 
 class GovukForm:
     """Mixin: render with crispy-forms-gds; the page template supplies <form> and buttons."""
@@ -15,6 +19,18 @@ class GovukForm:
         helper.legend_size = "s"
         return helper
 
+    def full_clean(self):
+        """Also refuse numbers typed in digits other than 0 to 9 (Python would read
+        Arabic-Indic or full-width digits silently) in every number field."""
+        super().full_clean()
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return
+        for name, field in self.fields.items():
+            if isinstance(field, NUMBER_FIELDS) and name in self.cleaned_data:
+                problem = inputs.number_problem(self[name].data)
+                if problem:
+                    self.add_error(name, problem)
+
 
 class MonthField(forms.DateField):
     """A calendar month entered as YYYY-MM, stored as its first day."""
@@ -22,6 +38,18 @@ class MonthField(forms.DateField):
     widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "YYYY-MM", "size": 8})
     input_formats = ["%Y-%m"]
     default_error_messages = {"invalid": "Enter a month as YYYY-MM, for example 2026-10."}
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not inputs.MONTH_TEXT.match(value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            problem = inputs.month_problem(value)
+            if problem:
+                raise forms.ValidationError(problem, code="out_of_range")
 
     def prepare_value(self, value):
         if hasattr(value, "strftime"):

@@ -1,0 +1,82 @@
+"""Rules for values people type, written once and used by every way in (forms, API, Excel
+import, services, filters): months within a sane range, amounts in ASCII digits, no NUL.
+
+Python reads more than people mean: `Decimal("١٢٣")` is 123 and `date(1, 1, 1)` is a
+date. These rules refuse such values with a message rather than store them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+FIRST_MONTH = datetime.date(2000, 1, 1)
+YEARS_AHEAD = 50
+MONTH_TEXT = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+NUMBER_TEXT = re.compile(r"^[\s£+\-.,0-9eE]*$")
+
+
+def last_month(today: datetime.date | None = None) -> datetime.date:
+    """The latest month that may be written: fifty years after this one."""
+    today = today or timezone.localdate()
+    return datetime.date(today.year + YEARS_AHEAD, today.month, 1)
+
+
+def month_problem(period: datetime.date, today: datetime.date | None = None) -> str | None:
+    """Why `period` is not a month Realise records, or None when it is."""
+    latest = last_month(today)
+    if period < FIRST_MONTH or period > latest:
+        return (
+            f"{period:%Y-%m} is outside the months that can be recorded: "
+            f"from {FIRST_MONTH:%Y-%m} to {latest:%Y-%m}."
+        )
+    return None
+
+
+def check_month(period: datetime.date, field: str | None = None) -> datetime.date:
+    """`period` itself, or ValidationError (on `field` when given) when out of range."""
+    problem = month_problem(period)
+    if problem:
+        raise ValidationError({field: problem} if field else problem)
+    return period
+
+
+def parse_month(text: str) -> datetime.date:
+    """'2026-10' -> 1 October 2026, within the sane range; ValueError with a message
+    otherwise (ASCII digits only: full-width or Arabic-Indic digits are refused)."""
+    match = MONTH_TEXT.match(str(text).strip())
+    if not match:
+        raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10.")
+    try:
+        period = datetime.date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10.") from None
+    problem = month_problem(period)
+    if problem:
+        raise ValueError(problem)
+    return period
+
+
+def number_problem(value) -> str | None:
+    """Why typed text is not an amount Realise reads, or None. Only the digits 0 to 9 are
+    read: Python would silently take Arabic-Indic or full-width digits as numbers."""
+    if not isinstance(value, str):
+        return None
+    if NUMBER_TEXT.match(value):
+        return None
+    if any(char.isdigit() or char.isnumeric() for char in value):
+        return f"'{value}' is not a number: write it with the digits 0 to 9."
+    return None
+
+
+def check_number_text(value) -> None:
+    problem = number_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+def has_nul(value) -> bool:
+    return isinstance(value, str) and "\x00" in value
