@@ -4,18 +4,18 @@
 naming the first broken record. `export` writes the whole trail (oldest first).
 """
 
-import csv
 import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
 from realise.core.audit import EXPORT_FIELDS, canonical, export_rows, verify
+from realise.core.cells import CsvDictWriter
 from realise.core.models import AuditRecord
 
 
 def write_csv(rows, out) -> None:
-    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
+    writer = CsvDictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
         for name in ("before", "after"):
