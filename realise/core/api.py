@@ -134,6 +134,9 @@ class MonthField(serializers.Field):
             raise serializers.ValidationError(problem, code="out_of_range")
         return period
 
+    def to_representation(self, value):
+        return value.strftime("%Y-%m")
+
 
 class AmountField(serializers.DecimalField):
     """A decimal number written with the digits 0 to 9 (other digits are refused, not read)."""
@@ -143,9 +146,6 @@ class AmountField(serializers.DecimalField):
         if problem:
             raise serializers.ValidationError(problem, code="invalid")
         return super().to_internal_value(data)
-
-    def to_representation(self, value):
-        return value.strftime("%Y-%m")
 
 
 # Serializers ----------------------------------------------------------------------------------

@@ -19,6 +19,11 @@ MONTH_TEXT = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 NUMBER_TEXT = re.compile(r"^[\s£+\-.,0-9eE]*$")
 
 
+def month_text(period: datetime.date) -> str:
+    """'0001-01', zero-padded (strftime leaves early years unpadded on some systems)."""
+    return f"{period.year:04d}-{period.month:02d}"
+
+
 def last_month(today: datetime.date | None = None) -> datetime.date:
     """The latest month that may be written: fifty years after this one."""
     today = today or timezone.localdate()
@@ -30,8 +35,8 @@ def month_problem(period: datetime.date, today: datetime.date | None = None) -> 
     latest = last_month(today)
     if period < FIRST_MONTH or period > latest:
         return (
-            f"{period:%Y-%m} is outside the months that can be recorded: "
-            f"from {FIRST_MONTH:%Y-%m} to {latest:%Y-%m}."
+            f"{month_text(period)} is outside the months that can be recorded: "
+            f"from {month_text(FIRST_MONTH)} to {month_text(latest)}."
         )
     return None
 
