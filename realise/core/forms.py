@@ -2,14 +2,29 @@
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
+from django.forms.boundfield import BoundField
+from django.utils.html import conditional_escape
 
 from realise.core import inputs
 
 NUMBER_FIELDS = (forms.DecimalField, forms.FloatField, forms.IntegerField)
 
 
+class EscapedBoundField(BoundField):
+    """A field whose label and hint are shown as text. crispy-forms-gds renders both with
+    `|safe`, and some carry what people typed (an initiative's or a benefit's name): they are
+    escaped here, once (text already marked safe, e.g. built with format_html, is kept)."""
+
+    def __init__(self, form, field, name):
+        super().__init__(form, field, name)
+        self.label = conditional_escape(self.label)
+        self.help_text = conditional_escape(self.help_text)
+
+
 class GovukForm:
     """Mixin: render with crispy-forms-gds; the page template supplies <form> and buttons."""
+
+    bound_field_class = EscapedBoundField
 
     @property
     def helper(self) -> FormHelper:
