@@ -13,10 +13,13 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from realise.core.digits import number_problem
+
+__all__ = ["number_problem"]
+
 FIRST_MONTH = datetime.date(2000, 1, 1)
 YEARS_AHEAD = 50
 MONTH_TEXT = re.compile(r"^([0-9]{4})-([0-9]{2})$")
-NUMBER_TEXT = re.compile(r"^[\s£+\-.,0-9eE]*$")
 
 
 def month_text(period: datetime.date) -> str:
@@ -63,18 +66,6 @@ def parse_month(text: str) -> datetime.date:
     if problem:
         raise ValueError(problem)
     return period
-
-
-def number_problem(value) -> str | None:
-    """Why typed text is not an amount Realise reads, or None. Only the digits 0 to 9 are
-    read: Python would silently take Arabic-Indic or full-width digits as numbers."""
-    if not isinstance(value, str):
-        return None
-    if NUMBER_TEXT.match(value):
-        return None
-    if any(char.isdigit() or char.isnumeric() for char in value):
-        return f"'{value}' is not a number: write it with the digits 0 to 9."
-    return None
 
 
 def check_number_text(value) -> None:

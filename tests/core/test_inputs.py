@@ -4,6 +4,7 @@ refused with a message naming what is wrong, whichever way it comes in; none giv
 
 import datetime
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -270,3 +271,16 @@ def test_json_depth_is_measured_without_recursion():
 
     assert _depth({"a": [1, {"b": []}]}, 10) == 4
     assert json.loads("[" * 50 + "]" * 50) and _depth(json.loads("[" * 50 + "]" * 50), 32) > 32
+
+
+def test_the_economic_case_refuses_amounts_in_other_digits():
+    from realise.appraisal.forms import parse_year_lines
+    from realise.appraisal.greenbook import AppraisalError, to_decimal
+
+    with pytest.raises(AppraisalError, match="is not a number: write it with the digits 0 to 9"):
+        to_decimal(FULL_WIDTH, "costs.2025")
+    with pytest.raises(ValidationError, match="Line 1: '١٢٥٠' is not a number"):
+        parse_year_lines(f"2025/26 {ARABIC_INDIC}", places=2, what="an amount")
+    assert parse_year_lines("2025/26 -1250.50", places=2, what="an amount") == {
+        2025: Decimal("-1250.50")
+    }
