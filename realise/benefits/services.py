@@ -111,6 +111,7 @@ def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) 
 
     if is_baselined(benefit):
         raise ValidationError(BASELINED_PLAN.format(benefit=benefit))
+    inputs.check_months(rows)
     write_plan(benefit, rows, user=user)
     return len(rows)
 

@@ -52,6 +52,12 @@ def check_month(period: datetime.date, field: str | None = None) -> datetime.dat
     return period
 
 
+def check_months(periods, field: str | None = None) -> None:
+    """ValidationError naming the first month of `periods` outside the range, if any."""
+    for period in sorted(periods):
+        check_month(period, field)
+
+
 def parse_month(text: str) -> datetime.date:
     """'2026-10' -> 1 October 2026, within the sane range; ValueError with a message
     otherwise (ASCII digits only: full-width or Arabic-Indic digits are refused)."""

@@ -31,7 +31,7 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        name = _nul_in(request.GET)
+        name = "the address" if has_nul(request.path) else _nul_in(request.GET)
         if name is None and request.method == "POST" and request.content_type in FORM_TYPES:
             try:
                 name = _nul_in(request.POST)

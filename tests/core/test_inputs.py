@@ -48,6 +48,11 @@ def test_a_nul_in_an_api_query_parameter_is_refused_with_json(world):
     assert "NUL character" in response.json()["detail"]
 
 
+def test_a_nul_in_the_address_is_refused(client, world):
+    client.force_login(world.dave)
+    assert client.get("/dashboards/collaborations/ek\x00/").status_code == 400
+
+
 def test_a_nul_in_a_form_field_is_refused(client, world):
     client.force_login(world.bob)
     response = client.post(
@@ -112,6 +117,14 @@ def test_the_api_refuses_month_9999_12_with_a_field_error(world):
         f"9999-12 is outside the months that can be recorded: from 2000-01 to "
         f"{inputs.last_month():%Y-%m}."
     ]
+
+
+def test_the_plan_service_refuses_an_out_of_range_month(world):
+    from realise.benefits.services import replace_plan
+
+    with pytest.raises(ValidationError, match="9999-12 is outside"):
+        replace_plan(world.benefit, {datetime.date(9999, 12, 1): Decimal(1)}, user=world.alice)
+    assert not PlannedValue.objects.exists()
 
 
 def test_the_model_refuses_an_out_of_range_month_whatever_writes_it(world):
