@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "realise.core.health.HealthMiddleware",
     "realise.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "realise.core.middleware.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -208,6 +209,11 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
     ],
     "COERCE_DECIMAL_TO_STRING": True,
+    "DEFAULT_PARSER_CLASSES": [
+        "realise.core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Realise API",
@@ -315,12 +321,24 @@ if not 1 <= REALISE_AGREEMENT_REVIEW_MONTHS <= 120:
 REALISE_DASHBOARD_CACHE_SECONDS = env.int("REALISE_DASHBOARD_CACHE_SECONDS", default=21600)
 # Register imports with more data rows than this run as a background task (django-tasks).
 REALISE_IMPORT_BACKGROUND_ROWS = env.int("REALISE_IMPORT_BACKGROUND_ROWS", default=2000)
+# ...and so do workbooks that expand to more than this many bytes, without being read here.
+REALISE_IMPORT_BACKGROUND_BYTES = env.int(
+    "REALISE_IMPORT_BACKGROUND_BYTES", default=16 * 1024 * 1024
+)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The task worker and each import it runs beat this often; work silent for longer than
 # REALISE_WORKER_STALE_SECONDS has stopped (its import is marked failed). See docs/operations.md.
 REALISE_WORKER_HEARTBEAT_SECONDS = env.int("REALISE_WORKER_HEARTBEAT_SECONDS", default=20)
 REALISE_WORKER_STALE_SECONDS = env.int("REALISE_WORKER_STALE_SECONDS", default=120)
 REALISE_UPLOAD_MAX_BYTES = env.int("REALISE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Zip-based uploads (Word, Excel, PowerPoint, OpenDocument) are refused before parsing when
+# they would expand beyond this many bytes, or more than this many times their size.
+REALISE_UPLOAD_MAX_EXPANDED_BYTES = env.int(
+    "REALISE_UPLOAD_MAX_EXPANDED_BYTES", default=200 * 1024 * 1024
+)
+REALISE_UPLOAD_MAX_RATIO = env.int("REALISE_UPLOAD_MAX_RATIO", default=100)
+# Reading an uploaded file in a web request stops after this many seconds.
+REALISE_UPLOAD_PARSE_SECONDS = env.float("REALISE_UPLOAD_PARSE_SECONDS", default=20.0)
 REALISE_DEMO_PASSWORD = env.str("REALISE_DEMO_PASSWORD", default="realise-demo-2026")
 # Where the daily `realise remind` (or `realise audit anchor`) POSTs the audit trail's head,
 # to be kept outside Realise (docs/operations.md); empty: not sent.

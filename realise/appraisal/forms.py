@@ -22,6 +22,7 @@ from realise.appraisal.models import (
 )
 from realise.appraisal.services import OPTION_FIELDS
 from realise.benefits.models import Benefit
+from realise.core.digits import number_problem
 from realise.core.forms import GovukForm
 
 _YEAR = re.compile(r"^(\d{4})(?:[/-](\d{2}|\d{4}))?$")
@@ -60,6 +61,8 @@ def parse_year_lines(text: str, *, places: int, what: str) -> dict[int, Decimal]
             raise ValidationError(
                 f"Line {number}: '{year_text}' is not a financial year (write 2025 or 2025/26)."
             ) from None
+        if number_problem(amount_text):
+            raise ValidationError(f"Line {number}: {number_problem(amount_text)}")
         try:
             amount = Decimal(amount_text.replace("£", ""))
         except InvalidOperation:
@@ -104,6 +107,8 @@ def clean_bias(text: str) -> str:
     text = (text or "").strip()
     if not text or text in OPTIMISM_BIAS_PROJECT_TYPES:
         return text
+    if number_problem(text):
+        raise ValidationError(number_problem(text))
     try:
         percent = text.endswith("%")
         fraction = Decimal(text.rstrip("%").strip()) / (100 if percent else 1)

@@ -34,6 +34,8 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation, localcont
 from functools import lru_cache
 from typing import Any
 
+from realise.core.digits import number_problem
+
 __all__ = [
     "BENEFIT",
     "COST",
@@ -269,6 +271,8 @@ def to_decimal(value: Any, path: str) -> Decimal:
     elif isinstance(value, float):
         result = Decimal(str(value))
     elif isinstance(value, str):
+        if number_problem(value):
+            raise AppraisalError(f"{path}: {number_problem(value).rstrip('.')}")
         try:
             result = Decimal(value.strip())
         except InvalidOperation:

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from realise.appraisal.greenbook import format_decimal
 from realise.appraisal.models import fy_label
 from realise.appraisal.templatetags.appraisal_format import VFM_LABELS
+from realise.core.cells import xlsx_text
 
 MONEY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
 RATIO_FORMAT = "0.00"
@@ -206,6 +207,10 @@ def economic_case_workbook(comparison) -> bytes:
     taken = {"summary"}
     for appraisal in comparison.appraisals:
         _option_sheet(workbook.create_sheet(sheet_title(appraisal.option.name, taken)), appraisal)
+    for sheet in workbook.worksheets:  # no formula is ever built from what people typed
+        for row in sheet.iter_rows():
+            for cell in row:
+                xlsx_text(cell)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -18,7 +17,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,6 +31,7 @@ from realise.benefits.models import (
     SubCategory,
 )
 from realise.benefits.services import (
+    check_evidence_file,
     evidence_changed,
     record_measurement,
     replace_benefit_shares,
@@ -48,6 +48,7 @@ from realise.collaborations.services import (
 from realise.core.api import (
     DomainSerializer,
     DomainViewSet,
+    JSONParser,
     MonthField,
     RulesPermission,
     VisibleRelatedField,
@@ -220,6 +221,8 @@ class MeasurementUpdateSerializer(MeasurementSerializer):
     """A correction: the value (or assessment) for the same benefit, month and force."""
 
     class Meta(MeasurementSerializer.Meta):
+        # Naming another benefit, month or force is refused (that is another actual).
+        create_only_fields = ["benefit", "period", "force"]
         read_only_fields = ["benefit", "period", "force", *MEASUREMENT_CHECKS]
 
 
@@ -263,8 +266,11 @@ class EvidenceSerializer(DomainSerializer):
         return reverse("evidence-download", args=[evidence.pk])
 
     def validate_file(self, upload):
-        if upload is not None and upload.size > settings.REALISE_UPLOAD_MAX_BYTES:
-            raise serializers.ValidationError("The file is larger than uploads may be.")
+        if upload is not None:
+            try:
+                check_evidence_file(upload, field="file")
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.message_dict["file"]) from error
         return upload
 
     def validate(self, attrs):

@@ -31,6 +31,7 @@ from realise.benefits.models import (
     PlanBaseline,
     PlannedValue,
 )
+from realise.core import inputs
 
 ZERO = Decimal("0")
 
@@ -142,6 +143,7 @@ def raise_change_request(
         raise PermissionDenied(f"You may not ask to change the plan of '{benefit}'.")
     if not reason.strip():
         raise ValidationError({"reason": "Say why the profile should change."})
+    inputs.check_months(rows)
     _check_body(benefit.initiative, body)
     request = ChangeRequest(
         benefit=benefit, reason=reason, requested_by=requested_by, body=body, entered_by=user

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from realise.benefits.models import Benefit, Nature
 from realise.collaborations.services import standard_errors
+from realise.core import inputs
 from realise.core.forms import DateInput, GovukForm, MonthField
 from realise.core.versioning import VersionedFormMixin
 from realise.organisations.models import Force
@@ -123,12 +124,11 @@ class PlanForm(GovukForm, forms.Form):
                 )
             month_text, value_text = parts
             try:
-                year, month = (int(p) for p in month_text.split("-"))
-                period = datetime.date(year, month, 1)
-            except ValueError:
-                raise ValidationError(
-                    f"Line {number}: '{month_text}' is not a month (YYYY-MM)."
-                ) from None
+                period = inputs.parse_month(month_text)
+            except ValueError as error:
+                raise ValidationError(f"Line {number}: {error}") from None
+            if inputs.number_problem(value_text):
+                raise ValidationError(f"Line {number}: {inputs.number_problem(value_text)}")
             try:
                 value = Decimal(value_text.lstrip("£"))
             except InvalidOperation:
@@ -159,7 +159,7 @@ class MonthChoiceForm(GovukForm, forms.Form):
         return data
 
 
-class MonthActualsForm(forms.Form):
+class MonthActualsForm(GovukForm, forms.Form):
     """One value and evidence note per line, one note for the batch, an optional file."""
 
     batch_note = forms.CharField(

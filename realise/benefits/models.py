@@ -11,6 +11,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from realise.collaborations.models import Stage
+from realise.core import inputs
 from realise.core.models import TimeStamped, Versioned, money_field
 
 
@@ -168,6 +169,8 @@ class PeriodMixin(models.Model):
         super().clean()
         if self.period and self.period.day != 1:
             raise ValidationError({"period": "A period is a calendar month (its first day)."})
+        if self.period:
+            inputs.check_month(self.period, field="period")
 
 
 class PlannedValue(Versioned, PeriodMixin):

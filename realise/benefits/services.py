@@ -12,18 +12,25 @@ from django.utils import timezone
 from realise.benefits.baselines import check_plan_open
 from realise.benefits.models import Benefit, Evidence, Measurement, Nature
 from realise.benefits.signals import measurement_returned
+from realise.core import inputs, uploads
 from realise.core.models import StaleVersion
 
 
 def parse_period(text: str) -> datetime.date:
     """'2026-10' -> 1 October 2026; a clear error otherwise."""
     try:
-        year, month = (int(part) for part in text.strip().split("-"))
-        return datetime.date(year, month, 1)
-    except (ValueError, TypeError):
-        raise ValidationError(
-            f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10."
-        ) from None
+        return inputs.parse_month(text)
+    except (ValueError, TypeError) as error:
+        raise ValidationError(str(error)) from None
+
+
+def check_evidence_file(upload, *, field: str = "evidence_file") -> None:
+    """The one upload check for an evidence file: size, type by content (a program named
+    `report.pdf` is refused) and archive expansion; ValidationError naming the file."""
+    try:
+        uploads.check_upload(upload, allowed=uploads.EVIDENCE_TYPES)
+    except uploads.FileRefused as refused:
+        raise ValidationError({field: str(refused)}) from refused
 
 
 # The measurement rules: written once, used by every way in (page, API, Excel import) ---
@@ -107,6 +114,8 @@ def record_measurement(
     )
     if problems:
         raise ValidationError(problems)
+    if evidence_file:
+        check_evidence_file(evidence_file)
 
     measurement = (
         Measurement.objects.select_for_update(of=("self",))
@@ -303,6 +312,7 @@ def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) 
     if not user.has_perm("benefits.change_plannedvalue", benefit):
         raise PermissionDenied(f"You may not change the plan of '{benefit}'.")
     check_plan_open(benefit)
+    inputs.check_months(rows)
     write_plan(benefit, rows, user=user)
     return len(rows)
 

@@ -3,7 +3,6 @@ the plan as at a date, contributions, attribution, the links report and benefit 
 
 from __future__ import annotations
 
-import csv
 import datetime
 from decimal import Decimal
 
@@ -39,6 +38,7 @@ from realise.benefits.models import (
 )
 from realise.benefits.views import BenefitObjectMixin
 from realise.collaborations.models import Collaboration, Initiative
+from realise.core.cells import CsvWriter
 from realise.core.permissions import visible_benefits
 from realise.core.views import ObjectPermissionMixin
 
@@ -519,7 +519,7 @@ def links_csv(request):
 
         return redirect_to_login(request.get_full_path())
     links, claims = _visible_links(request.user)
-    writer = csv.writer(_Echo())
+    writer = CsvWriter(_Echo())
     header = [
         "kind",
         "benefit_reference",

@@ -23,6 +23,7 @@ from realise.collaborations.models import (
 )
 from realise.collaborations.services import GateRefused, check_shares_total, gate_check, move_stage
 from realise.core.api import (
+    AmountField,
     DomainSerializer,
     DomainViewSet,
     ReadOnlyDomainViewSet,
@@ -109,9 +110,7 @@ def shares_total_refusal(percents: list[Decimal]) -> None:
 
 class ShareItemSerializer(serializers.Serializer):
     force = serializers.PrimaryKeyRelatedField(queryset=Force.objects.all())
-    percent = serializers.DecimalField(
-        max_digits=7, decimal_places=4, min_value=Decimal("0"), max_value=HUNDRED
-    )
+    percent = AmountField(max_digits=7, decimal_places=4, min_value=Decimal("0"), max_value=HUNDRED)
     basis = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 

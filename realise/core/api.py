@@ -19,18 +19,26 @@ import re
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.http import JsonResponse
 from django.views.defaults import page_not_found
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import exceptions, pagination, permissions, serializers, status, viewsets
+from rest_framework import (
+    exceptions,
+    pagination,
+    permissions,
+    serializers,
+    status,
+    viewsets,
+)
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.fields import get_error_detail
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
+from realise.core import inputs
 from realise.core.models import StaleVersion, Versioned
+from realise.core.parsers import JSONParser
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 ACTIONS = {
@@ -111,19 +119,33 @@ class MonthField(serializers.Field):
     """A calendar month as `YYYY-MM` (stored as its first day)."""
 
     default_error_messages = {"invalid": "Enter a month as YYYY-MM, for example 2026-10."}
-    pattern = re.compile(r"^(\d{4})-(\d{2})(?:-01)?$")
+    pattern = re.compile(r"^([0-9]{4})-([0-9]{2})(?:-01)?$")
 
     def to_internal_value(self, data):
         match = self.pattern.match(str(data).strip()) if isinstance(data, str) else None
         if not match:
             self.fail("invalid")
         try:
-            return datetime.date(int(match.group(1)), int(match.group(2)), 1)
+            period = datetime.date(int(match.group(1)), int(match.group(2)), 1)
         except ValueError:
             self.fail("invalid")
+        problem = inputs.month_problem(period)
+        if problem:
+            raise serializers.ValidationError(problem, code="out_of_range")
+        return period
 
     def to_representation(self, value):
         return value.strftime("%Y-%m")
+
+
+class AmountField(serializers.DecimalField):
+    """A decimal number written with the digits 0 to 9 (other digits are refused, not read)."""
+
+    def to_internal_value(self, data):
+        problem = inputs.number_problem(data)
+        if problem:
+            raise serializers.ValidationError(problem, code="invalid")
+        return super().to_internal_value(data)
 
 
 # Serializers ----------------------------------------------------------------------------------
@@ -140,6 +162,11 @@ class DomainSerializer(serializers.ModelSerializer):
 
     For versioned models the body may carry `version`: the version it was read at.
     """
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: AmountField,
+    }
 
     def get_fields(self):
         fields = super().get_fields()
@@ -161,10 +188,10 @@ class DomainSerializer(serializers.ModelSerializer):
             errors = {}
             for name in getattr(self.Meta, "create_only_fields", ()):
                 if name in data:
-                    current = getattr(
-                        self.instance, f"{name}_id", getattr(self.instance, name, None)
-                    )
-                    if str(data[name]) != str(current):
+                    current = getattr(self.instance, name, None)
+                    field = self.fields[name]
+                    shown = None if current is None else field.to_representation(current)
+                    if str(data[name]) != str(shown) and not (shown is None and data[name] == ""):
                         errors[name] = ["This cannot be changed once created."]
             if errors:
                 raise serializers.ValidationError(errors)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
 
 import django_tables2 as tables
@@ -17,6 +16,7 @@ from django_tables2 import SingleTableMixin
 from rules.contrib.views import PermissionRequiredMixin
 
 from realise.core.audit import EXPORT_FIELDS, canonical, export_rows
+from realise.core.cells import CsvDictWriter
 from realise.core.forms import DateInput, GovukForm
 from realise.core.models import AuditAction, AuditRecord
 from realise.core.permissions import access_for, visible_collaborations
@@ -149,7 +149,7 @@ class AuditExportView(AuditAccessMixin, View):
 
     def get(self, request):
         rows = export_rows(self.records().order_by("sequence"))
-        writer = csv.DictWriter(_Echo(), fieldnames=EXPORT_FIELDS, extrasaction="ignore")
+        writer = CsvDictWriter(_Echo(), fieldnames=EXPORT_FIELDS, extrasaction="ignore")
 
         def lines():
             yield writer.writeheader()

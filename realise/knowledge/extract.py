@@ -1,161 +1,29 @@
-"""What an uploaded file really is (judged by its content) and the text inside it.
-
-Allowed: PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument text (.odt),
-CSV and plain text. A file is accepted only when its content is one of these *and* its name
-ends with the matching extension, so a program renamed `report.pdf` is refused.
-"""
+"""The text inside an uploaded file whose type `realise.core.uploads` has judged by its
+content (the one upload check: size, type by content, archive expansion)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
 
 from defusedxml import ElementTree
 
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # refuse archives that would expand beyond this
+from realise.core.uploads import (
+    DOCUMENT_TYPES,
+    TYPES,
+    FileRefused,
+    FileType,
+    describe,
+    detect_type,
+    extensions,
+)
+
+__all__ = ["ALLOWED_DESCRIPTION", "FileRefused", "FileType", "detect_type", "extract_text"]
+
 MAX_TEXT_CHARS = 2_000_000  # extracted text kept per version
-
-
-class FileRefused(ValueError):
-    """The file is not an accepted document; the message says why, for the person uploading."""
-
-
-@dataclass(frozen=True)
-class FileType:
-    code: str
-    label: str
-    extensions: tuple[str, ...]
-    content_type: str
-
-
-TYPES = {
-    t.code: t
-    for t in (
-        FileType("pdf", "PDF", (".pdf",), "application/pdf"),
-        FileType(
-            "docx",
-            "Word document",
-            (".docx",),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ),
-        FileType(
-            "xlsx",
-            "Excel workbook",
-            (".xlsx",),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        ),
-        FileType(
-            "pptx",
-            "PowerPoint presentation",
-            (".pptx",),
-            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        ),
-        FileType("odt", "OpenDocument text", (".odt",), "application/vnd.oasis.opendocument.text"),
-        FileType("csv", "CSV file", (".csv",), "text/csv"),
-        FileType("txt", "text file", (".txt", ".text"), "text/plain"),
-    )
-}
-ALLOWED_EXTENSIONS = tuple(ext for t in TYPES.values() for ext in t.extensions)
-ALLOWED_DESCRIPTION = (
-    "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), OpenDocument text (.odt), "
-    "CSV or text (.txt)"
-)
-
-# Leading bytes of programs and other content that is never a document.
-EXECUTABLE_SIGNATURES = (
-    (b"MZ", "a Windows program"),
-    (b"\x7fELF", "a Linux program"),
-    (b"\xcf\xfa\xed\xfe", "a macOS program"),
-    (b"\xce\xfa\xed\xfe", "a macOS program"),
-    (b"\xfe\xed\xfa\xce", "a macOS program"),
-    (b"\xfe\xed\xfa\xcf", "a macOS program"),
-    (b"\xca\xfe\xba\xbe", "a compiled program"),
-    (b"#!", "a script"),
-)
-ODF_TEXT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-
-
-def _extension(name: str) -> str:
-    dot = name.rfind(".")
-    return name[dot:].lower() if dot >= 0 else ""
-
-
-def _zip_type(data: bytes) -> str | None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
-        if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-            raise FileRefused(
-                "The file expands to more than 200 MB when opened; it has been refused."
-            )
-        if "[Content_Types].xml" in names:
-            if "word/document.xml" in names:
-                return "docx"
-            if "xl/workbook.xml" in names:
-                return "xlsx"
-            if "ppt/presentation.xml" in names:
-                return "pptx"
-        if (
-            "mimetype" in names
-            and "content.xml" in names
-            and archive.read("mimetype").strip() == ODF_TEXT_MIMETYPE
-        ):
-            return "odt"
-    except zipfile.BadZipFile:
-        return None
-    return None
-
-
-def _is_text(data: bytes) -> bool:
-    if b"\x00" in data:
-        return False
-    try:
-        data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def detect_type(data: bytes, name: str) -> FileType:
-    """The file's type judged by its content, checked against its name; FileRefused otherwise."""
-    extension = _extension(name)
-    if extension not in ALLOWED_EXTENSIONS:
-        raise FileRefused(
-            f"'{name}' is not an accepted type of file. Upload a {ALLOWED_DESCRIPTION} file."
-        )
-    if not data:
-        raise FileRefused(f"'{name}' is empty.")
-    for signature, what in EXECUTABLE_SIGNATURES:
-        if data.startswith(signature):
-            raise FileRefused(
-                f"'{name}' is {what}, not a document, whatever its name says; it has been refused."
-            )
-    code: str | None = None
-    if data.startswith(b"%PDF-"):
-        code = "pdf"
-    elif data.startswith(b"PK\x03\x04"):
-        code = _zip_type(data)
-        if code is None:
-            raise FileRefused(
-                f"'{name}' is a zip archive, not a Word, Excel, PowerPoint or OpenDocument "
-                "text file; it has been refused."
-            )
-    elif _is_text(data):
-        code = "csv" if extension == ".csv" else "txt"
-    if code is None:
-        raise FileRefused(
-            f"The content of '{name}' is not a {ALLOWED_DESCRIPTION} file; it has been refused."
-        )
-    detected = TYPES[code]
-    if extension not in detected.extensions:
-        named = next(t for t in TYPES.values() if extension in t.extensions)
-        raise FileRefused(
-            f"'{name}' is named as a {named.label} but its content is a {detected.label}. "
-            "Rename it or upload the right file."
-        )
-    return detected
+ALLOWED_EXTENSIONS = extensions(DOCUMENT_TYPES)
+ALLOWED_DESCRIPTION = describe(DOCUMENT_TYPES)
 
 
 # Text extraction ---------------------------------------------------------------------------
@@ -240,6 +108,7 @@ EXTRACTORS = {
     "xlsx": _xlsx_text,
     "pptx": _pptx_text,
     "odt": _odt_text,
+    "ods": _odt_text,
     "csv": _csv_text,
     "txt": lambda data: data.decode("utf-8-sig"),
 }

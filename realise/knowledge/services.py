@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
-from django.template.defaultfilters import filesizeformat
 
-from realise.knowledge.extract import FileRefused, detect_type, extract_text
+from realise.core import uploads
+from realise.knowledge.extract import FileRefused, extract_text
 from realise.knowledge.models import Document, DocumentVersion, Lesson
 
 LESSON_FIELDS = (
@@ -107,40 +107,21 @@ def delete_lesson(lesson: Lesson, *, user) -> None:
 # Documents --------------------------------------------------------------------------------
 
 
-def read_upload(upload, *, name: str | None = None) -> tuple[bytes, str]:
-    """The bytes and name of an uploaded file, refusing one over the size limit."""
-    name = name or getattr(upload, "name", "") or "upload"
-    limit = settings.REALISE_UPLOAD_MAX_BYTES
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise FileRefused(
-            f"'{name}' is {filesizeformat(size)}; the largest file accepted is "
-            f"{filesizeformat(limit)}."
-        )
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise FileRefused(
-            f"'{name}' is larger than {filesizeformat(limit)}, the largest file accepted."
-        )
-    return data, name
-
-
 def check_upload(upload, *, name: str | None = None):
-    """Check an upload by size and content; returns (bytes, name, file type, extracted text).
+    """Check an upload (the one upload check) and read its text; returns (bytes, name, file
+    type, extracted text).
 
     Raises ValidationError with a message for the person uploading when the file is too
     big, is not an accepted type judged by its content (a program renamed `report.pdf` is
-    refused), or cannot be read.
+    refused), would expand too far, or cannot be read in time.
     """
     try:
-        data, name = read_upload(upload, name=name)
-        file_type = detect_type(data, name)
-        text = extract_text(file_type, data)
+        checked = uploads.check_upload(upload, name=name, allowed=uploads.DOCUMENT_TYPES)
+        with uploads.time_limit(settings.REALISE_UPLOAD_PARSE_SECONDS, checked.name):
+            text = extract_text(checked.file_type, checked.data)
     except FileRefused as refused:
         raise ValidationError({"file": str(refused)}) from refused
-    return data, name, file_type, text
+    return checked.data, checked.name, checked.file_type, text
 
 
 def _add_version(document: Document, upload, *, user, note: str = "", name: str | None = None):

@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from realise.collaborations.models import Collaboration, ForceShare, Function
+from realise.core.cells import safe_cell
 from realise.core.permissions import (
     visible_collaborations,
     visible_documents,
@@ -731,24 +732,13 @@ def _cell(value) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         return "; ".join(_cell_item(v) for v in value)
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@") and not _is_number(text):
-        return "'" + text  # keep spreadsheet programs from running it as a formula
-    return text
+    return safe_cell(str(value))  # keep spreadsheet programs from running it as a formula
 
 
 def _cell_item(value) -> str:
     if isinstance(value, dict):
         return str(value.get("name", json.dumps(value)))
     return str(value)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except ArithmeticError:
-        return False
-    return True
 
 
 def _flatten_collaboration(record: dict) -> dict:

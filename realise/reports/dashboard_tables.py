@@ -8,6 +8,8 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from realise.core.cells import safe_row
+
 NUMERIC = {
     "th": {"class": "govuk-table__header--numeric"},
     "td": {"class": "govuk-table__cell--numeric"},
@@ -107,6 +109,12 @@ class DashboardTable(tables.Table):
     """A table of one dashboard; `name` is its download name (`?_export=csv&table=NAME`)."""
 
     name = ""
+
+    def as_values(self, exclude_columns=None):
+        """Rows of the CSV and XLSX downloads: text a spreadsheet would run as a formula is
+        written as text (numbers stay numbers)."""
+        for row in super().as_values(exclude_columns):
+            yield safe_row(row)
 
     class Meta:
         orderable = False

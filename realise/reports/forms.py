@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
+from realise.core import uploads
 from realise.core.forms import GovukForm
 from realise.core.permissions import visible_collaborations, visible_initiatives
 from realise.reports.mapped.grid import column_letter
@@ -44,16 +45,12 @@ class RegisterUploadForm(GovukForm, forms.Form):
     )
 
     def clean_file(self):
+        """The one upload check: size, an Excel workbook by its content, expansion."""
         upload = self.cleaned_data["file"]
-        limit = settings.REALISE_UPLOAD_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(f"The file must be smaller than {filesizeformat(limit)}.")
-        if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("The file must be an Excel workbook (.xlsx).")
-        head = upload.read(4)
-        upload.seek(0)
-        if head != b"PK\x03\x04":
-            raise forms.ValidationError("The file is not an Excel workbook (.xlsx).")
+        try:
+            uploads.check_upload(upload, allowed=uploads.WORKBOOK_TYPES)
+        except uploads.FileRefused as refused:
+            raise forms.ValidationError(str(refused)) from refused
         return upload
 
 

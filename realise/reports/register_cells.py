@@ -22,6 +22,7 @@ from realise.collaborations.models import (
     InitiativeStatus,
     Stage,
 )
+from realise.core import inputs, uploads
 from realise.organisations.models import Person
 from realise.reports.register_results import MONEY_LIMIT, PENNY, WORKBOOK, CellError, RowError
 from realise.reports.register_xlsx import (
@@ -69,6 +70,9 @@ def read_decimal(value, required: bool = False) -> Decimal | None:
         number = Decimal(value)
     else:
         text = str(value).strip().replace(",", "").replace("£", "").replace(" ", "")
+        problem = inputs.number_problem(text)
+        if problem:
+            raise CellError(problem.rstrip("."))
         try:
             number = Decimal(text)
         except InvalidOperation:
@@ -96,18 +100,23 @@ def read_date(value) -> datetime.date | None:
     raise CellError(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-10-31")
 
 
-MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
 
 
 def read_month(value) -> datetime.date:
     if _blank(value):
         raise CellError("enter the month as YYYY-MM, e.g. 2026-10")
     if isinstance(value, datetime.datetime | datetime.date):
-        return datetime.date(value.year, value.month, 1)
-    match = MONTH.match(str(value).strip())
-    if match and 1 <= int(match[2]) <= 12 and int(match[1]) >= 1900:
-        return datetime.date(int(match[1]), int(match[2]), 1)
-    raise CellError(f"'{value}' is not a month; write it as YYYY-MM, e.g. 2026-10")
+        period = datetime.date(value.year, value.month, 1)
+    else:
+        match = MONTH.match(str(value).strip())
+        if not (match and 1 <= int(match[2]) <= 12):
+            raise CellError(f"'{value}' is not a month; write it as YYYY-MM, e.g. 2026-10")
+        period = datetime.date(int(match[1]), int(match[2]), 1)
+    problem = inputs.month_problem(period)
+    if problem:
+        raise CellError(problem.rstrip("."))
+    return period
 
 
 def read_stage(value) -> int | None:
@@ -246,7 +255,16 @@ def count_data_rows(workbook) -> int:
 
 
 def open_workbook(source):
-    """A read-only workbook, or a `RowError` saying why the file cannot be read."""
+    """A read-only workbook, or a `RowError` saying why the file cannot be read. A workbook
+    that would expand too far (a zip bomb) is refused from its zip directory, unread."""
+    name = getattr(source, "name", source) if not isinstance(source, bytes) else "workbook"
+    name = str(name).rsplit("/", 1)[-1]
+    try:
+        uploads.check_archive_file(source, name)
+    except uploads.NotAnArchive:
+        return None, RowError(WORKBOOK, None, "", "the file is not an Excel workbook (.xlsx)")
+    except uploads.FileRefused as refused:
+        return None, RowError(WORKBOOK, None, "", str(refused))
     try:
         return load_workbook(source, read_only=True, data_only=True), None
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:

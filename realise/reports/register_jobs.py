@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import time
+import zipfile
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -28,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from realise.benefits import totals
+from realise.core import uploads
 from realise.core.heartbeat import Heartbeat, stale_before
 from realise.reports.mapped.grid import GridError, read_grid
 from realise.reports.mapped.mapping import MappingError, parse_mapping
@@ -47,24 +49,49 @@ STOPPED = (
 
 
 def rows_in(fileobj) -> int | None:
-    """The data rows of a register workbook, or None if it cannot be read."""
-    workbook, problem = open_workbook(fileobj)
-    if problem is not None:
-        return None
+    """The data rows of a register workbook, or None if it cannot be read. Counting stops
+    with ParseTimeout after `REALISE_UPLOAD_PARSE_SECONDS`."""
+    name = getattr(fileobj, "name", "workbook")
+    with uploads.time_limit(settings.REALISE_UPLOAD_PARSE_SECONDS, name):
+        workbook, problem = open_workbook(fileobj)
+        if problem is not None:
+            return None
+        try:
+            return count_data_rows(workbook)
+        finally:
+            workbook.close()
+
+
+def expands_to(fileobj) -> int | None:
+    """The workbook's size when unzipped, from its zip directory; None if it is no archive."""
     try:
-        return count_data_rows(workbook)
+        with zipfile.ZipFile(fileobj) as archive:
+            return uploads.expanded_size(archive)
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
     finally:
-        workbook.close()
+        fileobj.seek(0)
 
 
 def start_import(upload, *, user) -> ImportJob:
-    """Keep the uploaded workbook and import it: now if it is small, else in the background."""
+    """Keep the uploaded workbook and import it: now if it is small, else in the background.
+
+    A workbook that expands beyond `REALISE_IMPORT_BACKGROUND_BYTES` goes to the worker
+    without being read here; a smaller one is counted (within the parse time limit) and
+    goes there when it has more than `REALISE_IMPORT_BACKGROUND_ROWS` data rows."""
     job = ImportJob(original_name=upload.name[:255], user=user)
     job.file.save(upload.name, upload, save=False)
     with job.file.open("rb") as stored:
-        rows = rows_in(stored)
+        expanded = expands_to(stored)
+        large = expanded is not None and expanded > settings.REALISE_IMPORT_BACKGROUND_BYTES
+        rows = None
+        if not large:
+            try:
+                rows = rows_in(stored)
+            except uploads.ParseTimeout:
+                large = True  # too slow to count here: the worker reads it
     job.rows_total = rows
-    job.background = rows is not None and rows > settings.REALISE_IMPORT_BACKGROUND_ROWS
+    job.background = large or (rows is not None and rows > settings.REALISE_IMPORT_BACKGROUND_ROWS)
     job.save()
     return _run_or_queue(job)
 

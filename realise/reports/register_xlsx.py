@@ -41,6 +41,7 @@ from realise.benefits.models import (
 )
 from realise.collaborations.models import Collaboration, Initiative, InitiativeStatus, Stage
 from realise.collaborations.nesting import with_nested
+from realise.core.cells import xlsx_text
 from realise.organisations.models import Force, Person
 
 INITIATIVES = "Initiatives"
@@ -317,15 +318,10 @@ class _SheetWriter:
         """Text exactly as stored; never read by Excel as a formula."""
         if not value:
             return None
-        value = ILLEGAL_CHARACTERS.sub("", value)
-        if value[:1] == "=":
-            cell = WriteOnlyCell(self.ws, value=value)
-            cell.data_type = "s"
-            return cell
-        return value
+        return xlsx_text(WriteOnlyCell(self.ws, value=ILLEGAL_CHARACTERS.sub("", value)))
 
     def append(self, row: list) -> None:
-        self.ws.append(row)
+        self.ws.append([self.text(value) if isinstance(value, str) else value for value in row])
         self.rows += 1
 
     def finish(self) -> None:
@@ -505,4 +501,9 @@ def _write_lists(workbook: Workbook, lists: dict[str, list[str]]) -> None:
     ws.append(names)
     longest = max(len(values) for values in lists.values())
     for row in range(longest):
-        ws.append([values[row] if row < len(values) else None for values in lists.values()])
+        ws.append(
+            [
+                xlsx_text(WriteOnlyCell(ws, value=values[row])) if row < len(values) else None
+                for values in lists.values()
+            ]
+        )

@@ -391,7 +391,9 @@ def test_month_headers(header, month):
     assert month_of(header) == month
 
 
-@pytest.mark.parametrize("header", ["Total", "", "2025/27 M01", "2025/26 M13", "13/2025", None])
+@pytest.mark.parametrize(
+    "header", ["Total", "", "2025/27 M01", "2025/26 M13", "13/2025", None, "２０２５-04"]
+)
 def test_headers_that_are_not_months(header):
     with pytest.raises(NotAMonth):
         month_of(header)

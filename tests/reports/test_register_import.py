@@ -339,7 +339,7 @@ def test_unknown_initiative_bad_month_and_unknown_force(register, exported):
 
 def test_stage_changes_and_future_actuals_are_refused(register, exported):
     edit(exported, {(INITIATIVES, "D2"): "4 Implementation"})
-    row = append_row(exported, ACTUALS, ["B-VET-1", "2099-01", "", 5, "", "Ledger extract"])
+    row = append_row(exported, ACTUALS, ["B-VET-1", "2060-01", "", 5, "", "Ledger extract"])
 
     result = import_register(exported, user=register.alice)
 

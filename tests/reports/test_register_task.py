@@ -178,5 +178,5 @@ def test_the_upload_form_refuses_a_file_that_is_not_a_workbook(register, client,
     response = upload(client, path)
 
     assert response.status_code == 200
-    assert "The file is not an Excel workbook (.xlsx)." in response.content.decode()
+    assert "is not an Excel (.xlsx) file; it has been refused." in response.content.decode()
     assert not ImportJob.objects.exists()

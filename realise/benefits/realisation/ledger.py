@@ -37,6 +37,7 @@ from realise.benefits.realisation.periods import (
     month_span,
     trend_months,
 )
+from realise.core import inputs
 
 # Benefit fields that split the money and hours totals (grouped on in the database).
 _DIMENSIONS = ("subcategory", "is_disbenefit", "identified_in_business_case", "cashable")
@@ -175,10 +176,16 @@ def _series(
     cut: _Cut, planned: dict[datetime.date, Decimal], actual: dict[datetime.date, Decimal]
 ) -> tuple[list[PeriodFigures], list[PeriodFigures], list[PeriodFigures]]:
     """Monthly, financial-quarter and financial-year figures over the cut's months."""
-    known = set(planned) | set(actual)
+    # Months outside the range that can be recorded (rows written before the rule, e.g.
+    # 9999-12) are left out of the series rather than break it.
+    lowest, highest = inputs.FIRST_MONTH, inputs.last_month()
+    known = {m for m in set(planned) | set(actual) if lowest <= m <= highest}
     first = cut.filters.period_from or (min(known) if known else None)
     last = cut.filters.period_to or (max(known) if known else None)
     if first is None or last is None:
+        return [], [], []
+    first, last = max(first, lowest), min(last, highest)
+    if first > last:
         return [], [], []
     if (last.year - first.year) * 12 + last.month - first.month > 1200 and known:
         first, last = max(first, min(known)), min(last, max(known))

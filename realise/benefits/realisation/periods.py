@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from realise.core import inputs
+
 # Settings ---------------------------------------------------------------------------------
 
 
@@ -83,14 +85,9 @@ def financial_quarter(day: datetime.date) -> int:
 
 
 def parse_month(text: str) -> datetime.date:
-    """'2026-10' -> 1 October 2026; ValueError otherwise."""
-    parts = text.strip().split("-")
-    if len(parts) != 2 or len(parts[0]) != 4 or len(parts[1]) != 2:
-        raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10.")
-    try:
-        return datetime.date(int(parts[0]), int(parts[1]), 1)
-    except ValueError:
-        raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10.") from None
+    """'2026-10' -> 1 October 2026; ValueError otherwise (also for months outside the range
+    that can be recorded, e.g. 0001-01 or 9999-12)."""
+    return inputs.parse_month(text)
 
 
 def _as_of(today: datetime.date | None) -> datetime.date:

@@ -27,11 +27,12 @@ MONTHS = {
     )
     for name in names
 }
-NAMED = re.compile(r"^([a-z]+)[\s\-/.']*(\d{2}|\d{4})$")
-ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-01)?$")
-SLASHED = re.compile(r"^(\d{1,2})/(\d{4})$")
+NAMED = re.compile(r"^([a-z]+)[\s\-/.']*(\d{2}|\d{4})$", re.ASCII)
+ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-01)?$", re.ASCII)
+SLASHED = re.compile(r"^(\d{1,2})/(\d{4})$", re.ASCII)
 FINANCIAL = re.compile(
-    r"^(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*(?:m|month|p|period)\s*(\d{1,2})$"
+    r"^(?:fy\s*)?(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*(?:m|month|p|period)\s*(\d{1,2})$",
+    re.ASCII,
 )
 EXAMPLES = "e.g. Apr-25, April 2025, 2025-04 or 2025/26 M01"
 

@@ -5,7 +5,6 @@ Prints the figures a dashboard shows for that cut (see docs/realisation.md). Exi
 with a one-line error naming the option when an argument is wrong.
 """
 
-import csv
 import datetime
 import json
 
@@ -14,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from realise.benefits.models import SubCategory
 from realise.benefits.realisation import RealisationFilter, parse_month, realisation
 from realise.collaborations.models import Collaboration, Initiative
+from realise.core.cells import CsvWriter
 from realise.organisations.models import Force
 
 
@@ -67,7 +67,7 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(result, indent=2))
             return
-        writer = csv.writer(self.stdout, lineterminator="\n")
+        writer = CsvWriter(self.stdout, lineterminator="\n")
         writer.writerow(["measure", "figure", "value"])
         for measure in ("money", "hours", "rag"):
             for figure, value in flatten(result[measure]):

@@ -11,7 +11,6 @@ the state its audit records end in, and names each row changed, deleted or inser
 outside the application. `export` writes the whole trail (oldest first).
 """
 
-import csv
 import json
 import sys
 
@@ -29,11 +28,12 @@ from realise.core.audit import (
     verify_data,
     verify_head,
 )
+from realise.core.cells import CsvDictWriter
 from realise.core.models import AuditRecord
 
 
 def write_csv(rows, out) -> None:
-    writer = csv.DictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
+    writer = CsvDictWriter(out, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
         for name in ("before", "after"):

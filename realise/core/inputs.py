@@ -1,0 +1,84 @@
+"""Rules for values people type, written once and used by every way in (forms, API, Excel
+import, services, filters): months within a sane range, amounts in ASCII digits, no NUL.
+
+Python reads more than people mean: `Decimal("١٢٣")` is 123 and `date(1, 1, 1)` is a
+date. These rules refuse such values with a message rather than store them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from realise.core.digits import number_problem
+
+__all__ = ["number_problem"]
+
+FIRST_MONTH = datetime.date(2000, 1, 1)
+YEARS_AHEAD = 50
+MONTH_TEXT = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+
+
+def month_text(period: datetime.date) -> str:
+    """'0001-01', zero-padded (strftime leaves early years unpadded on some systems)."""
+    return f"{period.year:04d}-{period.month:02d}"
+
+
+def last_month(today: datetime.date | None = None) -> datetime.date:
+    """The latest month that may be written: fifty years after this one."""
+    today = today or timezone.localdate()
+    return datetime.date(today.year + YEARS_AHEAD, today.month, 1)
+
+
+def month_problem(period: datetime.date, today: datetime.date | None = None) -> str | None:
+    """Why `period` is not a month Realise records, or None when it is."""
+    latest = last_month(today)
+    if period < FIRST_MONTH or period > latest:
+        return (
+            f"{month_text(period)} is outside the months that can be recorded: "
+            f"from {month_text(FIRST_MONTH)} to {month_text(latest)}."
+        )
+    return None
+
+
+def check_month(period: datetime.date, field: str | None = None) -> datetime.date:
+    """`period` itself, or ValidationError (on `field` when given) when out of range."""
+    problem = month_problem(period)
+    if problem:
+        raise ValidationError({field: problem} if field else problem)
+    return period
+
+
+def check_months(periods, field: str | None = None) -> None:
+    """ValidationError naming the first month of `periods` outside the range, if any."""
+    for period in sorted(periods):
+        check_month(period, field)
+
+
+def parse_month(text: str) -> datetime.date:
+    """'2026-10' -> 1 October 2026, within the sane range; ValueError with a message
+    otherwise (ASCII digits only: full-width or Arabic-Indic digits are refused)."""
+    match = MONTH_TEXT.match(str(text).strip())
+    if not match:
+        raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10.")
+    try:
+        period = datetime.date(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10.") from None
+    problem = month_problem(period)
+    if problem:
+        raise ValueError(problem)
+    return period
+
+
+def check_number_text(value) -> None:
+    problem = number_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+def has_nul(value) -> bool:
+    return isinstance(value, str) and "\x00" in value
