@@ -86,11 +86,11 @@ class MappedUploadForm(GovukForm, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = settings.REALISE_UPLOAD_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(f"The file must be smaller than {filesizeformat(limit)}.")
-        if not upload.name.lower().endswith(MAPPED_TYPES):
-            raise forms.ValidationError("The file must be an .xlsx, .ods or .csv file.")
+        try:
+            uploads.check_upload(upload, allowed=("xlsx", "ods", "csv"))
+        except uploads.FileRefused as refused:
+            raise forms.ValidationError(str(refused)) from None
+        upload.seek(0)
         return upload
 
 
