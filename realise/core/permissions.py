@@ -876,3 +876,54 @@ def visible_audit_records(user) -> QuerySet:
             )
         seen |= Q(model=kind) & clause
     return records.filter(seen)
+
+
+# Seeing an object at all: 404 rather than 403 ------------------------------------------------
+
+
+def _view_rule(obj) -> str | None:
+    meta = type(obj)._meta
+    name = f"{meta.app_label}.view_{meta.model_name}"
+    return name if rules.perm_exists(name) else None
+
+
+def may_view(user, obj) -> bool:
+    """Whether the user may see `obj` (saved or about to be): its own view rule, else its
+    parent's (see PARENT_KIND), else its collaboration's. Pages and downloads answer 404,
+    never 403, to whoever may not."""
+    if obj is None:
+        return True
+    name = _view_rule(obj)
+    if name is not None:
+        return rules.has_perm(name, user, obj)
+    kind = type(obj)._meta.label_lower
+    if kind in PARENT_KIND:
+        parent = getattr(obj, PARENT_KIND[kind][0], None)
+        if parent is not None:
+            return may_view(user, parent)
+    return can_view.test(user, obj)
+
+
+class _SignedInStranger:
+    """Someone signed in who belongs to no force: what any signed-in person may see."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_superuser = False
+    pk = None
+    _realise_access = Access(authenticated=True)
+
+
+SIGNED_IN_STRANGER = _SignedInStranger()
+
+
+def hidden_from(user, obj) -> bool:
+    """Whether `obj` must answer 404 to this user: they may not see it, and (when nobody is
+    signed in) signing in as anybody would not show it either; an anonymous visitor asking
+    for a policing record is sent to sign in instead."""
+    if obj is None or may_view(user, obj):
+        return False
+    if user is not None and user.is_authenticated:
+        return True
+    return not may_view(SIGNED_IN_STRANGER, obj)

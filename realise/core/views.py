@@ -1,15 +1,30 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count
+from django.http import Http404
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
-from realise.core.permissions import visible_benefits, visible_collaborations, visible_initiatives
+from realise.core.permissions import (
+    hidden_from,
+    visible_benefits,
+    visible_collaborations,
+    visible_initiatives,
+)
 
 
 class ObjectPermissionMixin(PermissionRequiredMixin):
-    """Object-level permission from core.permissions; 403 for the signed in, login for others."""
+    """Object-level permission from core.permissions: 404 for whoever may not see the object
+    at all (as if it did not exist), 403 for a reader who may see it but not do this, and
+    the sign-in page for a visitor who could see it once signed in."""
 
     def handle_no_permission(self):
-        self.raise_exception = self.request.user.is_authenticated
+        user = self.request.user
+        # A page behind sign-in sends every visitor to sign in first, whatever they asked
+        # for, so that tells nothing about what exists.
+        signing_in = not user.is_authenticated and isinstance(self, LoginRequiredMixin)
+        if not signing_in and hidden_from(user, self.get_permission_object()):
+            raise Http404("No such page.")
+        self.raise_exception = user.is_authenticated
         return super().handle_no_permission()
 
 
