@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_htmx.http import HttpResponseClientRefresh
 
-from realise.core.permissions import visible_initiatives
+from realise.core.permissions import visible_collaborations, visible_initiatives
 from realise.core.views import ObjectPermissionMixin
 from realise.reports.forms import RegisterExportForm, RegisterUploadForm
 from realise.reports.models import ImportJob
@@ -59,7 +59,7 @@ class RegisterExportView(LoginRequiredMixin, View):
             initiative=form.cleaned_data["initiative"],
         )
         out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-        write_register(out, scope)
+        write_register(out, scope, collaborations=visible_collaborations(request.user))
         out.seek(0)
         name = f"realise-register-{timezone.localdate():%Y-%m-%d}.xlsx"
         return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
