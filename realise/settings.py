@@ -197,9 +197,11 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "govuk-table"}
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token first: an anonymous caller is told how to sign in (401 with
+    # `WWW-Authenticate: Token`) on every path, not refused with 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -215,6 +217,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
 }
+# An API update or delete of a versioned record must say which version it was based on
+# (`If-Match` or `version`), else 428; false accepts blind writes (see docs/api.md).
+REALISE_API_REQUIRE_VERSION = env.bool("REALISE_API_REQUIRE_VERSION", default=True)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Realise API",
     "DESCRIPTION": "Benefits of police collaborations: register, realisation and repository.",

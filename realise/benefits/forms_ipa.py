@@ -11,6 +11,7 @@ from realise.benefits.forms import PlanForm
 from realise.benefits.models import Benefit, Change, Objective
 from realise.collaborations.models import Initiative
 from realise.core.forms import DateInput, GovukForm
+from realise.core.permissions import visible_bodies
 from realise.governance.models import GovernanceBody
 from realise.organisations.models import Person
 
@@ -25,6 +26,17 @@ def _family(collaboration) -> list[int]:
 
     chain = [collaboration, *collaboration.ancestors()]
     return collaboration_and_descendants(chain[-1])
+
+
+def _deciding_bodies(benefit, user):
+    """The bodies that may decide on the benefit's plan: those of its collaboration and the
+    ones it is nested in, that the person may see."""
+    bodies = GovernanceBody.objects.filter(
+        collaboration_id__in=_collaboration_chain(benefit.initiative.collaboration)
+    )
+    if user is not None:
+        bodies = bodies.filter(pk__in=visible_bodies(user).values("pk"))
+    return bodies.order_by("name")
 
 
 class BenefitChoiceField(forms.ModelChoiceField):
@@ -98,12 +110,10 @@ class ChangeRequestForm(PlanForm):
     )
     field_order = ["reason", "requested_by", "body", "profile"]
 
-    def __init__(self, *args, benefit, **kwargs):
+    def __init__(self, *args, benefit, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["profile"].label = "Proposed planned profile"
-        self.fields["body"].queryset = GovernanceBody.objects.filter(
-            collaboration_id__in=_collaboration_chain(benefit.initiative.collaboration)
-        ).order_by("name")
+        self.fields["body"].queryset = _deciding_bodies(benefit, user)
 
 
 class DecisionForm(GovukForm, forms.Form):
@@ -118,12 +128,10 @@ class DecisionForm(GovukForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Decision note"
     )
 
-    def __init__(self, *args, change_request, **kwargs):
+    def __init__(self, *args, change_request, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         benefit = change_request.benefit
-        self.fields["body"].queryset = GovernanceBody.objects.filter(
-            collaboration_id__in=_collaboration_chain(benefit.initiative.collaboration)
-        ).order_by("name")
+        self.fields["body"].queryset = _deciding_bodies(benefit, user)
         self.fields["body"].initial = change_request.body_id
         self.fields["decided_on"].initial = datetime.date.today()
 

@@ -237,7 +237,7 @@ class ChangeRequestCreateView(BenefitObjectMixin, FormView):
     permission_required = "benefits.add_changerequest"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "benefit": self.benefit}
+        return {**super().get_form_kwargs(), "benefit": self.benefit, "user": self.request.user}
 
     def get_initial(self):
         lines = [f"{pv.period:%Y-%m} {pv.value}" for pv in self.benefit.planned_values.all()]
@@ -292,7 +292,11 @@ class ChangeRequestDetailView(ObjectPermissionMixin, FormView):
         return self.change_request
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "change_request": self.change_request}
+        return {
+            **super().get_form_kwargs(),
+            "change_request": self.change_request,
+            "user": self.request.user,
+        }
 
     def get_context_data(self, **kwargs):
         request = self.change_request

@@ -15,6 +15,7 @@ from realise.collaborations.models import (
 )
 from realise.collaborations.services import check_shares_total
 from realise.core.forms import DateInput, GovukForm
+from realise.core.permissions import visible_bodies
 from realise.core.versioning import VersionedFormMixin
 from realise.governance.models import GovernanceBody
 from realise.organisations.models import Force
@@ -102,11 +103,14 @@ class StageChangeForm(GovukForm, forms.Form):
         help_text="Moving back to an earlier stage needs the reason here.",
     )
 
-    def __init__(self, *args, initiative: Initiative, **kwargs):
+    def __init__(self, *args, initiative: Initiative, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         collaboration = initiative.collaboration
         ids = [collaboration.pk, *(c.pk for c in collaboration.ancestors())]
-        self.fields["body"].queryset = GovernanceBody.objects.filter(collaboration_id__in=ids)
+        bodies = GovernanceBody.objects.filter(collaboration_id__in=ids)
+        if user is not None:  # never offer a body the person may not see
+            bodies = bodies.filter(pk__in=visible_bodies(user).values("pk"))
+        self.fields["body"].queryset = bodies
         self.fields["to_stage"].initial = min(initiative.stage + 1, Stage.EVALUATION)
 
 

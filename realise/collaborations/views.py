@@ -28,7 +28,7 @@ from realise.collaborations.services import (
     save_agreement,
 )
 from realise.collaborations.tables import CollaborationTable
-from realise.core.permissions import visible_collaborations, visible_initiatives
+from realise.core.permissions import visible_bodies, visible_collaborations, visible_initiatives
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
 
@@ -70,7 +70,7 @@ class CollaborationDetailView(ObjectPermissionMixin, DetailView):
             initiatives=collaboration.initiatives.select_related("sro").annotate(
                 benefit_count=Count("benefits")
             ),
-            bodies=collaboration.bodies.all(),
+            bodies=visible_bodies(user).filter(collaboration=collaboration),
             can_edit=user.has_perm("collaborations.change_collaboration", collaboration),
         )
         return context
@@ -130,6 +130,12 @@ class InitiativeDetailView(ObjectPermissionMixin, DetailView):
         context.update(
             benefits=initiative.benefits.select_related("owner", "measurement_owner"),
             decisions=initiative.decisions.select_related("body", "decided_by"),
+            # a private body's name is not shown to readers outside it
+            visible_body_ids=set(
+                visible_bodies(self.request.user)
+                .filter(collaboration=initiative.collaboration)
+                .values_list("pk", flat=True)
+            ),
             can_edit=self.request.user.has_perm("collaborations.change_initiative", initiative),
             stages=Stage.choices,
         )
@@ -191,7 +197,11 @@ class StageChangeView(ObjectPermissionMixin, FormView):
         return self.initiative
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "initiative": self.initiative}
+        return {
+            **super().get_form_kwargs(),
+            "initiative": self.initiative,
+            "user": self.request.user,
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(initiative=self.initiative, **kwargs)

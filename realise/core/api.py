@@ -7,8 +7,10 @@ with the `visible_*` helpers, so what a user may not see does not exist for them
 
 Versions: a resource whose model is `Versioned` answers with `ETag: "<version>"`. An
 update or delete sent with a stale `If-Match` is refused with 412, one whose body carries a
-stale `version` with 409; both answer with the current version. The write itself is a
-compare-and-set in the database, so two writers racing cannot both win.
+stale `version` with 409; both answer with the current version. One that says neither is
+refused with 428 (unless `REALISE_API_REQUIRE_VERSION` is off), so that no client replaces
+another's change by omission. The write itself is a compare-and-set in the database, so
+two writers racing cannot both win.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import copy
 import datetime
 import re
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
@@ -351,18 +354,27 @@ class DomainViewSet(DomainReading, viewsets.ModelViewSet):
 
     # update -----------------------------------------------------------------------------
     def version_refusal(self, request, instance) -> Response | None:
-        """412 for a stale If-Match, 409 for a stale `version` in the body."""
+        """412 for a stale If-Match, 409 for a stale `version` in the body, 428 for neither
+        (when `REALISE_API_REQUIRE_VERSION` is on)."""
         if not self.versioned:
             return None
         current = instance.version
         header = request.headers.get("If-Match")
+        body = request.data.get("version") if hasattr(request.data, "get") else None
+        if not header and body in (None, "") and settings.REALISE_API_REQUIRE_VERSION:
+            return conflict(
+                status.HTTP_428_PRECONDITION_REQUIRED,
+                f'Say which version you are changing: send `If-Match: "{current}"` (the '
+                f'ETag you read) or `"version": {current}` in the body. Without it a change '
+                "made since you read the record would be lost.",
+                current,
+            )
         if header and not _matches(header, current):
             return conflict(
                 status.HTTP_412_PRECONDITION_FAILED,
                 "Someone else changed this since you read it (If-Match does not match).",
                 current,
             )
-        body = request.data.get("version") if hasattr(request.data, "get") else None
         if body not in (None, "") and str(body) != str(current):
             return conflict(
                 status.HTTP_409_CONFLICT,
@@ -513,6 +525,11 @@ def add_error_responses(result, generator, request, public):
                 }
                 responses["412"] = {
                     "description": "`If-Match` does not match the current version (ETag).",
+                    "content": {"application/json": {"schema": _VERSION_ERROR}},
+                }
+                responses["428"] = {
+                    "description": "Neither `If-Match` nor `version` was sent: say which "
+                    "version you are changing (`version` is the current one).",
                     "content": {"application/json": {"schema": _VERSION_ERROR}},
                 }
     return result

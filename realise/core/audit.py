@@ -34,7 +34,21 @@ GENESIS = "0" * 64
 ACTIONS = {"+": AuditAction.CREATE, "~": AuditAction.UPDATE, "-": AuditAction.DELETE}
 NOT_COMPARED = {"updated_at"}
 # Relations followed to find the collaboration a record belongs to (used to scope the trail).
-PARENTS = ("initiative", "benefit", "measurement", "body", "decision", "meeting", "option")
+PARENTS = (
+    "initiative",
+    "benefit",
+    "measurement",
+    "body",
+    "decision",
+    "meeting",
+    "option",
+    "line",
+    "baseline",
+    "change_request",
+    "closure",
+    "child",
+    "document",
+)
 
 
 # Turning values into canonical JSON ---------------------------------------------------------

@@ -6,7 +6,6 @@ import datetime
 
 import django_tables2 as tables
 from django import forms
-from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -19,19 +18,7 @@ from realise.core.audit import EXPORT_FIELDS, canonical, export_rows
 from realise.core.cells import CsvDictWriter
 from realise.core.forms import DateInput, GovukForm
 from realise.core.models import AuditAction, AuditRecord
-from realise.core.permissions import access_for, visible_collaborations
-
-
-def visible_audit_records(user):
-    """Administrators see every record; inspectors what belongs to collaborations they may
-    see, and the records that belong to no collaboration (people, forces, memberships)."""
-    records = AuditRecord.objects.all()
-    if access_for(user).administrator:
-        return records
-    return records.filter(
-        Q(collaboration_id__isnull=True)
-        | Q(collaboration_id__in=visible_collaborations(user).values("pk"))
-    )
+from realise.core.permissions import visible_audit_records
 
 
 class AuditFilterForm(GovukForm, forms.Form):

@@ -905,3 +905,263 @@ ACCESS_PERMISSIONS = {
 for name, predicate in ACCESS_PERMISSIONS.items():
     if not rules.perm_exists(name):
         rules.add_perm(name, predicate)
+
+
+# Any audited object: who may see it, resolved in the database ----------------------------
+#
+# Every kind of record the audit trail describes is seen by whoever may see it: either by
+# its own rule above (a collaboration, governance body, decision, escalation, lesson or
+# document), or through the parent it belongs to (a planned value through its benefit, a
+# meeting through its body, a document version through its document...), however deep.
+# Organisational records (regions, forces, people, memberships) are seen by anyone signed
+# in. A kind not named here is seen by administrators alone.
+
+# kind: (the field naming its parent, the parent's kind)
+PARENT_KIND = {
+    "collaborations.forceshare": ("collaboration", "collaborations.collaboration"),
+    "collaborations.agreement": ("collaboration", "collaborations.collaboration"),
+    "collaborations.agreementparty": ("agreement", "collaborations.agreement"),
+    "collaborations.agreementreview": ("agreement", "collaborations.agreement"),
+    "collaborations.initiative": ("collaboration", "collaborations.collaboration"),
+    "collaborations.stagedecision": ("initiative", "collaborations.initiative"),
+    "benefits.benefit": ("initiative", "collaborations.initiative"),
+    "benefits.plannedvalue": ("benefit", "benefits.benefit"),
+    "benefits.measurement": ("benefit", "benefits.benefit"),
+    "benefits.evidence": ("measurement", "benefits.measurement"),
+    "benefits.benefitshare": ("benefit", "benefits.benefit"),
+    "benefits.objective": ("collaboration", "collaborations.collaboration"),
+    "benefits.change": ("initiative", "collaborations.initiative"),
+    "benefits.planbaseline": ("initiative", "collaborations.initiative"),
+    "benefits.baselinevalue": ("baseline", "benefits.planbaseline"),
+    "benefits.changerequest": ("benefit", "benefits.benefit"),
+    "benefits.changerequestvalue": ("change_request", "benefits.changerequest"),
+    "benefits.contribution": ("child", "benefits.benefit"),
+    "benefits.attribution": ("benefit", "benefits.benefit"),
+    "benefits.notduplicate": ("first", "benefits.benefit"),
+    "appraisal.option": ("initiative", "collaborations.initiative"),
+    "appraisal.costline": ("option", "appraisal.option"),
+    "appraisal.benefitline": ("option", "appraisal.option"),
+    "appraisal.costvalue": ("line", "appraisal.costline"),
+    "appraisal.benefitvalue": ("line", "appraisal.benefitline"),
+    "appraisal.deflator": ("initiative", "collaborations.initiative"),
+    "documents.highlightreport": ("initiative", "collaborations.initiative"),
+    "documents.closurerecord": ("initiative", "collaborations.initiative"),
+    "documents.benefithandover": ("closure", "documents.closurerecord"),
+    "governance.bodymember": ("body", "governance.governancebody"),
+    "governance.meeting": ("body", "governance.governancebody"),
+    "governance.action": ("decision", "governance.decision"),
+    "governance.postimplementationreview": ("initiative", "collaborations.initiative"),
+    "knowledge.documentversion": ("document", "knowledge.document"),
+}
+
+OWN_SCOPES = {
+    "collaborations.collaboration": visible_collaborations,
+    "governance.governancebody": visible_bodies,
+    "governance.decision": visible_decisions,
+    "governance.escalation": visible_escalations,
+    "knowledge.lesson": visible_lessons,
+    "knowledge.document": visible_documents,
+}
+
+ORGANISATIONAL_KINDS = (
+    "organisations.region",
+    "organisations.force",
+    "organisations.person",
+    "organisations.membership",
+    "organisations.cover",
+)
+
+# Kinds whose visibility is their collaboration's alone (no body, decision, lesson or
+# document with its own visibility on the way up).
+_OWN_VISIBILITY_KINDS = {
+    "governance.governancebody",
+    "governance.decision",
+    "governance.escalation",
+    "knowledge.lesson",
+    "knowledge.document",
+}
+
+
+def _model_of(kind: str):
+    from django.apps import apps
+
+    return apps.get_model(kind)
+
+
+def visible_objects(kind: str, user) -> QuerySet | None:
+    """The objects of `kind` (e.g. 'benefits.plannedvalue') the user may see, as a
+    queryset; None for a kind with no rule (administrators alone see those)."""
+    model = _model_of(kind)
+    access = access_for(user)
+    if access.administrator:
+        return model.objects.all()
+    if kind in OWN_SCOPES:
+        return OWN_SCOPES[kind](user)
+    if kind in ORGANISATIONAL_KINDS:
+        return model.objects.all() if access.authenticated else model.objects.none()
+    if kind in PARENT_KIND:
+        field, parent_kind = PARENT_KIND[kind]
+        parents = visible_objects(parent_kind, user)
+        return model.objects.filter(**{f"{field}__in": parents.values("pk")})
+    return None
+
+
+def collaboration_decides(kind: str) -> bool:
+    """Whether an object of this kind is seen exactly by whoever sees its collaboration
+    (no body, decision, lesson or document with a visibility of its own on the way up)."""
+    while kind in PARENT_KIND:
+        kind = PARENT_KIND[kind][1]
+        if kind in _OWN_VISIBILITY_KINDS:
+            return False
+    return kind == "collaborations.collaboration"
+
+
+# The audit trail: a record is seen exactly when the object it describes is ------------------
+
+
+def _before_id(name: str):
+    """The id a deletion record kept in its `before` values under `name` (e.g. body_id)."""
+    from django.db.models import BigIntegerField
+    from django.db.models.fields.json import KeyTextTransform
+    from django.db.models.functions import Cast
+
+    return Cast(KeyTextTransform(name, "before"), BigIntegerField())
+
+
+def _gone_filter(kind: str, user) -> Q | None:
+    """A Q over deletion records of `kind` whose object, as it was when deleted, the user
+    may see: through the live parent it belonged to, or through its own visibility and
+    collaboration as they were. None if nothing resolves it."""
+    from realise.collaborations.models import Collaboration
+
+    access = access_for(user)
+    own = Collaboration.objects.filter(pk__in=_own_collaboration_ids(access))
+    open_collaborations = Collaboration.objects.filter(visibility__in=_OPEN_VISIBILITIES)
+    if kind in PARENT_KIND:
+        field, parent_kind = PARENT_KIND[kind]
+        parents = visible_objects(parent_kind, user).values("pk")
+        through_parent = Q(_gone_parent__in=parents)
+        if collaboration_decides(kind):
+            visible = visible_collaborations(user).values("pk")
+            return through_parent | Q(collaboration_id__in=visible)
+        return through_parent
+    if kind == "collaborations.collaboration":
+        return Q(before__visibility__in=_OPEN_VISIBILITIES)
+    if kind in ("governance.governancebody", "knowledge.lesson", "knowledge.document"):
+        return Q(_gone_collaboration__in=own.values("pk")) | Q(
+            before__visibility__in=_OPEN_VISIBILITIES,
+            _gone_collaboration__in=open_collaborations.values("pk"),
+        )
+    if kind == "governance.decision":
+        from realise.governance.models import GovernanceBody
+
+        own_bodies = GovernanceBody.objects.filter(collaboration__in=own.values("pk"))
+        return Q(_gone_body__in=own_bodies.values("pk")) | Q(
+            before__visibility__in=_OPEN_VISIBILITIES,
+            _gone_body__in=visible_bodies(user).values("pk"),
+        )
+    if kind == "governance.escalation":
+        bodies = visible_bodies(user).values("pk")
+        return Q(_gone_from__in=bodies) | Q(_gone_to__in=bodies)
+    return None
+
+
+_GONE_KEYS = {
+    "collaborations.collaboration": {},
+    "governance.governancebody": {"_gone_collaboration": "collaboration_id"},
+    "knowledge.lesson": {"_gone_collaboration": "collaboration_id"},
+    "knowledge.document": {"_gone_collaboration": "collaboration_id"},
+    "governance.decision": {"_gone_body": "body_id"},
+    "governance.escalation": {"_gone_from": "from_body_id", "_gone_to": "to_body_id"},
+}
+
+
+def visible_audit_records(user) -> QuerySet:
+    """The audit records the user may read: each one exactly when the object it describes
+    is visible to them (now, or as it was when it was deleted). A record whose object
+    cannot be resolved is for administrators alone. One query, filtered in the database."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from realise.core.models import AuditAction, AuditRecord
+
+    records = AuditRecord.objects.all()
+    access = access_for(user)
+    if access.administrator:
+        return records
+    if not access.authenticated:
+        return records.none()
+    seen = Q(pk__in=[])
+    for kind in (*ORGANISATIONAL_KINDS, *OWN_SCOPES, *PARENT_KIND):
+        if kind in ORGANISATIONAL_KINDS:
+            seen |= Q(model=kind)
+            continue
+        model = _model_of(kind)
+        live = visible_objects(kind, user).annotate(_key=Cast("pk", CharField()))
+        existing = model.objects.annotate(_key=Cast("pk", CharField()))
+        clause = Q(object_id__in=live.values("_key"))
+        gone = _gone_filter(kind, user)
+        if gone is not None:
+            keys = dict(_GONE_KEYS.get(kind, {}))
+            if kind in PARENT_KIND:
+                keys["_gone_parent"] = f"{PARENT_KIND[kind][0]}_id"
+            deletions = AuditRecord.objects.filter(model=kind, action=AuditAction.DELETE)
+            deletions = deletions.annotate(
+                **{alias: _before_id(name) for alias, name in keys.items()}
+            ).filter(gone)
+            clause |= Q(object_id__in=deletions.values("object_id")) & ~Q(
+                object_id__in=existing.values("_key")
+            )
+        seen |= Q(model=kind) & clause
+    return records.filter(seen)
+
+
+# Seeing an object at all: 404 rather than 403 ------------------------------------------------
+
+
+def _view_rule(obj) -> str | None:
+    meta = type(obj)._meta
+    name = f"{meta.app_label}.view_{meta.model_name}"
+    return name if rules.perm_exists(name) else None
+
+
+def may_view(user, obj) -> bool:
+    """Whether the user may see `obj` (saved or about to be): its own view rule, else its
+    parent's (see PARENT_KIND), else its collaboration's. Pages and downloads answer 404,
+    never 403, to whoever may not."""
+    if obj is None:
+        return True
+    name = _view_rule(obj)
+    if name is not None:
+        return rules.has_perm(name, user, obj)
+    kind = type(obj)._meta.label_lower
+    if kind in PARENT_KIND:
+        parent = getattr(obj, PARENT_KIND[kind][0], None)
+        if parent is not None:
+            return may_view(user, parent)
+    return can_view.test(user, obj)
+
+
+class _SignedInStranger:
+    """Someone signed in who belongs to no force: what any signed-in person may see."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_superuser = False
+    pk = None
+    _realise_access = Access(authenticated=True)
+
+
+SIGNED_IN_STRANGER = _SignedInStranger()
+
+
+def hidden_from(user, obj) -> bool:
+    """Whether `obj` must answer 404 to this user: they may not see it, and (when nobody is
+    signed in) signing in as anybody would not show it either; an anonymous visitor asking
+    for a policing record is sent to sign in instead."""
+    if obj is None or may_view(user, obj):
+        return False
+    if user is not None and user.is_authenticated:
+        return True
+    return not may_view(SIGNED_IN_STRANGER, obj)

@@ -1,16 +1,27 @@
 from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from realise.core.errors import Refused
+from realise.core.permissions import hidden_from
 
 
 class ObjectPermissionMixin(PermissionRequiredMixin):
-    """Object-level permission from core.permissions; 403 for the signed in (a page that says
-    what was refused and who can grant access), login for others."""
+    """Object-level permission from core.permissions: 404 for whoever may not see the object
+    at all (as if it did not exist), 403 for a reader who may see it but not do this (a page
+    that says what was refused and who can grant access), and the sign-in page for a visitor
+    who could see it once signed in."""
 
     def handle_no_permission(self):
-        if not self.request.user.is_authenticated:
+        user = self.request.user
+        # A page behind sign-in sends every visitor to sign in first, whatever they asked
+        # for, so that tells nothing about what exists.
+        signing_in = not user.is_authenticated and isinstance(self, LoginRequiredMixin)
+        if not signing_in and hidden_from(user, self.get_permission_object()):
+            raise Http404("No such page.")
+        if not user.is_authenticated:
             return super().handle_no_permission()
         try:
             obj = self.get_permission_object()

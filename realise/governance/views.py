@@ -186,6 +186,7 @@ class BodyFormMixin:
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["collaboration"] = self.collaboration
+        kwargs["user"] = self.request.user
         if getattr(self, "body", None) is not None:
             kwargs["instance"] = self.body
         return kwargs

@@ -21,6 +21,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from realise.collaborations.models import Collaboration, ForceShare, Function
 from realise.core.cells import safe_cell
 from realise.core.permissions import (
+    visible_bodies,
     visible_collaborations,
     visible_documents,
     visible_item_filter,
@@ -124,7 +125,7 @@ class CatalogueEntryView(ObjectPermissionMixin, DetailView):
         context.update(
             shares=collaboration.shares.select_related("force", "force__region"),
             agreement=collaboration.agreements.order_by("-signed_on").first(),
-            bodies=collaboration.bodies.all(),
+            bodies=visible_bodies(user).filter(collaboration=collaboration),
             initiatives=collaboration.initiatives.select_related("sro"),
             summary=published.headline(collaboration),
             lessons=visible_lessons(user)

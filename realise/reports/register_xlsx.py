@@ -334,13 +334,22 @@ def write_register(
     initiatives: QuerySet | None = None,
     *,
     progress: Callable[[int], None] | None = None,
+    collaborations: QuerySet | None = None,
 ) -> ExportCounts:
     """Write the register of `initiatives` (a queryset; default all) to `out` (a path or a
-    binary file), streaming. `progress(rows_written)` is called every few thousand rows."""
+    binary file), streaming. `progress(rows_written)` is called every few thousand rows.
+    The lists sheet offers `collaborations` (default all): for a person, those they may
+    see, so that the workbook names nothing hidden from them."""
     scope = register_scope(initiatives)
     benefits = Benefit.objects.filter(initiative__in=scope.values("pk"))
     persons = person_labels()
-    collaborations = list(Collaboration.objects.order_by("slug").values_list("slug", flat=True))
+    if collaborations is None:
+        collaborations = Collaboration.objects.all()
+    collaborations = list(
+        Collaboration.objects.filter(pk__in=collaborations.values("pk"))
+        .order_by("slug")
+        .values_list("slug", flat=True)
+    )
     initiative_slugs = list(scope.order_by("slug").values_list("slug", flat=True))
     forces = list(Force.objects.order_by("ons_code").values_list("ons_code", flat=True))
     lists = choice_lists(persons, collaborations, initiative_slugs, forces)

@@ -94,7 +94,7 @@ class RegisterExportView(LoginRequiredMixin, View):
             initiative=form.cleaned_data["initiative"],
         )
         out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-        write_register(out, scope)
+        write_register(out, scope, collaborations=visible_collaborations(request.user))
         out.seek(0)
         name = f"realise-register-{timezone.localdate():%Y-%m-%d}.xlsx"
         return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)

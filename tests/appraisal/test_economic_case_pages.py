@@ -146,9 +146,10 @@ def test_a_viewer_reads_the_case_but_cannot_change_it(client, world, case):
 def test_an_outsider_cannot_see_a_private_collaborations_case(client, world, case):
     client.force_login(world.nora)
     for rest in ("", "chart.svg", "economic-case.xlsx", "ex-post/", f"options/{case.pk}/"):
-        assert client.get(case_url(world, rest)).status_code == 403
+        assert client.get(case_url(world, rest)).status_code == 404  # as if it did not exist
     client.logout()
-    assert client.get(case_url(world)).status_code == 302  # to sign in
+    # Nobody signed in: the same answer as for an initiative that does not exist.
+    assert client.get(case_url(world)).status_code == 404
 
 
 def test_the_programme_team_builds_an_option_with_the_forms(client, world):

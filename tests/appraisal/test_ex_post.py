@@ -105,7 +105,7 @@ def test_the_ex_post_page_shows_both_appraisals(client, world, option, monkeypat
 def test_an_outsider_cannot_see_the_ex_post_view(client, world, option):
     client.force_login(world.nora)
     url = f"/initiatives/{world.initiative.slug}/economic-case/ex-post/"
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404  # as if it did not exist
 
 
 def test_the_demo_cases_can_be_appraised_and_procurement_has_actuals(db):

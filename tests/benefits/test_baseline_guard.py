@@ -37,7 +37,11 @@ def test_the_api_refuses_to_change_or_add_to_a_baselined_plan(baselined):
     client = APIClient()
     client.force_authenticate(baselined.alice)
     row = PlannedValue.objects.filter(benefit=baselined.benefit).first()
-    response = client.patch(f"/api/v1/planned-values/{row.pk}/", {"value": "5.00"}, format="json")
+    response = client.patch(
+        f"/api/v1/planned-values/{row.pk}/",
+        {"value": "5.00", "version": row.version},
+        format="json",
+    )
     assert response.status_code == 400
     assert "baselined" in str(response.json())
     response = client.post(
@@ -46,7 +50,7 @@ def test_the_api_refuses_to_change_or_add_to_a_baselined_plan(baselined):
         format="json",
     )
     assert response.status_code == 400
-    response = client.delete(f"/api/v1/planned-values/{row.pk}/")
+    response = client.delete(f"/api/v1/planned-values/{row.pk}/", HTTP_IF_MATCH=f'"{row.version}"')
     assert response.status_code == 400
     assert "change request" in response.json()["benefit"][0]
     assert planned(baselined) == [("2026-04", Decimal("1000.00")), ("2026-05", Decimal("1000.00"))]
@@ -57,7 +61,8 @@ def test_the_api_still_deletes_a_month_of_a_plan_without_a_baseline(world):
     client = APIClient()
     client.force_authenticate(world.alice)
     row = PlannedValue.objects.filter(benefit=world.benefit).first()
-    assert client.delete(f"/api/v1/planned-values/{row.pk}/").status_code == 204
+    deleted = client.delete(f"/api/v1/planned-values/{row.pk}/", HTTP_IF_MATCH=f'"{row.version}"')
+    assert deleted.status_code == 204
     assert planned(world) == [("2026-05", Decimal("1000.00"))]
 
 

@@ -82,8 +82,8 @@ def test_the_collaboration_map_takes_in_nested_collaborations(mapped, client):
 
 def test_a_private_map_is_hidden_from_outsiders(mapped, client):
     client.force_login(mapped.nora)
-    assert client.get(reverse("initiative-map", args=[mapped.initiative.slug])).status_code == 403
-    assert client.get(reverse("collaboration-map-svg", args=["ek"])).status_code == 403
+    assert client.get(reverse("initiative-map", args=[mapped.initiative.slug])).status_code == 404
+    assert client.get(reverse("collaboration-map-svg", args=["ek"])).status_code == 404
 
 
 def test_labels_cannot_break_out_of_the_diagram_language(mapped, client):

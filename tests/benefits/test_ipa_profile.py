@@ -82,4 +82,4 @@ def test_the_profile_pdf_holds_the_benefit_on_one_marked_page(profiled, client):
 def test_the_profile_is_as_private_as_its_collaboration(profiled, client):
     client.force_login(profiled.nora)
     url = reverse("benefit-profile-pdf", args=[profiled.benefit.pk])
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404

@@ -77,7 +77,12 @@ def test_changes_through_pages_api_services_and_bulk_helpers_are_all_recorded(cl
 
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.alice).key}")
-    api.patch(f"/api/v1/benefits/{world.benefit.pk}/", {"title": "Through the API"}, format="json")
+    world.benefit.refresh_from_db()
+    api.patch(
+        f"/api/v1/benefits/{world.benefit.pk}/",
+        {"title": "Through the API", "version": world.benefit.version},
+        format="json",
+    )
 
     record_measurement(
         world.benefit,

@@ -95,8 +95,8 @@ def test_private_collaboration_is_hidden_from_other_forces(client, world):
     assert world.collab not in visible_collaborations(world.nora)
     assert not visible_benefits(world.nora).exists()
     client.force_login(world.nora)
-    assert client.get(f"/collaborations/{world.collab.slug}/").status_code == 403
-    assert client.get(f"/benefits/{world.benefit.pk}/").status_code == 403
+    assert client.get(f"/collaborations/{world.collab.slug}/").status_code == 404
+    assert client.get(f"/benefits/{world.benefit.pk}/").status_code == 404
     assert world.collab.name not in client.get("/collaborations/").content.decode()
 
 

@@ -97,7 +97,7 @@ def test_anonymous_search_sees_public_items_only(world, kent):
 
 def test_pages_refuse_norfolk(world, kent, client):
     client.force_login(world.nora)
-    assert client.get(kent.private.get_absolute_url()).status_code == 403
+    assert client.get(kent.private.get_absolute_url()).status_code == 404
     assert client.get(kent.policing.get_absolute_url()).status_code == 200
     for page in [
         "/repository/lessons/",

@@ -126,6 +126,9 @@ def test_the_page_download_holds_only_what_the_user_may_see(register, client):
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     references = [r[0] for r in workbook[BENEFITS].iter_rows(min_row=2, values_only=True)]
     assert references == []  # nora sees neither the private Essex–Kent nor 'secret'
+    # ... and the hidden lists sheet's drop-downs do not name them either
+    listed = {value for row in workbook[LISTS].iter_rows(values_only=True) for value in row}
+    assert "secret" not in listed and "ek" not in listed
 
     client.force_login(register.alice)
     response = client.get("/register/export.xlsx", {"collaboration": "ek"})

@@ -166,8 +166,8 @@ def test_only_the_uploader_sees_an_import(register, client):
     job = ImportJob.objects.create(original_name="mine.xlsx", user=register.alice)
     client.force_login(register.bob)
 
-    assert client.get(f"/register/import/{job.pk}/").status_code == 403
-    assert client.get(f"/register/import/{job.pk}/progress/").status_code == 403
+    assert client.get(f"/register/import/{job.pk}/").status_code == 404
+    assert client.get(f"/register/import/{job.pk}/progress/").status_code == 404
 
 
 def test_the_upload_form_refuses_a_file_that_is_not_a_workbook(register, client, tmp_path):
