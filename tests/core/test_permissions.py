@@ -108,6 +108,11 @@ def test_policing_collaboration_is_visible_to_any_signed_in_user(client, world):
 
 
 def test_anonymous_users_are_sent_to_sign_in(client, world):
-    response = client.get(f"/collaborations/{world.collab.slug}/")
+    from realise.collaborations.models import Collaboration
+
+    Collaboration.objects.create(name="Open", slug="open", purpose="p", visibility="policing")
+    response = client.get("/collaborations/open/")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
+    # a private one answers as a collaboration that does not exist
+    assert client.get(f"/collaborations/{world.collab.slug}/").status_code == 404

@@ -131,7 +131,8 @@ def test_pages_show_kent_its_private_lesson(world, kent, client):
 def test_anonymous_pages(world, kent, client):
     assert client.get(kent.public.get_absolute_url()).status_code == 200
     assert client.get(kent.policing.get_absolute_url()).status_code == 302  # to sign in
-    assert client.get(kent.private.get_absolute_url()).status_code == 302
+    # private: no sign-in would show it to just anyone, so it answers as no lesson does
+    assert client.get(kent.private.get_absolute_url()).status_code == 404
     public_page = client.get(f"/public/collaborations/{kent.collab.slug}/").content.decode()
     assert kent.public.title in public_page
     assert kent.policing.title not in public_page and "Medway" not in public_page
