@@ -398,6 +398,14 @@ def test_a_change_on_one_host_is_on_the_others_dashboard_at_the_next_request(clu
     assert "£7,777" in after.text
     with cluster.client(1, "dave") as api:
         assert realised(api) == Decimal("7777")
+    # The figures were cached where both hosts look: in the test's own Redis database.
+    import redis
+
+    connection = redis.Redis.from_url(cluster.redis_url)
+    try:
+        assert any(connection.scan_iter(match="*realise:dashboards:*"))
+    finally:
+        connection.close()
 
 
 def test_a_file_uploaded_through_one_host_downloads_through_the_other(cluster):
@@ -468,6 +476,8 @@ def test_an_import_submitted_on_one_host_is_run_by_the_worker_and_followed_on_th
         time.sleep(0.2)
     else:
         pytest.fail(f"The worker did not finish the import:\n{cluster.log_tail()}")
+    phases = ("Waiting for a worker", "Checking the rows", "Saving the changes", "Finished")
+    assert all(any(phase in text for phase in phases) for text in seen), seen
     page = two.get(status_page).text
     assert "Imported" in page and "hx-get" not in page
     with cluster.client(1, "dave") as api:
