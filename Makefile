@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint format install assets migrate demo bench clean
+.PHONY: run test test-sqlite test-postgres scale-test lint format install assets migrate demo bench clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,10 +52,16 @@ test: assets
 	else echo "DATABASE_URL is not PostgreSQL: PostgreSQL run skipped (.ci/run sets it)."; fi
 
 test-sqlite: assets
-	DATABASE_URL=sqlite:///var/test.sqlite3 REALISE_TESTING=1 $(BIN)/pytest -q $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///var/test.sqlite3 REALISE_TESTING=1 $(BIN)/pytest -q -m "not scale" $(PYTEST_ARGS)
 
 test-postgres: assets
-	REALISE_TESTING=1 $(BIN)/pytest -q $(PYTEST_ARGS)
+	REALISE_TESTING=1 $(BIN)/pytest -q -m "not scale" $(PYTEST_ARGS)
+
+# Scale out: two gunicorn hosts and a task worker on one PostgreSQL database (made and
+# dropped by the test) and one Redis (REDIS_URL, else 127.0.0.1:6379). See docs/operations.md.
+scale-test: assets
+	@if [[ "$${DATABASE_URL:-}" != postgres* ]]; then export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres; fi; \
+	REALISE_TESTING=1 REALISE_REQUIRE_SCALE=1 $(BIN)/pytest -q -m scale tests/scale $(PYTEST_ARGS)
 
 # Benchmarks: every script in bench/ (BENCH=register runs one; BENCH_ARGS are passed on).
 bench: install

@@ -164,7 +164,7 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 STATICFILES_DIRS = [BASE_DIR / "realise" / "static", BASE_DIR / "var" / "assets"]
 STORAGES = {
