@@ -671,3 +671,20 @@ DOCUMENTS_PERMISSIONS = {
 for name, predicate in DOCUMENTS_PERMISSIONS.items():
     if not rules.perm_exists(name):
         rules.add_perm(name, predicate)
+
+
+# Pipeline: opportunities before any business case --------------------------------------------
+#
+# Seen by whoever may see their collaboration; added and changed by administrators and the
+# collaboration's programme team (object: the opportunity, or for add the unsaved one).
+
+PIPELINE_PERMISSIONS = {
+    "pipeline.view_opportunity": can_view,
+    "pipeline.add_opportunity": edit_collaboration,
+    "pipeline.change_opportunity": edit_collaboration,
+    "pipeline.delete_opportunity": is_administrator,
+}
+
+for name, predicate in PIPELINE_PERMISSIONS.items():
+    if not rules.perm_exists(name):
+        rules.add_perm(name, predicate)
