@@ -21,10 +21,16 @@ from django.utils.text import slugify
 
 from realise.benefits.models import Unit
 from realise.collaborations.models import Initiative, Stage
+from realise.core.permissions import visible_collaborations
 from realise.pipeline.models import PENNY, Opportunity, OpportunityStatus
 
 _PENNIES = Cast(Round(F("most_likely") * 100), BigIntegerField())
-_WEIGHTED = ExpressionWrapper(_PENNIES * F("confidence"), output_field=BigIntegerField())
+WEIGHTED_UNITS = ExpressionWrapper(_PENNIES * F("confidence"), output_field=BigIntegerField())
+
+
+def visible_opportunities(user) -> QuerySet:
+    """The opportunities of the collaborations the user may see."""
+    return Opportunity.objects.filter(collaboration__in=visible_collaborations(user).values("pk"))
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,7 @@ def totals(queryset: QuerySet, unit: str) -> Totals:
     row = queryset.filter(unit=unit).aggregate(
         count=Count("pk"),
         pennies=Sum(_PENNIES),
-        weighted=Sum(_WEIGHTED),
+        weighted=Sum(WEIGHTED_UNITS),
     )
     pennies = Decimal(row["pennies"] or 0)
     weighted = Decimal(row["weighted"] or 0)

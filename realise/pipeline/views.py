@@ -17,12 +17,13 @@ from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
 from realise.pipeline.forms import OpportunityForm
 from realise.pipeline.models import Opportunity, OpportunityStatus
-from realise.pipeline.services import _WEIGHTED, money_and_hours, turn_into_initiative
+from realise.pipeline.services import (
+    WEIGHTED_UNITS,
+    money_and_hours,
+    turn_into_initiative,
+    visible_opportunities,
+)
 from realise.pipeline.tables import OpportunityTable
-
-
-def visible_opportunities(user):
-    return Opportunity.objects.filter(collaboration__in=visible_collaborations(user).values("pk"))
 
 
 class _SignInFirst(Exception):
@@ -94,7 +95,7 @@ class PipelineListView(LoginRequiredMixin, VisibleMixin, SingleTableView):
         return (
             self.filtered()
             .select_related("collaboration", "owner")
-            .annotate(weighted_units=_WEIGHTED)
+            .annotate(weighted_units=WEIGHTED_UNITS)
         )
 
     def get_context_data(self, **kwargs):
