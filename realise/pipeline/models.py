@@ -158,6 +158,14 @@ class Opportunity(Versioned, TimeStamped):
             )
         if self.initiative_id is not None and self.status != OpportunityStatus.INITIATIVE:
             errors["status"] = "It became an initiative; its status cannot change."
+        if self.collaboration_id is not None and self.title:
+            same = Opportunity.objects.filter(
+                collaboration_id=self.collaboration_id, title__iexact=self.title.strip()
+            ).exclude(pk=self.pk)
+            if same.exists():
+                errors["title"] = (
+                    f"This collaboration already has an opportunity called “{self.title}”."
+                )
         if self.lesson_id is not None and self.source != Source.LESSON:
             errors["lesson"] = "Link a lesson only when the opportunity came from one."
         if errors:
