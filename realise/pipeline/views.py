@@ -125,7 +125,7 @@ class OpportunityObjectMixin(VisibleMixin):
             self.not_visible()
 
 
-class OpportunityDetailView(OpportunityObjectMixin, DetailView):
+class OpportunityDetailView(LoginRequiredMixin, OpportunityObjectMixin, DetailView):
     template_name = "pipeline/opportunity_detail.html"
     context_object_name = "opportunity"
 
