@@ -1,5 +1,8 @@
 """The pipeline's pages: lists (per collaboration and national), one opportunity, add, edit
-and turning it into an initiative. What the reader may not see answers 404."""
+and turning it into an initiative. What the reader may not see answers 404.
+
+The pipeline is for signed-in users only, even a public collaboration's: ideas before a
+business case (future tenders, say) are not published."""
 
 from django import forms
 from django.contrib import messages
