@@ -168,3 +168,11 @@ def test_turning_into_an_initiative_keeps_the_link(world, client, idea):
     again = client.post(f"/opportunities/{idea.pk}/initiative/")
     assert again.status_code == 400
     assert Initiative.objects.filter(collaboration=world.collab).count() == 2
+
+
+def test_nobody_signed_in_is_asked_to_sign_in(world, client, idea):
+    world.collab.visibility = "public"
+    world.collab.save()
+    for url in ("/pipeline/", "/collaborations/ek/pipeline/", f"/opportunities/{idea.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login" in response["Location"], url
