@@ -30,6 +30,7 @@ from realise.governance.demo import build_governance_demo
 from realise.governance.models import GovernanceBody
 from realise.knowledge.demo import build_knowledge_demo
 from realise.organisations.models import Force, Membership, Person, Role
+from realise.pipeline.demo import build_pipeline_demo
 
 D = Decimal
 SEVEN_FORCES = {  # share of the alliance's costs and benefits: net revenue expenditure
@@ -726,6 +727,7 @@ class DemoBuilder:
         build_governance_demo(self)
         build_appraisal_demo(self)
         build_knowledge_demo(self)
+        build_pipeline_demo(self)
         build_ipa_demo(self)
         build_documents_demo(self)
 

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "realise.appraisal",
     "realise.governance",
     "realise.knowledge",
+    "realise.pipeline",
     "realise.reports",
     "realise.documents",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("realise.appraisal.urls")),
     path("", include("realise.governance.urls")),
     path("", include("realise.knowledge.urls")),
+    path("", include("realise.pipeline.urls")),
     path("", include("realise.reports.urls")),
     path("", include("realise.reports.dashboard_urls")),
     path("", include("realise.documents.urls")),

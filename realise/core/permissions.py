@@ -952,6 +952,7 @@ PARENT_KIND = {
     "governance.action": ("decision", "governance.decision"),
     "governance.postimplementationreview": ("initiative", "collaborations.initiative"),
     "knowledge.documentversion": ("document", "knowledge.document"),
+    "pipeline.opportunity": ("collaboration", "collaborations.collaboration"),
 }
 
 OWN_SCOPES = {
@@ -1165,3 +1166,20 @@ def hidden_from(user, obj) -> bool:
     if user is not None and user.is_authenticated:
         return True
     return not may_view(SIGNED_IN_STRANGER, obj)
+
+
+# Pipeline: opportunities before any business case --------------------------------------------
+#
+# Seen by whoever may see their collaboration; added and changed by administrators and the
+# collaboration's programme team (object: the opportunity, or for add the unsaved one).
+
+PIPELINE_PERMISSIONS = {
+    "pipeline.view_opportunity": can_view,
+    "pipeline.add_opportunity": edit_collaboration,
+    "pipeline.change_opportunity": edit_collaboration,
+    "pipeline.delete_opportunity": is_administrator,
+}
+
+for name, predicate in PIPELINE_PERMISSIONS.items():
+    if not rules.perm_exists(name):
+        rules.add_perm(name, predicate)

@@ -1,0 +1,59 @@
+from django import forms
+
+from realise.collaborations.models import Collaboration
+from realise.core.forms import GovukForm
+from realise.core.permissions import visible_lessons
+from realise.core.versioning import VersionedFormMixin
+from realise.organisations.models import Person
+from realise.pipeline.models import Opportunity, OpportunityStatus
+
+EDITABLE_STATUSES = [
+    (value, label)
+    for value, label in OpportunityStatus.choices
+    if value != OpportunityStatus.INITIATIVE
+]
+
+
+class OpportunityForm(VersionedFormMixin, GovukForm, forms.ModelForm):
+    """Add or edit an opportunity. The model's `clean()` checks the range (low <= most
+    likely <= high) and the reason for a rejection, for pages and API alike."""
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "title",
+            "description",
+            "source",
+            "lesson",
+            "unit",
+            "low",
+            "most_likely",
+            "high",
+            "years",
+            "confidence",
+            "owner",
+            "status",
+            "rejection_reason",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "rejection_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "low": "Annual value, in the unit above.",
+            "most_likely": "Annual value, in the unit above.",
+            "high": "Annual value, in the unit above.",
+        }
+
+    def __init__(self, *args, user=None, collaboration: Collaboration | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if collaboration is not None:
+            self.instance.collaboration = collaboration
+        self.fields["lesson"].queryset = visible_lessons(user).order_by("title")
+        self.fields["owner"].queryset = Person.objects.order_by("name")
+        if self.instance.initiative_id is not None:
+            # It became an initiative: its status is fixed, the link is kept.
+            del self.fields["status"]
+            del self.fields["rejection_reason"]
+        else:
+            self.fields["status"].choices = EDITABLE_STATUSES

@@ -1,0 +1,54 @@
+import django_tables2 as tables
+
+from realise.pipeline.models import Opportunity
+
+NUMERIC = {
+    "td": {"class": "govuk-table__cell--numeric"},
+    "th": {"class": "govuk-table__header--numeric"},
+}
+LINK = {"a": {"class": "govuk-link"}}
+
+
+class OpportunityTable(tables.Table):
+    title = tables.Column(linkify=True, attrs=LINK)
+    collaboration = tables.Column(linkify=True, attrs=LINK)
+    status = tables.Column()
+    unit = tables.Column()
+    low = tables.Column(verbose_name="Low a year", attrs=NUMERIC)
+    most_likely = tables.Column(verbose_name="Most likely a year", attrs=NUMERIC)
+    high = tables.Column(verbose_name="High a year", attrs=NUMERIC)
+    confidence = tables.Column(verbose_name="Confidence", attrs=NUMERIC)
+    risk_weighted = tables.Column(
+        verbose_name="Risk-weighted a year", order_by="weighted_units", attrs=NUMERIC
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "title",
+            "collaboration",
+            "status",
+            "unit",
+            "low",
+            "most_likely",
+            "high",
+            "confidence",
+            "risk_weighted",
+        ]
+        order_by = ("collaboration", "title")
+        empty_text = "No opportunities you can see."
+
+    def render_confidence(self, value):
+        return f"{value}%"
+
+    def render_risk_weighted(self, record):
+        return f"{record.risk_weighted:,}"
+
+    def render_low(self, value):
+        return f"{value:,}"
+
+    def render_most_likely(self, value):
+        return f"{value:,}"
+
+    def render_high(self, value):
+        return f"{value:,}"
