@@ -137,10 +137,15 @@ def test_adding_evidence_through_the_api_clears_verification(as_user, world, fra
 def test_verification_fields_cannot_be_written(as_user, world, frank, actual):
     response = as_user(world.alice).patch(
         f"/api/v1/measurements/{actual.pk}/",
-        {"verified_by": world.alice.pk, "evidence_note": "x", "value": "1000.00"},
+        {
+            "verified_by": world.alice.pk,
+            "evidence_note": "x",
+            "value": "1000.00",
+            "version": actual.version,
+        },
         format="json",
     )
-    assert response.status_code == 200
+    assert response.status_code == 200, response.json()
     assert Measurement.objects.get().verified_by is None
 
 
