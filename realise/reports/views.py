@@ -25,6 +25,7 @@ from realise.core.permissions import (
     visible_initiatives,
 )
 from realise.core.views import ObjectPermissionMixin
+from realise.reports.context_processors import remember
 from realise.reports.forms import (
     MappedUploadForm,
     MappingForm,
@@ -357,6 +358,7 @@ class HomeView(TemplateView):
         user = self.request.user
         if user.is_authenticated:
             context["worklist"] = worklist_for(user, timezone.localdate())
+            remember(user, context["worklist"].count)
             access = access_for(user)
             context["can_record"] = bool(
                 access.administrator
