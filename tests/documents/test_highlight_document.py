@@ -19,7 +19,7 @@ FIGURES = [
     "£7,000.00",  # planned to date
     "£6,250.00",  # realised to date
     "£11,250.00",  # forecast
-    "89.29%",  # of plan to date
+    "89.3%",  # of plan to date
     "70.00 hours",  # hours planned to date
     "40.00 hours",  # hours realised to date
 ]
@@ -143,7 +143,7 @@ def test_actuals_with_no_plan_are_shown_apart_and_kept_out_of_the_percentage(vet
     ]
     money = next(row for row in headline["rows"] if row[0] == "Money (£)")
     # £6,250 against £7,000 still (89.29%); the £500 is in the £6,750 realised, apart.
-    assert money[1:5] == ["£7,000.00", "£6,750.00", "£500.00", "89.29%"]
+    assert money[1:5] == ["£7,000.00", "£6,750.00", "£500.00", "89.3%"]
     slices = next(block for caption, block in tables.items() if "outside the plan" in caption)
     rows = {(row[0], row[1]): row[2:] for row in slices["rows"]}
     assert rows[("Money (£)", "Not identified in the business case")] == ["£0.00", "£500.00"]
