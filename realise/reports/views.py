@@ -97,7 +97,12 @@ class RegisterExportView(LoginRequiredMixin, View):
             initiative=form.cleaned_data["initiative"],
         )
         out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-        write_register(out, scope)
+        filters = [
+            (label, str(form.cleaned_data[name]))
+            for name, label in (("collaboration", "Collaboration"), ("initiative", "Initiative"))
+            if form.cleaned_data.get(name)
+        ]
+        write_register(out, scope, filters=filters)
         out.seek(0)
         name = f"realise-register-{timezone.localdate():%Y-%m-%d}.xlsx"
         return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)

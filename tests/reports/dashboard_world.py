@@ -199,4 +199,8 @@ def csv_rows(response) -> list[list]:
 def xlsx_rows(response) -> list[list]:
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     sheet = workbook.worksheets[0]
-    return rows_of([list(row) for row in sheet.iter_rows(values_only=True)])
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    # Above the table: its title, the "as at" line, the filters used and a blank row.
+    assert str(rows[1][0]).startswith("As at ") and str(rows[2][0]).startswith("Filters: ")
+    assert not any(rows[3])
+    return rows_of(rows[4:])
