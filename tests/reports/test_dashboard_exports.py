@@ -119,3 +119,24 @@ def test_the_xlsx_download_reads_as_the_page_with_as_at_and_filters(client, regi
     header = [cell.value for cell in sheet[5]]
     percent = next(i for i, h in enumerate(header, 1) if h.startswith("Realised as %"))
     assert sheet.cell(row=6, column=percent).number_format == '0.0"%"'
+
+
+def test_wide_tables_scroll_in_a_focusable_region_named_by_their_caption(client, register, admin):
+    import re
+
+    client.force_login(admin)
+    for url in ("/dashboards/", "/dashboards/collaborations/ek/?period=month"):
+        html = client.get(url).content.decode()
+        regions = re.findall(
+            r'<div class="govuk-table-wrapper" role="region" aria-labelledby="([^"]+)" '
+            r'tabindex="0">',
+            html,
+        )
+        assert len(regions) >= 6
+        for caption_id in regions:
+            # Each region is named by its own table's caption, one id per page.
+            assert html.count(f'id="{caption_id}"') == 1, caption_id
+            assert (
+                f'<caption class="govuk-table__caption govuk-table__caption--s" id="{caption_id}">'
+                in html
+            )
