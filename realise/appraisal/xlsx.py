@@ -11,6 +11,7 @@ import io
 import re
 from decimal import Decimal
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -95,6 +96,12 @@ def _summary(sheet, comparison) -> None:
         column=1,
         value="Green Book appraisal in real prices; years are UK financial years (April to "
         "March); pounds rounded to pennies.",
+    )
+    today = timezone.localdate()
+    sheet.cell(
+        row=3,
+        column=1,
+        value=f"As at {today.day} {today:%B %Y}. Filters: none (every option of the initiative).",
     )
     _header(sheet, 4, SUMMARY_HEADERS)
     for row, appraisal in enumerate(comparison.appraisals, start=5):

@@ -279,9 +279,10 @@ def _by_period(queryset) -> dict[datetime.date, Decimal]:
     }
 
 
-def compare(benefit: Benefit) -> Comparison:
+def compare(benefit: Benefit, *, force=None) -> Comparison:
     """Month by month: the original baseline, the current baseline, today's plan and the
-    actuals (all forces and the collaboration together), summed in the database."""
+    actuals (all forces and the collaboration together, or one force's when `force` is
+    given), summed in the database."""
     original = original_baseline(benefit)
     current = current_baseline(benefit)
     first = (
@@ -295,7 +296,10 @@ def compare(benefit: Benefit) -> Comparison:
         else {}
     )
     planned = _by_period(PlannedValue.objects.filter(benefit=benefit))
-    actual = _by_period(Measurement.objects.filter(benefit=benefit, value__isnull=False))
+    measurements = Measurement.objects.filter(benefit=benefit, value__isnull=False)
+    if force is not None:
+        measurements = measurements.filter(force=force)
+    actual = _by_period(measurements)
     periods = sorted(set(first) | set(latest) | set(planned) | set(actual))
     rows = [
         ComparisonRow(

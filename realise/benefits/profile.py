@@ -13,13 +13,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from realise.benefits import baselines, contributions
-from realise.benefits.models import Benefit, Contribution, Evidence, Unit
+from realise.benefits.models import Benefit, Contribution, Evidence
 from realise.benefits.realisation import (
     benefit_rag,
     financial_year,
     financial_year_label,
     last_complete_month,
 )
+from realise.core import formatting
 
 CSS = Path(__file__).parent / "pdf" / "profile.css"
 ZERO = Decimal("0")
@@ -27,17 +28,58 @@ MARKING = "OFFICIAL"
 
 
 def amount(value: Decimal | None, unit: str) -> str:
-    """£1,234.00, 1,234.00 hours, or the number as it is."""
-    if value is None:
-        return "–"
-    if unit == Unit.GBP:
-        sign = "-" if value < 0 else ""
-        return f"{sign}£{abs(value):,.2f}"
-    if unit == Unit.HOURS:
-        return f"{value:,.2f} hours"
-    if unit == Unit.PERCENT:
-        return f"{value:,.2f}%"
-    return f"{value:,.2f}"
+    """£1,234.00, 1,234.5 hours, 93.7%, or the number as it is."""
+    return formatting.unit_value(unit, value)
+
+
+def monthly_series(benefit: Benefit, *, force=None) -> dict:
+    """The benefit page's figures: month by month the current baseline (when baselined),
+    today's plan and the actuals (one force's when `force` is given), with running totals
+    for the chart, grouped by UK financial year (April to March) for the table."""
+    comparison = baselines.compare(benefit, force=force)
+    baselined = comparison.current is not None
+    sums = ("original", "baseline", "planned", "actual", "against_baseline", "variance")
+    months, running = [], {"baseline": ZERO, "planned": ZERO, "actual": ZERO}
+    for row in comparison.rows:
+        for name in running:
+            running[name] += getattr(row, name) or ZERO
+        months.append(
+            {
+                "period": row.period,
+                "original": row.original,
+                "baseline": row.baseline,
+                "planned": row.planned,
+                "actual": row.actual,
+                "against_baseline": row.actual_against_baseline if baselined else None,
+                "variance": row.actual_against_plan,
+                "baseline_to_date": running["baseline"] if baselined else None,
+                "planned_to_date": running["planned"],
+                "actual_to_date": running["actual"],
+            }
+        )
+    years: dict[int, dict] = {}
+    for month in months:
+        year = financial_year(month["period"])
+        slot = years.setdefault(
+            year,
+            {
+                "year": year,
+                "label": financial_year_label(year),
+                "months": [],
+                **dict.fromkeys(sums),
+            },
+        )
+        slot["months"].append(month)
+        for name in sums:
+            if month[name] is not None:
+                slot[name] = (slot[name] or ZERO) + month[name]
+    return {
+        "baselined": baselined,
+        "rebaselined": comparison.rebaselined,
+        "months": months,
+        "years": [years[year] for year in sorted(years)],
+        "totals": comparison.totals,
+    }
 
 
 def _years(comparison: baselines.Comparison, unit: str, to_date: datetime.date) -> list[dict]:

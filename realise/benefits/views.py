@@ -1,11 +1,9 @@
 import datetime
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -22,6 +20,7 @@ from realise.benefits.forms import (
     PlanForm,
 )
 from realise.benefits.models import Benefit, Evidence
+from realise.benefits.profile import monthly_series
 from realise.benefits.services import cleared_message, record_measurement, replace_plan
 from realise.collaborations.models import Initiative
 from realise.collaborations.services import benefit_standard
@@ -29,35 +28,6 @@ from realise.core.permissions import access_for, can_view
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
 from realise.organisations.models import Force
-
-
-def monthly_profile(benefit: Benefit) -> list[dict]:
-    """Plan against actual, month by month, with running totals (sums done in the database)."""
-    planned = dict(
-        benefit.planned_values.values("period")
-        .annotate(total=Sum("value"))
-        .values_list("period", "total")
-    )
-    actual = dict(
-        benefit.measurements.filter(value__isnull=False)
-        .values("period")
-        .annotate(total=Sum("value"))
-        .values_list("period", "total")
-    )
-    rows, planned_running, actual_running = [], Decimal("0"), Decimal("0")
-    for period in sorted(set(planned) | set(actual)):
-        planned_running += planned.get(period) or 0
-        actual_running += actual.get(period) or 0
-        rows.append(
-            {
-                "period": period,
-                "planned": planned.get(period),
-                "actual": actual.get(period),
-                "planned_cumulative": planned_running,
-                "actual_cumulative": actual_running,
-            }
-        )
-    return rows
 
 
 class BenefitDetailView(ObjectPermissionMixin, DetailView):
@@ -72,11 +42,26 @@ class BenefitDetailView(ObjectPermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         benefit, user = self.object, self.request.user
+        forces = Force.objects.filter(
+            shares__collaboration=benefit.initiative.collaboration
+        ).order_by("name")
+        force = None
+        choice = self.request.GET.get("force", "")
+        if choice:
+            force = next((f for f in forces if str(f.pk) == choice), None)
+            if force is None:
+                raise Http404("No such force in this collaboration.")
+        measurements = benefit.measurements.select_related(
+            "force", "entered_by", "changed_by", "verified_by", "returned_by"
+        ).prefetch_related("evidence")
+        if force is not None:
+            measurements = measurements.filter(force=force)
         context.update(
-            profile=monthly_profile(benefit),
-            measurements=benefit.measurements.select_related(
-                "force", "entered_by", "changed_by", "verified_by", "returned_by"
-            ).prefetch_related("evidence"),
+            series=monthly_series(benefit, force=force),
+            forces=forces,
+            force=force,
+            chart_query=urlencode({"force": force.pk}) if force else "",
+            measurements=measurements,
             standard=benefit_standard(benefit),
             can_edit=user.has_perm("benefits.change_benefit", benefit),
             can_record=bool(recordable_forces(user, benefit).exists())

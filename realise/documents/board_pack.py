@@ -459,7 +459,7 @@ def _one_line(row: dict, highlight: HighlightReport | None) -> str:
     line = "; ".join(parts) + "."
     if highlight is not None and highlight.progress.strip():
         first = highlight.progress.strip().split("\n")[0]
-        line += f" Highlight ({highlight.month:%B %Y}): {first}"
+        line += f" Highlight ({formats.month_label(highlight.month)}): {first}"
     return line
 
 

@@ -10,11 +10,11 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from realise.benefits.realisation import AMBER, GREEN, NONE, RED
+from realise.core import formatting
 
 CENT = Decimal("0.01")
-DASH = "–"
+DASH = formatting.DASH
 RAG_WORDS = {RED: "Red", AMBER: "Amber", GREEN: "Green", NONE: "Not rated", None: "Not rated"}
-UNIT_SUFFIX = {"hours": " hours", "percent": "%", "count": "", "score": ""}
 
 
 def q2(value) -> Decimal:
@@ -26,49 +26,19 @@ def q2(value) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def number(value, places: int = 2) -> str:
-    if value is None:
-        return DASH
-    value = q2(value) if places == 2 else Decimal(value).quantize(Decimal(1).scaleb(-places))
-    return f"{value:,.{places}f}"
-
-
-def pounds(value) -> str:
-    if value is None:
-        return DASH
-    value = q2(value)
-    sign = "-" if value < 0 else ""
-    return f"{sign}£{abs(value):,.2f}"
-
-
-def hours(value) -> str:
-    return DASH if value is None else f"{number(value)} hours"
-
-
-def measure_value(measure: str, value) -> str:
-    """A money or hours figure."""
-    return pounds(value) if measure == "money" else hours(value)
-
-
-def unit_value(unit: str, value) -> str:
-    """A benefit's own figure in its unit: pounds, hours, a count, a percentage, a score."""
-    if value is None:
-        return DASH
-    if unit == "GBP":
-        return pounds(value)
-    return f"{number(value)}{UNIT_SUFFIX.get(unit, '')}"
-
-
-def percent(value) -> str:
-    return DASH if value is None else f"{q2(value):,.2f}%"
+# Pounds, hours, percentages and months follow the one set of rules in core.formatting.
+number = formatting.number
+pounds = formatting.money
+pounds_short = formatting.money_short
+hours = formatting.hours
+measure_value = formatting.measure_value
+unit_value = formatting.unit_value
+percent = formatting.percent
+month_label = formatting.month
 
 
 def rag(value) -> str:
     return RAG_WORDS.get(value, str(value).capitalize())
-
-
-def month_label(day: datetime.date | None) -> str:
-    return day.strftime("%B %Y") if day else DASH
 
 
 def day_label(day: datetime.date | None) -> str:

@@ -8,7 +8,10 @@ whoever recorded it: `VERIFIED_ONLY` says so on the pages), summed in the databa
 * hours: savings of time (1b), in operational hours;
 * service: the service benefits (2a, 2b), each with its latest recorded value or assessment.
 
-Dis-benefits are never added into these totals; they are listed on their own.
+Dis-benefits are counted apart: each total is published gross (benefits only), as the
+dis-benefits of the same kind, and net (the first less the second), so a reader sees both.
+The monthly series (`monthly_rows`) gives, for money and hours, the plan and the verified
+actuals month by month, so that anyone can check the totals against the months.
 """
 
 from __future__ import annotations
@@ -30,8 +33,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from realise.benefits.models import Benefit, Measurement, Unit
+from realise.benefits.models import Benefit, Measurement, PlannedValue, Unit
 from realise.collaborations.models import Collaboration
+from realise.core import formatting
 
 MONEY = ("1a", "1c")
 HOURS = ("1b",)
@@ -47,12 +51,12 @@ def published_collaborations() -> QuerySet:
     return Collaboration.objects.filter(visibility="public")
 
 
-def _realised(subcategories: tuple[str, ...]):
+def _realised(subcategories: tuple[str, ...], *, disbenefit: bool = False):
     totals = (
         Measurement.objects.filter(
             benefit__initiative__collaboration=OuterRef("pk"),
             benefit__subcategory__in=subcategories,
-            benefit__is_disbenefit=False,
+            benefit__is_disbenefit=disbenefit,
             verified_at__isnull=False,
         )
         .order_by()
@@ -73,8 +77,14 @@ def catalogue() -> QuerySet:
         .annotate(
             realised_money=_realised(MONEY),
             realised_hours=_realised(HOURS),
+            disbenefit_money=_realised(MONEY, disbenefit=True),
+            disbenefit_hours=_realised(HOURS, disbenefit=True),
             member_count=Count("shares", distinct=True),
             initiative_count=Count("initiatives", distinct=True),
+        )
+        .annotate(
+            net_money=F("realised_money") - F("disbenefit_money"),
+            net_hours=F("realised_hours") - F("disbenefit_hours"),
         )
         .order_by("name")
     )
@@ -126,34 +136,35 @@ def delivered(benefit: Benefit, latest: dict[int, Measurement]) -> str:
         if benefit.realised_total is None:
             return "Not yet measured"
         if benefit.unit == Unit.GBP:
-            return f"£{benefit.realised_total:,.0f}"
-        return f"{benefit.realised_total:,.0f} hours"
+            return formatting.money(benefit.realised_total)
+        return formatting.hours(benefit.realised_total)
     row = latest.get(benefit.pk)
     if row is None:
         return "Not yet measured"
-    when = row.period.strftime("%B %Y")
+    when = formatting.month(row.period)
     if row.value is None:
         return f"{row.assessment} ({when})"
-    suffix = "%" if benefit.unit == Unit.PERCENT else ""
-    return f"{row.value.normalize():f}{suffix} in {when}"
+    return f"{formatting.unit_value(benefit.unit, row.value)} in {when}"
 
 
 def headline(collaboration: Collaboration, *, verified_only: bool = False) -> dict:
-    """Realised money, hours and service benefits of one collaboration (published or not);
-    the public page counts `verified_only` actuals."""
+    """Realised money, hours and service benefits of one collaboration (published or not),
+    net of dis-benefits (shown apart); the public page counts `verified_only` actuals."""
     benefits = benefits_with_totals(collaboration, verified_only=verified_only)
     latest = latest_measurements(benefits, verified_only=verified_only)
-    measured = Measurement.objects.filter(
-        benefit__initiative__collaboration=collaboration, benefit__is_disbenefit=False
-    )
+    benefit_only, disbenefit_only = Q(benefit__is_disbenefit=False), Q(benefit__is_disbenefit=True)
+    measured = Measurement.objects.filter(benefit__initiative__collaboration=collaboration)
     if verified_only:
         measured = measured.filter(verified_at__isnull=False)
     totals = measured.aggregate(
-        money=Sum("value", filter=Q(benefit__subcategory__in=MONEY)),
-        hours=Sum("value", filter=Q(benefit__subcategory__in=HOURS)),
+        money=Sum("value", filter=Q(benefit__subcategory__in=MONEY) & benefit_only),
+        hours=Sum("value", filter=Q(benefit__subcategory__in=HOURS) & benefit_only),
+        disbenefit_money=Sum("value", filter=Q(benefit__subcategory__in=MONEY) & disbenefit_only),
+        disbenefit_hours=Sum("value", filter=Q(benefit__subcategory__in=HOURS) & disbenefit_only),
         outside_business_case=Sum(
             "value",
-            filter=Q(benefit__subcategory__in=MONEY, benefit__identified_in_business_case=False),
+            filter=Q(benefit__subcategory__in=MONEY, benefit__identified_in_business_case=False)
+            & benefit_only,
         ),
     )
     groups = {"money": [], "hours": [], "service": [], "compliance": [], "disbenefits": []}
@@ -169,9 +180,64 @@ def headline(collaboration: Collaboration, *, verified_only: bool = False) -> di
         else:
             group = "compliance"
         groups[group].append({"benefit": benefit, "delivered": delivered(benefit, latest)})
+    figures = {
+        name: totals[name] or Decimal("0.00")
+        for name in ("money", "hours", "disbenefit_money", "disbenefit_hours")
+    }
     return {
-        "money": totals["money"] or Decimal("0.00"),
-        "hours": totals["hours"] or Decimal("0.00"),
+        **figures,
+        "net_money": figures["money"] - figures["disbenefit_money"],
+        "net_hours": figures["hours"] - figures["disbenefit_hours"],
         "money_outside_business_case": totals["outside_business_case"] or Decimal("0.00"),
         **{f"{name}_benefits": rows for name, rows in groups.items()},
     }
+
+
+def monthly_rows() -> list[dict]:
+    """Month by month, for each published collaboration, sub-category and unit (pounds or
+    hours; benefits and dis-benefits apart): the plan and the verified actuals, each summed
+    in the database. Actuals not yet verified are not published."""
+    scope = {
+        "benefit__initiative__collaboration__visibility": "public",
+        "benefit__unit__in": (Unit.GBP, Unit.HOURS),
+        "benefit__subcategory__in": MONEY + HOURS,
+    }
+    keys = (
+        "period",
+        "benefit__initiative__collaboration__slug",
+        "benefit__subcategory",
+        "benefit__unit",
+        "benefit__is_disbenefit",
+    )
+    planned = (
+        PlannedValue.objects.filter(**scope)
+        .values(*keys)
+        .annotate(total=Sum("value"))
+        .values_list(*keys, "total")
+        .order_by()
+    )
+    actual = (
+        Measurement.objects.filter(**scope, value__isnull=False, verified_at__isnull=False)
+        .values(*keys)
+        .annotate(total=Sum("value"))
+        .values_list(*keys, "total")
+        .order_by()
+    )
+    rows: dict[tuple, dict] = {}
+    for name, grouped in (("planned", planned), ("actual", actual)):
+        for *key, total in grouped:
+            period, slug, subcategory, unit, disbenefit = key
+            row = rows.setdefault(
+                tuple(key),
+                {
+                    "month": period.strftime("%Y-%m"),
+                    "collaboration": slug,
+                    "subcategory": subcategory,
+                    "unit": unit,
+                    "is_disbenefit": disbenefit,
+                    "planned": None,
+                    "actual": None,
+                },
+            )
+            row[name] = Decimal(str(total)).quantize(Decimal("0.01"))
+    return [rows[key] for key in sorted(rows, key=lambda k: (k[1], k[0], k[2], k[3], k[4]))]

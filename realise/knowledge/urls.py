@@ -74,4 +74,7 @@ urlpatterns = [
     ),
     path("open-data/benefits.json", views.open_benefits_json, name="open-data-benefits-json"),
     path("open-data/benefits.csv", views.open_benefits_csv, name="open-data-benefits-csv"),
+    path("open-data/monthly.json", views.open_monthly_json, name="open-data-monthly-json"),
+    path("open-data/monthly.csv", views.open_monthly_csv, name="open-data-monthly-csv"),
+    path("open-data/datapackage.json", views.open_datapackage, name="open-data-datapackage"),
 ]

@@ -28,7 +28,7 @@ from realise.core.permissions import (
     visible_lessons,
 )
 from realise.core.views import ObjectPermissionMixin
-from realise.knowledge import published, services
+from realise.knowledge import datapackage, published, services
 from realise.knowledge.forms import (
     DocumentEditForm,
     DocumentForm,
@@ -558,50 +558,10 @@ class MeasuringBenefitsView(TemplateView):
 
 # Open data ----------------------------------------------------------------------------------
 
-LICENCE = "Open Government Licence v3.0"
-LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
-
-COLLABORATION_COLUMNS = [
-    "slug",
-    "name",
-    "purpose",
-    "objectives",
-    "function",
-    "parent",
-    "lead_force",
-    "legal_basis",
-    "agreement_review_due",
-    "member_forces",
-    "member_force_codes",
-    "initiatives",
-    "realised_money_gbp",
-    "realised_hours",
-    "url",
-]
-BENEFIT_COLUMNS = [
-    "collaboration",
-    "initiative",
-    "initiative_stage",
-    "reference",
-    "title",
-    "category",
-    "subcategory",
-    "direction",
-    "measure",
-    "unit",
-    "nature",
-    "cashable",
-    "is_disbenefit",
-    "identified_in_business_case",
-    "status",
-    "baseline_value",
-    "target_value",
-    "target_date",
-    "realised_total",
-    "measurement_count",
-    "first_period",
-    "last_period",
-]
+LICENCE, LICENCE_URL = datapackage.LICENCE, datapackage.LICENCE_URL
+COLLABORATION_COLUMNS = datapackage.columns(datapackage.COLLABORATION_FIELDS)
+BENEFIT_COLUMNS = datapackage.columns(datapackage.BENEFIT_FIELDS)
+MONTHLY_COLUMNS = datapackage.columns(datapackage.MONTHLY_FIELDS)
 
 
 def _decimal(value) -> str | None:
@@ -653,6 +613,10 @@ def collaboration_records(request) -> list[dict]:
                 "realised_money_gbp": _decimal(c.realised_money),
                 "realised_hours": _decimal(c.realised_hours),
                 "url": request.build_absolute_uri(reverse("public-collaboration", args=[c.slug])),
+                "disbenefit_money_gbp": _decimal(c.disbenefit_money),
+                "net_money_gbp": _decimal(c.net_money),
+                "disbenefit_hours": _decimal(c.disbenefit_hours),
+                "net_hours": _decimal(c.net_hours),
             }
         )
     return records
@@ -760,6 +724,7 @@ class OpenDataView(TemplateView):
         return super().get_context_data(
             collaboration_columns=COLLABORATION_COLUMNS,
             benefit_columns=BENEFIT_COLUMNS,
+            monthly_columns=MONTHLY_COLUMNS,
             licence=LICENCE,
             licence_url=LICENCE_URL,
             verified_only=published.VERIFIED_ONLY,
@@ -782,3 +747,27 @@ def open_benefits_json(request):
 
 def open_benefits_csv(request):
     return _csv(BENEFIT_COLUMNS, benefit_records(), "benefits.csv")
+
+
+def monthly_records() -> list[dict]:
+    return [
+        {**row, "planned": _decimal(row["planned"]), "actual": _decimal(row["actual"])}
+        for row in published.monthly_rows()
+    ]
+
+
+def open_monthly_json(request):
+    return _json("months", monthly_records(), "monthly.json")
+
+
+def open_monthly_csv(request):
+    return _csv(MONTHLY_COLUMNS, monthly_records(), "monthly.csv")
+
+
+def open_datapackage(request):
+    """Every CSV file of the open data as a Frictionless Data Package."""
+    payload = datapackage.descriptor(request.build_absolute_uri(reverse("open-data")))
+    return _open_headers(
+        JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 2}),
+        "datapackage.json",
+    )

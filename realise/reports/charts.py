@@ -174,3 +174,62 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
         axes.set_title(title)
         axes.spines[["top", "right"]].set_visible(False)
         return _save(figure, fmt)
+
+
+BASELINE = "#505a5f"
+
+
+def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> bytes:
+    """A benefit's running totals month by month: the baseline (when it has one), today's
+    plan and the actuals. `rows` are `benefits.profile.monthly_series(...)["months"]`."""
+    with matplotlib.rc_context(STYLE):
+        figure = Figure(figsize=(9, 4.5), layout="constrained")
+        axes = figure.subplots()
+        if not rows:
+            _empty(axes, "No plan or actuals yet")
+        else:
+            labels = [row["period"].strftime("%b %Y") for row in rows]
+            positions = list(range(len(rows)))
+            if any(row["baseline_to_date"] is not None for row in rows):
+                axes.step(
+                    positions,
+                    [_number(row["baseline_to_date"]) for row in rows],
+                    where="mid",
+                    color=BASELINE,
+                    linestyle="--",
+                    label="Baseline",
+                )
+            axes.step(
+                positions,
+                [_number(row["planned_to_date"]) for row in rows],
+                where="mid",
+                color=FORECAST,
+                label="Current plan",
+            )
+            axes.plot(
+                positions,
+                [_number(row["actual_to_date"]) for row in rows],
+                color=REALISED,
+                marker="o",
+                markersize=3,
+                label="Actual",
+            )
+            step = max(len(labels) // 16, 1)
+            axes.set_xticks(
+                positions[::step],
+                labels[::step],
+                rotation=45 if len(labels) > 8 else 0,
+                ha="right" if len(labels) > 8 else "center",
+            )
+            if unit == "GBP":
+                axes.yaxis.set_major_formatter(FuncFormatter(pounds_axis))
+            elif unit == "hours":
+                axes.yaxis.set_major_formatter(FuncFormatter(_hours))
+            axes.axhline(0, color=TEXT, linewidth=0.6)
+            axes.grid(axis="y", color=PLANNED, linewidth=0.5)
+            axes.set_axisbelow(True)
+            figure.legend(loc="outside lower center", ncols=3, frameon=False)
+        axes.set_title(title)
+        axes.set_ylabel({"GBP": "Pounds to date", "hours": "Hours to date"}.get(unit, "To date"))
+        axes.spines[["top", "right"]].set_visible(False)
+        return _save(figure, fmt)

@@ -8,6 +8,7 @@ import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
+from realise.core import formatting
 from realise.core.cells import safe_row
 
 NUMERIC = {
@@ -29,21 +30,9 @@ def rag_tag(value):
     return format_html('<strong class="govuk-tag {}">{}</strong>', css, words)
 
 
-def money(value) -> str:
-    if value is None:
-        return "–"
-    sign = "-" if value < 0 else ""
-    return f"{sign}£{abs(value):,.2f}"
-
-
-def hours(value) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.2f}"
-
-
-def percent(value) -> str:
-    return "–" if value is None else f"{value:,.2f}%"
+money = formatting.money
+hours = formatting.hours
+percent = formatting.percent
 
 
 def plain(value):

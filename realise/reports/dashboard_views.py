@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views import View
@@ -25,10 +26,11 @@ from django_tables2 import RequestConfig
 from django_tables2.export import ExportMixin
 
 from realise.benefits.realisation import HOURS, MONEY, RAG_VALUES
+from realise.core import formatting
 from realise.core.permissions import visible_bodies, visible_collaborations
 from realise.governance.models import BodyType
 from realise.organisations.models import Force
-from realise.reports import charts, dashboards
+from realise.reports import charts, dashboards, table_xlsx
 from realise.reports import dashboard_tables as t
 from realise.reports.dashboard_forms import DashboardFilterForm, filter_query
 from realise.reports.dashboards import MEASURE_NAMES, PAGE_SIZE, Cut, Figures
@@ -173,6 +175,57 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
 
     def get_dataset_kwargs(self):
         return {"title": self.request.GET["table"][:31]}
+
+    def create_export(self, export_format):
+        """CSV as plain figures; XLSX with number formats, an "as at" line and the filters."""
+        if export_format != "xlsx":
+            return super().create_export(export_format)
+        table = self.get_table()
+        content = table_xlsx.workbook(
+            table,
+            title=str(getattr(table, "caption", "") or self.request.GET["table"]),
+            as_at=timezone.localdate(),
+            filters=self.filters_used(),
+            sheet_title=self.request.GET["table"],
+        )
+        response = HttpResponse(
+            content,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        filename = self.get_export_filename(export_format)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def filters_used(self) -> list[tuple[str, str]]:
+        """The cut of the figures in words, for the head of a download."""
+        f = self.cut.filters
+        used = []
+        for label, value in (
+            ("Collaboration", f.collaboration),
+            ("Initiative", f.initiative),
+            ("Force", f.force),
+        ):
+            if value is not None:
+                used.append((label, str(getattr(value, "name", value))))
+        for label, values in (
+            ("Sub-categories", f.subcategories),
+            ("Stages", f.stages),
+            ("Statuses", f.statuses),
+        ):
+            if values:
+                used.append((label, ", ".join(str(v) for v in values)))
+        for label, value in (("Cashable", f.cashable), ("In the business case", f.identified)):
+            if value is not None:
+                used.append((label, "yes" if value else "no"))
+        if f.period_from or f.period_to:
+            used.append(
+                (
+                    "Months",
+                    f"{formatting.month(f.period_from) if f.period_from else 'the start'} to "
+                    f"{formatting.month(f.period_to) if f.period_to else 'the latest'}",
+                )
+            )
+        return used
 
     def build_table(self, name: str, *, paginate: bool = True):
         builder = getattr(self, f"table_{name.replace('-', '_')}", None)

@@ -81,6 +81,7 @@ from realise.reports.register_results import (
     _Rollback,
 )
 from realise.reports.register_xlsx import (
+    ABOUT,
     ACTUALS,
     BENEFIT_FIELDS,
     BENEFITS,
@@ -259,7 +260,7 @@ class _Importer:
             if name not in names:
                 self.error(name, None, "", f'the workbook has no sheet called "{name}"')
         for ws in self.workbook.worksheets:
-            if ws.title in DATA_SHEETS or ws.title == LISTS or ws.sheet_state != "visible":
+            if ws.title in (*DATA_SHEETS, LISTS, ABOUT) or ws.sheet_state != "visible":
                 continue
             expected = ", ".join(f'"{name}"' for name in DATA_SHEETS)
             self.error(ws.title, None, "", f"not a sheet of the register; expected {expected}")

@@ -49,6 +49,8 @@ BENEFITS = "Benefits"
 PLANNED = "Planned values"
 ACTUALS = "Actuals"
 LISTS = "Lists"
+# Not read back by the import: when the workbook was written and what it holds.
+ABOUT = "About"
 DATA_SHEETS = (INITIATIVES, BENEFITS, PLANNED, ACTUALS)
 
 GBP_FORMAT = '"£"#,##0.00'
@@ -335,6 +337,7 @@ def write_register(
     *,
     progress: Callable[[int], None] | None = None,
     collaborations: QuerySet | None = None,
+    filters: list[tuple[str, str]] | None = None,
 ) -> ExportCounts:
     """Write the register of `initiatives` (a queryset; default all) to `out` (a path or a
     binary file), streaming. `progress(rows_written)` is called every few thousand rows.
@@ -495,10 +498,23 @@ def write_register(
     counts.actuals = sheet.rows
 
     _write_lists(workbook, lists)
+    _write_about(workbook, filters or [])
     workbook.save(out)
     if progress is not None:
         progress(written)
     return counts
+
+
+def _write_about(workbook: Workbook, filters: list[tuple[str, str]]) -> None:
+    """A last sheet saying when the register was written and which part of it this is."""
+    ws = workbook.create_sheet(ABOUT)
+    ws.column_dimensions["A"].width = 90
+    today = timezone.localdate()
+    described = "; ".join(f"{label}: {value}" for label, value in filters)
+    ws.append(["Register of collaborations, initiatives, benefits, plans and actuals"])
+    ws.append([f"As at {today.day} {today:%B %Y}"])
+    ws.append([f"Filters: {described}" if filters else "Filters: none (everything you may see)"])
+    ws.append(["Pounds are written with the format £#,##0.00; months as YYYY-MM text."])
 
 
 def _write_lists(workbook: Workbook, lists: dict[str, list[str]]) -> None:

@@ -10,6 +10,11 @@ urlpatterns = [
         quality_views.DuplicateDecisionView.as_view(),
         name="data-quality-duplicate",
     ),
+    path(
+        "benefits/<int:pk>/chart.<str:fmt>",
+        views.BenefitChartView.as_view(),
+        name="benefit-chart",
+    ),
     path("register/", views.RegisterView.as_view(), name="register"),
     path("register/export.xlsx", views.RegisterExportView.as_view(), name="register-export"),
     path("register/import/", views.ImportUploadView.as_view(), name="register-import"),

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -18,6 +18,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_htmx.http import HttpResponseClientRefresh
 
 from realise.benefits.models import Benefit
+from realise.benefits.profile import monthly_series
 from realise.core.permissions import (
     access_for,
     visible_benefits,
@@ -25,6 +26,8 @@ from realise.core.permissions import (
     visible_initiatives,
 )
 from realise.core.views import ObjectPermissionMixin
+from realise.organisations.models import Force
+from realise.reports import charts
 from realise.reports.context_processors import remember
 from realise.reports.forms import (
     MappedUploadForm,
@@ -95,7 +98,14 @@ class RegisterExportView(LoginRequiredMixin, View):
             initiative=form.cleaned_data["initiative"],
         )
         out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-        write_register(out, scope, collaborations=visible_collaborations(request.user))
+        filters = [
+            (label, str(form.cleaned_data[name]))
+            for name, label in (("collaboration", "Collaboration"), ("initiative", "Initiative"))
+            if form.cleaned_data.get(name)
+        ]
+        write_register(
+            out, scope, collaborations=visible_collaborations(request.user), filters=filters
+        )
         out.seek(0)
         name = f"realise-register-{timezone.localdate():%Y-%m-%d}.xlsx"
         return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
@@ -395,3 +405,31 @@ class ImportAgainView(ObjectPermissionMixin, View):
         if not job.failed or not request.user.has_perm("reports.add_importjob"):
             return redirect(job)
         return redirect(run_again(job, user=request.user))
+
+
+class BenefitChartView(LoginRequiredMixin, View):
+    """A benefit's cumulative baseline, plan and actuals as SVG (its page) or PNG, drawn from
+    the same figures as the table beside it; `?force=ID` for one force's actuals."""
+
+    def get(self, request, pk: int, fmt: str):
+        if fmt not in charts.FORMATS:
+            raise Http404("No such chart.")
+        benefit = get_object_or_404(
+            visible_benefits(request.user).select_related("initiative__collaboration"), pk=pk
+        )
+        force = None
+        if request.GET.get("force"):
+            force = Force.objects.filter(
+                shares__collaboration=benefit.initiative.collaboration,
+                pk__in=[request.GET["force"]] if request.GET["force"].isdigit() else [],
+            ).first()
+            if force is None:
+                raise Http404("No such force in this collaboration.")
+        series = monthly_series(benefit, force=force)
+        title = f"{benefit.reference}: running totals" + (f" ({force.name})" if force else "")
+        content = charts.cumulative(series["months"], unit=benefit.unit, title=title, fmt=fmt)
+        response = HttpResponse(content, content_type=charts.FORMATS[fmt])
+        response["Cache-Control"] = "private, no-cache"
+        if fmt == "png":
+            response["Content-Disposition"] = f'inline; filename="{benefit.reference}.png"'
+        return response

@@ -38,7 +38,7 @@ def test_force_lead_records_an_actual_with_an_evidence_file(client, world, setti
     assert evidence.note == "Ledger extract, cost centre 4410"
     assert evidence.file.read().startswith(b"cost centre")
     page = client.get(f"/benefits/{world.benefit.pk}/").content.decode()
-    assert "1250.50" in page and "Ledger extract, cost centre 4410" in page
+    assert "£1,250.50" in page and "Ledger extract, cost centre 4410" in page
     download = client.get(f"/evidence/{evidence.pk}/download/")
     assert download.status_code == 200
 

@@ -81,9 +81,9 @@ def test_the_pdf_pack_has_a_contents_list_and_puts_exceptions_first(pack):
     assert "Approve two more vetting officers for Kent." in body
     # Escalated items and the one-line status with the latest highlight.
     assert "EK Vetting Group" in body and "Decision needed" in body
-    assert "Highlight (October 2026): The backlog fell by a fifth." in body
+    assert "Highlight (Oct 2026): The backlog fell by a fifth." in body
     # The board's dashboard: money and hours to date at the meeting (to the end of October).
-    assert "£7,000.00" in body and "£6,250.00" in body and "89.29%" in body
+    assert "£7,000.00" in body and "£6,250.00" in body and "89.3%" in body
     for number, page in enumerate(pages, 1):
         assert page.count("OFFICIAL-SENSITIVE") >= 2, f"page {number} lacks its marking"
         assert f"Page {number} of {len(pages)}" in page

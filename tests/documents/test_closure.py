@@ -140,7 +140,7 @@ def test_the_closure_report_is_a_searchable_document_in_the_repository(closed):
         "Joint vetting",
         "Vetting for Essex and Kent is now one service.",
         "£6,250.00",
-        "52.08%",
+        "52.1%",
         "Bea Usual, Head of vetting services",
         "Ian Ledger, Finance business partner",
         "Cost per check",

@@ -21,7 +21,7 @@ def test_alice_writes_the_narrative_and_downloads_the_report(client, vetting):
     client.force_login(vetting.alice)
     page = client.get(highlight_url(vetting))
     assert page.status_code == 200
-    assert "Highlight report, October 2026" in page.content.decode()
+    assert "Highlight report, Oct 2026" in page.content.decode()
     response = client.post(
         highlight_url(vetting),
         {

@@ -27,7 +27,7 @@ def test_highlight_as_word_with_the_marking(vetting, tmp_path, capsys):
     )  # fmt: skip
     assert status == 0
     body, headers, footers, _document = docx_parts(out.read_bytes())
-    assert "Joint vetting, October 2026" in body and "£6,250.00" in body
+    assert "Joint vetting, Oct 2026" in body and "£6,250.00" in body
     assert headers == ["OFFICIAL-SENSITIVE"] and footers[0].startswith("OFFICIAL-SENSITIVE")
     assert f"Wrote {out}" in capsys.readouterr().out
 

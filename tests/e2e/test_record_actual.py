@@ -22,7 +22,7 @@ def test_force_lead_signs_in_records_an_actual_and_sees_it(page, world):
     page.wait_for_url(f"**/benefits/{world.benefit.pk}/")
     assert "Recorded the actual" in page.get_by_role("alert").inner_text()
     actuals = page.locator("table", has_text="Entered by").inner_text()
-    assert "4321.09" in actuals and "Essex" in actuals
+    assert "£4,321.09" in actuals and "Essex" in actuals
     assert Measurement.objects.get().entered_by == world.bob
 
 

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import json
 from decimal import Decimal
 
 import pytest
@@ -83,8 +84,8 @@ def test_the_public_list_needs_no_sign_in_and_shows_published_only(published, cl
     page = client.get("/public/").content.decode()
     assert "Eastern Roads Policing" in page
     assert "Hidden unit" not in page and "Essex and Kent Serious Crime" not in page
-    # money 1000.50 + 2000.25 + 500.00 = 3500.75 (the dis-benefit is not netted off)
-    assert "£3,501" in page
+    # money 1000.50 + 2000.25 + 500.00 = 3500.75, less the 999 dis-benefit = 2501.75 net
+    assert "£2,501.75" in page
     assert "How benefits are measured" in page
 
 
@@ -92,7 +93,11 @@ def test_a_published_collaboration_in_plain_english(published, client):
     page = client.get("/public/collaborations/eastern-roads/").content.decode()
     assert "Three forces patrol the A12 and A14" in page
     assert "Essex, Norfolk, Suffolk" in page
-    assert "£3,501" in page and ">200<" in page  # hours: 120 + 80
+    # Net of the dis-benefit in the headline (its exact figure beside it), gross and the
+    # dis-benefit shown apart: 3500.75 - 999 = 2501.75; hours: 120 + 80.
+    assert ">£2.5k<" in page and "£2,501.75" in page
+    assert "£3,500.75" in page and "£999.00" in page
+    assert "200 hours" in page
     assert "11 in May 2025" in page  # the latest collision count
     assert "Longer travel" in page  # dis-benefits listed on their own
     assert client.get("/public/how-benefits-are-measured/").status_code == 200
@@ -154,3 +159,86 @@ def test_public_pages_and_open_data_say_they_count_verified_actuals_only(publish
     assert "verified actuals only" in data["figures"]
     fewer = next(b for b in data["benefits"] if b["reference"] == "ER-1")
     assert (fewer["realised_total"], fewer["last_period"]) == ("3000.75", "2025-05")
+
+
+def test_open_data_totals_are_given_gross_as_disbenefits_and_net(published, world, client):
+    from realise.benefits.models import Measurement
+
+    Measurement.objects.update(
+        verified_at=datetime.datetime(2025, 6, 1, tzinfo=datetime.UTC), verified_by=world.alice
+    )
+    (record,) = client.get("/open-data/collaborations.json").json()["collaborations"]
+    assert record["realised_money_gbp"] == "3500.75"
+    assert record["disbenefit_money_gbp"] == "999.00"
+    assert record["net_money_gbp"] == "2501.75"
+    assert (record["disbenefit_hours"], record["net_hours"]) == ("0.00", "200.00")
+
+
+def test_open_data_monthly_series_publishes_verified_actuals_only(published, world, client):
+    from realise.benefits.models import Measurement, PlannedValue
+
+    PlannedValue.objects.create(
+        benefit=published.initiatives.get().benefits.get(reference="ER-1"),
+        period=datetime.date(2025, 4, 1),
+        value=Decimal("900.00"),
+    )
+    # Verify April's actuals only: May's stay unpublished until someone verifies them.
+    Measurement.objects.filter(period=datetime.date(2025, 4, 1)).update(
+        verified_at=datetime.datetime(2025, 5, 10, tzinfo=datetime.UTC), verified_by=world.alice
+    )
+    text = b"".join(client.get("/open-data/monthly.csv").streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert list(rows[0]) == [
+        "month",
+        "collaboration",
+        "subcategory",
+        "unit",
+        "is_disbenefit",
+        "planned",
+        "actual",
+    ]
+    keyed = {(r["month"], r["subcategory"], r["is_disbenefit"]): r for r in rows}
+    assert keyed[("2025-04", "1a", "false")]["planned"] == "900.00"
+    assert keyed[("2025-04", "1a", "false")]["actual"] == "1000.50"
+    assert keyed[("2025-04", "1b", "false")]["actual"] == "120.00"
+    assert keyed[("2025-04", "1b", "false")]["unit"] == "hours"
+    # Nothing of May is verified, and the policing collaboration's 7777 is never published.
+    assert not any(r["month"] == "2025-05" for r in rows)
+    assert all(r["collaboration"] == "eastern-roads" for r in rows)
+    months = client.get("/open-data/monthly.json").json()["months"]
+    assert len(months) == len(rows)
+
+
+def test_the_data_package_describes_every_file_and_validates(published, world, client, tmp_path):
+    import frictionless
+
+    from realise.benefits.models import Measurement
+
+    Measurement.objects.update(
+        verified_at=datetime.datetime(2025, 6, 1, tzinfo=datetime.UTC), verified_by=world.alice
+    )
+    response = client.get("/open-data/datapackage.json")
+    assert response["Access-Control-Allow-Origin"] == "*"
+    package = response.json()
+    assert package["licenses"][0]["path"].startswith("https://www.nationalarchives.gov.uk/")
+    paths = {r["name"]: r["path"] for r in package["resources"]}
+    assert paths == {
+        "collaborations": "http://testserver/open-data/collaborations.csv",
+        "benefits": "http://testserver/open-data/benefits.csv",
+        "monthly": "http://testserver/open-data/monthly.csv",
+    }
+    for resource in package["resources"]:
+        name = resource["path"].rsplit("/", 1)[1]
+        body = b"".join(client.get(f"/open-data/{name}").streaming_content)
+        (tmp_path / name).write_bytes(body)
+        header = body.decode("utf-8-sig").splitlines()[0].split(",")
+        # Every column of every file is described, in order, with a type and a meaning.
+        assert header == [field["name"] for field in resource["schema"]["fields"]]
+        assert all(field["description"] for field in resource["schema"]["fields"])
+        resource["path"] = name
+    units = {f["name"]: f.get("unit") for r in package["resources"] for f in r["schema"]["fields"]}
+    assert units["net_money_gbp"] == "GBP" and units["net_hours"] == "hours"
+    (tmp_path / "datapackage.json").write_text(json.dumps(package))
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert report.stats["tasks"] == 3

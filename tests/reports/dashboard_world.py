@@ -25,7 +25,7 @@ import csv
 import datetime
 import io
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -172,9 +172,31 @@ def table_with(response, caption_start: str) -> list[list[str]]:
 NUMBER = re.compile(r"^-?£?-?[\d,]+(\.\d+)?%?$")
 
 
+class Rounded:
+    """A percentage as a page shows it (one decimal place): equal to an exact figure of a
+    download or a worked example that rounds, half-up, to it."""
+
+    def __init__(self, value: Decimal):
+        self.value = value
+
+    def __eq__(self, other):
+        if isinstance(other, Rounded):
+            return self.value == other.value
+        if isinstance(other, Decimal):
+            return other.quantize(D("0.1"), rounding=ROUND_HALF_UP) == self.value
+        return NotImplemented
+
+    def __hash__(self):
+        return hash(self.value)
+
+    def __repr__(self):
+        return f"{self.value}%"
+
+
 def value_of(text) -> object:
-    """A cell as a comparable value: figures as Decimals ('£1,234.50', '95.00%',
-    '1,200.00', 1234.5 from a workbook), blanks and dashes as '', words as they are."""
+    """A cell as a comparable value: figures as Decimals ('£1,234.50', '1,200.5 hours',
+    1234.5 from a workbook), percentages as the page rounds them ('95.2%'),
+    blanks and dashes as '', words as they are."""
     if text is None:
         return ""
     if isinstance(text, int | float | Decimal) and not isinstance(text, bool):
@@ -182,6 +204,9 @@ def value_of(text) -> object:
     text = str(text).strip()
     if text in ("", "–", "—", "-"):
         return ""
+    text = text.removesuffix(" hours")
+    if NUMBER.match(text) and text.endswith("%"):
+        return Rounded(Decimal(text.replace(",", "").replace("%", "")))
     if NUMBER.match(text):
         return Decimal(text.replace("£", "").replace(",", "").replace("%", "")).quantize(D("0.01"))
     return text
@@ -199,4 +224,8 @@ def csv_rows(response) -> list[list]:
 def xlsx_rows(response) -> list[list]:
     workbook = load_workbook(io.BytesIO(response.content), read_only=True)
     sheet = workbook.worksheets[0]
-    return rows_of([list(row) for row in sheet.iter_rows(values_only=True)])
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    # Above the table: its title, the "as at" line, the filters used and a blank row.
+    assert str(rows[1][0]).startswith("As at ") and str(rows[2][0]).startswith("Filters: ")
+    assert not any(rows[3])
+    return rows_of(rows[4:])

@@ -99,3 +99,49 @@ def test_unknown_downloads_are_not_found(client, register, admin):
     assert client.get("/dashboards/?_export=csv&table=nothing").status_code == 404
     assert client.get("/dashboards/?_export=pdf&table=headline").status_code == 404
     assert client.get("/dashboards/forces/kent/?_export=csv&table=forces").status_code == 404
+
+
+def test_the_xlsx_download_reads_as_the_page_with_as_at_and_filters(client, register, admin):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(admin)
+    response = client.get("/dashboards/forces/kent/?cashable=no&_export=xlsx&table=headline")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    assert sheet["A1"].value.startswith("Money and hours planned")
+    assert sheet["A2"].value.startswith("As at ")
+    assert "Force: Kent" in sheet["A3"].value and "Cashable: no" in sheet["A3"].value
+    assert sheet["A5"].value == "Measure" and sheet["A6"].value == "Money (£)"
+    # Pounds stay numbers, written with a £ format; hours with separators; % to one place.
+    assert isinstance(sheet["B6"].value, int | float) and "£" in sheet["B6"].number_format
+    assert sheet["A7"].value == "Hours" and sheet["B7"].number_format == "#,##0.00"
+    national = client.get("/dashboards/?_export=xlsx&table=headline")
+    sheet = load_workbook(io.BytesIO(national.content)).worksheets[0]
+    assert sheet["A3"].value == "Filters: none (everything)"
+    header = [cell.value for cell in sheet[5]]
+    percent = next(i for i, h in enumerate(header, 1) if h.startswith("Realised as %"))
+    # 96.15 (the worked example of the headline), shown as 96.2% and kept exact.
+    assert sheet.cell(row=6, column=percent).value == 96.15
+    assert sheet.cell(row=6, column=percent).number_format == '0.0"%"'
+
+
+def test_wide_tables_scroll_in_a_focusable_region_named_by_their_caption(client, register, admin):
+    import re
+
+    client.force_login(admin)
+    for url in ("/dashboards/", "/dashboards/collaborations/ek/?period=month"):
+        html = client.get(url).content.decode()
+        regions = re.findall(
+            r'<div class="govuk-table-wrapper" role="region" aria-labelledby="([^"]+)" '
+            r'tabindex="0">',
+            html,
+        )
+        assert len(regions) >= 4
+        for caption_id in regions:
+            # Each region is named by its own table's caption, one id per page.
+            assert html.count(f'id="{caption_id}"') == 1, caption_id
+            assert (
+                f'<caption class="govuk-table__caption govuk-table__caption--s" id="{caption_id}">'
+                in html
+            )

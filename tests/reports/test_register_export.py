@@ -29,8 +29,11 @@ def rows(path, sheet):
 def test_sheets_headers_and_frozen_panes(exported):
     workbook = load_workbook(exported)
 
-    assert workbook.sheetnames == [INITIATIVES, BENEFITS, PLANNED, ACTUALS, LISTS]
+    assert workbook.sheetnames == [INITIATIVES, BENEFITS, PLANNED, ACTUALS, LISTS, "About"]
     assert workbook[LISTS].sheet_state == "hidden"
+    # When the register was written and what it holds; the import passes over it.
+    about = [row[0] for row in workbook["About"].iter_rows(values_only=True)]
+    assert about[1].startswith("As at ") and about[2].startswith("Filters: ")
     for sheet in (INITIATIVES, BENEFITS, PLANNED, ACTUALS):
         ws = workbook[sheet]
         assert [cell.value for cell in ws[1]] == headers(sheet)
@@ -171,3 +174,14 @@ def test_an_unknown_collaboration_is_refused_on_the_page(register, client):
 
     assert response.status_code == 400
     assert "govuk-error-summary" in response.content.decode()
+
+
+def test_the_export_names_the_filters_used(client, world):
+    import io
+
+    client.force_login(world.alice)
+    response = client.get("/register/export.xlsx", {"collaboration": world.collab.slug})
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    about = [row[0] for row in workbook["About"].iter_rows(values_only=True)]
+    assert about[2] == f"Filters: Collaboration: {world.collab}"

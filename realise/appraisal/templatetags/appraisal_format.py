@@ -4,8 +4,8 @@ from decimal import Decimal
 
 from django import template
 
-from realise.appraisal.greenbook import format_decimal
 from realise.appraisal.models import fy_label
+from realise.core import formatting
 
 register = template.Library()
 
@@ -21,32 +21,26 @@ VFM_LABELS = {
 
 def money_text(value: Decimal | None) -> str:
     """Decimal('-1234.565') -> '-£1,234.57'; None (or nothing) -> '–'."""
-    if value in (None, ""):
-        return "–"
-    rounded = Decimal(format_decimal(value, 2))
-    sign = "-" if rounded < 0 else ""
-    return f"{sign}£{abs(rounded):,.2f}"
+    return formatting.money(value)
 
 
 def number_text(value: Decimal | None, places: int = 2) -> str:
-    if value in (None, ""):
-        return "–"
-    return f"{Decimal(format_decimal(value, places)):,.{places}f}"
+    return formatting.number(value, places)
 
 
 @register.filter
 def money(value):
-    return money_text(value)
+    return formatting.money(value)
 
 
 @register.filter
 def number(value, places=2):
-    return number_text(value, int(places))
+    return formatting.number(value, int(places))
 
 
 @register.filter
 def percent(value):
-    return "–" if value in (None, "") else f"{number_text(value)}%"
+    return formatting.percent(value)
 
 
 @register.filter
