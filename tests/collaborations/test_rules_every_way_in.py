@@ -237,7 +237,9 @@ def standard_page(world, client, tmp_path):
 def standard_api(world, client, tmp_path):
     return api_messages(
         api(world.alice).patch(
-            f"/api/v1/benefits/{world.benefit.pk}/", {"owner": None}, format="json"
+            f"/api/v1/benefits/{world.benefit.pk}/",
+            {"owner": None, "version": world.benefit.version},
+            format="json",
         )
     )
 
@@ -264,7 +266,11 @@ def baselined_page(world, client, tmp_path):
 def baselined_api(world, client, tmp_path):
     row = world.benefit.planned_values.order_by("period").first()
     return api_messages(
-        api(world.alice).patch(f"/api/v1/planned-values/{row.pk}/", {"value": "5"}, format="json")
+        api(world.alice).patch(
+            f"/api/v1/planned-values/{row.pk}/",
+            {"value": "5", "version": row.version},
+            format="json",
+        )
     )
 
 
@@ -312,7 +318,11 @@ def shares_api_one(world, client, tmp_path):
     """One share changed alone: the rule's refusal, then the hint to PUT them all."""
     essex = world.collab.shares.get(force__name="Essex")
     messages = api_messages(
-        api(world.alice).patch(f"/api/v1/shares/{essex.pk}/", {"percent": "37.3"}, format="json")
+        api(world.alice).patch(
+            f"/api/v1/shares/{essex.pk}/",
+            {"percent": "37.3", "version": essex.version},
+            format="json",
+        )
     )
     return messages[:1]
 
