@@ -13,6 +13,7 @@ from realise.benefits.models import (
     Evidence,
     Measurement,
     MonthlyTotal,
+    NotDuplicate,
     Objective,
     PlanBaseline,
     PlannedValue,
@@ -142,3 +143,10 @@ class MonthlyTotalAdmin(ReadOnly, DomainAdmin):
     list_display = ["period", "kind", "subcategory", "unit", "rows", "pennies"]
     list_filter = ["kind", "subcategory", "cashable", "is_disbenefit"]
     search_fields = ["subcategory", "unit"]
+
+
+@admin.register(NotDuplicate)
+class NotDuplicateAdmin(DomainHistoryAdmin):
+    list_display = ["first", "second", "reason", "dismissed_by"]
+    list_filter = ["dismissed_by"]
+    search_fields = ["first__reference", "second__reference", "reason"]

@@ -2,6 +2,8 @@ from django.contrib import admin
 
 from realise.collaborations.models import (
     Agreement,
+    AgreementParty,
+    AgreementReview,
     Collaboration,
     ForceShare,
     Initiative,
@@ -57,3 +59,17 @@ class StageDecisionAdmin(ReadOnly, DomainAdmin):
     list_filter = ["to_stage", "from_stage"]
     search_fields = ["initiative__name", "notes"]
     date_hierarchy = "decided_on"
+
+
+@admin.register(AgreementParty)
+class AgreementPartyAdmin(DomainHistoryAdmin):
+    list_display = ["agreement", "force", "role"]
+    list_filter = ["role", "force"]
+    search_fields = ["agreement__title", "force__name"]
+
+
+@admin.register(AgreementReview)
+class AgreementReviewAdmin(DomainHistoryAdmin):
+    list_display = ["agreement", "reviewed_on", "body", "outcome", "next_review_due"]
+    list_filter = ["outcome", "reviewed_on"]
+    search_fields = ["agreement__title", "notes"]

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from realise.core.adminsite import DomainAdmin, ReadOnly
-from realise.core.models import AuditHead, AuditRecord
+from realise.core.models import AuditHead, AuditRecord, WorkerBeat
 
 
 @admin.register(AuditRecord)
@@ -25,3 +25,10 @@ class AuditHeadAdmin(ReadOnly, DomainAdmin):
     list_display = ["sequence", "hash"]
     list_filter = []
     search_fields = ["hash"]
+
+
+@admin.register(WorkerBeat)
+class WorkerBeatAdmin(ReadOnly, DomainAdmin):
+    list_display = ["worker_id", "last_seen"]
+    list_filter = ["last_seen"]
+    search_fields = ["worker_id"]

@@ -4,6 +4,7 @@ from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin, DomainInline
 from realise.governance.models import (
     Action,
     BodyMember,
+    CalendarFeed,
     Decision,
     Escalation,
     GovernanceBody,
@@ -87,3 +88,10 @@ class ReminderLogAdmin(DomainAdmin):
     list_display = ["key", "sent_at"]
     list_filter = ["sent_at"]
     search_fields = ["key"]
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(DomainAdmin):
+    list_display = ["user", "generation"]
+    list_filter = ["generation"]
+    search_fields = ["user__username"]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin
-from realise.organisations.models import Force, Membership, Person, Region
+from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin, ReadOnly
+from realise.organisations.models import Cover, Force, Invitation, Membership, Person, Region
 
 
 @admin.register(Region)
@@ -34,3 +34,18 @@ class MembershipAdmin(DomainHistoryAdmin):
     search_fields = ["user__username", "user__email", "user__first_name", "user__last_name"]
     raw_id_fields = ["user"]
     filter_horizontal = ["collaborations"]
+
+
+@admin.register(Cover)
+class CoverAdmin(DomainHistoryAdmin):
+    list_display = ["person", "deputy", "starts", "ends"]
+    list_filter = ["starts", "ends"]
+    search_fields = ["person__name", "deputy__username", "note"]
+    raw_id_fields = ["deputy"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnly, DomainAdmin):
+    list_display = ["email", "status", "invited_by", "sent_at", "sent_count", "accepted_at"]
+    list_filter = ["status"]
+    search_fields = ["email", "user__username"]

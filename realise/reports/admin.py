@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from realise.core.adminsite import DomainAdmin, ReadOnly
-from realise.reports.models import ImportJob
+from realise.reports.models import ImportJob, RegisterMapping
 
 
 @admin.register(ImportJob)
@@ -12,3 +12,10 @@ class ImportJobAdmin(ReadOnly, DomainAdmin):
     list_filter = ["status", "background"]
     search_fields = ["original_name", "user__username", "message"]
     date_hierarchy = "created_at"
+
+
+@admin.register(RegisterMapping)
+class RegisterMappingAdmin(DomainAdmin):
+    list_display = ["name", "collaboration", "created_by", "updated_at"]
+    list_filter = ["collaboration"]
+    search_fields = ["name", "collaboration__name"]

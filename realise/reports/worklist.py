@@ -154,7 +154,7 @@ def awaiting_verification(user, access):
 def _verification_items(user, access, today) -> list[WorkItem]:
     rows = (
         awaiting_verification(user, access)
-        .values("benefit", "benefit__reference", "benefit__title")
+        .values("benefit", "benefit__reference", "benefit__title", "benefit__initiative")
         .annotate(count=Count("pk"), earliest=Min("period"))
         .order_by("earliest")
     )
@@ -164,7 +164,7 @@ def _verification_items(user, access, today) -> list[WorkItem]:
             title=f"Verify actuals: {row['benefit__reference']} {row['benefit__title']}",
             detail=f"{row['count']} actual{'s' if row['count'] != 1 else ''} from "
             f"{_month(row['earliest'])} await your check",
-            url=reverse("benefit-detail", args=[row["benefit"]]),
+            url=reverse("measurement-verification") + f"?initiative={row['benefit__initiative']}",
             action="Check the evidence and verify",
         )
         for row in rows

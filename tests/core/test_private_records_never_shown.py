@@ -430,8 +430,8 @@ def walk_api(client) -> dict[str, str]:
     seen["/api/v1/"] = text_of(root)
     if root.status_code != 200:
         return seen
-    for url in root.json().values():
-        path = urlsplit(url).path
+    for resource in root.json()["resources"]:
+        path = urlsplit(resource["url"]).path
         response = client.get(path, {"page_size": 500})
         seen[path] = text_of(response)
     for query in (MARKER, "covert", "sealed"):

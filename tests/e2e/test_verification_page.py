@@ -28,7 +28,7 @@ def test_programme_team_verifies_the_chosen_actuals_and_returns_one(page, world)
         )
     sign_in(page, "alice")
     page.goto("/")
-    page.get_by_role("link", name="Verify actuals").click()
+    page.get_by_role("link", name="Verify actuals", exact=True).click()
     assert page.get_by_role("heading", name="Actuals awaiting verification").is_visible()
     assert axe_violations(page) == []
 

@@ -145,7 +145,10 @@ def test_only_a_failed_import_of_ones_own_can_be_run_again(register, renamed, cl
         f"/register/import/{done.pk}/"
     )
     client.force_login(register.bob)
-    assert client.post(f"/register/import/{failed.pk}/again/").status_code == 404  # not theirs: as if it did not exist
+    # Not theirs: as if it did not exist.
+    assert (
+        client.post(f"/register/import/{failed.pk}/again/").status_code == 404
+    )  # not theirs: as if it did not exist
     assert ImportJob.objects.count() == 2
 
 
