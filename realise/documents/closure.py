@@ -20,6 +20,7 @@ from realise.benefits.models import (
 from realise.benefits.realisation import HOURS, MONEY, RealisationFilter
 from realise.documents import blocks, formats
 from realise.documents.models import ClosureRecord
+from realise.governance.services import VISIBILITY_RANK
 from realise.reports import charts, dashboards
 
 MEASURE_TITLES = {MONEY: "Money (£)", HOURS: "Hours"}
@@ -196,6 +197,18 @@ def _benefit_rows(initiative, as_at: datetime.date, handed: set[int]) -> list[li
     return rows
 
 
+def closure_lessons(record: ClosureRecord) -> list:
+    """The lessons a closure report lists. Whoever may read the closure may read the
+    initiative: only lessons open at least as widely as its collaboration are listed, never
+    one kept narrower (a private lesson of a policing collaboration)."""
+    reach = VISIBILITY_RANK[record.initiative.collaboration.visibility]
+    return [
+        lesson
+        for lesson in record.lessons.select_related("author").order_by("pk")
+        if VISIBILITY_RANK.get(lesson.visibility, 0) >= reach
+    ]
+
+
 def build_closure(record: ClosureRecord, *, marking: str | None = None) -> dict:
     """The closure report of a closed initiative, as recorded at its closure."""
     initiative = record.initiative
@@ -206,7 +219,7 @@ def build_closure(record: ClosureRecord, *, marking: str | None = None) -> dict:
         ).order_by("benefit__reference")
     )
     handed = {handover.benefit_id for handover in handovers}
-    lessons = list(record.lessons.select_related("author").order_by("pk"))
+    lessons = closure_lessons(record)
     review = record.review
     closed_by = record.closed_by
     facts = [

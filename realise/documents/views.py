@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 
 from realise.benefits.realisation import add_months, parse_month
 from realise.collaborations.models import InitiativeStatus
-from realise.core.permissions import visible_bodies, visible_initiatives
+from realise.core.permissions import visible_bodies, visible_initiatives, visible_lessons
 from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
 from realise.documents import closure as closure_content
 from realise.documents.board_pack import build_board_pack
@@ -348,7 +348,9 @@ class ClosureDetailView(ClosureRecordMixin, TemplateView):
             handovers=record.handovers.select_related(
                 "benefit", "bau_owner", "measurement_owner", "previous_owner"
             ),
-            lessons=record.lessons.order_by("pk"),
+            lessons=record.lessons.filter(
+                pk__in=visible_lessons(self.request.user).values("pk")
+            ).order_by("pk"),
             realised_rows=closure_content.realised_rows(record.realised),
             document=record.document
             if record.document
