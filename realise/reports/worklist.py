@@ -28,7 +28,7 @@ from django.urls import reverse
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
 from realise.benefits.models_ipa import ChangeRequest, ChangeRequestStatus
 from realise.collaborations.models import Agreement, Initiative, InitiativeStatus, Stage
-from realise.core.permissions import access_for, visible_collaborations
+from realise.core.permissions import access_for, verifiable_measurements, visible_collaborations
 from realise.documents.models import HighlightReport
 from realise.governance.deadlines import actuals_due
 from realise.governance.models import (
@@ -138,17 +138,19 @@ def _actual_items(user, access, today) -> list[WorkItem]:
 
 
 def awaiting_verification(user, access):
-    """Actuals this person may verify and has not entered: as the benefit's measurement
-    owner (or owner, when it has none), or on the collaboration's programme team."""
-    mine = Q(benefit__measurement_owner__user=user) | Q(
-        benefit__measurement_owner__isnull=True, benefit__owner__user=user
+    """Actuals this person may verify (`core.permissions.verifiable_measurements`, the same
+    rule the verify action applies) and that wait for it. An administrator, who may verify
+    anything, is listed only what they answer for as measurement owner or programme team:
+    the rest is in their summary."""
+    waiting = verifiable_measurements(user).filter(
+        verified_at__isnull=True, benefit__in=_tracked(Benefit.objects.all())
     )
-    team = Q(benefit__initiative__collaboration_id__in=access.programme_collaborations)
-    return (
-        Measurement.objects.filter(mine | team, verified_at__isnull=True)
-        .exclude(entered_by=user)
-        .filter(benefit__in=_tracked(Benefit.objects.all()))
-    )
+    if access.administrator:
+        waiting = waiting.filter(
+            Q(benefit__initiative__collaboration_id__in=access.programme_collaborations)
+            | Q(benefit__measurement_owner_id=access.person_id or 0)
+        )
+    return waiting
 
 
 def _verification_items(user, access, today) -> list[WorkItem]:
