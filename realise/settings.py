@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "crispy_forms",
@@ -89,6 +90,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "realise.urls"
 WSGI_APPLICATION = "realise.wsgi.application"
+
+# Form widgets are drawn with the same templates as pages (GOV.UK month input, £ prefix).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -5,10 +5,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from realise.benefits.models import Benefit, Nature
+from realise.benefits.models import Benefit, Nature, Unit
 from realise.collaborations.services import standard_errors
 from realise.core import inputs
-from realise.core.forms import DateInput, GovukForm, MonthField
+from realise.core.forms import AmountInput, DateInput, GovukForm, MonthInputField
 from realise.core.versioning import VersionedFormMixin
 from realise.organisations.models import Force
 
@@ -56,7 +56,9 @@ class BenefitForm(VersionedFormMixin, GovukForm, forms.ModelForm):
 
 
 class MeasurementForm(GovukForm, forms.Form):
-    period = MonthField(label="Month", help_text="The month the value was delivered, as YYYY-MM.")
+    period = MonthInputField(
+        label="Month", help_text="The month the value was delivered, for example 3 2026."
+    )
     force = forms.ModelChoiceField(
         queryset=Force.objects.none(),
         required=False,
@@ -99,6 +101,11 @@ class MeasurementForm(GovukForm, forms.Form):
         else:
             del self.fields["assessment"]
             self.fields["value"].label = f"Value ({benefit.get_unit_display()})"
+            self.fields["value"].widget = AmountInput(
+                attrs={"class": "govuk-input--width-10"},
+                prefix="£" if benefit.unit == Unit.GBP else "",
+                suffix={Unit.HOURS: "hours", Unit.PERCENT: "%"}.get(benefit.unit, ""),
+            )
 
 
 class PlanForm(GovukForm, forms.Form):

@@ -1,5 +1,7 @@
 """GOV.UK form rendering shared by every form in Realise."""
 
+import datetime
+
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.contrib.auth import password_validation
@@ -101,3 +103,110 @@ class GovukSetPasswordForm(GovukForm, SetPasswordForm):
         self.fields[
             "new_password1"
         ].help_text = password_validation.password_validators_help_text_html()
+
+
+class MonthInputWidget(forms.MultiWidget):
+    """The GOV.UK month input: a month and a year box, posted as `<name>_month` and
+    `<name>_year`. A single `<name>` posted as YYYY-MM (older links and scripts) is read too."""
+
+    template_name = "core/widgets/month_input.html"
+
+    def __init__(self, attrs=None):
+        box = "govuk-input govuk-date-input__input"
+        super().__init__(
+            {
+                "month": forms.TextInput(
+                    attrs={"class": f"{box} govuk-input--width-2", "inputmode": "numeric"}
+                ),
+                "year": forms.TextInput(
+                    attrs={"class": f"{box} govuk-input--width-4", "inputmode": "numeric"}
+                ),
+            },
+            attrs,
+        )
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [str(value.month), str(value.year)]
+        if isinstance(value, str) and inputs.MONTH_TEXT.match(value.strip()):
+            year, month = value.strip().split("-")
+            return [str(int(month)), year]
+        return [None, None]
+
+    def value_from_datadict(self, data, files, name):
+        if name in data and f"{name}_month" not in data and f"{name}_year" not in data:
+            return data.get(name) or [None, None]
+        return super().value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+
+class MonthInputField(forms.MultiValueField):
+    """A calendar month from the GOV.UK month input, stored as its first day, within the
+    months Realise records. Errors say which box is wrong."""
+
+    widget = MonthInputWidget
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            fields=(forms.CharField(required=False), forms.CharField(required=False)),
+            require_all_fields=False,
+            **kwargs,
+        )
+
+    def _wrong(self, box: int, message: str):
+        """The error, tied to the box that is wrong so the summary links straight to it."""
+        for index, subfield in enumerate(self.fields):
+            subfield.widget.errors = [message] if index == box else []
+        return forms.ValidationError(message)
+
+    def compress(self, data_list):
+        month_text, year_text = (list(data_list) + [None, None])[:2]
+        month_text, year_text = (month_text or "").strip(), (year_text or "").strip()
+        if not month_text and not year_text:
+            return None
+        if not month_text:
+            raise self._wrong(0, "Enter the month as a number from 1 to 12.")
+        if not year_text:
+            raise self._wrong(1, "Enter the year, for example 2026.")
+        for box, text in enumerate((month_text, year_text)):
+            problem = inputs.number_problem(text)
+            if problem:
+                raise self._wrong(box, problem)
+        if not month_text.isascii() or not month_text.isdigit() or not 1 <= int(month_text) <= 12:
+            raise self._wrong(0, f"'{month_text}' is not a month: enter a number from 1 to 12.")
+        if not year_text.isascii() or not year_text.isdigit() or len(year_text) != 4:
+            raise self._wrong(1, f"'{year_text}' is not a year: enter four digits.")
+        period = datetime.date(int(year_text), int(month_text), 1)
+        problem = inputs.month_problem(period)
+        if problem:
+            raise self._wrong(0, problem)
+        return period
+
+    def clean(self, value):
+        if isinstance(value, str):  # YYYY-MM in one field, as the API and imports write it
+            if not inputs.MONTH_TEXT.match(value.strip()):
+                raise forms.ValidationError(MonthField.default_error_messages["invalid"])
+            try:
+                return inputs.parse_month(value)
+            except ValueError as error:
+                raise forms.ValidationError(str(error)) from None
+        if self.required and not any((v or "").strip() for v in (value or [])):
+            raise self._wrong(0, "Enter the month and year.")
+        return super().clean(value)
+
+
+class AmountInput(forms.TextInput):
+    """A number box with GOV.UK's prefix or suffix: '£' before money, 'hours' after time."""
+
+    template_name = "core/widgets/amount_input.html"
+
+    def __init__(self, attrs=None, *, prefix: str = "", suffix: str = ""):
+        super().__init__({"inputmode": "decimal", "spellcheck": "false", **(attrs or {})})
+        self.prefix, self.suffix = prefix, suffix
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"].update(prefix=self.prefix, suffix=self.suffix)
+        return context

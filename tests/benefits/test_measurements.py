@@ -120,3 +120,77 @@ def test_plan_is_replaced_from_lines_and_bad_lines_are_named(client, world):
     assert [(p.period_label, str(p.value)) for p in world.benefit.planned_values.all()] == [
         ("2026-05", "2500.00")
     ]
+
+
+def test_the_form_asks_month_and_year_in_two_boxes_and_shows_the_unit(client, world):
+    client.force_login(world.bob)
+    page = client.get(url(world)).content.decode()
+    assert 'name="period_month"' in page and 'name="period_year"' in page
+    assert '<div class="govuk-input__prefix" aria-hidden="true">£</div>' in page
+    response = client.post(
+        url(world),
+        {
+            "period_month": str(LAST_MONTH.month),
+            "period_year": str(LAST_MONTH.year),
+            "force": force("Essex").pk,
+            "value": "75.25",
+            "evidence_note": "Rota extract",
+        },
+    )
+    assert response.status_code == 302
+    assert Measurement.objects.get().period == LAST_MONTH
+
+
+def test_hours_are_written_with_an_hours_suffix(client, world):
+    world.benefit.unit = "hours"
+    world.benefit.save()
+    client.force_login(world.bob)
+    page = client.get(url(world)).content.decode()
+    assert '<div class="govuk-input__suffix" aria-hidden="true">hours</div>' in page
+    assert "govuk-input__prefix" not in page
+
+
+def test_each_month_box_names_what_is_wrong(client, world):
+    client.force_login(world.bob)
+    base = {"force": force("Essex").pk, "value": "5", "evidence_note": "x"}
+    cases = [
+        ({"period_month": "13", "period_year": "2026"}, "&#x27;13&#x27; is not a month"),
+        ({"period_month": "3", "period_year": "26"}, "&#x27;26&#x27; is not a year"),
+        ({"period_month": "", "period_year": "2026"}, "Enter the month as a number"),
+        ({"period_month": "3", "period_year": ""}, "Enter the year"),
+        ({"period_month": "", "period_year": ""}, "Enter the month and year"),
+    ]
+    for boxes, message in cases:
+        page = client.post(url(world), {**base, **boxes})
+        assert page.status_code == 200, boxes
+        assert message in page.content.decode(), boxes
+        # What was typed is kept in the boxes.
+        if boxes["period_month"]:
+            assert f'value="{boxes["period_month"]}"' in page.content.decode()
+    assert not Measurement.objects.exists()
+
+
+def test_another_forces_line_is_refused_naming_the_force(client, world):
+    client.force_login(world.bob)
+    page = client.post(
+        url(world),
+        {
+            "period_month": str(LAST_MONTH.month),
+            "period_year": str(LAST_MONTH.year),
+            "force": force("Kent").pk,
+            "value": "5",
+            "evidence_note": "x",
+        },
+    )
+    assert page.status_code == 200
+    assert "Kent" in page.context["form"].errors["force"][0]
+    assert not Measurement.objects.exists()
+
+
+def test_the_error_summary_links_to_the_box_that_is_wrong(client, world):
+    client.force_login(world.bob)
+    page = client.post(
+        url(world),
+        {"period_month": "3", "period_year": "26", "force": force("Essex").pk, "value": "5"},
+    ).content.decode()
+    assert '<a href="#id_period_1">&#x27;26&#x27; is not a year: enter four digits.</a>' in page

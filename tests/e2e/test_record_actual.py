@@ -14,8 +14,12 @@ def test_force_lead_signs_in_records_an_actual_and_sees_it(page, world):
     sign_in(page, "bob")
     page.goto(f"/benefits/{world.benefit.pk}/")
     page.get_by_role("button", name="Record an actual").click()
-    page.get_by_label("Month").fill(LAST_MONTH.strftime("%Y-%m"))
-    page.get_by_label("Force").select_option(label="Essex")
+    # The GOV.UK month input: a month box and a year box; money is written after a '£'.
+    page.get_by_label("Month", exact=True).fill(str(LAST_MONTH.month))
+    page.get_by_label("Year", exact=True).fill(str(LAST_MONTH.year))
+    # The lead's own force is chosen already.
+    assert page.get_by_label("Force").locator("option:checked").inner_text() == "Essex"
+    assert page.locator(".govuk-input__prefix").inner_text() == "£"
     page.get_by_label("Value").fill("4321.09")
     page.get_by_label("Evidence note").fill("Essex finance ledger extract, cost centre 4410")
     page.get_by_role("button", name="Record the actual").click()
