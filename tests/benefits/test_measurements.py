@@ -122,21 +122,23 @@ def test_plan_is_replaced_from_lines_and_bad_lines_are_named(client, world):
     ]
 
 
+def last_month_for(force_name: str, value: str, note: str) -> dict:
+    """A post of the form with last month typed in its month and year boxes."""
+    return {
+        "period_month": str(LAST_MONTH.month),
+        "period_year": str(LAST_MONTH.year),
+        "force": force(force_name).pk,
+        "value": value,
+        "evidence_note": note,
+    }
+
+
 def test_the_form_asks_month_and_year_in_two_boxes_and_shows_the_unit(client, world):
     client.force_login(world.bob)
     page = client.get(url(world)).content.decode()
     assert 'name="period_month"' in page and 'name="period_year"' in page
     assert '<div class="govuk-input__prefix" aria-hidden="true">£</div>' in page
-    response = client.post(
-        url(world),
-        {
-            "period_month": str(LAST_MONTH.month),
-            "period_year": str(LAST_MONTH.year),
-            "force": force("Essex").pk,
-            "value": "75.25",
-            "evidence_note": "Rota extract",
-        },
-    )
+    response = client.post(url(world), last_month_for("Essex", "75.25", "Rota extract"))
     assert response.status_code == 302
     assert Measurement.objects.get().period == LAST_MONTH
 
@@ -172,16 +174,7 @@ def test_each_month_box_names_what_is_wrong(client, world):
 
 def test_another_forces_line_is_refused_naming_the_force(client, world):
     client.force_login(world.bob)
-    page = client.post(
-        url(world),
-        {
-            "period_month": str(LAST_MONTH.month),
-            "period_year": str(LAST_MONTH.year),
-            "force": force("Kent").pk,
-            "value": "5",
-            "evidence_note": "x",
-        },
-    )
+    page = client.post(url(world), last_month_for("Kent", "5", "x"))
     assert page.status_code == 200
     assert "Kent" in page.context["form"].errors["force"][0]
     assert not Measurement.objects.exists()
