@@ -86,10 +86,17 @@ def test_actuals_need_evidence_and_verification(world, implementing):
     Evidence.objects.create(measurement=may, note="Invoice register, May")
     assert found(check(today=TODAY), "no-evidence") == []
 
+    # Recorded at noon, London time, 61 and 59 days before today: whatever the hour the test
+    # runs and whichever side of a clock change those days fall.
     today = datetime.date.today()
     now = timezone.now()
-    Measurement.objects.filter(pk=april.pk).update(created_at=now - datetime.timedelta(days=61))
-    Measurement.objects.filter(pk=may.pk).update(created_at=now - datetime.timedelta(days=59))
+
+    def noon(days_ago):
+        day = today - datetime.timedelta(days=days_ago)
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+    Measurement.objects.filter(pk=april.pk).update(created_at=noon(61))
+    Measurement.objects.filter(pk=may.pk).update(created_at=noon(59))
     report = check(today=today)
     assert found(report, "unverified") == ["HR-1"]
     assert "1 in Apr 2025" in next(i for i in report.issues if i.rule == "unverified").message
