@@ -119,6 +119,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "timeout": 20}
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Keep each web thread's database connection open between requests (seconds; 0 opens and
+# closes one per request, None keeps it for good), checked before reuse so a connection the
+# database dropped is replaced rather than failing the request. Tests open their own, and
+# the development server (a thread per request) would only leave connections behind.
+DATABASES["default"]["CONN_MAX_AGE"] = (
+    0 if TESTING else env.int("DATABASE_CONN_MAX_AGE", default=0 if DEBUG else 60)
+)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

@@ -29,3 +29,36 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
 
 def test_production_settings_start_with_a_secret_key():
     assert run_check(SECRET_KEY="x" * 50).returncode == 0
+
+
+def database_setting(**env):
+    """CONN_MAX_AGE and CONN_HEALTH_CHECKS as the settings module works them out."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "REALISE_TESTING", "DATABASE_CONN_MAX_AGE")
+    }
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'realise.settings'; "
+            "from django.conf import settings; db = settings.DATABASES['default']; "
+            "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])",
+        ],
+        env={**clean, "SECRET_KEY": "x" * 50, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return completed.stdout.split()
+
+
+def test_production_keeps_database_connections_and_checks_them_before_reuse():
+    assert database_setting() == ["60", "True"]
+    assert database_setting(DATABASE_CONN_MAX_AGE="0") == ["0", "True"]
+    assert database_setting(DATABASE_CONN_MAX_AGE="300") == ["300", "True"]
+
+
+def test_the_development_server_opens_a_connection_per_request():
+    assert database_setting(DEBUG="1") == ["0", "True"]
