@@ -220,7 +220,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "realise.core.api_filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "COERCE_DECIMAL_TO_STRING": True,
