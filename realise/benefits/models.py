@@ -1,6 +1,5 @@
 """The benefits register: benefits, their planned profiles, actuals and evidence."""
 
-import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -149,10 +148,6 @@ class Benefit(Versioned, TimeStamped):
             errors["cashable"] = "Only savings of money or cost avoidance can be cashable."
         if errors:
             raise ValidationError(errors)
-
-
-def month_start(day: datetime.date) -> datetime.date:
-    return day.replace(day=1)
 
 
 class PeriodMixin(models.Model):

@@ -16,14 +16,6 @@ from realise.core import inputs, uploads
 from realise.core.models import StaleVersion
 
 
-def parse_period(text: str) -> datetime.date:
-    """'2026-10' -> 1 October 2026; a clear error otherwise."""
-    try:
-        return inputs.parse_month(text)
-    except (ValueError, TypeError) as error:
-        raise ValidationError(str(error)) from None
-
-
 def check_evidence_file(upload, *, field: str = "evidence_file") -> None:
     """The one upload check for an evidence file: size, type by content (a program named
     `report.pdf` is refused) and archive expansion; ValidationError naming the file."""

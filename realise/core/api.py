@@ -90,10 +90,6 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 500
 
 
-def user_of(request):
-    return request.user if request is not None else None
-
-
 # Fields -----------------------------------------------------------------------------------
 
 

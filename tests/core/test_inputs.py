@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from realise.benefits.models import Measurement, PlannedValue
-from realise.benefits.services import parse_period
 from realise.core import inputs
 from realise.reports.register_import import import_register
 from realise.reports.register_xlsx import PLANNED, write_register
@@ -75,8 +74,6 @@ def test_a_nul_in_a_form_field_is_refused(client, world):
 def test_months_outside_the_sane_range_are_refused_by_the_shared_rule(text):
     with pytest.raises(ValueError, match="outside the months that can be recorded"):
         inputs.parse_month(text)
-    with pytest.raises(ValidationError):
-        parse_period(text)
 
 
 def test_the_range_runs_from_2000_to_fifty_years_ahead():
