@@ -146,10 +146,7 @@ class Row:
             return {}
         dashboard = reverse("dashboard-collaboration", args=[self.slug])
         detail = reverse("collaboration-detail", args=[self.slug])
-        if len(self.costed) == 1:
-            costs = self.costed[0]["url"]
-        else:
-            costs = detail
+        costs = self.costed[0]["url"] if len(self.costed) == 1 else detail
         return {
             "name": detail,
             "figures": dashboard,
@@ -316,7 +313,8 @@ def _costs(rows: dict[int, Row]) -> None:
     )
     by_option: dict[int, dict[str, Decimal]] = defaultdict(dict)
     for item in sums:
-        by_option[item["line__option_id"]][item["line__kind"]] = _money(Decimal(str(item["total"] or 0)))
+        amount = _money(Decimal(str(item["total"] or 0)))
+        by_option[item["line__option_id"]][item["line__kind"]] = amount
     for initiative_id, option in sorted(options.items()):
         row = rows[initiatives[initiative_id]]
         amounts = by_option.get(option.pk, {})
