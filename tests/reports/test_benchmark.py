@@ -258,3 +258,20 @@ def test_anonymous_readers_are_sent_to_sign_in_as_for_dashboards(bench, client):
     assert reverse("login") in response["Location"]
     assert client.get(reverse("dashboard-national")).status_code == 302
     assert APIClient().get("/api/v1/benchmark/").status_code in (401, 403)
+
+
+def test_marking_an_option_preferred_unmarks_the_others_and_picks_its_costs(world):
+    from realise.appraisal import services
+    from realise.reports.benchmark import chosen_options
+
+    first = services.save_option(
+        world.initiative, user=world.alice, name="A", first_year=2025, is_preferred=True
+    )
+    second = services.save_option(world.initiative, user=world.alice, name="B", first_year=2025)
+    assert chosen_options([world.initiative.pk]) == {world.initiative.pk: first}
+    services.save_option(world.initiative, user=world.alice, option=second, is_preferred=True)
+    first.refresh_from_db()
+    assert not first.is_preferred
+    assert chosen_options([world.initiative.pk]) == {world.initiative.pk: second}
+    services.save_option(world.initiative, user=world.alice, option=second, is_preferred=False)
+    assert chosen_options([world.initiative.pk]) == {}  # two options, none preferred
