@@ -198,6 +198,15 @@ def test_a_member_of_the_private_collaborations_force_sees_its_name(bench, clien
     assert reverse("dashboard-collaboration", args=["ek"]) in page
 
 
+def test_an_inspector_sees_the_private_collaboration_by_name(bench):
+    from tests.factories import member
+
+    inspector = member("ivy", "Norfolk", "inspector")
+    result = benchmark(inspector, today=TODAY)
+    assert PRIVATE_NAME in [row.name for row in result.rows]
+    assert result.hidden is None
+
+
 def test_cli_json_shape_money_as_strings_and_hours_apart(bench):
     out = StringIO()
     call_command("benchmark", "--format", "json", "--today", "2025-04-15", stdout=out)
