@@ -114,6 +114,7 @@ OptionSerializer = read_only(
         "name",
         "description",
         "is_business_as_usual",
+        "is_preferred",
         "first_year",
         "price_base_year",
         "discount_schedule",

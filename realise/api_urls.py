@@ -15,6 +15,7 @@ from realise.core.api_root import RealiseAPIRoot, SchemaView
 from realise.knowledge.api import SearchAPIView
 from realise.organisations import api as organisations_api
 from realise.pipeline import api as pipeline_api
+from realise.reports import api as reports_api
 
 urlpatterns = [
     path("search/", SearchAPIView.as_view(), name="api-search"),
@@ -25,6 +26,7 @@ urlpatterns = [
         name="api-docs",
     ),
     path("realisation/", benefits_api.RealisationView.as_view(), name="api-realisation"),
+    path("benchmark/", reports_api.BenchmarkView.as_view(), name="api-benchmark"),
 ]
 
 router = DefaultRouter()

@@ -85,6 +85,7 @@ def build_procurement(case: _Case) -> None:
         description="A single function buying for seven forces: shared frameworks, category "
         "management and contract compliance. The option the Summit approved. Costs and "
         "benefits are those beyond business as usual.",
+        is_preferred=True,
         optimism_bias_capex="0.15",
         optimism_bias_opex="0.05",
         order=1,
@@ -145,6 +146,7 @@ def build_vetting(case: _Case) -> None:
     single = case.option(
         "Single 7F vetting service",
         description="One vetting service for seven forces with one case management system.",
+        is_preferred=True,
         optimism_bias_capex="0.30",
         optimism_bias_opex="0.10",
         order=1,
@@ -212,6 +214,7 @@ def build_dams(case: _Case, builder) -> None:
     regional = case.option(
         "Regional cloud DAMS",
         description="One cloud system for seven forces, shared with the CPS and courts.",
+        is_preferred=True,
         optimism_bias_capex="0.25",
         optimism_bias_opex="0.10",
         order=1,

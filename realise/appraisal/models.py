@@ -99,6 +99,12 @@ class Option(TimeStamped):
     optimism_bias_opex = bias_field("operating expenditure")
     optimism_bias_other = bias_field("other costs")
     order = models.PositiveSmallIntegerField(default=0, help_text="Position among the options.")
+    is_preferred = models.BooleanField(
+        "preferred option",
+        default=False,
+        help_text="The option the business case recommends. Its costs are the ones "
+        "benchmarking compares; marking it unmarks the initiative's other options.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -153,6 +153,7 @@ OPTION_FIELDS = (
     "optimism_bias_opex",
     "optimism_bias_other",
     "order",
+    "is_preferred",
 )
 
 
@@ -188,6 +189,12 @@ def save_option(initiative, *, user, option: Option | None = None, **fields) -> 
             setattr(option, name, value)
         raise
     _save(option, user)
+    if option.is_preferred:  # one preferred option per initiative
+        for other in Option.objects.filter(initiative=initiative, is_preferred=True).exclude(
+            pk=option.pk
+        ):
+            other.is_preferred = False
+            _save(other, user)
     return option
 
 

@@ -102,7 +102,10 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
                 "text": f"What collaboration has given {force.name}",
             }
             for force in forces
-        ] + [{"url": quality, "text": "Data quality: what in these figures would mislead a board"}]
+        ] + [
+            {"url": quality, "text": "Data quality: what in these figures would mislead a board"},
+            {"url": reverse("benchmark"), "text": "Benchmarking: collaborations side by side"},
+        ]
 
     @cached_property
     def cut(self) -> Cut:

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from realise.reports import quality_views, views
+from realise.reports import benchmark_views, quality_views, views
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("benchmark/", benchmark_views.BenchmarkView.as_view(), name="benchmark"),
     path("data-quality/", quality_views.DataQualityView.as_view(), name="data-quality"),
     path(
         "data-quality/duplicates/",

@@ -1,0 +1,77 @@
+"""`realise benchmark [--user USERNAME] [--format text|json] [--today YYYY-MM-DD]`.
+
+Collaborations side by side and forces by what collaboration gives each
+(docs/benchmarking.md). With `--user`, what that user may see: collaborations hidden from
+them are counted together, unnamed, as "Other collaborations". Without it, every
+collaboration is named (the operator's view, as `realise export-register`). Exits 2 on a
+usage error.
+"""
+
+import datetime
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from realise.core.formatting import money
+from realise.reports.benchmark import benchmark
+
+
+class Command(BaseCommand):
+    help = "Compare collaborations side by side, and forces by what collaboration gives each."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--user", metavar="USERNAME", help="Only what this user may see name by name."
+        )
+        parser.add_argument("--format", choices=["text", "json"], default="text")
+        parser.add_argument(
+            "--today", help="Count as if today were this day, YYYY-MM-DD (default: today)."
+        )
+
+    def handle(self, *args, **options):
+        today = None
+        if options.get("today"):
+            try:
+                today = datetime.date.fromisoformat(options["today"])
+            except ValueError:
+                raise CommandError(
+                    f"--today: '{options['today']}' is not a date; write it as YYYY-MM-DD",
+                    returncode=2,
+                ) from None
+        if options.get("user"):
+            user = get_user_model().objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"--user: no user called '{options['user']}'", returncode=2)
+        else:
+            user = None  # the operator's view: every collaboration, named
+        result = benchmark(user, today=today)
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(result.as_dict(), indent=2))
+            return
+        self.stdout.write(
+            f"Benchmark as at {result.as_at:%d %B %Y} (to the end of {result.to_date:%B %Y})"
+        )
+        rows = list(result.rows) + ([result.hidden] if result.hidden else [])
+        if not rows:
+            self.stdout.write("No collaborations to compare.")
+        for row in rows:
+            percent = "no plan" if row.realised_percent is None else f"{row.realised_percent}%"
+            verified = "no actuals" if row.verified_share is None else f"{row.verified_share}%"
+            per_pound = (
+                "no costs" if row.benefit_per_pound is None else money(row.benefit_per_pound)
+            )
+            days = row.days_obc_to_implementation
+            self.stdout.write(
+                f"{row.name}: realised {money(row.realised)} of {money(row.planned)} planned "
+                f"({percent}); hours {row.hours.actual_to_date} of "
+                f"{row.hours.planned_to_date}; verified {verified}; running costs "
+                f"{money(row.running_costs)}, investment {money(row.investment_costs)}; "
+                f"{per_pound} per £1; days OBC to implementation "
+                f"{'not recorded' if days is None else days}"
+            )
+        for force in result.forces:
+            self.stdout.write(
+                f"  {force.name}: {force.benefit_share or 0}% of benefits, "
+                f"{force.cost_share or 0}% of costs"
+            )
