@@ -177,6 +177,7 @@ class Row:
         out.update(
             {
                 "realised": _fmt(self.realised),
+                "outside_plan": _fmt(self.money.outside_plan),
                 "planned": _fmt(self.planned),
                 "realised_percent": _fmt(self.realised_percent),
                 "verified_share": _fmt(self.verified_share),

@@ -214,6 +214,7 @@ def test_cli_json_shape_money_as_strings_and_hours_apart(bench):
     assert data["as_at"] == "2025-04-15"
     ns = next(row for row in data["collaborations"] if row["slug"] == "ns-procurement")
     assert ns["realised"] == "3000.00"
+    assert ns["outside_plan"] == "300.00"  # M2 has no plan: why 3,000 of 3,000 is 90%
     assert ns["planned"] == "3000.00"
     assert ns["realised_percent"] == "90.00"
     assert ns["verified_share"] == "40.00"
@@ -228,6 +229,15 @@ def test_cli_json_shape_money_as_strings_and_hours_apart(bench):
         "realised_percent": "166.67",
     }
     assert data["hidden"] == {"count": 0}  # without --user every collaboration is named
+
+
+def test_cli_text_says_what_was_realised_outside_the_plan(bench):
+    out = StringIO()
+    call_command("benchmark", "--today", "2025-04-15", stdout=out)
+    line = next(x for x in out.getvalue().splitlines() if x.startswith("Norfolk and Suffolk"))
+    assert "realised £3,000.00, £300.00 of it by benefits with no plan" in line
+    assert "planned £3,000.00; 90.00% of plan like for like" in line
+    assert "£1.50 per £1 of cost" in line
 
 
 def test_cli_refuses_an_unknown_user_and_a_bad_date(bench):

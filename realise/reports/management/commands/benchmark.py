@@ -59,15 +59,23 @@ class Command(BaseCommand):
             percent = "no plan" if row.realised_percent is None else f"{row.realised_percent}%"
             verified = "no actuals" if row.verified_share is None else f"{row.verified_share}%"
             per_pound = (
-                "no costs" if row.benefit_per_pound is None else money(row.benefit_per_pound)
+                "no costs recorded"
+                if row.benefit_per_pound is None
+                else f"{money(row.benefit_per_pound)} per £1 of cost"
+            )
+            outside = (
+                f", {money(row.money.outside_plan)} of it by benefits with no plan"
+                if row.money.outside_plan
+                else ""
             )
             days = row.days_obc_to_implementation
             self.stdout.write(
-                f"{row.name}: realised {money(row.realised)} of {money(row.planned)} planned "
-                f"({percent}); hours {row.hours.actual_to_date} of "
+                f"{row.name}: realised {money(row.realised)}{outside}; planned "
+                f"{money(row.planned)}; {percent} of plan like for like; hours "
+                f"{row.hours.actual_to_date} of "
                 f"{row.hours.planned_to_date}; verified {verified}; running costs "
                 f"{money(row.running_costs)}, investment {money(row.investment_costs)}; "
-                f"{per_pound} per £1; days OBC to implementation "
+                f"{per_pound}; days OBC to implementation "
                 f"{'not recorded' if days is None else days}"
             )
         for force in result.forces:
