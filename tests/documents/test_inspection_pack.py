@@ -14,15 +14,17 @@ import io
 import json
 import shutil
 import subprocess
+import sys
 import zipfile
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
 from realise.benefits.models import Evidence, Measurement
-from realise.cli import main
 from realise.core import audit
 from realise.documents.inspection import SECTION_TITLES, build_zip, row_hash, run_pack
 from realise.documents.models import InspectionPack, PackStatus
@@ -227,8 +229,13 @@ def test_outsiders_and_readers_get_404_everywhere(client, pack_world):
 
 
 def run(*args) -> int:
+    """The command's exit status; its error, if any, on standard error. (call_command keeps
+    the test's database connection open, which the console script closes when it ends.)"""
     try:
-        main(["realise", "inspection-pack", *args])
+        call_command("inspection-pack", *args)
+    except CommandError as error:
+        sys.stderr.write(f"CommandError: {error}\n")
+        return error.returncode
     except SystemExit as exit:
         return exit.code
     return 0
