@@ -213,6 +213,10 @@ def test_outsiders_and_readers_get_404_everywhere(client, pack_world):
         reverse("inspection-pack-status", args=[w.collab.slug, pack.pk]),
         reverse("inspection-pack-download", args=[w.collab.slug, pack.pk]),
     ]
+    client.force_login(w.alice)
+    assert urls[0].encode() in client.get(w.collab.get_absolute_url()).content
+    client.force_login(w.dave)  # sees the collaboration, and no link to its pack
+    assert urls[0].encode() not in client.get(w.collab.get_absolute_url()).content
     for user in (w.nora, w.dave):  # another force's lead; a viewer of a member force
         client.force_login(user)
         for url in urls:
