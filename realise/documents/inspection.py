@@ -40,6 +40,7 @@ from realise.benefits.realisation import HOURS, MONEY, RealisationFilter
 from realise.collaborations.models import Collaboration, ForceShare, Initiative
 from realise.core import audit
 from realise.core.cells import FORMULA_STARTS, CsvWriter
+from realise.core.inspection import is_private, record_view
 from realise.core.models import AuditRecord
 from realise.core.permissions import (
     access_for,
@@ -698,6 +699,18 @@ def build_summary(view: View, user, anchor: audit.Head, extracted: int, today) -
 
 # The ZIP --------------------------------------------------------------------------------------
 
+
+class _Archive(zipfile.ZipFile):
+    """A ZIP whose files unpack readable by their owner's group and others (0644)."""
+
+    def writestr(self, name, data, *args, **kwargs):
+        if isinstance(name, str):
+            name = zipfile.ZipInfo(name, date_time=timezone.now().timetuple()[:6])
+            name.compress_type = zipfile.ZIP_DEFLATED
+            name.external_attr = 0o644 << 16
+        return super().writestr(name, data, *args, **kwargs)
+
+
 README = """Inspection pack: {name}
 Built {built} for {requester}. It holds only what they may see.
 
@@ -747,7 +760,7 @@ def build_zip(
     view = View(collaboration, user)
     benefits = view.benefits()
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with _Archive(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         report(10, "Writing the register")
         archive.writestr("benefits.csv", benefits_csv(benefits))
         archive.writestr("planned-values.csv", planned_csv(benefits))
@@ -837,6 +850,10 @@ def run_pack(pack_id: int, progress: Progress | None = None) -> InspectionPack:
             pack.collaboration, user, with_evidence=pack.with_evidence, progress=report
         )
         pack.file.save(pack.filename, ContentFile(content), save=False)
+        if user is not None and access_for(user).inspector and is_private(pack.collaboration):
+            # What an inspector takes of a private collaboration is recorded, as each page
+            # they open is (realise.core.inspection).
+            record_view(user, pack.collaboration, f"inspection pack {pack.pk}", via="command")
     except Exception as exc:
         logger.exception("Inspection pack %s failed", pack.pk)
         pack.status, pack.error = PackStatus.FAILED, f"The pack could not be built ({exc})."

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from realise.benefits.models import Evidence, Measurement
 from realise.core import audit
+from realise.core.models import AuditRecord
 from realise.documents.inspection import SECTION_TITLES, build_zip, row_hash, run_pack
 from realise.documents.models import InspectionPack, PackStatus
 from tests.documents.conftest import pdf_pages
@@ -194,6 +195,13 @@ def test_the_page_builds_in_the_background_and_offers_the_download(
     client.force_login(w.inspector)
     assert client.get(response.url).status_code == 404
     assert client.get(download).status_code == 404
+
+    # An inspector's pack of a private collaboration is recorded in the audit trail.
+    theirs = InspectionPack.objects.create(requester=w.inspector, collaboration=w.collab)
+    assert run_pack(theirs.pk).status == PackStatus.DONE
+    assert AuditRecord.objects.filter(
+        action="view", username="ines", collaboration_id=w.collab.pk
+    ).exists()
 
     # The task the page queues runs the same job.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
