@@ -153,3 +153,55 @@ class BenefitHandover(TimeStamped):
     @property
     def collaboration(self):
         return self.closure.initiative.collaboration
+
+
+class PackStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    BUILDING = "building", "Being built"
+    DONE = "done", "Ready to download"
+    FAILED = "failed", "Failed"
+
+
+class InspectionPack(models.Model):
+    """One inspection pack of a collaboration (`realise.documents.inspection`): a ZIP of
+    what the requester may see, built in the background with its progress kept here."""
+
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="Whose view the pack holds; empty for a build from the command line.",
+    )
+    collaboration = models.ForeignKey(
+        "collaborations.Collaboration", on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
+    step = models.CharField(max_length=200, blank=True, help_text="What is being done now.")
+    with_evidence = models.BooleanField(
+        default=False, help_text="Also hold the evidence files the requester may see."
+    )
+    file = models.FileField(upload_to="inspection-packs/%Y/%m/", blank=True)
+    error = models.TextField(blank=True, help_text="Why the build failed, if it did.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Inspection pack of {self.collaboration} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("inspection-pack-status", args=[self.collaboration.slug, self.pk])
+
+    @property
+    def running(self) -> bool:
+        return self.status in (PackStatus.QUEUED, PackStatus.BUILDING)
+
+    @property
+    def filename(self) -> str:
+        return f"inspection-pack-{self.collaboration.slug}-{self.created_at:%Y-%m-%d}.zip"

@@ -29,6 +29,7 @@ TEMPLATES = {
     "highlight": "documents/print/highlight.html",
     "board_pack": "documents/print/board_pack.html",
     "closure": "documents/print/closure.html",
+    "inspection": "documents/print/inspection.html",
 }
 PDF_FONT = "DejaVu Sans"
 DOCX_FONT = "Arial"

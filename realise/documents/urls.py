@@ -1,6 +1,6 @@
 from django.urls import path
 
-from realise.documents import views
+from realise.documents import inspection_views, views
 
 urlpatterns = [
     path(
@@ -25,4 +25,22 @@ urlpatterns = [
         name="closure-download",
     ),
     path("governance/bodies/<slug:slug>/pack/", views.BoardPackView.as_view(), name="board-pack"),
+]
+
+urlpatterns += [
+    path(
+        "collaborations/<slug:slug>/inspection-pack/",
+        inspection_views.InspectionPackView.as_view(),
+        name="inspection-pack",
+    ),
+    path(
+        "collaborations/<slug:slug>/inspection-pack/<int:pk>/",
+        inspection_views.InspectionPackStatusView.as_view(),
+        name="inspection-pack-status",
+    ),
+    path(
+        "collaborations/<slug:slug>/inspection-pack/<int:pk>/download/",
+        inspection_views.InspectionPackDownloadView.as_view(),
+        name="inspection-pack-download",
+    ),
 ]

@@ -1,0 +1,11 @@
+"""Background tasks of documents (django-tasks; run by `realise worker`)."""
+
+from django_tasks import task
+
+
+@task()
+def build_inspection_pack_task(pack_id: int) -> str:
+    """Build a queued inspection pack; returns its final status."""
+    from realise.documents.inspection import run_pack
+
+    return run_pack(pack_id).status
