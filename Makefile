@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres scale-test lint format install assets migrate demo bench clean
+.PHONY: run test test-sqlite test-postgres scale-test lint typecheck format install assets migrate demo bench clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +70,11 @@ bench: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+# Static types with mypy and django-stubs (not part of lint yet: the code base has errors).
+typecheck: install
+	REALISE_TESTING=1 $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff check --fix .
