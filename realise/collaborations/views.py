@@ -31,7 +31,6 @@ from realise.collaborations.tables import CollaborationTable
 from realise.core.permissions import visible_bodies, visible_collaborations, visible_initiatives
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
-from realise.documents.inspection import may_request
 
 
 class CollaborationListView(LoginRequiredMixin, SingleTableView):
@@ -73,7 +72,6 @@ class CollaborationDetailView(ObjectPermissionMixin, DetailView):
             ),
             bodies=visible_bodies(user).filter(collaboration=collaboration),
             can_edit=user.has_perm("collaborations.change_collaboration", collaboration),
-            may_inspect=may_request(user, collaboration),
         )
         return context
 
