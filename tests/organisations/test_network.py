@@ -325,3 +325,27 @@ def test_making_a_network_members_only_hides_its_resources_from_search(networks,
     client.force_login(networks.nora)
     found = client.get("/api/v1/search/", {"q": "telematics specification"}).json()
     assert "networkresource" not in {r["type"] for r in found["results"]}
+
+
+# The demo -----------------------------------------------------------------------------------
+
+
+def test_the_demo_has_networks_and_people_who_share(db, client):
+    from django.contrib.auth import get_user_model
+
+    from realise.demo import load_demo
+
+    load_demo()
+    viewer = get_user_model().objects.get(username="viewer")  # Norfolk, a viewer
+    client.force_login(viewer)
+    procurement = client.get("/people/", {"topic": "procurement"}).content.decode()
+    assert "Gareth Holt" in procurement
+    assert "Head of 7F Procurement" in procurement  # he shares his job title
+    listing = client.get("/networks/").content.decode()
+    assert "National police procurement leads" in listing
+    assert "Force vetting managers" in listing
+    page = client.get("/networks/vetting-managers/").content.decode()
+    assert "Vetting backlog quarterly return" not in page  # members only
+    page = client.get("/networks/procurement-leads/").content.decode()
+    assert "Joint tender evaluation template" in page
+    assert not SharingPreference.objects.filter(person__name="Mike Ansell").exists()
