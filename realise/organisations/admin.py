@@ -100,3 +100,19 @@ class NetworkAdmin(DomainHistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["created_by"]
     inlines = [NetworkMemberInline, NetworkResourceInline]
+
+
+@admin.register(NetworkMember)
+class NetworkMemberAdmin(DomainAdmin):
+    list_display = ["network", "user", "role", "created_at"]
+    list_filter = ["role", "network"]
+    search_fields = ["network__name", "user__username", "user__first_name", "user__last_name"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(NetworkResource)
+class NetworkResourceAdmin(DomainHistoryAdmin):
+    list_display = ["title", "network", "kind", "added_by", "created_at"]
+    list_filter = ["kind", "network"]
+    search_fields = ["title", "description", "url", "network__name"]
+    raw_id_fields = ["lesson", "added_by"]
