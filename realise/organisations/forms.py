@@ -173,6 +173,7 @@ class DirectoryFilterForm(GovukForm, forms.Form):
         queryset=Force.objects.order_by("name"),
         empty_label="Any force",
         to_field_name="slug",
+        error_messages={"invalid_choice": "Choose a force from the list: “%(value)s” is not one."},
     )
     topic = forms.ModelChoiceField(
         label="Topic they lead",
@@ -180,6 +181,7 @@ class DirectoryFilterForm(GovukForm, forms.Form):
         queryset=Topic.objects.order_by("name"),
         empty_label="Any topic",
         to_field_name="slug",
+        error_messages={"invalid_choice": "Choose a topic from the list: “%(value)s” is not one."},
     )
 
     def slugs(self) -> dict[str, str]:

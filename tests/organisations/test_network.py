@@ -127,7 +127,7 @@ def test_filters_by_force_and_topic(people, client, api):
     ]
     assert names == ["Fay Fleet"]
     wrong = client.get("/people/", {"force": "atlantis"}).content.decode()
-    assert "Select a valid choice" in wrong
+    assert "Choose a force from the list: “atlantis” is not one." in wrong
 
 
 def test_an_outsider_does_not_see_people_known_only_through_a_private_collaboration(
@@ -317,6 +317,14 @@ def test_search_finds_open_networks_and_their_resources_not_members_only_ones(ne
     assert [r["title"] for r in names["results"]] == ["Vetting leads"]
     # Anonymous readers find nothing of networks.
     assert search("telematics", user=AnonymousUser()).count() == 0
+
+
+def test_the_search_page_lists_a_network_with_its_link(networks, client):
+    client.force_login(networks.nora)
+    page = client.get("/search/", {"q": "telematics"}).content.decode()
+    assert "National fleet managers" in page
+    assert 'href="/networks/fleet-managers/"' in page
+    assert f'href="/networks/fleet-managers/#resource-{networks.fleet.resources.get().pk}"' in page
 
 
 def test_making_a_network_members_only_hides_its_resources_from_search(networks, client):
