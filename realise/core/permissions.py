@@ -692,6 +692,7 @@ API_PERMISSIONS = {
     # The network of people: names and descriptions of networks are open to anyone signed
     # in; what is inside a members-only one is decided by `organisations.network`.
     "organisations.view_network": is_signed_in,
+    "organisations.add_network": may_create_anywhere,
     "organisations.view_topic": is_signed_in,
     "collaborations.view_forceshare": can_view,
     "collaborations.add_forceshare": edit_share_or_agreement,

@@ -6,7 +6,14 @@ from django.contrib.auth import get_user_model
 from realise.core.forms import DateInput, GovukForm
 from realise.core.permissions import access_for
 from realise.organisations import services
-from realise.organisations.models import Force, Person, ResourceKind, Role, Topic
+from realise.organisations.models import (
+    Force,
+    NetworkAccess,
+    Person,
+    ResourceKind,
+    Role,
+    Topic,
+)
 
 
 def role_choices(by) -> list[tuple[str, str]]:
@@ -250,3 +257,24 @@ class NetworkResourceForm(GovukForm, forms.Form):
         elif data.get("url") and data.get("lesson"):
             self.add_error("url", "Give an address or a lesson, not both.")
         return data
+
+
+class NetworkForm(GovukForm, forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    slug = forms.SlugField(
+        label="Short name for its address",
+        max_length=100,
+        help_text="Letters, numbers and hyphens, e.g. fleet-managers.",
+    )
+    description = forms.CharField(
+        label="Description", widget=forms.Textarea, help_text="Who it is for and what it does."
+    )
+    topic = forms.ModelChoiceField(
+        label="Topic", required=False, queryset=Topic.objects.order_by("name"), empty_label="None"
+    )
+    access = forms.ChoiceField(
+        label="Who sees its members and resources",
+        choices=NetworkAccess.choices,
+        widget=forms.RadioSelect,
+        initial=NetworkAccess.OPEN,
+    )

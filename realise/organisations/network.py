@@ -268,6 +268,30 @@ def members_for(network: Network, user) -> list[NetworkMember]:
     )
 
 
+@transaction.atomic
+def start_network(user, *, name, slug, description, topic, access) -> Network:
+    """A new network, its starter its first coordinator (administrators and programme
+    teams start networks)."""
+    if not user.has_perm("organisations.add_network"):
+        raise PermissionDenied("Only administrators and programme teams start networks.")
+    if Network.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": f"A network already uses the short name “{slug}”."})
+    if Network.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": f"There is already a network called “{name}”."})
+    network = Network(
+        name=name,
+        slug=slug,
+        description=description,
+        topic=topic,
+        access=access,
+        created_by=user,
+    )
+    network.full_clean()
+    network.save()
+    NetworkMember.objects.create(network=network, user=user, role=NetworkRole.COORDINATOR)
+    return network
+
+
 def join(network: Network, user) -> bool:
     """Join as a member; False when already a member."""
     if not access_for(user).authenticated:

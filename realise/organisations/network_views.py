@@ -14,7 +14,12 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from realise.organisations import network
-from realise.organisations.forms import DirectoryFilterForm, NetworkResourceForm, SharingForm
+from realise.organisations.forms import (
+    DirectoryFilterForm,
+    NetworkForm,
+    NetworkResourceForm,
+    SharingForm,
+)
 from realise.organisations.models import Network
 
 
@@ -70,9 +75,7 @@ class SharingView(LoginRequiredMixin, FormView):
         try:
             sharing = network.save_sharing(self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            for name, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(name if name in form.fields else None, problem)
+            _errors_to_form(form, error)
             return self.form_invalid(form)
         shown = [
             label
@@ -101,7 +104,35 @@ class NetworkListView(LoginRequiredMixin, TemplateView):
         user = self.request.user
         context["networks"] = network.networks_for(user)
         context["mine"] = set(user.network_memberships.values_list("network_id", flat=True))
+        context["may_start"] = user.has_perm("organisations.add_network")
         return context
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    for name, problems in error.message_dict.items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+
+
+class NetworkCreateView(LoginRequiredMixin, FormView):
+    template_name = "organisations/network_form.html"
+    form_class = NetworkForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("organisations.add_network"):
+            raise PermissionDenied("Only administrators and programme teams start networks.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            created = network.start_network(self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Started {created.name}. You are its coordinator: add its resources."
+        )
+        return redirect(created.get_absolute_url())
 
 
 class NetworkMixin(LoginRequiredMixin):
@@ -169,9 +200,7 @@ class NetworkResourceCreateView(NetworkMixin, FormView):
         try:
             resource = network.add_resource(self.network, self.request.user, **form.cleaned_data)
         except ValidationError as error:
-            for name, problems in error.message_dict.items():
-                for problem in problems:
-                    form.add_error(name if name in form.fields else None, problem)
+            _errors_to_form(form, error)
             return self.form_invalid(form)
         messages.success(self.request, f"Added “{resource.title}” to {self.network.name}.")
         return redirect(self.network.get_absolute_url())

@@ -27,6 +27,7 @@ urlpatterns = [
     path("people/", network_views.DirectoryView.as_view(), name="directory"),
     path("account/sharing/", network_views.SharingView.as_view(), name="account-sharing"),
     path("networks/", network_views.NetworkListView.as_view(), name="network-list"),
+    path("networks/new/", network_views.NetworkCreateView.as_view(), name="network-create"),
     path("networks/<slug:slug>/", network_views.NetworkDetailView.as_view(), name="network-detail"),
     path(
         "networks/<slug:slug>/join/", network_views.NetworkJoinView.as_view(), name="network-join"

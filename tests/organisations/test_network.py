@@ -357,3 +357,22 @@ def test_the_demo_has_networks_and_people_who_share(db, client):
     page = client.get("/networks/procurement-leads/").content.decode()
     assert "Joint tender evaluation template" in page
     assert not SharingPreference.objects.filter(person__name="Mike Ansell").exists()
+
+
+def test_a_programme_team_starts_a_network_and_coordinates_it(people, client):
+    client.force_login(people.dave)  # a viewer
+    assert client.get("/networks/new/").status_code == 403
+    client.force_login(people.alice)  # programme team
+    form = {
+        "name": "Custody leads",
+        "slug": "custody-leads",
+        "description": "Custody managers.",
+        "access": "members",
+    }
+    answer = client.post("/networks/new/", form, follow=True)
+    assert "You are its coordinator" in answer.content.decode()
+    created = Network.objects.get(slug="custody-leads")
+    assert created.created_by == people.alice and created.access == "members"
+    assert created.memberships.get().role == "coordinator"
+    again = client.post("/networks/new/", {**form, "name": "Custody leads 2"})
+    assert "A network already uses the short name “custody-leads”." in again.content.decode()
