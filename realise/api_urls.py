@@ -14,6 +14,7 @@ from realise.collaborations import api as collaborations_api
 from realise.core.api_root import RealiseAPIRoot, SchemaView
 from realise.knowledge.api import SearchAPIView
 from realise.organisations import api as organisations_api
+from realise.organisations import network_api
 from realise.pipeline import api as pipeline_api
 from realise.reports import api as reports_api
 
@@ -50,6 +51,8 @@ router.register("benefits", benefits_api.BenefitViewSet, basename="benefit")
 router.register("planned-values", benefits_api.PlannedValueViewSet, basename="plannedvalue")
 router.register("measurements", benefits_api.MeasurementViewSet, basename="measurement")
 router.register("evidence", benefits_api.EvidenceViewSet, basename="evidence")
+router.register("directory", network_api.DirectoryViewSet, basename="directory")
+router.register("networks", network_api.NetworkViewSet, basename="network")
 router.register("opportunities", pipeline_api.OpportunityViewSet, basename="opportunity")
 # Governance, the repository and the economic case (read only).
 api_extra.register(router)

@@ -29,6 +29,7 @@ from realise.documents.demo import build_documents_demo
 from realise.governance.demo import build_governance_demo
 from realise.governance.models import GovernanceBody
 from realise.knowledge.demo import build_knowledge_demo
+from realise.organisations.demo import build_network_demo
 from realise.organisations.models import Force, Membership, Person, Role
 from realise.pipeline.demo import build_pipeline_demo
 
@@ -730,6 +731,7 @@ class DemoBuilder:
         build_pipeline_demo(self)
         build_ipa_demo(self)
         build_documents_demo(self)
+        build_network_demo(self)
 
 
 @transaction.atomic

@@ -548,7 +548,12 @@ def visible_item_filter(user, prefix: str = "") -> Q:
     own = Q(**{f"{prefix}collaboration_id__in": member_of}) | Q(
         **{f"{prefix}collaboration_id__in": access.collaborations}
     )
-    return open_to_policing | own
+    # Items of no collaboration (networks and their resources in the search index): their
+    # own visibility alone decides, and nothing of theirs is public.
+    no_collaboration = Q(
+        **{f"{prefix}collaboration_id__isnull": True, f"{own_field}__in": _OPEN_VISIBILITIES}
+    )
+    return open_to_policing | own | no_collaboration
 
 
 def visible_lessons(user) -> QuerySet:
@@ -684,6 +689,11 @@ API_PERMISSIONS = {
     "organisations.add_person": may_create_anywhere,
     "organisations.change_person": may_create_anywhere,
     "organisations.delete_person": is_administrator,
+    # The network of people: names and descriptions of networks are open to anyone signed
+    # in; what is inside a members-only one is decided by `organisations.network`.
+    "organisations.view_network": is_signed_in,
+    "organisations.add_network": may_create_anywhere,
+    "organisations.view_topic": is_signed_in,
     "collaborations.view_forceshare": can_view,
     "collaborations.add_forceshare": edit_share_or_agreement,
     "collaborations.delete_forceshare": edit_share_or_agreement,

@@ -1,8 +1,12 @@
 """The types the repository search covers, registered at start-up (see `apps.py`).
 
-Collaborations, initiatives, benefits, lessons and documents always; decisions when the
-governance app provides a `Decision` model. Initiatives and benefits have no visibility of
-their own: their entries say `public` and their collaboration's visibility decides.
+Collaborations, initiatives, benefits, lessons, documents, networks and their resources
+always; decisions when the governance app provides a `Decision` model. Networks belong to
+no collaboration: a network is open to any signed-in user (`policing`), and so are the
+resources of an open network; a members-only network's resources are indexed as `private`
+(found by administrators and inspectors only; members find them on the network's page).
+Initiatives and benefits have no visibility of their own: their entries say `public` and
+their collaboration's visibility decides.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from realise.benefits.models import Benefit
 from realise.collaborations.models import Collaboration, ForceShare, Initiative
 from realise.knowledge.indexing import EntryData, index_object, join_text, register
 from realise.knowledge.models import Document, DocumentVersion, Lesson, SearchEntry
+from realise.organisations.models import Network, NetworkResource
 
 NO_OWN_RESTRICTION = "public"
 _RANK = {"private": 0, "policing": 1, "public": 2}
@@ -104,6 +109,35 @@ def describe_document(document: Document) -> EntryData:
     )
 
 
+def describe_network(network: Network) -> EntryData:
+    return EntryData(
+        title=network.name,
+        body=join_text(
+            network.description,
+            f"Network: {network.topic}" if network.topic_id else "Network",
+            network.get_access_display(),
+        ),
+        url=network.get_absolute_url(),
+        visibility="policing",
+        collaboration_id=None,
+        date=network.created_at.date() if network.created_at else None,
+    )
+
+
+def describe_network_resource(resource: NetworkResource) -> EntryData:
+    network = resource.network
+    return EntryData(
+        title=resource.title,
+        body=join_text(
+            resource.description, f"{resource.get_kind_display()} shared by {network.name}"
+        ),
+        url=resource.get_absolute_url(),
+        visibility="policing" if network.is_open else "private",
+        collaboration_id=None,
+        date=resource.created_at.date() if resource.created_at else None,
+    )
+
+
 def describe_decision(decision) -> EntryData:
     body = decision.body
     try:
@@ -172,6 +206,12 @@ def _version_changed(sender, instance, raw=False, **kwargs):
         index_object(document)
 
 
+def _network_saved(sender, instance, raw=False, **kwargs):
+    if not raw:  # its resources' visibility follows the network's access
+        for resource in instance.resources.select_related("network"):
+            index_object(resource)
+
+
 def register_all() -> None:
     register(
         "collaboration",
@@ -197,6 +237,15 @@ def register_all() -> None:
     register("lesson", "Lesson", Lesson, describe_lesson)
     register("document", "Document", Document, describe_document)
     register_decisions()
+    register("network", "Network", Network, describe_network)
+    register(
+        "networkresource",
+        "Network resource",
+        NetworkResource,
+        describe_network_resource,
+        queryset=lambda: NetworkResource.objects.select_related("network"),
+    )
+    post_save.connect(_network_saved, sender=Network, dispatch_uid="knowledge-network-resources")
     post_save.connect(_share_changed, sender=ForceShare, dispatch_uid="knowledge-share-saved")
     post_delete.connect(_share_changed, sender=ForceShare, dispatch_uid="knowledge-share-deleted")
     post_save.connect(

@@ -6,7 +6,14 @@ from django.contrib.auth import get_user_model
 from realise.core.forms import DateInput, GovukForm
 from realise.core.permissions import access_for
 from realise.organisations import services
-from realise.organisations.models import Force, Person, Role
+from realise.organisations.models import (
+    Force,
+    NetworkAccess,
+    Person,
+    ResourceKind,
+    Role,
+    Topic,
+)
 
 
 def role_choices(by) -> list[tuple[str, str]]:
@@ -161,3 +168,113 @@ class CoverForm(GovukForm, forms.Form):
             return services.user_named(self.cleaned_data["deputy"])
         except services.UnknownName as error:
             raise forms.ValidationError(str(error)) from None
+
+
+# The network of people ------------------------------------------------------------------
+
+
+class DirectoryFilterForm(GovukForm, forms.Form):
+    force = forms.ModelChoiceField(
+        label="Force",
+        required=False,
+        queryset=Force.objects.order_by("name"),
+        empty_label="Any force",
+        to_field_name="slug",
+        error_messages={"invalid_choice": "Choose a force from the list: “%(value)s” is not one."},
+    )
+    topic = forms.ModelChoiceField(
+        label="Topic they lead",
+        required=False,
+        queryset=Topic.objects.order_by("name"),
+        empty_label="Any topic",
+        to_field_name="slug",
+        error_messages={"invalid_choice": "Choose a topic from the list: “%(value)s” is not one."},
+    )
+
+    def slugs(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {"force": "", "topic": ""}
+        data = self.cleaned_data
+        return {
+            "force": data["force"].slug if data["force"] else "",
+            "topic": data["topic"].slug if data["topic"] else "",
+        }
+
+
+class SharingForm(GovukForm, forms.Form):
+    share_job_title = forms.BooleanField(label="Show my job title", required=False)
+    share_email = forms.BooleanField(label="Show my email address", required=False)
+    share_phone = forms.BooleanField(label="Show my phone number", required=False)
+    phone = forms.CharField(
+        label="Phone number",
+        required=False,
+        max_length=30,
+        help_text="Shown only if you choose to show your phone number.",
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label="Topics you lead for your force",
+        required=False,
+        queryset=Topic.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Others find you in the directory by these topics.",
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("share_phone") and not (data.get("phone") or "").strip():
+            self.add_error("phone", "Enter the phone number to show, or do not share it.")
+        return data
+
+
+class NetworkResourceForm(GovukForm, forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    kind = forms.ChoiceField(label="Kind", choices=ResourceKind.choices)
+    url = forms.URLField(
+        label="Address (web link)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="For guidance, a template or a link: where it can be read.",
+    )
+    lesson = forms.ModelChoiceField(
+        label="Or a lesson from the repository",
+        required=False,
+        queryset=None,
+        empty_label="No lesson",
+    )
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from realise.core.permissions import visible_lessons
+
+        self.fields["lesson"].queryset = visible_lessons(user).order_by("title")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("url") and not data.get("lesson") and "url" not in self.errors:
+            self.add_error("url", "Give the address of the resource, or choose a lesson.")
+        elif data.get("url") and data.get("lesson"):
+            self.add_error("url", "Give an address or a lesson, not both.")
+        return data
+
+
+class NetworkForm(GovukForm, forms.Form):
+    name = forms.CharField(label="Name", max_length=200)
+    slug = forms.SlugField(
+        label="Short name for its address",
+        max_length=100,
+        help_text="Letters, numbers and hyphens, e.g. fleet-managers.",
+    )
+    description = forms.CharField(
+        label="Description", widget=forms.Textarea, help_text="Who it is for and what it does."
+    )
+    topic = forms.ModelChoiceField(
+        label="Topic", required=False, queryset=Topic.objects.order_by("name"), empty_label="None"
+    )
+    access = forms.ChoiceField(
+        label="Who sees its members and resources",
+        choices=NetworkAccess.choices,
+        widget=forms.RadioSelect,
+        initial=NetworkAccess.OPEN,
+    )

@@ -227,3 +227,160 @@ class Invitation(TimeStamped):
 
     def __str__(self) -> str:
         return f"Invitation to {self.email}"
+
+
+# The network of people: who leads collaboration work, by topic, and their networks ------
+
+
+class Topic(models.Model):
+    """An area of policing collaboration work: procurement, vetting, digital evidence..."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SharingPreference(TimeStamped):
+    """What a person chose to show other signed-in users in the directory of people.
+
+    Nothing is shared until the person says so: every choice is off by default.
+    """
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="sharing")
+    share_email = models.BooleanField("show my email address", default=False)
+    share_phone = models.BooleanField("show my phone number", default=False)
+    share_job_title = models.BooleanField("show my job title", default=False)
+    phone = models.CharField("phone number", max_length=30, blank=True)
+    topics = models.ManyToManyField(
+        Topic,
+        blank=True,
+        related_name="leads",
+        verbose_name="topics I lead",
+        help_text="The collaboration work you lead for your force.",
+    )
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Sharing of {self.person.name}"
+
+
+class NetworkAccess(models.TextChoices):
+    OPEN = "open", "Open to anyone signed in"
+    MEMBERS = "members", "Members only"
+
+
+class NetworkRole(models.TextChoices):
+    MEMBER = "member", "Member"
+    COORDINATOR = "coordinator", "Coordinator"
+
+
+class Network(TimeStamped):
+    """A national network (community of practice) of the people leading similar work.
+
+    Anyone signed in sees its name and description. An open network shows its members
+    and resources to anyone signed in; a members-only one to its members only.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField()
+    topic = models.ForeignKey(
+        Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="networks"
+    )
+    access = models.CharField(max_length=10, choices=NetworkAccess.choices, default="open")
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="NetworkMember", related_name="networks", blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("network-detail", args=[self.slug])
+
+    @property
+    def is_open(self) -> bool:
+        return self.access == NetworkAccess.OPEN
+
+
+class NetworkMember(TimeStamped):
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="network_memberships"
+    )
+    role = models.CharField(max_length=12, choices=NetworkRole.choices, default="member")
+
+    class Meta:
+        ordering = ["network", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "user"], name="unique_network_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} of {self.network}"
+
+
+class ResourceKind(models.TextChoices):
+    GUIDANCE = "guidance", "Guidance"
+    TEMPLATE = "template", "Template"
+    LESSON = "lesson", "Lesson"
+    LINK = "link", "Link"
+
+
+class NetworkResource(TimeStamped):
+    """Something a network shares: guidance, a template, a lesson from the repository or
+    a link. It points to an address, or to a lesson (seen only by whoever may see it)."""
+
+    network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="resources")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=ResourceKind.choices)
+    url = models.URLField("address", max_length=500, blank=True)
+    lesson = models.ForeignKey(
+        "knowledge.Lesson",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="network_resources",
+    )
+    description = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["network", "kind", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.network.get_absolute_url()}#resource-{self.pk}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if not self.url and not self.lesson_id:
+            raise ValidationError({"url": "Give the address of the resource, or choose a lesson."})
+        if self.url and self.lesson_id:
+            raise ValidationError({"url": "Give an address or a lesson, not both."})

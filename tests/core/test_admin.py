@@ -10,8 +10,13 @@ from realise.organisations.models import Membership
 from tests.factories import UserFactory, force
 
 # Tables with nothing to filter by: the chain's head, regions (a name), the paths between
-# contributing benefits (two benefits).
-NOTHING_TO_FILTER = {"core.AuditHead", "organisations.Region", "benefits.ContributionPath"}
+# contributing benefits (two benefits), topics (a name).
+NOTHING_TO_FILTER = {
+    "core.AuditHead",
+    "organisations.Region",
+    "benefits.ContributionPath",
+    "organisations.Topic",
+}
 
 
 def domain_models():

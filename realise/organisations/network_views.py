@@ -1,0 +1,206 @@
+"""The network of people's pages: the directory (/people/), what you share
+(/account/sharing/) and networks (/networks/). Signed-in users only; the rules are in
+`organisations.network`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.functional import cached_property
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from realise.organisations import network
+from realise.organisations.forms import (
+    DirectoryFilterForm,
+    NetworkForm,
+    NetworkResourceForm,
+    SharingForm,
+)
+from realise.organisations.models import Network
+
+
+class DirectoryView(LoginRequiredMixin, TemplateView):
+    template_name = "organisations/directory.html"
+    paginate_by = 25
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        form = DirectoryFilterForm(self.request.GET or None)
+        people = (
+            network.directory_people(user, **form.slugs())
+            if (not form.is_bound or form.is_valid())
+            else network.directory_people(user).none()
+        )
+        page = Paginator(people, self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(
+            form=form,
+            page=page,
+            entries=network.entries(page.object_list, user),
+            filtered=form.is_bound and any(form.slugs().values()),
+        )
+        return context
+
+
+class SharingView(LoginRequiredMixin, FormView):
+    template_name = "organisations/sharing.html"
+    form_class = SharingForm
+
+    @cached_property
+    def person(self):
+        return network.person_for(self.request.user)
+
+    def get_initial(self):
+        sharing = network.sharing_of(self.person) if self.person else None
+        if sharing is None:
+            return {}
+        return {
+            "share_email": sharing.share_email,
+            "share_phone": sharing.share_phone,
+            "share_job_title": sharing.share_job_title,
+            "phone": sharing.phone,
+            "topics": list(sharing.topics.all()),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["person"] = self.person
+        return context
+
+    def form_valid(self, form):
+        try:
+            sharing = network.save_sharing(self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+            return self.form_invalid(form)
+        shown = [
+            label
+            for flag, label in [
+                (sharing.share_job_title, "your job title"),
+                (sharing.share_email, "your email address"),
+                (sharing.share_phone, "your phone number"),
+            ]
+            if flag
+        ]
+        topics = ", ".join(t.name for t in sharing.topics.order_by("name"))
+        text = (
+            "Saved. The directory now shows "
+            + (", ".join(shown) if shown else "none of your contact details")
+            + (f", and that you lead: {topics}." if topics else ", and no topics you lead.")
+        )
+        messages.success(self.request, text)
+        return redirect("account-sharing")
+
+
+class NetworkListView(LoginRequiredMixin, TemplateView):
+    template_name = "organisations/network_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["networks"] = network.networks_for(user)
+        context["mine"] = set(user.network_memberships.values_list("network_id", flat=True))
+        context["may_start"] = user.has_perm("organisations.add_network")
+        return context
+
+
+def _errors_to_form(form, error: ValidationError) -> None:
+    for name, problems in error.message_dict.items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+
+
+class NetworkCreateView(LoginRequiredMixin, FormView):
+    template_name = "organisations/network_form.html"
+    form_class = NetworkForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.has_perm("organisations.add_network"):
+            raise PermissionDenied("Only administrators and programme teams start networks.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            created = network.start_network(self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Started {created.name}. You are its coordinator: add its resources."
+        )
+        return redirect(created.get_absolute_url())
+
+
+class NetworkMixin(LoginRequiredMixin):
+    @cached_property
+    def network(self) -> Network:
+        return get_object_or_404(network.networks_for(self.request.user), slug=self.kwargs["slug"])
+
+
+class NetworkDetailView(NetworkMixin, TemplateView):
+    template_name = "organisations/network_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        members = network.members_for(self.network, user)
+        for member in members:
+            member.name = network.display_name(member.user)
+        context.update(
+            network=self.network,
+            role=network.role_in(self.network, user),
+            may_see_inside=network.may_see_inside(self.network, user),
+            members=members,
+            resources=network.resources_for(self.network, user),
+            may_add=network.may_add_resource(self.network, user),
+        )
+        return context
+
+
+class NetworkJoinView(NetworkMixin, View):
+    """POST: join (or, with `leave`, leave) the network."""
+
+    leave = False
+
+    def post(self, request, slug):
+        if self.leave:
+            if network.leave(self.network, request.user):
+                messages.success(request, f"You have left {self.network.name}.")
+        elif network.join(self.network, request.user):
+            messages.success(request, f"You have joined {self.network.name}.")
+        else:
+            messages.info(request, f"You are already a member of {self.network.name}.")
+        return redirect(self.network.get_absolute_url())
+
+
+class NetworkResourceCreateView(NetworkMixin, FormView):
+    template_name = "organisations/network_resource_form.html"
+    form_class = NetworkResourceForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not network.may_add_resource(
+            self.network, request.user
+        ):
+            raise PermissionDenied(
+                "Only the network's coordinators and administrators add resources."
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "network": self.network}
+
+    def form_valid(self, form):
+        try:
+            resource = network.add_resource(self.network, self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors_to_form(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Added “{resource.title}” to {self.network.name}.")
+        return redirect(self.network.get_absolute_url())
