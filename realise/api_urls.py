@@ -12,9 +12,9 @@ from realise import api_extra
 from realise.benefits import api as benefits_api
 from realise.collaborations import api as collaborations_api
 from realise.core.api_root import RealiseAPIRoot, SchemaView
+from realise.knowledge import network_api
 from realise.knowledge.api import SearchAPIView
 from realise.organisations import api as organisations_api
-from realise.organisations import network_api
 from realise.pipeline import api as pipeline_api
 from realise.reports import api as reports_api
 

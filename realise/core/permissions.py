@@ -690,7 +690,7 @@ API_PERMISSIONS = {
     "organisations.change_person": may_create_anywhere,
     "organisations.delete_person": is_administrator,
     # The network of people: names and descriptions of networks are open to anyone signed
-    # in; what is inside a members-only one is decided by `organisations.network`.
+    # in; what is inside a members-only one is decided by `knowledge.network`.
     "organisations.view_network": is_signed_in,
     "organisations.add_network": may_create_anywhere,
     "organisations.view_topic": is_signed_in,

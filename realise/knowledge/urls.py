@@ -1,6 +1,6 @@
 from django.urls import path
 
-from realise.knowledge import views
+from realise.knowledge import network_views, views
 
 urlpatterns = [
     # the repository
@@ -77,4 +77,23 @@ urlpatterns = [
     path("open-data/monthly.json", views.open_monthly_json, name="open-data-monthly-json"),
     path("open-data/monthly.csv", views.open_monthly_csv, name="open-data-monthly-csv"),
     path("open-data/datapackage.json", views.open_datapackage, name="open-data-datapackage"),
+    # The network of people: the directory, what you share, and networks.
+    path("people/", network_views.DirectoryView.as_view(), name="directory"),
+    path("account/sharing/", network_views.SharingView.as_view(), name="account-sharing"),
+    path("networks/", network_views.NetworkListView.as_view(), name="network-list"),
+    path("networks/new/", network_views.NetworkCreateView.as_view(), name="network-create"),
+    path("networks/<slug:slug>/", network_views.NetworkDetailView.as_view(), name="network-detail"),
+    path(
+        "networks/<slug:slug>/join/", network_views.NetworkJoinView.as_view(), name="network-join"
+    ),
+    path(
+        "networks/<slug:slug>/leave/",
+        network_views.NetworkJoinView.as_view(leave=True),
+        name="network-leave",
+    ),
+    path(
+        "networks/<slug:slug>/resources/new/",
+        network_views.NetworkResourceCreateView.as_view(),
+        name="network-resource-create",
+    ),
 ]

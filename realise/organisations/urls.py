@@ -1,6 +1,6 @@
 from django.urls import path
 
-from realise.organisations import network_views, views
+from realise.organisations import views
 
 urlpatterns = [
     path("access/", views.AccessListView.as_view(), name="access-list"),
@@ -22,24 +22,5 @@ urlpatterns = [
         "invitation/<str:uidb64>/<str:token>/",
         views.AcceptInvitationView.as_view(),
         name="invitation-accept",
-    ),
-    # The network of people: the directory, what you share, and networks.
-    path("people/", network_views.DirectoryView.as_view(), name="directory"),
-    path("account/sharing/", network_views.SharingView.as_view(), name="account-sharing"),
-    path("networks/", network_views.NetworkListView.as_view(), name="network-list"),
-    path("networks/new/", network_views.NetworkCreateView.as_view(), name="network-create"),
-    path("networks/<slug:slug>/", network_views.NetworkDetailView.as_view(), name="network-detail"),
-    path(
-        "networks/<slug:slug>/join/", network_views.NetworkJoinView.as_view(), name="network-join"
-    ),
-    path(
-        "networks/<slug:slug>/leave/",
-        network_views.NetworkJoinView.as_view(leave=True),
-        name="network-leave",
-    ),
-    path(
-        "networks/<slug:slug>/resources/new/",
-        network_views.NetworkResourceCreateView.as_view(),
-        name="network-resource-create",
     ),
 ]

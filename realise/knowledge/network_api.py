@@ -1,5 +1,5 @@
 """API (read only): the directory of people at /api/v1/directory/ and networks at
-/api/v1/networks/. The same rules as the pages (`organisations.network`): contact details
+/api/v1/networks/. The same rules as the pages (`knowledge.network`): contact details
 only as each person chose to share them; a members-only network's members and resources
 only for its members."""
 
@@ -14,7 +14,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers
 
 from realise.core.api import ReadOnlyDomainViewSet
-from realise.organisations import network
+from realise.knowledge import network
 from realise.organisations.models import Network, Person
 
 

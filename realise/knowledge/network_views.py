@@ -1,6 +1,6 @@
 """The network of people's pages: the directory (/people/), what you share
 (/account/sharing/) and networks (/networks/). Signed-in users only; the rules are in
-`organisations.network`."""
+`knowledge.network`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from realise.organisations import network
+from realise.knowledge import network
 from realise.organisations.forms import (
     DirectoryFilterForm,
     NetworkForm,
@@ -24,7 +24,7 @@ from realise.organisations.models import Network
 
 
 class DirectoryView(LoginRequiredMixin, TemplateView):
-    template_name = "organisations/directory.html"
+    template_name = "knowledge/directory.html"
     paginate_by = 25
 
     def get_context_data(self, **kwargs):
@@ -47,7 +47,7 @@ class DirectoryView(LoginRequiredMixin, TemplateView):
 
 
 class SharingView(LoginRequiredMixin, FormView):
-    template_name = "organisations/sharing.html"
+    template_name = "knowledge/sharing.html"
     form_class = SharingForm
 
     @cached_property
@@ -97,7 +97,7 @@ class SharingView(LoginRequiredMixin, FormView):
 
 
 class NetworkListView(LoginRequiredMixin, TemplateView):
-    template_name = "organisations/network_list.html"
+    template_name = "knowledge/network_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -115,7 +115,7 @@ def _errors_to_form(form, error: ValidationError) -> None:
 
 
 class NetworkCreateView(LoginRequiredMixin, FormView):
-    template_name = "organisations/network_form.html"
+    template_name = "knowledge/network_form.html"
     form_class = NetworkForm
 
     def dispatch(self, request, *args, **kwargs):
@@ -142,7 +142,7 @@ class NetworkMixin(LoginRequiredMixin):
 
 
 class NetworkDetailView(NetworkMixin, TemplateView):
-    template_name = "organisations/network_detail.html"
+    template_name = "knowledge/network_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -178,7 +178,7 @@ class NetworkJoinView(NetworkMixin, View):
 
 
 class NetworkResourceCreateView(NetworkMixin, FormView):
-    template_name = "organisations/network_resource_form.html"
+    template_name = "knowledge/network_resource_form.html"
     form_class = NetworkResourceForm
 
     def dispatch(self, request, *args, **kwargs):
