@@ -1,8 +1,8 @@
 """National benchmarking: collaborations side by side, and forces by what they get.
 
-Every money and hours figure comes from the realisation engine's grouped breakdown by
-collaboration (`realisation.breakdown("collaboration")`), the same call the dashboards'
-collaboration tables use, so the two never disagree:
+Every money and hours figure of a collaboration is its own dashboard's (the same cached
+cut, `reports.dashboards.Figures`), so the figure and the page it links to never disagree;
+like the dashboard, a collaboration counts the collaborations nested in it:
 
 * realised to date: every actual up to the last complete month (net of dis-benefits);
 * planned to date: the plan up to the last complete month;
@@ -355,22 +355,51 @@ def _timings(rows: dict[int, Row]) -> None:
                 rows[initiative_collaboration[initiative_id]].timed_days.append(gap)
 
 
+def _rolled_up(pk: int, own: dict[int, Row], children: dict[int, list[int]], keep: set[int]):
+    """Row `pk` with the counts, costs and timings of the collaborations nested in it (those
+    in `keep`) added to its own, as its dashboard counts them."""
+    base = own[pk]
+    row = Row(name=base.name, slug=base.slug, pk=pk)
+    stack, seen = [pk], set()
+    while stack:
+        current = stack.pop()
+        if current in seen or current not in keep:
+            continue
+        seen.add(current)
+        part = own[current]
+        row.actuals += part.actuals
+        row.verified += part.verified
+        for name, number in part.by_category.items():
+            row.by_category[name] = row.by_category.get(name, 0) + number
+        row.running_costs += part.running_costs
+        row.investment_costs += part.investment_costs
+        row.other_costs += part.other_costs
+        row.costed.extend(part.costed)
+        row.timed_days.extend(part.timed_days)
+        stack.extend(children.get(current, ()))
+    return row
+
+
 def benchmark(user, today: datetime.date | None = None) -> Benchmark:
     """The benchmark as `user` may see it (`today` defaults to today). `user=None` is the
-    operator's view (the command line without --user): every collaboration, named."""
+    operator's view (the command line without --user): every collaboration, named.
+
+    Each collaboration's figures are those of its own dashboard: its benefits and those of
+    the collaborations nested in it that the reader may see (the same cached cut). A
+    nested collaboration's figures are therefore also inside its parent's: rows are not
+    added up. The hidden row counts every pound of the hidden collaborations once."""
+    from realise.reports import dashboards
+
     today = today or timezone.localdate()
     to_date = engine.last_complete_month(today)
     collaborations = Collaboration.objects.all() if user is None else visible_collaborations(user)
     visible = set(collaborations.values_list("pk", flat=True))
-    rows: dict[int, Row] = {
-        item["pk"]: Row(name=item["name"], slug=item["slug"], pk=item["pk"])
-        for item in Collaboration.objects.values("pk", "name", "slug")
-    }
-    # Money and hours: one grouped breakdown over every collaboration.
-    for group in engine.breakdown("collaboration", RealisationFilter(), today=today):
-        if group.key in rows:
-            rows[group.key].money = group.money
-            rows[group.key].hours = group.hours
+    own: dict[int, Row] = {}
+    children: dict[int, list[int]] = defaultdict(list)
+    for item in Collaboration.objects.values("pk", "name", "slug", "parent_id"):
+        own[item["pk"]] = Row(name=item["name"], slug=item["slug"], pk=item["pk"])
+        if item["parent_id"]:
+            children[item["parent_id"]].append(item["pk"])
     # Actuals recorded to date, and how many are verified.
     counts = (
         Measurement.objects.filter(period__lte=to_date)
@@ -379,7 +408,7 @@ def benchmark(user, today: datetime.date | None = None) -> Benchmark:
         .order_by()
     )
     for item in counts:
-        row = rows[item["benefit__initiative__collaboration_id"]]
+        row = own[item["benefit__initiative__collaboration_id"]]
         row.actuals, row.verified = item["total"], item["verified"]
     # Benefits by category.
     benefits = (
@@ -390,21 +419,34 @@ def benchmark(user, today: datetime.date | None = None) -> Benchmark:
     for item in benefits:
         name = CATEGORY_NAMES.get(item["subcategory"][:1])
         if name:
-            row = rows[item["initiative__collaboration_id"]]
-            row.by_category[name] += item["total"]
-    _costs(rows)
-    _timings(rows)
+            own[item["initiative__collaboration_id"]].by_category[name] += item["total"]
+    _costs(own)
+    _timings(own)
 
-    shown = sorted(
-        (row for pk, row in rows.items() if pk in visible), key=lambda row: row.name.lower()
-    )
-    hidden_rows = [row for pk, row in rows.items() if pk not in visible]
+    # Money and hours: each visible collaboration's dashboard cut, as the reader sees it.
+    scope = dashboards.Scope(None, "all") if user is None else dashboards.scope_for(user)
+    version = dashboards.data_version()
+    shown = []
+    for pk in sorted(visible, key=lambda pk: own[pk].name.lower()):
+        row = _rolled_up(pk, own, children, visible)
+        cut = dashboards.Cut(RealisationFilter(collaboration=pk), scope, today)
+        summaries = dashboards.Figures(cut, version).summaries()
+        row.money, row.hours = summaries[MONEY].totals, summaries[HOURS].totals
+        shown.append(row)
+    hidden_ids = sorted(set(own) - visible)
     hidden = None
-    if hidden_rows:
-        hidden = Row(name=f"Other collaborations ({len(hidden_rows)})", slug=None, count=0)
-        for row in hidden_rows:
-            hidden.add(row)
-    forces, realised_total, costs_total, unallocated = _forces(visible, rows, today)
+    if hidden_ids:
+        hidden = Row(name=f"Other collaborations ({len(hidden_ids)})", slug=None, count=0)
+        for pk in hidden_ids:
+            hidden.add(own[pk])
+        together = engine.measure_summaries(
+            RealisationFilter(),
+            base=Benefit.objects.filter(initiative__collaboration_id__in=hidden_ids),
+            today=today,
+            include_trend=False,
+        )
+        hidden.money, hidden.hours = together[MONEY].totals, together[HOURS].totals
+    forces, realised_total, costs_total, unallocated = _forces(visible, own, today)
     return Benchmark(
         as_at=today,
         to_date=to_date,
@@ -417,21 +459,21 @@ def benchmark(user, today: datetime.date | None = None) -> Benchmark:
     )
 
 
-def _forces(visible: set[int], rows: dict[int, Row], today: datetime.date):
-    """Each force's share of the money realised (the engine's force split) against its
-    share of the costs (each collaboration's costs split by its agreed force shares),
-    over the collaborations the reader may see."""
+def _forces(visible: set[int], own: dict[int, Row], today: datetime.date):
+    """Each force's share of the money realised (the engine's force split, each pound
+    once) against its share of the costs (each collaboration's own recorded costs split
+    by its agreed force shares), over the collaborations the reader may see."""
     from realise.organisations.models import Force
 
     base = Benefit.objects.filter(initiative__collaboration_id__in=visible)
     money = engine.force_breakdown(RealisationFilter(), base=base, today=today)[MONEY]
-    realised_total = sum((rows[pk].realised for pk in visible), ZERO)
+    realised_total = sum(money.actual_to_date.values(), ZERO) + money.unallocated_actual_to_date
     costs: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    costs_total = sum((rows[pk].total_costs for pk in visible), ZERO)
+    costs_total = sum((own[pk].total_costs for pk in visible), ZERO)
     for share in ForceShare.objects.filter(collaboration_id__in=visible).values(
         "collaboration_id", "force_id", "percent"
     ):
-        total = rows[share["collaboration_id"]].total_costs
+        total = own[share["collaboration_id"]].total_costs
         costs[share["force_id"]] += total * share["percent"] / 100
     force_ids = set(costs) | set(
         Force.objects.filter(ons_code__in=list(money.actual_to_date)).values_list("pk", flat=True)

@@ -35,8 +35,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from realise.appraisal.models import CostLine, CostValue, Option
+from realise.benefits.contributions import set_contribution
+from realise.benefits.realisation import RealisationFilter
 from realise.collaborations.models import StageDecision
 from realise.reports.benchmark import benchmark
+from realise.reports.dashboards import Cut, Figures, Scope
 from tests.factories import (
     BenefitFactory,
     CollaborationFactory,
@@ -44,6 +47,7 @@ from tests.factories import (
     InitiativeFactory,
     actual,
     force,
+    member,
     plan,
     share,
 )
@@ -199,7 +203,6 @@ def test_a_member_of_the_private_collaborations_force_sees_its_name(bench, clien
 
 
 def test_an_inspector_sees_the_private_collaboration_by_name(bench):
-    from tests.factories import member
 
     inspector = member("ivy", "Norfolk", "inspector")
     result = benchmark(inspector, today=TODAY)
@@ -264,7 +267,6 @@ def test_page_sorts_by_column_and_links_each_figure(bench, client):
 
 
 def test_empty_state(forces, client):
-    from tests.factories import member
 
     client.force_login(member("olive", "Norfolk", "viewer"))
     page = client.get(reverse("benchmark")).content.decode()
@@ -294,3 +296,46 @@ def test_marking_an_option_preferred_unmarks_the_others_and_picks_its_costs(worl
     assert chosen_options([world.initiative.pk]) == {world.initiative.pk: second}
     services.save_option(world.initiative, user=world.alice, option=second, is_preferred=False)
     assert chosen_options([world.initiative.pk]) == {}  # two options, none preferred
+
+
+def test_a_collaboration_counts_those_nested_in_it_as_its_dashboard_does(world):
+    """The alliance (planned 1,000 a month, January realised 1,000) holds a partnership
+    whose benefit (planned 400 a month, January realised 400) contributes to the
+    alliance's: the partnership's row shows its own 400 of 1,200, the alliance's row its
+    1,000 of 3,000 (the partnership's pounds are already inside it), and the realised
+    money in the forces table counts each pound once: 1,000."""
+    from tests.factories import member
+
+    alliance = CollaborationFactory(name="Alliance", slug="alliance", visibility="policing")
+    partnership = CollaborationFactory(
+        name="Partnership", slug="partnership", visibility="policing", parent=alliance
+    )
+    whole = BenefitFactory(
+        initiative=InitiativeFactory(collaboration=alliance, slug="a-1"), subcategory="1a"
+    )
+    part = BenefitFactory(
+        initiative=InitiativeFactory(collaboration=partnership, slug="p-1"), subcategory="1a"
+    )
+    plan(whole, JAN, ["1000", "1000", "1000"])
+    actual(whole, JAN, "1000")
+    plan(part, JAN, ["400", "400", "400"])
+    actual(part, JAN, "400")
+    set_contribution(part, whole, user=member("ada", "Essex", "administrator"))
+
+    result = benchmark(None, today=TODAY)
+    rows = {row.slug: row for row in result.rows}
+    assert (rows["partnership"].realised, rows["partnership"].planned) == (
+        Decimal("400.00"),
+        Decimal("1200.00"),
+    )
+    assert (rows["alliance"].realised, rows["alliance"].planned) == (
+        Decimal("1000.00"),
+        Decimal("3000.00"),
+    )
+    assert rows["alliance"].actuals == 2  # its own actual and the partnership's
+    assert result.realised_total == Decimal("1000.00")
+    # Each figure is the one on the dashboard it links to.
+    dashboard = Figures(
+        Cut(RealisationFilter(collaboration=alliance.pk), Scope(None, "all"), TODAY)
+    )
+    assert dashboard.summaries()["money"].totals.actual_to_date == rows["alliance"].realised

@@ -56,7 +56,11 @@ class Command(BaseCommand):
         if not rows:
             self.stdout.write("No collaborations to compare.")
         for row in rows:
-            percent = "no plan" if row.realised_percent is None else f"{row.realised_percent}%"
+            percent = (
+                "no plan to date to compare with"
+                if row.realised_percent is None
+                else f"{row.realised_percent}% of plan like for like"
+            )
             verified = "no actuals" if row.verified_share is None else f"{row.verified_share}%"
             per_pound = (
                 "no costs recorded"
@@ -71,7 +75,7 @@ class Command(BaseCommand):
             days = row.days_obc_to_implementation
             self.stdout.write(
                 f"{row.name}: realised {money(row.realised)}{outside}; planned "
-                f"{money(row.planned)}; {percent} of plan like for like; hours "
+                f"{money(row.planned)}; {percent}; hours "
                 f"{row.hours.actual_to_date} of "
                 f"{row.hours.planned_to_date}; verified {verified}; running costs "
                 f"{money(row.running_costs)}, investment {money(row.investment_costs)}; "
