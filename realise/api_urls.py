@@ -8,18 +8,19 @@ from django.urls import path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from realise import api_extra
+from realise.appraisal import api as appraisal_api
 from realise.benefits import api as benefits_api
 from realise.collaborations import api as collaborations_api
 from realise.core.api_root import RealiseAPIRoot, SchemaView
+from realise.governance import api as governance_api
+from realise.knowledge import api as knowledge_api
 from realise.knowledge import network_api
-from realise.knowledge.api import SearchAPIView
 from realise.organisations import api as organisations_api
 from realise.pipeline import api as pipeline_api
 from realise.reports import api as reports_api
 
 urlpatterns = [
-    path("search/", SearchAPIView.as_view(), name="api-search"),
+    path("search/", knowledge_api.SearchAPIView.as_view(), name="api-search"),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path(
         "docs/",
@@ -55,6 +56,8 @@ router.register("directory", network_api.DirectoryViewSet, basename="directory")
 router.register("networks", network_api.NetworkViewSet, basename="network")
 router.register("opportunities", pipeline_api.OpportunityViewSet, basename="opportunity")
 # Governance, the repository and the economic case (read only).
-api_extra.register(router)
+governance_api.register(router)
+knowledge_api.register(router)
+appraisal_api.register(router)
 
 urlpatterns += router.urls

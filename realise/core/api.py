@@ -231,6 +231,14 @@ def _model_field(model, name: str):
         return None
 
 
+def read_only_serializer(model_class, field_names: list[str]):
+    """A ModelSerializer of `model_class` whose `field_names` are all read only (named
+    `<Model>Serializer`, as the schema shows it)."""
+    meta = type("Meta", (), {"model": model_class, "fields": field_names})
+    meta.read_only_fields = field_names
+    return type(f"{model_class.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
+
+
 # Views ----------------------------------------------------------------------------------------
 
 

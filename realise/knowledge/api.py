@@ -1,4 +1,5 @@
-"""`GET /api/v1/search/`: the repository search for other systems.
+"""API of the repository: `GET /api/v1/search/` (the repository search for other systems),
+and the lessons and documents (read only).
 
 Signed in (session or token), the same visibility rules as the pages. Answers
 `{"count": n, "results": [{"type", "id", "title", "snippet", "url", "score"}]}`, best first.
@@ -13,9 +14,13 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from realise.core.api import ReadOnlyDomainViewSet, read_only_serializer
+from realise.core.permissions import visible_documents, visible_lessons
 from realise.knowledge.forms import SearchForm
 from realise.knowledge.indexing import REGISTRY
+from realise.knowledge.models import Document, Lesson
 from realise.knowledge.search import search
+from realise.knowledge.services import DOCUMENT_FIELDS, LESSON_FIELDS
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 
@@ -101,3 +106,43 @@ class SearchAPIView(APIView):
             row["url"] = request.build_absolute_uri(hit.url)
             payload["results"].append(row)
         return Response(payload)
+
+
+# The fields the repository's services write, as they write them.
+LessonSerializer = read_only_serializer(Lesson, ["id", *LESSON_FIELDS, "created_at", "updated_at"])
+DocumentSerializer = read_only_serializer(
+    Document, ["id", *DOCUMENT_FIELDS, "created_at", "updated_at"]
+)
+
+
+class LessonViewSet(ReadOnlyDomainViewSet):
+    """The lessons learned log, across every collaboration you may see."""
+
+    serializer_class = LessonSerializer
+    filterset_fields = {
+        "collaboration": ["exact"],
+        "initiative": ["exact"],
+        "theme": ["exact"],
+        "stage": ["exact"],
+        "date": ["gte", "lte"],
+    }
+    ordering_fields = ["date", "title"]
+
+    def scope(self, user):
+        return visible_lessons(user).order_by("-date", "pk")
+
+
+class DocumentViewSet(ReadOnlyDomainViewSet):
+    """Business-case and other documents (their files download through the pages)."""
+
+    serializer_class = DocumentSerializer
+    filterset_fields = ["collaboration", "initiative", "kind", "stage"]
+    ordering_fields = ["title", "updated_at"]
+
+    def scope(self, user):
+        return visible_documents(user).order_by("title", "pk")
+
+
+def register(router) -> None:
+    router.register("lessons", LessonViewSet, basename="lesson")
+    router.register("documents", DocumentViewSet, basename="document")

@@ -1,10 +1,6 @@
-"""API: governance bodies, meetings, decisions, actions, escalations, lessons, documents and
-options.
-
-The same visibility as the pages (`core.permissions`): what a user may not see is not
-there. These are read here; the writes the API takes (an action done, an escalation
-resolved) go through the governance services, as the pages' do.
-"""
+"""API of governance: bodies, meetings, decisions, actions and escalations (read), with the
+two writes the API takes: an action marked done and an escalation resolved, through the
+governance services as the pages' are. The same visibility as the pages."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,30 +9,17 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from realise.appraisal.models import Option
-from realise.core.api import ReadOnlyDomainViewSet, service_errors
+from realise.core.api import ReadOnlyDomainViewSet, read_only_serializer, service_errors
 from realise.core.permissions import (
     visible_bodies,
     visible_decisions,
-    visible_documents,
     visible_escalations,
-    visible_initiatives,
-    visible_lessons,
     visible_meetings,
 )
 from realise.governance import services as governance
 from realise.governance.models import Action, Decision, Escalation, GovernanceBody, Meeting
-from realise.knowledge.models import Document, Lesson
-from realise.knowledge.services import DOCUMENT_FIELDS, LESSON_FIELDS
 
-
-def read_only(model_class, field_names: list[str]):
-    meta = type("Meta", (), {"model": model_class, "fields": field_names})
-    meta.read_only_fields = field_names
-    return type(f"{model_class.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
-
-
-GovernanceBodySerializer = read_only(
+GovernanceBodySerializer = read_only_serializer(
     GovernanceBody,
     [
         "id",
@@ -53,10 +36,10 @@ GovernanceBodySerializer = read_only(
         "updated_at",
     ],
 )
-MeetingSerializer = read_only(
+MeetingSerializer = read_only_serializer(
     Meeting, ["id", "body", "date", "status", "notes", "created_at", "updated_at"]
 )
-DecisionSerializer = read_only(
+DecisionSerializer = read_only_serializer(
     Decision,
     [
         "id",
@@ -73,11 +56,11 @@ DecisionSerializer = read_only(
         "updated_at",
     ],
 )
-ActionSerializer = read_only(
+ActionSerializer = read_only_serializer(
     Action,
     ["id", "decision", "text", "owner", "due_on", "done", "done_on", "created_at", "updated_at"],
 )
-EscalationSerializer = read_only(
+EscalationSerializer = read_only_serializer(
     Escalation,
     [
         "id",
@@ -101,28 +84,6 @@ EscalationSerializer = read_only(
 
 class ResolutionSerializer(serializers.Serializer):
     resolution = serializers.CharField(help_text="How the receiving body resolved it.")
-
-
-# The fields the repository's services write, as they write them.
-LessonSerializer = read_only(Lesson, ["id", *LESSON_FIELDS, "created_at", "updated_at"])
-DocumentSerializer = read_only(Document, ["id", *DOCUMENT_FIELDS, "created_at", "updated_at"])
-OptionSerializer = read_only(
-    Option,
-    [
-        "id",
-        "initiative",
-        "name",
-        "description",
-        "is_business_as_usual",
-        "is_preferred",
-        "first_year",
-        "price_base_year",
-        "discount_schedule",
-        "order",
-        "created_at",
-        "updated_at",
-    ],
-)
 
 
 class GovernanceBodyViewSet(ReadOnlyDomainViewSet):
@@ -237,53 +198,9 @@ class EscalationViewSet(ReadOnlyDomainViewSet):
         return Response(EscalationSerializer(item).data)
 
 
-class LessonViewSet(ReadOnlyDomainViewSet):
-    """The lessons learned log, across every collaboration you may see."""
-
-    serializer_class = LessonSerializer
-    filterset_fields = {
-        "collaboration": ["exact"],
-        "initiative": ["exact"],
-        "theme": ["exact"],
-        "stage": ["exact"],
-        "date": ["gte", "lte"],
-    }
-    ordering_fields = ["date", "title"]
-
-    def scope(self, user):
-        return visible_lessons(user).order_by("-date", "pk")
-
-
-class DocumentViewSet(ReadOnlyDomainViewSet):
-    """Business-case and other documents (their files download through the pages)."""
-
-    serializer_class = DocumentSerializer
-    filterset_fields = ["collaboration", "initiative", "kind", "stage"]
-    ordering_fields = ["title", "updated_at"]
-
-    def scope(self, user):
-        return visible_documents(user).order_by("title", "pk")
-
-
-class OptionViewSet(ReadOnlyDomainViewSet):
-    """Options of each initiative's economic case (Green Book appraisal)."""
-
-    serializer_class = OptionSerializer
-    filterset_fields = ["initiative"]
-    ordering_fields = ["order", "name"]
-
-    def scope(self, user):
-        return Option.objects.filter(
-            initiative__in=visible_initiatives(user).values("pk")
-        ).order_by("initiative_id", "order", "pk")
-
-
 def register(router) -> None:
     router.register("governance-bodies", GovernanceBodyViewSet, basename="governancebody")
     router.register("meetings", MeetingViewSet, basename="meeting")
     router.register("decisions", DecisionViewSet, basename="decision")
     router.register("actions", ActionViewSet, basename="action")
     router.register("escalations", EscalationViewSet, basename="escalation")
-    router.register("lessons", LessonViewSet, basename="lesson")
-    router.register("documents", DocumentViewSet, basename="document")
-    router.register("options", OptionViewSet, basename="option")
