@@ -16,7 +16,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from realise.appraisal.demo import build_appraisal_demo
-from realise.benefits.demo_ipa import build_ipa_demo
+from realise.benefits.ipa.demo import build_ipa_demo
 from realise.benefits.models import Benefit, Evidence, Measurement, PlannedValue
 from realise.collaborations.models import (
     Agreement,

@@ -311,7 +311,7 @@ class BenefitShare(models.Model):
 
 
 # Benefits management to the IPA guide (map, baselines, contributions, attribution).
-from realise.benefits.models_ipa import (  # noqa: E402, F401
+from realise.benefits.ipa.models import (  # noqa: E402, F401
     Attribution,
     BaselineValue,
     Change,

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from realise.benefits import views, views_verification
-from realise.benefits.urls_ipa import urlpatterns as ipa_urlpatterns
+from realise.benefits.ipa.urls import urlpatterns as ipa_urlpatterns
 
 urlpatterns = [
     path(

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
 
+from realise.benefits.ipa.models import ChangeRequest, ChangeRequestStatus
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
-from realise.benefits.models_ipa import ChangeRequest, ChangeRequestStatus
 from realise.collaborations.models import Agreement, Initiative, InitiativeStatus, Stage
 from realise.core.permissions import access_for, verifiable_measurements, visible_collaborations
 from realise.documents.models import HighlightReport

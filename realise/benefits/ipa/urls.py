@@ -1,6 +1,6 @@
 from django.urls import path
 
-from realise.benefits import views_ipa as views
+from realise.benefits.ipa import views
 
 urlpatterns = [
     path(

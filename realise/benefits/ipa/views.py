@@ -18,7 +18,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from realise.benefits import baselines, contributions, maps
-from realise.benefits.forms_ipa import (
+from realise.benefits.ipa.forms import (
     AsAtForm,
     AttributionForm,
     ChangeForm,
