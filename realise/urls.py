@@ -12,7 +12,7 @@ urlpatterns = [
     path("", include("realise.knowledge.urls")),
     path("", include("realise.pipeline.urls")),
     path("", include("realise.reports.urls")),
-    path("", include("realise.reports.dashboard_urls")),
+    path("", include("realise.reports.dashboards.urls")),
     path("", include("realise.documents.urls")),
     # The API's names live in their own namespace ("api:collaboration-detail"), apart from
     # the pages' ("collaboration-detail").

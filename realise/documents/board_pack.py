@@ -3,7 +3,7 @@
 Exceptions first (benefits off track and measurements overdue), then the decisions asked
 of the body, the items escalated to it, every initiative's one-line status (exceptions
 first) and the dashboard cut the body uses (the same sections as its dashboard page, in
-`realise.reports.dashboard_views.BOARD_SECTIONS`), then what else falls due. Figures are
+`realise.reports.dashboards.sections.BOARD_SECTIONS`), then what else falls due. Figures are
 as at the meeting date.
 """
 
@@ -99,7 +99,7 @@ def agenda_for(body, day: datetime.date) -> Agenda:
 
 
 def _board_sections(body_type: str) -> tuple[str, ...]:
-    from realise.reports.dashboard_views import BOARD_SECTIONS, DEFAULT_BOARD_SECTIONS
+    from realise.reports.dashboards.sections import BOARD_SECTIONS, DEFAULT_BOARD_SECTIONS
 
     return tuple(BOARD_SECTIONS.get(body_type, DEFAULT_BOARD_SECTIONS))
 

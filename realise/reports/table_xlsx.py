@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from realise.core import formatting
-from realise.reports import dashboard_tables as t
+from realise.reports.dashboards import tables as t
 
 # Percentages on dashboards are points (93.66 for 93.66%): shown with one decimal and a %
 # sign, the cell keeps the number the CSV download carries.

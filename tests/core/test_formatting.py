@@ -83,7 +83,7 @@ def test_template_filters_and_the_headline_keep_the_exact_figure():
 def test_older_helpers_follow_the_same_rules():
     from realise.appraisal.templatetags.appraisal_format import money_text
     from realise.documents import formats
-    from realise.reports import dashboard_tables
+    from realise.reports.dashboards import tables as dashboard_tables
 
     value = Decimal("-95833.3300000000")
     assert money_text(value) == formats.pounds(value) == dashboard_tables.money(value)

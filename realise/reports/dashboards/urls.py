@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from realise.reports import dashboard_views as views
+from realise.reports.dashboards import views
 
 urlpatterns = [
     path("dashboards/", views.NationalDashboard.as_view(), name="dashboard-national"),

@@ -31,9 +31,10 @@ from realise.core.permissions import visible_bodies, visible_collaborations
 from realise.governance.models import BodyType
 from realise.organisations.models import Force
 from realise.reports import charts, dashboards, table_xlsx
-from realise.reports import dashboard_tables as t
-from realise.reports.dashboard_forms import DashboardFilterForm, filter_query
 from realise.reports.dashboards import MEASURE_NAMES, PAGE_SIZE, Cut, Figures
+from realise.reports.dashboards import tables as t
+from realise.reports.dashboards.forms import DashboardFilterForm, filter_query
+from realise.reports.dashboards.sections import BOARD_SECTIONS, DEFAULT_BOARD_SECTIONS
 
 EXPORT_FORMATS = ("csv", "xlsx")
 LAZY = ("forces", "trend", "groups")
@@ -781,23 +782,6 @@ class BoardDashboard(DashboardPage):
                 "overdue": rollup.measurement_overdue,
             }
         return out
-
-
-BOARD_SECTIONS = {
-    BodyType.FINANCIAL_STEERING_GROUP: (
-        "headline",
-        "slices",
-        "subcategories",
-        "over_time",
-        "cashable",
-        "forces",
-    ),
-    BodyType.PROGRAMME_BOARD: ("headline", "initiatives", "benefits", "over_time"),
-    BodyType.CHIEF_CONSTABLE_BOARD: ("headline", "over_time", "benefits", "slices"),
-    BodyType.DEPUTY_CHIEF_CONSTABLE_BOARD: ("headline", "over_time", "benefits", "slices"),
-    BodyType.SUMMIT: ("headline", "escalations", "trend", "subcategories", "over_time"),
-}
-DEFAULT_BOARD_SECTIONS = ("headline", "slices", "over_time", "groups")
 
 
 # Charts ---------------------------------------------------------------------------------------
