@@ -1,7 +1,12 @@
 from django.contrib import admin
 
-from realise.core.adminsite import DomainHistoryAdmin, DomainInline, ReadOnly
-from realise.documents.models import BenefitHandover, ClosureRecord, HighlightReport
+from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin, DomainInline, ReadOnly
+from realise.documents.models import (
+    BenefitHandover,
+    ClosureRecord,
+    HighlightReport,
+    InspectionPack,
+)
 
 
 @admin.register(HighlightReport)
@@ -53,3 +58,13 @@ class BenefitHandoverAdmin(ReadOnly, DomainHistoryAdmin):
     list_display = ["benefit", "closure", "bau_owner", "measurement_owner"]
     list_filter = ["closure__closed_on"]
     search_fields = ["benefit__title", "benefit__reference", "bau_owner__name"]
+
+
+@admin.register(InspectionPack)
+class InspectionPackAdmin(ReadOnly, DomainAdmin):
+    """Inspection packs asked for, for following up a failed build; each is built in the
+    background and downloaded by whoever asked for it."""
+
+    list_display = ["collaboration", "requester", "status", "progress", "created_at"]
+    list_filter = ["status", "with_evidence", "collaboration"]
+    search_fields = ["collaboration__name", "requester__username", "error"]
