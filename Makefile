@@ -22,8 +22,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 var/assets/govuk/govuk-frontend.min.css: node_modules/.package-lock.json
 	DEBUG=1 $(PY) manage.py build_assets
 
+# The Welsh catalogue, compiled (gettext's msgfmt; the .mo is not committed).
+locale/cy/LC_MESSAGES/django.mo: locale/cy/LC_MESSAGES/django.po
+	msgfmt --check -o $@ $<
+
 install: $(BIN)/activate node_modules/.package-lock.json
-assets: install var/assets/govuk/govuk-frontend.min.css
+assets: install var/assets/govuk/govuk-frontend.min.css locale/cy/LC_MESSAGES/django.mo
 
 migrate: assets
 	mkdir -p var
@@ -71,6 +75,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	DEBUG=1 REALISE_TESTING=1 DATABASE_URL=sqlite:///var/lint.sqlite3 $(PY) manage.py check_translations
 
 # Static types with mypy and django-stubs (not part of lint yet: the code base has errors).
 typecheck: install

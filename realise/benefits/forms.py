@@ -4,11 +4,14 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from realise.benefits.models import Benefit, Nature, Unit
 from realise.collaborations.services import standard_errors
 from realise.core import inputs
 from realise.core.forms import AmountInput, DateInput, GovukForm, MonthInputField
+from realise.core.language import force_name
 from realise.core.versioning import VersionedFormMixin
 from realise.organisations.models import Force
 
@@ -55,30 +58,51 @@ class BenefitForm(VersionedFormMixin, GovukForm, forms.ModelForm):
                     self.add_error(name, message)
 
 
+# The units as the form names them, in the language of the page (the stored choices and the
+# API keep the English labels).
+UNIT_NAMES = {
+    Unit.GBP: gettext_lazy("Pounds (GBP)"),
+    Unit.HOURS: gettext_lazy("Hours"),
+    Unit.COUNT: gettext_lazy("Count"),
+    Unit.PERCENT: gettext_lazy("Percent"),
+    Unit.SCORE: gettext_lazy("Score"),
+}
+
+
 class MeasurementForm(GovukForm, forms.Form):
     period = MonthInputField(
-        label="Month", help_text="The month the value was delivered, for example 3 2026."
+        label=gettext_lazy("Month"),
+        help_text=gettext_lazy("The month the value was delivered, for example 3 2026."),
     )
     force = forms.ModelChoiceField(
         queryset=Force.objects.none(),
         required=False,
-        empty_label="The whole collaboration",
-        help_text="The force this actual belongs to.",
+        label=gettext_lazy("Force"),
+        empty_label=gettext_lazy("The whole collaboration"),
+        help_text=gettext_lazy("The force this actual belongs to."),
     )
     value = forms.DecimalField(
-        max_digits=18, decimal_places=2, required=False, help_text="The value delivered."
+        max_digits=18,
+        decimal_places=2,
+        required=False,
+        label=gettext_lazy("Value"),
+        help_text=gettext_lazy("The value delivered."),
     )
     assessment = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="For qualitative benefits: what changed this month.",
+        label=gettext_lazy("Assessment"),
+        help_text=gettext_lazy("For qualitative benefits: what changed this month."),
     )
     evidence_note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="Where the figure comes from, e.g. 'Finance ledger extract, cost centre 4410'.",
+        label=gettext_lazy("Evidence note"),
+        help_text=gettext_lazy(
+            "Where the figure comes from, e.g. 'Finance ledger extract, cost centre 4410'."
+        ),
     )
-    evidence_file = forms.FileField(required=False, label="Evidence file (optional)")
+    evidence_file = forms.FileField(required=False, label=gettext_lazy("Evidence file (optional)"))
 
     def __init__(self, *args, benefit: Benefit, forces, whole=True, own_force=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,7 +114,7 @@ class MeasurementForm(GovukForm, forms.Form):
         field = self.fields["force"]
         field.queryset = Force.objects.all()
         forces = sorted(forces, key=lambda f: (f.pk != getattr(own_force, "pk", None), f.name))
-        choices = [(f.pk, f.name) for f in forces]
+        choices = [(f.pk, force_name(f)) for f in forces]
         if whole:
             choices.append(("", field.empty_label))
         field.widget.choices = choices
@@ -100,11 +124,12 @@ class MeasurementForm(GovukForm, forms.Form):
             del self.fields["value"]
         else:
             del self.fields["assessment"]
-            self.fields["value"].label = f"Value ({benefit.get_unit_display()})"
+            unit = UNIT_NAMES.get(benefit.unit, benefit.get_unit_display())
+            self.fields["value"].label = _("Value (%(unit)s)") % {"unit": unit}
             self.fields["value"].widget = AmountInput(
                 attrs={"class": "govuk-input--width-10"},
                 prefix="£" if benefit.unit == Unit.GBP else "",
-                suffix={Unit.HOURS: "hours", Unit.PERCENT: "%"}.get(benefit.unit, ""),
+                suffix={Unit.HOURS: _("hours"), Unit.PERCENT: "%"}.get(benefit.unit, ""),
             )
 
 

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
 from realise.benefits import monthly
@@ -24,6 +25,7 @@ from realise.benefits.profile import monthly_series
 from realise.benefits.services import cleared_message, record_measurement, replace_plan
 from realise.collaborations.models import Initiative
 from realise.collaborations.services import benefit_standard
+from realise.core.language import month_year
 from realise.core.permissions import access_for, can_view
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
@@ -201,7 +203,10 @@ class MeasurementCreateView(BenefitChildFormView):
         except PermissionDenied as denied:
             form.add_error("force", str(denied))
             return self.form_invalid(form)
-        messages.success(self.request, f"Recorded the actual for {data['period']:%B %Y}.")
+        messages.success(
+            self.request,
+            _("Recorded the actual for %(month)s.") % {"month": month_year(data["period"])},
+        )
         cleared = cleared_message(measurement)
         if cleared:
             messages.warning(self.request, cleared)

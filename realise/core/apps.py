@@ -9,6 +9,11 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from realise.core.language import apply_preference
+
+        user_logged_in.connect(apply_preference, dispatch_uid="realise-language-at-sign-in")
         from simple_history.signals import post_create_historical_record
 
         from realise.core import audit

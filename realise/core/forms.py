@@ -8,6 +8,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.forms.boundfield import BoundField
 from django.utils.html import conditional_escape
+from django.utils.translation import gettext as _
 
 from realise.core import inputs
 
@@ -167,17 +168,22 @@ class MonthInputField(forms.MultiValueField):
         if not month_text and not year_text:
             return None
         if not month_text:
-            raise self._wrong(0, "Enter the month as a number from 1 to 12.")
+            raise self._wrong(0, _("Enter the month as a number from 1 to 12."))
         if not year_text:
-            raise self._wrong(1, "Enter the year, for example 2026.")
+            raise self._wrong(1, _("Enter the year, for example 2026."))
         for box, text in enumerate((month_text, year_text)):
             problem = inputs.number_problem(text)
             if problem:
                 raise self._wrong(box, problem)
         if not month_text.isascii() or not month_text.isdigit() or not 1 <= int(month_text) <= 12:
-            raise self._wrong(0, f"'{month_text}' is not a month: enter a number from 1 to 12.")
+            raise self._wrong(
+                0,
+                _("'%(text)s' is not a month: enter a number from 1 to 12.") % {"text": month_text},
+            )
         if not year_text.isascii() or not year_text.isdigit() or len(year_text) != 4:
-            raise self._wrong(1, f"'{year_text}' is not a year: enter four digits.")
+            raise self._wrong(
+                1, _("'%(text)s' is not a year: enter four digits.") % {"text": year_text}
+            )
         period = datetime.date(int(year_text), int(month_text), 1)
         problem = inputs.month_problem(period)
         if problem:

@@ -12,6 +12,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from realise.core.digits import number_problem
 
@@ -37,10 +38,13 @@ def month_problem(period: datetime.date, today: datetime.date | None = None) -> 
     """Why `period` is not a month Realise records, or None when it is."""
     latest = last_month(today)
     if period < FIRST_MONTH or period > latest:
-        return (
-            f"{month_text(period)} is outside the months that can be recorded: "
-            f"from {month_text(FIRST_MONTH)} to {month_text(latest)}."
-        )
+        return _(
+            "%(month)s is outside the months that can be recorded: from %(first)s to %(last)s."
+        ) % {
+            "month": month_text(period),
+            "first": month_text(FIRST_MONTH),
+            "last": month_text(latest),
+        }
     return None
 
 

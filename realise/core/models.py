@@ -179,3 +179,15 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"Worker {self.worker_id}, last seen {self.last_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class UserPreference(models.Model):
+    """What a signed-in user chose for themselves: for now, English or Cymraeg."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or 'browser language'}"

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 from django.views.generic import TemplateView
 
-from realise.core import account_views, audit_views, views
+from realise.core import account_views, audit_views, language, views
 from realise.core.forms import (
     GovukPasswordChangeForm,
     GovukPasswordResetForm,
@@ -11,6 +11,7 @@ from realise.core.forms import (
 )
 
 urlpatterns = [
+    path("language/", language.set_language, name="set-language"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from realise.benefits.ipa.models import ChangeRequest, ChangeRequestStatus
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
@@ -72,7 +75,8 @@ class Worklist:
 
 
 def _month(day: datetime.date) -> str:
-    return f"{day:%b %Y}"
+    """'Nov 2026', or 'Tach 2026' when the page is in Welsh."""
+    return date_format(day, "M Y")
 
 
 def _tracked(benefits):
@@ -120,16 +124,23 @@ def _actual_items(user, access, today) -> list[WorkItem]:
             span = (
                 _month(row["earliest"])
                 if row["months"] == 1
-                else f"{row['months']} months, {_month(row['earliest'])} to {_month(row['latest'])}"
+                else _("%(count)s months, %(first)s to %(last)s")
+                % {
+                    "count": row["months"],
+                    "first": _month(row["earliest"]),
+                    "last": _month(row["latest"]),
+                }
             )
             items.append(
                 WorkItem(
                     kind="actuals-overdue",
-                    title=f"Actuals overdue: {row['benefit__reference']} {row['benefit__title']}",
-                    detail=span + (" for your force" if forces else ""),
+                    title=_("Actuals overdue: %(benefit)s")
+                    % {"benefit": f"{row['benefit__reference']} {row['benefit__title']}"},
+                    detail=(_("%(months)s for your force") if forces else "%(months)s")
+                    % {"months": span},
                     url=reverse("record-month")
                     + f"?month={row['earliest'].month}&year={row['earliest'].year}",
-                    action="Record the actuals",
+                    action=_("Record the actuals"),
                     due=actuals_due(row["earliest"]),
                     today=today,
                 )
@@ -163,11 +174,16 @@ def _verification_items(user, access, today) -> list[WorkItem]:
     return [
         WorkItem(
             kind="verify",
-            title=f"Verify actuals: {row['benefit__reference']} {row['benefit__title']}",
-            detail=f"{row['count']} actual{'s' if row['count'] != 1 else ''} from "
-            f"{_month(row['earliest'])} await your check",
+            title=_("Verify actuals: %(benefit)s")
+            % {"benefit": f"{row['benefit__reference']} {row['benefit__title']}"},
+            detail=ngettext(
+                "%(count)s actual from %(first)s awaits your check",
+                "%(count)s actuals from %(first)s await your check",
+                row["count"],
+            )
+            % {"count": row["count"], "first": _month(row["earliest"])},
             url=reverse("measurement-verification") + f"?initiative={row['benefit__initiative']}",
-            action="Check the evidence and verify",
+            action=_("Check the evidence and verify"),
         )
         for row in rows
     ]
@@ -178,11 +194,14 @@ def _action_items(user, today) -> list[WorkItem]:
     return [
         WorkItem(
             kind="action",
-            title=f"Action: {action.text[:80]}",
-            detail=f"From {action.decision.body}'s decision of "
-            f"{action.decision.decided_on:%-d %b %Y}",
+            title=_("Action: %(text)s") % {"text": action.text[:80]},
+            detail=_("From %(body)s's decision of %(day)s")
+            % {
+                "body": action.decision.body,
+                "day": date_format(action.decision.decided_on, "j M Y"),
+            },
             url=action.decision.get_absolute_url(),
-            action="Do it and mark it done",
+            action=_("Do it and mark it done"),
             due=action.due_on,
             today=today,
         )
@@ -200,10 +219,11 @@ def _body_items(user, today) -> list[WorkItem]:
             items.append(
                 WorkItem(
                     kind="gate",
-                    title=f"Stage gate: {initiative.name} to {Stage(stage).label}",
-                    detail=f"Waiting for {body.name}",
+                    title=_("Stage gate: %(initiative)s to %(stage)s")
+                    % {"initiative": initiative.name, "stage": Stage(stage).label},
+                    detail=_("Waiting for %(body)s") % {"body": body.name},
                     url=initiative.get_absolute_url(),
-                    action="Review the case and decide",
+                    action=_("Review the case and decide"),
                 )
             )
     requests = ChangeRequest.objects.filter(
@@ -213,10 +233,11 @@ def _body_items(user, today) -> list[WorkItem]:
         items.append(
             WorkItem(
                 kind="change-request",
-                title=f"Change request: {request.benefit.reference} {request.benefit.title}",
-                detail=f"Re-profiling waiting for {request.body.name}",
+                title=_("Change request: %(benefit)s")
+                % {"benefit": f"{request.benefit.reference} {request.benefit.title}"},
+                detail=_("Re-profiling waiting for %(body)s") % {"body": request.body.name},
                 url=request.benefit.get_absolute_url(),
-                action="Decide the change request",
+                action=_("Decide the change request"),
             )
         )
     return items
@@ -232,10 +253,10 @@ def _review_items(user, access, today) -> list[WorkItem]:
         items.append(
             WorkItem(
                 kind="agreement-review",
-                title=f"Agreement review: {agreement.title}",
+                title=_("Agreement review: %(title)s") % {"title": agreement.title},
                 detail=str(agreement.collaboration),
                 url=agreement.collaboration.get_absolute_url(),
-                action="Record the review",
+                action=_("Record the review"),
                 due=agreement.review_due,
                 today=today,
             )
@@ -249,10 +270,11 @@ def _review_items(user, access, today) -> list[WorkItem]:
         items.append(
             WorkItem(
                 kind="post-implementation-review",
-                title=f"Post-implementation review: {review.initiative}",
-                detail="Evaluate what was delivered",
+                title=_("Post-implementation review: %(initiative)s")
+                % {"initiative": review.initiative},
+                detail=_("Evaluate what was delivered"),
                 url=review.initiative.get_absolute_url(),
-                action="Carry out the review",
+                action=_("Carry out the review"),
                 due=review.due_on,
                 today=today,
             )
@@ -275,10 +297,11 @@ def _highlight_items(user, access, today) -> list[WorkItem]:
     return [
         WorkItem(
             kind="highlight-report",
-            title=f"Highlight report: {initiative.name}, {_month(reported)}",
-            detail="Benefits progress since last month",
+            title=_("Highlight report: %(initiative)s, %(month)s")
+            % {"initiative": initiative.name, "month": _month(reported)},
+            detail=_("Benefits progress since last month"),
             url=reverse("highlight-report", args=[initiative.slug]),
-            action="Write the highlight report",
+            action=_("Write the highlight report"),
             due=start,
             today=today,
         )
@@ -303,10 +326,13 @@ def worklist_for(user, today: datetime.date) -> Worklist:
         items.append(
             WorkItem(
                 kind="notifications",
-                title=f"{unread} unread notification{'s' if unread != 1 else ''}",
-                detail="Reminders and news about your work",
+                title=ngettext(
+                    "%(count)s unread notification", "%(count)s unread notifications", unread
+                )
+                % {"count": unread},
+                detail=_("Reminders and news about your work"),
                 url=reverse("governance-notifications"),
-                action="Read them",
+                action=_("Read them"),
             )
         )
     worklist = Worklist(items=items)
@@ -332,11 +358,11 @@ def scope_summary(user, today: datetime.date) -> list[tuple[str, int, str]]:
     ).count()
     dashboard = reverse("dashboard-national")
     return [
-        ("Benefits with actuals overdue", late, dashboard),
-        ("Actuals not yet verified", unverified, dashboard),
-        ("Actions overdue", actions, reverse("governance-decision-list")),
-        ("Agreement reviews overdue", agreements, reverse("collaboration-list")),
-        ("Post-implementation reviews overdue", reviews, reverse("collaboration-list")),
+        (_("Benefits with actuals overdue"), late, dashboard),
+        (_("Actuals not yet verified"), unverified, dashboard),
+        (_("Actions overdue"), actions, reverse("governance-decision-list")),
+        (_("Agreement reviews overdue"), agreements, reverse("collaboration-list")),
+        (_("Post-implementation reviews overdue"), reviews, reverse("collaboration-list")),
     ]
 
 

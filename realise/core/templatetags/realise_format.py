@@ -5,9 +5,10 @@ downloads call directly, so that a figure reads the same on every page and in ev
 """
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from realise.core import formatting
+from realise.core import formatting, language
 
 register = template.Library()
 
@@ -70,7 +71,22 @@ def share(value):
 
 @register.filter
 def month(value):
+    """'Nov 2026'; in Welsh 'Tach 2026' (documents and downloads call formatting directly)."""
+    if value not in (None, "") and not isinstance(value, str) and language.is_welsh():
+        return date_format(value, "M Y")
     return formatting.month(value)
+
+
+@register.filter
+def month_year(value):
+    """'November 2026' or 'Tachwedd 2026', in the language of the page."""
+    return language.month_year(value)
+
+
+@register.filter
+def force_name(force):
+    """A force's name in the language of the page: 'Heddlu De Cymru' in Welsh."""
+    return language.force_name(force)
 
 
 @register.filter
