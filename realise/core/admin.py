@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from realise.core.adminsite import DomainAdmin, ReadOnly
-from realise.core.models import AuditHead, AuditRecord, WorkerBeat
+from realise.core.models import AuditHead, AuditRecord, UserPreference, WorkerBeat
 
 
 @admin.register(AuditRecord)
@@ -32,3 +32,12 @@ class WorkerBeatAdmin(ReadOnly, DomainAdmin):
     list_display = ["worker_id", "last_seen"]
     list_filter = ["last_seen"]
     search_fields = ["worker_id"]
+
+
+@admin.register(UserPreference)
+class UserPreferenceAdmin(ReadOnly, DomainAdmin):
+    """Each person's own choices (the language they read Realise in), set by them."""
+
+    list_display = ["user", "language"]
+    list_filter = ["language"]
+    search_fields = ["user__username"]
