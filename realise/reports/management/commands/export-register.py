@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.permissions import visible_initiatives
-from realise.reports.register_xlsx import register_scope, write_register
+from realise.reports.register_xlsx import register_rows, register_scope, write_register
 
 
 class Command(BaseCommand):
@@ -45,8 +45,13 @@ class Command(BaseCommand):
                     returncode=2,
                 )
         scope = register_scope(initiatives, collaboration=collaboration, initiative=initiative)
+        total = register_rows(scope)
+
+        def progress(rows: int) -> None:
+            self.stderr.write(f"{min(rows, total)} of {total} rows")
+
         try:
-            counts = write_register(options["out"], scope)
+            counts = write_register(options["out"], scope, progress=progress)
         except OSError as exc:
             raise CommandError(
                 f"--out: cannot write {options['out']}: {exc}", returncode=2
