@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
-from realise.documents.jobs import jobs_of, subject
-from realise.documents.models import DocumentJob, PackStatus
+from realise.documents.jobs import jobs_of, start_job, subject
+from realise.documents.models import DocumentJob, DocumentKind, PackStatus
+from realise.reports.forms import RegisterExportForm
+from realise.reports.views import RegisterView, register_context
 
 REFRESH_SECONDS = 2
 
@@ -46,3 +48,22 @@ class DocumentJobDownloadView(DocumentJobMixin, View):
         return FileResponse(
             stored, as_attachment=True, filename=job.filename, content_type=job.content_type
         )
+
+
+class RegisterExportView(LoginRequiredMixin, View):
+    """The register (of what the user may see) as one workbook, built in the background:
+    the form's choices start the job and the user is sent to its progress page."""
+
+    def get(self, request):
+        form = RegisterExportForm(request.GET, user=request.user)
+        if not form.is_valid():
+            context = register_context(request, form)
+            return render(request, RegisterView.template_name, context, status=400)
+        params = {
+            name: (value.slug if value is not None else None)
+            for name, value in (
+                ("collaboration", form.cleaned_data["collaboration"]),
+                ("initiative", form.cleaned_data["initiative"]),
+            )
+        }
+        return redirect(start_job(DocumentKind.REGISTER_EXPORT, params, user=request.user))

@@ -52,4 +52,9 @@ urlpatterns += [
         job_views.DocumentJobDownloadView.as_view(),
         name="document-job-download",
     ),
+    path(
+        "register/export.xlsx",
+        job_views.RegisterExportView.as_view(),
+        name="register-export",
+    ),
 ]

@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
@@ -25,8 +25,6 @@ from realise.core.permissions import (
     visible_initiatives,
 )
 from realise.core.views import ObjectPermissionMixin
-from realise.documents.jobs import start_job
-from realise.documents.models import DocumentKind
 from realise.organisations.models import Force
 from realise.reports import charts
 from realise.reports.context_processors import remember
@@ -82,25 +80,6 @@ def register_context(request, form: RegisterExportForm) -> dict:
         "can_import": may_write_register(request.user),
         "jobs": Paginator(jobs, JOBS_PER_PAGE).get_page(request.GET.get("page")),
     }
-
-
-class RegisterExportView(LoginRequiredMixin, View):
-    """The register (of what the user may see) as one workbook, built in the background
-    (`realise.documents.jobs`): this starts the job and sends the user to its progress."""
-
-    def get(self, request):
-        form = RegisterExportForm(request.GET, user=request.user)
-        if not form.is_valid():
-            context = register_context(request, form)
-            return render(request, RegisterView.template_name, context, status=400)
-        params = {
-            name: (value.slug if value is not None else None)
-            for name, value in (
-                ("collaboration", form.cleaned_data["collaboration"]),
-                ("initiative", form.cleaned_data["initiative"]),
-            )
-        }
-        return redirect(start_job(DocumentKind.REGISTER_EXPORT, params, user=request.user))
 
 
 class ImportUploadView(ObjectPermissionMixin, FormView):
