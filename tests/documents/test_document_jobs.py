@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -206,3 +207,14 @@ def test_the_page_queues_the_task_that_builds_the_document(
         client.get("/register/export.xlsx")
 
     assert DocumentJob.objects.get().status == PackStatus.DONE
+
+
+def test_the_command_line_export_shows_its_progress_on_stderr(vetting, tmp_path):
+    out, err = io.StringIO(), io.StringIO()
+    path = tmp_path / "register.xlsx"
+
+    call_command("export-register", "--out", str(path), stdout=out, stderr=err)
+
+    # 1 initiative, 3 benefits, 24 planned values and 12 actuals: 40 rows.
+    assert err.getvalue().strip().splitlines()[-1] == "40 of 40 rows"
+    assert out.getvalue().startswith("Wrote 1 initiatives, 3 benefits, 24 planned values")

@@ -48,7 +48,8 @@ class Command(BaseCommand):
         total = register_rows(scope)
 
         def progress(rows: int) -> None:
-            self.stderr.write(f"{min(rows, total)} of {total} rows")
+            if options["verbosity"] >= 1:
+                self.stderr.write(f"{min(rows, total)} of {total} rows")
 
         try:
             counts = write_register(options["out"], scope, progress=progress)
@@ -56,6 +57,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--out: cannot write {options['out']}: {exc}", returncode=2
             ) from None
+        if counts.rows % 5000:  # the last line of progress (every 5,000 rows before it)
+            progress(counts.rows)
         self.stdout.write(
             f"Wrote {counts.initiatives} initiatives, {counts.benefits} benefits, "
             f"{counts.planned_values} planned values and {counts.actuals} actuals "
