@@ -205,3 +205,53 @@ class InspectionPack(models.Model):
     @property
     def filename(self) -> str:
         return f"inspection-pack-{self.collaboration.slug}-{self.created_at:%Y-%m-%d}.zip"
+
+
+class DocumentKind(models.TextChoices):
+    BOARD_PACK = "board-pack", "Board pack"
+    HIGHLIGHT = "highlight", "Highlight report"
+    REGISTER_EXPORT = "register-export", "Register export"
+
+
+class DocumentJob(models.Model):
+    """One long document or export (`realise.documents.jobs`) asked for on a page and built
+    in the background, with its progress kept here; only its requester may follow it or
+    download the result."""
+
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    params = models.JSONField(default=dict, help_text="What was asked for (slugs, date, format).")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0, help_text="0 while the size is not known.")
+    message = models.CharField(max_length=200, blank=True, help_text="What is being done now.")
+    file = models.FileField(upload_to="documents/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=200, blank=True, help_text="The download's name.")
+    content_type = models.CharField(max_length=100, blank=True)
+    error = models.TextField(blank=True, help_text="Why the build failed, if it did.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("document-job", args=[self.pk])
+
+    @property
+    def running(self) -> bool:
+        return self.status in (PackStatus.QUEUED, PackStatus.BUILDING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == PackStatus.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)

@@ -9,3 +9,11 @@ def build_inspection_pack_task(pack_id: int) -> str:
     from realise.documents.inspection import run_pack
 
     return run_pack(pack_id).status
+
+
+@task()
+def build_document_task(job_id: int) -> str:
+    """Build a queued board pack, highlight report or register export; returns its status."""
+    from realise.documents.jobs import run_job
+
+    return run_job(job_id).status

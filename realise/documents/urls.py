@@ -1,6 +1,6 @@
 from django.urls import path
 
-from realise.documents import inspection_views, views
+from realise.documents import inspection_views, job_views, views
 
 urlpatterns = [
     path(
@@ -42,5 +42,19 @@ urlpatterns += [
         "collaborations/<slug:slug>/inspection-pack/<int:pk>/download/",
         inspection_views.InspectionPackDownloadView.as_view(),
         name="inspection-pack-download",
+    ),
+]
+
+urlpatterns += [
+    path("documents/jobs/<int:pk>/", job_views.DocumentJobView.as_view(), name="document-job"),
+    path(
+        "documents/jobs/<int:pk>/download/",
+        job_views.DocumentJobDownloadView.as_view(),
+        name="document-job-download",
+    ),
+    path(
+        "register/export.xlsx",
+        job_views.RegisterExportView.as_view(),
+        name="register-export",
     ),
 ]

@@ -19,7 +19,6 @@ from realise.collaborations.models import InitiativeStatus
 from realise.core.permissions import visible_bodies, visible_initiatives, visible_lessons
 from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
 from realise.documents import closure as closure_content
-from realise.documents.board_pack import build_board_pack
 from realise.documents.forms import (
     BoardPackForm,
     ClosureForm,
@@ -30,8 +29,9 @@ from realise.documents.forms import (
     LessonFormSet,
     closure_plan,
 )
-from realise.documents.highlight import build_highlight, find_report
-from realise.documents.models import ClosureRecord, Marking
+from realise.documents.highlight import find_report
+from realise.documents.jobs import start_job
+from realise.documents.models import ClosureRecord, DocumentKind, Marking
 from realise.documents.render import PDF, Rendered, render
 from realise.documents.services import (
     ClosureRefused,
@@ -160,8 +160,13 @@ class HighlightDownloadView(InitiativeMixin, View):
             raise Http404("No such month.") from None
         report = find_report(self.initiative, day)
         format_, marking = download_options(request, report.marking if report else Marking.OFFICIAL)
-        document = build_highlight(self.initiative, day, marking=marking, report=report)
-        return file_response(render(document, format_))
+        params = {
+            "initiative": self.initiative.slug,
+            "month": f"{day:%Y-%m}",
+            "format": format_,
+            "marking": marking,
+        }
+        return redirect(start_job(DocumentKind.HIGHLIGHT, params, user=request.user))
 
 
 # Board packs -------------------------------------------------------------------------------
@@ -183,10 +188,13 @@ class BoardPackView(LoginRequiredMixin, TemplateView):
         form = BoardPackForm(request.GET if "date" in request.GET else None)
         if form.is_bound and form.is_valid():
             data = form.cleaned_data
-            document = build_board_pack(
-                self.body, data["date"], marking=data["marking"], user=request.user
-            )
-            return file_response(render(document, data["format"]))
+            params = {
+                "body": self.body.slug,
+                "date": data["date"].isoformat(),
+                "format": data["format"],
+                "marking": data["marking"],
+            }
+            return redirect(start_job(DocumentKind.BOARD_PACK, params, user=request.user))
         if not form.is_bound:
             upcoming = next_meeting(self.body, timezone.localdate())
             form = BoardPackForm(

@@ -252,6 +252,18 @@ def register_scope(
     return scope
 
 
+def register_rows(initiatives: QuerySet | None = None) -> int:
+    """How many data rows the export of `initiatives` writes (for a progress bar)."""
+    scope = register_scope(initiatives)
+    benefits = Benefit.objects.filter(initiative__in=scope.values("pk"))
+    return (
+        scope.count()
+        + benefits.count()
+        + PlannedValue.objects.filter(benefit__in=benefits.values("pk")).count()
+        + Measurement.objects.filter(benefit__in=benefits.values("pk")).count()
+    )
+
+
 # Writing --------------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ urlpatterns = [
         name="benefit-chart",
     ),
     path("register/", views.RegisterView.as_view(), name="register"),
-    path("register/export.xlsx", views.RegisterExportView.as_view(), name="register-export"),
+    # "register/export.xlsx" (register-export) starts a background export: realise.documents.
     path("register/import/", views.ImportUploadView.as_view(), name="register-import"),
     path("register/map/", views.MappedUploadView.as_view(), name="register-map-upload"),
     path("register/map/<int:pk>/", views.MapRegisterView.as_view(), name="register-map"),

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import tempfile
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
@@ -54,7 +53,7 @@ from realise.reports.register_jobs import (
     start_import,
     start_mapped_import,
 )
-from realise.reports.register_xlsx import DATA_SHEETS, register_scope, write_register
+from realise.reports.register_xlsx import DATA_SHEETS
 from realise.reports.worklist import worklist_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -81,34 +80,6 @@ def register_context(request, form: RegisterExportForm) -> dict:
         "can_import": may_write_register(request.user),
         "jobs": Paginator(jobs, JOBS_PER_PAGE).get_page(request.GET.get("page")),
     }
-
-
-class RegisterExportView(LoginRequiredMixin, View):
-    """The register (of what the user may see) as one workbook, streamed to a temporary
-    file and sent as a download."""
-
-    def get(self, request):
-        form = RegisterExportForm(request.GET, user=request.user)
-        if not form.is_valid():
-            context = register_context(request, form)
-            return render(request, RegisterView.template_name, context, status=400)
-        scope = register_scope(
-            visible_initiatives(request.user),
-            collaboration=form.cleaned_data["collaboration"],
-            initiative=form.cleaned_data["initiative"],
-        )
-        out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-        filters = [
-            (label, str(form.cleaned_data[name]))
-            for name, label in (("collaboration", "Collaboration"), ("initiative", "Initiative"))
-            if form.cleaned_data.get(name)
-        ]
-        write_register(
-            out, scope, collaborations=visible_collaborations(request.user), filters=filters
-        )
-        out.seek(0)
-        name = f"realise-register-{timezone.localdate():%Y-%m-%d}.xlsx"
-        return FileResponse(out, as_attachment=True, filename=name, content_type=XLSX)
 
 
 class ImportUploadView(ObjectPermissionMixin, FormView):

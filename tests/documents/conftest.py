@@ -103,3 +103,27 @@ def docx_parts(content: bytes):
 
 def benefit(reference: str) -> Benefit:
     return Benefit.objects.get(reference=reference)
+
+
+def run_started_job(client, response):
+    """Follow a page that starts a background document (it redirects at once to the job's
+    progress page), build the document as the worker would, and download it."""
+    from django.urls import resolve
+
+    from realise.documents.jobs import run_job
+
+    assert response.status_code == 302, response
+    match = resolve(response.url)
+    assert match.url_name == "document-job"
+    job = run_job(match.kwargs["pk"])
+    assert job.status == "done", job.error
+    downloaded = client.get(reverse_download(job.pk))
+    assert downloaded.status_code == 200
+    downloaded.body = b"".join(downloaded.streaming_content)
+    return downloaded
+
+
+def reverse_download(pk: int) -> str:
+    from django.urls import reverse
+
+    return reverse("document-job-download", args=[pk])

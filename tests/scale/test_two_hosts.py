@@ -452,7 +452,15 @@ def test_an_import_submitted_on_one_host_is_run_by_the_worker_and_followed_on_th
 
     one = sign_in(cluster.hosts[0], "alice")
     two = same_browser(one, cluster.hosts[1])
-    exported = two.get("/register/export.xlsx")
+    # The export is built by the worker too: the page answers at once with its progress.
+    started = two.get("/register/export.xlsx")
+    assert started.status_code == 302, started.text[:2000]
+    job_page, deadline = started.headers["Location"], time.monotonic() + START_SECONDS
+    while "Ready to download" not in one.get(job_page).text:
+        if time.monotonic() > deadline:
+            pytest.fail(f"The worker did not build the export:\n{cluster.log_tail()}")
+        time.sleep(0.2)
+    exported = two.get(job_page + "download/")
     assert exported.status_code == 200
     workbook = load_workbook(io.BytesIO(exported.content))
     sheet = workbook["Benefits"]

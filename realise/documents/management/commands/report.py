@@ -63,13 +63,20 @@ class Command(BaseCommand):
         out = Path(options["out"])
         if not out.parent.exists():
             raise usage(f"--out: the folder '{out.parent}' does not exist")
+        quiet = options["verbosity"] < 1
         if kind == "highlight":
             document = self.highlight(options)
         elif kind == "board":
             document = self.board(options)
         else:
             document = self.closure(options)
+        if not quiet:
+            self.stderr.write(
+                f"1 of 2 steps: gathered the figures; writing the {options['format']}"
+            )
         rendered = render(document, options["format"])
+        if not quiet:
+            self.stderr.write("2 of 2 steps: written")
         try:
             out.write_bytes(rendered.content)
         except OSError as error:

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.permissions import visible_initiatives
-from realise.reports.register_xlsx import register_scope, write_register
+from realise.reports.register_xlsx import register_rows, register_scope, write_register
 
 
 class Command(BaseCommand):
@@ -45,12 +45,20 @@ class Command(BaseCommand):
                     returncode=2,
                 )
         scope = register_scope(initiatives, collaboration=collaboration, initiative=initiative)
+        total = register_rows(scope)
+
+        def progress(rows: int) -> None:
+            if options["verbosity"] >= 1:
+                self.stderr.write(f"{min(rows, total)} of {total} rows")
+
         try:
-            counts = write_register(options["out"], scope)
+            counts = write_register(options["out"], scope, progress=progress)
         except OSError as exc:
             raise CommandError(
                 f"--out: cannot write {options['out']}: {exc}", returncode=2
             ) from None
+        if counts.rows % 5000:  # the last line of progress (every 5,000 rows before it)
+            progress(counts.rows)
         self.stdout.write(
             f"Wrote {counts.initiatives} initiatives, {counts.benefits} benefits, "
             f"{counts.planned_values} planned values and {counts.actuals} actuals "

@@ -1,0 +1,187 @@
+"""Long documents and exports built in the background: board packs, highlight reports and
+the register export.
+
+A page that is asked for one calls `start_job`, which records a `DocumentJob` (what was
+asked for, by whom) and queues `build_document_task` for the worker (`realise worker`);
+the page redirects at once to the job's progress page. `run_job` builds the document with
+the same builders the command line uses, as its requester sees the data, and keeps the
+file with Django's storage. The requester, and only they, downloads it; whether they may
+still see what it is about is checked again when they do.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import tempfile
+from collections.abc import Callable
+
+from django.core.files import File
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from realise.benefits.realisation import parse_month
+from realise.core.permissions import visible_bodies, visible_collaborations, visible_initiatives
+from realise.documents.models import DocumentJob, DocumentKind, PackStatus
+from realise.documents.render import render
+
+logger = logging.getLogger(__name__)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# progress(done, total, message)
+Progress = Callable[[int, int, str], None]
+
+
+def start_job(kind: str, params: dict, *, user) -> DocumentJob:
+    """Record the job and queue it for the worker once the request's transaction commits."""
+    job = DocumentJob.objects.create(kind=kind, params=params, requester=user)
+    from realise.documents.tasks import build_document_task
+
+    transaction.on_commit(lambda: build_document_task.enqueue(job.pk))
+    return job
+
+
+def jobs_of(user):
+    """The user's own jobs (nobody else's are ever shown to them)."""
+    if not user.is_authenticated:
+        return DocumentJob.objects.none()
+    return DocumentJob.objects.filter(requester=user)
+
+
+# What a job is about, as its requester sees it now -------------------------------------------
+
+
+def subject(job: DocumentJob) -> dict:
+    """The objects the job is about, looked up among those the requester may see now;
+    Http404 when one of them is no longer visible to them."""
+    user, params = job.requester, job.params
+    if not user.is_active:
+        raise Http404("The requester's account is closed.")
+    if job.kind == DocumentKind.BOARD_PACK:
+        body = get_object_or_404(
+            visible_bodies(user).select_related("collaboration", "chair"), slug=params["body"]
+        )
+        return {"body": body}
+    if job.kind == DocumentKind.HIGHLIGHT:
+        initiative = get_object_or_404(
+            visible_initiatives(user).select_related("collaboration", "sro"),
+            slug=params["initiative"],
+        )
+        return {"initiative": initiative}
+    found = {"collaboration": None, "initiative": None}
+    if params.get("collaboration"):
+        found["collaboration"] = get_object_or_404(
+            visible_collaborations(user), slug=params["collaboration"]
+        )
+    if params.get("initiative"):
+        found["initiative"] = get_object_or_404(
+            visible_initiatives(user), slug=params["initiative"]
+        )
+    return found
+
+
+# Builders: each writes the document to `out` and returns (filename, content type) ------------
+
+
+def _board_pack(job: DocumentJob, found: dict, out, report: Progress) -> tuple[str, str]:
+    from realise.documents.board_pack import build_board_pack
+
+    params = job.params
+    report(0, 3, "Gathering the figures")
+    day = datetime.date.fromisoformat(params["date"])
+    document = build_board_pack(found["body"], day, marking=params["marking"], user=job.requester)
+    report(1, 3, f"Writing the {params['format'].upper()}")
+    rendered = render(document, params["format"])
+    report(2, 3, "Saving the pack")
+    out.write(rendered.content)
+    return rendered.filename, rendered.content_type
+
+
+def _highlight(job: DocumentJob, found: dict, out, report: Progress) -> tuple[str, str]:
+    from realise.documents.highlight import build_highlight, find_report
+
+    params = job.params
+    report(0, 3, "Gathering the figures")
+    month = parse_month(params["month"])
+    initiative = found["initiative"]
+    report_ = find_report(initiative, month)
+    document = build_highlight(initiative, month, marking=params["marking"], report=report_)
+    report(1, 3, f"Writing the {params['format'].upper()}")
+    rendered = render(document, params["format"])
+    report(2, 3, "Saving the report")
+    out.write(rendered.content)
+    return rendered.filename, rendered.content_type
+
+
+def _register(job: DocumentJob, found: dict, out, report: Progress) -> tuple[str, str]:
+    from realise.reports.register_xlsx import register_rows, register_scope, write_register
+
+    user = job.requester
+    scope = register_scope(
+        visible_initiatives(user),
+        collaboration=found["collaboration"],
+        initiative=found["initiative"],
+    )
+    filters = [
+        (label, str(found[name]))
+        for name, label in (("collaboration", "Collaboration"), ("initiative", "Initiative"))
+        if found[name] is not None
+    ]
+    total = register_rows(scope)
+    report(0, total, f"0 of {total} rows")
+    write_register(
+        out,
+        scope,
+        collaborations=visible_collaborations(user),
+        filters=filters,
+        progress=lambda rows: report(min(rows, total), total, f"{rows} of {total} rows"),
+    )
+    return f"realise-register-{timezone.localdate():%Y-%m-%d}.xlsx", XLSX
+
+
+BUILDERS = {
+    DocumentKind.BOARD_PACK: _board_pack,
+    DocumentKind.HIGHLIGHT: _highlight,
+    DocumentKind.REGISTER_EXPORT: _register,
+}
+
+
+# Running a job -------------------------------------------------------------------------------
+
+
+def run_job(job_id: int, progress: Progress | None = None) -> DocumentJob:
+    """Build a queued job as its requester sees the data now; record the outcome."""
+    job = DocumentJob.objects.select_related("requester").get(pk=job_id)
+    if job.status != PackStatus.QUEUED:
+        return job
+    job.status, job.started_at = PackStatus.BUILDING, timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    own = DocumentJob.objects.filter(pk=job.pk)
+
+    def report(done: int, total: int, message: str) -> None:
+        job.done, job.total, job.message = done, total, message[:200]
+        own.update(done=done, total=total, message=message[:200])
+        if progress is not None:
+            progress(done, total, message)
+
+    try:
+        try:
+            found = subject(job)
+        except Http404 as missing:
+            raise PermissionError("you may no longer see what it is about") from missing
+        with tempfile.TemporaryFile() as out:
+            filename, content_type = BUILDERS[job.kind](job, found, out, report)
+            out.seek(0)
+            job.file.save(filename, File(out, name=filename), save=False)
+        job.filename, job.content_type = filename, content_type
+    except Exception as exc:
+        logger.exception("Document job %s failed", job.pk)
+        job.status = PackStatus.FAILED
+        job.error = f"The {job.get_kind_display().lower()} could not be built ({exc})."
+    else:
+        job.status, job.message = PackStatus.DONE, "Finished"
+        job.done = job.total = max(job.total, 1)
+    job.finished_at = timezone.now()
+    job.save()
+    return job
