@@ -4,6 +4,7 @@ from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin, DomainInline
 from realise.documents.models import (
     BenefitHandover,
     ClosureRecord,
+    DocumentJob,
     HighlightReport,
     InspectionPack,
 )
@@ -68,3 +69,13 @@ class InspectionPackAdmin(ReadOnly, DomainAdmin):
     list_display = ["collaboration", "requester", "status", "progress", "created_at"]
     list_filter = ["status", "with_evidence", "collaboration"]
     search_fields = ["collaboration__name", "requester__username", "error"]
+
+
+@admin.register(DocumentJob)
+class DocumentJobAdmin(ReadOnly, DomainAdmin):
+    """Board packs, highlight reports and register exports built in the background, for
+    following up a failed one; each is downloaded by whoever asked for it."""
+
+    list_display = ["kind", "filename", "requester", "status", "done", "total", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["filename", "requester__username", "error"]
