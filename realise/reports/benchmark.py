@@ -157,10 +157,9 @@ class Row:
         }
 
     def add(self, other: Row) -> None:
-        """Add another row's figures to this one (for the hidden row)."""
-        self.count += other.count
-        self.money = _add_totals(self.money, other.money)
-        self.hours = _add_totals(self.hours, other.hours)
+        """Add another row's counts, costs and timings to this one (a collaboration's
+        nested ones, or the hidden ones together). Money and hours are not added: they
+        come from one cut over the rows together, so that each pound counts once."""
         self.actuals += other.actuals
         self.verified += other.verified
         for name, number in other.by_category.items():
@@ -168,6 +167,7 @@ class Row:
         self.running_costs += other.running_costs
         self.investment_costs += other.investment_costs
         self.other_costs += other.other_costs
+        self.costed.extend(other.costed)
         self.timed_days.extend(other.timed_days)
 
     def as_dict(self, *, hidden: bool = False) -> dict:
@@ -200,16 +200,6 @@ class Row:
             "planned": _fmt(self.hours.planned_to_date),
             "realised_percent": _fmt(self.hours_percent),
         }
-
-
-def _add_totals(one: engine.Totals, two: engine.Totals) -> engine.Totals:
-    return engine.Totals(
-        planned_total=one.planned_total + two.planned_total,
-        planned_to_date=one.planned_to_date + two.planned_to_date,
-        actual_to_date=one.actual_to_date + two.actual_to_date,
-        outside_plan=one.outside_plan + two.outside_plan,
-        verified_actual_to_date=one.verified_actual_to_date + two.verified_actual_to_date,
-    )
 
 
 @dataclass
@@ -366,16 +356,7 @@ def _rolled_up(pk: int, own: dict[int, Row], children: dict[int, list[int]], kee
         if current in seen or current not in keep:
             continue
         seen.add(current)
-        part = own[current]
-        row.actuals += part.actuals
-        row.verified += part.verified
-        for name, number in part.by_category.items():
-            row.by_category[name] = row.by_category.get(name, 0) + number
-        row.running_costs += part.running_costs
-        row.investment_costs += part.investment_costs
-        row.other_costs += part.other_costs
-        row.costed.extend(part.costed)
-        row.timed_days.extend(part.timed_days)
+        row.add(own[current])
         stack.extend(children.get(current, ()))
     return row
 
@@ -436,7 +417,9 @@ def benchmark(user, today: datetime.date | None = None) -> Benchmark:
     hidden_ids = sorted(set(own) - visible)
     hidden = None
     if hidden_ids:
-        hidden = Row(name=f"Other collaborations ({len(hidden_ids)})", slug=None, count=0)
+        hidden = Row(
+            name=f"Other collaborations ({len(hidden_ids)})", slug=None, count=len(hidden_ids)
+        )
         for pk in hidden_ids:
             hidden.add(own[pk])
         together = engine.measure_summaries(
