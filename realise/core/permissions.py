@@ -34,8 +34,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import rules
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
+from realise.core.dataversion import data_version
 from realise.organisations.models import Role
 
 
@@ -96,12 +98,36 @@ def _descendants(roots: set[int]) -> set[int]:
     return with_nested(roots)
 
 
+# How long a user's worked-out access is kept in the shared cache. The key carries the data
+# version, so any write (a role granted, a share changed, a collaboration nested) makes the
+# entry unreachable at once; the limit only bounds the cache's size.
+ACCESS_SECONDS = 600
+
+
+def _shared_key(user) -> str:
+    return (
+        f"realise:access:{user.pk}:{int(user.is_superuser)}:{int(user.is_active)}:{data_version()}"
+    )
+
+
 def access_for(user) -> Access:
+    """What the user may do: kept on the user object for the request, and in the shared
+    cache under the data version, so that a read works it out again only after a write."""
     if user is None or not user.is_authenticated:
         return Access()
     cached = getattr(user, "_realise_access", None)
     if cached is not None:
         return cached
+    key = _shared_key(user)
+    shared = cache.get(key)
+    if shared is None:
+        shared = _work_out_access(user)
+        cache.set(key, shared, ACCESS_SECONDS)
+    user._realise_access = shared
+    return shared
+
+
+def _work_out_access(user) -> Access:
     from realise.collaborations.models import ForceShare
     from realise.organisations.models import Person
 
@@ -137,7 +163,7 @@ def access_for(user) -> Access:
             scoped_leads.append((m.force_id, chosen))
     person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
     programme = frozenset(_descendants(programme_roots))
-    access = Access(
+    return Access(
         authenticated=True,
         administrator=user.is_superuser or Role.ADMINISTRATOR in roles,
         forces=frozenset(forces),
@@ -152,8 +178,6 @@ def access_for(user) -> Access:
         collaborations=programme | frozenset(_descendants(named_roots - programme_roots)),
         user_id=user.pk,
     )
-    user._realise_access = access
-    return access
 
 
 def forget_access(user) -> None:

@@ -44,14 +44,12 @@ from realise.benefits.realisation import (
     rag_rollups,
 )
 from realise.collaborations.models import Collaboration, Initiative
+from realise.core import dataversion
 from realise.core.permissions import access_for, visible_collaborations
 
 PAGE_SIZE = 25
 SERVICE_AND_COMPLIANCE = ("2a", "2b", "3a", "3b", "3c")
 MONEY_SUBCATEGORIES = engine.MEASURE_SUBCATEGORIES[MONEY]
-
-_GENERATION_KEY = "realise:dashboards:generation"
-
 
 # Who sees what ------------------------------------------------------------------------------
 
@@ -111,22 +109,9 @@ class Cut:
 # The data version and the cache -------------------------------------------------------------
 
 
-def data_version() -> str:
-    """Changes whenever domain data changes: the audit trail's head, plus a generation
-    number raised by `forget_cached_figures`."""
-    from realise.core.models import AuditHead
-
-    head = AuditHead.objects.filter(pk=1).values_list("sequence", "hash").first()
-    generation = cache.get(_GENERATION_KEY, 0)
-    return f"{head[0]}-{head[1][:16]}-{generation}" if head else f"0-{generation}"
-
-
-def forget_cached_figures() -> None:
-    """Make every cached figure unreachable (for data written without the audit trail)."""
-    try:
-        cache.incr(_GENERATION_KEY)
-    except ValueError:
-        cache.set(_GENERATION_KEY, timezone.now().timestamp(), None)
+data_version = dataversion.data_version
+# Make every cached figure unreachable (for data written without the audit trail).
+forget_cached_figures = dataversion.forget_cached_data
 
 
 # Changed whenever the engine's result types change (2: realised outside the plan), so
