@@ -314,7 +314,7 @@ class BenefitViewSet(DomainViewSet):
     def scope(self, user):
         return (
             visible_benefits(user)
-            .select_related("initiative")
+            .select_related("initiative__collaboration")
             .annotate(**benefit_profiles())
             .order_by("reference")
         )

@@ -4,12 +4,17 @@ Given `filterset_fields`, django-filter builds a new FilterSet class on every re
 building one costs more than the query it filters. The class depends only on the view and
 the model, so it is kept per (view class, model); each request still makes its own filter
 set instance (filters are copied per instance, so no query result is shared).
+
+A request that names none of the filter set's parameters (most reads of one object, and
+lists read page by page) is not filtered at all: a filter given no value leaves the
+queryset as it is, so building and validating the filter set would change nothing.
 """
 
 from __future__ import annotations
 
 import threading
 
+from django_filters import FilterSet
 from django_filters.rest_framework import DjangoFilterBackend
 
 
@@ -27,3 +32,19 @@ class FilterBackend(DjangoFilterBackend):
             with self._lock:
                 self._classes[key] = built
         return built
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        if filterset_class is not None and not _names_a_filter(request, filterset_class):
+            return queryset
+        return super().filter_queryset(request, queryset, view)
+
+
+def _names_a_filter(request, filterset_class) -> bool:
+    """The request carries a parameter of this filter set (range filters add suffixes such
+    as `_after` or `_min`, so a parameter that starts with a filter's name counts), or the
+    filter set filters in its own way whatever the parameters."""
+    if filterset_class.filter_queryset is not FilterSet.filter_queryset:
+        return True
+    names = tuple(filterset_class.base_filters)
+    return any(key.startswith(names) for key in request.query_params)
