@@ -12,8 +12,10 @@ the load test (`bench/load.py`) makes, signed in with a token. It prints one tab
 
 The load comes from `wrk` when it is installed (`apt-get install wrk`): it costs the server
 little, so the ratios are the server's. Without it, a Python generator (one process per two
-connections) stands in, and the JSON says which was used. Targets (issue #23): every API
-list and detail read at least 0.15x `/healthz`, realisation figures at least 0.05x.
+connections) stands in, and the JSON says which was used. The cache is Redis (`REDIS_URL`,
+default redis://127.0.0.1:6379/0), as deployed with several web processes. Targets (issue
+#23): every API list and detail read at least 0.15x `/healthz`, realisation figures at least
+0.05x.
 """
 
 from __future__ import annotations
@@ -203,6 +205,8 @@ def main() -> int:
         "REALISE_SSL_REDIRECT": "0",
         "REALISE_SECURE_COOKIES": "0",
         "STATIC_ROOT": str(static_root),
+        # As deployed with several web processes: the cache in Redis (docs/operations.md).
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
     }
     print(f"Preparing {args.database_url} (migrate, demo, static files)...", flush=True)
     manage(env, "migrate", "--no-input")
