@@ -7,6 +7,8 @@
 """
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 from realise.organisations.forces import load_forces
 from realise.organisations.models import Force, Region
@@ -22,9 +24,32 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    """Uploads and generated documents go to a per-test folder, never to var/media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _media_in_tmp(request, settings, tmp_path):
+    """Uploads and generated documents go to a per-test folder, never to var/media (for
+    tests on the shared demo, the demo's folder, which holds its documents)."""
+    if "demo_data" in request.fixturenames:
+        settings.MEDIA_ROOT = request.getfixturevalue("demo_data")
+    else:
+        settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, built once for a module's tests (which ask for `db` as well). It is loaded
+    in a transaction that is rolled back after the module; each test runs in a savepoint
+    inside it, so no test sees another's changes. Yields the demo's media folder."""
+    from realise.demo import load_demo
+
+    media = tmp_path_factory.mktemp("demo-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            assert load_demo() is True
+            yield media
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture(autouse=True)

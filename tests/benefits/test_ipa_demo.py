@@ -9,12 +9,10 @@ from realise.benefits.baselines import compare, is_baselined
 from realise.benefits.models import Benefit, ChangeRequest, Contribution
 from realise.benefits.realisation import RealisationFilter, breakdown, measure_summaries
 from realise.collaborations.models import Collaboration, Initiative
-from realise.demo import load_demo
 
 
 @pytest.fixture
-def demo(db, client):
-    load_demo()
+def demo(demo_data, db, client):
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="programme"))

@@ -6,12 +6,10 @@ import pytest
 
 from realise.benefits.realisation import RealisationFilter, realisation
 from realise.collaborations.models import Initiative
-from realise.demo import load_demo
 
 
 @pytest.fixture
-def procurement(db):
-    load_demo()
+def procurement(demo_data, db):
     return realisation(RealisationFilter(initiative=Initiative.objects.get(slug="7f-procurement")))
 
 

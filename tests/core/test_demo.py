@@ -10,8 +10,7 @@ from realise.organisations.models import Force
 
 
 @pytest.fixture
-def demo(db):
-    assert load_demo() is True
+def demo(demo_data, db):
     return Collaboration.objects.get(slug="7f")
 
 

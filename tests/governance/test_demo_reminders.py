@@ -5,7 +5,6 @@ from io import StringIO
 from django.core import mail
 from django.core.management import call_command
 
-from realise.demo import load_demo
 from realise.governance.models import (
     BodyMember,
     Escalation,
@@ -14,8 +13,7 @@ from realise.governance.models import (
 )
 
 
-def test_remind_on_the_demo_sends_email_once(db):
-    load_demo()
+def test_remind_on_the_demo_sends_email_once(demo_data, db):
     out = StringIO()
     call_command("remind", stdout=out)
     assert len(mail.outbox) >= 1
@@ -32,8 +30,7 @@ def test_remind_on_the_demo_sends_email_once(db):
     assert len(mail.outbox) == sent
 
 
-def test_the_demo_governance(db):
-    load_demo()
+def test_the_demo_governance(demo_data, db):
     summit = GovernanceBody.objects.get(slug="eastern-region-summit")
     assert summit.members.count() == 14
     assert {m.represents for m in summit.members.filter(represents_force__name="Essex")} == {

@@ -4,14 +4,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 
-from realise.demo import load_demo
 from realise.knowledge.models import Document, Lesson
 from realise.knowledge.search import SearchFilters, search
 
 
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(demo_data, db):
     return {u.username: u for u in get_user_model().objects.all()}
 
 

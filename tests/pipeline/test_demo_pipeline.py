@@ -4,14 +4,13 @@ from decimal import Decimal
 
 import pytest
 
-from realise.demo import load_demo
 from realise.pipeline.models import Opportunity, OpportunityStatus
 from realise.pipeline.services import money_and_hours
 
 
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(demo_data, db):
+    pass
 
 
 def test_in_excess_of_five_million_with_one_already_an_initiative(demo):

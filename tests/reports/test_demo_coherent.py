@@ -10,15 +10,15 @@ from django.core.management import call_command
 from realise.benefits.models import Benefit, Contribution
 from realise.benefits.realisation import RealisationFilter, realisation
 from realise.collaborations.models import Collaboration, Initiative, Stage
-from realise.demo import DELIBERATE_PROBLEMS, load_demo
+from realise.demo import DELIBERATE_PROBLEMS
 from realise.reports.data_quality import check
 
 D = Decimal
 
 
 @pytest.fixture
-def demo(db):
-    load_demo()
+def demo(demo_data, db):
+    pass
 
 
 def test_each_pound_counts_once_nationally(demo):
