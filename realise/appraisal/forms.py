@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy
 
 from realise.appraisal.greenbook import MAX_OPTIMISM_BIAS, OPTIMISM_BIAS_PROJECT_TYPES
 from realise.appraisal.models import (
@@ -156,12 +157,14 @@ class OptionForm(GovukForm, forms.ModelForm):
 
 class CostLineForm(GovukForm, forms.Form):
     name = forms.CharField(max_length=200)
-    kind = forms.ChoiceField(choices=CostKind.choices, label="Kind of cost")
+    kind = forms.ChoiceField(choices=CostKind.choices, label=gettext_lazy("Kind of cost"))
     prices = forms.ChoiceField(choices=Prices.choices, initial=Prices.REAL)
     values = YearValuesField(
-        label="Costs by financial year",
-        help_text="One year a line: the financial year (2025 or 2025/26), a space, then the "
-        "cost in pounds. Years left out are nothing. Saving replaces every year.",
+        label=gettext_lazy("Costs by financial year"),
+        help_text=gettext_lazy(
+            "One year a line: the financial year (2025 or 2025/26), a space, then the "
+            "cost in pounds. Years left out are nothing. Saving replaces every year."
+        ),
     )
 
     @staticmethod
@@ -180,24 +183,28 @@ class BenefitLineForm(GovukForm, forms.Form):
     benefit = forms.ModelChoiceField(
         queryset=Benefit.objects.none(),
         required=False,
-        label="Register benefit (optional)",
-        empty_label="None: enter the values below",
-        help_text="A linked line takes its values from the benefit's planned profile, summed "
-        "by financial year: pounds as they are, hours at the cost per hour below.",
+        label=gettext_lazy("Register benefit (optional)"),
+        empty_label=gettext_lazy("None: enter the values below"),
+        help_text=gettext_lazy(
+            "A linked line takes its values from the benefit's planned profile, summed "
+            "by financial year: pounds as they are, hours at the cost per hour below."
+        ),
     )
     cost_per_hour = forms.DecimalField(
-        label="Cost per hour (£)",
+        label=gettext_lazy("Cost per hour (£)"),
         max_digits=12,
         decimal_places=2,
         min_value=0,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
-        help_text="Only for a benefit measured in hours: the value of one hour.",
+        help_text=gettext_lazy("Only for a benefit measured in hours: the value of one hour."),
     )
     values = YearValuesField(
-        label="Benefits by financial year",
-        help_text="Only for a line with no register benefit. One year a line: the financial "
-        "year (2025 or 2025/26), a space, then the benefit in pounds.",
+        label=gettext_lazy("Benefits by financial year"),
+        help_text=gettext_lazy(
+            "Only for a line with no register benefit. One year a line: the financial "
+            "year (2025 or 2025/26), a space, then the benefit in pounds."
+        ),
     )
 
     def __init__(self, *args, initiative, **kwargs):
@@ -232,12 +239,14 @@ class BenefitLineForm(GovukForm, forms.Form):
 
 class DeflatorForm(GovukForm, forms.Form):
     series = YearValuesField(
-        label="Deflator index by financial year",
+        label=gettext_lazy("Deflator index by financial year"),
         places=4,
         what="an index",
-        help_text="One year a line: the financial year (2025 or 2025/26), a space, then the "
-        "index (e.g. the GDP deflator, 100 in the price base year). Nominal lines need every "
-        "year they use and the price base year. Saving replaces the whole series.",
+        help_text=gettext_lazy(
+            "One year a line: the financial year (2025 or 2025/26), a space, then the "
+            "index (e.g. the GDP deflator, 100 in the price base year). Nominal lines need every "
+            "year they use and the price base year. Saving replaces the whole series."
+        ),
     )
 
     def clean_series(self):

@@ -8,6 +8,8 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -202,7 +204,7 @@ class OptionFormMixin:
 
 
 class OptionCreateView(OptionFormMixin, CaseFormView):
-    page_title = "Add an option"
+    page_title = gettext_lazy("Add an option")
 
     def get_initial(self):
         baseline = services.business_as_usual(self.initiative, user=self.request.user)
@@ -220,14 +222,14 @@ class OptionCreateView(OptionFormMixin, CaseFormView):
         option = self.save(form, None)
         if option is None:
             return self.form_invalid(form)
-        messages.success(self.request, f"Added the option '{option.name}'.")
+        messages.success(self.request, _("Added the option '%(name)s'.") % {"name": option.name})
         return redirect(option)
 
 
 class OptionUpdateView(OptionFormMixin, OptionMixin, CaseFormView):
     @property
     def page_title(self):
-        return f"Edit '{self.option.name}'"
+        return _("Edit '%(name)s'") % {"name": self.option.name}
 
     def get_success_url(self):
         return self.option.get_absolute_url()
@@ -240,7 +242,7 @@ class OptionUpdateView(OptionFormMixin, OptionMixin, CaseFormView):
         option = self.save(form, form.instance)
         if option is None:
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved the option '{option.name}'.")
+        messages.success(self.request, _("Saved the option '%(name)s'.") % {"name": option.name})
         return redirect(option)
 
 
@@ -250,7 +252,7 @@ class OptionDeleteView(OptionMixin, CaseFormView):
 
     @property
     def page_title(self):
-        return f"Delete '{self.option.name}'"
+        return _("Delete '%(name)s'") % {"name": self.option.name}
 
     def get_success_url(self):
         return self.option.get_absolute_url()
@@ -259,13 +261,15 @@ class OptionDeleteView(OptionMixin, CaseFormView):
         self.run(form, lambda: services.delete_option(self.option, user=self.request.user))
         if form.errors:
             return self.form_invalid(form)
-        messages.success(self.request, f"Deleted the option '{self.option.name}'.")
+        messages.success(
+            self.request, _("Deleted the option '%(name)s'.") % {"name": self.option.name}
+        )
         return redirect(case_url(self.initiative))
 
 
 class DeflatorView(CaseFormView):
     form_class = DeflatorForm
-    page_title = "Deflators for the economic case"
+    page_title = gettext_lazy("Deflators for the economic case")
     option = None
 
     def get_initial(self):
@@ -276,14 +280,16 @@ class DeflatorView(CaseFormView):
         count = services.replace_deflators(
             self.initiative, form.cleaned_data["series"], user=self.request.user, option=self.option
         )
-        messages.success(self.request, f"Saved the deflator series ({count} years).")
+        messages.success(
+            self.request, _("Saved the deflator series (%(count)s years).") % {"count": count}
+        )
         return redirect(self.get_success_url())
 
 
 class OptionDeflatorView(OptionMixin, DeflatorView):
     @property
     def page_title(self):
-        return f"Deflators for '{self.option.name}' only"
+        return _("Deflators for '%(name)s' only") % {"name": self.option.name}
 
     def get_success_url(self):
         return self.option.get_absolute_url()
@@ -292,6 +298,9 @@ class OptionDeflatorView(OptionMixin, DeflatorView):
 class LineFormView(OptionMixin, CaseFormView):
     line_model = CostLine
     what = "cost line"
+    add_title = gettext_lazy("Add a cost line to '%(option)s'")
+    edit_title = gettext_lazy("Edit the cost line '%(line)s'")
+    saved_text = gettext_lazy("Saved the cost line '%(line)s'.")
 
     @cached_property
     def line(self):
@@ -302,8 +311,8 @@ class LineFormView(OptionMixin, CaseFormView):
     @property
     def page_title(self):
         if self.line is None:
-            return f"Add a {self.what} to '{self.option.name}'"
-        return f"Edit the {self.what} '{self.line.name}'"
+            return self.add_title % {"option": self.option.name}
+        return self.edit_title % {"line": self.line.name}
 
     def get_success_url(self):
         return self.option.get_absolute_url()
@@ -315,7 +324,7 @@ class LineFormView(OptionMixin, CaseFormView):
         saved = self.run(form, lambda: self.save(form.cleaned_data))
         if saved is None:
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved the {self.what} '{saved.name}'.")
+        messages.success(self.request, self.saved_text % {"line": saved.name})
         return redirect(self.get_success_url())
 
 
@@ -338,6 +347,9 @@ class BenefitLineFormView(LineFormView):
     form_class = BenefitLineForm
     line_model = BenefitLine
     what = "benefit line"
+    add_title = gettext_lazy("Add a benefit line to '%(option)s'")
+    edit_title = gettext_lazy("Edit the benefit line '%(line)s'")
+    saved_text = gettext_lazy("Saved the benefit line '%(line)s'.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "initiative": self.initiative}
@@ -366,14 +378,14 @@ class LineDeleteView(OptionMixin, CaseFormView):
 
     @property
     def page_title(self):
-        return f"Delete the line '{self.line.name}'"
+        return _("Delete the line '%(name)s'") % {"name": self.line.name}
 
     def get_success_url(self):
         return self.option.get_absolute_url()
 
     def form_valid(self, form):
         services.delete_line(self.line, user=self.request.user)
-        messages.success(self.request, f"Deleted the line '{self.line.name}'.")
+        messages.success(self.request, _("Deleted the line '%(name)s'.") % {"name": self.line.name})
         return redirect(self.get_success_url())
 
 

@@ -137,11 +137,13 @@ class PlanForm(GovukForm, forms.Form):
     """The planned profile, one month a line: `2026-04 12500.00`."""
 
     profile = forms.CharField(
-        label="Planned profile",
+        label=gettext_lazy("Planned profile"),
         widget=forms.Textarea(attrs={"rows": 16, "spellcheck": "false"}),
         required=False,
-        help_text="One month a line: the month as YYYY-MM, a space, then the planned value. "
-        "Months left out have no plan. Saving replaces the whole profile.",
+        help_text=gettext_lazy(
+            "One month a line: the month as YYYY-MM, a space, then the planned value. "
+            "Months left out have no plan. Saving replaces the whole profile."
+        ),
     )
 
     def clean_profile(self) -> dict[datetime.date, Decimal]:
@@ -178,8 +180,8 @@ class PlanForm(GovukForm, forms.Form):
 class MonthChoiceForm(GovukForm, forms.Form):
     """Which month's actuals to record (the GOV.UK month input: month and year)."""
 
-    month = forms.IntegerField(label="Month", min_value=1, max_value=12)
-    year = forms.IntegerField(label="Year", min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=gettext_lazy("Month"), min_value=1, max_value=12)
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
 
     def clean(self):
         data = super().clean()
@@ -195,12 +197,14 @@ class MonthActualsForm(GovukForm, forms.Form):
     """One value and evidence note per line, one note for the batch, an optional file."""
 
     batch_note = forms.CharField(
-        label="Evidence for every line",
+        label=gettext_lazy("Evidence for every line"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
-        help_text="Where the figures come from, unless a line has a note of its own.",
+        help_text=gettext_lazy("Where the figures come from, unless a line has a note of its own."),
     )
-    evidence_file = forms.FileField(label="Evidence file for every line (optional)", required=False)
+    evidence_file = forms.FileField(
+        label=gettext_lazy("Evidence file for every line (optional)"), required=False
+    )
 
     def __init__(self, *args, lines, **kwargs):
         super().__init__(*args, **kwargs)

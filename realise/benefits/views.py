@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
 from realise.benefits import monthly
@@ -109,7 +110,9 @@ class BenefitCreateView(ObjectPermissionMixin, CreateView):
 
     def form_valid(self, form):
         form.instance._history_user = self.request.user
-        messages.success(self.request, f"Added benefit '{form.instance.title}'.")
+        messages.success(
+            self.request, _("Added benefit '%(title)s'.") % {"title": form.instance.title}
+        )
         return super().form_valid(form)
 
 
@@ -120,7 +123,9 @@ class BenefitUpdateView(ObjectPermissionMixin, VersionConflictMixin, UpdateView)
 
     def form_valid(self, form):
         form.instance._history_user = self.request.user
-        messages.success(self.request, f"Saved benefit '{form.instance.title}'.")
+        messages.success(
+            self.request, _("Saved benefit '%(title)s'.") % {"title": form.instance.title}
+        )
         return super().form_valid(form)
 
 
@@ -235,7 +240,9 @@ class PlanUpdateView(BenefitChildFormView):
 
     def form_valid(self, form):
         count = replace_plan(self.benefit, form.cleaned_data["profile"], user=self.request.user)
-        messages.success(self.request, f"Saved the planned profile ({count} months).")
+        messages.success(
+            self.request, _("Saved the planned profile (%(count)s months).") % {"count": count}
+        )
         return redirect(self.benefit)
 
 
@@ -312,8 +319,14 @@ class RecordMonthView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         messages.success(
             request,
-            f"Recorded {len(saved)} actual{'s' if len(saved) != 1 else ''} for "
-            f"{self.period:%B %Y}. They wait for someone else to verify them.",
+            ngettext(
+                "Recorded %(count)s actual for %(month)s. "
+                "They wait for someone else to verify them.",
+                "Recorded %(count)s actuals for %(month)s. "
+                "They wait for someone else to verify them.",
+                len(saved),
+            )
+            % {"count": len(saved), "month": month_year(self.period)},
         )
         query = urlencode({"month": self.period.month, "year": self.period.year})
         return redirect(f"{request.path}?{query}")

@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case, OuterRef, Subquery, Sum, When
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import FormView, ListView
 
 from realise.benefits.api import visible_measurements
@@ -114,7 +116,11 @@ class VerificationListView(LoginRequiredMixin, ListView):
             self.errors = self.verify(chosen)
         if not self.errors:
             count = len(chosen)
-            messages.success(request, f"Verified {count} actual{'s' if count != 1 else ''}.")
+            messages.success(
+                request,
+                ngettext("Verified %(count)s actual.", "Verified %(count)s actuals.", count)
+                % {"count": count},
+            )
             return redirect(request.get_full_path())
         self.object_list = self.get_queryset()
         return self.render_to_response(self.get_context_data())
@@ -190,6 +196,8 @@ class ReturnView(LoginRequiredMixin, FormView):
                 form.add_error(None, message)
             return self.form_invalid(form)
         messages.success(
-            self.request, f"Returned the actual for {describe(self.measurement)} for correction."
+            self.request,
+            _("Returned the actual for %(actual)s for correction.")
+            % {"actual": describe(self.measurement)},
         )
         return redirect("measurement-verification")

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy
 
 from realise.collaborations.models import (
     Agreement,
@@ -92,15 +93,19 @@ class InitiativeForm(VersionedFormMixin, GovukForm, forms.ModelForm):
 
 
 class StageChangeForm(GovukForm, forms.Form):
-    to_stage = forms.TypedChoiceField(label="Move to stage", choices=Stage.choices, coerce=int)
-    body = forms.ModelChoiceField(
-        label="Deciding body", queryset=GovernanceBody.objects.none(), empty_label=None
+    to_stage = forms.TypedChoiceField(
+        label=gettext_lazy("Move to stage"), choices=Stage.choices, coerce=int
     )
-    decided_on = forms.DateField(label="Date of decision", widget=DateInput())
+    body = forms.ModelChoiceField(
+        label=gettext_lazy("Deciding body"),
+        queryset=GovernanceBody.objects.none(),
+        empty_label=None,
+    )
+    decided_on = forms.DateField(label=gettext_lazy("Date of decision"), widget=DateInput())
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="Moving back to an earlier stage needs the reason here.",
+        help_text=gettext_lazy("Moving back to an earlier stage needs the reason here."),
     )
 
     def __init__(self, *args, initiative: Initiative, user=None, **kwargs):
@@ -122,11 +127,13 @@ class AgreementForm(VersionedFormMixin, GovukForm, forms.ModelForm):
     """An agreement, its parties (each member force's PCC and Chief Constable) and documents."""
 
     parties = forms.MultipleChoiceField(
-        label="Parties",
+        label=gettext_lazy("Parties"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="The corporations sole who signed: each member force's policing body and "
-        "Chief Constable.",
+        help_text=gettext_lazy(
+            "The corporations sole who signed: each member force's policing body and "
+            "Chief Constable."
+        ),
     )
 
     class Meta:
@@ -147,9 +154,13 @@ class AgreementForm(VersionedFormMixin, GovukForm, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "review_due": "Leave empty for a year after signing (REALISE_AGREEMENT_REVIEW_MONTHS).",
-            "documents": "The collaboration's documents in the repository: the signed agreement "
-            "and its schedules.",
+            "review_due": gettext_lazy(
+                "Leave empty for a year after signing (REALISE_AGREEMENT_REVIEW_MONTHS)."
+            ),
+            "documents": gettext_lazy(
+                "The collaboration's documents in the repository: the signed agreement "
+                "and its schedules."
+            ),
         }
 
     def __init__(self, *args, collaboration: Collaboration, **kwargs):
@@ -183,15 +194,17 @@ class AgreementForm(VersionedFormMixin, GovukForm, forms.ModelForm):
 
 
 class AgreementReviewForm(GovukForm, forms.Form):
-    reviewed_on = forms.DateField(label="Date of review", widget=DateInput())
+    reviewed_on = forms.DateField(label=gettext_lazy("Date of review"), widget=DateInput())
     body = forms.ModelChoiceField(
-        label="Deciding body", queryset=GovernanceBody.objects.none(), empty_label=None
+        label=gettext_lazy("Deciding body"),
+        queryset=GovernanceBody.objects.none(),
+        empty_label=None,
     )
     outcome = forms.ChoiceField(choices=ReviewOutcome.choices, widget=forms.RadioSelect)
     notes = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
-        help_text="Needed when the agreement is varied or terminated: how, or why.",
+        help_text=gettext_lazy("Needed when the agreement is varied or terminated: how, or why."),
     )
 
     def __init__(self, *args, agreement: Agreement, **kwargs):

@@ -6,8 +6,9 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 from django_tables2 import SingleTableView
 
@@ -100,7 +101,7 @@ class CollaborationFormMixin:
             self.object = form.save()
             shares.instance = self.object
             shares.save()
-        messages.success(self.request, f"Saved {self.object}.")
+        messages.success(self.request, _("Saved %(name)s.") % {"name": self.object})
         return redirect(self.object)
 
 
@@ -160,7 +161,7 @@ class InitiativeCreateView(ObjectPermissionMixin, CreateView):
     def form_valid(self, form):
         form.instance.collaboration = self.collaboration
         form.instance._history_user = self.request.user
-        messages.success(self.request, f"Created {form.instance.name}.")
+        messages.success(self.request, _("Created %(name)s.") % {"name": form.instance.name})
         return super().form_valid(form)
 
 
@@ -171,7 +172,7 @@ class InitiativeUpdateView(ObjectPermissionMixin, VersionConflictMixin, UpdateVi
 
     def form_valid(self, form):
         form.instance._history_user = self.request.user
-        messages.success(self.request, f"Saved {form.instance.name}.")
+        messages.success(self.request, _("Saved %(name)s.") % {"name": form.instance.name})
         return super().form_valid(form)
 
 
@@ -223,11 +224,19 @@ class StageChangeView(ObjectPermissionMixin, FormView):
             )
         except GateRefused as refused:
             return self.render_to_response(self.get_context_data(form=form, gate=refused.result))
-        moved = "moved back to" if decision.move_back else "moved to"
+        text = (
+            _("%(initiative)s moved back to %(stage)s by decision of %(body)s.")
+            if decision.move_back
+            else _("%(initiative)s moved to %(stage)s by decision of %(body)s.")
+        )
         messages.success(
             self.request,
-            f"{self.initiative} {moved} {decision.get_to_stage_display()} "
-            f"by decision of {decision.body}.",
+            text
+            % {
+                "initiative": self.initiative,
+                "stage": decision.get_to_stage_display(),
+                "body": decision.body,
+            },
         )
         return redirect(self.initiative)
 
@@ -330,7 +339,7 @@ class AgreementFormMixin:
             for name, errors in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved {agreement.title}.")
+        messages.success(self.request, _("Saved %(name)s.") % {"name": agreement.title})
         return redirect(agreement)
 
 
@@ -381,8 +390,12 @@ class AgreementReviewView(AgreementScopedMixin, FormView):
             return self.form_invalid(form)
         if review.next_review_due:
             due = review.next_review_due
-            text = f"Recorded the review. The next review is due on {due:%-d %B %Y}."
+            text = _("Recorded the review. The next review is due on %(day)s.") % {
+                "day": formats.date_format(due, "j F Y")
+            }
         else:
-            text = f"Recorded the review: the agreement ended on {review.reviewed_on:%-d %B %Y}."
+            text = _("Recorded the review: the agreement ended on %(day)s.") % {
+                "day": formats.date_format(review.reviewed_on, "j F Y")
+            }
         messages.success(self.request, text)
         return redirect(self.agreement)

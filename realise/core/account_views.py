@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from rest_framework.authtoken.models import Token
 
@@ -33,7 +34,7 @@ class AccountView(LoginRequiredMixin, TemplateView):
             add_never_cache_headers(response)
             return response
         if action == "revoke":
-            deleted, _ = Token.objects.filter(user=request.user).delete()
+            deleted, _kinds = Token.objects.filter(user=request.user).delete()
             if deleted:
-                messages.success(request, "Your API token is revoked: it no longer works.")
+                messages.success(request, _("Your API token is revoked: it no longer works."))
         return redirect("account")

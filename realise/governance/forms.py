@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.utils.translation import gettext_lazy
 
 from realise.benefits.models import Benefit
 from realise.collaborations.models import Initiative, Stage
@@ -23,12 +24,12 @@ GATE_STAGES = [(value, label) for value, label in Stage.choices if value >= 1]
 
 class GovernanceBodyForm(GovukForm, forms.ModelForm):
     decides_stages = forms.TypedMultipleChoiceField(
-        label="Stage gates this body decides",
+        label=gettext_lazy("Stage gates this body decides"),
         choices=GATE_STAGES,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Initiatives waiting to enter these stages appear on its agendas.",
+        help_text=gettext_lazy("Initiatives waiting to enter these stages appear on its agendas."),
     )
 
     class Meta:
@@ -136,21 +137,22 @@ class MeetingForm(GovukForm, forms.ModelForm):
 
 
 class DecisionForm(GovukForm, forms.Form):
-    text = forms.CharField(label="Decision", widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(label=gettext_lazy("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
     initiative = forms.ModelChoiceField(
-        queryset=Initiative.objects.none(), required=False, empty_label="None"
+        queryset=Initiative.objects.none(), required=False, empty_label=gettext_lazy("None")
     )
     to_stage = forms.TypedChoiceField(
-        label="Stage gate",
+        label=gettext_lazy("Stage gate"),
         choices=[("", "Not a stage-gate decision"), *GATE_STAGES],
         coerce=int,
         empty_value=None,
         required=False,
-        help_text="Choose a stage to move the initiative through that gate; the gate's rules "
-        "are checked.",
+        help_text=gettext_lazy(
+            "Choose a stage to move the initiative through that gate; the gate's rules are checked."
+        ),
     )
-    visibility = forms.ChoiceField(label="Who may see this decision")
+    visibility = forms.ChoiceField(label=gettext_lazy("Who may see this decision"))
 
     def __init__(self, *args, body: GovernanceBody, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,11 +179,15 @@ class DecisionForm(GovukForm, forms.Form):
 
 
 class ActionForm(GovukForm, forms.Form):
-    text = forms.CharField(label="Action", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.ModelChoiceField(
-        queryset=Person.objects.order_by("name"), required=False, empty_label="Nobody named"
+    text = forms.CharField(
+        label=gettext_lazy("Action"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    due_on = forms.DateField(label="Due date", required=False, widget=DateInput())
+    owner = forms.ModelChoiceField(
+        queryset=Person.objects.order_by("name"),
+        required=False,
+        empty_label=gettext_lazy("Nobody named"),
+    )
+    due_on = forms.DateField(label=gettext_lazy("Due date"), required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -195,17 +201,19 @@ ActionFormSet = formset_factory(ActionForm, extra=3, max_num=20)
 
 class EscalationForm(GovukForm, forms.Form):
     kind = forms.ChoiceField(
-        label="What is escalated", choices=EscalationKind.choices, widget=forms.RadioSelect
+        label=gettext_lazy("What is escalated"),
+        choices=EscalationKind.choices,
+        widget=forms.RadioSelect,
     )
     summary = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What the problem is and what you ask the receiving body to do.",
+        help_text=gettext_lazy("What the problem is and what you ask the receiving body to do."),
     )
     benefit = forms.ModelChoiceField(
-        queryset=Benefit.objects.none(), required=False, empty_label="None"
+        queryset=Benefit.objects.none(), required=False, empty_label=gettext_lazy("None")
     )
     initiative = forms.ModelChoiceField(
-        queryset=Initiative.objects.none(), required=False, empty_label="None"
+        queryset=Initiative.objects.none(), required=False, empty_label=gettext_lazy("None")
     )
 
     def __init__(self, *args, body: GovernanceBody, **kwargs):
@@ -228,5 +236,6 @@ class EscalationForm(GovukForm, forms.Form):
 
 class ResolutionForm(GovukForm, forms.Form):
     resolution = forms.CharField(
-        label="How the escalation was resolved", widget=forms.Textarea(attrs={"rows": 4})
+        label=gettext_lazy("How the escalation was resolved"),
+        widget=forms.Textarea(attrs={"rows": 4}),
     )

@@ -16,9 +16,11 @@ from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_tables2 import SingleTableView
@@ -195,7 +197,7 @@ class BodyFormMixin:
         form.instance.collaboration = self.collaboration
         form.instance._history_user = self.request.user
         body = form.save()
-        messages.success(self.request, f"Saved {body}.")
+        messages.success(self.request, _("Saved %(name)s.") % {"name": body})
         return redirect(body)
 
 
@@ -213,7 +215,9 @@ class BodyCreateView(LoginRequiredMixin, ObjectPermissionMixin, BodyFormMixin, F
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title=f"Add a governance body to {self.collaboration}", **kwargs
+            page_title=_("Add a governance body to %(collaboration)s")
+            % {"collaboration": self.collaboration},
+            **kwargs,
         )
 
 
@@ -239,7 +243,9 @@ class BodyUpdateView(BodyChangeMixin, BodyFormMixin, FormView):
         return self.body.collaboration
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(page_title=f"Edit {self.body}", body=self.body, **kwargs)
+        return super().get_context_data(
+            page_title=_("Edit %(name)s") % {"name": self.body}, body=self.body, **kwargs
+        )
 
 
 class BodyMembersView(BodyChangeMixin, FormView):
@@ -260,7 +266,11 @@ class BodyMembersView(BodyChangeMixin, FormView):
         form.instance.body = self.body
         form.instance._history_user = self.request.user
         member = form.save()
-        messages.success(self.request, f"Added {member.person.name} ({member.represents}).")
+        messages.success(
+            self.request,
+            _("Added %(person)s (%(represents)s).")
+            % {"person": member.person.name, "represents": member.represents},
+        )
         return redirect("body-members", self.body.slug)
 
 
@@ -283,7 +293,11 @@ class BodyMemberRemoveView(LoginRequiredMixin, PostPermissionMixin, View):
         member = self.member
         member._history_user = request.user
         member.delete()
-        messages.success(request, f"Removed {member.person.name} from {member.body}.")
+        messages.success(
+            request,
+            _("Removed %(person)s from %(body)s.")
+            % {"person": member.person.name, "body": member.body},
+        )
         return redirect("body-members", member.body.slug)
 
 
@@ -344,8 +358,10 @@ class MyCalendarView(LoginRequiredMixin, TemplateView):
         ics.revoke_feeds(request.user)
         messages.success(
             request,
-            "New calendar links issued: the old links of your deadlines and of every body's "
-            "calendar have stopped working. Subscribe again with the new links.",
+            _(
+                "New calendar links issued: the old links of your deadlines and of every body's "
+                "calendar have stopped working. Subscribe again with the new links."
+            ),
         )
         return redirect("my-calendar")
 
@@ -381,15 +397,22 @@ class MeetingGenerateView(LoginRequiredMixin, PostPermissionMixin, View):
     def post(self, request, slug):
         body = self.body
         if not body.is_regular:
-            messages.error(request, f"{body} has no regular cadence and first meeting date.")
+            messages.error(
+                request,
+                _("%(body)s has no regular cadence and first meeting date.") % {"body": body},
+            )
             return redirect(body)
         today = timezone.localdate()
         until = services.add_months(today, GENERATE_MONTHS_AHEAD)
         created = services.generate_meetings(body, start=today, until=until, user=request.user)
         messages.success(
             request,
-            f"Added {len(created)} meeting{'s' if len(created) != 1 else ''} to the calendar "
-            f"up to {until:%-d %B %Y}.",
+            ngettext(
+                "Added %(count)s meeting to the calendar up to %(day)s.",
+                "Added %(count)s meetings to the calendar up to %(day)s.",
+                len(created),
+            )
+            % {"count": len(created), "day": formats.date_format(until, "j F Y")},
         )
         return redirect(body)
 
@@ -432,10 +455,12 @@ class MeetingCreateView(MeetingFormView):
         return self.body
 
     def page_title(self) -> str:
-        return f"Add a meeting of {self.body}"
+        return _("Add a meeting of %(body)s") % {"body": self.body}
 
     def saved_message(self, meeting) -> str:
-        return f"Added the meeting on {meeting.date:%-d %B %Y}."
+        return _("Added the meeting on %(day)s.") % {
+            "day": formats.date_format(meeting.date, "j F Y")
+        }
 
 
 class MeetingUpdateView(MeetingFormView):
@@ -462,10 +487,10 @@ class MeetingUpdateView(MeetingFormView):
         return super().get_context_data(meeting=self.meeting, **kwargs)
 
     def page_title(self) -> str:
-        return f"Edit {self.meeting}"
+        return _("Edit %(name)s") % {"name": self.meeting}
 
     def saved_message(self, meeting) -> str:
-        return f"Saved {meeting}."
+        return _("Saved %(name)s.") % {"name": meeting}
 
 
 class MeetingDetailView(VisibleObjectMixin, DetailView):
@@ -539,7 +564,7 @@ class DecisionCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
         kwargs.setdefault("actions", self.get_actions())
         return super().get_context_data(
             meeting=self.meeting,
-            page_title=f"Record a decision of {self.meeting}",
+            page_title=_("Record a decision of %(meeting)s") % {"meeting": self.meeting},
             **kwargs,
         )
 
@@ -575,7 +600,7 @@ class DecisionCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
             else:
                 form.add_error(None, error)
             return self.render_to_response(self.get_context_data(form=form, actions=actions))
-        messages.success(self.request, "Decision recorded in the decisions log.")
+        messages.success(self.request, _("Decision recorded in the decisions log."))
         return redirect(decision.meeting)
 
 
@@ -654,7 +679,7 @@ class ActionDoneView(LoginRequiredMixin, PostPermissionMixin, View):
     def post(self, request, pk):
         action = self.action
         services.complete_action(action, user=request.user)
-        messages.success(request, "Action marked as done.")
+        messages.success(request, _("Action marked as done."))
         return redirect(action.decision)
 
 
@@ -694,7 +719,8 @@ class EscalationCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             body=self.body,
-            page_title=f"Escalate from {self.body} to {self.body.escalates_to}",
+            page_title=_("Escalate from %(body)s to %(to)s")
+            % {"body": self.body, "to": self.body.escalates_to},
             landing=services.next_meeting(self.body.escalates_to, timezone.localdate()),
             **kwargs,
         )
@@ -714,12 +740,15 @@ class EscalationCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
             form.add_error(None, error)
             return self.form_invalid(form)
         where = (
-            f"its meeting on {escalation.meeting.date:%-d %B %Y}"
+            _("its meeting on %(day)s")
+            % {"day": formats.date_format(escalation.meeting.date, "j F Y")}
             if escalation.meeting
-            else "its next meeting"
+            else _("its next meeting")
         )
         messages.success(
-            self.request, f"Escalated to {escalation.to_body}: on the agenda of {where}."
+            self.request,
+            _("Escalated to %(body)s: on the agenda of %(where)s.")
+            % {"body": escalation.to_body, "where": where},
         )
         return redirect(escalation)
 
@@ -773,7 +802,7 @@ class EscalationResolveView(LoginRequiredMixin, PostPermissionMixin, View):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, "Resolution recorded.")
+                messages.success(request, _("Resolution recorded."))
                 return redirect(escalation)
         view = EscalationDetailView()
         view.setup(request, pk=pk)
@@ -814,6 +843,12 @@ class NotificationsReadView(LoginRequiredMixin, View):
     def post(self, request):
         count = request.user.notifications.filter(read=False).update(read=True)
         messages.success(
-            request, f"Marked {count} notification{'s' if count != 1 else ''} as read."
+            request,
+            ngettext(
+                "Marked %(count)s notification as read.",
+                "Marked %(count)s notifications as read.",
+                count,
+            )
+            % {"count": count},
         )
         return redirect("governance-notifications")

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from realise.benefits.forms import PlanForm
 from realise.benefits.models import Benefit, Change, Objective
@@ -54,7 +55,7 @@ class ObjectiveForm(GovukForm, forms.ModelForm):
         queryset=Benefit.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Benefits that serve this objective",
+        label=gettext_lazy("Benefits that serve this objective"),
     )
 
     class Meta:
@@ -75,7 +76,7 @@ class ChangeForm(GovukForm, forms.ModelForm):
         queryset=Benefit.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Benefits this change delivers",
+        label=gettext_lazy("Benefits this change delivers"),
     )
 
     class Meta:
@@ -101,12 +102,16 @@ class ChangeForm(GovukForm, forms.ModelForm):
 class ChangeRequestForm(PlanForm):
     """The proposed profile (the whole of it), why, who asked and who decides."""
 
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why change it")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Why change it")
+    )
     requested_by = forms.ModelChoiceField(
-        queryset=Person.objects.order_by("name"), required=False, label="Requested by"
+        queryset=Person.objects.order_by("name"), required=False, label=gettext_lazy("Requested by")
     )
     body = forms.ModelChoiceField(
-        queryset=GovernanceBody.objects.none(), label="Body that will decide", required=False
+        queryset=GovernanceBody.objects.none(),
+        label=gettext_lazy("Body that will decide"),
+        required=False,
     )
     field_order = ["reason", "requested_by", "body", "profile"]
 
@@ -120,12 +125,16 @@ class DecisionForm(GovukForm, forms.Form):
     decision = forms.ChoiceField(
         choices=[("approve", "Approve"), ("reject", "Reject")],
         widget=forms.RadioSelect,
-        label="Decision",
+        label=gettext_lazy("Decision"),
     )
-    decided_on = forms.DateField(widget=DateInput(), label="Decided on")
-    body = forms.ModelChoiceField(queryset=GovernanceBody.objects.none(), label="Deciding body")
+    decided_on = forms.DateField(widget=DateInput(), label=gettext_lazy("Decided on"))
+    body = forms.ModelChoiceField(
+        queryset=GovernanceBody.objects.none(), label=gettext_lazy("Deciding body")
+    )
     note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Decision note"
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label=gettext_lazy("Decision note"),
     )
 
     def __init__(self, *args, change_request, user=None, **kwargs):
@@ -140,11 +149,11 @@ class ContributionForm(GovukForm, forms.Form):
     parent = BenefitChoiceField(
         queryset=Benefit.objects.none(),
         required=False,
-        label="Contributes to",
-        empty_label="Nothing: it is not part of another benefit",
-        help_text="The benefit higher up whose figures already include this one's.",
+        label=gettext_lazy("Contributes to"),
+        empty_label=gettext_lazy("Nothing: it is not part of another benefit"),
+        help_text=gettext_lazy("The benefit higher up whose figures already include this one's."),
     )
-    note = forms.CharField(max_length=300, required=False, label="How they relate")
+    note = forms.CharField(max_length=300, required=False, label=gettext_lazy("How they relate"))
 
     def __init__(self, *args, benefit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,7 +172,9 @@ class ContributionForm(GovukForm, forms.Form):
 class AttributionForm(GovukForm, forms.Form):
     """One optional percentage per initiative of the collaboration family."""
 
-    basis = forms.CharField(max_length=300, required=False, label="How the shares were agreed")
+    basis = forms.CharField(
+        max_length=300, required=False, label=gettext_lazy("How the shares were agreed")
+    )
 
     def __init__(self, *args, benefit, **kwargs):
         super().__init__(*args, **kwargs)
@@ -200,4 +211,4 @@ class AttributionForm(GovukForm, forms.Form):
 
 
 class AsAtForm(GovukForm, forms.Form):
-    date = forms.DateField(widget=DateInput(), label="Show the plan as at")
+    date = forms.DateField(widget=DateInput(), label=gettext_lazy("Show the plan as at"))

@@ -14,6 +14,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -155,15 +156,19 @@ class ObjectiveFormView(_MapEditMixin, FormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        title = "Change an objective" if self.objective else "Add an objective"
+        title = (
+            _("Change an objective of %(collaboration)s")
+            if self.objective
+            else _("Add an objective of %(collaboration)s")
+        )
         return super().get_context_data(
-            page_title=f"{title} of {self.collaboration.name}",
+            page_title=title % {"collaboration": self.collaboration.name},
             cancel_url=reverse("collaboration-map", args=[self.collaboration.slug]),
             **kwargs,
         )
 
     def saved_message(self, instance):
-        return f"Saved the objective '{instance.text}'."
+        return _("Saved the objective '%(text)s'.") % {"text": instance.text}
 
     def success_url_for(self, instance):
         return reverse("collaboration-map", args=[self.collaboration.slug])
@@ -183,7 +188,7 @@ class ObjectivesFromTextView(ObjectPermissionMixin, View):
 
     def post(self, request, *args, **kwargs):
         created = maps.ensure_objectives(self.collaboration, user=request.user)
-        messages.success(request, f"The map has {len(created)} objectives.")
+        messages.success(request, _("The map has %(count)s objectives.") % {"count": len(created)})
         return redirect("collaboration-map", self.collaboration.slug)
 
 
@@ -214,15 +219,19 @@ class ChangeFormView(_MapEditMixin, FormView):
         return kwargs
 
     def get_context_data(self, **kwargs):
-        title = "Change a change" if self.change else "Add a change"
+        title = (
+            _("Change a change made by %(initiative)s")
+            if self.change
+            else _("Add a change made by %(initiative)s")
+        )
         return super().get_context_data(
-            page_title=f"{title} made by {self.initiative.name}",
+            page_title=title % {"initiative": self.initiative.name},
             cancel_url=reverse("initiative-map", args=[self.initiative.slug]),
             **kwargs,
         )
 
     def saved_message(self, instance):
-        return f"Saved the change '{instance.description}'."
+        return _("Saved the change '%(text)s'.") % {"text": instance.description}
 
     def success_url_for(self, instance):
         return reverse("initiative-map", args=[self.initiative.slug])
@@ -245,14 +254,14 @@ class ChangeRequestCreateView(BenefitObjectMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title=f"Ask to change the plan of '{self.benefit.title}'",
+            page_title=_("Ask to change the plan of '%(title)s'") % {"title": self.benefit.title},
             cancel_url=self.benefit.get_absolute_url(),
-            intro=(
+            intro=_(
                 "The plan was baselined when the full business case was approved. Give the "
                 "whole new profile; the body named decides, and an approved request "
                 "re-baselines the benefit while keeping every earlier baseline."
             ),
-            submit_label="Send the change request",
+            submit_label=_("Send the change request"),
             **kwargs,
         )
 
@@ -270,7 +279,7 @@ class ChangeRequestCreateView(BenefitObjectMixin, FormView):
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, "Sent the change request for a decision.")
+        messages.success(self.request, _("Sent the change request for a decision."))
         return redirect(request)
 
 
@@ -373,9 +382,9 @@ class ContributionView(BenefitObjectMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title=f"What '{self.benefit.title}' contributes to",
+            page_title=_("What '%(title)s' contributes to") % {"title": self.benefit.title},
             cancel_url=self.benefit.get_absolute_url(),
-            intro=(
+            intro=_(
                 "Link a benefit to the benefit higher up that already includes its figures "
                 "(a force's saving inside its collaboration's saving). Totals then count "
                 "those pounds once, wherever they are looked at from."
@@ -388,12 +397,16 @@ class ContributionView(BenefitObjectMixin, FormView):
         try:
             if parent is None:
                 contributions.remove_contribution(self.benefit, user=self.request.user)
-                messages.success(self.request, "The benefit no longer contributes to another.")
+                messages.success(self.request, _("The benefit no longer contributes to another."))
             else:
                 contributions.set_contribution(
                     self.benefit, parent, user=self.request.user, note=form.cleaned_data["note"]
                 )
-                messages.success(self.request, f"'{self.benefit}' contributes to '{parent}'.")
+                messages.success(
+                    self.request,
+                    _("'%(benefit)s' contributes to '%(parent)s'.")
+                    % {"benefit": self.benefit, "parent": parent},
+                )
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
@@ -410,9 +423,9 @@ class AttributionView(BenefitObjectMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title=f"Initiatives claiming '{self.benefit.title}'",
+            page_title=_("Initiatives claiming '%(title)s'") % {"title": self.benefit.title},
             cancel_url=self.benefit.get_absolute_url(),
-            intro=(
+            intro=_(
                 "Where several initiatives contribute to one measured outcome, each claims a "
                 "stated share; the shares add up to at most 100%. Totals count each "
                 "initiative's share only. Leave every share empty to give the whole benefit "
@@ -432,7 +445,7 @@ class AttributionView(BenefitObjectMixin, FormView):
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, "Saved the initiatives' shares.")
+        messages.success(self.request, _("Saved the initiatives' shares."))
         return redirect(self.benefit)
 
 
