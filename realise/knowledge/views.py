@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from realise.collaborations.models import Collaboration, ForceShare, Function
@@ -197,7 +198,7 @@ class RepositoryListView(ListView):
 class LessonListView(RepositoryListView):
     template_name = "knowledge/lesson_list.html"
     context_object_name = "lessons"
-    filter_name, filter_label, choices = "theme", "Theme", Theme.choices
+    filter_name, filter_label, choices = "theme", _("Theme"), Theme.choices
     add_permission = "knowledge.add_lesson"
     noun = "lesson"
     ordering = ("-date", "-pk")
@@ -334,7 +335,7 @@ class LessonDeleteView(DeleteConfirmView):
 class DocumentListView(RepositoryListView):
     template_name = "knowledge/document_list.html"
     context_object_name = "documents"
-    filter_name, filter_label, choices = "kind", "Kind", DocumentKind.choices
+    filter_name, filter_label, choices = "kind", _("Kind"), DocumentKind.choices
     add_permission = "knowledge.add_document"
     noun = "document"
     ordering = ("-updated_at", "-pk")
