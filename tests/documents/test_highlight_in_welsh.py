@@ -2,10 +2,13 @@
 names and page numbers, as PDF and as Word, from a page, a background job or the command
 line. What people typed (names, the narrative) stays as typed."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from realise.documents.board_pack import build_board_pack
 from realise.documents.highlight import build_highlight
 from realise.documents.jobs import run_job, start_job
 from realise.documents.models import DocumentKind
@@ -98,3 +101,13 @@ def test_the_command_writes_welsh_with_language_cy(vetting, tmp_path):
     )
     body, *_rest = docx_parts(out.read_bytes())
     assert "Adroddiad uchafbwyntiau misol" in body and "1. Crynodeb" in body
+
+
+def test_a_board_pack_in_welsh_has_welsh_headings(vetting):
+    with translation.override("cy"):
+        pack = build_board_pack(vetting.board, datetime.date(2026, 11, 10))
+        body, *_rest = docx_parts(render(pack, "docx").content)
+    assert pack["title"].endswith(": pecyn bwrdd")
+    titles = [section["title"] for section in pack["sections"]]
+    assert titles[0] == "Eithriadau" and "Dangosfwrdd buddion" in titles
+    assert "Cynnwys" in body and "1. Eithriadau" in body
