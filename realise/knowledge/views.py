@@ -252,7 +252,7 @@ class LessonCreateView(LoginRequiredMixin, ObjectPermissionMixin, LessonFormMixi
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title="Add a lesson", cancel_url=reverse("lesson-list"), **kwargs
+            page_title=_("Add a lesson"), cancel_url=reverse("lesson-list"), **kwargs
         )
 
     def form_valid(self, form):
@@ -262,7 +262,7 @@ class LessonCreateView(LoginRequiredMixin, ObjectPermissionMixin, LessonFormMixi
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Added the lesson '{lesson}'.")
+        messages.success(self.request, _("Added the lesson '%(lesson)s'.") % {"lesson": lesson})
         return redirect(lesson)
 
 
@@ -281,7 +281,7 @@ class LessonUpdateView(ObjectPermissionMixin, LessonFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title=f"Edit the lesson '{self.lesson}'",
+            page_title=_("Edit the lesson '%(lesson)s'") % {"lesson": self.lesson},
             cancel_url=self.lesson.get_absolute_url(),
             **kwargs,
         )
@@ -293,7 +293,7 @@ class LessonUpdateView(ObjectPermissionMixin, LessonFormMixin, FormView):
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved the lesson '{lesson}'.")
+        messages.success(self.request, _("Saved the lesson '%(lesson)s'.") % {"lesson": lesson})
         return redirect(lesson)
 
 
@@ -318,7 +318,7 @@ class DeleteConfirmView(ObjectPermissionMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         name = str(self.item)
         type(self).service(self.item, user=request.user)
-        messages.success(request, f"Deleted '{name}'.")
+        messages.success(request, _("Deleted '%(name)s'.") % {"name": name})
         return redirect(self.done_url)
 
 
@@ -390,7 +390,7 @@ class DocumentCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title="Add a document", cancel_url=reverse("document-list"), **kwargs
+            page_title=_("Add a document"), cancel_url=reverse("document-list"), **kwargs
         )
 
     def form_valid(self, form):
@@ -403,7 +403,9 @@ class DocumentCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Added the document '{document}'.")
+        messages.success(
+            self.request, _("Added the document '%(document)s'.") % {"document": document}
+        )
         return redirect(document)
 
 
@@ -431,7 +433,7 @@ class DocumentUpdateView(DocumentItemMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title=f"Edit the document '{self.document}'",
+            page_title=_("Edit the document '%(document)s'") % {"document": self.document},
             cancel_url=self.document.get_absolute_url(),
             **kwargs,
         )
@@ -443,7 +445,9 @@ class DocumentUpdateView(DocumentItemMixin, FormView):
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved the document '{document}'.")
+        messages.success(
+            self.request, _("Saved the document '%(document)s'.") % {"document": document}
+        )
         return redirect(document)
 
 
@@ -453,7 +457,7 @@ class VersionUploadView(DocumentItemMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title=f"Upload a new version of '{self.document}'",
+            page_title=_("Upload a new version of '%(document)s'") % {"document": self.document},
             cancel_url=self.document.get_absolute_url(),
             **kwargs,
         )
@@ -469,7 +473,9 @@ class VersionUploadView(DocumentItemMixin, FormView):
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Uploaded version {version.number}.")
+        messages.success(
+            self.request, _("Uploaded version %(number)s.") % {"number": version.number}
+        )
         return redirect(self.document)
 
 
