@@ -23,6 +23,8 @@ with `column = {"label": str, "numeric": bool, "rag": bool}` (a RAG column's cel
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 
 def column(label: str, *, numeric: bool = False, rag: bool = False) -> dict:
     return {"label": label, "numeric": numeric, "rag": rag}
@@ -34,7 +36,7 @@ def table(caption: str, columns: list[dict], rows: list[list[str]], empty: str =
         "caption": caption,
         "columns": columns,
         "rows": rows,
-        "empty": empty or "Nothing to show.",
+        "empty": empty or _("Nothing to show."),
     }
 
 
@@ -48,14 +50,14 @@ def series_table(
     names = ["planned", "actual", *(["forecast"] if forecast else [])]
     names += ["cumulative_planned", "cumulative_actual"]
     labels = {
-        "planned": "Planned",
-        "actual": "Realised",
-        "forecast": "Forecast",
-        "cumulative_planned": "Planned, cumulative",
-        "cumulative_actual": "Realised, cumulative",
+        "planned": _("Planned"),
+        "actual": _("Realised"),
+        "forecast": _("Forecast"),
+        "cumulative_planned": _("Planned, cumulative"),
+        "cumulative_actual": _("Realised, cumulative"),
     }
     return table(
-        f"{title}: the chart's figures",
+        _("%(title)s: the chart's figures") % {"title": title},
         [column(period), *(column(labels[name], numeric=True) for name in names)],
         [[row["period"], *(measure_value(measure, row[name]) for name in names)] for row in rows],
     )

@@ -13,6 +13,8 @@ import datetime
 
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from realise.benefits import realisation as engine
 from realise.benefits.models import Benefit
@@ -42,7 +44,7 @@ from realise.governance.services import (
 )
 from realise.reports import charts, dashboards
 
-MEASURE_TITLES = {MONEY: "Money (£)", HOURS: "Hours"}
+MEASURE_TITLES = {MONEY: gettext_lazy("Money (£)"), HOURS: gettext_lazy("Hours")}
 BENEFIT_ROWS_SHOWN = 60
 PERIODS = {
     BodyType.PROGRAMME_BOARD: "quarter",
@@ -123,17 +125,17 @@ def _measures(body) -> tuple[str, ...]:
 def _headline_table(summaries, measures, *, trend=False) -> dict:
     rows = dashboards.headline_rows({m: summaries[m] for m in measures})
     columns = [
-        blocks.column("Measure"),
-        blocks.column("Planned in total", numeric=True),
-        blocks.column("Planned to date", numeric=True),
-        blocks.column("Realised to date", numeric=True),
-        blocks.column("Of which outside the plan", numeric=True),
-        blocks.column("% of plan to date (benefits with a plan)", numeric=True),
-        blocks.column("Forecast", numeric=True),
+        blocks.column(_("Measure")),
+        blocks.column(_("Planned in total"), numeric=True),
+        blocks.column(_("Planned to date"), numeric=True),
+        blocks.column(_("Realised to date"), numeric=True),
+        blocks.column(_("Of which outside the plan"), numeric=True),
+        blocks.column(_("% of plan to date (benefits with a plan)"), numeric=True),
+        blocks.column(_("Forecast"), numeric=True),
     ]
     if trend:
-        columns.append(blocks.column("Forecast at the recent rate", numeric=True))
-    columns.append(blocks.column("RAG", rag=True))
+        columns.append(blocks.column(_("Forecast at the recent rate"), numeric=True))
+    columns.append(blocks.column(_("RAG"), rag=True))
     out = []
     for row in rows:
         measure = row["key"]
@@ -151,9 +153,9 @@ def _headline_table(summaries, measures, *, trend=False) -> dict:
         cells.append(formats.rag(row["rag"]))
         out.append(cells)
     caption = (
-        "Forecasts of the total: from the plan, and at the recent rate"
+        _("Forecasts of the total: from the plan, and at the recent rate")
         if trend
-        else "Money and hours planned, realised and forecast (never added together)"
+        else _("Money and hours planned, realised and forecast (never added together)")
     )
     return blocks.table(caption, columns, out)
 
@@ -165,13 +167,21 @@ def _period_blocks(summaries, measures, period: str) -> list[dict]:
         rows = dashboards.period_rows(summaries[measure], period)
         if not rows:
             continue
-        title = f"{MEASURE_TITLES[measure]} planned and realised by {name}"
-        data = blocks.series_table(title, measure, rows, "Period")
+        title = _("%(measure)s planned and realised by %(period)s") % {
+            "measure": MEASURE_TITLES[measure],
+            "period": name,
+        }
+        data = blocks.series_table(title, measure, rows, _("Period"))
         png = charts.over_time(rows, measure=measure, title=title, fmt="png")
-        alt = (
-            f"Bar chart of {MEASURE_TITLES[measure].lower()} planned and realised by {name}, "
-            f"{rows[0]['period']} to {rows[-1]['period']}; the table below gives the figures."
-        )
+        alt = _(
+            "Bar chart of %(measure)s planned and realised by %(period)s, %(first)s to "
+            "%(last)s; the table below gives the figures."
+        ) % {
+            "measure": str(MEASURE_TITLES[measure]).lower(),
+            "period": name,
+            "first": rows[0]["period"],
+            "last": rows[-1]["period"],
+        }
         out.append(blocks.chart(title, png, alt, data))
     return out
 
@@ -179,18 +189,20 @@ def _period_blocks(summaries, measures, period: str) -> list[dict]:
 def _force_blocks(figures, measures) -> list[dict]:
     rows = dashboards.force_rows(figures.forces())
     if not rows:
-        return [blocks.paragraph("No force shares in this selection.")]
+        return [blocks.paragraph(_("No force shares in this selection."))]
     out = []
     for measure in measures:
-        title = f"Each force's share of {MEASURE_TITLES[measure].lower()} to date"
+        title = _("Each force's share of %(measure)s to date") % {
+            "measure": str(MEASURE_TITLES[measure]).lower()
+        }
         data = blocks.table(
-            f"{title}: the chart's figures",
+            _("%(title)s: the chart's figures") % {"title": title},
             [
-                blocks.column("Force"),
-                blocks.column("Planned in total", numeric=True),
-                blocks.column("Planned to date", numeric=True),
-                blocks.column("Realised to date", numeric=True),
-                blocks.column("% of plan to date", numeric=True),
+                blocks.column(_("Force")),
+                blocks.column(_("Planned in total"), numeric=True),
+                blocks.column(_("Planned to date"), numeric=True),
+                blocks.column(_("Realised to date"), numeric=True),
+                blocks.column(_("% of plan to date"), numeric=True),
             ],
             [
                 [
@@ -204,10 +216,10 @@ def _force_blocks(figures, measures) -> list[dict]:
             ],
         )
         png = charts.by_force(rows, measure=measure, title=title, fmt="png")
-        alt = (
-            f"Horizontal bar chart of each force's share of {MEASURE_TITLES[measure].lower()} "
-            "planned and realised to date; the table below gives the figures."
-        )
+        alt = _(
+            "Horizontal bar chart of each force's share of %(measure)s planned and realised "
+            "to date; the table below gives the figures."
+        ) % {"measure": str(MEASURE_TITLES[measure]).lower()}
         out.append(blocks.chart(title, png, alt, data))
     return out
 
@@ -215,13 +227,15 @@ def _force_blocks(figures, measures) -> list[dict]:
 def _slices_table(summaries, measures, cashable_first) -> dict:
     rows = dashboards.slice_rows({m: summaries[m] for m in measures}, cashable_first=cashable_first)
     return blocks.table(
-        "Identified and not identified in the business case; cashable and non-cashable; "
-        "realised outside the plan",
+        _(
+            "Identified and not identified in the business case; cashable and non-cashable; "
+            "realised outside the plan"
+        ),
         [
-            blocks.column("Measure"),
-            blocks.column("Slice"),
-            blocks.column("Planned in total", numeric=True),
-            blocks.column("Realised to date", numeric=True),
+            blocks.column(_("Measure")),
+            blocks.column(_("Slice")),
+            blocks.column(_("Planned in total"), numeric=True),
+            blocks.column(_("Realised to date"), numeric=True),
         ],
         [
             [
@@ -245,12 +259,12 @@ def _subcategory_table(summaries, measures) -> dict:
     rows = dashboards.subcategory_rows({m: summaries[m] for m in measures})
     money_name = dashboards.MEASURE_NAMES[MONEY]
     return blocks.table(
-        "By sub-category",
+        _("By sub-category"),
         [
-            blocks.column("Sub-category"),
-            blocks.column("Planned in total", numeric=True),
-            blocks.column("Realised to date", numeric=True),
-            blocks.column("% of plan", numeric=True),
+            blocks.column(_("Sub-category")),
+            blocks.column(_("Planned in total"), numeric=True),
+            blocks.column(_("Realised to date"), numeric=True),
+            blocks.column(_("% of plan"), numeric=True),
         ],
         [
             [
@@ -271,13 +285,13 @@ def _subcategory_table(summaries, measures) -> dict:
 def _cashable_table(figures) -> dict:
     rows = dashboards.cashable_group_rows(figures)
     return blocks.table(
-        "Money by initiative, cashable first",
+        _("Money by initiative, cashable first"),
         [
-            blocks.column("Initiative"),
-            blocks.column("Cashable planned", numeric=True),
-            blocks.column("Cashable realised", numeric=True),
-            blocks.column("Non-cashable planned", numeric=True),
-            blocks.column("Non-cashable realised", numeric=True),
+            blocks.column(_("Initiative")),
+            blocks.column(_("Cashable planned"), numeric=True),
+            blocks.column(_("Cashable realised"), numeric=True),
+            blocks.column(_("Non-cashable planned"), numeric=True),
+            blocks.column(_("Non-cashable realised"), numeric=True),
         ],
         [
             [
@@ -289,14 +303,14 @@ def _cashable_table(figures) -> dict:
             ]
             for row in rows
         ],
-        empty="No money planned or realised.",
+        empty=_("No money planned or realised."),
     )
 
 
 def _qualitative_table(figures) -> dict:
     return blocks.table(
-        "Qualitative benefits by status (reported as status, not summed)",
-        [blocks.column("Status"), blocks.column("Benefits", numeric=True)],
+        _("Qualitative benefits by status (reported as status, not summed)"),
+        [blocks.column(_("Status")), blocks.column(_("Benefits"), numeric=True)],
         [[row["status"], str(row["count"])] for row in figures.qualitative()],
     )
 
@@ -304,13 +318,13 @@ def _qualitative_table(figures) -> dict:
 def _groups_table(figures) -> dict:
     rows = dashboards.group_rows(figures.groups("initiative"), "initiative")
     return blocks.table(
-        "Money and hours by initiative",
+        _("Money and hours by initiative"),
         [
-            blocks.column("Initiative"),
-            blocks.column("Money planned to date", numeric=True),
-            blocks.column("Money realised to date", numeric=True),
-            blocks.column("Hours planned to date", numeric=True),
-            blocks.column("Hours realised to date", numeric=True),
+            blocks.column(_("Initiative")),
+            blocks.column(_("Money planned to date"), numeric=True),
+            blocks.column(_("Money realised to date"), numeric=True),
+            blocks.column(_("Hours planned to date"), numeric=True),
+            blocks.column(_("Hours realised to date"), numeric=True),
         ],
         [
             [
@@ -322,7 +336,7 @@ def _groups_table(figures) -> dict:
             ]
             for row in rows
         ],
-        empty="No money or hours planned or realised.",
+        empty=_("No money or hours planned or realised."),
     )
 
 
@@ -332,13 +346,13 @@ def _benefits_table(rows: list, caption: str, empty: str, people: dict) -> list[
         blocks.table(
             caption,
             [
-                blocks.column("Reference"),
-                blocks.column("Benefit"),
-                blocks.column("Initiative"),
-                blocks.column("RAG", rag=True),
-                blocks.column("% of plan", numeric=True),
-                blocks.column("Months overdue", numeric=True),
-                blocks.column("Benefit owner"),
+                blocks.column(_("Reference")),
+                blocks.column(_("Benefit")),
+                blocks.column(_("Initiative")),
+                blocks.column(_("RAG"), rag=True),
+                blocks.column(_("% of plan"), numeric=True),
+                blocks.column(_("Months overdue"), numeric=True),
+                blocks.column(_("Benefit owner")),
             ],
             [
                 [
@@ -348,7 +362,7 @@ def _benefits_table(rows: list, caption: str, empty: str, people: dict) -> list[
                     formats.rag(row.rag),
                     formats.percent(row.percent),
                     str(row.overdue_months),
-                    people.get(row.benefit_id, "Not named"),
+                    people.get(row.benefit_id, _("Not named")),
                 ]
                 for row in shown
             ],
@@ -358,7 +372,8 @@ def _benefits_table(rows: list, caption: str, empty: str, people: dict) -> list[
     if len(rows) > len(shown):
         out.append(
             blocks.paragraph(
-                f"And {len(rows) - len(shown)} more: see the body's dashboard in Realise."
+                _("And %(count)s more: see the body's dashboard in Realise.")
+                % {"count": len(rows) - len(shown)}
             )
         )
     return out
@@ -431,8 +446,8 @@ def _dashboard_blocks(body, figures, period: str) -> list[dict]:
             out.extend(
                 _benefits_table(
                     rows,
-                    "Benefits, exceptions first",
-                    "No benefits in this cut.",
+                    _("Benefits, exceptions first"),
+                    _("No benefits in this cut."),
                     _owners(row.benefit_id for row in rows[:BENEFIT_ROWS_SHOWN]),
                 )
             )
@@ -524,17 +539,17 @@ def build_board_pack(
     decision_rows = [
         [
             item.initiative.name,
-            f"Stage gate: to {item.to_stage_label}",
-            "Benefits meet the standard"
+            _("Stage gate: to %(stage)s") % {"stage": item.to_stage_label},
+            _("Benefits meet the standard")
             if item.gate.passes
-            else "Not ready: " + "; ".join(item.gate.messages()),
+            else _("Not ready: ") + "; ".join(item.gate.messages()),
         ]
         for item in gates
     ]
     decision_rows += [
         [
             (item.initiative.name if item.initiative else item.from_body.name),
-            f"Escalated by {item.from_body.name}",
+            _("Escalated by %(body)s") % {"body": item.from_body.name},
             item.summary,
         ]
         for item in decision_escalations
@@ -555,7 +570,7 @@ def build_board_pack(
             ),
             item.summary,
             formats.day_label(timezone.localtime(item.raised_at).date()),
-            "Resolved" if item.is_resolved else "Open",
+            _("Resolved") if item.is_resolved else _("Open"),
         ]
         for item in escalations
     ]
@@ -600,90 +615,97 @@ def build_board_pack(
 
     meeting = agenda.meeting
     facts = [
-        ("Body", f"{body.name} ({body.get_body_type_display()})"),
-        ("Collaboration", body.collaboration.name),
-        ("Meeting", formats.day_label(day) + ("" if meeting.pk else " (no meeting recorded)")),
-        ("Chair", formats.person(body.chair) if body.chair else "Not named"),
-        ("Figures as at", formats.day_label(day)),
-        ("Benefits off track", str(len(off_track))),
-        ("Measurements overdue", str(sum(1 for row in rated if row.measurement_overdue))),
-        ("Decisions requested", str(len(decision_rows))),
-        ("Items escalated", str(len(escalation_rows))),
+        (_("Body"), f"{body.name} ({body.get_body_type_display()})"),
+        (_("Collaboration"), body.collaboration.name),
+        (
+            _("Meeting"),
+            formats.day_label(day) + ("" if meeting.pk else _(" (no meeting recorded)")),
+        ),
+        (_("Chair"), formats.person(body.chair) if body.chair else _("Not named")),
+        (_("Figures as at"), formats.day_label(day)),
+        (_("Benefits off track"), str(len(off_track))),
+        (_("Measurements overdue"), str(sum(1 for row in rated if row.measurement_overdue))),
+        (_("Decisions requested"), str(len(decision_rows))),
+        (_("Items escalated"), str(len(escalation_rows))),
     ]
     sections = blocks.sections(
         (
-            "Exceptions",
+            _("Exceptions"),
             _benefits_table(
                 off_track,
-                "Benefits off track (red or amber), worst first",
-                "No benefit is off track.",
+                _("Benefits off track (red or amber), worst first"),
+                _("No benefit is off track."),
                 people,
             )
             + _benefits_table(
                 overdue,
-                "Other benefits with measurements overdue",
-                "No other benefit has a measurement overdue.",
+                _("Other benefits with measurements overdue"),
+                _("No other benefit has a measurement overdue."),
                 people,
             ),
         ),
         (
-            "Decisions requested",
+            _("Decisions requested"),
             [
                 blocks.table(
-                    "Decisions asked of this body",
+                    _("Decisions asked of this body"),
                     [
-                        blocks.column("Initiative or body"),
-                        blocks.column("Asked by"),
-                        blocks.column("Decision requested"),
+                        blocks.column(_("Initiative or body")),
+                        blocks.column(_("Asked by")),
+                        blocks.column(_("Decision requested")),
                     ],
                     decision_rows,
-                    empty="No decisions are requested.",
+                    empty=_("No decisions are requested."),
                 )
             ],
         ),
         (
-            "Items escalated to this body",
+            _("Items escalated to this body"),
             [
                 blocks.table(
-                    "Escalations open at the meeting, oldest first",
+                    _("Escalations open at the meeting, oldest first"),
                     [
-                        blocks.column("From"),
-                        blocks.column("Kind"),
-                        blocks.column("About"),
-                        blocks.column("Summary"),
-                        blocks.column("Raised"),
-                        blocks.column("Status"),
+                        blocks.column(_("From")),
+                        blocks.column(_("Kind")),
+                        blocks.column(_("About")),
+                        blocks.column(_("Summary")),
+                        blocks.column(_("Raised")),
+                        blocks.column(_("Status")),
                     ],
                     escalation_rows,
-                    empty="Nothing has been escalated to this body.",
+                    empty=_("Nothing has been escalated to this body."),
                 )
             ],
         ),
         (
-            "Initiatives: one-line status",
+            _("Initiatives: one-line status"),
             [
                 blocks.table(
-                    "Every initiative, exceptions first",
+                    _("Every initiative, exceptions first"),
                     [
-                        blocks.column("Initiative"),
-                        blocks.column("RAG", rag=True),
-                        blocks.column("Status"),
+                        blocks.column(_("Initiative")),
+                        blocks.column(_("RAG"), rag=True),
+                        blocks.column(_("Status")),
                     ],
                     status_rows,
-                    empty="The collaboration has no initiatives.",
+                    empty=_("The collaboration has no initiatives."),
                 )
             ],
         ),
-        ("Benefits dashboard", _dashboard_blocks(body, figures, period)),
+        (_("Benefits dashboard"), _dashboard_blocks(body, figures, period)),
         (
-            "Also due before the next meeting",
-            [blocks.bullets(due_items) if due_items else blocks.paragraph("Nothing else is due.")],
+            _("Also due before the next meeting"),
+            [
+                blocks.bullets(due_items)
+                if due_items
+                else blocks.paragraph(_("Nothing else is due."))
+            ],
         ),
     )
     return {
         "kind": "board_pack",
-        "title": f"{body.name}: board pack",
-        "subtitle": f"Meeting on {formats.day_label(day)}",
+        "title": _("%(body)s: board pack") % {"body": body.name},
+        "subtitle": _("Meeting on %(day)s") % {"day": formats.day_label(day)},
         "marking": marking,
         "filename": f"board-pack-{body.slug}-{day:%Y-%m-%d}",
         "produced_on": timezone.localdate(),

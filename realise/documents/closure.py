@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from realise.benefits import realisation as engine
 from realise.benefits.models import (
@@ -23,7 +25,7 @@ from realise.documents.models import ClosureRecord
 from realise.governance.services import VISIBILITY_RANK
 from realise.reports import charts, dashboards
 
-MEASURE_TITLES = {MONEY: "Money (£)", HOURS: "Hours"}
+MEASURE_TITLES = {MONEY: gettext_lazy("Money (£)"), HOURS: gettext_lazy("Hours")}
 SUMMED_SUBCATEGORIES = ("1a", "1b", "1c")
 DONE = (BenefitStatus.REALISED, BenefitStatus.CLOSED)
 
@@ -135,17 +137,18 @@ def realised_rows(realised: dict) -> list[list[str]]:
 
 def realised_table(realised: dict) -> dict:
     return blocks.table(
-        f"Benefits realised to the end of {formats.month_label(_month(realised['to_date']))}",
+        _("Benefits realised to the end of %(month)s")
+        % {"month": formats.month_label(_month(realised["to_date"]))},
         [
-            blocks.column("Measure"),
-            blocks.column("Planned in total", numeric=True),
-            blocks.column("Planned to date", numeric=True),
-            blocks.column("Realised to date", numeric=True),
-            blocks.column("% of plan to date", numeric=True),
-            blocks.column("% of total plan", numeric=True),
+            blocks.column(_("Measure")),
+            blocks.column(_("Planned in total"), numeric=True),
+            blocks.column(_("Planned to date"), numeric=True),
+            blocks.column(_("Realised to date"), numeric=True),
+            blocks.column(_("% of plan to date"), numeric=True),
+            blocks.column(_("% of total plan"), numeric=True),
         ],
         realised_rows(realised),
-        empty="No money or hours were planned or realised.",
+        empty=_("No money or hours were planned or realised."),
     )
 
 
@@ -162,13 +165,15 @@ def _chart(initiative, as_at: datetime.date) -> list[dict]:
         if not (summary.planned_total or summary.actual_to_date):
             continue
         rows = dashboards.period_rows(summary, "year")
-        title = f"{MEASURE_TITLES[measure]} planned and realised by financial year"
-        data = blocks.series_table(title, measure, rows, "Financial year", forecast=False)
+        title = _("%(measure)s planned and realised by financial year") % {
+            "measure": MEASURE_TITLES[measure]
+        }
+        data = blocks.series_table(title, measure, rows, _("Financial year"), forecast=False)
         png = charts.over_time(rows, measure=measure, title=title, fmt="png")
-        alt = (
-            f"Bar chart of {MEASURE_TITLES[measure].lower()} planned and realised in each "
-            "financial year of the initiative; the table below gives the figures."
-        )
+        alt = _(
+            "Bar chart of %(measure)s planned and realised in each financial year of the "
+            "initiative; the table below gives the figures."
+        ) % {"measure": str(MEASURE_TITLES[measure]).lower()}
         out.append(blocks.chart(title, png, alt, data))
     return out
 
@@ -186,12 +191,12 @@ def _benefit_rows(initiative, as_at: datetime.date, handed: set[int]) -> list[li
         rows.append(
             [
                 benefit.reference,
-                benefit.title + (" (dis-benefit)" if benefit.is_disbenefit else ""),
+                benefit.title + (_(" (dis-benefit)") if benefit.is_disbenefit else ""),
                 statuses.get(benefit.status, benefit.status),
                 formats.unit_value(benefit.unit, rag.planned) if summed else formats.DASH,
                 formats.unit_value(benefit.unit, rag.actual) if summed else formats.DASH,
                 formats.rag(rag.rag if rag else None),
-                "Business as usual" if benefit.pk in handed else "Complete",
+                _("Business as usual") if benefit.pk in handed else _("Complete"),
             ]
         )
     return rows
@@ -223,92 +228,106 @@ def build_closure(record: ClosureRecord, *, marking: str | None = None) -> dict:
     review = record.review
     closed_by = record.closed_by
     facts = [
-        ("Initiative", initiative.name),
-        ("Collaboration", initiative.collaboration.name),
-        ("Senior responsible officer", formats.person(initiative.sro)),
-        ("Stage at closure", initiative.get_stage_display()),
-        ("Closed on", formats.day_label(record.closed_on)),
+        (_("Initiative"), initiative.name),
+        (_("Collaboration"), initiative.collaboration.name),
+        (_("Senior responsible officer"), formats.person(initiative.sro)),
+        (_("Stage at closure"), initiative.get_stage_display()),
+        (_("Closed on"), formats.day_label(record.closed_on)),
         (
-            "Closed by",
+            _("Closed by"),
             (closed_by.get_full_name() or closed_by.get_username())
             if closed_by
-            else "Not recorded",
+            else _("Not recorded"),
         ),
-        ("Post-implementation review", formats.day_label(review.due_on) if review else "Not set"),
-        ("Benefits handed to business as usual", str(len(handovers))),
-        ("Lessons added to the lessons log", str(len(lessons))),
+        (
+            _("Post-implementation review"),
+            formats.day_label(review.due_on) if review else _("Not set"),
+        ),
+        (_("Benefits handed to business as usual"), str(len(handovers))),
+        (_("Lessons added to the lessons log"), str(len(lessons))),
     ]
     lesson_blocks: list[dict] = []
     for number, lesson in enumerate(lessons, 1):
-        lesson_blocks.append(blocks.subheading(f"Lesson {number}: {lesson.title}"))
+        lesson_blocks.append(
+            blocks.subheading(
+                _("Lesson %(number)s: %(title)s") % {"number": number, "title": lesson.title}
+            )
+        )
         lesson_blocks.append(
             blocks.facts(
                 [
-                    ("Theme", lesson.get_theme_display()),
-                    ("Stage", lesson.get_stage_display() if lesson.stage is not None else "Any"),
-                    ("What happened", lesson.what_happened),
-                    ("What to repeat", lesson.what_to_repeat or formats.DASH),
-                    ("What to avoid", lesson.what_to_avoid or formats.DASH),
-                    ("Recommendation", lesson.recommendation or formats.DASH),
+                    (_("Theme"), lesson.get_theme_display()),
+                    (
+                        _("Stage"),
+                        lesson.get_stage_display() if lesson.stage is not None else _("Any"),
+                    ),
+                    (_("What happened"), lesson.what_happened),
+                    (_("What to repeat"), lesson.what_to_repeat or formats.DASH),
+                    (_("What to avoid"), lesson.what_to_avoid or formats.DASH),
+                    (_("Recommendation"), lesson.recommendation or formats.DASH),
                 ]
             )
         )
     if not lesson_blocks:
-        lesson_blocks = [blocks.paragraph("No lessons were recorded.")]
+        lesson_blocks = [blocks.paragraph(_("No lessons were recorded."))]
     chart_blocks = _chart(initiative, as_at) or [
-        blocks.paragraph("No money or hours were planned for this initiative.")
+        blocks.paragraph(_("No money or hours were planned for this initiative."))
     ]
     review_text = (
-        f"The post-implementation review of {initiative.name} is due on "
-        f"{formats.day_label(review.due_on)}. It checks that the benefits handed to business "
-        "as usual are still being realised and measured, and whether the lessons above were "
-        "acted on."
+        _(
+            "The post-implementation review of %(name)s is due on %(day)s. It checks that the "
+            "benefits handed to business as usual are still being realised and measured, and "
+            "whether the lessons above were acted on."
+        )
+        % {"name": initiative.name, "day": formats.day_label(review.due_on)}
         if review
-        else "No post-implementation review is set."
+        else _("No post-implementation review is set.")
     )
     sections = blocks.sections(
         (
-            "Summary",
-            blocks.narrative(record.summary, "No closing summary was written."),
+            _("Summary"),
+            blocks.narrative(record.summary, _("No closing summary was written.")),
         ),
         (
-            "Benefits realised",
+            _("Benefits realised"),
             [
                 realised_table(record.realised),
                 blocks.table(
-                    "Each benefit at closure",
+                    _("Each benefit at closure"),
                     [
-                        blocks.column("Reference"),
-                        blocks.column("Benefit"),
-                        blocks.column("Status"),
-                        blocks.column("Planned to date", numeric=True),
-                        blocks.column("Realised to date", numeric=True),
-                        blocks.column("RAG", rag=True),
-                        blocks.column("After closure"),
+                        blocks.column(_("Reference")),
+                        blocks.column(_("Benefit")),
+                        blocks.column(_("Status")),
+                        blocks.column(_("Planned to date"), numeric=True),
+                        blocks.column(_("Realised to date"), numeric=True),
+                        blocks.column(_("RAG"), rag=True),
+                        blocks.column(_("After closure")),
                     ],
                     _benefit_rows(initiative, as_at, handed),
-                    empty="The initiative had no benefits.",
+                    empty=_("The initiative had no benefits."),
                 ),
                 *chart_blocks,
             ],
         ),
         (
-            "Benefits handed over to business as usual",
+            _("Benefits handed over to business as usual"),
             [
                 blocks.paragraph(
-                    "These benefits were not yet fully realised at closure. They stay in the "
-                    "register with the status 'realising' and their new owners keep recording "
-                    "the measures that continue."
+                    _(
+                        "These benefits were not yet fully realised at closure. They stay in the "
+                        "register with the status 'realising' and their new owners keep "
+                        "recording the measures that continue."
+                    )
                 ),
                 blocks.table(
-                    "Outstanding benefits and their owners in business as usual",
+                    _("Outstanding benefits and their owners in business as usual"),
                     [
-                        blocks.column("Reference"),
-                        blocks.column("Benefit"),
-                        blocks.column("Owner in business as usual"),
-                        blocks.column("Measurement owner"),
-                        blocks.column("Measures that continue"),
-                        blocks.column("Owner before closure"),
+                        blocks.column(_("Reference")),
+                        blocks.column(_("Benefit")),
+                        blocks.column(_("Owner in business as usual")),
+                        blocks.column(_("Measurement owner")),
+                        blocks.column(_("Measures that continue")),
+                        blocks.column(_("Owner before closure")),
                     ],
                     [
                         [
@@ -321,16 +340,16 @@ def build_closure(record: ClosureRecord, *, marking: str | None = None) -> dict:
                         ]
                         for handover in handovers
                     ],
-                    empty="Every benefit was fully realised: nothing was handed over.",
+                    empty=_("Every benefit was fully realised: nothing was handed over."),
                 ),
             ],
         ),
-        ("Lessons learned", lesson_blocks),
-        ("Post-implementation review", [blocks.paragraph(review_text)]),
+        (_("Lessons learned"), lesson_blocks),
+        (_("Post-implementation review"), [blocks.paragraph(review_text)]),
     )
     return {
         "kind": "closure",
-        "title": "Project closure report",
+        "title": _("Project closure report"),
         "subtitle": initiative.name,
         "marking": marking or record.marking,
         "filename": f"closure-{initiative.slug}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.models import Stage
 from realise.core.forms import DateInput, GovukForm, MonthField
@@ -18,39 +19,39 @@ from realise.documents.services import ClosurePlan, HandoverInput, LessonInput
 from realise.knowledge.models import Theme
 from realise.organisations.models import Person
 
-FORMAT_CHOICES = [(PDF, "PDF"), (DOCX, "Word (.docx)")]
+FORMAT_CHOICES = [(PDF, "PDF"), (DOCX, _("Word (.docx)"))]
 
 
 class MarkingField(forms.ChoiceField):
     def __init__(self, **kwargs):
-        kwargs.setdefault("label", "Protective marking")
+        kwargs.setdefault("label", _("Protective marking"))
         kwargs.setdefault("choices", Marking.choices)
         kwargs.setdefault("initial", Marking.OFFICIAL)
         kwargs.setdefault("widget", forms.RadioSelect)
         kwargs.setdefault(
-            "help_text", "Printed at the top and bottom of every page of the document."
+            "help_text", _("Printed at the top and bottom of every page of the document.")
         )
         super().__init__(**kwargs)
 
 
 class HighlightReportForm(GovukForm, forms.Form):
     progress = forms.CharField(
-        label="Progress this month",
+        label=_("Progress this month"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What moved on since last month. Leave a blank line between paragraphs.",
+        help_text=_("What moved on since last month. Leave a blank line between paragraphs."),
     )
     issues = forms.CharField(
-        label="Issues and risks", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Issues and risks"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     decisions_needed = forms.CharField(
-        label="Decisions needed",
+        label=_("Decisions needed"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Decisions asked of the governance bodies; they appear in board packs.",
+        help_text=_("Decisions asked of the governance bodies; they appear in board packs."),
     )
     next_steps = forms.CharField(
-        label="Next steps", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Next steps"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     marking = MarkingField()
 
@@ -58,23 +59,23 @@ class HighlightReportForm(GovukForm, forms.Form):
 class HighlightMonthForm(GovukForm, forms.Form):
     """Which month's report to show (a GET form)."""
 
-    month = MonthField(label="Month reported on", help_text="For example 2026-10.")
+    month = MonthField(label=_("Month reported on"), help_text=_("For example 2026-10."))
 
 
 class DownloadForm(GovukForm, forms.Form):
     """How a document is downloaded (a GET form)."""
 
     format = forms.ChoiceField(
-        label="Format", choices=FORMAT_CHOICES, initial=PDF, widget=forms.RadioSelect
+        label=_("Format"), choices=FORMAT_CHOICES, initial=PDF, widget=forms.RadioSelect
     )
     marking = MarkingField()
 
 
 class BoardPackForm(DownloadForm):
     date = forms.DateField(
-        label="Meeting date",
+        label=_("Meeting date"),
         widget=DateInput(),
-        help_text="Figures are as at this day; the agenda is the body's meeting on it.",
+        help_text=_("Figures are as at this day; the agenda is the body's meeting on it."),
     )
     field_order = ["date", "format", "marking"]
 
@@ -84,56 +85,58 @@ class BoardPackForm(DownloadForm):
 
 class ClosureForm(GovukForm, forms.Form):
     confirm_realised = forms.BooleanField(
-        label="I confirm these figures as the level of benefits realised",
+        label=_("I confirm these figures as the level of benefits realised"),
         required=False,
     )
     review_date = forms.DateField(
-        label="Date of the post-implementation review",
+        label=_("Date of the post-implementation review"),
         required=False,
         widget=DateInput(),
-        help_text="Usually 6 to 12 months after closure.",
+        help_text=_("Usually 6 to 12 months after closure."),
     )
     summary = forms.CharField(
-        label="Closing summary",
+        label=_("Closing summary"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Optional: what the initiative delivered, in a few sentences.",
+        help_text=_("Optional: what the initiative delivered, in a few sentences."),
     )
     marking = MarkingField(
         required=False,
-        help_text="Printed on every page of the closure report. OFFICIAL-SENSITIVE reports, "
-        "and the lessons with them, are seen only by the collaboration's own forces.",
+        help_text=_(
+            "Printed on every page of the closure report. OFFICIAL-SENSITIVE reports, "
+            "and the lessons with them, are seen only by the collaboration's own forces."
+        ),
     )
 
 
 class LessonForm(GovukForm, forms.Form):
     title = forms.CharField(
-        label="The lesson in one line",
+        label=_("The lesson in one line"),
         max_length=200,
         required=False,
-        help_text="Optional: the first line of what happened is used otherwise.",
+        help_text=_("Optional: the first line of what happened is used otherwise."),
     )
     theme = forms.ChoiceField(
-        choices=[("", "Choose a theme"), *Theme.choices], required=False, label="Theme"
+        choices=[("", _("Choose a theme")), *Theme.choices], required=False, label=_("Theme")
     )
     stage = forms.TypedChoiceField(
-        label="Stage it was learned at",
-        choices=[("", "The initiative's current stage"), *Stage.choices],
+        label=_("Stage it was learned at"),
+        choices=[("", _("The initiative's current stage")), *Stage.choices],
         coerce=int,
         empty_value=None,
         required=False,
     )
     what_happened = forms.CharField(
-        label="What happened", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     what_to_repeat = forms.CharField(
-        label="What to repeat", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What to repeat"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     what_to_avoid = forms.CharField(
-        label="What to avoid", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What to avoid"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     recommendation = forms.CharField(
-        label="Recommendation", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Recommendation"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def lesson(self) -> LessonInput:
@@ -166,20 +169,20 @@ class HandoverForm(GovukForm, forms.Form):
     """One outstanding benefit's hand-over to business as usual."""
 
     bau_owner = PersonChoiceField(
-        label="Owner in business as usual",
+        label=_("Owner in business as usual"),
         queryset=Person.objects.none(),
         required=False,
-        empty_label="Choose a person",
+        empty_label=_("Choose a person"),
     )
     measurement_owner = PersonChoiceField(
-        label="Measurement owner",
+        label=_("Measurement owner"),
         queryset=Person.objects.none(),
         required=False,
-        empty_label="The owner in business as usual",
-        help_text="Who records the actuals from now on.",
+        empty_label=_("The owner in business as usual"),
+        help_text=_("Who records the actuals from now on."),
     )
     continuing_measures = forms.CharField(
-        label="Measures that continue",
+        label=_("Measures that continue"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -192,7 +195,9 @@ class HandoverForm(GovukForm, forms.Form):
         self.fields["bau_owner"].queryset = people
         self.fields["measurement_owner"].queryset = people
         if benefit.measure:
-            self.fields["continuing_measures"].help_text = f"Measured until now: {benefit.measure}"
+            self.fields["continuing_measures"].help_text = _("Measured until now: %(measure)s") % {
+                "measure": benefit.measure
+            }
 
     def handover(self) -> HandoverInput:
         data = self.cleaned_data if self.is_valid() else {}

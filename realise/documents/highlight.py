@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from realise.benefits import realisation as engine
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, PlannedValue
@@ -20,7 +22,7 @@ from realise.documents import blocks, formats
 from realise.documents.models import HighlightReport, Marking
 from realise.reports import charts, dashboards
 
-MEASURE_TITLES = {"money": "Money (£)", "hours": "Hours"}
+MEASURE_TITLES = {"money": gettext_lazy("Money (£)"), "hours": gettext_lazy("Hours")}
 
 
 def as_at(month: datetime.date) -> datetime.date:
@@ -72,7 +74,7 @@ def _headline(summaries) -> dict:
             continue
         rows.append(
             [
-                MEASURE_TITLES[measure],
+                str(MEASURE_TITLES[measure]),
                 formats.measure_value(measure, summary.planned_to_date),
                 formats.measure_value(measure, summary.actual_to_date),
                 formats.measure_value(measure, summary.outside_plan),
@@ -84,20 +86,20 @@ def _headline(summaries) -> dict:
             ]
         )
     return blocks.table(
-        "Money and hours to the end of the month (dis-benefits count against the totals)",
+        _("Money and hours to the end of the month (dis-benefits count against the totals)"),
         [
-            blocks.column("Measure"),
-            blocks.column("Planned to date", numeric=True),
-            blocks.column("Realised to date", numeric=True),
-            blocks.column("Of which outside the plan", numeric=True),
-            blocks.column("Of which verified", numeric=True),
-            blocks.column("% of plan to date (benefits with a plan)", numeric=True),
-            blocks.column("Forecast", numeric=True),
-            blocks.column("Planned in total", numeric=True),
-            blocks.column("RAG", rag=True),
+            blocks.column(_("Measure")),
+            blocks.column(_("Planned to date"), numeric=True),
+            blocks.column(_("Realised to date"), numeric=True),
+            blocks.column(_("Of which outside the plan"), numeric=True),
+            blocks.column(_("Of which verified"), numeric=True),
+            blocks.column(_("% of plan to date (benefits with a plan)"), numeric=True),
+            blocks.column(_("Forecast"), numeric=True),
+            blocks.column(_("Planned in total"), numeric=True),
+            blocks.column(_("RAG"), rag=True),
         ],
         rows,
-        empty="No money or hours are planned or realised for this initiative.",
+        empty=_("No money or hours are planned or realised for this initiative."),
     )
 
 
@@ -115,13 +117,15 @@ def _slices(summaries) -> dict:
     ]
     measures = {name: key for key, name in dashboards.MEASURE_NAMES.items()}
     return blocks.table(
-        "Identified and not identified in the business case; realised outside the plan "
-        "(not in the percentage of plan)",
+        _(
+            "Identified and not identified in the business case; realised outside the plan "
+            "(not in the percentage of plan)"
+        ),
         [
-            blocks.column("Measure"),
-            blocks.column("Benefits"),
-            blocks.column("Planned in total", numeric=True),
-            blocks.column("Realised to date", numeric=True),
+            blocks.column(_("Measure")),
+            blocks.column(_("Benefits")),
+            blocks.column(_("Planned in total"), numeric=True),
+            blocks.column(_("Realised to date"), numeric=True),
         ],
         [
             [
@@ -132,7 +136,7 @@ def _slices(summaries) -> dict:
             ]
             for row in rows
         ],
-        empty="No money or hours are planned or realised for this initiative.",
+        empty=_("No money or hours are planned or realised for this initiative."),
     )
 
 
@@ -145,7 +149,7 @@ def _benefit_table(benefits, rags, figures, month) -> dict:
         numbers = figures.get(benefit.pk, {})
         title = benefit.title
         if benefit.is_disbenefit:
-            title += " (dis-benefit)"
+            title += _(" (dis-benefit)")
         if kind in engine.MEASURES:
             planned_to_date = formats.q2(numbers.get("planned_to_date"))
             actual_to_date = formats.q2(numbers.get("actual_to_date"))
@@ -166,25 +170,27 @@ def _benefit_table(benefits, rags, figures, month) -> dict:
                 formats.DASH,
                 formats.DASH,
             ]
-            title += " (level)"
+            title += _(" (level)")
         else:
             cells = [formats.DASH] * 5
-            title += f" (qualitative: {statuses.get(benefit.status, benefit.status).lower()})"
+            status = str(statuses.get(benefit.status, benefit.status)).lower()
+            title += _(" (qualitative: %(status)s)") % {"status": status}
         rows.append([benefit.reference, title, *cells, formats.rag(rag.rag if rag else None)])
     return blocks.table(
-        f"Each benefit's plan and actual for {formats.month_label(month)} and to date",
+        _("Each benefit's plan and actual for %(month)s and to date")
+        % {"month": formats.month_label(month)},
         [
-            blocks.column("Reference"),
-            blocks.column("Benefit"),
-            blocks.column("Planned in month", numeric=True),
-            blocks.column("Realised in month", numeric=True),
-            blocks.column("Planned to date", numeric=True),
-            blocks.column("Realised to date", numeric=True),
-            blocks.column("Forecast", numeric=True),
-            blocks.column("RAG", rag=True),
+            blocks.column(_("Reference")),
+            blocks.column(_("Benefit")),
+            blocks.column(_("Planned in month"), numeric=True),
+            blocks.column(_("Realised in month"), numeric=True),
+            blocks.column(_("Planned to date"), numeric=True),
+            blocks.column(_("Realised to date"), numeric=True),
+            blocks.column(_("Forecast"), numeric=True),
+            blocks.column(_("RAG"), rag=True),
         ],
         rows,
-        empty="The initiative has no benefits yet.",
+        empty=_("The initiative has no benefits yet."),
     )
 
 
@@ -203,13 +209,16 @@ def _charts(initiative, month: datetime.date, today: datetime.date) -> list[dict
         if not (summary.planned_total or summary.actual_to_date):
             continue
         rows = dashboards.period_rows(summary, "month")
-        title = f"{MEASURE_TITLES[measure]} planned and realised by month, {label}"
+        title = _("%(measure)s planned and realised by month, %(year)s") % {
+            "measure": MEASURE_TITLES[measure],
+            "year": label,
+        }
         png = charts.over_time(rows, measure=measure, title=title, fmt="png")
-        data = blocks.series_table(title, measure, rows, "Month")
-        alt = (
-            f"Bar chart of {MEASURE_TITLES[measure].lower()} planned and realised in each "
-            f"month of {label}; the table below gives the figures."
-        )
+        data = blocks.series_table(title, measure, rows, _("Month"))
+        alt = _(
+            "Bar chart of %(measure)s planned and realised in each month of %(year)s; "
+            "the table below gives the figures."
+        ) % {"measure": str(MEASURE_TITLES[measure]).lower(), "year": label}
         out.append(blocks.chart(title, png, alt, data))
     return out
 
@@ -251,51 +260,53 @@ def build_highlight(
     )
     author = report.author if report else None
     summary_facts = [
-        ("Initiative", initiative.name),
-        ("Collaboration", initiative.collaboration.name),
-        ("Month reported on", formats.month_label(month)),
-        ("Figures as at", formats.day_label(today - datetime.timedelta(days=1))),
-        ("Stage", initiative.get_stage_display()),
-        ("Status", initiative.get_status_display()),
-        ("Senior responsible officer", formats.person(initiative.sro)),
-        ("Overall RAG", f"{formats.rag(rollup.overall)} ({counts})"),
-        ("Benefits off track", str(len(off_track))),
-        ("Measurements overdue", str(len(overdue))),
-        ("Written by", formats.person(author) if author else "Not written yet"),
+        (_("Initiative"), initiative.name),
+        (_("Collaboration"), initiative.collaboration.name),
+        (_("Month reported on"), formats.month_label(month)),
+        (_("Figures as at"), formats.day_label(today - datetime.timedelta(days=1))),
+        (_("Stage"), initiative.get_stage_display()),
+        (_("Status"), initiative.get_status_display()),
+        (_("Senior responsible officer"), formats.person(initiative.sro)),
+        (_("Overall RAG"), f"{formats.rag(rollup.overall)} ({counts})"),
+        (_("Benefits off track"), str(len(off_track))),
+        (_("Measurements overdue"), str(len(overdue))),
+        (_("Written by"), formats.person(author) if author else _("Not written yet")),
     ]
     chart_blocks = _charts(initiative, month, today)
     if not chart_blocks:
-        chart_blocks = [blocks.paragraph("No money or hours are planned for this initiative.")]
+        chart_blocks = [blocks.paragraph(_("No money or hours are planned for this initiative."))]
     sections = blocks.sections(
-        ("Summary", [blocks.facts(summary_facts), _headline(summaries), _slices(summaries)]),
+        (_("Summary"), [blocks.facts(summary_facts), _headline(summaries), _slices(summaries)]),
         (
-            "Progress this month",
-            blocks.narrative(report.progress if report else "", "No progress has been written."),
+            _("Progress this month"),
+            blocks.narrative(report.progress if report else "", _("No progress has been written.")),
         ),
         (
-            "Benefits: plan and actual",
+            _("Benefits: plan and actual"),
             [
                 _benefit_table(benefits, rags, figures, month),
                 blocks.paragraph(
-                    "Forecast: realised to date plus the plan for the months after. Counts, "
-                    "percentages and scores are levels, never added up: the month's level is "
-                    "shown. Qualitative benefits are reported by status."
+                    _(
+                        "Forecast: realised to date plus the plan for the months after. Counts, "
+                        "percentages and scores are levels, never added up: the month's level "
+                        "is shown. Qualitative benefits are reported by status."
+                    )
                 ),
             ],
         ),
-        ("Planned and realised over the year", chart_blocks),
+        (_("Planned and realised over the year"), chart_blocks),
         (
-            "Benefits off track",
+            _("Benefits off track"),
             [
                 blocks.table(
-                    "Benefits rated red or amber, with their owners",
+                    _("Benefits rated red or amber, with their owners"),
                     [
-                        blocks.column("Reference"),
-                        blocks.column("Benefit"),
-                        blocks.column("RAG", rag=True),
-                        blocks.column("% of plan", numeric=True),
-                        blocks.column("Benefit owner"),
-                        blocks.column("Measurement owner"),
+                        blocks.column(_("Reference")),
+                        blocks.column(_("Benefit")),
+                        blocks.column(_("RAG"), rag=True),
+                        blocks.column(_("% of plan"), numeric=True),
+                        blocks.column(_("Benefit owner")),
+                        blocks.column(_("Measurement owner")),
                     ],
                     [
                         [
@@ -308,21 +319,21 @@ def build_highlight(
                         ]
                         for row in off_track
                     ],
-                    empty="No benefit is off track.",
+                    empty=_("No benefit is off track."),
                 )
             ],
         ),
         (
-            "Measurements overdue",
+            _("Measurements overdue"),
             [
                 blocks.table(
-                    "Planned months with no actual recorded after the grace period",
+                    _("Planned months with no actual recorded after the grace period"),
                     [
-                        blocks.column("Reference"),
-                        blocks.column("Benefit"),
-                        blocks.column("Months overdue", numeric=True),
-                        blocks.column("First overdue"),
-                        blocks.column("Measurement owner"),
+                        blocks.column(_("Reference")),
+                        blocks.column(_("Benefit")),
+                        blocks.column(_("Months overdue"), numeric=True),
+                        blocks.column(_("First overdue")),
+                        blocks.column(_("Measurement owner")),
                     ],
                     [
                         [
@@ -334,30 +345,30 @@ def build_highlight(
                         ]
                         for row in overdue
                     ],
-                    empty="No measurement is overdue.",
+                    empty=_("No measurement is overdue."),
                 )
             ],
         ),
         (
-            "Issues and risks",
-            blocks.narrative(report.issues if report else "", "No issues have been written."),
+            _("Issues and risks"),
+            blocks.narrative(report.issues if report else "", _("No issues have been written.")),
         ),
         (
-            "Decisions needed",
+            _("Decisions needed"),
             blocks.narrative(
-                report.decisions_needed if report else "", "No decisions are asked for."
+                report.decisions_needed if report else "", _("No decisions are asked for.")
             ),
         ),
         (
-            "Next steps",
+            _("Next steps"),
             blocks.narrative(
-                report.next_steps if report else "", "No next steps have been written."
+                report.next_steps if report else "", _("No next steps have been written.")
             ),
         ),
     )
     return {
         "kind": "highlight",
-        "title": "Monthly highlight report",
+        "title": _("Monthly highlight report"),
         "subtitle": f"{initiative.name}, {formats.month_label(month)}",
         "marking": marking,
         "filename": f"highlight-{initiative.slug}-{month:%Y-%m}",

@@ -16,11 +16,12 @@ import logging
 import tempfile
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from realise.benefits.realisation import parse_month
 from realise.core.permissions import visible_bodies, visible_collaborations, visible_initiatives
@@ -34,7 +35,12 @@ Progress = Callable[[int, int, str], None]
 
 
 def start_job(kind: str, params: dict, *, user) -> DocumentJob:
-    """Record the job and queue it for the worker once the request's transaction commits."""
+    """Record the job and queue it for the worker once the request's transaction commits.
+    A document asked for in Welsh is written in Welsh: the language, when it is not the
+    default English, is kept with the job's parameters."""
+    language = translation.get_language() or ""
+    if language.startswith("cy"):
+        params = {**params, "language": "cy"}
     job = DocumentJob.objects.create(kind=kind, params=params, requester=user)
     from realise.documents.tasks import build_document_task
 
@@ -170,7 +176,8 @@ def run_job(job_id: int, progress: Progress | None = None) -> DocumentJob:
             found = subject(job)
         except Http404 as missing:
             raise PermissionError("you may no longer see what it is about") from missing
-        with tempfile.TemporaryFile() as out:
+        language = job.params.get("language") or settings.LANGUAGE_CODE
+        with tempfile.TemporaryFile() as out, translation.override(language):
             filename, content_type = BUILDERS[job.kind](job, found, out, report)
             out.seek(0)
             job.file.save(filename, File(out, name=filename), save=False)

@@ -15,7 +15,10 @@ import re
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
+from django.utils import dateformat, translation
+from django.utils.translation import gettext as _
 
+from realise.documents.formats import rag_key
 from realise.documents.models import Marking
 
 PDF = "pdf"
@@ -89,8 +92,9 @@ def _cells(table: dict) -> dict:
             classes = []
             if column["numeric"]:
                 classes.append("numeric")
-            if column["rag"] and text in RAG_FILLS:
-                classes.append(f"rag-{text}")
+            key = rag_key(text) if column["rag"] else None
+            if key in RAG_FILLS:
+                classes.append(f"rag-{key}")
             cells.append({"text": text, "css": " ".join(classes)})
         out["cells"].append(cells)
     return out
@@ -119,8 +123,36 @@ def _for_html(document: dict) -> dict:
 
 def render_html(document: dict) -> str:
     return render_to_string(
-        TEMPLATES[document["kind"]], {"doc": _for_html(document), "font": PDF_FONT}
+        TEMPLATES[document["kind"]],
+        {
+            "doc": _for_html(document),
+            "font": PDF_FONT,
+            "lang": _html_lang(),
+            "page_counter": _page_counter(),
+            "produced": produced_line(document["produced_on"]),
+        },
     )
+
+
+def _html_lang() -> str:
+    """`cy` or `en-GB`: the language the document is written in."""
+    return "cy" if (translation.get_language() or "").startswith("cy") else "en-GB"
+
+
+def _page_counter() -> str:
+    """The CSS `content` of the page numbers: '"Page " counter(page) " of " counter(pages)'."""
+    parts = []
+    for index, part in enumerate(_page_words()):
+        if index % 2:
+            parts.append(f"counter({part})")
+        elif part:
+            parts.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(parts)
+
+
+def produced_line(day) -> str:
+    """'Produced on 4 December 2026 by Realise.' in the language of the document."""
+    return _("Produced on %(day)s by Realise.") % {"day": dateformat.format(day, "j F Y")}
 
 
 def render_pdf(document: dict) -> bytes:
@@ -204,10 +236,20 @@ def _marking_paragraph(container, marking: str, *, page_numbers: bool = False) -
     if page_numbers:
         numbers = container.add_paragraph()
         numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        numbers.add_run("Page ")
+        before, _page, between, _pages, after = _page_words()
+        if before:
+            numbers.add_run(before)
         _field(numbers, "PAGE")
-        numbers.add_run(" of ")
+        numbers.add_run(between)
         _field(numbers, "NUMPAGES")
+        if after:
+            numbers.add_run(after)
+
+
+def _page_words() -> list[str]:
+    """'Page %(page)s of %(pages)s' split around its two numbers: ['Page ', 'page', ' of ',
+    'pages', '']."""
+    return re.split(r"%\((page|pages)\)s", _("Page %(page)s of %(pages)s"))
 
 
 def _docx_table(doc, block: dict) -> None:
@@ -242,10 +284,11 @@ def _docx_table(doc, block: dict) -> None:
             run.font.size = Pt(8)
             if column["numeric"]:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            if column["rag"] and value in RAG_FILLS:
-                _shade(cell, RAG_FILLS[value])
+            key = rag_key(value) if column["rag"] else None
+            if key in RAG_FILLS:
+                _shade(cell, RAG_FILLS[key])
                 run.bold = True
-                run.font.color.rgb = RGBColor.from_string(RAG_TEXT[value])
+                run.font.color.rgb = RGBColor.from_string(RAG_TEXT[key])
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for row in table.rows:
@@ -351,13 +394,13 @@ def render_docx(document: dict) -> bytes:
     doc.add_paragraph(document["title"], style="Title")
     subtitle = doc.add_paragraph()
     subtitle.add_run(document["subtitle"]).bold = True
-    produced = doc.add_paragraph(f"Produced on {document['produced_on']:%-d %B %Y} by Realise.")
+    produced = doc.add_paragraph(produced_line(document["produced_on"]))
     produced.alignment = WD_ALIGN_PARAGRAPH.LEFT
     if document["facts"]:
         _docx_block(doc, {"type": "facts", "rows": document["facts"]})
 
     if document["contents"]:
-        doc.add_heading("Contents", level=1)
+        doc.add_heading(_("Contents"), level=1)
         for number, item in enumerate(document["sections"], 1):
             entry = doc.add_paragraph()
             entry.paragraph_format.tab_stops.add_tab_stop(

@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from realise.benefits.realisation import add_months, parse_month
 from realise.collaborations.models import InitiativeStatus
+from realise.core import language
 from realise.core.permissions import visible_bodies, visible_initiatives, visible_lessons
 from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
 from realise.documents import closure as closure_content
@@ -147,7 +149,10 @@ class HighlightReportView(InitiativeMixin, PostPermissionMixin, TemplateView):
             decisions_needed=data["decisions_needed"],
             next_steps=data["next_steps"],
         )
-        messages.success(request, f"Highlight report for {self.month:%B %Y} saved.")
+        messages.success(
+            request,
+            _("Highlight report for %(month)s saved.") % {"month": language.month_year(self.month)},
+        )
         url = reverse("highlight-report", args=[self.initiative.slug])
         return redirect(f"{url}?month={self.month:%Y-%m}")
 
@@ -291,8 +296,11 @@ class ClosureView(InitiativeMixin, ObjectPermissionMixin, TemplateView):
             else:
                 messages.success(
                     request,
-                    f"{self.initiative.name} is closed. Its lessons are in the lessons log and "
-                    "its closure report is in the repository.",
+                    _(
+                        "%(name)s is closed. Its lessons are in the lessons log and its "
+                        "closure report is in the repository."
+                    )
+                    % {"name": self.initiative.name},
                 )
                 return redirect("initiative-closure", self.initiative.slug)
         self._attach(problems, form, lessons, handovers)

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.models import Collaboration, Function, Initiative, Stage
 from realise.core.forms import DateInput, GovukForm
@@ -68,8 +69,10 @@ class LessonForm(RepositoryItemForm):
             "date": DateInput(),
         }
         help_texts = {
-            "visibility": "Private: only the collaboration's own forces. Policing: any signed-in "
-            "user. Public: anyone. A lesson is never shown more widely than its collaboration."
+            "visibility": _(
+                "Private: only the collaboration's own forces. Policing: any signed-in "
+                "user. Public: anyone. A lesson is never shown more widely than its collaboration."
+            )
         }
 
 
@@ -78,7 +81,7 @@ class DocumentForm(RepositoryItemForm):
         help_text=f"{ALLOWED_DESCRIPTION}; at most "
         f"{filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}. Its type is checked by its content."
     )
-    note = forms.CharField(required=False, max_length=300, label="Version note")
+    note = forms.CharField(required=False, max_length=300, label=_("Version note"))
 
     class Meta:
         model = Document
@@ -115,33 +118,41 @@ class VersionForm(GovukForm, forms.Form):
         f"{filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}."
     )
     note = forms.CharField(
-        required=False, max_length=300, label="What changed", help_text="For the version history."
+        required=False,
+        max_length=300,
+        label=_("What changed"),
+        help_text=_("For the version history."),
     )
 
 
 class SearchForm(GovukForm, forms.Form):
-    q = forms.CharField(label="Search for", required=False, max_length=500)
+    q = forms.CharField(label=_("Search for"), required=False, max_length=500)
     type = forms.MultipleChoiceField(
-        label="Type", required=False, widget=forms.CheckboxSelectMultiple, choices=()
+        label=_("Type"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
     )
     force = forms.ModelChoiceField(
-        queryset=Force.objects.all(), to_field_name="slug", required=False, empty_label="Any force"
+        queryset=Force.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any force"),
     )
     region = forms.ModelChoiceField(
         queryset=Region.objects.all(),
         to_field_name="slug",
         required=False,
-        empty_label="Any region",
+        empty_label=_("Any region"),
     )
-    function = forms.ChoiceField(required=False, choices=[("", "Any function"), *Function.choices])
+    function = forms.ChoiceField(
+        required=False, choices=[("", _("Any function")), *Function.choices]
+    )
     theme = forms.ChoiceField(
-        label="Lesson theme", required=False, choices=[("", "Any theme"), *Theme.choices]
+        label=_("Lesson theme"), required=False, choices=[("", _("Any theme")), *Theme.choices]
     )
     stage = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, choices=[("", "Any stage"), *Stage.choices]
+        required=False, coerce=int, empty_value=None, choices=[("", _("Any stage")), *Stage.choices]
     )
-    date_from = forms.DateField(label="From date", required=False, widget=DateInput())
-    date_to = forms.DateField(label="To date", required=False, widget=DateInput())
+    date_from = forms.DateField(label=_("From date"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To date"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

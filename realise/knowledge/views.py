@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from realise.collaborations.models import Collaboration, ForceShare, Function
@@ -197,7 +198,7 @@ class RepositoryListView(ListView):
 class LessonListView(RepositoryListView):
     template_name = "knowledge/lesson_list.html"
     context_object_name = "lessons"
-    filter_name, filter_label, choices = "theme", "Theme", Theme.choices
+    filter_name, filter_label, choices = "theme", _("Theme"), Theme.choices
     add_permission = "knowledge.add_lesson"
     noun = "lesson"
     ordering = ("-date", "-pk")
@@ -251,7 +252,7 @@ class LessonCreateView(LoginRequiredMixin, ObjectPermissionMixin, LessonFormMixi
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title="Add a lesson", cancel_url=reverse("lesson-list"), **kwargs
+            page_title=_("Add a lesson"), cancel_url=reverse("lesson-list"), **kwargs
         )
 
     def form_valid(self, form):
@@ -261,7 +262,7 @@ class LessonCreateView(LoginRequiredMixin, ObjectPermissionMixin, LessonFormMixi
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Added the lesson '{lesson}'.")
+        messages.success(self.request, _("Added the lesson '%(lesson)s'.") % {"lesson": lesson})
         return redirect(lesson)
 
 
@@ -280,7 +281,7 @@ class LessonUpdateView(ObjectPermissionMixin, LessonFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title=f"Edit the lesson '{self.lesson}'",
+            page_title=_("Edit the lesson '%(lesson)s'") % {"lesson": self.lesson},
             cancel_url=self.lesson.get_absolute_url(),
             **kwargs,
         )
@@ -292,7 +293,7 @@ class LessonUpdateView(ObjectPermissionMixin, LessonFormMixin, FormView):
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved the lesson '{lesson}'.")
+        messages.success(self.request, _("Saved the lesson '%(lesson)s'.") % {"lesson": lesson})
         return redirect(lesson)
 
 
@@ -317,7 +318,7 @@ class DeleteConfirmView(ObjectPermissionMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         name = str(self.item)
         type(self).service(self.item, user=request.user)
-        messages.success(request, f"Deleted '{name}'.")
+        messages.success(request, _("Deleted '%(name)s'.") % {"name": name})
         return redirect(self.done_url)
 
 
@@ -334,7 +335,7 @@ class LessonDeleteView(DeleteConfirmView):
 class DocumentListView(RepositoryListView):
     template_name = "knowledge/document_list.html"
     context_object_name = "documents"
-    filter_name, filter_label, choices = "kind", "Kind", DocumentKind.choices
+    filter_name, filter_label, choices = "kind", _("Kind"), DocumentKind.choices
     add_permission = "knowledge.add_document"
     noun = "document"
     ordering = ("-updated_at", "-pk")
@@ -389,7 +390,7 @@ class DocumentCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title="Add a document", cancel_url=reverse("document-list"), **kwargs
+            page_title=_("Add a document"), cancel_url=reverse("document-list"), **kwargs
         )
 
     def form_valid(self, form):
@@ -402,7 +403,9 @@ class DocumentCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Added the document '{document}'.")
+        messages.success(
+            self.request, _("Added the document '%(document)s'.") % {"document": document}
+        )
         return redirect(document)
 
 
@@ -430,7 +433,7 @@ class DocumentUpdateView(DocumentItemMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title=f"Edit the document '{self.document}'",
+            page_title=_("Edit the document '%(document)s'") % {"document": self.document},
             cancel_url=self.document.get_absolute_url(),
             **kwargs,
         )
@@ -442,7 +445,9 @@ class DocumentUpdateView(DocumentItemMixin, FormView):
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved the document '{document}'.")
+        messages.success(
+            self.request, _("Saved the document '%(document)s'.") % {"document": document}
+        )
         return redirect(document)
 
 
@@ -452,7 +457,7 @@ class VersionUploadView(DocumentItemMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title=f"Upload a new version of '{self.document}'",
+            page_title=_("Upload a new version of '%(document)s'") % {"document": self.document},
             cancel_url=self.document.get_absolute_url(),
             **kwargs,
         )
@@ -468,7 +473,9 @@ class VersionUploadView(DocumentItemMixin, FormView):
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Uploaded version {version.number}.")
+        messages.success(
+            self.request, _("Uploaded version %(number)s.") % {"number": version.number}
+        )
         return redirect(self.document)
 
 

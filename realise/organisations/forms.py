@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from realise.core.forms import DateInput, GovukForm
 from realise.core.permissions import access_for
@@ -35,16 +36,19 @@ def collaborations_for(by):
 
 
 class AccessFilterForm(GovukForm, forms.Form):
-    user = forms.CharField(label="User name", required=False, max_length=150)
-    role = forms.ChoiceField(label="Role", required=False)
+    user = forms.CharField(label=_("User name"), required=False, max_length=150)
+    role = forms.ChoiceField(label=_("Role"), required=False)
     force = forms.ModelChoiceField(
-        label="Force", required=False, queryset=Force.objects.order_by("name"), empty_label="Any"
+        label=_("Force"),
+        required=False,
+        queryset=Force.objects.order_by("name"),
+        empty_label=_("Any"),
     )
     collaboration = forms.ModelChoiceField(
-        label="Collaboration",
+        label=_("Collaboration"),
         required=False,
         queryset=None,
-        empty_label="Any",
+        empty_label=_("Any"),
         to_field_name="slug",
     )
 
@@ -72,24 +76,28 @@ class AccessFilterForm(GovukForm, forms.Form):
 class MembershipForm(GovukForm, forms.Form):
     """Grant a role, or change one (`membership` given)."""
 
-    user = forms.CharField(label="User name", max_length=150, help_text="Their Realise user name.")
-    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
+    user = forms.CharField(
+        label=_("User name"), max_length=150, help_text=_("Their Realise user name.")
+    )
+    role = forms.ChoiceField(label=_("Role"), widget=forms.RadioSelect)
     force = forms.ModelChoiceField(
-        label="Force",
+        label=_("Force"),
         required=False,
         queryset=Force.objects.order_by("name"),
-        empty_label="No force",
-        help_text="Needed for a force benefits lead. Administrators and inspectors need none.",
+        empty_label=_("No force"),
+        help_text=_("Needed for a force benefits lead. Administrators and inspectors need none."),
     )
     collaborations = forms.ModelMultipleChoiceField(
-        label="Within these collaborations",
+        label=_("Within these collaborations"),
         required=False,
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        help_text="And the collaborations nested in them. A programme team must name at least "
-        "one of its own.",
+        help_text=_(
+            "And the collaborations nested in them. A programme team must name at least "
+            "one of its own."
+        ),
     )
-    reason = forms.CharField(label="Reason", required=False, max_length=500)
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
     def __init__(self, *args, by, membership=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,21 +122,21 @@ class MembershipForm(GovukForm, forms.Form):
 
 class RevokeForm(GovukForm, forms.Form):
     reason = forms.CharField(
-        label="Why is this role being revoked?",
+        label=_("Why is this role being revoked?"),
         max_length=500,
-        help_text="Kept in the history and the audit trail.",
+        help_text=_("Kept in the history and the audit trail."),
         error_messages={"required": "Give the reason: it is kept in the history."},
     )
 
 
 class InviteForm(GovukForm, forms.Form):
-    email = forms.EmailField(label="Email address")
-    first_name = forms.CharField(label="First name", max_length=150, required=False)
-    last_name = forms.CharField(label="Last name", max_length=150, required=False)
-    role = forms.ChoiceField(label="Role to grant", widget=forms.RadioSelect)
+    email = forms.EmailField(label=_("Email address"))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role to grant"), widget=forms.RadioSelect)
     force = MembershipForm.base_fields["force"]
     collaborations = forms.ModelMultipleChoiceField(
-        label="Within these collaborations",
+        label=_("Within these collaborations"),
         required=False,
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -150,12 +158,12 @@ class InviteForm(GovukForm, forms.Form):
 
 class CoverForm(GovukForm, forms.Form):
     person = forms.ModelChoiceField(
-        label="Who is away", queryset=Person.objects.order_by("name"), help_text="The owner."
+        label=_("Who is away"), queryset=Person.objects.order_by("name"), help_text=_("The owner.")
     )
-    deputy = forms.CharField(label="Deputy's user name", max_length=150)
-    starts = forms.DateField(label="First day", widget=DateInput())
-    ends = forms.DateField(label="Last day", widget=DateInput())
-    note = forms.CharField(label="Note", required=False, max_length=300)
+    deputy = forms.CharField(label=_("Deputy's user name"), max_length=150)
+    starts = forms.DateField(label=_("First day"), widget=DateInput())
+    ends = forms.DateField(label=_("Last day"), widget=DateInput())
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
 
     def __init__(self, *args, by, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,18 +183,18 @@ class CoverForm(GovukForm, forms.Form):
 
 class DirectoryFilterForm(GovukForm, forms.Form):
     force = forms.ModelChoiceField(
-        label="Force",
+        label=_("Force"),
         required=False,
         queryset=Force.objects.order_by("name"),
-        empty_label="Any force",
+        empty_label=_("Any force"),
         to_field_name="slug",
         error_messages={"invalid_choice": "Choose a force from the list: “%(value)s” is not one."},
     )
     topic = forms.ModelChoiceField(
-        label="Topic they lead",
+        label=_("Topic they lead"),
         required=False,
         queryset=Topic.objects.order_by("name"),
-        empty_label="Any topic",
+        empty_label=_("Any topic"),
         to_field_name="slug",
         error_messages={"invalid_choice": "Choose a topic from the list: “%(value)s” is not one."},
     )
@@ -202,21 +210,21 @@ class DirectoryFilterForm(GovukForm, forms.Form):
 
 
 class SharingForm(GovukForm, forms.Form):
-    share_job_title = forms.BooleanField(label="Show my job title", required=False)
-    share_email = forms.BooleanField(label="Show my email address", required=False)
-    share_phone = forms.BooleanField(label="Show my phone number", required=False)
+    share_job_title = forms.BooleanField(label=_("Show my job title"), required=False)
+    share_email = forms.BooleanField(label=_("Show my email address"), required=False)
+    share_phone = forms.BooleanField(label=_("Show my phone number"), required=False)
     phone = forms.CharField(
-        label="Phone number",
+        label=_("Phone number"),
         required=False,
         max_length=30,
-        help_text="Shown only if you choose to show your phone number.",
+        help_text=_("Shown only if you choose to show your phone number."),
     )
     topics = forms.ModelMultipleChoiceField(
-        label="Topics you lead for your force",
+        label=_("Topics you lead for your force"),
         required=False,
         queryset=Topic.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,
-        help_text="Others find you in the directory by these topics.",
+        help_text=_("Others find you in the directory by these topics."),
     )
 
     def clean(self):
@@ -227,22 +235,22 @@ class SharingForm(GovukForm, forms.Form):
 
 
 class NetworkResourceForm(GovukForm, forms.Form):
-    title = forms.CharField(label="Title", max_length=200)
-    kind = forms.ChoiceField(label="Kind", choices=ResourceKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
     url = forms.URLField(
-        label="Address (web link)",
+        label=_("Address (web link)"),
         required=False,
         max_length=500,
         assume_scheme="https",
-        help_text="For guidance, a template or a link: where it can be read.",
+        help_text=_("For guidance, a template or a link: where it can be read."),
     )
     lesson = forms.ModelChoiceField(
-        label="Or a lesson from the repository",
+        label=_("Or a lesson from the repository"),
         required=False,
         queryset=None,
-        empty_label="No lesson",
+        empty_label=_("No lesson"),
     )
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea)
+    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -260,20 +268,25 @@ class NetworkResourceForm(GovukForm, forms.Form):
 
 
 class NetworkForm(GovukForm, forms.Form):
-    name = forms.CharField(label="Name", max_length=200)
+    name = forms.CharField(label=_("Name"), max_length=200)
     slug = forms.SlugField(
-        label="Short name for its address",
+        label=_("Short name for its address"),
         max_length=100,
-        help_text="Letters, numbers and hyphens, e.g. fleet-managers.",
+        help_text=_("Letters, numbers and hyphens, e.g. fleet-managers."),
     )
     description = forms.CharField(
-        label="Description", widget=forms.Textarea, help_text="Who it is for and what it does."
+        label=_("Description"),
+        widget=forms.Textarea,
+        help_text=_("Who it is for and what it does."),
     )
     topic = forms.ModelChoiceField(
-        label="Topic", required=False, queryset=Topic.objects.order_by("name"), empty_label="None"
+        label=_("Topic"),
+        required=False,
+        queryset=Topic.objects.order_by("name"),
+        empty_label=_("None"),
     )
     access = forms.ChoiceField(
-        label="Who sees its members and resources",
+        label=_("Who sees its members and resources"),
         choices=NetworkAccess.choices,
         widget=forms.RadioSelect,
         initial=NetworkAccess.OPEN,

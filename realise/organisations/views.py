@@ -15,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_tables2 import SingleTableMixin
@@ -99,7 +100,7 @@ class AccessListView(AccessMixin, SingleTableMixin, TemplateView):
 class GrantView(AccessMixin, FormView):
     template_name = "organisations/membership_form.html"
     form_class = forms.MembershipForm
-    extra_context = {"page_title": "Grant a role"}
+    extra_context = {"page_title": _("Grant a role")}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "by": self.request.user}
@@ -151,7 +152,8 @@ class MembershipChangeView(MembershipMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            page_title=f"Change {self.membership.user.username}'s role", **kwargs
+            page_title=_("Change %(name)s's role") % {"name": self.membership.user.username},
+            **kwargs,
         )
 
     def form_valid(self, form):
@@ -225,12 +227,15 @@ class UserView(AccessMixin, TemplateView):
             messages.error(request, " ".join(error.messages))
             return redirect("access-user", username=username)
         if active:
-            messages.success(request, f"{username} can sign in again.")
+            messages.success(request, _("%(name)s can sign in again.") % {"name": username})
         else:
             messages.success(
                 request,
-                f"{username} is deactivated: they can no longer sign in and their API token "
-                "no longer works. Their history and authorship are kept.",
+                _(
+                    "%(name)s is deactivated: they can no longer sign in and their API token "
+                    "no longer works. Their history and authorship are kept."
+                )
+                % {"name": username},
             )
         return redirect("access-user", username=username)
 
@@ -252,7 +257,7 @@ class InvitationListView(AccessMixin, TemplateView):
 class InviteView(AccessMixin, FormView):
     template_name = "organisations/invite_form.html"
     form_class = forms.InviteForm
-    extra_context = {"page_title": "Invite someone"}
+    extra_context = {"page_title": _("Invite someone")}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "by": self.request.user}
@@ -274,7 +279,8 @@ class InviteView(AccessMixin, FormView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            f"Invitation sent to {invitation.email} (user name {invitation.user.username}).",
+            _("Invitation sent to %(email)s (user name %(name)s).")
+            % {"email": invitation.email, "name": invitation.user.username},
         )
         return redirect("invitation-list")
 
@@ -292,8 +298,11 @@ class InvitationActionView(AccessMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("invitation-list")
-        done = "sent again" if action == "resend" else "withdrawn"
-        messages.success(request, f"Invitation to {invitation.email} {done}.")
+        if action == "resend":
+            done = _("Invitation to %(email)s sent again.")
+        else:
+            done = _("Invitation to %(email)s withdrawn.")
+        messages.success(request, done % {"email": invitation.email})
         return redirect("invitation-list")
 
 
@@ -328,7 +337,8 @@ class AcceptInvitationView(FormView):
         services.accept(self.invitation, form.cleaned_data["new_password1"])
         messages.success(
             self.request,
-            f"Your password is set. Sign in as {self.invitation.user.username}.",
+            _("Your password is set. Sign in as %(name)s.")
+            % {"name": self.invitation.user.username},
         )
         return redirect("login")
 
@@ -348,7 +358,7 @@ class CoverListView(LoginRequiredMixin, TemplateView):
 class CoverCreateView(LoginRequiredMixin, FormView):
     template_name = "core/form_page.html"
     form_class = forms.CoverForm
-    extra_context = {"page_title": "Name a deputy"}
+    extra_context = {"page_title": _("Name a deputy")}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "by": self.request.user}
@@ -360,7 +370,7 @@ class CoverCreateView(LoginRequiredMixin, FormView):
         except (ValidationError, PermissionDenied) as error:
             _refusal(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Cover arranged: {cover}.")
+        messages.success(self.request, _("Cover arranged: %(cover)s.") % {"cover": cover})
         return redirect("cover-list")
 
 
@@ -372,5 +382,5 @@ class CoverEndView(LoginRequiredMixin, View):
         except PermissionDenied as error:
             messages.error(request, str(error))
             return redirect("cover-list")
-        messages.success(request, "Cover ended.")
+        messages.success(request, _("Cover ended."))
         return redirect("cover-list")

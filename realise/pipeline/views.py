@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 from django_tables2 import SingleTableView
 
@@ -53,7 +54,7 @@ class PipelineFilterForm(forms.Form):
         required=False, choices=[("", "Any status"), *OpportunityStatus.choices]
     )
     collaboration = forms.ModelChoiceField(
-        required=False, queryset=None, empty_label="Any collaboration", to_field_name="slug"
+        required=False, queryset=None, empty_label=_("Any collaboration"), to_field_name="slug"
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -176,7 +177,9 @@ class OpportunityCreateView(VisibleMixin, ObjectPermissionMixin, CreateView):
 
     def form_valid(self, form):
         form.instance._history_user = self.request.user
-        messages.success(self.request, f"Added {form.instance.title} to the pipeline.")
+        messages.success(
+            self.request, _("Added %(title)s to the pipeline.") % {"title": form.instance.title}
+        )
         return super().form_valid(form)
 
 
@@ -196,7 +199,7 @@ class OpportunityUpdateView(
 
     def form_valid(self, form):
         form.instance._history_user = self.request.user
-        messages.success(self.request, f"Saved {form.instance.title}.")
+        messages.success(self.request, _("Saved %(title)s.") % {"title": form.instance.title})
         return super().form_valid(form)
 
 
@@ -223,6 +226,8 @@ class TurnIntoInitiativeView(OpportunityObjectMixin, ObjectPermissionMixin, Temp
             context = self.get_context_data(errors=error.messages)
             return self.render_to_response(context, status=400)
         messages.success(
-            request, f"{self.opportunity} is now the initiative {initiative}, at stage 0."
+            request,
+            _("%(opportunity)s is now the initiative %(initiative)s, at stage 0.")
+            % {"opportunity": self.opportunity, "initiative": initiative},
         )
         return redirect(initiative)

@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from realise.core import uploads
 from realise.core.forms import GovukForm
@@ -17,11 +18,11 @@ class RegisterExportForm(GovukForm, forms.Form):
         queryset=None,
         required=False,
         to_field_name="slug",
-        empty_label="Every collaboration you can see",
-        help_text="Collaborations nested in it are included.",
+        empty_label=_("Every collaboration you can see"),
+        help_text=_("Collaborations nested in it are included."),
     )
     initiative = forms.ModelChoiceField(
-        queryset=None, required=False, to_field_name="slug", empty_label="Every initiative"
+        queryset=None, required=False, to_field_name="slug", empty_label=_("Every initiative")
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -32,7 +33,7 @@ class RegisterExportForm(GovukForm, forms.Form):
 
 class RegisterUploadForm(GovukForm, forms.Form):
     file = forms.FileField(
-        label="Register workbook",
+        label=_("Register workbook"),
         help_text=(
             "An Excel workbook (.xlsx) in the register's layout, for example one exported "
             f"from here. At most {filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}."
@@ -63,7 +64,7 @@ BLOCKS = 3
 
 class MappedUploadForm(GovukForm, forms.Form):
     file = forms.FileField(
-        label="Your register",
+        label=_("Your register"),
         help_text=(
             "Your own benefits register as it is: Excel (.xlsx), OpenDocument (.ods) or CSV. "
             f"At most {filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}."
@@ -71,10 +72,10 @@ class MappedUploadForm(GovukForm, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(MAPPED_TYPES)}),
     )
     saved = forms.ModelChoiceField(
-        label="Use a saved mapping",
+        label=_("Use a saved mapping"),
         queryset=None,
         required=False,
-        empty_label="No: map the columns now",
+        empty_label=_("No: map the columns now"),
         help_text="A mapping saved last time for the same layout fills in every choice.",
     )
 
@@ -98,52 +99,54 @@ class MappingForm(GovukForm, forms.Form):
     """Every choice of a mapping on one page; the column choices are the cells of the
     chosen sheet's header row."""
 
-    sheet = forms.ChoiceField(label="Sheet")
+    sheet = forms.ChoiceField(label=_("Sheet"))
     header_row = forms.IntegerField(
-        label="Header row",
+        label=_("Header row"),
         min_value=1,
         max_value=200,
-        help_text="The row holding the column headings, below any title block.",
+        help_text=_("The row holding the column headings, below any title block."),
     )
     initiative = forms.ChoiceField(
-        label="Initiative",
+        label=_("Initiative"),
         required=False,
-        help_text="The initiative every row belongs to, or choose a column below.",
+        help_text=_("The initiative every row belongs to, or choose a column below."),
     )
     initiative_column = forms.ChoiceField(
-        label="Or the column naming each row's initiative", required=False
+        label=_("Or the column naming each row's initiative"), required=False
     )
     evidence_note = forms.CharField(
-        label="Evidence for the actuals",
+        label=_("Evidence for the actuals"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Where the figures came from, for every actual of this import "
-        "(e.g. 'Copied from the 7F register v12'), unless an evidence column is mapped.",
+        help_text=_(
+            "Where the figures came from, for every actual of this import "
+            "(e.g. 'Copied from the 7F register v12'), unless an evidence column is mapped."
+        ),
     )
     save_as = forms.CharField(
-        label="Save this mapping as",
+        label=_("Save this mapping as"),
         required=False,
         max_length=100,
         help_text="A name to reuse it next month, e.g. '7F register'. Leave empty not to save.",
     )
     collaboration = forms.ModelChoiceField(
-        label="Save it for collaboration", queryset=None, required=False, to_field_name="slug"
+        label=_("Save it for collaboration"), queryset=None, required=False, to_field_name="slug"
     )
 
     def __init__(self, *args, sheets, headers, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sheet"].choices = [(name, name) for name in sheets]
-        self.fields["initiative"].choices = [("", "Choose an initiative")] + [
+        self.fields["initiative"].choices = [("", _("Choose an initiative"))] + [
             (i.slug, f"{i.name} ({i.collaboration.name})")
             for i in visible_initiatives(user).select_related("collaboration").order_by("name")
         ]
-        columns = [(NOT_IN_FILE, "Not in this file")] + [
+        columns = [(NOT_IN_FILE, _("Not in this file"))] + [
             (text, f"{column_letter(index)}: {text}") for index, text in sorted(headers.items())
         ]
         self.fields["initiative_column"].choices = columns
         self.fields["collaboration"].queryset = visible_collaborations(user).order_by("name")
         self.field_names = []
-        for name, (label, _) in FIELDS.items():
+        for name, (label, _kind) in FIELDS.items():
             self.fields[f"col_{name}"] = forms.ChoiceField(
                 label=label, choices=columns, required=False
             )
@@ -151,15 +154,19 @@ class MappingForm(GovukForm, forms.Form):
         self.block_names = []
         for index in range(BLOCKS):
             self.fields[f"block{index}_kind"] = forms.ChoiceField(
-                label=f"Months across, block {index + 1}",
-                choices=[("", "None"), ("planned", "Planned values"), ("actual", "Actuals")],
+                label=_("Months across, block %(number)s") % {"number": index + 1},
+                choices=[
+                    ("", _("None")),
+                    ("planned", _("Planned values")),
+                    ("actual", _("Actuals")),
+                ],
                 required=False,
             )
             self.fields[f"block{index}_first"] = forms.CharField(
-                label="From column", required=False, max_length=3
+                label=_("From column"), required=False, max_length=3
             )
             self.fields[f"block{index}_last"] = forms.CharField(
-                label="To column", required=False, max_length=3
+                label=_("To column"), required=False, max_length=3
             )
             self.block_names.append(index)
         self.order_fields(

@@ -269,3 +269,13 @@ def test_over_time_by_quarter_and_month(client, register, admin):
     rows = rows_of(table_with(months, "Hours planned and realised by month")[1:])
     assert rows[0][:3] == ["2024-01", D("100.00"), D("100.00")]
     assert len(rows) == 6
+
+
+def test_the_cached_page_is_kept_apart_for_each_language(client, register, admin):
+    client.force_login(admin)
+    english = client.get("/dashboards/", HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
+    welsh = client.get("/dashboards/", HTTP_ACCEPT_LANGUAGE="cy").content.decode()
+    assert "Headline figures" in english and "Prif ffigurau" not in english
+    assert "Prif ffigurau" in welsh and "Headline figures" not in welsh
+    again = client.get("/dashboards/", HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
+    assert "Headline figures" in again and "Prif ffigurau" not in again

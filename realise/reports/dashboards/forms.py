@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from realise.benefits.models import BenefitStatus, SubCategory
 from realise.benefits.realisation import RealisationFilter, collaboration_and_descendants
@@ -14,7 +15,7 @@ from realise.core.permissions import visible_collaborations, visible_initiatives
 from realise.organisations.models import Force
 
 EITHER = ""
-YES_NO = [(EITHER, "Either"), ("yes", "Yes"), ("no", "No")]
+YES_NO = [(EITHER, _("Either")), ("yes", _("Yes")), ("no", _("No"))]
 MAX_INITIATIVE_CHOICES = 250
 # Query parameters that are not filters: pagination, sorting, exports, sections, charts.
 NOT_FILTERS = ("page", "sort", "_export", "table", "section", "i-page", "b-page", "e-page")
@@ -32,35 +33,35 @@ class DashboardFilterForm(GovukForm, forms.Form):
         queryset=None,
         required=False,
         to_field_name="slug",
-        empty_label="All collaborations",
-        help_text="Includes the collaborations within it.",
+        empty_label=_("All collaborations"),
+        help_text=_("Includes the collaborations within it."),
     )
     initiative = forms.ModelChoiceField(
-        queryset=None, required=False, to_field_name="slug", empty_label="All initiatives"
+        queryset=None, required=False, to_field_name="slug", empty_label=_("All initiatives")
     )
     force = forms.ModelChoiceField(
         queryset=None,
         required=False,
         to_field_name="slug",
-        empty_label="All forces",
-        label="Force's share",
-        help_text="Shows that force's share of every figure.",
+        empty_label=_("All forces"),
+        label=_("Force's share"),
+        help_text=_("Shows that force's share of every figure."),
     )
     subcategory = forms.MultipleChoiceField(
-        label="Sub-category",
+        label=_("Sub-category"),
         choices=SubCategory.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     stage = forms.TypedMultipleChoiceField(
-        label="Initiative stage",
+        label=_("Initiative stage"),
         choices=Stage.choices,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     status = forms.MultipleChoiceField(
-        label="Benefit status",
+        label=_("Benefit status"),
         choices=BenefitStatus.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -69,23 +70,25 @@ class DashboardFilterForm(GovukForm, forms.Form):
         choices=YES_NO, required=False, widget=forms.RadioSelect, initial=EITHER
     )
     identified = forms.ChoiceField(
-        label="Identified in the business case",
+        label=_("Identified in the business case"),
         choices=YES_NO,
         required=False,
         widget=forms.RadioSelect,
         initial=EITHER,
     )
-    period_from = MonthField(label="From month", required=False, help_text="For example 2025-04.")
-    period_to = MonthField(label="To month", required=False, help_text="For example 2026-03.")
+    period_from = MonthField(
+        label=_("From month"), required=False, help_text=_("For example 2025-04.")
+    )
+    period_to = MonthField(label=_("To month"), required=False, help_text=_("For example 2026-03."))
     by = forms.ChoiceField(
-        label="Table of figures by",
-        choices=[("initiative", "Initiative"), ("collaboration", "Collaboration")],
+        label=_("Table of figures by"),
+        choices=[("initiative", _("Initiative")), ("collaboration", _("Collaboration"))],
         required=False,
         initial="initiative",
     )
     period = forms.ChoiceField(
-        label="Over time by",
-        choices=[("year", "Financial year"), ("quarter", "Quarter"), ("month", "Month")],
+        label=_("Over time by"),
+        choices=[("year", _("Financial year")), ("quarter", _("Quarter")), ("month", _("Month"))],
         required=False,
         initial="year",
     )

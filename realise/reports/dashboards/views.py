@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.views import View
@@ -371,8 +371,12 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
         def form():
             return render_to_string(self.form_template, context, request)
 
-        context["results_html"] = self.figures.get("html", results, request.path, query, lazy)
-        context["form_html"] = self.figures.get("form", form, request.path, query)
+        # The cached HTML is in the page's language: English and Welsh are kept apart.
+        language = translation.get_language()
+        context["results_html"] = self.figures.get(
+            "html", results, request.path, query, lazy, language
+        )
+        context["form_html"] = self.figures.get("form", form, request.path, query, language)
         return context
 
     def is_lazy(self, section: str) -> bool:

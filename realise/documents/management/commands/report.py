@@ -4,6 +4,9 @@
     realise report board --body SLUG --date 2026-11-30 --format docx --out FILE
     realise report closure --initiative SLUG --format pdf --out FILE
 
+Each also takes `--language en-gb|cy` (default en-gb): the language the document is
+written in; the figures and what people typed are the same in both.
+
 Each takes `--marking OFFICIAL|OFFICIAL-SENSITIVE`: by default OFFICIAL, or the marking
 saved with the highlight report's narrative or chosen at closure, so that a document is
 never printed with a lower marking than its author gave it. A wrong argument exits with
@@ -15,7 +18,9 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from realise.benefits.realisation import parse_month
 from realise.collaborations.models import Initiative
@@ -45,6 +50,12 @@ class Command(BaseCommand):
                 default=None,
                 help="Protective marking on every page (default OFFICIAL).",
             )
+            sub.add_argument(
+                "--language",
+                choices=[code for code, _name in settings.LANGUAGES],
+                default=settings.LANGUAGE_CODE,
+                help="The language the document is written in (default en-gb).",
+            )
 
         highlight = kinds.add_parser("highlight", help="An initiative's monthly highlight report.")
         highlight.add_argument("--initiative", metavar="SLUG", required=True)
@@ -59,6 +70,10 @@ class Command(BaseCommand):
         common(closure)
 
     def handle(self, *args, **options):
+        with translation.override(options["language"]):
+            self.produce(options)
+
+    def produce(self, options):
         kind = options["kind"]
         out = Path(options["out"])
         if not out.parent.exists():
