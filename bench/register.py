@@ -170,8 +170,8 @@ def run_phase(phase: str, database: Path, workbook: Path) -> dict:
     django_setup(database)
     from django.contrib.auth import get_user_model
 
-    from realise.reports.register_import import import_register
-    from realise.reports.register_xlsx import write_register
+    from realise.reports.register.importing import import_register
+    from realise.reports.register.xlsx import write_register
 
     if phase == "export":
         before, started = peak_mib(), time.perf_counter()

@@ -14,7 +14,7 @@ from realise.collaborations import api as collaborations_api
 from realise.core.api_root import RealiseAPIRoot, SchemaView
 from realise.governance import api as governance_api
 from realise.knowledge import api as knowledge_api
-from realise.knowledge import network_api
+from realise.knowledge.network import api as network_api
 from realise.organisations import api as organisations_api
 from realise.pipeline import api as pipeline_api
 from realise.reports import api as reports_api

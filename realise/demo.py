@@ -29,7 +29,7 @@ from realise.documents.demo import build_documents_demo
 from realise.governance.demo import build_governance_demo
 from realise.governance.models import GovernanceBody
 from realise.knowledge.demo import build_knowledge_demo
-from realise.knowledge.network_demo import build_network_demo
+from realise.knowledge.network.demo import build_network_demo
 from realise.organisations.models import Force, Membership, Person, Role
 from realise.pipeline.demo import build_pipeline_demo
 

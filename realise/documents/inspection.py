@@ -59,7 +59,7 @@ from realise.governance.models import GovernanceBody
 from realise.knowledge.models import Lesson
 from realise.reports import dashboards
 from realise.reports import data_quality as quality
-from realise.reports.register_xlsx import collaboration_tree
+from realise.reports.register.xlsx import collaboration_tree
 
 logger = logging.getLogger(__name__)
 Progress = Callable[[int, str], None]

@@ -121,7 +121,7 @@ def _highlight(job: DocumentJob, found: dict, out, report: Progress) -> tuple[st
 
 
 def _register(job: DocumentJob, found: dict, out, report: Progress) -> tuple[str, str]:
-    from realise.reports.register_xlsx import register_rows, register_scope, write_register
+    from realise.reports.register.xlsx import register_rows, register_scope, write_register
 
     user = job.requester
     scope = register_scope(

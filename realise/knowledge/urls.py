@@ -1,6 +1,7 @@
 from django.urls import path
 
-from realise.knowledge import network_views, views
+from realise.knowledge import views
+from realise.knowledge.network import views as network_views
 
 urlpatterns = [
     # the repository

@@ -7,6 +7,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from realise.core.heartbeat import register_check
-        from realise.reports.register_jobs import fail_stale_jobs
+        from realise.reports.register.jobs import fail_stale_jobs
 
         register_check(fail_stale_jobs)

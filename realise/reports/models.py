@@ -22,7 +22,7 @@ class ImportJob(models.Model):
     """An uploaded register workbook and what became of it.
 
     The file is kept in Django's storage (so a worker on another host can read it); while
-    it runs, its live progress is kept in storage too (see `register_jobs`), because the
+    it runs, its live progress is kept in storage too (see `register.jobs`), because the
     rows are written in one transaction that other connections cannot see into.
     """
 

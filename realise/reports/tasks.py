@@ -6,6 +6,6 @@ from django_tasks import task
 @task()
 def import_register_task(job_id: int) -> str:
     """Run a queued register import; returns the job's final status."""
-    from realise.reports.register_jobs import run_import_job
+    from realise.reports.register.jobs import run_import_job
 
     return run_import_job(job_id).status

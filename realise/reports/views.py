@@ -46,14 +46,14 @@ from realise.reports.mapped.mapping import (
 )
 from realise.reports.mapped.translate import import_mapped, preview
 from realise.reports.models import ImportJob, ImportStatus, RegisterMapping
-from realise.reports.register_jobs import (
+from realise.reports.register.jobs import (
     fail_stale_jobs,
     live_progress,
     run_again,
     start_import,
     start_mapped_import,
 )
-from realise.reports.register_xlsx import DATA_SHEETS
+from realise.reports.register.xlsx import DATA_SHEETS
 from realise.reports.worklist import worklist_for
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

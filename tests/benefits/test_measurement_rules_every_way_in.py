@@ -20,8 +20,8 @@ from realise.benefits.services import (
     VERIFY_OWN,
     record_measurement,
 )
-from realise.reports.register_import import VERIFICATION_READ_ONLY, import_register
-from realise.reports.register_xlsx import ACTUALS, write_register
+from realise.reports.register.importing import VERIFICATION_READ_ONLY, import_register
+from realise.reports.register.xlsx import ACTUALS, write_register
 from tests.factories import force
 
 pytestmark = pytest.mark.django_db

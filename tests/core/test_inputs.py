@@ -12,8 +12,8 @@ from rest_framework.test import APIClient
 
 from realise.benefits.models import Measurement, PlannedValue
 from realise.core import inputs
-from realise.reports.register_import import import_register
-from realise.reports.register_xlsx import PLANNED, write_register
+from realise.reports.register.importing import import_register
+from realise.reports.register.xlsx import PLANNED, write_register
 from tests.factories import force
 from tests.reports.conftest import append_row
 

@@ -15,7 +15,7 @@ from realise.core import uploads
 from realise.knowledge.models import Document
 from realise.knowledge.services import create_document
 from realise.reports.models import ImportJob
-from realise.reports.register_import import import_register
+from realise.reports.register.importing import import_register
 from tests.factories import force
 from tests.knowledge.makers import pdf_bytes
 

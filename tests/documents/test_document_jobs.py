@@ -16,7 +16,7 @@ from realise.documents.highlight import build_highlight
 from realise.documents.jobs import run_job
 from realise.documents.models import DocumentJob, DocumentKind, PackStatus
 from realise.documents.render import render
-from realise.reports.register_xlsx import (
+from realise.reports.register.xlsx import (
     ACTUALS,
     BENEFITS,
     INITIATIVES,

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from realise.benefits.models import Benefit, Measurement, PlannedValue
 from realise.collaborations.models import Initiative
-from realise.reports.register_xlsx import write_register
+from realise.reports.register.xlsx import write_register
 from tests.factories import BenefitFactory, PersonFactory, force, plan
 
 

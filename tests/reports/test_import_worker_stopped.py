@@ -18,10 +18,10 @@ from django.utils import timezone
 from realise.benefits.models import Benefit
 from realise.core.heartbeat import worker_last_seen
 from realise.core.models import WorkerBeat
-from realise.reports import register_jobs
 from realise.reports.models import ImportJob, ImportStatus
-from realise.reports.register_jobs import fail_stale_jobs, run_import_job
-from realise.reports.register_xlsx import BENEFITS
+from realise.reports.register import jobs as register_jobs
+from realise.reports.register.jobs import fail_stale_jobs, run_import_job
+from realise.reports.register.xlsx import BENEFITS
 from tests.reports.conftest import edit, row_of
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +194,7 @@ def test_the_worker_shows_it_is_alive_and_fails_stopped_jobs(register, renamed, 
 
 KILLED_WORKER = """
 import time
-from realise.reports import register_jobs
+from realise.reports.register import jobs as register_jobs
 
 real_import = register_jobs.import_register
 

@@ -4,8 +4,8 @@ import datetime
 
 from realise.benefits.baselines import freeze_baseline
 from realise.benefits.models import PlannedValue
-from realise.reports.register_import import import_register
-from realise.reports.register_xlsx import PLANNED
+from realise.reports.register.importing import import_register
+from realise.reports.register.xlsx import PLANNED
 from tests.reports.conftest import edit
 
 

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from realise.benefits.models import Benefit
-from realise.reports.register_xlsx import BENEFITS
+from realise.reports.register.xlsx import BENEFITS
 from tests.reports.conftest import edit, history_counts, row_of
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from realise.reports.register_xlsx import (
+from realise.reports.register.xlsx import (
     ACTUALS,
     BENEFITS,
     INITIATIVES,

@@ -7,8 +7,8 @@ import pytest
 
 from realise.benefits.models import Benefit, Measurement, PlannedValue
 from realise.collaborations.models import Initiative
-from realise.reports.register_import import import_register
-from realise.reports.register_xlsx import ACTUALS, BENEFITS, INITIATIVES, PLANNED
+from realise.reports.register.importing import import_register
+from realise.reports.register.xlsx import ACTUALS, BENEFITS, INITIATIVES, PLANNED
 from tests.factories import UserFactory
 from tests.reports.conftest import append_row, edit, history_counts, row_of
 
@@ -471,7 +471,7 @@ def test_the_sheet_shows_evidence_and_who_verified_and_an_unchanged_import_keeps
 ):
     from openpyxl import load_workbook
 
-    from realise.reports.register_xlsx import write_register
+    from realise.reports.register.xlsx import write_register
 
     register.alice.first_name, register.alice.last_name = "Alice", "Programme"
     register.alice.save()
@@ -494,7 +494,7 @@ def test_the_sheet_shows_evidence_and_who_verified_and_an_unchanged_import_keeps
 
 
 def test_an_import_that_changes_a_verified_actual_clears_its_verification(register, tmp_path):
-    from realise.reports.register_xlsx import write_register
+    from realise.reports.register.xlsx import write_register
 
     january = _verified_january(register)
     path = tmp_path / "verified.xlsx"

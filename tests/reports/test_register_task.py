@@ -10,8 +10,8 @@ from django.db.models import F
 from realise.benefits import totals
 from realise.benefits.models import Benefit, MonthlyTotal, PlannedValue
 from realise.reports.models import ImportJob, ImportStatus
-from realise.reports.register_jobs import JobProgress, live_progress, publish_progress
-from realise.reports.register_xlsx import BENEFITS
+from realise.reports.register.jobs import JobProgress, live_progress, publish_progress
+from realise.reports.register.xlsx import BENEFITS
 from tests.reports.conftest import edit, row_of
 
 pytestmark = pytest.mark.django_db

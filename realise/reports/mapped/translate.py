@@ -19,9 +19,9 @@ from realise.organisations.models import Force
 from realise.reports.mapped.grid import Grid, cell_name
 from realise.reports.mapped.mapping import FIELDS, Mapping, header_cells, locate
 from realise.reports.mapped.months import NotAMonth, month_of
-from realise.reports.register_import import import_workbook
-from realise.reports.register_results import Progress, SheetCounts
-from realise.reports.register_xlsx import (
+from realise.reports.register.importing import import_workbook
+from realise.reports.register.results import Progress, SheetCounts
+from realise.reports.register.xlsx import (
     ACTUALS,
     BENEFIT_FIELDS,
     BENEFITS,

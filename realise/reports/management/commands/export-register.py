@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.permissions import visible_initiatives
-from realise.reports.register_xlsx import register_rows, register_scope, write_register
+from realise.reports.register.xlsx import register_rows, register_scope, write_register
 
 
 class Command(BaseCommand):

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from realise.reports.mapped.grid import GridError, read_grid
 from realise.reports.mapped.mapping import MappingError, parse_mapping
 from realise.reports.mapped.translate import import_mapped
-from realise.reports.register_import import import_register
+from realise.reports.register.importing import import_register
 
 
 class TerminalProgress:

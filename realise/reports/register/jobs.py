@@ -35,9 +35,9 @@ from realise.reports.mapped.grid import GridError, read_grid
 from realise.reports.mapped.mapping import MappingError, parse_mapping
 from realise.reports.mapped.translate import import_mapped, problem_parts
 from realise.reports.models import ImportJob, ImportStatus
-from realise.reports.register_cells import count_data_rows, open_workbook
-from realise.reports.register_import import import_register
-from realise.reports.register_results import WORKBOOK, ImportResult, RowError
+from realise.reports.register.cells import count_data_rows, open_workbook
+from realise.reports.register.importing import import_register
+from realise.reports.register.results import WORKBOOK, ImportResult, RowError
 
 logger = logging.getLogger(__name__)
 PHASE_STATUS = {"check": ImportStatus.CHECKING, "write": ImportStatus.WRITING}

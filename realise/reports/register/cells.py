@@ -24,8 +24,8 @@ from realise.collaborations.models import (
 )
 from realise.core import inputs, uploads
 from realise.organisations.models import Person
-from realise.reports.register_results import MONEY_LIMIT, PENNY, WORKBOOK, CellError, RowError
-from realise.reports.register_xlsx import (
+from realise.reports.register.results import MONEY_LIMIT, PENNY, WORKBOOK, CellError, RowError
+from realise.reports.register.xlsx import (
     DATA_SHEETS,
     ID_SUFFIX,
     person_labels,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from realise.reports.register_xlsx import (
+from realise.reports.register.xlsx import (
     DATA_SHEETS,
 )
 

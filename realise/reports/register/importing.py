@@ -50,7 +50,7 @@ from realise.collaborations.models import (
 )
 from realise.collaborations.services import standard_errors
 from realise.organisations.models import Force
-from realise.reports.register_cells import (
+from realise.reports.register.cells import (
     BENEFIT_STATUSES,
     DIRECTIONS,
     INITIATIVE_STATUSES,
@@ -70,7 +70,7 @@ from realise.reports.register_cells import (
     read_stage,
     read_text,
 )
-from realise.reports.register_results import (
+from realise.reports.register.results import (
     CHUNK,
     MAX_LISTED_ERRORS,
     CellError,
@@ -80,7 +80,7 @@ from realise.reports.register_results import (
     SheetCounts,
     _Rollback,
 )
-from realise.reports.register_xlsx import (
+from realise.reports.register.xlsx import (
     ABOUT,
     ACTUALS,
     BENEFIT_FIELDS,
