@@ -1,8 +1,8 @@
 """API of the economic case: each initiative's options (read only)."""
 
 from realise.appraisal.models import Option
+from realise.collaborations.models import Initiative
 from realise.core.api import ReadOnlyDomainViewSet, read_only_serializer
-from realise.core.permissions import visible_initiatives
 
 OptionSerializer = read_only_serializer(
     Option,
@@ -32,7 +32,7 @@ class OptionViewSet(ReadOnlyDomainViewSet):
 
     def scope(self, user):
         return Option.objects.filter(
-            initiative__in=visible_initiatives(user).values("pk")
+            initiative__in=Initiative.objects.visible_to(user).values("pk")
         ).order_by("initiative_id", "order", "pk")
 
 

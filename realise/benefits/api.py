@@ -39,7 +39,7 @@ from realise.benefits.services import (
     verify_measurement,
 )
 from realise.collaborations.api import ShareItemSerializer, share_rows
-from realise.collaborations.models import Initiative
+from realise.collaborations.models import Collaboration, Initiative
 from realise.collaborations.services import (
     benefit_profiles,
     benefit_standard,
@@ -58,12 +58,7 @@ from realise.core.api import (
     service_errors,
 )
 from realise.core.models import StaleVersion
-from realise.core.permissions import (
-    access_for,
-    visible_benefits,
-    visible_collaborations,
-    visible_initiatives,
-)
+from realise.core.permissions import access_for
 from realise.organisations.models import Force
 
 BULK_LIMIT = 1000
@@ -72,11 +67,13 @@ VERSION_HELP = "The version you read; a stale one is refused (409)."
 
 
 def visible_measurements(user):
-    return Measurement.objects.filter(benefit__in=visible_benefits(user).values("pk"))
+    return Measurement.objects.filter(benefit__in=Benefit.objects.visible_to(user).values("pk"))
 
 
 class BenefitSerializer(DomainSerializer):
-    initiative = VisibleRelatedField(scope=visible_initiatives, queryset=Initiative.objects.all())
+    initiative = VisibleRelatedField(
+        scope=Initiative.objects.visible_to, queryset=Initiative.objects.all()
+    )
     minimum_standard = serializers.SerializerMethodField(
         help_text="Whether the benefit meets the minimum standard of its initiative's stage, "
         "and what it lacks (the same rules as the stage gate)."
@@ -139,7 +136,7 @@ class BenefitSerializer(DomainSerializer):
 
 
 class PlannedValueSerializer(DomainSerializer):
-    benefit = VisibleRelatedField(scope=visible_benefits, queryset=Benefit.objects.all())
+    benefit = VisibleRelatedField(scope=Benefit.objects.visible_to, queryset=Benefit.objects.all())
     period = MonthField(help_text="The month, as YYYY-MM.")
 
     class Meta:
@@ -173,7 +170,7 @@ MEASUREMENT_CHECKS = [
 class MeasurementSerializer(DomainSerializer):
     """An actual. Creating one records it (or corrects that month's) with its evidence."""
 
-    benefit = VisibleRelatedField(scope=visible_benefits, queryset=Benefit.objects.all())
+    benefit = VisibleRelatedField(scope=Benefit.objects.visible_to, queryset=Benefit.objects.all())
     period = MonthField(help_text="The month the value was delivered, as YYYY-MM.")
     evidence_note = serializers.CharField(
         write_only=True,
@@ -313,7 +310,7 @@ class BenefitViewSet(DomainViewSet):
 
     def scope(self, user):
         return (
-            visible_benefits(user)
+            Benefit.objects.visible_to(user)
             .select_related("initiative__collaboration")
             .annotate(**benefit_profiles())
             .order_by("reference")
@@ -368,7 +365,7 @@ class PlannedValueViewSet(DomainViewSet):
 
     def scope(self, user):
         return PlannedValue.objects.filter(
-            benefit__in=visible_benefits(user).values("pk")
+            benefit__in=Benefit.objects.visible_to(user).values("pk")
         ).order_by("benefit_id", "period")
 
     def perform_destroy(self, instance):
@@ -623,7 +620,7 @@ class EvidenceViewSet(DomainViewSet):
 
     def scope(self, user):
         return Evidence.objects.filter(
-            measurement__benefit__in=visible_benefits(user).values("pk")
+            measurement__benefit__in=Benefit.objects.visible_to(user).values("pk")
         ).order_by("created_at", "pk")
 
     def perform_create(self, serializer):
@@ -673,13 +670,13 @@ class RealisationQuery(serializers.Serializer):
         return None
 
     def validate_collaboration(self, value):
-        found = self._find(visible_collaborations(self.user), value, "slug")
+        found = self._find(Collaboration.objects.visible_to(self.user), value, "slug")
         if found is None:
             raise serializers.ValidationError(f"No collaboration '{value}' that you can see.")
         return found
 
     def validate_initiative(self, value):
-        found = self._find(visible_initiatives(self.user), value, "slug")
+        found = self._find(Initiative.objects.visible_to(self.user), value, "slug")
         if found is None:
             raise serializers.ValidationError(f"No initiative '{value}' that you can see.")
         return found
@@ -732,5 +729,9 @@ class RealisationView(APIView):
             period_from=data.get("from"),
             period_to=data.get("to"),
         )
-        base = None if access_for(request.user).administrator else visible_benefits(request.user)
+        base = (
+            None
+            if access_for(request.user).administrator
+            else Benefit.objects.visible_to(request.user)
+        )
         return Response(realisation(filters, base=base).as_dict())

@@ -6,8 +6,8 @@ import django_filters
 from django import forms
 
 from realise.benefits.models import Measurement
+from realise.collaborations.models import Collaboration, Initiative
 from realise.core.forms import GovukForm, MonthField
-from realise.core.permissions import visible_collaborations, visible_initiatives
 from realise.organisations.models import Force
 
 
@@ -20,11 +20,11 @@ class MonthFilter(django_filters.Filter):
 
 
 def _collaborations(request):
-    return visible_collaborations(request.user).order_by("name")
+    return Collaboration.objects.visible_to(request.user).order_by("name")
 
 
 def _initiatives(request):
-    return visible_initiatives(request.user).order_by("name")
+    return Initiative.objects.visible_to(request.user).order_by("name")
 
 
 class VerificationFilter(django_filters.FilterSet):

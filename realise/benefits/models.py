@@ -6,12 +6,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from realise.collaborations.models import Stage
+from realise.collaborations.models import Collaboration, Stage
 from realise.core import inputs
 from realise.core.models import TimeStamped, Versioned, money_field
+from realise.core.permissions import access_for
 
 
 class SubCategory(models.TextChoices):
@@ -56,6 +58,33 @@ class BenefitStatus(models.TextChoices):
     REALISING = "realising", "Realising"
     REALISED = "realised", "Realised"
     CLOSED = "closed", "Closed"
+
+
+class BenefitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The benefits of the collaborations `user` may see."""
+        return self.filter(initiative__collaboration__in=Collaboration.objects.visible_to(user))
+
+
+class MeasurementQuerySet(models.QuerySet):
+    def verifiable_by(self, user):
+        """The actuals `user` may verify, as a query: `benefits.verify_measurement` over
+        many rows, less those they entered or last changed. (A deputy check joins here and
+        in `may_verify`, benefits/rules.py.)"""
+        access = access_for(user)
+        if not access.authenticated:
+            return self.none()
+        scope = self.filter(
+            benefit__initiative__collaboration__in=Collaboration.objects.visible_to(user).values(
+                "pk"
+            )
+        )
+        if not access.administrator:
+            scope = scope.filter(
+                Q(benefit__initiative__collaboration_id__in=access.programme_collaborations)
+                | Q(benefit__measurement_owner_id=access.person_id or 0)
+            )
+        return scope.exclude(entered_by=user).exclude(changed_by=user)
 
 
 class Benefit(Versioned, TimeStamped):
@@ -116,6 +145,8 @@ class Benefit(Versioned, TimeStamped):
         max_length=10, choices=BenefitStatus.choices, default=BenefitStatus.PROPOSED
     )
     history = HistoricalRecords()
+
+    objects = BenefitQuerySet.as_manager()
 
     class Meta:
         ordering = ["initiative__name", "reference"]
@@ -229,6 +260,8 @@ class Measurement(Versioned, PeriodMixin, TimeStamped):
     returned_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(blank=True)
     history = HistoricalRecords()
+
+    objects = MeasurementQuerySet.as_manager()
 
     class Meta:
         ordering = ["benefit", "period", "force__name"]

@@ -15,7 +15,7 @@ from django.db.models import Q
 from realise.benefits import services
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
 from realise.collaborations.models import InitiativeStatus
-from realise.core.permissions import access_for, visible_benefits
+from realise.core.permissions import access_for
 from realise.organisations.models import Force
 
 MAX_LINES = 300
@@ -52,7 +52,7 @@ def lines_for(
     the whole collaboration's line of the benefits they answer for."""
     access = access_for(user)
     benefits = (
-        visible_benefits(user)
+        Benefit.objects.visible_to(user)
         .filter(
             Q(initiative__status=InitiativeStatus.ACTIVE)
             | Q(initiative__status=InitiativeStatus.CLOSED, status=BenefitStatus.REALISING),

@@ -25,9 +25,10 @@ from realise.benefits.models import Benefit, Evidence
 from realise.benefits.profile import monthly_series
 from realise.benefits.services import cleared_message, record_measurement, replace_plan
 from realise.collaborations.models import Initiative
+from realise.collaborations.rules import can_view
 from realise.collaborations.services import benefit_standard
 from realise.core.language import month_year
-from realise.core.permissions import access_for, can_view
+from realise.core.permissions import access_for
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
 from realise.organisations.models import Force

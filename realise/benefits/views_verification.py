@@ -20,7 +20,6 @@ from realise.benefits.models import Measurement, PlannedValue
 from realise.benefits.services import describe, return_measurement, verify_measurements
 from realise.core.forms import GovukForm
 from realise.core.models import StaleVersion
-from realise.core.permissions import verifiable_measurements
 
 PAGE_SIZE = 25
 CHANGED = "The actual changed since you opened this page: check it again before returning it."
@@ -28,7 +27,9 @@ CHANGED = "The actual changed since you opened this page: check it again before 
 
 def awaiting_verification(user):
     """Actuals the user may verify that nobody has verified or returned yet."""
-    return verifiable_measurements(user).filter(verified_at__isnull=True, returned_at__isnull=True)
+    return Measurement.objects.verifiable_by(user).filter(
+        verified_at__isnull=True, returned_at__isnull=True
+    )
 
 
 def with_context(queryset):

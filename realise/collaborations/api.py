@@ -30,7 +30,6 @@ from realise.core.api import (
     VisibleRelatedField,
     service_errors,
 )
-from realise.core.permissions import visible_bodies, visible_collaborations, visible_initiatives
 from realise.governance.models import GovernanceBody
 from realise.organisations.models import Force
 
@@ -39,7 +38,7 @@ HUNDRED = Decimal("100")
 
 class CollaborationSerializer(DomainSerializer):
     parent = VisibleRelatedField(
-        scope=visible_collaborations,
+        scope=Collaboration.objects.visible_to,
         queryset=Collaboration.objects.all(),
         required=False,
         allow_null=True,
@@ -72,7 +71,7 @@ class CollaborationSerializer(DomainSerializer):
 
 class ForceShareSerializer(DomainSerializer):
     collaboration = VisibleRelatedField(
-        scope=visible_collaborations, queryset=Collaboration.objects.all()
+        scope=Collaboration.objects.visible_to, queryset=Collaboration.objects.all()
     )
 
     class Meta:
@@ -135,13 +134,13 @@ class AgreementPartySerializer(serializers.ModelSerializer):
 
 class AgreementSerializer(DomainSerializer):
     collaboration = VisibleRelatedField(
-        scope=visible_collaborations, queryset=Collaboration.objects.all()
+        scope=Collaboration.objects.visible_to, queryset=Collaboration.objects.all()
     )
     review_due = serializers.DateField(
         required=False, help_text="Defaults to a year after signing; each review sets the next."
     )
     review_body = VisibleRelatedField(
-        scope=visible_bodies,
+        scope=GovernanceBody.objects.visible_to,
         queryset=GovernanceBody.objects.all(),
         required=False,
         allow_null=True,
@@ -218,7 +217,7 @@ class AgreementReviewSerializer(serializers.ModelSerializer):
 
 class InitiativeSerializer(DomainSerializer):
     collaboration = VisibleRelatedField(
-        scope=visible_collaborations, queryset=Collaboration.objects.all()
+        scope=Collaboration.objects.visible_to, queryset=Collaboration.objects.all()
     )
 
     class Meta:
@@ -253,8 +252,12 @@ class InitiativeSerializer(DomainSerializer):
 
 
 class StageDecisionSerializer(DomainSerializer):
-    initiative = VisibleRelatedField(scope=visible_initiatives, queryset=Initiative.objects.all())
-    body = VisibleRelatedField(scope=visible_bodies, queryset=GovernanceBody.objects.all())
+    initiative = VisibleRelatedField(
+        scope=Initiative.objects.visible_to, queryset=Initiative.objects.all()
+    )
+    body = VisibleRelatedField(
+        scope=GovernanceBody.objects.visible_to, queryset=GovernanceBody.objects.all()
+    )
 
     class Meta:
         model = StageDecision
@@ -276,7 +279,7 @@ class StageDecisionSerializer(DomainSerializer):
 class GateCheckSerializer(serializers.Serializer):
     to_stage = serializers.IntegerField(min_value=0, max_value=5)
     body = VisibleRelatedField(
-        scope=visible_bodies,
+        scope=GovernanceBody.objects.visible_to,
         queryset=GovernanceBody.objects.all(),
         required=False,
         allow_null=True,
@@ -317,7 +320,7 @@ class CollaborationViewSet(DomainViewSet):
 
     def scope(self, user):
         return (
-            Collaboration.objects.filter(pk__in=visible_collaborations(user).values("pk"))
+            Collaboration.objects.filter(pk__in=Collaboration.objects.visible_to(user).values("pk"))
             .select_related("parent", "lead_force")
             .order_by("name")
         )
@@ -366,7 +369,7 @@ class ForceShareViewSet(DomainViewSet):
 
     def scope(self, user):
         return ForceShare.objects.filter(
-            collaboration__in=visible_collaborations(user).values("pk")
+            collaboration__in=Collaboration.objects.visible_to(user).values("pk")
         ).order_by("collaboration_id", "force__name")
 
     def perform_destroy(self, instance):
@@ -385,7 +388,9 @@ class AgreementViewSet(DomainViewSet):
 
     def scope(self, user):
         return (
-            Agreement.objects.filter(collaboration__in=visible_collaborations(user).values("pk"))
+            Agreement.objects.filter(
+                collaboration__in=Collaboration.objects.visible_to(user).values("pk")
+            )
             .prefetch_related("parties__force", "documents")
             .order_by("-signed_on", "pk")
         )
@@ -400,7 +405,7 @@ class AgreementReviewViewSet(ReadOnlyDomainViewSet):
 
     def scope(self, user):
         return AgreementReview.objects.filter(
-            agreement__collaboration__in=visible_collaborations(user).values("pk")
+            agreement__collaboration__in=Collaboration.objects.visible_to(user).values("pk")
         ).order_by("-reviewed_on", "-recorded_at", "pk")
 
 
@@ -415,7 +420,9 @@ class InitiativeViewSet(DomainViewSet):
 
     def scope(self, user):
         return (
-            Initiative.objects.filter(collaboration__in=visible_collaborations(user).values("pk"))
+            Initiative.objects.filter(
+                collaboration__in=Collaboration.objects.visible_to(user).values("pk")
+            )
             .select_related("collaboration")
             .order_by("collaboration__name", "name")
         )
@@ -446,7 +453,7 @@ class StageDecisionViewSet(DomainViewSet):
 
     def scope(self, user):
         return StageDecision.objects.filter(
-            initiative__collaboration__in=visible_collaborations(user).values("pk")
+            initiative__collaboration__in=Collaboration.objects.visible_to(user).values("pk")
         ).order_by("-decided_on", "-recorded_at")
 
     def check_create(self, serializer):

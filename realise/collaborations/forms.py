@@ -16,7 +16,6 @@ from realise.collaborations.models import (
 )
 from realise.collaborations.services import check_shares_total
 from realise.core.forms import DateInput, GovukForm
-from realise.core.permissions import visible_bodies
 from realise.core.versioning import VersionedFormMixin
 from realise.governance.models import GovernanceBody
 from realise.organisations.models import Force
@@ -114,7 +113,7 @@ class StageChangeForm(GovukForm, forms.Form):
         ids = [collaboration.pk, *(c.pk for c in collaboration.ancestors())]
         bodies = GovernanceBody.objects.filter(collaboration_id__in=ids)
         if user is not None:  # never offer a body the person may not see
-            bodies = bodies.filter(pk__in=visible_bodies(user).values("pk"))
+            bodies = bodies.filter(pk__in=GovernanceBody.objects.visible_to(user).values("pk"))
         self.fields["body"].queryset = bodies
         self.fields["to_stage"].initial = min(initiative.stage + 1, Stage.EVALUATION)
 

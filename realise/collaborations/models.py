@@ -6,10 +6,48 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from realise.core.models import TimeStamped, Versioned, Visibility
+from realise.core.permissions import access_for
+
+# The visibilities that let anyone signed in see a record.
+OPEN_VISIBILITIES = ("policing", "public")
+
+
+def visible_collaboration_filter(user, prefix: str = "") -> Q:
+    """A Q over collaborations (with `prefix`, e.g. 'initiative__collaboration__')."""
+    access = access_for(user)
+    public = Q(**{f"{prefix}visibility": "public"})
+    if not access.authenticated:
+        return public
+    if access.reads_everything:
+        return Q()
+    own = Q(**{f"{prefix}shares__force_id__in": access.forces}) | Q(
+        **{f"{prefix}pk__in": access.collaborations}
+    )
+    return public | Q(**{f"{prefix}visibility": "policing"}) | own
+
+
+class CollaborationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The collaborations `user` may see."""
+        return self.filter(visible_collaboration_filter(user)).distinct()
+
+    def own_to(self, access):
+        """The ids of the collaborations that are the user's own (their forces' and those
+        named on their memberships), whatever their visibility."""
+        return self.filter(
+            Q(shares__force_id__in=access.forces) | Q(pk__in=access.collaborations)
+        ).values("pk")
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The initiatives of the collaborations `user` may see."""
+        return self.filter(collaboration__in=Collaboration.objects.visible_to(user))
 
 
 class Function(models.TextChoices):
@@ -74,6 +112,8 @@ class Collaboration(Versioned, TimeStamped):
         "organisations.Force", through="ForceShare", related_name="collaborations"
     )
     history = HistoricalRecords()
+
+    objects = CollaborationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -291,6 +331,8 @@ class Initiative(Versioned, TimeStamped):
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = InitiativeQuerySet.as_manager()
 
     class Meta:
         ordering = ["collaboration__name", "name"]

@@ -29,7 +29,6 @@ from realise.collaborations.services import (
     save_agreement,
 )
 from realise.collaborations.tables import CollaborationTable
-from realise.core.permissions import visible_bodies, visible_collaborations, visible_initiatives
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
 
@@ -40,7 +39,9 @@ class CollaborationListView(LoginRequiredMixin, SingleTableView):
     paginate_by = 25
 
     def get_queryset(self):
-        queryset = visible_collaborations(self.request.user).select_related("parent", "lead_force")
+        queryset = Collaboration.objects.visible_to(self.request.user).select_related(
+            "parent", "lead_force"
+        )
         query = self.request.GET.get("q", "").strip()
         if query:
             queryset = queryset.filter(Q(name__icontains=query) | Q(purpose__icontains=query))
@@ -67,11 +68,12 @@ class CollaborationDetailView(ObjectPermissionMixin, DetailView):
             shares=collaboration.shares.select_related("force"),
             agreements=collaboration.agreements.select_related("review_body"),
             today=timezone.localdate(),
-            children=visible_collaborations(user).filter(parent=collaboration),
+            children=Collaboration.objects.visible_to(user).filter(parent=collaboration),
             initiatives=collaboration.initiatives.select_related("sro").annotate(
                 benefit_count=Count("benefits")
             ),
-            bodies=visible_bodies(user).filter(collaboration=collaboration),
+            # (governance sits above collaborations: its bodies through the relation)
+            bodies=collaboration.bodies.visible_to(user),
             can_edit=user.has_perm("collaborations.change_collaboration", collaboration),
         )
         return context
@@ -133,9 +135,9 @@ class InitiativeDetailView(ObjectPermissionMixin, DetailView):
             decisions=initiative.decisions.select_related("body", "decided_by"),
             # a private body's name is not shown to readers outside it
             visible_body_ids=set(
-                visible_bodies(self.request.user)
-                .filter(collaboration=initiative.collaboration)
-                .values_list("pk", flat=True)
+                initiative.collaboration.bodies.visible_to(self.request.user).values_list(
+                    "pk", flat=True
+                )
             ),
             can_edit=self.request.user.has_perm("collaborations.change_initiative", initiative),
             stages=Stage.choices,
@@ -187,7 +189,7 @@ class StageChangeView(ObjectPermissionMixin, FormView):
     def initiative(self):
         try:
             return (
-                visible_initiatives(self.request.user)
+                Initiative.objects.visible_to(self.request.user)
                 .select_related("collaboration")
                 .get(slug=self.kwargs["slug"])
             )
@@ -250,7 +252,7 @@ class CollaborationScopedMixin(ObjectPermissionMixin):
     @cached_property
     def collaboration(self):
         try:
-            return visible_collaborations(self.request.user).get(slug=self.kwargs["slug"])
+            return Collaboration.objects.visible_to(self.request.user).get(slug=self.kwargs["slug"])
         except Collaboration.DoesNotExist:
             raise Http404("No such collaboration.") from None
 

@@ -1,9 +1,9 @@
 """What every API resource shares: permissions, versions (ETag / If-Match), paging.
 
 One permission model for pages and API: each request is mapped to a rule in
-`core.permissions` (`<app>.view_<model>`, `add_`, `change_`, `delete_`) and checked with
+the app's `rules.py` (`<app>.view_<model>`, `add_`, `change_`, `delete_`) and checked with
 the object (for a create, the unsaved object as it would be created). Querysets are scoped
-with the `visible_*` helpers, so what a user may not see does not exist for them (404).
+with `Model.objects.visible_to(user)`, so what a user may not see does not exist for them (404).
 
 Versions: a resource whose model is `Versioned` answers with `ETag: "<version>"`. An
 update or delete sent with a stale `If-Match` is refused with 412, one whose body carries a

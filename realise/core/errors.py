@@ -21,7 +21,8 @@ from django.db.models import Q
 from django.http import HttpResponseForbidden, HttpResponseServerError
 from django.template import loader
 
-from realise.core.permissions import _collaboration_of, can_view
+from realise.core.permissions import collaboration_of as direct_collaboration
+from realise.core.permissions import may_view
 from realise.organisations.models import Membership, Role
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,7 @@ def collaboration_of(obj):
     for _ in range(6):
         if node is None or isinstance(node, collaboration_model):
             return node
-        found = _collaboration_of(node)
+        found = direct_collaboration(node)
         if found is not None:
             return found
         node = next((getattr(node, name) for name in PARENTS if hasattr(node, name)), None)
@@ -113,7 +114,7 @@ def permission_denied(request, exception=None):
     """The 403 page: what was refused and who can grant access."""
     obj = getattr(exception, "obj", None)
     collaboration = collaboration_of(obj) if obj is not None else None
-    visible = collaboration is not None and can_view(request.user, collaboration)
+    visible = collaboration is not None and may_view(request.user, collaboration)
     message = str(exception or "").strip()
     if not message and getattr(exception, "permission", ""):
         message = describe(exception.permission, obj, named=visible)

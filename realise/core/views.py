@@ -9,7 +9,7 @@ from realise.core.permissions import hidden_from
 
 
 class ObjectPermissionMixin(PermissionRequiredMixin):
-    """Object-level permission from core.permissions: 404 for whoever may not see the object
+    """Object-level permission from the apps' rules: 404 for whoever may not see the object
     at all (as if it did not exist), 403 for a reader who may see it but not do this (a page
     that says what was refused and who can grant access), and the sign-in page for a visitor
     who could see it once signed in."""

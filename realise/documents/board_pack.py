@@ -21,7 +21,6 @@ from realise.benefits.models import Benefit
 from realise.benefits.realisation import HOURS, MONEY, RealisationFilter
 from realise.collaborations.models import Initiative
 from realise.collaborations.services import gate_check
-from realise.core.permissions import visible_escalations, visible_initiatives
 from realise.documents import blocks, formats
 from realise.documents.models import HighlightReport, Marking
 from realise.governance.models import (
@@ -500,7 +499,7 @@ def build_board_pack(
     tree = collaboration_tree(body.collaboration)
     initiatives = Initiative.objects.filter(collaboration_id__in=tree)
     if user is not None:
-        initiatives = initiatives.filter(pk__in=visible_initiatives(user).values("pk"))
+        initiatives = initiatives.filter(pk__in=Initiative.objects.visible_to(user).values("pk"))
     visible_ids = set(initiatives.values_list("pk", flat=True))
 
     # Exceptions: benefits rated red or amber, then those with measurements overdue.
@@ -514,7 +513,7 @@ def build_board_pack(
     gates = [item for item in agenda.stage_gates if item.initiative.pk in visible_ids]
     escalations = agenda.escalations
     if user is not None:
-        allowed = set(visible_escalations(user).values_list("pk", flat=True))
+        allowed = set(Escalation.objects.visible_to(user).values_list("pk", flat=True))
         escalations = [item for item in escalations if item.pk in allowed]
     decision_escalations = [
         item

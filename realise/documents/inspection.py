@@ -42,20 +42,12 @@ from realise.core import audit
 from realise.core.cells import FORMULA_STARTS, CsvWriter
 from realise.core.inspection import is_private, record_view
 from realise.core.models import AuditRecord
-from realise.core.permissions import (
-    access_for,
-    visible_audit_records,
-    visible_benefits,
-    visible_bodies,
-    visible_collaborations,
-    visible_decisions,
-    visible_lessons,
-)
+from realise.core.permissions import access_for, visible_audit_records
 from realise.documents import blocks, formats
 from realise.documents.board_pack import _headline_table, _subcategory_table
 from realise.documents.models import InspectionPack, Marking, PackStatus
 from realise.documents.render import render_pdf
-from realise.governance.models import GovernanceBody
+from realise.governance.models import Decision, GovernanceBody
 from realise.knowledge.models import Lesson
 from realise.reports import dashboards
 from realise.reports import data_quality as quality
@@ -84,7 +76,7 @@ def may_request(user, collaboration: Collaboration) -> bool:
     access = access_for(user)
     if not access.authenticated:
         return False
-    if not visible_collaborations(user).filter(pk=collaboration.pk).exists():
+    if not Collaboration.objects.visible_to(user).filter(pk=collaboration.pk).exists():
         return False
     return (
         access.administrator
@@ -96,7 +88,7 @@ def may_request(user, collaboration: Collaboration) -> bool:
 def requestable(user):
     """The collaborations `user` may ask a pack of (for looking one up by slug)."""
     access = access_for(user)
-    scope = visible_collaborations(user)
+    scope = Collaboration.objects.visible_to(user)
     if access.administrator or access.inspector:
         return scope
     return scope.filter(pk__in=access.programme_collaborations)
@@ -114,14 +106,16 @@ class View:
         self.tree = collaboration_tree(collaboration)
         collaborations = Collaboration.objects.filter(pk__in=self.tree)
         if user is not None:
-            collaborations = collaborations.filter(pk__in=visible_collaborations(user).values("pk"))
+            collaborations = collaborations.filter(
+                pk__in=Collaboration.objects.visible_to(user).values("pk")
+            )
         self.collaboration_ids = sorted(collaborations.values_list("pk", flat=True))
 
     def _all_or(self, visible, model):
         return model.objects.all() if self.user is None else visible(self.user)
 
     def benefits(self):
-        scope = self._all_or(visible_benefits, Benefit)
+        scope = self._all_or(Benefit.objects.visible_to, Benefit)
         return (
             scope.filter(initiative__collaboration_id__in=self.collaboration_ids)
             .select_related("initiative", "owner", "measurement_owner")
@@ -134,13 +128,12 @@ class View:
         )
 
     def bodies(self):
-        scope = self._all_or(visible_bodies, GovernanceBody)
+        scope = self._all_or(GovernanceBody.objects.visible_to, GovernanceBody)
         return scope.filter(collaboration_id__in=self.collaboration_ids).order_by("name")
 
     def decisions(self):
-        from realise.governance.models import Decision
 
-        scope = self._all_or(visible_decisions, Decision)
+        scope = self._all_or(Decision.objects.visible_to, Decision)
         return (
             scope.filter(body__collaboration_id__in=self.collaboration_ids)
             .select_related("body", "initiative")
@@ -148,7 +141,7 @@ class View:
         )
 
     def lessons(self):
-        scope = self._all_or(visible_lessons, Lesson)
+        scope = self._all_or(Lesson.objects.visible_to, Lesson)
         return (
             scope.filter(collaboration_id__in=self.collaboration_ids)
             .select_related("initiative", "collaboration")
@@ -603,7 +596,9 @@ def _economic_blocks(view: View, user, today: datetime.date) -> list[dict]:
 def _quality_blocks(view: View, user, today: datetime.date) -> list[dict]:
     benefits = view.benefits()
     report = quality.check(Benefit.objects.filter(pk__in=benefits.values("pk")), today=today)
-    seen = None if user is None else set(visible_benefits(user).values_list("pk", flat=True))
+    seen = (
+        None if user is None else set(Benefit.objects.visible_to(user).values_list("pk", flat=True))
+    )
     issues = [
         issue
         for issue in report.issues

@@ -24,9 +24,10 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 
 from realise.benefits.realisation import parse_month
-from realise.core.permissions import visible_bodies, visible_collaborations, visible_initiatives
+from realise.collaborations.models import Collaboration, Initiative
 from realise.documents.models import DocumentJob, DocumentKind, PackStatus
 from realise.documents.render import render
+from realise.governance.models import GovernanceBody
 
 logger = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,23 +67,24 @@ def subject(job: DocumentJob) -> dict:
         raise Http404("The requester's account is closed.")
     if job.kind == DocumentKind.BOARD_PACK:
         body = get_object_or_404(
-            visible_bodies(user).select_related("collaboration", "chair"), slug=params["body"]
+            GovernanceBody.objects.visible_to(user).select_related("collaboration", "chair"),
+            slug=params["body"],
         )
         return {"body": body}
     if job.kind == DocumentKind.HIGHLIGHT:
         initiative = get_object_or_404(
-            visible_initiatives(user).select_related("collaboration", "sro"),
+            Initiative.objects.visible_to(user).select_related("collaboration", "sro"),
             slug=params["initiative"],
         )
         return {"initiative": initiative}
     found = {"collaboration": None, "initiative": None}
     if params.get("collaboration"):
         found["collaboration"] = get_object_or_404(
-            visible_collaborations(user), slug=params["collaboration"]
+            Collaboration.objects.visible_to(user), slug=params["collaboration"]
         )
     if params.get("initiative"):
         found["initiative"] = get_object_or_404(
-            visible_initiatives(user), slug=params["initiative"]
+            Initiative.objects.visible_to(user), slug=params["initiative"]
         )
     return found
 
@@ -125,7 +127,7 @@ def _register(job: DocumentJob, found: dict, out, report: Progress) -> tuple[str
 
     user = job.requester
     scope = register_scope(
-        visible_initiatives(user),
+        Initiative.objects.visible_to(user),
         collaboration=found["collaboration"],
         initiative=found["initiative"],
     )
@@ -139,7 +141,7 @@ def _register(job: DocumentJob, found: dict, out, report: Progress) -> tuple[str
     write_register(
         out,
         scope,
-        collaborations=visible_collaborations(user),
+        collaborations=Collaboration.objects.visible_to(user),
         filters=filters,
         progress=lambda rows: report(min(rows, total), total, f"{rows} of {total} rows"),
     )

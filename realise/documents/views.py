@@ -16,9 +16,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from realise.benefits.realisation import add_months, parse_month
-from realise.collaborations.models import InitiativeStatus
+from realise.collaborations.models import Initiative, InitiativeStatus
 from realise.core import language
-from realise.core.permissions import visible_bodies, visible_initiatives, visible_lessons
 from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
 from realise.documents import closure as closure_content
 from realise.documents.forms import (
@@ -42,7 +41,9 @@ from realise.documents.services import (
     close_initiative,
     save_highlight_report,
 )
+from realise.governance.models import GovernanceBody
 from realise.governance.services import next_meeting
+from realise.knowledge.models import Lesson
 
 
 def file_response(rendered: Rendered) -> HttpResponse:
@@ -74,7 +75,7 @@ class InitiativeMixin(LoginRequiredMixin):
     @cached_property
     def initiative(self):
         return get_object_or_404(
-            visible_initiatives(self.request.user).select_related("collaboration", "sro"),
+            Initiative.objects.visible_to(self.request.user).select_related("collaboration", "sro"),
             slug=self.kwargs["slug"],
         )
 
@@ -185,7 +186,9 @@ class BoardPackView(LoginRequiredMixin, TemplateView):
     @cached_property
     def body(self):
         return get_object_or_404(
-            visible_bodies(self.request.user).select_related("collaboration", "chair"),
+            GovernanceBody.objects.visible_to(self.request.user).select_related(
+                "collaboration", "chair"
+            ),
             slug=self.kwargs["slug"],
         )
 
@@ -365,7 +368,7 @@ class ClosureDetailView(ClosureRecordMixin, TemplateView):
                 "benefit", "bau_owner", "measurement_owner", "previous_owner"
             ),
             lessons=record.lessons.filter(
-                pk__in=visible_lessons(self.request.user).values("pk")
+                pk__in=Lesson.objects.visible_to(self.request.user).values("pk")
             ).order_by("pk"),
             realised_rows=closure_content.realised_rows(record.realised),
             document=record.document

@@ -10,12 +10,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from realise.core.api import ReadOnlyDomainViewSet, read_only_serializer, service_errors
-from realise.core.permissions import (
-    visible_bodies,
-    visible_decisions,
-    visible_escalations,
-    visible_meetings,
-)
 from realise.governance import services as governance
 from realise.governance.models import Action, Decision, Escalation, GovernanceBody, Meeting
 
@@ -95,7 +89,7 @@ class GovernanceBodyViewSet(ReadOnlyDomainViewSet):
     ordering_fields = ["name"]
 
     def scope(self, user):
-        return visible_bodies(user).order_by("name", "pk")
+        return GovernanceBody.objects.visible_to(user).order_by("name", "pk")
 
 
 class MeetingViewSet(ReadOnlyDomainViewSet):
@@ -106,7 +100,7 @@ class MeetingViewSet(ReadOnlyDomainViewSet):
     ordering_fields = ["date"]
 
     def scope(self, user):
-        return visible_meetings(user).order_by("date", "pk")
+        return Meeting.objects.visible_to(user).order_by("date", "pk")
 
 
 class DecisionViewSet(ReadOnlyDomainViewSet):
@@ -122,7 +116,7 @@ class DecisionViewSet(ReadOnlyDomainViewSet):
     ordering_fields = ["decided_on"]
 
     def scope(self, user):
-        return visible_decisions(user).order_by("-decided_on", "pk")
+        return Decision.objects.visible_to(user).order_by("-decided_on", "pk")
 
 
 class ActionViewSet(ReadOnlyDomainViewSet):
@@ -139,9 +133,9 @@ class ActionViewSet(ReadOnlyDomainViewSet):
     ordering_fields = ["due_on"]
 
     def scope(self, user):
-        return Action.objects.filter(decision__in=visible_decisions(user).values("pk")).order_by(
-            "due_on", "pk"
-        )
+        return Action.objects.filter(
+            decision__in=Decision.objects.visible_to(user).values("pk")
+        ).order_by("due_on", "pk")
 
     @extend_schema(
         request=None,
@@ -176,7 +170,7 @@ class EscalationViewSet(ReadOnlyDomainViewSet):
     ordering_fields = ["raised_at"]
 
     def scope(self, user):
-        return visible_escalations(user).order_by("-raised_at", "pk")
+        return Escalation.objects.visible_to(user).order_by("-raised_at", "pk")
 
     @extend_schema(
         request=ResolutionSerializer,

@@ -7,7 +7,6 @@ from realise.benefits.models import Benefit
 from realise.collaborations.models import Initiative, Stage
 from realise.core.forms import DateInput, GovukForm
 from realise.core.models import Visibility
-from realise.core.permissions import visible_bodies
 from realise.governance.models import (
     BodyMember,
     Cadence,
@@ -62,7 +61,7 @@ class GovernanceBodyForm(GovukForm, forms.ModelForm):
         related = {collaboration.pk, *(c.pk for c in collaboration.ancestors())}
         bodies = GovernanceBody.objects.filter(collaboration_id__in=related)
         if user is not None:  # never offer a body the person may not see
-            bodies = bodies.filter(pk__in=visible_bodies(user).values("pk"))
+            bodies = bodies.filter(pk__in=GovernanceBody.objects.visible_to(user).values("pk"))
         if self.instance.pk:
             bodies = bodies.exclude(pk=self.instance.pk)
         self.fields["escalates_to"].queryset = bodies

@@ -8,12 +8,63 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from realise.collaborations.models import OPEN_VISIBILITIES, Collaboration
 from realise.core.models import TimeStamped, Visibility
+from realise.core.permissions import access_for
 
 LONDON = ZoneInfo("Europe/London")
+
+
+# Who sees a governance record: whoever may see its collaboration AND its body (AND, for a
+# decision, the decision itself): the narrowest visibility wins, so a private body or
+# decision is never seen outside its collaboration however open the collaboration is. An
+# escalation is seen by whoever sees the body that raised it or the body it went to.
+
+
+def visible_body_filter(user, prefix: str = "", extra: tuple[str, ...] = ()) -> Q:
+    """A Q over governance bodies (with `prefix`, e.g. 'body__'); `extra` names further
+    visibility fields (relative to the filtered model) that must also be open enough."""
+    access = access_for(user)
+    if access.reads_everything:
+        return Q()
+    fields = [f"{prefix}collaboration__visibility", f"{prefix}visibility", *extra]
+    if not access.authenticated:
+        return Q(**{f: "public" for f in fields})
+    open_to_policing = Q()
+    for name in fields:
+        open_to_policing &= Q(**{f"{name}__in": OPEN_VISIBILITIES})
+    own = Collaboration.objects.own_to(access)
+    return open_to_policing | Q(**{f"{prefix}collaboration__in": own})
+
+
+class GovernanceBodyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The bodies `user` may see."""
+        return self.filter(visible_body_filter(user))
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The meetings of the bodies `user` may see."""
+        return self.filter(visible_body_filter(user, "body__"))
+
+
+class DecisionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The decisions `user` may see: their body's visibility and their own."""
+        return self.filter(visible_body_filter(user, "body__", ("visibility",)))
+
+
+class EscalationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The escalations raised by, or sent to, a body `user` may see."""
+        return self.filter(
+            visible_body_filter(user, "from_body__") | visible_body_filter(user, "to_body__")
+        )
 
 
 class BodyType(models.TextChoices):
@@ -103,6 +154,8 @@ class GovernanceBody(TimeStamped):
         help_text="The stages (1 to 5) this body approves entry to.",
     )
     history = HistoricalRecords()
+
+    objects = GovernanceBodyQuerySet.as_manager()
 
     class Meta:
         ordering = ["collaboration__name", "name"]
@@ -235,6 +288,8 @@ class Meeting(TimeStamped):
     )
     history = HistoricalRecords()
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         ordering = ["date", "body__name"]
         constraints = [
@@ -324,6 +379,8 @@ class Decision(TimeStamped):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords()
+
+    objects = DecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-decided_on", "-pk"]
@@ -423,6 +480,8 @@ class Escalation(TimeStamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     history = HistoricalRecords()
+
+    objects = EscalationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-raised_at"]

@@ -25,14 +25,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_tables2 import SingleTableView
 
+from realise.collaborations.models import Collaboration
 from realise.collaborations.services import GateRefused
-from realise.core.permissions import (
-    visible_bodies,
-    visible_collaborations,
-    visible_decisions,
-    visible_escalations,
-    visible_meetings,
-)
 from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
 from realise.governance import deadlines, ics, services, workdays
 from realise.governance.forms import (
@@ -47,6 +41,8 @@ from realise.governance.forms import (
 from realise.governance.models import (
     Action,
     BodyMember,
+    Decision,
+    Escalation,
     GovernanceBody,
     Meeting,
     MeetingStatus,
@@ -103,7 +99,7 @@ class BodyListView(SingleTableView):
             .annotate(first=Min("date"))
             .values("first")
         )
-        queryset = visible_bodies(self.request.user)
+        queryset = GovernanceBody.objects.visible_to(self.request.user)
         query = self.request.GET.get("q", "").strip()
         if query:
             queryset = queryset.filter(
@@ -135,7 +131,7 @@ class BodyDetailView(VisibleObjectMixin, DetailView):
     context_object_name = "body"
 
     def visible_queryset(self):
-        return visible_bodies(self.request.user).select_related(
+        return GovernanceBody.objects.visible_to(self.request.user).select_related(
             "collaboration", "chair", "escalates_to"
         )
 
@@ -162,11 +158,11 @@ class BodyDetailView(VisibleObjectMixin, DetailView):
                 self.request, meetings.filter(date__gte=today).order_by("date"), "upcoming"
             ),
             past=_paginate(self.request, meetings.filter(date__lt=today).order_by("-date"), "past"),
-            escalations=visible_escalations(user)
+            escalations=Escalation.objects.visible_to(user)
             .filter(to_body=body, resolved_at__isnull=True)
             .select_related("from_body", "benefit")
             .order_by("raised_at"),
-            raised=visible_escalations(user)
+            raised=Escalation.objects.visible_to(user)
             .filter(from_body=body)
             .select_related("to_body")
             .order_by("-raised_at")[:10],
@@ -207,7 +203,7 @@ class BodyCreateView(LoginRequiredMixin, ObjectPermissionMixin, BodyFormMixin, F
     @cached_property
     def collaboration(self):
         return get_object_or_404(
-            visible_collaborations(self.request.user), slug=self.kwargs["slug"]
+            Collaboration.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
         )
 
     def get_permission_object(self):
@@ -227,7 +223,7 @@ class BodyChangeMixin(LoginRequiredMixin, VisibleObjectMixin, ObjectPermissionMi
     permission_required = "governance.change_governancebody"
 
     def visible_queryset(self):
-        return visible_bodies(self.request.user).select_related("collaboration")
+        return GovernanceBody.objects.visible_to(self.request.user).select_related("collaboration")
 
     @cached_property
     def body(self):
@@ -280,9 +276,9 @@ class BodyMemberRemoveView(LoginRequiredMixin, PostPermissionMixin, View):
     @cached_property
     def member(self):
         return get_object_or_404(
-            BodyMember.objects.filter(body__in=visible_bodies(self.request.user)).select_related(
-                "body"
-            ),
+            BodyMember.objects.filter(
+                body__in=GovernanceBody.objects.visible_to(self.request.user)
+            ).select_related("body"),
             pk=self.kwargs["pk"],
         )
 
@@ -389,7 +385,9 @@ class MeetingGenerateView(LoginRequiredMixin, PostPermissionMixin, View):
 
     @cached_property
     def body(self):
-        return get_object_or_404(visible_bodies(self.request.user), slug=self.kwargs["slug"])
+        return get_object_or_404(
+            GovernanceBody.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
+        )
 
     def get_permission_object(self):
         return self.body
@@ -447,7 +445,7 @@ class MeetingCreateView(MeetingFormView):
     @cached_property
     def body(self):
         return get_object_or_404(
-            visible_bodies(self.request.user).select_related("collaboration"),
+            GovernanceBody.objects.visible_to(self.request.user).select_related("collaboration"),
             slug=self.kwargs["slug"],
         )
 
@@ -469,7 +467,7 @@ class MeetingUpdateView(MeetingFormView):
     @cached_property
     def meeting(self):
         return get_object_or_404(
-            visible_meetings(self.request.user).select_related("body__collaboration"),
+            Meeting.objects.visible_to(self.request.user).select_related("body__collaboration"),
             pk=self.kwargs["pk"],
         )
 
@@ -498,7 +496,7 @@ class MeetingDetailView(VisibleObjectMixin, DetailView):
     context_object_name = "meeting"
 
     def visible_queryset(self):
-        return visible_meetings(self.request.user).select_related("body__collaboration")
+        return Meeting.objects.visible_to(self.request.user).select_related("body__collaboration")
 
     def get_object(self, queryset=None):
         return self.get_visible(pk=self.kwargs["pk"])
@@ -507,10 +505,14 @@ class MeetingDetailView(VisibleObjectMixin, DetailView):
         context = super().get_context_data(**kwargs)
         meeting, user = self.object, self.request.user
         agenda = services.build_agenda(meeting)
-        visible = set(visible_decisions(user).filter(meeting=meeting).values_list("pk", flat=True))
+        visible = set(
+            Decision.objects.visible_to(user).filter(meeting=meeting).values_list("pk", flat=True)
+        )
         agenda.decisions = [d for d in agenda.decisions if d.pk in visible]
         escalations = set(
-            visible_escalations(user).filter(to_body=meeting.body).values_list("pk", flat=True)
+            Escalation.objects.visible_to(user)
+            .filter(to_body=meeting.body)
+            .values_list("pk", flat=True)
         )
         agenda.escalations = [e for e in agenda.escalations if e.pk in escalations]
         context.update(
@@ -539,7 +541,7 @@ class DecisionCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
     @cached_property
     def meeting(self):
         return get_object_or_404(
-            visible_meetings(self.request.user).select_related("body__collaboration"),
+            Meeting.objects.visible_to(self.request.user).select_related("body__collaboration"),
             pk=self.kwargs["pk"],
         )
 
@@ -612,7 +614,9 @@ class DecisionListView(SingleTableView):
     paginate_by = 25
 
     def get_queryset(self):
-        queryset = visible_decisions(self.request.user).select_related("body", "initiative")
+        queryset = Decision.objects.visible_to(self.request.user).select_related(
+            "body", "initiative"
+        )
         query = self.request.GET.get("q", "").strip()
         if query:
             queryset = queryset.filter(
@@ -632,7 +636,7 @@ class DecisionListView(SingleTableView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["bodies"] = visible_bodies(self.request.user).order_by("name")
+        context["bodies"] = GovernanceBody.objects.visible_to(self.request.user).order_by("name")
         return context
 
 
@@ -641,7 +645,7 @@ class DecisionDetailView(VisibleObjectMixin, DetailView):
     context_object_name = "decision"
 
     def visible_queryset(self):
-        return visible_decisions(self.request.user).select_related(
+        return Decision.objects.visible_to(self.request.user).select_related(
             "body__collaboration", "meeting", "initiative", "stage_decision", "recorded_by"
         )
 
@@ -667,9 +671,9 @@ class ActionDoneView(LoginRequiredMixin, PostPermissionMixin, View):
     @cached_property
     def action(self):
         return get_object_or_404(
-            Action.objects.filter(decision__in=visible_decisions(self.request.user)).select_related(
-                "decision__body__collaboration"
-            ),
+            Action.objects.filter(
+                decision__in=Decision.objects.visible_to(self.request.user)
+            ).select_related("decision__body__collaboration"),
             pk=self.kwargs["pk"],
         )
 
@@ -694,7 +698,9 @@ class EscalationCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
     @cached_property
     def body(self):
         return get_object_or_404(
-            visible_bodies(self.request.user).select_related("collaboration", "escalates_to"),
+            GovernanceBody.objects.visible_to(self.request.user).select_related(
+                "collaboration", "escalates_to"
+            ),
             slug=self.kwargs["slug"],
         )
 
@@ -758,7 +764,7 @@ class EscalationDetailView(VisibleObjectMixin, DetailView):
     context_object_name = "escalation"
 
     def visible_queryset(self):
-        return visible_escalations(self.request.user).select_related(
+        return Escalation.objects.visible_to(self.request.user).select_related(
             "from_body", "to_body", "benefit", "initiative", "meeting", "raised_by", "resolved_by"
         )
 
@@ -786,7 +792,9 @@ class EscalationResolveView(LoginRequiredMixin, PostPermissionMixin, View):
 
     @cached_property
     def escalation(self):
-        return get_object_or_404(visible_escalations(self.request.user), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            Escalation.objects.visible_to(self.request.user), pk=self.kwargs["pk"]
+        )
 
     def get_permission_object(self):
         return self.escalation

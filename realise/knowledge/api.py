@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from realise.core.api import ReadOnlyDomainViewSet, read_only_serializer
-from realise.core.permissions import visible_documents, visible_lessons
 from realise.knowledge.forms import SearchForm
 from realise.knowledge.indexing import REGISTRY
 from realise.knowledge.models import Document, Lesson
@@ -129,7 +128,7 @@ class LessonViewSet(ReadOnlyDomainViewSet):
     ordering_fields = ["date", "title"]
 
     def scope(self, user):
-        return visible_lessons(user).order_by("-date", "pk")
+        return Lesson.objects.visible_to(user).order_by("-date", "pk")
 
 
 class DocumentViewSet(ReadOnlyDomainViewSet):
@@ -140,7 +139,7 @@ class DocumentViewSet(ReadOnlyDomainViewSet):
     ordering_fields = ["title", "updated_at"]
 
     def scope(self, user):
-        return visible_documents(user).order_by("title", "pk")
+        return Document.objects.visible_to(user).order_by("title", "pk")
 
 
 def register(router) -> None:

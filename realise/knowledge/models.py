@@ -6,12 +6,58 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import get_valid_filename
 from simple_history.models import HistoricalRecords
 
-from realise.collaborations.models import Stage
+from realise.collaborations.models import OPEN_VISIBILITIES, Collaboration, ForceShare, Stage
 from realise.core.models import TimeStamped, Visibility
+from realise.core.permissions import access_for
+
+# Who sees a lesson or document: whoever may see both it and its collaboration; the
+# narrowest visibility wins, so a private lesson is seen only by its collaboration's own
+# forces (and programme team), however open the collaboration is. The same filter scopes
+# the repository search index.
+
+
+def visible_item_filter(user, prefix: str = "") -> Q:
+    """A Q over lessons, documents or search entries: anything with its own `visibility`
+    and a `collaboration` (with `prefix`, e.g. 'lesson__')."""
+    access = access_for(user)
+    if access.reads_everything:
+        return Q()
+    # The collaboration's visibility is tested through a small list of collaborations
+    # rather than a join, so that a long list of items is filtered from one index.
+    own_field, collaboration_field = f"{prefix}visibility", f"{prefix}collaboration_id__in"
+    if not access.authenticated:
+        public = Collaboration.objects.filter(visibility="public").values("pk")
+        return Q(**{own_field: "public", collaboration_field: public})
+    open_collaborations = Collaboration.objects.filter(visibility__in=OPEN_VISIBILITIES)
+    open_to_policing = Q(
+        **{
+            f"{own_field}__in": OPEN_VISIBILITIES,
+            collaboration_field: open_collaborations.values("pk"),
+        }
+    )
+    member_of = ForceShare.objects.filter(force_id__in=access.forces).values("collaboration_id")
+    own = Q(**{f"{prefix}collaboration_id__in": member_of}) | Q(
+        **{f"{prefix}collaboration_id__in": access.collaborations}
+    )
+    # Items of no collaboration (networks and their resources in the search index): their
+    # own visibility alone decides, and nothing of theirs is public.
+    no_collaboration = Q(
+        **{f"{prefix}collaboration_id__isnull": True, f"{own_field}__in": OPEN_VISIBILITIES}
+    )
+    return open_to_policing | own | no_collaboration
+
+
+class ItemQuerySet(models.QuerySet):
+    """Lessons or documents."""
+
+    def visible_to(self, user):
+        """The lessons or documents `user` may see."""
+        return self.filter(visible_item_filter(user))
 
 
 class Theme(models.TextChoices):
@@ -66,6 +112,8 @@ class Lesson(TimeStamped):
     )
     history = HistoricalRecords()
 
+    objects = ItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["-date", "-pk"]
 
@@ -111,6 +159,8 @@ class Document(TimeStamped):
         max_length=10, choices=Visibility.choices, default=Visibility.POLICING
     )
     history = HistoricalRecords()
+
+    objects = ItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at", "-pk"]

@@ -6,6 +6,7 @@ import csv
 import json
 from decimal import Decimal
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
@@ -21,13 +22,6 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from realise.collaborations.models import Collaboration, ForceShare, Function
 from realise.core.cells import safe_cell
-from realise.core.permissions import (
-    visible_bodies,
-    visible_collaborations,
-    visible_documents,
-    visible_item_filter,
-    visible_lessons,
-)
 from realise.core.views import ObjectPermissionMixin
 from realise.knowledge import datapackage, published, services
 from realise.knowledge.forms import (
@@ -37,7 +31,14 @@ from realise.knowledge.forms import (
     SearchForm,
     VersionForm,
 )
-from realise.knowledge.models import Document, DocumentKind, DocumentVersion, Lesson, Theme
+from realise.knowledge.models import (
+    Document,
+    DocumentKind,
+    DocumentVersion,
+    Lesson,
+    Theme,
+    visible_item_filter,
+)
 from realise.knowledge.search import related, search
 from realise.organisations.models import Force, Region
 
@@ -66,7 +67,7 @@ class RepositoryHomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, params = self.request.user, self.request.GET
-        collaborations = visible_collaborations(user)
+        collaborations = Collaboration.objects.visible_to(user)
         function = params.get("function", "")
         if function in Function.values:
             collaborations = collaborations.filter(function=function)
@@ -101,8 +102,8 @@ class RepositoryHomeView(TemplateView):
             forces=Force.objects.order_by("name"),
             regions=Region.objects.order_by("name"),
             selected={"function": function, "force": force, "region": region},
-            recent_lessons=visible_lessons(user).select_related("collaboration")[:5],
-            recent_documents=visible_documents(user).select_related("collaboration")[:5],
+            recent_lessons=Lesson.objects.visible_to(user).select_related("collaboration")[:5],
+            recent_documents=Document.objects.visible_to(user).select_related("collaboration")[:5],
             can_add_lesson=user.has_perm("knowledge.add_lesson", None),
             can_add_document=user.has_perm("knowledge.add_document", None),
         )
@@ -126,13 +127,14 @@ class CatalogueEntryView(ObjectPermissionMixin, DetailView):
         context.update(
             shares=collaboration.shares.select_related("force", "force__region"),
             agreement=collaboration.agreements.order_by("-signed_on").first(),
-            bodies=visible_bodies(user).filter(collaboration=collaboration),
+            # (governance sits beside knowledge: its bodies are reached through the relation)
+            bodies=collaboration.bodies.visible_to(user),
             initiatives=collaboration.initiatives.select_related("sro"),
             summary=published.headline(collaboration),
-            lessons=visible_lessons(user)
+            lessons=Lesson.objects.visible_to(user)
             .filter(collaboration=collaboration)
             .select_related("initiative")[:50],
-            documents=visible_documents(user)
+            documents=Document.objects.visible_to(user)
             .filter(collaboration=collaboration)
             .select_related("initiative")[:50],
             decisions=_visible_decisions(user, collaboration),
@@ -143,12 +145,13 @@ class CatalogueEntryView(ObjectPermissionMixin, DetailView):
 
 
 def _visible_decisions(user, collaboration):
+    # Governance sits beside knowledge, not below it: its decisions are looked up by name.
     try:
-        from realise.core.permissions import visible_decisions
-    except ImportError:
+        decisions = apps.get_model("governance", "Decision")
+    except LookupError:
         return []
     return (
-        visible_decisions(user)
+        decisions.objects.visible_to(user)
         .filter(body__collaboration=collaboration)
         .select_related("body")[:20]
     )
@@ -204,7 +207,7 @@ class LessonListView(RepositoryListView):
     ordering = ("-date", "-pk")
 
     def visible(self):
-        return visible_lessons(self.request.user)
+        return Lesson.objects.visible_to(self.request.user)
 
 
 class LessonDetailView(ObjectPermissionMixin, DetailView):
@@ -341,7 +344,9 @@ class DocumentListView(RepositoryListView):
     ordering = ("-updated_at", "-pk")
 
     def visible(self):
-        return visible_documents(self.request.user).annotate(version_count=Count("versions"))
+        return Document.objects.visible_to(self.request.user).annotate(
+            version_count=Count("versions")
+        )
 
 
 class DocumentDetailView(ObjectPermissionMixin, DetailView):
@@ -553,8 +558,10 @@ class PublicCollaborationView(DetailView):
             initiatives=collaboration.initiatives.all(),
             summary=published.headline(collaboration, verified_only=True),
             verified_only=published.VERIFIED_ONLY,
-            lessons=visible_lessons(anonymous).filter(collaboration=collaboration)[:50],
-            documents=visible_documents(anonymous).filter(collaboration=collaboration)[:50],
+            lessons=Lesson.objects.visible_to(anonymous).filter(collaboration=collaboration)[:50],
+            documents=Document.objects.visible_to(anonymous).filter(collaboration=collaboration)[
+                :50
+            ],
         )
         return context
 

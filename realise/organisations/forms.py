@@ -10,6 +10,7 @@ from realise.organisations import services
 from realise.organisations.models import (
     Force,
     NetworkAccess,
+    NetworkResource,
     Person,
     ResourceKind,
     Role,
@@ -254,9 +255,9 @@ class NetworkResourceForm(GovukForm, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from realise.core.permissions import visible_lessons
-
-        self.fields["lesson"].queryset = visible_lessons(user).order_by("title")
+        # Lessons belong to the knowledge app, above this one: reached through the relation.
+        lessons = NetworkResource._meta.get_field("lesson").related_model
+        self.fields["lesson"].queryset = lessons.objects.visible_to(user).order_by("title")
 
     def clean(self):
         data = super().clean()

@@ -1,7 +1,7 @@
 """People and access: granting, changing and revoking roles, deactivating users, and naming
 deputies. Pages, the API and the `realise grant / revoke / users` commands all call these.
 
-Who may do what is one rule (`core.permissions.refusal_to_grant`): administrators manage
+Who may do what is one rule (`organisations.rules.refusal_to_grant`): administrators manage
 every membership; a programme team manages memberships within the collaborations they run
 (and those nested in them) and never grants the administrator or inspector role. `by=None`
 is an operator at the command line, who may do anything.
@@ -29,7 +29,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
-from realise.core.permissions import access_for, forget_access, refusal_to_grant
+from realise.core.permissions import access_for, forget_access
 from realise.organisations.models import (
     ROLE_CLI_NAMES,
     ROLE_NAMES,
@@ -41,6 +41,7 @@ from realise.organisations.models import (
     Person,
     Role,
 )
+from realise.organisations.rules import refusal_to_grant
 
 REASON_MAX = 500
 

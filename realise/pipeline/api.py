@@ -15,7 +15,6 @@ from rest_framework.response import Response
 
 from realise.collaborations.models import Collaboration
 from realise.core.api import DomainSerializer, DomainViewSet, VisibleRelatedField, service_errors
-from realise.core.permissions import visible_collaborations, visible_lessons
 from realise.knowledge.models import Lesson
 from realise.pipeline.models import Opportunity
 from realise.pipeline.services import turn_into_initiative, visible_opportunities
@@ -23,10 +22,13 @@ from realise.pipeline.services import turn_into_initiative, visible_opportunitie
 
 class OpportunitySerializer(DomainSerializer):
     collaboration = VisibleRelatedField(
-        scope=visible_collaborations, queryset=Collaboration.objects.all()
+        scope=Collaboration.objects.visible_to, queryset=Collaboration.objects.all()
     )
     lesson = VisibleRelatedField(
-        scope=visible_lessons, queryset=Lesson.objects.all(), required=False, allow_null=True
+        scope=Lesson.objects.visible_to,
+        queryset=Lesson.objects.all(),
+        required=False,
+        allow_null=True,
     )
     risk_weighted = serializers.DecimalField(
         max_digits=14,

@@ -2,8 +2,8 @@ from django import forms
 
 from realise.collaborations.models import Collaboration
 from realise.core.forms import GovukForm
-from realise.core.permissions import visible_lessons
 from realise.core.versioning import VersionedFormMixin
+from realise.knowledge.models import Lesson
 from realise.organisations.models import Person
 from realise.pipeline.models import Opportunity, OpportunityStatus
 
@@ -49,7 +49,7 @@ class OpportunityForm(VersionedFormMixin, GovukForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if collaboration is not None:
             self.instance.collaboration = collaboration
-        self.fields["lesson"].queryset = visible_lessons(user).order_by("title")
+        self.fields["lesson"].queryset = Lesson.objects.visible_to(user).order_by("title")
         self.fields["owner"].queryset = Person.objects.order_by("name")
         if self.instance.initiative_id is not None:
             # It became an initiative: its status is fixed, the link is kept.

@@ -20,8 +20,7 @@ from django.db.models.functions import Cast, Round
 from django.utils.text import slugify
 
 from realise.benefits.models import Unit
-from realise.collaborations.models import Initiative, Stage
-from realise.core.permissions import visible_collaborations
+from realise.collaborations.models import Collaboration, Initiative, Stage
 from realise.pipeline.models import PENNY, Opportunity, OpportunityStatus
 
 _PENNIES = Cast(Round(F("most_likely") * 100), BigIntegerField())
@@ -30,7 +29,9 @@ WEIGHTED_UNITS = ExpressionWrapper(_PENNIES * F("confidence"), output_field=BigI
 
 def visible_opportunities(user) -> QuerySet:
     """The opportunities of the collaborations the user may see."""
-    return Opportunity.objects.filter(collaboration__in=visible_collaborations(user).values("pk"))
+    return Opportunity.objects.filter(
+        collaboration__in=Collaboration.objects.visible_to(user).values("pk")
+    )
 
 
 @dataclass(frozen=True)

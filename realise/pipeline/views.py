@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView
 from django_tables2 import SingleTableView
 
-from realise.core.permissions import visible_collaborations
+from realise.collaborations.models import Collaboration
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
 from realise.pipeline.forms import OpportunityForm
@@ -59,7 +59,9 @@ class PipelineFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["collaboration"].queryset = visible_collaborations(user).order_by("name")
+        self.fields["collaboration"].queryset = Collaboration.objects.visible_to(user).order_by(
+            "name"
+        )
 
 
 class PipelineListView(LoginRequiredMixin, VisibleMixin, SingleTableView):
@@ -74,7 +76,9 @@ class PipelineListView(LoginRequiredMixin, VisibleMixin, SingleTableView):
         slug = self.kwargs.get("slug")
         if slug is None:
             return None
-        collaboration = visible_collaborations(self.request.user).filter(slug=slug).first()
+        collaboration = (
+            Collaboration.objects.visible_to(self.request.user).filter(slug=slug).first()
+        )
         if collaboration is None:
             self.not_visible()
         return collaboration
@@ -156,7 +160,9 @@ class OpportunityCreateView(VisibleMixin, ObjectPermissionMixin, CreateView):
     @cached_property
     def collaboration(self):
         collaboration = (
-            visible_collaborations(self.request.user).filter(slug=self.kwargs["slug"]).first()
+            Collaboration.objects.visible_to(self.request.user)
+            .filter(slug=self.kwargs["slug"])
+            .first()
         )
         if collaboration is None:
             self.not_visible()

@@ -42,7 +42,6 @@ from realise.collaborations.models import (
     Stage,
     StageDecision,
 )
-from realise.core.permissions import visible_collaborations
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -373,7 +372,9 @@ def benchmark(user, today: datetime.date | None = None) -> Benchmark:
 
     today = today or timezone.localdate()
     to_date = engine.last_complete_month(today)
-    collaborations = Collaboration.objects.all() if user is None else visible_collaborations(user)
+    collaborations = (
+        Collaboration.objects.all() if user is None else Collaboration.objects.visible_to(user)
+    )
     visible = set(collaborations.values_list("pk", flat=True))
     own: dict[int, Row] = {}
     children: dict[int, list[int]] = defaultdict(list)

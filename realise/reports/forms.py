@@ -5,9 +5,9 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from realise.collaborations.models import Collaboration, Initiative
 from realise.core import uploads
 from realise.core.forms import GovukForm
-from realise.core.permissions import visible_collaborations, visible_initiatives
 from realise.reports.mapped.grid import column_letter
 from realise.reports.mapped.mapping import FIELDS
 from realise.reports.models import RegisterMapping
@@ -27,8 +27,10 @@ class RegisterExportForm(GovukForm, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["collaboration"].queryset = visible_collaborations(user).order_by("name")
-        self.fields["initiative"].queryset = visible_initiatives(user).order_by("name")
+        self.fields["collaboration"].queryset = Collaboration.objects.visible_to(user).order_by(
+            "name"
+        )
+        self.fields["initiative"].queryset = Initiative.objects.visible_to(user).order_by("name")
 
 
 class RegisterUploadForm(GovukForm, forms.Form):
@@ -82,7 +84,7 @@ class MappedUploadForm(GovukForm, forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["saved"].queryset = RegisterMapping.objects.filter(
-            collaboration__in=visible_collaborations(user)
+            collaboration__in=Collaboration.objects.visible_to(user)
         ).select_related("collaboration")
 
     def clean_file(self):
@@ -138,13 +140,17 @@ class MappingForm(GovukForm, forms.Form):
         self.fields["sheet"].choices = [(name, name) for name in sheets]
         self.fields["initiative"].choices = [("", _("Choose an initiative"))] + [
             (i.slug, f"{i.name} ({i.collaboration.name})")
-            for i in visible_initiatives(user).select_related("collaboration").order_by("name")
+            for i in Initiative.objects.visible_to(user)
+            .select_related("collaboration")
+            .order_by("name")
         ]
         columns = [(NOT_IN_FILE, _("Not in this file"))] + [
             (text, f"{column_letter(index)}: {text}") for index, text in sorted(headers.items())
         ]
         self.fields["initiative_column"].choices = columns
-        self.fields["collaboration"].queryset = visible_collaborations(user).order_by("name")
+        self.fields["collaboration"].queryset = Collaboration.objects.visible_to(user).order_by(
+            "name"
+        )
         self.field_names = []
         for name, (label, _kind) in FIELDS.items():
             self.fields[f"col_{name}"] = forms.ChoiceField(

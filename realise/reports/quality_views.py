@@ -18,7 +18,7 @@ from django.views.generic import TemplateView
 from realise.benefits.contributions import dismiss_duplicate, set_contribution
 from realise.benefits.models import Benefit
 from realise.benefits.realisation import collaboration_and_descendants
-from realise.core.permissions import visible_benefits, visible_collaborations
+from realise.collaborations.models import Collaboration
 from realise.reports import data_quality
 
 ISSUES_PER_PAGE = 50
@@ -27,10 +27,10 @@ ISSUES_PER_PAGE = 50
 def _scope(request, slug: str | None):
     """The benefits the reader may see, narrowed to a collaboration they may see (404
     otherwise), and that collaboration."""
-    benefits = visible_benefits(request.user)
+    benefits = Benefit.objects.visible_to(request.user)
     if not slug:
         return benefits, None
-    collaboration = get_object_or_404(visible_collaborations(request.user), slug=slug)
+    collaboration = get_object_or_404(Collaboration.objects.visible_to(request.user), slug=slug)
     ids = collaboration_and_descendants(collaboration)
     return benefits.filter(initiative__collaboration_id__in=ids), collaboration
 
@@ -68,7 +68,7 @@ class DuplicateDecisionView(LoginRequiredMixin, View):
     one is part of the other) or `dismiss` with a `reason`."""
 
     def post(self, request):
-        visible = visible_benefits(request.user)
+        visible = Benefit.objects.visible_to(request.user)
         try:
             one = visible.get(pk=int(request.POST.get("benefit", "")))
             other = visible.get(pk=int(request.POST.get("other", "")))

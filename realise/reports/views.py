@@ -18,12 +18,8 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from realise.benefits.models import Benefit
 from realise.benefits.profile import monthly_series
-from realise.core.permissions import (
-    access_for,
-    visible_benefits,
-    visible_collaborations,
-    visible_initiatives,
-)
+from realise.collaborations.models import Collaboration, Initiative
+from realise.core.permissions import access_for
 from realise.core.views import ObjectPermissionMixin
 from realise.organisations.models import Force
 from realise.reports import charts
@@ -350,12 +346,12 @@ class HomeView(TemplateView):
                 ).exists()
             )
             context["counts"] = {
-                "collaborations": visible_collaborations(user).count(),
-                "initiatives": visible_initiatives(user).count(),
-                "benefits": visible_benefits(user).count(),
+                "collaborations": Collaboration.objects.visible_to(user).count(),
+                "initiatives": Initiative.objects.visible_to(user).count(),
+                "benefits": Benefit.objects.visible_to(user).count(),
             }
             context["collaborations"] = (
-                visible_collaborations(user)
+                Collaboration.objects.visible_to(user)
                 .filter(parent__isnull=True)
                 .annotate(initiative_count=Count("initiatives", distinct=True))
                 .order_by("name")[:10]
@@ -386,7 +382,8 @@ class BenefitChartView(LoginRequiredMixin, View):
         if fmt not in charts.FORMATS:
             raise Http404("No such chart.")
         benefit = get_object_or_404(
-            visible_benefits(request.user).select_related("initiative__collaboration"), pk=pk
+            Benefit.objects.visible_to(request.user).select_related("initiative__collaboration"),
+            pk=pk,
         )
         force = None
         if request.GET.get("force"):

@@ -30,8 +30,14 @@ from django.utils.translation import ngettext
 
 from realise.benefits.ipa.models import ChangeRequest, ChangeRequestStatus
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
-from realise.collaborations.models import Agreement, Initiative, InitiativeStatus, Stage
-from realise.core.permissions import access_for, verifiable_measurements, visible_collaborations
+from realise.collaborations.models import (
+    Agreement,
+    Collaboration,
+    Initiative,
+    InitiativeStatus,
+    Stage,
+)
+from realise.core.permissions import access_for
 from realise.documents.models import HighlightReport
 from realise.governance.deadlines import actuals_due
 from realise.governance.models import (
@@ -149,11 +155,11 @@ def _actual_items(user, access, today) -> list[WorkItem]:
 
 
 def awaiting_verification(user, access):
-    """Actuals this person may verify (`core.permissions.verifiable_measurements`, the same
+    """Actuals this person may verify (`Measurement.objects.verifiable_by`, the same
     rule the verify action applies) and that wait for it. An administrator, who may verify
     anything, is listed only what they answer for as measurement owner or programme team:
     the rest is in their summary."""
-    waiting = verifiable_measurements(user).filter(
+    waiting = Measurement.objects.verifiable_by(user).filter(
         verified_at__isnull=True, benefit__in=_tracked(Benefit.objects.all())
     )
     if access.administrator:
@@ -343,7 +349,7 @@ def worklist_for(user, today: datetime.date) -> Worklist:
 
 def scope_summary(user, today: datetime.date) -> list[tuple[str, int, str]]:
     """The same for everything this person can see: what is waiting, in numbers."""
-    visible = visible_collaborations(user).values("pk")
+    visible = Collaboration.objects.visible_to(user).values("pk")
     benefits = Benefit.objects.filter(initiative__collaboration__in=visible)
     late = overdue_actuals(benefits, today).count()
     unverified = Measurement.objects.filter(

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from realise.benefits.models import Benefit
 from realise.benefits.realisation import (
     RealisationFilter,
     breakdown,
@@ -21,7 +22,6 @@ from realise.benefits.realisation import (
     parse_month,
     realisation,
 )
-from realise.core.permissions import visible_benefits
 from tests.factories import BenefitFactory, CollaborationFactory, InitiativeFactory, actual, plan
 
 D = Decimal
@@ -198,13 +198,13 @@ def test_filters_by_initiative_subcategory_stage_status_and_flags(world, savings
 
 
 def test_a_users_scope_limits_the_figures(world, savings):
-    assert realisation(base=visible_benefits(world.alice), today=TODAY).money.actual_to_date == D(
-        "2850"
-    )
+    assert realisation(
+        base=Benefit.objects.visible_to(world.alice), today=TODAY
+    ).money.actual_to_date == D("2850")
     # Nora (Norfolk) cannot see the private Essex-Kent collaboration.
-    assert realisation(base=visible_benefits(world.nora), today=TODAY).money.actual_to_date == D(
-        "0"
-    )
+    assert realisation(
+        base=Benefit.objects.visible_to(world.nora), today=TODAY
+    ).money.actual_to_date == D("0")
 
 
 def test_breakdown_by_initiative(world, savings):

@@ -6,7 +6,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from realise.core.permissions import access_for, visible_collaborations
+from realise.collaborations.models import Collaboration
+from realise.core.permissions import access_for
 from realise.organisations.models import Membership, Role
 from tests.factories import CollaborationFactory, share
 
@@ -32,12 +33,12 @@ def test_a_role_granted_is_seen_on_the_next_read(world):
     other = CollaborationFactory(name="Norfolk and Suffolk", slug="ns", visibility="private")
     share(other, "Norfolk", "50")
     share(other, "Suffolk", "50")
-    assert other not in visible_collaborations(_fresh(world.dave))
+    assert other not in Collaboration.objects.visible_to(_fresh(world.dave))
     membership = Membership.objects.get(user=world.dave, role=Role.VIEWER)
     membership.collaborations.add(other)
-    assert other in visible_collaborations(_fresh(world.dave))
+    assert other in Collaboration.objects.visible_to(_fresh(world.dave))
     membership.collaborations.remove(other)
-    assert other not in visible_collaborations(_fresh(world.dave))
+    assert other not in Collaboration.objects.visible_to(_fresh(world.dave))
 
 
 def test_an_account_made_administrator_is_seen_on_the_next_read(world):

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from realise.benefits.models import Measurement
+from realise.benefits.models import Benefit, Measurement
 from realise.benefits.services import record_measurement
-from realise.core.permissions import visible_benefits, visible_collaborations
+from realise.collaborations.models import Collaboration
 from tests.factories import force
 
 LAST_MONTH = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
@@ -92,8 +92,8 @@ def test_viewer_cannot_record_an_actual_through_the_page(client, world):
 
 
 def test_private_collaboration_is_hidden_from_other_forces(client, world):
-    assert world.collab not in visible_collaborations(world.nora)
-    assert not visible_benefits(world.nora).exists()
+    assert world.collab not in Collaboration.objects.visible_to(world.nora)
+    assert not Benefit.objects.visible_to(world.nora).exists()
     client.force_login(world.nora)
     assert client.get(f"/collaborations/{world.collab.slug}/").status_code == 404
     assert client.get(f"/benefits/{world.benefit.pk}/").status_code == 404

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from realise.core.permissions import visible_collaborations, visible_initiatives
+from realise.collaborations.models import Collaboration, Initiative
 from realise.documents.board_pack import build_board_pack
 from realise.documents.highlight import build_highlight
 from realise.documents.jobs import run_job
@@ -108,8 +108,10 @@ def test_the_register_export_starts_a_job_that_writes_the_same_workbook(client, 
     job.refresh_from_db()
     assert job.total == 40 and job.percent == 100
     direct = tmp_path / "direct.xlsx"
-    scope = register_scope(visible_initiatives(vetting.alice), collaboration=vetting.collab)
-    write_register(direct, scope, collaborations=visible_collaborations(vetting.alice))
+    scope = register_scope(
+        Initiative.objects.visible_to(vetting.alice), collaboration=vetting.collab
+    )
+    write_register(direct, scope, collaborations=Collaboration.objects.visible_to(vetting.alice))
     expected = load_workbook(direct, read_only=True)
     for sheet in (INITIATIVES, BENEFITS, PLANNED, ACTUALS, LISTS):
         assert list(workbook[sheet].iter_rows(values_only=True)) == list(

@@ -12,7 +12,6 @@ from realise.benefits.forms import PlanForm
 from realise.benefits.models import Benefit, Change, Objective
 from realise.collaborations.models import Initiative
 from realise.core.forms import DateInput, GovukForm
-from realise.core.permissions import visible_bodies
 from realise.governance.models import GovernanceBody
 from realise.organisations.models import Person
 
@@ -36,7 +35,7 @@ def _deciding_bodies(benefit, user):
         collaboration_id__in=_collaboration_chain(benefit.initiative.collaboration)
     )
     if user is not None:
-        bodies = bodies.filter(pk__in=visible_bodies(user).values("pk"))
+        bodies = bodies.filter(pk__in=GovernanceBody.objects.visible_to(user).values("pk"))
     return bodies.order_by("name")
 
 

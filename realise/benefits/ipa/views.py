@@ -40,7 +40,6 @@ from realise.benefits.models import (
 from realise.benefits.views import BenefitObjectMixin
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.cells import CsvWriter
-from realise.core.permissions import visible_benefits
 from realise.core.views import ObjectPermissionMixin
 
 PAGE_SIZE = 25
@@ -467,7 +466,7 @@ class BenefitProfilePdfView(BenefitObjectMixin, View):
 
 
 def _visible_links(user):
-    visible = visible_benefits(user)
+    visible = Benefit.objects.visible_to(user)
     links = (
         Contribution.objects.filter(child__in=visible, parent__in=visible)
         .select_related(

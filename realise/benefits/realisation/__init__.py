@@ -143,7 +143,7 @@ def realisation(
 ) -> Realisation:
     """The figures a dashboard shows for one cut (see `Realisation`).
 
-    `base` scopes the benefits (e.g. `visible_benefits(user)`); pass None when the
+    `base` scopes the benefits (e.g. `Benefit.objects.visible_to(user)`); pass None when the
     user sees everything, which keeps the national totals to plain grouped queries.
     `today` fixes "to date" (the last complete month before it); default: today.
     """

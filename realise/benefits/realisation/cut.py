@@ -159,7 +159,7 @@ def _benefit_q(filters: RealisationFilter, prefix: str = "", resolved: dict | No
 def filter_benefits(
     filters: RealisationFilter | None = None, base: QuerySet | None = None
 ) -> QuerySet:
-    """The benefits in the cut, within `base` (e.g. `visible_benefits(user)`)."""
+    """The benefits in the cut, within `base` (e.g. `Benefit.objects.visible_to(user)`)."""
     filters = filters or RealisationFilter()
     queryset = Benefit.objects.all() if base is None else base
     return queryset.filter(_benefit_q(filters))

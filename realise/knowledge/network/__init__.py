@@ -6,7 +6,7 @@ measurement owners, initiatives' senior responsible officers, users holding a
 collaboration role (programme team, force lead, benefit owner) and anyone who says which
 topics they lead. A person linked only to collaborations the reader may not see (private
 ones of other forces) is not listed for that reader, and the collaborations listed beside
-a person are only those the reader may see (`core.permissions.visible_collaborations`).
+a person are only those the reader may see (`Collaboration.objects.visible_to`).
 
 Contact details are shown only as each person chose (`SharingPreference`, all off by
 default): a reader never sees an email address, phone number or job title the person
@@ -26,7 +26,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
-from realise.core.permissions import access_for, visible_collaborations, visible_lessons
+from realise.collaborations.models import Collaboration
+from realise.core.permissions import access_for
+from realise.knowledge.models import Lesson
 from realise.organisations.models import (
     Membership,
     Network,
@@ -58,7 +60,7 @@ def directory_people(user, *, force: str = "", topic: str = "") -> QuerySet:
     if not access_for(user).authenticated:
         return Person.objects.none()
     benefit_model, initiative_model = _models()
-    visible = visible_collaborations(user).values("pk")
+    visible = Collaboration.objects.visible_to(user).values("pk")
     benefits = benefit_model.objects.filter(initiative__collaboration__in=visible)
     roles = Membership.objects.filter(role__in=COLLABORATION_ROLES)
     linked = (
@@ -91,7 +93,7 @@ def connections(people, user) -> dict[int, list]:
         return {}
     benefit_model, initiative_model = _models()
     collaboration_model = Membership._meta.get_field("collaborations").related_model
-    visible = visible_collaborations(user).values("pk")
+    visible = Collaboration.objects.visible_to(user).values("pk")
     benefits = benefit_model.objects.filter(initiative__collaboration__in=visible)
     pairs: set[tuple[int, int]] = set()
     pairs.update(
@@ -248,7 +250,7 @@ def resources_for(network: Network, user) -> list[NetworkResource]:
         return []
     resources = list(network.resources.select_related("lesson").order_by("kind", "title"))
     seen_lessons = set(
-        visible_lessons(user)
+        Lesson.objects.visible_to(user)
         .filter(pk__in=[r.lesson_id for r in resources if r.lesson_id])
         .values_list("pk", flat=True)
     )
@@ -309,7 +311,7 @@ def add_resource(network: Network, user, **fields) -> NetworkResource:
     if not may_add_resource(network, user):
         raise PermissionDenied("Only the network's coordinators and administrators add resources.")
     lesson = fields.get("lesson")
-    if lesson is not None and not visible_lessons(user).filter(pk=lesson.pk).exists():
+    if lesson is not None and not Lesson.objects.visible_to(user).filter(pk=lesson.pk).exists():
         raise ValidationError({"lesson": "Choose a lesson you can see."})
     resource = NetworkResource(network=network, added_by=user, **fields)
     resource.full_clean()

@@ -6,7 +6,7 @@
     related(lesson, user=request.user)   # the most similar other collaborations and lessons
 
 Visibility is applied before ranking: a caller only ever counts and sees the entries that
-`realise.core.permissions.visible_item_filter` lets them see. The database-specific work
+`realise.knowledge.models.visible_item_filter` lets them see. The database-specific work
 (matching, ranking, highlighting) is in `postgres.py` and `sqlite.py`; both take the same
 `ParsedQuery` and the same queryset of candidate entries.
 """
@@ -91,8 +91,7 @@ def backend() -> ModuleType:
 def candidates(user, filters: SearchFilters | None = None) -> QuerySet:
     """The search entries `user` may see, narrowed by `filters` (not yet by any words)."""
     from realise.collaborations.models import ForceShare
-    from realise.core.permissions import visible_item_filter
-    from realise.knowledge.models import SearchEntry
+    from realise.knowledge.models import SearchEntry, visible_item_filter
 
     filters = filters or SearchFilters()
     entries = SearchEntry.objects.filter(visible_item_filter(user))

@@ -4,7 +4,7 @@ and lessons), for the user viewing the page."""
 
 from django import template
 
-from realise.core.permissions import visible_documents, visible_lessons
+from realise.knowledge.models import Document, Lesson
 from realise.knowledge.search import related
 
 register = template.Library()
@@ -15,7 +15,9 @@ def repository_panel(context, collaboration):
     user = context["request"].user
     return {
         "collaboration": collaboration,
-        "lesson_count": visible_lessons(user).filter(collaboration=collaboration).count(),
-        "document_count": visible_documents(user).filter(collaboration=collaboration).count(),
+        "lesson_count": Lesson.objects.visible_to(user).filter(collaboration=collaboration).count(),
+        "document_count": Document.objects.visible_to(user)
+        .filter(collaboration=collaboration)
+        .count(),
         "related": related(collaboration, user=user),
     }

@@ -45,7 +45,8 @@ from realise.benefits.realisation import (
 )
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core import dataversion
-from realise.core.permissions import access_for, visible_collaborations
+from realise.core.permissions import access_for
+from realise.governance.models import Escalation
 
 PAGE_SIZE = 25
 SERVICE_AND_COMPLIANCE = ("2a", "2b", "3a", "3b", "3c")
@@ -66,12 +67,12 @@ class Scope:
 def scope_for(user) -> Scope:
     """The user's scope: the benefits of the collaborations they may see.
 
-    Equal to `visible_benefits(user)`; None as the base when that is every collaboration,
+    Equal to `Benefit.objects.visible_to(user)`; None as the base when that is every collaboration,
     so that national figures need no scoping subquery.
     """
     if access_for(user).administrator:
         return Scope(None, "all")
-    ids = sorted(visible_collaborations(user).values_list("pk", flat=True))
+    ids = sorted(Collaboration.objects.visible_to(user).values_list("pk", flat=True))
     if len(ids) == Collaboration.objects.count():
         return Scope(None, "all")
     digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:24]
@@ -637,10 +638,8 @@ def escalation_rows(body, user) -> QuerySet:
     """Items escalated to a body that the user may see, open ones first, newest first."""
     from django.db.models import F
 
-    from realise.core.permissions import visible_escalations
-
     return (
-        visible_escalations(user)
+        Escalation.objects.visible_to(user)
         .filter(to_body=body)
         .select_related("from_body", "benefit", "initiative")
         .order_by(F("resolved_at").asc(nulls_first=True), "-raised_at")

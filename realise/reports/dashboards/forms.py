@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from realise.benefits.models import BenefitStatus, SubCategory
 from realise.benefits.realisation import RealisationFilter, collaboration_and_descendants
-from realise.collaborations.models import Stage
+from realise.collaborations.models import Collaboration, Initiative, Stage
 from realise.core.forms import GovukForm, MonthField
-from realise.core.permissions import visible_collaborations, visible_initiatives
 from realise.organisations.models import Force
 
 EITHER = ""
@@ -108,7 +107,9 @@ class DashboardFilterForm(GovukForm, forms.Form):
         for name in fixed:
             self.fields.pop(name, None)
         if "collaboration" in self.fields:
-            self.fields["collaboration"].queryset = visible_collaborations(user).order_by("name")
+            self.fields["collaboration"].queryset = Collaboration.objects.visible_to(user).order_by(
+                "name"
+            )
         if "force" in self.fields:
             if force_choices is not None:
                 self.fields["force"].queryset = Force.objects.filter(
@@ -124,11 +125,11 @@ class DashboardFilterForm(GovukForm, forms.Form):
     def _initiatives(self, collaboration) -> None:
         """Initiatives to choose from: those of the chosen collaboration, or all the user
         may see while there are few enough to list; otherwise the slug is typed."""
-        queryset = visible_initiatives(self.user).order_by("name")
+        queryset = Initiative.objects.visible_to(self.user).order_by("name")
         chosen = collaboration
         if chosen is None and self.data.get("collaboration"):
             chosen = (
-                visible_collaborations(self.user)
+                Collaboration.objects.visible_to(self.user)
                 .filter(slug=self.data.get("collaboration"))
                 .first()
             )

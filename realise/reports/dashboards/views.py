@@ -26,9 +26,9 @@ from django_tables2 import RequestConfig
 from django_tables2.export import ExportMixin
 
 from realise.benefits.realisation import HOURS, MONEY, RAG_VALUES
+from realise.collaborations.models import Collaboration
 from realise.core import formatting
-from realise.core.permissions import visible_bodies, visible_collaborations
-from realise.governance.models import BodyType
+from realise.governance.models import BodyType, GovernanceBody
 from realise.organisations.models import Force
 from realise.reports import charts, dashboards, table_xlsx
 from realise.reports.dashboards import MEASURE_NAMES, PAGE_SIZE, Cut, Figures
@@ -533,7 +533,7 @@ class CollaborationDashboard(DashboardPage):
     @cached_property
     def collaboration(self):
         return get_object_or_404(
-            visible_collaborations(self.request.user), slug=self.kwargs["slug"]
+            Collaboration.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
         )
 
     def form_kwargs(self):
@@ -546,7 +546,9 @@ class CollaborationDashboard(DashboardPage):
         return {"collaboration": self.collaboration.slug}
 
     def related_links(self):
-        bodies = visible_bodies(self.request.user).filter(collaboration=self.collaboration)
+        bodies = GovernanceBody.objects.visible_to(self.request.user).filter(
+            collaboration=self.collaboration
+        )
         return [
             {"url": reverse("dashboard-board", args=[body.slug]), "text": f"{body.name} dashboard"}
             for body in bodies.order_by("name")[:20]
@@ -620,7 +622,7 @@ class BoardDashboard(DashboardPage):
     @cached_property
     def body(self):
         return get_object_or_404(
-            visible_bodies(self.request.user).select_related("collaboration"),
+            GovernanceBody.objects.visible_to(self.request.user).select_related("collaboration"),
             slug=self.kwargs["slug"],
         )
 

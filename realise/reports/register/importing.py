@@ -237,7 +237,7 @@ class _Importer:
     def allowed(self, permission: str, key: tuple, make_object: Callable) -> bool:
         """`user.has_perm`, remembered per permission and the attributes the rules read.
 
-        The rules in core.permissions decide on the collaboration, the benefit's owners and
+        The apps' rules (`<app>/rules.py`) decide on the collaboration, the benefit's owners and
         the force; `key` holds exactly those, so equal keys get equal answers.
         """
         memo_key = (permission, *key)

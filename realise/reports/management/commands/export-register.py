@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from realise.collaborations.models import Collaboration, Initiative
-from realise.core.permissions import visible_initiatives
 from realise.reports.register.xlsx import register_rows, register_scope, write_register
 
 
@@ -29,7 +28,7 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"--user: no user called '{options['user']}'", returncode=2)
-            initiatives = visible_initiatives(user)
+            initiatives = Initiative.objects.visible_to(user)
         if options["collaboration"]:
             collaboration = Collaboration.objects.filter(slug=options["collaboration"]).first()
             if collaboration is None:

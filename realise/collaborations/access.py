@@ -1,0 +1,71 @@
+"""A user's access worked out from their memberships (`organisations.Membership`), the
+forces' shares in collaborations and the collaborations nested in those: registered with
+`core.permissions.register_access` (by `collaborations/rules.py`), which caches it per user
+object. The roles themselves are described in `core/permissions.py`."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from realise.collaborations.models import ForceShare
+from realise.collaborations.nesting import with_nested
+from realise.core.permissions import Access
+from realise.organisations.models import Cover, Person, Role
+
+
+def people_covered(user_id: int | None) -> frozenset[int]:
+    """The people this user covers today as their deputy (organisations.Cover)."""
+    today = timezone.localdate()
+    covers = Cover.objects.filter(deputy_id=user_id, starts__lte=today, ends__gte=today)
+    return frozenset(covers.values_list("person_id", flat=True))
+
+
+def work_out_access(user) -> Access:
+    """What a signed-in user may do, from their memberships."""
+    memberships = list(user.memberships.prefetch_related("collaborations"))
+    roles = {m.role for m in memberships}
+    forces: set[int] = set()
+    lead_forces: set[int] = set()
+    scoped_leads: list[tuple[int, set[int]]] = []
+    programme_roots: set[int] = set()
+    named_roots: set[int] = set()
+    for m in memberships:
+        chosen = {c.pk for c in m.collaborations.all()}
+        named_roots |= chosen
+        if m.role == Role.PROGRAMME_TEAM:
+            if m.force_id is not None:
+                forces.add(m.force_id)
+            if not chosen:
+                chosen = set(
+                    ForceShare.objects.filter(force_id=m.force_id).values_list(
+                        "collaboration_id", flat=True
+                    )
+                )
+            programme_roots |= chosen
+        elif m.force_id is None:
+            continue
+        elif not chosen:
+            # A role for the force as a whole: its private collaborations are visible.
+            forces.add(m.force_id)
+            if m.role == Role.FORCE_LEAD:
+                lead_forces.add(m.force_id)
+        elif m.role == Role.FORCE_LEAD:
+            # Limited to the collaborations named (and those nested in them).
+            scoped_leads.append((m.force_id, chosen))
+    person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
+    programme = frozenset(with_nested(programme_roots))
+    return Access(
+        authenticated=True,
+        administrator=user.is_superuser or Role.ADMINISTRATOR in roles,
+        forces=frozenset(forces),
+        lead_forces=frozenset(lead_forces),
+        lead_scopes=frozenset(
+            (force_id, pk) for force_id, roots in scoped_leads for pk in with_nested(roots)
+        ),
+        programme_collaborations=programme,
+        person_id=person_id,
+        benefit_owner=Role.BENEFIT_OWNER in roles,
+        inspector=Role.INSPECTOR in roles,
+        collaborations=programme | frozenset(with_nested(named_roots - programme_roots)),
+        user_id=user.pk,
+    )

@@ -1,0 +1,130 @@
+"""Who may see people, forces and networks, who may grant which role where, and who reads
+the audit trail. Found by django-rules' autodiscovery at start-up.
+
+Administrators grant any role anywhere. A programme team grants, changes and revokes roles
+only within the collaborations it runs (and those nested in them): each membership it
+touches must name at least one collaboration, all of them within its scope, and the force
+(if any) must be a member of one of them. It never grants the administrator or inspector
+role. Memberships are managed through `organisations.services`, which calls
+`refusal_to_grant`."""
+
+from __future__ import annotations
+
+import rules
+
+from realise.core.permissions import (
+    access_for,
+    is_administrator,
+    is_signed_in,
+    may_create_anywhere,
+    register_organisational,
+)
+from realise.organisations.models import Force, Membership, Role
+
+
+def _collaboration_models():
+    """Collaborations and force shares: the collaborations app sits above this one, so its
+    models are reached through the relations that name them."""
+    collaboration = Membership._meta.get_field("collaborations").related_model
+    force_share = Force._meta.get_field("shares").related_model
+    return collaboration, force_share
+
+
+def refusal_to_grant(user, role: str, force_id: int | None, collaboration_ids) -> str | None:
+    """Why `user` may not hold this membership in their hands (None: they may).
+    `user=None` is an operator at the command line."""
+    Collaboration, ForceShare = _collaboration_models()
+
+    if user is None:
+        return None
+    access = access_for(user)
+    if access.administrator:
+        return None
+    if not access.programme_collaborations:
+        return "Only administrators and programme teams grant or revoke roles."
+    if role in (Role.ADMINISTRATOR, Role.INSPECTOR):
+        label = dict(Role.choices)[role].split(" (")[0]
+        return f"Only an administrator may grant or revoke the {label.lower()} role."
+    ids = set(collaboration_ids)
+    if not ids:
+        return (
+            "Name a collaboration: a programme team grants roles only within the "
+            "collaborations it runs."
+        )
+    outside = Collaboration.objects.filter(pk__in=ids - access.programme_collaborations)
+    names = sorted(outside.values_list("name", flat=True))
+    if names:
+        return (
+            f"You are not on the programme team of {', '.join(names)}: you may grant roles "
+            "only within the collaborations you run."
+        )
+    if force_id is not None and role == Role.PROGRAMME_TEAM:
+        return (
+            "Grant the programme team role without a force: with one it would reach every "
+            "collaboration of that force."
+        )
+    member = ForceShare.objects.filter(force_id=force_id, collaboration_id__in=ids)
+    if force_id is not None and not member.exists():
+        return (
+            "That force is not a member of the collaboration named: choose one of its "
+            "member forces."
+        )
+    return None
+
+
+@rules.predicate
+def manages_access(user) -> bool:
+    access = access_for(user)
+    return access.administrator or bool(access.programme_collaborations)
+
+
+@rules.predicate
+def may_manage_membership(user, obj) -> bool:
+    if obj is None:
+        return manages_access.test(user)
+    ids = [c.pk for c in obj.collaborations.all()] if obj.pk else []
+    return refusal_to_grant(user, obj.role, obj.force_id, ids) is None
+
+
+@rules.predicate
+def is_inspector(user) -> bool:
+    """Inspectors and viewers (board members, auditors) read the audit trail."""
+    access = access_for(user)
+    if not access.authenticated:
+        return False
+    return access.inspector or user.memberships.filter(role=Role.VIEWER).exists()
+
+
+PERMISSIONS = {
+    # object: the membership (None: the access pages at all)
+    # seen by whoever manages access; the queryset scopes which (organisations.services)
+    "organisations.view_membership": manages_access,
+    "organisations.add_membership": manages_access,
+    "organisations.change_membership": may_manage_membership,
+    "organisations.delete_membership": may_manage_membership,
+    "organisations.view_region": is_signed_in,
+    "organisations.view_force": is_signed_in,
+    "organisations.view_person": is_signed_in,
+    "organisations.add_person": may_create_anywhere,
+    "organisations.change_person": may_create_anywhere,
+    "organisations.delete_person": is_administrator,
+    # The network of people: names and descriptions of networks are open to anyone signed
+    # in; what is inside a members-only one is decided by `knowledge.network`.
+    "organisations.view_network": is_signed_in,
+    "organisations.add_network": may_create_anywhere,
+    "organisations.view_topic": is_signed_in,
+    # The audit trail (its records scoped by `core.permissions.visible_audit_records`).
+    "core.view_auditrecord": is_administrator | is_inspector,
+}
+
+for name, predicate in PERMISSIONS.items():
+    rules.add_perm(name, predicate)
+
+# The audit trail and 404s: organisational records are seen by anyone signed in.
+register_organisational(
+    "organisations.region",
+    "organisations.force",
+    "organisations.person",
+    "organisations.membership",
+    "organisations.cover",
+)

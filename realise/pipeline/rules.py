@@ -1,0 +1,25 @@
+"""Who may see and change opportunities before any business case. Found by django-rules'
+autodiscovery at start-up.
+
+Seen by whoever may see their collaboration; added and changed by administrators and the
+collaboration's programme team (object: the opportunity, or for add the unsaved one)."""
+
+from __future__ import annotations
+
+import rules
+
+from realise.collaborations.rules import can_view, edit_collaboration
+from realise.core.permissions import is_administrator, register_parent
+
+PERMISSIONS = {
+    "pipeline.view_opportunity": can_view,
+    "pipeline.add_opportunity": edit_collaboration,
+    "pipeline.change_opportunity": edit_collaboration,
+    "pipeline.delete_opportunity": is_administrator,
+}
+
+for name, predicate in PERMISSIONS.items():
+    rules.add_perm(name, predicate)
+
+# The audit trail and 404s: an opportunity is seen through its collaboration.
+register_parent("pipeline.opportunity", "collaboration", "collaborations.collaboration")

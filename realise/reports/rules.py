@@ -1,0 +1,30 @@
+"""Who may import the Excel register and follow an import. Found by django-rules'
+autodiscovery at start-up.
+
+Anyone signed in may upload a register workbook: each row that would create or change
+something is checked against the other apps' rules as the import runs. An import's page
+(its progress, summary and errors) is seen by whoever started it, and by administrators."""
+
+from __future__ import annotations
+
+import rules
+
+from realise.core.permissions import access_for, is_administrator, is_signed_in, only_inspects
+
+
+@rules.predicate
+def started_import(user, obj) -> bool:
+    return (
+        obj is not None
+        and access_for(user).authenticated
+        and getattr(obj, "user_id", None) == user.pk
+    )
+
+
+PERMISSIONS = {
+    "reports.add_importjob": is_signed_in & ~only_inspects,
+    "reports.view_importjob": is_administrator | started_import,
+}
+
+for name, predicate in PERMISSIONS.items():
+    rules.add_perm(name, predicate)
