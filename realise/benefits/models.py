@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from realise.collaborations.models import Collaboration, Stage
+from realise.collaborations.models import Collaboration, Stage, within_visible_collaborations
 from realise.core import inputs
 from realise.core.models import TimeStamped, Versioned, money_field
 from realise.core.permissions import access_for
@@ -63,7 +63,7 @@ class BenefitStatus(models.TextChoices):
 class BenefitQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The benefits of the collaborations `user` may see."""
-        return self.filter(initiative__collaboration__in=Collaboration.objects.visible_to(user))
+        return within_visible_collaborations(self, user, "initiative__collaboration")
 
 
 class MeasurementQuerySet(models.QuerySet):

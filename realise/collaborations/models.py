@@ -44,10 +44,20 @@ class CollaborationQuerySet(models.QuerySet):
         ).values("pk")
 
 
+def within_visible_collaborations(queryset, user, path: str):
+    """`queryset` narrowed to the records whose collaboration (reached through `path`, e.g.
+    'initiative__collaboration') `user` may see; not narrowed at all for those who read
+    everything, so their queries carry no subquery."""
+    access = access_for(user)
+    if access.authenticated and access.reads_everything:
+        return queryset.all()
+    return queryset.filter(**{f"{path}__in": Collaboration.objects.visible_to(user)})
+
+
 class InitiativeQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The initiatives of the collaborations `user` may see."""
-        return self.filter(collaboration__in=Collaboration.objects.visible_to(user))
+        return within_visible_collaborations(self, user, "collaboration")
 
 
 class Function(models.TextChoices):

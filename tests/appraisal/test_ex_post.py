@@ -108,7 +108,7 @@ def test_an_outsider_cannot_see_the_ex_post_view(client, world, option):
     assert client.get(url).status_code == 404  # as if it did not exist
 
 
-def test_the_demo_cases_can_be_appraised_and_procurement_has_actuals(db):
+def test_the_demo_cases_can_be_appraised_and_procurement_has_actuals(forces):
     from realise.collaborations.models import Initiative
     from realise.demo import load_demo
 

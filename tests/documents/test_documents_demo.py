@@ -4,7 +4,6 @@ PEQF procurement closed through the workflow with a real closure report."""
 from realise.benefits.models import Benefit
 from realise.benefits.realisation import add_months
 from realise.collaborations.models import Initiative
-from realise.demo import load_demo
 from realise.documents.highlight import build_highlight
 from realise.documents.models import ClosureRecord, HighlightReport
 from realise.documents.views import last_month
@@ -12,8 +11,7 @@ from realise.knowledge.models import Document, Lesson
 from realise.organisations.models import Person
 
 
-def test_the_demo_has_highlight_reports_and_a_closed_initiative(db):
-    load_demo()
+def test_the_demo_has_highlight_reports_and_a_closed_initiative(demo_data, db):
     procurement = Initiative.objects.get(slug="7f-procurement")
     months = list(
         HighlightReport.objects.filter(initiative=procurement).values_list("month", flat=True)

@@ -338,7 +338,7 @@ def test_making_a_network_members_only_hides_its_resources_from_search(networks,
 # The demo -----------------------------------------------------------------------------------
 
 
-def test_the_demo_has_networks_and_people_who_share(db, client):
+def test_the_demo_has_networks_and_people_who_share(forces, client):
     from django.contrib.auth import get_user_model
 
     from realise.demo import load_demo
