@@ -95,7 +95,7 @@ def seed(database: Path, benefits: int, months: int, actuals: int) -> None:
     from decimal import Decimal
 
     build_base(database)
-    from realise.benefits.models import Benefit, Measurement, PlannedValue
+    from realise.benefits.models import Benefit, Evidence, Measurement, PlannedValue
     from realise.collaborations.models import Collaboration, Initiative
     from realise.organisations.models import Person
 
@@ -139,7 +139,7 @@ def seed(database: Path, benefits: int, months: int, actuals: int) -> None:
             for b in saved
             for m in range(months)
         )
-        Measurement.objects.bulk_create(
+        measured = Measurement.objects.bulk_create(
             Measurement(
                 benefit=b,
                 period=datetime.date(2024 + m // 12, m % 12 + 1, 1),
@@ -147,6 +147,10 @@ def seed(database: Path, benefits: int, months: int, actuals: int) -> None:
             )
             for b in saved
             for m in range(actuals)
+        )
+        # Every actual has its evidence, as the import requires.
+        Evidence.objects.bulk_create(
+            Evidence(measurement=m, note="Supplier invoices for the month") for m in measured
         )
 
 
