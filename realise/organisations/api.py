@@ -14,6 +14,7 @@ from realise.core.api import (
     ReadOnlyDomainViewSet,
     service_errors,
 )
+from realise.core.permissions import may_create_anywhere
 from realise.organisations import services
 from realise.organisations.models import ROLE_NAMES, Force, Membership, Person, Region
 
@@ -30,12 +31,37 @@ class ForceSerializer(DomainSerializer):
         fields = ["id", "name", "slug", "ons_code", "region", "commissioner_title"]
 
 
+def may_read_email(user, person: Person) -> bool:
+    """A person's email address is read by those who manage people (administrators and
+    programme teams), by the person themself, and by anyone once the person has chosen to
+    share it in the directory (`/account/sharing/`)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if may_create_anywhere(user) or (person.user_id is not None and person.user_id == user.pk):
+        return True
+    sharing = getattr(person, "sharing", None)
+    return bool(sharing and sharing.share_email)
+
+
 class PersonSerializer(DomainSerializer):
     user = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Person
         fields = ["id", "name", "role_title", "force", "email", "user", "created_at", "updated_at"]
+        extra_kwargs = {
+            "email": {
+                "help_text": "Empty unless you manage people, it is your own, or the person "
+                "chose to share it in the directory of people."
+            }
+        }
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if data.get("email") and not may_read_email(getattr(request, "user", None), instance):
+            data["email"] = ""
+        return data
 
 
 class RegionViewSet(ReadOnlyDomainViewSet):
@@ -69,7 +95,14 @@ class PersonViewSet(DomainViewSet):
     ordering_fields = ["name", "created_at"]
 
     def scope(self, user):
-        return Person.objects.order_by("name")
+        return Person.objects.select_related("sharing").order_by("name")
+
+    def filter_queryset(self, queryset):
+        # Looking people up by email finds only those whose address the caller may read.
+        user = self.request.user
+        if "email" in self.request.query_params and not may_create_anywhere(user):
+            queryset = queryset.filter(Q(sharing__share_email=True) | Q(user_id=user.pk))
+        return super().filter_queryset(queryset)
 
 
 # Memberships: who holds which role --------------------------------------------------------
