@@ -10,6 +10,7 @@ from realise.organisations.models import (
     Network,
     NetworkMember,
     NetworkResource,
+    NetworkRole,
     SharingPreference,
     Topic,
 )
@@ -376,3 +377,31 @@ def test_a_programme_team_starts_a_network_and_coordinates_it(people, client):
     assert created.memberships.get().role == "coordinator"
     again = client.post("/networks/new/", {**form, "name": "Custody leads 2"})
     assert "A network already uses the short name “custody-leads”." in again.content.decode()
+
+
+def test_the_last_coordinator_leaving_hands_the_network_to_the_longest_standing_member(
+    networks, client
+):
+    fleet = networks.fleet
+    coordinators = list(fleet.memberships.filter(role=NetworkRole.COORDINATOR))
+    for extra in coordinators[1:]:
+        extra.delete()
+    last = coordinators[0].user
+    client.force_login(networks.nora)
+    client.post(f"/networks/{fleet.slug}/join/")
+    client.force_login(last)
+    answer = client.post(f"/networks/{fleet.slug}/leave/", follow=True)
+    successor = fleet.memberships.get(role=NetworkRole.COORDINATOR)
+    assert successor.user != last
+    assert "now coordinates it." in answer.content.decode()
+    assert not fleet.memberships.filter(user=last).exists()
+
+
+def test_the_last_member_leaving_leaves_the_network_to_the_administrators(networks, client):
+    fleet = networks.fleet
+    fleet.memberships.exclude(pk=fleet.memberships.first().pk).delete()
+    only = fleet.memberships.get()
+    client.force_login(only.user)
+    answer = client.post(f"/networks/{fleet.slug}/leave/", follow=True)
+    assert f"You have left {fleet.name}." in answer.content.decode()
+    assert not fleet.memberships.exists()

@@ -302,9 +302,34 @@ def join(network: Network, user) -> bool:
     return created
 
 
-def leave(network: Network, user) -> bool:
-    deleted, _ = NetworkMember.objects.filter(network=network, user=user).delete()
-    return bool(deleted)
+@dataclass(frozen=True)
+class Left:
+    """What leaving did: whether the user was a member, and who now coordinates the network
+    when the user was its last coordinator (the longest-standing member; None when no
+    member remains, and administrators look after it)."""
+
+    was_member: bool
+    successor: NetworkMember | None = None
+
+
+def leave(network: Network, user) -> Left:
+    with transaction.atomic():
+        membership = (
+            NetworkMember.objects.select_for_update().filter(network=network, user=user).first()
+        )
+        if membership is None:
+            return Left(False)
+        membership.delete()
+        if (
+            membership.role != NetworkRole.COORDINATOR
+            or network.memberships.filter(role=NetworkRole.COORDINATOR).exists()
+        ):
+            return Left(True)
+        successor = network.memberships.select_related("user").order_by("created_at", "pk").first()
+        if successor is not None:
+            successor.role = NetworkRole.COORDINATOR
+            successor.save(update_fields=["role", "updated_at"])
+        return Left(True, successor)
 
 
 def add_resource(network: Network, user, **fields) -> NetworkResource:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -167,13 +168,20 @@ class NetworkJoinView(NetworkMixin, View):
     leave = False
 
     def post(self, request, slug):
+        names = {"network": self.network.name}
         if self.leave:
-            if network.leave(self.network, request.user):
-                messages.success(request, f"You have left {self.network.name}.")
+            left = network.leave(self.network, request.user)
+            if left.successor is not None:
+                names["person"] = network.display_name(left.successor.user)
+                messages.success(
+                    request, _("You have left %(network)s. %(person)s now coordinates it.") % names
+                )
+            elif left.was_member:
+                messages.success(request, _("You have left %(network)s.") % names)
         elif network.join(self.network, request.user):
-            messages.success(request, f"You have joined {self.network.name}.")
+            messages.success(request, _("You have joined %(network)s.") % names)
         else:
-            messages.info(request, f"You are already a member of {self.network.name}.")
+            messages.info(request, _("You are already a member of %(network)s.") % names)
         return redirect(self.network.get_absolute_url())
 
 
