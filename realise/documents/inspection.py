@@ -43,9 +43,9 @@ from realise.core.cells import FORMULA_STARTS, CsvWriter
 from realise.core.inspection import is_private, record_view
 from realise.core.models import AuditRecord
 from realise.core.permissions import access_for, visible_audit_records
-from realise.documents import blocks, formats
+from realise.documents import blocks, building, formats
 from realise.documents.board_pack import _headline_table, _subcategory_table
-from realise.documents.models import InspectionPack, Marking, PackStatus
+from realise.documents.models import InspectionPack, Marking
 from realise.documents.render import render_pdf
 from realise.governance.models import Decision, GovernanceBody
 from realise.knowledge.models import Lesson
@@ -826,10 +826,6 @@ def start_pack(collaboration, *, user, with_evidence: bool = False) -> Inspectio
 def run_pack(pack_id: int, progress: Progress | None = None) -> InspectionPack:
     """Build a queued pack as its requester sees the collaboration; record the outcome."""
     pack = InspectionPack.objects.select_related("collaboration", "requester").get(pk=pack_id)
-    if pack.status != PackStatus.QUEUED:
-        return pack
-    pack.status, pack.started_at = PackStatus.BUILDING, timezone.now()
-    pack.save(update_fields=["status", "started_at"])
     own = InspectionPack.objects.filter(pk=pack.pk)
 
     def report(percent: int, step: str) -> None:
@@ -837,7 +833,7 @@ def run_pack(pack_id: int, progress: Progress | None = None) -> InspectionPack:
         if progress is not None:
             progress(percent, step)
 
-    try:
+    def work() -> None:
         user = pack.requester
         if user is not None and (not user.is_active or not may_request(user, pack.collaboration)):
             raise PermissionError("the requester may no longer ask for this pack")
@@ -849,15 +845,10 @@ def run_pack(pack_id: int, progress: Progress | None = None) -> InspectionPack:
             # What an inspector takes of a private collaboration is recorded, as each page
             # they open is (realise.core.inspection).
             record_view(user, pack.collaboration, f"inspection pack {pack.pk}", via="command")
-    except Exception as exc:
-        logger.exception("Inspection pack %s failed", pack.pk)
-        pack.status, pack.error = PackStatus.FAILED, f"The pack could not be built ({exc})."
-    else:
         report(100, "Finished")
-        pack.status, pack.progress, pack.step = PackStatus.DONE, 100, "Finished"
-    pack.finished_at = timezone.now()
-    pack.save()
-    return pack
+        pack.progress, pack.step = 100, "Finished"
+
+    return building.run(pack, work, lambda exc: f"The pack could not be built ({exc}).")
 
 
 def packs_of(user, collaboration):

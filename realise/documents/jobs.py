@@ -12,7 +12,6 @@ still see what it is about is checked again when they do.
 from __future__ import annotations
 
 import datetime
-import logging
 import tempfile
 from collections.abc import Callable
 
@@ -25,11 +24,11 @@ from django.utils import timezone, translation
 
 from realise.benefits.realisation import parse_month
 from realise.collaborations.models import Collaboration, Initiative
-from realise.documents.models import DocumentJob, DocumentKind, PackStatus
+from realise.documents import building
+from realise.documents.models import DocumentJob, DocumentKind
 from realise.documents.render import render
 from realise.governance.models import GovernanceBody
 
-logger = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # progress(done, total, message)
 Progress = Callable[[int, int, str], None]
@@ -161,10 +160,6 @@ BUILDERS = {
 def run_job(job_id: int, progress: Progress | None = None) -> DocumentJob:
     """Build a queued job as its requester sees the data now; record the outcome."""
     job = DocumentJob.objects.select_related("requester").get(pk=job_id)
-    if job.status != PackStatus.QUEUED:
-        return job
-    job.status, job.started_at = PackStatus.BUILDING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
     own = DocumentJob.objects.filter(pk=job.pk)
 
     def report(done: int, total: int, message: str) -> None:
@@ -173,7 +168,7 @@ def run_job(job_id: int, progress: Progress | None = None) -> DocumentJob:
         if progress is not None:
             progress(done, total, message)
 
-    try:
+    def work() -> None:
         try:
             found = subject(job)
         except Http404 as missing:
@@ -184,13 +179,11 @@ def run_job(job_id: int, progress: Progress | None = None) -> DocumentJob:
             out.seek(0)
             job.file.save(filename, File(out, name=filename), save=False)
         job.filename, job.content_type = filename, content_type
-    except Exception as exc:
-        logger.exception("Document job %s failed", job.pk)
-        job.status = PackStatus.FAILED
-        job.error = f"The {job.get_kind_display().lower()} could not be built ({exc})."
-    else:
-        job.status, job.message = PackStatus.DONE, "Finished"
+        job.message = "Finished"
         job.done = job.total = max(job.total, 1)
-    job.finished_at = timezone.now()
-    job.save()
-    return job
+
+    return building.run(
+        job,
+        work,
+        lambda exc: f"The {job.get_kind_display().lower()} could not be built ({exc}).",
+    )

@@ -162,7 +162,28 @@ class PackStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class InspectionPack(models.Model):
+class BackgroundBuild(models.Model):
+    """A document built in the background (`realise.documents.building`): its state, when it
+    ran, the heartbeat of the process building it and, if it failed, why."""
+
+    status = models.CharField(max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED)
+    error = models.TextField(blank=True, help_text="Why the build failed, if it did.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the process building it."
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def running(self) -> bool:
+        return self.status in (PackStatus.QUEUED, PackStatus.BUILDING)
+
+
+class InspectionPack(BackgroundBuild):
     """One inspection pack of a collaboration (`realise.documents.inspection`): a ZIP of
     what the requester may see, built in the background with its progress kept here."""
 
@@ -177,17 +198,12 @@ class InspectionPack(models.Model):
     collaboration = models.ForeignKey(
         "collaborations.Collaboration", on_delete=models.CASCADE, related_name="+"
     )
-    status = models.CharField(max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
     step = models.CharField(max_length=200, blank=True, help_text="What is being done now.")
     with_evidence = models.BooleanField(
         default=False, help_text="Also hold the evidence files the requester may see."
     )
     file = models.FileField(upload_to="inspection-packs/%Y/%m/", blank=True)
-    error = models.TextField(blank=True, help_text="Why the build failed, if it did.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -197,10 +213,6 @@ class InspectionPack(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("inspection-pack-status", args=[self.collaboration.slug, self.pk])
-
-    @property
-    def running(self) -> bool:
-        return self.status in (PackStatus.QUEUED, PackStatus.BUILDING)
 
     @property
     def filename(self) -> str:
@@ -213,7 +225,7 @@ class DocumentKind(models.TextChoices):
     REGISTER_EXPORT = "register-export", "Register export"
 
 
-class DocumentJob(models.Model):
+class DocumentJob(BackgroundBuild):
     """One long document or export (`realise.documents.jobs`) asked for on a page and built
     in the background, with its progress kept here; only its requester may follow it or
     download the result."""
@@ -223,17 +235,12 @@ class DocumentJob(models.Model):
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    status = models.CharField(max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0, help_text="0 while the size is not known.")
     message = models.CharField(max_length=200, blank=True, help_text="What is being done now.")
     file = models.FileField(upload_to="documents/%Y/%m/", blank=True)
     filename = models.CharField(max_length=200, blank=True, help_text="The download's name.")
     content_type = models.CharField(max_length=100, blank=True)
-    error = models.TextField(blank=True, help_text="Why the build failed, if it did.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -243,10 +250,6 @@ class DocumentJob(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("document-job", args=[self.pk])
-
-    @property
-    def running(self) -> bool:
-        return self.status in (PackStatus.QUEUED, PackStatus.BUILDING)
 
     @property
     def percent(self) -> int:
