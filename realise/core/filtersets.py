@@ -48,11 +48,6 @@ class PageFilterSet(django_filters.FilterSet):
                 return super().qs
         return self._qs
 
-    @property
-    def named(self) -> bool:
-        """The query gives a value for one of the filters."""
-        return any(self.data.get(name) for name in self.filters)
-
 
 def _day_start(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time.min, timezone.get_current_timezone())

@@ -8,10 +8,12 @@ by its id, on the pages by its slug.
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.models import ForceShare, Function
-from realise.core.filtersets import PageFilterSet
+from realise.core.filtersets import NOTHING, PageFilterSet
 from realise.knowledge.models import DocumentKind, Theme
+from realise.organisations.models import Force, SharingPreference, Topic
 
 
 class CatalogueFilter(PageFilterSet):
@@ -42,3 +44,35 @@ class DocumentFilter(PageFilterSet):
 
     kind = django_filters.ChoiceFilter(choices=DocumentKind.choices)
     collaboration = django_filters.CharFilter(field_name="collaboration__slug", strip=False)
+
+
+class DirectoryFilter(PageFilterSet):
+    """The directory's people: of one force, leading one topic (both by slug, from the
+    lists). A value not in the lists matches nobody, with the form saying so."""
+
+    when_invalid = NOTHING
+
+    force = django_filters.ModelChoiceFilter(
+        label=_("Force"),
+        queryset=Force.objects.order_by("name"),
+        empty_label=_("Any force"),
+        to_field_name="slug",
+        error_messages={"invalid_choice": "Choose a force from the list: “%(value)s” is not one."},
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label=_("Topic they lead"),
+        queryset=Topic.objects.order_by("name"),
+        empty_label=_("Any topic"),
+        to_field_name="slug",
+        error_messages={"invalid_choice": "Choose a topic from the list: “%(value)s” is not one."},
+        method="leading",
+    )
+
+    def leading(self, queryset, name, value):
+        return queryset.filter(
+            pk__in=SharingPreference.objects.filter(topics=value).values("person_id")
+        )
+
+    @property
+    def filtered(self) -> bool:
+        return self.is_bound and self.is_valid() and any(self.form.cleaned_data.values())

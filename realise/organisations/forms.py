@@ -144,34 +144,6 @@ class CoverForm(GovukForm, forms.Form):
 # The network of people ------------------------------------------------------------------
 
 
-class DirectoryFilterForm(GovukForm, forms.Form):
-    force = forms.ModelChoiceField(
-        label=_("Force"),
-        required=False,
-        queryset=Force.objects.order_by("name"),
-        empty_label=_("Any force"),
-        to_field_name="slug",
-        error_messages={"invalid_choice": "Choose a force from the list: “%(value)s” is not one."},
-    )
-    topic = forms.ModelChoiceField(
-        label=_("Topic they lead"),
-        required=False,
-        queryset=Topic.objects.order_by("name"),
-        empty_label=_("Any topic"),
-        to_field_name="slug",
-        error_messages={"invalid_choice": "Choose a topic from the list: “%(value)s” is not one."},
-    )
-
-    def slugs(self) -> dict[str, str]:
-        if not self.is_valid():
-            return {"force": "", "topic": ""}
-        data = self.cleaned_data
-        return {
-            "force": data["force"].slug if data["force"] else "",
-            "topic": data["topic"].slug if data["topic"] else "",
-        }
-
-
 class SharingForm(GovukForm, forms.Form):
     share_job_title = forms.BooleanField(label=_("Show my job title"), required=False)
     share_email = forms.BooleanField(label=_("Show my email address"), required=False)
