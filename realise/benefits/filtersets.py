@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 
 from realise.benefits.models import Measurement
 from realise.collaborations.models import Collaboration, Initiative
-from realise.core.forms import GovukForm, MonthField
+from realise.core.filtersets import FilterForm, MonthFilter
 from realise.organisations.models import Force
-
-
-class FilterForm(GovukForm, forms.Form):
-    """A filter form: GOV.UK markup, every field optional."""
-
-
-class MonthFilter(django_filters.Filter):
-    field_class = MonthField
 
 
 def _collaborations(request):

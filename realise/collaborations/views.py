@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import formats, timezone
@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 from django_tables2 import SingleTableView
 
+from realise.collaborations.filtersets import CollaborationFilter
 from realise.collaborations.forms import (
     AgreementForm,
     AgreementReviewForm,
@@ -42,9 +43,7 @@ class CollaborationListView(LoginRequiredMixin, SingleTableView):
         queryset = Collaboration.objects.visible_to(self.request.user).select_related(
             "parent", "lead_force"
         )
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            queryset = queryset.filter(Q(name__icontains=query) | Q(purpose__icontains=query))
+        queryset = CollaborationFilter(self.request.GET, queryset).qs
         return (
             Collaboration.objects.filter(pk__in=queryset.values("pk"))
             .select_related("parent", "lead_force")

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
-
 import django_tables2 as tables
-from django import forms
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -16,44 +13,9 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from realise.core.audit import EXPORT_FIELDS, canonical, export_rows
 from realise.core.cells import CsvDictWriter
-from realise.core.forms import DateInput, GovukForm
-from realise.core.models import AuditAction, AuditRecord
+from realise.core.filtersets import AuditFilter
+from realise.core.models import AuditRecord
 from realise.core.permissions import visible_audit_records
-
-
-class AuditFilterForm(GovukForm, forms.Form):
-    model = forms.ChoiceField(label="Kind of record", required=False)
-    username = forms.CharField(label="User name", required=False, max_length=150)
-    action = forms.ChoiceField(
-        label="Change", required=False, choices=[("", "Any"), *AuditAction.choices]
-    )
-    date_from = forms.DateField(label="From (date)", required=False, widget=DateInput())
-    date_to = forms.DateField(label="To (date)", required=False, widget=DateInput())
-
-    def __init__(self, *args, models: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [("", "Any"), *((m, m) for m in models)]
-
-    def filter(self, records):
-        if not self.is_valid():
-            return records.none()
-        data = self.cleaned_data
-        if data["model"]:
-            records = records.filter(model=data["model"])
-        if data["username"]:
-            records = records.filter(username__iexact=data["username"].strip())
-        if data["action"]:
-            records = records.filter(action=data["action"])
-        zone = timezone.get_current_timezone()
-        if data["date_from"]:
-            start = datetime.datetime.combine(data["date_from"], datetime.time.min, zone)
-            records = records.filter(recorded_at__gte=start)
-        if data["date_to"]:
-            end = datetime.datetime.combine(
-                data["date_to"] + datetime.timedelta(days=1), datetime.time.min, zone
-            )
-            records = records.filter(recorded_at__lt=end)
-        return records
 
 
 class AuditTable(tables.Table):
@@ -92,20 +54,15 @@ class AuditAccessMixin(PermissionRequiredMixin):
         return super().handle_no_permission()
 
     @cached_property
-    def filter_form(self) -> AuditFilterForm:
-        models = list(
-            visible_audit_records(self.request.user)
-            .order_by("model")
-            .values_list("model", flat=True)
-            .distinct()
+    def filterset(self) -> AuditFilter:
+        return AuditFilter(
+            self.request.GET or None,
+            visible_audit_records(self.request.user),
+            request=self.request,
         )
-        return AuditFilterForm(self.request.GET or None, models=models)
 
     def records(self):
-        records = visible_audit_records(self.request.user)
-        if self.request.GET:
-            records = self.filter_form.filter(records)
-        return records
+        return self.filterset.qs
 
 
 class AuditListView(AuditAccessMixin, SingleTableMixin, TemplateView):
@@ -118,7 +75,7 @@ class AuditListView(AuditAccessMixin, SingleTableMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["form"] = self.filter_form
+        context["form"] = self.filterset.form
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("sort", None)

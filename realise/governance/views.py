@@ -29,6 +29,7 @@ from realise.collaborations.models import Collaboration
 from realise.collaborations.services import GateRefused
 from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
 from realise.governance import deadlines, ics, services, workdays
+from realise.governance.filtersets import BodyFilter, DecisionFilter
 from realise.governance.forms import (
     ActionFormSet,
     BodyMemberForm,
@@ -99,12 +100,9 @@ class BodyListView(SingleTableView):
             .annotate(first=Min("date"))
             .values("first")
         )
-        queryset = GovernanceBody.objects.visible_to(self.request.user)
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            queryset = queryset.filter(
-                Q(name__icontains=query) | Q(collaboration__name__icontains=query)
-            )
+        queryset = BodyFilter(
+            self.request.GET, GovernanceBody.objects.visible_to(self.request.user)
+        ).qs
         return (
             queryset.select_related("collaboration")
             .annotate(
@@ -617,21 +615,7 @@ class DecisionListView(SingleTableView):
         queryset = Decision.objects.visible_to(self.request.user).select_related(
             "body", "initiative"
         )
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            queryset = queryset.filter(
-                Q(text__icontains=query)
-                | Q(rationale__icontains=query)
-                | Q(body__name__icontains=query)
-                | Q(initiative__name__icontains=query)
-                | Q(actions__text__icontains=query)
-            ).distinct()
-        body = self.request.GET.get("body", "").strip()
-        if body:
-            queryset = queryset.filter(body__slug=body)
-        status = self.request.GET.get("status", "").strip()
-        if status:
-            queryset = queryset.filter(status=status)
+        queryset = DecisionFilter(self.request.GET, queryset).qs
         return queryset.order_by("-decided_on", "-pk")
 
     def get_context_data(self, **kwargs):

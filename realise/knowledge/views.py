@@ -22,8 +22,10 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from realise.collaborations.models import Collaboration, ForceShare, Function
 from realise.core.cells import safe_cell
+from realise.core.filtersets import PageFilterSet
 from realise.core.views import ObjectPermissionMixin
 from realise.knowledge import datapackage, published, services
+from realise.knowledge.filtersets import CatalogueFilter, DocumentFilter, LessonFilter
 from realise.knowledge.forms import (
     DocumentEditForm,
     DocumentForm,
@@ -67,22 +69,8 @@ class RepositoryHomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, params = self.request.user, self.request.GET
-        collaborations = Collaboration.objects.visible_to(user)
-        function = params.get("function", "")
-        if function in Function.values:
-            collaborations = collaborations.filter(function=function)
-        force = params.get("force", "")
-        if force:
-            collaborations = collaborations.filter(
-                pk__in=ForceShare.objects.filter(force__slug=force).values("collaboration_id")
-            )
-        region = params.get("region", "")
-        if region:
-            collaborations = collaborations.filter(
-                pk__in=ForceShare.objects.filter(force__region__slug=region).values(
-                    "collaboration_id"
-                )
-            )
+        collaborations = CatalogueFilter(params, Collaboration.objects.visible_to(user)).qs
+        selected = {name: params.get(name, "") for name in CatalogueFilter.base_filters}
         catalogue = (
             Collaboration.objects.filter(pk__in=collaborations.values("pk"))
             .select_related("lead_force", "parent")
@@ -101,7 +89,7 @@ class RepositoryHomeView(TemplateView):
             functions=Function.choices,
             forces=Force.objects.order_by("name"),
             regions=Region.objects.order_by("name"),
-            selected={"function": function, "force": force, "region": region},
+            selected=selected,
             recent_lessons=Lesson.objects.visible_to(user).select_related("collaboration")[:5],
             recent_documents=Document.objects.visible_to(user).select_related("collaboration")[:5],
             can_add_lesson=user.has_perm("knowledge.add_lesson", None),
@@ -165,6 +153,7 @@ class RepositoryListView(ListView):
     by collaboration (`?collaboration=<slug>`), newest first."""
 
     paginate_by = PAGE_SIZE
+    filterset_class: type[PageFilterSet]
     filter_name = ""
     filter_label = ""
     choices: list = []
@@ -177,12 +166,7 @@ class RepositoryListView(ListView):
 
     def get_queryset(self):
         items = self.visible().select_related("collaboration", "initiative")
-        chosen = self.request.GET.get(self.filter_name, "")
-        if chosen in {value for value, _ in self.choices}:
-            items = items.filter(**{self.filter_name: chosen})
-        collaboration = self.request.GET.get("collaboration", "")
-        if collaboration:
-            items = items.filter(collaboration__slug=collaboration)
+        items = self.filterset_class(self.request.GET, items).qs
         return items.order_by(*self.ordering)
 
     def get_context_data(self, **kwargs):
@@ -201,6 +185,7 @@ class RepositoryListView(ListView):
 class LessonListView(RepositoryListView):
     template_name = "knowledge/lesson_list.html"
     context_object_name = "lessons"
+    filterset_class = LessonFilter
     filter_name, filter_label, choices = "theme", _("Theme"), Theme.choices
     add_permission = "knowledge.add_lesson"
     noun = "lesson"
@@ -338,6 +323,7 @@ class LessonDeleteView(DeleteConfirmView):
 class DocumentListView(RepositoryListView):
     template_name = "knowledge/document_list.html"
     context_object_name = "documents"
+    filterset_class = DocumentFilter
     filter_name, filter_label, choices = "kind", _("Kind"), DocumentKind.choices
     add_permission = "knowledge.add_document"
     noun = "document"

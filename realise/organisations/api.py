@@ -2,8 +2,6 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q
-from django_filters import rest_framework as filters
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -16,6 +14,7 @@ from realise.core.api import (
 )
 from realise.core.permissions import may_create_anywhere
 from realise.organisations import services
+from realise.organisations.filtersets import MembershipFilter
 from realise.organisations.models import ROLE_NAMES, Force, Membership, Person, Region
 
 
@@ -178,23 +177,6 @@ class MembershipSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(errors)
         found["reason"] = attrs.get("reason", "")
         return found
-
-
-class MembershipFilter(filters.FilterSet):
-    user = filters.CharFilter(field_name="user__username", lookup_expr="iexact")
-    role = filters.ChoiceFilter(choices=[(n, n) for n in ROLE_NAMES], method="by_role")
-    force = filters.CharFilter(method="by_force", help_text="Slug or ONS code.")
-    collaboration = filters.CharFilter(field_name="collaborations__slug", lookup_expr="iexact")
-
-    class Meta:
-        model = Membership
-        fields = ["user", "role", "force", "collaboration"]
-
-    def by_role(self, queryset, name, value):
-        return queryset.filter(role=ROLE_NAMES[value])
-
-    def by_force(self, queryset, name, value):
-        return queryset.filter(Q(force__slug__iexact=value) | Q(force__ons_code__iexact=value))
 
 
 class MembershipViewSet(

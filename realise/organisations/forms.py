@@ -36,44 +36,6 @@ def collaborations_for(by):
     return model.objects.filter(pk__in=access.programme_collaborations).order_by("name")
 
 
-class AccessFilterForm(GovukForm, forms.Form):
-    user = forms.CharField(label=_("User name"), required=False, max_length=150)
-    role = forms.ChoiceField(label=_("Role"), required=False)
-    force = forms.ModelChoiceField(
-        label=_("Force"),
-        required=False,
-        queryset=Force.objects.order_by("name"),
-        empty_label=_("Any"),
-    )
-    collaboration = forms.ModelChoiceField(
-        label=_("Collaboration"),
-        required=False,
-        queryset=None,
-        empty_label=_("Any"),
-        to_field_name="slug",
-    )
-
-    def __init__(self, *args, by, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Any"), *Role.choices]
-        self.fields["collaboration"].queryset = collaborations_for(by)
-        self.fields["force"].to_field_name = "slug"
-
-    def filter(self, memberships):
-        if not self.is_valid():
-            return memberships.none()
-        data = self.cleaned_data
-        if data["user"]:
-            memberships = memberships.filter(user__username__icontains=data["user"].strip())
-        if data["role"]:
-            memberships = memberships.filter(role=data["role"])
-        if data["force"]:
-            memberships = memberships.filter(force=data["force"])
-        if data["collaboration"]:
-            memberships = memberships.filter(collaborations=data["collaboration"])
-        return memberships.distinct()
-
-
 class MembershipForm(GovukForm, forms.Form):
     """Grant a role, or change one (`membership` given)."""
 
@@ -180,34 +142,6 @@ class CoverForm(GovukForm, forms.Form):
 
 
 # The network of people ------------------------------------------------------------------
-
-
-class DirectoryFilterForm(GovukForm, forms.Form):
-    force = forms.ModelChoiceField(
-        label=_("Force"),
-        required=False,
-        queryset=Force.objects.order_by("name"),
-        empty_label=_("Any force"),
-        to_field_name="slug",
-        error_messages={"invalid_choice": "Choose a force from the list: “%(value)s” is not one."},
-    )
-    topic = forms.ModelChoiceField(
-        label=_("Topic they lead"),
-        required=False,
-        queryset=Topic.objects.order_by("name"),
-        empty_label=_("Any topic"),
-        to_field_name="slug",
-        error_messages={"invalid_choice": "Choose a topic from the list: “%(value)s” is not one."},
-    )
-
-    def slugs(self) -> dict[str, str]:
-        if not self.is_valid():
-            return {"force": "", "topic": ""}
-        data = self.cleaned_data
-        return {
-            "force": data["force"].slug if data["force"] else "",
-            "topic": data["topic"].slug if data["topic"] else "",
-        }
 
 
 class SharingForm(GovukForm, forms.Form):

@@ -23,6 +23,7 @@ from django_tables2 import SingleTableMixin
 from realise.core.forms import GovukSetPasswordForm
 from realise.core.permissions import access_for
 from realise.organisations import forms, services
+from realise.organisations.filtersets import AccessFilter
 from realise.organisations.models import Invitation, Membership
 
 
@@ -81,18 +82,19 @@ class AccessListView(AccessMixin, SingleTableMixin, TemplateView):
     paginate_by = 50
 
     @cached_property
-    def filter_form(self):
-        return forms.AccessFilterForm(self.request.GET or None, by=self.request.user)
+    def filterset(self):
+        return AccessFilter(
+            self.request.GET or None,
+            services.manageable_memberships(self.request.user),
+            request=self.request,
+        )
 
     def get_table_data(self):
-        memberships = services.manageable_memberships(self.request.user)
-        if self.request.GET.keys() - {"page", "sort"}:
-            memberships = self.filter_form.filter(memberships)
-        return memberships
+        return self.filterset.qs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["form"] = self.filter_form
+        context["form"] = self.filterset.form
         context["administrator"] = access_for(self.request.user).administrator
         return context
 

@@ -4,7 +4,6 @@ and turning it into an initiative. What the reader may not see answers 404.
 The pipeline is for signed-in users only, even a public collaboration's: ideas before a
 business case (future tenders, say) are not published."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
@@ -19,6 +18,7 @@ from django_tables2 import SingleTableView
 from realise.collaborations.models import Collaboration
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
+from realise.pipeline.filtersets import PipelineFilter
 from realise.pipeline.forms import OpportunityForm
 from realise.pipeline.models import Opportunity, OpportunityStatus
 from realise.pipeline.services import (
@@ -49,21 +49,6 @@ class VisibleMixin:
             return redirect_to_login(request.get_full_path())
 
 
-class PipelineFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *OpportunityStatus.choices]
-    )
-    collaboration = forms.ModelChoiceField(
-        required=False, queryset=None, empty_label=_("Any collaboration"), to_field_name="slug"
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["collaboration"].queryset = Collaboration.objects.visible_to(user).order_by(
-            "name"
-        )
-
-
 class PipelineListView(LoginRequiredMixin, VisibleMixin, SingleTableView):
     """The national pipeline, or one collaboration's (with `slug`)."""
 
@@ -84,20 +69,16 @@ class PipelineListView(LoginRequiredMixin, VisibleMixin, SingleTableView):
         return collaboration
 
     @cached_property
-    def filters(self):
-        return PipelineFilterForm(self.request.GET or None, user=self.request.user)
-
-    def filtered(self):
+    def filterset(self):
         queryset = visible_opportunities(self.request.user)
         if self.collaboration is not None:
             queryset = queryset.filter(collaboration=self.collaboration)
-        if self.filters.is_bound and self.filters.is_valid():
-            data = self.filters.cleaned_data
-            if data["status"]:
-                queryset = queryset.filter(status=data["status"])
-            if data["collaboration"] is not None and self.collaboration is None:
-                queryset = queryset.filter(collaboration=data["collaboration"])
-        return queryset
+        return PipelineFilter(
+            self.request.GET or None, queryset, request=self.request, within=self.collaboration
+        )
+
+    def filtered(self):
+        return self.filterset.qs.all()
 
     def get_queryset(self):
         return (
@@ -111,7 +92,7 @@ class PipelineListView(LoginRequiredMixin, VisibleMixin, SingleTableView):
         user = self.request.user
         context.update(
             collaboration=self.collaboration,
-            filters=self.filters,
+            filters=self.filterset.form,
             totals=money_and_hours(self.filtered()),
             can_add=self.collaboration is not None
             and user.has_perm(

@@ -15,8 +15,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from realise.knowledge import network
+from realise.knowledge.filtersets import DirectoryFilter
 from realise.organisations.forms import (
-    DirectoryFilterForm,
     NetworkForm,
     NetworkResourceForm,
     SharingForm,
@@ -31,18 +31,14 @@ class DirectoryView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        form = DirectoryFilterForm(self.request.GET or None)
-        people = (
-            network.directory_people(user, **form.slugs())
-            if (not form.is_bound or form.is_valid())
-            else network.directory_people(user).none()
-        )
+        chosen = DirectoryFilter(self.request.GET or None, network.directory_people(user))
+        people = chosen.qs
         page = Paginator(people, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(
-            form=form,
+            form=chosen.form,
             page=page,
             entries=network.entries(page.object_list, user),
-            filtered=form.is_bound and any(form.slugs().values()),
+            filtered=chosen.filtered,
         )
         return context
 

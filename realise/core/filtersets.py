@@ -1,0 +1,81 @@
+"""The pieces every app's filter sets (django-filter) are made of, and the audit trail's.
+
+An app's list pages and its API filter through the filter sets in `<app>/filtersets.py`.
+A page binds its filter set to the query only when the query names something (`request.GET
+or None`), so a first visit shows the form as it starts. What a page does with a value that
+does not validate is the filter set's `when_invalid`: `IGNORE` the field (django-filter's
+way, and the API's), `ALL` (apply no filter, show the form's errors) or `NOTHING` (match
+nothing, show the form's errors).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.utils import timezone
+
+from realise.core.forms import DateInput, GovukForm, MonthField
+from realise.core.models import AuditAction
+
+IGNORE, ALL, NOTHING = "ignore", "all", "nothing"
+
+
+class FilterForm(GovukForm, forms.Form):
+    """A filter form: GOV.UK markup, every field optional."""
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+
+class PageFilterSet(django_filters.FilterSet):
+    """A filter set for a page: declared filters only, rendered as a GOV.UK form."""
+
+    when_invalid = IGNORE
+
+    class Meta:
+        form = FilterForm
+
+    @property
+    def qs(self):
+        if not hasattr(self, "_qs"):
+            if self.is_bound and self.when_invalid != IGNORE and not self.is_valid():
+                everything = self.queryset.all()
+                self._qs = everything.none() if self.when_invalid == NOTHING else everything
+            else:
+                return super().qs
+        return self._qs
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, timezone.get_current_timezone())
+
+
+class AuditFilter(PageFilterSet):
+    """The audit trail, by kind of record (those the reader may see), user, change and
+    dates (whole days in the local time zone). A bad value matches nothing."""
+
+    when_invalid = NOTHING
+
+    model = django_filters.ChoiceFilter(label="Kind of record", choices=(), empty_label="Any")
+    username = django_filters.CharFilter(label="User name", lookup_expr="iexact", max_length=150)
+    action = django_filters.ChoiceFilter(
+        label="Change", choices=AuditAction.choices, empty_label="Any"
+    )
+    date_from = django_filters.DateFilter(
+        label="From (date)", widget=DateInput(), method="recorded_from"
+    )
+    date_to = django_filters.DateFilter(label="To (date)", widget=DateInput(), method="recorded_to")
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        models = self.queryset.order_by("model").values_list("model", flat=True).distinct()
+        self.filters["model"].extra["choices"] = [(m, m) for m in models]
+
+    def recorded_from(self, queryset, name, value):
+        return queryset.filter(recorded_at__gte=_day_start(value))
+
+    def recorded_to(self, queryset, name, value):
+        return queryset.filter(recorded_at__lt=_day_start(value + datetime.timedelta(days=1)))
