@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from realise.benefits.models import Measurement
 from realise.collaborations.models import Collaboration, Initiative
@@ -24,15 +25,15 @@ class VerificationFilter(django_filters.FilterSet):
     collaboration = django_filters.ModelChoiceFilter(
         field_name="benefit__initiative__collaboration",
         queryset=_collaborations,
-        empty_label="All collaborations",
+        empty_label=_("All collaborations"),
     )
     initiative = django_filters.ModelChoiceFilter(
-        field_name="benefit__initiative", queryset=_initiatives, empty_label="All initiatives"
+        field_name="benefit__initiative", queryset=_initiatives, empty_label=_("All initiatives")
     )
     force = django_filters.ModelChoiceFilter(
-        queryset=Force.objects.order_by("name"), empty_label="All forces"
+        queryset=Force.objects.order_by("name"), empty_label=_("All forces")
     )
-    month = MonthFilter(field_name="period", label="Month (YYYY-MM)")
+    month = MonthFilter(field_name="period", label=_("Month (YYYY-MM)"))
 
     class Meta:
         model = Measurement

@@ -15,6 +15,7 @@ import datetime
 import django_filters
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from realise.core.forms import DateInput, GovukForm, MonthField
 from realise.core.models import AuditAction
@@ -59,15 +60,17 @@ class AuditFilter(PageFilterSet):
 
     when_invalid = NOTHING
 
-    model = django_filters.ChoiceFilter(label="Kind of record", choices=(), empty_label="Any")
-    username = django_filters.CharFilter(label="User name", lookup_expr="iexact", max_length=150)
+    model = django_filters.ChoiceFilter(label=_("Kind of record"), choices=(), empty_label=_("Any"))
+    username = django_filters.CharFilter(label=_("User name"), lookup_expr="iexact", max_length=150)
     action = django_filters.ChoiceFilter(
-        label="Change", choices=AuditAction.choices, empty_label="Any"
+        label=_("Change"), choices=AuditAction.choices, empty_label=_("Any")
     )
     date_from = django_filters.DateFilter(
-        label="From (date)", widget=DateInput(), method="recorded_from"
+        label=_("From (date)"), widget=DateInput(), method="recorded_from"
     )
-    date_to = django_filters.DateFilter(label="To (date)", widget=DateInput(), method="recorded_to")
+    date_to = django_filters.DateFilter(
+        label=_("To (date)"), widget=DateInput(), method="recorded_to"
+    )
 
     def __init__(self, data=None, queryset=None, **kwargs):
         super().__init__(data, queryset, **kwargs)

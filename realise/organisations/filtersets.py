@@ -25,7 +25,7 @@ class AccessFilter(PageFilterSet):
     user = django_filters.CharFilter(
         label=_("User name"), field_name="user__username", lookup_expr="icontains", max_length=150
     )
-    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, empty_label="Any")
+    role = django_filters.ChoiceFilter(label=_("Role"), choices=Role.choices, empty_label=_("Any"))
     force = django_filters.ModelChoiceFilter(
         label=_("Force"),
         queryset=Force.objects.order_by("name"),

@@ -26,7 +26,7 @@ class PipelineFilter(PageFilterSet):
     when_invalid = ALL
 
     status = django_filters.ChoiceFilter(
-        choices=OpportunityStatus.choices, empty_label="Any status"
+        choices=OpportunityStatus.choices, empty_label=_("Any status")
     )
     collaboration = django_filters.ModelChoiceFilter(
         queryset=_collaborations,
