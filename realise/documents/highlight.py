@@ -141,7 +141,7 @@ def _slices(summaries) -> dict:
 
 
 def _benefit_table(benefits, rags, figures, month) -> dict:
-    statuses = dict(BenefitStatus.choices)
+    statuses = {value: str(label) for value, label in BenefitStatus.choices}
     rows = []
     for benefit in benefits:
         rag = rags.get(benefit.pk)

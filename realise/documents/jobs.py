@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 
 from realise.benefits.realisation import parse_month
 from realise.collaborations.models import Collaboration, Initiative
+from realise.core.language import english
 from realise.documents.models import DocumentJob, DocumentKind, PackStatus
 from realise.documents.render import render
 from realise.governance.models import GovernanceBody
@@ -187,7 +188,8 @@ def run_job(job_id: int, progress: Progress | None = None) -> DocumentJob:
     except Exception as exc:
         logger.exception("Document job %s failed", job.pk)
         job.status = PackStatus.FAILED
-        job.error = f"The {job.get_kind_display().lower()} could not be built ({exc})."
+        kind = english(job.get_kind_display).lower()
+        job.error = f"The {kind} could not be built ({exc})."
     else:
         job.status, job.message = PackStatus.DONE, "Finished"
         job.done = job.total = max(job.total, 1)

@@ -116,8 +116,9 @@ forget_cached_figures = dataversion.forget_cached_data
 
 
 # Changed whenever the engine's result types change (2: realised outside the plan), so
-# that results cached in the old shape are never read back.
-_RESULT_SHAPE = 3
+# that results cached in the old shape are never read back (4: qualitative counts by status
+# code, named when shown).
+_RESULT_SHAPE = 4
 
 
 def cache_seconds() -> int:
@@ -251,7 +252,7 @@ class Figures:
         cut = self.cut
 
         def compute():
-            counts = dict(
+            return dict(
                 engine.filter_benefits(cut.filters, cut.base)
                 .filter(nature=Nature.QUALITATIVE)
                 .values("status")
@@ -259,12 +260,13 @@ class Figures:
                 .values_list("status", "count")
                 .order_by()
             )
-            return [
-                {"status": label, "count": counts.get(value, 0)}
-                for value, label in BenefitStatus.choices
-            ]
 
-        return self.get("qualitative", compute)
+        # The counts are cached; the statuses are named in the language of the reader.
+        counts = self.get("qualitative", compute)
+        return [
+            {"status": str(label), "count": counts.get(value, 0)}
+            for value, label in BenefitStatus.choices
+        ]
 
 
 # Shapes for the pages and their tables ------------------------------------------------------
@@ -331,7 +333,7 @@ def slice_rows(summaries: dict[str, engine.MeasureSummary], *, cashable_first=Fa
 def subcategory_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
     from realise.benefits.models import SubCategory
 
-    labels = dict(SubCategory.choices)
+    labels = {value: str(label) for value, label in SubCategory.choices}
     rows = []
     for measure, summary in summaries.items():
         for code, pair in summary.by_subcategory.items():
@@ -449,7 +451,7 @@ def fill_rag(rows: list[dict], rollups: dict[int, RagRollup]) -> None:
 
 
 def benefit_rows(rows: Iterable[engine.BenefitRag]) -> list[dict]:
-    statuses = dict(BenefitStatus.choices)
+    statuses = {value: str(label) for value, label in BenefitStatus.choices}
     return [
         {
             "benefit_id": row.benefit_id,
@@ -569,8 +571,8 @@ def initiative_rows(figures: Figures) -> list[dict]:
     money = {row.key: row for row in figures.groups("initiative")}
     from realise.collaborations.models import InitiativeStatus, Stage
 
-    stages = dict(Stage.choices)
-    statuses = dict(InitiativeStatus.choices)
+    stages = {value: str(label) for value, label in Stage.choices}
+    statuses = {value: str(label) for value, label in InitiativeStatus.choices}
     rows = []
     for item in initiatives.values(
         "pk", "name", "slug", "stage", "status", "collaboration__name"
