@@ -499,7 +499,7 @@ def _force_table(figures) -> dict:
             out.append(
                 [
                     row["force"],
-                    dashboards.MEASURE_NAMES[measure],
+                    str(dashboards.MEASURE_NAMES[measure]),
                     formats.measure_value(measure, row[f"{measure}_planned_total"]),
                     formats.measure_value(measure, row[f"{measure}_planned_to_date"]),
                     formats.measure_value(measure, row[f"{measure}_actual_to_date"]),

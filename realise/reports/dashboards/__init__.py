@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from realise.benefits import realisation as engine
 from realise.benefits.models import Benefit, BenefitStatus, Nature
@@ -271,7 +272,7 @@ class Figures:
 
 # Shapes for the pages and their tables ------------------------------------------------------
 
-MEASURE_NAMES = {"money": "Money (£)", "hours": "Hours"}
+MEASURE_NAMES = {"money": _("Money (£)"), "hours": _("Hours")}
 
 
 def headline_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
@@ -280,7 +281,7 @@ def headline_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
     for measure, summary in summaries.items():
         rows.append(
             {
-                "measure": MEASURE_NAMES[measure],
+                "measure": str(MEASURE_NAMES[measure]),
                 "key": measure,
                 "planned_total": summary.planned_total,
                 "planned_to_date": summary.planned_to_date,
@@ -296,17 +297,17 @@ def headline_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
     return rows
 
 
-OUTSIDE_PLAN = "Realised outside the plan (benefits with no planned profile)"
+OUTSIDE_PLAN = _("Realised outside the plan (benefits with no planned profile)")
 
 
 def slice_rows(summaries: dict[str, engine.MeasureSummary], *, cashable_first=False) -> list:
     """Identified vs not identified in the business case; cashable vs non-cashable; and
     what benefits with no plan realised (not in the percentage of plan)."""
     slices = [
-        ("identified", "Identified in the business case"),
-        ("not_identified", "Not identified in the business case"),
-        ("cashable", "Cashable"),
-        ("non_cashable", "Non-cashable"),
+        ("identified", _("Identified in the business case")),
+        ("not_identified", _("Not identified in the business case")),
+        ("cashable", _("Cashable")),
+        ("non_cashable", _("Non-cashable")),
     ]
     if cashable_first:
         slices = slices[2:] + slices[:2]
@@ -321,8 +322,10 @@ def slice_rows(summaries: dict[str, engine.MeasureSummary], *, cashable_first=Fa
                 pair = engine.Pair(engine.ZERO, pair)  # nothing planned, by definition
             rows.append(
                 {
-                    "measure": MEASURE_NAMES[measure],
-                    "slice": label,
+                    "measure": str(MEASURE_NAMES[measure]),
+                    "measure_key": measure,
+                    "slice": str(label),
+                    "slice_key": name,
                     "planned_total": pair.planned_total,
                     "actual_to_date": pair.actual_to_date,
                 }
@@ -339,7 +342,8 @@ def subcategory_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
         for code, pair in summary.by_subcategory.items():
             rows.append(
                 {
-                    "measure": MEASURE_NAMES[measure],
+                    "measure": str(MEASURE_NAMES[measure]),
+                    "measure_key": measure,
                     "code": code,
                     "subcategory": labels.get(code, code),
                     "planned_total": pair.planned_total,
@@ -351,7 +355,7 @@ def subcategory_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
 
 
 PERIODS = {"year": "years", "quarter": "quarters", "month": "months"}
-PERIOD_NAMES = {"year": "financial year", "quarter": "financial quarter", "month": "month"}
+PERIOD_NAMES = {"year": _("financial year"), "quarter": _("financial quarter"), "month": _("month")}
 
 
 def period_rows(summary: engine.MeasureSummary, period: str = "year") -> list[dict]:
