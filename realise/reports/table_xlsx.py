@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import io
 
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -35,7 +36,10 @@ def _number_format(column, record) -> str | None:
 
 
 def _safe(value):
-    """Text that a spreadsheet would run as a formula is written as text."""
+    """Text that a spreadsheet would run as a formula is written as text (words still to
+    be translated are translated first)."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value

@@ -351,12 +351,12 @@ class BenefitRagTable(DashboardTable):
 
     def render_rag(self, value, record):
         if record["kind"] == "qualitative":
-            return QUALITATIVE_RAG
+            return str(QUALITATIVE_RAG)
         return rag_tag(value)
 
     def value_rag(self, value, record):
         if record["kind"] == "qualitative":
-            return QUALITATIVE_RAG
+            return str(QUALITATIVE_RAG)
         return str(RAG_WORDS.get(value, value or ""))
 
     class Meta(DashboardTable.Meta):
