@@ -9,6 +9,7 @@ from django import forms
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
@@ -22,17 +23,17 @@ from realise.core.permissions import visible_audit_records
 
 
 class AuditFilterForm(GovukForm, forms.Form):
-    model = forms.ChoiceField(label="Kind of record", required=False)
-    username = forms.CharField(label="User name", required=False, max_length=150)
+    model = forms.ChoiceField(label=_("Kind of record"), required=False)
+    username = forms.CharField(label=_("User name"), required=False, max_length=150)
     action = forms.ChoiceField(
-        label="Change", required=False, choices=[("", "Any"), *AuditAction.choices]
+        label=_("Change"), required=False, choices=[("", _("Any")), *AuditAction.choices]
     )
-    date_from = forms.DateField(label="From (date)", required=False, widget=DateInput())
-    date_to = forms.DateField(label="To (date)", required=False, widget=DateInput())
+    date_from = forms.DateField(label=_("From (date)"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To (date)"), required=False, widget=DateInput())
 
     def __init__(self, *args, models: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [("", "Any"), *((m, m) for m in models)]
+        self.fields["model"].choices = [("", _("Any")), *((m, m) for m in models)]
 
     def filter(self, records):
         if not self.is_valid():

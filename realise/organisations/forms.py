@@ -55,7 +55,7 @@ class AccessFilterForm(GovukForm, forms.Form):
 
     def __init__(self, *args, by, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", "Any"), *Role.choices]
+        self.fields["role"].choices = [("", _("Any")), *Role.choices]
         self.fields["collaboration"].queryset = collaborations_for(by)
         self.fields["force"].to_field_name = "slug"
 

@@ -51,7 +51,7 @@ class VisibleMixin:
 
 class PipelineFilterForm(forms.Form):
     status = forms.ChoiceField(
-        required=False, choices=[("", "Any status"), *OpportunityStatus.choices]
+        required=False, choices=[("", _("Any status")), *OpportunityStatus.choices]
     )
     collaboration = forms.ModelChoiceField(
         required=False, queryset=None, empty_label=_("Any collaboration"), to_field_name="slug"
