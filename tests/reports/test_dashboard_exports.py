@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from tests.factories import GovernanceBodyFactory, UserFactory
@@ -169,3 +170,6 @@ def test_the_csv_keeps_english_columns_in_welsh_while_the_page_and_xlsx_are_wels
     assert str(sheet[1][0]).startswith("Yn gywir ar ")
     assert sheet[4][:2] == ["Mesur", "Wedi’i gynllunio i gyd"]
     assert sheet[5][0] == "Arian (£)"
+    for fmt in ("svg", "png"):  # the charts are drawn in Welsh too (and cached apart)
+        chart = client.get(reverse("dashboard-chart", args=["over-time-money", fmt]))
+        assert chart.status_code == 200 and chart.content
