@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 import matplotlib
+from django.utils.translation import gettext
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -21,8 +22,11 @@ COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#505a5f", "#b
 MARKERS = ["o", "s", "^", "D", "v", "P", "X"]
 
 
-def net_flows_svg(comparison, *, title: str = "Discounted net flows by option") -> bytes:
-    """An SVG line chart of each appraised option's present value of net flows by year."""
+def net_flows_svg(comparison, *, title: str | None = None) -> bytes:
+    """An SVG line chart of each appraised option's present value of net flows by year,
+    with its words in the language of the page."""
+    if title is None:
+        title = gettext("Discounted net flows by option")
     style = {
         "svg.hashsalt": "realise-economic-case",
         "svg.fonttype": "none",
@@ -49,8 +53,8 @@ def net_flows_svg(comparison, *, title: str = "Discounted net flows by option") 
             drawn += 1
         axes.axhline(0, color="#0b0c0c", linewidth=0.8)
         axes.set_title(title)
-        axes.set_ylabel("Present value of net flow")
-        axes.set_xlabel("Financial year")
+        axes.set_ylabel(gettext("Present value of net flow"))
+        axes.set_xlabel(gettext("Financial year"))
         axes.yaxis.set_major_formatter(FuncFormatter(pounds_axis))
         axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
         axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fy_label(int(round(x)))))
@@ -62,7 +66,7 @@ def net_flows_svg(comparison, *, title: str = "Discounted net flows by option") 
             axes.text(
                 0.5,
                 0.5,
-                "No option can be charted yet",
+                gettext("No option can be charted yet"),
                 transform=axes.transAxes,
                 ha="center",
                 va="center",

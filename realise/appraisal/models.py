@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from realise.appraisal.greenbook import (
@@ -32,19 +33,19 @@ def fy_label(year: int) -> str:
 
 
 class DiscountSchedule(models.TextChoices):
-    STANDARD = "standard", "Standard (social time preference rate, 3.5%)"
-    HEALTH = "health", "Health and life values (1.5%)"
+    STANDARD = "standard", _("Standard (social time preference rate, 3.5%)")
+    HEALTH = "health", _("Health and life values (1.5%)")
 
 
 class CostKind(models.TextChoices):
-    CAPEX = "capex", "Capital expenditure"
-    OPEX = "opex", "Operating expenditure"
-    OTHER = "other", "Other"
+    CAPEX = "capex", _("Capital expenditure")
+    OPEX = "opex", _("Operating expenditure")
+    OTHER = "other", _("Other")
 
 
 class Prices(models.TextChoices):
-    REAL = "real", "Real (price base year)"
-    NOMINAL = "nominal", "Nominal (cash)"
+    REAL = "real", _("Real (price base year)")
+    NOMINAL = "nominal", _("Nominal (cash)")
 
 
 def validate_optimism_bias(value: str) -> None:

@@ -55,6 +55,7 @@ from realise.appraisal.models import (
     fy_label,
 )
 from realise.benefits.models import Benefit, Measurement, PlannedValue, Unit
+from realise.core.language import english
 
 ZERO = Decimal("0")
 BUSINESS_AS_USUAL = "Business as usual"
@@ -296,7 +297,8 @@ def check_linkable(benefit: Benefit, option: Option, cost_per_hour: Decimal | No
     elif benefit.unit != Unit.GBP:
         raise ValidationError(
             {
-                "benefit": f"'{benefit.title}' is measured as {benefit.get_unit_display().lower()}"
+                "benefit": f"'{benefit.title}' is measured as "
+                f"{english(benefit.get_unit_display).lower()}"
                 ", which has no value in pounds. Link a benefit measured in pounds or hours, "
                 "or enter the line's values yourself."
             }
@@ -451,7 +453,7 @@ def _in_pounds(line: BenefitLine, amounts: Mapping[int, Decimal]) -> dict[int, D
     if benefit.unit not in (Unit.GBP, Unit.HOURS):
         raise CaseError(
             f"Line '{line.name}' is linked to '{benefit.title}', which is measured as "
-            f"{benefit.get_unit_display().lower()} and has no value in pounds."
+            f"{english(benefit.get_unit_display).lower()} and has no value in pounds."
         )
     sign = -1 if benefit.is_disbenefit else 1
     return {year: amount * rate * sign for year, amount in sorted(amounts.items())}

@@ -32,6 +32,7 @@ from realise.benefits.models import (
     PlannedValue,
 )
 from realise.core import inputs
+from realise.core.language import english
 
 ZERO = Decimal("0")
 
@@ -179,7 +180,8 @@ def decide_change_request(
     if not user.has_perm("benefits.decide_changerequest", benefit):
         raise PermissionDenied(f"You may not decide change requests for '{benefit}'.")
     if request.status != ChangeRequestStatus.PENDING:
-        raise ValidationError(f"This request was already {request.get_status_display().lower()}.")
+        status = english(request.get_status_display).lower()
+        raise ValidationError(f"This request was already {status}.")
     body = body or request.body
     if body is None:
         raise ValidationError({"body": "Name the governance body that decided the request."})

@@ -50,6 +50,7 @@ from realise.benefits.models import (
     NotDuplicate,
     PlannedValue,
 )
+from realise.core.language import english
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -95,8 +96,8 @@ def _refuse_cycle(child: Benefit, parent: Benefit) -> None:
 def _refuse_mismatch(child: Benefit, parent: Benefit) -> None:
     if child.unit != parent.unit:
         raise ValidationError(
-            f"'{child}' is measured in {child.get_unit_display().lower()} and '{parent}' in "
-            f"{parent.get_unit_display().lower()}; a benefit can only contribute to one "
+            f"'{child}' is measured in {english(child.get_unit_display).lower()} and '{parent}' in "
+            f"{english(parent.get_unit_display).lower()}; a benefit can only contribute to one "
             "measured the same way."
         )
     if child.is_disbenefit != parent.is_disbenefit:

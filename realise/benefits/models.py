@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from realise.collaborations.models import Collaboration, Stage, within_visible_collaborations
@@ -17,14 +18,14 @@ from realise.core.permissions import access_for
 
 
 class SubCategory(models.TextChoices):
-    MONEY = "1a", "1a Savings: money"
-    TIME = "1b", "1b Savings: time"
-    COST_AVOIDANCE = "1c", "1c Savings: cost avoidance"
-    SERVICE_INTERNAL = "2a", "2a Service: internal (officers and staff)"
-    SERVICE_EXTERNAL = "2b", "2b Service: external (the public)"
-    LEGAL = "3a", "3a Compliance: legal obligations"
-    INSPECTION = "3b", "3b Compliance: HMICFRS or APP recommendations"
-    LOCAL_POLICY = "3c", "3c Compliance: local policy"
+    MONEY = "1a", _("1a Savings: money")
+    TIME = "1b", _("1b Savings: time")
+    COST_AVOIDANCE = "1c", _("1c Savings: cost avoidance")
+    SERVICE_INTERNAL = "2a", _("2a Service: internal (officers and staff)")
+    SERVICE_EXTERNAL = "2b", _("2b Service: external (the public)")
+    LEGAL = "3a", _("3a Compliance: legal obligations")
+    INSPECTION = "3b", _("3b Compliance: HMICFRS or APP recommendations")
+    LOCAL_POLICY = "3c", _("3c Compliance: local policy")
 
 
 CATEGORY_NAMES = {"1": "Savings", "2": "Service", "3": "Compliance"}
@@ -33,31 +34,31 @@ HOURS_SUBCATEGORIES = (SubCategory.TIME,)
 
 
 class Direction(models.TextChoices):
-    INCREASE = "increase", "Increase"
-    DECREASE = "decrease", "Decrease"
-    MAINTAIN = "maintain", "Maintain"
+    INCREASE = "increase", _("Increase")
+    DECREASE = "decrease", _("Decrease")
+    MAINTAIN = "maintain", _("Maintain")
 
 
 class Unit(models.TextChoices):
-    GBP = "GBP", "Pounds (GBP)"
-    HOURS = "hours", "Hours"
-    COUNT = "count", "Count"
-    PERCENT = "percent", "Percent"
-    SCORE = "score", "Score"
-    TEXT = "text", "Text (qualitative)"
+    GBP = "GBP", _("Pounds (GBP)")
+    HOURS = "hours", _("Hours")
+    COUNT = "count", _("Count")
+    PERCENT = "percent", _("Percent")
+    SCORE = "score", _("Score")
+    TEXT = "text", _("Text (qualitative)")
 
 
 class Nature(models.TextChoices):
-    QUANTITATIVE = "quantitative", "Quantitative"
-    QUALITATIVE = "qualitative", "Qualitative"
+    QUANTITATIVE = "quantitative", _("Quantitative")
+    QUALITATIVE = "qualitative", _("Qualitative")
 
 
 class BenefitStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    AGREED = "agreed", "Agreed"
-    REALISING = "realising", "Realising"
-    REALISED = "realised", "Realised"
-    CLOSED = "closed", "Closed"
+    PROPOSED = "proposed", _("Proposed")
+    AGREED = "agreed", _("Agreed")
+    REALISING = "realising", _("Realising")
+    REALISED = "realised", _("Realised")
+    CLOSED = "closed", _("Closed")
 
 
 class BenefitQuerySet(models.QuerySet):

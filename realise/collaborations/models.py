@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from realise.core.models import TimeStamped, Versioned, Visibility
@@ -61,34 +62,34 @@ class InitiativeQuerySet(models.QuerySet):
 
 
 class Function(models.TextChoices):
-    PROCUREMENT = "procurement", "Procurement"
-    VETTING = "vetting", "Vetting"
-    FORENSICS = "forensics", "Forensics"
-    FIREARMS = "firearms", "Firearms"
-    ROADS_POLICING = "roads_policing", "Roads policing"
-    MAJOR_CRIME = "major_crime", "Major crime"
-    ORGANISED_CRIME = "organised_crime", "Organised crime"
-    TRAINING = "training", "Training"
-    IT = "it", "IT and digital"
-    HR = "hr", "HR"
-    ESTATES = "estates", "Estates"
-    STRATEGIC = "strategic", "Strategic alliance"
-    OTHER = "other", "Other"
+    PROCUREMENT = "procurement", _("Procurement")
+    VETTING = "vetting", _("Vetting")
+    FORENSICS = "forensics", _("Forensics")
+    FIREARMS = "firearms", _("Firearms")
+    ROADS_POLICING = "roads_policing", _("Roads policing")
+    MAJOR_CRIME = "major_crime", _("Major crime")
+    ORGANISED_CRIME = "organised_crime", _("Organised crime")
+    TRAINING = "training", _("Training")
+    IT = "it", _("IT and digital")
+    HR = "hr", _("HR")
+    ESTATES = "estates", _("Estates")
+    STRATEGIC = "strategic", _("Strategic alliance")
+    OTHER = "other", _("Other")
 
 
 class Stage(models.IntegerChoices):
-    STRATEGIC_ASSESSMENT = 0, "0 Strategic assessment"
-    SOC = 1, "1 Strategic outline case (SOC)"
-    OBC = 2, "2 Outline business case (OBC)"
-    FBC = 3, "3 Full business case (FBC)"
-    IMPLEMENTATION = 4, "4 Implementation"
-    EVALUATION = 5, "5 Evaluation and feedback"
+    STRATEGIC_ASSESSMENT = 0, _("0 Strategic assessment")
+    SOC = 1, _("1 Strategic outline case (SOC)")
+    OBC = 2, _("2 Outline business case (OBC)")
+    FBC = 3, _("3 Full business case (FBC)")
+    IMPLEMENTATION = 4, _("4 Implementation")
+    EVALUATION = 5, _("5 Evaluation and feedback")
 
 
 class InitiativeStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    ON_HOLD = "on_hold", "On hold"
-    CLOSED = "closed", "Closed"
+    ACTIVE = "active", _("Active")
+    ON_HOLD = "on_hold", _("On hold")
+    CLOSED = "closed", _("Closed")
 
 
 class Collaboration(Versioned, TimeStamped):
@@ -248,8 +249,8 @@ class Agreement(Versioned, TimeStamped):
 
 
 class PartyRole(models.TextChoices):
-    PCC = "pcc", "Police and Crime Commissioner (or PFCC, mayor)"
-    CHIEF_CONSTABLE = "chief_constable", "Chief Constable"
+    PCC = "pcc", _("Police and Crime Commissioner (or PFCC, mayor)")
+    CHIEF_CONSTABLE = "chief_constable", _("Chief Constable")
 
 
 class AgreementParty(models.Model):
@@ -277,9 +278,9 @@ class AgreementParty(models.Model):
 
 
 class ReviewOutcome(models.TextChoices):
-    CONTINUE = "continue", "Continue unchanged"
-    VARY = "vary", "Vary the agreement"
-    TERMINATE = "terminate", "Terminate the agreement"
+    CONTINUE = "continue", _("Continue unchanged")
+    VARY = "vary", _("Vary the agreement")
+    TERMINATE = "terminate", _("Terminate the agreement")
 
 
 class AgreementReview(models.Model):

@@ -23,6 +23,7 @@ from realise.collaborations.models import (
     StageDecision,
     next_review_due,
 )
+from realise.core.language import english
 from realise.governance.models import GovernanceBody
 
 HUNDRED = Decimal("100")
@@ -77,7 +78,8 @@ MOVE_BACK_WHO = (
 
 
 def stage_label(stage: int) -> str:
-    return Stage(stage).label
+    """A stage's name in English, for the messages below (written in English)."""
+    return english(Stage(stage).label)
 
 
 @dataclass
@@ -199,7 +201,8 @@ class StandardStatus:
 
     @property
     def stage_label(self) -> str:
-        return stage_label(self.stage)
+        """The stage's name in the language of the page."""
+        return str(Stage(self.stage).label)
 
     def as_dict(self) -> dict:
         return {

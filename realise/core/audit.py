@@ -25,7 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, connection, models, router, transaction
 from django.db.models import F
 from django.db.models.functions import Length
-from django.utils import timezone
+from django.utils import timezone, translation
 from simple_history.models import HistoricalRecords, registered_models
 
 from realise.core.models import AuditAction, AuditHead, AuditRecord
@@ -198,7 +198,8 @@ def entry_for(history_model, instance, history_instance) -> Entry:
     before, after = _before_after(history_model, history_instance, pk_name)
     user = history_instance.history_user
     try:
-        text = str(instance)[:200]
+        with translation.override("en-gb"):  # stored: never in the language of the page
+            text = str(instance)[:200]
     except Exception:  # noqa: BLE001 - a __str__ that needs a removed parent
         text = ""
     return Entry(

@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 SESSION_KEY = "realise_language"
+ENGLISH = "en-gb"
 CODES = {code for code, _name in settings.LANGUAGES}
 
 # The Welsh forces' own names, by ONS police force area code; English forces keep theirs.
@@ -65,20 +66,42 @@ def financial_year(start_year: int) -> str:
     return _("financial year %(years)s") % {"years": f"{start_year}/{(start_year + 1) % 100:02d}"}
 
 
+def english(text) -> str:
+    """Text in English whatever the language of the page: a lazy label, or a callable such
+    as `obj.get_status_display`, for what is stored, read by machines or written into an
+    English sentence."""
+    with translation.override(ENGLISH):
+        return str(text() if callable(text) else text)
+
+
 def _stored(request) -> str | None:
     session = getattr(request, "session", None)
     code = session.get(SESSION_KEY) if session is not None else None
     return code if code in CODES else None
 
 
+# What machines read keeps English whatever the reader's language: the API and the open
+# data files (the open data page itself, /open-data/, follows the language).
+ENGLISH_ONLY_PREFIXES = ("/api/", "/open-data/")
+
+
+def english_only(path: str) -> bool:
+    return path.startswith(ENGLISH_ONLY_PREFIXES) and path != "/open-data/"
+
+
 class PreferredLanguageMiddleware:
     """A stored choice (copied from the profile at sign-in, or made this session) beats the
-    browser's Accept-Language. Reads the session only: no query per request."""
+    browser's Accept-Language. Reads the session only: no query per request. The API and
+    the open data files are always in English (`english_only`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if english_only(request.path_info):
+            translation.activate(ENGLISH)
+            request.LANGUAGE_CODE = ENGLISH
+            return self.get_response(request)
         code = _stored(request)
         if code and code != translation.get_language():
             translation.activate(code)

@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Visibility(models.TextChoices):
-    PRIVATE = "private", "Private: the collaboration's own forces"
-    POLICING = "policing", "Policing: any signed-in user"
-    PUBLIC = "public", "Public: anyone"
+    PRIVATE = "private", _("Private: the collaboration's own forces")
+    POLICING = "policing", _("Policing: any signed-in user")
+    PUBLIC = "public", _("Public: anyone")
 
 
 class TimeStamped(models.Model):
@@ -89,10 +90,10 @@ class Versioned(models.Model):
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", "Created"
-    UPDATE = "update", "Changed"
-    DELETE = "delete", "Deleted"
-    VIEW = "view", "Opened (an inspector read a private record)"
+    CREATE = "create", _("Created")
+    UPDATE = "update", _("Changed")
+    DELETE = "delete", _("Deleted")
+    VIEW = "view", _("Opened (an inspector read a private record)")
 
 
 class AuditRecordQuerySet(models.QuerySet):

@@ -241,11 +241,11 @@ def _slices_table(summaries, measures, cashable_first) -> dict:
                 row["measure"],
                 row["slice"],
                 formats.measure_value(
-                    MONEY if row["measure"] == dashboards.MEASURE_NAMES[MONEY] else HOURS,
+                    row["measure_key"],
                     row["planned_total"],
                 ),
                 formats.measure_value(
-                    MONEY if row["measure"] == dashboards.MEASURE_NAMES[MONEY] else HOURS,
+                    row["measure_key"],
                     row["actual_to_date"],
                 ),
             ]
@@ -256,7 +256,6 @@ def _slices_table(summaries, measures, cashable_first) -> dict:
 
 def _subcategory_table(summaries, measures) -> dict:
     rows = dashboards.subcategory_rows({m: summaries[m] for m in measures})
-    money_name = dashboards.MEASURE_NAMES[MONEY]
     return blocks.table(
         _("By sub-category"),
         [
@@ -268,12 +267,8 @@ def _subcategory_table(summaries, measures) -> dict:
         [
             [
                 row["subcategory"],
-                formats.measure_value(
-                    MONEY if row["measure"] == money_name else HOURS, row["planned_total"]
-                ),
-                formats.measure_value(
-                    MONEY if row["measure"] == money_name else HOURS, row["actual_to_date"]
-                ),
+                formats.measure_value(row["measure_key"], row["planned_total"]),
+                formats.measure_value(row["measure_key"], row["actual_to_date"]),
                 formats.percent(row["percent"]),
             ]
             for row in rows

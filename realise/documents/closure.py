@@ -179,7 +179,7 @@ def _chart(initiative, as_at: datetime.date) -> list[dict]:
 
 
 def _benefit_rows(initiative, as_at: datetime.date, handed: set[int]) -> list[list[str]]:
-    statuses = dict(BenefitStatus.choices)
+    statuses = {value: str(label) for value, label in BenefitStatus.choices}
     rags = {
         row.benefit_id: row
         for row in engine.benefit_rag(RealisationFilter(initiative=initiative), today=as_at)

@@ -113,9 +113,8 @@ def _slices(summaries) -> dict:
     rows = [
         row
         for row in dashboards.slice_rows(shown)
-        if row["slice"] not in ("Cashable", "Non-cashable")
+        if row["slice_key"] not in ("cashable", "non_cashable")
     ]
-    measures = {name: key for key, name in dashboards.MEASURE_NAMES.items()}
     return blocks.table(
         _(
             "Identified and not identified in the business case; realised outside the plan "
@@ -131,8 +130,8 @@ def _slices(summaries) -> dict:
             [
                 row["measure"],
                 row["slice"],
-                formats.measure_value(measures[row["measure"]], row["planned_total"]),
-                formats.measure_value(measures[row["measure"]], row["actual_to_date"]),
+                formats.measure_value(row["measure_key"], row["planned_total"]),
+                formats.measure_value(row["measure_key"], row["actual_to_date"]),
             ]
             for row in rows
         ],
@@ -141,7 +140,7 @@ def _slices(summaries) -> dict:
 
 
 def _benefit_table(benefits, rags, figures, month) -> dict:
-    statuses = dict(BenefitStatus.choices)
+    statuses = {value: str(label) for value, label in BenefitStatus.choices}
     rows = []
     for benefit in benefits:
         rag = rags.get(benefit.pk)

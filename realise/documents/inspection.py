@@ -33,7 +33,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from realise.benefits.models import Benefit, BenefitShare, Evidence, Measurement, PlannedValue
 from realise.benefits.realisation import HOURS, MONEY, RealisationFilter
@@ -499,7 +499,7 @@ def _force_table(figures) -> dict:
             out.append(
                 [
                     row["force"],
-                    dashboards.MEASURE_NAMES[measure],
+                    str(dashboards.MEASURE_NAMES[measure]),
                     formats.measure_value(measure, row[f"{measure}_planned_total"]),
                     formats.measure_value(measure, row[f"{measure}_planned_to_date"]),
                     formats.measure_value(measure, row[f"{measure}_actual_to_date"]),
@@ -747,7 +747,23 @@ def build_zip(
     progress: Progress | None = None,
     today: datetime.date | None = None,
 ) -> bytes:
-    """The pack as ZIP bytes, as `user` sees the collaboration (None: everything)."""
+    """The pack as ZIP bytes, as `user` sees the collaboration (None: everything). The pack
+    is in English whatever the language it was asked in: its CSV files are the evidence an
+    inspector checks row by row (with their hashes), and its summary is written in English."""
+    with translation.override("en-gb"):
+        return _build_zip(
+            collaboration, user, with_evidence=with_evidence, progress=progress, today=today
+        )
+
+
+def _build_zip(
+    collaboration: Collaboration,
+    user=None,
+    *,
+    with_evidence: bool = False,
+    progress: Progress | None = None,
+    today: datetime.date | None = None,
+) -> bytes:
     report = progress or (lambda percent, step: None)
     today = today or timezone.localdate()
     report(5, "Noting the audit trail's head")

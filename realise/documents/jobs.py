@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 
 from realise.benefits.realisation import parse_month
 from realise.collaborations.models import Collaboration, Initiative
+from realise.core.language import english
 from realise.documents import building
 from realise.documents.models import DocumentJob, DocumentKind
 from realise.documents.render import render
@@ -185,5 +186,5 @@ def run_job(job_id: int, progress: Progress | None = None) -> DocumentJob:
     return building.run(
         job,
         work,
-        lambda exc: f"The {job.get_kind_display().lower()} could not be built ({exc}).",
+        lambda exc: f"The {english(job.get_kind_display).lower()} could not be built ({exc}).",
     )

@@ -4,6 +4,7 @@ outstanding benefits to business as usual."""
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from realise.core.models import TimeStamped
@@ -156,10 +157,10 @@ class BenefitHandover(TimeStamped):
 
 
 class PackStatus(models.TextChoices):
-    QUEUED = "queued", "Waiting to start"
-    BUILDING = "building", "Being built"
-    DONE = "done", "Ready to download"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", _("Waiting to start")
+    BUILDING = "building", _("Being built")
+    DONE = "done", _("Ready to download")
+    FAILED = "failed", _("Failed")
 
 
 class BackgroundBuild(models.Model):
@@ -220,9 +221,9 @@ class InspectionPack(BackgroundBuild):
 
 
 class DocumentKind(models.TextChoices):
-    BOARD_PACK = "board-pack", "Board pack"
-    HIGHLIGHT = "highlight", "Highlight report"
-    REGISTER_EXPORT = "register-export", "Register export"
+    BOARD_PACK = "board-pack", _("Board pack")
+    HIGHLIGHT = "highlight", _("Highlight report")
+    REGISTER_EXPORT = "register-export", _("Register export")
 
 
 class DocumentJob(BackgroundBuild):

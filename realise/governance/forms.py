@@ -143,7 +143,7 @@ class DecisionForm(GovukForm, forms.Form):
     )
     to_stage = forms.TypedChoiceField(
         label=gettext_lazy("Stage gate"),
-        choices=[("", "Not a stage-gate decision"), *GATE_STAGES],
+        choices=[("", gettext_lazy("Not a stage-gate decision")), *GATE_STAGES],
         coerce=int,
         empty_value=None,
         required=False,

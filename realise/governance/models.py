@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from realise.collaborations.models import OPEN_VISIBILITIES, Collaboration
@@ -68,28 +69,28 @@ class EscalationQuerySet(models.QuerySet):
 
 
 class BodyType(models.TextChoices):
-    SUMMIT = "summit", "Summit"
-    PROGRAMME_BOARD = "programme_board", "Programme board"
-    CHIEF_CONSTABLE_BOARD = "cc_board", "Chief Constable board"
-    DEPUTY_CHIEF_CONSTABLE_BOARD = "dcc_board", "Deputy Chief Constable board"
-    FINANCIAL_STEERING_GROUP = "financial_steering", "Financial steering group"
-    PROCUREMENT_BOARD = "procurement_board", "Procurement governance board"
-    OVERSIGHT_GROUP = "oversight_group", "Oversight group"
-    OTHER = "other", "Other"
+    SUMMIT = "summit", _("Summit")
+    PROGRAMME_BOARD = "programme_board", _("Programme board")
+    CHIEF_CONSTABLE_BOARD = "cc_board", _("Chief Constable board")
+    DEPUTY_CHIEF_CONSTABLE_BOARD = "dcc_board", _("Deputy Chief Constable board")
+    FINANCIAL_STEERING_GROUP = "financial_steering", _("Financial steering group")
+    PROCUREMENT_BOARD = "procurement_board", _("Procurement governance board")
+    OVERSIGHT_GROUP = "oversight_group", _("Oversight group")
+    OTHER = "other", _("Other")
 
 
 class Cadence(models.TextChoices):
-    MONTHLY = "monthly", "Monthly"
+    MONTHLY = "monthly", _("Monthly")
     MONTHLY_WEEKDAY = (
         "monthly_weekday",
-        "Monthly, on the same weekday as the first meeting (e.g. the first Tuesday)",
+        _("Monthly, on the same weekday as the first meeting (e.g. the first Tuesday)"),
     )
-    LAST_WORKING_DAY = "last_working_day", "Monthly, on the last working day"
-    BIMONTHLY = "bimonthly", "Every two months"
-    QUARTERLY = "quarterly", "Quarterly"
-    YEARLY = "yearly", "Yearly"
-    WEEKS = "weeks", "Every few weeks"
-    AD_HOC = "ad_hoc", "Ad hoc"
+    LAST_WORKING_DAY = "last_working_day", _("Monthly, on the last working day")
+    BIMONTHLY = "bimonthly", _("Every two months")
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
+    WEEKS = "weeks", _("Every few weeks")
+    AD_HOC = "ad_hoc", _("Ad hoc")
 
 
 CADENCE_MONTHS = {
@@ -194,9 +195,9 @@ class GovernanceBody(TimeStamped):
 
 
 class CorporationSole(models.TextChoices):
-    PCC = "pcc", "Police and Crime Commissioner (or PFCC, mayor)"
-    CHIEF_CONSTABLE = "chief_constable", "Chief Constable"
-    OTHER = "other", "Other"
+    PCC = "pcc", _("Police and Crime Commissioner (or PFCC, mayor)")
+    CHIEF_CONSTABLE = "chief_constable", _("Chief Constable")
+    OTHER = "other", _("Other")
 
 
 class BodyMember(TimeStamped):
@@ -245,9 +246,9 @@ class BodyMember(TimeStamped):
 
 
 class MeetingStatus(models.TextChoices):
-    SCHEDULED = "scheduled", "Scheduled"
-    HELD = "held", "Held"
-    CANCELLED = "cancelled", "Cancelled"
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Meeting(TimeStamped):
@@ -336,8 +337,8 @@ class Meeting(TimeStamped):
 
 
 class DecisionStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    ACTIONED = "actioned", "Actioned"
+    OPEN = "open", _("Open")
+    ACTIONED = "actioned", _("Actioned")
 
 
 class Decision(TimeStamped):
@@ -436,9 +437,9 @@ class Action(TimeStamped):
 
 
 class EscalationKind(models.TextChoices):
-    BENEFIT_OFF_TRACK = "benefit_off_track", "Benefit off track"
-    RISK = "risk", "Risk"
-    DECISION_NEEDED = "decision_needed", "Decision needed"
+    BENEFIT_OFF_TRACK = "benefit_off_track", _("Benefit off track")
+    RISK = "risk", _("Risk")
+    DECISION_NEEDED = "decision_needed", _("Decision needed")
 
 
 class Escalation(TimeStamped):

@@ -307,7 +307,7 @@ class GateItem:
 
     @property
     def to_stage_label(self) -> str:
-        return Stage(self.to_stage).label
+        return str(Stage(self.to_stage).label)
 
 
 @dataclass

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils import translation
 
 MAX_BODY_CHARS = 100_000  # PostgreSQL refuses a tsvector over 1 MB; this stays well within
 PRIVATE_USE = ("\ue000", "\ue001")  # reserved for highlight markers in snippets
@@ -111,7 +112,10 @@ def index_object(obj) -> None:
     searchable = searchable_for(obj)
     if searchable is None:
         raise LookupError(f"{type(obj).__name__} is not registered for search.")
-    data = searchable.describe(obj)
+    # The index is written in English whatever the language of the request that saved
+    # the object, so that the same record always reads the same in the index.
+    with translation.override("en-gb"):
+        data = searchable.describe(obj)
     SearchEntry.objects.update_or_create(
         kind=searchable.kind,
         object_id=obj.pk,

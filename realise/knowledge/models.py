@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import get_valid_filename
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from realise.collaborations.models import OPEN_VISIBILITIES, Collaboration, ForceShare, Stage
@@ -61,14 +62,14 @@ class ItemQuerySet(models.QuerySet):
 
 
 class Theme(models.TextChoices):
-    GOVERNANCE = "governance", "Governance"
-    BENEFITS = "benefits", "Benefits"
-    WORKFORCE = "workforce", "Workforce"
-    TECHNOLOGY = "technology", "Technology"
-    FINANCE = "finance", "Finance"
-    PROCUREMENT = "procurement", "Procurement"
-    LEGAL = "legal", "Legal"
-    PARTNERSHIP = "partnership", "Partnership"
+    GOVERNANCE = "governance", _("Governance")
+    BENEFITS = "benefits", _("Benefits")
+    WORKFORCE = "workforce", _("Workforce")
+    TECHNOLOGY = "technology", _("Technology")
+    FINANCE = "finance", _("Finance")
+    PROCUREMENT = "procurement", _("Procurement")
+    LEGAL = "legal", _("Legal")
+    PARTNERSHIP = "partnership", _("Partnership")
 
 
 class Lesson(TimeStamped):
@@ -125,12 +126,12 @@ class Lesson(TimeStamped):
 
 
 class DocumentKind(models.TextChoices):
-    BUSINESS_CASE = "business_case", "Business case"
-    AGREEMENT = "agreement", "Agreement"
-    CLOSURE_REPORT = "closure_report", "Closure report"
-    HIGHLIGHT_REPORT = "highlight_report", "Highlight report"
-    EVALUATION = "evaluation", "Evaluation"
-    OTHER = "other", "Other"
+    BUSINESS_CASE = "business_case", _("Business case")
+    AGREEMENT = "agreement", _("Agreement")
+    CLOSURE_REPORT = "closure_report", _("Closure report")
+    HIGHLIGHT_REPORT = "highlight_report", _("Highlight report")
+    EVALUATION = "evaluation", _("Evaluation")
+    OTHER = "other", _("Other")
 
 
 class Document(TimeStamped):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from realise.core.models import TimeStamped
@@ -74,12 +75,12 @@ class Person(TimeStamped):
 
 
 class Role(models.TextChoices):
-    ADMINISTRATOR = "administrator", "Administrator"
-    PROGRAMME_TEAM = "programme_team", "Programme team"
-    FORCE_LEAD = "force_lead", "Force benefits lead"
-    BENEFIT_OWNER = "benefit_owner", "Benefit owner"
-    VIEWER = "viewer", "Viewer (read only)"
-    INSPECTOR = "inspector", "Inspector (reads everything, changes nothing)"
+    ADMINISTRATOR = "administrator", _("Administrator")
+    PROGRAMME_TEAM = "programme_team", _("Programme team")
+    FORCE_LEAD = "force_lead", _("Force benefits lead")
+    BENEFIT_OWNER = "benefit_owner", _("Benefit owner")
+    VIEWER = "viewer", _("Viewer (read only)")
+    INSPECTOR = "inspector", _("Inspector (reads everything, changes nothing)")
 
 
 # The names the command line, scripts and the single sign-on map use for the roles
@@ -89,8 +90,8 @@ ROLE_CLI_NAMES = {role: name for name, role in ROLE_NAMES.items()}
 
 
 class MembershipSource(models.TextChoices):
-    MANUAL = "manual", "Granted by hand"
-    SSO = "sso", "Single sign-on group"
+    MANUAL = "manual", _("Granted by hand")
+    SSO = "sso", _("Single sign-on group")
 
 
 class Membership(TimeStamped):
@@ -191,9 +192,9 @@ class Cover(TimeStamped):
 
 
 class InvitationStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for the person to accept"
-    ACCEPTED = "accepted", "Accepted"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    PENDING = "pending", _("Waiting for the person to accept")
+    ACCEPTED = "accepted", _("Accepted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Invitation(TimeStamped):
@@ -270,13 +271,13 @@ class SharingPreference(TimeStamped):
 
 
 class NetworkAccess(models.TextChoices):
-    OPEN = "open", "Open to anyone signed in"
-    MEMBERS = "members", "Members only"
+    OPEN = "open", _("Open to anyone signed in")
+    MEMBERS = "members", _("Members only")
 
 
 class NetworkRole(models.TextChoices):
-    MEMBER = "member", "Member"
-    COORDINATOR = "coordinator", "Coordinator"
+    MEMBER = "member", _("Member")
+    COORDINATOR = "coordinator", _("Coordinator")
 
 
 class Network(TimeStamped):
@@ -337,10 +338,10 @@ class NetworkMember(TimeStamped):
 
 
 class ResourceKind(models.TextChoices):
-    GUIDANCE = "guidance", "Guidance"
-    TEMPLATE = "template", "Template"
-    LESSON = "lesson", "Lesson"
-    LINK = "link", "Link"
+    GUIDANCE = "guidance", _("Guidance")
+    TEMPLATE = "template", _("Template")
+    LESSON = "lesson", _("Lesson")
+    LINK = "link", _("Link")
 
 
 class NetworkResource(TimeStamped):

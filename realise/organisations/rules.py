@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import rules
 
+from realise.core.language import english
 from realise.core.permissions import (
     access_for,
     is_administrator,
@@ -43,7 +44,7 @@ def refusal_to_grant(user, role: str, force_id: int | None, collaboration_ids) -
     if not access.programme_collaborations:
         return "Only administrators and programme teams grant or revoke roles."
     if role in (Role.ADMINISTRATOR, Role.INSPECTOR):
-        label = dict(Role.choices)[role].split(" (")[0]
+        label = english(Role(role).label).split(" (")[0]
         return f"Only an administrator may grant or revoke the {label.lower()} role."
     ids = set(collaboration_ids)
     if not ids:

@@ -29,6 +29,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
+from realise.core.language import english
 from realise.core.permissions import access_for, forget_access
 from realise.organisations.models import (
     ROLE_CLI_NAMES,
@@ -179,7 +180,7 @@ def _describe(user, role: str, force, collaboration) -> str:
         where.append(f"for {force.name}")
     if collaboration is not None:
         where.append(f"in {collaboration.name}")
-    label = dict(Role.choices)[role]
+    label = english(Role(role).label)
     return " ".join([f"{user.get_username()}: {label}", *where])
 
 
@@ -549,7 +550,8 @@ def resend(invitation: Invitation, *, by=None) -> None:
     """Send a new link (the earlier one stops working)."""
     _may_handle(by, invitation)
     if invitation.status != InvitationStatus.PENDING:
-        raise ValidationError(f"This invitation was {invitation.get_status_display().lower()}.")
+        status = english(invitation.get_status_display).lower()
+        raise ValidationError(f"This invitation was {status}.")
     with transaction.atomic():
         _send_invitation(invitation, by)
 
@@ -559,7 +561,8 @@ def withdraw(invitation: Invitation, *, by=None) -> None:
     inactive (nothing was done with it)."""
     _may_handle(by, invitation)
     if invitation.status != InvitationStatus.PENDING:
-        raise ValidationError(f"This invitation was {invitation.get_status_display().lower()}.")
+        status = english(invitation.get_status_display).lower()
+        raise ValidationError(f"This invitation was {status}.")
     with transaction.atomic():
         for membership in invitation.user.memberships.all():
             membership.reason = "Invitation withdrawn"

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from realise.benefits.models import Unit
@@ -20,9 +21,9 @@ PENNY = Decimal("0.01")
 
 
 class Source(models.TextChoices):
-    SCANNING = "scanning", "Environmental scanning"
-    FORCE_PROPOSAL = "force_proposal", "A force's proposal"
-    LESSON = "lesson", "A lesson"
+    SCANNING = "scanning", _("Environmental scanning")
+    FORCE_PROPOSAL = "force_proposal", _("A force's proposal")
+    LESSON = "lesson", _("A lesson")
 
 
 # An estimate is of money or hours: benefits' own unit codes and labels.
@@ -32,11 +33,11 @@ ESTIMATE_DIGITS = 12
 
 
 class OpportunityStatus(models.TextChoices):
-    IDEA = "idea", "Idea"
-    ASSESSING = "assessing", "Assessing"
-    PROGRESSING = "progressing", "Progressing"
-    REJECTED = "rejected", "Rejected"
-    INITIATIVE = "initiative", "Became an initiative"
+    IDEA = "idea", _("Idea")
+    ASSESSING = "assessing", _("Assessing")
+    PROGRESSING = "progressing", _("Progressing")
+    REJECTED = "rejected", _("Rejected")
+    INITIATIVE = "initiative", _("Became an initiative")
 
 
 def risk_weighted(most_likely: Decimal, confidence: int) -> Decimal:

@@ -14,6 +14,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+from django.utils.translation import gettext
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
@@ -81,7 +82,7 @@ def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -
         figure = Figure(figsize=(9, 4.5), layout="constrained")
         axes = figure.subplots()
         if not rows:
-            _empty(axes, "Nothing planned or realised in this selection")
+            _empty(axes, gettext("Nothing planned or realised in this selection"))
         else:
             labels = [row["period"] for row in rows]
             positions = list(range(len(rows)))
@@ -90,7 +91,7 @@ def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -
                 [p - width / 2 for p in positions],
                 [_number(row["planned"]) for row in rows],
                 width,
-                label="Planned",
+                label=gettext("Planned"),
                 color=PLANNED,
                 edgecolor=TEXT,
                 linewidth=0.4,
@@ -99,7 +100,7 @@ def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -
                 [p + width / 2 for p in positions],
                 [_number(row["actual"]) for row in rows],
                 width,
-                label="Realised",
+                label=gettext("Realised"),
                 color=REALISED,
             )
             pending = [
@@ -112,7 +113,7 @@ def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -
                     linestyle="none",
                     marker="D",
                     color=FORECAST,
-                    label="Forecast (periods not yet complete)",
+                    label=gettext("Forecast (periods not yet complete)"),
                 )
             step = max(len(labels) // 16, 1)
             axes.set_xticks(
@@ -127,7 +128,7 @@ def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -
             axes.set_axisbelow(True)
             figure.legend(loc="outside lower center", ncols=3, frameon=False)
         axes.set_title(title)
-        axes.set_ylabel("Pounds" if measure == "money" else "Hours")
+        axes.set_ylabel(gettext("Pounds") if measure == "money" else gettext("Hours"))
         axes.spines[["top", "right"]].set_visible(False)
         return _save(figure, fmt)
 
@@ -144,7 +145,7 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
         figure = Figure(figsize=(9, height), layout="constrained")
         axes = figure.subplots()
         if not rows:
-            _empty(axes, "No force shares in this selection")
+            _empty(axes, gettext("No force shares in this selection"))
         else:
             names = [row["force"] for row in rows]
             positions = list(range(len(rows)))
@@ -153,7 +154,7 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
                 [p - size / 2 for p in positions],
                 [_number(row[f"{measure}_planned_to_date"]) for row in rows],
                 size,
-                label="Planned to date",
+                label=gettext("Planned to date"),
                 color=PLANNED,
                 edgecolor=TEXT,
                 linewidth=0.4,
@@ -162,7 +163,7 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
                 [p + size / 2 for p in positions],
                 [_number(row[f"{measure}_actual_to_date"]) for row in rows],
                 size,
-                label="Realised to date",
+                label=gettext("Realised to date"),
                 color=REALISED,
             )
             axes.set_yticks(positions, names)
@@ -186,7 +187,7 @@ def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> 
         figure = Figure(figsize=(9, 4.5), layout="constrained")
         axes = figure.subplots()
         if not rows:
-            _empty(axes, "No plan or actuals yet")
+            _empty(axes, gettext("No plan or actuals yet"))
         else:
             labels = [row["period"].strftime("%b %Y") for row in rows]
             positions = list(range(len(rows)))
@@ -197,14 +198,14 @@ def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> 
                     where="mid",
                     color=BASELINE,
                     linestyle="--",
-                    label="Baseline",
+                    label=gettext("Baseline"),
                 )
             axes.step(
                 positions,
                 [_number(row["planned_to_date"]) for row in rows],
                 where="mid",
                 color=FORECAST,
-                label="Current plan",
+                label=gettext("Current plan"),
             )
             axes.plot(
                 positions,
@@ -212,7 +213,7 @@ def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> 
                 color=REALISED,
                 marker="o",
                 markersize=3,
-                label="Actual",
+                label=gettext("Actual"),
             )
             step = max(len(labels) // 16, 1)
             axes.set_xticks(
@@ -230,6 +231,10 @@ def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> 
             axes.set_axisbelow(True)
             figure.legend(loc="outside lower center", ncols=3, frameon=False)
         axes.set_title(title)
-        axes.set_ylabel({"GBP": "Pounds to date", "hours": "Hours to date"}.get(unit, "To date"))
+        axes.set_ylabel(
+            {"GBP": gettext("Pounds to date"), "hours": gettext("Hours to date")}.get(
+                unit, gettext("To date")
+            )
+        )
         axes.spines[["top", "right"]].set_visible(False)
         return _save(figure, fmt)

@@ -3,16 +3,17 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportStatus(models.TextChoices):
-    DRAFT = "draft", "Uploaded: columns being mapped"
-    QUEUED = "queued", "Waiting to start"
-    CHECKING = "checking", "Checking the file"
-    WRITING = "writing", "Saving the changes"
-    DONE = "done", "Imported"
-    REJECTED = "rejected", "Not imported: the file has errors"
-    FAILED = "failed", "Failed"
+    DRAFT = "draft", _("Uploaded: columns being mapped")
+    QUEUED = "queued", _("Waiting to start")
+    CHECKING = "checking", _("Checking the file")
+    WRITING = "writing", _("Saving the changes")
+    DONE = "done", _("Imported")
+    REJECTED = "rejected", _("Not imported: the file has errors")
+    FAILED = "failed", _("Failed")
 
 
 RUNNING = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING)

@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime
 import io
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from realise.core import formatting
+from realise.core.language import month_year
 from realise.reports.dashboards import tables as t
 
 # Percentages on dashboards are points (93.66 for 93.66%): shown with one decimal and a %
@@ -35,7 +38,10 @@ def _number_format(column, record) -> str | None:
 
 
 def _safe(value):
-    """Text that a spreadsheet would run as a formula is written as text."""
+    """Text that a spreadsheet would run as a formula is written as text (words still to
+    be translated are translated first)."""
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
@@ -54,9 +60,17 @@ def workbook(
     sheet.title = sheet_title[:31]
     sheet.append([_safe(title)])
     sheet["A1"].font = Font(bold=True)
-    sheet.append([f"As at {as_at.day} {as_at:%B %Y}"])
+    sheet.append([gettext("As at %(day)s") % {"day": f"{as_at.day} {month_year(as_at)}"}])
     described = "; ".join(f"{label}: {value}" for label, value in filters)
-    sheet.append([_safe(f"Filters: {described}" if filters else "Filters: none (everything)")])
+    sheet.append(
+        [
+            _safe(
+                gettext("Filters: %(filters)s") % {"filters": described}
+                if filters
+                else gettext("Filters: none (everything)")
+            )
+        ]
+    )
     sheet.append([])
     columns = list(table.columns)
     sheet.append([str(column.header) for column in columns])

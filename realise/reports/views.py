@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_htmx.http import HttpResponseClientRefresh
@@ -19,6 +20,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from realise.benefits.models import Benefit
 from realise.benefits.profile import monthly_series
 from realise.collaborations.models import Collaboration, Initiative
+from realise.core.language import force_name
 from realise.core.permissions import access_for
 from realise.core.views import ObjectPermissionMixin
 from realise.organisations.models import Force
@@ -394,7 +396,12 @@ class BenefitChartView(LoginRequiredMixin, View):
             if force is None:
                 raise Http404("No such force in this collaboration.")
         series = monthly_series(benefit, force=force)
-        title = f"{benefit.reference}: running totals" + (f" ({force.name})" if force else "")
+        title = (
+            gettext("%(reference)s: running totals (%(force)s)")
+            % {"reference": benefit.reference, "force": force_name(force)}
+            if force
+            else gettext("%(reference)s: running totals") % {"reference": benefit.reference}
+        )
         content = charts.cumulative(series["months"], unit=benefit.unit, title=title, fmt=fmt)
         response = HttpResponse(content, content_type=charts.FORMATS[fmt])
         response["Cache-Control"] = "private, no-cache"

@@ -186,3 +186,75 @@ def test_the_check_names_unmarked_text_and_untranslated_entries(tmp_path):
         "{% blocktranslate count counter=n %}{{ counter }} thing{% plural %}"
         "{{ counter }} things{% endblocktranslate %}"
     ) == {"%(counter)s thing"}
+
+
+def test_welsh_pages_name_stages_sub_categories_and_statuses_in_welsh(client, world):
+    client.force_login(world.alice)
+    choose(client, "cy")
+    page = client.get(world.initiative.get_absolute_url()).content.decode()
+    assert "2 Achos Busnes Amlinellol (OBC)" in page
+    assert "1a Arbedion: arian" in page
+    assert "Outline business case (OBC)" not in page and "Savings: money" not in page
+    choose(client, "en-gb")
+    page = client.get(world.initiative.get_absolute_url()).content.decode()
+    assert "2 Outline business case (OBC)" in page and "1a Savings: money" in page
+
+
+def _without_time(payload: dict) -> dict:
+    return {key: value for key, value in payload.items() if key != "generated_at"}
+
+
+def test_the_api_and_open_data_say_the_same_in_welsh_as_in_english(client, world):
+    world.collab.visibility = "public"
+    world.collab.save()
+    api = APIClient()
+    api.force_authenticate(world.alice)
+    paths = [
+        f"/api/v1/benefits/{world.benefit.pk}/",
+        "/api/v1/benefits/",
+        f"/api/v1/initiatives/{world.initiative.pk}/",
+    ]
+    for path in paths:
+        english = api.get(path)
+        welsh = api.get(path, HTTP_ACCEPT_LANGUAGE="cy")
+        assert english.status_code == 200 and welsh.content == english.content, path
+    # The choices the API describes (OPTIONS) keep their English names too.
+    english = api.options("/api/v1/benefits/").content
+    welsh = api.options("/api/v1/benefits/", HTTP_ACCEPT_LANGUAGE="cy").content
+    assert welsh == english
+    # A refusal is worded in English as well.
+    english = api.post("/api/v1/benefits/", {}, format="json").content
+    welsh = api.post("/api/v1/benefits/", {}, format="json", HTTP_ACCEPT_LANGUAGE="cy").content
+    assert welsh == english
+
+    # A Welsh session (the same browser reading pages in Welsh) changes nothing either.
+    client.force_login(world.alice)
+    before = {path: client.get(path).content for path in paths}
+    english_csv = {
+        name: download(client, f"/open-data/{name}")
+        for name in ("collaborations.csv", "benefits.csv", "monthly.csv")
+    }
+    english_json = _without_time(client.get("/open-data/benefits.json").json())
+    choose(client, "cy")
+    assert '<html lang="cy"' in client.get("/open-data/").content.decode()
+    for path in paths:
+        assert client.get(path).content == before[path], path
+    for name, text in english_csv.items():
+        assert download(client, f"/open-data/{name}") == text, name
+    assert _without_time(client.get("/open-data/benefits.json").json()) == english_json
+    assert "1a" in english_csv["benefits.csv"]
+
+
+def test_search_entries_and_the_audit_trail_are_written_in_english_from_a_welsh_page(world):
+    from realise.core.models import AuditRecord
+    from realise.knowledge.models import SearchEntry
+    from realise.organisations.models import Membership
+
+    with translation.override("cy"):
+        initiative = InitiativeFactory(collaboration=world.collab, name="Cyd-hyfforddi", stage=3)
+        membership = Membership.objects.filter(user=world.dave).first()
+        membership.save()
+    entry = SearchEntry.objects.get(kind="initiative", object_id=initiative.pk)
+    assert "3 Full business case (FBC)" in entry.body and "Llawn" not in entry.body
+    record = AuditRecord.objects.filter(model="organisations.membership").latest("sequence")
+    assert "Viewer (read only)" in record.object_repr

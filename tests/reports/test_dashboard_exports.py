@@ -2,9 +2,12 @@
 """Every dashboard table downloads as CSV and as XLSX with the numbers the page shows
 (register: tests/reports/dashboard_world.py)."""
 
+import io
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from tests.factories import GovernanceBodyFactory, UserFactory
 from tests.reports.dashboard_world import (  # noqa: F401 - fixtures
@@ -145,3 +148,28 @@ def test_wide_tables_scroll_in_a_focusable_region_named_by_their_caption(client,
                 f'<caption class="govuk-table__caption govuk-table__caption--s" id="{caption_id}">'
                 in html
             )
+
+
+def test_the_csv_keeps_english_columns_in_welsh_while_the_page_and_xlsx_are_welsh(
+    client, register, admin
+):
+    client.force_login(admin)
+    english = client.get("/dashboards/?_export=csv&table=headline").content
+    client.post("/language/", {"language": "cy", "next": "/dashboards/"})
+    welsh = client.get("/dashboards/?_export=csv&table=headline")
+    assert welsh.content == english  # the same columns, words and figures
+    assert csv_rows(welsh)[0][:2] == ["Measure", "Planned in total"]
+    benefits = client.get("/dashboards/?_export=csv&table=subcategories").content.decode()
+    assert "1a Savings: money" in benefits and "Arbedion" not in benefits
+    page = client.get("/dashboards/").content.decode()
+    assert "Wedi’i gynllunio i gyd" in page and "Arian (£)" in page
+    assert ">Planned in total<" not in page
+    assert "1a Arbedion: arian" in page
+    book = load_workbook(io.BytesIO(client.get("/dashboards/?_export=xlsx&table=headline").content))
+    sheet = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+    assert str(sheet[1][0]).startswith("Yn gywir ar ")
+    assert sheet[4][:2] == ["Mesur", "Wedi’i gynllunio i gyd"]
+    assert sheet[5][0] == "Arian (£)"
+    for fmt in ("svg", "png"):  # the charts are drawn in Welsh too (and cached apart)
+        chart = client.get(reverse("dashboard-chart", args=["over-time-money", fmt]))
+        assert chart.status_code == 200 and chart.content

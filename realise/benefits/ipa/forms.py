@@ -116,13 +116,13 @@ class ChangeRequestForm(PlanForm):
 
     def __init__(self, *args, benefit, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["profile"].label = "Proposed planned profile"
+        self.fields["profile"].label = gettext_lazy("Proposed planned profile")
         self.fields["body"].queryset = _deciding_bodies(benefit, user)
 
 
 class DecisionForm(GovukForm, forms.Form):
     decision = forms.ChoiceField(
-        choices=[("approve", "Approve"), ("reject", "Reject")],
+        choices=[("approve", gettext_lazy("Approve")), ("reject", gettext_lazy("Reject"))],
         widget=forms.RadioSelect,
         label=gettext_lazy("Decision"),
     )

@@ -33,6 +33,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from realise.benefits import realisation as engine
 from realise.benefits.models import Benefit, BenefitStatus, Nature
@@ -116,8 +117,9 @@ forget_cached_figures = dataversion.forget_cached_data
 
 
 # Changed whenever the engine's result types change (2: realised outside the plan), so
-# that results cached in the old shape are never read back.
-_RESULT_SHAPE = 3
+# that results cached in the old shape are never read back (4: qualitative counts by status
+# code, named when shown).
+_RESULT_SHAPE = 4
 
 
 def cache_seconds() -> int:
@@ -251,7 +253,7 @@ class Figures:
         cut = self.cut
 
         def compute():
-            counts = dict(
+            return dict(
                 engine.filter_benefits(cut.filters, cut.base)
                 .filter(nature=Nature.QUALITATIVE)
                 .values("status")
@@ -259,17 +261,18 @@ class Figures:
                 .values_list("status", "count")
                 .order_by()
             )
-            return [
-                {"status": label, "count": counts.get(value, 0)}
-                for value, label in BenefitStatus.choices
-            ]
 
-        return self.get("qualitative", compute)
+        # The counts are cached; the statuses are named in the language of the reader.
+        counts = self.get("qualitative", compute)
+        return [
+            {"status": str(label), "count": counts.get(value, 0)}
+            for value, label in BenefitStatus.choices
+        ]
 
 
 # Shapes for the pages and their tables ------------------------------------------------------
 
-MEASURE_NAMES = {"money": "Money (£)", "hours": "Hours"}
+MEASURE_NAMES = {"money": _("Money (£)"), "hours": _("Hours")}
 
 
 def headline_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
@@ -278,7 +281,7 @@ def headline_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
     for measure, summary in summaries.items():
         rows.append(
             {
-                "measure": MEASURE_NAMES[measure],
+                "measure": str(MEASURE_NAMES[measure]),
                 "key": measure,
                 "planned_total": summary.planned_total,
                 "planned_to_date": summary.planned_to_date,
@@ -294,17 +297,17 @@ def headline_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
     return rows
 
 
-OUTSIDE_PLAN = "Realised outside the plan (benefits with no planned profile)"
+OUTSIDE_PLAN = _("Realised outside the plan (benefits with no planned profile)")
 
 
 def slice_rows(summaries: dict[str, engine.MeasureSummary], *, cashable_first=False) -> list:
     """Identified vs not identified in the business case; cashable vs non-cashable; and
     what benefits with no plan realised (not in the percentage of plan)."""
     slices = [
-        ("identified", "Identified in the business case"),
-        ("not_identified", "Not identified in the business case"),
-        ("cashable", "Cashable"),
-        ("non_cashable", "Non-cashable"),
+        ("identified", _("Identified in the business case")),
+        ("not_identified", _("Not identified in the business case")),
+        ("cashable", _("Cashable")),
+        ("non_cashable", _("Non-cashable")),
     ]
     if cashable_first:
         slices = slices[2:] + slices[:2]
@@ -319,8 +322,10 @@ def slice_rows(summaries: dict[str, engine.MeasureSummary], *, cashable_first=Fa
                 pair = engine.Pair(engine.ZERO, pair)  # nothing planned, by definition
             rows.append(
                 {
-                    "measure": MEASURE_NAMES[measure],
-                    "slice": label,
+                    "measure": str(MEASURE_NAMES[measure]),
+                    "measure_key": measure,
+                    "slice": str(label),
+                    "slice_key": name,
                     "planned_total": pair.planned_total,
                     "actual_to_date": pair.actual_to_date,
                 }
@@ -331,13 +336,14 @@ def slice_rows(summaries: dict[str, engine.MeasureSummary], *, cashable_first=Fa
 def subcategory_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
     from realise.benefits.models import SubCategory
 
-    labels = dict(SubCategory.choices)
+    labels = {value: str(label) for value, label in SubCategory.choices}
     rows = []
     for measure, summary in summaries.items():
         for code, pair in summary.by_subcategory.items():
             rows.append(
                 {
-                    "measure": MEASURE_NAMES[measure],
+                    "measure": str(MEASURE_NAMES[measure]),
+                    "measure_key": measure,
                     "code": code,
                     "subcategory": labels.get(code, code),
                     "planned_total": pair.planned_total,
@@ -349,7 +355,7 @@ def subcategory_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
 
 
 PERIODS = {"year": "years", "quarter": "quarters", "month": "months"}
-PERIOD_NAMES = {"year": "financial year", "quarter": "financial quarter", "month": "month"}
+PERIOD_NAMES = {"year": _("financial year"), "quarter": _("financial quarter"), "month": _("month")}
 
 
 def period_rows(summary: engine.MeasureSummary, period: str = "year") -> list[dict]:
@@ -449,7 +455,7 @@ def fill_rag(rows: list[dict], rollups: dict[int, RagRollup]) -> None:
 
 
 def benefit_rows(rows: Iterable[engine.BenefitRag]) -> list[dict]:
-    statuses = dict(BenefitStatus.choices)
+    statuses = {value: str(label) for value, label in BenefitStatus.choices}
     return [
         {
             "benefit_id": row.benefit_id,
@@ -569,8 +575,8 @@ def initiative_rows(figures: Figures) -> list[dict]:
     money = {row.key: row for row in figures.groups("initiative")}
     from realise.collaborations.models import InitiativeStatus, Stage
 
-    stages = dict(Stage.choices)
-    statuses = dict(InitiativeStatus.choices)
+    stages = {value: str(label) for value, label in Stage.choices}
+    statuses = {value: str(label) for value, label in InitiativeStatus.choices}
     rows = []
     for item in initiatives.values(
         "pk", "name", "slug", "stage", "status", "collaboration__name"

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from realise.core import formatting
 from realise.core.cells import safe_row
@@ -16,17 +18,18 @@ NUMERIC = {
     "td": {"class": "govuk-table__cell--numeric"},
 }
 RAG_TAGS = {
-    "red": ("govuk-tag--red", "Red"),
-    "amber": ("govuk-tag--yellow", "Amber"),
-    "green": ("govuk-tag--green", "Green"),
-    "none": ("govuk-tag--grey", "Not rated"),
+    "red": ("govuk-tag--red", _("Red")),
+    "amber": ("govuk-tag--yellow", _("Amber")),
+    "green": ("govuk-tag--green", _("Green")),
+    "none": ("govuk-tag--grey", _("Not rated")),
 }
 RAG_WORDS = {key: words for key, (_css, words) in RAG_TAGS.items()}
-QUALITATIVE_RAG = "Qualitative: see status"
+QUALITATIVE_RAG = _("Qualitative: see status")
 
 
 def rag_tag(value):
     css, words = RAG_TAGS.get(value, ("govuk-tag--grey", str(value)))
+    words = str(words)
     return format_html('<strong class="govuk-tag {}">{}</strong>', css, words)
 
 
@@ -91,7 +94,7 @@ class RagColumn(tables.Column):
         return rag_tag(value)
 
     def value(self, value):
-        return RAG_WORDS.get(value, value or "")
+        return str(RAG_WORDS.get(value, value or ""))
 
 
 class DashboardTable(tables.Table):
@@ -112,28 +115,28 @@ class DashboardTable(tables.Table):
 
 class HeadlineTable(DashboardTable):
     name = "headline"
-    measure = tables.Column(verbose_name="Measure")
-    planned_total = MeasureColumn(verbose_name="Planned in total")
-    planned_to_date = MeasureColumn(verbose_name="Planned to date")
-    actual_to_date = MeasureColumn(verbose_name="Realised to date")
-    outside_plan = MeasureColumn(verbose_name="Of which realised outside the plan")
+    measure = tables.Column(verbose_name=_("Measure"))
+    planned_total = MeasureColumn(verbose_name=_("Planned in total"))
+    planned_to_date = MeasureColumn(verbose_name=_("Planned to date"))
+    actual_to_date = MeasureColumn(verbose_name=_("Realised to date"))
+    outside_plan = MeasureColumn(verbose_name=_("Of which realised outside the plan"))
     percent = PercentColumn(
-        verbose_name="Realised as % of plan to date (benefits with a plan, like for like)"
+        verbose_name=_("Realised as % of plan to date (benefits with a plan, like for like)")
     )
-    forecast_total = MeasureColumn(verbose_name="Forecast: actuals plus remaining plan")
-    rag = RagColumn(verbose_name="RAG of totals")
-    verified_actual_to_date = MeasureColumn(verbose_name="Realised to date: verified")
+    forecast_total = MeasureColumn(verbose_name=_("Forecast: actuals plus remaining plan"))
+    rag = RagColumn(verbose_name=_("RAG of totals"))
+    verified_actual_to_date = MeasureColumn(verbose_name=_("Realised to date: verified"))
 
     class Meta(DashboardTable.Meta):
-        empty_text = "No money or hours benefits in this selection."
+        empty_text = _("No money or hours benefits in this selection.")
 
 
 class ForecastTable(DashboardTable):
     name = "forecast"
-    measure = tables.Column(verbose_name="Measure")
-    actual_to_date = MeasureColumn(verbose_name="Realised to date")
-    forecast_total = MeasureColumn(verbose_name="Forecast: actuals plus remaining plan")
-    trend_forecast_total = MeasureColumn(verbose_name="Forecast: at the recent rate (trend)")
+    measure = tables.Column(verbose_name=_("Measure"))
+    actual_to_date = MeasureColumn(verbose_name=_("Realised to date"))
+    forecast_total = MeasureColumn(verbose_name=_("Forecast: actuals plus remaining plan"))
+    trend_forecast_total = MeasureColumn(verbose_name=_("Forecast: at the recent rate (trend)"))
 
     class Meta(DashboardTable.Meta):
         pass
@@ -141,10 +144,10 @@ class ForecastTable(DashboardTable):
 
 class SliceTable(DashboardTable):
     name = "slices"
-    measure = tables.Column(verbose_name="Measure")
-    slice = tables.Column(verbose_name="Benefits")
-    planned_total = MeasureColumn(verbose_name="Planned in total")
-    actual_to_date = MeasureColumn(verbose_name="Realised to date")
+    measure = tables.Column(verbose_name=_("Measure"))
+    slice = tables.Column(verbose_name=_("Benefits"))
+    planned_total = MeasureColumn(verbose_name=_("Planned in total"))
+    actual_to_date = MeasureColumn(verbose_name=_("Realised to date"))
 
     def render_planned_total(self, value, record):
         return _in_unit(value, record)
@@ -154,7 +157,7 @@ class SliceTable(DashboardTable):
 
 
 def _in_unit(value, record) -> str:
-    return money(value) if record["measure"].startswith("Money") else hours(value)
+    return money(value) if record.get("measure_key") == "money" else hours(value)
 
     class Meta(DashboardTable.Meta):
         pass
@@ -163,8 +166,8 @@ def _in_unit(value, record) -> str:
 class SubcategoryTable(SliceTable):
     name = "subcategories"
     slice = None
-    subcategory = tables.Column(verbose_name="Sub-category")
-    percent = PercentColumn(verbose_name="Realised as % of plan in total")
+    subcategory = tables.Column(verbose_name=_("Sub-category"))
+    percent = PercentColumn(verbose_name=_("Realised as % of plan in total"))
 
     class Meta(SliceTable.Meta):
         sequence = ("measure", "subcategory", "planned_total", "actual_to_date", "percent")
@@ -173,12 +176,12 @@ class SubcategoryTable(SliceTable):
 class PeriodTable(DashboardTable):
     """Planned, realised and forecast by period for one measure."""
 
-    period = tables.Column(verbose_name="Period")
-    planned = MoneyColumn(verbose_name="Planned")
-    actual = MoneyColumn(verbose_name="Realised")
-    forecast = MoneyColumn(verbose_name="Forecast")
-    cumulative_planned = MoneyColumn(verbose_name="Planned, cumulative")
-    cumulative_actual = MoneyColumn(verbose_name="Realised, cumulative")
+    period = tables.Column(verbose_name=_("Period"))
+    planned = MoneyColumn(verbose_name=_("Planned"))
+    actual = MoneyColumn(verbose_name=_("Realised"))
+    forecast = MoneyColumn(verbose_name=_("Forecast"))
+    cumulative_planned = MoneyColumn(verbose_name=_("Planned, cumulative"))
+    cumulative_actual = MoneyColumn(verbose_name=_("Realised, cumulative"))
 
     def __init__(self, *args, measure: str = "money", **kwargs):
         super().__init__(*args, **kwargs)
@@ -209,16 +212,16 @@ class PeriodTable(DashboardTable):
 
 class ForceTable(DashboardTable):
     name = "forces"
-    force = tables.Column(verbose_name="Force")
-    ons_code = tables.Column(verbose_name="ONS code")
-    money_planned_total = MoneyColumn(verbose_name="Money planned in total (£)")
-    money_planned_to_date = MoneyColumn(verbose_name="Money planned to date (£)")
-    money_actual_to_date = MoneyColumn(verbose_name="Money realised to date (£)")
-    money_percent = PercentColumn(verbose_name="Money: % of plan to date")
-    hours_planned_total = HoursColumn(verbose_name="Hours planned in total")
-    hours_planned_to_date = HoursColumn(verbose_name="Hours planned to date")
-    hours_actual_to_date = HoursColumn(verbose_name="Hours realised to date")
-    hours_percent = PercentColumn(verbose_name="Hours: % of plan to date")
+    force = tables.Column(verbose_name=_("Force"))
+    ons_code = tables.Column(verbose_name=_("ONS code"))
+    money_planned_total = MoneyColumn(verbose_name=_("Money planned in total (£)"))
+    money_planned_to_date = MoneyColumn(verbose_name=_("Money planned to date (£)"))
+    money_actual_to_date = MoneyColumn(verbose_name=_("Money realised to date (£)"))
+    money_percent = PercentColumn(verbose_name=_("Money: % of plan to date"))
+    hours_planned_total = HoursColumn(verbose_name=_("Hours planned in total"))
+    hours_planned_to_date = HoursColumn(verbose_name=_("Hours planned to date"))
+    hours_actual_to_date = HoursColumn(verbose_name=_("Hours realised to date"))
+    hours_percent = PercentColumn(verbose_name=_("Hours: % of plan to date"))
 
     class Meta(DashboardTable.Meta):
         pass
@@ -245,41 +248,41 @@ class GroupTable(DashboardTable):
     name = "groups"
     group_name = tables.Column(
         accessor="name",
-        verbose_name="Name",
+        verbose_name=_("Name"),
         linkify=_group_link,
         attrs={"a": {"class": "govuk-link"}},
     )
-    stage = tables.Column(verbose_name="Stage", default="")
-    money_planned_total = MoneyColumn(verbose_name="Money planned in total (£)")
-    money_actual_to_date = MoneyColumn(verbose_name="Money realised to date (£)")
-    money_percent = PercentColumn(verbose_name="Money: % of plan to date")
-    hours_planned_total = HoursColumn(verbose_name="Hours planned in total")
-    hours_actual_to_date = HoursColumn(verbose_name="Hours realised to date")
-    hours_percent = PercentColumn(verbose_name="Hours: % of plan to date")
-    rag = RagColumn(verbose_name="RAG (worst benefit)")
-    red = CountColumn(verbose_name="Red")
-    amber = CountColumn(verbose_name="Amber")
-    green = CountColumn(verbose_name="Green")
-    overdue = CountColumn(verbose_name="Measurement overdue")
+    stage = tables.Column(verbose_name=_("Stage"), default="")
+    money_planned_total = MoneyColumn(verbose_name=_("Money planned in total (£)"))
+    money_actual_to_date = MoneyColumn(verbose_name=_("Money realised to date (£)"))
+    money_percent = PercentColumn(verbose_name=_("Money: % of plan to date"))
+    hours_planned_total = HoursColumn(verbose_name=_("Hours planned in total"))
+    hours_actual_to_date = HoursColumn(verbose_name=_("Hours realised to date"))
+    hours_percent = PercentColumn(verbose_name=_("Hours: % of plan to date"))
+    rag = RagColumn(verbose_name=_("RAG (worst benefit)"))
+    red = CountColumn(verbose_name=_("Red"))
+    amber = CountColumn(verbose_name=_("Amber"))
+    green = CountColumn(verbose_name=_("Green"))
+    overdue = CountColumn(verbose_name=_("Measurement overdue"))
 
     def __init__(self, *args, group: str = "initiative", **kwargs):
         if group != "initiative":
             kwargs["exclude"] = ("stage",)
         super().__init__(*args, **kwargs)
         self.columns["group_name"].column.verbose_name = (
-            "Initiative" if group == "initiative" else "Collaboration"
+            _("Initiative") if group == "initiative" else _("Collaboration")
         )
 
     def render_stage(self, value):
         from realise.collaborations.models import Stage
 
-        return Stage(value).label if value is not None else ""
+        return str(Stage(value).label) if value is not None else ""
 
     def value_stage(self, value):
         return self.render_stage(value)
 
     class Meta(DashboardTable.Meta):
-        empty_text = "No benefits in this selection."
+        empty_text = _("No benefits in this selection.")
 
 
 class CashableGroupTable(DashboardTable):
@@ -288,17 +291,17 @@ class CashableGroupTable(DashboardTable):
     name = "cashable"
     group_name = tables.Column(
         accessor="name",
-        verbose_name="Initiative",
+        verbose_name=_("Initiative"),
         linkify=_group_link,
         attrs={"a": {"class": "govuk-link"}},
     )
-    cashable_planned_total = MoneyColumn(verbose_name="Cashable: planned in total (£)")
-    cashable_actual_to_date = MoneyColumn(verbose_name="Cashable: realised to date (£)")
-    non_cashable_planned_total = MoneyColumn(verbose_name="Non-cashable: planned in total (£)")
-    non_cashable_actual_to_date = MoneyColumn(verbose_name="Non-cashable: realised to date (£)")
+    cashable_planned_total = MoneyColumn(verbose_name=_("Cashable: planned in total (£)"))
+    cashable_actual_to_date = MoneyColumn(verbose_name=_("Cashable: realised to date (£)"))
+    non_cashable_planned_total = MoneyColumn(verbose_name=_("Non-cashable: planned in total (£)"))
+    non_cashable_actual_to_date = MoneyColumn(verbose_name=_("Non-cashable: realised to date (£)"))
 
     class Meta(DashboardTable.Meta):
-        empty_text = "No money benefits in this selection."
+        empty_text = _("No money benefits in this selection.")
 
 
 class InitiativeRagTable(DashboardTable):
@@ -307,25 +310,25 @@ class InitiativeRagTable(DashboardTable):
     name = "initiatives"
     group_name = tables.Column(
         accessor="name",
-        verbose_name="Initiative",
+        verbose_name=_("Initiative"),
         linkify=lambda record: reverse("initiative-detail", args=[record["slug"]]),
         attrs={"a": {"class": "govuk-link"}},
     )
-    collaboration = tables.Column(verbose_name="Collaboration")
-    stage = tables.Column(verbose_name="Stage")
-    status = tables.Column(verbose_name="Status")
-    rag = RagColumn(verbose_name="RAG (worst benefit)")
-    red = CountColumn(verbose_name="Red")
-    amber = CountColumn(verbose_name="Amber")
-    green = CountColumn(verbose_name="Green")
-    overdue = CountColumn(verbose_name="Measurement overdue")
-    money_planned_to_date = MoneyColumn(verbose_name="Money planned to date (£)")
-    money_actual_to_date = MoneyColumn(verbose_name="Money realised to date (£)")
-    hours_planned_to_date = HoursColumn(verbose_name="Hours planned to date")
-    hours_actual_to_date = HoursColumn(verbose_name="Hours realised to date")
+    collaboration = tables.Column(verbose_name=_("Collaboration"))
+    stage = tables.Column(verbose_name=_("Stage"))
+    status = tables.Column(verbose_name=_("Status"))
+    rag = RagColumn(verbose_name=_("RAG (worst benefit)"))
+    red = CountColumn(verbose_name=_("Red"))
+    amber = CountColumn(verbose_name=_("Amber"))
+    green = CountColumn(verbose_name=_("Green"))
+    overdue = CountColumn(verbose_name=_("Measurement overdue"))
+    money_planned_to_date = MoneyColumn(verbose_name=_("Money planned to date (£)"))
+    money_actual_to_date = MoneyColumn(verbose_name=_("Money realised to date (£)"))
+    hours_planned_to_date = HoursColumn(verbose_name=_("Hours planned to date"))
+    hours_actual_to_date = HoursColumn(verbose_name=_("Hours realised to date"))
 
     class Meta(DashboardTable.Meta):
-        empty_text = "No initiatives in this selection."
+        empty_text = _("No initiatives in this selection.")
 
 
 class BenefitRagTable(DashboardTable):
@@ -333,37 +336,37 @@ class BenefitRagTable(DashboardTable):
 
     name = "benefits"
     reference = tables.Column(
-        verbose_name="Reference",
+        verbose_name=_("Reference"),
         linkify=lambda record: reverse("benefit-detail", args=[record["benefit_id"]]),
         attrs={"a": {"class": "govuk-link"}},
     )
-    title = tables.Column(verbose_name="Benefit")
-    initiative = tables.Column(verbose_name="Initiative")
-    subcategory = tables.Column(verbose_name="Sub-category")
-    status = tables.Column(verbose_name="Status")
-    rag = RagColumn(verbose_name="RAG")
-    percent = PercentColumn(verbose_name="% of plan")
-    latest_period = tables.Column(verbose_name="Latest actual", default="")
-    overdue_months = CountColumn(verbose_name="Months overdue")
+    title = tables.Column(verbose_name=_("Benefit"))
+    initiative = tables.Column(verbose_name=_("Initiative"))
+    subcategory = tables.Column(verbose_name=_("Sub-category"))
+    status = tables.Column(verbose_name=_("Status"))
+    rag = RagColumn(verbose_name=_("RAG"))
+    percent = PercentColumn(verbose_name=_("% of plan"))
+    latest_period = tables.Column(verbose_name=_("Latest actual"), default="")
+    overdue_months = CountColumn(verbose_name=_("Months overdue"))
 
     def render_rag(self, value, record):
         if record["kind"] == "qualitative":
-            return QUALITATIVE_RAG
+            return str(QUALITATIVE_RAG)
         return rag_tag(value)
 
     def value_rag(self, value, record):
         if record["kind"] == "qualitative":
-            return QUALITATIVE_RAG
-        return RAG_WORDS.get(value, value or "")
+            return str(QUALITATIVE_RAG)
+        return str(RAG_WORDS.get(value, value or ""))
 
     class Meta(DashboardTable.Meta):
-        empty_text = "No benefits in this selection."
+        empty_text = _("No benefits in this selection.")
 
 
 class QualitativeTable(DashboardTable):
     name = "qualitative"
-    status = tables.Column(verbose_name="Status")
-    count = CountColumn(verbose_name="Qualitative benefits")
+    status = tables.Column(verbose_name=_("Status"))
+    count = CountColumn(verbose_name=_("Qualitative benefits"))
 
     class Meta(DashboardTable.Meta):
         pass
@@ -371,16 +374,16 @@ class QualitativeTable(DashboardTable):
 
 class EscalationTable(DashboardTable):
     name = "escalations"
-    raised_at = tables.DateColumn(verbose_name="Raised", format="j M Y")
-    kind = tables.Column(verbose_name="What")
-    from_body = tables.Column(verbose_name="From")
+    raised_at = tables.DateColumn(verbose_name=_("Raised"), format="j M Y")
+    kind = tables.Column(verbose_name=_("What"))
+    from_body = tables.Column(verbose_name=_("From"))
     summary = tables.Column(
-        verbose_name="Summary",
+        verbose_name=_("Summary"),
         linkify=lambda record: record.get_absolute_url(),
         attrs={"a": {"class": "govuk-link"}},
     )
-    subject = tables.Column(verbose_name="Initiative or benefit", accessor="pk", default="")
-    state = tables.Column(verbose_name="State", accessor="resolved_at", default="Open")
+    subject = tables.Column(verbose_name=_("Initiative or benefit"), accessor="pk", default="")
+    state = tables.Column(verbose_name=_("State"), accessor="resolved_at", default=_("Open"))
 
     def render_kind(self, record):
         return record.get_kind_display()
@@ -399,10 +402,12 @@ class EscalationTable(DashboardTable):
         return self.render_subject(record)
 
     def render_state(self, value):
-        return f"Resolved {value:%-d %b %Y}" if value else "Open"
+        if not value:
+            return str(_("Open"))
+        return _("Resolved %(day)s") % {"day": date_format(value, "j M Y")}
 
     def value_state(self, value):
         return self.render_state(value)
 
     class Meta(DashboardTable.Meta):
-        empty_text = "Nothing has been escalated to this body."
+        empty_text = _("Nothing has been escalated to this body.")

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
@@ -28,6 +29,7 @@ from django_tables2.export import ExportMixin
 from realise.benefits.realisation import HOURS, MONEY, RAG_VALUES
 from realise.collaborations.models import Collaboration
 from realise.core import formatting
+from realise.core.language import force_name
 from realise.governance.models import BodyType, GovernanceBody
 from realise.organisations.models import Force
 from realise.reports import charts, dashboards, table_xlsx
@@ -181,9 +183,13 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
         return {"title": self.request.GET["table"][:31]}
 
     def create_export(self, export_format):
-        """CSV as plain figures; XLSX with number formats, an "as at" line and the filters."""
+        """CSV as plain figures; XLSX with number formats, an "as at" line and the filters.
+
+        The XLSX download is for people and follows the page's language; the CSV is data
+        for other programs and keeps its English column names and words in any language."""
         if export_format != "xlsx":
-            return super().create_export(export_format)
+            with translation.override("en-gb"):  # the content is written here, not later
+                return super().create_export(export_format)
         table = self.get_table()
         content = table_xlsx.workbook(
             table,
@@ -205,31 +211,30 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
         f = self.cut.filters
         used = []
         for label, value in (
-            ("Collaboration", f.collaboration),
-            ("Initiative", f.initiative),
-            ("Force", f.force),
+            (_("Collaboration"), f.collaboration),
+            (_("Initiative"), f.initiative),
+            (_("Force"), f.force),
         ):
             if value is not None:
                 used.append((label, str(getattr(value, "name", value))))
         for label, values in (
-            ("Sub-categories", f.subcategories),
-            ("Stages", f.stages),
-            ("Statuses", f.statuses),
+            (_("Sub-categories"), f.subcategories),
+            (_("Stages"), f.stages),
+            (_("Statuses"), f.statuses),
         ):
             if values:
                 used.append((label, ", ".join(str(v) for v in values)))
-        for label, value in (("Cashable", f.cashable), ("In the business case", f.identified)):
+        for label, value in (
+            (_("Cashable"), f.cashable),
+            (_("In the business case"), f.identified),
+        ):
             if value is not None:
-                used.append((label, "yes" if value else "no"))
+                used.append((label, str(_("yes") if value else _("no"))))
         if f.period_from or f.period_to:
-            used.append(
-                (
-                    "Months",
-                    f"{formatting.month(f.period_from) if f.period_from else 'the start'} to "
-                    f"{formatting.month(f.period_to) if f.period_to else 'the latest'}",
-                )
-            )
-        return used
+            start = formatting.month(f.period_from) if f.period_from else _("the start")
+            end = formatting.month(f.period_to) if f.period_to else _("the latest")
+            used.append((_("Months"), _("%(start)s to %(end)s") % {"start": start, "end": end}))
+        return [(str(label), value) for label, value in used]
 
     def build_table(self, name: str, *, paginate: bool = True):
         builder = getattr(self, f"table_{name.replace('-', '_')}", None)
@@ -250,19 +255,19 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
 
     def table_headline(self, paginate=True):
         table = t.HeadlineTable(dashboards.headline_rows(self.summaries()))
-        table.caption = "Money and hours planned, realised and forecast (never added together)"
+        table.caption = _("Money and hours planned, realised and forecast (never added together)")
         return table
 
     def table_forecast(self, paginate=True):
         rows = dashboards.headline_rows(self.summaries(trend=True))
         table = t.ForecastTable(rows)
-        table.caption = "Forecasts of the total: from the plan, and at the recent rate"
+        table.caption = _("Forecasts of the total: from the plan, and at the recent rate")
         return table
 
     def table_slices(self, paginate=True):
         rows = dashboards.slice_rows(self.summaries(), cashable_first=self.cashable_first)
         table = t.SliceTable(rows)
-        table.caption = (
+        table.caption = _(
             "Identified and not identified in the business case; cashable and non-cashable"
         )
         return table
@@ -271,15 +276,16 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
 
     def table_subcategories(self, paginate=True):
         table = t.SubcategoryTable(dashboards.subcategory_rows(self.summaries()))
-        table.caption = "By sub-category"
+        table.caption = _("By sub-category")
         return table
 
     def _period_table(self, measure: str):
         summary = self.summaries()[measure]
         table = t.PeriodTable(dashboards.period_rows(summary, self.period), measure=measure)
-        table.caption = (
-            f"{MEASURE_NAMES[measure]} planned and realised by {PERIOD_LABELS[self.period]}"
-        )
+        table.caption = _("%(measure)s planned and realised by %(period)s") % {
+            "measure": MEASURE_NAMES[measure],
+            "period": PERIOD_LABELS[self.period],
+        }
         return table
 
     def table_over_time_money(self, paginate=True):
@@ -292,7 +298,7 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
         rows = dashboards.force_rows(self.figures.forces())
         table_class = t.MoneyForceTable if self.measures() == (MONEY,) else t.ForceTable
         table = table_class(rows)
-        table.caption = "Each force's share"
+        table.caption = _("Each force's share")
         return table
 
     def group_items(self):
@@ -308,25 +314,29 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
             page = None
             rows = dashboards.all_group_rows(self.figures, self.group)
         table = t.GroupTable(rows, group=self.group)
-        table.caption = f"By {self.group}, with RAG"
+        table.caption = (
+            _("By initiative, with RAG")
+            if self.group == "initiative"
+            else _("By collaboration, with RAG")
+        )
         table.page_of_items = page
         return table
 
     def table_qualitative(self, paginate=True):
         table = t.QualitativeTable(self.figures.qualitative())
-        table.caption = "Qualitative benefits by status (reported as status, not summed)"
+        table.caption = _("Qualitative benefits by status (reported as status, not summed)")
         return table
 
     # Context ------------------------------------------------------------------------------------
 
     def heading(self) -> str:
-        return "National benefits dashboard"
+        return _("National benefits dashboard")
 
     def caption(self) -> str:
-        return "Dashboards"
+        return _("Dashboards")
 
     def description(self) -> str:
-        return (
+        return _(
             "Every collaboration you can see: what was planned, what has been realised and "
             "what is forecast."
         )
@@ -427,20 +437,32 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
                     "chart": reverse("dashboard-chart", args=[f"over-time-{measure}", "svg"]),
                     "png": reverse("dashboard-chart", args=[f"over-time-{measure}", "png"]),
                     "alt": (
-                        f"Bar chart of {MEASURE_NAMES[measure].lower()} planned and realised "
-                        f"by {PERIOD_LABELS[self.period]}"
-                        + (f", {first} to {last}" if rows else "")
-                        + ", with the forecast of periods not yet complete. The same figures "
-                        "are in the table below."
-                    ),
+                        _(
+                            "Bar chart of %(measure)s planned and realised by %(period)s, "
+                            "%(first)s to %(last)s, with the forecast of periods not yet "
+                            "complete. The same figures are in the table below."
+                        )
+                        if rows
+                        else _(
+                            "Bar chart of %(measure)s planned and realised by %(period)s, "
+                            "with the forecast of periods not yet complete. The same figures "
+                            "are in the table below."
+                        )
+                    )
+                    % {
+                        "measure": MEASURE_NAMES[measure].lower(),
+                        "period": PERIOD_LABELS[self.period],
+                        "first": first,
+                        "last": last,
+                    },
                 }
             )
         periods = [
             {"value": value, "label": label, "query": filter_query(self.request.GET, period=value)}
             for value, label in (
-                ("year", "Financial year"),
-                ("quarter", "Quarter"),
-                ("month", "Month"),
+                ("year", _("Financial year")),
+                ("quarter", _("Quarter")),
+                ("month", _("Month")),
             )
         ]
         return {"parts": parts, "periods": periods}
@@ -452,11 +474,11 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
                 "measure": measure,
                 "chart": reverse("dashboard-chart", args=[f"forces-{measure}", "svg"]),
                 "png": reverse("dashboard-chart", args=[f"forces-{measure}", "png"]),
-                "alt": (
-                    "Horizontal bar chart of each force's share of "
-                    f"{MEASURE_NAMES[measure].lower()} planned and realised to date. "
-                    "The same figures are in the table below."
-                ),
+                "alt": _(
+                    "Horizontal bar chart of each force's share of %(measure)s planned and "
+                    "realised to date. The same figures are in the table below."
+                )
+                % {"measure": MEASURE_NAMES[measure].lower()},
             }
             for measure in self.measures()
         ]
@@ -481,18 +503,18 @@ SECTION_TABLES = {
     "over_time": ("over-time-money", "over-time-hours"),
 }
 SECTION_TITLES = {
-    "forces": "By force",
-    "trend": "Forecasts",
-    "headline": "Headline figures",
-    "slices": "Identified and cashable",
-    "subcategories": "By sub-category",
-    "over_time": "Realised against plan over time",
-    "groups": "By initiative",
-    "qualitative": "Qualitative benefits",
-    "cashable": "Money by initiative, cashable first",
-    "initiatives": "Every initiative, exceptions first",
-    "benefits": "Benefits, exceptions first",
-    "escalations": "Items escalated",
+    "forces": _("By force"),
+    "trend": _("Forecasts"),
+    "headline": _("Headline figures"),
+    "slices": _("Identified and cashable"),
+    "subcategories": _("By sub-category"),
+    "over_time": _("Realised against plan over time"),
+    "groups": _("By initiative"),
+    "qualitative": _("Qualitative benefits"),
+    "cashable": _("Money by initiative, cashable first"),
+    "initiatives": _("Every initiative, exceptions first"),
+    "benefits": _("Benefits, exceptions first"),
+    "escalations": _("Items escalated"),
 }
 
 
@@ -550,18 +572,23 @@ class CollaborationDashboard(DashboardPage):
             collaboration=self.collaboration
         )
         return [
-            {"url": reverse("dashboard-board", args=[body.slug]), "text": f"{body.name} dashboard"}
+            {
+                "url": reverse("dashboard-board", args=[body.slug]),
+                "text": _("%(body)s dashboard") % {"body": body.name},
+            }
             for body in bodies.order_by("name")[:20]
         ] + super().related_links()
 
     def heading(self):
-        return f"{self.collaboration.name}: benefits dashboard"
+        return _("%(collaboration)s: benefits dashboard") % {
+            "collaboration": self.collaboration.name
+        }
 
     def caption(self):
-        return "Collaboration dashboard"
+        return _("Collaboration dashboard")
 
     def description(self):
-        return "This collaboration and the collaborations within it."
+        return _("This collaboration and the collaborations within it.")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -597,17 +624,16 @@ class ForceDashboard(DashboardPage):
         return {"force": self.force.slug}
 
     def heading(self):
-        return f"What collaboration has given {self.force.name}"
+        return _("What collaboration has given %(force)s") % {"force": force_name(self.force)}
 
     def caption(self):
-        return "Force dashboard"
+        return _("Force dashboard")
 
     def description(self):
-        return (
-            f"{self.force.name}'s share of every collaboration it belongs to: what it "
-            "recorded itself, plus its agreed share of what was recorded for the whole "
-            "collaboration."
-        )
+        return _(
+            "%(force)s's share of every collaboration it belongs to: what it recorded itself, "
+            "plus its agreed share of what was recorded for the whole collaboration."
+        ) % {"force": force_name(self.force)}
 
 
 # Boards --------------------------------------------------------------------------------------
@@ -698,24 +724,35 @@ class BoardDashboard(DashboardPage):
         return out
 
     def heading(self):
-        return f"{self.body.name}: dashboard"
+        return _("%(body)s: dashboard") % {"body": self.body.name}
 
     def caption(self):
-        return f"{self.body.get_body_type_display()} of {self.body.collaboration.name}"
+        return _("%(type)s of %(collaboration)s") % {
+            "type": self.body.get_body_type_display(),
+            "collaboration": self.body.collaboration.name,
+        }
 
     def description(self):
         texts = {
-            BodyType.FINANCIAL_STEERING_GROUP: "Money: savings and cost avoidance, cashable first.",
-            BodyType.PROGRAMME_BOARD: "Every initiative with its stage and RAG, exceptions first.",
-            BodyType.SUMMIT: "The headline figures and the items escalated to the summit.",
+            BodyType.FINANCIAL_STEERING_GROUP: _(
+                "Money: savings and cost avoidance, cashable first."
+            ),
+            BodyType.PROGRAMME_BOARD: _(
+                "Every initiative with its stage and RAG, exceptions first."
+            ),
+            BodyType.SUMMIT: _("The headline figures and the items escalated to the summit."),
         }
         if self.forces_board:
-            force = self.chosen_force.name if self.chosen_force else "a member force"
-            return (
-                f"{force}'s share of the collaboration's benefits, and its service and "
+            if self.chosen_force is None:
+                return _(
+                    "A member force's share of the collaboration's benefits, and its service "
+                    "and compliance benefits."
+                )
+            return _(
+                "%(force)s's share of the collaboration's benefits, and its service and "
                 "compliance benefits."
-            )
-        return texts.get(self.body_type, "The collaboration's headline figures.")
+            ) % {"force": force_name(self.chosen_force)}
+        return texts.get(self.body_type, _("The collaboration's headline figures."))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -728,14 +765,14 @@ class BoardDashboard(DashboardPage):
     def table_cashable(self, paginate=True):
         rows = dashboards.cashable_group_rows(self.figures)
         table = t.CashableGroupTable(rows)
-        table.caption = "Money by initiative, cashable first"
+        table.caption = _("Money by initiative, cashable first")
         if paginate:
             RequestConfig(self.request, paginate={"per_page": PAGE_SIZE}).configure(table)
         return table
 
     def table_initiatives(self, paginate=True):
         table = t.InitiativeRagTable(dashboards.initiative_rows(self.figures), prefix="i-")
-        table.caption = "Every initiative with its stage and RAG, exceptions first"
+        table.caption = _("Every initiative with its stage and RAG, exceptions first")
         if paginate:
             RequestConfig(self.request, paginate={"per_page": PAGE_SIZE}).configure(table)
         return table
@@ -749,9 +786,9 @@ class BoardDashboard(DashboardPage):
     def table_benefits(self, paginate=True):
         table = t.BenefitRagTable(self.benefit_cut_rows(), prefix="b-")
         table.caption = (
-            "Service and compliance benefits, exceptions first"
+            _("Service and compliance benefits, exceptions first")
             if self.forces_board
-            else "Benefits, exceptions first"
+            else _("Benefits, exceptions first")
         )
         if paginate:
             RequestConfig(self.request, paginate={"per_page": PAGE_SIZE}).configure(table)
@@ -761,7 +798,7 @@ class BoardDashboard(DashboardPage):
         table = t.EscalationTable(
             dashboards.escalation_rows(self.body, self.request.user), prefix="e-"
         )
-        table.caption = "Items escalated to this body, open ones first"
+        table.caption = _("Items escalated to this body, open ones first")
         if paginate:
             RequestConfig(self.request, paginate={"per_page": PAGE_SIZE}).configure(table)
         return table
@@ -821,15 +858,24 @@ class DashboardChart(LoginRequiredMixin, View):
                 return charts.over_time(
                     dashboards.period_rows(summary, period),
                     measure=measure,
-                    title=f"{title_measure}: planned and realised by {PERIOD_LABELS[period]}",
+                    title=str(
+                        _("%(measure)s: planned and realised by %(period)s")
+                        % {"measure": title_measure, "period": PERIOD_LABELS[period]}
+                    ),
                     fmt=fmt,
                 )
             rows = dashboards.force_rows(figures.forces())
             return charts.by_force(
-                rows, measure=measure, title=f"{title_measure}: each force's share to date", fmt=fmt
+                rows,
+                measure=measure,
+                title=str(
+                    _("%(measure)s: each force's share to date") % {"measure": title_measure}
+                ),
+                fmt=fmt,
             )
 
-        content = figures.get("chart", draw, name, fmt, period)
+        # A chart's words are in the page's language: English and Welsh are cached apart.
+        content = figures.get("chart", draw, name, fmt, period, translation.get_language())
         response = HttpResponse(content, content_type=charts.FORMATS[fmt])
         response["Cache-Control"] = "private, no-cache"
         if fmt == "png":

@@ -8,6 +8,8 @@ import re
 import zipfile
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils import translation
+from django.utils.functional import cached_property
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -129,7 +131,9 @@ def read_stage(value) -> int | None:
         match = re.match(r"^\s*(\d+)\b", value)
         number = int(match[1]) if match else None
     if number not in Stage.values:
-        raise CellError(f"'{value}' is not a stage; use 0 to 5, e.g. '{Stage.OBC.label}'")
+        with translation.override("en-gb"):
+            example = str(Stage.OBC.label)
+        raise CellError(f"'{value}' is not a stage; use 0 to 5, e.g. '{example}'")
     return number
 
 
@@ -152,17 +156,33 @@ def read_bool(value, default: bool) -> bool:
     raise CellError(f"'{value}' is not Yes or No")
 
 
+# The languages whose labels a choice cell may be written in: English first.
+LABEL_LANGUAGES = ("en-gb", "cy")
+
+
 class Choices:
-    """A drop-down's choices: each matched by its stored value or its label, any case."""
+    """A drop-down's choices: each matched by its stored value or its label, any case.
+
+    The English labels are always accepted, whatever the language of the reader, and so
+    are the Welsh ones (a register exported from a Welsh page has them in its drop-downs);
+    where the two could clash, English wins."""
 
     def __init__(self, choices, what: str, codes: bool = False):
         self.what = what
         self.codes = codes
-        self.values = [choice.value for choice in choices]
-        self.lookup = {}
-        for choice in choices:
-            self.lookup[str(choice.value).casefold()] = choice.value
-            self.lookup[str(choice.label).casefold()] = choice.value
+        self.choices = list(choices)
+        self.values = [choice.value for choice in self.choices]
+
+    @cached_property
+    def lookup(self) -> dict:
+        found = {}
+        for choice in self.choices:
+            found[str(choice.value).casefold()] = choice.value
+        for language in LABEL_LANGUAGES:
+            with translation.override(language):
+                for choice in self.choices:
+                    found.setdefault(str(choice.label).casefold(), choice.value)
+        return found
 
     def read(self, value, default=None):
         if _blank(value):

@@ -182,7 +182,7 @@ def yes_no(value: bool) -> str:
 
 
 def stage_label(stage: int | None) -> str | None:
-    return None if stage is None else Stage(stage).label
+    return None if stage is None else str(Stage(stage).label)
 
 
 def number_format(unit: str) -> str:
@@ -213,13 +213,13 @@ def choice_lists(
 ) -> dict[str, list[str]]:
     """Every drop-down's choices, one column each on the hidden Lists sheet."""
     return {
-        "Sub-category": [choice.label for choice in SubCategory],
-        "Direction": [choice.label for choice in Direction],
-        "Unit": [choice.label for choice in Unit],
-        "Nature": [choice.label for choice in Nature],
-        "Benefit status": [choice.label for choice in BenefitStatus],
-        "Initiative status": [choice.label for choice in InitiativeStatus],
-        "Stage": [choice.label for choice in Stage],
+        "Sub-category": [str(choice.label) for choice in SubCategory],
+        "Direction": [str(choice.label) for choice in Direction],
+        "Unit": [str(choice.label) for choice in Unit],
+        "Nature": [str(choice.label) for choice in Nature],
+        "Benefit status": [str(choice.label) for choice in BenefitStatus],
+        "Initiative status": [str(choice.label) for choice in InitiativeStatus],
+        "Stage": [str(choice.label) for choice in Stage],
         "Yes or no": [YES, NO],
         "Person": sorted(persons.values(), key=str.casefold),
         "Collaboration": collaborations,
@@ -402,7 +402,7 @@ def write_register(
                 collaboration,
                 sheet.text(name),
                 stage_label(stage),
-                InitiativeStatus(status).label,
+                str(InitiativeStatus(status).label),
                 persons.get(sro),
                 sheet.cell(start, DATE_FORMAT) if start else None,
                 sheet.cell(end, DATE_FORMAT) if end else None,
@@ -430,11 +430,11 @@ def write_register(
                 initiative,
                 sheet.text(title),
                 sheet.text(description),
-                SubCategory(subcategory).label if subcategory else None,
-                Direction(direction).label if direction else None,
+                str(SubCategory(subcategory).label) if subcategory else None,
+                str(Direction(direction).label) if direction else None,
                 sheet.text(measure),
-                Unit(unit).label,
-                Nature(nature).label,
+                str(Unit(unit).label),
+                str(Nature(nature).label),
                 sheet.cell(baseline, money) if baseline is not None else None,
                 sheet.cell(baseline_date, DATE_FORMAT) if baseline_date else None,
                 sheet.cell(target, money) if target is not None else None,
@@ -445,7 +445,7 @@ def write_register(
                 yes_no(disbenefit),
                 yes_no(in_case),
                 stage_label(stage),
-                BenefitStatus(status).label,
+                str(BenefitStatus(status).label),
             ]
         )
         tick()
