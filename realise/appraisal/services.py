@@ -55,6 +55,7 @@ from realise.appraisal.models import (
     fy_label,
 )
 from realise.benefits.models import Benefit, Measurement, PlannedValue, Unit
+from realise.core.history import set_history_user
 
 ZERO = Decimal("0")
 BUSINESS_AS_USUAL = "Business as usual"
@@ -101,12 +102,12 @@ def _require_edit(user, obj) -> None:
 
 
 def _save(obj, user) -> None:
-    obj._history_user = user
+    set_history_user(obj, user)
     obj.save()
 
 
 def _delete(obj, user) -> None:
-    obj._history_user = user
+    set_history_user(obj, user)
     obj.delete()
 
 

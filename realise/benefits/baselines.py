@@ -32,6 +32,7 @@ from realise.benefits.models import (
     PlannedValue,
 )
 from realise.core import inputs
+from realise.core.history import set_history_user
 
 ZERO = Decimal("0")
 
@@ -94,7 +95,7 @@ def freeze_baseline(
         note=note or "Benefits realisation plan approved with the full business case.",
         recorded_by=user,
     )
-    baseline._history_user = user
+    set_history_user(baseline, user)
     baseline.save()
     rows = [
         BaselineValue(baseline=baseline, benefit_id=benefit_id, period=period, value=value)
@@ -148,7 +149,7 @@ def raise_change_request(
     request = ChangeRequest(
         benefit=benefit, reason=reason, requested_by=requested_by, body=body, entered_by=user
     )
-    request._history_user = user
+    set_history_user(request, user)
     request.save()
     values = [
         ChangeRequestValue(change_request=request, period=period.replace(day=1), value=value)
@@ -189,7 +190,7 @@ def decide_change_request(
     request.decided_on = decided_on
     request.decided_by = user
     request.decision_note = note
-    request._history_user = user
+    set_history_user(request, user)
     request.save()
     if approve:
         _apply(request, user)
@@ -212,7 +213,7 @@ def _apply(request: ChangeRequest, user) -> None:
         note=f"Re-baselined by change request {request.pk}.",
         recorded_by=user,
     )
-    baseline._history_user = user
+    set_history_user(baseline, user)
     baseline.save()
     values = [
         BaselineValue(baseline=baseline, benefit=benefit, period=period, value=value)

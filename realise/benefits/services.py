@@ -13,6 +13,7 @@ from realise.benefits.baselines import check_plan_open
 from realise.benefits.models import Benefit, Evidence, Measurement, Nature
 from realise.benefits.signals import measurement_returned
 from realise.core import inputs, uploads
+from realise.core.history import set_history_user
 from realise.core.models import StaleVersion
 
 
@@ -124,13 +125,13 @@ def record_measurement(
     measurement.assessment = assessment
     measurement.changed_by = user
     clear_checks(measurement)
-    measurement._history_user = user
+    set_history_user(measurement, user)
     measurement.full_clean()
     measurement.save()
     evidence = Evidence(
         measurement=measurement, note=evidence_note, uploaded_by=user, file=evidence_file or ""
     )
-    evidence._history_user = user
+    set_history_user(evidence, user)
     evidence.save()
     measurement.verification_cleared = cleared_by
     return measurement
@@ -156,7 +157,7 @@ def evidence_changed(measurement: Measurement, *, user) -> Measurement:
     cleared_by = locked.verified_by if locked.verified_at else None
     locked.changed_by = user
     clear_checks(locked)
-    locked._history_user = user
+    set_history_user(locked, user)
     locked.save()
     locked.verification_cleared = cleared_by
     return locked
@@ -242,7 +243,7 @@ def verify_measurement(
     check_may_verify(measurement, user=user)
     measurement.verified_by = user
     measurement.verified_at = timezone.now()
-    measurement._history_user = user
+    set_history_user(measurement, user)
     measurement.save(update_fields=["verified_by", "verified_at", "updated_at"])
     return measurement
 
@@ -289,7 +290,7 @@ def return_measurement(
     measurement.returned_by = user
     measurement.returned_at = timezone.now()
     measurement.return_reason = reason
-    measurement._history_user = user
+    set_history_user(measurement, user)
     measurement.save(update_fields=["returned_by", "returned_at", "return_reason", "updated_at"])
     measurement_returned.send(sender=Measurement, measurement=measurement, user=user)
     return measurement
@@ -317,14 +318,14 @@ def write_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) ->
     existing = {pv.period: pv for pv in benefit.planned_values.all()}
     for period, planned in existing.items():
         if period not in rows:
-            planned._history_user = user
+            set_history_user(planned, user)
             planned.delete()
     for period, value in rows.items():
         planned = existing.get(period) or PlannedValue(benefit=benefit, period=period)
         if planned.pk and planned.value == value:
             continue
         planned.value = value
-        planned._history_user = user
+        set_history_user(planned, user)
         planned.save()
 
 
@@ -361,7 +362,7 @@ def replace_benefit_shares(
             "a benefit is split only between its collaboration's forces."
         )
     for old in benefit.force_shares.all():
-        old._history_user = user
+        set_history_user(old, user)
         old.delete()
     created = []
     for force, percent in shares.items():
@@ -371,7 +372,7 @@ def replace_benefit_shares(
             percent=Decimal(str(percent)),
             basis=(bases or {}).get(force, basis),
         )
-        share._history_user = user
+        set_history_user(share, user)
         share.full_clean()
         share.save()
         created.append(share)

@@ -30,6 +30,7 @@ from realise.core.api import (
     VisibleRelatedField,
     service_errors,
 )
+from realise.core.history import set_history_user
 from realise.governance.models import GovernanceBody
 from realise.organisations.models import Force
 
@@ -345,7 +346,7 @@ class CollaborationViewSet(DomainViewSet):
             existing = {s.force_id: s for s in collaboration.shares.select_for_update()}
             for force_id, share in existing.items():
                 if force_id not in forces:
-                    share._history_user = request.user
+                    set_history_user(share, request.user)
                     share.delete()
             for row in rows:
                 share = existing.get(row["force"].pk) or ForceShare(
@@ -354,7 +355,7 @@ class CollaborationViewSet(DomainViewSet):
                 if share.pk and (share.percent, share.basis) == (row["percent"], row["basis"]):
                     continue
                 share.percent, share.basis = row["percent"], row["basis"]
-                share._history_user = request.user
+                set_history_user(share, request.user)
                 share.save()
         shares = collaboration.shares.select_related("force").order_by("force__name")
         return Response(ForceShareSerializer(shares, many=True).data)

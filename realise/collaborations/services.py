@@ -23,6 +23,7 @@ from realise.collaborations.models import (
     StageDecision,
     next_review_due,
 )
+from realise.core.history import set_history_user
 from realise.governance.models import GovernanceBody
 
 HUNDRED = Decimal("100")
@@ -364,7 +365,7 @@ def move_stage(
         move_back=result.moves_back,
     )
     initiative.stage = to_stage
-    initiative._history_user = user
+    set_history_user(initiative, user)
     initiative.save(update_fields=["stage", "updated_at"])
     # Approving the full business case freezes the benefits realisation plan.
     from realise.benefits.baselines import freeze_on_full_business_case
@@ -424,20 +425,20 @@ def save_agreement(
             raise ValidationError(
                 {"documents": f"'{strangers[0]}' is not a document of {agreement.collaboration}."}
             )
-    agreement._history_user = user
+    set_history_user(agreement, user)
     agreement.full_clean()
     agreement.save()
     if parties is not None:
         wanted = {(force.pk, role) for force, role in parties}
         for party in agreement.parties.all():
             if (party.force_id, party.role) not in wanted:
-                party._history_user = user
+                set_history_user(party, user)
                 party.delete()
                 continue
             wanted.discard((party.force_id, party.role))
         for force_id, role in sorted(wanted):
             party = AgreementParty(agreement=agreement, force_id=force_id, role=role)
-            party._history_user = user
+            set_history_user(party, user)
             party.save()
     if documents is not None:
         agreement.documents.set(documents)
@@ -484,13 +485,13 @@ def record_agreement_review(
         next_review_due=None if terminated else next_review_due(reviewed_on),
         recorded_by=user,
     )
-    review._history_user = user
+    set_history_user(review, user)
     review.save()
     if terminated:
         agreement.terminated_on = reviewed_on
     else:
         agreement.review_due = review.next_review_due
-    agreement._history_user = user
+    set_history_user(agreement, user)
     agreement.save()
     given.refresh_from_db()
     return review

@@ -29,6 +29,7 @@ from realise.collaborations.services import (
     save_agreement,
 )
 from realise.collaborations.tables import CollaborationTable
+from realise.core.history import set_history_user
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
 
@@ -99,7 +100,7 @@ class CollaborationFormMixin:
         if not shares.is_valid():
             return self.render_to_response(self.get_context_data(form=form, shares=shares))
         with transaction.atomic():
-            form.instance._history_user = self.request.user
+            set_history_user(form.instance, self.request.user)
             self.object = form.save()
             shares.instance = self.object
             shares.save()
@@ -162,7 +163,7 @@ class InitiativeCreateView(ObjectPermissionMixin, CreateView):
 
     def form_valid(self, form):
         form.instance.collaboration = self.collaboration
-        form.instance._history_user = self.request.user
+        set_history_user(form.instance, self.request.user)
         messages.success(self.request, _("Created %(name)s.") % {"name": form.instance.name})
         return super().form_valid(form)
 
@@ -173,7 +174,7 @@ class InitiativeUpdateView(ObjectPermissionMixin, VersionConflictMixin, UpdateVi
     permission_required = "collaborations.change_initiative"
 
     def form_valid(self, form):
-        form.instance._history_user = self.request.user
+        set_history_user(form.instance, self.request.user)
         messages.success(self.request, _("Saved %(name)s.") % {"name": form.instance.name})
         return super().form_valid(form)
 

@@ -40,6 +40,7 @@ from rest_framework.fields import get_error_detail
 from rest_framework.response import Response
 
 from realise.core import inputs
+from realise.core.history import set_history_user
 from realise.core.models import StaleVersion, Versioned
 from realise.core.parsers import JSONParser
 
@@ -395,7 +396,7 @@ class DomainViewSet(DomainReading, viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         self.check_update(serializer)
-        serializer.instance._history_user = self.request.user
+        set_history_user(serializer.instance, self.request.user)
         serializer.save()
 
     def update(self, request, *args, **kwargs):
@@ -424,7 +425,7 @@ class DomainViewSet(DomainReading, viewsets.ModelViewSet):
 
     # delete -----------------------------------------------------------------------------
     def perform_destroy(self, instance):
-        instance._history_user = self.request.user
+        set_history_user(instance, self.request.user)
         instance.delete()
 
     def destroy(self, request, *args, **kwargs):

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from realise.benefits.models import Benefit, BenefitStatus
 from realise.collaborations.models import Initiative, InitiativeStatus
+from realise.core.history import set_history_user
 from realise.documents.closure import benefits_realised, build_closure, outstanding_benefits
 from realise.documents.models import BenefitHandover, ClosureRecord, HighlightReport, Marking
 from realise.documents.render import PDF, render
@@ -77,7 +78,7 @@ def save_highlight_report(
     if report.author_id is None:
         report.author = Person.objects.filter(user=user).first()
     report.full_clean()
-    report._history_user = user
+    set_history_user(report, user)
     report.save()
     return report
 
@@ -268,7 +269,7 @@ def close_initiative(
                 visibility=_visibility(initiative, plan.marking),
             )
             record.document = document
-            record._history_user = user
+            set_history_user(record, user)
             record.save(update_fields=["document", "updated_at"])
     except Exception:
         for storage, name in stored_files:
@@ -317,7 +318,7 @@ def _write_closure(
         realised=benefits_realised(initiative, closed_on),
         marking=plan.marking,
     )
-    record._history_user = user
+    set_history_user(record, user)
     record.save()
     record.lessons.set(lessons)
     for benefit in outstanding:
@@ -332,24 +333,24 @@ def _write_closure(
             previous_owner=benefit.owner,
             previous_measurement_owner=benefit.measurement_owner,
         )
-        handed._history_user = user
+        set_history_user(handed, user)
         handed.save()
         benefit.owner = handover.bau_owner
         benefit.measurement_owner = measurer
         benefit.status = BenefitStatus.REALISING
-        benefit._history_user = user
+        set_history_user(benefit, user)
         benefit.save()
     initiative.status = InitiativeStatus.CLOSED
     if initiative.end_date is None:
         initiative.end_date = closed_on
-    initiative._history_user = user
+    set_history_user(initiative, user)
     initiative.save()
     review = PostImplementationReview(
         initiative=initiative,
         due_on=plan.review_date,
         notes="Set at closure: checks the benefits handed to business as usual.",
     )
-    review._history_user = user
+    set_history_user(review, user)
     review.save()
     record.review = review
     record.save(update_fields=["review", "updated_at"])

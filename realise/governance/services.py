@@ -29,6 +29,7 @@ from realise.collaborations.models import (
 )
 from realise.collaborations.nesting import with_nested
 from realise.collaborations.services import GateResult, gate_check, move_stage
+from realise.core.history import set_history_user
 from realise.governance import workdays
 from realise.governance.models import (
     Action,
@@ -162,7 +163,7 @@ def generate_meetings(
             cadence_date=day,
             adjusted_from=day if held_on != day else None,
         )
-        meeting._history_user = user
+        set_history_user(meeting, user)
         meeting.save()
         created.append(meeting)
     return created
@@ -504,18 +505,18 @@ def record_decision(
         status=DecisionStatus.OPEN if actions else DecisionStatus.ACTIONED,
         recorded_by=user,
     )
-    decision._history_user = user
+    set_history_user(decision, user)
     decision.full_clean()
     decision.save()
     for spec in actions:
         action = Action(
             decision=decision, text=spec.text.strip(), owner=spec.owner, due_on=spec.due_on
         )
-        action._history_user = user
+        set_history_user(action, user)
         action.save()
     if meeting.status == MeetingStatus.SCHEDULED and meeting.date <= timezone.localdate():
         meeting.status = MeetingStatus.HELD
-        meeting._history_user = user
+        set_history_user(meeting, user)
         meeting.save(update_fields=["status", "updated_at"])
     return decision
 
@@ -530,7 +531,7 @@ def complete_action(action: Action, *, user, on: datetime.date | None = None) ->
         return action
     action.done = True
     action.done_on = on or timezone.localdate()
-    action._history_user = user
+    set_history_user(action, user)
     action.save(update_fields=["done", "done_on", "updated_at"])
     decision = action.decision
     if (
@@ -538,7 +539,7 @@ def complete_action(action: Action, *, user, on: datetime.date | None = None) ->
         and decision.status != DecisionStatus.ACTIONED
     ):
         decision.status = DecisionStatus.ACTIONED
-        decision._history_user = user
+        set_history_user(decision, user)
         decision.save(update_fields=["status", "updated_at"])
     return action
 
@@ -584,7 +585,7 @@ def escalate(
         raised_at=now,
         meeting=next_meeting(to_body, timezone.localdate(now)),
     )
-    escalation._history_user = user
+    set_history_user(escalation, user)
     escalation.full_clean()
     escalation.save()
     return escalation
@@ -605,6 +606,6 @@ def resolve(
     escalation.resolution = resolution.strip()
     escalation.resolved_at = now or timezone.now()
     escalation.resolved_by = user
-    escalation._history_user = user
+    set_history_user(escalation, user)
     escalation.save(update_fields=["resolution", "resolved_at", "resolved_by", "updated_at"])
     return escalation

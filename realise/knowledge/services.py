@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from realise.core import uploads
+from realise.core.history import set_history_user
 from realise.knowledge.extract import FileRefused, extract_text
 from realise.knowledge.models import Document, DocumentVersion, Lesson
 
@@ -70,7 +71,7 @@ def create_lesson(*, user, **fields) -> Lesson:
         lesson.author = getattr(user, "person", None)
     _check_initiative(lesson)
     lesson.full_clean()
-    lesson._history_user = user
+    set_history_user(lesson, user)
     lesson.save()
     return lesson
 
@@ -86,7 +87,7 @@ def _update(item, changes: dict, fields: tuple[str, ...], *, user):
         raise PermissionDenied(f"You may not move {noun}s to {item.collaboration}.")
     _check_initiative(item)
     item.full_clean()
-    item._history_user = user
+    set_history_user(item, user)
     item.save()
     return item
 
@@ -100,7 +101,7 @@ def update_lesson(lesson: Lesson, *, user, **changes) -> Lesson:
 def delete_lesson(lesson: Lesson, *, user) -> None:
     if not user.has_perm("knowledge.delete_lesson", lesson):
         raise PermissionDenied(f"You may not delete the lesson '{lesson}'.")
-    lesson._history_user = user
+    set_history_user(lesson, user)
     lesson.delete()
 
 
@@ -139,9 +140,9 @@ def _add_version(document: Document, upload, *, user, note: str = "", name: str 
         uploaded_by=user,
     )
     version.file.save(name, ContentFile(data), save=False)
-    version._history_user = user
+    set_history_user(version, user)
     version.save()
-    document._history_user = user
+    set_history_user(document, user)
     document.save(update_fields=["updated_at"])
     return version
 
@@ -157,7 +158,7 @@ def create_document(
         raise PermissionDenied(f"You may not add documents to {document.collaboration}.")
     _check_initiative(document)
     document.full_clean()
-    document._history_user = user
+    set_history_user(document, user)
     document.save()
     _add_version(document, upload, user=user, note=note, name=file_name)
     return document
@@ -184,9 +185,9 @@ def delete_document(document: Document, *, user) -> None:
     if not user.has_perm("knowledge.delete_document", document):
         raise PermissionDenied(f"You may not delete the document '{document}'.")
     files = [version.file for version in document.versions.all() if version.file]
-    document._history_user = user
+    set_history_user(document, user)
     for version in document.versions.all():
-        version._history_user = user
+        set_history_user(version, user)
         version.delete()
     document.delete()
 

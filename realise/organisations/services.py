@@ -29,6 +29,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
+from realise.core.history import set_history_user
 from realise.core.permissions import access_for, forget_access
 from realise.organisations.models import (
     ROLE_CLI_NAMES,
@@ -135,7 +136,7 @@ def _reason(text: str | None, *, required: bool = False) -> str:
 
 def _saved(membership: Membership, by, reason: str) -> None:
     membership.reason = reason
-    membership._history_user = by
+    set_history_user(membership, by)
     membership.save()
 
 
@@ -257,7 +258,7 @@ def remove(membership: Membership, *, by=None, reason: str = "") -> Outcome:
     text = str(membership)
     with transaction.atomic():
         _saved(membership, by, reason or "Revoked")
-        membership._history_user = by
+        set_history_user(membership, by)
         membership.delete()
     forget_access(membership.user)
     return Outcome(None, True, f"Revoked {text}.")
@@ -371,7 +372,7 @@ def name_deputy(
     cover.full_clean()
     if not deputy.is_active:
         raise ValidationError({"deputy": f"{deputy.get_username()} is deactivated."})
-    cover._history_user = by
+    set_history_user(cover, by)
     cover.save()
     forget_access(deputy)
     return cover
@@ -382,7 +383,7 @@ def end_cover(cover: Cover, *, by=None) -> None:
         raise PermissionDenied(
             "Only the person themself, an administrator or a programme team ends cover."
         )
-    cover._history_user = by
+    set_history_user(cover, by)
     cover.delete()
     forget_access(cover.deputy)
 
@@ -459,7 +460,7 @@ def invitation_link(invitation: Invitation) -> str:
 def _send_invitation(invitation: Invitation, by) -> None:
     invitation.sent_at = timezone.now()
     invitation.sent_count += 1
-    invitation._history_user = by
+    set_history_user(invitation, by)
     invitation.save()
     inviter = by.get_full_name() or by.get_username() if by is not None else "An administrator"
     roles = ", ".join(
@@ -563,11 +564,11 @@ def withdraw(invitation: Invitation, *, by=None) -> None:
     with transaction.atomic():
         for membership in invitation.user.memberships.all():
             membership.reason = "Invitation withdrawn"
-            membership._history_user = by
+            set_history_user(membership, by)
             membership.save()
             membership.delete()
         invitation.status = InvitationStatus.WITHDRAWN
-        invitation._history_user = by
+        set_history_user(invitation, by)
         invitation.save()
 
 
@@ -594,7 +595,7 @@ def accept(invitation: Invitation, password: str) -> None:
         user.save(update_fields=["password", "is_active"])
         invitation.status = InvitationStatus.ACCEPTED
         invitation.accepted_at = timezone.now()
-        invitation._history_user = user
+        set_history_user(invitation, user)
         invitation.save()
 
 

@@ -21,6 +21,7 @@ from django.utils.text import slugify
 
 from realise.benefits.models import Unit
 from realise.collaborations.models import Collaboration, Initiative, Stage
+from realise.core.history import set_history_user
 from realise.pipeline.models import PENNY, Opportunity, OpportunityStatus
 
 _PENNIES = Cast(Round(F("most_likely") * 100), BigIntegerField())
@@ -105,12 +106,12 @@ def turn_into_initiative(opportunity: Opportunity, user) -> Initiative:
             sro=current.owner,
             purpose=current.description,
         )
-        initiative._history_user = user
+        set_history_user(initiative, user)
         initiative.save()
         current.initiative = initiative
         current.status = OpportunityStatus.INITIATIVE
         current.rejection_reason = ""
-        current._history_user = user
+        set_history_user(current, user)
         current.save()
     opportunity.refresh_from_db()
     return initiative
