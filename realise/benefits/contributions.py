@@ -71,7 +71,8 @@ def planned_total(benefit: Benefit) -> Decimal:
 
 def ancestors_of(benefit: Benefit) -> list[Benefit]:
     """The benefits `benefit` contributes to, nearest first."""
-    chain, node, seen = [], benefit, {benefit.pk}
+    chain: list[Benefit] = []
+    node, seen = benefit, {benefit.pk}
     while True:
         link = Contribution.objects.select_related("parent").filter(child=node).first()
         if link is None or link.parent_id in seen:

@@ -132,16 +132,16 @@ def _benefit_q(
     if filters.force is not None:
         if "member_of" not in resolved:
             resolved["member_of"] = list(
-                ForceShare.objects.filter(force_id=filters.force_id).values_list(
+                ForceShare.objects.filter(force_id=cast(int, filters.force_id)).values_list(
                     "collaboration_id", flat=True
                 )
             )
         member_of = resolved["member_of"]
         q &= Q(**{f"{prefix}initiative__collaboration_id__in": member_of}) | Q(
             **{
-                f"{own}__in": BenefitShare.objects.filter(force_id=filters.force_id).values(
-                    "benefit_id"
-                )
+                f"{own}__in": BenefitShare.objects.filter(
+                    force_id=cast(int, filters.force_id)
+                ).values("benefit_id")
             }
         )
     if filters.subcategories:
@@ -199,7 +199,7 @@ class _Cut:
         force = None
         if filters.force is not None:
             force = filters.force if isinstance(filters.force, Force) else None
-            force = force or Force.objects.get(pk=filters.force_id)
+            force = force or Force.objects.get(pk=cast(int, filters.force_id))
         return cls(filters, base, today, last_complete_month(today), force)
 
     def benefit_q(self, prefix: str = "") -> Q:
