@@ -1,6 +1,7 @@
 """The benefits register: benefits, their planned profiles, actuals and evidence."""
 
 from decimal import Decimal
+from typing import Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -61,7 +62,7 @@ class BenefitStatus(models.TextChoices):
 
 
 class BenefitQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> Self:
         """The benefits of the collaborations `user` may see."""
         return within_visible_collaborations(self, user, "initiative__collaboration")
 

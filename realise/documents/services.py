@@ -15,9 +15,12 @@ from __future__ import annotations
 import datetime
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -38,14 +41,19 @@ NARRATIVE_FIELDS = ("progress", "next_steps", "issues", "decisions_needed")
 
 # Files stored while this context closes an initiative: removed again if the closure fails
 # (the database rolls back; the storage does not).
-_stored_files: ContextVar[list | None] = ContextVar("closure_stored_files", default=None)
+_stored_files: ContextVar[list[tuple[Storage, str]] | None] = ContextVar(
+    "closure_stored_files", default=None
+)
 
 
 @receiver(post_save, sender=DocumentVersion, dispatch_uid="documents-closure-stored-files")
-def _remember_stored_file(sender, instance, created, **kwargs) -> None:
+def _remember_stored_file(
+    sender: type[DocumentVersion], instance: DocumentVersion, created: bool, **kwargs: Any
+) -> None:
     files = _stored_files.get()
-    if files is not None and created and instance.file:
-        files.append((instance.file.storage, instance.file.name))
+    name = instance.file.name  # a file is truthy exactly when it has a name
+    if files is not None and created and name:
+        files.append((instance.file.storage, name))
 
 
 # Highlight reports -----------------------------------------------------------------------
@@ -56,7 +64,7 @@ def save_highlight_report(
     initiative: Initiative,
     month: datetime.date,
     *,
-    user,
+    user: User,
     marking: str = Marking.OFFICIAL,
     **narrative: str,
 ) -> HighlightReport:
@@ -224,7 +232,7 @@ def close_initiative(
     initiative: Initiative,
     plan: ClosurePlan,
     *,
-    user,
+    user: User,
     today: datetime.date | None = None,
 ) -> ClosureRecord:
     """Close `initiative` as `plan` says, or raise `ClosureRefused` naming every problem.
@@ -236,7 +244,7 @@ def close_initiative(
         raise PermissionDenied(f"You may not close {initiative}.")
     today = today or timezone.localdate()
     closed_on = plan.closed_on or today
-    stored_files: list = []
+    stored_files: list[tuple[Storage, str]] = []
     token = _stored_files.set(stored_files)
     try:
         with transaction.atomic():
@@ -285,7 +293,7 @@ def _write_closure(
     plan: ClosurePlan,
     outstanding: list[Benefit],
     *,
-    user,
+    user: User,
     closed_on: datetime.date,
 ) -> ClosureRecord:
     visibility = _visibility(initiative, plan.marking)
@@ -347,7 +355,7 @@ def _write_closure(
     initiative.save()
     review = PostImplementationReview(
         initiative=initiative,
-        due_on=plan.review_date,
+        due_on=cast(datetime.date, plan.review_date),  # check_closure refused a plan without
         notes="Set at closure: checks the benefits handed to business as usual.",
     )
     set_history_user(review, user)
