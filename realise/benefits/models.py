@@ -1,7 +1,7 @@
 """The benefits register: benefits, their planned profiles, actuals and evidence."""
 
 from decimal import Decimal
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +15,9 @@ from realise.collaborations.models import Collaboration, Stage, within_visible_c
 from realise.core import inputs
 from realise.core.models import TimeStamped, Versioned, money_field
 from realise.core.permissions import access_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class SubCategory(models.TextChoices):
@@ -219,6 +222,9 @@ class PlannedValue(Versioned, PeriodMixin):
 
 class Measurement(Versioned, PeriodMixin, TimeStamped):
     """An actual value delivered in one month, for one force or the whole collaboration."""
+
+    # Set by a correction that cleared a verification: who had verified it (see services).
+    verification_cleared: "User | None"
 
     benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="measurements")
     force = models.ForeignKey(
