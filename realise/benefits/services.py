@@ -20,13 +20,13 @@ from realise.core.history import set_history_user
 from realise.core.models import StaleVersion
 
 if TYPE_CHECKING:
-    from django.core.files.uploadedfile import UploadedFile
+    from django.core.files import File
 
     from realise.benefits.models import BenefitShare
     from realise.organisations.models import Force
 
 
-def check_evidence_file(upload: UploadedFile[bytes], *, field: str = "evidence_file") -> None:
+def check_evidence_file(upload: File[bytes], *, field: str = "evidence_file") -> None:
     """The one upload check for an evidence file: size, type by content (a program named
     `report.pdf` is refused) and archive expansion; ValidationError naming the file."""
     try:
@@ -92,7 +92,7 @@ def record_measurement(
     value: Decimal | None = None,
     assessment: str = "",
     evidence_note: str = "",
-    evidence_file: UploadedFile[bytes] | None = None,
+    evidence_file: File[bytes] | None = None,
 ) -> Measurement:
     """Record (or correct) the actual for one month, with its evidence, in one transaction.
 
