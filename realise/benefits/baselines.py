@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -35,6 +37,9 @@ from realise.core import inputs
 from realise.core.history import set_history_user
 
 ZERO = Decimal("0")
+
+if TYPE_CHECKING:
+    from realise.collaborations.models import StageDecision
 
 
 def _baselines_of(benefit: Benefit):
@@ -108,7 +113,9 @@ def freeze_baseline(
     return baseline
 
 
-def freeze_on_full_business_case(decision, *, user) -> PlanBaseline | None:
+def freeze_on_full_business_case(
+    decision: StageDecision, *, user: User | None
+) -> PlanBaseline | None:
     """Called by the stage gate: a move into the FBC stage freezes the plan, once."""
     from realise.collaborations.models import Stage
 
