@@ -1,6 +1,7 @@
 """API: collaborations, member forces' shares, agreements, initiatives, stage decisions."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -78,7 +79,7 @@ class ForceShareSerializer(DomainSerializer):
     class Meta:
         model = ForceShare
         fields = ["id", "collaboration", "force", "percent", "basis", "version"]
-        validators = []  # the one-share-per-force rule is checked with the total below
+        validators: list[Any] = []  # the one-share-per-force rule is checked with the total below
         create_only_fields = ["collaboration"]
 
     def validate(self, attrs):

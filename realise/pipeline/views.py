@@ -54,7 +54,7 @@ class PipelineFilterForm(forms.Form):
     status = forms.ChoiceField(
         required=False, choices=[("", "Any status"), *OpportunityStatus.choices]
     )
-    collaboration = forms.ModelChoiceField(
+    collaboration: "forms.ModelChoiceField[Collaboration]" = forms.ModelChoiceField(
         required=False, queryset=None, empty_label=_("Any collaboration"), to_field_name="slug"
     )
 
