@@ -314,7 +314,7 @@ class Evidence(TimeStamped):
         verbose_name_plural = "evidence"
 
     def __str__(self) -> str:
-        return self.note[:60] or (self.file.name if self.file else "evidence")
+        return self.note[:60] or self.file.name or "evidence"
 
 
 class BenefitShare(models.Model):

@@ -93,7 +93,7 @@ class Cadence(models.TextChoices):
     AD_HOC = "ad_hoc", "Ad hoc"
 
 
-CADENCE_MONTHS = {
+CADENCE_MONTHS: dict[str, int] = {
     Cadence.MONTHLY: 1,
     Cadence.MONTHLY_WEEKDAY: 1,
     Cadence.LAST_WORKING_DAY: 1,
