@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -40,6 +42,9 @@ def case_url(initiative) -> str:
 
 class CaseMixin(ObjectPermissionMixin):
     """A page about one initiative's economic case; permission is checked on the initiative."""
+
+    request: HttpRequest
+    kwargs: Any
 
     permission_required = "appraisal.view_option"
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import django_tables2 as tables
 from django import forms
-from django.http import StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
@@ -85,6 +86,9 @@ class AuditTable(tables.Table):
 
 
 class AuditAccessMixin(PermissionRequiredMixin):
+    request: HttpRequest
+    kwargs: Any
+
     permission_required = "core.view_auditrecord"
 
     def handle_no_permission(self):
