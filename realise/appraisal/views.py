@@ -166,7 +166,7 @@ class OptionDetailView(OptionMixin, TemplateView):
 
 
 class CaseFormView(CaseMixin, FormView):
-    template_name = "appraisal/form_page.html"
+    template_name: str | None = "appraisal/form_page.html"
     permission_required = "appraisal.change_option"
     page_title = ""
 
@@ -193,7 +193,7 @@ class CaseFormView(CaseMixin, FormView):
 
 class OptionFormMixin:
     form_class = OptionForm
-    template_name = "appraisal/option_form.html"
+    template_name: str | None = "appraisal/option_form.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(project_types=OPTIMISM_BIAS_PROJECT_TYPES, **kwargs)

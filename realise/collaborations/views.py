@@ -1,9 +1,12 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.forms import ModelForm
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import formats, timezone
@@ -82,7 +85,7 @@ class CollaborationDetailView(ObjectPermissionMixin, DetailView):
 
 class CollaborationFormMixin:
     model = Collaboration
-    form_class = CollaborationForm
+    form_class: type[ModelForm[Any]] | None = CollaborationForm
 
     def get_shares_formset(self):
         return ForceShareFormSet(
@@ -323,7 +326,7 @@ class AgreementDetailView(AgreementScopedMixin, TemplateView):
 
 class AgreementFormMixin:
     form_class = AgreementForm
-    template_name = "collaborations/agreement_form.html"
+    template_name: str | None = "collaborations/agreement_form.html"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "collaboration": self.collaboration}

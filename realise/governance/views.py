@@ -180,7 +180,7 @@ class BodyDetailView(VisibleObjectMixin, DetailView):
 
 class BodyFormMixin:
     form_class = GovernanceBodyForm
-    template_name = "governance/body_form.html"
+    template_name: str | None = "governance/body_form.html"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()

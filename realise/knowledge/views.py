@@ -233,7 +233,7 @@ class LessonDetailView(ObjectPermissionMixin, DetailView):
 
 class LessonFormMixin:
     form_class = LessonForm
-    template_name = "knowledge/item_form.html"
+    template_name: str | None = "knowledge/item_form.html"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}

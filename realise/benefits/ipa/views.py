@@ -117,7 +117,7 @@ class MapSvgView(_MapMixin, View):
 
 class _MapEditMixin(ObjectPermissionMixin):
     permission_required = "benefits.change_benefitsmap"
-    template_name = "benefits/ipa_form.html"
+    template_name: str | None = "benefits/ipa_form.html"
 
     def form_valid(self, form):
         instance = form.save(commit=False)
