@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -30,6 +30,9 @@ from realise.appraisal.models import BenefitLine, CostLine, Deflator, Option
 from realise.appraisal.xlsx import economic_case_workbook
 from realise.collaborations.models import Initiative
 from realise.core.views import ObjectPermissionMixin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def _history_user(request):
@@ -168,7 +171,7 @@ class OptionDetailView(OptionMixin, TemplateView):
 class CaseFormView(CaseMixin, FormView):
     template_name: str | None = "appraisal/form_page.html"
     permission_required = "appraisal.change_option"
-    page_title = ""
+    page_title: StrOrPromise = ""
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -301,7 +304,7 @@ class OptionDeflatorView(OptionMixin, DeflatorView):
 
 
 class LineFormView(OptionMixin, CaseFormView):
-    line_model = CostLine
+    line_model: type[CostLine] | type[BenefitLine] = CostLine
     what = "cost line"
     add_title = gettext_lazy("Add a cost line to '%(option)s'")
     edit_title = gettext_lazy("Edit the cost line '%(line)s'")
@@ -375,7 +378,7 @@ class BenefitLineFormView(LineFormView):
 class LineDeleteView(OptionMixin, CaseFormView):
     form_class = ConfirmForm
     template_name = "appraisal/confirm_delete.html"
-    line_model = CostLine
+    line_model: type[CostLine] | type[BenefitLine] = CostLine
 
     @cached_property
     def line(self):
