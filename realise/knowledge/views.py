@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.contrib import messages
@@ -44,6 +46,9 @@ from realise.organisations.models import Force, Region
 
 PAGE_SIZE = 20
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def _form_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
@@ -52,8 +57,8 @@ def _form_errors(form, error: ValidationError) -> None:
             for message in errors:
                 form.add_error(target, message)
     else:
-        for message in error.messages:
-            form.add_error(None, message)
+        for text in error.messages:
+            form.add_error(None, text)
 
 
 # The catalogue -------------------------------------------------------------------------------
@@ -166,10 +171,10 @@ class RepositoryListView(ListView):
 
     paginate_by = PAGE_SIZE
     filter_name = ""
-    filter_label = ""
+    filter_label: StrOrPromise = ""
     choices: list = []
     add_permission = ""
-    ordering = ()
+    ordering: str | Sequence[str] | None = ()
     noun = ""
 
     def visible(self):
@@ -304,8 +309,8 @@ class DeleteConfirmView(ObjectPermissionMixin, TemplateView):
     """Ask, then delete through the service on POST."""
 
     template_name = "knowledge/confirm_delete.html"
-    model = None
-    service = None
+    model: type[Lesson] | type[Document] | None = None
+    service: Callable[..., None] | None = None
     done_url = ""
 
     @cached_property
