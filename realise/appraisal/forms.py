@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -68,7 +69,7 @@ def parse_year_lines(text: str, *, places: int, what: str) -> dict[int, Decimal]
             amount = Decimal(amount_text.replace("£", ""))
         except InvalidOperation:
             raise ValidationError(f"Line {number}: '{amount_text}' is not a number.") from None
-        if not amount.is_finite() or amount.as_tuple().exponent < -places:
+        if not amount.is_finite() or cast(int, amount.as_tuple().exponent) < -places:
             raise ValidationError(
                 f"Line {number}: '{amount_text}' has more than {places} decimal places."
             )

@@ -271,8 +271,9 @@ def to_decimal(value: Any, path: str) -> Decimal:
     elif isinstance(value, float):
         result = Decimal(str(value))
     elif isinstance(value, str):
-        if number_problem(value):
-            raise AppraisalError(f"{path}: {number_problem(value).rstrip('.')}")
+        problem = number_problem(value)
+        if problem:
+            raise AppraisalError(f"{path}: {problem.rstrip('.')}")
         try:
             result = Decimal(value.strip())
         except InvalidOperation:
@@ -621,8 +622,8 @@ def validate_input(inp: AppraisalInput) -> None:
         lines = getattr(inp, group)
         if not isinstance(lines, tuple | list):
             raise AppraisalError(f"{group}: must be a list")
-        for index, line in enumerate(lines):
-            path = f"{group}[{index}]"
+        for position, line in enumerate(lines):
+            path = f"{group}[{position}]"
             if not isinstance(line, Line):
                 raise AppraisalError(f"{path}: must be a Line")
             if not isinstance(line.name, str) or not line.name.strip():
@@ -712,7 +713,7 @@ def evaluate(inp: AppraisalInput) -> Result:
                 real = _real_values(line, inp)
                 pv_before = _pv(real, inp.first_year, schedule)
                 bias = Decimal(0)
-                if line_type == COST:
+                if line_type == COST and line.kind is not None:
                     bias = inp.optimism_bias.get(line.kind, Decimal(0))
                 if bias:
                     real = {year: amount * (1 + bias) for year, amount in real.items()}

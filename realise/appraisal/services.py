@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, Generic, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, IntegerField, Model, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -55,7 +56,10 @@ from realise.appraisal.models import (
     fy_label,
 )
 from realise.benefits.models import Benefit, Measurement, PlannedValue, Unit
+from realise.collaborations.models import Initiative
+from realise.core.history import set_history_user
 from realise.core.language import english
+from realise.core.types import Actor
 
 ZERO = Decimal("0")
 BUSINESS_AS_USUAL = "Business as usual"
@@ -79,7 +83,7 @@ def financial_year(day: datetime.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
-def financial_year_of(field_name: str = "period"):
+def financial_year_of(field_name: str = "period") -> Case:
     """A database expression for the financial year of a date column."""
     year = ExtractYear(field_name)
     return Case(
@@ -96,25 +100,25 @@ def _today(as_of: datetime.date | None) -> datetime.date:
 # Permissions -----------------------------------------------------------------------------------
 
 
-def _require_edit(user, obj) -> None:
+def _require_edit(user: Actor | None, obj: Model) -> None:
     if user is None or not user.has_perm("appraisal.change_option", obj):
         raise PermissionDenied("You may not change this economic case.")
 
 
-def _save(obj, user) -> None:
-    obj._history_user = user
+def _save(obj: Model, user: Actor | None) -> None:
+    set_history_user(obj, user)
     obj.save()
 
 
-def _delete(obj, user) -> None:
-    obj._history_user = user
+def _delete(obj: Model, user: Actor | None) -> None:
+    set_history_user(obj, user)
     obj.delete()
 
 
 # Options ---------------------------------------------------------------------------------------
 
 
-def business_as_usual(initiative, *, user=None) -> Option:
+def business_as_usual(initiative: Initiative, *, user: Actor | None = None) -> Option:
     """The initiative's business-as-usual option, created the first time it is needed."""
     existing = Option.objects.filter(initiative=initiative, is_business_as_usual=True).first()
     if existing is not None:
@@ -138,7 +142,7 @@ def business_as_usual(initiative, *, user=None) -> Option:
     return option
 
 
-def options_of(initiative, *, user=None) -> list[Option]:
+def options_of(initiative: Initiative, *, user: Actor | None = None) -> list[Option]:
     """Every option of the initiative, business as usual first (creating it if missing)."""
     business_as_usual(initiative, user=user)
     return list(Option.objects.filter(initiative=initiative).select_related("initiative"))
@@ -159,7 +163,9 @@ OPTION_FIELDS = (
 
 
 @transaction.atomic
-def save_option(initiative, *, user, option: Option | None = None, **fields) -> Option:
+def save_option(
+    initiative: Initiative, *, user: Actor | None, option: Option | None = None, **fields: Any
+) -> Option:
     """Create an option (when `option` is None) or change one; `fields` from OPTION_FIELDS."""
     _require_edit(user, initiative if option is None else option)
     business_as_usual(initiative, user=user)
@@ -200,7 +206,7 @@ def save_option(initiative, *, user, option: Option | None = None, **fields) -> 
 
 
 @transaction.atomic
-def delete_option(option: Option, *, user) -> None:
+def delete_option(option: Option, *, user: Actor | None) -> None:
     """Delete an option with its lines and values; business as usual is never deleted."""
     _require_edit(user, option)
     if option.is_business_as_usual:
@@ -218,7 +224,12 @@ def delete_option(option: Option, *, user) -> None:
 # Lines ----------------------------------------------------------------------------------------
 
 
-def _replace_values(line, value_model, values: Mapping[int, Decimal], user) -> None:
+def _replace_values(
+    line: CostLine | BenefitLine,
+    value_model: Callable[..., CostValue | BenefitValue],
+    values: Mapping[int, Decimal],
+    user: Actor | None,
+) -> None:
     existing = {row.year: row for row in line.values.all()}
     for year, row in existing.items():
         if year not in values:
@@ -243,7 +254,12 @@ def _check_years(option: Option, values: Mapping[int, Decimal]) -> None:
         )
 
 
-def _check_name(option: Option, model, line, name: str) -> None:
+def _check_name(
+    option: Option,
+    model: type[CostLine] | type[BenefitLine],
+    line: CostLine | BenefitLine | None,
+    name: str,
+) -> None:
     clash = model.objects.filter(option=option, name=name)
     if line is not None and line.pk:
         clash = clash.exclude(pk=line.pk)
@@ -255,7 +271,7 @@ def _check_name(option: Option, model, line, name: str) -> None:
 def save_cost_line(
     option: Option,
     *,
-    user,
+    user: Actor | None,
     line: CostLine | None = None,
     name: str,
     kind: str,
@@ -309,7 +325,7 @@ def check_linkable(benefit: Benefit, option: Option, cost_per_hour: Decimal | No
 def save_benefit_line(
     option: Option,
     *,
-    user,
+    user: Actor | None,
     line: BenefitLine | None = None,
     name: str,
     prices: str = "real",
@@ -357,21 +373,25 @@ def save_benefit_line(
     return line
 
 
-def _delete_line_rows(line, user) -> None:
+def _delete_line_rows(line: CostLine | BenefitLine, user: Actor | None) -> None:
     for row in line.values.all():
         _delete(row, user)
     _delete(line, user)
 
 
 @transaction.atomic
-def delete_line(line: CostLine | BenefitLine, *, user) -> None:
+def delete_line(line: CostLine | BenefitLine, *, user: Actor | None) -> None:
     _require_edit(user, line.option)
     _delete_line_rows(line, user)
 
 
 @transaction.atomic
 def replace_deflators(
-    initiative, rows: Mapping[int, Decimal], *, user, option: Option | None = None
+    initiative: Initiative,
+    rows: Mapping[int, Decimal],
+    *,
+    user: Actor | None,
+    option: Option | None = None,
 ) -> int:
     """Replace the deflator series of the initiative's case (or of one option in it)."""
     _require_edit(user, option or initiative)
@@ -407,7 +427,7 @@ def deflators_for(option: Option) -> dict[int, Decimal]:
 # Values of linked lines ---------------------------------------------------------------------
 
 
-def _by_benefit_and_year(rows) -> dict[int, dict[int, Decimal]]:
+def _by_benefit_and_year(rows: Iterable[Mapping[str, Any]]) -> dict[int, dict[int, Decimal]]:
     out: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for row in rows:
         out[row["benefit_id"]][row["fy"]] = row["total"]
@@ -446,7 +466,7 @@ def actual_by_year(
 
 
 def _in_pounds(line: BenefitLine, amounts: Mapping[int, Decimal]) -> dict[int, Decimal]:
-    benefit = line.benefit
+    benefit = cast(Benefit, line.benefit)  # a linked line
     rate = line.cost_per_hour if benefit.unit == Unit.HOURS else Decimal(1)
     if rate is None:
         raise CaseError(f"Line '{line.name}' is linked to hours but has no cost per hour.")
@@ -459,11 +479,15 @@ def _in_pounds(line: BenefitLine, amounts: Mapping[int, Decimal]) -> dict[int, D
     return {year: amount * rate * sign for year, amount in sorted(amounts.items())}
 
 
+# A line of either kind.
+L = TypeVar("L", CostLine, BenefitLine)
+
+
 @dataclass
-class LineFigures:
+class LineFigures(Generic[L]):
     """A line with the values that go into the appraisal (pounds by financial year)."""
 
-    line: CostLine | BenefitLine
+    line: L
     values: dict[int, Decimal]
     result: LineResult | None = None
 
@@ -472,16 +496,20 @@ class LineFigures:
         return isinstance(self.line, CostLine)
 
 
-def _own_values(model, lines) -> dict[int, dict[int, Decimal]]:
+def _own_values(
+    model: type[CostValue] | type[BenefitValue], lines: Sequence[CostLine | BenefitLine]
+) -> dict[int, dict[int, Decimal]]:
     out: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for line_id, year, amount in model.objects.filter(line__in=lines).values_list(
-        "line_id", "year", "amount"
-    ):
+    for line_id, year, amount in model.objects.filter(
+        line_id__in=[line.pk for line in lines]
+    ).values_list("line_id", "year", "amount"):
         out[line_id][year] = amount
     return out
 
 
-def line_figures(option: Option, *, ex_post_as_of: datetime.date | None = None):
+def line_figures(
+    option: Option, *, ex_post_as_of: datetime.date | None = None
+) -> tuple[list[LineFigures[CostLine]], list[LineFigures[BenefitLine]]]:
     """The option's cost and benefit lines with their values, as two lists of LineFigures.
 
     With `ex_post_as_of`, linked benefit lines use actuals for the months before that
@@ -491,7 +519,7 @@ def line_figures(option: Option, *, ex_post_as_of: datetime.date | None = None):
     benefit_lines = list(option.benefit_lines.select_related("benefit"))
     cost_values = _own_values(CostValue, cost_lines)
     benefit_values = _own_values(BenefitValue, [b for b in benefit_lines if not b.is_linked])
-    linked_ids = {line.benefit_id for line in benefit_lines if line.is_linked}
+    linked_ids = {line.benefit_id for line in benefit_lines if line.benefit_id is not None}
     if ex_post_as_of is None:
         planned = planned_by_year(linked_ids) if linked_ids else {}
         actual: dict[int, dict[int, Decimal]] = {}
@@ -501,9 +529,9 @@ def line_figures(option: Option, *, ex_post_as_of: datetime.date | None = None):
         actual = actual_by_year(linked_ids, before_month=cutoff) if linked_ids else {}
 
     costs = [LineFigures(line, dict(cost_values.get(line.pk, {}))) for line in cost_lines]
-    benefits = []
+    benefits: list[LineFigures[BenefitLine]] = []
     for line in benefit_lines:
-        if not line.is_linked:
+        if line.benefit_id is None:  # not linked
             benefits.append(LineFigures(line, dict(benefit_values.get(line.pk, {}))))
             continue
         plan = planned.get(line.benefit_id, {})
@@ -516,7 +544,11 @@ def line_figures(option: Option, *, ex_post_as_of: datetime.date | None = None):
 # Appraisal ---------------------------------------------------------------------------------------
 
 
-def build_input(option: Option, costs, benefits) -> AppraisalInput:
+def build_input(
+    option: Option,
+    costs: Sequence[LineFigures[CostLine]],
+    benefits: Sequence[LineFigures[BenefitLine]],
+) -> AppraisalInput:
     """The engine's input for an option whose lines' figures are given (see line_figures)."""
     bias = {}
     for kind, given in option.optimism_bias().items():
@@ -524,7 +556,8 @@ def build_input(option: Option, costs, benefits) -> AppraisalInput:
             bias[kind] = resolve_optimism_bias(given, f"optimism bias on {kind}")
         except AppraisalError as error:
             raise CaseError(str(error)) from None
-    for figures in (*costs, *benefits):
+    every: tuple[LineFigures[CostLine] | LineFigures[BenefitLine], ...] = (*costs, *benefits)
+    for figures in every:
         early = sorted(year for year in figures.values if year < option.first_year)
         if early:
             raise CaseError(
@@ -547,8 +580,8 @@ def build_input(option: Option, costs, benefits) -> AppraisalInput:
 @dataclass
 class OptionAppraisal:
     option: Option
-    costs: list[LineFigures]
-    benefits: list[LineFigures]
+    costs: list[LineFigures[CostLine]]
+    benefits: list[LineFigures[BenefitLine]]
     result: Result | None = None
     error: str | None = None
     relative_npsv: Decimal | None = None
@@ -556,7 +589,7 @@ class OptionAppraisal:
     increment: Increment | None = None
 
     @property
-    def lines(self) -> list[LineFigures]:
+    def lines(self) -> list[LineFigures[CostLine] | LineFigures[BenefitLine]]:
         return [*self.costs, *self.benefits]
 
     @property
@@ -570,7 +603,9 @@ class OptionAppraisal:
         return list(range(min(self.option.first_year, *found), max(found) + 1))
 
 
-def appraise_option(option: Option, *, ex_post_as_of: datetime.date | None = None):
+def appraise_option(
+    option: Option, *, ex_post_as_of: datetime.date | None = None
+) -> OptionAppraisal:
     """Appraise one option; a case that cannot be appraised gives `error`, not an exception."""
     try:
         costs, benefits = line_figures(option, ex_post_as_of=ex_post_as_of)
@@ -616,7 +651,10 @@ class Comparison:
 
 
 def compare_options(
-    initiative, *, user=None, ex_post_as_of: datetime.date | None = None
+    initiative: Initiative,
+    *,
+    user: Actor | None = None,
+    ex_post_as_of: datetime.date | None = None,
 ) -> Comparison:
     appraisals = [
         appraise_option(option, ex_post_as_of=ex_post_as_of)
@@ -655,7 +693,7 @@ class ExPostRow:
     @property
     def linked(self) -> list[tuple[BenefitLine, list[LinkedYear]]]:
         """Each linked benefit line with its values by year, planned and ex post."""
-        out = []
+        out: list[tuple[BenefitLine, list[LinkedYear]]] = []
         for planned, actual in zip(self.business_case.benefits, self.ex_post.benefits, strict=True):
             if not planned.line.is_linked:
                 continue
@@ -693,7 +731,9 @@ class ExPost:
         )
 
 
-def ex_post(initiative, *, user=None, as_of: datetime.date | None = None) -> ExPost:
+def ex_post(
+    initiative: Initiative, *, user: Actor | None = None, as_of: datetime.date | None = None
+) -> ExPost:
     """Each option appraised as in the business case and again with actuals (see above)."""
     as_of = _today(as_of)
     planned = compare_options(initiative, user=user)
@@ -714,6 +754,8 @@ def missing_actuals(option: Option, *, as_of: datetime.date | None = None) -> di
     cutoff = _today(as_of).replace(day=1)
     counts: dict[int, int] = {}
     for line in option.benefit_lines.filter(benefit__isnull=False):
+        if line.benefit_id is None:  # never: the query keeps linked lines
+            continue
         counts[line.pk] = (
             PlannedValue.objects.filter(benefit_id=line.benefit_id, period__lt=cutoff)
             .exclude(

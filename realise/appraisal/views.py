@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -29,6 +31,9 @@ from realise.appraisal.xlsx import economic_case_workbook
 from realise.collaborations.models import Initiative
 from realise.core.views import ObjectPermissionMixin
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def _history_user(request):
     return request.user if request.user.is_authenticated else None
@@ -40,6 +45,9 @@ def case_url(initiative) -> str:
 
 class CaseMixin(ObjectPermissionMixin):
     """A page about one initiative's economic case; permission is checked on the initiative."""
+
+    request: HttpRequest
+    kwargs: Any
 
     permission_required = "appraisal.view_option"
 
@@ -161,9 +169,9 @@ class OptionDetailView(OptionMixin, TemplateView):
 
 
 class CaseFormView(CaseMixin, FormView):
-    template_name = "appraisal/form_page.html"
+    template_name: str | None = "appraisal/form_page.html"
     permission_required = "appraisal.change_option"
-    page_title = ""
+    page_title: StrOrPromise = ""
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -188,7 +196,7 @@ class CaseFormView(CaseMixin, FormView):
 
 class OptionFormMixin:
     form_class = OptionForm
-    template_name = "appraisal/option_form.html"
+    template_name: str | None = "appraisal/option_form.html"
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(project_types=OPTIMISM_BIAS_PROJECT_TYPES, **kwargs)
@@ -296,7 +304,7 @@ class OptionDeflatorView(OptionMixin, DeflatorView):
 
 
 class LineFormView(OptionMixin, CaseFormView):
-    line_model = CostLine
+    line_model: type[CostLine] | type[BenefitLine] = CostLine
     what = "cost line"
     add_title = gettext_lazy("Add a cost line to '%(option)s'")
     edit_title = gettext_lazy("Edit the cost line '%(line)s'")
@@ -370,7 +378,7 @@ class BenefitLineFormView(LineFormView):
 class LineDeleteView(OptionMixin, CaseFormView):
     form_class = ConfirmForm
     template_name = "appraisal/confirm_delete.html"
-    line_model = CostLine
+    line_model: type[CostLine] | type[BenefitLine] = CostLine
 
     @cached_property
     def line(self):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -208,7 +210,7 @@ class MeasurementSerializer(DomainSerializer):
             "updated_at",
         ]
         read_only_fields = MEASUREMENT_CHECKS
-        validators = []  # one actual per month and force: recording again corrects it
+        validators: list[Any] = []  # one actual per month and force: recording again corrects it
 
     def get_verification_cleared(self, measurement) -> bool:
         return getattr(measurement, "verification_cleared", None) is not None

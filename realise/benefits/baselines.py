@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -32,9 +34,13 @@ from realise.benefits.models import (
     PlannedValue,
 )
 from realise.core import inputs
+from realise.core.history import set_history_user
 from realise.core.language import english
 
 ZERO = Decimal("0")
+
+if TYPE_CHECKING:
+    from realise.collaborations.models import StageDecision
 
 
 def _baselines_of(benefit: Benefit):
@@ -95,7 +101,7 @@ def freeze_baseline(
         note=note or "Benefits realisation plan approved with the full business case.",
         recorded_by=user,
     )
-    baseline._history_user = user
+    set_history_user(baseline, user)
     baseline.save()
     rows = [
         BaselineValue(baseline=baseline, benefit_id=benefit_id, period=period, value=value)
@@ -108,7 +114,9 @@ def freeze_baseline(
     return baseline
 
 
-def freeze_on_full_business_case(decision, *, user) -> PlanBaseline | None:
+def freeze_on_full_business_case(
+    decision: StageDecision, *, user: User | None
+) -> PlanBaseline | None:
     """Called by the stage gate: a move into the FBC stage freezes the plan, once."""
     from realise.collaborations.models import Stage
 
@@ -149,7 +157,7 @@ def raise_change_request(
     request = ChangeRequest(
         benefit=benefit, reason=reason, requested_by=requested_by, body=body, entered_by=user
     )
-    request._history_user = user
+    set_history_user(request, user)
     request.save()
     values = [
         ChangeRequestValue(change_request=request, period=period.replace(day=1), value=value)
@@ -191,7 +199,7 @@ def decide_change_request(
     request.decided_on = decided_on
     request.decided_by = user
     request.decision_note = note
-    request._history_user = user
+    set_history_user(request, user)
     request.save()
     if approve:
         _apply(request, user)
@@ -214,7 +222,7 @@ def _apply(request: ChangeRequest, user) -> None:
         note=f"Re-baselined by change request {request.pk}.",
         recorded_by=user,
     )
-    baseline._history_user = user
+    set_history_user(baseline, user)
     baseline.save()
     values = [
         BaselineValue(baseline=baseline, benefit=benefit, period=period, value=value)

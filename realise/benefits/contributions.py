@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -50,6 +51,7 @@ from realise.benefits.models import (
     NotDuplicate,
     PlannedValue,
 )
+from realise.core.history import set_history_user
 from realise.core.language import english
 
 ZERO = Decimal("0")
@@ -70,7 +72,8 @@ def planned_total(benefit: Benefit) -> Decimal:
 
 def ancestors_of(benefit: Benefit) -> list[Benefit]:
     """The benefits `benefit` contributes to, nearest first."""
-    chain, node, seen = [], benefit, {benefit.pk}
+    chain: list[Benefit] = []
+    node, seen = benefit, {benefit.pk}
     while True:
         link = Contribution.objects.select_related("parent").filter(child=node).first()
         if link is None or link.parent_id in seen:
@@ -165,7 +168,7 @@ def set_contribution(child: Benefit, parent: Benefit, *, user, note: str = "") -
     link.parent = parent
     link.note = note
     link.created_by = link.created_by or user
-    link._history_user = user
+    set_history_user(link, user)
     link.save()
     rebuild_paths()
     return link
@@ -178,7 +181,7 @@ def remove_contribution(child: Benefit, *, user) -> bool:
     link = Contribution.objects.filter(child=child).first()
     if link is None:
         return False
-    link._history_user = user
+    set_history_user(link, user)
     link.delete()
     rebuild_paths()
     return True
@@ -212,7 +215,7 @@ def dismiss_duplicate(one: Benefit, other: Benefit, *, user, reason: str) -> Not
     )
     record.reason = reason
     record.dismissed_by = user
-    record._history_user = user
+    set_history_user(record, user)
     record.save()
     return record
 
@@ -238,12 +241,12 @@ def replace_attributions(benefit: Benefit, shares: dict, *, user, basis: str = "
             f"can claim at most 100% of '{benefit}'."
         )
     for old in benefit.attributions.all():
-        old._history_user = user
+        set_history_user(old, user)
         old.delete()
     created = []
     for initiative, percent in percents.items():
         row = Attribution(benefit=benefit, initiative=initiative, percent=percent, basis=basis)
-        row._history_user = user
+        set_history_user(row, user)
         row.full_clean()
         row.save()
         created.append(row)
@@ -379,7 +382,9 @@ def listed_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "bene
     return q
 
 
-def claimed_value(filters, resolved: dict, field: str = "value", ref: str = "benefit"):
+def claimed_value(
+    filters: Any, resolved: dict[str, Any], field: str = "value", ref: str = "benefit"
+) -> F | Case:
     """The amount of a row the cut counts: the whole value, or for a benefit with
     attributions the value times the shares claimed in the cut, rounded to the penny."""
     attributed = _attributed(resolved)
@@ -401,7 +406,7 @@ def claimed_value(filters, resolved: dict, field: str = "value", ref: str = "ben
     return Case(When(is_attributed, then=claimed), default=F(field), output_field=_MONEY)
 
 
-def claimant(resolved: dict, ref: str = "benefit"):
+def claimant(resolved: dict[str, Any], ref: str = "benefit") -> Value | Case:
     """The benefit's id when it has attributions, else null: to group claimed rows."""
     from django.db.models import IntegerField
 

@@ -1,5 +1,6 @@
 import datetime
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -167,7 +168,7 @@ class PlanForm(GovukForm, forms.Form):
                 value = Decimal(value_text.lstrip("£"))
             except InvalidOperation:
                 raise ValidationError(f"Line {number}: '{value_text}' is not a number.") from None
-            if not value.is_finite() or value.as_tuple().exponent < -2:
+            if not value.is_finite() or cast(int, value.as_tuple().exponent) < -2:
                 raise ValidationError(
                     f"Line {number}: '{value_text}' has more than two decimal places."
                 )

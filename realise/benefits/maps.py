@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from realise.benefits.models import Benefit, Change, Contribution, Objective
 from realise.collaborations.models import Collaboration, Initiative
+from realise.core.history import set_history_user
 
 DOT_TIMEOUT_SECONDS = 20
 
@@ -179,7 +180,7 @@ def ensure_objectives(collaboration: Collaboration, *, user) -> list[Objective]:
     with transaction.atomic():
         for order, text in enumerate(collaboration.objective_list(), start=1):
             objective = Objective(collaboration=collaboration, text=text[:300], order=order)
-            objective._history_user = user
+            set_history_user(objective, user)
             objective.save()
             created.append(objective)
     return created

@@ -1,6 +1,7 @@
 """The benefits register: benefits, their planned profiles, actuals and evidence."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +16,9 @@ from realise.collaborations.models import Collaboration, Stage, within_visible_c
 from realise.core import inputs
 from realise.core.models import TimeStamped, Versioned, money_field
 from realise.core.permissions import access_for
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class SubCategory(models.TextChoices):
@@ -62,7 +66,7 @@ class BenefitStatus(models.TextChoices):
 
 
 class BenefitQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> Self:
         """The benefits of the collaborations `user` may see."""
         return within_visible_collaborations(self, user, "initiative__collaboration")
 
@@ -220,6 +224,9 @@ class PlannedValue(Versioned, PeriodMixin):
 class Measurement(Versioned, PeriodMixin, TimeStamped):
     """An actual value delivered in one month, for one force or the whole collaboration."""
 
+    # Set by a correction that cleared a verification: who had verified it (see services).
+    verification_cleared: "User | None"
+
     benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="measurements")
     force = models.ForeignKey(
         "organisations.Force",
@@ -308,7 +315,7 @@ class Evidence(TimeStamped):
         verbose_name_plural = "evidence"
 
     def __str__(self) -> str:
-        return self.note[:60] or (self.file.name if self.file else "evidence")
+        return self.note[:60] or self.file.name or "evidence"
 
 
 class BenefitShare(models.Model):

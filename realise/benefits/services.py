@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Collection, Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,10 +16,17 @@ from realise.benefits.baselines import check_plan_open
 from realise.benefits.models import Benefit, Evidence, Measurement, Nature
 from realise.benefits.signals import measurement_returned
 from realise.core import inputs, uploads
+from realise.core.history import set_history_user
 from realise.core.models import StaleVersion
 
+if TYPE_CHECKING:
+    from django.core.files import File
 
-def check_evidence_file(upload, *, field: str = "evidence_file") -> None:
+    from realise.benefits.models import BenefitShare
+    from realise.organisations.models import Force
+
+
+def check_evidence_file(upload: File[bytes], *, field: str = "evidence_file") -> None:
     """The one upload check for an evidence file: size, type by content (a program named
     `report.pdf` is refused) and archive expansion; ValidationError naming the file."""
     try:
@@ -41,8 +51,8 @@ def measurement_problems(
     period: datetime.date,
     value: Decimal | None,
     assessment: str,
-    force,
-    member_force_ids,
+    force: Force | None,
+    member_force_ids: Collection[int],
     has_evidence: bool,
     this_month: datetime.date | None = None,
 ) -> dict[str, str]:
@@ -52,7 +62,7 @@ def measurement_problems(
     that the Excel import can ask about rows whose benefit is not saved yet.
     """
     this_month = this_month or timezone.localdate().replace(day=1)
-    problems = {}
+    problems: dict[str, str] = {}
     if period > this_month:
         problems["period"] = FUTURE_MONTH
     if qualitative and not (assessment or "").strip():
@@ -66,7 +76,7 @@ def measurement_problems(
     return problems
 
 
-def record_refusal(reference: str, force) -> str:
+def record_refusal(reference: str, force: Force | None) -> str:
     """The refusal when the user may not record this actual (the rule: `add_measurement`)."""
     whose = force.name if force else "the whole collaboration"
     return MAY_NOT_RECORD.format(whose=whose, reference=reference)
@@ -77,12 +87,12 @@ def record_measurement(
     benefit: Benefit,
     period: datetime.date,
     *,
-    user,
-    force=None,
+    user: User,
+    force: Force | None = None,
     value: Decimal | None = None,
     assessment: str = "",
     evidence_note: str = "",
-    evidence_file=None,
+    evidence_file: File[bytes] | None = None,
 ) -> Measurement:
     """Record (or correct) the actual for one month, with its evidence, in one transaction.
 
@@ -124,13 +134,13 @@ def record_measurement(
     measurement.assessment = assessment
     measurement.changed_by = user
     clear_checks(measurement)
-    measurement._history_user = user
+    set_history_user(measurement, user)
     measurement.full_clean()
     measurement.save()
     evidence = Evidence(
         measurement=measurement, note=evidence_note, uploaded_by=user, file=evidence_file or ""
     )
-    evidence._history_user = user
+    set_history_user(evidence, user)
     evidence.save()
     measurement.verification_cleared = cleared_by
     return measurement
@@ -145,7 +155,7 @@ def clear_checks(measurement: Measurement) -> None:
     measurement.return_reason = ""
 
 
-def evidence_changed(measurement: Measurement, *, user) -> Measurement:
+def evidence_changed(measurement: Measurement, *, user: User) -> Measurement:
     """Evidence of an actual was added, changed or removed: that is a change to the actual
     by `user`, so it is checked afresh (its verification and any return cleared)."""
     locked = (
@@ -156,7 +166,7 @@ def evidence_changed(measurement: Measurement, *, user) -> Measurement:
     cleared_by = locked.verified_by if locked.verified_at else None
     locked.changed_by = user
     clear_checks(locked)
-    locked._history_user = user
+    set_history_user(locked, user)
     locked.save()
     locked.verification_cleared = cleared_by
     return locked
@@ -190,13 +200,13 @@ ALREADY_RETURNED = "This actual was already returned for correction on {date:%-d
 NO_REASON = "Give the reason for returning the actual."
 
 
-def _name(user) -> str:
+def _name(user: User | None) -> str:
     if user is None:
         return "someone no longer registered"
     return user.get_full_name() or user.get_username()
 
 
-def check_may_verify(measurement: Measurement, *, user, returning: bool = False) -> None:
+def check_may_verify(measurement: Measurement, *, user: User, returning: bool = False) -> None:
     """Refuse unless `user` may verify (or return) this actual now: PermissionDenied for
     who they are (not a verifier; the enterer or last editor), ValidationError for the
     state the actual is in (already verified, already returned)."""
@@ -231,7 +241,7 @@ def _locked(measurement: Measurement, expected_version: int | None) -> Measureme
 
 @transaction.atomic
 def verify_measurement(
-    measurement: Measurement, *, user, expected_version: int | None = None
+    measurement: Measurement, *, user: User, expected_version: int | None = None
 ) -> Measurement:
     """Verify an actual: by someone other than who entered or last changed it.
 
@@ -242,13 +252,13 @@ def verify_measurement(
     check_may_verify(measurement, user=user)
     measurement.verified_by = user
     measurement.verified_at = timezone.now()
-    measurement._history_user = user
+    set_history_user(measurement, user)
     measurement.save(update_fields=["verified_by", "verified_at", "updated_at"])
     return measurement
 
 
 @transaction.atomic
-def verify_measurements(items: list[tuple[Measurement, int | None]], *, user) -> int:
+def verify_measurements(items: list[tuple[Measurement, int | None]], *, user: User) -> int:
     """Verify several actuals at once, all or none: each (measurement, version read).
 
     Every refusal is listed, naming the actual; if any is refused, none is verified.
@@ -269,13 +279,13 @@ def verify_measurements(items: list[tuple[Measurement, int | None]], *, user) ->
 
 
 def describe(measurement: Measurement) -> str:
-    who = measurement.force.name if measurement.force_id else "whole collaboration"
+    who = measurement.force.name if measurement.force is not None else "whole collaboration"
     return f"{measurement.benefit.reference} {measurement.period:%B %Y} ({who})"
 
 
 @transaction.atomic
 def return_measurement(
-    measurement: Measurement, *, user, reason: str, expected_version: int | None = None
+    measurement: Measurement, *, user: User, reason: str, expected_version: int | None = None
 ) -> Measurement:
     """Send an actual back to whoever entered it, with the reason; they are notified.
 
@@ -289,7 +299,7 @@ def return_measurement(
     measurement.returned_by = user
     measurement.returned_at = timezone.now()
     measurement.return_reason = reason
-    measurement._history_user = user
+    set_history_user(measurement, user)
     measurement.save(update_fields=["returned_by", "returned_at", "return_reason", "updated_at"])
     measurement_returned.send(sender=Measurement, measurement=measurement, user=user)
     return measurement
@@ -299,7 +309,7 @@ BASELINED_PLAN = "The plan of '{benefit}' is baselined: re-profile it through a 
 
 
 @transaction.atomic
-def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) -> int:
+def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user: User) -> int:
     """Replace a benefit's planned profile with `rows` (month -> value), recording history."""
     if not user.has_perm("benefits.change_plannedvalue", benefit):
         raise PermissionDenied(f"You may not change the plan of '{benefit}'.")
@@ -309,7 +319,7 @@ def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) 
     return len(rows)
 
 
-def write_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) -> None:
+def write_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user: User | None) -> None:
     """Make the benefit's planned values exactly `rows`, with history for `user`: months
     not in `rows` go, unchanged months are left alone. No checks: callers make them."""
     from realise.benefits.models import PlannedValue
@@ -317,14 +327,14 @@ def write_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) ->
     existing = {pv.period: pv for pv in benefit.planned_values.all()}
     for period, planned in existing.items():
         if period not in rows:
-            planned._history_user = user
+            set_history_user(planned, user)
             planned.delete()
     for period, value in rows.items():
         planned = existing.get(period) or PlannedValue(benefit=benefit, period=period)
         if planned.pk and planned.value == value:
             continue
         planned.value = value
-        planned._history_user = user
+        set_history_user(planned, user)
         planned.save()
 
 
@@ -333,8 +343,13 @@ def write_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user) ->
 
 @transaction.atomic
 def replace_benefit_shares(
-    benefit: Benefit, shares: dict, *, user, basis: str = "", bases: dict | None = None
-) -> list:
+    benefit: Benefit,
+    shares: Mapping[Force, Decimal | int | str],
+    *,
+    user: User,
+    basis: str = "",
+    bases: Mapping[Force, str] | None = None,
+) -> list[BenefitShare]:
     """Give `benefit` its own split between forces ({Force: percent}), or clear it with {}.
 
     `basis` says how the split was agreed; `bases` ({Force: text}) gives one per force.
@@ -361,9 +376,9 @@ def replace_benefit_shares(
             "a benefit is split only between its collaboration's forces."
         )
     for old in benefit.force_shares.all():
-        old._history_user = user
+        set_history_user(old, user)
         old.delete()
-    created = []
+    created: list[BenefitShare] = []
     for force, percent in shares.items():
         share = BenefitShare(
             benefit=benefit,
@@ -371,7 +386,7 @@ def replace_benefit_shares(
             percent=Decimal(str(percent)),
             basis=(bases or {}).get(force, basis),
         )
-        share._history_user = user
+        set_history_user(share, user)
         share.full_clean()
         share.save()
         created.append(share)

@@ -16,11 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Generic, TypeVar, cast
 
 PENNY = Decimal("0.01")
 
+# The keys shares are given by (e.g. ONS codes), and the parts come back by.
+K = TypeVar("K", bound=Hashable)
 
-class Splitter:
+
+class Splitter(Generic[K]):
     """A fixed set of shares, ready to split many amounts quickly.
 
     `shares` maps a key (e.g. an ONS code) to its share: a percentage or any other
@@ -30,7 +34,7 @@ class Splitter:
 
     __slots__ = ("keys", "weights", "total", "_rank", "index")
 
-    def __init__(self, shares: Mapping[Hashable, Decimal | int | str]):
+    def __init__(self, shares: Mapping[K, Decimal | int | str]) -> None:
         items = sorted(shares.items(), key=lambda item: str(item[0]))
         if not items:
             raise ValueError("There are no shares to split between.")
@@ -43,7 +47,8 @@ class Splitter:
             if not value.is_finite() or value < 0:
                 raise ValueError(f"The share of {key} must be a number of 0 or more.")
             values.append(value)
-        places = max(max(-value.as_tuple().exponent, 0) for value in values)
+        # Each share is finite, so its exponent is a whole number.
+        places = max(max(-cast(int, value.as_tuple().exponent), 0) for value in values)
         self.keys = tuple(key for key, _ in items)
         self.weights = tuple(int(value.scaleb(places)) for value in values)
         self.total = sum(self.weights)
@@ -78,10 +83,10 @@ class Splitter:
                     parts[i] += 1
         return parts
 
-    def split(self, amount: Decimal, quantum: Decimal = PENNY) -> dict[Hashable, Decimal]:
+    def split(self, amount: Decimal, quantum: Decimal = PENNY) -> dict[K, Decimal]:
         """Split `amount` (a whole number of `quantum`s) into parts keyed like the shares."""
         units = to_units(amount, quantum)
-        exponent = quantum.as_tuple().exponent
+        exponent = cast(int, quantum.as_tuple().exponent)  # a finite quantum
         return {
             key: (quantum * part).quantize(Decimal(1).scaleb(exponent))
             for key, part in zip(self.keys, self.split_units(units), strict=True)
@@ -97,8 +102,8 @@ def to_units(amount: Decimal, quantum: Decimal = PENNY) -> int:
 
 
 def split(
-    amount: Decimal, shares: Mapping[Hashable, Decimal | int | str], quantum: Decimal = PENNY
-) -> dict[Hashable, Decimal]:
+    amount: Decimal, shares: Mapping[K, Decimal | int | str], quantum: Decimal = PENNY
+) -> dict[K, Decimal]:
     """Split `amount` over `shares` to the penny; the parts always add up to `amount`.
 
     >>> split(Decimal("100.00"), {"E23000001": 1, "E23000002": 1, "E23000003": 1})

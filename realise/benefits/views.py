@@ -27,6 +27,7 @@ from realise.benefits.services import cleared_message, record_measurement, repla
 from realise.collaborations.models import Initiative
 from realise.collaborations.rules import can_view
 from realise.collaborations.services import benefit_standard
+from realise.core.history import set_history_user
 from realise.core.language import month_year
 from realise.core.permissions import access_for
 from realise.core.versioning import VersionConflictMixin
@@ -110,7 +111,7 @@ class BenefitCreateView(ObjectPermissionMixin, CreateView):
         return form
 
     def form_valid(self, form):
-        form.instance._history_user = self.request.user
+        set_history_user(form.instance, self.request.user)
         messages.success(
             self.request, _("Added benefit '%(title)s'.") % {"title": form.instance.title}
         )
@@ -123,7 +124,7 @@ class BenefitUpdateView(ObjectPermissionMixin, VersionConflictMixin, UpdateView)
     permission_required = "benefits.change_benefit"
 
     def form_valid(self, form):
-        form.instance._history_user = self.request.user
+        set_history_user(form.instance, self.request.user)
         messages.success(
             self.request, _("Saved benefit '%(title)s'.") % {"title": form.instance.title}
         )

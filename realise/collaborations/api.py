@@ -1,6 +1,7 @@
 """API: collaborations, member forces' shares, agreements, initiatives, stage decisions."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
@@ -30,6 +31,7 @@ from realise.core.api import (
     VisibleRelatedField,
     service_errors,
 )
+from realise.core.history import set_history_user
 from realise.governance.models import GovernanceBody
 from realise.organisations.models import Force
 
@@ -77,7 +79,7 @@ class ForceShareSerializer(DomainSerializer):
     class Meta:
         model = ForceShare
         fields = ["id", "collaboration", "force", "percent", "basis", "version"]
-        validators = []  # the one-share-per-force rule is checked with the total below
+        validators: list[Any] = []  # the one-share-per-force rule is checked with the total below
         create_only_fields = ["collaboration"]
 
     def validate(self, attrs):
@@ -345,7 +347,7 @@ class CollaborationViewSet(DomainViewSet):
             existing = {s.force_id: s for s in collaboration.shares.select_for_update()}
             for force_id, share in existing.items():
                 if force_id not in forces:
-                    share._history_user = request.user
+                    set_history_user(share, request.user)
                     share.delete()
             for row in rows:
                 share = existing.get(row["force"].pk) or ForceShare(
@@ -354,7 +356,7 @@ class CollaborationViewSet(DomainViewSet):
                 if share.pk and (share.percent, share.basis) == (row["percent"], row["basis"]):
                     continue
                 share.percent, share.basis = row["percent"], row["basis"]
-                share._history_user = request.user
+                set_history_user(share, request.user)
                 share.save()
         shares = collaboration.shares.select_related("force").order_by("force__name")
         return Response(ForceShareSerializer(shares, many=True).data)

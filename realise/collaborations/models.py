@@ -2,6 +2,7 @@
 
 import datetime
 from decimal import Decimal
+from typing import Any, Self, TypeVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -33,7 +34,7 @@ def visible_collaboration_filter(user, prefix: str = "") -> Q:
 
 
 class CollaborationQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> Self:
         """The collaborations `user` may see."""
         return self.filter(visible_collaboration_filter(user)).distinct()
 
@@ -45,7 +46,10 @@ class CollaborationQuerySet(models.QuerySet):
         ).values("pk")
 
 
-def within_visible_collaborations(queryset, user, path: str):
+_QS = TypeVar("_QS", bound=models.QuerySet)
+
+
+def within_visible_collaborations(queryset: _QS, user: Any, path: str) -> _QS:
     """`queryset` narrowed to the records whose collaboration (reached through `path`, e.g.
     'initiative__collaboration') `user` may see; not narrowed at all for those who read
     everything, so their queries carry no subquery."""
@@ -56,7 +60,7 @@ def within_visible_collaborations(queryset, user, path: str):
 
 
 class InitiativeQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> Self:
         """The initiatives of the collaborations `user` may see."""
         return within_visible_collaborations(self, user, "collaboration")
 
@@ -235,7 +239,7 @@ class Agreement(Versioned, TimeStamped):
     def get_absolute_url(self) -> str:
         return reverse("agreement-detail", args=[self.collaboration.slug, self.pk])
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.review_due is None and self.signed_on:
             self.review_due = next_review_due(self.signed_on)
         super().save(*args, **kwargs)

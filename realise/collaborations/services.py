@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from realise.benefits.models import BenefitStatus, Evidence, Nature, PlannedValue
+from realise.benefits.models import Benefit, BenefitStatus, Evidence, Nature, PlannedValue
 from realise.collaborations.models import (
     Agreement,
     AgreementParty,
@@ -23,8 +26,13 @@ from realise.collaborations.models import (
     StageDecision,
     next_review_due,
 )
+from realise.core.history import set_history_user
 from realise.core.language import english
 from realise.governance.models import GovernanceBody
+
+if TYPE_CHECKING:
+    from realise.organisations.models import Force
+
 
 HUNDRED = Decimal("100")
 
@@ -111,7 +119,7 @@ class GateResult:
             lines += [f"Benefit '{failure.benefit}': {rule}" for rule in failure.rules]
         return lines
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "initiative": self.initiative,
             "to_stage": self.to_stage,
@@ -122,7 +130,7 @@ class GateResult:
 
 
 def benefit_rules(
-    benefit, to_stage: int, has_profile: bool, has_evidence: bool = False
+    benefit: Benefit, to_stage: int, has_profile: bool, has_evidence: bool = False
 ) -> list[str]:
     """The minimum-standard rules a benefit fails for an initiative at (or entering) `to_stage`.
 
@@ -167,7 +175,7 @@ def standard_message(rule: str, stage: int) -> str:
     return f"Below the minimum standard of an initiative at {stage_label(stage)}: {rule}."
 
 
-def standard_errors(benefit, stage: int) -> dict[str, list[str]]:
+def standard_errors(benefit: Benefit, stage: int) -> dict[str, list[str]]:
     """Field errors of a benefit about to be created or changed in an initiative at `stage`:
     the rules of the minimum standard that are about its own fields."""
     errors: dict[str, list[str]] = {}
@@ -178,7 +186,7 @@ def standard_errors(benefit, stage: int) -> dict[str, list[str]]:
     return errors
 
 
-def check_benefit_standard(benefit, stage: int | None = None) -> None:
+def check_benefit_standard(benefit: Benefit, stage: int | None = None) -> None:
     """Refuse (ValidationError by field) a benefit write below its initiative's standard."""
     if stage is None:
         stage = benefit.initiative.stage
@@ -204,7 +212,7 @@ class StandardStatus:
         """The stage's name in the language of the page."""
         return str(Stage(self.stage).label)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "stage": self.stage,
             "applies": self.applies,
@@ -213,7 +221,7 @@ class StandardStatus:
         }
 
 
-def benefit_profiles():
+def benefit_profiles() -> dict[str, Exists]:
     """Annotations for benefit querysets: whether each has a plan and evidenced actuals."""
     return {
         "has_profile": Exists(PlannedValue.objects.filter(benefit=OuterRef("pk"))),
@@ -221,7 +229,7 @@ def benefit_profiles():
     }
 
 
-def benefit_standard(benefit) -> StandardStatus:
+def benefit_standard(benefit: Benefit) -> StandardStatus:
     """The benefit against the standard of its initiative's current stage (for its page and
     the API). Uses the `benefit_profiles()` annotations when the queryset has them."""
     stage = benefit.initiative.stage
@@ -235,7 +243,7 @@ def benefit_standard(benefit) -> StandardStatus:
     return StandardStatus(stage=stage, applies=stage >= Stage.OBC, lacks=lacks)
 
 
-def deciding_bodies(initiative: Initiative, gate: int) -> list:
+def deciding_bodies(initiative: Initiative, gate: int) -> list[GovernanceBody]:
     """The governance bodies of the initiative's collaboration (or one it sits within) whose
     remit includes the gate into stage `gate`."""
     bodies = GovernanceBody.objects.filter(
@@ -244,8 +252,8 @@ def deciding_bodies(initiative: Initiative, gate: int) -> list:
     return [body for body in bodies if gate in _remit(body)]
 
 
-def _remit(body) -> set[int]:
-    stages = set()
+def _remit(body: GovernanceBody) -> set[int]:
+    stages: set[int] = set()
     for stage in body.decides_stages or []:
         try:
             stages.add(int(stage))
@@ -254,7 +262,7 @@ def _remit(body) -> set[int]:
     return stages
 
 
-def body_problem(initiative: Initiative, body, gate: int) -> str | None:
+def body_problem(initiative: Initiative, body: GovernanceBody, gate: int) -> str | None:
     """Why `body` may not decide the gate into stage `gate` of `initiative`, if it may not."""
     if body.collaboration_id not in _collaboration_and_ancestors(initiative):
         return f"{body} is not a governance body of this collaboration."
@@ -273,7 +281,9 @@ def body_problem(initiative: Initiative, body, gate: int) -> str | None:
     )
 
 
-def gate_check(initiative: Initiative, to_stage: int, *, body=None) -> GateResult:
+def gate_check(
+    initiative: Initiative, to_stage: int, *, body: GovernanceBody | None = None
+) -> GateResult:
     """What stops `initiative` entering `to_stage`, and why. Used by pages, API and CLI.
 
     Forward, stages move one at a time and every benefit is held to the standard of the new
@@ -303,7 +313,10 @@ def gate_check(initiative: Initiative, to_stage: int, *, body=None) -> GateResul
             result.problems.append(problem)
     if to_stage < initiative.stage:
         return result
-    benefits = initiative.benefits.annotate(**benefit_profiles()).order_by("reference")
+    profiles = benefit_profiles()
+    benefits = initiative.benefits.annotate(
+        has_profile=profiles["has_profile"], has_evidence=profiles["has_evidence"]
+    ).order_by("reference")
     if to_stage >= Stage.OBC and not benefits.exists():
         result.problems.append("The initiative has no benefits; from OBC it needs at least one.")
     for benefit in benefits:
@@ -313,7 +326,14 @@ def gate_check(initiative: Initiative, to_stage: int, *, body=None) -> GateResul
     return result
 
 
-def move_problems(initiative: Initiative, to_stage: int, *, body, user, notes: str) -> GateResult:
+def move_problems(
+    initiative: Initiative,
+    to_stage: int,
+    *,
+    body: GovernanceBody | None,
+    user: User | None,
+    notes: str,
+) -> GateResult:
     """Every reason a stage decision (forward through the gate, or back) is refused."""
     result = gate_check(initiative, to_stage, body=body)
     if result.moves_back and to_stage in Stage.values:
@@ -331,7 +351,7 @@ def move_problems(initiative: Initiative, to_stage: int, *, body, user, notes: s
 
 
 class GateRefused(Exception):
-    def __init__(self, result: GateResult):
+    def __init__(self, result: GateResult) -> None:
         super().__init__("; ".join(result.messages()))
         self.result = result
 
@@ -341,9 +361,9 @@ def move_stage(
     initiative: Initiative,
     to_stage: int,
     *,
-    body,
+    body: GovernanceBody,
     decided_on: datetime.date,
-    user,
+    user: User | None,
     notes: str = "",
 ) -> StageDecision:
     """Record a stage decision, or refuse with every unmet rule.
@@ -367,7 +387,7 @@ def move_stage(
         move_back=result.moves_back,
     )
     initiative.stage = to_stage
-    initiative._history_user = user
+    set_history_user(initiative, user)
     initiative.save(update_fields=["stage", "updated_at"])
     # Approving the full business case freezes the benefits realisation plan.
     from realise.benefits.baselines import freeze_on_full_business_case
@@ -384,7 +404,9 @@ def _collaboration_and_ancestors(initiative: Initiative) -> set[int]:
 # Section 22A agreements --------------------------------------------------------------------
 
 
-def _check_agreement_body(agreement: Agreement, body, field_name: str) -> None:
+def _check_agreement_body(
+    agreement: Agreement, body: GovernanceBody | None, field_name: str
+) -> None:
     if body is None:
         return
     tree = {agreement.collaboration_id, *(c.pk for c in agreement.collaboration.ancestors())}
@@ -396,7 +418,11 @@ def _check_agreement_body(agreement: Agreement, body, field_name: str) -> None:
 
 @transaction.atomic
 def save_agreement(
-    agreement: Agreement, *, user, parties: list[tuple] | None = None, documents=None
+    agreement: Agreement,
+    *,
+    user: User,
+    parties: list[tuple[Force, str]] | None = None,
+    documents: Iterable[Any] | None = None,
 ) -> Agreement:
     """Add or change an agreement, its parties ([(force, role)]) and its documents.
 
@@ -427,20 +453,20 @@ def save_agreement(
             raise ValidationError(
                 {"documents": f"'{strangers[0]}' is not a document of {agreement.collaboration}."}
             )
-    agreement._history_user = user
+    set_history_user(agreement, user)
     agreement.full_clean()
     agreement.save()
     if parties is not None:
         wanted = {(force.pk, role) for force, role in parties}
         for party in agreement.parties.all():
             if (party.force_id, party.role) not in wanted:
-                party._history_user = user
+                set_history_user(party, user)
                 party.delete()
                 continue
             wanted.discard((party.force_id, party.role))
         for force_id, role in sorted(wanted):
             party = AgreementParty(agreement=agreement, force_id=force_id, role=role)
-            party._history_user = user
+            set_history_user(party, user)
             party.save()
     if documents is not None:
         agreement.documents.set(documents)
@@ -452,9 +478,9 @@ def record_agreement_review(
     agreement: Agreement,
     *,
     reviewed_on: datetime.date,
-    body,
+    body: GovernanceBody | None,
     outcome: str,
-    user,
+    user: User,
     notes: str = "",
 ) -> AgreementReview:
     """Record a review of an agreement; the next review falls due
@@ -487,18 +513,18 @@ def record_agreement_review(
         next_review_due=None if terminated else next_review_due(reviewed_on),
         recorded_by=user,
     )
-    review._history_user = user
+    set_history_user(review, user)
     review.save()
     if terminated:
         agreement.terminated_on = reviewed_on
-    else:
+    elif review.next_review_due is not None:  # always set when the agreement goes on
         agreement.review_due = review.next_review_due
-    agreement._history_user = user
+    set_history_user(agreement, user)
     agreement.save()
     given.refresh_from_db()
     return review
 
 
-def overdue_agreements(today: datetime.date):
+def overdue_agreements(today: datetime.date) -> QuerySet[Agreement]:
     """Agreements whose review is overdue: past due, not terminated, not yet reviewed."""
     return Agreement.objects.filter(terminated_on__isnull=True, review_due__lt=today)

@@ -1,9 +1,12 @@
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
+from django.forms import ModelForm
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import formats, timezone
@@ -30,6 +33,7 @@ from realise.collaborations.services import (
     save_agreement,
 )
 from realise.collaborations.tables import CollaborationTable
+from realise.core.history import set_history_user
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
 
@@ -80,7 +84,7 @@ class CollaborationDetailView(ObjectPermissionMixin, DetailView):
 
 class CollaborationFormMixin:
     model = Collaboration
-    form_class = CollaborationForm
+    form_class: type[ModelForm[Any]] | None = CollaborationForm
 
     def get_shares_formset(self):
         return ForceShareFormSet(
@@ -98,7 +102,7 @@ class CollaborationFormMixin:
         if not shares.is_valid():
             return self.render_to_response(self.get_context_data(form=form, shares=shares))
         with transaction.atomic():
-            form.instance._history_user = self.request.user
+            set_history_user(form.instance, self.request.user)
             self.object = form.save()
             shares.instance = self.object
             shares.save()
@@ -161,7 +165,7 @@ class InitiativeCreateView(ObjectPermissionMixin, CreateView):
 
     def form_valid(self, form):
         form.instance.collaboration = self.collaboration
-        form.instance._history_user = self.request.user
+        set_history_user(form.instance, self.request.user)
         messages.success(self.request, _("Created %(name)s.") % {"name": form.instance.name})
         return super().form_valid(form)
 
@@ -172,7 +176,7 @@ class InitiativeUpdateView(ObjectPermissionMixin, VersionConflictMixin, UpdateVi
     permission_required = "collaborations.change_initiative"
 
     def form_valid(self, form):
-        form.instance._history_user = self.request.user
+        set_history_user(form.instance, self.request.user)
         messages.success(self.request, _("Saved %(name)s.") % {"name": form.instance.name})
         return super().form_valid(form)
 
@@ -321,7 +325,7 @@ class AgreementDetailView(AgreementScopedMixin, TemplateView):
 
 class AgreementFormMixin:
     form_class = AgreementForm
-    template_name = "collaborations/agreement_form.html"
+    template_name: str | None = "collaborations/agreement_form.html"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "collaboration": self.collaboration}

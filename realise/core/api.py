@@ -18,6 +18,8 @@ from __future__ import annotations
 import copy
 import datetime
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -35,11 +37,18 @@ from rest_framework import (
     status,
     viewsets,
 )
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authentication import (
+    BaseAuthentication,
+    SessionAuthentication,
+    TokenAuthentication,
+)
 from rest_framework.fields import get_error_detail
+from rest_framework.pagination import BasePagination
+from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 
 from realise.core import inputs
+from realise.core.history import set_history_user
 from realise.core.models import StaleVersion, Versioned
 from realise.core.parsers import JSONParser
 
@@ -53,6 +62,9 @@ ACTIONS = {
     "PATCH": "change",
     "DELETE": "delete",
 }
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _PermissionClass
 
 
 def perm_name(model, action: str) -> str:
@@ -273,10 +285,13 @@ class DomainReading:
     Subclasses set `serializer_class` and `scope(user)` (the objects the user may see).
     """
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
-    permission_classes = [RulesPermission]
-    pagination_class = Pagination
-    parser_classes = [JSONParser]
+    authentication_classes: Sequence[type[BaseAuthentication]] = [
+        TokenAuthentication,
+        SessionAuthentication,
+    ]
+    permission_classes: Sequence[_PermissionClass] = [RulesPermission]
+    pagination_class: type[BasePagination] | None = Pagination
+    parser_classes: Sequence[type[BaseParser]] = [JSONParser]
     read_actions: tuple[str, ...] = ()
     change_actions: tuple[str, ...] = ()
 
@@ -395,7 +410,7 @@ class DomainViewSet(DomainReading, viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         self.check_update(serializer)
-        serializer.instance._history_user = self.request.user
+        set_history_user(serializer.instance, self.request.user)
         serializer.save()
 
     def update(self, request, *args, **kwargs):
@@ -424,7 +439,7 @@ class DomainViewSet(DomainReading, viewsets.ModelViewSet):
 
     # delete -----------------------------------------------------------------------------
     def perform_destroy(self, instance):
-        instance._history_user = self.request.user
+        set_history_user(instance, self.request.user)
         instance.delete()
 
     def destroy(self, request, *args, **kwargs):

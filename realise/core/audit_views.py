@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_tables2 as tables
-from django.http import StreamingHttpResponse
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views import View
@@ -47,6 +49,9 @@ class AuditTable(tables.Table):
 
 
 class AuditAccessMixin(PermissionRequiredMixin):
+    request: HttpRequest
+    kwargs: Any
+
     permission_required = "core.view_auditrecord"
 
     def handle_no_permission(self):

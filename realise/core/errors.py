@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
@@ -90,7 +91,8 @@ def collaboration_of(obj):
 def programme_team(collaboration) -> list[str]:
     """The names of the people who manage access to a collaboration: its programme team,
     named for it, for a collaboration it is nested in, or for a member force as a whole."""
-    ancestors, node = [], collaboration
+    ancestors: list[Any] = []
+    node = collaboration
     while node is not None and len(ancestors) < 20:
         ancestors.append(node.pk)
         node = node.parent

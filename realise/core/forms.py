@@ -29,7 +29,7 @@ class EscapedBoundField(BoundField):
 class GovukForm:
     """Mixin: render with crispy-forms-gds; the page template supplies <form> and buttons."""
 
-    bound_field_class = EscapedBoundField
+    bound_field_class: type[BoundField] | None = EscapedBoundField
 
     @property
     def helper(self) -> FormHelper:

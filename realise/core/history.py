@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
+from typing import Any
+
+from django.db.models import Model
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 HIDDEN_FIELDS = {"created_at", "updated_at", "id"}
@@ -94,3 +97,11 @@ def benefit_changes(benefit) -> list[Change]:
     )
     changes.sort(key=lambda c: c.when, reverse=True)
     return changes
+
+
+def set_history_user(instance: Model, user: Any) -> None:
+    """Name `user` as who made the next change django-simple-history records of `instance`.
+
+    The history reads the `_history_user` attribute, which the model does not declare.
+    """
+    instance.__dict__["_history_user"] = user

@@ -1,5 +1,7 @@
 """Shared model building blocks."""
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -54,7 +56,7 @@ class Versioned(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding and self.pk is not None:
             self.version = (self.version or 0) + 1
             update_fields = kwargs.get("update_fields")
@@ -100,7 +102,7 @@ class AuditRecordQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("Audit records cannot be changed.")
 
-    def delete(self):
+    def delete(self) -> NoReturn:
         raise PermissionError("Audit records cannot be deleted.")
 
 
@@ -144,12 +146,12 @@ class AuditRecord(models.Model):
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.model} {self.object_id}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise PermissionError("Audit records cannot be changed.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise PermissionError("Audit records cannot be deleted.")
 
 

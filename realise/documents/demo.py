@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from realise.benefits.models import Benefit, Evidence, Measurement, Objective, PlannedValue
 from realise.benefits.realisation import add_months
 from realise.collaborations.models import Initiative
+from realise.core.history import set_history_user
 from realise.documents.models import Marking
 from realise.documents.services import (
     ClosurePlan,
@@ -148,7 +149,7 @@ def _continuing_benefit(builder, peqf: Initiative) -> Benefit:
     )
     savings = Objective.objects.filter(collaboration=peqf.collaboration).order_by("order").first()
     if savings is not None:
-        savings._history_user = builder.users["programme"]
+        set_history_user(savings, builder.users["programme"])
         savings.benefits.add(benefit)
     return benefit
 

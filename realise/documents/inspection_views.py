@@ -7,8 +7,10 @@ for a collaboration they can see; a requester sees only their own packs. Anyone 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views import View
@@ -21,6 +23,9 @@ REFRESH_SECONDS = 2
 
 
 class CollaborationPackMixin(LoginRequiredMixin):
+    request: HttpRequest
+    kwargs: Any
+
     @cached_property
     def collaboration(self):
         return get_object_or_404(requestable(self.request.user), slug=self.kwargs["slug"])

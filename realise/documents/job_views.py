@@ -4,8 +4,10 @@ requester once they may no longer see what the document is about, gets 404."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
@@ -19,6 +21,9 @@ REFRESH_SECONDS = 2
 
 
 class DocumentJobMixin(LoginRequiredMixin):
+    request: HttpRequest
+    kwargs: Any
+
     def job(self) -> DocumentJob:
         job = get_object_or_404(
             jobs_of(self.request.user).select_related("requester"), pk=self.kwargs["pk"]

@@ -15,9 +15,12 @@ from __future__ import annotations
 import datetime
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any, cast
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -25,6 +28,7 @@ from django.utils import timezone
 
 from realise.benefits.models import Benefit, BenefitStatus
 from realise.collaborations.models import Initiative, InitiativeStatus
+from realise.core.history import set_history_user
 from realise.documents.closure import benefits_realised, build_closure, outstanding_benefits
 from realise.documents.models import BenefitHandover, ClosureRecord, HighlightReport, Marking
 from realise.documents.render import PDF, render
@@ -37,14 +41,19 @@ NARRATIVE_FIELDS = ("progress", "next_steps", "issues", "decisions_needed")
 
 # Files stored while this context closes an initiative: removed again if the closure fails
 # (the database rolls back; the storage does not).
-_stored_files: ContextVar[list | None] = ContextVar("closure_stored_files", default=None)
+_stored_files: ContextVar[list[tuple[Storage, str]] | None] = ContextVar(
+    "closure_stored_files", default=None
+)
 
 
 @receiver(post_save, sender=DocumentVersion, dispatch_uid="documents-closure-stored-files")
-def _remember_stored_file(sender, instance, created, **kwargs) -> None:
+def _remember_stored_file(
+    sender: type[DocumentVersion], instance: DocumentVersion, created: bool, **kwargs: Any
+) -> None:
     files = _stored_files.get()
-    if files is not None and created and instance.file:
-        files.append((instance.file.storage, instance.file.name))
+    name = instance.file.name  # a file is truthy exactly when it has a name
+    if files is not None and created and name:
+        files.append((instance.file.storage, name))
 
 
 # Highlight reports -----------------------------------------------------------------------
@@ -55,7 +64,7 @@ def save_highlight_report(
     initiative: Initiative,
     month: datetime.date,
     *,
-    user,
+    user: User,
     marking: str = Marking.OFFICIAL,
     **narrative: str,
 ) -> HighlightReport:
@@ -77,7 +86,7 @@ def save_highlight_report(
     if report.author_id is None:
         report.author = Person.objects.filter(user=user).first()
     report.full_clean()
-    report._history_user = user
+    set_history_user(report, user)
     report.save()
     return report
 
@@ -223,7 +232,7 @@ def close_initiative(
     initiative: Initiative,
     plan: ClosurePlan,
     *,
-    user,
+    user: User,
     today: datetime.date | None = None,
 ) -> ClosureRecord:
     """Close `initiative` as `plan` says, or raise `ClosureRefused` naming every problem.
@@ -235,7 +244,7 @@ def close_initiative(
         raise PermissionDenied(f"You may not close {initiative}.")
     today = today or timezone.localdate()
     closed_on = plan.closed_on or today
-    stored_files: list = []
+    stored_files: list[tuple[Storage, str]] = []
     token = _stored_files.set(stored_files)
     try:
         with transaction.atomic():
@@ -268,7 +277,7 @@ def close_initiative(
                 visibility=_visibility(initiative, plan.marking),
             )
             record.document = document
-            record._history_user = user
+            set_history_user(record, user)
             record.save(update_fields=["document", "updated_at"])
     except Exception:
         for storage, name in stored_files:
@@ -284,7 +293,7 @@ def _write_closure(
     plan: ClosurePlan,
     outstanding: list[Benefit],
     *,
-    user,
+    user: User,
     closed_on: datetime.date,
 ) -> ClosureRecord:
     visibility = _visibility(initiative, plan.marking)
@@ -317,7 +326,7 @@ def _write_closure(
         realised=benefits_realised(initiative, closed_on),
         marking=plan.marking,
     )
-    record._history_user = user
+    set_history_user(record, user)
     record.save()
     record.lessons.set(lessons)
     for benefit in outstanding:
@@ -332,24 +341,24 @@ def _write_closure(
             previous_owner=benefit.owner,
             previous_measurement_owner=benefit.measurement_owner,
         )
-        handed._history_user = user
+        set_history_user(handed, user)
         handed.save()
         benefit.owner = handover.bau_owner
         benefit.measurement_owner = measurer
         benefit.status = BenefitStatus.REALISING
-        benefit._history_user = user
+        set_history_user(benefit, user)
         benefit.save()
     initiative.status = InitiativeStatus.CLOSED
     if initiative.end_date is None:
         initiative.end_date = closed_on
-    initiative._history_user = user
+    set_history_user(initiative, user)
     initiative.save()
     review = PostImplementationReview(
         initiative=initiative,
-        due_on=plan.review_date,
+        due_on=cast(datetime.date, plan.review_date),  # check_closure refused a plan without
         notes="Set at closure: checks the benefits handed to business as usual.",
     )
-    review._history_user = user
+    set_history_user(review, user)
     review.save()
     record.review = review
     record.save(update_fields=["review", "updated_at"])

@@ -19,6 +19,7 @@ from realise.collaborations.models import (
     StageDecision,
 )
 from realise.collaborations.services import save_agreement
+from realise.core.history import set_history_user
 from realise.governance import services
 from realise.governance.models import (
     BodyMember,
@@ -99,7 +100,7 @@ def build_governance_demo(builder) -> None:
         at, minutes, place = PLACES[slug]
         body.meeting_time = datetime.time.fromisoformat(at)
         body.meeting_minutes, body.location = minutes, place
-        body._history_user = programme
+        set_history_user(body, programme)
         body.save(
             update_fields=[
                 "meets_from",

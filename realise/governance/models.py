@@ -3,6 +3,7 @@ actions, escalations between bodies, post-implementation reviews, and the remind
 in-app notifications that keep the rhythm."""
 
 import datetime
+from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -43,25 +44,25 @@ def visible_body_filter(user, prefix: str = "", extra: tuple[str, ...] = ()) -> 
 
 
 class GovernanceBodyQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> Self:
         """The bodies `user` may see."""
         return self.filter(visible_body_filter(user))
 
 
 class MeetingQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> Self:
         """The meetings of the bodies `user` may see."""
         return self.filter(visible_body_filter(user, "body__"))
 
 
 class DecisionQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> Self:
         """The decisions `user` may see: their body's visibility and their own."""
         return self.filter(visible_body_filter(user, "body__", ("visibility",)))
 
 
 class EscalationQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> Self:
         """The escalations raised by, or sent to, a body `user` may see."""
         return self.filter(
             visible_body_filter(user, "from_body__") | visible_body_filter(user, "to_body__")
@@ -93,7 +94,7 @@ class Cadence(models.TextChoices):
     AD_HOC = "ad_hoc", _("Ad hoc")
 
 
-CADENCE_MONTHS = {
+CADENCE_MONTHS: dict[str, int] = {
     Cadence.MONTHLY: 1,
     Cadence.MONTHLY_WEEKDAY: 1,
     Cadence.LAST_WORKING_DAY: 1,
@@ -397,7 +398,7 @@ class Decision(TimeStamped):
     def collaboration(self):
         return self.body.collaboration
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.visibility and self.body_id:
             rank = {"private": 0, "policing": 1, "public": 2}
             candidates = (self.body.visibility, self.body.collaboration.visibility)

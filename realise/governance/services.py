@@ -8,11 +8,13 @@ from __future__ import annotations
 import calendar
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -29,6 +31,7 @@ from realise.collaborations.models import (
 )
 from realise.collaborations.nesting import with_nested
 from realise.collaborations.services import GateResult, gate_check, move_stage
+from realise.core.history import set_history_user
 from realise.governance import workdays
 from realise.governance.models import (
     Action,
@@ -41,6 +44,12 @@ from realise.governance.models import (
     MeetingStatus,
     PostImplementationReview,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from realise.benefits.realisation.figures import BenefitRag
+    from realise.organisations.models import Person
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +122,9 @@ def body_dates(
     if not body.is_regular or anchor is None:
         return []
     if body.cadence == Cadence.WEEKS:
-        return weekly_dates(anchor, body.every_weeks, start, until)
+        weeks = body.every_weeks
+        assert weeks is not None
+        return weekly_dates(anchor, weeks, start, until)
     step = body.cadence_months
     assert step is not None
     months = cadence_dates(anchor, step, start.replace(day=1), until)
@@ -133,7 +144,7 @@ def generate_meetings(
     *,
     until: datetime.date,
     start: datetime.date | None = None,
-    user=None,
+    user: User | None = None,
 ) -> list[Meeting]:
     """Create the body's meetings on its cadence up to `until` (from `start`, default today).
 
@@ -144,9 +155,10 @@ def generate_meetings(
     """
     if user is not None and not user.has_perm("governance.add_meeting", body):
         raise PermissionDenied(f"You may not add meetings of {body}.")
-    if not body.is_regular:
+    anchor = body.meets_from
+    if not body.is_regular or anchor is None:  # a regular body has a first date
         return []
-    start = max(start or timezone.localdate(), body.meets_from)
+    start = max(start or timezone.localdate(), anchor)
     wanted = body_dates(body, start, until)
     existing = set(
         body.meetings.filter(cadence_date__in=wanted).values_list("cadence_date", flat=True)
@@ -162,7 +174,7 @@ def generate_meetings(
             cadence_date=day,
             adjusted_from=day if held_on != day else None,
         )
-        meeting._history_user = user
+        set_history_user(meeting, user)
         meeting.save()
         created.append(meeting)
     return created
@@ -220,7 +232,14 @@ def measured_to(as_of: datetime.date) -> datetime.date:
     return (as_of - grace).replace(day=1)
 
 
-def _off_track_by_rule(benefits: QuerySet, as_of: datetime.date) -> QuerySet:
+class _ToDate(TypedDict):
+    planned_to_date: Decimal
+    actual_to_date: Decimal
+
+
+def _off_track_by_rule(
+    benefits: QuerySet[Benefit], as_of: datetime.date
+) -> QuerySet[WithAnnotations[Benefit, _ToDate]]:
     cutoff = measured_to(as_of)
     money = DecimalField(max_digits=20, decimal_places=2)
     planned = (
@@ -236,7 +255,7 @@ def _off_track_by_rule(benefits: QuerySet, as_of: datetime.date) -> QuerySet:
         .values("total")
     )
     amber = Value(settings.REALISE_RAG_AMBER, output_field=money)
-    return (
+    off_track: QuerySet[WithAnnotations[Benefit, _ToDate]] = (
         benefits.annotate(
             planned_to_date=Coalesce(
                 Subquery(planned, output_field=money), Value(ZERO), output_field=money
@@ -249,6 +268,7 @@ def _off_track_by_rule(benefits: QuerySet, as_of: datetime.date) -> QuerySet:
         .select_related("initiative", "owner")
         .order_by("initiative__name", "reference")
     )
+    return off_track
 
 
 @dataclass(frozen=True)
@@ -263,6 +283,15 @@ class OffTrack:
     actual: Decimal | None
 
 
+def _realisation_engine() -> tuple[Callable[..., list[BenefitRag]], str] | None:
+    """The realisation engine's RAG per benefit and its red, when the engine is there."""
+    try:
+        from realise.benefits.realisation import RED, benefit_rag
+    except ImportError:
+        return None
+    return benefit_rag, RED
+
+
 def benefits_off_track(collaboration_ids: Iterable[int], as_of: datetime.date) -> list[OffTrack]:
     """Benefits of active initiatives in these collaborations that are off track (red).
 
@@ -274,11 +303,9 @@ def benefits_off_track(collaboration_ids: Iterable[int], as_of: datetime.date) -
         initiative__collaboration_id__in=list(collaboration_ids),
         initiative__status=InitiativeStatus.ACTIVE,
     ).exclude(status=BenefitStatus.CLOSED)
-    try:
-        from realise.benefits.realisation import RED, benefit_rag
-    except ImportError:
-        benefit_rag = None
-    if benefit_rag is not None:
+    engine = _realisation_engine()
+    if engine is not None:
+        benefit_rag, red = engine
         try:
             rows = benefit_rag(base=benefits, today=as_of)
         except Exception:  # noqa: BLE001 - the agenda must render even if the engine fails
@@ -287,7 +314,7 @@ def benefits_off_track(collaboration_ids: Iterable[int], as_of: datetime.date) -
             return [
                 OffTrack(r.benefit_id, r.reference, r.title, r.initiative, r.planned, r.actual)
                 for r in sorted(rows, key=lambda r: (r.initiative, r.reference))
-                if r.rag == RED
+                if r.rag == red
             ]
     plain = benefits.filter(nature=Nature.QUANTITATIVE, is_disbenefit=False)
     return [
@@ -442,7 +469,7 @@ def build_agenda(meeting: Meeting) -> Agenda:
 @dataclass
 class ActionSpec:
     text: str
-    owner: object | None = None
+    owner: Person | None = None
     due_on: datetime.date | None = None
 
 
@@ -463,7 +490,7 @@ def record_decision(
     meeting: Meeting,
     *,
     text: str,
-    user,
+    user: User,
     rationale: str = "",
     initiative: Initiative | None = None,
     to_stage: int | None = None,
@@ -504,24 +531,24 @@ def record_decision(
         status=DecisionStatus.OPEN if actions else DecisionStatus.ACTIONED,
         recorded_by=user,
     )
-    decision._history_user = user
+    set_history_user(decision, user)
     decision.full_clean()
     decision.save()
     for spec in actions:
         action = Action(
             decision=decision, text=spec.text.strip(), owner=spec.owner, due_on=spec.due_on
         )
-        action._history_user = user
+        set_history_user(action, user)
         action.save()
     if meeting.status == MeetingStatus.SCHEDULED and meeting.date <= timezone.localdate():
         meeting.status = MeetingStatus.HELD
-        meeting._history_user = user
+        set_history_user(meeting, user)
         meeting.save(update_fields=["status", "updated_at"])
     return decision
 
 
 @transaction.atomic
-def complete_action(action: Action, *, user, on: datetime.date | None = None) -> Action:
+def complete_action(action: Action, *, user: User, on: datetime.date | None = None) -> Action:
     """Mark an action done; the decision is actioned once none of its actions is open."""
     if not user.has_perm("governance.change_action", action):
         raise PermissionDenied("You may not change this action.")
@@ -530,7 +557,7 @@ def complete_action(action: Action, *, user, on: datetime.date | None = None) ->
         return action
     action.done = True
     action.done_on = on or timezone.localdate()
-    action._history_user = user
+    set_history_user(action, user)
     action.save(update_fields=["done", "done_on", "updated_at"])
     decision = action.decision
     if (
@@ -538,7 +565,7 @@ def complete_action(action: Action, *, user, on: datetime.date | None = None) ->
         and decision.status != DecisionStatus.ACTIONED
     ):
         decision.status = DecisionStatus.ACTIONED
-        decision._history_user = user
+        set_history_user(decision, user)
         decision.save(update_fields=["status", "updated_at"])
     return action
 
@@ -552,7 +579,7 @@ def escalate(
     *,
     kind: str,
     summary: str,
-    user,
+    user: User,
     benefit: Benefit | None = None,
     initiative: Initiative | None = None,
     now: datetime.datetime | None = None,
@@ -584,7 +611,7 @@ def escalate(
         raised_at=now,
         meeting=next_meeting(to_body, timezone.localdate(now)),
     )
-    escalation._history_user = user
+    set_history_user(escalation, user)
     escalation.full_clean()
     escalation.save()
     return escalation
@@ -592,7 +619,7 @@ def escalate(
 
 @transaction.atomic
 def resolve(
-    escalation: Escalation, *, resolution: str, user, now: datetime.datetime | None = None
+    escalation: Escalation, *, resolution: str, user: User, now: datetime.datetime | None = None
 ) -> Escalation:
     """Record how the receiving body resolved an escalation."""
     if not user.has_perm("governance.change_escalation", escalation):
@@ -605,6 +632,6 @@ def resolve(
     escalation.resolution = resolution.strip()
     escalation.resolved_at = now or timezone.now()
     escalation.resolved_by = user
-    escalation._history_user = user
+    set_history_user(escalation, user)
     escalation.save(update_fields=["resolution", "resolved_at", "resolved_by", "updated_at"])
     return escalation

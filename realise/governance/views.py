@@ -27,6 +27,7 @@ from django_tables2 import SingleTableView
 
 from realise.collaborations.models import Collaboration
 from realise.collaborations.services import GateRefused
+from realise.core.history import set_history_user
 from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
 from realise.governance import deadlines, ics, services, workdays
 from realise.governance.filtersets import BodyFilter, DecisionFilter
@@ -177,7 +178,7 @@ class BodyDetailView(VisibleObjectMixin, DetailView):
 
 class BodyFormMixin:
     form_class = GovernanceBodyForm
-    template_name = "governance/body_form.html"
+    template_name: str | None = "governance/body_form.html"
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -189,7 +190,7 @@ class BodyFormMixin:
 
     def form_valid(self, form):
         form.instance.collaboration = self.collaboration
-        form.instance._history_user = self.request.user
+        set_history_user(form.instance, self.request.user)
         body = form.save()
         messages.success(self.request, _("Saved %(name)s.") % {"name": body})
         return redirect(body)
@@ -258,7 +259,7 @@ class BodyMembersView(BodyChangeMixin, FormView):
 
     def form_valid(self, form):
         form.instance.body = self.body
-        form.instance._history_user = self.request.user
+        set_history_user(form.instance, self.request.user)
         member = form.save()
         messages.success(
             self.request,
@@ -285,7 +286,7 @@ class BodyMemberRemoveView(LoginRequiredMixin, PostPermissionMixin, View):
 
     def post(self, request, pk):
         member = self.member
-        member._history_user = request.user
+        set_history_user(member, request.user)
         member.delete()
         messages.success(
             request,
@@ -431,7 +432,7 @@ class MeetingFormView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
 
     def form_valid(self, form):
         form.instance.body = self.body
-        form.instance._history_user = self.request.user
+        set_history_user(form.instance, self.request.user)
         meeting = form.save()
         messages.success(self.request, self.saved_message(meeting))
         return redirect(meeting)

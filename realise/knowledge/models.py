@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
@@ -56,7 +57,7 @@ def visible_item_filter(user, prefix: str = "") -> Q:
 class ItemQuerySet(models.QuerySet):
     """Lessons or documents."""
 
-    def visible_to(self, user):
+    def visible_to(self, user: Any) -> Self:
         """The lessons or documents `user` may see."""
         return self.filter(visible_item_filter(user))
 

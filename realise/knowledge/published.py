@@ -17,6 +17,7 @@ actuals month by month, so that anyone can check the totals against the months.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -167,7 +168,13 @@ def headline(collaboration: Collaboration, *, verified_only: bool = False) -> di
             & benefit_only,
         ),
     )
-    groups = {"money": [], "hours": [], "service": [], "compliance": [], "disbenefits": []}
+    groups: dict[str, list[Any]] = {
+        "money": [],
+        "hours": [],
+        "service": [],
+        "compliance": [],
+        "disbenefits": [],
+    }
     for benefit in benefits:
         if benefit.is_disbenefit:
             group = "disbenefits"

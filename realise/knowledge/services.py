@@ -7,15 +7,23 @@ transaction; the search index follows through the signals registered in
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import Max
 
 from realise.core import uploads
+from realise.core.history import set_history_user
+from realise.core.uploads import FileType
 from realise.knowledge.extract import FileRefused, extract_text
 from realise.knowledge.models import Document, DocumentVersion, Lesson
+
+# A lesson or a document: the repository's two kinds of item.
+_Item = TypeVar("_Item", Lesson, Document)
 
 LESSON_FIELDS = (
     "collaboration",
@@ -42,14 +50,15 @@ DOCUMENT_FIELDS = (
 )
 
 
-def _check_initiative(item) -> None:
-    if item.initiative_id and item.initiative.collaboration_id != item.collaboration_id:
+def _check_initiative(item: Lesson | Document) -> None:
+    initiative = item.initiative if item.initiative_id else None
+    if initiative is not None and initiative.collaboration_id != item.collaboration_id:
         raise ValidationError(
             {"initiative": f"{item.initiative} is not an initiative of {item.collaboration}."}
         )
 
 
-def _apply(item, fields: dict, allowed: tuple[str, ...]) -> None:
+def _apply(item: Lesson | Document, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = set(fields) - set(allowed)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -61,7 +70,7 @@ def _apply(item, fields: dict, allowed: tuple[str, ...]) -> None:
 
 
 @transaction.atomic
-def create_lesson(*, user, **fields) -> Lesson:
+def create_lesson(*, user: User, **fields: Any) -> Lesson:
     lesson = Lesson(recorded_by=user)
     _apply(lesson, fields, LESSON_FIELDS)
     if not user.has_perm("knowledge.add_lesson", lesson):
@@ -70,12 +79,12 @@ def create_lesson(*, user, **fields) -> Lesson:
         lesson.author = getattr(user, "person", None)
     _check_initiative(lesson)
     lesson.full_clean()
-    lesson._history_user = user
+    set_history_user(lesson, user)
     lesson.save()
     return lesson
 
 
-def _update(item, changes: dict, fields: tuple[str, ...], *, user):
+def _update(item: _Item, changes: dict[str, Any], fields: tuple[str, ...], *, user: User) -> _Item:
     """Change a lesson or document: its own change rule, and the add rule of the
     collaboration it moves to."""
     noun = item._meta.model_name
@@ -86,28 +95,30 @@ def _update(item, changes: dict, fields: tuple[str, ...], *, user):
         raise PermissionDenied(f"You may not move {noun}s to {item.collaboration}.")
     _check_initiative(item)
     item.full_clean()
-    item._history_user = user
+    set_history_user(item, user)
     item.save()
     return item
 
 
 @transaction.atomic
-def update_lesson(lesson: Lesson, *, user, **changes) -> Lesson:
+def update_lesson(lesson: Lesson, *, user: User, **changes: Any) -> Lesson:
     return _update(lesson, changes, LESSON_FIELDS, user=user)
 
 
 @transaction.atomic
-def delete_lesson(lesson: Lesson, *, user) -> None:
+def delete_lesson(lesson: Lesson, *, user: User) -> None:
     if not user.has_perm("knowledge.delete_lesson", lesson):
         raise PermissionDenied(f"You may not delete the lesson '{lesson}'.")
-    lesson._history_user = user
+    set_history_user(lesson, user)
     lesson.delete()
 
 
 # Documents --------------------------------------------------------------------------------
 
 
-def check_upload(upload, *, name: str | None = None):
+def check_upload(
+    upload: File[bytes], *, name: str | None = None
+) -> tuple[bytes, str, FileType, str]:
     """Check an upload (the one upload check) and read its text; returns (bytes, name, file
     type, extracted text).
 
@@ -124,13 +135,20 @@ def check_upload(upload, *, name: str | None = None):
     return checked.data, checked.name, checked.file_type, text
 
 
-def _add_version(document: Document, upload, *, user, note: str = "", name: str | None = None):
-    data, name, file_type, text = check_upload(upload, name=name)
+def _add_version(
+    document: Document,
+    upload: File[bytes],
+    *,
+    user: User,
+    note: str = "",
+    name: str | None = None,
+) -> DocumentVersion:
+    data, stored_name, file_type, text = check_upload(upload, name=name)
     number = (document.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     version = DocumentVersion(
         document=document,
         number=number,
-        original_name=name[:255],
+        original_name=stored_name[:255],
         file_type=file_type.code,
         content_type=file_type.content_type,
         size=len(data),
@@ -138,17 +156,22 @@ def _add_version(document: Document, upload, *, user, note: str = "", name: str 
         note=note,
         uploaded_by=user,
     )
-    version.file.save(name, ContentFile(data), save=False)
-    version._history_user = user
+    version.file.save(stored_name, ContentFile(data), save=False)
+    set_history_user(version, user)
     version.save()
-    document._history_user = user
+    set_history_user(document, user)
     document.save(update_fields=["updated_at"])
     return version
 
 
 @transaction.atomic
 def create_document(
-    *, user, upload, note: str = "", file_name: str | None = None, **fields
+    *,
+    user: User,
+    upload: File[bytes],
+    note: str = "",
+    file_name: str | None = None,
+    **fields: Any,
 ) -> Document:
     """Create a document with its first version (the uploaded file)."""
     document = Document()
@@ -157,7 +180,7 @@ def create_document(
         raise PermissionDenied(f"You may not add documents to {document.collaboration}.")
     _check_initiative(document)
     document.full_clean()
-    document._history_user = user
+    set_history_user(document, user)
     document.save()
     _add_version(document, upload, user=user, note=note, name=file_name)
     return document
@@ -165,7 +188,12 @@ def create_document(
 
 @transaction.atomic
 def upload_version(
-    document: Document, *, user, upload, note: str = "", file_name: str | None = None
+    document: Document,
+    *,
+    user: User,
+    upload: File[bytes],
+    note: str = "",
+    file_name: str | None = None,
 ) -> DocumentVersion:
     """Add a new version of a document; earlier versions are kept."""
     if not user.has_perm("knowledge.change_document", document):
@@ -174,24 +202,25 @@ def upload_version(
 
 
 @transaction.atomic
-def update_document(document: Document, *, user, **changes) -> Document:
+def update_document(document: Document, *, user: User, **changes: Any) -> Document:
     return _update(document, changes, DOCUMENT_FIELDS, user=user)
 
 
 @transaction.atomic
-def delete_document(document: Document, *, user) -> None:
+def delete_document(document: Document, *, user: User) -> None:
     """Delete a document, its versions and their files (the files once the delete commits)."""
     if not user.has_perm("knowledge.delete_document", document):
         raise PermissionDenied(f"You may not delete the document '{document}'.")
     files = [version.file for version in document.versions.all() if version.file]
-    document._history_user = user
+    set_history_user(document, user)
     for version in document.versions.all():
-        version._history_user = user
+        set_history_user(version, user)
         version.delete()
     document.delete()
 
-    def remove_files():
+    def remove_files() -> None:
         for file in files:
-            file.storage.delete(file.name)
+            if file.name:  # a file is truthy exactly when it has a name
+                file.storage.delete(file.name)
 
     transaction.on_commit(remove_files)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable, Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.contrib import messages
@@ -46,6 +48,9 @@ from realise.organisations.models import Force, Region
 
 PAGE_SIZE = 20
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 def _form_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
@@ -54,8 +59,8 @@ def _form_errors(form, error: ValidationError) -> None:
             for message in errors:
                 form.add_error(target, message)
     else:
-        for message in error.messages:
-            form.add_error(None, message)
+        for text in error.messages:
+            form.add_error(None, text)
 
 
 # The catalogue -------------------------------------------------------------------------------
@@ -155,10 +160,10 @@ class RepositoryListView(ListView):
     paginate_by = PAGE_SIZE
     filterset_class: type[PageFilterSet]
     filter_name = ""
-    filter_label = ""
+    filter_label: StrOrPromise = ""
     choices: list = []
     add_permission = ""
-    ordering = ()
+    ordering: str | Sequence[str] | None = ()
     noun = ""
 
     def visible(self):
@@ -218,7 +223,7 @@ class LessonDetailView(ObjectPermissionMixin, DetailView):
 
 class LessonFormMixin:
     form_class = LessonForm
-    template_name = "knowledge/item_form.html"
+    template_name: str | None = "knowledge/item_form.html"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -289,8 +294,8 @@ class DeleteConfirmView(ObjectPermissionMixin, TemplateView):
     """Ask, then delete through the service on POST."""
 
     template_name = "knowledge/confirm_delete.html"
-    model = None
-    service = None
+    model: type[Lesson] | type[Document] | None = None
+    service: Callable[..., None] | None = None
     done_url = ""
 
     @cached_property

@@ -1,5 +1,7 @@
 """Forms for the people and access pages (GOV.UK markup through crispy-forms-gds)."""
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -50,7 +52,7 @@ class MembershipForm(GovukForm, forms.Form):
         empty_label=_("No force"),
         help_text=_("Needed for a force benefits lead. Administrators and inspectors need none."),
     )
-    collaborations = forms.ModelMultipleChoiceField(
+    collaborations: "forms.ModelMultipleChoiceField[Any]" = forms.ModelMultipleChoiceField(
         label=_("Within these collaborations"),
         required=False,
         queryset=None,
@@ -98,7 +100,7 @@ class InviteForm(GovukForm, forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Role to grant"), widget=forms.RadioSelect)
     force = MembershipForm.base_fields["force"]
-    collaborations = forms.ModelMultipleChoiceField(
+    collaborations: "forms.ModelMultipleChoiceField[Any]" = forms.ModelMultipleChoiceField(
         label=_("Within these collaborations"),
         required=False,
         queryset=None,
@@ -179,7 +181,7 @@ class NetworkResourceForm(GovukForm, forms.Form):
         assume_scheme="https",
         help_text=_("For guidance, a template or a link: where it can be read."),
     )
-    lesson = forms.ModelChoiceField(
+    lesson: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
         label=_("Or a lesson from the repository"),
         required=False,
         queryset=None,

@@ -86,7 +86,7 @@ class Role(models.TextChoices):
 # The names the command line, scripts and the single sign-on map use for the roles
 # (`realise grant --role ...`): one table, kept in core.oidc because settings read it.
 ROLE_NAMES = {name: Role(value) for name, value in CLI_ROLE_NAMES.items()}
-ROLE_CLI_NAMES = {role: name for name, role in ROLE_NAMES.items()}
+ROLE_CLI_NAMES: dict[str, str] = {role: name for name, role in ROLE_NAMES.items()}
 
 
 class MembershipSource(models.TextChoices):

@@ -15,9 +15,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -29,6 +31,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
+from realise.core.history import set_history_user
 from realise.core.language import english
 from realise.core.permissions import access_for, forget_access
 from realise.organisations.models import (
@@ -47,7 +50,7 @@ from realise.organisations.rules import refusal_to_grant
 REASON_MAX = 500
 
 
-def collaboration_model():
+def collaboration_model() -> Any:
     """The Collaboration model, reached through the membership's relation (organisations
     sits below collaborations and does not import it)."""
     return Membership._meta.get_field("collaborations").related_model
@@ -87,7 +90,7 @@ def force_named(text: str) -> Force:
     return force
 
 
-def collaboration_named(text: str):
+def collaboration_named(text: str) -> Any:
     value = (text or "").strip()
     collaboration = collaboration_model().objects.filter(slug__iexact=value).first()
     if collaboration is None:
@@ -98,7 +101,7 @@ def collaboration_named(text: str):
     return collaboration
 
 
-def user_named(username: str):
+def user_named(username: str) -> User:
     user = get_user_model().objects.filter(username__iexact=(username or "").strip()).first()
     if user is None:
         raise UnknownName("user", f"no user '{username}' (list them with `realise users`).")
@@ -112,7 +115,7 @@ def cli_role(role: str) -> str:
 # Checks ------------------------------------------------------------------------------------
 
 
-def _check(by, role: str, force: Force | None, collaborations: Iterable) -> None:
+def _check(by: User | None, role: str, force: Force | None, collaborations: Iterable[Any]) -> None:
     """Refuse (PermissionDenied) what `by` may not grant, and (ValidationError) what is not
     a sensible membership whoever grants it."""
     collaborations = list(collaborations)
@@ -134,13 +137,13 @@ def _reason(text: str | None, *, required: bool = False) -> str:
     return text
 
 
-def _saved(membership: Membership, by, reason: str) -> None:
+def _saved(membership: Membership, by: User | None, reason: str) -> None:
     membership.reason = reason
-    membership._history_user = by
+    set_history_user(membership, by)
     membership.save()
 
 
-def manageable_memberships(by) -> QuerySet:
+def manageable_memberships(by: User | None) -> QuerySet[Membership]:
     """The memberships `by` may see on the access pages: all for administrators (and the
     command line); for a programme team, those naming a collaboration they run."""
     memberships = Membership.objects.select_related("user", "force").prefetch_related(
@@ -156,7 +159,7 @@ def manageable_memberships(by) -> QuerySet:
     )
 
 
-def may_manage(by, membership: Membership) -> bool:
+def may_manage(by: User | None, membership: Membership) -> bool:
     try:
         _check(by, membership.role, membership.force, membership.collaborations.all())
     except (PermissionDenied, ValidationError):
@@ -174,7 +177,7 @@ class Outcome:
     message: str
 
 
-def _describe(user, role: str, force, collaboration) -> str:
+def _describe(user: User, role: str, force: Force | None, collaboration: Any) -> str:
     where = []
     if force is not None:
         where.append(f"for {force.name}")
@@ -184,12 +187,18 @@ def _describe(user, role: str, force, collaboration) -> str:
     return " ".join([f"{user.get_username()}: {label}", *where])
 
 
-def _whole(force) -> str:
+def _whole(force: Force | None) -> str:
     return f"for {force.name} as a whole" if force is not None else "without collaborations"
 
 
 def grant(
-    *, user, role: str, force: Force | None = None, collaboration=None, by=None, reason=""
+    *,
+    user: User,
+    role: str,
+    force: Force | None = None,
+    collaboration: Any = None,
+    by: User | None = None,
+    reason: str | None = "",
 ) -> Outcome:
     """Give `user` the role (for the force, within the collaboration). Granting what is
     already held changes nothing."""
@@ -228,7 +237,13 @@ def grant(
 
 
 def change(
-    membership: Membership, *, role: str, force, collaborations, by=None, reason=""
+    membership: Membership,
+    *,
+    role: str,
+    force: Force | None,
+    collaborations: Iterable[Any],
+    by: User | None = None,
+    reason: str | None = "",
 ) -> Outcome:
     """Change a membership's role, force or collaborations (both the old and the new must be
     within `by`'s scope)."""
@@ -251,21 +266,27 @@ def change(
     return Outcome(membership, True, f"Changed {membership}.")
 
 
-def remove(membership: Membership, *, by=None, reason: str = "") -> Outcome:
+def remove(membership: Membership, *, by: User | None = None, reason: str = "") -> Outcome:
     """Revoke a whole membership; the reason is kept in its history."""
     reason = _reason(reason, required=by is not None)
     _check(by, membership.role, membership.force, membership.collaborations.all())
     text = str(membership)
     with transaction.atomic():
         _saved(membership, by, reason or "Revoked")
-        membership._history_user = by
+        set_history_user(membership, by)
         membership.delete()
     forget_access(membership.user)
     return Outcome(None, True, f"Revoked {text}.")
 
 
 def revoke(
-    *, user, role: str, force: Force | None = None, collaboration=None, by=None, reason=""
+    *,
+    user: User,
+    role: str,
+    force: Force | None = None,
+    collaboration: Any = None,
+    by: User | None = None,
+    reason: str = "",
 ) -> Outcome:
     """Take the role away (within the collaboration only, when one is named: the membership
     goes when its last collaboration does, never widening to the whole force). Revoking what
@@ -300,23 +321,23 @@ def revoke(
 # Users ----------------------------------------------------------------------------------------
 
 
-def users_listing() -> list[dict]:
+def users_listing() -> list[dict[str, Any]]:
     """Every user with their memberships, as `realise users --format json` prints them."""
     users = (
         get_user_model()
         .objects.order_by("username")
         .prefetch_related("memberships__force", "memberships__collaborations")
     )
-    out = []
+    out: list[dict[str, Any]] = []
     for user in users:
-        memberships = []
+        memberships: list[dict[str, str | None]] = []
         for m in sorted(user.memberships.all(), key=lambda m: (m.role, m.force_id or 0)):
-            slugs = sorted(c.slug for c in m.collaborations.all()) or [None]
+            slugs: list[str | None] = [*sorted(c.slug for c in m.collaborations.all())] or [None]
             for slug in slugs:
                 memberships.append(
                     {
                         "role": cli_role(m.role),
-                        "force": m.force.slug if m.force_id else None,
+                        "force": m.force.slug if m.force is not None else None,
                         "collaboration": slug,
                     }
                 )
@@ -331,7 +352,7 @@ def users_listing() -> list[dict]:
     return out
 
 
-def set_active(user, active: bool, *, by=None) -> None:
+def set_active(user: User, active: bool, *, by: User | None = None) -> None:
     """Deactivate (or reactivate) a user. Their history, authorship and memberships stay;
     a deactivated user cannot sign in, their sessions end and their API token stops
     working. Administrators only."""
@@ -349,7 +370,7 @@ def set_active(user, active: bool, *, by=None) -> None:
 # Cover: deputies ------------------------------------------------------------------------------
 
 
-def may_arrange_cover(by, person: Person) -> bool:
+def may_arrange_cover(by: User | None, person: Person) -> bool:
     """The person themself, administrators and programme teams arrange cover."""
     if by is None:
         return True
@@ -362,7 +383,13 @@ def may_arrange_cover(by, person: Person) -> bool:
 
 
 def name_deputy(
-    *, person: Person, deputy, starts: datetime.date, ends: datetime.date, note="", by=None
+    *,
+    person: Person,
+    deputy: User,
+    starts: datetime.date,
+    ends: datetime.date,
+    note: str = "",
+    by: User | None = None,
 ) -> Cover:
     if not may_arrange_cover(by, person):
         raise PermissionDenied(
@@ -372,23 +399,23 @@ def name_deputy(
     cover.full_clean()
     if not deputy.is_active:
         raise ValidationError({"deputy": f"{deputy.get_username()} is deactivated."})
-    cover._history_user = by
+    set_history_user(cover, by)
     cover.save()
     forget_access(deputy)
     return cover
 
 
-def end_cover(cover: Cover, *, by=None) -> None:
+def end_cover(cover: Cover, *, by: User | None = None) -> None:
     if not may_arrange_cover(by, cover.person):
         raise PermissionDenied(
             "Only the person themself, an administrator or a programme team ends cover."
         )
-    cover._history_user = by
+    set_history_user(cover, by)
     cover.delete()
     forget_access(cover.deputy)
 
 
-def covers_for(by) -> QuerySet:
+def covers_for(by: User | None) -> QuerySet[Cover]:
     covers = Cover.objects.select_related("person", "deputy")
     if by is None:
         return covers
@@ -398,9 +425,9 @@ def covers_for(by) -> QuerySet:
     return covers.filter(Q(person__user=by) | Q(deputy=by))
 
 
-def deputies_on(day: datetime.date, person_ids: Iterable[int]) -> dict[int, list]:
+def deputies_on(day: datetime.date, person_ids: Iterable[int]) -> dict[int, list[User]]:
     """The active deputies covering each person on `day`."""
-    found: dict[int, list] = {}
+    found: dict[int, list[User]] = {}
     covers = Cover.objects.filter(
         person_id__in=set(person_ids), starts__lte=day, ends__gte=day, deputy__is_active=True
     ).select_related("deputy")
@@ -420,14 +447,14 @@ class InvitationTokens(PasswordResetTokenGenerator):
 
     key_salt = "realise.organisations.services.InvitationTokens"
 
-    def _make_hash_value(self, user, timestamp):
+    def _make_hash_value(self, user: User, timestamp: int) -> str:
         invitation = Invitation.objects.filter(user=user).first()
         state = (
             f"{invitation.pk}-{invitation.status}-{invitation.sent_count}" if invitation else "none"
         )
         return f"{user.pk}{user.password}{user.is_active}{state}{timestamp}"
 
-    def check_token(self, user, token) -> bool:
+    def check_token(self, user: User | None, token: str | None) -> bool:
         if not (user and token) or "-" not in token:
             return False
         try:
@@ -457,10 +484,10 @@ def invitation_link(invitation: Invitation) -> str:
     return f"{settings.REALISE_BASE_URL.rstrip('/')}{path}"
 
 
-def _send_invitation(invitation: Invitation, by) -> None:
+def _send_invitation(invitation: Invitation, by: User | None) -> None:
     invitation.sent_at = timezone.now()
     invitation.sent_count += 1
-    invitation._history_user = by
+    set_history_user(invitation, by)
     invitation.save()
     inviter = by.get_full_name() or by.get_username() if by is not None else "An administrator"
     roles = ", ".join(
@@ -503,10 +530,10 @@ def invite(
     email: str,
     role: str,
     force: Force | None = None,
-    collaborations: Iterable = (),
+    collaborations: Iterable[Any] = (),
     first_name: str = "",
     last_name: str = "",
-    by=None,
+    by: User | None = None,
 ) -> Invitation:
     """Create the user (inactive, no password) with the role, and email them a link to
     choose a password. The same rules as granting the role."""
@@ -536,7 +563,7 @@ def invite(
     return invitation
 
 
-def _may_handle(by, invitation: Invitation) -> None:
+def _may_handle(by: User | None, invitation: Invitation) -> None:
     if by is None or access_for(by).administrator or invitation.invited_by_id == by.pk:
         return
     for membership in invitation.user.memberships.all():
@@ -546,7 +573,7 @@ def _may_handle(by, invitation: Invitation) -> None:
         raise PermissionDenied("Only administrators and programme teams handle invitations.")
 
 
-def resend(invitation: Invitation, *, by=None) -> None:
+def resend(invitation: Invitation, *, by: User | None = None) -> None:
     """Send a new link (the earlier one stops working)."""
     _may_handle(by, invitation)
     if invitation.status != InvitationStatus.PENDING:
@@ -556,7 +583,7 @@ def resend(invitation: Invitation, *, by=None) -> None:
         _send_invitation(invitation, by)
 
 
-def withdraw(invitation: Invitation, *, by=None) -> None:
+def withdraw(invitation: Invitation, *, by: User | None = None) -> None:
     """The link stops working and the roles it granted are revoked; the account stays
     inactive (nothing was done with it)."""
     _may_handle(by, invitation)
@@ -566,11 +593,11 @@ def withdraw(invitation: Invitation, *, by=None) -> None:
     with transaction.atomic():
         for membership in invitation.user.memberships.all():
             membership.reason = "Invitation withdrawn"
-            membership._history_user = by
+            set_history_user(membership, by)
             membership.save()
             membership.delete()
         invitation.status = InvitationStatus.WITHDRAWN
-        invitation._history_user = by
+        set_history_user(invitation, by)
         invitation.save()
 
 
@@ -597,11 +624,11 @@ def accept(invitation: Invitation, password: str) -> None:
         user.save(update_fields=["password", "is_active"])
         invitation.status = InvitationStatus.ACCEPTED
         invitation.accepted_at = timezone.now()
-        invitation._history_user = user
+        set_history_user(invitation, user)
         invitation.save()
 
 
-def invitations_for(by):
+def invitations_for(by: User | None) -> QuerySet[Invitation]:
     invitations = Invitation.objects.select_related("user", "invited_by")
     if by is None or access_for(by).administrator:
         return invitations

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
+from realise.core.history import set_history_user
 from realise.core.oidc import MappedGrant, groups_in
 from realise.organisations.models import Force, Membership, MembershipSource, Role
 
@@ -111,12 +112,12 @@ def apply_role_map(user, claims: dict, role_map=None) -> SignOnRoles | None:
                 continue
             if key not in wanted:
                 result.removed.append(str(membership))
-                membership._history_user = user
+                set_history_user(membership, user)
                 membership.delete()
                 continue
             collaborations = wanted[key] or set()
             if {c.pk for c in membership.collaborations.all()} != collaborations:
-                membership._history_user = user
+                set_history_user(membership, user)
                 membership.save(update_fields=["updated_at"])
                 membership.collaborations.set(collaborations)
                 result.updated.append(membership)
@@ -127,7 +128,7 @@ def apply_role_map(user, claims: dict, role_map=None) -> SignOnRoles | None:
             membership = Membership(
                 user=user, force_id=force_id, role=role, source=MembershipSource.SSO
             )
-            membership._history_user = user
+            set_history_user(membership, user)
             membership.save()
             membership.collaborations.set(collaborations or ())
             result.granted.append(membership)

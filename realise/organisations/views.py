@@ -6,12 +6,14 @@ Every change goes through `organisations.services`, as the API and the command l
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_tables2 as tables
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -133,6 +135,9 @@ class GrantView(AccessMixin, FormView):
 
 class MembershipMixin(AccessMixin):
     """The membership named in the address, among those the user manages (else 404)."""
+
+    request: HttpRequest
+    kwargs: Any
 
     @cached_property
     def membership(self) -> Membership:

@@ -7,6 +7,7 @@ management one has already become an initiative at stage 0.
 
 from decimal import Decimal as D
 
+from realise.core.history import set_history_user
 from realise.knowledge.models import Lesson
 from realise.pipeline.models import Opportunity, OpportunityStatus, Source
 from realise.pipeline.services import turn_into_initiative
@@ -116,7 +117,7 @@ def build_pipeline_demo(builder) -> None:
             status=status,
         )
         opportunity.full_clean()
-        opportunity._history_user = builder.system
+        set_history_user(opportunity, builder.system)
         opportunity.save()
         if title == TAKEN_FORWARD:
             turn_into_initiative(opportunity, builder.users["admin"])

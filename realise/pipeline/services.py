@@ -21,13 +21,15 @@ from django.utils.text import slugify
 
 from realise.benefits.models import Unit
 from realise.collaborations.models import Collaboration, Initiative, Stage
+from realise.core.history import set_history_user
+from realise.core.types import Actor
 from realise.pipeline.models import PENNY, Opportunity, OpportunityStatus
 
 _PENNIES = Cast(Round(F("most_likely") * 100), BigIntegerField())
 WEIGHTED_UNITS = ExpressionWrapper(_PENNIES * F("confidence"), output_field=BigIntegerField())
 
 
-def visible_opportunities(user) -> QuerySet:
+def visible_opportunities(user: Actor) -> QuerySet[Opportunity]:
     """The opportunities of the collaborations the user may see."""
     return Opportunity.objects.filter(
         collaboration__in=Collaboration.objects.visible_to(user).values("pk")
@@ -41,7 +43,7 @@ class Totals:
     risk_weighted_total: Decimal
 
 
-def totals(queryset: QuerySet, unit: str) -> Totals:
+def totals(queryset: QuerySet[Opportunity], unit: str) -> Totals:
     """The count and totals of the opportunities in `queryset` estimated in `unit`."""
     row = queryset.filter(unit=unit).aggregate(
         count=Count("pk"),
@@ -57,7 +59,7 @@ def totals(queryset: QuerySet, unit: str) -> Totals:
     )
 
 
-def money_and_hours(queryset: QuerySet) -> dict[str, Totals]:
+def money_and_hours(queryset: QuerySet[Opportunity]) -> dict[str, Totals]:
     return {"money": totals(queryset, Unit.GBP), "hours": totals(queryset, Unit.HOURS)}
 
 
@@ -69,14 +71,14 @@ def _free_slug(base: str) -> str:
     return slug
 
 
-def _free_name(collaboration, base: str) -> str:
+def _free_name(collaboration: Collaboration, base: str) -> str:
     name, n = base[:190], 2
     while Initiative.objects.filter(collaboration=collaboration, name=name).exists():
         name, n = f"{base[:185]} ({n})", n + 1
     return name
 
 
-def turn_into_initiative(opportunity: Opportunity, user) -> Initiative:
+def turn_into_initiative(opportunity: Opportunity, user: Actor) -> Initiative:
     """Create an initiative at stage 0 in the opportunity's collaboration and link them.
 
     Refused if the user may not edit the opportunity and add initiatives there, or if it
@@ -105,12 +107,12 @@ def turn_into_initiative(opportunity: Opportunity, user) -> Initiative:
             sro=current.owner,
             purpose=current.description,
         )
-        initiative._history_user = user
+        set_history_user(initiative, user)
         initiative.save()
         current.initiative = initiative
         current.status = OpportunityStatus.INITIATIVE
         current.rejection_reason = ""
-        current._history_user = user
+        set_history_user(current, user)
         current.save()
     opportunity.refresh_from_db()
     return initiative

@@ -16,6 +16,7 @@ from django.views.generic import CreateView, DetailView, TemplateView, UpdateVie
 from django_tables2 import SingleTableView
 
 from realise.collaborations.models import Collaboration
+from realise.core.history import set_history_user
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
 from realise.pipeline.filtersets import PipelineFilter
@@ -163,7 +164,7 @@ class OpportunityCreateView(VisibleMixin, ObjectPermissionMixin, CreateView):
         return super().get_context_data(collaboration=self.collaboration, **kwargs)
 
     def form_valid(self, form):
-        form.instance._history_user = self.request.user
+        set_history_user(form.instance, self.request.user)
         messages.success(
             self.request, _("Added %(title)s to the pipeline.") % {"title": form.instance.title}
         )
@@ -185,7 +186,7 @@ class OpportunityUpdateView(
         return super().get_context_data(collaboration=self.object.collaboration, **kwargs)
 
     def form_valid(self, form):
-        form.instance._history_user = self.request.user
+        set_history_user(form.instance, self.request.user)
         messages.success(self.request, _("Saved %(title)s.") % {"title": form.instance.title})
         return super().form_valid(form)
 

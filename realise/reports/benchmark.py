@@ -27,6 +27,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Min, Q, Sum
 from django.urls import reverse
@@ -59,12 +60,15 @@ SORT_KEYS = (
     "days_obc_to_implementation",
 )
 
+if TYPE_CHECKING:
+    from realise.appraisal.models import Option
+
 
 def _money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _ratio(top: Decimal, bottom: Decimal, scale: int = 1) -> Decimal | None:
+def _ratio(top: Decimal | int, bottom: Decimal | int, scale: int = 1) -> Decimal | None:
     if not bottom:
         return None
     return _money(Decimal(top) * scale / Decimal(bottom))
@@ -170,7 +174,7 @@ class Row:
         self.timed_days.extend(other.timed_days)
 
     def as_dict(self, *, hidden: bool = False) -> dict:
-        out = {} if hidden else {"name": self.name, "slug": self.slug}
+        out: dict[str, Any] = {} if hidden else {"name": self.name, "slug": self.slug}
         if hidden:
             out["count"] = self.count
         out.update(
@@ -267,17 +271,17 @@ class Benchmark:
 # Building it ------------------------------------------------------------------------------
 
 
-def chosen_options(initiative_ids) -> dict[int, object]:
+def chosen_options(initiative_ids) -> dict[int, Option]:
     """The option whose costs count for each initiative: the preferred one, else the only
     option besides business as usual (initiatives with neither are left out)."""
     from realise.appraisal.models import Option
 
-    by_initiative: dict[int, list] = defaultdict(list)
+    by_initiative: dict[int, list[Option]] = defaultdict(list)
     for option in Option.objects.filter(initiative_id__in=initiative_ids).select_related(
         "initiative"
     ):
         by_initiative[option.initiative_id].append(option)
-    chosen = {}
+    chosen: dict[int, Option] = {}
     for initiative_id, options in by_initiative.items():
         preferred = [option for option in options if option.is_preferred]
         others = [option for option in options if not option.is_business_as_usual]
@@ -389,19 +393,19 @@ def benchmark(user, today: datetime.date | None = None) -> Benchmark:
         .annotate(total=Count("pk"), verified=Count("pk", filter=Q(verified_at__isnull=False)))
         .order_by()
     )
-    for item in counts:
-        row = own[item["benefit__initiative__collaboration_id"]]
-        row.actuals, row.verified = item["total"], item["verified"]
+    for tally in counts:
+        row = own[tally["benefit__initiative__collaboration_id"]]
+        row.actuals, row.verified = tally["total"], tally["verified"]
     # Benefits by category.
     benefits = (
         Benefit.objects.values("initiative__collaboration_id", "subcategory")
         .annotate(total=Count("pk"))
         .order_by()
     )
-    for item in benefits:
-        name = CATEGORY_NAMES.get(item["subcategory"][:1])
+    for group in benefits:
+        name = CATEGORY_NAMES.get(group["subcategory"][:1])
         if name:
-            own[item["initiative__collaboration_id"]].by_category[name] += item["total"]
+            own[group["initiative__collaboration_id"]].by_category[name] += group["total"]
     _costs(own)
     _timings(own)
 

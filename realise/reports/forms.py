@@ -14,14 +14,14 @@ from realise.reports.models import RegisterMapping
 
 
 class RegisterExportForm(GovukForm, forms.Form):
-    collaboration = forms.ModelChoiceField(
+    collaboration: "forms.ModelChoiceField[Collaboration]" = forms.ModelChoiceField(
         queryset=None,
         required=False,
         to_field_name="slug",
         empty_label=_("Every collaboration you can see"),
         help_text=_("Collaborations nested in it are included."),
     )
-    initiative = forms.ModelChoiceField(
+    initiative: "forms.ModelChoiceField[Initiative]" = forms.ModelChoiceField(
         queryset=None, required=False, to_field_name="slug", empty_label=_("Every initiative")
     )
 
@@ -73,7 +73,7 @@ class MappedUploadForm(GovukForm, forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(MAPPED_TYPES)}),
     )
-    saved = forms.ModelChoiceField(
+    saved: "forms.ModelChoiceField[RegisterMapping]" = forms.ModelChoiceField(
         label=_("Use a saved mapping"),
         queryset=None,
         required=False,
@@ -131,7 +131,7 @@ class MappingForm(GovukForm, forms.Form):
         max_length=100,
         help_text="A name to reuse it next month, e.g. '7F register'. Leave empty not to save.",
     )
-    collaboration = forms.ModelChoiceField(
+    collaboration: "forms.ModelChoiceField[Collaboration]" = forms.ModelChoiceField(
         label=_("Save it for collaboration"), queryset=None, required=False, to_field_name="slug"
     )
 

@@ -13,18 +13,19 @@ from realise.benefits import baselines, contributions
 from realise.benefits.maps import ensure_objectives
 from realise.benefits.models import Benefit, BenefitShare, Change
 from realise.collaborations.models import Collaboration, Initiative, StageDecision
+from realise.core.history import set_history_user
 
 D = Decimal
 
 
 def _link(objective, benefits, user) -> None:
-    objective._history_user = user
+    set_history_user(objective, user)
     objective.benefits.set(benefits)
 
 
 def _change(initiative, description, benefits, user, enablers=()) -> Change:
     change = Change(initiative=initiative, description=description)
-    change._history_user = user
+    set_history_user(change, user)
     change.save()
     change.benefits.set(benefits)
     if enablers:
@@ -231,7 +232,7 @@ def build_ipa_demo(builder) -> None:
         percent=D("100"),
         basis="Norfolk's own saving",
     )
-    share._history_user = user
+    set_history_user(share, user)
     share.save()
     contributions.set_contribution(
         norfolk,

@@ -40,6 +40,7 @@ from realise.benefits.models import (
 from realise.benefits.views import BenefitObjectMixin
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.cells import CsvWriter
+from realise.core.history import set_history_user
 from realise.core.views import ObjectPermissionMixin
 
 PAGE_SIZE = 25
@@ -116,11 +117,11 @@ class MapSvgView(_MapMixin, View):
 
 class _MapEditMixin(ObjectPermissionMixin):
     permission_required = "benefits.change_benefitsmap"
-    template_name = "benefits/ipa_form.html"
+    template_name: str | None = "benefits/ipa_form.html"
 
     def form_valid(self, form):
         instance = form.save(commit=False)
-        instance._history_user = self.request.user
+        set_history_user(instance, self.request.user)
         instance.save()
         form.save_m2m()
         messages.success(self.request, self.saved_message(instance))

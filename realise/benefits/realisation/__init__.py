@@ -24,6 +24,7 @@ import datetime
 
 from django.db.models import QuerySet
 
+from realise.benefits.models import Benefit
 from realise.benefits.realisation.cut import (
     RealisationFilter,
     _Cut,
@@ -135,7 +136,7 @@ __all__ = [
 def realisation(
     filters: RealisationFilter | None = None,
     *,
-    base: QuerySet | None = None,
+    base: QuerySet[Benefit] | None = None,
     today: datetime.date | None = None,
     include_forces: bool = True,
     include_benefits: bool = True,

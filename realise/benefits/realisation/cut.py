@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value
 
 from realise.benefits.models import (
     Benefit,
@@ -26,7 +26,7 @@ _ID_LIST_LIMIT = 1000
 # The cut ------------------------------------------------------------------------------------
 
 
-def _pk(value) -> int | None:
+def _pk(value: Any) -> int | None:
     if value is None:
         return None
     return value if isinstance(value, int) else value.pk
@@ -56,7 +56,7 @@ class RealisationFilter:
     period_from: datetime.date | None = None
     period_to: datetime.date | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("subcategories", "stages", "statuses", "initiative_statuses"):
             value = getattr(self, name)
             if isinstance(value, str | int):
@@ -81,10 +81,10 @@ class RealisationFilter:
     def force_id(self) -> int | None:
         return _pk(self.force)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The cut in plain values (slugs and codes where the instances were given)."""
 
-        def name(value, attribute):
+        def name(value: Any, attribute: str) -> Any:
             if value is None or isinstance(value, int):
                 return value
             return getattr(value, attribute)
@@ -104,14 +104,17 @@ class RealisationFilter:
         }
 
 
-def collaboration_and_descendants(collaboration) -> list[int]:
+def collaboration_and_descendants(collaboration: Any) -> list[int]:
     """The collaboration's id and the ids of every collaboration nested in it."""
     from realise.collaborations.nesting import with_nested
 
-    return sorted(with_nested({_pk(collaboration)}))
+    # A collaboration is always given here, so its id is never None.
+    return sorted(with_nested({cast(int, _pk(collaboration))}))
 
 
-def _benefit_q(filters: RealisationFilter, prefix: str = "", resolved: dict | None = None) -> Q:
+def _benefit_q(
+    filters: RealisationFilter, prefix: str = "", resolved: dict[str, Any] | None = None
+) -> Q:
     """The cut as a Q over Benefit (or, with prefix 'benefit__', over a related model).
 
     `resolved` keeps the collaborations and memberships looked up, to look them up once.
@@ -129,16 +132,16 @@ def _benefit_q(filters: RealisationFilter, prefix: str = "", resolved: dict | No
     if filters.force is not None:
         if "member_of" not in resolved:
             resolved["member_of"] = list(
-                ForceShare.objects.filter(force_id=filters.force_id).values_list(
+                ForceShare.objects.filter(force_id=cast(int, filters.force_id)).values_list(
                     "collaboration_id", flat=True
                 )
             )
         member_of = resolved["member_of"]
         q &= Q(**{f"{prefix}initiative__collaboration_id__in": member_of}) | Q(
             **{
-                f"{own}__in": BenefitShare.objects.filter(force_id=filters.force_id).values(
-                    "benefit_id"
-                )
+                f"{own}__in": BenefitShare.objects.filter(
+                    force_id=cast(int, filters.force_id)
+                ).values("benefit_id")
             }
         )
     if filters.subcategories:
@@ -157,8 +160,8 @@ def _benefit_q(filters: RealisationFilter, prefix: str = "", resolved: dict | No
 
 
 def filter_benefits(
-    filters: RealisationFilter | None = None, base: QuerySet | None = None
-) -> QuerySet:
+    filters: RealisationFilter | None = None, base: QuerySet[Benefit] | None = None
+) -> QuerySet[Benefit]:
     """The benefits in the cut, within `base` (e.g. `Benefit.objects.visible_to(user)`)."""
     filters = filters or RealisationFilter()
     queryset = Benefit.objects.all() if base is None else base
@@ -177,21 +180,26 @@ class _Cut:
     """A resolved cut: the filters, the scope, the 'to date' month and the force."""
 
     filters: RealisationFilter
-    base: QuerySet | None
+    base: QuerySet[Benefit] | None
     today: datetime.date
     to_date: datetime.date
     force: Force | None
     _q: dict[str, Q] = field(default_factory=dict, repr=False)
-    _resolved: dict = field(default_factory=dict, repr=False)
+    _resolved: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def make(cls, filters, base, today) -> _Cut:
+    def make(
+        cls,
+        filters: RealisationFilter | None,
+        base: QuerySet[Benefit] | None,
+        today: datetime.date | None,
+    ) -> _Cut:
         filters = filters or RealisationFilter()
         today = _as_of(today)
         force = None
         if filters.force is not None:
             force = filters.force if isinstance(filters.force, Force) else None
-            force = force or Force.objects.get(pk=filters.force_id)
+            force = force or Force.objects.get(pk=cast(int, filters.force_id))
         return cls(filters, base, today, last_complete_month(today), force)
 
     def benefit_q(self, prefix: str = "") -> Q:
@@ -217,19 +225,19 @@ class _Cut:
             self._q["listed"] = listed_q(self.filters, self._resolved, self.base)
         return self._q["listed"]
 
-    def value(self, name: str = "value"):
+    def value(self, name: str = "value") -> F | Case:
         """The amount of a row the cut counts (attributed benefits: the shares claimed)."""
         from realise.benefits.contributions import claimed_value
 
         return claimed_value(self.filters, self._resolved, name)
 
-    def claimant(self):
+    def claimant(self) -> Value | Case:
         """A row's benefit id when the benefit has attributions, else null."""
         from realise.benefits.contributions import claimant
 
         return claimant(self._resolved)
 
-    def benefits(self) -> QuerySet:
+    def benefits(self) -> QuerySet[Benefit]:
         from realise.benefits.contributions import listed_q
 
         queryset = Benefit.objects.all() if self.base is None else self.base
@@ -237,7 +245,7 @@ class _Cut:
             self._q["listed_benefits"] = listed_q(self.filters, self._resolved, None, "")
         return queryset.filter(self._q["listed_benefits"])
 
-    def unplanned(self):
+    def unplanned(self) -> list[int] | QuerySet[Benefit, int]:
         """The money and hours benefits with actuals but no planned value at all: their
         actuals are "realised outside the plan", never set against the plan of others.
 
@@ -258,7 +266,8 @@ class _Cut:
             )
             ids = list(queryset[: _ID_LIST_LIMIT + 1])
             self._resolved["unplanned"] = ids if len(ids) <= _ID_LIST_LIMIT else queryset
-        return self._resolved["unplanned"]
+        unplanned: list[int] | QuerySet[Benefit, int] = self._resolved["unplanned"]
+        return unplanned
 
     def period_q(self, upto: datetime.date | None = None, prefix: str = "") -> Q:
         """Months in the cut's range, and not after `upto` when given."""

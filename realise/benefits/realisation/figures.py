@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from realise.benefits.models import Unit
 from realise.benefits.realisation.periods import amber_threshold, green_threshold, trend_months
@@ -62,7 +62,7 @@ class Pair:
     planned_total: Decimal = ZERO
     actual_to_date: Decimal = ZERO
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "planned_total": _fmt(self.planned_total),
             "actual_to_date": _fmt(self.actual_to_date),
@@ -126,7 +126,7 @@ class PeriodFigures:
     cumulative_actual: Decimal | None
     complete: bool  # every month of it is complete (up to the "to date" month)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "period": self.label,
             "planned": _fmt(self.planned),
@@ -198,7 +198,7 @@ class MeasureSummary:
     percent_of_plan_to_date = property(lambda self: self.totals.percent_of_plan_to_date)
     rag = property(lambda self: self.totals.rag)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         out = {
             "planned_total": _fmt(self.planned_total),
             "planned_to_date": _fmt(self.planned_to_date),
@@ -219,7 +219,7 @@ class MeasureSummary:
             forces = self.forces
             codes = forces.codes()
             out["by_force"] = {code: _fmt(forces.actual_to_date.get(code, ZERO)) for code in codes}
-            if forces.planned_total is not None:
+            if forces.planned_total is not None and forces.planned_to_date is not None:
                 out["by_force_planned"] = {
                     code: {
                         "planned_total": _fmt(forces.planned_total.get(code, ZERO)),
@@ -278,7 +278,7 @@ class BenefitRag:
             return None
         return (self.score * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "reference": self.reference,
             "title": self.title,
@@ -307,7 +307,7 @@ class RagRollup:
     counts: dict[str, int]
     measurement_overdue: int
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "overall": self.overall,
             "counts": dict(self.counts),
@@ -330,7 +330,7 @@ class Realisation:
     def measure(self, name: str) -> MeasureSummary:
         return {MONEY: self.money, HOURS: self.hours}[name]
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         rag = self.rag.as_dict()
         rag["money"] = self.money.rag
         rag["hours"] = self.hours.rag
@@ -347,7 +347,7 @@ class Realisation:
         }
 
 
-def _dec(value) -> Decimal:
+def _dec(value: object) -> Decimal:
     """A sum read from the database, in pennies (None, an empty sum, is zero).
 
     SQLite hands back sums with stray digits; PostgreSQL exact ones. Both become

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from realise.benefits.models import (
+    Benefit,
     BenefitShare,
     Measurement,
     PlannedValue,
@@ -22,6 +24,7 @@ from realise.benefits.realisation.figures import (
     SUBCATEGORY_MEASURE,
     ZERO,
     ForceBreakdown,
+    MeasureSummary,
     _dec,
 )
 from realise.benefits.realisation.ledger import (
@@ -35,25 +38,33 @@ from realise.benefits.splits import Splitter, to_units
 from realise.collaborations.models import ForceShare
 from realise.organisations.models import Force
 
+
+def _the_force(cut: _Cut) -> Force:
+    """The cut's force, for the parts worked out only when the cut has one."""
+    return cast(Force, cut.force)
+
+
 # Force shares ------------------------------------------------------------------------------
 
 
 class _Shares:
     """Splitters for benefits with their own shares and for collaborations."""
 
-    def __init__(self, own: dict[int, Splitter], collaborations: dict[int, Splitter]):
+    def __init__(
+        self, own: dict[int, Splitter[str]], collaborations: dict[int, Splitter[str]]
+    ) -> None:
         self.own = own
         self.collaborations = collaborations
 
     @classmethod
     def load(cls, benefit_q: Q, collaboration_ids: Iterable[int]) -> _Shares:
-        cache: dict[tuple, Splitter] = {}
+        cache: dict[tuple[tuple[str, Decimal], ...], Splitter[str]] = {}
 
-        def splitters(rows, key) -> dict[int, Splitter]:
+        def splitters(rows: Iterable[Mapping[str, Any]], key: str) -> dict[int, Splitter[str]]:
             grouped: dict[int, dict[str, Decimal]] = defaultdict(dict)
             for row in rows:
                 grouped[row[key]][row["force__ons_code"]] = row["percent"]
-            out = {}
+            out: dict[int, Splitter[str]] = {}
             for owner, shares in grouped.items():
                 signature = tuple(sorted(shares.items()))
                 if signature not in cache:
@@ -78,7 +89,7 @@ class _Shares:
             splitters(own_rows, "benefit_id"), splitters(collaboration_rows, "collaboration_id")
         )
 
-    def of(self, benefit_id: int, collaboration_id: int) -> Splitter | None:
+    def of(self, benefit_id: int, collaboration_id: int) -> Splitter[str] | None:
         return self.own.get(benefit_id) or self.collaborations.get(collaboration_id)
 
 
@@ -100,7 +111,7 @@ def _force_names() -> dict[str, str]:
 def force_breakdown(
     filters: RealisationFilter | None = None,
     *,
-    base: QuerySet | None = None,
+    base: QuerySet[Benefit] | None = None,
     today: datetime.date | None = None,
     include_planned: bool = True,
     _cut: _Cut | None = None,
@@ -118,16 +129,16 @@ def force_breakdown(
         return _force_only_breakdown(cut, include_planned)
     base_q = cut.rows_q() & _summable_q("benefit__")
     to_date_q = cut.period_q(cut.to_date)
-    pennies = {m: defaultdict(int) for m in MEASURES}
+    pennies: dict[str, defaultdict[str, int]] = {m: defaultdict(int) for m in MEASURES}
     unallocated = {m: ZERO for m in MEASURES}
     # Actuals of benefits with no plan are also kept apart ("realised outside the plan").
     unplanned = cut.unplanned()
-    outside_pennies = {m: defaultdict(int) for m in MEASURES}
+    outside_pennies: dict[str, defaultdict[str, int]] = {m: defaultdict(int) for m in MEASURES}
     unallocated_outside = {m: ZERO for m in MEASURES}
-    sums = {"total": Sum(cut.value())}
+    sums: dict[str, Sum] = {"total": Sum(cut.value())}
     if not (isinstance(unplanned, list) and not unplanned):
         sums["outside"] = Sum(cut.value(), filter=Q(benefit_id__in=unplanned))
-    own_forces = (
+    own_forces: Iterable[Mapping[str, Any]] = (
         Measurement.objects.filter(base_q & to_date_q & Q(force__isnull=False))
         .values("force__ons_code", "benefit__subcategory", "benefit__is_disbenefit")
         .annotate(**sums)
@@ -166,7 +177,12 @@ def force_breakdown(
     collaborations = {row["benefit__initiative__collaboration_id"] for row in shared + planned_rows}
     shares = _Shares.load(cut.rows_q(), collaborations)
 
-    def allocate(rows, column, into, measure_unallocated):
+    def allocate(
+        rows: Iterable[Mapping[str, Any]],
+        column: str,
+        into: dict[str, defaultdict[str, int]],
+        measure_unallocated: dict[str, Decimal],
+    ) -> None:
         for row in rows:
             amount = row[column]
             if not amount:
@@ -187,7 +203,8 @@ def force_breakdown(
         unplanned_ids = set(unplanned)
         outside_rows = [row for row in shared if row["benefit_id"] in unplanned_ids]
         allocate(outside_rows, "total", outside_pennies, unallocated_outside)
-    planned = planned_to_date = None
+    planned: dict[str, defaultdict[str, int]] | None = None
+    planned_to_date: dict[str, defaultdict[str, int]] | None = None
     unallocated_plan = {m: ZERO for m in MEASURES}
     unallocated_plan_to_date = {m: ZERO for m in MEASURES}
     if include_planned:
@@ -197,7 +214,7 @@ def force_breakdown(
         allocate(planned_rows, "to_date", planned_to_date, unallocated_plan_to_date)
     names = _force_names()
 
-    def money(book):
+    def money(book: Mapping[str, int]) -> dict[str, Decimal]:
         return {code: _money(value) for code, value in book.items()}
 
     return {
@@ -223,14 +240,16 @@ def force_breakdown(
 class _ForceLedger:
     """One force's attributed amounts per (benefit, month), before signs."""
 
-    benefits: dict[int, dict]
+    benefits: dict[int, dict[str, Any]]
     planned: dict[int, dict[datetime.date, Decimal]]
     actual: dict[int, dict[datetime.date, Decimal]]
     shares: _Shares
     verified: dict[int, dict[datetime.date, Decimal]] | None = None  # the verified actuals
 
 
-def _cumulative_parts(rows, splitter: Splitter | None, code: str):
+def _cumulative_parts(
+    rows: Iterable[tuple[datetime.date, Decimal]], splitter: Splitter[str] | None, code: str
+) -> Iterator[tuple[datetime.date, Decimal]]:
     """The force's part of each month, such that the parts to any month add up to the
     force's penny-exact split of the cumulative amount to that month."""
     if splitter is None or code not in splitter.index:
@@ -246,7 +265,7 @@ def _cumulative_parts(rows, splitter: Splitter | None, code: str):
 
 
 def _force_ledger(cut: _Cut) -> _ForceLedger:
-    force = cut.force
+    force = _the_force(cut)
     code = force.ons_code
     info = {
         row["pk"]: row
@@ -260,10 +279,12 @@ def _force_ledger(cut: _Cut) -> _ForceLedger:
         cut.rows_q(),
         {row["initiative__collaboration_id"] for row in info.values()},
     )
-    planned: dict[int, dict] = defaultdict(dict)
+    planned: dict[int, dict[datetime.date, Decimal]] = defaultdict(dict)
 
-    def per_benefit(rows):
-        grouped: dict[int, list] = defaultdict(list)
+    def per_benefit(
+        rows: Iterable[Mapping[str, Any]],
+    ) -> dict[int, list[tuple[datetime.date, Decimal]]]:
+        grouped: dict[int, list[tuple[datetime.date, Decimal]]] = defaultdict(list)
         for row in rows:
             if row["total"] is not None:
                 grouped[row["benefit_id"]].append((row["period"], _dec(row["total"])))
@@ -281,9 +302,9 @@ def _force_ledger(cut: _Cut) -> _ForceLedger:
         splitter = shares.of(benefit_id, info[benefit_id]["initiative__collaboration_id"])
         planned[benefit_id] = dict(_cumulative_parts(rows, splitter, code))
 
-    def force_actuals(measured: Q) -> dict[int, dict]:
+    def force_actuals(measured: Q) -> dict[int, dict[datetime.date, Decimal]]:
         """The force's own actuals plus its penny-exact part of collaboration-wide ones."""
-        actual: dict[int, dict] = defaultdict(lambda: defaultdict(Decimal))
+        actual: dict[int, dict[datetime.date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
         wide_rows = per_benefit(
             Measurement.objects.filter(measured & Q(force__isnull=True))
             .values("benefit_id", "period")
@@ -379,7 +400,7 @@ def _trend_from_force(cut: _Cut, force_ledger: _ForceLedger) -> dict[str, Decima
         .order_by()
     )
     shares = force_ledger.shares
-    code = cut.force.ons_code
+    code = _the_force(cut).ons_code
     out = dict.fromkeys(MEASURES, ZERO)
     for row in window:
         benefit = info.get(row["benefit_id"])
@@ -397,13 +418,16 @@ def _trend_from_force(cut: _Cut, force_ledger: _ForceLedger) -> dict[str, Decima
     return {m: (value / size).quantize(CENT, rounding=ROUND_HALF_UP) for m, value in out.items()}
 
 
-def _force_only_breakdown(cut: _Cut, include_planned: bool, summaries=None) -> dict:
+def _force_only_breakdown(
+    cut: _Cut, include_planned: bool, summaries: dict[str, MeasureSummary] | None = None
+) -> dict[str, ForceBreakdown]:
     # The headline figures are built on this module's ledger: imported here, not above.
     from realise.benefits.realisation.summaries import measure_summaries
 
     summaries = summaries or measure_summaries(_cut=cut, include_trend=False)
-    code = cut.force.ons_code
-    names = {code: cut.force.name}
+    force = _the_force(cut)
+    code = force.ons_code
+    names = {code: force.name}
     return {
         m: ForceBreakdown(
             actual_to_date={code: summaries[m].actual_to_date},

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum
 
 from realise.benefits.models import (
     Measurement,
@@ -41,6 +42,8 @@ from realise.core import inputs
 
 # Benefit fields that split the money and hours totals (grouped on in the database).
 _DIMENSIONS = ("subcategory", "is_disbenefit", "identified_in_business_case", "cashable")
+# {(dimensions, month): [rows, amount]} for one kind of figure (plan, actuals, verified).
+_Book = dict[tuple[tuple[Any, ...], datetime.date], list[Any]]
 _GROUPS = {"initiative": "initiative_id", "collaboration": "initiative__collaboration_id"}
 
 # Grouped rows -----------------------------------------------------------------------------
@@ -57,22 +60,22 @@ def _sign(is_disbenefit: bool) -> int:
 class _Ledger:
     """Signed planned and actual amounts per (dimensions, period), per measure."""
 
-    planned: dict[tuple, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    actual: dict[tuple, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
-    verified: dict[tuple, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    planned: dict[tuple[Any, ...], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    actual: dict[tuple[Any, ...], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    verified: dict[tuple[Any, ...], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
-    def add(self, kind: str, dims: tuple, period, amount: Decimal) -> None:
+    def add(self, kind: str, dims: tuple[Any, ...], period: datetime.date, amount: Decimal) -> None:
         getattr(self, kind)[(*dims, period)] += amount
 
 
-def _grouped(cut: _Cut, only: Iterable[int] | None = None, plain: bool = False) -> dict:
+def _grouped(cut: _Cut, only: Iterable[int] | None = None, plain: bool = False) -> dict[str, _Book]:
     """{kind: {(dimensions, month): [rows, amount]}} from three grouped queries (plan,
     actuals and the verified actuals among them), amounts unsigned. `only` narrows them to
     some benefits; `plain` sums those benefits' rows whole, as the monthly totals hold them,
     rather than as the cut counts them (attributed shares, each pound once)."""
     if plain:
         base = _benefit_q(cut.filters, "benefit__", cut._resolved)
-        value = F("value")
+        value: F | Case = F("value")
     else:
         base = cut.rows_q()
         value = cut.value()
@@ -86,17 +89,18 @@ def _grouped(cut: _Cut, only: Iterable[int] | None = None, plain: bool = False) 
         ("actual", Measurement.objects.filter(measured)),
         ("verified", Measurement.objects.filter(measured & Q(verified_at__isnull=False))),
     )
-    out: dict[str, dict] = {}
+    out: dict[str, _Book] = {}
     for kind, queryset in queries:
         rows = queryset.values(*names, "period").annotate(n=Count("pk"), total=Sum(value))
-        book = out[kind] = {}
+        book: _Book = {}
+        out[kind] = book
         for row in rows.order_by():
             dims = tuple(row[name] for name in names)
             book[(dims, row["period"])] = [row["n"], _dec(row["total"])]
     return out
 
 
-def _ledger_of(grouped: dict) -> _Ledger:
+def _ledger_of(grouped: dict[str, _Book]) -> _Ledger:
     ledger = _Ledger()
     for kind, book in grouped.items():
         for (dims, period), (rows, amount) in book.items():
@@ -138,10 +142,10 @@ def _ledger_from_totals(cut: _Cut, linked: list[int]) -> _Ledger:
         q &= Q(cashable=f.cashable)
     if f.identified is not None:
         q &= Q(identified=f.identified)
-    books: dict[str, dict] = {"planned": {}, "actual": {}, "verified": {}}
+    books: dict[str, _Book] = {"planned": {}, "actual": {}, "verified": {}}
     planned = Q(kind=TotalKind.PLANNED) & cut.period_q()
     measured = Q(kind__in=(TotalKind.ACTUAL, TotalKind.VERIFIED)) & cut.period_q(cut.to_date)
-    kinds = {
+    kinds: dict[str, str] = {
         TotalKind.PLANNED: "planned",
         TotalKind.ACTUAL: "actual",
         TotalKind.VERIFIED: "verified",
@@ -220,7 +224,7 @@ def _series(
             )
         return out
 
-    def grouped(key) -> list[tuple[str, list[datetime.date]]]:
+    def grouped(key: Callable[[datetime.date], str]) -> list[tuple[str, list[datetime.date]]]:
         groups: dict[str, list[datetime.date]] = {}
         for m in months:
             groups.setdefault(key(m), []).append(m)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 
@@ -12,7 +13,7 @@ from realise.core import inputs
 # Settings ---------------------------------------------------------------------------------
 
 
-def _setting(name: str, default):
+def _setting(name: str, default: Any) -> Any:
     return getattr(settings, name, default)
 
 

@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 
 from realise.benefits.models import (
+    Benefit,
     Direction,
     Measurement,
     Nature,
@@ -42,7 +54,9 @@ from realise.benefits.realisation.periods import last_overdue_month, maintain_to
 # RAG per benefit --------------------------------------------------------------------------------
 
 
-def _score_cumulative(planned: Decimal | None, actual: Decimal | None, disbenefit: bool):
+def _score_cumulative(
+    planned: Decimal | None, actual: Decimal | None, disbenefit: bool
+) -> tuple[Decimal | None, str]:
     """Savings: actual to date against plan to date (a dis-benefit the other way round)."""
     planned = planned or ZERO
     actual = actual or ZERO
@@ -62,7 +76,7 @@ def _score_level(
     baseline: Decimal | None,
     planned: Decimal | None,
     actual: Decimal | None,
-):
+) -> tuple[Decimal | None, str]:
     """Levels: the latest actual against the planned level for that month.
 
     `increase`/`decrease`: the share of the planned change from the baseline achieved,
@@ -105,7 +119,7 @@ def _score_level(
     return score, rag_for_score(score)
 
 
-def _kind(row: dict) -> str:
+def _kind(row: Mapping[str, Any]) -> str:
     if row["nature"] == Nature.QUALITATIVE:
         return QUALITATIVE
     for measure in MEASURES:
@@ -120,7 +134,7 @@ def _kind(row: dict) -> str:
 def benefit_rag(
     filters: RealisationFilter | None = None,
     *,
-    base: QuerySet | None = None,
+    base: QuerySet[Benefit] | None = None,
     today: datetime.date | None = None,
     _cut: _Cut | None = None,
 ) -> list[BenefitRag]:
@@ -188,8 +202,8 @@ def benefit_rag(
     for row in benefits:
         kind = _kind(row)
         benefit_id = row["pk"]
-        seen = measured.get(benefit_id, {})
-        late = overdue.get(benefit_id, {})
+        seen: Mapping[str, Any] = measured.get(benefit_id, {})
+        late: Mapping[str, Any] = overdue.get(benefit_id, {})
         planned_value = actual_value = score = None
         rag = NONE
         if kind in MEASURES:
@@ -243,7 +257,7 @@ def _levels(cut: _Cut) -> dict[int, tuple[Decimal | None, Decimal | None]]:
     )
     at_latest = Q(benefit=OuterRef("pk"), period=OuterRef("latest"), value__isnull=False)
 
-    def measured(aggregate, extra: Q | None = None):
+    def measured(aggregate: Aggregate, extra: Q | None = None) -> Subquery:
         return Subquery(
             Measurement.objects.filter(at_latest & (extra or Q()))
             .values("benefit")
@@ -270,7 +284,7 @@ def _levels(cut: _Cut) -> dict[int, tuple[Decimal | None, Decimal | None]]:
         .values("pk", "unit", "latest", "planned", "total", "count", "wide")
         .order_by()
     )
-    out = {}
+    out: dict[int, tuple[Decimal | None, Decimal | None]] = {}
     for row in rows:
         if row["latest"] is None or not row["count"]:
             continue

@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet, Sum
 
 from realise.benefits.models import (
+    Benefit,
     Measurement,
     PlannedValue,
 )
@@ -52,7 +54,7 @@ from realise.collaborations.models import Collaboration, Initiative
 def measure_summaries(
     filters: RealisationFilter | None = None,
     *,
-    base: QuerySet | None = None,
+    base: QuerySet[Benefit] | None = None,
     today: datetime.date | None = None,
     include_forces: bool = False,
     include_trend: bool = True,
@@ -65,7 +67,7 @@ def measure_summaries(
     `include_forces`.
     """
     cut = _cut or _Cut.make(filters, base, today)
-    trend = dict.fromkeys(MEASURES)
+    trend: Mapping[str, Decimal | None] = dict.fromkeys(MEASURES)
     if cut.force is None:
         ledger = _ledger(cut)
         outside = _outside_plan_from_database(cut)
@@ -108,7 +110,7 @@ def breakdown(
     group: str,
     filters: RealisationFilter | None = None,
     *,
-    base: QuerySet | None = None,
+    base: QuerySet[Benefit] | None = None,
     today: datetime.date | None = None,
 ) -> list[GroupFigures]:
     """Money and hours totals per initiative or per collaboration (`group`), by name.
@@ -177,7 +179,7 @@ def breakdown(
         force_ledger = _force_ledger(cut)
         field_name = _GROUPS[group]
         attributed = set(claims_in_cut(cut.filters, cut._resolved, force_ledger.benefits))
-        unplanned = set(cut.unplanned())
+        unplanned_ids = set(cut.unplanned())
         books = (
             (0, force_ledger.planned),
             (2, force_ledger.actual),
@@ -198,7 +200,7 @@ def breakdown(
                     slot[position] += amount * sign
                     if position == 0 and period <= cut.to_date:
                         slot[1] += amount * sign
-                    if position == 2 and benefit_id in unplanned:
+                    if position == 2 and benefit_id in unplanned_ids:
                         slot[3] += amount * sign
     if claimed:
         claims = claims_in_cut(cut.filters, cut._resolved, claimed)
@@ -217,6 +219,7 @@ def breakdown(
                             initiative_id if group == "initiative" else shares[initiative_id][1]
                         )
                         figures[group_key][measure][position] += _money(part)
+    labels: dict[int, tuple[str, str, int | None]]
     if group == "initiative":
         labels = {
             row["pk"]: (row["name"], row["slug"], row["stage"])

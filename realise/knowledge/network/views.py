@@ -4,10 +4,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -133,6 +136,9 @@ class NetworkCreateView(LoginRequiredMixin, FormView):
 
 
 class NetworkMixin(LoginRequiredMixin):
+    request: HttpRequest
+    kwargs: Any
+
     @cached_property
     def network(self) -> Network:
         return get_object_or_404(network.networks_for(self.request.user), slug=self.kwargs["slug"])

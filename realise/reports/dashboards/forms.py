@@ -28,17 +28,17 @@ class DashboardFilterForm(GovukForm, forms.Form):
     board's member forces).
     """
 
-    collaboration = forms.ModelChoiceField(
+    collaboration: forms.ModelChoiceField[Collaboration] = forms.ModelChoiceField(
         queryset=None,
         required=False,
         to_field_name="slug",
         empty_label=_("All collaborations"),
         help_text=_("Includes the collaborations within it."),
     )
-    initiative = forms.ModelChoiceField(
+    initiative: forms.ModelChoiceField[Initiative] = forms.ModelChoiceField(
         queryset=None, required=False, to_field_name="slug", empty_label=_("All initiatives")
     )
-    force = forms.ModelChoiceField(
+    force: forms.ModelChoiceField[Force] = forms.ModelChoiceField(
         queryset=None,
         required=False,
         to_field_name="slug",
