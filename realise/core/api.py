@@ -49,6 +49,7 @@ from rest_framework.response import Response
 
 from realise.core import inputs
 from realise.core.history import set_history_user
+from realise.core.inspection import record_if_inspected
 from realise.core.models import StaleVersion, Versioned
 from realise.core.parsers import JSONParser
 
@@ -339,6 +340,7 @@ class DomainReading:
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
         serializer = self.get_serializer(instance)
+        record_if_inspected(request.user, instance, request.get_full_path(), via="api")
         return Response(serializer.data, headers=self._etag(instance))
 
 

@@ -2,7 +2,9 @@
 
 `InspectionAuditMiddleware` writes one audit record (action `view`) for each page of a
 private record an inspector opens: a record of a private collaboration, or one that is
-private itself (a lesson, document, body or decision). The record names the page; it is
+private itself (a lesson, document, body or decision), and each such record an inspector
+reads through the API (`via` "api", from `DomainReading.retrieve`). The record names the
+page; it is
 chained and hashed like every other audit record, so the inspected can see who looked.
 """
 
@@ -69,6 +71,14 @@ def record_view(user, record, page: str, via: str = "page") -> None:
     )
 
 
+def record_if_inspected(user, record, page: str, via: str = "page") -> None:
+    """Write the view to the audit trail when an inspector opens a private record."""
+    if user is None or not user.is_authenticated or not access_for(user).inspector:
+        return
+    if record is not None and is_private(record):
+        record_view(user, record, page, via=via)
+
+
 class InspectionAuditMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,10 +89,9 @@ class InspectionAuditMiddleware:
     def process_template_response(self, request, response):
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not access_for(user).inspector:
-            return response
-        record = opened_record(getattr(response, "context_data", None))
-        if record is not None and is_private(record):
-            record_view(user, record, request.get_full_path())
+        context = getattr(response, "context_data", None)
+        if context:
+            record_if_inspected(
+                getattr(request, "user", None), opened_record(context), request.get_full_path()
+            )
         return response

@@ -179,3 +179,25 @@ def test_reminders_go_to_the_owner_and_the_deputy(world, dan):
     send_reminders(day, reminders=None)
     overdue = sorted(m.to[0] for m in mail.outbox if "Actuals overdue" in m.subject)
     assert overdue == ["dan@example.org", "measures@kent.police.example"]
+
+
+def test_each_private_record_an_inspector_reads_through_the_api_is_in_the_audit_trail(world, ivy):
+    api = APIClient()
+    api.force_authenticate(ivy)
+    assert api.get(f"/api/v1/benefits/{world.benefit.pk}/").status_code == 200
+    assert api.get("/api/v1/benefits/").status_code == 200  # a list: no record opened
+    open_one = CollaborationFactory(slug="open-api", visibility="policing")
+    assert api.get(f"/api/v1/collaborations/{open_one.slug}/").status_code == 200
+    dave = APIClient()
+    dave.force_authenticate(world.dave)  # not an inspector
+    assert dave.get(f"/api/v1/benefits/{world.benefit.pk}/").status_code == 200
+    views = AuditRecord.objects.filter(action="view")
+    assert [(v.username, v.model, v.object_id, v.via) for v in views] == [
+        ("ivy", "benefits.benefit", str(world.benefit.pk), "api")
+    ]
+    assert views.get().after == {"page": f"/api/v1/benefits/{world.benefit.pk}/"}
+    trail = signed_in(ivy).get("/audit/", {"action": "view"}).content.decode()
+    assert f"Read through the API: /api/v1/benefits/{world.benefit.pk}/" in trail
+    from realise.core.audit import verify
+
+    assert verify().ok
