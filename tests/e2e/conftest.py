@@ -68,6 +68,8 @@ def sign_in(page, username, password="correct-horse-battery"):
 
 
 def axe_violations(page) -> list[dict]:
+    # A click that navigates returns once the new page starts loading: audit the loaded page.
+    page.wait_for_load_state()
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [

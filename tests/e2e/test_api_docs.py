@@ -1,6 +1,7 @@
 """The interactive API documentation works under the Content Security Policy."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import sign_in
 
@@ -20,7 +21,7 @@ def test_api_docs_render_without_breaking_the_content_security_policy(page, worl
     sign_in(page, "alice")
     page.goto("/api/v1/docs/")
     page.get_by_text("/api/v1/benefits/", exact=True).first.wait_for()
-    assert page.get_by_text("Realise API").first.is_visible()
+    expect(page.get_by_text("Realise API").first).to_be_visible()
     assert problems == []
 
 

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from realise.benefits.models import Measurement
 from realise.benefits.services import record_measurement
@@ -29,7 +30,7 @@ def test_programme_team_verifies_the_chosen_actuals_and_returns_one(page, world)
     sign_in(page, "alice")
     page.goto("/")
     page.get_by_role("link", name="Verify actuals", exact=True).click()
-    assert page.get_by_role("heading", name="Actuals awaiting verification").is_visible()
+    expect(page.get_by_role("heading", name="Actuals awaiting verification")).to_be_visible()
     assert axe_violations(page) == []
 
     page.get_by_role("link", name=f"Return {world.benefit.reference}").first.click()

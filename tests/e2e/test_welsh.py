@@ -4,6 +4,7 @@ passes on the Welsh pages."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from realise.benefits.models import Measurement
 from tests.e2e.conftest import axe_violations, sign_in
@@ -31,7 +32,7 @@ def test_a_lead_switches_to_cymraeg_and_records_an_actual_in_welsh(page, world):
     sign_in(page, "bob")
     page.get_by_role("button", name="Cymraeg").click()
     page.wait_for_selector("html[lang=cy]")
-    assert page.get_by_role("heading", name="Eich gwaith").is_visible()
+    expect(page.get_by_role("heading", name="Eich gwaith")).to_be_visible()
     assert axe_violations(page) == []
     page.goto(f"/benefits/{world.benefit.pk}/actuals/new/")
     assert page.locator("html").get_attribute("lang") == "cy"
@@ -56,5 +57,5 @@ def test_the_welsh_sign_in_page_passes_axe(page, world):
     page.goto("/accounts/login/")
     page.get_by_role("button", name="Cymraeg").click()
     page.wait_for_selector("html[lang=cy]")
-    assert page.get_by_role("heading", name="Mewngofnodi").is_visible()
+    expect(page.get_by_role("heading", name="Mewngofnodi")).to_be_visible()
     assert axe_violations(page) == []
