@@ -16,6 +16,10 @@ connections) stands in, and the JSON says which was used. The cache is Redis (`R
 default redis://127.0.0.1:6379/0), as deployed with several web processes. Targets (issue
 #23): every API list and detail read at least 0.15x `/healthz`, realisation figures at least
 0.05x.
+
+Each address is read again and again with one token, so after the warm-up the reads are
+answered from the API read cache (`core/api_cache.py`), as a repeated read is in
+production. `--no-read-cache` turns that cache off, to measure every read built afresh.
 """
 
 from __future__ import annotations
@@ -180,6 +184,11 @@ def main() -> int:
         "--generator", choices=("auto", "wrk", "python"), default="auto", help="load generator"
     )
     parser.add_argument(
+        "--no-read-cache",
+        action="store_true",
+        help="build every read afresh (REALISE_API_CACHE_SECONDS=0)",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE),
         help=f"PostgreSQL database to use (default {DEFAULT_DATABASE}).",
@@ -208,6 +217,8 @@ def main() -> int:
         # As deployed with several web processes: the cache in Redis (docs/operations.md).
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
     }
+    if args.no_read_cache:
+        env["REALISE_API_CACHE_SECONDS"] = "0"
     print(f"Preparing {args.database_url} (migrate, demo, static files)...", flush=True)
     manage(env, "migrate", "--no-input")
     manage(env, "demo")
@@ -238,7 +249,8 @@ def main() -> int:
         wait_until_up(port, server)
         print(
             f"gunicorn on {HOST}:{port} ({args.workers} workers x {args.threads} threads), "
-            f"{args.connections} connections, {args.seconds:.0f} s an address, {generator}.",
+            f"{args.connections} connections, {args.seconds:.0f} s an address, {generator}, "
+            f"read cache {'off' if args.no_read_cache else 'on'}.",
             flush=True,
         )
         for name, path, target in addresses(int(benefit), int(plan), static_url):
@@ -287,6 +299,7 @@ def main() -> int:
                 "connections": args.connections,
                 "seconds_per_address": args.seconds,
                 "gunicorn": {"workers": args.workers, "threads": args.threads},
+                "read_cache": not args.no_read_cache,
                 "cpus": os.cpu_count(),
                 "load_average": os.getloadavg(),
                 "rows": rows,

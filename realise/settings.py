@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "realise.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "realise.core.middleware.RefuseNulMiddleware",
+    # A repeated token-authenticated API read, answered from the shared cache (core/api_cache.py).
+    "realise.core.api_cache.APIReadCache",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # English or Cymraeg: the session's choice, else the browser's (no URL prefixes).
@@ -343,6 +345,9 @@ if not 1 <= REALISE_AGREEMENT_REVIEW_MONTHS <= 120:
     )
 # Dashboards keep computed figures this long in the cache (0: no caching); see docs/dashboards.md.
 REALISE_DASHBOARD_CACHE_SECONDS = env.int("REALISE_DASHBOARD_CACHE_SECONDS", default=21600)
+# A token-authenticated API read is kept this long, keyed on the data version (0: off). The
+# test suite turns it off unless a test asks for it, as tests may write behind the trail.
+REALISE_API_CACHE_SECONDS = env.int("REALISE_API_CACHE_SECONDS", default=0 if TESTING else 300)
 # Register imports with more data rows than this run as a background task (django-tasks).
 REALISE_IMPORT_BACKGROUND_ROWS = env.int("REALISE_IMPORT_BACKGROUND_ROWS", default=2000)
 # ...and so do workbooks that expand to more than this many bytes, without being read here.

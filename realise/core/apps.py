@@ -22,6 +22,15 @@ class CoreConfig(AppConfig):
             audit.on_historical_record, dispatch_uid="realise-audit-trail"
         )
         audit.install_bulk_hook()
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
+        from realise.core.dataversion import on_account_change
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                on_account_change, sender=get_user_model(), dispatch_uid="realise-account-change"
+            )
 
 
 class RealiseAdminConfig(admin_apps.AdminConfig):

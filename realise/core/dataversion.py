@@ -4,14 +4,18 @@ The head of the audit trail (`core.AuditHead`) moves on every create, update and
 domain data, whatever makes it (page, API, admin, import, demo), inside the writer's
 transaction and under the head's row lock. A cache entry keyed on it is therefore
 unreachable after any write, on every web process that shares the cache.
-`forget_cached_data()` raises a generation number for data written behind the
-application's back (the benchmark's bulk generator), which no audit record follows.
+`forget_cached_data()` gives the generation a new value for data written behind the
+application's back (the benchmark's bulk generator), which no audit record follows, and
+for changes to sign-in accounts (names, e-mail addresses, administrator rights), which the
+audit trail does not hold: `on_account_change` is connected to the user model's saves.
 """
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.cache import cache
-from django.utils import timezone
+from django.db import transaction
 
 from realise.core.models import AuditHead
 
@@ -26,7 +30,15 @@ def data_version() -> str:
 
 def forget_cached_data() -> None:
     """Make every entry keyed on the data version unreachable."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, timezone.now().timestamp(), None)
+    # A new random value rather than an increment: nothing to read first, and any value
+    # left by an older release (whatever its type) is simply replaced.
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def on_account_change(sender, instance, update_fields=None, **kwargs) -> None:
+    """A saved or deleted account changes what the API and pages show of it; a sign-in,
+    which only stamps `last_login`, changes nothing shown."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    # After the commit: a read between the save and the commit still sees the old account.
+    transaction.on_commit(forget_cached_data)

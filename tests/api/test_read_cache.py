@@ -1,0 +1,130 @@
+"""Repeated token-authenticated API reads come from the shared cache, and never outlive a write.
+
+The suite runs with the cache off; these tests turn it on.
+"""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from realise.core.models import AuditRecord
+from realise.organisations.models import Membership
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.REALISE_API_CACHE_SECONDS = 300
+    cache.clear()
+
+
+def by_token(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client
+
+
+def test_a_repeated_read_is_answered_from_the_cache_with_the_same_body_and_headers(world):
+    alice = by_token(world.alice)
+    first = alice.get(f"/api/v1/benefits/{world.benefit.pk}/")
+    again = alice.get(f"/api/v1/benefits/{world.benefit.pk}/")
+    assert first.status_code == again.status_code == 200
+    assert "X-Realise-Cache" not in first
+    assert again["X-Realise-Cache"] == "hit"
+    assert again.content == first.content
+    for header in ("Content-Type", "Content-Language", "ETag", "Allow", "Vary"):
+        assert again.get(header) == first.get(header), header
+
+
+def test_a_write_is_seen_on_the_next_read(world):
+    alice = by_token(world.alice)
+    path = f"/api/v1/benefits/{world.benefit.pk}/"
+    assert alice.get(path).json()["title"] == "Reduced vetting backlog"
+    assert alice.get(path)["X-Realise-Cache"] == "hit"
+    world.benefit.title = "Vetting backlog halved"
+    world.benefit.save()
+    fresh = alice.get(path)
+    assert "X-Realise-Cache" not in fresh
+    assert fresh.json()["title"] == "Vetting backlog halved"
+
+
+def test_one_readers_answer_is_never_given_to_another(world):
+    path = f"/api/v1/benefits/{world.benefit.pk}/"
+    assert by_token(world.alice).get(path).status_code == 200
+    assert by_token(world.alice).get(path)["X-Realise-Cache"] == "hit"
+    # nora leads Norfolk's benefits, outside the private Essex and Kent collaboration.
+    outsider = by_token(world.nora).get(path)
+    assert outsider.status_code == 404
+    assert "X-Realise-Cache" not in outsider
+    listed = by_token(world.nora).get("/api/v1/benefits/").json()
+    assert world.benefit.pk not in [b["id"] for b in listed["results"]]
+
+
+def test_a_revoked_token_or_a_deactivated_account_is_refused_at_once(world):
+    path = f"/api/v1/benefits/{world.benefit.pk}/"
+    alice = by_token(world.alice)
+    alice.get(path)
+    assert alice.get(path)["X-Realise-Cache"] == "hit"
+    world.alice.is_active = False
+    world.alice.save()
+    assert alice.get(path).status_code == 401
+    world.alice.is_active = True
+    world.alice.save()
+    assert alice.get(path).status_code == 200
+    Token.objects.filter(user=world.alice).delete()
+    assert alice.get(path).status_code == 401
+
+
+def test_a_role_taken_away_is_seen_on_the_next_read(world):
+    path = f"/api/v1/benefits/{world.benefit.pk}/"
+    alice = by_token(world.alice)
+    assert alice.get(path).status_code == 200
+    assert alice.get(path)["X-Realise-Cache"] == "hit"
+    Membership.objects.filter(user=world.alice).delete()
+    assert alice.get(path).status_code == 404
+
+
+def test_an_account_change_outside_the_audit_trail_is_seen_on_the_next_read(
+    world, django_capture_on_commit_callbacks
+):
+    sam = UserFactory(username="sam", email="sam@essex.police.example")
+    alice = by_token(world.alice)
+    alice.get("/api/v1/benefits/")
+    assert alice.get("/api/v1/benefits/")["X-Realise-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        sam.email = "samuel@essex.police.example"
+        sam.save()
+    assert "X-Realise-Cache" not in alice.get("/api/v1/benefits/")
+
+
+def test_every_private_record_an_inspector_reads_stays_in_the_audit_trail(world):
+    ivy = UserFactory(username="ivy")
+    Membership.objects.create(user=ivy, role="inspector")
+    client = by_token(ivy)
+    path = f"/api/v1/benefits/{world.benefit.pk}/"
+    for _ in range(3):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "X-Realise-Cache" not in response
+    views = AuditRecord.objects.filter(action="view", username="ivy")
+    assert views.count() == 3
+
+
+def test_the_cache_can_be_turned_off(world, settings):
+    settings.REALISE_API_CACHE_SECONDS = 0
+    alice = by_token(world.alice)
+    alice.get("/api/v1/benefits/")
+    assert "X-Realise-Cache" not in alice.get("/api/v1/benefits/")
+
+
+def test_session_reads_and_writes_go_the_full_way(world):
+    session = APIClient()
+    session.force_login(world.alice)
+    session.get("/api/v1/benefits/")
+    assert "X-Realise-Cache" not in session.get("/api/v1/benefits/")
+    alice = by_token(world.alice)
+    alice.get("/api/v1/benefits/")
+    assert "X-Realise-Cache" not in alice.head("/api/v1/benefits/")
