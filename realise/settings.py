@@ -102,6 +102,8 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Realise's templates have one place, realise/templates/<app>/; APP_DIRS finds the
+        # admin's and the libraries' own.
         "DIRS": [BASE_DIR / "realise" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
