@@ -18,7 +18,7 @@ default redis://127.0.0.1:6379/0), as deployed with several web processes. Targe
 0.05x.
 
 Each address is read again and again with one token, so after the warm-up the reads are
-answered from the API read cache (`core/api_cache.py`), as a repeated read is in
+answered from the API read cache (`core/api/cache.py`), as a repeated read is in
 production. `--no-read-cache` turns that cache off, to measure every read built afresh.
 """
 

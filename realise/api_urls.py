@@ -11,7 +11,7 @@ from rest_framework.routers import DefaultRouter
 from realise.appraisal import api as appraisal_api
 from realise.benefits import api as benefits_api
 from realise.collaborations import api as collaborations_api
-from realise.core.api_root import RealiseAPIRoot, SchemaView
+from realise.core.api.root import RealiseAPIRoot, SchemaView
 from realise.governance import api as governance_api
 from realise.knowledge import api as knowledge_api
 from realise.knowledge.network import api as network_api

@@ -74,8 +74,8 @@ MIDDLEWARE = [
     "realise.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "realise.core.middleware.RefuseNulMiddleware",
-    # A repeated token-authenticated API read, answered from the shared cache (core/api_cache.py).
-    "realise.core.api_cache.APIReadCache",
+    # A repeated token-authenticated API read, answered from the shared cache (core/api/cache.py).
+    "realise.core.api.cache.APIReadCache",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # English or Cymraeg: the session's choice, else the browser's (no URL prefixes).
@@ -230,7 +230,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "realise.core.api_filters.FilterBackend",
+        "realise.core.api.filters.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "COERCE_DECIMAL_TO_STRING": True,

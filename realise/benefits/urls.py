@@ -1,7 +1,8 @@
 from django.urls import path
 
-from realise.benefits import views, views_verification
+from realise.benefits import views
 from realise.benefits.ipa.urls import urlpatterns as ipa_urlpatterns
+from realise.benefits.views import verification
 
 urlpatterns = [
     path(
@@ -20,12 +21,12 @@ urlpatterns = [
     ),
     path(
         "benefits/verification/",
-        views_verification.VerificationListView.as_view(),
+        verification.VerificationListView.as_view(),
         name="measurement-verification",
     ),
     path(
         "benefits/verification/<int:pk>/return/",
-        views_verification.ReturnView.as_view(),
+        verification.ReturnView.as_view(),
         name="measurement-return",
     ),
     path("benefits/<int:pk>/history/", views.BenefitHistoryView.as_view(), name="benefit-history"),

@@ -3,12 +3,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, reverse_lazy
 from django.views.generic import TemplateView
 
-from realise.core import account_views, audit_views, language, views
+from realise.core import language, views
 from realise.core.forms import (
     GovukPasswordChangeForm,
     GovukPasswordResetForm,
     GovukSetPasswordForm,
 )
+from realise.core.views import account, audit
 
 urlpatterns = [
     path("language/", language.set_language, name="set-language"),
@@ -69,9 +70,9 @@ urlpatterns = [
         ),
         name="password_reset_complete",
     ),
-    path("account/", account_views.AccountView.as_view(), name="account"),
-    path("audit/", audit_views.AuditListView.as_view(), name="audit-list"),
-    path("audit/export.csv", audit_views.AuditExportView.as_view(), name="audit-export"),
+    path("account/", account.AccountView.as_view(), name="account"),
+    path("audit/", audit.AuditListView.as_view(), name="audit-list"),
+    path("audit/export.csv", audit.AuditExportView.as_view(), name="audit-export"),
     path(
         "accessibility/",
         TemplateView.as_view(template_name="core/accessibility.html"),
