@@ -1,6 +1,7 @@
 from django.urls import path
 
-from realise.documents import inspection_views, job_views, views
+from realise.documents import views
+from realise.documents.views import inspection, jobs
 
 urlpatterns = [
     path(
@@ -30,31 +31,31 @@ urlpatterns = [
 urlpatterns += [
     path(
         "collaborations/<slug:slug>/inspection-pack/",
-        inspection_views.InspectionPackView.as_view(),
+        inspection.InspectionPackView.as_view(),
         name="inspection-pack",
     ),
     path(
         "collaborations/<slug:slug>/inspection-pack/<int:pk>/",
-        inspection_views.InspectionPackStatusView.as_view(),
+        inspection.InspectionPackStatusView.as_view(),
         name="inspection-pack-status",
     ),
     path(
         "collaborations/<slug:slug>/inspection-pack/<int:pk>/download/",
-        inspection_views.InspectionPackDownloadView.as_view(),
+        inspection.InspectionPackDownloadView.as_view(),
         name="inspection-pack-download",
     ),
 ]
 
 urlpatterns += [
-    path("documents/jobs/<int:pk>/", job_views.DocumentJobView.as_view(), name="document-job"),
+    path("documents/jobs/<int:pk>/", jobs.DocumentJobView.as_view(), name="document-job"),
     path(
         "documents/jobs/<int:pk>/download/",
-        job_views.DocumentJobDownloadView.as_view(),
+        jobs.DocumentJobDownloadView.as_view(),
         name="document-job-download",
     ),
     path(
         "register/export.xlsx",
-        job_views.RegisterExportView.as_view(),
+        jobs.RegisterExportView.as_view(),
         name="register-export",
     ),
 ]

@@ -1,14 +1,15 @@
 from django.urls import path
 
-from realise.reports import benchmark_views, quality_views, views
+from realise.reports import views
+from realise.reports.views import benchmark, quality
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
-    path("benchmark/", benchmark_views.BenchmarkView.as_view(), name="benchmark"),
-    path("data-quality/", quality_views.DataQualityView.as_view(), name="data-quality"),
+    path("benchmark/", benchmark.BenchmarkView.as_view(), name="benchmark"),
+    path("data-quality/", quality.DataQualityView.as_view(), name="data-quality"),
     path(
         "data-quality/duplicates/",
-        quality_views.DuplicateDecisionView.as_view(),
+        quality.DuplicateDecisionView.as_view(),
         name="data-quality-duplicate",
     ),
     path(
