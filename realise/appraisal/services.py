@@ -118,13 +118,9 @@ def _delete(obj: Model, user: Actor | None) -> None:
 # Options ---------------------------------------------------------------------------------------
 
 
-def business_as_usual(initiative: Initiative, *, user: Actor | None = None) -> Option:
-    """The initiative's business-as-usual option, created the first time it is needed."""
-    existing = Option.objects.filter(initiative=initiative, is_business_as_usual=True).first()
-    if existing is not None:
-        return existing
+def _new_business_as_usual(initiative: Initiative) -> Option:
     start = initiative.start_date or timezone.localdate()
-    option = Option(
+    return Option(
         initiative=initiative,
         name=BUSINESS_AS_USUAL,
         description=BUSINESS_AS_USUAL_DESCRIPTION,
@@ -132,6 +128,14 @@ def business_as_usual(initiative: Initiative, *, user: Actor | None = None) -> O
         first_year=financial_year(start),
         order=0,
     )
+
+
+def business_as_usual(initiative: Initiative, *, user: Actor | None = None) -> Option:
+    """The initiative's business-as-usual option, created the first time it is needed."""
+    existing = Option.objects.filter(initiative=initiative, is_business_as_usual=True).first()
+    if existing is not None:
+        return existing
+    option = _new_business_as_usual(initiative)
     while Option.objects.filter(initiative=initiative, name=option.name).exists():
         option.name += " (baseline)"
     try:
@@ -143,9 +147,19 @@ def business_as_usual(initiative: Initiative, *, user: Actor | None = None) -> O
 
 
 def options_of(initiative: Initiative, *, user: Actor | None = None) -> list[Option]:
-    """Every option of the initiative, business as usual first (creating it if missing)."""
-    business_as_usual(initiative, user=user)
-    return list(Option.objects.filter(initiative=initiative).select_related("initiative"))
+    """Every option of the initiative, business as usual first.
+
+    A missing business-as-usual option is created for someone who may change the case (it
+    is where their baseline costs go); for anyone else, reading never writes, and an
+    unsaved business as usual with no lines stands in.
+    """
+    may_edit = user is not None and user.has_perm("appraisal.change_option", initiative)
+    if may_edit:
+        business_as_usual(initiative, user=user)
+    options = list(Option.objects.filter(initiative=initiative).select_related("initiative"))
+    if not any(option.is_business_as_usual for option in options):
+        options.insert(0, _new_business_as_usual(initiative))
+    return options
 
 
 OPTION_FIELDS = (
@@ -415,8 +429,9 @@ def replace_deflators(
 
 def deflators_for(option: Option) -> dict[int, Decimal]:
     """The option's deflator series: the initiative's, with the option's own years on top."""
+    own = Q(option=option) if option.pk is not None else Q(pk__in=[])
     rows = Deflator.objects.filter(
-        Q(option__isnull=True) | Q(option=option), initiative_id=option.initiative_id
+        Q(option__isnull=True) | own, initiative_id=option.initiative_id
     ).values_list("year", "index", "option_id")
     series: dict[int, Decimal] = {}
     for year, index, _option_id in sorted(rows, key=lambda row: row[2] is not None):
@@ -515,6 +530,8 @@ def line_figures(
     With `ex_post_as_of`, linked benefit lines use actuals for the months before that
     date's month and plan from it on (see the module's description).
     """
+    if option.pk is None:  # business as usual, not yet set up: no lines
+        return [], []
     cost_lines = list(option.cost_lines.all())
     benefit_lines = list(option.benefit_lines.select_related("benefit"))
     cost_values = _own_values(CostValue, cost_lines)
@@ -753,6 +770,8 @@ def missing_actuals(option: Option, *, as_of: datetime.date | None = None) -> di
     recorded, counted by line id."""
     cutoff = _today(as_of).replace(day=1)
     counts: dict[int, int] = {}
+    if option.pk is None:  # business as usual, not yet set up: no lines
+        return counts
     for line in option.benefit_lines.filter(benefit__isnull=False):
         if line.benefit_id is None:  # never: the query keeps linked lines
             continue

@@ -143,6 +143,23 @@ def test_a_viewer_reads_the_case_but_cannot_change_it(client, world, case):
     assert Option.objects.filter(pk=case.pk).exists()
 
 
+def test_reading_a_case_not_yet_started_writes_nothing(client, world):
+    from realise.core.models import AuditRecord
+
+    before = AuditRecord.objects.count()
+    client.force_login(world.dave)
+    for rest in ("", "chart.svg", "economic-case.xlsx", "ex-post/"):
+        assert client.get(case_url(world, rest)).status_code == 200, rest
+    assert "Business as usual" in client.get(case_url(world)).content.decode()
+    assert not Option.objects.filter(initiative=world.initiative).exists()
+    assert AuditRecord.objects.count() == before
+    # Someone who may change the case gets its baseline to put costs on.
+    client.force_login(world.alice)
+    page = client.get(case_url(world)).content.decode()
+    baseline = Option.objects.get(initiative=world.initiative, is_business_as_usual=True)
+    assert baseline.get_absolute_url() in page
+
+
 def test_an_outsider_cannot_see_a_private_collaborations_case(client, world, case):
     client.force_login(world.nora)
     for rest in ("", "chart.svg", "economic-case.xlsx", "ex-post/", f"options/{case.pk}/"):
