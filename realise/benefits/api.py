@@ -32,6 +32,7 @@ from realise.benefits.models import (
     PlannedValue,
     SubCategory,
 )
+from realise.benefits.realisation import RealisationFilter, realisation
 from realise.benefits.services import (
     check_evidence_file,
     evidence_changed,
@@ -718,8 +719,6 @@ class RealisationView(APIView):
         "the benefits you may see.",
     )
     def get(self, request):
-        from realise.benefits.realisation import RealisationFilter, realisation
-
         query = RealisationQuery(data=request.query_params, user=request.user)
         query.is_valid(raise_exception=True)
         data = query.validated_data

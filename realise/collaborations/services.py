@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
+from realise.benefits.baselines import freeze_on_full_business_case
 from realise.benefits.models import Benefit, BenefitStatus, Evidence, Nature, PlannedValue
 from realise.collaborations.models import (
     Agreement,
@@ -390,8 +391,6 @@ def move_stage(
     set_history_user(initiative, user)
     initiative.save(update_fields=["stage", "updated_at"])
     # Approving the full business case freezes the benefits realisation plan.
-    from realise.benefits.baselines import freeze_on_full_business_case
-
     freeze_on_full_business_case(decision, user=user)
     return decision
 

@@ -42,6 +42,7 @@ from realise.governance.services import (
     waiting_for_gate,
 )
 from realise.reports import charts, dashboards
+from realise.reports.dashboards.sections import BOARD_SECTIONS, DEFAULT_BOARD_SECTIONS
 
 MEASURE_TITLES = {MONEY: gettext_lazy("Money (£)"), HOURS: gettext_lazy("Hours")}
 BENEFIT_ROWS_SHOWN = 60
@@ -100,8 +101,6 @@ def agenda_for(body, day: datetime.date) -> Agenda:
 
 
 def _board_sections(body_type: str) -> tuple[str, ...]:
-    from realise.reports.dashboards.sections import BOARD_SECTIONS, DEFAULT_BOARD_SECTIONS
-
     return tuple(BOARD_SECTIONS.get(body_type, DEFAULT_BOARD_SECTIONS))
 
 
