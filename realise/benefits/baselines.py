@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -131,7 +132,8 @@ def freeze_baseline(
 def freeze_on_full_business_case(
     decision: StageDecision, *, user: User | None
 ) -> PlanBaseline | None:
-    """Called by the stage gate: a move into the FBC stage freezes the plan, once."""
+    """Called on the stage gate's `stage_moved`: a move into the FBC stage freezes the
+    plan, once."""
     if not (decision.from_stage < Stage.FBC <= decision.to_stage):
         return None
     initiative = decision.initiative
@@ -144,6 +146,13 @@ def freeze_on_full_business_case(
         stage_decision=decision,
         user=user,
     )
+
+
+def on_stage_moved(
+    sender: type, *, decision: StageDecision, user: User | None, **kwargs: Any
+) -> None:
+    """Receives `collaborations.signals.stage_moved`."""
+    freeze_on_full_business_case(decision, user=user)
 
 
 # Change requests -----------------------------------------------------------------------------
