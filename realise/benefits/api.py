@@ -55,9 +55,9 @@ from realise.core.api import (
     MonthField,
     RulesPermission,
     VisibleRelatedField,
-    _matches,
     conflict,
     error_list,
+    etag_matches,
     service_errors,
 )
 from realise.core.models import StaleVersion
@@ -545,7 +545,7 @@ class MeasurementViewSet(DomainViewSet):
         body = request.data.get("version") if isinstance(request.data, dict) else None
         expected = None
         if header:
-            if not _matches(header, measurement.version):
+            if not etag_matches(header, measurement.version):
                 return conflict(status.HTTP_409_CONFLICT, STALE_CHECK, measurement.version)
             expected = measurement.version
         if body not in (None, ""):

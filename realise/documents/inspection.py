@@ -48,7 +48,7 @@ from realise.core.management.commands.audit import write_csv
 from realise.core.models import AuditRecord
 from realise.core.permissions import access_for, visible_audit_records
 from realise.documents import blocks, building, formats
-from realise.documents.board_pack import _headline_table, _subcategory_table
+from realise.documents.board_pack import headline_table, subcategory_table
 from realise.documents.models import InspectionPack, Marking
 from realise.documents.render import render_pdf
 from realise.governance.models import Decision, GovernanceBody
@@ -537,9 +537,9 @@ def _benefit_blocks(view: View, user, today: datetime.date) -> list[dict]:
             "Money and hours planned and realised to the end of the last complete month, "
             "never added together."
         ),
-        _headline_table(summaries, measures),
+        headline_table(summaries, measures),
         blocks.subheading("By category"),
-        _subcategory_table(summaries, measures),
+        subcategory_table(summaries, measures),
         blocks.subheading("By force"),
         _force_table(figures),
     ]
