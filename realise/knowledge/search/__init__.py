@@ -84,7 +84,6 @@ def backend() -> ModuleType:
     """The search backend for the default database."""
     if connection.vendor == "postgresql":
         return postgres
-
     return sqlite
 
 
