@@ -27,7 +27,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Count, Min, Q, Sum
 from django.urls import reverse
@@ -62,9 +62,6 @@ SORT_KEYS = (
     "benefit_per_pound",
     "days_obc_to_implementation",
 )
-
-if TYPE_CHECKING:
-    from realise.appraisal.models import Option
 
 
 def _money(value: Decimal) -> Decimal:
