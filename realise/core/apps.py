@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_delete, post_save
 from simple_history.signals import post_create_historical_record
 
 
@@ -13,6 +15,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         # Modules that use models are imported once the app registry is ready (Django).
         from realise.core import audit  # noqa: PLC0415
+        from realise.core.dataversion import on_account_change  # noqa: PLC0415
         from realise.core.language import apply_preference  # noqa: PLC0415
 
         user_logged_in.connect(apply_preference, dispatch_uid="realise-language-at-sign-in")
@@ -20,11 +23,6 @@ class CoreConfig(AppConfig):
             audit.on_historical_record, dispatch_uid="realise-audit-trail"
         )
         audit.install_bulk_hook()
-        from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_delete, post_save
-
-        from realise.core.dataversion import on_account_change
-
         for signal in (post_save, post_delete):
             signal.connect(
                 on_account_change, sender=get_user_model(), dispatch_uid="realise-account-change"
