@@ -32,6 +32,7 @@ from realise.benefits.models import (
     PlannedValue,
     SubCategory,
 )
+from realise.benefits.realisation import RealisationFilter, realisation
 from realise.benefits.services import (
     check_evidence_file,
     evidence_changed,
@@ -54,9 +55,9 @@ from realise.core.api import (
     MonthField,
     RulesPermission,
     VisibleRelatedField,
-    _matches,
     conflict,
     error_list,
+    etag_matches,
     service_errors,
 )
 from realise.core.models import StaleVersion
@@ -544,7 +545,7 @@ class MeasurementViewSet(DomainViewSet):
         body = request.data.get("version") if isinstance(request.data, dict) else None
         expected = None
         if header:
-            if not _matches(header, measurement.version):
+            if not etag_matches(header, measurement.version):
                 return conflict(status.HTTP_409_CONFLICT, STALE_CHECK, measurement.version)
             expected = measurement.version
         if body not in (None, ""):
@@ -718,8 +719,6 @@ class RealisationView(APIView):
         "the benefits you may see.",
     )
     def get(self, request):
-        from realise.benefits.realisation import RealisationFilter, realisation
-
         query = RealisationQuery(data=request.query_params, user=request.user)
         query.is_valid(raise_exception=True)
         data = query.validated_data

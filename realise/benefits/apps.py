@@ -1,6 +1,14 @@
 from django.apps import AppConfig
 
+from realise.collaborations.signals import stage_moved
+
 
 class BenefitsConfig(AppConfig):
     name = "realise.benefits"
     label = "benefits"
+
+    def ready(self):
+        # Modules that use models are imported once the app registry is ready (Django).
+        from realise.benefits.baselines import on_stage_moved  # noqa: PLC0415
+
+        stage_moved.connect(on_stage_moved, dispatch_uid="benefits-freeze-plan-at-fbc")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,14 +33,12 @@ from realise.benefits.models import (
     PlanBaseline,
     PlannedValue,
 )
+from realise.collaborations.models import Stage, StageDecision
 from realise.core import inputs
 from realise.core.history import set_history_user
 from realise.core.language import english
 
 ZERO = Decimal("0")
-
-if TYPE_CHECKING:
-    from realise.collaborations.models import StageDecision
 
 
 def _baselines_of(benefit: Benefit):
@@ -63,6 +61,23 @@ def check_plan_open(benefit: Benefit) -> None:
     and `services.replace_plan` all refuse a re-profile of a baselined plan with it."""
     if is_baselined(benefit):
         raise ValidationError(BASELINED_PLAN.format(benefit=benefit))
+
+
+def write_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user: User | None) -> None:
+    """Make the benefit's planned values exactly `rows`, with history for `user`: months
+    not in `rows` go, unchanged months are left alone. No checks: callers make them."""
+    existing = {pv.period: pv for pv in benefit.planned_values.all()}
+    for period, planned in existing.items():
+        if period not in rows:
+            set_history_user(planned, user)
+            planned.delete()
+    for period, value in rows.items():
+        planned = existing.get(period) or PlannedValue(benefit=benefit, period=period)
+        if planned.pk and planned.value == value:
+            continue
+        planned.value = value
+        set_history_user(planned, user)
+        planned.save()
 
 
 def original_baseline(benefit: Benefit) -> PlanBaseline | None:
@@ -117,9 +132,8 @@ def freeze_baseline(
 def freeze_on_full_business_case(
     decision: StageDecision, *, user: User | None
 ) -> PlanBaseline | None:
-    """Called by the stage gate: a move into the FBC stage freezes the plan, once."""
-    from realise.collaborations.models import Stage
-
+    """Called on the stage gate's `stage_moved`: a move into the FBC stage freezes the
+    plan, once."""
     if not (decision.from_stage < Stage.FBC <= decision.to_stage):
         return None
     initiative = decision.initiative
@@ -132,6 +146,13 @@ def freeze_on_full_business_case(
         stage_decision=decision,
         user=user,
     )
+
+
+def on_stage_moved(
+    sender: type, *, decision: StageDecision, user: User | None, **kwargs: Any
+) -> None:
+    """Receives `collaborations.signals.stage_moved`."""
+    freeze_on_full_business_case(decision, user=user)
 
 
 # Change requests -----------------------------------------------------------------------------
@@ -208,8 +229,6 @@ def decide_change_request(
 
 def _apply(request: ChangeRequest, user) -> None:
     """Replace the benefit's plan by the approved profile and re-baseline the benefit."""
-    from realise.benefits.services import write_plan
-
     benefit = request.benefit
     rows = proposed_rows(request)
     write_plan(benefit, rows, user=user)

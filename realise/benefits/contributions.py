@@ -14,34 +14,18 @@ The rules (docs/realisation.md, "Counting each pound once"):
   holds at least one claiming initiative, and counts each month's value times the shares
   of the claiming initiatives in the cut, rounded to the penny.
 
-The query parts here are used by the realisation engine; every test of "in the cut" and
-every share is worked out inside the engine's grouped queries, so counting adds no
-round trips to the database.
+The realisation engine applies both rules (`realisation/cut.py`): every test of "in the
+cut" and every share is worked out inside the engine's grouped queries, so counting adds
+no round trips to the database.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import (
-    Case,
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Round
+from django.db.models import Sum
 
 from realise.benefits.models import (
     Attribution,
@@ -56,8 +40,6 @@ from realise.core.language import english
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
-_MONEY = DecimalField(max_digits=18, decimal_places=2)
-_WIDE = DecimalField(max_digits=30, decimal_places=8)
 
 
 def _pounds(value: Decimal) -> str:
@@ -251,185 +233,3 @@ def replace_attributions(benefit: Benefit, shares: dict, *, user, basis: str = "
         row.save()
         created.append(row)
     return created
-
-
-# Query parts for the realisation engine -----------------------------------------------------
-
-
-def _parts(filters):
-    """The cut's filters about initiatives, and those about the benefit itself."""
-    from realise.benefits.realisation import RealisationFilter
-
-    initiative_level = RealisationFilter(
-        collaboration=filters.collaboration,
-        initiative=filters.initiative,
-        stages=filters.stages,
-        initiative_statuses=filters.initiative_statuses,
-    )
-    benefit_level = dataclasses.replace(
-        filters, collaboration=None, initiative=None, stages=(), initiative_statuses=()
-    )
-    return initiative_level, benefit_level
-
-
-def _ref(prefix: str) -> str:
-    return prefix[:-2] if prefix else "pk"
-
-
-# Few benefits have links or attributions. The engine's grouped queries scan every planned
-# and measured month in a cut, so rather than test each row with a correlated subquery, the
-# ids of the linked benefits are looked up once per cut and the tests become plain "id in
-# (...)" lists, or vanish when nothing is linked. Past this many ids, an uncorrelated
-# subquery ("id in (select ...)") takes the list's place.
-_ID_LIST_LIMIT = 1000
-
-
-def _ids(resolved: dict, key: str, queryset: QuerySet, column: str):
-    """The distinct `column` values of `queryset` (a list, or the queryset when long),
-    looked up once per cut and kept in `resolved`."""
-    if key not in resolved:
-        values = queryset.order_by().values_list(column, flat=True).distinct()
-        ids = list(values[: _ID_LIST_LIMIT + 1])
-        resolved[key] = ids if len(ids) <= _ID_LIST_LIMIT else values
-    return resolved[key]
-
-
-def _none(ids) -> bool:
-    return isinstance(ids, list) and not ids
-
-
-def _attributed(resolved: dict):
-    """The benefits that have attributions (claimed by named initiatives)."""
-    return _ids(resolved, "attributed", Attribution.objects.all(), "benefit_id")
-
-
-def _claimed(filters, resolved: dict):
-    """The benefits claimed by an initiative in the cut."""
-    if _none(_attributed(resolved)):
-        return []
-    claims = Attribution.objects.filter(claims_q(filters, resolved))
-    return _ids(resolved, "claimed", claims, "benefit_id")
-
-
-def linked_benefits(resolved: dict) -> list[int] | None:
-    """The benefits counted other than whole somewhere (attributed, or contributing to
-    another benefit), or None when there are too many to list."""
-    attributed = _attributed(resolved)
-    descendants = _ids(resolved, "descendants", ContributionPath.objects.all(), "descendant_id")
-    if not (isinstance(attributed, list) and isinstance(descendants, list)):
-        return None
-    return sorted(set(attributed) | set(descendants))
-
-
-def claims_q(filters, resolved: dict) -> Q:
-    """A Q over Attribution: the claims of initiatives in the cut."""
-    from realise.benefits.realisation.cut import _benefit_q
-
-    initiative_level, _ = _parts(filters)
-    return _benefit_q(initiative_level, "", resolved)
-
-
-def in_cut_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "benefit__") -> Q:
-    """The benefits a cut takes in, before double counting (`prefix` '' for Benefit, else
-    the path to the benefit): those matching the cut through their own initiative and
-    claimed by nobody, and those claimed by an initiative in the cut."""
-    from realise.benefits.realisation.cut import _benefit_q
-
-    _, benefit_level = _parts(filters)
-    ref = _ref(prefix)
-    q = _benefit_q(filters, prefix, resolved)
-    attributed = _attributed(resolved)
-    if not _none(attributed):
-        q &= ~Q(**{f"{ref}__in": attributed})
-        claimed = _claimed(filters, resolved)
-        if not _none(claimed):
-            own = _benefit_q(benefit_level, prefix, resolved)
-            q |= own & Q(**{f"{ref}__in": claimed})
-    if base is not None:
-        q &= Q(**{f"{ref}__in": base.values("pk")})
-    return q
-
-
-def counted_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "benefit__") -> Q:
-    """The benefits a cut counts: those it takes in, less any with an ancestor in it.
-
-    `resolved` belongs to one cut, and so to one `base`."""
-    ref = _ref(prefix)
-    q = in_cut_q(filters, resolved, base, prefix)
-    ancestor_inside = ContributionPath.objects.filter(
-        in_cut_q(filters, resolved, base, "ancestor__")
-    )
-    covered = _ids(resolved, "covered", ancestor_inside, "descendant_id")
-    if not _none(covered):
-        q &= ~Q(**{f"{ref}__in": covered})
-    return q
-
-
-def listed_q(filters, resolved: dict, base: QuerySet | None, prefix: str = "benefit__") -> Q:
-    """The benefits a cut lists (RAG, exceptions): its own, and those claimed in it."""
-    from realise.benefits.realisation.cut import _benefit_q
-
-    _, benefit_level = _parts(filters)
-    ref = _ref(prefix)
-    home = _benefit_q(filters, prefix, resolved)
-    claimed = _claimed(filters, resolved)
-    # An empty Q takes in every benefit (and would vanish from an "or").
-    q = home
-    if home and not _none(claimed):
-        q = home | (_benefit_q(benefit_level, prefix, resolved) & Q(**{f"{ref}__in": claimed}))
-    if base is not None:
-        q &= Q(**{f"{ref}__in": base.values("pk")})
-    return q
-
-
-def claimed_value(
-    filters: Any, resolved: dict[str, Any], field: str = "value", ref: str = "benefit"
-) -> F | Case:
-    """The amount of a row the cut counts: the whole value, or for a benefit with
-    attributions the value times the shares claimed in the cut, rounded to the penny."""
-    attributed = _attributed(resolved)
-    if _none(attributed):
-        return F(field)
-    share = Subquery(
-        Attribution.objects.filter(Q(benefit=OuterRef(ref)) & claims_q(filters, resolved))
-        .order_by()
-        .values("benefit")
-        .annotate(total=Sum("percent"))
-        .values("total")[:1]
-    )
-    claimed = Round(
-        ExpressionWrapper(F(field) * share / Value(HUNDRED), output_field=_WIDE),
-        2,
-        output_field=_MONEY,
-    )
-    is_attributed = Q(**{f"{ref}__in": attributed})
-    return Case(When(is_attributed, then=claimed), default=F(field), output_field=_MONEY)
-
-
-def claimant(resolved: dict[str, Any], ref: str = "benefit") -> Value | Case:
-    """The benefit's id when it has attributions, else null: to group claimed rows."""
-    from django.db.models import IntegerField
-
-    attributed = _attributed(resolved)
-    if _none(attributed):
-        return Value(None, output_field=IntegerField())
-    is_attributed = Q(**{f"{ref}__in": attributed})
-    return Case(When(is_attributed, then=F(ref)), default=None, output_field=IntegerField())
-
-
-def claims_in_cut(
-    filters, resolved: dict, benefit_ids: Iterable[int]
-) -> dict[int, dict[int, tuple[Decimal, int]]]:
-    """{benefit id: {initiative id: (percent, collaboration id)}} for the claims in the cut."""
-    ids = list(benefit_ids)
-    if not ids:
-        return {}
-    out: dict[int, dict[int, tuple[Decimal, int]]] = {}
-    rows = (
-        Attribution.objects.filter(Q(benefit_id__in=ids) & claims_q(filters, resolved))
-        .values_list("benefit_id", "initiative_id", "percent", "initiative__collaboration_id")
-        .order_by()
-    )
-    for benefit_id, initiative_id, percent, collaboration_id in rows:
-        out.setdefault(benefit_id, {})[initiative_id] = (percent, collaboration_id)
-    return out

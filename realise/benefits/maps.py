@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from realise.benefits.models import Benefit, Change, Contribution, Objective
+from realise.benefits.realisation import collaboration_and_descendants
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.history import set_history_user
 
@@ -159,8 +160,6 @@ def initiative_map(initiative: Initiative) -> BenefitsMap:
 
 def collaboration_map(collaboration: Collaboration) -> BenefitsMap:
     """Every initiative of the collaboration and of those nested in it."""
-    from realise.benefits.realisation import collaboration_and_descendants
-
     ids = collaboration_and_descendants(collaboration)
     benefits = _benefits(Benefit.objects.filter(initiative__collaboration_id__in=ids))
     changes = Change.objects.filter(initiative__collaboration_id__in=ids)

@@ -11,6 +11,8 @@ from pathlib import Path
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
+from weasyprint import CSS as Stylesheet
+from weasyprint import HTML
 
 from realise.benefits import baselines, contributions
 from realise.benefits.models import Benefit, Contribution, Evidence
@@ -189,9 +191,6 @@ def render_profile_pdf(
     benefit: Benefit, *, base_url: str | None = None, today: datetime.date | None = None
 ) -> bytes:
     """The profile as a PDF (WeasyPrint)."""
-    from weasyprint import CSS as Stylesheet
-    from weasyprint import HTML
-
     html = render_profile_html(benefit, today)
     return HTML(string=html, base_url=base_url).write_pdf(
         stylesheets=[Stylesheet(filename=str(CSS))]

@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from realise.benefits.baselines import check_plan_open
-from realise.benefits.models import Benefit, Evidence, Measurement, Nature
+from realise.benefits.baselines import check_plan_open, write_plan
+from realise.benefits.models import Benefit, BenefitShare, Evidence, Measurement, Nature
 from realise.benefits.signals import measurement_returned
+from realise.collaborations.services import check_shares_total
 from realise.core import inputs, uploads
 from realise.core.history import set_history_user
 from realise.core.models import StaleVersion
@@ -22,7 +23,6 @@ from realise.core.models import StaleVersion
 if TYPE_CHECKING:
     from django.core.files import File
 
-    from realise.benefits.models import BenefitShare
     from realise.organisations.models import Force
 
 
@@ -319,25 +319,6 @@ def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user: 
     return len(rows)
 
 
-def write_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user: User | None) -> None:
-    """Make the benefit's planned values exactly `rows`, with history for `user`: months
-    not in `rows` go, unchanged months are left alone. No checks: callers make them."""
-    from realise.benefits.models import PlannedValue
-
-    existing = {pv.period: pv for pv in benefit.planned_values.all()}
-    for period, planned in existing.items():
-        if period not in rows:
-            set_history_user(planned, user)
-            planned.delete()
-    for period, value in rows.items():
-        planned = existing.get(period) or PlannedValue(benefit=benefit, period=period)
-        if planned.pk and planned.value == value:
-            continue
-        planned.value = value
-        set_history_user(planned, user)
-        planned.save()
-
-
 # A benefit's own split between forces ------------------------------------------------------
 
 
@@ -358,9 +339,6 @@ def replace_benefit_shares(
     benefit's collaboration. Without shares of its own, a benefit's collaboration-wide
     values are split by the collaboration's force shares.
     """
-    from realise.benefits.models import BenefitShare
-    from realise.collaborations.services import check_shares_total
-
     if not user.has_perm("benefits.change_benefit", benefit):
         raise PermissionDenied(f"You may not change how '{benefit}' is split between forces.")
     percents = [Decimal(str(percent)) for percent in shares.values()]

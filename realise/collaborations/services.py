@@ -26,6 +26,7 @@ from realise.collaborations.models import (
     StageDecision,
     next_review_due,
 )
+from realise.collaborations.signals import stage_moved
 from realise.core.history import set_history_user
 from realise.core.language import english
 from realise.governance.models import GovernanceBody
@@ -389,10 +390,8 @@ def move_stage(
     initiative.stage = to_stage
     set_history_user(initiative, user)
     initiative.save(update_fields=["stage", "updated_at"])
-    # Approving the full business case freezes the benefits realisation plan.
-    from realise.benefits.baselines import freeze_on_full_business_case
-
-    freeze_on_full_business_case(decision, user=user)
+    # Approving the full business case freezes the benefits realisation plan (benefits).
+    stage_moved.send(sender=StageDecision, decision=decision, user=user)
     return decision
 
 

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import post_delete, post_save
+from simple_history.signals import post_create_historical_record
 
 
 class CoreConfig(AppConfig):
@@ -9,24 +13,16 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in
-
-        from realise.core.language import apply_preference
+        # Modules that use models are imported once the app registry is ready (Django).
+        from realise.core import audit  # noqa: PLC0415
+        from realise.core.dataversion import on_account_change  # noqa: PLC0415
+        from realise.core.language import apply_preference  # noqa: PLC0415
 
         user_logged_in.connect(apply_preference, dispatch_uid="realise-language-at-sign-in")
-        from simple_history.signals import post_create_historical_record
-
-        from realise.core import audit
-
         post_create_historical_record.connect(
             audit.on_historical_record, dispatch_uid="realise-audit-trail"
         )
         audit.install_bulk_hook()
-        from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_delete, post_save
-
-        from realise.core.dataversion import on_account_change
-
         for signal in (post_save, post_delete):
             signal.connect(
                 on_account_change, sender=get_user_model(), dispatch_uid="realise-account-change"

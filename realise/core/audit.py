@@ -26,8 +26,10 @@ from django.db import IntegrityError, connection, models, router, transaction
 from django.db.models import F
 from django.db.models.functions import Length
 from django.utils import timezone, translation
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords, registered_models
 
+from realise.collaborations.models import Collaboration
 from realise.core.models import AuditAction, AuditHead, AuditRecord
 
 GENESIS = "0" * 64
@@ -142,8 +144,6 @@ def _before_after(history_model, history_instance, pk_name: str) -> tuple[dict |
 
 def collaboration_id_of(instance) -> int | None:
     """The collaboration a domain object belongs to, following its parents; None if none."""
-    from realise.collaborations.models import Collaboration
-
     seen = 0
     node = instance
     while node is not None and seen < 5:
@@ -330,8 +330,6 @@ def audit_bulk(history_model, objs: Iterable, history_instances: Iterable) -> No
 
 def install_bulk_hook() -> None:
     """simple-history's bulk helpers send no signal: audit what they write as well."""
-    from simple_history.manager import HistoryManager
-
     original = HistoryManager.bulk_history_create
     if getattr(original, "audited", False):
         return

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import Model
 
+from realise.benefits.models import Benefit, Evidence, Measurement, PlannedValue
+
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 HIDDEN_FIELDS = {"created_at", "updated_at", "id"}
 
@@ -78,8 +80,6 @@ def _per_object(history, what) -> list[Change]:
 
 def benefit_changes(benefit) -> list[Change]:
     """Every recorded change to a benefit, its planned profile, actuals and evidence."""
-    from realise.benefits.models import Benefit, Evidence, Measurement, PlannedValue
-
     measurement_ids = Measurement.history.filter(benefit_id=benefit.pk).values("id")
     changes = (
         _per_object(Benefit.history.filter(id=benefit.pk), lambda r: "Benefit")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from realise.collaborations.models import Collaboration
 from realise.core.audit import Entry, append, collaboration_id_of
 from realise.core.models import AuditAction
 from realise.core.permissions import access_for
@@ -42,8 +43,6 @@ def opened_record(context: dict | None):
 
 
 def is_private(record) -> bool:
-    from realise.collaborations.models import Collaboration
-
     if getattr(record, "visibility", None) == "private":
         return True
     collaboration_id = collaboration_id_of(record)

@@ -10,6 +10,8 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
+from realise.core.models import UserPreference
+
 SESSION_KEY = "realise_language"
 ENGLISH = "en-gb"
 CODES = {code for code, _name in settings.LANGUAGES}
@@ -111,8 +113,6 @@ class PreferredLanguageMiddleware:
 
 def apply_preference(sender, request, user, **kwargs):
     """At sign-in (`user_logged_in`): the user's saved language becomes the session's."""
-    from realise.core.models import UserPreference
-
     code = UserPreference.objects.filter(user=user).values_list("language", flat=True).first()
     if code in CODES and request is not None and hasattr(request, "session"):
         request.session[SESSION_KEY] = code
@@ -120,8 +120,6 @@ def apply_preference(sender, request, user, **kwargs):
 
 def set_language(request):
     """POST /language/ with `language` and `next`: remember the choice and go back to the page."""
-    from realise.core.models import UserPreference
-
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     code = request.POST.get("language", "")

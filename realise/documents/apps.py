@@ -7,7 +7,8 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Reports and closure"
 
     def ready(self):
-        from realise.core.heartbeat import register_check
-        from realise.documents.building import fail_stale_builds
+        # Modules that use models are imported once the app registry is ready (Django).
+        from realise.core.heartbeat import register_check  # noqa: PLC0415
+        from realise.documents.building import fail_stale_builds  # noqa: PLC0415
 
         register_check(fail_stale_builds)

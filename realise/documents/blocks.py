@@ -25,6 +25,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from realise.documents.formats import measure_value
+
 
 def column(label: str, *, numeric: bool = False, rag: bool = False) -> dict:
     return {"label": label, "numeric": numeric, "rag": rag}
@@ -45,8 +47,6 @@ def series_table(
 ) -> dict:
     """The figures behind a chart over time (`dashboards.period_rows`): planned, realised,
     forecast when asked for, and both cumulatives, for each period."""
-    from realise.documents.formats import measure_value
-
     names = ["planned", "actual", *(["forecast"] if forecast else [])]
     names += ["cumulative_planned", "cumulative_actual"]
     labels = {

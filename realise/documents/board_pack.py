@@ -42,6 +42,7 @@ from realise.governance.services import (
     waiting_for_gate,
 )
 from realise.reports import charts, dashboards
+from realise.reports.dashboards.sections import BOARD_SECTIONS, DEFAULT_BOARD_SECTIONS
 
 MEASURE_TITLES = {MONEY: gettext_lazy("Money (£)"), HOURS: gettext_lazy("Hours")}
 BENEFIT_ROWS_SHOWN = 60
@@ -100,8 +101,6 @@ def agenda_for(body, day: datetime.date) -> Agenda:
 
 
 def _board_sections(body_type: str) -> tuple[str, ...]:
-    from realise.reports.dashboards.sections import BOARD_SECTIONS, DEFAULT_BOARD_SECTIONS
-
     return tuple(BOARD_SECTIONS.get(body_type, DEFAULT_BOARD_SECTIONS))
 
 
@@ -121,7 +120,7 @@ def _measures(body) -> tuple[str, ...]:
     return (MONEY, HOURS)
 
 
-def _headline_table(summaries, measures, *, trend=False) -> dict:
+def headline_table(summaries, measures, *, trend=False) -> dict:
     rows = dashboards.headline_rows({m: summaries[m] for m in measures})
     columns = [
         blocks.column(_("Measure")),
@@ -254,7 +253,7 @@ def _slices_table(summaries, measures, cashable_first) -> dict:
     )
 
 
-def _subcategory_table(summaries, measures) -> dict:
+def subcategory_table(summaries, measures) -> dict:
     rows = dashboards.subcategory_rows({m: summaries[m] for m in measures})
     return blocks.table(
         _("By sub-category"),
@@ -417,13 +416,13 @@ def _dashboard_blocks(body, figures, period: str) -> list[dict]:
         sections.append("forces")  # each member force's share, in place of the page's chooser
     for name in sections:
         if name == "headline":
-            out.append(_headline_table(summaries, measures))
+            out.append(headline_table(summaries, measures))
         elif name == "trend":
-            out.append(_headline_table(summaries, measures, trend=True))
+            out.append(headline_table(summaries, measures, trend=True))
         elif name == "slices":
             out.append(_slices_table(summaries, measures, cashable_first))
         elif name == "subcategories":
-            out.append(_subcategory_table(summaries, measures))
+            out.append(subcategory_table(summaries, measures))
         elif name == "over_time":
             window = dashboards.Figures(figures.cut.narrowed(**_window(figures.cut, period)))
             out.extend(_period_blocks(window.summaries(), measures, period))

@@ -34,17 +34,21 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django_tasks import task
 
+from realise.appraisal.models import Option
+from realise.appraisal.services import ex_post
 from realise.benefits.models import Benefit, BenefitShare, Evidence, Measurement, PlannedValue
 from realise.benefits.realisation import HOURS, MONEY, RealisationFilter
 from realise.collaborations.models import Collaboration, ForceShare, Initiative
 from realise.core import audit
 from realise.core.cells import FORMULA_STARTS, CsvWriter
 from realise.core.inspection import is_private, record_view
+from realise.core.management.commands.audit import write_csv
 from realise.core.models import AuditRecord
 from realise.core.permissions import access_for, visible_audit_records
 from realise.documents import blocks, building, formats
-from realise.documents.board_pack import _headline_table, _subcategory_table
+from realise.documents.board_pack import headline_table, subcategory_table
 from realise.documents.models import InspectionPack, Marking
 from realise.documents.render import render_pdf
 from realise.governance.models import Decision, GovernanceBody
@@ -393,7 +397,6 @@ def lessons_csv(lessons) -> bytes:
 
 def audit_csv(records) -> bytes:
     out = io.StringIO()
-    from realise.core.management.commands.audit import write_csv
 
     write_csv(audit.export_rows(records), out)
     return out.getvalue().encode("utf-8")
@@ -534,9 +537,9 @@ def _benefit_blocks(view: View, user, today: datetime.date) -> list[dict]:
             "Money and hours planned and realised to the end of the last complete month, "
             "never added together."
         ),
-        _headline_table(summaries, measures),
+        headline_table(summaries, measures),
         blocks.subheading("By category"),
-        _subcategory_table(summaries, measures),
+        subcategory_table(summaries, measures),
         blocks.subheading("By force"),
         _force_table(figures),
     ]
@@ -551,9 +554,6 @@ def _ratio(value: Decimal | None) -> str:
 
 
 def _economic_blocks(view: View, user, today: datetime.date) -> list[dict]:
-    from realise.appraisal.models import Option
-    from realise.appraisal.services import ex_post
-
     out = []
     for initiative in view.initiatives():
         options = Option.objects.filter(initiative=initiative)
@@ -833,10 +833,14 @@ def start_pack(collaboration, *, user, with_evidence: bool = False) -> Inspectio
     pack = InspectionPack.objects.create(
         requester=user, collaboration=collaboration, with_evidence=with_evidence
     )
-    from realise.documents.tasks import build_inspection_pack_task
-
     transaction.on_commit(lambda: build_inspection_pack_task.enqueue(pack.pk))
     return pack
+
+
+@task()
+def build_inspection_pack_task(pack_id: int) -> str:
+    """Build a queued inspection pack; returns its final status."""
+    return run_pack(pack_id).status
 
 
 def run_pack(pack_id: int, progress: Progress | None = None) -> InspectionPack:

@@ -21,14 +21,18 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
+from django_tasks import task
 
 from realise.benefits.realisation import parse_month
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.language import english
 from realise.documents import building
+from realise.documents.board_pack import build_board_pack
+from realise.documents.highlight import build_highlight, find_report
 from realise.documents.models import DocumentJob, DocumentKind
 from realise.documents.render import render
 from realise.governance.models import GovernanceBody
+from realise.reports.register.xlsx import register_rows, register_scope, write_register
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # progress(done, total, message)
@@ -43,8 +47,6 @@ def start_job(kind: str, params: dict, *, user) -> DocumentJob:
     if language.startswith("cy"):
         params = {**params, "language": "cy"}
     job = DocumentJob.objects.create(kind=kind, params=params, requester=user)
-    from realise.documents.tasks import build_document_task
-
     transaction.on_commit(lambda: build_document_task.enqueue(job.pk))
     return job
 
@@ -93,8 +95,6 @@ def subject(job: DocumentJob) -> dict:
 
 
 def _board_pack(job: DocumentJob, found: dict, out, report: Progress) -> tuple[str, str]:
-    from realise.documents.board_pack import build_board_pack
-
     params = job.params
     report(0, 3, "Gathering the figures")
     day = datetime.date.fromisoformat(params["date"])
@@ -107,8 +107,6 @@ def _board_pack(job: DocumentJob, found: dict, out, report: Progress) -> tuple[s
 
 
 def _highlight(job: DocumentJob, found: dict, out, report: Progress) -> tuple[str, str]:
-    from realise.documents.highlight import build_highlight, find_report
-
     params = job.params
     report(0, 3, "Gathering the figures")
     month = parse_month(params["month"])
@@ -123,8 +121,6 @@ def _highlight(job: DocumentJob, found: dict, out, report: Progress) -> tuple[st
 
 
 def _register(job: DocumentJob, found: dict, out, report: Progress) -> tuple[str, str]:
-    from realise.reports.register.xlsx import register_rows, register_scope, write_register
-
     user = job.requester
     scope = register_scope(
         Initiative.objects.visible_to(user),
@@ -156,6 +152,12 @@ BUILDERS = {
 
 
 # Running a job -------------------------------------------------------------------------------
+
+
+@task()
+def build_document_task(job_id: int) -> str:
+    """Build a queued board pack, highlight report or register export; returns its status."""
+    return run_job(job_id).status
 
 
 def run_job(job_id: int, progress: Progress | None = None) -> DocumentJob:

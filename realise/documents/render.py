@@ -14,9 +14,15 @@ import io
 import re
 from dataclasses import dataclass
 
+import docx
 from django.template.loader import render_to_string
 from django.utils import dateformat, translation
 from django.utils.translation import gettext as _
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+from weasyprint import HTML
 
 from realise.documents.formats import rag_key
 from realise.documents.models import Marking
@@ -156,8 +162,6 @@ def produced_line(day) -> str:
 
 
 def render_pdf(document: dict) -> bytes:
-    from weasyprint import HTML
-
     html = render_html(document)
     return HTML(string=html, base_url=None).write_pdf(pdf_identifier=document["filename"].encode())
 
@@ -167,8 +171,6 @@ def render_pdf(document: dict) -> bytes:
 
 def _field(paragraph, instruction: str, shown: str = "1") -> None:
     """A Word field (PAGE, NUMPAGES, PAGEREF...) with the text shown until it is updated."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
 
     def run_with(child):
         run = paragraph.add_run()
@@ -192,9 +194,6 @@ def _field(paragraph, instruction: str, shown: str = "1") -> None:
 
 
 def _bookmark(paragraph, name: str, number: int) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     start = OxmlElement("w:bookmarkStart")
     start.set(qn("w:id"), str(number))
     start.set(qn("w:name"), name)
@@ -205,9 +204,6 @@ def _bookmark(paragraph, name: str, number: int) -> None:
 
 
 def _shade(cell, fill: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
@@ -216,18 +212,12 @@ def _shade(cell, fill: str) -> None:
 
 
 def _repeat_header(row) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     row._tr.get_or_add_trPr().append(header)
 
 
 def _marking_paragraph(container, marking: str, *, page_numbers: bool = False) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
     paragraph = container.paragraphs[0] if container.paragraphs else container.add_paragraph()
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = paragraph.add_run(marking)
@@ -253,9 +243,6 @@ def _page_words() -> list[str]:
 
 
 def _docx_table(doc, block: dict) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt, RGBColor
-
     caption = doc.add_paragraph(block["caption"], style="Caption")
     caption.paragraph_format.keep_with_next = True
     if not block["rows"]:
@@ -300,8 +287,6 @@ def _docx_table(doc, block: dict) -> None:
 def _column_widths(block: dict, total_mm: float = 174.0):
     """Column widths that keep every word (and every figure) on one line where they can,
     sharing what is left in proportion to how much longer each column's text is."""
-    from docx.shared import Mm
-
     per_char, padding = 1.7, 2.6  # millimetres, at the 8-point table text
     minimum, wanted = [], []
     for index, column in enumerate(block["columns"]):
@@ -331,8 +316,6 @@ def _column_widths(block: dict, total_mm: float = 174.0):
 
 
 def _docx_block(doc, block: dict) -> None:
-    from docx.shared import Mm
-
     kind = block["type"]
     if kind == "paragraph":
         doc.add_paragraph(block["text"])
@@ -364,11 +347,6 @@ def _docx_block(doc, block: dict) -> None:
 
 
 def render_docx(document: dict) -> bytes:
-    import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-    from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
-
     doc = docx.Document()
     properties = doc.core_properties
     properties.title = f"{document['title']}: {document['subtitle']}"

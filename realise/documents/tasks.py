@@ -1,19 +1,10 @@
-"""Background tasks of documents (django-tasks; run by `realise worker`)."""
+"""Background tasks of documents (django-tasks; run by `realise worker`).
 
-from django_tasks import task
+Each task is defined beside the code it runs; this module names it under the path that
+tasks queued before are stored with, so the worker still finds them.
+"""
 
+from realise.documents.inspection import build_inspection_pack_task
+from realise.documents.jobs import build_document_task
 
-@task()
-def build_inspection_pack_task(pack_id: int) -> str:
-    """Build a queued inspection pack; returns its final status."""
-    from realise.documents.inspection import run_pack
-
-    return run_pack(pack_id).status
-
-
-@task()
-def build_document_task(job_id: int) -> str:
-    """Build a queued board pack, highlight report or register export; returns its status."""
-    from realise.documents.jobs import run_job
-
-    return run_job(job_id).status
+__all__ = ["build_document_task", "build_inspection_pack_task"]

@@ -1,13 +1,15 @@
 from django.apps import AppConfig
 
+from realise.benefits.signals import measurement_returned
+
 
 class GovernanceConfig(AppConfig):
     name = "realise.governance"
     label = "governance"
 
     def ready(self):
-        from realise.benefits.signals import measurement_returned
-        from realise.governance.receivers import notify_returned_measurement
+        # Modules that use models are imported once the app registry is ready (Django).
+        from realise.governance.receivers import notify_returned_measurement  # noqa: PLC0415
 
         measurement_returned.connect(
             notify_returned_measurement, dispatch_uid="governance-notify-returned-measurement"

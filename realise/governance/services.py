@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import datetime
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
+from realise.benefits.realisation import RED, benefit_rag
 from realise.collaborations.models import (
     Agreement,
     Collaboration,
@@ -48,7 +49,6 @@ from realise.governance.models import (
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-    from realise.benefits.realisation.figures import BenefitRag
     from realise.organisations.models import Person
 
 logger = logging.getLogger(__name__)
@@ -283,39 +283,27 @@ class OffTrack:
     actual: Decimal | None
 
 
-def _realisation_engine() -> tuple[Callable[..., list[BenefitRag]], str] | None:
-    """The realisation engine's RAG per benefit and its red, when the engine is there."""
-    try:
-        from realise.benefits.realisation import RED, benefit_rag
-    except ImportError:
-        return None
-    return benefit_rag, RED
-
-
 def benefits_off_track(collaboration_ids: Iterable[int], as_of: datetime.date) -> list[OffTrack]:
     """Benefits of active initiatives in these collaborations that are off track (red).
 
     The benefits app's realisation engine decides (its RAG, red below REALISE_RAG_AMBER of
-    plan); without it, the plain rule: quantitative benefits whose cumulative actual to date
-    is below REALISE_RAG_AMBER times their cumulative plan to date.
+    plan); should it fail, the plain rule: quantitative benefits whose cumulative actual to
+    date is below REALISE_RAG_AMBER times their cumulative plan to date.
     """
     benefits = Benefit.objects.filter(
         initiative__collaboration_id__in=list(collaboration_ids),
         initiative__status=InitiativeStatus.ACTIVE,
     ).exclude(status=BenefitStatus.CLOSED)
-    engine = _realisation_engine()
-    if engine is not None:
-        benefit_rag, red = engine
-        try:
-            rows = benefit_rag(base=benefits, today=as_of)
-        except Exception:  # noqa: BLE001 - the agenda must render even if the engine fails
-            logger.exception("The realisation engine failed; using the plain off-track rule.")
-        else:
-            return [
-                OffTrack(r.benefit_id, r.reference, r.title, r.initiative, r.planned, r.actual)
-                for r in sorted(rows, key=lambda r: (r.initiative, r.reference))
-                if r.rag == red
-            ]
+    try:
+        rows = benefit_rag(base=benefits, today=as_of)
+    except Exception:  # noqa: BLE001 - the agenda must render even if the engine fails
+        logger.exception("The realisation engine failed; using the plain off-track rule.")
+    else:
+        return [
+            OffTrack(r.benefit_id, r.reference, r.title, r.initiative, r.planned, r.actual)
+            for r in sorted(rows, key=lambda r: (r.initiative, r.reference))
+            if r.rag == RED
+        ]
     plain = benefits.filter(nature=Nature.QUANTITATIVE, is_disbenefit=False)
     return [
         OffTrack(b.pk, b.reference, b.title, b.initiative.name, b.planned_to_date, b.actual_to_date)

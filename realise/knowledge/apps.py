@@ -8,8 +8,9 @@ class KnowledgeConfig(AppConfig):
     verbose_name = "Repository"
 
     def ready(self):
-        from realise.knowledge import searchables
-        from realise.knowledge.search import sqlite
+        # Modules that use models are imported once the app registry is ready (Django).
+        from realise.knowledge import searchables  # noqa: PLC0415
+        from realise.knowledge.search import sqlite  # noqa: PLC0415
 
         searchables.register_all()
         post_migrate.connect(sqlite.ensure_index_triggers, dispatch_uid="knowledge-fts-triggers")

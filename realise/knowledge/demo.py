@@ -9,10 +9,13 @@ delivered, with its own published benefits.
 
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 from decimal import Decimal
 
+import docx
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
@@ -292,8 +295,6 @@ LESSONS = [
 
 
 def _docx(title: str, sections: list[tuple[str, str]]) -> bytes:
-    import docx
-
     document = docx.Document()
     document.add_heading(title, level=0)
     for heading, text in sections:
@@ -309,8 +310,6 @@ def _text(*paragraphs: str) -> bytes:
 
 
 def _csv(rows: list[list[str]]) -> bytes:
-    import csv
-
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     return buffer.getvalue().encode("utf-8")
@@ -522,8 +521,6 @@ def _count_once_within_7f_procurement(builder) -> None:
 def _programme_user(builder):
     """The 7F programme team member, loaded afresh so that their access includes the
     collaborations created above."""
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.get(pk=builder.users["programme"].pk)
 
 

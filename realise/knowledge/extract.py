@@ -7,7 +7,11 @@ import csv
 import io
 import zipfile
 
+import docx
 from defusedxml import ElementTree
+from openpyxl import load_workbook
+from pptx import Presentation
+from pypdf import PdfReader
 
 from realise.core.uploads import (
     DOCUMENT_TYPES,
@@ -30,8 +34,6 @@ ALLOWED_DESCRIPTION = describe(DOCUMENT_TYPES)
 
 
 def _pdf_text(data: bytes) -> str:
-    from pypdf import PdfReader
-
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         try:
@@ -42,8 +44,6 @@ def _pdf_text(data: bytes) -> str:
 
 
 def _docx_text(data: bytes) -> str:
-    import docx
-
     document = docx.Document(io.BytesIO(data))
     parts = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
@@ -53,8 +53,6 @@ def _docx_text(data: bytes) -> str:
 
 
 def _xlsx_text(data: bytes) -> str:
-    from openpyxl import load_workbook
-
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     lines = []
     try:
@@ -70,8 +68,6 @@ def _xlsx_text(data: bytes) -> str:
 
 
 def _pptx_text(data: bytes) -> str:
-    from pptx import Presentation
-
     presentation = Presentation(io.BytesIO(data))
     lines = []
     for slide in presentation.slides:

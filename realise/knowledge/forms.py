@@ -9,6 +9,7 @@ from realise.core.permissions import access_for
 from realise.knowledge.extract import ALLOWED_DESCRIPTION
 from realise.knowledge.indexing import kinds
 from realise.knowledge.models import Document, Lesson, Theme
+from realise.knowledge.search import SearchFilters
 from realise.organisations.models import Force, Region
 
 
@@ -159,8 +160,6 @@ class SearchForm(GovukForm, forms.Form):
         self.fields["type"].choices = kinds()
 
     def filters(self):
-        from realise.knowledge.search import SearchFilters
-
         data = self.cleaned_data
         return SearchFilters(
             kinds=data.get("type") or [],

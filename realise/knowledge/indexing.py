@@ -27,6 +27,8 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
+from realise.knowledge.models import SearchEntry
+
 MAX_BODY_CHARS = 100_000  # PostgreSQL refuses a tsvector over 1 MB; this stays well within
 PRIVATE_USE = ("\ue000", "\ue001")  # reserved for highlight markers in snippets
 
@@ -107,8 +109,6 @@ def join_text(*parts) -> str:
 
 def index_object(obj) -> None:
     """Write (or rewrite) the search entry of one object of a registered type."""
-    from realise.knowledge.models import SearchEntry
-
     searchable = searchable_for(obj)
     if searchable is None:
         raise LookupError(f"{type(obj).__name__} is not registered for search.")
@@ -134,8 +134,6 @@ def index_object(obj) -> None:
 
 def remove_object(obj=None, *, kind: str | None = None, object_id: int | None = None) -> None:
     """Remove an object's search entry (pass the object, or its kind and id)."""
-    from realise.knowledge.models import SearchEntry
-
     if obj is not None:
         searchable = searchable_for(obj)
         if searchable is None:
@@ -155,8 +153,6 @@ def index_many(objects: Iterable[models.Model]) -> int:
 @transaction.atomic
 def reindex_all(kinds_to_index: Iterable[str] | None = None) -> dict[str, int]:
     """Rebuild the entries of the given kinds (all by default), dropping stale ones."""
-    from realise.knowledge.models import SearchEntry
-
     counts = {}
     for kind in list(kinds_to_index or REGISTRY):
         searchable = REGISTRY[kind]

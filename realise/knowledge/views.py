@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
@@ -22,7 +23,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from realise.collaborations.models import Collaboration, ForceShare, Function
+from realise.collaborations.models import Agreement, Collaboration, ForceShare, Function, Initiative
 from realise.core.cells import safe_cell
 from realise.core.filtersets import PageFilterSet
 from realise.core.views import ObjectPermissionMixin
@@ -540,8 +541,6 @@ class PublicCollaborationView(DetailView):
         return published.published_collaborations().select_related("lead_force")
 
     def get_context_data(self, **kwargs):
-        from django.contrib.auth.models import AnonymousUser
-
         context = super().get_context_data(**kwargs)
         collaboration, anonymous = self.object, AnonymousUser()
         context.update(
@@ -578,8 +577,6 @@ def _month(value) -> str | None:
 
 
 def collaboration_records(request) -> list[dict]:
-    from realise.collaborations.models import Agreement, Initiative
-
     collaborations = published.catalogue().prefetch_related(
         Prefetch("shares", queryset=ForceShare.objects.select_related("force")),
         Prefetch("initiatives", queryset=Initiative.objects.order_by("name")),

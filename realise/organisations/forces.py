@@ -3,6 +3,8 @@
 Codes are the Office for National Statistics police force area (PFA) codes.
 """
 
+from django.utils.text import slugify
+
 REGIONS: dict[str, list[tuple[str, str, str]]] = {
     # region: [(ONS code, force name, policing body title)]
     "East Midlands": [
@@ -73,8 +75,6 @@ REGIONS: dict[str, list[tuple[str, str, str]]] = {
 
 def load_forces(region_model, force_model) -> None:
     """Create or update every region and force (used by the data migration and `flush`ed tests)."""
-    from django.utils.text import slugify
-
     for region_name, forces in REGIONS.items():
         region, _ = region_model.objects.get_or_create(
             slug=slugify(region_name), defaults={"name": region_name}

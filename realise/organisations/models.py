@@ -1,6 +1,7 @@
 """Regions, forces, named people and users' memberships of forces."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -183,8 +184,6 @@ class Cover(TimeStamped):
         return f"{self.deputy} for {self.person.name}, {self.starts} to {self.ends}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if self.starts and self.ends and self.ends < self.starts:
             raise ValidationError({"ends": "The last day must be on or after the first day."})
         if self.person_id and self.deputy_id and self.person.user_id == self.deputy_id:
@@ -379,8 +378,6 @@ class NetworkResource(TimeStamped):
         return f"{self.network.get_absolute_url()}#resource-{self.pk}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         if not self.url and not self.lesson_id:
             raise ValidationError({"url": "Give the address of the resource, or choose a lesson."})
         if self.url and self.lesson_id:

@@ -27,12 +27,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db.models import Count, Min, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from realise.appraisal.models import CostKind, CostValue, Option
 from realise.benefits import realisation as engine
 from realise.benefits.models import CATEGORY_NAMES, Benefit, Measurement
 from realise.benefits.realisation import HOURS, MONEY, RealisationFilter
@@ -43,6 +44,8 @@ from realise.collaborations.models import (
     Stage,
     StageDecision,
 )
+from realise.organisations.models import Force
+from realise.reports import dashboards
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -59,9 +62,6 @@ SORT_KEYS = (
     "benefit_per_pound",
     "days_obc_to_implementation",
 )
-
-if TYPE_CHECKING:
-    from realise.appraisal.models import Option
 
 
 def _money(value: Decimal) -> Decimal:
@@ -274,8 +274,6 @@ class Benchmark:
 def chosen_options(initiative_ids) -> dict[int, Option]:
     """The option whose costs count for each initiative: the preferred one, else the only
     option besides business as usual (initiatives with neither are left out)."""
-    from realise.appraisal.models import Option
-
     by_initiative: dict[int, list[Option]] = defaultdict(list)
     for option in Option.objects.filter(initiative_id__in=initiative_ids).select_related(
         "initiative"
@@ -293,8 +291,6 @@ def chosen_options(initiative_ids) -> dict[int, Option]:
 
 
 def _costs(rows: dict[int, Row]) -> None:
-    from realise.appraisal.models import CostKind, CostValue
-
     initiatives = dict(
         Initiative.objects.filter(collaboration_id__in=rows).values_list("pk", "collaboration_id")
     )
@@ -372,8 +368,6 @@ def benchmark(user, today: datetime.date | None = None) -> Benchmark:
     the collaborations nested in it that the reader may see (the same cached cut). A
     nested collaboration's figures are therefore also inside its parent's: rows are not
     added up. The hidden row counts every pound of the hidden collaborations once."""
-    from realise.reports import dashboards
-
     today = today or timezone.localdate()
     to_date = engine.last_complete_month(today)
     collaborations = (
@@ -451,8 +445,6 @@ def _forces(visible: set[int], own: dict[int, Row], today: datetime.date):
     """Each force's share of the money realised (the engine's force split, each pound
     once) against its share of the costs (each collaboration's own recorded costs split
     by its agreed force shares), over the collaborations the reader may see."""
-    from realise.organisations.models import Force
-
     base = Benefit.objects.filter(initiative__collaboration_id__in=visible)
     money = engine.force_breakdown(RealisationFilter(), base=base, today=today)[MONEY]
     realised_total = sum(money.actual_to_date.values(), ZERO) + money.unallocated_actual_to_date

@@ -1,11 +1,9 @@
-"""Background tasks (django-tasks; the database backend's worker is `manage.py db_worker`)."""
+"""Background tasks (django-tasks; run by `realise worker`).
 
-from django_tasks import task
+Each task is defined beside the code it runs; this module names it under the path that
+tasks queued before are stored with, so the worker still finds them.
+"""
 
+from realise.reports.register.jobs import import_register_task
 
-@task()
-def import_register_task(job_id: int) -> str:
-    """Run a queued register import; returns the job's final status."""
-    from realise.reports.register.jobs import run_import_job
-
-    return run_import_job(job_id).status
+__all__ = ["import_register_task"]

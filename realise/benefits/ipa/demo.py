@@ -12,6 +12,7 @@ from django.db.models import Q
 from realise.benefits import baselines, contributions
 from realise.benefits.maps import ensure_objectives
 from realise.benefits.models import Benefit, BenefitShare, Change
+from realise.benefits.realisation import add_months
 from realise.collaborations.models import Collaboration, Initiative, StageDecision
 from realise.core.history import set_history_user
 
@@ -36,8 +37,6 @@ def _change(initiative, description, benefits, user, enablers=()) -> Change:
 def _rephased(plan: dict[datetime.date, Decimal], after: datetime.date) -> dict:
     """The plan with a quarter of each month still to come moved to as many months after
     its end: the same total, later."""
-    from realise.benefits.realisation import add_months
-
     rows = dict(plan)
     future = sorted(p for p in rows if p > after)
     if not future:
@@ -88,9 +87,8 @@ def build_ipa_demo(builder) -> None:
         owner=people["hr"],
         measurement_owner=people["finance"],
     )
-    from realise.demo import months
-
-    recruitment_plan = dict.fromkeys(months(datetime.date(2025, 10, 1), 24), D("10000"))
+    recruitment_months = [add_months(datetime.date(2025, 10, 1), n) for n in range(24)]
+    recruitment_plan = dict.fromkeys(recruitment_months, D("10000"))
     builder.plan(recruitment, recruitment_plan)
     builder.actuals(
         recruitment,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from realise.benefits.forms import PlanForm
 from realise.benefits.models import Benefit, Change, Objective
+from realise.benefits.realisation import collaboration_and_descendants
 from realise.collaborations.models import Initiative
 from realise.core.forms import DateInput, GovukForm
 from realise.governance.models import GovernanceBody
@@ -22,8 +23,6 @@ def _collaboration_chain(collaboration) -> list[int]:
 
 def _family(collaboration) -> list[int]:
     """The top collaboration above `collaboration` and every one nested in it."""
-    from realise.benefits.realisation import collaboration_and_descendants
-
     chain = [collaboration, *collaboration.ancestors()]
     return collaboration_and_descendants(chain[-1])
 

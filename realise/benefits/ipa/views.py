@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
@@ -37,6 +38,7 @@ from realise.benefits.models import (
     Contribution,
     Objective,
 )
+from realise.benefits.profile import render_profile_pdf
 from realise.benefits.views import BenefitObjectMixin
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.cells import CsvWriter
@@ -453,8 +455,6 @@ class BenefitProfilePdfView(BenefitObjectMixin, View):
     permission_required = "benefits.view_benefit"
 
     def get(self, request, *args, **kwargs):
-        from realise.benefits.profile import render_profile_pdf
-
         pdf = render_profile_pdf(self.benefit, base_url=request.build_absolute_uri("/"))
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = (
@@ -507,8 +507,6 @@ class LinksReportView(TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
             return redirect_to_login(request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
 
@@ -532,8 +530,6 @@ class _Echo:
 def links_csv(request):
     """Every contribution and attribution the user may see, as CSV, streamed."""
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     links, claims = _visible_links(request.user)
     writer = CsvWriter(_Echo())

@@ -58,7 +58,6 @@ from realise.benefits.realisation.figures import (
     Totals,
     rag_for_score,
 )
-from realise.benefits.realisation.forces import force_breakdown
 from realise.benefits.realisation.periods import (
     add_months,
     amber_threshold,
@@ -75,7 +74,12 @@ from realise.benefits.realisation.periods import (
     trend_months,
 )
 from realise.benefits.realisation.rag import benefit_rag, rag_rollup, rag_rollups
-from realise.benefits.realisation.summaries import GroupFigures, breakdown, measure_summaries
+from realise.benefits.realisation.summaries import (
+    GroupFigures,
+    breakdown,
+    force_breakdown,
+    measure_summaries,
+)
 
 __all__ = [
     "AMBER",

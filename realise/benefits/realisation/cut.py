@@ -2,26 +2,54 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Round
 
 from realise.benefits.models import (
+    Attribution,
     Benefit,
     BenefitShare,
+    ContributionPath,
     Measurement,
     PlannedValue,
     Unit,
 )
-from realise.benefits.realisation.figures import HOURS, MEASURE_SUBCATEGORIES, MONEY
+from realise.benefits.realisation.figures import HOURS, HUNDRED, MEASURE_SUBCATEGORIES, MONEY
 from realise.benefits.realisation.periods import _as_of, last_complete_month
 from realise.collaborations.models import ForceShare
+from realise.collaborations.nesting import with_nested
 from realise.organisations.models import Force
 
-# Past this many ids, a list of benefits becomes a subquery (see `_Cut.unplanned`).
+# Few benefits have links or attributions, or actuals but no plan. The engine's grouped
+# queries scan every planned and measured month in a cut, so rather than test each row with a
+# correlated subquery, the ids of such benefits are looked up once per cut and the tests
+# become plain "id in (...)" lists, or vanish when there are none. Past this many ids, an
+# uncorrelated subquery ("id in (select ...)") takes the list's place (see `_ids` and
+# `_Cut.unplanned`).
 _ID_LIST_LIMIT = 1000
+_MONEY = DecimalField(max_digits=18, decimal_places=2)
+_WIDE = DecimalField(max_digits=30, decimal_places=8)
 
 # The cut ------------------------------------------------------------------------------------
 
@@ -106,8 +134,6 @@ class RealisationFilter:
 
 def collaboration_and_descendants(collaboration: Any) -> list[int]:
     """The collaboration's id and the ids of every collaboration nested in it."""
-    from realise.collaborations.nesting import with_nested
-
     # A collaboration is always given here, so its id is never None.
     return sorted(with_nested({cast(int, _pk(collaboration))}))
 
@@ -175,6 +201,194 @@ def _summable_q(prefix: str = "") -> Q:
     ) | Q(**{f"{prefix}subcategory__in": MEASURE_SUBCATEGORIES[HOURS], f"{prefix}unit": Unit.HOURS})
 
 
+# Counting each pound once ----------------------------------------------------------------
+#
+# The query parts of the rules in `realise.benefits.contributions` (docs/realisation.md,
+# "Counting each pound once"): a benefit with an ancestor in the cut is not counted, and a
+# benefit with attributions is counted for the shares claimed by initiatives in the cut.
+
+
+def _parts(filters: RealisationFilter) -> tuple[RealisationFilter, RealisationFilter]:
+    """The cut's filters about initiatives, and those about the benefit itself."""
+    initiative_level = RealisationFilter(
+        collaboration=filters.collaboration,
+        initiative=filters.initiative,
+        stages=filters.stages,
+        initiative_statuses=filters.initiative_statuses,
+    )
+    benefit_level = dataclasses.replace(
+        filters, collaboration=None, initiative=None, stages=(), initiative_statuses=()
+    )
+    return initiative_level, benefit_level
+
+
+def _ref(prefix: str) -> str:
+    return prefix[:-2] if prefix else "pk"
+
+
+# A list of benefit ids, or the query giving them when it is long (see `_ID_LIST_LIMIT`).
+Ids = list[int] | QuerySet[Any, Any]
+
+
+def _ids(resolved: dict[str, Any], key: str, queryset: QuerySet[Any], column: str) -> Ids:
+    """The distinct `column` values of `queryset` (a list, or the queryset when long),
+    looked up once per cut and kept in `resolved`."""
+    if key not in resolved:
+        values = queryset.order_by().values_list(column, flat=True).distinct()
+        ids = list(values[: _ID_LIST_LIMIT + 1])
+        resolved[key] = ids if len(ids) <= _ID_LIST_LIMIT else values
+    found: Ids = resolved[key]
+    return found
+
+
+def _none(ids: Ids) -> bool:
+    return isinstance(ids, list) and not ids
+
+
+def _attributed(resolved: dict[str, Any]) -> Ids:
+    """The benefits that have attributions (claimed by named initiatives)."""
+    return _ids(resolved, "attributed", Attribution.objects.all(), "benefit_id")
+
+
+def _claimed(filters: RealisationFilter, resolved: dict[str, Any]) -> Ids:
+    """The benefits claimed by an initiative in the cut."""
+    if _none(_attributed(resolved)):
+        return []
+    claims = Attribution.objects.filter(claims_q(filters, resolved))
+    return _ids(resolved, "claimed", claims, "benefit_id")
+
+
+def linked_benefits(resolved: dict[str, Any]) -> list[int] | None:
+    """The benefits counted other than whole somewhere (attributed, or contributing to
+    another benefit), or None when there are too many to list."""
+    attributed = _attributed(resolved)
+    descendants = _ids(resolved, "descendants", ContributionPath.objects.all(), "descendant_id")
+    if not (isinstance(attributed, list) and isinstance(descendants, list)):
+        return None
+    return sorted(set(attributed) | set(descendants))
+
+
+def claims_q(filters: RealisationFilter, resolved: dict[str, Any]) -> Q:
+    """A Q over Attribution: the claims of initiatives in the cut."""
+    initiative_level, _ = _parts(filters)
+    return _benefit_q(initiative_level, "", resolved)
+
+
+def in_cut_q(
+    filters: RealisationFilter,
+    resolved: dict[str, Any],
+    base: QuerySet[Benefit] | None,
+    prefix: str = "benefit__",
+) -> Q:
+    """The benefits a cut takes in, before double counting (`prefix` '' for Benefit, else
+    the path to the benefit): those matching the cut through their own initiative and
+    claimed by nobody, and those claimed by an initiative in the cut."""
+    _, benefit_level = _parts(filters)
+    ref = _ref(prefix)
+    q = _benefit_q(filters, prefix, resolved)
+    attributed = _attributed(resolved)
+    if not _none(attributed):
+        q &= ~Q(**{f"{ref}__in": attributed})
+        claimed = _claimed(filters, resolved)
+        if not _none(claimed):
+            own = _benefit_q(benefit_level, prefix, resolved)
+            q |= own & Q(**{f"{ref}__in": claimed})
+    if base is not None:
+        q &= Q(**{f"{ref}__in": base.values("pk")})
+    return q
+
+
+def counted_q(
+    filters: RealisationFilter,
+    resolved: dict[str, Any],
+    base: QuerySet[Benefit] | None,
+    prefix: str = "benefit__",
+) -> Q:
+    """The benefits a cut counts: those it takes in, less any with an ancestor in it.
+
+    `resolved` belongs to one cut, and so to one `base`."""
+    ref = _ref(prefix)
+    q = in_cut_q(filters, resolved, base, prefix)
+    ancestor_inside = ContributionPath.objects.filter(
+        in_cut_q(filters, resolved, base, "ancestor__")
+    )
+    covered = _ids(resolved, "covered", ancestor_inside, "descendant_id")
+    if not _none(covered):
+        q &= ~Q(**{f"{ref}__in": covered})
+    return q
+
+
+def listed_q(
+    filters: RealisationFilter,
+    resolved: dict[str, Any],
+    base: QuerySet[Benefit] | None,
+    prefix: str = "benefit__",
+) -> Q:
+    """The benefits a cut lists (RAG, exceptions): its own, and those claimed in it."""
+    _, benefit_level = _parts(filters)
+    ref = _ref(prefix)
+    home = _benefit_q(filters, prefix, resolved)
+    claimed = _claimed(filters, resolved)
+    # An empty Q takes in every benefit (and would vanish from an "or").
+    q = home
+    if home and not _none(claimed):
+        q = home | (_benefit_q(benefit_level, prefix, resolved) & Q(**{f"{ref}__in": claimed}))
+    if base is not None:
+        q &= Q(**{f"{ref}__in": base.values("pk")})
+    return q
+
+
+def claimed_value(
+    filters: RealisationFilter, resolved: dict[str, Any], field: str = "value", ref: str = "benefit"
+) -> F | Case:
+    """The amount of a row the cut counts: the whole value, or for a benefit with
+    attributions the value times the shares claimed in the cut, rounded to the penny."""
+    attributed = _attributed(resolved)
+    if _none(attributed):
+        return F(field)
+    share = Subquery(
+        Attribution.objects.filter(Q(benefit=OuterRef(ref)) & claims_q(filters, resolved))
+        .order_by()
+        .values("benefit")
+        .annotate(total=Sum("percent"))
+        .values("total")[:1]
+    )
+    claimed = Round(
+        ExpressionWrapper(F(field) * share / Value(HUNDRED), output_field=_WIDE),
+        2,
+        output_field=_MONEY,
+    )
+    is_attributed = Q(**{f"{ref}__in": attributed})
+    return Case(When(is_attributed, then=claimed), default=F(field), output_field=_MONEY)
+
+
+def claimant(resolved: dict[str, Any], ref: str = "benefit") -> Value | Case:
+    """The benefit's id when it has attributions, else null: to group claimed rows."""
+    attributed = _attributed(resolved)
+    if _none(attributed):
+        return Value(None, output_field=IntegerField())
+    is_attributed = Q(**{f"{ref}__in": attributed})
+    return Case(When(is_attributed, then=F(ref)), default=None, output_field=IntegerField())
+
+
+def claims_in_cut(
+    filters: RealisationFilter, resolved: dict[str, Any], benefit_ids: Iterable[int]
+) -> dict[int, dict[int, tuple[Decimal, int]]]:
+    """{benefit id: {initiative id: (percent, collaboration id)}} for the claims in the cut."""
+    ids = list(benefit_ids)
+    if not ids:
+        return {}
+    out: dict[int, dict[int, tuple[Decimal, int]]] = {}
+    rows = (
+        Attribution.objects.filter(Q(benefit_id__in=ids) & claims_q(filters, resolved))
+        .values_list("benefit_id", "initiative_id", "percent", "initiative__collaboration_id")
+        .order_by()
+    )
+    for benefit_id, initiative_id, percent, collaboration_id in rows:
+        out.setdefault(benefit_id, {})[initiative_id] = (percent, collaboration_id)
+    return out
+
+
 @dataclass
 class _Cut:
     """A resolved cut: the filters, the scope, the 'to date' month and the force."""
@@ -210,36 +424,26 @@ class _Cut:
 
     def rows_q(self) -> Q:
         """A Q over PlannedValue, Measurement or BenefitShare selecting the rows the cut
-        counts: each pound once (see `contributions.counted_q`)."""
-        from realise.benefits.contributions import counted_q
-
+        counts: each pound once (see `counted_q`)."""
         if "counted" not in self._q:
             self._q["counted"] = counted_q(self.filters, self._resolved, self.base)
         return self._q["counted"]
 
     def listed_rows_q(self) -> Q:
         """Like `rows_q`, but every benefit the cut lists, whole (for RAG per benefit)."""
-        from realise.benefits.contributions import listed_q
-
         if "listed" not in self._q:
             self._q["listed"] = listed_q(self.filters, self._resolved, self.base)
         return self._q["listed"]
 
     def value(self, name: str = "value") -> F | Case:
         """The amount of a row the cut counts (attributed benefits: the shares claimed)."""
-        from realise.benefits.contributions import claimed_value
-
         return claimed_value(self.filters, self._resolved, name)
 
     def claimant(self) -> Value | Case:
         """A row's benefit id when the benefit has attributions, else null."""
-        from realise.benefits.contributions import claimant
-
         return claimant(self._resolved)
 
     def benefits(self) -> QuerySet[Benefit]:
-        from realise.benefits.contributions import listed_q
-
         queryset = Benefit.objects.all() if self.base is None else self.base
         if "listed_benefits" not in self._q:
             self._q["listed_benefits"] = listed_q(self.filters, self._resolved, None, "")

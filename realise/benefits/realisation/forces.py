@@ -9,22 +9,20 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, Sum
 
 from realise.benefits.models import (
-    Benefit,
     BenefitShare,
     Measurement,
     PlannedValue,
 )
-from realise.benefits.realisation.cut import RealisationFilter, _Cut, _summable_q
+from realise.benefits.realisation.cut import _Cut, _summable_q
 from realise.benefits.realisation.figures import (
     CENT,
     MEASURES,
     SUBCATEGORY_MEASURE,
     ZERO,
     ForceBreakdown,
-    MeasureSummary,
     _dec,
 )
 from realise.benefits.realisation.ledger import (
@@ -108,25 +106,9 @@ def _force_names() -> dict[str, str]:
     return dict(Force.objects.values_list("ons_code", "name"))
 
 
-def force_breakdown(
-    filters: RealisationFilter | None = None,
-    *,
-    base: QuerySet[Benefit] | None = None,
-    today: datetime.date | None = None,
-    include_planned: bool = True,
-    _cut: _Cut | None = None,
-) -> dict[str, ForceBreakdown]:
-    """Each force's share of money and of hours, keyed by measure then ONS code.
-
-    A measurement recorded for a force belongs to that force. Collaboration-wide values
-    are summed per benefit in the database and each benefit's total is split to the
-    penny by the benefit's own shares, else its collaboration's. Planned values (always
-    collaboration-wide) are split the same way when `include_planned`.
-    With a force in the filter, this is that force's figures only.
-    """
-    cut = _cut or _Cut.make(filters, base, today)
-    if cut.force is not None:
-        return _force_only_breakdown(cut, include_planned)
+def breakdown_by_force(cut: _Cut, include_planned: bool = True) -> dict[str, ForceBreakdown]:
+    """Each force's share of money and of hours in a cut without a force, keyed by
+    measure then ONS code (`summaries.force_breakdown` has the rules)."""
     base_q = cut.rows_q() & _summable_q("benefit__")
     to_date_q = cut.period_q(cut.to_date)
     pennies: dict[str, defaultdict[str, int]] = {m: defaultdict(int) for m in MEASURES}
@@ -416,25 +398,3 @@ def _trend_from_force(cut: _Cut, force_ledger: _ForceLedger) -> dict[str, Decima
         out[measure] += recent * months * _sign(benefit["is_disbenefit"])
     size = trend_months()
     return {m: (value / size).quantize(CENT, rounding=ROUND_HALF_UP) for m, value in out.items()}
-
-
-def _force_only_breakdown(
-    cut: _Cut, include_planned: bool, summaries: dict[str, MeasureSummary] | None = None
-) -> dict[str, ForceBreakdown]:
-    # The headline figures are built on this module's ledger: imported here, not above.
-    from realise.benefits.realisation.summaries import measure_summaries
-
-    summaries = summaries or measure_summaries(_cut=cut, include_trend=False)
-    force = _the_force(cut)
-    code = force.ons_code
-    names = {code: force.name}
-    return {
-        m: ForceBreakdown(
-            actual_to_date={code: summaries[m].actual_to_date},
-            planned_total={code: summaries[m].planned_total} if include_planned else None,
-            planned_to_date={code: summaries[m].planned_to_date} if include_planned else None,
-            outside_plan={code: summaries[m].outside_plan},
-            names=names,
-        )
-        for m in MEASURES
-    }

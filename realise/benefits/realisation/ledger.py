@@ -12,12 +12,13 @@ from typing import Any
 from django.db import connection
 from django.db.models import Case, Count, F, Q, Sum
 
+from realise.benefits import totals
 from realise.benefits.models import (
     Measurement,
     PlannedValue,
     TotalKind,
 )
-from realise.benefits.realisation.cut import _benefit_q, _Cut, _summable_q
+from realise.benefits.realisation.cut import _benefit_q, _Cut, _summable_q, linked_benefits
 from realise.benefits.realisation.figures import (
     CENT,
     MEASURE_SUBCATEGORIES,
@@ -132,8 +133,6 @@ def _ledger_from_totals(cut: _Cut, linked: list[int]) -> _Ledger:
     and measured month. Benefits counted other than whole (`linked`: attributed, or
     contributing to another) are taken out of the totals and counted as the cut counts
     them."""
-    from realise.benefits import totals
-
     f = cut.filters
     q = _summable_q()
     if f.subcategories:
@@ -167,8 +166,6 @@ def _ledger_from_totals(cut: _Cut, linked: list[int]) -> _Ledger:
 def _ledger(cut: _Cut) -> _Ledger:
     """Plan and actuals per (dimensions, month): from the monthly totals where the cut
     allows, else from the register's rows."""
-    from realise.benefits.contributions import linked_benefits
-
     if _reads_totals(cut):
         linked = linked_benefits(cut._resolved)
         if linked is not None:

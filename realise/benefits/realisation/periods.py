@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 
 from realise.core import inputs
 
@@ -93,7 +94,5 @@ def parse_month(text: str) -> datetime.date:
 
 def _as_of(today: datetime.date | None) -> datetime.date:
     if today is None:
-        from django.utils import timezone
-
         return timezone.localdate()
     return today

@@ -16,26 +16,27 @@ from realise.benefits.models import (
     Measurement,
     PlannedValue,
 )
-from realise.benefits.realisation.cut import RealisationFilter, _Cut, _summable_q
+from realise.benefits.realisation.cut import RealisationFilter, _Cut, _summable_q, claims_in_cut
 from realise.benefits.realisation.figures import (
     HOURS,
     MEASURES,
     MONEY,
     SUBCATEGORY_MEASURE,
     ZERO,
+    ForceBreakdown,
     MeasureSummary,
     Totals,
     _dec,
 )
 from realise.benefits.realisation.forces import (
     _force_ledger,
-    _force_only_breakdown,
     _ledger_from_force,
     _money,
     _outside_plan_from_force,
+    _the_force,
     _trend_from_force,
     _units,
-    force_breakdown,
+    breakdown_by_force,
 )
 from realise.benefits.realisation.ledger import (
     _GROUPS,
@@ -91,6 +92,47 @@ def measure_summaries(
     return summaries
 
 
+def force_breakdown(
+    filters: RealisationFilter | None = None,
+    *,
+    base: QuerySet[Benefit] | None = None,
+    today: datetime.date | None = None,
+    include_planned: bool = True,
+    _cut: _Cut | None = None,
+) -> dict[str, ForceBreakdown]:
+    """Each force's share of money and of hours, keyed by measure then ONS code.
+
+    A measurement recorded for a force belongs to that force. Collaboration-wide values
+    are summed per benefit in the database and each benefit's total is split to the
+    penny by the benefit's own shares, else its collaboration's. Planned values (always
+    collaboration-wide) are split the same way when `include_planned`.
+    With a force in the filter, this is that force's figures only.
+    """
+    cut = _cut or _Cut.make(filters, base, today)
+    if cut.force is not None:
+        return _force_only_breakdown(cut, include_planned)
+    return breakdown_by_force(cut, include_planned)
+
+
+def _force_only_breakdown(
+    cut: _Cut, include_planned: bool, summaries: dict[str, MeasureSummary] | None = None
+) -> dict[str, ForceBreakdown]:
+    summaries = summaries or measure_summaries(_cut=cut, include_trend=False)
+    force = _the_force(cut)
+    code = force.ons_code
+    names = {code: force.name}
+    return {
+        m: ForceBreakdown(
+            actual_to_date={code: summaries[m].actual_to_date},
+            planned_total={code: summaries[m].planned_total} if include_planned else None,
+            planned_to_date={code: summaries[m].planned_to_date} if include_planned else None,
+            outside_plan={code: summaries[m].outside_plan},
+            names=names,
+        )
+        for m in MEASURES
+    }
+
+
 @dataclass(frozen=True)
 class GroupFigures:
     """Money and hours totals of one initiative or collaboration in the cut."""
@@ -122,8 +164,6 @@ def breakdown(
     """
     if group not in _GROUPS:
         raise ValueError(f"Cannot break the figures down by {group!r}.")
-    from realise.benefits.contributions import claims_in_cut
-
     cut = _Cut.make(filters, base, today)
     figures: dict[int, dict[str, list[Decimal]]] = defaultdict(
         lambda: {m: [ZERO, ZERO, ZERO, ZERO, ZERO] for m in MEASURES}

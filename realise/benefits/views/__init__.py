@@ -21,13 +21,13 @@ from realise.benefits.forms import (
     MonthChoiceForm,
     PlanForm,
 )
-from realise.benefits.models import Benefit, Evidence
+from realise.benefits.models import Benefit, Evidence, Measurement
 from realise.benefits.profile import monthly_series
 from realise.benefits.services import cleared_message, record_measurement, replace_plan
 from realise.collaborations.models import Initiative
 from realise.collaborations.rules import can_view
 from realise.collaborations.services import benefit_standard
-from realise.core.history import set_history_user
+from realise.core.history import benefit_changes, set_history_user
 from realise.core.language import month_year
 from realise.core.permissions import access_for
 from realise.core.versioning import VersionConflictMixin
@@ -76,8 +76,6 @@ class BenefitDetailView(ObjectPermissionMixin, DetailView):
 
 
 def _candidate(benefit, force):
-    from realise.benefits.models import Measurement
-
     return Measurement(benefit=benefit, force=force)
 
 
@@ -256,8 +254,6 @@ class BenefitHistoryView(ObjectPermissionMixin, DetailView):
     template_name = "benefits/benefit_history.html"
 
     def get_context_data(self, **kwargs):
-        from realise.core.history import benefit_changes
-
         context = super().get_context_data(**kwargs)
         context["changes"] = benefit_changes(self.object)
         return context

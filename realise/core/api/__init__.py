@@ -259,7 +259,7 @@ def etag(version) -> str:
     return f'"{version}"'
 
 
-def _matches(header: str, version: int) -> bool:
+def etag_matches(header: str, version: int) -> bool:
     for tag in header.split(","):
         tag = tag.strip()
         if tag == "*":
@@ -390,7 +390,7 @@ class DomainViewSet(DomainReading, viewsets.ModelViewSet):
                 "made since you read the record would be lost.",
                 current,
             )
-        if header and not _matches(header, current):
+        if header and not etag_matches(header, current):
             return conflict(
                 status.HTTP_412_PRECONDITION_FAILED,
                 "Someone else changed this since you read it (If-Match does not match).",

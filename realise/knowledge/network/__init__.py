@@ -26,7 +26,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
-from realise.collaborations.models import Collaboration
+from realise.benefits.models import Benefit
+from realise.collaborations.models import Collaboration, Initiative
 from realise.core.permissions import access_for
 from realise.knowledge.models import Lesson
 from realise.organisations.models import (
@@ -48,9 +49,6 @@ COLLABORATION_ROLES = (Role.PROGRAMME_TEAM, Role.FORCE_LEAD, Role.BENEFIT_OWNER)
 
 
 def _models():
-    from realise.benefits.models import Benefit
-    from realise.collaborations.models import Initiative
-
     return Benefit, Initiative
 
 

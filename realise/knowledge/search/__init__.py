@@ -23,7 +23,10 @@ from django.db.models import QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from realise.collaborations.models import Collaboration, ForceShare
 from realise.knowledge.indexing import PRIVATE_USE, REGISTRY, searchable_for
+from realise.knowledge.models import SearchEntry, visible_item_filter
+from realise.knowledge.search import postgres, sqlite
 from realise.knowledge.search.query import ParsedQuery, any_of, key_terms, parse
 
 __all__ = [
@@ -80,19 +83,12 @@ class Hit:
 def backend() -> ModuleType:
     """The search backend for the default database."""
     if connection.vendor == "postgresql":
-        from realise.knowledge.search import postgres
-
         return postgres
-    from realise.knowledge.search import sqlite
-
     return sqlite
 
 
 def candidates(user, filters: SearchFilters | None = None) -> QuerySet:
     """The search entries `user` may see, narrowed by `filters` (not yet by any words)."""
-    from realise.collaborations.models import ForceShare
-    from realise.knowledge.models import SearchEntry, visible_item_filter
-
     filters = filters or SearchFilters()
     entries = SearchEntry.objects.filter(visible_item_filter(user))
     if filters.kinds:
@@ -170,8 +166,6 @@ class SearchResults:
         return self._run(offset, limit)
 
     def _run(self, offset: int, limit: int) -> list[Hit]:
-        from realise.knowledge.models import SearchEntry
-
         engine = backend()
         with engine.session():
             total, ranked = engine.search(self.entries, self.query, limit=limit, offset=offset)
@@ -217,9 +211,6 @@ def related(obj, *, user, kinds: tuple[str, ...] = ("collaboration", "lesson"), 
     For a collaboration, its own initiatives, lessons and documents are left out: the
     point is to find what *other* collaborations did.
     """
-    from realise.collaborations.models import Collaboration
-    from realise.knowledge.models import SearchEntry
-
     searchable = searchable_for(obj)
     if searchable is None:
         return []

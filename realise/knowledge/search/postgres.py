@@ -47,6 +47,7 @@ from django.db.models import (
 from django.db.models.functions import Left
 
 from realise.knowledge.indexing import PRIVATE_USE
+from realise.knowledge.models import SearchEntry
 from realise.knowledge.search.query import ParsedQuery, Term
 
 CONFIG = "english"
@@ -120,8 +121,6 @@ def _matching(entries: QuerySet, tsquery: SearchQuery) -> QuerySet:
 def search(entries: QuerySet, query: ParsedQuery, *, limit: int, offset: int = 0):
     """(number of matches, [(entry id, score)] best first) for one page, in one pass where
     the page is within the shortlist."""
-    from realise.knowledge.models import SearchEntry
-
     tsquery = to_tsquery(query)
     matching = _matching(entries, tsquery)
     full_rank = SearchRank(IndexedVector(), tsquery, normalization=LENGTH_NORMALISATION)
@@ -154,8 +153,6 @@ def search(entries: QuerySet, query: ParsedQuery, *, limit: int, offset: int = 0
 
 
 def snippets(ids: list[int], query: ParsedQuery) -> dict[int, str]:
-    from realise.knowledge.models import SearchEntry
-
     headline = SearchHeadline(
         Left("body", HEADLINE_CHARS),
         to_tsquery(query),

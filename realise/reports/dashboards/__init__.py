@@ -31,12 +31,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from realise.benefits import realisation as engine
-from realise.benefits.models import Benefit, BenefitStatus, Nature
+from realise.benefits.models import Benefit, BenefitStatus, Nature, SubCategory
 from realise.benefits.realisation import (
     MONEY,
     RagRollup,
@@ -44,10 +44,11 @@ from realise.benefits.realisation import (
     rag_rollup,
     rag_rollups,
 )
-from realise.collaborations.models import Collaboration, Initiative
+from realise.collaborations.models import Collaboration, Initiative, InitiativeStatus, Stage
 from realise.core import dataversion
 from realise.core.permissions import access_for
 from realise.governance.models import Escalation
+from realise.organisations.models import Force
 
 PAGE_SIZE = 25
 SERVICE_AND_COMPLIANCE = ("2a", "2b", "3a", "3b", "3c")
@@ -334,8 +335,6 @@ def slice_rows(summaries: dict[str, engine.MeasureSummary], *, cashable_first=Fa
 
 
 def subcategory_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
-    from realise.benefits.models import SubCategory
-
     labels = {value: str(label) for value, label in SubCategory.choices}
     rows = []
     for measure, summary in summaries.items():
@@ -573,7 +572,6 @@ def initiative_rows(figures: Figures) -> list[dict]:
         )
     rollups = rag_rollups(figures.benefits(), "initiative_id")
     money = {row.key: row for row in figures.groups("initiative")}
-    from realise.collaborations.models import InitiativeStatus, Stage
 
     stages = {value: str(label) for value, label in Stage.choices}
     statuses = {value: str(label) for value, label in InitiativeStatus.choices}
@@ -642,8 +640,6 @@ def cashable_group_rows(figures: Figures, group: str = "initiative") -> list[dic
 
 def escalation_rows(body, user) -> QuerySet:
     """Items escalated to a body that the user may see, open ones first, newest first."""
-    from django.db.models import F
-
     return (
         Escalation.objects.visible_to(user)
         .filter(to_body=body)
@@ -653,8 +649,6 @@ def escalation_rows(body, user) -> QuerySet:
 
 
 def member_forces(collaboration) -> list:
-    from realise.organisations.models import Force
-
     return list(Force.objects.filter(shares__collaboration=collaboration).order_by("name"))
 
 

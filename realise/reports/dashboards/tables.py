@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from realise.collaborations.models import Stage
 from realise.core import formatting
 from realise.core.cells import safe_row
 
@@ -274,8 +275,6 @@ class GroupTable(DashboardTable):
         )
 
     def render_stage(self, value):
-        from realise.collaborations.models import Stage
-
         return str(Stage(value).label) if value is not None else ""
 
     def value_stage(self, value):

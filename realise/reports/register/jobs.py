@@ -27,6 +27,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from realise.benefits import totals
 from realise.core import uploads
@@ -98,8 +99,6 @@ def start_import(upload, *, user) -> ImportJob:
 
 def _run_or_queue(job: ImportJob) -> ImportJob:
     if job.background:
-        from realise.reports.tasks import import_register_task
-
         transaction.on_commit(lambda: import_register_task.enqueue(job.pk))
         return job
     return run_import_job(job.pk)
@@ -192,6 +191,12 @@ def run_import_job(job_id: int) -> ImportJob:
     return job
 
 
+@task()
+def import_register_task(job_id: int) -> str:
+    """Run a queued register import; returns the job's final status."""
+    return run_import_job(job_id).status
+
+
 def _run(job: ImportJob, reporter: JobProgress) -> ImportJob:
     try:
         if job.user is None or not job.user.is_active:
@@ -245,8 +250,6 @@ def start_mapped_import(job: ImportJob, mapping: dict, *, rows: int) -> ImportJo
     job.background = rows > settings.REALISE_IMPORT_BACKGROUND_ROWS
     job.save(update_fields=["mapping", "status", "rows_total", "background"])
     if job.background:
-        from realise.reports.tasks import import_register_task
-
         transaction.on_commit(lambda: import_register_task.enqueue(job.pk))
         return job
     return run_import_job(job.pk)

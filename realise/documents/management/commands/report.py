@@ -24,6 +24,9 @@ from django.utils import translation
 
 from realise.benefits.realisation import parse_month
 from realise.collaborations.models import Initiative
+from realise.documents.board_pack import build_board_pack
+from realise.documents.closure import build_closure
+from realise.documents.highlight import build_highlight, find_report
 from realise.documents.models import ClosureRecord, Marking
 from realise.documents.render import FORMATS, render
 from realise.governance.models import GovernanceBody
@@ -100,8 +103,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Wrote {out} ({len(rendered.content):,} bytes).")
 
     def highlight(self, options) -> dict:
-        from realise.documents.highlight import build_highlight
-
         initiative = Initiative.objects.filter(slug=options["initiative"]).first()
         if initiative is None:
             raise usage(f"--initiative: no initiative with slug '{options['initiative']}'")
@@ -115,14 +116,10 @@ class Command(BaseCommand):
 
     @staticmethod
     def report_marking(initiative, month) -> str:
-        from realise.documents.highlight import find_report
-
         report = find_report(initiative, month)
         return report.marking if report else Marking.OFFICIAL
 
     def board(self, options) -> dict:
-        from realise.documents.board_pack import build_board_pack
-
         body = GovernanceBody.objects.filter(slug=options["body"]).first()
         if body is None:
             raise usage(f"--body: no governance body with slug '{options['body']}'")
@@ -136,8 +133,6 @@ class Command(BaseCommand):
         return build_board_pack(body, day, marking=options["marking"] or Marking.OFFICIAL)
 
     def closure(self, options) -> dict:
-        from realise.documents.closure import build_closure
-
         initiative = Initiative.objects.filter(slug=options["initiative"]).first()
         if initiative is None:
             raise usage(f"--initiative: no initiative with slug '{options['initiative']}'")

@@ -14,6 +14,8 @@ import sys
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from realise.reports.mapped.grid import GridError, read_grid
 from realise.reports.mapped.mapping import MappingError, parse_mapping
@@ -25,9 +27,6 @@ class TerminalProgress:
     """A rich progress bar on stderr, for the check and then the write."""
 
     def __init__(self):
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
         self.bar = Progress(
             "[progress.description]{task.description}",
             BarColumn(),
