@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
+from django.urls import URLPattern, URLResolver, include, path, reverse_lazy
 from django.views.generic import TemplateView
 
 from realise.core import account_views, audit_views, language, views
@@ -10,7 +10,7 @@ from realise.core.forms import (
     GovukSetPasswordForm,
 )
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("language/", language.set_language, name="set-language"),
     path(
         "accounts/login/",
