@@ -210,6 +210,7 @@ def _apply(request: ChangeRequest, user) -> None:
     """Replace the benefit's plan by the approved profile and re-baseline the benefit."""
     from realise.benefits.services import write_plan
 
+    assert request.decided_on is not None  # `decide_change_request` has just set it
     benefit = request.benefit
     rows = proposed_rows(request)
     write_plan(benefit, rows, user=user)
