@@ -4,7 +4,7 @@ Plain views are listed in `urlpatterns`; viewsets are registered on `router`, wh
 are added at the end.
 """
 
-from django.urls import path
+from django.urls import URLPattern, URLResolver, path
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -19,7 +19,7 @@ from realise.organisations import api as organisations_api
 from realise.pipeline import api as pipeline_api
 from realise.reports import api as reports_api
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("search/", knowledge_api.SearchAPIView.as_view(), name="api-search"),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path(

@@ -8,6 +8,7 @@ Decimal results.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from django.utils.translation import gettext
@@ -16,6 +17,9 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from realise.appraisal.models import fy_label
 from realise.reports.charts import pounds_axis
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 # GOV.UK colours, distinguishable for the common kinds of colour blindness with the markers.
 COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#505a5f", "#b58840"]
@@ -27,7 +31,7 @@ def net_flows_svg(comparison, *, title: str | None = None) -> bytes:
     with its words in the language of the page."""
     if title is None:
         title = gettext("Discounted net flows by option")
-    style = {
+    style: dict[RcKeyType, Any] = {
         "svg.hashsalt": "realise-economic-case",
         "svg.fonttype": "none",
         "font.family": "sans-serif",

@@ -109,8 +109,9 @@ def clean_bias(text: str) -> str:
     text = (text or "").strip()
     if not text or text in OPTIMISM_BIAS_PROJECT_TYPES:
         return text
-    if number_problem(text):
-        raise ValidationError(number_problem(text))
+    problem = number_problem(text)
+    if problem:
+        raise ValidationError(problem)
     try:
         percent = text.endswith("%")
         fraction = Decimal(text.rstrip("%").strip()) / (100 if percent else 1)

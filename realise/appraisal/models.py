@@ -222,6 +222,7 @@ class ValueBase(models.Model):
         validators=year_validators, help_text="The financial year, by the year it starts in."
     )
     amount = money_field()
+    line: models.Model  # each concrete model's foreign key to its line
 
     class Meta:
         abstract = True

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from realise.appraisal import views
 
@@ -31,7 +31,7 @@ option_patterns = [
     ),
 ]
 
-case_patterns = [
+case_patterns: list[URLPattern | URLResolver] = [
     path("", views.EconomicCaseView.as_view(), name="economic-case"),
     path("chart.svg", views.ChartView.as_view(), name="economic-case-chart"),
     path("economic-case.xlsx", views.WorkbookView.as_view(), name="economic-case-xlsx"),

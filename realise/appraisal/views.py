@@ -195,7 +195,7 @@ class CaseFormView(CaseMixin, FormView):
 
 
 class OptionFormMixin:
-    form_class = OptionForm
+    form_class: type[OptionForm] | None = OptionForm
     template_name: str | None = "appraisal/option_form.html"
 
     def get_context_data(self, **kwargs):
@@ -278,7 +278,11 @@ class OptionDeleteView(OptionMixin, CaseFormView):
 class DeflatorView(CaseFormView):
     form_class = DeflatorForm
     page_title = gettext_lazy("Deflators for the economic case")
-    option = None
+
+    @property
+    def option(self) -> Option | None:
+        """The option whose deflators these are: none, the case's own series."""
+        return None
 
     def get_initial(self):
         rows = Deflator.objects.filter(initiative=self.initiative, option=self.option)

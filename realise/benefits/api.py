@@ -181,7 +181,9 @@ class MeasurementSerializer(DomainSerializer):
         allow_blank=True,
         help_text="Where the figure comes from; every actual needs evidence.",
     )
-    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    evidence: serializers.PrimaryKeyRelatedField[Evidence] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     verification_cleared = serializers.SerializerMethodField(
         help_text="True when this change cleared the actual's verification: it needs "
         "verifying again."
@@ -664,7 +666,7 @@ class RealisationQuery(serializers.Serializer):
 
     @staticmethod
     def _find(queryset, value: str, *names: str):
-        lookups = [{"pk": int(value)}] if value.isdigit() else []
+        lookups: list[dict[str, Any]] = [{"pk": int(value)}] if value.isdigit() else []
         lookups += [{f"{name}__iexact": value} for name in names]
         for lookup in lookups:
             found = queryset.filter(**lookup).first()

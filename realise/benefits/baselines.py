@@ -229,6 +229,7 @@ def decide_change_request(
 
 def _apply(request: ChangeRequest, user) -> None:
     """Replace the benefit's plan by the approved profile and re-baseline the benefit."""
+    assert request.decided_on is not None  # `decide_change_request` has just set it
     benefit = request.benefit
     rows = proposed_rows(request)
     write_plan(benefit, rows, user=user)

@@ -1,6 +1,6 @@
 import datetime
 from decimal import Decimal, InvalidOperation
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,10 +11,19 @@ from django.utils.translation import gettext_lazy
 from realise.benefits.models import Benefit, Nature, Unit
 from realise.collaborations.services import standard_errors
 from realise.core import inputs
-from realise.core.forms import AmountInput, DateInput, GovukForm, MonthInputField
+from realise.core.forms import (
+    AmountInput,
+    DateInput,
+    GovukForm,
+    MonthInputField,
+    model_choice_field,
+)
 from realise.core.language import force_name
 from realise.core.versioning import VersionedFormMixin
 from realise.organisations.models import Force
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class BenefitForm(VersionedFormMixin, GovukForm, forms.ModelForm):
@@ -61,7 +70,7 @@ class BenefitForm(VersionedFormMixin, GovukForm, forms.ModelForm):
 
 # The units as the form names them, in the language of the page (the stored choices and the
 # API keep the English labels).
-UNIT_NAMES = {
+UNIT_NAMES: dict[str, "StrOrPromise"] = {
     Unit.GBP: gettext_lazy("Pounds (GBP)"),
     Unit.HOURS: gettext_lazy("Hours"),
     Unit.COUNT: gettext_lazy("Count"),
@@ -112,10 +121,12 @@ class MeasurementForm(GovukForm, forms.Form):
         # whole collaboration" only to those who may record it; any force is accepted here so
         # that the measurement rules (`services.record_measurement`) answer for every force,
         # in the same words as the API and the Excel import.
-        field = self.fields["force"]
+        field = model_choice_field(self, "force")
         field.queryset = Force.objects.all()
         forces = sorted(forces, key=lambda f: (f.pk != getattr(own_force, "pk", None), f.name))
-        choices = [(f.pk, force_name(f)) for f in forces]
+        choices: list[tuple[int | str, StrOrPromise | None]] = [
+            (f.pk, force_name(f)) for f in forces
+        ]
         if whole:
             choices.append(("", field.empty_label))
         field.widget.choices = choices
@@ -130,7 +141,7 @@ class MeasurementForm(GovukForm, forms.Form):
             self.fields["value"].widget = AmountInput(
                 attrs={"class": "govuk-input--width-10"},
                 prefix="£" if benefit.unit == Unit.GBP else "",
-                suffix={Unit.HOURS: _("hours"), Unit.PERCENT: "%"}.get(benefit.unit, ""),
+                suffix={str(Unit.HOURS): _("hours"), str(Unit.PERCENT): "%"}.get(benefit.unit, ""),
             )
 
 

@@ -95,7 +95,7 @@ def lines_for(
             "benefit_id", "value"
         )
     )
-    actuals = {
+    actuals: dict[tuple[int, int | None, datetime.date], Decimal | None] = {
         (benefit_id, force_id, period): value
         for benefit_id, force_id, period, value in Measurement.objects.filter(
             benefit_id__in=ids, period__in=[month, previous_month(month)]

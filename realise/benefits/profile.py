@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -41,7 +42,8 @@ def monthly_series(benefit: Benefit, *, force=None) -> dict:
     comparison = baselines.compare(benefit, force=force)
     baselined = comparison.current is not None
     sums = ("original", "baseline", "planned", "actual", "against_baseline", "variance")
-    months, running = [], {"baseline": ZERO, "planned": ZERO, "actual": ZERO}
+    months: list[dict[str, Any]] = []
+    running = {"baseline": ZERO, "planned": ZERO, "actual": ZERO}
     for row in comparison.rows:
         for name in running:
             running[name] += getattr(row, name) or ZERO

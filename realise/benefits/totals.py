@@ -184,6 +184,15 @@ def read(q: Q) -> list[Row]:
     names = ("kind", "subcategory", "is_disbenefit", "identified", "cashable", "period")
     rows = _summed(*names).filter(q).exclude(sum_rows=0)
     return [
-        Row(*(row[name] for name in names), row["sum_rows"], Decimal(row["sum_pennies"]).scaleb(-2))
+        Row(
+            kind=row["kind"],
+            subcategory=row["subcategory"],
+            is_disbenefit=row["is_disbenefit"],
+            identified=row["identified"],
+            cashable=row["cashable"],
+            period=row["period"],
+            rows=row["sum_rows"],
+            amount=Decimal(row["sum_pennies"]).scaleb(-2),
+        )
         for row in rows
     ]

@@ -39,7 +39,9 @@ HUNDRED = Decimal("100")
 
 
 class CollaborationSerializer(DomainSerializer):
-    parent = VisibleRelatedField(
+    # DRF's serializer metaclass takes declared fields out of the class, so this does not
+    # replace Field.parent (the serializer a field is bound to) as the stubs assume.
+    parent = VisibleRelatedField(  # type: ignore[assignment]
         scope=Collaboration.objects.visible_to,
         queryset=Collaboration.objects.all(),
         required=False,

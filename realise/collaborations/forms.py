@@ -15,7 +15,7 @@ from realise.collaborations.models import (
     Stage,
 )
 from realise.collaborations.services import check_shares_total
-from realise.core.forms import DateInput, GovukForm
+from realise.core.forms import DateInput, GovukForm, choice_field, model_choice_field
 from realise.core.versioning import VersionedFormMixin
 from realise.governance.models import GovernanceBody
 from realise.organisations.models import Force
@@ -114,7 +114,7 @@ class StageChangeForm(GovukForm, forms.Form):
         bodies = GovernanceBody.objects.filter(collaboration_id__in=ids)
         if user is not None:  # never offer a body the person may not see
             bodies = bodies.filter(pk__in=GovernanceBody.objects.visible_to(user).values("pk"))
-        self.fields["body"].queryset = bodies
+        model_choice_field(self, "body").queryset = bodies
         self.fields["to_stage"].initial = min(initiative.stage + 1, Stage.EVALUATION)
 
 
@@ -166,10 +166,10 @@ class AgreementForm(VersionedFormMixin, GovukForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.collaboration = collaboration
         self.fields["review_due"].required = False
-        self.fields["review_body"].queryset = GovernanceBody.objects.filter(
+        model_choice_field(self, "review_body").queryset = GovernanceBody.objects.filter(
             collaboration_id__in=_collaboration_tree(collaboration)
         )
-        self.fields["documents"].queryset = collaboration.documents.order_by("title")
+        model_choice_field(self, "documents").queryset = collaboration.documents.order_by("title")
         choices = []
         for share in collaboration.shares.select_related("force").order_by("force__name"):
             force = share.force
@@ -177,7 +177,7 @@ class AgreementForm(VersionedFormMixin, GovukForm, forms.ModelForm):
                 (f"{force.pk}:{PartyRole.PCC}", f"{force.commissioner_title} for {force.name}"),
                 (f"{force.pk}:{PartyRole.CHIEF_CONSTABLE}", f"Chief Constable of {force.name}"),
             ]
-        self.fields["parties"].choices = choices
+        choice_field(self, "parties").choices = choices
         if self.instance.pk:
             self.fields["parties"].initial = [
                 f"{p.force_id}:{p.role}" for p in self.instance.parties.all()
@@ -208,7 +208,7 @@ class AgreementReviewForm(GovukForm, forms.Form):
 
     def __init__(self, *args, agreement: Agreement, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = GovernanceBody.objects.filter(
+        model_choice_field(self, "body").queryset = GovernanceBody.objects.filter(
             collaboration_id__in=_collaboration_tree(agreement.collaboration)
         )
         if agreement.review_body_id:

@@ -324,7 +324,7 @@ class AgreementDetailView(AgreementScopedMixin, TemplateView):
 
 
 class AgreementFormMixin:
-    form_class = AgreementForm
+    form_class: type[AgreementForm] | None = AgreementForm
     template_name: str | None = "collaborations/agreement_form.html"
 
     def get_form_kwargs(self):

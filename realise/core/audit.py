@@ -125,7 +125,7 @@ def _previous(history_model, history_instance, pk_name: str):
     return earlier.order_by("-history_id").first()
 
 
-def _before_after(history_model, history_instance, pk_name: str) -> tuple[dict | None, dict]:
+def _before_after(history_model, history_instance, pk_name: str) -> tuple[dict | None, dict | None]:
     after = _values(history_model, history_instance)
     kind = history_instance.history_type
     if kind == "+":
@@ -341,7 +341,7 @@ def install_bulk_hook() -> None:
             audit_bulk(self.model, objs, created)
         return created
 
-    bulk_history_create.audited = True
+    bulk_history_create.__dict__["audited"] = True  # read back by the getattr above
     HistoryManager.bulk_history_create = bulk_history_create
 
 

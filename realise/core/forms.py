@@ -216,3 +216,19 @@ class AmountInput(forms.TextInput):
         context = super().get_context(name, value, attrs)
         context["widget"].update(prefix=self.prefix, suffix=self.suffix)
         return context
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's field `name`, declared (or generated from a relation) as a model choice
+    field, so that its queryset and empty label can be set."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's field `name`, declared (or generated from choices) as a choice field, so
+    that its choices can be set."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import time
+from typing import Any
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -80,7 +81,7 @@ def _worker() -> dict:
 
 
 def readiness() -> tuple[dict, bool]:
-    state = {"database": _database()}
+    state: dict[str, Any] = {"database": _database()}
     state["cache"] = _cache()
     if state["database"] == "ok":
         state["migrations"] = _migrations()

@@ -275,9 +275,17 @@ def visible_objects(kind: str, user) -> QuerySet | None:
         return model.objects.all() if access.authenticated else model.objects.none()
     if kind in PARENT_KIND:
         field_name, parent_kind = PARENT_KIND[kind]
-        parents = visible_objects(parent_kind, user)
+        parents = _visible(parent_kind, user)
         return model.objects.filter(**{f"{field_name}__in": parents.values("pk")})
     return None
+
+
+def _visible(kind: str, user) -> QuerySet:
+    """`visible_objects` of a kind the registries name (a parent kind, or a kind with a
+    scope), which always has a rule."""
+    found = visible_objects(kind, user)
+    assert found is not None, f"no visibility rule for {kind}"
+    return found
 
 
 def _root_of(kind: str) -> str | None:
@@ -311,7 +319,7 @@ def _gone_filter(kind: str, user) -> Q | None:
     collaboration as they were. None if nothing resolves it."""
     if kind in PARENT_KIND:
         parent_kind = PARENT_KIND[kind][1]
-        parents = visible_objects(parent_kind, user).values("pk")
+        parents = _visible(parent_kind, user).values("pk")
         through_parent = Q(_gone_parent__in=parents)
         root = _root_of(kind)
         if root is not None:
@@ -340,7 +348,7 @@ def visible_audit_records(user) -> QuerySet:
             seen |= Q(model=kind)
             continue
         model = _model_of(kind)
-        live = visible_objects(kind, user).annotate(_key=Cast("pk", CharField()))
+        live = _visible(kind, user).annotate(_key=Cast("pk", CharField()))
         existing = model.objects.annotate(_key=Cast("pk", CharField()))
         clause = Q(object_id__in=live.values("_key"))
         gone = _gone_filter(kind, user)
@@ -363,7 +371,7 @@ def visible_audit_records(user) -> QuerySet:
 
 # The rule for an object with no view rule of its own and no parent (the collaborations app
 # names it: whoever may see its collaboration).
-_default_view: dict[str, Callable] = {}
+_default_view: dict[str, rules.Predicate] = {}
 
 
 def register_default_view(predicate) -> None:

@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from django.conf import settings
-from django.template.base import Lexer, TokenType
+from django.template.base import Lexer, Token, TokenType
 
 ROOT = Path(settings.BASE_DIR)
 CATALOGUE = ROOT / "locale" / "cy" / "LC_MESSAGES" / "django.po"
@@ -121,7 +121,8 @@ def template_msgids(source: str) -> set[str]:
         if bits[0] in ("translate", "trans") and len(bits) > 1 and bits[1][0] in "\"'":
             found.add(bits[1][1:-1])
         elif bits[0] in ("blocktranslate", "blocktrans"):
-            singular, current = [], []
+            singular: list[Token] = []
+            current: list[Token] = []
             while index < len(tokens):
                 inner = tokens[index]
                 index += 1

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path, reverse_lazy
+from django.urls import URLPattern, URLResolver, include, path, reverse_lazy
 from django.views.generic import TemplateView
 
 from realise.core import language, views
@@ -11,7 +11,7 @@ from realise.core.forms import (
 )
 from realise.core.views import account, audit
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("language/", language.set_language, name="set-language"),
     path(
         "accounts/login/",

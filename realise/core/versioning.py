@@ -8,7 +8,10 @@ check and the save is caught too.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
+from django.utils.datastructures import MultiValueDict
 
 from realise.core.models import StaleVersion
 
@@ -32,7 +35,14 @@ def _comparable(value) -> str:
     return "" if value is None else str(value)
 
 
-class VersionedFormMixin:
+# The mixin is only ever combined with a ModelForm: type-check it as one.
+if TYPE_CHECKING:
+    _ModelFormBase = forms.ModelForm
+else:
+    _ModelFormBase = object
+
+
+class VersionedFormMixin(_ModelFormBase):
     """For ModelForms of `Versioned` models: a hidden `version` and the stale check."""
 
     def __init__(self, *args, **kwargs):
@@ -58,7 +68,7 @@ class VersionedFormMixin:
         them if it is sent again."""
         data = getattr(self, "cleaned_data", {})
         rows = []
-        for name in self._meta.fields:
+        for name in self._meta.fields or ():
             if name not in self.fields or name not in data:
                 continue
             field = current._meta.get_field(name)
@@ -72,6 +82,8 @@ class VersionedFormMixin:
                 rows.append((label, _display(current, name), shown))
         self.version_conflict = rows
         self.add_error(None, STALE_MESSAGE)
+        # A bound form's data: the request's POST (a QueryDict), or a plain dict.
+        assert isinstance(self.data, (MultiValueDict, dict))
         posted = self.data.copy()
         posted[self.add_prefix("version")] = str(current.version)
         self.data = posted

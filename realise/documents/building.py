@@ -36,12 +36,12 @@ def run(record: Build, work: Callable[[], None], failed: Callable[[Exception], s
     record.status = PackStatus.BUILDING
     record.started_at = record.heartbeat_at = timezone.now()
     record.save(update_fields=["status", "started_at", "heartbeat_at"])
-    alive = model.objects.filter(pk=record.pk)
+    alive = model._default_manager.filter(pk=record.pk)
     try:
         with Heartbeat(lambda: alive.update(heartbeat_at=timezone.now())):
             work()
     except Exception as exc:
-        logger.exception("%s %s failed", model._meta.verbose_name.capitalize(), record.pk)
+        logger.exception("%s %s failed", str(model._meta.verbose_name).capitalize(), record.pk)
         record.status, record.error = PackStatus.FAILED, failed(exc)
     else:
         record.status = PackStatus.DONE

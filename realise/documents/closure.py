@@ -124,7 +124,7 @@ def realised_rows(realised: dict) -> list[list[str]]:
             continue
         rows.append(
             [
-                MEASURE_TITLES[measure],
+                str(MEASURE_TITLES[measure]),
                 formats.measure_value(measure, _decimal(figures, "planned_total")),
                 formats.measure_value(measure, _decimal(figures, "planned_to_date")),
                 formats.measure_value(measure, _decimal(figures, "actual_to_date")),
@@ -187,14 +187,17 @@ def _benefit_rows(initiative, as_at: datetime.date, handed: set[int]) -> list[li
     rows = []
     for benefit in Benefit.objects.filter(initiative=initiative).order_by("reference"):
         rag = rags.get(benefit.pk)
-        summed = rag is not None and rag.kind in engine.MEASURES
+        planned = actual = formats.DASH
+        if rag is not None and rag.kind in engine.MEASURES:
+            planned = formats.unit_value(benefit.unit, rag.planned)
+            actual = formats.unit_value(benefit.unit, rag.actual)
         rows.append(
             [
                 benefit.reference,
                 benefit.title + (_(" (dis-benefit)") if benefit.is_disbenefit else ""),
                 statuses.get(benefit.status, benefit.status),
-                formats.unit_value(benefit.unit, rag.planned) if summed else formats.DASH,
-                formats.unit_value(benefit.unit, rag.actual) if summed else formats.DASH,
+                planned,
+                actual,
                 formats.rag(rag.rag if rag else None),
                 _("Business as usual") if benefit.pk in handed else _("Complete"),
             ]

@@ -60,9 +60,9 @@ def _benefit_figures(initiative, month: datetime.date) -> dict[int, dict[str, De
         .annotate(month=Sum("value", filter=Q(period=month)), to_date=Sum("value"))
         .order_by()
     )
-    for row in actual:
-        figures.setdefault(row["benefit_id"], {}).update(
-            actual_month=row["month"], actual_to_date=row["to_date"]
+    for sums in actual:
+        figures.setdefault(sums["benefit_id"], {}).update(
+            actual_month=sums["month"], actual_to_date=sums["to_date"]
         )
     return figures
 

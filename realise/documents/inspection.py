@@ -313,7 +313,7 @@ def evidence_items(benefits):
 
 
 def evidence_path(item: Evidence) -> str:
-    return f"evidence/{item.pk}-{posixpath.basename(item.file.name)}"
+    return f"evidence/{item.pk}-{posixpath.basename(item.file.name or '')}"
 
 
 def evidence_csv(items, with_files: bool) -> bytes:

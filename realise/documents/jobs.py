@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import tempfile
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -79,7 +80,10 @@ def subject(job: DocumentJob) -> dict:
             slug=params["initiative"],
         )
         return {"initiative": initiative}
-    found = {"collaboration": None, "initiative": None}
+    found: dict[str, Collaboration | Initiative | None] = {
+        "collaboration": None,
+        "initiative": None,
+    }
     if params.get("collaboration"):
         found["collaboration"] = get_object_or_404(
             Collaboration.objects.visible_to(user), slug=params["collaboration"]
@@ -144,7 +148,8 @@ def _register(job: DocumentJob, found: dict, out, report: Progress) -> tuple[str
     return f"realise-register-{timezone.localdate():%Y-%m-%d}.xlsx", XLSX
 
 
-BUILDERS = {
+# What builds each kind of document (keyed by `DocumentJob.kind`).
+BUILDERS: dict[str, Callable[[DocumentJob, dict, Any, Progress], tuple[str, str]]] = {
     DocumentKind.BOARD_PACK: _board_pack,
     DocumentKind.HIGHLIGHT: _highlight,
     DocumentKind.REGISTER_EXPORT: _register,

@@ -50,7 +50,7 @@ def programme_collaborations(user) -> set[int]:
     ids: set[int] = set()
     for membership in Membership.objects.filter(user=user, role=Role.PROGRAMME_TEAM):
         named = set(membership.collaborations.values_list("pk", flat=True))
-        if not named:
+        if not named and membership.force is not None:
             named = set(membership.force.shares.values_list("collaboration_id", flat=True))
         ids |= named
     return with_nested(ids) if ids else set()
@@ -99,6 +99,7 @@ def my_deadlines(user, start: datetime.date, end: datetime.date) -> list[Deadlin
     for action in Action.objects.filter(
         owner__user=user, done=False, due_on__gte=start, due_on__lte=end
     ).select_related("decision__body"):
+        assert action.due_on is not None  # chosen by its due date
         found.append(
             Deadline(
                 kind="action",

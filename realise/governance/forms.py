@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 
 from realise.benefits.models import Benefit
 from realise.collaborations.models import Initiative, Stage
-from realise.core.forms import DateInput, GovukForm
+from realise.core.forms import DateInput, GovukForm, choice_field, model_choice_field
 from realise.core.models import Visibility
 from realise.governance.models import (
     BodyMember,
@@ -155,13 +155,13 @@ class DecisionForm(GovukForm, forms.Form):
 
     def __init__(self, *args, body: GovernanceBody, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["initiative"].queryset = Initiative.objects.filter(
+        model_choice_field(self, "initiative").queryset = Initiative.objects.filter(
             collaboration_id__in=collaboration_tree(body.collaboration)
         ).order_by("name")
         widest = min(
             VISIBILITY_RANK[body.visibility], VISIBILITY_RANK[body.collaboration.visibility]
         )
-        self.fields["visibility"].choices = [
+        choice_field(self, "visibility").choices = [
             (value, label)
             for value, label in Visibility.choices
             if VISIBILITY_RANK[value] <= widest
@@ -198,6 +198,13 @@ class ActionForm(GovukForm, forms.Form):
 ActionFormSet = formset_factory(ActionForm, extra=3, max_num=20)
 
 
+class BenefitChoiceField(forms.ModelChoiceField):
+    """A benefit listed by its reference and title."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.reference} {obj.title}"
+
+
 class EscalationForm(GovukForm, forms.Form):
     kind = forms.ChoiceField(
         label=gettext_lazy("What is escalated"),
@@ -208,7 +215,7 @@ class EscalationForm(GovukForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("What the problem is and what you ask the receiving body to do."),
     )
-    benefit = forms.ModelChoiceField(
+    benefit = BenefitChoiceField(
         queryset=Benefit.objects.none(), required=False, empty_label=gettext_lazy("None")
     )
     initiative = forms.ModelChoiceField(
@@ -218,11 +225,10 @@ class EscalationForm(GovukForm, forms.Form):
     def __init__(self, *args, body: GovernanceBody, **kwargs):
         super().__init__(*args, **kwargs)
         tree = collaboration_tree(body.collaboration)
-        self.fields["benefit"].queryset = Benefit.objects.filter(
+        model_choice_field(self, "benefit").queryset = Benefit.objects.filter(
             initiative__collaboration_id__in=tree
         ).order_by("reference")
-        self.fields["benefit"].label_from_instance = lambda b: f"{b.reference} {b.title}"
-        self.fields["initiative"].queryset = Initiative.objects.filter(
+        model_choice_field(self, "initiative").queryset = Initiative.objects.filter(
             collaboration_id__in=tree
         ).order_by("name")
 

@@ -47,8 +47,8 @@ def _organiser(body: GovernanceBody) -> vCalAddress:
     chair = body.chair
     email = ""
     if chair is not None:
-        email = chair.email or (chair.user.email if chair.user_id else "")
-    if email:
+        email = chair.email or (chair.user.email if chair.user is not None else "")
+    if chair is not None and email:
         organiser = vCalAddress(f"mailto:{email}")
         organiser.params["cn"] = chair.name
     else:
@@ -161,7 +161,10 @@ def user_from_token(token: str, body: GovernanceBody | None = None):
         return None
     if not isinstance(data, dict) or data.get("b") != (body.pk if body else None):
         return None
-    user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
+    user_id = data.get("u")
+    if user_id is None:
+        return None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or data.get("g", 0) != generation(user):
         return None
     return user

@@ -370,6 +370,7 @@ def send_reminders(
         if dry_run:
             result.sent.append(reminder)
             continue
+        assert connection is not None  # opened above unless it is a dry run
         try:
             with transaction.atomic():
                 ReminderLog.objects.create(key=reminder.key, recipients=", ".join(emails))

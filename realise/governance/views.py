@@ -177,7 +177,7 @@ class BodyDetailView(VisibleObjectMixin, DetailView):
 
 
 class BodyFormMixin:
-    form_class = GovernanceBodyForm
+    form_class: type[GovernanceBodyForm] | None = GovernanceBodyForm
     template_name: str | None = "governance/body_form.html"
 
     def get_form_kwargs(self):

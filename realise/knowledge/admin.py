@@ -3,6 +3,8 @@ from django.contrib import admin
 from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin, DomainInline, ReadOnly
 from realise.knowledge.models import Document, DocumentVersion, Lesson, SearchEntry
 
+VERSION_FIELDS = ("number", "original_name", "file_type", "size", "uploaded_by", "uploaded_at")
+
 
 @admin.register(Lesson)
 class LessonAdmin(DomainHistoryAdmin):
@@ -18,8 +20,8 @@ class DocumentVersionInline(DomainInline):
 
     model = DocumentVersion
     can_delete = False
-    fields = ["number", "original_name", "file_type", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    fields = VERSION_FIELDS
+    readonly_fields = VERSION_FIELDS
 
     def has_add_permission(self, request, obj=None):
         return False

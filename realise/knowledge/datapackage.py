@@ -8,13 +8,15 @@ cannot be published without being described.
 
 from __future__ import annotations
 
+from typing import Any
+
 LICENCE = "Open Government Licence v3.0"
 LICENCE_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 MONTH = "A calendar month, YYYY-MM"
 
 
 def _field(name: str, type_: str, description: str, **extra) -> dict:
-    field = {"name": name, "type": type_, "description": description}
+    field: dict[str, Any] = {"name": name, "type": type_, "description": description}
     if type_ == "boolean":
         field.update(trueValues=["true"], falseValues=["false"])
     field.update(extra)

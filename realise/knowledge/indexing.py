@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
@@ -51,7 +52,7 @@ class Searchable:
     label: str
     plural: str
     model: type[models.Model]
-    describe: Callable[[models.Model], EntryData]
+    describe: Callable[[Any], EntryData]  # takes an object of `model`
     queryset: Callable[[], models.QuerySet] | None = None
 
     def all_objects(self) -> models.QuerySet:
@@ -60,6 +61,8 @@ class Searchable:
         return self.model._default_manager.all()
 
 
+_M = TypeVar("_M", bound=models.Model)
+
 REGISTRY: dict[str, Searchable] = {}
 _BY_MODEL: dict[type[models.Model], Searchable] = {}
 
@@ -67,8 +70,8 @@ _BY_MODEL: dict[type[models.Model], Searchable] = {}
 def register(
     kind: str,
     label: str,
-    model: type[models.Model],
-    describe: Callable[[models.Model], EntryData],
+    model: type[_M],
+    describe: Callable[[_M], EntryData],
     *,
     plural: str | None = None,
     queryset: Callable[[], models.QuerySet] | None = None,
@@ -139,6 +142,8 @@ def remove_object(obj=None, *, kind: str | None = None, object_id: int | None = 
         if searchable is None:
             return
         kind, object_id = searchable.kind, obj.pk
+    if object_id is None:
+        return  # an unsaved object has no entry
     SearchEntry.objects.filter(kind=kind, object_id=object_id).delete()
 
 

@@ -17,7 +17,7 @@ actuals month by month, so that anyone can check the totals against the months.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Count,
@@ -37,6 +37,16 @@ from django.db.models.functions import Coalesce
 from realise.benefits.models import Benefit, Measurement, PlannedValue, Unit
 from realise.collaborations.models import Collaboration
 from realise.core import formatting
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Totals(TypedDict):
+    """What `_with_totals` adds to each benefit that `delivered` reads."""
+
+    realised_total: Decimal | None
+
 
 MONEY = ("1a", "1c")
 HOURS = ("1b",)
@@ -130,7 +140,7 @@ def latest_measurements(benefits: QuerySet, *, verified_only: bool = False) -> d
     return {row.benefit_id: row for row in rows}
 
 
-def delivered(benefit: Benefit, latest: dict[int, Measurement]) -> str:
+def delivered(benefit: WithAnnotations[Benefit, _Totals], latest: dict[int, Measurement]) -> str:
     """What a benefit has delivered so far, in words: a total for money and hours, else the
     latest recorded value or assessment."""
     if benefit.unit in (Unit.GBP, Unit.HOURS):

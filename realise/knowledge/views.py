@@ -223,7 +223,7 @@ class LessonDetailView(ObjectPermissionMixin, DetailView):
 
 
 class LessonFormMixin:
-    form_class = LessonForm
+    form_class: type[LessonForm] | None = LessonForm
     template_name: str | None = "knowledge/item_form.html"
 
     def get_form_kwargs(self):

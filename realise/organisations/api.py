@@ -1,5 +1,6 @@
 """API: regions and forces (read only), named people, and memberships (roles)."""
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
@@ -44,7 +45,9 @@ def may_read_email(user, person: Person) -> bool:
 
 
 class PersonSerializer(DomainSerializer):
-    user = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    user: serializers.PrimaryKeyRelatedField[User] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Person

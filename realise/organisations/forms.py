@@ -1,6 +1,6 @@
 """Forms for the people and access pages (GOV.UK markup through crispy-forms-gds)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -19,8 +19,11 @@ from realise.organisations.models import (
     Topic,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def role_choices(by) -> list[tuple[str, str]]:
+
+def role_choices(by) -> list[tuple[str, "StrOrPromise"]]:
     """The roles `by` may grant (a programme team never grants administrator or inspector)."""
     if by is None or access_for(by).administrator:
         return list(Role.choices)

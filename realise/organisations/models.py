@@ -368,6 +368,9 @@ class NetworkResource(TimeStamped):
     )
     history = HistoricalRecords()
 
+    # Set for a reader by `knowledge.network.resources_for`: the lesson, if they may see it.
+    visible_lesson: models.Model | None
+
     class Meta:
         ordering = ["network", "kind", "title"]
 

@@ -53,9 +53,8 @@ def _resolve(grant: MappedGrant) -> tuple[int, str, int | None] | str:
     if grant.collaboration:
         # The collaborations app sits above this one: reach its model through the relation.
         collaborations = Membership._meta.get_field("collaborations").related_model
-        collaboration_id = (
-            collaborations.objects.filter(slug=grant.collaboration).values_list("pk", flat=True)
-        ).first()
+        found = collaborations._default_manager.filter(slug=grant.collaboration)
+        collaboration_id = found.values_list("pk", flat=True).first()
         if collaboration_id is None:
             return f"no collaboration has the slug {grant.collaboration!r}"
     return force.pk, grant.role, collaboration_id
@@ -79,8 +78,10 @@ def wanted_memberships(groups: set[str], role_map) -> tuple[dict, list[str]]:
                 wanted[key] = None
             elif key not in wanted:
                 wanted[key] = {collaboration_id}
-            elif wanted[key] is not None:
-                wanted[key].add(collaboration_id)
+            else:
+                limited = wanted[key]
+                if limited is not None:
+                    limited.add(collaboration_id)
     return wanted, skipped
 
 

@@ -24,6 +24,7 @@ from django_tables2 import SingleTableMixin
 
 from realise.core.forms import GovukSetPasswordForm
 from realise.core.permissions import access_for
+from realise.core.types import signed_in_user
 from realise.organisations import forms, services
 from realise.organisations.filtersets import AccessFilter
 from realise.organisations.models import Invitation, Membership
@@ -87,7 +88,7 @@ class AccessListView(AccessMixin, SingleTableMixin, TemplateView):
     def filterset(self):
         return AccessFilter(
             self.request.GET or None,
-            services.manageable_memberships(self.request.user),
+            services.manageable_memberships(signed_in_user(self.request)),
             request=self.request,
         )
 
@@ -142,7 +143,7 @@ class MembershipMixin(AccessMixin):
     @cached_property
     def membership(self) -> Membership:
         return get_object_or_404(
-            services.manageable_memberships(self.request.user), pk=self.kwargs["pk"]
+            services.manageable_memberships(signed_in_user(self.request)), pk=self.kwargs["pk"]
         )
 
 
@@ -213,16 +214,20 @@ class UserView(AccessMixin, TemplateView):
         user = get_object_or_404(get_user_model(), username=self.kwargs["username"])
         if access_for(self.request.user).administrator:
             return user
-        if not services.manageable_memberships(self.request.user).filter(user=user).exists():
+        if (
+            not services.manageable_memberships(signed_in_user(self.request))
+            .filter(user=user)
+            .exists()
+        ):
             raise Http404
         return user
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["person"] = self.person
-        context["memberships"] = services.manageable_memberships(self.request.user).filter(
-            user=self.person
-        )
+        context["memberships"] = services.manageable_memberships(
+            signed_in_user(self.request)
+        ).filter(user=self.person)
         context["administrator"] = access_for(self.request.user).administrator
         return context
 

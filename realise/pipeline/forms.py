@@ -1,7 +1,7 @@
 from django import forms
 
 from realise.collaborations.models import Collaboration
-from realise.core.forms import GovukForm
+from realise.core.forms import GovukForm, choice_field, model_choice_field
 from realise.core.versioning import VersionedFormMixin
 from realise.knowledge.models import Lesson
 from realise.organisations.models import Person
@@ -49,11 +49,13 @@ class OpportunityForm(VersionedFormMixin, GovukForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if collaboration is not None:
             self.instance.collaboration = collaboration
-        self.fields["lesson"].queryset = Lesson.objects.visible_to(user).order_by("title")
-        self.fields["owner"].queryset = Person.objects.order_by("name")
+        model_choice_field(self, "lesson").queryset = Lesson.objects.visible_to(user).order_by(
+            "title"
+        )
+        model_choice_field(self, "owner").queryset = Person.objects.order_by("name")
         if self.instance.initiative_id is not None:
             # It became an initiative: its status is fixed, the link is kept.
             del self.fields["status"]
             del self.fields["rejection_reason"]
         else:
-            self.fields["status"].choices = EDITABLE_STATUSES
+            choice_field(self, "status").choices = EDITABLE_STATUSES

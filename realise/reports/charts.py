@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -18,13 +19,16 @@ from django.utils.translation import gettext
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 # GOV.UK colours.
 PLANNED = "#b1b4b6"
 REALISED = "#1d70b8"
 FORECAST = "#f47738"
 TEXT = "#0b0c0c"
 FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "svg.hashsalt": "realise-dashboards",
     "svg.fonttype": "none",
     "font.family": "sans-serif",

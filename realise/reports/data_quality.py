@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Count,
     DecimalField,
     Exists,
     F,
+    Func,
     Max,
     Min,
     OuterRef,
@@ -28,6 +31,7 @@ from django.db.models import (
     Sum,
     Value,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Lower, Replace
 from django.utils import timezone
 
@@ -136,7 +140,7 @@ class _Benefits:
 
     def __init__(self):
         self.ids: set[int] = set()
-        self.rows: dict[int, dict] = {}
+        self.rows: dict[int, Mapping[str, Any]] = {}
 
     def load(self) -> None:
         missing = self.ids - set(self.rows)
@@ -191,7 +195,7 @@ def _no_plan(benefits: QuerySet) -> list[tuple]:
     ]
 
 
-def _grouped_measurements(benefits: QuerySet, q: Q) -> QuerySet:
+def _grouped_measurements(benefits: QuerySet, q: Q | Combinable) -> QuerySet:
     return (
         Measurement.objects.filter(benefit__in=benefits, value__isnull=False)
         .filter(q)
@@ -250,7 +254,7 @@ def _overdue(benefits: QuerySet, today: datetime.date) -> list[tuple]:
 
 def _normalised_title(forces: list[str]):
     """Lower case, without punctuation, spaces or force names, as a database expression."""
-    expression = Lower("title")
+    expression: Func = Lower("title")
     for name in sorted(forces, key=len, reverse=True):
         expression = Replace(expression, Value(name.lower()), Value(""))
     for character in (*_PUNCTUATION, " "):

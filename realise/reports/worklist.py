@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -116,7 +116,7 @@ def _actual_items(user, access, today) -> list[WorkItem]:
         Q(measurement_owner__user=user) | Q(measurement_owner__isnull=True, owner__user=user)
     )
     seen = set()
-    groups = [(mine, None)]
+    groups: list[tuple[QuerySet[Benefit], set[int] | None]] = [(mine, None)]
     if access.lead_forces:
         theirs = Benefit.objects.filter(
             initiative__collaboration__shares__force_id__in=access.lead_forces
@@ -236,6 +236,7 @@ def _body_items(user, today) -> list[WorkItem]:
         status=ChangeRequestStatus.PENDING, body__in=bodies
     ).select_related("benefit", "body")
     for request in requests:
+        assert request.body is not None  # chosen by its body
         items.append(
             WorkItem(
                 kind="change-request",

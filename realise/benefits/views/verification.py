@@ -20,6 +20,7 @@ from realise.benefits.models import Measurement, PlannedValue
 from realise.benefits.services import describe, return_measurement, verify_measurements
 from realise.core.forms import GovukForm
 from realise.core.models import StaleVersion
+from realise.core.types import signed_in_user
 
 PAGE_SIZE = 25
 CHANGED = "The actual changed since you opened this page: check it again before returning it."
@@ -137,7 +138,8 @@ class VerificationListView(LoginRequiredMixin, ListView):
             return ["An actual you chose is no longer there; the list below is up to date."]
         try:
             verify_measurements(
-                [(found[pk], version) for pk, version in chosen], user=self.request.user
+                [(found[pk], version) for pk, version in chosen],
+                user=signed_in_user(self.request),
             )
         except ValidationError as error:
             return error.messages

@@ -211,7 +211,7 @@ class DomainSerializer(serializers.ModelSerializer):
 
     def proposed(self, attrs: dict):
         """The object as it would be after this write (unsaved)."""
-        model = self.Meta.model
+        model: type[models.Model] = self.Meta.model
         obj = copy.copy(self.instance) if self.instance is not None else model()
         for name, value in attrs.items():
             field = _model_field(model, name)
@@ -247,8 +247,11 @@ def _model_field(model, name: str):
 def read_only_serializer(model_class, field_names: list[str]):
     """A ModelSerializer of `model_class` whose `field_names` are all read only (named
     `<Model>Serializer`, as the schema shows it)."""
-    meta = type("Meta", (), {"model": model_class, "fields": field_names})
-    meta.read_only_fields = field_names
+    meta = type(
+        "Meta",
+        (),
+        {"model": model_class, "fields": field_names, "read_only_fields": field_names},
+    )
     return type(f"{model_class.__name__}Serializer", (serializers.ModelSerializer,), {"Meta": meta})
 
 
@@ -271,7 +274,7 @@ def etag_matches(header: str, version: int) -> bool:
     return False
 
 
-def conflict(status_code: int, detail: str, version: int) -> Response:
+def conflict(status_code: int, detail: str, version: int | None) -> Response:
     return Response(
         {"detail": detail, "version": version},
         status=status_code,

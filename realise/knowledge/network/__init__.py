@@ -112,7 +112,7 @@ def connections(people, user) -> dict[int, list]:
             role__in=COLLABORATION_ROLES, user__person__in=ids, collaborations__in=visible
         ).values_list("user__person", "collaborations")
     )
-    found = collaboration_model.objects.in_bulk({c for _, c in pairs})
+    found = collaboration_model._default_manager.in_bulk({c for _, c in pairs})
     result: dict[int, list] = {pk: [] for pk in ids}
     for person_id, collaboration_id in pairs:
         if collaboration_id in found:

@@ -15,7 +15,7 @@ from rest_framework import serializers
 
 from realise.core.api import ReadOnlyDomainViewSet
 from realise.knowledge import network
-from realise.organisations.models import Network, Person
+from realise.organisations.models import Network, Person, Topic
 
 
 class DirectoryEntrySerializer(serializers.Serializer):
@@ -89,7 +89,9 @@ class NetworkResourceSerializer(serializers.Serializer):
 
 
 class NetworkSerializer(serializers.ModelSerializer):
-    topic = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    topic: serializers.SlugRelatedField[Topic] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     member_count = serializers.IntegerField(read_only=True)
     your_role = serializers.SerializerMethodField(help_text="member, coordinator or null.")
     members = serializers.SerializerMethodField(
@@ -132,7 +134,7 @@ class NetworkSerializer(serializers.ModelSerializer):
     @extend_schema_field(NetworkResourceSerializer(many=True))
     def get_resources(self, obj) -> list[dict]:
         resources = network.resources_for(obj, self._user())
-        return NetworkResourceSerializer(resources, many=True).data
+        return list(NetworkResourceSerializer(resources, many=True).data)
 
 
 class NetworkViewSet(ReadOnlyDomainViewSet):

@@ -22,13 +22,13 @@ SHARING = [
 
 def build_network_demo(builder) -> None:
     topics = {t.slug: t for t in Topic.objects.all()}
-    for key, email, phone, title, led in SHARING:
+    for key, email, phone, share_title, led in SHARING:
         sharing = SharingPreference.objects.create(
             person=builder.people[key],
             share_email=email,
             share_phone=bool(phone),
             phone=phone,
-            share_job_title=title,
+            share_job_title=share_title,
         )
         sharing.topics.set([topics[slug] for slug in led if slug in topics])
 

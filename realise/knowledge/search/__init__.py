@@ -146,6 +146,7 @@ class SearchResults:
                 self._first_page = self._run(0, self.FIRST_PAGE)
             else:
                 self._count = 0
+        assert self._count is not None  # `_run` sets it
         return self._count
 
     def __len__(self) -> int:

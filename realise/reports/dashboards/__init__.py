@@ -380,7 +380,10 @@ def force_rows(forces: dict[str, engine.ForceBreakdown]) -> list[dict]:
     )
     rows = []
     for code in codes:
-        row = {"force": forces[MONEY].names.get(code, code), "ons_code": code}
+        row: dict[str, str | Decimal | None] = {
+            "force": forces[MONEY].names.get(code, code),
+            "ons_code": code,
+        }
         for measure, breakdown in forces.items():
             totals = breakdown.totals(code)
             row[f"{measure}_planned_total"] = totals.planned_total
@@ -560,7 +563,7 @@ def initiative_rows(figures: Figures) -> list[dict]:
     if filters.collaboration is not None:
         ids = engine.collaboration_and_descendants(filters.collaboration)
         initiatives = initiatives.filter(collaboration_id__in=ids)
-    if filters.initiative is not None:
+    if filters.initiative_id is not None:
         initiatives = initiatives.filter(pk=filters.initiative_id)
     if filters.stages:
         initiatives = initiatives.filter(stage__in=filters.stages)
@@ -575,7 +578,7 @@ def initiative_rows(figures: Figures) -> list[dict]:
 
     stages = {value: str(label) for value, label in Stage.choices}
     statuses = {value: str(label) for value, label in InitiativeStatus.choices}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in initiatives.values(
         "pk", "name", "slug", "stage", "status", "collaboration__name"
     ).order_by("name", "pk"):
@@ -613,11 +616,12 @@ def cashable_group_rows(figures: Figures, group: str = "initiative") -> list[dic
         narrowed = Figures(cut.narrowed(cashable=flag), figures.version)
         split[flag] = {row.key: row for row in narrowed.groups(group)}
     keys = set(split[True]) | set(split[False])
-    rows = []
+    rows: list[dict[str, Any]] = []
     for key in keys:
         cashable, other = split[True].get(key), split[False].get(key)
         sample = cashable or other
-        row = {"key": key, "name": sample.name, "slug": sample.slug, "group": group}
+        assert sample is not None  # the key came from one of the two breakdowns
+        row: dict[str, Any] = {"key": key, "name": sample.name, "slug": sample.slug, "group": group}
         for prefix, item in (("cashable", cashable), ("non_cashable", other)):
             totals = item.money if item else engine.Totals()
             row[f"{prefix}_planned_total"] = totals.planned_total

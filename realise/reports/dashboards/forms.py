@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from realise.benefits.models import BenefitStatus, SubCategory
 from realise.benefits.realisation import RealisationFilter, collaboration_and_descendants
 from realise.collaborations.models import Collaboration, Initiative, Stage
-from realise.core.forms import GovukForm, MonthField
+from realise.core.forms import GovukForm, MonthField, model_choice_field
 from realise.organisations.models import Force
 
 EITHER = ""
@@ -107,18 +107,19 @@ class DashboardFilterForm(GovukForm, forms.Form):
         for name in fixed:
             self.fields.pop(name, None)
         if "collaboration" in self.fields:
-            self.fields["collaboration"].queryset = Collaboration.objects.visible_to(user).order_by(
-                "name"
-            )
+            model_choice_field(self, "collaboration").queryset = Collaboration.objects.visible_to(
+                user
+            ).order_by("name")
         if "force" in self.fields:
+            force_field = model_choice_field(self, "force")
             if force_choices is not None:
-                self.fields["force"].queryset = Force.objects.filter(
+                force_field.queryset = Force.objects.filter(
                     pk__in=[force.pk for force in force_choices]
                 ).order_by("name")
-                self.fields["force"].empty_label = None
-                self.fields["force"].required = False
+                force_field.empty_label = None
+                force_field.required = False
             else:
-                self.fields["force"].queryset = Force.objects.order_by("name")
+                force_field.queryset = Force.objects.order_by("name")
         if "initiative" in self.fields:
             self._initiatives(collaboration)
 
@@ -133,7 +134,7 @@ class DashboardFilterForm(GovukForm, forms.Form):
                 .filter(slug=self.data.get("collaboration"))
                 .first()
             )
-        field = self.fields["initiative"]
+        field = model_choice_field(self, "initiative")
         if chosen is not None:
             queryset = queryset.filter(collaboration_id__in=collaboration_and_descendants(chosen))
             field.queryset = queryset

@@ -3,7 +3,7 @@ and in its board pack."""
 
 from realise.governance.models import BodyType
 
-BOARD_SECTIONS = {
+BOARD_SECTIONS: dict[str, tuple[str, ...]] = {
     BodyType.FINANCIAL_STEERING_GROUP: (
         "headline",
         "slices",
@@ -17,4 +17,4 @@ BOARD_SECTIONS = {
     BodyType.DEPUTY_CHIEF_CONSTABLE_BOARD: ("headline", "over_time", "benefits", "slices"),
     BodyType.SUMMIT: ("headline", "escalations", "trend", "subcategories", "over_time"),
 }
-DEFAULT_BOARD_SECTIONS = ("headline", "slices", "over_time", "groups")
+DEFAULT_BOARD_SECTIONS: tuple[str, ...] = ("headline", "slices", "over_time", "groups")

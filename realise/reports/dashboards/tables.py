@@ -219,10 +219,11 @@ class ForceTable(DashboardTable):
     money_planned_to_date = MoneyColumn(verbose_name=_("Money planned to date (£)"))
     money_actual_to_date = MoneyColumn(verbose_name=_("Money realised to date (£)"))
     money_percent = PercentColumn(verbose_name=_("Money: % of plan to date"))
-    hours_planned_total = HoursColumn(verbose_name=_("Hours planned in total"))
-    hours_planned_to_date = HoursColumn(verbose_name=_("Hours planned to date"))
-    hours_actual_to_date = HoursColumn(verbose_name=_("Hours realised to date"))
-    hours_percent = PercentColumn(verbose_name=_("Hours: % of plan to date"))
+    # Optional, so that MoneyForceTable can drop them (a column set to None is removed).
+    hours_planned_total: HoursColumn | None = HoursColumn(verbose_name=_("Hours planned in total"))
+    hours_planned_to_date: HoursColumn | None = HoursColumn(verbose_name=_("Hours planned to date"))
+    hours_actual_to_date: HoursColumn | None = HoursColumn(verbose_name=_("Hours realised to date"))
+    hours_percent: PercentColumn | None = PercentColumn(verbose_name=_("Hours: % of plan to date"))
 
     class Meta(DashboardTable.Meta):
         pass
@@ -257,9 +258,10 @@ class GroupTable(DashboardTable):
     money_planned_total = MoneyColumn(verbose_name=_("Money planned in total (£)"))
     money_actual_to_date = MoneyColumn(verbose_name=_("Money realised to date (£)"))
     money_percent = PercentColumn(verbose_name=_("Money: % of plan to date"))
-    hours_planned_total = HoursColumn(verbose_name=_("Hours planned in total"))
-    hours_actual_to_date = HoursColumn(verbose_name=_("Hours realised to date"))
-    hours_percent = PercentColumn(verbose_name=_("Hours: % of plan to date"))
+    # Optional, so that MoneyForceTable can drop them (a column set to None is removed).
+    hours_planned_total: HoursColumn | None = HoursColumn(verbose_name=_("Hours planned in total"))
+    hours_actual_to_date: HoursColumn | None = HoursColumn(verbose_name=_("Hours realised to date"))
+    hours_percent: PercentColumn | None = PercentColumn(verbose_name=_("Hours: % of plan to date"))
     rag = RagColumn(verbose_name=_("RAG (worst benefit)"))
     red = CountColumn(verbose_name=_("Red"))
     amber = CountColumn(verbose_name=_("Amber"))
@@ -323,7 +325,7 @@ class InitiativeRagTable(DashboardTable):
     overdue = CountColumn(verbose_name=_("Measurement overdue"))
     money_planned_to_date = MoneyColumn(verbose_name=_("Money planned to date (£)"))
     money_actual_to_date = MoneyColumn(verbose_name=_("Money realised to date (£)"))
-    hours_planned_to_date = HoursColumn(verbose_name=_("Hours planned to date"))
+    hours_planned_to_date: HoursColumn | None = HoursColumn(verbose_name=_("Hours planned to date"))
     hours_actual_to_date = HoursColumn(verbose_name=_("Hours realised to date"))
 
     class Meta(DashboardTable.Meta):

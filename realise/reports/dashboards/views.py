@@ -10,6 +10,8 @@ the page (htmx, with a plain link without JavaScript) unless already cached.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -30,6 +32,7 @@ from realise.benefits.realisation import HOURS, MONEY, RAG_VALUES
 from realise.collaborations.models import Collaboration
 from realise.core import formatting
 from realise.core.language import force_name
+from realise.core.types import HtmxHttpRequest, signed_in_user
 from realise.governance.models import BodyType, GovernanceBody
 from realise.organisations.models import Force
 from realise.reports import charts, dashboards, table_xlsx
@@ -37,6 +40,9 @@ from realise.reports.dashboards import MEASURE_NAMES, PAGE_SIZE, Cut, Figures
 from realise.reports.dashboards import tables as t
 from realise.reports.dashboards.forms import DashboardFilterForm, filter_query
 from realise.reports.dashboards.sections import BOARD_SECTIONS, DEFAULT_BOARD_SECTIONS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 EXPORT_FORMATS = ("csv", "xlsx")
 LAZY = ("forces", "trend", "groups")
@@ -46,6 +52,7 @@ PERIOD_LABELS = dashboards.PERIOD_NAMES
 class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
     """One dashboard. Subclasses fix part of the cut and choose the sections shown."""
 
+    request: HtmxHttpRequest
     template_name = "reports/dashboards/dashboard.html"
     results_template = "reports/dashboards/_results.html"
     form_template = "reports/dashboards/_form.html"
@@ -93,7 +100,9 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
     def related_links(self) -> list[dict]:
         """The user's own force views, and the data-quality check of the figures shown."""
         forces = (
-            Force.objects.filter(memberships__user=self.request.user).distinct().order_by("name")
+            Force.objects.filter(memberships__user=signed_in_user(self.request))
+            .distinct()
+            .order_by("name")
         )
         collaboration = self.cut.filters.collaboration
         quality = reverse("data-quality")
@@ -165,7 +174,7 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
     # Downloads (django-tables2's ExportMixin) --------------------------------------------------
 
     def table_names(self) -> list[str]:
-        names = []
+        names: list[str] = []
         for section in self.sections:
             names.extend(SECTION_TABLES.get(section, (section,)))
         return names
@@ -329,13 +338,13 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
 
     # Context ------------------------------------------------------------------------------------
 
-    def heading(self) -> str:
+    def heading(self) -> StrOrPromise:
         return _("National benefits dashboard")
 
-    def caption(self) -> str:
+    def caption(self) -> StrOrPromise:
         return _("Dashboards")
 
-    def description(self) -> str:
+    def description(self) -> StrOrPromise:
         return _(
             "Every collaboration you can see: what was planned, what has been realised and "
             "what is forecast."
@@ -521,7 +530,7 @@ SECTION_TITLES = {
 def _page_links(request, page) -> dict | None:
     if page is None or page.paginator.num_pages <= 1:
         return None
-    out = []
+    out: list[dict[str, Any]] = []
     for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
         if number == Paginator.ELLIPSIS:
             out.append({"ellipsis": True})

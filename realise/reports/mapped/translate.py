@@ -250,7 +250,8 @@ class _Reader:
         return not actuals or "evidence" in self.columns or bool(self.mapping.evidence_note)
 
     def read_block_months(self) -> list[tuple[str, int, datetime.date]]:
-        found, seen = [], {}
+        found: list[tuple[str, int, datetime.date]] = []
+        seen: dict[tuple[str, datetime.date], str] = {}
         row = self.mapping.header_row
         for block in self.mapping.monthly:
             for column in range(block.first, block.last + 1):
@@ -285,7 +286,7 @@ class _Reader:
         return cell_name(self.sheet.name, row, self.columns[name])
 
     def read_rows(self) -> None:
-        stored = {}
+        stored: dict[str, dict | None] = {}
         seen_benefits: dict[str, int] = {}
         for row, _ in self.data_rows():
             reference = self.cell(row, "reference")

@@ -274,7 +274,8 @@ class _Importer:
                 for index, value in enumerate(header)
                 if not _blank(value)
             }
-            positions, missing = {}, False
+            positions: dict[str, int] = {}
+            missing = False
             for column in COLUMNS[name]:
                 index = found.get(column.header.casefold())
                 if index is None and column.read_only:
@@ -282,6 +283,7 @@ class _Importer:
                 if index is None:
                     self.error(name, 1, column.header, "the column is missing")
                     missing = True
+                    continue
                 positions[column.header] = index
             if not missing:
                 self.columns[name] = positions
@@ -383,6 +385,8 @@ class _Importer:
                 ok = False
             if not ok:
                 continue
+            # Both cells are required: a row read in full names a known collaboration.
+            assert slug is not None and collaboration is not None
             start, end = parsed["start_date"], parsed["end_date"]
             info = self.initiatives.get(slug)
             existing = info.obj if info else None
@@ -790,6 +794,7 @@ class _Importer:
             else:
                 counts.updated += 1
                 if self.write:
+                    assert benefit is not None  # the planned value was found through it
                     planned.benefit = benefit
                     planned.value = values["value"]
                     updates.append(planned)
@@ -831,7 +836,9 @@ class _Importer:
                 .annotate(evidence_note=latest_evidence_note())
                 .select_related("force", "verified_by")
             }
-        creates, updates, notes = [], [], []
+        creates: list[Measurement] = []
+        updates: list[Measurement] = []
+        notes: list[tuple[Measurement, str]] = []
         for row, values in parsed_rows:
             info = self.benefit_of(sheet, row, values["reference"])
             if info is None:
@@ -895,7 +902,7 @@ class _Importer:
             if measurement is None:
                 counts.created += 1
                 if self.write:
-                    measurement = Measurement(
+                    new = Measurement(
                         benefit=benefit,
                         period=period,
                         force=force,
@@ -904,18 +911,19 @@ class _Importer:
                         entered_by=self.user,
                         changed_by=self.user,
                     )
-                    creates.append(measurement)
+                    creates.append(new)
+                    notes.append((new, values["evidence_note"]))
             else:
                 counts.updated += 1
                 if self.write:
+                    assert benefit is not None  # the measurement was found through it
                     measurement.benefit = benefit
                     measurement.value = values["value"]
                     measurement.assessment = values["assessment"]
                     measurement.changed_by = self.user
                     clear_checks(measurement)
                     updates.append(measurement)
-            if self.write:
-                notes.append((measurement, values["evidence_note"]))
+                    notes.append((measurement, values["evidence_note"]))
         if self.write:
             self.save(Measurement, creates, updates, ACTUAL_FIELDS)
             evidence = [

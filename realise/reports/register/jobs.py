@@ -20,6 +20,7 @@ import json
 import logging
 import time
 import zipfile
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -143,7 +144,7 @@ class JobProgress:
     def __init__(self, job: ImportJob, interval: float = 1.0):
         self.job = job
         self.interval = interval
-        self.phase = None
+        self.phase: str | None = None
         self.last = 0.0
 
     def __call__(self, phase: str, done: int, total: int | None) -> None:
@@ -258,7 +259,7 @@ def start_mapped_import(job: ImportJob, mapping: dict, *, rows: int) -> ImportJo
 def live_progress(job: ImportJob) -> dict:
     """What the progress bar shows: phase, rows done and total, and percent (of both
     passes; None when the size is unknown)."""
-    state = {"phase": None, "done": 0, "total": job.rows_total}
+    state: dict[str, Any] = {"phase": None, "done": 0, "total": job.rows_total}
     if job.running:
         try:
             with default_storage.open(job.progress_name, "rb") as stored:

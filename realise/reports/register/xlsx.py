@@ -360,14 +360,14 @@ def write_register(
     persons = person_labels()
     if collaborations is None:
         collaborations = Collaboration.objects.all()
-    collaborations = list(
-        Collaboration.objects.filter(pk__in=collaborations.values("pk"))
+    collaboration_slugs = list(
+        Collaboration.objects.filter(pk__in=collaborations.values_list("pk", flat=True))
         .order_by("slug")
         .values_list("slug", flat=True)
     )
     initiative_slugs = list(scope.order_by("slug").values_list("slug", flat=True))
     forces = list(Force.objects.order_by("ons_code").values_list("ons_code", flat=True))
-    lists = choice_lists(persons, collaborations, initiative_slugs, forces)
+    lists = choice_lists(persons, collaboration_slugs, initiative_slugs, forces)
 
     workbook = Workbook(write_only=True)
     counts = ExportCounts()

@@ -7,6 +7,7 @@ with a one-line error naming the option when an argument is wrong.
 
 import datetime
 import json
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -74,7 +75,7 @@ class Command(BaseCommand):
                 writer.writerow([measure, figure, csv_value(value)])
 
     def parse(self, options) -> tuple[RealisationFilter, datetime.date | None]:
-        fields = {}
+        fields: dict[str, Any] = {}
         slug = options.get("collaboration")
         if slug is not None:
             fields["collaboration"] = Collaboration.objects.filter(slug=slug).first()
