@@ -9,10 +9,11 @@ check and the save is caught too.
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from realise.core.models import StaleVersion
 
-STALE_MESSAGE = (
+STALE_MESSAGE = _(
     "Someone else changed this since you opened it. Their values are shown above the "
     "form: check them, then save again to replace them with yours, or cancel to keep theirs."
 )
