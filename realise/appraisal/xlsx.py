@@ -120,7 +120,7 @@ def _summary(sheet, comparison) -> None:
         _put(sheet, row, 8, rounded(result.pv_benefits), MONEY_FORMAT)
         _put(sheet, row, 9, rounded(result.npsv), MONEY_FORMAT)
         _put(sheet, row, 10, rounded(result.bcr), RATIO_FORMAT)
-        _put(sheet, row, 11, VFM_LABELS.get(result.vfm_category, "No BCR"))
+        _put(sheet, row, 11, english(VFM_LABELS.get(result.vfm_category, "No BCR")))
         _put(sheet, row, 12, rounded(appraisal.relative_npsv), MONEY_FORMAT)
     _widths(sheet, 34, 18, len(SUMMARY_HEADERS))
     sheet.freeze_panes = "B5"
@@ -202,7 +202,7 @@ def _option_sheet(sheet, appraisal) -> None:
             _put(sheet, row, 2, value, number_format)
             row += 1
         sheet.cell(row=row, column=1, value="Value for money").font = BOLD
-        _put(sheet, row, 2, VFM_LABELS.get(result.vfm_category, "No BCR"))
+        _put(sheet, row, 2, english(VFM_LABELS.get(result.vfm_category, "No BCR")))
     _widths(sheet, 34, 14, pv_column + 1)
     sheet.freeze_panes = "F6"
 
