@@ -9,6 +9,7 @@ from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from realise.appraisal.greenbook import MAX_OPTIMISM_BIAS, OPTIMISM_BIAS_PROJECT_TYPES
@@ -54,29 +55,47 @@ def parse_year_lines(text: str, *, places: int, what: str) -> dict[int, Decimal]
         parts = line.replace(",", "").split()
         if len(parts) != 2:
             raise ValidationError(
-                f"Line {number}: write a financial year and {what}, e.g. 2025/26 125000."
+                _("Line %(number)s: write a financial year and %(what)s, e.g. 2025/26 125000.")
+                % {"number": number, "what": what}
             )
         year_text, amount_text = parts
         try:
             year = parse_financial_year(year_text)
         except ValueError:
             raise ValidationError(
-                f"Line {number}: '{year_text}' is not a financial year (write 2025 or 2025/26)."
+                _(
+                    "Line %(number)s: '%(year_text)s' is not a financial year (write 2025 "
+                    "or 2025/26)."
+                )
+                % {"number": number, "year_text": year_text}
             ) from None
         if number_problem(amount_text):
-            raise ValidationError(f"Line {number}: {number_problem(amount_text)}")
+            raise ValidationError(
+                _("Line %(number)s: %(amount_text)s")
+                % {"number": number, "amount_text": number_problem(amount_text)}
+            )
         try:
             amount = Decimal(amount_text.replace("£", ""))
         except InvalidOperation:
-            raise ValidationError(f"Line {number}: '{amount_text}' is not a number.") from None
+            raise ValidationError(
+                _("Line %(number)s: '%(amount_text)s' is not a number.")
+                % {"number": number, "amount_text": amount_text}
+            ) from None
         if not amount.is_finite() or cast(int, amount.as_tuple().exponent) < -places:
             raise ValidationError(
-                f"Line {number}: '{amount_text}' has more than {places} decimal places."
+                _("Line %(number)s: '%(amount_text)s' has more than %(places)s decimal places.")
+                % {"number": number, "amount_text": amount_text, "places": places}
             )
         if abs(amount) >= Decimal("1e15"):
-            raise ValidationError(f"Line {number}: '{amount_text}' is too large.")
+            raise ValidationError(
+                _("Line %(number)s: '%(amount_text)s' is too large.")
+                % {"number": number, "amount_text": amount_text}
+            )
         if year in rows:
-            raise ValidationError(f"Line {number}: {fy_label(year)} appears twice.")
+            raise ValidationError(
+                _("Line %(number)s: %(year)s appears twice.")
+                % {"number": number, "year": fy_label(year)}
+            )
         rows[year] = amount
     return dict(sorted(rows.items()))
 
@@ -117,11 +136,14 @@ def clean_bias(text: str) -> str:
         fraction = Decimal(text.rstrip("%").strip()) / (100 if percent else 1)
     except InvalidOperation:
         raise ValidationError(
-            f"Enter a percentage such as 24%, a fraction such as 0.24, or one of the "
-            f"project types: {PROJECT_TYPES_HELP}."
+            _(
+                "Enter a percentage such as 24%%, a fraction such as 0.24, or one of "
+                "the project types: %(types)s."
+            )
+            % {"types": PROJECT_TYPES_HELP}
         ) from None
     if not fraction.is_finite() or not 0 <= fraction <= MAX_OPTIMISM_BIAS:
-        raise ValidationError("Optimism bias must be from 0% to 200%.")
+        raise ValidationError(_("Optimism bias must be from 0% to 200%."))
     return f"{fraction.normalize():f}"
 
 
@@ -134,7 +156,7 @@ class OptionForm(GovukForm, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("optimism_bias_capex", "optimism_bias_opex", "optimism_bias_other"):
-            self.fields[name].help_text = (
+            self.fields[name].help_text = _(
                 "A percentage (24%), a fraction (0.24) or a project type such as "
                 "standard_buildings (see the table below). Empty for none."
             )
@@ -223,8 +245,10 @@ class BenefitLineForm(GovukForm, forms.Form):
         if data.get("benefit") is not None and data.get("values"):
             self.add_error(
                 "values",
-                "A line linked to a register benefit takes its values from the benefit's "
-                "planned profile: leave the values empty, or choose no benefit.",
+                _(
+                    "A line linked to a register benefit takes its values from the benefit's "
+                    "planned profile: leave the values empty, or choose no benefit."
+                ),
             )
         return data
 
@@ -255,7 +279,9 @@ class DeflatorForm(GovukForm, forms.Form):
         rows = self.cleaned_data["series"]
         for year, index in rows.items():
             if index <= 0:
-                raise ValidationError(f"The index for {fy_label(year)} must be greater than 0.")
+                raise ValidationError(
+                    _("The index for %(year)s must be greater than 0.") % {"year": fy_label(year)}
+                )
         return rows
 
 

@@ -55,7 +55,7 @@ def validate_optimism_bias(value: str) -> None:
         resolve_optimism_bias(value, "optimism bias")
     except AppraisalError:
         raise ValidationError(
-            "Give a fraction from 0 to 2 (e.g. 0.24 for 24%) or a project type."
+            _("Give a fraction from 0 to 2 (e.g. 0.24 for 24%) or a project type.")
         ) from None
 
 
@@ -65,8 +65,10 @@ def bias_field(kind: str) -> models.CharField:
         max_length=40,
         blank=True,
         validators=[validate_optimism_bias],
-        help_text="A fraction (0.24 for 24%) or a project type from the Green Book "
-        "supplementary guidance; empty for none.",
+        help_text=_(
+            "A fraction (0.24 for 24%) or a project type from the Green Book "
+            "supplementary guidance; empty for none."
+        ),
     )
 
 
@@ -83,15 +85,17 @@ class Option(TimeStamped):
     first_year = models.PositiveSmallIntegerField(
         "first financial year",
         validators=year_validators,
-        help_text="Year 0 of the appraisal, not discounted: the year the financial year "
-        "starts in, e.g. 2025 for 2025/26.",
+        help_text=_(
+            "Year 0 of the appraisal, not discounted: the year the financial year "
+            "starts in, e.g. 2025 for 2025/26."
+        ),
     )
     price_base_year = models.PositiveSmallIntegerField(
         "price base year",
         null=True,
         blank=True,
         validators=year_validators,
-        help_text="The financial year whose prices real values are in. Empty: the first year.",
+        help_text=_("The financial year whose prices real values are in. Empty: the first year."),
     )
     discount_schedule = models.CharField(
         max_length=10, choices=DiscountSchedule.choices, default=DiscountSchedule.STANDARD
@@ -99,12 +103,14 @@ class Option(TimeStamped):
     optimism_bias_capex = bias_field("capital expenditure")
     optimism_bias_opex = bias_field("operating expenditure")
     optimism_bias_other = bias_field("other costs")
-    order = models.PositiveSmallIntegerField(default=0, help_text="Position among the options.")
+    order = models.PositiveSmallIntegerField(default=0, help_text=_("Position among the options."))
     is_preferred = models.BooleanField(
         "preferred option",
         default=False,
-        help_text="The option the business case recommends. Its costs are the ones "
-        "benchmarking compares; marking it unmarks the initiative's other options.",
+        help_text=_(
+            "The option the business case recommends. Its costs are the ones "
+            "benchmarking compares; marking it unmarks the initiative's other options."
+        ),
     )
     history = HistoricalRecords()
 
@@ -140,17 +146,26 @@ class Option(TimeStamped):
 
     def optimism_bias_labels(self) -> list[str]:
         """The bias on each cost kind in words, e.g. 'Capital expenditure: 24% (Standard
-        buildings)'."""
+        buildings upper bound)', in the language of the page (`language.english` for an
+        English output such as the workbook)."""
         labels = []
         for kind, given in self.optimism_bias().items():
             try:
                 fraction = resolve_optimism_bias(given, kind)
             except AppraisalError:
-                labels.append(f"{CostKind(kind).label}: '{given}' is not a valid bias")
+                labels.append(
+                    _("%(kind)s: '%(given)s' is not a valid bias")
+                    % {"kind": CostKind(kind).label, "given": given}
+                )
                 continue
-            text = f"{CostKind(kind).label}: {(fraction * 100).normalize():f}%"
+            text = _("%(kind)s: %(percent)s%%") % {
+                "kind": CostKind(kind).label,
+                "percent": format((fraction * 100).normalize(), "f"),
+            }
             if given in OPTIMISM_BIAS_PROJECT_TYPES:
-                text += f" ({OPTIMISM_BIAS_PROJECT_TYPES[given].label} upper bound)"
+                text += " (%s)" % (
+                    _("%(type)s upper bound") % {"type": OPTIMISM_BIAS_PROJECT_TYPES[given].label}
+                )
             labels.append(text)
         return labels
 
@@ -187,8 +202,8 @@ class BenefitLine(LineBase):
         blank=True,
         on_delete=models.PROTECT,
         related_name="appraisal_lines",
-        verbose_name="register benefit",
-        help_text="Take the values from this benefit's planned profile.",
+        verbose_name=_("register benefit"),
+        help_text=_("Take the values from this benefit's planned profile."),
     )
     cost_per_hour = models.DecimalField(
         "cost per hour (£)",
@@ -197,7 +212,7 @@ class BenefitLine(LineBase):
         null=True,
         blank=True,
         validators=[MinValueValidator(0)],
-        help_text="For a benefit measured in hours: the value of one hour.",
+        help_text=_("For a benefit measured in hours: the value of one hour."),
     )
     history = HistoricalRecords()
 
@@ -219,7 +234,7 @@ class BenefitLine(LineBase):
 
 class ValueBase(models.Model):
     year = models.PositiveSmallIntegerField(
-        validators=year_validators, help_text="The financial year, by the year it starts in."
+        validators=year_validators, help_text=_("The financial year, by the year it starts in.")
     )
     amount = money_field()
     line: models.Model  # each concrete model's foreign key to its line

@@ -35,6 +35,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Model, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from realise.appraisal.counterfactual import Increment, increment
 from realise.appraisal.greenbook import (
@@ -102,7 +103,7 @@ def _today(as_of: datetime.date | None) -> datetime.date:
 
 def _require_edit(user: Actor | None, obj: Model) -> None:
     if user is None or not user.has_perm("appraisal.change_option", obj):
-        raise PermissionDenied("You may not change this economic case.")
+        raise PermissionDenied(_("You may not change this economic case."))
 
 
 def _save(obj: Model, user: Actor | None) -> None:
@@ -186,7 +187,7 @@ def save_option(
     if option is None:
         option = Option(initiative=initiative)
     elif option.initiative_id != initiative.pk:
-        raise ValidationError("The option belongs to another initiative.")
+        raise ValidationError(_("The option belongs to another initiative."))
     unknown = set(fields) - set(OPTION_FIELDS)
     if unknown:
         raise TypeError(f"save_option() got unknown fields: {', '.join(sorted(unknown))}")
@@ -201,8 +202,9 @@ def save_option(
         ):
             raise ValidationError(
                 {
-                    "first_year": "Some lines have values before this year: change or remove "
-                    "them first."
+                    "first_year": _(
+                        "Some lines have values before this year: change or remove them first."
+                    )
                 }
             )
     except ValidationError:
@@ -225,8 +227,10 @@ def delete_option(option: Option, *, user: Actor | None) -> None:
     _require_edit(user, option)
     if option.is_business_as_usual:
         raise ValidationError(
-            "Business as usual cannot be deleted: every economic case compares its options "
-            "against it."
+            _(
+                "Business as usual cannot be deleted: every economic case compares its options "
+                "against it."
+            )
         )
     for line in list(option.cost_lines.all()) + list(option.benefit_lines.all()):
         _delete_line_rows(line, user)
@@ -262,8 +266,8 @@ def _check_years(option: Option, values: Mapping[int, Decimal]) -> None:
     if early:
         raise ValidationError(
             {
-                "values": f"{fy_label(early[0])} is before the option's first year, "
-                f"{fy_label(option.first_year)}."
+                "values": _("%(year)s is before the option's first year, %(first_year)s.")
+                % {"year": fy_label(early[0]), "first_year": fy_label(option.first_year)}
             }
         )
 
@@ -278,7 +282,9 @@ def _check_name(
     if line is not None and line.pk:
         clash = clash.exclude(pk=line.pk)
     if clash.exists():
-        raise ValidationError({"name": f"This option already has a line called '{name}'."})
+        raise ValidationError(
+            {"name": _("This option already has a line called '%(name)s'.") % {"name": name}}
+        )
 
 
 @transaction.atomic
@@ -300,7 +306,7 @@ def save_cost_line(
     _check_name(option, CostLine, line, name)
     line = line or CostLine(option=option)
     if line.option_id != option.pk:
-        raise ValidationError("The line belongs to another option.")
+        raise ValidationError(_("The line belongs to another option."))
     line.name, line.kind, line.prices = name, kind, prices
     if order is not None:
         line.order = order
@@ -315,22 +321,26 @@ def save_cost_line(
 def check_linkable(benefit: Benefit, option: Option, cost_per_hour: Decimal | None) -> None:
     """Can `benefit` give the values of a line in `option`? ValidationError says why not."""
     if benefit.initiative_id != option.initiative_id:
-        raise ValidationError({"benefit": "Link a benefit of this initiative."})
+        raise ValidationError({"benefit": _("Link a benefit of this initiative.")})
     if benefit.unit == Unit.HOURS:
         if cost_per_hour is None:
             raise ValidationError(
                 {
-                    "cost_per_hour": f"'{benefit.title}' is measured in hours: give the value "
-                    "of one hour in pounds."
+                    "cost_per_hour": _(
+                        "'%(title)s' is measured in hours: give the value of one hour in pounds."
+                    )
+                    % {"title": benefit.title}
                 }
             )
     elif benefit.unit != Unit.GBP:
         raise ValidationError(
             {
-                "benefit": f"'{benefit.title}' is measured as "
-                f"{english(benefit.get_unit_display).lower()}"
-                ", which has no value in pounds. Link a benefit measured in pounds or hours, "
-                "or enter the line's values yourself."
+                "benefit": _(
+                    "'%(title)s' is measured as %(unit)s, which has no value in pounds. "
+                    "Link a benefit measured in pounds or hours, or enter the line's "
+                    "values yourself."
+                )
+                % {"title": benefit.title, "unit": str(benefit.get_unit_display()).lower()}
             }
         )
 
@@ -356,8 +366,10 @@ def save_benefit_line(
         if values:
             raise ValidationError(
                 {
-                    "values": "A line linked to a register benefit takes its values from the "
-                    "benefit's planned profile: leave the values empty, or unlink the benefit."
+                    "values": _(
+                        "A line linked to a register benefit takes its values from the "
+                        "benefit's planned profile: leave the values empty, or unlink the benefit."
+                    )
                 }
             )
         clash = BenefitLine.objects.filter(option=option, benefit=benefit)
@@ -365,7 +377,10 @@ def save_benefit_line(
             clash = clash.exclude(pk=line.pk)
         if clash.exists():
             raise ValidationError(
-                {"benefit": f"'{benefit.title}' is already linked to another line of this option."}
+                {
+                    "benefit": _("'%(title)s' is already linked to another line of this option.")
+                    % {"title": benefit.title}
+                }
             )
         if benefit.unit != Unit.HOURS:
             cost_per_hour = None
@@ -375,7 +390,7 @@ def save_benefit_line(
     _check_name(option, BenefitLine, line, name)
     line = line or BenefitLine(option=option)
     if line.option_id != option.pk:
-        raise ValidationError("The line belongs to another option.")
+        raise ValidationError(_("The line belongs to another option."))
     line.name, line.prices, line.benefit, line.cost_per_hour = name, prices, benefit, cost_per_hour
     if order is not None:
         line.order = order
@@ -410,7 +425,7 @@ def replace_deflators(
     """Replace the deflator series of the initiative's case (or of one option in it)."""
     _require_edit(user, option or initiative)
     if option is not None and option.initiative_id != initiative.pk:
-        raise ValidationError("The option belongs to another initiative.")
+        raise ValidationError(_("The option belongs to another initiative."))
     rows_now = Deflator.objects.filter(initiative=initiative, option=option)
     existing = {row.year: row for row in rows_now}
     for year, row in existing.items():
@@ -418,7 +433,9 @@ def replace_deflators(
             _delete(row, user)
     for year, index in rows.items():
         if index <= 0:
-            raise ValidationError(f"The deflator for {fy_label(year)} must be greater than 0.")
+            raise ValidationError(
+                _("The deflator for %(year)s must be greater than 0.") % {"year": fy_label(year)}
+            )
         row = existing.get(year) or Deflator(initiative=initiative, option=option, year=year)
         if row.pk and row.index == index:
             continue

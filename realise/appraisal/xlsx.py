@@ -20,6 +20,7 @@ from realise.appraisal.greenbook import format_decimal
 from realise.appraisal.models import fy_label
 from realise.appraisal.templatetags.appraisal_format import VFM_LABELS
 from realise.core.cells import xlsx_text
+from realise.core.language import english
 
 MONEY_FORMAT = '"£"#,##0.00;-"£"#,##0.00'
 RATIO_FORMAT = "0.00"
@@ -110,7 +111,7 @@ def _summary(sheet, comparison) -> None:
         _put(sheet, row, 2, "Yes" if option.is_business_as_usual else "No")
         _put(sheet, row, 3, fy_label(option.first_year))
         _put(sheet, row, 4, fy_label(option.base_year))
-        _put(sheet, row, 5, option.get_discount_schedule_display())
+        _put(sheet, row, 5, english(option.get_discount_schedule_display))
         if result is None:
             _put(sheet, row, 13, appraisal.error)
             continue
@@ -119,7 +120,7 @@ def _summary(sheet, comparison) -> None:
         _put(sheet, row, 8, rounded(result.pv_benefits), MONEY_FORMAT)
         _put(sheet, row, 9, rounded(result.npsv), MONEY_FORMAT)
         _put(sheet, row, 10, rounded(result.bcr), RATIO_FORMAT)
-        _put(sheet, row, 11, VFM_LABELS.get(result.vfm_category, "No BCR"))
+        _put(sheet, row, 11, english(VFM_LABELS.get(result.vfm_category, "No BCR")))
         _put(sheet, row, 12, rounded(appraisal.relative_npsv), MONEY_FORMAT)
     _widths(sheet, 34, 18, len(SUMMARY_HEADERS))
     sheet.freeze_panes = "B5"
@@ -128,12 +129,13 @@ def _summary(sheet, comparison) -> None:
 def _option_sheet(sheet, appraisal) -> None:
     option = appraisal.option
     sheet.cell(row=1, column=1, value=option.name).font = Font(bold=True, size=14)
-    bias = "; ".join(option.optimism_bias_labels())
+    # The workbook is in English: its sentences take the English names whatever the page's.
+    bias = english(lambda: "; ".join(option.optimism_bias_labels()))
     sheet.cell(
         row=2,
         column=1,
         value=f"First year {fy_label(option.first_year)}; prices of {fy_label(option.base_year)}; "
-        f"{option.get_discount_schedule_display()} discount rate; optimism bias "
+        f"{english(option.get_discount_schedule_display)} discount rate; optimism bias "
         f"{bias or 'none'}.",
     )
     if appraisal.error:
@@ -149,8 +151,8 @@ def _option_sheet(sheet, appraisal) -> None:
         line = figures.line
         _put(sheet, row, 1, line.name)
         _put(sheet, row, 2, "Cost" if figures.is_cost else "Benefit")
-        _put(sheet, row, 3, line.get_kind_display() if figures.is_cost else "")
-        _put(sheet, row, 4, line.get_prices_display())
+        _put(sheet, row, 3, english(line.get_kind_display) if figures.is_cost else "")
+        _put(sheet, row, 4, english(line.get_prices_display))
         if not figures.is_cost and line.benefit_id:
             linked = f"{line.benefit.reference} {line.benefit.title}"
             if line.cost_per_hour is not None:
@@ -200,7 +202,7 @@ def _option_sheet(sheet, appraisal) -> None:
             _put(sheet, row, 2, value, number_format)
             row += 1
         sheet.cell(row=row, column=1, value="Value for money").font = BOLD
-        _put(sheet, row, 2, VFM_LABELS.get(result.vfm_category, "No BCR"))
+        _put(sheet, row, 2, english(VFM_LABELS.get(result.vfm_category, "No BCR")))
     _widths(sheet, 34, 14, pv_column + 1)
     sheet.freeze_panes = "F6"
 

@@ -21,6 +21,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history
 
 from realise.benefits.models import (
@@ -36,7 +38,6 @@ from realise.benefits.models import (
 from realise.collaborations.models import Stage, StageDecision
 from realise.core import inputs
 from realise.core.history import set_history_user
-from realise.core.language import english
 
 ZERO = Decimal("0")
 
@@ -53,7 +54,9 @@ def is_baselined(benefit: Benefit) -> bool:
     return _baselines_of(benefit).exists()
 
 
-BASELINED_PLAN = "The plan of '{benefit}' is baselined: re-profile it through a change request."
+BASELINED_PLAN = gettext_lazy(
+    "The plan of '{benefit}' is baselined: re-profile it through a change request."
+)
 
 
 def check_plan_open(benefit: Benefit) -> None:
@@ -94,7 +97,9 @@ def _check_body(initiative, body) -> None:
     collaboration = initiative.collaboration
     allowed = {collaboration.pk, *(c.pk for c in collaboration.ancestors())}
     if body.collaboration_id not in allowed:
-        raise ValidationError(f"{body} is not a governance body of this collaboration.")
+        raise ValidationError(
+            _("%(body)s is not a governance body of this collaboration.") % {"body": body}
+        )
 
 
 @transaction.atomic
@@ -170,9 +175,11 @@ def raise_change_request(
 ) -> ChangeRequest:
     """Ask to re-profile a baselined benefit: the whole new profile, month by month."""
     if not user.has_perm("benefits.add_changerequest", benefit):
-        raise PermissionDenied(f"You may not ask to change the plan of '{benefit}'.")
+        raise PermissionDenied(
+            _("You may not ask to change the plan of '%(benefit)s'.") % {"benefit": benefit}
+        )
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the profile should change."})
+        raise ValidationError({"reason": _("Say why the profile should change.")})
     inputs.check_months(rows)
     _check_body(benefit.initiative, body)
     request = ChangeRequest(
@@ -207,13 +214,18 @@ def decide_change_request(
     request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
     benefit = request.benefit
     if not user.has_perm("benefits.decide_changerequest", benefit):
-        raise PermissionDenied(f"You may not decide change requests for '{benefit}'.")
+        raise PermissionDenied(
+            _("You may not decide change requests for '%(benefit)s'.") % {"benefit": benefit}
+        )
     if request.status != ChangeRequestStatus.PENDING:
-        status = english(request.get_status_display).lower()
-        raise ValidationError(f"This request was already {status}.")
+        raise ValidationError(
+            _("This request was already approved.")
+            if request.status == ChangeRequestStatus.APPROVED
+            else _("This request was already rejected.")
+        )
     body = body or request.body
     if body is None:
-        raise ValidationError({"body": "Name the governance body that decided the request."})
+        raise ValidationError({"body": _("Name the governance body that decided the request.")})
     _check_body(benefit.initiative, body)
     request.body = body
     request.status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED

@@ -26,6 +26,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from realise.benefits.models import (
     Attribution,
@@ -36,7 +37,6 @@ from realise.benefits.models import (
     PlannedValue,
 )
 from realise.core.history import set_history_user
-from realise.core.language import english
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
@@ -70,24 +70,35 @@ def ancestors_of(benefit: Benefit) -> list[Benefit]:
 
 def _refuse_cycle(child: Benefit, parent: Benefit) -> None:
     if child.pk == parent.pk:
-        raise ValidationError(f"'{child}' cannot contribute to itself.")
+        raise ValidationError(_("'%(child)s' cannot contribute to itself.") % {"child": child})
     if ContributionPath.objects.filter(descendant=parent, ancestor=child).exists():
         raise ValidationError(
-            f"'{child}' cannot contribute to '{parent}': '{parent}' already contributes to "
-            f"'{child}', so the link would make a cycle."
+            _(
+                "'%(child)s' cannot contribute to '%(parent)s': '%(parent)s' already "
+                "contributes to '%(child)s', so the link would make a cycle."
+            )
+            % {"child": child, "parent": parent}
         )
 
 
 def _refuse_mismatch(child: Benefit, parent: Benefit) -> None:
     if child.unit != parent.unit:
         raise ValidationError(
-            f"'{child}' is measured in {english(child.get_unit_display).lower()} and '{parent}' in "
-            f"{english(parent.get_unit_display).lower()}; a benefit can only contribute to one "
-            "measured the same way."
+            _(
+                "'%(child)s' is measured in %(unit)s and '%(parent)s' in %(parent_unit)s; "
+                "a benefit can only contribute to one measured the same way."
+            )
+            % {
+                "child": child,
+                "unit": str(child.get_unit_display()).lower(),
+                "parent": parent,
+                "parent_unit": str(parent.get_unit_display()).lower(),
+            }
         )
     if child.is_disbenefit != parent.is_disbenefit:
         raise ValidationError(
-            f"'{child}' and '{parent}' must both be benefits or both be dis-benefits."
+            _("'%(child)s' and '%(parent)s' must both be benefits or both be dis-benefits.")
+            % {"child": child, "parent": parent}
         )
 
 
@@ -96,8 +107,16 @@ def _refuse_excess(child: Benefit, parent: Benefit) -> None:
     parent_total = planned_total(parent)
     if child_total > parent_total:
         raise ValidationError(
-            f"'{child}' plans {_pounds(child_total)} in total, more than the "
-            f"{_pounds(parent_total)} planned for '{parent}' that it would contribute to."
+            _(
+                "'%(child)s' plans %(child_total)s in total, more than the "
+                "%(parent_total)s planned for '%(parent)s' that it would contribute to."
+            )
+            % {
+                "child": child,
+                "child_total": _pounds(child_total),
+                "parent_total": _pounds(parent_total),
+                "parent": parent,
+            }
         )
     siblings = PlannedValue.objects.filter(benefit__contribution__parent=parent).exclude(
         benefit=child
@@ -106,9 +125,18 @@ def _refuse_excess(child: Benefit, parent: Benefit) -> None:
     together = Decimal(str(together)).quantize(Decimal("0.01"))
     if together > parent_total:
         raise ValidationError(
-            f"With '{child}' ({_pounds(child_total)}), the benefits contributing to "
-            f"'{parent}' would plan {_pounds(together)}, more than the "
-            f"{_pounds(parent_total)} planned for '{parent}'."
+            _(
+                "With '%(child)s' (%(child_total)s), the benefits contributing to "
+                "'%(parent)s' would plan %(together)s, more than the %(parent_total)s "
+                "planned for '%(parent)s'."
+            )
+            % {
+                "child": child,
+                "child_total": _pounds(child_total),
+                "parent": parent,
+                "together": _pounds(together),
+                "parent_total": _pounds(parent_total),
+            }
         )
 
 
@@ -142,7 +170,9 @@ def set_contribution(child: Benefit, parent: Benefit, *, user, note: str = "") -
         user.has_perm("benefits.change_contribution", child)
         and user.has_perm("benefits.view_benefit", parent)
     ):
-        raise PermissionDenied(f"You may not link '{child}' to '{parent}'.")
+        raise PermissionDenied(
+            _("You may not link '%(child)s' to '%(parent)s'.") % {"child": child, "parent": parent}
+        )
     # One link at a time, so that two people linking cannot make a cycle between them.
     list(Benefit.objects.select_for_update().filter(pk__in=[child.pk, parent.pk]))
     check_contribution(child, parent)
@@ -159,7 +189,9 @@ def set_contribution(child: Benefit, parent: Benefit, *, user, note: str = "") -
 @transaction.atomic
 def remove_contribution(child: Benefit, *, user) -> bool:
     if not user.has_perm("benefits.change_contribution", child):
-        raise PermissionDenied(f"You may not change what '{child}' contributes to.")
+        raise PermissionDenied(
+            _("You may not change what '%(child)s' contributes to.") % {"child": child}
+        )
     link = Contribution.objects.filter(child=child).first()
     if link is None:
         return False
@@ -183,14 +215,24 @@ def dismiss_duplicate(one: Benefit, other: Benefit, *, user, reason: str) -> Not
         user.has_perm("benefits.view_benefit", one)
         and user.has_perm("benefits.view_benefit", other)
     ):
-        raise PermissionDenied(f"You may not judge whether '{one}' and '{other}' are duplicates.")
+        raise PermissionDenied(
+            _("You may not judge whether '%(one)s' and '%(other)s' are duplicates.")
+            % {"one": one, "other": other}
+        )
     if one.pk == other.pk:
-        raise ValidationError({"other": f"'{one}' cannot be a duplicate of itself."})
+        raise ValidationError(
+            {"other": _("'%(one)s' cannot be a duplicate of itself.") % {"one": one}}
+        )
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": f"Say why '{one}' and '{other}' are different benefits."})
+        raise ValidationError(
+            {
+                "reason": _("Say why '%(one)s' and '%(other)s' are different benefits.")
+                % {"one": one, "other": other}
+            }
+        )
     if len(reason) > 300:
-        raise ValidationError({"reason": "Keep the reason to 300 characters."})
+        raise ValidationError({"reason": _("Keep the reason to 300 characters.")})
     first, second = sorted((one, other), key=lambda benefit: benefit.pk)
     record = NotDuplicate.objects.filter(first=first, second=second).first() or NotDuplicate(
         first=first, second=second
@@ -209,18 +251,27 @@ def dismiss_duplicate(one: Benefit, other: Benefit, *, user, reason: str) -> Not
 def replace_attributions(benefit: Benefit, shares: dict, *, user, basis: str = "") -> list:
     """Set the initiatives claiming `benefit` ({Initiative: percent}); {} clears them."""
     if not user.has_perm("benefits.change_attribution", benefit):
-        raise PermissionDenied(f"You may not change who claims '{benefit}'.")
+        raise PermissionDenied(
+            _("You may not change who claims '%(benefit)s'.") % {"benefit": benefit}
+        )
     percents = {initiative: Decimal(str(percent)) for initiative, percent in shares.items()}
     for initiative, percent in percents.items():
         if percent <= 0 or percent > HUNDRED:
             raise ValidationError(
-                f"The share claimed by {initiative} must be more than 0 and at most 100 percent."
+                _(
+                    "The share claimed by %(initiative)s must be more than 0 and at most "
+                    "100 percent."
+                )
+                % {"initiative": initiative}
             )
     total = sum(percents.values(), ZERO)
     if total > HUNDRED:
         raise ValidationError(
-            f"The shares claimed add up to {total.normalize():f}%; together the initiatives "
-            f"can claim at most 100% of '{benefit}'."
+            _(
+                "The shares claimed add up to %(total)s%%; together the "
+                "initiatives can claim at most 100%% of '%(benefit)s'."
+            )
+            % {"total": format(total.normalize(), "f"), "benefit": benefit}
         )
     for old in benefit.attributions.all():
         set_history_user(old, user)

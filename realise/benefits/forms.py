@@ -166,25 +166,38 @@ class PlanForm(GovukForm, forms.Form):
             parts = line.replace(",", "").split()
             if len(parts) != 2:
                 raise ValidationError(
-                    f"Line {number}: write a month and a value, e.g. 2026-04 1250."
+                    _("Line %(number)s: write a month and a value, e.g. 2026-04 1250.")
+                    % {"number": number}
                 )
             month_text, value_text = parts
             try:
                 period = inputs.parse_month(month_text)
             except ValueError as error:
-                raise ValidationError(f"Line {number}: {error}") from None
+                raise ValidationError(
+                    _("Line %(number)s: %(error)s") % {"number": number, "error": error}
+                ) from None
             if inputs.number_problem(value_text):
-                raise ValidationError(f"Line {number}: {inputs.number_problem(value_text)}")
+                raise ValidationError(
+                    _("Line %(number)s: %(value_text)s")
+                    % {"number": number, "value_text": inputs.number_problem(value_text)}
+                )
             try:
                 value = Decimal(value_text.lstrip("£"))
             except InvalidOperation:
-                raise ValidationError(f"Line {number}: '{value_text}' is not a number.") from None
+                raise ValidationError(
+                    _("Line %(number)s: '%(value_text)s' is not a number.")
+                    % {"number": number, "value_text": value_text}
+                ) from None
             if not value.is_finite() or cast(int, value.as_tuple().exponent) < -2:
                 raise ValidationError(
-                    f"Line {number}: '{value_text}' has more than two decimal places."
+                    _("Line %(number)s: '%(value_text)s' has more than two decimal places.")
+                    % {"number": number, "value_text": value_text}
                 )
             if period in rows:
-                raise ValidationError(f"Line {number}: {month_text} appears twice.")
+                raise ValidationError(
+                    _("Line %(number)s: %(month_text)s appears twice.")
+                    % {"number": number, "month_text": month_text}
+                )
             rows[period] = value
         return rows
 
@@ -200,7 +213,7 @@ class MonthChoiceForm(GovukForm, forms.Form):
         if data.get("month") and data.get("year"):
             chosen = datetime.date(data["year"], data["month"], 1)
             if chosen > timezone.localdate().replace(day=1):
-                raise ValidationError("Choose a month that has begun.")
+                raise ValidationError(_("Choose a month that has begun."))
             data["period"] = chosen
         return data
 
@@ -223,14 +236,16 @@ class MonthActualsForm(GovukForm, forms.Form):
         self.lines = lines
         for line in lines:
             self.fields[f"value-{line.key}"] = forms.DecimalField(
-                label=f"Actual for {line.benefit.reference}, {line.whose}",
+                label=_("Actual for %(reference)s, %(whose)s")
+                % {"reference": line.benefit.reference, "whose": line.whose},
                 max_digits=18,
                 decimal_places=2,
                 required=False,
                 initial=line.current,
             )
             self.fields[f"note-{line.key}"] = forms.CharField(
-                label=f"Evidence note for {line.benefit.reference}, {line.whose}",
+                label=_("Evidence note for %(reference)s, %(whose)s")
+                % {"reference": line.benefit.reference, "whose": line.whose},
                 required=False,
                 max_length=2000,
             )

@@ -11,6 +11,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from realise.benefits.baselines import check_plan_open, write_plan
 from realise.benefits.models import Benefit, BenefitShare, Evidence, Measurement, Nature
@@ -19,6 +22,7 @@ from realise.collaborations.services import check_shares_total
 from realise.core import inputs, uploads
 from realise.core.history import set_history_user
 from realise.core.models import StaleVersion
+from realise.core.types import StrOrPromise
 
 if TYPE_CHECKING:
     from django.core.files import File
@@ -37,12 +41,12 @@ def check_evidence_file(upload: File[bytes], *, field: str = "evidence_file") ->
 
 # The measurement rules: written once, used by every way in (page, API, Excel import) ---
 
-FUTURE_MONTH = "Actuals can only be recorded for months that have begun."
-NO_VALUE = "Enter the value delivered in the month."
-NO_ASSESSMENT = "Describe what changed in the month."
-NOT_A_MEMBER = "{force} is not a member of this collaboration."
-NO_EVIDENCE = "Give an evidence note or attach a file."
-MAY_NOT_RECORD = "You may not record actuals for {whose} on benefit {reference}."
+FUTURE_MONTH = gettext_lazy("Actuals can only be recorded for months that have begun.")
+NO_VALUE = gettext_lazy("Enter the value delivered in the month.")
+NO_ASSESSMENT = gettext_lazy("Describe what changed in the month.")
+NOT_A_MEMBER = gettext_lazy("{force} is not a member of this collaboration.")
+NO_EVIDENCE = gettext_lazy("Give an evidence note or attach a file.")
+MAY_NOT_RECORD = gettext_lazy("You may not record actuals for {whose} on benefit {reference}.")
 
 
 def measurement_problems(
@@ -55,14 +59,14 @@ def measurement_problems(
     member_force_ids: Collection[int],
     has_evidence: bool,
     this_month: datetime.date | None = None,
-) -> dict[str, str]:
+) -> dict[str, StrOrPromise]:
     """What is wrong with an actual as it would be recorded, as {field: message}.
 
     Fields: `period`, `value`, `assessment`, `force`, `evidence_note`. Plain values only, so
     that the Excel import can ask about rows whose benefit is not saved yet.
     """
     this_month = this_month or timezone.localdate().replace(day=1)
-    problems: dict[str, str] = {}
+    problems: dict[str, StrOrPromise] = {}
     if period > this_month:
         problems["period"] = FUTURE_MONTH
     if qualitative and not (assessment or "").strip():
@@ -186,23 +190,25 @@ def cleared_message(measurement: Measurement) -> str:
 
 # Four-eyes verification ----------------------------------------------------------------
 
-VERIFY_OWN = "You entered or last changed this actual, so someone else must verify or return it."
-MAY_NOT_VERIFY = (
+VERIFY_OWN = gettext_lazy(
+    "You entered or last changed this actual, so someone else must verify or return it."
+)
+MAY_NOT_VERIFY = gettext_lazy(
     "Only the measurement owner of benefit {reference}, the programme team of its "
     "collaboration or an administrator may verify or return its actuals."
 )
-ALREADY_VERIFIED = "This actual was already verified by {name} on {date:%-d %B %Y}."
-IS_RETURNED = (
-    "This actual was returned for correction on {date:%-d %B %Y}; it can be verified "
+ALREADY_VERIFIED = gettext_lazy("This actual was already verified by {name} on {date}.")
+IS_RETURNED = gettext_lazy(
+    "This actual was returned for correction on {date}; it can be verified "
     "once it has been saved again."
 )
-ALREADY_RETURNED = "This actual was already returned for correction on {date:%-d %B %Y}."
-NO_REASON = "Give the reason for returning the actual."
+ALREADY_RETURNED = gettext_lazy("This actual was already returned for correction on {date}.")
+NO_REASON = gettext_lazy("Give the reason for returning the actual.")
 
 
 def _name(user: User | None) -> str:
     if user is None:
-        return "someone no longer registered"
+        return _("someone no longer registered")
     return user.get_full_name() or user.get_username()
 
 
@@ -218,11 +224,11 @@ def check_may_verify(measurement: Measurement, *, user: User, returning: bool = 
         raise ValidationError(
             ALREADY_VERIFIED.format(
                 name=_name(measurement.verified_by),
-                date=timezone.localtime(measurement.verified_at),
+                date=date_format(timezone.localtime(measurement.verified_at), "j F Y"),
             )
         )
     if measurement.returned_at is not None:
-        date = timezone.localtime(measurement.returned_at)
+        date = date_format(timezone.localtime(measurement.returned_at), "j F Y")
         raise ValidationError(
             ALREADY_RETURNED.format(date=date) if returning else IS_RETURNED.format(date=date)
         )
@@ -305,14 +311,18 @@ def return_measurement(
     return measurement
 
 
-BASELINED_PLAN = "The plan of '{benefit}' is baselined: re-profile it through a change request."
+BASELINED_PLAN = gettext_lazy(
+    "The plan of '{benefit}' is baselined: re-profile it through a change request."
+)
 
 
 @transaction.atomic
 def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user: User) -> int:
     """Replace a benefit's planned profile with `rows` (month -> value), recording history."""
     if not user.has_perm("benefits.change_plannedvalue", benefit):
-        raise PermissionDenied(f"You may not change the plan of '{benefit}'.")
+        raise PermissionDenied(
+            _("You may not change the plan of '%(benefit)s'.") % {"benefit": benefit}
+        )
     check_plan_open(benefit)
     inputs.check_months(rows)
     write_plan(benefit, rows, user=user)
@@ -340,18 +350,26 @@ def replace_benefit_shares(
     values are split by the collaboration's force shares.
     """
     if not user.has_perm("benefits.change_benefit", benefit):
-        raise PermissionDenied(f"You may not change how '{benefit}' is split between forces.")
+        raise PermissionDenied(
+            _("You may not change how '%(benefit)s' is split between forces.")
+            % {"benefit": benefit}
+        )
     percents = [Decimal(str(percent)) for percent in shares.values()]
     if any(percent < 0 or percent > 100 for percent in percents):
-        raise ValidationError("Each force's share must be between 0 and 100 percent.")
+        raise ValidationError(_("Each force's share must be between 0 and 100 percent."))
     check_shares_total(percents)
     members = set(benefit.initiative.collaboration.shares.values_list("force_id", flat=True))
     outsiders = sorted(force.name for force in shares if force.pk not in members)
     if outsiders:
-        verb = "is not a member" if len(outsiders) == 1 else "are not members"
         raise ValidationError(
-            f"{', '.join(outsiders)} {verb} of this collaboration; "
-            "a benefit is split only between its collaboration's forces."
+            ngettext(
+                "%(outsiders)s is not a member of this collaboration; a benefit is split only "
+                "between its collaboration's forces.",
+                "%(outsiders)s are not members of this collaboration; a benefit is split only "
+                "between its collaboration's forces.",
+                len(outsiders),
+            )
+            % {"outsiders": ", ".join(outsiders)}
         )
     for old in benefit.force_shares.all():
         set_history_user(old, user)

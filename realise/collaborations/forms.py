@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from realise.collaborations.models import (
@@ -42,7 +43,7 @@ class CollaborationForm(VersionedFormMixin, GovukForm, forms.ModelForm):
         parent = self.cleaned_data.get("parent")
         own = self.instance.pk
         if parent and own and (parent.pk == own or own in {c.pk for c in parent.ancestors()}):
-            raise ValidationError("A collaboration cannot sit within itself.")
+            raise ValidationError(_("A collaboration cannot sit within itself."))
         return parent
 
 
@@ -56,7 +57,7 @@ class ShareFormSet(BaseInlineFormSet):
             if not data or data.get("DELETE") or not data.get("force"):
                 continue
             if data["force"].pk in forces:
-                raise ValidationError(f"{data['force']} is listed twice.")
+                raise ValidationError(_("%(force)s is listed twice.") % {"force": data["force"]})
             forces.add(data["force"].pk)
             percents.append(data.get("percent") or Decimal("0"))
         check_shares_total(percents)
@@ -87,7 +88,7 @@ class InitiativeForm(VersionedFormMixin, GovukForm, forms.ModelForm):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
-            self.add_error("end_date", "The end date must be after the start date.")
+            self.add_error("end_date", _("The end date must be after the start date."))
         return data
 
 

@@ -105,10 +105,10 @@ class Collaboration(Versioned, TimeStamped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
-        help_text="The collaboration this one sits within, e.g. a preferred partnership in 7F.",
+        help_text=_("The collaboration this one sits within, e.g. a preferred partnership in 7F."),
     )
-    purpose = models.TextField(help_text="Why the forces collaborate, in plain English.")
-    objectives = models.TextField(blank=True, help_text="One objective per line.")
+    purpose = models.TextField(help_text=_("Why the forces collaborate, in plain English."))
+    objectives = models.TextField(blank=True, help_text=_("One objective per line."))
     function = models.CharField(max_length=20, choices=Function.choices, default=Function.OTHER)
     lead_force = models.ForeignKey(
         "organisations.Force",
@@ -164,10 +164,12 @@ class ForceShare(Versioned, models.Model):
         max_digits=7,
         decimal_places=4,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text="Share in percent, e.g. 14.2857. A collaboration's shares sum to exactly 100.",
+        help_text=_("Share in percent, e.g. 14.2857. A collaboration's shares sum to exactly 100."),
     )
     basis = models.CharField(
-        max_length=200, blank=True, help_text="How the split was agreed, e.g. share of net revenue."
+        max_length=200,
+        blank=True,
+        help_text=_("How the split was agreed, e.g. share of net revenue."),
     )
     history = HistoricalRecords()
 
@@ -206,26 +208,28 @@ class Agreement(Versioned, TimeStamped):
     legal_basis = models.CharField(max_length=200, default="Section 22A, Police Act 1996")
     signed_on = models.DateField()
     review_due = models.DateField(
-        blank=True, help_text="Defaults to a year after signing; each review sets the next."
+        blank=True, help_text=_("Defaults to a year after signing; each review sets the next.")
     )
     review_body = models.ForeignKey(
         "governance.GovernanceBody",
-        verbose_name="responsible body",
+        verbose_name=_("responsible body"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="agreements_reviewed",
-        help_text="The governance body that reviews the agreement; an overdue review stays "
-        "on its agenda until recorded.",
+        help_text=_(
+            "The governance body that reviews the agreement; an overdue review stays "
+            "on its agenda until recorded."
+        ),
     )
     documents = models.ManyToManyField(
         "knowledge.Document",
         blank=True,
         related_name="agreements",
-        help_text="The signed agreement and its schedules, kept in the repository.",
+        help_text=_("The signed agreement and its schedules, kept in the repository."),
     )
     terminated_on = models.DateField(
-        null=True, blank=True, editable=False, help_text="Set by a review that terminates it."
+        null=True, blank=True, editable=False, help_text=_("Set by a review that terminates it.")
     )
     notes = models.TextField(blank=True)
     history = HistoricalRecords()
@@ -294,14 +298,14 @@ class AgreementReview(models.Model):
     reviewed_on = models.DateField("date of review")
     body = models.ForeignKey(
         "governance.GovernanceBody",
-        verbose_name="deciding body",
+        verbose_name=_("deciding body"),
         on_delete=models.PROTECT,
         related_name="agreement_reviews",
     )
     outcome = models.CharField(max_length=10, choices=ReviewOutcome.choices)
     notes = models.TextField(blank=True)
     next_review_due = models.DateField(
-        null=True, blank=True, help_text="Empty when the review terminated the agreement."
+        null=True, blank=True, help_text=_("Empty when the review terminated the agreement.")
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -330,7 +334,7 @@ class Initiative(Versioned, TimeStamped):
     slug = models.SlugField(max_length=100, unique=True)
     sro = models.ForeignKey(
         "organisations.Person",
-        verbose_name="senior responsible officer",
+        verbose_name=_("senior responsible officer"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -370,7 +374,7 @@ class StageDecision(models.Model):
     to_stage = models.PositiveSmallIntegerField(choices=Stage.choices)
     body = models.ForeignKey(
         "governance.GovernanceBody",
-        verbose_name="deciding body",
+        verbose_name=_("deciding body"),
         on_delete=models.PROTECT,
         related_name="stage_decisions",
     )
@@ -378,9 +382,9 @@ class StageDecision(models.Model):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    notes = models.TextField(blank=True, help_text="For a move back: the reason.")
+    notes = models.TextField(blank=True, help_text=_("For a move back: the reason."))
     move_back = models.BooleanField(
-        default=False, help_text="A move back to an earlier stage, not a stage gate passed."
+        default=False, help_text=_("A move back to an earlier stage, not a stage gate passed.")
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

@@ -13,6 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from realise.benefits.models import Benefit, BenefitStatus, Evidence, Nature, PlannedValue
 from realise.collaborations.models import (
@@ -43,7 +46,8 @@ def check_shares_total(percents: list[Decimal]) -> None:
     total = sum(percents, Decimal("0"))
     if percents and total != HUNDRED:
         raise ValidationError(
-            f"Force shares must add up to exactly 100%; these add up to {total.normalize():f}%."
+            _("Force shares must add up to exactly 100%%; these add up to %(total)s%%.")
+            % {"total": format(total.normalize(), "f")}
         )
 
 
@@ -411,7 +415,10 @@ def _check_agreement_body(
     tree = {agreement.collaboration_id, *(c.pk for c in agreement.collaboration.ancestors())}
     if body.collaboration_id not in tree:
         raise ValidationError(
-            {field_name: f"{body} is not a governance body of {agreement.collaboration}."}
+            {
+                field_name: _("%(body)s is not a governance body of %(collaboration)s.")
+                % {"body": body, "collaboration": agreement.collaboration}
+            }
         )
 
 
@@ -433,7 +440,10 @@ def save_agreement(
     )
     target = agreement if agreement.pk else agreement.collaboration
     if not user.has_perm(permission, target):
-        raise PermissionDenied(f"You may not change the agreements of {agreement.collaboration}.")
+        raise PermissionDenied(
+            _("You may not change the agreements of %(collaboration)s.")
+            % {"collaboration": agreement.collaboration}
+        )
     _check_agreement_body(agreement, agreement.review_body, "review_body")
     if parties is not None:
         members = set(agreement.collaboration.shares.values_list("force_id", flat=True))
@@ -441,16 +451,22 @@ def save_agreement(
         if outsiders:
             raise ValidationError(
                 {
-                    "parties": f"{', '.join(outsiders)} "
-                    f"{'is not a member' if len(outsiders) == 1 else 'are not members'} of "
-                    f"{agreement.collaboration}."
+                    "parties": ngettext(
+                        "%(outsiders)s is not a member of %(collaboration)s.",
+                        "%(outsiders)s are not members of %(collaboration)s.",
+                        len(outsiders),
+                    )
+                    % {"outsiders": ", ".join(outsiders), "collaboration": agreement.collaboration}
                 }
             )
     if documents is not None:
         strangers = [d.title for d in documents if d.collaboration_id != agreement.collaboration_id]
         if strangers:
             raise ValidationError(
-                {"documents": f"'{strangers[0]}' is not a document of {agreement.collaboration}."}
+                {
+                    "documents": _("'%(value)s' is not a document of %(collaboration)s.")
+                    % {"value": strangers[0], "collaboration": agreement.collaboration}
+                }
             )
     set_history_user(agreement, user)
     agreement.full_clean()
@@ -486,22 +502,31 @@ def record_agreement_review(
     REALISE_AGREEMENT_REVIEW_MONTHS (12) months on, unless the review terminates it."""
     given, agreement = agreement, Agreement.objects.select_for_update().get(pk=agreement.pk)
     if not user.has_perm("collaborations.add_agreementreview", agreement):
-        raise PermissionDenied(f"You may not record reviews of {agreement}.")
+        raise PermissionDenied(
+            _("You may not record reviews of %(agreement)s.") % {"agreement": agreement}
+        )
     if agreement.is_terminated:
-        raise ValidationError(f"{agreement} was terminated on {agreement.terminated_on:%-d %B %Y}.")
+        assert agreement.terminated_on is not None  # what "terminated" means
+        raise ValidationError(
+            _("%(agreement)s was terminated on %(terminated_on)s.")
+            % {
+                "agreement": agreement,
+                "terminated_on": date_format(agreement.terminated_on, "j F Y"),
+            }
+        )
     if outcome not in ReviewOutcome.values:
-        raise ValidationError({"outcome": "Choose continue, vary or terminate."})
+        raise ValidationError({"outcome": _("Choose continue, vary or terminate.")})
     if reviewed_on > timezone.localdate():
-        raise ValidationError({"reviewed_on": "A review is recorded once it has taken place."})
+        raise ValidationError({"reviewed_on": _("A review is recorded once it has taken place.")})
     if reviewed_on < agreement.signed_on:
         raise ValidationError(
-            {"reviewed_on": "The review cannot be before the agreement was signed."}
+            {"reviewed_on": _("The review cannot be before the agreement was signed.")}
         )
     if body is None:
-        raise ValidationError({"body": "Choose the governance body that reviewed it."})
+        raise ValidationError({"body": _("Choose the governance body that reviewed it.")})
     _check_agreement_body(agreement, body, "body")
     if outcome != ReviewOutcome.CONTINUE and not notes.strip():
-        raise ValidationError({"notes": "Say how the agreement is varied or why it ends."})
+        raise ValidationError({"notes": _("Say how the agreement is varied or why it ends.")})
     terminated = outcome == ReviewOutcome.TERMINATE
     review = AgreementReview(
         agreement=agreement,

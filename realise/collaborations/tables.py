@@ -1,17 +1,18 @@
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.models import Collaboration
 
 
 class CollaborationTable(tables.Table):
     name = tables.Column(linkify=True)
-    parent = tables.Column(verbose_name="Within", linkify=True)
-    lead_force = tables.Column(verbose_name="Lead force")
+    parent = tables.Column(verbose_name=_("Within"), linkify=True)
+    lead_force = tables.Column(verbose_name=_("Lead force"))
     member_count = tables.Column(
-        verbose_name="Forces", attrs={"td": {"class": "govuk-table__cell--numeric"}}
+        verbose_name=_("Forces"), attrs={"td": {"class": "govuk-table__cell--numeric"}}
     )
     initiative_count = tables.Column(
-        verbose_name="Initiatives", attrs={"td": {"class": "govuk-table__cell--numeric"}}
+        verbose_name=_("Initiatives"), attrs={"td": {"class": "govuk-table__cell--numeric"}}
     )
 
     class Meta:

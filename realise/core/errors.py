@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponseForbidden, HttpResponseServerError
 from django.template import loader
+from django.utils.translation import gettext
 
 from realise.core.permissions import collaboration_of as direct_collaboration
 from realise.core.permissions import may_view
@@ -121,7 +122,7 @@ def permission_denied(request, exception=None):
     if not message and getattr(exception, "permission", ""):
         message = describe(exception.permission, obj, named=visible)
     context = {
-        "message": message or "You do not have permission to do this.",
+        "message": message or gettext("You do not have permission to do this."),
         "collaboration": collaboration if visible else None,
         "team": programme_team(collaboration) if visible else [],
     }

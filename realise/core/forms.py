@@ -7,10 +7,11 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.forms.boundfield import BoundField
+from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
 
-from realise.core import inputs
+from realise.core import inputs, language
 
 NUMBER_FIELDS = (forms.DecimalField, forms.FloatField, forms.IntegerField)
 
@@ -92,7 +93,12 @@ class GovukPasswordChangeForm(GovukForm, PasswordChangeForm):
 
 
 class GovukPasswordResetForm(GovukForm, PasswordResetForm):
-    pass
+    def send_mail(self, *args, **kwargs):
+        """The email is written in the language the account remembers (English if none),
+        not in the language of whoever asked for it."""
+        context = kwargs.get("context", args[2] if len(args) > 2 else {})
+        with translation.override(language.of_user(context.get("user"))):
+            super().send_mail(*args, **kwargs)
 
 
 class GovukSetPasswordForm(GovukForm, SetPasswordForm):

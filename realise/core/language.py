@@ -76,6 +76,22 @@ def english(text) -> str:
         return str(text() if callable(text) else text)
 
 
+def preferred(users) -> dict[int, str]:
+    """Each user's remembered language, by user id; English when they stored none. What is
+    sent to people (emails, notifications) is written in theirs, not in the language of
+    the request or command that sends it."""
+    ids = {getattr(user, "pk", user) for user in users if user is not None}
+    stored = dict(UserPreference.objects.filter(user_id__in=ids).values_list("user_id", "language"))
+    return {pk: stored[pk] if stored.get(pk) in CODES else ENGLISH for pk in ids}
+
+
+def of_user(user) -> str:
+    """The user's remembered language (`preferred`), English for no user."""
+    if user is None or getattr(user, "pk", None) is None:
+        return ENGLISH
+    return preferred([user])[user.pk]
+
+
 def _stored(request) -> str | None:
     session = getattr(request, "session", None)
     code = session.get(SESSION_KEY) if session is not None else None

@@ -50,7 +50,7 @@ class Versioned(models.Model):
     """
 
     version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised by one on every change."
+        default=1, editable=False, help_text=_("Raised by one on every change.")
     )
 
     class Meta:
@@ -123,15 +123,15 @@ class AuditRecord(models.Model):
         on_delete=models.DO_NOTHING,
         db_constraint=False,
         related_name="+",
-        help_text="Kept as a number even if the account is later removed.",
+        help_text=_("Kept as a number even if the account is later removed."),
     )
     username = models.CharField(max_length=150, blank=True)
     action = models.CharField(max_length=6, choices=AuditAction.choices)
-    model = models.CharField(max_length=100, db_index=True, help_text="e.g. benefits.benefit")
+    model = models.CharField(max_length=100, db_index=True, help_text=_("e.g. benefits.benefit"))
     object_id = models.CharField(max_length=64)
     object_repr = models.CharField("object", max_length=200, blank=True)
     collaboration_id = models.BigIntegerField(null=True, blank=True, db_index=True)
-    via = models.CharField(max_length=10, help_text="page, api, admin or command")
+    via = models.CharField(max_length=10, help_text=_("page, api, admin or command"))
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     previous_hash = models.CharField(max_length=64)

@@ -11,6 +11,7 @@ import logging
 import requests
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
+from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from realise.core.oidc import login_names
@@ -18,7 +19,7 @@ from realise.organisations.sso import apply_role_map
 
 logger = logging.getLogger(__name__)
 
-FAILED = (
+FAILED = _(
     "Your force account did not sign you in to Realise. Try again; if this is your first "
     "time, ask a Realise administrator to set up your account with your force e-mail address."
 )

@@ -28,7 +28,9 @@ TEMPLATE_SUFFIXES = (".html", ".txt")
 
 # Names that read the same in both languages and are never translated.
 SAME_IN_BOTH = {"Realise", "English", "Cymraeg", "API", "GOV.UK", "MIT"}
-GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
+# Protective markings are printed as the Government Security Classifications name them.
+SAME_IN_BOTH |= {"OFFICIAL", "OFFICIAL-SENSITIVE"}
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy"}
 NGETTEXT_NAMES = {"ngettext", "ngettext_lazy"}
 VISIBLE_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
@@ -244,3 +246,236 @@ def template_problems(allowed: set[str]) -> tuple[list[str], list[str]]:
             continue
         problems += [f"{name}:{line}: not marked for translation: {text!r}" for line, text in found]
     return problems, clean
+
+
+# Text left unmarked in Python -------------------------------------------------------------
+
+# Calls whose arguments people read: the name called (a function, or a method's name on a
+# receiver in RECEIVERS) and the positions and keywords of the text.
+USER_FACING_CALLS: dict[str, tuple[tuple[int, ...], tuple[str, ...]]] = {
+    "ValidationError": ((0,), ("message",)),
+    "PermissionDenied": ((0,), ()),
+    "Refused": ((0,), ("message",)),
+    "add_error": ((1,), ("error",)),
+    "send_mail": ((0, 1), ("subject", "message", "html_message")),
+    "EmailMessage": ((0, 1), ("subject", "body")),
+    "EmailMultiAlternatives": ((0, 1), ("subject", "body")),
+    "Notification": ((), ("text",)),
+    "Reminder": ((), ("subject", "text")),
+}
+# django.contrib.messages: `messages.success(request, text)`, `add_message(request, level, text)`.
+MESSAGE_LEVELS = {"debug", "info", "success", "warning", "error"}
+# Keywords that label a form or model field, whatever is called.
+LABEL_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "empty_label"}
+# Attributes set to text people read: `self.fields["x"].label = ...`, `Meta.verbose_name = ...`.
+LABEL_ATTRIBUTES = {"label", "help_text", "empty_label"}
+CHOICES_BASES = {"TextChoices", "IntegerChoices", "Choices"}
+# Machine-facing modules, in English by design (see the command's docstring).
+ENGLISH_MODULES = {"api.py", "api_filters.py", "api_root.py", "parsers.py", "serializers.py"}
+
+
+def _is_translated(node: ast.AST) -> bool:
+    if isinstance(node, ast.Call):
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        return name in GETTEXT_NAMES | NGETTEXT_NAMES
+    return False
+
+
+def _has_letters(text: str) -> bool:
+    return _has_words(re.sub(r"%\(\w+\)[sdf]|{[^}]*}", " ", text))
+
+
+def _unmarked_text(node: ast.AST | None) -> str | None:
+    """The text of `node` when it is a plain string (or f-string, `%`/`.format` on a plain
+    string) people would read untranslated; None when it is marked or not text."""
+    if node is None or _is_translated(node):
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value if _has_letters(node.value) else None
+    if isinstance(node, ast.JoinedStr):
+        parts = [v.value for v in node.values if isinstance(v, ast.Constant)]
+        text = "".join(str(p) for p in parts)
+        return ast.unparse(node) if _has_letters(text) else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod | ast.Add):
+        return _unmarked_text(node.left) or (
+            _unmarked_text(node.right) if isinstance(node.op, ast.Add) else None
+        )
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+    ):
+        return _unmarked_text(node.func.value)
+    if isinstance(node, ast.IfExp):
+        return _unmarked_text(node.body) or _unmarked_text(node.orelse)
+    if isinstance(node, ast.List | ast.Tuple):
+        return next(filter(None, map(_unmarked_text, node.elts)), None)
+    if isinstance(node, ast.Dict):
+        return next(filter(None, map(_unmarked_text, node.values)), None)
+    return None
+
+
+def _choice_labels(node: ast.AST) -> list[ast.AST]:
+    """The labels of a `choices=` literal: [(value, label), ...], grouped or not."""
+    labels: list[ast.AST] = []
+    if isinstance(node, ast.List | ast.Tuple):
+        for item in node.elts:
+            if isinstance(item, ast.Tuple) and len(item.elts) == 2:
+                value, label = item.elts
+                if isinstance(label, ast.List | ast.Tuple):  # a named group
+                    labels.append(value)
+                    labels += _choice_labels(label)
+                else:
+                    labels.append(label)
+    return labels
+
+
+def _rest_framework_names(tree: ast.Module) -> set[str]:
+    """Names imported from rest_framework (its ValidationError answers the API, in English)."""
+    return {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("rest_framework")
+        for alias in node.names
+    }
+
+
+def _call_texts(node: ast.Call, api_names: set[str]) -> list[ast.AST]:
+    func = node.func
+    name = getattr(func, "id", None) or getattr(func, "attr", None)
+    receiver = getattr(getattr(func, "value", None), "id", None)
+    keywords = {k.arg: k.value for k in node.keywords if k.arg}
+    texts: list[ast.AST] = []
+    if receiver == "messages" and name in MESSAGE_LEVELS | {"add_message"}:
+        position = 2 if name == "add_message" else 1
+        texts += node.args[position : position + 1]
+        texts += [keywords[k] for k in ("message",) if k in keywords]
+    elif name in USER_FACING_CALLS and not (
+        receiver in ("serializers", "exceptions")
+        or (isinstance(func, ast.Name) and name in api_names)
+    ):
+        positions, names = USER_FACING_CALLS[name]
+        texts += [node.args[p] for p in positions if p < len(node.args)]
+        texts += [keywords[k] for k in names if k in keywords]
+    texts += [value for key, value in keywords.items() if key in LABEL_KEYWORDS]
+    if "error_messages" in keywords:
+        texts.append(keywords["error_messages"])
+    if "choices" in keywords:
+        texts += _choice_labels(keywords["choices"])
+    return texts
+
+
+def _class_texts(node: ast.ClassDef) -> list[ast.AST]:
+    bases = {getattr(b, "id", None) or getattr(b, "attr", None) for b in node.bases}
+    texts: list[ast.AST] = []
+    for statement in node.body:
+        if not isinstance(statement, ast.Assign):
+            continue
+        if bases & CHOICES_BASES and isinstance(statement.value, ast.Tuple):
+            texts.append(statement.value.elts[-1])
+        elif node.name == "Meta" and any(
+            getattr(t, "id", None) in ("verbose_name", "verbose_name_plural")
+            for t in statement.targets
+        ):
+            texts.append(statement.value)
+    return texts
+
+
+def _names_in(node: ast.AST) -> list[str]:
+    """Variables whose value is the text: `message`, `{"field": message}`, `MESSAGE.format()`."""
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Dict):
+        return [value.id for value in node.values if isinstance(value, ast.Name)]
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "format"
+    ):
+        return _names_in(node.func.value)
+    return []
+
+
+def _values_of(name: str, scope: ast.AST) -> list[ast.AST]:
+    """What `name` is given in `scope`: `name = ...`, `name[key] = ...`, `name.append(...)`."""
+    values: list[ast.AST] = []
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript):
+                    target = target.value
+                if isinstance(target, ast.Name) and target.id == name:
+                    values.append(node.value)
+        elif isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == name:
+            values += [node.value] if node.value else []
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("append", "add")
+            and getattr(node.func.value, "id", None) == name
+        ):
+            values += node.args
+    return values
+
+
+def _followed(texts: list[ast.AST], tree: ast.Module) -> list[ast.AST]:
+    """The texts, and for a variable in their place, the strings it is given in its
+    function or the module (one step: a message kept in a constant or built in a list)."""
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found = list(texts)
+    for text in texts:
+        scope = parents.get(text)
+        while scope is not None and not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+            scope = parents.get(scope)
+        for name in _names_in(text):
+            found += _values_of(name, scope or tree)
+            if scope is not None:
+                found += [
+                    value
+                    for statement in tree.body
+                    if isinstance(statement, ast.Assign | ast.AnnAssign)
+                    for value in _values_of(name, statement)
+                ]
+    return found
+
+
+def python_problems_in(source: str, name: str) -> list[str]:
+    """`name:line: not marked for translation: 'text'` for each string people read unmarked."""
+    tree = ast.parse(source, filename=name)
+    api_names = _rest_framework_names(tree)
+    texts: list[ast.AST] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            texts += _followed(_call_texts(node, api_names), tree)
+        elif isinstance(node, ast.ClassDef):
+            texts += _class_texts(node)
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Attribute) and t.attr in LABEL_ATTRIBUTES for t in node.targets
+        ):
+            texts.append(node.value)
+    problems = []
+    unique = {(getattr(n, "lineno", 0), getattr(n, "col_offset", 0)): n for n in texts}
+    for key in sorted(unique):
+        text = _unmarked_text(unique[key])
+        if text is not None:
+            problems.append(f"{name}:{key[0]}: not marked for translation: {text!r}")
+    return problems
+
+
+def python_files() -> list[Path]:
+    return sorted(
+        path
+        for path in SOURCES.rglob("*.py")
+        if "migrations" not in path.parts
+        and "tests" not in path.parts
+        and path.name not in ENGLISH_MODULES
+        and "api" not in path.parts  # a package of API modules (core/api/)
+    )
+
+
+def python_problems() -> list[str]:
+    problems = []
+    for path in python_files():
+        name = str(path.relative_to(ROOT))
+        problems += python_problems_in(path.read_text(encoding="utf-8"), name)
+    return problems

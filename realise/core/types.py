@@ -9,6 +9,10 @@ from django.http import HttpRequest
 
 if TYPE_CHECKING:
     from django_htmx.middleware import HtmxDetails
+    from django_stubs_ext import StrOrPromise
+else:
+    # Text for people: a plain string, or a lazy translation made a string when shown.
+    StrOrPromise = str
 
 # Who asks for a change or a read: a signed-in user, or an anonymous visitor (whose
 # permission checks refuse).

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from django import forms
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
 
 from realise.core.models import StaleVersion
 
-STALE_MESSAGE = (
+STALE_MESSAGE = _(
     "Someone else changed this since you opened it. Their values are shown above the "
     "form: check them, then save again to replace them with yours, or cancel to keep theirs."
 )

@@ -24,12 +24,12 @@ class HighlightReport(TimeStamped):
     initiative = models.ForeignKey(
         "collaborations.Initiative", on_delete=models.CASCADE, related_name="highlight_reports"
     )
-    month = models.DateField(help_text="The month reported on (stored as its first day).")
+    month = models.DateField(help_text=_("The month reported on (stored as its first day)."))
     progress = models.TextField("progress this month", blank=True)
     next_steps = models.TextField("next steps", blank=True)
     issues = models.TextField("issues and risks", blank=True)
     decisions_needed = models.TextField(
-        "decisions needed", blank=True, help_text="Decisions asked of the governance bodies."
+        "decisions needed", blank=True, help_text=_("Decisions asked of the governance bodies.")
     )
     author = models.ForeignKey(
         "organisations.Person",
@@ -80,7 +80,7 @@ class ClosureRecord(TimeStamped):
     realised = models.JSONField(
         "benefits realised",
         default=dict,
-        help_text="Money and hours planned and realised at closure, as computed then.",
+        help_text=_("Money and hours planned and realised at closure, as computed then."),
     )
     lessons = models.ManyToManyField("knowledge.Lesson", blank=True, related_name="+")
     review = models.ForeignKey(
@@ -95,7 +95,7 @@ class ClosureRecord(TimeStamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="The closure report in the repository.",
+        help_text=_("The closure report in the repository."),
     )
     marking = models.CharField(
         "protective marking", max_length=20, choices=Marking.choices, default=Marking.OFFICIAL
@@ -126,7 +126,7 @@ class BenefitHandover(TimeStamped):
     )
     bau_owner = models.ForeignKey(
         "organisations.Person",
-        verbose_name="owner in business as usual",
+        verbose_name=_("owner in business as usual"),
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -168,12 +168,12 @@ class BackgroundBuild(models.Model):
     ran, the heartbeat of the process building it and, if it failed, why."""
 
     status = models.CharField(max_length=10, choices=PackStatus.choices, default=PackStatus.QUEUED)
-    error = models.TextField(blank=True, help_text="Why the build failed, if it did.")
+    error = models.TextField(blank=True, help_text=_("Why the build failed, if it did."))
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(
-        null=True, blank=True, help_text="Last sign of life of the process building it."
+        null=True, blank=True, help_text=_("Last sign of life of the process building it.")
     )
 
     class Meta:
@@ -194,15 +194,15 @@ class InspectionPack(BackgroundBuild):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
-        help_text="Whose view the pack holds; empty for a build from the command line.",
+        help_text=_("Whose view the pack holds; empty for a build from the command line."),
     )
     collaboration = models.ForeignKey(
         "collaborations.Collaboration", on_delete=models.CASCADE, related_name="+"
     )
-    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent done.")
-    step = models.CharField(max_length=200, blank=True, help_text="What is being done now.")
+    progress = models.PositiveSmallIntegerField(default=0, help_text=_("Percent done."))
+    step = models.CharField(max_length=200, blank=True, help_text=_("What is being done now."))
     with_evidence = models.BooleanField(
-        default=False, help_text="Also hold the evidence files the requester may see."
+        default=False, help_text=_("Also hold the evidence files the requester may see.")
     )
     file = models.FileField(upload_to="inspection-packs/%Y/%m/", blank=True)
 
@@ -232,15 +232,17 @@ class DocumentJob(BackgroundBuild):
     download the result."""
 
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
-    params = models.JSONField(default=dict, help_text="What was asked for (slugs, date, format).")
+    params = models.JSONField(
+        default=dict, help_text=_("What was asked for (slugs, date, format).")
+    )
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0, help_text="0 while the size is not known.")
-    message = models.CharField(max_length=200, blank=True, help_text="What is being done now.")
+    total = models.PositiveIntegerField(default=0, help_text=_("0 while the size is not known."))
+    message = models.CharField(max_length=200, blank=True, help_text=_("What is being done now."))
     file = models.FileField(upload_to="documents/%Y/%m/", blank=True)
-    filename = models.CharField(max_length=200, blank=True, help_text="The download's name.")
+    filename = models.CharField(max_length=200, blank=True, help_text=_("The download's name."))
     content_type = models.CharField(max_length=100, blank=True)
 
     class Meta:

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from realise.benefits.models import Benefit, BenefitStatus
 from realise.collaborations.models import Initiative, InitiativeStatus
@@ -70,7 +71,10 @@ def save_highlight_report(
 ) -> HighlightReport:
     """Create or update the narrative of an initiative's highlight report on a month."""
     if not user.has_perm("documents.add_highlightreport", initiative):
-        raise PermissionDenied(f"You may not write highlight reports for {initiative}.")
+        raise PermissionDenied(
+            _("You may not write highlight reports for %(initiative)s.")
+            % {"initiative": initiative}
+        )
     unknown = set(narrative) - set(NARRATIVE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown fields: {', '.join(sorted(unknown))}")
@@ -241,7 +245,7 @@ def close_initiative(
     stored report file, if it was already written, is removed).
     """
     if not user.has_perm("documents.close_initiative", initiative):
-        raise PermissionDenied(f"You may not close {initiative}.")
+        raise PermissionDenied(_("You may not close %(initiative)s.") % {"initiative": initiative})
     today = today or timezone.localdate()
     closed_on = plan.closed_on or today
     stored_files: list[tuple[Storage, str]] = []

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from realise.benefits.models import Benefit
@@ -87,7 +88,7 @@ class GovernanceBodyForm(GovukForm, forms.ModelForm):
         node, seen = target, set()
         while node is not None and node.pk not in seen:
             if self.instance.pk and node.pk == self.instance.pk:
-                raise ValidationError("A body cannot escalate, directly or not, to itself.")
+                raise ValidationError(_("A body cannot escalate, directly or not, to itself."))
             seen.add(node.pk)
             node = node.escalates_to
         return target
@@ -95,9 +96,9 @@ class GovernanceBodyForm(GovukForm, forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("cadence") not in (None, "ad_hoc") and not data.get("meets_from"):
-            self.add_error("meets_from", "Give the date of the first meeting of a regular body.")
+            self.add_error("meets_from", _("Give the date of the first meeting of a regular body."))
         if data.get("cadence") == Cadence.WEEKS and not data.get("every_weeks"):
-            self.add_error("every_weeks", "Give the number of weeks between meetings.")
+            self.add_error("every_weeks", _("Give the number of weeks between meetings."))
         return data
 
 
@@ -115,10 +116,10 @@ class BodyMemberForm(GovukForm, forms.ModelForm):
         data = super().clean()
         kind, force = data.get("represents_kind"), data.get("represents_force")
         if kind in (CorporationSole.PCC, CorporationSole.CHIEF_CONSTABLE) and force is None:
-            self.add_error("represents_force", "Choose the force whose corporation sole it is.")
+            self.add_error("represents_force", _("Choose the force whose corporation sole it is."))
         person = data.get("person")
         if person and self.body.members.filter(person=person).exclude(pk=self.instance.pk).exists():
-            self.add_error("person", f"{person.name} is already a member.")
+            self.add_error("person", _("%(name)s is already a member.") % {"name": person.name})
         return data
 
 
@@ -173,7 +174,7 @@ class DecisionForm(GovukForm, forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("to_stage") is not None and not data.get("initiative"):
-            self.add_error("initiative", "Choose the initiative whose stage gate it is.")
+            self.add_error("initiative", _("Choose the initiative whose stage gate it is."))
         return data
 
 
@@ -191,7 +192,7 @@ class ActionForm(GovukForm, forms.Form):
     def clean(self):
         data = super().clean()
         if not (data.get("text") or "").strip() and (data.get("owner") or data.get("due_on")):
-            self.add_error("text", "Say what the action is.")
+            self.add_error("text", _("Say what the action is."))
         return data
 
 
@@ -235,7 +236,7 @@ class EscalationForm(GovukForm, forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("kind") == EscalationKind.BENEFIT_OFF_TRACK and not data.get("benefit"):
-            self.add_error("benefit", "Choose the benefit that is off track.")
+            self.add_error("benefit", _("Choose the benefit that is off track."))
         return data
 
 

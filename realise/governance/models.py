@@ -117,10 +117,10 @@ class GovernanceBody(TimeStamped):
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
-        help_text="For a body that meets every few weeks: 1 for weekly, 2 for fortnightly.",
+        help_text=_("For a body that meets every few weeks: 1 for weekly, 2 for fortnightly."),
     )
     meeting_time = models.TimeField(
-        "usual start time", default=datetime.time(10, 0), help_text="UK time, e.g. 10:00."
+        "usual start time", default=datetime.time(10, 0), help_text=_("UK time, e.g. 10:00.")
     )
     meeting_minutes = models.PositiveSmallIntegerField(
         "usual length (minutes)",
@@ -131,7 +131,7 @@ class GovernanceBody(TimeStamped):
         "usual place or online link",
         max_length=300,
         blank=True,
-        help_text="A room and address, or the link to join online.",
+        help_text=_("A room and address, or the link to join online."),
     )
     chair = models.ForeignKey(
         "organisations.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -147,13 +147,13 @@ class GovernanceBody(TimeStamped):
         "first meeting",
         null=True,
         blank=True,
-        help_text="The date of the first meeting; later meetings follow the cadence from it.",
+        help_text=_("The date of the first meeting; later meetings follow the cadence from it."),
     )
     decides_stages = models.JSONField(
         "stage gates decided",
         default=list,
         blank=True,
-        help_text="The stages (1 to 5) this body approves entry to.",
+        help_text=_("The stages (1 to 5) this body approves entry to."),
     )
     history = HistoricalRecords()
 
@@ -161,7 +161,7 @@ class GovernanceBody(TimeStamped):
 
     class Meta:
         ordering = ["collaboration__name", "name"]
-        verbose_name_plural = "governance bodies"
+        verbose_name_plural = _("governance bodies")
 
     def __str__(self) -> str:
         return self.name
@@ -213,7 +213,7 @@ class BodyMember(TimeStamped):
     )
     represents_force = models.ForeignKey(
         "organisations.Force",
-        verbose_name="for force",
+        verbose_name=_("for force"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -223,7 +223,7 @@ class BodyMember(TimeStamped):
         "represents (other)",
         max_length=200,
         blank=True,
-        help_text="For other members: whom they represent, e.g. 'Chief Finance Officers'.",
+        help_text=_("For other members: whom they represent, e.g. 'Chief Finance Officers'."),
     )
     history = HistoricalRecords()
 
@@ -260,33 +260,35 @@ class Meeting(TimeStamped):
     )
     notes = models.TextField(blank=True)
     start_time = models.TimeField(
-        null=True, blank=True, help_text="UK time. Leave empty for the body's usual time."
+        null=True, blank=True, help_text=_("UK time. Leave empty for the body's usual time.")
     )
     duration_minutes = models.PositiveSmallIntegerField(
         "length (minutes)",
         null=True,
         blank=True,
         validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
-        help_text="Leave empty for the body's usual length.",
+        help_text=_("Leave empty for the body's usual length."),
     )
     location = models.CharField(
         "place or online link",
         max_length=300,
         blank=True,
-        help_text="Leave empty for the body's usual place.",
+        help_text=_("Leave empty for the body's usual place."),
     )
     cadence_date = models.DateField(
         null=True,
         blank=True,
         editable=False,
-        help_text="The cadence date this meeting was generated for; kept when it is moved.",
+        help_text=_("The cadence date this meeting was generated for; kept when it is moved."),
     )
     adjusted_from = models.DateField(
         null=True,
         blank=True,
         editable=False,
-        help_text="The cadence date that fell on a weekend or bank holiday, when the calendar "
-        "moved the meeting to the working day before.",
+        help_text=_(
+            "The cadence date that fell on a weekend or bank holiday, when the calendar "
+            "moved the meeting to the working day before."
+        ),
     )
     history = HistoricalRecords()
 
@@ -365,7 +367,7 @@ class Decision(TimeStamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="logged_decision",
-        help_text="The stage-gate decision this records, when it is one.",
+        help_text=_("The stage-gate decision this records, when it is one."),
     )
     status = models.CharField(
         max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
@@ -374,8 +376,9 @@ class Decision(TimeStamped):
         max_length=10,
         choices=Visibility.choices,
         blank=True,
-        help_text="Defaults to the body's visibility; never wider than the body's or the "
-        "collaboration's.",
+        help_text=_(
+            "Defaults to the body's visibility; never wider than the body's or the collaboration's."
+        ),
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -474,7 +477,7 @@ class Escalation(TimeStamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="escalations",
-        help_text="The meeting of the receiving body it lands on.",
+        help_text=_("The meeting of the receiving body it lands on."),
     )
     resolution = models.TextField(blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -514,7 +517,7 @@ class PostImplementationReview(TimeStamped):
 
     class Meta:
         ordering = ["due_on"]
-        verbose_name = "post-implementation review"
+        verbose_name = _("post-implementation review")
 
     def __str__(self) -> str:
         return f"Post-implementation review of {self.initiative}, due {self.due_on:%-d %B %Y}"

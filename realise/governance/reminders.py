@@ -20,6 +20,11 @@ same reminder twice:
 
 Whoever a reminder names who is covered that day (organisations.Cover) has it sent to their
 deputy as well.
+
+Each email and notification is written in its recipient's language (the one their account
+remembers, `language.preferred`; English for an address with no account, or none stored),
+whatever the language `realise remind` runs in: a reminder's subject and text are written
+out when read.
 """
 
 from __future__ import annotations
@@ -35,9 +40,14 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
 from realise.collaborations.models import Agreement, Initiative, InitiativeStatus, Stage
+from realise.core import language
 from realise.governance.models import Action, Notification, PostImplementationReview, ReminderLog
 from realise.governance.services import first_working_day, measured_to
 from realise.organisations.models import Role
@@ -60,15 +70,21 @@ class Reminder:
 
     def emails(self) -> list[str]:
         """A person's own address, else that of their user account; users' addresses."""
-        found = set()
+        return sorted(self.addressees())
+
+    def addressees(self) -> dict:
+        """Each address, with the user account it belongs to (None for a person without one)."""
+        found: dict = {}
         for person in self.people:
             if person is None:
                 continue
             address = person.email.strip() or (person.user.email.strip() if person.user_id else "")
             if address:
-                found.add(address.lower())
-        found |= {u.email.strip().lower() for u in self.users if u.email.strip()}
-        return sorted(found)
+                found.setdefault(address.lower(), person.user if person.user_id else None)
+        for user in self.users:
+            if user.email.strip():
+                found[user.email.strip().lower()] = user
+        return found
 
     def notified_users(self) -> list:
         found = {u.pk: u for u in self.users}
@@ -78,8 +94,27 @@ class Reminder:
         return list(found.values())
 
 
-def _month(day: datetime.date) -> str:
-    return day.strftime("%B %Y")
+@dataclass(frozen=True)
+class Month:
+    day: datetime.date
+
+
+def _value(value):
+    if isinstance(value, Month):
+        return language.month_year(value.day)
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    return value
+
+
+def _words(message: str, **params) -> str:
+    """`message` (marked with gettext_noop) filled in with `params`, written out when it is read, in
+    the language active then; dates and months (`Month`) in that language too."""
+
+    def write() -> str:
+        return gettext(message) % {name: _value(value) for name, value in params.items()}
+
+    return lazy(write, str)()
 
 
 def programme_team(collaboration) -> list:
@@ -143,21 +178,41 @@ def overdue_measurements(today: datetime.date) -> list[Reminder]:
     reminders = []
     for benefit in benefits:
         row = rows[benefit.pk]
-        span = (
-            _month(row["latest"])
-            if row["months"] == 1
-            else f"the {row['months']} months from {_month(row['earliest'])} to "
-            f"{_month(row['latest'])}"
-        )
+        named = {
+            "title": benefit.title,
+            "reference": benefit.reference,
+            "initiative": benefit.initiative,
+        }
+        if row["months"] == 1:
+            text = _words(
+                gettext_noop(
+                    "Actuals for %(month)s of '%(title)s' (%(reference)s, %(initiative)s) are "
+                    "overdue: please record them with their evidence."
+                ),
+                month=Month(row["latest"]),
+                **named,
+            )
+        else:
+            text = _words(
+                gettext_noop(
+                    "Actuals for the %(months)s months from %(earliest)s to %(latest)s of "
+                    "'%(title)s' (%(reference)s, %(initiative)s) are overdue: please record "
+                    "them with their evidence."
+                ),
+                months=row["months"],
+                earliest=Month(row["earliest"]),
+                latest=Month(row["latest"]),
+                **named,
+            )
         reminders.append(
             Reminder(
                 key=f"measurement-overdue:{benefit.pk}:{row['latest']:%Y-%m}",
-                subject=f"Actuals overdue: {benefit.reference} {benefit.title}",
-                text=(
-                    f"Actuals for {span} of '{benefit.title}' ({benefit.reference}, "
-                    f"{benefit.initiative}) are overdue: please record them with their "
-                    "evidence."
+                subject=_words(
+                    gettext_noop("Actuals overdue: %(reference)s %(title)s"),
+                    reference=benefit.reference,
+                    title=benefit.title,
                 ),
+                text=text,
                 url=benefit.get_absolute_url(),
                 people=[benefit.measurement_owner or benefit.owner],
             )
@@ -181,11 +236,17 @@ def agreement_reviews(today: datetime.date) -> list[Reminder]:
                 Reminder(
                     key=f"agreement-review-overdue:{agreement.pk}:"
                     f"{agreement.review_due:%Y-%m-%d}:{today:%Y-%m}",
-                    subject=f"Agreement review overdue: {agreement.title}",
-                    text=(
-                        f"The annual review of '{agreement.title}' ({agreement.collaboration}) "
-                        f"was due on {agreement.review_due:%-d %B %Y} and has not been "
-                        "recorded."
+                    subject=_words(
+                        gettext_noop("Agreement review overdue: %(title)s"), title=agreement.title
+                    ),
+                    text=_words(
+                        gettext_noop(
+                            "The annual review of '%(title)s' (%(collaboration)s) was due on "
+                            "%(due)s and has not been recorded."
+                        ),
+                        title=agreement.title,
+                        collaboration=agreement.collaboration,
+                        due=agreement.review_due,
                     ),
                     url=agreement.get_absolute_url(),
                     people=[chair] if chair else [],
@@ -197,10 +258,20 @@ def agreement_reviews(today: datetime.date) -> list[Reminder]:
         reminders.append(
             Reminder(
                 key=f"agreement-review:{agreement.pk}:{agreement.review_due:%Y-%m-%d}:{mark}",
-                subject=f"Agreement review due in {days} days: {agreement.title}",
-                text=(
-                    f"The annual review of '{agreement.title}' ({agreement.collaboration}) is "
-                    f"due on {agreement.review_due:%-d %B %Y}, in {days} days."
+                subject=_words(
+                    gettext_noop("Agreement review due in %(days)s days: %(title)s"),
+                    days=days,
+                    title=agreement.title,
+                ),
+                text=_words(
+                    gettext_noop(
+                        "The annual review of '%(title)s' (%(collaboration)s) is due on "
+                        "%(due)s, in %(days)s days."
+                    ),
+                    title=agreement.title,
+                    collaboration=agreement.collaboration,
+                    due=agreement.review_due,
+                    days=days,
                 ),
                 url=agreement.get_absolute_url(),
                 people=[chair] if chair else [],
@@ -222,12 +293,22 @@ def post_implementation_reviews(today: datetime.date) -> list[Reminder]:
         reminders.append(
             Reminder(
                 key=f"pir-{'overdue' if overdue else 'due'}:{review.pk}:{review.due_on:%Y-%m-%d}",
-                subject=(
-                    f"Post-implementation review {'overdue' if overdue else 'due'}: {initiative}"
+                subject=_words(
+                    gettext_noop("Post-implementation review overdue: %(initiative)s")
+                    if overdue
+                    else gettext_noop("Post-implementation review due: %(initiative)s"),
+                    initiative=initiative,
                 ),
-                text=(
-                    f"The post-implementation review of '{initiative}' "
-                    f"{'was' if overdue else 'is'} due on {review.due_on:%-d %B %Y}."
+                text=_words(
+                    gettext_noop(
+                        "The post-implementation review of '%(initiative)s' was due on %(due)s."
+                    )
+                    if overdue
+                    else gettext_noop(
+                        "The post-implementation review of '%(initiative)s' is due on %(due)s."
+                    ),
+                    initiative=initiative,
+                    due=review.due_on,
                 ),
                 url=initiative.get_absolute_url(),
                 people=[initiative.sro] if initiative.sro else [],
@@ -247,10 +328,16 @@ def overdue_actions(today: datetime.date) -> list[Reminder]:
         reminders.append(
             Reminder(
                 key=f"action-overdue:{action.pk}:{action.due_on:%Y-%m-%d}",
-                subject=f"Action overdue: {decision.body}",
-                text=(
-                    f"The action '{action.text}' from {decision.body}'s decision of "
-                    f"{decision.decided_on:%-d %B %Y} was due on {action.due_on:%-d %B %Y}."
+                subject=_words(gettext_noop("Action overdue: %(body)s"), body=decision.body),
+                text=_words(
+                    gettext_noop(
+                        "The action '%(action)s' from %(body)s's decision of %(decided)s was due "
+                        "on %(due)s."
+                    ),
+                    action=action.text,
+                    body=decision.body,
+                    decided=decision.decided_on,
+                    due=action.due_on,
                 ),
                 url=decision.get_absolute_url(),
                 people=[action.owner] if action.owner else [],
@@ -270,10 +357,18 @@ def highlight_reports(today: datetime.date) -> list[Reminder]:
     return [
         Reminder(
             key=f"highlight-report:{initiative.pk}:{reported:%Y-%m}",
-            subject=f"Highlight report due: {initiative} ({_month(reported)})",
-            text=(
-                f"The monthly highlight report for '{initiative}' on {_month(reported)} is due: "
-                "benefits progress since last month."
+            subject=_words(
+                gettext_noop("Highlight report due: %(initiative)s (%(month)s)"),
+                initiative=initiative,
+                month=Month(reported),
+            ),
+            text=_words(
+                gettext_noop(
+                    "The monthly highlight report for '%(initiative)s' on %(month)s is due: "
+                    "benefits progress since last month."
+                ),
+                initiative=initiative,
+                month=Month(reported),
             ),
             url=initiative.get_absolute_url(),
             people=[initiative.sro] if initiative.sro else [],
@@ -327,12 +422,15 @@ class RunResult:
 
 def _message(reminder: Reminder, base_url: str) -> str:
     link = f"{base_url.rstrip('/')}{reminder.url}" if reminder.url else ""
-    lines = [reminder.text, ""]
+    lines = [str(reminder.text), ""]
     if link:
         lines += [link, ""]
     lines.append(
-        "You receive this reminder from Realise because you are named on this item. "
-        f"Your notifications: {base_url.rstrip('/')}{reverse('governance-notifications')}"
+        gettext(
+            "You receive this reminder from Realise because you are named on this item. "
+            "Your notifications: %(url)s"
+        )
+        % {"url": f"{base_url.rstrip('/')}{reverse('governance-notifications')}"}
     )
     return "\n".join(lines)
 
@@ -363,7 +461,8 @@ def send_reminders(
             result.already_sent += 1
             continue
         logged.add(reminder.key)
-        emails, users = reminder.emails(), reminder.notified_users()
+        addressees, users = reminder.addressees(), reminder.notified_users()
+        emails = sorted(addressees)
         if not emails and not users:
             result.no_recipient.append(reminder)
             continue
@@ -374,20 +473,27 @@ def send_reminders(
         try:
             with transaction.atomic():
                 ReminderLog.objects.create(key=reminder.key, recipients=", ".join(emails))
-                Notification.objects.bulk_create(
-                    [Notification(user=u, text=reminder.subject, url=reminder.url) for u in users]
-                )
-                body = _message(reminder, base_url)
-                messages = [
-                    EmailMessage(
-                        subject=f"[Realise] {reminder.subject}",
-                        body=body,
-                        from_email=settings.DEFAULT_FROM_EMAIL,
-                        to=[address],
-                        connection=connection,
-                    )
-                    for address in emails
-                ]
+                codes = language.preferred([*users, *addressees.values()])
+                notifications = []
+                for user in users:
+                    with translation.override(codes[user.pk]):
+                        notifications.append(
+                            Notification(user=user, text=str(reminder.subject), url=reminder.url)
+                        )
+                Notification.objects.bulk_create(notifications)
+                messages = []
+                for address in emails:
+                    user = addressees[address]
+                    with translation.override(codes[user.pk] if user else language.ENGLISH):
+                        messages.append(
+                            EmailMessage(
+                                subject=f"[Realise] {reminder.subject}",
+                                body=_message(reminder, base_url),
+                                from_email=settings.DEFAULT_FROM_EMAIL,
+                                to=[address],
+                                connection=connection,
+                            )
+                        )
                 if messages:
                     connection.send_messages(messages)
         except IntegrityError:  # another run sent it a moment ago

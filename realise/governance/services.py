@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
 from realise.benefits.realisation import RED, benefit_rag
@@ -154,7 +155,7 @@ def generate_meetings(
     to another day or cancelled, so running it again never duplicates or undoes an edit.
     """
     if user is not None and not user.has_perm("governance.add_meeting", body):
-        raise PermissionDenied(f"You may not add meetings of {body}.")
+        raise PermissionDenied(_("You may not add meetings of %(body)s.") % {"body": body})
     anchor = body.meets_from
     if not body.is_regular or anchor is None:  # a regular body has a first date
         return []
@@ -465,10 +466,16 @@ def _check_visibility(body: GovernanceBody, visibility: str) -> str:
     widest = min((body.visibility, body.collaboration.visibility), key=lambda v: VISIBILITY_RANK[v])
     visibility = visibility or widest
     if visibility not in VISIBILITY_RANK:
-        raise ValidationError({"visibility": f"'{visibility}' is not a visibility."})
+        raise ValidationError(
+            {"visibility": _("'%(visibility)s' is not a visibility.") % {"visibility": visibility}}
+        )
     if VISIBILITY_RANK[visibility] > VISIBILITY_RANK[widest]:
         raise ValidationError(
-            {"visibility": "A decision cannot be seen more widely than its body and collaboration."}
+            {
+                "visibility": _(
+                    "A decision cannot be seen more widely than its body and collaboration."
+                )
+            }
         )
     return visibility
 
@@ -493,16 +500,20 @@ def record_decision(
     """
     body = meeting.body
     if not user.has_perm("governance.add_decision", body):
-        raise PermissionDenied(f"You may not record decisions of {body}.")
+        raise PermissionDenied(_("You may not record decisions of %(body)s.") % {"body": body})
     if not text.strip():
-        raise ValidationError({"text": "Write down what was decided."})
+        raise ValidationError({"text": _("Write down what was decided.")})
     if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError("The meeting was cancelled; record the decision at another meeting.")
+        raise ValidationError(
+            _("The meeting was cancelled; record the decision at another meeting.")
+        )
     visibility = _check_visibility(body, visibility)
     stage_decision = None
     if to_stage is not None:
         if initiative is None:
-            raise ValidationError({"initiative": "Choose the initiative whose stage gate it is."})
+            raise ValidationError(
+                {"initiative": _("Choose the initiative whose stage gate it is.")}
+            )
         stage_decision = move_stage(
             initiative, to_stage, body=body, decided_on=meeting.date, user=user, notes=text
         )
@@ -539,7 +550,7 @@ def record_decision(
 def complete_action(action: Action, *, user: User, on: datetime.date | None = None) -> Action:
     """Mark an action done; the decision is actioned once none of its actions is open."""
     if not user.has_perm("governance.change_action", action):
-        raise PermissionDenied("You may not change this action.")
+        raise PermissionDenied(_("You may not change this action."))
     action = Action.objects.select_for_update().get(pk=action.pk)
     if action.done:
         return action
@@ -574,17 +585,23 @@ def escalate(
 ) -> Escalation:
     """Pass an item to the body `from_body` escalates to; it lands on that body's next meeting."""
     if not user.has_perm("governance.add_escalation", from_body):
-        raise PermissionDenied(f"You may not escalate on behalf of {from_body}.")
+        raise PermissionDenied(
+            _("You may not escalate on behalf of %(from_body)s.") % {"from_body": from_body}
+        )
     to_body = from_body.escalates_to
     if to_body is None:
-        raise ValidationError(f"{from_body} has no body to escalate to.")
+        raise ValidationError(
+            _("%(from_body)s has no body to escalate to.") % {"from_body": from_body}
+        )
     if not summary.strip():
-        raise ValidationError({"summary": "Say what is escalated and what is asked of the body."})
+        raise ValidationError(
+            {"summary": _("Say what is escalated and what is asked of the body.")}
+        )
     tree = collaboration_tree(from_body.collaboration)
     if benefit is not None and benefit.initiative.collaboration_id not in tree:
-        raise ValidationError({"benefit": "The benefit is not within this body's remit."})
+        raise ValidationError({"benefit": _("The benefit is not within this body's remit.")})
     if initiative is not None and initiative.collaboration_id not in tree:
-        raise ValidationError({"initiative": "The initiative is not within this body's remit."})
+        raise ValidationError({"initiative": _("The initiative is not within this body's remit.")})
     if benefit is not None and initiative is None:
         initiative = benefit.initiative
     now = now or timezone.now()
@@ -611,12 +628,15 @@ def resolve(
 ) -> Escalation:
     """Record how the receiving body resolved an escalation."""
     if not user.has_perm("governance.change_escalation", escalation):
-        raise PermissionDenied(f"Only {escalation.to_body}'s programme team may resolve this.")
+        raise PermissionDenied(
+            _("Only %(to_body)s's programme team may resolve this.")
+            % {"to_body": escalation.to_body}
+        )
     escalation = Escalation.objects.select_for_update().get(pk=escalation.pk)
     if escalation.is_resolved:
-        raise ValidationError("This escalation has already been resolved.")
+        raise ValidationError(_("This escalation has already been resolved."))
     if not resolution.strip():
-        raise ValidationError({"resolution": "Say how the escalation was resolved."})
+        raise ValidationError({"resolution": _("Say how the escalation was resolved.")})
     escalation.resolution = resolution.strip()
     escalation.resolved_at = now or timezone.now()
     escalation.resolved_by = user

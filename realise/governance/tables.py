@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from realise.governance.models import Decision, GovernanceBody
 
@@ -9,8 +10,8 @@ LINK = {"a": {"class": "govuk-link"}}
 class GovernanceBodyTable(tables.Table):
     name = tables.Column(linkify=True, attrs=LINK)
     collaboration = tables.Column(linkify=True, attrs=LINK)
-    next_meeting = tables.DateColumn(format="j M Y", verbose_name="Next meeting", default="None")
-    open_escalations = tables.Column(verbose_name="Open escalations", attrs=NUMERIC)
+    next_meeting = tables.DateColumn(format="j M Y", verbose_name=_("Next meeting"), default="None")
+    open_escalations = tables.Column(verbose_name=_("Open escalations"), attrs=NUMERIC)
 
     class Meta:
         model = GovernanceBody
@@ -27,9 +28,9 @@ class GovernanceBodyTable(tables.Table):
 
 
 class DecisionTable(tables.Table):
-    decided_on = tables.DateColumn(format="j M Y", verbose_name="Date")
+    decided_on = tables.DateColumn(format="j M Y", verbose_name=_("Date"))
     text = tables.Column(
-        verbose_name="Decision", linkify=lambda record: record.get_absolute_url(), attrs=LINK
+        verbose_name=_("Decision"), linkify=lambda record: record.get_absolute_url(), attrs=LINK
     )
     body = tables.Column(linkify=True, attrs=LINK)
     initiative = tables.Column(linkify=True, default="", attrs=LINK)

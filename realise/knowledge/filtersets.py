@@ -57,14 +57,18 @@ class DirectoryFilter(PageFilterSet):
         queryset=Force.objects.order_by("name"),
         empty_label=_("Any force"),
         to_field_name="slug",
-        error_messages={"invalid_choice": "Choose a force from the list: “%(value)s” is not one."},
+        error_messages={
+            "invalid_choice": _("Choose a force from the list: “%(value)s” is not one.")
+        },
     )
     topic = django_filters.ModelChoiceFilter(
         label=_("Topic they lead"),
         queryset=Topic.objects.order_by("name"),
         empty_label=_("Any topic"),
         to_field_name="slug",
-        error_messages={"invalid_choice": "Choose a topic from the list: “%(value)s” is not one."},
+        error_messages={
+            "invalid_choice": _("Choose a topic from the list: “%(value)s” is not one.")
+        },
         method="leading",
     )
 

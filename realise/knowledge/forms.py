@@ -41,7 +41,11 @@ class RepositoryItemForm(GovukForm, forms.ModelForm):
         data = super().clean()
         collaboration, initiative = data.get("collaboration"), data.get("initiative")
         if collaboration and initiative and initiative.collaboration_id != collaboration.pk:
-            self.add_error("initiative", f"{initiative} is not an initiative of {collaboration}.")
+            self.add_error(
+                "initiative",
+                _("%(initiative)s is not an initiative of %(collaboration)s.")
+                % {"initiative": initiative, "collaboration": collaboration},
+            )
         return data
 
 
@@ -79,8 +83,11 @@ class LessonForm(RepositoryItemForm):
 
 class DocumentForm(RepositoryItemForm):
     file = forms.FileField(
-        help_text=f"{ALLOWED_DESCRIPTION}; at most "
-        f"{filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}. Its type is checked by its content."
+        help_text=_("%(allowed)s; at most %(size)s. Its type is checked by its content.")
+        % {
+            "allowed": ALLOWED_DESCRIPTION,
+            "size": filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES),
+        }
     )
     note = forms.CharField(required=False, max_length=300, label=_("Version note"))
 
@@ -115,8 +122,11 @@ class DocumentEditForm(RepositoryItemForm):
 
 class VersionForm(GovukForm, forms.Form):
     file = forms.FileField(
-        help_text=f"{ALLOWED_DESCRIPTION}; at most "
-        f"{filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}."
+        help_text=_("%(allowed)s; at most %(size)s.")
+        % {
+            "allowed": ALLOWED_DESCRIPTION,
+            "size": filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES),
+        }
     )
     note = forms.CharField(
         required=False,

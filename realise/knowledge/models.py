@@ -86,12 +86,12 @@ class Lesson(TimeStamped):
         on_delete=models.SET_NULL,
         related_name="lessons",
     )
-    title = models.CharField(max_length=200, help_text="The lesson in one line.")
+    title = models.CharField(max_length=200, help_text=_("The lesson in one line."))
     stage = models.PositiveSmallIntegerField(
         choices=Stage.choices,
         null=True,
         blank=True,
-        help_text="The business-case stage the lesson was learned at.",
+        help_text=_("The business-case stage the lesson was learned at."),
     )
     theme = models.CharField(max_length=20, choices=Theme.choices)
     what_happened = models.TextField()
@@ -108,7 +108,7 @@ class Lesson(TimeStamped):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    date = models.DateField(help_text="When the lesson was learned or logged.")
+    date = models.DateField(help_text=_("When the lesson was learned or logged."))
     visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.POLICING
     )
@@ -153,7 +153,7 @@ class Document(TimeStamped):
         choices=Stage.choices,
         null=True,
         blank=True,
-        help_text="For a business case: the stage it was written for.",
+        help_text=_("For a business case: the stage it was written for."),
     )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -189,11 +189,15 @@ class DocumentVersion(models.Model):
     number = models.PositiveIntegerField()
     file = models.FileField(upload_to=version_path, max_length=300)
     original_name = models.CharField(max_length=255)
-    file_type = models.CharField(max_length=10, help_text="Detected from the content: pdf, docx...")
+    file_type = models.CharField(
+        max_length=10, help_text=_("Detected from the content: pdf, docx...")
+    )
     content_type = models.CharField(max_length=120)
-    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    size = models.PositiveBigIntegerField(help_text=_("Bytes."))
     extracted_text = models.TextField(blank=True)
-    note = models.CharField(max_length=300, blank=True, help_text="What changed in this version.")
+    note = models.CharField(
+        max_length=300, blank=True, help_text=_("What changed in this version.")
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -236,7 +240,7 @@ class SearchEntry(models.Model):
     visibility = models.CharField(
         max_length=10,
         choices=Visibility.choices,
-        help_text="The item's own visibility; its collaboration's visibility applies as well.",
+        help_text=_("The item's own visibility; its collaboration's visibility applies as well."),
     )
     theme = models.CharField(max_length=20, blank=True)
     stage = models.PositiveSmallIntegerField(null=True)
@@ -256,7 +260,7 @@ class SearchEntry(models.Model):
                 name="searchentry_visible",
             ),
         ]
-        verbose_name_plural = "search entries"
+        verbose_name_plural = _("search entries")
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.title}"

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from realise.core import uploads
 from realise.core.history import set_history_user
@@ -54,7 +55,10 @@ def _check_initiative(item: Lesson | Document) -> None:
     initiative = item.initiative if item.initiative_id else None
     if initiative is not None and initiative.collaboration_id != item.collaboration_id:
         raise ValidationError(
-            {"initiative": f"{item.initiative} is not an initiative of {item.collaboration}."}
+            {
+                "initiative": _("%(initiative)s is not an initiative of %(collaboration)s.")
+                % {"initiative": item.initiative, "collaboration": item.collaboration}
+            }
         )
 
 
@@ -74,7 +78,10 @@ def create_lesson(*, user: User, **fields: Any) -> Lesson:
     lesson = Lesson(recorded_by=user)
     _apply(lesson, fields, LESSON_FIELDS)
     if not user.has_perm("knowledge.add_lesson", lesson):
-        raise PermissionDenied(f"You may not add lessons to {lesson.collaboration}.")
+        raise PermissionDenied(
+            _("You may not add lessons to %(collaboration)s.")
+            % {"collaboration": lesson.collaboration}
+        )
     if lesson.author_id is None:
         lesson.author = getattr(user, "person", None)
     _check_initiative(lesson)
@@ -89,10 +96,24 @@ def _update(item: _Item, changes: dict[str, Any], fields: tuple[str, ...], *, us
     collaboration it moves to."""
     noun = item._meta.model_name
     if not user.has_perm(f"knowledge.change_{noun}", item):
-        raise PermissionDenied(f"You may not change the {noun} '{item}'.")
+        raise PermissionDenied(
+            (
+                _("You may not change the lesson '%(item)s'.")
+                if noun == "lesson"
+                else _("You may not change the document '%(item)s'.")
+            )
+            % {"item": item}
+        )
     _apply(item, changes, fields)
     if "collaboration" in changes and not user.has_perm(f"knowledge.add_{noun}", item):
-        raise PermissionDenied(f"You may not move {noun}s to {item.collaboration}.")
+        raise PermissionDenied(
+            (
+                _("You may not move lessons to %(collaboration)s.")
+                if noun == "lesson"
+                else _("You may not move documents to %(collaboration)s.")
+            )
+            % {"collaboration": item.collaboration}
+        )
     _check_initiative(item)
     item.full_clean()
     set_history_user(item, user)
@@ -108,7 +129,9 @@ def update_lesson(lesson: Lesson, *, user: User, **changes: Any) -> Lesson:
 @transaction.atomic
 def delete_lesson(lesson: Lesson, *, user: User) -> None:
     if not user.has_perm("knowledge.delete_lesson", lesson):
-        raise PermissionDenied(f"You may not delete the lesson '{lesson}'.")
+        raise PermissionDenied(
+            _("You may not delete the lesson '%(lesson)s'.") % {"lesson": lesson}
+        )
     set_history_user(lesson, user)
     lesson.delete()
 
@@ -177,7 +200,10 @@ def create_document(
     document = Document()
     _apply(document, fields, DOCUMENT_FIELDS)
     if not user.has_perm("knowledge.add_document", document):
-        raise PermissionDenied(f"You may not add documents to {document.collaboration}.")
+        raise PermissionDenied(
+            _("You may not add documents to %(collaboration)s.")
+            % {"collaboration": document.collaboration}
+        )
     _check_initiative(document)
     document.full_clean()
     set_history_user(document, user)
@@ -197,7 +223,9 @@ def upload_version(
 ) -> DocumentVersion:
     """Add a new version of a document; earlier versions are kept."""
     if not user.has_perm("knowledge.change_document", document):
-        raise PermissionDenied(f"You may not upload versions of '{document}'.")
+        raise PermissionDenied(
+            _("You may not upload versions of '%(document)s'.") % {"document": document}
+        )
     return _add_version(document, upload, user=user, note=note, name=file_name)
 
 
@@ -210,7 +238,9 @@ def update_document(document: Document, *, user: User, **changes: Any) -> Docume
 def delete_document(document: Document, *, user: User) -> None:
     """Delete a document, its versions and their files (the files once the delete commits)."""
     if not user.has_perm("knowledge.delete_document", document):
-        raise PermissionDenied(f"You may not delete the document '{document}'.")
+        raise PermissionDenied(
+            _("You may not delete the document '%(document)s'.") % {"document": document}
+        )
     files = [version.file for version in document.versions.all() if version.file]
     set_history_user(document, user)
     for version in document.versions.all():

@@ -52,7 +52,7 @@ class MembershipFilter(api_filters.FilterSet):
 
     user = api_filters.CharFilter(field_name="user__username", lookup_expr="iexact")
     role = api_filters.ChoiceFilter(choices=[(n, n) for n in ROLE_NAMES], method="by_role")
-    force = api_filters.CharFilter(method="by_force", help_text="Slug or ONS code.")
+    force = api_filters.CharFilter(method="by_force", help_text=_("Slug or ONS code."))
     collaboration = api_filters.CharFilter(field_name="collaborations__slug", lookup_expr="iexact")
 
     class Meta:

@@ -93,7 +93,7 @@ class RevokeForm(GovukForm, forms.Form):
         label=_("Why is this role being revoked?"),
         max_length=500,
         help_text=_("Kept in the history and the audit trail."),
-        error_messages={"required": "Give the reason: it is kept in the history."},
+        error_messages={"required": _("Give the reason: it is kept in the history.")},
     )
 
 
@@ -119,7 +119,7 @@ class InviteForm(GovukForm, forms.Form):
         email = self.cleaned_data["email"].strip()
         if get_user_model().objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
-                "Someone already has an account with this email address: grant them a role."
+                _("Someone already has an account with this email address: grant them a role.")
             )
         return email
 
@@ -170,7 +170,7 @@ class SharingForm(GovukForm, forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("share_phone") and not (data.get("phone") or "").strip():
-            self.add_error("phone", "Enter the phone number to show, or do not share it.")
+            self.add_error("phone", _("Enter the phone number to show, or do not share it."))
         return data
 
 
@@ -201,9 +201,9 @@ class NetworkResourceForm(GovukForm, forms.Form):
     def clean(self):
         data = super().clean()
         if not data.get("url") and not data.get("lesson") and "url" not in self.errors:
-            self.add_error("url", "Give the address of the resource, or choose a lesson.")
+            self.add_error("url", _("Give the address of the resource, or choose a lesson."))
         elif data.get("url") and data.get("lesson"):
-            self.add_error("url", "Give an address or a lesson, not both.")
+            self.add_error("url", _("Give an address or a lesson, not both."))
         return data
 
 

@@ -28,13 +28,16 @@ class Force(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(unique=True)
     ons_code = models.CharField(
-        "ONS police force area code", max_length=9, unique=True, help_text="For example E23000028."
+        "ONS police force area code",
+        max_length=9,
+        unique=True,
+        help_text=_("For example E23000028."),
     )
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="forces")
     commissioner_title = models.CharField(
         max_length=100,
         default="Police and Crime Commissioner",
-        help_text="The policing body: PCC, PFCC or mayor.",
+        help_text=_("The policing body: PCC, PFCC or mayor."),
     )
     history = HistoricalRecords()
 
@@ -63,13 +66,13 @@ class Person(TimeStamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="person",
-        help_text="Link to a user account when this person signs in to Realise.",
+        help_text=_("Link to a user account when this person signs in to Realise."),
     )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "people"
+        verbose_name_plural = _("people")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role_title})" if self.role_title else self.name
@@ -121,14 +124,16 @@ class Membership(TimeStamped):
     reason = models.CharField(
         max_length=500,
         blank=True,
-        help_text="Why it was last granted, changed or revoked (kept in its history).",
+        help_text=_("Why it was last granted, changed or revoked (kept in its history)."),
     )
     source = models.CharField(
         max_length=10,
         choices=MembershipSource.choices,
         default=MembershipSource.MANUAL,
-        help_text="Memberships from single sign-on groups are renewed at each sign-in and "
-        "removed when the group goes; those granted by hand are left alone.",
+        help_text=_(
+            "Memberships from single sign-on groups are renewed at each sign-in and "
+            "removed when the group goes; those granted by hand are left alone."
+        ),
     )
     history = HistoricalRecords(m2m_fields=[collaborations])
 
@@ -185,9 +190,9 @@ class Cover(TimeStamped):
 
     def clean(self):
         if self.starts and self.ends and self.ends < self.starts:
-            raise ValidationError({"ends": "The last day must be on or after the first day."})
+            raise ValidationError({"ends": _("The last day must be on or after the first day.")})
         if self.person_id and self.deputy_id and self.person.user_id == self.deputy_id:
-            raise ValidationError({"deputy": "A person cannot be their own deputy."})
+            raise ValidationError({"deputy": _("A person cannot be their own deputy.")})
 
 
 class InvitationStatus(models.TextChoices):
@@ -217,7 +222,7 @@ class Invitation(TimeStamped):
     status = models.CharField(
         max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
     )
-    sent_at = models.DateTimeField(help_text="When the latest link was sent.")
+    sent_at = models.DateTimeField(help_text=_("When the latest link was sent."))
     sent_count = models.PositiveIntegerField(default=0)
     accepted_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
@@ -260,8 +265,8 @@ class SharingPreference(TimeStamped):
         Topic,
         blank=True,
         related_name="leads",
-        verbose_name="topics I lead",
-        help_text="The collaboration work you lead for your force.",
+        verbose_name=_("topics I lead"),
+        help_text=_("The collaboration work you lead for your force."),
     )
     history = HistoricalRecords()
 
@@ -382,6 +387,8 @@ class NetworkResource(TimeStamped):
 
     def clean(self):
         if not self.url and not self.lesson_id:
-            raise ValidationError({"url": "Give the address of the resource, or choose a lesson."})
+            raise ValidationError(
+                {"url": _("Give the address of the resource, or choose a lesson.")}
+            )
         if self.url and self.lesson_id:
-            raise ValidationError({"url": "Give an address or a lesson, not both."})
+            raise ValidationError({"url": _("Give an address or a lesson, not both.")})

@@ -26,11 +26,13 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
+from realise.core import language
 from realise.core.history import set_history_user
 from realise.core.language import english
 from realise.core.permissions import access_for, forget_access
@@ -120,7 +122,7 @@ def _check(by: User | None, role: str, force: Force | None, collaborations: Iter
     a sensible membership whoever grants it."""
     collaborations = list(collaborations)
     if role == Role.FORCE_LEAD and force is None:
-        raise ValidationError({"force": "A force benefits lead needs a force."})
+        raise ValidationError({"force": _("A force benefits lead needs a force.")})
     refusal = refusal_to_grant(
         by, role, force.pk if force else None, [c.pk for c in collaborations]
     )
@@ -131,9 +133,11 @@ def _check(by: User | None, role: str, force: Force | None, collaborations: Iter
 def _reason(text: str | None, *, required: bool = False) -> str:
     text = (text or "").strip()
     if required and not text:
-        raise ValidationError({"reason": "Give the reason: it is kept in the history."})
+        raise ValidationError({"reason": _("Give the reason: it is kept in the history.")})
     if len(text) > REASON_MAX:
-        raise ValidationError({"reason": f"Keep the reason to {REASON_MAX} characters."})
+        raise ValidationError(
+            {"reason": _("Keep the reason to %(most)s characters.") % {"most": REASON_MAX}}
+        )
     return text
 
 
@@ -188,7 +192,9 @@ def _describe(user: User, role: str, force: Force | None, collaboration: Any) ->
 
 
 def _whole(force: Force | None) -> str:
-    return f"for {force.name} as a whole" if force is not None else "without collaborations"
+    if force is None:
+        return _("without collaborations")
+    return _("for %(force)s as a whole") % {"force": language.force_name(force)}
 
 
 def grant(
@@ -224,8 +230,11 @@ def grant(
             elif not named:
                 raise ValidationError(
                     {
-                        "collaboration": f"{user.get_username()} already holds this role "
-                        f"{_whole(force)}; revoke it first to limit it to named collaborations."
+                        "collaboration": _(
+                            "%(username)s already holds this role %(force)s; revoke it first to "
+                            "limit it to named collaborations."
+                        )
+                        % {"username": user.get_username(), "force": _whole(force)}
                     }
                 )
             else:
@@ -256,7 +265,10 @@ def change(
     )
     if clash.exists():
         raise ValidationError(
-            {"role": f"{membership.user.get_username()} already holds that role for that force."}
+            {
+                "role": _("%(username)s already holds that role for that force.")
+                % {"username": membership.user.get_username()}
+            }
         )
     with transaction.atomic():
         membership.role, membership.force = role, force
@@ -301,8 +313,11 @@ def revoke(
     if not named:
         raise ValidationError(
             {
-                "collaboration": f"{user.get_username()} holds this role {_whole(force)}, not "
-                "within one collaboration: revoke it without naming a collaboration."
+                "collaboration": _(
+                    "%(username)s holds this role %(force)s, not within one collaboration: "
+                    "revoke it without naming a collaboration."
+                )
+                % {"username": user.get_username(), "force": _whole(force)}
             }
         )
     if collaboration.pk not in named:
@@ -357,9 +372,9 @@ def set_active(user: User, active: bool, *, by: User | None = None) -> None:
     a deactivated user cannot sign in, their sessions end and their API token stops
     working. Administrators only."""
     if by is not None and not access_for(by).administrator:
-        raise PermissionDenied("Only an administrator may deactivate or reactivate a user.")
+        raise PermissionDenied(_("Only an administrator may deactivate or reactivate a user."))
     if by is not None and by.pk == user.pk and not active:
-        raise ValidationError("You cannot deactivate yourself.")
+        raise ValidationError(_("You cannot deactivate yourself."))
     with transaction.atomic():
         user.is_active = active
         user.save(update_fields=["is_active"])
@@ -393,12 +408,14 @@ def name_deputy(
 ) -> Cover:
     if not may_arrange_cover(by, person):
         raise PermissionDenied(
-            "Only the person themself, an administrator or a programme team names a deputy."
+            _("Only the person themself, an administrator or a programme team names a deputy.")
         )
     cover = Cover(person=person, deputy=deputy, starts=starts, ends=ends, note=note, created_by=by)
     cover.full_clean()
     if not deputy.is_active:
-        raise ValidationError({"deputy": f"{deputy.get_username()} is deactivated."})
+        raise ValidationError(
+            {"deputy": _("%(username)s is deactivated.") % {"username": deputy.get_username()}}
+        )
     set_history_user(cover, by)
     cover.save()
     forget_access(deputy)
@@ -408,7 +425,7 @@ def name_deputy(
 def end_cover(cover: Cover, *, by: User | None = None) -> None:
     if not may_arrange_cover(by, cover.person):
         raise PermissionDenied(
-            "Only the person themself, an administrator or a programme team ends cover."
+            _("Only the person themself, an administrator or a programme team ends cover.")
         )
     set_history_user(cover, by)
     cover.delete()
@@ -489,30 +506,38 @@ def _send_invitation(invitation: Invitation, by: User | None) -> None:
     invitation.sent_count += 1
     set_history_user(invitation, by)
     invitation.save()
-    inviter = by.get_full_name() or by.get_username() if by is not None else "An administrator"
-    roles = ", ".join(
-        str(m) for m in Membership.objects.filter(user=invitation.user).select_related("force")
-    )
-    days = invitation_days()
-    body = "\n".join(
-        [
-            f"{inviter} has invited you to Realise, where police collaborations track the "
-            "benefits they deliver.",
-            "",
-            f"Your roles: {roles or 'none yet'}.",
-            "",
-            f"Choose a password to start (the link works once, for {days} days):",
-            invitation_link(invitation),
-            "",
-            f"Your user name is {invitation.user.get_username()}.",
-        ]
-    )
-    send_mail(
-        "[Realise] You are invited to Realise",
-        body,
-        settings.DEFAULT_FROM_EMAIL,
-        [invitation.email],
-    )
+    # In the invited person's language (remembered on their account; English if none).
+    with translation.override(language.of_user(invitation.user)):
+        inviter = (
+            by.get_full_name() or by.get_username() if by is not None else _("An administrator")
+        )
+        roles = ", ".join(
+            str(m) for m in Membership.objects.filter(user=invitation.user).select_related("force")
+        )
+        days = invitation_days()
+        body = "\n".join(
+            [
+                _(
+                    "%(inviter)s has invited you to Realise, where police collaborations track "
+                    "the benefits they deliver."
+                )
+                % {"inviter": inviter},
+                "",
+                _("Your roles: %(roles)s.") % {"roles": roles or _("none yet")},
+                "",
+                _("Choose a password to start (the link works once, for %(days)s days):")
+                % {"days": days},
+                invitation_link(invitation),
+                "",
+                _("Your user name is %(username)s.") % {"username": invitation.user.get_username()},
+            ]
+        )
+        send_mail(
+            _("[Realise] You are invited to Realise"),
+            body,
+            settings.DEFAULT_FROM_EMAIL,
+            [invitation.email],
+        )
 
 
 def _username_for(email: str) -> str:
@@ -543,7 +568,11 @@ def invite(
     User = get_user_model()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(
-            {"email": "Someone already has an account with this email address: grant them a role."}
+            {
+                "email": _(
+                    "Someone already has an account with this email address: grant them a role."
+                )
+            }
         )
     with transaction.atomic():
         user = User(
@@ -568,17 +597,24 @@ def _may_handle(by: User | None, invitation: Invitation) -> None:
         return
     for membership in invitation.user.memberships.all():
         if not may_manage(by, membership):
-            raise PermissionDenied("Only whoever may grant its roles may handle this invitation.")
+            raise PermissionDenied(
+                _("Only whoever may grant its roles may handle this invitation.")
+            )
     if not access_for(by).programme_collaborations:
-        raise PermissionDenied("Only administrators and programme teams handle invitations.")
+        raise PermissionDenied(_("Only administrators and programme teams handle invitations."))
+
+
+def _already(invitation: Invitation) -> str:
+    if invitation.status == InvitationStatus.ACCEPTED:
+        return _("This invitation was accepted.")
+    return _("This invitation was withdrawn.")
 
 
 def resend(invitation: Invitation, *, by: User | None = None) -> None:
     """Send a new link (the earlier one stops working)."""
     _may_handle(by, invitation)
     if invitation.status != InvitationStatus.PENDING:
-        status = english(invitation.get_status_display).lower()
-        raise ValidationError(f"This invitation was {status}.")
+        raise ValidationError(_already(invitation))
     with transaction.atomic():
         _send_invitation(invitation, by)
 
@@ -588,8 +624,7 @@ def withdraw(invitation: Invitation, *, by: User | None = None) -> None:
     inactive (nothing was done with it)."""
     _may_handle(by, invitation)
     if invitation.status != InvitationStatus.PENDING:
-        status = english(invitation.get_status_display).lower()
-        raise ValidationError(f"This invitation was {status}.")
+        raise ValidationError(_already(invitation))
     with transaction.atomic():
         for membership in invitation.user.memberships.all():
             membership.reason = "Invitation withdrawn"

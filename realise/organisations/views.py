@@ -38,7 +38,7 @@ class AccessMixin(LoginRequiredMixin):
             "organisations.add_membership"
         ):
             raise PermissionDenied(
-                "Only administrators and a collaboration's programme team manage access."
+                _("Only administrators and a collaboration's programme team manage access.")
             )
         return super().dispatch(request, *args, **kwargs)
 
@@ -59,12 +59,14 @@ def _refusal(form, error) -> None:
 
 
 class MembershipTable(tables.Table):
-    user = tables.Column(verbose_name="User", accessor="user__username", order_by="user__username")
-    role = tables.Column(verbose_name="Role")
-    force = tables.Column(verbose_name="Force", default="–")
-    collaborations = tables.Column(verbose_name="Within", empty_values=(), orderable=False)
+    user = tables.Column(
+        verbose_name=_("User"), accessor="user__username", order_by="user__username"
+    )
+    role = tables.Column(verbose_name=_("Role"))
+    force = tables.Column(verbose_name=_("Force"), default="–")
+    collaborations = tables.Column(verbose_name=_("Within"), empty_values=(), orderable=False)
     actions = tables.TemplateColumn(
-        verbose_name="Actions",
+        verbose_name=_("Actions"),
         template_name="organisations/_membership_actions.html",
         orderable=False,
     )

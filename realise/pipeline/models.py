@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from realise.benefits.models import Unit
 from realise.core.models import TimeStamped, Versioned, money_field
+from realise.core.types import StrOrPromise
 
 PENNY = Decimal("0.01")
 
@@ -62,20 +63,20 @@ class Opportunity(Versioned, TimeStamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="opportunities",
-        help_text="The lesson it came from, if it came from one.",
+        help_text=_("The lesson it came from, if it came from one."),
     )
     low = money_field(
-        verbose_name="low estimate",
+        verbose_name=_("low estimate"),
         max_digits=ESTIMATE_DIGITS,
         validators=[MinValueValidator(Decimal("0"))],
     )
     most_likely = money_field(
-        verbose_name="most likely estimate",
+        verbose_name=_("most likely estimate"),
         max_digits=ESTIMATE_DIGITS,
         validators=[MinValueValidator(Decimal("0"))],
     )
     high = money_field(
-        verbose_name="high estimate",
+        verbose_name=_("high estimate"),
         max_digits=ESTIMATE_DIGITS,
         validators=[MinValueValidator(Decimal("0"))],
     )
@@ -83,7 +84,7 @@ class Opportunity(Versioned, TimeStamped):
         max_length=10,
         choices=UNIT_CHOICES,
         default=Unit.GBP,
-        help_text="The estimates are of annual value in this unit.",
+        help_text=_("The estimates are of annual value in this unit."),
     )
     years = models.PositiveSmallIntegerField(
         "years it would run", default=1, validators=[MinValueValidator(1)]
@@ -91,7 +92,7 @@ class Opportunity(Versioned, TimeStamped):
     confidence = models.PositiveSmallIntegerField(
         "confidence (%)",
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        help_text="How sure the estimate is, from 0 to 100%.",
+        help_text=_("How sure the estimate is, from 0 to 100%."),
     )
     owner = models.ForeignKey(
         "organisations.Person",
@@ -104,7 +105,7 @@ class Opportunity(Versioned, TimeStamped):
         max_length=12, choices=OpportunityStatus.choices, default=OpportunityStatus.IDEA
     )
     rejection_reason = models.TextField(
-        "reason for rejection", blank=True, help_text="Required when the status is rejected."
+        "reason for rejection", blank=True, help_text=_("Required when the status is rejected.")
     )
     initiative = models.OneToOneField(
         "collaborations.Initiative",
@@ -112,13 +113,13 @@ class Opportunity(Versioned, TimeStamped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="opportunity",
-        help_text="The initiative it became.",
+        help_text=_("The initiative it became."),
     )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["collaboration__name", "title"]
-        verbose_name_plural = "opportunities"
+        verbose_name_plural = _("opportunities")
         constraints = [
             models.UniqueConstraint(
                 fields=["collaboration", "title"], name="unique_opportunity_title"
@@ -144,30 +145,34 @@ class Opportunity(Versioned, TimeStamped):
         return risk_weighted(self.most_likely, self.confidence)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         low, likely, high = self.low, self.most_likely, self.high
         if low is not None and likely is not None and low > likely:
-            errors["low"] = f"The low estimate ({low}) is more than the most likely ({likely})."
+            errors["low"] = _(
+                "The low estimate (%(low)s) is more than the most likely (%(likely)s)."
+            ) % {"low": low, "likely": likely}
         if likely is not None and high is not None and likely > high:
-            errors["high"] = f"The high estimate ({high}) is less than the most likely ({likely})."
+            errors["high"] = _(
+                "The high estimate (%(high)s) is less than the most likely (%(likely)s)."
+            ) % {"high": high, "likely": likely}
         if self.status == OpportunityStatus.REJECTED and not (self.rejection_reason or "").strip():
-            errors["rejection_reason"] = "Say why the opportunity was rejected."
+            errors["rejection_reason"] = _("Say why the opportunity was rejected.")
         if self.status == OpportunityStatus.INITIATIVE and self.initiative_id is None:
-            errors["status"] = (
+            errors["status"] = _(
                 "An opportunity becomes an initiative by turning it into one, "
                 "not by setting its status."
             )
         if self.initiative_id is not None and self.status != OpportunityStatus.INITIATIVE:
-            errors["status"] = "It became an initiative; its status cannot change."
+            errors["status"] = _("It became an initiative; its status cannot change.")
         if self.collaboration_id is not None and self.title:
             same = Opportunity.objects.filter(
                 collaboration_id=self.collaboration_id, title__iexact=self.title.strip()
             ).exclude(pk=self.pk)
             if same.exists():
-                errors["title"] = (
-                    f"This collaboration already has an opportunity called “{self.title}”."
-                )
+                errors["title"] = _(
+                    "This collaboration already has an opportunity called “%(title)s”."
+                ) % {"title": self.title}
         if self.lesson_id is not None and self.source != Source.LESSON:
-            errors["lesson"] = "Link a lesson only when the opportunity came from one."
+            errors["lesson"] = _("Link a lesson only when the opportunity came from one.")
         if errors:
             raise ValidationError(errors)

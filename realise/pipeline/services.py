@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, QuerySet, Sum
 from django.db.models.functions import Cast, Round
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from realise.benefits.models import Unit
 from realise.collaborations.models import Collaboration, Initiative, Stage
@@ -88,16 +89,22 @@ def turn_into_initiative(opportunity: Opportunity, user: Actor) -> Initiative:
         user.has_perm("pipeline.change_opportunity", opportunity)
         and user.has_perm("collaborations.add_initiative", opportunity.collaboration)
     ):
-        raise PermissionDenied("You may not turn this opportunity into an initiative.")
+        raise PermissionDenied(_("You may not turn this opportunity into an initiative."))
     with transaction.atomic():
         current = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
         if current.initiative_id is not None:
             raise ValidationError(
-                {"status": f"“{current}” is already the initiative “{current.initiative}”."}
+                {
+                    "status": _("“%(current)s” is already the initiative “%(initiative)s”.")
+                    % {"current": current, "initiative": current.initiative}
+                }
             )
         if current.status == OpportunityStatus.REJECTED:
             raise ValidationError(
-                {"status": f"“{current}” was rejected; reopen it before taking it forward."}
+                {
+                    "status": _("“%(current)s” was rejected; reopen it before taking it forward.")
+                    % {"current": current}
+                }
             )
         initiative = Initiative(
             collaboration=current.collaboration,

@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from realise.pipeline.models import Opportunity
 
@@ -14,12 +15,12 @@ class OpportunityTable(tables.Table):
     collaboration = tables.Column(linkify=True, attrs=LINK)
     status = tables.Column()
     unit = tables.Column()
-    low = tables.Column(verbose_name="Low a year", attrs=NUMERIC)
-    most_likely = tables.Column(verbose_name="Most likely a year", attrs=NUMERIC)
-    high = tables.Column(verbose_name="High a year", attrs=NUMERIC)
-    confidence = tables.Column(verbose_name="Confidence", attrs=NUMERIC)
+    low = tables.Column(verbose_name=_("Low a year"), attrs=NUMERIC)
+    most_likely = tables.Column(verbose_name=_("Most likely a year"), attrs=NUMERIC)
+    high = tables.Column(verbose_name=_("High a year"), attrs=NUMERIC)
+    confidence = tables.Column(verbose_name=_("Confidence"), attrs=NUMERIC)
     risk_weighted = tables.Column(
-        verbose_name="Risk-weighted a year", order_by="weighted_units", attrs=NUMERIC
+        verbose_name=_("Risk-weighted a year"), order_by="weighted_units", attrs=NUMERIC
     )
 
     class Meta:

@@ -37,8 +37,11 @@ class RegisterUploadForm(GovukForm, forms.Form):
     file = forms.FileField(
         label=_("Register workbook"),
         help_text=(
-            "An Excel workbook (.xlsx) in the register's layout, for example one exported "
-            f"from here. At most {filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}."
+            _(
+                "An Excel workbook (.xlsx) in the register's layout, for example one "
+                "exported from here. At most %(size)s."
+            )
+            % {"size": filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}
         ),
         widget=forms.ClearableFileInput(
             attrs={
@@ -68,8 +71,11 @@ class MappedUploadForm(GovukForm, forms.Form):
     file = forms.FileField(
         label=_("Your register"),
         help_text=(
-            "Your own benefits register as it is: Excel (.xlsx), OpenDocument (.ods) or CSV. "
-            f"At most {filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}."
+            _(
+                "Your own benefits register as it is: Excel (.xlsx), OpenDocument "
+                "(.ods) or CSV. At most %(size)s."
+            )
+            % {"size": filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(MAPPED_TYPES)}),
     )
@@ -78,7 +84,7 @@ class MappedUploadForm(GovukForm, forms.Form):
         queryset=None,
         required=False,
         empty_label=_("No: map the columns now"),
-        help_text="A mapping saved last time for the same layout fills in every choice.",
+        help_text=_("A mapping saved last time for the same layout fills in every choice."),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -129,7 +135,7 @@ class MappingForm(GovukForm, forms.Form):
         label=_("Save this mapping as"),
         required=False,
         max_length=100,
-        help_text="A name to reuse it next month, e.g. '7F register'. Leave empty not to save.",
+        help_text=_("A name to reuse it next month, e.g. '7F register'. Leave empty not to save."),
     )
     collaboration: "forms.ModelChoiceField[Collaboration]" = forms.ModelChoiceField(
         label=_("Save it for collaboration"), queryset=None, required=False, to_field_name="slug"

@@ -36,31 +36,35 @@ class ImportJob(models.Model):
         max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
     )
     background = models.BooleanField(
-        default=False, help_text="Run by the task worker rather than in the request."
+        default=False, help_text=_("Run by the task worker rather than in the request.")
     )
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(null=True, blank=True)
     errors = models.JSONField(
-        default=list, blank=True, help_text="Each error as {sheet, row, column, reason}."
+        default=list, blank=True, help_text=_("Each error as {sheet, row, column, reason}.")
     )
     error_count = models.PositiveIntegerField(default=0)
     summary = models.JSONField(
-        default=dict, blank=True, help_text="Rows created, updated and unchanged per sheet."
+        default=dict, blank=True, help_text=_("Rows created, updated and unchanged per sheet.")
     )
-    message = models.TextField(blank=True, help_text="Why the import failed, if it did.")
+    message = models.TextField(blank=True, help_text=_("Why the import failed, if it did."))
     mapping = models.JSONField(
         null=True,
         blank=True,
-        help_text="For a force's own register: how its columns map to Realise's fields "
-        "(docs/import.md). Empty for Realise's own workbook.",
+        help_text=_(
+            "For a force's own register: how its columns map to Realise's fields "
+            "(docs/import.md). Empty for Realise's own workbook."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Last sign of life from the process running the import; a running job "
-        "silent for longer than REALISE_WORKER_STALE_SECONDS has stopped.",
+        help_text=_(
+            "Last sign of life from the process running the import; a running job "
+            "silent for longer than REALISE_WORKER_STALE_SECONDS has stopped."
+        ),
     )
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -94,7 +98,7 @@ class RegisterMapping(models.Model):
     )
     name = models.CharField(max_length=100)
     mapping = models.JSONField(
-        help_text="The mapping itself, as `realise import-register` reads it."
+        help_text=_("The mapping itself, as `realise import-register` reads it.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import pgettext_lazy
 
 from realise.appraisal.models import fy_label
 from realise.core import formatting
@@ -10,12 +11,12 @@ from realise.core import formatting
 register = template.Library()
 
 VFM_LABELS = {
-    "negative": "Negative",
-    "poor": "Poor",
-    "low": "Low",
-    "medium": "Medium",
-    "high": "High",
-    "very high": "Very high",
+    "negative": pgettext_lazy("value for money", "Negative"),
+    "poor": pgettext_lazy("value for money", "Poor"),
+    "low": pgettext_lazy("value for money", "Low"),
+    "medium": pgettext_lazy("value for money", "Medium"),
+    "high": pgettext_lazy("value for money", "High"),
+    "very high": pgettext_lazy("value for money", "Very high"),
 }
 
 

@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from realise.benefits.forms import PlanForm
@@ -185,7 +186,7 @@ class AttributionForm(GovukForm, forms.Form):
         fields = {}
         for initiative in self.initiatives:
             fields[f"share_{initiative.pk}"] = forms.DecimalField(
-                label=f"{initiative.name} (percent)",
+                label=_("%(name)s (percent)") % {"name": initiative.name},
                 required=False,
                 max_digits=7,
                 decimal_places=4,

@@ -27,12 +27,12 @@ class Objective(TimeStamped):
         "collaborations.Collaboration", on_delete=models.CASCADE, related_name="objective_rows"
     )
     text = models.CharField("objective", max_length=300)
-    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
+    order = models.PositiveSmallIntegerField(default=0, help_text=_("Lower numbers come first."))
     benefits = models.ManyToManyField(
         "benefits.Benefit",
         blank=True,
         related_name="objectives",
-        help_text="The benefits that serve this objective.",
+        help_text=_("The benefits that serve this objective."),
     )
     history = HistoricalRecords(m2m_fields=[benefits])
 
@@ -48,24 +48,24 @@ class Change(TimeStamped):
 
     initiative = models.ForeignKey(
         "collaborations.Initiative",
-        verbose_name="enabler",
+        verbose_name=_("enabler"),
         on_delete=models.CASCADE,
         related_name="changes",
-        help_text="The initiative whose map holds the change.",
+        help_text=_("The initiative whose map holds the change."),
     )
     description = models.CharField("change", max_length=300)
     enablers = models.ManyToManyField(
         "collaborations.Initiative",
         blank=True,
         related_name="enabled_changes",
-        verbose_name="other enablers",
-        help_text="Other initiatives or projects the change also depends on.",
+        verbose_name=_("other enablers"),
+        help_text=_("Other initiatives or projects the change also depends on."),
     )
     benefits = models.ManyToManyField(
         "benefits.Benefit",
         blank=True,
         related_name="changes",
-        help_text="The benefits this change delivers.",
+        help_text=_("The benefits this change delivers."),
     )
     history = HistoricalRecords(m2m_fields=[enablers, benefits])
 
@@ -95,12 +95,12 @@ class PlanBaseline(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="plan_baselines",
-        help_text="Set when one benefit was re-baselined; empty for the whole plan.",
+        help_text=_("Set when one benefit was re-baselined; empty for the whole plan."),
     )
     approved_on = models.DateField()
     body = models.ForeignKey(
         "governance.GovernanceBody",
-        verbose_name="approving body",
+        verbose_name=_("approving body"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -170,27 +170,27 @@ class ChangeRequest(TimeStamped):
     benefit = models.ForeignKey(
         "benefits.Benefit", on_delete=models.CASCADE, related_name="change_requests"
     )
-    reason = models.TextField(help_text="Why the profile should change.")
+    reason = models.TextField(help_text=_("Why the profile should change."))
     requested_by = models.ForeignKey(
         "organisations.Person",
-        verbose_name="requested by",
+        verbose_name=_("requested by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="Who asked for the change.",
+        help_text=_("Who asked for the change."),
     )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     body = models.ForeignKey(
         "governance.GovernanceBody",
-        verbose_name="approving body",
+        verbose_name=_("approving body"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The governance body that decides the request.",
+        help_text=_("The governance body that decides the request."),
     )
     status = models.CharField(
         max_length=10, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
@@ -250,7 +250,7 @@ class Contribution(TimeStamped):
     parent = models.ForeignKey(
         "benefits.Benefit", on_delete=models.PROTECT, related_name="contributions"
     )
-    note = models.CharField(max_length=300, blank=True, help_text="How the two relate.")
+    note = models.CharField(max_length=300, blank=True, help_text=_("How the two relate."))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -298,9 +298,9 @@ class Attribution(TimeStamped):
         max_digits=7,
         decimal_places=4,
         validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(Decimal("100"))],
-        help_text="The share claimed, in percent.",
+        help_text=_("The share claimed, in percent."),
     )
-    basis = models.CharField(max_length=300, blank=True, help_text="How the share was agreed.")
+    basis = models.CharField(max_length=300, blank=True, help_text=_("How the share was agreed."))
     history = HistoricalRecords()
 
     class Meta:
@@ -321,7 +321,7 @@ class NotDuplicate(TimeStamped):
     first = models.ForeignKey("benefits.Benefit", on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey("benefits.Benefit", on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(
-        max_length=300, help_text="Why the two are different benefits, e.g. different contracts."
+        max_length=300, help_text=_("Why the two are different benefits, e.g. different contracts.")
     )
     dismissed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

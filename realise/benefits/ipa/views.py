@@ -336,7 +336,7 @@ class ChangeRequestDetailView(ObjectPermissionMixin, FormView):
 
     def post(self, request, *args, **kwargs):
         if not request.user.has_perm("benefits.decide_changerequest", self.change_request.benefit):
-            raise PermissionDenied("You may not decide this change request.")
+            raise PermissionDenied(_("You may not decide this change request."))
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -353,7 +353,12 @@ class ChangeRequestDetailView(ObjectPermissionMixin, FormView):
         except ValidationError as error:
             _form_errors(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"The change request was {decided.status}.")
+        messages.success(
+            self.request,
+            _("The change request was approved.")
+            if decided.status == ChangeRequestStatus.APPROVED
+            else _("The change request was rejected."),
+        )
         return redirect(decided.benefit)
 
 

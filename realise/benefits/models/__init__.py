@@ -99,7 +99,7 @@ class Benefit(Versioned, TimeStamped):
     reference = models.CharField(
         max_length=30,
         unique=True,
-        help_text="A stable reference used in spreadsheets, e.g. 7FP-B01.",
+        help_text=_("A stable reference used in spreadsheets, e.g. 7FP-B01."),
     )
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
@@ -108,7 +108,7 @@ class Benefit(Versioned, TimeStamped):
     )
     direction = models.CharField(max_length=10, choices=Direction.choices, blank=True)
     measure = models.CharField(
-        max_length=300, blank=True, help_text="What is measured, e.g. 'Annual contract spend'."
+        max_length=300, blank=True, help_text=_("What is measured, e.g. 'Annual contract spend'.")
     )
     unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.GBP)
     nature = models.CharField(max_length=12, choices=Nature.choices, default=Nature.QUANTITATIVE)
@@ -118,12 +118,12 @@ class Benefit(Versioned, TimeStamped):
     target_date = models.DateField(null=True, blank=True)
     owner = models.ForeignKey(
         "organisations.Person",
-        verbose_name="benefit owner",
+        verbose_name=_("benefit owner"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="owned_benefits",
-        help_text="Accountable for delivering the benefit.",
+        help_text=_("Accountable for delivering the benefit."),
     )
     measurement_owner = models.ForeignKey(
         "organisations.Person",
@@ -131,20 +131,20 @@ class Benefit(Versioned, TimeStamped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="measured_benefits",
-        help_text="Records and evidences the actuals.",
+        help_text=_("Records and evidences the actuals."),
     )
     cashable = models.BooleanField(
-        default=False, help_text="For savings: does it release money from the revenue budget?"
+        default=False, help_text=_("For savings: does it release money from the revenue budget?")
     )
     is_disbenefit = models.BooleanField(
-        "dis-benefit", default=False, help_text="A negative consequence of the change."
+        "dis-benefit", default=False, help_text=_("A negative consequence of the change.")
     )
     identified_in_business_case = models.BooleanField(default=True)
     identified_at_stage = models.PositiveSmallIntegerField(
         choices=Stage.choices,
         null=True,
         blank=True,
-        help_text="The business-case stage at which the benefit was identified.",
+        help_text=_("The business-case stage at which the benefit was identified."),
     )
     status = models.CharField(
         max_length=10, choices=BenefitStatus.choices, default=BenefitStatus.PROPOSED
@@ -173,21 +173,23 @@ class Benefit(Versioned, TimeStamped):
     def clean(self):
         errors = {}
         if self.nature == Nature.QUALITATIVE and self.unit != Unit.TEXT:
-            errors["unit"] = "A qualitative benefit is measured as text."
+            errors["unit"] = _("A qualitative benefit is measured as text.")
         if self.nature == Nature.QUANTITATIVE and self.unit == Unit.TEXT:
-            errors["unit"] = "A quantitative benefit needs a numeric unit."
+            errors["unit"] = _("A quantitative benefit needs a numeric unit.")
         if self.subcategory in MONEY_SUBCATEGORIES and self.unit != Unit.GBP:
-            errors["unit"] = "Savings of money and cost avoidance (1a, 1c) are measured in pounds."
+            errors["unit"] = _(
+                "Savings of money and cost avoidance (1a, 1c) are measured in pounds."
+            )
         if self.subcategory in HOURS_SUBCATEGORIES and self.unit != Unit.HOURS:
-            errors["unit"] = "Savings of time (1b) are measured in operational hours."
+            errors["unit"] = _("Savings of time (1b) are measured in operational hours.")
         if self.cashable and self.subcategory not in ("1a", "1c"):
-            errors["cashable"] = "Only savings of money or cost avoidance can be cashable."
+            errors["cashable"] = _("Only savings of money or cost avoidance can be cashable.")
         if errors:
             raise ValidationError(errors)
 
 
 class PeriodMixin(models.Model):
-    period = models.DateField(help_text="The calendar month (stored as its first day).")
+    period = models.DateField(help_text=_("The calendar month (stored as its first day)."))
 
     class Meta:
         abstract = True
@@ -199,7 +201,7 @@ class PeriodMixin(models.Model):
     def clean(self):
         super().clean()
         if self.period and self.period.day != 1:
-            raise ValidationError({"period": "A period is a calendar month (its first day)."})
+            raise ValidationError({"period": _("A period is a calendar month (its first day).")})
         if self.period:
             inputs.check_month(self.period, field="period")
 
@@ -234,10 +236,12 @@ class Measurement(Versioned, PeriodMixin, TimeStamped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="measurements",
-        help_text="Leave empty for a value recorded for the whole collaboration.",
+        help_text=_("Leave empty for a value recorded for the whole collaboration."),
     )
-    value = money_field(null=True, blank=True, help_text="Empty for qualitative benefits.")
-    assessment = models.TextField(blank=True, help_text="For qualitative benefits: what changed.")
+    value = money_field(null=True, blank=True, help_text=_("Empty for qualitative benefits."))
+    assessment = models.TextField(
+        blank=True, help_text=_("For qualitative benefits: what changed.")
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -255,7 +259,7 @@ class Measurement(Versioned, PeriodMixin, TimeStamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Who last changed the actual (value, evidence); they may not verify it.",
+        help_text=_("Who last changed the actual (value, evidence); they may not verify it."),
     )
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -263,7 +267,7 @@ class Measurement(Versioned, PeriodMixin, TimeStamped):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="Who sent the actual back to be corrected, instead of verifying it.",
+        help_text=_("Who sent the actual back to be corrected, instead of verifying it."),
     )
     returned_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(blank=True)
@@ -312,7 +316,7 @@ class Evidence(TimeStamped):
 
     class Meta:
         ordering = ["created_at"]
-        verbose_name_plural = "evidence"
+        verbose_name_plural = _("evidence")
 
     def __str__(self) -> str:
         return self.note[:60] or self.file.name or "evidence"
@@ -334,10 +338,10 @@ class BenefitShare(models.Model):
         max_digits=7,
         decimal_places=4,
         validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
-        help_text="Share in percent, e.g. 14.2857. A benefit's shares sum to exactly 100.",
+        help_text=_("Share in percent, e.g. 14.2857. A benefit's shares sum to exactly 100."),
     )
     basis = models.CharField(
-        max_length=200, blank=True, help_text="Why this benefit is split differently."
+        max_length=200, blank=True, help_text=_("Why this benefit is split differently.")
     )
     history = HistoricalRecords()
 

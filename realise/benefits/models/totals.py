@@ -1,12 +1,13 @@
 """Monthly totals of the register, kept by the database itself (see `benefits/totals.py`)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TotalKind(models.TextChoices):
-    PLANNED = "p", "Planned"
-    ACTUAL = "a", "Actual"
-    VERIFIED = "v", "Verified actual"
+    PLANNED = "p", _("Planned")
+    ACTUAL = "a", _("Actual")
+    VERIFIED = "v", _("Verified actual")
 
 
 class MonthlyTotal(models.Model):
@@ -28,8 +29,8 @@ class MonthlyTotal(models.Model):
     identified = models.BooleanField()
     cashable = models.BooleanField()
     period = models.DateField()
-    rows = models.IntegerField(help_text="Planned values or measurements added, less removed.")
-    pennies = models.BigIntegerField(help_text="Their total, in hundredths of the unit.")
+    rows = models.IntegerField(help_text=_("Planned values or measurements added, less removed."))
+    pennies = models.BigIntegerField(help_text=_("Their total, in hundredths of the unit."))
 
     class Meta:
         indexes = [models.Index(fields=["kind", "period"], name="monthlytotal_kind_period")]

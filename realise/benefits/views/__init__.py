@@ -300,7 +300,7 @@ class RecordMonthView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         entries = form.entries()
         if not entries:
-            form.add_error(None, "Enter at least one actual.")
+            form.add_error(None, _("Enter at least one actual."))
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
             saved = monthly.record_month(

@@ -11,7 +11,7 @@ from django.db.models import Case, OuterRef, Subquery, Sum, When
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView, ListView
 
 from realise.benefits.api import visible_measurements
@@ -23,7 +23,9 @@ from realise.core.models import StaleVersion
 from realise.core.types import signed_in_user
 
 PAGE_SIZE = 25
-CHANGED = "The actual changed since you opened this page: check it again before returning it."
+CHANGED = gettext_lazy(
+    "The actual changed since you opened this page: check it again before returning it."
+)
 
 
 def awaiting_verification(user):
@@ -148,10 +150,12 @@ class VerificationListView(LoginRequiredMixin, ListView):
 
 class ReturnForm(GovukForm, forms.Form):
     reason = forms.CharField(
-        label="Why are you returning it?",
+        label=gettext_lazy("Why are you returning it?"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Whoever entered or last changed the actual is told this, to correct it.",
-        error_messages={"required": "Give the reason for returning the actual."},
+        help_text=gettext_lazy(
+            "Whoever entered or last changed the actual is told this, to correct it."
+        ),
+        error_messages={"required": gettext_lazy("Give the reason for returning the actual.")},
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 

@@ -8,6 +8,7 @@ import django_tables2 as tables
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 from django_tables2 import SingleTableMixin
@@ -22,20 +23,20 @@ from realise.core.permissions import visible_audit_records
 
 class AuditTable(tables.Table):
     sequence = tables.Column(
-        verbose_name="Record", attrs={"td": {"class": "govuk-table__cell--numeric"}}
+        verbose_name=_("Record"), attrs={"td": {"class": "govuk-table__cell--numeric"}}
     )
-    recorded_at = tables.DateTimeColumn(verbose_name="When", format="j M Y H:i:s")
-    username = tables.Column(verbose_name="Who", default="system")
-    action = tables.Column(verbose_name="Change")
-    model = tables.Column(verbose_name="Kind")
+    recorded_at = tables.DateTimeColumn(verbose_name=_("When"), format="j M Y H:i:s")
+    username = tables.Column(verbose_name=_("Who"), default="system")
+    action = tables.Column(verbose_name=_("Change"))
+    model = tables.Column(verbose_name=_("Kind"))
     object_repr = tables.TemplateColumn(
-        verbose_name="Record changed",
+        verbose_name=_("Record changed"),
         template_code="{{ record.object_repr|default:'–' }} (id {{ record.object_id }})",
         orderable=False,
     )
-    via = tables.Column(verbose_name="Through")
+    via = tables.Column(verbose_name=_("Through"))
     changes = tables.TemplateColumn(
-        verbose_name="Before and after",
+        verbose_name=_("Before and after"),
         template_name="core/_audit_changes.html",
         orderable=False,
         accessor="pk",

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from realise.benefits.models import Benefit
 from realise.collaborations.models import Collaboration, Initiative
@@ -191,8 +192,8 @@ def person_for(user, *, create: bool = False) -> Person | None:
 def save_sharing(user, *, share_email, share_phone, share_job_title, phone, topics):
     person = person_for(user, create=True)
     if share_phone and not phone.strip():
-        raise ValidationError({"phone": "Enter the phone number to show, or do not share it."})
-    sharing, _ = SharingPreference.objects.get_or_create(person=person)
+        raise ValidationError({"phone": _("Enter the phone number to show, or do not share it.")})
+    sharing, _created = SharingPreference.objects.get_or_create(person=person)
     sharing.share_email = share_email
     sharing.share_phone = share_phone
     sharing.share_job_title = share_job_title
@@ -273,11 +274,15 @@ def start_network(user, *, name, slug, description, topic, access) -> Network:
     """A new network, its starter its first coordinator (administrators and programme
     teams start networks)."""
     if not user.has_perm("organisations.add_network"):
-        raise PermissionDenied("Only administrators and programme teams start networks.")
+        raise PermissionDenied(_("Only administrators and programme teams start networks."))
     if Network.objects.filter(slug=slug).exists():
-        raise ValidationError({"slug": f"A network already uses the short name “{slug}”."})
+        raise ValidationError(
+            {"slug": _("A network already uses the short name “%(slug)s”.") % {"slug": slug}}
+        )
     if Network.objects.filter(name__iexact=name).exists():
-        raise ValidationError({"name": f"There is already a network called “{name}”."})
+        raise ValidationError(
+            {"name": _("There is already a network called “%(name)s”.") % {"name": name}}
+        )
     network = Network(
         name=name,
         slug=slug,
@@ -295,8 +300,8 @@ def start_network(user, *, name, slug, description, topic, access) -> Network:
 def join(network: Network, user) -> bool:
     """Join as a member; False when already a member."""
     if not access_for(user).authenticated:
-        raise PermissionDenied("Sign in to join a network.")
-    _, created = NetworkMember.objects.get_or_create(network=network, user=user)
+        raise PermissionDenied(_("Sign in to join a network."))
+    _member, created = NetworkMember.objects.get_or_create(network=network, user=user)
     return created
 
 
@@ -332,10 +337,12 @@ def leave(network: Network, user) -> Left:
 
 def add_resource(network: Network, user, **fields) -> NetworkResource:
     if not may_add_resource(network, user):
-        raise PermissionDenied("Only the network's coordinators and administrators add resources.")
+        raise PermissionDenied(
+            _("Only the network's coordinators and administrators add resources.")
+        )
     lesson = fields.get("lesson")
     if lesson is not None and not Lesson.objects.visible_to(user).filter(pk=lesson.pk).exists():
-        raise ValidationError({"lesson": "Choose a lesson you can see."})
+        raise ValidationError({"lesson": _("Choose a lesson you can see.")})
     resource = NetworkResource(network=network, added_by=user, **fields)
     resource.full_clean()
     resource.save()

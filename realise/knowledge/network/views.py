@@ -80,18 +80,19 @@ class SharingView(LoginRequiredMixin, FormView):
         shown = [
             label
             for flag, label in [
-                (sharing.share_job_title, "your job title"),
-                (sharing.share_email, "your email address"),
-                (sharing.share_phone, "your phone number"),
+                (sharing.share_job_title, _("your job title")),
+                (sharing.share_email, _("your email address")),
+                (sharing.share_phone, _("your phone number")),
             ]
             if flag
         ]
         topics = ", ".join(t.name for t in sharing.topics.order_by("name"))
-        text = (
-            "Saved. The directory now shows "
-            + (", ".join(shown) if shown else "none of your contact details")
-            + (f", and that you lead: {topics}." if topics else ", and no topics you lead.")
-        )
+        details = ", ".join(shown) if shown else _("none of your contact details")
+        if topics:
+            text = _("Saved. The directory now shows %(details)s, and that you lead: %(topics)s.")
+        else:
+            text = _("Saved. The directory now shows %(details)s, and no topics you lead.")
+        text %= {"details": details, "topics": topics}
         messages.success(self.request, text)
         return redirect("account-sharing")
 
@@ -120,7 +121,7 @@ class NetworkCreateView(LoginRequiredMixin, FormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not request.user.has_perm("organisations.add_network"):
-            raise PermissionDenied("Only administrators and programme teams start networks.")
+            raise PermissionDenied(_("Only administrators and programme teams start networks."))
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
@@ -130,7 +131,9 @@ class NetworkCreateView(LoginRequiredMixin, FormView):
             _errors_to_form(form, error)
             return self.form_invalid(form)
         messages.success(
-            self.request, f"Started {created.name}. You are its coordinator: add its resources."
+            self.request,
+            _("Started %(name)s. You are its coordinator: add its resources.")
+            % {"name": created.name},
         )
         return redirect(created.get_absolute_url())
 
@@ -196,7 +199,7 @@ class NetworkResourceCreateView(NetworkMixin, FormView):
             self.network, request.user
         ):
             raise PermissionDenied(
-                "Only the network's coordinators and administrators add resources."
+                _("Only the network's coordinators and administrators add resources.")
             )
         return super().dispatch(request, *args, **kwargs)
 
@@ -212,5 +215,9 @@ class NetworkResourceCreateView(NetworkMixin, FormView):
         except ValidationError as error:
             _errors_to_form(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Added “{resource.title}” to {self.network.name}.")
+        messages.success(
+            self.request,
+            _("Added “%(title)s” to %(name)s.")
+            % {"title": resource.title, "name": self.network.name},
+        )
         return redirect(self.network.get_absolute_url())

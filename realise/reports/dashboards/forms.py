@@ -142,7 +142,7 @@ class DashboardFilterForm(GovukForm, forms.Form):
         field.queryset = queryset
         if queryset.count() > MAX_INITIATIVE_CHOICES:
             field.widget = forms.TextInput(attrs={"size": 30})
-            field.help_text = (
+            field.help_text = _(
                 "Choose a collaboration to pick from its initiatives, "
                 "or type an initiative's short name."
             )
@@ -152,7 +152,7 @@ class DashboardFilterForm(GovukForm, forms.Form):
         start, end = data.get("period_from"), data.get("period_to")
         if start and end and start > end:
             self.add_error(
-                "period_to", "The 'to' month must be the same as or after the 'from' month."
+                "period_to", _("The 'to' month must be the same as or after the 'from' month.")
             )
         return data
 

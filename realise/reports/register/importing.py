@@ -897,7 +897,7 @@ class _Importer:
                 problems = {"reference": record_refusal(values["reference"], force), **problems}
             if problems:
                 for field, reason in problems.items():
-                    self.error(sheet, row, ACTUAL_HEADERS[field], reason)
+                    self.error(sheet, row, ACTUAL_HEADERS[field], str(reason))
                 continue
             if measurement is None:
                 counts.created += 1

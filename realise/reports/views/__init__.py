@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 from django_htmx.http import HttpResponseClientRefresh
@@ -257,7 +258,9 @@ class MapRegisterView(ObjectPermissionMixin, DetailView):
         saved = self.save_mapping(form, data)
         if saved:
             messages.success(
-                request, f"The mapping is saved as '{saved.name}' for {saved.collaboration}."
+                request,
+                _("The mapping is saved as '%(name)s' for %(collaboration)s.")
+                % {"name": saved.name, "collaboration": saved.collaboration},
             )
         if action == "import":
             result = preview(self.grid, mapping)
@@ -283,9 +286,11 @@ class MapRegisterView(ObjectPermissionMixin, DetailView):
         if collaboration is None or not self.request.user.has_perm(
             "collaborations.change_collaboration", collaboration
         ):
-            form.add_error("collaboration", "Choose a collaboration whose mappings you may change.")
+            form.add_error(
+                "collaboration", _("Choose a collaboration whose mappings you may change.")
+            )
             return None
-        saved, _ = RegisterMapping.objects.update_or_create(
+        saved, _created = RegisterMapping.objects.update_or_create(
             collaboration=collaboration,
             name=name,
             defaults={"mapping": data, "created_by": self.request.user},

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -82,18 +83,19 @@ class DuplicateDecisionView(LoginRequiredMixin, View):
                 dismiss_duplicate(one, other, user=request.user, reason=request.POST.get("reason"))
                 messages.success(
                     request,
-                    f"{one.reference} and {other.reference} are recorded as different benefits.",
+                    _("%(one)s and %(other)s are recorded as different benefits.")
+                    % {"one": one.reference, "other": other.reference},
                 )
             elif request.POST.get("link") in ("benefit", "other"):
                 child, parent = (one, other) if request.POST["link"] == "benefit" else (other, one)
                 set_contribution(child, parent, user=request.user, note="Linked from data quality")
                 messages.success(
                     request,
-                    f"{child.reference} is now counted within {parent.reference}: "
-                    "each pound counts once.",
+                    _("%(child)s is now counted within %(parent)s: each pound counts once.")
+                    % {"child": child.reference, "parent": parent.reference},
                 )
             else:
-                messages.error(request, "Choose to link the two benefits or to dismiss.")
+                messages.error(request, _("Choose to link the two benefits or to dismiss."))
         except PermissionDenied as error:
             messages.error(request, str(error))
         except ValidationError as error:

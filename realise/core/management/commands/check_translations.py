@@ -1,9 +1,32 @@
 """`realise check_translations [--write-still-to-mark]`: is every string people read in Welsh?
 
 Fails (exit 1) naming each problem: a Welsh catalogue entry untranslated or fuzzy, a string
-marked for translation that is not in the catalogue, or text in a template outside
-translation tags (templates listed in locale/templates-still-to-mark.txt excepted).
-`--write-still-to-mark` rewrites that list with the templates that still have unmarked text.
+marked for translation that is not in the catalogue, text in a template outside
+translation tags (templates listed in locale/templates-still-to-mark.txt excepted), or a
+plain string (or f-string, or a string formatted with `%` or `.format`) in Python where
+people read it, each as `file:line: not marked for translation: 'text'`.
+
+Where people read Python strings (`translations.python_problems`, over `realise/` but for
+migrations and tests): the message of `django.contrib.messages` (`messages.success`, `.info`,
+`.warning`, `.error`, `.debug`, `.add_message`); `ValidationError` (Django's, in forms,
+models and services) and `form.add_error`; `PermissionDenied` and `Refused`, whose message
+the 403 page shows; `label=`, `help_text=`, `verbose_name=`, `verbose_name_plural=`,
+`empty_label=` and `error_messages=` of any call (form fields, model fields, table
+columns, filters), the same attributes set on a field, and `verbose_name` in a `Meta`;
+choice labels (`TextChoices` / `IntegerChoices` members, `choices=[(value, label)]`);
+emails (`send_mail`, `EmailMessage`); notifications (`Notification(text=)`) and reminders
+(`Reminder(subject=, text=)`). A string passes when it goes through `gettext`,
+`gettext_lazy`, `gettext_noop`, `pgettext`, `ngettext` (or `_`), or holds no words (a
+code, a symbol, a protective marking such as OFFICIAL).
+
+Left out on purpose, as they are read by machines and are English by design (docs/welsh.md,
+"Machines keep English"): the API (`api.py`, `api_filters.py`, `api_root.py`,
+`parsers.py`, `serializers.py`, and a `ValidationError` from `rest_framework`, its own or
+`serializers.ValidationError`), whose error texts are part of the API's contract; the open
+data files and the dashboards' CSV downloads, whose column names stay English; and what
+is stored rather than shown (audit descriptions, search entries), which `language.english`
+keeps English. `Http404` messages are never shown (the 404 page has its own words), and the
+command line (`CommandError`, command output) is for operators and stays English.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -36,6 +59,7 @@ class Command(BaseCommand):
         allowed = set(translations.still_to_mark())
         template_problems, clean = translations.template_problems(allowed)
         problems += template_problems
+        problems += translations.python_problems()
         for problem in problems:
             self.stderr.write(problem)
         if problems:
