@@ -295,7 +295,7 @@ OIDC_ENABLED = bool(env.str("REALISE_OIDC_CLIENT_ID", default=""))
 if OIDC_ENABLED:
     vars().update(oidc_settings(env))
     INSTALLED_APPS.append("mozilla_django_oidc")
-    AUTHENTICATION_BACKENDS.append("realise.core.oidc_backend.ForceSignOnBackend")
+    AUTHENTICATION_BACKENDS.append("realise.organisations.oidc_backend.ForceSignOnBackend")
 # Memberships given by the identity provider's groups (docs/security.md): checked here, so
 # a mistake in the map stops Realise starting, naming the entry.
 REALISE_OIDC_ROLE_MAP = parse_role_map(env.str("REALISE_OIDC_ROLE_MAP", default=""))

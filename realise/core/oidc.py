@@ -2,8 +2,9 @@
 
 Settings come from the environment (see docs/security.md); this module derives Entra's
 endpoints from its authority and reads the map from groups to roles (it is read by
-settings.py, so it imports no models). The authentication backend is in `oidc_backend`; the
-memberships a sign-in gives are applied by `realise.organisations.sso`.
+settings.py, so it imports no models). The authentication backend, and the memberships a
+sign-in gives, belong to the organisations app (`realise.organisations.oidc_backend` and
+`realise.organisations.sso`).
 """
 
 from __future__ import annotations

@@ -160,7 +160,7 @@ def test_plain_http_endpoints_are_refused(monkeypatch):
 
 
 def test_single_sign_on_finds_the_account_by_user_principal_name(world):
-    from realise.core.oidc_backend import ForceSignOnBackend
+    from realise.organisations.oidc_backend import ForceSignOnBackend
 
     world.bob.email = "Bob.Brewer@essex.police.example"
     world.bob.save()

@@ -71,7 +71,7 @@ def sso(settings, provider, monkeypatch, world):
     settings.OIDC_VERIFY_SSL = str(provider.certificate)  # trust the provider's own certificate
     settings.AUTHENTICATION_BACKENDS = [
         *settings.AUTHENTICATION_BACKENDS,
-        "realise.core.oidc_backend.ForceSignOnBackend",
+        "realise.organisations.oidc_backend.ForceSignOnBackend",
     ]
     settings.ROOT_URLCONF = "tests.core.sso_urls"
     settings.REALISE_OIDC_ROLE_MAP = parse_role_map(json.dumps(ROLE_MAP))
