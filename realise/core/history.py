@@ -1,4 +1,5 @@
-"""Reading the change history that django-simple-history keeps for domain models."""
+"""Reading the change history that django-simple-history keeps for domain models (each app
+puts its own records together, e.g. `realise.benefits.history`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ from itertools import groupby
 from typing import Any
 
 from django.db.models import Model
-
-from realise.benefits.models import Benefit, Evidence, Measurement, PlannedValue
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
 HIDDEN_FIELDS = {"created_at", "updated_at", "id"}
@@ -69,33 +68,12 @@ def _show(value) -> str:
     return "" if value is None else str(value)
 
 
-def _per_object(history, what) -> list[Change]:
+def per_object(history, what) -> list[Change]:
     """Changes of every object in a historical queryset, each diffed against its own past."""
     records = history.select_related("history_user").order_by("id", "-history_date", "-history_id")
     changes: list[Change] = []
     for _, group in groupby(records, key=lambda record: record.id):
         changes += changes_of(group, what)
-    return changes
-
-
-def benefit_changes(benefit) -> list[Change]:
-    """Every recorded change to a benefit, its planned profile, actuals and evidence."""
-    measurement_ids = Measurement.history.filter(benefit_id=benefit.pk).values("id")
-    changes = (
-        _per_object(Benefit.history.filter(id=benefit.pk), lambda r: "Benefit")
-        + _per_object(
-            PlannedValue.history.filter(benefit_id=benefit.pk),
-            lambda r: f"Plan for {r.period:%Y-%m}",
-        )
-        + _per_object(
-            Measurement.history.filter(benefit_id=benefit.pk),
-            lambda r: f"Actual for {r.period:%Y-%m}" + (f", force {r.force}" if r.force_id else ""),
-        )
-        + _per_object(
-            Evidence.history.filter(measurement_id__in=measurement_ids), lambda r: "Evidence"
-        )
-    )
-    changes.sort(key=lambda c: c.when, reverse=True)
     return changes
 
 
