@@ -1,16 +1,20 @@
 """A user's access worked out from their memberships (`organisations.Membership`), the
 forces' shares in collaborations and the collaborations nested in those: registered with
 `core.permissions.register_access` (by `collaborations/rules.py`), which caches it per user
-object. The roles themselves are described in `core/permissions.py`."""
+object. The roles themselves are described in `core/permissions.py`. Also who manages
+access to a collaboration (`programme_team`, named on the 403 page)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import Q
 from django.utils import timezone
 
 from realise.collaborations.models import ForceShare
 from realise.collaborations.nesting import with_nested
 from realise.core.permissions import Access
-from realise.organisations.models import Cover, Person, Role
+from realise.organisations.models import Cover, Membership, Person, Role
 
 
 def people_covered(user_id: int | None) -> frozenset[int]:
@@ -69,3 +73,25 @@ def work_out_access(user) -> Access:
         collaborations=programme | frozenset(with_nested(named_roots - programme_roots)),
         user_id=user.pk,
     )
+
+
+def programme_team(collaboration) -> list[str]:
+    """The names of the people who manage access to a collaboration: its programme team,
+    named for it, for a collaboration it is nested in, or for a member force as a whole."""
+    ancestors: list[Any] = []
+    node = collaboration
+    while node is not None and len(ancestors) < 20:
+        ancestors.append(node.pk)
+        node = node.parent
+    member_forces = ForceShare.objects.filter(collaboration_id__in=ancestors).values("force_id")
+    memberships = (
+        Membership.objects.filter(role=Role.PROGRAMME_TEAM, user__is_active=True)
+        .filter(
+            Q(collaborations__in=ancestors)
+            | Q(collaborations__isnull=True, force_id__in=member_forces)
+        )
+        .select_related("user")
+        .distinct()
+    )
+    names = {m.user.get_full_name().strip() or m.user.get_username() for m in memberships}
+    return sorted(names, key=str.lower)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import rules
 from django.db.models import Q
 
-from realise.collaborations.access import people_covered, work_out_access
+from realise.collaborations.access import people_covered, programme_team, work_out_access
 from realise.collaborations.models import OPEN_VISIBILITIES, Collaboration
+from realise.core.errors import register_programme_team
 from realise.core.permissions import (
     access_for,
     collaboration_of,
@@ -24,6 +25,7 @@ from realise.core.permissions import (
 )
 
 register_access(work_out_access, people_covered)
+register_programme_team(programme_team)
 register_collaboration_path("collaborations.collaboration", "")
 
 _VISIBILITY_RANK = {"private": 0, "policing": 1, "public": 2}

@@ -14,18 +14,16 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from collections.abc import Callable
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import HttpResponseForbidden, HttpResponseServerError
 from django.template import loader
 from django.utils.translation import gettext
 
 from realise.core.permissions import collaboration_of as direct_collaboration
 from realise.core.permissions import may_view
-from realise.organisations.models import Membership, Role
 
 logger = logging.getLogger(__name__)
 
@@ -75,13 +73,12 @@ def describe(permission: str, obj, named: bool = True) -> str:
 
 
 def collaboration_of(obj):
-    """The collaboration a record belongs to, following its parents a few steps."""
-    # The collaborations app sits above core: reach its model through the relation.
-    collaboration_model = Membership._meta.get_field("collaborations").related_model
+    """The collaboration a record belongs to, following its parents a few steps (a
+    collaboration belongs to itself: see `core.permissions.register_collaboration_path`)."""
     node = obj
     for _ in range(6):
-        if node is None or isinstance(node, collaboration_model):
-            return node
+        if node is None:
+            return None
         found = direct_collaboration(node)
         if found is not None:
             return found
@@ -89,28 +86,20 @@ def collaboration_of(obj):
     return None
 
 
+# collaboration -> the names of the people who manage access to it (the collaborations app
+# registers it, from the memberships).
+_programme_team: dict[str, Callable[..., list[str]]] = {}
+
+
+def register_programme_team(names_of: Callable[..., list[str]]) -> None:
+    """Name how the programme team of a collaboration is found, for the 403 page."""
+    _programme_team["names_of"] = names_of
+
+
 def programme_team(collaboration) -> list[str]:
-    """The names of the people who manage access to a collaboration: its programme team,
-    named for it, for a collaboration it is nested in, or for a member force as a whole."""
-    ancestors: list[Any] = []
-    node = collaboration
-    while node is not None and len(ancestors) < 20:
-        ancestors.append(node.pk)
-        node = node.parent
-    member_forces = collaboration.shares.model.objects.filter(
-        collaboration_id__in=ancestors
-    ).values("force_id")
-    memberships = (
-        Membership.objects.filter(role=Role.PROGRAMME_TEAM, user__is_active=True)
-        .filter(
-            Q(collaborations__in=ancestors)
-            | Q(collaborations__isnull=True, force_id__in=member_forces)
-        )
-        .select_related("user")
-        .distinct()
-    )
-    names = {m.user.get_full_name().strip() or m.user.get_username() for m in memberships}
-    return sorted(names, key=str.lower)
+    """The names of the people who manage access to a collaboration, sorted."""
+    found = _programme_team.get("names_of")
+    return found(collaboration) if found is not None else []
 
 
 def permission_denied(request, exception=None):
