@@ -29,8 +29,8 @@ from django.utils import timezone, translation
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords, registered_models
 
-from realise.collaborations.models import Collaboration
 from realise.core.models import AuditAction, AuditHead, AuditRecord
+from realise.core.permissions import is_collaboration
 
 GENESIS = "0" * 64
 ACTIONS = {"+": AuditAction.CREATE, "~": AuditAction.UPDATE, "-": AuditAction.DELETE}
@@ -147,7 +147,7 @@ def collaboration_id_of(instance) -> int | None:
     seen = 0
     node = instance
     while node is not None and seen < 5:
-        if isinstance(node, Collaboration):
+        if is_collaboration(node):
             return node.pk
         collaboration_id = getattr(node, "collaboration_id", None)
         if collaboration_id is not None:

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from django.db import models
 
-from realise.collaborations.models import Collaboration
 from realise.core.audit import Entry, append, collaboration_id_of
 from realise.core.models import AuditAction
-from realise.core.permissions import access_for
+from realise.core.permissions import access_for, collaboration_model
 
 # Where a page keeps the record it shows, most specific first.
 CONTEXT_NAMES = (
@@ -46,9 +45,10 @@ def is_private(record) -> bool:
     if getattr(record, "visibility", None) == "private":
         return True
     collaboration_id = collaboration_id_of(record)
-    if collaboration_id is None:
+    model = collaboration_model()  # registered by the collaborations app
+    if collaboration_id is None or model is None:
         return False
-    return Collaboration.objects.filter(pk=collaboration_id, visibility="private").exists()
+    return model.objects.filter(pk=collaboration_id, visibility="private").exists()
 
 
 def record_view(user, record, page: str, via: str = "page") -> None:

@@ -33,9 +33,10 @@ user, `public` for anyone.
 Core imports no app: each app keeps its own rules in `<app>/rules.py` (found by django-rules'
 autodiscovery) and its visibility as `Model.objects.visible_to(user)`. What core needs from
 the apps it is told there, through the registers below: how a user's access is worked out
-(`register_access`), the collaboration a record belongs to (`register_collaboration_path`),
-and, for the audit trail and 404s, how each kind of record is seen (`register_scope`,
-`register_parent`, `register_organisational`).
+(`register_access`), the collaboration a record belongs to (`register_collaboration_path`,
+which also tells `is_collaboration` and `collaboration_model`), and, for the audit trail
+and 404s, how each kind of record is seen (`register_scope`, `register_parent`,
+`register_organisational`).
 """
 
 from __future__ import annotations
@@ -159,6 +160,25 @@ def register_collaboration_path(kind: str, path: str) -> None:
     """Records of `kind` (e.g. 'benefits.measurement') belong to the collaboration reached
     through `path` ('benefit.initiative.collaboration'; '' for a collaboration itself)."""
     _COLLABORATION_PATHS[kind] = tuple(path.split(".")) if path else ()
+
+
+def _kinds_of(obj):
+    """The kinds of `obj`'s class and of the models it derives from, most specific first."""
+    for klass in type(obj).__mro__:
+        kind = getattr(getattr(klass, "_meta", None), "label_lower", None)
+        if kind is not None:
+            yield kind
+
+
+def is_collaboration(obj) -> bool:
+    """Whether `obj` is a collaboration itself (its kind belongs to itself: path '')."""
+    return any(_COLLABORATION_PATHS.get(kind) == () for kind in _kinds_of(obj))
+
+
+def collaboration_model():
+    """The collaboration model (the kind registered as belonging to itself), or None."""
+    kind = next((kind for kind, path in _COLLABORATION_PATHS.items() if path == ()), None)
+    return apps.get_model(kind) if kind is not None else None
 
 
 def collaboration_of(obj):
