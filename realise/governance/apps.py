@@ -9,8 +9,11 @@ class GovernanceConfig(AppConfig):
 
     def ready(self):
         # Modules that use models are imported once the app registry is ready (Django).
+        from realise.collaborations.decisions import register_decisions  # noqa: PLC0415
         from realise.governance.receivers import notify_returned_measurement  # noqa: PLC0415
+        from realise.governance.services import recent_decisions  # noqa: PLC0415
 
+        register_decisions(recent_decisions)
         measurement_returned.connect(
             notify_returned_measurement, dispatch_uid="governance-notify-returned-measurement"
         )
