@@ -1,14 +1,11 @@
 """The economic case's chart: discounted net flows by financial year, one line per option.
 
-Drawn with matplotlib's object API (no global pyplot state, safe in threaded servers) to
-SVG. Floats are used for drawing only; every figure shown as a number comes from the
-Decimal results.
+Drawn to SVG with the shared chart style and helpers in `core/charts.py` (matplotlib's
+object API: no global pyplot state, safe in threaded servers). Floats are used for drawing
+only; every figure shown as a number comes from the Decimal results.
 """
 
 from __future__ import annotations
-
-import io
-from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from django.utils.translation import gettext
@@ -16,10 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from realise.appraisal.models import fy_label
-from realise.reports.charts import pounds_axis
-
-if TYPE_CHECKING:
-    from matplotlib.typing import RcKeyType
+from realise.core.charts import GRID, TEXT, pounds_axis, save, style
 
 # GOV.UK colours, distinguishable for the common kinds of colour blindness with the markers.
 COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#505a5f", "#b58840"]
@@ -31,13 +25,7 @@ def net_flows_svg(comparison, *, title: str | None = None) -> bytes:
     with its words in the language of the page."""
     if title is None:
         title = gettext("Discounted net flows by option")
-    style: dict[RcKeyType, Any] = {
-        "svg.hashsalt": "realise-economic-case",
-        "svg.fonttype": "none",
-        "font.family": "sans-serif",
-        "font.size": 10,
-    }
-    with matplotlib.rc_context(style):
+    with matplotlib.rc_context(style("realise-economic-case")):
         figure = Figure(figsize=(8, 5), layout="constrained")
         axes = figure.subplots()
         years = comparison.years
@@ -55,14 +43,14 @@ def net_flows_svg(comparison, *, title: str | None = None) -> bytes:
                 linewidth=2,
             )
             drawn += 1
-        axes.axhline(0, color="#0b0c0c", linewidth=0.8)
+        axes.axhline(0, color=TEXT, linewidth=0.8)
         axes.set_title(title)
         axes.set_ylabel(gettext("Present value of net flow"))
         axes.set_xlabel(gettext("Financial year"))
         axes.yaxis.set_major_formatter(FuncFormatter(pounds_axis))
         axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
         axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fy_label(int(round(x)))))
-        axes.grid(axis="y", color="#b1b4b6", linewidth=0.5)
+        axes.grid(axis="y", color=GRID, linewidth=0.5)
         axes.spines[["top", "right"]].set_visible(False)
         if drawn:
             figure.legend(loc="outside lower center", ncols=min(drawn, 3), frameon=False)
@@ -77,6 +65,4 @@ def net_flows_svg(comparison, *, title: str | None = None) -> bytes:
             )
         if years:
             axes.set_xlim(min(years) - 0.5, max(years) + 0.5)
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
+        return save(figure, "svg")

@@ -41,13 +41,13 @@ from realise.benefits.services import (
     return_measurement,
     verify_measurement,
 )
-from realise.collaborations.api import ShareItemSerializer, share_rows
-from realise.collaborations.models import Collaboration, Initiative
-from realise.collaborations.services import (
+from realise.benefits.standard import (
     benefit_profiles,
     benefit_standard,
     check_benefit_standard,
 )
+from realise.collaborations.api import ShareItemSerializer, share_rows
+from realise.collaborations.models import Collaboration, Initiative
 from realise.core.api import (
     DomainSerializer,
     DomainViewSet,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from realise.benefits.models import Benefit, Nature, Unit
-from realise.collaborations.services import standard_errors
+from realise.benefits.standard import standard_errors
 from realise.core import inputs
 from realise.core.forms import (
     AmountInput,

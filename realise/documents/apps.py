@@ -10,5 +10,8 @@ class DocumentsConfig(AppConfig):
         # Modules that use models are imported once the app registry is ready (Django).
         from realise.core.heartbeat import register_check  # noqa: PLC0415
         from realise.documents.building import fail_stale_builds  # noqa: PLC0415
+        from realise.documents.worklist import highlight_items  # noqa: PLC0415
+        from realise.reports.worklist import register_source  # noqa: PLC0415
 
         register_check(fail_stale_builds)
+        register_source(highlight_items)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypedDict
 
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
@@ -206,6 +206,18 @@ def horizon_of(meeting: Meeting) -> datetime.date:
     if body.cadence == Cadence.WEEKS and body.every_weeks:
         return meeting.date + datetime.timedelta(weeks=body.every_weeks)
     return add_months(meeting.date, body.cadence_months or 1)
+
+
+def recent_decisions(
+    collaboration: Collaboration, user: User | AnonymousUser
+) -> QuerySet[Decision]:
+    """The collaboration's last 20 decisions that `user` may see (for its catalogue entry in
+    the repository; registered with `collaborations.decisions.register_decisions`)."""
+    return (
+        Decision.objects.visible_to(user)
+        .filter(body__collaboration=collaboration)
+        .select_related("body")[:20]
+    )
 
 
 def first_working_day(year: int, month: int) -> datetime.date:

@@ -1,21 +1,21 @@
 """The types the repository search covers, registered at start-up (see `apps.py`).
 
 Collaborations, initiatives, benefits, lessons, documents, networks and their resources
-always; decisions when the governance app provides a `Decision` model. Networks belong to
-no collaboration: a network is open to any signed-in user (`policing`), and so are the
-resources of an open network; a members-only network's resources are indexed as `private`
-(found by administrators and inspectors only; members find them on the network's page).
-Initiatives and benefits have no visibility of their own: their entries say `public` and
-their collaboration's visibility decides.
+always; decisions when the governance app registers them (`collaborations/decisions.py`).
+Networks belong to no collaboration: a network is open to any signed-in user (`policing`),
+and so are the resources of an open network; a members-only network's resources are indexed
+as `private` (found by administrators and inspectors only; members find them on the
+network's page). Initiatives and benefits have no visibility of their own: their entries
+say `public` and their collaboration's visibility decides.
 """
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch
 
 from realise.benefits.models import Benefit
+from realise.collaborations.decisions import decision_source
 from realise.collaborations.models import Collaboration, ForceShare, Initiative
 from realise.knowledge.indexing import EntryData, index_object, join_text, register
 from realise.knowledge.models import Document, DocumentVersion, Lesson, SearchEntry
@@ -157,11 +157,12 @@ def describe_decision(decision) -> EntryData:
 
 
 def register_decisions() -> bool:
-    """Index governance decisions, if the governance app has them."""
-    try:
-        decision_model = apps.get_model("governance", "Decision")
-    except LookupError:
+    """Index governance decisions, if the governance app has registered them
+    (`collaborations.decisions`: governance sits beside knowledge, not below it)."""
+    source = decision_source()
+    if source is None:
         return False
+    decision_model = source.model
     register(
         "decision",
         "Decision",
@@ -169,7 +170,7 @@ def register_decisions() -> bool:
         describe_decision,
         queryset=lambda: decision_model._default_manager.select_related("body", "initiative"),
     )
-    body_model = apps.get_model("governance", "GovernanceBody")
+    body_model = source.body_model
 
     def body_saved(sender, instance, raw=False, **kwargs):
         if not raw:

@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.models import AnonymousUser
@@ -23,6 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from realise.collaborations.decisions import decisions_of
 from realise.collaborations.models import Agreement, Collaboration, ForceShare, Function, Initiative
 from realise.core.cells import safe_cell
 from realise.core.filtersets import PageFilterSet
@@ -131,24 +131,12 @@ class CatalogueEntryView(ObjectPermissionMixin, DetailView):
             documents=Document.objects.visible_to(user)
             .filter(collaboration=collaboration)
             .select_related("initiative")[:50],
-            decisions=_visible_decisions(user, collaboration),
+            # (governance sits beside knowledge: it registers how its decisions are found)
+            decisions=decisions_of(collaboration, user),
             related=related(collaboration, user=user),
             can_add=user.has_perm("knowledge.add_lesson", Lesson(collaboration=collaboration)),
         )
         return context
-
-
-def _visible_decisions(user, collaboration):
-    # Governance sits beside knowledge, not below it: its decisions are looked up by name.
-    try:
-        decisions = apps.get_model("governance", "Decision")
-    except LookupError:
-        return []
-    return (
-        decisions.objects.visible_to(user)
-        .filter(body__collaboration=collaboration)
-        .select_related("body")[:20]
-    )
 
 
 # Lessons ------------------------------------------------------------------------------------

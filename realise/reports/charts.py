@@ -7,73 +7,30 @@ reads as a number comes from the Decimal figures in the tables.
 
 from __future__ import annotations
 
-import io
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
-
 import matplotlib
-
-matplotlib.use("Agg")
-
 from django.utils.translation import gettext
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-if TYPE_CHECKING:
-    from matplotlib.typing import RcKeyType
+from realise.core.charts import (
+    BASELINE,
+    FORECAST,
+    FORMATS,
+    GRID,
+    PLANNED,
+    REALISED,
+    TEXT,
+    empty,
+    hours_axis,
+    number,
+    pounds_axis,
+    save,
+    style,
+)
 
-# GOV.UK colours.
-PLANNED = "#b1b4b6"
-REALISED = "#1d70b8"
-FORECAST = "#f47738"
-TEXT = "#0b0c0c"
-FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
-STYLE: dict[RcKeyType, Any] = {
-    "svg.hashsalt": "realise-dashboards",
-    "svg.fonttype": "none",
-    "font.family": "sans-serif",
-    "font.size": 10,
-}
+__all__ = ["FORMATS", "by_force", "cumulative", "over_time"]
 
-
-def pounds_axis(value: float, _position=None) -> str:
-    """An axis label in pounds, shortened: £1.5m, £250k, £40."""
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1_000_000:
-        return f"{sign}£{value / 1_000_000:,.1f}m"
-    if value >= 1_000:
-        return f"{sign}£{value / 1_000:,.0f}k"
-    return f"{sign}£{value:,.0f}"
-
-
-def _hours(value: float, _position=None) -> str:
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    if value >= 1_000_000:
-        return f"{sign}{value / 1_000_000:,.1f}m"
-    if value >= 1_000:
-        return f"{sign}{value / 1_000:,.0f}k"
-    return f"{sign}{value:,.0f}"
-
-
-def _number(value: Decimal | None) -> float:
-    return float(value) if value is not None else 0.0
-
-
-def _save(figure: Figure, fmt: str) -> bytes:
-    buffer = io.BytesIO()
-    if fmt == "png":
-        figure.savefig(buffer, format="png", dpi=150, metadata={"Software": None})
-    else:
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue()
-
-
-def _empty(axes, message: str) -> None:
-    axes.text(0.5, 0.5, message, transform=axes.transAxes, ha="center", va="center")
-    axes.set_xticks([])
-    axes.set_yticks([])
+STYLE = style("realise-dashboards")
 
 
 def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -> bytes:
@@ -81,19 +38,19 @@ def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -
 
     `rows` are `dashboards.period_rows(...)`: period, planned, actual, forecast, complete.
     """
-    unit = pounds_axis if measure == "money" else _hours
+    unit = pounds_axis if measure == "money" else hours_axis
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(9, 4.5), layout="constrained")
         axes = figure.subplots()
         if not rows:
-            _empty(axes, gettext("Nothing planned or realised in this selection"))
+            empty(axes, gettext("Nothing planned or realised in this selection"))
         else:
             labels = [row["period"] for row in rows]
             positions = list(range(len(rows)))
             width = 0.4
             axes.bar(
                 [p - width / 2 for p in positions],
-                [_number(row["planned"]) for row in rows],
+                [number(row["planned"]) for row in rows],
                 width,
                 label=gettext("Planned"),
                 color=PLANNED,
@@ -102,7 +59,7 @@ def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -
             )
             axes.bar(
                 [p + width / 2 for p in positions],
-                [_number(row["actual"]) for row in rows],
+                [number(row["actual"]) for row in rows],
                 width,
                 label=gettext("Realised"),
                 color=REALISED,
@@ -113,7 +70,7 @@ def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -
             if pending:
                 axes.plot(
                     [p for p, _ in pending],
-                    [_number(row["forecast"]) for _, row in pending],
+                    [number(row["forecast"]) for _, row in pending],
                     linestyle="none",
                     marker="D",
                     color=FORECAST,
@@ -128,13 +85,13 @@ def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -
             )
             axes.yaxis.set_major_formatter(FuncFormatter(unit))
             axes.axhline(0, color=TEXT, linewidth=0.6)
-            axes.grid(axis="y", color=PLANNED, linewidth=0.5)
+            axes.grid(axis="y", color=GRID, linewidth=0.5)
             axes.set_axisbelow(True)
             figure.legend(loc="outside lower center", ncols=3, frameon=False)
         axes.set_title(title)
         axes.set_ylabel(gettext("Pounds") if measure == "money" else gettext("Hours"))
         axes.spines[["top", "right"]].set_visible(False)
-        return _save(figure, fmt)
+        return save(figure, fmt)
 
 
 def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -> bytes:
@@ -142,21 +99,21 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
 
     `rows` are `dashboards.force_rows(...)`.
     """
-    unit = pounds_axis if measure == "money" else _hours
+    unit = pounds_axis if measure == "money" else hours_axis
     rows = [row for row in rows if row["ons_code"]]
     with matplotlib.rc_context(STYLE):
         height = max(2.5, 0.32 * len(rows) + 1.2)
         figure = Figure(figsize=(9, height), layout="constrained")
         axes = figure.subplots()
         if not rows:
-            _empty(axes, gettext("No force shares in this selection"))
+            empty(axes, gettext("No force shares in this selection"))
         else:
             names = [row["force"] for row in rows]
             positions = list(range(len(rows)))
             size = 0.4
             axes.barh(
                 [p - size / 2 for p in positions],
-                [_number(row[f"{measure}_planned_to_date"]) for row in rows],
+                [number(row[f"{measure}_planned_to_date"]) for row in rows],
                 size,
                 label=gettext("Planned to date"),
                 color=PLANNED,
@@ -165,7 +122,7 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
             )
             axes.barh(
                 [p + size / 2 for p in positions],
-                [_number(row[f"{measure}_actual_to_date"]) for row in rows],
+                [number(row[f"{measure}_actual_to_date"]) for row in rows],
                 size,
                 label=gettext("Realised to date"),
                 color=REALISED,
@@ -173,15 +130,12 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
             axes.set_yticks(positions, names)
             axes.invert_yaxis()
             axes.xaxis.set_major_formatter(FuncFormatter(unit))
-            axes.grid(axis="x", color=PLANNED, linewidth=0.5)
+            axes.grid(axis="x", color=GRID, linewidth=0.5)
             axes.set_axisbelow(True)
             figure.legend(loc="outside lower center", ncols=2, frameon=False)
         axes.set_title(title)
         axes.spines[["top", "right"]].set_visible(False)
-        return _save(figure, fmt)
-
-
-BASELINE = "#505a5f"
+        return save(figure, fmt)
 
 
 def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> bytes:
@@ -191,14 +145,14 @@ def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> 
         figure = Figure(figsize=(9, 4.5), layout="constrained")
         axes = figure.subplots()
         if not rows:
-            _empty(axes, gettext("No plan or actuals yet"))
+            empty(axes, gettext("No plan or actuals yet"))
         else:
             labels = [row["period"].strftime("%b %Y") for row in rows]
             positions = list(range(len(rows)))
             if any(row["baseline_to_date"] is not None for row in rows):
                 axes.step(
                     positions,
-                    [_number(row["baseline_to_date"]) for row in rows],
+                    [number(row["baseline_to_date"]) for row in rows],
                     where="mid",
                     color=BASELINE,
                     linestyle="--",
@@ -206,14 +160,14 @@ def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> 
                 )
             axes.step(
                 positions,
-                [_number(row["planned_to_date"]) for row in rows],
+                [number(row["planned_to_date"]) for row in rows],
                 where="mid",
                 color=FORECAST,
                 label=gettext("Current plan"),
             )
             axes.plot(
                 positions,
-                [_number(row["actual_to_date"]) for row in rows],
+                [number(row["actual_to_date"]) for row in rows],
                 color=REALISED,
                 marker="o",
                 markersize=3,
@@ -229,9 +183,9 @@ def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> 
             if unit == "GBP":
                 axes.yaxis.set_major_formatter(FuncFormatter(pounds_axis))
             elif unit == "hours":
-                axes.yaxis.set_major_formatter(FuncFormatter(_hours))
+                axes.yaxis.set_major_formatter(FuncFormatter(hours_axis))
             axes.axhline(0, color=TEXT, linewidth=0.6)
-            axes.grid(axis="y", color=PLANNED, linewidth=0.5)
+            axes.grid(axis="y", color=GRID, linewidth=0.5)
             axes.set_axisbelow(True)
             figure.legend(loc="outside lower center", ncols=3, frameon=False)
         axes.set_title(title)
@@ -241,4 +195,4 @@ def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> 
             )
         )
         axes.spines[["top", "right"]].set_visible(False)
-        return _save(figure, fmt)
+        return save(figure, fmt)

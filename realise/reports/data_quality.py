@@ -47,8 +47,8 @@ from realise.benefits.models import (
     NotDuplicate,
     PlannedValue,
 )
+from realise.benefits.standard import RULE_PROFILE, benefit_rules
 from realise.collaborations.models import InitiativeStatus, Stage
-from realise.collaborations.services import RULE_PROFILE, benefit_rules
 from realise.governance.reminders import overdue_rows
 from realise.organisations.models import Force
 

@@ -10,7 +10,8 @@ Realise alive each month:
 * actions assigned to them;
 * stage gates and change requests waiting for a body they sit on;
 * agreement reviews and post-implementation reviews due (programme team, SRO);
-* highlight reports due (programme team, SRO);
+* highlight reports due (programme team, SRO): the documents app, which sits above reports,
+  adds these through `register_source`;
 * unread notifications.
 
 Administrators, inspectors and viewers also get a summary of the same for everything they
@@ -20,7 +21,9 @@ can see. All counts are database queries over the person's own scope.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -33,12 +36,10 @@ from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature,
 from realise.collaborations.models import (
     Agreement,
     Collaboration,
-    Initiative,
     InitiativeStatus,
     Stage,
 )
-from realise.core.permissions import access_for
-from realise.documents.models import HighlightReport
+from realise.core.permissions import Access, access_for
 from realise.governance.deadlines import actuals_due
 from realise.governance.models import (
     Action,
@@ -47,7 +48,7 @@ from realise.governance.models import (
     Notification,
     PostImplementationReview,
 )
-from realise.governance.services import first_working_day, measured_to, waiting_for_gate
+from realise.governance.services import measured_to, waiting_for_gate
 
 REVIEW_NOTICE = datetime.timedelta(days=60)
 
@@ -80,7 +81,20 @@ class Worklist:
         return len(self.items)
 
 
-def _month(day: datetime.date) -> str:
+# The apps above reports that give people work: each source is called with the user, their
+# access and today, and returns its work items.
+WorkSource = Callable[[Any, Access, datetime.date], list[WorkItem]]
+_sources: list[WorkSource] = []
+
+
+def register_source(source: WorkSource) -> WorkSource:
+    """Add the work an app above reports gives people (documents: highlight reports due)."""
+    if source not in _sources:
+        _sources.append(source)
+    return source
+
+
+def month_label(day: datetime.date) -> str:
     """'Nov 2026', or 'Tach 2026' when the page is in Welsh."""
     return date_format(day, "M Y")
 
@@ -128,13 +142,13 @@ def _actual_items(user, access, today) -> list[WorkItem]:
                 continue
             seen.add(row["benefit"])
             span = (
-                _month(row["earliest"])
+                month_label(row["earliest"])
                 if row["months"] == 1
                 else _("%(count)s months, %(first)s to %(last)s")
                 % {
                     "count": row["months"],
-                    "first": _month(row["earliest"]),
-                    "last": _month(row["latest"]),
+                    "first": month_label(row["earliest"]),
+                    "last": month_label(row["latest"]),
                 }
             )
             items.append(
@@ -187,7 +201,7 @@ def _verification_items(user, access, today) -> list[WorkItem]:
                 "%(count)s actuals from %(first)s await your check",
                 row["count"],
             )
-            % {"count": row["count"], "first": _month(row["earliest"])},
+            % {"count": row["count"], "first": month_label(row["earliest"])},
             url=reverse("measurement-verification") + f"?initiative={row['benefit__initiative']}",
             action=_("Check the evidence and verify"),
         )
@@ -289,33 +303,6 @@ def _review_items(user, access, today) -> list[WorkItem]:
     return items
 
 
-def _highlight_items(user, access, today) -> list[WorkItem]:
-    start = first_working_day(today.year, today.month)
-    if today < start:
-        return []
-    reported = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    written = HighlightReport.objects.filter(initiative=OuterRef("pk"), month=reported)
-    initiatives = (
-        Initiative.objects.filter(status=InitiativeStatus.ACTIVE, stage=Stage.IMPLEMENTATION)
-        .filter(Q(sro__user=user) | Q(collaboration_id__in=access.programme_collaborations))
-        .annotate(written=Exists(written))
-        .filter(written=False)
-    )
-    return [
-        WorkItem(
-            kind="highlight-report",
-            title=_("Highlight report: %(initiative)s, %(month)s")
-            % {"initiative": initiative.name, "month": _month(reported)},
-            detail=_("Benefits progress since last month"),
-            url=reverse("highlight-report", args=[initiative.slug]),
-            action=_("Write the highlight report"),
-            due=start,
-            today=today,
-        )
-        for initiative in initiatives
-    ]
-
-
 def worklist_for(user, today: datetime.date) -> Worklist:
     """Everything this person has to do, most urgent (overdue, then soonest) first."""
     access = access_for(user)
@@ -325,8 +312,9 @@ def worklist_for(user, today: datetime.date) -> Worklist:
         *_action_items(user, today),
         *_body_items(user, today),
         *_review_items(user, access, today),
-        *_highlight_items(user, access, today),
     ]
+    for source in _sources:
+        items.extend(source(user, access, today))
     items.sort(key=WorkItem.sort_key)
     unread = Notification.objects.filter(user=user, read=False).count()
     if unread:

@@ -8,7 +8,8 @@ from rest_framework.test import APIClient
 
 from realise.benefits.models import Benefit
 from realise.benefits.services import record_measurement
-from realise.collaborations.services import benefit_standard, gate_check
+from realise.benefits.standard import benefit_standard
+from realise.collaborations.services import gate_check
 from tests.factories import plan
 
 OWNER = (

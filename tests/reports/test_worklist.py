@@ -5,10 +5,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from realise.benefits.models import Measurement
+from realise.collaborations.models import Stage
+from realise.documents.models import HighlightReport
 from realise.governance.models import Action, BodyMember, Decision, Notification
+from realise.governance.services import first_working_day
 from realise.organisations.models import Person
 from realise.reports.worklist import worklist_for
 from tests.factories import plan
@@ -106,6 +110,32 @@ def test_stage_gates_wait_for_the_members_of_the_deciding_body(world):
     world.initiative.stage = 3
     world.initiative.save()
     assert "gate" not in kinds(world.dave)
+
+
+def test_highlight_reports_are_due_from_the_programme_team_until_written(world):
+    """The documents app adds these to the list (it sits above reports)."""
+    world.initiative.stage = Stage.IMPLEMENTATION
+    world.initiative.save()
+    today = datetime.date(2026, 11, 16)
+
+    def due(user, day=today):
+        return [
+            (item.title, item.url, item.due)
+            for item in worklist_for(user, day).items
+            if item.kind == "highlight-report"
+        ]
+
+    assert due(world.alice) == [
+        (
+            "Highlight report: Joint vetting, Oct 2026",
+            reverse("highlight-report", args=["joint-vetting"]),
+            first_working_day(2026, 11),
+        )
+    ]
+    assert due(world.alice, datetime.date(2026, 11, 1)) == []  # a Sunday: not yet due
+    assert due(world.erin) == []
+    HighlightReport.objects.create(initiative=world.initiative, month=datetime.date(2026, 10, 1))
+    assert due(world.alice) == []
 
 
 def test_unread_notifications_come_last(world, overdue):

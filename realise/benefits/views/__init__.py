@@ -25,9 +25,9 @@ from realise.benefits.history import benefit_changes
 from realise.benefits.models import Benefit, Evidence, Measurement
 from realise.benefits.profile import monthly_series
 from realise.benefits.services import cleared_message, record_measurement, replace_plan
+from realise.benefits.standard import benefit_standard
 from realise.collaborations.models import Initiative
 from realise.collaborations.rules import can_view
-from realise.collaborations.services import benefit_standard
 from realise.core.history import set_history_user
 from realise.core.language import month_year
 from realise.core.permissions import access_for

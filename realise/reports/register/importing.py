@@ -41,6 +41,7 @@ from realise.benefits.models import (
     Unit,
 )
 from realise.benefits.services import clear_checks, measurement_problems, record_refusal
+from realise.benefits.standard import standard_errors
 from realise.collaborations.models import (
     Collaboration,
     ForceShare,
@@ -48,7 +49,6 @@ from realise.collaborations.models import (
     InitiativeStatus,
     Stage,
 )
-from realise.collaborations.services import standard_errors
 from realise.organisations.models import Force
 from realise.reports.register.cells import (
     BENEFIT_STATUSES,

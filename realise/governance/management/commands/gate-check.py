@@ -2,7 +2,9 @@
 
 Prints each problem (a skipped stage, a body whose remit does not include the gate) and each
 benefit that fails the stage gate with its unmet rules; exits 1 when the gate would refuse
-and 0 when it would pass. The rules are those of the stage page and the API.
+and 0 when it would pass. The rules are those of the stage page and the API
+(`collaborations.services.gate_check`); the command lives with the governance bodies that
+decide the gates.
 """
 
 import json
