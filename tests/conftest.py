@@ -9,6 +9,7 @@
 import pytest
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
 from realise.organisations.forces import load_forces
 from realise.organisations.models import Force, Region
@@ -21,6 +22,15 @@ from tests.factories import (
     member,
     share,
 )
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request through the test client leaves
+    its language active in the thread, which would otherwise carry into the next test."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
