@@ -177,7 +177,11 @@ def register_decisions() -> bool:
             for decision in instance.decisions.select_related("body", "initiative"):
                 index_object(decision)
 
-    post_save.connect(body_saved, sender=body_model, dispatch_uid="knowledge-body-decisions")
+    # Held strongly: a nested receiver held weakly would be collected at once, and a renamed
+    # body would leave its decisions indexed under the old name.
+    post_save.connect(
+        body_saved, sender=body_model, weak=False, dispatch_uid="knowledge-body-decisions"
+    )
     return True
 
 

@@ -28,3 +28,13 @@ def test_decisions_are_indexed_for_search(world):
     assert entry.title == "Tender the vetting service"
     assert entry.body == "Tender the vetting service\nEK Programme Board"
     assert entry.collaboration_id == world.collab.pk
+
+
+def test_a_renamed_body_is_found_by_its_new_name_on_its_decisions(world):
+    decision = Decision.objects.create(
+        body=world.board, decided_on=timezone.localdate(), text="Tender the vetting service"
+    )
+    world.board.name = "EK Change Board"
+    world.board.save()
+    entry = SearchEntry.objects.get(kind="decision", object_id=decision.pk)
+    assert entry.body == "Tender the vetting service\nEK Change Board"
