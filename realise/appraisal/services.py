@@ -101,8 +101,12 @@ def _today(as_of: datetime.date | None) -> datetime.date:
 # Permissions -----------------------------------------------------------------------------------
 
 
+def _may_edit(user: Actor | None, obj: Model) -> bool:
+    return user is not None and user.has_perm("appraisal.change_option", obj)
+
+
 def _require_edit(user: Actor | None, obj: Model) -> None:
-    if user is None or not user.has_perm("appraisal.change_option", obj):
+    if not _may_edit(user, obj):
         raise PermissionDenied(_("You may not change this economic case."))
 
 
@@ -154,8 +158,7 @@ def options_of(initiative: Initiative, *, user: Actor | None = None) -> list[Opt
     is where their baseline costs go); for anyone else, reading never writes, and an
     unsaved business as usual with no lines stands in.
     """
-    may_edit = user is not None and user.has_perm("appraisal.change_option", initiative)
-    if may_edit:
+    if _may_edit(user, initiative):
         business_as_usual(initiative, user=user)
     options = list(Option.objects.filter(initiative=initiative).select_related("initiative"))
     if not any(option.is_business_as_usual for option in options):
