@@ -12,6 +12,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from realise.collaborations.bodies import governance_bodies, visible_bodies
 from realise.collaborations.models import (
     Agreement,
     AgreementParty,
@@ -32,7 +33,6 @@ from realise.core.api import (
     service_errors,
 )
 from realise.core.history import set_history_user
-from realise.governance.models import GovernanceBody
 from realise.organisations.models import Force
 
 HUNDRED = Decimal("100")
@@ -144,8 +144,8 @@ class AgreementSerializer(DomainSerializer):
         required=False, help_text="Defaults to a year after signing; each review sets the next."
     )
     review_body = VisibleRelatedField(
-        scope=GovernanceBody.objects.visible_to,
-        queryset=GovernanceBody.objects.all(),
+        scope=visible_bodies,
+        queryset=governance_bodies(),
         required=False,
         allow_null=True,
         help_text="The governance body responsible for the annual review.",
@@ -259,9 +259,7 @@ class StageDecisionSerializer(DomainSerializer):
     initiative = VisibleRelatedField(
         scope=Initiative.objects.visible_to, queryset=Initiative.objects.all()
     )
-    body = VisibleRelatedField(
-        scope=GovernanceBody.objects.visible_to, queryset=GovernanceBody.objects.all()
-    )
+    body = VisibleRelatedField(scope=visible_bodies, queryset=governance_bodies())
 
     class Meta:
         model = StageDecision
@@ -283,8 +281,8 @@ class StageDecisionSerializer(DomainSerializer):
 class GateCheckSerializer(serializers.Serializer):
     to_stage = serializers.IntegerField(min_value=0, max_value=5)
     body = VisibleRelatedField(
-        scope=GovernanceBody.objects.visible_to,
-        queryset=GovernanceBody.objects.all(),
+        scope=visible_bodies,
+        queryset=governance_bodies(),
         required=False,
         allow_null=True,
         help_text="The body that would decide: its remit must include the gate.",

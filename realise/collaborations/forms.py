@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -6,6 +7,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from realise.collaborations.bodies import bodies_of, collaboration_chain
 from realise.collaborations.models import (
     Agreement,
     Collaboration,
@@ -18,7 +20,6 @@ from realise.collaborations.models import (
 from realise.collaborations.services import check_shares_total
 from realise.core.forms import DateInput, GovukForm, choice_field, model_choice_field
 from realise.core.versioning import VersionedFormMixin
-from realise.governance.models import GovernanceBody
 from realise.organisations.models import Force
 
 
@@ -96,9 +97,9 @@ class StageChangeForm(GovukForm, forms.Form):
     to_stage = forms.TypedChoiceField(
         label=gettext_lazy("Move to stage"), choices=Stage.choices, coerce=int
     )
-    body = forms.ModelChoiceField(
+    body: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=gettext_lazy("Deciding body"),
-        queryset=GovernanceBody.objects.none(),
+        queryset=None,
         empty_label=None,
     )
     decided_on = forms.DateField(label=gettext_lazy("Date of decision"), widget=DateInput())
@@ -110,17 +111,10 @@ class StageChangeForm(GovukForm, forms.Form):
 
     def __init__(self, *args, initiative: Initiative, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        collaboration = initiative.collaboration
-        ids = [collaboration.pk, *(c.pk for c in collaboration.ancestors())]
-        bodies = GovernanceBody.objects.filter(collaboration_id__in=ids)
-        if user is not None:  # never offer a body the person may not see
-            bodies = bodies.filter(pk__in=GovernanceBody.objects.visible_to(user).values("pk"))
-        model_choice_field(self, "body").queryset = bodies
+        model_choice_field(self, "body").queryset = bodies_of(
+            collaboration_chain(initiative.collaboration), user
+        )
         self.fields["to_stage"].initial = min(initiative.stage + 1, Stage.EVALUATION)
-
-
-def _collaboration_tree(collaboration: Collaboration) -> list[int]:
-    return [collaboration.pk, *(c.pk for c in collaboration.ancestors())]
 
 
 class AgreementForm(VersionedFormMixin, GovukForm, forms.ModelForm):
@@ -167,8 +161,8 @@ class AgreementForm(VersionedFormMixin, GovukForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.collaboration = collaboration
         self.fields["review_due"].required = False
-        model_choice_field(self, "review_body").queryset = GovernanceBody.objects.filter(
-            collaboration_id__in=_collaboration_tree(collaboration)
+        model_choice_field(self, "review_body").queryset = bodies_of(
+            collaboration_chain(collaboration)
         )
         model_choice_field(self, "documents").queryset = collaboration.documents.order_by("title")
         choices = []
@@ -195,9 +189,9 @@ class AgreementForm(VersionedFormMixin, GovukForm, forms.ModelForm):
 
 class AgreementReviewForm(GovukForm, forms.Form):
     reviewed_on = forms.DateField(label=gettext_lazy("Date of review"), widget=DateInput())
-    body = forms.ModelChoiceField(
+    body: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         label=gettext_lazy("Deciding body"),
-        queryset=GovernanceBody.objects.none(),
+        queryset=None,
         empty_label=None,
     )
     outcome = forms.ChoiceField(choices=ReviewOutcome.choices, widget=forms.RadioSelect)
@@ -209,8 +203,8 @@ class AgreementReviewForm(GovukForm, forms.Form):
 
     def __init__(self, *args, agreement: Agreement, **kwargs):
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "body").queryset = GovernanceBody.objects.filter(
-            collaboration_id__in=_collaboration_tree(agreement.collaboration)
+        model_choice_field(self, "body").queryset = bodies_of(
+            collaboration_chain(agreement.collaboration)
         )
         if agreement.review_body_id:
             self.fields["body"].initial = agreement.review_body_id

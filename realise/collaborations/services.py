@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from realise.collaborations.bodies import bodies_of
 from realise.collaborations.models import (
     Agreement,
     AgreementParty,
@@ -31,9 +32,9 @@ from realise.collaborations.models import (
 from realise.collaborations.signals import stage_moved
 from realise.core.history import set_history_user
 from realise.core.language import english
-from realise.governance.models import GovernanceBody
 
 if TYPE_CHECKING:
+    from realise.governance.models import GovernanceBody
     from realise.organisations.models import Force
 
 
@@ -126,9 +127,7 @@ def register_gate_rule(rule: GateRule) -> GateRule:
 def deciding_bodies(initiative: Initiative, gate: int) -> list[GovernanceBody]:
     """The governance bodies of the initiative's collaboration (or one it sits within) whose
     remit includes the gate into stage `gate`."""
-    bodies = GovernanceBody.objects.filter(
-        collaboration_id__in=_collaboration_and_ancestors(initiative)
-    ).order_by("name")
+    bodies = bodies_of(_collaboration_and_ancestors(initiative))
     return [body for body in bodies if gate in _remit(body)]
 
 

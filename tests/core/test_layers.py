@@ -4,6 +4,7 @@ and the one rule import-linter cannot spell: the pure engines import nothing fro
 import ast
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,6 +28,14 @@ def test_import_contracts_are_kept():
     for contract in ("Apps keep their layers", "core imports no app", "Pure engines import no"):
         assert contract in completed.stdout
     assert "0 broken" in completed.stdout
+
+
+def test_no_contract_makes_an_exception():
+    """Every crossing of a layer fails the build: no contract lists imports it ignores."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    contracts = config["tool"]["importlinter"]["contracts"]
+    assert {c["id"] for c in contracts} == {"layers", "core", "engines"}
+    assert [c["id"] for c in contracts if c.get("ignore_imports")] == []
 
 
 def imported_modules(path):

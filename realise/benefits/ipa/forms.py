@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -12,14 +13,10 @@ from django.utils.translation import gettext_lazy
 from realise.benefits.forms import PlanForm
 from realise.benefits.models import Benefit, Change, Objective
 from realise.benefits.realisation import collaboration_and_descendants
+from realise.collaborations.bodies import bodies_of, collaboration_chain
 from realise.collaborations.models import Initiative
 from realise.core.forms import DateInput, GovukForm
-from realise.governance.models import GovernanceBody
 from realise.organisations.models import Person
-
-
-def _collaboration_chain(collaboration) -> list[int]:
-    return [collaboration.pk, *(c.pk for c in collaboration.ancestors())]
 
 
 def _family(collaboration) -> list[int]:
@@ -31,12 +28,7 @@ def _family(collaboration) -> list[int]:
 def _deciding_bodies(benefit, user):
     """The bodies that may decide on the benefit's plan: those of its collaboration and the
     ones it is nested in, that the person may see."""
-    bodies = GovernanceBody.objects.filter(
-        collaboration_id__in=_collaboration_chain(benefit.initiative.collaboration)
-    )
-    if user is not None:
-        bodies = bodies.filter(pk__in=GovernanceBody.objects.visible_to(user).values("pk"))
-    return bodies.order_by("name")
+    return bodies_of(collaboration_chain(benefit.initiative.collaboration), user)
 
 
 class BenefitChoiceField(forms.ModelChoiceField):
@@ -107,8 +99,8 @@ class ChangeRequestForm(PlanForm):
     requested_by = forms.ModelChoiceField(
         queryset=Person.objects.order_by("name"), required=False, label=gettext_lazy("Requested by")
     )
-    body = forms.ModelChoiceField(
-        queryset=GovernanceBody.objects.none(),
+    body: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,
         label=gettext_lazy("Body that will decide"),
         required=False,
     )
@@ -127,8 +119,8 @@ class DecisionForm(GovukForm, forms.Form):
         label=gettext_lazy("Decision"),
     )
     decided_on = forms.DateField(widget=DateInput(), label=gettext_lazy("Decided on"))
-    body = forms.ModelChoiceField(
-        queryset=GovernanceBody.objects.none(), label=gettext_lazy("Deciding body")
+    body: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, label=gettext_lazy("Deciding body")
     )
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
