@@ -223,7 +223,7 @@ REST_FRAMEWORK = {
     # Token first: an anonymous caller is told how to sign in (401 with
     # `WWW-Authenticate: Token`) on every path, not refused with 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "realise.core.authentication.TokenOnce",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

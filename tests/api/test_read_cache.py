@@ -5,6 +5,8 @@ The suite runs with the cache off; these tests turn it on.
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -128,3 +130,32 @@ def test_session_reads_and_writes_go_the_full_way(world):
     alice = by_token(world.alice)
     alice.get("/api/v1/benefits/")
     assert "X-Realise-Cache" not in alice.head("/api/v1/benefits/")
+
+
+def token_queries(captured) -> int:
+    return sum('"authtoken_token"' in query["sql"] for query in captured)
+
+
+def test_a_read_not_in_the_cache_checks_its_token_once(world):
+    alice = by_token(world.alice)
+    with CaptureQueriesContext(connection) as miss:
+        assert alice.get(f"/api/v1/benefits/{world.benefit.pk}/").status_code == 200
+    with CaptureQueriesContext(connection) as hit:
+        assert alice.get(f"/api/v1/benefits/{world.benefit.pk}/")["X-Realise-Cache"] == "hit"
+    assert token_queries(miss.captured_queries) == 1
+    assert token_queries(hit.captured_queries) == 1
+
+
+def test_a_write_and_an_unknown_token_are_checked_by_the_api_itself(world):
+    alice = by_token(world.alice)
+    with CaptureQueriesContext(connection) as write:
+        response = alice.patch(
+            f"/api/v1/benefits/{world.benefit.pk}/", {"title": "Backlog halved"}, format="json"
+        )
+    assert response.status_code in (200, 428)
+    assert token_queries(write.captured_queries) == 1
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+    refused = stranger.get(f"/api/v1/benefits/{world.benefit.pk}/")
+    assert refused.status_code == 401
+    assert refused.json() == {"detail": "Invalid token."}

@@ -37,17 +37,14 @@ from rest_framework import (
     status,
     viewsets,
 )
-from rest_framework.authentication import (
-    BaseAuthentication,
-    SessionAuthentication,
-    TokenAuthentication,
-)
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication
 from rest_framework.fields import get_error_detail
 from rest_framework.pagination import BasePagination
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 
 from realise.core import inputs
+from realise.core.authentication import TokenOnce
 from realise.core.history import set_history_user
 from realise.core.inspection import record_if_inspected
 from realise.core.models import StaleVersion, Versioned
@@ -290,7 +287,7 @@ class DomainReading:
     """
 
     authentication_classes: Sequence[type[BaseAuthentication]] = [
-        TokenAuthentication,
+        TokenOnce,
         SessionAuthentication,
     ]
     permission_classes: Sequence[_PermissionClass] = [RulesPermission]

@@ -14,7 +14,9 @@ writes a trail record, so its answer is never kept and the next read goes the fu
 
 A hit skips the middleware and view stack below this one: the token is still checked
 against the database on every request (a revoked token or a deactivated account is
-refused at once), and the headers the full path set are sent again with the body.
+refused at once), and only once: on a miss, DRF takes this check rather than making its
+own (`core.authentication.TokenOnce`). A hit sends the headers the full path set again
+with the body.
 `REALISE_API_CACHE_SECONDS` bounds how long an entry lives; 0 turns the cache off.
 """
 
@@ -30,6 +32,7 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
+from realise.core.authentication import remember_checked
 from realise.core.dataversion import data_version
 
 # Bigger answers (a whole register in one page) are built each time rather than kept.
@@ -45,9 +48,10 @@ def _token(request: HttpRequest) -> Token | None:
     if len(words) != 2 or words[0].lower() != TokenAuthentication.keyword.lower():
         return None
     try:
-        _user, token = TokenAuthentication().authenticate_credentials(words[1])
+        user, token = TokenAuthentication().authenticate_credentials(words[1])
     except AuthenticationFailed:
         return None
+    remember_checked(request, (user, token))  # DRF takes it from here on a miss
     return token
 
 
