@@ -58,13 +58,15 @@ test: assets
 # The suite is spread over every core (pytest-xdist; each worker has its own test database);
 # PYTEST_WORKERS=0 runs it in one process.
 PYTEST_WORKERS ?= auto
+# The ten slowest tests are listed after each run, to keep the suite quick.
+PYTEST_DURATIONS ?= --durations=10 --durations-min=2
 XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist worksteal)
 
 test-sqlite: assets
-	DATABASE_URL=sqlite:///var/test.sqlite3 REALISE_TESTING=1 $(BIN)/pytest -q -m "not scale" $(XDIST) $(PYTEST_ARGS)
+	DATABASE_URL=sqlite:///var/test.sqlite3 REALISE_TESTING=1 $(BIN)/pytest -q -m "not scale" $(XDIST) $(PYTEST_DURATIONS) $(PYTEST_ARGS)
 
 test-postgres: assets
-	REALISE_TESTING=1 $(BIN)/pytest -q -m "not scale" $(XDIST) $(PYTEST_ARGS)
+	REALISE_TESTING=1 $(BIN)/pytest -q -m "not scale" $(XDIST) $(PYTEST_DURATIONS) $(PYTEST_ARGS)
 
 # Scale out: two gunicorn hosts and a task worker on one PostgreSQL database (made and
 # dropped by the test) and one Redis (REDIS_URL, else 127.0.0.1:6379). See docs/operations.md.
