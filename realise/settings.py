@@ -230,7 +230,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "realise.core.api.filters.FilterBackend",
+        "realise.core.filtersets.FilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "COERCE_DECIMAL_TO_STRING": True,

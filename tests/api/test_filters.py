@@ -4,7 +4,7 @@ its own query string."""
 from rest_framework.test import APIClient
 
 from realise.benefits.api import BenefitViewSet
-from realise.core.api.filters import FilterBackend
+from realise.core.filtersets import FilterBackend
 from tests.factories import BenefitFactory, InitiativeFactory
 
 
