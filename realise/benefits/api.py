@@ -58,6 +58,9 @@ from realise.core.api import (
     conflict,
     error_list,
     etag_matches,
+    rows_response,
+    rows_version,
+    rows_version_refusal,
     service_errors,
 )
 from realise.core.models import StaleVersion
@@ -335,7 +338,8 @@ class BenefitViewSet(DomainViewSet):
         summary="Replace the benefit's own split between forces",
         description="The shares given replace all the benefit's own shares; they must add up "
         "to exactly 100% and name only the collaboration's member forces. An empty list "
-        "clears them. All or nothing.",
+        "clears them. All or nothing. Send `If-Match` with the ETag of your last read (428 "
+        "without it, 412 when the split changed since).",
     )
     @action(
         detail=True,
@@ -348,17 +352,27 @@ class BenefitViewSet(DomainViewSet):
         benefit = self.get_object()
         if request.method == "PUT":
             rows = share_rows(request.data)
-            try:
-                replace_benefit_shares(
-                    benefit,
-                    {row["force"]: row["percent"] for row in rows},
-                    bases={row["force"]: row["basis"] for row in rows},
-                    user=request.user,
-                )
-            except (DjangoValidationError, DjangoPermissionDenied) as error:
-                raise service_errors(error) from None
-        rows = benefit.force_shares.select_related("force").order_by("force__name")
-        return Response(BenefitShareSerializer(rows, many=True).data)
+            with transaction.atomic():
+                # One replacement at a time: the version is checked against what it replaces.
+                Benefit.objects.select_for_update().filter(pk=benefit.pk).first()
+                refusal = rows_version_refusal(request, rows_version(_benefit_share_rows(benefit)))
+                if refusal is not None:
+                    return refusal
+                try:
+                    replace_benefit_shares(
+                        benefit,
+                        {row["force"]: row["percent"] for row in rows},
+                        bases={row["force"]: row["basis"] for row in rows},
+                        user=request.user,
+                    )
+                except (DjangoValidationError, DjangoPermissionDenied) as error:
+                    raise service_errors(error) from None
+        return rows_response(_benefit_share_rows(benefit))
+
+
+def _benefit_share_rows(benefit: Benefit) -> list[dict]:
+    rows = benefit.force_shares.select_related("force").order_by("force__name")
+    return list(BenefitShareSerializer(rows, many=True).data)
 
 
 class PlannedValueViewSet(DomainViewSet):

@@ -30,6 +30,9 @@ from realise.core.api import (
     DomainViewSet,
     ReadOnlyDomainViewSet,
     VisibleRelatedField,
+    rows_response,
+    rows_version,
+    rows_version_refusal,
     service_errors,
 )
 from realise.core.history import set_history_user
@@ -328,15 +331,37 @@ class CollaborationViewSet(DomainViewSet):
         )
 
     @extend_schema(
+        methods=["GET"],
+        responses={200: ForceShareSerializer(many=True)},
+        summary="Every member force's share",
+        description="With the set's version as the ETag: send it back as `If-Match` to "
+        "replace the shares.",
+    )
+    @extend_schema(
+        methods=["PUT"],
         request=ShareItemSerializer(many=True),
         responses={200: ForceShareSerializer(many=True)},
         summary="Replace every member force's share at once",
         description="The shares given replace all the collaboration's shares; they must add "
-        "up to exactly 100%. All or nothing.",
+        "up to exactly 100%. All or nothing. Send `If-Match` with the ETag of your last read "
+        "(428 without it, 412 when the shares changed since).",
     )
-    @action(detail=True, methods=["put"], url_path="shares")
+    @action(
+        detail=True,
+        methods=["get", "put"],
+        url_path="shares",
+        pagination_class=None,
+        filter_backends=[],
+    )
     def replace_shares(self, request, pk=None):
         collaboration = self.get_object()
+        if request.method == "PUT":
+            refusal = self._replace_shares(request, collaboration)
+            if refusal is not None:
+                return refusal
+        return rows_response(_share_rows_of(collaboration))
+
+    def _replace_shares(self, request, collaboration: Collaboration):
         rows = share_rows(request.data)
         forces = [row["force"].pk for row in rows]
         try:
@@ -344,6 +369,11 @@ class CollaborationViewSet(DomainViewSet):
         except DjangoValidationError as error:
             raise service_errors(error) from None
         with transaction.atomic():
+            # One replacement at a time: the version is checked against what it replaces.
+            Collaboration.objects.select_for_update().filter(pk=collaboration.pk).first()
+            refusal = rows_version_refusal(request, rows_version(_share_rows_of(collaboration)))
+            if refusal is not None:
+                return refusal
             existing = {s.force_id: s for s in collaboration.shares.select_for_update()}
             for force_id, share in existing.items():
                 if force_id not in forces:
@@ -358,8 +388,12 @@ class CollaborationViewSet(DomainViewSet):
                 share.percent, share.basis = row["percent"], row["basis"]
                 set_history_user(share, request.user)
                 share.save()
-        shares = collaboration.shares.select_related("force").order_by("force__name")
-        return Response(ForceShareSerializer(shares, many=True).data)
+        return None
+
+
+def _share_rows_of(collaboration: Collaboration) -> list[dict]:
+    shares = collaboration.shares.select_related("force").order_by("force__name")
+    return list(ForceShareSerializer(shares, many=True).data)
 
 
 class ForceShareViewSet(DomainViewSet):

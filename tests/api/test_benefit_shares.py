@@ -10,6 +10,11 @@ def url(world) -> str:
     return f"/api/v1/benefits/{world.benefit.pk}/shares/"
 
 
+def put(client, address, rows):
+    """Replace the whole split, based on a read of it (If-Match: its ETag)."""
+    return client.put(address, rows, format="json", HTTP_IF_MATCH=client.get(address)["ETag"])
+
+
 def test_a_benefit_without_a_split_of_its_own_has_none(world, as_user):
     response = as_user(world.dave).get(url(world))
     assert response.status_code == 200
@@ -23,7 +28,7 @@ def test_the_split_is_replaced_whole_with_a_basis_for_each_force(world, as_user)
         {"force": essex.pk, "percent": "62.5", "basis": "Officers in the unit"},
         {"force": kent.pk, "percent": "37.5"},
     ]
-    response = client.put(url(world), body, format="json")
+    response = put(client, url(world), body)
     assert response.status_code == 200, response.json()
     assert response.json() == [
         {"force": essex.pk, "percent": "62.5000", "basis": "Officers in the unit"},
@@ -33,24 +38,24 @@ def test_the_split_is_replaced_whole_with_a_basis_for_each_force(world, as_user)
     assert stored.percent == Decimal("37.5")
     assert stored.history.latest().history_user == world.alice
     # An empty list goes back to the collaboration's shares.
-    assert client.put(url(world), [], format="json").json() == []
+    assert put(client, url(world), []).json() == []
     assert not BenefitShare.objects.filter(benefit=world.benefit).exists()
 
 
 def test_a_split_that_does_not_add_up_or_names_an_outsider_changes_nothing(world, as_user):
     essex, kent, norfolk = force("Essex"), force("Kent"), force("Norfolk")
     client = as_user(world.alice)
-    client.put(url(world), [{"force": essex.pk, "percent": "100"}], format="json")
+    put(client, url(world), [{"force": essex.pk, "percent": "100"}])
     short = [{"force": essex.pk, "percent": "50"}, {"force": kent.pk, "percent": "40"}]
-    response = client.put(url(world), short, format="json")
+    response = put(client, url(world), short)
     assert response.status_code == 400
     assert "100" in str(response.json())
     outsider = [{"force": essex.pk, "percent": "50"}, {"force": norfolk.pk, "percent": "50"}]
-    response = client.put(url(world), outsider, format="json")
+    response = put(client, url(world), outsider)
     assert response.status_code == 400
     assert "Norfolk is not a member of this collaboration" in str(response.json())
     twice = [{"force": essex.pk, "percent": "50"}, {"force": essex.pk, "percent": "50"}]
-    response = client.put(url(world), twice, format="json")
+    response = put(client, url(world), twice)
     assert response.status_code == 400
     assert response.json()["force"] == ["A force is listed twice."]
     assert list(BenefitShare.objects.values_list("force__name", "percent")) == [
@@ -61,6 +66,28 @@ def test_a_split_that_does_not_add_up_or_names_an_outsider_changes_nothing(world
 def test_the_collaboration_refuses_a_force_listed_twice_in_the_same_words(world, as_user):
     essex = force("Essex")
     twice = [{"force": essex.pk, "percent": "50"}, {"force": essex.pk, "percent": "50"}]
-    response = as_user(world.alice).put("/api/v1/collaborations/ek/shares/", twice, format="json")
+    response = put(as_user(world.alice), "/api/v1/collaborations/ek/shares/", twice)
     assert response.status_code == 400
     assert response.json()["force"] == ["A force is listed twice."]
+
+
+def test_a_replacement_names_the_version_it_replaces(world, as_user):
+    """Two people read the split; the first replacement lands, the second is refused
+    rather than silently undoing the first; one sent without a version is refused too."""
+    essex, kent = force("Essex"), force("Kent")
+    for address in (url(world), "/api/v1/collaborations/ek/shares/"):
+        alice, bob = as_user(world.alice), as_user(world.alice)
+        read = alice.get(address)["ETag"]
+        first = [{"force": essex.pk, "percent": "55"}, {"force": kent.pk, "percent": "45"}]
+        second = [{"force": essex.pk, "percent": "20"}, {"force": kent.pk, "percent": "80"}]
+        landed = alice.put(address, first, format="json", HTTP_IF_MATCH=read)
+        assert landed.status_code == 200, landed.json()
+        assert landed["ETag"] != read
+        assert landed["ETag"] == alice.get(address)["ETag"]
+        stale = bob.put(address, second, format="json", HTTP_IF_MATCH=read)
+        assert stale.status_code == 412
+        assert stale["ETag"] == landed["ETag"]
+        bare = bob.put(address, second, format="json")
+        assert bare.status_code == 428
+        assert "If-Match" in bare.json()["detail"]
+        assert [row["percent"] for row in alice.get(address).json()] == ["55.0000", "45.0000"]

@@ -302,15 +302,18 @@ def shares_page(world, client, tmp_path):
     return page_messages(client.post(f"/collaborations/{world.collab.slug}/edit/", data))
 
 
+def replace_all(client, url, rows):
+    """A PUT of a whole set of shares, based on a read of them (If-Match: its ETag)."""
+    return client.put(url, rows, format="json", HTTP_IF_MATCH=client.get(url)["ETag"])
+
+
 def shares_api(world, client, tmp_path):
     rows = [
         {"force": force("Essex").pk, "percent": "40"},
         {"force": force("Kent").pk, "percent": "50"},
     ]
     return api_messages(
-        api(world.alice).put(
-            f"/api/v1/collaborations/{world.collab.pk}/shares/", rows, format="json"
-        )
+        replace_all(api(world.alice), f"/api/v1/collaborations/{world.collab.pk}/shares/", rows)
     )
 
 
@@ -333,7 +336,7 @@ def benefit_shares_api(world, client, tmp_path):
         {"force": force("Kent").pk, "percent": "50"},
     ]
     return api_messages(
-        api(world.alice).put(f"/api/v1/benefits/{world.benefit.pk}/shares/", rows, format="json")
+        replace_all(api(world.alice), f"/api/v1/benefits/{world.benefit.pk}/shares/", rows)
     )
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import copy
 import datetime
+import hashlib
+import json
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -259,7 +261,7 @@ def etag(version) -> str:
     return f'"{version}"'
 
 
-def etag_matches(header: str, version: int) -> bool:
+def etag_matches(header: str, version: int | str) -> bool:
     for tag in header.split(","):
         tag = tag.strip()
         if tag == "*":
@@ -271,12 +273,46 @@ def etag_matches(header: str, version: int) -> bool:
     return False
 
 
-def conflict(status_code: int, detail: str, version: int | None) -> Response:
+def conflict(status_code: int, detail: str, version: int | str | None) -> Response:
     return Response(
         {"detail": detail, "version": version},
         status=status_code,
         headers={"ETag": etag(version)},
     )
+
+
+def rows_version(rows: Sequence[dict]) -> str:
+    """The version of a set of rows read and replaced whole (a collaboration's or a benefit's
+    force shares), as its ETag carries it: it changes whenever any row is added, removed or
+    changed, so a replacement based on an older read is refused."""
+    canonical = json.dumps(list(rows), sort_keys=True, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:20]
+
+
+def rows_version_refusal(request, current: str) -> Response | None:
+    """For a set replaced whole: 428 without `If-Match` (when `REALISE_API_REQUIRE_VERSION`
+    is on), 412 when it names another version than `current`, else None."""
+    header = request.headers.get("If-Match")
+    if not header and settings.REALISE_API_REQUIRE_VERSION:
+        return conflict(
+            status.HTTP_428_PRECONDITION_REQUIRED,
+            f'Say which version you are replacing: send `If-Match: "{current}"` (the ETag '
+            "of your last read of these rows). Without it a change made since you read them "
+            "would be lost.",
+            current,
+        )
+    if header and not etag_matches(header, current):
+        return conflict(
+            status.HTTP_412_PRECONDITION_FAILED,
+            "Someone else changed these since you read them (If-Match does not match).",
+            current,
+        )
+    return None
+
+
+def rows_response(rows: Sequence[dict]) -> Response:
+    """A set of rows with its version as the ETag."""
+    return Response(rows, headers={"ETag": etag(rows_version(rows))})
 
 
 class DomainReading:
