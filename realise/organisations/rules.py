@@ -11,7 +11,9 @@ role. Memberships are managed through `organisations.services`, which calls
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
+from realise.core.errors import register_nouns
 from realise.core.language import english
 from realise.core.permissions import (
     access_for,
@@ -128,4 +130,16 @@ register_organisational(
     "organisations.person",
     "organisations.membership",
     "organisations.cover",
+)
+
+# What the 403 page calls these records (core.errors.describe).
+register_nouns(
+    {
+        "force": (_("force"), _("forces")),
+        "membership": (_("membership"), _("memberships")),
+        "network": (_("network"), _("networks")),
+        "person": (_("person"), _("people")),
+        "region": (_("region"), _("regions")),
+        "topic": (_("topic"), _("topics")),
+    }
 )
