@@ -28,13 +28,46 @@ from realise.appraisal.greenbook import (
     vfm_category,
 )
 
-__all__ = ["Increment", "appraise_options", "increment"]
+__all__ = ["SUMMARIES", "Increment", "appraise_options", "increment"]
 
 DOMINATES = "dominates"
 DOMINATED = "dominated"
 SAME = "same"
 TRADE_OFF = "trade-off"
 RATIO = "ratio"
+
+
+# The sentence that says how an option compares with business as usual, by a stable code:
+# `Increment.summary` in English; an application that shows it in another language words
+# each code itself (with the same %(name)s placeholders, from `Increment.summary_params`).
+SUMMARIES: dict[str, str] = {
+    "same": "Costs and benefits are the same as business as usual.",
+    "dominates_cheaper_better": (
+        "Dominates business as usual: it costs %(cost)s less and delivers %(benefit)s more benefit."
+    ),
+    "dominates_cheaper": (
+        "Dominates business as usual: it costs %(cost)s less and delivers the same benefit."
+    ),
+    "dominates_better": (
+        "Dominates business as usual: it delivers %(benefit)s more benefit and costs the same."
+    ),
+    "dominated_less_benefit": (
+        "Delivers %(benefit)s less benefit than business as usual for the same cost."
+    ),
+    "dominated_more_cost": "Costs %(cost)s more than business as usual for the same benefit.",
+    "trade_off": (
+        "Costs %(cost)s less than business as usual but delivers %(benefit)s less benefit: "
+        "£%(ratio)s of benefit given up for each pound saved."
+    ),
+    "ratio_more_benefit": (
+        "Costs %(cost)s more than business as usual for %(benefit)s more benefit: an "
+        "incremental benefit-cost ratio of %(ratio)s."
+    ),
+    "ratio_less_benefit": (
+        "Costs %(cost)s more than business as usual for %(benefit)s less benefit: an "
+        "incremental benefit-cost ratio of %(ratio)s."
+    ),
+}
 
 
 def _pounds(value: Decimal) -> str:
@@ -61,42 +94,34 @@ class Increment:
         return self.kind == DOMINATES
 
     @property
-    def summary(self) -> str:
-        """One sentence a board can read."""
+    def summary_code(self) -> str:
+        """Which sentence of :data:`SUMMARIES` says how the option compares."""
         cost, benefit = self.pv_costs, self.pv_benefits
         if self.kind == SAME:
-            return "Costs and benefits are the same as business as usual."
+            return "same"
         if self.kind == DOMINATES:
-            parts = []
             if cost < 0:
-                parts.append(f"costs {_pounds(cost)} less")
-            if benefit > 0:
-                parts.append(f"delivers {_pounds(benefit)} more benefit")
-            if cost.is_zero():
-                parts.append("costs the same")
-            if benefit.is_zero():
-                parts.append("delivers the same benefit")
-            return "Dominates business as usual: it " + " and ".join(parts) + "."
+                return "dominates_cheaper_better" if benefit > 0 else "dominates_cheaper"
+            return "dominates_better"
         if self.kind == DOMINATED:
-            if cost.is_zero():
-                return (
-                    f"Delivers {_pounds(benefit)} less benefit than business as usual "
-                    "for the same cost."
-                )
-            return f"Costs {_pounds(cost)} more than business as usual for the same benefit."
+            return "dominated_less_benefit" if cost.is_zero() else "dominated_more_cost"
         if self.kind == TRADE_OFF:
-            ratio = format_decimal(self.bcr, 2)
-            return (
-                f"Costs {_pounds(cost)} less than business as usual but delivers "
-                f"{_pounds(benefit)} less benefit: £{ratio} of benefit given up for each "
-                "pound saved."
-            )
-        ratio = format_decimal(self.bcr, 2)
-        return (
-            f"Costs {_pounds(cost)} more than business as usual for "
-            f"{_pounds(benefit)} {'more' if benefit >= 0 else 'less'} benefit: "
-            f"an incremental benefit-cost ratio of {ratio}."
-        )
+            return "trade_off"
+        return "ratio_more_benefit" if benefit >= 0 else "ratio_less_benefit"
+
+    @property
+    def summary_params(self) -> dict[str, str]:
+        """The figures the sentence names: pounds as `£1,234.56`, the ratio to 2 places."""
+        return {
+            "cost": _pounds(self.pv_costs),
+            "benefit": _pounds(self.pv_benefits),
+            "ratio": format_decimal(self.bcr, 2) or "",
+        }
+
+    @property
+    def summary(self) -> str:
+        """One sentence a board can read (in English)."""
+        return SUMMARIES[self.summary_code] % self.summary_params
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -131,7 +156,7 @@ def increment(option: Result, business_as_usual: Result) -> Increment:
 def _option_name(raw: Mapping[str, Any], index: int) -> str:
     name = raw.get("name", f"Option {index + 1}")
     if not isinstance(name, str) or not name.strip():
-        raise AppraisalError(f"options[{index}].name: must be a non-empty string")
+        raise AppraisalError(f"options[{index}].name", "name_required")
     return name
 
 
@@ -145,9 +170,9 @@ def appraise_options(data: Mapping[str, Any]) -> dict[str, Any]:
     options = data.get("options")
     extra = sorted(set(data) - {"options"})
     if extra:
-        raise AppraisalError(f"{extra[0]}: unknown key beside options (allowed: options)")
+        raise AppraisalError(extra[0], "unknown_key_beside_options")
     if not isinstance(options, Sequence) or isinstance(options, str | bytes) or not options:
-        raise AppraisalError("options: must be a non-empty list of options")
+        raise AppraisalError("options", "options_list")
 
     names: list[str] = []
     results: list[Result] = []
@@ -155,25 +180,23 @@ def appraise_options(data: Mapping[str, Any]) -> dict[str, Any]:
     for index, raw in enumerate(options):
         path = f"options[{index}]"
         if not isinstance(raw, Mapping):
-            raise AppraisalError(f"{path}: must be a JSON object")
+            raise AppraisalError(path, "json_object")
         name = _option_name(raw, index)
         if name in names:
-            raise AppraisalError(f"{path}.name: '{name}' is used by another option")
+            raise AppraisalError(f"{path}.name", "name_taken", name=name)
         flag = raw.get("business_as_usual", False)
         if not isinstance(flag, bool):
-            raise AppraisalError(f"{path}.business_as_usual: must be true or false")
+            raise AppraisalError(f"{path}.business_as_usual", "business_as_usual_flag")
         if flag:
             flagged.append(index)
         body = {k: v for k, v in raw.items() if k not in ("name", "business_as_usual")}
         try:
             results.append(evaluate(parse_input(body)))
         except AppraisalError as error:
-            raise AppraisalError(f"{path}.{error}") from None
+            raise error.within(path) from None
         names.append(name)
     if len(flagged) > 1:
-        raise AppraisalError(
-            f"options[{flagged[1]}].business_as_usual: only one option may be business as usual"
-        )
+        raise AppraisalError(f"options[{flagged[1]}].business_as_usual", "one_business_as_usual")
     baseline = flagged[0] if flagged else 0
 
     out = []

@@ -45,6 +45,7 @@ __all__ = [
     "OPTIMISM_BIAS_PROJECT_TYPES",
     "PRECISION",
     "PRICE_BASES",
+    "PROBLEMS",
     "AppraisalError",
     "AppraisalInput",
     "Line",
@@ -178,8 +179,66 @@ _BENEFIT_LINE_KEYS = ("name", "prices", "values")
 _YEAR_RE = re.compile(r"[0-9]+")
 
 
+# What can be wrong with an input, by a stable code: the English of an AppraisalError's
+# message after its path, with %(name)s placeholders filled from the error's params. An
+# application that shows the error in another language words each code itself.
+PROBLEMS: dict[str, str] = {
+    "before_first_year": "year %(year)s is before first_year %(first_year)s",
+    "benefit_kind": "benefit lines have no kind",
+    "beyond_horizon": "year %(year)s is more than %(most)s years after first_year %(first_year)s",
+    "bias_mapping": "must be a mapping of cost kind to fraction",
+    "bias_object": "must be an object with keys from %(kinds)s",
+    "bias_range": "must be a fraction from 0 to %(most)s (e.g. 0.24 for 24%%)",
+    "business_as_usual_flag": "must be true or false",
+    "deflator_base_missing": "missing price_base_year %(year)s for nominal line %(line)s",
+    "deflator_missing": "missing year %(year)s for nominal line %(line)s",
+    "deflators_required": "required for nominal line %(line)s",
+    "digits": "%(value)s is not a number: write it with the digits 0 to 9",
+    "duplicate_year": "duplicate year %(year)s",
+    "json_object": "must be a JSON object",
+    "list": "must be a list",
+    "name_required": "must be a non-empty string",
+    "name_taken": "'%(name)s' is used by another option",
+    "not_a_bias": "%(value)s is not a number or a project type (one of %(types)s)",
+    "not_a_decimal": "%(value)s is not a Decimal",
+    "not_a_line": "must be a Line",
+    "not_a_number": "%(value)s is not a number",
+    "not_a_year": "%(value)s is not a year",
+    "not_finite": "%(value)s is not a finite number",
+    "not_positive": "must be greater than 0",
+    "object": "must be an object",
+    "one_business_as_usual": "only one option may be business as usual",
+    "one_of": "must be one of %(choices)s",
+    "options_list": "must be a non-empty list of options",
+    "required": "required",
+    "too_large": "%(value)s is too large",
+    "unknown_cost_kind": "unknown cost kind (one of %(kinds)s)",
+    "unknown_key": "unknown key (allowed: %(allowed)s)",
+    "unknown_key_beside_options": "unknown key beside options (allowed: options)",
+    "year_map": "must be an object of year to amount",
+    "year_mapping": "must be a mapping of year to amount",
+    "year_offset": "must be an integer from 0 to %(most)s",
+    "year_range": "year %(year)s is out of range %(first)s-%(last)s",
+}
+
+
 class AppraisalError(ValueError):
-    """Invalid appraisal input.  The message is one line naming the field."""
+    """Invalid appraisal input.  The message is one line naming the field: ``path: problem``.
+
+    ``path`` names the field, ``code`` the problem (a key of :data:`PROBLEMS`) and
+    ``params`` fill its placeholders, so that an application can word the problem in the
+    language of its reader; the message itself is in English.
+    """
+
+    def __init__(self, path: str, code: str, **params: Any) -> None:
+        self.path = path
+        self.code = code
+        self.params = params
+        super().__init__(f"{path}: {PROBLEMS[code] % params}")
+
+    def within(self, prefix: str) -> AppraisalError:
+        """The same problem, its path inside ``prefix`` (``options[1].costs[0]...``)."""
+        return AppraisalError(f"{prefix}.{self.path}", self.code, **self.params)
 
 
 def _context() -> Context:
@@ -204,13 +263,13 @@ def _schedule_bands(schedule: str) -> tuple[tuple[int | None, Decimal], ...]:
         return DISCOUNT_SCHEDULES[schedule]
     except (KeyError, TypeError):
         raise AppraisalError(
-            f"discount_schedule: must be one of {', '.join(DISCOUNT_SCHEDULES)}"
+            "discount_schedule", "one_of", choices=", ".join(DISCOUNT_SCHEDULES)
         ) from None
 
 
 def _check_t(t: Any) -> int:
     if isinstance(t, bool) or not isinstance(t, int) or t < 0 or t > MAX_HORIZON:
-        raise AppraisalError(f"year offset: must be an integer from 0 to {MAX_HORIZON}")
+        raise AppraisalError("year offset", "year_offset", most=MAX_HORIZON)
     return t
 
 
@@ -263,7 +322,7 @@ def to_decimal(value: Any, path: str) -> Decimal:
     Floats are converted through ``str()`` so ``0.1`` becomes ``Decimal("0.1")``.
     """
     if isinstance(value, bool) or value is None:
-        raise AppraisalError(f"{path}: {_show(value)} is not a number")
+        raise AppraisalError(path, "not_a_number", value=_show(value))
     if isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
@@ -271,19 +330,18 @@ def to_decimal(value: Any, path: str) -> Decimal:
     elif isinstance(value, float):
         result = Decimal(str(value))
     elif isinstance(value, str):
-        problem = number_problem(value)
-        if problem:
-            raise AppraisalError(f"{path}: {problem.rstrip('.')}")
+        if number_problem(value):
+            raise AppraisalError(path, "digits", value=f"'{value}'")
         try:
             result = Decimal(value.strip())
         except InvalidOperation:
-            raise AppraisalError(f"{path}: {_show(value)} is not a number") from None
+            raise AppraisalError(path, "not_a_number", value=_show(value)) from None
     else:
-        raise AppraisalError(f"{path}: {_show(value)} is not a number")
+        raise AppraisalError(path, "not_a_number", value=_show(value))
     if not result.is_finite():
-        raise AppraisalError(f"{path}: {_show(value)} is not a finite number")
+        raise AppraisalError(path, "not_finite", value=_show(value))
     if abs(result) >= MAX_AMOUNT:
-        raise AppraisalError(f"{path}: {_show(value)} is too large")
+        raise AppraisalError(path, "too_large", value=_show(value))
     return result
 
 
@@ -297,20 +355,20 @@ def _to_year(value: Any, path: str) -> int:
     else:
         year = None
     if year is None:
-        raise AppraisalError(f"{path}: {_show(value)} is not a year")
+        raise AppraisalError(path, "not_a_year", value=_show(value))
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise AppraisalError(f"{path}: year {year} is out of range {MIN_YEAR}-{MAX_YEAR}")
+        raise AppraisalError(path, "year_range", year=year, first=MIN_YEAR, last=MAX_YEAR)
     return year
 
 
 def _year_map(raw: Any, path: str) -> dict[int, Decimal]:
     if not isinstance(raw, Mapping):
-        raise AppraisalError(f"{path}: must be an object of year to amount")
+        raise AppraisalError(path, "year_map")
     out: dict[int, Decimal] = {}
     for key, amount in raw.items():
         year = _to_year(key, path)
         if year in out:
-            raise AppraisalError(f"{path}: duplicate year {year}")
+            raise AppraisalError(path, "duplicate_year", year=year)
         out[year] = to_decimal(amount, f"{path}.{year}")
     return out
 
@@ -327,8 +385,7 @@ def resolve_optimism_bias(value: Any, path: str) -> Decimal:
         fraction = to_decimal(value, path)
     except AppraisalError:
         raise AppraisalError(
-            f"{path}: {_show(value)} is not a number or a project type "
-            f"(one of {', '.join(OPTIMISM_BIAS_PROJECT_TYPES)})"
+            path, "not_a_bias", value=_show(value), types=", ".join(OPTIMISM_BIAS_PROJECT_TYPES)
         ) from None
     _check_bias(fraction, path)
     return fraction
@@ -340,9 +397,7 @@ def _check_bias(fraction: Any, path: str) -> None:
         or not fraction.is_finite()
         or not 0 <= fraction <= MAX_OPTIMISM_BIAS
     ):
-        raise AppraisalError(
-            f"{path}: must be a fraction from 0 to {MAX_OPTIMISM_BIAS} (e.g. 0.24 for 24%)"
-        )
+        raise AppraisalError(path, "bias_range", most=MAX_OPTIMISM_BIAS)
 
 
 def format_decimal(value: Decimal | None, places: int) -> str | None:
@@ -486,24 +541,24 @@ class Result:
 
 def _parse_lines(raw: Any, path: str, line_type: str, default_prices: str) -> tuple[Line, ...]:
     if not isinstance(raw, list):
-        raise AppraisalError(f"{path}: must be a list")
+        raise AppraisalError(path, "list")
     allowed = _COST_LINE_KEYS if line_type == COST else _BENEFIT_LINE_KEYS
     lines = []
     for index, item in enumerate(raw):
         item_path = f"{path}[{index}]"
         if not isinstance(item, Mapping):
-            raise AppraisalError(f"{item_path}: must be an object")
+            raise AppraisalError(item_path, "object")
         for key in item:
             if key not in allowed:
                 raise AppraisalError(
-                    f"{item_path}.{key}: unknown key (allowed: {', '.join(allowed)})"
+                    f"{item_path}.{key}", "unknown_key", allowed=", ".join(allowed)
                 )
         if "name" not in item:
-            raise AppraisalError(f"{item_path}.name: required")
+            raise AppraisalError(f"{item_path}.name", "required")
         kind = None
         if line_type == COST:
             if "kind" not in item:
-                raise AppraisalError(f"{item_path}.kind: required")
+                raise AppraisalError(f"{item_path}.kind", "required")
             kind = item["kind"]
         values = _year_map(item.get("values", {}), f"{item_path}.values")
         lines.append(
@@ -524,13 +579,13 @@ def parse_input(data: Any) -> AppraisalInput:
     :func:`validate_input`, which :func:`evaluate` always calls.
     """
     if not isinstance(data, Mapping):
-        raise AppraisalError("input: must be a JSON object")
+        raise AppraisalError("input", "json_object")
     for key in data:
         if key not in _TOP_LEVEL_KEYS:
-            raise AppraisalError(f"{key}: unknown key (allowed: {', '.join(_TOP_LEVEL_KEYS)})")
+            raise AppraisalError(key, "unknown_key", allowed=", ".join(_TOP_LEVEL_KEYS))
     for key in ("first_year", "costs", "benefits"):
         if key not in data:
-            raise AppraisalError(f"{key}: required")
+            raise AppraisalError(key, "required")
 
     first_year = _to_year(data["first_year"], "first_year")
     price_base_year = None
@@ -539,23 +594,21 @@ def parse_input(data: Any) -> AppraisalInput:
 
     schedule = data.get("discount_schedule", "standard")
     if not isinstance(schedule, str) or schedule not in DISCOUNT_SCHEDULES:
-        raise AppraisalError(f"discount_schedule: must be one of {', '.join(DISCOUNT_SCHEDULES)}")
+        raise AppraisalError("discount_schedule", "one_of", choices=", ".join(DISCOUNT_SCHEDULES))
 
     default_prices = data.get("prices", "real")
     if not isinstance(default_prices, str) or default_prices not in PRICE_BASES:
-        raise AppraisalError(f"prices: must be one of {', '.join(PRICE_BASES)}")
+        raise AppraisalError("prices", "one_of", choices=", ".join(PRICE_BASES))
 
     bias: dict[str, Decimal] = {}
     raw_bias = data.get("optimism_bias")
     if raw_bias is not None:
         if not isinstance(raw_bias, Mapping):
-            raise AppraisalError(
-                f"optimism_bias: must be an object with keys from {', '.join(COST_KINDS)}"
-            )
+            raise AppraisalError("optimism_bias", "bias_object", kinds=", ".join(COST_KINDS))
         for kind, value in raw_bias.items():
             if kind not in COST_KINDS:
                 raise AppraisalError(
-                    f"optimism_bias.{kind}: unknown cost kind (one of {', '.join(COST_KINDS)})"
+                    f"optimism_bias.{kind}", "unknown_cost_kind", kinds=", ".join(COST_KINDS)
                 )
             bias[kind] = resolve_optimism_bias(value, f"optimism_bias.{kind}")
 
@@ -578,18 +631,18 @@ def parse_input(data: Any) -> AppraisalInput:
 
 def _check_year_map(values: Any, path: str) -> None:
     if not isinstance(values, Mapping):
-        raise AppraisalError(f"{path}: must be a mapping of year to amount")
+        raise AppraisalError(path, "year_mapping")
     for year, amount in values.items():
         if isinstance(year, bool) or not isinstance(year, int):
-            raise AppraisalError(f"{path}: {_show(year)} is not a year")
+            raise AppraisalError(path, "not_a_year", value=_show(year))
         if not MIN_YEAR <= year <= MAX_YEAR:
-            raise AppraisalError(f"{path}: year {year} is out of range {MIN_YEAR}-{MAX_YEAR}")
+            raise AppraisalError(path, "year_range", year=year, first=MIN_YEAR, last=MAX_YEAR)
         if not isinstance(amount, Decimal):
-            raise AppraisalError(f"{path}.{year}: {_show(amount)} is not a Decimal")
+            raise AppraisalError(f"{path}.{year}", "not_a_decimal", value=_show(amount))
         if not amount.is_finite():
-            raise AppraisalError(f"{path}.{year}: {_show(amount)} is not a finite number")
+            raise AppraisalError(f"{path}.{year}", "not_finite", value=_show(amount))
         if abs(amount) >= MAX_AMOUNT:
-            raise AppraisalError(f"{path}.{year}: {_show(amount)} is too large")
+            raise AppraisalError(f"{path}.{year}", "too_large", value=_show(amount))
 
 
 def validate_input(inp: AppraisalInput) -> None:
@@ -598,67 +651,68 @@ def validate_input(inp: AppraisalInput) -> None:
         if year is None and path == "price_base_year":
             continue
         if isinstance(year, bool) or not isinstance(year, int):
-            raise AppraisalError(f"{path}: {_show(year)} is not a year")
+            raise AppraisalError(path, "not_a_year", value=_show(year))
         if not MIN_YEAR <= year <= MAX_YEAR:
-            raise AppraisalError(f"{path}: year {year} is out of range {MIN_YEAR}-{MAX_YEAR}")
+            raise AppraisalError(path, "year_range", year=year, first=MIN_YEAR, last=MAX_YEAR)
     _schedule_bands(inp.discount_schedule)
 
     if not isinstance(inp.optimism_bias, Mapping):
-        raise AppraisalError("optimism_bias: must be a mapping of cost kind to fraction")
+        raise AppraisalError("optimism_bias", "bias_mapping")
     for kind, fraction in inp.optimism_bias.items():
         if kind not in COST_KINDS:
             raise AppraisalError(
-                f"optimism_bias.{kind}: unknown cost kind (one of {', '.join(COST_KINDS)})"
+                f"optimism_bias.{kind}", "unknown_cost_kind", kinds=", ".join(COST_KINDS)
             )
         _check_bias(fraction, f"optimism_bias.{kind}")
 
     _check_year_map(inp.deflators, "deflators")
     for year, index in inp.deflators.items():
         if index <= 0:
-            raise AppraisalError(f"deflators.{year}: must be greater than 0")
+            raise AppraisalError(f"deflators.{year}", "not_positive")
 
     base_year = inp.base_year
     for group, line_type in (("costs", COST), ("benefits", BENEFIT)):
         lines = getattr(inp, group)
         if not isinstance(lines, tuple | list):
-            raise AppraisalError(f"{group}: must be a list")
+            raise AppraisalError(group, "list")
         for position, line in enumerate(lines):
             path = f"{group}[{position}]"
             if not isinstance(line, Line):
-                raise AppraisalError(f"{path}: must be a Line")
+                raise AppraisalError(path, "not_a_line")
             if not isinstance(line.name, str) or not line.name.strip():
-                raise AppraisalError(f"{path}.name: must be a non-empty string")
+                raise AppraisalError(f"{path}.name", "name_required")
             if line_type == COST:
                 if line.kind not in COST_KINDS:
-                    raise AppraisalError(f"{path}.kind: must be one of {', '.join(COST_KINDS)}")
+                    raise AppraisalError(f"{path}.kind", "one_of", choices=", ".join(COST_KINDS))
             elif line.kind is not None:
-                raise AppraisalError(f"{path}.kind: benefit lines have no kind")
+                raise AppraisalError(f"{path}.kind", "benefit_kind")
             if line.prices not in PRICE_BASES:
-                raise AppraisalError(f"{path}.prices: must be one of {', '.join(PRICE_BASES)}")
+                raise AppraisalError(f"{path}.prices", "one_of", choices=", ".join(PRICE_BASES))
             _check_year_map(line.values, f"{path}.values")
             for year in sorted(line.values):
                 if year < inp.first_year:
                     raise AppraisalError(
-                        f"{path}.values: year {year} is before first_year {inp.first_year}"
+                        f"{path}.values", "before_first_year", year=year, first_year=inp.first_year
                     )
                 if year - inp.first_year > MAX_HORIZON:
                     raise AppraisalError(
-                        f"{path}.values: year {year} is more than {MAX_HORIZON} years "
-                        f"after first_year {inp.first_year}"
+                        f"{path}.values",
+                        "beyond_horizon",
+                        year=year,
+                        most=MAX_HORIZON,
+                        first_year=inp.first_year,
                     )
             if line.prices == "nominal":
                 label = _show(line.name)
                 if not inp.deflators:
-                    raise AppraisalError(f"deflators: required for nominal line {label}")
+                    raise AppraisalError("deflators", "deflators_required", line=label)
                 if base_year not in inp.deflators:
                     raise AppraisalError(
-                        f"deflators: missing price_base_year {base_year} for nominal line {label}"
+                        "deflators", "deflator_base_missing", year=base_year, line=label
                     )
                 for year in sorted(line.values):
                     if year not in inp.deflators:
-                        raise AppraisalError(
-                            f"deflators: missing year {year} for nominal line {label}"
-                        )
+                        raise AppraisalError("deflators", "deflator_missing", year=year, line=label)
 
 
 # --------------------------------------------------------------------------- #

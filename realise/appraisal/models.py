@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from realise.appraisal import words
 from realise.appraisal.greenbook import (
     OPTIMISM_BIAS_PROJECT_TYPES,
     AppraisalError,
@@ -164,7 +165,7 @@ class Option(TimeStamped):
             }
             if given in OPTIMISM_BIAS_PROJECT_TYPES:
                 text += " (%s)" % (
-                    _("%(type)s upper bound") % {"type": OPTIMISM_BIAS_PROJECT_TYPES[given].label}
+                    _("%(type)s upper bound") % {"type": words.project_type_label(given)}
                 )
             labels.append(text)
         return labels

@@ -9,6 +9,7 @@ part of its case."""
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from realise.appraisal.models import (
     BenefitLine,
@@ -19,6 +20,7 @@ from realise.appraisal.models import (
     Option,
 )
 from realise.collaborations.rules import can_view, edit_collaboration
+from realise.core.errors import register_nouns
 from realise.core.permissions import register_parent
 
 
@@ -60,3 +62,10 @@ register_parent("appraisal.benefitline", "option", "appraisal.option")
 register_parent("appraisal.costvalue", "line", "appraisal.costline")
 register_parent("appraisal.benefitvalue", "line", "appraisal.benefitline")
 register_parent("appraisal.deflator", "initiative", "collaborations.initiative")
+
+# What the 403 page calls these records (core.errors.describe).
+register_nouns(
+    {
+        "option": (_("option"), _("options")),
+    }
+)

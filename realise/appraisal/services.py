@@ -35,8 +35,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, IntegerField, Model, Q, Sum, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from realise.appraisal import words
 from realise.appraisal.counterfactual import Increment, increment
 from realise.appraisal.greenbook import (
     AppraisalError,
@@ -59,8 +62,8 @@ from realise.appraisal.models import (
 from realise.benefits.models import Benefit, Measurement, PlannedValue, Unit
 from realise.collaborations.models import Initiative
 from realise.core.history import set_history_user
-from realise.core.language import english
-from realise.core.types import Actor
+from realise.core.language import english, lazy_format
+from realise.core.types import Actor, StrOrPromise
 
 ZERO = Decimal("0")
 BUSINESS_AS_USUAL = "Business as usual"
@@ -73,7 +76,19 @@ MIXED = "actual to date and plan"
 
 
 class CaseError(Exception):
-    """An option that cannot be appraised as it stands; the message says why."""
+    """An option that cannot be appraised as it stands. `message` says why, in the language
+    of whoever reads it; the exception's own text is in English."""
+
+    def __init__(self, message: StrOrPromise) -> None:
+        super().__init__(english(message))
+        self.message = message
+
+
+def _lower(text: StrOrPromise) -> str:
+    return str(text).lower()
+
+
+lower_lazy = lazy(_lower, str)
 
 
 # Financial years ----------------------------------------------------------------------------
@@ -504,11 +519,23 @@ def _in_pounds(line: BenefitLine, amounts: Mapping[int, Decimal]) -> dict[int, D
     benefit = cast(Benefit, line.benefit)  # a linked line
     rate = line.cost_per_hour if benefit.unit == Unit.HOURS else Decimal(1)
     if rate is None:
-        raise CaseError(f"Line '{line.name}' is linked to hours but has no cost per hour.")
+        raise CaseError(
+            lazy_format(
+                gettext_lazy("Line '%(line)s' is linked to hours but has no cost per hour."),
+                line=line.name,
+            )
+        )
     if benefit.unit not in (Unit.GBP, Unit.HOURS):
         raise CaseError(
-            f"Line '{line.name}' is linked to '{benefit.title}', which is measured as "
-            f"{english(benefit.get_unit_display).lower()} and has no value in pounds."
+            lazy_format(
+                gettext_lazy(
+                    "Line '%(line)s' is linked to '%(benefit)s', which is measured as %(unit)s "
+                    "and has no value in pounds."
+                ),
+                line=line.name,
+                benefit=benefit.title,
+                unit=lower_lazy(Unit(benefit.unit).label),
+            )
         )
     sign = -1 if benefit.is_disbenefit else 1
     return {year: amount * rate * sign for year, amount in sorted(amounts.items())}
@@ -590,16 +617,29 @@ def build_input(
     bias = {}
     for kind, given in option.optimism_bias().items():
         try:
-            bias[kind] = resolve_optimism_bias(given, f"optimism bias on {kind}")
+            bias[kind] = resolve_optimism_bias(given, kind)
         except AppraisalError as error:
-            raise CaseError(str(error)) from None
+            raise CaseError(
+                lazy_format(
+                    gettext_lazy("optimism bias on %(kind)s: %(problem)s"),
+                    kind=kind,
+                    problem=words.problem(error),
+                )
+            ) from None
     every: tuple[LineFigures[CostLine] | LineFigures[BenefitLine], ...] = (*costs, *benefits)
     for figures in every:
         early = sorted(year for year in figures.values if year < option.first_year)
         if early:
             raise CaseError(
-                f"Line '{figures.line.name}' has a value in {fy_label(early[0])}, before the "
-                f"option's first year {fy_label(option.first_year)}."
+                lazy_format(
+                    gettext_lazy(
+                        "Line '%(line)s' has a value in %(year)s, before the option's first "
+                        "year %(first_year)s."
+                    ),
+                    line=figures.line.name,
+                    year=fy_label(early[0]),
+                    first_year=fy_label(option.first_year),
+                )
             )
     return AppraisalInput(
         first_year=option.first_year,
@@ -620,7 +660,8 @@ class OptionAppraisal:
     costs: list[LineFigures[CostLine]]
     benefits: list[LineFigures[BenefitLine]]
     result: Result | None = None
-    error: str | None = None
+    # Why the option cannot be appraised, in the language of whoever reads it.
+    error: StrOrPromise | None = None
     relative_npsv: Decimal | None = None
     # Figures relative to business as usual (None for business as usual itself).
     increment: Increment | None = None
@@ -647,12 +688,15 @@ def appraise_option(
     try:
         costs, benefits = line_figures(option, ex_post_as_of=ex_post_as_of)
     except CaseError as error:
-        return OptionAppraisal(option, [], [], error=str(error))
+        return OptionAppraisal(option, [], [], error=error.message)
     appraisal = OptionAppraisal(option, costs, benefits)
     try:
         result = evaluate(build_input(option, costs, benefits))
-    except (CaseError, AppraisalError) as error:
-        appraisal.error = str(error)
+    except CaseError as error:
+        appraisal.error = error.message
+        return appraisal
+    except AppraisalError as error:
+        appraisal.error = words.error_text(error)
         return appraisal
     appraisal.result = result
     for figures, line_result in zip(appraisal.lines, result.lines, strict=True):

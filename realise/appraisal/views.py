@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from realise.appraisal import services
+from realise.appraisal import services, words
 from realise.appraisal.charts import net_flows_svg
 from realise.appraisal.forms import (
     BenefitLineForm,
@@ -25,7 +25,6 @@ from realise.appraisal.forms import (
     OptionForm,
     year_lines,
 )
-from realise.appraisal.greenbook import OPTIMISM_BIAS_PROJECT_TYPES
 from realise.appraisal.models import BenefitLine, CostLine, Deflator, Option
 from realise.appraisal.xlsx import economic_case_workbook
 from realise.collaborations.models import Initiative
@@ -199,7 +198,7 @@ class OptionFormMixin:
     template_name: str | None = "appraisal/option_form.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(project_types=OPTIMISM_BIAS_PROJECT_TYPES, **kwargs)
+        return super().get_context_data(project_types=words.project_types(), **kwargs)
 
     def save(self, form, option):
         fields = {name: form.cleaned_data[name] for name in services.OPTION_FIELDS}

@@ -113,7 +113,7 @@ def _summary(sheet, comparison) -> None:
         _put(sheet, row, 4, fy_label(option.base_year))
         _put(sheet, row, 5, english(option.get_discount_schedule_display))
         if result is None:
-            _put(sheet, row, 13, appraisal.error)
+            _put(sheet, row, 13, english(appraisal.error or ""))
             continue
         _put(sheet, row, 6, rounded(result.pv_costs), MONEY_FORMAT)
         _put(sheet, row, 7, rounded(result.optimism_bias_pv), MONEY_FORMAT)
@@ -139,7 +139,7 @@ def _option_sheet(sheet, appraisal) -> None:
         f"{bias or 'none'}.",
     )
     if appraisal.error:
-        sheet.cell(row=3, column=1, value=f"Cannot be appraised: {appraisal.error}")
+        sheet.cell(row=3, column=1, value=f"Cannot be appraised: {english(appraisal.error)}")
     years = appraisal.years
     first_year_column = 6
     pv_column = first_year_column + len(years)

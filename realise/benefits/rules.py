@@ -5,6 +5,7 @@ Found by django-rules' autodiscovery at start-up."""
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from realise.benefits.models import (
     Attribution,
@@ -21,6 +22,7 @@ from realise.collaborations.rules import (
     is_programme_team_for,
     member_force_ids,
 )
+from realise.core.errors import register_nouns
 from realise.core.permissions import (
     access_for,
     collaboration_of,
@@ -192,3 +194,18 @@ for kind, (field_name, parent_kind) in {
     "benefits.notduplicate": ("first", "benefits.benefit"),
 }.items():
     register_parent(kind, field_name, parent_kind)
+
+# What the 403 page calls these records (core.errors.describe).
+register_nouns(
+    {
+        "attribution": (_("attribution"), _("attributions")),
+        "benefit": (_("benefit"), _("benefits")),
+        "benefitsmap": (_("benefits map"), _("benefits maps")),
+        "changerequest": (_("change request"), _("change requests")),
+        "contribution": (_("contribution"), _("contributions")),
+        "evidence": (_("evidence"), _("evidence")),
+        "measurement": (_("measurement"), _("measurements")),
+        "planbaseline": (_("plan baseline"), _("plan baselines")),
+        "plannedvalue": (_("planned value"), _("planned values")),
+    }
+)

@@ -21,6 +21,7 @@ from realise.benefits.signals import measurement_returned
 from realise.collaborations.services import check_shares_total
 from realise.core import inputs, uploads
 from realise.core.history import set_history_user
+from realise.core.language import force_name, month_year
 from realise.core.models import StaleVersion
 from realise.core.types import StrOrPromise
 
@@ -277,7 +278,7 @@ def verify_measurements(items: list[tuple[Measurement, int | None]], *, user: Us
         except (PermissionDenied, ValidationError, StaleVersion) as error:
             text = error.messages[0] if isinstance(error, ValidationError) else str(error)
             if isinstance(error, StaleVersion):
-                text = "It changed since you opened this page; check it again."
+                text = _("It changed since you opened this page; check it again.")
             problems.append(f"{describe(measurement)}: {text}")
     if problems:
         raise ValidationError(problems)
@@ -285,8 +286,11 @@ def verify_measurements(items: list[tuple[Measurement, int | None]], *, user: Us
 
 
 def describe(measurement: Measurement) -> str:
-    who = measurement.force.name if measurement.force is not None else "whole collaboration"
-    return f"{measurement.benefit.reference} {measurement.period:%B %Y} ({who})"
+    """An actual in a few words, in the language of the page: 'EK-B1 March 2026 (Essex)'."""
+    who = (
+        force_name(measurement.force) if measurement.force is not None else _("whole collaboration")
+    )
+    return f"{measurement.benefit.reference} {month_year(measurement.period)} ({who})"
 
 
 @transaction.atomic

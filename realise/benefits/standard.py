@@ -13,40 +13,51 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
 
 from realise.benefits.models import Benefit, BenefitStatus, Evidence, Nature, PlannedValue
 from realise.collaborations.models import Initiative, Stage
-from realise.collaborations.services import BenefitFailure, GateResult, stage_label
+from realise.collaborations.services import BenefitFailure, GateResult
+from realise.core.language import english, lazy_format
+from realise.core.types import StrOrPromise
 
-RULE_DIRECTION = "no direction of travel"
-RULE_MEASURE = "no clear measure"
-RULE_SUBCATEGORY = "no benefit category"
-RULE_OWNER = "no benefit owner"
-RULE_MEASUREMENT_OWNER = "no measurement owner"
-RULE_BASELINE = "no baseline"
-RULE_TARGET = "no target"
-RULE_AGREED = "not agreed"
-RULE_PROFILE = "no planned profile"
-RULE_EVIDENCE = "no actual recorded with evidence"
+# Each rule reads in the language of whoever reads it: a Welsh page in Welsh; the API, the
+# commands' JSON and what is stored in English (`language.english`).
+RULE_DIRECTION = _("no direction of travel")
+RULE_MEASURE = _("no clear measure")
+RULE_SUBCATEGORY = _("no benefit category")
+RULE_OWNER = _("no benefit owner")
+RULE_MEASUREMENT_OWNER = _("no measurement owner")
+RULE_BASELINE = _("no baseline")
+RULE_TARGET = _("no target")
+RULE_AGREED = _("not agreed")
+RULE_PROFILE = _("no planned profile")
+RULE_EVIDENCE = _("no actual recorded with evidence")
 
-# The benefit field each rule is about (None: not a field of the benefit form).
-RULE_FIELDS = {
-    RULE_DIRECTION: "direction",
-    RULE_MEASURE: "measure",
-    RULE_SUBCATEGORY: "subcategory",
-    RULE_OWNER: "owner",
-    RULE_MEASUREMENT_OWNER: "measurement_owner",
-    RULE_BASELINE: "baseline_value",
-    RULE_TARGET: "target_value",
-    RULE_AGREED: "status",
-    RULE_PROFILE: None,
-    RULE_EVIDENCE: None,
-}
+# The benefit field each rule is about (None: not a field of the benefit form). The rules
+# are lazy translations, so a rule is found here by identity, not by a hash of its words.
+RULE_FIELDS: tuple[tuple[StrOrPromise, str | None], ...] = (
+    (RULE_DIRECTION, "direction"),
+    (RULE_MEASURE, "measure"),
+    (RULE_SUBCATEGORY, "subcategory"),
+    (RULE_OWNER, "owner"),
+    (RULE_MEASUREMENT_OWNER, "measurement_owner"),
+    (RULE_BASELINE, "baseline_value"),
+    (RULE_TARGET, "target_value"),
+    (RULE_AGREED, "status"),
+    (RULE_PROFILE, None),
+    (RULE_EVIDENCE, None),
+)
+
+
+def rule_field(rule: StrOrPromise) -> str | None:
+    """The benefit field a rule of `benefit_rules` is about, or None."""
+    return next((name for known, name in RULE_FIELDS if known is rule), None)
 
 
 def benefit_rules(
     benefit: Benefit, to_stage: int, has_profile: bool, has_evidence: bool = False
-) -> list[str]:
+) -> list[StrOrPromise]:
     """The minimum-standard rules a benefit fails for an initiative at (or entering) `to_stage`.
 
     From OBC every benefit needs a direction of travel, a clear measure, a category and both
@@ -56,7 +67,7 @@ def benefit_rules(
     needs no baseline, target, agreement or profile, since nothing planned it: it needs an
     actual recorded with its evidence instead.
     """
-    unmet: list[str] = []
+    unmet: list[StrOrPromise] = []
     if to_stage < Stage.OBC:
         return unmet
     if not benefit.direction:
@@ -85,17 +96,22 @@ def benefit_rules(
     return unmet
 
 
-def standard_message(rule: str, stage: int) -> str:
-    """The refusal of a benefit write that falls below the standard of the initiative's stage."""
-    return f"Below the minimum standard of an initiative at {stage_label(stage)}: {rule}."
+def standard_message(rule: StrOrPromise, stage: int) -> StrOrPromise:
+    """The refusal of a benefit write that falls below the standard of the initiative's stage
+    (in the language of whoever reads it)."""
+    return lazy_format(
+        _("Below the minimum standard of an initiative at %(stage)s: %(rule)s."),
+        stage=Stage(stage).label,
+        rule=rule,
+    )
 
 
-def standard_errors(benefit: Benefit, stage: int) -> dict[str, list[str]]:
+def standard_errors(benefit: Benefit, stage: int) -> dict[str, list[StrOrPromise]]:
     """Field errors of a benefit about to be created or changed in an initiative at `stage`:
     the rules of the minimum standard that are about its own fields."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[StrOrPromise]] = {}
     for rule in benefit_rules(benefit, stage, has_profile=True, has_evidence=True):
-        name = RULE_FIELDS.get(rule)
+        name = rule_field(rule)
         if name is not None:
             errors.setdefault(name, []).append(standard_message(rule, stage))
     return errors
@@ -116,7 +132,7 @@ class StandardStatus:
 
     stage: int
     applies: bool
-    lacks: list[str]
+    lacks: list[StrOrPromise]
 
     @property
     def meets(self) -> bool:
@@ -128,11 +144,12 @@ class StandardStatus:
         return str(Stage(self.stage).label)
 
     def as_dict(self) -> dict[str, Any]:
+        """For the API: the rules in English."""
         return {
             "stage": self.stage,
             "applies": self.applies,
             "meets": self.meets,
-            "lacks": self.lacks,
+            "lacks": [english(rule) for rule in self.lacks],
         }
 
 
@@ -167,7 +184,7 @@ def gate_benefits(initiative: Initiative, to_stage: int, result: GateResult) -> 
         has_profile=profiles["has_profile"], has_evidence=profiles["has_evidence"]
     ).order_by("reference")
     if to_stage >= Stage.OBC and not benefits.exists():
-        result.problems.append("The initiative has no benefits; from OBC it needs at least one.")
+        result.problems.append(_("The initiative has no benefits; from OBC it needs at least one."))
     for benefit in benefits:
         unmet = benefit_rules(benefit, to_stage, benefit.has_profile, benefit.has_evidence)
         if unmet:

@@ -169,8 +169,8 @@ class AgreementForm(VersionedFormMixin, GovukForm, forms.ModelForm):
         for share in collaboration.shares.select_related("force").order_by("force__name"):
             force = share.force
             choices += [
-                (f"{force.pk}:{PartyRole.PCC}", f"{force.commissioner_title} for {force.name}"),
-                (f"{force.pk}:{PartyRole.CHIEF_CONSTABLE}", f"Chief Constable of {force.name}"),
+                (f"{force.pk}:{PartyRole.PCC}", force.policing_body),
+                (f"{force.pk}:{PartyRole.CHIEF_CONSTABLE}", force.chief_constable),
             ]
         choice_field(self, "parties").choices = choices
         if self.instance.pk:

@@ -280,9 +280,10 @@ class AgreementParty(models.Model):
         ]
 
     def __str__(self) -> str:
+        """The party, in the language of the page (the audit trail asks in English)."""
         if self.role == PartyRole.PCC:
-            return f"{self.force.commissioner_title} for {self.force.name}"
-        return f"Chief Constable of {self.force.name}"
+            return self.force.policing_body
+        return self.force.chief_constable
 
 
 class ReviewOutcome(models.TextChoices):

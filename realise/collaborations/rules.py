@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import rules
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.access import people_covered, programme_team, work_out_access
 from realise.collaborations.models import OPEN_VISIBILITIES, Collaboration
-from realise.core.errors import register_programme_team
+from realise.core.errors import register_nouns, register_programme_team
 from realise.core.permissions import (
     access_for,
     collaboration_of,
@@ -156,3 +157,15 @@ register_parent("collaborations.agreementreview", "agreement", "collaborations.a
 register_parent("collaborations.initiative", "collaboration", "collaborations.collaboration")
 register_parent("collaborations.stagedecision", "initiative", "collaborations.initiative")
 register_default_view(can_view)
+
+# What the 403 page calls these records (core.errors.describe).
+register_nouns(
+    {
+        "agreement": (_("agreement"), _("agreements")),
+        "agreementreview": (_("agreement review"), _("agreement reviews")),
+        "collaboration": (_("collaboration"), _("collaborations")),
+        "forceshare": (_("force share"), _("force shares")),
+        "initiative": (_("initiative"), _("initiatives")),
+        "stagedecision": (_("stage decision"), _("stage decisions")),
+    }
+)

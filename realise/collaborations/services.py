@@ -12,10 +12,11 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from realise.collaborations.bodies import bodies_of
 from realise.collaborations.models import (
@@ -31,7 +32,8 @@ from realise.collaborations.models import (
 )
 from realise.collaborations.signals import stage_moved
 from realise.core.history import set_history_user
-from realise.core.language import english
+from realise.core.language import ENGLISH, english, lazy_format
+from realise.core.types import StrOrPromise
 
 if TYPE_CHECKING:
     from realise.governance.models import GovernanceBody
@@ -55,26 +57,34 @@ def check_shares_total(percents: list[Decimal]) -> None:
 #
 # Every way in (the stage page, a decision at a meeting, the API, `realise gate-check`, the
 # register import and the benefit forms) calls these functions, so a refusal reads the same
-# whichever way a person came.
+# whichever way a person came. Its messages are lazy translations (`language.lazy_format`),
+# put into words when shown: in Welsh on a Welsh page, in English in the API, the command
+# and an exception's text (`as_dict`, `GateRefused`).
 
-MOVE_BACK_REASON = (
-    "Moving back from {from_label} to {to_label} needs a reason: give it in the notes."
+MOVE_BACK_REASON = gettext_lazy(
+    "Moving back from %(from_label)s to %(to_label)s needs a reason: give it in the notes."
 )
-MOVE_BACK_WHO = (
-    "Only an administrator or the programme team of {collaboration} may move an initiative back."
+MOVE_BACK_WHO = gettext_lazy(
+    "Only an administrator or the programme team of %(collaboration)s may move an initiative back."
 )
 
 
-def stage_label(stage: int) -> str:
-    """A stage's name in English, for the messages below (written in English)."""
-    return english(Stage(stage).label)
+def stage_label(stage: int) -> StrOrPromise:
+    """A stage's name, in the language of whoever reads the message it goes into."""
+    return Stage(stage).label
+
+
+def stage_labels(stages: Iterable[int]) -> StrOrPromise:
+    """Stages' names separated by commas, in the language of whoever reads them."""
+    labels = [stage_label(stage) for stage in stages]
+    return format_lazy(", ".join("{}" for _label in labels), *labels)
 
 
 @dataclass
 class BenefitFailure:
     benefit: str
     benefit_id: int
-    rules: list[str]
+    rules: list[StrOrPromise]
 
 
 @dataclass
@@ -83,7 +93,7 @@ class GateResult:
     from_stage: int
     to_stage: int
     failures: list[BenefitFailure] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[StrOrPromise] = field(default_factory=list)
 
     @property
     def passes(self) -> bool:
@@ -94,18 +104,26 @@ class GateResult:
         return self.to_stage < self.from_stage
 
     def messages(self) -> list[str]:
-        lines = list(self.problems)
+        """Every problem and unmet rule, one line each, in the language active now."""
+        lines = [str(problem) for problem in self.problems]
         for failure in self.failures:
-            lines += [f"Benefit '{failure.benefit}': {rule}" for rule in failure.rules]
+            lines += [
+                _("Benefit '%(benefit)s': %(rule)s") % {"benefit": failure.benefit, "rule": rule}
+                for rule in failure.rules
+            ]
         return lines
 
     def as_dict(self) -> dict[str, Any]:
+        """For the API and `realise gate-check --format json`: the words in English."""
         return {
             "initiative": self.initiative,
             "to_stage": self.to_stage,
             "passes": self.passes,
-            "problems": self.problems,
-            "failures": [{"benefit": f.benefit, "rules": f.rules} for f in self.failures],
+            "problems": [english(problem) for problem in self.problems],
+            "failures": [
+                {"benefit": f.benefit, "rules": [english(rule) for rule in f.rules]}
+                for f in self.failures
+            ],
         }
 
 
@@ -141,22 +159,34 @@ def _remit(body: GovernanceBody) -> set[int]:
     return stages
 
 
-def body_problem(initiative: Initiative, body: GovernanceBody, gate: int) -> str | None:
+def body_problem(initiative: Initiative, body: GovernanceBody, gate: int) -> StrOrPromise | None:
     """Why `body` may not decide the gate into stage `gate` of `initiative`, if it may not."""
     if body.collaboration_id not in _collaboration_and_ancestors(initiative):
-        return f"{body} is not a governance body of this collaboration."
+        return lazy_format(
+            gettext_lazy("%(body)s is not a governance body of this collaboration."),
+            body=str(body),
+        )
     if gate in _remit(body):
         return None
     allowed = deciding_bodies(initiative, gate)
     if not allowed:
-        return (
-            f"{body} does not decide the gate into {stage_label(gate)}, and no governance body "
-            f"of {initiative.collaboration} does: add the stage to a body's stage gates decided."
+        return lazy_format(
+            gettext_lazy(
+                "%(body)s does not decide the gate into %(stage)s, and no governance body of "
+                "%(collaboration)s does: add the stage to a body's stage gates decided."
+            ),
+            body=str(body),
+            stage=stage_label(gate),
+            collaboration=str(initiative.collaboration),
         )
-    names = ", ".join(str(b) for b in allowed)
-    return (
-        f"{body} does not decide the gate into {stage_label(gate)}; "
-        f"the bodies that may decide it: {names}."
+    return lazy_format(
+        gettext_lazy(
+            "%(body)s does not decide the gate into %(stage)s; the bodies that may decide it: "
+            "%(bodies)s."
+        ),
+        body=str(body),
+        stage=stage_label(gate),
+        bodies=", ".join(str(b) for b in allowed),
     )
 
 
@@ -172,18 +202,32 @@ def gate_check(
     """
     result = GateResult(initiative.slug, initiative.stage, to_stage)
     if to_stage not in Stage.values:
-        result.problems.append(f"Stage {to_stage} does not exist; stages are 0 to 5.")
+        result.problems.append(
+            lazy_format(
+                gettext_lazy("Stage %(stage)s does not exist; stages are 0 to 5."), stage=to_stage
+            )
+        )
         return result
     if initiative.status == InitiativeStatus.CLOSED:
-        result.problems.append("The initiative is closed.")
+        result.problems.append(gettext_lazy("The initiative is closed."))
     if to_stage == initiative.stage:
-        result.problems.append(f"The initiative is already at stage {to_stage}.")
-    if to_stage > initiative.stage + 1:
-        between = ", ".join(stage_label(s) for s in range(initiative.stage + 1, to_stage))
         result.problems.append(
-            f"Stages move one at a time: from {stage_label(initiative.stage)} the next stage is "
-            f"{stage_label(initiative.stage + 1)}. Moving to {stage_label(to_stage)} would skip "
-            f"{between}."
+            lazy_format(
+                gettext_lazy("The initiative is already at stage %(stage)s."), stage=to_stage
+            )
+        )
+    if to_stage > initiative.stage + 1:
+        result.problems.append(
+            lazy_format(
+                gettext_lazy(
+                    "Stages move one at a time: from %(current)s the next stage is %(next)s. "
+                    "Moving to %(target)s would skip %(between)s."
+                ),
+                current=stage_label(initiative.stage),
+                next=stage_label(initiative.stage + 1),
+                target=stage_label(to_stage),
+                between=stage_labels(range(initiative.stage + 1, to_stage)),
+            )
         )
     if body is not None and to_stage != initiative.stage:
         gate = to_stage if to_stage > initiative.stage else initiative.stage
@@ -210,20 +254,28 @@ def move_problems(
     if result.moves_back and to_stage in Stage.values:
         if not (notes or "").strip():
             result.problems.append(
-                MOVE_BACK_REASON.format(
-                    from_label=stage_label(initiative.stage), to_label=stage_label(to_stage)
+                lazy_format(
+                    MOVE_BACK_REASON,
+                    from_label=stage_label(initiative.stage),
+                    to_label=stage_label(to_stage),
                 )
             )
         if user is not None and not user.has_perm(
             "collaborations.move_back_initiative", initiative
         ):
-            result.problems.append(MOVE_BACK_WHO.format(collaboration=initiative.collaboration))
+            result.problems.append(
+                lazy_format(MOVE_BACK_WHO, collaboration=str(initiative.collaboration))
+            )
     return result
 
 
 class GateRefused(Exception):
+    """The gate refuses: `result` holds every reason, for a page to show in its language;
+    the exception's own text (the API's `detail`, a log) is in English."""
+
     def __init__(self, result: GateResult) -> None:
-        super().__init__("; ".join(result.messages()))
+        with translation.override(ENGLISH):
+            super().__init__("; ".join(result.messages()))
         self.result = result
 
 

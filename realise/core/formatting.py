@@ -16,6 +16,8 @@ from __future__ import annotations
 import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
 DASH = "–"
 UNIT_SUFFIX = {"hours": " hours", "percent": "%", "count": "", "score": ""}
 MILLION = Decimal(1_000_000)
@@ -88,7 +90,7 @@ def hours(value) -> str:
     value = to_decimal(value)
     if value is None:
         return DASH
-    return f"{_trim(number(value, 2))} hours"
+    return gettext("%(hours)s hours") % {"hours": _trim(number(value, 2))}
 
 
 def hours_short(value) -> str:
@@ -96,7 +98,7 @@ def hours_short(value) -> str:
     value = to_decimal(value)
     if value is None:
         return DASH
-    return f"{number(value, 0)} hours"
+    return gettext("%(hours)s hours") % {"hours": number(value, 0)}
 
 
 def percent(value, places: int = 1) -> str:

@@ -3,14 +3,18 @@ else the browser's Accept-Language (Django's LocaleMiddleware). URLs never chang
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from realise.core.models import UserPreference
+from realise.core.types import StrOrPromise
 
 SESSION_KEY = "realise_language"
 ENGLISH = "en-gb"
@@ -74,6 +78,22 @@ def english(text) -> str:
     English sentence."""
     with translation.override(ENGLISH):
         return str(text() if callable(text) else text)
+
+
+def _interpolated(text: StrOrPromise, params: dict[str, Any]) -> str:
+    return str(text) % params
+
+
+_lazy_interpolated = lazy(_interpolated, str)
+
+
+def lazy_format(text: StrOrPromise, **params: Any) -> StrOrPromise:
+    """`text % params`, put together each time it is shown, in the language active then:
+    for a sentence made now and read later, on a Welsh page in Welsh and in an English
+    output (the API, a command's JSON, what is stored: `english(...)`) in English.
+    `text` is a `gettext_lazy(...)` (or `ngettext_lazy`) with `%(name)s` placeholders; a
+    parameter that is itself lazy (a choice's label) follows the same language."""
+    return _lazy_interpolated(text, params)
 
 
 def preferred(users) -> dict[int, str]:

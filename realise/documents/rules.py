@@ -9,8 +9,10 @@ people. Board packs are read by whoever sees the body (governance/rules.py)."""
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.rules import can_view, edit_collaboration
+from realise.core.errors import register_nouns
 from realise.core.permissions import register_parent
 
 PERMISSIONS = {
@@ -30,3 +32,11 @@ for name, predicate in PERMISSIONS.items():
 register_parent("documents.highlightreport", "initiative", "collaborations.initiative")
 register_parent("documents.closurerecord", "initiative", "collaborations.initiative")
 register_parent("documents.benefithandover", "closure", "documents.closurerecord")
+
+# What the 403 page calls these records (core.errors.describe).
+register_nouns(
+    {
+        "closurerecord": (_("closure record"), _("closure records")),
+        "highlightreport": (_("highlight report"), _("highlight reports")),
+    }
+)

@@ -11,12 +11,15 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from realise.collaborations.models import OPEN_VISIBILITIES, Collaboration
+from realise.core.language import force_name
 from realise.core.models import TimeStamped, Visibility
 from realise.core.permissions import access_for
+from realise.governance.workdays import WEEKDAYS_AFTER_SECOND, WEEKDAYS_IN_A_SENTENCE
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -94,6 +97,15 @@ class Cadence(models.TextChoices):
     AD_HOC = "ad_hoc", _("Ad hoc")
 
 
+# 'Monthly, on the first Tuesday': by the week of the month its first meeting fell in (the
+# fifth is the last), whole sentences so that each language orders the words its own way.
+MONTHLY_ON = (
+    _("Monthly, on the first %(weekday)s"),
+    _("Monthly, on the second %(weekday)s"),
+    _("Monthly, on the third %(weekday)s"),
+    _("Monthly, on the fourth %(weekday)s"),
+    _("Monthly, on the last %(weekday)s"),
+)
 CADENCE_MONTHS: dict[str, int] = {
     Cadence.MONTHLY: 1,
     Cadence.MONTHLY_WEEKDAY: 1,
@@ -175,14 +187,20 @@ class GovernanceBody(TimeStamped):
 
     @property
     def cadence_text(self) -> str:
-        """The cadence as people say it: 'Monthly, on the first Tuesday'."""
+        """The cadence as people say it, in the language of the page: 'Monthly, on the
+        first Tuesday'."""
         anchor = self.meets_from
         if self.cadence == Cadence.WEEKS and self.every_weeks:
-            return "Weekly" if self.every_weeks == 1 else f"Every {self.every_weeks} weeks"
+            if self.every_weeks == 1:
+                return gettext("Weekly")
+            return ngettext("Every %(weeks)s week", "Every %(weeks)s weeks", self.every_weeks) % {
+                "weeks": self.every_weeks
+            }
         if self.cadence == Cadence.MONTHLY_WEEKDAY and anchor is not None:
             nth = (anchor.day - 1) // 7
-            ordinal = ("first", "second", "third", "fourth", "last")[nth]
-            return f"Monthly, on the {ordinal} {anchor:%A}"
+            # Welsh words "the second Tuesday" with the weekday mutated ("yr ail ddydd").
+            names = WEEKDAYS_AFTER_SECOND if nth == 1 else WEEKDAYS_IN_A_SENTENCE
+            return str(MONTHLY_ON[nth]) % {"weekday": names[anchor.weekday()]}
         return self.get_cadence_display()
 
     @property
@@ -238,12 +256,13 @@ class BodyMember(TimeStamped):
 
     @property
     def represents(self) -> str:
+        """Whom the member represents, in the language of the page."""
         force = self.represents_force
         if self.represents_kind == CorporationSole.PCC and force is not None:
-            return f"{force.commissioner_title} for {force.name}"
+            return force.policing_body
         if self.represents_kind == CorporationSole.CHIEF_CONSTABLE and force is not None:
-            return f"Chief Constable of {force.name}"
-        return self.represents_other or (force.name if force is not None else "")
+            return force.chief_constable
+        return self.represents_other or (force_name(force) if force is not None else "")
 
 
 class MeetingStatus(models.TextChoices):

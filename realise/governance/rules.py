@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import rules
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.models import OPEN_VISIBILITIES
 from realise.collaborations.rules import (
@@ -21,6 +22,7 @@ from realise.collaborations.rules import (
     may_see,
     own_collaborations,
 )
+from realise.core.errors import register_nouns
 from realise.core.permissions import (
     access_for,
     is_administrator,
@@ -130,3 +132,18 @@ register_parent("governance.bodymember", "body", "governance.governancebody")
 register_parent("governance.meeting", "body", "governance.governancebody")
 register_parent("governance.action", "decision", "governance.decision")
 register_parent("governance.postimplementationreview", "initiative", "collaborations.initiative")
+
+# What the 403 page calls these records (core.errors.describe).
+register_nouns(
+    {
+        "action": (_("action"), _("actions")),
+        "decision": (_("decision"), _("decisions")),
+        "escalation": (_("escalation"), _("escalations")),
+        "governancebody": (_("governance body"), _("governance bodies")),
+        "meeting": (_("meeting"), _("meetings")),
+        "postimplementationreview": (
+            _("post-implementation review"),
+            _("post-implementation reviews"),
+        ),
+    }
+)

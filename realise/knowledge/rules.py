@@ -10,8 +10,10 @@ it too."""
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.rules import gone_with_collaboration, is_programme_team_for, may_see
+from realise.core.errors import register_nouns
 from realise.core.permissions import (
     access_for,
     is_administrator,
@@ -68,3 +70,11 @@ for kind, model in (("knowledge.lesson", Lesson), ("knowledge.document", Documen
         gone_keys={"_gone_collaboration": "collaboration_id"},
     )
 register_parent("knowledge.documentversion", "document", "knowledge.document")
+
+# What the 403 page calls these records (core.errors.describe).
+register_nouns(
+    {
+        "document": (_("document"), _("documents")),
+        "lesson": (_("lesson"), _("lessons")),
+    }
+)

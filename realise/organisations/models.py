@@ -4,9 +4,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from realise.core.language import force_name
 from realise.core.models import TimeStamped
 from realise.core.oidc import ROLE_NAMES as CLI_ROLE_NAMES
 
@@ -20,6 +22,20 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The policing bodies' titles the forces are loaded with (`organisations/forces.py`), so that
+# a Welsh page names them in Welsh (`Force.policing_body`).
+COMMISSIONER_TITLES = (
+    gettext_noop("Police and Crime Commissioner"),
+    gettext_noop("Police, Fire and Crime Commissioner"),
+    gettext_noop("Mayor's Office for Policing and Crime"),
+    gettext_noop("Mayor of Greater Manchester"),
+    gettext_noop("Mayor of South Yorkshire"),
+    gettext_noop("Mayor of West Yorkshire"),
+    gettext_noop("Mayor of York and North Yorkshire"),
+    gettext_noop("Mayor of the West Midlands"),
+)
 
 
 class Force(models.Model):
@@ -49,6 +65,21 @@ class Force(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("force-detail", args=[self.slug])
+
+    @property
+    def policing_body(self) -> str:
+        """The force's policing body, in the language of the page: 'Police and Crime
+        Commissioner for Kent'. A title other than those the forces are loaded with
+        (`COMMISSIONER_TITLES`) reads as typed."""
+        return gettext("%(title)s for %(force)s") % {
+            "title": gettext(self.commissioner_title),
+            "force": force_name(self),
+        }
+
+    @property
+    def chief_constable(self) -> str:
+        """'Chief Constable of Kent', in the language of the page."""
+        return gettext("Chief Constable of %(force)s") % {"force": force_name(self)}
 
 
 class Person(TimeStamped):

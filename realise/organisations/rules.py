@@ -11,8 +11,10 @@ role. Memberships are managed through `organisations.services`, which calls
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from realise.core.language import english
+from realise.core.errors import register_nouns
 from realise.core.permissions import (
     access_for,
     is_administrator,
@@ -42,31 +44,33 @@ def refusal_to_grant(user, role: str, force_id: int | None, collaboration_ids) -
     if access.administrator:
         return None
     if not access.programme_collaborations:
-        return "Only administrators and programme teams grant or revoke roles."
+        return gettext("Only administrators and programme teams grant or revoke roles.")
     if role in (Role.ADMINISTRATOR, Role.INSPECTOR):
-        label = english(Role(role).label).split(" (")[0]
-        return f"Only an administrator may grant or revoke the {label.lower()} role."
+        label = str(Role(role).label).split(" (")[0]
+        return gettext("Only an administrator may grant or revoke the %(role)s role.") % {
+            "role": label.lower()
+        }
     ids = set(collaboration_ids)
     if not ids:
-        return (
+        return gettext(
             "Name a collaboration: a programme team grants roles only within the "
             "collaborations it runs."
         )
     outside = Collaboration.objects.filter(pk__in=ids - access.programme_collaborations)
     names = sorted(outside.values_list("name", flat=True))
     if names:
-        return (
-            f"You are not on the programme team of {', '.join(names)}: you may grant roles "
+        return gettext(
+            "You are not on the programme team of %(collaborations)s: you may grant roles "
             "only within the collaborations you run."
-        )
+        ) % {"collaborations": ", ".join(names)}
     if force_id is not None and role == Role.PROGRAMME_TEAM:
-        return (
+        return gettext(
             "Grant the programme team role without a force: with one it would reach every "
             "collaboration of that force."
         )
     member = ForceShare.objects.filter(force_id=force_id, collaboration_id__in=ids)
     if force_id is not None and not member.exists():
-        return (
+        return gettext(
             "That force is not a member of the collaboration named: choose one of its "
             "member forces."
         )
@@ -128,4 +132,16 @@ register_organisational(
     "organisations.person",
     "organisations.membership",
     "organisations.cover",
+)
+
+# What the 403 page calls these records (core.errors.describe).
+register_nouns(
+    {
+        "force": (_("force"), _("forces")),
+        "membership": (_("membership"), _("memberships")),
+        "network": (_("network"), _("networks")),
+        "person": (_("person"), _("people")),
+        "region": (_("region"), _("regions")),
+        "topic": (_("topic"), _("topics")),
+    }
 )

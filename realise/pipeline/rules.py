@@ -7,8 +7,10 @@ collaboration's programme team (object: the opportunity, or for add the unsaved 
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.rules import can_view, edit_collaboration
+from realise.core.errors import register_nouns
 from realise.core.permissions import is_administrator, register_parent
 
 PERMISSIONS = {
@@ -23,3 +25,10 @@ for name, predicate in PERMISSIONS.items():
 
 # The audit trail and 404s: an opportunity is seen through its collaboration.
 register_parent("pipeline.opportunity", "collaboration", "collaborations.collaboration")
+
+# What the 403 page calls these records (core.errors.describe).
+register_nouns(
+    {
+        "opportunity": (_("opportunity"), _("opportunities")),
+    }
+)

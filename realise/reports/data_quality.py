@@ -49,6 +49,7 @@ from realise.benefits.models import (
 )
 from realise.benefits.standard import RULE_PROFILE, benefit_rules
 from realise.collaborations.models import InitiativeStatus, Stage
+from realise.core.language import english
 from realise.governance.reminders import overdue_rows
 from realise.organisations.models import Force
 
@@ -377,9 +378,9 @@ def _below_standard(benefits: QuerySet) -> list[tuple]:
     out = []
     for benefit in candidates:
         unmet = [
-            rule
+            english(rule)  # the issues of the data-quality check are written in English
             for rule in benefit_rules(benefit, benefit.initiative.stage, has_profile=True)
-            if rule != RULE_PROFILE
+            if rule is not RULE_PROFILE
         ]
         if unmet:
             out.append(

@@ -8,7 +8,9 @@ something is checked against the other apps' rules as the import runs. An import
 from __future__ import annotations
 
 import rules
+from django.utils.translation import gettext_lazy as _
 
+from realise.core.errors import register_nouns
 from realise.core.permissions import access_for, is_administrator, is_signed_in, only_inspects
 
 
@@ -28,3 +30,10 @@ PERMISSIONS = {
 
 for name, predicate in PERMISSIONS.items():
     rules.add_perm(name, predicate)
+
+# What the 403 page calls these records (core.errors.describe).
+register_nouns(
+    {
+        "importjob": (_("import job"), _("import jobs")),
+    }
+)

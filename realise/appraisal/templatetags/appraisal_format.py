@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import pgettext_lazy
 
+from realise.appraisal import words
 from realise.appraisal.models import fy_label
 from realise.core import formatting
 
@@ -52,6 +53,12 @@ def financial_year(year):
 @register.filter
 def vfm(category):
     return VFM_LABELS.get(category, "–") if category else "–"
+
+
+@register.filter
+def in_words(increment):
+    """How an option compares with business as usual, in the language of the page."""
+    return words.summary(increment) if increment else ""
 
 
 @register.filter

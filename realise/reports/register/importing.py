@@ -49,6 +49,7 @@ from realise.collaborations.models import (
     InitiativeStatus,
     Stage,
 )
+from realise.core.language import english
 from realise.organisations.models import Force
 from realise.reports.register.cells import (
     BENEFIT_STATUSES,
@@ -631,9 +632,9 @@ class _Importer:
             if permitted:
                 # The minimum standard of the initiative's stage (that of the stage gate).
                 stage = initiative.obj.stage if initiative.obj else Stage.STRATEGIC_ASSESSMENT
-                for name, messages in standard_errors(candidate, stage).items():
-                    for message in messages:
-                        problems.append((BENEFIT_HEADERS.get(name, "Reference"), message))
+                for name, refusals in standard_errors(candidate, stage).items():
+                    for refusal in refusals:  # the import report is written in English
+                        problems.append((BENEFIT_HEADERS.get(name, "Reference"), english(refusal)))
             if problems:
                 for header, reason in problems:
                     self.error(sheet, row, header, reason)

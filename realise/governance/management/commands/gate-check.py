@@ -4,13 +4,13 @@ Prints each problem (a skipped stage, a body whose remit does not include the ga
 benefit that fails the stage gate with its unmet rules; exits 1 when the gate would refuse
 and 0 when it would pass. The rules are those of the stage page and the API
 (`collaborations.services.gate_check`); the command lives with the governance bodies that
-decide the gates.
+decide the gates. It writes in English (text and JSON alike), whatever language is active.
 """
 
 import json
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, no_translations
 
 from realise.collaborations.models import Initiative
 from realise.collaborations.services import gate_check
@@ -28,6 +28,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
+    @no_translations
     def handle(self, *args, **options):
         try:
             initiative = Initiative.objects.get(slug=options["initiative"])
