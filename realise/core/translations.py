@@ -418,10 +418,11 @@ def _values_of(name: str, scope: ast.AST) -> list[ast.AST]:
     return values
 
 
-def _followed(texts: list[ast.AST], tree: ast.Module) -> list[ast.AST]:
+def _followed(
+    texts: list[ast.AST], tree: ast.Module, parents: dict[ast.AST, ast.AST]
+) -> list[ast.AST]:
     """The texts, and for a variable in their place, the strings it is given in its
     function or the module (one step: a message kept in a constant or built in a list)."""
-    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     found = list(texts)
     for text in texts:
         scope = parents.get(text)
@@ -443,10 +444,12 @@ def python_problems_in(source: str, name: str) -> list[str]:
     """`name:line: not marked for translation: 'text'` for each string people read unmarked."""
     tree = ast.parse(source, filename=name)
     api_names = _rest_framework_names(tree)
+    # Each node's parent, worked out once per module (a variable's scope is looked up in it).
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     texts: list[ast.AST] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
-            texts += _followed(_call_texts(node, api_names), tree)
+            texts += _followed(_call_texts(node, api_names), tree, parents)
         elif isinstance(node, ast.ClassDef):
             texts += _class_texts(node)
         elif isinstance(node, ast.Assign) and any(
