@@ -49,6 +49,7 @@ from realise.benefits.standard import (
 from realise.collaborations.api import ShareItemSerializer, share_rows
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.api import (
+    ROWS_VERSION_RESPONSES,
     DomainSerializer,
     DomainViewSet,
     JSONParser,
@@ -334,7 +335,7 @@ class BenefitViewSet(DomainViewSet):
     @extend_schema(
         methods=["PUT"],
         request=ShareItemSerializer(many=True),
-        responses={200: BenefitShareSerializer(many=True)},
+        responses={200: BenefitShareSerializer(many=True), **ROWS_VERSION_RESPONSES},
         summary="Replace the benefit's own split between forces",
         description="The shares given replace all the benefit's own shares; they must add up "
         "to exactly 100% and name only the collaboration's member forces. An empty list "

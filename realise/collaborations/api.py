@@ -25,6 +25,7 @@ from realise.collaborations.models import (
 )
 from realise.collaborations.services import GateRefused, check_shares_total, gate_check, move_stage
 from realise.core.api import (
+    ROWS_VERSION_RESPONSES,
     AmountField,
     DomainSerializer,
     DomainViewSet,
@@ -340,7 +341,7 @@ class CollaborationViewSet(DomainViewSet):
     @extend_schema(
         methods=["PUT"],
         request=ShareItemSerializer(many=True),
-        responses={200: ForceShareSerializer(many=True)},
+        responses={200: ForceShareSerializer(many=True), **ROWS_VERSION_RESPONSES},
         summary="Replace every member force's share at once",
         description="The shares given replace all the collaboration's shares; they must add "
         "up to exactly 100%. All or nothing. Send `If-Match` with the ETag of your last read "

@@ -30,7 +30,7 @@ from django.db import models, transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.http import JsonResponse
 from django.views.defaults import page_not_found
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import (
     exceptions,
     pagination,
@@ -542,6 +542,23 @@ _VERSION_ERROR = {
     "properties": {"detail": {"type": "string"}, "version": {"type": "integer"}},
     "required": ["detail", "version"],
 }
+_ROWS_VERSION_ERROR = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}, "version": {"type": "string"}},
+    "required": ["detail", "version"],
+}
+# The refusals of a set replaced whole (`rows_version_refusal`): its version is a digest.
+ROWS_VERSION_RESPONSES = {
+    412: OpenApiResponse(
+        _ROWS_VERSION_ERROR,
+        description="`If-Match` does not match the set's current version (ETag).",
+    ),
+    428: OpenApiResponse(
+        _ROWS_VERSION_ERROR,
+        description="No `If-Match` was sent: say which version of the set you are replacing "
+        "(`version` is the current one).",
+    ),
+}
 
 
 def not_found(request, exception=None):
@@ -580,13 +597,20 @@ def add_error_responses(result, generator, request, public):
                     "in use.",
                     "content": {"application/json": {"schema": _CONFLICT}},
                 }
-                responses["412"] = {
-                    "description": "`If-Match` does not match the current version (ETag).",
-                    "content": {"application/json": {"schema": _VERSION_ERROR}},
-                }
-                responses["428"] = {
-                    "description": "Neither `If-Match` nor `version` was sent: say which "
-                    "version you are changing (`version` is the current one).",
-                    "content": {"application/json": {"schema": _VERSION_ERROR}},
-                }
+                # An operation that declared its own (a set replaced whole) keeps them.
+                responses.setdefault(
+                    "412",
+                    {
+                        "description": "`If-Match` does not match the current version (ETag).",
+                        "content": {"application/json": {"schema": _VERSION_ERROR}},
+                    },
+                )
+                responses.setdefault(
+                    "428",
+                    {
+                        "description": "Neither `If-Match` nor `version` was sent: say which "
+                        "version you are changing (`version` is the current one).",
+                        "content": {"application/json": {"schema": _VERSION_ERROR}},
+                    },
+                )
     return result
