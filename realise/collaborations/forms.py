@@ -37,7 +37,7 @@ class CollaborationForm(VersionedFormMixin, GovukForm, forms.ModelForm):
             "legal_basis",
             "visibility",
         ]
-        help_texts = {"slug": "A short name for web addresses, e.g. 7f-procurement."}
+        help_texts = {"slug": gettext_lazy("A short name for web addresses, e.g. 7f-procurement.")}
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
 
     def clean_parent(self):

@@ -27,4 +27,4 @@ class CollaborationTable(tables.Table):
             "visibility",
         ]
         order_by = "name"
-        empty_text = "No collaborations yet."
+        empty_text = _("No collaborations yet.")

@@ -270,6 +270,16 @@ LABEL_KEYWORDS = {"label", "help_text", "verbose_name", "verbose_name_plural", "
 # Attributes set to text people read: `self.fields["x"].label = ...`, `Meta.verbose_name = ...`.
 LABEL_ATTRIBUTES = {"label", "help_text", "empty_label"}
 CHOICES_BASES = {"TextChoices", "IntegerChoices", "Choices"}
+# Text in a `Meta`: a model's names, a model form's labels, hints and errors by field, and
+# what a table (django-tables2) says when it is empty.
+META_TEXTS = {
+    "verbose_name",
+    "verbose_name_plural",
+    "labels",
+    "help_texts",
+    "error_messages",
+    "empty_text",
+}
 # Machine-facing modules, in English by design (see the command's docstring).
 ENGLISH_MODULES = {"api.py", "api_filters.py", "api_root.py", "parsers.py", "serializers.py"}
 
@@ -374,8 +384,7 @@ def _class_texts(node: ast.ClassDef) -> list[ast.AST]:
         if bases & CHOICES_BASES and isinstance(statement.value, ast.Tuple):
             texts.append(statement.value.elts[-1])
         elif node.name == "Meta" and any(
-            getattr(t, "id", None) in ("verbose_name", "verbose_name_plural")
-            for t in statement.targets
+            getattr(t, "id", None) in META_TEXTS for t in statement.targets
         ):
             texts.append(statement.value)
     return texts

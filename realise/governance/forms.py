@@ -50,7 +50,9 @@ class GovernanceBodyForm(GovukForm, forms.ModelForm):
             "terms_of_reference",
             "visibility",
         ]
-        help_texts = {"slug": "A short name for web addresses, e.g. 7f-programme-board."}
+        help_texts = {
+            "slug": gettext_lazy("A short name for web addresses, e.g. 7f-programme-board.")
+        }
         widgets = {
             "meets_from": DateInput(),
             "terms_of_reference": forms.Textarea(attrs={"rows": 4}),

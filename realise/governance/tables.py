@@ -24,7 +24,7 @@ class GovernanceBodyTable(tables.Table):
             "open_escalations",
         ]
         order_by = ("collaboration", "name")
-        empty_text = "No governance bodies you can see."
+        empty_text = _("No governance bodies you can see.")
 
 
 class DecisionTable(tables.Table):
@@ -40,7 +40,7 @@ class DecisionTable(tables.Table):
         model = Decision
         fields = ["decided_on", "text", "body", "initiative", "status"]
         order_by = ("-decided_on",)
-        empty_text = "No decisions found."
+        empty_text = _("No decisions found.")
 
     def render_text(self, record):
         return str(record)

@@ -75,7 +75,7 @@ class MembershipTable(tables.Table):
         model = Membership
         fields = ["user", "role", "force", "collaborations"]
         order_by = "user"
-        empty_text = "No roles match."
+        empty_text = _("No roles match.")
 
     def render_collaborations(self, record):
         return ", ".join(c.name for c in record.collaborations.all()) or "–"

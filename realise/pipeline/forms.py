@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.models import Collaboration
 from realise.core.forms import GovukForm, choice_field, model_choice_field
@@ -40,9 +41,9 @@ class OpportunityForm(VersionedFormMixin, GovukForm, forms.ModelForm):
             "rejection_reason": forms.Textarea(attrs={"rows": 3}),
         }
         help_texts = {
-            "low": "Annual value, in the unit above.",
-            "most_likely": "Annual value, in the unit above.",
-            "high": "Annual value, in the unit above.",
+            "low": _("Annual value, in the unit above."),
+            "most_likely": _("Annual value, in the unit above."),
+            "high": _("Annual value, in the unit above."),
         }
 
     def __init__(self, *args, user=None, collaboration: Collaboration | None = None, **kwargs):

@@ -37,7 +37,7 @@ class OpportunityTable(tables.Table):
             "risk_weighted",
         ]
         order_by = ("collaboration", "title")
-        empty_text = "No opportunities you can see."
+        empty_text = _("No opportunities you can see.")
 
     def render_confidence(self, value):
         return f"{value}%"

@@ -34,6 +34,8 @@ from django.db.models import (
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Lower, Replace
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from realise.benefits.maps import orphan_benefits
 from realise.benefits.models import (
@@ -49,7 +51,8 @@ from realise.benefits.models import (
 )
 from realise.benefits.standard import RULE_PROFILE, benefit_rules
 from realise.collaborations.models import InitiativeStatus, Stage
-from realise.core.language import english
+from realise.core.language import english, is_welsh, lazy_format, month_year
+from realise.core.types import StrOrPromise
 from realise.governance.reminders import overdue_rows
 from realise.organisations.models import Force
 
@@ -61,15 +64,16 @@ SUSPECTED_DUPLICATE = "suspected-duplicate"
 BELOW_STANDARD = "below-standard"
 ORPHAN = "orphan"
 CHILDREN_EXCEED_PARENT = "children-exceed-parent"
+# What each rule is called on the page (the rule's name itself never changes).
 RULES = {
-    NO_PLAN: "Identified in the business case but not planned",
-    NO_EVIDENCE: "Actuals with no evidence",
-    UNVERIFIED: "Actuals not verified",
-    OVERDUE: "Measurements overdue",
-    SUSPECTED_DUPLICATE: "Suspected duplicate",
-    BELOW_STANDARD: "Below the minimum standard",
-    ORPHAN: "Orphan in the benefits map",
-    CHILDREN_EXCEED_PARENT: "Children plan more than their parent",
+    NO_PLAN: _("Identified in the business case but not planned"),
+    NO_EVIDENCE: _("Actuals with no evidence"),
+    UNVERIFIED: _("Actuals not verified"),
+    OVERDUE: _("Measurements overdue"),
+    SUSPECTED_DUPLICATE: _("Suspected duplicate"),
+    BELOW_STANDARD: _("Below the minimum standard"),
+    ORPHAN: _("Orphan in the benefits map"),
+    CHILDREN_EXCEED_PARENT: _("Children plan more than their parent"),
 }
 UNVERIFIED_AFTER_DAYS = 60
 _MONEY = DecimalField(max_digits=20, decimal_places=2)
@@ -88,25 +92,29 @@ class Issue:
     title: str
     initiative: str  # slug
     initiative_name: str
-    problem: str
-    fix: str
+    # Put into words when shown: in Welsh on a Welsh page, in English in the command's
+    # output and its JSON (`as_dict`).
+    problem: StrOrPromise
+    fix: StrOrPromise
     other_id: int | None = None  # suspected duplicates: the other benefit
     other_reference: str = ""
 
     @property
-    def rule_label(self) -> str:
+    def rule_label(self) -> StrOrPromise:
         return RULES[self.rule]
 
     @property
-    def message(self) -> str:
-        return f"{self.problem} To put it right: {self.fix}"
+    def message(self) -> StrOrPromise:
+        return lazy_format(
+            _("%(problem)s To put it right: %(fix)s"), problem=self.problem, fix=self.fix
+        )
 
     def as_dict(self) -> dict:
         return {
             "rule": self.rule,
             "benefit": self.reference,
             "initiative": self.initiative,
-            "message": self.message,
+            "message": english(self.message),
         }
 
 
@@ -130,10 +138,34 @@ class Report:
         }
 
 
-def _months(count: int, earliest: datetime.date, latest: datetime.date) -> str:
+def _short_month(day: datetime.date) -> str:
+    """'Jan 2026' in English, 'Ionawr 2026' in Welsh (which has no short month names)."""
+    return month_year(day) if is_welsh() else f"{day:%b %Y}"
+
+
+_lazy_month = lazy(_short_month, str)
+
+
+def _joined(*items: StrOrPromise) -> str:
+    return ", ".join(str(item) for item in items)
+
+
+_lazy_joined = lazy(_joined, str)
+
+
+def _months(count: int, earliest: datetime.date, latest: datetime.date) -> StrOrPromise:
     if count == 1 or earliest == latest:
-        return f"{count} in {earliest:%b %Y}"
-    return f"{count} between {earliest:%b %Y} and {latest:%b %Y}"
+        return lazy_format(
+            _("%(count)s in %(month)s"),
+            count=count,
+            month=_lazy_month(earliest),
+        )
+    return lazy_format(
+        _("%(count)s between %(first)s and %(last)s"),
+        count=count,
+        first=_lazy_month(earliest),
+        last=_lazy_month(latest),
+    )
 
 
 class _Benefits:
@@ -150,7 +182,9 @@ class _Benefits:
         ):
             self.rows[row["pk"]] = row
 
-    def issue(self, rule: str, benefit_id: int, problem: str, fix: str, other=None) -> Issue:
+    def issue(
+        self, rule: str, benefit_id: int, problem: StrOrPromise, fix: StrOrPromise, other=None
+    ) -> Issue:
         row = self.rows[benefit_id]
         other_row = self.rows.get(other) if other else None
         return Issue(
@@ -186,11 +220,18 @@ def _no_plan(benefits: QuerySet) -> list[tuple]:
         (
             NO_PLAN,
             pk,
-            f"Identified in the business case, and its initiative is at stage {stage}, but it "
-            "has no planned profile: its actuals count as realised outside the plan and "
-            "nothing measures it against the business case.",
-            "Enter its planned profile month by month (its plan page, or the Plan sheet of "
-            "the register).",
+            lazy_format(
+                _(
+                    "Identified in the business case, and its initiative is at stage "
+                    "%(stage)s, but it has no planned profile: its actuals count as realised "
+                    "outside the plan and nothing measures it against the business case."
+                ),
+                stage=stage,
+            ),
+            _(
+                "Enter its planned profile month by month (its plan page, or the Plan sheet "
+                "of the register)."
+            ),
         )
         for pk, stage in rows
     ]
@@ -214,8 +255,11 @@ def _no_evidence(benefits: QuerySet) -> list[tuple]:
         (
             NO_EVIDENCE,
             row["benefit_id"],
-            f"Actuals with no evidence: {_months(row['count'], row['earliest'], row['latest'])}.",
-            "Attach the evidence to each actual (a file or a note saying where it is kept).",
+            lazy_format(
+                _("Actuals with no evidence: %(months)s."),
+                months=_months(row["count"], row["earliest"], row["latest"]),
+            ),
+            _("Attach the evidence to each actual (a file or a note saying where it is kept)."),
         )
         for row in rows
     ]
@@ -232,10 +276,15 @@ def _unverified(benefits: QuerySet, today: datetime.date) -> list[tuple]:
         (
             UNVERIFIED,
             row["benefit_id"],
-            f"Actuals recorded more than {UNVERIFIED_AFTER_DAYS} days ago and never verified: "
-            f"{_months(row['count'], row['earliest'], row['latest'])}.",
-            "Ask someone other than the person who recorded them to check them against the "
-            "evidence and verify them.",
+            lazy_format(
+                _("Actuals recorded more than %(days)s days ago and never verified: %(months)s."),
+                days=UNVERIFIED_AFTER_DAYS,
+                months=_months(row["count"], row["earliest"], row["latest"]),
+            ),
+            _(
+                "Ask someone other than the person who recorded them to check them against "
+                "the evidence and verify them."
+            ),
         )
         for row in rows
     ]
@@ -246,8 +295,11 @@ def _overdue(benefits: QuerySet, today: datetime.date) -> list[tuple]:
         (
             OVERDUE,
             row["benefit"],
-            f"Actuals overdue: {_months(row['months'], row['earliest'], row['latest'])}.",
-            "The measurement owner records the actuals for those months, with their evidence.",
+            lazy_format(
+                _("Actuals overdue: %(months)s."),
+                months=_months(row["months"], row["earliest"], row["latest"]),
+            ),
+            _("The measurement owner records the actuals for those months, with their evidence."),
         )
         for row in overdue_rows(today, benefits)
     ]
@@ -313,10 +365,17 @@ def _suspected_duplicates(benefits: QuerySet) -> list[tuple]:
     by_values = list(same_values.values(*columns))
     by_title = list(same_title.values(*columns))
     pairs = _pairs(by_values, lambda row: (row["unit"], row["baseline_value"], row["target_value"]))
-    reasons = {pair: "the same unit, baseline and target" for pair in pairs}
+    reasons: dict[tuple[int, int], StrOrPromise] = dict.fromkeys(
+        pairs, _("the same unit, baseline and target")
+    )
     for pair in _pairs(by_title, lambda row: row["norm"]):
-        reasons[pair] = "the same title (leaving aside case, punctuation and force names)" + (
-            " and the same unit, baseline and target" if pair in reasons else ""
+        reasons[pair] = (
+            _(
+                "the same title (leaving aside case, punctuation and force names) and the "
+                "same unit, baseline and target"
+            )
+            if pair in reasons
+            else _("the same title (leaving aside case, punctuation and force names)")
         )
     if not reasons:
         return []
@@ -345,11 +404,12 @@ def _suspected_duplicates(benefits: QuerySet) -> list[tuple]:
             (
                 SUSPECTED_DUPLICATE,
                 first,
-                f"May be the same benefit as {{other}}: {why}. Counted in both, each pound "
-                "would count twice.",
-                "If one is part of the other, link it as a contribution so that each pound "
-                "counts once; if they are different benefits, dismiss the suspicion with the "
-                "reason.",
+                why,  # put into a sentence once the other benefit is named (`check`)
+                _(
+                    "If one is part of the other, link it as a contribution so that each "
+                    "pound counts once; if they are different benefits, dismiss the suspicion "
+                    "with the reason."
+                ),
                 second,
             )
         )
@@ -378,7 +438,7 @@ def _below_standard(benefits: QuerySet) -> list[tuple]:
     out = []
     for benefit in candidates:
         unmet = [
-            english(rule)  # the issues of the data-quality check are written in English
+            rule
             for rule in benefit_rules(benefit, benefit.initiative.stage, has_profile=True)
             if rule is not RULE_PROFILE
         ]
@@ -387,10 +447,15 @@ def _below_standard(benefits: QuerySet) -> list[tuple]:
                 (
                     BELOW_STANDARD,
                     benefit.pk,
-                    f"Below the minimum standard for stage {benefit.initiative.stage}: "
-                    f"{', '.join(unmet)}.",
-                    "Complete the benefit's profile (edit the benefit) so that it meets the "
-                    "standard its initiative has passed.",
+                    lazy_format(
+                        _("Below the minimum standard for stage %(stage)s: %(unmet)s."),
+                        stage=benefit.initiative.stage,
+                        unmet=_lazy_joined(*unmet),
+                    ),
+                    _(
+                        "Complete the benefit's profile (edit the benefit) so that it meets "
+                        "the standard its initiative has passed."
+                    ),
                 )
             )
     return out
@@ -401,9 +466,11 @@ def _orphans(benefits: QuerySet) -> list[tuple]:
         (
             ORPHAN,
             pk,
-            "Serves no objective on its collaboration's benefits map.",
-            "Link it to the objective it serves on the benefits map, or ask whether it "
-            "belongs in the programme.",
+            _("Serves no objective on its collaboration's benefits map."),
+            _(
+                "Link it to the objective it serves on the benefits map, or ask whether it "
+                "belongs in the programme."
+            ),
         )
         for pk in orphan_benefits(benefits.exclude(status=BenefitStatus.CLOSED)).values_list(
             "pk", flat=True
@@ -434,10 +501,18 @@ def _children_exceed_parent(benefits: QuerySet) -> list[tuple]:
         (
             CHILDREN_EXCEED_PARENT,
             pk,
-            f"The benefits contributing to it plan £{children:,.2f} in total, more than its "
-            f"own £{own:,.2f}: its plan no longer holds theirs.",
-            "Raise a change request for the parent's plan, or correct the children's plans "
-            "or links.",
+            lazy_format(
+                _(
+                    "The benefits contributing to it plan %(children)s in total, more than "
+                    "its own %(own)s: its plan no longer holds theirs."
+                ),
+                children=f"£{children:,.2f}",
+                own=f"£{own:,.2f}",
+            ),
+            _(
+                "Raise a change request for the parent's plan, or correct the children's "
+                "plans or links."
+            ),
         )
         for pk, own, children in rows
     ]
@@ -472,8 +547,15 @@ def check(benefits: QuerySet | None = None, *, today: datetime.date | None = Non
         other_id = other[0] if other else None
         if other_id:
             other_row = names.rows[other_id]
-            named = f"{other_row['reference']} '{other_row['title']}'"
-            problem = problem.replace("{other}", f"{named} ({other_row['initiative__name']})")
+            problem = lazy_format(
+                _(
+                    "May be the same benefit as %(other)s: %(why)s. Counted in both, each "
+                    "pound would count twice."
+                ),
+                other=f"{other_row['reference']} '{other_row['title']}' "
+                f"({other_row['initiative__name']})",
+                why=problem,
+            )
         issues.append(names.issue(rule, pk, problem, fix, other_id))
     order = {rule: position for position, rule in enumerate(RULES)}
     issues.sort(key=lambda i: (order[i.rule], i.initiative, i.reference, i.other_reference))

@@ -150,6 +150,26 @@ def test_marked_strings_codes_and_the_api_pass_the_check():
     assert translations.python_problems_in(PASSING, "realise/sample.py") == []
 
 
+def test_a_meta_s_hints_labels_errors_and_empty_table_text_are_checked():
+    source = (
+        "class ThingForm(forms.ModelForm):\n"
+        "    class Meta:\n"
+        '        help_texts = {"slug": "A short name."}\n'
+        '        labels = {"name": gettext_lazy("Name")}\n'
+        '        error_messages = {"name": {"required": "Give a name."}}\n'
+        "\n"
+        "class ThingTable(tables.Table):\n"
+        "    class Meta:\n"
+        '        empty_text = "Nothing yet."\n'
+        '        order_by = "name"\n'
+    )
+    assert translations.python_problems_in(source, "realise/sample.py") == [
+        "realise/sample.py:3: not marked for translation: 'A short name.'",
+        "realise/sample.py:5: not marked for translation: 'Give a name.'",
+        "realise/sample.py:9: not marked for translation: 'Nothing yet.'",
+    ]
+
+
 def test_the_api_modules_are_left_out_and_the_rest_of_realise_is_marked():
     names = {path.name for path in translations.python_files()}
     assert "api.py" not in names and "serializers.py" not in names

@@ -278,3 +278,24 @@ def test_nobody_settles_a_pair_they_may_not_see(client, duplicates):
         {"benefit": duplicates.one.pk, "other": duplicates.three.pk, "dismiss": "1", "reason": "x"},
     )
     assert response.status_code == 404
+
+
+def test_the_page_reads_in_welsh_and_the_command_stays_english(client, world, implementing, capsys):
+    benefit = distinct("HR-1", implementing)
+    plan(benefit, month(4), ["10"] * 6)
+    actual(benefit, month(4), "10")  # no evidence yet
+    client.force_login(world.alice)
+    client.post("/language/", {"language": "cy", "next": "/"})
+    page = client.get("/data-quality/").content.decode()
+    assert "Gwerthoedd gwirioneddol heb dystiolaeth: 1 yn Ebrill 2025." in page
+    assert "Atodwch y dystiolaeth i bob gwerth gwirioneddol" in page  # how to put it right
+    assert "Gwerthoedd gwirioneddol heb dystiolaeth</td>" in page or (
+        "Gwerthoedd gwirioneddol heb dystiolaeth<br>" in page
+    )  # the rule's name
+    assert "Actuals with no evidence" not in page and "Attach the evidence" not in page
+    with pytest.raises(SystemExit):
+        call_command("data-quality", "--format", "json", "--today", "2025-07-15")
+    messages = [issue["message"] for issue in json.loads(capsys.readouterr().out)["issues"]]
+    assert "Actuals with no evidence: 1 in Apr 2025. To put it right: Attach" in " ".join(
+        messages
+    )

@@ -46,7 +46,7 @@ class AuditTable(tables.Table):
         model = AuditRecord
         fields = ["sequence", "recorded_at", "username", "action", "model", "object_repr", "via"]
         order_by = "-sequence"
-        empty_text = "No audit records match."
+        empty_text = _("No audit records match.")
 
 
 class AuditAccessMixin(PermissionRequiredMixin):

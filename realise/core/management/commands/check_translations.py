@@ -12,7 +12,9 @@ migrations and tests): the message of `django.contrib.messages` (`messages.succe
 models and services) and `form.add_error`; `PermissionDenied` and `Refused`, whose message
 the 403 page shows; `label=`, `help_text=`, `verbose_name=`, `verbose_name_plural=`,
 `empty_label=` and `error_messages=` of any call (form fields, model fields, table
-columns, filters), the same attributes set on a field, and `verbose_name` in a `Meta`;
+columns, filters), the same attributes set on a field, and in a `Meta` the model's
+`verbose_name`, a model form's `labels`, `help_texts` and `error_messages`, and a table's
+`empty_text`;
 choice labels (`TextChoices` / `IntegerChoices` members, `choices=[(value, label)]`);
 emails (`send_mail`, `EmailMessage`); notifications (`Notification(text=)`) and reminders
 (`Reminder(subject=, text=)`). A string passes when it goes through `gettext`,

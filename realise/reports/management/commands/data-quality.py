@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from realise.benefits.models import Benefit
 from realise.benefits.realisation import collaboration_and_descendants
 from realise.collaborations.models import Collaboration
+from realise.core.language import english
 from realise.reports import data_quality
 
 
@@ -64,7 +65,8 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {rule}: {count}")
             for issue in report.issues:
                 self.stdout.write(
-                    f"[{issue.rule}] {issue.reference} ({issue.initiative}): {issue.message}"
+                    f"[{issue.rule}] {issue.reference} ({issue.initiative}): "
+                    + english(issue.message)
                 )
         if report.issues:
             sys.exit(1)
