@@ -296,6 +296,4 @@ def test_the_page_reads_in_welsh_and_the_command_stays_english(client, world, im
     with pytest.raises(SystemExit):
         call_command("data-quality", "--format", "json", "--today", "2025-07-15")
     messages = [issue["message"] for issue in json.loads(capsys.readouterr().out)["issues"]]
-    assert "Actuals with no evidence: 1 in Apr 2025. To put it right: Attach" in " ".join(
-        messages
-    )
+    assert "Actuals with no evidence: 1 in Apr 2025. To put it right: Attach" in " ".join(messages)
