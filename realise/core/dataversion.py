@@ -24,8 +24,13 @@ GENERATION_KEY = "realise:dashboards:generation"
 
 def data_version() -> str:
     head = AuditHead.objects.filter(pk=1).values_list("sequence", "hash").first()
+    return version_of(*(head or (None, None)))
+
+
+def version_of(sequence: int | None, hash_: str | None) -> str:
+    """The data version from the audit head's sequence and hash (None: no head yet)."""
     generation = cache.get(GENERATION_KEY, 0)
-    return f"{head[0]}-{head[1][:16]}-{generation}" if head else f"0-{generation}"
+    return f"{sequence}-{hash_[:16]}-{generation}" if hash_ else f"0-{generation}"
 
 
 def forget_cached_data() -> None:

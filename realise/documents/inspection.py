@@ -613,7 +613,11 @@ def _quality_blocks(view: View, user, today: datetime.date) -> list[dict]:
         blocks.table(
             "Findings by rule",
             [blocks.column("Rule"), blocks.column("Findings", numeric=True)],
-            [[label, str(counts[rule])] for rule, label in quality.RULES.items() if counts[rule]],
+            [
+                [str(label), str(counts[rule])]
+                for rule, label in quality.RULES.items()
+                if counts[rule]
+            ],
         ),
         blocks.table(
             "Findings"
@@ -623,7 +627,7 @@ def _quality_blocks(view: View, user, today: datetime.date) -> list[dict]:
                 else ""
             ),
             [blocks.column("Benefit"), blocks.column("Rule"), blocks.column("Problem")],
-            [[i.reference, i.rule_label, i.problem] for i in issues[:ISSUES_SHOWN]],
+            [[i.reference, str(i.rule_label), str(i.problem)] for i in issues[:ISSUES_SHOWN]],
         ),
     ]
     return out

@@ -10,6 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from realise.core.api.cache import _token_and_version
+from realise.core.dataversion import data_version
 from realise.core.models import AuditRecord
 from realise.organisations.models import Membership
 from tests.factories import UserFactory
@@ -159,3 +161,24 @@ def test_a_write_and_an_unknown_token_are_checked_by_the_api_itself(world):
     refused = stranger.get(f"/api/v1/benefits/{world.benefit.pk}/")
     assert refused.status_code == 401
     assert refused.json() == {"detail": "Invalid token."}
+
+
+def test_a_hit_costs_one_query_that_reads_the_same_token_account_and_data_version(world):
+    alice = by_token(world.alice)
+    path = f"/api/v1/benefits/{world.benefit.pk}/"
+    alice.get(path)
+    with CaptureQueriesContext(connection) as hit:
+        assert alice.get(path)["X-Realise-Cache"] == "hit"
+    assert len(hit.captured_queries) == 1
+    # What that one statement gives is what Django's own queries give, field for field.
+    key = Token.objects.get(user=world.alice).key
+    token, version = _token_and_version(key)
+    expected = Token.objects.select_related("user").get(key=key)
+    for field in Token._meta.concrete_fields:
+        assert getattr(token, field.attname) == getattr(expected, field.attname), field.name
+    for field in type(world.alice)._meta.concrete_fields:
+        assert getattr(token.user, field.attname) == getattr(expected.user, field.attname), (
+            field.name
+        )
+    assert version == data_version()
+    assert _token_and_version("0" * 40) is None
