@@ -13,11 +13,14 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from realise.benefits.models import Benefit, Change, Contribution, Objective
 from realise.benefits.realisation import collaboration_and_descendants
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.history import set_history_user
+from realise.core.language import lazy_format
+from realise.core.types import StrOrPromise
 
 DOT_TIMEOUT_SECONDS = 20
 
@@ -30,7 +33,7 @@ class MapUnavailable(Exception):
 class BenefitsMap:
     """Everything on one map. Lists are ordered; `edges` are (from node, to node, kind)."""
 
-    title: str
+    title: StrOrPromise
     enablers: list[Initiative]
     changes: list[Change]
     benefits: list[Benefit]
@@ -151,7 +154,7 @@ def initiative_map(initiative: Initiative) -> BenefitsMap:
     benefits = _benefits(Benefit.objects.filter(initiative=initiative))
     changes = Change.objects.filter(initiative=initiative)
     return _assemble(
-        f"Benefits map of {initiative.name}",
+        lazy_format(_("Benefits map of %(name)s"), name=initiative.name),
         benefits,
         changes,
         objectives_for(initiative.collaboration),
@@ -164,7 +167,7 @@ def collaboration_map(collaboration: Collaboration) -> BenefitsMap:
     benefits = _benefits(Benefit.objects.filter(initiative__collaboration_id__in=ids))
     changes = Change.objects.filter(initiative__collaboration_id__in=ids)
     return _assemble(
-        f"Benefits map of {collaboration.name}",
+        lazy_format(_("Benefits map of %(name)s"), name=collaboration.name),
         benefits,
         changes,
         Objective.objects.filter(collaboration_id__in=ids),
@@ -196,7 +199,7 @@ _STYLE = {
 }
 
 
-def _quote(text: str, width: int = 28) -> str:
+def _quote(text: StrOrPromise, width: int = 28) -> str:
     """A DOT string: escaped, wrapped to `width` characters a line."""
     lines = textwrap.wrap(" ".join(str(text).split()), width) or [""]
     escaped = [line.replace("\\", "\\\\").replace('"', '\\"') for line in lines]

@@ -258,3 +258,17 @@ def test_search_entries_and_the_audit_trail_are_written_in_english_from_a_welsh_
     assert "3 Full business case (FBC)" in entry.body and "Llawn" not in entry.body
     record = AuditRecord.objects.filter(model="organisations.membership").latest("sequence")
     assert "Viewer (read only)" in record.object_repr
+
+
+def test_django_s_password_rules_the_benchmark_and_the_benefits_map_read_in_welsh(client, world):
+    client.force_login(world.alice)
+    choose(client, "cy")
+    password = client.get("/account/password/").content.decode()
+    assert "Ni all eich cyfrinair fod yn rhifau i gyd." in password
+    assert "Rhaid i’ch cyfrinair gynnwys o leiaf 10 nod." in password
+    assert "Your password" not in password
+    benchmark = client.get("/benchmark/").content.decode()
+    assert "Wedi’i wireddu am bob £1 o gost" in benchmark and "Realised per £1" not in benchmark
+    benefits_map = client.get(f"/collaborations/{world.collab.slug}/map/").content.decode()
+    assert f"Map buddion {world.collab.name}" in benefits_map
+    assert "Benefits map of" not in benefits_map

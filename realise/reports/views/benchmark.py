@@ -5,20 +5,21 @@ from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from realise.reports.benchmark import SORT_KEYS, benchmark
 
 COLUMNS = (
-    ("name", "Collaboration", False),
-    ("realised", "Realised to date", True),
-    ("planned", "Planned to date", True),
-    ("realised_percent", "Realised against plan", True),
-    ("verified_share", "Actuals verified", True),
-    ("running_costs", "Running costs", True),
-    ("investment_costs", "Investment costs", True),
-    ("benefit_per_pound", "Realised per £1 of cost", True),
-    ("days_obc_to_implementation", "Days from OBC to implementation", True),
+    ("name", _("Collaboration"), False),
+    ("realised", _("Realised to date"), True),
+    ("planned", _("Planned to date"), True),
+    ("realised_percent", _("Realised against plan"), True),
+    ("verified_share", _("Actuals verified"), True),
+    ("running_costs", _("Running costs"), True),
+    ("investment_costs", _("Investment costs"), True),
+    ("benefit_per_pound", _("Realised per £1 of cost"), True),
+    ("days_obc_to_implementation", _("Days from OBC to implementation"), True),
 )
 
 
