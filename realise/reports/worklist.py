@@ -303,8 +303,9 @@ def _review_items(user, access, today) -> list[WorkItem]:
     return items
 
 
-def worklist_for(user, today: datetime.date) -> Worklist:
-    """Everything this person has to do, most urgent (overdue, then soonest) first."""
+def worklist_for(user, today: datetime.date, *, summary: bool = True) -> Worklist:
+    """Everything this person has to do, most urgent (overdue, then soonest) first, and
+    (unless `summary` is off) what is waiting in everything they can see, in numbers."""
     access = access_for(user)
     items = [
         *_actual_items(user, access, today),
@@ -331,7 +332,7 @@ def worklist_for(user, today: datetime.date) -> Worklist:
             )
         )
     worklist = Worklist(items=items)
-    if access.administrator or not items:
+    if summary and (access.administrator or not items):
         worklist.summary = scope_summary(user, today)
     return worklist
 
@@ -362,5 +363,6 @@ def scope_summary(user, today: datetime.date) -> list[tuple[str, int, str]]:
 
 
 def work_count(user, today: datetime.date) -> int:
-    """How many things the person has to do (for the navigation)."""
-    return worklist_for(user, today).count
+    """How many things the person has to do (for the navigation): the summary in numbers,
+    which counts across every collaboration they can see, is not worked out for it."""
+    return worklist_for(user, today, summary=False).count

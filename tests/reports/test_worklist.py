@@ -14,7 +14,7 @@ from realise.documents.models import HighlightReport
 from realise.governance.models import Action, BodyMember, Decision, Notification
 from realise.governance.services import first_working_day
 from realise.organisations.models import Person
-from realise.reports.worklist import worklist_for
+from realise.reports.worklist import work_count, worklist_for
 from tests.factories import plan
 
 
@@ -152,6 +152,11 @@ def test_administrators_also_see_a_summary_of_their_scope(client, world, overdue
     page = home(client, admin).content.decode()
     assert 'id="scope-summary"' in page
     assert "Benefits with actuals overdue" in page
+    # The navigation's count is the same list without the summary, which it never shows.
+    today = timezone.localdate()
+    assert worklist_for(admin, today).summary
+    assert worklist_for(admin, today, summary=False).summary == []
+    assert work_count(admin, today) == worklist_for(admin, today).count
 
 
 def test_readers_are_not_offered_actions_they_cannot_take(client, world):
