@@ -162,22 +162,24 @@ def breakdown_by_force(cut: _Cut, include_planned: bool = True) -> dict[str, For
             outside_pennies[measure][row["force__ons_code"]] += _units(row["outside"]) * sign
     # Summed per benefit alone (grouping by the benefit's columns too costs the database
     # three times as much at national size); each benefit's columns are read once after.
-    shared = list(
-        Measurement.objects.filter(base_q & to_date_q & Q(force__isnull=True))
+    shared: list[dict[str, Any]] = [
+        dict(row)
+        for row in Measurement.objects.filter(base_q & to_date_q & Q(force__isnull=True))
         .values("benefit_id")
         .annotate(total=Sum(cut.value()))
         .order_by()
-    )
-    planned_rows = []
+    ]
+    planned_rows: list[dict[str, Any]] = []
     if include_planned:
-        planned_rows = list(
-            PlannedValue.objects.filter(base_q & cut.period_q())
+        planned_rows = [
+            dict(row)
+            for row in PlannedValue.objects.filter(base_q & cut.period_q())
             .values("benefit_id")
             .annotate(
                 total=Sum(cut.value()), to_date=Sum(cut.value(), filter=Q(period__lte=cut.to_date))
             )
             .order_by()
-        )
+        ]
     _add_benefit_columns(shared + planned_rows)
     collaborations = {row["benefit__initiative__collaboration_id"] for row in shared + planned_rows}
     shares = _Shares.load(cut.rows_q(), collaborations)
