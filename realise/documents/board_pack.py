@@ -14,7 +14,7 @@ import datetime
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from realise.benefits import realisation as engine
 from realise.benefits.models import Benefit
@@ -396,15 +396,22 @@ def _dashboard_blocks(body, figures, period: str) -> list[dict]:
     measures = _measures(body)
     cashable_first = body.body_type == BodyType.FINANCIAL_STEERING_GROUP
     summaries = figures.summaries(trend=True)
+    what = (
+        _("money (savings and cost avoidance), cashable first")
+        if cashable_first
+        else _("money and hours, never added together")
+    )
     out: list[dict] = [
         blocks.paragraph(
-            f"The cut the {body.get_body_type_display().lower()} uses: "
-            + (
-                "money (savings and cost avoidance), cashable first, "
-                if cashable_first
-                else "money and hours, never added together, "
+            _(
+                "The cut the %(body)s uses: %(what)s, for %(collaboration)s and the "
+                "collaborations within it."
             )
-            + f"for {body.collaboration.name} and the collaborations within it."
+            % {
+                "body": body.get_body_type_display().lower(),
+                "what": what,
+                "collaboration": body.collaboration.name,
+            }
         )
     ]
     sections = list(_board_sections(body.body_type))
@@ -454,20 +461,33 @@ def _dashboard_blocks(body, figures, period: str) -> list[dict]:
 def _one_line(row: dict, highlight: HighlightReport | None) -> str:
     parts = [row["stage"], row["status"].lower()]
     counts = ", ".join(
-        f"{row[value]} {value}" for value in (engine.RED, engine.AMBER, engine.GREEN) if row[value]
+        f"{row[value]} {formats.rag(value).lower()}"
+        for value in (engine.RED, engine.AMBER, engine.GREEN)
+        if row[value]
     )
     parts.append(f"RAG {formats.rag(row['rag']).lower()}" + (f" ({counts})" if counts else ""))
     if row["overdue"]:
-        parts.append(f"{row['overdue']} measurement{'s' if row['overdue'] != 1 else ''} overdue")
+        parts.append(
+            ngettext(
+                "%(count)s measurement overdue", "%(count)s measurements overdue", row["overdue"]
+            )
+            % {"count": row["overdue"]}
+        )
     if row["money_planned_to_date"] or row["money_actual_to_date"]:
         parts.append(
-            f"{formats.pounds(row['money_actual_to_date'])} realised of "
-            f"{formats.pounds(row['money_planned_to_date'])} planned to date"
+            _("%(realised)s realised of %(planned)s planned to date")
+            % {
+                "realised": formats.pounds(row["money_actual_to_date"]),
+                "planned": formats.pounds(row["money_planned_to_date"]),
+            }
         )
     line = "; ".join(parts) + "."
     if highlight is not None and highlight.progress.strip():
         first = highlight.progress.strip().split("\n")[0]
-        line += f" Highlight ({formats.month_label(highlight.month)}): {first}"
+        line += " " + _("Highlight (%(month)s): %(text)s") % {
+            "month": formats.month_label(highlight.month),
+            "text": first,
+        }
     return line
 
 

@@ -5,7 +5,7 @@ initiative's one-line status, and its dashboard, with the marking on every page.
 import datetime
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from realise.documents.board_pack import build_board_pack
 from realise.documents.render import render
@@ -139,3 +139,17 @@ def test_every_pack_shows_unidentified_and_unplanned_actuals_apart(vetting):
     labels = [column["label"] for column in headline["columns"]]
     money = next(row for row in headline["rows"] if row[0] == "Money (£)")
     assert money[labels.index("Of which outside the plan")] == "£500.00"
+
+
+def test_the_pack_in_welsh_words_its_statuses_and_its_cut_in_welsh(vetting):
+    w = vetting
+    Meeting.objects.create(body=w.board, date=MEETING)
+    save_highlight_report(w.initiative, OCTOBER, user=w.alice, progress="The backlog fell.")
+    with translation.override("cy"):
+        pack = build_board_pack(w.board, MEETING, marking="OFFICIAL")
+        body = " ".join("\n".join(pdf_pages(render(pack, "pdf").content)).split())
+    assert "Uchafbwynt (Hydref 2026): The backlog fell." in body  # what was typed stays
+    assert "a gynlluniwyd hyd yma" in body  # the one-line status: realised of planned
+    assert "Y toriad y mae’r" in body  # the cut the board uses
+    for english in ("Highlight (", "planned to date", "The cut the", "never added together"):
+        assert english not in body, english
