@@ -59,9 +59,7 @@ from realise.core.api import (
     conflict,
     error_list,
     etag_matches,
-    rows_response,
-    rows_version,
-    rows_version_refusal,
+    replace_rows,
     service_errors,
 )
 from realise.core.models import StaleVersion
@@ -351,24 +349,20 @@ class BenefitViewSet(DomainViewSet):
     )
     def shares(self, request, pk=None):
         benefit = self.get_object()
-        if request.method == "PUT":
-            rows = share_rows(request.data)
-            with transaction.atomic():
-                # One replacement at a time: the version is checked against what it replaces.
-                Benefit.objects.select_for_update().filter(pk=benefit.pk).first()
-                refusal = rows_version_refusal(request, rows_version(_benefit_share_rows(benefit)))
-                if refusal is not None:
-                    return refusal
-                try:
-                    replace_benefit_shares(
-                        benefit,
-                        {row["force"]: row["percent"] for row in rows},
-                        bases={row["force"]: row["basis"] for row in rows},
-                        user=request.user,
-                    )
-                except (DjangoValidationError, DjangoPermissionDenied) as error:
-                    raise service_errors(error) from None
-        return rows_response(_benefit_share_rows(benefit))
+        rows = share_rows(request.data) if request.method == "PUT" else []
+
+        def replace() -> None:
+            try:
+                replace_benefit_shares(
+                    benefit,
+                    {row["force"]: row["percent"] for row in rows},
+                    bases={row["force"]: row["basis"] for row in rows},
+                    user=request.user,
+                )
+            except (DjangoValidationError, DjangoPermissionDenied) as error:
+                raise service_errors(error) from None
+
+        return replace_rows(request, benefit, lambda: _benefit_share_rows(benefit), replace)
 
 
 def _benefit_share_rows(benefit: Benefit) -> list[dict]:

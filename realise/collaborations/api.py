@@ -4,7 +4,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
@@ -31,9 +30,7 @@ from realise.core.api import (
     DomainViewSet,
     ReadOnlyDomainViewSet,
     VisibleRelatedField,
-    rows_response,
-    rows_version,
-    rows_version_refusal,
+    replace_rows,
     service_errors,
 )
 from realise.core.history import set_history_user
@@ -356,40 +353,37 @@ class CollaborationViewSet(DomainViewSet):
     )
     def replace_shares(self, request, pk=None):
         collaboration = self.get_object()
+        rows = share_rows(request.data) if request.method == "PUT" else []
         if request.method == "PUT":
-            refusal = self._replace_shares(request, collaboration)
-            if refusal is not None:
-                return refusal
-        return rows_response(_share_rows_of(collaboration))
+            try:
+                check_shares_total([row["percent"] for row in rows])
+            except DjangoValidationError as error:
+                raise service_errors(error) from None
+        return replace_rows(
+            request,
+            collaboration,
+            lambda: _share_rows_of(collaboration),
+            lambda: _replace_shares(collaboration, rows, request.user),
+        )
 
-    def _replace_shares(self, request, collaboration: Collaboration):
-        rows = share_rows(request.data)
-        forces = [row["force"].pk for row in rows]
-        try:
-            check_shares_total([row["percent"] for row in rows])
-        except DjangoValidationError as error:
-            raise service_errors(error) from None
-        with transaction.atomic():
-            # One replacement at a time: the version is checked against what it replaces.
-            Collaboration.objects.select_for_update().filter(pk=collaboration.pk).first()
-            refusal = rows_version_refusal(request, rows_version(_share_rows_of(collaboration)))
-            if refusal is not None:
-                return refusal
-            existing = {s.force_id: s for s in collaboration.shares.select_for_update()}
-            for force_id, share in existing.items():
-                if force_id not in forces:
-                    set_history_user(share, request.user)
-                    share.delete()
-            for row in rows:
-                share = existing.get(row["force"].pk) or ForceShare(
-                    collaboration=collaboration, force=row["force"]
-                )
-                if share.pk and (share.percent, share.basis) == (row["percent"], row["basis"]):
-                    continue
-                share.percent, share.basis = row["percent"], row["basis"]
-                set_history_user(share, request.user)
-                share.save()
-        return None
+
+def _replace_shares(collaboration: Collaboration, rows: list[dict], user) -> None:
+    """Make the collaboration's shares the rows given (within `replace_rows`' transaction)."""
+    forces = [row["force"].pk for row in rows]
+    existing = {s.force_id: s for s in collaboration.shares.select_for_update()}
+    for force_id, share in existing.items():
+        if force_id not in forces:
+            set_history_user(share, user)
+            share.delete()
+    for row in rows:
+        share = existing.get(row["force"].pk) or ForceShare(
+            collaboration=collaboration, force=row["force"]
+        )
+        if share.pk and (share.percent, share.basis) == (row["percent"], row["basis"]):
+            continue
+        share.percent, share.basis = row["percent"], row["basis"]
+        set_history_user(share, user)
+        share.save()
 
 
 def _share_rows_of(collaboration: Collaboration) -> list[dict]:

@@ -20,7 +20,7 @@ import datetime
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -313,6 +313,26 @@ def rows_version_refusal(request, current: str) -> Response | None:
 def rows_response(rows: Sequence[dict]) -> Response:
     """A set of rows with its version as the ETag."""
     return Response(rows, headers={"ETag": etag(rows_version(rows))})
+
+
+def replace_rows(
+    request,
+    owner: models.Model,
+    read: Callable[[], list[dict]],
+    replace: Callable[[], None],
+) -> Response:
+    """A set of rows read and replaced whole (a `shares/` address): `read()` gives the rows,
+    answered with their version as the ETag. On PUT, one replacement runs at a time (the
+    owner's row is locked), the `If-Match` version is checked against the rows it replaces
+    (`rows_version_refusal`), and `replace()` runs in the same transaction."""
+    if request.method == "PUT":
+        with transaction.atomic():
+            type(owner)._default_manager.select_for_update().filter(pk=owner.pk).first()
+            refusal = rows_version_refusal(request, rows_version(read()))
+            if refusal is not None:
+                return refusal
+            replace()
+    return rows_response(read())
 
 
 class DomainReading:
