@@ -180,9 +180,11 @@ class OptionForm(GovukForm, forms.ModelForm):
 
 
 class CostLineForm(GovukForm, forms.Form):
-    name = forms.CharField(max_length=200)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     kind = forms.ChoiceField(choices=CostKind.choices, label=gettext_lazy("Kind of cost"))
-    prices = forms.ChoiceField(choices=Prices.choices, initial=Prices.REAL)
+    prices = forms.ChoiceField(
+        label=gettext_lazy("Prices"), choices=Prices.choices, initial=Prices.REAL
+    )
     values = YearValuesField(
         label=gettext_lazy("Costs by financial year"),
         help_text=gettext_lazy(
@@ -202,8 +204,10 @@ class CostLineForm(GovukForm, forms.Form):
 
 
 class BenefitLineForm(GovukForm, forms.Form):
-    name = forms.CharField(max_length=200)
-    prices = forms.ChoiceField(choices=Prices.choices, initial=Prices.REAL)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    prices = forms.ChoiceField(
+        label=gettext_lazy("Prices"), choices=Prices.choices, initial=Prices.REAL
+    )
     benefit = forms.ModelChoiceField(
         queryset=Benefit.objects.none(),
         required=False,

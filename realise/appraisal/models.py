@@ -22,6 +22,7 @@ from realise.appraisal.greenbook import (
     resolve_optimism_bias,
 )
 from realise.core.models import TimeStamped, money_field
+from realise.core.types import StrOrPromise
 
 FIRST_FY = 1900
 LAST_FY = 2999
@@ -60,9 +61,9 @@ def validate_optimism_bias(value: str) -> None:
         ) from None
 
 
-def bias_field(kind: str) -> models.CharField:
+def bias_field(verbose_name: StrOrPromise) -> models.CharField:
     return models.CharField(
-        f"optimism bias on {kind}",
+        verbose_name,
         max_length=40,
         blank=True,
         validators=[validate_optimism_bias],
@@ -80,11 +81,13 @@ class Option(TimeStamped):
     initiative = models.ForeignKey(
         "collaborations.Initiative", on_delete=models.CASCADE, related_name="options"
     )
-    name = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
-    is_business_as_usual = models.BooleanField("business as usual", default=False, editable=False)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    description = models.TextField(verbose_name=_("description"), blank=True)
+    is_business_as_usual = models.BooleanField(
+        _("business as usual"), default=False, editable=False
+    )
     first_year = models.PositiveSmallIntegerField(
-        "first financial year",
+        _("first financial year"),
         validators=year_validators,
         help_text=_(
             "Year 0 of the appraisal, not discounted: the year the financial year "
@@ -92,21 +95,26 @@ class Option(TimeStamped):
         ),
     )
     price_base_year = models.PositiveSmallIntegerField(
-        "price base year",
+        _("price base year"),
         null=True,
         blank=True,
         validators=year_validators,
         help_text=_("The financial year whose prices real values are in. Empty: the first year."),
     )
     discount_schedule = models.CharField(
-        max_length=10, choices=DiscountSchedule.choices, default=DiscountSchedule.STANDARD
+        verbose_name=_("discount schedule"),
+        max_length=10,
+        choices=DiscountSchedule.choices,
+        default=DiscountSchedule.STANDARD,
     )
-    optimism_bias_capex = bias_field("capital expenditure")
-    optimism_bias_opex = bias_field("operating expenditure")
-    optimism_bias_other = bias_field("other costs")
-    order = models.PositiveSmallIntegerField(default=0, help_text=_("Position among the options."))
+    optimism_bias_capex = bias_field(_("optimism bias on capital expenditure"))
+    optimism_bias_opex = bias_field(_("optimism bias on operating expenditure"))
+    optimism_bias_other = bias_field(_("optimism bias on other costs"))
+    order = models.PositiveSmallIntegerField(
+        verbose_name=_("order"), default=0, help_text=_("Position among the options.")
+    )
     is_preferred = models.BooleanField(
-        "preferred option",
+        _("preferred option"),
         default=False,
         help_text=_(
             "The option the business case recommends. Its costs are the ones "
@@ -207,7 +215,7 @@ class BenefitLine(LineBase):
         help_text=_("Take the values from this benefit's planned profile."),
     )
     cost_per_hour = models.DecimalField(
-        "cost per hour (£)",
+        _("cost per hour (£)"),
         max_digits=12,
         decimal_places=2,
         null=True,

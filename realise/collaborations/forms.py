@@ -104,6 +104,7 @@ class StageChangeForm(GovukForm, forms.Form):
     )
     decided_on = forms.DateField(label=gettext_lazy("Date of decision"), widget=DateInput())
     notes = forms.CharField(
+        label=gettext_lazy("Notes"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=gettext_lazy("Moving back to an earlier stage needs the reason here."),
@@ -194,8 +195,11 @@ class AgreementReviewForm(GovukForm, forms.Form):
         queryset=None,
         empty_label=None,
     )
-    outcome = forms.ChoiceField(choices=ReviewOutcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"), choices=ReviewOutcome.choices, widget=forms.RadioSelect
+    )
     notes = forms.CharField(
+        label=gettext_lazy("Notes"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
         help_text=gettext_lazy("Needed when the agreement is varied or terminated: how, or why."),

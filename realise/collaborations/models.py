@@ -97,31 +97,45 @@ class InitiativeStatus(models.TextChoices):
 
 
 class Collaboration(Versioned, TimeStamped):
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200, unique=True)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
     parent = models.ForeignKey(
         "self",
+        verbose_name=_("parent"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
         help_text=_("The collaboration this one sits within, e.g. a preferred partnership in 7F."),
     )
-    purpose = models.TextField(help_text=_("Why the forces collaborate, in plain English."))
-    objectives = models.TextField(blank=True, help_text=_("One objective per line."))
-    function = models.CharField(max_length=20, choices=Function.choices, default=Function.OTHER)
+    purpose = models.TextField(
+        verbose_name=_("purpose"), help_text=_("Why the forces collaborate, in plain English.")
+    )
+    objectives = models.TextField(
+        verbose_name=_("objectives"), blank=True, help_text=_("One objective per line.")
+    )
+    function = models.CharField(
+        verbose_name=_("function"), max_length=20, choices=Function.choices, default=Function.OTHER
+    )
     lead_force = models.ForeignKey(
         "organisations.Force",
+        verbose_name=_("lead force"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="led_collaborations",
     )
     legal_basis = models.CharField(
-        max_length=200, default="Section 22A, Police Act 1996", blank=True
+        verbose_name=_("legal basis"),
+        max_length=200,
+        default="Section 22A, Police Act 1996",
+        blank=True,
     )
     visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.POLICING
+        verbose_name=_("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.POLICING,
     )
     forces = models.ManyToManyField(
         "organisations.Force", through="ForceShare", related_name="collaborations"
@@ -204,11 +218,15 @@ class Agreement(Versioned, TimeStamped):
     collaboration = models.ForeignKey(
         Collaboration, on_delete=models.CASCADE, related_name="agreements"
     )
-    title = models.CharField(max_length=200)
-    legal_basis = models.CharField(max_length=200, default="Section 22A, Police Act 1996")
-    signed_on = models.DateField()
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    legal_basis = models.CharField(
+        verbose_name=_("legal basis"), max_length=200, default="Section 22A, Police Act 1996"
+    )
+    signed_on = models.DateField(verbose_name=_("signed on"))
     review_due = models.DateField(
-        blank=True, help_text=_("Defaults to a year after signing; each review sets the next.")
+        verbose_name=_("review due"),
+        blank=True,
+        help_text=_("Defaults to a year after signing; each review sets the next."),
     )
     review_body = models.ForeignKey(
         "governance.GovernanceBody",
@@ -224,6 +242,7 @@ class Agreement(Versioned, TimeStamped):
     )
     documents = models.ManyToManyField(
         "knowledge.Document",
+        verbose_name=_("documents"),
         blank=True,
         related_name="agreements",
         help_text=_("The signed agreement and its schedules, kept in the repository."),
@@ -231,7 +250,7 @@ class Agreement(Versioned, TimeStamped):
     terminated_on = models.DateField(
         null=True, blank=True, editable=False, help_text=_("Set by a review that terminates it.")
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(verbose_name=_("notes"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -296,7 +315,7 @@ class AgreementReview(models.Model):
     """A review of an agreement by a governance body, and when the next one falls due."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="reviews")
-    reviewed_on = models.DateField("date of review")
+    reviewed_on = models.DateField(_("date of review"))
     body = models.ForeignKey(
         "governance.GovernanceBody",
         verbose_name=_("deciding body"),
@@ -331,8 +350,8 @@ class Initiative(Versioned, TimeStamped):
     collaboration = models.ForeignKey(
         Collaboration, on_delete=models.PROTECT, related_name="initiatives"
     )
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
     sro = models.ForeignKey(
         "organisations.Person",
         verbose_name=_("senior responsible officer"),
@@ -345,11 +364,14 @@ class Initiative(Versioned, TimeStamped):
         choices=Stage.choices, default=Stage.STRATEGIC_ASSESSMENT
     )
     status = models.CharField(
-        max_length=10, choices=InitiativeStatus.choices, default=InitiativeStatus.ACTIVE
+        verbose_name=_("status"),
+        max_length=10,
+        choices=InitiativeStatus.choices,
+        default=InitiativeStatus.ACTIVE,
     )
-    purpose = models.TextField(blank=True)
-    start_date = models.DateField(null=True, blank=True)
-    end_date = models.DateField(null=True, blank=True)
+    purpose = models.TextField(verbose_name=_("purpose"), blank=True)
+    start_date = models.DateField(verbose_name=_("start date"), null=True, blank=True)
+    end_date = models.DateField(verbose_name=_("end date"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = InitiativeQuerySet.as_manager()

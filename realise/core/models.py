@@ -129,7 +129,7 @@ class AuditRecord(models.Model):
     action = models.CharField(max_length=6, choices=AuditAction.choices)
     model = models.CharField(max_length=100, db_index=True, help_text=_("e.g. benefits.benefit"))
     object_id = models.CharField(max_length=64)
-    object_repr = models.CharField("object", max_length=200, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
     collaboration_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     via = models.CharField(max_length=10, help_text=_("page, api, admin or command"))
     before = models.JSONField(null=True, blank=True)

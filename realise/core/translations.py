@@ -280,6 +280,12 @@ META_TEXTS = {
     "error_messages",
     "empty_text",
 }
+# A model field's first argument is its verbose name, which forms use as the label
+# (relations take the model they point to first, and name theirs by keyword).
+RELATION_FIELDS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
+# Keys of a dict literal whose value a template shows: a link's text, a page's title.
+DISPLAY_KEYS = {"text", "page_title", "label", "hint", "heading", "caption"}
+LAZY_NAMES = {"_", "gettext_lazy", "pgettext_lazy", "ngettext_lazy"}
 # Machine-facing modules, in English by design (see the command's docstring).
 ENGLISH_MODULES = {"api.py", "api_filters.py", "api_root.py", "parsers.py", "serializers.py"}
 
@@ -390,6 +396,46 @@ def _class_texts(node: ast.ClassDef) -> list[ast.AST]:
     return texts
 
 
+def _model_field_verbose_name(node: ast.Call) -> list[ast.AST]:
+    """`models.CharField("what to avoid", ...)`: the positional verbose name."""
+    func = node.func
+    if (
+        isinstance(func, ast.Attribute)
+        and getattr(func.value, "id", None) == "models"
+        and func.attr.endswith("Field")
+        and func.attr not in RELATION_FIELDS
+    ):
+        return list(node.args[:1])
+    return []
+
+
+def _display_values(node: ast.Dict) -> list[ast.AST]:
+    """`{"url": ..., "text": "Benchmarking"}`: the values templates show."""
+    return [
+        value
+        for key, value in zip(node.keys, node.values, strict=True)
+        if isinstance(key, ast.Constant) and key.value in DISPLAY_KEYS
+    ]
+
+
+def _formatted_at_import(node: ast.BinOp, parents: dict[ast.AST, ast.AST]) -> bool:
+    """`_("... %(x)s") % {...}` outside any function: the lazy text is turned into English
+    once, when the module is imported, so it never follows the language of the page."""
+    left = node.left
+    if not (
+        isinstance(node.op, ast.Mod)
+        and isinstance(left, ast.Call)
+        and (getattr(left.func, "id", None) or getattr(left.func, "attr", None)) in LAZY_NAMES
+    ):
+        return False
+    scope = parents.get(node)
+    while scope is not None:
+        if isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            return False
+        scope = parents.get(scope)
+    return True
+
+
 def _names_in(node: ast.AST) -> list[str]:
     """Variables whose value is the text: `message`, `{"field": message}`, `MESSAGE.format()`."""
     if isinstance(node, ast.Name):
@@ -456,16 +502,24 @@ def python_problems_in(source: str, name: str) -> list[str]:
     # Each node's parent, worked out once per module (a variable's scope is looked up in it).
     parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
     texts: list[ast.AST] = []
+    problems = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             texts += _followed(_call_texts(node, api_names), tree, parents)
+            texts += _model_field_verbose_name(node)
+        elif isinstance(node, ast.Dict):
+            texts += _display_values(node)
+        elif isinstance(node, ast.BinOp) and _formatted_at_import(node, parents):
+            problems.append(
+                f"{name}:{node.lineno}: translated text filled in when the module is imported "
+                "(it stays in English): use format_lazy or fill it in where it is shown"
+            )
         elif isinstance(node, ast.ClassDef):
             texts += _class_texts(node)
         elif isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Attribute) and t.attr in LABEL_ATTRIBUTES for t in node.targets
         ):
             texts.append(node.value)
-    problems = []
     unique = {(getattr(n, "lineno", 0), getattr(n, "col_offset", 0)): n for n in texts}
     for key in sorted(unique):
         text = _unmarked_text(unique[key])

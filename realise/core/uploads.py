@@ -21,6 +21,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from realise.core.types import StrOrPromise
 
 
 class FileRefused(ValueError):
@@ -34,10 +38,10 @@ class NotAnArchive(FileRefused):
 @dataclass(frozen=True)
 class FileType:
     code: str
-    label: str
+    label: StrOrPromise
     extensions: tuple[str, ...]
     content_type: str
-    choice: str = ""  # how a list of accepted types names it: "Word (.docx)"
+    choice: StrOrPromise = ""  # how a list of accepted types names it: "Word (.docx)"
 
 
 TYPES = {
@@ -46,43 +50,57 @@ TYPES = {
         FileType("pdf", "PDF", (".pdf",), "application/pdf", "PDF"),
         FileType(
             "docx",
-            "Word document",
+            gettext_lazy("Word document"),
             (".docx",),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            "Word (.docx)",
+            gettext_lazy("Word (.docx)"),
         ),
         FileType(
             "xlsx",
-            "Excel workbook",
+            gettext_lazy("Excel workbook"),
             (".xlsx",),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "Excel (.xlsx)",
+            gettext_lazy("Excel (.xlsx)"),
         ),
         FileType(
             "pptx",
-            "PowerPoint presentation",
+            gettext_lazy("PowerPoint presentation"),
             (".pptx",),
             "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-            "PowerPoint (.pptx)",
+            gettext_lazy("PowerPoint (.pptx)"),
         ),
         FileType(
             "odt",
-            "OpenDocument text",
+            gettext_lazy("OpenDocument text"),
             (".odt",),
             "application/vnd.oasis.opendocument.text",
-            "OpenDocument text (.odt)",
+            gettext_lazy("OpenDocument text (.odt)"),
         ),
         FileType(
             "ods",
-            "OpenDocument spreadsheet",
+            gettext_lazy("OpenDocument spreadsheet"),
             (".ods",),
             "application/vnd.oasis.opendocument.spreadsheet",
-            "OpenDocument spreadsheet (.ods)",
+            gettext_lazy("OpenDocument spreadsheet (.ods)"),
         ),
-        FileType("csv", "CSV file", (".csv",), "text/csv", "CSV"),
-        FileType("txt", "text file", (".txt", ".text"), "text/plain", "text (.txt)"),
-        FileType("png", "PNG image", (".png",), "image/png", "PNG image"),
-        FileType("jpeg", "JPEG image", (".jpg", ".jpeg"), "image/jpeg", "JPEG image"),
+        FileType("csv", gettext_lazy("CSV file"), (".csv",), "text/csv", "CSV"),
+        FileType(
+            "txt",
+            gettext_lazy("text file"),
+            (".txt", ".text"),
+            "text/plain",
+            gettext_lazy("text (.txt)"),
+        ),
+        FileType(
+            "png", gettext_lazy("PNG image"), (".png",), "image/png", gettext_lazy("PNG image")
+        ),
+        FileType(
+            "jpeg",
+            gettext_lazy("JPEG image"),
+            (".jpg", ".jpeg"),
+            "image/jpeg",
+            gettext_lazy("JPEG image"),
+        ),
     )
 }
 
@@ -94,14 +112,14 @@ ZIP_TYPES = ("docx", "xlsx", "pptx", "odt", "ods")
 
 # Leading bytes of programs and other content that is never a document.
 EXECUTABLE_SIGNATURES = (
-    (b"MZ", "a Windows program"),
-    (b"\x7fELF", "a Linux program"),
-    (b"\xcf\xfa\xed\xfe", "a macOS program"),
-    (b"\xce\xfa\xed\xfe", "a macOS program"),
-    (b"\xfe\xed\xfa\xce", "a macOS program"),
-    (b"\xfe\xed\xfa\xcf", "a macOS program"),
-    (b"\xca\xfe\xba\xbe", "a compiled program"),
-    (b"#!", "a script"),
+    (b"MZ", gettext_lazy("a Windows program")),
+    (b"\x7fELF", gettext_lazy("a Linux program")),
+    (b"\xcf\xfa\xed\xfe", gettext_lazy("a macOS program")),
+    (b"\xce\xfa\xed\xfe", gettext_lazy("a macOS program")),
+    (b"\xfe\xed\xfa\xce", gettext_lazy("a macOS program")),
+    (b"\xfe\xed\xfa\xcf", gettext_lazy("a macOS program")),
+    (b"\xca\xfe\xba\xbe", gettext_lazy("a compiled program")),
+    (b"#!", gettext_lazy("a script")),
 )
 ODF_MIMETYPES = {
     b"application/vnd.oasis.opendocument.text": "odt",
@@ -112,13 +130,12 @@ RATIO_FLOOR_BYTES = 1024 * 1024
 
 
 def describe(codes) -> str:
-    """'PDF, Word (.docx) or text (.txt)': the accepted types, for messages."""
-    labels = [TYPES[c].choice for c in codes]
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
-
-
-def a_or_an(text: str) -> str:
-    return f"an {text}" if text[:1].upper() in "AEIOU" else f"a {text}"
+    """'PDF, Word (.docx) or text (.txt)': the accepted types, for messages, in the language
+    active when it is called."""
+    labels = [str(TYPES[c].choice) for c in codes]
+    if len(labels) == 1:
+        return labels[0]
+    return _("%(first)s or %(last)s") % {"first": ", ".join(labels[:-1]), "last": labels[-1]}
 
 
 def extensions(codes) -> tuple[str, ...]:
@@ -137,8 +154,8 @@ def read_upload(upload, *, name: str | None = None) -> tuple[bytes, str]:
     size = getattr(upload, "size", None)
     if size is not None and size > limit:
         raise FileRefused(
-            f"'{name}' is {filesizeformat(size)}; the largest file accepted is "
-            f"{filesizeformat(limit)}."
+            _("'%(name)s' is %(size)s; the largest file accepted is %(limit)s.")
+            % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}
         )
     if hasattr(upload, "seek"):
         upload.seek(0)
@@ -147,7 +164,8 @@ def read_upload(upload, *, name: str | None = None) -> tuple[bytes, str]:
         upload.seek(0)
     if len(data) > limit:
         raise FileRefused(
-            f"'{name}' is larger than {filesizeformat(limit)}, the largest file accepted."
+            _("'%(name)s' is larger than %(limit)s, the largest file accepted.")
+            % {"name": name, "limit": filesizeformat(limit)}
         )
     return data, name
 
@@ -165,21 +183,35 @@ def check_archive(archive: zipfile.ZipFile, name: str, compressed_size: int) -> 
     total = expanded_size(archive)
     if total > limit:
         raise FileRefused(
-            f"'{name}' expands to {filesizeformat(total)} when opened, more than the "
-            f"{filesizeformat(limit)} allowed; it has been refused."
+            _(
+                "'%(name)s' expands to %(total)s when opened, more than the %(limit)s "
+                "allowed; it has been refused."
+            )
+            % {"name": name, "total": filesizeformat(total), "limit": filesizeformat(limit)}
         )
     if total > RATIO_FLOOR_BYTES and total > ratio * max(compressed_size, 1):
         raise FileRefused(
-            f"'{name}' expands to {filesizeformat(total)} from {filesizeformat(compressed_size)}, "
-            f"more than {ratio} times its size: it looks like a zip bomb and has been refused."
+            _(
+                "'%(name)s' expands to %(total)s from %(size)s, more than %(ratio)s times its "
+                "size: it looks like a zip bomb and has been refused."
+            )
+            % {
+                "name": name,
+                "total": filesizeformat(total),
+                "size": filesizeformat(compressed_size),
+                "ratio": ratio,
+            }
         )
     for info in archive.infolist():
         if info.file_size > RATIO_FLOOR_BYTES and info.file_size > ratio * max(
             info.compress_size, 1
         ):
             raise FileRefused(
-                f"'{name}' holds a part ({info.filename}) that expands more than {ratio} "
-                "times: it looks like a zip bomb and has been refused."
+                _(
+                    "'%(name)s' holds a part (%(part)s) that expands more than %(ratio)s "
+                    "times: it looks like a zip bomb and has been refused."
+                )
+                % {"name": name, "part": info.filename, "ratio": ratio}
             )
     return total
 
@@ -201,7 +233,10 @@ def check_archive_file(source, name: str) -> int:
     except FileRefused:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError) as error:
-        raise NotAnArchive(f"'{name}' is not a zip-based Office file ({error}).") from error
+        raise NotAnArchive(
+            _("'%(name)s' is not a zip-based Office file (%(error)s).")
+            % {"name": name, "error": error}
+        ) from error
     finally:
         if hasattr(source, "seek"):
             source.seek(0)
@@ -249,14 +284,19 @@ def detect_type(data: bytes, name: str, allowed=DOCUMENT_TYPES) -> FileType:
     extension = _extension(name)
     if extension not in extensions(allowed):
         raise FileRefused(
-            f"'{name}' is not an accepted type of file. Upload {a_or_an(describe(allowed))} file."
+            _("'%(name)s' is not an accepted type of file. The accepted types: %(types)s.")
+            % {"name": name, "types": describe(allowed)}
         )
     if not data:
-        raise FileRefused(f"'{name}' is empty.")
+        raise FileRefused(_("'%(name)s' is empty.") % {"name": name})
     for signature, what in EXECUTABLE_SIGNATURES:
         if data.startswith(signature):
             raise FileRefused(
-                f"'{name}' is {what}, not a document, whatever its name says; it has been refused."
+                _(
+                    "'%(name)s' is %(what)s, not a document, whatever its name says; it has "
+                    "been refused."
+                )
+                % {"name": name, "what": what}
             )
     code: str | None = None
     if data.startswith(b"%PDF-"):
@@ -269,22 +309,31 @@ def detect_type(data: bytes, name: str, allowed=DOCUMENT_TYPES) -> FileType:
         code = _zip_type(data, name)
         if code is None:
             raise FileRefused(
-                f"'{name}' is a zip archive, not a Word, Excel, PowerPoint or OpenDocument "
-                "file; it has been refused."
+                _(
+                    "'%(name)s' is a zip archive, not a Word, Excel, PowerPoint or OpenDocument "
+                    "file; it has been refused."
+                )
+                % {"name": name}
             )
     elif _is_text(data):
         code = "csv" if extension == ".csv" else "txt"
     if code is None or code not in allowed:
         raise FileRefused(
-            f"The content of '{name}' is not {a_or_an(describe(allowed))} file; it has been "
-            "refused."
+            _(
+                "The content of '%(name)s' is not of an accepted type (%(types)s); it has "
+                "been refused."
+            )
+            % {"name": name, "types": describe(allowed)}
         )
     detected = TYPES[code]
     if extension not in detected.extensions:
         named = next(t for t in TYPES.values() if extension in t.extensions)
         raise FileRefused(
-            f"'{name}' is named as a {named.label} but its content is a {detected.label}. "
-            "Rename it or upload the right file."
+            _(
+                "'%(name)s' is named as one type of file (%(named)s) but its content is another "
+                "(%(detected)s). Rename it or upload the right file."
+            )
+            % {"name": name, "named": named.label, "detected": detected.label}
         )
     return detected
 
@@ -323,7 +372,8 @@ def time_limit(seconds: float, name: str):
 
     def stop(signum, frame):
         raise ParseTimeout(
-            f"'{name}' took more than {seconds:g} seconds to read; it has been refused."
+            _("'%(name)s' took more than %(seconds)s seconds to read; it has been refused.")
+            % {"name": name, "seconds": f"{seconds:g}"}
         )
 
     previous = signal.signal(signal.SIGALRM, stop)

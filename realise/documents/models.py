@@ -25,11 +25,11 @@ class HighlightReport(TimeStamped):
         "collaborations.Initiative", on_delete=models.CASCADE, related_name="highlight_reports"
     )
     month = models.DateField(help_text=_("The month reported on (stored as its first day)."))
-    progress = models.TextField("progress this month", blank=True)
-    next_steps = models.TextField("next steps", blank=True)
-    issues = models.TextField("issues and risks", blank=True)
+    progress = models.TextField(_("progress this month"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    issues = models.TextField(_("issues and risks"), blank=True)
     decisions_needed = models.TextField(
-        "decisions needed", blank=True, help_text=_("Decisions asked of the governance bodies.")
+        _("decisions needed"), blank=True, help_text=_("Decisions asked of the governance bodies.")
     )
     author = models.ForeignKey(
         "organisations.Person",
@@ -42,7 +42,7 @@ class HighlightReport(TimeStamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     marking = models.CharField(
-        "protective marking", max_length=20, choices=Marking.choices, default=Marking.OFFICIAL
+        _("protective marking"), max_length=20, choices=Marking.choices, default=Marking.OFFICIAL
     )
     history = HistoricalRecords()
 
@@ -76,9 +76,9 @@ class ClosureRecord(TimeStamped):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    summary = models.TextField("closing summary", blank=True)
+    summary = models.TextField(_("closing summary"), blank=True)
     realised = models.JSONField(
-        "benefits realised",
+        _("benefits realised"),
         default=dict,
         help_text=_("Money and hours planned and realised at closure, as computed then."),
     )
@@ -98,7 +98,7 @@ class ClosureRecord(TimeStamped):
         help_text=_("The closure report in the repository."),
     )
     marking = models.CharField(
-        "protective marking", max_length=20, choices=Marking.choices, default=Marking.OFFICIAL
+        _("protective marking"), max_length=20, choices=Marking.choices, default=Marking.OFFICIAL
     )
     history = HistoricalRecords(m2m_fields=[lessons])
 
@@ -133,7 +133,7 @@ class BenefitHandover(TimeStamped):
     measurement_owner = models.ForeignKey(
         "organisations.Person", on_delete=models.PROTECT, related_name="+"
     )
-    continuing_measures = models.TextField("measures that continue")
+    continuing_measures = models.TextField(_("measures that continue"))
     previous_owner = models.ForeignKey(
         "organisations.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -140,9 +140,14 @@ class MeetingForm(GovukForm, forms.ModelForm):
 
 class DecisionForm(GovukForm, forms.Form):
     text = forms.CharField(label=gettext_lazy("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
-    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    rationale = forms.CharField(
+        label=gettext_lazy("Rationale"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     initiative = forms.ModelChoiceField(
-        queryset=Initiative.objects.none(), required=False, empty_label=gettext_lazy("None")
+        label=gettext_lazy("Initiative"),
+        queryset=Initiative.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("None"),
     )
     to_stage = forms.TypedChoiceField(
         label=gettext_lazy("Stage gate"),
@@ -185,6 +190,7 @@ class ActionForm(GovukForm, forms.Form):
         label=gettext_lazy("Action"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     owner = forms.ModelChoiceField(
+        label=gettext_lazy("Owner"),
         queryset=Person.objects.order_by("name"),
         required=False,
         empty_label=gettext_lazy("Nobody named"),
@@ -215,14 +221,21 @@ class EscalationForm(GovukForm, forms.Form):
         widget=forms.RadioSelect,
     )
     summary = forms.CharField(
+        label=gettext_lazy("Summary"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=gettext_lazy("What the problem is and what you ask the receiving body to do."),
     )
     benefit = BenefitChoiceField(
-        queryset=Benefit.objects.none(), required=False, empty_label=gettext_lazy("None")
+        label=gettext_lazy("Benefit"),
+        queryset=Benefit.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("None"),
     )
     initiative = forms.ModelChoiceField(
-        queryset=Initiative.objects.none(), required=False, empty_label=gettext_lazy("None")
+        label=gettext_lazy("Initiative"),
+        queryset=Initiative.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("None"),
     )
 
     def __init__(self, *args, body: GovernanceBody, **kwargs):

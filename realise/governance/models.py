@@ -120,49 +120,64 @@ class GovernanceBody(TimeStamped):
     collaboration = models.ForeignKey(
         "collaborations.Collaboration", on_delete=models.CASCADE, related_name="bodies"
     )
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=100, unique=True)
-    body_type = models.CharField("type", max_length=20, choices=BodyType.choices)
-    cadence = models.CharField(max_length=20, choices=Cadence.choices, default=Cadence.MONTHLY)
+    name = models.CharField(verbose_name=_("name"), max_length=200)
+    slug = models.SlugField(verbose_name=_("slug"), max_length=100, unique=True)
+    body_type = models.CharField(_("type"), max_length=20, choices=BodyType.choices)
+    cadence = models.CharField(
+        verbose_name=_("cadence"), max_length=20, choices=Cadence.choices, default=Cadence.MONTHLY
+    )
     every_weeks = models.PositiveSmallIntegerField(
-        "weeks between meetings",
+        _("weeks between meetings"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(52)],
         help_text=_("For a body that meets every few weeks: 1 for weekly, 2 for fortnightly."),
     )
     meeting_time = models.TimeField(
-        "usual start time", default=datetime.time(10, 0), help_text=_("UK time, e.g. 10:00.")
+        _("usual start time"), default=datetime.time(10, 0), help_text=_("UK time, e.g. 10:00.")
     )
     meeting_minutes = models.PositiveSmallIntegerField(
-        "usual length (minutes)",
+        _("usual length (minutes)"),
         default=120,
         validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
     )
     location = models.CharField(
-        "usual place or online link",
+        _("usual place or online link"),
         max_length=300,
         blank=True,
         help_text=_("A room and address, or the link to join online."),
     )
     chair = models.ForeignKey(
-        "organisations.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "organisations.Person",
+        verbose_name=_("chair"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     escalates_to = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="escalated_from"
+        "self",
+        verbose_name=_("escalates to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="escalated_from",
     )
-    terms_of_reference = models.TextField(blank=True)
+    terms_of_reference = models.TextField(verbose_name=_("terms of reference"), blank=True)
     visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.POLICING
+        verbose_name=_("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.POLICING,
     )
     meets_from = models.DateField(
-        "first meeting",
+        _("first meeting"),
         null=True,
         blank=True,
         help_text=_("The date of the first meeting; later meetings follow the cadence from it."),
     )
     decides_stages = models.JSONField(
-        "stage gates decided",
+        _("stage gates decided"),
         default=list,
         blank=True,
         help_text=_("The stages (1 to 5) this body approves entry to."),
@@ -224,10 +239,16 @@ class BodyMember(TimeStamped):
 
     body = models.ForeignKey(GovernanceBody, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey(
-        "organisations.Person", on_delete=models.PROTECT, related_name="body_memberships"
+        "organisations.Person",
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="body_memberships",
     )
     represents_kind = models.CharField(
-        "represents", max_length=20, choices=CorporationSole.choices, default=CorporationSole.OTHER
+        _("represents"),
+        max_length=20,
+        choices=CorporationSole.choices,
+        default=CorporationSole.OTHER,
     )
     represents_force = models.ForeignKey(
         "organisations.Force",
@@ -238,7 +259,7 @@ class BodyMember(TimeStamped):
         related_name="+",
     )
     represents_other = models.CharField(
-        "represents (other)",
+        _("represents (other)"),
         max_length=200,
         blank=True,
         help_text=_("For other members: whom they represent, e.g. 'Chief Finance Officers'."),
@@ -273,23 +294,29 @@ class MeetingStatus(models.TextChoices):
 
 class Meeting(TimeStamped):
     body = models.ForeignKey(GovernanceBody, on_delete=models.CASCADE, related_name="meetings")
-    date = models.DateField()
+    date = models.DateField(verbose_name=_("date"))
     status = models.CharField(
-        max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+        verbose_name=_("status"),
+        max_length=10,
+        choices=MeetingStatus.choices,
+        default=MeetingStatus.SCHEDULED,
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(verbose_name=_("notes"), blank=True)
     start_time = models.TimeField(
-        null=True, blank=True, help_text=_("UK time. Leave empty for the body's usual time.")
+        verbose_name=_("start time"),
+        null=True,
+        blank=True,
+        help_text=_("UK time. Leave empty for the body's usual time."),
     )
     duration_minutes = models.PositiveSmallIntegerField(
-        "length (minutes)",
+        _("length (minutes)"),
         null=True,
         blank=True,
         validators=[MinValueValidator(5), MaxValueValidator(24 * 60)],
         help_text=_("Leave empty for the body's usual length."),
     )
     location = models.CharField(
-        "place or online link",
+        _("place or online link"),
         max_length=300,
         blank=True,
         help_text=_("Leave empty for the body's usual place."),
@@ -371,7 +398,7 @@ class Decision(TimeStamped):
         Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
     )
     decided_on = models.DateField()
-    text = models.TextField("decision")
+    text = models.TextField(_("decision"))
     rationale = models.TextField(blank=True)
     initiative = models.ForeignKey(
         "collaborations.Initiative",
@@ -432,7 +459,7 @@ class Decision(TimeStamped):
 
 class Action(TimeStamped):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="actions")
-    text = models.TextField("action")
+    text = models.TextField(_("action"))
     owner = models.ForeignKey(
         "organisations.Person",
         null=True,
@@ -440,7 +467,7 @@ class Action(TimeStamped):
         on_delete=models.PROTECT,
         related_name="governance_actions",
     )
-    due_on = models.DateField("due date", null=True, blank=True)
+    due_on = models.DateField(_("due date"), null=True, blank=True)
     done = models.BooleanField(default=False)
     done_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()

@@ -9,6 +9,8 @@ import zipfile
 
 import docx
 from defusedxml import ElementTree
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from pptx import Presentation
 from pypdf import PdfReader
@@ -27,7 +29,8 @@ __all__ = ["ALLOWED_DESCRIPTION", "FileRefused", "FileType", "detect_type", "ext
 
 MAX_TEXT_CHARS = 2_000_000  # extracted text kept per version
 ALLOWED_EXTENSIONS = extensions(DOCUMENT_TYPES)
-ALLOWED_DESCRIPTION = describe(DOCUMENT_TYPES)
+# Said in the language of the page that shows it.
+ALLOWED_DESCRIPTION = lazy(describe, str)(DOCUMENT_TYPES)
 
 
 # Text extraction ---------------------------------------------------------------------------
@@ -120,6 +123,10 @@ def extract_text(file_type: FileType | str, data: bytes) -> str:
     except Exception as error:  # noqa: BLE001 - a damaged file fails in many library-specific ways
         label = TYPES[code].label
         raise FileRefused(
-            f"The file could not be read as a {label}; it may be damaged ({type(error).__name__})."
+            _(
+                "The file could not be read as a file of its type (%(type)s); it may be "
+                "damaged (%(error)s)."
+            )
+            % {"type": label, "error": type(error).__name__}
         ) from error
     return text.replace("\x00", "")[:MAX_TEXT_CHARS]

@@ -1,16 +1,21 @@
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.models import Collaboration, Function, Initiative, Stage
 from realise.core.forms import DateInput, GovukForm
+from realise.core.language import lazy_format
 from realise.core.permissions import access_for
 from realise.knowledge.extract import ALLOWED_DESCRIPTION
 from realise.knowledge.indexing import kinds
 from realise.knowledge.models import Document, Lesson, Theme
 from realise.knowledge.search import SearchFilters
 from realise.organisations.models import Force, Region
+
+# The largest upload, in the language of the page that shows it.
+UPLOAD_LIMIT = lazy(filesizeformat, str)(settings.REALISE_UPLOAD_MAX_BYTES)
 
 
 def editable_collaborations(user):
@@ -83,11 +88,12 @@ class LessonForm(RepositoryItemForm):
 
 class DocumentForm(RepositoryItemForm):
     file = forms.FileField(
-        help_text=_("%(allowed)s; at most %(size)s. Its type is checked by its content.")
-        % {
-            "allowed": ALLOWED_DESCRIPTION,
-            "size": filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES),
-        }
+        label=_("File"),
+        help_text=lazy_format(
+            _("%(allowed)s; at most %(size)s. Its type is checked by its content."),
+            allowed=ALLOWED_DESCRIPTION,
+            size=UPLOAD_LIMIT,
+        ),
     )
     note = forms.CharField(required=False, max_length=300, label=_("Version note"))
 
@@ -122,11 +128,10 @@ class DocumentEditForm(RepositoryItemForm):
 
 class VersionForm(GovukForm, forms.Form):
     file = forms.FileField(
-        help_text=_("%(allowed)s; at most %(size)s.")
-        % {
-            "allowed": ALLOWED_DESCRIPTION,
-            "size": filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES),
-        }
+        label=_("File"),
+        help_text=lazy_format(
+            _("%(allowed)s; at most %(size)s."), allowed=ALLOWED_DESCRIPTION, size=UPLOAD_LIMIT
+        ),
     )
     note = forms.CharField(
         required=False,
@@ -142,25 +147,31 @@ class SearchForm(GovukForm, forms.Form):
         label=_("Type"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
     )
     force = forms.ModelChoiceField(
+        label=_("Force"),
         queryset=Force.objects.all(),
         to_field_name="slug",
         required=False,
         empty_label=_("Any force"),
     )
     region = forms.ModelChoiceField(
+        label=_("Region"),
         queryset=Region.objects.all(),
         to_field_name="slug",
         required=False,
         empty_label=_("Any region"),
     )
     function = forms.ChoiceField(
-        required=False, choices=[("", _("Any function")), *Function.choices]
+        label=_("Function"), required=False, choices=[("", _("Any function")), *Function.choices]
     )
     theme = forms.ChoiceField(
         label=_("Lesson theme"), required=False, choices=[("", _("Any theme")), *Theme.choices]
     )
     stage = forms.TypedChoiceField(
-        required=False, coerce=int, empty_value=None, choices=[("", _("Any stage")), *Stage.choices]
+        label=_("Stage"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Any stage")), *Stage.choices],
     )
     date_from = forms.DateField(label=_("From date"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To date"), required=False, widget=DateInput())

@@ -77,29 +77,37 @@ class Lesson(TimeStamped):
     """One entry in a collaboration's lessons-learned log."""
 
     collaboration = models.ForeignKey(
-        "collaborations.Collaboration", on_delete=models.CASCADE, related_name="lessons"
+        "collaborations.Collaboration",
+        verbose_name=_("collaboration"),
+        on_delete=models.CASCADE,
+        related_name="lessons",
     )
     initiative = models.ForeignKey(
         "collaborations.Initiative",
+        verbose_name=_("initiative"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="lessons",
     )
-    title = models.CharField(max_length=200, help_text=_("The lesson in one line."))
+    title = models.CharField(
+        verbose_name=_("title"), max_length=200, help_text=_("The lesson in one line.")
+    )
     stage = models.PositiveSmallIntegerField(
+        verbose_name=_("stage"),
         choices=Stage.choices,
         null=True,
         blank=True,
         help_text=_("The business-case stage the lesson was learned at."),
     )
-    theme = models.CharField(max_length=20, choices=Theme.choices)
-    what_happened = models.TextField()
-    what_to_repeat = models.TextField("what to repeat", blank=True)
-    what_to_avoid = models.TextField("what to avoid", blank=True)
-    recommendation = models.TextField(blank=True)
+    theme = models.CharField(verbose_name=_("theme"), max_length=20, choices=Theme.choices)
+    what_happened = models.TextField(verbose_name=_("what happened"))
+    what_to_repeat = models.TextField(_("what to repeat"), blank=True)
+    what_to_avoid = models.TextField(_("what to avoid"), blank=True)
+    recommendation = models.TextField(verbose_name=_("recommendation"), blank=True)
     author = models.ForeignKey(
         "organisations.Person",
+        verbose_name=_("author"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -108,9 +116,14 @@ class Lesson(TimeStamped):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    date = models.DateField(help_text=_("When the lesson was learned or logged."))
+    date = models.DateField(
+        verbose_name=_("date"), help_text=_("When the lesson was learned or logged.")
+    )
     visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.POLICING
+        verbose_name=_("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.POLICING,
     )
     history = HistoricalRecords()
 
@@ -139,26 +152,34 @@ class Document(TimeStamped):
     """A document kept in the repository; its file lives in versions, newest last."""
 
     collaboration = models.ForeignKey(
-        "collaborations.Collaboration", on_delete=models.CASCADE, related_name="documents"
+        "collaborations.Collaboration",
+        verbose_name=_("collaboration"),
+        on_delete=models.CASCADE,
+        related_name="documents",
     )
     initiative = models.ForeignKey(
         "collaborations.Initiative",
+        verbose_name=_("initiative"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="documents",
     )
-    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=DocumentKind.choices)
     stage = models.PositiveSmallIntegerField(
+        verbose_name=_("stage"),
         choices=Stage.choices,
         null=True,
         blank=True,
         help_text=_("For a business case: the stage it was written for."),
     )
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    description = models.TextField(verbose_name=_("description"), blank=True)
     visibility = models.CharField(
-        max_length=10, choices=Visibility.choices, default=Visibility.POLICING
+        verbose_name=_("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.POLICING,
     )
     history = HistoricalRecords()
 

@@ -33,6 +33,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from realise.benefits.models import Benefit, Measurement, PlannedValue, Unit
 from realise.collaborations.models import Collaboration
@@ -52,7 +53,7 @@ MONEY = ("1a", "1c")
 HOURS = ("1b",)
 SERVICE = ("2a", "2b")
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=18, decimal_places=2))
-VERIFIED_ONLY = (
+VERIFIED_ONLY = _(
     "Published figures count verified actuals only: each checked by someone other than "
     "whoever recorded it. Actuals awaiting verification are left out until they are verified."
 )

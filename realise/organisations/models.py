@@ -44,7 +44,7 @@ class Force(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(unique=True)
     ons_code = models.CharField(
-        "ONS police force area code",
+        _("ONS police force area code"),
         max_length=9,
         unique=True,
         help_text=_("For example E23000028."),
@@ -86,7 +86,7 @@ class Person(TimeStamped):
     """A named owner of benefits or an SRO; often not a user of the system."""
 
     name = models.CharField(max_length=200)
-    role_title = models.CharField("role", max_length=200, blank=True)
+    role_title = models.CharField(_("role"), max_length=200, blank=True)
     force = models.ForeignKey(
         Force, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
     )
@@ -196,8 +196,8 @@ class Cover(TimeStamped):
     deputy = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="deputising"
     )
-    starts = models.DateField("first day")
-    ends = models.DateField("last day")
+    starts = models.DateField(_("first day"))
+    ends = models.DateField(_("last day"))
     note = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -288,10 +288,10 @@ class SharingPreference(TimeStamped):
     """
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="sharing")
-    share_email = models.BooleanField("show my email address", default=False)
-    share_phone = models.BooleanField("show my phone number", default=False)
-    share_job_title = models.BooleanField("show my job title", default=False)
-    phone = models.CharField("phone number", max_length=30, blank=True)
+    share_email = models.BooleanField(_("show my email address"), default=False)
+    share_phone = models.BooleanField(_("show my phone number"), default=False)
+    share_job_title = models.BooleanField(_("show my job title"), default=False)
+    phone = models.CharField(_("phone number"), max_length=30, blank=True)
     topics = models.ManyToManyField(
         Topic,
         blank=True,
@@ -386,7 +386,7 @@ class NetworkResource(TimeStamped):
     network = models.ForeignKey(Network, on_delete=models.CASCADE, related_name="resources")
     title = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=ResourceKind.choices)
-    url = models.URLField("address", max_length=500, blank=True)
+    url = models.URLField(_("address"), max_length=500, blank=True)
     lesson = models.ForeignKey(
         "knowledge.Lesson",
         null=True,

@@ -52,13 +52,14 @@ class Opportunity(Versioned, TimeStamped):
     collaboration = models.ForeignKey(
         "collaborations.Collaboration", on_delete=models.PROTECT, related_name="opportunities"
     )
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    description = models.TextField(verbose_name=_("description"), blank=True)
     source = models.CharField(
-        "where it came from", max_length=20, choices=Source.choices, default=Source.SCANNING
+        _("where it came from"), max_length=20, choices=Source.choices, default=Source.SCANNING
     )
     lesson = models.ForeignKey(
         "knowledge.Lesson",
+        verbose_name=_("lesson"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -81,31 +82,36 @@ class Opportunity(Versioned, TimeStamped):
         validators=[MinValueValidator(Decimal("0"))],
     )
     unit = models.CharField(
+        verbose_name=_("unit"),
         max_length=10,
         choices=UNIT_CHOICES,
         default=Unit.GBP,
         help_text=_("The estimates are of annual value in this unit."),
     )
     years = models.PositiveSmallIntegerField(
-        "years it would run", default=1, validators=[MinValueValidator(1)]
+        _("years it would run"), default=1, validators=[MinValueValidator(1)]
     )
     confidence = models.PositiveSmallIntegerField(
-        "confidence (%)",
+        _("confidence (%)"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("How sure the estimate is, from 0 to 100%."),
     )
     owner = models.ForeignKey(
         "organisations.Person",
+        verbose_name=_("owner"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="opportunities",
     )
     status = models.CharField(
-        max_length=12, choices=OpportunityStatus.choices, default=OpportunityStatus.IDEA
+        verbose_name=_("status"),
+        max_length=12,
+        choices=OpportunityStatus.choices,
+        default=OpportunityStatus.IDEA,
     )
     rejection_reason = models.TextField(
-        "reason for rejection", blank=True, help_text=_("Required when the status is rejected.")
+        _("reason for rejection"), blank=True, help_text=_("Required when the status is rejected.")
     )
     initiative = models.OneToOneField(
         "collaborations.Initiative",

@@ -3,18 +3,24 @@
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core import uploads
 from realise.core.forms import GovukForm
+from realise.core.language import lazy_format
 from realise.reports.mapped.grid import column_letter
 from realise.reports.mapped.mapping import FIELDS
 from realise.reports.models import RegisterMapping
 
+# The largest upload, in the language of the page that shows it.
+UPLOAD_LIMIT = lazy(filesizeformat, str)(settings.REALISE_UPLOAD_MAX_BYTES)
+
 
 class RegisterExportForm(GovukForm, forms.Form):
     collaboration: "forms.ModelChoiceField[Collaboration]" = forms.ModelChoiceField(
+        label=_("Collaboration"),
         queryset=None,
         required=False,
         to_field_name="slug",
@@ -22,7 +28,11 @@ class RegisterExportForm(GovukForm, forms.Form):
         help_text=_("Collaborations nested in it are included."),
     )
     initiative: "forms.ModelChoiceField[Initiative]" = forms.ModelChoiceField(
-        queryset=None, required=False, to_field_name="slug", empty_label=_("Every initiative")
+        label=_("Initiative"),
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label=_("Every initiative"),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -37,11 +47,13 @@ class RegisterUploadForm(GovukForm, forms.Form):
     file = forms.FileField(
         label=_("Register workbook"),
         help_text=(
-            _(
-                "An Excel workbook (.xlsx) in the register's layout, for example one "
-                "exported from here. At most %(size)s."
+            lazy_format(
+                _(
+                    "An Excel workbook (.xlsx) in the register's layout, for example one "
+                    "exported from here. At most %(size)s."
+                ),
+                size=UPLOAD_LIMIT,
             )
-            % {"size": filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}
         ),
         widget=forms.ClearableFileInput(
             attrs={
@@ -71,11 +83,13 @@ class MappedUploadForm(GovukForm, forms.Form):
     file = forms.FileField(
         label=_("Your register"),
         help_text=(
-            _(
-                "Your own benefits register as it is: Excel (.xlsx), OpenDocument "
-                "(.ods) or CSV. At most %(size)s."
+            lazy_format(
+                _(
+                    "Your own benefits register as it is: Excel (.xlsx), OpenDocument "
+                    "(.ods) or CSV. At most %(size)s."
+                ),
+                size=UPLOAD_LIMIT,
             )
-            % {"size": filesizeformat(settings.REALISE_UPLOAD_MAX_BYTES)}
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(MAPPED_TYPES)}),
     )

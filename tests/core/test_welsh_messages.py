@@ -274,3 +274,27 @@ def test_the_optimism_bias_summary_is_welsh_on_the_page_and_english_in_the_workb
     summary = workbook["Shared unit"].cell(row=2, column=1).value
     assert "optimism bias Capital expenditure: 10%." in summary
     assert "Gwariant" not in summary
+
+
+def test_a_model_field_s_own_name_a_link_s_text_and_text_filled_in_at_import_are_checked():
+    source = (
+        "class Lesson(models.Model):\n"
+        '    what_to_avoid = models.TextField("what to avoid", blank=True)\n'
+        '    author = models.ForeignKey("organisations.Person", on_delete=models.PROTECT)\n'
+        '    theme = models.CharField(_("theme"), max_length=20)\n'
+        "\n"
+        "def links():\n"
+        '    return [{"url": "/quality/", "text": "Data quality"}, {"url": "/x/", "slug": "x"}]\n'
+        "\n"
+        "class UploadForm(forms.Form):\n"
+        '    file = forms.FileField(help_text=_("At most %(size)s.") % {"size": SIZE})\n'
+        "\n"
+        "def later(size):\n"
+        '    return _("At most %(size)s.") % {"size": size}\n'
+    )
+    assert translations.python_problems_in(source, "realise/sample.py") == [
+        "realise/sample.py:10: translated text filled in when the module is imported (it stays "
+        "in English): use format_lazy or fill it in where it is shown",
+        "realise/sample.py:2: not marked for translation: 'what to avoid'",
+        "realise/sample.py:7: not marked for translation: 'Data quality'",
+    ]

@@ -53,13 +53,15 @@ def test_a_file_over_the_size_limit_is_refused(world, settings):
 def test_a_file_whose_content_does_not_match_its_name_is_refused(world):
     with pytest.raises(ValidationError) as error:
         upload(world, "business-case.pdf", docx_bytes("Outline business case"))
-    assert "named as a PDF but its content is a Word document" in refusal(error)
+    assert "named as one type of file (PDF) but its content is another (Word document)" in refusal(
+        error
+    )
 
 
 def test_binary_content_named_as_text_is_refused(world):
     with pytest.raises(ValidationError) as error:
         upload(world, "notes.txt", b"Vetting\x00\x01\x02 backlog")
-    assert "is not a PDF, Word (.docx)" in refusal(error)
+    assert "is not of an accepted type (PDF, Word (.docx)" in refusal(error)
 
 
 def test_other_types_of_file_are_refused_by_name(world):

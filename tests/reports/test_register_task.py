@@ -178,5 +178,8 @@ def test_the_upload_form_refuses_a_file_that_is_not_a_workbook(register, client,
     response = upload(client, path)
 
     assert response.status_code == 200
-    assert "is not an Excel (.xlsx) file; it has been refused." in response.content.decode()
+    assert (
+        "is not of an accepted type (Excel (.xlsx)); it has been refused."
+        in response.content.decode()
+    )
     assert not ImportJob.objects.exists()

@@ -26,8 +26,10 @@ class Objective(TimeStamped):
     collaboration = models.ForeignKey(
         "collaborations.Collaboration", on_delete=models.CASCADE, related_name="objective_rows"
     )
-    text = models.CharField("objective", max_length=300)
-    order = models.PositiveSmallIntegerField(default=0, help_text=_("Lower numbers come first."))
+    text = models.CharField(_("objective"), max_length=300)
+    order = models.PositiveSmallIntegerField(
+        verbose_name=_("order"), default=0, help_text=_("Lower numbers come first.")
+    )
     benefits = models.ManyToManyField(
         "benefits.Benefit",
         blank=True,
@@ -53,7 +55,7 @@ class Change(TimeStamped):
         related_name="changes",
         help_text=_("The initiative whose map holds the change."),
     )
-    description = models.CharField("change", max_length=300)
+    description = models.CharField(_("change"), max_length=300)
     enablers = models.ManyToManyField(
         "collaborations.Initiative",
         blank=True,

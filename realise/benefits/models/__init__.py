@@ -97,25 +97,35 @@ class Benefit(Versioned, TimeStamped):
         "collaborations.Initiative", on_delete=models.PROTECT, related_name="benefits"
     )
     reference = models.CharField(
+        verbose_name=_("reference"),
         max_length=30,
         unique=True,
         help_text=_("A stable reference used in spreadsheets, e.g. 7FP-B01."),
     )
-    title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    title = models.CharField(verbose_name=_("title"), max_length=200)
+    description = models.TextField(verbose_name=_("description"), blank=True)
     subcategory = models.CharField(
-        "sub-category", max_length=2, choices=SubCategory.choices, blank=True
+        _("sub-category"), max_length=2, choices=SubCategory.choices, blank=True
     )
-    direction = models.CharField(max_length=10, choices=Direction.choices, blank=True)
+    direction = models.CharField(
+        verbose_name=_("direction"), max_length=10, choices=Direction.choices, blank=True
+    )
     measure = models.CharField(
-        max_length=300, blank=True, help_text=_("What is measured, e.g. 'Annual contract spend'.")
+        verbose_name=_("measure"),
+        max_length=300,
+        blank=True,
+        help_text=_("What is measured, e.g. 'Annual contract spend'."),
     )
-    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.GBP)
-    nature = models.CharField(max_length=12, choices=Nature.choices, default=Nature.QUANTITATIVE)
-    baseline_value = money_field(null=True, blank=True)
-    baseline_date = models.DateField(null=True, blank=True)
-    target_value = money_field(null=True, blank=True)
-    target_date = models.DateField(null=True, blank=True)
+    unit = models.CharField(
+        verbose_name=_("unit"), max_length=10, choices=Unit.choices, default=Unit.GBP
+    )
+    nature = models.CharField(
+        verbose_name=_("nature"), max_length=12, choices=Nature.choices, default=Nature.QUANTITATIVE
+    )
+    baseline_value = money_field(verbose_name=_("baseline value"), null=True, blank=True)
+    baseline_date = models.DateField(verbose_name=_("baseline date"), null=True, blank=True)
+    target_value = money_field(verbose_name=_("target value"), null=True, blank=True)
+    target_date = models.DateField(verbose_name=_("target date"), null=True, blank=True)
     owner = models.ForeignKey(
         "organisations.Person",
         verbose_name=_("benefit owner"),
@@ -127,6 +137,7 @@ class Benefit(Versioned, TimeStamped):
     )
     measurement_owner = models.ForeignKey(
         "organisations.Person",
+        verbose_name=_("measurement owner"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -134,20 +145,28 @@ class Benefit(Versioned, TimeStamped):
         help_text=_("Records and evidences the actuals."),
     )
     cashable = models.BooleanField(
-        default=False, help_text=_("For savings: does it release money from the revenue budget?")
+        verbose_name=_("cashable"),
+        default=False,
+        help_text=_("For savings: does it release money from the revenue budget?"),
     )
     is_disbenefit = models.BooleanField(
-        "dis-benefit", default=False, help_text=_("A negative consequence of the change.")
+        _("dis-benefit"), default=False, help_text=_("A negative consequence of the change.")
     )
-    identified_in_business_case = models.BooleanField(default=True)
+    identified_in_business_case = models.BooleanField(
+        verbose_name=_("identified in business case"), default=True
+    )
     identified_at_stage = models.PositiveSmallIntegerField(
+        verbose_name=_("identified at stage"),
         choices=Stage.choices,
         null=True,
         blank=True,
         help_text=_("The business-case stage at which the benefit was identified."),
     )
     status = models.CharField(
-        max_length=10, choices=BenefitStatus.choices, default=BenefitStatus.PROPOSED
+        verbose_name=_("status"),
+        max_length=10,
+        choices=BenefitStatus.choices,
+        default=BenefitStatus.PROPOSED,
     )
     history = HistoricalRecords()
 

@@ -29,6 +29,7 @@ class DashboardFilterForm(GovukForm, forms.Form):
     """
 
     collaboration: forms.ModelChoiceField[Collaboration] = forms.ModelChoiceField(
+        label=_("Collaboration"),
         queryset=None,
         required=False,
         to_field_name="slug",
@@ -36,7 +37,11 @@ class DashboardFilterForm(GovukForm, forms.Form):
         help_text=_("Includes the collaborations within it."),
     )
     initiative: forms.ModelChoiceField[Initiative] = forms.ModelChoiceField(
-        queryset=None, required=False, to_field_name="slug", empty_label=_("All initiatives")
+        label=_("Initiative"),
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label=_("All initiatives"),
     )
     force: forms.ModelChoiceField[Force] = forms.ModelChoiceField(
         queryset=None,
@@ -66,7 +71,11 @@ class DashboardFilterForm(GovukForm, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     cashable = forms.ChoiceField(
-        choices=YES_NO, required=False, widget=forms.RadioSelect, initial=EITHER
+        label=_("Cashable"),
+        choices=YES_NO,
+        required=False,
+        widget=forms.RadioSelect,
+        initial=EITHER,
     )
     identified = forms.ChoiceField(
         label=_("Identified in the business case"),

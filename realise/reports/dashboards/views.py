@@ -111,12 +111,15 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
         return [
             {
                 "url": reverse("dashboard-force", args=[force.slug]),
-                "text": f"What collaboration has given {force.name}",
+                "text": _("What collaboration has given %(force)s") % {"force": force_name(force)},
             }
             for force in forces
         ] + [
-            {"url": quality, "text": "Data quality: what in these figures would mislead a board"},
-            {"url": reverse("benchmark"), "text": "Benchmarking: collaborations side by side"},
+            {
+                "url": quality,
+                "text": _("Data quality: what in these figures would mislead a board"),
+            },
+            {"url": reverse("benchmark"), "text": _("Benchmarking: collaborations side by side")},
         ]
 
     @cached_property

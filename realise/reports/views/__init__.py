@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
@@ -85,7 +85,7 @@ class ImportUploadView(ObjectPermissionMixin, FormView):
     form_class = RegisterUploadForm
     template_name = "core/form_page.html"
     permission_required = "reports.add_importjob"
-    extra_context = {"page_title": "Import the register from Excel"}
+    extra_context = {"page_title": gettext_lazy("Import the register from Excel")}
 
     def get_permission_object(self):
         return None
@@ -149,7 +149,7 @@ class MappedUploadView(ObjectPermissionMixin, FormView):
     form_class = MappedUploadForm
     template_name = "reports/map_upload.html"
     permission_required = "reports.add_importjob"
-    extra_context = {"page_title": "Import your own register"}
+    extra_context = {"page_title": gettext_lazy("Import your own register")}
 
     def get_permission_object(self):
         return None
