@@ -1,12 +1,20 @@
+import re
+from collections import Counter
 from decimal import Decimal
+from urllib.parse import urlparse
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
 from realise.benefits.models import Benefit, Measurement, PlannedValue
 from realise.collaborations.models import Collaboration, Initiative
 from realise.demo import load_demo
 from realise.organisations.models import Force
+from tests.core import welsh_pages
+
+CRAWL_SKIPS = ("/admin/", "/api/", "/accounts/logout/", "/static/", "/media/", "/language/")
+CRAWL_ENDINGS = (".csv", ".json", ".xlsx", ".pdf", ".docx", ".ics", ".svg", ".png", "/download/")
 
 
 @pytest.fixture
@@ -83,3 +91,52 @@ def test_forty_three_forces_with_ons_codes(db):
     assert Force.objects.count() == 43
     assert Force.objects.get(ons_code="E23000028").name == "Essex"
     assert Force.objects.filter(region__name="Wales").count() == 4
+
+
+def test_the_demo_read_in_welsh_holds_no_english_but_what_people_typed(demo, client):
+    """Crawl from home as the administrator (who sees every page) with a Welsh browser: any
+    English left is text the service wrote without marking it for translation (#20)."""
+    client.force_login(get_user_model().objects.get(username="admin"))
+    stored = welsh_pages.stored_text()
+    queue, seen, per_pattern, found = ["/"], set(), Counter(), {}
+    while queue and len(seen) < 120:
+        path = queue.pop(0)
+        pattern = re.sub(r"\d+", "N", path.split("?")[0])
+        if path in seen or per_pattern[pattern] >= 2:
+            continue
+        seen.add(path)
+        per_pattern[pattern] += 1
+        response = client.get(path, HTTP_ACCEPT_LANGUAGE="cy")
+        if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+            continue
+        runs, links = welsh_pages.read(response.content.decode())
+        english = welsh_pages.english_in(runs, stored)
+        if english:
+            found[path] = english
+        for link in links:
+            url = urlparse(link)
+            if (
+                url.netloc
+                or not url.path.startswith("/")
+                or any(part in url.path for part in CRAWL_SKIPS)
+            ):
+                continue
+            if url.path.endswith(CRAWL_ENDINGS) or "export" in url.query:
+                continue
+            queue.append(url.path + (f"?{url.query}" if url.query else ""))
+    assert len(seen) >= 60, sorted(seen)
+    assert found == {}
+
+
+def test_the_welsh_page_reader_finds_written_english_and_passes_stored_text():
+    stored = (
+        "Run one competition instead of seven\nEssex",
+        ["Run one competition instead of seven"],
+    )
+    runs, _links = welsh_pages.read(
+        "<p>Cofnodi gwerth</p><p>Run one competition instead of seven</p>"
+        "<p>competition instead of</p><p>Chwiliwch am fetio OR cerbydau</p>"
+        '<p>Data quality: what in these figures</p><a lang="en" href="/">Change the language to</a>'
+        "<code>Authorization: Token</code>"
+    )
+    assert welsh_pages.english_in(runs, stored) == ["Data quality: what in these figures"]
