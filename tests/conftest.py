@@ -7,12 +7,14 @@
 """
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.test import override_settings
 from django.utils import translation
 
 from realise.organisations.forces import load_forces
 from realise.organisations.models import Force, Region
+from tests import demo_snapshot
 from tests.factories import (
     BenefitFactory,
     CollaborationFactory,
@@ -43,11 +45,33 @@ def _media_in_tmp(request, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session")
+def _demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, built once per test process and rolled back (see tests/demo_snapshot.py)."""
+    from realise.demo import load_demo
+
+    media = tmp_path_factory.mktemp("demo-snapshot-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            if Force.objects.count() < 43:  # a transactional test's flush removed them
+                load_forces(Region, Force)
+            before = demo_snapshot.table_rows()
+            assert load_demo() is True
+            snapshot = demo_snapshot.take(before, media)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+    return snapshot
+
+
 @pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, built once for a module's tests (which ask for `db` as well). It is loaded
-    in a transaction that is rolled back after the module; each test runs in a savepoint
-    inside it, so no test sees another's changes. Yields the demo's media folder."""
+def demo_data(_demo_snapshot, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo for a module's tests (which ask for `db` as well), copied from the one built
+    for this process. It is put in a transaction that is rolled back after the module; each
+    test runs in a savepoint inside it, so no test sees another's changes. Yields the demo's
+    media folder."""
     from realise.demo import load_demo
 
     media = tmp_path_factory.mktemp("demo-media")
@@ -57,7 +81,10 @@ def demo_data(django_db_setup, django_db_blocker, tmp_path_factory):
         try:
             if Force.objects.count() < 43:  # a transactional test's flush removed them
                 load_forces(Region, Force)
-            assert load_demo() is True
+            if not demo_snapshot.restore(_demo_snapshot, media):
+                assert load_demo() is True
+            # Figures cached for another module's copy of the demo are not this module's.
+            cache.clear()
             yield media
         finally:
             transaction.set_rollback(True)
