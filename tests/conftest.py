@@ -6,6 +6,8 @@
   force lead outside the collaboration.
 """
 
+import contextlib
+
 import pytest
 from django.core.cache import cache
 from django.db import transaction
@@ -45,24 +47,32 @@ def _media_in_tmp(request, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@contextlib.contextmanager
+def _rolled_back(django_db_blocker, media):
+    """A transaction on the empty register (its 43 forces loaded again if a transactional
+    test's flush removed them), with uploads in `media`, always rolled back."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            if Force.objects.count() < 43:
+                load_forces(Region, Force)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture(scope="session")
 def _demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo, built once per test process and rolled back (see tests/demo_snapshot.py)."""
     from realise.demo import load_demo
 
     media = tmp_path_factory.mktemp("demo-snapshot-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            if Force.objects.count() < 43:  # a transactional test's flush removed them
-                load_forces(Region, Force)
-            before = demo_snapshot.table_rows()
-            assert load_demo() is True
-            snapshot = demo_snapshot.take(before, media)
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with _rolled_back(django_db_blocker, media):
+        before = demo_snapshot.table_rows()
+        assert load_demo() is True
+        snapshot = demo_snapshot.take(before, media)
     return snapshot
 
 
@@ -75,20 +85,12 @@ def demo_data(_demo_snapshot, django_db_setup, django_db_blocker, tmp_path_facto
     from realise.demo import load_demo
 
     media = tmp_path_factory.mktemp("demo-media")
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            if Force.objects.count() < 43:  # a transactional test's flush removed them
-                load_forces(Region, Force)
-            if not demo_snapshot.restore(_demo_snapshot, media):
-                assert load_demo() is True
-            # Figures cached for another module's copy of the demo are not this module's.
-            cache.clear()
-            yield media
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    with _rolled_back(django_db_blocker, media):
+        if not demo_snapshot.restore(_demo_snapshot, media):
+            assert load_demo() is True
+        # Figures cached for another module's copy of the demo are not this module's.
+        cache.clear()
+        yield media
 
 
 @pytest.fixture(autouse=True)

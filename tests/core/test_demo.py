@@ -12,9 +12,7 @@ from realise.collaborations.models import Collaboration, Initiative
 from realise.demo import load_demo
 from realise.organisations.models import Force
 from tests.core import welsh_pages
-
-CRAWL_SKIPS = ("/admin/", "/api/", "/accounts/logout/", "/static/", "/media/", "/language/")
-CRAWL_ENDINGS = (".csv", ".json", ".xlsx", ".pdf", ".docx", ".ics", ".svg", ".png", "/download/")
+from tests.crawl import crawlable
 
 
 @pytest.fixture
@@ -115,13 +113,7 @@ def test_the_demo_read_in_welsh_holds_no_english_but_what_people_typed(demo, cli
             found[path] = english
         for link in links:
             url = urlparse(link)
-            if (
-                url.netloc
-                or not url.path.startswith("/")
-                or any(part in url.path for part in CRAWL_SKIPS)
-            ):
-                continue
-            if url.path.endswith(CRAWL_ENDINGS) or "export" in url.query:
+            if url.netloc or not url.path.startswith("/") or not crawlable(link, "/"):
                 continue
             queue.append(url.path + (f"?{url.query}" if url.query else ""))
     assert len(seen) >= 60, sorted(seen)

@@ -6,23 +6,12 @@ import pytest
 from django.conf import settings
 
 from realise.demo import load_demo
+from tests.crawl import crawlable
 from tests.e2e.conftest import axe_violations, sign_in
 
 pytestmark = pytest.mark.e2e
 
-SKIP_PARTS = ("/admin/", "/api/", "/accounts/logout/", "/static/", "/media/")
-SKIP_ENDINGS = (".csv", ".json", ".xlsx", ".pdf", ".docx", ".ics", ".svg", ".png", "/download/")
 MAX_PAGES = 70
-
-
-def crawlable(url: str, base: str) -> bool:
-    parsed = urlparse(url)
-    if parsed.netloc and parsed.netloc != urlparse(base).netloc:
-        return False
-    path = parsed.path
-    if any(part in path for part in SKIP_PARTS) or path.endswith(SKIP_ENDINGS):
-        return False
-    return "export" not in parsed.query and "format=" not in parsed.query
 
 
 def test_every_page_reached_from_home_has_no_axe_violations(page, forces, live_server):
