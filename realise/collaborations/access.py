@@ -70,6 +70,7 @@ def work_out_access(user) -> Access:
         person_id=person_id,
         benefit_owner=Role.BENEFIT_OWNER in roles,
         inspector=Role.INSPECTOR in roles,
+        viewer=Role.VIEWER in roles,
         collaborations=programme | frozenset(with_nested(named_roots - programme_roots)),
         user_id=user.pk,
     )

@@ -69,6 +69,8 @@ class Access:
     person_id: int | None = None
     benefit_owner: bool = False
     inspector: bool = False
+    # A viewer's membership anywhere (board members, auditors: they read the audit trail).
+    viewer: bool = False
     # Collaborations named on any membership (with those nested in them): visible.
     collaborations: frozenset[int] = field(default_factory=frozenset)
     user_id: int | None = None

@@ -14,6 +14,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.utils.translation import gettext_lazy as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from realise.core.backends import NoModelPermissions
 from realise.core.oidc import login_names
 from realise.organisations.sso import apply_role_map
 
@@ -25,7 +26,7 @@ FAILED = _(
 )
 
 
-class ForceSignOnBackend(OIDCAuthenticationBackend):
+class ForceSignOnBackend(NoModelPermissions, OIDCAuthenticationBackend):
     """Entra ID puts the user principal name in the ID token, not in userinfo: use both."""
 
     def authenticate(self, request, **kwargs):

@@ -97,7 +97,7 @@ def is_inspector(user) -> bool:
     access = access_for(user)
     if not access.authenticated:
         return False
-    return access.inspector or user.memberships.filter(role=Role.VIEWER).exists()
+    return access.inspector or access.viewer
 
 
 PERMISSIONS = {
