@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+from realise.core.migration_operations import Relabel
+
 
 class Migration(migrations.Migration):
 
@@ -10,42 +12,42 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        Relabel(
             model_name='historicaloption',
             name='description',
             field=models.TextField(blank=True, verbose_name='description'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicaloption',
             name='discount_schedule',
             field=models.CharField(choices=[('standard', 'Standard (social time preference rate, 3.5%)'), ('health', 'Health and life values (1.5%)')], default='standard', max_length=10, verbose_name='discount schedule'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicaloption',
             name='name',
             field=models.CharField(max_length=200, verbose_name='name'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicaloption',
             name='order',
             field=models.PositiveSmallIntegerField(default=0, help_text='Position among the options.', verbose_name='order'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='option',
             name='description',
             field=models.TextField(blank=True, verbose_name='description'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='option',
             name='discount_schedule',
             field=models.CharField(choices=[('standard', 'Standard (social time preference rate, 3.5%)'), ('health', 'Health and life values (1.5%)')], default='standard', max_length=10, verbose_name='discount schedule'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='option',
             name='name',
             field=models.CharField(max_length=200, verbose_name='name'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='option',
             name='order',
             field=models.PositiveSmallIntegerField(default=0, help_text='Position among the options.', verbose_name='order'),

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from realise.core.migration_operations import Relabel
+
 
 class Migration(migrations.Migration):
 
@@ -12,172 +14,172 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='baseline_date',
             field=models.DateField(blank=True, null=True, verbose_name='baseline date'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='baseline_value',
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='baseline value'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='cashable',
             field=models.BooleanField(default=False, help_text='For savings: does it release money from the revenue budget?', verbose_name='cashable'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='description',
             field=models.TextField(blank=True, verbose_name='description'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='direction',
             field=models.CharField(blank=True, choices=[('increase', 'Increase'), ('decrease', 'Decrease'), ('maintain', 'Maintain')], max_length=10, verbose_name='direction'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='identified_at_stage',
             field=models.PositiveSmallIntegerField(blank=True, choices=[(0, '0 Strategic assessment'), (1, '1 Strategic outline case (SOC)'), (2, '2 Outline business case (OBC)'), (3, '3 Full business case (FBC)'), (4, '4 Implementation'), (5, '5 Evaluation and feedback')], help_text='The business-case stage at which the benefit was identified.', null=True, verbose_name='identified at stage'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='identified_in_business_case',
             field=models.BooleanField(default=True, verbose_name='identified in business case'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='measure',
             field=models.CharField(blank=True, help_text="What is measured, e.g. 'Annual contract spend'.", max_length=300, verbose_name='measure'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='measurement_owner',
             field=models.ForeignKey(blank=True, help_text='Records and evidences the actuals.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='measured_benefits', to='organisations.person', verbose_name='measurement owner'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='nature',
             field=models.CharField(choices=[('quantitative', 'Quantitative'), ('qualitative', 'Qualitative')], default='quantitative', max_length=12, verbose_name='nature'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='reference',
             field=models.CharField(help_text='A stable reference used in spreadsheets, e.g. 7FP-B01.', max_length=30, unique=True, verbose_name='reference'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='status',
             field=models.CharField(choices=[('proposed', 'Proposed'), ('agreed', 'Agreed'), ('realising', 'Realising'), ('realised', 'Realised'), ('closed', 'Closed')], default='proposed', max_length=10, verbose_name='status'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='target_date',
             field=models.DateField(blank=True, null=True, verbose_name='target date'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='target_value',
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='target value'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='title',
             field=models.CharField(max_length=200, verbose_name='title'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='benefit',
             name='unit',
             field=models.CharField(choices=[('GBP', 'Pounds (GBP)'), ('hours', 'Hours'), ('count', 'Count'), ('percent', 'Percent'), ('score', 'Score'), ('text', 'Text (qualitative)')], default='GBP', max_length=10, verbose_name='unit'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='baseline_date',
             field=models.DateField(blank=True, null=True, verbose_name='baseline date'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='baseline_value',
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='baseline value'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='cashable',
             field=models.BooleanField(default=False, help_text='For savings: does it release money from the revenue budget?', verbose_name='cashable'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='description',
             field=models.TextField(blank=True, verbose_name='description'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='direction',
             field=models.CharField(blank=True, choices=[('increase', 'Increase'), ('decrease', 'Decrease'), ('maintain', 'Maintain')], max_length=10, verbose_name='direction'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='identified_at_stage',
             field=models.PositiveSmallIntegerField(blank=True, choices=[(0, '0 Strategic assessment'), (1, '1 Strategic outline case (SOC)'), (2, '2 Outline business case (OBC)'), (3, '3 Full business case (FBC)'), (4, '4 Implementation'), (5, '5 Evaluation and feedback')], help_text='The business-case stage at which the benefit was identified.', null=True, verbose_name='identified at stage'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='identified_in_business_case',
             field=models.BooleanField(default=True, verbose_name='identified in business case'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='measure',
             field=models.CharField(blank=True, help_text="What is measured, e.g. 'Annual contract spend'.", max_length=300, verbose_name='measure'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='measurement_owner',
             field=models.ForeignKey(blank=True, db_constraint=False, help_text='Records and evidences the actuals.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.person', verbose_name='measurement owner'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='nature',
             field=models.CharField(choices=[('quantitative', 'Quantitative'), ('qualitative', 'Qualitative')], default='quantitative', max_length=12, verbose_name='nature'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='reference',
             field=models.CharField(db_index=True, help_text='A stable reference used in spreadsheets, e.g. 7FP-B01.', max_length=30, verbose_name='reference'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='status',
             field=models.CharField(choices=[('proposed', 'Proposed'), ('agreed', 'Agreed'), ('realising', 'Realising'), ('realised', 'Realised'), ('closed', 'Closed')], default='proposed', max_length=10, verbose_name='status'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='target_date',
             field=models.DateField(blank=True, null=True, verbose_name='target date'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='target_value',
             field=models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='target value'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='title',
             field=models.CharField(max_length=200, verbose_name='title'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbenefit',
             name='unit',
             field=models.CharField(choices=[('GBP', 'Pounds (GBP)'), ('hours', 'Hours'), ('count', 'Count'), ('percent', 'Percent'), ('score', 'Score'), ('text', 'Text (qualitative)')], default='GBP', max_length=10, verbose_name='unit'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalobjective',
             name='order',
             field=models.PositiveSmallIntegerField(default=0, help_text='Lower numbers come first.', verbose_name='order'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='objective',
             name='order',
             field=models.PositiveSmallIntegerField(default=0, help_text='Lower numbers come first.', verbose_name='order'),

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from realise.core.migration_operations import Relabel
+
 
 class Migration(migrations.Migration):
 
@@ -13,207 +15,207 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        Relabel(
             model_name='agreement',
             name='documents',
             field=models.ManyToManyField(blank=True, help_text='The signed agreement and its schedules, kept in the repository.', related_name='agreements', to='knowledge.document', verbose_name='documents'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='agreement',
             name='legal_basis',
             field=models.CharField(default='Section 22A, Police Act 1996', max_length=200, verbose_name='legal basis'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='agreement',
             name='notes',
             field=models.TextField(blank=True, verbose_name='notes'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='agreement',
             name='review_due',
             field=models.DateField(blank=True, help_text='Defaults to a year after signing; each review sets the next.', verbose_name='review due'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='agreement',
             name='signed_on',
             field=models.DateField(verbose_name='signed on'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='agreement',
             name='title',
             field=models.CharField(max_length=200, verbose_name='title'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='collaboration',
             name='function',
             field=models.CharField(choices=[('procurement', 'Procurement'), ('vetting', 'Vetting'), ('forensics', 'Forensics'), ('firearms', 'Firearms'), ('roads_policing', 'Roads policing'), ('major_crime', 'Major crime'), ('organised_crime', 'Organised crime'), ('training', 'Training'), ('it', 'IT and digital'), ('hr', 'HR'), ('estates', 'Estates'), ('strategic', 'Strategic alliance'), ('other', 'Other')], default='other', max_length=20, verbose_name='function'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='collaboration',
             name='lead_force',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='led_collaborations', to='organisations.force', verbose_name='lead force'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='collaboration',
             name='legal_basis',
             field=models.CharField(blank=True, default='Section 22A, Police Act 1996', max_length=200, verbose_name='legal basis'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='collaboration',
             name='name',
             field=models.CharField(max_length=200, unique=True, verbose_name='name'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='collaboration',
             name='objectives',
             field=models.TextField(blank=True, help_text='One objective per line.', verbose_name='objectives'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='collaboration',
             name='parent',
             field=models.ForeignKey(blank=True, help_text='The collaboration this one sits within, e.g. a preferred partnership in 7F.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='collaborations.collaboration', verbose_name='parent'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='collaboration',
             name='purpose',
             field=models.TextField(help_text='Why the forces collaborate, in plain English.', verbose_name='purpose'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='collaboration',
             name='slug',
             field=models.SlugField(max_length=100, unique=True, verbose_name='slug'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='collaboration',
             name='visibility',
             field=models.CharField(choices=[('private', "Private: the collaboration's own forces"), ('policing', 'Policing: any signed-in user'), ('public', 'Public: anyone')], default='policing', max_length=10, verbose_name='visibility'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalagreement',
             name='legal_basis',
             field=models.CharField(default='Section 22A, Police Act 1996', max_length=200, verbose_name='legal basis'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalagreement',
             name='notes',
             field=models.TextField(blank=True, verbose_name='notes'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalagreement',
             name='review_due',
             field=models.DateField(blank=True, help_text='Defaults to a year after signing; each review sets the next.', verbose_name='review due'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalagreement',
             name='signed_on',
             field=models.DateField(verbose_name='signed on'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalagreement',
             name='title',
             field=models.CharField(max_length=200, verbose_name='title'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalcollaboration',
             name='function',
             field=models.CharField(choices=[('procurement', 'Procurement'), ('vetting', 'Vetting'), ('forensics', 'Forensics'), ('firearms', 'Firearms'), ('roads_policing', 'Roads policing'), ('major_crime', 'Major crime'), ('organised_crime', 'Organised crime'), ('training', 'Training'), ('it', 'IT and digital'), ('hr', 'HR'), ('estates', 'Estates'), ('strategic', 'Strategic alliance'), ('other', 'Other')], default='other', max_length=20, verbose_name='function'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalcollaboration',
             name='lead_force',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.force', verbose_name='lead force'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalcollaboration',
             name='legal_basis',
             field=models.CharField(blank=True, default='Section 22A, Police Act 1996', max_length=200, verbose_name='legal basis'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalcollaboration',
             name='name',
             field=models.CharField(db_index=True, max_length=200, verbose_name='name'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalcollaboration',
             name='objectives',
             field=models.TextField(blank=True, help_text='One objective per line.', verbose_name='objectives'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalcollaboration',
             name='parent',
             field=models.ForeignKey(blank=True, db_constraint=False, help_text='The collaboration this one sits within, e.g. a preferred partnership in 7F.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='collaborations.collaboration', verbose_name='parent'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalcollaboration',
             name='purpose',
             field=models.TextField(help_text='Why the forces collaborate, in plain English.', verbose_name='purpose'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalcollaboration',
             name='slug',
             field=models.SlugField(max_length=100, verbose_name='slug'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalcollaboration',
             name='visibility',
             field=models.CharField(choices=[('private', "Private: the collaboration's own forces"), ('policing', 'Policing: any signed-in user'), ('public', 'Public: anyone')], default='policing', max_length=10, verbose_name='visibility'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalinitiative',
             name='end_date',
             field=models.DateField(blank=True, null=True, verbose_name='end date'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalinitiative',
             name='name',
             field=models.CharField(max_length=200, verbose_name='name'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalinitiative',
             name='purpose',
             field=models.TextField(blank=True, verbose_name='purpose'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalinitiative',
             name='slug',
             field=models.SlugField(max_length=100, verbose_name='slug'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalinitiative',
             name='start_date',
             field=models.DateField(blank=True, null=True, verbose_name='start date'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalinitiative',
             name='status',
             field=models.CharField(choices=[('active', 'Active'), ('on_hold', 'On hold'), ('closed', 'Closed')], default='active', max_length=10, verbose_name='status'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='initiative',
             name='end_date',
             field=models.DateField(blank=True, null=True, verbose_name='end date'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='initiative',
             name='name',
             field=models.CharField(max_length=200, verbose_name='name'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='initiative',
             name='purpose',
             field=models.TextField(blank=True, verbose_name='purpose'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='initiative',
             name='slug',
             field=models.SlugField(max_length=100, unique=True, verbose_name='slug'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='initiative',
             name='start_date',
             field=models.DateField(blank=True, null=True, verbose_name='start date'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='initiative',
             name='status',
             field=models.CharField(choices=[('active', 'Active'), ('on_hold', 'On hold'), ('closed', 'Closed')], default='active', max_length=10, verbose_name='status'),

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from realise.core.migration_operations import Relabel
+
 
 class Migration(migrations.Migration):
 
@@ -12,122 +14,122 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        Relabel(
             model_name='bodymember',
             name='person',
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='body_memberships', to='organisations.person', verbose_name='person'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='governancebody',
             name='cadence',
             field=models.CharField(choices=[('monthly', 'Monthly'), ('monthly_weekday', 'Monthly, on the same weekday as the first meeting (e.g. the first Tuesday)'), ('last_working_day', 'Monthly, on the last working day'), ('bimonthly', 'Every two months'), ('quarterly', 'Quarterly'), ('yearly', 'Yearly'), ('weeks', 'Every few weeks'), ('ad_hoc', 'Ad hoc')], default='monthly', max_length=20, verbose_name='cadence'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='governancebody',
             name='chair',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisations.person', verbose_name='chair'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='governancebody',
             name='escalates_to',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='escalated_from', to='governance.governancebody', verbose_name='escalates to'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='governancebody',
             name='name',
             field=models.CharField(max_length=200, verbose_name='name'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='governancebody',
             name='slug',
             field=models.SlugField(max_length=100, unique=True, verbose_name='slug'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='governancebody',
             name='terms_of_reference',
             field=models.TextField(blank=True, verbose_name='terms of reference'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='governancebody',
             name='visibility',
             field=models.CharField(choices=[('private', "Private: the collaboration's own forces"), ('policing', 'Policing: any signed-in user'), ('public', 'Public: anyone')], default='policing', max_length=10, verbose_name='visibility'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalbodymember',
             name='person',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.person', verbose_name='person'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalgovernancebody',
             name='cadence',
             field=models.CharField(choices=[('monthly', 'Monthly'), ('monthly_weekday', 'Monthly, on the same weekday as the first meeting (e.g. the first Tuesday)'), ('last_working_day', 'Monthly, on the last working day'), ('bimonthly', 'Every two months'), ('quarterly', 'Quarterly'), ('yearly', 'Yearly'), ('weeks', 'Every few weeks'), ('ad_hoc', 'Ad hoc')], default='monthly', max_length=20, verbose_name='cadence'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalgovernancebody',
             name='chair',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.person', verbose_name='chair'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalgovernancebody',
             name='escalates_to',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='governance.governancebody', verbose_name='escalates to'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalgovernancebody',
             name='name',
             field=models.CharField(max_length=200, verbose_name='name'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalgovernancebody',
             name='slug',
             field=models.SlugField(max_length=100, verbose_name='slug'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalgovernancebody',
             name='terms_of_reference',
             field=models.TextField(blank=True, verbose_name='terms of reference'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalgovernancebody',
             name='visibility',
             field=models.CharField(choices=[('private', "Private: the collaboration's own forces"), ('policing', 'Policing: any signed-in user'), ('public', 'Public: anyone')], default='policing', max_length=10, verbose_name='visibility'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalmeeting',
             name='date',
             field=models.DateField(verbose_name='date'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalmeeting',
             name='notes',
             field=models.TextField(blank=True, verbose_name='notes'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalmeeting',
             name='start_time',
             field=models.TimeField(blank=True, help_text="UK time. Leave empty for the body's usual time.", null=True, verbose_name='start time'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalmeeting',
             name='status',
             field=models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10, verbose_name='status'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='meeting',
             name='date',
             field=models.DateField(verbose_name='date'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='meeting',
             name='notes',
             field=models.TextField(blank=True, verbose_name='notes'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='meeting',
             name='start_time',
             field=models.TimeField(blank=True, help_text="UK time. Leave empty for the body's usual time.", null=True, verbose_name='start time'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='meeting',
             name='status',
             field=models.CharField(choices=[('scheduled', 'Scheduled'), ('held', 'Held'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10, verbose_name='status'),

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from realise.core.migration_operations import Relabel
+
 
 class Migration(migrations.Migration):
 
@@ -13,172 +15,172 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        Relabel(
             model_name='document',
             name='collaboration',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='collaborations.collaboration', verbose_name='collaboration'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='document',
             name='description',
             field=models.TextField(blank=True, verbose_name='description'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='document',
             name='initiative',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='documents', to='collaborations.initiative', verbose_name='initiative'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='document',
             name='kind',
             field=models.CharField(choices=[('business_case', 'Business case'), ('agreement', 'Agreement'), ('closure_report', 'Closure report'), ('highlight_report', 'Highlight report'), ('evaluation', 'Evaluation'), ('other', 'Other')], max_length=20, verbose_name='kind'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='document',
             name='stage',
             field=models.PositiveSmallIntegerField(blank=True, choices=[(0, '0 Strategic assessment'), (1, '1 Strategic outline case (SOC)'), (2, '2 Outline business case (OBC)'), (3, '3 Full business case (FBC)'), (4, '4 Implementation'), (5, '5 Evaluation and feedback')], help_text='For a business case: the stage it was written for.', null=True, verbose_name='stage'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='document',
             name='title',
             field=models.CharField(max_length=200, verbose_name='title'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='document',
             name='visibility',
             field=models.CharField(choices=[('private', "Private: the collaboration's own forces"), ('policing', 'Policing: any signed-in user'), ('public', 'Public: anyone')], default='policing', max_length=10, verbose_name='visibility'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicaldocument',
             name='collaboration',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='collaborations.collaboration', verbose_name='collaboration'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicaldocument',
             name='description',
             field=models.TextField(blank=True, verbose_name='description'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicaldocument',
             name='initiative',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='collaborations.initiative', verbose_name='initiative'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicaldocument',
             name='kind',
             field=models.CharField(choices=[('business_case', 'Business case'), ('agreement', 'Agreement'), ('closure_report', 'Closure report'), ('highlight_report', 'Highlight report'), ('evaluation', 'Evaluation'), ('other', 'Other')], max_length=20, verbose_name='kind'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicaldocument',
             name='stage',
             field=models.PositiveSmallIntegerField(blank=True, choices=[(0, '0 Strategic assessment'), (1, '1 Strategic outline case (SOC)'), (2, '2 Outline business case (OBC)'), (3, '3 Full business case (FBC)'), (4, '4 Implementation'), (5, '5 Evaluation and feedback')], help_text='For a business case: the stage it was written for.', null=True, verbose_name='stage'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicaldocument',
             name='title',
             field=models.CharField(max_length=200, verbose_name='title'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicaldocument',
             name='visibility',
             field=models.CharField(choices=[('private', "Private: the collaboration's own forces"), ('policing', 'Policing: any signed-in user'), ('public', 'Public: anyone')], default='policing', max_length=10, verbose_name='visibility'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicallesson',
             name='author',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.person', verbose_name='author'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicallesson',
             name='collaboration',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='collaborations.collaboration', verbose_name='collaboration'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicallesson',
             name='date',
             field=models.DateField(help_text='When the lesson was learned or logged.', verbose_name='date'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicallesson',
             name='initiative',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='collaborations.initiative', verbose_name='initiative'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicallesson',
             name='recommendation',
             field=models.TextField(blank=True, verbose_name='recommendation'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicallesson',
             name='stage',
             field=models.PositiveSmallIntegerField(blank=True, choices=[(0, '0 Strategic assessment'), (1, '1 Strategic outline case (SOC)'), (2, '2 Outline business case (OBC)'), (3, '3 Full business case (FBC)'), (4, '4 Implementation'), (5, '5 Evaluation and feedback')], help_text='The business-case stage the lesson was learned at.', null=True, verbose_name='stage'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicallesson',
             name='theme',
             field=models.CharField(choices=[('governance', 'Governance'), ('benefits', 'Benefits'), ('workforce', 'Workforce'), ('technology', 'Technology'), ('finance', 'Finance'), ('procurement', 'Procurement'), ('legal', 'Legal'), ('partnership', 'Partnership')], max_length=20, verbose_name='theme'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicallesson',
             name='title',
             field=models.CharField(help_text='The lesson in one line.', max_length=200, verbose_name='title'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicallesson',
             name='visibility',
             field=models.CharField(choices=[('private', "Private: the collaboration's own forces"), ('policing', 'Policing: any signed-in user'), ('public', 'Public: anyone')], default='policing', max_length=10, verbose_name='visibility'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicallesson',
             name='what_happened',
             field=models.TextField(verbose_name='what happened'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='lesson',
             name='author',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lessons', to='organisations.person', verbose_name='author'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='lesson',
             name='collaboration',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lessons', to='collaborations.collaboration', verbose_name='collaboration'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='lesson',
             name='date',
             field=models.DateField(help_text='When the lesson was learned or logged.', verbose_name='date'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='lesson',
             name='initiative',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='lessons', to='collaborations.initiative', verbose_name='initiative'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='lesson',
             name='recommendation',
             field=models.TextField(blank=True, verbose_name='recommendation'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='lesson',
             name='stage',
             field=models.PositiveSmallIntegerField(blank=True, choices=[(0, '0 Strategic assessment'), (1, '1 Strategic outline case (SOC)'), (2, '2 Outline business case (OBC)'), (3, '3 Full business case (FBC)'), (4, '4 Implementation'), (5, '5 Evaluation and feedback')], help_text='The business-case stage the lesson was learned at.', null=True, verbose_name='stage'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='lesson',
             name='theme',
             field=models.CharField(choices=[('governance', 'Governance'), ('benefits', 'Benefits'), ('workforce', 'Workforce'), ('technology', 'Technology'), ('finance', 'Finance'), ('procurement', 'Procurement'), ('legal', 'Legal'), ('partnership', 'Partnership')], max_length=20, verbose_name='theme'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='lesson',
             name='title',
             field=models.CharField(help_text='The lesson in one line.', max_length=200, verbose_name='title'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='lesson',
             name='visibility',
             field=models.CharField(choices=[('private', "Private: the collaboration's own forces"), ('policing', 'Policing: any signed-in user'), ('public', 'Public: anyone')], default='policing', max_length=10, verbose_name='visibility'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='lesson',
             name='what_happened',
             field=models.TextField(verbose_name='what happened'),

@@ -3,6 +3,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+from realise.core.migration_operations import Relabel
+
 
 class Migration(migrations.Migration):
 
@@ -13,62 +15,62 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
+        Relabel(
             model_name='historicalopportunity',
             name='description',
             field=models.TextField(blank=True, verbose_name='description'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalopportunity',
             name='lesson',
             field=models.ForeignKey(blank=True, db_constraint=False, help_text='The lesson it came from, if it came from one.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='knowledge.lesson', verbose_name='lesson'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalopportunity',
             name='owner',
             field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='organisations.person', verbose_name='owner'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalopportunity',
             name='status',
             field=models.CharField(choices=[('idea', 'Idea'), ('assessing', 'Assessing'), ('progressing', 'Progressing'), ('rejected', 'Rejected'), ('initiative', 'Became an initiative')], default='idea', max_length=12, verbose_name='status'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalopportunity',
             name='title',
             field=models.CharField(max_length=200, verbose_name='title'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='historicalopportunity',
             name='unit',
             field=models.CharField(choices=[('GBP', 'Pounds (GBP)'), ('hours', 'Hours')], default='GBP', help_text='The estimates are of annual value in this unit.', max_length=10, verbose_name='unit'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='opportunity',
             name='description',
             field=models.TextField(blank=True, verbose_name='description'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='opportunity',
             name='lesson',
             field=models.ForeignKey(blank=True, help_text='The lesson it came from, if it came from one.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='opportunities', to='knowledge.lesson', verbose_name='lesson'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='opportunity',
             name='owner',
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='opportunities', to='organisations.person', verbose_name='owner'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='opportunity',
             name='status',
             field=models.CharField(choices=[('idea', 'Idea'), ('assessing', 'Assessing'), ('progressing', 'Progressing'), ('rejected', 'Rejected'), ('initiative', 'Became an initiative')], default='idea', max_length=12, verbose_name='status'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='opportunity',
             name='title',
             field=models.CharField(max_length=200, verbose_name='title'),
         ),
-        migrations.AlterField(
+        Relabel(
             model_name='opportunity',
             name='unit',
             field=models.CharField(choices=[('GBP', 'Pounds (GBP)'), ('hours', 'Hours')], default='GBP', help_text='The estimates are of annual value in this unit.', max_length=10, verbose_name='unit'),
