@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from realise.benefits.models import Benefit, Measurement, PlannedValue
 from realise.collaborations.models import Initiative
@@ -33,6 +34,29 @@ def test_export_then_import_unchanged_changes_nothing(register, exported):
     assert result.counts[INITIATIVES].unchanged == 1
     assert history_counts() == before
     assert dict(Benefit.objects.values_list("reference", "version")) == versions
+
+
+def test_an_unchanged_register_is_read_once_and_its_progress_reaches_the_end(
+    register, exported, monkeypatch
+):
+    reads = []
+    real_iter_rows = ReadOnlyWorksheet.iter_rows
+
+    def counted(self, *args, min_row=None, **kwargs):
+        if min_row == 2:  # the data rows, not the header
+            reads.append(self.title)
+        return real_iter_rows(self, *args, min_row=min_row, **kwargs)
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "iter_rows", counted)
+    progress = []
+    result = import_register(
+        exported, user=register.alice, progress=lambda *event: progress.append(event)
+    )
+
+    assert result.ok and result.written and result.changes == 0
+    assert sorted(reads) == sorted([INITIATIVES, BENEFITS, PLANNED, ACTUALS])
+    phase, done, total = progress[-1]
+    assert phase == "write" and done == total == 8
 
 
 def test_a_read_only_viewer_may_import_an_unchanged_register(register, exported):

@@ -10,7 +10,8 @@
 2. the write, only when the check found no error: the same pass again, in batches, inside
    one transaction, creating and updating with history recorded for the importing user
    (simple-history's bulk helpers). Rows equal to what is stored write nothing, so
-   exporting and importing a register unchanged changes nothing.
+   exporting and importing a register unchanged changes nothing; when the check found
+   every row unchanged, there is no second pass.
 
 Business rules (stage changes go through stage gates, closing through closure, the
 measurement rules of `benefits.services` for actuals: evidence, member forces, months that
@@ -993,6 +994,10 @@ def import_workbook(
             dry_run=dry_run,
         )
     importer.phase = "write"
+    if not any(c.created or c.updated for c in counts.values()):
+        # Every row is as stored: the second pass would read it all to write nothing.
+        importer.report("write")
+        return ImportResult(counts=counts, written=True)
     importer.done = 0
     importer.report("write")
     try:
