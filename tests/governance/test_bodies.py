@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from realise.governance.models import BodyMember, GovernanceBody
 from realise.governance.services import add_months
+from realise.governance.workdays import previous_working_day
 from tests.factories import PersonFactory, force
 
 
@@ -101,8 +102,12 @@ def test_the_calendar_is_filled_a_year_ahead_from_the_page(client, world):
     world.board.save()
     client.force_login(world.alice)
     client.post(f"/governance/bodies/{world.board.slug}/meetings/generate/")
-    dates = list(world.board.meetings.order_by("date").values_list("date", flat=True))
-    # Quarterly from yesterday: the next four quarters fall within the coming year.
-    assert dates == [add_months(world.board.meets_from, 3 * n) for n in range(1, 5)]
+    meetings = world.board.meetings.order_by("date")
+    # Quarterly from yesterday: the next four quarters fall within the coming year, each
+    # held on its day or, on a weekend or bank holiday, the working day before.
+    cadence = [add_months(world.board.meets_from, 3 * n) for n in range(1, 5)]
+    assert list(meetings.values_list("cadence_date", flat=True)) == cadence
+    dates = list(meetings.values_list("date", flat=True))
+    assert dates == [previous_working_day(day) for day in cadence]
     page = client.get(world.board.get_absolute_url()).content.decode()
     assert dates[0].strftime("%-d %B %Y") in page
