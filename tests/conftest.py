@@ -113,8 +113,11 @@ def _totals_cleared_after_flush(request, django_db_blocker):
 
 @pytest.fixture
 def forces(db):
-    """The 43 forces: loaded by a migration, and again after a transactional test's flush."""
-    load_forces(Region, Force)
+    """The 43 forces: loaded by a migration, and again after a transactional test's flush
+    (loading them over themselves would write 43 updates, with their history and audit
+    records, for every test)."""
+    if Force.objects.count() < 43:
+        load_forces(Region, Force)
 
 
 @pytest.fixture
