@@ -33,7 +33,7 @@ SAME_IN_BOTH |= {"OFFICIAL", "OFFICIAL-SENSITIVE"}
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext", "pgettext_lazy"}
 NGETTEXT_NAMES = {"ngettext", "ngettext_lazy"}
 VISIBLE_ATTRIBUTES = {"aria-label", "title", "alt", "placeholder"}
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
 @dataclass
@@ -178,25 +178,23 @@ def _keep_lines(match: re.Match, fill: str = " ") -> str:
     return re.sub(r"[^\n]", fill, match.group(0))
 
 
-class _TextFinder(HTMLParser):
+class ElementStack(HTMLParser):
+    """An HTML reader that knows which elements it is inside, each opened with a flag that
+    leaves out its content (another language, a script). An end tag also closes any
+    element left open inside its own, as browsers do. Also read by the tests' crawl of
+    rendered pages in Welsh."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool]] = []  # (tag, text in a stated other language)
-        self.found: list[tuple[int, str]] = []
+        self.stack: list[tuple[str, bool]] = []  # (tag, its content left out)
 
-    def _foreign(self) -> bool:
-        return any(foreign for _tag, foreign in self.stack)
-
-    def handle_starttag(self, tag, attrs):
-        values = dict(attrs)
-        for name, value in attrs:
-            if name in VISIBLE_ATTRIBUTES and value and _has_words(value):
-                self.found.append((self.getpos()[0], f'{name}="{value.strip()}"'))
+    def open(self, tag: str, left_out: bool) -> None:
         if tag not in VOID:
-            self.stack.append((tag, tag != "html" and "lang" in values))
+            self.stack.append((tag, left_out))
 
-    def handle_startendtag(self, tag, attrs):
-        self.handle_starttag("br", attrs)
+    def left_out(self) -> bool:
+        """Inside an element whose content is left out."""
+        return any(flag for _tag, flag in self.stack)
 
     def handle_endtag(self, tag):
         for position in range(len(self.stack) - 1, -1, -1):
@@ -204,10 +202,27 @@ class _TextFinder(HTMLParser):
                 del self.stack[position:]
                 break
 
+
+class _TextFinder(ElementStack):
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        for name, value in attrs:
+            if name in VISIBLE_ATTRIBUTES and value and _has_words(value):
+                self.found.append((self.getpos()[0], f'{name}="{value.strip()}"'))
+        # Text in a stated other language is left out.
+        self.open(tag, tag != "html" and "lang" in values)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag("br", attrs)
+
     def handle_data(self, data):
         if self.stack and self.stack[-1][0] in ("script", "style"):
             return
-        if _has_words(data) and not self._foreign():
+        if _has_words(data) and not self.left_out():
             self.found.append((self.getpos()[0], " ".join(data.split())[:60]))
 
 

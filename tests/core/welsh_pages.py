@@ -8,10 +8,11 @@ samples and scripts are left out too."""
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 from django.apps import apps
 from django.db import models
+
+from realise.core.translations import ElementStack
 
 # Words common in English sentences and never Welsh words ("a", "i", "o", "at", "is", "no"
 # and "on" are Welsh too, so they are not here).
@@ -22,7 +23,6 @@ ENGLISH = re.compile(
 )
 VISIBLE_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
 SKIPPED_ELEMENTS = {"script", "style", "code", "pre", "kbd", "template"}
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
 
 
 def stored_text() -> tuple[str, list[str]]:
@@ -44,15 +44,11 @@ def stored_text() -> tuple[str, list[str]]:
     return joined, longer
 
 
-class _Runs(HTMLParser):
+class _Runs(ElementStack):
     def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, bool]] = []  # (tag, skipped)
+        super().__init__()
         self.runs: list[str] = []
         self.links: list[str] = []
-
-    def _skipped(self) -> bool:
-        return any(skipped for _tag, skipped in self.stack)
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
@@ -60,21 +56,14 @@ class _Runs(HTMLParser):
         skipped = tag in SKIPPED_ELEMENTS or (tag != "html" and bool(lang) and lang != "cy")
         if tag == "a" and values.get("href"):
             self.links.append(values["href"])
-        if not skipped and not self._skipped():
+        if not skipped and not self.left_out():
             self.runs += [values[name] for name in VISIBLE_ATTRIBUTES if values.get(name)]
             if tag == "input" and values.get("type") in ("submit", "button"):
                 self.runs.append(values.get("value") or "")
-        if tag not in VOID:
-            self.stack.append((tag, skipped))
-
-    def handle_endtag(self, tag):
-        for position in range(len(self.stack) - 1, -1, -1):
-            if self.stack[position][0] == tag:
-                del self.stack[position:]
-                break
+        self.open(tag, skipped)
 
     def handle_data(self, data):
-        if data.strip() and not self._skipped():
+        if data.strip() and not self.left_out():
             self.runs.append(" ".join(data.split()))
 
 
