@@ -47,6 +47,14 @@ def _media_in_tmp(request, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def _ensure_forces() -> None:
+    """The 43 forces: loaded by a migration, and again after a transactional test's flush
+    removed them (loading them over themselves would write 43 updates, with their history
+    and audit records, each time)."""
+    if Force.objects.count() < 43:
+        load_forces(Region, Force)
+
+
 @contextlib.contextmanager
 def _rolled_back(django_db_blocker, media):
     """A transaction on the empty register (its 43 forces loaded again if a transactional
@@ -55,8 +63,7 @@ def _rolled_back(django_db_blocker, media):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            if Force.objects.count() < 43:
-                load_forces(Region, Force)
+            _ensure_forces()
             yield
         finally:
             transaction.set_rollback(True)
@@ -113,11 +120,8 @@ def _totals_cleared_after_flush(request, django_db_blocker):
 
 @pytest.fixture
 def forces(db):
-    """The 43 forces: loaded by a migration, and again after a transactional test's flush
-    (loading them over themselves would write 43 updates, with their history and audit
-    records, for every test)."""
-    if Force.objects.count() < 43:
-        load_forces(Region, Force)
+    """The 43 forces (`_ensure_forces`)."""
+    _ensure_forces()
 
 
 @pytest.fixture
