@@ -237,6 +237,10 @@ class PlannedValue(Versioned, PeriodMixin):
         constraints = [
             models.UniqueConstraint(fields=["benefit", "period"], name="unique_planned_value")
         ]
+        # Covers the months after "to date" read by the trend forecast, without the table.
+        indexes = [
+            models.Index(fields=["period", "benefit", "value"], name="plannedvalue_period_cover")
+        ]
 
     def __str__(self) -> str:
         return f"{self.benefit} {self.period_label}: {self.value}"
@@ -305,6 +309,14 @@ class Measurement(Versioned, PeriodMixin, TimeStamped):
                 condition=models.Q(force__isnull=True),
                 name="unique_measurement_collaboration_wide",
             ),
+        ]
+        # Covers the actuals of recent months read by the trend forecast, without the table.
+        indexes = [
+            models.Index(
+                fields=["period", "benefit", "value"],
+                condition=models.Q(value__isnull=False),
+                name="measurement_period_cover",
+            )
         ]
 
     def __str__(self) -> str:

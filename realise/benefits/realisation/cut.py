@@ -429,6 +429,12 @@ class _Cut:
             self._q["counted"] = counted_q(self.filters, self._resolved, self.base)
         return self._q["counted"]
 
+    def counted_benefits_q(self) -> Q:
+        """Like `rows_q`, but a Q over Benefit itself."""
+        if "counted_benefits" not in self._q:
+            self._q["counted_benefits"] = counted_q(self.filters, self._resolved, self.base, "")
+        return self._q["counted_benefits"]
+
     def listed_rows_q(self) -> Q:
         """Like `rows_q`, but every benefit the cut lists, whole (for RAG per benefit)."""
         if "listed" not in self._q:

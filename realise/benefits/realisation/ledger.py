@@ -14,6 +14,7 @@ from django.db.models import Case, Count, F, Q, Sum
 
 from realise.benefits import totals
 from realise.benefits.models import (
+    Benefit,
     Measurement,
     PlannedValue,
     TotalKind,
@@ -335,36 +336,43 @@ def _trend_from_database(cut: _Cut) -> dict[str, Decimal]:
 
     One query: each benefit's actuals in the trend window and its count of planned months
     after the to-date month (within the range) are grouped per benefit in two derived
-    tables, joined on the benefit and summed per sub-category and dis-benefit flag.
+    tables from the rows alone (the period indexes cover both), joined on the benefits the
+    cut counts and summed per sub-category and dis-benefit flag. The cut's conditions are
+    all on the benefit, so they are tested once per benefit rather than once per row.
     """
     first, last = _trend_window(cut)
-    base = cut.rows_q() & _summable_q("benefit__")
     recent = (
-        Measurement.objects.filter(
-            base & Q(period__gte=first, period__lte=last, value__isnull=False)
-        )
-        .values("benefit_id", "benefit__subcategory", "benefit__is_disbenefit")
+        Measurement.objects.filter(period__gte=first, period__lte=last, value__isnull=False)
+        .values("benefit_id")
         .annotate(total=Sum(cut.value()))
         .order_by()
     )
     future = (
-        PlannedValue.objects.filter(base & cut.period_q() & Q(period__gt=cut.to_date))
+        PlannedValue.objects.filter(cut.period_q() & Q(period__gt=cut.to_date))
         .values("benefit_id")
-        .annotate(months=Count("pk"))
+        .annotate(months=Count("*"))
+        .order_by()
+    )
+    benefits = (
+        Benefit.objects.filter(cut.counted_benefits_q() & _summable_q())
+        .values("pk", "subcategory", "is_disbenefit")
         .order_by()
     )
     recent_sql, recent_params = recent.query.sql_with_params()
     future_sql, future_params = future.query.sql_with_params()
+    benefits_sql, benefits_params = benefits.query.sql_with_params()
     q = connection.ops.quote_name
-    subcategory, disbenefit = q("benefit__subcategory"), q("benefit__is_disbenefit")
+    subcategory, disbenefit, benefit = q("subcategory"), q("is_disbenefit"), q("benefit_id")
     # Composed only of ORM-compiled SQL and quoted aliases; every value is a parameter.
-    select = f"SELECT r.{subcategory}, r.{disbenefit}, SUM(r.{q('total')} * f.{q('months')})"
-    joined = f"FROM ({recent_sql}) r INNER JOIN ({future_sql}) f"
-    on = f"ON r.{q('benefit_id')} = f.{q('benefit_id')}"
-    sql = " ".join([select, joined, on, f"GROUP BY r.{subcategory}, r.{disbenefit}"])
+    select = f"SELECT b.{subcategory}, b.{disbenefit}, SUM(r.{q('total')} * f.{q('months')})"
+    joined = f"FROM ({recent_sql}) r INNER JOIN ({future_sql}) f ON r.{benefit} = f.{benefit}"
+    benefits_join = f"INNER JOIN ({benefits_sql}) b ON b.{q('pk')} = r.{benefit}"
+    grouped = f"GROUP BY b.{subcategory}, b.{disbenefit}"
+    sql = " ".join([select, joined, benefits_join, grouped])
+    params = (*recent_params, *future_params, *benefits_params)
     out = dict.fromkeys(MEASURES, ZERO)
     with connection.cursor() as cursor:
-        cursor.execute(sql, (*recent_params, *future_params))
+        cursor.execute(sql, params)
         for code, is_disbenefit, projected in cursor.fetchall():
             if projected is not None:
                 out[SUBCATEGORY_MEASURE[code]] += _dec(projected) * _sign(bool(is_disbenefit))
