@@ -3,11 +3,13 @@
     .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--database-url URL]
 
 It migrates the database and loads the demo (idempotent), starts gunicorn on 127.0.0.1 at a
-free port, and runs `--users` simulated clients for `--seconds`: each signs in with a token
-and mixes reads (lists, details, realisation figures, gate checks) with writes (correcting
-an actual with evidence, changing a planned value with If-Match). Every client writes only
-its own rows, so any refusal is an error. Then it stops gunicorn and prints requests per
-second, latency percentiles and errors; it exits 1 if there was any error.
+free port as production runs it (deploy/gunicorn.conf.py: synchronous workers, two per core
+and one more; the shared cache in Redis when it answers at --redis-url), and runs `--users`
+simulated clients for `--seconds`: each signs in with a token and mixes reads (lists,
+details, realisation figures, gate checks) with writes (correcting an actual with evidence,
+changing a planned value with If-Match). Every client writes only its own rows, so any
+refusal is an error. Then it stops gunicorn and prints requests per second, latency
+percentiles and errors; it exits 1 if there was any error.
 
 Only addresses on this machine are used: the server listens on 127.0.0.1 and the clients
 connect there.
@@ -37,6 +39,7 @@ PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/realise_h8"
 HOST = "127.0.0.1"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
 
 @dataclass
@@ -54,6 +57,22 @@ class Results:
         self.kinds[kind] += 1
         if not ok:
             self.errors[f"{kind}: {status}"] += 1
+
+
+def redis_answering(url: str) -> str:
+    """`url` when Redis answers there, else "" (production's fallback: the database)."""
+    import redis
+
+    try:
+        connection = redis.Redis.from_url(url, socket_connect_timeout=1)
+        try:
+            connection.ping()
+        finally:
+            connection.close()
+    except (redis.RedisError, OSError, ValueError):
+        print(f"No Redis at {url}: the cache is kept in the database (slower).", flush=True)
+        return ""
+    return url
 
 
 def free_port() -> int:
@@ -231,8 +250,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
-    parser.add_argument("--workers", type=int, default=3)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--workers", type=int, default=0, help="gunicorn workers (deploy/gunicorn.conf.py's)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=0, help="threads per worker (deploy/gunicorn.conf.py's)"
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("REDIS_URL") or DEFAULT_REDIS,
+        help=f"the shared cache, as production has it (default {DEFAULT_REDIS})",
+    )
+    parser.add_argument(
+        "--no-redis", action="store_true", help="keep the cache in the database instead"
+    )
     parser.add_argument(
         "--database-url",
         default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE),
@@ -245,6 +276,7 @@ def main() -> int:
         sys.exit("Keep it bounded: at most 600 seconds and 200 users.")
 
     ensure_postgres(args.database_url)
+    redis_url = "" if args.no_redis else redis_answering(args.redis_url)
     port = free_port()
     base = f"http://{HOST}:{port}"
     env = {
@@ -255,6 +287,7 @@ def main() -> int:
         "ALLOWED_HOSTS": HOST,
         "REALISE_SSL_REDIRECT": "0",
         "REALISE_SECURE_COOKIES": "0",
+        "REDIS_URL": redis_url,
     }
     print(f"Preparing {args.database_url} (migrate, demo, token)...", flush=True)
     data = prepare(env, args.users)
@@ -262,14 +295,12 @@ def main() -> int:
         [
             GUNICORN,
             "realise.wsgi",
+            "--config",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
             "--bind",
             f"{HOST}:{port}",
-            "--workers",
-            str(args.workers),
-            "--worker-class",
-            "gthread",
-            "--threads",
-            str(args.threads),
+            *(["--workers", str(args.workers)] if args.workers else []),
+            *(["--threads", str(args.threads)] if args.threads else []),
             "--log-level",
             "warning",
         ],
@@ -277,10 +308,16 @@ def main() -> int:
         env=env,
         start_new_session=True,
     )
+    workers = "".join(
+        f", {value} {name}"
+        for name, value in (("workers", args.workers), ("threads", args.threads))
+        if value
+    )
     try:
         wait_until_up(base, data["token"], server)
         print(
-            f"gunicorn on {base} ({args.workers} workers x {args.threads} threads); "
+            f"gunicorn on {base} (deploy/gunicorn.conf.py{workers}), cache in "
+            f"{'Redis' if redis_url else 'the database'}; "
             f"{args.users} users for {args.seconds:.0f} s...",
             flush=True,
         )
