@@ -251,6 +251,8 @@ class Measurement(Versioned, PeriodMixin, TimeStamped):
 
     # Set by a correction that cleared a verification: who had verified it (see services).
     verification_cleared: "User | None"
+    # Set for a page of actuals read through the API: their evidence ids (see benefits.api).
+    evidence_ids: list[int]
 
     benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="measurements")
     force = models.ForeignKey(
