@@ -11,10 +11,19 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from realise.collaborations.models import ForceShare
+from realise.collaborations.models import Collaboration, ForceShare
 from realise.collaborations.nesting import with_nested
 from realise.core.permissions import Access
-from realise.organisations.models import Cover, Membership, Person, Role
+from realise.organisations.models import Cover, Force, Membership, Person, Role
+
+# Every kind of record `work_out_access` and `people_covered` read: memberships (with the
+# collaborations they name), the people linked to accounts, the forces' shares, and the
+# collaborations and their nesting (and forces and covers, for safety). A write to any of
+# them moves the version access is cached under; other writes leave it cached.
+ACCESS_READS_FROM = tuple(
+    model._meta.label_lower
+    for model in (Membership, Person, ForceShare, Collaboration, Force, Cover)
+)
 
 
 def people_covered(user_id: int | None) -> frozenset[int]:

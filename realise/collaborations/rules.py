@@ -10,7 +10,12 @@ import rules
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from realise.collaborations.access import people_covered, programme_team, work_out_access
+from realise.collaborations.access import (
+    ACCESS_READS_FROM,
+    people_covered,
+    programme_team,
+    work_out_access,
+)
 from realise.collaborations.models import OPEN_VISIBILITIES, Collaboration
 from realise.core.errors import register_nouns, register_programme_team
 from realise.core.permissions import (
@@ -25,7 +30,7 @@ from realise.core.permissions import (
     register_scope,
 )
 
-register_access(work_out_access, people_covered)
+register_access(work_out_access, people_covered, ACCESS_READS_FROM)
 register_programme_team(programme_team)
 register_collaboration_path("collaborations.collaboration", "")
 

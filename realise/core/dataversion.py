@@ -8,16 +8,21 @@ unreachable after any write, on every web process that shares the cache.
 application's back (the benchmark's bulk generator), which no audit record follows, and
 for changes to sign-in accounts (names, e-mail addresses, administrator rights), which the
 audit trail does not hold: `on_account_change` is connected to the user model's saves.
+
+`version_of_kinds` is narrower: it moves only with writes to the kinds of record named (and
+with the generation), for what is worked out from those alone (a user's access).
 """
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
-from realise.core.models import AuditHead
+from realise.core.models import AuditHead, AuditRecord
 
 GENERATION_KEY = "realise:dashboards:generation"
 
@@ -25,6 +30,38 @@ GENERATION_KEY = "realise:dashboards:generation"
 def data_version() -> str:
     head = AuditHead.objects.filter(pk=1).values_list("sequence", "hash").first()
     return version_of(*(head or (None, None)))
+
+
+@functools.cache
+def _newest_hashes_sql(vendor: str, kinds: int) -> str:
+    """One statement giving the hash of the newest audit record of each of `kinds` kinds
+    (each one step down the (model, sequence) index), built once from the model's own
+    table and columns; the kinds are parameters."""
+    quote = connection.ops.quote_name
+    meta = AuditRecord._meta
+    table = quote(meta.db_table)
+    columns = {field.name: quote(str(field.column)) for field in meta.concrete_fields}
+    hash_, model, sequence = columns["hash"], columns["model"], columns["sequence"]
+    newest = (
+        f"(SELECT {hash_} FROM {table} WHERE {model} = %s "  # noqa: S608
+        f"ORDER BY {sequence} DESC LIMIT 1)"
+    )
+    return "SELECT " + ", ".join([newest] * kinds)
+
+
+def version_of_kinds(labels: Iterable[str]) -> str:
+    """A version that moves only with writes to records of these kinds ("app.model"): the
+    hash of the newest audit record of each kind, and the generation. A hash, not a
+    sequence number: a number freed by a rolled-back write is used again by the next one,
+    so a version worked out inside the rolled-back transaction could come back."""
+    kinds = sorted(set(labels))
+    if not kinds:
+        return data_version()
+    with connection.cursor() as cursor:
+        cursor.execute(_newest_hashes_sql(connection.vendor, len(kinds)), kinds)
+        row = cursor.fetchone()
+    hashes = ".".join((value or "")[:12] for value in row)
+    return f"{hashes}-{cache.get(GENERATION_KEY, 0)}"
 
 
 def version_of(sequence: int | None, hash_: str | None) -> str:

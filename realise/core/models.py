@@ -142,6 +142,8 @@ class AuditRecord(models.Model):
     class Meta:
         ordering = ["-sequence"]
         default_permissions = ("view",)
+        # The newest record of a kind, one step down the index (`core.dataversion`).
+        indexes = [models.Index(fields=["model", "sequence"], name="auditrecord_model_sequence")]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.model} {self.object_id}"

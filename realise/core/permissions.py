@@ -23,9 +23,9 @@ that check ownership (`owns_benefit`) and meant for any rule that does (e.g. ver
 measurement as its measurement owner).
 
 Access is worked out once per request (a fresh user object per request) and kept in the
-shared cache under the data version (`core.dataversion`), which every write moves: a role
-granted or revoked takes effect on the next request of pages, API, exports and search, on
-every web process.
+shared cache under the version of the records it is worked out from (`core.dataversion`),
+which every write to them moves: a role granted or revoked takes effect on the next request
+of pages, API, exports and search, on every web process.
 
 Visibility of a collaboration: `private` for its own forces, `policing` for any signed-in
 user, `public` for anyone.
@@ -41,7 +41,7 @@ and 404s, how each kind of record is seen (`register_scope`, `register_parent`,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import rules
@@ -51,7 +51,7 @@ from django.db.models import BigIntegerField, CharField, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
-from realise.core.dataversion import data_version
+from realise.core.dataversion import data_version, version_of_kinds
 from realise.core.models import AuditAction, AuditRecord
 
 
@@ -104,23 +104,34 @@ class Access:
 _source: dict[str, Callable] = {}
 
 
-def register_access(work_out: Callable, people_covered: Callable) -> None:
+def register_access(
+    work_out: Callable, people_covered: Callable, read_from: Iterable[str] = ()
+) -> None:
     """Name how a signed-in user's `Access` is worked out (`work_out(user)`) and whom a
-    user covers today (`people_covered(user_id)`, a frozenset of person ids)."""
+    user covers today (`people_covered(user_id)`, a frozenset of person ids).
+
+    `read_from` names every kind of record ("app.model") that `work_out` reads: a write to
+    any of them moves the version the shared cache keeps access under. Named none, any
+    write to domain data moves it."""
     _source["work_out"] = work_out
     _source["people_covered"] = people_covered
+    _read_from[:] = sorted(set(read_from))
 
 
-# How long a user's worked-out access is kept in the shared cache. The key carries the data
-# version, so any write (a role granted, a share changed, a collaboration nested) makes the
-# entry unreachable at once; the limit only bounds the cache's size.
+_read_from: list[str] = []
+
+# How long a user's worked-out access is kept in the shared cache. The key carries the
+# version of the records access is worked out from (`register_access`), which a write to
+# any of them (a role granted, a share changed, a collaboration nested) moves in the
+# writer's transaction, so the entry is unreachable at once; the limit only bounds the
+# cache's size. Accounts (superuser, active) are part of the key, and any other change to
+# an account moves the generation, part of the version.
 ACCESS_SECONDS = 600
 
 
 def _shared_key(user) -> str:
-    return (
-        f"realise:access:{user.pk}:{int(user.is_superuser)}:{int(user.is_active)}:{data_version()}"
-    )
+    version = version_of_kinds(_read_from) if _read_from else data_version()
+    return f"realise:access:{user.pk}:{int(user.is_superuser)}:{int(user.is_active)}:{version}"
 
 
 def access_for(user) -> Access:

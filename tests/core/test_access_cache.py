@@ -1,6 +1,9 @@
 """What a user may do is worked out once and shared between requests and web processes,
 and a write that changes it is seen by the very next read."""
 
+import re
+
+from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
@@ -9,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from realise.collaborations.models import Collaboration
 from realise.core.permissions import access_for
 from realise.organisations.models import Membership, Role
-from tests.factories import CollaborationFactory, share
+from tests.factories import CollaborationFactory, PersonFactory, share
 
 
 def _fresh(user) -> User:
@@ -24,7 +27,8 @@ def test_a_second_request_reads_the_access_worked_out_by_the_first(world):
     with CaptureQueriesContext(connection) as worked_out_again:
         second = access_for(next_request)
     assert second == first
-    # The data version only: no membership, person or collaboration is read again.
+    # The version of what access is read from only: no membership, person or collaboration
+    # is read again.
     assert len(worked_out_again) == 1
     assert "memberships" not in worked_out_again[0]["sql"].lower()
 
@@ -45,3 +49,68 @@ def test_an_account_made_administrator_is_seen_on_the_next_read(world):
     assert not access_for(_fresh(world.dave)).administrator
     User.objects.filter(pk=world.dave.pk).update(is_superuser=True)
     assert access_for(_fresh(world.dave)).administrator
+
+
+def _work_out_queries(user) -> list[str]:
+    cache.clear()
+    next_request = _fresh(user)
+    with CaptureQueriesContext(connection) as queries:
+        access_for(next_request)
+    return [q["sql"].lower() for q in queries]
+
+
+def test_a_write_to_other_records_leaves_access_cached(world):
+    access_for(_fresh(world.nora))
+    world.benefit.title = "Faster vetting"
+    world.benefit.save()  # a write to domain data, audited, that access does not read
+    next_request = _fresh(world.nora)
+    with CaptureQueriesContext(connection) as queries:
+        access_for(next_request)
+    assert len(queries) == 1
+    assert "memberships" not in queries[0]["sql"].lower()
+
+
+def test_each_kind_access_reads_moves_its_version(world):
+    norfolk_only = CollaborationFactory(name="Norfolk alone", slug="nor", visibility="private")
+    visible = lambda: norfolk_only in Collaboration.objects.visible_to(_fresh(world.nora))  # noqa: E731
+    assert not visible()
+    share(norfolk_only, "Norfolk", "100")  # a force's share: Nora's force-wide role sees it
+    assert visible()
+    norfolk_only.shares.all().delete()
+    assert not visible()
+    # Nested under a collaboration named on a membership: seen through the nesting.
+    named = CollaborationFactory(name="Eastern region", slug="east", visibility="private")
+    membership = Membership.objects.get(user=world.nora)
+    membership.collaborations.add(named)
+    assert not visible()
+    norfolk_only.parent = named
+    norfolk_only.save()
+    assert visible()
+    # A person linked to the account: they act as that person on the next read.
+    person = PersonFactory(name="Nora Norfolk")
+    assert access_for(_fresh(world.nora)).person_id is None
+    person.user = world.nora
+    person.save()
+    assert access_for(_fresh(world.nora)).person_id == person.pk
+    membership.delete()
+    assert not visible()
+
+
+def test_access_reads_only_the_kinds_it_names(db):
+    """Every table the work-out reads belongs to a kind named in `ACCESS_READS_FROM`, so no
+    write that changes someone's access leaves their old access in the cache."""
+    from realise.collaborations.access import ACCESS_READS_FROM
+    from tests.factories import member
+
+    tables = {}
+    for model in apps.get_models(include_auto_created=True):
+        owner = model._meta.auto_created or model
+        tables[model._meta.db_table] = owner._meta.label_lower
+    user = member("reader", "Essex", "force_lead")
+    person = PersonFactory(name="Reader", user=user)
+    assert person.pk
+    read = set()
+    for sql in _work_out_queries(user):
+        read |= {tables[name] for name in re.findall(r'(?:from|join) "?(\w+)"?', sql)}
+    assert read, "the work-out read nothing"
+    assert read <= set(ACCESS_READS_FROM) | {"core.audithead", "core.auditrecord"}
