@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import RequestFactory
+from playwright.sync_api import expect
 
 from realise.core.errors import server_error
 from tests.e2e.conftest import axe_violations, sign_in
@@ -60,7 +61,8 @@ def test_form_errors_have_no_axe_violations(page, world):
     sign_in(page, "alice")
     page.goto(f"/benefits/{world.benefit.pk}/actuals/new/")
     page.get_by_role("button", name="Record the actual").click()
-    assert "There is a problem" in page.content()
+    # Waits for the answer to the post: read at once, the page may still be loading.
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert axe_violations(page) == []
 
 
