@@ -404,9 +404,12 @@ class PlannedValueViewSet(DomainViewSet):
     ordering_fields = ["period", "value"]
 
     def scope(self, user):
-        return PlannedValue.objects.filter(
-            benefit__in=Benefit.objects.visible_to(user).values("pk")
-        ).order_by("benefit_id", "period")
+        # The collaboration comes with the row: the permission checks read it.
+        return (
+            PlannedValue.objects.filter(benefit__in=Benefit.objects.visible_to(user).values("pk"))
+            .select_related("benefit__initiative__collaboration")
+            .order_by("benefit_id", "period")
+        )
 
     def perform_destroy(self, instance):
         try:
@@ -450,7 +453,7 @@ class MeasurementViewSet(DomainViewSet):
     def scope(self, user):
         return (
             visible_measurements(user)
-            .select_related("benefit", "force")
+            .select_related("benefit__initiative__collaboration", "force")
             .order_by("benefit_id", "period", "force_id")
         )
 
@@ -662,9 +665,13 @@ class EvidenceViewSet(DomainViewSet):
     ordering_fields = ["created_at"]
 
     def scope(self, user):
-        return Evidence.objects.filter(
-            measurement__benefit__in=Benefit.objects.visible_to(user).values("pk")
-        ).order_by("created_at", "pk")
+        return (
+            Evidence.objects.filter(
+                measurement__benefit__in=Benefit.objects.visible_to(user).values("pk")
+            )
+            .select_related("measurement__benefit__initiative__collaboration")
+            .order_by("created_at", "pk")
+        )
 
     def perform_create(self, serializer):
         self.check_create(serializer)
