@@ -194,10 +194,9 @@ class EvidenceIdsField(serializers.Field):
         super().__init__(read_only=True, source="*", **kwargs)
 
     def to_representation(self, value: Measurement) -> list[int]:
-        ids = getattr(value, "evidence_ids", None)
-        if ids is None:
-            ids = list(value.evidence.order_by("created_at", "pk").values_list("pk", flat=True))
-        return ids
+        if not hasattr(value, "evidence_ids"):
+            with_evidence_ids([value])
+        return value.evidence_ids
 
 
 class MeasurementSerializer(DomainSerializer):
