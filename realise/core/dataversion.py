@@ -61,13 +61,18 @@ def version_of_kinds(labels: Iterable[str]) -> str:
         cursor.execute(_newest_hashes_sql(connection.vendor, len(kinds)), kinds)
         row = cursor.fetchone()
     hashes = ".".join((value or "")[:12] for value in row)
-    return f"{hashes}-{cache.get(GENERATION_KEY, 0)}"
+    return f"{hashes}-{_generation()}"
 
 
 def version_of(sequence: int | None, hash_: str | None) -> str:
     """The data version from the audit head's sequence and hash (None: no head yet)."""
-    generation = cache.get(GENERATION_KEY, 0)
+    generation = _generation()
     return f"{sequence}-{hash_[:16]}-{generation}" if hash_ else f"0-{generation}"
+
+
+def _generation():
+    """The value `forget_cached_data` last set, part of every version."""
+    return cache.get(GENERATION_KEY, 0)
 
 
 def forget_cached_data() -> None:
