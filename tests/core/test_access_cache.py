@@ -73,7 +73,10 @@ def test_a_write_to_other_records_leaves_access_cached(world):
 
 def test_each_kind_access_reads_moves_its_version(world):
     norfolk_only = CollaborationFactory(name="Norfolk alone", slug="nor", visibility="private")
-    visible = lambda: norfolk_only in Collaboration.objects.visible_to(_fresh(world.nora))  # noqa: E731
+
+    def visible() -> bool:
+        return norfolk_only in Collaboration.objects.visible_to(_fresh(world.nora))
+
     assert not visible()
     share(norfolk_only, "Norfolk", "100")  # a force's share: Nora's force-wide role sees it
     assert visible()
