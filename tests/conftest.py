@@ -103,7 +103,7 @@ def demo_data(_demo_snapshot, django_db_setup, django_db_blocker, tmp_path_facto
 @pytest.fixture(autouse=True)
 def _totals_cleared_after_flush(request, django_db_blocker):
     """A transactional test ends with a flush. On SQLite that deletes table by table in
-    no set order, so triggers may add monthly totals for rows deleted after the totals
+    no set order, so triggers may add kept totals for rows deleted after the totals
     were: clear them, as the empty register has none."""
     yield
     marker = request.node.get_closest_marker("django_db")
@@ -112,10 +112,11 @@ def _totals_cleared_after_flush(request, django_db_blocker):
         "transactional_db",
     } & set(request.fixturenames)
     if transactional:
-        from realise.benefits.models import MonthlyTotal
+        from realise.benefits.models import BenefitTotal, MonthlyTotal
 
         with django_db_blocker.unblock():
             MonthlyTotal.objects.all().delete()
+            BenefitTotal.objects.all().delete()
 
 
 @pytest.fixture

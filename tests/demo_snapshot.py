@@ -8,9 +8,9 @@ transactional test's flush gave the 43 forces new ids, say) the demo is built ag
 
 Rows are copied as the database returned them, with their ids, hashes and timestamps, so
 the audit chain and every figure are those of the demo as built. Totals the database keeps
-with triggers (`MonthlyTotal`) are replaced by the snapshot's after the other rows are in,
-whatever the triggers added while they went in. Foreign keys are checked at commit (Django
-makes them deferrable), so tables can go in in any order.
+with triggers (`MonthlyTotal`, `BenefitTotal`) are replaced by the snapshot's after the
+other rows are in, whatever the triggers added while they went in. Foreign keys are
+checked at commit (Django makes them deferrable), so tables can go in in any order.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from django.apps import apps
 from django.core.management.color import no_style
 from django.db import connection, models
 
-from realise.benefits.models import MonthlyTotal
+from realise.benefits.models import BenefitTotal, MonthlyTotal
 
 Rows = list[tuple[Any, ...]]
 
@@ -117,7 +117,7 @@ def restore(snapshot: Snapshot, media: Path) -> bool:
     if table_rows() != snapshot.before:
         return False
     by_table = {model._meta.db_table: model for model in _models()}
-    kept_by_triggers = {MonthlyTotal._meta.db_table}
+    kept_by_triggers = {MonthlyTotal._meta.db_table, BenefitTotal._meta.db_table}
     for table, rows in snapshot.after.items():
         if table not in kept_by_triggers:
             _write(by_table[table], rows, replace=bool(snapshot.before.get(table)))

@@ -5,6 +5,8 @@ from realise.benefits.models import (
     BaselineValue,
     Benefit,
     BenefitShare,
+    BenefitTotal,
+    BenefitTotalAnchor,
     Change,
     ChangeRequest,
     ChangeRequestValue,
@@ -143,6 +145,24 @@ class MonthlyTotalAdmin(ReadOnly, DomainAdmin):
     list_display = ["period", "kind", "subcategory", "unit", "rows", "pennies"]
     list_filter = ["kind", "subcategory", "cashable", "is_disbenefit"]
     search_fields = ["subcategory", "unit"]
+
+
+@admin.register(BenefitTotal)
+class BenefitTotalAdmin(ReadOnly, DomainAdmin):
+    """Kept by database triggers for each force's share."""
+
+    list_display = ["benefit_id", "kind", "force_id", "rows", "pennies", "pennies_to_date"]
+    list_filter = ["kind"]
+    search_fields = ["=benefit_id"]
+
+
+@admin.register(BenefitTotalAnchor)
+class BenefitTotalAnchorAdmin(ReadOnly, DomainAdmin):
+    """The month the per-benefit totals count to date to (moved by readers)."""
+
+    list_display = ["to_date"]
+    list_filter = ["to_date"]
+    search_fields = ["to_date"]
 
 
 @admin.register(NotDuplicate)

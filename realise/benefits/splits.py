@@ -9,16 +9,23 @@ is less than a penny from its exact share.
 Negative amounts are allocated as the mirror image of the positive amount, so
 `split(-x) == -split(x)` part by part.
 
-Pure Python and `Decimal`: no Django imports.
+`Decimal` and, to add up the splits of many amounts at once, numpy: no Django imports.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Generic, TypeVar, cast
 
+import numpy as np
+
 PENNY = Decimal("0.01")
+
+# `split_totals` splits this many amounts or more in numpy's whole-number arrays (a split at
+# a time below it), when every product and sum fits well inside 64 bits.
+_ARRAYS_FROM = 32
+_ARRAY_LIMIT = 2**62
 
 # The keys shares are given by (e.g. ONS codes), and the parts come back by.
 K = TypeVar("K", bound=Hashable)
@@ -32,7 +39,7 @@ class Splitter(Generic[K]):
     each key receives amount x share / sum of shares.
     """
 
-    __slots__ = ("keys", "weights", "total", "_rank", "index")
+    __slots__ = ("keys", "weights", "total", "_rank", "_preference", "index")
 
     def __init__(self, shares: Mapping[K, Decimal | int | str]) -> None:
         items = sorted(shares.items(), key=lambda item: str(item[0]))
@@ -59,6 +66,8 @@ class Splitter(Generic[K]):
         for position, i in enumerate(order):
             rank[i] = position
         self._rank = tuple(rank)
+        # The rank turned round: the better the rank, the larger (for `split_totals`).
+        self._preference = tuple(len(rank) - 1 - position for position in rank)
         self.index = {key: i for i, key in enumerate(self.keys)}
 
     def split_units(self, units: int) -> list[int]:
@@ -91,6 +100,84 @@ class Splitter(Generic[K]):
             key: (quantum * part).quantize(Decimal(1).scaleb(exponent))
             for key, part in zip(self.keys, self.split_units(units), strict=True)
         }
+
+
+def split_totals(
+    splitters: Sequence[Splitter[K]], columns: Sequence[Sequence[int]]
+) -> list[dict[Splitter[K], list[int]]]:
+    """Split each amount by the splitter at the same place, each on its own and to the
+    penny, and add up the parts per splitter (parts in the order of its `keys`): one such
+    sum per column of amounts (each column as long as `splitters`).
+
+    Equal, part by part, to adding up `splitter.split_units(amount)` one amount at a time.
+    """
+    count = len(splitters)
+    if count == 0:
+        return [{} for _ in columns]
+    distinct = list(dict.fromkeys(splitters))
+    try:
+        values = np.asarray(columns, dtype=np.int64).reshape(len(columns), count)
+    except OverflowError:
+        return [_one_at_a_time(splitters, column) for column in columns]
+    units = np.abs(values)
+    width = max(len(splitter.weights) for splitter in distinct)
+    heaviest = max(max(splitter.weights) for splitter in distinct)
+    fits = (
+        units.size == 0
+        or units.min() >= 0  # abs() of the most negative 64-bit number stays negative
+        and int(units.max()) * max(heaviest, count) < _ARRAY_LIMIT
+        and (max(splitter.total for splitter in distinct) + 1) * width < _ARRAY_LIMIT
+    )
+    if count < _ARRAYS_FROM or not fits:
+        return [_one_at_a_time(splitters, column) for column in columns]
+    # One row per splitter, padded with shares of nothing, which never take a penny: a
+    # penny left over always goes to a part with a remainder, and theirs is 0.
+    weights = np.zeros((len(distinct), width), dtype=np.int64)
+    preference = np.full((len(distinct), width), -1, dtype=np.int64)
+    for row, splitter in enumerate(distinct):
+        size = len(splitter.weights)
+        weights[row, :size] = splitter.weights
+        preference[row, :size] = splitter._preference
+    totals_of = np.asarray([splitter.total for splitter in distinct], dtype=np.int64)
+    position = {splitter: row for row, splitter in enumerate(distinct)}
+    which = np.fromiter(map(position.__getitem__, splitters), dtype=np.int64, count=count)
+    order = np.argsort(which, kind="stable")
+    which = which[order]
+    starts = np.flatnonzero(np.r_[True, which[1:] != which[:-1]])
+    shares, total, rank = weights[which], totals_of[which][:, None], preference[which]
+    out = []
+    for signed, amount in zip(values[:, order], units[:, order], strict=True):
+        products = amount[:, None] * shares
+        parts = products // total
+        left = amount - parts.sum(axis=1)
+        # The pennies left go to the largest remainders, ties to the better rank: one
+        # whole number orders both, and no two parts of one amount have the same. The
+        # `left` largest of an amount's keys are those at least its left-th largest.
+        key = (products % total) * width + rank
+        ranked = -np.sort(-key, axis=1)
+        threshold = ranked[np.arange(count), np.maximum(left - 1, 0)]
+        parts += (key >= threshold[:, None]) & (left > 0)[:, None]
+        summed = np.add.reduceat(parts * np.sign(signed)[:, None], starts, axis=0)
+        out.append(
+            {
+                distinct[which[start]]: [
+                    int(value) for value in row[: len(distinct[which[start]].weights)]
+                ]
+                for start, row in zip(starts, summed, strict=True)
+            }
+        )
+    return out
+
+
+def _one_at_a_time(
+    splitters: Sequence[Splitter[K]], amounts: Sequence[int]
+) -> dict[Splitter[K], list[int]]:
+    out: dict[Splitter[K], list[int]] = {}
+    for splitter, amount in zip(splitters, amounts, strict=True):
+        totals = out.setdefault(splitter, [0] * len(splitter.weights))
+        for i, part in enumerate(splitter.split_units(amount)):
+            totals[i] += part
+    return out
 
 
 def to_units(amount: Decimal, quantum: Decimal = PENNY) -> int:

@@ -8,8 +8,17 @@ therefore always add up to the register's own totals, in the same transaction as
 write. Writers only ever insert, so they never wait on each other here; `compact()` folds
 the rows into one per kind and month, and readers compact when the rows pile up.
 
-`realise totals --check` compares the totals with the register; `--rebuild` recomputes
-them (after a `flush` on SQLite, say, which deletes tables in no set order).
+Per-benefit totals (`BenefitTotal`, migration `0011_benefittotal`) are kept the same way,
+one row per benefit (and, for actuals, per force measured for): each write adds itself to
+its row's total, and to its total to date when its month is not after the anchor month
+(`BenefitTotalAnchor`). They let a national cut split each benefit's totals between forces
+without summing every month of the register (`realisation.forces`). When "to date" moves
+on (once a month), the first reader moves the anchor with it (`reanchor`), counting the
+per-benefit totals again; until then, and for cuts as of another day, readers add or take
+away the months between.
+
+`realise totals --check` compares both kinds of totals with the register; `--rebuild`
+recomputes them (after a `flush` on SQLite, say, which deletes tables in no set order).
 """
 
 from __future__ import annotations
@@ -21,8 +30,17 @@ from decimal import Decimal
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
-from realise.benefits.models import Measurement, MonthlyTotal, PlannedValue, TotalKind
+from realise.benefits.models import (
+    BenefitTotal,
+    BenefitTotalAnchor,
+    Measurement,
+    MonthlyTotal,
+    PlannedValue,
+    TotalKind,
+)
+from realise.benefits.realisation.periods import last_complete_month
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +74,19 @@ _REGISTER = (
     (TotalKind.VERIFIED, Measurement, Q(verified_at__isnull=False)),
 )
 _COLUMNS = ", ".join(KEY)
+_BENEFIT_TABLE = BenefitTotal._meta.db_table
+_BENEFIT_REBUILD_SQL = f"""
+INSERT INTO {_BENEFIT_TABLE} (kind, benefit_id, force_id, rows, pennies, pennies_to_date)
+SELECT %s, c.benefit_id, {{force}}, COUNT(*), SUM(CAST(ROUND(c.value * 100) AS BIGINT)),
+       SUM(CASE WHEN c.period <= %s THEN CAST(ROUND(c.value * 100) AS BIGINT) ELSE 0 END)
+FROM {{table}} AS c WHERE c.value IS NOT NULL
+GROUP BY 2, 3
+"""  # noqa: S608
+# Per-benefit totals: (kind, model, the force column in SQL, the force field).
+_BENEFIT_SOURCES = (
+    (TotalKind.PLANNED, PlannedValue, "0", None),
+    (TotalKind.ACTUAL, Measurement, "COALESCE(c.force_id, 0)", "force_id"),
+)
 _FOLD_SQL = {
     "postgresql": f"""
         WITH gone AS (DELETE FROM {_TABLE} RETURNING kind, {_COLUMNS}, rows, pennies)
@@ -69,12 +100,46 @@ _FOLD_SQL = {
 
 @transaction.atomic
 def rebuild() -> int:
-    """Recompute every total from the register; returns the rows written."""
+    """Recompute every total from the register; returns the monthly rows written."""
     MonthlyTotal.objects.all().delete()
     with connection.cursor() as cursor:
         for kind, table, where in _SOURCES:
             cursor.execute(_REBUILD_SQL.format(table=table, where=where), [kind.value])
+    reanchor(anchor() or _live_to_date())
     return MonthlyTotal.objects.count()
+
+
+def _live_to_date() -> datetime.date:
+    return last_complete_month(timezone.localdate())
+
+
+def anchor() -> datetime.date | None:
+    """The month the per-benefit totals to date count up to (None once the table has
+    been emptied, as a flush does)."""
+    return BenefitTotalAnchor.objects.values_list("to_date", flat=True).first()
+
+
+def reanchor(to_date: datetime.date, wait: bool = True) -> bool:
+    """Move the anchor to `to_date` and count the per-benefit totals again from the
+    register. Holds the anchor while it counts, so no write is missed: writes wait, and
+    with `wait` False nothing is done (False) while a write holds it."""
+    try:
+        with transaction.atomic():
+            BenefitTotalAnchor.objects.get_or_create(pk=1, defaults={"to_date": to_date})
+            held = BenefitTotalAnchor.objects.select_for_update(nowait=not wait).get(pk=1)
+            held.to_date = to_date
+            held.save(update_fields=["to_date"])
+            BenefitTotal.objects.all().delete()
+            with connection.cursor() as cursor:
+                for kind, model, force, _ in _BENEFIT_SOURCES:
+                    sql = _BENEFIT_REBUILD_SQL.format(table=model._meta.db_table, force=force)
+                    cursor.execute(sql, [kind.value, to_date])
+    except DatabaseError:
+        if wait:
+            raise
+        logger.info("Per-benefit totals not moved to %s this time.", to_date, exc_info=True)
+        return False
+    return True
 
 
 def _summed(*names: str):
@@ -143,8 +208,60 @@ def _kept_totals() -> dict[tuple, tuple[int, int]]:
     }
 
 
+def _register_benefit_totals(to_date: datetime.date) -> dict[tuple, tuple[int, int, int]]:
+    out = {}
+    for kind, model, _, force in _BENEFIT_SOURCES:
+        names = ["benefit_id"] + ([force] if force else [])
+        rows = (
+            model.objects.filter(value__isnull=False)
+            .values(*names)
+            .annotate(
+                rows=Count("pk"),
+                total=Sum("value"),
+                to_date=Sum("value", filter=Q(period__lte=to_date)),
+            )
+            .order_by()
+        )
+        for row in rows:
+            key = (kind.value, row["benefit_id"], row.get(force or "", None) or 0)
+            out[key] = (row["rows"], _pennies(row["total"]), _pennies(row["to_date"] or 0))
+    return out
+
+
+def _kept_benefit_totals() -> dict[tuple, tuple[int, int, int]]:
+    rows = BenefitTotal.objects.exclude(rows=0, pennies=0, pennies_to_date=0).values_list(
+        "kind", "benefit_id", "force_id", "rows", "pennies", "pennies_to_date"
+    )
+    return {
+        (kind, benefit, force): (count, pennies, to_date)
+        for kind, benefit, force, count, pennies, to_date in rows
+    }
+
+
+def _benefit_differences() -> list[str]:
+    to_date = anchor()
+    if to_date is None:
+        return ["Per-benefit totals: no month to count to date to (run --rebuild)."]
+    register, kept = _register_benefit_totals(to_date), _kept_benefit_totals()
+    out = []
+    for key in sorted(set(register) | set(kept)):
+        want, have = register.get(key, (0, 0, 0)), kept.get(key, (0, 0, 0))
+        if want != have:
+            kind, benefit_id, force_id = key
+            force = f" for force {force_id}" if force_id else ""
+            out.append(
+                f"{TotalKind(kind).label} of benefit {benefit_id}{force}: "
+                f"register {want[0]} rows, {Decimal(want[1]) / 100:.2f}, "
+                f"{Decimal(want[2]) / 100:.2f} to {to_date:%Y-%m}; "
+                f"kept {have[0]} rows, {Decimal(have[1]) / 100:.2f}, "
+                f"{Decimal(have[2]) / 100:.2f}"
+            )
+    return out
+
+
 def differences() -> list[str]:
-    """Each kind of benefit and month whose kept total differs from the register's."""
+    """Each kind of benefit and month, and each benefit, whose kept total differs from the
+    register's."""
     register, kept = _register_totals(), _kept_totals()
     out = []
     for key in sorted(set(register) | set(kept), key=str):
@@ -156,7 +273,7 @@ def differences() -> list[str]:
                 f"register {want[0]} rows, {Decimal(want[1]) / 100:.2f}; "
                 f"kept {have[0]} rows, {Decimal(have[1]) / 100:.2f}"
             )
-    return out
+    return out + _benefit_differences()
 
 
 # Reading ----------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from realise.benefits.splits import Splitter, split
+from realise.benefits.splits import Splitter, split, split_totals
 
 D = Decimal
 ESSEX, KENT, NORFOLK = "E23000028", "E23000032", "E23000024"
@@ -141,3 +141,57 @@ def test_negative_is_the_mirror_image(amount, shares):
     positive = split(amount, shares)
     negative = split(-amount, shares)
     assert negative == {key: -value for key, value in positive.items()}
+
+
+# Adding up many splits at once ------------------------------------------------------------
+
+
+def _one_by_one(splitters: list, amounts: list[int]) -> dict:
+    out: dict = {}
+    for splitter, amount in zip(splitters, amounts, strict=True):
+        totals = out.setdefault(splitter, [0] * len(splitter.keys))
+        for i, part in enumerate(splitter.split_units(amount)):
+            totals[i] += part
+    return out
+
+
+def test_many_splits_added_up_worked_example():
+    # 40 benefits of 5p each at 50/30/20: each splits 3p/1p/1p (the tied fifth penny goes
+    # to the larger share), so 120p, 40p and 40p; one of -5p takes one such split away.
+    # Beside them, 40 benefits of 1p at an even split between two: the penny goes to the
+    # lower ONS code each time.
+    three = Splitter({ESSEX: 50, KENT: 30, NORFOLK: 20})
+    two = Splitter({KENT: 1, ESSEX: 1})
+    (added,) = split_totals([three] * 41 + [two] * 40, [[5] * 40 + [-5] + [1] * 40])
+    assert dict(zip(three.keys, added[three], strict=True)) == {ESSEX: 117, KENT: 39, NORFOLK: 39}
+    assert dict(zip(two.keys, added[two], strict=True)) == {ESSEX: 40, KENT: 0}
+    # Splitting the sum (195p) instead would give 98p, 58p and 39p: not what is asked for.
+    whole = dict(zip(three.keys, three.split_units(195), strict=True))
+    assert whole == {ESSEX: 98, KENT: 58, NORFOLK: 39}
+
+
+@given(
+    shares=st.lists(percent_shares(), min_size=1, max_size=4),
+    amounts=st.lists(
+        st.tuples(st.integers(0, 3), st.integers(-(10**11), 10**11)), min_size=0, max_size=200
+    ),
+)
+def test_added_up_splits_equal_the_splits_one_by_one(shares, amounts):
+    splitters = [Splitter(one) for one in shares]
+    chosen = [splitters[i % len(splitters)] for i, _ in amounts]
+    values = [amount for _, amount in amounts]
+    halves = [amount // 2 for amount in values]
+    assert split_totals(chosen, [values, halves]) == [
+        _one_by_one(chosen, values),
+        _one_by_one(chosen, halves),
+    ]
+
+
+@given(
+    shares=any_shares(),
+    amounts=st.lists(st.integers(-(10**18), 10**18), min_size=30, max_size=80),
+)
+def test_amounts_too_large_for_arrays_are_still_exact(shares, amounts):
+    splitter = Splitter(shares)
+    chosen = [splitter] * len(amounts)
+    assert split_totals(chosen, [amounts]) == [_one_by_one(chosen, amounts)]

@@ -404,4 +404,9 @@ from realise.benefits.ipa.models import (  # noqa: E402, F401
 )
 
 # Monthly totals kept by database triggers, for national figures without a full scan.
-from realise.benefits.models.totals import MonthlyTotal, TotalKind  # noqa: E402, F401
+from realise.benefits.models.totals import (  # noqa: E402, F401
+    BenefitTotal,
+    BenefitTotalAnchor,
+    MonthlyTotal,
+    TotalKind,
+)

@@ -30,9 +30,9 @@ from realise.benefits.models import (
     Attribution,
     Benefit,
     BenefitShare,
+    BenefitTotal,
     ContributionPath,
-    Measurement,
-    PlannedValue,
+    TotalKind,
     Unit,
 )
 from realise.benefits.realisation.figures import HOURS, HUNDRED, MEASURE_SUBCATEGORIES, MONEY
@@ -455,6 +455,10 @@ class _Cut:
             self._q["listed_benefits"] = listed_q(self.filters, self._resolved, None, "")
         return queryset.filter(self._q["listed_benefits"])
 
+    def attributed(self) -> Ids:
+        """The benefits with attributions (a list, or a query when long: see `_ids`)."""
+        return _attributed(self._resolved)
+
     def unplanned(self) -> list[int] | QuerySet[Benefit, int]:
         """The money and hours benefits with actuals but no planned value at all: their
         actuals are "realised outside the plan", never set against the plan of others.
@@ -463,14 +467,13 @@ class _Cut:
         used as a plain `id IN (...)` list; past `_ID_LIST_LIMIT` ids, a subquery.
         """
         if "unplanned" not in self._resolved:
+            # Read from the per-benefit totals: a benefit's row counts its planned values,
+            # and its measurements with a value, over every month.
+            kept = BenefitTotal.objects.filter(benefit_id=OuterRef("pk"), rows__gt=0)
             queryset = (
                 Benefit.objects.filter(_summable_q())
-                .filter(~Exists(PlannedValue.objects.filter(benefit_id=OuterRef("pk"))))
-                .filter(
-                    Exists(
-                        Measurement.objects.filter(benefit_id=OuterRef("pk"), value__isnull=False)
-                    )
-                )
+                .filter(~Exists(kept.filter(kind=TotalKind.PLANNED)))
+                .filter(Exists(kept.filter(kind=TotalKind.ACTUAL)))
                 .order_by()
                 .values_list("pk", flat=True)
             )

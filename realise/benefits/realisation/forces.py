@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
-from django.db.models import Count, Q, Sum
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
 
+from realise.benefits import totals
 from realise.benefits.models import (
     Benefit,
     BenefitShare,
+    BenefitTotal,
     Measurement,
     PlannedValue,
+    TotalKind,
 )
 from realise.benefits.realisation.cut import _Cut, _summable_q
 from realise.benefits.realisation.figures import (
@@ -32,8 +39,8 @@ from realise.benefits.realisation.ledger import (
     _sign,
     _trend_window,
 )
-from realise.benefits.realisation.periods import trend_months
-from realise.benefits.splits import Splitter, to_units
+from realise.benefits.realisation.periods import last_complete_month, trend_months
+from realise.benefits.splits import Splitter, split_totals, to_units
 from realise.collaborations.models import ForceShare
 from realise.organisations.models import Force
 
@@ -57,39 +64,41 @@ class _Shares:
 
     @classmethod
     def load(cls, benefit_q: Q, collaboration_ids: Iterable[int]) -> _Shares:
-        cache: dict[tuple[tuple[str, Decimal], ...], Splitter[str]] = {}
-
-        def splitters(rows: Iterable[Mapping[str, Any]], key: str) -> dict[int, Splitter[str]]:
+        def splitters(rows: Iterable[tuple[int, str, Decimal]]) -> dict[int, Splitter[str]]:
             grouped: dict[int, dict[str, Decimal]] = defaultdict(dict)
-            for row in rows:
-                grouped[row[key]][row["force__ons_code"]] = row["percent"]
+            for owner, code, percent in rows:
+                grouped[owner][code] = percent
             out: dict[int, Splitter[str]] = {}
             for owner, shares in grouped.items():
-                signature = tuple(sorted(shares.items()))
-                if signature not in cache:
-                    try:
-                        cache[signature] = Splitter(shares)
-                    except ValueError:
-                        continue
-                out[owner] = cache[signature]
+                splitter = _splitter(tuple(sorted(shares.items())))
+                if splitter is not None:
+                    out[owner] = splitter
             return out
 
         own_rows = (
             BenefitShare.objects.filter(benefit_q)
-            .values("benefit_id", "force__ons_code", "percent")
+            .values_list("benefit_id", "force__ons_code", "percent")
             .order_by()
         )
         collaboration_rows = (
             ForceShare.objects.filter(collaboration_id__in=list(collaboration_ids))
-            .values("collaboration_id", "force__ons_code", "percent")
+            .values_list("collaboration_id", "force__ons_code", "percent")
             .order_by()
         )
-        return cls(
-            splitters(own_rows, "benefit_id"), splitters(collaboration_rows, "collaboration_id")
-        )
+        return cls(splitters(own_rows), splitters(collaboration_rows))
 
     def of(self, benefit_id: int, collaboration_id: int) -> Splitter[str] | None:
         return self.own.get(benefit_id) or self.collaborations.get(collaboration_id)
+
+
+@functools.lru_cache(maxsize=8192)
+def _splitter(shares: tuple[tuple[str, Decimal], ...]) -> Splitter[str] | None:
+    """The splitter of a set of shares (the same object for the same shares: it is a pure
+    function of them), or None when they cannot split anything."""
+    try:
+        return Splitter(dict(shares))
+    except ValueError:
+        return None
 
 
 def _units(amount: Decimal) -> int:
@@ -111,114 +120,331 @@ def _force_names() -> dict[str, str]:
 # rather than by their ids (a list of ids that long costs more than it saves).
 _BENEFIT_IDS_AT_MOST = 2_000
 _BENEFIT_COLUMNS = ("subcategory", "is_disbenefit", "initiative__collaboration_id")
+# A benefit's columns: (sub-category, is a disbenefit, collaboration id).
+Columns = tuple[str, bool, int]
 
 
-def _add_benefit_columns(rows: list[dict[str, Any]]) -> None:
-    """Give each row summed per benefit the benefit's sub-category, sign and collaboration
-    (as `benefit__subcategory`, `benefit__is_disbenefit`,
-    `benefit__initiative__collaboration_id`)."""
-    ids = {row["benefit_id"] for row in rows}
-    if not ids:
-        return
-    benefits = Benefit.objects.filter(_summable_q()).order_by()
-    if len(ids) <= _BENEFIT_IDS_AT_MOST:
+def _benefit_columns(
+    benefits: QuerySet[Benefit], ids: set[int] | None = None
+) -> dict[int, Columns]:
+    """The columns of `benefits` (of those with `ids` alone, when given), by id."""
+    if ids is not None and len(ids) <= _BENEFIT_IDS_AT_MOST:
         benefits = benefits.filter(pk__in=ids)
-    columns = {
-        row["pk"]: {f"benefit__{name}": row[name] for name in _BENEFIT_COLUMNS}
-        for row in benefits.values("pk", *_BENEFIT_COLUMNS)
-        if row["pk"] in ids
+    rows = benefits.order_by().values_list("pk", *_BENEFIT_COLUMNS)
+    if ids is None:
+        return {
+            pk: (subcategory, sign, collaboration) for pk, subcategory, sign, collaboration in rows
+        }
+    return {
+        pk: (subcategory, sign, collaboration)
+        for pk, subcategory, sign, collaboration in rows
+        if pk in ids
     }
-    for row in rows:
-        row.update(columns[row["benefit_id"]])
 
 
-def breakdown_by_force(cut: _Cut, include_planned: bool = True) -> dict[str, ForceBreakdown]:
-    """Each force's share of money and of hours in a cut without a force, keyed by
-    measure then ONS code (`summaries.force_breakdown` has the rules)."""
-    base_q = cut.rows_q() & _summable_q("benefit__")
+@dataclass
+class _Sums:
+    """What a cut without a force splits between forces, before the split.
+
+    `own`: actuals to date recorded for a force, as (ONS code, sub-category, is a
+    disbenefit, total, the total of benefits with no plan or None), as `Decimal`s or whole
+    pennies. `shared`: each benefit's collaboration-wide actuals to date, as (benefit id,
+    its `Columns`, total). `planned`: each benefit's plan, as (benefit id, its `Columns`,
+    total, total to date). Their amounts are whole pennies, 0 for none.
+    """
+
+    own: list[tuple[str, str, bool, Any, Any]]
+    shared: list[tuple[int, Columns, Any]]
+    planned: list[tuple[int, Columns, Any, Any]]
+
+    def __add__(self, other: _Sums) -> _Sums:
+        return _Sums(self.own + other.own, self.shared + other.shared, self.planned + other.planned)
+
+
+def _to_units(amount: Any) -> int:
+    if isinstance(amount, int):
+        return amount
+    return _units(amount if isinstance(amount, Decimal) else _dec(amount))
+
+
+def _pennies_or_0(amount: Any) -> int:
+    """A summed amount (None when nothing was summed) as whole pennies."""
+    return 0 if amount is None else _to_units(amount)
+
+
+def _sums_from_rows(
+    cut: _Cut, include_planned: bool, unplanned: Any, only: Q | None = None
+) -> _Sums:
+    """The sums counted from the planned and measured months themselves (`only`: of some
+    benefits alone)."""
+    base_q = cut.rows_q() & _summable_q("benefit__") & (only or Q())
     to_date_q = cut.period_q(cut.to_date)
-    pennies: dict[str, defaultdict[str, int]] = {m: defaultdict(int) for m in MEASURES}
-    unallocated = {m: ZERO for m in MEASURES}
-    # Actuals of benefits with no plan are also kept apart ("realised outside the plan").
-    unplanned = cut.unplanned()
-    outside_pennies: dict[str, defaultdict[str, int]] = {m: defaultdict(int) for m in MEASURES}
-    unallocated_outside = {m: ZERO for m in MEASURES}
     sums: dict[str, Sum] = {"total": Sum(cut.value())}
     if not (isinstance(unplanned, list) and not unplanned):
         sums["outside"] = Sum(cut.value(), filter=Q(benefit_id__in=unplanned))
-    own_forces: Iterable[Mapping[str, Any]] = (
+    own_rows: Iterable[Mapping[str, Any]] = (
         Measurement.objects.filter(base_q & to_date_q & Q(force__isnull=False))
         .values("force__ons_code", "benefit__subcategory", "benefit__is_disbenefit")
         .annotate(**sums)
         .order_by()
     )
-    for row in own_forces:
-        if row["total"] is None:
-            continue
-        measure = SUBCATEGORY_MEASURE[row["benefit__subcategory"]]
-        sign = _sign(row["benefit__is_disbenefit"])
-        pennies[measure][row["force__ons_code"]] += _units(row["total"]) * sign
-        if row.get("outside") is not None:
-            outside_pennies[measure][row["force__ons_code"]] += _units(row["outside"]) * sign
+    own = [
+        (
+            row["force__ons_code"],
+            row["benefit__subcategory"],
+            row["benefit__is_disbenefit"],
+            row["total"],
+            row.get("outside"),
+        )
+        for row in own_rows
+    ]
     # Summed per benefit alone (grouping by the benefit's columns too costs the database
     # three times as much at national size); each benefit's columns are read once after.
-    shared: list[dict[str, Any]] = [
-        dict(row)
-        for row in Measurement.objects.filter(base_q & to_date_q & Q(force__isnull=True))
-        .values("benefit_id")
+    shared_rows = list(
+        Measurement.objects.filter(base_q & to_date_q & Q(force__isnull=True))
+        .values_list("benefit_id")
         .annotate(total=Sum(cut.value()))
         .order_by()
-    ]
-    planned_rows: list[dict[str, Any]] = []
+    )
+    planned_rows: list[tuple[int, Any, Any]] = []
     if include_planned:
-        planned_rows = [
-            dict(row)
-            for row in PlannedValue.objects.filter(base_q & cut.period_q())
-            .values("benefit_id")
+        planned_rows = list(
+            PlannedValue.objects.filter(base_q & cut.period_q())
+            .values_list("benefit_id")
             .annotate(
                 total=Sum(cut.value()), to_date=Sum(cut.value(), filter=Q(period__lte=cut.to_date))
             )
             .order_by()
-        ]
-    _add_benefit_columns(shared + planned_rows)
-    collaborations = {row["benefit__initiative__collaboration_id"] for row in shared + planned_rows}
+        )
+    ids = {row[0] for row in shared_rows} | {row[0] for row in planned_rows}
+    columns = _benefit_columns(Benefit.objects.filter(_summable_q()), ids) if ids else {}
+    return _Sums(
+        own,
+        [(pk, columns[pk], _pennies_or_0(total)) for pk, total in shared_rows],
+        [
+            (pk, columns[pk], _pennies_or_0(total), _pennies_or_0(to_date))
+            for pk, total, to_date in planned_rows
+        ],
+    )
+
+
+def _sums_from_totals(
+    cut: _Cut, include_planned: bool, unplanned: Any, leave_out: list[int], anchor: datetime.date
+) -> _Sums:
+    """The sums read from the per-benefit totals the database keeps (`BenefitTotal`), for a
+    cut over all months whose benefits are counted whole (`leave_out`: those with
+    attributions, counted from their rows instead).
+
+    The totals to date count up to the `anchor` month: for a cut whose "to date" is
+    another month, the months between are added or taken away. Two queries, each joining
+    the benefits the cut counts to their totals (and to the months between, if any): one
+    row per benefit for the plan and the collaboration-wide actuals, one per benefit and
+    force for actuals recorded for a force.
+    """
+    counted = Benefit.objects.filter(cut.counted_benefits_q() & _summable_q())
+    if leave_out:
+        counted = counted.exclude(pk__in=leave_out)
+    benefits = (
+        counted.annotate(collaboration=F("initiative__collaboration_id"))
+        .values("pk", "subcategory", "is_disbenefit", "collaboration")
+        .order_by()
+    )
+    # Each benefit's two rows read whole, by their key (grouping them costs more).
+    plan_kept = BenefitTotal.objects.filter(kind=TotalKind.PLANNED, force_id=0).values(
+        "benefit_id", "pennies", "pennies_to_date"
+    )
+    wide_kept = BenefitTotal.objects.filter(kind=TotalKind.ACTUAL, force_id=0).values(
+        "benefit_id", "pennies_to_date"
+    )
+    own_kept = BenefitTotal.objects.filter(kind=TotalKind.ACTUAL).exclude(force_id=0)
+    # The months between the anchor and the cut's "to date", to add (or take away).
+    first, last = sorted((anchor, cut.to_date))
+    between = Q(period__gt=first, period__lte=last)
+    sign = "+" if cut.to_date > anchor else "-"
+    q = connection.ops.quote_name
+    pk, benefit_id, force_id, total = q("pk"), q("benefit_id"), q("force_id"), q("total")
+
+    def moved(kept_column: str, alias: str, queryset: Any, on: str) -> tuple[str, list[Any]]:
+        """`kept_column`, with the months between added or taken away (a join when any)."""
+        if anchor == cut.to_date:
+            return kept_column, []
+        pennies = f"CAST(ROUND(COALESCE({alias}.{total}, 0) * 100) AS BIGINT)"
+        return f"{kept_column} {sign} {pennies}", [("LEFT", queryset, f"{alias} ON {on}")]
+
+    try:
+        sql, params = benefits.query.sql_with_params()
+    except EmptyResultSet:  # a scope that can match nothing (an empty list of ids)
+        return _Sums([], [], [])
+
+    def run(select: str, joins: list[tuple[str, Any, str]]) -> list[tuple[Any, ...]]:
+        # Composed only of ORM-compiled SQL and quoted aliases; every value is a parameter.
+        parts, values = [f"{select} FROM ({sql}) b"], list(params)
+        for kind, queryset, on in joins:
+            sub_sql, sub_params = queryset.query.sql_with_params()
+            parts.append(f"{kind} JOIN ({sub_sql}) {on}")
+            values.extend(sub_params)
+        with connection.cursor() as cursor:
+            cursor.execute(" ".join(parts), values)
+            rows: list[tuple[Any, ...]] = cursor.fetchall()
+            return rows
+
+    def summed(queryset: Any, *names: str) -> Any:
+        return queryset.filter(between).values(*names).annotate(total=Sum("value")).order_by()
+
+    wide, wide_joins = moved(
+        f"k.{q('pennies_to_date')}",
+        "w",
+        summed(Measurement.objects.filter(value__isnull=False, force__isnull=True), "benefit_id"),
+        f"w.{benefit_id} = b.{pk}",
+    )
+    select = [
+        f"b.{pk}, b.{q('subcategory')}, b.{q('is_disbenefit')}, b.{q('collaboration')}, {wide}"
+    ]
+    joins = [("LEFT", wide_kept, f"k ON k.{benefit_id} = b.{pk}"), *wide_joins]
+    if include_planned:
+        planned_to_date, plan_joins = moved(
+            f"kp.{q('pennies_to_date')}",
+            "p",
+            summed(PlannedValue.objects.all(), "benefit_id"),
+            f"p.{benefit_id} = b.{pk}",
+        )
+        select.append(f"kp.{q('pennies')}, {planned_to_date}")
+        joins += [("LEFT", plan_kept, f"kp ON kp.{benefit_id} = b.{pk}"), *plan_joins]
+    sums = _Sums([], [], [])
+    for row in run(f"SELECT {', '.join(select)}", joins):
+        benefit: Columns = (row[1], bool(row[2]), row[3])
+        if row[4]:
+            sums.shared.append((row[0], benefit, row[4]))
+        if include_planned and (row[5] or row[6]):
+            sums.planned.append((row[0], benefit, row[5] or 0, row[6] or 0))
+    own, own_joins = moved(
+        f"t.{q('pennies_to_date')}",
+        "o",
+        summed(
+            Measurement.objects.filter(value__isnull=False, force__isnull=False),
+            "benefit_id",
+            "force_id",
+        ),
+        f"o.{benefit_id} = t.{benefit_id} AND o.{force_id} = t.{force_id}",
+    )
+    own_rows = run(
+        f"SELECT t.{force_id}, b.{q('subcategory')}, b.{q('is_disbenefit')}, b.{pk}, {own}",
+        [("INNER", own_kept, f"t ON t.{benefit_id} = b.{pk}"), *own_joins],
+    )
+    outside = set(unplanned)
+    codes = dict(Force.objects.values_list("pk", "ons_code"))
+    for force, subcategory, is_disbenefit, benefit_pk, units in own_rows:
+        in_plan = benefit_pk not in outside
+        sums.own.append(
+            (codes[force], subcategory, bool(is_disbenefit), units, None if in_plan else units)
+        )
+    return sums
+
+
+def _anchor_for(cut: _Cut) -> datetime.date | None:
+    """The month the per-benefit totals count to date to, moved on first (by the first
+    reader after "to date" moves) when the cut's is today's and the anchor's is not; None
+    when there is none and it cannot be set now."""
+    anchor = totals.anchor()
+    live = last_complete_month(timezone.localdate())
+    stale = anchor != cut.to_date and (anchor is None or cut.to_date == live)
+    if stale and totals.reanchor(live, wait=False):
+        anchor = live
+    return anchor
+
+
+def _sums(cut: _Cut, include_planned: bool, unplanned: Any) -> _Sums:
+    """The sums to split: from the per-benefit totals where the cut takes every month and
+    the benefits with attributions can be listed (national and collaboration cuts), else
+    from the months themselves."""
+    attributed = cut.attributed()
+    if cut.filters.period_from or cut.filters.period_to or not isinstance(attributed, list):
+        return _sums_from_rows(cut, include_planned, unplanned)
+    anchor = _anchor_for(cut)
+    if anchor is None:
+        return _sums_from_rows(cut, include_planned, unplanned)
+    sums = _sums_from_totals(cut, include_planned, unplanned, attributed, anchor)
+    if attributed:
+        sums += _sums_from_rows(cut, include_planned, unplanned, Q(benefit_id__in=attributed))
+    return sums
+
+
+# Each force's pennies of one measure, by ONS code.
+_Book = dict[str, defaultdict[str, int]]
+
+
+def breakdown_by_force(cut: _Cut, include_planned: bool = True) -> dict[str, ForceBreakdown]:
+    """Each force's share of money and of hours in a cut without a force, keyed by
+    measure then ONS code (`summaries.force_breakdown` has the rules)."""
+    pennies: _Book = {m: defaultdict(int) for m in MEASURES}
+    unallocated = {m: ZERO for m in MEASURES}
+    # Actuals of benefits with no plan are also kept apart ("realised outside the plan").
+    unplanned = cut.unplanned()
+    outside_pennies: _Book = {m: defaultdict(int) for m in MEASURES}
+    unallocated_outside = {m: ZERO for m in MEASURES}
+    sums = _sums(cut, include_planned, unplanned)
+    for code, subcategory, is_disbenefit, total, outside in sums.own:
+        if total is None:
+            continue
+        measure = SUBCATEGORY_MEASURE[subcategory]
+        sign = _sign(is_disbenefit)
+        pennies[measure][code] += _to_units(total) * sign
+        if outside is not None:
+            outside_pennies[measure][code] += _to_units(outside) * sign
+    collaborations = {row[1][2] for row in sums.shared} | {row[1][2] for row in sums.planned}
     shares = _Shares.load(cut.rows_q(), collaborations)
 
     def allocate(
-        rows: Iterable[Mapping[str, Any]],
-        column: str,
-        into: dict[str, defaultdict[str, int]],
-        measure_unallocated: dict[str, Decimal],
+        rows: Iterable[tuple[Any, ...]], columns: list[tuple[_Book, dict[str, Decimal]]]
     ) -> None:
+        """Split the pennies of each (benefit id, `Columns`, pennies...) row: the first into
+        the first (forces' pennies, measure's unallocated) of `columns`, and so on. Each
+        benefit's amount is split on its own; the splits are added up together
+        (`split_totals`)."""
+        width = len(columns)
+        own, of_collaboration = shares.own.get, shares.collaborations.get
+        grouped: dict[str, tuple[list[Splitter[str]], list[int], list[list[int]]]] = {
+            m: ([], [], [[] for _ in columns]) for m in MEASURES
+        }
         for row in rows:
-            amount = row[column]
-            if not amount:
-                continue
-            units = _units(amount if isinstance(amount, Decimal) else _dec(amount))
-            measure = SUBCATEGORY_MEASURE[row["benefit__subcategory"]]
-            sign = _sign(row["benefit__is_disbenefit"])
-            splitter = shares.of(row["benefit_id"], row["benefit__initiative__collaboration_id"])
+            subcategory, is_disbenefit, collaboration_id = row[1]
+            splitter = own(row[0]) or of_collaboration(collaboration_id)
+            measure = SUBCATEGORY_MEASURE[subcategory]
             if splitter is None:
-                measure_unallocated[measure] += _money(units * sign)
+                for column in range(width):
+                    columns[column][1][measure] += _money(row[2 + column] * _sign(is_disbenefit))
                 continue
-            target = into[measure]
-            for code, part in zip(splitter.keys, splitter.split_units(units), strict=True):
-                target[code] += part * sign
+            splitters, signs, values = grouped[measure]
+            splitters.append(splitter)
+            signs.append(-1 if is_disbenefit else 1)
+            for column in range(width):
+                values[column].append(row[2 + column])
+        for measure, (splitters, signs, values) in grouped.items():
+            signed = [
+                [amount * sign for amount, sign in zip(v, signs, strict=True)] for v in values
+            ]
+            for column, added in enumerate(split_totals(splitters, signed)):
+                target = columns[column][0][measure]
+                for splitter, parts in added.items():
+                    for code, part in zip(splitter.keys, parts, strict=True):
+                        target[code] += part
 
-    allocate(shared, "total", pennies, unallocated)
-    if "outside" in sums:
+    allocate(sums.shared, [(pennies, unallocated)])
+    if not (isinstance(unplanned, list) and not unplanned):
         unplanned_ids = set(unplanned)
-        outside_rows = [row for row in shared if row["benefit_id"] in unplanned_ids]
-        allocate(outside_rows, "total", outside_pennies, unallocated_outside)
-    planned: dict[str, defaultdict[str, int]] | None = None
-    planned_to_date: dict[str, defaultdict[str, int]] | None = None
+        outside_rows = [row for row in sums.shared if row[0] in unplanned_ids]
+        allocate(outside_rows, [(outside_pennies, unallocated_outside)])
+    planned: _Book | None = None
+    planned_to_date: _Book | None = None
     unallocated_plan = {m: ZERO for m in MEASURES}
     unallocated_plan_to_date = {m: ZERO for m in MEASURES}
     if include_planned:
         planned = {m: defaultdict(int) for m in MEASURES}
         planned_to_date = {m: defaultdict(int) for m in MEASURES}
-        allocate(planned_rows, "total", planned, unallocated_plan)
-        allocate(planned_rows, "to_date", planned_to_date, unallocated_plan_to_date)
+        allocate(
+            sums.planned,
+            [(planned, unallocated_plan), (planned_to_date, unallocated_plan_to_date)],
+        )
     names = _force_names()
 
     def money(book: Mapping[str, int]) -> dict[str, Decimal]:
