@@ -14,6 +14,7 @@ Today is 15 July 2025, so "to date" runs to the end of June 2025.
 - F, money, part of A: planned £100 in April, counted in A and never again.
 - G, a disbenefit: planned £10 in April.
 - H, hours: planned 10.5 hours a month from April to June, measured 7 hours in May.
+- I, money, with no plan: measured £3 in May for Essex alone.
 """
 
 import datetime
@@ -68,6 +69,8 @@ def register(world):
     h = BenefitFactory(initiative=world.initiative, subcategory="1b", unit="hours")
     plan(h, APRIL, ["10.5"] * 3)
     actual(h, MAY, "7")
+    i = BenefitFactory(initiative=world.initiative)
+    actual(i, MAY, "3", force("Essex"))
     world.a, world.e, world.h = a, e, h
     return world
 
@@ -82,9 +85,9 @@ def test_the_national_shares_hold_the_worked_example(register, monkeypatch):
     )
     money = force_breakdown(today=TODAY)["money"]
     assert read_totals, "a national cut reads the kept totals"
-    # A's £100.01 split to the penny (47.30 / 52.71), Essex's own £20, and E's £10.
-    assert money.actual_to_date == {ESSEX: D("72.03"), KENT: D("62.98")}
-    assert money.outside_plan == {ESSEX: D("4.73"), KENT: D("10.27")}
+    # A's £100.01 split to the penny (47.30 / 52.71), Essex's own £20 and £3, and E's £10.
+    assert money.actual_to_date == {ESSEX: D("75.03"), KENT: D("62.98")}
+    assert money.outside_plan == {ESSEX: D("7.73"), KENT: D("10.27")}
     # A £600, C £40 at 75/25, D's £60 and G's -£10 at 47.3/52.7; never F.
     assert money.planned_total == {ESSEX: D("337.45"), KENT: D("352.55")}
     assert money.planned_to_date == {ESSEX: D("195.55"), KENT: D("194.45")}
@@ -100,7 +103,7 @@ def _from_rows(monkeypatch, **cut):
         patch.setattr(
             engine,
             "_sums",
-            lambda cut, planned, unplanned: engine._sums_from_rows(cut, planned, unplanned),
+            lambda cut, planned: engine._sums_from_rows(cut, planned),
         )
         return force_breakdown(RealisationFilter(**cut), today=TODAY)
 
@@ -125,9 +128,9 @@ def test_a_collaborations_shares_and_a_readers_scope_equal_those_from_the_rows(
     visible = Benefit.objects.exclude(pk=register.e.pk)
     from_totals = force_breakdown(base=visible, today=TODAY)
     with monkeypatch.context() as patch:
-        patch.setattr(engine, "_sums", lambda c, p, u: engine._sums_from_rows(c, p, u))
+        patch.setattr(engine, "_sums", lambda c, p: engine._sums_from_rows(c, p))
         assert from_totals == force_breakdown(base=visible, today=TODAY)
-    assert from_totals["money"].outside_plan == {}
+    assert from_totals["money"].outside_plan == {ESSEX: D("3.00")}  # I alone, E unseen
 
 
 def kept(benefit, kind, force_id=0):

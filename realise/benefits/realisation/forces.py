@@ -6,7 +6,7 @@ import datetime
 import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
@@ -150,15 +150,22 @@ class _Sums:
     disbenefit, total, the total of benefits with no plan or None), as `Decimal`s or whole
     pennies. `shared`: each benefit's collaboration-wide actuals to date, as (benefit id,
     its `Columns`, total). `planned`: each benefit's plan, as (benefit id, its `Columns`,
-    total, total to date). Their amounts are whole pennies, 0 for none.
+    total, total to date). Their amounts are whole pennies, 0 for none. `outside`: the
+    benefits of `shared` with actuals but no plan at all ("realised outside the plan").
     """
 
-    own: list[tuple[str, str, bool, Any, Any]]
-    shared: list[tuple[int, Columns, Any]]
-    planned: list[tuple[int, Columns, Any, Any]]
+    own: list[tuple[str, str, bool, Any, Any]] = field(default_factory=list)
+    shared: list[tuple[int, Columns, Any]] = field(default_factory=list)
+    planned: list[tuple[int, Columns, Any, Any]] = field(default_factory=list)
+    outside: set[int] = field(default_factory=set)
 
     def __add__(self, other: _Sums) -> _Sums:
-        return _Sums(self.own + other.own, self.shared + other.shared, self.planned + other.planned)
+        return _Sums(
+            self.own + other.own,
+            self.shared + other.shared,
+            self.planned + other.planned,
+            self.outside | other.outside,
+        )
 
 
 def _to_units(amount: Any) -> int:
@@ -172,12 +179,11 @@ def _pennies_or_0(amount: Any) -> int:
     return 0 if amount is None else _to_units(amount)
 
 
-def _sums_from_rows(
-    cut: _Cut, include_planned: bool, unplanned: Any, only: Q | None = None
-) -> _Sums:
+def _sums_from_rows(cut: _Cut, include_planned: bool, only: Q | None = None) -> _Sums:
     """The sums counted from the planned and measured months themselves (`only`: of some
     benefits alone)."""
     base_q = cut.rows_q() & _summable_q("benefit__") & (only or Q())
+    unplanned = cut.unplanned()
     to_date_q = cut.period_q(cut.to_date)
     sums: dict[str, Sum] = {"total": Sum(cut.value())}
     if not (isinstance(unplanned, list) and not unplanned):
@@ -218,18 +224,23 @@ def _sums_from_rows(
         )
     ids = {row[0] for row in shared_rows} | {row[0] for row in planned_rows}
     columns = _benefit_columns(Benefit.objects.filter(_summable_q()), ids) if ids else {}
+    shared = [(pk, columns[pk], _pennies_or_0(total)) for pk, total in shared_rows]
+    outside: set[int] = set()
+    if not (isinstance(unplanned, list) and not unplanned):
+        outside = set(unplanned) & {row[0] for row in shared}
     return _Sums(
         own,
-        [(pk, columns[pk], _pennies_or_0(total)) for pk, total in shared_rows],
+        shared,
         [
             (pk, columns[pk], _pennies_or_0(total), _pennies_or_0(to_date))
             for pk, total, to_date in planned_rows
         ],
+        outside,
     )
 
 
 def _sums_from_totals(
-    cut: _Cut, include_planned: bool, unplanned: Any, leave_out: list[int], anchor: datetime.date
+    cut: _Cut, include_planned: bool, leave_out: list[int], anchor: datetime.date
 ) -> _Sums:
     """The sums read from the per-benefit totals the database keeps (`BenefitTotal`), for a
     cut over all months whose benefits are counted whole (`leave_out`: those with
@@ -251,10 +262,10 @@ def _sums_from_totals(
     )
     # Each benefit's two rows read whole, by their key (grouping them costs more).
     plan_kept = BenefitTotal.objects.filter(kind=TotalKind.PLANNED, force_id=0).values(
-        "benefit_id", "pennies", "pennies_to_date"
+        "benefit_id", "rows", "pennies", "pennies_to_date"
     )
     wide_kept = BenefitTotal.objects.filter(kind=TotalKind.ACTUAL, force_id=0).values(
-        "benefit_id", "pennies_to_date"
+        "benefit_id", "rows", "pennies_to_date"
     )
     own_kept = BenefitTotal.objects.filter(kind=TotalKind.ACTUAL).exclude(force_id=0)
     # The months between the anchor and the cut's "to date", to add (or take away).
@@ -274,7 +285,7 @@ def _sums_from_totals(
     try:
         sql, params = benefits.query.sql_with_params()
     except EmptyResultSet:  # a scope that can match nothing (an empty list of ids)
-        return _Sums([], [], [])
+        return _Sums()
 
     def run(select: str, joins: list[tuple[str, Any, str]]) -> list[tuple[Any, ...]]:
         # Composed only of ORM-compiled SQL and quoted aliases; every value is a parameter.
@@ -297,10 +308,16 @@ def _sums_from_totals(
         summed(Measurement.objects.filter(value__isnull=False, force__isnull=True), "benefit_id"),
         f"w.{benefit_id} = b.{pk}",
     )
+    rows = f"k.{q('rows')}, kp.{q('rows')}"
     select = [
-        f"b.{pk}, b.{q('subcategory')}, b.{q('is_disbenefit')}, b.{q('collaboration')}, {wide}"
+        f"b.{pk}, b.{q('subcategory')}, b.{q('is_disbenefit')}, b.{q('collaboration')}, "
+        f"{rows}, {wide}"
     ]
-    joins = [("LEFT", wide_kept, f"k ON k.{benefit_id} = b.{pk}"), *wide_joins]
+    joins = [
+        ("LEFT", wide_kept, f"k ON k.{benefit_id} = b.{pk}"),
+        ("LEFT", plan_kept, f"kp ON kp.{benefit_id} = b.{pk}"),
+        *wide_joins,
+    ]
     if include_planned:
         planned_to_date, plan_joins = moved(
             f"kp.{q('pennies_to_date')}",
@@ -309,14 +326,21 @@ def _sums_from_totals(
             f"p.{benefit_id} = b.{pk}",
         )
         select.append(f"kp.{q('pennies')}, {planned_to_date}")
-        joins += [("LEFT", plan_kept, f"kp ON kp.{benefit_id} = b.{pk}"), *plan_joins]
-    sums = _Sums([], [], [])
+        joins += plan_joins
+    sums = _Sums()
+    # Benefits with actuals (rows with a value, any month) but no planned value at all.
+    measured_unplanned: set[int] = set()
+    planned: set[int] = set()
     for row in run(f"SELECT {', '.join(select)}", joins):
         benefit: Columns = (row[1], bool(row[2]), row[3])
-        if row[4]:
-            sums.shared.append((row[0], benefit, row[4]))
-        if include_planned and (row[5] or row[6]):
-            sums.planned.append((row[0], benefit, row[5] or 0, row[6] or 0))
+        if row[5]:
+            planned.add(row[0])
+        elif row[4]:
+            measured_unplanned.add(row[0])
+        if row[6]:
+            sums.shared.append((row[0], benefit, row[6]))
+        if include_planned and (row[7] or row[8]):
+            sums.planned.append((row[0], benefit, row[7] or 0, row[8] or 0))
     own, own_joins = moved(
         f"t.{q('pennies_to_date')}",
         "o",
@@ -328,12 +352,14 @@ def _sums_from_totals(
         f"o.{benefit_id} = t.{benefit_id} AND o.{force_id} = t.{force_id}",
     )
     own_rows = run(
-        f"SELECT t.{force_id}, b.{q('subcategory')}, b.{q('is_disbenefit')}, b.{pk}, {own}",
+        f"SELECT t.{force_id}, b.{q('subcategory')}, b.{q('is_disbenefit')}, b.{pk}, "
+        f"t.{q('rows')}, {own}",
         [("INNER", own_kept, f"t ON t.{benefit_id} = b.{pk}"), *own_joins],
     )
-    outside = set(unplanned)
+    outside = measured_unplanned | {row[3] for row in own_rows if row[4] and row[3] not in planned}
+    sums.outside = outside & {row[0] for row in sums.shared}
     codes = dict(Force.objects.values_list("pk", "ons_code"))
-    for force, subcategory, is_disbenefit, benefit_pk, units in own_rows:
+    for force, subcategory, is_disbenefit, benefit_pk, _, units in own_rows:
         in_plan = benefit_pk not in outside
         sums.own.append(
             (codes[force], subcategory, bool(is_disbenefit), units, None if in_plan else units)
@@ -353,19 +379,19 @@ def _anchor_for(cut: _Cut) -> datetime.date | None:
     return anchor
 
 
-def _sums(cut: _Cut, include_planned: bool, unplanned: Any) -> _Sums:
+def _sums(cut: _Cut, include_planned: bool) -> _Sums:
     """The sums to split: from the per-benefit totals where the cut takes every month and
     the benefits with attributions can be listed (national and collaboration cuts), else
     from the months themselves."""
     attributed = cut.attributed()
     if cut.filters.period_from or cut.filters.period_to or not isinstance(attributed, list):
-        return _sums_from_rows(cut, include_planned, unplanned)
+        return _sums_from_rows(cut, include_planned)
     anchor = _anchor_for(cut)
     if anchor is None:
-        return _sums_from_rows(cut, include_planned, unplanned)
-    sums = _sums_from_totals(cut, include_planned, unplanned, attributed, anchor)
+        return _sums_from_rows(cut, include_planned)
+    sums = _sums_from_totals(cut, include_planned, attributed, anchor)
     if attributed:
-        sums += _sums_from_rows(cut, include_planned, unplanned, Q(benefit_id__in=attributed))
+        sums += _sums_from_rows(cut, include_planned, Q(benefit_id__in=attributed))
     return sums
 
 
@@ -379,10 +405,9 @@ def breakdown_by_force(cut: _Cut, include_planned: bool = True) -> dict[str, For
     pennies: _Book = {m: defaultdict(int) for m in MEASURES}
     unallocated = {m: ZERO for m in MEASURES}
     # Actuals of benefits with no plan are also kept apart ("realised outside the plan").
-    unplanned = cut.unplanned()
     outside_pennies: _Book = {m: defaultdict(int) for m in MEASURES}
     unallocated_outside = {m: ZERO for m in MEASURES}
-    sums = _sums(cut, include_planned, unplanned)
+    sums = _sums(cut, include_planned)
     for code, subcategory, is_disbenefit, total, outside in sums.own:
         if total is None:
             continue
@@ -430,9 +455,8 @@ def breakdown_by_force(cut: _Cut, include_planned: bool = True) -> dict[str, For
                         target[code] += part
 
     allocate(sums.shared, [(pennies, unallocated)])
-    if not (isinstance(unplanned, list) and not unplanned):
-        unplanned_ids = set(unplanned)
-        outside_rows = [row for row in sums.shared if row[0] in unplanned_ids]
+    if sums.outside:
+        outside_rows = [row for row in sums.shared if row[0] in sums.outside]
         allocate(outside_rows, [(outside_pennies, unallocated_outside)])
     planned: _Book | None = None
     planned_to_date: _Book | None = None
