@@ -103,22 +103,34 @@ class Splitter(Generic[K]):
 
 
 def split_totals(
-    splitters: Sequence[Splitter[K]], columns: Sequence[Sequence[int]]
+    splitters: Sequence[Splitter[K]],
+    columns: Sequence[Sequence[int]],
+    signs: Sequence[int] | None = None,
 ) -> list[dict[Splitter[K], list[int]]]:
     """Split each amount by the splitter at the same place, each on its own and to the
     penny, and add up the parts per splitter (parts in the order of its `keys`): one such
-    sum per column of amounts (each column as long as `splitters`).
+    sum per column of amounts (each column as long as `splitters`). With `signs` (1 or -1
+    for each place), each amount is taken with its place's sign.
 
     Equal, part by part, to adding up `splitter.split_units(amount)` one amount at a time.
     """
     count = len(splitters)
     if count == 0:
         return [{} for _ in columns]
+
+    def one_at_a_time() -> list[dict[Splitter[K], list[int]]]:
+        signed = columns
+        if signs is not None:
+            signed = [[a * sign for a, sign in zip(c, signs, strict=True)] for c in columns]
+        return [_one_at_a_time(splitters, column) for column in signed]
+
     distinct = list(dict.fromkeys(splitters))
     try:
         values = np.asarray(columns, dtype=np.int64).reshape(len(columns), count)
     except OverflowError:
-        return [_one_at_a_time(splitters, column) for column in columns]
+        return one_at_a_time()
+    if signs is not None:
+        values = values * np.asarray(signs, dtype=np.int64)[None, :]
     units = np.abs(values)
     width = max(len(splitter.weights) for splitter in distinct)
     heaviest = max(max(splitter.weights) for splitter in distinct)
@@ -129,7 +141,7 @@ def split_totals(
         and (max(splitter.total for splitter in distinct) + 1) * width < _ARRAY_LIMIT
     )
     if count < _ARRAYS_FROM or not fits:
-        return [_one_at_a_time(splitters, column) for column in columns]
+        return one_at_a_time()
     # One row per splitter, padded with shares of nothing, which never take a penny: a
     # penny left over always goes to a part with a remainder, and theirs is 0.
     weights = np.zeros((len(distinct), width), dtype=np.int64)

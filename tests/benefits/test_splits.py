@@ -185,6 +185,10 @@ def test_added_up_splits_equal_the_splits_one_by_one(shares, amounts):
         _one_by_one(chosen, values),
         _one_by_one(chosen, halves),
     ]
+    # Signs given apart: each amount taken with its own.
+    signs = [-1 if i % 3 == 0 else 1 for i in range(len(values))]
+    signed = [amount * sign for amount, sign in zip(values, signs, strict=True)]
+    assert split_totals(chosen, [values], signs) == [_one_by_one(chosen, signed)]
 
 
 @given(
@@ -195,3 +199,7 @@ def test_amounts_too_large_for_arrays_are_still_exact(shares, amounts):
     splitter = Splitter(shares)
     chosen = [splitter] * len(amounts)
     assert split_totals(chosen, [amounts]) == [_one_by_one(chosen, amounts)]
+    signs = [-1] * len(amounts)
+    assert split_totals(chosen, [amounts], signs) == [
+        _one_by_one(chosen, [-amount for amount in amounts])
+    ]

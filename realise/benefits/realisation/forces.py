@@ -445,10 +445,7 @@ def breakdown_by_force(cut: _Cut, include_planned: bool = True) -> dict[str, For
             for column in range(width):
                 values[column].append(row[2 + column])
         for measure, (splitters, signs, values) in grouped.items():
-            signed = [
-                [amount * sign for amount, sign in zip(v, signs, strict=True)] for v in values
-            ]
-            for column, added in enumerate(split_totals(splitters, signed)):
+            for column, added in enumerate(split_totals(splitters, values, signs)):
                 target = columns[column][0][measure]
                 for splitter, parts in added.items():
                     for code, part in zip(splitter.keys, parts, strict=True):
