@@ -105,11 +105,11 @@ def rebuild() -> int:
     with connection.cursor() as cursor:
         for kind, table, where in _SOURCES:
             cursor.execute(_REBUILD_SQL.format(table=table, where=where), [kind.value])
-    reanchor(anchor() or _live_to_date())
+    reanchor(anchor() or _todays_to_date())
     return MonthlyTotal.objects.count()
 
 
-def _live_to_date() -> datetime.date:
+def _todays_to_date() -> datetime.date:
     return last_complete_month(timezone.localdate())
 
 
@@ -117,6 +117,19 @@ def anchor() -> datetime.date | None:
     """The month the per-benefit totals to date count up to (None once the table has
     been emptied, as a flush does)."""
     return BenefitTotalAnchor.objects.values_list("to_date", flat=True).first()
+
+
+def anchor_for(to_date: datetime.date) -> datetime.date | None:
+    """The anchor a reader of figures to `to_date` should use. When `to_date` is today's
+    and the anchor's is not (or there is none), the anchor is moved to it first; a write
+    holding it leaves it where it is for the next reader. None when there is no anchor
+    and it cannot be set now."""
+    current = anchor()
+    today = _todays_to_date()
+    stale = current != to_date and (current is None or to_date == today)
+    if stale and reanchor(today, wait=False):
+        return today
+    return current
 
 
 def reanchor(to_date: datetime.date, wait: bool = True) -> bool:

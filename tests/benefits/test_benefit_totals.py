@@ -22,6 +22,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import F
+from django.utils import timezone
 
 from realise.benefits import totals
 from realise.benefits.contributions import replace_attributions, set_contribution
@@ -34,6 +35,7 @@ from realise.benefits.models import (
 )
 from realise.benefits.realisation import RealisationFilter, force_breakdown
 from realise.benefits.realisation import forces as engine
+from realise.benefits.realisation.periods import last_complete_month
 from realise.benefits.services import replace_benefit_shares
 from tests.factories import BenefitFactory, InitiativeFactory, actual, force, plan
 
@@ -217,7 +219,7 @@ def test_the_first_reader_after_to_date_moves_on_moves_the_anchor(register):
     totals.reanchor(datetime.date(2025, 6, 1))
     force_breakdown()  # as of today
     assert totals.anchor() != datetime.date(2025, 6, 1)
-    assert totals.anchor() == engine.last_complete_month(engine.timezone.localdate())
+    assert totals.anchor() == last_complete_month(timezone.localdate())
     assert totals.differences() == []
 
 

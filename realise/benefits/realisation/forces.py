@@ -12,8 +12,7 @@ from typing import Any, cast
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Count, F, Q, Sum
 
 from realise.benefits import totals
 from realise.benefits.models import (
@@ -39,7 +38,7 @@ from realise.benefits.realisation.ledger import (
     _sign,
     _trend_window,
 )
-from realise.benefits.realisation.periods import last_complete_month, trend_months
+from realise.benefits.realisation.periods import trend_months
 from realise.benefits.splits import Splitter, split_totals, to_units
 from realise.collaborations.models import ForceShare
 from realise.organisations.models import Force
@@ -124,17 +123,12 @@ _BENEFIT_COLUMNS = ("subcategory", "is_disbenefit", "initiative__collaboration_i
 Columns = tuple[str, bool, int]
 
 
-def _benefit_columns(
-    benefits: QuerySet[Benefit], ids: set[int] | None = None
-) -> dict[int, Columns]:
-    """The columns of `benefits` (of those with `ids` alone, when given), by id."""
-    if ids is not None and len(ids) <= _BENEFIT_IDS_AT_MOST:
+def _benefit_columns(ids: set[int]) -> dict[int, Columns]:
+    """The columns of the money and hours benefits with `ids`, by id."""
+    benefits = Benefit.objects.filter(_summable_q())
+    if len(ids) <= _BENEFIT_IDS_AT_MOST:
         benefits = benefits.filter(pk__in=ids)
     rows = benefits.order_by().values_list("pk", *_BENEFIT_COLUMNS)
-    if ids is None:
-        return {
-            pk: (subcategory, sign, collaboration) for pk, subcategory, sign, collaboration in rows
-        }
     return {
         pk: (subcategory, sign, collaboration)
         for pk, subcategory, sign, collaboration in rows
@@ -223,7 +217,7 @@ def _sums_from_rows(cut: _Cut, include_planned: bool, only: Q | None = None) -> 
             .order_by()
         )
     ids = {row[0] for row in shared_rows} | {row[0] for row in planned_rows}
-    columns = _benefit_columns(Benefit.objects.filter(_summable_q()), ids) if ids else {}
+    columns = _benefit_columns(ids) if ids else {}
     shared = [(pk, columns[pk], _pennies_or_0(total)) for pk, total in shared_rows]
     outside: set[int] = set()
     if not (isinstance(unplanned, list) and not unplanned):
@@ -367,18 +361,6 @@ def _sums_from_totals(
     return sums
 
 
-def _anchor_for(cut: _Cut) -> datetime.date | None:
-    """The month the per-benefit totals count to date to, moved on first (by the first
-    reader after "to date" moves) when the cut's is today's and the anchor's is not; None
-    when there is none and it cannot be set now."""
-    anchor = totals.anchor()
-    live = last_complete_month(timezone.localdate())
-    stale = anchor != cut.to_date and (anchor is None or cut.to_date == live)
-    if stale and totals.reanchor(live, wait=False):
-        anchor = live
-    return anchor
-
-
 def _sums(cut: _Cut, include_planned: bool) -> _Sums:
     """The sums to split: from the per-benefit totals where the cut takes every month and
     the benefits with attributions can be listed (national and collaboration cuts), else
@@ -386,7 +368,7 @@ def _sums(cut: _Cut, include_planned: bool) -> _Sums:
     attributed = cut.attributed()
     if cut.filters.period_from or cut.filters.period_to or not isinstance(attributed, list):
         return _sums_from_rows(cut, include_planned)
-    anchor = _anchor_for(cut)
+    anchor = totals.anchor_for(cut.to_date)
     if anchor is None:
         return _sums_from_rows(cut, include_planned)
     sums = _sums_from_totals(cut, include_planned, attributed, anchor)
@@ -427,21 +409,21 @@ def breakdown_by_force(cut: _Cut, include_planned: bool = True) -> dict[str, For
         benefit's amount is split on its own; the splits are added up together
         (`split_totals`)."""
         width = len(columns)
-        own, of_collaboration = shares.own.get, shares.collaborations.get
         grouped: dict[str, tuple[list[Splitter[str]], list[int], list[list[int]]]] = {
             m: ([], [], [[] for _ in columns]) for m in MEASURES
         }
         for row in rows:
             subcategory, is_disbenefit, collaboration_id = row[1]
-            splitter = own(row[0]) or of_collaboration(collaboration_id)
+            splitter = shares.of(row[0], collaboration_id)
             measure = SUBCATEGORY_MEASURE[subcategory]
+            sign = _sign(is_disbenefit)
             if splitter is None:
                 for column in range(width):
-                    columns[column][1][measure] += _money(row[2 + column] * _sign(is_disbenefit))
+                    columns[column][1][measure] += _money(row[2 + column] * sign)
                 continue
             splitters, signs, values = grouped[measure]
             splitters.append(splitter)
-            signs.append(-1 if is_disbenefit else 1)
+            signs.append(sign)
             for column in range(width):
                 values[column].append(row[2 + column])
         for measure, (splitters, signs, values) in grouped.items():
