@@ -35,7 +35,7 @@ from rest_framework.test import APIClient
 
 from realise.appraisal.models import CostLine, Option
 from realise.appraisal.services import business_as_usual
-from realise.benefits.models import Evidence, Measurement, Objective, PlannedValue
+from realise.benefits.models import Benefit, Evidence, Measurement, Objective, PlannedValue
 from realise.collaborations.models import Agreement, Collaboration, Initiative, StageDecision
 from realise.documents.models import HighlightReport
 from realise.governance.models import (
@@ -56,6 +56,23 @@ SKIP_PREFIXES = ("/admin/", "/accounts/logout/", "/static/", "/media/")
 FIRST_PK = 7_000_001  # the private records' ids: no other record has ids this high
 
 
+class PrivateIds:
+    """The private records' ids: the first record of each kind has FIRST_PK, the second
+    FIRST_PK + 1, and so on. Every private record is then named by one of a few ids, so
+    each route is asked about those few (the same ids name a record of another kind at
+    that route, or none: both answer as an unknown id would)."""
+
+    def __init__(self) -> None:
+        self.made: Counter = Counter()
+
+    def next(self, model: type) -> int:
+        self.made[model] += 1
+        return FIRST_PK + self.made[model] - 1
+
+    def all(self) -> list[int]:
+        return list(range(FIRST_PK, FIRST_PK + max(self.made.values())))
+
+
 class Secrets:
     """The private records, with the ids and slugs their addresses use."""
 
@@ -65,7 +82,7 @@ class Secrets:
 
 @pytest.fixture
 def secrets(world):
-    ids = itertools.count(FIRST_PK)
+    ids = PrivateIds()
     s = Secrets()
     essex = force("Essex")
     alice = world.alice
@@ -93,7 +110,7 @@ def secrets(world):
 
     # A private collaboration of Essex and Kent, with something of every kind.
     s.collab = Collaboration.objects.create(
-        pk=next(ids),
+        pk=ids.next(Collaboration),
         name=f"{MARKER} Covert Alliance",
         slug="qzxvw-covert-alliance",
         purpose=f"{MARKER} purpose: covert surveillance",
@@ -103,31 +120,34 @@ def secrets(world):
     share(s.collab, "Kent", "50")
     alice.memberships.first().collaborations.add(s.collab)
     s.agreement = Agreement.objects.create(
-        pk=next(ids),
+        pk=ids.next(Agreement),
         collaboration=s.collab,
         title=f"{MARKER} agreement",
         signed_on=datetime.date(2025, 4, 1),
         notes=f"{MARKER} terms",
     )
     s.initiative = Initiative.objects.create(
-        pk=next(ids),
+        pk=ids.next(Initiative),
         collaboration=s.collab,
         name=f"{MARKER} Covert Vetting",
         slug="qzxvw-covert-vetting",
         stage=2,
     )
     s.benefit = BenefitFactory(
-        pk=next(ids),
+        pk=ids.next(Benefit),
         initiative=s.initiative,
         reference="QZXVW1",
         title=f"{MARKER} fewer covert delays",
         measure=f"{MARKER} days",
     )
     s.planned = PlannedValue.objects.create(
-        pk=next(ids), benefit=s.benefit, period=datetime.date(2026, 4, 1), value=Decimal("10")
+        pk=ids.next(PlannedValue),
+        benefit=s.benefit,
+        period=datetime.date(2026, 4, 1),
+        value=Decimal("10"),
     )
     s.actual = Measurement.objects.create(
-        pk=next(ids),
+        pk=ids.next(Measurement),
         benefit=s.benefit,
         period=datetime.date(2026, 4, 1),
         force=essex,
@@ -135,26 +155,28 @@ def secrets(world):
         assessment=f"{MARKER} assessment",
     )
     s.evidence = Evidence.objects.create(
-        pk=next(ids),
+        pk=ids.next(Evidence),
         measurement=s.actual,
         note=f"{MARKER} evidence text",
         file=ContentFile(f"{MARKER} evidence file".encode(), name="evidence.txt"),
     )
     s.objective = Objective.objects.create(
-        pk=next(ids), collaboration=s.collab, text=f"{MARKER} objective"
+        pk=ids.next(Objective), collaboration=s.collab, text=f"{MARKER} objective"
     )
     s.option = Option.objects.create(
-        pk=next(ids), initiative=s.initiative, name=f"{MARKER} option", first_year=2025
+        pk=ids.next(Option), initiative=s.initiative, name=f"{MARKER} option", first_year=2025
     )
-    s.cost_line = CostLine.objects.create(pk=next(ids), option=s.option, name=f"{MARKER} cost")
+    s.cost_line = CostLine.objects.create(
+        pk=ids.next(CostLine), option=s.option, name=f"{MARKER} cost"
+    )
     s.highlight = HighlightReport.objects.create(
-        pk=next(ids),
+        pk=ids.next(HighlightReport),
         initiative=s.initiative,
         month=datetime.date(2026, 4, 1),
         progress=f"{MARKER} progress",
     )
     s.body = GovernanceBody.objects.create(
-        pk=next(ids),
+        pk=ids.next(GovernanceBody),
         collaboration=s.collab,
         name=f"{MARKER} Covert Board",
         slug="qzxvw-covert-board",
@@ -162,17 +184,17 @@ def secrets(world):
         terms_of_reference=f"{MARKER} terms of reference",
     )
     s.upper = GovernanceBody.objects.create(
-        pk=next(ids),
+        pk=ids.next(GovernanceBody),
         collaboration=s.collab,
         name=f"{MARKER} Covert Strategic Board",
         slug="qzxvw-covert-strategic",
         body_type="strategic_board",
     )
     s.meeting = Meeting.objects.create(
-        pk=next(ids), body=s.body, date=datetime.date(2026, 5, 6), notes=f"{MARKER} minutes"
+        pk=ids.next(Meeting), body=s.body, date=datetime.date(2026, 5, 6), notes=f"{MARKER} minutes"
     )
     s.decision = Decision.objects.create(
-        pk=next(ids),
+        pk=ids.next(Decision),
         body=s.body,
         meeting=s.meeting,
         decided_on=datetime.date(2026, 5, 6),
@@ -180,10 +202,13 @@ def secrets(world):
         rationale=f"{MARKER} rationale",
     )
     s.action = Action.objects.create(
-        pk=next(ids), decision=s.decision, text=f"{MARKER} action", due_on=datetime.date(2026, 6, 1)
+        pk=ids.next(Action),
+        decision=s.decision,
+        text=f"{MARKER} action",
+        due_on=datetime.date(2026, 6, 1),
     )
     s.escalation = Escalation.objects.create(
-        pk=next(ids),
+        pk=ids.next(Escalation),
         from_body=s.body,
         to_body=s.upper,
         kind="risk",
@@ -192,7 +217,7 @@ def secrets(world):
         raised_at=timezone.now(),
     )
     s.lesson = Lesson.objects.create(
-        pk=next(ids),
+        pk=ids.next(Lesson),
         collaboration=s.collab,
         title=f"{MARKER} lesson",
         theme="people",
@@ -201,7 +226,7 @@ def secrets(world):
         visibility="private",
     )
     s.document = Document.objects.create(
-        pk=next(ids),
+        pk=ids.next(Document),
         collaboration=s.collab,
         kind="business_case",
         title=f"{MARKER} business case",
@@ -209,7 +234,7 @@ def secrets(world):
         visibility="private",
     )
     DocumentVersion.objects.create(
-        pk=next(ids),
+        pk=ids.next(DocumentVersion),
         document=s.document,
         number=1,
         file=ContentFile(b"%PDF-1.4 covert", name="case.pdf"),
@@ -220,19 +245,19 @@ def secrets(world):
         extracted_text=f"{MARKER} extracted text",
     )
     Notification.objects.create(
-        pk=next(ids), user=alice, text=f"{MARKER} notification", url="/governance/"
+        pk=ids.next(Notification), user=alice, text=f"{MARKER} notification", url="/governance/"
     )
 
     # Private records inside an open collaboration the readers are not in.
     s.open_private_decision = Decision.objects.create(
-        pk=next(ids),
+        pk=ids.next(Decision),
         body=open_board,
         decided_on=datetime.date(2026, 3, 3),
         text=f"{MARKER} private decision of an open board",
         visibility="private",
     )
     s.sealed = GovernanceBody.objects.create(
-        pk=next(ids),
+        pk=ids.next(GovernanceBody),
         collaboration=s.open,
         name=f"{MARKER} Sealed Roads Board",
         slug="qzxvw-sealed-roads-board",
@@ -240,16 +265,21 @@ def secrets(world):
         visibility="private",
     )
     s.sealed_meeting = Meeting.objects.create(
-        pk=next(ids), body=s.sealed, date=datetime.date(2026, 5, 7), notes=f"{MARKER} sealed"
+        pk=ids.next(Meeting),
+        body=s.sealed,
+        date=datetime.date(2026, 5, 7),
+        notes=f"{MARKER} sealed",
     )
     s.sealed_decision = Decision.objects.create(
-        pk=next(ids),
+        pk=ids.next(Decision),
         body=s.sealed,
         meeting=s.sealed_meeting,
         decided_on=datetime.date(2026, 5, 7),
         text=f"{MARKER} sealed decision",
     )
-    Action.objects.create(pk=next(ids), decision=s.sealed_decision, text=f"{MARKER} sealed act")
+    Action.objects.create(
+        pk=ids.next(Action), decision=s.sealed_decision, text=f"{MARKER} sealed act"
+    )
     StageDecision.objects.create(
         initiative=open_initiative,
         from_stage=1,
@@ -258,7 +288,7 @@ def secrets(world):
         decided_on=datetime.date(2026, 1, 5),
     )
     s.open_private_lesson = Lesson.objects.create(
-        pk=next(ids),
+        pk=ids.next(Lesson),
         collaboration=s.open,
         title=f"{MARKER} private lesson of an open collaboration",
         theme="people",
@@ -267,14 +297,14 @@ def secrets(world):
         visibility="private",
     )
     s.open_private_document = Document.objects.create(
-        pk=next(ids),
+        pk=ids.next(Document),
         collaboration=s.open,
         kind="other",
         title=f"{MARKER} private document of an open collaboration",
         visibility="private",
     )
     DocumentVersion.objects.create(
-        pk=next(ids),
+        pk=ids.next(DocumentVersion),
         document=s.open_private_document,
         number=1,
         file=ContentFile(b"%PDF-1.4 sealed", name="sealed.pdf"),
@@ -283,8 +313,7 @@ def secrets(world):
         content_type="application/pdf",
         size=15,
     )
-    s.last_pk = next(ids) - 1
-    s.ints = list(range(FIRST_PK, s.last_pk + 1))
+    s.ints = ids.all()
     s.slugs = [
         s.collab.slug,
         s.initiative.slug,
