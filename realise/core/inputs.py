@@ -34,8 +34,16 @@ def last_month(today: datetime.date | None = None) -> datetime.date:
     return datetime.date(today.year + YEARS_AHEAD, today.month, 1)
 
 
+# Months before this are within the range whatever today is, from the day this module was
+# loaded on (the range's end only moves later): most months are checked without working out
+# today's date in the local time zone, which an import of many rows would do once a row.
+_WITHIN_RANGE_BEFORE = datetime.date(datetime.date.today().year - 1 + YEARS_AHEAD, 1, 1)
+
+
 def month_problem(period: datetime.date, today: datetime.date | None = None) -> str | None:
     """Why `period` is not a month Realise records, or None when it is."""
+    if today is None and FIRST_MONTH <= period < _WITHIN_RANGE_BEFORE:
+        return None
     latest = last_month(today)
     if period < FIRST_MONTH or period > latest:
         return _(
