@@ -7,10 +7,12 @@
 """
 
 import contextlib
+import copy
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connections, transaction
 from django.test import override_settings
 from django.utils import translation
 
@@ -125,11 +127,11 @@ def forces(db):
     _ensure_forces()
 
 
-@pytest.fixture
-def world(forces):
-    class World:
-        pass
+class World:
+    """The people and records of the module docstring, as attributes."""
 
+
+def build_world() -> World:
     w = World()
     w.collab = CollaborationFactory(
         name="Essex and Kent Serious Crime", slug="ek", visibility="private"
@@ -156,3 +158,60 @@ def world(forces):
         initiative=w.initiative, title="Reduced vetting backlog", owner=w.erin_person
     )
     return w
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world, built once for a module's tests (as `demo_data` is): in a transaction
+    rolled back after the module, each test running in a savepoint inside it. A command
+    run as from the command line closes the database connections as it ends
+    (`run_from_argv`): here they stay open, as the module's transaction must outlive it."""
+    media = tmp_path_factory.mktemp("world-media")
+    with (
+        _rolled_back(django_db_blocker, media),
+        mock.patch.object(connections, "close_all", lambda: None),
+    ):
+        yield build_world()
+
+
+def _commits(item) -> bool:
+    """Whether a test's rows must be committed (a live server or another process reads
+    them): it runs in no transaction of the module's."""
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        {"live_server", "transactional_db"} & set(item.fixturenames)
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+def _reads_world(item) -> bool:
+    """Whether a test reads this file's `world` (not a module's own fixture of that name)."""
+    definitions = item._fixtureinfo.name2fixturedefs.get("world", ())
+    return bool(definitions) and definitions[-1].func.__code__.co_filename == __file__
+
+
+def pytest_collection_modifyitems(items):
+    """The world is built once per module (`_module_world`) where a module's tests read it
+    and none of them commits. Then every test of the module starts with its rows, wherever
+    the tests run: whether a test comes after the world was built must not depend on which
+    tests of the module ran before it, or in which process."""
+    modules: dict[object, list] = {}
+    for item in items:
+        modules.setdefault(item.module, []).append(item)
+    for module_items in modules.values():
+        if any(_reads_world(item) for item in module_items) and not any(
+            _commits(item) for item in module_items
+        ):
+            for item in module_items:
+                # First, so that it is set up before the test's own transaction.
+                item.fixturenames.insert(0, "_module_world")
+
+
+@pytest.fixture
+def world(request, forces):
+    """The world for one test: the module's (its rows as they were when it was built, the
+    test's savepoint being rolled back after it; its objects copied, so that what a test
+    changes on them in memory stays in that test), or its own where the module commits."""
+    if "_module_world" in request.fixturenames:
+        return copy.deepcopy(request.getfixturevalue("_module_world"))
+    return build_world()

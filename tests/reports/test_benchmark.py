@@ -266,13 +266,6 @@ def test_page_sorts_by_column_and_links_each_figure(bench, client):
     assert client.get(url, {"sort": "nonsense"}).status_code == 200
 
 
-def test_empty_state(forces, client):
-
-    client.force_login(member("olive", "Norfolk", "viewer"))
-    page = client.get(reverse("benchmark")).content.decode()
-    assert "There are no collaborations to compare yet." in page
-
-
 def test_anonymous_readers_are_sent_to_sign_in_as_for_dashboards(bench, client):
     response = client.get(reverse("benchmark"))
     assert response.status_code == 302
