@@ -12,8 +12,9 @@ bench/generate.py, signs in an administrator and times, in the same run:
 * the national dashboard (`GET /dashboards/`, the full HTTP response through Django's test
   client: middleware, session, queries, templates), with the figures cache emptied before
   each request ("cold") and with it filled ("warm");
-* the parts the page loads after itself (each force's share, the trend forecast) and one
-  chart, cold and warm.
+* the parts the page loads after itself (each force's share, the trend forecast), cold and
+  warm, both as the page loads them (htmx: the part alone) and as pages of their own (the
+  link followed without JavaScript: the part inside the whole layout), and one chart.
 
 It checks that the page shows the same totals as the SQL, then prints the medians and the
 ratio of the page to the SQL. PostgreSQL uses the database `realise_bench` at
@@ -135,9 +136,9 @@ def measure(benefits: int, repeat: int, seed: int) -> dict:
             samples.append(time.perf_counter() - started)
         return samples, result
 
-    def get(url):
+    def get(url, **headers):
         def action():
-            response = client.get(url)
+            response = client.get(url, **headers)
             assert response.status_code == 200, (url, response.status_code)
             return response
 
@@ -154,13 +155,18 @@ def measure(benefits: int, repeat: int, seed: int) -> dict:
     warm, response = timed(page, clear=False)
     report["page_warm_ms"] = _median_ms(warm)
     report["page_bytes"] = len(response.content)
-    for name, url in (
-        ("forces", "/dashboards/?section=forces"),
-        ("trend", "/dashboards/?section=trend"),
-        ("chart", "/dashboards/charts/over-time-money.svg"),
+    # Each part twice: as the page loads it (htmx: the part alone) and as a page of its own
+    # (the link a browser without JavaScript follows: the part inside the whole layout).
+    htmx = {"HTTP_HX_REQUEST": "true"}
+    for name, url, headers in (
+        ("forces_htmx", "/dashboards/?section=forces", htmx),
+        ("forces", "/dashboards/?section=forces", {}),
+        ("trend_htmx", "/dashboards/?section=trend", htmx),
+        ("trend", "/dashboards/?section=trend", {}),
+        ("chart", "/dashboards/charts/over-time-money.svg", {}),
     ):
-        cold_samples, _ = timed(get(url), clear=True)
-        warm_samples, _ = timed(get(url), clear=False)
+        cold_samples, _ = timed(get(url, **headers), clear=True)
+        warm_samples, _ = timed(get(url, **headers), clear=False)
         report[f"{name}_cold_ms"] = _median_ms(cold_samples)
         report[f"{name}_warm_ms"] = _median_ms(warm_samples)
     report["ratio_cold"] = round(report["page_cold_ms"] / report["hand_sql_ms"], 2)
@@ -239,8 +245,10 @@ def print_report(report: dict) -> None:
         f"{report['page_cold_ms']:>8.1f}ms {report['page_warm_ms']:>8.1f}ms"
     )
     for name, label in (
-        ("forces", "  then: each force's share (section)"),
-        ("trend", "  then: trend forecast (section)"),
+        ("forces_htmx", "  then: each force's share (htmx, as loaded)"),
+        ("forces", "        the same as a page of its own"),
+        ("trend_htmx", "  then: trend forecast (htmx, as loaded)"),
+        ("trend", "        the same as a page of its own"),
         ("chart", "  then: chart over time (SVG)"),
     ):
         print(
