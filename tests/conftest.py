@@ -102,18 +102,23 @@ def demo_data(_demo_snapshot, django_db_setup, django_db_blocker, tmp_path_facto
         yield media
 
 
+def _commits(item) -> bool:
+    """Whether a test's rows are committed (a live server or another process reads them):
+    it runs in no transaction of its own or of its module's, and ends with a flush."""
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        {"live_server", "transactional_db"} & set(item.fixturenames)
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
 @pytest.fixture(autouse=True)
 def _totals_cleared_after_flush(request, django_db_blocker):
     """A transactional test ends with a flush. On SQLite that deletes table by table in
     no set order, so triggers may add kept totals for rows deleted after the totals
     were: clear them, as the empty register has none."""
     yield
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
-        "live_server",
-        "transactional_db",
-    } & set(request.fixturenames)
-    if transactional:
+    if _commits(request.node):
         from realise.benefits.models import BenefitTotal, MonthlyTotal
 
         with django_db_blocker.unblock():
@@ -172,16 +177,6 @@ def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
         mock.patch.object(connections, "close_all", lambda: None),
     ):
         yield build_world()
-
-
-def _commits(item) -> bool:
-    """Whether a test's rows must be committed (a live server or another process reads
-    them): it runs in no transaction of the module's."""
-    marker = item.get_closest_marker("django_db")
-    return bool(
-        {"live_server", "transactional_db"} & set(item.fixturenames)
-        or (marker is not None and marker.kwargs.get("transaction"))
-    )
 
 
 def _reads_world(item) -> bool:

@@ -163,14 +163,11 @@ class _Sums:
 
 
 def _to_units(amount: Any) -> int:
+    """A summed amount (whole pennies already, a number, or None when nothing was summed:
+    0) as whole pennies."""
     if isinstance(amount, int):
         return amount
     return _units(amount if isinstance(amount, Decimal) else _dec(amount))
-
-
-def _pennies_or_0(amount: Any) -> int:
-    """A summed amount (None when nothing was summed) as whole pennies."""
-    return 0 if amount is None else _to_units(amount)
 
 
 def _sums_from_rows(cut: _Cut, include_planned: bool, only: Q | None = None) -> _Sums:
@@ -218,7 +215,7 @@ def _sums_from_rows(cut: _Cut, include_planned: bool, only: Q | None = None) -> 
         )
     ids = {row[0] for row in shared_rows} | {row[0] for row in planned_rows}
     columns = _benefit_columns(ids) if ids else {}
-    shared = [(pk, columns[pk], _pennies_or_0(total)) for pk, total in shared_rows]
+    shared = [(pk, columns[pk], _to_units(total)) for pk, total in shared_rows]
     outside: set[int] = set()
     if not (isinstance(unplanned, list) and not unplanned):
         outside = set(unplanned) & {row[0] for row in shared}
@@ -226,7 +223,7 @@ def _sums_from_rows(cut: _Cut, include_planned: bool, only: Q | None = None) -> 
         own,
         shared,
         [
-            (pk, columns[pk], _pennies_or_0(total), _pennies_or_0(to_date))
+            (pk, columns[pk], _to_units(total), _to_units(to_date))
             for pk, total, to_date in planned_rows
         ],
         outside,
