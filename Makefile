@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres scale-test lint typecheck format install assets migrate demo bench clean
+.PHONY: run test test-sqlite test-postgres test-databases scale-test lint typecheck format install assets migrate demo bench clean
 
 $(BIN)/activate: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,13 @@ test-sqlite: assets
 
 test-postgres: assets
 	REALISE_TESTING=1 $(BIN)/pytest -q -m "not scale" $(XDIST) $(PYTEST_DURATIONS) $(PYTEST_ARGS)
+
+# The migrated templates each test database is copied from (tests/template_databases.py):
+# made by the first test run that needs them, or ahead with this (for SQLite and, when
+# DATABASE_URL points at it, PostgreSQL).
+test-databases: assets
+	REALISE_TESTING=1 $(PY) -m tests.template_databases sqlite:///var/test.sqlite3 \
+	  $$([[ "$${DATABASE_URL:-}" == postgres* ]] && echo "$$DATABASE_URL")
 
 # Scale out: two gunicorn hosts and a task worker on one PostgreSQL database (made and
 # dropped by the test) and one Redis (REDIS_URL, else 127.0.0.1:6379). See docs/operations.md.

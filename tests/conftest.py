@@ -18,7 +18,7 @@ from django.utils import translation
 
 from realise.organisations.forces import load_forces
 from realise.organisations.models import Force, Region
-from tests import demo_snapshot
+from tests import demo_snapshot, template_databases
 from tests.factories import (
     BenefitFactory,
     CollaborationFactory,
@@ -28,6 +28,29 @@ from tests.factories import (
     member,
     share,
 )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+):
+    """pytest-django's, with each process's test database copied from a migrated template
+    (tests/template_databases.py) rather than migrated from nothing."""
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        copied = template_databases.use_template(connection)
+        try:
+            config = setup_databases(
+                verbosity=verbosity, interactive=False, serialized_aliases=set()
+            )
+        finally:
+            copied()
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=verbosity)
 
 
 @pytest.fixture(autouse=True)

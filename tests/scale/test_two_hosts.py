@@ -1,7 +1,7 @@
 """Scale out: two web hosts and one task worker share one PostgreSQL database and one Redis.
 
 `make scale-test` runs this (CI too). It makes a PostgreSQL database of its own (a copy of
-a migrated one: see `create_migrated_database`) and adds a small collaboration; with
+a migrated one: see `tests/template_databases.py`) and adds a small collaboration; with
 production settings it starts two gunicorn instances (deploy/gunicorn.conf.py) on two free
 loopback ports and one `realise worker`, and checks what a load balancer spreading requests
 over the hosts relies on: nothing one host knows is missing or stale on the other, and
@@ -12,7 +12,6 @@ database dropped and its Redis database emptied at the end, even when a check fa
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -31,6 +30,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
+
+from tests import template_databases
 
 pytestmark = pytest.mark.scale
 
@@ -152,48 +153,6 @@ def manage(env: dict, *args: str) -> str:
     return done.stdout
 
 
-def migrations_fingerprint() -> str:
-    """Changes with any of Realise's migration files or any installed package's version
-    (the other apps' migrations come with their packages)."""
-    from importlib.metadata import distributions
-
-    packages = sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions())
-    digest = hashlib.sha256("\n".join(packages).encode())
-    for path in sorted(ROOT.glob("realise/*/migrations/*.py")):
-        digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
-def create_migrated_database(admin_url: str, database_url: str) -> None:
-    """Create the database of `database_url` as a copy of one with every migration applied
-    (migrating from nothing takes half a minute or more). That one is kept, named after its
-    migration files (realise_scale_template_<hash>), and made when they change."""
-    import psycopg
-
-    fingerprint = migrations_fingerprint()
-    template = f"realise_scale_template_{fingerprint}"
-    name = urlsplit(database_url).path.lstrip("/")
-    with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute("SELECT pg_advisory_lock(hashtext(%s))", [template])  # one at a time
-        try:
-            complete = admin.execute(
-                "SELECT shobj_description(oid, 'pg_database') = %s FROM pg_database"
-                " WHERE datname = %s",
-                [fingerprint, template],
-            ).fetchone()
-            if not (complete and complete[0]):
-                admin.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
-                admin.execute(f'CREATE DATABASE "{template}"')
-                env = {k: v for k, v in os.environ.items() if not k.startswith("REALISE_")}
-                url = urlunsplit(urlsplit(database_url)._replace(path=f"/{template}"))
-                manage({**env, "DEBUG": "1", "DATABASE_URL": url}, "migrate", "--no-input")
-                admin.execute(f"COMMENT ON DATABASE \"{template}\" IS '{fingerprint}'")
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        finally:
-            admin.execute("SELECT pg_advisory_unlock(hashtext(%s))", [template])
-
-
 def own_redis_database(url: str) -> str:
     """A Redis database number no one else is using (an empty one), as a URL."""
     import redis
@@ -255,7 +214,7 @@ def cluster(tmp_path_factory):
     redis_url = None
     cluster = None
     try:
-        create_migrated_database(admin_url, database_url)
+        template_databases.copy_postgres(database_url)
         redis_url = own_redis_database(REDIS_URL)
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("REALISE_", "GUNICORN_"))},
