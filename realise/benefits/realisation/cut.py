@@ -422,23 +422,71 @@ class _Cut:
             self._q[prefix] = _benefit_q(self.filters, prefix, self._resolved)
         return self._q[prefix]
 
+    def _listed_ids(self, key: str, benefits_q: Q) -> list[int] | None:
+        """The ids of the benefits `benefits_q` (over Benefit) selects, read once, when the
+        cut is narrow (a collaboration, an initiative, a force or a reader's scope) and
+        they are at most `_ID_LIST_LIMIT`; else None. The cut's conditions (the reader's
+        scope above all) are then tested once, not again in each of the engine's queries,
+        which test "id in (...)" instead."""
+        if key not in self._resolved:
+            filters = self.filters
+            narrow = self.base is not None or any(
+                value is not None
+                for value in (filters.collaboration, filters.initiative, filters.force)
+            )
+            ids = None
+            if narrow:
+                found = list(
+                    Benefit.objects.filter(benefits_q)
+                    .order_by()
+                    .values_list("pk", flat=True)[: _ID_LIST_LIMIT + 1]
+                )
+                # None for no benefit too: an empty list cannot be put in a query.
+                ids = found if 0 < len(found) <= _ID_LIST_LIMIT else None
+            self._resolved[key] = ids
+        listed: list[int] | None = self._resolved[key]
+        return listed
+
+    def _counted_ids(self) -> list[int] | None:
+        return self._listed_ids(
+            "counted_ids", counted_q(self.filters, self._resolved, self.base, "")
+        )
+
     def rows_q(self) -> Q:
         """A Q over PlannedValue, Measurement or BenefitShare selecting the rows the cut
         counts: each pound once (see `counted_q`)."""
         if "counted" not in self._q:
-            self._q["counted"] = counted_q(self.filters, self._resolved, self.base)
+            ids = self._counted_ids()
+            self._q["counted"] = (
+                Q(benefit_id__in=ids)
+                if ids is not None
+                else counted_q(self.filters, self._resolved, self.base)
+            )
         return self._q["counted"]
 
     def counted_benefits_q(self) -> Q:
         """Like `rows_q`, but a Q over Benefit itself."""
         if "counted_benefits" not in self._q:
-            self._q["counted_benefits"] = counted_q(self.filters, self._resolved, self.base, "")
+            ids = self._counted_ids()
+            self._q["counted_benefits"] = (
+                Q(pk__in=ids)
+                if ids is not None
+                else counted_q(self.filters, self._resolved, self.base, "")
+            )
         return self._q["counted_benefits"]
+
+    def _listed_benefit_ids(self) -> list[int] | None:
+        return self._listed_ids("listed_ids", listed_q(self.filters, self._resolved, self.base, ""))
 
     def listed_rows_q(self) -> Q:
         """Like `rows_q`, but every benefit the cut lists, whole (for RAG per benefit)."""
         if "listed" not in self._q:
-            self._q["listed"] = listed_q(self.filters, self._resolved, self.base)
+            ids = self._listed_benefit_ids()
+            self._q["listed"] = (
+                Q(benefit_id__in=ids)
+                if ids is not None
+                else listed_q(self.filters, self._resolved, self.base)
+            )
         return self._q["listed"]
 
     def value(self, name: str = "value") -> F | Case:
@@ -450,6 +498,10 @@ class _Cut:
         return claimant(self._resolved)
 
     def benefits(self) -> QuerySet[Benefit]:
+        """The benefits the cut lists (RAG, exceptions), within its scope."""
+        ids = self._listed_benefit_ids()
+        if ids is not None:
+            return Benefit.objects.filter(pk__in=ids)
         queryset = Benefit.objects.all() if self.base is None else self.base
         if "listed_benefits" not in self._q:
             self._q["listed_benefits"] = listed_q(self.filters, self._resolved, None, "")
