@@ -2,14 +2,18 @@
 
     .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--database-url URL]
 
-It migrates the database and loads the demo (idempotent), starts gunicorn on 127.0.0.1 at a
-free port as production runs it (deploy/gunicorn.conf.py: synchronous workers, two per core
-and one more; the shared cache in Redis when it answers at --redis-url), and runs `--users`
-simulated clients for `--seconds`: each signs in with a token and mixes reads (lists,
+It makes a database of its own on the PostgreSQL server of --database-url (a copy of the
+migrated template the tests use, `tests/template_databases.py`), loads the demo into it,
+starts gunicorn on 127.0.0.1 at a free port as production runs it
+(deploy/gunicorn.conf.py: synchronous workers, two per core and one more; the shared
+cache in Redis when it answers at --redis-url), and runs `--users` simulated clients for
+`--seconds`: each signs in with a token and mixes reads (lists,
 details, realisation figures, gate checks) with writes (correcting an actual with evidence,
 changing a planned value with If-Match). Every client writes only its own rows, so any
-refusal is an error. Then it stops gunicorn and prints requests per second, latency
-percentiles and errors; it exits 1 if there was any error.
+refusal is an error. Then it stops gunicorn, drops its database, and prints requests per
+second, latency percentiles and errors; it exits 1 if there was any error. Every run starts
+from the demo as it is built, so runs can be compared: what one run writes (corrections,
+evidence) is gone before the next.
 
 Only addresses on this machine are used: the server listens on 127.0.0.1 and the clients
 connect there.
@@ -30,14 +34,17 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-from _databases import ensure_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests import template_databases  # noqa: E402 - needs the project on the path
+
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
-DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/realise_h8"
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/postgres"
 HOST = "127.0.0.1"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 
@@ -91,6 +98,10 @@ def manage(env: dict, *args: str) -> str:
 
 
 PREPARE = """
+from django.db import connection
+# The planner's statistics, as autovacuum keeps them on a database in use.
+with connection.cursor() as cursor:
+    cursor.execute("ANALYZE")
 from rest_framework.authtoken.models import Token
 from django.contrib.auth.models import User
 from realise.benefits.models import Measurement, PlannedValue
@@ -114,7 +125,7 @@ for m in rows.order_by("id")[:{users}]:
 
 
 def prepare(env: dict, users: int) -> dict:
-    manage(env, "migrate", "--no-input")
+    template_databases.copy_postgres(env["DATABASE_URL"])
     manage(env, "demo")
     out = manage(env, "shell", "-c", PREPARE.replace("{users}", str(users)))
     found: dict = {"plans": [], "actuals": []}
@@ -267,7 +278,8 @@ def main() -> int:
     parser.add_argument(
         "--database-url",
         default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE),
-        help=f"PostgreSQL database to use (default {DEFAULT_DATABASE}).",
+        help="the PostgreSQL server, as the URL of any database on it (default "
+        f"{DEFAULT_DATABASE}); the test makes a database of its own there and drops it after",
     )
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
@@ -275,13 +287,13 @@ def main() -> int:
     if not (0 < args.seconds <= 600 and 0 < args.users <= 200):
         sys.exit("Keep it bounded: at most 600 seconds and 200 users.")
 
-    ensure_postgres(args.database_url)
+    parts = urlsplit(args.database_url)
+    database_url = urlunsplit(parts._replace(path=f"/realise_load_{os.getpid()}", query=""))
     redis_url = "" if args.no_redis else redis_answering(args.redis_url)
-    port = free_port()
-    base = f"http://{HOST}:{port}"
+    base = f"http://{HOST}:{free_port()}"
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("REALISE_TESTING",)},
-        "DATABASE_URL": args.database_url,
+        "DATABASE_URL": database_url,
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": HOST,
@@ -289,8 +301,15 @@ def main() -> int:
         "REALISE_SECURE_COOKIES": "0",
         "REDIS_URL": redis_url,
     }
-    print(f"Preparing {args.database_url} (migrate, demo, token)...", flush=True)
-    data = prepare(env, args.users)
+    print(f"Preparing {database_url} (a migrated copy, the demo, a token)...", flush=True)
+    try:
+        return run(args, env, base, prepare(env, args.users))
+    finally:
+        template_databases.drop_postgres(database_url)
+
+
+def run(args: argparse.Namespace, env: dict, base: str, data: dict) -> int:
+    port = urlsplit(base).port
     server = subprocess.Popen(
         [
             GUNICORN,
@@ -317,7 +336,7 @@ def main() -> int:
         wait_until_up(base, data["token"], server)
         print(
             f"gunicorn on {base} (deploy/gunicorn.conf.py{workers}), cache in "
-            f"{'Redis' if redis_url else 'the database'}; "
+            f"{'Redis' if env['REDIS_URL'] else 'the database'}; "
             f"{args.users} users for {args.seconds:.0f} s...",
             flush=True,
         )

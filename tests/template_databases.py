@@ -145,6 +145,15 @@ def copy_postgres(database_url: str) -> None:
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
 
+def drop_postgres(database_url: str) -> None:
+    """Drop the database of `database_url`, if there is one."""
+    import psycopg
+
+    name = urlsplit(database_url).path.lstrip("/")
+    with psycopg.connect(admin_url(database_url), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 # SQLite ---------------------------------------------------------------------------------------
 
 
