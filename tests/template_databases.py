@@ -11,7 +11,9 @@ scale test need a migrated database, so each copies a template instead:
 
 A template is named after a fingerprint of everything migrating depends on (`fingerprint`),
 kept between runs, and made again when that changes; only one process makes it, the others
-wait for it. After the copy `migrate` runs as usual: it finds nothing left to apply, and the
+wait for it. The SQLite template of older migrations is removed then; PostgreSQL templates of
+other migrations are left for other checkouts (drop old `realise_template_*` databases when
+you like). After the copy `migrate` runs as usual: it finds nothing left to apply, and the
 post_migrate handlers run as after any migration.
 
     .venv/bin/python -m tests.template_databases [DATABASE_URL ...]
@@ -114,13 +116,9 @@ def postgres_template(database_url: str) -> Iterator[str]:
                 [mark, template],
             ).fetchone()
             if not (complete and complete[0]):
-                # Templates of older migrations are of no more use.
-                stale = admin.execute(
-                    "SELECT datname FROM pg_database WHERE datname LIKE %s",
-                    [f"{POSTGRES_PREFIX}%"],
-                ).fetchall()
-                for (name,) in stale:
-                    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                # Templates of other migrations are left alone: another checkout's tests
+                # on this server may be copying theirs.
+                admin.execute(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)')
                 admin.execute(f'CREATE DATABASE "{template}"')
                 parts = urlsplit(database_url)
                 migrate(urlunsplit(parts._replace(path=f"/{template}", query="")))
