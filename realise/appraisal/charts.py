@@ -7,13 +7,10 @@ only; every figure shown as a number comes from the Decimal results.
 
 from __future__ import annotations
 
-import matplotlib
 from django.utils.translation import gettext
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from realise.appraisal.models import fy_label
-from realise.core.charts import GRID, TEXT, pounds_axis, save, style
+from realise.core.charts import GRID, TEXT, matplotlib_agg, pounds_axis, save, style
 
 # GOV.UK colours, distinguishable for the common kinds of colour blindness with the markers.
 COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#505a5f", "#b58840"]
@@ -25,6 +22,10 @@ def net_flows_svg(comparison, *, title: str | None = None) -> bytes:
     with its words in the language of the page."""
     if title is None:
         title = gettext("Discounted net flows by option")
+    matplotlib = matplotlib_agg()
+    from matplotlib.figure import Figure  # noqa: PLC0415
+    from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: PLC0415
+
     with matplotlib.rc_context(style("realise-economic-case")):
         figure = Figure(figsize=(8, 5), layout="constrained")
         axes = figure.subplots()

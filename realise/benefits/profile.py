@@ -12,8 +12,6 @@ from typing import Any
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import CSS as Stylesheet
-from weasyprint import HTML
 
 from realise.benefits import baselines, contributions
 from realise.benefits.models import Benefit, Contribution, Evidence
@@ -193,6 +191,10 @@ def render_profile_pdf(
     benefit: Benefit, *, base_url: str | None = None, today: datetime.date | None = None
 ) -> bytes:
     """The profile as a PDF (WeasyPrint)."""
+    # Imported here: WeasyPrint takes half a second to load, and only a PDF needs it.
+    from weasyprint import CSS as Stylesheet  # noqa: PLC0415
+    from weasyprint import HTML  # noqa: PLC0415
+
     html = render_profile_html(benefit, today)
     return HTML(string=html, base_url=base_url).write_pdf(
         stylesheets=[Stylesheet(filename=str(CSS))]

@@ -10,18 +10,28 @@ Decimal figures. Nothing here imports an app.
 
 from __future__ import annotations
 
+import functools
 import io
 from decimal import Decimal
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
-
-import matplotlib
-from matplotlib.figure import Figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
     from matplotlib.typing import RcKeyType
 
-matplotlib.use("Agg")
+
+@functools.cache
+def matplotlib_agg() -> ModuleType:
+    """matplotlib with the Agg backend, imported when the first chart is drawn: it takes a
+    third of a second to load, which every process (each command) would otherwise pay at
+    start."""
+    import matplotlib  # noqa: PLC0415
+
+    matplotlib.use("Agg")
+    return matplotlib
+
 
 # GOV.UK colours.
 PLANNED = "#b1b4b6"

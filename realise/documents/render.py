@@ -22,7 +22,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
-from weasyprint import HTML
 
 from realise.documents.formats import rag_key
 from realise.documents.models import Marking
@@ -162,6 +161,9 @@ def produced_line(day) -> str:
 
 
 def render_pdf(document: dict) -> bytes:
+    # Imported here: WeasyPrint takes half a second to load, and only a PDF needs it.
+    from weasyprint import HTML  # noqa: PLC0415
+
     html = render_html(document)
     return HTML(string=html, base_url=None).write_pdf(pdf_identifier=document["filename"].encode())
 

@@ -7,13 +7,9 @@ import csv
 import io
 import zipfile
 
-import docx
 from defusedxml import ElementTree
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from pptx import Presentation
-from pypdf import PdfReader
 
 from realise.core.uploads import (
     DOCUMENT_TYPES,
@@ -36,7 +32,13 @@ ALLOWED_DESCRIPTION = lazy(describe, str)(DOCUMENT_TYPES)
 # Text extraction ---------------------------------------------------------------------------
 
 
+# Each reader is imported when a file of its kind is read: together they take a fifth of a
+# second to load, which every process would pay at start (the pages import this module).
+
+
 def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader  # noqa: PLC0415
+
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted:
         try:
@@ -47,6 +49,8 @@ def _pdf_text(data: bytes) -> str:
 
 
 def _docx_text(data: bytes) -> str:
+    import docx  # noqa: PLC0415
+
     document = docx.Document(io.BytesIO(data))
     parts = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
@@ -56,6 +60,8 @@ def _docx_text(data: bytes) -> str:
 
 
 def _xlsx_text(data: bytes) -> str:
+    from openpyxl import load_workbook  # noqa: PLC0415
+
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     lines = []
     try:
@@ -71,6 +77,8 @@ def _xlsx_text(data: bytes) -> str:
 
 
 def _pptx_text(data: bytes) -> str:
+    from pptx import Presentation  # noqa: PLC0415
+
     presentation = Presentation(io.BytesIO(data))
     lines = []
     for slide in presentation.slides:

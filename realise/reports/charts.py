@@ -7,10 +7,7 @@ reads as a number comes from the Decimal figures in the tables.
 
 from __future__ import annotations
 
-import matplotlib
 from django.utils.translation import gettext
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from realise.core.charts import (
     BASELINE,
@@ -22,6 +19,7 @@ from realise.core.charts import (
     TEXT,
     empty,
     hours_axis,
+    matplotlib_agg,
     number,
     pounds_axis,
     save,
@@ -39,6 +37,10 @@ def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -
     `rows` are `dashboards.period_rows(...)`: period, planned, actual, forecast, complete.
     """
     unit = pounds_axis if measure == "money" else hours_axis
+    matplotlib = matplotlib_agg()
+    from matplotlib.figure import Figure  # noqa: PLC0415
+    from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
+
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(9, 4.5), layout="constrained")
         axes = figure.subplots()
@@ -101,6 +103,10 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
     """
     unit = pounds_axis if measure == "money" else hours_axis
     rows = [row for row in rows if row["ons_code"]]
+    matplotlib = matplotlib_agg()
+    from matplotlib.figure import Figure  # noqa: PLC0415
+    from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
+
     with matplotlib.rc_context(STYLE):
         height = max(2.5, 0.32 * len(rows) + 1.2)
         figure = Figure(figsize=(9, height), layout="constrained")
@@ -141,6 +147,10 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
 def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> bytes:
     """A benefit's running totals month by month: the baseline (when it has one), today's
     plan and the actuals. `rows` are `benefits.profile.monthly_series(...)["months"]`."""
+    matplotlib = matplotlib_agg()
+    from matplotlib.figure import Figure  # noqa: PLC0415
+    from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
+
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(9, 4.5), layout="constrained")
         axes = figure.subplots()
