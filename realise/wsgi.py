@@ -12,10 +12,9 @@ def _load_document_libraries() -> None:
     the process that loaded the application, share them and no request waits for them."""
     import weasyprint  # noqa: F401, PLC0415
 
-    from realise.core.charts import matplotlib_agg  # noqa: PLC0415
+    from realise.core.charts import load_matplotlib  # noqa: PLC0415
 
-    matplotlib_agg()
-    import matplotlib.figure  # noqa: F401, PLC0415
+    load_matplotlib()
 
 
 _load_document_libraries()

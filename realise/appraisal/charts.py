@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext
 
 from realise.appraisal.models import fy_label
-from realise.core.charts import GRID, TEXT, matplotlib_agg, pounds_axis, save, style
+from realise.core.charts import GRID, TEXT, drawing, pounds_axis, save, style
 
 # GOV.UK colours, distinguishable for the common kinds of colour blindness with the markers.
 COLOURS = ["#1d70b8", "#d4351c", "#00703c", "#f47738", "#4c2c92", "#505a5f", "#b58840"]
@@ -22,12 +22,9 @@ def net_flows_svg(comparison, *, title: str | None = None) -> bytes:
     with its words in the language of the page."""
     if title is None:
         title = gettext("Discounted net flows by option")
-    matplotlib = matplotlib_agg()
-    from matplotlib.figure import Figure  # noqa: PLC0415
-    from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: PLC0415
+    with drawing(style("realise-economic-case"), 8, 5) as figure:
+        from matplotlib.ticker import MaxNLocator  # noqa: PLC0415 - loaded by `drawing`
 
-    with matplotlib.rc_context(style("realise-economic-case")):
-        figure = Figure(figsize=(8, 5), layout="constrained")
         axes = figure.subplots()
         years = comparison.years
         drawn = 0
@@ -48,9 +45,9 @@ def net_flows_svg(comparison, *, title: str | None = None) -> bytes:
         axes.set_title(title)
         axes.set_ylabel(gettext("Present value of net flow"))
         axes.set_xlabel(gettext("Financial year"))
-        axes.yaxis.set_major_formatter(FuncFormatter(pounds_axis))
+        axes.yaxis.set_major_formatter(pounds_axis)
         axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=10))
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: fy_label(int(round(x)))))
+        axes.xaxis.set_major_formatter(lambda x, _p: fy_label(int(round(x))))
         axes.grid(axis="y", color=GRID, linewidth=0.5)
         axes.spines[["top", "right"]].set_visible(False)
         if drawn:

@@ -10,8 +10,10 @@ Decimal figures. Nothing here imports an app.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
+from collections.abc import Iterator
 from decimal import Decimal
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -23,14 +25,24 @@ if TYPE_CHECKING:
 
 
 @functools.cache
-def matplotlib_agg() -> ModuleType:
-    """matplotlib with the Agg backend, imported when the first chart is drawn: it takes a
-    third of a second to load, which every process (each command) would otherwise pay at
+def load_matplotlib() -> ModuleType:
+    """matplotlib with its figures and the Agg backend, loaded when the first chart is drawn:
+    it takes a third of a second, which every process (each command) would otherwise pay at
     start."""
     import matplotlib  # noqa: PLC0415
+    import matplotlib.figure  # noqa: PLC0415
 
     matplotlib.use("Agg")
     return matplotlib
+
+
+@contextlib.contextmanager
+def drawing(settings: dict[RcKeyType, Any], width: float, height: float) -> Iterator[Figure]:
+    """A new figure of `width` by `height` inches (constrained layout), to draw and save
+    while `settings` (see `style`) are in force."""
+    matplotlib = load_matplotlib()
+    with matplotlib.rc_context(settings):
+        yield matplotlib.figure.Figure(figsize=(width, height), layout="constrained")
 
 
 # GOV.UK colours.

@@ -17,9 +17,9 @@ from realise.core.charts import (
     PLANNED,
     REALISED,
     TEXT,
+    drawing,
     empty,
     hours_axis,
-    matplotlib_agg,
     number,
     pounds_axis,
     save,
@@ -37,12 +37,7 @@ def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -
     `rows` are `dashboards.period_rows(...)`: period, planned, actual, forecast, complete.
     """
     unit = pounds_axis if measure == "money" else hours_axis
-    matplotlib = matplotlib_agg()
-    from matplotlib.figure import Figure  # noqa: PLC0415
-    from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
-
-    with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(9, 4.5), layout="constrained")
+    with drawing(STYLE, 9, 4.5) as figure:
         axes = figure.subplots()
         if not rows:
             empty(axes, gettext("Nothing planned or realised in this selection"))
@@ -85,7 +80,7 @@ def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -
                 rotation=45 if step > 1 or len(labels) > 8 else 0,
                 ha="right" if len(labels) > 8 else "center",
             )
-            axes.yaxis.set_major_formatter(FuncFormatter(unit))
+            axes.yaxis.set_major_formatter(unit)
             axes.axhline(0, color=TEXT, linewidth=0.6)
             axes.grid(axis="y", color=GRID, linewidth=0.5)
             axes.set_axisbelow(True)
@@ -103,13 +98,8 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
     """
     unit = pounds_axis if measure == "money" else hours_axis
     rows = [row for row in rows if row["ons_code"]]
-    matplotlib = matplotlib_agg()
-    from matplotlib.figure import Figure  # noqa: PLC0415
-    from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
-
-    with matplotlib.rc_context(STYLE):
-        height = max(2.5, 0.32 * len(rows) + 1.2)
-        figure = Figure(figsize=(9, height), layout="constrained")
+    height = max(2.5, 0.32 * len(rows) + 1.2)
+    with drawing(STYLE, 9, height) as figure:
         axes = figure.subplots()
         if not rows:
             empty(axes, gettext("No force shares in this selection"))
@@ -135,7 +125,7 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
             )
             axes.set_yticks(positions, names)
             axes.invert_yaxis()
-            axes.xaxis.set_major_formatter(FuncFormatter(unit))
+            axes.xaxis.set_major_formatter(unit)
             axes.grid(axis="x", color=GRID, linewidth=0.5)
             axes.set_axisbelow(True)
             figure.legend(loc="outside lower center", ncols=2, frameon=False)
@@ -147,12 +137,7 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
 def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> bytes:
     """A benefit's running totals month by month: the baseline (when it has one), today's
     plan and the actuals. `rows` are `benefits.profile.monthly_series(...)["months"]`."""
-    matplotlib = matplotlib_agg()
-    from matplotlib.figure import Figure  # noqa: PLC0415
-    from matplotlib.ticker import FuncFormatter  # noqa: PLC0415
-
-    with matplotlib.rc_context(STYLE):
-        figure = Figure(figsize=(9, 4.5), layout="constrained")
+    with drawing(STYLE, 9, 4.5) as figure:
         axes = figure.subplots()
         if not rows:
             empty(axes, gettext("No plan or actuals yet"))
@@ -191,9 +176,9 @@ def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> 
                 ha="right" if len(labels) > 8 else "center",
             )
             if unit == "GBP":
-                axes.yaxis.set_major_formatter(FuncFormatter(pounds_axis))
+                axes.yaxis.set_major_formatter(pounds_axis)
             elif unit == "hours":
-                axes.yaxis.set_major_formatter(FuncFormatter(hours_axis))
+                axes.yaxis.set_major_formatter(hours_axis)
             axes.axhline(0, color=TEXT, linewidth=0.6)
             axes.grid(axis="y", color=GRID, linewidth=0.5)
             axes.set_axisbelow(True)
