@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
@@ -422,8 +422,8 @@ class _Cut:
             self._q[prefix] = _benefit_q(self.filters, prefix, self._resolved)
         return self._q[prefix]
 
-    def _listed_ids(self, key: str, benefits_q: Q) -> list[int] | None:
-        """The ids of the benefits `benefits_q` (over Benefit) selects, read once, when the
+    def _listed_ids(self, key: str, benefits_q: Callable[[], Q]) -> list[int] | None:
+        """The ids of the benefits `benefits_q()` (over Benefit) selects, read once, when the
         cut is narrow (a collaboration, an initiative, a force or a reader's scope) and
         they are at most `_ID_LIST_LIMIT`; else None. The cut's conditions (the reader's
         scope above all) are then tested once, not again in each of the engine's queries,
@@ -437,7 +437,7 @@ class _Cut:
             ids = None
             if narrow:
                 found = list(
-                    Benefit.objects.filter(benefits_q)
+                    Benefit.objects.filter(benefits_q())
                     .order_by()
                     .values_list("pk", flat=True)[: _ID_LIST_LIMIT + 1]
                 )
@@ -449,7 +449,7 @@ class _Cut:
 
     def _counted_ids(self) -> list[int] | None:
         return self._listed_ids(
-            "counted_ids", counted_q(self.filters, self._resolved, self.base, "")
+            "counted_ids", lambda: counted_q(self.filters, self._resolved, self.base, "")
         )
 
     def rows_q(self) -> Q:
@@ -476,7 +476,9 @@ class _Cut:
         return self._q["counted_benefits"]
 
     def _listed_benefit_ids(self) -> list[int] | None:
-        return self._listed_ids("listed_ids", listed_q(self.filters, self._resolved, self.base, ""))
+        return self._listed_ids(
+            "listed_ids", lambda: listed_q(self.filters, self._resolved, self.base, "")
+        )
 
     def listed_rows_q(self) -> Q:
         """Like `rows_q`, but every benefit the cut lists, whole (for RAG per benefit)."""
