@@ -101,8 +101,10 @@ def admin_url(database_url: str) -> str:
 
 @contextlib.contextmanager
 def postgres_template(database_url: str) -> Iterator[str]:
-    """The name of the migrated template on the server of `database_url`, made if missing,
-    held (an advisory lock) until the block ends so no one replaces it during a copy."""
+    """The name of the migrated template on the server of `database_url`, made if missing
+    or left incomplete. One process at a time checks or makes it (an advisory lock, held
+    until the block ends); a complete template is never replaced, so it may be copied
+    after the block too."""
     import psycopg
 
     mark = fingerprint()

@@ -201,13 +201,11 @@ def wait_ready(cluster: Cluster, base: str, process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    import psycopg
     import redis
 
     name = f"realise_scale_{os.getpid()}"
-    parts = urlsplit(DATABASE_URL)
-    admin_url = urlunsplit(parts._replace(scheme="postgresql", path="/postgres", query=""))
-    database_url = urlunsplit(parts._replace(path=f"/{name}", query=""))
+    admin_url = template_databases.admin_url(DATABASE_URL)
+    database_url = urlunsplit(urlsplit(DATABASE_URL)._replace(path=f"/{name}", query=""))
     work = tmp_path_factory.mktemp("scale")
     (work / "media").mkdir()
     (work / "static").mkdir()
@@ -271,8 +269,7 @@ def cluster(tmp_path_factory):
         if cluster is not None:
             for process in cluster.processes.values():
                 stop(process)
-        with psycopg.connect(admin_url, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        template_databases.drop_postgres(database_url)
         if redis_url:
             connection = redis.Redis.from_url(redis_url)
             connection.flushdb()
