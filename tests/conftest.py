@@ -18,7 +18,7 @@ from django.utils import translation
 
 from realise.organisations.forces import load_forces
 from realise.organisations.models import Force, Region
-from tests import demo_snapshot, template_databases
+from tests import demo_snapshot, flush, template_databases
 from tests.factories import (
     BenefitFactory,
     CollaborationFactory,
@@ -35,7 +35,8 @@ def django_db_setup(
     request, django_test_environment, django_db_blocker, django_db_modify_db_settings
 ):
     """pytest-django's, with each process's test database copied from a migrated template
-    (tests/template_databases.py) rather than migrated from nothing."""
+    (tests/template_databases.py) rather than migrated from nothing, and a flush that
+    deletes only the rows there are (tests/flush.py)."""
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
@@ -48,7 +49,8 @@ def django_db_setup(
             )
         finally:
             copied()
-    yield
+    with flush.delete_only_tables_with_rows(connection):
+        yield
     with django_db_blocker.unblock():
         teardown_databases(config, verbosity=verbosity)
 
@@ -133,20 +135,6 @@ def _commits(item) -> bool:
         {"live_server", "transactional_db"} & set(item.fixturenames)
         or (marker is not None and marker.kwargs.get("transaction"))
     )
-
-
-@pytest.fixture(autouse=True)
-def _totals_cleared_after_flush(request, django_db_blocker):
-    """A transactional test ends with a flush. On SQLite that deletes table by table in
-    no set order, so triggers may add kept totals for rows deleted after the totals
-    were: clear them, as the empty register has none."""
-    yield
-    if _commits(request.node):
-        from realise.benefits.models import BenefitTotal, MonthlyTotal
-
-        with django_db_blocker.unblock():
-            MonthlyTotal.objects.all().delete()
-            BenefitTotal.objects.all().delete()
 
 
 @pytest.fixture

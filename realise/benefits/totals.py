@@ -18,7 +18,8 @@ per-benefit totals again; until then, and for cuts as of another day, readers ad
 away the months between.
 
 `realise totals --check` compares both kinds of totals with the register; `--rebuild`
-recomputes them (after a `flush` on SQLite, say, which deletes tables in no set order).
+recomputes them (after a `flush` on SQLite, say, which deletes tables in no set order). A
+flush empties the anchor's table too; it is put back as the flush ends (`post_migrate`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import datetime
 import logging
 from decimal import Decimal
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
@@ -153,6 +154,18 @@ def reanchor(to_date: datetime.date, wait: bool = True) -> bool:
         logger.info("Per-benefit totals not moved to %s this time.", to_date, exc_info=True)
         return False
     return True
+
+
+def anchor_after_migrate(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    """`post_migrate` (which Django sends after `flush` as well): where the anchor is gone,
+    put it back at the last whole month, counting the per-benefit totals to it, so the
+    totals' check and the triggers find it as migrating left it."""
+    if using != DEFAULT_DB_ALIAS:
+        return
+    if BenefitTotalAnchor._meta.db_table not in connection.introspection.table_names():
+        return  # migrated back to before the per-benefit totals
+    if anchor() is None:
+        reanchor(_todays_to_date())
 
 
 def _summed(*names: str):

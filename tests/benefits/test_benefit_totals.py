@@ -18,9 +18,12 @@ Today is 15 July 2025, so "to date" runs to the end of June 2025.
 """
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
 from django.db.models import F
 from django.utils import timezone
 
@@ -37,6 +40,8 @@ from realise.benefits.realisation import RealisationFilter, force_breakdown
 from realise.benefits.realisation import forces as engine
 from realise.benefits.realisation.periods import last_complete_month
 from realise.benefits.services import replace_benefit_shares
+from realise.organisations.forces import load_forces
+from realise.organisations.models import Force, Region
 from tests.factories import BenefitFactory, InitiativeFactory, actual, force, plan
 
 D = Decimal
@@ -229,3 +234,29 @@ def test_with_no_anchor_the_first_reader_sets_one(register, monkeypatch):
     assert force_breakdown(today=TODAY) == expected
     assert totals.anchor() is not None
     assert totals.differences() == []
+
+
+def test_migrating_puts_back_an_anchor_that_is_gone_and_counts_to_it(register):
+    """Django sends post_migrate after `migrate` and after `flush`: a register whose anchor
+    was emptied gets it back at the last whole month, its totals to date counted to it."""
+    BenefitTotalAnchor.objects.all().delete()
+    BenefitTotal.objects.all().delete()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert totals.anchor() == last_complete_month(timezone.localdate())
+    assert kept(register.a, "p") == (6, 60000)
+    assert totals.differences() == []
+    # An anchor already there is left where it is.
+    totals.reanchor(datetime.date(2025, 6, 1))
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    assert totals.anchor() == datetime.date(2025, 6, 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_register_checks_clean_once_written_again():
+    call_command("flush", interactive=False, verbosity=0)
+    assert totals.anchor() == last_complete_month(timezone.localdate())
+    load_forces(Region, Force)
+    call_command("demo", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("totals", "--check", stdout=out)  # exits 1 on a difference
+    assert out.getvalue() == "The kept totals match the register.\n"
