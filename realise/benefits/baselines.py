@@ -12,6 +12,7 @@ compared with today's.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -59,11 +60,35 @@ BASELINED_PLAN = gettext_lazy(
 )
 
 
+def baselined_among(benefits: Iterable[Benefit]) -> set[int]:
+    """The ids of those of `benefits` whose plans are baselined (as `is_baselined`), in one
+    query."""
+    benefits = list(benefits)
+    if not benefits:
+        return set()
+    found = PlanBaseline.objects.filter(
+        Q(initiative_id__in={b.initiative_id for b in benefits}, benefit__isnull=True)
+        | Q(benefit_id__in=[b.pk for b in benefits])
+    ).values_list("initiative_id", "benefit_id")
+    whole: set[int] = set()
+    alone: set[int] = set()
+    for initiative_id, benefit_id in found:
+        if benefit_id is None:
+            whole.add(initiative_id)
+        else:
+            alone.add(benefit_id)
+    return {b.pk for b in benefits if b.initiative_id in whole or b.pk in alone}
+
+
+def plan_closed_refusal(benefit: Benefit) -> ValidationError:
+    return ValidationError(BASELINED_PLAN.format(benefit=benefit))
+
+
 def check_plan_open(benefit: Benefit) -> None:
     """The baselined-plan guard, written once: the plan page, the API, the register import
     and `services.replace_plan` all refuse a re-profile of a baselined plan with it."""
     if is_baselined(benefit):
-        raise ValidationError(BASELINED_PLAN.format(benefit=benefit))
+        raise plan_closed_refusal(benefit)
 
 
 def write_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user: User | None) -> None:

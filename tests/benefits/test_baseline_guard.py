@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from realise.benefits.baselines import freeze_baseline
-from realise.benefits.models import PlannedValue
+from realise.benefits.baselines import baselined_among, freeze_baseline, is_baselined
+from realise.benefits.models import PlanBaseline, PlannedValue
 from realise.benefits.services import replace_plan
-from tests.factories import plan
+from tests.factories import BenefitFactory, InitiativeFactory, plan
 
 
 @pytest.fixture
@@ -69,3 +69,18 @@ def test_the_api_still_deletes_a_month_of_a_plan_without_a_baseline(world):
 def test_a_plan_without_a_baseline_can_still_be_replaced(world):
     replace_plan(world.benefit, {datetime.date(2026, 4, 1): Decimal("5")}, user=world.alice)
     assert planned(world) == [("2026-04", Decimal("5.00"))]
+
+
+def test_baselined_among_answers_as_is_baselined_for_each_benefit(world):
+    """The import asks for a chunk's benefits at once: the same answer as one by one, for a
+    plan baselined with its initiative, one baselined alone, and one not baselined."""
+    other = InitiativeFactory(collaboration=world.collab, slug="other")
+    alone, free = BenefitFactory(initiative=other), BenefitFactory(initiative=other)
+    freeze_baseline(world.initiative, approved_on=datetime.date(2026, 5, 1), user=world.alice)
+    PlanBaseline.objects.create(
+        initiative=other, benefit=alone, approved_on=datetime.date(2026, 5, 1)
+    )
+    benefits = [world.benefit, alone, free]
+    assert [is_baselined(b) for b in benefits] == [True, True, False]
+    assert baselined_among(benefits) == {world.benefit.pk, alone.pk}
+    assert baselined_among([]) == set()

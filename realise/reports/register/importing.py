@@ -31,7 +31,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from realise.benefits.baselines import check_plan_open
+from realise.benefits.baselines import baselined_among, plan_closed_refusal
 from realise.benefits.models import (
     Benefit,
     BenefitStatus,
@@ -212,6 +212,7 @@ class _Importer:
             self.members.setdefault(collaboration_id, set()).add(force_id)
         self.forces = {f.ons_code.casefold(): f for f in Force.objects.all()}
         self.permissions: dict[tuple, bool] = {}
+        self._plan_closed: dict[int, str | None] = {}
         self.this_month = timezone.localdate().replace(day=1)
 
     # bookkeeping ---------------------------------------------------------------------------
@@ -714,15 +715,16 @@ class _Importer:
 
     def plan_closed(self, benefit) -> str | None:
         """The baselined-plan guard's refusal for a benefit, if its plan is frozen (asked
-        once per benefit and remembered)."""
-        cache = self.__dict__.setdefault("_plan_closed", {})
-        if benefit.pk not in cache:
-            try:
-                check_plan_open(benefit)
-                cache[benefit.pk] = None
-            except ValidationError as error:
-                cache[benefit.pk] = " ".join(error.messages)
-        return cache[benefit.pk]
+        once for the benefits of a chunk, `ask_plans_closed`, and remembered)."""
+        return self._plan_closed[benefit.pk]
+
+    def ask_plans_closed(self, benefits) -> None:
+        asked = [b for b in benefits if b.pk not in self._plan_closed]
+        closed = baselined_among(asked)
+        for benefit in asked:
+            self._plan_closed[benefit.pk] = (
+                " ".join(plan_closed_refusal(benefit).messages) if benefit.pk in closed else None
+            )
 
     def planned_chunk(self, chunk: list[tuple[int, dict]], seen: _MonthKeys) -> None:
         sheet = PLANNED
@@ -750,6 +752,7 @@ class _Importer:
                     period__lte=max(periods),
                 )
             }
+        self.ask_plans_closed(stored.values())
         creates, updates = [], []
         for row, values in parsed_rows:
             info = self.benefit_of(sheet, row, values["reference"])
