@@ -36,7 +36,7 @@ def django_db_setup(
 ):
     """pytest-django's, with each process's test database copied from a migrated template
     (tests/template_databases.py) rather than migrated from nothing, and a flush that
-    deletes only the rows there are (tests/flush.py)."""
+    leaves it as migrated (tests/flush.py)."""
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
@@ -49,7 +49,8 @@ def django_db_setup(
             )
         finally:
             copied()
-    with flush.delete_only_tables_with_rows(connection):
+        migrated = demo_snapshot.table_rows()
+    with flush.restoring_migrated_rows(connection, migrated):
         yield
     with django_db_blocker.unblock():
         teardown_databases(config, verbosity=verbosity)
@@ -125,6 +126,19 @@ def demo_data(_demo_snapshot, django_db_setup, django_db_blocker, tmp_path_facto
         # Figures cached for another module's copy of the demo are not this module's.
         cache.clear()
         yield media
+
+
+@pytest.fixture
+def committed_demo(_demo_snapshot, transactional_db, settings):
+    """The demo, committed for a live server or another process to read, copied from the
+    one built for this process (as `demo_data` copies it) into the database as migrated;
+    the test ends with a flush, as every test that commits does."""
+    from realise.demo import load_demo
+
+    with transaction.atomic():
+        copied = demo_snapshot.restore(_demo_snapshot, settings.MEDIA_ROOT)
+    if not copied:
+        assert load_demo() is True
 
 
 def _commits(item) -> bool:

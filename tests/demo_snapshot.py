@@ -111,6 +111,14 @@ def _write(model: type[models.Model], rows: Rows, *, replace: bool) -> None:
             )
 
 
+def write_back(rows_by_table: dict[str, Rows]) -> None:
+    """Insert each table's rows as they were read (`table_rows`), into tables emptied."""
+    by_table = {model._meta.db_table: model for model in _models()}
+    for table, rows in rows_by_table.items():
+        if rows:
+            _write(by_table[table], rows, replace=False)
+
+
 def restore(snapshot: Snapshot, media: Path) -> bool:
     """Copy the demo in; False (nothing done) when the database is not in the state the
     snapshot was taken from."""

@@ -2,7 +2,6 @@
 trail verifies, the monthly totals agree with the register, the national figures match.
 PostgreSQL only (the production database); SQLite's backup is a copy of one file."""
 
-import io
 import os
 import shutil
 import subprocess
@@ -12,7 +11,6 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,9 +77,8 @@ def restored_name():
 
 
 def test_a_pg_dump_of_the_demo_restores_with_the_audit_trail_and_figures_intact(
-    forces, tmp_path, restored_name
+    committed_demo, tmp_path, restored_name
 ):
-    call_command("demo", stdout=io.StringIO())
     original = connection.settings_dict["NAME"]
     before = checks(original)
     assert before["audit"][0] == 0 and "Live data matches the audit trail" in before["audit"][1]

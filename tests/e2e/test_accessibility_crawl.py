@@ -5,7 +5,6 @@ from urllib.parse import parse_qs, urldefrag, urlparse
 import pytest
 from django.conf import settings
 
-from realise.demo import load_demo
 from tests.crawl import crawlable
 from tests.e2e.conftest import axe_violations, sign_in
 
@@ -14,8 +13,7 @@ pytestmark = pytest.mark.e2e
 MAX_PAGES = 70
 
 
-def test_every_page_reached_from_home_has_no_axe_violations(page, forces, live_server):
-    load_demo()
+def test_every_page_reached_from_home_has_no_axe_violations(page, committed_demo, live_server):
     sign_in(page, "programme", settings.REALISE_DEMO_PASSWORD)
     queue, seen, failures = ["/"], set(), {}
     # A page in another order or period (the same query parameters with other values) is
