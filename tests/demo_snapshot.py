@@ -112,11 +112,15 @@ def _write(model: type[models.Model], rows: Rows, *, replace: bool) -> None:
 
 
 def write_back(rows_by_table: dict[str, Rows]) -> None:
-    """Insert each table's rows as they were read (`table_rows`), into tables emptied."""
+    """Insert each table's rows as they were read (`table_rows`), into tables emptied, and
+    move each table's sequence past them (a flush that restarted it may have gone before)."""
     by_table = {model._meta.db_table: model for model in _models()}
-    for table, rows in rows_by_table.items():
-        if rows:
-            _write(by_table[table], rows, replace=False)
+    written = [by_table[table] for table, rows in rows_by_table.items() if rows]
+    for model in written:
+        _write(model, rows_by_table[model._meta.db_table], replace=False)
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), written):
+            cursor.execute(statement)
 
 
 def restore(snapshot: Snapshot, media: Path) -> bool:

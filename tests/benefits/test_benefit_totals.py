@@ -260,3 +260,13 @@ def test_a_flushed_register_checks_clean_once_written_again():
     out = io.StringIO()
     call_command("totals", "--check", stdout=out)  # exits 1 on a difference
     assert out.getvalue() == "The kept totals match the register.\n"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_flush_that_restarted_the_ids_new_rows_take_new_ones():
+    """A test's own flush restarts every sequence; the tests' flush then puts the migrated
+    rows back (tests/flush.py): the next writes take ids after theirs."""
+    call_command("flush", interactive=False, verbosity=0)  # Django's: ids start again
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=False)  # the tests'
+    assert Force.objects.count() == 43
+    InitiativeFactory()  # an audited write: its audit record comes after the migrated ones
