@@ -28,6 +28,8 @@ from django.db import connection, models
 from realise.benefits.models import BenefitTotal, MonthlyTotal
 
 Rows = list[tuple[Any, ...]]
+# Totals the database's triggers write as the register's rows go in or out.
+KEPT_BY_TRIGGERS = frozenset({MonthlyTotal._meta.db_table, BenefitTotal._meta.db_table})
 
 
 def _models() -> list[type[models.Model]]:
@@ -129,11 +131,10 @@ def restore(snapshot: Snapshot, media: Path) -> bool:
     if table_rows() != snapshot.before:
         return False
     by_table = {model._meta.db_table: model for model in _models()}
-    kept_by_triggers = {MonthlyTotal._meta.db_table, BenefitTotal._meta.db_table}
     for table, rows in snapshot.after.items():
-        if table not in kept_by_triggers:
+        if table not in KEPT_BY_TRIGGERS:
             _write(by_table[table], rows, replace=bool(snapshot.before.get(table)))
-    for table in kept_by_triggers & snapshot.after.keys():
+    for table in KEPT_BY_TRIGGERS & snapshot.after.keys():
         _write(by_table[table], snapshot.after[table], replace=True)
     changed = [by_table[table] for table in snapshot.after]
     with connection.cursor() as cursor:

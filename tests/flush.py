@@ -14,8 +14,8 @@ While `restoring_migrated_rows` is open, a flush (PostgreSQL or SQLite):
 
 * deletes the rows of the tables that hold any, found with one query, with the foreign
   keys (Django makes them deferrable) checked as it commits: 0.01 to 0.2 s. The kept
-  totals, which the register's triggers write as its rows are deleted, and the month they
-  count to are deleted last, so none is left behind;
+  totals, which the register's triggers write as its rows are deleted, are deleted last,
+  so none is left behind;
 * then, in the same transaction, puts back every row the database held as the test process
   started (`migrated`: read just after it was copied from the migrated template), with its
   id, so the database is again exactly as migrating left it.
@@ -51,12 +51,6 @@ def _tables_with_rows(ops, tables: list[str]) -> list[str]:
     return [table for table in tables if table in holding]
 
 
-def _written_by_triggers() -> set[str]:
-    from realise.benefits.models import BenefitTotal, BenefitTotalAnchor, MonthlyTotal
-
-    return {model._meta.db_table for model in (BenefitTotal, BenefitTotalAnchor, MonthlyTotal)}
-
-
 @contextlib.contextmanager
 def restoring_migrated_rows(connection, migrated: dict[str, demo_snapshot.Rows]) -> Iterator[None]:
     """While open, a flush of `connection`'s database leaves it holding `migrated` alone."""
@@ -68,7 +62,7 @@ def restoring_migrated_rows(connection, migrated: dict[str, demo_snapshot.Rows])
             return django_flush(
                 self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
             )
-        last = _written_by_triggers()
+        last = demo_snapshot.KEPT_BY_TRIGGERS
         order = sorted(tables, key=lambda table: (table in last, table))
         return _Deletes(
             f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};"

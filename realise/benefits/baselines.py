@@ -52,7 +52,7 @@ def _baselines_of(benefit: Benefit):
 
 def is_baselined(benefit: Benefit) -> bool:
     """Once baselined, a benefit's plan changes only through an approved change request."""
-    return _baselines_of(benefit).exists()
+    return benefit.pk in baselined_among([benefit])
 
 
 BASELINED_PLAN = gettext_lazy(
@@ -81,6 +81,7 @@ def baselined_among(benefits: Iterable[Benefit]) -> set[int]:
 
 
 def plan_closed_refusal(benefit: Benefit) -> ValidationError:
+    """The refusal of a re-profile of `benefit`'s baselined plan."""
     return ValidationError(BASELINED_PLAN.format(benefit=benefit))
 
 
