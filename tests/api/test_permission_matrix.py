@@ -574,6 +574,34 @@ def test_a_benefit_cannot_be_moved_to_another_initiative(world, people, things, 
     assert world.benefit.initiative == world.initiative
 
 
+def test_a_field_fixed_for_one_benefit_is_still_chosen_when_creating_the_next(
+    world, people, as_user
+):
+    """Each serializer has fields of its own: the initiative fixed for the benefit being
+    changed is not fixed for the one created after it."""
+    alice = as_user(world.alice)
+    changed = alice.patch(
+        f"/api/v1/benefits/{world.benefit.pk}/",
+        {"title": "Faster vetting", "version": world.benefit.version},
+        format="json",
+    )
+    assert changed.status_code == 200, changed.json()
+    other = InitiativeFactory(collaboration=world.collab, slug="other-initiative")
+    created = alice.post(
+        "/api/v1/benefits/",
+        {
+            "initiative": other.pk,
+            "reference": "B-NEW",
+            "title": "Fewer duplicate checks",
+            "subcategory": "1a",
+            "unit": "GBP",
+        },
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    assert created.json()["initiative"] == other.pk
+
+
 def test_token_is_the_only_credential_an_anonymous_caller_is_asked_for(world):
     from rest_framework.test import APIClient
 

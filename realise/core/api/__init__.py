@@ -168,6 +168,10 @@ def _errors_of(error: DjangoValidationError) -> dict | list:
     return {"non_field_errors": error.messages}
 
 
+# Each DomainSerializer class's fields as ModelSerializer builds them (`_model_fields`).
+_BUILT_FIELDS: dict[type, dict] = {}
+
+
 class DomainSerializer(serializers.ModelSerializer):
     """Runs the model's own `clean()` on the object as it would be saved.
 
@@ -180,7 +184,7 @@ class DomainSerializer(serializers.ModelSerializer):
     }
 
     def get_fields(self):
-        fields = super().get_fields()
+        fields = self._model_fields()
         model = self.Meta.model
         if self.instance is not None and not isinstance(self.instance, list | QuerySet):
             for name in getattr(self.Meta, "create_only_fields", ()):
@@ -192,6 +196,16 @@ class DomainSerializer(serializers.ModelSerializer):
                 help_text="The version this change was based on; a stale one is refused (409).",
             )
         return fields
+
+    def _model_fields(self) -> dict:
+        """ModelSerializer's fields for this class, worked out from the model once per process
+        and copied for each serializer, as DRF copies the fields a class declares (working
+        them out costs several times the copy, on every request)."""
+        cls = type(self)
+        built = _BUILT_FIELDS.get(cls)
+        if built is None:
+            built = _BUILT_FIELDS[cls] = super().get_fields()
+        return copy.deepcopy(built)
 
     def to_internal_value(self, data):
         """A field fixed at creation (e.g. a benefit's initiative) refuses a different value."""
