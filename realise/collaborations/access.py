@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from realise.collaborations.models import Collaboration, ForceShare
+from realise.collaborations.models import Collaboration, ForceShare, open_or_own
 from realise.collaborations.nesting import with_nested
 from realise.core.permissions import Access
 from realise.organisations.models import Cover, Force, Membership, Person, Role
@@ -67,9 +67,15 @@ def work_out_access(user) -> Access:
             scoped_leads.append((m.force_id, chosen))
     person_id = Person.objects.filter(user=user).values_list("pk", flat=True).first()
     programme = frozenset(with_nested(programme_roots))
+    collaborations = programme | frozenset(with_nested(named_roots - programme_roots))
+    administrator = user.is_superuser or Role.ADMINISTRATOR in roles
+    visible = None
+    if not (administrator or Role.INSPECTOR in roles):
+        seen = Collaboration.objects.filter(open_or_own(forces, collaborations))
+        visible = frozenset(seen.values_list("pk", flat=True))
     return Access(
         authenticated=True,
-        administrator=user.is_superuser or Role.ADMINISTRATOR in roles,
+        administrator=administrator,
         forces=frozenset(forces),
         lead_forces=frozenset(lead_forces),
         lead_scopes=frozenset(
@@ -80,8 +86,9 @@ def work_out_access(user) -> Access:
         benefit_owner=Role.BENEFIT_OWNER in roles,
         inspector=Role.INSPECTOR in roles,
         viewer=Role.VIEWER in roles,
-        collaborations=programme | frozenset(with_nested(named_roots - programme_roots)),
+        collaborations=collaborations,
         user_id=user.pk,
+        visible_collaborations=visible,
     )
 
 

@@ -1,6 +1,7 @@
 """Collaborations, their member forces' shares, agreements, initiatives and stage decisions."""
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any, Self, TypeVar
 
@@ -19,18 +20,39 @@ from realise.core.permissions import access_for
 OPEN_VISIBILITIES = ("policing", "public")
 
 
+# Past this many visible collaborations, queries test visibility with a subquery rather than
+# a list of ids (a list that long would cost more than it saves).
+_VISIBLE_LIST_LIMIT = 500
+
+
+def open_or_own(forces: Iterable[int], collaborations: Iterable[int], prefix: str = "") -> Q:
+    """A Q over collaborations: those open to every signed-in user (policing, public) and
+    those of `forces` (a share) or named in `collaborations`."""
+    own = Q(**{f"{prefix}shares__force_id__in": forces}) | Q(**{f"{prefix}pk__in": collaborations})
+    return Q(**{f"{prefix}visibility__in": OPEN_VISIBILITIES}) | own
+
+
+def _visible_ids(access) -> list[int] | None:
+    """The ids to test visibility with, or None for the subquery: when not worked out, when
+    too many, and when none (an empty list makes a query that cannot be written as SQL,
+    which the engine's hand-joined queries would have to catch)."""
+    visible = access.visible_collaborations
+    if not visible or len(visible) > _VISIBLE_LIST_LIMIT:
+        return None
+    return sorted(visible)
+
+
 def visible_collaboration_filter(user, prefix: str = "") -> Q:
     """A Q over collaborations (with `prefix`, e.g. 'initiative__collaboration__')."""
     access = access_for(user)
-    public = Q(**{f"{prefix}visibility": "public"})
     if not access.authenticated:
-        return public
+        return Q(**{f"{prefix}visibility": "public"})
     if access.reads_everything:
         return Q()
-    own = Q(**{f"{prefix}shares__force_id__in": access.forces}) | Q(
-        **{f"{prefix}pk__in": access.collaborations}
-    )
-    return public | Q(**{f"{prefix}visibility": "policing"}) | own
+    ids = _visible_ids(access)
+    if ids is not None:
+        return Q(**{f"{prefix}pk__in": ids})
+    return open_or_own(access.forces, access.collaborations, prefix)
 
 
 class CollaborationQuerySet(models.QuerySet):
@@ -56,6 +78,9 @@ def within_visible_collaborations(queryset: _QS, user: Any, path: str) -> _QS:
     access = access_for(user)
     if access.authenticated and access.reads_everything:
         return queryset.all()
+    ids = _visible_ids(access) if access.authenticated else None
+    if ids is not None:
+        return queryset.filter(**{f"{path}__in": ids})
     return queryset.filter(**{f"{path}__in": Collaboration.objects.visible_to(user)})
 
 

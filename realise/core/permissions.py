@@ -74,6 +74,10 @@ class Access:
     # Collaborations named on any membership (with those nested in them): visible.
     collaborations: frozenset[int] = field(default_factory=frozenset)
     user_id: int | None = None
+    # Every collaboration this user may see, worked out with the rest (`visible_to` then
+    # tests a list of ids rather than joining the forces' shares in each query); None when
+    # not worked out (those who read everything see every collaboration).
+    visible_collaborations: frozenset[int] | None = None
     _worked_out: dict = field(default_factory=dict, compare=False, repr=False)
 
     def leads_in(self, collaboration_id: int) -> frozenset[int]:
@@ -131,7 +135,8 @@ ACCESS_SECONDS = 600
 
 def _shared_key(user) -> str:
     version = version_of_kinds(_read_from) if _read_from else data_version()
-    return f"realise:access:{user.pk}:{int(user.is_superuser)}:{int(user.is_active)}:{version}"
+    # v2: Access gained `visible_collaborations`; an entry kept before it is not read.
+    return f"realise:access:v2:{user.pk}:{int(user.is_superuser)}:{int(user.is_active)}:{version}"
 
 
 def access_for(user) -> Access:

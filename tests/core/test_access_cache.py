@@ -9,6 +9,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from realise.benefits.models import Benefit
+from realise.collaborations import models as collaboration_models
 from realise.collaborations.access import ACCESS_READS_FROM
 from realise.collaborations.models import Collaboration
 from realise.core.permissions import access_for
@@ -128,3 +130,38 @@ def test_access_reads_only_the_kinds_it_names(forces):
             read |= {tables[name] for name in re.findall(r'(?:from|join) "?(\w+)"?', sql)}
     assert {"organisations.membership", "collaborations.forceshare"} <= read
     assert read <= set(ACCESS_READS_FROM) | {"core.audithead", "core.auditrecord"}
+
+
+def test_a_collaboration_opened_or_made_private_is_seen_on_the_next_read(world):
+    """The collaborations a user may see are worked out with the rest of their access:
+    a new collaboration, or one whose visibility changes, is seen on the next read."""
+    access_for(_fresh(world.nora))  # kept in the cache before the writes below
+    opened = CollaborationFactory(name="Roads policing", slug="roads", visibility="policing")
+    assert opened in Collaboration.objects.visible_to(_fresh(world.nora))
+    assert world.benefit not in Benefit.objects.visible_to(_fresh(world.nora))
+    world.collab.visibility = "policing"
+    world.collab.save()
+    assert world.benefit in Benefit.objects.visible_to(_fresh(world.nora))
+    world.collab.visibility = "private"
+    world.collab.save()
+    assert world.benefit not in Benefit.objects.visible_to(_fresh(world.nora))
+
+
+def test_the_same_records_are_seen_when_too_many_collaborations_to_list(world, monkeypatch):
+    """Past a limit, visibility is tested with a subquery instead of a list of ids: the
+    records seen are the same either way."""
+    CollaborationFactory(name="Roads policing", slug="roads", visibility="policing")
+
+    def seen(user) -> tuple[list[int], list[int]]:
+        fresh = _fresh(user)
+        return (
+            sorted(Collaboration.objects.visible_to(fresh).values_list("pk", flat=True)),
+            sorted(Benefit.objects.visible_to(fresh).values_list("pk", flat=True)),
+        )
+
+    users = [world.alice, world.bob, world.dave, world.nora]
+    listed = [seen(user) for user in users]
+    assert all(access_for(_fresh(user)).visible_collaborations for user in users)
+    monkeypatch.setattr(collaboration_models, "_VISIBLE_LIST_LIMIT", 0)
+    assert [seen(user) for user in users] == listed
+    assert world.benefit.pk in listed[0][1] and world.benefit.pk not in listed[3][1]
