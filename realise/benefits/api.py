@@ -76,6 +76,12 @@ def visible_measurements(user):
     return Measurement.objects.filter(benefit__in=Benefit.objects.visible_to(user).values("pk"))
 
 
+def benefits_with_collaboration(user):
+    """The benefits `user` may see, each read with its initiative and collaboration: the
+    permission checks and the audit record of a write to one of its rows read them."""
+    return Benefit.objects.visible_to(user).select_related("initiative__collaboration")
+
+
 class BenefitSerializer(DomainSerializer):
     initiative = VisibleRelatedField(
         scope=Initiative.objects.visible_to, queryset=Initiative.objects.all()
@@ -142,7 +148,7 @@ class BenefitSerializer(DomainSerializer):
 
 
 class PlannedValueSerializer(DomainSerializer):
-    benefit = VisibleRelatedField(scope=Benefit.objects.visible_to, queryset=Benefit.objects.all())
+    benefit = VisibleRelatedField(scope=benefits_with_collaboration, queryset=Benefit.objects.all())
     period = MonthField(help_text="The month, as YYYY-MM.")
 
     class Meta:
@@ -202,7 +208,7 @@ class EvidenceIdsField(serializers.Field):
 class MeasurementSerializer(DomainSerializer):
     """An actual. Creating one records it (or corrects that month's) with its evidence."""
 
-    benefit = VisibleRelatedField(scope=Benefit.objects.visible_to, queryset=Benefit.objects.all())
+    benefit = VisibleRelatedField(scope=benefits_with_collaboration, queryset=Benefit.objects.all())
     period = MonthField(help_text="The month the value was delivered, as YYYY-MM.")
     evidence_note = serializers.CharField(
         write_only=True,

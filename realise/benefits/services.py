@@ -132,6 +132,8 @@ def record_measurement(
     )
     if measurement is None:
         measurement = Measurement(benefit=benefit, period=period, force=force)
+    else:  # the same rows, already read: the audit record names them without reading again
+        measurement.benefit, measurement.force = benefit, force
     if measurement.entered_by_id is None:  # new, or its enterer is no longer known
         measurement.entered_by = user
     cleared_by = measurement.verified_by if measurement.verified_at else None
