@@ -56,12 +56,17 @@ class Results:
     statuses: Counter = field(default_factory=Counter)
     errors: Counter = field(default_factory=Counter)
     kinds: Counter = field(default_factory=Counter)
+    # Reads answered from the shared cache (the server's X-Realise-Cache: hit), by kind.
+    hits: Counter = field(default_factory=Counter)
 
-    def add(self, kind: str, seconds: float, status: int | str, ok: bool) -> None:
+    def add(
+        self, kind: str, seconds: float, status: int | str, ok: bool, hit: bool = False
+    ) -> None:
         self.latencies.append(seconds)
         self.by_kind.setdefault(kind, []).append(seconds)
         self.statuses[status] += 1
         self.kinds[kind] += 1
+        self.hits[kind] += hit
         if not ok:
             self.errors[f"{kind}: {status}"] += 1
 
@@ -154,7 +159,8 @@ async def call(client, results: Results, kind: str, method: str, url: str, ok=(2
     except httpx.HTTPError as error:
         results.add(kind, time.perf_counter() - started, type(error).__name__, False)
         return None
-    results.add(kind, time.perf_counter() - started, status, status in ok)
+    hit = response.headers.get("X-Realise-Cache") == "hit"
+    results.add(kind, time.perf_counter() - started, status, status in ok, hit)
     return response
 
 
@@ -371,13 +377,15 @@ def run(args: argparse.Namespace, env: dict, base: str, data: dict) -> int:
     print(f"latency p95   {percentile(latencies, 0.95) * 1000:.0f} ms")
     print(f"latency p99   {percentile(latencies, 0.99) * 1000:.0f} ms")
     print(f"errors        {errors}")
+    hits = sum(results.hits.values())
+    print(f"cache hits    {hits} ({hits / max(total, 1):.0%} of requests)")
     for kind, count in sorted(results.errors.items()):
         print(f"  {kind}: {count}")
-    print("by request    count   p50 ms   p95 ms")
+    print("by request    count   p50 ms   p95 ms   cache hits")
     for kind, values in sorted(results.by_kind.items()):
         values.sort()
         p50, p95 = percentile(values, 0.5) * 1000, percentile(values, 0.95) * 1000
-        print(f"  {kind:<14}{len(values):>6} {p50:>8.0f} {p95:>8.0f}")
+        print(f"  {kind:<14}{len(values):>6} {p50:>8.0f} {p95:>8.0f} {results.hits[kind]:>12}")
     return 1 if errors else 0
 
 

@@ -6,16 +6,37 @@ a GUNICORN_ prefix (for example GUNICORN_WORKERS=8); see docs/operations.md.
 
 import multiprocessing
 import os
+from urllib.parse import unquote, urlsplit
 
 
 def _env(name: str, default):
     return type(default)(os.environ.get(f"GUNICORN_{name.upper()}", default))
 
 
+def _database_on_this_host() -> bool:
+    """Whether the database shares this host's cores: SQLite, or PostgreSQL named by a
+    socket, localhost or a loopback address in DATABASE_URL."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url or url.startswith("sqlite"):
+        return True
+    host = unquote(urlsplit(url).hostname or "").lower()
+    return host in ("", "localhost", "::1") or host.startswith(("127.", "/"))
+
+
+def _default_workers() -> int:
+    """Synchronous workers, one request each. A request spends most of its time in Python
+    (rendering, serialising, the ORM) and the rest waiting for the database. With the
+    database on another host, a core is free while a worker waits, so twice the cores and
+    one more keep every core busy. With the database on this host, its work runs on the
+    same cores, so one worker per core and one more: with `make load` on two cores and
+    PostgreSQL beside it, five workers served 74 requests a second, three 93."""
+    cores = multiprocessing.cpu_count()
+    return cores + 1 if _database_on_this_host() else cores * 2 + 1
+
+
 # Behind the reverse proxy on the same host; a load balancer elsewhere: 0.0.0.0:8000.
 bind = _env("bind", "127.0.0.1:8000")
-# Synchronous workers: Realise's pages and API are short database-bound requests.
-workers = _env("workers", multiprocessing.cpu_count() * 2 + 1)
+workers = _env("workers", _default_workers())
 threads = _env("threads", 1)
 # Large register imports run in the task worker, so a request never needs long.
 timeout = _env("timeout", 60)

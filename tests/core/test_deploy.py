@@ -57,6 +57,31 @@ def test_systemd_analyze_verifies_the_units(tmp_path):
     assert result.returncode == 0 and problems == [], result.stderr
 
 
+@pytest.mark.parametrize(
+    ("database_url", "per_core", "more"),
+    [
+        ("postgres://realise@db.internal:5432/realise", 2, 1),
+        ("postgres://realise@10.0.0.5/realise", 2, 1),
+        ("postgres://realise@127.0.0.1:5432/realise", 1, 1),
+        ("postgres://realise@localhost/realise", 1, 1),
+        ("postgres://realise@%2Fvar%2Frun%2Fpostgresql/realise", 1, 1),
+        ("postgres:///realise", 1, 1),
+        ("sqlite:///var/db.sqlite3", 1, 1),
+    ],
+)
+def test_gunicorn_starts_fewer_workers_when_the_database_shares_the_host(
+    monkeypatch, database_url, per_core, more
+):
+    """Twice the cores and one more when the database is elsewhere (a core is free while a
+    worker waits for it); the cores and one more when it runs on the same cores."""
+    monkeypatch.delenv("GUNICORN_WORKERS", raising=False)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setattr("multiprocessing.cpu_count", lambda: 4)
+    settings: dict = {}
+    exec((ROOT / "deploy" / "gunicorn.conf.py").read_text(), settings)  # noqa: S102
+    assert settings["workers"] == 4 * per_core + more
+
+
 def test_the_gunicorn_configuration_reads_its_settings_from_the_environment(monkeypatch):
     monkeypatch.setenv("GUNICORN_WORKERS", "3")
     monkeypatch.setenv("GUNICORN_BIND", "0.0.0.0:9000")
