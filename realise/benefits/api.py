@@ -347,12 +347,12 @@ class BenefitViewSet(DomainViewSet):
     ordering_fields = ["reference", "title", "updated_at", "target_date"]
 
     def scope(self, user):
-        return (
-            Benefit.objects.visible_to(user)
-            .select_related("initiative__collaboration")
-            .annotate(**benefit_profiles())
-            .order_by("reference")
-        )
+        benefits = Benefit.objects.visible_to(user)
+        # A page shows each benefit's initiative by id and measures it against the standard
+        # of the initiative's stage; one benefit is checked against the rules, which read
+        # its collaboration.
+        related = "initiative" if self.action == "list" else "initiative__collaboration"
+        return benefits.select_related(related).annotate(**benefit_profiles()).order_by("reference")
 
     @extend_schema(
         methods=["GET"],
@@ -456,11 +456,11 @@ class MeasurementViewSet(DomainViewSet):
         return MeasurementSerializer
 
     def scope(self, user):
-        return (
-            visible_measurements(user)
-            .select_related("benefit__initiative__collaboration", "force")
-            .order_by("benefit_id", "period", "force_id")
-        )
+        actuals = visible_measurements(user).order_by("benefit_id", "period", "force_id")
+        if self.action == "list":  # a page names each actual's benefit and force by id alone
+            return actuals
+        # One actual is checked against the rules, which read its collaboration.
+        return actuals.select_related("benefit__initiative__collaboration", "force")
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
