@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -33,20 +34,25 @@ def data_version() -> str:
 
 
 @functools.cache
-def _newest_hashes_sql(vendor: str, kinds: int) -> str:
-    """One statement giving the hash of the newest audit record of each of `kinds` kinds
-    (each one step down the (model, sequence) index), built once from the model's own
-    table and columns; the kinds are parameters."""
+def newest_hash_sql(vendor: str) -> str:
+    """A scalar subquery giving the hash of the newest audit record of one kind (its one
+    parameter), one step down the (model, sequence) index; built once from the model's own
+    table and columns."""
     quote = connection.ops.quote_name
     meta = AuditRecord._meta
     table = quote(meta.db_table)
     columns = {field.name: quote(str(field.column)) for field in meta.concrete_fields}
     hash_, model, sequence = columns["hash"], columns["model"], columns["sequence"]
-    newest = (
+    return (
         f"(SELECT {hash_} FROM {table} WHERE {model} = %s "  # noqa: S608
         f"ORDER BY {sequence} DESC LIMIT 1)"
     )
-    return "SELECT " + ", ".join([newest] * kinds)
+
+
+def _newest_hashes_sql(vendor: str, kinds: int) -> str:
+    """One statement giving the hash of the newest audit record of each of `kinds` kinds;
+    the kinds are parameters."""
+    return "SELECT " + ", ".join([newest_hash_sql(vendor)] * kinds)
 
 
 def version_of_kinds(labels: Iterable[str]) -> str:
@@ -60,17 +66,24 @@ def version_of_kinds(labels: Iterable[str]) -> str:
     with connection.cursor() as cursor:
         cursor.execute(_newest_hashes_sql(connection.vendor, len(kinds)), kinds)
         row = cursor.fetchone()
-    hashes = ".".join((value or "")[:12] for value in row)
-    return f"{hashes}-{_generation()}"
+    return kinds_version(row)
 
 
-def version_of(sequence: int | None, hash_: str | None) -> str:
-    """The data version from the audit head's sequence and hash (None: no head yet)."""
-    generation = _generation()
+def kinds_version(hashes: Sequence[str | None], generation: Any = None) -> str:
+    """`version_of_kinds` from the newest hashes of the kinds, in the kinds' sorted order
+    (read with `newest_hash_sql`), and the generation (read here when not given)."""
+    generation = current_generation() if generation is None else generation
+    return ".".join((value or "")[:12] for value in hashes) + f"-{generation}"
+
+
+def version_of(sequence: int | None, hash_: str | None, generation: Any = None) -> str:
+    """The data version from the audit head's sequence and hash (None: no head yet), and
+    the generation (read here when not given)."""
+    generation = current_generation() if generation is None else generation
     return f"{sequence}-{hash_[:16]}-{generation}" if hash_ else f"0-{generation}"
 
 
-def _generation():
+def current_generation() -> Any:
     """The value `forget_cached_data` last set, part of every version."""
     return cache.get(GENERATION_KEY, 0)
 

@@ -133,8 +133,27 @@ _read_from: list[str] = []
 ACCESS_SECONDS = 600
 
 
+# The attribute of a user object holding the version its access is kept under, when it was
+# read with the request's first statement (`remember_version`).
+_VERSION = "_realise_access_version"
+
+
+def access_kinds() -> list[str]:
+    """The kinds of record access is worked out from, sorted ("app.model")."""
+    return list(_read_from)
+
+
+def remember_version(user, version: str) -> None:
+    """Keep on `user` the version of the kinds access is read from (`access_kinds`, or of
+    all domain data when none are named), read with another statement at the start of the
+    request, so that `access_for` need not read it again."""
+    setattr(user, _VERSION, version)
+
+
 def _shared_key(user) -> str:
-    version = version_of_kinds(_read_from) if _read_from else data_version()
+    version = getattr(user, _VERSION, None)
+    if version is None:
+        version = version_of_kinds(_read_from) if _read_from else data_version()
     # v2: Access gained `visible_collaborations`; an entry kept before it is not read.
     return f"realise:access:v2:{user.pk}:{int(user.is_superuser)}:{int(user.is_active)}:{version}"
 

@@ -11,8 +11,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from realise.core.api.cache import _token_and_version
-from realise.core.dataversion import data_version
+from realise.core.dataversion import data_version, version_of_kinds
 from realise.core.models import AuditRecord
+from realise.core.permissions import access_kinds
 from realise.organisations.models import Membership
 from tests.factories import UserFactory
 
@@ -182,3 +183,22 @@ def test_a_hit_costs_one_query_that_reads_the_same_token_account_and_data_versio
         )
     assert version == data_version()
     assert _token_and_version("0" * 40) is None
+
+
+def test_a_miss_reads_the_version_of_the_readers_access_with_its_token(world):
+    """The token's statement also reads the version the reader's access is kept under, the
+    same as read alone: a miss finds the access in the shared cache without another query,
+    and a role granted still moves it."""
+    key = Token.objects.get_or_create(user=world.alice)[0].key
+    token, _ = _token_and_version(key)
+    assert token.user._realise_access_version == version_of_kinds(access_kinds())
+    alice = by_token(world.alice)
+    alice.get(f"/api/v1/benefits/{world.benefit.pk}/")  # the access, worked out and kept
+    with CaptureQueriesContext(connection) as miss:
+        assert alice.get("/api/v1/benefits/").status_code == 200
+    assert not [q for q in miss.captured_queries if q["sql"].startswith('SELECT (SELECT "hash"')]
+    Membership.objects.filter(user=world.alice).update(role="viewer")  # behind the trail
+    Membership.objects.get(user=world.alice).save()  # a write the trail records
+    moved, _ = _token_and_version(key)
+    assert moved.user._realise_access_version != token.user._realise_access_version
+    assert moved.user._realise_access_version == version_of_kinds(access_kinds())

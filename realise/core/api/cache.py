@@ -36,8 +36,15 @@ from rest_framework.authentication import TokenAuthentication
 from rest_framework.authtoken.models import Token
 
 from realise.core.authentication import remember_checked
-from realise.core.dataversion import data_version, version_of
+from realise.core.dataversion import (
+    current_generation,
+    data_version,
+    kinds_version,
+    newest_hash_sql,
+    version_of,
+)
 from realise.core.models import AuditHead
+from realise.core.permissions import access_kinds, remember_version
 
 # Bigger answers (a whole register in one page) are built each time rather than kept.
 MAX_BYTES = 2 * 1024 * 1024
@@ -46,10 +53,12 @@ HIT_HEADER = "X-Realise-Cache"
 
 
 @functools.cache
-def _token_sql(vendor: str) -> tuple[str, list, list]:
-    """One statement for the token, its account and the data version (the audit head),
+def _token_sql(vendor: str, kinds: tuple[str, ...]) -> tuple[str, list, list]:
+    """One statement for the token, its account, the data version (the audit head) and the
+    newest hash of each kind of record access is worked out from (`kinds`, parameters),
     built once from the models' own columns: a hit is answered in one round trip, with no
-    query put together each time. Table and column names are the models' own, never input."""
+    query put together each time, and a miss needs no second one to find the user's access
+    in the shared cache. Table and column names are the models' own, never input."""
 
     def quote(name: str | None) -> str:
         return connection.ops.quote_name(str(name))
@@ -61,6 +70,7 @@ def _token_sql(vendor: str) -> tuple[str, list, list]:
     columns = [f"t.{quote(f.column)}" for f in token_fields]
     columns += [f"u.{quote(f.column)}" for f in user_fields]
     columns += [f"(SELECT h.{quote(n)} FROM {head})" for n in ("sequence", "hash")]  # noqa: S608
+    columns += [newest_hash_sql(vendor)] * len(kinds)
     user_id = quote(Token._meta.get_field("user").column)
     sql = (
         f"SELECT {', '.join(columns)} FROM {quote(Token._meta.db_table)} AS t "  # noqa: S608
@@ -86,22 +96,25 @@ def _from_row(model, fields: list, values) -> Any:
 
 
 def _token_and_version(key: str) -> tuple[Token, str] | None:
-    """The token (with its account) and the data version; None for an unknown token."""
-    sql, token_fields, user_fields = _token_sql(connection.vendor)
+    """The token (with its account) and the data version; None for an unknown token. The
+    account carries the version its access is kept under (`permissions.remember_version`)."""
+    kinds = tuple(access_kinds())
+    sql, token_fields, user_fields = _token_sql(connection.vendor, kinds)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key])
+        cursor.execute(sql, [*kinds, key])
         row = cursor.fetchone()
     if row is None:
         return None
     split = len(token_fields)
     token = _from_row(Token, token_fields, row[:split])
-    token.user = _from_row(
-        Token._meta.get_field("user").related_model,
-        user_fields,
-        row[split : split + len(user_fields)],
-    )
-    sequence, hash_ = row[-2:]
-    return token, version_of(sequence, hash_)
+    end = split + len(user_fields)
+    token.user = _from_row(Token._meta.get_field("user").related_model, user_fields, row[split:end])
+    sequence, hash_ = row[end : end + 2]
+    generation = current_generation()
+    version = version_of(sequence, hash_, generation)
+    hashes = row[end + 2 :]
+    remember_version(token.user, kinds_version(hashes, generation) if kinds else version)
+    return token, version
 
 
 def _token(request: HttpRequest) -> tuple[Token, str] | None:
