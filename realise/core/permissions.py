@@ -177,8 +177,12 @@ def access_for(user) -> Access:
 
 def forget_access(user) -> None:
     """Drop what was worked out for this user object (after their roles changed)."""
-    if user is not None and hasattr(user, "_realise_access"):
-        del user._realise_access
+    if user is None:
+        return
+    # The version read at the start of the request is no longer that of their access.
+    for name in ("_realise_access", _VERSION):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def acts_for(user, person_id: int | None) -> bool:

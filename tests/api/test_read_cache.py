@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from realise.core.api.cache import _token_and_version
 from realise.core.dataversion import data_version, version_of_kinds
 from realise.core.models import AuditRecord
-from realise.core.permissions import access_kinds
+from realise.core.permissions import access_for, access_kinds, forget_access
 from realise.organisations.models import Membership
 from tests.factories import UserFactory
 
@@ -202,3 +202,17 @@ def test_a_miss_reads_the_version_of_the_readers_access_with_its_token(world):
     moved, _ = _token_and_version(key)
     assert moved.user._realise_access_version != token.user._realise_access_version
     assert moved.user._realise_access_version == version_of_kinds(access_kinds())
+
+
+def test_access_forgotten_after_a_role_change_is_worked_out_again_in_the_same_request(world):
+    """The version read with the token belongs to the access as it was: once a change to
+    the reader's roles is followed by `forget_access`, their access is read afresh."""
+    key = Token.objects.get_or_create(user=world.dave)[0].key
+    token, _ = _token_and_version(key)
+    reader = token.user
+    assert not access_for(reader).administrator
+    membership = Membership.objects.get(user=world.dave)
+    membership.role = "administrator"
+    membership.save()
+    forget_access(reader)
+    assert access_for(reader).administrator
