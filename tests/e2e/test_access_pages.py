@@ -3,6 +3,7 @@
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from realise.organisations.models import Invitation
 from realise.organisations.services import invitation_link, invite
@@ -35,7 +36,8 @@ def test_access_pages_have_no_axe_violations(page, world):
         assert axe_violations(page) == [], path
     page.goto("/access/grant/")
     page.get_by_role("button", name="Grant the role").click()
-    assert "There is a problem" in page.content()
+    # The click sends the form: wait for the page that answers it, not the one left.
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert axe_violations(page) == []
 
 
