@@ -78,7 +78,7 @@ def within_visible_collaborations(queryset: _QS, user: Any, path: str) -> _QS:
     access = access_for(user)
     if access.authenticated and access.reads_everything:
         return queryset.all()
-    ids = _visible_ids(access) if access.authenticated else None
+    ids = _visible_ids(access)  # None for the signed-out: their access lists none
     if ids is not None:
         return queryset.filter(**{f"{path}__in": ids})
     return queryset.filter(**{f"{path}__in": Collaboration.objects.visible_to(user)})

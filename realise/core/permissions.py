@@ -51,7 +51,7 @@ from django.db.models import BigIntegerField, CharField, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 
-from realise.core.dataversion import data_version, version_of_kinds
+from realise.core.dataversion import version_of_kinds
 from realise.core.models import AuditAction, AuditRecord
 
 
@@ -151,9 +151,8 @@ def remember_version(user, version: str) -> None:
 
 
 def _shared_key(user) -> str:
-    version = getattr(user, _VERSION, None)
-    if version is None:
-        version = version_of_kinds(_read_from) if _read_from else data_version()
+    # With no kinds named, `version_of_kinds` is the version of all domain data.
+    version = getattr(user, _VERSION, None) or version_of_kinds(_read_from)
     # v2: Access gained `visible_collaborations`; an entry kept before it is not read.
     return f"realise:access:v2:{user.pk}:{int(user.is_superuser)}:{int(user.is_active)}:{version}"
 
