@@ -3,6 +3,10 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # The API's names live in their own namespace ("api:collaboration-detail"), apart from
+    # the pages' ("collaboration-detail"). First, as its paths are asked for most: Django
+    # tries the patterns in order.
+    path("api/v1/", include(("realise.api_urls", "api"), namespace="api")),
     path("", include("realise.core.urls")),
     path("", include("realise.organisations.urls")),
     path("", include("realise.collaborations.urls")),
@@ -14,9 +18,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("realise.reports.urls")),
     path("", include("realise.reports.dashboards.urls")),
     path("", include("realise.documents.urls")),
-    # The API's names live in their own namespace ("api:collaboration-detail"), apart from
-    # the pages' ("collaboration-detail").
-    path("api/v1/", include(("realise.api_urls", "api"), namespace="api")),
     path("admin/", admin.site.urls),
 ]
 
