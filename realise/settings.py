@@ -134,6 +134,18 @@ DATABASES["default"]["CONN_MAX_AGE"] = (
     0 if TESTING else env.int("DATABASE_CONN_MAX_AGE", default=0 if DEBUG else 60)
 )
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PostgreSQL: a statement run this many times on one connection is prepared on the server,
+# so it is planned once rather than on every request (planning often costs more than
+# running the short queries of a request). The values then go as parameters
+# (server-side binding). 0 turns both off, as a pooler in transaction mode older than
+# PgBouncer 1.21 (or without max_prepared_statements) needs.
+DATABASE_PREPARE_THRESHOLD = env.int("DATABASE_PREPARE_THRESHOLD", default=2)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    DATABASE_PREPARE_THRESHOLD > 0
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": DATABASE_PREPARE_THRESHOLD}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")

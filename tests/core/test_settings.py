@@ -62,3 +62,35 @@ def test_production_keeps_database_connections_and_checks_them_before_reuse():
 
 def test_the_development_server_opens_a_connection_per_request():
     assert database_setting(DEBUG="1") == ["0", "True"]
+
+
+def database_options(database_url: str, **env) -> dict:
+    """The options Django opens a connection with, as the settings work them out."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "DEBUG", "REALISE_TESTING", "DATABASE_PREPARE_THRESHOLD")
+    }
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'realise.settings'; "
+            "from django.conf import settings; "
+            "print(repr(settings.DATABASES['default'].get('OPTIONS', {})))",
+        ],
+        env={**clean, "SECRET_KEY": "x" * 50, "DATABASE_URL": database_url, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return eval(completed.stdout)  # noqa: S307 - the repr of a dict of plain values
+
+
+def test_postgresql_prepares_statements_run_again_unless_turned_off():
+    url = "postgres://realise@db.internal:5432/realise"
+    assert database_options(url) == {"server_side_binding": True, "prepare_threshold": 2}
+    assert database_options(url, DATABASE_PREPARE_THRESHOLD="5")["prepare_threshold"] == 5
+    # Behind a pooler that cannot keep prepared statements: values bound by the client.
+    assert database_options(url, DATABASE_PREPARE_THRESHOLD="0") == {}
+    assert "prepare_threshold" not in database_options("sqlite:///var/x.sqlite3")
