@@ -4,19 +4,17 @@
 
 It makes a database of its own on the PostgreSQL server of --database-url (a copy of the
 migrated template the tests use, `tests/template_databases.py`), loads the demo into it,
-starts gunicorn on 127.0.0.1 at a free port as production runs it
-(deploy/gunicorn.conf.py: synchronous workers, one per core and one more with the
-database on this host; the shared cache in Redis when it answers at --redis-url), and
-runs `--users` simulated clients for
-`--seconds`: each signs in with a token and mixes reads (lists,
-details, realisation figures, gate checks) with writes (correcting an actual with evidence,
-changing a planned value with If-Match). Every client writes only its own rows, so any
-refusal is an error. Then it stops gunicorn, drops its database, and prints requests per
-second, latency percentiles, errors and the processor time the clients themselves took
-(they share the machine with the server: an aiohttp client takes about a third of what
-an httpx one did); it exits 1 if there was any error. Every run starts
-from the demo as it is built, so runs can be compared: what one run writes (corrections,
-evidence) is gone before the next.
+starts gunicorn on 127.0.0.1 at a free port as production runs it (deploy/gunicorn.conf.py:
+synchronous workers, the cores and one more with the database on this host; the shared
+cache in Redis when it answers at --redis-url), and runs `--users` simulated clients for
+`--seconds`: each signs in with a token and mixes reads (lists, details, realisation
+figures, gate checks) with writes (correcting an actual with evidence, changing a planned
+value with If-Match). Every client writes only its own rows, so any refusal is an error.
+Then it stops gunicorn, drops its database, and prints requests per second, latency
+percentiles, errors and the processor time the clients themselves took: they share the
+machine with the server, so they are written on aiohttp, which takes little of it. It
+exits 1 if there was any error. Every run starts from the demo as it is built, so runs can
+be compared: what one run writes (corrections, evidence) is gone before the next.
 
 Only addresses on this machine are used: the server listens on 127.0.0.1 and the clients
 connect there.
