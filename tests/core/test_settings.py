@@ -1,3 +1,4 @@
+import ast
 import os
 import subprocess
 import sys
@@ -84,7 +85,7 @@ def database_options(database_url: str, **env) -> dict:
         text=True,
         check=True,
     )
-    return eval(completed.stdout)  # noqa: S307 - the repr of a dict of plain values
+    return ast.literal_eval(completed.stdout.strip())
 
 
 def test_postgresql_prepares_statements_run_again_unless_turned_off():
