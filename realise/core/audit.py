@@ -22,7 +22,7 @@ from itertools import groupby
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, connection, models, router, transaction
+from django.db import IntegrityError, connection, connections, models, router, transaction
 from django.db.models import F
 from django.db.models.functions import Length
 from django.utils import timezone, translation
@@ -219,22 +219,47 @@ def entry_for(history_model, instance, history_instance) -> Entry:
 # Appending -----------------------------------------------------------------------------------
 
 
-def _lock_head(using: str, record_model=AuditRecord, head_model=AuditHead):
+def _lock_and_read_head(using: str, head_model=AuditHead) -> tuple[int, str] | None:
+    """Lock the chain's head row and read its end (sequence, hash); None when there is no
+    head row yet. One statement where the database returns what it updated."""
+    db = connections[using]
+    if not db.features.can_return_columns_from_insert:  # no UPDATE ... RETURNING
+        heads = head_model.objects.using(using)
+        if not heads.filter(pk=1).update(sequence=F("sequence")):
+            return None
+        head = heads.get(pk=1)
+        return head.sequence, head.hash
+    meta, quote = head_model._meta, db.ops.quote_name
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    sequence = quote(meta.get_field("sequence").column)
+    hash_ = quote(meta.get_field("hash").column)
+    with db.cursor() as cursor:
+        # Composed only of quoted names from the model; no value.
+        cursor.execute(
+            f"UPDATE {table} SET {sequence} = {sequence} WHERE {pk} = 1 "  # noqa: S608
+            f"RETURNING {sequence}, {hash_}"
+        )
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _lock_head(using: str, record_model=AuditRecord, head_model=AuditHead) -> tuple[int, str]:
     """Take the chain's lock (a row lock; the write lock on SQLite) and return its end."""
-    heads = head_model.objects.using(using)
-    if not heads.filter(pk=1).update(sequence=F("sequence")):
+    found = _lock_and_read_head(using, head_model)
+    if found is None:
         last = record_model.objects.using(using).order_by("-sequence").first()
         try:
             with transaction.atomic(using=using):
-                heads.create(
+                head_model.objects.using(using).create(
                     pk=1,
                     sequence=last.sequence if last else 0,
                     hash=last.hash if last else "",
                 )
         except IntegrityError:
             pass
-        heads.filter(pk=1).update(sequence=F("sequence"))
-    return heads.get(pk=1)
+        found = _lock_and_read_head(using, head_model)
+        assert found is not None  # made just now, or by the writer it lost the race to
+    return found
 
 
 def append(
@@ -251,9 +276,11 @@ def append(
     if not entries:
         return []
     using = using or router.db_for_write(AuditRecord)
-    with transaction.atomic(using=using):
-        head = _lock_head(using, record_model, head_model)
-        sequence, previous = head.sequence, head.hash or GENESIS
+    # Part of the change being recorded: no savepoint of its own (a failure here fails the
+    # whole change, as it must).
+    with transaction.atomic(using=using, savepoint=False):
+        sequence, previous = _lock_head(using, record_model, head_model)
+        previous = previous or GENESIS
         now = timezone.now()
         records = []
         for entry in entries:
