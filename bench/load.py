@@ -165,7 +165,8 @@ async def call(client, results: Results, kind: str, method: str, url: str, ok=(2
     """One request, timed until its whole answer has been read."""
     started = time.perf_counter()
     try:
-        async with client.request(method, url, **kw) as response:
+        # A redirect is an answer of its own, never followed: the API redirects nowhere.
+        async with client.request(method, url, allow_redirects=False, **kw) as response:
             body = await response.read()
             status = response.status
             headers = response.headers

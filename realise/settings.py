@@ -137,8 +137,9 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # PostgreSQL: a statement run this many times on one connection is prepared on the server,
 # so it is planned once rather than on every request (planning often costs more than
 # running the short queries of a request). The values then go as parameters
-# (server-side binding). 0 turns both off, as a pooler in transaction mode older than
-# PgBouncer 1.21 (or without max_prepared_statements) needs.
+# (server-side binding). 0 turns both off, as a pooler in transaction mode needs unless it
+# keeps prepared statements (PgBouncer 1.22+ with max_prepared_statements; see
+# docs/operations.md).
 DATABASE_PREPARE_THRESHOLD = env.int("DATABASE_PREPARE_THRESHOLD", default=2)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
     DATABASE_PREPARE_THRESHOLD > 0

@@ -168,6 +168,10 @@ def _months(count: int, earliest: datetime.date, latest: datetime.date) -> StrOr
     )
 
 
+# The most benefit ids one query names.
+_IDS_AT_ONCE = 10_000
+
+
 class _Benefits:
     """Reference, title and initiative of the benefits named by the rules, read once."""
 
@@ -176,11 +180,14 @@ class _Benefits:
         self.rows: dict[int, Mapping[str, Any]] = {}
 
     def load(self) -> None:
-        missing = self.ids - set(self.rows)
-        for row in Benefit.objects.filter(pk__in=missing).values(
-            "pk", "reference", "title", "initiative__slug", "initiative__name"
-        ):
-            self.rows[row["pk"]] = row
+        missing = sorted(self.ids - set(self.rows))
+        # In parts: one statement takes at most 65,535 values on PostgreSQL.
+        for start in range(0, len(missing), _IDS_AT_ONCE):
+            part = missing[start : start + _IDS_AT_ONCE]
+            for row in Benefit.objects.filter(pk__in=part).values(
+                "pk", "reference", "title", "initiative__slug", "initiative__name"
+            ):
+                self.rows[row["pk"]] = row
 
     def issue(
         self, rule: str, benefit_id: int, problem: StrOrPromise, fix: StrOrPromise, other=None

@@ -10,6 +10,9 @@ from realise.organisations.models import Force
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only"),
+    pytest.mark.skipif(
+        not settings.DATABASE_PREPARE_THRESHOLD, reason="DATABASE_PREPARE_THRESHOLD=0"
+    ),
 ]
 
 

@@ -132,6 +132,18 @@ def test_suspected_duplicates_by_values_and_by_title(world, implementing):
     assert "7F-2" in by_title.message and "same title" in by_title.message
 
 
+def test_the_benefits_named_are_read_in_parts_with_nothing_lost(world, implementing, monkeypatch):
+    """The benefits the issues name are read a part at a time (a statement holds at most
+    65,535 values on PostgreSQL); with parts of two, every issue still names its benefit."""
+    for number in range(1, 6):
+        distinct(f"HR-{number}", implementing)  # identified at implementation, no plan
+    whole = check(today=TODAY)
+    monkeypatch.setattr("realise.reports.data_quality._IDS_AT_ONCE", 2)
+    in_parts = check(today=TODAY)
+    assert found(in_parts, "no-plan") == ["HR-1", "HR-2", "HR-3", "HR-4", "HR-5"]
+    assert in_parts.as_dict() == whole.as_dict()
+
+
 def test_a_duplicate_linked_or_dismissed_is_not_suspected_again(world, implementing, admin_user):
     other = InitiativeFactory(collaboration=world.collab, slug="other", stage=2)
     one = distinct("HR-1", implementing, title="Lower contract prices")
