@@ -32,27 +32,37 @@ def test_production_settings_start_with_a_secret_key():
     assert run_check(SECRET_KEY="x" * 50).returncode == 0
 
 
-def database_setting(**env):
-    """CONN_MAX_AGE and CONN_HEALTH_CHECKS as the settings module works them out."""
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DEBUG", "REALISE_TESTING", "DATABASE_CONN_MAX_AGE")
+def settings_printed(expression: str, **env) -> str:
+    """What `print(expression)` gives in a process that loads the settings with production's
+    defaults (no DEBUG, a secret key) and `env`; `expression` may use `settings`."""
+    unset = {
+        "SECRET_KEY",
+        "DEBUG",
+        "REALISE_TESTING",
+        "DATABASE_CONN_MAX_AGE",
+        "DATABASE_PREPARE_THRESHOLD",
     }
-    completed = subprocess.run(
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
+    # The expressions are this file's own.
+    completed = subprocess.run(  # noqa: S603
         [
             sys.executable,
             "-c",
             "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'realise.settings'; "
-            "from django.conf import settings; db = settings.DATABASES['default']; "
-            "print(db['CONN_MAX_AGE'], db['CONN_HEALTH_CHECKS'])",
+            f"from django.conf import settings; print({expression})",
         ],
         env={**clean, "SECRET_KEY": "x" * 50, **env},
         capture_output=True,
         text=True,
         check=True,
     )
-    return completed.stdout.split()
+    return completed.stdout.strip()
+
+
+def database_setting(**env):
+    """CONN_MAX_AGE and CONN_HEALTH_CHECKS as the settings module works them out."""
+    db = "settings.DATABASES['default']"
+    return settings_printed(f"{db}['CONN_MAX_AGE'], {db}['CONN_HEALTH_CHECKS']", **env).split()
 
 
 def test_production_keeps_database_connections_and_checks_them_before_reuse():
@@ -67,25 +77,10 @@ def test_the_development_server_opens_a_connection_per_request():
 
 def database_options(database_url: str, **env) -> dict:
     """The options Django opens a connection with, as the settings work them out."""
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DEBUG", "REALISE_TESTING", "DATABASE_PREPARE_THRESHOLD")
-    }
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'realise.settings'; "
-            "from django.conf import settings; "
-            "print(repr(settings.DATABASES['default'].get('OPTIONS', {})))",
-        ],
-        env={**clean, "SECRET_KEY": "x" * 50, "DATABASE_URL": database_url, **env},
-        capture_output=True,
-        text=True,
-        check=True,
+    printed = settings_printed(
+        "repr(settings.DATABASES['default'].get('OPTIONS', {}))", DATABASE_URL=database_url, **env
     )
-    return ast.literal_eval(completed.stdout.strip())
+    return ast.literal_eval(printed)
 
 
 def test_postgresql_prepares_statements_run_again_unless_turned_off():
