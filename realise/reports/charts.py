@@ -22,6 +22,7 @@ from realise.core.charts import (
     hours_axis,
     number,
     pounds_axis,
+    remembered,
     save,
     style,
 )
@@ -31,6 +32,7 @@ __all__ = ["FORMATS", "by_force", "cumulative", "over_time"]
 STYLE = style("realise-dashboards")
 
 
+@remembered
 def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -> bytes:
     """Planned and realised by period, with the forecast of periods not yet complete.
 
@@ -91,6 +93,7 @@ def over_time(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -
         return save(figure, fmt)
 
 
+@remembered
 def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") -> bytes:
     """Each force's planned to date and realised to date, as horizontal bars.
 
@@ -134,6 +137,7 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
         return save(figure, fmt)
 
 
+@remembered
 def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> bytes:
     """A benefit's running totals month by month: the baseline (when it has one), today's
     plan and the actuals. `rows` are `benefits.profile.monthly_series(...)["months"]`."""
