@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -172,6 +172,13 @@ def _months(count: int, earliest: datetime.date, latest: datetime.date) -> StrOr
 _IDS_AT_ONCE = 10_000
 
 
+def _parts(ids: Iterable[int]) -> Iterator[list[int]]:
+    """`ids` in order, `_IDS_AT_ONCE` at a time."""
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _IDS_AT_ONCE):
+        yield ordered[start : start + _IDS_AT_ONCE]
+
+
 class _Benefits:
     """Reference, title and initiative of the benefits named by the rules, read once."""
 
@@ -180,10 +187,8 @@ class _Benefits:
         self.rows: dict[int, Mapping[str, Any]] = {}
 
     def load(self) -> None:
-        missing = sorted(self.ids - set(self.rows))
         # In parts: one statement takes at most 65,535 values on PostgreSQL.
-        for start in range(0, len(missing), _IDS_AT_ONCE):
-            part = missing[start : start + _IDS_AT_ONCE]
+        for part in _parts(self.ids - set(self.rows)):
             for row in Benefit.objects.filter(pk__in=part).values(
                 "pk", "reference", "title", "initiative__slug", "initiative__name"
             ):
@@ -386,21 +391,24 @@ def _suspected_duplicates(benefits: QuerySet) -> list[tuple]:
         )
     if not reasons:
         return []
-    in_scope = set(
-        benefits.filter(pk__in={pk for pair in reasons for pk in pair}).values_list("pk", flat=True)
-    )
+    # Read a part of the ids at a time: one statement takes at most 65,535 values on
+    # PostgreSQL, and a register may suspect more benefits than that.
     ids = {pk for pair in reasons for pk in pair}
-    linked = {
-        tuple(sorted(row))
-        for row in ContributionPath.objects.filter(
-            descendant_id__in=ids, ancestor_id__in=ids
-        ).values_list("descendant_id", "ancestor_id")
-    }
-    dismissed = set(
-        NotDuplicate.objects.filter(first_id__in=ids, second_id__in=ids).values_list(
-            "first_id", "second_id"
+    in_scope: set[int] = set()
+    linked: set[tuple[int, int]] = set()
+    dismissed: set[tuple[int, int]] = set()
+    for part in _parts(ids):
+        in_scope.update(benefits.filter(pk__in=part).values_list("pk", flat=True))
+        paths = ContributionPath.objects.filter(descendant_id__in=part)
+        linked.update(
+            tuple(sorted(row))
+            for row in paths.values_list("descendant_id", "ancestor_id")
+            if row[1] in ids
         )
-    )
+        judged = NotDuplicate.objects.filter(first_id__in=part)
+        dismissed.update(
+            row for row in judged.values_list("first_id", "second_id") if row[1] in ids
+        )
     out = []
     for (first, second), why in sorted(reasons.items()):
         if (first, second) in linked or (first, second) in dismissed:

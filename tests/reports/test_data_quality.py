@@ -144,7 +144,13 @@ def test_the_benefits_named_are_read_in_parts_with_nothing_lost(world, implement
     assert in_parts.as_dict() == whole.as_dict()
 
 
-def test_a_duplicate_linked_or_dismissed_is_not_suspected_again(world, implementing, admin_user):
+@pytest.mark.parametrize("at_once", [10_000, 1])
+def test_a_duplicate_linked_or_dismissed_is_not_suspected_again(
+    world, implementing, admin_user, monkeypatch, at_once
+):
+    """Also with the suspected benefits read one at a time (a register may suspect more than
+    one statement can name on PostgreSQL)."""
+    monkeypatch.setattr("realise.reports.data_quality._IDS_AT_ONCE", at_once)
     other = InitiativeFactory(collaboration=world.collab, slug="other", stage=2)
     one = distinct("HR-1", implementing, title="Lower contract prices")
     two = distinct("OT-1", other, title="Lower contract prices")
