@@ -7,6 +7,7 @@ reads as a number comes from the Decimal figures in the tables.
 
 from __future__ import annotations
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from realise.core.charts import (
@@ -146,7 +147,7 @@ def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> 
         if not rows:
             empty(axes, gettext("No plan or actuals yet"))
         else:
-            labels = [row["period"].strftime("%b %Y") for row in rows]
+            labels = [date_format(row["period"], "M Y") for row in rows]  # 'Ebr 2026' in Welsh
             positions = list(range(len(rows)))
             if any(row["baseline_to_date"] is not None for row in rows):
                 axes.step(

@@ -1,6 +1,8 @@
-"""A chart drawn from the same figures again is the drawing kept from the first time; any
-figure, word, format or language that differs draws it anew."""
+"""The charts: one drawn from the same figures again is the drawing kept from the first
+time, and any figure, word, format or language that differs draws it anew; their words,
+months included, are in the language of the page."""
 
+import datetime
 from decimal import Decimal
 from unittest import mock
 
@@ -100,3 +102,21 @@ def test_figures_that_are_not_plain_data_are_drawn_every_time(drawings):
     draw(rows)
     draw(rows)
     assert drawings.call_count == 2
+
+
+def test_a_benefits_months_are_named_in_the_language_of_the_page():
+    rows = [
+        {
+            "period": datetime.date(2026, month, 1),
+            "baseline_to_date": None,
+            "planned_to_date": Decimal(100 * month),
+            "actual_to_date": Decimal(90 * month),
+        }
+        for month in (4, 5, 6)
+    ]
+    english = charts.cumulative(rows, unit="GBP", title="Savings")
+    with translation.override("cy"):
+        welsh = charts.cumulative(rows, unit="GBP", title="Arbedion")
+    assert b"Apr 2026" in english and b"Jun 2026" in english
+    assert b"Ebr 2026" in welsh and b"Meh 2026" in welsh
+    assert b"Apr 2026" not in welsh
