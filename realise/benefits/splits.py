@@ -18,8 +18,6 @@ from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Generic, TypeVar, cast
 
-import numpy as np
-
 PENNY = Decimal("0.01")
 
 # `split_totals` splits this many amounts or more in numpy's whole-number arrays (a split at
@@ -114,6 +112,8 @@ def split_totals(
 
     Equal, part by part, to adding up `splitter.split_units(amount)` one amount at a time.
     """
+    import numpy as np  # noqa: PLC0415 - loaded when first needed: a command starts sooner
+
     count = len(splitters)
     if count == 0:
         return [{} for _ in columns]

@@ -1,6 +1,14 @@
 from django.apps import AppConfig
 
 
+def fail_stale_jobs(now=None) -> int:
+    """`register.jobs.fail_stale_jobs`, whose modules (the importers, openpyxl) load when it is
+    first called: every command would otherwise load them as it starts."""
+    from realise.reports.register.jobs import fail_stale_jobs as fail  # noqa: PLC0415
+
+    return fail(now)
+
+
 class ReportsConfig(AppConfig):
     name = "realise.reports"
     label = "reports"
@@ -8,6 +16,5 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # Modules that use models are imported once the app registry is ready (Django).
         from realise.core.heartbeat import register_check  # noqa: PLC0415
-        from realise.reports.register.jobs import fail_stale_jobs  # noqa: PLC0415
 
         register_check(fail_stale_jobs)
