@@ -401,9 +401,9 @@ def _suspected_duplicates(benefits: QuerySet) -> list[tuple]:
         in_scope.update(benefits.filter(pk__in=part).values_list("pk", flat=True))
         paths = ContributionPath.objects.filter(descendant_id__in=part)
         linked.update(
-            tuple(sorted(row))
-            for row in paths.values_list("descendant_id", "ancestor_id")
-            if row[1] in ids
+            (min(pair), max(pair))
+            for pair in paths.values_list("descendant_id", "ancestor_id")
+            if pair[1] in ids
         )
         judged = NotDuplicate.objects.filter(first_id__in=part)
         dismissed.update(
