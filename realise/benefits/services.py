@@ -87,6 +87,10 @@ def record_refusal(reference: str, force: Force | None) -> str:
     return MAY_NOT_RECORD.format(whose=whose, reference=reference)
 
 
+# The rows `record_measurement` holds as it records an actual.
+_ROWS_IN_HAND = ["benefit", "force", "entered_by", "changed_by", "verified_by", "returned_by"]
+
+
 @transaction.atomic
 def record_measurement(
     benefit: Benefit,
@@ -142,7 +146,10 @@ def record_measurement(
     measurement.changed_by = user
     clear_checks(measurement)
     set_history_user(measurement, user)
-    measurement.full_clean()
+    # The values are checked. The rows it names are in hand (a query each to find them
+    # again), and the one row of this benefit, month and force was read above under lock
+    # (the database's unique constraints stand behind that read).
+    measurement.full_clean(exclude=_ROWS_IN_HAND, validate_unique=False, validate_constraints=False)
     measurement.save()
     evidence = Evidence(
         measurement=measurement, note=evidence_note, uploaded_by=user, file=evidence_file or ""

@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
@@ -158,3 +159,18 @@ def test_an_enterer_cannot_verify_their_own_actual_any_way_in(client, tmp_path, 
     assert [error.reason for error in result.errors] == [VERIFICATION_READ_ONLY]
 
     assert Measurement.objects.get().verified_at is None
+
+
+@pytest.mark.parametrize("value", ["1.234", "1" + "0" * 16], ids=["beyond pennies", "too large"])
+def test_a_value_the_register_cannot_hold_is_refused_and_nothing_is_written(world, value):
+    with pytest.raises(ValidationError) as refused:
+        record_measurement(
+            world.benefit,
+            LAST_MONTH,
+            user=world.alice,
+            force=force("Essex"),
+            value=Decimal(value),
+            evidence_note="Ledger",
+        )
+    assert list(refused.value.message_dict) == ["value"]
+    assert not Measurement.objects.exists()
