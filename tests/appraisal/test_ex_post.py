@@ -106,17 +106,3 @@ def test_an_outsider_cannot_see_the_ex_post_view(client, world, option):
     client.force_login(world.nora)
     url = f"/initiatives/{world.initiative.slug}/economic-case/ex-post/"
     assert client.get(url).status_code == 404  # as if it did not exist
-
-
-def test_the_demo_cases_can_be_appraised_and_procurement_has_actuals(forces):
-    from realise.collaborations.models import Initiative
-    from realise.demo import load_demo
-
-    load_demo()
-    for slug in ("7f-procurement", "7f-vetting-transformation", "dams"):
-        comparison = services.compare_options(Initiative.objects.get(slug=slug))
-        assert len(comparison.appraisals) == 3
-        assert comparison.appraisals[0].option.is_business_as_usual
-        assert all(a.error is None for a in comparison.appraisals), slug
-    evaluation = services.ex_post(Initiative.objects.get(slug="7f-procurement"))
-    assert evaluation.has_actuals

@@ -336,30 +336,6 @@ def test_making_a_network_members_only_hides_its_resources_from_search(networks,
     assert "networkresource" not in {r["type"] for r in found["results"]}
 
 
-# The demo -----------------------------------------------------------------------------------
-
-
-def test_the_demo_has_networks_and_people_who_share(forces, client):
-    from django.contrib.auth import get_user_model
-
-    from realise.demo import load_demo
-
-    load_demo()
-    viewer = get_user_model().objects.get(username="viewer")  # Norfolk, a viewer
-    client.force_login(viewer)
-    procurement = client.get("/people/", {"topic": "procurement"}).content.decode()
-    assert "Gareth Holt" in procurement
-    assert "Head of 7F Procurement" in procurement  # he shares his job title
-    listing = client.get("/networks/").content.decode()
-    assert "National police procurement leads" in listing
-    assert "Force vetting managers" in listing
-    page = client.get("/networks/vetting-managers/").content.decode()
-    assert "Vetting backlog quarterly return" not in page  # members only
-    page = client.get("/networks/procurement-leads/").content.decode()
-    assert "Joint tender evaluation template" in page
-    assert not SharingPreference.objects.filter(person__name="Mike Ansell").exists()
-
-
 def test_a_programme_team_starts_a_network_and_coordinates_it(people, client):
     client.force_login(people.dave)  # a viewer
     assert client.get("/networks/new/").status_code == 403
