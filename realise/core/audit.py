@@ -219,11 +219,17 @@ def entry_for(history_model, instance, history_instance) -> Entry:
 # Appending -----------------------------------------------------------------------------------
 
 
+def _updates_return(db) -> bool:
+    """Whether the database can return what an UPDATE changed (PostgreSQL; SQLite 3.35 and
+    later: the databases that return columns from an INSERT)."""
+    return db.features.can_return_columns_from_insert
+
+
 def _lock_and_read_head(using: str, head_model=AuditHead) -> tuple[int, str] | None:
     """Lock the chain's head row and read its end (sequence, hash); None when there is no
     head row yet. One statement where the database returns what it updated."""
     db = connections[using]
-    if not db.features.can_return_columns_from_insert:  # no UPDATE ... RETURNING
+    if not _updates_return(db):  # the update, then the read
         heads = head_model.objects.using(using)
         if not heads.filter(pk=1).update(sequence=F("sequence")):
             return None

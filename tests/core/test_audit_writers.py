@@ -1,5 +1,7 @@
 """Two writers appending to the audit trail at the same moment, each in its own
-transaction: the chain's lock lets one through at a time, so the records form one chain."""
+transaction: the chain's lock lets one through at a time, so the records form one chain.
+Both ways of taking the lock are tried: one statement (`UPDATE ... RETURNING`), and the
+update then the read, for a database without RETURNING (SQLite before 3.35)."""
 
 import threading
 import time
@@ -28,7 +30,25 @@ def entry(writer: int, number: int) -> Entry:
     )
 
 
-def test_two_writers_at_once_keep_one_chain():
+@pytest.fixture(params=[True, False], ids=["update-returning", "update-then-read"])
+def returning(request, monkeypatch):
+    """Whether the audit trail takes the database to have UPDATE ... RETURNING."""
+    monkeypatch.setattr("realise.core.audit._updates_return", lambda db: request.param)
+    return request.param
+
+
+def test_appends_continue_the_chain_from_its_head(returning):
+    before = AuditRecord.objects.count()
+    for number in range(3):
+        with transaction.atomic():
+            append([entry(1, number), entry(1, number + 100)])
+    records = list(AuditRecord.objects.order_by("sequence"))
+    assert len(records) == before + 6
+    assert [r.sequence for r in records] == list(range(1, len(records) + 1))
+    assert verify().ok
+
+
+def test_two_writers_at_once_keep_one_chain(returning):
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"].startswith(
         ("file:memorydb", ":memory:")
     ):
