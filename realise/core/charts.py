@@ -118,10 +118,11 @@ _PLAIN = (str, int, float, Decimal, datetime.date, type(None))
 
 def _plain(value: Any) -> Any:
     """`value` (the rows, numbers and words a chart is drawn from) as a key that equals
-    another only where every value and its type are the same; TypeError for anything but
-    plain data, whose drawing is then not kept."""
+    another only where every value is written the same and is of the same type (so
+    Decimal('1.0') is not Decimal('1.00'), nor one instant in two time zones the same);
+    TypeError for anything but plain data, whose drawing is then not kept."""
     if isinstance(value, _PLAIN):
-        return (type(value), value)
+        return (type(value), repr(value))
     if isinstance(value, Promise):  # a word to translate: as it reads in this language
         return (str, str(value))
     if isinstance(value, list | tuple):

@@ -120,3 +120,14 @@ def test_a_benefits_months_are_named_in_the_language_of_the_page():
     assert b"Apr 2026" in english and b"Jun 2026" in english
     assert b"Ebr 2026" in welsh and b"Meh 2026" in welsh
     assert b"Apr 2026" not in welsh
+
+
+def test_values_that_are_equal_but_written_differently_are_keys_apart():
+    assert core_charts._plain([Decimal("1.0")]) != core_charts._plain([Decimal("1.00")])
+    assert core_charts._plain([1]) != core_charts._plain([True])
+    assert core_charts._plain(["1"]) != core_charts._plain([1])
+    utc = datetime.datetime(2026, 4, 1, 12, tzinfo=datetime.UTC)
+    london = utc.astimezone(datetime.timezone(datetime.timedelta(hours=1)))
+    assert utc == london
+    assert core_charts._plain([utc]) != core_charts._plain([london])
+    assert core_charts._plain({"a": [Decimal("2")]}) == core_charts._plain({"a": [Decimal("2")]})
