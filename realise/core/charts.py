@@ -141,7 +141,7 @@ def remembered(draw: Callable[..., bytes]) -> Callable[..., bytes]:
     @functools.wraps(draw)
     def drawn(*args: Any, **kwargs: Any) -> bytes:
         try:
-            key = (draw.__qualname__, get_language(), _plain(args), _plain(kwargs))
+            key = (draw, get_language(), _plain(args), _plain(kwargs))
         except TypeError:
             return draw(*args, **kwargs)
         with _drawings_lock:
