@@ -210,11 +210,42 @@ def _reads_world(item) -> bool:
     return bool(definitions) and definitions[-1].func.__code__.co_filename == __file__
 
 
-def pytest_collection_modifyitems(items):
+# What gives a test the database: pytest-django's helper (behind `db`, `transactional_db`
+# and the `django_db` mark), the test databases themselves, or a live server.
+DATABASE_FIXTURES = frozenset({"_django_db_helper", "django_db_setup", "live_server"})
+
+
+def uses_database(item) -> bool:
+    """Whether a test can reach a database. pytest-django refuses every query of a test
+    that does not (its "Database access not allowed"), so one that does not gives the same
+    result whichever database `DATABASE_URL` names."""
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(item.fixturenames)
+    )
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that reach a database (`make test` runs the whole suite "
+        "on SQLite, then these again on PostgreSQL)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
     """The world is built once per module (`_module_world`) where a module's tests read it
     and none of them commits. Then every test of the module starts with its rows, wherever
     the tests run: whether a test comes after the world was built must not depend on which
-    tests of the module ran before it, or in which process."""
+    tests of the module ran before it, or in which process.
+
+    With `--database-tests-only`, the tests that reach no database are left out."""
+    if config.getoption("database_tests_only"):
+        kept = [item for item in items if uses_database(item)]
+        left = [item for item in items if not uses_database(item)]
+        if left:
+            config.hook.pytest_deselected(items=left)
+            items[:] = kept
     modules: dict[object, list] = {}
     for item in items:
         modules.setdefault(item.module, []).append(item)
