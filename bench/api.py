@@ -2,9 +2,12 @@
 
     .venv/bin/python bench/api.py [--seconds 10] [--connections 8] [--database-url URL]
 
-It migrates the database and loads the demo (idempotent), collects the static files, and
-starts gunicorn on 127.0.0.1 with DEBUG off (`--workers` x `--threads`). Then, one after
-another, it loads each address for `--seconds` with `--connections` kept-alive connections:
+It migrates a database of its own, `realise_bench_api` on the PostgreSQL server that
+`--database-url` (or `LOAD_DATABASE_URL`, as for `make load`) points at, made when missing
+and kept for the next run, and loads the demo into it (idempotent); it collects the static
+files and starts gunicorn on 127.0.0.1 with DEBUG off (`--workers` x `--threads`). Then,
+one after another, it loads each address for `--seconds` with `--connections` kept-alive
+connections:
 `/healthz` (a view that touches no database: the floor), a static file, and every API read
 the load test (`bench/load.py`) makes, signed in with a token. It prints one table
 (address, requests/s, ratio to `/healthz`, p50, p95, errors) and writes it as JSON to
@@ -37,6 +40,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from urllib.parse import urlsplit, urlunsplit
 
 from _databases import ensure_postgres
 from load import DEFAULT_DATABASE, GUNICORN, HOST, ROOT, free_port, manage, percentile
@@ -56,6 +60,10 @@ print(token.key, actual.benefit_id, plan.pk, static("govuk/govuk-frontend.min.cs
 
 # What the load test reads, with the share of /healthz each should reach.
 API_TARGET, REALISATION_TARGET = 0.15, 0.05
+
+# The benchmark's own database on the server: never one it is given (such as `postgres`,
+# the server's maintenance database).
+DATABASE_NAME = "realise_bench_api"
 
 
 def addresses(benefit: int, plan: int, static_url: str) -> list[tuple[str, str, float | None]]:
@@ -191,7 +199,9 @@ def main() -> int:
     parser.add_argument(
         "--database-url",
         default=os.environ.get("LOAD_DATABASE_URL", DEFAULT_DATABASE),
-        help=f"PostgreSQL database to use (default {DEFAULT_DATABASE}).",
+        help="the PostgreSQL server, as the URL of any database on it (default "
+        f"{DEFAULT_DATABASE}); the benchmark uses a database of its own there, "
+        f"{DATABASE_NAME}",
     )
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
@@ -204,11 +214,12 @@ def main() -> int:
     elif generator == "wrk" and not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk), or use --generator python.")
 
-    ensure_postgres(args.database_url)
+    parts = urlsplit(args.database_url)
+    database_url = ensure_postgres(urlunsplit(parts._replace(path=f"/{DATABASE_NAME}", query="")))
     static_root = ROOT / "var" / "bench" / "static"
     env = {
         **{k: v for k, v in os.environ.items() if k not in ("REALISE_TESTING", "DEBUG")},
-        "DATABASE_URL": args.database_url,
+        "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": HOST,
         "REALISE_SSL_REDIRECT": "0",
@@ -219,7 +230,7 @@ def main() -> int:
     }
     if args.no_read_cache:
         env["REALISE_API_CACHE_SECONDS"] = "0"
-    print(f"Preparing {args.database_url} (migrate, demo, static files)...", flush=True)
+    print(f"Preparing {database_url} (migrate, demo, static files)...", flush=True)
     manage(env, "migrate", "--no-input")
     manage(env, "demo")
     manage(env, "collectstatic", "--no-input")
