@@ -59,6 +59,34 @@ def test_an_unchanged_register_is_read_once_and_its_progress_reaches_the_end(
     assert phase == "write" and done == total == 8
 
 
+def test_a_changed_register_is_parsed_once_and_written_from_the_rows_the_check_read(
+    register, exported, monkeypatch
+):
+    """The write reads back the rows the check kept, not the workbook: the file is parsed
+    once, and what is written is what was checked."""
+    row = row_of(exported, BENEFITS, "B-VET-1")
+    edit(exported, {(BENEFITS, f"C{row}"): "Smaller vetting backlog"})
+    reads = []
+    real_iter_rows = ReadOnlyWorksheet.iter_rows
+
+    def counted(self, *args, min_row=None, **kwargs):
+        if min_row == 2:  # the data rows, not the header
+            reads.append(self.title)
+        return real_iter_rows(self, *args, min_row=min_row, **kwargs)
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "iter_rows", counted)
+    progress = []
+    result = import_register(
+        exported, user=register.alice, progress=lambda *event: progress.append(event)
+    )
+
+    assert result.ok and result.written, errors_of(result)
+    assert result.counts[BENEFITS].updated == 1
+    assert Benefit.objects.get(reference="B-VET-1").title == "Smaller vetting backlog"
+    assert sorted(reads) == sorted([INITIATIVES, BENEFITS, PLANNED, ACTUALS])
+    assert progress[-1] == ("write", 8, 8)
+
+
 def test_a_read_only_viewer_may_import_an_unchanged_register(register, exported):
     result = import_register(exported, user=register.dave)
 

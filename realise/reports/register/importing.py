@@ -1,17 +1,20 @@
 """Reading the benefits register back from Excel: check everything, then write it all or nothing.
 
-`import_register(file, user=...)` reads the workbook twice with openpyxl's read-only mode:
+`import_register(file, user=...)` reads the workbook once, with openpyxl's read-only mode,
+and its rows twice:
 
-1. the check: every row of every sheet is parsed and validated, references between the
+1. the check: every row of every sheet is read and validated, references between the
    sheets and to the database are resolved, duplicates are found, each row is compared with
    what is stored and, where it would create or change something, the user's permission
    is checked. Only compact keys are kept between rows (references, ids and small integer
-   keys for duplicate checks), never whole rows, so memory stays flat as rows grow.
-2. the write, only when the check found no error: the same pass again, in batches, inside
-   one transaction, creating and updating with history recorded for the importing user
-   (simple-history's bulk helpers). Rows equal to what is stored write nothing, so
-   exporting and importing a register unchanged changes nothing; when the check found
-   every row unchanged, there is no second pass.
+   keys for duplicate checks), never whole rows, so memory stays flat as rows grow. The
+   rows read are kept on disk (`_Spool`) for the write.
+2. the write, only when the check found no error: the same pass again over the kept rows
+   (the workbook is not parsed again), in batches, inside one transaction, creating and
+   updating with history recorded for the importing user (simple-history's bulk helpers).
+   Rows equal to what is stored write nothing, so exporting and importing a register
+   unchanged changes nothing; when the check found every row unchanged, there is no second
+   pass.
 
 Business rules (stage changes go through stage gates, closing through closure, the
 measurement rules of `benefits.services` for actuals: evidence, member forces, months that
@@ -23,7 +26,9 @@ sheet, row, column and reason.
 from __future__ import annotations
 
 import datetime
+import pickle  # noqa: S403 - only of the rows this process read, in its own file
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 
 from django.core.exceptions import ValidationError
@@ -133,6 +138,39 @@ class _MonthKeys:
         return True
 
 
+class _Spool:
+    """A sheet's rows as the check read them, for the write to read back: pickled in
+    batches to a temporary file of this process, so memory stays flat as rows grow and the
+    workbook is parsed once (parsing is most of the cost of reading a row)."""
+
+    def __init__(self):
+        self.file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by `close`
+        self.batch: list[tuple[int, tuple]] = []
+
+    def add(self, number: int, cells: tuple) -> None:
+        self.batch.append((number, cells))
+        if len(self.batch) >= CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            pickle.dump(self.batch, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            self.batch = []
+
+    def read(self) -> Iterator[tuple[int, tuple]]:
+        self.flush()
+        self.file.seek(0)
+        while True:
+            try:
+                batch = pickle.load(self.file)  # noqa: S301 - written above, by this process
+            except EOFError:
+                return
+            yield from batch
+
+    def close(self) -> None:
+        self.file.close()
+
+
 class _BenefitInfo:
     __slots__ = ("index", "collaboration", "qualitative", "owner_id", "measurer_id", "row")
 
@@ -214,6 +252,14 @@ class _Importer:
         self.permissions: dict[tuple, bool] = {}
         self._plan_closed: dict[int, str | None] = {}
         self.this_month = timezone.localdate().replace(day=1)
+        # Each sheet's rows as the check read them (`_Spool`), when a write may follow.
+        self.spooling = True
+        self.spools: dict[str, _Spool] = {}
+
+    def close(self) -> None:
+        for spool in self.spools.values():
+            spool.close()
+        self.spools = {}
 
     # bookkeeping ---------------------------------------------------------------------------
     def error(self, sheet: str, row: int | None, column: str, reason: str) -> None:
@@ -293,18 +339,40 @@ class _Importer:
 
     def rows(self, sheet: str) -> Iterator[tuple[int, dict]]:
         """Each non-empty data row as (row number, {header: value})."""
-        positions = self.columns[sheet]
-        wanted = max(positions.values()) + 1
-        ws = self.workbook[sheet]
-        ws.reset_dimensions()  # read every row, whatever size the file claims to be
-        for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
-            if all(_blank(value) for value in values):
-                continue
-            values = tuple(values) + (None,) * (wanted - len(values))
-            yield number, {header: values[index] for header, index in positions.items()}
+        headers = tuple(self.columns[sheet])
+        for number, cells in self.cells(sheet):
+            yield number, dict(zip(headers, cells, strict=True))
             self.done += 1
             if self.done % CHUNK == 0:
                 self.report(self.phase)
+
+    def cells(self, sheet: str) -> Iterator[tuple[int, tuple]]:
+        """Each non-empty data row as (row number, its cells in the columns read): from the
+        workbook, kept as read where a write may follow; in the write, as the check kept it."""
+        spool = self.spools.get(sheet)
+        if self.write and spool is not None:
+            yield from spool.read()
+            return
+        positions = tuple(self.columns[sheet].values())
+        wanted = max(positions) + 1
+        keep = _Spool() if self.spooling and not self.write else None
+        ws = self.workbook[sheet]
+        ws.reset_dimensions()  # read every row, whatever size the file claims to be
+        try:
+            for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+                if all(_blank(value) for value in values):
+                    continue
+                values = tuple(values) + (None,) * (wanted - len(values))
+                cells = tuple(values[index] for index in positions)
+                if keep is not None:
+                    keep.add(number, cells)
+                yield number, cells
+        except BaseException:
+            if keep is not None:
+                keep.close()
+            raise
+        if keep is not None:  # every row was read: the write may read them back
+            self.spools[sheet] = keep
 
     def chunks(self, sheet: str) -> Iterator[list[tuple[int, dict]]]:
         chunk = []
@@ -987,6 +1055,14 @@ def import_workbook(
     a mapped register is translated into (which say how many `rows` they hold)."""
     total = count_data_rows(workbook) if rows is None else rows
     importer = _Importer(workbook, user, progress, total)
+    importer.spooling = not dry_run
+    try:
+        return _check_then_write(importer, dry_run)
+    finally:
+        importer.close()
+
+
+def _check_then_write(importer: _Importer, dry_run: bool) -> ImportResult:
     importer.check_structure()
     counts = importer.run(write=False)
     if importer.error_count or dry_run:
