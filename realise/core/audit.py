@@ -193,13 +193,19 @@ class Entry:
 
 
 def entry_for(history_model, instance, history_instance) -> Entry:
+    with translation.override("en-gb"):  # stored: never in the language of the page
+        return _entry(history_model, instance, history_instance, _via())
+
+
+def _entry(history_model, instance, history_instance, via: str) -> Entry:
+    """`entry_for`, called in English (for many changes at once: under one override, with
+    the way in worked out once)."""
     model = history_instance.instance_type._meta
     pk_name = model.pk.attname
     before, after = _before_after(history_model, history_instance, pk_name)
     user = history_instance.history_user
     try:
-        with translation.override("en-gb"):  # stored: never in the language of the page
-            text = str(instance)[:200]
+        text = str(instance)[:200]
     except Exception:  # noqa: BLE001 - a __str__ that needs a removed parent
         text = ""
     return Entry(
@@ -210,7 +216,7 @@ def entry_for(history_model, instance, history_instance) -> Entry:
         object_id=str(getattr(history_instance, pk_name)),
         object_repr=text,
         collaboration_id=collaboration_id_of(instance),
-        via=_via(),
+        via=via,
         before=before,
         after=after,
     )
@@ -378,10 +384,12 @@ def on_historical_record(sender, instance, history_instance, using=None, **kwarg
 
 def audit_bulk(history_model, objs: Iterable, history_instances: Iterable) -> None:
     """The audit records for rows written by simple-history's bulk helpers."""
-    entries = [
-        entry_for(history_model, instance, history_instance)
-        for instance, history_instance in zip(objs, history_instances, strict=False)
-    ]
+    via = _via()
+    with translation.override("en-gb"):
+        entries = [
+            _entry(history_model, instance, history_instance, via)
+            for instance, history_instance in zip(objs, history_instances, strict=False)
+        ]
     append(entries)
 
 

@@ -41,6 +41,7 @@ and 404s, how each kind of record is seen (`register_scope`, `register_parent`,
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -202,17 +203,17 @@ def register_collaboration_path(kind: str, path: str) -> None:
     _COLLABORATION_PATHS[kind] = tuple(path.split(".")) if path else ()
 
 
-def _kinds_of(obj):
-    """The kinds of `obj`'s class and of the models it derives from, most specific first."""
-    for klass in type(obj).__mro__:
-        kind = getattr(getattr(klass, "_meta", None), "label_lower", None)
-        if kind is not None:
-            yield kind
+@functools.lru_cache(maxsize=1024)
+def _kinds_of(klass: type) -> tuple[str, ...]:
+    """The kinds of `klass` and of the models it derives from, most specific first (asked
+    for every record the audit trail writes: worked out once per class)."""
+    kinds = (getattr(getattr(k, "_meta", None), "label_lower", None) for k in klass.__mro__)
+    return tuple(kind for kind in kinds if kind is not None)
 
 
 def is_collaboration(obj) -> bool:
     """Whether `obj` is a collaboration itself (its kind belongs to itself: path '')."""
-    return any(_COLLABORATION_PATHS.get(kind) == () for kind in _kinds_of(obj))
+    return any(_COLLABORATION_PATHS.get(kind) == () for kind in _kinds_of(type(obj)))
 
 
 def collaboration_model():
