@@ -41,7 +41,6 @@ and 404s, how each kind of record is seen (`register_scope`, `register_parent`,
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -203,12 +202,20 @@ def register_collaboration_path(kind: str, path: str) -> None:
     _COLLABORATION_PATHS[kind] = tuple(path.split(".")) if path else ()
 
 
-@functools.lru_cache(maxsize=1024)
+_KINDS: dict[type, tuple[str, ...]] = {}
+
+
 def _kinds_of(klass: type) -> tuple[str, ...]:
     """The kinds of `klass` and of the models it derives from, most specific first (asked
     for every record the audit trail writes: worked out once per class)."""
-    kinds = (getattr(getattr(k, "_meta", None), "label_lower", None) for k in klass.__mro__)
-    return tuple(kind for kind in kinds if kind is not None)
+    found = _KINDS.get(klass)
+    if found is None:
+        kinds = (getattr(getattr(k, "_meta", None), "label_lower", None) for k in klass.__mro__)
+        found = tuple(kind for kind in kinds if kind is not None)
+        if len(_KINDS) >= 1024:  # models made on the fly (migrations' states): stay small
+            _KINDS.clear()
+        _KINDS[klass] = found
+    return found
 
 
 def is_collaboration(obj) -> bool:
