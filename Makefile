@@ -66,27 +66,33 @@ PYTEST_WORKERS ?= auto
 PYTEST_DURATIONS ?= --durations=10 --durations-min=2
 XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist worksteal)
 
+# The tests keep the bytecode of Realise and of the rewritten test modules (in __pycache__,
+# ignored by git) even where PYTHONDONTWRITEBYTECODE is set: every test process and every
+# command a test runs would otherwise compile them again (7 s of a processor for each
+# process that collects the suite).
+KEEP_BYTECODE = PYTHONDONTWRITEBYTECODE=
+
 test-sqlite: assets
-	DATABASE_URL=sqlite:///var/test.sqlite3 REALISE_TESTING=1 $(BIN)/pytest -q -m "not scale" $(XDIST) $(PYTEST_DURATIONS) $(PYTEST_ARGS)
+	$(KEEP_BYTECODE) DATABASE_URL=sqlite:///var/test.sqlite3 REALISE_TESTING=1 $(BIN)/pytest -q -m "not scale" $(XDIST) $(PYTEST_DURATIONS) $(PYTEST_ARGS)
 
 # `make test` runs on PostgreSQL only the tests that reach a database: the rest (about a
 # fifth, none of which can touch one) have just run on SQLite. `make test-postgres` runs all.
 POSTGRES_TESTS ?=
 test-postgres: assets
-	REALISE_TESTING=1 $(BIN)/pytest -q -m "not scale" $(XDIST) $(PYTEST_DURATIONS) $(POSTGRES_TESTS) $(PYTEST_ARGS)
+	$(KEEP_BYTECODE) REALISE_TESTING=1 $(BIN)/pytest -q -m "not scale" $(XDIST) $(PYTEST_DURATIONS) $(POSTGRES_TESTS) $(PYTEST_ARGS)
 
 # The migrated templates each test database is copied from (tests/template_databases.py):
 # made by the first test run that needs them, or ahead with this (for SQLite and, when
 # DATABASE_URL points at it, PostgreSQL).
 test-databases: assets
-	REALISE_TESTING=1 $(PY) -m tests.template_databases sqlite:///var/test.sqlite3 \
+	$(KEEP_BYTECODE) REALISE_TESTING=1 $(PY) -m tests.template_databases sqlite:///var/test.sqlite3 \
 	  $$([[ "$${DATABASE_URL:-}" == postgres* ]] && echo "$$DATABASE_URL")
 
 # Scale out: two gunicorn hosts and a task worker on one PostgreSQL database (made and
 # dropped by the test) and one Redis (REDIS_URL, else 127.0.0.1:6379). See docs/operations.md.
 scale-test: assets
 	@if [[ "$${DATABASE_URL:-}" != postgres* ]]; then export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres; fi; \
-	REALISE_TESTING=1 REALISE_REQUIRE_SCALE=1 $(BIN)/pytest -q -m scale tests/scale $(PYTEST_ARGS)
+	$(KEEP_BYTECODE) REALISE_TESTING=1 REALISE_REQUIRE_SCALE=1 $(BIN)/pytest -q -m scale tests/scale $(PYTEST_ARGS)
 
 # Benchmarks: every script in bench/ (BENCH=register runs one; BENCH_ARGS are passed on).
 bench: install
