@@ -336,12 +336,13 @@ def _insert(record_model, records: list, using: str) -> None:
         [field.get_db_prep_save(getattr(record, field.attname), db) for field in fields]
         for record in records
     ]
+    # Composed only of quoted names from the model; the values are parameters.
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
     with db.cursor() as cursor:
-        # Composed only of quoted names from the model; the values are parameters.
-        cursor.executemany(
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})",  # noqa: S608
-            rows,
-        )
+        if len(rows) == 1:  # one change saved (most): psycopg's executemany costs a little more
+            cursor.execute(sql, rows[0])
+        else:
+            cursor.executemany(sql, rows)
 
 
 def audit_loaded_rows(apps, label: str, using: str = "default") -> int:
