@@ -36,18 +36,24 @@ def test_export_then_import_unchanged_changes_nothing(register, exported):
     assert dict(Benefit.objects.values_list("reference", "version")) == versions
 
 
-def test_an_unchanged_register_is_read_once_and_its_progress_reaches_the_end(
-    register, exported, monkeypatch
-):
-    reads = []
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The sheets whose data rows openpyxl parses, once for each time it parses them."""
+    titles: list[str] = []
     real_iter_rows = ReadOnlyWorksheet.iter_rows
 
     def counted(self, *args, min_row=None, **kwargs):
         if min_row == 2:  # the data rows, not the header
-            reads.append(self.title)
+            titles.append(self.title)
         return real_iter_rows(self, *args, min_row=min_row, **kwargs)
 
     monkeypatch.setattr(ReadOnlyWorksheet, "iter_rows", counted)
+    return titles
+
+
+def test_an_unchanged_register_is_read_once_and_its_progress_reaches_the_end(
+    register, exported, reads
+):
     progress = []
     result = import_register(
         exported, user=register.alice, progress=lambda *event: progress.append(event)
@@ -60,21 +66,12 @@ def test_an_unchanged_register_is_read_once_and_its_progress_reaches_the_end(
 
 
 def test_a_changed_register_is_parsed_once_and_written_from_the_rows_the_check_read(
-    register, exported, monkeypatch
+    register, exported, reads
 ):
     """The write reads back the rows the check kept, not the workbook: the file is parsed
     once, and what is written is what was checked."""
     row = row_of(exported, BENEFITS, "B-VET-1")
     edit(exported, {(BENEFITS, f"C{row}"): "Smaller vetting backlog"})
-    reads = []
-    real_iter_rows = ReadOnlyWorksheet.iter_rows
-
-    def counted(self, *args, min_row=None, **kwargs):
-        if min_row == 2:  # the data rows, not the header
-            reads.append(self.title)
-        return real_iter_rows(self, *args, min_row=min_row, **kwargs)
-
-    monkeypatch.setattr(ReadOnlyWorksheet, "iter_rows", counted)
     progress = []
     result = import_register(
         exported, user=register.alice, progress=lambda *event: progress.append(event)
