@@ -106,6 +106,31 @@ def test_force_view_is_that_forces_share_of_each_collaboration(client, register,
     assert by_collaboration[0][:3] == ["Essex and Kent Serious Crime", D("2838.00"), D("3311.00")]
 
 
+@pytest.mark.parametrize("path", ["/dashboards/forces/essex/", "/dashboards/collaborations/ek/"])
+def test_a_page_with_its_trend_works_the_summaries_out_once(
+    client, register, admin, path, monkeypatch, settings
+):
+    """The headline, slices and series are read from the summaries worked out for the
+    trend: one pass of the engine, the same figures."""
+    from realise.reports import dashboards
+
+    client.force_login(admin)
+    expected = headline(client.get(path))
+    calls = []
+    real = dashboards.engine.measure_summaries
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("include_trend"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dashboards.engine, "measure_summaries", counted)
+    settings.REALISE_DASHBOARD_CACHE_SECONDS = 0  # nothing is read from the cache
+    response = client.get(path)
+    assert calls == [True]
+    assert headline(response) == expected
+    assert "Forecasts of the total" in response.content.decode()
+
+
 def test_htmx_gets_only_the_results(client, register, admin):
     client.force_login(admin)
     full = client.get("/dashboards/?subcategory=1b")

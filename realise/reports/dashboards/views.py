@@ -261,8 +261,12 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
     def measures(self) -> tuple[str, ...]:
         return (MONEY, HOURS)
 
+    # Whether this response shows the trend: the headline, slices and series are then read
+    # from the same summaries, worked out once with the trend, rather than twice.
+    trend_shown = False
+
     def summaries(self, *, trend: bool = False) -> dict:
-        found = self.figures.summaries(trend=trend)
+        found = self.figures.summaries(trend=trend or self.trend_shown)
         return {measure: found[measure] for measure in self.measures()}
 
     def table_headline(self, paginate=True):
@@ -382,6 +386,7 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
         request = self.request
         query = sorted((key, tuple(request.GET.getlist(key))) for key in request.GET)
         lazy = tuple(self.is_lazy(name) for name in self.sections)
+        self.trend_shown = ("trend", False) in zip(self.sections, lazy, strict=True)
 
         def results():
             context["section_list"] = [
