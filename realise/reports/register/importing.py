@@ -30,6 +30,8 @@ import pickle  # noqa: S403 - only of the rows this process read, in its own fil
 import re
 import tempfile
 from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -809,19 +811,21 @@ class _Importer:
                 parsed_rows.append((row, values))
         self.known_benefits({values["reference"] for _, values in parsed_rows})
         stored = self.stored_benefits({values["reference"] for _, values in parsed_rows})
-        existing = {}
+        # What is stored is compared as plain values; only the planned values to change are
+        # read whole, once it is known which they are.
+        existing: dict[tuple[int, datetime.date], tuple[int, Decimal]] = {}
         if stored:
             periods = [values["period"] for _, values in parsed_rows]
             existing = {
-                (pv.benefit_id, pv.period): pv
-                for pv in PlannedValue.objects.filter(
+                (benefit_id, period): (pk, value)
+                for pk, benefit_id, period, value in PlannedValue.objects.filter(
                     benefit_id__in=[b.pk for b in stored.values()],
                     period__gte=min(periods),
                     period__lte=max(periods),
-                )
+                ).values_list("pk", "benefit_id", "period", "value")
             }
         self.ask_plans_closed(stored.values())
-        creates, updates = [], []
+        creates, changed = [], []
         for row, values in parsed_rows:
             info = self.benefit_of(sheet, row, values["reference"])
             if info is None:
@@ -837,7 +841,7 @@ class _Importer:
                 continue
             benefit = stored.get(values["reference"])
             planned = existing.get((benefit.pk, period)) if benefit else None
-            if planned is not None and planned.value == values["value"]:
+            if planned is not None and planned[1] == values["value"]:
                 counts.unchanged += 1
                 continue
             if not self.allowed(
@@ -868,10 +872,15 @@ class _Importer:
                 counts.updated += 1
                 if self.write:
                     assert benefit is not None  # the planned value was found through it
-                    planned.benefit = benefit
-                    planned.value = values["value"]
-                    updates.append(planned)
+                    changed.append((planned[0], benefit, values["value"]))
         if self.write:
+            updates = []
+            whole = PlannedValue.objects.in_bulk([pk for pk, _, _ in changed])
+            for pk, benefit, value in changed:
+                planned_value = whole[pk]
+                planned_value.benefit = benefit
+                planned_value.value = value
+                updates.append(planned_value)
             self.save(PlannedValue, creates, updates, ["value"])
 
     def actuals_chunk(self, chunk: list[tuple[int, dict]], seen: _MonthKeys) -> None:
@@ -896,21 +905,35 @@ class _Importer:
                 parsed_rows.append((row, values))
         self.known_benefits({values["reference"] for _, values in parsed_rows})
         stored = self.stored_benefits({values["reference"] for _, values in parsed_rows})
-        existing = {}
+        # What is stored is compared as plain values; only the actuals to change are read
+        # whole, once it is known which they are.
+        existing: dict[tuple, dict[str, Any]] = {}
         if stored:
             periods = [values["period"] for _, values in parsed_rows]
             existing = {
-                (m.benefit_id, m.period, m.force_id): m
+                (m["benefit_id"], m["period"], m["force_id"]): m
                 for m in Measurement.objects.filter(
                     benefit_id__in=[b.pk for b in stored.values()],
                     period__gte=min(periods),
                     period__lte=max(periods),
                 )
                 .annotate(evidence_note=latest_evidence_note())
-                .select_related("force", "verified_by")
+                .values(
+                    "pk",
+                    "benefit_id",
+                    "period",
+                    "force_id",
+                    "value",
+                    "assessment",
+                    "evidence_note",
+                    "verified_at",
+                    "verified_by__first_name",
+                    "verified_by__last_name",
+                    "verified_by__username",
+                )
             }
         creates: list[Measurement] = []
-        updates: list[Measurement] = []
+        changed: list[tuple[int, Benefit, dict[str, Any]]] = []
         notes: list[tuple[Measurement, str]] = []
         for row, values in parsed_rows:
             info = self.benefit_of(sheet, row, values["reference"])
@@ -931,21 +954,20 @@ class _Importer:
             benefit = stored.get(values["reference"])
             measurement = existing.get((benefit.pk, period, force_id)) if benefit else None
             verifier = ""
-            if measurement is not None and measurement.verified_at is not None:
-                user = measurement.verified_by
+            if measurement is not None and measurement["verified_at"] is not None:
                 verifier = user_label(
-                    getattr(user, "first_name", ""),
-                    getattr(user, "last_name", ""),
-                    getattr(user, "username", ""),
+                    measurement["verified_by__first_name"] or "",
+                    measurement["verified_by__last_name"] or "",
+                    measurement["verified_by__username"] or "",
                 )
             if values["verified_by"] and values["verified_by"] != verifier:
                 self.error(sheet, row, "Verified by", VERIFICATION_READ_ONLY)
                 continue
             if (
                 measurement is not None
-                and measurement.value == values["value"]
-                and measurement.assessment == values["assessment"]
-                and (measurement.evidence_note or "") == values["evidence_note"]
+                and measurement["value"] == values["value"]
+                and measurement["assessment"] == values["assessment"]
+                and (measurement["evidence_note"] or "") == values["evidence_note"]
             ):
                 counts.unchanged += 1
                 continue
@@ -990,14 +1012,21 @@ class _Importer:
                 counts.updated += 1
                 if self.write:
                     assert benefit is not None  # the measurement was found through it
-                    measurement.benefit = benefit
-                    measurement.value = values["value"]
-                    measurement.assessment = values["assessment"]
-                    measurement.changed_by = self.user
-                    clear_checks(measurement)
-                    updates.append(measurement)
-                    notes.append((measurement, values["evidence_note"]))
+                    changed.append((measurement["pk"], benefit, values))
         if self.write:
+            updates = []
+            whole = Measurement.objects.select_related("force", "verified_by").in_bulk(
+                [pk for pk, _, _ in changed]
+            )
+            for pk, benefit, values in changed:
+                measurement = whole[pk]
+                measurement.benefit = benefit
+                measurement.value = values["value"]
+                measurement.assessment = values["assessment"]
+                measurement.changed_by = self.user
+                clear_checks(measurement)
+                updates.append(measurement)
+                notes.append((measurement, values["evidence_note"]))
             self.save(Measurement, creates, updates, ACTUAL_FIELDS)
             evidence = [
                 Evidence(measurement=measurement, note=note, uploaded_by=self.user)
