@@ -9,6 +9,8 @@ SKIP_ENDINGS = (".csv", ".json", ".xlsx", ".pdf", ".docx", ".ics", ".svg", ".png
 
 def crawlable(url: str, base: str) -> bool:
     parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https", ""):  # mailto:, tel:
+        return False
     if parsed.netloc and parsed.netloc != urlparse(base).netloc:
         return False
     path = parsed.path
