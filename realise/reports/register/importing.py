@@ -907,7 +907,7 @@ class _Importer:
         stored = self.stored_benefits({values["reference"] for _, values in parsed_rows})
         # What is stored is compared as plain values; only the actuals to change are read
         # whole, once it is known which they are.
-        existing: dict[tuple, dict[str, Any]] = {}
+        existing: dict[tuple, Any] = {}
         if stored:
             periods = [values["period"] for _, values in parsed_rows]
             existing = {
@@ -1019,14 +1019,14 @@ class _Importer:
                 [pk for pk, _, _ in changed]
             )
             for pk, benefit, values in changed:
-                measurement = whole[pk]
-                measurement.benefit = benefit
-                measurement.value = values["value"]
-                measurement.assessment = values["assessment"]
-                measurement.changed_by = self.user
-                clear_checks(measurement)
-                updates.append(measurement)
-                notes.append((measurement, values["evidence_note"]))
+                actual = whole[pk]
+                actual.benefit = benefit
+                actual.value = values["value"]
+                actual.assessment = values["assessment"]
+                actual.changed_by = self.user
+                clear_checks(actual)
+                updates.append(actual)
+                notes.append((actual, values["evidence_note"]))
             self.save(Measurement, creates, updates, ACTUAL_FIELDS)
             evidence = [
                 Evidence(measurement=measurement, note=note, uploaded_by=self.user)
