@@ -11,7 +11,7 @@ from django.apps import apps
 from django.core.management.commands.shell import Command as DjangoShellCommand
 
 
-def importable_path(model) -> str | None:
+def importable_path(model: type) -> str | None:
     """A dotted path that imports `model`, or None."""
     modules = [model.__module__, f"{model.__module__}.models"]
     tracked = getattr(model, "instance_type", None)  # a history model's own model
@@ -23,7 +23,7 @@ def importable_path(model) -> str | None:
         except ImportError:
             continue
         if found is model:
-            return f"{module}.{model.__name__}"
+            return f"{module}.{found.__name__}"
     return None
 
 
