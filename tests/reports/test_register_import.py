@@ -542,6 +542,36 @@ def test_the_sheet_shows_evidence_and_who_verified_and_an_unchanged_import_keeps
     assert Measurement.objects.get(pk=january.pk).verified_by == register.alice
 
 
+def test_a_planned_value_deleted_while_the_import_writes_stops_it_naming_the_row(
+    register, exported, monkeypatch
+):
+    """Only the rows to change are read whole as the import writes: one deleted by someone
+    else in between is named, and nothing is written."""
+    edit(exported, {(PLANNED, "C3"): 2500})  # February 2025: 2000.50 -> 2500
+    february = PlannedValue.objects.get(
+        benefit__reference="B-VET-1", period=datetime.date(2025, 2, 1)
+    )
+    manager = type(PlannedValue.objects)
+    read_whole = manager.in_bulk
+
+    def deleted_first(self, ids=None, **kwargs):
+        PlannedValue.objects.filter(pk__in=ids).delete()
+        return read_whole(self, ids, **kwargs)
+
+    monkeypatch.setattr(manager, "in_bulk", deleted_first)
+    before = history_counts()
+
+    result = import_register(exported, user=register.alice)
+
+    assert errors_of(result) == [
+        f"{PLANNED}!3, Month: was deleted by someone else while the register was being "
+        "imported; nothing was changed: import the file again"
+    ]
+    assert not result.written
+    assert PlannedValue.objects.get(pk=february.pk).value == Decimal("2000.50")
+    assert history_counts() == before
+
+
 def test_an_import_that_changes_a_verified_actual_clears_its_verification(register, tmp_path):
     from realise.reports.register.xlsx import write_register
 

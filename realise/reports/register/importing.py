@@ -232,6 +232,10 @@ VERIFICATION_READ_ONLY = (
     "'Actuals awaiting verification' or through the API, by someone other than whoever "
     "entered or last changed them."
 )
+REMOVED_MEANWHILE = (
+    "was deleted by someone else while the register was being imported; nothing was "
+    "changed: import the file again"
+)
 INITIATIVE_FIELDS = ("name", "status", "sro_id", "start_date", "end_date", "purpose")
 
 
@@ -872,12 +876,15 @@ class _Importer:
                 counts.updated += 1
                 if self.write:
                     assert benefit is not None  # the planned value was found through it
-                    changed.append((planned[0], benefit, values["value"]))
+                    changed.append((row, planned[0], benefit, values["value"]))
         if self.write:
             updates = []
-            whole = PlannedValue.objects.in_bulk([pk for pk, _, _ in changed])
-            for pk, benefit, value in changed:
-                planned_value = whole[pk]
+            whole = PlannedValue.objects.in_bulk([pk for _, pk, _, _ in changed])
+            for row, pk, benefit, value in changed:
+                planned_value = whole.get(pk)
+                if planned_value is None:
+                    self.error(sheet, row, "Month", REMOVED_MEANWHILE)
+                    continue
                 planned_value.benefit = benefit
                 planned_value.value = value
                 updates.append(planned_value)
@@ -933,7 +940,7 @@ class _Importer:
                 )
             }
         creates: list[Measurement] = []
-        changed: list[tuple[int, Benefit, dict[str, Any]]] = []
+        changed: list[tuple[int, int, Benefit, dict[str, Any]]] = []
         notes: list[tuple[Measurement, str]] = []
         for row, values in parsed_rows:
             info = self.benefit_of(sheet, row, values["reference"])
@@ -1012,14 +1019,17 @@ class _Importer:
                 counts.updated += 1
                 if self.write:
                     assert benefit is not None  # the measurement was found through it
-                    changed.append((measurement["pk"], benefit, values))
+                    changed.append((row, measurement["pk"], benefit, values))
         if self.write:
             updates = []
             whole = Measurement.objects.select_related("force", "verified_by").in_bulk(
-                [pk for pk, _, _ in changed]
+                [pk for _, pk, _, _ in changed]
             )
-            for pk, benefit, values in changed:
-                actual = whole[pk]
+            for row, pk, benefit, values in changed:
+                actual = whole.get(pk)
+                if actual is None:
+                    self.error(sheet, row, "Month", REMOVED_MEANWHILE)
+                    continue
                 actual.benefit = benefit
                 actual.value = values["value"]
                 actual.assessment = values["assessment"]
