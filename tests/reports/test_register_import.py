@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db.models import QuerySet
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from realise.benefits.models import Benefit, Measurement, PlannedValue
@@ -14,6 +15,12 @@ from tests.factories import UserFactory
 from tests.reports.conftest import append_row, edit, history_counts, row_of
 
 pytestmark = pytest.mark.django_db
+
+
+REMOVED = (
+    "was deleted by someone else while the register was being imported; nothing was "
+    "changed: import the file again"
+)
 
 
 def errors_of(result) -> list[str]:
@@ -542,33 +549,51 @@ def test_the_sheet_shows_evidence_and_who_verified_and_an_unchanged_import_keeps
     assert Measurement.objects.get(pk=january.pk).verified_by == register.alice
 
 
+def deleted_as_read_whole(monkeypatch, model) -> None:
+    """Rows of `model` are deleted by someone else just before the import reads them whole
+    to write them (after its check read them)."""
+    read_whole = QuerySet.in_bulk
+
+    def deleted_first(self, id_list=None, **kwargs):
+        if self.model is model:
+            model.objects.filter(pk__in=id_list).delete()
+        return read_whole(self, id_list, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "in_bulk", deleted_first)
+
+
 def test_a_planned_value_deleted_while_the_import_writes_stops_it_naming_the_row(
     register, exported, monkeypatch
 ):
-    """Only the rows to change are read whole as the import writes: one deleted by someone
-    else in between is named, and nothing is written."""
     edit(exported, {(PLANNED, "C3"): 2500})  # February 2025: 2000.50 -> 2500
     february = PlannedValue.objects.get(
         benefit__reference="B-VET-1", period=datetime.date(2025, 2, 1)
     )
-    manager = type(PlannedValue.objects)
-    read_whole = manager.in_bulk
-
-    def deleted_first(self, ids=None, **kwargs):
-        PlannedValue.objects.filter(pk__in=ids).delete()
-        return read_whole(self, ids, **kwargs)
-
-    monkeypatch.setattr(manager, "in_bulk", deleted_first)
+    deleted_as_read_whole(monkeypatch, PlannedValue)
     before = history_counts()
 
     result = import_register(exported, user=register.alice)
 
-    assert errors_of(result) == [
-        f"{PLANNED}!3, Month: was deleted by someone else while the register was being "
-        "imported; nothing was changed: import the file again"
-    ]
+    assert errors_of(result) == [f"{PLANNED}!3, Month: {REMOVED}"]
     assert not result.written
     assert PlannedValue.objects.get(pk=february.pk).value == Decimal("2000.50")
+    assert history_counts() == before
+
+
+def test_an_actual_deleted_while_the_import_writes_stops_it_naming_the_row(
+    register, exported, monkeypatch
+):
+    january = row_of(exported, ACTUALS, "B-VET-1")
+    edit(exported, {(ACTUALS, f"D{january}"): 925, (ACTUALS, f"F{january}"): "Revised ledger"})
+    stored = Measurement.objects.filter(benefit__reference="B-VET-1").count()
+    deleted_as_read_whole(monkeypatch, Measurement)
+    before = history_counts()
+
+    result = import_register(exported, user=register.alice)
+
+    assert errors_of(result) == [f"{ACTUALS}!{january}, Month: {REMOVED}"]
+    assert not result.written
+    assert Measurement.objects.filter(benefit__reference="B-VET-1").count() == stored
     assert history_counts() == before
 
 

@@ -879,7 +879,10 @@ class _Importer:
                     changed.append((row, planned[0], benefit, values["value"]))
         if self.write:
             updates = []
-            whole = PlannedValue.objects.in_bulk([pk for _, pk, _, _ in changed])
+            # Locked as they are read, so none can go before they are written.
+            whole = PlannedValue.objects.select_for_update().in_bulk(
+                [pk for _, pk, _, _ in changed]
+            )
             for row, pk, benefit, value in changed:
                 planned_value = whole.get(pk)
                 if planned_value is None:
@@ -1022,8 +1025,12 @@ class _Importer:
                     changed.append((row, measurement["pk"], benefit, values))
         if self.write:
             updates = []
-            whole = Measurement.objects.select_related("force", "verified_by").in_bulk(
-                [pk for _, pk, _, _ in changed]
+            # Locked as they are read (not their force), so none can go before they are
+            # written.
+            whole = (
+                Measurement.objects.select_related("force")
+                .select_for_update(of=("self",))
+                .in_bulk([pk for _, pk, _, _ in changed])
             )
             for row, pk, benefit, values in changed:
                 actual = whole.get(pk)

@@ -12,7 +12,10 @@ from django.core.management.commands.shell import Command as DjangoShellCommand
 
 
 def importable_path(model: type) -> str | None:
-    """A dotted path that imports `model`, or None."""
+    """A dotted path that imports `model`: where it lives, else the path Django names (and
+    warns about); None for a model of no module, which Django leaves out too."""
+    if not model.__module__:
+        return None
     modules = [model.__module__, f"{model.__module__}.models"]
     tracked = getattr(model, "instance_type", None)  # a history model's own model
     if tracked is not None:
@@ -24,7 +27,7 @@ def importable_path(model: type) -> str | None:
             continue
         if found is model:
             return f"{module}.{found.__name__}"
-    return None
+    return f"{model.__module__}.{model.__name__}"
 
 
 class Command(DjangoShellCommand):
