@@ -157,6 +157,18 @@ def _shared_key(user) -> str:
     return f"realise:access:v2:{user.pk}:{int(user.is_superuser)}:{int(user.is_active)}:{version}"
 
 
+def shared_access_key(user) -> str:
+    """Where the user's access is kept in the shared cache, so that a caller about to read
+    the cache anyway can ask for it in the same round trip (`adopt_access`)."""
+    return _shared_key(user)
+
+
+def adopt_access(user, access: Access) -> None:
+    """Keep on the user object the access read from the shared cache under
+    `shared_access_key(user)`, as `access_for` would have read it."""
+    user._realise_access = access
+
+
 def access_for(user) -> Access:
     """What the user may do: kept on the user object for the request, and in the shared
     cache under the data version, so that a read works it out again only after a write."""

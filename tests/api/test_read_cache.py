@@ -4,7 +4,7 @@ The suite runs with the cache off; these tests turn it on.
 """
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
@@ -202,6 +202,41 @@ def test_a_miss_reads_the_version_of_the_readers_access_with_its_token(world):
     moved, _ = _token_and_version(key)
     assert moved.user._realise_access_version != token.user._realise_access_version
     assert moved.user._realise_access_version == version_of_kinds(access_kinds())
+
+
+def test_a_miss_asks_the_shared_cache_for_the_answer_and_the_access_at_once(world, monkeypatch):
+    """A read not in the cache asks the shared cache once, for the answer and the reader's
+    access together; the view then works with that access, and no other read is made of it."""
+    alice = by_token(world.alice)
+    alice.get(f"/api/v1/benefits/{world.benefit.pk}/")  # the access, worked out and kept
+    asked = []
+    shared = caches["default"]
+    real_get, real_get_many = shared.get, shared.get_many
+
+    within_many = []  # the local-memory cache's get_many asks get for each key
+
+    def get(key, *args, **kwargs):
+        if not within_many:
+            asked.append(key)
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        asked.append(tuple(keys))
+        within_many.append(True)
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            within_many.pop()
+
+    monkeypatch.setattr(shared, "get", get)
+    monkeypatch.setattr(shared, "get_many", get_many)
+    response = alice.get("/api/v1/benefits/")
+
+    assert response.status_code == 200 and response.get("X-Realise-Cache") != "hit"
+    together = [key for key in asked if isinstance(key, tuple)]
+    assert len(together) == 1 and any(key.startswith("realise:access:") for key in together[0])
+    assert not [key for key in asked if isinstance(key, str) and key.startswith("realise:access:")]
+    assert world.benefit.reference in response.content.decode()
 
 
 def test_access_forgotten_after_a_role_change_is_worked_out_again_in_the_same_request(world):

@@ -44,7 +44,12 @@ from realise.core.dataversion import (
     version_of,
 )
 from realise.core.models import AuditHead
-from realise.core.permissions import access_kinds, remember_version
+from realise.core.permissions import (
+    access_kinds,
+    adopt_access,
+    remember_version,
+    shared_access_key,
+)
 
 # Bigger answers (a whole register in one page) are built each time rather than kept.
 MAX_BYTES = 2 * 1024 * 1024
@@ -173,7 +178,11 @@ class APIReadCache:
             return self.get_response(request)
         token, version = checked
         entry_key = _cache_key(request, token, version)
-        kept = cache.get(entry_key)
+        # The reader's access is asked for with the answer, in one round trip: on a miss,
+        # the view needs it.
+        access_key = shared_access_key(token.user)
+        found = cache.get_many([entry_key, access_key])
+        kept = found.get(entry_key)
         if kept is not None:
             status, headers, body = kept
             response = HttpResponse(body, status=status)
@@ -181,6 +190,8 @@ class APIReadCache:
                 response[name] = value
             response[HIT_HEADER] = "hit"
             return response
+        if found.get(access_key) is not None:
+            adopt_access(token.user, found[access_key])
         response = self.get_response(request)
         if _keepable(response) and data_version() == version:
             headers = [(name, value) for name, value in response.items() if name != HIT_HEADER]
