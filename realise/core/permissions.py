@@ -150,17 +150,13 @@ def remember_version(user, version: str) -> None:
     setattr(user, _VERSION, version)
 
 
-def _shared_key(user) -> str:
+def shared_access_key(user) -> str:
+    """Where the user's access is kept in the shared cache (a caller about to read the
+    cache anyway can ask for it in the same round trip: `adopt_access`)."""
     # With no kinds named, `version_of_kinds` is the version of all domain data.
     version = getattr(user, _VERSION, None) or version_of_kinds(_read_from)
     # v2: Access gained `visible_collaborations`; an entry kept before it is not read.
     return f"realise:access:v2:{user.pk}:{int(user.is_superuser)}:{int(user.is_active)}:{version}"
-
-
-def shared_access_key(user) -> str:
-    """Where the user's access is kept in the shared cache, so that a caller about to read
-    the cache anyway can ask for it in the same round trip (`adopt_access`)."""
-    return _shared_key(user)
 
 
 def adopt_access(user, access: Access) -> None:
@@ -177,7 +173,7 @@ def access_for(user) -> Access:
     cached = getattr(user, "_realise_access", None)
     if cached is not None:
         return cached
-    key = _shared_key(user)
+    key = shared_access_key(user)
     access = cache.get(key)
     if access is None:
         access = _source["work_out"](user)

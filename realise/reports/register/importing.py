@@ -800,6 +800,22 @@ class _Importer:
                 " ".join(plan_closed_refusal(benefit).messages) if benefit.pk in closed else None
             )
 
+    def stored_to_change(
+        self, sheet: str, queryset, changed: list[tuple[int, int, Benefit, Any]]
+    ) -> Iterator[tuple[Any, Any]]:
+        """The stored rows a chunk changes (`changed`: row number, id, benefit and what the
+        file gives it), read whole and locked (not the rows read with them), so that none can
+        go before it is written; each yielded with its benefit set, and what the file gives
+        it. One deleted by someone else since the check read it is named instead."""
+        whole = queryset.select_for_update(of=("self",)).in_bulk([pk for _, pk, _, _ in changed])
+        for row, pk, benefit, given in changed:
+            stored = whole.get(pk)
+            if stored is None:
+                self.error(sheet, row, "Month", REMOVED_MEANWHILE)
+                continue
+            stored.benefit = benefit
+            yield stored, given
+
     def planned_chunk(self, chunk: list[tuple[int, dict]], seen: _MonthKeys) -> None:
         sheet = PLANNED
         counts = self.counts[sheet]
@@ -879,16 +895,9 @@ class _Importer:
                     changed.append((row, planned[0], benefit, values["value"]))
         if self.write:
             updates = []
-            # Locked as they are read, so none can go before they are written.
-            whole = PlannedValue.objects.select_for_update().in_bulk(
-                [pk for _, pk, _, _ in changed]
-            )
-            for row, pk, benefit, value in changed:
-                planned_value = whole.get(pk)
-                if planned_value is None:
-                    self.error(sheet, row, "Month", REMOVED_MEANWHILE)
-                    continue
-                planned_value.benefit = benefit
+            for planned_value, value in self.stored_to_change(
+                sheet, PlannedValue.objects.all(), changed
+            ):
                 planned_value.value = value
                 updates.append(planned_value)
             self.save(PlannedValue, creates, updates, ["value"])
@@ -1025,19 +1034,9 @@ class _Importer:
                     changed.append((row, measurement["pk"], benefit, values))
         if self.write:
             updates = []
-            # Locked as they are read (not their force), so none can go before they are
-            # written.
-            whole = (
-                Measurement.objects.select_related("force")
-                .select_for_update(of=("self",))
-                .in_bulk([pk for _, pk, _, _ in changed])
-            )
-            for row, pk, benefit, values in changed:
-                actual = whole.get(pk)
-                if actual is None:
-                    self.error(sheet, row, "Month", REMOVED_MEANWHILE)
-                    continue
-                actual.benefit = benefit
+            for actual, values in self.stored_to_change(
+                sheet, Measurement.objects.select_related("force"), changed
+            ):
                 actual.value = values["value"]
                 actual.assessment = values["assessment"]
                 actual.changed_by = self.user
