@@ -239,13 +239,17 @@ def pytest_collection_modifyitems(config, items):
     the tests run: whether a test comes after the world was built must not depend on which
     tests of the module ran before it, or in which process.
 
-    With `--database-tests-only`, the tests that reach no database are left out."""
+    With `--database-tests-only`, the tests that reach no database are left out.
+
+    The tests marked `long` come first (in their modules' order): the processes share out the
+    rest as they finish, so the suite does not end waiting on one long test begun last."""
     if config.getoption("database_tests_only"):
         kept = [item for item in items if uses_database(item)]
         left = [item for item in items if not uses_database(item)]
         if left:
             config.hook.pytest_deselected(items=left)
             items[:] = kept
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
     modules: dict[object, list] = {}
     for item in items:
         modules.setdefault(item.module, []).append(item)

@@ -49,6 +49,8 @@ from realise.governance.models import (
 from realise.knowledge.models import Document, DocumentVersion, Lesson
 from tests.factories import BenefitFactory, force, member, share
 
+pytestmark = pytest.mark.long
+
 MARKER = "Qzxvw"
 PAGE_LIMIT = 450  # pages each reader walks at most (the world below has far fewer)
 VARIANTS_PER_PATH = 2  # the same path with different query strings (sorting, pages)

@@ -9,7 +9,7 @@ from django.urls import Resolver404, resolve
 from tests.crawl import crawlable
 from tests.e2e.conftest import axe_violations, sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.long]
 
 MAX_PAGES = 250  # a bound on the walk: the demo has about 120 kinds of page
 # Query parameters that only order or page a list: the same markup with other rows.
