@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -35,6 +36,10 @@ from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
 from realise.organisations.models import Force
 
+# Actuals shown on a page of a benefit: two years of a seven-force collaboration's months
+# run to some 170, each with its evidence and verification.
+ACTUALS_PER_PAGE = 50
+
 
 class BenefitDetailView(ObjectPermissionMixin, DetailView):
     model = Benefit
@@ -57,9 +62,14 @@ class BenefitDetailView(ObjectPermissionMixin, DetailView):
             force = next((f for f in forces if str(f.pk) == choice), None)
             if force is None:
                 raise Http404("No such force in this collaboration.")
-        measurements = benefit.measurements.select_related(
-            "force", "entered_by", "changed_by", "verified_by", "returned_by"
-        ).prefetch_related("evidence")
+        # The latest first: the months people check and verify are on the first page.
+        measurements = (
+            benefit.measurements.select_related(
+                "force", "entered_by", "changed_by", "verified_by", "returned_by"
+            )
+            .prefetch_related("evidence")
+            .order_by("-period", "force__name", "pk")
+        )
         if force is not None:
             measurements = measurements.filter(force=force)
         context.update(
@@ -67,7 +77,9 @@ class BenefitDetailView(ObjectPermissionMixin, DetailView):
             forces=forces,
             force=force,
             chart_query=urlencode({"force": force.pk}) if force else "",
-            measurements=measurements,
+            measurements=Paginator(measurements, ACTUALS_PER_PAGE).get_page(
+                self.request.GET.get("actuals")
+            ),
             standard=benefit_standard(benefit),
             can_edit=user.has_perm("benefits.change_benefit", benefit),
             can_record=bool(recordable_forces(user, benefit).exists())
