@@ -33,11 +33,15 @@ def amount(value: Decimal | None, unit: str) -> str:
     return formatting.unit_value(unit, value)
 
 
-def monthly_series(benefit: Benefit, *, force=None) -> dict:
+def monthly_series(
+    benefit: Benefit, *, force=None, comparison: baselines.Comparison | None = None
+) -> dict:
     """The benefit page's figures: month by month the current baseline (when baselined),
     today's plan and the actuals (one force's when `force` is given), with running totals
-    for the chart, grouped by UK financial year (April to March) for the table."""
-    comparison = baselines.compare(benefit, force=force)
+    for the chart, grouped by UK financial year (April to March) for the table.
+    `comparison` is `baselines.compare(benefit, force=force)` where the caller has it."""
+    if comparison is None:
+        comparison = baselines.compare(benefit, force=force)
     baselined = comparison.current is not None
     sums = ("original", "baseline", "planned", "actual", "against_baseline", "variance")
     months: list[dict[str, Any]] = []

@@ -4,7 +4,9 @@ chosen as it pages; a list paged on a page with other lists keeps their pages to
 import datetime
 import re
 from decimal import Decimal
+from unittest import mock
 
+from realise.benefits import baselines
 from realise.benefits.models import Measurement
 from realise.benefits.views import ACTUALS_PER_PAGE
 from realise.governance.models import Meeting
@@ -103,3 +105,21 @@ def test_paging_one_list_of_meetings_keeps_the_others_page(client, world):
     ]
     # Back to the first page of coming meetings, and on to the second page of past ones.
     assert links == ["?upcoming=1", "?upcoming=2&past=2"]
+
+
+def test_the_page_compares_baseline_plan_and_actuals_once_for_the_whole_benefit(client, world):
+    record(world.benefit, "Essex", 3)
+    record(world.benefit, "Kent", 2)
+    client.force_login(world.dave)
+    url = f"/benefits/{world.benefit.pk}/"
+    with mock.patch.object(baselines, "compare", wraps=baselines.compare) as compare:
+        whole = client.get(url)
+    # The panel and the month-by-month figures are the same comparison, asked for once.
+    assert [c.kwargs.get("force") for c in compare.call_args_list] == [None]
+    assert whole.context["series"]["totals"].actual == Decimal("50")
+    with mock.patch.object(baselines, "compare", wraps=baselines.compare) as compare:
+        kent = client.get(url, {"force": force("Kent").pk})
+    # With a force chosen, its own figures beside the whole benefit's panel.
+    assert [c.kwargs.get("force") for c in compare.call_args_list] == [None, force("Kent")]
+    assert kent.context["series"]["totals"].actual == Decimal("20")
+    assert kent.context["comparison"].totals.actual == Decimal("50")

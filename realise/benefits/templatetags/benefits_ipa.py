@@ -15,10 +15,12 @@ def enablers_of(benefits_map, change):
 
 
 @register.inclusion_tag("benefits/_ipa_panel.html", takes_context=True)
-def benefit_ipa_panel(context, benefit):
-    """Baseline against current plan against actual, change control, links and profile."""
+def benefit_ipa_panel(context, benefit, comparison=None):
+    """Baseline against current plan against actual, change control, links and profile.
+    `comparison` is `baselines.compare(benefit)` where the page has it already."""
     user = context["request"].user
-    comparison = baselines.compare(benefit)
+    if comparison is None:
+        comparison = baselines.compare(benefit)
     link = Contribution.objects.filter(child=benefit).select_related("parent").first()
     return {
         "benefit": benefit,

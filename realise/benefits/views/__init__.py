@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.generic import CreateView, DetailView, FormView, TemplateView, UpdateView
 
-from realise.benefits import monthly
+from realise.benefits import baselines, monthly
 from realise.benefits.baselines import check_plan_open
 from realise.benefits.forms import (
     BenefitForm,
@@ -72,8 +72,12 @@ class BenefitDetailView(ObjectPermissionMixin, DetailView):
         )
         if force is not None:
             measurements = measurements.filter(force=force)
+        # The whole benefit's comparison: the panel shows it, and so does the series when
+        # no force is chosen (worked out once for both).
+        whole = baselines.compare(benefit)
         context.update(
-            series=monthly_series(benefit, force=force),
+            series=monthly_series(benefit, force=force, comparison=None if force else whole),
+            comparison=whole,
             forces=forces,
             force=force,
             chart_query=urlencode({"force": force.pk}) if force else "",
