@@ -123,3 +123,10 @@ def test_the_page_compares_baseline_plan_and_actuals_once_for_the_whole_benefit(
     assert [c.kwargs.get("force") for c in compare.call_args_list] == [None, force("Kent")]
     assert kent.context["series"]["totals"].actual == Decimal("20")
     assert kent.context["comparison"].totals.actual == Decimal("50")
+
+
+def test_the_page_links_of_a_list_shown_without_a_request_start_from_no_query():
+    from django.template import Context, Template
+
+    template = Template("{% load realise_pages %}{% page_query 'past' 3 %}")
+    assert template.render(Context({})) == "?past=3"

@@ -12,8 +12,9 @@ from tests.e2e.conftest import axe_violations, sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.long]
 
 MAX_PAGES = 250  # a bound on the walk: the demo has about 120 kinds of page
-# Query parameters that only order or page a list: the same markup with other rows.
-ORDER_ONLY = {"sort", "order", "page"}
+# Query parameters that only order or page a list: the same markup with other rows (a
+# benefit's actuals, a body's coming and past meetings, the shared claims are paged lists).
+ORDER_ONLY = {"sort", "order", "page", "actuals", "upcoming", "past", "claims"}
 
 
 def kind_of_page(url: str) -> tuple[str, tuple[str, ...]]:
