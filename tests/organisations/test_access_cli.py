@@ -256,3 +256,41 @@ def test_a_role_for_the_whole_force_is_not_narrowed_by_a_later_grant(world, caps
     assert code == 2
     assert "--collaboration: bob holds this role for Essex as a whole" in err
     assert held("bob") == {("force_lead", "essex", None)}
+
+
+def test_deactivate_stops_sign_in_and_token_and_reactivate_undoes_it(world, capsys):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=world.bob).key}")
+    assert api.get("/api/v1/collaborations/ek/").status_code == 200
+
+    code, out, _ = run(capsys, "deactivate", "--user", "bob")
+    assert (code, out) == (
+        0,
+        "bob is deactivated: they can no longer sign in and their API token no longer "
+        "works. Their history and authorship are kept.\n",
+    )
+    assert api.get("/api/v1/collaborations/ek/").status_code == 401
+    listed = {u["username"]: u for u in json.loads(run(capsys, "users", "--format", "json")[1])}
+    assert listed["bob"]["active"] is False
+    assert listed["bob"]["memberships"] == [
+        {"role": "force-lead", "force": "essex", "collaboration": None}
+    ]
+    assert run(capsys, "deactivate", "--user", "BOB")[:2] == (
+        0,
+        "bob is already deactivated: nothing changed.\n",
+    )
+
+    assert run(capsys, "reactivate", "--user", "bob")[:2] == (0, "bob can sign in again.\n")
+    assert api.get("/api/v1/collaborations/ek/").status_code == 200
+    assert run(capsys, "reactivate", "--user", "bob")[1] == (
+        "bob is already active: nothing changed.\n"
+    )
+
+
+def test_deactivating_an_unknown_user_exits_2_naming_the_option(world, capsys):
+    code, out, err = run(capsys, "deactivate", "--user", "zed")
+    assert (code, out) == (2, "")
+    assert err == "CommandError: --user: no user 'zed' (list them with `realise users`).\n"

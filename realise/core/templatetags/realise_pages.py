@@ -13,5 +13,5 @@ def page_query(context, param: str, number: int) -> str:
     request, as in a document, starts from no query)."""
     request = context.get("request")
     query = request.GET.copy() if request is not None else QueryDict(mutable=True)
-    query[param] = number
+    query[param] = str(number)
     return f"?{query.urlencode()}"
