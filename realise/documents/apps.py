@@ -8,10 +8,13 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         # Modules that use models are imported once the app registry is ready (Django).
+        from realise.core import housekeeping  # noqa: PLC0415
         from realise.core.heartbeat import register_check  # noqa: PLC0415
         from realise.documents.building import fail_stale_builds  # noqa: PLC0415
+        from realise.documents.retention import remove_old_builds  # noqa: PLC0415
         from realise.documents.worklist import highlight_items  # noqa: PLC0415
         from realise.reports.worklist import register_source  # noqa: PLC0415
 
         register_check(fail_stale_builds)
+        housekeeping.register(remove_old_builds)
         register_source(highlight_items)

@@ -1,6 +1,8 @@
 """Highlight reports' narratives, and the closure of initiatives with the hand-over of their
 outstanding benefits to business as usual."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -182,6 +184,14 @@ class BackgroundBuild(models.Model):
     @property
     def running(self) -> bool:
         return self.status in (PackStatus.QUEUED, PackStatus.BUILDING)
+
+    @property
+    def kept_until(self):
+        """When the daily run removes it (`documents.retention`); None if never."""
+        days = settings.REALISE_DOCUMENT_DAYS
+        if self.running or not days or self.finished_at is None:
+            return None
+        return self.finished_at + datetime.timedelta(days=days)
 
 
 class InspectionPack(BackgroundBuild):

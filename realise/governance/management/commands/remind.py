@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from realise.core import housekeeping
 from realise.core.audit import send_head
 from realise.core.heartbeat import run_checks
 from realise.governance.reminders import send_reminders
@@ -12,7 +13,8 @@ from realise.governance.reminders import send_reminders
 class Command(BaseCommand):
     help = (
         "Send the reminders due today (overdue actuals and actions, agreement and "
-        "post-implementation reviews, highlight reports) by email and in-app notification. "
+        "post-implementation reviews, highlight reports) by email and in-app notification, "
+        "and remove built documents older than REALISE_DOCUMENT_DAYS. "
         "Run it daily; a reminder is never sent twice."
     )
 
@@ -35,6 +37,8 @@ class Command(BaseCommand):
         stopped = run_checks()  # work whose process has gone (a killed import) is failed
         if stopped:
             self.stdout.write(f"Marked {stopped} stopped background job(s) failed.")
+        for line in housekeeping.run(dry_run=options["dry_run"]):  # old built documents
+            self.stdout.write(line)
         result = send_reminders(today, dry_run=options["dry_run"], base_url=options["base_url"])
         verb = "Would send" if options["dry_run"] else "Sent"
         for reminder in result.sent:

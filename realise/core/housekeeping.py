@@ -1,0 +1,26 @@
+"""Daily housekeeping: tasks the apps register (in `AppConfig.ready`), run once a day by
+`realise remind` after the checks for stopped work. Each task is called with the time now
+and whether this is a dry run (act on nothing, say what would be done), and returns one line
+for the operator, or None when it had nothing to do."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+
+from django.utils import timezone
+
+Task = Callable[[datetime.datetime, bool], "str | None"]
+_tasks: list[Task] = []
+
+
+def register(task: Task) -> Task:
+    if task not in _tasks:
+        _tasks.append(task)
+    return task
+
+
+def run(now: datetime.datetime | None = None, *, dry_run: bool = False) -> list[str]:
+    """Run every registered task; what each said, in the order they were registered."""
+    now = now or timezone.now()
+    return [line for task in _tasks if (line := task(now, dry_run))]

@@ -1,0 +1,67 @@
+"""How long built documents are kept: board packs, highlight reports, register exports and
+inspection packs built in the background are there for their requester to download for
+`REALISE_DOCUMENT_DAYS` days after they finished (0 keeps them for good). The daily
+`realise remind` then removes them, record and file: each can be asked for again, and is
+then built from the register as it stands."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import logging
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import ngettext
+
+from realise.documents.models import DocumentJob, InspectionPack, PackStatus
+
+logger = logging.getLogger(__name__)
+
+
+def remove_old_builds(now: datetime.datetime, dry_run: bool = False) -> str | None:
+    """Remove the finished builds older than the setting; one line saying how many."""
+    days = settings.REALISE_DOCUMENT_DAYS
+    if not days:
+        return None
+    cutoff = now - datetime.timedelta(days=days)
+    old = Q(status__in=(PackStatus.DONE, PackStatus.FAILED)) & (
+        Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)
+    )
+    count = 0
+    for model in (DocumentJob, InspectionPack):
+        records = list(model.objects.filter(old).only("pk", "file"))
+        count += len(records)
+        if dry_run or not records:
+            continue
+        with transaction.atomic():
+            model.objects.filter(pk__in=[r.pk for r in records]).delete()
+            # The files go once the records are gone for good: a rollback keeps both.
+            transaction.on_commit(functools.partial(_delete_files, records))
+    if not count:
+        return None
+    message = (
+        ngettext(
+            "Would remove %(count)s built document finished more than %(days)s days ago.",
+            "Would remove %(count)s built documents finished more than %(days)s days ago.",
+            count,
+        )
+        if dry_run
+        else ngettext(
+            "Removed %(count)s built document finished more than %(days)s days ago.",
+            "Removed %(count)s built documents finished more than %(days)s days ago.",
+            count,
+        )
+    )
+    return message % {"count": count, "days": days}
+
+
+def _delete_files(records) -> None:
+    for record in records:
+        if not record.file:
+            continue
+        try:
+            record.file.storage.delete(record.file.name)
+        except OSError as error:  # the record is gone: an orphan file is only space
+            logger.warning("Could not delete %s: %s", record.file.name, error)
