@@ -6,9 +6,12 @@ for the operator, or None when it had nothing to do."""
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Callable
 
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 Task = Callable[[datetime.datetime, bool], "str | None"]
 _tasks: list[Task] = []
@@ -21,6 +24,17 @@ def register(task: Task) -> Task:
 
 
 def run(now: datetime.datetime | None = None, *, dry_run: bool = False) -> list[str]:
-    """Run every registered task; what each said, in the order they were registered."""
+    """Run every registered task; what each said, in the order they were registered. A task
+    that fails is logged and said so, and the others (and the reminders after them) still
+    run: it runs again the next day."""
     now = now or timezone.now()
-    return [line for task in _tasks if (line := task(now, dry_run))]
+    lines = []
+    for task in _tasks:
+        try:
+            line = task(now, dry_run)
+        except Exception as error:  # noqa: BLE001 - the daily run must go on
+            logger.exception("Housekeeping %s failed", task.__name__)
+            line = f"Housekeeping {task.__name__} failed ({error}); it runs again tomorrow."
+        if line:
+            lines.append(line)
+    return lines

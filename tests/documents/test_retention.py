@@ -94,3 +94,20 @@ def test_the_download_page_says_until_when_it_is_kept(client, world, settings):
     assert f"Kept for you to download until {kept}; after that, ask for it again." in page
     settings.REALISE_DOCUMENT_DAYS = 0
     assert "Kept for you" not in client.get(done.get_absolute_url()).content.decode()
+
+
+def test_a_housekeeping_task_that_fails_leaves_the_daily_run_going(world, settings, monkeypatch):
+    from realise.core import housekeeping
+
+    def broken(now, dry_run):
+        raise OSError("disk gone")
+
+    settings.REALISE_DOCUMENT_DAYS = 30
+    old = job(world.alice, PackStatus.DONE, 31)
+    monkeypatch.setattr(housekeeping, "_tasks", [broken, *housekeeping._tasks])
+    said = remind()
+    assert "Housekeeping broken failed (disk gone); it runs again tomorrow." in said
+    # The tasks after it, and the reminders, still ran.
+    assert "Removed 1 built document finished more than 30 days ago." in said
+    assert not DocumentJob.objects.filter(pk=old.pk).exists()
+    assert "Sent 0 reminders" in said
