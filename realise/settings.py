@@ -388,13 +388,13 @@ REALISE_DEMO_PASSWORD = env.str("REALISE_DEMO_PASSWORD", default="realise-demo-2
 # to be kept outside Realise (docs/operations.md); empty: not sent.
 REALISE_AUDIT_ANCHOR_URL = env.str("REALISE_AUDIT_ANCHOR_URL", default="")
 REALISE_BASE_URL = env.str("REALISE_BASE_URL", default="http://127.0.0.1:8000")
-# An invitation's one-time link works for this many days from when it was last sent.
 # Days a document built in the background (board pack, highlight report, register export,
-# inspection pack) is kept for its requester after it finished; the daily `realise remind`
-# removes older ones, record and file. 0 keeps them for good.
+# inspection pack) is kept for its requester after the day it finished; the daily `realise
+# remind` removes older ones, record and file. 0 keeps them for good.
 REALISE_DOCUMENT_DAYS = env.int("REALISE_DOCUMENT_DAYS", default=30)
 if REALISE_DOCUMENT_DAYS < 0:
     raise ImproperlyConfigured("REALISE_DOCUMENT_DAYS must be a whole number of days, 0 or more.")
+# An invitation's one-time link works for this many days from when it was last sent.
 REALISE_INVITATION_DAYS = env.int("REALISE_INVITATION_DAYS", default=7)
 if REALISE_INVITATION_DAYS < 1:
     raise ImproperlyConfigured("REALISE_INVITATION_DAYS must be a whole number of days, 1 or more.")

@@ -8,6 +8,7 @@
 
 import contextlib
 import copy
+import os
 from unittest import mock
 
 import pytest
@@ -233,6 +234,41 @@ def pytest_addoption(parser):
     )
 
 
+def _long_first(items: list, workers: int) -> list:
+    """`items` with the modules of tests marked `long` moved to the starts of the processes'
+    shares: pytest-xdist (`--dist worksteal`) first gives each of `workers` processes an
+    equal run of the collection, in order, then moves tests from busy processes to idle ones
+    from the ends of their queues. Each long module starts a share of its own (round the
+    processes in turn), so long tests run side by side from the start and the short ones
+    that follow fill the time up to the end."""
+    long_modules: dict[object, list] = {}
+    rest = []
+    for item in items:
+        if item.get_closest_marker("long") is not None:
+            long_modules.setdefault(item.module, []).append(item)
+        else:
+            rest.append(item)
+    if not long_modules:
+        return items
+    workers = max(workers, 1)
+    groups: list[list] = [[] for _ in range(workers)]
+    for index, module_items in enumerate(long_modules.values()):
+        groups[index % workers].extend(module_items)
+    ordered: list = []
+    remaining, short = len(items), iter(rest)
+    for worker in range(workers):
+        size = remaining // (workers - worker)  # as xdist shares the collection out
+        remaining -= size
+        ordered.extend(groups[worker])
+        while len(ordered) < len(items) - remaining:
+            following = next(short, None)
+            if following is None:
+                break
+            ordered.append(following)
+    ordered.extend(short)
+    return ordered
+
+
 def pytest_collection_modifyitems(config, items):
     """The world is built once per module (`_module_world`) where a module's tests read it
     and none of them commits. Then every test of the module starts with its rows, wherever
@@ -241,15 +277,15 @@ def pytest_collection_modifyitems(config, items):
 
     With `--database-tests-only`, the tests that reach no database are left out.
 
-    The tests marked `long` come first (in their modules' order): the processes share out the
-    rest as they finish, so the suite does not end waiting on one long test begun last."""
+    The tests marked `long` start the processes' shares (`_long_first`), so the suite does not
+    end waiting on one long test begun last."""
     if config.getoption("database_tests_only"):
         kept = [item for item in items if uses_database(item)]
         left = [item for item in items if not uses_database(item)]
         if left:
             config.hook.pytest_deselected(items=left)
             items[:] = kept
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+    items[:] = _long_first(items, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
     modules: dict[object, list] = {}
     for item in items:
         modules.setdefault(item.module, []).append(item)

@@ -23,18 +23,20 @@ def register(task: Task) -> Task:
     return task
 
 
-def run(now: datetime.datetime | None = None, *, dry_run: bool = False) -> list[str]:
-    """Run every registered task; what each said, in the order they were registered. A task
-    that fails is logged and said so, and the others (and the reminders after them) still
-    run: it runs again the next day."""
+def run(now: datetime.datetime | None = None, *, dry_run: bool = False) -> tuple[list, list]:
+    """Run every registered task: (what the tasks said, the names of those that failed), in
+    the order they were registered. A task that fails is logged and the others (and the
+    reminders after them) still run; the caller reports the failure (`realise remind` exits
+    1), and the task runs again the next day."""
     now = now or timezone.now()
-    lines = []
+    lines, failed = [], []
     for task in _tasks:
         try:
             line = task(now, dry_run)
         except Exception as error:  # noqa: BLE001 - the daily run must go on
             logger.exception("Housekeeping %s failed", task.__name__)
+            failed.append(task.__name__)
             line = f"Housekeeping {task.__name__} failed ({error}); it runs again tomorrow."
         if line:
             lines.append(line)
-    return lines
+    return lines, failed

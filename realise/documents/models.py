@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -186,12 +187,13 @@ class BackgroundBuild(models.Model):
         return self.status in (PackStatus.QUEUED, PackStatus.BUILDING)
 
     @property
-    def kept_until(self):
-        """When the daily run removes it (`documents.retention`); None if never."""
+    def kept_until(self) -> datetime.date | None:
+        """The last day it is kept (the daily run removes it the day after, see
+        `documents.retention`); None if it is kept for good."""
         days = settings.REALISE_DOCUMENT_DAYS
         if self.running or not days or self.finished_at is None:
             return None
-        return self.finished_at + datetime.timedelta(days=days)
+        return timezone.localdate(self.finished_at) + datetime.timedelta(days=days)
 
 
 class InspectionPack(BackgroundBuild):

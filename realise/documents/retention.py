@@ -1,8 +1,9 @@
 """How long built documents are kept: board packs, highlight reports, register exports and
 inspection packs built in the background are there for their requester to download for
-`REALISE_DOCUMENT_DAYS` days after they finished (0 keeps them for good). The daily
-`realise remind` then removes them, record and file: each can be asked for again, and is
-then built from the register as it stands."""
+`REALISE_DOCUMENT_DAYS` days after the day they finished (0 keeps them for good), through the
+last of those days (`BackgroundBuild.kept_until`). The daily `realise remind` then removes
+them, record and file: each can be asked for again, and is then built from the register as
+it stands."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from realise.documents.models import DocumentJob, InspectionPack, PackStatus
@@ -25,7 +27,10 @@ def remove_old_builds(now: datetime.datetime, dry_run: bool = False) -> str | No
     days = settings.REALISE_DOCUMENT_DAYS
     if not days:
         return None
-    cutoff = now - datetime.timedelta(days=days)
+    # Kept through `kept_until` (the finishing day, local time, plus the days): removed from
+    # the day after.
+    first_day = timezone.localdate(now) - datetime.timedelta(days=days)
+    cutoff = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
     old = Q(status__in=(PackStatus.DONE, PackStatus.FAILED)) & (
         Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)
     )
@@ -63,5 +68,6 @@ def _delete_files(records) -> None:
             continue
         try:
             record.file.storage.delete(record.file.name)
-        except OSError as error:  # the record is gone: an orphan file is only space
-            logger.warning("Could not delete %s: %s", record.file.name, error)
+        except Exception:  # noqa: BLE001 - any storage's error; the other files still go
+            # The record is gone: the file is left behind, named here for the operator.
+            logger.exception("Could not delete %s", record.file.name)

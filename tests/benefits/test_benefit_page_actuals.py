@@ -14,7 +14,7 @@ from tests.factories import force
 
 
 def months(count: int) -> list[datetime.date]:
-    """`count` months, oldest first, ending in January 2026."""
+    """`count` months, oldest first, ending in December 2025."""
     first = 2026 * 12 - count
     return [datetime.date(m // 12, m % 12 + 1, 1) for m in range(first, first + count)]
 
@@ -46,7 +46,7 @@ def test_the_latest_actuals_come_first_a_page_at_a_time(client, world):
     first = client.get(url)
     page = first.content.decode()
     assert "Showing actuals 1 to 50 of 70, the latest first." in page
-    # January 2026 for both forces, then back month by month.
+    # December 2025 for both forces, then back month by month.
     assert shown(first)[:3] == [(essex[-1], "Essex"), (kent[-1], "Kent"), (essex[-2], "Essex")]
     assert len(shown(first)) == ACTUALS_PER_PAGE
     assert next_link(page) == "?actuals=2#actuals"

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -68,7 +69,8 @@ class BenefitDetailView(ObjectPermissionMixin, DetailView):
                 "force", "entered_by", "changed_by", "verified_by", "returned_by"
             )
             .prefetch_related("evidence")
-            .order_by("-period", "force__name", "pk")
+            # The whole collaboration's line (no force) before the forces', on every database.
+            .order_by("-period", F("force__name").asc(nulls_first=True), "pk")
         )
         if force is not None:
             measurements = measurements.filter(force=force)

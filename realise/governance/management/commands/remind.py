@@ -37,7 +37,8 @@ class Command(BaseCommand):
         stopped = run_checks()  # work whose process has gone (a killed import) is failed
         if stopped:
             self.stdout.write(f"Marked {stopped} stopped background job(s) failed.")
-        for line in housekeeping.run(dry_run=options["dry_run"]):  # old built documents
+        said, failed = housekeeping.run(dry_run=options["dry_run"])  # old built documents
+        for line in said:
             self.stdout.write(line)
         result = send_reminders(today, dry_run=options["dry_run"], base_url=options["base_url"])
         verb = "Would send" if options["dry_run"] else "Sent"
@@ -54,6 +55,8 @@ class Command(BaseCommand):
             f"{result.already_sent} already sent before."
         )
         problems = []
+        if failed:
+            problems.append(f"Housekeeping failed: {', '.join(failed)}.")
         if result.failed:
             problems.append(f"{len(result.failed)} reminder(s) could not be sent.")
         if not self.send_audit_head(options["dry_run"]):
