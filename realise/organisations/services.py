@@ -382,6 +382,16 @@ def set_active(user: User, active: bool, *, by: User | None = None) -> None:
     # ModelBackend.get_user, DRF's TokenAuthentication): they stop working at once.
 
 
+def activation_message(name: str, active: bool) -> str:
+    """What the person who (de)activated `name` is told, on the page and the command line."""
+    if active:
+        return _("%(name)s can sign in again.") % {"name": name}
+    return _(
+        "%(name)s is deactivated: they can no longer sign in and their API token "
+        "no longer works. Their history and authorship are kept."
+    ) % {"name": name}
+
+
 # Cover: deputies ------------------------------------------------------------------------------
 
 

@@ -240,17 +240,7 @@ class UserView(AccessMixin, TemplateView):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("access-user", username=username)
-        if active:
-            messages.success(request, _("%(name)s can sign in again.") % {"name": username})
-        else:
-            messages.success(
-                request,
-                _(
-                    "%(name)s is deactivated: they can no longer sign in and their API token "
-                    "no longer works. Their history and authorship are kept."
-                )
-                % {"name": username},
-            )
+        messages.success(request, services.activation_message(username, active))
         return redirect("access-user", username=username)
 
 

@@ -25,19 +25,12 @@ class Command(BaseCommand):
             raise CommandError(f"--{error.option}: {error.message}", returncode=2) from None
         name = user.get_username()
         if user.is_active == self.active:
-            message = (
+            already = (
                 _("%(name)s is already active: nothing changed.")
                 if self.active
                 else _("%(name)s is already deactivated: nothing changed.")
             )
-        else:
-            services.set_active(user, self.active)
-            message = (
-                _("%(name)s can sign in again.")
-                if self.active
-                else _(
-                    "%(name)s is deactivated: they can no longer sign in and their API token "
-                    "no longer works. Their history and authorship are kept."
-                )
-            )
-        self.stdout.write(message % {"name": name})
+            self.stdout.write(already % {"name": name})
+            return
+        services.set_active(user, self.active)
+        self.stdout.write(services.activation_message(name, self.active))
