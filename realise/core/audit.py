@@ -345,6 +345,25 @@ def _insert(record_model, records: list, using: str) -> None:
             cursor.executemany(sql, rows)
 
 
+def record_change(instance, before: dict, after: dict, *, by=None) -> AuditRecord:
+    """Append one change to a record whose history is not kept (an account, allowed to sign
+    in or not): an update from `before` to `after`, made by `by` (None: a command)."""
+    with translation.override("en-gb"):
+        entry = Entry(
+            user_id=getattr(by, "pk", None),
+            username=by.get_username() if by is not None else "",
+            action=AuditAction.UPDATE,
+            model=instance._meta.label_lower,
+            object_id=str(instance.pk),
+            object_repr=str(instance)[:200],
+            collaboration_id=None,
+            via=_via(),
+            before=before,
+            after=after,
+        )
+    return append([entry])[0]
+
+
 def audit_loaded_rows(apps, label: str, using: str = "default") -> int:
     """For a data migration: record the rows of `label` ("app.model") that a migration wrote
     without history as created, so that the trail accounts for every live row (see

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 
 import rules
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import BigIntegerField, CharField, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
@@ -408,10 +409,15 @@ def _gone_filter(kind: str, user) -> Q | None:
     return None
 
 
+# Accounts keep no history of their own: their changes are written straight to the trail.
+ACCOUNT_KIND = settings.AUTH_USER_MODEL.lower()
+
+
 def visible_audit_records(user) -> QuerySet:
     """The audit records the user may read: each one exactly when the object it describes
-    is visible to them (now, or as it was when it was deleted). A record whose object
-    cannot be resolved is for administrators alone. One query, filtered in the database."""
+    is visible to them (now, or as it was when it was deleted). An account's changes are
+    for administrators and inspectors; a record whose object cannot be resolved is for
+    administrators alone. One query, filtered in the database."""
     records = AuditRecord.objects.all()
     access = access_for(user)
     if access.administrator:
@@ -419,6 +425,8 @@ def visible_audit_records(user) -> QuerySet:
     if not access.authenticated:
         return records.none()
     seen = Q(pk__in=[])
+    if access.inspector:  # who allowed or stopped whose sign-in (`audit.record_change`)
+        seen |= Q(model=ACCOUNT_KIND)
     for kind in (*ORGANISATIONAL_KINDS, *SCOPES, *PARENT_KIND):
         if kind in ORGANISATIONAL_KINDS:
             seen |= Q(model=kind)

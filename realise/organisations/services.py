@@ -32,7 +32,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from realise.core import language
+from realise.core import audit, language
 from realise.core.history import set_history_user
 from realise.core.language import english
 from realise.core.permissions import access_for, forget_access
@@ -376,8 +376,13 @@ def set_active(user: User, active: bool, *, by: User | None = None) -> None:
     if by is not None and by.pk == user.pk and not active:
         raise ValidationError(_("You cannot deactivate yourself."))
     with transaction.atomic():
+        # Read under a lock: two administrators at once record one change, not two.
+        locked = type(user).objects.select_for_update().filter(pk=user.pk)
+        was = locked.values_list("is_active", flat=True).get()
         user.is_active = active
         user.save(update_fields=["is_active"])
+        if was != active:  # who allowed or stopped whose sign-in, and when: in the trail
+            audit.record_change(user, {"is_active": was}, {"is_active": active}, by=by)
     # Sessions and tokens are checked against `is_active` on every request (Django's
     # ModelBackend.get_user, DRF's TokenAuthentication): they stop working at once.
 

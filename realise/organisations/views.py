@@ -23,7 +23,8 @@ from django.views.generic import FormView, TemplateView
 from django_tables2 import SingleTableMixin
 
 from realise.core.forms import GovukSetPasswordForm
-from realise.core.permissions import access_for
+from realise.core.models import AuditRecord
+from realise.core.permissions import ACCOUNT_KIND, access_for
 from realise.core.types import signed_in_user
 from realise.organisations import forms, services
 from realise.organisations.filtersets import AccessFilter
@@ -206,6 +207,10 @@ class MembershipRevokeView(MembershipMixin, FormView):
 # Users --------------------------------------------------------------------------------------------
 
 
+# The latest changes to an account shown on its page; the audit trail holds them all.
+ACCOUNT_CHANGES_SHOWN = 10
+
+
 class UserView(AccessMixin, TemplateView):
     """One user: their roles (those the viewer manages), and deactivation (administrators)."""
 
@@ -231,6 +236,10 @@ class UserView(AccessMixin, TemplateView):
             signed_in_user(self.request)
         ).filter(user=self.person)
         context["administrator"] = access_for(self.request.user).administrator
+        if context["administrator"]:
+            context["account_changes"] = AuditRecord.objects.filter(
+                model=ACCOUNT_KIND, object_id=str(self.person.pk)
+            )[:ACCOUNT_CHANGES_SHOWN]
         return context
 
     def post(self, request, username):
