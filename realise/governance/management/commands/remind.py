@@ -19,9 +19,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--date", help="Act as if today were this day (YYYY-MM-DD).")
         parser.add_argument(
-            "--dry-run", action="store_true", help="List what would be sent; send nothing."
+            "--date",
+            help="Send the reminders as if today were this day (YYYY-MM-DD). Built documents "
+            "are removed by the real date, never early.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="List what would be sent and removed; send and remove nothing.",
         )
         parser.add_argument("--base-url", help="Site address for links (default REALISE_BASE_URL).")
 
