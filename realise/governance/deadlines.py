@@ -1,5 +1,6 @@
 """A person's own deadlines: actuals to record, actions, and reviews, with the day each
-falls due. The personal calendar feed shows them."""
+falls due. The personal calendar feed shows them. Titles and details are in the active
+language: the page's, or for the feed its owner's (`core.language.of_user`)."""
 
 from __future__ import annotations
 
@@ -10,18 +11,21 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
 from realise.collaborations.models import Agreement, InitiativeStatus
 from realise.collaborations.nesting import with_nested
+from realise.core.language import month_year
 from realise.governance.models import Action, PostImplementationReview
 from realise.organisations.models import Membership, Role
 
 KIND_LABELS = {
-    "actuals": "Actuals due",
-    "action": "Action due",
-    "agreement-review": "Agreement review due",
-    "post-implementation-review": "Post-implementation review due",
+    "actuals": gettext_lazy("Actuals due"),
+    "action": gettext_lazy("Action due"),
+    "agreement-review": gettext_lazy("Agreement review due"),
+    "post-implementation-review": gettext_lazy("Post-implementation review due"),
 }
 
 
@@ -36,7 +40,7 @@ class Deadline:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return str(KIND_LABELS[self.kind])
 
 
 def actuals_due(period: datetime.date) -> datetime.date:
@@ -84,8 +88,10 @@ def _actuals(user, start: datetime.date, end: datetime.date) -> list[Deadline]:
                 Deadline(
                     kind="actuals",
                     due=due,
-                    title=f"Actuals due: {reference} {period:%b %Y}",
-                    detail=f"Record the actual for {period:%B %Y} of '{title}' with its evidence.",
+                    title=_("Actuals due: %(reference)s %(month)s")
+                    % {"reference": reference, "month": month_year(period)},
+                    detail=_("Record the actual for %(month)s of '%(title)s' with its evidence.")
+                    % {"month": month_year(period), "title": title},
                     url=reverse("benefit-detail", args=[benefit_id]),
                     uid=f"actuals-{benefit_id}-{period:%Y-%m}",
                 )
@@ -104,8 +110,10 @@ def my_deadlines(user, start: datetime.date, end: datetime.date) -> list[Deadlin
             Deadline(
                 kind="action",
                 due=action.due_on,
-                title=f"Action due: {action.text[:60]}",
-                detail=f"{action.text}\n\nFrom a decision of {action.decision.body}.",
+                title=_("Action due: %(text)s") % {"text": action.text[:60]},
+                detail=action.text
+                + "\n\n"
+                + _("From a decision of %(body)s.") % {"body": action.decision.body},
                 url=action.decision.get_absolute_url(),
                 uid=f"action-{action.pk}",
             )
@@ -122,8 +130,10 @@ def my_deadlines(user, start: datetime.date, end: datetime.date) -> list[Deadlin
             Deadline(
                 kind="post-implementation-review",
                 due=review.due_on,
-                title=f"Post-implementation review: {review.initiative}",
-                detail=f"The post-implementation review of '{review.initiative}' is due.",
+                title=_("Post-implementation review: %(initiative)s")
+                % {"initiative": review.initiative},
+                detail=_("The post-implementation review of '%(initiative)s' is due.")
+                % {"initiative": review.initiative},
                 url=review.initiative.get_absolute_url(),
                 uid=f"pir-{review.pk}",
             )
@@ -135,8 +145,9 @@ def my_deadlines(user, start: datetime.date, end: datetime.date) -> list[Deadlin
             Deadline(
                 kind="agreement-review",
                 due=agreement.review_due,
-                title=f"Agreement review: {agreement.title}",
-                detail=f"The annual review of '{agreement.title}' ({agreement.collaboration}).",
+                title=_("Agreement review: %(title)s") % {"title": agreement.title},
+                detail=_("The annual review of '%(title)s' (%(collaboration)s).")
+                % {"title": agreement.title, "collaboration": agreement.collaboration},
                 url=agreement.collaboration.get_absolute_url(),
                 uid=f"agreement-review-{agreement.pk}-{agreement.review_due:%Y-%m-%d}",
             )

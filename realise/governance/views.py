@@ -16,7 +16,7 @@ from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from django_tables2 import SingleTableView
 
 from realise.collaborations.models import Collaboration
 from realise.collaborations.services import GateRefused
+from realise.core import language
 from realise.core.history import set_history_user
 from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
 from realise.governance import deadlines, ics, services, workdays
@@ -369,10 +370,14 @@ class MyCalendarFeedView(View):
         if user is None:
             raise Http404("No such calendar.")
         today = timezone.localdate()
-        found = deadlines.my_deadlines(user, today - DEADLINES_BACK, today + DEADLINES_AHEAD)
         base, domain = _feed_base(request)
-        name = f"Realise deadlines of {user.get_full_name() or user.username}"
-        text = ics.deadlines_calendar(name, found, base_url=base, domain=domain)
+        # A calendar program sends no session or language: the feed is in its owner's.
+        with translation.override(language.of_user(user)):
+            found = deadlines.my_deadlines(user, today - DEADLINES_BACK, today + DEADLINES_AHEAD)
+            name = _("Realise deadlines of %(name)s") % {
+                "name": user.get_full_name() or user.username
+            }
+            text = ics.deadlines_calendar(name, found, base_url=base, domain=domain)
         return _calendar_response(text, "my-deadlines")
 
 

@@ -5,9 +5,11 @@ Every feed is read back with the `icalendar` library, as a calendar program woul
 import datetime
 import zoneinfo
 
+from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
+from realise.core import language
 from realise.governance.models import Action, Decision, Meeting
 from realise.organisations.models import Person
 from tests.factories import plan
@@ -125,3 +127,46 @@ def test_a_deactivated_users_links_stop_working(client, world):
     world.dave.is_active = False
     world.dave.save()
     assert client.get(feed).status_code == 404
+
+
+def test_the_deadlines_are_in_the_language_of_their_reader(client, world, settings):
+    """The page in the language of the page; the feed, which a calendar program fetches with
+    no session, in its owner's remembered language."""
+    settings.REALISE_MEASUREMENT_GRACE_DAYS = 10
+    today = timezone.localdate()
+    world.benefit.measurement_owner = world.erin_person
+    world.benefit.reference = "EK-B01"
+    world.benefit.save()
+    plan(world.benefit, today.replace(day=1), ["100"])
+    decision = Decision.objects.create(body=world.board, decided_on=today, text="Do it")
+    Action.objects.create(
+        decision=decision, text="Send the figures", owner=world.erin_person, due_on=today
+    )
+    client.force_login(world.erin)
+    english_page = client.get("/governance/calendar/").content.decode()
+    assert "Actuals due: EK-B01" in english_page and "Action due: Send the figures" in english_page
+    client.post("/language/", {"language": "cy", "next": "/"})  # remembered for erin
+    page = client.get("/governance/calendar/").content.decode()
+    month = language.WELSH_MONTHS[today.month - 1]
+    assert f"Gwerthoedd gwirioneddol yn ddyledus: EK-B01 {month} {today.year}" in page
+    assert "Cam gweithredu yn ddyledus: Send the figures" in page
+    assert "Actuals due" not in page and "Action due" not in page
+    url = client.get("/governance/calendar/").context["feed_url"]
+
+    feed = Client()  # a calendar program: no session, no language of its own
+    calendar, found = events(feed.get(url))
+    assert str(calendar["X-WR-CALNAME"]).startswith("Terfynau amser Realise")
+    actuals = found[f"actuals-{world.benefit.pk}-{today:%Y-%m}"]
+    assert (
+        str(actuals["SUMMARY"])
+        == f"Gwerthoedd gwirioneddol yn ddyledus: EK-B01 {month} {today.year}"
+    )
+    assert "gyda’i dystiolaeth" in str(actuals["DESCRIPTION"])
+    action = next(e for uid, e in found.items() if uid.startswith("action-"))
+    assert "O benderfyniad gan EK Programme Board." in str(action["DESCRIPTION"])
+    # Someone who chose no language gets English.
+    client.post("/language/", {"language": "en-gb", "next": "/"})
+    _, found = events(feed.get(url))
+    assert str(found[f"actuals-{world.benefit.pk}-{today:%Y-%m}"]["SUMMARY"]).startswith(
+        "Actuals due: EK-B01"
+    )
