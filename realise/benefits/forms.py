@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from realise.benefits.models import Benefit, Nature, Unit
+from realise.benefits.services import check_evidence_file
 from realise.benefits.standard import standard_errors
 from realise.core import inputs
 from realise.core.forms import (
@@ -250,14 +251,38 @@ class MonthActualsForm(GovukForm, forms.Form):
                 max_length=2000,
             )
 
+    def clean_evidence_file(self):
+        """Checked once here, so that a refused file is named beside its own field rather
+        than on every line it would have been attached to."""
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            try:
+                check_evidence_file(upload)
+            except ValidationError as refused:
+                raise ValidationError(refused.message_dict["evidence_file"]) from None
+        return upload
+
     def entries(self):
-        """(line, value, note) for each line with a value."""
-        found = []
+        """(line, value, note) for each line whose value is new or changed. A line shown with
+        its recorded value and saved as it was is left alone: its version, evidence and
+        verification stay as they are."""
+        return [
+            (line, value, self.cleaned_data.get(f"note-{line.key}", ""))
+            for line, value in self._given()
+            if line.current is None or value != line.current
+        ]
+
+    def unchanged(self) -> int:
+        """How many lines were saved with the value already recorded (left alone)."""
+        return sum(
+            1 for line, value in self._given() if line.current is not None and value == line.current
+        )
+
+    def _given(self):
         for line in self.lines:
             value = self.cleaned_data.get(f"value-{line.key}")
             if value is not None:
-                found.append((line, value, self.cleaned_data.get(f"note-{line.key}", "")))
-        return found
+                yield line, value
 
     def rows(self):
         """Each line with its bound fields, for the template."""

@@ -11,10 +11,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from realise.benefits import services
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
 from realise.collaborations.models import InitiativeStatus
+from realise.core.language import force_name
 from realise.core.permissions import access_for
 from realise.organisations.models import Force
 
@@ -32,7 +34,7 @@ class MonthLine:
 
     @property
     def whose(self) -> str:
-        return self.force.name if self.force else "Whole collaboration"
+        return force_name(self.force) if self.force else _("Whole collaboration")
 
 
 def previous_month(month: datetime.date) -> datetime.date:
@@ -49,7 +51,8 @@ def lines_for(
     """The lines `user` may record for `month` (at most MAX_LINES), and whether there were
     more. A force benefits lead records their force's line of every benefit of their
     force's collaborations; a measurement owner, benefit owner or programme team member
-    the whole collaboration's line of the benefits they answer for."""
+    the whole collaboration's line of the benefits they answer for (an administrator, of
+    every benefit)."""
     access = access_for(user)
     benefits = (
         Benefit.objects.visible_to(user)
@@ -78,8 +81,8 @@ def lines_for(
             member_ids = benefit.initiative.collaboration.shares.values_list("force_id", flat=True)
             for force_id in sorted(set(member_ids) & set(lead_forces)):
                 wanted.append((benefit, lead_forces[force_id]))
-    narrowed = collaboration is not None or initiative is not None
-    own = benefits if access.administrator and narrowed else benefits.filter(answerable)
+    # Administrators answer for every benefit: the whole collaboration's line of each.
+    own = benefits if access.administrator else benefits.filter(answerable)
     for benefit in own.distinct()[: MAX_LINES + 1]:
         wanted.append((benefit, None))
     allowed = [

@@ -192,10 +192,10 @@ def cleared_message(measurement: Measurement) -> str:
     if verifier is None:
         return ""
     name = verifier.get_full_name() or verifier.get_username()
-    return (
-        f"The actual had been verified by {name}; your change cleared that verification, "
+    return _(
+        "The actual had been verified by %(name)s; your change cleared that verification, "
         "so it needs verifying again."
-    )
+    ) % {"name": name}
 
 
 # Four-eyes verification ----------------------------------------------------------------

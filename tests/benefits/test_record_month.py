@@ -5,10 +5,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from realise.benefits.models import Evidence, Measurement
-from tests.factories import BenefitFactory, plan
+from realise.benefits.services import verify_measurement
+from tests.factories import BenefitFactory, member, plan
 
 MONTH = datetime.date(2026, 3, 1)
 
@@ -153,3 +156,120 @@ def test_the_programme_team_may_record_the_whole_collaboration(client, lines):
     form = client.get(f"/benefits/{world.benefit.pk}/actuals/new/").context["form"]
     labels = [label for _, label in form.fields["force"].widget.choices]
     assert labels[0] == "Essex" and "The whole collaboration" in labels
+
+
+def test_saving_the_month_again_leaves_unchanged_lines_and_their_verification_alone(
+    client, lines
+):
+    """The form comes back filled with what is recorded: saving it with one line changed
+    changes that line alone; a verified line saved as it was keeps its verification."""
+    world, other = lines
+    client.force_login(world.bob)
+    first, second = key(world.benefit, world.essex), key(other, world.essex)
+    client.post(url(), {f"value-{first}": "110", f"value-{second}": "45", "batch_note": "Ledger"})
+    kept = Measurement.objects.get(period=MONTH, benefit=other)
+    verify_measurement(kept, user=world.alice)
+    kept.refresh_from_db()
+    version, evidence = kept.version, set(kept.evidence.values_list("pk", flat=True))
+
+    page = client.get(url())
+    form = page.context["form"]
+    assert form[f"value-{second}"].value() == Decimal("45.00")  # shown as recorded
+    response = client.post(
+        url(), {f"value-{first}": "112", f"value-{second}": "45.00", "batch_note": "Ledger v2"}
+    )
+    assert response.status_code == 302
+    kept.refresh_from_db()
+    assert kept.verified_by == world.alice and kept.version == version
+    assert set(kept.evidence.values_list("pk", flat=True)) == evidence
+    changed = Measurement.objects.get(period=MONTH, benefit=world.benefit)
+    assert changed.value == Decimal("112.00")
+    said = [str(m) for m in get_messages(client.get(url()).wsgi_request)]
+    assert said == [
+        "Recorded 1 actual for March 2026. It waits for someone else to verify it. "
+        "1 line given as already recorded was left as it was."
+    ]
+
+
+def test_a_change_that_clears_a_verification_says_which_line_and_whose(client, lines):
+    world, _ = lines
+    client.force_login(world.bob)
+    line = key(world.benefit, world.essex)
+    client.post(url(), {f"value-{line}": "110", "batch_note": "Ledger"}, follow=True)
+    verify_measurement(Measurement.objects.get(period=MONTH), user=world.alice)
+    response = client.post(url(), {f"value-{line}": "111", "batch_note": "Corrected"}, follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert len(said) == 2 and said[1] == (
+        f"EK-1, Essex: The actual had been verified by {world.alice.get_full_name() or 'alice'}; "
+        "your change cleared that verification, so it needs verifying again."
+    )
+    assert Measurement.objects.get(period=MONTH).verified_by is None
+
+
+def test_saving_only_what_is_recorded_changes_nothing_and_says_so(client, lines):
+    world, _ = lines
+    client.force_login(world.bob)
+    line = key(world.benefit, world.essex)
+    client.post(url(), {f"value-{line}": "110", "batch_note": "Ledger"})
+    before = Measurement.objects.get(period=MONTH).version
+    response = client.post(url(), {f"value-{line}": "110.00", "batch_note": "again"})
+    assert response.status_code == 400
+    assert "Nothing changed: every actual you gave is the one already recorded." in (
+        response.content.decode()
+    )
+    assert Measurement.objects.get(period=MONTH).version == before
+    assert Evidence.objects.filter(measurement__period=MONTH).count() == 1
+
+
+def test_a_month_that_is_not_a_month_is_named_and_nothing_is_offered_or_saved(client, lines):
+    world, _ = lines
+    client.force_login(world.bob)
+    response = client.get("/actuals/month/?month=13&year=2026")
+    assert response.status_code == 400
+    html = response.content.decode()
+    summary = html.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    assert 'href="#id_month"' in summary and "Month: " in summary
+    assert 'id="lines"' not in html and 'id="no-lines"' not in html
+    assert "<title>Error: Record actuals" in html
+    line = key(world.benefit, world.essex)
+    response = client.post(
+        "/actuals/month/?month=13&year=2026", {f"value-{line}": "110", "batch_note": "Ledger"}
+    )
+    assert response.status_code == 400
+    assert not Measurement.objects.filter(value=110).exists()
+
+
+def test_a_refused_evidence_file_is_named_once_beside_the_file_field(client, lines):
+    world, other = lines
+    client.force_login(world.bob)
+    program = SimpleUploadedFile("report.pdf", b"MZ\x90\x00" + b"\x00" * 200)
+    response = client.post(
+        url(),
+        {
+            f"value-{key(world.benefit, world.essex)}": "110",
+            f"value-{key(other, world.essex)}": "45",
+            "batch_note": "Ledger",
+            "evidence_file": program,
+        },
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert list(form.errors) == ["evidence_file"]
+    assert "report.pdf" in form.errors["evidence_file"][0]
+    summary = response.content.decode().split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    assert summary.count("report.pdf") == 1 and 'href="#id_evidence_file"' in summary
+    assert not Measurement.objects.filter(period=MONTH).exists()
+
+
+def test_an_administrator_is_offered_the_whole_collaborations_line_of_every_benefit(
+    client, lines
+):
+    world, other = lines
+    ada = member("ada", "Essex", "administrator")
+    client.force_login(ada)
+    page_lines = client.get(url()).context["form"].lines
+    assert [(line.benefit.reference, line.force) for line in page_lines] == [
+        ("EK-1", None),
+        ("EK-2", None),
+    ]
+    assert page_lines[0].whose == "Whole collaboration"

@@ -31,7 +31,7 @@ from realise.benefits.standard import benefit_standard
 from realise.collaborations.models import Initiative
 from realise.collaborations.rules import can_view
 from realise.core.history import set_history_user
-from realise.core.language import month_year
+from realise.core.language import force_name, month_year
 from realise.core.permissions import access_for
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
@@ -293,33 +293,42 @@ class RecordMonthView(LoginRequiredMixin, TemplateView):
 
     template_name = "benefits/record_month.html"
 
-    def month(self) -> datetime.date:
+    def month(self) -> datetime.date | None:
+        """The month chosen (last month when none is); None when the choice is not a month
+        that has begun: then no lines are shown and nothing is saved."""
         chooser = MonthChoiceForm(self.request.GET if "month" in self.request.GET else None)
         self.chooser = chooser
-        if chooser.is_bound and chooser.is_valid():
-            return chooser.cleaned_data["period"]
+        if chooser.is_bound:
+            return chooser.cleaned_data["period"] if chooser.is_valid() else None
         last = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
-        if not chooser.is_bound:
-            self.chooser = MonthChoiceForm(initial={"month": last.month, "year": last.year})
+        self.chooser = MonthChoiceForm(initial={"month": last.month, "year": last.year})
         return last.replace(day=1)
 
     def setup_lines(self):
         self.period = self.month()
-        self.lines, self.more = monthly.lines_for(self.request.user, self.period)
+        self.lines, self.more = (
+            monthly.lines_for(self.request.user, self.period) if self.period else ([], False)
+        )
 
     def get(self, request, *args, **kwargs):
         self.setup_lines()
         form = MonthActualsForm(lines=self.lines)
-        return self.render_to_response(self.get_context_data(form=form))
+        status = 200 if self.period else 400
+        return self.render_to_response(self.get_context_data(form=form), status=status)
 
     def post(self, request, *args, **kwargs):
         self.setup_lines()
         form = MonthActualsForm(request.POST, request.FILES, lines=self.lines)
-        if not form.is_valid():
+        if self.period is None or not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        entries = form.entries()
+        entries, unchanged = form.entries(), form.unchanged()
         if not entries:
-            form.add_error(None, _("Enter at least one actual."))
+            form.add_error(
+                None,
+                _("Nothing changed: every actual you gave is the one already recorded.")
+                if unchanged
+                else _("Enter at least one actual."),
+            )
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
             saved = monthly.record_month(
@@ -334,17 +343,28 @@ class RecordMonthView(LoginRequiredMixin, TemplateView):
                 for message in messages_:
                     form.add_error(f"value-{key}", message)
             return self.render_to_response(self.get_context_data(form=form), status=400)
-        messages.success(
-            request,
-            ngettext(
-                "Recorded %(count)s actual for %(month)s. "
-                "They wait for someone else to verify them.",
-                "Recorded %(count)s actuals for %(month)s. "
-                "They wait for someone else to verify them.",
-                len(saved),
-            )
-            % {"count": len(saved), "month": month_year(self.period)},
-        )
+        said = ngettext(
+            "Recorded %(count)s actual for %(month)s. It waits for someone else to verify it.",
+            "Recorded %(count)s actuals for %(month)s. "
+            "They wait for someone else to verify them.",
+            len(saved),
+        ) % {"count": len(saved), "month": month_year(self.period)}
+        if unchanged:
+            said += " " + ngettext(
+                "%(count)s line given as already recorded was left as it was.",
+                "%(count)s lines given as already recorded were left as they were.",
+                unchanged,
+            ) % {"count": unchanged}
+        messages.success(request, said)
+        for measurement in saved:
+            cleared = cleared_message(measurement)
+            if cleared:
+                whose = force_name(measurement.force) if measurement.force else _(
+                    "Whole collaboration"
+                )
+                messages.warning(
+                    request, f"{measurement.benefit.reference}, {whose}: {cleared}"
+                )
         query = urlencode({"month": self.period.month, "year": self.period.year})
         return redirect(f"{request.path}?{query}")
 
