@@ -200,6 +200,8 @@ def render_profile_pdf(
     from weasyprint import HTML  # noqa: PLC0415
 
     html = render_profile_html(benefit, today)
+    # The page numbers in the language of the profile.
+    numbers = f"@page {{ @bottom-right {{ content: {formatting.page_counter_css()}; }} }}"
     return HTML(string=html, base_url=base_url).write_pdf(
-        stylesheets=[Stylesheet(filename=str(CSS))]
+        stylesheets=[Stylesheet(filename=str(CSS)), Stylesheet(string=numbers)]
     )

@@ -14,6 +14,7 @@ Rounding is half-up, as the finance teams round. Nothing here imports an app.
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext
@@ -160,3 +161,21 @@ XLSX_MONEY = '"£"#,##0.00;-"£"#,##0.00'
 XLSX_HOURS = "#,##0.00"
 XLSX_PERCENT = "0.0%"
 XLSX_NUMBER = "#,##0.00"
+
+
+def page_words() -> list[str]:
+    """'Page %(page)s of %(pages)s', in the active language, split around its two numbers:
+    ['Page ', 'page', ' of ', 'pages', '']."""
+    return re.split(r"%\((page|pages)\)s", gettext("Page %(page)s of %(pages)s"))
+
+
+def page_counter_css() -> str:
+    """The CSS `content` of a PDF's page numbers, in the active language:
+    '"Page " counter(page) " of " counter(pages)'."""
+    parts = []
+    for index, part in enumerate(page_words()):
+        if index % 2:
+            parts.append(f"counter({part})")
+        elif part:
+            parts.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return " ".join(parts)

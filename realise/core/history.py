@@ -9,8 +9,10 @@ from itertools import groupby
 from typing import Any
 
 from django.db.models import Model
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
 HIDDEN_FIELDS = {"created_at", "updated_at", "id"}
 
 
@@ -55,8 +57,8 @@ def changes_of(records, what) -> list[Change]:
         changes.append(
             Change(
                 when=record.history_date,
-                who=(user.get_full_name() or user.username) if user else "system",
-                action=ACTIONS.get(record.history_type, record.history_type),
+                who=(user.get_full_name() or user.username) if user else _("system"),
+                action=str(ACTIONS.get(record.history_type, record.history_type)),
                 what=what(record),
                 fields=fields,
             )
@@ -72,7 +74,7 @@ def per_object(history, what) -> list[Change]:
     """Changes of every object in a historical queryset, each diffed against its own past."""
     records = history.select_related("history_user").order_by("id", "-history_date", "-history_id")
     changes: list[Change] = []
-    for _, group in groupby(records, key=lambda record: record.id):
+    for _id, group in groupby(records, key=lambda record: record.id):
         changes += changes_of(group, what)
     return changes
 

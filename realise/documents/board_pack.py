@@ -21,6 +21,7 @@ from realise.benefits.models import Benefit
 from realise.benefits.realisation import HOURS, MONEY, RealisationFilter
 from realise.collaborations.models import Initiative
 from realise.collaborations.services import gate_check
+from realise.core.language import month_year
 from realise.documents import blocks, formats
 from realise.documents.models import HighlightReport, Marking
 from realise.governance.models import (
@@ -253,21 +254,27 @@ def _slices_table(summaries, measures, cashable_first) -> dict:
     )
 
 
-def subcategory_table(summaries, measures) -> dict:
-    rows = dashboards.subcategory_rows({m: summaries[m] for m in measures})
+def subcategory_table(summaries, measures, figures) -> dict:
+    """Each sub-category like for like, as the headline (see `dashboards.subcategory_rows`)."""
+    shown = {m: summaries[m] for m in measures}
+    rows = dashboards.subcategory_rows(shown, figures.subcategory_totals(shown))
     return blocks.table(
         _("By sub-category"),
         [
             blocks.column(_("Sub-category")),
             blocks.column(_("Planned in total"), numeric=True),
+            blocks.column(_("Planned to date"), numeric=True),
             blocks.column(_("Realised to date"), numeric=True),
-            blocks.column(_("% of plan"), numeric=True),
+            blocks.column(_("Of which outside the plan"), numeric=True),
+            blocks.column(_("% of plan to date (benefits with a plan)"), numeric=True),
         ],
         [
             [
                 row["subcategory"],
                 formats.measure_value(row["measure_key"], row["planned_total"]),
+                formats.measure_value(row["measure_key"], row["planned_to_date"]),
                 formats.measure_value(row["measure_key"], row["actual_to_date"]),
+                formats.measure_value(row["measure_key"], row["outside_plan"]),
                 formats.percent(row["percent"]),
             ]
             for row in rows
@@ -429,7 +436,7 @@ def _dashboard_blocks(body, figures, period: str) -> list[dict]:
         elif name == "slices":
             out.append(_slices_table(summaries, measures, cashable_first))
         elif name == "subcategories":
-            out.append(subcategory_table(summaries, measures))
+            out.append(subcategory_table(summaries, measures, figures))
         elif name == "over_time":
             window = dashboards.Figures(figures.cut.narrowed(**_window(figures.cut, period)))
             out.extend(_period_blocks(window.summaries(), measures, period))
@@ -568,7 +575,11 @@ def build_board_pack(
         for item in decision_escalations
     ]
     decision_rows += [
-        [report.initiative.name, f"Highlight report, {report.month:%B %Y}", report.decisions_needed]
+        [
+            report.initiative.name,
+            _("Highlight report, %(month)s") % {"month": month_year(report.month)},
+            report.decisions_needed,
+        ]
         for report in asked_in_highlights
     ]
 
@@ -604,26 +615,35 @@ def build_board_pack(
     for review in agenda.reviews:
         if review.initiative_id in visible_ids:
             due_items.append(
-                f"Post-implementation review of {review.initiative.name}: due "
-                f"{formats.day_label(review.due_on)}"
+                _("Post-implementation review of %(initiative)s: due %(day)s")
+                % {"initiative": review.initiative.name, "day": formats.day_label(review.due_on)}
             )
     for agreement in agenda.agreements:
-        when = "overdue since" if agreement.review_due < agenda.meeting.date else "due"
+        words = (
+            _("Annual review of the agreement '%(title)s': overdue since %(day)s")
+            if agreement.review_due < agenda.meeting.date
+            else _("Annual review of the agreement '%(title)s': due %(day)s")
+        )
         due_items.append(
-            f"Annual review of the agreement '{agreement.title}': {when} "
-            f"{formats.day_label(agreement.review_due)}"
+            words % {"title": agreement.title, "day": formats.day_label(agreement.review_due)}
         )
     for item in agenda.highlight_reports:
         if item.initiative.pk in visible_ids:
             due_items.append(
-                f"Highlight report of {item.initiative.name} on {item.month:%B %Y}: due "
-                f"{formats.day_label(item.due_on)}"
+                _("Highlight report of %(initiative)s on %(month)s: due %(day)s")
+                % {
+                    "initiative": item.initiative.name,
+                    "month": month_year(item.month),
+                    "day": formats.day_label(item.due_on),
+                }
             )
     for action in agenda.open_actions:
+        owner = action.owner.name if action.owner else _("nobody named")
         due_items.append(
-            f"Open action: {action.text} ({action.owner.name if action.owner else 'nobody named'}"
-            + (f", due {formats.day_label(action.due_on)}" if action.due_on else "")
-            + ")"
+            _("Open action: %(text)s (%(owner)s, due %(day)s)")
+            % {"text": action.text, "owner": owner, "day": formats.day_label(action.due_on)}
+            if action.due_on
+            else _("Open action: %(text)s (%(owner)s)") % {"text": action.text, "owner": owner}
         )
 
     meeting = agenda.meeting

@@ -23,6 +23,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from realise.core.formatting import page_counter_css, page_words
 from realise.documents.formats import rag_key
 from realise.documents.models import Marking
 
@@ -133,7 +134,7 @@ def render_html(document: dict) -> str:
             "doc": _for_html(document),
             "font": PDF_FONT,
             "lang": _html_lang(),
-            "page_counter": _page_counter(),
+            "page_counter": page_counter_css(),
             "produced": produced_line(document["produced_on"]),
         },
     )
@@ -142,17 +143,6 @@ def render_html(document: dict) -> str:
 def _html_lang() -> str:
     """`cy` or `en-GB`: the language the document is written in."""
     return "cy" if (translation.get_language() or "").startswith("cy") else "en-GB"
-
-
-def _page_counter() -> str:
-    """The CSS `content` of the page numbers: '"Page " counter(page) " of " counter(pages)'."""
-    parts = []
-    for index, part in enumerate(_page_words()):
-        if index % 2:
-            parts.append(f"counter({part})")
-        elif part:
-            parts.append('"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"')
-    return " ".join(parts)
 
 
 def produced_line(day) -> str:
@@ -228,7 +218,7 @@ def _marking_paragraph(container, marking: str, *, page_numbers: bool = False) -
     if page_numbers:
         numbers = container.add_paragraph()
         numbers.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        before, _page, between, _pages, after = _page_words()
+        before, _page, between, _pages, after = page_words()
         if before:
             numbers.add_run(before)
         _field(numbers, "PAGE")
@@ -236,12 +226,6 @@ def _marking_paragraph(container, marking: str, *, page_numbers: bool = False) -
         _field(numbers, "NUMPAGES")
         if after:
             numbers.add_run(after)
-
-
-def _page_words() -> list[str]:
-    """'Page %(page)s of %(pages)s' split around its two numbers: ['Page ', 'page', ' of ',
-    'pages', '']."""
-    return re.split(r"%\((page|pages)\)s", _("Page %(page)s of %(pages)s"))
 
 
 def _docx_table(doc, block: dict) -> None:

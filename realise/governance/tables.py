@@ -8,9 +8,9 @@ LINK = {"a": {"class": "govuk-link"}}
 
 
 class GovernanceBodyTable(tables.Table):
-    name = tables.Column(linkify=True, attrs=LINK)
-    collaboration = tables.Column(linkify=True, attrs=LINK)
-    next_meeting = tables.DateColumn(format="j M Y", verbose_name=_("Next meeting"), default="None")
+    name = tables.Column(verbose_name=_("Name"), linkify=True, attrs=LINK)
+    collaboration = tables.Column(verbose_name=_("Collaboration"), linkify=True, attrs=LINK)
+    next_meeting = tables.DateColumn(format="j M Y", verbose_name=_("Next meeting"), default="–")
     open_escalations = tables.Column(verbose_name=_("Open escalations"), attrs=NUMERIC)
 
     class Meta:
@@ -32,9 +32,9 @@ class DecisionTable(tables.Table):
     text = tables.Column(
         verbose_name=_("Decision"), linkify=lambda record: record.get_absolute_url(), attrs=LINK
     )
-    body = tables.Column(linkify=True, attrs=LINK)
-    initiative = tables.Column(linkify=True, default="", attrs=LINK)
-    status = tables.Column()
+    body = tables.Column(verbose_name=_("Body"), linkify=True, attrs=LINK)
+    initiative = tables.Column(verbose_name=_("Initiative"), linkify=True, default="", attrs=LINK)
+    status = tables.Column(verbose_name=_("Status"))
 
     class Meta:
         model = Decision

@@ -28,6 +28,7 @@ from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
 
+from realise.core.types import StrOrPromise
 from realise.knowledge.models import SearchEntry
 
 MAX_BODY_CHARS = 100_000  # PostgreSQL refuses a tsvector over 1 MB; this stays well within
@@ -49,8 +50,8 @@ class EntryData:
 @dataclass
 class Searchable:
     kind: str
-    label: str
-    plural: str
+    label: StrOrPromise  # shown in the language of the page
+    plural: StrOrPromise
     model: type[models.Model]
     describe: Callable[[Any], EntryData]  # takes an object of `model`
     queryset: Callable[[], models.QuerySet] | None = None
@@ -69,11 +70,11 @@ _BY_MODEL: dict[type[models.Model], Searchable] = {}
 
 def register(
     kind: str,
-    label: str,
+    label: StrOrPromise,
     model: type[_M],
     describe: Callable[[_M], EntryData],
     *,
-    plural: str | None = None,
+    plural: StrOrPromise | None = None,
     queryset: Callable[[], models.QuerySet] | None = None,
     connect_signals: bool = True,
 ) -> Searchable:
@@ -87,7 +88,7 @@ def register(
     return searchable
 
 
-def kinds() -> list[tuple[str, str]]:
+def kinds() -> list[tuple[str, StrOrPromise]]:
     """(kind, plural label) of every registered type, for filters."""
     return [(s.kind, s.plural) for s in REGISTRY.values()]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save
 from django.urls import NoReverseMatch
+from django.utils.translation import gettext_lazy
 
 from realise.benefits.models import Benefit
 from realise.collaborations.decisions import decision_source
@@ -165,9 +166,10 @@ def register_decisions() -> bool:
     decision_model = source.model
     register(
         "decision",
-        "Decision",
+        gettext_lazy("Decision"),
         decision_model,
         describe_decision,
+        plural=gettext_lazy("Decisions"),
         queryset=lambda: decision_model._default_manager.select_related("body", "initiative"),
     )
     body_model = source.body_model
@@ -220,34 +222,52 @@ def _network_saved(sender, instance, raw=False, **kwargs):
 def register_all() -> None:
     register(
         "collaboration",
-        "Collaboration",
+        gettext_lazy("Collaboration"),
         Collaboration,
         describe_collaboration,
+        plural=gettext_lazy("Collaborations"),
         queryset=lambda: Collaboration.objects.select_related("lead_force"),
     )
     register(
         "initiative",
-        "Initiative",
+        gettext_lazy("Initiative"),
         Initiative,
         describe_initiative,
+        plural=gettext_lazy("Initiatives"),
         queryset=lambda: Initiative.objects.all(),
     )
     register(
         "benefit",
-        "Benefit",
+        gettext_lazy("Benefit"),
         Benefit,
         describe_benefit,
+        plural=gettext_lazy("Benefits"),
         queryset=lambda: Benefit.objects.select_related("initiative"),
     )
-    register("lesson", "Lesson", Lesson, describe_lesson)
-    register("document", "Document", Document, describe_document)
+    register(
+        "lesson", gettext_lazy("Lesson"), Lesson, describe_lesson, plural=gettext_lazy("Lessons")
+    )
+    register(
+        "document",
+        gettext_lazy("Document"),
+        Document,
+        describe_document,
+        plural=gettext_lazy("Documents"),
+    )
     register_decisions()
-    register("network", "Network", Network, describe_network)
+    register(
+        "network",
+        gettext_lazy("Network"),
+        Network,
+        describe_network,
+        plural=gettext_lazy("Networks"),
+    )
     register(
         "networkresource",
-        "Network resource",
+        gettext_lazy("Network resource"),
         NetworkResource,
         describe_network_resource,
+        plural=gettext_lazy("Network resources"),
         queryset=lambda: NetworkResource.objects.select_related("network"),
     )
     post_save.connect(_network_saved, sender=Network, dispatch_uid="knowledge-network-resources")

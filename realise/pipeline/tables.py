@@ -11,10 +11,10 @@ LINK = {"a": {"class": "govuk-link"}}
 
 
 class OpportunityTable(tables.Table):
-    title = tables.Column(linkify=True, attrs=LINK)
-    collaboration = tables.Column(linkify=True, attrs=LINK)
-    status = tables.Column()
-    unit = tables.Column()
+    title = tables.Column(verbose_name=_("Title"), linkify=True, attrs=LINK)
+    collaboration = tables.Column(verbose_name=_("Collaboration"), linkify=True, attrs=LINK)
+    status = tables.Column(verbose_name=_("Status"))
+    unit = tables.Column(verbose_name=_("Unit"))
     low = tables.Column(verbose_name=_("Low a year"), attrs=NUMERIC)
     most_likely = tables.Column(verbose_name=_("Most likely a year"), attrs=NUMERIC)
     high = tables.Column(verbose_name=_("High a year"), attrs=NUMERIC)

@@ -193,7 +193,7 @@ class SearchResults:
                     snippet=render_snippet(snippets.get(entry_id)),
                     url=url,
                     score=float(score),
-                    label=searchable.label if searchable else kind,
+                    label=str(searchable.label) if searchable else kind,
                     collaboration=collaboration or "",
                     date=date,
                 )
