@@ -121,6 +121,7 @@ def test_the_closure_form_names_every_missing_item(client, vetting, close_url):
     assert response.status_code == 400
     html = response.content.decode()
     assert "The initiative cannot be closed yet: 9 items missing or wrong" in html
+    assert html.count("<title>Error: ") == 1 and "Error: Error:" not in html
     for message, anchor in [
         ("Confirm the level of benefits realised shown.", "#id_confirm_realised"),
         ("Add at least one lesson learned.", "#id_lessons-0-what_happened"),
