@@ -10,8 +10,8 @@ from realise.collaborations.models import Collaboration, Initiative
 from realise.core import uploads
 from realise.core.forms import GovukForm
 from realise.core.language import lazy_format
-from realise.reports.mapped.grid import column_letter
-from realise.reports.mapped.mapping import FIELDS
+from realise.reports.mapped.grid import LETTERS, column_letter
+from realise.reports.mapped.mapping import FIELDS, MAX_HEADER_ROW
 from realise.reports.models import RegisterMapping
 
 # The largest upload, in the language of the page that shows it.
@@ -77,6 +77,11 @@ class RegisterUploadForm(GovukForm, forms.Form):
 MAPPED_TYPES = (".xlsx", ".ods", ".csv")
 NOT_IN_FILE = ""
 BLOCKS = 3
+HEADER_ROWS = _("Enter a row number from 1 to %(limit)s.")
+NOT_A_HEADING = _(
+    "'%(value)s' is not a heading of the header row: choose one from the list, or show the "
+    "columns of this sheet and header row again."
+)
 
 
 class MappedUploadForm(GovukForm, forms.Form):
@@ -125,8 +130,14 @@ class MappingForm(GovukForm, forms.Form):
     header_row = forms.IntegerField(
         label=_("Header row"),
         min_value=1,
-        max_value=200,
+        max_value=MAX_HEADER_ROW,
         help_text=_("The row holding the column headings, below any title block."),
+        error_messages={
+            "required": _("Enter the number of the row holding the column headings."),
+            "invalid": _("Enter the header row as a number, e.g. 4."),
+            "min_value": lazy_format(HEADER_ROWS, limit=MAX_HEADER_ROW),
+            "max_value": lazy_format(HEADER_ROWS, limit=MAX_HEADER_ROW),
+        },
     )
     initiative = forms.ChoiceField(
         label=_("Initiative"),
@@ -157,6 +168,7 @@ class MappingForm(GovukForm, forms.Form):
 
     def __init__(self, *args, sheets, headers, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.headers = headers
         self.fields["sheet"].choices = [(name, name) for name in sheets]
         self.fields["initiative"].choices = [("", _("Choose an initiative"))] + [
             (i.slug, f"{i.name} ({i.collaboration.name})")
@@ -168,13 +180,17 @@ class MappingForm(GovukForm, forms.Form):
             (text, f"{column_letter(index)}: {text}") for index, text in sorted(headers.items())
         ]
         self.fields["initiative_column"].choices = columns
+        self.fields["initiative_column"].error_messages["invalid_choice"] = NOT_A_HEADING
         self.fields["collaboration"].queryset = Collaboration.objects.visible_to(user).order_by(
             "name"
         )
         self.field_names = []
         for name, (label, _kind) in FIELDS.items():
             self.fields[f"col_{name}"] = forms.ChoiceField(
-                label=label, choices=columns, required=False
+                label=label,
+                choices=columns,
+                required=False,
+                error_messages={"invalid_choice": NOT_A_HEADING},
             )
             self.field_names.append(f"col_{name}")
         self.block_names = []
@@ -189,15 +205,53 @@ class MappingForm(GovukForm, forms.Form):
                 required=False,
             )
             self.fields[f"block{index}_first"] = forms.CharField(
-                label=_("From column"), required=False, max_length=3
+                label=_("Block %(number)s from column") % {"number": index + 1}, required=False
             )
             self.fields[f"block{index}_last"] = forms.CharField(
-                label=_("To column"), required=False, max_length=3
+                label=_("Block %(number)s to column") % {"number": index + 1}, required=False
             )
             self.block_names.append(index)
         self.order_fields(
             ["sheet", "header_row", "initiative", "initiative_column", *self.field_names]
         )
+
+    def clean(self):
+        """Column letters of each block; and when the header row is not one to read,
+        that error alone, not one more for each column chosen from the row it replaced."""
+        data = super().clean()
+        row = data.get("header_row")
+        if row is not None and not self.headers:
+            self.add_error(
+                "header_row",
+                _("Row %(row)s of this sheet is empty: enter the row holding the column headings.")
+                % {"row": row},
+            )
+        if "header_row" in self.errors:
+            for name in ("initiative_column", *self.field_names):
+                self.errors.pop(name, None)
+        for index in self.block_names:
+            kind = data.get(f"block{index}_kind")
+            for end in ("first", "last"):
+                name = f"block{index}_{end}"
+                letters = (data.get(name) or "").strip().upper()
+                if letters and not LETTERS.match(letters):
+                    self.add_error(
+                        name,
+                        _("'%(value)s' is not a column: enter its letters, e.g. F or AB.")
+                        % {"value": data[name].strip()},
+                    )
+                elif kind and not letters:
+                    self.add_error(name, _("Enter the column letters, e.g. F or AB."))
+        return data
+
+    def labelled_errors(self) -> list[tuple[str, str]]:
+        """Each error with the id of its field, the message naming the field."""
+        found = [("", str(error)) for error in self.non_field_errors()]
+        for name in self.fields:
+            bound = self[name]
+            for error in bound.errors:
+                found.append((bound.id_for_label, f"{bound.label}: {error}"))
+        return found
 
     def mapping_json(self) -> dict:
         """The mapping as JSON (check it with `parse_mapping`)."""

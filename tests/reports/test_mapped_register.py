@@ -411,8 +411,8 @@ def test_the_header_row_is_guessed_and_columns_prefilled():
 
 def test_the_preview_shows_rows_as_realise_reads_them(ready):
     data, name, mapping = months_across()
-    result = preview(read_grid(data, name), parse_mapping(mapping))
-    assert result.ok
+    result = preview(read_grid(data, name), parse_mapping(mapping), user=ready.alice)
+    assert result.ok, result.problems
     first = result.preview[0]
     assert first.row == 5 and first.values["Reference"] == "EK-1"
     assert first.months["planned"] == {"Apr 2025": 1000, "May 2025": 1100, "Jun 2025": 1200}
@@ -582,3 +582,169 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(client, ready):
     assert page.status_code == 200
     assert not page.context["form"].is_valid()
     assert "register.xlsx" in str(page.context["form"].errors["file"])
+
+
+# Refusing exactly, and the preview showing each problem beside its cell ----------------------
+
+
+def with_actuals(rows_below):
+    """Months across with a title block: plan I to J, actuals K to L (Apr and May 2025)."""
+    rows = [
+        ["Essex and Kent benefits register"],
+        ["Version 12"],
+        [],
+        ["Reference", "Benefit", *STANDARD_HEADERS, "Apr-25", "May-25", "Apr-25", "May-25"],
+        *rows_below,
+    ]
+    mapping = {
+        "sheet": "Register",
+        "header_row": 4,
+        "initiative": "joint-vetting",
+        "columns": {"reference": "Reference", "title": "Benefit", **STANDARD_COLUMNS},
+        "monthly": [
+            {"kind": "planned", "first_column": "I", "last_column": "J"},
+            {"kind": "actual", "first_column": "K", "last_column": "L"},
+        ],
+        "evidence_note": "Copied from the EK register v12",
+    }
+    return rows, mapping
+
+
+def test_a_value_with_more_than_two_decimal_places_is_refused_naming_cell_and_value(ready):
+    rows, mapping = with_actuals(
+        [["EK-1", "Fewer agency vetters", *STANDARD, 1000, 1000.005, 100.005, "90.999"]]
+    )
+    problems = refused(xlsx(rows), "register.xlsx", mapping, ready.alice)
+    assert problems == [
+        "Register!J5: '1000.005' has more than two decimal places",
+        "Register!K5: '100.005' has more than two decimal places",
+        "Register!L5: '90.999' has more than two decimal places",
+    ]
+    assert not Measurement.objects.exists()
+
+
+def test_a_formula_with_no_calculated_value_is_refused_naming_the_cell(ready):
+    rows, mapping = with_actuals(
+        [
+            ["EK-1", "Fewer agency vetters", *STANDARD, 1000, 1000, 900, 950],
+            ["EK-2", "Shared contract", *STANDARD, 250, 250, 200, "=K6*0.9"],
+        ]
+    )
+    problems = refused(xlsx(rows), "register.xlsx", mapping, ready.alice)
+    assert problems == [
+        "Register!L6: the cell holds a formula with no calculated value: open and save the "
+        "workbook in Excel, or enter the value"
+    ]
+    assert not Measurement.objects.exists()
+
+
+def test_a_number_is_quoted_as_typed_and_a_missing_title_names_its_field(ready):
+    rows, mapping = with_actuals(
+        [
+            ["EK-1", "Fewer agency vetters", *STANDARD, 1000, "12 hours", None, None],
+            ["EK-2", None, *STANDARD, 250, None, None, None],
+        ]
+    )
+    problems = refused(xlsx(rows), "register.xlsx", mapping, ready.alice)
+    assert problems == [
+        "Register!B6: Title: enter a value",
+        "Register!J5: '12 hours' is not a number",
+    ]
+
+
+def test_the_preview_checks_the_rows_and_names_each_problem_beside_its_cell(ready):
+    rows, mapping = with_actuals(
+        [
+            ["EK-1", "Fewer agency vetters", *STANDARD, 1000, 1000, 900, "TBC"],
+            ["EK-2", "Shared contract", *STANDARD[:4], "Nobody Known", STANDARD[5], 250, 250],
+        ]
+    )
+    result = preview(
+        read_grid(xlsx(rows), "register.xlsx"), parse_mapping(mapping), user=ready.alice
+    )
+
+    assert result.problems == [
+        "Register!G6: Owner: unknown person 'Nobody Known'; choose someone from the list "
+        "(Name <email>)",
+        "Register!L5: 'TBC' is not a number",
+    ]
+    first, second = result.preview
+    assert ("Actual", "May 2025", "TBC", ["'TBC' is not a number"]) in [
+        (kind.capitalize(), month, value, reasons)
+        for kind, month, value, reasons in first.month_cells
+    ]
+    assert ("Owner", "Nobody Known", [result.problems[0].split(": ", 1)[1]]) in second.fields
+    assert ("Title", "Shared contract", []) in second.fields
+    assert not Benefit.objects.filter(reference__startswith="EK-").exists()
+
+
+def test_the_preview_page_shows_each_problem_beside_its_row(client, ready):
+    from realise.reports.models import ImportJob
+
+    client.force_login(ready.alice)
+    rows, mapping = with_actuals(
+        [["EK-1", "Fewer agency vetters", *STANDARD, 1000, 1000, 900, "TBC"]]
+    )
+    upload(client, xlsx(rows), "register.xlsx")
+    job = ImportJob.objects.get()
+
+    page = client.post(f"/register/map/{job.pk}/", form_data(mapping, action="preview"))
+
+    assert page.status_code == 200
+    assert page.context["problems"] == ["Register!L5: 'TBC' is not a number"]
+    html = page.content.decode()
+    summary, table = html.split('id="preview"', 1)
+    assert "Register!L5: &#x27;TBC&#x27; is not a number" in summary
+    assert "Actual May 2025: TBC" in table
+    assert "&#x27;TBC&#x27; is not a number</span>" in table
+    assert not Benefit.objects.filter(reference__startswith="EK-").exists()
+
+
+def map_page_errors(client, ready, **changes):
+    from realise.reports.models import ImportJob
+
+    client.force_login(ready.alice)
+    data, name, mapping = months_across()
+    upload(client, data, name)
+    job = ImportJob.objects.get()
+    page = client.post(f"/register/map/{job.pk}/", form_data(mapping, action="preview") | changes)
+    assert page.status_code == 200 and "result" not in page.context
+    return page.context["form"].labelled_errors(), page.content.decode()
+
+
+@pytest.mark.parametrize("row", ["999", "0", "four"])
+def test_a_wrong_header_row_is_the_only_error_and_names_its_field(client, ready, row):
+    errors, html = map_page_errors(client, ready, header_row=row)
+    [(field_id, message)] = errors
+    assert field_id == "id_header_row"
+    assert message.startswith("Header row: Enter ")
+    assert "Select a valid choice" not in html
+
+
+def test_a_header_row_past_the_end_of_the_sheet_is_the_only_error(client, ready):
+    errors, _ = map_page_errors(client, ready, header_row="150")
+    assert errors == [
+        (
+            "id_header_row",
+            "Header row: Row 150 of this sheet is empty: enter the row holding the column "
+            "headings.",
+        )
+    ]
+
+
+def test_a_wrong_block_column_names_its_field(client, ready):
+    errors, html = map_page_errors(client, ready, block0_first="ZZZZ")
+    assert errors == [
+        (
+            "id_block0_first",
+            "Block 1 from column: 'ZZZZ' is not a column: enter its letters, e.g. F or AB.",
+        )
+    ]
+    assert "at most 3 characters" not in html
+
+
+def test_a_heading_not_in_the_header_row_names_its_field(client, ready):
+    errors, _ = map_page_errors(client, ready, col_title="Benefit name")
+    [(field_id, message)] = errors
+    assert field_id == "id_col_title"
+    assert message.startswith("Title: 'Benefit name' is not a heading of the header row")

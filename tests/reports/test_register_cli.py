@@ -102,3 +102,16 @@ def test_a_missing_file_is_a_usage_error(register, tmp_path):
     with pytest.raises(CommandError) as error:
         call_command("import-register", str(tmp_path / "nope.xlsx"), "--user", "alice")
     assert error.value.returncode == 2
+
+
+def test_a_sheet_the_register_does_not_use_is_named_in_the_output(register, exported):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(exported)
+    workbook.create_sheet("Notes")["A1"] = "Checked by the finance team"
+    workbook.save(exported)
+
+    code, out, err = run(str(exported), "--user", "alice")
+
+    assert code == 0, err
+    assert out.splitlines()[-2:] == ["Sheet 'Notes' was not read.", "Nothing has changed."]

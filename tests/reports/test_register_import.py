@@ -266,9 +266,8 @@ def test_a_wrong_sheet(register, exported):
 
     result = import_register(exported, user=register.alice)
 
-    errors = errors_of(result)
-    assert 'Benefits: the workbook has no sheet called "Benefits"' in errors
-    assert any(e.startswith("Benefit: not a sheet of the register") for e in errors)
+    assert errors_of(result) == ['Benefits: the workbook has no sheet called "Benefits"']
+    assert result.notes == ["Sheet 'Benefit' was not read."]
 
 
 def test_a_missing_column(register, exported):
@@ -627,3 +626,102 @@ def test_an_import_never_sets_verification(register, exported):
         "someone other than whoever entered or last changed them."
     ]
     assert not Measurement.objects.filter(verified_at__isnull=False).exists()
+
+
+# Refusing exactly -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sheet", [PLANNED, ACTUALS])
+@pytest.mark.parametrize("value", [100.005, "100.005", "£1,000.001"])
+def test_a_value_with_more_than_two_decimal_places_is_refused_not_rounded(
+    register, exported, sheet, value
+):
+    before = history_counts()
+    column = "C" if sheet == PLANNED else "D"
+    edit(exported, {(sheet, f"{column}2"): value})
+
+    result = import_register(exported, user=register.alice)
+
+    assert errors_of(result) == [f"{sheet}!2, Value: '{value}' has more than two decimal places"]
+    assert history_counts() == before
+
+
+def test_a_baseline_with_more_than_two_decimal_places_is_refused(register, exported):
+    row = row_of(exported, BENEFITS, "B-VET-1")
+    edit(exported, {(BENEFITS, f"J{row}"): 1.999})
+
+    result = import_register(exported, user=register.alice)
+
+    assert errors_of(result) == [
+        f"Benefits!{row}, Baseline: '1.999' has more than two decimal places"
+    ]
+
+
+def test_pounds_and_pence_stored_as_binary_fractions_read_as_typed(register, exported):
+    # A sum or product in a spreadsheet is kept as the nearest binary fraction
+    # (1000.3000000000001, 2.0999999999999996): read to the 15 digits a spreadsheet
+    # shows, it is the pounds and pence it stands for.
+    edit(exported, {(PLANNED, "C3"): 1000.1 + 0.2, (PLANNED, "C4"): 0.7 * 3})
+    assert repr(1000.1 + 0.2) == "1000.3000000000001" and repr(0.7 * 3) == "2.0999999999999996"
+
+    result = import_register(exported, user=register.alice)
+
+    assert result.ok, errors_of(result)
+    values = list(PlannedValue.objects.order_by("period").values_list("value", flat=True))
+    assert values == [Decimal("1000.00"), Decimal("1000.30"), Decimal("2.10")]
+
+
+def test_a_number_that_is_not_one_is_quoted_as_typed(register, exported):
+    edit(exported, {(PLANNED, "C2"): "12 hours", (PLANNED, "C3"): " 1 200 "})
+
+    result = import_register(exported, user=register.alice)
+
+    assert errors_of(result) == ["Planned values!2, Value: '12 hours' is not a number"]
+
+
+def test_a_formula_with_no_calculated_value_is_refused_naming_the_cell(register, exported):
+    # openpyxl, like any program that writes a workbook without calculating it, stores the
+    # formula alone: read for its values, the cell would be empty.
+    new = append_row(exported, ACTUALS, ["B-VET-1", "2025-03", "", "=D2*0.9", "", "Ledger"])
+
+    result = import_register(exported, user=register.alice)
+
+    assert errors_of(result) == [
+        f"Actuals!{new}, Value: the cell holds a formula with no calculated value: open and "
+        "save the workbook in Excel, or enter the value"
+    ]
+    assert not Measurement.objects.filter(period=datetime.date(2025, 3, 1)).exists()
+
+
+def test_a_sheet_the_register_does_not_use_is_left_alone_and_named(register, exported):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(exported)
+    workbook.create_sheet("Notes")["A1"] = "Checked by the finance team"
+    workbook.save(exported)
+    row = row_of(exported, BENEFITS, "B-VET-1")
+    edit(exported, {(BENEFITS, f"C{row}"): "Renamed"})
+
+    result = import_register(exported, user=register.alice)
+
+    assert result.ok and result.written, errors_of(result)
+    assert result.notes == ["Sheet 'Notes' was not read."]
+    assert Benefit.objects.get(reference="B-VET-1").title == "Renamed"
+
+
+def test_formulas_with_and_without_their_calculated_values():
+    import io
+
+    from realise.reports.register.formulas import uncalculated_cells
+
+    sheet = (
+        b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData>"
+        b'<row r="2"><c r="A2"><v>1</v></c><c r="B2"><f>A2*2</f><v>2</v></c>'
+        b'<c r="C2" t="str"><f>IF(A2="","",A2)</f><v></v></c>'  # calculated: empty text
+        b'<c r="D2"><f>A2*0.9</f><v></v></c></row>'  # as openpyxl writes it
+        b'<row r="5"><c r="AB5"><f t="shared" si="0"/></c></row>'  # no value at all
+        b"</sheetData></worksheet>"
+    )
+    assert uncalculated_cells(lambda: io.BytesIO(sheet)) == {(2, 3), (5, 27)}
+    assert uncalculated_cells(lambda: io.BytesIO(b"<worksheet><sheetData/></worksheet>")) == set()

@@ -183,3 +183,22 @@ def test_the_upload_form_refuses_a_file_that_is_not_a_workbook(register, client,
         in response.content.decode()
     )
     assert not ImportJob.objects.exists()
+
+
+def test_the_import_page_names_a_sheet_that_was_not_read(register, renamed, client):
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(renamed)
+    workbook.create_sheet("Notes")["A1"] = "Checked by the finance team"
+    workbook.save(renamed)
+    client.force_login(register.alice)
+
+    response = upload(client, renamed)
+
+    job = ImportJob.objects.get()
+    assert job.status == ImportStatus.DONE and job.summary["notes"] == [
+        "Sheet 'Notes' was not read."
+    ]
+    page = client.get(response["Location"]).content.decode()
+    assert "Sheet &#x27;Notes&#x27; was not read." in page
+    assert Benefit.objects.get(reference="B-VET-1").title == "Renamed in Excel"

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import csv
 import datetime
+import functools
 import io
 import re
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 
 from python_calamine import CalamineError, CalamineWorkbook
+
+from realise.reports.register.formulas import uncalculated_cells, xlsx_sheet_paths
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 2_000
@@ -54,6 +58,9 @@ def blank(value) -> bool:
 class Sheet:
     name: str
     rows: list[list]
+    # (1-based row, 0-based column) of each formula cell with no calculated value: read
+    # as empty, and named by the import rather than passed over.
+    uncalculated: set[tuple[int, int]] = field(default_factory=set)
 
     def value(self, row: int, column: int):
         """The value at a 1-based row and 0-based column (None beyond the edges)."""
@@ -62,6 +69,9 @@ class Sheet:
         cells = self.rows[row - 1]
         value = cells[column] if column < len(cells) else None
         return None if blank(value) else value
+
+    def uncalculated_at(self, row: int, column: int) -> bool:
+        return (row, column) in self.uncalculated
 
 
 @dataclass
@@ -107,7 +117,22 @@ def read_grid(data: bytes, filename: str) -> Grid:
             sheets[sheet_name] = Sheet(sheet_name, rows)
     except (CalamineError, ValueError, OSError) as exc:
         raise GridError(f"{filename}: the file cannot be read as a spreadsheet ({exc})") from None
+    if not name.endswith(".ods"):
+        _find_uncalculated(data, sheets)
     return Grid(sheets)
+
+
+def _find_uncalculated(data: bytes, sheets: dict[str, Sheet]) -> None:
+    """Mark the formula cells of an .xlsx that hold no calculated value."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for sheet_name, path in xlsx_sheet_paths(archive).items():
+                if sheet_name in sheets:
+                    sheets[sheet_name].uncalculated = uncalculated_cells(
+                        functools.partial(archive.open, path)
+                    )
+    except (zipfile.BadZipFile, OSError):
+        return
 
 
 def _check_size(rows: list[list], filename: str) -> None:

@@ -16,9 +16,10 @@ from dataclasses import asdict, dataclass, field
 
 from realise.benefits.models import Benefit
 from realise.organisations.models import Force
-from realise.reports.mapped.grid import Grid, cell_name
+from realise.reports.mapped.grid import Grid, cell_name, column_letter
 from realise.reports.mapped.mapping import FIELDS, Mapping, header_cells, locate
 from realise.reports.mapped.months import NotAMonth, month_of
+from realise.reports.register.formulas import UNCALCULATED
 from realise.reports.register.importing import import_workbook
 from realise.reports.register.results import Progress, SheetCounts
 from realise.reports.register.xlsx import (
@@ -111,11 +112,44 @@ class _VirtualWorkbook:
 
 @dataclass
 class MappedRow:
-    """One row of the force's sheet as Realise reads it, for the preview."""
+    """One row of the force's sheet as Realise reads it, for the preview, with the problems
+    found in each of its cells."""
 
     row: int
     values: dict[str, object]
     months: dict[str, dict[str, object]] = field(default_factory=dict)  # kind -> month -> value
+    columns: dict[str, str] = field(default_factory=dict)  # label -> column letter
+    month_columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    problems: dict[str, list[str]] = field(default_factory=dict)  # column letter -> reasons
+
+    @property
+    def fields(self) -> list[tuple[str, object, list[str]]]:
+        """Each mapped field: its label, value and the problems of its cell."""
+        return [
+            (label, value, self.problems.get(self.columns.get(label, ""), []))
+            for label, value in self.values.items()
+        ]
+
+    @property
+    def month_cells(self) -> list[tuple[str, str, object, list[str]]]:
+        """Each month's value: kind, month, value and the problems of its cell."""
+        return [
+            (kind, month, value, self.problems.get(self.month_columns[kind][month], []))
+            for kind, months in self.months.items()
+            for month, value in months.items()
+        ]
+
+    @property
+    def other_problems(self) -> list[str]:
+        """Problems of the row's cells that the preview does not show."""
+        shown = {*self.columns.values()}
+        shown.update(c for months in self.month_columns.values() for c in months.values())
+        return [
+            f"{column}{self.row}: {reason}" if column else reason
+            for column, reasons in self.problems.items()
+            if column not in shown
+            for reason in reasons
+        ]
 
 
 CELL = re.compile(r"^(?P<sheet>.*?)!(?P<column>[A-Z]{0,3})(?P<row>\d*)$")
@@ -177,11 +211,13 @@ class MappedResult:
 
 
 class _Reader:
-    """Reads the force's sheet through the mapping into Realise's sheets."""
+    """Reads the force's sheet through the mapping into Realise's sheets (its first `limit`
+    data rows, for a preview; else all of them)."""
 
-    def __init__(self, grid: Grid, mapping: Mapping):
+    def __init__(self, grid: Grid, mapping: Mapping, limit: int | None = None):
         self.grid = grid
         self.mapping = mapping
+        self.limit = limit
         self.problems: list[str] = []
         self.preview: list[MappedRow] = []
         self.benefits = _VirtualSheet(BENEFITS, [c.header for c in COLUMNS[BENEFITS]])
@@ -240,8 +276,6 @@ class _Reader:
             )
             return None
         self.read_rows()
-        if self.problems:
-            return None
         empty = _VirtualSheet(INITIATIVES, [c.header for c in COLUMNS[INITIATIVES]])
         return _VirtualWorkbook([empty, self.benefits, self.planned, self.actuals])
 
@@ -273,14 +307,25 @@ class _Reader:
         used = {*self.columns.values(), *(c for _, c, _ in self.block_months)}
         if self.initiative_column is not None:
             used.add(self.initiative_column)
-        for number in range(self.mapping.header_row + 1, len(self.sheet.rows) + 1):
-            if all(self.sheet.value(number, c) is None for c in used):
+        sheet = self.sheet
+        for number in range(self.mapping.header_row + 1, len(sheet.rows) + 1):
+            if all(
+                sheet.value(number, c) is None and not sheet.uncalculated_at(number, c)
+                for c in used
+            ):
                 continue
-            yield number, self.sheet.rows[number - 1]
+            yield number, sheet.rows[number - 1]
+
+    def value(self, row: int, column: int):
+        """A cell's value; a formula with no calculated value is a problem, not a blank."""
+        value = self.sheet.value(row, column)
+        if value is None and self.sheet.uncalculated_at(row, column):
+            self.problem(cell_name(self.sheet.name, row, column), UNCALCULATED)
+        return value
 
     def cell(self, row: int, name: str):
         column = self.columns.get(name)
-        return None if column is None else self.sheet.value(row, column)
+        return None if column is None else self.value(row, column)
 
     def where(self, row: int, name: str) -> str:
         return cell_name(self.sheet.name, row, self.columns[name])
@@ -289,6 +334,10 @@ class _Reader:
         stored: dict[str, dict | None] = {}
         seen_benefits: dict[str, int] = {}
         for row, _ in self.data_rows():
+            if self.limit is not None and len(self.preview) >= self.limit:
+                break
+            if len(self.preview) < PREVIEW_ROWS:
+                self.preview.append(self.preview_row(row))
             reference = self.cell(row, "reference")
             if reference is None:
                 self.problem(self.where(row, "reference"), "the row has no benefit reference")
@@ -299,8 +348,6 @@ class _Reader:
                 stored_row = self.stored(reference, stored)
                 self.add_benefit(row, reference, stored_row)
             self.add_months(row, reference)
-            if len(self.preview) < PREVIEW_ROWS:
-                self.preview.append(self.preview_row(row))
 
     def stored(self, reference: str, cache: dict) -> dict | None:
         if reference not in cache:
@@ -316,7 +363,7 @@ class _Reader:
         if self.initiative_column is None:
             return self.mapping.initiative, None
         where = cell_name(self.sheet.name, row, self.initiative_column)
-        return self.sheet.value(row, self.initiative_column), where
+        return self.value(row, self.initiative_column), where
 
     def add_benefit(self, row: int, reference: str, stored: dict | None) -> None:
         values: dict = {"Reference": reference}
@@ -353,7 +400,7 @@ class _Reader:
                 if kind in self.columns:
                     entries.append((kind, self.columns[kind], month, None))
         for kind, column, month, _ in entries:
-            value = self.sheet.value(row, column)
+            value = self.value(row, column)
             if value is None:
                 continue
             where = cell_name(self.sheet.name, row, column)
@@ -378,15 +425,20 @@ class _Reader:
                 )
 
     def preview_row(self, row: int) -> MappedRow:
-        values = {FIELDS[name][0]: self.cell(row, name) for name in self.columns}
+        sheet = self.sheet
+        values = {FIELDS[name][0]: sheet.value(row, c) for name, c in self.columns.items()}
+        columns = {FIELDS[name][0]: column_letter(c) for name, c in self.columns.items()}
         if self.initiative_column is not None:
-            values["Initiative"] = self.sheet.value(row, self.initiative_column)
+            values["Initiative"] = sheet.value(row, self.initiative_column)
+            columns["Initiative"] = column_letter(self.initiative_column)
         months: dict[str, dict[str, object]] = {}
+        month_columns: dict[str, dict[str, str]] = {}
         for kind, column, month in self.block_months:
-            value = self.sheet.value(row, column)
-            if value is not None:
+            value = sheet.value(row, column)
+            if value is not None or sheet.uncalculated_at(row, column):
                 months.setdefault(kind, {})[f"{month:%b %Y}"] = value
-        return MappedRow(row, values, months)
+                month_columns.setdefault(kind, {})[f"{month:%b %Y}"] = column_letter(column)
+        return MappedRow(row, values, months, columns, month_columns)
 
 
 def _stored_cells(stored: dict) -> dict:
@@ -417,11 +469,17 @@ def _stored_cells(stored: dict) -> dict:
     }
 
 
-def preview(grid: Grid, mapping: Mapping) -> MappedResult:
-    """The first rows as Realise will read them, with every problem of the mapping."""
-    reader = _Reader(grid, mapping)
-    reader.read()
-    return MappedResult(problems=reader.problems, preview=reader.preview)
+def preview(grid: Grid, mapping: Mapping, *, user) -> MappedResult:
+    """The first rows as Realise will read them, checked as an import by `user` would check
+    them (nothing is written), with each problem beside the cell it names."""
+    result = _check_and_import(_Reader(grid, mapping, limit=PREVIEW_ROWS), user, dry_run=True)
+    rows = {row.row: row for row in result.preview}
+    for problem in result.problems:
+        parts = problem_parts(problem)
+        if parts["sheet"] == mapping.sheet and parts["row"] in rows:
+            found = rows[parts["row"]].problems
+            found.setdefault(parts["column"], []).append(parts["reason"])
+    return result
 
 
 def import_mapped(
@@ -434,17 +492,37 @@ def import_mapped(
 ) -> MappedResult:
     """Check every row and, when all are right and `dry_run` is off, write them in one
     transaction through the register import. Problems name the force's own cells."""
-    reader = _Reader(grid, mapping)
+    return _check_and_import(_Reader(grid, mapping), user, dry_run=dry_run, progress=progress)
+
+
+# The Benefits sheet's columns a problem is said to be of, after the force's cell: the
+# force's own header may call it something else.
+NAMED_COLUMNS = frozenset(BENEFIT_HEADERS.values())
+
+
+def _check_and_import(
+    reader: _Reader, user, *, dry_run: bool, progress: Progress | None = None
+) -> MappedResult:
+    """Read the rows through the mapping and hand them to the register import. A problem of
+    reading (a month header, a formula without a value, a row with no reference) refuses
+    the file, but the rows read are still checked, so that every problem is listed."""
+    mapping = reader.mapping
     workbook = reader.read()
     result = MappedResult(problems=reader.problems, preview=reader.preview, dry_run=dry_run)
     if workbook is None:
         return result
+    refused = bool(reader.problems)
     rows = sum(len(sheet.rows) for sheet in workbook.worksheets)
-    outcome = import_workbook(workbook, user=user, dry_run=dry_run, progress=progress, rows=rows)
+    outcome = import_workbook(
+        workbook, user=user, dry_run=dry_run or refused, progress=progress, rows=rows
+    )
     for error in outcome.errors:
         sheet = workbook.by_name.get(error.sheet)
         where = sheet.source(error.row, error.column) if sheet and error.row else None
-        result.problems.append(f"{where or mapping.sheet}: {error.reason}")
+        reason = error.reason
+        if error.sheet == BENEFITS and error.column in NAMED_COLUMNS:
+            reason = f"{error.column}: {reason}"
+        result.problems.append(f"{where or mapping.sheet}: {reason}")
     hidden = outcome.error_count - len(outcome.errors)
     if hidden > 0:
         result.problems.append(f"{mapping.sheet}: and {hidden} more problems")
@@ -454,5 +532,5 @@ def import_mapped(
     result.benefits_changed = counts[BENEFITS].updated
     result.months_planned = counts[PLANNED].created + counts[PLANNED].updated
     result.actuals = counts[ACTUALS].created + counts[ACTUALS].updated
-    result.written = outcome.written
+    result.written = outcome.written and not refused
     return result

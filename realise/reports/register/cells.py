@@ -4,9 +4,10 @@ checked, with a clear reason when a value will not do."""
 from __future__ import annotations
 
 import datetime
+import math
 import re
 import zipfile
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django.utils import translation
 from django.utils.functional import cached_property
@@ -26,6 +27,7 @@ from realise.collaborations.models import (
 )
 from realise.core import inputs, uploads
 from realise.organisations.models import Person
+from realise.reports.register.formulas import uncalculated_cells
 from realise.reports.register.results import MONEY_LIMIT, PENNY, WORKBOOK, CellError, RowError
 from realise.reports.register.xlsx import (
     DATA_SHEETS,
@@ -60,6 +62,11 @@ def read_key(value, max_length: int, required: bool = True) -> str:
 
 
 def read_decimal(value, required: bool = False) -> Decimal | None:
+    """A number of at most two decimal places (pounds and pence), as typed or stored.
+
+    A number cell is read to the 15 significant digits a spreadsheet keeps, so 100.01
+    stored as 100.00999999999999 reads as 100.01; a value with more places, such as
+    100.005, is refused rather than rounded."""
     if _blank(value):
         if required:
             raise CellError("enter a number")
@@ -67,23 +74,29 @@ def read_decimal(value, required: bool = False) -> Decimal | None:
     if isinstance(value, bool | datetime.date | datetime.time):
         raise CellError(f"'{value}' is not a number")
     if isinstance(value, float):
-        number = Decimal(repr(value))
+        if not math.isfinite(value):
+            raise CellError(f"'{value}' is not a number")
+        number = Decimal(format(value, ".15g"))
     elif isinstance(value, int | Decimal):
         number = Decimal(value)
     else:
-        text = str(value).strip().replace(",", "").replace("£", "").replace(" ", "")
-        problem = inputs.number_problem(text)
-        if problem:
+        typed = str(value).strip()
+        problem = inputs.number_problem(typed)
+        if problem and not typed.isascii():
             raise CellError(problem.rstrip("."))
+        if problem:
+            raise CellError(f"'{value}' is not a number")
         try:
-            number = Decimal(text)
+            number = Decimal(typed.replace(",", "").replace("£", "").replace(" ", ""))
         except InvalidOperation:
             raise CellError(f"'{value}' is not a number") from None
     if not number.is_finite():
         raise CellError(f"'{value}' is not a number")
     if abs(number) >= MONEY_LIMIT:
         raise CellError(f"{value} is too large")
-    return number.quantize(PENNY, rounding=ROUND_HALF_UP)
+    if number != number.quantize(PENNY):
+        raise CellError(f"'{value}' has more than two decimal places")
+    return number.quantize(PENNY)
 
 
 def read_date(value) -> datetime.date | None:
@@ -264,6 +277,14 @@ def count_rows(ws) -> int:
             tail = data[-12:]
             total -= len(ROW_TAG.findall(tail))
     return total
+
+
+def uncalculated_in(ws) -> set[tuple[int, int]]:
+    """The cells of a read-only sheet holding a formula with no calculated value, which it
+    reads as empty (none for sheets that are not read from a file)."""
+    if not hasattr(ws, "_get_source"):
+        return set()
+    return uncalculated_cells(ws._get_source)
 
 
 def count_data_rows(workbook) -> int:

@@ -78,7 +78,9 @@ from realise.reports.register.cells import (
     read_month,
     read_stage,
     read_text,
+    uncalculated_in,
 )
+from realise.reports.register.formulas import UNCALCULATED
 from realise.reports.register.results import (
     CHUNK,
     MAX_LISTED_ERRORS,
@@ -247,6 +249,7 @@ class _Importer:
         self.total = total
         self.errors: list[RowError] = []
         self.error_count = 0
+        self.notes: list[str] = []
         self.people = People()
         self.collaborations = {c.slug: c for c in Collaboration.objects.all()}
         self.members: dict[int, set[int]] = {}
@@ -317,8 +320,8 @@ class _Importer:
         for ws in self.workbook.worksheets:
             if ws.title in (*DATA_SHEETS, LISTS, ABOUT) or ws.sheet_state != "visible":
                 continue
-            expected = ", ".join(f'"{name}"' for name in DATA_SHEETS)
-            self.error(ws.title, None, "", f"not a sheet of the register; expected {expected}")
+            # A sheet of the user's own (notes, a chart) is left alone, and said so.
+            self.notes.append(f"Sheet '{ws.title}' was not read.")
         self.columns: dict[str, dict[str, int]] = {}
         for name in DATA_SHEETS:
             if name not in names:
@@ -363,9 +366,12 @@ class _Importer:
         wanted = max(positions) + 1
         keep = _Spool() if self.spooling and not self.write else None
         ws = self.workbook[sheet]
+        uncalculated = uncalculated_in(ws)
         ws.reset_dimensions()  # read every row, whatever size the file claims to be
         try:
             for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
+                if uncalculated and self.uncalculated(sheet, number, uncalculated):
+                    continue
                 if all(_blank(value) for value in values):
                     continue
                 values = tuple(values) + (None,) * (wanted - len(values))
@@ -379,6 +385,16 @@ class _Importer:
             raise
         if keep is not None:  # every row was read: the write may read them back
             self.spools[sheet] = keep
+
+    def uncalculated(self, sheet: str, row: int, cells: set[tuple[int, int]]) -> bool:
+        """Name each cell of the row read that holds a formula with no value; True if any
+        does (the row is not read further)."""
+        found = False
+        for header, index in self.columns[sheet].items():
+            if (row, index) in cells:
+                self.error(sheet, row, header, UNCALCULATED)
+                found = True
+        return found
 
     def chunks(self, sheet: str) -> Iterator[list[tuple[int, dict]]]:
         chunk = []
@@ -1108,6 +1124,12 @@ def import_workbook(
 
 
 def _check_then_write(importer: _Importer, dry_run: bool) -> ImportResult:
+    result = _check_then_write_rows(importer, dry_run)
+    result.notes = importer.notes
+    return result
+
+
+def _check_then_write_rows(importer: _Importer, dry_run: bool) -> ImportResult:
     importer.check_structure()
     counts = importer.run(write=False)
     if importer.error_count or dry_run:

@@ -59,6 +59,8 @@ class ImportResult:
     )
     written: bool = False
     dry_run: bool = False
+    # What was left unread, e.g. "Sheet 'Notes' was not read.": no error, but said.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -81,7 +83,11 @@ class ImportResult:
         return lines
 
     def summary_dict(self) -> dict:
-        return {sheet: asdict(c) for sheet, c in self.counts.items()}
+        """The counts by sheet, and the notes (under "notes") when there are any."""
+        summary: dict = {sheet: asdict(c) for sheet, c in self.counts.items()}
+        if self.notes:
+            summary["notes"] = list(self.notes)
+        return summary
 
 
 class CellError(Exception):

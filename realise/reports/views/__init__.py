@@ -118,6 +118,7 @@ class ImportStatusView(StaleJobsFailedMixin, ObjectPermissionMixin, DetailView):
             summary=summary,
             errors=Paginator(job.errors, ERRORS_PER_PAGE).get_page(self.request.GET.get("page")),
             unlisted=max(job.error_count - len(job.errors), 0),
+            notes=(job.summary or {}).get("notes", []),
         )
         return context
 
@@ -263,7 +264,7 @@ class MapRegisterView(ObjectPermissionMixin, DetailView):
                 % {"name": saved.name, "collaboration": saved.collaboration},
             )
         if action == "import":
-            result = preview(self.grid, mapping)
+            result = preview(self.grid, mapping, user=request.user)
             if not result.ok:
                 context["problems"] = result.problems
                 return self.render_to_response(self.get_context_data(**context))
@@ -274,7 +275,7 @@ class MapRegisterView(ObjectPermissionMixin, DetailView):
             result = import_mapped(self.grid, mapping, user=request.user, dry_run=True)
             context.update(result=result, problems=result.problems, dry_run=True)
         else:
-            result = preview(self.grid, mapping)
+            result = preview(self.grid, mapping, user=request.user)
             context.update(result=result, problems=result.problems, previewed=True)
         return self.render_to_response(self.get_context_data(**context))
 

@@ -6,7 +6,8 @@ Checks every row of the workbook and, if all are valid, writes them in one trans
 USERNAME (recorded in the history). Prints how many rows of each sheet were created,
 updated and unchanged. On any error, nothing is written, every error is printed to stderr
 as `Sheet!Row, Column: reason` and the exit status is 2. A progress bar is shown on a
-terminal, never when the output is piped.
+terminal, never when the output is piped. A sheet the register does not use is not read,
+and the output says so ("Sheet 'Notes' was not read.").
 """
 
 import json
@@ -91,14 +92,14 @@ class Command(BaseCommand):
             else:
                 result = import_register(source, user=user, dry_run=options["dry_run"])
         if not result.ok:
-            for line in result.error_lines():
+            for line in [*result.error_lines(), *result.notes]:
                 self.stderr.write(line)
             self.stderr.write(
                 f"{result.error_count} error{'s' if result.error_count != 1 else ''}: "
                 "nothing was imported."
             )
             sys.exit(2)
-        for line in result.summary_lines():
+        for line in [*result.summary_lines(), *result.notes]:
             self.stdout.write(line)
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was written.")
