@@ -1,9 +1,13 @@
 """API: regions and forces (read only), named people, and memberships (roles)."""
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -111,10 +115,58 @@ class PersonViewSet(DomainViewSet):
 # Memberships: who holds which role --------------------------------------------------------
 
 
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+        "example": ["7f"],
+    }
+)
+class CollaborationsField(serializers.Field):
+    """A list of collaborations, each by slug or id (`["7f", 4]`); read back as slugs.
+    Checked for shape here; each is looked up in `MembershipSerializer.validate`."""
+
+    default_error_messages = {
+        "not_a_list": 'Give a list of collaboration slugs or ids, e.g. ["7f"].',
+        "not_a_name": "Name each collaboration by its slug (text) or its id (a number).",
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list")
+        for item in data:
+            named = isinstance(item, str) and item.strip()
+            numbered = isinstance(item, int) and not isinstance(item, bool) and item > 0
+            if not (named or numbered):
+                self.fail("not_a_name")
+        return [item.strip() if isinstance(item, str) else item for item in data]
+
+    def to_representation(self, value):
+        return value
+
+
+def collaboration_named_or_numbered(value: int | str) -> Any:
+    """A collaboration by slug or id; `services.UnknownName` naming `collaborations`."""
+    if isinstance(value, str):
+        try:
+            return services.collaboration_named(value)
+        except services.UnknownName as error:
+            if not value.isdigit():
+                raise services.UnknownName("collaborations", error.message) from None
+    found = services.collaboration_model().objects.filter(pk=int(value)).first()
+    if found is None:
+        raise services.UnknownName(
+            "collaborations",
+            f"no collaboration with slug or id '{value}' "
+            "(list them with GET /api/v1/collaborations/).",
+        )
+    return found
+
+
 class MembershipSerializer(serializers.ModelSerializer):
     """A membership; written through `organisations.services` (the pages' and the command
     line's rules). Roles are named as on the command line (`force-lead`); the user by user
-    name, the force by slug or ONS code, the collaboration by slug."""
+    name, the force by slug or ONS code, the collaborations by slug or id."""
 
     user = serializers.CharField(source="user.username", help_text="The user name.")
     role = serializers.CharField(help_text=f"One of {', '.join(ROLE_NAMES)}.")
@@ -128,7 +180,11 @@ class MembershipSerializer(serializers.ModelSerializer):
         write_only=True,
         help_text="Grant the role within this collaboration (slug).",
     )
-    collaborations = serializers.SerializerMethodField()
+    collaborations = CollaborationsField(
+        required=False,
+        help_text="Grant the role within these collaborations (a list of slugs or ids); "
+        "read back as slugs.",
+    )
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
     class Meta:
@@ -144,7 +200,7 @@ class MembershipSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["id", "collaborations", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
 
     def get_collaborations(self, membership) -> list[str]:
         return sorted(c.slug for c in membership.collaborations.all())
@@ -177,8 +233,16 @@ class MembershipSerializer(serializers.ModelSerializer):
                 found[name] = lookup(value)
             except services.UnknownName as error:
                 errors[name] = [error.message]
+        singular = found.pop("collaboration", None)
+        collaborations = [singular] if singular is not None else []
+        for value in attrs.get("collaborations", []):
+            try:
+                collaborations.append(collaboration_named_or_numbered(value))
+            except services.UnknownName as error:
+                errors.setdefault("collaborations", []).append(error.message)
         if errors:
             raise serializers.ValidationError(errors)
+        found["collaborations"] = list({c.pk: c for c in collaborations}.values())
         found["reason"] = attrs.get("reason", "")
         return found
 
@@ -210,15 +274,30 @@ class MembershipViewSet(
             )
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = dict(serializer.validated_data)
+        collaborations = data.pop("collaborations") or [None]
+        changed = False
         try:
-            outcome = services.grant(**data, by=request.user)
+            # Within every collaboration named or none, each checked by the same rules.
+            with transaction.atomic():
+                for collaboration in collaborations:
+                    outcome = services.grant(**data, collaboration=collaboration, by=request.user)
+                    changed = changed or outcome.changed
         except (DjangoValidationError, DjangoPermissionDenied) as error:
-            raise service_errors(error) from None
+            raise self.named_as_sent(service_errors(error), request.data) from None
         return Response(
             self.get_serializer(outcome.membership).data,
-            status=status.HTTP_201_CREATED if outcome.changed else status.HTTP_200_OK,
+            status=status.HTTP_201_CREATED if changed else status.HTTP_200_OK,
         )
+
+    @staticmethod
+    def named_as_sent(error, body):
+        """A refusal about the collaboration, under the field the request named it by."""
+        detail = getattr(error, "detail", None)
+        sent = body.keys() if hasattr(body, "keys") else ()
+        if isinstance(detail, dict) and "collaboration" in detail and "collaboration" not in sent:
+            detail["collaborations"] = detail.pop("collaboration")
+        return error
 
     def destroy(self, request, *args, **kwargs):
         membership = self.get_object()

@@ -21,7 +21,9 @@ class BenchmarkView(APIView):
         responses={200: OpenApiTypes.OBJECT},
         summary="Benchmark of collaborations",
         description="The same structure as `realise benchmark --format json`, for you: "
-        "collaborations you may not see are counted together under `hidden`, unnamed. "
+        "collaborations you may not see are counted together under `hidden`, unnamed, and "
+        "their figures are given only when there are at least `minimum` of them (otherwise "
+        "`hidden` holds only `count`, `withheld: true` and `minimum`). "
         "Money is a string with two decimals; hours are apart under `hours`.",
     )
     def get(self, request):

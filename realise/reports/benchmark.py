@@ -17,8 +17,9 @@ as usual, that one. Amounts are summed as entered (undiscounted, before optimism
 capital expenditure is investment, operating expenditure is running cost.
 
 Collaborations the reader may not see are never named: they are added together into one
-"Other collaborations (n)" row. The forces table covers the collaborations the reader may
-see. See docs/benchmarking.md.
+"Other collaborations (n)" row, and that row's figures are shown only when it holds at
+least `MIN_HIDDEN_GROUP` collaborations (otherwise only how many it holds). The forces
+table covers the collaborations the reader may see. See docs/benchmarking.md.
 """
 
 from __future__ import annotations
@@ -50,6 +51,13 @@ from realise.reports import dashboards
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 CATEGORIES = tuple(CATEGORY_NAMES.values())  # Savings, Service, Compliance
+
+# The fewest collaborations the reader may not see whose figures are shown together, as
+# "Other collaborations"; with fewer, only how many there are. One or two would let a
+# reader single out a private collaboration's figures: with one they are its figures
+# exactly, with two a reader who knows either learns the other's. A collaboration nested
+# in another of the group is not counted apart from it (its parent's figures hold its own).
+MIN_HIDDEN_GROUP = 3
 
 SORT_KEYS = (
     "name",
@@ -239,6 +247,12 @@ class Benchmark:
     realised_total: Decimal  # money realised in the forces table's scope
     costs_total: Decimal  # costs in the forces table's scope
     unallocated_realised: Decimal  # realised money that belongs to no force
+    hidden_count: int = 0  # how many collaborations the reader may not see
+
+    @property
+    def hidden_withheld(self) -> bool:
+        """Collaborations the reader may not see are too few to show their figures."""
+        return self.hidden is None and self.hidden_count > 0
 
     def sorted_rows(self, key: str = "name", descending: bool = False) -> list[Row]:
         """The visible rows ordered by a column; rows with no figure go last."""
@@ -264,8 +278,17 @@ class Benchmark:
             },
             "forces": [row.as_dict() for row in self.forces],
             "forces_unallocated_realised": _fmt(self.unallocated_realised),
-            "hidden": hidden.as_dict(hidden=True) if hidden else {"count": 0},
+            "hidden": self.hidden_dict(),
         }
+
+    def hidden_dict(self) -> dict:
+        """The collaborations the reader may not see: none (`{"count": 0}`), too few to
+        show (`"withheld": true`, only their number), or their figures together."""
+        if self.hidden is not None:
+            return {**self.hidden.as_dict(hidden=True), "withheld": False}
+        if self.hidden_count:
+            return {"count": self.hidden_count, "withheld": True, "minimum": MIN_HIDDEN_GROUP}
+        return {"count": 0}
 
 
 # Building it ------------------------------------------------------------------------------
@@ -415,7 +438,7 @@ def benchmark(user, today: datetime.date | None = None) -> Benchmark:
         shown.append(row)
     hidden_ids = sorted(set(own) - visible)
     hidden = None
-    if hidden_ids:
+    if separate_programmes(hidden_ids, children) >= MIN_HIDDEN_GROUP:
         hidden = Row(
             name=f"Other collaborations ({len(hidden_ids)})", slug=None, count=len(hidden_ids)
         )
@@ -438,7 +461,22 @@ def benchmark(user, today: datetime.date | None = None) -> Benchmark:
         realised_total=realised_total,
         costs_total=costs_total,
         unallocated_realised=unallocated,
+        hidden_count=len(hidden_ids),
     )
+
+
+def separate_programmes(ids: list[int], children: dict[int, list[int]]) -> int:
+    """How many of the collaborations `ids` are not nested in another of them."""
+    group = set(ids)
+    nested = set()
+    for pk in group:
+        stack = list(children.get(pk, ()))
+        while stack:
+            current = stack.pop()
+            if current not in nested:
+                nested.add(current)
+                stack.extend(children.get(current, ()))
+    return len(group - nested)
 
 
 def _forces(visible: set[int], own: dict[int, Row], today: datetime.date):
@@ -476,4 +514,13 @@ def _forces(visible: set[int], own: dict[int, Row], today: datetime.date):
     return result, realised_total, costs_total, money.unallocated_actual_to_date
 
 
-__all__ = ["HOURS", "MONEY", "SORT_KEYS", "Benchmark", "ForceRow", "Row", "benchmark"]
+__all__ = [
+    "HOURS",
+    "MIN_HIDDEN_GROUP",
+    "MONEY",
+    "SORT_KEYS",
+    "Benchmark",
+    "ForceRow",
+    "Row",
+    "benchmark",
+]

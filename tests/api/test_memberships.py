@@ -152,3 +152,79 @@ def test_revoking_a_role_removes_access_at_once_for_a_token(world, people):
     assert dave.get("/api/v1/collaborations/ek/").status_code == 404
     assert page.get(address).status_code in (403, 404)  # refused, whichever the page gives
     assert dave.get("/api/v1/benefits/").json()["count"] == 0
+
+
+def test_collaborations_are_written_as_they_are_read(world, people, as_user):
+    """The list the API returns is accepted back, by slug or id: each collaboration named
+    is checked by the same rules, and granted all or none."""
+    child = CollaborationFactory(slug="ek-child", parent=world.collab, visibility="private")
+    share(child, "Kent", "100")
+    elsewhere = CollaborationFactory(slug="elsewhere")
+    share(elsewhere, "Norfolk", "100")
+    sam = UserFactory(username="sam")
+    alice = as_user(world.alice)
+
+    body = {"user": "sam", "role": "viewer", "collaborations": ["ek", child.pk]}
+    response = alice.post("/api/v1/memberships/", body, format="json")
+    assert response.status_code == 201, response.data
+    assert response.json()["collaborations"] == ["ek", "ek-child"]
+    membership = Membership.objects.get(user=sam)
+    assert (membership.role, membership.force) == ("viewer", None)
+    assert set(membership.collaborations.values_list("slug", flat=True)) == {"ek", "ek-child"}
+    again = alice.post("/api/v1/memberships/", response.json(), format="json")
+    assert again.status_code == 200, again.data
+
+    # One collaboration beyond alice's remit refuses the whole grant.
+    refused = alice.post(
+        "/api/v1/memberships/",
+        {"user": "sam", "role": "benefit-owner", "collaborations": ["ek", "elsewhere"]},
+        format="json",
+    )
+    assert refused.status_code == 403
+    assert "not on the programme team" in refused.json()["detail"]
+    assert not Membership.objects.filter(user=sam, role="benefit_owner").exists()
+
+
+@pytest.mark.parametrize(
+    ("collaborations", "why"),
+    [
+        ([{"x": 1}], "slug (text) or its id (a number)"),
+        ("ek", "Give a list of collaboration slugs or ids"),
+        ([""], "slug (text) or its id (a number)"),
+        ([True], "slug (text) or its id (a number)"),
+        ([987654], "no collaboration with slug or id '987654'"),
+        (["nope"], "no collaboration with slug 'nope'"),
+    ],
+)
+def test_malformed_collaborations_are_refused_naming_the_field(
+    world, people, as_user, collaborations, why
+):
+    sam = UserFactory(username="sam")
+    response = as_user(world.alice).post(
+        "/api/v1/memberships/",
+        {"user": "sam", "role": "viewer", "collaborations": collaborations},
+        format="json",
+    )
+    assert response.status_code == 400, response.data
+    assert list(response.json()) == ["collaborations"]
+    assert why in response.json()["collaborations"][0]
+    assert roles_of(sam) == set()
+
+
+def test_a_refusal_about_a_collaboration_names_the_field_sent(world, people, as_user):
+    sam = UserFactory(username="sam")
+    ada = as_user(world.ada)
+    whole = ada.post(
+        "/api/v1/memberships/", {"user": "sam", "role": "viewer", "force": "kent"}, format="json"
+    )
+    assert whole.status_code == 201
+    for field, value in (("collaborations", ["ek"]), ("collaboration", "ek")):
+        response = ada.post(
+            "/api/v1/memberships/",
+            {"user": "sam", "role": "viewer", "force": "kent", field: value},
+            format="json",
+        )
+        assert response.status_code == 400
+        assert list(response.json()) == [field]
+        assert "revoke it first" in response.json()[field][0]
+    assert roles_of(sam) == {("viewer", "kent", ())}

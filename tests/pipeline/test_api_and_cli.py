@@ -184,3 +184,14 @@ def test_an_unknown_collaboration_exits_2_naming_it(db):
         call_command("pipeline", "--collaboration", "nowhere")
     assert caught.value.returncode == 2
     assert str(caught.value) == "--collaboration: no collaboration with slug 'nowhere'"
+
+
+def test_the_table_counts_one_opportunity_in_the_singular(world, idea):
+    other = CollaborationFactory(slug="ns")
+    share(other, "Norfolk", "100")
+    opportunity(other, "Shared custody nurses", "1200.50", 40, unit="hours")
+    opportunity(other, "Uniforms", "0.15", 50)
+    out = StringIO()
+    call_command("pipeline", stdout=out)
+    headings = [line for line in out.getvalue().splitlines() if "opportunit" in line]
+    assert headings == ["Money (GBP a year): 2 opportunities", "Hours (a year): 1 opportunity"]

@@ -30,6 +30,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -155,42 +156,97 @@ def test_worked_example_figures(bench):
     assert forces["Essex"].cost_share == Decimal("0.00")
 
 
-def test_an_outsiders_benchmark_counts_a_private_collaboration_without_naming_it(bench, client):
+def _private(name, slug, amount, parent=None):
+    """A private collaboration of Kent's with one benefit realising `amount` in January."""
+    collaboration = CollaborationFactory(name=name, slug=slug, visibility="private", parent=parent)
+    share(collaboration, "Kent", "100")
+    benefit = BenefitFactory(initiative=InitiativeFactory(collaboration=collaboration))
+    _verified(actual(benefit, JAN, amount))
+    return collaboration
+
+
+def _everywhere(user):
+    """The benchmark as `user` has it on the page, through the API and at the command line."""
+    page = Client()
+    page.force_login(user)
+    api = APIClient()
+    api.force_authenticate(user)
+    out = StringIO()
+    call_command("benchmark", "--user", user.username, "--today", "2025-04-15", stdout=out)
+    json_out = StringIO()
+    call_command(
+        "benchmark",
+        "--user",
+        user.username,
+        "--format",
+        "json",
+        "--today",
+        "2025-04-15",
+        stdout=json_out,
+    )
+    return (
+        page.get(reverse("benchmark")).content.decode(),
+        api.get("/api/v1/benchmark/").json(),
+        out.getvalue(),
+        json.loads(json_out.getvalue()),
+    )
+
+
+def test_a_single_private_collaboration_is_neither_named_nor_shown_to_an_outsider(bench):
     nora = bench.nora  # Norfolk: not a member of the private collaboration
     result = benchmark(nora, today=TODAY)
     assert [row.slug for row in result.rows] == ["ns-procurement"]
-    assert result.hidden.name == "Other collaborations (1)"
-    assert result.hidden.realised == Decimal("700.00")
-    assert result.hidden.planned == Decimal("1500.00")
+    assert result.hidden is None  # one alone would be its own figures exactly
+    assert (result.hidden_count, result.hidden_withheld) == (1, True)
     assert {row.name for row in result.forces} == {"Norfolk", "Suffolk"}
-    data = result.as_dict()
-    assert data["hidden"]["count"] == 1
-    assert data["hidden"]["realised"] == "700.00"
-    assert "name" not in data["hidden"] and "slug" not in data["hidden"]
-    text = json.dumps(data)
-    assert PRIVATE_NAME not in text and '"ek"' not in text
+    assert result.as_dict()["hidden"] == {"count": 1, "withheld": True, "minimum": 3}
+    assert result.as_dict()["hours"]["hidden"] is None
 
-    client.force_login(nora)
-    page = client.get(reverse("benchmark")).content.decode()
+    page, api, text, cli = _everywhere(nora)
     assert "Other collaborations (1)" in page
-    assert "£700.00" in page
-    assert PRIVATE_NAME not in page
-    assert "/collaborations/ek/" not in page
+    assert "1 collaboration you may not see is left out" in page
+    assert "at least 3 of them, so that no one collaboration" in page
+    assert 'id="benchmark-hidden"' not in page
+    for figure in ("700.00", "1,500.00", "46.67"):
+        assert figure not in page and figure not in text
+    assert PRIVATE_NAME not in page and "/collaborations/ek/" not in page
+    for body in (api, cli):
+        assert [row["slug"] for row in body["collaborations"]] == ["ns-procurement"]
+        assert body["hidden"] == {"count": 1, "withheld": True, "minimum": 3}
+        assert "700.00" not in json.dumps(body) and PRIVATE_NAME not in json.dumps(body)
+    assert "Other collaborations (1): not shown" in text
+    assert "at least 3, so that none can be singled out" in text
 
-    api = APIClient()
-    api.force_authenticate(nora)
-    body = api.get("/api/v1/benchmark/").json()
-    assert body["hidden"]["count"] == 1
-    assert PRIVATE_NAME not in json.dumps(body) and '"ek"' not in json.dumps(body)
 
-    out = StringIO()
-    call_command(
-        "benchmark", "--user", "nora", "--format", "json", "--today", "2025-04-15", stdout=out
-    )
-    cli = json.loads(out.getvalue())
-    assert [row["slug"] for row in cli["collaborations"]] == ["ns-procurement"]
-    assert cli["hidden"]["count"] == 1 and cli["hidden"]["realised"] == "700.00"
-    assert PRIVATE_NAME not in out.getvalue()
+def test_three_private_collaborations_are_counted_together_without_names(bench):
+    _private("Kent Roads", "kent-roads", "100")
+    _private("Kent Custody", "kent-custody", "200")
+    nora = bench.nora
+    result = benchmark(nora, today=TODAY)
+    assert result.hidden.name == "Other collaborations (3)"
+    assert result.hidden.realised == Decimal("1000.00")  # 700 + 100 + 200
+    assert result.hidden.planned == Decimal("1500.00")
+    assert not result.hidden_withheld
+
+    page, api, text, cli = _everywhere(nora)
+    assert 'id="benchmark-hidden"' in page and "Other collaborations (3)" in page
+    assert "£1,000.00" in page and "left out" not in page
+    for body in (api, cli):
+        assert body["hidden"]["count"] == 3 and body["hidden"]["withheld"] is False
+        assert body["hidden"]["realised"] == "1000.00"
+        for name in (PRIVATE_NAME, "Kent Roads", "kent-custody", '"ek"'):
+            assert name not in json.dumps(body)
+    assert "Other collaborations (3): realised £1,000.00" in text
+
+
+def test_collaborations_nested_in_a_hidden_one_do_not_make_up_the_group(bench):
+    """ek and two partnerships inside it are three collaborations but one programme: ek's
+    own dashboard holds all three, so their total would single it out."""
+    _private("EK Roads", "ek-roads", "100", parent=bench.collab)
+    _private("EK Custody", "ek-custody", "200", parent=bench.collab)
+    result = benchmark(bench.nora, today=TODAY)
+    assert result.hidden is None and result.hidden_count == 3
+    assert result.as_dict()["hidden"] == {"count": 3, "withheld": True, "minimum": 3}
 
 
 def test_a_member_of_the_private_collaborations_force_sees_its_name(bench, client):
@@ -241,6 +297,14 @@ def test_cli_text_says_what_was_realised_outside_the_plan(bench):
     assert "realised £3,000.00, £300.00 of it by benefits with no plan" in line
     assert "planned £3,000.00; 90.00% of plan like for like" in line
     assert "£1.50 per £1 of cost" in line
+
+
+def test_cli_text_writes_the_day_as_everywhere_else(bench):
+    out = StringIO()
+    call_command("benchmark", "--today", "2025-04-06", stdout=out)
+    assert out.getvalue().splitlines()[0] == (
+        "Benchmark as at 6 April 2025 (to the end of March 2025)"
+    )
 
 
 def test_cli_refuses_an_unknown_user_and_a_bad_date(bench):

@@ -1,6 +1,10 @@
 """Exporting the register: one workbook people can work in, holding what they may see."""
 
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -185,3 +189,37 @@ def test_the_export_names_the_filters_used(client, world):
     workbook = load_workbook(io.BytesIO(response.body))
     about = [row[0] for row in workbook["About"].iter_rows(values_only=True)]
     assert about[2] == f"Filters: Collaboration: {world.collab}"
+
+
+@pytest.mark.parametrize(
+    ("where", "message"),
+    [
+        ("nodir/r.xlsx", "--out: the folder '{tmp}/nodir' does not exist"),
+        (".", "--out: '{tmp}' is a folder; name the .xlsx file to write"),
+    ],
+)
+def test_an_out_that_cannot_be_written_is_refused_before_the_workbook(tmp_path, where, message):
+    """One line naming --out, exit 2, and nothing started: no tracebacks after it."""
+    out = tmp_path / where if where != "." else tmp_path
+    env = {**os.environ, "REALISE_TESTING": "1", "DJANGO_SETTINGS_MODULE": "realise.settings"}
+    proc = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "export-register", "--out", str(out)],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.strip().splitlines() == ["CommandError: " + message.format(tmp=tmp_path)]
+
+
+def test_the_last_line_of_progress_is_written_once(register, tmp_path):
+    err = io.StringIO()
+    call_command(
+        "export-register", "--out", str(tmp_path / "r.xlsx"), stdout=io.StringIO(), stderr=err
+    )
+    lines = err.getvalue().strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(" rows")

@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from realise.reports.benchmark import SORT_KEYS, benchmark
+from realise.reports.benchmark import MIN_HIDDEN_GROUP, SORT_KEYS, benchmark
 
 COLUMNS = (
     ("name", _("Collaboration"), False),
@@ -54,5 +54,6 @@ class BenchmarkView(LoginRequiredMixin, TemplateView):
             headers=headers,
             sort=sort,
             order=order,
+            minimum_group=MIN_HIDDEN_GROUP,
         )
         return context

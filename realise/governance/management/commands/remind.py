@@ -38,7 +38,9 @@ class Command(BaseCommand):
                 today = datetime.date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError(
-                    f"--date '{options['date']}' is not a date (YYYY-MM-DD)."
+                    f"--date: '{options['date']}' is not a date; write it as YYYY-MM-DD, "
+                    "e.g. 2026-11-30.",
+                    returncode=2,
                 ) from None
         stopped = run_checks()  # work whose process has gone (a killed import) is failed
         if stopped:

@@ -13,7 +13,9 @@ class Command(BaseCommand):
         unknown = sorted(set(options["types"]) - set(REGISTRY))
         if unknown:
             raise CommandError(
-                f"Unknown type(s): {', '.join(unknown)}. Known: {', '.join(REGISTRY)}."
+                f"types: no type {', '.join(repr(kind) for kind in unknown)}; "
+                f"use any of: {', '.join(REGISTRY)}.",
+                returncode=2,
             )
         for kind, count in reindex_all(options["types"] or None).items():
             self.stdout.write(f"{kind}: {count} indexed")

@@ -9,6 +9,7 @@ strings with two decimals. An unknown collaboration exits 2 with one line naming
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from realise.benefits.models import Unit
 from realise.collaborations.models import Collaboration
@@ -73,7 +74,15 @@ class Command(BaseCommand):
         self.write_table("Hours (a year)", report["hours"])
 
     def write_table(self, heading: str, block: dict) -> None:
-        self.stdout.write(f"{heading}: {block['count']} opportunities")
+        count = block["count"]
+        self.stdout.write(
+            ngettext(
+                "%(heading)s: %(count)d opportunity",
+                "%(heading)s: %(count)d opportunities",
+                count,
+            )
+            % {"heading": heading, "count": count}
+        )
         rows = [
             [
                 o["title"],

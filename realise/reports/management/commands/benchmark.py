@@ -2,9 +2,9 @@
 
 Collaborations side by side and forces by what collaboration gives each
 (docs/benchmarking.md). With `--user`, what that user may see: collaborations hidden from
-them are counted together, unnamed, as "Other collaborations". Without it, every
-collaboration is named (the operator's view, as `realise export-register`). Exits 2 on a
-usage error.
+them are counted together, unnamed, as "Other collaborations" (their figures only when
+there are at least `MIN_HIDDEN_GROUP` of them). Without it, every collaboration is named
+(the operator's view, as `realise export-register`). Exits 2 on a usage error.
 """
 
 import datetime
@@ -12,9 +12,10 @@ import json
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import date_format
 
 from realise.core.formatting import money
-from realise.reports.benchmark import benchmark
+from realise.reports.benchmark import MIN_HIDDEN_GROUP, benchmark
 
 
 class Command(BaseCommand):
@@ -50,10 +51,11 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result.as_dict(), indent=2))
             return
         self.stdout.write(
-            f"Benchmark as at {result.as_at:%d %B %Y} (to the end of {result.to_date:%B %Y})"
+            f"Benchmark as at {date_format(result.as_at, 'j F Y')} "
+            f"(to the end of {date_format(result.to_date, 'F Y')})"
         )
         rows = list(result.rows) + ([result.hidden] if result.hidden else [])
-        if not rows:
+        if not rows and not result.hidden_withheld:
             self.stdout.write("No collaborations to compare.")
         for row in rows:
             percent = (
@@ -81,6 +83,12 @@ class Command(BaseCommand):
                 f"{money(row.running_costs)}, investment {money(row.investment_costs)}; "
                 f"{per_pound}; days OBC to implementation "
                 f"{'not recorded' if days is None else days}"
+            )
+        if result.hidden_withheld:
+            self.stdout.write(
+                f"Other collaborations ({result.hidden_count}): not shown; the figures of "
+                f"collaborations this user may not see are shown together only when there "
+                f"are at least {MIN_HIDDEN_GROUP}, so that none can be singled out"
             )
         for force in result.forces:
             self.stdout.write(

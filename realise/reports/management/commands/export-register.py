@@ -5,6 +5,9 @@ and actuals), streaming. Without `--user` it holds everything; with it, what tha
 see.
 """
 
+import os
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -43,6 +46,7 @@ class Command(BaseCommand):
                     f"--initiative: no initiative with slug '{options['initiative']}'",
                     returncode=2,
                 )
+        check_out(options["out"])
         scope = register_scope(initiatives, collaboration=collaboration, initiative=initiative)
         total = register_rows(scope)
 
@@ -56,10 +60,24 @@ class Command(BaseCommand):
             raise CommandError(
                 f"--out: cannot write {options['out']}: {exc}", returncode=2
             ) from None
-        if counts.rows % 5000:  # the last line of progress (every 5,000 rows before it)
-            progress(counts.rows)
         self.stdout.write(
             f"Wrote {counts.initiatives} initiatives, {counts.benefits} benefits, "
             f"{counts.planned_values} planned values and {counts.actuals} actuals "
             f"to {options['out']}."
         )
+
+
+def check_out(name: str) -> None:
+    """Refuse, before the workbook is started, a file that cannot be written: a folder that
+    does not exist or cannot be written to, a folder named as the file, a read-only file."""
+    out = Path(name)
+    folder = out.parent
+    if out.is_dir():
+        raise CommandError(
+            f"--out: '{out}' is a folder; name the .xlsx file to write", returncode=2
+        )
+    if not folder.is_dir():
+        raise CommandError(f"--out: the folder '{folder}' does not exist", returncode=2)
+    writable = os.access(out, os.W_OK) if out.exists() else os.access(folder, os.W_OK | os.X_OK)
+    if not writable:
+        raise CommandError(f"--out: cannot write '{out}': permission denied", returncode=2)
