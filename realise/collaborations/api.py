@@ -6,7 +6,12 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Sum
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -22,7 +27,13 @@ from realise.collaborations.models import (
     Stage,
     StageDecision,
 )
-from realise.collaborations.services import GateRefused, check_shares_total, gate_check, move_stage
+from realise.collaborations.services import (
+    GateRefused,
+    check_initiative_change,
+    check_shares_total,
+    move_problems,
+    move_stage,
+)
 from realise.core.api import (
     ROWS_VERSION_RESPONSES,
     AmountField,
@@ -245,6 +256,23 @@ class InitiativeSerializer(DomainSerializer):
         read_only_fields = ["stage"]
         create_only_fields = ["collaboration"]
 
+    def to_internal_value(self, data):
+        """The stage moves only through a stage decision, and an initiative is closed only
+        through its closure: a write that would do either is refused, naming the field
+        (`check_initiative_change`), rather than the stage being silently left as it is."""
+        if hasattr(data, "get"):
+            stage, status = data.get("stage"), data.get("status")
+            if "stage" in data and stage is None:
+                stage = ""  # a stage of null is a change too
+            initiative = self.instance or Initiative(slug=str(data.get("slug") or ""))
+            try:
+                check_initiative_change(
+                    initiative, stage=stage, status=status if isinstance(status, str) else None
+                )
+            except DjangoValidationError as error:
+                raise service_errors(error) from None
+        return super().to_internal_value(data)
+
     def validate(self, attrs):
         attrs = super().validate(attrs)
         start = attrs.get("start_date", getattr(self.instance, "start_date", None))
@@ -279,14 +307,35 @@ class StageDecisionSerializer(DomainSerializer):
         read_only_fields = ["from_stage", "decided_by", "move_back", "recorded_at"]
 
 
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string"}], "nullable": True, "example": "7f-board"}
+)
+class BodyField(VisibleRelatedField):
+    """A governance body by id or by slug (as `realise gate-check --body` names it)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and data.strip() and not data.strip().isdigit():
+            body = self.get_queryset().filter(slug=data.strip()).first()
+            if body is None:
+                raise serializers.ValidationError(f"No governance body with slug '{data}'.")
+            return body
+        return super().to_internal_value(data)
+
+
 class GateCheckSerializer(serializers.Serializer):
     to_stage = serializers.IntegerField(min_value=0, max_value=5)
-    body = VisibleRelatedField(
+    body = BodyField(
         scope=visible_bodies,
         queryset=governance_bodies(),
         required=False,
         allow_null=True,
-        help_text="The body that would decide: its remit must include the gate.",
+        help_text="The body that would decide, by id or slug: its remit must include the gate.",
+    )
+    notes = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="For a move back: the reason, as the stage decision's notes would give it.",
     )
 
 
@@ -463,7 +512,9 @@ class InitiativeViewSet(DomainViewSet):
         responses={200: GateResultSerializer},
         summary="Check the stage gate",
         description="Whether the initiative may move to `to_stage`, naming every benefit "
-        "that fails a rule (the same as `realise gate-check --format json`). Changes nothing.",
+        "that fails a rule and, for a move back, its reason and who may make it (the same "
+        "rules as `POST /stage-decisions/` and `realise gate-check --format json`). Changes "
+        "nothing.",
     )
     @action(detail=True, methods=["post"], url_path="gate-check")
     def gate_check(self, request, pk=None):
@@ -471,7 +522,14 @@ class InitiativeViewSet(DomainViewSet):
         query = GateCheckSerializer(data=request.data, context=self.get_serializer_context())
         query.is_valid(raise_exception=True)
         data = query.validated_data
-        return Response(gate_check(initiative, data["to_stage"], body=data.get("body")).as_dict())
+        result = move_problems(
+            initiative,
+            data["to_stage"],
+            body=data.get("body"),
+            user=request.user,
+            notes=data.get("notes", ""),
+        )
+        return Response(result.as_dict())
 
 
 class StageDecisionViewSet(DomainViewSet):
@@ -519,4 +577,6 @@ class StageDecisionViewSet(DomainViewSet):
                 {"detail": str(refused), "gate": refused.result.as_dict()},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        except DjangoValidationError as error:
+            raise service_errors(error) from None
         return Response(self.get_serializer(decision).data, status=status.HTTP_201_CREATED)

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from realise.collaborations.bodies import bodies_of, collaboration_chain
 from realise.collaborations.models import (
@@ -13,11 +13,17 @@ from realise.collaborations.models import (
     Collaboration,
     ForceShare,
     Initiative,
+    InitiativeStatus,
     PartyRole,
     ReviewOutcome,
     Stage,
 )
-from realise.collaborations.services import check_shares_total
+from realise.collaborations.services import (
+    GateResult,
+    check_shares_total,
+    decision_date_problem,
+    initiative_change_problems,
+)
 from realise.core.forms import DateInput, GovukForm, choice_field, model_choice_field
 from realise.core.versioning import VersionedFormMixin
 from realise.organisations.models import Force
@@ -75,15 +81,65 @@ ForceShareFormSet = inlineformset_factory(
 )
 
 
+# The GOV.UK text input, for a date box (crispy-forms-gds styles only text inputs itself).
+DATE_BOX = {"class": "govuk-input govuk-input--width-10"}
+
+
+def date_input() -> DateInput:
+    return DateInput(attrs=dict(DATE_BOX))
+
+
+def mark_date_errors(form: forms.BaseForm) -> None:
+    """Give each date box with an error GOV.UK's error border, as text inputs have."""
+    for name in form.errors:
+        widget = form.fields[name].widget if name in form.fields else None
+        if isinstance(widget, DateInput) and "govuk-input--error" not in widget.attrs.get(
+            "class", ""
+        ):
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} govuk-input--error".strip()
+
+
 class InitiativeForm(VersionedFormMixin, GovukForm, forms.ModelForm):
     class Meta:
         model = Initiative
         fields = ["name", "slug", "sro", "status", "purpose", "start_date", "end_date"]
         widgets = {
-            "start_date": DateInput(),
-            "end_date": DateInput(),
+            "start_date": date_input(),
+            "end_date": date_input(),
             "purpose": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Closing is the closure's (`initiative_change_problems`): the list offers active and
+        # on hold, or, once closed, closed alone; anything else posted is refused by name.
+        status = choice_field(self, "status")
+        closed = bool(self.instance.pk) and self.instance.status == InitiativeStatus.CLOSED
+        status.widget.choices = [
+            (value, label)
+            for value, label in status.choices
+            if (value == InitiativeStatus.CLOSED) == closed
+        ]
+        if not closed:
+            status.help_text = gettext_lazy(
+                "To close the initiative, use “Close the initiative” on its page: it records "
+                "the lessons learned and hands its benefits over to business as usual."
+            )
+
+    def clean_status(self):
+        status = self.cleaned_data.get("status")
+        initiative = self.instance
+        if not initiative.pk:  # a new one: named in the message by the slug given
+            initiative = Initiative(slug=self.cleaned_data.get("slug") or "")
+        problems = initiative_change_problems(initiative, status=status)
+        if "status" in problems:
+            raise ValidationError(problems["status"])
+        return status
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound:
+            mark_date_errors(self)
 
     def clean(self):
         data = super().clean()
@@ -102,7 +158,7 @@ class StageChangeForm(GovukForm, forms.Form):
         queryset=None,
         empty_label=None,
     )
-    decided_on = forms.DateField(label=gettext_lazy("Date of decision"), widget=DateInput())
+    decided_on = forms.DateField(label=gettext_lazy("Date of decision"), widget=date_input())
     notes = forms.CharField(
         label=gettext_lazy("Notes"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -112,10 +168,43 @@ class StageChangeForm(GovukForm, forms.Form):
 
     def __init__(self, *args, initiative: Initiative, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initiative = initiative
         model_choice_field(self, "body").queryset = bodies_of(
             collaboration_chain(initiative.collaboration), user
         )
         self.fields["to_stage"].initial = min(initiative.stage + 1, Stage.EVALUATION)
+
+    def clean_decided_on(self):
+        decided_on = self.cleaned_data["decided_on"]
+        problem = decision_date_problem(self.initiative, decided_on)
+        if problem is not None:
+            raise ValidationError(problem)
+        return decided_on
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound:
+            mark_date_errors(self)
+
+
+def add_gate_errors(form: forms.BaseForm, result: GateResult, field: str = "to_stage") -> None:
+    """Show the gate's refusal on the stage field, so the error summary links to it: each
+    problem, and how many benefits fall short (the page lists them, each with its rules)."""
+    for problem in result.problems:
+        form.add_error(field, str(problem))
+    if result.failures:
+        count = len(result.failures)
+        form.add_error(
+            field,
+            ngettext(
+                "%(count)s benefit does not meet the rules of %(stage)s: it is listed below "
+                "with what it lacks.",
+                "%(count)s benefits do not meet the rules of %(stage)s: they are listed below, "
+                "each with what it lacks.",
+                count,
+            )
+            % {"count": count, "stage": Stage(result.to_stage).label},
+        )
 
 
 class AgreementForm(VersionedFormMixin, GovukForm, forms.ModelForm):

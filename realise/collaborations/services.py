@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -67,6 +68,40 @@ MOVE_BACK_REASON = gettext_lazy(
 MOVE_BACK_WHO = gettext_lazy(
     "Only an administrator or the programme team of %(collaboration)s may move an initiative back."
 )
+MOVE_BACK_BODY = gettext_lazy(
+    "A move back from %(from_label)s is decided by a body that decides the gate into "
+    "%(from_label)s; %(body)s does not. The bodies that may decide it: %(bodies)s."
+)
+MOVE_BACK_NO_BODY = gettext_lazy(
+    "A move back from %(from_label)s is decided by a body that decides the gate into "
+    "%(from_label)s; %(body)s does not, and no governance body of %(collaboration)s does: add "
+    "the stage to a body's stage gates decided."
+)
+DECIDED_IN_FUTURE = gettext_lazy(
+    "A stage decision is recorded once it has been taken: %(day)s is in the future."
+)
+DECIDED_BEFORE_PREVIOUS = gettext_lazy(
+    "The decision cannot be dated %(day)s, before the initiative's previous stage decision, "
+    "on %(previous)s."
+)
+STAGE_BY_DECISION_ONLY = gettext_lazy(
+    "The stage moves only through a stage decision: on the initiative's stage page, or with "
+    "POST /api/v1/stage-decisions/. A new initiative starts at %(first)s."
+)
+CLOSED_BY_CLOSURE_ONLY = gettext_lazy(
+    "An initiative is closed only through its closure (/initiatives/%(slug)s/close/), which "
+    "records the lessons learned, hands its benefits over to business as usual and keeps the "
+    "closure report."
+)
+STAYS_CLOSED = gettext_lazy("%(initiative)s is closed, and a closed initiative stays closed.")
+
+
+def _day(day: datetime.date) -> str:
+    return date_format(day, "j F Y")
+
+
+# A date as '1 March 2026', in the language of whoever reads the message it goes into.
+day_label = lazy(_day, str)
 
 
 def stage_label(stage: int) -> StrOrPromise:
@@ -159,8 +194,13 @@ def _remit(body: GovernanceBody) -> set[int]:
     return stages
 
 
-def body_problem(initiative: Initiative, body: GovernanceBody, gate: int) -> StrOrPromise | None:
-    """Why `body` may not decide the gate into stage `gate` of `initiative`, if it may not."""
+def body_problem(
+    initiative: Initiative, body: GovernanceBody, gate: int, *, move_back: bool = False
+) -> StrOrPromise | None:
+    """Why `body` may not decide the gate into stage `gate` of `initiative`, if it may not.
+
+    With `move_back`, `gate` is the stage being left, and the refusal says the move-back rule.
+    """
     if body.collaboration_id not in _collaboration_and_ancestors(initiative):
         return lazy_format(
             gettext_lazy("%(body)s is not a governance body of this collaboration."),
@@ -169,6 +209,20 @@ def body_problem(initiative: Initiative, body: GovernanceBody, gate: int) -> Str
     if gate in _remit(body):
         return None
     allowed = deciding_bodies(initiative, gate)
+    if move_back:
+        if not allowed:
+            return lazy_format(
+                MOVE_BACK_NO_BODY,
+                from_label=stage_label(gate),
+                body=str(body),
+                collaboration=str(initiative.collaboration),
+            )
+        return lazy_format(
+            MOVE_BACK_BODY,
+            from_label=stage_label(gate),
+            body=str(body),
+            bodies=", ".join(str(b) for b in allowed),
+        )
     if not allowed:
         return lazy_format(
             gettext_lazy(
@@ -230,8 +284,9 @@ def gate_check(
             )
         )
     if body is not None and to_stage != initiative.stage:
-        gate = to_stage if to_stage > initiative.stage else initiative.stage
-        problem = body_problem(initiative, body, gate)
+        back = to_stage < initiative.stage
+        gate = initiative.stage if back else to_stage
+        problem = body_problem(initiative, body, gate, move_back=back)
         if problem:
             result.problems.append(problem)
     if to_stage < initiative.stage:
@@ -269,6 +324,68 @@ def move_problems(
     return result
 
 
+def decision_date_problem(
+    initiative: Initiative, decided_on: datetime.date, *, today: datetime.date | None = None
+) -> StrOrPromise | None:
+    """Why a stage decision of `initiative` may not be dated `decided_on`, if it may not: a
+    decision is recorded once taken (not in the future), and not before the initiative's
+    previous stage decision."""
+    if decided_on > (today or timezone.localdate()):
+        return lazy_format(DECIDED_IN_FUTURE, day=day_label(decided_on))
+    previous = (
+        StageDecision.objects.filter(initiative=initiative)
+        .order_by("-decided_on")
+        .values_list("decided_on", flat=True)
+        .first()
+    )
+    if previous is not None and decided_on < previous:
+        return lazy_format(
+            DECIDED_BEFORE_PREVIOUS, day=day_label(decided_on), previous=day_label(previous)
+        )
+    return None
+
+
+def check_decision_date(initiative: Initiative, decided_on: datetime.date) -> None:
+    """Refuse a stage decision's date (`decision_date_problem`), naming `decided_on`."""
+    problem = decision_date_problem(initiative, decided_on)
+    if problem is not None:
+        raise ValidationError({"decided_on": problem})
+
+
+def initiative_change_problems(
+    initiative: Initiative, *, stage: Any = None, status: str | None = None
+) -> dict[str, StrOrPromise]:
+    """What is refused in writing `stage` or `status` (None: not written) to `initiative` (as
+    it stands; unsaved for a new one) by editing it, on its page or through the API.
+
+    The stage moves only through a stage decision (`move_stage`), so an edit may only repeat
+    it (a new initiative starts at stage 0). Closing is the closure's (the documents app's
+    `close_initiative`): an edit may move an initiative between active and on hold, never to
+    closed, and a closed initiative stays closed.
+    """
+    problems: dict[str, StrOrPromise] = {}
+    current_stage = initiative.stage if initiative.pk else Stage.STRATEGIC_ASSESSMENT
+    if stage is not None and str(stage).strip() != str(current_stage):
+        problems["stage"] = lazy_format(
+            STAGE_BY_DECISION_ONLY, first=stage_label(Stage.STRATEGIC_ASSESSMENT)
+        )
+    closed = bool(initiative.pk) and initiative.status == InitiativeStatus.CLOSED
+    if status is not None and status != InitiativeStatus.CLOSED and closed:
+        problems["status"] = lazy_format(STAYS_CLOSED, initiative=str(initiative))
+    elif status == InitiativeStatus.CLOSED and not closed:
+        problems["status"] = lazy_format(CLOSED_BY_CLOSURE_ONLY, slug=initiative.slug)
+    return problems
+
+
+def check_initiative_change(
+    initiative: Initiative, *, stage: Any = None, status: str | None = None
+) -> None:
+    """Refuse what `initiative_change_problems` refuses, naming each field."""
+    problems = initiative_change_problems(initiative, stage=stage, status=status)
+    if problems:
+        raise ValidationError(problems)
+
+
 class GateRefused(Exception):
     """The gate refuses: `result` holds every reason, for a page to show in its language;
     the exception's own text (the API's `detail`, a log) is in English."""
@@ -293,9 +410,12 @@ def move_stage(
 
     Forward one stage at a time through the gate; back to any earlier stage with a reason,
     by an administrator or the programme team, recorded as a move back. Either way the
-    deciding body's remit must include the gate.
+    deciding body's remit must include the gate. A date in the future or before the
+    initiative's previous stage decision is refused first (`ValidationError` naming
+    `decided_on`); the gate's refusal is `GateRefused`.
     """
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    check_decision_date(initiative, decided_on)
     result = move_problems(initiative, to_stage, body=body, user=user, notes=notes)
     if not result.passes:
         raise GateRefused(result)

@@ -23,11 +23,13 @@ from realise.collaborations.forms import (
     ForceShareFormSet,
     InitiativeForm,
     StageChangeForm,
+    add_gate_errors,
+    mark_date_errors,
 )
 from realise.collaborations.models import Agreement, Collaboration, Initiative, Stage
 from realise.collaborations.services import (
     GateRefused,
-    gate_check,
+    move_problems,
     move_stage,
     record_agreement_review,
     save_agreement,
@@ -213,7 +215,10 @@ class StageChangeView(ObjectPermissionMixin, FormView):
         context = super().get_context_data(initiative=self.initiative, **kwargs)
         to_stage = self.request.GET.get("to_stage")
         if to_stage is not None and to_stage.isdigit() and "gate" not in context:
-            context["gate"] = gate_check(self.initiative, int(to_stage))
+            # The rules of the move itself: a move back names its reason and who may make it.
+            context["gate"] = move_problems(
+                self.initiative, int(to_stage), body=None, user=self.request.user, notes=""
+            )
         return context
 
     def form_valid(self, form):
@@ -228,7 +233,13 @@ class StageChangeView(ObjectPermissionMixin, FormView):
                 notes=data["notes"],
             )
         except GateRefused as refused:
+            add_gate_errors(form, refused.result)
             return self.render_to_response(self.get_context_data(form=form, gate=refused.result))
+        except ValidationError as error:
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+            mark_date_errors(form)
+            return self.form_invalid(form)
         text = (
             _("%(initiative)s moved back to %(stage)s by decision of %(body)s.")
             if decision.move_back

@@ -1,3 +1,6 @@
+import datetime
+
+from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
@@ -5,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from realise.benefits.models import Benefit
+from realise.collaborations.forms import date_input, mark_date_errors
 from realise.collaborations.models import Initiative, Stage
 from realise.core.forms import DateInput, GovukForm, choice_field, model_choice_field
 from realise.core.models import Visibility
@@ -16,7 +20,12 @@ from realise.governance.models import (
     GovernanceBody,
     Meeting,
 )
-from realise.governance.services import VISIBILITY_RANK, collaboration_tree
+from realise.governance.services import (
+    VISIBILITY_RANK,
+    action_due_problem,
+    collaboration_tree,
+    meeting_date_problem,
+)
 from realise.organisations.models import Person
 
 GATE_STAGES = [(value, label) for value, label in Stage.choices if value >= 1]
@@ -138,7 +147,17 @@ class MeetingForm(GovukForm, forms.ModelForm):
         return super().save(commit=commit)
 
 
-class DecisionForm(GovukForm, forms.Form):
+class WithinPageForm(GovukForm):
+    """A form rendered inside the page's own <form>, which carries the one CSRF token."""
+
+    @property
+    def helper(self) -> FormHelper:
+        helper = super().helper
+        helper.disable_csrf = True
+        return helper
+
+
+class DecisionForm(WithinPageForm, forms.Form):
     text = forms.CharField(label=gettext_lazy("Decision"), widget=forms.Textarea(attrs={"rows": 3}))
     rationale = forms.CharField(
         label=gettext_lazy("Rationale"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -147,7 +166,7 @@ class DecisionForm(GovukForm, forms.Form):
         label=gettext_lazy("Initiative"),
         queryset=Initiative.objects.none(),
         required=False,
-        empty_label=gettext_lazy("None"),
+        empty_label=gettext_lazy("No initiative"),
     )
     to_stage = forms.TypedChoiceField(
         label=gettext_lazy("Stage gate"),
@@ -161,8 +180,9 @@ class DecisionForm(GovukForm, forms.Form):
     )
     visibility = forms.ChoiceField(label=gettext_lazy("Who may see this decision"))
 
-    def __init__(self, *args, body: GovernanceBody, **kwargs):
+    def __init__(self, *args, body: GovernanceBody, meeting: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.meeting = meeting
         model_choice_field(self, "initiative").queryset = Initiative.objects.filter(
             collaboration_id__in=collaboration_tree(body.collaboration)
         ).order_by("name")
@@ -180,12 +200,15 @@ class DecisionForm(GovukForm, forms.Form):
 
     def clean(self):
         data = super().clean()
+        not_yet = meeting_date_problem(self.meeting) if self.meeting is not None else None
+        if not_yet:
+            self.add_error(None, not_yet)
         if data.get("to_stage") is not None and not data.get("initiative"):
             self.add_error("initiative", _("Choose the initiative whose stage gate it is."))
         return data
 
 
-class ActionForm(GovukForm, forms.Form):
+class ActionForm(WithinPageForm, forms.Form):
     text = forms.CharField(
         label=gettext_lazy("Action"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -195,13 +218,29 @@ class ActionForm(GovukForm, forms.Form):
         required=False,
         empty_label=gettext_lazy("Nobody named"),
     )
-    due_on = forms.DateField(label=gettext_lazy("Due date"), required=False, widget=DateInput())
+    due_on = forms.DateField(label=gettext_lazy("Due date"), required=False, widget=date_input())
+
+    def __init__(self, *args, decided_on: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.decided_on = decided_on
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data.get("due_on")
+        problem = action_due_problem(due_on, self.decided_on) if self.decided_on else None
+        if problem:
+            raise ValidationError(problem)
+        return due_on
 
     def clean(self):
         data = super().clean()
         if not (data.get("text") or "").strip() and (data.get("owner") or data.get("due_on")):
             self.add_error("text", _("Say what the action is."))
         return data
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound:
+            mark_date_errors(self)
 
 
 ActionFormSet = formset_factory(ActionForm, extra=3, max_num=20)

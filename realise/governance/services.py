@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
@@ -474,6 +475,25 @@ class ActionSpec:
     due_on: datetime.date | None = None
 
 
+def meeting_date_problem(meeting: Meeting, today: datetime.date | None = None) -> str | None:
+    """Why no decision may be recorded for `meeting` yet, if none may: it has not taken place."""
+    if meeting.date > (today or timezone.localdate()):
+        return _(
+            "The meeting is on %(day)s and has not taken place yet: record its decisions once "
+            "it has."
+        ) % {"day": date_format(meeting.date, "j F Y")}
+    return None
+
+
+def action_due_problem(due_on: datetime.date | None, decided_on: datetime.date) -> str | None:
+    """Why an action of a decision taken on `decided_on` may not be due on `due_on`, if so."""
+    if due_on is not None and due_on < decided_on:
+        return _("The due date cannot be before the decision, taken on %(day)s.") % {
+            "day": date_format(decided_on, "j F Y")
+        }
+    return None
+
+
 def _check_visibility(body: GovernanceBody, visibility: str) -> str:
     widest = min((body.visibility, body.collaboration.visibility), key=lambda v: VISIBILITY_RANK[v])
     visibility = visibility or widest
@@ -508,7 +528,9 @@ def record_decision(
 
     With `to_stage`, the decision is a stage gate: the initiative is moved through the gate
     (or the whole decision is refused with `GateRefused`, naming every unmet rule) and the
-    resulting `StageDecision` is linked to this decision and meeting.
+    resulting `StageDecision` is linked to this decision and meeting, dated the meeting's
+    day. A meeting that has not yet taken place records no decision, and no action may fall
+    due before the decision.
     """
     body = meeting.body
     if not user.has_perm("governance.add_decision", body):
@@ -519,7 +541,18 @@ def record_decision(
         raise ValidationError(
             _("The meeting was cancelled; record the decision at another meeting.")
         )
+    not_yet = meeting_date_problem(meeting)
+    if not_yet:
+        raise ValidationError(not_yet)
     visibility = _check_visibility(body, visibility)
+    actions = [a for a in actions if a.text.strip()]
+    late = [
+        _("Action %(number)s: %(error)s") % {"number": number, "error": problem}
+        for number, spec in enumerate(actions, start=1)
+        if (problem := action_due_problem(spec.due_on, meeting.date))
+    ]
+    if late:
+        raise ValidationError({"due_on": late})
     stage_decision = None
     if to_stage is not None:
         if initiative is None:
@@ -529,7 +562,6 @@ def record_decision(
         stage_decision = move_stage(
             initiative, to_stage, body=body, decided_on=meeting.date, user=user, notes=text
         )
-    actions = [a for a in actions if a.text.strip()]
     decision = Decision(
         body=body,
         meeting=meeting,

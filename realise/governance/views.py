@@ -25,6 +25,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_tables2 import SingleTableView
 
+from realise.collaborations.forms import add_gate_errors
 from realise.collaborations.models import Collaboration
 from realise.collaborations.services import GateRefused
 from realise.core import language
@@ -335,7 +336,9 @@ DEADLINES_AHEAD = datetime.timedelta(days=400)
 
 
 class MyCalendarView(LoginRequiredMixin, TemplateView):
-    """My deadlines, and the personal feed link that carries them to my calendar."""
+    """My deadlines, and the personal feed link that carries them to my calendar: what is
+    overdue (from as far back as the feed goes), then what falls due in the next three
+    months."""
 
     template_name = "governance/my_calendar.html"
 
@@ -344,7 +347,9 @@ class MyCalendarView(LoginRequiredMixin, TemplateView):
         user, today = self.request.user, timezone.localdate()
         feed = reverse("my-calendar-ics") + "?" + urlencode({"token": ics.feed_token(user)})
         context.update(
-            deadlines=deadlines.my_deadlines(user, today, today + datetime.timedelta(days=92)),
+            deadlines=deadlines.my_deadlines(
+                user, today - DEADLINES_BACK, today + datetime.timedelta(days=92)
+            ),
             feed_url=self.request.build_absolute_uri(feed),
             today=today,
         )
@@ -529,7 +534,8 @@ class MeetingDetailView(VisibleObjectMixin, DetailView):
             amber_percent=(settings.REALISE_RAG_AMBER * 100).normalize(),
             can_edit=user.has_perm("governance.change_meeting", meeting),
             can_decide=user.has_perm("governance.add_decision", meeting.body)
-            and meeting.status != MeetingStatus.CANCELLED,
+            and meeting.status != MeetingStatus.CANCELLED
+            and services.meeting_date_problem(meeting) is None,
         )
         return context
 
@@ -555,6 +561,7 @@ class DecisionCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["body"] = self.meeting.body
+        kwargs["meeting"] = self.meeting
         initiative = self.request.GET.get("initiative")
         to_stage = self.request.GET.get("to_stage")
         if self.request.method == "GET" and initiative and initiative.isdigit():
@@ -564,7 +571,11 @@ class DecisionCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
         return kwargs
 
     def get_actions(self):
-        return ActionFormSet(self.request.POST or None, prefix="actions")
+        return ActionFormSet(
+            self.request.POST or None,
+            prefix="actions",
+            form_kwargs={"decided_on": self.meeting.date},
+        )
 
     def get_context_data(self, **kwargs):
         kwargs.setdefault("actions", self.get_actions())
@@ -596,6 +607,7 @@ class DecisionCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
                 user=self.request.user,
             )
         except GateRefused as refused:
+            add_gate_errors(form, refused.result)
             return self.render_to_response(
                 self.get_context_data(form=form, actions=actions, gate=refused.result)
             )

@@ -18,6 +18,7 @@ from rest_framework.test import APIClient
 
 from realise.benefits.baselines import freeze_baseline
 from realise.collaborations.models import StageDecision
+from realise.governance.models import Decision, Meeting
 from realise.reports.register.importing import import_register
 from realise.reports.register.xlsx import BENEFITS, PLANNED, write_register
 from tests.factories import GovernanceBodyFactory, force, plan
@@ -34,6 +35,24 @@ MOVE_BACK_WITHOUT_REASON = (
 WRONG_BODY = (
     "EK Finance Group does not decide the gate into 3 Full business case (FBC); "
     "the bodies that may decide it: EK Programme Board."
+)
+MOVE_BACK_WRONG_BODY = (
+    "A move back from 2 Outline business case (OBC) is decided by a body that decides the gate "
+    "into 2 Outline business case (OBC); EK Finance Group does not. The bodies that may decide "
+    "it: EK Programme Board."
+)
+BEFORE_PREVIOUS = (
+    "The decision cannot be dated 1 January 1900, before the initiative's previous stage "
+    "decision, on 1 June 2026."
+)
+STAGE_BY_EDIT = (
+    "The stage moves only through a stage decision: on the initiative's stage page, or with "
+    "POST /api/v1/stage-decisions/. A new initiative starts at 0 Strategic assessment."
+)
+CLOSED_BY_EDIT = (
+    "An initiative is closed only through its closure (/initiatives/joint-vetting/close/), "
+    "which records the lessons learned, hands its benefits over to business as usual and keeps "
+    "the closure report."
 )
 BELOW_STANDARD = (
     "Below the minimum standard of an initiative at 2 Outline business case (OBC): "
@@ -137,9 +156,34 @@ def skip_setup(world, tmp_path):
     world.initiative.save()
 
 
+def stage_page_messages(client, url, data) -> list[str]:
+    """A refusal on a page with a stage field: in the error summary (linked to the field) and
+    beside the field, saying the same."""
+    response = client.post(url, data)
+    assert response.status_code == 200
+    messages = page_messages(response)
+    assert 'href="#id_to_stage"' in response.content.decode()
+    assert len(messages) == 2 * len(set(messages))  # the summary and the field
+    return sorted(set(messages))
+
+
 def skip_page(world, client, tmp_path):
     url = f"/initiatives/{world.initiative.slug}/stage/"
-    return page_messages(client.post(url, stage_form(world, 3, world.board)))
+    return stage_page_messages(client, url, stage_form(world, 3, world.board))
+
+
+def gate_check_api(world, body):
+    """The API's gate check (a 200 answer that says whether the move would pass)."""
+    response = api(world.alice).post(
+        f"/api/v1/initiatives/{world.initiative.slug}/gate-check/", body, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["passes"] is False
+    return response.json()["problems"]
+
+
+def skip_gate_api(world, client, tmp_path):
+    return gate_check_api(world, {"to_stage": 3})
 
 
 def skip_api(world, client, tmp_path):
@@ -156,7 +200,15 @@ def skip_cli(world, client, tmp_path):
 
 def back_page(world, client, tmp_path):
     url = f"/initiatives/{world.initiative.slug}/stage/"
-    return page_messages(client.post(url, stage_form(world, 1, world.board)))
+    return stage_page_messages(client, url, stage_form(world, 1, world.board))
+
+
+def back_gate_api(world, client, tmp_path):
+    return gate_check_api(world, {"to_stage": 1, "body": "ek-board"})
+
+
+def back_cli(world, client, tmp_path):
+    return cli_messages("gate-check", "--initiative", world.initiative.slug, "--to-stage", "1")
 
 
 def back_api(world, client, tmp_path):
@@ -177,7 +229,11 @@ def body_setup(world, tmp_path):
 
 def body_page(world, client, tmp_path):
     url = f"/initiatives/{world.initiative.slug}/stage/"
-    return page_messages(client.post(url, stage_form(world, 3, world.finance)))
+    return stage_page_messages(client, url, stage_form(world, 3, world.finance))
+
+
+def body_gate_api(world, client, tmp_path):
+    return gate_check_api(world, {"to_stage": 3, "body": "ek-finance"})
 
 
 def body_api(world, client, tmp_path):
@@ -197,6 +253,134 @@ def body_cli(world, client, tmp_path):
         "3",
         "--body",
         "ek-finance",
+    )
+
+
+def back_body_page(world, client, tmp_path):
+    url = f"/initiatives/{world.initiative.slug}/stage/"
+    return stage_page_messages(client, url, stage_form(world, 1, world.finance, notes="Rework"))
+
+
+def back_body_api(world, client, tmp_path):
+    return api_messages(
+        api(world.alice).post(
+            "/api/v1/stage-decisions/",
+            stage_api(world, 1, world.finance, notes="Rework"),
+            format="json",
+        )
+    )
+
+
+def back_body_gate_api(world, client, tmp_path):
+    return gate_check_api(world, {"to_stage": 1, "body": "ek-finance", "notes": "Rework"})
+
+
+def back_body_cli(world, client, tmp_path):
+    return cli_messages(
+        "gate-check",
+        "--initiative",
+        world.initiative.slug,
+        "--to-stage",
+        "1",
+        "--body",
+        "ek-finance",
+        "--notes",
+        "Rework",
+    )
+
+
+def back_body_meeting(world, client, tmp_path):
+    """A move back decided at a meeting of the wrong body (the decision is the reason)."""
+    meeting = Meeting.objects.create(body=world.finance, date=datetime.date(2026, 11, 20))
+    data = {
+        "text": "Redo the outline business case",
+        "initiative": world.initiative.pk,
+        "to_stage": "1",
+        "visibility": "private",
+        "actions-TOTAL_FORMS": "0",
+        "actions-INITIAL_FORMS": "0",
+    }
+    return stage_page_messages(client, f"/governance/meetings/{meeting.pk}/decisions/new/", data)
+
+
+def previous_setup(world, tmp_path):
+    StageDecision.objects.create(
+        initiative=world.initiative,
+        from_stage=1,
+        to_stage=2,
+        body=world.board,
+        decided_on=datetime.date(2026, 6, 1),
+    )
+
+
+def previous_page(world, client, tmp_path):
+    url = f"/initiatives/{world.initiative.slug}/stage/"
+    response = client.post(url, {**stage_form(world, 3, world.board), "decided_on": "1900-01-01"})
+    assert 'href="#id_decided_on"' in response.content.decode()
+    return sorted(set(page_messages(response)))  # the summary and the field both say it
+
+
+def previous_api(world, client, tmp_path):
+    response = api(world.alice).post(
+        "/api/v1/stage-decisions/",
+        {**stage_api(world, 3, world.board), "decided_on": "1900-01-01"},
+        format="json",
+    )
+    assert list(response.json()) == ["decided_on"]
+    return api_messages(response)
+
+
+def previous_meeting(world, client, tmp_path):
+    """The gate decided at a meeting held before the initiative's previous stage decision."""
+    meeting = Meeting.objects.create(body=world.board, date=datetime.date(1900, 1, 1))
+    data = {
+        "text": "Approve the full business case",
+        "initiative": world.initiative.pk,
+        "to_stage": "3",
+        "visibility": "private",
+        "actions-TOTAL_FORMS": "0",
+        "actions-INITIAL_FORMS": "0",
+    }
+    url = f"/governance/meetings/{meeting.pk}/decisions/new/"
+    return sorted(set(page_messages(client.post(url, data))))
+
+
+def stage_edit_api(world, client, tmp_path):
+    return api_messages(
+        api(world.alice).patch(
+            f"/api/v1/initiatives/{world.initiative.pk}/",
+            {"stage": 3, "version": world.initiative.version},
+            format="json",
+        )
+    )
+
+
+def initiative_form(world, **changes):
+    initiative = world.initiative
+    return {
+        "version": initiative.version,
+        "name": initiative.name,
+        "slug": initiative.slug,
+        "status": initiative.status,
+        "purpose": initiative.purpose,
+        **changes,
+    }
+
+
+def closed_page(world, client, tmp_path):
+    url = f"/initiatives/{world.initiative.slug}/edit/"
+    response = client.post(url, initiative_form(world, status="closed"))
+    assert 'href="#id_status"' in response.content.decode()
+    return sorted(set(page_messages(response)))  # the summary and the field both say it
+
+
+def closed_api(world, client, tmp_path):
+    return api_messages(
+        api(world.alice).patch(
+            f"/api/v1/initiatives/{world.initiative.pk}/",
+            {"status": "closed", "version": world.initiative.version},
+            format="json",
+        )
     )
 
 
@@ -342,25 +526,55 @@ def benefit_shares_api(world, client, tmp_path):
 
 # (refused action, expected message, setup, {way in: attempt}); a way in that does not offer
 # the action is absent: the import never changes a stage (only a stage decision does), the
-# CLI only checks gates, and no sheet of the register holds force shares.
+# CLI only checks gates (and runs as no one, so it never says who may move back), the
+# initiative's page has no stage field, and no sheet of the register holds force shares.
 TABLE = [
     (
         "stage skip",
         STAGE_SKIP,
         skip_setup,
-        {"page": skip_page, "api": skip_api, "cli": skip_cli},
+        {"page": skip_page, "api": skip_api, "api, gate check": skip_gate_api, "cli": skip_cli},
     ),
     (
         "move back without a reason",
         MOVE_BACK_WITHOUT_REASON,
         None,
-        {"page": back_page, "api": back_api},
+        {"page": back_page, "api": back_api, "api, gate check": back_gate_api, "cli": back_cli},
     ),
     (
         "a body without the gate in its remit",
         WRONG_BODY,
         body_setup,
-        {"page": body_page, "api": body_api, "cli": body_cli},
+        {"page": body_page, "api": body_api, "api, gate check": body_gate_api, "cli": body_cli},
+    ),
+    (
+        "a move back decided by a body without the stage left in its remit",
+        MOVE_BACK_WRONG_BODY,
+        body_setup,
+        {
+            "page": back_body_page,
+            "api": back_body_api,
+            "api, gate check": back_body_gate_api,
+            "cli": back_body_cli,
+            "page, decision at a meeting": back_body_meeting,
+        },
+    ),
+    (
+        "a stage decision dated before the previous one",
+        BEFORE_PREVIOUS,
+        previous_setup,
+        {
+            "page": previous_page,
+            "api": previous_api,
+            "page, decision at a meeting": previous_meeting,
+        },
+    ),
+    ("the stage changed by editing the initiative", STAGE_BY_EDIT, None, {"api": stage_edit_api}),
+    (
+        "an initiative closed by editing it",
+        CLOSED_BY_EDIT,
+        None,
+        {"page": closed_page, "api": closed_api},
     ),
     (
         "a benefit below the standard at OBC",
@@ -403,13 +617,19 @@ def test_a_refusal_reads_the_same_whichever_way_in(
         setup(world, tmp_path)
     client.force_login(world.alice)
     decisions = StageDecision.objects.count()
-    stage = world.initiative.stage
+    stage, status, version = (
+        world.initiative.stage,
+        world.initiative.status,
+        world.initiative.version,
+    )
     shares = sorted(world.collab.shares.values_list("force__name", "percent"))
     answers = {way: attempt(world, client, tmp_path) for way, attempt in ways.items()}
     assert answers == {way: [expected] for way in ways}
     # Nothing was written by any of them.
     world.initiative.refresh_from_db()
     assert (StageDecision.objects.count(), world.initiative.stage) == (decisions, stage)
+    assert (world.initiative.status, world.initiative.version) == (status, version)
+    assert not Decision.objects.exists()
     assert sorted(world.collab.shares.values_list("force__name", "percent")) == shares
     assert world.benefit.force_shares.count() == 0
     world.benefit.refresh_from_db()

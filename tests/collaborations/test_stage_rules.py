@@ -2,9 +2,12 @@
 the programme team, deciding bodies held to their remit."""
 
 import datetime
+import html
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from realise.collaborations.models import StageDecision
@@ -229,9 +232,201 @@ def test_a_move_back_is_decided_by_a_body_deciding_the_stage_left(world):
     world.board.decides_stages = [3]
     world.board.save()
     problems = gate_check(world.initiative, 1, body=world.board).problems
-    assert problems[0].startswith(
-        "EK Programme Board does not decide the gate into 2 Outline business case (OBC)"
+    assert problems == [
+        "A move back from 2 Outline business case (OBC) is decided by a body that decides the "
+        "gate into 2 Outline business case (OBC); EK Programme Board does not, and no "
+        "governance body of Essex and Kent Serious Crime does: add the stage to a body's stage "
+        "gates decided."
+    ]
+
+
+def test_a_move_back_from_4_to_3_says_the_move_back_rule_on_the_page(world, client):
+    """Not the forward rule of the gate into 4: the rule of moving back, its reason and the
+    body, each on the stage field so that the error summary links to it."""
+    at_stage(world.initiative, 4)
+    finance = GovernanceBodyFactory(
+        collaboration=world.collab, name="EK Finance Group", slug="ek-finance", decides_stages=[3]
     )
+    client.force_login(world.alice)
+    page = client.post(
+        f"/initiatives/{world.initiative.slug}/stage/",
+        {"to_stage": "3", "body": finance.pk, "decided_on": "2026-11-20", "notes": ""},
+    )
+    text = html.unescape(page.content.decode())
+    body_rule = (
+        "A move back from 4 Implementation is decided by a body that decides the gate into "
+        "4 Implementation; EK Finance Group does not. The bodies that may decide it: "
+        "EK Programme Board."
+    )
+    reason = (
+        "Moving back from 4 Implementation to 3 Full business case (FBC) needs a reason: give "
+        "it in the notes."
+    )
+    for message in (body_rule, reason):
+        assert f'<a href="#id_to_stage">{message}</a>' in text
+        assert text.count(message) == 2  # the summary and beside the field
+    assert "does not decide the gate into 4" not in text
+    world.initiative.refresh_from_db()
+    assert world.initiative.stage == 4
+    assert not StageDecision.objects.exists()
+
+
+def test_the_gate_check_reports_a_move_back_as_the_move_would(world, capsys):
+    """`realise gate-check` to an earlier stage: refused without a reason, as the move is."""
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("gate-check", initiative="joint-vetting", to_stage=1)
+    assert exit_info.value.code == 1
+    out = capsys.readouterr().out
+    assert "to stage 1: refuses" in out
+    assert f"  {NO_REASON}" in out
+    call_command("gate-check", initiative="joint-vetting", to_stage=1, notes="Costs doubled")
+    assert "to stage 1: passes" in capsys.readouterr().out
+
+
+def test_the_api_gate_check_takes_the_body_by_slug_or_number(world):
+    world.board.decides_stages = [1, 2]
+    world.board.save()
+    url = f"/api/v1/initiatives/{world.initiative.slug}/gate-check/"
+    by_slug = api(world.alice).post(url, {"to_stage": 3, "body": "ek-board"}, format="json")
+    by_number = api(world.alice).post(url, {"to_stage": 3, "body": world.board.pk}, format="json")
+    by_text_number = api(world.alice).post(
+        url, {"to_stage": 3, "body": str(world.board.pk)}, format="json"
+    )
+    assert by_slug.status_code == by_number.status_code == by_text_number.status_code == 200
+    assert by_slug.json() == by_number.json() == by_text_number.json()
+    assert by_slug.json()["problems"][0].startswith(
+        "EK Programme Board does not decide the gate into 3 Full business case (FBC)"
+    )
+    unknown = api(world.alice).post(url, {"to_stage": 3, "body": "no-such-board"}, format="json")
+    assert unknown.status_code == 400
+    assert unknown.json() == {"body": ["No governance body with slug 'no-such-board'."]}
+    # A body the reader may not see is as unknown by slug as by number.
+    hidden = GovernanceBodyFactory(name="Hidden Board", slug="hidden-board", visibility="private")
+    for value in ("hidden-board", hidden.pk):
+        refused = api(world.alice).post(url, {"to_stage": 3, "body": value}, format="json")
+        assert refused.status_code == 400
+        assert list(refused.json()) == ["body"]
+
+
+def test_the_api_gate_check_says_who_may_move_back(world):
+    url = f"/api/v1/initiatives/{world.initiative.slug}/gate-check/"
+    answer = api(world.bob).post(url, {"to_stage": 1, "notes": "Why"}, format="json").json()
+    assert answer["passes"] is False
+    assert answer["problems"] == [
+        "Only an administrator or the programme team of Essex and Kent Serious Crime may move "
+        "an initiative back."
+    ]
+    assert (
+        api(world.alice).post(url, {"to_stage": 1, "notes": "Why"}, format="json").json()["passes"]
+    )
+
+
+# The date of a stage decision ----------------------------------------------------------------
+
+
+def decided(world, day, from_stage=1, to_stage=2):
+    return StageDecision.objects.create(
+        initiative=world.initiative,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        body=world.board,
+        decided_on=day,
+    )
+
+
+def test_a_stage_decision_in_the_future_is_refused(world):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as refused:
+        move_stage(world.initiative, 3, body=world.board, decided_on=tomorrow, user=world.alice)
+    assert refused.value.message_dict == {
+        "decided_on": [
+            f"A stage decision is recorded once it has been taken: "
+            f"{tomorrow.day} {tomorrow:%B %Y} is in the future."
+        ]
+    }
+    world.initiative.refresh_from_db()
+    assert world.initiative.stage == 2
+    assert not StageDecision.objects.exists()
+    today = move_stage(
+        world.initiative, 3, body=world.board, decided_on=timezone.localdate(), user=world.alice
+    )
+    assert today.to_stage == 3
+
+
+def test_a_stage_decision_before_the_previous_one_is_refused(world):
+    decided(world, datetime.date(2026, 6, 1))
+    with pytest.raises(ValidationError) as refused:
+        move_stage(
+            world.initiative,
+            3,
+            body=world.board,
+            decided_on=datetime.date(2026, 5, 31),
+            user=world.alice,
+        )
+    assert refused.value.message_dict == {
+        "decided_on": [
+            "The decision cannot be dated 31 May 2026, before the initiative's previous stage "
+            "decision, on 1 June 2026."
+        ]
+    }
+    assert StageDecision.objects.count() == 1
+    # The same day as the previous decision is allowed (two gates at one meeting).
+    same_day = move_stage(
+        world.initiative,
+        3,
+        body=world.board,
+        decided_on=datetime.date(2026, 6, 1),
+        user=world.alice,
+    )
+    assert (same_day.from_stage, same_day.to_stage) == (2, 3)
+
+
+def test_a_stage_decision_dated_1900_is_refused_on_the_page_and_the_api(world, client):
+    decided(world, datetime.date(2026, 6, 1))
+    message = (
+        "The decision cannot be dated 1 January 1900, before the initiative's previous stage "
+        "decision, on 1 June 2026."
+    )
+    client.force_login(world.alice)
+    page = client.post(
+        f"/initiatives/{world.initiative.slug}/stage/",
+        {"to_stage": "3", "body": world.board.pk, "decided_on": "1900-01-01"},
+    )
+    text = html.unescape(page.content.decode())
+    assert page.status_code == 200
+    assert f'<a href="#id_decided_on">{message}</a>' in text
+    assert "govuk-input--error" in text.split('name="decided_on"')[1].split(">")[0]
+    response = api(world.alice).post(
+        "/api/v1/stage-decisions/",
+        {
+            "initiative": world.initiative.pk,
+            "to_stage": 3,
+            "body": world.board.pk,
+            "decided_on": "1900-01-01",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"decided_on": [message]}
+    future = api(world.alice).post(
+        "/api/v1/stage-decisions/",
+        {
+            "initiative": world.initiative.pk,
+            "to_stage": 3,
+            "body": world.board.pk,
+            "decided_on": "2999-01-01",
+        },
+        format="json",
+    )
+    assert future.status_code == 400
+    assert future.json() == {
+        "decided_on": [
+            "A stage decision is recorded once it has been taken: 1 January 2999 is in the future."
+        ]
+    }
+    world.initiative.refresh_from_db()
+    assert world.initiative.stage == 2
+    assert StageDecision.objects.count() == 1
 
 
 def test_a_decision_at_a_meeting_keeps_the_same_rules(world):

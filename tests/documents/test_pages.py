@@ -149,6 +149,30 @@ def test_room_for_another_lesson_without_javascript(client, vetting, close_url):
     assert "govuk-error-summary" not in html
 
 
+@pytest.mark.parametrize("count", ["two", "-1e30", "0001-01-01", "-3", "", "٣"])
+def test_room_for_another_lesson_with_a_count_that_is_not_one(client, vetting, close_url, count):
+    """A lesson count that is not a whole number counts as none: room for one lesson, no
+    error, nothing closed."""
+    client.force_login(vetting.alice)
+    data = {**management(), "lessons-TOTAL_FORMS": count, "more_lessons": "1"}
+    response = client.post(close_url, data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="lessons-TOTAL_FORMS" value="1"' in html
+    assert "Lesson 1" in html and "Lesson 2" not in html
+    vetting.initiative.refresh_from_db()
+    assert vetting.initiative.status == InitiativeStatus.ACTIVE
+
+
+def test_closing_with_a_lesson_count_that_is_not_one_is_a_form_error(client, vetting, close_url):
+    client.force_login(vetting.alice)
+    response = client.post(close_url, {**management(), "lessons-TOTAL_FORMS": "two"})
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
+    vetting.initiative.refresh_from_db()
+    assert vetting.initiative.status == InitiativeStatus.ACTIVE
+
+
 def test_closing_through_the_page(client, vetting, close_url):
     bau = PersonFactory(name="Bea Usual")
     data = {

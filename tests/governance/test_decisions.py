@@ -1,9 +1,11 @@
 """Decisions at meetings: the log, actions, and stage gates decided there."""
 
 import datetime
+import html
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from realise.collaborations.models import StageDecision
 from realise.collaborations.services import GateRefused
@@ -116,8 +118,100 @@ def test_the_page_shows_every_unmet_gate_rule(client, world, meeting):
         "actions-INITIAL_FORMS": "0",
     }
     page = client.post(f"/governance/meetings/{meeting.pk}/decisions/new/", data).content.decode()
-    assert "Benefit &#x27;Reduced vetting backlog&#x27;: no measurement owner" in page
+    # The refusal is on the stage field (the error summary links to it); each benefit that
+    # falls short is listed with its rules and a link to put it right.
+    assert (
+        '<a href="#id_to_stage">1 benefit does not meet the rules of 3 Full business case (FBC): '
+        "it is listed below with what it lacks.</a>"
+    ) in page
+    assert "Benefit 'Reduced vetting backlog': no measurement owner" in page
+    assert f'href="/benefits/{world.benefit.pk}/edit/"' in page
     assert not Decision.objects.exists()
+
+
+def decision_data(world, **changes):
+    return {
+        "text": "Approve the full business case",
+        "initiative": world.initiative.pk,
+        "to_stage": "3",
+        "visibility": "private",
+        "actions-TOTAL_FORMS": "1",
+        "actions-INITIAL_FORMS": "0",
+        **changes,
+    }
+
+
+def test_no_decision_for_a_meeting_that_has_not_taken_place(client, world):
+    ahead = timezone.localdate() + datetime.timedelta(days=10)
+    upcoming = Meeting.objects.create(body=world.board, date=ahead)
+    message = (
+        f"The meeting is on {ahead.day} {ahead:%B %Y} and has not taken place yet: record its "
+        "decisions once it has."
+    )
+    with pytest.raises(ValidationError) as refused:
+        record_decision(
+            upcoming, text="Approve", initiative=world.initiative, to_stage=3, user=world.alice
+        )
+    assert refused.value.messages == [message]
+    client.force_login(world.alice)
+    response = client.post(
+        f"/governance/meetings/{upcoming.pk}/decisions/new/", decision_data(world)
+    )
+    assert response.status_code == 200
+    assert message in html.unescape(response.content.decode())
+    assert not Decision.objects.exists()
+    assert not StageDecision.objects.exists()
+    world.initiative.refresh_from_db()
+    assert world.initiative.stage == 2
+    # Its page offers no "Record a decision" yet; a meeting held offers it.
+    page = client.get(f"/governance/meetings/{upcoming.pk}/").content.decode()
+    assert f"/governance/meetings/{upcoming.pk}/decisions/new/" not in page
+    held = Meeting.objects.create(body=world.board, date=timezone.localdate())
+    page = client.get(f"/governance/meetings/{held.pk}/").content.decode()
+    assert f"/governance/meetings/{held.pk}/decisions/new/" in page
+
+
+def test_an_action_due_before_the_decision_is_refused(client, world, meeting):
+    message = "The due date cannot be before the decision, taken on 10 March 2026."
+    with pytest.raises(ValidationError) as refused:
+        record_decision(
+            meeting,
+            text="Merge the vetting units",
+            user=world.alice,
+            actions=[ActionSpec("Tell staff"), ActionSpec("Draft the plan", None, D(2026, 3, 9))],
+        )
+    assert refused.value.message_dict == {"due_on": [f"Action 2: {message}"]}
+    client.force_login(world.alice)
+    data = decision_data(
+        world,
+        to_stage="",
+        **{"actions-0-text": "Draft the plan", "actions-0-due_on": "2026-03-09"},
+    )
+    response = client.post(f"/governance/meetings/{meeting.pk}/decisions/new/", data)
+    text = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert f"Action 1: {message}" in text  # in the summary
+    box = text.split('id="id_actions-0-due_on_1_error"')[1].split("</span>", 2)[1]
+    assert message in box  # beside the due date
+    assert "govuk-input--error" in text.split('name="actions-0-due_on"')[1].split(">")[0]
+    assert not Decision.objects.exists()
+    # Due on the day of the decision is fine.
+    data["actions-0-due_on"] = "2026-03-10"
+    assert client.post(f"/governance/meetings/{meeting.pk}/decisions/new/", data).status_code == 302
+    assert Decision.objects.get().actions.get().due_on == D(2026, 3, 10)
+
+
+def test_the_decision_form_is_govuk_styled(client, world, meeting):
+    client.force_login(world.alice)
+    page = client.get(f"/governance/meetings/{meeting.pk}/decisions/new/").content.decode()
+    form = page.split('<form method="post" novalidate>')[1].split("</form>")[0]
+    assert form.count("csrfmiddlewaretoken") == 1
+    for index in range(3):
+        due = form.split(f'name="actions-{index}-due_on"')[1].split(">")[0]
+        assert "govuk-input" in due
+    initiative = form.split('name="initiative"')[1].split("</select>")[0]
+    assert '<option value="" selected>No initiative</option>' in initiative
+    assert ">None<" not in form
 
 
 def test_the_decisions_log_is_searchable(client, world, meeting):

@@ -271,7 +271,9 @@ class ClosureView(InitiativeMixin, ObjectPermissionMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         if "more_lessons" in request.POST:
             data = request.POST.copy()
-            total = int(data.get("lessons-TOTAL_FORMS") or 0)
+            # A count that is not a whole number (or is out of range) counts as no lessons yet.
+            count = (data.get("lessons-TOTAL_FORMS") or "").strip()
+            total = int(count) if count.isascii() and count.isdigit() else 0
             data["lessons-TOTAL_FORMS"] = str(min(total + 1, 50))
             form, lessons, handovers = self.forms(data)
             return self.render_to_response(
