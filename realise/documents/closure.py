@@ -21,6 +21,12 @@ from realise.benefits.models import (
 )
 from realise.benefits.realisation import HOURS, MONEY, RealisationFilter
 from realise.documents import blocks, formats
+from realise.documents.highlight import (
+    SHARED_NOTE,
+    benefit_name,
+    listed_benefits,
+    unnamed_benefits,
+)
 from realise.documents.models import ClosureRecord
 from realise.governance.services import VISIBILITY_RANK
 from realise.reports import charts, dashboards
@@ -37,8 +43,11 @@ def _text(value: Decimal | None) -> str | None:
 def benefits_realised(initiative, as_at: datetime.date) -> dict:
     """The level of benefits realised, computed by the realisation engine as at a day:
     money and hours planned (in total and to date) and realised to date, with the share
-    of plan realised, and how many benefits stand at each status and RAG. Figures are
-    strings with two places (JSON-safe, exact)."""
+    of plan realised, and how many benefits stand at each status and RAG. Both
+    percentages are like for like, as the dashboards' headline: the actuals of benefits
+    with a plan against their plan (to date, and in total); what benefits with no plan
+    realised is kept apart (`outside_plan`). Figures are strings with two places
+    (JSON-safe, exact)."""
     filters = RealisationFilter(initiative=initiative)
     summaries = engine.measure_summaries(filters, today=as_at, include_trend=False)
     rows = engine.benefit_rag(filters, today=as_at)
@@ -53,8 +62,11 @@ def benefits_realised(initiative, as_at: datetime.date) -> dict:
             "planned_total": _text(total),
             "planned_to_date": _text(summary.planned_to_date),
             "actual_to_date": _text(summary.actual_to_date),
+            "outside_plan": _text(summary.outside_plan),
             "percent_of_plan_to_date": _text(summary.percent_of_plan_to_date),
-            "percent_of_total": _text(summary.actual_to_date * 100 / total) if total else None,
+            "percent_of_total": (
+                _text(summary.actual_in_plan_to_date * 100 / total) if total else None
+            ),
         }
     statuses = dict(
         Benefit.objects.filter(initiative=initiative)
@@ -122,14 +134,19 @@ def realised_rows(realised: dict) -> list[list[str]]:
         figures = realised.get(measure) or {}
         if not (_decimal(figures, "planned_total") or _decimal(figures, "actual_to_date")):
             continue
+        outside = _decimal(figures, "outside_plan")
+        # A closure recorded before what was realised outside the plan was kept apart kept
+        # a share of the whole plan that may not be like for like: it is not shown.
+        of_total = _decimal(figures, "percent_of_total") if outside is not None else None
         rows.append(
             [
                 str(MEASURE_TITLES[measure]),
                 formats.measure_value(measure, _decimal(figures, "planned_total")),
                 formats.measure_value(measure, _decimal(figures, "planned_to_date")),
                 formats.measure_value(measure, _decimal(figures, "actual_to_date")),
+                formats.measure_value(measure, outside),
                 formats.percent(_decimal(figures, "percent_of_plan_to_date")),
-                formats.percent(_decimal(figures, "percent_of_total")),
+                formats.percent(of_total),
             ]
         )
     return rows
@@ -144,8 +161,9 @@ def realised_table(realised: dict) -> dict:
             blocks.column(_("Planned in total"), numeric=True),
             blocks.column(_("Planned to date"), numeric=True),
             blocks.column(_("Realised to date"), numeric=True),
-            blocks.column(_("% of plan to date"), numeric=True),
-            blocks.column(_("% of total plan"), numeric=True),
+            blocks.column(_("Of which outside the plan"), numeric=True),
+            blocks.column(_("% of plan to date (benefits with a plan)"), numeric=True),
+            blocks.column(_("% of plan in total (benefits with a plan)"), numeric=True),
         ],
         realised_rows(realised),
         empty=_("No money or hours were planned or realised."),
@@ -178,31 +196,51 @@ def _chart(initiative, as_at: datetime.date) -> list[dict]:
     return out
 
 
-def _benefit_rows(initiative, as_at: datetime.date, handed: set[int]) -> list[list[str]]:
+def _benefit_rows(
+    initiative, as_at: datetime.date, handed: set[int]
+) -> tuple[list[list[str]], bool]:
+    """Each benefit the initiative's totals count, with its plan and actual to date: its
+    own, and its share of those it claims a share of, so that the rows add up to them;
+    and whether any benefit is shared."""
     statuses = {value: str(label) for value, label in BenefitStatus.choices}
     rags = {
         row.benefit_id: row
         for row in engine.benefit_rag(RealisationFilter(initiative=initiative), today=as_at)
     }
+    benefits = listed_benefits(initiative)
+    unnamed = unnamed_benefits(initiative, benefits)
+    claims = dashboards.initiative_claims(initiative, benefits, as_at)
     rows = []
-    for benefit in Benefit.objects.filter(initiative=initiative).order_by("reference"):
+    for benefit in benefits:
         rag = rags.get(benefit.pk)
+        claim = claims.get(benefit.pk)
+        reference, title = benefit_name(initiative, benefit, claim, unnamed)
         planned = actual = formats.DASH
         if rag is not None and rag.kind in engine.MEASURES:
-            planned = formats.unit_value(benefit.unit, rag.planned)
-            actual = formats.unit_value(benefit.unit, rag.actual)
+            if claim is not None:
+                planned = formats.unit_value(benefit.unit, claim.planned_to_date)
+                actual = formats.unit_value(benefit.unit, claim.actual_to_date)
+            else:
+                planned = formats.unit_value(benefit.unit, rag.planned)
+                actual = formats.unit_value(benefit.unit, rag.actual)
+        if benefit.initiative_id != initiative.pk:
+            after = _("Tracked by its own initiative")
+        elif benefit.pk in handed:
+            after = _("Business as usual")
+        else:
+            after = _("Complete")
         rows.append(
             [
-                benefit.reference,
-                benefit.title + (_(" (dis-benefit)") if benefit.is_disbenefit else ""),
+                reference,
+                title + (_(" (dis-benefit)") if benefit.is_disbenefit else ""),
                 statuses.get(benefit.status, benefit.status),
                 planned,
                 actual,
                 formats.rag(rag.rag if rag else None),
-                _("Business as usual") if benefit.pk in handed else _("Complete"),
+                after,
             ]
         )
-    return rows
+    return rows, bool(claims)
 
 
 def closure_lessons(record: ClosureRecord) -> list:
@@ -273,6 +311,7 @@ def build_closure(record: ClosureRecord, *, marking: str | None = None) -> dict:
         )
     if not lesson_blocks:
         lesson_blocks = [blocks.paragraph(_("No lessons were recorded."))]
+    benefit_rows, shared = _benefit_rows(initiative, as_at, handed)
     chart_blocks = _chart(initiative, as_at) or [
         blocks.paragraph(_("No money or hours were planned for this initiative."))
     ]
@@ -306,9 +345,10 @@ def build_closure(record: ClosureRecord, *, marking: str | None = None) -> dict:
                         blocks.column(_("RAG"), rag=True),
                         blocks.column(_("After closure")),
                     ],
-                    _benefit_rows(initiative, as_at, handed),
+                    benefit_rows,
                     empty=_("The initiative had no benefits."),
                 ),
+                *([blocks.paragraph(str(SHARED_NOTE))] if shared else []),
                 *chart_blocks,
             ],
         ),

@@ -18,8 +18,10 @@ from django.utils.translation import gettext_lazy
 from realise.benefits import realisation as engine
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, PlannedValue
 from realise.benefits.realisation import RealisationFilter, add_months, financial_year
+from realise.core import formatting
 from realise.documents import blocks, formats
 from realise.documents.models import HighlightReport, Marking
+from realise.governance.services import VISIBILITY_RANK
 from realise.reports import charts, dashboards
 
 MEASURE_TITLES = {"money": gettext_lazy("Money (£)"), "hours": gettext_lazy("Hours")}
@@ -65,6 +67,59 @@ def _benefit_figures(initiative, month: datetime.date) -> dict[int, dict[str, De
             actual_month=sums["month"], actual_to_date=sums["to_date"]
         )
     return figures
+
+
+def listed_benefits(initiative) -> list[Benefit]:
+    """The benefits a report on the initiative lists, by reference: its own, and those of
+    other initiatives it claims a share of (that share counts in its totals)."""
+    return list(
+        Benefit.objects.filter(Q(initiative=initiative) | Q(attributions__initiative=initiative))
+        .distinct()
+        .select_related("owner", "measurement_owner", "initiative__collaboration")
+        .order_by("reference")
+    )
+
+
+def unnamed_benefits(initiative, benefits) -> set[int]:
+    """The benefits of other collaborations kept narrower than the initiative's: a report on
+    the initiative counts its share of them without naming them."""
+    reach = VISIBILITY_RANK[initiative.collaboration.visibility]
+    return {
+        benefit.pk
+        for benefit in benefits
+        if benefit.initiative_id != initiative.pk
+        and VISIBILITY_RANK.get(benefit.initiative.collaboration.visibility, 0) < reach
+    }
+
+
+def benefit_name(initiative, benefit, claim, unnamed: set[int]) -> tuple[str, str]:
+    """A benefit's reference and title in a report on the initiative, saying when the
+    figures shown are the share the initiative claims of a shared benefit."""
+    if benefit.pk in unnamed:
+        return formats.DASH, _("A share of a benefit of another collaboration")
+    words = {"initiative": benefit.initiative.name}
+    if claim is not None:
+        words["share"] = formatting.share(claim.percent)
+    if benefit.initiative_id == initiative.pk:
+        note = (
+            _(" (shared: this initiative claims %(share)s, the figures shown)") % words
+            if claim is not None
+            else ""
+        )
+    elif claim is not None:
+        note = (
+            _(" (a benefit of %(initiative)s: this initiative claims %(share)s, the figures shown)")
+            % words
+        )
+    else:
+        note = _(" (a benefit of %(initiative)s)") % words
+    return benefit.reference, benefit.title + note
+
+
+SHARED_NOTE = gettext_lazy(
+    "A benefit shared between initiatives counts here at the share this initiative claims, "
+    "so the rows add up to the totals."
+)
 
 
 def _headline(summaries) -> dict:
@@ -139,17 +194,27 @@ def _slices(summaries) -> dict:
     )
 
 
-def _benefit_table(benefits, rags, figures, month) -> dict:
+def _benefit_table(initiative, benefits, rags, figures, month, claims, unnamed) -> dict:
     statuses = {value: str(label) for value, label in BenefitStatus.choices}
     rows = []
     for benefit in benefits:
         rag = rags.get(benefit.pk)
         kind = rag.kind if rag else engine.QUALITATIVE
         numbers = figures.get(benefit.pk, {})
-        title = benefit.title
+        claim = claims.get(benefit.pk)
+        reference, title = benefit_name(initiative, benefit, claim, unnamed)
         if benefit.is_disbenefit:
             title += _(" (dis-benefit)")
-        if kind in engine.MEASURES:
+        if kind in engine.MEASURES and claim is not None:
+            planned_month, actual_month = claim.in_month(month)
+            cells = [
+                formats.unit_value(benefit.unit, planned_month),
+                formats.unit_value(benefit.unit, actual_month),
+                formats.unit_value(benefit.unit, claim.planned_to_date),
+                formats.unit_value(benefit.unit, claim.actual_to_date),
+                formats.unit_value(benefit.unit, claim.forecast_total),
+            ]
+        elif kind in engine.MEASURES:
             planned_to_date = formats.q2(numbers.get("planned_to_date"))
             actual_to_date = formats.q2(numbers.get("actual_to_date"))
             remaining = formats.q2(numbers.get("planned_total")) - planned_to_date
@@ -174,7 +239,7 @@ def _benefit_table(benefits, rags, figures, month) -> dict:
             cells = [formats.DASH] * 5
             status = str(statuses.get(benefit.status, benefit.status)).lower()
             title += _(" (qualitative: %(status)s)") % {"status": status}
-        rows.append([benefit.reference, title, *cells, formats.rag(rag.rag if rag else None)])
+        rows.append([reference, title, *cells, formats.rag(rag.rag if rag else None)])
     return blocks.table(
         _("Each benefit's plan and actual for %(month)s and to date")
         % {"month": formats.month_label(month)},
@@ -234,12 +299,10 @@ def build_highlight(
     today = as_at(month)
     if report is None:
         report = find_report(initiative, month)
-    benefits = list(
-        Benefit.objects.filter(initiative=initiative)
-        .select_related("owner", "measurement_owner")
-        .order_by("reference")
-    )
+    benefits = listed_benefits(initiative)
     by_id = {benefit.pk: benefit for benefit in benefits}
+    unnamed = unnamed_benefits(initiative, benefits)
+    claims = dashboards.initiative_claims(initiative, benefits, today)
     rag_rows = engine.benefit_rag(RealisationFilter(initiative=initiative), today=today)
     rags = {row.benefit_id: row for row in rag_rows}
     rollup = engine.rag_rollup(rag_rows)
@@ -283,7 +346,7 @@ def build_highlight(
         (
             _("Benefits: plan and actual"),
             [
-                _benefit_table(benefits, rags, figures, month),
+                _benefit_table(initiative, benefits, rags, figures, month, claims, unnamed),
                 blocks.paragraph(
                     _(
                         "Forecast: realised to date plus the plan for the months after. Counts, "
@@ -291,6 +354,7 @@ def build_highlight(
                         "is shown. Qualitative benefits are reported by status."
                     )
                 ),
+                *([blocks.paragraph(str(SHARED_NOTE))] if claims else []),
             ],
         ),
         (_("Planned and realised over the year"), chart_blocks),
@@ -309,8 +373,7 @@ def build_highlight(
                     ],
                     [
                         [
-                            row.reference,
-                            row.title,
+                            *benefit_name(initiative, by_id[row.benefit_id], None, unnamed),
                             formats.rag(row.rag),
                             formats.percent(row.percent),
                             formats.person(by_id[row.benefit_id].owner),
@@ -336,8 +399,7 @@ def build_highlight(
                     ],
                     [
                         [
-                            row.reference,
-                            row.title,
+                            *benefit_name(initiative, by_id[row.benefit_id], None, unnamed),
                             str(row.overdue_months),
                             formats.month_label(row.first_overdue),
                             formats.person(by_id[row.benefit_id].measurement_owner),

@@ -539,7 +539,7 @@ def _benefit_blocks(view: View, user, today: datetime.date) -> list[dict]:
         ),
         headline_table(summaries, measures),
         blocks.subheading("By category"),
-        subcategory_table(summaries, measures),
+        subcategory_table(summaries, measures, figures),
         blocks.subheading("By force"),
         _force_table(figures),
     ]

@@ -5,7 +5,8 @@
 same reminder twice:
 
 * a measurement overdue: a month with a planned value, ended more than
-  REALISE_MEASUREMENT_GRACE_DAYS ago, with no actual recorded. One reminder per benefit
+  REALISE_MEASUREMENT_GRACE_DAYS ago, with no actual recorded (for a benefit recorded
+  force by force, until each of its forces has recorded it). One reminder per benefit
   to its measurement owner (else its owner), again whenever a further month falls overdue;
 * an agreement review due in 60, 30 or 7 days: one reminder at each of those marks, to
   the collaboration's programme team and the chair of the responsible body (a mark passed
@@ -16,7 +17,7 @@ same reminder twice:
 * an action overdue (past its due date and not done), to its owner (else the programme team);
 * a highlight report due: each month, from its first working day (Monday to Friday; bank
   holidays are not taken into account), for every active initiative at the implementation
-  stage, to its SRO and the programme team.
+  stage whose report on last month is not yet written, to its SRO and the programme team.
 
 Whoever a reminder names who is covered that day (organisations.Cover) has it sent to their
 deputy as well.
@@ -31,8 +32,9 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -45,8 +47,21 @@ from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 
-from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
-from realise.collaborations.models import Agreement, Initiative, InitiativeStatus, Stage
+from realise.benefits.models import (
+    Benefit,
+    BenefitShare,
+    BenefitStatus,
+    Measurement,
+    Nature,
+    PlannedValue,
+)
+from realise.collaborations.models import (
+    Agreement,
+    ForceShare,
+    Initiative,
+    InitiativeStatus,
+    Stage,
+)
 from realise.core import language
 from realise.governance.models import Action, Notification, PostImplementationReview, ReminderLog
 from realise.governance.services import first_working_day, measured_to
@@ -57,6 +72,7 @@ logger = logging.getLogger(__name__)
 
 AGREEMENT_MARKS = (7, 30, 60)
 REVIEW_NOTICE_DAYS = 30
+ACTION_IN_SUBJECT = 60  # characters of an action's text in its reminder's subject
 
 
 @dataclass
@@ -141,12 +157,45 @@ def programme_team(collaboration) -> list:
 # What is due -------------------------------------------------------------------------------
 
 
-def overdue_rows(today: datetime.date, benefits: QuerySet | None = None) -> QuerySet:
-    """Per benefit (of `benefits`, default all) with a measurement overdue: `benefit`,
-    `months` overdue, the `earliest` and `latest` of them. One grouped query; the reminders
-    and the data-quality check share this notion of overdue."""
+def overdue_planned(
+    today: datetime.date,
+    benefits: QuerySet | None = None,
+    force_ids: Iterable[int] | None = None,
+) -> QuerySet[PlannedValue]:
+    """The planned months (of `benefits`, default all) whose actual is overdue: the month
+    ended more than the grace period ago, the benefit is still tracked, and its actual is
+    missing. The one rule of "overdue" the reminders, the data-quality check and the
+    worklist share.
+
+    An actual recorded for the whole collaboration measures the month. A benefit recorded
+    force by force is measured only once each force expected to record it has: the forces
+    of its own split, else its collaboration's members (with `force_ids`, a force benefits
+    lead's view, those of them among `force_ids`). Otherwise any actual measures it.
+    """
     cutoff = measured_to(today)
-    measured = Measurement.objects.filter(benefit=OuterRef("benefit"), period=OuterRef("period"))
+    lines = Measurement.objects.filter(benefit=OuterRef("benefit"), period=OuterRef("period"))
+    # For the forces (of a BenefitShare or ForceShare row) with no line of their own.
+    unrecorded = ~Exists(
+        Measurement.objects.filter(
+            benefit=OuterRef(OuterRef("benefit")),
+            period=OuterRef(OuterRef("period")),
+            force=OuterRef("force"),
+        )
+    )
+    own_split = BenefitShare.objects.filter(benefit=OuterRef("benefit"))
+    members = ForceShare.objects.filter(
+        collaboration=OuterRef("benefit__initiative__collaboration")
+    )
+    if force_ids is not None:
+        force_ids = list(force_ids)
+        lines = lines.filter(Q(force_id__in=force_ids) | Q(force__isnull=True))
+        own_expected = own_split.filter(force_id__in=force_ids)
+        members = members.filter(force_id__in=force_ids)
+    else:
+        own_expected = own_split
+    force_missing = (Exists(own_split) & Exists(own_expected.filter(unrecorded))) | (
+        ~Exists(own_split) & Exists(members.filter(unrecorded))
+    )
     planned = PlannedValue.objects.all()
     if benefits is not None:
         planned = planned.filter(benefit__in=benefits)
@@ -162,8 +211,17 @@ def overdue_rows(today: datetime.date, benefits: QuerySet | None = None) -> Quer
             benefit__nature=Nature.QUANTITATIVE,
         )
         .exclude(benefit__status=BenefitStatus.CLOSED)
-        .annotate(measured=Exists(measured))
-        .filter(measured=False)
+        .exclude(Exists(lines.filter(force__isnull=True)))
+        .filter(~Exists(lines) | force_missing)
+    )
+
+
+def overdue_rows(today: datetime.date, benefits: QuerySet | None = None) -> QuerySet:
+    """Per benefit (of `benefits`, default all) with a measurement overdue (see
+    `overdue_planned`): `benefit`, `months` overdue, the `earliest` and `latest` of them.
+    One grouped query."""
+    return (
+        overdue_planned(today, benefits)
         .values("benefit")
         .annotate(months=Count("pk"), earliest=Min("period"), latest=Max("period"))
         .order_by("benefit")
@@ -318,6 +376,12 @@ def post_implementation_reviews(today: datetime.date) -> list[Reminder]:
     return reminders
 
 
+def _shortened(text: str, most: int) -> str:
+    """`text` on one line, cut to `most` characters (an ellipsis the last) when longer."""
+    line = " ".join(text.split())
+    return line if len(line) <= most else line[: most - 1].rstrip() + "…"
+
+
 def overdue_actions(today: datetime.date) -> list[Reminder]:
     reminders = []
     actions = Action.objects.filter(done=False, due_on__lt=today).select_related(
@@ -328,7 +392,11 @@ def overdue_actions(today: datetime.date) -> list[Reminder]:
         reminders.append(
             Reminder(
                 key=f"action-overdue:{action.pk}:{action.due_on:%Y-%m-%d}",
-                subject=_words(gettext_noop("Action overdue: %(body)s"), body=decision.body),
+                subject=_words(
+                    gettext_noop("Action overdue: %(action)s (%(body)s)"),
+                    action=_shortened(action.text, ACTION_IN_SUBJECT),
+                    body=decision.body,
+                ),
                 text=_words(
                     gettext_noop(
                         "The action '%(action)s' from %(body)s's decision of %(decided)s was due "
@@ -347,13 +415,32 @@ def overdue_actions(today: datetime.date) -> list[Reminder]:
     return reminders
 
 
+# Highlight reports are written in the documents app, which sits above governance: it says
+# which have been written (from `DocumentsConfig.ready()`), as it does for the worklist. Each
+# source is called with a month and returns the ids of the initiatives whose highlight
+# report on that month is written (a list, or a query of them).
+WrittenReports = Callable[[datetime.date], "QuerySet[Any, int] | Iterable[int]"]
+_written_reports: list[WrittenReports] = []
+
+
+def register_written_reports(source: WrittenReports) -> WrittenReports:
+    """Add a source of the highlight reports written (documents: `HighlightReport`)."""
+    if source not in _written_reports:
+        _written_reports.append(source)
+    return source
+
+
 def highlight_reports(today: datetime.date) -> list[Reminder]:
+    """Last month's highlight report of each active initiative in implementation, from the
+    first working day of this month, until it is written."""
     if today < first_working_day(today.year, today.month):
         return []
     reported = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     initiatives = Initiative.objects.filter(
         status=InitiativeStatus.ACTIVE, stage=Stage.IMPLEMENTATION
     ).select_related("collaboration", "sro__user")
+    for written in _written_reports:
+        initiatives = initiatives.exclude(pk__in=written(reported))
     return [
         Reminder(
             key=f"highlight-report:{initiative.pk}:{reported:%Y-%m}",

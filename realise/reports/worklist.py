@@ -25,14 +25,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from realise.benefits.ipa.models import ChangeRequest, ChangeRequestStatus
-from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
+from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature
 from realise.collaborations.models import (
     Agreement,
     Collaboration,
@@ -48,7 +48,8 @@ from realise.governance.models import (
     Notification,
     PostImplementationReview,
 )
-from realise.governance.services import measured_to, waiting_for_gate
+from realise.governance.reminders import overdue_planned
+from realise.governance.services import waiting_for_gate
 
 REVIEW_NOTICE = datetime.timedelta(days=60)
 
@@ -109,15 +110,11 @@ def _tracked(benefits):
 
 
 def overdue_actuals(benefits, today: datetime.date, force_ids=None):
-    """Per benefit: the planned months past their due date with no actual (for one of
-    `force_ids` or the whole collaboration, when given)."""
-    measured = Measurement.objects.filter(benefit=OuterRef("benefit"), period=OuterRef("period"))
-    if force_ids is not None:
-        measured = measured.filter(Q(force_id__in=force_ids) | Q(force__isnull=True))
+    """Per benefit: the planned months whose actual is overdue (`overdue_planned`, the
+    rule the reminders and the data-quality check apply; with `force_ids`, overdue for
+    one of those forces)."""
     return (
-        PlannedValue.objects.filter(benefit__in=_tracked(benefits), period__lt=measured_to(today))
-        .annotate(measured=Exists(measured))
-        .filter(measured=False)
+        overdue_planned(today, benefits, force_ids)
         .values("benefit", "benefit__reference", "benefit__title")
         .annotate(months=Count("pk"), earliest=Min("period"), latest=Max("period"))
         .order_by("earliest", "benefit__reference")

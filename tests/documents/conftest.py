@@ -22,7 +22,7 @@ from decimal import Decimal
 import pytest
 
 from realise.benefits.models import Benefit
-from tests.factories import BenefitFactory, PersonFactory, actual, force, plan
+from tests.factories import BenefitFactory, InitiativeFactory, PersonFactory, actual, force, plan
 
 OCTOBER = datetime.date(2026, 10, 1)
 
@@ -73,6 +73,30 @@ def vetting(world):
     w.benefit.reference = "V-BACKLOG"
     w.benefit.save()
     return w
+
+
+@pytest.fixture
+def shared(vetting):
+    """VS-1, a saving of another initiative ("Vetting system", same collaboration) of which
+    Joint vetting claims 30% (the rest 70%): £1,000 planned each month April 2026 to March
+    2027, £1,000 realised each month April to October 2026. At the end of October, Joint
+    vetting counts 30%: £2,100 planned and realised to date, £300 in October, £3,600
+    forecast, £3,600 planned in total."""
+    from realise.benefits.models import Attribution
+
+    other = InitiativeFactory(collaboration=vetting.collab, name="Vetting system", slug="vs")
+    benefit = BenefitFactory(
+        initiative=other, reference="VS-1", title="Agency vetting avoided", status="realising"
+    )
+    plan(benefit, datetime.date(2026, 4, 1), ["1000.00"] * 12)
+    for month in range(4, 11):
+        actual(benefit, datetime.date(2026, month, 1), "1000.00")
+    Attribution.objects.create(benefit=benefit, initiative=other, percent=Decimal("70"))
+    Attribution.objects.create(
+        benefit=benefit, initiative=vetting.initiative, percent=Decimal("30")
+    )
+    vetting.shared, vetting.shared_initiative = benefit, other
+    return benefit
 
 
 def pdf_pages(content: bytes) -> list[str]:

@@ -11,7 +11,9 @@ import pytest
 from realise.benefits.realisation import RealisationFilter, benefit_rag, measure_summaries
 from realise.benefits.services import record_measurement
 from realise.collaborations.models import InitiativeStatus
+from realise.documents.closure import benefits_realised, build_closure, realised_rows
 from realise.documents.models import BenefitHandover, ClosureRecord
+from realise.documents.render import render
 from realise.documents.services import (
     ClosurePlan,
     ClosureRefused,
@@ -22,8 +24,8 @@ from realise.documents.services import (
 from realise.governance.models import PostImplementationReview
 from realise.knowledge.models import Document, Lesson, SearchEntry
 from realise.knowledge.search import search
-from tests.documents.conftest import benefit, pdf_pages
-from tests.factories import PersonFactory, member
+from tests.documents.conftest import benefit, docx_parts, pdf_pages
+from tests.factories import BenefitFactory, PersonFactory, actual, member
 
 TODAY = datetime.date(2026, 11, 15)
 
@@ -92,10 +94,75 @@ def test_the_level_of_benefits_realised_is_kept_as_computed(closed):
         "planned_total": "12000.00",
         "planned_to_date": "7000.00",
         "actual_to_date": "6250.00",
+        "outside_plan": "0.00",
         "percent_of_plan_to_date": "89.29",
         "percent_of_total": "52.08",
     }
     assert closed.record.realised["hours"]["actual_to_date"] == "40.00"
+
+
+def test_the_share_of_the_whole_plan_is_like_for_like_too(vetting):
+    """What a benefit with no plan realised (£500 in October) is kept apart, and neither
+    percentage counts it: £6,250 of £7,000 to date and of £12,000 in total still."""
+    found = BenefitFactory(
+        initiative=vetting.initiative, reference="V-FOUND", identified_in_business_case=False
+    )
+    actual(found, datetime.date(2026, 10, 1), "500.00")
+    money = benefits_realised(vetting.initiative, TODAY)["money"]
+    assert money["actual_to_date"] == "6750.00" and money["outside_plan"] == "500.00"
+    assert (money["percent_of_plan_to_date"], money["percent_of_total"]) == ("89.29", "52.08")
+    assert realised_rows(benefits_realised(vetting.initiative, TODAY))[0] == [
+        "Money (£)",
+        "£12,000.00",
+        "£7,000.00",
+        "£6,750.00",
+        "£500.00",
+        "89.3%",
+        "52.1%",
+    ]
+    # A closure kept before the part outside the plan was: its share of the whole plan
+    # may have counted it, so it is not shown.
+    kept = {
+        "to_date": "2026-10",
+        "money": {
+            "planned_total": "12000.00",
+            "planned_to_date": "7000.00",
+            "actual_to_date": "6750.00",
+            "percent_of_plan_to_date": "89.29",
+            "percent_of_total": "56.25",
+        },
+    }
+    assert realised_rows(kept)[0][4:] == ["–", "89.3%", "–"]
+
+
+def test_the_closure_report_lists_shared_benefits_at_the_share_claimed(shared, closed):
+    """Joint vetting claims 30% of VS-1 (another initiative's): its closure headline counts
+    £2,100 of it to date, and the table of benefits lists it at that share, so the rows add
+    up to the headline."""
+    money = closed.record.realised["money"]
+    assert (money["planned_to_date"], money["actual_to_date"]) == ("9100.00", "8350.00")
+    document = build_closure(closed.record)
+    table = next(
+        block
+        for section in document["sections"]
+        for block in section["blocks"]
+        if block["type"] == "table" and block["caption"] == "Each benefit at closure"
+    )
+    rows = {row[0]: row for row in table["rows"]}
+    assert rows["VS-1"][1:] == [
+        "Agency vetting avoided (a benefit of Vetting system: this initiative claims 30%, "
+        "the figures shown)",
+        "Realising",
+        "£2,100.00",
+        "£2,100.00",
+        "Green",
+        "Tracked by its own initiative",
+    ]
+    pounds = [row for row in table["rows"] if row[3].startswith("£")]
+    assert sum(Decimal(row[3][1:].replace(",", "")) for row in pounds) == Decimal("9100.00")
+    assert sum(Decimal(row[4][1:].replace(",", "")) for row in pounds) == Decimal("8350.00")
+    body, *_rest = docx_parts(render(document, "docx").content)
+    assert "this initiative claims 30%" in body and "£2,100.00" in body
 
 
 def test_outstanding_benefits_have_bau_owners_and_keep_being_tracked(closed):

@@ -4,6 +4,7 @@ of conftest.py for October 2026, with the narrative the programme team wrote."""
 import hashlib
 import io
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -11,7 +12,7 @@ from realise.documents.highlight import build_highlight
 from realise.documents.render import render
 from realise.documents.services import save_highlight_report
 from tests.documents.conftest import OCTOBER, docx_parts, pdf_pages
-from tests.factories import BenefitFactory, actual
+from tests.factories import BenefitFactory, CollaborationFactory, actual
 
 FIGURES = [
     "£1,000.00",  # planned in October
@@ -150,3 +151,58 @@ def test_actuals_with_no_plan_are_shown_apart_and_kept_out_of_the_percentage(vet
     assert rows[("Money (£)", "Not identified in the business case")] == ["£0.00", "£500.00"]
     outside = ("Money (£)", "Realised outside the plan (benefits with no planned profile)")
     assert rows[outside] == ["£0.00", "£500.00"]
+
+
+def _tables(document) -> dict:
+    return {
+        block["caption"]: block
+        for section in document["sections"]
+        for block in section["blocks"]
+        if block["type"] == "table"
+    }
+
+
+def _pounds(text: str) -> Decimal:
+    return Decimal(text.replace("£", "").replace(",", ""))
+
+
+def test_a_shared_benefit_is_listed_at_the_share_claimed_so_the_rows_add_up(vetting, shared):
+    """VS-1 belongs to another initiative; Joint vetting claims 30% of it, which its
+    headline counts: the benefit table lists it at that share, saying so, in every format."""
+    document = build_highlight(vetting.initiative, OCTOBER)
+    tables = _tables(document)
+    headline = tables[
+        "Money and hours to the end of the month (dis-benefits count against the totals)"
+    ]
+    money = next(row for row in headline["rows"] if row[0] == "Money (£)")
+    assert money[1:3] == ["£9,100.00", "£8,350.00"]  # £7,000 + £2,100; £6,250 + £2,100
+    rows = tables["Each benefit's plan and actual for Oct 2026 and to date"]["rows"]
+    vs = next(row for row in rows if row[0] == "VS-1")
+    assert vs[1] == (
+        "Agency vetting avoided (a benefit of Vetting system: this initiative claims 30%, "
+        "the figures shown)"
+    )
+    assert vs[2:7] == ["£300.00", "£300.00", "£2,100.00", "£2,100.00", "£3,600.00"]
+    pounds = [row for row in rows if row[4].startswith("£")]
+    assert sum(_pounds(row[4]) for row in pounds) == _pounds(money[1])
+    assert sum(_pounds(row[5]) for row in pounds) == _pounds(money[2])
+
+    text = " ".join(" ".join(pdf_pages(render(document, "pdf").content)).split())
+    body, *_rest = docx_parts(render(document, "docx").content)
+    for words in ("this initiative claims 30%", "£2,100.00", "counts here at the share"):
+        assert words in text and words in body, words
+
+
+def test_a_benefit_shared_with_a_narrower_collaboration_counts_without_its_name(vetting, shared):
+    from realise.collaborations.models import Collaboration
+
+    Collaboration.objects.filter(pk=vetting.collab.pk).update(visibility="policing")
+    vetting.initiative.collaboration.refresh_from_db()
+    hidden = CollaborationFactory(name="Covert unit", slug="covert", visibility="private")
+    type(vetting.shared_initiative).objects.filter(pk=vetting.shared_initiative.pk).update(
+        collaboration=hidden
+    )
+    document = build_highlight(vetting.initiative, OCTOBER)
+    rows = _tables(document)["Each benefit's plan and actual for Oct 2026 and to date"]["rows"]
+    assert "VS-1" not in str(document) and "Agency vetting avoided" not in str(document)
+    assert ["–", "A share of a benefit of another collaboration"] in [row[:2] for row in rows]

@@ -12,7 +12,7 @@ from icalendar import Calendar
 from realise.core import language
 from realise.governance.models import Action, Decision, Meeting
 from realise.organisations.models import Person
-from tests.factories import plan
+from tests.factories import PersonFactory, plan
 
 D = datetime.date
 LONDON = zoneinfo.ZoneInfo("Europe/London")
@@ -100,6 +100,43 @@ def test_my_deadlines_feed_carries_actuals_actions_and_reviews(client, world, se
     assert due == month_end + datetime.timedelta(days=10)
     action = next(e for uid, e in found.items() if uid.startswith("action-"))
     assert action["DTSTART"].dt == today + datetime.timedelta(days=5)
+
+
+def test_my_deadlines_page_shows_what_is_overdue_as_the_feed_does(client, world):
+    """An agreement review that fell due last month and an action past its day are still to
+    do: the page lists them, marked overdue, before what is coming, as the feed carries them."""
+    from realise.collaborations.models import Agreement
+
+    today = timezone.localdate()
+    Agreement.objects.create(
+        collaboration=world.collab,
+        title="EK s22A",
+        signed_on=today - datetime.timedelta(days=400),
+        review_due=today - datetime.timedelta(days=35),
+    )
+    decision = Decision.objects.create(body=world.board, decided_on=today, text="Do it")
+    alice = PersonFactory(name="Alice Programme", user=world.alice)
+    for text, days in (("Send the late figures", -3), ("Send the next figures", 5)):
+        Action.objects.create(
+            decision=decision,
+            text=text,
+            owner=alice,
+            due_on=today + datetime.timedelta(days=days),
+        )
+    client.force_login(world.alice)
+    page = client.get("/governance/calendar/").content.decode()
+    rows = page.split('<tbody class="govuk-table__body">')[1].split("</tbody>")[0].split("<tr")[1:]
+    assert ["Overdue" in row for row in rows] == [True, True, False]
+    assert "Agreement review: EK s22A" in rows[0] and "Send the late figures" in rows[1]
+    assert "Send the next figures" in rows[2]
+
+    url = client.get("/governance/calendar/").context["feed_url"]
+    client.logout()
+    _, found = events(client.get(url))
+    assert {str(e["SUMMARY"]) for e in found.values()} >= {
+        "Agreement review: EK s22A",
+        "Action due: Send the late figures",
+    }
 
 
 def test_the_deadlines_feed_needs_a_valid_token_and_new_links_revoke_the_old(client, world):

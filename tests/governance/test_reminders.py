@@ -65,7 +65,10 @@ def test_each_reminder_goes_to_the_right_people(due):
         ("alice@example.org", "[Realise] Agreement review due in 30 days: EK s22A"),
         ("alice@example.org", "[Realise] Highlight report due: Joint custody (April 2026)"),
         ("alice@example.org", "[Realise] Post-implementation review due: Joint custody"),
-        ("erin@example.org", "[Realise] Action overdue: EK Programme Board"),
+        (
+            "erin@example.org",
+            "[Realise] Action overdue: Draft the merger plan (EK Programme Board)",
+        ),
         (
             "measures@kent.police.example",
             "[Realise] Actuals overdue: " + due.benefit.reference + " Reduced vetting backlog",
@@ -143,6 +146,18 @@ def test_highlight_reports_are_due_from_the_first_working_day(world):
     ]
 
 
+def test_a_highlight_report_already_written_is_not_reminded(world):
+    """As on the worklist: the report on July, once written, is no longer due."""
+    from realise.documents.services import save_highlight_report
+
+    custody = InitiativeFactory(collaboration=world.collab, name="Joint custody", stage=4)
+    InitiativeFactory(collaboration=world.collab, name="Joint firearms", stage=4)
+    save_highlight_report(custody, D(2026, 7, 1), user=world.alice, progress="On track.")
+    assert [r.subject for r in send_reminders(D(2026, 8, 3), dry_run=True).sent] == [
+        "Highlight report due: Joint firearms (July 2026)"
+    ]
+
+
 def test_done_actions_and_completed_reviews_are_not_reminded(due):
     Action.objects.update(done=True)
     PostImplementationReview.objects.update(completed_on=D(2026, 5, 1))
@@ -156,3 +171,33 @@ def test_the_command_reports_what_it_sent(due):
     assert "Sent 5 reminders (7 emails) for 2026-05-15" in out.getvalue()
     call_command("remind", "--date", "2026-05-15", stdout=out)
     assert "Sent 0 reminders (0 emails) for 2026-05-15; 5 already sent before." in out.getvalue()
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "yesterday", "15/05/2026"])
+def test_a_date_that_is_not_one_is_a_usage_error_naming_the_option(day):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as error:
+        call_command("remind", "--date", day, "--dry-run", stdout=StringIO())
+    assert error.value.returncode == 2
+    assert str(error.value) == (
+        f"--date: '{day}' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-30."
+    )
+
+
+def test_an_overdue_actions_subject_names_the_action_shortened_on_one_line(world):
+    decision = Decision.objects.create(body=world.board, decided_on=D(2026, 4, 1), text="Merge")
+    Action.objects.create(
+        decision=decision,
+        text="Agree with the Chief Constables\nhow the joint vetting unit is staffed, funded and "
+        "overseen once the two forces' units merge in the autumn",
+        owner=world.erin_person,
+        due_on=D(2026, 5, 1),
+    )
+    send_reminders(TODAY)
+    (sent,) = mail.outbox
+    assert sent.subject == (
+        "[Realise] Action overdue: Agree with the Chief Constables how the joint vetting "
+        "unit… (EK Programme Board)"
+    )
+    assert Notification.objects.get().text == sent.subject.removeprefix("[Realise] ")

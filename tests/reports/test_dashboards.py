@@ -2,13 +2,15 @@
 """The national, collaboration and force dashboards show the engine's figures for the
 cut chosen, to the people allowed to see them (register: tests/reports/dashboard_world.py)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
 from realise.benefits.realisation import RealisationFilter, measure_summaries
-from tests.factories import UserFactory, actual, member
+from tests.factories import BenefitFactory, UserFactory, actual, member, plan
 from tests.reports.dashboard_world import (  # noqa: F401 - fixtures
+    csv_rows,
     fresh_cache,
     month,
     page_tables,
@@ -95,6 +97,70 @@ def test_each_forces_share_to_the_penny(client, register, admin):
     assert by_force["Essex"][4] + by_force["Kent"][4] == D("7000.00")
 
 
+def test_hours_read_alike_down_the_force_table(client, register, admin):
+    """Every figure of hours has two decimal places, as pounds do: '141.90 hours' beside
+    '158.10 hours' and '300.00 hours', never '141.9 hours' beside '158.1 hours'."""
+    client.force_login(admin)
+    rows = table_with(client.get("/dashboards/collaborations/ek/"), "Each force")
+    by_force = {row[0]: row for row in rows[1:]}
+    assert by_force["Essex"][7:9] == ["283.80 hours", "141.90 hours"]
+    assert by_force["Kent"][7:9] == ["316.20 hours", "158.10 hours"]
+    figures = [cell for row in rows[1:] for cell in row if cell.endswith(" hours")]
+    assert figures and all(cell.split(" ")[0].split(".")[1].isdigit() for cell in figures)
+    assert all(len(cell.split(" ")[0].split(".")[1]) == 2 for cell in figures)
+
+
+def test_each_sub_category_is_like_for_like_against_plan_to_date(client, register, admin):
+    """A sub-category's percentage follows the headline's rule: what its benefits with a
+    plan realised against their plan to date. Neither the months still to come nor what a
+    benefit with no plan realised bends it; the latter is shown apart."""
+    from realise.documents.board_pack import subcategory_table
+    from realise.reports import dashboards
+
+    later = datetime.date(datetime.date.today().year + 2, 1, 1)
+    plan(register.saving, later, ["1000"] * 3)  # £3,000 planned, not yet due
+    unplanned = BenefitFactory(
+        initiative=register.initiative,
+        reference="EK-5",
+        title="Stationery bought together",
+        identified_in_business_case=False,
+    )
+    actual(unplanned, month(3), "2000")
+    client.force_login(admin)
+    response = client.get("/dashboards/")
+    rows = table_with(response, "By sub-category")
+    assert rows[0] == [
+        "Measure",
+        "Sub-category",
+        "Planned in total",
+        "Planned to date",
+        "Realised to date",
+        "Of which realised outside the plan",
+        "Realised as % of plan to date (benefits with a plan, like for like)",
+    ]
+    by_code = {row[1][:2]: row[2:] for row in rows_of(rows[1:])}
+    # 1a: £6,000 + £3,000 + £500 planned, £6,500 of it to date; £5,850 + £400 realised
+    # against it, 96.2% (not £8,250 of £9,500, 86.8%); EK-5's £2,000 apart.
+    assert by_code["1a"] == [D("9500.00"), D("6500.00"), D("8250.00"), D("2000.00"), D("96.15")]
+    assert by_code["1c"] == [D("0.00"), D("0.00"), D("1150.00"), D("1150.00"), ""]
+    assert by_code["1b"] == [D("600.00"), D("600.00"), D("300.00"), D("0.00"), D("50.00")]
+    download = csv_rows(client.get("/dashboards/?_export=csv&table=subcategories"))
+    assert {row[1][:2]: row[2:] for row in download[1:]} == by_code
+
+    # The board pack's table says the same.
+    figures = dashboards.Figures(dashboards.Cut(RealisationFilter(), dashboards.Scope(None, "all")))
+    summaries = figures.summaries()
+    table = subcategory_table(summaries, ("money", "hours"), figures)
+    assert table["columns"][-1]["label"] == "% of plan to date (benefits with a plan)"
+    assert [row[1:] for row in table["rows"]][0] == [
+        "£9,500.00",
+        "£6,500.00",
+        "£8,250.00",
+        "£2,000.00",
+        "96.2%",
+    ]
+
+
 def test_force_view_is_that_forces_share_of_each_collaboration(client, register, admin):
     client.force_login(admin)
     response = client.get("/dashboards/forces/essex/")
@@ -111,7 +177,8 @@ def test_a_page_with_its_trend_works_the_summaries_out_once(
     client, register, admin, path, monkeypatch, settings
 ):
     """The headline, slices and series are read from the summaries worked out for the
-    trend: one pass of the engine, the same figures."""
+    trend: one pass of the engine over the whole cut, the same figures (the sub-categories
+    of money are each the cut narrowed to them)."""
     from realise.reports import dashboards
 
     client.force_login(admin)
@@ -119,14 +186,15 @@ def test_a_page_with_its_trend_works_the_summaries_out_once(
     calls = []
     real = dashboards.engine.measure_summaries
 
-    def counted(*args, **kwargs):
-        calls.append(kwargs.get("include_trend"))
-        return real(*args, **kwargs)
+    def counted(filters, *args, **kwargs):
+        calls.append((kwargs.get("include_trend"), filters.subcategories))
+        return real(filters, *args, **kwargs)
 
     monkeypatch.setattr(dashboards.engine, "measure_summaries", counted)
     settings.REALISE_DASHBOARD_CACHE_SECONDS = 0  # nothing is read from the cache
     response = client.get(path)
-    assert calls == [True]
+    assert [trend for trend, narrowed in calls if not narrowed] == [True]
+    assert sorted(narrowed for _trend, narrowed in calls if narrowed) == [("1a",), ("1c",)]
     assert headline(response) == expected
     assert "Forecasts of the total" in response.content.decode()
 

@@ -15,13 +15,23 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from realise.benefits.contributions import dismiss_duplicate, set_contribution
-from realise.benefits.models import Contribution, Evidence, Measurement, Objective
+from realise.benefits.models import (
+    Benefit,
+    BenefitShare,
+    Contribution,
+    Evidence,
+    Measurement,
+    Objective,
+)
+from realise.governance.reminders import overdue_rows
 from realise.reports.data_quality import RULES, check
+from realise.reports.worklist import overdue_actuals
 from tests.factories import (
     BenefitFactory,
     CollaborationFactory,
     InitiativeFactory,
     actual,
+    force,
     plan,
 )
 
@@ -113,6 +123,36 @@ def test_overdue_measurements_are_the_reminders_overdue(world, implementing):
     # May's actual is due (June is still within its grace): one month overdue.
     assert found(report, "overdue") == ["HR-1"]
     assert "1 in May 2025" in report.issues[0].message
+
+
+def test_a_benefit_recorded_force_by_force_is_overdue_until_each_force_has_recorded(
+    world, implementing
+):
+    """Essex's line does not make May measured while Kent's is missing, as Kent's force
+    lead's worklist says; a value for the whole collaboration measures it for every force,
+    and a benefit split between some forces only waits for those."""
+    essex, kent = force("Essex"), force("Kent")
+    benefit = distinct("HR-1", implementing)
+    plan(benefit, month(5), ["10"])
+    Evidence.objects.create(measurement=actual(benefit, month(5), "4", essex), note="Essex")
+    report = check(today=TODAY)
+    assert found(report, "overdue") == ["HR-1"]
+    assert "1 in May 2025" in next(i for i in report.issues if i.rule == "overdue").message
+    assert [row["benefit"] for row in overdue_rows(TODAY)] == [benefit.pk]  # the reminders
+    worklist = overdue_actuals(Benefit.objects.filter(pk=benefit.pk), TODAY, [kent.pk])
+    assert [row["benefit"] for row in worklist] == [benefit.pk]  # Kent's lead
+
+    Evidence.objects.create(measurement=actual(benefit, month(5), "6", kent), note="Kent")
+    assert found(check(today=TODAY), "overdue") == []
+
+    whole = distinct("HR-2", implementing)
+    plan(whole, month(5), ["10"])
+    Evidence.objects.create(measurement=actual(whole, month(5), "10"), note="Whole")
+    essex_only = distinct("HR-3", implementing)
+    BenefitShare.objects.create(benefit=essex_only, force=essex, percent=D("100"))
+    plan(essex_only, month(5), ["10"])
+    Evidence.objects.create(measurement=actual(essex_only, month(5), "10", essex), note="Ex")
+    assert found(check(today=TODAY), "overdue") == []
 
 
 def test_suspected_duplicates_by_values_and_by_title(world, implementing):

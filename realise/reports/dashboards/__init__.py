@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from realise.benefits import realisation as engine
-from realise.benefits.models import Benefit, BenefitStatus, Nature, SubCategory
+from realise.benefits.models import Attribution, Benefit, BenefitStatus, Nature, SubCategory
 from realise.benefits.realisation import (
     MONEY,
     RagRollup,
@@ -249,6 +249,39 @@ class Figures:
     def rag(self) -> RagRollup:
         return rag_rollup(self.benefits())
 
+    def subcategory_totals(
+        self, summaries: dict[str, engine.MeasureSummary]
+    ) -> dict[str, engine.Totals]:
+        """Each money and hours sub-category's totals (plan to date, realised outside the
+        plan...), so that its percentage of plan is like for like, as the headline's is.
+
+        A measure with one sub-category in the cut is that sub-category; otherwise each
+        sub-category is the engine's figures for the cut narrowed to it (cached)."""
+        chosen = self.cut.filters.subcategories
+        out: dict[str, engine.Totals] = {}
+        for measure, summary in summaries.items():
+            codes = [code for code in summary.by_subcategory if not chosen or code in chosen]
+            for code in summary.by_subcategory:
+                out[code] = engine.Totals()
+            if len(codes) == 1:
+                out[codes[0]] = summary.totals
+                continue
+            for code in codes:
+                out[code] = self._narrowed_totals(measure, code)
+        return out
+
+    def _narrowed_totals(self, measure: str, code: str) -> engine.Totals:
+        cut = self.cut
+
+        def compute():
+            narrowed = replace(cut.filters, subcategories=(code,))
+            found = engine.measure_summaries(
+                narrowed, base=cut.base, today=cut.today, include_trend=False
+            )
+            return found[measure].totals
+
+        return self.get("subcategory", compute, code)
+
     def qualitative(self) -> list[dict]:
         """Qualitative benefits by status: they are reported as status, never summed."""
         cut = self.cut
@@ -334,20 +367,28 @@ def slice_rows(summaries: dict[str, engine.MeasureSummary], *, cashable_first=Fa
     return rows
 
 
-def subcategory_rows(summaries: dict[str, engine.MeasureSummary]) -> list[dict]:
+def subcategory_rows(
+    summaries: dict[str, engine.MeasureSummary], totals: dict[str, engine.Totals]
+) -> list[dict]:
+    """Each sub-category of money and hours, like for like as the headline: realised to
+    date by its benefits with a plan, against their plan to date (`Figures.subcategory_totals`
+    gives `totals`); what its benefits with no plan realised is shown apart."""
     labels = {value: str(label) for value, label in SubCategory.choices}
     rows = []
     for measure, summary in summaries.items():
-        for code, pair in summary.by_subcategory.items():
+        for code in summary.by_subcategory:
+            figures = totals.get(code, engine.Totals())
             rows.append(
                 {
                     "measure": str(MEASURE_NAMES[measure]),
                     "measure_key": measure,
                     "code": code,
                     "subcategory": labels.get(code, code),
-                    "planned_total": pair.planned_total,
-                    "actual_to_date": pair.actual_to_date,
-                    "percent": percent_of(pair.actual_to_date, pair.planned_total),
+                    "planned_total": figures.planned_total,
+                    "planned_to_date": figures.planned_to_date,
+                    "actual_to_date": figures.actual_to_date,
+                    "outside_plan": figures.outside_plan,
+                    "percent": figures.percent_of_plan_to_date,
                 }
             )
     return rows
@@ -476,6 +517,75 @@ def benefit_rows(rows: Iterable[engine.BenefitRag]) -> list[dict]:
         }
         for row in rows
     ]
+
+
+# Benefits shared between initiatives -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    """What one initiative counts of a money or hours benefit with attributions: the share
+    it claims and the engine's figures for that share, exactly as the initiative's totals
+    count them (each month's value times the share, to the penny). Amounts read as the
+    benefit's own do (a dis-benefit's are not negated), so a benefit table can show them."""
+
+    percent: Decimal
+    summary: engine.MeasureSummary
+    sign: int = 1
+
+    @property
+    def planned_total(self) -> Decimal:
+        return self.summary.planned_total * self.sign
+
+    @property
+    def planned_to_date(self) -> Decimal:
+        return self.summary.planned_to_date * self.sign
+
+    @property
+    def actual_to_date(self) -> Decimal:
+        return self.summary.actual_to_date * self.sign
+
+    @property
+    def forecast_total(self) -> Decimal:
+        return self.summary.forecast_total * self.sign
+
+    def in_month(self, month: datetime.date) -> tuple[Decimal, Decimal]:
+        """Planned and realised in one month."""
+        for row in self.summary.months:
+            if row.start == month:
+                return row.planned * self.sign, (row.actual or engine.ZERO) * self.sign
+        return engine.ZERO, engine.ZERO
+
+
+def initiative_claims(
+    initiative: Initiative, benefits: Iterable[Benefit], today: datetime.date
+) -> dict[int, Claim]:
+    """The money and hours benefits among `benefits` that have attributions, each with
+    what `initiative` claims of it (a share of 0% and no figures when it claims none).
+    Benefits without attributions count whole and are left out."""
+    by_id = {
+        benefit.pk: benefit
+        for benefit in benefits
+        if benefit.subcategory in engine.SUBCATEGORY_MEASURE
+    }
+    percents: dict[int, Decimal] = {}
+    for benefit_id, initiative_id, percent in Attribution.objects.filter(
+        benefit_id__in=list(by_id)
+    ).values_list("benefit_id", "initiative_id", "percent"):
+        claimed = percent if initiative_id == initiative.pk else engine.ZERO
+        percents[benefit_id] = percents.get(benefit_id, engine.ZERO) + claimed
+    out = {}
+    for benefit_id, percent in sorted(percents.items()):
+        benefit = by_id[benefit_id]
+        found = engine.measure_summaries(
+            RealisationFilter(initiative=initiative),
+            base=Benefit.objects.filter(pk=benefit_id),
+            today=today,
+            include_trend=False,
+        )
+        measure = engine.SUBCATEGORY_MEASURE[benefit.subcategory]
+        out[benefit_id] = Claim(percent, found[measure], -1 if benefit.is_disbenefit else 1)
+    return out
 
 
 # Tables of initiatives or collaborations ------------------------------------------------------

@@ -4,16 +4,20 @@ decimal places, percentages as numbers, RAG as words."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.models import Stage
 from realise.core import formatting
 from realise.core.cells import safe_row
 
+CENT = Decimal("0.01")
 NUMERIC = {
     "th": {"class": "govuk-table__header--numeric"},
     "td": {"class": "govuk-table__cell--numeric"},
@@ -35,12 +39,22 @@ def rag_tag(value):
 
 
 money = formatting.money
-hours = formatting.hours
 percent = formatting.percent
 
 
+def hours(value) -> str:
+    """Hours in a table: always two decimal places, as pounds are, so that a column reads
+    alike ('18,400.80 hours' above '747.82 hours')."""
+    if formatting.to_decimal(value) is None:
+        return formatting.DASH
+    return gettext("%(hours)s hours") % {"hours": formatting.number(value, 2)}
+
+
 def plain(value):
-    """A figure for a download: the Decimal itself (XLSX keeps it a number), blank for none."""
+    """A figure for a download: the Decimal itself, to two places (XLSX keeps it a number),
+    blank for none."""
+    if isinstance(value, Decimal):
+        return value.quantize(CENT, rounding=ROUND_HALF_UP)
     return "" if value is None else value
 
 
@@ -147,31 +161,37 @@ class SliceTable(DashboardTable):
     name = "slices"
     measure = tables.Column(verbose_name=_("Measure"))
     slice = tables.Column(verbose_name=_("Benefits"))
+    # Each in its row's unit on the page; plain figures in the downloads.
     planned_total = MeasureColumn(verbose_name=_("Planned in total"))
     actual_to_date = MeasureColumn(verbose_name=_("Realised to date"))
-
-    def render_planned_total(self, value, record):
-        return _in_unit(value, record)
-
-    def render_actual_to_date(self, value, record):
-        return _in_unit(value, record)
-
-
-def _in_unit(value, record) -> str:
-    return money(value) if record.get("measure_key") == "money" else hours(value)
 
     class Meta(DashboardTable.Meta):
         pass
 
 
 class SubcategoryTable(SliceTable):
+    """Each sub-category like for like, as the headline: the percentage sets what its
+    benefits with a plan realised against their plan to date."""
+
     name = "subcategories"
     slice = None
     subcategory = tables.Column(verbose_name=_("Sub-category"))
-    percent = PercentColumn(verbose_name=_("Realised as % of plan in total"))
+    planned_to_date = MeasureColumn(verbose_name=_("Planned to date"))
+    outside_plan = MeasureColumn(verbose_name=_("Of which realised outside the plan"))
+    percent = PercentColumn(
+        verbose_name=_("Realised as % of plan to date (benefits with a plan, like for like)")
+    )
 
     class Meta(SliceTable.Meta):
-        sequence = ("measure", "subcategory", "planned_total", "actual_to_date", "percent")
+        sequence = (
+            "measure",
+            "subcategory",
+            "planned_total",
+            "planned_to_date",
+            "actual_to_date",
+            "outside_plan",
+            "percent",
+        )
 
 
 class PeriodTable(DashboardTable):

@@ -291,7 +291,9 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
     cashable_first = False
 
     def table_subcategories(self, paginate=True):
-        table = t.SubcategoryTable(dashboards.subcategory_rows(self.summaries()))
+        summaries = self.summaries()
+        rows = dashboards.subcategory_rows(summaries, self.figures.subcategory_totals(summaries))
+        table = t.SubcategoryTable(rows)
         table.caption = _("By sub-category")
         return table
 
