@@ -1,4 +1,8 @@
+import copy
+
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from realise.benefits.models import (
     Attribution,
@@ -20,15 +24,47 @@ from realise.benefits.models import (
     PlanBaseline,
     PlannedValue,
 )
+from realise.benefits.services import benefit_change_errors, deletion_refusal
 from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin, ReadOnly
+
+
+class BenefitAdminForm(forms.ModelForm):
+    """The admin's benefit form, held to the rules of the benefit pages and the API on where
+    a stored benefit's figures are counted (`services.benefit_change_errors`)."""
+
+    class Meta:
+        model = Benefit
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field
+        labels = {"initiative": gettext_lazy("Initiative")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored = copy.copy(self.instance) if self.instance.pk else None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.stored is None:
+            return
+        for name, messages in benefit_change_errors(self.stored, self.instance).items():
+            if name in self.fields and name not in self.errors:
+                for message in messages:
+                    self.add_error(name, message)
 
 
 @admin.register(Benefit)
 class BenefitAdmin(DomainHistoryAdmin):
+    form = BenefitAdminForm
     list_display = ["reference", "title", "initiative", "subcategory", "status", "owner"]
     list_filter = ["status", "subcategory", "direction", "cashable", "is_disbenefit"]
     search_fields = ["reference", "title", "description", "initiative__name"]
     raw_id_fields = ["initiative", "owner", "measurement_owner"]
+
+    def get_deleted_objects(self, objs, request):
+        """A benefit that may not be deleted (`services.deletion_refusal`) is listed with the
+        reason among what protects it: the admin then deletes nothing."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        refusals = [refusal for refusal in map(deletion_refusal, objs) if refusal]
+        return deleted, counts, perms_needed, [*protected, *refusals]
 
 
 @admin.register(PlannedValue)

@@ -17,7 +17,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     inline_serializer,
 )
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import MultiPartParser
@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from realise.benefits.baselines import check_plan_open
+from realise.benefits.filtersets import MeasurementApiFilter, PlannedValueApiFilter
 from realise.benefits.models import (
     Benefit,
     BenefitShare,
@@ -35,8 +36,13 @@ from realise.benefits.models import (
 )
 from realise.benefits.realisation import RealisationFilter, realisation
 from realise.benefits.services import (
+    EVIDENCE_FIXED,
+    benefit_change_errors,
     check_evidence_file,
+    delete_benefit,
+    delete_evidence,
     evidence_changed,
+    evidence_note_problem,
     record_measurement,
     replace_benefit_shares,
     return_measurement,
@@ -138,6 +144,12 @@ class BenefitSerializer(DomainSerializer):
         return benefit_standard(benefit).as_dict()
 
     def validate(self, attrs):
+        # A stored benefit whose figures may not move to another cut is refused for that
+        # first: what the new sub-category or unit would make of its values is beside it.
+        if self.instance is not None:
+            errors = benefit_change_errors(self.instance, self.proposed(attrs))
+            if errors:
+                raise serializers.ValidationError(errors)
         attrs = super().validate(attrs)
         benefit = self.proposed(attrs)
         try:
@@ -288,12 +300,34 @@ class EvidenceSerializer(DomainSerializer):
     )
     file = serializers.FileField(write_only=True, required=False, allow_empty_file=False)
     download_url = serializers.SerializerMethodField()
+    verification_cleared = serializers.SerializerMethodField(
+        help_text="True when adding this evidence cleared the actual's verification: it "
+        "needs verifying again."
+    )
 
     class Meta:
         model = Evidence
-        fields = ["id", "measurement", "note", "file", "download_url", "uploaded_by", "created_at"]
+        fields = [
+            "id",
+            "measurement",
+            "note",
+            "file",
+            "download_url",
+            "uploaded_by",
+            "verification_cleared",
+            "created_at",
+        ]
         read_only_fields = ["uploaded_by"]
         create_only_fields = ["measurement"]
+
+    def get_verification_cleared(self, evidence) -> bool:
+        return bool(getattr(evidence, "verification_cleared", False))
+
+    def validate_note(self, note):
+        problem = evidence_note_problem(note)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return note
 
     def get_download_url(self, evidence) -> str | None:
         if not evidence.file:
@@ -326,6 +360,14 @@ class BenefitShareSerializer(serializers.ModelSerializer):
         fields = ["force", "percent", "basis"]
 
 
+class StillNeeded(exceptions.APIException):
+    """A delete refused because the record is still needed: 409, as for a record still in
+    use."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "still_needed"
+
+
 class BenefitViewSet(DomainViewSet):
     """The benefits register."""
 
@@ -345,6 +387,14 @@ class BenefitViewSet(DomainViewSet):
         "reference": ["exact"],
     }
     ordering_fields = ["reference", "title", "updated_at", "target_date"]
+
+    def perform_destroy(self, instance):
+        try:
+            delete_benefit(instance, user=self.request.user)
+        except DjangoPermissionDenied as denied:
+            raise service_errors(denied) from None
+        except DjangoValidationError as error:
+            raise StillNeeded(" ".join(error.messages)) from None
 
     def scope(self, user):
         benefits = Benefit.objects.visible_to(user)
@@ -405,7 +455,7 @@ class PlannedValueViewSet(DomainViewSet):
     """Each benefit's planned profile: what it should deliver each month."""
 
     serializer_class = PlannedValueSerializer
-    filterset_fields = {"benefit": ["exact"], "period": ["exact", "gte", "lte"]}
+    filterset_class = PlannedValueApiFilter
     ordering_fields = ["period", "value"]
 
     def scope(self, user):
@@ -440,14 +490,7 @@ class MeasurementViewSet(DomainViewSet):
     """Actuals: what each benefit delivered each month, for a force or the collaboration."""
 
     serializer_class = MeasurementSerializer
-    filterset_fields = {
-        "benefit": ["exact"],
-        "benefit__initiative": ["exact"],
-        "benefit__initiative__collaboration": ["exact"],
-        "force": ["exact", "isnull"],
-        "period": ["exact", "gte", "lte"],
-        "verified_at": ["isnull"],
-    }
+    filterset_class = MeasurementApiFilter
     ordering_fields = ["period", "updated_at", "value"]
 
     def get_serializer_class(self):
@@ -662,10 +705,16 @@ class MeasurementViewSet(DomainViewSet):
 
 
 class EvidenceViewSet(DomainViewSet):
-    """Evidence notes and files behind each actual (files download through the page)."""
+    """Evidence notes and files behind each actual (files download through the page).
+
+    Evidence is added, never changed (PUT and PATCH answer 405: add another item), and an
+    actual's last evidence is never removed (409). So it carries no version: a delete
+    needs none.
+    """
 
     serializer_class = EvidenceSerializer
     parser_classes = [JSONParser, MultiPartParser]
+    http_method_names = ["get", "post", "delete", "head", "options"]
     filterset_fields = ["measurement", "measurement__benefit"]
     ordering_fields = ["created_at"]
 
@@ -682,16 +731,21 @@ class EvidenceViewSet(DomainViewSet):
         self.check_create(serializer)
         with transaction.atomic():
             evidence = serializer.save(uploaded_by=self.request.user)
-            evidence_changed(evidence.measurement, user=self.request.user)
+            measurement = evidence_changed(evidence.measurement, user=self.request.user)
+        evidence.verification_cleared = measurement.verification_cleared is not None
 
-    def perform_update(self, serializer):
-        super().perform_update(serializer)
-        evidence_changed(serializer.instance.measurement, user=self.request.user)
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        if request.method in ("PUT", "PATCH"):
+            raise exceptions.MethodNotAllowed(request.method, detail=str(EVIDENCE_FIXED))
+        return super().http_method_not_allowed(request, *args, **kwargs)
 
     def perform_destroy(self, instance):
-        measurement = instance.measurement
-        super().perform_destroy(instance)
-        evidence_changed(measurement, user=self.request.user)
+        try:
+            delete_evidence(instance, user=self.request.user)
+        except DjangoPermissionDenied as denied:
+            raise service_errors(denied) from None
+        except DjangoValidationError as error:
+            raise StillNeeded(" ".join(error.messages)) from None
 
 
 # Realisation ------------------------------------------------------------------------------------
@@ -705,10 +759,43 @@ class RealisationQuery(serializers.Serializer):
     force = serializers.CharField(
         required=False, help_text="ONS code, slug or id: figures are that force's share."
     )
-    subcategory = serializers.ChoiceField(choices=SubCategory.values, required=False)
+    subcategory = serializers.ListField(
+        child=serializers.ChoiceField(choices=SubCategory.values),
+        required=False,
+        help_text="One or more sub-categories (repeat the parameter).",
+    )
+    cashable = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        error_messages={"invalid": "Give true or false."},
+        help_text="true: cashable benefits only; false: non-cashable only.",
+    )
+    identified = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        error_messages={"invalid": "Give true or false."},
+        help_text="true: benefits identified in the business case only; false: the others.",
+    )
     # `from` is a Python keyword, so these two are named through the class namespace.
     locals()["from"] = MonthField(required=False, help_text="First month, YYYY-MM.")
     locals()["to"] = MonthField(required=False, help_text="Last month, YYYY-MM.")
+
+    # Any other parameter, or one of these but `subcategory` given twice, is refused rather
+    # than left out of the figures unsaid (`format` is the API's own).
+    REPEATABLE = ("subcategory",)
+    API_PARAMETERS = ("format",)
+
+    @classmethod
+    def parameter_errors(cls, params) -> dict[str, list[str]]:
+        """{parameter: [why]} for each parameter the figures cannot take as given."""
+        known = [*cls().fields, *cls.API_PARAMETERS]
+        errors: dict[str, list[str]] = {}
+        for name in params:
+            if name not in known:
+                errors[name] = [f"Not a filter of the figures; use {', '.join(known[:-1])}."]
+            elif name not in cls.REPEATABLE and len(params.getlist(name)) > 1:
+                errors[name] = ["Give it once."]
+        return errors
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -759,7 +846,17 @@ class RealisationView(APIView):
             OpenApiParameter("collaboration", str, description="Slug or id (with nested ones)."),
             OpenApiParameter("initiative", str, description="Slug or id."),
             OpenApiParameter("force", str, description="ONS code, slug or id."),
-            OpenApiParameter("subcategory", str, enum=SubCategory.values),
+            OpenApiParameter(
+                "subcategory",
+                str,
+                enum=SubCategory.values,
+                many=True,
+                description="Repeat for several sub-categories.",
+            ),
+            OpenApiParameter("cashable", bool, description="Cashable (true) or not (false)."),
+            OpenApiParameter(
+                "identified", bool, description="Identified in the business case or not."
+            ),
             OpenApiParameter(
                 "from", str, pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM"
             ),
@@ -768,9 +865,13 @@ class RealisationView(APIView):
         responses={200: OpenApiTypes.OBJECT},
         summary="Realisation figures",
         description="The same structure as `realise realisation --format json`, counted over "
-        "the benefits you may see.",
+        "the benefits you may see. A parameter not listed here, or one given twice (but "
+        "`subcategory`), is refused (400, naming it).",
     )
     def get(self, request):
+        errors = RealisationQuery.parameter_errors(request.query_params)
+        if errors:
+            raise serializers.ValidationError(errors)
         query = RealisationQuery(data=request.query_params, user=request.user)
         query.is_valid(raise_exception=True)
         data = query.validated_data
@@ -778,7 +879,9 @@ class RealisationView(APIView):
             collaboration=data.get("collaboration"),
             initiative=data.get("initiative"),
             force=data.get("force"),
-            subcategories=(data["subcategory"],) if data.get("subcategory") else (),
+            subcategories=tuple(dict.fromkeys(data.get("subcategory") or ())),
+            cashable=data.get("cashable"),
+            identified=data.get("identified"),
             period_from=data.get("from"),
             period_to=data.get("to"),
         )

@@ -39,6 +39,7 @@ from realise.benefits.models import (
 from realise.collaborations.models import Stage, StageDecision
 from realise.core import inputs
 from realise.core.history import set_history_user
+from realise.core.types import StrOrPromise
 
 ZERO = Decimal("0")
 
@@ -90,6 +91,51 @@ def check_plan_open(benefit: Benefit) -> None:
     and `services.replace_plan` all refuse a re-profile of a baselined plan with it."""
     if is_baselined(benefit):
         raise plan_closed_refusal(benefit)
+
+
+# Where a baselined benefit's money is counted ------------------------------------------------
+
+# The fields that decide which cuts a benefit's figures are counted in (the realisation
+# engine's and the monthly totals'), each as the refusal names it.
+COUNTED_BY: dict[str, StrOrPromise] = {
+    "subcategory": gettext_lazy("sub-category"),
+    "unit": gettext_lazy("unit"),
+    "is_disbenefit": gettext_lazy("dis-benefit flag"),
+    "cashable": gettext_lazy("cashable flag"),
+    "identified_in_business_case": gettext_lazy("'identified in business case' flag"),
+}
+
+# A change request carries a new profile only, so it cannot move a benefit's figures to
+# another cut: the refusal says how to count them differently.
+BASELINED_FIELD = gettext_lazy(
+    "The plan of '{benefit}' is baselined, so its {field} cannot change: it decides where "
+    "the benefit's figures are counted. A change request re-profiles the plan only; to "
+    "count the benefit differently, re-profile it to nothing through a change request, "
+    "set its status to Closed, and add a new benefit in its place."
+)
+
+
+def counted_by_changes(stored: Benefit, proposed: Benefit) -> list[str]:
+    """The fields of `COUNTED_BY` that `proposed` changes from `stored`."""
+    return [name for name in COUNTED_BY if getattr(proposed, name) != getattr(stored, name)]
+
+
+def baselined_field_errors(
+    stored: Benefit, proposed: Benefit, *, baselined: bool | None = None
+) -> dict[str, list[str]]:
+    """{field: [refusal]} for each field of `COUNTED_BY` that `proposed` changes on a
+    benefit whose plan is baselined. `baselined` is `is_baselined(stored)` when already
+    known (the register import asks for a chunk of benefits at once, `baselined_among`)."""
+    changed = counted_by_changes(stored, proposed)
+    if not changed:
+        return {}
+    if baselined is None:
+        baselined = is_baselined(stored)
+    if not baselined:
+        return {}
+    return {
+        name: [BASELINED_FIELD.format(benefit=stored, field=COUNTED_BY[name])] for name in changed
+    }
 
 
 def write_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user: User | None) -> None:

@@ -25,9 +25,10 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
+from realise.benefits.baselines import counted_by_changes
 from realise.benefits.models import (
     Attribution,
     Benefit,
@@ -81,25 +82,101 @@ def _refuse_cycle(child: Benefit, parent: Benefit) -> None:
         )
 
 
-def _refuse_mismatch(child: Benefit, parent: Benefit) -> None:
+def mismatch(child: Benefit, parent: Benefit) -> tuple[str, str] | None:
+    """(field, refusal naming both benefits) when `child` may not contribute to `parent`
+    because the two are not counted in the same cut, else None.
+
+    A parent holds its children's figures, so a link is only between benefits that every
+    cut counts together: the same unit, sub-category, cashable flag and
+    'identified in business case' flag, and both benefits or both dis-benefits. Otherwise
+    a cut holding the child but not the parent (1c, say, when the parent is 1a) would count
+    the child's figures, and the parent's cut would count them again.
+    """
+    names = {"child": child, "parent": parent}
     if child.unit != parent.unit:
-        raise ValidationError(
-            _(
-                "'%(child)s' is measured in %(unit)s and '%(parent)s' in %(parent_unit)s; "
-                "a benefit can only contribute to one measured the same way."
-            )
-            % {
-                "child": child,
-                "unit": str(child.get_unit_display()).lower(),
-                "parent": parent,
-                "parent_unit": str(parent.get_unit_display()).lower(),
-            }
-        )
+        return "unit", _(
+            "'%(child)s' is measured in %(unit)s and '%(parent)s' in %(parent_unit)s; "
+            "a benefit can only contribute to one measured the same way."
+        ) % {
+            **names,
+            "unit": str(child.get_unit_display()).lower(),
+            "parent_unit": str(parent.get_unit_display()).lower(),
+        }
     if child.is_disbenefit != parent.is_disbenefit:
-        raise ValidationError(
-            _("'%(child)s' and '%(parent)s' must both be benefits or both be dis-benefits.")
-            % {"child": child, "parent": parent}
+        return "is_disbenefit", _(
+            "'%(child)s' and '%(parent)s' must both be benefits or both be dis-benefits."
+        ) % names
+    if child.subcategory != parent.subcategory:
+        return "subcategory", _(
+            "'%(child)s' is in sub-category %(subcategory)s and '%(parent)s' in "
+            "%(parent_subcategory)s; a benefit can only contribute to one of the same "
+            "sub-category, or its figures would be counted in both."
+        ) % {
+            **names,
+            "subcategory": child.subcategory or "-",
+            "parent_subcategory": parent.subcategory or "-",
+        }
+    if child.cashable != parent.cashable:
+        if child.cashable:
+            message = _(
+                "'%(child)s' is cashable and '%(parent)s' is not; a benefit can only "
+                "contribute to one that is cashable alike, or its figures would be counted "
+                "in both."
+            )
+        else:
+            message = _(
+                "'%(child)s' is not cashable and '%(parent)s' is; a benefit can only "
+                "contribute to one that is cashable alike, or its figures would be counted "
+                "in both."
+            )
+        return "cashable", message % names
+    if child.identified_in_business_case != parent.identified_in_business_case:
+        if child.identified_in_business_case:
+            message = _(
+                "'%(child)s' was identified in the business case and '%(parent)s' was not; "
+                "a benefit can only contribute to one identified alike, or its figures "
+                "would be counted in both."
+            )
+        else:
+            message = _(
+                "'%(child)s' was not identified in the business case and '%(parent)s' was; "
+                "a benefit can only contribute to one identified alike, or its figures "
+                "would be counted in both."
+            )
+        return "identified_in_business_case", message % names
+    return None
+
+
+def _refuse_mismatch(child: Benefit, parent: Benefit) -> None:
+    found = mismatch(child, parent)
+    if found is not None:
+        raise ValidationError(found[1])
+
+
+def link_errors(stored: Benefit, proposed: Benefit) -> dict[str, list[str]]:
+    """{field: [refusal]} when `proposed` would leave a link of `stored` (to the benefit it
+    contributes to, or from those contributing to it) between benefits counted in different
+    cuts: the rule of `mismatch`, applied when a linked benefit changes."""
+    if not counted_by_changes(stored, proposed):
+        return {}
+    errors: dict[str, list[str]] = {}
+    links = Contribution.objects.filter(Q(child=stored) | Q(parent=stored)).select_related(
+        "child", "parent"
+    )
+    for link in links:
+        child, parent = (
+            (proposed, link.parent)
+            if link.child_id == stored.pk
+            else (
+                link.child,
+                proposed,
+            )
         )
+        found = mismatch(child, parent)
+        if found is not None:
+            field, message = found
+            errors.setdefault(field, []).append(message)
+    return errors
 
 
 def _refuse_excess(child: Benefit, parent: Benefit) -> None:

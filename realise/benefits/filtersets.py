@@ -1,13 +1,18 @@
-"""Filters for the register's lists (django-filter), rendered as GOV.UK forms."""
+"""Filters for the register's lists (django-filter), rendered as GOV.UK forms, and the
+API's filters of planned values and actuals."""
 
 from __future__ import annotations
 
 import django_filters
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as api_filters
+from drf_spectacular.utils import extend_schema_field
 
-from realise.benefits.models import Measurement
+from realise.benefits.models import Measurement, PlannedValue
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.filtersets import FilterForm, MonthFilter
+from realise.core.forms import PeriodField
 from realise.organisations.models import Force
 
 
@@ -25,13 +30,17 @@ class VerificationFilter(django_filters.FilterSet):
     collaboration = django_filters.ModelChoiceFilter(
         field_name="benefit__initiative__collaboration",
         queryset=_collaborations,
+        label=_("Collaboration"),
         empty_label=_("All collaborations"),
     )
     initiative = django_filters.ModelChoiceFilter(
-        field_name="benefit__initiative", queryset=_initiatives, empty_label=_("All initiatives")
+        field_name="benefit__initiative",
+        queryset=_initiatives,
+        label=_("Initiative"),
+        empty_label=_("All initiatives"),
     )
     force = django_filters.ModelChoiceFilter(
-        queryset=Force.objects.order_by("name"), empty_label=_("All forces")
+        queryset=Force.objects.order_by("name"), label=_("Force"), empty_label=_("All forces")
     )
     month = MonthFilter(field_name="period", label=_("Month (YYYY-MM)"))
 
@@ -39,3 +48,48 @@ class VerificationFilter(django_filters.FilterSet):
         model = Measurement
         fields = ["collaboration", "initiative", "force", "month"]
         form = FilterForm
+
+
+# The API ----------------------------------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$",
+        "example": "2026-04",
+        "description": "A month as YYYY-MM (a day as YYYY-MM-DD is taken as its month).",
+    }
+)
+class PeriodFilter(django_filters.Filter):
+    """A period filter of the API: a month as YYYY-MM, as the API writes periods, or a day
+    of it as YYYY-MM-DD; either is its month."""
+
+    field_class = PeriodField
+
+
+class PeriodFilterSet(api_filters.FilterSet):
+    """The API's filters of a model with a `period` (a month): `period`, `period__gte` and
+    `period__lte` take a month."""
+
+    class Meta:
+        filter_overrides = {models.DateField: {"filter_class": PeriodFilter}}
+
+
+class PlannedValueApiFilter(PeriodFilterSet):
+    class Meta(PeriodFilterSet.Meta):
+        model = PlannedValue
+        fields = {"benefit": ["exact"], "period": ["exact", "gte", "lte"]}
+
+
+class MeasurementApiFilter(PeriodFilterSet):
+    class Meta(PeriodFilterSet.Meta):
+        model = Measurement
+        fields = {
+            "benefit": ["exact"],
+            "benefit__initiative": ["exact"],
+            "benefit__initiative__collaboration": ["exact"],
+            "force": ["exact", "isnull"],
+            "period": ["exact", "gte", "lte"],
+            "verified_at": ["isnull"],
+        }

@@ -1,3 +1,4 @@
+import copy
 import datetime
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, cast
@@ -9,7 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from realise.benefits.models import Benefit, Nature, Unit
-from realise.benefits.services import check_evidence_file
+from realise.benefits.services import (
+    EVIDENCE_NOTE_LIMIT,
+    benefit_change_errors,
+    check_evidence_file,
+)
 from realise.benefits.standard import standard_errors
 from realise.core import inputs
 from realise.core.forms import (
@@ -57,13 +62,23 @@ class BenefitForm(VersionedFormMixin, GovukForm, forms.ModelForm):
             "target_date": DateInput(),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The benefit as stored, before the form's values are put on it.
+        self.stored = copy.copy(self.instance) if self.instance.pk else None
+
     def _post_clean(self):
-        """After the model's own checks: the minimum standard of the initiative's stage."""
+        """After the model's own checks: the minimum standard of the initiative's stage, and
+        whether a stored benefit's figures may move to another cut."""
         super()._post_clean()
         benefit = self.instance
         if benefit.initiative_id is None:
             return
-        for name, messages in standard_errors(benefit, benefit.initiative.stage).items():
+        errors = standard_errors(benefit, benefit.initiative.stage)
+        if self.stored is not None:
+            for name, messages in benefit_change_errors(self.stored, benefit).items():
+                errors.setdefault(name, []).extend(messages)
+        for name, messages in errors.items():
             if name in self.fields and name not in self.errors:
                 for message in messages:
                     self.add_error(name, message)
@@ -108,6 +123,7 @@ class MeasurementForm(GovukForm, forms.Form):
     evidence_note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
+        max_length=EVIDENCE_NOTE_LIMIT,
         label=gettext_lazy("Evidence note"),
         help_text=gettext_lazy(
             "Where the figure comes from, e.g. 'Finance ledger extract, cost centre 4410'."

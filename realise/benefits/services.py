@@ -15,9 +15,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from realise.benefits.baselines import check_plan_open, write_plan
+from realise.benefits.baselines import (
+    baselined_field_errors,
+    check_plan_open,
+    is_baselined,
+    write_plan,
+)
+from realise.benefits.contributions import link_errors
 from realise.benefits.models import Benefit, BenefitShare, Evidence, Measurement, Nature
 from realise.benefits.signals import measurement_returned
+from realise.collaborations.models import InitiativeStatus
 from realise.collaborations.services import check_shares_total
 from realise.core import inputs, uploads
 from realise.core.history import set_history_user
@@ -47,6 +54,11 @@ NO_VALUE = gettext_lazy("Enter the value delivered in the month.")
 NO_ASSESSMENT = gettext_lazy("Describe what changed in the month.")
 NOT_A_MEMBER = gettext_lazy("{force} is not a member of this collaboration.")
 NO_EVIDENCE = gettext_lazy("Give an evidence note or attach a file.")
+# As long as an evidence note may be, however it is given (the forms, the API, the import).
+EVIDENCE_NOTE_LIMIT = 2000
+NOTE_TOO_LONG = gettext_lazy(
+    "Keep the evidence note to {limit} characters (it has {count}); attach a file for more."
+)
 MAY_NOT_RECORD = gettext_lazy("You may not record actuals for {whose} on benefit {reference}.")
 
 
@@ -60,6 +72,7 @@ def measurement_problems(
     member_force_ids: Collection[int],
     has_evidence: bool,
     this_month: datetime.date | None = None,
+    evidence_note: str = "",
 ) -> dict[str, StrOrPromise]:
     """What is wrong with an actual as it would be recorded, as {field: message}.
 
@@ -78,7 +91,18 @@ def measurement_problems(
         problems["force"] = NOT_A_MEMBER.format(force=force)
     if not has_evidence:
         problems["evidence_note"] = NO_EVIDENCE
+    note_problem = evidence_note_problem(evidence_note)
+    if note_problem:
+        problems["evidence_note"] = note_problem
     return problems
+
+
+def evidence_note_problem(note: str | None) -> str | None:
+    """Why an evidence note cannot be kept as given (too long), or None."""
+    count = len(note or "")
+    if count > EVIDENCE_NOTE_LIMIT:
+        return NOTE_TOO_LONG.format(limit=EVIDENCE_NOTE_LIMIT, count=count)
+    return None
 
 
 def record_refusal(reference: str, force: Force | None) -> str:
@@ -122,6 +146,7 @@ def record_measurement(
             benefit.initiative.collaboration.shares.values_list("force_id", flat=True)
         ),
         has_evidence=bool(evidence_note.strip() or evidence_file),
+        evidence_note=evidence_note,
     )
     if problems:
         raise ValidationError(problems)
@@ -184,6 +209,33 @@ def evidence_changed(measurement: Measurement, *, user: User) -> Measurement:
     locked.save()
     locked.verification_cleared = cleared_by
     return locked
+
+
+LAST_EVIDENCE = gettext_lazy(
+    "This is the only evidence for the actual {actual}, and every actual needs evidence: "
+    "add the evidence that replaces it first, then remove this."
+)
+EVIDENCE_FIXED = gettext_lazy(
+    "Evidence is not changed once attached, so that what an actual was checked against "
+    "stays on the record: add another evidence note or file to the actual instead."
+)
+
+
+@transaction.atomic
+def delete_evidence(evidence: Evidence, *, user: User) -> Measurement:
+    """Remove one piece of an actual's evidence, never its last: the actual is then checked
+    afresh (`evidence_changed`). Returns the actual."""
+    if not user.has_perm("benefits.delete_evidence", evidence):
+        raise PermissionDenied(_("You may not remove this evidence."))
+    # One removal at a time for an actual, so that two cannot each leave the other's last.
+    measurement = Measurement.objects.select_for_update(of=("self",)).get(
+        pk=evidence.measurement_id
+    )
+    if not Evidence.objects.filter(measurement=measurement).exclude(pk=evidence.pk).exists():
+        raise ValidationError(LAST_EVIDENCE.format(actual=describe(evidence.measurement)))
+    set_history_user(evidence, user)
+    evidence.delete()
+    return evidence_changed(measurement, user=user)
 
 
 def cleared_message(measurement: Measurement) -> str:
@@ -340,6 +392,66 @@ def replace_plan(benefit: Benefit, rows: dict[datetime.date, Decimal], *, user: 
     inputs.check_months(rows)
     write_plan(benefit, rows, user=user)
     return len(rows)
+
+
+# A benefit's classification and its removal ---------------------------------------------
+
+
+def benefit_change_errors(stored: Benefit, proposed: Benefit) -> dict[str, list[str]]:
+    """{field: [refusal]} for a change to a stored benefit that would move its figures to
+    another cut when it may not: its plan is baselined (`baselines.baselined_field_errors`),
+    or it is linked to a benefit counted in the cut it leaves (`contributions.link_errors`).
+    The benefit pages, the API and the admin refuse with these."""
+    errors = baselined_field_errors(stored, proposed)
+    for name, messages in link_errors(stored, proposed).items():
+        if name not in errors:
+            errors[name] = messages
+    return errors
+
+
+def check_benefit_change(stored: Benefit, proposed: Benefit) -> None:
+    errors = benefit_change_errors(stored, proposed)
+    if errors:
+        raise ValidationError(errors)
+
+
+HAS_ACTUALS = gettext_lazy(
+    "'{benefit}' has actuals recorded, so it cannot be deleted: its actuals and their "
+    "evidence stay on the record. Set its status to Closed instead."
+)
+HAS_BASELINE = gettext_lazy(
+    "The plan of '{benefit}' is baselined, so it cannot be deleted: re-profile it through a "
+    "change request and set its status to Closed instead."
+)
+INITIATIVE_CLOSED = gettext_lazy(
+    "'{benefit}' belongs to the closed initiative '{initiative}', so it cannot be deleted."
+)
+
+
+def deletion_refusal(benefit: Benefit) -> str | None:
+    """Why `benefit` may not be deleted, or None: once it has actuals, its plan is
+    baselined or its initiative is closed, it stays on the record."""
+    if benefit.initiative.status == InitiativeStatus.CLOSED:
+        return INITIATIVE_CLOSED.format(benefit=benefit, initiative=benefit.initiative)
+    if benefit.measurements.exists():
+        return HAS_ACTUALS.format(benefit=benefit)
+    if is_baselined(benefit):
+        return HAS_BASELINE.format(benefit=benefit)
+    return None
+
+
+@transaction.atomic
+def delete_benefit(benefit: Benefit, *, user: User) -> None:
+    """Delete a benefit that has left no record yet (`deletion_refusal`)."""
+    if not user.has_perm("benefits.delete_benefit", benefit):
+        raise PermissionDenied(_("You may not delete '%(benefit)s'.") % {"benefit": benefit})
+    # Held, so that no actual is recorded for it while it goes.
+    Benefit.objects.select_for_update().filter(pk=benefit.pk).first()
+    refusal = deletion_refusal(benefit)
+    if refusal:
+        raise ValidationError(refusal)
+    set_history_user(benefit, user)
+    benefit.delete()
 
 
 # A benefit's own split between forces ------------------------------------------------------

@@ -1,6 +1,7 @@
 """GOV.UK form rendering shared by every form in Realise."""
 
 import datetime
+import re
 
 from crispy_forms_gds.helper import FormHelper
 from django import forms
@@ -78,6 +79,23 @@ class MonthField(forms.DateField):
         return value
 
 
+class PeriodField(MonthField):
+    """A month as YYYY-MM, or a day of it as YYYY-MM-DD (as the API's period filters take
+    it), read as the month's first day: a period is a calendar month."""
+
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
+    default_error_messages = {
+        "invalid": "Enter a month as YYYY-MM (or a day as YYYY-MM-DD), for example 2026-10."
+    }
+    pattern = re.compile(r"^[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?$")
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip() and not self.pattern.match(value.strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        day = forms.DateField.to_python(self, value)
+        return day.replace(day=1) if day else day
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -149,6 +167,11 @@ class MonthInputWidget(forms.MultiWidget):
         return name not in data and super().value_omitted_from_data(data, files, name)
 
 
+def _shown(text: str, limit: int = 8) -> str:
+    """What was typed, as an error repeats it: cut short when it runs long."""
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
 class MonthInputField(forms.MultiValueField):
     """A calendar month from the GOV.UK month input, stored as its first day, within the
     months Realise records. Errors say which box is wrong."""
@@ -181,14 +204,20 @@ class MonthInputField(forms.MultiValueField):
             problem = inputs.number_problem(text)
             if problem:
                 raise self._wrong(box, problem)
-        if not month_text.isascii() or not month_text.isdigit() or not 1 <= int(month_text) <= 12:
+        if (
+            not month_text.isascii()
+            or not month_text.isdigit()
+            or len(month_text) > 2
+            or not 1 <= int(month_text) <= 12
+        ):
             raise self._wrong(
                 0,
-                _("'%(text)s' is not a month: enter a number from 1 to 12.") % {"text": month_text},
+                _("'%(text)s' is not a month: enter a number from 1 to 12.")
+                % {"text": _shown(month_text)},
             )
         if not year_text.isascii() or not year_text.isdigit() or len(year_text) != 4:
             raise self._wrong(
-                1, _("'%(text)s' is not a year: enter four digits.") % {"text": year_text}
+                1, _("'%(text)s' is not a year: enter four digits.") % {"text": _shown(year_text)}
             )
         period = datetime.date(int(year_text), int(month_text), 1)
         problem = inputs.month_problem(period)
@@ -205,7 +234,7 @@ class MonthInputField(forms.MultiValueField):
             except ValueError as error:
                 raise forms.ValidationError(str(error)) from None
         if self.required and not any((v or "").strip() for v in (value or [])):
-            raise self._wrong(0, "Enter the month and year.")
+            raise self._wrong(0, _("Enter the month and year."))
         return super().clean(value)
 
 

@@ -99,3 +99,85 @@ def test_realisation_names_a_bad_month(world, as_user):
     response = as_user(world.alice).get("/api/v1/realisation/?from=2026-13")
     assert response.status_code == 400
     assert "from" in response.json()
+
+
+# Every filter given is applied, or refused naming it --------------------------------------------
+
+
+@pytest.fixture
+def cuts(world):
+    """£1,000 planned last month in 1a (cashable), £300 in 1c (not), £200 in 1b hours."""
+    plan(world.benefit, LAST_MONTH, ["1000"])
+    world.benefit.cashable = True
+    world.benefit.save()
+    plan(BenefitFactory(initiative=world.initiative, subcategory="1c"), LAST_MONTH, ["300"])
+    plan(
+        BenefitFactory(initiative=world.initiative, subcategory="1b", unit="hours"),
+        LAST_MONTH,
+        ["200"],
+    )
+    return world
+
+
+def planned(as_user, world, query: str) -> Decimal:
+    response = as_user(world.alice).get(f"/api/v1/realisation/?collaboration=ek&{query}")
+    assert response.status_code == 200, response.content
+    return Decimal(response.json()["money"]["planned_total"])
+
+
+def test_realisation_takes_several_subcategories(cuts, as_user):
+    assert planned(as_user, cuts, "subcategory=1a&subcategory=1c") == Decimal("1300")
+    response = as_user(cuts.alice).get("/api/v1/realisation/?subcategory=1a&subcategory=1c")
+    assert response.json()["filters"]["subcategories"] == ["1a", "1c"]
+    assert planned(as_user, cuts, "subcategory=1c") == Decimal("300")
+
+
+def test_realisation_filters_by_cashable_and_echoes_it(cuts, as_user):
+    assert planned(as_user, cuts, "cashable=true") == Decimal("1000")
+    assert planned(as_user, cuts, "cashable=false") == Decimal("300")
+    response = as_user(cuts.alice).get("/api/v1/realisation/?cashable=true")
+    assert response.json()["filters"]["cashable"] is True
+    assert planned(as_user, cuts, "identified=false") == Decimal("0")
+
+
+@pytest.mark.parametrize(
+    ("query", "errors"),
+    [
+        ("cashable=maybe", {"cashable": ["Give true or false."]}),
+        ("subcategory=9z", {"subcategory": {"0": ['"9z" is not a valid choice.']}}),
+        ("force=E23000028&force=E23000032", {"force": ["Give it once."]}),
+        (
+            "stage=3",
+            {
+                "stage": [
+                    "Not a filter of the figures; use collaboration, initiative, force, "
+                    "subcategory, cashable, identified, from, to."
+                ]
+            },
+        ),
+    ],
+    ids=["cashable maybe", "unknown sub-category", "force twice", "unknown parameter"],
+)
+def test_realisation_refuses_what_it_cannot_apply_naming_the_parameter(
+    world, as_user, query, errors
+):
+    response = as_user(world.alice).get(f"/api/v1/realisation/?{query}")
+    assert response.status_code == 400
+    assert response.json() == errors
+
+
+def test_realisation_keeps_its_keys(cuts, as_user):
+    response = as_user(cuts.alice).get("/api/v1/realisation/?collaboration=ek")
+    assert set(response.json()["filters"]) == {
+        "collaboration",
+        "initiative",
+        "force",
+        "subcategories",
+        "stages",
+        "statuses",
+        "initiative_statuses",
+        "cashable",
+        "identified",
+        "from",
+        "to",
+    }

@@ -38,6 +38,8 @@ def things(world, people):
         benefit=world.benefit, period=LAST_MONTH, force=t.kent, value=Decimal("120")
     )
     t.evidence = Evidence.objects.create(measurement=t.essex_actual, note="Essex ledger")
+    # Evidence may go only while the actual keeps other evidence.
+    t.spare_evidence = Evidence.objects.create(measurement=t.essex_actual, note="Essex invoice")
     t.plan = PlannedValue.objects.create(
         benefit=world.benefit, period=LAST_MONTH, value=Decimal("110")
     )
@@ -448,16 +450,17 @@ CASES = [
         "201 201 403 201 403 400 401 403 201",
     ),
     (
+        # Evidence is never changed once attached: another item is added instead.
         "evidence: update",
         "patch",
         lambda w, t: f"/api/v1/evidence/{t.evidence.pk}/",
         {"note": "Ledger, p. 4"},
-        "200 200 200 200 403 404 401 403 200",
+        "405 405 405 405 405 405 401 405 405",
     ),
     (
         "evidence: delete",
         "delete",
-        lambda w, t: f"/api/v1/evidence/{t.evidence.pk}/",
+        lambda w, t: f"/api/v1/evidence/{t.spare_evidence.pk}/",
         None,
         "204 204 403 403 403 404 401 403 403",
     ),

@@ -10,9 +10,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from rest_framework.test import APIClient
 
 from realise.benefits.contributions import remove_contribution, set_contribution
-from realise.benefits.models import BenefitShare
+from realise.benefits.models import BenefitShare, Contribution
 from realise.benefits.realisation import (
     RealisationFilter,
     benefit_rag,
@@ -172,3 +173,62 @@ def test_only_the_programme_team_links_benefits(chain):
 
     with pytest.raises(PermissionDenied):
         set_contribution(chain.benefit, chain.pair, user=chain.bob)
+
+
+# A link only between benefits counted in the same cut -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "words"),
+    [
+        ({"subcategory": "1c"}, "is in sub-category 1c and 'Essex-Kent contract saving' in 1a"),
+        ({"cashable": True}, "is cashable and 'Essex-Kent contract saving' is not"),
+        (
+            {"identified_in_business_case": False},
+            "was not identified in the business case and 'Essex-Kent contract saving' was",
+        ),
+    ],
+    ids=["sub-category", "cashable", "identified"],
+)
+def test_a_link_across_cuts_is_refused_naming_both(chain, kind, words):
+    other = BenefitFactory(initiative=chain.initiative, title="Kent tender savings", **kind)
+    with pytest.raises(ValidationError) as refused:
+        set_contribution(other, chain.pair, user=chain.alice)
+    (message,) = refused.value.messages
+    assert message.startswith(f"'Kent tender savings' {words}")
+    assert not Contribution.objects.filter(child=other).exists()
+
+
+def test_the_page_refuses_a_link_across_sub_categories(client, chain):
+    avoided = BenefitFactory(
+        initiative=chain.initiative, title="Tender costs avoided", subcategory="1c"
+    )
+    plan(avoided, APRIL, ["100"] * 12)
+    client.force_login(chain.alice)
+    response = client.post(
+        f"/benefits/{avoided.pk}/contributes-to/", {"parent": chain.pair.pk, "note": ""}
+    )
+    assert response.status_code == 200
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "'Tender costs avoided' is in sub-category 1c and 'Essex-Kent contract saving'" in page
+    assert not Contribution.objects.filter(child=avoided).exists()
+    # The 1a and 1c cuts together still hold the nation's total.
+    apart = money(subcategories=("1a",)).planned_total + money(subcategories=("1c",)).planned_total
+    assert apart == money().planned_total
+
+
+def test_a_linked_benefit_cannot_move_to_another_cut(chain):
+    client = APIClient()
+    client.force_authenticate(chain.alice)
+    response = client.patch(
+        f"/api/v1/benefits/{chain.essex.pk}/",
+        {"subcategory": "1c", "version": chain.essex.version},
+        format="json",
+    )
+    assert response.status_code == 400
+    (message,) = response.json()["subcategory"]
+    assert message.startswith(
+        "'Essex's own contract saving' is in sub-category 1c and 'Essex-Kent contract saving' in 1a"
+    )
+    chain.essex.refresh_from_db()
+    assert chain.essex.subcategory == "1a"

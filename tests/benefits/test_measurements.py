@@ -187,3 +187,21 @@ def test_the_error_summary_links_to_the_box_that_is_wrong(client, world):
         {"period_month": "3", "period_year": "26", "force": force("Essex").pk, "value": "5"},
     ).content.decode()
     assert '<a href="#id_period_1">&#x27;26&#x27; is not a year: enter four digits.</a>' in page
+
+
+def test_a_month_of_thousands_of_digits_is_named_not_a_server_error(client, world):
+    client.force_login(world.bob)
+    response = client.post(
+        url(world),
+        {
+            "period_month": "9" * 5000,
+            "period_year": str(LAST_MONTH.year),
+            "force": force("Essex").pk,
+            "value": "10",
+            "evidence_note": "Ledger",
+        },
+    )
+    assert response.status_code == 200
+    (message,) = response.context["form"].errors["period"]
+    assert message == "'99999999…' is not a month: enter a number from 1 to 12."
+    assert not Measurement.objects.exists()

@@ -6,6 +6,7 @@ but does not measure it; dave only reads.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -194,8 +195,31 @@ def test_the_list_shows_evidence_plan_and_previous_actual_and_not_your_own(clien
     assert rows[1].planned == Decimal("1500.00")
     assert (rows[1].previous_period, rows[1].previous_value) == (MONTH_BEFORE, Decimal("800.00"))
     page = response.content.decode()
-    assert "Ledger extract, cost centre 4410" in page and "1500.00" in page
+    assert "Ledger extract, cost centre 4410" in page and "£1,500.00" in page
     assert 'href="/benefits/verification/"' in client.get("/").content.decode()
+
+
+def test_the_list_writes_figures_in_the_benefits_unit(client, world, frank):
+    """Pounds as pounds (with separators and the sign before the pound), hours as hours:
+    as the page that records them writes them, never as bare numbers."""
+    PlannedValue.objects.create(benefit=world.benefit, period=LAST_MONTH, value=Decimal("175000"))
+    recorded(world, period=MONTH_BEFORE, value="1200.00")
+    recorded(world, value="-5.00")
+    client.force_login(frank)
+    page = client.get("/benefits/verification/").content.decode()
+    for shown in ("£1,200.00", "-£5.00", "£175,000.00"):
+        assert shown in page, shown
+    for bare in (">1200.00<", ">-5.00<", "175000.00"):
+        assert bare not in page, bare
+
+    world.benefit.subcategory, world.benefit.unit = "1b", "hours"
+    world.benefit.save()
+    page = client.get("/benefits/verification/").content.decode()
+    assert (
+        "1,200 hours" in page
+        and "175,000 hours" in page
+        and "£" not in page.split('id="actuals-table"')[1].split("</table>")[0]
+    )
 
 
 def test_the_list_filters_by_month_and_force(client, world, frank):
@@ -270,3 +294,19 @@ def test_an_outsider_gets_404_for_an_actual_they_cannot_see(client, world, frank
     assert client.get(f"/benefits/verification/{a.pk}/return/").status_code == 404
     client.post("/benefits/verification/", {"one": f"{a.pk}:{a.version}"})
     assert Measurement.objects.get().verified_at is None
+
+
+def filter_labels(page: str) -> list[str]:
+    return [
+        " ".join(label.split())
+        for name in ("collaboration", "initiative", "force")
+        for label in re.findall(rf'<label[^>]*for="id_{name}"[^>]*>(.*?)</label>', page, re.S)
+    ]
+
+
+def test_the_lists_filters_are_labelled_in_the_language_of_the_page(client, world, frank):
+    client.force_login(frank)
+    english = client.get("/benefits/verification/", HTTP_ACCEPT_LANGUAGE="en-GB")
+    assert filter_labels(english.content.decode()) == ["Collaboration", "Initiative", "Force"]
+    welsh = client.get("/benefits/verification/", HTTP_ACCEPT_LANGUAGE="cy")
+    assert filter_labels(welsh.content.decode()) == ["Cydweithrediad", "Menter", "Heddlu"]

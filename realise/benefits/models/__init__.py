@@ -1,5 +1,6 @@
 """The benefits register: benefits, their planned profiles, actuals and evidence."""
 
+import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
 
@@ -203,8 +204,84 @@ class Benefit(Versioned, TimeStamped):
             errors["unit"] = _("Savings of time (1b) are measured in operational hours.")
         if self.cashable and self.subcategory not in ("1a", "1c"):
             errors["cashable"] = _("Only savings of money or cost avoidance can be cashable.")
+        for name, message in self.date_problems().items():
+            errors.setdefault(name, message)
+        for name, message in self.target_problems().items():
+            errors.setdefault(name, message)
         if errors:
             raise ValidationError(errors)
+
+    def _verbose_name(self, name: str) -> str:
+        field = self._meta.get_field(name)
+        assert isinstance(field, models.Field)
+        return str(field.verbose_name)
+
+    def date_problems(self) -> dict[str, str]:
+        """The baseline and target dates within the months Realise records (those of
+        `inputs.month_problem`), the target not before the baseline: {field: message}."""
+        problems: dict[str, str] = {}
+        first, last = inputs.FIRST_MONTH, inputs.last_month()
+        last_day = (last + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+        for name in ("baseline_date", "target_date"):
+            day = getattr(self, name)
+            if day is not None and not first <= day <= last_day:
+                problems[name] = _("The %(field)s must be from %(first)s to %(last)s.") % {
+                    "field": self._verbose_name(name),
+                    "first": first.isoformat(),
+                    "last": last_day.isoformat(),
+                }
+        if (
+            not problems
+            and self.baseline_date is not None
+            and self.target_date is not None
+            and self.target_date < self.baseline_date
+        ):
+            problems["target_date"] = _(
+                "The target date cannot be before the baseline date (%(date)s)."
+            ) % {"date": self.baseline_date.isoformat()}
+        return problems
+
+    def target_problems(self) -> dict[str, str]:
+        """The baseline and target against the direction of travel: {field: message}.
+
+        Savings of money and time (1a, 1b, 1c) record the amount delivered as a positive
+        number whatever their direction (docs/realisation.md, RAG), so neither is below
+        zero. Any other quantitative benefit is a level: one that should increase has its
+        target above its baseline, one that should decrease below it. A dis-benefit's
+        target is the harm expected, which may run either way; a maintained level is not
+        checked.
+        """
+        if self.nature != Nature.QUANTITATIVE:
+            return {}
+        baseline, target = self.baseline_value, self.target_value
+        if self.subcategory in (*MONEY_SUBCATEGORIES, *HOURS_SUBCATEGORIES):
+            problems: dict[str, str] = {}
+            for name, value in (("baseline_value", baseline), ("target_value", target)):
+                if value is not None and value < 0:
+                    problems[name] = _(
+                        "Savings record the amount delivered, so the %(field)s cannot be "
+                        "below zero."
+                    ) % {"field": self._verbose_name(name)}
+            return problems
+        if baseline is None or target is None or self.is_disbenefit:
+            return {}
+        if self.direction == Direction.INCREASE and target <= baseline:
+            return {
+                "target_value": _(
+                    "The direction of travel is increase, so the target must be above the "
+                    "baseline (%(baseline)s)."
+                )
+                % {"baseline": baseline}
+            }
+        if self.direction == Direction.DECREASE and target >= baseline:
+            return {
+                "target_value": _(
+                    "The direction of travel is decrease, so the target must be below the "
+                    "baseline (%(baseline)s)."
+                )
+                % {"baseline": baseline}
+            }
+        return {}
 
 
 class PeriodMixin(models.Model):
