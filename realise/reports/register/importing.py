@@ -25,6 +25,7 @@ sheet, row, column and reason.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import pickle  # noqa: S403 - only of the rows this process read, in its own file
 import re
@@ -35,10 +36,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from realise.benefits.baselines import baselined_among, plan_closed_refusal
+from realise.benefits.baselines import (
+    baselined_among,
+    baselined_field_errors,
+    plan_closed_refusal,
+)
+from realise.benefits.contributions import link_errors
 from realise.benefits.models import (
     Benefit,
     BenefitStatus,
@@ -654,6 +660,8 @@ class _Importer:
                 reference__in=[p["reference"] for _, p in parsed_rows]
             ).select_related("initiative__collaboration")
         }
+        # Whose plans are baselined: those cannot be reclassified (`baselined_field_errors`).
+        baselined = baselined_among(stored.values())
         creates, updates = [], []
         for row, parsed in parsed_rows:
             reference = parsed["reference"]
@@ -697,6 +705,22 @@ class _Importer:
                 for name, messages in exc.message_dict.items():
                     for message in messages:
                         problems.append((BENEFIT_HEADERS.get(name, "Reference"), message))
+            if existing is not None:
+                # Where its money is counted: fixed once its plan is baselined, and never
+                # moved apart from the benefits it is linked to (the rules of every way in).
+                proposed = copy.copy(existing)
+                for name in BENEFIT_FIELDS:
+                    setattr(proposed, name, parsed[name])
+                with translation.override("en-gb"):  # the import report is in English
+                    found = {
+                        **baselined_field_errors(
+                            existing, proposed, baselined=existing.pk in baselined
+                        ),
+                        **link_errors(existing, proposed),
+                    }
+                    for name, messages in found.items():
+                        for message in messages:
+                            problems.append((BENEFIT_HEADERS.get(name, "Reference"), str(message)))
             permitted = True
             if existing is None:
                 target = initiative.obj or Initiative(collaboration=collaboration)
@@ -1015,6 +1039,7 @@ class _Importer:
                 member_force_ids=self.members.get(info.collaboration.pk, ()),
                 has_evidence=bool(values["evidence_note"].strip()),
                 this_month=self.this_month,
+                evidence_note=values["evidence_note"],
             )
             if not self.allowed(
                 "benefits.add_measurement",
