@@ -158,9 +158,7 @@ def test_the_programme_team_may_record_the_whole_collaboration(client, lines):
     assert labels[0] == "Essex" and "The whole collaboration" in labels
 
 
-def test_saving_the_month_again_leaves_unchanged_lines_and_their_verification_alone(
-    client, lines
-):
+def test_saving_the_month_again_leaves_unchanged_lines_and_their_verification_alone(client, lines):
     """The form comes back filled with what is recorded: saving it with one line changed
     changes that line alone; a verified line saved as it was keeps its verification."""
     world, other = lines
@@ -261,9 +259,7 @@ def test_a_refused_evidence_file_is_named_once_beside_the_file_field(client, lin
     assert not Measurement.objects.filter(period=MONTH).exists()
 
 
-def test_an_administrator_is_offered_the_whole_collaborations_line_of_every_benefit(
-    client, lines
-):
+def test_an_administrator_is_offered_the_whole_collaborations_line_of_every_benefit(client, lines):
     world, other = lines
     ada = member("ada", "Essex", "administrator")
     client.force_login(ada)

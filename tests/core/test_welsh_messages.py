@@ -198,22 +198,22 @@ def test_a_reminder_is_sent_in_each_recipients_language_not_the_senders(world):
         send_reminders(D(2026, 5, 15))
 
     welsh = next(m for m in mail.outbox if m.to == ["erin@example.org"])
-    assert welsh.subject == "[Realise] Cam gweithredu yn hwyr: EK Programme Board"
+    assert welsh.subject == "[Realise] Cam gweithredu yn hwyr: Draft the plan (EK Programme Board)"
     assert welsh.body.startswith(
         "Roedd y cam gweithredu 'Draft the plan' o benderfyniad EK Programme Board ar "
         "1 Ebrill 2026 yn ddyledus ar 1 Mai 2026."
     )
     assert "Eich hysbysiadau: " in welsh.body
     english = next(m for m in mail.outbox if m.to == ["alice@example.org"])
-    assert english.subject == "[Realise] Action overdue: EK Programme Board"
+    assert english.subject == "[Realise] Action overdue: Brief staff (EK Programme Board)"
     assert english.body.startswith(
         "The action 'Brief staff' from EK Programme Board's decision of 1 April 2026 was due "
         "on 4 May 2026.\n"
     )
     assert "You receive this reminder from Realise because you are named" in english.body
     notes = dict(Notification.objects.values_list("user__username", "text"))
-    assert notes["erin"] == "Cam gweithredu yn hwyr: EK Programme Board"
-    assert notes["alice"] == "Action overdue: EK Programme Board"
+    assert notes["erin"] == "Cam gweithredu yn hwyr: Draft the plan (EK Programme Board)"
+    assert notes["alice"] == "Action overdue: Brief staff (EK Programme Board)"
 
 
 def test_a_password_reset_email_is_in_the_language_the_account_remembers(world):

@@ -345,8 +345,7 @@ class RecordMonthView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form), status=400)
         said = ngettext(
             "Recorded %(count)s actual for %(month)s. It waits for someone else to verify it.",
-            "Recorded %(count)s actuals for %(month)s. "
-            "They wait for someone else to verify them.",
+            "Recorded %(count)s actuals for %(month)s. They wait for someone else to verify them.",
             len(saved),
         ) % {"count": len(saved), "month": month_year(self.period)}
         if unchanged:
@@ -359,12 +358,10 @@ class RecordMonthView(LoginRequiredMixin, TemplateView):
         for measurement in saved:
             cleared = cleared_message(measurement)
             if cleared:
-                whose = force_name(measurement.force) if measurement.force else _(
-                    "Whole collaboration"
+                whose = (
+                    force_name(measurement.force) if measurement.force else _("Whole collaboration")
                 )
-                messages.warning(
-                    request, f"{measurement.benefit.reference}, {whose}: {cleared}"
-                )
+                messages.warning(request, f"{measurement.benefit.reference}, {whose}: {cleared}")
         query = urlencode({"month": self.period.month, "year": self.period.year})
         return redirect(f"{request.path}?{query}")
 
