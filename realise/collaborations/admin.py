@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from realise.collaborations.models import (
@@ -9,6 +10,7 @@ from realise.collaborations.models import (
     Initiative,
     StageDecision,
 )
+from realise.collaborations.services import initiative_change_problems
 from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin, DomainInline, ReadOnly
 
 
@@ -42,8 +44,38 @@ class AgreementAdmin(DomainHistoryAdmin):
     date_hierarchy = "signed_on"
 
 
+class InitiativeAdminForm(forms.ModelForm):
+    """The rules of the page and the API: the stage moves only by a stage decision, and an
+    initiative is closed only through its closure."""
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "collaboration",
+            "name",
+            "slug",
+            "sro",
+            "stage",
+            "status",
+            "purpose",
+            "start_date",
+            "end_date",
+        ]
+
+    def clean(self):
+        data = super().clean()
+        stored = Initiative.objects.get(pk=self.instance.pk) if self.instance.pk else Initiative()
+        problems = initiative_change_problems(
+            stored, stage=data.get("stage"), status=data.get("status")
+        )
+        for name, problem in problems.items():
+            self.add_error(name, str(problem))
+        return data
+
+
 @admin.register(Initiative)
 class InitiativeAdmin(DomainHistoryAdmin):
+    form = InitiativeAdminForm
     list_display = ["name", "collaboration", "stage", "status", "sro", "start_date"]
     list_filter = ["stage", "status", "collaboration"]
     search_fields = ["name", "slug", "purpose", "collaboration__name"]

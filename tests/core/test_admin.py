@@ -102,3 +102,24 @@ def test_an_administrator_without_staff_status_gets_no_admin(client, forces):
     Membership.objects.create(user=user, force=force("Kent"), role="administrator")
     client.force_login(user)
     assert client.get("/admin/").status_code == 302
+
+
+def test_the_admin_moves_no_stage_and_closes_no_initiative(world):
+    """The stage moves only by a stage decision and closing only through the closure, in
+    the admin as on the page and the API; pausing an initiative stays an ordinary edit."""
+    from django.forms.models import model_to_dict
+
+    from realise.collaborations.admin import InitiativeAdminForm
+
+    def edited(**changes):
+        data = {k: v for k, v in model_to_dict(world.initiative).items() if v is not None}
+        return InitiativeAdminForm(data={**data, **changes}, instance=world.initiative)
+
+    stage = world.initiative.stage
+    form = edited(stage=stage + 1)
+    assert not form.is_valid() and list(form.errors) == ["stage"]
+    assert "stage decision" in form.errors["stage"][0]
+    form = edited(status="closed")
+    assert not form.is_valid() and list(form.errors) == ["status"]
+    assert "closure" in form.errors["status"][0]
+    assert edited(status="on_hold").is_valid()
