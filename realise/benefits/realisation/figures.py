@@ -57,10 +57,23 @@ def rag_for_score(score: Decimal | None) -> str:
 
 @dataclass(frozen=True)
 class Pair:
-    """Planned over the whole range and actual to date, for one slice of a measure."""
+    """Planned over the whole range and actual to date, for one slice of a measure; for a
+    sub-category, also its plan to date and what its benefits with no plan realised, so that
+    its percentage of plan is like for like, as the headline's (`Totals`)."""
 
     planned_total: Decimal = ZERO
     actual_to_date: Decimal = ZERO
+    planned_to_date: Decimal = ZERO
+    outside_plan: Decimal = ZERO
+
+    def totals(self) -> Totals:
+        """The slice's figures as a measure's totals (its percentage of plan to date, RAG)."""
+        return Totals(
+            self.planned_total,
+            self.planned_to_date,
+            self.actual_to_date,
+            outside_plan=self.outside_plan,
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -587,8 +587,9 @@ def _ledger_from_force(cut: _Cut, force_ledger: _ForceLedger) -> _Ledger:
 
 
 def _outside_plan_from_force(cut: _Cut, force_ledger: _ForceLedger) -> dict[str, Decimal]:
-    """Per measure: the force's share of the actuals to date of benefits with no plan."""
-    out = dict.fromkeys(MEASURES, ZERO)
+    """Per sub-category: the force's share of the actuals to date of benefits with no plan
+    (`ledger.by_measure` adds them up per measure)."""
+    out: dict[str, Decimal] = {}
     unplanned = cut.unplanned()
     if isinstance(unplanned, list) and not unplanned:
         return out
@@ -597,7 +598,8 @@ def _outside_plan_from_force(cut: _Cut, force_ledger: _ForceLedger) -> dict[str,
         if row is None:
             continue
         amount = sum(force_ledger.actual[benefit_id].values(), ZERO)
-        out[SUBCATEGORY_MEASURE[row["subcategory"]]] += amount * _sign(row["is_disbenefit"])
+        code = row["subcategory"]
+        out[code] = out.get(code, ZERO) + amount * _sign(row["is_disbenefit"])
     return out
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -242,11 +242,13 @@ def _summarise(
     measure: str,
     trend_remaining: Decimal | None,
     outside_plan: Decimal = ZERO,
+    outside_by_subcategory: Mapping[str, Decimal] | None = None,
 ) -> MeasureSummary:
     subcategories = MEASURE_SUBCATEGORIES[measure]
     planned_total = planned_to_date = actual_to_date = ZERO
+    # Each slice: planned in total, actual to date, planned to date.
     slices = {
-        name: [ZERO, ZERO]
+        name: [ZERO, ZERO, ZERO]
         for name in ("identified", "not_identified", "cashable", "non_cashable", *subcategories)
     }
     planned_by_month: dict[datetime.date, Decimal] = defaultdict(Decimal)
@@ -269,12 +271,18 @@ def _summarise(
                 subcategory,
             ):
                 slices[name][position] += amount
+                if position == 0 and period <= cut.to_date:
+                    slices[name][2] += amount
     verified_to_date = sum(
         (amount for (code, *_rest), amount in ledger.verified.items() if code in subcategories),
         ZERO,
     )
     months, quarters, years = _series(cut, planned_by_month, actual_by_month)
-    pair = {name: Pair(planned, actual) for name, (planned, actual) in slices.items()}
+    outside_by_subcategory = outside_by_subcategory or {}
+    pair = {
+        name: Pair(planned, actual, to_date, outside_by_subcategory.get(name, ZERO))
+        for name, (planned, actual, to_date) in slices.items()
+    }
     return MeasureSummary(
         measure=measure,
         totals=Totals(
@@ -300,10 +308,10 @@ def _summarise(
 
 
 def _outside_plan_from_database(cut: _Cut) -> dict[str, Decimal]:
-    """Per measure: the actuals to date of benefits with no planned value at all, as the
-    cut counts them (one small grouped query over those benefits, none when there are
-    none)."""
-    out = dict.fromkeys(MEASURES, ZERO)
+    """Per sub-category: the actuals to date of benefits with no planned value at all, as
+    the cut counts them (one small grouped query over those benefits, none when there are
+    none). `by_measure` adds them up per measure."""
+    out: dict[str, Decimal] = {}
     unplanned = cut.unplanned()
     if isinstance(unplanned, list) and not unplanned:
         return out
@@ -319,8 +327,16 @@ def _outside_plan_from_database(cut: _Cut) -> dict[str, Decimal]:
         .order_by()
     )
     for row in rows:
-        measure = SUBCATEGORY_MEASURE[row["benefit__subcategory"]]
-        out[measure] += _dec(row["total"]) * _sign(row["benefit__is_disbenefit"])
+        code = row["benefit__subcategory"]
+        out[code] = out.get(code, ZERO) + _dec(row["total"]) * _sign(row["benefit__is_disbenefit"])
+    return out
+
+
+def by_measure(by_subcategory: Mapping[str, Decimal]) -> dict[str, Decimal]:
+    """Amounts per sub-category added up per measure (money, hours)."""
+    out = dict.fromkeys(MEASURES, ZERO)
+    for code, amount in by_subcategory.items():
+        out[SUBCATEGORY_MEASURE[code]] += amount
     return out
 
 

@@ -45,6 +45,7 @@ from realise.benefits.realisation.ledger import (
     _sign,
     _summarise,
     _trend_from_database,
+    by_measure,
 )
 from realise.benefits.splits import Splitter
 from realise.collaborations.models import Collaboration, Initiative
@@ -80,7 +81,8 @@ def measure_summaries(
         outside = _outside_plan_from_force(cut, force_ledger)
         if include_trend:
             trend = _trend_from_force(cut, force_ledger)
-    summaries = {m: _summarise(cut, ledger, m, trend[m], outside[m]) for m in MEASURES}
+    totals = by_measure(outside)
+    summaries = {m: _summarise(cut, ledger, m, trend[m], totals[m], outside) for m in MEASURES}
     if include_forces:
         if cut.force is None:
             forces = force_breakdown(_cut=cut)

@@ -253,34 +253,13 @@ class Figures:
         self, summaries: dict[str, engine.MeasureSummary]
     ) -> dict[str, engine.Totals]:
         """Each money and hours sub-category's totals (plan to date, realised outside the
-        plan...), so that its percentage of plan is like for like, as the headline's is.
-
-        A measure with one sub-category in the cut is that sub-category; otherwise each
-        sub-category is the engine's figures for the cut narrowed to it (cached)."""
-        chosen = self.cut.filters.subcategories
-        out: dict[str, engine.Totals] = {}
-        for measure, summary in summaries.items():
-            codes = [code for code in summary.by_subcategory if not chosen or code in chosen]
-            for code in summary.by_subcategory:
-                out[code] = engine.Totals()
-            if len(codes) == 1:
-                out[codes[0]] = summary.totals
-                continue
-            for code in codes:
-                out[code] = self._narrowed_totals(measure, code)
-        return out
-
-    def _narrowed_totals(self, measure: str, code: str) -> engine.Totals:
-        cut = self.cut
-
-        def compute():
-            narrowed = replace(cut.filters, subcategories=(code,))
-            found = engine.measure_summaries(
-                narrowed, base=cut.base, today=cut.today, include_trend=False
-            )
-            return found[measure].totals
-
-        return self.get("subcategory", compute, code)
+        plan...), so that its percentage of plan is like for like, as the headline's is:
+        worked out by the engine in the same pass as the headline."""
+        return {
+            code: pair.totals()
+            for summary in summaries.values()
+            for code, pair in summary.by_subcategory.items()
+        }
 
     def qualitative(self) -> list[dict]:
         """Qualitative benefits by status: they are reported as status, never summed."""
