@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from realise.collaborations.models import (
     Agreement,
@@ -61,6 +62,7 @@ class InitiativeAdminForm(forms.ModelForm):
             "start_date",
             "end_date",
         ]
+        labels = {"collaboration": gettext_lazy("Collaboration"), "stage": gettext_lazy("Stage")}
 
     def clean(self):
         data = super().clean()

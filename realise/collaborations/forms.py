@@ -81,31 +81,13 @@ ForceShareFormSet = inlineformset_factory(
 )
 
 
-# The GOV.UK text input, for a date box (crispy-forms-gds styles only text inputs itself).
-DATE_BOX = {"class": "govuk-input govuk-input--width-10"}
-
-
-def date_input() -> DateInput:
-    return DateInput(attrs=dict(DATE_BOX))
-
-
-def mark_date_errors(form: forms.BaseForm) -> None:
-    """Give each date box with an error GOV.UK's error border, as text inputs have."""
-    for name in form.errors:
-        widget = form.fields[name].widget if name in form.fields else None
-        if isinstance(widget, DateInput) and "govuk-input--error" not in widget.attrs.get(
-            "class", ""
-        ):
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} govuk-input--error".strip()
-
-
 class InitiativeForm(VersionedFormMixin, GovukForm, forms.ModelForm):
     class Meta:
         model = Initiative
         fields = ["name", "slug", "sro", "status", "purpose", "start_date", "end_date"]
         widgets = {
-            "start_date": date_input(),
-            "end_date": date_input(),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
             "purpose": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -136,11 +118,6 @@ class InitiativeForm(VersionedFormMixin, GovukForm, forms.ModelForm):
             raise ValidationError(problems["status"])
         return status
 
-    def full_clean(self):
-        super().full_clean()
-        if self.is_bound:
-            mark_date_errors(self)
-
     def clean(self):
         data = super().clean()
         start, end = data.get("start_date"), data.get("end_date")
@@ -158,7 +135,7 @@ class StageChangeForm(GovukForm, forms.Form):
         queryset=None,
         empty_label=None,
     )
-    decided_on = forms.DateField(label=gettext_lazy("Date of decision"), widget=date_input())
+    decided_on = forms.DateField(label=gettext_lazy("Date of decision"), widget=DateInput())
     notes = forms.CharField(
         label=gettext_lazy("Notes"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -180,11 +157,6 @@ class StageChangeForm(GovukForm, forms.Form):
         if problem is not None:
             raise ValidationError(problem)
         return decided_on
-
-    def full_clean(self):
-        super().full_clean()
-        if self.is_bound:
-            mark_date_errors(self)
 
 
 def add_gate_errors(form: forms.BaseForm, result: GateResult, field: str = "to_stage") -> None:

@@ -24,7 +24,6 @@ from realise.collaborations.forms import (
     InitiativeForm,
     StageChangeForm,
     add_gate_errors,
-    mark_date_errors,
 )
 from realise.collaborations.models import Agreement, Collaboration, Initiative, Stage
 from realise.collaborations.services import (
@@ -35,6 +34,7 @@ from realise.collaborations.services import (
     save_agreement,
 )
 from realise.collaborations.tables import CollaborationTable
+from realise.core.forms import mark_date_errors
 from realise.core.history import set_history_user
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin

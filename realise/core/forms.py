@@ -52,6 +52,7 @@ class GovukForm:
                 problem = inputs.number_problem(self[name].data)
                 if problem:
                     self.add_error(name, problem)
+        mark_date_errors(self)
 
 
 class MonthField(forms.DateField):
@@ -97,10 +98,25 @@ class PeriodField(MonthField):
 
 
 class DateInput(forms.DateInput):
+    """A date box, styled as GOV.UK's text inputs (crispy-forms-gds styles only those)."""
+
     input_type = "date"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        super().__init__(
+            attrs={"class": "govuk-input govuk-input--width-10", **(attrs or {})},
+            format="%Y-%m-%d",
+        )
+
+
+def mark_date_errors(form: forms.BaseForm) -> None:
+    """Give each date box with an error GOV.UK's error border, as text inputs have (call it
+    again after adding an error once the form is cleaned)."""
+    for name in form.errors:
+        widget = form.fields[name].widget if name in form.fields else None
+        classes = widget.attrs.get("class", "") if isinstance(widget, DateInput) else None
+        if classes is not None and "govuk-input--error" not in classes:
+            widget.attrs["class"] = f"{classes} govuk-input--error".strip()
 
 
 # Local accounts: Django's own forms, in GOV.UK markup ------------------------------------------

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from realise.benefits.models import Benefit
-from realise.collaborations.forms import date_input, mark_date_errors
 from realise.collaborations.models import Initiative, Stage
 from realise.core.forms import DateInput, GovukForm, choice_field, model_choice_field
 from realise.core.models import Visibility
@@ -218,7 +217,7 @@ class ActionForm(WithinPageForm, forms.Form):
         required=False,
         empty_label=gettext_lazy("Nobody named"),
     )
-    due_on = forms.DateField(label=gettext_lazy("Due date"), required=False, widget=date_input())
+    due_on = forms.DateField(label=gettext_lazy("Due date"), required=False, widget=DateInput())
 
     def __init__(self, *args, decided_on: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -236,11 +235,6 @@ class ActionForm(WithinPageForm, forms.Form):
         if not (data.get("text") or "").strip() and (data.get("owner") or data.get("due_on")):
             self.add_error("text", _("Say what the action is."))
         return data
-
-    def full_clean(self):
-        super().full_clean()
-        if self.is_bound:
-            mark_date_errors(self)
 
 
 ActionFormSet = formset_factory(ActionForm, extra=3, max_num=20)
