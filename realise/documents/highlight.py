@@ -81,15 +81,27 @@ def listed_benefits(initiative) -> list[Benefit]:
 
 
 def unnamed_benefits(initiative, benefits) -> set[int]:
-    """The benefits of other collaborations kept narrower than the initiative's: a report on
-    the initiative counts its share of them without naming them."""
+    """The benefits of other collaborations that not every reader of a report on the
+    initiative may see: a private collaboration's (whoever sees one private collaboration
+    need not see another), or one kept narrower than the initiative's. The report counts its
+    share of them without naming them, or their owners."""
+    own = initiative.collaboration_id
     reach = VISIBILITY_RANK[initiative.collaboration.visibility]
-    return {
-        benefit.pk
-        for benefit in benefits
-        if benefit.initiative_id != initiative.pk
-        and VISIBILITY_RANK.get(benefit.initiative.collaboration.visibility, 0) < reach
-    }
+    unnamed = set()
+    for benefit in benefits:
+        collaboration = benefit.initiative.collaboration
+        if benefit.initiative_id == initiative.pk or collaboration.pk == own:
+            continue
+        rank = VISIBILITY_RANK.get(collaboration.visibility, 0)
+        if collaboration.visibility == "private" or rank < reach:
+            unnamed.add(benefit.pk)
+    return unnamed
+
+
+def owner(benefit, role: str, unnamed: set[int]) -> str:
+    """A benefit's owner (or measurement owner) in a report, not named for a benefit the
+    report does not name."""
+    return formats.DASH if benefit.pk in unnamed else formats.person(getattr(benefit, role))
 
 
 def benefit_name(initiative, benefit, claim, unnamed: set[int]) -> tuple[str, str]:
@@ -376,8 +388,8 @@ def build_highlight(
                             *benefit_name(initiative, by_id[row.benefit_id], None, unnamed),
                             formats.rag(row.rag),
                             formats.percent(row.percent),
-                            formats.person(by_id[row.benefit_id].owner),
-                            formats.person(by_id[row.benefit_id].measurement_owner),
+                            owner(by_id[row.benefit_id], "owner", unnamed),
+                            owner(by_id[row.benefit_id], "measurement_owner", unnamed),
                         ]
                         for row in off_track
                     ],
@@ -402,7 +414,7 @@ def build_highlight(
                             *benefit_name(initiative, by_id[row.benefit_id], None, unnamed),
                             str(row.overdue_months),
                             formats.month_label(row.first_overdue),
-                            formats.person(by_id[row.benefit_id].measurement_owner),
+                            owner(by_id[row.benefit_id], "measurement_owner", unnamed),
                         ]
                         for row in overdue
                     ],

@@ -40,24 +40,22 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_noop
 
+from realise.benefits.measured import unmeasured
 from realise.benefits.models import (
     Benefit,
-    BenefitShare,
     BenefitStatus,
-    Measurement,
     Nature,
     PlannedValue,
 )
 from realise.collaborations.models import (
     Agreement,
-    ForceShare,
     Initiative,
     InitiativeStatus,
     Stage,
@@ -167,35 +165,10 @@ def overdue_planned(
     missing. The one rule of "overdue" the reminders, the data-quality check and the
     worklist share.
 
-    An actual recorded for the whole collaboration measures the month. A benefit recorded
-    force by force is measured only once each force expected to record it has: the forces
-    of its own split, else its collaboration's members (with `force_ids`, a force benefits
-    lead's view, those of them among `force_ids`). Otherwise any actual measures it.
+    When a month counts as measured is `benefits.measured.unmeasured`'s rule (with
+    `force_ids`, a force benefits lead's view: those forces only), as in the engine's RAG.
     """
     cutoff = measured_to(today)
-    lines = Measurement.objects.filter(benefit=OuterRef("benefit"), period=OuterRef("period"))
-    # For the forces (of a BenefitShare or ForceShare row) with no line of their own.
-    unrecorded = ~Exists(
-        Measurement.objects.filter(
-            benefit=OuterRef(OuterRef("benefit")),
-            period=OuterRef(OuterRef("period")),
-            force=OuterRef("force"),
-        )
-    )
-    own_split = BenefitShare.objects.filter(benefit=OuterRef("benefit"))
-    members = ForceShare.objects.filter(
-        collaboration=OuterRef("benefit__initiative__collaboration")
-    )
-    if force_ids is not None:
-        force_ids = list(force_ids)
-        lines = lines.filter(Q(force_id__in=force_ids) | Q(force__isnull=True))
-        own_expected = own_split.filter(force_id__in=force_ids)
-        members = members.filter(force_id__in=force_ids)
-    else:
-        own_expected = own_split
-    force_missing = (Exists(own_split) & Exists(own_expected.filter(unrecorded))) | (
-        ~Exists(own_split) & Exists(members.filter(unrecorded))
-    )
     planned = PlannedValue.objects.all()
     if benefits is not None:
         planned = planned.filter(benefit__in=benefits)
@@ -211,8 +184,7 @@ def overdue_planned(
             benefit__nature=Nature.QUANTITATIVE,
         )
         .exclude(benefit__status=BenefitStatus.CLOSED)
-        .exclude(Exists(lines.filter(force__isnull=True)))
-        .filter(~Exists(lines) | force_missing)
+        .filter(unmeasured(force_ids))
     )
 
 

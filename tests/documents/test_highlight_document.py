@@ -206,3 +206,38 @@ def test_a_benefit_shared_with_a_narrower_collaboration_counts_without_its_name(
     rows = _tables(document)["Each benefit's plan and actual for Oct 2026 and to date"]["rows"]
     assert "VS-1" not in str(document) and "Agency vetting avoided" not in str(document)
     assert ["–", "A share of a benefit of another collaboration"] in [row[:2] for row in rows]
+
+
+def test_a_benefit_of_another_private_collaboration_is_not_named_nor_its_owners(
+    vetting, shared
+):
+    """Whoever reads one private collaboration's report need not see another private
+    collaboration: its benefit counts at the share claimed, unnamed, and its owners with it,
+    even where it is off track."""
+    hidden = CollaborationFactory(name="Covert unit", slug="covert", visibility="private")
+    assert vetting.initiative.collaboration.visibility == "private"
+    type(vetting.shared_initiative).objects.filter(pk=vetting.shared_initiative.pk).update(
+        collaboration=hidden
+    )
+    document = build_highlight(vetting.initiative, OCTOBER)
+    assert "VS-1" not in str(document) and "Agency vetting avoided" not in str(document)
+    assert "Covert unit" not in str(document) and "Vetting system" not in str(document)
+
+
+def test_an_unnamed_benefits_owners_are_not_named_where_it_is_overdue(vetting, shared):
+    from realise.organisations.models import Person
+
+    hidden = CollaborationFactory(name="Covert unit", slug="covert", visibility="private")
+    type(vetting.shared_initiative).objects.filter(pk=vetting.shared_initiative.pk).update(
+        collaboration=hidden
+    )
+    vetting.shared.owner = Person.objects.create(name="Olwen Covert")
+    vetting.shared.measurement_owner = Person.objects.create(name="Mostyn Covert")
+    vetting.shared.save()
+    vetting.shared.measurements.filter(period__month__in=[7, 8]).delete()  # now overdue
+    document = build_highlight(vetting.initiative, OCTOBER)
+    overdue = _tables(document)["Planned months with no actual recorded after the grace period"]
+    assert ["–", "A share of a benefit of another collaboration"] in [
+        row[:2] for row in overdue["rows"]
+    ]
+    assert "Olwen Covert" not in str(document) and "Mostyn Covert" not in str(document)

@@ -23,6 +23,7 @@ from realise.benefits.models import (
     Measurement,
     Objective,
 )
+from realise.benefits.realisation import benefit_rag
 from realise.governance.reminders import overdue_rows
 from realise.reports.data_quality import RULES, check
 from realise.reports.worklist import overdue_actuals
@@ -141,6 +142,9 @@ def test_a_benefit_recorded_force_by_force_is_overdue_until_each_force_has_recor
     assert [row["benefit"] for row in overdue_rows(TODAY)] == [benefit.pk]  # the reminders
     worklist = overdue_actuals(Benefit.objects.filter(pk=benefit.pk), TODAY, [kent.pk])
     assert [row["benefit"] for row in worklist] == [benefit.pk]  # Kent's lead
+    # The engine's RAG (dashboards, highlight reports, board packs) says the same.
+    (rag,) = benefit_rag(base=Benefit.objects.filter(pk=benefit.pk), today=TODAY)
+    assert (rag.overdue_months, rag.measurement_overdue) == (1, True)
 
     Evidence.objects.create(measurement=actual(benefit, month(5), "6", kent), note="Kent")
     assert found(check(today=TODAY), "overdue") == []
@@ -153,6 +157,15 @@ def test_a_benefit_recorded_force_by_force_is_overdue_until_each_force_has_recor
     plan(essex_only, month(5), ["10"])
     Evidence.objects.create(measurement=actual(essex_only, month(5), "10", essex), note="Ex")
     assert found(check(today=TODAY), "overdue") == []
+    # Kent has no share of HR-3: its lead is never told HR-3 is overdue for Kent, even
+    # with no actual at all.
+    essex_only.measurements.all().delete()
+    assert found(check(today=TODAY), "overdue") == ["HR-3"]
+    only = Benefit.objects.filter(pk=essex_only.pk)
+    assert list(overdue_actuals(only, TODAY, [kent.pk])) == []
+    assert [row["benefit"] for row in overdue_actuals(only, TODAY, [essex.pk])] == [
+        essex_only.pk
+    ]
 
 
 def test_suspected_duplicates_by_values_and_by_title(world, implementing):

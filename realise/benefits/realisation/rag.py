@@ -11,7 +11,6 @@ from typing import Any
 from django.db.models import (
     Aggregate,
     Count,
-    Exists,
     Max,
     Min,
     OuterRef,
@@ -21,6 +20,7 @@ from django.db.models import (
     Sum,
 )
 
+from realise.benefits.measured import unmeasured
 from realise.benefits.models import (
     Benefit,
     Direction,
@@ -187,11 +187,7 @@ def benefit_rag(
     overdue = {
         row["benefit_id"]: row
         for row in PlannedValue.objects.filter(rows_q & overdue_q)
-        .exclude(
-            Exists(
-                Measurement.objects.filter(benefit=OuterRef("benefit"), period=OuterRef("period"))
-            )
-        )
+        .filter(unmeasured())  # the one rule of a measured month (`benefits.measured`)
         .values("benefit_id")
         .annotate(months=Count("pk"), first=Min("period"))
         .order_by()

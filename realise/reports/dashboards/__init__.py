@@ -119,8 +119,8 @@ forget_cached_figures = dataversion.forget_cached_data
 
 # Changed whenever the engine's result types change (2: realised outside the plan), so
 # that results cached in the old shape are never read back (4: qualitative counts by status
-# code, named when shown).
-_RESULT_SHAPE = 4
+# code, named when shown; 5: each sub-category's plan to date and realised outside the plan).
+_RESULT_SHAPE = 5
 
 
 def cache_seconds() -> int:
