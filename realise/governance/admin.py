@@ -1,6 +1,12 @@
+from django import forms
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin, DomainInline
+from realise.governance import services
 from realise.governance.models import (
     Action,
     BodyMember,
@@ -19,8 +25,66 @@ class BodyMemberInline(DomainInline):
     model = BodyMember
 
 
+class DecisionAdminForm(forms.ModelForm):
+    """The rules of the decision page: no decision before it is taken, nor for a meeting
+    that has not taken place."""
+
+    class Meta:
+        model = Decision
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field
+        labels = {
+            "body": gettext_lazy("Body"),
+            "meeting": gettext_lazy("Meeting"),
+            "decided_on": gettext_lazy("Decided on"),
+            "rationale": gettext_lazy("Rationale"),
+            "initiative": gettext_lazy("Initiative"),
+            "stage_decision": gettext_lazy("Stage decision"),
+            "status": gettext_lazy("Status"),
+            "visibility": gettext_lazy("Visibility"),
+            "recorded_by": gettext_lazy("Recorded by"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        decided_on, meeting = data.get("decided_on"), data.get("meeting")
+        if decided_on and decided_on > timezone.localdate():
+            self.add_error(
+                "decided_on",
+                _("A decision is recorded once it has been taken: %(day)s is in the future.")
+                % {"day": date_format(decided_on, "j F Y")},
+            )
+        problem = services.meeting_date_problem(meeting) if meeting else None
+        if problem:
+            self.add_error("meeting", problem)
+        return data
+
+
+class ActionAdminForm(forms.ModelForm):
+    """An action falls due no earlier than the decision that set it."""
+
+    class Meta:
+        model = Action
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field
+        labels = {
+            "decision": gettext_lazy("Decision"),
+            "owner": gettext_lazy("Owner"),
+            "done": gettext_lazy("Done"),
+            "done_on": gettext_lazy("Done on"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision") or getattr(self.instance, "decision", None)
+        if decision is not None and decision.decided_on:
+            problem = services.action_due_problem(data.get("due_on"), decision.decided_on)
+            if problem:
+                self.add_error("due_on", problem)
+        return data
+
+
 class ActionInline(DomainInline):
     model = Action
+    form = ActionAdminForm
 
 
 @admin.register(GovernanceBody)
@@ -49,6 +113,7 @@ class MeetingAdmin(DomainHistoryAdmin):
 
 @admin.register(Decision)
 class DecisionAdmin(DomainHistoryAdmin):
+    form = DecisionAdminForm
     list_display = ["__str__", "body", "decided_on", "status", "visibility"]
     list_filter = ["status", "visibility", "body"]
     search_fields = ["text", "rationale"]
@@ -57,6 +122,7 @@ class DecisionAdmin(DomainHistoryAdmin):
 
 @admin.register(Action)
 class ActionAdmin(DomainHistoryAdmin):
+    form = ActionAdminForm
     list_display = ["__str__", "owner", "due_on", "done"]
     list_filter = ["done"]
     search_fields = ["text", "owner__name"]

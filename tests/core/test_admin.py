@@ -123,3 +123,40 @@ def test_the_admin_moves_no_stage_and_closes_no_initiative(world):
     assert not form.is_valid() and list(form.errors) == ["status"]
     assert "closure" in form.errors["status"][0]
     assert edited(status="on_hold").is_valid()
+
+
+def test_the_admin_records_no_decision_before_it_is_taken_nor_an_action_due_before_it(
+    world,
+):
+    import datetime
+
+    from django.forms.models import model_to_dict
+    from django.utils import timezone
+
+    from realise.governance.admin import ActionAdminForm, DecisionAdminForm
+    from realise.governance.models import Action, Decision, Meeting
+
+    today = timezone.localdate()
+    later = Meeting.objects.create(body=world.board, date=today + datetime.timedelta(days=9))
+    decision = Decision.objects.create(
+        body=world.board, decided_on=today, text="Go ahead", recorded_by=world.alice
+    )
+
+    def decision_form(**changes):
+        data = {k: v for k, v in model_to_dict(decision).items() if v is not None}
+        return DecisionAdminForm(data={**data, **changes}, instance=decision)
+
+    form = decision_form(decided_on=today + datetime.timedelta(days=1))
+    assert not form.is_valid() and "in the future" in form.errors["decided_on"][0]
+    form = decision_form(meeting=later.pk)
+    assert not form.is_valid() and "has not taken place yet" in form.errors["meeting"][0]
+    valid = decision_form(text="Go ahead, with care")
+    assert valid.is_valid(), valid.errors
+
+    action = Action.objects.create(decision=decision, text="Tender")
+    data = {k: v for k, v in model_to_dict(action).items() if v is not None}
+    early = ActionAdminForm(
+        data={**data, "due_on": today - datetime.timedelta(days=3)}, instance=action
+    )
+    assert not early.is_valid() and "before the decision" in early.errors["due_on"][0]
+    assert ActionAdminForm(data={**data, "due_on": today}, instance=action).is_valid()
