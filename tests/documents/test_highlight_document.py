@@ -208,9 +208,7 @@ def test_a_benefit_shared_with_a_narrower_collaboration_counts_without_its_name(
     assert ["–", "A share of a benefit of another collaboration"] in [row[:2] for row in rows]
 
 
-def test_a_benefit_of_another_private_collaboration_is_not_named_nor_its_owners(
-    vetting, shared
-):
+def test_a_benefit_of_another_private_collaboration_is_not_named_nor_its_owners(vetting, shared):
     """Whoever reads one private collaboration's report need not see another private
     collaboration: its benefit counts at the share claimed, unnamed, and its owners with it,
     even where it is off track."""

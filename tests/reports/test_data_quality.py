@@ -163,9 +163,7 @@ def test_a_benefit_recorded_force_by_force_is_overdue_until_each_force_has_recor
     assert found(check(today=TODAY), "overdue") == ["HR-3"]
     only = Benefit.objects.filter(pk=essex_only.pk)
     assert list(overdue_actuals(only, TODAY, [kent.pk])) == []
-    assert [row["benefit"] for row in overdue_actuals(only, TODAY, [essex.pk])] == [
-        essex_only.pk
-    ]
+    assert [row["benefit"] for row in overdue_actuals(only, TODAY, [essex.pk])] == [essex_only.pk]
 
 
 def test_suspected_duplicates_by_values_and_by_title(world, implementing):
