@@ -1,10 +1,11 @@
 """When a planned month counts as measured: the one rule of "overdue" that the engine's RAG,
 the reminders, the data-quality check and the worklist share.
 
-An actual recorded for the whole collaboration measures the month. A benefit recorded force
-by force is measured only once each force expected to record it has: the forces of its own
-split (`BenefitShare`), else its collaboration's members (`ForceShare`). Otherwise any actual
-measures it.
+For the benefit as a whole, any actual measures the month, whoever recorded it (the
+engine's rule: a force's line is part of the benefit's actual). A force benefits lead's
+view asks of their own forces: the month lacks its actual for one of them expected to
+record it (a force of the benefit's own split, else a member of its collaboration), unless
+an actual for the whole collaboration measures it.
 """
 
 from __future__ import annotations
@@ -17,13 +18,14 @@ from realise.benefits.models import BenefitShare, Measurement
 from realise.collaborations.models import ForceShare
 
 
-def unmeasured(force_ids: Iterable[int] | None = None) -> Q:
-    """A condition on `PlannedValue` rows: the month still lacks its actual.
-
-    With `force_ids` (a force benefits lead's view), only for those forces: the month lacks
-    an actual of one of them that is expected to record it, and no whole-collaboration
-    actual measures it; a force outside the benefit's own split is never expected."""
+def unmeasured(force_ids: Iterable[int] | None = None) -> Q | Exists:
+    """A condition on `PlannedValue` rows: the month still lacks its actual; with
+    `force_ids` (a force benefits lead's view), lacks it for one of those forces that is
+    expected to record it (a force outside the benefit's own split never is)."""
     lines = Measurement.objects.filter(benefit=OuterRef("benefit"), period=OuterRef("period"))
+    if force_ids is None:
+        return ~Exists(lines)
+    force_ids = list(force_ids)
     # For the forces (of a BenefitShare or ForceShare row) with no line of their own.
     unrecorded = ~Exists(
         Measurement.objects.filter(
@@ -33,18 +35,11 @@ def unmeasured(force_ids: Iterable[int] | None = None) -> Q:
         )
     )
     own_split = BenefitShare.objects.filter(benefit=OuterRef("benefit"))
+    own_expected = own_split.filter(force_id__in=force_ids)
     members = ForceShare.objects.filter(
-        collaboration=OuterRef("benefit__initiative__collaboration")
+        collaboration=OuterRef("benefit__initiative__collaboration"), force_id__in=force_ids
     )
-    own_expected = own_split
-    if force_ids is not None:
-        force_ids = list(force_ids)
-        own_expected = own_split.filter(force_id__in=force_ids)
-        members = members.filter(force_id__in=force_ids)
     force_missing = (Exists(own_split) & Exists(own_expected.filter(unrecorded))) | (
         ~Exists(own_split) & Exists(members.filter(unrecorded))
     )
-    whole = Exists(lines.filter(force__isnull=True))
-    if force_ids is not None:
-        return ~whole & force_missing
-    return ~whole & (~Exists(lines) | force_missing)
+    return ~Exists(lines.filter(force__isnull=True)) & force_missing
