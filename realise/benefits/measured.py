@@ -11,14 +11,15 @@ an actual for the whole collaboration measures it.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 
 from realise.benefits.models import BenefitShare, Measurement
 from realise.collaborations.models import ForceShare
 
 
-def unmeasured(force_ids: Iterable[int] | None = None) -> Q | Exists:
+def unmeasured(force_ids: Iterable[int] | None = None) -> Any:
     """A condition on `PlannedValue` rows: the month still lacks its actual; with
     `force_ids` (a force benefits lead's view), lacks it for one of those forces that is
     expected to record it (a force outside the benefit's own split never is)."""

@@ -114,8 +114,10 @@ def mark_date_errors(form: forms.BaseForm) -> None:
     again after adding an error once the form is cleaned)."""
     for name in form.errors:
         widget = form.fields[name].widget if name in form.fields else None
-        classes = widget.attrs.get("class", "") if isinstance(widget, DateInput) else None
-        if classes is not None and "govuk-input--error" not in classes:
+        if not isinstance(widget, DateInput):
+            continue
+        classes = widget.attrs.get("class", "")
+        if "govuk-input--error" not in classes:
             widget.attrs["class"] = f"{classes} govuk-input--error".strip()
 
 
