@@ -9,12 +9,13 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
+from realise.benefits.measured import unmeasured
+from realise.benefits.models import Benefit, BenefitStatus, Nature, PlannedValue
 from realise.collaborations.models import Agreement, InitiativeStatus
 from realise.collaborations.nesting import with_nested
 from realise.core.language import month_year
@@ -69,13 +70,11 @@ def _actuals(user, start: datetime.date, end: datetime.date) -> list[Deadline]:
         Q(initiative__status=InitiativeStatus.ACTIVE) | Q(status=BenefitStatus.REALISING)
     )
     earliest = start - datetime.timedelta(days=settings.REALISE_MEASUREMENT_GRACE_DAYS + 31)
-    measured = Measurement.objects.filter(benefit=OuterRef("benefit"), period=OuterRef("period"))
     rows = (
         PlannedValue.objects.filter(
             benefit__in=mine, period__gte=earliest.replace(day=1), period__lte=end
         )
-        .annotate(measured=Exists(measured))
-        .filter(measured=False)
+        .filter(unmeasured())  # the one rule of a measured month (`benefits.measured`)
         .values_list("benefit_id", "benefit__reference", "benefit__title", "period")
         .distinct()
         .order_by("period", "benefit__reference")

@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 
 from realise.collaborations.models import Initiative, InitiativeStatus
 from realise.documents.models import ClosureRecord
+from tests.collaborations.test_rules_every_way_in import initiative_form
 
 STAGE_BY_DECISION = (
     "The stage moves only through a stage decision: on the initiative's stage page, or with "
@@ -37,18 +38,6 @@ def unchanged(world, stage=2, status=InitiativeStatus.ACTIVE):
     world.initiative.refresh_from_db()
     assert (world.initiative.stage, world.initiative.status) == (stage, status)
     assert world.initiative.version == version  # nothing saved
-
-
-def form(world, **changes):
-    initiative = world.initiative
-    return {
-        "version": initiative.version,
-        "name": initiative.name,
-        "slug": initiative.slug,
-        "status": initiative.status,
-        "purpose": initiative.purpose,
-        **changes,
-    }
 
 
 def closed(world):
@@ -136,7 +125,9 @@ def test_on_hold_and_back_stays_an_edit(world, client):
     world.initiative.refresh_from_db()
     assert world.initiative.status == InitiativeStatus.ON_HOLD
     client.force_login(world.alice)
-    page = client.post(f"/initiatives/{world.initiative.slug}/edit/", form(world, status="active"))
+    page = client.post(
+        f"/initiatives/{world.initiative.slug}/edit/", initiative_form(world, status="active")
+    )
     assert page.status_code == 302
     world.initiative.refresh_from_db()
     assert world.initiative.status == InitiativeStatus.ACTIVE
@@ -155,11 +146,11 @@ def test_a_closed_initiative_stays_closed(world, client):
     edit = f"/initiatives/{world.initiative.slug}/edit/"
     options = client.get(edit).content.decode().split('name="status"')[1].split("</select>")[0]
     assert 'value="closed"' in options and 'value="active"' not in options
-    refused = client.post(edit, form(world, status="active"))
+    refused = client.post(edit, initiative_form(world, status="active"))
     assert refused.status_code == 200
     assert f'<a href="#id_status">{STAYS_CLOSED}</a>' in html.unescape(refused.content.decode())
     unchanged(world, status=InitiativeStatus.CLOSED)
-    saved = client.post(edit, form(world, purpose="Vetting, now business as usual"))
+    saved = client.post(edit, initiative_form(world, purpose="Vetting, now business as usual"))
     assert saved.status_code == 302
     world.initiative.refresh_from_db()
     assert world.initiative.purpose == "Vetting, now business as usual"
@@ -174,7 +165,7 @@ def test_the_edit_page_offers_no_closing_and_refuses_it_by_name(world, client):
     assert 'value="active"' in options and 'value="on_hold"' in options
     assert 'value="closed"' not in options
     assert "Close the initiative" in page  # the hint points to the closure
-    refused = client.post(edit, form(world, status="closed"))
+    refused = client.post(edit, initiative_form(world, status="closed"))
     text = html.unescape(refused.content.decode())
     assert refused.status_code == 200
     assert f'<a href="#id_status">{CLOSED_BY_CLOSURE}</a>' in text

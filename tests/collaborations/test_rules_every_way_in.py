@@ -356,6 +356,7 @@ def stage_edit_api(world, client, tmp_path):
 
 
 def initiative_form(world, **changes):
+    """What the initiative's edit page posts: its fields as they stand, with `changes`."""
     initiative = world.initiative
     return {
         "version": initiative.version,

@@ -16,20 +16,12 @@ from realise.core import audit
 from realise.core.models import AuditAction, AuditRecord
 from realise.core.permissions import visible_audit_records
 from realise.organisations import services
-from realise.organisations.models import Membership
-from tests.factories import UserFactory, member
+from tests.factories import member
 
 
 @pytest.fixture
 def ada(world):
     return member("ada", "Essex", "administrator")
-
-
-@pytest.fixture
-def ivy(world):
-    ivy = UserFactory(username="ivy")
-    Membership.objects.create(user=ivy, role="inspector")
-    return ivy
 
 
 def signed_in(user) -> Client:

@@ -17,17 +17,10 @@ from realise.benefits.models import Measurement
 from realise.core.models import AuditRecord
 from realise.governance.reminders import send_reminders
 from realise.organisations import services
-from realise.organisations.models import Cover, Membership
-from tests.factories import CollaborationFactory, UserFactory, force, member, plan, share
+from realise.organisations.models import Cover
+from tests.factories import CollaborationFactory, force, member, plan, share
 
 TODAY = datetime.date.today()
-
-
-@pytest.fixture
-def ivy(world):
-    ivy = UserFactory(username="ivy")
-    Membership.objects.create(user=ivy, role="inspector")
-    return ivy
 
 
 def signed_in(user) -> Client:
