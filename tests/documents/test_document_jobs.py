@@ -219,4 +219,30 @@ def test_the_command_line_export_shows_its_progress_on_stderr(vetting, tmp_path)
 
     # 1 initiative, 3 benefits, 24 planned values and 12 actuals: 40 rows.
     assert err.getvalue().strip().splitlines()[-1] == "40 of 40 rows"
-    assert out.getvalue().startswith("Wrote 1 initiatives, 3 benefits, 24 planned values")
+    assert out.getvalue() == (
+        f"Wrote 1 initiative, 3 benefits, 24 planned values and 12 actuals to {path}.\n"
+    )
+
+
+def test_an_export_that_fails_part_way_leaves_the_file_as_it_was(vetting, tmp_path, monkeypatch):
+    """A full disk half way through the workbook: the last export is still there, whole,
+    and nothing half written lies beside it."""
+    import importlib
+
+    from django.core.management.base import CommandError
+
+    command = importlib.import_module("realise.reports.management.commands.export-register")
+    path = tmp_path / "register.xlsx"
+    path.write_bytes(b"last month's register")
+
+    def fails_part_way(out, *args, **kwargs):
+        with open(out, "wb") as file:
+            file.write(b"PK half a workbook")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(command, "write_register", fails_part_way)
+    with pytest.raises(CommandError, match="No space left on device"):
+        call_command("export-register", "--out", str(path), stdout=io.StringIO())
+
+    assert path.read_bytes() == b"last month's register"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["register.xlsx"]

@@ -2,10 +2,12 @@
 option when an argument is wrong."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 
 from realise.cli import main
+from realise.documents.management.commands import report
 from realise.documents.services import close_initiative
 from tests.documents.conftest import docx_parts, pdf_pages
 from tests.documents.test_closure_refused import complete_plan
@@ -82,3 +84,33 @@ def test_bad_arguments_exit_2_naming_the_option(vetting, tmp_path, capsys, args,
     assert run(*args) == 2
     assert option in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_an_out_naming_a_folder_is_refused_before_the_document_is_built(
+    vetting, tmp_path, capsys, monkeypatch
+):
+    def built(*args, **kwargs):
+        raise AssertionError("the document was built")
+
+    monkeypatch.setattr(report, "render", built)
+    args = ("board", "--body", "ek-board", "--date", "2026-11-30", "--out", str(tmp_path))
+    assert run(*args) == 2
+    assert f"--out: '{tmp_path}' is a folder" in capsys.readouterr().err
+
+
+def test_a_document_that_cannot_be_written_leaves_the_last_one_whole(
+    vetting, tmp_path, monkeypatch
+):
+    out = tmp_path / "pack.pdf"
+    out.write_bytes(b"last month's pack")
+
+    def disk_full(self, data):
+        with self.open("wb") as file:
+            file.write(data[:10])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    args = ("board", "--body", "ek-board", "--date", "2026-11-30", "--out", str(out))
+    assert run(*args) == 2
+    assert out.read_bytes() == b"last month's pack"
+    assert [p.name for p in tmp_path.iterdir()] == ["pack.pdf"]

@@ -14,14 +14,13 @@ message for both, or a FILE that cannot be written).
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from realise.collaborations.models import Collaboration
+from realise.core.outfiles import check_out, replacing
 from realise.documents.inspection import may_request, run_pack
 from realise.documents.models import InspectionPack, PackStatus
 
@@ -49,7 +48,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         slug = options["collaboration"]
-        out = Path(options["out"])
         user = None
         if options["as_user"]:
             user = get_user_model().objects.filter(username=options["as_user"]).first()
@@ -58,9 +56,7 @@ class Command(BaseCommand):
         collaboration = Collaboration.objects.filter(slug=slug).first()
         if collaboration is None or (user is not None and not may_request(user, collaboration)):
             raise usage(f"--collaboration: no collaboration '{slug}'")
-        folder = out.parent if str(out.parent) else Path(".")
-        if out.is_dir() or not folder.is_dir() or not os.access(folder, os.W_OK):
-            raise usage(f"--out: cannot write '{out}'")
+        out = check_out(options["out"])
 
         pack = InspectionPack.objects.create(
             requester=user, collaboration=collaboration, with_evidence=options["with_evidence"]
@@ -76,8 +72,8 @@ class Command(BaseCommand):
             self.stderr.write(pack.error)
             sys.exit(1)
         try:
-            with pack.file.open("rb") as stored:
-                out.write_bytes(stored.read())
+            with pack.file.open("rb") as stored, replacing(out) as part:
+                part.write_bytes(stored.read())
         except OSError as error:
             raise usage(f"--out: cannot write '{out}': {error.strerror}") from error
         if options["verbosity"] >= 1:

@@ -16,7 +16,6 @@ status 2 and one line naming the option.
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -24,6 +23,7 @@ from django.utils import translation
 
 from realise.benefits.realisation import parse_month
 from realise.collaborations.models import Initiative
+from realise.core.outfiles import check_out, replacing
 from realise.documents.board_pack import build_board_pack
 from realise.documents.closure import build_closure
 from realise.documents.highlight import build_highlight, find_report
@@ -78,9 +78,7 @@ class Command(BaseCommand):
 
     def produce(self, options):
         kind = options["kind"]
-        out = Path(options["out"])
-        if not out.parent.exists():
-            raise usage(f"--out: the folder '{out.parent}' does not exist")
+        out = check_out(options["out"])
         quiet = options["verbosity"] < 1
         if kind == "highlight":
             document = self.highlight(options)
@@ -96,7 +94,8 @@ class Command(BaseCommand):
         if not quiet:
             self.stderr.write("2 of 2 steps: written")
         try:
-            out.write_bytes(rendered.content)
+            with replacing(out) as part:
+                part.write_bytes(rendered.content)
         except OSError as error:
             raise usage(f"--out: cannot write '{out}': {error.strerror}") from error
         if options["verbosity"] >= 1:

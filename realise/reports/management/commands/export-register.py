@@ -5,13 +5,11 @@ and actuals), streaming. Without `--user` it holds everything; with it, what tha
 see.
 """
 
-import os
-from pathlib import Path
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from realise.collaborations.models import Collaboration, Initiative
+from realise.core.outfiles import check_out, replacing
 from realise.reports.register.xlsx import register_rows, register_scope, write_register
 
 
@@ -46,7 +44,7 @@ class Command(BaseCommand):
                     f"--initiative: no initiative with slug '{options['initiative']}'",
                     returncode=2,
                 )
-        check_out(options["out"])
+        out = check_out(options["out"], what="the .xlsx file")
         scope = register_scope(initiatives, collaboration=collaboration, initiative=initiative)
         total = register_rows(scope)
 
@@ -55,29 +53,19 @@ class Command(BaseCommand):
                 self.stderr.write(f"{min(rows, total)} of {total} rows")
 
         try:
-            counts = write_register(options["out"], scope, progress=progress)
+            with replacing(out) as part:
+                counts = write_register(str(part), scope, progress=progress)
         except OSError as exc:
             raise CommandError(
                 f"--out: cannot write {options['out']}: {exc}", returncode=2
             ) from None
         self.stdout.write(
-            f"Wrote {counts.initiatives} initiatives, {counts.benefits} benefits, "
-            f"{counts.planned_values} planned values and {counts.actuals} actuals "
-            f"to {options['out']}."
+            f"Wrote {counted(counts.initiatives, 'initiative')}, "
+            f"{counted(counts.benefits, 'benefit')}, "
+            f"{counted(counts.planned_values, 'planned value')} and "
+            f"{counted(counts.actuals, 'actual')} to {options['out']}."
         )
 
 
-def check_out(name: str) -> None:
-    """Refuse, before the workbook is started, a file that cannot be written: a folder that
-    does not exist or cannot be written to, a folder named as the file, a read-only file."""
-    out = Path(name)
-    folder = out.parent
-    if out.is_dir():
-        raise CommandError(
-            f"--out: '{out}' is a folder; name the .xlsx file to write", returncode=2
-        )
-    if not folder.is_dir():
-        raise CommandError(f"--out: the folder '{folder}' does not exist", returncode=2)
-    writable = os.access(out, os.W_OK) if out.exists() else os.access(folder, os.W_OK | os.X_OK)
-    if not writable:
-        raise CommandError(f"--out: cannot write '{out}': permission denied", returncode=2)
+def counted(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
