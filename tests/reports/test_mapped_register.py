@@ -673,7 +673,12 @@ def test_the_preview_checks_the_rows_and_names_each_problem_beside_its_cell(read
         (kind.capitalize(), month, value, reasons)
         for kind, month, value, reasons in first.month_cells
     ]
-    assert ("Owner", "Nobody Known", [result.problems[0].split(": ", 1)[1]]) in second.fields
+    # Beside its label, the problem does not name the field again.
+    assert (
+        "Owner",
+        "Nobody Known",
+        ["unknown person 'Nobody Known'; choose someone from the list (Name <email>)"],
+    ) in second.fields
     assert ("Title", "Shared contract", []) in second.fields
     assert not Benefit.objects.filter(reference__startswith="EK-").exists()
 

@@ -124,10 +124,13 @@ class MappedRow:
 
     @property
     def fields(self) -> list[tuple[str, object, list[str]]]:
-        """Each mapped field: its label, value and the problems of its cell."""
+        """Each mapped field: its label, value and the problems of its cell (shown beside
+        the label, so not named again: "Owner: unknown person ..." reads "unknown person
+        ...")."""
         return [
-            (label, value, self.problems.get(self.columns.get(label, ""), []))
+            (label, value, [_unnamed(reason, label) for reason in self.problems.get(column, [])])
             for label, value in self.values.items()
+            for column in [self.columns.get(label, "")]
         ]
 
     @property
@@ -150,6 +153,11 @@ class MappedRow:
             if column not in shown
             for reason in reasons
         ]
+
+
+def _unnamed(reason: str, label: str) -> str:
+    prefix = f"{label}: "
+    return reason[len(prefix) :] if reason.startswith(prefix) else reason
 
 
 CELL = re.compile(r"^(?P<sheet>.*?)!(?P<column>[A-Z]{0,3})(?P<row>\d*)$")
