@@ -20,27 +20,21 @@ from realise.benefits import realisation as engine
 from realise.benefits.models import Benefit
 from realise.benefits.realisation import HOURS, MONEY, RealisationFilter
 from realise.collaborations.models import Initiative
-from realise.collaborations.services import gate_check
 from realise.core.language import month_year
 from realise.documents import blocks, formats
 from realise.documents.models import HighlightReport, Marking
 from realise.governance.models import (
-    Action,
     BodyType,
     Escalation,
     EscalationKind,
     Meeting,
     MeetingStatus,
-    PostImplementationReview,
 )
 from realise.governance.services import (
     Agenda,
-    GateItem,
     build_agenda,
     collaboration_tree,
     highlight_report_month,
-    horizon_of,
-    waiting_for_gate,
 )
 from realise.reports import charts, dashboards
 from realise.reports.dashboards.sections import BOARD_SECTIONS, DEFAULT_BOARD_SECTIONS
@@ -57,45 +51,17 @@ PERIODS = {
 # The agenda ----------------------------------------------------------------------------------
 
 
-def agenda_for(body, day: datetime.date) -> Agenda:
+def agenda_for(body, day: datetime.date, user=None) -> Agenda:
     """The agenda of the body's meeting on `day`; when no meeting is recorded that day, what
-    a meeting that day would have on it (without decisions, none being recorded)."""
+    a meeting that day would have on it (without decisions, none being recorded). With
+    `user`, only what they may see (`build_agenda`)."""
     meeting = (
         body.meetings.filter(date=day)
         .exclude(status=MeetingStatus.CANCELLED)
         .order_by("pk")
         .first()
     )
-    if meeting is not None:
-        return build_agenda(meeting)
-    meeting = Meeting(body=body, date=day)
-    tree = collaboration_tree(body.collaboration)
-    agenda = Agenda(meeting=meeting, horizon=horizon_of(meeting))
-    agenda.stage_gates = [
-        GateItem(initiative, to_stage, gate_check(initiative, to_stage))
-        for initiative, to_stage in waiting_for_gate(body, tree)
-    ]
-    agenda.escalations = list(
-        Escalation.objects.filter(to_body=body, raised_at__date__lte=day)
-        .exclude(resolved_at__date__lt=day)
-        .select_related("from_body", "benefit", "initiative")
-        .order_by("raised_at")
-    )
-    agenda.open_actions = list(
-        Action.objects.filter(decision__body=body, done=False, decision__decided_on__lt=day)
-        .select_related("decision", "owner")
-        .order_by("due_on", "pk")
-    )
-    agenda.reviews = list(
-        PostImplementationReview.objects.filter(
-            initiative__collaboration_id__in=tree,
-            completed_on__isnull=True,
-            due_on__lt=agenda.horizon,
-        )
-        .select_related("initiative")
-        .order_by("due_on")
-    )
-    return agenda
+    return build_agenda(meeting or Meeting(body=body, date=day), user)
 
 
 # The body's dashboard cut --------------------------------------------------------------------
@@ -509,7 +475,7 @@ def build_board_pack(
     user=None,
 ) -> dict:
     """The pack for `body`'s meeting on `day`, as seen by `user` (None: everything)."""
-    agenda = agenda_for(body, day)
+    agenda = agenda_for(body, day, user)
     scope = dashboards.scope_for(user) if user is not None else dashboards.Scope(None, "all")
     cut = dashboards.Cut(filters=body_filters(body), scope=scope, today=day)
     figures = dashboards.Figures(cut)

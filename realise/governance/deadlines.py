@@ -138,7 +138,10 @@ def my_deadlines(user, start: datetime.date, end: datetime.date) -> list[Deadlin
             )
         )
     for agreement in Agreement.objects.filter(
-        collaboration_id__in=teams, review_due__gte=start, review_due__lte=end
+        collaboration_id__in=teams,
+        terminated_on__isnull=True,
+        review_due__gte=start,
+        review_due__lte=end,
     ).select_related("collaboration"):
         found.append(
             Deadline(

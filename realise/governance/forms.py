@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +19,7 @@ from realise.governance.models import (
     EscalationKind,
     GovernanceBody,
     Meeting,
+    MeetingStatus,
 )
 from realise.governance.services import (
     VISIBILITY_RANK,
@@ -138,6 +140,30 @@ class MeetingForm(GovukForm, forms.ModelForm):
         model = Meeting
         fields = ["date", "start_time", "duration_minutes", "location", "status", "notes"]
         widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
+
+    def clean(self):
+        data = super().clean()
+        meeting = self.instance
+        if meeting.pk is None or not meeting.decisions.exists():
+            return data
+        # Its decisions (and any stage gates among them) are dated the meeting's day.
+        day = date_format(meeting.date, "j F Y")
+        if data.get("date") not in (None, meeting.date):
+            self.add_error(
+                "date",
+                _(
+                    "Decisions were recorded at this meeting on %(day)s, and are dated that "
+                    "day: the meeting stays on it."
+                )
+                % {"day": day},
+            )
+        if data.get("status") == MeetingStatus.CANCELLED:
+            self.add_error(
+                "status",
+                _("Decisions were recorded at this meeting on %(day)s: it cannot be cancelled.")
+                % {"day": day},
+            )
+        return data
 
     def save(self, commit=True):
         if "date" in self.changed_data:

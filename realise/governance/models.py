@@ -2,11 +2,13 @@
 actions, escalations between bodies, post-implementation reviews, and the reminders and
 in-app notifications that keep the rhythm."""
 
+import calendar
 import datetime
 from typing import Any, Self
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -16,12 +18,33 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from realise.collaborations.models import OPEN_VISIBILITIES, Collaboration
+from realise.core import inputs
 from realise.core.language import force_name
 from realise.core.models import TimeStamped, Visibility
 from realise.core.permissions import access_for
 from realise.governance.workdays import WEEKDAYS_AFTER_SECOND, WEEKDAYS_IN_A_SENTENCE
 
 LONDON = ZoneInfo("Europe/London")
+
+
+def day_problem(model: models.Model, name: str) -> dict[str, str]:
+    """{name: message} when the date in field `name` lies outside the days Realise records:
+    those of the months `inputs.month_problem` accepts (2000 to fifty years ahead)."""
+    day = getattr(model, name)
+    if day is None or inputs.month_problem(day.replace(day=1)) is None:
+        return {}
+    last = inputs.last_month()
+    last_day = last.replace(day=calendar.monthrange(last.year, last.month)[1])
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return {
+        name: gettext("The %(field)s must be from %(first)s to %(last)s.")
+        % {
+            "field": field.verbose_name,
+            "first": inputs.FIRST_MONTH.isoformat(),
+            "last": last_day.isoformat(),
+        }
+    }
 
 
 # Who sees a governance record: whoever may see its collaboration AND its body (AND, for a
@@ -196,6 +219,12 @@ class GovernanceBody(TimeStamped):
     def get_absolute_url(self) -> str:
         return reverse("body-detail", args=[self.slug])
 
+    def clean(self) -> None:
+        super().clean()
+        problem = day_problem(self, "meets_from")
+        if problem:
+            raise ValidationError(problem)
+
     @property
     def cadence_months(self) -> int | None:
         return CADENCE_MONTHS.get(self.cadence)
@@ -356,6 +385,12 @@ class Meeting(TimeStamped):
     def get_absolute_url(self) -> str:
         return reverse("meeting-detail", args=[self.pk])
 
+    def clean(self) -> None:
+        super().clean()
+        problem = day_problem(self, "date")
+        if problem:
+            raise ValidationError(problem)
+
     @property
     def collaboration(self):
         return self.body.collaboration
@@ -379,10 +414,10 @@ class Meeting(TimeStamped):
 
     @property
     def ends_at(self) -> datetime.datetime:
-        naive = datetime.datetime.combine(self.date, self.time) + datetime.timedelta(
-            minutes=self.minutes
-        )
-        return naive.replace(tzinfo=LONDON)
+        """The end in UK time: the length is time elapsed, so a meeting across the clocks
+        changing ends an hour earlier or later on the clock."""
+        elapsed = self.starts_at.astimezone(datetime.UTC) + datetime.timedelta(minutes=self.minutes)
+        return elapsed.astimezone(LONDON)
 
 
 class DecisionStatus(models.TextChoices):

@@ -406,10 +406,24 @@ def highlight_report_month(on: datetime.date) -> tuple[datetime.date, datetime.d
     return reported, due
 
 
-def build_agenda(meeting: Meeting) -> Agenda:
-    """What is due at a meeting: gates, escalations, benefits off track, reviews, reports."""
+def build_agenda(meeting: Meeting, user: User | AnonymousUser | None = None) -> Agenda:
+    """What is due at a meeting (recorded, or unsaved: what a meeting that day would have):
+    gates, escalations, benefits off track, reviews, reports.
+
+    With `user`, only what they may see: the items of the collaborations within the body's
+    remit that they may see (a private collaboration nested in an open one stays out), and
+    the escalations, decisions and actions visible to them. Without, everything.
+    """
     body = meeting.body
     tree = collaboration_tree(body.collaboration)
+    escalations = Escalation.objects.all()
+    decisions = Decision.objects.all()
+    if user is not None:
+        tree &= set(
+            Collaboration.objects.visible_to(user).filter(pk__in=tree).values_list("pk", flat=True)
+        )
+        escalations = Escalation.objects.visible_to(user)
+        decisions = Decision.objects.visible_to(user)
     horizon = horizon_of(meeting)
     agenda = Agenda(meeting=meeting, horizon=horizon)
     agenda.stage_gates = [
@@ -417,7 +431,7 @@ def build_agenda(meeting: Meeting) -> Agenda:
         for initiative, to_stage in waiting_for_gate(body, tree)
     ]
     agenda.escalations = list(
-        Escalation.objects.filter(to_body=body, raised_at__date__lte=meeting.date)
+        escalations.filter(to_body=body, raised_at__date__lte=meeting.date)
         .exclude(resolved_at__date__lt=meeting.date)
         .select_related("from_body", "benefit", "initiative", "raised_by", "resolved_by")
         .order_by("raised_at")
@@ -452,15 +466,20 @@ def build_agenda(meeting: Meeting) -> Agenda:
     ]
     agenda.open_actions = list(
         Action.objects.filter(
-            decision__body=body, done=False, decision__decided_on__lt=meeting.date
+            decision__in=decisions.filter(body=body, decided_on__lt=meeting.date), done=False
         )
         .select_related("decision", "owner")
         .order_by("due_on", "pk")
     )
-    agenda.decisions = list(
-        meeting.decisions.select_related("initiative", "stage_decision").prefetch_related(
-            "actions__owner"
+    # A meeting not recorded (a board pack for a day with none) has no decisions yet.
+    agenda.decisions = (
+        list(
+            decisions.filter(meeting=meeting)
+            .select_related("initiative", "stage_decision")
+            .prefetch_related("actions__owner")
         )
+        if meeting.pk is not None
+        else []
     )
     return agenda
 

@@ -142,7 +142,10 @@ class BodyDetailView(VisibleObjectMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         body, user, today = self.object, self.request.user, timezone.localdate()
-        meetings = body.meetings.annotate(decision_count=Count("decisions"))
+        seen = Decision.objects.visible_to(user).values("pk")
+        meetings = body.meetings.annotate(
+            decision_count=Count("decisions", filter=Q(decisions__in=seen))
+        )
         feed = reverse("body-ics", args=[body.slug])
         if user.is_authenticated and not (
             body.visibility == "public" and body.collaboration.visibility == "public"
@@ -513,19 +516,8 @@ class MeetingDetailView(VisibleObjectMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meeting, user = self.object, self.request.user
-        agenda = services.build_agenda(meeting)
-        visible = set(
-            Decision.objects.visible_to(user).filter(meeting=meeting).values_list("pk", flat=True)
-        )
-        agenda.decisions = [d for d in agenda.decisions if d.pk in visible]
-        escalations = set(
-            Escalation.objects.visible_to(user)
-            .filter(to_body=meeting.body)
-            .values_list("pk", flat=True)
-        )
-        agenda.escalations = [e for e in agenda.escalations if e.pk in escalations]
         context.update(
-            agenda=agenda,
+            agenda=services.build_agenda(meeting, user),
             body=meeting.body,
             adjusted_reason=workdays.why_not_working(meeting.adjusted_from)
             if meeting.adjusted_from

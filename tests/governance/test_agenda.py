@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from realise.collaborations.models import Agreement
+from realise.collaborations.models import Agreement, Collaboration
 from realise.governance.models import Action, Decision, Meeting, PostImplementationReview
 from realise.governance.services import build_agenda
 from tests.factories import (
@@ -14,6 +14,7 @@ from tests.factories import (
     InitiativeFactory,
     actual,
     plan,
+    share,
 )
 
 D = datetime.date
@@ -134,3 +135,48 @@ def test_the_meeting_page_shows_the_agenda(client, world, summit):
     assert "Record a decision" not in page  # dave only reads
     client.force_login(world.alice)
     assert "Record a decision" in client.get(summit.march.get_absolute_url()).content.decode()
+
+
+def test_the_agenda_shows_nobody_what_they_may_not_see(client, world):
+    """An open alliance's board governs a private partnership nested in it: its members see
+    the partnership's gates, reviews and reports on the agenda; someone who may see the
+    board but not the partnership sees none of them, nor the actions of a private decision."""
+    alliance = CollaborationFactory(name="Eastern Alliance", slug="eastern", visibility="policing")
+    for name, percent in (("Essex", "50"), ("Kent", "50")):
+        share(alliance, name, percent)
+    Collaboration.objects.filter(pk=world.collab.pk).update(parent=alliance)  # private, nested
+    board = GovernanceBodyFactory(
+        collaboration=alliance, name="Alliance Board", slug="alliance-board", decides_stages=[3]
+    )
+    earlier = Meeting.objects.create(body=board, date=D(2026, 2, 10))
+    march = Meeting.objects.create(body=board, date=D(2026, 3, 10))
+    InitiativeFactory(collaboration=world.collab, name="Covert custody", stage=4)
+    Agreement.objects.create(
+        collaboration=world.collab,
+        title="EK s22A",
+        signed_on=D(2025, 3, 20),
+        review_due=D(2026, 3, 20),
+    )
+    PostImplementationReview.objects.create(initiative=world.initiative, due_on=D(2026, 3, 25))
+    secret = Decision.objects.create(
+        body=board,
+        meeting=earlier,
+        decided_on=earlier.date,
+        text="Suspend the supplier",
+        visibility="private",
+    )
+    Action.objects.create(decision=secret, text="Brief counsel on the supplier")
+    private = ("Joint vetting", "Covert custody", "EK s22A", "Brief counsel")
+
+    client.force_login(world.bob)  # Essex: in the partnership
+    page = client.get(march.get_absolute_url()).content.decode()
+    assert all(text in page for text in private)
+
+    client.force_login(world.nora)  # Norfolk: sees the open board only
+    response = client.get(march.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert [text for text in private if text in page] == []
+    agenda = response.context["agenda"]
+    assert agenda.is_empty
+    assert "Nothing is due" in page

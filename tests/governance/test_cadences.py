@@ -135,3 +135,45 @@ def test_a_body_that_meets_every_few_weeks_must_say_how_many(client, world):
     )
     assert response.status_code == 200
     assert "Give the number of weeks between meetings." in response.content.decode()
+
+
+def test_a_meeting_or_first_meeting_outside_the_recorded_days_is_refused(client, world):
+    """A typed year 9999 or 0001 is refused naming the field, not stored for the meeting's
+    page to fail on."""
+    client.force_login(world.alice)
+    meeting = {"status": "scheduled", "notes": "", "start_time": "", "location": ""}
+    for day in ("9999-12-31", "0001-01-01", "1999-12-31"):
+        response = client.post(
+            f"/governance/bodies/{world.board.slug}/meetings/new/", {**meeting, "date": day}
+        )
+        assert response.status_code == 200
+        assert (
+            response.context["form"]
+            .errors["date"][0]
+            .startswith("The date must be from 2000-01-01 to ")
+        )
+    assert not Meeting.objects.filter(body=world.board).exists()
+
+    response = client.post(
+        f"/governance/bodies/{world.board.slug}/edit/",
+        {
+            "name": world.board.name,
+            "slug": world.board.slug,
+            "body_type": "programme_board",
+            "cadence": "monthly",
+            "meets_from": "9999-12-31",
+            "visibility": "policing",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        response.context["form"]
+        .errors["meets_from"][0]
+        .startswith("The first meeting must be from 2000-01-01 to ")
+    )
+
+    response = client.post(
+        f"/governance/bodies/{world.board.slug}/meetings/new/", {**meeting, "date": "2027-12-31"}
+    )
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200

@@ -171,6 +171,38 @@ def test_no_decision_for_a_meeting_that_has_not_taken_place(client, world):
     assert f"/governance/meetings/{held.pk}/decisions/new/" in page
 
 
+def test_a_meeting_with_decisions_is_neither_moved_nor_cancelled(client, world, meeting):
+    """Its decisions are dated its day: moving it or calling it cancelled would leave the log
+    and the meeting saying different things. Its time, place and notes may still change."""
+    record_decision(meeting, text="Merge the vetting units", user=world.alice)
+    client.force_login(world.alice)
+    edit = {"date": "2026-03-10", "status": "held", "start_time": "", "location": "", "notes": ""}
+
+    response = client.post(
+        f"/governance/meetings/{meeting.pk}/edit/", {**edit, "date": "2026-04-10"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["date"] == [
+        "Decisions were recorded at this meeting on 10 March 2026, and are dated that day: "
+        "the meeting stays on it."
+    ]
+    response = client.post(
+        f"/governance/meetings/{meeting.pk}/edit/", {**edit, "status": "cancelled"}
+    )
+    assert response.context["form"].errors["status"] == [
+        "Decisions were recorded at this meeting on 10 March 2026: it cannot be cancelled."
+    ]
+    meeting.refresh_from_db()
+    assert (meeting.date, meeting.status) == (D(2026, 3, 10), "held")
+
+    response = client.post(
+        f"/governance/meetings/{meeting.pk}/edit/", {**edit, "location": "Kent HQ"}
+    )
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.place == "Kent HQ"
+
+
 def test_an_action_due_before_the_decision_is_refused(client, world, meeting):
     message = "The due date cannot be before the decision, taken on 10 March 2026."
     with pytest.raises(ValidationError) as refused:

@@ -63,6 +63,32 @@ def test_a_meeting_overrides_the_bodys_time_and_length(world):
     assert meeting.ends_at == datetime.datetime(2027, 6, 1, 15, 15, tzinfo=LONDON)
 
 
+def test_a_meeting_across_the_clocks_changing_lasts_its_length(client, world):
+    """Four hours from 23:00 end at 02:00 when the clocks go back, 04:00 when they go
+    forward: the calendar shows the time a meeting takes, not an hour more or less."""
+    autumn = Meeting.objects.create(
+        body=world.board,
+        date=D(2026, 10, 24),
+        start_time=datetime.time(23, 0),
+        duration_minutes=240,
+    )
+    spring = Meeting.objects.create(
+        body=world.board, date=D(2027, 3, 27), start_time=datetime.time(23, 0), duration_minutes=240
+    )
+    assert autumn.ends_at == datetime.datetime(2026, 10, 25, 2, 0, tzinfo=LONDON)
+    assert spring.ends_at == datetime.datetime(2027, 3, 28, 4, 0, tzinfo=LONDON)
+    client.force_login(world.dave)
+
+    _, found = events(client.get(f"/governance/bodies/{world.board.slug}/calendar.ics"))
+
+    for meeting in (autumn, spring):
+        event = found[f"meeting-{meeting.pk}"]
+        elapsed = event["DTEND"].dt.astimezone(datetime.UTC) - event["DTSTART"].dt.astimezone(
+            datetime.UTC
+        )
+        assert elapsed == datetime.timedelta(hours=4)
+
+
 def test_the_body_page_links_its_feed(client, world):
     client.force_login(world.dave)
     page = client.get(world.board.get_absolute_url()).content.decode()
@@ -137,6 +163,29 @@ def test_my_deadlines_page_shows_what_is_overdue_as_the_feed_does(client, world)
         "Agreement review: EK s22A",
         "Action due: Send the late figures",
     }
+
+
+def test_a_terminated_agreement_has_no_review_among_my_deadlines(client, world):
+    """An agreement ended at its review is reviewed no more: neither reminders nor agendas
+    ask for its review, and nor do my deadlines."""
+    from realise.collaborations.models import Agreement
+
+    today = timezone.localdate()
+    for title, terminated_on in (("EK s22A", None), ("Old EK s22A", today)):
+        Agreement.objects.create(
+            collaboration=world.collab,
+            title=title,
+            signed_on=today - datetime.timedelta(days=400),
+            review_due=today + datetime.timedelta(days=20),
+            terminated_on=terminated_on,
+        )
+    client.force_login(world.alice)
+
+    page = client.get("/governance/calendar/")
+    titles = [deadline.title for deadline in page.context["deadlines"]]
+    assert titles == ["Agreement review: EK s22A"]
+    _, found = events(client.get(page.context["feed_url"]))
+    assert [str(e["SUMMARY"]) for e in found.values()] == ["Agreement review: EK s22A"]
 
 
 def test_the_deadlines_feed_needs_a_valid_token_and_new_links_revoke_the_old(client, world):

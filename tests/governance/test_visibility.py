@@ -101,6 +101,20 @@ def test_an_outsider_gets_not_found_for_private_pages(client, records):
     assert "Covert capability budget" not in page
 
 
+def test_a_bodys_meetings_count_only_the_decisions_the_reader_may_see(client, records):
+    """The body page's count of a meeting's decisions agrees with the meeting page: the
+    private decision is counted for those who see it, and for nobody else."""
+
+    def counts(user):
+        client.force_login(user)
+        context = client.get(records.open_board.get_absolute_url()).context
+        rows = [*context["upcoming"].object_list, *context["past"].object_list]
+        return [meeting.decision_count for meeting in rows]
+
+    assert counts(records.nora) == [1]
+    assert counts(records.dave) == [2]
+
+
 def test_members_of_the_collaboration_see_everything(client, records):
     client.force_login(records.dave)  # a read-only viewer from Essex
     log = client.get("/governance/decisions/").content.decode()
