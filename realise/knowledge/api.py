@@ -22,6 +22,7 @@ from realise.knowledge.search import search
 from realise.knowledge.services import DOCUMENT_FIELDS, LESSON_FIELDS
 
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
+MAX_OFFSET = 2**31 - 1  # far past any repository, and within what the databases accept
 
 
 class SearchHitSerializer(serializers.Serializer):
@@ -45,7 +46,7 @@ class SearchResponseSerializer(serializers.Serializer):
 class SearchQuerySerializer(serializers.Serializer):
     q = serializers.CharField(max_length=500, trim_whitespace=True)
     limit = serializers.IntegerField(min_value=1, max_value=MAX_LIMIT, default=DEFAULT_LIMIT)
-    offset = serializers.IntegerField(min_value=0, default=0)
+    offset = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, default=0)
 
 
 class SearchAPIView(APIView):
@@ -74,7 +75,7 @@ class SearchAPIView(APIView):
             OpenApiParameter("date_from", OpenApiTypes.DATE),
             OpenApiParameter("date_to", OpenApiTypes.DATE),
             OpenApiParameter("limit", OpenApiTypes.INT, description=f"At most {MAX_LIMIT}."),
-            OpenApiParameter("offset", OpenApiTypes.INT),
+            OpenApiParameter("offset", OpenApiTypes.INT, description=f"At most {MAX_OFFSET}."),
         ],
         responses=SearchResponseSerializer,
     )

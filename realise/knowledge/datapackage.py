@@ -39,20 +39,20 @@ COLLABORATION_FIELDS = [
     _field(
         "realised_money_gbp",
         "number",
-        "Money saved (1a) or avoided (1c): the sum of recorded actuals, dis-benefits excluded",
+        "Money saved (1a) or avoided (1c): the sum of verified actuals, dis-benefits excluded",
         unit="GBP",
     ),
     _field(
         "realised_hours",
         "number",
-        "Operational hours released (1b): the sum of recorded actuals, dis-benefits excluded",
+        "Operational hours released (1b): the sum of verified actuals, dis-benefits excluded",
         unit="hours",
     ),
     _field("url", "string", "The collaboration's public page", format="uri"),
     _field(
         "disbenefit_money_gbp",
         "number",
-        "Money lost or spent because of the change (dis-benefits of 1a and 1c)",
+        "Money lost or spent because of the change: verified actuals of dis-benefits of 1a and 1c",
         unit="GBP",
     ),
     _field(
@@ -64,7 +64,7 @@ COLLABORATION_FIELDS = [
     _field(
         "disbenefit_hours",
         "number",
-        "Operational hours lost because of the change (dis-benefits of 1b)",
+        "Operational hours lost because of the change: verified actuals of dis-benefits of 1b",
         unit="hours",
     ),
     _field("net_hours", "number", "realised_hours less disbenefit_hours", unit="hours"),
@@ -96,11 +96,11 @@ BENEFIT_FIELDS = [
     _field(
         "realised_total",
         "number",
-        "The sum of every recorded actual, in the benefit's unit (meaningful for GBP and hours)",
+        "The sum of every verified actual, in the benefit's unit (meaningful for GBP and hours)",
     ),
-    _field("measurement_count", "integer", "How many actuals are recorded"),
-    _field("first_period", "yearmonth", "The first month with a recorded actual"),
-    _field("last_period", "yearmonth", "The last month with a recorded actual"),
+    _field("measurement_count", "integer", "How many verified actuals there are"),
+    _field("first_period", "yearmonth", "The first month with a verified actual"),
+    _field("last_period", "yearmonth", "The last month with a verified actual"),
 ]
 
 MONTHLY_FIELDS = [

@@ -180,6 +180,13 @@ class SearchForm(GovukForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = kinds()
 
+    def clean(self):
+        data = super().clean()
+        date_from, date_to = data.get("date_from"), data.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", _("The to date must be on or after the from date."))
+        return data
+
     def filters(self):
         data = self.cleaned_data
         return SearchFilters(

@@ -33,11 +33,12 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from realise.benefits.models import Benefit, Measurement, PlannedValue, Unit
 from realise.collaborations.models import Collaboration
-from realise.core import formatting
+from realise.core import formatting, language
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -142,21 +143,24 @@ def latest_measurements(benefits: QuerySet, *, verified_only: bool = False) -> d
 
 
 def delivered(benefit: WithAnnotations[Benefit, _Totals], latest: dict[int, Measurement]) -> str:
-    """What a benefit has delivered so far, in words: a total for money and hours, else the
-    latest recorded value or assessment."""
+    """What a benefit has delivered so far, in words in the language of the page: a total
+    for money and hours, else the latest recorded value or assessment."""
     if benefit.unit in (Unit.GBP, Unit.HOURS):
         if benefit.realised_total is None:
-            return "Not yet measured"
+            return gettext("Not yet measured")
         if benefit.unit == Unit.GBP:
             return formatting.money(benefit.realised_total)
         return formatting.hours(benefit.realised_total)
     row = latest.get(benefit.pk)
     if row is None:
-        return "Not yet measured"
-    when = formatting.month(row.period)
+        return gettext("Not yet measured")
+    when = language.month_year(row.period)
     if row.value is None:
         return f"{row.assessment} ({when})"
-    return f"{formatting.unit_value(benefit.unit, row.value)} in {when}"
+    return gettext("%(value)s in %(month)s") % {
+        "value": formatting.unit_value(benefit.unit, row.value),
+        "month": when,
+    }
 
 
 def headline(collaboration: Collaboration, *, verified_only: bool = False) -> dict:

@@ -93,7 +93,7 @@ def create_lesson(*, user: User, **fields: Any) -> Lesson:
 
 def _update(item: _Item, changes: dict[str, Any], fields: tuple[str, ...], *, user: User) -> _Item:
     """Change a lesson or document: its own change rule, and the add rule of the
-    collaboration it moves to."""
+    collaboration it moves to (a form sends the collaboration it stays in, too)."""
     noun = item._meta.model_name
     if not user.has_perm(f"knowledge.change_{noun}", item):
         raise PermissionDenied(
@@ -104,8 +104,10 @@ def _update(item: _Item, changes: dict[str, Any], fields: tuple[str, ...], *, us
             )
             % {"item": item}
         )
+    collaboration_id = item.collaboration_id
     _apply(item, changes, fields)
-    if "collaboration" in changes and not user.has_perm(f"knowledge.add_{noun}", item):
+    moved = item.collaboration_id != collaboration_id
+    if moved and not user.has_perm(f"knowledge.add_{noun}", item):
         raise PermissionDenied(
             (
                 _("You may not move lessons to %(collaboration)s.")

@@ -118,13 +118,16 @@ class CatalogueEntryView(ObjectPermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         collaboration, user = self.object, self.request.user
+        # Figures shown to the public count verified actuals only, as on the public pages.
+        public_reader = not user.is_authenticated
         context.update(
             shares=collaboration.shares.select_related("force", "force__region"),
             agreement=collaboration.agreements.order_by("-signed_on").first(),
             # (governance sits beside knowledge: its bodies are reached through the relation)
             bodies=collaboration.bodies.visible_to(user),
             initiatives=collaboration.initiatives.select_related("sro"),
-            summary=published.headline(collaboration),
+            summary=published.headline(collaboration, verified_only=public_reader),
+            verified_only=published.VERIFIED_ONLY if public_reader else "",
             lessons=Lesson.objects.visible_to(user)
             .filter(collaboration=collaboration)
             .select_related("initiative")[:50],

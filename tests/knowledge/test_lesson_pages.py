@@ -1,6 +1,12 @@
 """The programme team records lessons through the pages; others read them."""
 
+import pytest
+from django.core.exceptions import PermissionDenied
+
 from realise.knowledge.models import Lesson
+from realise.knowledge.services import update_lesson
+from tests.factories import CollaborationFactory, PersonFactory
+from tests.knowledge.makers import LessonFactory
 
 
 def lesson_form(world, **changes):
@@ -65,3 +71,27 @@ def test_the_programme_team_edits_and_deletes(world, client):
     client.force_login(world.alice)
     assert client.post(f"/repository/lessons/{lesson.pk}/delete/").status_code == 302
     assert not Lesson.objects.exists()
+
+
+def test_the_lessons_author_edits_it_through_the_page(world, client):
+    # carol leads benefits for Kent: not on the programme team, but she wrote the lesson.
+    author = PersonFactory(name="Carol Author", user=world.carol)
+    lesson = LessonFactory(collaboration=world.collab, author=author, visibility="private")
+    client.force_login(world.carol)
+    assert client.get(f"/repository/lessons/{lesson.pk}/edit/").status_code == 200
+    response = client.post(
+        f"/repository/lessons/{lesson.pk}/edit/",
+        lesson_form(world, title="Clearance standards, as the author put it", author=author.pk),
+    )
+    assert response.status_code == 302 and response.url == lesson.get_absolute_url()
+    lesson.refresh_from_db()
+    assert lesson.title == "Clearance standards, as the author put it"
+
+
+def test_the_author_still_may_not_move_the_lesson_elsewhere(world):
+    author = PersonFactory(name="Carol Author", user=world.carol)
+    lesson = LessonFactory(collaboration=world.collab, author=author)
+    elsewhere = CollaborationFactory(name="Elsewhere")
+    with pytest.raises(PermissionDenied):
+        update_lesson(lesson, user=world.carol, collaboration=elsewhere, initiative=None)
+    assert Lesson.objects.get(pk=lesson.pk).collaboration == world.collab

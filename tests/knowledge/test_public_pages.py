@@ -103,6 +103,25 @@ def test_a_published_collaboration_in_plain_english(published, client):
     assert client.get("/public/how-benefits-are-measured/").status_code == 200
 
 
+def test_the_public_page_in_welsh_gives_its_months_in_welsh(published, client):
+    client.post("/language/", {"language": "cy", "next": "/"})
+    page = client.get("/public/collaborations/eastern-roads/").content.decode()
+    assert "Mai 2025" in page and "May 2025" not in page  # the latest collision count
+
+
+def test_the_repository_shows_the_public_verified_figures_only(world, published, client):
+    # Signed out, the catalogue entry agrees with the public page: June's unverified
+    # 50,000 is left out (3500.75 gross), and the page says why.
+    page = client.get("/repository/collaborations/eastern-roads/").content.decode()
+    assert "£3,500.75" in page and "£53,500.75" not in page
+    assert "Published figures count verified actuals only" in page
+    # Signed in, it shows every recorded actual.
+    client.force_login(world.nora)
+    page = client.get("/repository/collaborations/eastern-roads/").content.decode()
+    assert "£53,500.75" in page
+    assert "Published figures count verified actuals only" not in page
+
+
 def test_an_unpublished_collaboration_has_no_public_page(world, published, client):
     assert client.get("/public/collaborations/ek/").status_code == 404
 
@@ -238,3 +257,26 @@ def test_the_data_package_describes_every_file_and_validates(published, world, c
     report = frictionless.validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     assert report.stats["tasks"] == 3
+
+
+def test_the_data_package_says_its_figures_count_verified_actuals():
+    from realise.knowledge.datapackage import descriptor
+
+    described = {
+        field["name"]: field["description"]
+        for resource in descriptor()["resources"]
+        for field in resource["schema"]["fields"]
+    }
+    counted = (
+        "realised_money_gbp",
+        "realised_hours",
+        "disbenefit_money_gbp",
+        "disbenefit_hours",
+        "realised_total",
+        "measurement_count",
+        "first_period",
+        "last_period",
+        "actual",
+    )
+    assert all("verified" in described[name] for name in counted)
+    assert not any("recorded" in text for text in described.values())

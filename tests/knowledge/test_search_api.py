@@ -58,6 +58,21 @@ def test_bad_requests_say_what_is_wrong(world, client):
     assert "Unknown type: meeting" in unknown.json()["type"][0]
     too_many = client.get("/api/v1/search/", {"q": "vetting", "limit": 1000})
     assert too_many.status_code == 400
+    backwards = client.get(
+        "/api/v1/search/", {"q": "vetting", "date_from": "2026-01-01", "date_to": "2025-01-01"}
+    )
+    assert backwards.status_code == 400
+    assert backwards.json() == {"date_to": ["The to date must be on or after the from date."]}
+
+
+def test_paging_past_the_end(world, client):
+    seed(world)
+    client.force_login(world.nora)
+    past = client.get("/api/v1/search/", {"q": "vetting", "offset": 1000}).json()
+    assert past["results"] == [] and past["count"] > 0
+    # An offset larger than the database takes is refused by name, not a server error.
+    huge = client.get("/api/v1/search/", {"q": "vetting", "offset": 10**20})
+    assert huge.status_code == 400 and "offset" in huge.json()
 
 
 def test_a_token_works_like_a_session(world, client):
