@@ -73,6 +73,12 @@ BUSINESS_AS_USUAL_DESCRIPTION = (
 PLAN = "plan"
 ACTUAL = "actual"
 MIXED = "actual to date and plan"
+# What each year of a linked line counts in the ex post view, for people.
+BASIS_LABELS: dict[str, StrOrPromise] = {
+    PLAN: gettext_lazy("Plan"),
+    ACTUAL: gettext_lazy("Actual"),
+    MIXED: gettext_lazy("Actual to date and plan"),
+}
 
 
 class CaseError(Exception):
@@ -458,6 +464,13 @@ def replace_deflators(
         if row.pk and row.index == index:
             continue
         row.index = index
+        try:
+            row.full_clean(exclude=["initiative", "option"])
+        except ValidationError as error:  # e.g. more digits than an index is kept with
+            raise ValidationError(
+                _("The deflator for %(year)s: %(problem)s")
+                % {"year": fy_label(year), "problem": " ".join(error.messages)}
+            ) from None
         _save(row, user)
     return len(rows)
 
@@ -757,6 +770,11 @@ class LinkedYear:
     business_case: Decimal
     ex_post: Decimal
     basis: str
+
+    @property
+    def basis_label(self) -> StrOrPromise:
+        """The basis in words, in the language of the page."""
+        return BASIS_LABELS[self.basis]
 
 
 @dataclass

@@ -99,7 +99,13 @@ class EconomicCaseView(CaseMixin, TemplateView):
                 match = [y for y in appraisal.result.years if y.year == year]
                 cells.append(match[0].pv_net if match else None)
             chart_rows.append((year, cells))
-        context.update(comparison=comparison, appraised=appraised, chart_rows=chart_rows)
+        alternatives = [a for a in comparison.appraisals if not a.option.is_business_as_usual]
+        context.update(
+            comparison=comparison,
+            appraised=appraised,
+            alternatives=alternatives,
+            chart_rows=chart_rows,
+        )
         return context
 
 
@@ -288,9 +294,17 @@ class DeflatorView(CaseFormView):
         return {"series": year_lines(rows.values_list("year", "index"))}
 
     def form_valid(self, form):
-        count = services.replace_deflators(
-            self.initiative, form.cleaned_data["series"], user=self.request.user, option=self.option
+        count = self.run(
+            form,
+            lambda: services.replace_deflators(
+                self.initiative,
+                form.cleaned_data["series"],
+                user=self.request.user,
+                option=self.option,
+            ),
         )
+        if count is None:
+            return self.form_invalid(form)
         messages.success(
             self.request, _("Saved the deflator series (%(count)s years).") % {"count": count}
         )

@@ -1,4 +1,5 @@
-"""The economic case as an Excel workbook: a summary sheet and one sheet per option.
+"""The economic case as an Excel workbook: a summary sheet (each option's figures, and
+against business as usual) and one sheet per option.
 
 Every figure is a number cell (rounded half-up as on the pages: pounds to pennies, ratios
 to 2 places, discount factors to 4, switching values as percentages to 2 places) with a
@@ -41,6 +42,14 @@ SUMMARY_HEADERS = [
     "Value for money",
     "NPSV relative to business as usual",
     "Note",
+]
+INCREMENT_HEADERS = [
+    "Incremental PV costs",
+    "Incremental PV benefits",
+    "Incremental NPSV",
+    "Incremental BCR",
+    "Value for money against business as usual",
+    "In words",
 ]
 
 
@@ -104,7 +113,7 @@ def _summary(sheet, comparison) -> None:
         column=1,
         value=f"As at {today.day} {today:%B %Y}. Filters: none (every option of the initiative).",
     )
-    _header(sheet, 4, SUMMARY_HEADERS)
+    _header(sheet, 4, SUMMARY_HEADERS + INCREMENT_HEADERS)
     for row, appraisal in enumerate(comparison.appraisals, start=5):
         option, result = appraisal.option, appraisal.result
         _put(sheet, row, 1, option.name)
@@ -114,6 +123,7 @@ def _summary(sheet, comparison) -> None:
         _put(sheet, row, 5, english(option.get_discount_schedule_display))
         if result is None:
             _put(sheet, row, 13, english(appraisal.error or ""))
+            _against_business_as_usual(sheet, row, appraisal)
             continue
         _put(sheet, row, 6, rounded(result.pv_costs), MONEY_FORMAT)
         _put(sheet, row, 7, rounded(result.optimism_bias_pv), MONEY_FORMAT)
@@ -122,8 +132,29 @@ def _summary(sheet, comparison) -> None:
         _put(sheet, row, 10, rounded(result.bcr), RATIO_FORMAT)
         _put(sheet, row, 11, english(VFM_LABELS.get(result.vfm_category, "No BCR")))
         _put(sheet, row, 12, rounded(appraisal.relative_npsv), MONEY_FORMAT)
-    _widths(sheet, 34, 18, len(SUMMARY_HEADERS))
+        _against_business_as_usual(sheet, row, appraisal)
+    _widths(sheet, 34, 18, len(SUMMARY_HEADERS) + len(INCREMENT_HEADERS))
     sheet.freeze_panes = "B5"
+
+
+def _against_business_as_usual(sheet, row: int, appraisal) -> None:
+    """The page's table "Against business as usual", beside the option's own figures: its
+    figures less those of business as usual, the incremental BCR and value for money, and
+    the comparison in words."""
+    change = appraisal.increment
+    column = len(SUMMARY_HEADERS) + 1
+    if appraisal.option.is_business_as_usual:
+        return
+    if change is None:  # the option or business as usual cannot be appraised
+        _put(sheet, row, column + 5, "Cannot be appraised.")
+        return
+    _put(sheet, row, column, rounded(change.pv_costs), MONEY_FORMAT)
+    _put(sheet, row, column + 1, rounded(change.pv_benefits), MONEY_FORMAT)
+    _put(sheet, row, column + 2, rounded(change.npsv), MONEY_FORMAT)
+    _put(sheet, row, column + 3, rounded(change.bcr), RATIO_FORMAT)
+    if change.vfm_category:
+        _put(sheet, row, column + 4, english(VFM_LABELS[change.vfm_category]))
+    _put(sheet, row, column + 5, change.summary)
 
 
 def _option_sheet(sheet, appraisal) -> None:

@@ -19,6 +19,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from openpyxl import load_workbook
 
 from realise.appraisal import services
 from realise.appraisal.counterfactual import appraise_options, increment
@@ -196,3 +197,45 @@ def test_the_economic_case_page_judges_options_against_business_as_usual(client,
     assert 'data-figure="increment_vfm_category">High<' in html
     assert 'data-figure="increment_pv_costs">£200.00<' in html
     assert "incremental benefit-cost ratio of 2.42" in html
+
+
+def test_the_workbook_judges_options_against_business_as_usual_as_the_page_does(client, world):
+    baseline = services.business_as_usual(world.initiative)
+    services.save_option(world.initiative, user=world.alice, option=baseline, first_year=2025)
+    services.save_cost_line(
+        baseline, user=world.alice, name="Old", kind="opex", values={2025: D("100")}
+    )
+    invest = services.save_option(
+        world.initiative, user=world.alice, name="Invest", first_year=2025
+    )
+    services.save_cost_line(
+        invest, user=world.alice, name="Build", kind="opex", values={2025: D("300")}
+    )
+    services.save_benefit_line(invest, user=world.alice, name="Savings", values={2026: D("500")})
+
+    client.force_login(world.alice)
+    url = f"/initiatives/{world.initiative.slug}/economic-case/economic-case.xlsx"
+    summary = load_workbook(io.BytesIO(client.get(url).content))["Summary"]
+    header = [cell.value for cell in summary[4]]
+    rows = {
+        row[0]: dict(zip(header, row, strict=True))
+        for row in summary.iter_rows(min_row=5, values_only=True)
+    }
+    assert {
+        key: rows["Invest"][key]
+        for key in (
+            "Incremental PV costs",
+            "Incremental PV benefits",
+            "Incremental NPSV",
+            "Incremental BCR",
+            "Value for money against business as usual",
+        )
+    } == {
+        "Incremental PV costs": 200,
+        "Incremental PV benefits": pytest.approx(483.09),
+        "Incremental NPSV": pytest.approx(283.09),
+        "Incremental BCR": pytest.approx(2.42),
+        "Value for money against business as usual": "High",
+    }
+    assert "incremental benefit-cost ratio of 2.42" in rows["Invest"]["In words"]
+    assert rows[baseline.name]["Incremental NPSV"] is None

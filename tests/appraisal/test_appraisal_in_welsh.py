@@ -2,7 +2,9 @@
 writes English; the appraisal app words its errors, its project types and the comparison
 with business as usual for a Welsh page, and the workbook keeps the engine's English."""
 
+import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -10,6 +12,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from realise.appraisal import counterfactual, greenbook, services, words
+from tests.factories import actual, plan
 
 D = Decimal
 
@@ -131,3 +134,25 @@ def test_an_engine_error_keeps_its_english_message_and_carries_its_code():
     assert str(several.value) == "options[0].benefits: required"
     with translation.override("cy"):
         assert str(words.error_text(several.value)) == "options[0].benefits: yn ofynnol"
+
+
+def test_an_options_lines_and_the_ex_post_years_say_their_basis_in_welsh(
+    client, world, case, monkeypatch
+):
+    plan(world.benefit, datetime.date(2025, 4, 1), ["100"] * 12)
+    actual(world.benefit, datetime.date(2025, 4, 1), "90")
+    services.save_benefit_line(case, user=world.alice, name="Savings", benefit=world.benefit)
+    monkeypatch.setattr(
+        "django.utils.timezone.localdate", lambda *args, **kwargs: datetime.date(2026, 5, 15)
+    )
+    welsh(client, world)
+
+    page = client.get(case.get_absolute_url()).content.decode()
+    prices = re.findall(
+        r'<td class="govuk-table__cell">(Real|Nominal|Enwol[^<]*|Real \([^<]*)</td>', page
+    )
+    assert prices == ["Enwol (arian parod)", "Real (blwyddyn sylfaen prisiau)"]
+
+    page = client.get(case_url(world, "ex-post/")).content.decode()
+    assert '<td class="govuk-table__cell">Gwerth gwirioneddol</td>' in page
+    assert '<td class="govuk-table__cell">Actual</td>' not in page

@@ -2,14 +2,16 @@
 
 import datetime
 import io
+import json
 import re
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
 from openpyxl import load_workbook
 
 from realise.appraisal import services
-from realise.appraisal.models import BenefitLine, CostLine, Option
+from realise.appraisal.models import BenefitLine, CostLine, Deflator, Option
 from tests.factories import BenefitFactory, plan
 
 D = Decimal
@@ -74,8 +76,9 @@ def test_the_programme_team_sees_options_side_by_side(client, world, case):
     }
     assert "Add an option" in html
     assert 'src="/initiatives/joint-vetting/economic-case/chart.svg"' in html
-    # switching value of the build line: NPSV / PV = -1,300 / 3,300 = -39.39%
-    assert "-39.4%" in html
+    # switching value of the build line: NPSV / PV = -1,300 / 3,300 = -39.39%, to 2 places
+    # as the command and the workbook give it
+    assert "-39.39%" in html
 
 
 def test_the_chart_is_an_svg_with_its_data_table_on_the_page(client, world, case):
@@ -253,3 +256,160 @@ def test_the_initiative_page_links_to_its_economic_case(client, world):
     client.force_login(world.dave)
     html = client.get(f"/initiatives/{world.initiative.slug}/").content.decode()
     assert f'href="{case_url(world)}"' in html
+
+
+# A second worked example, by hand: the year-30 boundary, optimism bias by number and by
+# project type, and nominal prices. First year and price base 2025/26, standard schedule;
+# deflators 100, 102, 104.04 for 2025/26 to 2027/28.
+#   Build, capex, real: 1,000,000 in 2025/26, +24% = 1,240,000 (PV, year 0).
+#   Contract, opex, nominal: 204,000 and 208,080 in 2026/27 and 2027/28 are 200,000 a year
+#   real, +41% (outsourcing) = 282,000; PV 282,000/1.035 + 282,000/1.035^2 = 535,713.79.
+#   Savings, real: 500,000 in each of years 29, 30 and 31; DF(29) = 1/1.035^29 = 0.368748,
+#   DF(30) = 1/1.035^30 = 0.356278, DF(31) = DF(30)/1.03 = 0.345901: PV 535,463.97.
+#   Nominal benefit: 102,000 in 2026/27 is 100,000 real; PV 100,000/1.035 = 96,618.36.
+# PV costs 1,775,713.79 (bias 240,000 + 82,000/1.035 + 82,000/1.035^2 = 395,774.93);
+# PV benefits 632,082.33; NPSV -1,143,631.46; BCR 0.36, poor. Switching values: Build
+# -1,143,631.46/1,240,000 = -92.23%, Contract -213.48%, Savings 213.58%, Nominal benefit
+# 1,183.66%.
+HAND = {
+    "pv_costs": "1775713.79",
+    "optimism_bias_pv": "395774.93",
+    "pv_benefits": "632082.33",
+    "npsv": "-1143631.46",
+    "bcr": "0.36",
+    "vfm_category": "poor",
+}
+HAND_LINES = {
+    "Build": ("1240000.00", "-92.23"),
+    "Contract": ("535713.79", "-213.48"),
+    "Savings": ("535463.97", "213.58"),
+    "Nominal benefit": ("96618.36", "1183.66"),
+}
+HAND_INPUT = {
+    "first_year": 2025,
+    "price_base_year": 2025,
+    "optimism_bias": {"capex": "0.24", "opex": "outsourcing"},
+    "deflators": {"2025": "100", "2026": "102", "2027": "104.04"},
+    "costs": [
+        {"name": "Build", "kind": "capex", "values": {"2025": "1000000"}},
+        {
+            "name": "Contract",
+            "kind": "opex",
+            "prices": "nominal",
+            "values": {"2026": "204000", "2027": "208080"},
+        },
+    ],
+    "benefits": [
+        {"name": "Savings", "values": {"2054": "500000", "2055": "500000", "2056": "500000"}},
+        {"name": "Nominal benefit", "prices": "nominal", "values": {"2026": "102000"}},
+    ],
+}
+
+
+def test_the_pages_the_workbook_and_the_command_agree_with_a_case_worked_by_hand(
+    client, world, tmp_path
+):
+    out = io.StringIO()
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(HAND_INPUT), encoding="utf-8")
+    call_command("appraise", str(path), stdout=out)
+    command = json.loads(out.getvalue())
+    assert {key: command[key] for key in HAND} == HAND
+    assert {
+        line["name"]: (line["pv"], line["switching_value_pct"]) for line in command["lines"]
+    } == (HAND_LINES)
+
+    client.force_login(world.alice)
+    client.post(case_url(world, "deflators/"), {"series": "2025/26 100\n2026 102\n2027 104.04"})
+    client.post(
+        case_url(world, "options/new/"),
+        {
+            "name": "By hand",
+            "first_year": "2025",
+            "price_base_year": "2025",
+            "discount_schedule": "standard",
+            "optimism_bias_capex": "24%",
+            "optimism_bias_opex": "outsourcing",
+            "order": "1",
+        },
+    )
+    option = Option.objects.get(name="By hand")
+    for kind, data in (
+        ("costs", {"name": "Build", "kind": "capex", "prices": "real", "values": "2025 1,000,000"}),
+        (
+            "costs",
+            {
+                "name": "Contract",
+                "kind": "opex",
+                "prices": "nominal",
+                "values": "2026 204000\n2027 208080",
+            },
+        ),
+        (
+            "benefits",
+            {
+                "name": "Savings",
+                "prices": "real",
+                "values": "2054 500000\n2055 500000\n2056 500000",
+            },
+        ),
+        ("benefits", {"name": "Nominal benefit", "prices": "nominal", "values": "2026/27 102000"}),
+    ):
+        assert client.post(f"{option.get_absolute_url()}{kind}/new/", data).status_code == 302
+
+    def shown(value):  # the command's string as the pages show it
+        return "-" * value.startswith("-") + f"£{D(value.lstrip('-')):,.2f}"
+
+    html = client.get(case_url(world)).content.decode()
+    figures = page_figures(html)
+    for name in ("pv_costs", "optimism_bias_pv", "pv_benefits", "npsv"):
+        assert figures[name][-1] == shown(HAND[name])
+    assert figures["bcr"][-1] == HAND["bcr"]
+    detail = client.get(option.get_absolute_url()).content.decode()
+    for page in (html, detail):
+        for pv, switching in HAND_LINES.values():
+            assert shown(pv) in page
+            assert f"{D(switching):,.2f}%" in page
+    assert "0.3459" in detail and "£172,950.68" in detail  # year 31: 500,000 x DF(31)
+
+    workbook = load_workbook(io.BytesIO(client.get(case_url(world, "economic-case.xlsx")).content))
+    summary = workbook["Summary"]
+    header = [cell.value for cell in summary[4]]
+    row = next(r for r in summary.iter_rows(min_row=5, values_only=True) if r[0] == "By hand")
+    assert [
+        D(str(row[header.index(title)]))
+        for title in (
+            "PV costs (incl. optimism bias)",
+            "of which optimism bias",
+            "PV benefits",
+            "NPSV",
+            "BCR",
+        )
+    ] == [D(HAND[name]) for name in ("pv_costs", "optimism_bias_pv", "pv_benefits", "npsv", "bcr")]
+    sheet = workbook["By hand"]
+    columns = [cell.value for cell in sheet[5]]
+    for line in sheet.iter_rows(min_row=6, max_row=9, values_only=True):
+        pv, switching = HAND_LINES[line[0]]
+        assert D(str(line[columns.index("Present value")])) == D(pv)
+        assert round(D(str(line[columns.index("Switching value")])) * 100, 2) == D(switching)
+
+
+def test_a_deflator_too_large_to_keep_is_refused_naming_its_year(client, world, case):
+    client.force_login(world.alice)
+    response = client.post(
+        case_url(world, "deflators/"), {"series": "2025/26 100\n2026/27 1000000000"}
+    )
+    assert response.status_code == 200
+    assert "The deflator for 2026/27: Ensure that there are no more than 8 digits" in (
+        response.content.decode()
+    )
+    assert not Deflator.objects.filter(initiative=world.initiative).exists()  # all or nothing
+    assert client.get(case_url(world)).status_code == 200
+
+
+def test_a_case_not_yet_started_says_so_rather_than_showing_empty_tables(client, world):
+    client.force_login(world.dave)
+    page = client.get(case_url(world)).content.decode()
+    assert 'id="increments"' not in page and 'id="net-flows"' not in page
+    assert "There is no option besides business as usual yet." in page
+    assert "No option can be appraised yet: add cost and benefit lines to an option." in page

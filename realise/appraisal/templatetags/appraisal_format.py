@@ -42,7 +42,8 @@ def number(value, places=2):
 
 @register.filter
 def percent(value):
-    return formatting.percent(value)
+    """A switching value to 2 places, as the engine, the command and the workbook give it."""
+    return formatting.percent(value, 2)
 
 
 @register.filter
