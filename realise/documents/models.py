@@ -187,6 +187,17 @@ class BackgroundBuild(models.Model):
         return self.status in (PackStatus.QUEUED, PackStatus.BUILDING)
 
     @property
+    def stored_size(self) -> int | None:
+        """The built file's size in bytes; None when no file is stored (any more)."""
+        file = getattr(self, "file", None)
+        if not file:
+            return None
+        try:
+            return file.size
+        except OSError:
+            return None
+
+    @property
     def kept_until(self) -> datetime.date | None:
         """The last day it is kept (the daily run removes it the day after, see
         `documents.retention`); None if it is kept for good."""

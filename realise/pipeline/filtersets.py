@@ -39,6 +39,16 @@ class PipelineFilter(PageFilterSet):
         super().__init__(data, queryset, **kwargs)
         self.within = within
 
+    @property
+    def filtered(self) -> bool:
+        """Whether a filter narrows the list (on one collaboration's pipeline, its status)."""
+        if not (self.is_bound and self.is_valid()):
+            return False
+        data = self.form.cleaned_data
+        return bool(data.get("status")) or (
+            self.within is None and data.get("collaboration") is not None
+        )
+
     def in_collaboration(self, queryset, name, value):
         if self.within is not None:
             return queryset

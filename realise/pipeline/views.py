@@ -19,6 +19,7 @@ from realise.collaborations.models import Collaboration
 from realise.core.history import set_history_user
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
+from realise.knowledge.models import Lesson
 from realise.pipeline.filtersets import PipelineFilter
 from realise.pipeline.forms import OpportunityForm
 from realise.pipeline.models import Opportunity, OpportunityStatus
@@ -95,6 +96,7 @@ class PipelineListView(LoginRequiredMixin, VisibleMixin, SingleTableView):
             collaboration=self.collaboration,
             filters=self.filterset.form,
             totals=money_and_hours(self.filtered()),
+            filters_applied=self.filterset.filtered,
             can_add=self.collaboration is not None
             and user.has_perm(
                 "pipeline.add_opportunity", Opportunity(collaboration=self.collaboration)
@@ -129,6 +131,10 @@ class OpportunityDetailView(LoginRequiredMixin, OpportunityObjectMixin, DetailVi
             and user.has_perm("pipeline.change_opportunity", opportunity)
             and user.has_perm("collaborations.add_initiative", opportunity.collaboration),
             history=opportunity.history.select_related("history_user")[:20],
+            # The lesson it came from is named only to readers who may see the lesson.
+            lesson=Lesson.objects.visible_to(user).filter(pk=opportunity.lesson_id).first()
+            if opportunity.lesson_id
+            else None,
         )
         return context
 

@@ -33,6 +33,7 @@ from typing import Any
 from django.db.models import Count, Min, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from realise.appraisal.models import CostKind, CostValue, Option
 from realise.benefits import realisation as engine
@@ -51,6 +52,8 @@ from realise.reports import dashboards
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
 CATEGORIES = tuple(CATEGORY_NAMES.values())  # Savings, Service, Compliance
+# The categories as a page names them, in its language (the JSON keys stay in English).
+CATEGORY_LABELS = dict(zip(CATEGORIES, (_("Savings"), _("Service"), _("Compliance")), strict=True))
 
 # The fewest collaborations the reader may not see whose figures are shown together, as
 # "Other collaborations"; with fewer, only how many there are. One or two would let a
@@ -147,6 +150,11 @@ class Row:
             return None
         mean = Decimal(sum(self.timed_days)) / len(self.timed_days)
         return int(mean.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+    @property
+    def categories(self) -> list[tuple[Any, int]]:
+        """(name in the page's language, count of benefits) for each category."""
+        return [(CATEGORY_LABELS.get(name, name), n) for name, n in self.by_category.items()]
 
     # Links ----------------------------------------------------------------------------
 

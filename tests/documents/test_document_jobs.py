@@ -153,6 +153,18 @@ def test_a_failed_job_says_why(client, vetting):
     assert "may no longer see" in job.error
 
 
+def test_a_job_whose_file_is_gone_says_so(client, vetting):
+    client.force_login(vetting.alice)
+    run_started_job(client, client.get(highlight_url(vetting)))
+    job = DocumentJob.objects.get()
+    job.file.storage.delete(job.file.name)  # a restore without the media, say
+    page = client.get(reverse("document-job", args=[job.pk]))
+    assert page.status_code == 200
+    download = reverse("document-job-download", args=[job.pk])
+    assert b"no longer stored" in page.content and download.encode() not in page.content
+    assert client.get(download).status_code == 404
+
+
 def test_only_the_requester_follows_and_downloads_the_job(client, vetting):
     client.force_login(vetting.alice)
     response = client.get(highlight_url(vetting))

@@ -240,6 +240,20 @@ def test_outsiders_and_readers_get_404_everywhere(client, pack_world):
     assert InspectionPack.objects.count() == 1
 
 
+def test_a_pack_whose_file_is_gone_says_so(client, pack_world):
+    w = pack_world
+    pack = InspectionPack.objects.create(requester=w.alice, collaboration=w.collab)
+    pack = run_pack(pack.pk)
+    pack.file.storage.delete(pack.file.name)  # a restore without the media, say
+    client.force_login(w.alice)
+    page = client.get(reverse("inspection-pack-status", args=[w.collab.slug, pack.pk]))
+    assert page.status_code == 200
+    assert b"no longer stored" in page.content and b"The pack is ready" not in page.content
+    download = reverse("inspection-pack-download", args=[w.collab.slug, pack.pk])
+    assert download.encode() not in page.content
+    assert client.get(download).status_code == 404
+
+
 def run(*args) -> int:
     """The command's exit status; its error, if any, on standard error. (call_command keeps
     the test's database connection open, which the console script closes when it ends.)"""

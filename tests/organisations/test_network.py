@@ -246,6 +246,15 @@ def test_join_and_leave(networks, client):
     assert client.post("/networks/no-such-network/join/").status_code == 404
 
 
+def test_the_page_names_your_role_in_the_language_of_the_page(networks, client):
+    client.force_login(networks.bob)
+    page = client.get("/networks/fleet-managers/").content.decode()
+    assert "You are a coordinator of this network." in page
+    client.post("/language/", {"language": "cy", "next": "/"})
+    page = client.get("/networks/fleet-managers/").content.decode()
+    assert "Rydych yn cydlynydd yn y rhwydwaith hwn." in page
+
+
 def test_members_only_resources_and_members_are_hidden_from_non_members(networks, client, api):
     client.force_login(networks.nora)
     listing = client.get("/networks/").content.decode()

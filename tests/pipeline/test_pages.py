@@ -8,6 +8,7 @@ import pytest
 from realise.collaborations.models import Initiative
 from realise.pipeline.models import Opportunity, OpportunityStatus
 from tests.factories import CollaborationFactory, share
+from tests.knowledge.makers import LessonFactory
 from tests.pipeline.makers import opportunity
 
 
@@ -76,9 +77,11 @@ def test_the_national_pipeline_filters_and_totals_money_and_hours_apart(world, c
     assert "£155,000.08" in text
     # hours: 1,200.50 most likely, 480.20 risk-weighted
     assert "1,200.50 hours" in text and "480.20 hours" in text
+    assert "Totals a year for the opportunities shown" not in text
     filtered = client.get("/pipeline/?status=assessing").content.decode()
     assert "Joint uniform contract" in filtered and "Joint fleet insurance" not in filtered
     assert "£10,000.15" in filtered
+    assert "Totals a year for the opportunities shown" in filtered
     by_collaboration = client.get("/pipeline/?collaboration=ek").content.decode()
     assert "Joint fleet insurance" in by_collaboration
     assert "Joint uniform contract" not in by_collaboration
@@ -168,6 +171,21 @@ def test_turning_into_an_initiative_keeps_the_link(world, client, idea):
     again = client.post(f"/opportunities/{idea.pk}/initiative/")
     assert again.status_code == 400
     assert Initiative.objects.filter(collaboration=world.collab).count() == 2
+
+
+def test_a_lesson_the_reader_may_not_see_is_not_named(world, client):
+    lesson = LessonFactory(collaboration=world.collab, title="Essex and Kent overtime dispute")
+    other = CollaborationFactory(name="Norfolk and Suffolk", slug="ns", visibility="policing")
+    share(other, "Norfolk", "50")
+    share(other, "Suffolk", "50")
+    idea = opportunity(other, "Shared overtime rules", "1000", 50, source="lesson", lesson=lesson)
+    client.force_login(world.nora)  # sees Norfolk and Suffolk, not Essex and Kent's lesson
+    page = client.get(f"/opportunities/{idea.pk}/").content.decode()
+    assert "Shared overtime rules" in page
+    assert "overtime dispute" not in page and lesson.get_absolute_url() not in page
+    assert "(the lesson is not visible to you)" in page
+    client.force_login(world.alice)  # sees both: the lesson is named and linked
+    assert lesson.get_absolute_url() in client.get(f"/opportunities/{idea.pk}/").content.decode()
 
 
 def test_nobody_signed_in_is_asked_to_sign_in(world, client, idea):

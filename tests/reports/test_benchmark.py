@@ -330,6 +330,18 @@ def test_page_sorts_by_column_and_links_each_figure(bench, client):
     assert client.get(url, {"sort": "nonsense"}).status_code == 200
 
 
+def test_in_welsh_the_page_names_the_categories_in_welsh(bench, client):
+    client.force_login(bench.bob)
+    client.post("/language/", {"language": "cy", "next": "/"})
+    page = client.get(reverse("benchmark")).content.decode()
+    assert "Cydymffurfio 0" in page and "Compliance 0" not in page
+    # The JSON keeps its English keys, whatever the language.
+    assert (
+        "Compliance"
+        in benchmark(bench.bob, today=TODAY).as_dict()["collaborations"][0]["by_category"]
+    )
+
+
 def test_anonymous_readers_are_sent_to_sign_in_as_for_dashboards(bench, client):
     response = client.get(reverse("benchmark"))
     assert response.status_code == 302

@@ -24,7 +24,7 @@ from realise.organisations.forms import (
     NetworkResourceForm,
     SharingForm,
 )
-from realise.organisations.models import Network
+from realise.organisations.models import Network, NetworkRole
 
 
 class DirectoryView(LoginRequiredMixin, TemplateView):
@@ -156,9 +156,11 @@ class NetworkDetailView(NetworkMixin, TemplateView):
         members = network.members_for(self.network, user)
         for member in members:
             member.name = network.display_name(member.user)
+        role = network.role_in(self.network, user)
         context.update(
             network=self.network,
-            role=network.role_in(self.network, user),
+            role=role,
+            role_label=NetworkRole(role).label if role else "",
             may_see_inside=network.may_see_inside(self.network, user),
             members=members,
             resources=network.resources_for(self.network, user),
