@@ -26,6 +26,7 @@ class OpportunitySerializer(DomainSerializer):
     )
     lesson = VisibleRelatedField(
         scope=Lesson.objects.visible_to,
+        hide_unseen=True,
         queryset=Lesson.objects.all(),
         required=False,
         allow_null=True,

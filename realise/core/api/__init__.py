@@ -105,15 +105,44 @@ class Pagination(pagination.PageNumberPagination):
 # Fields -----------------------------------------------------------------------------------
 
 
+class _Every(set):
+    """Every id (no reader to ask about)."""
+
+    def __contains__(self, item) -> bool:
+        return True
+
+
+_EVERY = _Every()
+
+
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """A primary key chosen among the objects the requesting user may see.
 
     `scope(user)` returns those objects; anything else is refused as if it did not exist.
+    With `hide_unseen`, a related object the reader may not see (a link another may see:
+    an opportunity's private lesson) is answered as null, so not even its id is told.
     """
 
-    def __init__(self, scope=None, **kwargs):
+    def __init__(self, scope=None, hide_unseen: bool = False, **kwargs):
         self.scope = scope
+        self.hide_unseen = hide_unseen
         super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        if self.hide_unseen and value.pk not in self._seen():
+            return None
+        return super().to_representation(value)
+
+    def _seen(self) -> set:
+        """The ids of the objects the reader may see, read once per request and field."""
+        request = self.context.get("request")
+        if self.scope is None or request is None:
+            return _EVERY
+        seen = request.__dict__.setdefault("_realise_seen_related", {})
+        key = (self.field_name, self.parent.__class__)
+        if key not in seen:
+            seen[key] = set(self.scope(request.user).values_list("pk", flat=True))
+        return seen[key]
 
     def get_queryset(self):
         queryset = super().get_queryset()
