@@ -50,9 +50,16 @@ class OpportunityForm(VersionedFormMixin, GovukForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if collaboration is not None:
             self.instance.collaboration = collaboration
-        model_choice_field(self, "lesson").queryset = Lesson.objects.visible_to(user).order_by(
-            "title"
-        )
+        lessons = Lesson.objects.visible_to(user)
+        if (
+            self.instance.lesson_id is not None
+            and not lessons.filter(pk=self.instance.lesson_id).exists()
+        ):
+            # Linked by someone who may see the lesson: kept as it is, neither shown nor
+            # (by leaving the choice empty) undone by this editor.
+            del self.fields["lesson"]
+        else:
+            model_choice_field(self, "lesson").queryset = lessons.order_by("title")
         model_choice_field(self, "owner").queryset = Person.objects.order_by("name")
         if self.instance.initiative_id is not None:
             # It became an initiative: its status is fixed, the link is kept.

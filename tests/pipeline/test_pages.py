@@ -7,7 +7,7 @@ import pytest
 
 from realise.collaborations.models import Initiative
 from realise.pipeline.models import Opportunity, OpportunityStatus
-from tests.factories import CollaborationFactory, share
+from tests.factories import CollaborationFactory, member, share
 from tests.knowledge.makers import LessonFactory
 from tests.pipeline.makers import opportunity
 
@@ -194,3 +194,35 @@ def test_nobody_signed_in_is_asked_to_sign_in(world, client, idea):
     for url in ("/pipeline/", "/collaborations/ek/pipeline/", f"/opportunities/{idea.pk}/"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response["Location"], url
+
+
+def test_an_editor_who_may_not_see_the_lesson_keeps_its_link(world, client):
+    """Linked by someone who may see the lesson, the link is not offered to, nor undone by,
+    an editor who may not."""
+    lesson = LessonFactory(collaboration=world.collab, title="Essex and Kent overtime dispute")
+    other = CollaborationFactory(name="Norfolk and Suffolk", slug="ns", visibility="policing")
+    share(other, "Norfolk", "50")
+    share(other, "Suffolk", "50")
+    idea = opportunity(other, "Shared overtime rules", "1000", 50, source="lesson", lesson=lesson)
+    editor = member("nina", "Norfolk", "programme_team", other)
+
+    client.force_login(editor)
+    page = client.get(f"/opportunities/{idea.pk}/edit/")
+    assert page.status_code == 200
+    assert "overtime dispute" not in page.content.decode()
+    response = client.post(
+        f"/opportunities/{idea.pk}/edit/",
+        form(
+            title="Shared overtime rules, both forces",
+            source="lesson",
+            most_likely="1000",
+            low="500",
+            high="2000",
+            confidence="50",
+            version=idea.version,
+        ),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    idea.refresh_from_db()
+    assert idea.title == "Shared overtime rules, both forces"
+    assert idea.lesson_id == lesson.pk
