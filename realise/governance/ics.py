@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
 from realise.governance.deadlines import Deadline
@@ -71,7 +72,11 @@ def meeting_event(
     event.add("summary", body.name)
     if meeting.place:
         event.add("location", meeting.place)
-    description = f"{body.name} ({body.collaboration.name}). Agenda: {url}"
+    description = _("%(body)s (%(collaboration)s). Agenda: %(url)s") % {
+        "body": body.name,
+        "collaboration": body.collaboration.name,
+        "url": url,
+    }
     if meeting.notes.strip():
         description += "\n\n" + meeting.notes.strip()
     event.add("description", description)

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -390,6 +391,10 @@ class Meeting(TimeStamped):
         problem = day_problem(self, "date")
         if problem:
             raise ValidationError(problem)
+        if self.status == MeetingStatus.HELD and self.date > timezone.localdate():
+            raise ValidationError(
+                {"status": gettext("A meeting is held on its day: this one is yet to come.")}
+            )
 
     @property
     def collaboration(self):

@@ -308,8 +308,8 @@ class BodyCalendarView(View):
         body = get_object_or_404(GovernanceBody.objects.select_related("collaboration"), slug=slug)
         user = request.user
         token = request.GET.get("token")
-        if token:
-            user = ics.user_from_token(token, body) or user
+        owner = ics.user_from_token(token, body) if token else None
+        user = owner or user
         if not user.has_perm("governance.view_governancebody", body):
             raise Http404("No such calendar.")
         since = timezone.localdate() - datetime.timedelta(days=366)
@@ -317,9 +317,12 @@ class BodyCalendarView(View):
             "body__collaboration", "body__chair__user"
         )
         base, domain = _feed_base(request)
-        text = ics.body_calendar(
-            body, meetings.order_by("date")[:500], base_url=base, domain=domain
-        )
+        # A calendar program sends no language: a link's feed is in its owner's.
+        speaking = language.of_user(owner) if owner else translation.get_language()
+        with translation.override(speaking):
+            text = ics.body_calendar(
+                body, meetings.order_by("date")[:500], base_url=base, domain=domain
+            )
         return _calendar_response(text, body.slug)
 
 

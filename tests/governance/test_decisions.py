@@ -263,3 +263,20 @@ def test_the_decisions_log_is_searchable(client, world, meeting):
     ).content.decode()
     assert "Buy body armour together" in page
     assert "Merge the vetting units" not in page
+
+
+def test_a_meeting_yet_to_come_is_not_marked_held(client, world):
+    coming = Meeting.objects.create(
+        body=world.board, date=timezone.localdate() + datetime.timedelta(days=1)
+    )
+    client.force_login(world.alice)
+    edit = {"date": coming.date.isoformat(), "start_time": "", "location": "", "notes": ""}
+
+    response = client.post(f"/governance/meetings/{coming.pk}/edit/", {**edit, "status": "held"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["status"] == [
+        "A meeting is held on its day: this one is yet to come."
+    ]
+    coming.refresh_from_db()
+    assert coming.status == "scheduled"

@@ -3,6 +3,7 @@ agenda link, cancelled meetings sent as cancelled, and a personal feed of my dea
 Every feed is read back with the `icalendar` library, as a calendar program would."""
 
 import datetime
+import re
 import zoneinfo
 
 from django.test import Client
@@ -255,4 +256,19 @@ def test_the_deadlines_are_in_the_language_of_their_reader(client, world, settin
     _, found = events(feed.get(url))
     assert str(found[f"actuals-{world.benefit.pk}-{today:%Y-%m}"]["SUMMARY"]).startswith(
         "Actuals due: EK-B01"
+    )
+
+
+def test_a_bodys_feed_is_in_the_language_of_the_owner_of_its_link(client, world, settings):
+    meeting = Meeting.objects.create(body=world.board, date=D(2027, 3, 26))
+    client.force_login(world.dave)
+    client.post("/language/", {"language": "cy", "next": "/"})  # remembered for dave
+    page = client.get(world.board.get_absolute_url()).content.decode()
+    url = re.search(r'/governance/bodies/[\w-]+/calendar\.ics\?token=[^"]+', page).group(0)
+
+    _, found = events(Client().get(url.replace("&amp;", "&")))  # a calendar program
+    description = str(found[f"meeting-{meeting.pk}"]["DESCRIPTION"])
+    assert description == (
+        f"{world.board.name} ({world.collab.name}). Rhaglen y cyfarfod: "
+        f"{settings.REALISE_BASE_URL.rstrip('/')}/governance/meetings/{meeting.pk}/"
     )
