@@ -266,6 +266,54 @@ class MonthActualsForm(GovukForm, forms.Form):
                 required=False,
                 max_length=2000,
             )
+            # The actual as the page showed it, so that a line changed by someone else since
+            # is neither overwritten by the value shown nor silently replaced.
+            self.fields[f"shown-{line.key}"] = forms.CharField(
+                widget=forms.HiddenInput,
+                required=False,
+                initial="" if line.current is None else str(line.current),
+            )
+
+    def clean(self):
+        data = super().clean()
+        changed_since = {}
+        for line in self.lines:
+            value = data.get(f"value-{line.key}")
+            shown = self._shown(line)
+            if value is None or value == shown or shown == line.current:
+                continue
+            if line.current is None:
+                message = _(
+                    "Someone else removed this actual since you opened the page. Check the "
+                    "line, then save again to record yours."
+                )
+            else:
+                message = _(
+                    "Someone else recorded %(value)s for this line since you opened the page. "
+                    "Check it, then save again to replace it with yours."
+                ) % {"value": line.current}
+            self.add_error(f"value-{line.key}", message)
+            changed_since[line.key] = line.current
+        if changed_since:
+            # Sent again, the form replaces what the others recorded (as they were shown).
+            posted = self.data.copy()
+            for line_key, current in changed_since.items():
+                posted[self.add_prefix(f"shown-{line_key}")] = (
+                    "" if current is None else str(current)
+                )
+            self.data = posted
+        return data
+
+    def _shown(self, line) -> Decimal | None:
+        """The line's actual as the page showed it (as recorded now, for a post without it)."""
+        name = f"shown-{line.key}"
+        if self.add_prefix(name) not in self.data:
+            return line.current
+        text = (self.cleaned_data.get(name) or "").strip()
+        try:
+            return Decimal(text) if text else None
+        except InvalidOperation:
+            return line.current
 
     def clean_evidence_file(self):
         """Checked once here, so that a refused file is named beside its own field rather
@@ -285,13 +333,15 @@ class MonthActualsForm(GovukForm, forms.Form):
         return [
             (line, value, self.cleaned_data.get(f"note-{line.key}", ""))
             for line, value in self._given()
-            if line.current is None or value != line.current
+            if self._shown(line) is None or value != self._shown(line)
         ]
 
     def unchanged(self) -> int:
-        """How many lines were saved with the value already recorded (left alone)."""
+        """How many lines were saved with the value shown as recorded (left alone)."""
         return sum(
-            1 for line, value in self._given() if line.current is not None and value == line.current
+            1
+            for line, value in self._given()
+            if self._shown(line) is not None and value == self._shown(line)
         )
 
     def _given(self):
@@ -302,4 +352,7 @@ class MonthActualsForm(GovukForm, forms.Form):
 
     def rows(self):
         """Each line with its bound fields, for the template."""
-        return [(line, self[f"value-{line.key}"], self[f"note-{line.key}"]) for line in self.lines]
+        return [
+            (line, self[f"value-{line.key}"], self[f"note-{line.key}"], self[f"shown-{line.key}"])
+            for line in self.lines
+        ]

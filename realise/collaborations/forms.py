@@ -3,6 +3,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -19,6 +20,7 @@ from realise.collaborations.models import (
     Stage,
 )
 from realise.collaborations.services import (
+    HUNDRED,
     GateResult,
     check_shares_total,
     decision_date_problem,
@@ -46,6 +48,15 @@ class CollaborationForm(VersionedFormMixin, GovukForm, forms.ModelForm):
         help_texts = {"slug": gettext_lazy("A short name for web addresses, e.g. 7f-procurement.")}
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The collaborations the user may see (as the API offers), and the one it sits
+        # within now, so that an edit can keep it.
+        visible = Collaboration.objects.visible_to(user).values("pk")
+        model_choice_field(self, "parent").queryset = Collaboration.objects.filter(
+            Q(pk__in=visible) | Q(pk=self.instance.parent_id)
+        )
+
     def clean_parent(self):
         parent = self.cleaned_data.get("parent")
         own = self.instance.pk
@@ -67,6 +78,41 @@ class ShareFormSet(BaseInlineFormSet):
                 raise ValidationError(_("%(force)s is listed twice.") % {"force": data["force"]})
             forces.add(data["force"].pk)
             percents.append(data.get("percent") or Decimal("0"))
+        # Shares saved since the form was opened (in another tab, or through the API) are
+        # not in it, yet stay: they count towards the total.
+        listed = [form.instance.pk for form in self.initial_forms if form.instance.pk]
+        added = (
+            list(self.instance.shares.exclude(pk__in=listed).select_related("force"))
+            if self.instance.pk
+            else []
+        )
+        for share in added:
+            if share.force_id in forces:
+                raise ValidationError(
+                    _(
+                        "A share for %(force)s was saved since this form was opened: open the "
+                        "form again to see every share."
+                    )
+                    % {"force": share.force}
+                )
+        percents += [share.percent for share in added]
+        total = sum(percents, Decimal("0"))
+        if added and total != HUNDRED:
+            raise ValidationError(
+                ngettext(
+                    "Since this form was opened, a share was saved for %(forces)s. With it the "
+                    "force shares add up to %(total)s%%, not exactly 100%%: open the form again "
+                    "to see every share.",
+                    "Since this form was opened, shares were saved for %(forces)s. With them the "
+                    "force shares add up to %(total)s%%, not exactly 100%%: open the form again "
+                    "to see every share.",
+                    len(added),
+                )
+                % {
+                    "forces": ", ".join(str(share.force) for share in added),
+                    "total": format(total.normalize(), "f"),
+                }
+            )
         check_shares_total(percents)
         super().clean()
 
@@ -107,6 +153,23 @@ class InitiativeForm(VersionedFormMixin, GovukForm, forms.ModelForm):
                 "To close the initiative, use “Close the initiative” on its page: it records "
                 "the lessons learned and hands its benefits over to business as usual."
             )
+
+    def clean_name(self):
+        """The name is unique within the collaboration (the database's constraint, which a
+        form without the collaboration field would leave unchecked)."""
+        name = self.cleaned_data["name"]
+        initiative = self.instance
+        if (
+            initiative.collaboration_id
+            and Initiative.objects.filter(collaboration_id=initiative.collaboration_id, name=name)
+            .exclude(pk=initiative.pk)
+            .exists()
+        ):
+            raise ValidationError(
+                _("%(collaboration)s already has an initiative called '%(name)s'.")
+                % {"collaboration": initiative.collaboration, "name": name}
+            )
+        return name
 
     def clean_status(self):
         status = self.cleaned_data.get("status")

@@ -88,6 +88,9 @@ class CollaborationFormMixin:
     model = Collaboration
     form_class: type[ModelForm[Any]] | None = CollaborationForm
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def get_shares_formset(self):
         return ForceShareFormSet(
             self.request.POST or None, instance=self.object or Collaboration(), prefix="shares"
@@ -165,8 +168,12 @@ class InitiativeCreateView(ObjectPermissionMixin, CreateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(collaboration=self.collaboration, **kwargs)
 
-    def form_valid(self, form):
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
         form.instance.collaboration = self.collaboration
+        return form
+
+    def form_valid(self, form):
         set_history_user(form.instance, self.request.user)
         messages.success(self.request, _("Created %(name)s.") % {"name": form.instance.name})
         return super().form_valid(form)

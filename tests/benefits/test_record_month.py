@@ -3,6 +3,7 @@ last month beside each, all or nothing, and a second save corrects rather than a
 
 import datetime
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.contrib.messages import get_messages
@@ -10,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from realise.benefits.models import Evidence, Measurement
-from realise.benefits.services import verify_measurement
+from realise.benefits.services import record_measurement, verify_measurement
 from tests.factories import BenefitFactory, member, plan
 
 MONTH = datetime.date(2026, 3, 1)
@@ -269,3 +270,43 @@ def test_an_administrator_is_offered_the_whole_collaborations_line_of_every_bene
         ("EK-2", None),
     ]
     assert page_lines[0].whose == "Whole collaboration"
+
+
+def test_a_line_changed_by_someone_else_since_the_page_opened_is_never_overwritten(client, lines):
+    """Two people, or two tabs: a line left as the page showed it stays as the other person
+    recorded it; a line typed over theirs is refused, naming it, until saved again."""
+    world, other = lines
+    first, second = key(world.benefit, world.essex), key(other, world.essex)
+    client.force_login(world.bob)
+    client.post(url(), {f"value-{first}": "110", f"value-{second}": "45", "batch_note": "Ledger"})
+    opened = client.get(url()).content.decode()
+    shown = {f"shown-{first}": "110.00", f"shown-{second}": "45.00"}
+    for name, value in shown.items():  # the page carries each value as shown
+        assert f'type="hidden" name="{name}" value="{value}"' in opened
+    # Meanwhile the programme team corrects both lines.
+    for benefit, value in ((world.benefit, "111"), (other, "46")):
+        record_measurement(
+            benefit,
+            MONTH,
+            user=world.alice,
+            force=world.essex,
+            value=Decimal(value),
+            evidence_note="Corrected from the finance ledger",
+        )
+    # The page, as opened: the first line left as shown, the second typed over.
+    posted = {f"value-{first}": "110.00", f"value-{second}": "50", "batch_note": "Mine", **shown}
+    refused = client.post(url(), posted)
+    assert refused.status_code == 400
+    assert (
+        "EK-2, Essex: Someone else recorded 46.00 for this line since you opened the page. "
+        "Check it, then save again to replace it with yours."
+    ) in unescape(refused.content.decode())
+    stored = dict(Measurement.objects.filter(period=MONTH).values_list("benefit", "value"))
+    assert stored == {world.benefit.pk: Decimal("111.00"), other.pk: Decimal("46.00")}
+    # Sent again as the refusal shows it, it replaces theirs on that line alone.
+    again = refused.context["form"]
+    assert again[f"shown-{second}"].value() == "46.00"
+    posted[f"shown-{second}"] = again[f"shown-{second}"].value()
+    assert client.post(url(), posted).status_code == 302
+    stored = dict(Measurement.objects.filter(period=MONTH).values_list("benefit", "value"))
+    assert stored == {world.benefit.pk: Decimal("111.00"), other.pk: Decimal("50.00")}

@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 from realise.collaborations.models import Initiative, InitiativeStatus
 from realise.documents.models import ClosureRecord
 from tests.collaborations.test_rules_every_way_in import initiative_form
+from tests.factories import InitiativeFactory
 
 STAGE_BY_DECISION = (
     "The stage moves only through a stage decision: on the initiative's stage page, or with "
@@ -190,3 +191,41 @@ def test_a_new_initiative_is_not_created_closed_on_the_page(world, client):
         "(/initiatives/joint-firearms/close/)"
     ) in html.unescape(refused.content.decode())
     assert not Initiative.objects.filter(slug="joint-firearms").exists()
+
+
+# The name -------------------------------------------------------------------------------------
+
+ALREADY_NAMED = "Essex and Kent Serious Crime already has an initiative called 'Joint vetting'."
+
+
+def test_a_new_initiative_named_as_another_of_its_collaboration_is_refused_by_name(world, client):
+    client.force_login(world.alice)
+    refused = client.post(
+        f"/collaborations/{world.collab.slug}/initiatives/new/",
+        {"name": "Joint vetting", "slug": "joint-vetting-2", "status": "active"},
+    )
+    assert refused.status_code == 200
+    assert f'<a href="#id_name">{ALREADY_NAMED}</a>' in html.unescape(refused.content.decode())
+    assert not Initiative.objects.filter(slug="joint-vetting-2").exists()
+
+
+def test_renaming_an_initiative_to_another_of_its_collaboration_is_refused_by_name(world, client):
+    InitiativeFactory(collaboration=world.collab, name="Joint firearms", slug="joint-firearms")
+    client.force_login(world.alice)
+    refused = client.post(
+        "/initiatives/joint-firearms/edit/",
+        {"version": 1, "name": "Joint vetting", "slug": "joint-firearms", "status": "active"},
+    )
+    assert refused.status_code == 200
+    assert f'<a href="#id_name">{ALREADY_NAMED}</a>' in html.unescape(refused.content.decode())
+    assert Initiative.objects.get(slug="joint-firearms").name == "Joint firearms"
+
+
+def test_the_same_name_in_another_collaboration_is_accepted(world, client):
+    other = InitiativeFactory(name="Joint vetting", slug="other-joint-vetting")
+    client.force_login(world.alice)
+    saved = client.post(
+        "/initiatives/joint-vetting/edit/", initiative_form(world, purpose="Vetting together")
+    )
+    assert saved.status_code == 302
+    assert other.collaboration != world.collab
