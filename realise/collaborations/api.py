@@ -55,6 +55,7 @@ class CollaborationSerializer(DomainSerializer):
     # replace Field.parent (the serializer a field is bound to) as the stubs assume.
     parent = VisibleRelatedField(  # type: ignore[assignment]
         scope=Collaboration.objects.visible_to,
+        hide_unseen=True,
         queryset=Collaboration.objects.all(),
         required=False,
         allow_null=True,

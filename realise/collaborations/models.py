@@ -60,6 +60,17 @@ class CollaborationQuerySet(models.QuerySet):
         """The collaborations `user` may see."""
         return self.filter(visible_collaboration_filter(user)).distinct()
 
+    def with_parent_seen(self, user: Any) -> Self:
+        """Each with `parent_seen`: whether `user` may see the collaboration it sits within
+        (an open collaboration may sit within a private one, whose name is not theirs to
+        read)."""
+        seen = Collaboration.objects.visible_to(user).values("pk")
+        return self.annotate(
+            parent_seen=models.ExpressionWrapper(
+                Q(parent__in=seen), output_field=models.BooleanField()
+            )
+        )
+
     def own_to(self, access):
         """The ids of the collaborations that are the user's own (their forces' and those
         named on their memberships), whatever their visibility."""

@@ -52,6 +52,7 @@ class CollaborationListView(LoginRequiredMixin, SingleTableView):
         queryset = CollaborationFilter(self.request.GET, queryset).qs
         return (
             Collaboration.objects.filter(pk__in=queryset.values("pk"))
+            .with_parent_seen(self.request.user)
             .select_related("parent", "lead_force")
             .annotate(
                 member_count=Count("shares", distinct=True),
@@ -59,6 +60,18 @@ class CollaborationListView(LoginRequiredMixin, SingleTableView):
             )
             .order_by("name")
         )
+
+
+def seen_ancestors(collaboration: Collaboration, user) -> list[Collaboration]:
+    """The collaborations it sits within, top first, up to the first the user may not see:
+    no name of a collaboration hidden from them, nor of those above it."""
+    seen = set(Collaboration.objects.visible_to(user).values_list("pk", flat=True))
+    chain = []
+    for ancestor in collaboration.ancestors():
+        if ancestor.pk not in seen:
+            break
+        chain.append(ancestor)
+    return chain[::-1]
 
 
 class CollaborationDetailView(ObjectPermissionMixin, DetailView):
@@ -74,6 +87,8 @@ class CollaborationDetailView(ObjectPermissionMixin, DetailView):
             agreements=collaboration.agreements.select_related("review_body"),
             today=timezone.localdate(),
             children=Collaboration.objects.visible_to(user).filter(parent=collaboration),
+            # What it sits within, as far as the reader may see (from the top down).
+            ancestors=seen_ancestors(collaboration, user),
             initiatives=collaboration.initiatives.select_related("sro").annotate(
                 benefit_count=Count("benefits")
             ),

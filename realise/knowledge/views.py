@@ -79,6 +79,7 @@ class RepositoryHomeView(TemplateView):
         selected = {name: params.get(name, "") for name in CatalogueFilter.base_filters}
         catalogue = (
             Collaboration.objects.filter(pk__in=collaborations.values("pk"))
+            .with_parent_seen(user)
             .select_related("lead_force", "parent")
             .annotate(
                 member_count=Count("shares", distinct=True),
