@@ -230,9 +230,13 @@ def _benefit_table(initiative, benefits, rags, figures, month, claims, unnamed) 
             planned_to_date = formats.q2(numbers.get("planned_to_date"))
             actual_to_date = formats.q2(numbers.get("actual_to_date"))
             remaining = formats.q2(numbers.get("planned_total")) - planned_to_date
+            # No actual recorded for the month reads as a dash, never as a zero realised.
+            actual_month = numbers.get("actual_month")
             cells = [
                 formats.unit_value(benefit.unit, formats.q2(numbers.get("planned_month"))),
-                formats.unit_value(benefit.unit, formats.q2(numbers.get("actual_month"))),
+                formats.unit_value(
+                    benefit.unit, None if actual_month is None else formats.q2(actual_month)
+                ),
                 formats.unit_value(benefit.unit, planned_to_date),
                 formats.unit_value(benefit.unit, actual_to_date),
                 formats.unit_value(benefit.unit, actual_to_date + remaining),
@@ -365,6 +369,9 @@ def build_highlight(
                         "percentages and scores are levels, never added up: the month's level "
                         "is shown. Qualitative benefits are reported by status."
                     )
+                ),
+                blocks.paragraph(
+                    _("A dash in Realised in month: no actual has been recorded for the month.")
                 ),
                 *([blocks.paragraph(str(SHARED_NOTE))] if claims else []),
             ],

@@ -44,6 +44,9 @@ PDF_FONT = "DejaVu Sans"
 DOCX_FONT = "Arial"
 RAG_FILLS = {"Red": "D4351C", "Amber": "FFDD00", "Green": "00703C"}
 RAG_TEXT = {"Red": "FFFFFF", "Amber": "0B0C0C", "Green": "FFFFFF"}
+# A word longer than this (a URL, an identifier) may break anywhere in a PDF table, so that
+# it cannot push the columns after it off the page.
+LONG_WORD = 20
 # Characters XML 1.0 (and so Word) cannot hold; people paste them from other programs.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -98,6 +101,8 @@ def _cells(table: dict) -> dict:
             classes = []
             if column["numeric"]:
                 classes.append("numeric")
+            elif any(len(word) > LONG_WORD for word in text.split()):
+                classes.append("long-words")
             key = rag_key(text) if column["rag"] else None
             if key in RAG_FILLS:
                 classes.append(f"rag-{key}")
@@ -364,6 +369,7 @@ def render_docx(document: dict) -> bytes:
         _docx_block(doc, {"type": "facts", "rows": document["facts"]})
 
     if document["contents"]:
+        _update_fields_on_open(doc)
         doc.add_heading(_("Contents"), level=1)
         for number, item in enumerate(document["sections"], 1):
             entry = doc.add_paragraph()
@@ -383,6 +389,20 @@ def render_docx(document: dict) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def _update_fields_on_open(doc) -> None:
+    """Ask Word to work out the fields when the file is opened: Word keeps a contents
+    entry's page number (a PAGEREF field) as written, blank here, until its fields are
+    updated. The setting goes before `w:compat`, where the schema's order puts it."""
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    settings = doc.settings.element
+    compat = settings.find(qn("w:compat"))
+    if compat is not None:
+        compat.addprevious(update)
+    else:
+        settings.append(update)
 
 
 def _bookmark_name(section: dict) -> str:

@@ -104,6 +104,19 @@ def test_the_word_pack_has_the_same_contents_list_and_sections(pack):
     assert len(document.inline_shapes) >= 2  # the board's charts
 
 
+def test_word_works_out_the_contents_page_numbers_when_the_pack_is_opened(pack):
+    """Word shows a contents entry's page number (a PAGEREF field) only once its fields are
+    updated: the file asks for that on opening, where the schema puts the setting."""
+    from docx.oxml.ns import qn
+
+    *_parts, document = docx_parts(render(pack, "docx").content)
+    settings = document.settings.element
+    update = settings.find(qn("w:updateFields"))
+    assert update is not None and update.get(qn("w:val")) == "true"
+    names = [child.tag for child in settings]
+    assert names.index(qn("w:updateFields")) < names.index(qn("w:compat"))
+
+
 def test_a_pack_for_a_day_without_a_meeting_still_lists_what_is_due(vetting):
     pack = build_board_pack(vetting.board, datetime.date(2026, 12, 3))
     text = "\n".join(

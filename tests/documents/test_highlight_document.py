@@ -239,3 +239,47 @@ def test_an_unnamed_benefits_owners_are_not_named_where_it_is_overdue(vetting, s
         row[:2] for row in overdue["rows"]
     ]
     assert "Olwen Covert" not in str(document) and "Mostyn Covert" not in str(document)
+
+
+def test_a_long_unbroken_word_does_not_push_the_figures_off_the_page(vetting):
+    """A title holding a web address or an identifier wraps inside its cell: the figures and
+    RAG after it stay on the A4 page."""
+    from pypdf import PdfReader
+
+    vetting.money.title = (
+        "Cheaper checks under contract "
+        "NATIONALVETTINGFRAMEWORK2026LOTONEREFERENCE0042SCHEDULETWOPRICINGANNEXB"
+    )
+    vetting.money.save()
+    document = build_highlight(vetting.initiative, OCTOBER)
+    reader = PdfReader(io.BytesIO(render(document, "pdf").content))
+    beyond = []
+    for page in reader.pages:
+        width = float(page.mediabox.width)
+
+        def visit(text, cm, tm, _font, _size, width=width):
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            if text.strip() and x > width:
+                beyond.append(text.strip())
+
+        page.extract_text(visitor_text=visit)
+    assert beyond == []
+
+
+def test_a_month_with_no_actual_reads_as_not_recorded_not_as_nothing_realised(vetting):
+    """V-HOURS has no actual for October: its month reads as a dash; once a zero is recorded
+    it reads as zero hours."""
+    rows = _tables(build_highlight(vetting.initiative, OCTOBER))[
+        "Each benefit's plan and actual for Oct 2026 and to date"
+    ]["rows"]
+    hours = next(row for row in rows if row[0] == "V-HOURS")
+    assert hours[2:6] == ["10 hours", "–", "70 hours", "40 hours"]
+    money = next(row for row in rows if row[0] == "V-MONEY")
+    assert money[2:4] == ["£1,000.00", "£850.00"]
+
+    actual(vetting.hours, OCTOBER, "0")
+    rows = _tables(build_highlight(vetting.initiative, OCTOBER))[
+        "Each benefit's plan and actual for Oct 2026 and to date"
+    ]["rows"]
+    hours = next(row for row in rows if row[0] == "V-HOURS")
+    assert hours[2:6] == ["10 hours", "0 hours", "70 hours", "40 hours"]

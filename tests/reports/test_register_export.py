@@ -166,9 +166,32 @@ def test_cli_export_of_one_initiative(register, tmp_path):
 
     call_command("export-register", "--initiative", "joint-vetting", "--out", str(path), stdout=out)
 
-    assert "1 initiatives, 2 benefits, 3 planned values and 2 actuals" in out.getvalue()
+    assert "1 initiative, 2 benefits, 3 planned values and 2 actuals" in out.getvalue()
     assert [r[0] for r in rows(path, INITIATIVES)[1:]] == ["joint-vetting"]
     assert [r[0] for r in rows(path, BENEFITS)[1:]] == ["B-VET-1", "B-VET-2"]
+
+
+def test_cli_export_for_a_user_names_no_collaboration_hidden_from_them(register, tmp_path):
+    """`--user` holds only what that user may see, the drop-downs of the hidden lists sheet
+    included (as the page's download does)."""
+    path = tmp_path / "nora.xlsx"
+
+    call_command("export-register", "--user", "nora", "--out", str(path), stdout=io.StringIO())
+
+    assert rows(path, BENEFITS)[1:] == []
+    listed = {value for row in rows(path, LISTS) for value in row}
+    assert "ek" not in listed  # the private Essex and Kent collaboration
+
+
+def test_cli_export_names_the_filters_used(register, tmp_path):
+    path = tmp_path / "ek.xlsx"
+
+    call_command(
+        "export-register", "--collaboration", "ek", "--out", str(path), stdout=io.StringIO()
+    )
+
+    about = [row[0] for row in rows(path, "About")]
+    assert about[2] == f"Filters: Collaboration: {register.collab}"
 
 
 def test_an_unknown_collaboration_is_refused_on_the_page(register, client):

@@ -50,6 +50,18 @@ def test_a_small_upload_is_imported_at_once(register, renamed, client):
     assert "Imported" in page and "hx-get" not in page
 
 
+def test_an_unchanged_upload_says_nothing_has_changed(register, exported, client):
+    """Export, then import the same workbook unchanged: the page says nothing was written,
+    not that changes were saved."""
+    client.force_login(register.alice)
+
+    response = upload(client, exported)
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Nothing has changed" in page
+    assert "The changes were saved" not in page
+
+
 def test_a_large_upload_runs_as_a_task(
     register, renamed, client, settings, django_capture_on_commit_callbacks
 ):

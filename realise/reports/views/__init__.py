@@ -119,6 +119,10 @@ class ImportStatusView(StaleJobsFailedMixin, ObjectPermissionMixin, DetailView):
             errors=Paginator(job.errors, ERRORS_PER_PAGE).get_page(self.request.GET.get("page")),
             unlisted=max(job.error_count - len(job.errors), 0),
             notes=(job.summary or {}).get("notes", []),
+            # Rows created or updated: none when the workbook was exported and imported unchanged.
+            changed=sum(
+                counts.get("created", 0) + counts.get("updated", 0) for _, counts in summary
+            ),
         )
         return context
 

@@ -25,11 +25,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         collaboration = initiative = None
         initiatives = Initiative.objects.all()
+        collaborations = Collaboration.objects.all()
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"--user: no user called '{options['user']}'", returncode=2)
             initiatives = Initiative.objects.visible_to(user)
+            # The drop-downs name only the collaborations the user may see, as on the page.
+            collaborations = Collaboration.objects.visible_to(user)
         if options["collaboration"]:
             collaboration = Collaboration.objects.filter(slug=options["collaboration"]).first()
             if collaboration is None:
@@ -47,6 +50,12 @@ class Command(BaseCommand):
         out = check_out(options["out"], what="the .xlsx file")
         scope = register_scope(initiatives, collaboration=collaboration, initiative=initiative)
         total = register_rows(scope)
+        # The About sheet says which part of the register this is, as the page's does.
+        filters = [
+            (label, str(found))
+            for found, label in ((collaboration, "Collaboration"), (initiative, "Initiative"))
+            if found is not None
+        ]
 
         def progress(rows: int) -> None:
             if options["verbosity"] >= 1:
@@ -54,7 +63,13 @@ class Command(BaseCommand):
 
         try:
             with replacing(out) as part:
-                counts = write_register(str(part), scope, progress=progress)
+                counts = write_register(
+                    str(part),
+                    scope,
+                    progress=progress,
+                    collaborations=collaborations,
+                    filters=filters,
+                )
         except OSError as exc:
             raise CommandError(
                 f"--out: cannot write {options['out']}: {exc}", returncode=2
