@@ -31,6 +31,7 @@ from realise.collaborations.services import (
     GateRefused,
     check_initiative_change,
     check_shares_total,
+    duplicate_name_problem,
     move_problems,
     move_stage,
 )
@@ -256,6 +257,9 @@ class InitiativeSerializer(DomainSerializer):
         ]
         read_only_fields = ["stage"]
         create_only_fields = ["collaboration"]
+        # The collaboration and name are unique together: checked in `validate`, naming the
+        # field, rather than by DRF's validator ("must make a unique set").
+        validators: list = []
 
     def to_internal_value(self, data):
         """The stage moves only through a stage decision, and an initiative is closed only
@@ -282,6 +286,10 @@ class InitiativeSerializer(DomainSerializer):
             raise serializers.ValidationError(
                 {"end_date": "The end date must be after the start date."}
             )
+        initiative = self.proposed(attrs)
+        problem = duplicate_name_problem(initiative, initiative.name)
+        if problem:
+            raise serializers.ValidationError({"name": [problem]})
         return attrs
 
 

@@ -24,6 +24,7 @@ from realise.collaborations.services import (
     GateResult,
     check_shares_total,
     decision_date_problem,
+    duplicate_name_problem,
     initiative_change_problems,
 )
 from realise.core.forms import DateInput, GovukForm, choice_field, model_choice_field
@@ -158,17 +159,9 @@ class InitiativeForm(VersionedFormMixin, GovukForm, forms.ModelForm):
         """The name is unique within the collaboration (the database's constraint, which a
         form without the collaboration field would leave unchecked)."""
         name = self.cleaned_data["name"]
-        initiative = self.instance
-        if (
-            initiative.collaboration_id
-            and Initiative.objects.filter(collaboration_id=initiative.collaboration_id, name=name)
-            .exclude(pk=initiative.pk)
-            .exists()
-        ):
-            raise ValidationError(
-                _("%(collaboration)s already has an initiative called '%(name)s'.")
-                % {"collaboration": initiative.collaboration, "name": name}
-            )
+        problem = duplicate_name_problem(self.instance, name)
+        if problem:
+            raise ValidationError(problem)
         return name
 
     def clean_status(self):

@@ -324,6 +324,24 @@ def move_problems(
     return result
 
 
+def duplicate_name_problem(initiative: Initiative, name: str) -> str | None:
+    """Why `initiative` may not be called `name`: another initiative of its collaboration
+    already is (the database's unique collaboration and name, said in words)."""
+    if not initiative.collaboration_id or not name:
+        return None
+    taken = (
+        Initiative.objects.filter(collaboration_id=initiative.collaboration_id, name=name)
+        .exclude(pk=initiative.pk)
+        .exists()
+    )
+    if not taken:
+        return None
+    return _("%(collaboration)s already has an initiative called '%(name)s'.") % {
+        "collaboration": initiative.collaboration,
+        "name": name,
+    }
+
+
 def decision_date_problem(
     initiative: Initiative, decided_on: datetime.date, *, today: datetime.date | None = None
 ) -> StrOrPromise | None:

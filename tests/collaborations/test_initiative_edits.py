@@ -229,3 +229,26 @@ def test_the_same_name_in_another_collaboration_is_accepted(world, client):
     )
     assert saved.status_code == 302
     assert other.collaboration != world.collab
+
+
+def test_the_api_refuses_a_duplicate_initiative_name_naming_the_field(world):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(world.alice)
+    body = {"collaboration": world.collab.pk, "name": world.initiative.name, "slug": "again"}
+
+    response = api.post("/api/v1/initiatives/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "name": [f"{world.collab.name} already has an initiative called '{world.initiative.name}'."]
+    }
+    other = api.post("/api/v1/initiatives/", {**body, "name": "Joint custody"}, format="json")
+    assert other.status_code == 201, other.json()
+    renamed = api.patch(
+        f"/api/v1/initiatives/{other.json()['slug']}/",
+        {"name": world.initiative.name, "version": other.json()["version"]},
+        format="json",
+    )
+    assert renamed.status_code == 400 and list(renamed.json()) == ["name"]
