@@ -53,9 +53,14 @@ def force_name(force) -> str:
     """The force's name in the language of the page: 'Heddlu Gwent' in Welsh, 'Gwent' in English."""
     if force is None:
         return ""
+    return force_name_by_code(getattr(force, "ons_code", ""), force.name)
+
+
+def force_name_by_code(ons_code: str, name: str) -> str:
+    """`force_name` from a force's ONS code and English name (figures keyed by code)."""
     if is_welsh():
-        return WELSH_FORCE_NAMES.get(getattr(force, "ons_code", ""), force.name)
-    return force.name
+        return WELSH_FORCE_NAMES.get(ons_code, name)
+    return name
 
 
 def month_year(day) -> str:

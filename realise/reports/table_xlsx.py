@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime
 import io
+from decimal import Decimal
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -37,10 +37,15 @@ def _number_format(column, record) -> str | None:
     return None
 
 
+# What a cell keeps as it is; anything else (words still to be translated, a record such
+# as the body an item was escalated from) is written as its text, as the CSV writes it.
+CELL_TYPES = (str, int, float, Decimal, datetime.date, datetime.time)
+
+
 def _safe(value):
     """Text that a spreadsheet would run as a formula is written as text (words still to
     be translated are translated first)."""
-    if isinstance(value, Promise):
+    if not isinstance(value, CELL_TYPES):
         value = str(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value

@@ -135,3 +135,14 @@ def test_other_bodies_see_the_collaboration_headlines(client, register):
 def test_boards_of_a_private_collaboration_are_hidden_from_outsiders(client, register, slug):
     client.force_login(register.nora)
     assert client.get(f"/dashboards/boards/{slug}/").status_code == 404
+
+
+def test_financial_steering_charts_show_the_money_its_tables_show(client, register):
+    board(register, "financial_steering")
+    client.force_login(register.alice)
+    response = client.get("/dashboards/boards/financial-steering/?subcategory=2a")
+    assert headline(response)["Money (£)"][2] == D("7000.00")  # money whatever is asked
+    text = html.unescape(response.content.decode())
+    query = "collaboration=ek&subcategory=1a&subcategory=1c"
+    assert f'src="/dashboards/charts/over-time-money.svg?{query}"' in text
+    assert f'src="/dashboards/charts/forces-money.svg?{query}"' in text

@@ -2,20 +2,33 @@
 """Every dashboard table downloads as CSV and as XLSX with the numbers the page shows
 (register: tests/reports/dashboard_world.py)."""
 
+import datetime
 import io
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from tests.factories import GovernanceBodyFactory, UserFactory
+from realise.governance.models import Escalation
+from tests.factories import (
+    BenefitFactory,
+    CollaborationFactory,
+    GovernanceBodyFactory,
+    InitiativeFactory,
+    UserFactory,
+    actual,
+    plan,
+    share,
+)
 from tests.reports.dashboard_world import (  # noqa: F401 - fixtures
     csv_rows,
     fresh_cache,
     page_tables,
     register,
     rows_of,
+    table_with,
     xlsx_rows,
 )
 
@@ -173,3 +186,91 @@ def test_the_csv_keeps_english_columns_in_welsh_while_the_page_and_xlsx_are_wels
     for fmt in ("svg", "png"):  # the charts are drawn in Welsh too (and cached apart)
         chart = client.get(reverse("dashboard-chart", args=["over-time-money", fmt]))
         assert chart.status_code == 200 and chart.content
+
+
+def test_the_over_time_downloads_carry_plain_pounds_and_hours(client, register, admin):
+    client.force_login(admin)
+    url = "/dashboards/collaborations/ek/?period=quarter"
+    money = client.get(f"{url}&_export=csv&table=over-time-money").content.decode()
+    assert money.splitlines()[1] == "2023/24 Q4,3000.00,4000.00,4000.00,3000.00,4000.00"
+    assert "£" not in money
+    hours = client.get(f"{url}&_export=csv&table=over-time-hours").content.decode()
+    assert hours.splitlines()[1] == "2023/24 Q4,300.00,300.00,300.00,300.00,300.00"
+    assert "hours" not in hours.lower().split("\n", 1)[1]
+    for table, planned, number_format in (
+        ("over-time-money", 3000, "£"),
+        ("over-time-hours", 300, "#,##0.00"),
+    ):
+        response = client.get(f"{url}&_export=xlsx&table={table}")
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+        assert sheet["A6"].value == "2023/24 Q4"
+        assert sheet["B6"].value == planned  # a number, not text
+        assert number_format in sheet["B6"].number_format
+    page = client.get(url).content.decode()  # the page still reads as pounds and hours
+    assert "£3,000.00" in page and "300.00 hours" in page
+
+
+def test_items_escalated_download_as_csv_and_xlsx(client, register, admin):
+    client.force_login(admin)
+    summit = GovernanceBodyFactory(
+        collaboration=register.collab, name="EK summit", slug="the-board", body_type="summit"
+    )
+    board = GovernanceBodyFactory(
+        collaboration=register.collab, name="EK programme board", slug="pb"
+    )
+    Escalation.objects.create(
+        from_body=board,
+        to_body=summit,
+        kind="benefit_off_track",
+        benefit=register.hours,
+        summary="Officer hours are at half the plan",
+        raised_at=timezone.make_aware(datetime.datetime(2024, 5, 1, 10)),
+    )
+    Escalation.objects.create(
+        from_body=board,
+        to_body=summit,
+        kind="decision_needed",
+        summary="Which case management system?",
+        raised_at=datetime.datetime(2024, 6, 30, 23, 30, tzinfo=datetime.UTC),
+        resolved_at=datetime.datetime(2024, 7, 1, 23, 15, tzinfo=datetime.UTC),
+    )
+    url = "/dashboards/boards/the-board/"
+    shown = rows_of(table_with(client.get(url), "Items escalated"))
+    assert [row[0] for row in shown[1:]] == ["1 May 2024", "1 Jul 2024"]  # UK time
+    expected = [
+        shown[0],
+        ["2024-05-01", *shown[1][1:]],
+        ["2024-07-01", *shown[2][1:]],
+    ]
+    assert shown[1][-1] == "Open" and shown[2][-1] == "Resolved 2 Jul 2024"
+    assert csv_rows(client.get(f"{url}?_export=csv&table=escalations")) == expected
+    assert xlsx_rows(client.get(f"{url}?_export=xlsx&table=escalations")) == expected
+
+
+def test_a_welsh_force_has_its_welsh_name_in_the_force_table_and_english_in_the_csv(client, admin):
+    client.force_login(admin)
+    wales = CollaborationFactory(name="Gwent and South Wales", slug="gw", visibility="policing")
+    share(wales, "Gwent", "40")
+    share(wales, "South Wales", "60")
+    initiative = InitiativeFactory(collaboration=wales, name="Joint custody", slug="gw-custody")
+    saving = BenefitFactory(initiative=initiative, reference="GW-1", title="Custody costs")
+    plan(saving, datetime.date(2024, 1, 1), ["1000"])
+    actual(saving, datetime.date(2024, 1, 1), "1000")
+    url = "/dashboards/collaborations/gw/"
+    english = csv_rows(client.get(f"{url}?_export=csv&table=forces"))
+    client.post("/language/", {"language": "cy", "next": url})
+    welsh = client.get(url)
+    names = [row[0] for row in table_with(welsh, "Cyfran pob heddlu")[1:]]
+    assert "Heddlu Gwent" in names and "Heddlu De Cymru" in names
+    assert csv_rows(client.get(f"{url}?_export=csv&table=forces"))[1:] == english[1:]
+    assert {row[0] for row in english[1:]} == {"Gwent", "South Wales"}
+
+
+def test_the_xlsx_names_the_statuses_filtered_in_the_pages_language(client, register, admin):
+    client.force_login(admin)
+    url = "/dashboards/?status=realising&status=agreed&_export=xlsx&table=headline"
+    sheet = load_workbook(io.BytesIO(client.get(url).content)).worksheets[0]
+    assert "Statuses: Realising, Agreed" in sheet["A3"].value
+    client.post("/language/", {"language": "cy", "next": "/dashboards/"})
+    sheet = load_workbook(io.BytesIO(client.get(url).content)).worksheets[0]
+    assert "Wedi’i gytuno" in sheet["A3"].value and "realising" not in sheet["A3"].value

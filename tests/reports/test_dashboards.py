@@ -371,3 +371,20 @@ def test_the_cached_page_is_kept_apart_for_each_language(client, register, admin
     assert "Prif ffigurau" in welsh and "Headline figures" not in welsh
     again = client.get("/dashboards/", HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
     assert "Headline figures" in again and "Prif ffigurau" not in again
+
+
+@pytest.mark.parametrize(
+    "query, chart_query",
+    [
+        ("period_from=2024-13", ""),
+        ("period_from=2024-05&period_to=2024-02", "period_from=2024-05"),
+        ("subcategory=9z&cashable=yes", "cashable=yes"),
+    ],
+)
+def test_charts_leave_out_a_bad_value_as_the_tables_do(client, register, admin, query, chart_query):
+    client.force_login(admin)
+    text = client.get(f"/dashboards/?{query}").content.decode().replace("&amp;", "&")
+    src = f'src="/dashboards/charts/over-time-money.svg?{chart_query}"'
+    assert src in text
+    chart = client.get(f"/dashboards/charts/over-time-money.svg?{chart_query}")
+    assert chart.status_code == 200 and b"<svg" in chart.content

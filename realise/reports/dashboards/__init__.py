@@ -46,6 +46,7 @@ from realise.benefits.realisation import (
 )
 from realise.collaborations.models import Collaboration, Initiative, InitiativeStatus, Stage
 from realise.core import dataversion
+from realise.core.language import force_name_by_code
 from realise.core.permissions import access_for
 from realise.governance.models import Escalation
 from realise.organisations.models import Force
@@ -392,6 +393,9 @@ def period_rows(summary: engine.MeasureSummary, period: str = "year") -> list[di
     ]
 
 
+NOT_ALLOCATED = _("Not allocated to a force")
+
+
 def force_rows(forces: dict[str, engine.ForceBreakdown]) -> list[dict]:
     """Each force's share of money and of hours, and what belongs to no force."""
     codes = sorted(
@@ -401,7 +405,7 @@ def force_rows(forces: dict[str, engine.ForceBreakdown]) -> list[dict]:
     rows = []
     for code in codes:
         row: dict[str, str | Decimal | None] = {
-            "force": forces[MONEY].names.get(code, code),
+            "force": force_name_by_code(code, forces[MONEY].names.get(code, code)),
             "ons_code": code,
         }
         for measure, breakdown in forces.items():
@@ -420,7 +424,7 @@ def force_rows(forces: dict[str, engine.ForceBreakdown]) -> list[dict]:
         for measure, breakdown in forces.items()
     }
     if any(any(values) for values in unallocated.values()):
-        row = {"force": "Not allocated to a force", "ons_code": ""}
+        row = {"force": str(NOT_ALLOCATED), "ons_code": ""}
         for measure, (planned, planned_to_date, actual) in unallocated.items():
             row[f"{measure}_planned_total"] = planned
             row[f"{measure}_planned_to_date"] = planned_to_date

@@ -202,12 +202,14 @@ class DashboardFilterForm(GovukForm, forms.Form):
 
 def filter_query(params, **changes) -> str:
     """The request's filter parameters (pagination, exports and the like removed) as a
-    query string, with `changes` applied (None removes a parameter)."""
+    query string, with `changes` applied (None removes a parameter; a list or tuple gives
+    it once for each value)."""
     pairs = [
         (key, value) for key in params for value in params.getlist(key) if key not in NOT_FILTERS
     ]
     pairs = [(key, value) for key, value in pairs if key not in changes]
     for key, value in changes.items():
         if value is not None:
-            pairs.append((key, value))
+            values = value if isinstance(value, list | tuple) else [value]
+            pairs.extend((key, item) for item in values)
     return urlencode(pairs)

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -195,7 +196,8 @@ class SubcategoryTable(SliceTable):
 
 
 class PeriodTable(DashboardTable):
-    """Planned, realised and forecast by period for one measure."""
+    """Planned, realised and forecast by period for one measure: pounds, or hours (its
+    figure columns are then hours columns, shown and downloaded as hours)."""
 
     period = tables.Column(verbose_name=_("Period"))
     planned = MoneyColumn(verbose_name=_("Planned"))
@@ -204,28 +206,17 @@ class PeriodTable(DashboardTable):
     cumulative_planned = MoneyColumn(verbose_name=_("Planned, cumulative"))
     cumulative_actual = MoneyColumn(verbose_name=_("Realised, cumulative"))
 
+    FIGURES = ("planned", "actual", "forecast", "cumulative_planned", "cumulative_actual")
+
     def __init__(self, *args, measure: str = "money", **kwargs):
+        if measure != "money":
+            kwargs["extra_columns"] = [
+                (name, HoursColumn(verbose_name=self.base_columns[name].verbose_name))
+                for name in self.FIGURES
+            ]
         super().__init__(*args, **kwargs)
         self.measure = measure
         self.name = f"over-time-{measure}"
-
-    def _fmt(self, value):
-        return money(value) if self.measure == "money" else hours(value)
-
-    def render_planned(self, value):
-        return self._fmt(value)
-
-    def render_actual(self, value):
-        return self._fmt(value)
-
-    def render_forecast(self, value):
-        return self._fmt(value)
-
-    def render_cumulative_planned(self, value):
-        return self._fmt(value)
-
-    def render_cumulative_actual(self, value):
-        return self._fmt(value)
 
     class Meta(DashboardTable.Meta):
         pass
@@ -404,7 +395,12 @@ class EscalationTable(DashboardTable):
         attrs={"a": {"class": "govuk-link"}},
     )
     subject = tables.Column(verbose_name=_("Initiative or benefit"), accessor="pk", default="")
-    state = tables.Column(verbose_name=_("State"), accessor="resolved_at", default=_("Open"))
+    # Open items have no resolved_at: `empty_values=()` lets "Open" reach the downloads too.
+    state = tables.Column(verbose_name=_("State"), accessor="resolved_at", empty_values=())
+
+    def value_raised_at(self, value):
+        """The day raised as the page shows it (in UK time), written YYYY-MM-DD."""
+        return timezone.localdate(value).isoformat()
 
     def render_kind(self, record):
         return record.get_kind_display()
@@ -425,7 +421,7 @@ class EscalationTable(DashboardTable):
     def render_state(self, value):
         if not value:
             return str(_("Open"))
-        return _("Resolved %(day)s") % {"day": date_format(value, "j M Y")}
+        return _("Resolved %(day)s") % {"day": date_format(timezone.localdate(value), "j M Y")}
 
     def value_state(self, value):
         return self.render_state(value)

@@ -28,6 +28,7 @@ from django.views.generic import TemplateView
 from django_tables2 import RequestConfig
 from django_tables2.export import ExportMixin
 
+from realise.benefits.models import BenefitStatus
 from realise.benefits.realisation import HOURS, MONEY, RAG_VALUES
 from realise.collaborations.models import Collaboration
 from realise.core import formatting
@@ -232,7 +233,7 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
         for label, values in (
             (_("Sub-categories"), f.subcategories),
             (_("Stages"), f.stages),
-            (_("Statuses"), f.statuses),
+            (_("Statuses"), [BenefitStatus(status).label for status in f.statuses]),
         ):
             if values:
                 used.append((label, ", ".join(str(v) for v in values)))
@@ -359,6 +360,12 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
             "what is forecast."
         )
 
+    def chart_query(self) -> str:
+        """The charts' filters: the cut the tables show, so values the form left out of it
+        (explained in its error summary) are left out of the charts too."""
+        left_out: dict[str, Any] = {name: None for name in self.form.errors}
+        return filter_query(self.request.GET, **{**left_out, **self.chart_params()})
+
     def base_context(self) -> dict:
         query = filter_query(self.request.GET)
         return {
@@ -370,7 +377,7 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
             "description": self.description(),
             "query": query,
             "page_url": self.request.path,
-            "chart_query": filter_query(self.request.GET, **self.chart_params()),
+            "chart_query": self.chart_query(),
             "period": self.period,
             "period_label": PERIOD_LABELS[self.period],
             "measures": self.measures(),
@@ -740,6 +747,8 @@ class BoardDashboard(DashboardPage):
         out = {"collaboration": self.body.collaboration.slug}
         if self.chosen_force is not None:
             out["force"] = self.chosen_force.slug
+        if self.body_type == BodyType.FINANCIAL_STEERING_GROUP:
+            out["subcategory"] = self.cut.filters.subcategories  # money only, as the tables
         return out
 
     def heading(self):
