@@ -16,7 +16,7 @@ class DocumentsConfig(AppConfig):
             highlight_items,
             written_highlight_reports,
         )
-        from realise.governance.reminders import register_written_reports  # noqa: PLC0415
+        from realise.governance.services import register_written_reports  # noqa: PLC0415
         from realise.reports.worklist import register_source  # noqa: PLC0415
 
         register_check(fail_stale_builds)

@@ -1,9 +1,9 @@
 """The documents app's part of a person's work list: monthly highlight reports due.
 
 `reports/worklist.py` owns the list; this app sits above reports, so it adds its items
-through `register_source` (from `DocumentsConfig.ready()`). It tells the reminders
-(`governance/reminders.py`, below it too) which reports are written the same way, through
-`register_written_reports`.
+through `register_source` (from `DocumentsConfig.ready()`). It tells the reminders and
+the agendas (governance, below it too) which reports are written the same way, through
+`governance.services.register_written_reports`.
 """
 
 from __future__ import annotations

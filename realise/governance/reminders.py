@@ -32,9 +32,8 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -62,7 +61,11 @@ from realise.collaborations.models import (
 )
 from realise.core import language
 from realise.governance.models import Action, Notification, PostImplementationReview, ReminderLog
-from realise.governance.services import first_working_day, measured_to
+from realise.governance.services import (
+    first_working_day,
+    measured_to,
+    without_written_reports,
+)
 from realise.organisations.models import Role
 from realise.organisations.services import deputies_on
 
@@ -387,21 +390,6 @@ def overdue_actions(today: datetime.date) -> list[Reminder]:
     return reminders
 
 
-# Highlight reports are written in the documents app, which sits above governance: it says
-# which have been written (from `DocumentsConfig.ready()`), as it does for the worklist. Each
-# source is called with a month and returns the ids of the initiatives whose highlight
-# report on that month is written (a list, or a query of them).
-WrittenReports = Callable[[datetime.date], "QuerySet[Any, int] | Iterable[int]"]
-_written_reports: list[WrittenReports] = []
-
-
-def register_written_reports(source: WrittenReports) -> WrittenReports:
-    """Add a source of the highlight reports written (documents: `HighlightReport`)."""
-    if source not in _written_reports:
-        _written_reports.append(source)
-    return source
-
-
 def highlight_reports(today: datetime.date) -> list[Reminder]:
     """Last month's highlight report of each active initiative in implementation, from the
     first working day of this month, until it is written."""
@@ -411,8 +399,7 @@ def highlight_reports(today: datetime.date) -> list[Reminder]:
     initiatives = Initiative.objects.filter(
         status=InitiativeStatus.ACTIVE, stage=Stage.IMPLEMENTATION
     ).select_related("collaboration", "sro__user")
-    for written in _written_reports:
-        initiatives = initiatives.exclude(pk__in=written(reported))
+    initiatives = without_written_reports(initiatives, reported)
     return [
         Reminder(
             key=f"highlight-report:{initiative.pk}:{reported:%Y-%m}",

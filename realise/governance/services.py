@@ -8,10 +8,10 @@ from __future__ import annotations
 import calendar
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
@@ -406,6 +406,30 @@ def highlight_report_month(on: datetime.date) -> tuple[datetime.date, datetime.d
     return reported, due
 
 
+# Highlight reports are written in the documents app, which sits above governance: it says
+# which have been written (from `DocumentsConfig.ready()`), for the reminders, the agendas
+# and the worklist. Each source is called with a month and returns the ids of the
+# initiatives whose highlight report on that month is written (a list, or a query of them).
+WrittenReports = Callable[[datetime.date], "QuerySet[Any, int] | Iterable[int]"]
+_written_reports: list[WrittenReports] = []
+
+
+def register_written_reports(source: WrittenReports) -> WrittenReports:
+    """Add a source of the highlight reports written (documents: `HighlightReport`)."""
+    if source not in _written_reports:
+        _written_reports.append(source)
+    return source
+
+
+def without_written_reports(
+    initiatives: QuerySet[Initiative], month: datetime.date
+) -> QuerySet[Initiative]:
+    """The initiatives whose highlight report on `month` is not written yet."""
+    for written in _written_reports:
+        initiatives = initiatives.exclude(pk__in=written(month))
+    return initiatives
+
+
 def build_agenda(meeting: Meeting, user: User | AnonymousUser | None = None) -> Agenda:
     """What is due at a meeting (recorded, or unsaved: what a meeting that day would have):
     gates, escalations, benefits off track, reviews, reports.
@@ -458,10 +482,13 @@ def build_agenda(meeting: Meeting, user: User | AnonymousUser | None = None) -> 
     month, due = highlight_report_month(meeting.date)
     agenda.highlight_reports = [
         HighlightItem(initiative, month, due)
-        for initiative in Initiative.objects.filter(
-            collaboration_id__in=tree,
-            status=InitiativeStatus.ACTIVE,
-            stage=Stage.IMPLEMENTATION,
+        for initiative in without_written_reports(
+            Initiative.objects.filter(
+                collaboration_id__in=tree,
+                status=InitiativeStatus.ACTIVE,
+                stage=Stage.IMPLEMENTATION,
+            ),
+            month,
         ).order_by("name")
     ]
     agenda.open_actions = list(

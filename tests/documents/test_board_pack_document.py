@@ -166,3 +166,13 @@ def test_the_pack_in_welsh_words_its_statuses_and_its_cut_in_welsh(vetting):
     assert "Y toriad y mae’r" in body  # the cut the board uses
     for english in ("Highlight (", "planned to date", "The cut the", "never added together"):
         assert english not in body, english
+
+
+def test_a_highlight_report_already_written_is_not_listed_as_due(vetting, pack):
+    """October's report is written (the pack quotes it): it is not also 'due' in section 6,
+    on the pack or on the meeting's agenda."""
+    from realise.governance.services import build_agenda
+
+    assert "Highlight report of Joint vetting" not in str(pack)
+    meeting = Meeting.objects.get(body=vetting.board, date=MEETING)
+    assert build_agenda(meeting).highlight_reports == []
