@@ -12,7 +12,7 @@ from realise.documents.render import render
 from realise.documents.services import save_highlight_report
 from realise.governance.models import Escalation, Meeting
 from tests.documents.conftest import OCTOBER, docx_parts, pdf_pages
-from tests.factories import BenefitFactory, GovernanceBodyFactory, actual
+from tests.factories import BenefitFactory, GovernanceBodyFactory, InitiativeFactory, actual
 
 MEETING = datetime.date(2026, 11, 30)
 SECTIONS = [
@@ -171,8 +171,13 @@ def test_the_pack_in_welsh_words_its_statuses_and_its_cut_in_welsh(vetting):
 def test_a_highlight_report_already_written_is_not_listed_as_due(vetting, pack):
     """October's report is written (the pack quotes it): it is not also 'due' in section 6,
     on the pack or on the meeting's agenda."""
+    from realise.collaborations.models import Initiative
     from realise.governance.services import build_agenda
 
-    assert "Highlight report of Joint vetting" not in str(pack)
+    Initiative.objects.filter(pk=vetting.initiative.pk).update(stage=4)  # implementation
+    other = InitiativeFactory(collaboration=vetting.collab, name="Joint custody", stage=4)
     meeting = Meeting.objects.get(body=vetting.board, date=MEETING)
-    assert build_agenda(meeting).highlight_reports == []
+    assert [item.initiative for item in build_agenda(meeting).highlight_reports] == [other]
+    again = str(build_board_pack(vetting.board, MEETING))
+    assert "Highlight report of Joint custody" in again
+    assert "Highlight report of Joint vetting" not in again
