@@ -244,7 +244,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
         "realise.core.filtersets.FilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "realise.core.filtersets.Ordering",
     ],
     "COERCE_DECIMAL_TO_STRING": True,
     "DEFAULT_PARSER_CLASSES": [

@@ -6,12 +6,11 @@ from __future__ import annotations
 import django_filters
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as api_filters
 from drf_spectacular.utils import extend_schema_field
 
 from realise.benefits.models import Measurement, PlannedValue
 from realise.collaborations.models import Collaboration, Initiative
-from realise.core.filtersets import FilterForm, MonthFilter
+from realise.core.filtersets import ApiFilterSet, FilterForm, MonthFilter
 from realise.core.forms import PeriodField
 from realise.organisations.models import Force
 
@@ -68,7 +67,7 @@ class PeriodFilter(django_filters.Filter):
     field_class = PeriodField
 
 
-class PeriodFilterSet(api_filters.FilterSet):
+class PeriodFilterSet(ApiFilterSet):
     """The API's filters of a model with a `period` (a month): `period`, `period__gte` and
     `period__lte` take a month."""
 

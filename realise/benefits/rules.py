@@ -175,7 +175,13 @@ for name, predicate in IPA_PERMISSIONS.items():
     rules.add_perm(name, predicate)
 
 
-# The audit trail and 404s: each kind is seen through its parent.
+# The audit trail and 404s: each kind is seen through its parent; a link's record, which
+# names both ends, only by whoever sees the other end too.
+LINKED = {
+    "benefits.contribution": (("parent", "benefits.benefit"),),
+    "benefits.attribution": (("initiative", "collaborations.initiative"),),
+    "benefits.notduplicate": (("second", "benefits.benefit"),),
+}
 
 for kind, (field_name, parent_kind) in {
     "benefits.benefit": ("initiative", "collaborations.initiative"),
@@ -193,7 +199,7 @@ for kind, (field_name, parent_kind) in {
     "benefits.attribution": ("benefit", "benefits.benefit"),
     "benefits.notduplicate": ("first", "benefits.benefit"),
 }.items():
-    register_parent(kind, field_name, parent_kind)
+    register_parent(kind, field_name, parent_kind, also=LINKED.get(kind, ()))
 
 # What the 403 page calls these records (core.errors.describe).
 register_nouns(

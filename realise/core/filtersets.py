@@ -15,10 +15,15 @@ import threading
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import FilterSet
+from django_filters import rest_framework as api_filters
 from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import exceptions
+from rest_framework.filters import OrderingFilter
 
 from realise.core.forms import DateInput, GovukForm, MonthField
 from realise.core.models import AuditAction
@@ -87,6 +92,54 @@ class AuditFilter(PageFilterSet):
         return queryset.filter(recorded_at__lt=_day_start(value + datetime.timedelta(days=1)))
 
 
+# The API's filter sets: a yes-or-no parameter (`cashable`, `force__isnull`...) takes true or
+# false (or 1 or 0), and a list of choices (`status__in`) only the field's choices; anything
+# else is refused with 400 naming it. django-filter's own reads any other yes-or-no value as
+# "not given", so `?cashable=yes` would answer every record, and a list of choices as text,
+# so `?status__in=agred` would answer none.
+
+BOOLEAN_VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+
+class BooleanValueField(forms.NullBooleanField):
+    widget = forms.TextInput  # the value as sent, so that a wrong one can be named
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        found = BOOLEAN_VALUES.get(str(value).strip().lower())
+        if found is None:
+            raise ValidationError(_("Give true or false."), code="invalid")
+        return found
+
+    def validate(self, value):
+        pass
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = BooleanValueField
+
+
+class ChoiceInFilter(django_filters.BaseInFilter, django_filters.ChoiceFilter):
+    """`status__in=agreed,realising`: each value one of the field's choices, as `status=`."""
+
+
+class ApiFilterSet(api_filters.FilterSet):
+    """The base of every API filter set (`FilterBackend.filterset_base`, and those an app
+    declares for the API)."""
+
+    FILTER_DEFAULTS = {
+        **api_filters.FilterSet.FILTER_DEFAULTS,
+        models.BooleanField: {"filter_class": BooleanFilter},
+    }
+
+    @classmethod
+    def filter_for_lookup(cls, field, lookup_type):
+        if lookup_type == "in" and getattr(field, "choices", None):
+            return ChoiceInFilter, {"choices": field.choices}
+        return super().filter_for_lookup(field, lookup_type)
+
+
 # The API's filter backend: django-filter's, with each view's filter set built once. It is
 # named in settings' REST_FRAMEWORK and lives here, not in core.api, because DRF imports it
 # while its own generic views are still loading (core.api imports those views).
@@ -102,6 +155,7 @@ class AuditFilter(PageFilterSet):
 
 
 class FilterBackend(DjangoFilterBackend):
+    filterset_base = ApiFilterSet
     _classes: dict = {}
     _lock = threading.Lock()
 
@@ -131,3 +185,41 @@ def _names_a_filter(request, filterset_class) -> bool:
         return True
     names = tuple(filterset_class.base_filters)
     return any(key.startswith(names) for key in request.query_params)
+
+
+class Ordering(OrderingFilter):
+    """DRF's `?ordering=`, refusing (400, naming `ordering` and what it takes) a field it
+    cannot order by, where DRF's own ignores it and answers in another order than asked."""
+
+    def choices(self, view, queryset=None, request=None) -> list[str]:
+        context = {"request": request}
+        return sorted(name for name, _label in self.get_valid_fields(queryset, view, context))
+
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        fields = [term for term in fields if term]
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        wrong = [term for term in fields if term not in valid]
+        if wrong:
+            names = ", ".join(self.choices(view, queryset, request))
+            raise exceptions.ValidationError(
+                {
+                    self.ordering_param: [
+                        f"Cannot order by {', '.join(repr(t) for t in wrong)}. Order by "
+                        f"{names} (a leading - for descending; several separated by commas)."
+                    ]
+                }
+            )
+        return valid
+
+    def get_schema_operation_parameters(self, view):
+        try:
+            names = ", ".join(self.choices(view))
+        except Exception:  # noqa: BLE001 - a view whose fields need a request: the plain text
+            names = ""
+        parameters = super().get_schema_operation_parameters(view)
+        if names:
+            parameters[0]["description"] = (
+                f"Order by one of: {names}. A leading - sorts descending; separate several "
+                "with commas. Any other value is refused (400)."
+            )
+        return parameters

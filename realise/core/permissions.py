@@ -309,6 +309,8 @@ class Scope:
 
 # kind: (the field naming its parent, the parent's kind)
 PARENT_KIND: dict[str, tuple[str, str]] = {}
+# kind: ((field, kind), ...) the other records a link names, each of which must be seen too
+ALSO_SEEN: dict[str, tuple[tuple[str, str], ...]] = {}
 SCOPES: dict[str, Scope] = {}
 ORGANISATIONAL_KINDS: list[str] = []
 
@@ -325,9 +327,16 @@ def register_scope(
     SCOPES[kind] = Scope(visible, gone, dict(gone_keys or {}), root)
 
 
-def register_parent(kind: str, field_name: str, parent_kind: str) -> None:
-    """Records of `kind` are seen by whoever sees their parent (`field_name`)."""
+def register_parent(
+    kind: str, field_name: str, parent_kind: str, also: tuple[tuple[str, str], ...] = ()
+) -> None:
+    """Records of `kind` are seen by whoever sees their parent (`field_name`) and, for a
+    link that names other records (`also`: (field, kind) pairs, such as the benefit a
+    benefit contributes to), whoever sees each of those as well: a link's record names
+    both ends."""
     PARENT_KIND[kind] = (field_name, parent_kind)
+    if also:
+        ALSO_SEEN[kind] = tuple(also)
 
 
 def register_organisational(*kinds: str) -> None:
@@ -353,7 +362,10 @@ def visible_objects(kind: str, user) -> QuerySet | None:
     if kind in PARENT_KIND:
         field_name, parent_kind = PARENT_KIND[kind]
         parents = _visible(parent_kind, user)
-        return model.objects.filter(**{f"{field_name}__in": parents.values("pk")})
+        found = model.objects.filter(**{f"{field_name}__in": parents.values("pk")})
+        for other, other_kind in ALSO_SEEN.get(kind, ()):
+            found = found.filter(**{f"{other}__in": _visible(other_kind, user).values("pk")})
+        return found
     return None
 
 
@@ -397,12 +409,14 @@ def _gone_filter(kind: str, user) -> Q | None:
     if kind in PARENT_KIND:
         parent_kind = PARENT_KIND[kind][1]
         parents = _visible(parent_kind, user).values("pk")
-        through_parent = Q(_gone_parent__in=parents)
+        seen = Q(_gone_parent__in=parents)
         root = _root_of(kind)
         if root is not None:
             visible = SCOPES[root].visible(user).values("pk")
-            return through_parent | Q(collaboration_id__in=visible)
-        return through_parent
+            seen |= Q(collaboration_id__in=visible)
+        for other, other_kind in ALSO_SEEN.get(kind, ()):
+            seen &= Q(**{f"_gone_{other}__in": _visible(other_kind, user).values("pk")})
+        return seen
     scope = SCOPES.get(kind)
     if scope is not None and scope.gone is not None:
         return scope.gone(user)
@@ -440,6 +454,8 @@ def visible_audit_records(user) -> QuerySet:
             keys = dict(SCOPES[kind].gone_keys) if kind in SCOPES else {}
             if kind in PARENT_KIND:
                 keys["_gone_parent"] = f"{PARENT_KIND[kind][0]}_id"
+                for other, _ in ALSO_SEEN.get(kind, ()):
+                    keys[f"_gone_{other}"] = f"{other}_id"
             deletions = AuditRecord.objects.filter(model=kind, action=AuditAction.DELETE)
             deletions = deletions.annotate(
                 **{alias: _before_id(name) for alias, name in keys.items()}

@@ -79,3 +79,60 @@ def test_a_period_that_is_not_a_month_is_refused_naming_it(world, months, value)
     response = months.get(f"/api/v1/measurements/?benefit={world.benefit.pk}&period__lte={value}")
     assert response.status_code == 400
     assert list(response.json()) == ["period__lte"]
+
+
+# Values a list cannot use are refused, naming the parameter -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("ordering=nonsense", "ordering"),
+        ("ordering=-title,owner__email", "ordering"),
+        ("cashable=yes", "cashable"),
+        ("is_disbenefit=maybe", "is_disbenefit"),
+        ("status__in=agreed,agred", "status__in"),
+        ("page=abc", "page"),
+        ("page=0", "page"),
+        ("page_size=abc", "page_size"),
+        ("page_size=-1", "page_size"),
+    ],
+)
+def test_a_list_refuses_a_value_it_cannot_use_naming_the_parameter(world, query, parameter):
+    """Not ignored: a client asking for cashable benefits in title order must not be
+    answered with every benefit in another order."""
+    client = APIClient()
+    client.force_authenticate(world.alice)
+    response = client.get(f"/api/v1/benefits/?{query}")
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == [parameter]
+
+
+def test_yes_or_no_filters_choices_ordering_and_pages_work_as_documented(world):
+    BenefitFactory(initiative=world.initiative, reference="EK-2", title="A", cashable=True)
+    BenefitFactory(initiative=world.initiative, reference="EK-3", title="B", cashable=False)
+    client = APIClient()
+    client.force_authenticate(world.alice)
+    base = f"/api/v1/benefits/?initiative={world.initiative.pk}"
+
+    assert "EK-2" in references(client.get(f"{base}&cashable=true"))
+    assert "EK-2" not in references(client.get(f"{base}&cashable=0"))
+    assert references(client.get(f"{base}&status__in=proposed,agreed")) == references(
+        client.get(base)
+    )
+    titles = [r["title"] for r in client.get(f"{base}&ordering=-title").json()["results"]]
+    assert titles == sorted(titles, reverse=True)
+    assert client.get(f"{base}&ordering=title,").status_code == 200
+    last = client.get(f"{base}&page_size=1&page=last").json()
+    assert last["next"] is None and len(last["results"]) == 1
+    assert client.get(f"{base}&page=999").status_code == 404  # past the end
+    assert len(client.get(f"{base}&page_size=100000").json()["results"]) == 3  # at most 500
+
+
+def test_the_schema_says_what_a_list_may_be_ordered_by(world):
+    client = APIClient()
+    schema = client.get("/api/v1/schema/?format=json").json()
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/benefits/"]["get"]["parameters"]}
+    assert "reference, target_date, title, updated_at" in parameters["ordering"]["description"]
+    assert parameters["status__in"]["schema"]["items"]["enum"]
+    assert "1 to 500" in parameters["page_size"]["description"]

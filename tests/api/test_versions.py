@@ -150,3 +150,19 @@ def test_collaboration_and_initiative_forms_refuse_a_stale_save(client, world, k
     assert "Someone else changed this since you opened it" in response.content.decode()
     obj.refresh_from_db()
     assert getattr(obj, field) != "Mine"
+
+
+@pytest.mark.parametrize("version", [True, 1.0, [1], {"n": 1}, "one", 0, -1, "1.0"])
+def test_a_version_that_is_not_a_whole_number_is_refused_naming_it_not_called_stale(
+    world, as_user, version
+):
+    """`"version": true` is a client's mistake, not someone else's change: 400 naming
+    `version`, and nothing is changed."""
+    alice = as_user(world.alice)
+    url = f"/api/v1/benefits/{world.benefit.pk}/"
+    response = alice.patch(url, {"title": "Changed", "version": version}, format="json")
+    assert response.status_code == 400, response.content
+    assert list(response.json()) == ["version"]
+    assert "whole number" in response.json()["version"][0]
+    assert read(alice, url).json()["title"] == "Reduced vetting backlog"
+    assert alice.patch(url, {"title": "Changed", "version": "1"}, format="json").status_code == 200

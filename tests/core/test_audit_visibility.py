@@ -3,9 +3,15 @@ lesson or document inside an open collaboration stays private in the trail too, 
 the records of everything beneath it (meetings, decisions, actions, document versions)."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 
+from realise.benefits.contributions import (
+    remove_contribution,
+    replace_attributions,
+    set_contribution,
+)
 from realise.collaborations.models import Collaboration
 from realise.core.permissions import visible_audit_records
 from realise.governance.models import Action, Decision, GovernanceBody, Meeting
@@ -152,3 +158,37 @@ def test_records_of_unknown_kinds_are_for_administrators_alone(world):
     admin = member("ada", "Norfolk", "administrator")
     assert not visible_audit_records(ivy).filter(model="somewhere.thing").exists()
     assert visible_audit_records(admin).filter(model="somewhere.thing").exists()
+
+
+def test_a_link_to_a_private_record_is_seen_only_by_whoever_sees_both_ends(world):
+    """A contribution or attribution names both of its ends ("Fewer crashes contributes to
+    Reduced vetting backlog"): its record is kept from a reader who may not see the other
+    end, while it is live and after it is removed."""
+    open_one = Collaboration.objects.create(
+        name="Open Roads", slug="open-roads", purpose="p", visibility="policing"
+    )
+    share(open_one, "Essex", "100")
+    child = BenefitFactory(
+        initiative=InitiativeFactory(collaboration=open_one, name="Roads"), title="Fewer crashes"
+    )
+    plan(child, datetime.date(2026, 4, 1), ["10"])
+    plan(world.benefit, datetime.date(2026, 4, 1), ["100"])
+    ada = member("ada", "Essex", "administrator")
+    set_contribution(child, world.benefit, user=ada)
+    replace_attributions(child, {world.initiative: Decimal("40")}, user=ada)
+    ivy = member("ivy", "Norfolk", "viewer")
+
+    def links(user) -> str:
+        kinds = ("benefits.contribution", "benefits.attribution")
+        records = visible_audit_records(user).filter(model__in=kinds)
+        return " ".join(f"{r.action} {r.object_repr}" for r in records)
+
+    assert "Fewer crashes" in _texts(ivy)
+    assert links(ivy) == ""
+    assert "create Fewer crashes contributes to Reduced vetting backlog" in links(world.dave)
+    assert "create Joint vetting: 40% of Fewer crashes" in links(world.dave)
+
+    remove_contribution(child, user=ada)
+    replace_attributions(child, {}, user=ada)
+    assert links(ivy) == ""
+    assert links(world.dave).count("delete") == 2

@@ -97,9 +97,32 @@ class RulesPermission(permissions.BasePermission):
 
 
 class Pagination(pagination.PageNumberPagination):
+    """`?page=` and `?page_size=` take whole numbers from 1 (`page=last` too; empty is not
+    given); anything else is refused with 400 naming the parameter, where DRF's own answers
+    404 for a page it cannot read and the first 50 records for a page size it cannot. A page
+    past the end is 404; a page size above the most is the most."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    page_size_query_description = f"Records a page, 1 to {max_page_size} (default {page_size})."
+
+    def _refuse_unless_whole(self, request, name: str, also: tuple[str, ...] = ()) -> None:
+        value = request.query_params.get(name)
+        if value in (None, "") or value in also:
+            return
+        if not (value.isascii() and value.isdigit() and int(value) >= 1):
+            raise exceptions.ValidationError(
+                {name: [f"Enter a whole number from 1, not '{value[:50]}'."]}
+            )
+
+    def get_page_size(self, request):
+        self._refuse_unless_whole(request, self.page_size_query_param)
+        return super().get_page_size(request)
+
+    def get_page_number(self, request, paginator):
+        self._refuse_unless_whole(request, self.page_query_param, tuple(self.last_page_strings))
+        return super().get_page_number(request, paginator)
 
 
 # Fields -----------------------------------------------------------------------------------
@@ -316,6 +339,14 @@ def etag_matches(header: str, version: int | str) -> bool:
     return False
 
 
+def _is_version(value) -> bool:
+    """A version as a body may carry it: a whole number from 1, or its digits as text (not
+    true, 1.0 or a list, which would otherwise be answered as a stale version)."""
+    if isinstance(value, str):
+        return value.isascii() and value.isdigit() and int(value) >= 1
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+
+
 def conflict(status_code: int, detail: str, version: int | str | None) -> Response:
     return Response(
         {"detail": detail, "version": version},
@@ -488,6 +519,10 @@ class DomainViewSet(DomainReading, viewsets.ModelViewSet):
                 f'ETag you read) or `"version": {current}` in the body. Without it a change '
                 "made since you read the record would be lost.",
                 current,
+            )
+        if body not in (None, "") and not _is_version(body):
+            raise exceptions.ValidationError(
+                {"version": [f"Give the version you read as a whole number, e.g. {current}."]}
             )
         if header and not etag_matches(header, current):
             return conflict(
