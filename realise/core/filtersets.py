@@ -133,6 +133,19 @@ class ApiFilterSet(api_filters.FilterSet):
         models.BooleanField: {"filter_class": BooleanFilter},
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A record named in a filter (?collaboration=4) is chosen among those the reader may
+        # see: one they may not is refused as one that does not exist, never told apart by
+        # an empty list.
+        user = getattr(self.request, "user", None)
+        for found in self.filters.values():
+            queryset = getattr(found, "queryset", None)
+            if user is not None and isinstance(queryset, models.QuerySet):
+                manager = queryset.model._default_manager
+                if hasattr(manager, "visible_to"):
+                    found.queryset = queryset.filter(pk__in=manager.visible_to(user).values("pk"))
+
     @classmethod
     def filter_for_lookup(cls, field, lookup_type):
         if lookup_type == "in" and getattr(field, "choices", None):

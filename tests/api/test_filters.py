@@ -136,3 +136,22 @@ def test_the_schema_says_what_a_list_may_be_ordered_by(world):
     assert "reference, target_date, title, updated_at" in parameters["ordering"]["description"]
     assert parameters["status__in"]["schema"]["items"]["enum"]
     assert "1 to 500" in parameters["page_size"]["description"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/initiatives/?collaboration={collab}", "/api/v1/benefits/?initiative={initiative}"],
+)
+def test_a_filter_naming_a_private_record_answers_as_one_that_does_not_exist(world, path):
+    """An outsider cannot tell a private collaboration's id from one never used."""
+    client = APIClient()
+    client.force_authenticate(world.nora)
+    private = client.get(path.format(collab=world.collab.pk, initiative=world.initiative.pk))
+    missing = client.get(path.format(collab=99999, initiative=99999))
+    assert private.status_code == missing.status_code == 400
+    assert private.json() == missing.json()
+
+    client.force_authenticate(world.alice)  # a member filters by it
+    assert client.get(path.format(collab=world.collab.pk, initiative=world.initiative.pk)).json()[
+        "results"
+    ]
