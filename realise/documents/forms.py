@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.models import Stage
 from realise.core.forms import DateInput, GovukForm, MonthField
+from realise.documents.highlight import month_problem
 from realise.documents.models import Marking
 from realise.documents.render import DOCX, PDF
 from realise.documents.services import ClosurePlan, HandoverInput, LessonInput
@@ -60,6 +61,13 @@ class HighlightMonthForm(GovukForm, forms.Form):
     """Which month's report to show (a GET form)."""
 
     month = MonthField(label=_("Month reported on"), help_text=_("For example 2026-10."))
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        problem = month_problem(month)
+        if problem:
+            raise forms.ValidationError(problem)
+        return month
 
 
 class DownloadForm(GovukForm, forms.Form):

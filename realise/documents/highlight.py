@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from realise.benefits import realisation as engine
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, PlannedValue
 from realise.benefits.realisation import RealisationFilter, add_months, financial_year
-from realise.core import formatting
+from realise.core import formatting, language
 from realise.documents import blocks, formats
 from realise.documents.models import HighlightReport, Marking
 from realise.governance.services import VISIBILITY_RANK
@@ -30,6 +30,17 @@ MEASURE_TITLES = {"money": gettext_lazy("Money (£)"), "hours": gettext_lazy("Ho
 def as_at(month: datetime.date) -> datetime.date:
     """The day the figures of a month's report are counted on: the first of the next month."""
     return add_months(month, 1)
+
+
+def month_problem(month: datetime.date, today: datetime.date | None = None) -> str | None:
+    """Why there is no highlight report on `month` yet: it has not ended (a report on a
+    month still running would count its plan as due with nothing measured)."""
+    latest = engine.last_complete_month(today or timezone.localdate())
+    if month.replace(day=1) <= latest:
+        return None
+    return _("A highlight report covers a month once it has ended: the latest is %(month)s.") % {
+        "month": language.month_year(latest)
+    }
 
 
 def find_report(initiative, month: datetime.date) -> HighlightReport | None:

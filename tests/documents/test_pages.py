@@ -217,3 +217,28 @@ def test_a_value_of_the_wrong_kind_is_named_by_its_field(client, vetting, close_
         '<a href="#id_review_date">Date of the post-implementation review: Enter a valid date.</a>'
         in html
     )
+
+
+def test_no_highlight_report_on_a_month_not_yet_ended(client, vetting, capsys, tmp_path):
+    """This month's report would count its plan as due with nothing yet measured: the page,
+    the download and the command say which month is the latest instead."""
+    from django.utils import timezone
+
+    from realise.cli import main
+
+    this_month = timezone.localdate().strftime("%Y-%m")
+    client.force_login(vetting.alice)
+    page = client.get(highlight_url(vetting, this_month))
+    assert page.status_code == 200
+    assert (
+        page.context["month_form"]
+        .errors["month"][0]
+        .startswith("A highlight report covers a month once it has ended: the latest is ")
+    )
+    download = reverse("highlight-download", args=[vetting.initiative.slug, this_month])
+    assert client.get(download).status_code == 404
+    with pytest.raises(SystemExit) as exit:
+        main(["realise", "report", "highlight", "--initiative", "joint-vetting",
+              "--month", this_month, "--out", str(tmp_path / "never.pdf")])  # fmt: skip
+    assert exit.value.code == 2
+    assert "--month: A highlight report covers a month once it has ended" in capsys.readouterr().err

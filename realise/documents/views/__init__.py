@@ -30,7 +30,7 @@ from realise.documents.forms import (
     LessonFormSet,
     closure_plan,
 )
-from realise.documents.highlight import find_report
+from realise.documents.highlight import find_report, month_problem
 from realise.documents.jobs import start_job
 from realise.documents.models import ClosureRecord, DocumentKind, Marking
 from realise.documents.render import PDF, Rendered, render
@@ -164,6 +164,8 @@ class HighlightDownloadView(InitiativeMixin, View):
             day = parse_month(month)
         except ValueError:
             raise Http404("No such month.") from None
+        if month_problem(day):
+            raise Http404("No report on a month not yet ended.")
         report = find_report(self.initiative, day)
         format_, marking = download_options(request, report.marking if report else Marking.OFFICIAL)
         params = {

@@ -26,7 +26,7 @@ from realise.collaborations.models import Initiative
 from realise.core.outfiles import check_out, replacing
 from realise.documents.board_pack import build_board_pack
 from realise.documents.closure import build_closure
-from realise.documents.highlight import build_highlight, find_report
+from realise.documents.highlight import build_highlight, find_report, month_problem
 from realise.documents.models import ClosureRecord, Marking
 from realise.documents.render import FORMATS, render
 from realise.governance.models import GovernanceBody
@@ -109,6 +109,9 @@ class Command(BaseCommand):
             month = parse_month(options["month"])
         except ValueError as error:
             raise usage(f"--month: {error}") from None
+        problem = month_problem(month)
+        if problem:
+            raise usage(f"--month: {problem}")
         return build_highlight(
             initiative, month, marking=options["marking"] or self.report_marking(initiative, month)
         )
