@@ -235,8 +235,17 @@ def test_no_highlight_report_on_a_month_not_yet_ended(client, vetting, capsys, t
         .errors["month"][0]
         .startswith("A highlight report covers a month once it has ended: the latest is ")
     )
+    html = page.content.decode()
+    assert "<title>Error: Highlight report: Joint vetting" in html
+    assert "Download the highlight report" not in html and "Save the narrative" not in html
     download = reverse("highlight-download", args=[vetting.initiative.slug, this_month])
     assert client.get(download).status_code == 404
+    # A narrative sent for it is saved to no month at all (not to the latest one).
+    saved = client.post(
+        highlight_url(vetting, this_month), {"progress": "Early", "marking": "OFFICIAL"}
+    )
+    assert saved.status_code == 400
+    assert not HighlightReport.objects.filter(initiative=vetting.initiative).exists()
     with pytest.raises(SystemExit) as exit:
         main(["realise", "report", "highlight", "--initiative", "joint-vetting",
               "--month", this_month, "--out", str(tmp_path / "never.pdf")])  # fmt: skip

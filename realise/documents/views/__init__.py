@@ -103,8 +103,16 @@ class HighlightReportView(InitiativeMixin, PostPermissionMixin, TemplateView):
         return last_month()
 
     @property
+    def month_refused(self) -> bool:
+        """A month asked for that cannot be reported on (not a month, or not yet ended): the
+        page names it, and offers neither the narrative nor the downloads of another month."""
+        return self.month_form.is_bound and not self.month_form.is_valid()
+
+    @property
     def can_write(self) -> bool:
-        return self.request.user.has_perm("documents.add_highlightreport", self.initiative)
+        return not self.month_refused and self.request.user.has_perm(
+            "documents.add_highlightreport", self.initiative
+        )
 
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -126,6 +134,7 @@ class HighlightReportView(InitiativeMixin, PostPermissionMixin, TemplateView):
             report=report,
             form=form,
             can_write=self.can_write,
+            month_refused=self.month_refused,
             download_form=DownloadForm(
                 initial={"marking": report.marking if report else Marking.OFFICIAL}
             ),
@@ -136,6 +145,8 @@ class HighlightReportView(InitiativeMixin, PostPermissionMixin, TemplateView):
         return context
 
     def post(self, request, *args, **kwargs):
+        if self.month_refused:  # never saved to another month than the one asked for
+            return self.render_to_response(self.get_context_data(), status=400)
         form = HighlightReportForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
