@@ -21,6 +21,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "realise.core.api.bad_request"
 handler403 = "realise.core.errors.permission_denied"
 handler404 = "realise.core.api.not_found"
 handler500 = "realise.core.errors.server_error"

@@ -166,3 +166,17 @@ def test_a_version_that_is_not_a_whole_number_is_refused_naming_it_not_called_st
     assert "whole number" in response.json()["version"][0]
     assert read(alice, url).json()["title"] == "Reduced vetting backlog"
     assert alice.patch(url, {"title": "Changed", "version": "1"}, format="json").status_code == 200
+
+
+def test_a_body_too_large_is_refused_in_json(world, settings):
+    from rest_framework.test import APIClient
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = APIClient()
+    client.force_authenticate(world.alice)
+    response = client.post("/api/v1/benefits/", {"title": "x" * 5000}, format="json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "detail": "The request body is larger than the 1,000 bytes accepted."
+    }

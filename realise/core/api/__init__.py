@@ -25,10 +25,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models import ProtectedError, QuerySet, RestrictedError
 from django.http import JsonResponse
+from django.views.defaults import bad_request as django_bad_request
 from django.views.defaults import page_not_found
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import (
@@ -657,6 +659,19 @@ ROWS_VERSION_RESPONSES = {
         "(`version` is the current one).",
     ),
 }
+
+
+def bad_request(request, exception=None):
+    """400 for the whole site (a body too large, a malformed request): JSON under /api/, the
+    usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            detail = f"The request body is larger than the {limit:,} bytes accepted."
+        else:
+            detail = "The request is not valid."
+        return JsonResponse({"detail": detail}, status=400)
+    return django_bad_request(request, exception)
 
 
 def not_found(request, exception=None):
