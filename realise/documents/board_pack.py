@@ -132,10 +132,24 @@ def _period_blocks(summaries, measures, period: str) -> list[dict]:
         rows = dashboards.period_rows(summaries[measure], period)
         if not rows:
             continue
-        title = _("%(measure)s planned and realised by %(period)s") % {
+        # The window shown (`_window`), not the whole plan: its cumulative columns count
+        # from its first period, and the title says which periods they are.
+        title = _("%(measure)s planned and realised by %(period)s, %(first)s to %(last)s") % {
             "measure": MEASURE_TITLES[measure],
             "period": name,
+            "first": rows[0]["period"],
+            "last": rows[-1]["period"],
         }
+        if not out:
+            out.append(
+                blocks.paragraph(
+                    _(
+                        "The cumulative columns count from %(first)s, the first period shown, "
+                        "not from the start of the plan."
+                    )
+                    % {"first": rows[0]["period"]}
+                )
+            )
         data = blocks.series_table(title, measure, rows, _("Period"))
         png = charts.over_time(rows, measure=measure, title=title, fmt="png")
         alt = _(

@@ -3,6 +3,7 @@ exceptions first, the decisions asked of the board, what was escalated to it, ev
 initiative's one-line status, and its dashboard, with the marking on every page."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone, translation
@@ -181,3 +182,11 @@ def test_a_highlight_report_already_written_is_not_listed_as_due(vetting, pack):
     again = str(build_board_pack(vetting.board, MEETING))
     assert "Highlight report of Joint custody" in again
     assert "Highlight report of Joint vetting" not in again
+
+
+def test_the_over_time_chart_says_which_periods_its_cumulative_columns_count(pack):
+    text = str(pack)
+    assert re.search(
+        r"planned and realised by financial quarter, \d{4}/\d{2} Q\d to \d{4}/\d{2} Q\d", text
+    )
+    assert "The cumulative columns count from " in text
