@@ -61,9 +61,12 @@ class BenefitAdmin(DomainHistoryAdmin):
 
     def get_deleted_objects(self, objs, request):
         """A benefit that may not be deleted (`services.deletion_refusal`) is listed with the
-        reason among what protects it: the admin then deletes nothing."""
+        reason among what protects it: the admin then deletes nothing. The reason is what
+        the page says, rather than the records (actuals, evidence) the admin only reads."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         refusals = [refusal for refusal in map(deletion_refusal, objs) if refusal]
+        if refusals:
+            perms_needed = set()
         return deleted, counts, perms_needed, [*protected, *refusals]
 
 
@@ -76,7 +79,11 @@ class PlannedValueAdmin(DomainHistoryAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(DomainHistoryAdmin):
+class MeasurementAdmin(ReadOnly, DomainHistoryAdmin):
+    """Actuals are recorded with their evidence, and verified by someone other than whoever
+    entered or last changed them, on the benefit pages, through the API and the register,
+    where those rules hold; here they are read."""
+
     list_display = ["benefit", "period", "force", "value", "entered_by", "verified_by"]
     list_filter = ["force", "period"]
     search_fields = ["benefit__reference", "benefit__title", "assessment"]

@@ -64,21 +64,18 @@ def leads_measured_force(user, obj) -> bool:
 
 @rules.predicate
 def owns_measurement(user, obj) -> bool:
-    """The benefit's measurement owner (the benefit of `obj`, a measurement)."""
-    access = access_for(user)
+    """The benefit's measurement owner, or their deputy today (the benefit of `obj`, a
+    measurement)."""
     benefit = getattr(obj, "benefit", None)
-    return (
-        benefit is not None
-        and access.person_id is not None
-        and benefit.measurement_owner_id == access.person_id
-    )
+    return benefit is not None and access_for(user).acts_as(benefit.measurement_owner_id)
 
 
 @rules.predicate
 def may_verify(user, measurement) -> bool:
-    """Who may verify (or return) an actual: the benefit's measurement owner, the programme
-    team of its collaboration, or an administrator. (Four eyes: that they did not enter or
-    last change it is checked by `benefits.services.check_may_verify`; over many rows, see
+    """Who may verify (or return) an actual: the benefit's measurement owner (or their
+    deputy), the programme team of its collaboration, or an administrator. (Four eyes:
+    that they did not enter or last change it is checked by
+    `benefits.services.check_may_verify`; over many rows, see
     `Measurement.objects.verifiable_by`.)"""
     return bool(
         is_administrator(user)

@@ -107,7 +107,7 @@ def evidence_note_problem(note: str | None) -> str | None:
 
 def record_refusal(reference: str, force: Force | None) -> str:
     """The refusal when the user may not record this actual (the rule: `add_measurement`)."""
-    whose = force.name if force else "the whole collaboration"
+    whose = force_name(force) if force else _("the whole collaboration")
     return MAY_NOT_RECORD.format(whose=whose, reference=reference)
 
 

@@ -11,7 +11,7 @@ from realise.collaborations.models import (
     Initiative,
     StageDecision,
 )
-from realise.collaborations.services import initiative_change_problems
+from realise.collaborations.services import initiative_change_problems, review_due_problem
 from realise.core.adminsite import DomainAdmin, DomainHistoryAdmin, DomainInline, ReadOnly
 
 
@@ -37,8 +37,24 @@ class ForceShareAdmin(DomainHistoryAdmin):
     search_fields = ["collaboration__name", "force__name"]
 
 
+class AgreementAdminForm(forms.ModelForm):
+    """The rule of the agreement's page and the API: while a review is overdue, only
+    recording the review moves its date on (`services.review_due_problem`)."""
+
+    class Meta:
+        model = Agreement
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field
+
+    def _post_clean(self):
+        super()._post_clean()
+        problem = review_due_problem(self.instance)
+        if problem is not None and "review_due" not in self.errors:
+            self.add_error("review_due", str(problem))
+
+
 @admin.register(Agreement)
 class AgreementAdmin(DomainHistoryAdmin):
+    form = AgreementAdminForm
     list_display = ["title", "collaboration", "legal_basis", "signed_on", "review_due"]
     list_filter = ["legal_basis"]
     search_fields = ["title", "collaboration__name", "notes"]
@@ -96,14 +112,19 @@ class StageDecisionAdmin(ReadOnly, DomainAdmin):
 
 
 @admin.register(AgreementParty)
-class AgreementPartyAdmin(DomainHistoryAdmin):
+class AgreementPartyAdmin(ReadOnly, DomainHistoryAdmin):
+    """Parties are chosen on the agreement's page, from the collaboration's member forces."""
+
     list_display = ["agreement", "force", "role"]
     list_filter = ["role", "force"]
     search_fields = ["agreement__title", "force__name"]
 
 
 @admin.register(AgreementReview)
-class AgreementReviewAdmin(DomainHistoryAdmin):
+class AgreementReviewAdmin(ReadOnly, DomainHistoryAdmin):
+    """Reviews are recorded on the agreement's page, by a body of its collaboration, and
+    each sets when the next falls due; here they are read."""
+
     list_display = ["agreement", "reviewed_on", "body", "outcome", "next_review_due"]
     list_filter = ["outcome", "reviewed_on"]
     search_fields = ["agreement__title", "notes"]

@@ -30,6 +30,7 @@ from realise.collaborations.models import (
 from realise.collaborations.services import (
     GateRefused,
     check_initiative_change,
+    check_review_due,
     check_shares_total,
     duplicate_name_problem,
     move_problems,
@@ -213,6 +214,10 @@ class AgreementSerializer(DomainSerializer):
             raise serializers.ValidationError(
                 {"review_body": f"{body} is not a governance body of {collaboration}."}
             )
+        try:
+            check_review_due(self.proposed(attrs))
+        except DjangoValidationError as error:
+            raise service_errors(error) from None
         return attrs
 
 

@@ -478,6 +478,39 @@ def _check_agreement_body(
         )
 
 
+REVIEW_STAYS_DUE = gettext_lazy(
+    "The review of %(agreement)s fell due on %(due)s and is overdue: the date moves on only "
+    "when the review is recorded (Record a review), which sets the next."
+)
+
+
+def review_due_problem(
+    agreement: Agreement, *, today: datetime.date | None = None
+) -> StrOrPromise | None:
+    """Why `agreement` (as it is about to be saved) may not have its review date, if it may
+    not: while the stored agreement's review is overdue, an edit does not move the date on,
+    so that the review stays on reminders and agendas until one is recorded."""
+    if agreement.pk is None:
+        return None
+    stored = Agreement.objects.filter(pk=agreement.pk).first()
+    if stored is None or not stored.review_overdue(today or timezone.localdate()):
+        return None
+    proposed = agreement.review_due
+    if proposed is None and agreement.signed_on:  # left empty: a year after signing
+        proposed = next_review_due(agreement.signed_on)
+    assert stored.review_due is not None  # an overdue review has a date
+    if proposed is not None and proposed <= stored.review_due:
+        return None
+    return lazy_format(REVIEW_STAYS_DUE, agreement=str(stored), due=day_label(stored.review_due))
+
+
+def check_review_due(agreement: Agreement) -> None:
+    """Refuse what `review_due_problem` refuses, naming `review_due`."""
+    problem = review_due_problem(agreement)
+    if problem is not None:
+        raise ValidationError({"review_due": problem})
+
+
 @transaction.atomic
 def save_agreement(
     agreement: Agreement,
@@ -501,6 +534,9 @@ def save_agreement(
             % {"collaboration": agreement.collaboration}
         )
     _check_agreement_body(agreement, agreement.review_body, "review_body")
+    if agreement.pk:  # held, so that no review is recorded between the check and the save
+        Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
+    check_review_due(agreement)
     if parties is not None:
         members = set(agreement.collaboration.shares.values_list("force_id", flat=True))
         outsiders = sorted({force.name for force, _ in parties if force.pk not in members})

@@ -205,3 +205,18 @@ def test_a_month_of_thousands_of_digits_is_named_not_a_server_error(client, worl
     (message,) = response.context["form"].errors["period"]
     assert message == "'99999999…' is not a month: enter a number from 1 to 12."
     assert not Measurement.objects.exists()
+
+
+def test_a_refusal_for_the_whole_collaboration_reads_in_welsh_on_a_welsh_page(client, world):
+    """A force lead records only their own force's line: the refusal names the whole
+    collaboration in the language of the page."""
+    client.force_login(world.bob)
+    response = client.post(
+        url(world),
+        {"period": LAST_MONTH.strftime("%Y-%m"), "value": "100", "evidence_note": "Ledger"},
+        HTTP_ACCEPT_LANGUAGE="cy",
+    )
+    page = response.content.decode()
+    assert "ar gyfer y cydweithrediad cyfan ar fudd" in page
+    assert "the whole collaboration" not in page
+    assert not Measurement.objects.exists()

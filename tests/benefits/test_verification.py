@@ -21,6 +21,7 @@ from realise.benefits.services import (
 )
 from realise.core.models import StaleVersion
 from realise.governance.models import Notification
+from realise.organisations.models import Cover
 from tests.factories import PersonFactory, force, member
 
 LAST_MONTH = (datetime.date.today().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
@@ -63,6 +64,35 @@ def test_programme_team_verifies_too(world, frank):
     verify_measurement(actual, user=world.alice)
     actual.refresh_from_db()
     assert actual.verified_by == world.alice
+
+
+def test_the_measurement_owners_deputy_verifies_while_covering(client, world, frank):
+    """Dan covers for frank this week: the actual is on his list and he verifies it; once
+    the cover has ended, he may not."""
+    dan = member("dan", "Kent", "viewer")
+    today = datetime.date.today()
+    cover = Cover.objects.create(
+        person=world.benefit.measurement_owner,
+        deputy=dan,
+        starts=today - datetime.timedelta(days=2),
+        ends=today + datetime.timedelta(days=2),
+    )
+    first = recorded(world)
+    second = recorded(world, period=MONTH_BEFORE)
+
+    client.force_login(dan)
+    listed = client.get("/benefits/verification/").context["measurements"]
+    assert {m.pk for m in listed} == {first.pk, second.pk}
+    verify_measurement(first, user=dan)
+    first.refresh_from_db()
+    assert first.verified_by == dan
+
+    cover.ends = today - datetime.timedelta(days=1)
+    cover.save()
+    dan = type(dan).objects.get(pk=dan.pk)  # a fresh request's user
+    with pytest.raises(PermissionDenied, match="Only the measurement owner of benefit"):
+        verify_measurement(second, user=dan)
+    assert list(Measurement.objects.verifiable_by(dan)) == []
 
 
 @pytest.mark.parametrize("who", ["erin", "dave", "carol"])
@@ -139,6 +169,36 @@ def test_the_enterer_may_not_return_their_own_actual(world, frank):
     actual = recorded(world, user=frank)
     with pytest.raises(PermissionDenied, match="entered or last changed"):
         return_measurement(actual, user=frank, reason="Oops")
+
+
+def test_the_admin_neither_verifies_nor_changes_an_actual(client, world, frank):
+    """An administrator who entered an actual may not verify it by naming themselves in the
+    admin, nor change a verified actual there (which would keep its verification), nor add
+    an actual without evidence: actuals are written where the rules hold."""
+    ada = member("ada", "Essex", "administrator")
+    ada.is_staff = True
+    ada.save()
+    mine = recorded(world, user=ada)
+    theirs = recorded(world, period=MONTH_BEFORE)
+    verify_measurement(theirs, user=frank)
+    client.force_login(ada)
+
+    for actual, changes in ((mine, {"verified_by": ada.pk}), (theirs, {"value": "5000.00"})):
+        url = f"/admin/benefits/measurement/{actual.pk}/change/"
+        assert client.get(url).status_code == 200  # read
+        data = {
+            "benefit": world.benefit.pk,
+            "period": actual.period.isoformat(),
+            "force": actual.force_id,
+            "value": str(actual.value),
+            **changes,
+        }
+        assert client.post(url, data).status_code == 403
+    assert client.get("/admin/benefits/measurement/add/").status_code == 403
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.verified_by is None
+    assert (theirs.value, theirs.verified_by) == (Decimal("1000.00"), frank)
 
 
 # The benefit page ---------------------------------------------------------------------------
@@ -278,6 +338,8 @@ def test_verify_one_with_its_own_button(client, world, frank):
 def test_return_one_with_a_reason_on_the_page(client, world, frank):
     a = recorded(world)
     client.force_login(frank)
+    shown = client.get(f"/benefits/verification/{a.pk}/return/").content.decode()
+    assert "£1,000.00" in shown and ">1000.00<" not in shown  # as the list writes it
     page = client.post(f"/benefits/verification/{a.pk}/return/", {"reason": ""})
     assert "Give the reason for returning the actual." in page.content.decode()
     response = client.post(

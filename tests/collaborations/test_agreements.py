@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from realise.collaborations.admin import AgreementAdminForm
 from realise.collaborations.models import Agreement, AgreementReview
 from realise.collaborations.services import record_agreement_review, save_agreement
 from realise.governance.models import Meeting
 from realise.governance.services import build_agenda
-from tests.factories import GovernanceBodyFactory, PersonFactory, force
+from tests.factories import GovernanceBodyFactory, PersonFactory, force, member
 
 D = datetime.date
 
@@ -226,3 +227,92 @@ def test_the_api_reads_agreements_and_reviews_within_what_the_reader_may_see(
     assert client.get("/api/v1/agreement-reviews/").json()["results"] == []
     review = AgreementReview.objects.get()
     assert client.get(f"/api/v1/agreement-reviews/{review.pk}/").status_code == 404
+
+
+def test_an_overdue_review_is_not_moved_on_by_editing_the_agreement(client, world, summit):
+    """Due a year ago and never reviewed: neither the edit page, the API nor the admin moves
+    the date on (the review would drop off reminders and agendas unrecorded); other edits
+    still save, and recording the review moves it on."""
+    today = datetime.date.today()
+    agreement = Agreement.objects.create(
+        collaboration=world.collab,
+        title="EK Section 22A agreement",
+        signed_on=today.replace(year=today.year - 2, day=1),
+        review_body=summit,
+    )
+    due = agreement.review_due
+    later = today + datetime.timedelta(days=300)
+
+    def refusal(title="EK Section 22A agreement"):
+        return (
+            f"The review of {title} fell due on {due:%-d %B %Y} and is overdue: the date moves "
+            "on only when the review is recorded (Record a review), which sets the next."
+        )
+
+    def edit(review_due, title="EK Section 22A agreement"):
+        agreement.refresh_from_db()
+        return client.post(
+            f"/collaborations/ek/agreements/{agreement.pk}/edit/",
+            {
+                "title": title,
+                "legal_basis": agreement.legal_basis,
+                "signed_on": agreement.signed_on.isoformat(),
+                "review_due": review_due,
+                "review_body": summit.pk,
+                "notes": "",
+                "version": agreement.version,
+            },
+        )
+
+    client.force_login(world.alice)
+    response = edit(later.isoformat())
+    assert response.status_code == 200
+    assert response.context["form"].errors["review_due"] == [refusal()]
+    assert Agreement.objects.get().review_due == due
+    assert edit(due.isoformat(), title="EK agreement (Section 22A)").status_code == 302
+
+    api = APIClient()
+    api.force_authenticate(world.alice)
+    agreement.refresh_from_db()
+    answer = api.patch(
+        f"/api/v1/agreements/{agreement.pk}/",
+        {"review_due": later.isoformat(), "version": agreement.version},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {"review_due": [refusal("EK agreement (Section 22A)")]}
+
+    form = AgreementAdminForm(
+        instance=agreement,
+        data={
+            "collaboration": world.collab.pk,
+            "title": agreement.title,
+            "legal_basis": agreement.legal_basis,
+            "signed_on": agreement.signed_on.isoformat(),
+            "review_due": later.isoformat(),
+            "review_body": summit.pk,
+            "version": agreement.version,
+        },
+    )
+    assert not form.is_valid() and "review_due" in form.errors
+    assert Agreement.objects.get().review_due == due
+
+    record_agreement_review(
+        agreement, reviewed_on=today, body=summit, outcome="continue", user=world.alice
+    )
+    assert edit(later.isoformat(), title=agreement.title).status_code == 302
+    assert Agreement.objects.get().review_due == later
+
+
+def test_the_admin_reads_parties_and_reviews_but_writes_them_only_through_the_agreement(
+    client, world, agreement
+):
+    """A review written in the admin would name any body and set no next review; a party
+    could be a force outside the collaboration: the admin reads them only."""
+    ada = member("ada", "Essex", "administrator")
+    ada.is_staff = True
+    ada.save()
+    client.force_login(ada)
+    for kind in ("agreementreview", "agreementparty"):
+        assert client.get(f"/admin/collaborations/{kind}/").status_code == 200
+        assert client.get(f"/admin/collaborations/{kind}/add/").status_code == 403

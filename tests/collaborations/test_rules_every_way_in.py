@@ -20,7 +20,7 @@ from realise.benefits.baselines import freeze_baseline
 from realise.collaborations.models import StageDecision
 from realise.governance.models import Decision, Meeting
 from realise.reports.register.importing import import_register
-from realise.reports.register.xlsx import BENEFITS, PLANNED, write_register
+from realise.reports.register.xlsx import BENEFITS, INITIATIVES, PLANNED, write_register
 from tests.factories import GovernanceBodyFactory, force, plan
 
 STAGE_SKIP = (
@@ -355,6 +355,12 @@ def stage_edit_api(world, client, tmp_path):
     )
 
 
+def stage_edit_import(world, client, tmp_path):
+    stage = "3 Full business case (FBC)"
+    path = register_file(world, tmp_path, INITIATIVES, "Stage", world.initiative.slug, stage)
+    return import_messages(import_register(path, user=world.alice))
+
+
 def initiative_form(world, **changes):
     """What the initiative's edit page posts: its fields as they stand, with `changes`."""
     initiative = world.initiative
@@ -383,6 +389,11 @@ def closed_api(world, client, tmp_path):
             format="json",
         )
     )
+
+
+def closed_import(world, client, tmp_path):
+    path = register_file(world, tmp_path, INITIATIVES, "Status", world.initiative.slug, "Closed")
+    return import_messages(import_register(path, user=world.alice))
 
 
 def standard_setup(world, tmp_path):
@@ -570,12 +581,17 @@ TABLE = [
             "page, decision at a meeting": previous_meeting,
         },
     ),
-    ("the stage changed by editing the initiative", STAGE_BY_EDIT, None, {"api": stage_edit_api}),
+    (
+        "the stage changed by editing the initiative",
+        STAGE_BY_EDIT,
+        None,
+        {"api": stage_edit_api, "import": stage_edit_import},
+    ),
     (
         "an initiative closed by editing it",
         CLOSED_BY_EDIT,
         None,
-        {"page": closed_page, "api": closed_api},
+        {"page": closed_page, "api": closed_api, "import": closed_import},
     ),
     (
         "a benefit below the standard at OBC",

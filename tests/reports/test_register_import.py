@@ -399,7 +399,9 @@ def test_stage_changes_and_future_actuals_are_refused(register, exported):
     result = import_register(exported, user=register.alice)
 
     assert errors_of(result) == [
-        "Initiatives!2, Stage: the stage is 2; stages change only through a stage gate",
+        "Initiatives!2, Stage: The stage moves only through a stage decision: on the "
+        "initiative's stage page, or with POST /api/v1/stage-decisions/. A new initiative "
+        "starts at 0 Strategic assessment.",
         f"Actuals!{row}, Month: Actuals can only be recorded for months that have begun.",
     ]
 

@@ -75,8 +75,8 @@ class BenefitQuerySet(models.QuerySet):
 class MeasurementQuerySet(models.QuerySet):
     def verifiable_by(self, user):
         """The actuals `user` may verify, as a query: `benefits.verify_measurement` over
-        many rows, less those they entered or last changed. (A deputy check joins here and
-        in `may_verify`, benefits/rules.py.)"""
+        many rows (the measurement owner's deputy too, as in `may_verify`,
+        benefits/rules.py), less those they entered or last changed."""
         access = access_for(user)
         if not access.authenticated:
             return self.none()
@@ -88,7 +88,10 @@ class MeasurementQuerySet(models.QuerySet):
         if not access.administrator:
             scope = scope.filter(
                 Q(benefit__initiative__collaboration_id__in=access.programme_collaborations)
-                | Q(benefit__measurement_owner_id=access.person_id or 0)
+                | Q(
+                    benefit__measurement_owner_id__in={access.person_id, *access.acting_for}
+                    - {None}
+                )
             )
         return scope.exclude(entered_by=user).exclude(changed_by=user)
 

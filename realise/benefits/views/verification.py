@@ -113,9 +113,9 @@ class VerificationListView(LoginRequiredMixin, ListView):
         one = request.POST.get("one")
         chosen = _chosen([one] if one else request.POST.getlist("chosen"))
         if chosen is None:
-            self.errors = ["Choose actuals from the list to verify."]
+            self.errors = [_("Choose actuals from the list to verify.")]
         elif not chosen:
-            self.errors = ["Choose at least one actual to verify."]
+            self.errors = [_("Choose at least one actual to verify.")]
         else:
             self.errors = self.verify(chosen)
         if not self.errors:
@@ -137,7 +137,7 @@ class VerificationListView(LoginRequiredMixin, ListView):
             .select_related("benefit", "force")
         }
         if len(found) != len({pk for pk, _ in chosen}):
-            return ["An actual you chose is no longer there; the list below is up to date."]
+            return [_("An actual you chose is no longer there; the list below is up to date.")]
         try:
             verify_measurements(
                 [(found[pk], version) for pk, version in chosen],

@@ -60,9 +60,9 @@ from realise.collaborations.models import (
     Collaboration,
     ForceShare,
     Initiative,
-    InitiativeStatus,
     Stage,
 )
+from realise.collaborations.services import initiative_change_problems
 from realise.core.language import english
 from realise.organisations.models import Force
 from realise.reports.register.cells import (
@@ -500,18 +500,15 @@ class _Importer:
             problems = []
             if start and end and end < start:
                 problems.append(("End date", "the end date is before the start date"))
-            closed = InitiativeStatus.CLOSED
+            # The stage moves only by a stage decision, and closing is the closure's: the
+            # rule of the initiative's page and the API, in its words.
+            for name, problem in initiative_change_problems(
+                existing or Initiative(collaboration=collaboration, slug=slug),
+                stage=parsed["stage"],
+                status=parsed["status"],
+            ).items():
+                problems.append((name.capitalize(), english(problem)))
             if existing is None:
-                if parsed["stage"] not in (None, Stage.STRATEGIC_ASSESSMENT):
-                    problems.append(
-                        (
-                            "Stage",
-                            "a new initiative starts at stage 0; later stages are reached "
-                            "through stage gates",
-                        )
-                    )
-                if parsed["status"] == closed:
-                    problems.append(("Status", "a new initiative cannot start closed"))
                 if not self.allowed(
                     "collaborations.add_initiative",
                     (collaboration.pk,),
@@ -527,18 +524,6 @@ class _Importer:
                             "Collaboration",
                             "an initiative cannot move to another collaboration by import",
                         )
-                    )
-                if parsed["stage"] is not None and parsed["stage"] != existing.stage:
-                    problems.append(
-                        (
-                            "Stage",
-                            f"the stage is {existing.stage}; stages change only through a "
-                            "stage gate",
-                        )
-                    )
-                if (parsed["status"] == closed) != (existing.status == closed):
-                    problems.append(
-                        ("Status", "initiatives are closed and reopened only through closure")
                     )
                 if not self.allowed(
                     "collaborations.change_initiative",
