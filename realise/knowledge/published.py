@@ -172,15 +172,18 @@ def headline(collaboration: Collaboration, *, verified_only: bool = False) -> di
     measured = Measurement.objects.filter(benefit__initiative__collaboration=collaboration)
     if verified_only:
         measured = measured.filter(verified_at__isnull=False)
+    # Pounds and hours as the realisation engine sums them: a money sub-category's benefit
+    # measured in pounds, an hours one in hours (never a count or a percentage among them).
+    money = Q(benefit__subcategory__in=MONEY, benefit__unit=Unit.GBP)
+    hours = Q(benefit__subcategory__in=HOURS, benefit__unit=Unit.HOURS)
     totals = measured.aggregate(
-        money=Sum("value", filter=Q(benefit__subcategory__in=MONEY) & benefit_only),
-        hours=Sum("value", filter=Q(benefit__subcategory__in=HOURS) & benefit_only),
-        disbenefit_money=Sum("value", filter=Q(benefit__subcategory__in=MONEY) & disbenefit_only),
-        disbenefit_hours=Sum("value", filter=Q(benefit__subcategory__in=HOURS) & disbenefit_only),
+        money=Sum("value", filter=money & benefit_only),
+        hours=Sum("value", filter=hours & benefit_only),
+        disbenefit_money=Sum("value", filter=money & disbenefit_only),
+        disbenefit_hours=Sum("value", filter=hours & disbenefit_only),
         outside_business_case=Sum(
             "value",
-            filter=Q(benefit__subcategory__in=MONEY, benefit__identified_in_business_case=False)
-            & benefit_only,
+            filter=money & Q(benefit__identified_in_business_case=False) & benefit_only,
         ),
     )
     groups: dict[str, list[Any]] = {

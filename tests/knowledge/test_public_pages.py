@@ -280,3 +280,22 @@ def test_the_data_package_says_its_figures_count_verified_actuals():
     )
     assert all("verified" in described[name] for name in counted)
     assert not any("recorded" in text for text in described.values())
+
+
+def test_a_money_benefit_counted_in_other_units_is_not_added_to_the_pounds(
+    world, published, client
+):
+    """A 1a benefit measured as a count (contracts let) is not pounds: the headline adds up
+    pounds and hours as the dashboards do."""
+    contracts = BenefitFactory(
+        initiative=published.initiatives.get(),
+        reference="ER-6",
+        title="Contracts let jointly",
+        subcategory="1a",
+        unit="count",
+    )
+    row = actual(contracts, datetime.date(2025, 5, 1), "40")
+    Measurement.objects.filter(pk=row.pk).update(verified_at=timezone.now())
+
+    page = client.get("/public/collaborations/eastern-roads/").content.decode()
+    assert "£3,500.75" in page and "£3,540.75" not in page
