@@ -10,13 +10,15 @@ an actual for the whole collaboration measures it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
 from realise.benefits.models import BenefitShare, Measurement
 from realise.collaborations.models import ForceShare
+from realise.core.permissions import Access
 
 
 def unmeasured(force_ids: Iterable[int] | None = None) -> Any:
@@ -44,3 +46,33 @@ def unmeasured(force_ids: Iterable[int] | None = None) -> Any:
         ~Exists(own_split) & Exists(members.filter(unrecorded))
     )
     return ~Exists(lines.filter(force__isnull=True)) & force_missing
+
+
+def led_lines(access: Access) -> list[tuple[Q, frozenset[int]]]:
+    """Where a force benefits lead records their force's lines: pairs of a condition on
+    `Benefit` and the forces it asks `unmeasured` about. One pair for the forces they lead
+    everywhere, one for each force they lead only in named collaborations (and those nested
+    in them): `Access.lead_forces` and `Access.lead_scopes`, the rule's two halves."""
+    pairs = []
+    if access.lead_forces:
+        pairs.append(
+            (
+                Q(initiative__collaboration__shares__force_id__in=access.lead_forces),
+                access.lead_forces,
+            )
+        )
+    scoped: dict[int, set[int]] = defaultdict(set)
+    for force_id, collaboration_id in access.lead_scopes:
+        if force_id not in access.lead_forces:
+            scoped[force_id].add(collaboration_id)
+    for force_id, collaborations in sorted(scoped.items()):
+        pairs.append(
+            (
+                Q(
+                    initiative__collaboration_id__in=collaborations,
+                    initiative__collaboration__shares__force_id=force_id,
+                ),
+                frozenset({force_id}),
+            )
+        )
+    return pairs

@@ -5,8 +5,10 @@ beside each, saved all or nothing through `services.record_measurement`."""
 from __future__ import annotations
 
 import datetime
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import reduce
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -14,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from realise.benefits import services
+from realise.benefits.measured import led_lines
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
 from realise.collaborations.models import InitiativeStatus
 from realise.core.language import force_name
@@ -50,9 +53,9 @@ def lines_for(
 ) -> tuple[list[MonthLine], bool]:
     """The lines `user` may record for `month` (at most MAX_LINES), and whether there were
     more. A force benefits lead records their force's line of every benefit of their
-    force's collaborations; a measurement owner, benefit owner or programme team member
-    the whole collaboration's line of the benefits they answer for (an administrator, of
-    every benefit)."""
+    force's collaborations (of those named on their membership, when it names any); a
+    measurement owner, benefit owner or programme team member the whole collaboration's
+    line of the benefits they answer for (an administrator, of every benefit)."""
     access = access_for(user)
     benefits = (
         Benefit.objects.visible_to(user)
@@ -72,14 +75,16 @@ def lines_for(
     answerable = Q(measurement_owner__user=user) | Q(owner__user=user)
     answerable |= Q(initiative__collaboration_id__in=access.programme_collaborations)
     wanted: list[tuple[Benefit, Force | None]] = []
-    lead_forces = {f.pk: f for f in Force.objects.filter(pk__in=access.lead_forces)}
-    if lead_forces:
-        members = benefits.filter(
-            initiative__collaboration__shares__force_id__in=lead_forces
-        ).distinct()
+    led = led_lines(access)
+    lead_forces = {
+        f.pk: f for f in Force.objects.filter(pk__in={f for _, forces in led for f in forces})
+    }
+    if led:
+        members = benefits.filter(reduce(operator.or_, (where for where, _ in led))).distinct()
         for benefit in members[: MAX_LINES + 1]:
-            member_ids = benefit.initiative.collaboration.shares.values_list("force_id", flat=True)
-            for force_id in sorted(set(member_ids) & set(lead_forces)):
+            collaboration = benefit.initiative.collaboration
+            member_ids = collaboration.shares.values_list("force_id", flat=True)
+            for force_id in sorted(set(member_ids) & access.leads_in(collaboration.pk)):
                 wanted.append((benefit, lead_forces[force_id]))
     # Administrators answer for every benefit: the whole collaboration's line of each.
     own = benefits if access.administrator else benefits.filter(answerable)

@@ -9,16 +9,17 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from realise.benefits.measured import unmeasured
+from realise.benefits.measured import led_lines, unmeasured
 from realise.benefits.models import Benefit, BenefitStatus, Nature, PlannedValue
 from realise.collaborations.models import Agreement, InitiativeStatus
 from realise.collaborations.nesting import with_nested
 from realise.core.language import month_year
+from realise.core.permissions import access_for
 from realise.governance.models import Action, PostImplementationReview
 from realise.organisations.models import Membership, Role
 
@@ -62,25 +63,33 @@ def programme_collaborations(user) -> set[int]:
 
 
 def _actuals(user, start: datetime.date, end: datetime.date) -> list[Deadline]:
-    mine = Benefit.objects.filter(
-        Q(measurement_owner__user=user) | Q(measurement_owner__isnull=True, owner__user=user),
-        nature=Nature.QUANTITATIVE,
-    ).exclude(status=BenefitStatus.CLOSED)
-    mine = mine.filter(
-        Q(initiative__status=InitiativeStatus.ACTIVE) | Q(status=BenefitStatus.REALISING)
+    """Actuals due for the benefits the user measures (or owns, with no one else measuring
+    them), and, for a force benefits lead, for their force's lines (as on the worklist)."""
+    tracked = (
+        Benefit.objects.filter(nature=Nature.QUANTITATIVE)
+        .exclude(status=BenefitStatus.CLOSED)
+        .filter(Q(initiative__status=InitiativeStatus.ACTIVE) | Q(status=BenefitStatus.REALISING))
     )
+    mine = tracked.filter(
+        Q(measurement_owner__user=user) | Q(measurement_owner__isnull=True, owner__user=user)
+    )
+    groups: list[tuple[QuerySet[Benefit], frozenset[int] | None]] = [(mine, None)]
+    groups += [(tracked.filter(where), forces) for where, forces in led_lines(access_for(user))]
     earliest = start - datetime.timedelta(days=settings.REALISE_MEASUREMENT_GRACE_DAYS + 31)
-    rows = (
-        PlannedValue.objects.filter(
-            benefit__in=mine, period__gte=earliest.replace(day=1), period__lte=end
-        )
-        .filter(unmeasured())  # the one rule of a measured month (`benefits.measured`)
-        .values_list("benefit_id", "benefit__reference", "benefit__title", "period")
-        .distinct()
-        .order_by("period", "benefit__reference")
-    )
+    rows = {}
+    for benefits, forces in groups:
+        # The one rule of a measured month (`benefits.measured`), for the lead's forces.
+        for row in (
+            PlannedValue.objects.filter(
+                benefit__in=benefits, period__gte=earliest.replace(day=1), period__lte=end
+            )
+            .filter(unmeasured(forces))
+            .values_list("benefit_id", "benefit__reference", "benefit__title", "period")
+            .distinct()
+        ):
+            rows[row[0], row[3]] = row
     found = []
-    for benefit_id, reference, title, period in rows:
+    for benefit_id, reference, title, period in sorted(rows.values(), key=lambda r: (r[3], r[1])):
         due = actuals_due(period)
         if start <= due <= end:
             found.append(
@@ -133,7 +142,7 @@ def my_deadlines(user, start: datetime.date, end: datetime.date) -> list[Deadlin
                 % {"initiative": review.initiative},
                 detail=_("The post-implementation review of '%(initiative)s' is due.")
                 % {"initiative": review.initiative},
-                url=review.initiative.get_absolute_url(),
+                url=review.get_absolute_url(),
                 uid=f"pir-{review.pk}",
             )
         )
@@ -150,7 +159,7 @@ def my_deadlines(user, start: datetime.date, end: datetime.date) -> list[Deadlin
                 title=_("Agreement review: %(title)s") % {"title": agreement.title},
                 detail=_("The annual review of '%(title)s' (%(collaboration)s).")
                 % {"title": agreement.title, "collaboration": agreement.collaboration},
-                url=agreement.collaboration.get_absolute_url(),
+                url=agreement.get_absolute_url(),
                 uid=f"agreement-review-{agreement.pk}-{agreement.review_due:%Y-%m-%d}",
             )
         )

@@ -4,6 +4,7 @@ from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +21,7 @@ from realise.governance.models import (
     GovernanceBody,
     Meeting,
     MeetingStatus,
+    PostImplementationReview,
 )
 from realise.governance.services import (
     VISIBILITY_RANK,
@@ -264,6 +266,39 @@ class ActionForm(WithinPageForm, forms.Form):
 
 
 ActionFormSet = formset_factory(ActionForm, extra=3, max_num=20)
+
+
+class PostImplementationReviewForm(GovukForm, forms.ModelForm):
+    """The review carried out: when, and what it found."""
+
+    class Meta:
+        model = PostImplementationReview
+        fields = ["completed_on", "notes"]
+        widgets = {"completed_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 6})}
+        labels = {
+            "completed_on": gettext_lazy("Date carried out"),
+            "notes": gettext_lazy("What the review found"),
+        }
+        help_texts = {
+            "notes": gettext_lazy(
+                "The benefits delivered against the business case, what was not, and why."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.fields[name].required = True
+        self.fields["completed_on"].error_messages["required"] = _(
+            "Enter the date the review was carried out."
+        )
+        self.fields["notes"].error_messages["required"] = _("Say what the review found.")
+
+    def clean_completed_on(self):
+        day = self.cleaned_data["completed_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("The date carried out cannot be in the future."))
+        return day
 
 
 class BenefitChoiceField(forms.ModelChoiceField):

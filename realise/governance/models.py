@@ -608,6 +608,9 @@ class PostImplementationReview(TimeStamped):
     def __str__(self) -> str:
         return f"Post-implementation review of {self.initiative}, due {self.due_on:%-d %B %Y}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("post-implementation-review", args=[self.pk])
+
     @property
     def collaboration(self):
         return self.initiative.collaboration

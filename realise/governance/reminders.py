@@ -396,10 +396,10 @@ def highlight_reports(today: datetime.date) -> list[Reminder]:
     if today < first_working_day(today.year, today.month):
         return []
     reported = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    initiatives = Initiative.objects.filter(
-        status=InitiativeStatus.ACTIVE, stage=Stage.IMPLEMENTATION
+    initiatives = without_written_reports(
+        Initiative.objects.filter(status=InitiativeStatus.ACTIVE, stage=Stage.IMPLEMENTATION),
+        reported,
     ).select_related("collaboration", "sro__user")
-    initiatives = without_written_reports(initiatives, reported)
     return [
         Reminder(
             key=f"highlight-report:{initiative.pk}:{reported:%Y-%m}",

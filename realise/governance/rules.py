@@ -62,6 +62,14 @@ def owns_action(user, obj) -> bool:
     return access_for(user).acts_as(getattr(obj, "owner_id", None))
 
 
+@rules.predicate
+def leads_reviewed_initiative(user, obj) -> bool:
+    """The senior responsible officer of the initiative a post-implementation review is of
+    (or their deputy today)."""
+    initiative = getattr(obj, "initiative", None)
+    return initiative is not None and access_for(user).acts_as(initiative.sro_id)
+
+
 edit_governance = is_administrator | is_programme_team_for
 
 PERMISSIONS = {
@@ -84,7 +92,8 @@ PERMISSIONS = {
     "governance.add_escalation": edit_governance,
     "governance.view_escalation": can_view_governance,
     "governance.change_escalation": edit_governance,
-    "governance.change_postimplementationreview": edit_governance,
+    # the programme team, or the initiative's SRO, records the review
+    "governance.change_postimplementationreview": edit_governance | leads_reviewed_initiative,
 }
 
 for name, predicate in PERMISSIONS.items():

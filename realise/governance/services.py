@@ -222,9 +222,10 @@ def recent_decisions(
 
 
 def first_working_day(year: int, month: int) -> datetime.date:
-    """The first Monday-to-Friday of a month (bank holidays are not taken into account)."""
+    """The first working day of a month: Monday to Friday, not an England and Wales bank
+    holiday (New Year's Day, or an early May bank holiday on the 1st, moves it on)."""
     day = datetime.date(year, month, 1)
-    while day.weekday() >= 5:
+    while not workdays.is_working_day(day):
         day += datetime.timedelta(days=1)
     return day
 

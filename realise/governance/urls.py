@@ -65,6 +65,11 @@ urlpatterns = [
         name="governance-decision-detail",
     ),
     path(
+        "governance/reviews/<int:pk>/",
+        views.PostImplementationReviewView.as_view(),
+        name="post-implementation-review",
+    ),
+    path(
         "governance/actions/<int:pk>/done/",
         views.ActionDoneView.as_view(),
         name="governance-action-done",

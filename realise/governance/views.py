@@ -26,7 +26,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from django_tables2 import SingleTableView
 
 from realise.collaborations.forms import add_gate_errors
-from realise.collaborations.models import Collaboration
+from realise.collaborations.models import Collaboration, Initiative
 from realise.collaborations.services import GateRefused
 from realise.core import language
 from realise.core.history import set_history_user
@@ -40,6 +40,7 @@ from realise.governance.forms import (
     EscalationForm,
     GovernanceBodyForm,
     MeetingForm,
+    PostImplementationReviewForm,
     ResolutionForm,
 )
 from realise.governance.models import (
@@ -50,6 +51,7 @@ from realise.governance.models import (
     GovernanceBody,
     Meeting,
     MeetingStatus,
+    PostImplementationReview,
 )
 from realise.governance.tables import DecisionTable, GovernanceBodyTable
 
@@ -682,6 +684,51 @@ class ActionDoneView(LoginRequiredMixin, PostPermissionMixin, View):
         services.complete_action(action, user=request.user)
         messages.success(request, _("Action marked as done."))
         return redirect(action.decision)
+
+
+# Post-implementation reviews ---------------------------------------------------------------
+
+
+class PostImplementationReviewView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
+    """Record a post-implementation review as carried out: it then leaves the worklist, the
+    reminders and the agendas."""
+
+    form_class = PostImplementationReviewForm
+    template_name = "governance/post_implementation_review.html"
+    permission_required = "governance.change_postimplementationreview"
+
+    @cached_property
+    def review(self):
+        return get_object_or_404(
+            PostImplementationReview.objects.filter(
+                initiative__in=Initiative.objects.visible_to(self.request.user)
+            ).select_related("initiative__collaboration", "initiative__sro"),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_permission_object(self):
+        return self.review
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.review}
+
+    def get_context_data(self, **kwargs):
+        title = _("Post-implementation review of %(initiative)s") % {
+            "initiative": self.review.initiative.name
+        }
+        return super().get_context_data(
+            review=self.review, page_title=title, today=timezone.localdate(), **kwargs
+        )
+
+    def form_valid(self, form):
+        set_history_user(form.instance, self.request.user)
+        review = form.save()
+        messages.success(
+            self.request,
+            _("Recorded the post-implementation review of %(initiative)s.")
+            % {"initiative": review.initiative.name},
+        )
+        return redirect(review.initiative)
 
 
 # Escalations -------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ Each item links to the page that does it. The kinds, in the words of the people 
 Realise alive each month:
 
 * actuals overdue for benefits they own or measure (and, for a force benefits lead, their
-  force's lines in their force's collaborations);
+  force's lines in their force's collaborations, or in those their role names);
 * actuals awaiting their verification (as measurement owner or programme team), never
   their own;
 * actions assigned to them;
@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from realise.benefits.ipa.models import ChangeRequest, ChangeRequestStatus
+from realise.benefits.measured import led_lines
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature
 from realise.collaborations.models import (
     Agreement,
@@ -127,12 +128,8 @@ def _actual_items(user, access, today) -> list[WorkItem]:
         Q(measurement_owner__user=user) | Q(measurement_owner__isnull=True, owner__user=user)
     )
     seen = set()
-    groups: list[tuple[QuerySet[Benefit], set[int] | None]] = [(mine, None)]
-    if access.lead_forces:
-        theirs = Benefit.objects.filter(
-            initiative__collaboration__shares__force_id__in=access.lead_forces
-        ).distinct()
-        groups.append((theirs, set(access.lead_forces)))
+    groups: list[tuple[QuerySet[Benefit], frozenset[int] | None]] = [(mine, None)]
+    groups += [(Benefit.objects.filter(where).distinct(), led) for where, led in led_lines(access)]
     for benefits, forces in groups:
         for row in overdue_actuals(benefits, today, forces):
             if row["benefit"] in seen:
@@ -265,7 +262,9 @@ def _review_items(user, access, today) -> list[WorkItem]:
     teams = access.programme_collaborations
     items = []
     agreements = Agreement.objects.filter(
-        collaboration_id__in=teams, review_due__lte=today + REVIEW_NOTICE
+        collaboration_id__in=teams,
+        terminated_on__isnull=True,
+        review_due__lte=today + REVIEW_NOTICE,
     ).select_related("collaboration")
     for agreement in agreements:
         items.append(
@@ -273,7 +272,7 @@ def _review_items(user, access, today) -> list[WorkItem]:
                 kind="agreement-review",
                 title=_("Agreement review: %(title)s") % {"title": agreement.title},
                 detail=str(agreement.collaboration),
-                url=agreement.collaboration.get_absolute_url(),
+                url=agreement.get_absolute_url(),
                 action=_("Record the review"),
                 due=agreement.review_due,
                 today=today,
@@ -291,7 +290,7 @@ def _review_items(user, access, today) -> list[WorkItem]:
                 title=_("Post-implementation review: %(initiative)s")
                 % {"initiative": review.initiative},
                 detail=_("Evaluate what was delivered"),
-                url=review.initiative.get_absolute_url(),
+                url=review.get_absolute_url(),
                 action=_("Carry out the review"),
                 due=review.due_on,
                 today=today,
@@ -345,7 +344,9 @@ def scope_summary(user, today: datetime.date) -> list[tuple[str, int, str]]:
     actions = Action.objects.filter(
         done=False, due_on__lt=today, decision__body__collaboration__in=visible
     ).count()
-    agreements = Agreement.objects.filter(collaboration__in=visible, review_due__lt=today).count()
+    agreements = Agreement.objects.filter(
+        collaboration__in=visible, terminated_on__isnull=True, review_due__lt=today
+    ).count()
     reviews = PostImplementationReview.objects.filter(
         initiative__collaboration__in=visible, completed_on__isnull=True, due_on__lt=today
     ).count()

@@ -310,3 +310,21 @@ def test_a_line_changed_by_someone_else_since_the_page_opened_is_never_overwritt
     assert client.post(url(), posted).status_code == 302
     stored = dict(Measurement.objects.filter(period=MONTH).values_list("benefit", "value"))
     assert stored == {world.benefit.pk: Decimal("111.00"), other.pk: Decimal("50.00")}
+
+
+def test_a_force_lead_named_within_a_collaboration_records_its_lines_there(client, lines):
+    """A force lead granted within one collaboration (`--collaboration`) is offered their
+    force's lines there, and may save them, as the rules allow."""
+    world, other = lines
+    fay = member("fay", "Essex", "force_lead", world.collab)
+    client.force_login(fay)
+    response = client.get(url())
+    assert [(line.benefit.reference, line.whose) for line in response.context["form"].lines] == [
+        ("EK-1", "Essex"),
+        ("EK-2", "Essex"),
+    ]
+    response = client.post(
+        url(), {f"value-{key(world.benefit, world.essex)}": "110", "batch_note": "Ledger"}
+    )
+    assert response.status_code == 302
+    assert Measurement.objects.get(period=MONTH).force == world.essex

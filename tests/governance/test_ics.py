@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
 
+from realise.benefits.models import Measurement
 from realise.core import language
 from realise.governance.models import Action, Decision, Meeting
 from realise.organisations.models import Person
@@ -272,3 +273,27 @@ def test_a_bodys_feed_is_in_the_language_of_the_owner_of_its_link(client, world,
         f"{world.board.name} ({world.collab.name}). Rhaglen y cyfarfod: "
         f"{settings.REALISE_BASE_URL.rstrip('/')}/governance/meetings/{meeting.pk}/"
     )
+
+
+def test_a_force_leads_deadlines_carry_their_forces_actuals(client, world):
+    """As the worklist does: Essex's line of a month not yet recorded is Bob's (an Essex
+    lead) to record, and his deadlines say when, overdue or coming; Kent's line is not."""
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    two_ago = (last_month - datetime.timedelta(days=1)).replace(day=1)
+    plan(world.benefit, two_ago, ["100", "100"])
+    essex = world.collab.shares.get(force__name="Essex").force
+    client.force_login(world.bob)
+    titles = [d.title for d in client.get("/governance/calendar/").context["deadlines"]]
+    assert titles == [
+        f"Actuals due: {world.benefit.reference} {language.month_year(month)}"
+        for month in (two_ago, last_month)
+    ]
+    Measurement.objects.create(benefit=world.benefit, period=two_ago, force=essex, value=90)
+    client.force_login(world.carol)  # Kent's lead: both months are still Kent's to record
+    assert len(client.get("/governance/calendar/").context["deadlines"]) == 2
+    client.force_login(world.bob)
+    page = client.get("/governance/calendar/")
+    assert [d.title for d in page.context["deadlines"]] == titles[1:]
+    _, found = events(client.get(page.context["feed_url"]))
+    assert list(found) == [f"actuals-{world.benefit.pk}-{last_month:%Y-%m}"]

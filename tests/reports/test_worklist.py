@@ -9,13 +9,26 @@ from django.urls import reverse
 from django.utils import timezone
 
 from realise.benefits.models import Measurement
-from realise.collaborations.models import Stage
+from realise.collaborations.models import Agreement, Stage
 from realise.documents.models import HighlightReport
-from realise.governance.models import Action, BodyMember, Decision, Notification
+from realise.governance.models import (
+    Action,
+    BodyMember,
+    Decision,
+    Notification,
+    PostImplementationReview,
+)
 from realise.governance.services import first_working_day
 from realise.organisations.models import Person
 from realise.reports.worklist import work_count, worklist_for
-from tests.factories import plan
+from tests.factories import (
+    BenefitFactory,
+    CollaborationFactory,
+    InitiativeFactory,
+    member,
+    plan,
+    share,
+)
 
 
 def kinds(user):
@@ -146,8 +159,6 @@ def test_unread_notifications_come_last(world, overdue):
 
 
 def test_administrators_also_see_a_summary_of_their_scope(client, world, overdue):
-    from tests.factories import member
-
     admin = member("ada", "Essex", "administrator")
     page = home(client, admin).content.decode()
     assert 'id="scope-summary"' in page
@@ -167,3 +178,107 @@ def test_readers_are_not_offered_actions_they_cannot_take(client, world):
     client.force_login(world.bob)
     assert "Import a workbook" in client.get("/register/").content.decode()
     assert "Record this month's actuals" in client.get("/").content.decode()
+
+
+def test_a_force_lead_named_within_a_collaboration_has_its_lines_there_only(client, world, overdue):
+    """`realise grant --role force-lead --force essex --collaboration ek`: Essex's lines in
+    that collaboration are theirs to record, and not those of another collaboration."""
+    other = CollaborationFactory(name="Eastern Region Procurement", slug="erp")
+    share(other, "Essex", "50")
+    share(other, "Norfolk", "50")
+    elsewhere = BenefitFactory(
+        initiative=InitiativeFactory(collaboration=other, name="Joint tenders"),
+        title="Tender costs avoided",
+    )
+    plan(elsewhere, overdue, ["50"])
+    fay = member("fay", "Essex", "force_lead", world.collab)
+
+    items = worklist_for(fay, timezone.localdate()).items
+    assert [(i.kind, i.title) for i in items] == [
+        ("actuals-overdue", f"Actuals overdue: {world.benefit.reference} {world.benefit.title}")
+    ]
+    assert items[0].detail.endswith("for your force")
+    assert "Record this month's actuals" in home(client, fay).content.decode()
+
+    essex = world.collab.shares.get(force__name="Essex").force
+    Measurement.objects.create(benefit=world.benefit, period=overdue, force=essex, value=40)
+    assert kinds(fay) == []
+
+
+def test_agreement_reviews_link_to_the_agreement_and_end_with_it(client, world):
+    """The item opens the agreement, where the review is recorded; an agreement terminated
+    at its review is reviewed no more, in the list or in the summary's count."""
+    today = timezone.localdate()
+    live, _ended = (
+        Agreement.objects.create(
+            collaboration=world.collab,
+            title=title,
+            signed_on=today - datetime.timedelta(days=400),
+            review_due=today - datetime.timedelta(days=5),
+            terminated_on=terminated_on,
+        )
+        for title, terminated_on in (("EK s22A", None), ("Old EK s22A", today))
+    )
+    items = [
+        (item.title, item.url)
+        for item in worklist_for(world.alice, today).items
+        if item.kind == "agreement-review"
+    ]
+    assert items == [("Agreement review: EK s22A", live.get_absolute_url())]
+    client.force_login(world.alice)
+    assert "Record a review" in client.get(live.get_absolute_url()).content.decode()
+
+    admin = member("ada", "Essex", "administrator")
+    summary = {label: count for label, count, _ in worklist_for(admin, today).summary}
+    assert summary["Agreement reviews overdue"] == 1
+
+
+def test_a_post_implementation_review_is_recorded_where_its_item_leads(client, world):
+    """The item opens the review's own page, where the programme team or the initiative's
+    SRO records it as carried out; then it is no longer due anywhere."""
+    today = timezone.localdate()
+    world.initiative.sro = world.erin_person
+    world.initiative.save()
+    review = PostImplementationReview.objects.create(
+        initiative=world.initiative, due_on=today + datetime.timedelta(days=10)
+    )
+    for person in (world.alice, world.erin):
+        items = worklist_for(person, today).items
+        assert [i.url for i in items if i.kind == "post-implementation-review"] == [
+            review.get_absolute_url()
+        ]
+    client.force_login(world.dave)  # a reader sees the initiative, may not record its review
+    assert client.get(review.get_absolute_url()).status_code == 403
+    client.force_login(world.nora)  # Norfolk is no member of the private collaboration
+    assert client.get(review.get_absolute_url()).status_code == 404
+
+    client.force_login(world.erin)
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert "Record the review" in page
+    tomorrow = today + datetime.timedelta(days=1)
+    response = client.post(review.get_absolute_url(), {"completed_on": tomorrow, "notes": "x"})
+    assert "The date carried out cannot be in the future." in response.content.decode()
+    response = client.post(
+        review.get_absolute_url(), {"completed_on": today, "notes": "Savings sustained."}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == world.initiative.get_absolute_url()
+    review.refresh_from_db()
+    assert (review.completed_on, review.notes) == (today, "Savings sustained.")
+    assert "post-implementation-review" not in kinds(world.alice)
+    assert "post-implementation-review" not in kinds(world.erin)
+
+
+def test_a_highlight_report_falls_due_on_the_first_working_day_after_a_bank_holiday(world):
+    """1 January 2027 is a Friday and New Year's Day: December's report is due on Monday
+    4 January, and not listed before it."""
+    world.initiative.stage = Stage.IMPLEMENTATION
+    world.initiative.save()
+
+    def due(day):
+        return [i.due for i in worklist_for(world.alice, day).items if i.kind == "highlight-report"]
+
+    assert first_working_day(2027, 1) == datetime.date(2027, 1, 4)
+    assert due(datetime.date(2027, 1, 1)) == []
+    assert due(datetime.date(2027, 1, 4)) == [datetime.date(2027, 1, 4)]
+    assert first_working_day(2027, 5) == datetime.date(2027, 5, 4)  # Monday 3 May: May Day

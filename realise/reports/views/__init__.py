@@ -330,6 +330,7 @@ def may_write_register(user) -> bool:
         access.administrator
         or access.programme_collaborations
         or access.lead_forces
+        or access.lead_scopes
         or access.benefit_owner
     )
 
@@ -352,6 +353,7 @@ class HomeView(TemplateView):
             context["can_record"] = bool(
                 access.administrator
                 or access.lead_forces
+                or access.lead_scopes
                 or access.programme_collaborations
                 or Benefit.objects.filter(
                     Q(owner__user=user) | Q(measurement_owner__user=user)
