@@ -110,9 +110,27 @@ def compute_hash(record: AuditRecord) -> str:
 
 
 def _values(history_model, history_instance) -> dict:
-    return {
+    values = {
         field.attname: _plain(field, getattr(history_instance, field.attname))
         for field in history_model.tracked_fields
+    }
+    values.update(_related(history_model, history_instance))
+    return values
+
+
+def _related(history_model, history_instance) -> dict:
+    """What each many-to-many relation kept in the history (`m2m_fields`) held at this
+    change, as sorted ids: a role granted within collaborations names them."""
+    fields = getattr(history_model, "_history_m2m_fields", ())
+    if not fields or history_instance.pk is None:
+        return {}
+    return {
+        field.name: sorted(
+            getattr(history_instance, field.name).values_list(
+                f"{field.m2m_reverse_field_name()}_id", flat=True
+            )
+        )
+        for field in fields
     }
 
 
@@ -131,6 +149,11 @@ def _before_after(history_model, history_instance, pk_name: str) -> tuple[dict |
     if kind == "+":
         return None, after
     if kind == "-":
+        # The relations are emptied before the row goes: they held what the last change kept.
+        if _related(history_model, history_instance):
+            previous = _previous(history_model, history_instance, pk_name)
+            if previous is not None:
+                after.update(_related(history_model, previous))
         return after, None
     previous = _previous(history_model, history_instance, pk_name)
     if previous is None:

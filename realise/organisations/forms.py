@@ -3,7 +3,6 @@
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from realise.core.forms import DateInput, GovukForm
@@ -117,10 +116,9 @@ class InviteForm(GovukForm, forms.Form):
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("Someone already has an account with this email address: grant them a role.")
-            )
+        refusal = services.refusal_to_invite(email)
+        if refusal:
+            raise forms.ValidationError(refusal)
         return email
 
 

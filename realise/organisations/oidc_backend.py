@@ -41,6 +41,12 @@ class ForceSignOnBackend(NoModelPermissions, OIDCAuthenticationBackend):
             messages.error(request, FAILED)
         return user
 
+    def get_user(self, user_id):
+        """The signed-in user of a session, while their account is active: a deactivated
+        user's sessions end at once, as with a password (Django's `ModelBackend`)."""
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
+
     def get_userinfo(self, access_token, id_token, payload):
         claims = dict(payload or {})
         claims.update(super().get_userinfo(access_token, id_token, payload) or {})

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from realise.core import audit, language
 from realise.core.history import set_history_user
 from realise.core.language import english
+from realise.core.oidc import username_for
 from realise.core.permissions import access_for, forget_access
 from realise.organisations.models import (
     ROLE_CLI_NAMES,
@@ -367,10 +368,12 @@ def users_listing() -> list[dict[str, Any]]:
     return out
 
 
-def set_active(user: User, active: bool, *, by: User | None = None) -> None:
+def set_active(user: User, active: bool, *, by: User | None = None) -> bool:
     """Deactivate (or reactivate) a user. Their history, authorship and memberships stay;
     a deactivated user cannot sign in, their sessions end and their API token stops
-    working. Administrators only."""
+    working, and the link of an invitation they have not yet accepted (the account of an
+    invitee is inactive until then) is withdrawn. Administrators only. Whether anything
+    changed."""
     if by is not None and not access_for(by).administrator:
         raise PermissionDenied(_("Only an administrator may deactivate or reactivate a user."))
     if by is not None and by.pk == user.pk and not active:
@@ -380,9 +383,16 @@ def set_active(user: User, active: bool, *, by: User | None = None) -> None:
         locked = type(user).objects.select_for_update().filter(pk=user.pk)
         was = locked.values_list("is_active", flat=True).get()
         user.is_active = active
-        user.save(update_fields=["is_active"])
         if was != active:  # who allowed or stopped whose sign-in, and when: in the trail
+            user.save(update_fields=["is_active"])
             audit.record_change(user, {"is_active": was}, {"is_active": active}, by=by)
+        pending = Invitation.objects.filter(user=user, status=InvitationStatus.PENDING)
+        invitation = None if active else pending.select_for_update().first()
+        if invitation is not None:
+            invitation.status = InvitationStatus.WITHDRAWN
+            set_history_user(invitation, by)
+            invitation.save()
+    return was != active or invitation is not None
     # Sessions and tokens are checked against `is_active` on every request (Django's
     # ModelBackend.get_user, DRF's TokenAuthentication): they stop working at once.
 
@@ -556,7 +566,8 @@ def _send_invitation(invitation: Invitation, by: User | None) -> None:
 
 
 def _username_for(email: str) -> str:
-    base = email.split("@")[0].lower()[:140] or "user"
+    """The address's local part, made a valid user name (o'brien@... is o-brien)."""
+    base = username_for(email)[:140]
     name, n = base, 1
     User = get_user_model()
     while User.objects.filter(username__iexact=name).exists():
@@ -580,31 +591,65 @@ def invite(
     collaborations = list(collaborations)
     _check(by, role, force, collaborations)
     email = email.strip()
+    refusal = refusal_to_invite(email)
+    if refusal:
+        raise ValidationError({"email": refusal})
     User = get_user_model()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {
-                "email": _(
-                    "Someone already has an account with this email address: grant them a role."
-                )
-            }
-        )
     with transaction.atomic():
-        user = User(
-            username=_username_for(email),
-            email=email,
-            first_name=first_name,
-            last_name=last_name,
-            is_active=False,
-        )
-        user.set_unusable_password()
+        user = _unused_account(email)
+        if user is None:
+            user = User(username=_username_for(email), is_active=False)
+            user.set_unusable_password()
+            invitation = Invitation(user=user)
+        else:  # invited before and withdrawn: the same account, invited again
+            invitation = user.invitation
+            invitation.status = InvitationStatus.PENDING
+        user.email = email
+        user.first_name = first_name or user.first_name
+        user.last_name = last_name or user.last_name
         user.save()
-        membership = Membership(user=user, role=role, force=force)
+        membership = Membership.objects.filter(user=user, role=role, force=force).first()
+        membership = membership or Membership(user=user, role=role, force=force)
         _saved(membership, by, f"Invited by {by.get_username() if by else 'an operator'}")
         membership.collaborations.set(collaborations)
-        invitation = Invitation(email=email, user=user, invited_by=by, sent_at=timezone.now())
+        invitation.email, invitation.invited_by = email, by
         _send_invitation(invitation, by)
+    forget_access(user)
     return invitation
+
+
+def _unused_account(email: str) -> User | None:
+    """The account an earlier invitation to this address made, withdrawn before it was
+    ever used (never signed in, no password): inviting the address again reuses it."""
+    user = (
+        get_user_model()
+        .objects.filter(
+            email__iexact=email,
+            is_active=False,
+            invitation__status=InvitationStatus.WITHDRAWN,
+            invitation__accepted_at__isnull=True,
+        )
+        .first()
+    )
+    return None if user is None or user.has_usable_password() else user
+
+
+def refusal_to_invite(email: str) -> str | None:
+    """Why this address cannot be invited (None: it can). Addresses differing only in case
+    are the same address."""
+    email = (email or "").strip()
+    unused = _unused_account(email)
+    others = get_user_model().objects.filter(email__iexact=email)
+    if unused is not None:
+        others = others.exclude(pk=unused.pk)
+    if not others.exists():
+        return None
+    pending = others.filter(invitation__status=InvitationStatus.PENDING)
+    if pending.exists():
+        return _(
+            "%(email)s is already invited: send the invitation again from the invitations page."
+        ) % {"email": email}
+    return _("Someone already has an account with this email address: grant them a role.")
 
 
 def _may_handle(by: User | None, invitation: Invitation) -> None:

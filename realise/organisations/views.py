@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -121,15 +122,17 @@ class GrantView(AccessMixin, FormView):
         chosen = list(data["collaborations"])
         try:
             outcome = None
-            for collaboration in chosen or [None]:
-                outcome = services.grant(
-                    user=data["user"],
-                    role=data["role"],
-                    force=data["force"],
-                    collaboration=collaboration,
-                    by=self.request.user,
-                    reason=data["reason"],
-                )
+            # Within every collaboration chosen, or none: a refusal for one grants nothing.
+            with transaction.atomic():
+                for collaboration in chosen or [None]:
+                    outcome = services.grant(
+                        user=data["user"],
+                        role=data["role"],
+                        force=data["force"],
+                        collaboration=collaboration,
+                        by=self.request.user,
+                        reason=data["reason"],
+                    )
         except (ValidationError, PermissionDenied) as error:
             _refusal(form, error)
             return self.form_invalid(form)

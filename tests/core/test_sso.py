@@ -20,6 +20,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from realise.core.oidc import oidc_settings, parse_role_map
+from realise.organisations import services
 from realise.organisations.models import Membership
 from realise.organisations.sso import apply_role_map
 from tests.core.identity_provider import CLIENT_ID, CLIENT_SECRET, IdentityProvider
@@ -226,6 +227,19 @@ def test_a_deactivated_account_is_not_replaced_by_a_new_one(sso, forces):
         False
     ]
     assert not Membership.objects.filter(user__email=PRIYA["email"]).exists()
+
+
+def test_deactivating_ends_the_session_single_sign_on_began(sso):
+    browser = sign_in(sso, {**PRIYA, "groups": ["Realise-Essex-Leads"]})
+    assert browser.get("/collaborations/ek/").status_code == 200
+
+    services.set_active(User.objects.get(email=PRIYA["email"]), False)
+
+    # The next request is as from someone signed out.
+    assert browser.get("/collaborations/ek/").status_code == 404
+    account = browser.get("/account/")
+    assert account.status_code == 302
+    assert account["Location"].startswith("/accounts/login/")
 
 
 # The map on its own ----------------------------------------------------------------------

@@ -87,6 +87,26 @@ def test_a_programme_team_cannot_grant_beyond_its_scope_on_the_page(world):
     assert list(granted.collaborations.values_list("slug", flat=True)) == ["ek"]
 
 
+def test_a_grant_within_several_collaborations_is_all_or_nothing(world):
+    # Kent is a member of ek but not of the Essex-only partnership nested in it.
+    essex_only = CollaborationFactory(name="Zeta Essex Custody", slug="zeta", parent=world.collab)
+    share(essex_only, "Essex", "100")
+    sam = UserFactory(username="sam")
+    response = client_for(world.alice).post(
+        "/access/grant/",
+        {
+            "user": "sam",
+            "role": "force_lead",
+            "force": world.carol.memberships.get().force.pk,
+            "collaborations": [world.collab.pk, essex_only.pk],
+            "reason": "Kent's new lead",
+        },
+    )
+    assert response.status_code == 200
+    assert "That force is not a member of the collaboration named" in response.content.decode()
+    assert not Membership.objects.filter(user=sam).exists()
+
+
 def test_an_unknown_user_is_named_on_the_field(world, ada):
     response = client_for(ada).post("/access/grant/", {"user": "ghost", "role": "viewer"})
     assert response.status_code == 200
@@ -112,6 +132,29 @@ def test_revoking_needs_a_reason_kept_in_history_and_audit(world, ada):
         model="organisations.membership", object_id=str(dave.pk), action="delete"
     ).get()
     assert (audit.username, audit.via, audit.before["reason"]) == ("ada", "page", "Left the board")
+
+
+def test_the_audit_trail_names_the_collaborations_a_role_is_within(world, ada):
+    UserFactory(username="sam")
+    other = CollaborationFactory(name="Kent Custody", slug="kent-custody")
+    share(other, "Kent", "100")
+    admin = client_for(ada)
+    kent = world.carol.memberships.get().force.pk
+    granted = {"user": "sam", "role": "viewer", "force": kent, "reason": "Board member"}
+    admin.post("/access/grant/", {**granted, "collaborations": [world.collab.pk]})
+    sam = Membership.objects.get(user__username="sam")
+    changed = {**granted, "collaborations": [other.pk], "reason": "Moved to custody"}
+    assert admin.post(f"/access/{sam.pk}/change/", changed).status_code == 302
+    admin.post(f"/access/{sam.pk}/revoke/", {"reason": "Left"})
+
+    trail = AuditRecord.objects.filter(model="organisations.membership", object_id=str(sam.pk))
+    held = [
+        record.after["collaborations"]
+        for record in trail.order_by("sequence")
+        if record.after and "collaborations" in record.after
+    ]
+    assert held[0] == [] and held[1] == [world.collab.pk] and held[-1] == [other.pk]
+    assert trail.get(action="delete").before["collaborations"] == [other.pk]
 
 
 def test_a_programme_team_cannot_revoke_or_change_a_role_outside_its_scope(world):

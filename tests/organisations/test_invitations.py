@@ -3,16 +3,18 @@ someone by email with a role; the link lets them choose a password, once, for
 REALISE_INVITATION_DAYS days; it can be sent again (the old link stops) or withdrawn."""
 
 import datetime
+import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 
 from realise.organisations import services
 from realise.organisations.models import Invitation, Membership
-from tests.factories import member
+from tests.factories import force, member
 
 PASSWORD = "Plover-Ledger-42-Quay"
 
@@ -101,6 +103,33 @@ def test_sending_again_replaces_the_link_and_withdrawing_ends_it(world, ada):
     assert not Membership.objects.filter(user=invitation.user).exists()
 
 
+def test_deactivating_someone_yet_to_accept_ends_their_link(world, ada):
+    admin = signed_in(ada)
+    invite_sam(admin)
+    link = link_in(mail.outbox[0])
+    done = admin.post("/access/users/sam/", {"action": "deactivate"}, follow=True)
+    assert "sam is deactivated" in done.content.decode()
+    assert Client().get(link).status_code == 410
+    refused = Client().post(link, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    assert refused.status_code == 410
+    sam = get_user_model().objects.get(username="sam")
+    assert not sam.is_active and not sam.has_usable_password()
+    assert Invitation.objects.get(user=sam).status == "withdrawn"
+    assert sam.memberships.exists()  # deactivating keeps the roles
+
+
+def test_deactivating_at_the_command_line_ends_a_link_not_yet_used(world, ada):
+    invite_sam(signed_in(ada))
+    link = link_in(mail.outbox[0])
+    out = io.StringIO()
+    call_command("deactivate", "--user", "sam", stdout=out)
+    assert "sam is deactivated" in out.getvalue()
+    assert Client().get(link).status_code == 410
+    out = io.StringIO()
+    call_command("deactivate", "--user", "sam", stdout=out)
+    assert "already deactivated: nothing changed" in out.getvalue()
+
+
 def test_a_programme_team_invites_only_within_its_collaborations(world):
     alice = signed_in(world.alice)
     refused = invite_sam(alice)  # no collaboration named
@@ -121,6 +150,51 @@ def test_someone_with_an_account_is_not_invited(world, ada):
     assert response.status_code == 200
     assert "already has an account" in response.content.decode()
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize(
+    "email, username",
+    [("Sean.O'Brien@kent.police.example", "sean.o-brien"), ("x#1@kent.police.example", "x-1")],
+)
+def test_an_awkward_address_gives_a_valid_user_name(world, ada, email, username):
+    response = signed_in(ada).post("/access/invite/", {"email": email, "role": "viewer"})
+    assert response.status_code == 302
+    invited = get_user_model().objects.get(email=email)
+    assert invited.username == username
+    invited.full_clean()  # as the admin checks it when the account is next edited
+    assert signed_in(ada).get(f"/access/users/{username}/").status_code == 200
+
+
+def test_an_address_invited_and_withdrawn_can_be_invited_again(world, ada):
+    admin = signed_in(ada)
+    invite_sam(admin)
+    first = link_in(mail.outbox[0])
+    admin.post(f"/access/invitations/{Invitation.objects.get().pk}/withdraw/")
+
+    again = invite_sam(
+        admin, email="Sam@Kent.police.example", role="force_lead", force=force("Kent").pk
+    )
+    assert again.status_code == 302
+    sam = get_user_model().objects.get(email__iexact="sam@kent.police.example")
+    assert sam.username == "sam"
+    assert list(sam.memberships.values_list("role", "force__slug")) == [("force_lead", "kent")]
+    assert Invitation.objects.get().status == "pending"
+    second = link_in(mail.outbox[1])
+    assert Client().get(first).status_code == 410
+    done = Client().post(second, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    assert done.status_code == 302
+    sam.refresh_from_db()
+    assert sam.is_active and sam.check_password(PASSWORD)
+
+
+def test_an_address_already_invited_is_sent_to_the_invitation(world, ada):
+    admin = signed_in(ada)
+    invite_sam(admin)
+    again = invite_sam(admin, email="SAM@kent.police.example")
+    assert again.status_code == 200
+    assert "is already invited: send the invitation again" in again.content.decode()
+    assert get_user_model().objects.filter(email__iexact="sam@kent.police.example").count() == 1
+    assert len(mail.outbox) == 1
 
 
 def test_a_made_up_link_is_refused(world):

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         except services.UnknownName as error:
             raise CommandError(f"--{error.option}: {error.message}", returncode=2) from None
         name = user.get_username()
-        if user.is_active == self.active:
+        if not services.set_active(user, self.active):
             already = (
                 _("%(name)s is already active: nothing changed.")
                 if self.active
@@ -32,5 +32,4 @@ class Command(BaseCommand):
             )
             self.stdout.write(already % {"name": name})
             return
-        services.set_active(user, self.active)
         self.stdout.write(services.activation_message(name, self.active))
