@@ -56,6 +56,7 @@ forwarded_allow_ips = _env("forwarded_allow_ips", "127.0.0.1")
 limit_request_line = 8190
 limit_request_fields = 100
 # Load the app before forking: faster start, less memory; each worker opens its own
-# database connections after the fork.
+# database connections after the fork. New code or settings therefore need a restart: a
+# SIGHUP starts new workers from the application already loaded.
 preload_app = True
 proc_name = "realise"

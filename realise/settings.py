@@ -2,17 +2,18 @@
 
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlsplit
 
-import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from realise.core.environment import Env
 from realise.core.oidc import oidc_settings, parse_role_map
 from realise.core.storage_url import StorageURLError, storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
+env = Env()
+Env.read_env(BASE_DIR / ".env", overwrite=False) if (BASE_DIR / ".env").exists() else None
 
 DEBUG = env.bool("DEBUG", default=False)
 TESTING = env.bool("REALISE_TESTING", default=False)
@@ -150,6 +151,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and urlsplit(REDIS_URL).scheme not in ("redis", "rediss", "unix"):
+    raise ImproperlyConfigured(
+        "REDIS_URL must start with redis://, rediss:// or unix://, e.g. redis://127.0.0.1:6379/0."
+    )
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -186,6 +191,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 AXES_FAILURE_LIMIT = env.int("REALISE_LOGIN_FAILURE_LIMIT", default=5)
+if AXES_FAILURE_LIMIT < 1:  # django-axes locks everyone out at 0
+    raise ImproperlyConfigured("REALISE_LOGIN_FAILURE_LIMIT must be a whole number, 1 or more.")
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -319,6 +326,9 @@ REALISE_OIDC_GROUPS_CLAIM = env.str("REALISE_OIDC_GROUPS_CLAIM", default="groups
 REALISE_LOG_FORMAT = env.str("REALISE_LOG_FORMAT", default="text")
 if REALISE_LOG_FORMAT not in ("text", "json"):
     raise ImproperlyConfigured("REALISE_LOG_FORMAT must be 'text' or 'json'.")
+REALISE_LOG_LEVEL = env.str("REALISE_LOG_LEVEL", default="WARNING").upper()
+if REALISE_LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured("REALISE_LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -341,7 +351,7 @@ LOGGING = {
         "django.request": {"filters": ["no_refusals"]},
         "realise.request": {"level": "INFO"},
     },
-    "root": {"handlers": ["console"], "level": env.str("REALISE_LOG_LEVEL", default="WARNING")},
+    "root": {"handlers": ["console"], "level": REALISE_LOG_LEVEL},
 }
 
 # The app's own settings.
@@ -374,7 +384,21 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # REALISE_WORKER_STALE_SECONDS has stopped (its import is marked failed). See docs/operations.md.
 REALISE_WORKER_HEARTBEAT_SECONDS = env.int("REALISE_WORKER_HEARTBEAT_SECONDS", default=20)
 REALISE_WORKER_STALE_SECONDS = env.int("REALISE_WORKER_STALE_SECONDS", default=120)
+if REALISE_WORKER_HEARTBEAT_SECONDS < 1:
+    raise ImproperlyConfigured(
+        "REALISE_WORKER_HEARTBEAT_SECONDS must be a whole number of seconds, 1 or more."
+    )
+if REALISE_WORKER_STALE_SECONDS <= 2 * REALISE_WORKER_HEARTBEAT_SECONDS:
+    # A worker alive but a beat late must not be taken for stopped (its import failed).
+    raise ImproperlyConfigured(
+        f"REALISE_WORKER_STALE_SECONDS ({REALISE_WORKER_STALE_SECONDS}) must be more than twice "
+        f"REALISE_WORKER_HEARTBEAT_SECONDS ({REALISE_WORKER_HEARTBEAT_SECONDS})."
+    )
 REALISE_UPLOAD_MAX_BYTES = env.int("REALISE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+if REALISE_UPLOAD_MAX_BYTES < 1:  # it also bounds every form's body (below)
+    raise ImproperlyConfigured(
+        "REALISE_UPLOAD_MAX_BYTES must be a whole number of bytes, 1 or more."
+    )
 # Zip-based uploads (Word, Excel, PowerPoint, OpenDocument) are refused before parsing when
 # they would expand beyond this many bytes, or more than this many times their size.
 REALISE_UPLOAD_MAX_EXPANDED_BYTES = env.int(
@@ -387,6 +411,14 @@ REALISE_DEMO_PASSWORD = env.str("REALISE_DEMO_PASSWORD", default="realise-demo-2
 # Where the daily `realise remind` (or `realise audit anchor`) POSTs the audit trail's head,
 # to be kept outside Realise (docs/operations.md); empty: not sent.
 REALISE_AUDIT_ANCHOR_URL = env.str("REALISE_AUDIT_ANCHOR_URL", default="")
+if REALISE_AUDIT_ANCHOR_URL and not (
+    urlsplit(REALISE_AUDIT_ANCHOR_URL).scheme in ("https", "http")
+    and urlsplit(REALISE_AUDIT_ANCHOR_URL).hostname
+):
+    raise ImproperlyConfigured(
+        "REALISE_AUDIT_ANCHOR_URL must be an https:// (or http://) address, "
+        "e.g. https://logs.police.example/realise-audit."
+    )
 REALISE_BASE_URL = env.str("REALISE_BASE_URL", default="http://127.0.0.1:8000")
 # Days a document built in the background (board pack, highlight report, register export,
 # inspection pack) is kept for its requester after the day it finished; the daily `realise

@@ -29,8 +29,12 @@ def storage_from_url(url: str) -> dict:
     """The `STORAGES["default"]` entry a STORAGE_URL names; StorageURLError says why not."""
     parts = urlsplit(url)
     if parts.scheme == "file":
-        if not parts.path:
-            raise StorageURLError("STORAGE_URL: file:// needs a folder, e.g. file:///srv/media")
+        if not parts.path or parts.netloc not in ("", "localhost"):
+            # file://srv/media would be the folder /media on a host called "srv".
+            raise StorageURLError(
+                "STORAGE_URL: file:// needs a folder from the root, with three slashes, "
+                "e.g. file:///srv/media"
+            )
         return {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": parts.path},

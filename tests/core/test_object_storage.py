@@ -49,6 +49,8 @@ def test_a_file_url_names_a_folder():
         ("s3://key:secret@bucket", "no credentials in the URL"),
         ("s3://bucket?colour=blue", "unknown option 'colour'"),
         ("file://", "needs a folder"),
+        # Two slashes: the folder /media on a host "srv", not /srv/media.
+        ("file://srv/media", "three slashes, e.g. file:///srv/media"),
     ],
 )
 def test_a_wrong_url_is_refused_with_a_reason(url, message):
