@@ -23,13 +23,14 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_tables2 import SingleTableMixin
 
+from realise.core import language
 from realise.core.forms import GovukSetPasswordForm
 from realise.core.models import AuditRecord
 from realise.core.permissions import ACCOUNT_KIND, access_for
 from realise.core.types import signed_in_user
 from realise.organisations import forms, services
 from realise.organisations.filtersets import AccessFilter
-from realise.organisations.models import Invitation, Membership
+from realise.organisations.models import Invitation, Membership, Role
 
 
 class AccessMixin(LoginRequiredMixin):
@@ -121,7 +122,7 @@ class GrantView(AccessMixin, FormView):
         data = form.cleaned_data
         chosen = list(data["collaborations"])
         try:
-            outcome = None
+            changed = False
             # Within every collaboration chosen, or none: a refusal for one grants nothing.
             with transaction.atomic():
                 for collaboration in chosen or [None]:
@@ -133,11 +134,35 @@ class GrantView(AccessMixin, FormView):
                         by=self.request.user,
                         reason=data["reason"],
                     )
+                    changed = changed or outcome.changed
         except (ValidationError, PermissionDenied) as error:
             _refusal(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, outcome.message)
+        who = role_words(data["user"], data["role"], data["force"], chosen)
+        messages.success(
+            self.request,
+            (_("Granted: %(who)s.") if changed else _("Already held: %(who)s.")) % {"who": who},
+        )
         return redirect(reverse("access-list") + f"?user={data['user'].username}")
+
+
+def role_words(user, role: str, force, collaborations) -> str:
+    """A role as the page's banners name it, in the page's language: "bob: Force benefits
+    lead, Essex, Essex and Kent Serious Crime" (the command line words its own)."""
+    parts = [f"{user.get_username()}: {Role(role).label}"]
+    if force is not None:
+        parts.append(language.force_name(force))
+    parts += [collaboration.name for collaboration in collaborations]
+    return ", ".join(str(part) for part in parts)
+
+
+def membership_words(membership: Membership) -> str:
+    return role_words(
+        membership.user,
+        membership.role,
+        membership.force,
+        membership.collaborations.order_by("name"),
+    )
 
 
 class MembershipMixin(AccessMixin):
@@ -184,7 +209,10 @@ class MembershipChangeView(MembershipMixin, FormView):
         except (ValidationError, PermissionDenied) as error:
             _refusal(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, outcome.message)
+        membership = outcome.membership or self.membership
+        messages.success(
+            self.request, _("Changed: %(who)s.") % {"who": membership_words(membership)}
+        )
         return redirect("access-list")
 
 
@@ -196,14 +224,15 @@ class MembershipRevokeView(MembershipMixin, FormView):
         return super().get_context_data(membership=self.membership, **kwargs)
 
     def form_valid(self, form):
+        who = membership_words(self.membership)  # before it goes
         try:
-            outcome = services.remove(
+            services.remove(
                 self.membership, by=self.request.user, reason=form.cleaned_data["reason"]
             )
         except (ValidationError, PermissionDenied) as error:
             _refusal(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, outcome.message)
+        messages.success(self.request, _("Revoked: %(who)s.") % {"who": who})
         return redirect("access-list")
 
 
