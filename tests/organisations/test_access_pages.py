@@ -243,3 +243,25 @@ def test_only_an_administrator_deactivates(world, ada):
     assert response.status_code == 403
     world.alice.refresh_from_db()
     assert world.alice.is_active
+
+
+def test_the_banners_speak_the_pages_language(world):
+    sam = UserFactory(username="sam")
+    alice = client_for(world.alice)
+    alice.post("/language/", {"language": "cy", "next": "/"})
+    response = alice.post(
+        "/access/grant/",
+        {
+            "user": "sam",
+            "role": "force_lead",
+            "force": world.carol.memberships.get().force.pk,
+            "collaborations": [world.collab.pk],
+            "reason": "Kent's new lead",
+        },
+        follow=True,
+    )
+    banner = [str(message) for message in response.context["messages"]]
+    assert banner == [f"Rhoddwyd: sam: Arweinydd buddion yr heddlu, Kent, {world.collab.name}."], (
+        banner
+    )
+    assert Membership.objects.filter(user=sam, role="force_lead").exists()
