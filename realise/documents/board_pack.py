@@ -126,7 +126,7 @@ def headline_table(summaries, measures, *, trend=False) -> dict:
 
 
 def _period_blocks(summaries, measures, period: str) -> list[dict]:
-    out = []
+    out: list[dict] = []
     name = dashboards.PERIOD_NAMES[period]
     for measure in measures:
         rows = dashboards.period_rows(summaries[measure], period)
