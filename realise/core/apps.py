@@ -14,7 +14,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Modules that use models are imported once the app registry is ready (Django).
+        from django.core import checks  # noqa: PLC0415
+
         from realise.core import audit  # noqa: PLC0415
+        from realise.core.checks import base_url_is_public  # noqa: PLC0415
         from realise.core.dataversion import on_account_change  # noqa: PLC0415
         from realise.core.language import apply_preference  # noqa: PLC0415
 
@@ -23,6 +26,7 @@ class CoreConfig(AppConfig):
             audit.on_historical_record, dispatch_uid="realise-audit-trail"
         )
         audit.install_bulk_hook()
+        checks.register(base_url_is_public, checks.Tags.security, deploy=True)
         for signal in (post_save, post_delete):
             signal.connect(
                 on_account_change, sender=get_user_model(), dispatch_uid="realise-account-change"

@@ -23,7 +23,10 @@ def production_env(**extra) -> dict:
         if k not in ("DEBUG", "SECRET_KEY", "REALISE_TESTING") and not k.startswith("REALISE_OIDC")
     }
     env.update(
-        DEBUG="0", SECRET_KEY="k3" * 30 + "-not-a-real-secret", ALLOWED_HOSTS="realise.example"
+        DEBUG="0",
+        SECRET_KEY="k3" * 30 + "-not-a-real-secret",
+        ALLOWED_HOSTS="realise.example",
+        REALISE_BASE_URL="https://realise.example",
     )
     env.update(extra)
     return env
@@ -45,6 +48,23 @@ def test_deploy_check_is_clean_with_production_settings():
     completed = deploy_check()
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "no issues" in completed.stdout
+
+
+def test_deploy_check_warns_of_a_base_url_left_at_this_machine():
+    """Reminder e-mails and calendar feeds link to REALISE_BASE_URL."""
+    env = production_env()
+    del env["REALISE_BASE_URL"]
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert completed.returncode == 1
+    assert "(realise.W001) REALISE_BASE_URL is 'http://127.0.0.1:8000'" in completed.stderr
 
 
 def test_deploy_check_is_clean_with_single_sign_on_configured():
