@@ -1,7 +1,10 @@
 """gunicorn settings for Realise (`gunicorn -c deploy/gunicorn.conf.py realise.wsgi`).
 
-Every value can be changed by an environment variable of the same name in upper case with
-a GUNICORN_ prefix (for example GUNICORN_WORKERS=8); see docs/operations.md.
+The values read through `_env` below (bind, workers, threads, the timeouts, keep-alive,
+max requests and jitter, log level, forwarded_allow_ips) can be changed by an environment
+variable of the same name in upper case with a GUNICORN_ prefix (for example
+GUNICORN_WORKERS=8); see docs/operations.md. A value of the wrong form stops gunicorn at
+start with one line naming the variable.
 """
 
 import multiprocessing
@@ -10,7 +13,14 @@ from urllib.parse import unquote, urlsplit
 
 
 def _env(name: str, default):
-    return type(default)(os.environ.get(f"GUNICORN_{name.upper()}", default))
+    variable = f"GUNICORN_{name.upper()}"
+    given = os.environ.get(variable)
+    if given is None:
+        return default
+    try:
+        return type(default)(given)
+    except ValueError:
+        raise SystemExit(f"{variable} is {given!r}: it must be a whole number.") from None
 
 
 def _database_on_this_host() -> bool:

@@ -92,6 +92,12 @@ def test_the_gunicorn_configuration_reads_its_settings_from_the_environment(monk
     assert settings["accesslog"] is None and settings["forwarded_allow_ips"] == "127.0.0.1"
 
 
+def test_a_gunicorn_variable_of_the_wrong_form_is_named(monkeypatch):
+    monkeypatch.setenv("GUNICORN_WORKERS", "four")
+    with pytest.raises(SystemExit, match="GUNICORN_WORKERS is 'four': it must be a whole number"):
+        exec((ROOT / "deploy" / "gunicorn.conf.py").read_text(), {})  # noqa: S102
+
+
 def unit_environment(unit: Path, root: Path) -> dict[str, str]:
     """The variables a unit's `Environment=` lines set, with /opt/realise and /run at `root`;
     its `RuntimeDirectory` made there, as systemd makes it before starting the service."""
