@@ -23,7 +23,14 @@ from realise.reports.mapped.mapping import (
 )
 from realise.reports.mapped.months import NotAMonth, month_of
 from realise.reports.mapped.translate import import_mapped, preview
-from tests.factories import BenefitFactory
+from tests.factories import (
+    BenefitFactory,
+    CollaborationFactory,
+    InitiativeFactory,
+    PersonFactory,
+    member,
+    share,
+)
 
 D = datetime.date
 STANDARD = ["1a", "Decrease", "Agency spend", "GBP", "Erin Owner", "Erin Owner"]
@@ -385,6 +392,9 @@ def test_an_outsider_cannot_import_into_a_collaboration(ready):
         ("2025/26 M10", D(2026, 1, 1)),
         ("2025/26 M12", D(2026, 3, 1)),
         ("Sept 2026", D(2026, 9, 1)),
+        ("01/04/2025", D(2025, 4, 1)),
+        ("17/4/2025", D(2025, 4, 1)),
+        ("2025-04-17", D(2025, 4, 1)),
     ],
 )
 def test_month_headers(header, month):
@@ -392,7 +402,19 @@ def test_month_headers(header, month):
 
 
 @pytest.mark.parametrize(
-    "header", ["Total", "", "2025/27 M01", "2025/26 M13", "13/2025", None, "２０２５-04"]
+    "header",
+    [
+        "Total",
+        "",
+        "2025/27 M01",
+        "2025/26 M13",
+        "13/2025",
+        None,
+        "２０２５-04",
+        "31/02/2025",
+        "04/17/2025",
+        "2025-04-32",
+    ],
 )
 def test_headers_that_are_not_months(header):
     with pytest.raises(NotAMonth):
@@ -753,3 +775,55 @@ def test_a_heading_not_in_the_header_row_names_its_field(client, ready):
     [(field_id, message)] = errors
     assert field_id == "id_col_title"
     assert message.startswith("Title: 'Benefit name' is not a heading of the header row")
+
+
+def test_months_as_dates_typed_in_a_csv_are_read(ready):
+    """A CSV saved from a spreadsheet writes its date headers as text, day first."""
+    text = (
+        "Ref,Benefit,Category,Direction,Measure,Unit,Owner,Measured by,01/04/2025,01/05/2025\n"
+        "EK-1,Fewer agency vetters,1a,Decrease,Agency spend,GBP,Erin Owner,Erin Owner,"
+        '"£1,000.50",1100\n'
+    )
+    mapping = {
+        "sheet": "register",
+        "header_row": 1,
+        "initiative": "joint-vetting",
+        "columns": {"reference": "Ref", "title": "Benefit", **STANDARD_COLUMNS},
+        "monthly": [{"kind": "planned", "first_column": "I", "last_column": "J"}],
+    }
+    result = run(text.encode(), "register.csv", mapping, ready.alice)
+    assert result.ok, result.problems
+    assert plans("EK-1") == {D(2025, 4, 1): Decimal("1000.50"), D(2025, 5, 1): Decimal("1100")}
+
+
+def test_a_benefit_hidden_from_the_importer_is_unknown_and_untouched(ready):
+    """A reference that is a benefit of a collaboration the importer may not see: refused
+    as unknown by the preview and the import alike, its initiative never named."""
+    other = CollaborationFactory(name="Norfolk projects", slug="nf", visibility="policing")
+    share(other, "Norfolk", "100")
+    InitiativeFactory(collaboration=other, slug="nf-vetting", stage=1)
+    outsider = member("norman", "Norfolk", "programme_team", other)
+    PersonFactory(name="Norman Owner", user=outsider)
+    hidden = ready.benefit.reference
+    rows = [
+        ["Reference", "Benefit", *STANDARD_HEADERS, "Apr-25"],
+        [f"{hidden}  ", "Renamed", "1a", "Decrease", "Spend", "GBP", "Norman Owner", None, 5],
+    ]
+    mapping = {
+        "sheet": "Register",
+        "header_row": 1,
+        "initiative": "nf-vetting",
+        "columns": {"reference": "Reference", "title": "Benefit", **STANDARD_COLUMNS},
+        "monthly": [{"kind": "planned", "first_column": "I", "last_column": "I"}],
+    }
+    expected = [
+        f"Register!A2: unknown benefit '{hidden}'; a new benefit needs a reference not used "
+        "elsewhere"
+    ]
+    shown = preview(read_grid(xlsx(rows), "register.xlsx"), parse_mapping(mapping), user=outsider)
+    assert shown.problems == expected
+    result = run(xlsx(rows), "register.xlsx", mapping, outsider)
+    assert result.problems == expected and not result.written
+    ready.benefit.refresh_from_db()
+    assert ready.benefit.title == "Reduced vetting backlog"
+    assert not PlannedValue.objects.filter(benefit=ready.benefit).exists()

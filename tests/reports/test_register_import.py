@@ -10,8 +10,14 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from realise.benefits.models import Benefit, Measurement, PlannedValue
 from realise.collaborations.models import Initiative
 from realise.reports.register.importing import import_register
-from realise.reports.register.xlsx import ACTUALS, BENEFITS, INITIATIVES, PLANNED
-from tests.factories import UserFactory
+from realise.reports.register.xlsx import (
+    ACTUALS,
+    BENEFITS,
+    INITIATIVES,
+    PLANNED,
+    write_register,
+)
+from tests.factories import CollaborationFactory, UserFactory, member, share
 from tests.reports.conftest import append_row, edit, history_counts, row_of
 
 pytestmark = pytest.mark.django_db
@@ -449,6 +455,8 @@ def test_a_force_lead_import_of_their_own_actuals_succeeds(register, exported):
 
 
 def test_an_outsider_may_not_add_benefits(register, exported):
+    register.collab.visibility = "policing"  # seen by every signed-in user; theirs to edit
+    register.collab.save()
     outsider = UserFactory(username="olive")
     row = append_row(
         exported,
@@ -727,3 +735,46 @@ def test_formulas_with_and_without_their_calculated_values():
     )
     assert uncalculated_cells(lambda: io.BytesIO(sheet)) == {(2, 3), (5, 27)}
     assert uncalculated_cells(lambda: io.BytesIO(b"<worksheet><sheetData/></worksheet>")) == set()
+
+
+def test_records_of_a_collaboration_hidden_from_the_importer_are_unknown(register, exported):
+    """Someone who may not see the private collaboration imports a register naming its
+    records: each is refused as unknown, nothing is changed, and nothing of it is told."""
+    other = CollaborationFactory(name="Norfolk projects", slug="nf", visibility="policing")
+    share(other, "Norfolk", "100")
+    outsider = member("norman", "Norfolk", "programme_team", other)
+    edit(exported, {(BENEFITS, f"C{row_of(exported, BENEFITS, 'B-VET-1')}"): "Renamed"})
+    before = history_counts()
+
+    result = import_register(exported, user=outsider)
+
+    assert not result.ok and not result.written
+    errors = errors_of(result)
+    assert f"Initiatives!2, Collaboration: unknown collaboration '{register.collab.slug}'" in errors
+    assert (
+        f"Benefits!{row_of(exported, BENEFITS, 'B-VET-1')}, Reference: unknown benefit "
+        "'B-VET-1'; a new benefit needs a reference not used elsewhere"
+    ) in errors
+    assert not [e for e in errors if "may not" in e or "belongs to" in e]
+    assert history_counts() == before
+    assert Benefit.objects.get(reference="B-VET-1").title != "Renamed"
+
+
+def test_a_hidden_benefit_named_only_by_its_actuals_is_unknown(register, tmp_path):
+    """A workbook whose planned values and actuals name a benefit hidden from the importer,
+    without listing it on the Benefits sheet."""
+    other = CollaborationFactory(name="Norfolk projects", slug="nf", visibility="policing")
+    share(other, "Norfolk", "100")
+    outsider = member("norman", "Norfolk", "programme_team", other)
+    path = tmp_path / "register.xlsx"
+    write_register(path, Initiative.objects.filter(collaboration=other))
+    planned = append_row(path, PLANNED, ["B-VET-1", "2025-06", 5])
+    actual = append_row(path, ACTUALS, ["B-VET-1", "2025-06", None, 5, None, "Payroll"])
+
+    result = import_register(path, user=outsider)
+
+    assert errors_of(result) == [
+        f"Planned values!{planned}, Benefit reference: unknown benefit 'B-VET-1'",
+        f"Actuals!{actual}, Benefit reference: unknown benefit 'B-VET-1'",
+    ]
+    assert not PlannedValue.objects.filter(period=datetime.date(2025, 6, 1)).exists()

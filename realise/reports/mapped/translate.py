@@ -222,9 +222,10 @@ class _Reader:
     """Reads the force's sheet through the mapping into Realise's sheets (its first `limit`
     data rows, for a preview; else all of them)."""
 
-    def __init__(self, grid: Grid, mapping: Mapping, limit: int | None = None):
+    def __init__(self, grid: Grid, mapping: Mapping, user, limit: int | None = None):
         self.grid = grid
         self.mapping = mapping
+        self.user = user
         self.limit = limit
         self.problems: list[str] = []
         self.preview: list[MappedRow] = []
@@ -360,7 +361,8 @@ class _Reader:
     def stored(self, reference: str, cache: dict) -> dict | None:
         if reference not in cache:
             row = (
-                Benefit.objects.filter(reference=reference)
+                Benefit.objects.visible_to(self.user)
+                .filter(reference=reference)
                 .values("initiative__slug", *BENEFIT_FIELDS)
                 .first()
             )
@@ -480,7 +482,7 @@ def _stored_cells(stored: dict) -> dict:
 def preview(grid: Grid, mapping: Mapping, *, user) -> MappedResult:
     """The first rows as Realise will read them, checked as an import by `user` would check
     them (nothing is written), with each problem beside the cell it names."""
-    result = _check_and_import(_Reader(grid, mapping, limit=PREVIEW_ROWS), user, dry_run=True)
+    result = _check_and_import(_Reader(grid, mapping, user, limit=PREVIEW_ROWS), user, dry_run=True)
     rows = {row.row: row for row in result.preview}
     for problem in result.problems:
         parts = problem_parts(problem)
@@ -500,7 +502,7 @@ def import_mapped(
 ) -> MappedResult:
     """Check every row and, when all are right and `dry_run` is off, write them in one
     transaction through the register import. Problems name the force's own cells."""
-    return _check_and_import(_Reader(grid, mapping), user, dry_run=dry_run, progress=progress)
+    return _check_and_import(_Reader(grid, mapping, user), user, dry_run=dry_run, progress=progress)
 
 
 # The Benefits sheet's columns a problem is said to be of, after the force's cell: the

@@ -244,6 +244,11 @@ REMOVED_MEANWHILE = (
     "was deleted by someone else while the register was being imported; nothing was "
     "changed: import the file again"
 )
+UNKNOWN_BENEFIT = "unknown benefit '{}'"
+UNKNOWN_INITIATIVE = "unknown initiative '{}'"
+# Said of a reference or slug taken by a record the importer may not see.
+NEW_BENEFIT = "; a new benefit needs a reference not used elsewhere"
+NEW_INITIATIVE = "; a new initiative needs a slug not used elsewhere"
 INITIATIVE_FIELDS = ("name", "status", "sro_id", "start_date", "end_date", "purpose")
 
 
@@ -257,7 +262,10 @@ class _Importer:
         self.error_count = 0
         self.notes: list[str] = []
         self.people = People()
-        self.collaborations = {c.slug: c for c in Collaboration.objects.all()}
+        # Only what the importer may see: a record of a collaboration hidden from them is
+        # unknown to the import, never changed nor named.
+        self.collaborations = {c.slug: c for c in Collaboration.objects.visible_to(user)}
+        self.visible = {c.pk for c in self.collaborations.values()}
         self.members: dict[int, set[int]] = {}
         for collaboration_id, force_id in ForceShare.objects.values_list(
             "collaboration_id", "force_id"
@@ -417,11 +425,17 @@ class _Importer:
         self.phase = "write" if write else "check"
         self.done = 0
         self.counts = {sheet: SheetCounts() for sheet in DATA_SHEETS}
-        self.initiatives = {
-            i.slug: _InitiativeInfo(i, i.collaboration)
-            for i in Initiative.objects.select_related("collaboration")
-        }
+        self.initiatives = {}
+        self.hidden_initiatives: set[str] = set()
+        for initiative in Initiative.objects.select_related("collaboration"):
+            if initiative.collaboration_id in self.visible:
+                self.initiatives[initiative.slug] = _InitiativeInfo(
+                    initiative, initiative.collaboration
+                )
+            else:
+                self.hidden_initiatives.add(initiative.slug)
         self.benefits: dict[str, _BenefitInfo] = {}
+        self.hidden_benefits: set[str] = set()
         self.report(self.phase)
         if INITIATIVES in self.columns:
             self.initiatives_sheet()
@@ -470,6 +484,9 @@ class _Importer:
                     ok = False
                 elif slug in in_file:
                     self.error(sheet, row, "Slug", f"'{slug}' is also on row {in_file[slug]}")
+                    ok = False
+                elif slug in self.hidden_initiatives:
+                    self.error(sheet, row, "Slug", UNKNOWN_INITIATIVE.format(slug) + NEW_INITIATIVE)
                     ok = False
                 else:
                     in_file[slug] = row
@@ -645,15 +662,22 @@ class _Importer:
                 reference__in=[p["reference"] for _, p in parsed_rows]
             ).select_related("initiative__collaboration")
         }
+        for reference in [r for r, b in stored.items() if not self.may_see(b)]:
+            del stored[reference]
+            self.hidden_benefits.add(reference)
         # Whose plans are baselined: those cannot be reclassified (`baselined_field_errors`).
         baselined = baselined_among(stored.values())
         creates, updates = [], []
         for row, parsed in parsed_rows:
             reference = parsed["reference"]
             info = self.benefits[reference]
+            if reference in self.hidden_benefits:
+                self.error(sheet, row, "Reference", UNKNOWN_BENEFIT.format(reference) + NEW_BENEFIT)
+                continue
             initiative = self.initiatives.get(parsed["initiative"])
             if initiative is None:
-                self.error(sheet, row, "Initiative", f"unknown initiative '{parsed['initiative']}'")
+                unknown = UNKNOWN_INITIATIVE.format(parsed["initiative"])
+                self.error(sheet, row, "Initiative", unknown)
                 continue
             existing = stored.get(reference)
             collaboration = initiative.collaboration
@@ -789,6 +813,8 @@ class _Importer:
         )
         by_id = {c.pk: c for c in self.collaborations.values()}
         for reference, collaboration_id, nature, owner_id, measurer_id in rows:
+            if collaboration_id not in self.visible:
+                continue
             self.benefits[reference] = _BenefitInfo(
                 len(self.benefits),
                 by_id[collaboration_id],
@@ -802,15 +828,20 @@ class _Importer:
         info = self.benefits.get(reference)
         if info is None or info.collaboration is None:
             if info is None and BENEFITS in self.columns:
-                self.error(sheet, row, "Benefit reference", f"unknown benefit '{reference}'")
+                self.error(sheet, row, "Benefit reference", UNKNOWN_BENEFIT.format(reference))
             return None
         return info
 
     def stored_benefits(self, references: set[str]) -> dict[str, Benefit]:
         return {
             b.reference: b
-            for b in Benefit.objects.filter(reference__in=references).select_related("initiative")
+            for b in Benefit.objects.filter(
+                reference__in=references, initiative__collaboration_id__in=self.visible
+            ).select_related("initiative")
         }
+
+    def may_see(self, benefit: Benefit) -> bool:
+        return benefit.initiative.collaboration_id in self.visible
 
     def plan_closed(self, benefit) -> str | None:
         """The baselined-plan guard's refusal for a benefit, if its plan is frozen (asked
