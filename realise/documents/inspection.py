@@ -595,10 +595,11 @@ def _economic_blocks(view: View, user, today: datetime.date) -> list[dict]:
 
 def _quality_blocks(view: View, user, today: datetime.date) -> list[dict]:
     benefits = view.benefits()
-    report = quality.check(Benefit.objects.filter(pk__in=benefits.values("pk")), today=today)
-    seen = (
-        None if user is None else set(Benefit.objects.visible_to(user).values_list("pk", flat=True))
+    readable = None if user is None else Benefit.objects.visible_to(user)
+    report = quality.check(
+        Benefit.objects.filter(pk__in=benefits.values("pk")), today=today, readable=readable
     )
+    seen = None if readable is None else set(readable.values_list("pk", flat=True))
     issues = [
         issue
         for issue in report.issues

@@ -70,6 +70,7 @@ SORT_KEYS = (
     "verified_share",
     "running_costs",
     "investment_costs",
+    "other_costs",
     "benefit_per_pound",
     "days_obc_to_implementation",
 )

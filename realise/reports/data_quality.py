@@ -33,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Lower, Replace
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +76,33 @@ RULES = {
     ORPHAN: _("Orphan in the benefits map"),
     CHILDREN_EXCEED_PARENT: _("Children plan more than their parent"),
 }
+# Where each rule is put right: the page, and the permission a reader needs on the benefit
+# for that page not to refuse them.
+FIX_PAGES = {
+    NO_PLAN: (
+        "benefits.change_plannedvalue",
+        lambda i: reverse("benefit-plan", args=[i.benefit_id]),
+    ),
+    NO_EVIDENCE: ("benefits.view_benefit", lambda i: i.benefit_url + "#actuals"),
+    UNVERIFIED: ("benefits.view_benefit", lambda i: reverse("measurement-verification")),
+    OVERDUE: ("benefits.view_benefit", lambda i: i.benefit_url + "#actuals"),
+    SUSPECTED_DUPLICATE: (
+        "benefits.view_benefit",
+        lambda i: reverse("benefit-detail", args=[i.other_id]),
+    ),
+    BELOW_STANDARD: (
+        "benefits.change_benefit",
+        lambda i: reverse("benefit-edit", args=[i.benefit_id]),
+    ),
+    ORPHAN: (
+        "benefits.view_benefit",
+        lambda i: reverse("initiative-map", args=[i.initiative]) + "#orphans",
+    ),
+    CHILDREN_EXCEED_PARENT: (
+        "benefits.change_plannedvalue",
+        lambda i: reverse("benefit-plan", args=[i.benefit_id]),
+    ),
+}
 UNVERIFIED_AFTER_DAYS = 60
 _MONEY = DecimalField(max_digits=20, decimal_places=2)
 # Taken out of titles before comparing them (with spaces and force names). SQLite parses
@@ -102,6 +130,20 @@ class Issue:
     @property
     def rule_label(self) -> StrOrPromise:
         return RULES[self.rule]
+
+    @property
+    def benefit_url(self) -> str:
+        return reverse("benefit-detail", args=[self.benefit_id])
+
+    @property
+    def fix_permission(self) -> str:
+        """What the reader needs on the benefit to use `fix_url`."""
+        return FIX_PAGES[self.rule][0]
+
+    @property
+    def fix_url(self) -> str:
+        """The page where the issue is put right."""
+        return FIX_PAGES[self.rule][1](self)
 
     @property
     def message(self) -> StrOrPromise:
@@ -493,11 +535,14 @@ def _orphans(benefits: QuerySet) -> list[tuple]:
     ]
 
 
-def _children_exceed_parent(benefits: QuerySet) -> list[tuple]:
-    def planned(ref: str):
+def _children_exceed_parent(benefits: QuerySet, readable: QuerySet) -> list[tuple]:
+    """Children the reader may not see (outside `readable`) are left out: neither their
+    plans nor a sum holding them is shown."""
+
+    def planned(ref: str, among: QuerySet):
         return Coalesce(
             Subquery(
-                PlannedValue.objects.filter(**{ref: OuterRef("pk")})
+                PlannedValue.objects.filter(**{ref: OuterRef("pk")}, benefit__in=among)
                 .values(ref)
                 .annotate(total=Sum("value"))
                 .values("total")[:1],
@@ -507,8 +552,13 @@ def _children_exceed_parent(benefits: QuerySet) -> list[tuple]:
         )
 
     rows = (
-        benefits.filter(Exists(Contribution.objects.filter(parent_id=OuterRef("pk"))))
-        .annotate(own=planned("benefit_id"), children=planned("benefit__contribution__parent"))
+        benefits.filter(
+            Exists(Contribution.objects.filter(parent_id=OuterRef("pk"), child__in=readable))
+        )
+        .annotate(
+            own=planned("benefit_id", Benefit.objects.all()),
+            children=planned("benefit__contribution__parent", readable),
+        )
         .filter(children__gt=F("own"))
         .values_list("pk", "own", "children")
     )
@@ -536,11 +586,18 @@ def _children_exceed_parent(benefits: QuerySet) -> list[tuple]:
 # The check ----------------------------------------------------------------------------------
 
 
-def check(benefits: QuerySet | None = None, *, today: datetime.date | None = None) -> Report:
+def check(
+    benefits: QuerySet | None = None,
+    *,
+    today: datetime.date | None = None,
+    readable: QuerySet | None = None,
+) -> Report:
     """Every issue among `benefits` (default: the whole register), ordered by rule, then
-    initiative and benefit."""
+    initiative and benefit. `readable` is every benefit the reader may see (default: all):
+    an issue never counts in, or names, a benefit outside it."""
     today = today or datetime.date.today()
     benefits = Benefit.objects.all() if benefits is None else benefits
+    readable = Benefit.objects.all() if readable is None else readable
     found = [
         *_no_plan(benefits),
         *_no_evidence(benefits),
@@ -549,7 +606,7 @@ def check(benefits: QuerySet | None = None, *, today: datetime.date | None = Non
         *_suspected_duplicates(benefits),
         *_below_standard(benefits),
         *_orphans(benefits),
-        *_children_exceed_parent(benefits),
+        *_children_exceed_parent(benefits, readable),
     ]
     names = _Benefits()
     for row in found:

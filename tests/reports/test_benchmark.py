@@ -408,3 +408,23 @@ def test_a_collaboration_counts_those_nested_in_it_as_its_dashboard_does(world):
         Cut(RealisationFilter(collaboration=alliance.pk), Scope(None, "all"), TODAY)
     )
     assert dashboard.summaries()["money"].totals.actual_to_date == rows["alliance"].realised
+
+
+def test_other_costs_are_shown_so_the_costs_add_up_to_what_the_ratio_divides_by(bench, client):
+    """Running £1,000 + investment £1,000 + other £1,000 = £3,000: £1.00 per £1, and the
+    forces' costs (60/40 of £3,000) add up to the same £3,000."""
+    option = Option.objects.get(name="Shared team")
+    line = CostLine.objects.create(option=option, name="Legal fees", kind="other")
+    CostValue.objects.create(line=line, year=2025, amount=Decimal("1000"))
+    client.force_login(bench.bob)
+    page = client.get(reverse("benchmark"), {"sort": "other_costs"}).content.decode()
+    row = page[page.index("Norfolk and Suffolk Procurement") :]
+    row = row[: row.index("</tr>")]
+    for figure in ("£1,000.00", "£1.00"):
+        assert figure in row
+    assert row.count("£1,000.00") == 3  # running, investment and other
+    assert 'aria-sort="ascending"' in page[page.index("Other costs") - 200 :][:400]
+    out = StringIO()
+    call_command("benchmark", "--today", "2025-04-15", stdout=out)
+    line = next(x for x in out.getvalue().splitlines() if x.startswith("Norfolk and Suffolk"))
+    assert "running costs £1,000.00, investment £1,000.00, other £1,000.00" in line

@@ -368,3 +368,59 @@ def test_the_page_reads_in_welsh_and_the_command_stays_english(client, world, im
         call_command("data-quality", "--format", "json", "--today", "2025-07-15")
     messages = [issue["message"] for issue in json.loads(capsys.readouterr().out)["issues"]]
     assert "Actuals with no evidence: 1 in Apr 2025. To put it right: Attach" in " ".join(messages)
+
+
+def test_each_issue_links_to_where_it_is_put_right_for_those_who_may(client, world, implementing):
+    objective = Objective.objects.create(collaboration=world.collab, text="Faster vetting")
+    objective.benefits.add(world.benefit)
+    unplanned = distinct("HR-1", implementing)  # no-plan and orphan
+    below = distinct("HR-2", implementing, measure="")  # below-standard and orphan
+    plan(below, month(4), ["10"])
+    undocumented = distinct("HR-3", implementing)
+    objective.benefits.add(undocumented)
+    plan(undocumented, month(4), ["10"])
+    actual(undocumented, month(4), "10")  # no evidence
+    client.force_login(world.alice)  # the programme team: may put everything right
+    page = client.get("/data-quality/").content.decode()
+    assert f'href="/benefits/{unplanned.pk}/plan/"' in page
+    assert f'href="/benefits/{below.pk}/edit/"' in page
+    assert 'href="/initiatives/shared-hr/map/#orphans"' in page
+    assert f'href="/benefits/{undocumented.pk}/#actuals"' in page
+    client.force_login(world.dave)  # a viewer: only the pages that would not refuse them
+    page = client.get("/data-quality/").content.decode()
+    assert "HR-1" in page and "HR-2" in page
+    assert f'href="/benefits/{unplanned.pk}/plan/"' not in page
+    assert f'href="/benefits/{below.pk}/edit/"' not in page
+    assert 'href="/initiatives/shared-hr/map/#orphans"' in page
+    assert f'href="/benefits/{undocumented.pk}/#actuals"' in page
+
+
+def test_a_suspected_duplicate_links_to_the_other_benefit(client, duplicates):
+    client.force_login(duplicates.nora)
+    page = client.get("/data-quality/?collaboration=eastern").content.decode()
+    assert f'href="/benefits/{duplicates.four.pk}/"' in page
+
+
+def test_children_a_reader_may_not_see_are_not_added_into_what_the_page_tells_them(
+    client, world, implementing
+):
+    """Eastern's parent plans £200; Essex-Kent's (private) child £250 and Eastern's own
+    child £50. Norfolk's nora sees the parent but not the private child: nothing of its £250
+    reaches her; its programme team sees £300 against £200."""
+    eastern = CollaborationFactory(name="Eastern", slug="eastern", visibility="policing")
+    parent = distinct("E-1", InitiativeFactory(collaboration=eastern, slug="e-1"))
+    plan(parent, month(4), ["100", "100"])
+    hidden = distinct("HR-1", implementing)
+    plan(hidden, month(4), ["150", "100"])
+    shown = distinct("E-2", InitiativeFactory(collaboration=eastern, slug="e-2"))
+    plan(shown, month(4), ["50"])
+    Contribution.objects.create(child=hidden, parent=parent)
+    Contribution.objects.create(child=shown, parent=parent)
+    client.force_login(world.nora)
+    page = client.get("/data-quality/").content.decode()
+    assert "E-1" in page and "£250.00" not in page and "£300.00" not in page
+    assert "children-exceed-parent</code>" not in page.split("</table>", 1)[1]
+    client.force_login(world.alice)
+    page = client.get("/data-quality/").content.decode()
+    assert "plan £300.00 in total, more than its own £200.00" in page
+    assert found(check(today=TODAY), "children-exceed-parent") == ["E-1"]

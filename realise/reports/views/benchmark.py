@@ -18,6 +18,7 @@ COLUMNS = (
     ("verified_share", _("Actuals verified"), True),
     ("running_costs", _("Running costs"), True),
     ("investment_costs", _("Investment costs"), True),
+    ("other_costs", _("Other costs"), True),
     ("benefit_per_pound", _("Realised per £1 of cost"), True),
     ("days_obc_to_implementation", _("Days from OBC to implementation"), True),
 )

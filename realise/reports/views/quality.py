@@ -43,18 +43,34 @@ class DataQualityView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         slug = self.request.GET.get("collaboration") or None
         benefits, collaboration = _scope(self.request, slug)
-        report = data_quality.check(benefits)
+        report = data_quality.check(
+            benefits, readable=Benefit.objects.visible_to(self.request.user)
+        )
         page = Paginator(report.issues, ISSUES_PER_PAGE).get_page(self.request.GET.get("page"))
-        duplicates = Benefit.objects.in_bulk([i.benefit_id for i in page if i.other_id])
+        user = self.request.user
+        named = Benefit.objects.in_bulk([issue.benefit_id for issue in page])
         may_link = {
-            pk
-            for pk, benefit in duplicates.items()
-            if self.request.user.has_perm("benefits.change_contribution", benefit)
+            issue.benefit_id
+            for issue in page
+            if issue.other_id
+            and user.has_perm("benefits.change_contribution", named[issue.benefit_id])
         }
+        # Each issue with the page where it is put right, when that page would not refuse
+        # the reader.
+        rows = [
+            (
+                issue,
+                issue.fix_url
+                if user.has_perm(issue.fix_permission, named[issue.benefit_id])
+                else None,
+            )
+            for issue in page
+        ]
         query = {"collaboration": slug} if slug else {}
         context.update(
             report=report,
             page=page,
+            rows=rows,
             collaboration=collaboration,
             counts=[(rule, data_quality.RULES[rule], n) for rule, n in report.counts.items()],
             may_link=may_link,

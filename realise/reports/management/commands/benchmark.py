@@ -80,7 +80,8 @@ class Command(BaseCommand):
                 f"{money(row.planned)}; {percent}; hours "
                 f"{row.hours.actual_to_date} of "
                 f"{row.hours.planned_to_date}; verified {verified}; running costs "
-                f"{money(row.running_costs)}, investment {money(row.investment_costs)}; "
+                f"{money(row.running_costs)}, investment {money(row.investment_costs)}, "
+                f"other {money(row.other_costs)}; "
                 f"{per_pound}; days OBC to implementation "
                 f"{'not recorded' if days is None else days}"
             )
