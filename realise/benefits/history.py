@@ -27,13 +27,17 @@ def benefit_changes(benefit) -> list[Change]:
         + per_object(
             PlannedValue.history.filter(benefit_id=benefit.pk),
             lambda r: _("Plan for %(month)s") % {"month": f"{r.period:%Y-%m}"},
+            hidden={"benefit"},
         )
         + per_object(
             Measurement.history.filter(benefit_id=benefit.pk).select_related("force"),
             _actual,
+            hidden={"benefit"},
         )
         + per_object(
-            Evidence.history.filter(measurement_id__in=measurement_ids), lambda r: _("Evidence")
+            Evidence.history.filter(measurement_id__in=measurement_ids),
+            lambda r: _("Evidence"),
+            hidden={"measurement"},
         )
     )
     changes.sort(key=lambda c: c.when, reverse=True)

@@ -252,7 +252,10 @@ class Agreement(Versioned, TimeStamped):
     """The legal agreement (usually Section 22A) behind a collaboration; reviewed every year."""
 
     collaboration = models.ForeignKey(
-        Collaboration, on_delete=models.CASCADE, related_name="agreements"
+        Collaboration,
+        on_delete=models.CASCADE,
+        related_name="agreements",
+        verbose_name=_("collaboration"),
     )
     title = models.CharField(verbose_name=_("title"), max_length=200)
     legal_basis = models.CharField(

@@ -11,6 +11,7 @@ from django.forms.boundfield import BoundField
 from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from realise.core import inputs, language
 
@@ -58,9 +59,13 @@ class GovukForm:
 class MonthField(forms.DateField):
     """A calendar month entered as YYYY-MM, stored as its first day."""
 
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "YYYY-MM", "size": 8})
+    widget = forms.TextInput(
+        attrs={"inputmode": "numeric", "placeholder": gettext_lazy("YYYY-MM"), "size": 8}
+    )
     input_formats = ["%Y-%m"]
-    default_error_messages = {"invalid": "Enter a month as YYYY-MM, for example 2026-10."}
+    default_error_messages = {
+        "invalid": gettext_lazy("Enter a month as YYYY-MM, for example 2026-10.")
+    }
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip() and not inputs.MONTH_TEXT.match(value.strip()):
@@ -86,7 +91,9 @@ class PeriodField(MonthField):
 
     input_formats = ["%Y-%m", "%Y-%m-%d"]
     default_error_messages = {
-        "invalid": "Enter a month as YYYY-MM (or a day as YYYY-MM-DD), for example 2026-10."
+        "invalid": gettext_lazy(
+            "Enter a month as YYYY-MM (or a day as YYYY-MM-DD), for example 2026-10."
+        )
     }
     pattern = re.compile(r"^[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?$")
 

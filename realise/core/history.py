@@ -4,16 +4,18 @@ puts its own records together, e.g. `realise.benefits.history`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from itertools import groupby
 from typing import Any
 
 from django.db.models import Model
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
-HIDDEN_FIELDS = {"created_at", "updated_at", "id"}
+# Bookkeeping, not what anyone changed: the time stamps, the id and the edit counter.
+HIDDEN_FIELDS = {"created_at", "updated_at", "id", "version"}
 
 
 @dataclass
@@ -25,15 +27,22 @@ class Change:
     fields: list[tuple[str, str, str]]  # (field label, before, after)
 
 
-def _label(model, name: str) -> str:
+def _field(model, name: str):
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        return model._meta.get_field(name)
     except Exception:  # noqa: BLE001 - history may name a field that no longer exists
-        return name
+        return None
 
 
-def changes_of(records, what) -> list[Change]:
-    """Turn historical records (newest first) into readable changes with before/after values."""
+def _label(model, name: str) -> str:
+    field = _field(model, name)
+    return str(field.verbose_name) if field is not None else name
+
+
+def changes_of(records, what, hidden=frozenset()) -> list[Change]:
+    """Turn historical records (newest first) into readable changes with before/after values;
+    `hidden` names fields the page needs not show (the record that the page is about)."""
+    hidden = HIDDEN_FIELDS | set(hidden)
     records = list(records)
     changes = []
     for index, record in enumerate(records):
@@ -43,16 +52,23 @@ def changes_of(records, what) -> list[Change]:
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
             for change in delta.changes:
-                if change.field in HIDDEN_FIELDS:
+                if change.field in hidden:
                     continue
-                fields.append((_label(model, change.field), _show(change.old), _show(change.new)))
+                field = _field(model, change.field)
+                fields.append(
+                    (
+                        _label(model, change.field),
+                        _show(change.old, field),
+                        _show(change.new, field),
+                    )
+                )
         elif record.history_type == "+":
             for field in model._meta.concrete_fields:
-                if field.name in HIDDEN_FIELDS:
+                if field.name in hidden:
                     continue
                 value = getattr(record, field.attname, None)
                 if value not in (None, ""):
-                    fields.append((str(field.verbose_name), "", _show(value)))
+                    fields.append((str(field.verbose_name), "", _show(value, field)))
         user = record.history_user
         changes.append(
             Change(
@@ -66,16 +82,35 @@ def changes_of(records, what) -> list[Change]:
     return changes
 
 
-def _show(value) -> str:
-    return "" if value is None else str(value)
+def _show(value, field=None) -> str:
+    """A value as the page shows it, in its language: a choice by its name, yes or no, a
+    date with its month's name, a related record by its name (its id if it is gone)."""
+    if value is None:
+        return ""
+    if field is not None and field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        if related is None:
+            return str(value)
+        if hasattr(related, "get_full_name"):
+            return related.get_full_name() or related.get_username()
+        return str(related)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "j M Y H:i")
+    if isinstance(value, date):
+        return formats.date_format(value, "j M Y")
+    return str(value)
 
 
-def per_object(history, what) -> list[Change]:
+def per_object(history, what, hidden=frozenset()) -> list[Change]:
     """Changes of every object in a historical queryset, each diffed against its own past."""
     records = history.select_related("history_user").order_by("id", "-history_date", "-history_id")
     changes: list[Change] = []
     for _id, group in groupby(records, key=lambda record: record.id):
-        changes += changes_of(group, what)
+        changes += changes_of(group, what, hidden)
     return changes
 
 

@@ -97,3 +97,37 @@ def test_the_board_packs_list_of_what_is_due_reads_in_welsh(world):
         pack = build_board_pack(world.board, datetime.date(2026, 11, 10))
         body, *_rest = docx_parts(render(pack, "docx").content)
     assert "Open action: Draft the tender (Sam Owner, due 30 November 2026)" in body
+
+
+def test_a_benefits_history_names_its_fields_and_values_in_welsh(client, world):
+    essex = world.collab.shares.get(force__name="Essex").force
+    record_measurement(
+        world.benefit,
+        datetime.date(2026, 3, 1),
+        user=world.bob,
+        force=essex,
+        value=10,
+        evidence_note="Ledger",
+    )
+    welsh(client, world.alice)
+    page = client.get(reverse("benefit-history", args=[world.benefit.pk])).content.decode()
+    cells = [" ".join(cell.split()) for cell in page.split("<t")]
+    assert any(cell.endswith(">Rhoddwyd i mewn gan</th>") for cell in cells)
+    assert any(cell.endswith(">Uwchlwythwyd gan</th>") for cell in cells)
+    assert f">{world.bob.get_full_name() or world.bob.username}</td>" in page
+    assert ">1 Maw 2026</td>" in page
+    assert ">Nac ydy</td>" in page  # a benefit's "cashable", not False
+    for english in ("Entered by", "Uploaded by", "Period", "Version", "False", "True"):
+        assert f">{english}<" not in page, english
+
+
+def test_a_month_typed_wrongly_is_refused_in_welsh(client, world):
+    welsh(client, world.alice)
+    response = client.get(
+        reverse("highlight-report", args=[world.initiative.slug]), {"month": "Mawrth"}
+    )
+    page = " ".join(response.content.decode().split())
+    assert "Rhowch fis ar y ffurf BBBB-MM, er enghraifft 2026-10." in page
+    assert '<span class="govuk-visually-hidden">Gwall:</span>' in page
+    assert "Enter a month" not in page and ">Error:<" not in page
+    assert 'placeholder="BBBB-MM"' in page

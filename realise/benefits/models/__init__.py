@@ -98,7 +98,10 @@ class MeasurementQuerySet(models.QuerySet):
 
 class Benefit(Versioned, TimeStamped):
     initiative = models.ForeignKey(
-        "collaborations.Initiative", on_delete=models.PROTECT, related_name="benefits"
+        "collaborations.Initiative",
+        verbose_name=_("initiative"),
+        on_delete=models.PROTECT,
+        related_name="benefits",
     )
     reference = models.CharField(
         verbose_name=_("reference"),
@@ -288,7 +291,9 @@ class Benefit(Versioned, TimeStamped):
 
 
 class PeriodMixin(models.Model):
-    period = models.DateField(help_text=_("The calendar month (stored as its first day)."))
+    period = models.DateField(
+        verbose_name=_("month"), help_text=_("The calendar month (stored as its first day).")
+    )
 
     class Meta:
         abstract = True
@@ -308,8 +313,10 @@ class PeriodMixin(models.Model):
 class PlannedValue(Versioned, PeriodMixin):
     """What a benefit is expected to deliver in one month (its realisation profile)."""
 
-    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="planned_values")
-    value = money_field()
+    benefit = models.ForeignKey(
+        Benefit, on_delete=models.CASCADE, related_name="planned_values", verbose_name=_("benefit")
+    )
+    value = money_field(verbose_name=_("value"))
     history = HistoricalRecords()
 
     class Meta:
@@ -334,32 +341,48 @@ class Measurement(Versioned, PeriodMixin, TimeStamped):
     # Set for a page of actuals read through the API: their evidence ids (see benefits.api).
     evidence_ids: list[int]
 
-    benefit = models.ForeignKey(Benefit, on_delete=models.CASCADE, related_name="measurements")
+    benefit = models.ForeignKey(
+        Benefit, on_delete=models.CASCADE, related_name="measurements", verbose_name=_("benefit")
+    )
     force = models.ForeignKey(
         "organisations.Force",
+        verbose_name=_("force"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="measurements",
         help_text=_("Leave empty for a value recorded for the whole collaboration."),
     )
-    value = money_field(null=True, blank=True, help_text=_("Empty for qualitative benefits."))
+    value = money_field(
+        verbose_name=_("value"),
+        null=True,
+        blank=True,
+        help_text=_("Empty for qualitative benefits."),
+    )
     assessment = models.TextField(
-        blank=True, help_text=_("For qualitative benefits: what changed.")
+        verbose_name=_("assessment"),
+        blank=True,
+        help_text=_("For qualitative benefits: what changed."),
     )
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(verbose_name=_("verified at"), null=True, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -368,14 +391,15 @@ class Measurement(Versioned, PeriodMixin, TimeStamped):
     )
     returned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("returned by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
         help_text=_("Who sent the actual back to be corrected, instead of verifying it."),
     )
-    returned_at = models.DateTimeField(null=True, blank=True)
-    return_reason = models.TextField(blank=True)
+    returned_at = models.DateTimeField(verbose_name=_("returned at"), null=True, blank=True)
+    return_reason = models.TextField(verbose_name=_("reason for return"), blank=True)
     history = HistoricalRecords()
 
     objects = MeasurementQuerySet.as_manager()
@@ -419,11 +443,17 @@ def evidence_path(instance: "Evidence", filename: str) -> str:
 
 
 class Evidence(TimeStamped):
-    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="evidence")
-    note = models.TextField(blank=True)
-    file = models.FileField(upload_to=evidence_path, blank=True)
+    measurement = models.ForeignKey(
+        Measurement, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("actual")
+    )
+    note = models.TextField(verbose_name=_("note"), blank=True)
+    file = models.FileField(verbose_name=_("file"), upload_to=evidence_path, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     history = HistoricalRecords()
 
