@@ -6,10 +6,8 @@ import datetime
 
 import pytest
 
-from realise.collaborations.models import Agreement, Collaboration
 from realise.documents.board_pack import build_board_pack
-from realise.governance.models import Action, Decision, Meeting, PostImplementationReview
-from tests.factories import CollaborationFactory, GovernanceBodyFactory, share
+from tests.governance.makers import alliance_over_private
 
 D = datetime.date
 PRIVATE = ("EK s22A", "Brief counsel on the supplier", "Joint vetting")
@@ -17,29 +15,7 @@ PRIVATE = ("EK s22A", "Brief counsel on the supplier", "Joint vetting")
 
 @pytest.fixture
 def alliance_board(world):
-    alliance = CollaborationFactory(name="Eastern Alliance", slug="eastern", visibility="policing")
-    for name, percent in (("Essex", "50"), ("Kent", "50")):
-        share(alliance, name, percent)
-    Collaboration.objects.filter(pk=world.collab.pk).update(parent=alliance)  # private, nested
-    board = GovernanceBodyFactory(collaboration=alliance, name="Alliance Board", slug="ab")
-    earlier = Meeting.objects.create(body=board, date=D(2026, 2, 10))
-    Meeting.objects.create(body=board, date=D(2026, 3, 10))
-    Agreement.objects.create(
-        collaboration=world.collab,
-        title="EK s22A",
-        signed_on=D(2025, 3, 20),
-        review_due=D(2026, 3, 20),
-    )
-    PostImplementationReview.objects.create(initiative=world.initiative, due_on=D(2026, 3, 25))
-    secret = Decision.objects.create(
-        body=board,
-        meeting=earlier,
-        decided_on=earlier.date,
-        text="Suspend the supplier",
-        visibility="private",
-    )
-    Action.objects.create(decision=secret, text="Brief counsel on the supplier")
-    return board
+    return alliance_over_private(world).board
 
 
 @pytest.mark.parametrize("day", [D(2026, 3, 10), D(2026, 3, 12)], ids=["meeting", "no meeting"])

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from realise.collaborations.models import Agreement, Collaboration
+from realise.collaborations.models import Agreement
 from realise.governance.models import Action, Decision, Meeting, PostImplementationReview
 from realise.governance.services import build_agenda
 from tests.factories import (
@@ -14,8 +14,8 @@ from tests.factories import (
     InitiativeFactory,
     actual,
     plan,
-    share,
 )
+from tests.governance.makers import alliance_over_private
 
 D = datetime.date
 
@@ -141,31 +141,8 @@ def test_the_agenda_shows_nobody_what_they_may_not_see(client, world):
     """An open alliance's board governs a private partnership nested in it: its members see
     the partnership's gates, reviews and reports on the agenda; someone who may see the
     board but not the partnership sees none of them, nor the actions of a private decision."""
-    alliance = CollaborationFactory(name="Eastern Alliance", slug="eastern", visibility="policing")
-    for name, percent in (("Essex", "50"), ("Kent", "50")):
-        share(alliance, name, percent)
-    Collaboration.objects.filter(pk=world.collab.pk).update(parent=alliance)  # private, nested
-    board = GovernanceBodyFactory(
-        collaboration=alliance, name="Alliance Board", slug="alliance-board", decides_stages=[3]
-    )
-    earlier = Meeting.objects.create(body=board, date=D(2026, 2, 10))
-    march = Meeting.objects.create(body=board, date=D(2026, 3, 10))
+    march = alliance_over_private(world, decides_stages=[3]).march
     InitiativeFactory(collaboration=world.collab, name="Covert custody", stage=4)
-    Agreement.objects.create(
-        collaboration=world.collab,
-        title="EK s22A",
-        signed_on=D(2025, 3, 20),
-        review_due=D(2026, 3, 20),
-    )
-    PostImplementationReview.objects.create(initiative=world.initiative, due_on=D(2026, 3, 25))
-    secret = Decision.objects.create(
-        body=board,
-        meeting=earlier,
-        decided_on=earlier.date,
-        text="Suspend the supplier",
-        visibility="private",
-    )
-    Action.objects.create(decision=secret, text="Brief counsel on the supplier")
     private = ("Joint vetting", "Covert custody", "EK s22A", "Brief counsel")
 
     client.force_login(world.bob)  # Essex: in the partnership

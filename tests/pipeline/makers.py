@@ -15,3 +15,17 @@ def opportunity(collaboration, title: str, most_likely: str, confidence: int, **
         confidence=confidence,
         **fields,
     )
+
+
+def idea_from_a_private_lesson(world):
+    """An opportunity of the open Norfolk and Suffolk collaboration that came from a lesson
+    of the private Essex and Kent one: nora sees the opportunity, not the lesson."""
+    from tests.factories import CollaborationFactory, share
+    from tests.knowledge.makers import LessonFactory
+
+    lesson = LessonFactory(collaboration=world.collab, title="Essex and Kent overtime dispute")
+    other = CollaborationFactory(name="Norfolk and Suffolk", slug="ns", visibility="policing")
+    share(other, "Norfolk", "50")
+    share(other, "Suffolk", "50")
+    idea = opportunity(other, "Shared overtime rules", "1000", 50, source="lesson", lesson=lesson)
+    return lesson, idea

@@ -11,8 +11,7 @@ from rest_framework.test import APIClient
 
 from realise.pipeline.models import Opportunity, OpportunityStatus
 from tests.factories import CollaborationFactory, share
-from tests.knowledge.makers import LessonFactory
-from tests.pipeline.makers import opportunity
+from tests.pipeline.makers import idea_from_a_private_lesson, opportunity
 
 URL = "/api/v1/opportunities/"
 
@@ -199,11 +198,7 @@ def test_the_table_counts_one_opportunity_in_the_singular(world, idea):
 
 
 def test_a_lesson_the_reader_may_not_see_is_not_told_even_by_its_id(world, as_user):
-    lesson = LessonFactory(collaboration=world.collab, title="Essex and Kent overtime dispute")
-    other = CollaborationFactory(name="Norfolk and Suffolk", slug="ns", visibility="policing")
-    share(other, "Norfolk", "50")
-    share(other, "Suffolk", "50")
-    idea = opportunity(other, "Shared overtime rules", "1000", 50, source="lesson", lesson=lesson)
+    lesson, idea = idea_from_a_private_lesson(world)
 
     outsider = as_user(world.nora)  # sees Norfolk and Suffolk, not Essex and Kent's lesson
     assert outsider.get(f"{URL}{idea.pk}/").json()["lesson"] is None

@@ -8,8 +8,7 @@ import pytest
 from realise.collaborations.models import Initiative
 from realise.pipeline.models import Opportunity, OpportunityStatus
 from tests.factories import CollaborationFactory, member, share
-from tests.knowledge.makers import LessonFactory
-from tests.pipeline.makers import opportunity
+from tests.pipeline.makers import idea_from_a_private_lesson, opportunity
 
 
 @pytest.fixture
@@ -174,11 +173,7 @@ def test_turning_into_an_initiative_keeps_the_link(world, client, idea):
 
 
 def test_a_lesson_the_reader_may_not_see_is_not_named(world, client):
-    lesson = LessonFactory(collaboration=world.collab, title="Essex and Kent overtime dispute")
-    other = CollaborationFactory(name="Norfolk and Suffolk", slug="ns", visibility="policing")
-    share(other, "Norfolk", "50")
-    share(other, "Suffolk", "50")
-    idea = opportunity(other, "Shared overtime rules", "1000", 50, source="lesson", lesson=lesson)
+    lesson, idea = idea_from_a_private_lesson(world)
     client.force_login(world.nora)  # sees Norfolk and Suffolk, not Essex and Kent's lesson
     page = client.get(f"/opportunities/{idea.pk}/").content.decode()
     assert "Shared overtime rules" in page
@@ -199,12 +194,8 @@ def test_nobody_signed_in_is_asked_to_sign_in(world, client, idea):
 def test_an_editor_who_may_not_see_the_lesson_keeps_its_link(world, client):
     """Linked by someone who may see the lesson, the link is not offered to, nor undone by,
     an editor who may not."""
-    lesson = LessonFactory(collaboration=world.collab, title="Essex and Kent overtime dispute")
-    other = CollaborationFactory(name="Norfolk and Suffolk", slug="ns", visibility="policing")
-    share(other, "Norfolk", "50")
-    share(other, "Suffolk", "50")
-    idea = opportunity(other, "Shared overtime rules", "1000", 50, source="lesson", lesson=lesson)
-    editor = member("nina", "Norfolk", "programme_team", other)
+    lesson, idea = idea_from_a_private_lesson(world)
+    editor = member("nina", "Norfolk", "programme_team", idea.collaboration)
 
     client.force_login(editor)
     page = client.get(f"/opportunities/{idea.pk}/edit/")
