@@ -272,6 +272,22 @@ def proposed_rows(request: ChangeRequest) -> dict[datetime.date, Decimal]:
     return dict(request.values.values_list("period", "value"))
 
 
+def replaced_rows(request: ChangeRequest) -> dict[datetime.date, Decimal] | None:
+    """The plan an approved request replaced: the baseline in force before its own (a
+    baselined plan changes only through change requests); None unless approved."""
+    own = PlanBaseline.objects.filter(change_request=request).first()
+    if own is None:
+        return None
+    before = _baselines_of(request.benefit).filter(pk__lt=own.pk).order_by("pk").last()
+    if before is None:
+        return {}
+    return dict(
+        BaselineValue.objects.filter(baseline=before, benefit=request.benefit).values_list(
+            "period", "value"
+        )
+    )
+
+
 @transaction.atomic
 def decide_change_request(
     request: ChangeRequest,

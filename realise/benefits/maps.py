@@ -17,7 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from realise.benefits.models import Benefit, Change, Contribution, Objective
 from realise.benefits.realisation import collaboration_and_descendants
-from realise.collaborations.models import Collaboration, Initiative
+from realise.collaborations.models import (
+    Collaboration,
+    Initiative,
+    within_visible_collaborations,
+)
 from realise.core.history import set_history_user
 from realise.core.language import lazy_format
 from realise.core.types import StrOrPromise
@@ -87,27 +91,52 @@ class BenefitsMap:
         ]
 
 
-def _benefits(queryset: QuerySet) -> list[Benefit]:
+class _Seen:
+    """What of the map `user` may see: benefits, changes, enablers and objectives of the
+    collaborations open to them (a map of an open collaboration may take in a private one
+    nested in it, or an objective or enabler of one)."""
+
+    def __init__(self, user) -> None:
+        self.benefits = Benefit.objects.visible_to(user)
+        self.initiatives = Initiative.objects.visible_to(user)
+        self.changes = Change.objects.filter(initiative__in=self.initiatives)
+        self.objectives = within_visible_collaborations(
+            Objective.objects.all(), user, "collaboration"
+        )
+
+
+def _benefits(queryset: QuerySet, seen: _Seen) -> list[Benefit]:
     return list(
-        queryset.select_related("initiative")
+        queryset.filter(pk__in=seen.benefits.values("pk"))
+        .select_related("initiative")
         .prefetch_related(
-            Prefetch("objectives", queryset=Objective.objects.order_by("order", "pk")),
+            Prefetch("objectives", queryset=seen.objectives.order_by("order", "pk")),
             Prefetch(
                 "changes",
-                queryset=Change.objects.select_related("initiative").prefetch_related("enablers"),
+                queryset=seen.changes.select_related("initiative").prefetch_related(
+                    Prefetch("enablers", queryset=seen.initiatives)
+                ),
             ),
         )
         .order_by("initiative__name", "reference")
     )
 
 
-def _assemble(title, benefits, changes, objectives) -> BenefitsMap:
+def _assemble(title, benefits, changes, objectives, seen: _Seen) -> BenefitsMap:
     changes = list(
-        changes.select_related("initiative")
-        .prefetch_related("enablers", "benefits")
+        changes.filter(pk__in=seen.changes.values("pk"))
+        .select_related("initiative")
+        .prefetch_related(
+            Prefetch("enablers", queryset=seen.initiatives),
+            Prefetch("benefits", queryset=seen.benefits),
+        )
         .order_by("initiative__name", "pk")
     )
-    objectives = list(objectives.prefetch_related("benefits").order_by("collaboration", "order"))
+    objectives = list(
+        objectives.filter(pk__in=seen.objectives.values("pk"))
+        .prefetch_related(Prefetch("benefits", queryset=seen.benefits))
+        .order_by("collaboration", "order")
+    )
     enablers: dict[int, Initiative] = {}
     for change in changes:
         enablers.setdefault(change.initiative_id, change.initiative)
@@ -148,29 +177,34 @@ def objectives_for(collaboration: Collaboration) -> QuerySet:
     return Objective.objects.filter(collaboration_id__in=ids)
 
 
-def initiative_map(initiative: Initiative) -> BenefitsMap:
+def initiative_map(initiative: Initiative, user) -> BenefitsMap:
     """The initiative's changes and benefits, and the objectives of its collaboration
-    (and the collaborations it sits within)."""
-    benefits = _benefits(Benefit.objects.filter(initiative=initiative))
+    (and the collaborations it sits within), as far as `user` may see them."""
+    seen = _Seen(user)
+    benefits = _benefits(Benefit.objects.filter(initiative=initiative), seen)
     changes = Change.objects.filter(initiative=initiative)
     return _assemble(
         lazy_format(_("Benefits map of %(name)s"), name=initiative.name),
         benefits,
         changes,
         objectives_for(initiative.collaboration),
+        seen,
     )
 
 
-def collaboration_map(collaboration: Collaboration) -> BenefitsMap:
-    """Every initiative of the collaboration and of those nested in it."""
+def collaboration_map(collaboration: Collaboration, user) -> BenefitsMap:
+    """Every initiative of the collaboration and of those nested in it, as far as `user`
+    may see them."""
+    seen = _Seen(user)
     ids = collaboration_and_descendants(collaboration)
-    benefits = _benefits(Benefit.objects.filter(initiative__collaboration_id__in=ids))
+    benefits = _benefits(Benefit.objects.filter(initiative__collaboration_id__in=ids), seen)
     changes = Change.objects.filter(initiative__collaboration_id__in=ids)
     return _assemble(
         lazy_format(_("Benefits map of %(name)s"), name=collaboration.name),
         benefits,
         changes,
         Objective.objects.filter(collaboration_id__in=ids),
+        seen,
     )
 
 

@@ -80,3 +80,12 @@ def test_the_chart_of_a_benefit_the_reader_may_not_see_is_not_found(client, worl
     assert client.get(f"/benefits/{world.benefit.pk}/chart.svg").status_code == 404
     client.force_login(world.alice)
     assert client.get(f"/benefits/{world.benefit.pk}/chart.gif").status_code == 404
+
+
+def test_the_chart_of_a_benefit_whose_reference_has_a_line_break_is_drawn(client, world):
+    world.benefit.reference = 'VB "1"\nnew line'
+    world.benefit.save()
+    client.force_login(world.alice)
+    png = client.get(f"/benefits/{world.benefit.pk}/chart.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert png["Content-Disposition"] == "inline; filename*=utf-8''VB%20%221%22%0Anew%20line.png"

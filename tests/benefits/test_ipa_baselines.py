@@ -206,3 +206,21 @@ def test_the_plan_as_at_a_date(world, client):
         reverse("benefit-plan-as-at", args=[world.benefit.pk]), {"date": then.isoformat()}
     ).content.decode()
     assert "200.00" in page and "300.00" in page
+
+
+def test_an_approved_request_still_shows_the_plan_it_replaced(approved, client):
+    request = raise_change_request(
+        approved.benefit, months("150", "250"), reason="Later start.", user=approved.alice
+    )
+    decide_change_request(
+        request,
+        approve=True,
+        decided_on=datetime.date(2025, 6, 5),
+        body=approved.board,
+        user=approved.alice,
+    )
+    client.force_login(approved.dave)
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert "Plan before the change" in page
+    assert [row for row in page.split("<tr") if "Total" in row][0].count("300.00") == 1
+    assert "400.00" in page and "100.00" in page and "150.00" in page

@@ -12,7 +12,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
-from realise.benefits.contributions import remove_contribution, set_contribution
+from realise.benefits.contributions import (
+    remove_contribution,
+    replace_attributions,
+    set_contribution,
+)
 from realise.benefits.models import BenefitShare, Contribution
 from realise.benefits.realisation import (
     RealisationFilter,
@@ -232,3 +236,24 @@ def test_a_linked_benefit_cannot_move_to_another_cut(chain):
     )
     chain.essex.refresh_from_db()
     assert chain.essex.subcategory == "1a"
+
+
+def test_a_page_names_no_linked_benefit_or_claim_of_a_private_collaboration(client, chain):
+    replace_attributions(
+        chain.regional,
+        {
+            chain.regional.initiative: D("60"),
+            InitiativeFactory(collaboration=chain.collab, name="Secret sharing"): D("40"),
+        },
+        user=UserFactory(is_superuser=True),
+    )
+    client.force_login(chain.nora)
+    page = client.get(chain.regional.get_absolute_url()).content.decode()
+    assert client.get(chain.pair.get_absolute_url()).status_code == 404
+    assert "Essex-Kent contract saving" not in page and "EK-1" not in page
+    assert "Secret sharing" not in page
+    assert "Regional procurement (60%)" in page
+    # Those who may see the private collaboration still follow the link down.
+    client.force_login(chain.alice)
+    page = client.get(chain.regional.get_absolute_url()).content.decode()
+    assert "EK-1 Essex-Kent contract saving" in page and "Secret sharing" in page

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from realise.benefits.contributions import replace_attributions, set_contribution
-from tests.factories import BenefitFactory, InitiativeFactory, plan
+from tests.factories import BenefitFactory, InitiativeFactory, UserFactory, plan
 
 
 @pytest.fixture
@@ -56,3 +56,16 @@ def test_outsiders_see_no_links_of_a_private_collaboration(linked, client):
 
 def test_the_report_needs_a_sign_in(client):
     assert client.get(reverse("benefit-links")).status_code == 302
+
+
+def test_a_claim_by_a_private_initiative_is_not_named_to_outsiders(world, client):
+    open_benefit = BenefitFactory(title="Open saving")
+    hidden = InitiativeFactory(collaboration=world.collab, name="Secret sharing")
+    admin = UserFactory(is_superuser=True)
+    replace_attributions(open_benefit, {hidden: Decimal("40")}, user=admin)
+    client.force_login(world.nora)
+    assert "Secret sharing" not in client.get(reverse("benefit-links")).content.decode()
+    rows = b"".join(client.get(reverse("benefit-links-csv")).streaming_content).decode()
+    assert "Secret sharing" not in rows
+    client.force_login(world.alice)
+    assert "Secret sharing" in client.get(reverse("benefit-links")).content.decode()

@@ -31,7 +31,7 @@ def mapped(world):
 
 
 def test_orphans_are_benefits_serving_no_objective_and_objectives_with_no_benefit(mapped):
-    benefits_map = initiative_map(mapped.initiative)
+    benefits_map = initiative_map(mapped.initiative, mapped.alice)
     assert [b.title for b in benefits_map.orphan_benefits] == ["Fewer agency vetters"]
     assert [o.text for o in benefits_map.orphan_objectives] == ["Share one culture"]
 
@@ -43,7 +43,7 @@ def test_the_map_page_lists_the_orphans_and_every_node_as_text(mapped, client):
     assert "Fewer agency vetters" in orphans and "Share one culture" in orphans
     assert "Faster clearance" not in orphans
     text = page.split('id="text-version"')[1].split('id="table"')[0]
-    for node in initiative_map(mapped.initiative).node_names():
+    for node in initiative_map(mapped.initiative, mapped.alice).node_names():
         assert node.split(" ", 1)[-1] in text or node in text, node
     for name in ("Joint vetting", "Case management system", "One vetting unit"):
         assert name in text
@@ -73,7 +73,7 @@ def test_the_collaboration_map_takes_in_nested_collaborations(mapped, client):
     outer = CollaborationFactory(name="Eastern region", slug="eastern")
     mapped.collab.parent = outer
     mapped.collab.save()
-    benefits_map = collaboration_map(outer)
+    benefits_map = collaboration_map(outer, mapped.alice)
     assert {b.title for b in benefits_map.benefits} >= {"Faster clearance", "Fewer agency vetters"}
     client.force_login(mapped.alice)
     assert client.get(reverse("collaboration-map", args=["eastern"])).status_code == 200
@@ -107,7 +107,7 @@ def test_the_programme_team_adds_changes_and_objectives(mapped, client):
         reverse("objective-create", args=["ek"]),
         {"text": "Lower agency spend", "order": 4, "benefits": [mapped.unserved.pk]},
     )
-    assert initiative_map(mapped.initiative).orphan_benefits == []
+    assert initiative_map(mapped.initiative, mapped.alice).orphan_benefits == []
     client.force_login(mapped.dave)
     refused = client.post(reverse("objective-create", args=["ek"]), {"text": "x", "order": 1})
     assert refused.status_code == 403
@@ -122,3 +122,22 @@ def test_the_collaborations_listed_objectives_can_start_the_map(world, client):
         "Save money",
         "Protect the public",
     ]
+
+
+def test_a_map_of_an_open_collaboration_leaves_out_a_private_one_nested_in_it(mapped, client):
+    outer = CollaborationFactory(name="Eastern region", slug="eastern", visibility="policing")
+    mapped.collab.parent = outer
+    mapped.collab.save()
+    region_wide = Objective.objects.create(collaboration=outer, text="A safer east")
+    region_wide.benefits.set([mapped.faster])
+    client.force_login(mapped.nora)
+    page = client.get(reverse("collaboration-map", args=["eastern"])).content.decode()
+    assert "A safer east" in page
+    for hidden in ("Faster clearance", "JV-2", "One vetting unit", "Case management system"):
+        assert hidden not in page
+    svg = client.get(reverse("collaboration-map-svg", args=["eastern"])).content.decode()
+    assert "Faster clearance" not in svg and "One vetting unit" not in svg
+    # The programme team of the private collaboration still sees the whole map.
+    client.force_login(mapped.alice)
+    page = client.get(reverse("collaboration-map", args=["eastern"])).content.decode()
+    assert "Faster clearance" in page and "One vetting unit" in page

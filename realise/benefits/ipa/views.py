@@ -15,6 +15,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -77,8 +78,8 @@ class _MapMixin(ObjectPermissionMixin):
 
     def build(self) -> maps.BenefitsMap:
         if self.kind == "initiative":
-            return maps.initiative_map(self.subject)
-        return maps.collaboration_map(self.subject)
+            return maps.initiative_map(self.subject, self.request.user)
+        return maps.collaboration_map(self.subject, self.request.user)
 
     def svg_url(self) -> str:
         return reverse(f"{self.kind}-map-svg", args=[self.subject.slug])
@@ -313,14 +314,20 @@ class ChangeRequestDetailView(ObjectPermissionMixin, FormView):
         request = self.change_request
         benefit = request.benefit
         proposed = baselines.proposed_rows(request)
-        current = dict(benefit.planned_values.values_list("period", "value"))
+        # Once approved, today's plan is the proposed one: show the plan it replaced.
+        replaced = baselines.replaced_rows(request)
+        current = (
+            replaced
+            if replaced is not None
+            else dict(benefit.planned_values.values_list("period", "value"))
+        )
         rows = [
             {"period": p, "current": current.get(p), "proposed": proposed.get(p)}
             for p in sorted(set(proposed) | set(current))
         ]
         totals = {
-            "current": benefit.planned_values.aggregate(t=Sum("value"))["t"],
-            "proposed": request.values.aggregate(t=Sum("value"))["t"],
+            "current": sum(current.values(), Decimal("0")),
+            "proposed": sum(proposed.values(), Decimal("0")),
         }
         can_decide = request.status == ChangeRequestStatus.PENDING and self.request.user.has_perm(
             "benefits.decide_changerequest", benefit
@@ -330,6 +337,7 @@ class ChangeRequestDetailView(ObjectPermissionMixin, FormView):
             benefit=benefit,
             rows=rows,
             totals=totals,
+            replaced=replaced is not None,
             can_decide=can_decide,
             **kwargs,
         )
@@ -462,8 +470,8 @@ class BenefitProfilePdfView(BenefitObjectMixin, View):
     def get(self, request, *args, **kwargs):
         pdf = render_profile_pdf(self.benefit, base_url=request.build_absolute_uri("/"))
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="benefit-profile-{self.benefit.reference}.pdf"'
+        response["Content-Disposition"] = content_disposition_header(
+            True, f"benefit-profile-{self.benefit.reference}.pdf"
         )
         return response
 
@@ -481,7 +489,9 @@ def _visible_links(user):
         .order_by("parent__reference", "child__reference")
     )
     claims = (
-        Attribution.objects.filter(benefit__in=visible)
+        Attribution.objects.filter(
+            benefit__in=visible, initiative__in=Initiative.objects.visible_to(user)
+        )
         .select_related("benefit__initiative", "initiative__collaboration")
         .order_by("benefit__reference", "-percent", "initiative__name")
     )

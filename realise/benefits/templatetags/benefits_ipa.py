@@ -4,7 +4,8 @@ benefit's page, and a filter for the benefits map."""
 from django import template
 
 from realise.benefits import baselines, contributions
-from realise.benefits.models import Contribution
+from realise.benefits.models import Benefit, Contribution
+from realise.collaborations.models import Initiative
 
 register = template.Library()
 
@@ -21,7 +22,12 @@ def benefit_ipa_panel(context, benefit, comparison=None):
     user = context["request"].user
     if comparison is None:
         comparison = baselines.compare(benefit)
-    link = Contribution.objects.filter(child=benefit).select_related("parent").first()
+    # A link or a claim may reach into a collaboration the person may not see: it is left
+    # out, as that collaboration's benefits and initiatives are everywhere else.
+    seen = Benefit.objects.visible_to(user).values("pk")
+    link = (
+        Contribution.objects.filter(child=benefit, parent__in=seen).select_related("parent").first()
+    )
     return {
         "benefit": benefit,
         "comparison": comparison,
@@ -29,9 +35,15 @@ def benefit_ipa_panel(context, benefit, comparison=None):
         "parent": link.parent if link else None,
         "ancestors": contributions.ancestors_of(benefit) if link else [],
         "children": list(
-            benefit.contributions.select_related("child").order_by("child__reference")
+            benefit.contributions.filter(child__in=seen)
+            .select_related("child")
+            .order_by("child__reference")
         ),
-        "attributions": list(benefit.attributions.select_related("initiative")),
+        "attributions": list(
+            benefit.attributions.filter(
+                initiative__in=Initiative.objects.visible_to(user).values("pk")
+            ).select_related("initiative")
+        ),
         "change_requests": list(benefit.change_requests.select_related("body")[:10]),
         "can_request": user.has_perm("benefits.add_changerequest", benefit),
         "can_link": user.has_perm("benefits.change_contribution", benefit),
