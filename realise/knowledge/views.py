@@ -690,7 +690,7 @@ def _cell(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return "; ".join(_cell_item(v) for v in value)
+        value = "; ".join(_cell_item(v) for v in value)
     return safe_cell(str(value))  # keep spreadsheet programs from running it as a formula
 
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from realise.benefits.maps import collaboration_map, initiative_map
 from realise.benefits.models import Change, Objective
-from tests.factories import BenefitFactory, CollaborationFactory, InitiativeFactory
+from tests.factories import BenefitFactory, CollaborationFactory, InitiativeFactory, member, share
 
 
 @pytest.fixture
@@ -141,3 +141,29 @@ def test_a_map_of_an_open_collaboration_leaves_out_a_private_one_nested_in_it(ma
     client.force_login(mapped.alice)
     page = client.get(reverse("collaboration-map", args=["eastern"])).content.decode()
     assert "Faster clearance" in page and "One vetting unit" in page
+
+
+def test_the_map_forms_offer_no_private_benefit_and_keep_its_link(mapped, client):
+    """Two collaborations nested in one region, one private: the open one's programme team
+    edits its objective, which an administrator linked to the private one's benefit. The
+    private benefit is neither offered nor unlinked by the save."""
+    outer = CollaborationFactory(name="Eastern region", slug="eastern", visibility="policing")
+    mapped.collab.parent = outer
+    mapped.collab.save()
+    roads = CollaborationFactory(
+        name="Eastern roads", slug="eastern-roads", visibility="policing", parent=outer
+    )
+    share(roads, "Norfolk", "100")
+    objective = Objective.objects.create(collaboration=roads, text="Safer roads")
+    objective.benefits.set([mapped.faster])
+    client.force_login(member("oscar", "Norfolk", "programme_team", roads))
+    url = reverse("objective-edit", args=[objective.pk])
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Faster clearance" not in page.content.decode()
+    response = client.post(url, {"text": "Safer roads, together", "order": 1})
+    assert response.status_code == 302, response.context["form"].errors
+    objective.refresh_from_db()
+    assert objective.text == "Safer roads, together"
+    assert list(objective.benefits.all()) == [mapped.faster]

@@ -83,3 +83,14 @@ def test_the_profile_is_as_private_as_its_collaboration(profiled, client):
     client.force_login(profiled.nora)
     url = reverse("benefit-profile-pdf", args=[profiled.benefit.pk])
     assert client.get(url).status_code == 404
+
+
+def test_a_reference_with_quotes_or_a_line_break_still_downloads(world, client):
+    """The reference names the download; what someone typed into it cannot break the answer."""
+    world.benefit.reference = 'VB "1"\nnew line'
+    world.benefit.save()
+    client.force_login(world.dave)
+    response = client.get(reverse("benefit-profile-pdf", args=[world.benefit.pk]))
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment; filename*=utf-8''benefit-profile-VB")

@@ -299,3 +299,18 @@ def test_a_money_benefit_counted_in_other_units_is_not_added_to_the_pounds(
 
     page = client.get("/public/collaborations/eastern-roads/").content.decode()
     assert "£3,500.75" in page and "£3,540.75" not in page
+
+
+def test_open_data_csv_lists_starting_with_a_formula_are_written_as_text(published, client):
+    """A list cell (objectives, initiatives) whose first item someone typed as a formula is
+    text, as every other cell is."""
+    collab = published
+    collab.objectives = '=HYPERLINK("http://attacker.example/","Click")\nOne patrol rota'
+    collab.save()
+    collab.initiatives.update(name="@SUM(1+1)*cmd|' /C calc'!A0")
+    text = b"".join(client.get("/open-data/collaborations.csv").streaming_content).decode(
+        "utf-8-sig"
+    )
+    (row,) = list(csv.DictReader(io.StringIO(text)))
+    assert row["objectives"].startswith("'=HYPERLINK(")
+    assert row["initiatives"].startswith("'@SUM(1+1)")

@@ -41,6 +41,20 @@ class BenefitsChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.reference} {obj.title}"
 
 
+def _keeping_hidden(form: forms.ModelForm, name: str):
+    """The records chosen in the many-to-many field `name`, and those already linked that
+    the editor may not see (not offered to them, so neither shown nor undone by a save)."""
+    chosen = form.cleaned_data[name]
+    if form.instance.pk is None:
+        return chosen
+    offered = form.fields[name].queryset  # type: ignore[attr-defined]
+    hidden = getattr(form.instance, name).exclude(pk__in=offered.values("pk"))
+    model = offered.model
+    return model.objects.filter(
+        pk__in=[*chosen.values_list("pk", flat=True), *hidden.values_list("pk", flat=True)]
+    )
+
+
 class ObjectiveForm(GovukForm, forms.ModelForm):
     benefits = BenefitsChoiceField(
         queryset=Benefit.objects.none(),
@@ -53,13 +67,17 @@ class ObjectiveForm(GovukForm, forms.ModelForm):
         model = Objective
         fields = ["text", "order", "benefits"]
 
-    def __init__(self, *args, collaboration, **kwargs):
+    def __init__(self, *args, collaboration, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["benefits"].queryset = (
-            Benefit.objects.filter(initiative__collaboration_id__in=_family(collaboration))
+            Benefit.objects.visible_to(user)
+            .filter(initiative__collaboration_id__in=_family(collaboration))
             .select_related("initiative")
             .order_by("initiative__name", "reference")
         )
+
+    def clean_benefits(self):
+        return _keeping_hidden(self, "benefits")
 
 
 class ChangeForm(GovukForm, forms.ModelForm):
@@ -75,19 +93,27 @@ class ChangeForm(GovukForm, forms.ModelForm):
         fields = ["description", "enablers", "benefits"]
         widgets = {"enablers": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, initiative, **kwargs):
+    def __init__(self, *args, initiative, user, **kwargs):
         super().__init__(*args, **kwargs)
         family = _family(initiative.collaboration)
         self.fields["enablers"].queryset = (
-            Initiative.objects.filter(collaboration_id__in=family)
+            Initiative.objects.visible_to(user)
+            .filter(collaboration_id__in=family)
             .exclude(pk=initiative.pk)
             .order_by("name")
         )
         self.fields["benefits"].queryset = (
-            Benefit.objects.filter(initiative__collaboration_id__in=family)
+            Benefit.objects.visible_to(user)
+            .filter(initiative__collaboration_id__in=family)
             .select_related("initiative")
             .order_by("initiative__name", "reference")
         )
+
+    def clean_enablers(self):
+        return _keeping_hidden(self, "enablers")
+
+    def clean_benefits(self):
+        return _keeping_hidden(self, "benefits")
 
 
 class ChangeRequestForm(PlanForm):

@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -64,6 +64,7 @@ def _form_errors(form, error: ValidationError) -> None:
 class _MapMixin(ObjectPermissionMixin):
     permission_required = "benefits.view_benefitsmap"
     kind = ""
+    request: HttpRequest
 
     @cached_property
     def subject(self):
@@ -152,6 +153,7 @@ class ObjectiveFormView(_MapEditMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["collaboration"] = self.collaboration
+        kwargs["user"] = self.request.user
         kwargs["instance"] = self.objective or Objective(
             collaboration=self.collaboration,
             order=self.collaboration.objective_rows.count() + 1,
@@ -218,6 +220,7 @@ class ChangeFormView(_MapEditMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["initiative"] = self.initiative
+        kwargs["user"] = self.request.user
         kwargs["instance"] = self.change or Change(initiative=self.initiative)
         return kwargs
 

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views import View
@@ -418,5 +419,7 @@ class BenefitChartView(LoginRequiredMixin, View):
         response = HttpResponse(content, content_type=charts.FORMATS[fmt])
         response["Cache-Control"] = "private, no-cache"
         if fmt == "png":
-            response["Content-Disposition"] = f'inline; filename="{benefit.reference}.png"'
+            response["Content-Disposition"] = content_disposition_header(
+                False, f"{benefit.reference}.png"
+            )
         return response
