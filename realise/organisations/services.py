@@ -608,6 +608,16 @@ def invite(
         user.first_name = first_name or user.first_name
         user.last_name = last_name or user.last_name
         user.save()
+        if not Person.objects.filter(user=user).exists():
+            # Named at once, so that they can be made an owner, an SRO or a chair before
+            # they first sign in: the person already named with this address, else a new one.
+            person = Person.objects.filter(user=None, email__iexact=email).first()
+            if person is None:
+                name = user.get_full_name() or user.get_username()
+                person = Person(name=name, email=email, force=force)
+            person.user = user
+            set_history_user(person, by)
+            person.save()
         membership = Membership.objects.filter(user=user, role=role, force=force).first()
         membership = membership or Membership(user=user, role=role, force=force)
         _saved(membership, by, f"Invited by {by.get_username() if by else 'an operator'}")

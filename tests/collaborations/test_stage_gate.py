@@ -155,3 +155,19 @@ def test_gate_check_unknown_initiative_is_a_usage_error(db):
         call_command("gate-check", initiative="nope", to_stage=3)
     assert error.value.returncode == 2
     assert "--initiative: no initiative with slug 'nope'" in str(error.value)
+
+
+def test_a_benefit_refused_for_its_profile_links_to_the_profile(world, client):
+    world.benefit.status = "agreed"
+    world.benefit.save()
+    at_stage(world.initiative, 3)
+    client.force_login(world.alice)
+    url = f"/initiatives/{world.initiative.slug}/stage/"
+    refused = client.post(
+        url, {"to_stage": "4", "body": world.board.pk, "decided_on": "2026-11-20", "notes": ""}
+    )
+    asked = client.get(f"{url}?to_stage=4")
+    plan_link = f'href="/benefits/{world.benefit.pk}/plan/"'
+    for page in (refused, asked):
+        assert "no planned profile" in page.content.decode()
+        assert plan_link in page.content.decode()

@@ -43,6 +43,18 @@ def test_the_programme_team_adds_a_body(client, world):
     assert body.history.first().history_user == world.alice
 
 
+def test_the_collaboration_page_leads_to_its_bodies_and_to_adding_one(client, world):
+    add = f'href="/governance/collaborations/{world.collab.slug}/bodies/new/"'
+    client.force_login(world.alice)
+    page = client.get(world.collab.get_absolute_url()).content.decode()
+    assert add in page
+    assert f'href="{world.board.get_absolute_url()}"' in page
+    client.force_login(world.dave)
+    page = client.get(world.collab.get_absolute_url()).content.decode()
+    assert add not in page
+    assert f'href="{world.board.get_absolute_url()}"' in page
+
+
 def test_a_regular_body_needs_its_first_meeting_date_and_no_escalation_loop(client, world):
     client.force_login(world.alice)
     page = client.post(

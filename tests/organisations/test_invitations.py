@@ -200,3 +200,39 @@ def test_an_address_already_invited_is_sent_to_the_invitation(world, ada):
 def test_a_made_up_link_is_refused(world):
     assert Client().get("/invitation/MQ/abc-123/").status_code == 410
     assert Client().get("/invitation/not-base64/x/").status_code == 410
+
+
+def test_someone_invited_can_be_named_an_owner_or_sro_before_they_accept(world):
+    alice = signed_in(world.alice)
+    invite_sam(
+        alice,
+        last_name="Jones",
+        role="benefit_owner",
+        force=force("Kent").pk,
+        collaborations=[world.collab.pk],
+    )
+    sam = get_user_model().objects.get(email="sam@kent.police.example")
+    assert (sam.person.name, sam.person.email, sam.person.force.slug) == (
+        "Sam Jones",
+        "sam@kent.police.example",
+        "kent",
+    )
+    form = alice.get(f"/collaborations/{world.collab.slug}/initiatives/new/")
+    assert f'<option value="{sam.person.pk}">Sam Jones</option>' in form.content.decode()
+    assert sam.person.history.get().history_user == world.alice
+
+
+def test_inviting_someone_already_named_links_them_rather_than_naming_them_twice(world):
+    from realise.organisations.models import Person
+
+    named = Person.objects.create(name="Sam Jones (Kent)", email="Sam@Kent.Police.Example")
+    invite_sam(
+        signed_in(world.alice),
+        last_name="Jones",
+        role="benefit_owner",
+        force=force("Kent").pk,
+        collaborations=[world.collab.pk],
+    )
+    sam = get_user_model().objects.get(email="sam@kent.police.example")
+    assert sam.person == named
+    assert Person.objects.filter(email__iexact="sam@kent.police.example").count() == 1
