@@ -203,7 +203,11 @@ class MembershipSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at", "updated_at"]
 
     def get_collaborations(self, membership) -> list[str]:
-        return sorted(c.slug for c in membership.collaborations.all())
+        """The collaborations it is within that the reader may see (`seen_collaborations`)."""
+        request = self.context.get("request")
+        if request is None:
+            return sorted(c.slug for c in membership.collaborations.all())
+        return sorted(c.slug for c in services.seen_collaborations(membership, request.user))
 
     def to_representation(self, membership):
         return {

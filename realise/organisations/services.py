@@ -182,6 +182,17 @@ class Outcome:
     message: str
 
 
+def seen_collaborations(membership: Membership, reader: Any) -> list[Any]:
+    """The collaborations a membership is within that `reader` may see: a programme team
+    manages the roles within its own collaborations, and is not told the names of others a
+    role also names (the set is read once per reader object)."""
+    model: Any = Membership.collaborations.field.related_model
+    cache = reader.__dict__.setdefault("_realise_seen_collaborations", {})
+    if "ids" not in cache:
+        cache["ids"] = set(model.objects.visible_to(reader).values_list("pk", flat=True))
+    return [c for c in membership.collaborations.all() if c.pk in cache["ids"]]
+
+
 def _describe(user: User, role: str, force: Force | None, collaboration: Any) -> str:
     where = []
     if force is not None:

@@ -81,7 +81,8 @@ class MembershipTable(tables.Table):
         empty_text = _("No roles match.")
 
     def render_collaborations(self, record):
-        return ", ".join(c.name for c in record.collaborations.all()) or "–"
+        seen = services.seen_collaborations(record, self.request.user)
+        return ", ".join(c.name for c in seen) or "–"
 
 
 class AccessListView(AccessMixin, SingleTableMixin, TemplateView):
@@ -156,12 +157,12 @@ def role_words(user, role: str, force, collaborations) -> str:
     return ", ".join(str(part) for part in parts)
 
 
-def membership_words(membership: Membership) -> str:
+def membership_words(membership: Membership, reader) -> str:
     return role_words(
         membership.user,
         membership.role,
         membership.force,
-        membership.collaborations.order_by("name"),
+        sorted(services.seen_collaborations(membership, reader), key=lambda c: c.name),
     )
 
 
@@ -210,9 +211,8 @@ class MembershipChangeView(MembershipMixin, FormView):
             _refusal(form, error)
             return self.form_invalid(form)
         membership = outcome.membership or self.membership
-        messages.success(
-            self.request, _("Changed: %(who)s.") % {"who": membership_words(membership)}
-        )
+        who = membership_words(membership, self.request.user)
+        messages.success(self.request, _("Changed: %(who)s.") % {"who": who})
         return redirect("access-list")
 
 
@@ -221,10 +221,11 @@ class MembershipRevokeView(MembershipMixin, FormView):
     form_class = forms.RevokeForm
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(membership=self.membership, **kwargs)
+        seen = services.seen_collaborations(self.membership, self.request.user)
+        return super().get_context_data(membership=self.membership, seen=seen, **kwargs)
 
     def form_valid(self, form):
-        who = membership_words(self.membership)  # before it goes
+        who = membership_words(self.membership, self.request.user)  # before it goes
         try:
             services.remove(
                 self.membership, by=self.request.user, reason=form.cleaned_data["reason"]
@@ -264,9 +265,11 @@ class UserView(AccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["person"] = self.person
-        context["memberships"] = services.manageable_memberships(
-            signed_in_user(self.request)
-        ).filter(user=self.person)
+        reader = signed_in_user(self.request)
+        memberships = list(services.manageable_memberships(reader).filter(user=self.person))
+        for membership in memberships:
+            membership.seen = services.seen_collaborations(membership, reader)
+        context["memberships"] = memberships
         context["administrator"] = access_for(self.request.user).administrator
         if context["administrator"]:
             context["account_changes"] = AuditRecord.objects.filter(

@@ -265,3 +265,30 @@ def test_the_banners_speak_the_pages_language(world):
         banner
     )
     assert Membership.objects.filter(user=sam, role="force_lead").exists()
+
+
+def test_a_role_also_within_a_private_collaboration_names_only_what_the_manager_may_see(world):
+    """A viewer's role names both a collaboration Norfolk runs and the private Essex and
+    Kent one: Norfolk's programme team manages it without reading the other's name."""
+    from rest_framework.test import APIClient
+
+    ns = CollaborationFactory(name="Norfolk and Suffolk", slug="ns", visibility="private")
+    share(ns, "Norfolk", "50")
+    share(ns, "Suffolk", "50")
+    viewer = member("vic", "Essex", "viewer", ns, world.collab)
+    manager = member("nina", "Norfolk", "programme_team", ns)
+    client = client_for(manager)
+    hidden = world.collab.name
+
+    listed = client.get("/access/").content.decode()
+    assert "Norfolk and Suffolk" in listed and hidden not in listed
+    page = client.get(f"/access/users/{viewer.username}/").content.decode()
+    assert "Norfolk and Suffolk" in page and hidden not in page
+    api = APIClient()
+    api.force_authenticate(manager)
+    rows = api.get("/api/v1/memberships/", {"user": viewer.username}).json()["results"]
+    assert [row["collaborations"] for row in rows] == [["ns"]]
+    # Alice, who runs both, reads both.
+    assert (
+        hidden in client_for(world.alice).get(f"/access/users/{viewer.username}/").content.decode()
+    )
