@@ -224,3 +224,6 @@ def test_an_approved_request_still_shows_the_plan_it_replaced(approved, client):
     assert "Plan before the change" in page
     assert [row for row in page.split("<tr") if "Total" in row][0].count("300.00") == 1
     assert "400.00" in page and "100.00" in page and "150.00" in page
+    # Amounts read as every figure in Realise does, in the benefit's unit.
+    assert approved.benefit.unit == "GBP"
+    assert "£400.00" in page and "£150.00" in page
