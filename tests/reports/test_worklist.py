@@ -282,3 +282,11 @@ def test_a_highlight_report_falls_due_on_the_first_working_day_after_a_bank_holi
     assert due(datetime.date(2027, 1, 1)) == []
     assert due(datetime.date(2027, 1, 4)) == [datetime.date(2027, 1, 4)]
     assert first_working_day(2027, 5) == datetime.date(2027, 5, 4)  # Monday 3 May: May Day
+
+
+def test_the_home_page_offers_to_add_a_collaboration_to_those_who_may(client, world):
+    """A new alliance's first step, from the page every user lands on."""
+    for user, offered in ((world.dave, False), (world.alice, True)):
+        client.force_login(user)
+        page = client.get("/").content.decode()
+        assert ('href="/collaborations/new/"' in page) is offered, user

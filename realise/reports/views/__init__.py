@@ -371,6 +371,7 @@ class HomeView(TemplateView):
                 .annotate(initiative_count=Count("initiatives", distinct=True))
                 .order_by("name")[:10]
             )
+            context["can_add_collaboration"] = user.has_perm("collaborations.add_collaboration")
         return context
 
 
