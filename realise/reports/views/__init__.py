@@ -420,7 +420,8 @@ class BenefitChartView(LoginRequiredMixin, View):
         response = HttpResponse(content, content_type=charts.FORMATS[fmt])
         response["Cache-Control"] = "private, no-cache"
         if fmt == "png":
-            response["Content-Disposition"] = content_disposition_header(
-                False, f"{benefit.reference}.png"
+            response["Content-Disposition"] = (
+                content_disposition_header(False, f"{benefit.reference}.png")
+                or f'inline; filename="benefit-{benefit.pk}.png"'
             )
         return response
