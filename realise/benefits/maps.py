@@ -258,7 +258,7 @@ def to_dot(benefits_map: BenefitsMap) -> str:
         kind = "disbenefit" if benefit.is_disbenefit else "benefit"
         label = f"{benefit.reference} {benefit.title}"
         if benefit.is_disbenefit:
-            label += " (dis-benefit)"
+            label += str(_(" (dis-benefit)"))
         out.append(f"  b{benefit.pk} [label={_quote(label)}, {_STYLE[kind]}];")
     for objective in benefits_map.objectives:
         out.append(f"  o{objective.pk} [label={_quote(objective.text)}, {_STYLE['objective']}];")
@@ -283,9 +283,10 @@ def to_dot(benefits_map: BenefitsMap) -> str:
         for benefit in objective.benefits.all():
             if benefit.pk in shown_benefits and objective.pk in shown_objectives:
                 out.append(f"  b{benefit.pk} -> o{objective.pk};")
+    contributes = _quote(str(_("contributes to")))
     for link in benefits_map.contributions:
         out.append(
-            f'  b{link.child_id} -> b{link.parent_id} [style=dashed, label="contributes to", '
+            f"  b{link.child_id} -> b{link.parent_id} [style=dashed, label={contributes}, "
             "fontsize=8];"
         )
     out.append("}")

@@ -167,3 +167,16 @@ def test_the_map_forms_offer_no_private_benefit_and_keep_its_link(mapped, client
     objective.refresh_from_db()
     assert objective.text == "Safer roads, together"
     assert list(objective.benefits.all()) == [mapped.faster]
+
+
+def test_the_diagram_speaks_the_pages_language(mapped, client):
+    from realise.benefits.contributions import set_contribution
+
+    mapped.faster.subcategory = mapped.benefit.subcategory
+    mapped.faster.save()
+    set_contribution(mapped.faster, mapped.benefit, user=mapped.alice)
+    client.force_login(mapped.dave)
+    client.post("/language/", {"language": "cy", "next": "/"})
+    svg = client.get(reverse("initiative-map-svg", args=[mapped.initiative.slug])).content.decode()
+    assert "(anfantais)" in svg and "yn cyfrannu at" in svg
+    assert "dis-benefit" not in svg and "contributes to" not in svg
