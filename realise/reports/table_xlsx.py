@@ -52,6 +52,13 @@ def _safe(value):
     return value
 
 
+def sheet_name(title: str) -> str:
+    """A worksheet's tab from a table's caption: at most 31 characters, without the ones
+    Excel refuses in a sheet's name (: \\ / ? * [ ])."""
+    name = " ".join(title.translate({ord(c): "-" for c in ":\\/?*[]"}).split())
+    return name[:31].strip() or "Table"
+
+
 def workbook(
     table,
     *,

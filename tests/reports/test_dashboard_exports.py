@@ -274,3 +274,14 @@ def test_the_xlsx_names_the_statuses_filtered_in_the_pages_language(client, regi
     client.post("/language/", {"language": "cy", "next": "/dashboards/"})
     sheet = load_workbook(io.BytesIO(client.get(url).content)).worksheets[0]
     assert "Wedi’i gytuno" in sheet["A3"].value and "realising" not in sheet["A3"].value
+
+
+def test_the_xlsx_tab_reads_as_the_tables_caption_in_the_pages_language(client, register, admin):
+    client.force_login(admin)
+    url = "/dashboards/?_export=xlsx&table=headline"
+    english = load_workbook(io.BytesIO(client.get(url).content)).worksheets[0]
+    assert english.title == english["A1"].value[:31].strip()
+    assert english.title != "headline"
+    client.post("/language/", {"language": "cy", "next": "/dashboards/"})
+    welsh = load_workbook(io.BytesIO(client.get(url).content)).worksheets[0]
+    assert welsh.title == welsh["A1"].value[:31].strip() and welsh.title != english.title

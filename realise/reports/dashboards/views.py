@@ -204,12 +204,14 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
             with translation.override("en-gb"):  # the content is written here, not later
                 return super().create_export(export_format)
         table = self.get_table()
+        title = str(getattr(table, "caption", "") or self.request.GET["table"])
         content = table_xlsx.workbook(
             table,
-            title=str(getattr(table, "caption", "") or self.request.GET["table"]),
+            title=title,
             as_at=timezone.localdate(),
             filters=self.filters_used(),
-            sheet_title=self.request.GET["table"],
+            # The tab reads as the table's caption, in the page's language.
+            sheet_title=table_xlsx.sheet_name(title),
         )
         response = HttpResponse(
             content,
