@@ -248,6 +248,12 @@ def next_review_due(day: datetime.date) -> datetime.date:
     return months_on(day, settings.REALISE_AGREEMENT_REVIEW_MONTHS)
 
 
+class AgreementQuerySet(models.QuerySet):
+    def in_force(self) -> Self:
+        """Agreements not terminated: only these fall due for their annual review."""
+        return self.filter(terminated_on__isnull=True)
+
+
 class Agreement(Versioned, TimeStamped):
     """The legal agreement (usually Section 22A) behind a collaboration; reviewed every year."""
 
@@ -290,6 +296,7 @@ class Agreement(Versioned, TimeStamped):
         null=True, blank=True, editable=False, help_text=_("Set by a review that terminates it.")
     )
     notes = models.TextField(verbose_name=_("notes"), blank=True)
+    objects = AgreementQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

@@ -643,4 +643,4 @@ def record_agreement_review(
 
 def overdue_agreements(today: datetime.date) -> QuerySet[Agreement]:
     """Agreements whose review is overdue: past due, not terminated, not yet reviewed."""
-    return Agreement.objects.filter(terminated_on__isnull=True, review_due__lt=today)
+    return Agreement.objects.in_force().filter(review_due__lt=today)

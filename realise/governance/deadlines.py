@@ -146,12 +146,11 @@ def my_deadlines(user, start: datetime.date, end: datetime.date) -> list[Deadlin
                 uid=f"pir-{review.pk}",
             )
         )
-    for agreement in Agreement.objects.filter(
-        collaboration_id__in=teams,
-        terminated_on__isnull=True,
-        review_due__gte=start,
-        review_due__lte=end,
-    ).select_related("collaboration"):
+    for agreement in (
+        Agreement.objects.in_force()
+        .filter(collaboration_id__in=teams, review_due__gte=start, review_due__lte=end)
+        .select_related("collaboration")
+    ):
         found.append(
             Deadline(
                 kind="agreement-review",

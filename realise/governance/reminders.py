@@ -257,10 +257,13 @@ def agreement_reviews(today: datetime.date) -> list[Reminder]:
     """Reviews due in 60, 30 or 7 days; and, once overdue, one reminder a month until a
     review is recorded (recording one moves the due date on)."""
     reminders = []
-    agreements = Agreement.objects.filter(
-        terminated_on__isnull=True,
-        review_due__lte=today + datetime.timedelta(days=max(AGREEMENT_MARKS)),
-    ).select_related("collaboration", "review_body__chair__user")
+    agreements = (
+        Agreement.objects.in_force()
+        .filter(
+            review_due__lte=today + datetime.timedelta(days=max(AGREEMENT_MARKS)),
+        )
+        .select_related("collaboration", "review_body__chair__user")
+    )
     for agreement in agreements:
         days = (agreement.review_due - today).days
         chair = agreement.review_body.chair if agreement.review_body else None

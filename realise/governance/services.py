@@ -466,9 +466,8 @@ def build_agenda(meeting: Meeting, user: User | AnonymousUser | None = None) -> 
     # collaboration when none is named) once due before the horizon, and stays there, overdue,
     # until a review is recorded.
     agenda.agreements = list(
-        Agreement.objects.filter(
-            collaboration_id__in=tree, terminated_on__isnull=True, review_due__lt=horizon
-        )
+        Agreement.objects.in_force()
+        .filter(collaboration_id__in=tree, review_due__lt=horizon)
         .filter(Q(review_body=body) | Q(review_body__isnull=True))
         .select_related("collaboration")
         .order_by("review_due")

@@ -261,11 +261,11 @@ def _body_items(user, today) -> list[WorkItem]:
 def _review_items(user, access, today) -> list[WorkItem]:
     teams = access.programme_collaborations
     items = []
-    agreements = Agreement.objects.filter(
-        collaboration_id__in=teams,
-        terminated_on__isnull=True,
-        review_due__lte=today + REVIEW_NOTICE,
-    ).select_related("collaboration")
+    agreements = (
+        Agreement.objects.in_force()
+        .filter(collaboration_id__in=teams, review_due__lte=today + REVIEW_NOTICE)
+        .select_related("collaboration")
+    )
     for agreement in agreements:
         items.append(
             WorkItem(
@@ -344,9 +344,9 @@ def scope_summary(user, today: datetime.date) -> list[tuple[str, int, str]]:
     actions = Action.objects.filter(
         done=False, due_on__lt=today, decision__body__collaboration__in=visible
     ).count()
-    agreements = Agreement.objects.filter(
-        collaboration__in=visible, terminated_on__isnull=True, review_due__lt=today
-    ).count()
+    agreements = (
+        Agreement.objects.in_force().filter(collaboration__in=visible, review_due__lt=today).count()
+    )
     reviews = PostImplementationReview.objects.filter(
         initiative__collaboration__in=visible, completed_on__isnull=True, due_on__lt=today
     ).count()
