@@ -25,7 +25,6 @@ from realise.documents import blocks, formats
 from realise.documents.models import HighlightReport, Marking
 from realise.governance.models import (
     BodyType,
-    Escalation,
     EscalationKind,
     Meeting,
     MeetingStatus,
@@ -510,12 +509,8 @@ def build_board_pack(
     overdue = [row for row in rated if row.measurement_overdue and row.benefit_id not in flagged]
     people = _owners(row.benefit_id for row in (off_track + overdue)[: 2 * BENEFIT_ROWS_SHOWN])
 
-    # Decisions asked of the body.
-    gates = [item for item in agenda.stage_gates if item.initiative.pk in visible_ids]
-    escalations = agenda.escalations
-    if user is not None:
-        allowed = set(Escalation.objects.visible_to(user).values_list("pk", flat=True))
-        escalations = [item for item in escalations if item.pk in allowed]
+    # Decisions asked of the body (the agenda holds only what `user` may see).
+    gates, escalations = agenda.stage_gates, agenda.escalations
     decision_escalations = [
         item
         for item in escalations
@@ -593,11 +588,10 @@ def build_board_pack(
 
     due_items = []
     for review in agenda.reviews:
-        if review.initiative_id in visible_ids:
-            due_items.append(
-                _("Post-implementation review of %(initiative)s: due %(day)s")
-                % {"initiative": review.initiative.name, "day": formats.day_label(review.due_on)}
-            )
+        due_items.append(
+            _("Post-implementation review of %(initiative)s: due %(day)s")
+            % {"initiative": review.initiative.name, "day": formats.day_label(review.due_on)}
+        )
     for agreement in agenda.agreements:
         words = (
             _("Annual review of the agreement '%(title)s': overdue since %(day)s")
@@ -608,15 +602,14 @@ def build_board_pack(
             words % {"title": agreement.title, "day": formats.day_label(agreement.review_due)}
         )
     for item in agenda.highlight_reports:
-        if item.initiative.pk in visible_ids:
-            due_items.append(
-                _("Highlight report of %(initiative)s on %(month)s: due %(day)s")
-                % {
-                    "initiative": item.initiative.name,
-                    "month": month_year(item.month),
-                    "day": formats.day_label(item.due_on),
-                }
-            )
+        due_items.append(
+            _("Highlight report of %(initiative)s on %(month)s: due %(day)s")
+            % {
+                "initiative": item.initiative.name,
+                "month": month_year(item.month),
+                "day": formats.day_label(item.due_on),
+            }
+        )
     for action in agenda.open_actions:
         owner = action.owner.name if action.owner else _("nobody named")
         due_items.append(
