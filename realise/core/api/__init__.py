@@ -98,6 +98,11 @@ class RulesPermission(permissions.BasePermission):
         return user.has_perm(perm_name(type(obj), action), obj)
 
 
+def _whole_number(text: str) -> bool:
+    """Text that is a whole number from 1, in digits (not "1.5", "-1", "²" or "abc")."""
+    return text.isascii() and text.isdigit() and int(text) >= 1
+
+
 class Pagination(pagination.PageNumberPagination):
     """`?page=` and `?page_size=` take whole numbers from 1 (`page=last` too; empty is not
     given); anything else is refused with 400 naming the parameter, where DRF's own answers
@@ -113,7 +118,7 @@ class Pagination(pagination.PageNumberPagination):
         value = request.query_params.get(name)
         if value in (None, "") or value in also:
             return
-        if not (value.isascii() and value.isdigit() and int(value) >= 1):
+        if not _whole_number(value):
             raise exceptions.ValidationError(
                 {name: [f"Enter a whole number from 1, not '{value[:50]}'."]}
             )
@@ -130,16 +135,6 @@ class Pagination(pagination.PageNumberPagination):
 # Fields -----------------------------------------------------------------------------------
 
 
-class _Every(set):
-    """Every id (no reader to ask about)."""
-
-    def __contains__(self, item) -> bool:
-        return True
-
-
-_EVERY = _Every()
-
-
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
     """A primary key chosen among the objects the requesting user may see.
 
@@ -154,20 +149,21 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        if self.hide_unseen and value.pk not in self._seen():
+        if self.hide_unseen and not self._may_see(value.pk):
             return None
         return super().to_representation(value)
 
-    def _seen(self) -> set:
-        """The ids of the objects the reader may see, read once per request and field."""
+    def _may_see(self, pk) -> bool:
+        """Whether the reader may see the object (the ids they may see are read once per
+        request and field); with no reader to ask about, yes."""
         request = self.context.get("request")
         if self.scope is None or request is None:
-            return _EVERY
+            return True
         seen = request.__dict__.setdefault("_realise_seen_related", {})
         key = (self.field_name, self.parent.__class__)
         if key not in seen:
             seen[key] = set(self.scope(request.user).values_list("pk", flat=True))
-        return seen[key]
+        return pk in seen[key]
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -345,7 +341,7 @@ def _is_version(value) -> bool:
     """A version as a body may carry it: a whole number from 1, or its digits as text (not
     true, 1.0 or a list, which would otherwise be answered as a stale version)."""
     if isinstance(value, str):
-        return value.isascii() and value.isdigit() and int(value) >= 1
+        return _whole_number(value)
     return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
