@@ -39,10 +39,12 @@ def _label(model, name: str) -> str:
     return str(field.verbose_name) if field is not None else name
 
 
-def changes_of(records, what, hidden=frozenset()) -> list[Change]:
+def changes_of(records, what, hidden=frozenset(), names: dict | None = None) -> list[Change]:
     """Turn historical records (newest first) into readable changes with before/after values;
-    `hidden` names fields the page needs not show (the record that the page is about)."""
+    `hidden` names fields the page needs not show (the record that the page is about);
+    `names` keeps the related records' names already looked up (`_show`)."""
     hidden = HIDDEN_FIELDS | set(hidden)
+    names = {} if names is None else names
     records = list(records)
     changes = []
     for index, record in enumerate(records):
@@ -58,8 +60,8 @@ def changes_of(records, what, hidden=frozenset()) -> list[Change]:
                 fields.append(
                     (
                         _label(model, change.field),
-                        _show(change.old, field),
-                        _show(change.new, field),
+                        _show(change.old, field, names),
+                        _show(change.new, field, names),
                     )
                 )
         elif record.history_type == "+":
@@ -68,7 +70,7 @@ def changes_of(records, what, hidden=frozenset()) -> list[Change]:
                     continue
                 value = getattr(record, field.attname, None)
                 if value not in (None, ""):
-                    fields.append((str(field.verbose_name), "", _show(value, field)))
+                    fields.append((str(field.verbose_name), "", _show(value, field, names)))
         user = record.history_user
         changes.append(
             Change(
@@ -82,18 +84,18 @@ def changes_of(records, what, hidden=frozenset()) -> list[Change]:
     return changes
 
 
-def _show(value, field=None) -> str:
+def _show(value, field=None, names: dict | None = None) -> str:
     """A value as the page shows it, in its language: a choice by its name, yes or no, a
-    date with its month's name, a related record by its name (its id if it is gone)."""
+    date with its month's name, a related record by its name (its id if it is gone), each
+    related record looked up once (`names`)."""
     if value is None:
         return ""
     if field is not None and field.is_relation:
-        related = field.related_model._default_manager.filter(pk=value).first()
-        if related is None:
-            return str(value)
-        if hasattr(related, "get_full_name"):
-            return related.get_full_name() or related.get_username()
-        return str(related)
+        names = {} if names is None else names
+        key = (field.related_model, value)
+        if key not in names:
+            names[key] = _name_of(field.related_model, value)
+        return names[key]
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
@@ -105,12 +107,22 @@ def _show(value, field=None) -> str:
     return str(value)
 
 
+def _name_of(model, pk) -> str:
+    related = model._default_manager.filter(pk=pk).first()
+    if related is None:
+        return str(pk)
+    if hasattr(related, "get_full_name"):
+        return related.get_full_name() or related.get_username()
+    return str(related)
+
+
 def per_object(history, what, hidden=frozenset()) -> list[Change]:
     """Changes of every object in a historical queryset, each diffed against its own past."""
     records = history.select_related("history_user").order_by("id", "-history_date", "-history_id")
     changes: list[Change] = []
+    names: dict = {}
     for _id, group in groupby(records, key=lambda record: record.id):
-        changes += changes_of(group, what, hidden)
+        changes += changes_of(group, what, hidden, names)
     return changes
 
 
