@@ -190,9 +190,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-AXES_FAILURE_LIMIT = env.int("REALISE_LOGIN_FAILURE_LIMIT", default=5)
-if AXES_FAILURE_LIMIT < 1:  # django-axes locks everyone out at 0
-    raise ImproperlyConfigured("REALISE_LOGIN_FAILURE_LIMIT must be a whole number, 1 or more.")
+AXES_FAILURE_LIMIT = env.count("REALISE_LOGIN_FAILURE_LIMIT", default=5)  # axes: 0 locks all
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -382,23 +380,20 @@ REALISE_IMPORT_BACKGROUND_BYTES = env.int(
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The task worker and each import it runs beat this often; work silent for longer than
 # REALISE_WORKER_STALE_SECONDS has stopped (its import is marked failed). See docs/operations.md.
-REALISE_WORKER_HEARTBEAT_SECONDS = env.int("REALISE_WORKER_HEARTBEAT_SECONDS", default=20)
+REALISE_WORKER_HEARTBEAT_SECONDS = env.count(
+    "REALISE_WORKER_HEARTBEAT_SECONDS", default=20, what="a whole number of seconds"
+)
 REALISE_WORKER_STALE_SECONDS = env.int("REALISE_WORKER_STALE_SECONDS", default=120)
-if REALISE_WORKER_HEARTBEAT_SECONDS < 1:
-    raise ImproperlyConfigured(
-        "REALISE_WORKER_HEARTBEAT_SECONDS must be a whole number of seconds, 1 or more."
-    )
 if REALISE_WORKER_STALE_SECONDS <= 2 * REALISE_WORKER_HEARTBEAT_SECONDS:
     # A worker alive but a beat late must not be taken for stopped (its import failed).
     raise ImproperlyConfigured(
         f"REALISE_WORKER_STALE_SECONDS ({REALISE_WORKER_STALE_SECONDS}) must be more than twice "
         f"REALISE_WORKER_HEARTBEAT_SECONDS ({REALISE_WORKER_HEARTBEAT_SECONDS})."
     )
-REALISE_UPLOAD_MAX_BYTES = env.int("REALISE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
-if REALISE_UPLOAD_MAX_BYTES < 1:  # it also bounds every form's body (below)
-    raise ImproperlyConfigured(
-        "REALISE_UPLOAD_MAX_BYTES must be a whole number of bytes, 1 or more."
-    )
+# It also bounds every form's body (below).
+REALISE_UPLOAD_MAX_BYTES = env.count(
+    "REALISE_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024, what="a whole number of bytes"
+)
 # Zip-based uploads (Word, Excel, PowerPoint, OpenDocument) are refused before parsing when
 # they would expand beyond this many bytes, or more than this many times their size.
 REALISE_UPLOAD_MAX_EXPANDED_BYTES = env.int(

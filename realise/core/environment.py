@@ -35,6 +35,14 @@ class Env(environ.Env):
                 f"{var} is {self.ENVIRON.get(var, '')!r}: it must be {wanted}."
             ) from None
 
+    def count(self, var: str, default: int, what: str = "a whole number") -> int:
+        """A whole number from 1 (a limit, a number of seconds or bytes): 0 or less would
+        lock everyone out, loop without pause or refuse every form."""
+        value = self.int(var, default=default)
+        if value < 1:
+            raise ImproperlyConfigured(f"{var} must be {what}, 1 or more.")
+        return value
+
     def bool(self, var, default=environ.Env.NOTSET):
         given = self.ENVIRON.get(var)
         if given is not None and given.strip().lower() not in (*TRUE_WORDS, *FALSE_WORDS):
