@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords, registered_models
 
+from realise.core import dataversion
 from realise.core.models import AuditAction, AuditHead, AuditRecord
 from realise.core.permissions import is_collaboration
 
@@ -311,6 +312,7 @@ def append(
     if not entries:
         return []
     using = using or router.db_for_write(AuditRecord)
+    dataversion.wrote()
     # Part of the change being recorded: no savepoint of its own (a failure here fails the
     # whole change, as it must).
     with transaction.atomic(using=using, savepoint=False):

@@ -9,6 +9,10 @@ application's back (the benchmark's bulk generator), which no audit record follo
 for changes to sign-in accounts (names, e-mail addresses, administrator rights), which the
 audit trail does not hold: `on_account_change` is connected to the user model's saves.
 
+`writes_made()` counts, in this thread, the writes that move the version (audit records
+appended, the generation set): a request that compares it before and after knows whether
+it wrote, without reading the version again.
+
 `version_of_kinds` is narrower: it moves only with writes to the kinds of record named (and
 with the generation), for what is worked out from those alone (a user's access).
 """
@@ -16,6 +20,7 @@ with the generation), for what is worked out from those alone (a user's access).
 from __future__ import annotations
 
 import functools
+import threading
 import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -26,6 +31,19 @@ from django.db import connection, transaction
 from realise.core.models import AuditHead, AuditRecord
 
 GENERATION_KEY = "realise:dashboards:generation"
+
+_thread = threading.local()
+
+
+def writes_made() -> int:
+    """How many writes that move the data version this thread has made (see `wrote`)."""
+    return getattr(_thread, "writes", 0)
+
+
+def wrote() -> None:
+    """Note that this thread moved, or tried to move, the data version (an audit record
+    appended, even in a transaction later rolled back; the generation set)."""
+    _thread.writes = writes_made() + 1
 
 
 def data_version() -> str:
@@ -92,6 +110,7 @@ def forget_cached_data() -> None:
     """Make every entry keyed on the data version unreachable."""
     # A new random value rather than an increment: nothing to read first, and any value
     # left by an older release (whatever its type) is simply replaced.
+    wrote()
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 

@@ -251,3 +251,54 @@ def test_access_forgotten_after_a_role_change_is_worked_out_again_in_the_same_re
     membership.save()
     forget_access(reader)
     assert access_for(reader).administrator
+
+
+def test_a_miss_is_kept_without_reading_the_data_version_again(world):
+    """Whether the request wrote anything is known in the process: a miss reads the data
+    version once, with its token, and its answer is then served from the cache."""
+    alice = by_token(world.alice)
+    path = f"/api/v1/benefits/{world.benefit.pk}/"
+    with CaptureQueriesContext(connection) as miss:
+        assert "X-Realise-Cache" not in alice.get(path)
+    head = [q for q in miss.captured_queries if "core_audithead" in q["sql"]]
+    assert len(head) == 1  # the token's own statement
+    assert alice.get(path)["X-Realise-Cache"] == "hit"
+
+
+def test_a_read_that_writes_is_not_kept(world, monkeypatch):
+    """A read that moved the data version itself (here a write made while answering it, as
+    an inspector's read of a private record writes its audit record) is answered in full
+    and its answer is not kept: a read begun before that write committed must not be
+    answered from it (an inspector's read must write its own record)."""
+    from realise.core.api import cache as read_cache
+
+    alice = by_token(world.alice)
+    path = f"/api/v1/benefits/{world.benefit.pk}/"
+    kept = []
+    real_set = read_cache.cache.set
+    monkeypatch.setattr(
+        read_cache.cache, "set", lambda key, *a, **k: (kept.append(key), real_set(key, *a, **k))
+    )
+    real_call = read_cache.APIReadCache.__call__
+
+    def writing(self, request):
+        inner = self.get_response
+
+        def answer(request):
+            world.benefit.title = "Written while reading"
+            world.benefit.save()
+            return inner(request)
+
+        self.get_response = answer
+        try:
+            return real_call(self, request)
+        finally:
+            self.get_response = inner
+
+    with monkeypatch.context() as patched:
+        patched.setattr(read_cache.APIReadCache, "__call__", writing)
+        assert alice.get(path).json()["title"] == "Written while reading"
+    assert not [key for key in kept if key.startswith("realise:api:")]
+    assert "X-Realise-Cache" not in alice.get(path)  # read in full, and now kept
+    assert [key for key in kept if key.startswith("realise:api:")]
+    assert alice.get(path)["X-Realise-Cache"] == "hit"

@@ -8,9 +8,11 @@ data, and an account change moves it too (see `forget_cached_data`), so an entry
 of reach as soon as anything it was built from has changed, on every web process.
 
 Only what the full path answered is kept: a 200, not streamed, setting no cookie, no
-larger than `MAX_BYTES`, and only when the request itself wrote nothing. That last rule
-keeps every read an inspector makes of a private record in the audit trail: such a read
-writes a trail record, so its answer is never kept and the next read goes the full way.
+larger than `MAX_BYTES`, and only when the request itself wrote nothing (it made no write
+that moves the data version: `dataversion.writes_made`, counted in the process, so no
+second read of the version). That last rule keeps every read an inspector makes of a
+private record in the audit trail: such a read writes a trail record, so its answer is
+never kept and the next read goes the full way.
 
 A hit skips the middleware and view stack below this one: the token is still checked
 against the database on every request (a revoked token or a deactivated account is
@@ -38,10 +40,10 @@ from rest_framework.authtoken.models import Token
 from realise.core.authentication import remember_checked
 from realise.core.dataversion import (
     current_generation,
-    data_version,
     kinds_version,
     newest_hash_sql,
     version_of,
+    writes_made,
 )
 from realise.core.models import AuditHead
 from realise.core.permissions import (
@@ -192,8 +194,13 @@ class APIReadCache:
             return response
         if found.get(access_key) is not None:
             adopt_access(token.user, found[access_key])
+        writes = writes_made()
         response = self.get_response(request)
-        if _keepable(response) and data_version() == version:
+        # Kept only when the request wrote nothing itself (an inspector's read of a private
+        # record writes its audit record). A write another process committed meanwhile
+        # moved the version: this entry, under the version read before it, is asked for
+        # only by requests that began before that write, for which either answer is right.
+        if _keepable(response) and writes_made() == writes:
             headers = [(name, value) for name, value in response.items() if name != HIT_HEADER]
             cache.set(entry_key, (response.status_code, headers, response.content), seconds)
         return response
