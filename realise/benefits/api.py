@@ -66,6 +66,7 @@ from realise.core.api import (
     conflict,
     error_list,
     etag_matches,
+    is_version,
     replace_rows,
     service_errors,
 )
@@ -640,11 +641,17 @@ class MeasurementViewSet(DomainViewSet):
                 return conflict(status.HTTP_409_CONFLICT, STALE_CHECK, measurement.version)
             expected = measurement.version
         if body not in (None, ""):
-            if isinstance(body, bool) or not str(body).isdigit():
+            # As every other change checks it (`is_version`): 0, "٣" or 2.0 is no version.
+            if not is_version(body):
                 raise serializers.ValidationError(
-                    {"version": ["Give the version you read, a whole number."]}
+                    {
+                        "version": [
+                            "Give the version you read as a whole number, "
+                            f"e.g. {measurement.version}."
+                        ]
+                    }
                 )
-            if str(body) != str(measurement.version):
+            if int(body) != measurement.version:
                 return conflict(status.HTTP_409_CONFLICT, STALE_CHECK, measurement.version)
             expected = measurement.version
         try:

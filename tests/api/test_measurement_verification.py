@@ -149,9 +149,17 @@ def test_verification_fields_cannot_be_written(as_user, world, frank, actual):
     assert Measurement.objects.get().verified_by is None
 
 
-def test_a_version_that_is_not_a_number_is_a_400_naming_the_field(as_user, frank, actual):
-    response = as_user(frank).post(
-        f"/api/v1/measurements/{actual.pk}/verify/", {"version": "latest"}, format="json"
-    )
-    assert response.status_code == 400
-    assert list(response.json()) == ["version"]
+@pytest.mark.parametrize("given", ["latest", 0, "0", "\u0663", 1.0, True, [1]])
+def test_a_version_that_is_not_a_number_is_a_400_naming_the_field(as_user, frank, actual, given):
+    """Checked as every other change checks a version: no version is 0, nor a float, a
+    yes, a list or digits of another script; none is taken for a stale version (409)."""
+    for action in ("verify", "return"):
+        response = as_user(frank).post(
+            f"/api/v1/measurements/{actual.pk}/{action}/",
+            {"version": given, "reason": "Ledger does not match"},
+            format="json",
+        )
+        assert response.status_code == 400, (action, given)
+        assert list(response.json()) == ["version"]
+    actual.refresh_from_db()
+    assert actual.verified_at is None

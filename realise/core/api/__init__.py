@@ -337,7 +337,7 @@ def etag_matches(header: str, version: int | str) -> bool:
     return False
 
 
-def _is_version(value) -> bool:
+def is_version(value) -> bool:
     """A version as a body may carry it: a whole number from 1, or its digits as text (not
     true, 1.0 or a list, which would otherwise be answered as a stale version)."""
     if isinstance(value, str):
@@ -518,7 +518,7 @@ class DomainViewSet(DomainReading, viewsets.ModelViewSet):
                 "made since you read the record would be lost.",
                 current,
             )
-        if body not in (None, "") and not _is_version(body):
+        if body not in (None, "") and not is_version(body):
             raise exceptions.ValidationError(
                 {"version": [f"Give the version you read as a whole number, e.g. {current}."]}
             )
