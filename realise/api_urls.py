@@ -29,6 +29,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("realisation/", benefits_api.RealisationView.as_view(), name="api-realisation"),
     path("benchmark/", reports_api.BenchmarkView.as_view(), name="api-benchmark"),
+    path(
+        "initiatives/<slug:initiative>/appraisal/",
+        appraisal_api.AppraisalView.as_view(),
+        name="api-appraisal",
+    ),
 ]
 
 router = DefaultRouter()

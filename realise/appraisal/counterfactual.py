@@ -28,7 +28,7 @@ from realise.appraisal.greenbook import (
     vfm_category,
 )
 
-__all__ = ["SUMMARIES", "Increment", "appraise_options", "increment"]
+__all__ = ["SUMMARIES", "Increment", "appraise_options", "increment", "option_output"]
 
 DOMINATES = "dominates"
 DOMINATED = "dominated"
@@ -199,12 +199,26 @@ def appraise_options(data: Mapping[str, Any]) -> dict[str, Any]:
         raise AppraisalError(f"options[{flagged[1]}].business_as_usual", "one_business_as_usual")
     baseline = flagged[0] if flagged else 0
 
-    out = []
-    for index, (name, result) in enumerate(zip(names, results, strict=True)):
-        entry: dict[str, Any] = {"name": name, "business_as_usual": index == baseline}
-        entry.update(result.to_dict())
-        entry["vs_business_as_usual"] = (
-            None if index == baseline else increment(result, results[baseline]).to_dict()
-        )
-        out.append(entry)
-    return {"options": out}
+    return {
+        "options": [
+            option_output(
+                name,
+                index == baseline,
+                result,
+                None if index == baseline else increment(result, results[baseline]),
+            )
+            for index, (name, result) in enumerate(zip(names, results, strict=True))
+        ]
+    }
+
+
+def option_output(
+    name: str, business_as_usual: bool, result: Result, against: Increment | None
+) -> dict[str, Any]:
+    """One option of `{"options": [...]}`: its name, whether it is business as usual, its
+    own figures (`Result.to_dict`) and `vs_business_as_usual` (`against`, None for business
+    as usual itself or when business as usual has no figures)."""
+    entry: dict[str, Any] = {"name": name, "business_as_usual": business_as_usual}
+    entry.update(result.to_dict())
+    entry["vs_business_as_usual"] = None if against is None else against.to_dict()
+    return entry
