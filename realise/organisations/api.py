@@ -22,6 +22,7 @@ from realise.core.permissions import may_create_anywhere
 from realise.organisations import services
 from realise.organisations.filtersets import MembershipFilter
 from realise.organisations.models import ROLE_NAMES, Force, Membership, Person, Region
+from realise.organisations.rules import may_read_email
 
 
 class RegionSerializer(DomainSerializer):
@@ -34,18 +35,6 @@ class ForceSerializer(DomainSerializer):
     class Meta:
         model = Force
         fields = ["id", "name", "slug", "ons_code", "region", "commissioner_title"]
-
-
-def may_read_email(user, person: Person) -> bool:
-    """A person's email address is read by those who manage people (administrators and
-    programme teams), by the person themself, and by anyone once the person has chosen to
-    share it in the directory (`/account/sharing/`)."""
-    if user is None or not user.is_authenticated:
-        return False
-    if may_create_anywhere(user) or (person.user_id is not None and person.user_id == user.pk):
-        return True
-    sharing = getattr(person, "sharing", None)
-    return bool(sharing and sharing.share_email)
 
 
 class PersonSerializer(DomainSerializer):
@@ -62,6 +51,14 @@ class PersonSerializer(DomainSerializer):
                 "chose to share it in the directory of people."
             }
         }
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if "email" in attrs:
+            refusal = services.refusal_to_name(attrs["email"], self.instance)
+            if refusal:
+                raise serializers.ValidationError({"email": [refusal]})
+        return attrs
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -1,4 +1,4 @@
-"""Filters for the access pages and the memberships API (django-filter)."""
+"""Filters for the access and people pages and the memberships API (django-filter)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,28 @@ class AccessFilter(PageFilterSet):
         if not self.data.keys() - {"page", "sort"}:
             return queryset
         return super().filter_queryset(queryset).distinct()
+
+
+class PeopleFilter(PageFilterSet):
+    """The named people: by part of their name, role or email address, and by force."""
+
+    when_invalid = NOTHING
+
+    name = django_filters.CharFilter(
+        label=_("Name, role or email"), method="by_words", max_length=200
+    )
+    force = django_filters.ModelChoiceFilter(
+        label=_("Force"),
+        queryset=Force.objects.order_by("name"),
+        empty_label=_("Any"),
+        to_field_name="slug",
+    )
+
+    def by_words(self, queryset, name, value):
+        words = value.strip()
+        return queryset.filter(
+            Q(name__icontains=words) | Q(role_title__icontains=words) | Q(email__icontains=words)
+        )
 
 
 class MembershipFilter(api_filters.FilterSet):

@@ -122,6 +122,55 @@ class InviteForm(GovukForm, forms.Form):
         return email
 
 
+class PersonForm(GovukForm, forms.Form):
+    """Name a person who may never sign in, or change one (`person` given)."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        error_messages={"required": _("Enter the name of the person.")},
+    )
+    role_title = forms.CharField(
+        label=_("Role or title (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For example, Police and Crime Commissioner for Essex, or external auditor."),
+    )
+    force = forms.ModelChoiceField(
+        label=_("Force (optional)"),
+        required=False,
+        queryset=Force.objects.order_by("name"),
+        empty_label=_("No force"),
+    )
+    email = forms.EmailField(
+        label=_("Email address (optional)"),
+        max_length=254,
+        required=False,
+        help_text=_(
+            "Reminders for what they own go to this address. Inviting it later links their "
+            "new account to this person."
+        ),
+    )
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        if person is not None:
+            self.initial.update(
+                name=person.name,
+                role_title=person.role_title,
+                force=person.force,
+                email=person.email,
+            )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        refusal = services.refusal_to_name(email, self.person)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return email
+
+
 class CoverForm(GovukForm, forms.Form):
     person = forms.ModelChoiceField(
         label=_("Who is away"), queryset=Person.objects.order_by("name"), help_text=_("The owner.")

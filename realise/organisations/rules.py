@@ -22,7 +22,7 @@ from realise.core.permissions import (
     may_create_anywhere,
     register_organisational,
 )
-from realise.organisations.models import Force, Membership, Role
+from realise.organisations.models import Force, Membership, Person, Role
 
 
 def _collaboration_models():
@@ -75,6 +75,18 @@ def refusal_to_grant(user, role: str, force_id: int | None, collaboration_ids) -
             "member forces."
         )
     return None
+
+
+def may_read_email(user, person: Person) -> bool:
+    """A person's email address is read by those who manage people (administrators and
+    programme teams), by the person themself, and by anyone once the person has chosen to
+    share it in the directory (`/account/sharing/`)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if may_create_anywhere(user) or (person.user_id is not None and person.user_id == user.pk):
+        return True
+    sharing = getattr(person, "sharing", None)
+    return bool(sharing and sharing.share_email)
 
 
 @rules.predicate

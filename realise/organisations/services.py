@@ -418,6 +418,76 @@ def activation_message(name: str, active: bool) -> str:
     ) % {"name": name}
 
 
+# Named people ------------------------------------------------------------------------------
+
+
+def refusal_to_name(email: str, person: Person | None = None) -> str | None:
+    """Why a person cannot be named with this email address (None: they can): another
+    person already has it. Addresses differing only in case are the same address, and a
+    person keeping the address they have is never refused. The other person is not named."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    others = Person.objects.filter(email__iexact=email)
+    if person is not None and person.pk is not None:
+        current = Person.objects.filter(pk=person.pk).values_list("email", flat=True).first()
+        if (current or "").strip().casefold() == email.casefold():
+            return None
+        others = others.exclude(pk=person.pk)
+    if others.exists():
+        return _("Someone is already named with this email address.")
+    return None
+
+
+def _save_person(
+    person: Person, permission: str, by: User | None, values: dict[str, Any]
+) -> Person:
+    """Check the rule the API checks (`permission`), then the values, then save with the
+    history user (so the history and the audit trail record who made the change)."""
+    if by is not None and not by.has_perm(permission, person):
+        raise PermissionDenied(_("Only administrators and programme teams name people."))
+    values = {
+        name: value.strip() if isinstance(value, str) else value for name, value in values.items()
+    }
+    refusal = refusal_to_name(values.get("email", ""), person)
+    if refusal:
+        raise ValidationError({"email": refusal})
+    for name, value in values.items():
+        setattr(person, name, value)
+    person.full_clean(exclude=["user"])
+    set_history_user(person, by)
+    person.save()
+    return person
+
+
+def name_person(
+    *,
+    name: str,
+    role_title: str = "",
+    force: Force | None = None,
+    email: str = "",
+    by: User | None = None,
+) -> Person:
+    """Name someone who may never sign in (a commissioner chairing a board, an SRO, an
+    auditor), so that they can be chosen as chair, SRO or owner. Inviting the address
+    later links the new account to them."""
+    values = {"name": name, "role_title": role_title, "force": force, "email": email}
+    return _save_person(Person(), "organisations.add_person", by, values)
+
+
+def change_person(
+    person: Person,
+    *,
+    name: str,
+    role_title: str = "",
+    force: Force | None = None,
+    email: str = "",
+    by: User | None = None,
+) -> Person:
+    values = {"name": name, "role_title": role_title, "force": force, "email": email}
+    return _save_person(person, "organisations.change_person", by, values)
+
+
 # Cover: deputies ------------------------------------------------------------------------------
 
 

@@ -8,6 +8,9 @@ urlpatterns = [
     path("access/<int:pk>/change/", views.MembershipChangeView.as_view(), name="access-change"),
     path("access/<int:pk>/revoke/", views.MembershipRevokeView.as_view(), name="access-revoke"),
     path("access/users/<str:username>/", views.UserView.as_view(), name="access-user"),
+    path("access/people/", views.PeopleListView.as_view(), name="people-list"),
+    path("access/people/new/", views.PersonFormView.as_view(), name="person-create"),
+    path("access/people/<int:pk>/edit/", views.PersonFormView.as_view(), name="person-edit"),
     path("access/invitations/", views.InvitationListView.as_view(), name="invitation-list"),
     path("access/invite/", views.InviteView.as_view(), name="invitation-create"),
     path(

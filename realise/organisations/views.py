@@ -1,5 +1,6 @@
 """People and access pages under /access/: memberships (grant, change, revoke), users
-(deactivate), invitations and cover; and the invitee's page to choose a password.
+(deactivate), named people (add, change), invitations and cover; and the invitee's page to
+choose a password.
 
 Every change goes through `organisations.services`, as the API and the command line do.
 """
@@ -18,6 +19,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -29,20 +31,21 @@ from realise.core.models import AuditRecord
 from realise.core.permissions import ACCOUNT_KIND, access_for
 from realise.core.types import signed_in_user
 from realise.organisations import forms, services
-from realise.organisations.filtersets import AccessFilter
-from realise.organisations.models import Invitation, Membership, Role
+from realise.organisations.filtersets import AccessFilter, PeopleFilter
+from realise.organisations.models import Invitation, Membership, Person, Role
+from realise.organisations.rules import may_read_email
 
 
 class AccessMixin(LoginRequiredMixin):
-    """For whoever manages access: administrators and programme teams (others: 403)."""
+    """For whoever manages access: administrators and programme teams (others: 403).
+    `permission` is the rule a page needs, the one the API checks for the same records."""
+
+    permission = "organisations.add_membership"
+    refusal = _("Only administrators and a collaboration's programme team manage access.")
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.has_perm(
-            "organisations.add_membership"
-        ):
-            raise PermissionDenied(
-                _("Only administrators and a collaboration's programme team manage access.")
-            )
+        if request.user.is_authenticated and not request.user.has_perm(self.permission):
+            raise PermissionDenied(self.refusal)
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -286,6 +289,111 @@ class UserView(AccessMixin, TemplateView):
             return redirect("access-user", username=username)
         messages.success(request, services.activation_message(username, active))
         return redirect("access-user", username=username)
+
+
+# Named people -------------------------------------------------------------------------------------
+
+
+class PeopleMixin(AccessMixin):
+    """For whoever may name people, by the rule the people API checks (`add_person`)."""
+
+    permission = "organisations.add_person"
+    refusal = _("Only administrators and programme teams name people.")
+
+
+class PersonTable(tables.Table):
+    name = tables.Column(verbose_name=_("Name"))
+    role_title = tables.Column(verbose_name=_("Role or title"), default="–")
+    force = tables.Column(verbose_name=_("Force"), default="–", order_by="force__name")
+    email = tables.Column(verbose_name=_("Email"), empty_values=(), orderable=False)
+    account = tables.Column(
+        verbose_name=_("Account"), accessor="user_id", empty_values=(), orderable=False
+    )
+    actions = tables.TemplateColumn(
+        verbose_name=_("Actions"),
+        template_name="organisations/_person_actions.html",
+        orderable=False,
+    )
+
+    class Meta:
+        model = Person
+        fields = ["name", "role_title", "force"]
+        order_by = "name"
+
+    def render_email(self, record):
+        if record.email and may_read_email(self.request.user, record):
+            return record.email
+        return "–"
+
+    def render_account(self, value):
+        return _("Has an account") if value else _("No account")
+
+
+class PeopleListView(PeopleMixin, SingleTableMixin, TemplateView):
+    template_name = "organisations/person_list.html"
+    table_class = PersonTable
+    paginate_by = 50
+
+    @cached_property
+    def filterset(self):
+        people = Person.objects.select_related("force", "sharing")
+        return PeopleFilter(self.request.GET or None, people, request=self.request)
+
+    def get_table_data(self):
+        return self.filterset.qs
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        filtered = self.filterset.is_bound and self.request.GET.keys() - {"page", "sort"}
+        nobody = _("No one matches these filters.") if filtered else _("No one is named yet.")
+        table.empty_text = nobody
+        return table
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(form=self.filterset.form, **kwargs)
+
+
+class PersonFormView(PeopleMixin, FormView):
+    """Name a person (no `pk` in the address) or change one."""
+
+    template_name = "organisations/person_form.html"
+    form_class = forms.PersonForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if "pk" in kwargs:
+            self.permission = "organisations.change_person"
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def person(self) -> Person | None:
+        if "pk" not in self.kwargs:
+            return None
+        return get_object_or_404(Person, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "person": self.person}
+
+    def get_context_data(self, **kwargs):
+        if self.person is None:
+            title = _("Name a person")
+        else:
+            title = _("Change %(name)s") % {"name": self.person.name}
+        return super().get_context_data(page_title=title, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            if self.person is None:
+                person = services.name_person(**data, by=self.request.user)
+                done = _("Named: %(person)s.")
+            else:
+                person = services.change_person(self.person, **data, by=self.request.user)
+                done = _("Changed: %(person)s.")
+        except (ValidationError, PermissionDenied) as error:
+            _refusal(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, done % {"person": person})
+        return redirect(reverse("people-list") + "?" + urlencode({"name": person.name}))
 
 
 # Invitations --------------------------------------------------------------------------------------
