@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from realise.core.digits import number_problem
+from realise.core.digits import commas_misplaced, number_problem
 
-__all__ = ["number_problem"]
+__all__ = ["commas_misplaced", "number_problem"]
 
 FIRST_MONTH = datetime.date(2000, 1, 1)
 YEARS_AHEAD = 50

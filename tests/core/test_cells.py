@@ -105,3 +105,25 @@ def test_dashboard_downloads_write_hostile_names_as_text_and_numbers_as_numbers(
             for cell in row:
                 assert cell.data_type != "f", (name, cell.value)
     assert "'" + HOSTILE in seen
+
+
+@pytest.mark.parametrize(
+    ("typed", "misplaced"),
+    [
+        ("1,250.50", False),
+        ("£1,250", False),
+        ("-£1,234,567", False),
+        ("(1,234.56)", False),
+        ("1250", False),
+        ("12,50", True),
+        ("1,25,000", True),
+        ("1,2345", True),
+        ("1,250,5", True),
+        (",", True),
+    ],
+)
+def test_commas_are_only_read_between_thousands(typed, misplaced):
+    """One rule for every amount typed as text (the month form, the register import)."""
+    from realise.core.digits import commas_misplaced
+
+    assert commas_misplaced(typed) is misplaced

@@ -61,12 +61,27 @@ def read_key(value, max_length: int, required: bool = True) -> str:
     return read_text(value, max_length, required).strip()
 
 
+# A negative amount in accounting format: '(1,234.56)', '£(1,234.56)' or '(£1,234.56)'.
+BRACKETED = re.compile(r"^(£?)\s*\(\s*(£?[^()+\-]*?)\s*\)$")
+
+
+def unbracketed(typed: str) -> tuple[str, bool]:
+    """Typed text without the brackets of an accounting-format negative, and whether it
+    had them; other text as it is."""
+    match = BRACKETED.match(typed)
+    if match is None or (match[1] and match[2].startswith("£")):
+        return typed, False
+    return match[1] + match[2], True
+
+
 def read_decimal(value, required: bool = False) -> Decimal | None:
     """A number of at most two decimal places (pounds and pence), as typed or stored.
 
     A number cell is read to the 15 significant digits a spreadsheet keeps, so 100.01
     stored as 100.00999999999999 reads as 100.01; a value with more places, such as
-    100.005, is refused rather than rounded."""
+    100.005, is refused rather than rounded. Typed text may be negative as finance
+    spreadsheets write it: '-£1,234.56', '£-1,234.56' or in brackets, '(1,234.56)',
+    '£(1,234.56)'; a number cell formatted to show brackets holds its negative value."""
     if _blank(value):
         if required:
             raise CellError("enter a number")
@@ -81,15 +96,22 @@ def read_decimal(value, required: bool = False) -> Decimal | None:
         number = Decimal(value)
     else:
         typed = str(value).strip()
-        problem = inputs.number_problem(typed)
-        if problem and not typed.isascii():
-            raise CellError(problem.rstrip("."))
-        if problem:
+        amount, negative = unbracketed(typed)
+        if inputs.number_problem(amount):
+            if any(char.isnumeric() and not char.isascii() for char in typed):
+                raise CellError(str(inputs.number_problem(typed)).rstrip("."))
             raise CellError(f"'{value}' is not a number")
+        if inputs.commas_misplaced(amount):
+            raise CellError(
+                f"'{value}' is not a number: use commas only between thousands and a full "
+                "stop for decimals, e.g. 1,250.50"
+            )
         try:
-            number = Decimal(typed.replace(",", "").replace("£", "").replace(" ", ""))
+            number = Decimal(amount.replace(",", "").replace("£", "").replace(" ", ""))
         except InvalidOperation:
             raise CellError(f"'{value}' is not a number") from None
+        if negative:
+            number = 0 - number
     if not number.is_finite():
         raise CellError(f"'{value}' is not a number")
     if abs(number) >= MONEY_LIMIT:

@@ -31,6 +31,7 @@ import pickle  # noqa: S403 - only of the rows this process read, in its own fil
 import re
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -90,6 +91,7 @@ from realise.reports.register.formulas import UNCALCULATED
 from realise.reports.register.results import (
     CHUNK,
     MAX_LISTED_ERRORS,
+    WORKBOOK,
     CellError,
     ImportResult,
     Progress,
@@ -97,6 +99,7 @@ from realise.reports.register.results import (
     SheetCounts,
     _Rollback,
 )
+from realise.reports.register.since_export import Change, SinceExport, StampError, exported_at
 from realise.reports.register.xlsx import (
     ABOUT,
     ACTUALS,
@@ -250,12 +253,30 @@ UNKNOWN_INITIATIVE = "unknown initiative '{}'"
 NEW_BENEFIT = "; a new benefit needs a reference not used elsewhere"
 NEW_INITIATIVE = "; a new initiative needs a slug not used elsewhere"
 INITIATIVE_FIELDS = ("name", "status", "sro_id", "start_date", "end_date", "purpose")
+INITIATIVE_HEADERS = {
+    "name": "Name",
+    "status": "Status",
+    "sro_id": "SRO",
+    "start_date": "Start date",
+    "end_date": "End date",
+    "purpose": "Purpose",
+}
 
 
 class _Importer:
-    def __init__(self, workbook, user, progress: Progress | None, total: int | None):
+    def __init__(
+        self,
+        workbook,
+        user,
+        progress: Progress | None,
+        total: int | None,
+        since: SinceExport | None = None,
+    ):
         self.workbook = workbook
         self.user = user
+        # When the workbook says when it was exported: what changed in Realise since then.
+        self.since = since
+        self.change_reason = since.change_reason if since is not None else None
         self.progress = progress
         self.total = total
         self.errors: list[RowError] = []
@@ -316,6 +337,13 @@ class _Importer:
         if memo_key not in self.permissions:
             self.permissions[memo_key] = self.user.has_perm(permission, make_object())
         return self.permissions[memo_key]
+
+    def undoing(self, changes: dict[str, Change] | None, fields) -> list[tuple[str, str]]:
+        """(field, reason) for each of `fields` (those the row would change) whose value was
+        changed in Realise since the workbook was exported (`changes`)."""
+        if not changes or self.since is None:
+            return []
+        return [(name, self.since.reason(changes[name])) for name in fields if name in changes]
 
     @staticmethod
     def light_benefit(collaboration, owner_id, measurer_id) -> Benefit:
@@ -462,6 +490,16 @@ class _Importer:
         }
         in_file: dict[str, int] = {}
         creates, updates = [], []
+        changed: dict[int, dict[str, Change]] = {}
+        deleted: dict[tuple, Change] = {}
+        if self.since is not None:
+            changed = self.since.changed_fields(Initiative.history, None, INITIATIVE_FIELDS)
+            deleted = self.since.latest(
+                Initiative.history,
+                ("slug",),
+                history_type="-",
+                collaboration_id__in=self.visible,
+            )
         for row, cells in self.rows(sheet):
             readers = (
                 ("slug", "Slug", lambda v: read_key(v, _max_length(Initiative, "slug"))),
@@ -515,6 +553,12 @@ class _Importer:
                 counts.unchanged += 1
                 continue
             problems = []
+            if existing is not None:
+                differing = [f for f in INITIATIVE_FIELDS if getattr(existing, f) != parsed[f]]
+                for name, reason in self.undoing(changed.get(existing.pk), differing):
+                    problems.append((INITIATIVE_HEADERS[name], reason))
+            elif (slug,) in deleted and self.since is not None:
+                problems.append(("Slug", self.since.reason(deleted[(slug,)])))
             if start and end and end < start:
                 problems.append(("End date", "the end date is before the start date"))
             # The stage moves only by a stage decision, and closing is the closure's: the
@@ -584,7 +628,11 @@ class _Importer:
             now = timezone.now()
             if creates:
                 bulk_create_with_history(
-                    creates, Initiative, batch_size=CHUNK, default_user=self.user
+                    creates,
+                    Initiative,
+                    batch_size=CHUNK,
+                    default_user=self.user,
+                    default_change_reason=self.change_reason,
                 )
             if updates:
                 for obj in updates:
@@ -596,6 +644,7 @@ class _Importer:
                     [*INITIATIVE_FIELDS, "version", "updated_at"],
                     batch_size=CHUNK,
                     default_user=self.user,
+                    default_change_reason=self.change_reason,
                 )
             for obj in Initiative.objects.filter(slug__in=[o.slug for o in creates]).select_related(
                 "collaboration"
@@ -667,6 +716,7 @@ class _Importer:
             self.hidden_benefits.add(reference)
         # Whose plans are baselined: those cannot be reclassified (`baselined_field_errors`).
         baselined = baselined_among(stored.values())
+        changed, deleted = self.benefits_since_export(parsed_rows, stored)
         creates, updates = [], []
         for row, parsed in parsed_rows:
             reference = parsed["reference"]
@@ -699,6 +749,12 @@ class _Importer:
                 counts.unchanged += 1
                 continue
             problems = []
+            if existing is not None:
+                differing = [f for f in BENEFIT_FIELDS if getattr(existing, f) != parsed[f]]
+                for name, reason in self.undoing(changed.get(existing.pk), differing):
+                    problems.append((BENEFIT_HEADERS[name], reason))
+            elif (reference,) in deleted and self.since is not None:
+                problems.append(("Reference", self.since.reason(deleted[(reference,)])))
             if existing is not None and existing.initiative.slug != parsed["initiative"]:
                 problems.append(
                     (
@@ -783,9 +839,42 @@ class _Importer:
         if self.write:
             self.save(Benefit, creates, updates, BENEFIT_FIELDS)
 
+    def benefits_since_export(
+        self, parsed_rows: list[tuple[int, dict]], stored: dict[str, Benefit]
+    ) -> tuple[dict[int, dict[str, Change]], dict[tuple, Change]]:
+        """What was changed since the export of the stored benefits the rows would change,
+        and which of the new references were deleted since: asked once for the chunk."""
+        if self.since is None:
+            return {}, {}
+        changing, creating = [], []
+        for _, parsed in parsed_rows:
+            existing = stored.get(parsed["reference"])
+            if existing is None:
+                if parsed["reference"] not in self.hidden_benefits:
+                    creating.append(parsed["reference"])
+            elif any(getattr(existing, f) != parsed[f] for f in BENEFIT_FIELDS):
+                changing.append(existing.pk)
+        changed = self.since.changed_fields(Benefit.history, changing, BENEFIT_FIELDS)
+        deleted = {}
+        if creating:
+            deleted = self.since.latest(
+                Benefit.history,
+                ("reference",),
+                history_type="-",
+                reference__in=creating,
+                initiative__collaboration_id__in=self.visible,
+            )
+        return changed, deleted
+
     def save(self, model, creates: list, updates: list, fields) -> None:
         if creates:
-            bulk_create_with_history(creates, model, batch_size=CHUNK, default_user=self.user)
+            bulk_create_with_history(
+                creates,
+                model,
+                batch_size=CHUNK,
+                default_user=self.user,
+                default_change_reason=self.change_reason,
+            )
         if updates:
             now = timezone.now()
             stamped = hasattr(model, "updated_at")
@@ -795,7 +884,12 @@ class _Importer:
                     obj.updated_at = now
             extra = ["version", "updated_at"] if stamped else ["version"]
             bulk_update_with_history(
-                updates, model, [*fields, *extra], batch_size=CHUNK, default_user=self.user
+                updates,
+                model,
+                [*fields, *extra],
+                batch_size=CHUNK,
+                default_user=self.user,
+                default_change_reason=self.change_reason,
             )
 
     # Planned values and actuals ------------------------------------------------------------
@@ -901,6 +995,7 @@ class _Importer:
                 ).values_list("pk", "benefit_id", "period", "value")
             }
         self.ask_plans_closed(stored.values())
+        since_export, deleted = self.plans_since_export(parsed_rows, stored, existing)
         creates, changed = [], []
         for row, values in parsed_rows:
             info = self.benefit_of(sheet, row, values["reference"])
@@ -920,6 +1015,15 @@ class _Importer:
             if planned is not None and planned[1] == values["value"]:
                 counts.unchanged += 1
                 continue
+            if self.since is not None and benefit is not None:
+                change = (
+                    since_export.get(planned[0], {}).get("value")
+                    if planned is not None
+                    else deleted.get((benefit.pk, period))
+                )
+                if change is not None:
+                    self.error(sheet, row, "Value", self.since.reason(change))
+                    continue
             if not self.allowed(
                 "benefits.change_plannedvalue",
                 (info.collaboration.pk, info.owner_id, info.measurer_id),
@@ -957,6 +1061,37 @@ class _Importer:
                 planned_value.value = value
                 updates.append(planned_value)
             self.save(PlannedValue, creates, updates, ["value"])
+
+    def plans_since_export(
+        self,
+        parsed_rows: list[tuple[int, dict]],
+        stored: dict[str, Benefit],
+        existing: dict[tuple[int, datetime.date], tuple[int, Decimal]],
+    ) -> tuple[dict[int, dict[str, Change]], dict[tuple, Change]]:
+        """What was changed since the export of the planned values the rows would change,
+        and which months the rows would add were deleted since: asked once for the chunk."""
+        if self.since is None:
+            return {}, {}
+        changing, creating = [], set()
+        for _, values in parsed_rows:
+            benefit = stored.get(values["reference"])
+            if benefit is None:
+                continue
+            planned = existing.get((benefit.pk, values["period"]))
+            if planned is None:
+                creating.add(benefit.pk)
+            elif planned[1] != values["value"]:
+                changing.append(planned[0])
+        changed = self.since.changed_fields(PlannedValue.history, changing, ("value",))
+        deleted = {}
+        if creating:
+            deleted = self.since.latest(
+                PlannedValue.history,
+                ("benefit_id", "period"),
+                history_type="-",
+                benefit_id__in=creating,
+            )
+        return changed, deleted
 
     def actuals_chunk(self, chunk: list[tuple[int, dict]], seen: _MonthKeys) -> None:
         """Actuals, under the same rules as every other way in (`measurement_problems`,
@@ -1007,6 +1142,7 @@ class _Importer:
                     "verified_by__username",
                 )
             }
+        since_export, deleted = self.actuals_since_export(parsed_rows, stored, existing)
         creates: list[Measurement] = []
         changed: list[tuple[int, int, Benefit, dict[str, Any]]] = []
         notes: list[tuple[Measurement, str]] = []
@@ -1038,14 +1174,21 @@ class _Importer:
             if values["verified_by"] and values["verified_by"] != verifier:
                 self.error(sheet, row, "Verified by", VERIFICATION_READ_ONLY)
                 continue
-            if (
-                measurement is not None
-                and measurement["value"] == values["value"]
-                and measurement["assessment"] == values["assessment"]
-                and (measurement["evidence_note"] or "") == values["evidence_note"]
-            ):
+            if measurement is not None and not _actual_changes(measurement, values):
                 counts.unchanged += 1
                 continue
+            if self.since is not None and benefit is not None:
+                if measurement is not None:
+                    undone = self.undoing(
+                        since_export.get(measurement["pk"]), _actual_changes(measurement, values)
+                    )
+                else:
+                    change = deleted.get((benefit.pk, period, force_id))
+                    undone = [("value", self.since.reason(change))] if change else []
+                for field, reason in undone:
+                    self.error(sheet, row, ACTUAL_HEADERS[field], reason)
+                if undone:
+                    continue
             problems = measurement_problems(
                 qualitative=info.qualitative,
                 period=period,
@@ -1107,8 +1250,48 @@ class _Importer:
             ]
             if evidence:
                 bulk_create_with_history(
-                    evidence, Evidence, batch_size=CHUNK, default_user=self.user
+                    evidence,
+                    Evidence,
+                    batch_size=CHUNK,
+                    default_user=self.user,
+                    default_change_reason=self.change_reason,
                 )
+
+    def actuals_since_export(
+        self, parsed_rows: list[tuple[int, dict]], stored: dict[str, Benefit], existing: dict
+    ) -> tuple[dict[int, dict[str, Change]], dict[tuple, Change]]:
+        """What was changed since the export of the actuals the rows would change (their
+        value, assessment, or evidence), and which actuals the rows would add were deleted
+        since: asked once for the chunk."""
+        if self.since is None:
+            return {}, {}
+        changing, creating = [], set()
+        for _, values in parsed_rows:
+            benefit = stored.get(values["reference"])
+            if benefit is None:
+                continue
+            force = values["force"]
+            measurement = existing.get((benefit.pk, values["period"], force.pk if force else None))
+            if measurement is None:
+                creating.add(benefit.pk)
+            elif _actual_changes(measurement, values):
+                changing.append(measurement["pk"])
+        changed = self.since.changed_fields(Measurement.history, changing, ("value", "assessment"))
+        if changing:
+            evidence = self.since.latest(
+                Evidence.history, ("measurement_id",), measurement_id__in=changing
+            )
+            for (pk,), change in evidence.items():  # a note added is the note changed
+                changed.setdefault(pk, {})["evidence_note"] = replace(change, action="changed")
+        deleted = {}
+        if creating:
+            deleted = self.since.latest(
+                Measurement.history,
+                ("benefit_id", "period", "force_id"),
+                history_type="-",
+                benefit_id__in=creating,
+            )
+        return changed, deleted
 
     def read_force(self, value):
         if _blank(value):
@@ -1121,6 +1304,16 @@ class _Importer:
                 "or leave it blank for the whole collaboration"
             )
         return force
+
+
+def _actual_changes(stored: dict, values: dict) -> list[str]:
+    """The fields of a stored actual (as the check reads it) that a row would change."""
+    held = {
+        "value": stored["value"],
+        "assessment": stored["assessment"],
+        "evidence_note": stored["evidence_note"] or "",
+    }
+    return [name for name, value in held.items() if value != values[name]]
 
 
 # The entry point ------------------------------------------------------------------------------
@@ -1155,8 +1348,14 @@ def import_workbook(
     """`import_register` for a workbook already open: anything with openpyxl's read-only
     interface (`sheetnames`, `worksheets`, `wb[name].iter_rows(...)`), such as the sheets
     a mapped register is translated into (which say how many `rows` they hold)."""
+    try:
+        exported = exported_at(workbook)
+    except StampError as exc:
+        problem = RowError(WORKBOOK, None, "", str(exc))
+        return ImportResult(errors=[problem], error_count=1, dry_run=dry_run)
+    since = SinceExport(exported, user) if exported is not None else None
     total = count_data_rows(workbook) if rows is None else rows
-    importer = _Importer(workbook, user, progress, total)
+    importer = _Importer(workbook, user, progress, total, since)
     importer.spooling = not dry_run
     try:
         return _check_then_write(importer, dry_run)

@@ -24,6 +24,7 @@ from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -51,6 +52,9 @@ ACTUALS = "Actuals"
 LISTS = "Lists"
 # Not read back by the import: when the workbook was written and what it holds.
 ABOUT = "About"
+# The custom document property holding when the export began (ISO 8601, with its offset):
+# the import refuses to undo what was changed in Realise after it (`since_export`).
+EXPORTED_AT = "Realise exported at"
 DATA_SHEETS = (INITIATIVES, BENEFITS, PLANNED, ACTUALS)
 
 GBP_FORMAT = '"£"#,##0.00'
@@ -354,7 +358,9 @@ def write_register(
     """Write the register of `initiatives` (a queryset; default all) to `out` (a path or a
     binary file), streaming. `progress(rows_written)` is called every few thousand rows.
     The lists sheet offers `collaborations` (default all): for a person, those they may
-    see, so that the workbook names nothing hidden from them."""
+    see, so that the workbook names nothing hidden from them. The workbook records when
+    the export began (`EXPORTED_AT`), before anything is read."""
+    exported = timezone.now()
     scope = register_scope(initiatives)
     benefits = Benefit.objects.filter(initiative__in=scope.values("pk"))
     persons = person_labels()
@@ -510,14 +516,17 @@ def write_register(
     counts.actuals = sheet.rows
 
     _write_lists(workbook, lists)
-    _write_about(workbook, filters or [])
+    _write_about(workbook, filters or [], exported)
+    workbook.custom_doc_props.append(StringProperty(name=EXPORTED_AT, value=exported.isoformat()))
     workbook.save(out)
     if progress is not None:
         progress(written)
     return counts
 
 
-def _write_about(workbook: Workbook, filters: list[tuple[str, str]]) -> None:
+def _write_about(
+    workbook: Workbook, filters: list[tuple[str, str]], exported: datetime.datetime
+) -> None:
     """A last sheet saying when the register was written and which part of it this is."""
     ws = workbook.create_sheet(ABOUT)
     ws.column_dimensions["A"].width = 90
@@ -527,6 +536,12 @@ def _write_about(workbook: Workbook, filters: list[tuple[str, str]]) -> None:
     ws.append([f"As at {today.day} {today:%B %Y}"])
     ws.append([f"Filters: {described}" if filters else "Filters: none (everything you may see)"])
     ws.append(["Pounds are written with the format £#,##0.00; months as YYYY-MM text."])
+    ws.append(
+        [
+            f"Exported at {verified_text(exported)}. Importing this workbook changes nothing "
+            "that was changed in Realise since then: export the register again for that."
+        ]
+    )
 
 
 def _write_lists(workbook: Workbook, lists: dict[str, list[str]]) -> None:
