@@ -95,6 +95,32 @@ UNIT_NAMES: dict[str, "StrOrPromise"] = {
 }
 
 
+class AmountField(forms.DecimalField):
+    """An actual, typed as the pages show amounts: a pound sign and commas between
+    thousands are read (£1,250.50 is 1250.50); a comma anywhere else is refused rather than
+    read as another amount (12,50 is not 1,250)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and ("," in value or "£" in value):
+            text = value.strip()
+            sign = ""
+            for _turn in range(2):  # -£1,250 and £-1,250 alike
+                if text[:1] in ("+", "-") and not sign:
+                    sign, text = text[0], text[1:]
+                text = text.removeprefix("£")
+            if inputs.commas_misplaced(text) or inputs.number_problem(text):
+                raise ValidationError(
+                    _(
+                        "'%(value)s' is not an amount: use commas only between thousands "
+                        "and a full stop for decimals, e.g. 1,250.50."
+                    )
+                    % {"value": value.strip()},
+                    code="invalid",
+                )
+            value = sign + text.replace(",", "")
+        return super().to_python(value)
+
+
 class MeasurementForm(GovukForm, forms.Form):
     period = MonthInputField(
         label=gettext_lazy("Month"),
@@ -107,7 +133,7 @@ class MeasurementForm(GovukForm, forms.Form):
         empty_label=gettext_lazy("The whole collaboration"),
         help_text=gettext_lazy("The force this actual belongs to."),
     )
-    value = forms.DecimalField(
+    value = AmountField(
         max_digits=18,
         decimal_places=2,
         required=False,
@@ -160,6 +186,11 @@ class MeasurementForm(GovukForm, forms.Form):
                 prefix="£" if benefit.unit == Unit.GBP else "",
                 suffix={str(Unit.HOURS): _("hours"), str(Unit.PERCENT): "%"}.get(benefit.unit, ""),
             )
+
+    def initial_force(self) -> Force | None:
+        """The force the form starts on (the user's own, first), if it starts on one."""
+        chosen = self.initial.get("force")
+        return Force.objects.filter(pk=chosen).first() if chosen else None
 
 
 class PlanForm(GovukForm, forms.Form):
@@ -252,7 +283,7 @@ class MonthActualsForm(GovukForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.lines = lines
         for line in lines:
-            self.fields[f"value-{line.key}"] = forms.DecimalField(
+            self.fields[f"value-{line.key}"] = AmountField(
                 label=_("Actual for %(reference)s, %(whose)s")
                 % {"reference": line.benefit.reference, "whose": line.whose},
                 max_digits=18,
@@ -280,6 +311,16 @@ class MonthActualsForm(GovukForm, forms.Form):
         for line in self.lines:
             value = data.get(f"value-{line.key}")
             shown = self._shown(line)
+            if value is None and None not in (shown, line.current) and self._emptied(line):
+                self.add_error(
+                    f"value-{line.key}",
+                    _(
+                        "%(value)s is already recorded for this line and cannot be removed "
+                        "here: enter the corrected value, or leave %(value)s to keep it."
+                    )
+                    % {"value": line.current},
+                )
+                continue
             if value is None or value == shown or shown == line.current:
                 continue
             if line.current is None:
@@ -303,6 +344,11 @@ class MonthActualsForm(GovukForm, forms.Form):
                 )
             self.data = posted
         return data
+
+    def _emptied(self, line) -> bool:
+        """Whether the line's value box was sent, and sent empty."""
+        name = self.add_prefix(f"value-{line.key}")
+        return name in self.data and not str(self.data.get(name) or "").strip()
 
     def _shown(self, line) -> Decimal | None:
         """The line's actual as the page showed it (as recorded now, for a post without it)."""

@@ -1,6 +1,8 @@
 """A month's actuals in one go: the lines a person may record for (each benefit, for their
 force or the whole collaboration), with the month's plan and the previous month's actual
-beside each, saved all or nothing through `services.record_measurement`."""
+beside each, saved all or nothing through `services.record_measurement`. A force's line
+shows the force's part of the plan, split as every figure splits it
+(`realisation.forces.month_plan_parts`)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ from django.utils.translation import gettext as _
 from realise.benefits import services
 from realise.benefits.measured import led_lines
 from realise.benefits.models import Benefit, BenefitStatus, Measurement, Nature, PlannedValue
+from realise.benefits.realisation.forces import month_plan_parts
 from realise.collaborations.models import InitiativeStatus
+from realise.core import stored_files
 from realise.core.language import force_name
 from realise.core.permissions import access_for
 from realise.organisations.models import Force
@@ -31,9 +35,11 @@ class MonthLine:
     key: str  # "benefit id-force id" (force 0 for the whole collaboration)
     benefit: Benefit
     force: Force | None
-    plan: Decimal | None
+    plan: Decimal | None  # the force's part on a force's line (levels: the whole plan)
     previous: Decimal | None
     current: Decimal | None
+    # The plan shown on a force's line is the whole collaboration's (a level, never split).
+    whole_plan: bool = False
 
     @property
     def whose(self) -> str:
@@ -109,18 +115,23 @@ def lines_for(
             benefit_id__in=ids, period__in=[month, previous_month(month)]
         ).values_list("benefit_id", "force_id", "period", "value")
     }
+    parts = month_plan_parts([(b, f) for b, f in allowed if f is not None], month)
     before = previous_month(month)
-    lines = [
-        MonthLine(
-            key=_key(b.pk, f.pk if f else None),
-            benefit=b,
-            force=f,
-            plan=plans.get(b.pk),
-            previous=actuals.get((b.pk, f.pk if f else None, before)),
-            current=actuals.get((b.pk, f.pk if f else None, month)),
+    lines = []
+    for b, f in allowed:
+        plan = plans.get(b.pk)
+        part = parts.get((b.pk, f.pk)) if f is not None else None
+        lines.append(
+            MonthLine(
+                key=_key(b.pk, f.pk if f else None),
+                benefit=b,
+                force=f,
+                plan=plan if part is None else part,
+                previous=actuals.get((b.pk, f.pk if f else None, before)),
+                current=actuals.get((b.pk, f.pk if f else None, month)),
+                whole_plan=f is not None and part is None and plan is not None,
+            )
         )
-        for b, f in allowed
-    ]
     return lines, more
 
 
@@ -153,7 +164,7 @@ def record_month(
     Recording a month again corrects its actuals rather than adding to them."""
     errors: dict[str, list[str]] = {}
     saved = []
-    with transaction.atomic():
+    with stored_files.atomic():  # a refused line takes every line's copy of the file with it
         for line, value, note in entries:
             try:
                 with transaction.atomic():

@@ -591,7 +591,9 @@ def record_agreement_review(
     notes: str = "",
 ) -> AgreementReview:
     """Record a review of an agreement; the next review falls due
-    REALISE_AGREEMENT_REVIEW_MONTHS (12) months on, unless the review terminates it."""
+    REALISE_AGREEMENT_REVIEW_MONTHS (12) months on, unless the review terminates it. A
+    review dated before the latest one recorded is kept as history and leaves the next
+    review as the latest set it (it may not terminate the agreement)."""
     given, agreement = agreement, Agreement.objects.select_for_update().get(pk=agreement.pk)
     if not user.has_perm("collaborations.add_agreementreview", agreement):
         raise PermissionDenied(
@@ -620,6 +622,23 @@ def record_agreement_review(
     if outcome != ReviewOutcome.CONTINUE and not notes.strip():
         raise ValidationError({"notes": _("Say how the agreement is varied or why it ends.")})
     terminated = outcome == ReviewOutcome.TERMINATE
+    # A review dated before one already recorded is history: the later review still sets
+    # when the next falls due, and the agreement went on after it.
+    later = (
+        agreement.reviews.filter(reviewed_on__gt=reviewed_on)
+        .order_by("-reviewed_on", "-recorded_at")
+        .first()
+    )
+    if later is not None and terminated:
+        raise ValidationError(
+            {
+                "outcome": _(
+                    "%(agreement)s was reviewed again on %(later)s, after this date, and "
+                    "continued: record a review that terminates it on or after that date."
+                )
+                % {"agreement": agreement, "later": date_format(later.reviewed_on, "j F Y")}
+            }
+        )
     review = AgreementReview(
         agreement=agreement,
         reviewed_on=reviewed_on,
@@ -631,12 +650,13 @@ def record_agreement_review(
     )
     set_history_user(review, user)
     review.save()
-    if terminated:
-        agreement.terminated_on = reviewed_on
-    elif review.next_review_due is not None:  # always set when the agreement goes on
-        agreement.review_due = review.next_review_due
-    set_history_user(agreement, user)
-    agreement.save()
+    if later is None:
+        if terminated:
+            agreement.terminated_on = reviewed_on
+        elif review.next_review_due is not None:  # always set when the agreement goes on
+            agreement.review_due = review.next_review_due
+        set_history_user(agreement, user)
+        agreement.save()
     given.refresh_from_db()
     return review
 

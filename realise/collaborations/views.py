@@ -36,11 +36,12 @@ from realise.collaborations.services import (
 from realise.collaborations.tables import CollaborationTable
 from realise.core.forms import mark_date_errors
 from realise.core.history import set_history_user
+from realise.core.paging import LastPageMixin
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
 
 
-class CollaborationListView(LoginRequiredMixin, SingleTableView):
+class CollaborationListView(LoginRequiredMixin, LastPageMixin, SingleTableView):
     table_class = CollaborationTable
     template_name = "collaborations/collaboration_list.html"
     paginate_by = 25
@@ -426,7 +427,17 @@ class AgreementReviewView(AgreementScopedMixin, FormView):
             for name, errors in error.message_dict.items():
                 form.add_error(name if name in form.fields else None, errors)
             return self.form_invalid(form)
-        if review.next_review_due:
+        latest = self.agreement.reviews.order_by("-reviewed_on", "-recorded_at").first()
+        if latest is not None and latest.reviewed_on > review.reviewed_on:
+            text = _(
+                "Recorded the review of %(day)s. The next review is due on %(due)s, "
+                "following the latest review (%(latest)s)."
+            ) % {
+                "day": formats.date_format(review.reviewed_on, "j F Y"),
+                "due": formats.date_format(self.agreement.review_due, "j F Y"),
+                "latest": formats.date_format(latest.reviewed_on, "j F Y"),
+            }
+        elif review.next_review_due:
             due = review.next_review_due
             text = _("Recorded the review. The next review is due on %(day)s.") % {
                 "day": formats.date_format(due, "j F Y")

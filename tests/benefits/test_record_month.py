@@ -54,7 +54,8 @@ def test_a_force_lead_sees_their_forces_line_with_plan_and_last_month(client, li
         ("EK-2", "Essex"),
     ]
     first = page_lines[0]
-    assert (first.plan, first.previous) == (Decimal("120.00"), Decimal("90.00"))
+    # Essex's 47.3% of March's £120 plan (after February's £100), not the whole plan.
+    assert (first.plan, first.previous) == (Decimal("56.76"), Decimal("90.00"))
     html = response.content.decode()
     assert "Kent" not in html.split('id="lines"')[1]  # no other force's line
 

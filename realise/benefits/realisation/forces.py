@@ -497,6 +497,55 @@ def _cumulative_parts(
         previous = part
 
 
+def month_plan_parts(
+    lines: Iterable[tuple[Benefit, Force]], month: datetime.date
+) -> dict[tuple[int, int], Decimal]:
+    """Each force's part of its benefit's plan for `month`, keyed by (benefit id, force id),
+    as a force's own view counts it: the change in the force's penny-exact split of the
+    running total of the plan (from the benefit's first planned month) that `month` makes.
+
+    Only money and hours benefits planned for `month` are split (levels never are); a force
+    with no share of the benefit's split gets 0.00. A benefit with no split at all (its
+    collaboration has no shares, nor it any of its own) has no parts.
+    """
+    wanted = list(lines)
+    ids = {benefit.pk for benefit, _ in wanted}
+    if not ids:
+        return {}
+    sums = {
+        row["benefit_id"]: (row["before"], row["this"])
+        for row in PlannedValue.objects.filter(
+            _summable_q("benefit__"), benefit_id__in=ids, period__lte=month
+        )
+        .values("benefit_id")
+        .annotate(
+            before=Sum("value", filter=Q(period__lt=month)),
+            this=Sum("value", filter=Q(period=month)),
+        )
+        .order_by()
+        if row["this"] is not None
+    }
+    if not sums:
+        return {}
+    shares = _Shares.load(
+        Q(benefit_id__in=list(sums)),
+        {benefit.initiative.collaboration_id for benefit, _ in wanted if benefit.pk in sums},
+    )
+    earlier = datetime.date.min
+    parts: dict[tuple[int, int], Decimal] = {}
+    for benefit, force in wanted:
+        if benefit.pk not in sums:
+            continue
+        splitter = shares.of(benefit.pk, benefit.initiative.collaboration_id)
+        if splitter is None:
+            continue
+        before, this = sums[benefit.pk]
+        rows = [(earlier, _dec(before)), (month, _dec(this))]
+        by_month = dict(_cumulative_parts(rows, splitter, force.ons_code))
+        parts[(benefit.pk, force.pk)] = by_month.get(month, _money(0))
+    return parts
+
+
 def _force_ledger(cut: _Cut) -> _ForceLedger:
     force = _the_force(cut)
     code = force.ons_code

@@ -26,6 +26,7 @@ from realise.benefits.forms import (
 from realise.benefits.history import benefit_changes
 from realise.benefits.models import Benefit, Evidence, Measurement
 from realise.benefits.profile import monthly_series
+from realise.benefits.realisation.forces import month_plan_parts
 from realise.benefits.services import cleared_message, record_measurement, replace_plan
 from realise.benefits.standard import benefit_standard
 from realise.collaborations.models import Initiative
@@ -195,11 +196,25 @@ class MeasurementCreateView(BenefitChildFormView):
         last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(
             day=1
         )
+        plan = (
+            self.benefit.planned_values.filter(period=last_month)
+            .values_list("value", flat=True)
+            .first()
+        )
+        # A force lead's form starts on their own force: beside it, that force's part.
+        user, plan_force = self.request.user, None
+        if not user.has_perm("benefits.add_measurement", _candidate(self.benefit, None)):
+            plan_force = context["form"].initial_force()
+        if plan_force is not None and plan is not None:
+            part = month_plan_parts([(self.benefit, plan_force)], last_month)
+            if (self.benefit.pk, plan_force.pk) in part:
+                plan = part[(self.benefit.pk, plan_force.pk)]
+            else:
+                plan_force = None  # a level: the collaboration's plan
         context.update(
             last_month=last_month,
-            last_month_plan=self.benefit.planned_values.filter(period=last_month)
-            .values_list("value", flat=True)
-            .first(),
+            last_month_plan=plan,
+            plan_force=plan_force,
             latest_actual=self.benefit.measurements.exclude(value__isnull=True)
             .select_related("force")
             .order_by("-period")
@@ -368,6 +383,11 @@ class RecordMonthView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            period=self.period, chooser=self.chooser, more=self.more, max_lines=monthly.MAX_LINES
+            period=self.period,
+            chooser=self.chooser,
+            more=self.more,
+            max_lines=monthly.MAX_LINES,
+            month_not_over=self.period is not None
+            and self.period >= timezone.localdate().replace(day=1),
         )
         return context
