@@ -55,6 +55,7 @@ from realise.benefits.standard import (
 )
 from realise.collaborations.api import ShareItemSerializer, share_rows
 from realise.collaborations.models import Collaboration, Initiative
+from realise.core import stored_files
 from realise.core.api import (
     ROWS_VERSION_RESPONSES,
     DomainSerializer,
@@ -342,6 +343,14 @@ class EvidenceSerializer(DomainSerializer):
             except DjangoValidationError as error:
                 raise serializers.ValidationError(error.message_dict["file"]) from error
         return upload
+
+    def create(self, validated_data):
+        upload = validated_data.pop("file", None)
+        evidence = Evidence(**validated_data)
+        if upload:  # removed again if the evidence is not saved after all
+            stored_files.store(evidence.file, upload.name or "evidence", upload)
+        evidence.save()
+        return evidence
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -736,7 +745,7 @@ class EvidenceViewSet(DomainViewSet):
 
     def perform_create(self, serializer):
         self.check_create(serializer)
-        with transaction.atomic():
+        with stored_files.atomic():
             evidence = serializer.save(uploaded_by=self.request.user)
             measurement = evidence_changed(evidence.measurement, user=self.request.user)
         evidence.verification_cleared = measurement.verification_cleared is not None

@@ -26,7 +26,7 @@ from realise.benefits.models import Benefit, BenefitShare, Evidence, Measurement
 from realise.benefits.signals import measurement_returned
 from realise.collaborations.models import InitiativeStatus
 from realise.collaborations.services import check_shares_total
-from realise.core import inputs, uploads
+from realise.core import inputs, stored_files, uploads
 from realise.core.history import set_history_user
 from realise.core.language import force_name, month_year
 from realise.core.models import StaleVersion
@@ -115,7 +115,7 @@ def record_refusal(reference: str, force: Force | None) -> str:
 _ROWS_IN_HAND = ["benefit", "force", "entered_by", "changed_by", "verified_by", "returned_by"]
 
 
-@transaction.atomic
+@stored_files.atomic()
 def record_measurement(
     benefit: Benefit,
     period: datetime.date,
@@ -176,9 +176,9 @@ def record_measurement(
     # (the database's unique constraints stand behind that read).
     measurement.full_clean(exclude=_ROWS_IN_HAND, validate_unique=False, validate_constraints=False)
     measurement.save()
-    evidence = Evidence(
-        measurement=measurement, note=evidence_note, uploaded_by=user, file=evidence_file or ""
-    )
+    evidence = Evidence(measurement=measurement, note=evidence_note, uploaded_by=user)
+    if evidence_file:  # removed again if this actual is not saved after all
+        stored_files.store(evidence.file, evidence_file.name or "evidence", evidence_file)
     set_history_user(evidence, user)
     evidence.save()
     measurement.verification_cleared = cleared_by

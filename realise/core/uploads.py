@@ -12,8 +12,10 @@ directory alone, before a byte of it is inflated.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import io
+import re
 import signal
 import threading
 import zipfile
@@ -21,6 +23,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -147,6 +150,23 @@ def _extension(name: str) -> str:
     return name[dot:].lower() if dot >= 0 else ""
 
 
+# Bytes of a stored file's name: file systems allow 255, and the storage may add a suffix.
+STORED_NAME_BYTES = 200
+
+
+def storage_name(name: str) -> str:
+    """The name to store an upload under: Django's valid file name (letters, digits, `-_.`,
+    accents kept), shortened with its extension kept to `STORED_NAME_BYTES` of UTF-8, as a
+    letter with an accent takes two bytes and other alphabets' letters two or three."""
+    valid = get_valid_filename(name)
+    if len(valid.encode()) <= STORED_NAME_BYTES:
+        return valid
+    extension = _extension(valid)
+    room = STORED_NAME_BYTES - len(extension.encode())
+    stem = valid[: len(valid) - len(extension)].encode()[:room].decode("utf-8", "ignore")
+    return stem + extension
+
+
 def read_upload(upload, *, name: str | None = None) -> tuple[bytes, str]:
     """The bytes and name of an uploaded file, refusing one over `REALISE_UPLOAD_MAX_BYTES`."""
     name = name or getattr(upload, "name", "") or "upload"
@@ -268,14 +288,33 @@ def _zip_type(data: bytes, name: str) -> str | None:
     return None
 
 
-def _is_text(data: bytes) -> bool:
+# Control characters that plain text does not hold (tab, line feed, form feed and carriage
+# return aside): how bytes that decode as Windows-1252 or UTF-16 are told from binary data.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def decode_text(data: bytes) -> str | None:
+    """The text of a CSV or text file as the programs forces use save it, or None when the
+    bytes are not text: UTF-8 (with or without a byte-order mark), UTF-16 with its
+    byte-order mark (Excel's "Unicode text"), or Windows-1252 (Excel's "CSV" on a UK PC,
+    where a pound sign is one byte that is not UTF-8)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+        return None if _NOT_TEXT.search(text) else text
     if b"\x00" in data:
-        return False
+        return None
     try:
-        data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return False
-    return True
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return None if _NOT_TEXT.search(text) else text
 
 
 def detect_type(data: bytes, name: str, allowed=DOCUMENT_TYPES) -> FileType:
@@ -315,7 +354,7 @@ def detect_type(data: bytes, name: str, allowed=DOCUMENT_TYPES) -> FileType:
                 )
                 % {"name": name}
             )
-    elif _is_text(data):
+    elif decode_text(data) is not None:
         code = "csv" if extension == ".csv" else "txt"
     if code is None or code not in allowed:
         raise FileRefused(

@@ -13,49 +13,29 @@ review is set and the closure report is stored in the repository as a PDF.
 from __future__ import annotations
 
 import datetime
-from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import cast
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage
 from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from realise.benefits.models import Benefit, BenefitStatus
 from realise.collaborations.models import Initiative, InitiativeStatus
+from realise.core import stored_files
 from realise.core.history import set_history_user
 from realise.documents.closure import benefits_realised, build_closure, outstanding_benefits
 from realise.documents.models import BenefitHandover, ClosureRecord, HighlightReport, Marking
 from realise.documents.render import PDF, render
 from realise.governance.models import PostImplementationReview
 from realise.knowledge import services as knowledge
-from realise.knowledge.models import DocumentKind, DocumentVersion, Theme
+from realise.knowledge.models import DocumentKind, Theme
 from realise.organisations.models import Person
 
 NARRATIVE_FIELDS = ("progress", "next_steps", "issues", "decisions_needed")
-
-# Files stored while this context closes an initiative: removed again if the closure fails
-# (the database rolls back; the storage does not).
-_stored_files: ContextVar[list[tuple[Storage, str]] | None] = ContextVar(
-    "closure_stored_files", default=None
-)
-
-
-@receiver(post_save, sender=DocumentVersion, dispatch_uid="documents-closure-stored-files")
-def _remember_stored_file(
-    sender: type[DocumentVersion], instance: DocumentVersion, created: bool, **kwargs: Any
-) -> None:
-    files = _stored_files.get()
-    name = instance.file.name  # a file is truthy exactly when it has a name
-    if files is not None and created and name:
-        files.append((instance.file.storage, name))
-
 
 # Highlight reports -----------------------------------------------------------------------
 
@@ -248,47 +228,39 @@ def close_initiative(
         raise PermissionDenied(_("You may not close %(initiative)s.") % {"initiative": initiative})
     today = today or timezone.localdate()
     closed_on = plan.closed_on or today
-    stored_files: list[tuple[Storage, str]] = []
-    token = _stored_files.set(stored_files)
-    try:
-        with transaction.atomic():
-            initiative = (
-                Initiative.objects.select_for_update()
-                .select_related("collaboration")
-                .get(pk=initiative.pk)
-            )
-            outstanding = outstanding_benefits(initiative)
-            problems = check_closure(initiative, plan, outstanding=outstanding, today=today)
-            if problems:
-                raise ClosureRefused(problems)
-            record = _write_closure(initiative, plan, outstanding, user=user, closed_on=closed_on)
-            report = render(build_closure(record), PDF)
-            document = knowledge.create_document(
-                user=user,
-                upload=ContentFile(report.content, name=report.filename),
-                file_name=report.filename,
-                note="Produced at closure.",
-                collaboration=initiative.collaboration,
-                initiative=initiative,
-                kind=DocumentKind.CLOSURE_REPORT,
-                stage=initiative.stage,
-                title=f"Closure report: {initiative.name}",
-                description=(
-                    f"Project closure report of {initiative.name}, closed on "
-                    f"{closed_on:%-d %B %Y}: benefits realised, benefits handed to business "
-                    "as usual, lessons learned and the post-implementation review."
-                ),
-                visibility=_visibility(initiative, plan.marking),
-            )
-            record.document = document
-            set_history_user(record, user)
-            record.save(update_fields=["document", "updated_at"])
-    except Exception:
-        for storage, name in stored_files:
-            storage.delete(name)
-        raise
-    finally:
-        _stored_files.reset(token)
+    # The report's file is removed again if the closure does not commit.
+    with stored_files.atomic():
+        initiative = (
+            Initiative.objects.select_for_update()
+            .select_related("collaboration")
+            .get(pk=initiative.pk)
+        )
+        outstanding = outstanding_benefits(initiative)
+        problems = check_closure(initiative, plan, outstanding=outstanding, today=today)
+        if problems:
+            raise ClosureRefused(problems)
+        record = _write_closure(initiative, plan, outstanding, user=user, closed_on=closed_on)
+        report = render(build_closure(record), PDF)
+        document = knowledge.create_document(
+            user=user,
+            upload=ContentFile(report.content, name=report.filename),
+            file_name=report.filename,
+            note="Produced at closure.",
+            collaboration=initiative.collaboration,
+            initiative=initiative,
+            kind=DocumentKind.CLOSURE_REPORT,
+            stage=initiative.stage,
+            title=f"Closure report: {initiative.name}",
+            description=(
+                f"Project closure report of {initiative.name}, closed on "
+                f"{closed_on:%-d %B %Y}: benefits realised, benefits handed to business "
+                "as usual, lessons learned and the post-implementation review."
+            ),
+            visibility=_visibility(initiative, plan.marking),
+        )
+        record.document = document
+        set_history_user(record, user)
+        record.save(update_fields=["document", "updated_at"])
     return record
 
 

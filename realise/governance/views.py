@@ -30,6 +30,7 @@ from realise.collaborations.models import Collaboration, Initiative
 from realise.collaborations.services import GateRefused
 from realise.core import language
 from realise.core.history import set_history_user
+from realise.core.paging import LastPageMixin
 from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
 from realise.governance import deadlines, ics, services, workdays
 from realise.governance.filtersets import BodyFilter, DecisionFilter
@@ -91,7 +92,7 @@ class _SignInFirst(Exception):
 # Bodies ------------------------------------------------------------------------------------
 
 
-class BodyListView(SingleTableView):
+class BodyListView(LastPageMixin, SingleTableView):
     table_class = GovernanceBodyTable
     template_name = "governance/body_list.html"
     paginate_by = 25
@@ -619,7 +620,7 @@ class DecisionCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
         return redirect(decision.meeting)
 
 
-class DecisionListView(SingleTableView):
+class DecisionListView(LastPageMixin, SingleTableView):
     """The decisions log: every decision the user may see, searchable."""
 
     table_class = DecisionTable
@@ -865,7 +866,7 @@ class EscalationResolveView(LoginRequiredMixin, PostPermissionMixin, View):
 # Notifications -----------------------------------------------------------------------------
 
 
-class NotificationListView(LoginRequiredMixin, ListView):
+class NotificationListView(LoginRequiredMixin, LastPageMixin, ListView):
     template_name = "governance/notifications.html"
     context_object_name = "notifications"
     paginate_by = PAGE_SIZE

@@ -16,6 +16,7 @@ from realise.core.uploads import (
     TYPES,
     FileRefused,
     FileType,
+    decode_text,
     describe,
     detect_type,
     extensions,
@@ -102,8 +103,16 @@ def _odt_text(data: bytes) -> str:
     return "\n".join(line for line in lines if line.strip())
 
 
+def _text(data: bytes) -> str:
+    """The text of a file `detect_type` judged to be text, in whichever encoding it found."""
+    text = decode_text(data)
+    if text is None:  # detect_type read it as text, so this is not expected
+        raise UnicodeDecodeError("text", data, 0, len(data), "not text")
+    return text
+
+
 def _csv_text(data: bytes) -> str:
-    text = data.decode("utf-8-sig")
+    text = _text(data)
     return "\n".join(
         " ".join(cell for cell in row if cell) for row in csv.reader(io.StringIO(text))
     )
@@ -117,7 +126,7 @@ EXTRACTORS = {
     "odt": _odt_text,
     "ods": _odt_text,
     "csv": _csv_text,
-    "txt": lambda data: data.decode("utf-8-sig"),
+    "txt": _text,
 }
 
 

@@ -9,13 +9,13 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from realise.collaborations.models import OPEN_VISIBILITIES, Collaboration, ForceShare, Stage
 from realise.core.models import TimeStamped, Visibility
 from realise.core.permissions import access_for
+from realise.core.uploads import storage_name
 
 # Who sees a lesson or document: whoever may see both it and its collaboration; the
 # narrowest visibility wins, so a private lesson is seen only by its collaboration's own
@@ -200,7 +200,7 @@ class Document(TimeStamped):
 
 
 def version_path(instance: DocumentVersion, filename: str) -> str:
-    return f"documents/{instance.document_id}/{uuid.uuid4().hex}/{get_valid_filename(filename)}"
+    return f"documents/{instance.document_id}/{uuid.uuid4().hex}/{storage_name(filename)}"
 
 
 class DocumentVersion(models.Model):

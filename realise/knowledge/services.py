@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from realise.core import uploads
+from realise.core import stored_files, uploads
 from realise.core.history import set_history_user
 from realise.core.uploads import FileType
 from realise.knowledge.extract import FileRefused, extract_text
@@ -169,6 +169,8 @@ def _add_version(
     name: str | None = None,
 ) -> DocumentVersion:
     data, stored_name, file_type, text = check_upload(upload, name=name)
+    # One upload at a time for a document, so that two do not take the same number.
+    list(Document.objects.select_for_update().filter(pk=document.pk).values_list("pk"))
     number = (document.versions.aggregate(last=Max("number"))["last"] or 0) + 1
     version = DocumentVersion(
         document=document,
@@ -181,7 +183,7 @@ def _add_version(
         note=note,
         uploaded_by=user,
     )
-    version.file.save(stored_name, ContentFile(data), save=False)
+    stored_files.store(version.file, stored_name, ContentFile(data))
     set_history_user(version, user)
     version.save()
     set_history_user(document, user)
@@ -189,7 +191,7 @@ def _add_version(
     return version
 
 
-@transaction.atomic
+@stored_files.atomic()
 def create_document(
     *,
     user: User,
@@ -214,7 +216,7 @@ def create_document(
     return document
 
 
-@transaction.atomic
+@stored_files.atomic()
 def upload_version(
     document: Document,
     *,

@@ -26,6 +26,7 @@ from realise.collaborations.decisions import decisions_of
 from realise.collaborations.models import Agreement, Collaboration, ForceShare, Function, Initiative
 from realise.core.cells import safe_cell
 from realise.core.filtersets import PageFilterSet
+from realise.core.paging import LastPageMixin
 from realise.core.views import ObjectPermissionMixin
 from realise.knowledge import datapackage, published, services
 from realise.knowledge.filtersets import CatalogueFilter, DocumentFilter, LessonFilter
@@ -146,7 +147,7 @@ class CatalogueEntryView(ObjectPermissionMixin, DetailView):
 # Lessons ------------------------------------------------------------------------------------
 
 
-class RepositoryListView(ListView):
+class RepositoryListView(LastPageMixin, ListView):
     """Lessons or documents the user may see, narrowed by one choice (`filter_name`) and
     by collaboration (`?collaboration=<slug>`), newest first."""
 
@@ -513,7 +514,7 @@ class SearchView(TemplateView):
 # Public pages -------------------------------------------------------------------------------
 
 
-class PublicIndexView(ListView):
+class PublicIndexView(LastPageMixin, ListView):
     template_name = "knowledge/public_index.html"
     paginate_by = PAGE_SIZE
     context_object_name = "collaborations"

@@ -17,6 +17,7 @@ from django_tables2 import SingleTableView
 
 from realise.collaborations.models import Collaboration
 from realise.core.history import set_history_user
+from realise.core.paging import LastPageMixin
 from realise.core.versioning import VersionConflictMixin
 from realise.core.views import ObjectPermissionMixin
 from realise.knowledge.models import Lesson
@@ -51,7 +52,7 @@ class VisibleMixin:
             return redirect_to_login(request.get_full_path())
 
 
-class PipelineListView(LoginRequiredMixin, VisibleMixin, SingleTableView):
+class PipelineListView(LoginRequiredMixin, VisibleMixin, LastPageMixin, SingleTableView):
     """The national pipeline, or one collaboration's (with `slug`)."""
 
     table_class = OpportunityTable

@@ -17,6 +17,7 @@ from realise.collaborations.models import Collaboration, Stage, within_visible_c
 from realise.core import inputs
 from realise.core.models import TimeStamped, Versioned, money_field
 from realise.core.permissions import access_for
+from realise.core.uploads import storage_name
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -439,7 +440,7 @@ class Measurement(Versioned, PeriodMixin, TimeStamped):
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:
-    return f"evidence/{instance.measurement.benefit_id}/{filename}"
+    return f"evidence/{instance.measurement.benefit_id}/{storage_name(filename)}"
 
 
 class Evidence(TimeStamped):

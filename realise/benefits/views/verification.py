@@ -20,6 +20,7 @@ from realise.benefits.models import Measurement, PlannedValue
 from realise.benefits.services import describe, return_measurement, verify_measurements
 from realise.core.forms import GovukForm
 from realise.core.models import StaleVersion
+from realise.core.paging import LastPageMixin
 from realise.core.types import signed_in_user
 
 PAGE_SIZE = 25
@@ -74,7 +75,7 @@ def _chosen(values: list[str]) -> list[tuple[int, int | None]] | None:
     return out
 
 
-class VerificationListView(LoginRequiredMixin, ListView):
+class VerificationListView(LoginRequiredMixin, LastPageMixin, ListView):
     """Actuals awaiting the user's verification; verify one or several at once."""
 
     template_name = "benefits/verification_list.html"
