@@ -1185,8 +1185,8 @@ class _Importer:
                 else:
                     change = deleted.get((benefit.pk, period, force_id))
                     undone = [("value", self.since.reason(change))] if change else []
-                for field, reason in undone:
-                    self.error(sheet, row, ACTUAL_HEADERS[field], reason)
+                for name, why in undone:
+                    self.error(sheet, row, ACTUAL_HEADERS[name], why)
                 if undone:
                     continue
             problems = measurement_problems(
