@@ -65,10 +65,14 @@ def published_collaborations() -> QuerySet:
 
 
 def _realised(subcategories: tuple[str, ...], *, disbenefit: bool = False):
+    """Verified actuals of the sub-categories in their own unit: pounds for money, hours
+    for time (as the realisation engine and `monthly_rows` sum them)."""
+    unit = Unit.HOURS if subcategories == HOURS else Unit.GBP
     totals = (
         Measurement.objects.filter(
             benefit__initiative__collaboration=OuterRef("pk"),
             benefit__subcategory__in=subcategories,
+            benefit__unit=unit,
             benefit__is_disbenefit=disbenefit,
             verified_at__isnull=False,
         )
@@ -222,11 +226,10 @@ def monthly_rows() -> list[dict]:
     """Month by month, for each published collaboration, sub-category and unit (pounds or
     hours; benefits and dis-benefits apart): the plan and the verified actuals, each summed
     in the database. Actuals not yet verified are not published."""
-    scope = {
-        "benefit__initiative__collaboration__visibility": "public",
-        "benefit__unit__in": (Unit.GBP, Unit.HOURS),
-        "benefit__subcategory__in": MONEY + HOURS,
-    }
+    scope = Q(benefit__initiative__collaboration__visibility="public") & (
+        Q(benefit__subcategory__in=MONEY, benefit__unit=Unit.GBP)
+        | Q(benefit__subcategory__in=HOURS, benefit__unit=Unit.HOURS)
+    )
     keys = (
         "period",
         "benefit__initiative__collaboration__slug",
@@ -235,14 +238,14 @@ def monthly_rows() -> list[dict]:
         "benefit__is_disbenefit",
     )
     planned = (
-        PlannedValue.objects.filter(**scope)
+        PlannedValue.objects.filter(scope)
         .values(*keys)
         .annotate(total=Sum("value"))
         .values_list(*keys, "total")
         .order_by()
     )
     actual = (
-        Measurement.objects.filter(**scope, value__isnull=False, verified_at__isnull=False)
+        Measurement.objects.filter(scope, value__isnull=False, verified_at__isnull=False)
         .values(*keys)
         .annotate(total=Sum("value"))
         .values_list(*keys, "total")

@@ -178,10 +178,12 @@ class DashboardPage(LoginRequiredMixin, ExportMixin, TemplateView):
     # Downloads (django-tables2's ExportMixin) --------------------------------------------------
 
     def table_names(self) -> list[str]:
+        """The tables the page shows: over time, one for each of its measures."""
         names: list[str] = []
         for section in self.sections:
             names.extend(SECTION_TABLES.get(section, (section,)))
-        return names
+        shown = {f"over-time-{measure}" for measure in self.measures()}
+        return [name for name in names if not name.startswith("over-time-") or name in shown]
 
     def get_table_kwargs(self):
         return {}

@@ -52,7 +52,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force", metavar="ONS_CODE", help="That force's share, e.g. E23000028 (Essex)."
         )
-        parser.add_argument("--subcategory", metavar="CODE", help="1a, 1b, 1c, 2a ... 3c.")
+        parser.add_argument(
+            "--subcategory",
+            action="append",
+            metavar="CODE",
+            help="1a, 1b, 1c, 2a ... 3c; repeat for several (e.g. 1a and 1c).",
+        )
         parser.add_argument("--from", dest="period_from", metavar="YYYY-MM")
         parser.add_argument("--to", dest="period_to", metavar="YYYY-MM")
         parser.add_argument(
@@ -93,15 +98,16 @@ class Command(BaseCommand):
             fields["force"] = Force.objects.filter(ons_code__iexact=code.strip()).first()
             if fields["force"] is None:
                 raise CommandError(f"--force: no force with ONS code '{code}'", returncode=2)
-        code = options.get("subcategory")
-        if code is not None:
+        codes = tuple(dict.fromkeys(options.get("subcategory") or ()))
+        for code in codes:
             if code not in SubCategory.values:
-                codes = ", ".join(SubCategory.values)
+                known = ", ".join(SubCategory.values)
                 raise CommandError(
-                    f"--subcategory: '{code}' is not a sub-category; use one of {codes}",
+                    f"--subcategory: '{code}' is not a sub-category; use one of {known}",
                     returncode=2,
                 )
-            fields["subcategories"] = (code,)
+        if codes:
+            fields["subcategories"] = codes
         for option, name in (("from", "period_from"), ("to", "period_to")):
             text = options.get(name)
             if text is not None:
