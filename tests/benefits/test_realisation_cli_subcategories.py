@@ -60,3 +60,43 @@ def test_a_subcategory_named_twice_counts_once(money):
 def test_an_unknown_subcategory_among_several_is_named(money):
     with pytest.raises(CommandError, match="--subcategory: '4z' is not a sub-category"):
         run("--subcategory", "1a", "--subcategory", "4z")
+
+
+@pytest.fixture
+def split(world):
+    """A cashable saving identified in the business case (£1,000 a month from April 2025)
+    and a non-cashable one found later (£400 a month)."""
+    cashable = world.benefit
+    cashable.cashable, cashable.identified_in_business_case = True, True
+    cashable.save()
+    later = BenefitFactory(
+        initiative=world.initiative,
+        title="Found later",
+        cashable=False,
+        identified_in_business_case=False,
+    )
+    plan(cashable, datetime.date(2025, 4, 1), ["1000"] * 6)
+    plan(later, datetime.date(2025, 4, 1), ["400"] * 6)
+    return world
+
+
+@pytest.mark.parametrize(
+    ("option", "said", "planned"),
+    [
+        ("--cashable", "true", "6000.00"),
+        ("--cashable", "false", "2400.00"),
+        ("--identified", "1", "6000.00"),
+        ("--identified", "FALSE", "2400.00"),
+    ],
+)
+def test_cashable_and_identified_cut_as_the_api_does(split, option, said, planned):
+    data = run(option, said)
+    assert data["money"]["planned_total"] == planned
+    assert data["filters"][option[2:]] is (said.lower() in ("true", "1"))
+
+
+def test_cashable_that_is_not_true_or_false_exits_2_naming_the_option(split):
+    with pytest.raises(CommandError) as refused:
+        call_command("realisation", "--cashable", "maybe")
+    assert refused.value.returncode == 2
+    assert str(refused.value) == "--cashable: 'maybe' is not true or false"

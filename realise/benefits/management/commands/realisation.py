@@ -1,5 +1,6 @@
 """`realise realisation [--collaboration SLUG] [--initiative SLUG] [--force ONS_CODE]
-[--subcategory 1a] [--from YYYY-MM] [--to YYYY-MM] [--format json|csv]`.
+[--subcategory 1a] [--cashable true|false] [--identified true|false] [--from YYYY-MM]
+[--to YYYY-MM] [--format json|csv]`.
 
 Prints the figures a dashboard shows for that cut (see docs/realisation.md). Exits 2
 with a one-line error naming the option when an argument is wrong.
@@ -16,6 +17,9 @@ from realise.benefits.realisation import RealisationFilter, parse_month, realisa
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.cells import CsvWriter
 from realise.organisations.models import Force
+
+# As the API's filters take yes or no (`?cashable=`): true/false, 1/0.
+YES_NO = {"true": True, "1": True, "false": False, "0": False}
 
 
 def flatten(value, prefix: str = ""):
@@ -58,6 +62,11 @@ class Command(BaseCommand):
             metavar="CODE",
             help="1a, 1b, 1c, 2a ... 3c; repeat for several (e.g. 1a and 1c).",
         )
+        for name, what in (
+            ("cashable", "Cashable benefits only (true) or non-cashable only (false)."),
+            ("identified", "Benefits identified in the business case (true) or not (false)."),
+        ):
+            parser.add_argument(f"--{name}", metavar="true|false", help=what)
         parser.add_argument("--from", dest="period_from", metavar="YYYY-MM")
         parser.add_argument("--to", dest="period_to", metavar="YYYY-MM")
         parser.add_argument(
@@ -108,6 +117,13 @@ class Command(BaseCommand):
                 )
         if codes:
             fields["subcategories"] = codes
+        for name in ("cashable", "identified"):
+            text = options.get(name)
+            if text is not None:
+                said = YES_NO.get(text.strip().lower())
+                if said is None:
+                    raise CommandError(f"--{name}: '{text}' is not true or false", returncode=2)
+                fields[name] = said
         for option, name in (("from", "period_from"), ("to", "period_to")):
             text = options.get(name)
             if text is not None:
