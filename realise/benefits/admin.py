@@ -94,9 +94,14 @@ class MeasurementAdmin(ReadOnly, DomainHistoryAdmin):
 class EvidenceAdmin(ReadOnly, DomainHistoryAdmin):
     """Evidence is uploaded through the benefit pages, where each file is checked."""
 
-    list_display = ["measurement", "file", "uploaded_by", "created_at"]
+    list_display = ["measurement", "original_name", "file", "uploaded_by", "created_at"]
     list_filter = ["created_at"]
-    search_fields = ["note", "measurement__benefit__reference", "measurement__benefit__title"]
+    search_fields = [
+        "note",
+        "original_name",
+        "measurement__benefit__reference",
+        "measurement__benefit__title",
+    ]
 
 
 @admin.register(BenefitShare)

@@ -37,6 +37,7 @@ from realise.benefits.models import (
 from realise.benefits.realisation import RealisationFilter, realisation
 from realise.benefits.services import (
     EVIDENCE_FIXED,
+    attach_evidence_file,
     benefit_change_errors,
     check_evidence_file,
     delete_benefit,
@@ -302,6 +303,9 @@ class EvidenceSerializer(DomainSerializer):
     )
     file = serializers.FileField(write_only=True, required=False, allow_empty_file=False)
     download_url = serializers.SerializerMethodField()
+    name = serializers.SerializerMethodField(
+        help_text="The file's name as uploaded, which it downloads under (null: no file)."
+    )
     verification_cleared = serializers.SerializerMethodField(
         help_text="True when adding this evidence cleared the actual's verification: it "
         "needs verifying again."
@@ -315,6 +319,7 @@ class EvidenceSerializer(DomainSerializer):
             "note",
             "file",
             "download_url",
+            "name",
             "uploaded_by",
             "verification_cleared",
             "created_at",
@@ -336,6 +341,9 @@ class EvidenceSerializer(DomainSerializer):
             return None
         return reverse("evidence-download", args=[evidence.pk])
 
+    def get_name(self, evidence) -> str | None:
+        return evidence.file_name or None
+
     def validate_file(self, upload):
         if upload is not None:
             try:
@@ -347,8 +355,8 @@ class EvidenceSerializer(DomainSerializer):
     def create(self, validated_data):
         upload = validated_data.pop("file", None)
         evidence = Evidence(**validated_data)
-        if upload:  # removed again if the evidence is not saved after all
-            stored_files.store(evidence.file, upload.name or "evidence", upload)
+        if upload:
+            attach_evidence_file(evidence, upload)
         evidence.save()
         return evidence
 

@@ -36,6 +36,7 @@ from realise.benefits.models import (
     PlanBaseline,
     PlannedValue,
 )
+from realise.benefits.realisation.forces import force_month_parts
 from realise.collaborations.models import Stage, StageDecision
 from realise.core import inputs
 from realise.core.history import set_history_user
@@ -388,6 +389,10 @@ class Comparison:
     current: PlanBaseline | None
     rows: list[ComparisonRow]
     totals: ComparisonRow | None
+    # One force's part of the baselines and the plan (a force was given, and the benefit's
+    # amounts are split between forces); with a force and not split, a level: the whole
+    # collaboration's, never split.
+    force_part: bool = False
 
     @property
     def rebaselined(self) -> bool:
@@ -411,8 +416,11 @@ def _by_period(queryset) -> dict[datetime.date, Decimal]:
 
 def compare(benefit: Benefit, *, force=None) -> Comparison:
     """Month by month: the original baseline, the current baseline, today's plan and the
-    actuals (all forces and the collaboration together, or one force's when `force` is
-    given), summed in the database."""
+    actuals, summed in the database: all forces and the collaboration together, or, when
+    `force` is given, that force's part, as its own dashboard view counts it (its share of
+    each baseline and of the plan, and its own actuals plus its share of those recorded for
+    the whole collaboration, each split to the penny by `forces.force_month_parts`). A level
+    is never split: beside one force's actuals it keeps the whole collaboration's plan."""
     original = original_baseline(benefit)
     current = current_baseline(benefit)
     first = (
@@ -427,9 +435,22 @@ def compare(benefit: Benefit, *, force=None) -> Comparison:
     )
     planned = _by_period(PlannedValue.objects.filter(benefit=benefit))
     measurements = Measurement.objects.filter(benefit=benefit, value__isnull=False)
-    if force is not None:
-        measurements = measurements.filter(force=force)
-    actual = _by_period(measurements)
+    force_part = False
+    if force is None:
+        actual = _by_period(measurements)
+    else:
+        actual = _by_period(measurements.filter(force=force))
+        wide = _by_period(measurements.filter(force__isnull=True))
+        parts = force_month_parts(
+            benefit,
+            force,
+            {"original": first, "baseline": latest, "planned": planned, "wide": wide},
+        )
+        if parts is not None:
+            force_part = True
+            first, latest, planned = parts["original"], parts["baseline"], parts["planned"]
+            for period, part in parts["wide"].items():
+                actual[period] = actual.get(period, ZERO) + part
     periods = sorted(set(first) | set(latest) | set(planned) | set(actual))
     rows = [
         ComparisonRow(
@@ -450,7 +471,7 @@ def compare(benefit: Benefit, *, force=None) -> Comparison:
             sum(planned.values(), ZERO),
             sum(actual.values(), ZERO) if actual else None,
         )
-    return Comparison(original, current, rows, totals)
+    return Comparison(original, current, rows, totals, force_part)
 
 
 def plan_as_at(benefit: Benefit, day: datetime.date) -> tuple[list, Decimal]:

@@ -37,8 +37,9 @@ def monthly_series(
     benefit: Benefit, *, force=None, comparison: baselines.Comparison | None = None
 ) -> dict:
     """The benefit page's figures: month by month the current baseline (when baselined),
-    today's plan and the actuals (one force's when `force` is given), with running totals
-    for the chart, grouped by UK financial year (April to March) for the table.
+    today's plan and the actuals (one force's part when `force` is given: see
+    `baselines.compare`), with running totals for the chart, grouped by UK financial year
+    (April to March) for the table.
     `comparison` is `baselines.compare(benefit, force=force)` where the caller has it."""
     if comparison is None:
         comparison = baselines.compare(benefit, force=force)
@@ -64,7 +65,23 @@ def monthly_series(
             }
         )
     years: dict[int, dict] = {}
+    # The variances of the Total row add up those of the months (the months with an
+    # actual), as the years' do; the plan and baselines are of every month.
+    whole = comparison.totals
+    totals = None
+    if whole is not None:
+        totals = {
+            "original": whole.original,
+            "baseline": whole.baseline,
+            "planned": whole.planned,
+            "actual": whole.actual,
+            "against_baseline": None,
+            "variance": None,
+        }
     for month in months:
+        for name in ("against_baseline", "variance"):
+            if totals is not None and month[name] is not None:
+                totals[name] = (totals[name] or ZERO) + month[name]
         year = financial_year(month["period"])
         slot = years.setdefault(
             year,
@@ -82,9 +99,10 @@ def monthly_series(
     return {
         "baselined": baselined,
         "rebaselined": comparison.rebaselined,
+        "force_part": comparison.force_part,
         "months": months,
         "years": [years[year] for year in sorted(years)],
-        "totals": comparison.totals,
+        "totals": totals,
     }
 
 

@@ -47,6 +47,31 @@ def check_evidence_file(upload: File[bytes], *, field: str = "evidence_file") ->
         raise ValidationError({field: str(refused)}) from refused
 
 
+# As many characters as a file's name may have (the limit Django's uploads keep to).
+FILE_NAME_LIMIT = 255
+
+
+def given_file_name(name: str) -> str:
+    """The name a file was uploaded under, without any folders a client sent with it or
+    unprintable characters, shortened to `FILE_NAME_LIMIT` with its extension kept."""
+    name = "".join(c for c in name.replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable())
+    name = name.strip()
+    if len(name) <= FILE_NAME_LIMIT:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) >= 20:
+        return name[:FILE_NAME_LIMIT]
+    return stem[: FILE_NAME_LIMIT - len(extension) - 1] + "." + extension
+
+
+def attach_evidence_file(evidence: Evidence, upload: File[bytes]) -> None:
+    """Store `upload` as the evidence's file, keeping the name it was uploaded under (it
+    downloads under that name). Inside `stored_files.atomic()`: the file is removed again if
+    the evidence is not saved after all."""
+    evidence.original_name = given_file_name(upload.name or "")
+    stored_files.store(evidence.file, evidence.original_name or "evidence", upload)
+
+
 # The measurement rules: written once, used by every way in (page, API, Excel import) ---
 
 FUTURE_MONTH = gettext_lazy("Actuals can only be recorded for months that have begun.")
@@ -177,8 +202,8 @@ def record_measurement(
     measurement.full_clean(exclude=_ROWS_IN_HAND, validate_unique=False, validate_constraints=False)
     measurement.save()
     evidence = Evidence(measurement=measurement, note=evidence_note, uploaded_by=user)
-    if evidence_file:  # removed again if this actual is not saved after all
-        stored_files.store(evidence.file, evidence_file.name or "evidence", evidence_file)
+    if evidence_file:
+        attach_evidence_file(evidence, evidence_file)
     set_history_user(evidence, user)
     evidence.save()
     measurement.verification_cleared = cleared_by

@@ -32,7 +32,7 @@ from realise.core.permissions import ACCOUNT_KIND, access_for
 from realise.core.types import signed_in_user
 from realise.organisations import forms, services
 from realise.organisations.filtersets import AccessFilter, PeopleFilter
-from realise.organisations.models import Invitation, Membership, Person, Role
+from realise.organisations.models import Invitation, InvitationStatus, Membership, Person, Role
 from realise.organisations.rules import may_read_email
 
 
@@ -325,8 +325,16 @@ class PersonTable(tables.Table):
             return record.email
         return "–"
 
-    def render_account(self, value):
-        return _("Has an account") if value else _("No account")
+    def render_account(self, record):
+        user = record.user
+        if user is None:
+            return _("No account")
+        invitation = getattr(user, "invitation", None)
+        # An invitee's account is inactive until they accept: it is theirs, not deactivated.
+        invited = invitation is not None and invitation.status == InvitationStatus.PENDING
+        if user.is_active or invited:
+            return _("Has an account")
+        return _("Account deactivated")
 
 
 class PeopleListView(PeopleMixin, SingleTableMixin, TemplateView):
@@ -336,7 +344,7 @@ class PeopleListView(PeopleMixin, SingleTableMixin, TemplateView):
 
     @cached_property
     def filterset(self):
-        people = Person.objects.select_related("force", "sharing")
+        people = Person.objects.select_related("force", "sharing", "user__invitation")
         return PeopleFilter(self.request.GET or None, people, request=self.request)
 
     def get_table_data(self):

@@ -1,6 +1,6 @@
 """The benefit page writes its figures for people: pounds with separators, a chart of
 running totals beside its table, financial years with months on demand, one force's
-actuals on request."""
+actuals against its part of the plan on request."""
 
 import datetime
 from decimal import Decimal
@@ -53,8 +53,10 @@ def test_one_forces_actuals_without_javascript(client, world):
     actual(world.benefit, datetime.date(2026, 4, 1), "25", force("Kent"))
     html = page(client, world, f"?force={force('Kent').pk}")
     years = html[html.index('id="caption-years"') : html.index("Months of 2026/27")]
-    assert "actuals of Kent" in years
-    assert "£25.00" in years and "-£175.00" in years and "£150.00" not in years
+    # Kent's 52.7% of the £200 plan is £105.40: its £25 is £80.40 short of its part.
+    assert "Kent's part" in years
+    assert "£105.40" in years and "£25.00" in years and "-£80.40" in years
+    assert "£150.00" not in years and "£200.00" not in years
     assert f"chart.svg?force={force('Kent').pk}" in html
     client.force_login(world.alice)
     outsider = force("Norfolk").pk

@@ -1,6 +1,7 @@
 """The benefits register: benefits, their planned profiles, actuals and evidence."""
 
 import datetime
+import posixpath
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Self
 
@@ -449,6 +450,12 @@ class Evidence(TimeStamped):
     )
     note = models.TextField(verbose_name=_("note"), blank=True)
     file = models.FileField(verbose_name=_("file"), upload_to=evidence_path, blank=True)
+    original_name = models.CharField(
+        verbose_name=_("original name"),
+        max_length=255,
+        blank=True,
+        help_text=_("The file's name as uploaded; it downloads under this name."),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),
@@ -464,6 +471,14 @@ class Evidence(TimeStamped):
 
     def __str__(self) -> str:
         return self.note[:60] or self.file.name or "evidence"
+
+    @property
+    def file_name(self) -> str:
+        """The name the file downloads under: as uploaded, or for a file stored before that
+        was kept, its stored name ('' when there is no file)."""
+        if not self.file.name:
+            return ""
+        return self.original_name or posixpath.basename(self.file.name)
 
 
 class BenefitShare(models.Model):

@@ -26,6 +26,7 @@ from realise.benefits.models import (
 from realise.benefits.realisation.cut import _Cut, _summable_q
 from realise.benefits.realisation.figures import (
     CENT,
+    MEASURE_UNITS,
     MEASURES,
     SUBCATEGORY_MEASURE,
     ZERO,
@@ -544,6 +545,38 @@ def month_plan_parts(
         by_month = dict(_cumulative_parts(rows, splitter, force.ons_code))
         parts[(benefit.pk, force.pk)] = by_month.get(month, _money(0))
     return parts
+
+
+def is_split(benefit: Benefit) -> bool:
+    """Whether the benefit's amounts are split between forces: money (1a, 1c in pounds) and
+    hours (1b in hours). Levels (counts, percentages, scores) never are."""
+    measure = SUBCATEGORY_MEASURE.get(benefit.subcategory)
+    return measure is not None and benefit.unit == MEASURE_UNITS[measure]
+
+
+def force_month_parts(
+    benefit: Benefit, force: Force, series: Mapping[str, Mapping[datetime.date, Decimal]]
+) -> dict[str, dict[datetime.date, Decimal]] | None:
+    """The force's part of each month of each of `series` (whole amounts of the benefit by
+    month: a plan, a baseline, actuals recorded for the whole collaboration), as a force's
+    own view and `month_plan_parts` count it: each month's part is the change in the force's
+    penny-exact split of the running total from the series' first month. The parts of all
+    forces, plus any unallocated amount, make the whole, month by month and to date.
+
+    None for a level, which is never split. A force outside the benefit's split, and every
+    force when the benefit has no split at all (the amount is unallocated), has 0.00."""
+    if not is_split(benefit):
+        return None
+    collaboration_id = benefit.initiative.collaboration_id
+    splitter = _Shares.load(Q(benefit_id=benefit.pk), [collaboration_id]).of(
+        benefit.pk, collaboration_id
+    )
+    out: dict[str, dict[datetime.date, Decimal]] = {}
+    for name, months in series.items():
+        rows = sorted(months.items())
+        parts = dict(_cumulative_parts(rows, splitter, force.ons_code))
+        out[name] = {period: parts.get(period, _money(0)) for period, _ in rows}
+    return out
 
 
 def _force_ledger(cut: _Cut) -> _ForceLedger:

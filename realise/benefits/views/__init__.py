@@ -6,7 +6,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -31,6 +31,7 @@ from realise.benefits.services import cleared_message, record_measurement, repla
 from realise.benefits.standard import benefit_standard
 from realise.collaborations.models import Initiative
 from realise.collaborations.rules import can_view
+from realise.core.downloads import file_download
 from realise.core.history import set_history_user
 from realise.core.language import force_name, month_year
 from realise.core.permissions import access_for
@@ -299,7 +300,7 @@ def evidence_download(request, pk: int):
     )
     if not evidence.file or not can_view(request.user, evidence):
         raise Http404("No such evidence file.")
-    return FileResponse(evidence.file.open("rb"), as_attachment=True)
+    return file_download(evidence.file.open("rb"), evidence.file_name, default="evidence")
 
 
 class RecordMonthView(LoginRequiredMixin, TemplateView):
