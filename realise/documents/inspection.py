@@ -338,7 +338,7 @@ def evidence_csv(items, with_files: bool) -> bytes:
                 f"{m.period:%Y-%m}",
                 m.force.name if m.force else "Whole collaboration",
                 item.note,
-                posixpath.basename(item.file.name) if item.file else "",
+                item.file_name,  # as uploaded, as it downloads from Realise
                 evidence_path(item) if (with_files and item.file) else "",
                 _name(item.uploaded_by),
                 _text(item.created_at),

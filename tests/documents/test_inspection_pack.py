@@ -293,3 +293,21 @@ def test_the_command_and_its_exit_statuses(tmp_path, capsys):
         assert run("--collaboration", "ek", "--out", str(tmp_path / "x.zip")) == 1
     assert "disk full" in capsys.readouterr().err
     assert not (tmp_path / "x.zip").exists()
+
+
+def test_the_evidence_index_names_each_file_as_it_was_uploaded(pack_world, settings, tmp_path):
+    """The index names a file as the page and the download do ("Adroddiad – Heddlu.pdf"),
+    not as it happens to be stored; the copy in the pack keeps a safe stored name."""
+    from django.core.files.base import ContentFile
+
+    settings.MEDIA_ROOT = tmp_path
+    w = pack_world
+    w.evidence.original_name = "Adroddiad Blynyddol – Heddlu.pdf"
+    w.evidence.file.save("Adroddiad_Blynyddol__Heddlu.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    archive = zipfile.ZipFile(
+        io.BytesIO(build_zip(w.collab, w.alice, with_evidence=True, today=NOVEMBER))
+    )
+    (row,) = csv_rows(archive, "evidence-index.csv")
+    assert row["File"] == "Adroddiad Blynyddol – Heddlu.pdf"
+    assert row["In this pack"] == f"evidence/{w.evidence.pk}-Adroddiad_Blynyddol__Heddlu.pdf"
+    assert archive.read(row["In this pack"]) == b"%PDF-1.4"
