@@ -33,8 +33,11 @@ def attachment_header(name: str, default: str = "download") -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=utf-8''{quote(name)}"
 
 
-def file_download(file, name: str, default: str = "download") -> FileResponse:
-    """A download of the open `file` under `name` (see `attachment_header`)."""
-    response = FileResponse(file, as_attachment=True, filename=name)
+def file_download(
+    file, name: str, default: str = "download", content_type: str | None = None
+) -> FileResponse:
+    """A download of the open `file` under `name` (see `attachment_header`); its type is
+    `content_type` when given, else guessed from the name."""
+    response = FileResponse(file, as_attachment=True, filename=name, content_type=content_type)
     response["Content-Disposition"] = attachment_header(name, default)
     return response

@@ -14,7 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from realise.collaborations.decisions import decisions_of
 from realise.collaborations.models import Agreement, Collaboration, ForceShare, Function, Initiative
 from realise.core.cells import safe_cell
+from realise.core.downloads import file_download
 from realise.core.filtersets import PageFilterSet
 from realise.core.paging import LastPageMixin
 from realise.core.views import ObjectPermissionMixin
@@ -484,10 +485,10 @@ def document_download(request, pk: int, number: int):
     )
     if not request.user.has_perm("knowledge.view_document", version.document):
         raise Http404("No such document.")
-    response = FileResponse(
+    response = file_download(
         version.file.open("rb"),
-        as_attachment=True,
-        filename=version.original_name,
+        version.original_name,
+        "document",
         content_type=version.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"

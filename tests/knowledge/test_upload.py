@@ -128,3 +128,18 @@ def test_someone_outside_the_collaboration_cannot_upload(world):
 
     with pytest.raises(PermissionDenied):
         upload(world, "closure.txt", b"Notes", user=world.nora)
+
+
+def test_a_document_downloads_under_its_welsh_name_with_a_plain_fallback(world, client):
+    """The exact name in UTF-8 (`filename*`) for browsers that read it, and a plain ASCII
+    name beside it for those that do not, with the type it was detected as."""
+    document = upload(world, "Adroddiad Cau – Heddlu Dyfed-Powys.pdf", pdf_bytes("Cau"))
+    client.force_login(world.alice)
+    response = client.get(f"/repository/documents/{document.pk}/versions/1/download/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="Adroddiad Cau Heddlu Dyfed-Powys.pdf"; '
+        "filename*=utf-8''Adroddiad%20Cau%20%E2%80%93%20Heddlu%20Dyfed-Powys.pdf"
+    )
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
