@@ -20,7 +20,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,7 +36,8 @@ from realise.benefits.models import (
     PlanBaseline,
     PlannedValue,
 )
-from realise.benefits.realisation.forces import force_month_parts
+from realise.benefits.realisation.forces import force_month_parts, is_split
+from realise.benefits.realisation.rag import month_level
 from realise.collaborations.models import Stage, StageDecision
 from realise.core import inputs
 from realise.core.history import set_history_user
@@ -388,6 +389,8 @@ class Comparison:
     original: PlanBaseline | None
     current: PlanBaseline | None
     rows: list[ComparisonRow]
+    # Every month's sum, for pounds and hours; None for a level (a count, a percentage, a
+    # score), which is never added up.
     totals: ComparisonRow | None
     # One force's part of the baselines and the plan (a force was given, and the benefit's
     # amounts are split between forces); with a force and not split, a level: the whole
@@ -414,13 +417,35 @@ def _by_period(queryset) -> dict[datetime.date, Decimal]:
     }
 
 
+def _levels_by_period(measurements, unit: str) -> dict[datetime.date, Decimal]:
+    """Each month's actual level, by the engine's rule (`rag.month_level`)."""
+    rows = (
+        measurements.values("period")
+        .annotate(
+            total=Sum("value"),
+            count=Count("pk"),
+            wide=Sum("value", filter=Q(force__isnull=True)),
+        )
+        .values_list("period", "total", "count", "wide")
+        .order_by()
+    )
+    out = {}
+    for period, total, count, wide in rows:
+        level = month_level(unit, wide, total, count)
+        if level is not None:
+            out[period] = level.quantize(Decimal("0.01"))
+    return out
+
+
 def compare(benefit: Benefit, *, force=None) -> Comparison:
     """Month by month: the original baseline, the current baseline, today's plan and the
     actuals, summed in the database: all forces and the collaboration together, or, when
     `force` is given, that force's part, as its own dashboard view counts it (its share of
     each baseline and of the plan, and its own actuals plus its share of those recorded for
     the whole collaboration, each split to the penny by `forces.force_month_parts`). A level
-    is never split: beside one force's actuals it keeps the whole collaboration's plan."""
+    is never split: beside one force's actuals it keeps the whole collaboration's plan; and
+    a level's month is its level (`rag.month_level`: the collaboration's value, else the
+    forces' added up or averaged), never added up over months (no totals)."""
     original = original_baseline(benefit)
     current = current_baseline(benefit)
     first = (
@@ -436,8 +461,11 @@ def compare(benefit: Benefit, *, force=None) -> Comparison:
     planned = _by_period(PlannedValue.objects.filter(benefit=benefit))
     measurements = Measurement.objects.filter(benefit=benefit, value__isnull=False)
     force_part = False
+    level = not is_split(benefit)
     if force is None:
-        actual = _by_period(measurements)
+        actual = (
+            _levels_by_period(measurements, benefit.unit) if level else _by_period(measurements)
+        )
     else:
         actual = _by_period(measurements.filter(force=force))
         wide = _by_period(measurements.filter(force__isnull=True))
@@ -463,7 +491,7 @@ def compare(benefit: Benefit, *, force=None) -> Comparison:
         for period in periods
     ]
     totals = None
-    if rows:
+    if rows and not level:
         totals = ComparisonRow(
             periods[-1],
             sum(first.values(), ZERO) if original else None,

@@ -139,9 +139,20 @@ def by_force(rows: list[dict], *, measure: str, title: str, fmt: str = "svg") ->
 
 
 @remembered
-def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> bytes:
+def cumulative(
+    rows: list[dict], *, unit: str, title: str, fmt: str = "svg", level: bool = False
+) -> bytes:
     """A benefit's running totals month by month: the baseline (when it has one), today's
-    plan and the actuals. `rows` are `benefits.profile.monthly_series(...)["months"]`."""
+    plan and the actuals. `rows` are `benefits.profile.monthly_series(...)["months"]`.
+    With `level` (a count, a percentage, a score: never added up), each month's levels,
+    a month without a figure left as a gap rather than drawn as nought."""
+    suffix = "" if level else "_to_date"
+
+    def values(name: str) -> list[float]:
+        if level:
+            return [float("nan") if row[name] is None else number(row[name]) for row in rows]
+        return [number(row[name]) for row in rows]
+
     with drawing(STYLE, 9, 4.5) as figure:
         axes = figure.subplots()
         if not rows:
@@ -149,10 +160,10 @@ def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> 
         else:
             labels = [date_format(row["period"], "M Y") for row in rows]  # 'Ebr 2026' in Welsh
             positions = list(range(len(rows)))
-            if any(row["baseline_to_date"] is not None for row in rows):
+            if any(row[f"baseline{suffix}"] is not None for row in rows):
                 axes.step(
                     positions,
-                    [number(row["baseline_to_date"]) for row in rows],
+                    values(f"baseline{suffix}"),
                     where="mid",
                     color=BASELINE,
                     linestyle="--",
@@ -160,14 +171,14 @@ def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> 
                 )
             axes.step(
                 positions,
-                [number(row["planned_to_date"]) for row in rows],
+                values(f"planned{suffix}"),
                 where="mid",
                 color=FORECAST,
                 label=gettext("Current plan"),
             )
             axes.plot(
                 positions,
-                [number(row["actual_to_date"]) for row in rows],
+                values(f"actual{suffix}"),
                 color=REALISED,
                 marker="o",
                 markersize=3,
@@ -189,10 +200,13 @@ def cumulative(rows: list[dict], *, unit: str, title: str, fmt: str = "svg") -> 
             axes.set_axisbelow(True)
             figure.legend(loc="outside lower center", ncols=3, frameon=False)
         axes.set_title(title)
-        axes.set_ylabel(
-            {"GBP": gettext("Pounds to date"), "hours": gettext("Hours to date")}.get(
-                unit, gettext("To date")
+        if level:
+            axes.set_ylabel(gettext("Level"))
+        else:
+            axes.set_ylabel(
+                {"GBP": gettext("Pounds to date"), "hours": gettext("Hours to date")}.get(
+                    unit, gettext("To date")
+                )
             )
-        )
         axes.spines[["top", "right"]].set_visible(False)
         return save(figure, fmt)

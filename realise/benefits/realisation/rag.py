@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -207,7 +208,7 @@ def benefit_rag(
             actual_value = _dec(seen.get("total"))
             score, rag = _score_cumulative(planned_value, actual_value, row["is_disbenefit"])
         elif kind == LEVEL and benefit_id in levels:
-            planned_value, actual_value = levels[benefit_id]
+            _, planned_value, actual_value = levels[benefit_id]
             score, rag = _score_level(
                 row["direction"], row["baseline_value"], planned_value, actual_value
             )
@@ -237,21 +238,40 @@ def benefit_rag(
     return out
 
 
-def _levels(cut: _Cut) -> dict[int, tuple[Decimal | None, Decimal | None]]:
-    """(planned level, actual level) in each level benefit's latest measured month.
+def month_level(
+    unit: str, wide: Decimal | None, total: Decimal | None, count: int
+) -> Decimal | None:
+    """A level benefit's actual level in one month: the collaboration-wide value when one
+    was recorded, else the forces' values added up (counts, pounds, hours) or averaged
+    (percentages, scores). `wide` is the collaboration-wide value, `total` and `count` the
+    sum and number of the month's values."""
+    if wide is not None:
+        return _dec(wide)
+    if not count:
+        return None
+    if unit in (Unit.PERCENT, Unit.SCORE):
+        return (_dec(total) / count).quantize(CENT, rounding=ROUND_HALF_UP)
+    return _dec(total)
 
-    The actual level is the collaboration-wide value when one was recorded, else the
-    forces' values added up (counts, pounds, hours) or averaged (percentages, scores).
-    The planned level is the plan for that month, else the latest plan before it.
+
+def _levels(
+    cut: _Cut, force: Any = None
+) -> dict[int, tuple[datetime.date, Decimal | None, Decimal | None]]:
+    """(latest measured month, planned level, actual level) of each level benefit.
+
+    The actual level is `month_level` of the latest measured month. The planned level is
+    the plan for that month, else the latest plan before it. With `force`, only that
+    force's values are read (a level is never split: the plan is the collaboration's).
     One query over the level benefits, with index lookups per benefit.
     """
-    to_date_q = cut.period_q(cut.to_date) & Q(value__isnull=False)
+    measured_q = Q(value__isnull=False) if force is None else Q(value__isnull=False, force=force)
+    to_date_q = cut.period_q(cut.to_date) & measured_q
     latest = Subquery(
         Measurement.objects.filter(Q(benefit=OuterRef("pk")) & to_date_q)
         .order_by("-period")
         .values("period")[:1]
     )
-    at_latest = Q(benefit=OuterRef("pk"), period=OuterRef("latest"), value__isnull=False)
+    at_latest = Q(benefit=OuterRef("pk"), period=OuterRef("latest")) & measured_q
 
     def measured(aggregate: Aggregate, extra: Q | None = None) -> Subquery:
         return Subquery(
@@ -280,19 +300,41 @@ def _levels(cut: _Cut) -> dict[int, tuple[Decimal | None, Decimal | None]]:
         .values("pk", "unit", "latest", "planned", "total", "count", "wide")
         .order_by()
     )
-    out: dict[int, tuple[Decimal | None, Decimal | None]] = {}
+    out: dict[int, tuple[datetime.date, Decimal | None, Decimal | None]] = {}
     for row in rows:
         if row["latest"] is None or not row["count"]:
             continue
-        if row["wide"] is not None:
-            actual = _dec(row["wide"])
-        elif row["unit"] in (Unit.PERCENT, Unit.SCORE):
-            actual = (_dec(row["total"]) / row["count"]).quantize(CENT, rounding=ROUND_HALF_UP)
-        else:
-            actual = _dec(row["total"])
+        actual = month_level(row["unit"], row["wide"], row["total"], row["count"])
         planned = None if row["planned"] is None else _dec(row["planned"])
-        out[row["pk"]] = (planned, actual)
+        out[row["pk"]] = (row["latest"], planned, actual)
     return out
+
+
+@dataclass(frozen=True)
+class LatestLevel:
+    """A level benefit's latest actual against the plan for that month, and its RAG."""
+
+    period: datetime.date
+    planned: Decimal | None
+    actual: Decimal | None
+    score: Decimal | None
+    rag: str
+
+
+def latest_level(
+    benefit: Benefit, *, force: Any = None, today: datetime.date | None = None
+) -> LatestLevel | None:
+    """The latest actual level of a level benefit up to the last complete month, against
+    the plan for that month, rated as `benefit_rag` rates it (the same `_levels` and
+    `_score_level`); with `force`, that force's own level against the collaboration's
+    plan. None when nothing is measured yet."""
+    cut = _Cut.make(None, Benefit.objects.filter(pk=benefit.pk), today)
+    found = _levels(cut, force).get(benefit.pk)
+    if found is None:
+        return None
+    period, planned, actual = found
+    score, rag = _score_level(benefit.direction, benefit.baseline_value, planned, actual)
+    return LatestLevel(period, planned, actual, score, rag)
 
 
 def rag_rollup(rows: Iterable[BenefitRag]) -> RagRollup:

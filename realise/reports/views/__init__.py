@@ -410,13 +410,22 @@ class BenefitChartView(LoginRequiredMixin, View):
             if force is None:
                 raise Http404("No such force in this collaboration.")
         series = monthly_series(benefit, force=force)
-        title = (
-            gettext("%(reference)s: running totals (%(force)s)")
-            % {"reference": benefit.reference, "force": force_name(force)}
-            if force
-            else gettext("%(reference)s: running totals") % {"reference": benefit.reference}
+        names = {"reference": benefit.reference, "force": force_name(force)}
+        if series["level"]:
+            title = (
+                gettext("%(reference)s: levels month by month (%(force)s)") % names
+                if force
+                else gettext("%(reference)s: levels month by month") % names
+            )
+        else:
+            title = (
+                gettext("%(reference)s: running totals (%(force)s)") % names
+                if force
+                else gettext("%(reference)s: running totals") % names
+            )
+        content = charts.cumulative(
+            series["months"], unit=benefit.unit, title=title, fmt=fmt, level=series["level"]
         )
-        content = charts.cumulative(series["months"], unit=benefit.unit, title=title, fmt=fmt)
         response = HttpResponse(content, content_type=charts.FORMATS[fmt])
         response["Cache-Control"] = "private, no-cache"
         if fmt == "png":
