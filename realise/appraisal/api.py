@@ -9,7 +9,12 @@ from rest_framework.views import APIView
 from realise.appraisal.figures import case_output
 from realise.appraisal.models import Option
 from realise.collaborations.models import Initiative
-from realise.core.api import ReadOnlyDomainViewSet, RulesPermission, read_only_serializer
+from realise.core.api import (
+    QueryParameters,
+    ReadOnlyDomainViewSet,
+    RulesPermission,
+    read_only_serializer,
+)
 from realise.core.inspection import record_if_inspected
 
 OptionSerializer = read_only_serializer(
@@ -148,7 +153,7 @@ AppraisalSerializer = inline_serializer(
 )
 
 
-class AppraisalQuery(serializers.Serializer):
+class AppraisalQuery(QueryParameters):
     ex_post = serializers.BooleanField(
         required=False,
         default=False,
@@ -162,20 +167,7 @@ class AppraisalQuery(serializers.Serializer):
         help_text="With ex_post: the day the months are counted to (default: today).",
     )
 
-    # `format` is the API's own.
-    API_PARAMETERS = ("format",)
-
-    @classmethod
-    def parameter_errors(cls, params) -> dict[str, list[str]]:
-        """{parameter: [why]} for each parameter the appraisal cannot take as given."""
-        known = [*cls().fields, *cls.API_PARAMETERS]
-        errors: dict[str, list[str]] = {}
-        for name in params:
-            if name not in known:
-                errors[name] = [f"Not a parameter of the appraisal; use {', '.join(known[:-1])}."]
-            elif len(params.getlist(name)) > 1:
-                errors[name] = ["Give it once."]
-        return errors
+    UNKNOWN = "Not a parameter of the appraisal"
 
     def validate(self, attrs):
         if attrs.get("as_of") is not None and not attrs["ex_post"]:

@@ -63,6 +63,7 @@ from realise.core.api import (
     DomainViewSet,
     JSONParser,
     MonthField,
+    QueryParameters,
     RulesPermission,
     VisibleRelatedField,
     conflict,
@@ -775,7 +776,7 @@ class EvidenceViewSet(DomainViewSet):
 # Realisation ------------------------------------------------------------------------------------
 
 
-class RealisationQuery(serializers.Serializer):
+class RealisationQuery(QueryParameters):
     collaboration = serializers.CharField(
         required=False, help_text="Slug or id; includes the collaborations nested in it."
     )
@@ -804,22 +805,8 @@ class RealisationQuery(serializers.Serializer):
     locals()["from"] = MonthField(required=False, help_text="First month, YYYY-MM.")
     locals()["to"] = MonthField(required=False, help_text="Last month, YYYY-MM.")
 
-    # Any other parameter, or one of these but `subcategory` given twice, is refused rather
-    # than left out of the figures unsaid (`format` is the API's own).
     REPEATABLE = ("subcategory",)
-    API_PARAMETERS = ("format",)
-
-    @classmethod
-    def parameter_errors(cls, params) -> dict[str, list[str]]:
-        """{parameter: [why]} for each parameter the figures cannot take as given."""
-        known = [*cls().fields, *cls.API_PARAMETERS]
-        errors: dict[str, list[str]] = {}
-        for name in params:
-            if name not in known:
-                errors[name] = [f"Not a filter of the figures; use {', '.join(known[:-1])}."]
-            elif name not in cls.REPEATABLE and len(params.getlist(name)) > 1:
-                errors[name] = ["Give it once."]
-        return errors
+    UNKNOWN = "Not a filter of the figures"
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -212,6 +212,29 @@ class AmountField(serializers.DecimalField):
 # Serializers ----------------------------------------------------------------------------------
 
 
+class QueryParameters(serializers.Serializer):
+    """Query parameters read by a serializer's fields, where a parameter it does not know,
+    or one given twice (but those in `REPEATABLE`), is refused naming it rather than left
+    out of the answer unsaid. `format` is the API's own; `UNKNOWN` says what a parameter is
+    not ("Not a filter of the figures")."""
+
+    REPEATABLE: tuple[str, ...] = ()
+    API_PARAMETERS = ("format",)
+    UNKNOWN = "Not a parameter"
+
+    @classmethod
+    def parameter_errors(cls, params) -> dict[str, list[str]]:
+        """{parameter: [why]} for each parameter that cannot be taken as given."""
+        known = [*cls().fields, *cls.API_PARAMETERS]
+        errors: dict[str, list[str]] = {}
+        for name in params:
+            if name not in known:
+                errors[name] = [f"{cls.UNKNOWN}; use {', '.join(known[:-1])}."]
+            elif name not in cls.REPEATABLE and len(params.getlist(name)) > 1:
+                errors[name] = ["Give it once."]
+        return errors
+
+
 def _errors_of(error: DjangoValidationError) -> dict | list:
     if hasattr(error, "error_dict"):
         return {field: [str(m) for m in messages] for field, messages in error.message_dict.items()}
