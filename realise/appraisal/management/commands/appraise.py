@@ -1,4 +1,3 @@
-import datetime
 import json
 import sys
 from decimal import Decimal
@@ -10,6 +9,7 @@ from realise.appraisal.counterfactual import appraise_options
 from realise.appraisal.figures import case_output
 from realise.appraisal.greenbook import AppraisalError, appraise, render_table
 from realise.collaborations.models import Initiative
+from realise.core.options import day_option
 
 
 class Command(BaseCommand):
@@ -116,13 +116,7 @@ class Command(BaseCommand):
         if options.get("as_of"):
             if not options.get("ex_post"):
                 raise CommandError("--as-of: only with --ex-post", returncode=2)
-            try:
-                as_of = datetime.date.fromisoformat(options["as_of"])
-            except ValueError:
-                raise CommandError(
-                    f"--as-of: '{options['as_of']}' is not a date; write it as YYYY-MM-DD",
-                    returncode=2,
-                ) from None
+            as_of = day_option(options["as_of"], "--as-of")
         elif options.get("ex_post"):
             as_of = timezone.localdate()
         return case_output(initiative, ex_post_as_of=as_of)

@@ -16,6 +16,7 @@ from realise.benefits.models import SubCategory
 from realise.benefits.realisation import RealisationFilter, parse_month, realisation
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.cells import CsvWriter
+from realise.core.options import day_option
 from realise.organisations.models import Force
 
 # As the API's filters take yes or no (`?cashable=`): true/false, 1/0.
@@ -134,13 +135,4 @@ class Command(BaseCommand):
         start, end = fields.get("period_from"), fields.get("period_to")
         if start and end and start > end:
             raise CommandError("--from: the period starts after --to", returncode=2)
-        today = None
-        if options.get("today"):
-            try:
-                today = datetime.date.fromisoformat(options["today"])
-            except ValueError:
-                raise CommandError(
-                    f"--today: '{options['today']}' is not a date; write it as YYYY-MM-DD",
-                    returncode=2,
-                ) from None
-        return RealisationFilter(**fields), today
+        return RealisationFilter(**fields), day_option(options.get("today") or None, "--today")

@@ -15,14 +15,13 @@ status 2 and one line naming the option.
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from realise.benefits.realisation import parse_month
 from realise.collaborations.models import Initiative
+from realise.core.options import day_option
 from realise.core.outfiles import check_out, replacing
 from realise.documents.board_pack import build_board_pack
 from realise.documents.closure import build_closure
@@ -125,13 +124,7 @@ class Command(BaseCommand):
         body = GovernanceBody.objects.filter(slug=options["body"]).first()
         if body is None:
             raise usage(f"--body: no governance body with slug '{options['body']}'")
-        try:
-            day = datetime.date.fromisoformat(options["date"])
-        except ValueError:
-            raise usage(
-                f"--date: '{options['date']}' is not a date; write it as YYYY-MM-DD, "
-                "e.g. 2026-11-30."
-            ) from None
+        day = day_option(options["date"], "--date", "e.g. 2026-11-30.")
         return build_board_pack(body, day, marking=options["marking"] or Marking.OFFICIAL)
 
     def closure(self, options) -> dict:

@@ -1,5 +1,3 @@
-import datetime
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -7,6 +5,7 @@ from django.utils import timezone
 from realise.core import housekeeping
 from realise.core.audit import send_head
 from realise.core.heartbeat import run_checks
+from realise.core.options import day_option
 from realise.governance.reminders import send_reminders
 
 
@@ -32,16 +31,10 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", help="Site address for links (default REALISE_BASE_URL).")
 
     def handle(self, *args, **options):
-        today = timezone.localdate()
-        if options["date"]:
-            try:
-                today = datetime.date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError(
-                    f"--date: '{options['date']}' is not a date; write it as YYYY-MM-DD, "
-                    "e.g. 2026-11-30.",
-                    returncode=2,
-                ) from None
+        today = (
+            day_option(options["date"] or None, "--date", "e.g. 2026-11-30.")
+            or timezone.localdate()
+        )
         stopped = run_checks()  # work whose process has gone (a killed import) is failed
         if stopped:
             self.stdout.write(f"Marked {stopped} stopped background job(s) failed.")

@@ -7,7 +7,6 @@ there are at least `MIN_HIDDEN_GROUP` of them). Without it, every collaboration 
 (the operator's view, as `realise export-register`). Exits 2 on a usage error.
 """
 
-import datetime
 import json
 
 from django.contrib.auth import get_user_model
@@ -15,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.formats import date_format
 
 from realise.core.formatting import money
+from realise.core.options import day_option
 from realise.reports.benchmark import MIN_HIDDEN_GROUP, benchmark
 
 
@@ -31,15 +31,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        today = None
-        if options.get("today"):
-            try:
-                today = datetime.date.fromisoformat(options["today"])
-            except ValueError:
-                raise CommandError(
-                    f"--today: '{options['today']}' is not a date; write it as YYYY-MM-DD",
-                    returncode=2,
-                ) from None
+        today = day_option(options.get("today") or None, "--today")
         if options.get("user"):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:

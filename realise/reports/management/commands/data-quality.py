@@ -5,7 +5,6 @@ its rule, benefit, initiative and how to put it right. Exits 1 when there is any
 0 when there is none, 2 on a usage error.
 """
 
-import datetime
 import json
 import sys
 
@@ -15,6 +14,7 @@ from realise.benefits.models import Benefit
 from realise.benefits.realisation import collaboration_and_descendants
 from realise.collaborations.models import Collaboration
 from realise.core.language import english
+from realise.core.options import day_option
 from realise.reports import data_quality
 
 
@@ -42,15 +42,7 @@ class Command(BaseCommand):
                 )
             ids = collaboration_and_descendants(collaboration)
             benefits = benefits.filter(initiative__collaboration_id__in=ids)
-        today = None
-        if options.get("today"):
-            try:
-                today = datetime.date.fromisoformat(options["today"])
-            except ValueError:
-                raise CommandError(
-                    f"--today: '{options['today']}' is not a date; write it as YYYY-MM-DD",
-                    returncode=2,
-                ) from None
+        today = day_option(options.get("today") or None, "--today")
         report = data_quality.check(benefits, today=today)
         if options["format"] == "json":
             self.stdout.write(json.dumps(report.as_dict(), indent=2))
