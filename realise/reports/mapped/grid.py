@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from realise.core import uploads
 from realise.reports.register.formulas import uncalculated_cells, xlsx_sheet_paths
 
 MAX_ROWS = 200_000
@@ -97,11 +98,15 @@ def read_grid(data: bytes, filename: str) -> Grid:
     """Read an uploaded register; GridError says why it cannot be read."""
     name = filename.lower()
     if name.endswith(".csv"):
+        # As the upload's check reads it: UTF-8, Excel's UTF-16 "Unicode text" or its
+        # Windows-1252 "CSV" on a UK PC.
+        text = uploads.decode_text(data)
+        if text is None:
+            raise GridError(f"{filename}: cannot be read as text; save it as CSV (UTF-8)")
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-        rows = [[_clean(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+            rows = [[_clean(cell) for cell in row] for row in csv.reader(io.StringIO(text))]
+        except csv.Error as exc:
+            raise GridError(f"{filename}: cannot be read as CSV ({exc})") from None
         _check_size(rows, filename)
         stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "Sheet1"
         return Grid({stem: Sheet(stem, rows)})
