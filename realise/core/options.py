@@ -4,8 +4,17 @@ the option when they cannot be."""
 from __future__ import annotations
 
 import datetime
+from typing import overload
 
 from django.core.management.base import CommandError
+
+
+@overload
+def day_option(text: str, option: str, example: str = "") -> datetime.date: ...
+
+
+@overload
+def day_option(text: str | None, option: str, example: str = "") -> datetime.date | None: ...
 
 
 def day_option(text: str | None, option: str, example: str = "") -> datetime.date | None:
