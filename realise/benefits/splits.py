@@ -172,10 +172,8 @@ def split_totals(
         summed = np.add.reduceat(parts * np.sign(signed)[:, None], starts, axis=0)
         out.append(
             {
-                distinct[which[start]]: [
-                    int(value) for value in row[: len(distinct[which[start]].weights)]
-                ]
-                for start, row in zip(starts, summed, strict=True)
+                distinct[row]: parts_of[: len(distinct[row].weights)]
+                for row, parts_of in zip(which[starts].tolist(), summed.tolist(), strict=True)
             }
         )
     return out
