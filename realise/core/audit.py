@@ -30,8 +30,10 @@ from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords, registered_models
 
 from realise.core import dataversion
+from realise.core.language import english
 from realise.core.models import AuditAction, AuditHead, AuditRecord
 from realise.core.permissions import is_collaboration
+from realise.core.personal_data import WITHHELD, Withholding
 
 GENESIS = "0" * 64
 ACTIONS = {"+": AuditAction.CREATE, "~": AuditAction.UPDATE, "-": AuditAction.DELETE}
@@ -830,16 +832,22 @@ EXPORT_FIELDS = [
     "after",
     "previous_hash",
     "hash",
+    "withheld",
 ]
 
 
-def export_rows(records) -> Iterator[dict]:
-    """Records as flat rows for CSV or JSON (JSON values as canonical text in CSV)."""
+def export_rows(records, *, withholding: Withholding) -> Iterator[dict]:
+    """Records as flat rows for CSV or JSON (JSON values as canonical text in CSV), with
+    the values `withholding` keeps from the reader replaced by "(withheld)" (in English,
+    as every download is) and named in `withheld`: such a row's hash covers the stored
+    values, which `realise audit verify` checks on the live trail."""
+    marker = english(WITHHELD)
     for record in records.iterator(chunk_size=2000):
         content = content_of(record)
         yield {
             **content,
-            "before": record.before,
-            "after": record.after,
+            "before": withholding.values(record.model, record.before, marker),
+            "after": withholding.values(record.model, record.after, marker),
             "hash": record.hash,
+            "withheld": " ".join(withholding.named(record.model, record.before, record.after)),
         }

@@ -13,6 +13,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from realise.core.personal_data import WITHHELD, withholding_for
+
 ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
 # Bookkeeping, not what anyone changed: the time stamps, the id and the edit counter.
 HIDDEN_FIELDS = {"created_at", "updated_at", "id", "version"}
@@ -39,29 +41,36 @@ def _label(model, name: str) -> str:
     return str(field.verbose_name) if field is not None else name
 
 
-def changes_of(records, what, hidden=frozenset(), names: dict | None = None) -> list[Change]:
+def changes_of(
+    records, what, hidden=frozenset(), names: dict | None = None, *, reader=None
+) -> list[Change]:
     """Turn historical records (newest first) into readable changes with before/after values;
     `hidden` names fields the page needs not show (the record that the page is about);
-    `names` keeps the related records' names already looked up (`_show`)."""
+    `names` keeps the related records' names already looked up (`_show`). Personal values
+    (an email address, the reason for a role) are shown as withheld unless `reader` may
+    read them (`core.personal_data`; None: nobody signed in)."""
     hidden = HIDDEN_FIELDS | set(hidden)
     names = {} if names is None else names
     records = list(records)
+    withholding = withholding_for(reader)
     changes = []
     for index, record in enumerate(records):
         previous = records[index + 1] if index + 1 < len(records) else None
         fields: list[tuple[str, str, str]] = []
         model = record.instance_type
+        withheld = withholding.of(model._meta.label_lower)
         if previous is not None and record.history_type == "~":
             delta = record.diff_against(previous)
             for change in delta.changes:
                 if change.field in hidden:
                     continue
                 field = _field(model, change.field)
+                personal = change.field in withheld or getattr(field, "attname", "") in withheld
                 fields.append(
                     (
                         _label(model, change.field),
-                        _show(change.old, field, names),
-                        _show(change.new, field, names),
+                        _shown(change.old, field, names, personal),
+                        _shown(change.new, field, names, personal),
                     )
                 )
         elif record.history_type == "+":
@@ -70,7 +79,8 @@ def changes_of(records, what, hidden=frozenset(), names: dict | None = None) -> 
                     continue
                 value = getattr(record, field.attname, None)
                 if value not in (None, ""):
-                    fields.append((str(field.verbose_name), "", _show(value, field, names)))
+                    shown = _shown(value, field, names, field.attname in withheld)
+                    fields.append((str(field.verbose_name), "", shown))
         user = record.history_user
         changes.append(
             Change(
@@ -82,6 +92,11 @@ def changes_of(records, what, hidden=frozenset(), names: dict | None = None) -> 
             )
         )
     return changes
+
+
+def _shown(value, field, names: dict, withheld: bool) -> str:
+    """`_show`, or the withheld marker for a personal value the reader may not read."""
+    return str(WITHHELD) if withheld else _show(value, field, names)
 
 
 def _show(value, field=None, names: dict | None = None) -> str:
@@ -116,13 +131,14 @@ def _name_of(model, pk) -> str:
     return str(related)
 
 
-def per_object(history, what, hidden=frozenset()) -> list[Change]:
-    """Changes of every object in a historical queryset, each diffed against its own past."""
+def per_object(history, what, hidden=frozenset(), *, reader=None) -> list[Change]:
+    """Changes of every object in a historical queryset, each diffed against its own past
+    (personal values as `reader` may see them: `changes_of`)."""
     records = history.select_related("history_user").order_by("id", "-history_date", "-history_id")
     changes: list[Change] = []
     names: dict = {}
     for _id, group in groupby(records, key=lambda record: record.id):
-        changes += changes_of(group, what, hidden, names)
+        changes += changes_of(group, what, hidden, names, reader=reader)
     return changes
 
 

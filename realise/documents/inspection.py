@@ -47,6 +47,7 @@ from realise.core.inspection import is_private, record_view
 from realise.core.management.commands.audit import write_csv
 from realise.core.models import AuditRecord
 from realise.core.permissions import access_for, visible_audit_records
+from realise.core.personal_data import SHOWN_IN_FULL, Withholding, withholding_for
 from realise.documents import blocks, building, formats
 from realise.documents.board_pack import headline_table, subcategory_table
 from realise.documents.models import InspectionPack, Marking
@@ -151,6 +152,11 @@ class View:
             .select_related("initiative", "collaboration")
             .order_by("date", "pk")
         )
+
+    @property
+    def withholding(self) -> Withholding:
+        """The personal values of the audit trail the requester is not shown."""
+        return SHOWN_IN_FULL if self.user is None else withholding_for(self.user)
 
     def audit_records(self, up_to: int):
         scope = self._all_or(visible_audit_records, AuditRecord)
@@ -395,10 +401,9 @@ def lessons_csv(lessons) -> bytes:
     return _csv(header, rows)
 
 
-def audit_csv(records) -> bytes:
+def audit_csv(records, withholding: Withholding) -> bytes:
     out = io.StringIO()
-
-    write_csv(audit.export_rows(records), out)
+    write_csv(audit.export_rows(records, withholding=withholding), out)
     return out.getvalue().encode("utf-8")
 
 
@@ -740,7 +745,10 @@ It exits 0 and prints "Audit trail intact" when the trail holds; otherwise it na
 first record that does not. Each row of audit.csv can also be checked on its own: its hash
 is the SHA-256 of the JSON of its fields sequence, recorded_at, user_id, username, action,
 model, object_id, object_repr, collaboration_id, via, before, after and previous_hash (keys
-sorted, no spaces, UTF-8).
+sorted, no spaces, UTF-8). A row whose column "withheld" names fields shows "(withheld)"
+for their values (personal data: an email address, the reason for a role) that the
+requester may not read; its hash covers the values as stored, so that row is checked by
+realise audit verify on the live trail rather than on its own.
 """
 
 
@@ -799,7 +807,7 @@ def _build_zip(
         archive.writestr("lessons.csv", lessons_csv(view.lessons()))
         report(50, "Extracting the audit trail")
         records = view.audit_records(anchor.number)
-        archive.writestr("audit.csv", audit_csv(records))
+        archive.writestr("audit.csv", audit_csv(records, view.withholding))
         extracted = records.count()
         head_json = {
             **anchor.as_dict(),

@@ -1,5 +1,5 @@
 """Who may see people, forces and networks, who may grant which role where, and who reads
-the audit trail. Found by django-rules' autodiscovery at start-up.
+the audit trail and its personal values. Found by django-rules' autodiscovery at start-up.
 
 Administrators grant any role anywhere. A programme team grants, changes and revokes roles
 only within the collaborations it runs (and those nested in them): each membership it
@@ -16,12 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from realise.core.errors import register_nouns
 from realise.core.permissions import (
+    ACCOUNT_KIND,
     access_for,
     is_administrator,
     is_signed_in,
     may_create_anywhere,
     register_organisational,
 )
+from realise.core.personal_data import READ_PERSONAL_DATA, register_personal_fields
 from realise.organisations.models import Force, Membership, Person, Role
 
 
@@ -132,6 +134,9 @@ PERMISSIONS = {
     "organisations.view_topic": is_signed_in,
     # The audit trail (its records scoped by `core.permissions.visible_audit_records`).
     "core.view_auditrecord": is_administrator | is_inspector,
+    # Its personal values (below): read by whoever manages people and access; other
+    # readers see them withheld (`core.personal_data`).
+    READ_PERSONAL_DATA: manages_access,
 }
 
 for name, predicate in PERMISSIONS.items():
@@ -145,6 +150,14 @@ register_organisational(
     "organisations.membership",
     "organisations.cover",
 )
+
+# Personal values in the audit trail and the history: people's email addresses, why a role
+# was granted, changed or revoked, and what a cover was for.
+register_personal_fields("organisations.person", "email")
+register_personal_fields("organisations.membership", "reason")
+register_personal_fields("organisations.invitation", "email")
+register_personal_fields("organisations.cover", "note")
+register_personal_fields(ACCOUNT_KIND, "email")
 
 # What the 403 page calls these records (core.errors.describe).
 register_nouns(

@@ -1,4 +1,7 @@
-"""The audit trail for inspectors: browse it page by page, filter it, export it as CSV."""
+"""The audit trail for inspectors: browse it page by page, filter it, export it as CSV.
+
+Personal values (an email address, the reason for a role) are shown only to whoever may
+read them (`core.personal_data.withholding_for`), on the page and in the download alike."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ from typing import Any
 
 import django_tables2 as tables
 from django.http import HttpRequest, StreamingHttpResponse
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +23,7 @@ from realise.core.cells import CsvDictWriter
 from realise.core.filtersets import AuditFilter
 from realise.core.models import AuditRecord
 from realise.core.permissions import visible_audit_records
+from realise.core.personal_data import WITHHELD, Withholding, withholding_for
 
 
 class AuditTable(tables.Table):
@@ -35,11 +40,8 @@ class AuditTable(tables.Table):
         orderable=False,
     )
     via = tables.Column(verbose_name=_("Through"))
-    changes = tables.TemplateColumn(
-        verbose_name=_("Before and after"),
-        template_name="core/_audit_changes.html",
-        orderable=False,
-        accessor="pk",
+    changes = tables.Column(
+        verbose_name=_("Before and after"), orderable=False, accessor="pk", empty_values=()
     )
 
     class Meta:
@@ -47,6 +49,21 @@ class AuditTable(tables.Table):
         fields = ["sequence", "recorded_at", "username", "action", "model", "object_repr", "via"]
         order_by = "-sequence"
         empty_text = _("No audit records match.")
+
+    def __init__(self, *args, withholding: Withholding, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.withholding = withholding
+
+    def render_changes(self, record):
+        marker = str(WITHHELD)
+        return render_to_string(
+            "core/_audit_changes.html",
+            {
+                "record": record,
+                "before": self.withholding.values(record.model, record.before, marker),
+                "after": self.withholding.values(record.model, record.after, marker),
+            },
+        )
 
 
 class AuditAccessMixin(PermissionRequiredMixin):
@@ -70,6 +87,10 @@ class AuditAccessMixin(PermissionRequiredMixin):
     def records(self):
         return self.filterset.qs
 
+    @cached_property
+    def withholding(self) -> Withholding:
+        return withholding_for(self.request.user)
+
 
 class AuditListView(AuditAccessMixin, SingleTableMixin, TemplateView):
     template_name = "core/audit_list.html"
@@ -78,6 +99,9 @@ class AuditListView(AuditAccessMixin, SingleTableMixin, TemplateView):
 
     def get_table_data(self):
         return self.records().select_related(None)
+
+    def get_table_kwargs(self):
+        return {"withholding": self.withholding}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -98,7 +122,7 @@ class AuditExportView(AuditAccessMixin, View):
     """The filtered trail as CSV, oldest first, streamed."""
 
     def get(self, request):
-        rows = export_rows(self.records().order_by("sequence"))
+        rows = export_rows(self.records().order_by("sequence"), withholding=self.withholding)
         writer = CsvDictWriter(_Echo(), fieldnames=EXPORT_FIELDS, extrasaction="ignore")
 
         def lines():

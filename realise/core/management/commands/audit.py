@@ -30,6 +30,7 @@ from realise.core.audit import (
 )
 from realise.core.cells import CsvDictWriter
 from realise.core.models import AuditRecord
+from realise.core.personal_data import SHOWN_IN_FULL
 
 
 def write_csv(rows, out) -> None:
@@ -104,7 +105,8 @@ class Command(BaseCommand):
                 raise CommandError(f"The head was not sent to {url}: {error}") from None
             self.stdout.write(f"Sent the audit trail's head {sent} to {url}.")
             return
-        rows = export_rows(AuditRecord.objects.order_by("sequence"))
+        # The command line is the operator's: every value, as administrators read it.
+        rows = export_rows(AuditRecord.objects.order_by("sequence"), withholding=SHOWN_IN_FULL)
         writer = write_csv if options["format"] == "csv" else write_json
         if options["output"]:
             try:
