@@ -35,71 +35,118 @@ def amount(value: Decimal | None, unit: str) -> str:
     return formatting.unit_value(unit, value)
 
 
+def _less(actual: Decimal | None, reference: Decimal | None) -> Decimal | None:
+    """A level's actual less the plan (or baseline) for its month; None without either."""
+    if actual is None or reference is None:
+        return None
+    return actual - reference
+
+
+def _short(actual: Decimal | None, reference: Decimal | None) -> Decimal | None:
+    """A complete month's actual less its plan (or baseline), as the RAG counts them: a
+    month planned with no actual recorded is the whole plan short. None when neither."""
+    if actual is None and reference is None:
+        return None
+    return (actual or ZERO) - (reference or ZERO)
+
+
+def _add(total: Decimal | None, value: Decimal | None) -> Decimal | None:
+    return total if value is None else (total or ZERO) + value
+
+
 def monthly_series(
-    benefit: Benefit, *, force=None, comparison: baselines.Comparison | None = None
+    benefit: Benefit,
+    *,
+    force=None,
+    comparison: baselines.Comparison | None = None,
+    today: datetime.date | None = None,
 ) -> dict:
-    """The benefit page's figures: month by month the current baseline (when baselined),
-    today's plan and the actuals (one force's part when `force` is given: see
-    `baselines.compare`), with running totals for the chart, grouped by UK financial year
-    (April to March) for the table.
+    """The benefit page's figures (and its profile's): month by month the current baseline
+    (when baselined), today's plan and the actuals (one force's part when `force` is given:
+    see `baselines.compare`), with running totals for the chart, grouped by UK financial
+    year (April to March) for the table.
+    Actuals and variances count "to date" as the RAG does: the months up to the last
+    complete month before `today` (`last_complete_month`; `to_date`). Each such month's
+    variance is its actual less its plan, a planned month with no actual counting its whole
+    plan short, so the variances of a year and of the Total row are the actual to date less
+    the plan to date. A later month's actual (the running month's) is shown with
+    `counted` false, in no running total, year or variance.
     A level (a count, a percentage, a score: `level` is true) is never added up: its
-    months are levels with no running totals, each year holds its latest levels, and the
-    totals are the latest actual against the plan for that month, as its RAG is worked out
-    (`rag.latest_level`).
+    months are levels with no running totals, each year holds its latest levels to date,
+    and the totals are the latest actual against the plan for that month, as its RAG is
+    worked out (`rag.latest_level`).
     `comparison` is `baselines.compare(benefit, force=force)` where the caller has it."""
+    today = today or timezone.localdate()
+    to_date = last_complete_month(today)
     if comparison is None:
         comparison = baselines.compare(benefit, force=force)
     if not is_split(benefit):
-        return _level_series(benefit, comparison, force)
+        return _level_series(benefit, comparison, force, today)
     baselined = comparison.current is not None
-    sums = ("original", "baseline", "planned", "actual", "against_baseline", "variance")
+    sums = ("original", "baseline", "planned")
+    counted_sums = ("actual", "against_baseline", "variance")
     months: list[dict[str, Any]] = []
     running = {"baseline": ZERO, "planned": ZERO, "actual": ZERO}
     for row in comparison.rows:
-        for name in running:
-            running[name] += getattr(row, name) or ZERO
+        counted = row.period <= to_date
+        running["baseline"] += row.baseline or ZERO
+        running["planned"] += row.planned or ZERO
+        if counted:
+            running["actual"] += row.actual or ZERO
         months.append(
             {
                 "period": row.period,
+                "counted": counted,
                 "original": row.original,
                 "baseline": row.baseline,
                 "planned": row.planned,
                 "actual": row.actual,
-                "against_baseline": row.actual_against_baseline if baselined else None,
-                "variance": row.actual_against_plan,
+                "against_baseline": _short(row.actual, row.baseline)
+                if baselined and counted
+                else None,
+                "variance": _short(row.actual, row.planned) if counted else None,
                 "baseline_to_date": running["baseline"] if baselined else None,
                 "planned_to_date": running["planned"],
                 "actual_to_date": running["actual"],
             }
         )
     years: dict[int, dict] = {}
-    # The variances of the Total row add up those of the months (the months with an
-    # actual), as the years' do; the plan and baselines are of every month.
+    for month in months:
+        slot = _year_slot(years, month["period"], (*sums, *counted_sums))
+        slot["months"].append(month)
+        for name in sums:
+            slot[name] = _add(slot[name], month[name])
+        if month["counted"]:
+            for name in counted_sums:
+                slot[name] = _add(slot[name], month[name])
+    # The Total row: the whole plan (and baselines) beside the actual to date, and the
+    # actual to date less the plan (and baseline) to date, as the RAG rates them.
     whole = comparison.totals
-    totals = None
+    totals: dict[str, Any] | None = None
     if whole is not None:
+        complete = [month for month in months if month["counted"]]
         totals = {
             "original": whole.original,
             "baseline": whole.baseline,
             "planned": whole.planned,
-            "actual": whole.actual,
+            "actual": None,
             "against_baseline": None,
             "variance": None,
+            "to_date": to_date,
+            "baseline_to_date": sum((m["baseline"] or ZERO for m in complete), ZERO)
+            if baselined
+            else None,
+            "planned_to_date": sum((m["planned"] or ZERO for m in complete), ZERO),
         }
-    for month in months:
-        for name in ("against_baseline", "variance"):
-            if totals is not None and month[name] is not None:
-                totals[name] = (totals[name] or ZERO) + month[name]
-        slot = _year_slot(years, month["period"], sums)
-        slot["months"].append(month)
-        for name in sums:
-            if month[name] is not None:
-                slot[name] = (slot[name] or ZERO) + month[name]
+        for month in complete:
+            for name in counted_sums:
+                totals[name] = _add(totals[name], month[name])
     return {
         "level": False,
         "baselined": baselined,
         "rebaselined": comparison.rebaselined,
         "force_part": comparison.force_part,
+        "to_date": to_date,
         "months": months,
         "years": [years[year] for year in sorted(years)],
         "totals": totals,
@@ -122,15 +169,10 @@ def _year_slot(years: dict[int, dict], period: datetime.date, names: tuple) -> d
     )
 
 
-def _less(actual: Decimal | None, reference: Decimal | None) -> Decimal | None:
-    if actual is None or reference is None:
-        return None
-    return actual - reference
-
-
-def _level_months(comparison: baselines.Comparison) -> list[dict[str, Any]]:
-    """A level's months: each actual against the plan (and baselines) in force that month:
-    the month's own, else the latest before it, as its RAG reads the plan."""
+def _level_months(comparison: baselines.Comparison, to_date: datetime.date) -> list[dict[str, Any]]:
+    """A level's months: each actual to date against the plan (and baselines) in force that
+    month: the month's own, else the latest before it, as its RAG reads the plan. A later
+    month's actual is shown, not counted (`counted` false, no variance)."""
     baselined = comparison.current is not None
     in_force: dict[str, Decimal | None] = dict.fromkeys(LEVELS)
     months = []
@@ -138,15 +180,19 @@ def _level_months(comparison: baselines.Comparison) -> list[dict[str, Any]]:
         for name in LEVELS:
             if getattr(row, name) is not None:
                 in_force[name] = getattr(row, name)
+        counted = row.period <= to_date
         months.append(
             {
                 "period": row.period,
+                "counted": counted,
                 "original": row.original,
                 "baseline": row.baseline,
                 "planned": row.planned,
                 "actual": row.actual,
-                "against_baseline": _less(row.actual, in_force["baseline"]) if baselined else None,
-                "variance": _less(row.actual, in_force["planned"]),
+                "against_baseline": _less(row.actual, in_force["baseline"])
+                if baselined and counted
+                else None,
+                "variance": _less(row.actual, in_force["planned"]) if counted else None,
                 "in_force": dict(in_force),
                 "baseline_to_date": None,
                 "planned_to_date": None,
@@ -158,7 +204,7 @@ def _level_months(comparison: baselines.Comparison) -> list[dict[str, Any]]:
 
 def _level_years(months: list[dict[str, Any]]) -> list[dict]:
     """Each financial year's latest levels: its last planned (and baselined) level, and its
-    last actual with that month's variances. Never a sum."""
+    last actual to date with that month's variances. Never a sum."""
     names = (*LEVELS, "actual", "actual_period", "against_baseline", "variance")
     years: dict[int, dict] = {}
     for month in months:
@@ -167,7 +213,7 @@ def _level_years(months: list[dict[str, Any]]) -> list[dict]:
         for name in LEVELS:
             if month[name] is not None:
                 slot[name] = month[name]
-        if month["actual"] is not None:
+        if month["actual"] is not None and month["counted"]:
             slot["actual"] = month["actual"]
             slot["actual_period"] = month["period"]
             slot["against_baseline"] = month["against_baseline"]
@@ -176,11 +222,11 @@ def _level_years(months: list[dict[str, Any]]) -> list[dict]:
 
 
 def _level_totals(
-    benefit: Benefit, months: list[dict[str, Any]], force, baselined: bool
+    benefit: Benefit, months: list[dict[str, Any]], force, baselined: bool, today: datetime.date
 ) -> dict[str, Any]:
     """The latest actual level (to the last complete month) against the plan for that
     month: the figures `benefit_rag` rates (one force's level when `force` is given)."""
-    latest = latest_level(benefit, force=force)
+    latest = latest_level(benefit, force=force, today=today)
     if latest is None:
         return dict.fromkeys(("period", *LEVELS, "actual", "against_baseline", "variance", "rag"))
     in_force: dict[str, Decimal | None] = dict.fromkeys(LEVELS)
@@ -199,75 +245,53 @@ def _level_totals(
     }
 
 
-def _level_series(benefit: Benefit, comparison: baselines.Comparison, force) -> dict:
+def _level_series(
+    benefit: Benefit, comparison: baselines.Comparison, force, today: datetime.date
+) -> dict:
     baselined = comparison.current is not None
-    months = _level_months(comparison)
+    to_date = last_complete_month(today)
+    months = _level_months(comparison, to_date)
     return {
         "level": True,
         "baselined": baselined,
         "rebaselined": comparison.rebaselined,
         "force_part": False,
+        "to_date": to_date,
         "months": months,
         "years": _level_years(months),
-        "totals": _level_totals(benefit, months, force, baselined) if months else None,
+        "totals": _level_totals(benefit, months, force, baselined, today) if months else None,
     }
 
 
-def _years(comparison: baselines.Comparison, unit: str, to_date: datetime.date) -> list[dict]:
-    """Baseline, plan and actual per financial year (from the monthly grouped rows); the
-    variance is the actual against the plan of the complete months."""
-    years: dict[int, dict[str, Decimal | None]] = {}
-    for row in comparison.rows:
-        slot = years.setdefault(
-            financial_year(row.period),
-            {"baseline": None, "planned": None, "actual": None, "planned_to_date": None},
-        )
-        values = {
-            "baseline": row.baseline,
-            "planned": row.planned,
-            "actual": row.actual if row.period <= to_date else None,
-            "planned_to_date": row.planned if row.period <= to_date else None,
-        }
-        for name, value in values.items():
-            if value is not None:
-                slot[name] = (slot[name] or ZERO) + value
-    out = []
-    for year in sorted(years):
-        slot = years[year]
-        variance = None
-        if slot["actual"] is not None or slot["planned_to_date"] is not None:
-            variance = (slot["actual"] or ZERO) - (slot["planned_to_date"] or ZERO)
-        out.append(
-            {
-                "label": financial_year_label(year),
-                "baseline": amount(slot["baseline"], unit),
-                "planned": amount(slot["planned"], unit),
-                "actual": amount(slot["actual"], unit),
-                "variance": amount(variance, unit),
-            }
-        )
-    return out
-
-
-def _level_profile_years(
-    comparison: baselines.Comparison, unit: str, to_date: datetime.date
-) -> list[dict]:
-    """A level's years for the profile: the latest baseline, plan and actual (of the
-    complete months) in each year, the actual less the plan for its month. Never a sum."""
-    months = _level_months(comparison)
-    for month in months:
-        if month["period"] > to_date:
-            month["actual"] = month["variance"] = None
+def _profile_years(series: dict, unit: str) -> list[dict]:
+    """The profile's years, as the page's (`monthly_series`): the baseline, the plan, the
+    actual to date and the actual less the plan to date (a level: the latest of each, the
+    latest actual less the plan for its month). Differences of percentages in points."""
     return [
         {
             "label": year["label"],
             "baseline": amount(year["baseline"], unit),
             "planned": amount(year["planned"], unit),
             "actual": amount(year["actual"], unit),
-            "variance": amount(year["variance"], unit),
+            "variance": formatting.unit_difference(unit, year["variance"]),
         }
-        for year in _level_years(months)
+        for year in series["years"]
     ]
+
+
+def _profile_totals(series: dict, unit: str) -> dict:
+    """The Total row, as the page's: the whole plan, the actual to date and the actual less
+    the plan to date."""
+    totals = series["totals"]
+    if totals is None:
+        return dict.fromkeys(("original", "baseline", "planned", "actual", "variance"), "–")
+    return {
+        "original": amount(totals["original"], unit),
+        "baseline": amount(totals["baseline"], unit),
+        "planned": amount(totals["planned"], unit),
+        "actual": amount(totals["actual"], unit),
+        "variance": formatting.unit_difference(unit, totals["variance"]),
+    }
 
 
 def _level_profile_totals(rag, unit: str) -> dict:
@@ -280,7 +304,7 @@ def _level_profile_totals(rag, unit: str) -> dict:
         "baseline": "–",
         "planned": amount(planned, unit),
         "actual": amount(actual, unit),
-        "variance": amount(_less(actual, planned), unit),
+        "variance": formatting.unit_difference(unit, _less(actual, planned)),
     }
 
 
@@ -288,8 +312,9 @@ def profile_context(benefit: Benefit, today: datetime.date | None = None) -> dic
     today = today or timezone.localdate()
     unit = benefit.unit
     comparison = baselines.compare(benefit)
-    totals = comparison.totals
-    level = not is_split(benefit)
+    # The page's own figures, to the same month as the RAG below.
+    series = monthly_series(benefit, comparison=comparison, today=today)
+    level = series["level"]
     rag_rows = benefit_rag(base=Benefit.objects.filter(pk=benefit.pk), today=today)
     rag = rag_rows[0] if rag_rows else None
     changes = list(benefit.changes.select_related("initiative").prefetch_related("enablers"))
@@ -327,17 +352,9 @@ def profile_context(benefit: Benefit, today: datetime.date | None = None) -> dic
         "current": comparison.current,
         "rebaselined": comparison.rebaselined,
         "level": level,
-        "totals": _level_profile_totals(rag, unit)
-        if level
-        else {
-            "original": amount(totals.original, unit) if totals else "–",
-            "baseline": amount(totals.baseline, unit) if totals else "–",
-            "planned": amount(totals.planned, unit) if totals else "–",
-            "actual": amount(totals.actual, unit) if totals else "–",
-        },
-        "years": (_level_profile_years if level else _years)(
-            comparison, unit, last_complete_month(today)
-        ),
+        "to_date": series["to_date"],
+        "totals": _level_profile_totals(rag, unit) if level else _profile_totals(series, unit),
+        "years": _profile_years(series, unit),
         "rag": rag,
         "enablers": enablers,
         "objectives": list(benefit.objectives.select_related("collaboration")),

@@ -4,7 +4,8 @@
 - money in headline panels: ``£1.23m``, ``£950k`` (the exact figure goes beside it or in a
   ``title``: see the ``money_headline`` template tag);
 - hours with separators: ``1,234.5 hours``;
-- percentages to one decimal place: ``93.7%``;
+- percentages to one decimal place: ``93.7%``; the difference between two percentages in
+  percentage points: ``-1.0 percentage points``;
 - months as ``Nov 2026``;
 - shares as percentages with the precision they were entered: ``33.33%``, ``25%``.
 
@@ -149,6 +150,15 @@ def unit_value(unit: str, value) -> str:
     if unit == "percent":
         return percent(value)
     return _trim(number(value, 2))
+
+
+def unit_difference(unit: str, value) -> str:
+    """The difference between two of a benefit's figures in its own unit (an actual less its
+    plan): as `unit_value`, but two percentages differ by percentage points, never by a
+    percentage: Decimal('-1.00') -> '-1.0 percentage points'."""
+    if unit == "percent" and to_decimal(value) is not None:
+        return gettext("%(points)s percentage points") % {"points": number(value, 1)}
+    return unit_value(unit, value)
 
 
 def measure_value(measure: str, value) -> str:

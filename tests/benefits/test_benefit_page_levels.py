@@ -107,8 +107,8 @@ def test_a_percentages_year_and_total_are_levels_not_sums(client, world, percent
     html = page(client, world, percent)
     years = table(html, "caption-years")
     assert "the latest level in the year, never a sum" in years
-    assert row(years, "2025/26") == ["77.0%", "76.0%", "0.0%"]
-    assert row(years, "Latest, May 2025") == ["76.0%", "76.0%", "0.0%"]
+    assert row(years, "2025/26") == ["77.0%", "76.0%", "0.0 percentage points"]
+    assert row(years, "Latest, May 2025") == ["76.0%", "76.0%", "0.0 percentage points"]
     assert "228" not in html and "150.0%" not in html and "148" not in html
     assert ">Total</th>" not in years
     assert "Running totals" not in html and "Actual to date" not in html
@@ -160,7 +160,7 @@ def test_one_forces_level_is_its_own_against_the_collaborations_plan(client, wor
         D("78.00"),
     )
     years = table(page(client, world, percent, f"?force={kent.pk}"), "caption-years")
-    assert row(years, "Latest, Apr 2025") == ["75.0%", "78.0%", "3.0%"]
+    assert row(years, "Latest, Apr 2025") == ["75.0%", "78.0%", "3.0 percentage points"]
 
 
 def test_a_levels_chart_draws_levels_not_running_totals(client, world, percent):
@@ -176,7 +176,11 @@ def test_a_levels_chart_draws_levels_not_running_totals(client, world, percent):
 def test_a_levels_profile_pdf_shows_levels_not_sums(world, percent):
     context = profile_context(percent, today=datetime.date(2026, 12, 6))
     (year,) = context["years"]
-    assert (year["planned"], year["actual"], year["variance"]) == ("77.0%", "76.0%", "0.0%")
+    assert (year["planned"], year["actual"], year["variance"]) == (
+        "77.0%",
+        "76.0%",
+        "0.0 percentage points",
+    )
     assert context["level"]
     assert (context["totals"]["planned"], context["totals"]["actual"]) == ("76.0%", "76.0%")
     html = render_profile_html(percent, today=datetime.date(2026, 12, 6))
@@ -198,7 +202,8 @@ def test_a_money_benefit_keeps_its_sums_and_running_totals(client, world):
         D("600.00"),
     ]
     html = page(client, world, world.benefit)
-    assert row(table(html, "caption-years"), ">Total</th>") == ["£600.00", "£110.00", "£10.00"]
+    # The actual to date less the plan to date (April to June): 110 - 600.
+    assert row(table(html, "caption-years"), ">Total</th>") == ["£600.00", "£110.00", "-£490.00"]
     assert "Running totals, as drawn in the chart" in html
     context = profile_context(world.benefit, today=datetime.date(2026, 12, 6))
     assert context["years"][0]["planned"] == "£600.00"

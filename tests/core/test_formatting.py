@@ -59,6 +59,15 @@ def test_hours_percentages_shares_and_months():
     assert formatting.unit_value("count", Decimal("12.00")) == "12"
 
 
+def test_two_percentages_differ_by_percentage_points():
+    """75% less 76% is -1.0 percentage points, not -1.0% (1% of 76% would be 0.76 points)."""
+    assert formatting.unit_difference("percent", Decimal("-1.00")) == "-1.0 percentage points"
+    assert formatting.unit_difference("percent", Decimal("0.04")) == "0.0 percentage points"
+    assert formatting.unit_difference("percent", None) == "–"
+    assert formatting.unit_difference("GBP", Decimal("-1000.00")) == "-£1,000.00"
+    assert formatting.unit_difference("count", Decimal("-5.00")) == "-5"
+
+
 def test_template_filters_and_the_headline_keep_the_exact_figure():
     html = Template(
         "{% load realise_format %}{{ a|money }} | {% money_headline a %} | {{ p|percent }}"

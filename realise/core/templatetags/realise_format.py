@@ -95,5 +95,11 @@ def unit_value(value, unit):
 
 
 @register.filter
+def unit_difference(value, unit):
+    """An actual less its plan in the benefit's unit: percentage points for percentages."""
+    return formatting.unit_difference(unit, value)
+
+
+@register.filter
 def measure_value(value, measure):
     return formatting.measure_value(measure, value)
