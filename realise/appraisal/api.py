@@ -13,6 +13,7 @@ from realise.core.api import (
     QueryParameters,
     ReadOnlyDomainViewSet,
     RulesPermission,
+    YesNoParameter,
     read_only_serializer,
 )
 from realise.core.inspection import record_if_inspected
@@ -154,10 +155,9 @@ AppraisalSerializer = inline_serializer(
 
 
 class AppraisalQuery(QueryParameters):
-    ex_post = serializers.BooleanField(
+    ex_post = YesNoParameter(
         required=False,
         default=False,
-        error_messages={"invalid": "Give true or false."},
         help_text="true: actuals in place of the plan for every month that has ended.",
     )
     as_of = serializers.DateField(

@@ -66,6 +66,7 @@ from realise.core.api import (
     QueryParameters,
     RulesPermission,
     VisibleRelatedField,
+    YesNoParameter,
     conflict,
     error_list,
     etag_matches,
@@ -789,16 +790,14 @@ class RealisationQuery(QueryParameters):
         required=False,
         help_text="One or more sub-categories (repeat the parameter).",
     )
-    cashable = serializers.BooleanField(
+    cashable = YesNoParameter(
         required=False,
         allow_null=True,
-        error_messages={"invalid": "Give true or false."},
         help_text="true: cashable benefits only; false: non-cashable only.",
     )
-    identified = serializers.BooleanField(
+    identified = YesNoParameter(
         required=False,
         allow_null=True,
-        error_messages={"invalid": "Give true or false."},
         help_text="true: benefits identified in the business case only; false: the others.",
     )
     # `from` is a Python keyword, so these two are named through the class namespace.

@@ -26,6 +26,7 @@ from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 
 from realise.core.forms import DateInput, GovukForm, MonthField
+from realise.core.inputs import yes_or_no
 from realise.core.models import AuditAction
 
 IGNORE, ALL, NOTHING = "ignore", "all", "nothing"
@@ -98,8 +99,6 @@ class AuditFilter(PageFilterSet):
 # "not given", so `?cashable=yes` would answer every record, and a list of choices as text,
 # so `?status__in=agred` would answer none.
 
-BOOLEAN_VALUES = {"true": True, "1": True, "false": False, "0": False}
-
 
 class BooleanValueField(forms.NullBooleanField):
     widget = forms.TextInput  # the value as sent, so that a wrong one can be named
@@ -107,7 +106,7 @@ class BooleanValueField(forms.NullBooleanField):
     def to_python(self, value):
         if value in (None, ""):
             return None
-        found = BOOLEAN_VALUES.get(str(value).strip().lower())
+        found = yes_or_no(value)
         if found is None:
             raise ValidationError(_("Give true or false."), code="invalid")
         return found

@@ -22,6 +22,15 @@ FIRST_MONTH = datetime.date(2000, 1, 1)
 YEARS_AHEAD = 50
 MONTH_TEXT = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
+# The words a yes-or-no query parameter takes, in the API's filters and its figures alike
+# (case and surrounding spaces aside): anything else is refused naming the parameter.
+YES_NO_WORDS = {"true": True, "1": True, "false": False, "0": False}
+
+
+def yes_or_no(text: object) -> bool | None:
+    """The yes or no `text` says (`YES_NO_WORDS`), or None when it says neither."""
+    return YES_NO_WORDS.get(str(text).strip().lower())
+
 
 def month_text(period: datetime.date) -> str:
     """'0001-01', zero-padded (strftime leaves early years unpadded on some systems)."""

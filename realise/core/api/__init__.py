@@ -212,6 +212,22 @@ class AmountField(serializers.DecimalField):
 # Serializers ----------------------------------------------------------------------------------
 
 
+class YesNoParameter(serializers.BooleanField):
+    """A yes-or-no query parameter taking the words the API's filters take
+    (`inputs.YES_NO_WORDS`: true or false, 1 or 0), so that one word means the same on
+    every path; anything else is refused with "Give true or false."."""
+
+    default_error_messages = {"invalid": "Give true or false."}
+
+    def to_internal_value(self, data):
+        if data in ("", None) and self.allow_null:
+            return None
+        found = inputs.yes_or_no(data)
+        if found is None:
+            self.fail("invalid", input=data)
+        return found
+
+
 class QueryParameters(serializers.Serializer):
     """Query parameters read by a serializer's fields, where a parameter it does not know,
     or one given twice (but those in `REPEATABLE`), is refused naming it rather than left
