@@ -377,6 +377,15 @@ REALISE_IMPORT_BACKGROUND_ROWS = env.int("REALISE_IMPORT_BACKGROUND_ROWS", defau
 REALISE_IMPORT_BACKGROUND_BYTES = env.int(
     "REALISE_IMPORT_BACKGROUND_BYTES", default=16 * 1024 * 1024
 )
+# Days the workbook uploaded for a register import is kept after the import finished (imported,
+# refused or failed; one mapped but never imported, after it was uploaded, a day at least);
+# the daily `realise remind` then deletes the file and keeps the import's record and outcome.
+# 0: the file goes as soon as the import finished. See docs/import.md.
+REALISE_IMPORT_FILES_KEEP_DAYS = env.int("REALISE_IMPORT_FILES_KEEP_DAYS", default=30)
+if REALISE_IMPORT_FILES_KEEP_DAYS < 0:
+    raise ImproperlyConfigured(
+        "REALISE_IMPORT_FILES_KEEP_DAYS must be a whole number of days, 0 or more."
+    )
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The task worker and each import it runs beat this often; work silent for longer than
 # REALISE_WORKER_STALE_SECONDS has stopped (its import is marked failed). See docs/operations.md.

@@ -15,6 +15,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # Modules that use models are imported once the app registry is ready (Django).
+        from realise.core import housekeeping  # noqa: PLC0415
         from realise.core.heartbeat import register_check  # noqa: PLC0415
+        from realise.reports.register.retention import remove_old_import_files  # noqa: PLC0415
 
         register_check(fail_stale_jobs)
+        housekeeping.register(remove_old_import_files)

@@ -17,6 +17,7 @@ class ImportStatus(models.TextChoices):
 
 
 RUNNING = (ImportStatus.QUEUED, ImportStatus.CHECKING, ImportStatus.WRITING)
+FINISHED = (ImportStatus.DONE, ImportStatus.REJECTED, ImportStatus.FAILED)
 
 
 class ImportJob(models.Model):
@@ -24,7 +25,9 @@ class ImportJob(models.Model):
 
     The file is kept in Django's storage (so a worker on another host can read it); while
     it runs, its live progress is kept in storage too (see `register.jobs`), because the
-    rows are written in one transaction that other connections cannot see into.
+    rows are written in one transaction that other connections cannot see into. The file is
+    deleted `REALISE_IMPORT_FILES_KEEP_DAYS` after the import finished (`register.retention`):
+    `file` is then empty and `file_removed_at` says when.
     """
 
     file = models.FileField(upload_to="imports/register/%Y/%m/")
@@ -67,6 +70,14 @@ class ImportJob(models.Model):
         ),
     )
     finished_at = models.DateTimeField(null=True, blank=True)
+    file_removed_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text=_(
+            "When the uploaded file was deleted, REALISE_IMPORT_FILES_KEEP_DAYS after the "
+            "import finished; the import's record and outcome are kept."
+        ),
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -84,6 +95,15 @@ class ImportJob(models.Model):
     @property
     def failed(self) -> bool:
         return self.status == ImportStatus.FAILED
+
+    @property
+    def file_kept_days(self) -> int | None:
+        """Whole days from the end of the import (or, for one never imported, its upload)
+        to the removal of its file; None while the file is kept."""
+        if self.file_removed_at is None:
+            return None
+        since = self.finished_at or self.created_at
+        return max((self.file_removed_at - since).days, 0)
 
     @property
     def progress_name(self) -> str:

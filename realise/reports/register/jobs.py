@@ -16,6 +16,7 @@ inside it can be seen by the page's requests until it commits.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -40,6 +41,7 @@ from realise.reports.models import ImportJob, ImportStatus
 from realise.reports.register.cells import count_data_rows, open_workbook
 from realise.reports.register.importing import import_register
 from realise.reports.register.results import WORKBOOK, ImportResult, RowError
+from realise.reports.register.retention import remove_file_of
 
 logger = logging.getLogger(__name__)
 PHASE_STATUS = {"check": ImportStatus.CHECKING, "write": ImportStatus.WRITING}
@@ -110,6 +112,8 @@ def run_again(job: ImportJob, *, user) -> ImportJob:
     stays, with what happened to it)."""
     if job.status != ImportStatus.FAILED:
         raise ValueError("Only an import that failed can be run again.")
+    if job.file_removed_at is not None:
+        raise ValueError("The workbook of this import was removed: upload it again.")
     again = ImportJob.objects.create(
         file=job.file.name,
         original_name=job.original_name,
@@ -224,6 +228,8 @@ def _run(job: ImportJob, reporter: JobProgress) -> ImportJob:
         reporter.clear()
     job.finished_at = timezone.now()
     job.save()
+    # With REALISE_IMPORT_FILES_KEEP_DAYS at 0 the workbook goes now (register.retention).
+    transaction.on_commit(functools.partial(remove_file_of, job))
     return job
 
 

@@ -244,10 +244,14 @@ class MapRegisterView(ObjectPermissionMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        if self.object.file_removed_at:  # its page says so (register.retention)
+            return redirect(self.object)
         return self.render_to_response(self.get_context_data(form=self.form_for()))
 
     def post(self, request, *args, **kwargs):
         self.object = job = self.get_object()
+        if job.file_removed_at:
+            return redirect(job)
         form = self.form_for(request.POST)
         action = request.POST.get("action", "preview")
         context = {"form": form}
@@ -385,7 +389,11 @@ class ImportAgainView(ObjectPermissionMixin, View):
 
     def post(self, request, pk):
         job = self.get_permission_object()
-        if not job.failed or not request.user.has_perm("reports.add_importjob"):
+        if (
+            not job.failed
+            or job.file_removed_at  # the workbook is gone: its page says so
+            or not request.user.has_perm("reports.add_importjob")
+        ):
             return redirect(job)
         return redirect(run_again(job, user=request.user))
 

@@ -13,7 +13,8 @@ class Command(BaseCommand):
     help = (
         "Send the reminders due today (overdue actuals and actions, agreement and "
         "post-implementation reviews, highlight reports) by email and in-app notification, "
-        "and remove built documents older than REALISE_DOCUMENT_DAYS. "
+        "and remove built documents older than REALISE_DOCUMENT_DAYS and the uploaded files "
+        "of register imports finished more than REALISE_IMPORT_FILES_KEEP_DAYS ago. "
         "Run it daily; a reminder is never sent twice."
     )
 
@@ -38,7 +39,8 @@ class Command(BaseCommand):
         stopped = run_checks()  # work whose process has gone (a killed import) is failed
         if stopped:
             self.stdout.write(f"Marked {stopped} stopped background job(s) failed.")
-        said, failed = housekeeping.run(dry_run=options["dry_run"])  # old built documents
+        # Old built documents, old register imports' files.
+        said, failed = housekeeping.run(dry_run=options["dry_run"])
         for line in said:
             self.stdout.write(line)
         result = send_reminders(today, dry_run=options["dry_run"], base_url=options["base_url"])
