@@ -10,8 +10,12 @@ bench/generate.py, signs in an administrator and times, in the same run:
 * the single hand-written SQL aggregate that produces the national headline totals
   (money and hours: planned in total, planned to date, realised to date);
 * the national dashboard (`GET /dashboards/`, the full HTTP response through Django's test
-  client: middleware, session, queries, templates), with the figures cache emptied before
-  each request ("cold") and with it filled ("warm");
+  client: middleware, session, queries, templates), "cold" just after a write (the data
+  version moved, as every write moves it, so every figure, page part and reader's access
+  kept under it is worked out again), "flushed" with the whole shared cache emptied
+  before each request (also the navigation's count of the reader's work, which a write
+  leaves for up to a minute: `reports/context_processors.py`), and "warm" with the
+  figures kept;
 * the parts the page loads after itself (each force's share, the trend forecast), cold and
   warm, both as the page loads them (htmx: the part alone) and as pages of their own (the
   link followed without JavaScript: the part inside the whole layout), and one chart.
@@ -98,6 +102,7 @@ def measure(benefits: int, repeat: int, seed: int) -> dict:
 
     from realise.benefits.models import Benefit, Measurement, PlannedValue
     from realise.benefits.realisation import last_complete_month
+    from realise.core.dataversion import forget_cached_data
     from realise.reports.dashboards import Cut, Figures, Scope
 
     present = Benefit.objects.filter(reference__startswith="NAT-").count()
@@ -126,10 +131,14 @@ def measure(benefits: int, repeat: int, seed: int) -> dict:
             cursor.execute(HAND_SQL, [to_date, to_date])
             return cursor.fetchall()
 
-    def timed(action, *, clear: bool) -> tuple[list[float], object]:
+    def timed(action, *, clear: str | None) -> tuple[list[float], object]:
+        """`repeat` samples of `action`: before each, "write" moves the data version as a
+        write does, "flush" empties the whole cache, None keeps it."""
         samples, result = [], None
         for _ in range(repeat):
-            if clear:
+            if clear == "write":
+                forget_cached_data()
+            elif clear == "flush":
                 cache.clear()
             started = time.perf_counter()
             result = action()
@@ -146,13 +155,15 @@ def measure(benefits: int, repeat: int, seed: int) -> dict:
 
     hand()  # warm the database's buffers once, as for every other measurement
     report = {"database": connection.vendor, "counts": counts, "to_date": str(to_date)}
-    sql_samples, rows = timed(hand, clear=False)
+    sql_samples, rows = timed(hand, clear=None)
     report["hand_sql_ms"] = _median_ms(sql_samples)
 
     page = get("/dashboards/")
-    cold, response = timed(page, clear=True)
+    flushed, response = timed(page, clear="flush")
+    report["page_flushed_ms"] = _median_ms(flushed)
+    cold, response = timed(page, clear="write")
     report["page_cold_ms"] = _median_ms(cold)
-    warm, response = timed(page, clear=False)
+    warm, response = timed(page, clear=None)
     report["page_warm_ms"] = _median_ms(warm)
     report["page_bytes"] = len(response.content)
     # Each part twice: as the page loads it (htmx: the part alone) and as a page of its own
@@ -165,8 +176,10 @@ def measure(benefits: int, repeat: int, seed: int) -> dict:
         ("trend", "/dashboards/?section=trend", {}),
         ("chart", "/dashboards/charts/over-time-money.svg", {}),
     ):
-        cold_samples, _ = timed(get(url, **headers), clear=True)
-        warm_samples, _ = timed(get(url, **headers), clear=False)
+        flushed_samples, _ = timed(get(url, **headers), clear="flush")
+        cold_samples, _ = timed(get(url, **headers), clear="write")
+        warm_samples, _ = timed(get(url, **headers), clear=None)
+        report[f"{name}_flushed_ms"] = _median_ms(flushed_samples)
         report[f"{name}_cold_ms"] = _median_ms(cold_samples)
         report[f"{name}_warm_ms"] = _median_ms(warm_samples)
     report["ratio_cold"] = round(report["page_cold_ms"] / report["hand_sql_ms"], 2)
@@ -238,11 +251,12 @@ def print_report(report: dict) -> None:
         f"{c['planned_values']:,} planned values, {c['measurements']:,} measurements "
         f"(to date: {report['to_date'][:7]})"
     )
-    print(f"  {'what':<44} {'cold':>10} {'warm':>10}")
+    print(f"  {'what':<44} {'cold':>10} {'warm':>10} {'flushed':>10}")
     print(f"  {'hand-written SQL aggregate (the totals)':<44} {report['hand_sql_ms']:>8.1f}ms")
     print(
         f"  {'GET /dashboards/ (full response)':<44} "
-        f"{report['page_cold_ms']:>8.1f}ms {report['page_warm_ms']:>8.1f}ms"
+        f"{report['page_cold_ms']:>8.1f}ms {report['page_warm_ms']:>8.1f}ms "
+        f"{report['page_flushed_ms']:>8.1f}ms"
     )
     for name, label in (
         ("forces_htmx", "  then: each force's share (htmx, as loaded)"),
@@ -251,9 +265,8 @@ def print_report(report: dict) -> None:
         ("trend", "        the same as a page of its own"),
         ("chart", "  then: chart over time (SVG)"),
     ):
-        print(
-            f"  {label:<44} {report[name + '_cold_ms']:>8.1f}ms {report[name + '_warm_ms']:>8.1f}ms"
-        )
+        cold, warm, flushed = (report[f"{name}_{kind}_ms"] for kind in ("cold", "warm", "flushed"))
+        print(f"  {label:<44} {cold:>8.1f}ms {warm:>8.1f}ms {flushed:>8.1f}ms")
     print(
         f"  ratio page / SQL: cold {report['ratio_cold']:.2f}, warm {report['ratio_warm']:.2f}; "
         f"same totals on the page: {'yes' if report['ok'] else 'NO'}"
