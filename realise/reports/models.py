@@ -97,6 +97,14 @@ class ImportJob(models.Model):
         return self.status == ImportStatus.FAILED
 
     @property
+    def status_shown(self) -> str:
+        """The status as pages show it: an upload never imported whose file was removed
+        is no longer "being mapped"."""
+        if self.status == ImportStatus.DRAFT and self.file_removed_at is not None:
+            return str(_("Uploaded, never imported: the file was removed"))
+        return str(self.get_status_display())
+
+    @property
     def file_kept_days(self) -> int | None:
         """Whole days from the end of the import (or, for one never imported, its upload)
         to the removal of its file; None while the file is kept."""

@@ -262,3 +262,21 @@ def test_a_wrong_number_of_days_stops_the_start_naming_the_variable(value, messa
     completed = run_check(SECRET_KEY="x" * 50, **{KEEP: value})
     assert completed.returncode != 0
     assert f"ImproperlyConfigured: {message}" in completed.stderr, completed.stderr
+
+
+def test_an_upload_never_imported_whose_file_went_is_no_longer_listed_as_being_mapped(
+    world, settings, client
+):
+    settings.REALISE_IMPORT_FILES_KEEP_DAYS = 30
+    draft = job(world.alice, ImportStatus.DRAFT, 40, mapping={"sheet": "Register"})
+    recent = job(world.alice, ImportStatus.DRAFT, 2, mapping={"sheet": "Register"})
+    remind()
+    client.force_login(world.alice)
+
+    listed = client.get("/register/").content.decode()
+    shown = client.get(draft.get_absolute_url()).content.decode()
+
+    assert listed.count("Uploaded, never imported: the file was removed") == 1
+    assert listed.count("Uploaded: columns being mapped") == 1  # the recent one, still kept
+    assert "Uploaded, never imported: the file was removed" in shown
+    assert ImportJob.objects.get(pk=recent.pk).file_removed_at is None
