@@ -339,11 +339,17 @@ def listed_q(
 
 
 def claimed_value(
-    filters: RealisationFilter, resolved: dict[str, Any], field: str = "value", ref: str = "benefit"
+    filters: RealisationFilter,
+    resolved: dict[str, Any],
+    field: str = "value",
+    ref: str = "benefit",
+    attributed: Ids | None = None,
 ) -> F | Case:
     """The amount of a row the cut counts: the whole value, or for a benefit with
-    attributions the value times the shares claimed in the cut, rounded to the penny."""
-    attributed = _attributed(resolved)
+    attributions the value times the shares claimed in the cut, rounded to the penny.
+
+    `attributed`: the benefits with attributions whose rows may be summed (default: all)."""
+    attributed = _attributed(resolved) if attributed is None else attributed
     if _none(attributed):
         return F(field)
     share = Subquery(
@@ -362,9 +368,13 @@ def claimed_value(
     return Case(When(is_attributed, then=claimed), default=F(field), output_field=_MONEY)
 
 
-def claimant(resolved: dict[str, Any], ref: str = "benefit") -> Value | Case:
-    """The benefit's id when it has attributions, else null: to group claimed rows."""
-    attributed = _attributed(resolved)
+def claimant(
+    resolved: dict[str, Any], ref: str = "benefit", attributed: Ids | None = None
+) -> Value | Case:
+    """The benefit's id when it has attributions, else null: to group claimed rows.
+
+    `attributed`: the benefits with attributions whose rows may be grouped (default: all)."""
+    attributed = _attributed(resolved) if attributed is None else attributed
     if _none(attributed):
         return Value(None, output_field=IntegerField())
     is_attributed = Q(**{f"{ref}__in": attributed})
@@ -492,12 +502,38 @@ class _Cut:
         return self._q["listed"]
 
     def value(self, name: str = "value") -> F | Case:
-        """The amount of a row the cut counts (attributed benefits: the shares claimed)."""
-        return claimed_value(self.filters, self._resolved, name)
+        """The amount of a row the cut counts (attributed benefits: the shares claimed).
+
+        Built once per cut: an expression is left as it is when a query takes it in (the
+        query resolves a copy), so every query of the cut can use the same one."""
+        key = f"value:{name}"
+        if key not in self._resolved:
+            self._resolved[key] = claimed_value(
+                self.filters, self._resolved, name, attributed=self.counted_attributed()
+            )
+        value: F | Case = self._resolved[key]
+        return value
+
+    def value_among(self, benefit_ids: Ids) -> F | Case:
+        """`value()` for the rows of the benefits `benefit_ids` alone (a sum filtered to
+        them): the whole value when none of them has attributions the cut counts."""
+        attributed = self.counted_attributed()
+        if (
+            isinstance(benefit_ids, list)
+            and isinstance(attributed, list)
+            and set(benefit_ids).isdisjoint(attributed)
+        ):
+            return F("value")
+        return self.value()
 
     def claimant(self) -> Value | Case:
-        """A row's benefit id when the benefit has attributions, else null."""
-        return claimant(self._resolved)
+        """A row's benefit id when the benefit has attributions, else null (built once)."""
+        if "claimant" not in self._resolved:
+            self._resolved["claimant"] = claimant(
+                self._resolved, attributed=self.counted_attributed()
+            )
+        found: Value | Case = self._resolved["claimant"]
+        return found
 
     def benefits(self) -> QuerySet[Benefit]:
         """The benefits the cut lists (RAG, exceptions), within its scope."""
@@ -509,9 +545,33 @@ class _Cut:
             self._q["listed_benefits"] = listed_q(self.filters, self._resolved, None, "")
         return queryset.filter(self._q["listed_benefits"])
 
+    def forces(self) -> list[tuple[int, str, str]]:
+        """Every force as (id, ONS code, name), by name: read once per cut."""
+        if "forces" not in self._resolved:
+            self._resolved["forces"] = list(Force.objects.values_list("pk", "ons_code", "name"))
+        forces: list[tuple[int, str, str]] = self._resolved["forces"]
+        return forces
+
     def attributed(self) -> Ids:
         """The benefits with attributions (a list, or a query when long: see `_ids`)."""
         return _attributed(self._resolved)
+
+    def counted_attributed(self) -> Ids:
+        """The benefits with attributions whose rows the cut may count (`rows_q`): when the
+        cut's counted benefits are listed (`_counted_ids`), those among them, often none;
+        else all of them (`attributed`). The rows the cut counts are those of its counted
+        benefits alone, so testing a row's benefit against this list or against every
+        attributed benefit comes to the same, and an empty list needs no test at all."""
+        if "counted_attributed" not in self._resolved:
+            attributed = self.attributed()
+            if isinstance(attributed, list) and attributed:
+                counted = self._counted_ids()
+                if counted is not None:
+                    kept = set(counted)
+                    attributed = [pk for pk in attributed if pk in kept]
+            self._resolved["counted_attributed"] = attributed
+        found: Ids = self._resolved["counted_attributed"]
+        return found
 
     def unplanned(self) -> list[int] | QuerySet[Benefit, int]:
         """The money and hours benefits with actuals but no planned value at all: their

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
@@ -112,8 +112,8 @@ def _money(units: int) -> Decimal:
     return Decimal(units).scaleb(-2)
 
 
-def _force_names() -> dict[str, str]:
-    return dict(Force.objects.values_list("ons_code", "name"))
+def _force_names(cut: _Cut) -> dict[str, str]:
+    return {code: name for _, code, name in cut.forces()}
 
 
 # Past this many benefits, every money or hours benefit's columns are read in one query
@@ -179,7 +179,7 @@ def _sums_from_rows(cut: _Cut, include_planned: bool, only: Q | None = None) -> 
     to_date_q = cut.period_q(cut.to_date)
     sums: dict[str, Sum] = {"total": Sum(cut.value())}
     if not (isinstance(unplanned, list) and not unplanned):
-        sums["outside"] = Sum(cut.value(), filter=Q(benefit_id__in=unplanned))
+        sums["outside"] = Sum(cut.value_among(unplanned), filter=Q(benefit_id__in=unplanned))
     own_rows: Iterable[Mapping[str, Any]] = (
         Measurement.objects.filter(base_q & to_date_q & Q(force__isnull=False))
         .values("force__ons_code", "benefit__subcategory", "benefit__is_disbenefit")
@@ -267,12 +267,15 @@ def _sums_from_totals(
     q = connection.ops.quote_name
     pk, benefit_id, force_id, total = q("pk"), q("benefit_id"), q("force_id"), q("total")
 
-    def moved(kept_column: str, alias: str, queryset: Any, on: str) -> tuple[str, list[Any]]:
-        """`kept_column`, with the months between added or taken away (a join when any)."""
+    def moved(
+        kept_column: str, alias: str, months: Callable[[], Any], on: str
+    ) -> tuple[str, list[Any]]:
+        """`kept_column`, with the months between (the query `months()`, built only when
+        there are any) added or taken away (a join)."""
         if anchor == cut.to_date:
             return kept_column, []
         pennies = f"CAST(ROUND(COALESCE({alias}.{total}, 0) * 100) AS BIGINT)"
-        return f"{kept_column} {sign} {pennies}", [("LEFT", queryset, f"{alias} ON {on}")]
+        return f"{kept_column} {sign} {pennies}", [("LEFT", months(), f"{alias} ON {on}")]
 
     try:
         sql, params = benefits.query.sql_with_params()
@@ -291,13 +294,21 @@ def _sums_from_totals(
             rows: list[tuple[Any, ...]] = cursor.fetchall()
             return rows
 
-    def summed(queryset: Any, *names: str) -> Any:
-        return queryset.filter(between).values(*names).annotate(total=Sum("value")).order_by()
+    def summed(model: Any, names: tuple[str, ...], **conditions: Any) -> Callable[[], Any]:
+        """The query summing `model`'s rows of the months between per `names`, built when
+        called."""
+        return lambda: (
+            model.objects.filter(**conditions)
+            .filter(between)
+            .values(*names)
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
 
     wide, wide_joins = moved(
         f"k.{q('pennies_to_date')}",
         "w",
-        summed(Measurement.objects.filter(value__isnull=False, force__isnull=True), "benefit_id"),
+        summed(Measurement, ("benefit_id",), value__isnull=False, force__isnull=True),
         f"w.{benefit_id} = b.{pk}",
     )
     rows = f"k.{q('rows')}, kp.{q('rows')}"
@@ -314,7 +325,7 @@ def _sums_from_totals(
         planned_to_date, plan_joins = moved(
             f"kp.{q('pennies_to_date')}",
             "p",
-            summed(PlannedValue.objects.all(), "benefit_id"),
+            summed(PlannedValue, ("benefit_id",)),
             f"p.{benefit_id} = b.{pk}",
         )
         select.append(f"kp.{q('pennies')}, {planned_to_date}")
@@ -336,11 +347,7 @@ def _sums_from_totals(
     own, own_joins = moved(
         f"t.{q('pennies_to_date')}",
         "o",
-        summed(
-            Measurement.objects.filter(value__isnull=False, force__isnull=False),
-            "benefit_id",
-            "force_id",
-        ),
+        summed(Measurement, ("benefit_id", "force_id"), value__isnull=False, force__isnull=False),
         f"o.{benefit_id} = t.{benefit_id} AND o.{force_id} = t.{force_id}",
     )
     own_rows = run(
@@ -350,7 +357,7 @@ def _sums_from_totals(
     )
     outside = measured_unplanned | {row[3] for row in own_rows if row[4] and row[3] not in planned}
     sums.outside = outside & {row[0] for row in sums.shared}
-    codes = dict(Force.objects.values_list("pk", "ons_code"))
+    codes = {pk: code for pk, code, _ in cut.forces()}
     for force, subcategory, is_disbenefit, benefit_pk, _, units in own_rows:
         in_plan = benefit_pk not in outside
         sums.own.append(
@@ -363,7 +370,9 @@ def _sums(cut: _Cut, include_planned: bool) -> _Sums:
     """The sums to split: from the per-benefit totals where the cut takes every month and
     the benefits with attributions can be listed (national and collaboration cuts), else
     from the months themselves."""
-    attributed = cut.attributed()
+    # Only those the cut counts: the rows of the others are never summed, from the
+    # totals or from the months.
+    attributed = cut.counted_attributed()
     if cut.filters.period_from or cut.filters.period_to or not isinstance(attributed, list):
         return _sums_from_rows(cut, include_planned)
     anchor = totals.anchor_for(cut.to_date)
@@ -446,7 +455,7 @@ def breakdown_by_force(cut: _Cut, include_planned: bool = True) -> dict[str, For
             sums.planned,
             [(planned, unallocated_plan), (planned_to_date, unallocated_plan_to_date)],
         )
-    names = _force_names()
+    names = _force_names(cut)
 
     def money(book: Mapping[str, int]) -> dict[str, Decimal]:
         return {code: _money(value) for code, value in book.items()}

@@ -65,16 +65,26 @@ class _Ledger:
     planned: dict[tuple[Any, ...], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     actual: dict[tuple[Any, ...], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     verified: dict[tuple[Any, ...], Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    # Per sub-category: the actuals to date of benefits with no plan, when summed with the
+    # actuals (else None: `_outside_plan_from_database` reads them).
+    outside: dict[str, Decimal] | None = None
 
     def add(self, kind: str, dims: tuple[Any, ...], period: datetime.date, amount: Decimal) -> None:
         getattr(self, kind)[(*dims, period)] += amount
 
 
-def _grouped(cut: _Cut, only: Iterable[int] | None = None, plain: bool = False) -> dict[str, _Book]:
-    """{kind: {(dimensions, month): [rows, amount]}} from three grouped queries (plan,
-    actuals and the verified actuals among them), amounts unsigned. `only` narrows them to
-    some benefits; `plain` sums those benefits' rows whole, as the monthly totals hold them,
-    rather than as the cut counts them (attributed shares, each pound once)."""
+def _grouped(
+    cut: _Cut,
+    only: Iterable[int] | None = None,
+    plain: bool = False,
+    outside: dict[str, Decimal] | None = None,
+) -> dict[str, _Book]:
+    """{kind: {(dimensions, month): [rows, amount]}} from two grouped queries (plan, and
+    actuals with the verified actuals among them summed apart in the same query), amounts
+    unsigned. `only` narrows them to some benefits; `plain` sums those benefits' rows
+    whole, as the monthly totals hold them, rather than as the cut counts them (attributed
+    shares, each pound once). `outside`, when given, is filled as
+    `_outside_plan_from_database` would answer, from the same actuals query."""
     if plain:
         base = _benefit_q(cut.filters, "benefit__", cut._resolved)
         value: F | Case = F("value")
@@ -86,20 +96,47 @@ def _grouped(cut: _Cut, only: Iterable[int] | None = None, plain: bool = False) 
         base &= Q(benefit_id__in=list(only))
     names = [f"benefit__{name}" for name in _DIMENSIONS]
     measured = base & cut.period_q(cut.to_date) & Q(value__isnull=False)
-    queries = (
-        ("planned", PlannedValue.objects.filter(base & cut.period_q())),
-        ("actual", Measurement.objects.filter(measured)),
-        ("verified", Measurement.objects.filter(measured & Q(verified_at__isnull=False))),
+    verified = Q(verified_at__isnull=False)
+    planned: _Book = {}
+    actual: _Book = {}
+    verified_book: _Book = {}
+    plan_rows = (
+        PlannedValue.objects.filter(base & cut.period_q())
+        .values(*names, "period")
+        .annotate(n=Count("pk"), total=Sum(value))
+        .order_by()
     )
-    out: dict[str, _Book] = {}
-    for kind, queryset in queries:
-        rows = queryset.values(*names, "period").annotate(n=Count("pk"), total=Sum(value))
-        book: _Book = {}
-        out[kind] = book
-        for row in rows.order_by():
-            dims = tuple(row[name] for name in names)
-            book[(dims, row["period"])] = [row["n"], _dec(row["total"])]
-    return out
+    for row in plan_rows:
+        planned[(tuple(row[name] for name in names), row["period"])] = [
+            row["n"],
+            _dec(row["total"]),
+        ]
+    # The verified actuals are some of the actuals' rows: summed apart in the same query.
+    # A month with none of them verified has no verified entry, as if queried on its own.
+    sums = {
+        "n": Count("pk"),
+        "total": Sum(value),
+        "verified_n": Count("pk", filter=verified),
+        "verified_total": Sum(value, filter=verified),
+    }
+    if outside is not None:
+        # The rows of benefits with no plan, summed apart: none to sum when there are none.
+        unplanned = cut.unplanned()
+        if not (isinstance(unplanned, list) and not unplanned):
+            sums["outside"] = Sum(cut.value_among(unplanned), filter=Q(benefit_id__in=unplanned))
+    actual_rows = (
+        Measurement.objects.filter(measured).values(*names, "period").annotate(**sums).order_by()
+    )
+    for row in actual_rows:
+        dims = tuple(row[name] for name in names)
+        key = (dims, row["period"])
+        actual[key] = [row["n"], _dec(row["total"])]
+        if row["verified_n"]:
+            verified_book[key] = [row["verified_n"], _dec(row["verified_total"])]
+        if outside is not None and row.get("outside") is not None:
+            code = dims[0]
+            outside[code] = outside.get(code, ZERO) + _dec(row["outside"]) * _sign(dims[1])
+    return {"planned": planned, "actual": actual, "verified": verified_book}
 
 
 def _ledger_of(grouped: dict[str, _Book]) -> _Ledger:
@@ -112,8 +149,12 @@ def _ledger_of(grouped: dict[str, _Book]) -> _Ledger:
 
 
 def _ledger_from_database(cut: _Cut) -> _Ledger:
-    """Two grouped queries: plan and actuals per (dimensions, month)."""
-    return _ledger_of(_grouped(cut))
+    """Two grouped queries: plan and actuals per (dimensions, month), with the actuals of
+    benefits with no plan (`_Ledger.outside`) summed in the second."""
+    outside: dict[str, Decimal] = {}
+    ledger = _ledger_of(_grouped(cut, outside=outside))
+    ledger.outside = outside
+    return ledger
 
 
 def _reads_totals(cut: _Cut) -> bool:
@@ -323,7 +364,7 @@ def _outside_plan_from_database(cut: _Cut) -> dict[str, Decimal]:
             & Q(value__isnull=False, benefit_id__in=unplanned)
         )
         .values("benefit__subcategory", "benefit__is_disbenefit")
-        .annotate(total=Sum(cut.value()))
+        .annotate(total=Sum(cut.value_among(unplanned)))
         .order_by()
     )
     for row in rows:

@@ -72,7 +72,9 @@ def measure_summaries(
     trend: Mapping[str, Decimal | None] = dict.fromkeys(MEASURES)
     if cut.force is None:
         ledger = _ledger(cut)
-        outside = _outside_plan_from_database(cut)
+        outside = ledger.outside
+        if outside is None:
+            outside = _outside_plan_from_database(cut)
         if include_trend:
             trend = _trend_from_database(cut)
     else:
@@ -202,7 +204,7 @@ def breakdown(
             "verified": Sum(cut.value(), filter=Q(verified_at__isnull=False)),
         }
         if not (isinstance(unplanned, list) and not unplanned):
-            sums["outside"] = Sum(cut.value(), filter=Q(benefit_id__in=unplanned))
+            sums["outside"] = Sum(cut.value_among(unplanned), filter=Q(benefit_id__in=unplanned))
         actual = (
             Measurement.objects.filter(base_q & cut.period_q(cut.to_date))
             .annotate(claimed_by=cut.claimant())
