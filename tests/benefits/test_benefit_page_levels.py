@@ -12,6 +12,7 @@ import pytest
 from realise.benefits.models import Benefit
 from realise.benefits.profile import monthly_series, profile_context, render_profile_html
 from realise.benefits.realisation import benefit_rag
+from tests.benefits.page_tables import row, table
 from tests.factories import BenefitFactory, actual, force, plan
 
 D = Decimal
@@ -66,17 +67,6 @@ def page(client, world, benefit, query=""):
     response = client.get(f"/benefits/{benefit.pk}/{query}")
     assert response.status_code == 200
     return response.content.decode()
-
-
-def table(html: str, caption: str) -> str:
-    start = html.index(f'id="{caption}"')
-    return html[start : html.index("</table>", start)]
-
-
-def row(table_html: str, header: str) -> list[str]:
-    start = table_html.index(header)
-    cells = table_html[start : table_html.index("</tr>", start)]
-    return [cell.split("</td>")[0] for cell in cells.split('numeric">')[1:]]
 
 
 def test_a_percentages_months_are_levels_and_forces_are_averaged(percent):

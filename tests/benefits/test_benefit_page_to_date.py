@@ -16,6 +16,7 @@ from django.urls import reverse
 from realise.benefits.models import Benefit
 from realise.benefits.profile import monthly_series, profile_context
 from realise.benefits.realisation import RealisationFilter, benefit_rag, realisation
+from tests.benefits.page_tables import row, table
 from tests.benefits.test_ipa_profile import pdf_text
 from tests.factories import BenefitFactory, actual, force, plan
 
@@ -77,17 +78,6 @@ def pdf(client, world, benefit) -> str:
     assert response.status_code == 200
     _pages, text = pdf_text(response.content)
     return " ".join(text.split())
-
-
-def table(html: str, caption: str) -> str:
-    start = html.index(f'id="{caption}"')
-    return html[start : html.index("</table>", start)]
-
-
-def row(table_html: str, header: str) -> list[str]:
-    start = table_html.index(header)
-    cells = table_html[start : table_html.index("</tr>", start)]
-    return [cell.split("</td>")[0] for cell in cells.split('numeric">')[1:]]
 
 
 def the_rag(benefit):
