@@ -1070,28 +1070,50 @@ class _Importer:
     ) -> tuple[dict[int, dict[str, Change]], dict[tuple, Change]]:
         """What was changed since the export of the planned values the rows would change,
         and which months the rows would add were deleted since: asked once for the chunk."""
+        _, changed, deleted = self._since_export(
+            PlannedValue,
+            ("value",),
+            ("benefit_id", "period"),
+            parsed_rows,
+            stored,
+            lambda benefit, values: existing.get((benefit.pk, values["period"])),
+            lambda planned, values: planned[0] if planned[1] != values["value"] else None,
+        )
+        return changed, deleted
+
+    def _since_export(
+        self,
+        model: Any,
+        fields: tuple[str, ...],
+        key: tuple[str, ...],
+        parsed_rows: list[tuple[int, dict]],
+        stored: dict[str, Benefit],
+        record_of: Callable[[Benefit, dict], Any],
+        changed_pk: Callable[[Any, dict], int | None],
+    ) -> tuple[list[int], dict[int, dict[str, Change]], dict[tuple, Change]]:
+        """For the rows of a chunk of `model`'s sheet: the ids of the records they would
+        change (`changed_pk`: the id when the row differs from the record `record_of` finds,
+        else None), what was changed in `fields` of those since the export, and which of the
+        records they would add (none found for the row) were deleted since, by `key`."""
         if self.since is None:
-            return {}, {}
+            return [], {}, {}
         changing, creating = [], set()
         for _, values in parsed_rows:
             benefit = stored.get(values["reference"])
             if benefit is None:
                 continue
-            planned = existing.get((benefit.pk, values["period"]))
-            if planned is None:
+            record = record_of(benefit, values)
+            if record is None:
                 creating.add(benefit.pk)
-            elif planned[1] != values["value"]:
-                changing.append(planned[0])
-        changed = self.since.changed_fields(PlannedValue.history, changing, ("value",))
+            elif (pk := changed_pk(record, values)) is not None:
+                changing.append(pk)
+        changed = self.since.changed_fields(model.history, changing, fields)
         deleted = {}
         if creating:
             deleted = self.since.latest(
-                PlannedValue.history,
-                ("benefit_id", "period"),
-                history_type="-",
-                benefit_id__in=creating,
+                model.history, key, history_type="-", benefit_id__in=creating
             )
-        return changed, deleted
+        return changing, changed, deleted
 
     def actuals_chunk(self, chunk: list[tuple[int, dict]], seen: _MonthKeys) -> None:
         """Actuals, under the same rules as every other way in (`measurement_problems`,
@@ -1263,34 +1285,28 @@ class _Importer:
         """What was changed since the export of the actuals the rows would change (their
         value, assessment, or evidence), and which actuals the rows would add were deleted
         since: asked once for the chunk."""
-        if self.since is None:
-            return {}, {}
-        changing, creating = [], set()
-        for _, values in parsed_rows:
-            benefit = stored.get(values["reference"])
-            if benefit is None:
-                continue
+
+        def record_of(benefit: Benefit, values: dict) -> Any:
             force = values["force"]
-            measurement = existing.get((benefit.pk, values["period"], force.pk if force else None))
-            if measurement is None:
-                creating.add(benefit.pk)
-            elif _actual_changes(measurement, values):
-                changing.append(measurement["pk"])
-        changed = self.since.changed_fields(Measurement.history, changing, ("value", "assessment"))
-        if changing:
+            return existing.get((benefit.pk, values["period"], force.pk if force else None))
+
+        changing, changed, deleted = self._since_export(
+            Measurement,
+            ("value", "assessment"),
+            ("benefit_id", "period", "force_id"),
+            parsed_rows,
+            stored,
+            record_of,
+            lambda measurement, values: (
+                measurement["pk"] if _actual_changes(measurement, values) else None
+            ),
+        )
+        if changing and self.since is not None:
             evidence = self.since.latest(
                 Evidence.history, ("measurement_id",), measurement_id__in=changing
             )
             for (pk,), change in evidence.items():  # a note added is the note changed
                 changed.setdefault(pk, {})["evidence_note"] = replace(change, action="changed")
-        deleted = {}
-        if creating:
-            deleted = self.since.latest(
-                Measurement.history,
-                ("benefit_id", "period", "force_id"),
-                history_type="-",
-                benefit_id__in=creating,
-            )
         return changed, deleted
 
     def read_force(self, value):
