@@ -6,7 +6,7 @@
 - hours with separators: ``1,234.5 hours``;
 - percentages to one decimal place: ``93.7%``; the difference between two percentages in
   percentage points: ``-1.0 percentage points``;
-- months as ``Nov 2026``;
+- months as ``Nov 2026``; days as ``1 day``, ``30 days``;
 - shares as percentages with the precision they were entered: ``33.33%``, ``25%``.
 
 Rounding is half-up, as the finance teams round. Nothing here imports an app.
@@ -18,7 +18,7 @@ import datetime
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 DASH = "–"
 UNIT_SUFFIX = {"hours": " hours", "percent": "%", "count": "", "score": ""}
@@ -101,6 +101,11 @@ def hours_short(value) -> str:
     if value is None:
         return DASH
     return gettext("%(hours)s hours") % {"hours": number(value, 0)}
+
+
+def days(count: int) -> str:
+    """A number of days, singular or plural as the language has it: 1 -> '1 day'."""
+    return ngettext("%(count)s day", "%(count)s days", count) % {"count": count}
 
 
 def percent(value, places: int = 1) -> str:

@@ -30,7 +30,9 @@ class EscapedBoundField(BoundField):
 
 
 class GovukForm:
-    """Mixin: render with crispy-forms-gds; the page template supplies <form> and buttons."""
+    """Mixin: render with crispy-forms-gds; the page template supplies <form>, its one CSRF
+    token (a POST form's) and buttons. crispy's own token is off: it would repeat the page's
+    in a POST form and put the token in the address of a GET form's results."""
 
     bound_field_class: type[BoundField] | None = EscapedBoundField
 
@@ -38,6 +40,7 @@ class GovukForm:
     def helper(self) -> FormHelper:
         helper = FormHelper(self)
         helper.form_tag = False
+        helper.disable_csrf = True
         helper.label_size = "s"
         helper.legend_size = "s"
         return helper

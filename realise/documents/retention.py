@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from realise.core import formatting
 from realise.documents.models import DocumentJob, InspectionPack, PackStatus
 
 logger = logging.getLogger(__name__)
@@ -48,18 +49,18 @@ def remove_old_builds(now: datetime.datetime, dry_run: bool = False) -> str | No
         return None
     message = (
         ngettext(
-            "Would remove %(count)s built document finished more than %(days)s days ago.",
-            "Would remove %(count)s built documents finished more than %(days)s days ago.",
+            "Would remove %(count)s built document finished more than %(period)s ago.",
+            "Would remove %(count)s built documents finished more than %(period)s ago.",
             count,
         )
         if dry_run
         else ngettext(
-            "Removed %(count)s built document finished more than %(days)s days ago.",
-            "Removed %(count)s built documents finished more than %(days)s days ago.",
+            "Removed %(count)s built document finished more than %(period)s ago.",
+            "Removed %(count)s built documents finished more than %(period)s ago.",
             count,
         )
     )
-    return message % {"count": count, "days": days}
+    return message % {"count": count, "period": formatting.days(days)}
 
 
 def _delete_files(records) -> None:

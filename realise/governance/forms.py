@@ -1,6 +1,5 @@
 import datetime
 
-from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
@@ -176,12 +175,6 @@ class MeetingForm(GovukForm, forms.ModelForm):
 
 class WithinPageForm(GovukForm):
     """A form rendered inside the page's own <form>, which carries the one CSRF token."""
-
-    @property
-    def helper(self) -> FormHelper:
-        helper = super().helper
-        helper.disable_csrf = True
-        return helper
 
 
 class DecisionForm(WithinPageForm, forms.Form):

@@ -59,7 +59,7 @@ from realise.collaborations.models import (
     InitiativeStatus,
     Stage,
 )
-from realise.core import language
+from realise.core import formatting, language
 from realise.governance.models import Action, Notification, PostImplementationReview, ReminderLog
 from realise.governance.services import (
     first_working_day,
@@ -116,9 +116,16 @@ class Month:
     day: datetime.date
 
 
+@dataclass(frozen=True)
+class Days:
+    count: int
+
+
 def _value(value):
     if isinstance(value, Month):
         return language.month_year(value.day)
+    if isinstance(value, Days):
+        return formatting.days(value.count)
     if isinstance(value, datetime.date):
         return date_format(value, "j F Y")
     return value
@@ -295,19 +302,19 @@ def agreement_reviews(today: datetime.date) -> list[Reminder]:
             Reminder(
                 key=f"agreement-review:{agreement.pk}:{agreement.review_due:%Y-%m-%d}:{mark}",
                 subject=_words(
-                    gettext_noop("Agreement review due in %(days)s days: %(title)s"),
-                    days=days,
+                    gettext_noop("Agreement review due in %(period)s: %(title)s"),
+                    period=Days(days),
                     title=agreement.title,
                 ),
                 text=_words(
                     gettext_noop(
                         "The annual review of '%(title)s' (%(collaboration)s) is due on "
-                        "%(due)s, in %(days)s days."
+                        "%(due)s, in %(period)s."
                     ),
                     title=agreement.title,
                     collaboration=agreement.collaboration,
                     due=agreement.review_due,
-                    days=days,
+                    period=Days(days),
                 ),
                 url=agreement.get_absolute_url(),
                 people=[chair] if chair else [],

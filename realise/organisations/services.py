@@ -32,7 +32,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from realise.core import audit, language
+from realise.core import audit, formatting, language
 from realise.core.history import set_history_user
 from realise.core.language import english
 from realise.core.oidc import username_for
@@ -631,8 +631,8 @@ def _send_invitation(invitation: Invitation, by: User | None) -> None:
                 "",
                 _("Your roles: %(roles)s.") % {"roles": roles or _("none yet")},
                 "",
-                _("Choose a password to start (the link works once, for %(days)s days):")
-                % {"days": days},
+                _("Choose a password to start (the link works once, for %(period)s):")
+                % {"period": formatting.days(days)},
                 invitation_link(invitation),
                 "",
                 _("Your user name is %(username)s.") % {"username": invitation.user.get_username()},

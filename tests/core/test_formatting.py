@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
+from django.utils import translation
 
 from realise.core import formatting
 
@@ -66,6 +67,13 @@ def test_two_percentages_differ_by_percentage_points():
     assert formatting.unit_difference("percent", None) == "–"
     assert formatting.unit_difference("GBP", Decimal("-1000.00")) == "-£1,000.00"
     assert formatting.unit_difference("count", Decimal("-5.00")) == "-5"
+
+
+def test_a_number_of_days_is_singular_or_plural():
+    assert [formatting.days(n) for n in (0, 1, 2, 30)] == ["0 days", "1 day", "2 days", "30 days"]
+    with translation.override("cy"):
+        # Welsh counts in the singular noun.
+        assert [formatting.days(n) for n in (1, 2, 30)] == ["1 diwrnod", "2 diwrnod", "30 diwrnod"]
 
 
 def test_template_filters_and_the_headline_keep_the_exact_figure():

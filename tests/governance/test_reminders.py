@@ -137,6 +137,13 @@ def test_agreement_reviews_are_reminded_at_60_30_and_7_days(world):
     ]
 
 
+def test_an_agreement_review_a_day_away_is_due_in_1_day(world):
+    Agreement.objects.create(collaboration=world.collab, title="EK s22A", signed_on=D(2025, 9, 30))
+    sent = [r for r in send_reminders(D(2026, 9, 29)).sent if "Agreement" in r.subject]
+    assert [r.subject for r in sent] == ["Agreement review due in 1 day: EK s22A"]
+    assert "is due on 30 September 2026, in 1 day." in sent[0].text
+
+
 def test_highlight_reports_are_due_from_the_first_working_day(world):
     InitiativeFactory(collaboration=world.collab, name="Joint custody", stage=4)
     # 1 August 2026 is a Saturday: the report on July is due on Monday 3 August.

@@ -113,6 +113,13 @@ def test_a_file_already_missing_is_recorded_as_removed(world, settings):
     assert gone.file_removed_at is not None
 
 
+def test_a_setting_of_1_day_is_said_as_1_day(world, settings):
+    settings.REALISE_IMPORT_FILES_KEEP_DAYS = 1
+    job(world.alice, ImportStatus.DONE, 2)
+
+    assert "Removed 1 uploaded register file kept 1 day after its import finished." in remind()
+
+
 def test_with_0_days_a_file_goes_as_soon_as_its_import_finished(world, settings):
     settings.REALISE_IMPORT_FILES_KEEP_DAYS = 0
     finished = job(world.alice, ImportStatus.REJECTED, 0.001)

@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from realise.core import formatting
 from realise.reports.models import FINISHED, ImportJob, ImportStatus
 
 logger = logging.getLogger(__name__)
@@ -117,19 +118,18 @@ def _said(count: int, days: int, *, dry_run: bool) -> str | None:
         return None
     message = (
         ngettext(
-            "Would remove %(count)s uploaded register file kept %(days)s days after its "
+            "Would remove %(count)s uploaded register file kept %(period)s after its "
             "import finished.",
-            "Would remove %(count)s uploaded register files kept %(days)s days after their "
+            "Would remove %(count)s uploaded register files kept %(period)s after their "
             "imports finished.",
             count,
         )
         if dry_run
         else ngettext(
-            "Removed %(count)s uploaded register file kept %(days)s days after its import "
-            "finished.",
-            "Removed %(count)s uploaded register files kept %(days)s days after their imports "
+            "Removed %(count)s uploaded register file kept %(period)s after its import finished.",
+            "Removed %(count)s uploaded register files kept %(period)s after their imports "
             "finished.",
             count,
         )
     )
-    return message % {"count": count, "days": days}
+    return message % {"count": count, "period": formatting.days(days)}
