@@ -11,10 +11,11 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from realise.core import uploads
 from realise.reports.register.formulas import uncalculated_cells, xlsx_sheet_paths
+from realise.reports.register.layout import CellRange, sheet_layout
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 2_000
@@ -62,6 +63,11 @@ class Sheet:
     # (1-based row, 0-based column) of each formula cell with no calculated value: read
     # as empty, and named by the import rather than passed over.
     uncalculated: set[tuple[int, int]] = field(default_factory=set)
+    # Merged ranges (only their first cell holds the value), the 1-based numbers of the
+    # rows hidden or filtered out (of an .xlsx), and whether the sheet itself is hidden.
+    merged: list[CellRange] = field(default_factory=list)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden: bool = False
 
     def value(self, row: int, column: int):
         """The value at a 1-based row and 0-based column (None beyond the edges)."""
@@ -82,6 +88,12 @@ class Grid:
     @property
     def names(self) -> list[str]:
         return list(self.sheets)
+
+    @property
+    def first_shown(self) -> Sheet:
+        """The first sheet that is not hidden (the first of all if every one is)."""
+        sheets = list(self.sheets.values())
+        return next((sheet for sheet in sheets if not sheet.hidden), sheets[0])
 
 
 def _clean(value):
@@ -115,27 +127,38 @@ def read_grid(data: bytes, filename: str) -> Grid:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = {}
-        for sheet_name in workbook.sheet_names:
-            rows = workbook.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
+        for metadata in workbook.sheets_metadata:
+            sheet_name = metadata.name
+            read = workbook.get_sheet_by_name(sheet_name)
+            rows = read.to_python(skip_empty_area=False)
             rows = [[_clean(cell) for cell in row] for row in rows]
             _check_size(rows, filename)
-            sheets[sheet_name] = Sheet(sheet_name, rows)
+            sheets[sheet_name] = Sheet(
+                sheet_name,
+                rows,
+                merged=[
+                    CellRange(first[0] + 1, first[1], last[0] + 1, last[1])
+                    for first, last in read.merged_cell_ranges or ()
+                ],
+                hidden=metadata.visible != SheetVisibleEnum.Visible,
+            )
     except (CalamineError, ValueError, OSError) as exc:
         raise GridError(f"{filename}: the file cannot be read as a spreadsheet ({exc})") from None
     if not name.endswith(".ods"):
-        _find_uncalculated(data, sheets)
+        _read_sheet_xml(data, sheets)
     return Grid(sheets)
 
 
-def _find_uncalculated(data: bytes, sheets: dict[str, Sheet]) -> None:
-    """Mark the formula cells of an .xlsx that hold no calculated value."""
+def _read_sheet_xml(data: bytes, sheets: dict[str, Sheet]) -> None:
+    """Mark the formula cells of an .xlsx that hold no calculated value, and its hidden
+    rows."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             for sheet_name, path in xlsx_sheet_paths(archive).items():
                 if sheet_name in sheets:
-                    sheets[sheet_name].uncalculated = uncalculated_cells(
-                        functools.partial(archive.open, path)
-                    )
+                    source = functools.partial(archive.open, path)
+                    sheets[sheet_name].uncalculated = uncalculated_cells(source)
+                    sheets[sheet_name].hidden_rows = sheet_layout(source).hidden_rows
     except (zipfile.BadZipFile, OSError):
         return
 

@@ -174,6 +174,16 @@ def normalise(text) -> str:
 SYNONYMS = {normalise(word): name for name, (_, words) in FIELDS.items() for word in words}
 
 
+def field_of(text) -> str | None:
+    """The field a header suggests: by its words, or by them after a leading "Benefit"
+    ("Benefit Category" is the sub-category)."""
+    words = normalise(text)
+    name = SYNONYMS.get(words)
+    if name is None and words.startswith("benefit "):
+        name = SYNONYMS.get(words.removeprefix("benefit "))
+    return name
+
+
 def header_cells(sheet: Sheet, row: int) -> dict[int, str]:
     """The header row's non-empty cells, by column index."""
     cells = sheet.rows[row - 1] if 0 < row <= len(sheet.rows) else []
@@ -185,7 +195,7 @@ def guess_header_row(sheet: Sheet) -> int:
     first row with at least three filled cells; else 1."""
     best, best_score = None, 0
     for row in range(1, min(len(sheet.rows), 30) + 1):
-        score = sum(1 for text in header_cells(sheet, row).values() if normalise(text) in SYNONYMS)
+        score = sum(1 for text in header_cells(sheet, row).values() if field_of(text))
         if score > best_score:
             best, best_score = row, score
     if best:
@@ -200,7 +210,7 @@ def suggest_columns(sheet: Sheet, row: int) -> dict[str, str]:
     """Fields matched to the header texts of a row (each field and header once)."""
     found: dict[str, str] = {}
     for _, text in sorted(header_cells(sheet, row).items()):
-        name = SYNONYMS.get(normalise(text))
+        name = field_of(text)
         if name and name not in found:
             found[name] = text
     return found

@@ -17,10 +17,11 @@ from dataclasses import asdict, dataclass, field
 from realise.benefits.models import Benefit
 from realise.organisations.models import Force
 from realise.reports.mapped.grid import Grid, cell_name, column_letter
-from realise.reports.mapped.mapping import FIELDS, Mapping, header_cells, locate
+from realise.reports.mapped.mapping import FIELDS, Mapping, header_cells, locate, normalise
 from realise.reports.mapped.months import NotAMonth, month_of
 from realise.reports.register.formulas import UNCALCULATED
 from realise.reports.register.importing import import_workbook
+from realise.reports.register.layout import hidden_rows_note, hidden_sheet_note, misread
 from realise.reports.register.results import Progress, SheetCounts
 from realise.reports.register.xlsx import (
     ACTUALS,
@@ -34,6 +35,8 @@ from realise.reports.register.xlsx import (
 )
 
 PREVIEW_ROWS = 20
+# The words of a row that sums the others, as finance sheets end: never a benefit.
+TOTAL = re.compile(r"^(?:grand |sub ?)?totals?$")
 EVIDENCE = "Evidence note"  # the Actuals sheet's column
 
 # Realise's Benefits sheet header for each mapped benefit field.
@@ -121,6 +124,7 @@ class MappedRow:
     columns: dict[str, str] = field(default_factory=dict)  # label -> column letter
     month_columns: dict[str, dict[str, str]] = field(default_factory=dict)
     problems: dict[str, list[str]] = field(default_factory=dict)  # column letter -> reasons
+    hidden: bool = False  # hidden or filtered out in the file
 
     @property
     def fields(self) -> list[tuple[str, object, list[str]]]:
@@ -189,6 +193,8 @@ class MappedResult:
     written: bool = False
     dry_run: bool = False
     preview: list[MappedRow] = field(default_factory=list)
+    # What the import reads that the user may not expect, e.g. rows hidden in the file.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -215,6 +221,7 @@ class MappedResult:
             "actuals": self.actuals,
             "written": self.written,
             "dry_run": self.dry_run,
+            "notes": self.notes,
         }
 
 
@@ -228,7 +235,9 @@ class _Reader:
         self.user = user
         self.limit = limit
         self.problems: list[str] = []
+        self.notes: list[str] = []
         self.preview: list[MappedRow] = []
+        self.merged_rows: set[int] = set()
         self.benefits = _VirtualSheet(BENEFITS, [c.header for c in COLUMNS[BENEFITS]])
         self.planned = _VirtualSheet(PLANNED, [c.header for c in COLUMNS[PLANNED]])
         self.actuals = _VirtualSheet(ACTUALS, [c.header for c in COLUMNS[ACTUALS]])
@@ -277,6 +286,7 @@ class _Reader:
         self.block_months = self.read_block_months()
         if self.problems:
             return None
+        self.read_layout()
         if not self.has_evidence():
             self.problem(
                 header_at,
@@ -287,6 +297,27 @@ class _Reader:
         self.read_rows()
         empty = _VirtualSheet(INITIATIVES, [c.header for c in COLUMNS[INITIATIVES]])
         return _VirtualWorkbook([empty, self.benefits, self.planned, self.actuals])
+
+    def read_layout(self) -> None:
+        """Refuse merged cells over the cells read; say which rows read are hidden."""
+        sheet = self.sheet
+        used = self.used_columns()
+        for cells in misread(sheet.merged, self.mapping.header_row + 1, used):
+            column = next(index for index in cells.columns() if index in used)
+            self.problem(cell_name(sheet.name, cells.first_row, column), cells.problem())
+            self.merged_rows.update(cells.rows())
+        if sheet.hidden:
+            self.notes.append(hidden_sheet_note(sheet.name))
+        if sheet.hidden_rows:
+            hidden = [row for row, _ in self.data_rows() if row in sheet.hidden_rows]
+            if hidden:
+                self.notes.append(hidden_rows_note(sheet.name, hidden))
+
+    def used_columns(self) -> set[int]:
+        used = {*self.columns.values(), *(c for _, c, _ in self.block_months)}
+        if self.initiative_column is not None:
+            used.add(self.initiative_column)
+        return used
 
     def has_evidence(self) -> bool:
         actuals = "actual" in self.columns or any(b.kind == "actual" for b in self.mapping.monthly)
@@ -313,9 +344,7 @@ class _Reader:
         return found
 
     def data_rows(self) -> Iterator[tuple[int, list]]:
-        used = {*self.columns.values(), *(c for _, c, _ in self.block_months)}
-        if self.initiative_column is not None:
-            used.add(self.initiative_column)
+        used = self.used_columns()
         sheet = self.sheet
         for number in range(self.mapping.header_row + 1, len(sheet.rows) + 1):
             if all(
@@ -345,8 +374,17 @@ class _Reader:
         for row, _ in self.data_rows():
             if self.limit is not None and len(self.preview) >= self.limit:
                 break
+            total = self.total_in(row)
+            if total is not None:
+                self.notes.append(
+                    f"Sheet '{self.sheet.name}': row {row} reads '{total}', with no benefit "
+                    "reference of its own: it is taken for a total and not imported."
+                )
+                continue
             if len(self.preview) < PREVIEW_ROWS:
                 self.preview.append(self.preview_row(row))
+            if row in self.merged_rows:
+                continue  # refused, naming the merged cells
             reference = self.cell(row, "reference")
             if reference is None:
                 self.problem(self.where(row, "reference"), "the row has no benefit reference")
@@ -357,6 +395,18 @@ class _Reader:
                 stored_row = self.stored(reference, stored)
                 self.add_benefit(row, reference, stored_row)
             self.add_months(row, reference)
+
+    def total_in(self, row: int) -> str | None:
+        """The text of a totals row ('Total', 'Grand total'): a row whose reference is
+        empty or such a word, and whose cells read hold one; None for any other row."""
+        reference = self.sheet.value(row, self.columns["reference"])
+        if reference is not None and not TOTAL.match(normalise(reference)):
+            return None
+        for column in sorted(self.used_columns()):
+            value = self.sheet.value(row, column)
+            if isinstance(value, str) and TOTAL.match(normalise(value)):
+                return value
+        return None
 
     def stored(self, reference: str, cache: dict) -> dict | None:
         if reference not in cache:
@@ -448,7 +498,9 @@ class _Reader:
             if value is not None or sheet.uncalculated_at(row, column):
                 months.setdefault(kind, {})[f"{month:%b %Y}"] = value
                 month_columns.setdefault(kind, {})[f"{month:%b %Y}"] = column_letter(column)
-        return MappedRow(row, values, months, columns, month_columns)
+        return MappedRow(
+            row, values, months, columns, month_columns, hidden=row in sheet.hidden_rows
+        )
 
 
 def _stored_cells(stored: dict) -> dict:
@@ -518,7 +570,9 @@ def _check_and_import(
     the file, but the rows read are still checked, so that every problem is listed."""
     mapping = reader.mapping
     workbook = reader.read()
-    result = MappedResult(problems=reader.problems, preview=reader.preview, dry_run=dry_run)
+    result = MappedResult(
+        problems=reader.problems, preview=reader.preview, dry_run=dry_run, notes=reader.notes
+    )
     if workbook is None:
         return result
     refused = bool(reader.problems)

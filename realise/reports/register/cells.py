@@ -28,6 +28,7 @@ from realise.collaborations.models import (
 from realise.core import inputs, uploads
 from realise.organisations.models import Person
 from realise.reports.register.formulas import uncalculated_cells
+from realise.reports.register.layout import SheetLayout, sheet_layout
 from realise.reports.register.results import MONEY_LIMIT, PENNY, WORKBOOK, CellError, RowError
 from realise.reports.register.xlsx import (
     DATA_SHEETS,
@@ -65,6 +66,10 @@ def read_key(value, max_length: int, required: bool = True) -> str:
 BRACKETED = re.compile(r"^(£?)\s*\(\s*(£?[^()+\-]*?)\s*\)$")
 
 
+# A dash, as a spreadsheet shows zero in accounting format ('£ -'): zero, or nothing?
+DASH = re.compile(r"^£?\s*[-\u2013\u2014]\s*$")
+
+
 def unbracketed(typed: str) -> tuple[str, bool]:
     """Typed text without the brackets of an accounting-format negative, and whether it
     had them; other text as it is."""
@@ -96,6 +101,8 @@ def read_decimal(value, required: bool = False) -> Decimal | None:
         number = Decimal(value)
     else:
         typed = str(value).strip()
+        if DASH.match(typed):
+            raise CellError(f"'{typed}' is not a number: enter 0 for zero, or leave the cell empty")
         amount, negative = unbracketed(typed)
         if inputs.number_problem(amount):
             if any(char.isnumeric() and not char.isascii() for char in typed):
@@ -307,6 +314,14 @@ def uncalculated_in(ws) -> set[tuple[int, int]]:
     if not hasattr(ws, "_get_source"):
         return set()
     return uncalculated_cells(ws._get_source)
+
+
+def layout_in(ws) -> SheetLayout:
+    """The merged cells and hidden rows of a read-only sheet, which it does not expose
+    (none for sheets that are not read from a file)."""
+    if not hasattr(ws, "_get_source"):
+        return SheetLayout()
+    return sheet_layout(ws._get_source)
 
 
 def count_data_rows(workbook) -> int:

@@ -77,6 +77,7 @@ from realise.reports.register.cells import (
     _blank,
     _max_length,
     count_data_rows,
+    layout_in,
     open_workbook,
     read_bool,
     read_date,
@@ -88,6 +89,7 @@ from realise.reports.register.cells import (
     uncalculated_in,
 )
 from realise.reports.register.formulas import UNCALCULATED
+from realise.reports.register.layout import hidden_rows_note, hidden_sheet_note, misread
 from realise.reports.register.results import (
     CHUNK,
     MAX_LISTED_ERRORS,
@@ -360,6 +362,8 @@ class _Importer:
             if name not in names:
                 self.error(name, None, "", f'the workbook has no sheet called "{name}"')
         for ws in self.workbook.worksheets:
+            if ws.title in DATA_SHEETS and ws.sheet_state != "visible":
+                self.notes.append(hidden_sheet_note(ws.title))
             if ws.title in (*DATA_SHEETS, LISTS, ABOUT) or ws.sheet_state != "visible":
                 continue
             # A sheet of the user's own (notes, a chart) is left alone, and said so.
@@ -409,12 +413,19 @@ class _Importer:
         keep = _Spool() if self.spooling and not self.write else None
         ws = self.workbook[sheet]
         uncalculated = uncalculated_in(ws)
+        layout = layout_in(ws)
+        merged_rows = self.merged(sheet, layout.merged)
+        hidden: list[int] = []
         ws.reset_dimensions()  # read every row, whatever size the file claims to be
         try:
             for number, values in enumerate(ws.iter_rows(min_row=2, values_only=True), start=2):
                 if uncalculated and self.uncalculated(sheet, number, uncalculated):
                     continue
                 if all(_blank(value) for value in values):
+                    continue
+                if number in layout.hidden_rows:
+                    hidden.append(number)
+                if number in merged_rows:
                     continue
                 values = tuple(values) + (None,) * (wanted - len(values))
                 cells = tuple(values[index] for index in positions)
@@ -425,8 +436,21 @@ class _Importer:
             if keep is not None:
                 keep.close()
             raise
+        if hidden:
+            self.notes.append(hidden_rows_note(sheet, hidden))
         if keep is not None:  # every row was read: the write may read them back
             self.spools[sheet] = keep
+
+    def merged(self, sheet: str, ranges) -> set[int]:
+        """Name each merged range over cells the import reads (only its first cell holds
+        the value); the rows it covers are not read further."""
+        headers = {index: header for header, index in self.columns[sheet].items()}
+        rows: set[int] = set()
+        for cells in misread(ranges, 2, headers):
+            column = next(index for index in cells.columns() if index in headers)
+            self.error(sheet, max(cells.first_row, 2), headers[column], cells.problem())
+            rows.update(cells.rows())
+        return rows
 
     def uncalculated(self, sheet: str, row: int, cells: set[tuple[int, int]]) -> bool:
         """Name each cell of the row read that holds a formula with no value; True if any

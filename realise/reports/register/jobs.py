@@ -244,7 +244,9 @@ def _run_mapped(job: ImportJob, reporter: JobProgress) -> ImportResult:
         return ImportResult(errors=[RowError(WORKBOOK, None, "", str(exc))], error_count=1)
     mapped = import_mapped(grid, mapping, user=job.user, progress=reporter)
     errors = [RowError(**problem_parts(problem)) for problem in mapped.problems]
-    result = ImportResult(errors=errors, error_count=len(errors), written=mapped.written)
+    result = ImportResult(
+        errors=errors, error_count=len(errors), written=mapped.written, notes=mapped.notes
+    )
     result.counts.update(mapped.counts)
     return result
 

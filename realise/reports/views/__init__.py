@@ -206,7 +206,7 @@ class MapRegisterView(ObjectPermissionMixin, DetailView):
         else:
             initial = self.initial()
             sheet_name, row = initial["sheet"], initial["header_row"]
-        sheet = grid.sheets.get(sheet_name) or next(iter(grid.sheets.values()))
+        sheet = grid.sheets.get(sheet_name) or grid.first_shown
         try:
             row = int(row)
         except (TypeError, ValueError):
@@ -235,7 +235,7 @@ class MapRegisterView(ObjectPermissionMixin, DetailView):
                                 locate(sheet, int(initial["header_row"]), value), value
                             )
             return initial
-        sheet = next(iter(grid.sheets.values()))
+        sheet = grid.first_shown
         row = guess_header_row(sheet)
         initial = {"sheet": sheet.name, "header_row": row}
         for name, text in suggest_columns(sheet, row).items():
@@ -275,17 +275,21 @@ class MapRegisterView(ObjectPermissionMixin, DetailView):
         if action == "import":
             result = preview(self.grid, mapping, user=request.user)
             if not result.ok:
-                context["problems"] = result.problems
+                context.update(problems=result.problems, notes=result.notes)
                 return self.render_to_response(self.get_context_data(**context))
             rows = sum(1 for _ in self.grid.sheets[mapping.sheet].rows) - mapping.header_row
             job = start_mapped_import(job, data, rows=max(rows, 0))
             return redirect(job)
         if action == "dry-run":
             result = import_mapped(self.grid, mapping, user=request.user, dry_run=True)
-            context.update(result=result, problems=result.problems, dry_run=True)
+            context.update(
+                result=result, problems=result.problems, notes=result.notes, dry_run=True
+            )
         else:
             result = preview(self.grid, mapping, user=request.user)
-            context.update(result=result, problems=result.problems, previewed=True)
+            context.update(
+                result=result, problems=result.problems, notes=result.notes, previewed=True
+            )
         return self.render_to_response(self.get_context_data(**context))
 
     def save_mapping(self, form, data):

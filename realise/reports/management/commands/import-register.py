@@ -7,11 +7,13 @@ USERNAME (recorded in the history). Prints how many rows of each sheet were crea
 updated and unchanged. On any error, nothing is written, every error is printed to stderr
 as `Sheet!Row, Column: reason` and the exit status is 2. A progress bar is shown on a
 terminal, never when the output is piped. A sheet the register does not use is not read,
-and the output says so ("Sheet 'Notes' was not read.").
+and the output says so ("Sheet 'Notes' was not read."), as it does of rows hidden or
+filtered out, which are imported like the others.
 """
 
 import json
 import sys
+from collections.abc import Sequence
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -127,14 +129,14 @@ class Command(BaseCommand):
         else:
             result = import_mapped(grid, mapping, user=user, dry_run=options["dry_run"])
         if not result.ok:
-            self.fail(result.problems)
-        for line in result.summary_lines():
+            self.fail(result.problems, notes=result.notes)
+        for line in [*result.summary_lines(), *result.notes]:
             self.stdout.write(line)
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was written.")
 
-    def fail(self, problems: list[str]) -> None:
-        for line in problems:
+    def fail(self, problems: list[str], notes: Sequence[str] = ()) -> None:
+        for line in [*problems, *notes]:
             self.stderr.write(line)
         count = len(problems)
         self.stderr.write(f"{count} problem{'s' if count != 1 else ''}: nothing was imported.")
