@@ -27,12 +27,12 @@ def net_flows_svg(comparison, *, title: str | None = None) -> bytes:
 
         axes = figure.subplots()
         years = comparison.years
-        drawn = 0
+        lines, names = [], []
         for index, appraisal in enumerate(comparison.appraisals):
             if appraisal.result is None or not appraisal.result.years:
                 continue
             points = [(y.year, float(y.pv_net)) for y in appraisal.result.years]
-            axes.plot(
+            (line,) = axes.plot(
                 [year for year, _ in points],
                 [value for _, value in points],
                 label=appraisal.option.name,
@@ -40,7 +40,8 @@ def net_flows_svg(comparison, *, title: str | None = None) -> bytes:
                 marker=MARKERS[index % len(MARKERS)],
                 linewidth=2,
             )
-            drawn += 1
+            lines.append(line)
+            names.append(appraisal.option.name)
         axes.axhline(0, color=TEXT, linewidth=0.8)
         axes.set_title(title)
         axes.set_ylabel(gettext("Present value of net flow"))
@@ -50,8 +51,11 @@ def net_flows_svg(comparison, *, title: str | None = None) -> bytes:
         axes.xaxis.set_major_formatter(lambda x, _p: fy_label(int(round(x))))
         axes.grid(axis="y", color=GRID, linewidth=0.5)
         axes.spines[["top", "right"]].set_visible(False)
-        if drawn:
-            figure.legend(loc="outside lower center", ncols=min(drawn, 3), frameon=False)
+        if lines:
+            # Handles and labels given, so that a name starting "_" is not left out.
+            figure.legend(
+                lines, names, loc="outside lower center", ncols=min(len(lines), 3), frameon=False
+            )
         else:
             axes.text(
                 0.5,

@@ -24,15 +24,26 @@ from realise.appraisal.models import (
     fy_label,
 )
 from realise.appraisal.services import OPTION_FIELDS
+from realise.benefits.forms import AmountField
 from realise.benefits.models import Benefit
-from realise.core.digits import number_problem
+from realise.core.digits import commas_misplaced, number_problem
 from realise.core.forms import GovukForm
+from realise.core.types import StrOrPromise
 
-_YEAR = re.compile(r"^(\d{4})(?:[/-](\d{2}|\d{4}))?$")
+_YEAR = re.compile(r"^([0-9]{4})(?:[/-]([0-9]{2}|[0-9]{4}))?$")
+# Spaces people leave inside an amount: after a pound sign, a sign or an opening bracket,
+# and before a closing one ('£ 1,250', '( 300 )').
+_SPACES_IN_AMOUNT = re.compile(r"(?<=[£(+\-])\s+|\s+(?=\))")
+# A negative in accounting format: '(1,250)', '£(1,250)' or '(£1,250)'.
+_BRACKETED = re.compile(r"^(£?)\((£?)([^()£+\-]*)\)$")
+
+AN_AMOUNT = gettext_lazy("an amount in pounds")
+AN_INDEX = gettext_lazy("an index")
 
 
-def parse_financial_year(text: str) -> int:
-    """'2025', '2025/26' or '2025-26' -> 2025; ValueError otherwise."""
+def financial_year_start(text: str) -> int:
+    """'2025', '2025/26', '2025-26' or '2025/2026' -> 2025, whatever the year; ValueError
+    for text that does not name a financial year."""
     match = _YEAR.match(text.strip())
     if not match:
         raise ValueError(text)
@@ -41,24 +52,81 @@ def parse_financial_year(text: str) -> int:
         end = int(match.group(2))
         if end % 100 != (start + 1) % 100 or (len(match.group(2)) == 4 and end != start + 1):
             raise ValueError(text)
+    return start
+
+
+def parse_financial_year(text: str) -> int:
+    """'2025', '2025/26' or '2025-26' -> 2025, from FIRST_FY to LAST_FY; ValueError otherwise."""
+    start = financial_year_start(text)
     if not FIRST_FY <= start <= LAST_FY:
         raise ValueError(text)
     return start
 
 
-def parse_year_lines(text: str, *, places: int, what: str) -> dict[int, Decimal]:
+def _line_problem(number: int, problem: StrOrPromise) -> ValidationError:
+    return ValidationError(
+        _("Line %(number)s: %(amount_text)s") % {"number": number, "amount_text": problem}
+    )
+
+
+def read_amount(typed: str, *, number: int) -> Decimal:
+    """An amount as finance teams write it: '1250.50', '£1,250.50', '-£1,250', '£-1,250', or
+    negative in brackets, '(1,250)', '£(1,250)', '(£1,250)'. Commas only between thousands:
+    '12,50' is refused rather than read as 1,250. ValidationError names the line."""
+    text = typed
+    negative = False
+    bracketed = _BRACKETED.match(text)
+    if bracketed and not (bracketed[1] and bracketed[2]):
+        text, negative = bracketed[3], True
+    else:
+        sign = ""
+        for _turn in range(2):  # -£1,250 and £-1,250 alike
+            if text[:1] in ("+", "-") and not sign:
+                sign, text = text[0], text[1:]
+            text = text.removeprefix("£")
+        negative = sign == "-"
+    if not text or number_problem(text) or "£" in text:
+        if any(char.isnumeric() and not char.isascii() for char in typed):
+            raise _line_problem(number, number_problem(typed) or "")
+        raise ValidationError(
+            _("Line %(number)s: '%(amount_text)s' is not a number.")
+            % {"number": number, "amount_text": typed}
+        )
+    if commas_misplaced(text):
+        raise _line_problem(
+            number,
+            _(
+                "'%(value)s' is not an amount: use commas only between thousands "
+                "and a full stop for decimals, e.g. 1,250.50."
+            )
+            % {"value": typed},
+        )
+    try:
+        amount = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite():
+        raise ValidationError(
+            _("Line %(number)s: '%(amount_text)s' is not a number.")
+            % {"number": number, "amount_text": typed}
+        )
+    return -amount if negative else amount
+
+
+def parse_year_lines(text: str, *, places: int, what: StrOrPromise) -> dict[int, Decimal]:
     """Lines of 'YEAR AMOUNT' (the year as 2025 or 2025/26) into {2025: Decimal}."""
     rows: dict[int, Decimal] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        parts = line.replace(",", "").split()
-        if len(parts) != 2:
+        parts = line.split(None, 1)
+        amount_text = _SPACES_IN_AMOUNT.sub("", parts[1].strip()) if len(parts) == 2 else ""
+        if not amount_text or any(char.isspace() for char in amount_text):
             raise ValidationError(
                 _("Line %(number)s: write a financial year and %(what)s, e.g. 2025/26 125000.")
                 % {"number": number, "what": what}
             )
-        year_text, amount_text = parts
+        year_text = parts[0].rstrip(",:;")
         try:
             year = parse_financial_year(year_text)
         except ValueError:
@@ -69,34 +137,25 @@ def parse_year_lines(text: str, *, places: int, what: str) -> dict[int, Decimal]
                 )
                 % {"number": number, "year_text": year_text}
             ) from None
-        if number_problem(amount_text):
-            raise ValidationError(
-                _("Line %(number)s: %(amount_text)s")
-                % {"number": number, "amount_text": number_problem(amount_text)}
-            )
-        try:
-            amount = Decimal(amount_text.replace("£", ""))
-        except InvalidOperation:
-            raise ValidationError(
-                _("Line %(number)s: '%(amount_text)s' is not a number.")
-                % {"number": number, "amount_text": amount_text}
-            ) from None
-        if not amount.is_finite() or cast(int, amount.as_tuple().exponent) < -places:
-            raise ValidationError(
-                _("Line %(number)s: '%(amount_text)s' has more than %(places)s decimal places.")
-                % {"number": number, "amount_text": amount_text, "places": places}
-            )
+        amount = read_amount(amount_text, number=number)
         if abs(amount) >= Decimal("1e15"):
             raise ValidationError(
                 _("Line %(number)s: '%(amount_text)s' is too large.")
                 % {"number": number, "amount_text": amount_text}
+            )
+        exact = amount.quantize(Decimal(1).scaleb(-places))
+        if amount != exact:
+            raise ValidationError(
+                _("Line %(number)s: '%(amount_text)s' has more than %(places)s decimal places.")
+                % {"number": number, "amount_text": amount_text, "places": places}
             )
         if year in rows:
             raise ValidationError(
                 _("Line %(number)s: %(year)s appears twice.")
                 % {"number": number, "year": fy_label(year)}
             )
-        rows[year] = amount
+        # '1.500' is 1.50; '1000' keeps its own digits, for the checks of what is kept
+        rows[year] = exact if cast(int, amount.as_tuple().exponent) < -places else amount
     return dict(sorted(rows.items()))
 
 
@@ -108,7 +167,7 @@ def year_lines(rows) -> str:
 class YearValuesField(forms.CharField):
     widget = forms.Textarea(attrs={"rows": 10, "spellcheck": "false"})
 
-    def __init__(self, *, places: int = 2, what: str = "an amount in pounds", **kwargs):
+    def __init__(self, *, places: int = 2, what: StrOrPromise = AN_AMOUNT, **kwargs):
         self.places, self.what = places, what
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
@@ -147,11 +206,36 @@ def clean_bias(text: str) -> str:
     return f"{fraction.normalize():f}"
 
 
+class FinancialYearField(forms.Field):
+    """A financial year typed as 2025 or 2025/26 (2025-26 and 2025/2026 too), kept as the
+    year it starts in; the model's validators keep it within range."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *, min_value=None, max_value=None, step_size=None, **kwargs):
+        super().__init__(**kwargs)  # the model's range is checked by its validators
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if any(char.isnumeric() and not char.isascii() for char in text):
+            raise ValidationError(number_problem(text) or "", code="invalid")
+        try:
+            return financial_year_start(text)
+        except ValueError:
+            raise ValidationError(
+                _("'%(value)s' is not a financial year: write 2025 or 2025/26.") % {"value": text},
+                code="invalid",
+            ) from None
+
+
 class OptionForm(GovukForm, forms.ModelForm):
     class Meta:
         model = Option
         fields = list(OPTION_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"first_year": FinancialYearField, "price_base_year": FinancialYearField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,9 +248,9 @@ class OptionForm(GovukForm, forms.ModelForm):
             if given and given not in OPTIMISM_BIAS_PROJECT_TYPES:
                 with contextlib.suppress(InvalidOperation):
                     self.initial[name] = f"{(Decimal(given) * 100).normalize():f}%"
-        for name in ("first_year", "price_base_year", "order"):
+        for name, width in (("first_year", 5), ("price_base_year", 5), ("order", 4)):
             self.fields[name].widget = forms.TextInput(
-                attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}
+                attrs={"inputmode": "numeric", "class": f"govuk-input--width-{width}"}
             )
 
     def clean_optimism_bias_capex(self):
@@ -218,7 +302,7 @@ class BenefitLineForm(GovukForm, forms.Form):
             "by financial year: pounds as they are, hours at the cost per hour below."
         ),
     )
-    cost_per_hour = forms.DecimalField(
+    cost_per_hour = AmountField(
         label=gettext_lazy("Cost per hour (£)"),
         max_digits=12,
         decimal_places=2,
@@ -271,7 +355,7 @@ class DeflatorForm(GovukForm, forms.Form):
     series = YearValuesField(
         label=gettext_lazy("Deflator index by financial year"),
         places=4,
-        what="an index",
+        what=AN_INDEX,
         help_text=gettext_lazy(
             "One year a line: the financial year (2025 or 2025/26), a space, then the "
             "index (e.g. the GDP deflator, 100 in the price base year). Nominal lines need every "

@@ -32,7 +32,7 @@ from typing import Any, Generic, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Model, Q, Sum, Value, When
+from django.db.models import Case, IntegerField, Model, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -187,6 +187,45 @@ def options_of(initiative: Initiative, *, user: Actor | None = None) -> list[Opt
     return options
 
 
+def _option_name_taken(name: str) -> ValidationError:
+    return ValidationError(
+        {"name": _("This initiative already has an option called '%(name)s'.") % {"name": name}}
+    )
+
+
+def _check_option_name(option: Option) -> None:
+    clash = Option.objects.filter(initiative_id=option.initiative_id, name=option.name)
+    if clash.exclude(pk=option.pk).exists():
+        raise _option_name_taken(option.name)
+
+
+def _line_name_taken(name: str) -> ValidationError:
+    return ValidationError(
+        {"name": _("This option already has a line called '%(name)s'.") % {"name": name}}
+    )
+
+
+def _save_named(
+    obj: Option | CostLine | BenefitLine,
+    user: Actor | None,
+    taken: Callable[[str], ValidationError],
+) -> None:
+    """Save a record whose name is unique among its siblings. The name was checked before;
+    a twin saved meanwhile (the same form sent twice at once) is refused in the same words."""
+    try:
+        with transaction.atomic():
+            _save(obj, user)
+    except IntegrityError:
+        siblings: QuerySet[Any] = (
+            Option.objects.filter(initiative_id=obj.initiative_id)
+            if isinstance(obj, Option)
+            else type(obj).objects.filter(option_id=obj.option_id)
+        )
+        if not siblings.filter(name=obj.name).exclude(pk=obj.pk).exists():
+            raise
+        raise taken(obj.name) from None
+
+
 OPTION_FIELDS = (
     "name",
     "description",
@@ -219,6 +258,7 @@ def save_option(
     for name, value in fields.items():
         setattr(option, name, value)
     try:
+        _check_option_name(option)
         option.full_clean()
         if option.pk and any(
             model.objects.filter(line__option=option, year__lt=option.first_year).exists()
@@ -235,7 +275,7 @@ def save_option(
         for name, value in before.items():  # a refused change leaves the option as it was
             setattr(option, name, value)
         raise
-    _save(option, user)
+    _save_named(option, user, _option_name_taken)
     if option.is_preferred:  # one preferred option per initiative
         for other in Option.objects.filter(initiative=initiative, is_preferred=True).exclude(
             pk=option.pk
@@ -306,9 +346,7 @@ def _check_name(
     if line is not None and line.pk:
         clash = clash.exclude(pk=line.pk)
     if clash.exists():
-        raise ValidationError(
-            {"name": _("This option already has a line called '%(name)s'.") % {"name": name}}
-        )
+        raise _line_name_taken(name)
 
 
 @transaction.atomic
@@ -337,7 +375,7 @@ def save_cost_line(
     elif not line.pk:
         line.order = option.cost_lines.count()
     line.full_clean()
-    _save(line, user)
+    _save_named(line, user, _line_name_taken)
     _replace_values(line, CostValue, values, user)
     return line
 
@@ -421,7 +459,7 @@ def save_benefit_line(
     elif not line.pk:
         line.order = option.benefit_lines.count()
     line.full_clean()
-    _save(line, user)
+    _save_named(line, user, _line_name_taken)
     _replace_values(line, BenefitValue, values, user)
     return line
 

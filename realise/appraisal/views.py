@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -305,9 +305,15 @@ class DeflatorView(CaseFormView):
         )
         if count is None:
             return self.form_invalid(form)
-        messages.success(
-            self.request, _("Saved the deflator series (%(count)s years).") % {"count": count}
-        )
+        if count:
+            saved = ngettext(
+                "Saved the deflator series (%(count)s year).",
+                "Saved the deflator series (%(count)s years).",
+                count,
+            ) % {"count": count}
+        else:
+            saved = _("Cleared the deflator series: no years are left.")
+        messages.success(self.request, saved)
         return redirect(self.get_success_url())
 
 

@@ -65,9 +65,12 @@ FORMATS = {"svg": "image/svg+xml", "png": "image/png"}
 
 def style(salt: str) -> dict[RcKeyType, Any]:
     """The matplotlib settings every chart is drawn with. `salt` keeps the SVG's element
-    ids the same from one drawing to the next, and apart from another kind of chart's."""
+    ids the same from one drawing to the next, and apart from another kind of chart's.
+    Labels are words people typed (option, benefit and force names): a dollar sign in one is
+    not mathematics."""
     return {
         "svg.hashsalt": salt,
+        "text.parse_math": False,
         "svg.fonttype": "none",
         "font.family": "sans-serif",
         "font.size": 10,

@@ -131,3 +131,19 @@ def test_values_that_are_equal_but_written_differently_are_keys_apart():
     assert utc == london
     assert core_charts._plain([utc]) != core_charts._plain([london])
     assert core_charts._plain({"a": [Decimal("2")]}) == core_charts._plain({"a": [Decimal("2")]})
+
+
+def test_a_title_people_typed_is_drawn_as_written_not_as_mathematics():
+    """A benefit's title such as "Save $5m or $6m" would be read as mathematics between its
+    dollar signs (and "$\\frac$" would fail to draw)."""
+    rows = [
+        {
+            "period": datetime.date(2026, 4, 1),
+            "baseline_to_date": None,
+            "planned_to_date": Decimal(100),
+            "actual_to_date": Decimal(90),
+        }
+    ]
+    drawn = charts.cumulative(rows, unit="GBP", title="Save $5m or $6m").decode()
+    assert "Save $5m or $6m" in drawn
+    assert charts.cumulative(rows, unit="GBP", title=r"Spend $\frac$ or not").startswith(b"<?xml")
