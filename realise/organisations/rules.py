@@ -11,10 +11,11 @@ role. Memberships are managed through `organisations.services`, which calls
 from __future__ import annotations
 
 import rules
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from realise.core.errors import register_nouns
+from realise.core.language import force_name
 from realise.core.permissions import (
     ACCOUNT_KIND,
     access_for,
@@ -48,23 +49,21 @@ def refusal_to_grant(user, role: str, force_id: int | None, collaboration_ids) -
     if not access.programme_collaborations:
         return gettext("Only administrators and programme teams grant or revoke roles.")
     if role in (Role.ADMINISTRATOR, Role.INSPECTOR):
-        label = str(Role(role).label).split(" (")[0]
         return gettext("Only an administrator may grant or revoke the %(role)s role.") % {
-            "role": label.lower()
+            "role": _role_words(role)
         }
     ids = set(collaboration_ids)
     if not ids:
         return gettext(
-            "Name a collaboration: a programme team grants roles only within the "
-            "collaborations it runs."
-        )
-    outside = Collaboration.objects.filter(pk__in=ids - access.programme_collaborations)
-    names = sorted(outside.values_list("name", flat=True))
-    if names:
+            "Name a collaboration for the %(role)s role: a programme team grants roles only "
+            "within the collaborations it runs."
+        ) % {"role": _role_words(role)}
+    outside = _outside_words(user, ids - access.programme_collaborations)
+    if outside:
         return gettext(
             "You are not on the programme team of %(collaborations)s: you may grant roles "
             "only within the collaborations you run."
-        ) % {"collaborations": ", ".join(names)}
+        ) % {"collaborations": outside}
     if force_id is not None and role == Role.PROGRAMME_TEAM:
         return gettext(
             "Grant the programme team role without a force: with one it would reach every "
@@ -72,11 +71,40 @@ def refusal_to_grant(user, role: str, force_id: int | None, collaboration_ids) -
         )
     member = ForceShare.objects.filter(force_id=force_id, collaboration_id__in=ids)
     if force_id is not None and not member.exists():
+        force = Force.objects.get(pk=force_id)
+        names = sorted(Collaboration.objects.filter(pk__in=ids).values_list("name", flat=True))
         return gettext(
-            "That force is not a member of the collaboration named: choose one of its "
-            "member forces."
-        )
+            "That force is not a member of the collaboration named: %(force)s is not a member "
+            "of %(collaborations)s. Choose one of its member forces."
+        ) % {"force": force_name(force), "collaborations": ", ".join(names)}
     return None
+
+
+def _role_words(role: str) -> str:
+    """A role as a refusal names it: "viewer", "force benefits lead"."""
+    return str(Role(role).label).split(" (")[0].lower()
+
+
+def _outside_words(user, ids: set[int]) -> str:
+    """The collaborations (of `ids`) a refusal names: those `user` may see by name, and the
+    others only counted, so that a refusal never tells a private collaboration's name to
+    someone who may not see it. Empty when `ids` is."""
+    if not ids:
+        return ""
+    Collaboration, _share = _collaboration_models()
+    seen = Collaboration.objects.visible_to(user).filter(pk__in=ids)
+    names = sorted(seen.values_list("name", flat=True))
+    hidden = len(ids) - len(names)
+    if hidden:
+        names.append(
+            ngettext(
+                "%(count)d other collaboration",
+                "%(count)d other collaborations",
+                hidden,
+            )
+            % {"count": hidden}
+        )
+    return ", ".join(names)
 
 
 def may_read_email(user, person: Person) -> bool:

@@ -142,6 +142,39 @@ def _reason(text: str | None, *, required: bool = False) -> str:
     return text
 
 
+def refusal_to_lose_administrator(user: User, *, deactivating: bool = False) -> str | None:
+    """Why `user` may not stop being an administrator (None: they may): no other active
+    account is one (by the role, or as a superuser), so no one would be left to manage
+    every role. Deactivating counts the account's superuser flag too; revoking the role
+    does not (a superuser stays an administrator without it)."""
+    if not user.is_active or (user.is_superuser and not deactivating):
+        return None
+    holds = user.is_superuser or user.memberships.filter(role=Role.ADMINISTRATOR).exists()
+    if not holds:
+        return None
+    others = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(memberships__role=Role.ADMINISTRATOR))
+        .exclude(pk=user.pk)
+    )
+    if others.exists():
+        return None
+    return _(
+        "%(username)s is the only administrator: grant the administrator role to someone "
+        "else first."
+    ) % {"username": user.get_username()}
+
+
+def _keep_an_administrator(membership: Membership, new_role: str | None = None) -> None:
+    """Refuse to take the administrator role from the last active administrator."""
+    if membership.role != Role.ADMINISTRATOR or new_role == Role.ADMINISTRATOR:
+        return
+    refusal = refusal_to_lose_administrator(membership.user)
+    if refusal:
+        raise ValidationError(refusal)
+
+
 def _saved(membership: Membership, by: User | None, reason: str) -> None:
     membership.reason = reason
     set_history_user(membership, by)
@@ -283,6 +316,7 @@ def change(
             }
         )
     with transaction.atomic():
+        _keep_an_administrator(membership, role)
         membership.role, membership.force = role, force
         _saved(membership, by, reason or "Changed")
         membership.collaborations.set(collaborations)
@@ -296,6 +330,7 @@ def remove(membership: Membership, *, by: User | None = None, reason: str = "") 
     _check(by, membership.role, membership.force, membership.collaborations.all())
     text = str(membership)
     with transaction.atomic():
+        _keep_an_administrator(membership)
         _saved(membership, by, reason or "Revoked")
         set_history_user(membership, by)
         membership.delete()
@@ -393,6 +428,10 @@ def set_active(user: User, active: bool, *, by: User | None = None) -> bool:
         # Read under a lock: two administrators at once record one change, not two.
         locked = type(user).objects.select_for_update().filter(pk=user.pk)
         was = locked.values_list("is_active", flat=True).get()
+        if was and not active:
+            refusal = refusal_to_lose_administrator(user, deactivating=True)
+            if refusal:
+                raise ValidationError(refusal)
         user.is_active = active
         if was != active:  # who allowed or stopped whose sign-in, and when: in the trail
             user.save(update_fields=["is_active"])
@@ -491,16 +530,60 @@ def change_person(
 # Cover: deputies ------------------------------------------------------------------------------
 
 
+# The fields naming the person who owns a record: while covering them, a deputy acts for
+# them as owner (`core.permissions.acts_for`): benefits they own or measure, initiatives
+# they are SRO of, actions they own.
+OWNING_FIELDS = frozenset({"owner", "measurement_owner", "sro"})
+
+
+def _path_to_collaboration(model: Any, depth: int = 3) -> str | None:
+    """The shortest lookup from a model to its collaboration ("initiative__collaboration"),
+    through its foreign keys (the apps that own these models sit above this one)."""
+    target = collaboration_model()
+    frontier: list[tuple[Any, str]] = [(model, "")]
+    for _step in range(depth):
+        following = []
+        for current, path in frontier:
+            for field in current._meta.get_fields():
+                if not (field.many_to_one and field.concrete and field.related_model):
+                    continue
+                lookup = f"{path}__{field.name}" if path else field.name
+                if field.related_model is target:
+                    return lookup
+                following.append((field.related_model, lookup))
+        frontier = following
+    return None
+
+
+def owned_collaborations(person_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each person, the collaborations of the records they own (OWNING_FIELDS)."""
+    ids = set(person_ids)
+    found: dict[int, set[int]] = {pk: set() for pk in ids}
+    for relation in Person._meta.related_objects:
+        field = relation.field
+        if field.name not in OWNING_FIELDS:
+            continue
+        path = _path_to_collaboration(relation.related_model)
+        if path is None:
+            continue
+        rows = relation.related_model._default_manager.filter(**{f"{field.name}__in": ids})
+        for person_id, collaboration_id in rows.values_list(field.attname, path).distinct():
+            if collaboration_id is not None:
+                found[person_id].add(collaboration_id)
+    return found
+
+
 def may_arrange_cover(by: User | None, person: Person) -> bool:
-    """The person themself, administrators and programme teams arrange cover."""
+    """The person themself and administrators arrange cover; a programme team, for people
+    whose records (OWNING_FIELDS) all lie within the collaborations it runs."""
     if by is None:
         return True
     access = access_for(by)
-    return (
-        access.administrator
-        or bool(access.programme_collaborations)
-        or (person.user_id is not None and person.user_id == by.pk)
-    )
+    if access.administrator or (person.user_id is not None and person.user_id == by.pk):
+        return True
+    if not access.programme_collaborations:
+        return False
+    return owned_collaborations([person.pk])[person.pk] <= access.programme_collaborations
 
 
 def name_deputy(
@@ -513,6 +596,14 @@ def name_deputy(
     by: User | None = None,
 ) -> Cover:
     if not may_arrange_cover(by, person):
+        if by is not None and access_for(by).programme_collaborations:
+            raise PermissionDenied(
+                _(
+                    "%(person)s owns records outside the collaborations you run: the person "
+                    "themself or an administrator names their deputy."
+                )
+                % {"person": person.name}
+            )
         raise PermissionDenied(
             _("Only the person themself, an administrator or a programme team names a deputy.")
         )
@@ -521,6 +612,16 @@ def name_deputy(
     if not deputy.is_active:
         raise ValidationError(
             {"deputy": _("%(username)s is deactivated.") % {"username": deputy.get_username()}}
+        )
+    acting_for_another = by is not None and deputy.pk == by.pk and person.user_id != by.pk
+    if acting_for_another and not access_for(by).administrator:
+        raise ValidationError(
+            {
+                "deputy": _(
+                    "You cannot name yourself deputy for %(person)s: ask them, or an administrator."
+                )
+                % {"person": person.name}
+            }
         )
     set_history_user(cover, by)
     cover.save()
@@ -539,13 +640,21 @@ def end_cover(cover: Cover, *, by: User | None = None) -> None:
 
 
 def covers_for(by: User | None) -> QuerySet[Cover]:
+    """The cover `by` sees: all for administrators; their own and where they are the
+    deputy; for a programme team, also the cover of people it may arrange cover for."""
     covers = Cover.objects.select_related("person", "deputy")
     if by is None:
         return covers
     access = access_for(by)
-    if access.administrator or access.programme_collaborations:
+    if access.administrator:
         return covers
-    return covers.filter(Q(person__user=by) | Q(deputy=by))
+    own = Q(person__user=by) | Q(deputy=by)
+    if not access.programme_collaborations:
+        return covers.filter(own)
+    people = set(covers.values_list("person_id", flat=True))
+    owned = owned_collaborations(people)
+    within = [pk for pk in people if owned[pk] <= access.programme_collaborations]
+    return covers.filter(own | Q(person_id__in=within))
 
 
 def deputies_on(day: datetime.date, person_ids: Iterable[int]) -> dict[int, list[User]]:

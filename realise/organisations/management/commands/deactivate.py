@@ -5,6 +5,7 @@ their API token stops working at once; their roles, history and authorship stay.
 what already holds changes nothing. An unknown user exits 2 naming the option.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,11 @@ class Command(BaseCommand):
         except services.UnknownName as error:
             raise CommandError(f"--{error.option}: {error.message}", returncode=2) from None
         name = user.get_username()
-        if not services.set_active(user, self.active):
+        try:
+            changed = services.set_active(user, self.active)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages), returncode=2) from None
+        if not changed:
             already = (
                 _("%(name)s is already active: nothing changed.")
                 if self.active
