@@ -4,11 +4,12 @@ Exceptions first (benefits off track and measurements overdue), then the decisio
 of the body, the items escalated to it, every initiative's one-line status (exceptions
 first) and the dashboard cut the body uses (the same sections as its dashboard page, in
 `realise.reports.dashboards.sections.BOARD_SECTIONS`), then what else falls due. Figures are
-as at the meeting date.
+as at the meeting date, or as at today for a meeting still to come.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime
 
 from django.db.models import F
@@ -20,6 +21,7 @@ from realise.benefits import realisation as engine
 from realise.benefits.models import Benefit
 from realise.benefits.realisation import HOURS, MONEY, RealisationFilter
 from realise.collaborations.models import Initiative
+from realise.core import inputs
 from realise.core.language import month_year
 from realise.documents import blocks, formats
 from realise.documents.models import HighlightReport, Marking
@@ -45,6 +47,26 @@ PERIODS = {
     BodyType.PROCUREMENT_BOARD: "quarter",
     BodyType.OVERSIGHT_GROUP: "quarter",
 }
+
+
+def meeting_date_problem(day: datetime.date) -> str | None:
+    """Why there is no pack for a meeting on `day`: it lies outside the days Realise records
+    (those of the months `inputs.month_problem` accepts, 2000 to fifty years ahead)."""
+    if inputs.month_problem(day.replace(day=1)) is None:
+        return None
+    last = inputs.last_month()
+    last_day = last.replace(day=calendar.monthrange(last.year, last.month)[1])
+    return _("The meeting date must be from %(first)s to %(last)s.") % {
+        "first": inputs.FIRST_MONTH.isoformat(),
+        "last": last_day.isoformat(),
+    }
+
+
+def figures_day(day: datetime.date, today: datetime.date | None = None) -> datetime.date:
+    """The day a pack's figures are counted on: the meeting's, or today for a meeting still
+    to come (the months after today have no actuals yet, and are not due), as its agenda
+    counts the benefits off track."""
+    return min(day, today or timezone.localdate())
 
 
 # The agenda ----------------------------------------------------------------------------------
@@ -487,13 +509,15 @@ def build_board_pack(
     marking: str = Marking.OFFICIAL,
     user=None,
 ) -> dict:
-    """The pack for `body`'s meeting on `day`, as seen by `user` (None: everything)."""
+    """The pack for `body`'s meeting on `day`, as seen by `user` (None: everything); its
+    figures as at `figures_day(day)`."""
     agenda = agenda_for(body, day, user)
+    as_at = figures_day(day)
     scope = dashboards.scope_for(user) if user is not None else dashboards.Scope(None, "all")
-    cut = dashboards.Cut(filters=body_filters(body), scope=scope, today=day)
+    cut = dashboards.Cut(filters=body_filters(body), scope=scope, today=as_at)
     figures = dashboards.Figures(cut)
     whole = dashboards.Figures(
-        dashboards.Cut(RealisationFilter(collaboration=body.collaboration), scope, day)
+        dashboards.Cut(RealisationFilter(collaboration=body.collaboration), scope, as_at)
     )
     period = PERIODS.get(body.body_type, "year")
     tree = collaboration_tree(body.collaboration)
@@ -628,7 +652,7 @@ def build_board_pack(
             formats.day_label(day) + ("" if meeting.pk else _(" (no meeting recorded)")),
         ),
         (_("Chair"), formats.person(body.chair) if body.chair else _("Not named")),
-        (_("Figures as at"), formats.day_label(day)),
+        (_("Figures as at"), formats.day_label(as_at)),
         (_("Benefits off track"), str(len(off_track))),
         (_("Measurements overdue"), str(sum(1 for row in rated if row.measurement_overdue))),
         (_("Decisions requested"), str(len(decision_rows))),

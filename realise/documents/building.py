@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -61,3 +62,21 @@ def fail_stale_builds(now=None) -> int:
         if stale.exists():  # a read: cheap, and never waits for a writer
             count += stale.update(status=PackStatus.FAILED, error=STOPPED, finished_at=now)
     return count
+
+
+def fail_stale_now() -> int:
+    """`fail_stale_builds` from a page: with no worker left to notice a build whose process
+    has gone, the page may be the only thing that looks. A database busy just now (SQLite's
+    write lock) leaves them for the next look."""
+    try:
+        return fail_stale_builds()
+    except DatabaseError:
+        logger.warning("Stale builds could not be checked now; the next look will.")
+        return 0
+
+
+def as_shown(record: Build) -> Build:
+    """`record` as its page shows it: failed once its process has gone silent."""
+    if record.running and fail_stale_now():
+        record.refresh_from_db()
+    return record

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.models import Stage
 from realise.core.forms import DateInput, GovukForm, MonthField
+from realise.documents.board_pack import meeting_date_problem
 from realise.documents.highlight import month_problem
 from realise.documents.models import Marking
 from realise.documents.render import DOCX, PDF
@@ -83,12 +84,32 @@ class BoardPackForm(DownloadForm):
     date = forms.DateField(
         label=_("Meeting date"),
         widget=DateInput(),
-        help_text=_("Figures are as at this day; the agenda is the body's meeting on it."),
+        help_text=_(
+            "The agenda is the body's meeting on this day. Figures are as at this day, or as "
+            "at today for a meeting still to come."
+        ),
     )
     field_order = ["date", "format", "marking"]
 
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        problem = meeting_date_problem(day)
+        if problem:
+            raise forms.ValidationError(problem, code="out_of_range")
+        return day
+
 
 # Closure -------------------------------------------------------------------------------------
+
+
+def given(form: forms.Form) -> dict:
+    """The values of a bound form that are of the right kind, even when others are not: a
+    date that is not one is named once, as such, and is not also taken for everything else
+    on the form left blank."""
+    if not form.is_bound:
+        return {}
+    form.is_valid()
+    return form.cleaned_data
 
 
 class ClosureForm(GovukForm, forms.Form):
@@ -148,7 +169,7 @@ class LessonForm(GovukForm, forms.Form):
     )
 
     def lesson(self) -> LessonInput:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = given(self)
         return LessonInput(
             title=data.get("title", ""),
             theme=data.get("theme", ""),
@@ -208,7 +229,7 @@ class HandoverForm(GovukForm, forms.Form):
             }
 
     def handover(self) -> HandoverInput:
-        data = self.cleaned_data if self.is_valid() else {}
+        data = given(self)
         return HandoverInput(
             bau_owner=data.get("bau_owner"),
             measurement_owner=data.get("measurement_owner"),
@@ -219,7 +240,7 @@ class HandoverForm(GovukForm, forms.Form):
 def closure_plan(
     form: ClosureForm, lessons, handovers: list[HandoverForm], today: datetime.date
 ) -> ClosurePlan:
-    data = form.cleaned_data if form.is_valid() else {}
+    data = given(form)
     return ClosurePlan(
         lessons=[lesson_form.lesson() for lesson_form in lessons.forms],
         handovers={item.benefit.pk: item.handover() for item in handovers},

@@ -285,11 +285,17 @@ def _benefit_table(initiative, benefits, rags, figures, month, claims, unnamed) 
     )
 
 
+def year_label(month: datetime.date) -> str:
+    """The financial year of `month`, as '2026/27'."""
+    year = financial_year(month)
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
 def _charts(initiative, month: datetime.date, today: datetime.date) -> list[dict]:
     """Planned and realised by month over the financial year of the month reported on."""
     year = financial_year(month)
     start, end = datetime.date(year, 4, 1), datetime.date(year + 1, 3, 1)
-    label = f"{year}/{(year + 1) % 100:02d}"
+    label = year_label(month)
     summaries = engine.measure_summaries(
         RealisationFilter(initiative=initiative, period_from=start, period_to=end),
         today=today,
@@ -363,7 +369,15 @@ def build_highlight(
     ]
     chart_blocks = _charts(initiative, month, today)
     if not chart_blocks:
-        chart_blocks = [blocks.paragraph(_("No money or hours are planned for this initiative."))]
+        planned = any(s.planned_total or s.actual_to_date for s in summaries.values())
+        chart_blocks = [
+            blocks.paragraph(
+                _("No money or hours are planned or realised in %(year)s.")
+                % {"year": year_label(month)}
+                if planned
+                else _("No money or hours are planned for this initiative.")
+            )
+        ]
     sections = blocks.sections(
         (_("Summary"), [blocks.facts(summary_facts), _headline(summaries), _slices(summaries)]),
         (

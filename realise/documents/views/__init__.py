@@ -27,6 +27,7 @@ from realise.documents.forms import (
     HandoverForm,
     HighlightMonthForm,
     HighlightReportForm,
+    LessonForm,
     LessonFormSet,
     closure_plan,
 )
@@ -303,9 +304,15 @@ class ClosureView(InitiativeMixin, ObjectPermissionMixin, TemplateView):
         if not lessons.is_valid() and lessons.non_form_errors():
             type_errors += [Problem("__all__", str(e)) for e in lessons.non_form_errors()]
         plan = closure_plan(form, lessons, handovers, self.today)
-        problems = check_closure(
-            self.initiative, plan, outstanding=self.outstanding, today=self.today
-        )
+        # A field whose value is of the wrong kind is named once, as such, not also as missing.
+        wrong = {problem.field for problem in type_errors} - {"__all__"}
+        problems = [
+            problem
+            for problem in check_closure(
+                self.initiative, plan, outstanding=self.outstanding, today=self.today
+            )
+            if problem.field not in wrong
+        ]
         if not (type_errors or problems):
             try:
                 close_initiative(self.initiative, plan, user=request.user, today=self.today)
@@ -329,11 +336,20 @@ class ClosureView(InitiativeMixin, ObjectPermissionMixin, TemplateView):
 
     @staticmethod
     def _type_error(form, name: str, error: str) -> Problem:
-        """A value of the wrong kind (a date that is not one...), named by its field."""
+        """A value of the wrong kind (a date that is not one...), named by its field, and
+        by its lesson or benefit when the form holds one of several."""
         if name == "__all__" or name not in form.fields:
             return Problem("__all__", str(error))
-        label = form.fields[name].label or name
-        return Problem(form.add_prefix(name), f"{label}: {error}")
+        label = str(form.fields[name].label or name)
+        if isinstance(form, LessonForm):
+            index = int(str(form.prefix).rsplit("-", 1)[-1])
+            item = _("Lesson %(number)s") % {"number": index + 1}
+        elif isinstance(form, HandoverForm):
+            item = f"{form.benefit.reference} {form.benefit.title}"
+        else:
+            return Problem(form.add_prefix(name), f"{label}: {error}")
+        words = {"item": item, "field": label[:1].lower() + label[1:], "error": error}
+        return Problem(form.add_prefix(name), _("%(item)s, %(field)s: %(error)s") % words)
 
     @staticmethod
     def _attach(problems, form, lessons, handovers) -> None:

@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
+from realise.documents.building import as_shown, fail_stale_now
 from realise.documents.inspection import packs_of, requestable, start_pack
 from realise.documents.models import InspectionPack, PackStatus
 
@@ -31,9 +32,10 @@ class CollaborationPackMixin(LoginRequiredMixin):
         return get_object_or_404(requestable(self.request.user), slug=self.kwargs["slug"])
 
     def pack(self) -> InspectionPack:
-        return get_object_or_404(
+        pack = get_object_or_404(
             packs_of(self.request.user, self.collaboration), pk=self.kwargs["pk"]
         )
+        return as_shown(pack)  # failed, not waited for, once its process has gone
 
 
 class InspectionPackView(CollaborationPackMixin, TemplateView):
@@ -41,6 +43,7 @@ class InspectionPackView(CollaborationPackMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        fail_stale_now()  # a pack whose process has gone is listed as failed
         context.update(
             collaboration=self.collaboration,
             packs=packs_of(self.request.user, self.collaboration)[:10],

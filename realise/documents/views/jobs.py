@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
+from realise.documents.building import as_shown
 from realise.documents.jobs import jobs_of, start_job, subject
 from realise.documents.models import DocumentJob, DocumentKind, PackStatus
 from realise.reports.forms import RegisterExportForm
@@ -29,7 +30,7 @@ class DocumentJobMixin(LoginRequiredMixin):
             jobs_of(self.request.user).select_related("requester"), pk=self.kwargs["pk"]
         )
         subject(job)  # 404 if the requester may no longer see what it is about
-        return job
+        return as_shown(job)  # failed, not waited for, once its process has gone
 
 
 class DocumentJobView(DocumentJobMixin, TemplateView):

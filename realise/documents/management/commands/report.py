@@ -23,7 +23,7 @@ from realise.benefits.realisation import parse_month
 from realise.collaborations.models import Initiative
 from realise.core.options import day_option
 from realise.core.outfiles import check_out, replacing
-from realise.documents.board_pack import build_board_pack
+from realise.documents.board_pack import build_board_pack, meeting_date_problem
 from realise.documents.closure import build_closure
 from realise.documents.highlight import build_highlight, find_report, month_problem
 from realise.documents.models import ClosureRecord, Marking
@@ -125,6 +125,9 @@ class Command(BaseCommand):
         if body is None:
             raise usage(f"--body: no governance body with slug '{options['body']}'")
         day = day_option(options["date"], "--date", "e.g. 2026-11-30.")
+        problem = meeting_date_problem(day)
+        if problem:
+            raise usage(f"--date: {problem}")
         return build_board_pack(body, day, marking=options["marking"] or Marking.OFFICIAL)
 
     def closure(self, options) -> dict:
