@@ -2,15 +2,19 @@
 outstanding benefits to business as usual."""
 
 import datetime
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from realise.collaborations.models import Collaboration, Initiative
 from realise.core.models import TimeStamped
+from realise.core.permissions import access_for
 
 
 class Marking(models.TextChoices):
@@ -67,6 +71,21 @@ class HighlightReport(TimeStamped):
         return self.initiative.collaboration
 
 
+class ClosureRecordQuerySet(models.QuerySet):
+    def visible_to(self, user: Any) -> Self:
+        """The closures of the initiatives `user` sees; an OFFICIAL-SENSITIVE one only for
+        the collaboration's own forces (and whoever reads everything), as its lessons and
+        report are."""
+        access = access_for(user)
+        seen = self.filter(initiative__in=Initiative.objects.visible_to(user).values("pk"))
+        if access.reads_everything:
+            return seen
+        own = Collaboration.objects.own_to(access)
+        return seen.filter(
+            ~Q(marking=Marking.OFFICIAL_SENSITIVE) | Q(initiative__collaboration__in=own)
+        )
+
+
 class ClosureRecord(TimeStamped):
     """The closure of an initiative: who closed it and when, the benefits realised as
     computed at closure, the lessons it added to the lessons log, the post-implementation
@@ -104,6 +123,8 @@ class ClosureRecord(TimeStamped):
         _("protective marking"), max_length=20, choices=Marking.choices, default=Marking.OFFICIAL
     )
     history = HistoricalRecords(m2m_fields=[lessons])
+
+    objects = ClosureRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["-closed_on", "-pk"]

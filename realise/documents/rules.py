@@ -13,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.rules import can_view, edit_collaboration
 from realise.core.errors import register_nouns
-from realise.core.permissions import register_parent
+from realise.core.permissions import register_parent, register_scope
+from realise.documents.models import ClosureRecord
 
 PERMISSIONS = {
     # object: the initiative (for add), else the highlight report
@@ -22,15 +23,20 @@ PERMISSIONS = {
     "documents.view_highlightreport": can_view,
     # object: the initiative
     "documents.close_initiative": edit_collaboration,
-    "documents.view_closurerecord": can_view,
+    # object: the closure record
+    "documents.view_closurerecord": rules.predicate(
+        lambda user, record: isinstance(record, ClosureRecord)
+        and ClosureRecord.objects.visible_to(user).filter(pk=record.pk).exists()
+    ),
 }
 
 for name, predicate in PERMISSIONS.items():
     rules.add_perm(name, predicate)
 
-# The audit trail and 404s: each is seen through its initiative (or its closure).
+# The audit trail and 404s: each is seen through its initiative (or its closure); a
+# closure marked OFFICIAL-SENSITIVE only by the collaboration's own forces.
 register_parent("documents.highlightreport", "initiative", "collaborations.initiative")
-register_parent("documents.closurerecord", "initiative", "collaborations.initiative")
+register_scope("documents.closurerecord", ClosureRecord.objects.visible_to)
 register_parent("documents.benefithandover", "closure", "documents.closurerecord")
 
 # What the 403 page calls these records (core.errors.describe).

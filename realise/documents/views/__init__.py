@@ -375,7 +375,9 @@ class ClosureRecordMixin(InitiativeMixin):
     @cached_property
     def record(self) -> ClosureRecord:
         return get_object_or_404(
-            ClosureRecord.objects.select_related("review", "document", "closed_by"),
+            ClosureRecord.objects.visible_to(self.request.user).select_related(
+                "review", "document", "closed_by"
+            ),
             initiative=self.initiative,
         )
 
