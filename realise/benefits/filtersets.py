@@ -12,6 +12,7 @@ from realise.benefits.models import Measurement, PlannedValue
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.filtersets import ApiFilterSet, FilterForm, MonthFilter
 from realise.core.forms import PeriodField
+from realise.core.language import force_name
 from realise.organisations.models import Force
 
 
@@ -21,6 +22,17 @@ def _collaborations(request):
 
 def _initiatives(request):
     return Initiative.objects.visible_to(request.user).order_by("name")
+
+
+class ForceChoiceField(django_filters.fields.ModelChoiceField):
+    """A force, named in the language of the page ('Heddlu Gwent' in Welsh)."""
+
+    def label_from_instance(self, obj):
+        return force_name(obj)
+
+
+class ForceFilter(django_filters.ModelChoiceFilter):
+    field_class = ForceChoiceField
 
 
 class VerificationFilter(django_filters.FilterSet):
@@ -38,7 +50,7 @@ class VerificationFilter(django_filters.FilterSet):
         label=_("Initiative"),
         empty_label=_("All initiatives"),
     )
-    force = django_filters.ModelChoiceFilter(
+    force = ForceFilter(
         queryset=Force.objects.order_by("name"), label=_("Force"), empty_label=_("All forces")
     )
     month = MonthFilter(field_name="period", label=_("Month (YYYY-MM)"))

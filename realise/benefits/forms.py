@@ -14,6 +14,7 @@ from realise.benefits.services import (
     EVIDENCE_NOTE_LIMIT,
     benefit_change_errors,
     check_evidence_file,
+    evidence_note_problem,
 )
 from realise.benefits.standard import standard_errors
 from realise.core import inputs
@@ -193,6 +194,11 @@ class MeasurementForm(GovukForm, forms.Form):
         return Force.objects.filter(pk=chosen).first() if chosen else None
 
 
+# A planned value is stored with 18 digits, two of them after the decimal point.
+PLAN_VALUE_DIGITS = 16
+PLAN_VALUE_LIMIT = Decimal(10) ** PLAN_VALUE_DIGITS
+
+
 class PlanForm(GovukForm, forms.Form):
     """The planned profile, one month a line: `2026-04 12500.00`."""
 
@@ -236,7 +242,20 @@ class PlanForm(GovukForm, forms.Form):
                     _("Line %(number)s: '%(value_text)s' is not a number.")
                     % {"number": number, "value_text": value_text}
                 ) from None
-            if not value.is_finite() or cast(int, value.as_tuple().exponent) < -2:
+            if not value.is_finite():
+                raise ValidationError(
+                    _("Line %(number)s: '%(value_text)s' is not a number.")
+                    % {"number": number, "value_text": value_text}
+                )
+            if abs(value) >= PLAN_VALUE_LIMIT:
+                raise ValidationError(
+                    _(
+                        "Line %(number)s: '%(value_text)s' is too large: a planned value has at "
+                        "most %(digits)s digits before the decimal point."
+                    )
+                    % {"number": number, "value_text": value_text, "digits": PLAN_VALUE_DIGITS}
+                )
+            if cast(int, value.as_tuple().exponent) < -2:
                 raise ValidationError(
                     _("Line %(number)s: '%(value_text)s' has more than two decimal places.")
                     % {"number": number, "value_text": value_text}
@@ -295,7 +314,7 @@ class MonthActualsForm(GovukForm, forms.Form):
                 label=_("Evidence note for %(reference)s, %(whose)s")
                 % {"reference": line.benefit.reference, "whose": line.whose},
                 required=False,
-                max_length=2000,
+                max_length=EVIDENCE_NOTE_LIMIT,
             )
             # The actual as the page showed it, so that a line changed by someone else since
             # is neither overwritten by the value shown nor silently replaced.
@@ -360,6 +379,15 @@ class MonthActualsForm(GovukForm, forms.Form):
             return Decimal(text) if text else None
         except InvalidOperation:
             return line.current
+
+    def clean_batch_note(self):
+        """Checked once here, so that a note too long is refused beside its own field rather
+        than on every line it would have been given to."""
+        note = self.cleaned_data.get("batch_note") or ""
+        problem = evidence_note_problem(note)
+        if problem:
+            raise ValidationError(problem)
+        return note
 
     def clean_evidence_file(self):
         """Checked once here, so that a refused file is named beside its own field rather

@@ -172,10 +172,13 @@ class ContributionForm(GovukForm, forms.Form):
     )
     note = forms.CharField(max_length=300, required=False, label=gettext_lazy("How they relate"))
 
-    def __init__(self, *args, benefit, **kwargs):
+    def __init__(self, *args, benefit, user, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the benefits the editor may see: a private collaboration of the family names
+        # none of its benefits here.
         self.fields["parent"].queryset = (
-            Benefit.objects.filter(
+            Benefit.objects.visible_to(user)
+            .filter(
                 initiative__collaboration_id__in=_family(benefit.initiative.collaboration),
                 unit=benefit.unit,
                 is_disbenefit=benefit.is_disbenefit,
@@ -187,20 +190,26 @@ class ContributionForm(GovukForm, forms.Form):
 
 
 class AttributionForm(GovukForm, forms.Form):
-    """One optional percentage per initiative of the collaboration family."""
+    """One optional percentage per initiative of the collaboration family that the editor
+    may see; the claims of initiatives they may not see are neither shown nor undone."""
 
     basis = forms.CharField(
         max_length=300, required=False, label=gettext_lazy("How the shares were agreed")
     )
 
-    def __init__(self, *args, benefit, **kwargs):
+    def __init__(self, *args, benefit, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.initiatives = list(
-            Initiative.objects.filter(
-                collaboration_id__in=_family(benefit.initiative.collaboration)
-            ).order_by("name")
+            Initiative.objects.visible_to(user)
+            .filter(collaboration_id__in=_family(benefit.initiative.collaboration))
+            .order_by("name")
         )
-        current = {a.initiative_id: a.percent for a in benefit.attributions.all()}
+        offered = {initiative.pk for initiative in self.initiatives}
+        claims = list(benefit.attributions.select_related("initiative"))
+        current = {a.initiative_id: a.percent for a in claims}
+        self.hidden_claims = {
+            a.initiative: a.percent for a in claims if a.initiative_id not in offered
+        }
         fields = {}
         for initiative in self.initiatives:
             fields[f"share_{initiative.pk}"] = forms.DecimalField(
@@ -219,7 +228,8 @@ class AttributionForm(GovukForm, forms.Form):
         self.fields = fields
 
     def shares(self) -> dict:
-        out = {}
+        """The shares given, with the claims of the initiatives not offered as they were."""
+        out = dict(self.hidden_claims)
         for initiative in self.initiatives:
             percent = self.cleaned_data.get(f"share_{initiative.pk}")
             if percent:

@@ -392,7 +392,7 @@ class ContributionView(BenefitObjectMixin, FormView):
     permission_required = "benefits.change_contribution"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "benefit": self.benefit}
+        return {**super().get_form_kwargs(), "benefit": self.benefit, "user": self.request.user}
 
     def get_initial(self):
         link = Contribution.objects.filter(child=self.benefit).first()
@@ -437,7 +437,7 @@ class AttributionView(BenefitObjectMixin, FormView):
     permission_required = "benefits.change_attribution"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "benefit": self.benefit}
+        return {**super().get_form_kwargs(), "benefit": self.benefit, "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

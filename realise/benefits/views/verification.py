@@ -64,14 +64,28 @@ def with_context(queryset):
     )
 
 
+# The largest id or version a row can have (a signed 64-bit integer).
+LARGEST_NUMBER = 2**63 - 1
+
+
+def _number(text: str) -> int | None:
+    """A whole number an id or a version can be, written in ASCII digits; None otherwise."""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if number <= LARGEST_NUMBER else None
+
+
 def _chosen(values: list[str]) -> list[tuple[int, int | None]] | None:
     """'<id>:<version>' pairs from the form; None if any is malformed."""
     out = []
     for value in values:
-        pk, _, version = value.partition(":")
-        if not pk.isdigit() or (version and not version.isdigit()):
+        text, _, version_text = value.partition(":")
+        pk = _number(text)
+        version = _number(version_text) if version_text else None
+        if pk is None or (version_text and version is None):
             return None
-        out.append((int(pk), int(version) if version else None))
+        out.append((pk, version))
     return out
 
 
