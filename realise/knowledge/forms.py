@@ -142,7 +142,16 @@ class VersionForm(GovukForm, forms.Form):
 
 
 class SearchForm(GovukForm, forms.Form):
-    q = forms.CharField(label=_("Search for"), required=False, max_length=500)
+    q = forms.CharField(
+        label=_("Search for"),
+        required=False,
+        max_length=500,
+        error_messages={
+            "max_length": _(
+                "Search for at most %(limit_value)d characters (you typed %(show_value)d)."
+            )
+        },
+    )
     type = forms.MultipleChoiceField(
         label=_("Type"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
     )

@@ -6,13 +6,17 @@ import uuid
 from typing import Any, Self
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from realise.collaborations.models import OPEN_VISIBILITIES, Collaboration, ForceShare, Stage
+from realise.core.inputs import FIRST_MONTH
 from realise.core.models import TimeStamped, Visibility
 from realise.core.permissions import access_for
 from realise.core.uploads import storage_name
@@ -134,6 +138,30 @@ class Lesson(TimeStamped):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self) -> None:
+        """A lesson is dated when it was learned or logged: not in the future, and not before
+        the first month Realise records."""
+        super().clean()
+        if self.date is None:
+            return
+        day = date_format(self.date, "j F Y")
+        if self.date > timezone.localdate():
+            raise ValidationError(
+                {
+                    "date": _(
+                        "A lesson is recorded once it has been learned: %(day)s is in the future."
+                    )
+                    % {"day": day}
+                }
+            )
+        if self.date < FIRST_MONTH:
+            raise ValidationError(
+                {
+                    "date": _("A lesson's date is on or after %(first)s: %(day)s is before it.")
+                    % {"first": date_format(FIRST_MONTH, "j F Y"), "day": day}
+                }
+            )
 
     def get_absolute_url(self) -> str:
         return reverse("lesson-detail", args=[self.pk])

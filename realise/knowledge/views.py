@@ -485,8 +485,12 @@ def document_download(request, pk: int, number: int):
     )
     if not request.user.has_perm("knowledge.view_document", version.document):
         raise Http404("No such document.")
+    try:
+        stored = version.file.open("rb")
+    except OSError as error:
+        raise Http404("The version's file is missing.") from error
     response = file_download(
-        version.file.open("rb"),
+        stored,
         version.original_name,
         "document",
         content_type=version.content_type,
@@ -507,8 +511,10 @@ class SearchView(TemplateView):
         context["form"] = form
         if form.is_bound and form.is_valid() and form.cleaned_data["q"].strip():
             results = search(form.cleaned_data["q"], user=self.request.user, filters=form.filters())
-            context["page"] = Paginator(results, PAGE_SIZE).get_page(self.request.GET.get("page"))
             context["searched"] = True
+            # Only punctuation, common words or words to leave out: say so, not "0 results".
+            context["nothing_to_search"] = not results.query
+            context["page"] = Paginator(results, PAGE_SIZE).get_page(self.request.GET.get("page"))
         return context
 
 

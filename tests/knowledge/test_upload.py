@@ -143,3 +143,14 @@ def test_a_document_downloads_under_its_welsh_name_with_a_plain_fallback(world, 
         "filename*=utf-8''Adroddiad%20Cau%20%E2%80%93%20Heddlu%20Dyfed-Powys.pdf"
     )
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_a_version_whose_file_is_missing_answers_not_found_not_a_server_error(world, client):
+    document = upload(world, "closure.txt", b"Closure report of joint vetting")
+    version = document.versions.get()
+    version.file.storage.delete(version.file.name)
+    client.force_login(world.alice)
+    response = client.get(version.get_download_url())
+    assert response.status_code == 404
+    # The document's page still opens and lists the version.
+    assert client.get(document.get_absolute_url()).status_code == 200

@@ -2,7 +2,10 @@
 
 The syntax follows common web search: words must all appear (`vetting backlog`), a quoted
 phrase must appear as written (`"case management"`), `OR` offers alternatives
-(`vetting OR clearance`) and a leading minus excludes (`procurement -tyres`).
+(`vetting OR clearance`) and a leading minus excludes (`procurement -tyres`). Common English
+words are left out here, once for both databases, so that `Kent's vetting` asks for the same
+on each (PostgreSQL would ignore the `s`, SQLite would not) and a query of only such words,
+punctuation or words to leave out asks for nothing.
 """
 
 from __future__ import annotations
@@ -20,15 +23,16 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Common English words (close to PostgreSQL's English stop list): not worth matching on.
+# Common English words (PostgreSQL's English stop list, with the `s`, `t` and `don` left by
+# splitting "Kent's" and "don't" at the apostrophe): not worth matching on.
 ENGLISH_STOP_WORDS = _words(
     """a about above after again against all am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for
+    being below between both but by can could did do does doing don down during each few for
     from further had has have having he her here hers herself him himself his how i if in
     into is it its itself just me more most my myself no nor not now of off on once only or
-    other our ours ourselves out over own same she should so some such than that the their
-    theirs them themselves then there these they this those through to too under until up
-    very was we were what when where which while who whom why will with would you your
+    other our ours ourselves out over own s same she should so some such t than that the
+    their theirs them themselves then there these they this those through to too under until
+    up very was we were what when where which while who whom why will with would you your
     yours yourself yourselves"""
 )
 # Words every collaboration record shares, which say nothing about what it is about.
@@ -51,6 +55,11 @@ class Term:
     def text(self) -> str:
         return " ".join(self.words)
 
+    @property
+    def is_common(self) -> bool:
+        """Made of common words only: nothing to match on."""
+        return all(word in ENGLISH_STOP_WORDS for word in self.words)
+
 
 @dataclass
 class ParsedQuery:
@@ -71,6 +80,10 @@ def _terms_of(text: str) -> list[Term]:
     return [Term((word.lower(),)) for word in WORD.findall(text)]
 
 
+def _searchable(terms: list[Term]) -> list[Term]:
+    return [term for term in terms if not term.is_common]
+
+
 def parse(text: str) -> ParsedQuery:
     query = ParsedQuery(groups=[[]])
     count = 0
@@ -82,10 +95,10 @@ def parse(text: str) -> ParsedQuery:
             continue
         if phrase is not None:
             words = tuple(word.lower() for word in WORD.findall(phrase))
-            terms = [Term(words)] if words else []
+            terms = _searchable([Term(words)] if words else [])
         else:
             negated = bare.startswith("-") and len(bare) > 1
-            terms = _terms_of(bare[1:] if negated else bare)
+            terms = _searchable(_terms_of(bare[1:] if negated else bare))
         if count + len(terms) > MAX_TERMS:
             break
         count += len(terms)

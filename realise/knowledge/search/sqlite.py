@@ -20,7 +20,7 @@ from django.db import connection, connections
 from django.db.models import QuerySet
 
 from realise.knowledge.indexing import PRIVATE_USE
-from realise.knowledge.search.query import ENGLISH_STOP_WORDS, ParsedQuery, Term
+from realise.knowledge.search.query import ParsedQuery, Term
 
 FTS_TABLE = "knowledge_searchentry_fts"
 TITLE_WEIGHT, BODY_WEIGHT = 4.0, 1.0
@@ -74,11 +74,10 @@ def _quoted(term: Term) -> str:
 
 def match_expression(query: ParsedQuery) -> str:
     """The FTS5 MATCH text for a parsed query; '' when nothing is left to match."""
-    groups = []
-    for group in query.groups:
-        terms = [t for t in group if t.is_phrase or t.words[0] not in ENGLISH_STOP_WORDS]
-        if terms:
-            groups.append("(" + " AND ".join(_quoted(t) for t in terms) + ")")
+    # (`parse` has left out common words, for both databases alike)
+    groups = [
+        "(" + " AND ".join(_quoted(t) for t in group) + ")" for group in query.groups if group
+    ]
     if not groups:
         return ""
     expression = " OR ".join(groups)
