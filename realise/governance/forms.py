@@ -21,12 +21,14 @@ from realise.governance.models import (
     Meeting,
     MeetingStatus,
     PostImplementationReview,
+    day_range_problem,
 )
 from realise.governance.services import (
     VISIBILITY_RANK,
     action_due_problem,
     collaboration_tree,
     meeting_date_problem,
+    meeting_day_problem,
 )
 from realise.organisations.models import Person
 
@@ -108,7 +110,11 @@ class GovernanceBodyForm(GovukForm, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("cadence") not in (None, "ad_hoc") and not data.get("meets_from"):
+        if (
+            data.get("cadence") not in (None, "ad_hoc")
+            and not data.get("meets_from")
+            and not self.has_error("meets_from")
+        ):
             self.add_error("meets_from", _("Give the date of the first meeting of a regular body."))
         if data.get("cadence") == Cadence.WEEKS and not data.get("every_weeks"):
             self.add_error("every_weeks", _("Give the number of weeks between meetings."))
@@ -141,6 +147,17 @@ class MeetingForm(GovukForm, forms.ModelForm):
         model = Meeting
         fields = ["date", "start_time", "duration_minutes", "location", "status", "notes"]
         widgets = {"date": DateInput(), "notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, body: GovernanceBody, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.body = body
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        problem = meeting_day_problem(self.body, day, self.instance)
+        if problem:
+            raise ValidationError(problem)
+        return day
 
     def clean(self):
         data = super().clean()
@@ -291,6 +308,9 @@ class PostImplementationReviewForm(GovukForm, forms.ModelForm):
         day = self.cleaned_data["completed_on"]
         if day > timezone.localdate():
             raise ValidationError(_("The date carried out cannot be in the future."))
+        problem = day_range_problem(day, _("date carried out"))
+        if problem:
+            raise ValidationError(problem)
         return day
 
 

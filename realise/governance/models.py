@@ -28,24 +28,28 @@ from realise.governance.workdays import WEEKDAYS_AFTER_SECOND, WEEKDAYS_IN_A_SEN
 LONDON = ZoneInfo("Europe/London")
 
 
-def day_problem(model: models.Model, name: str) -> dict[str, str]:
-    """{name: message} when the date in field `name` lies outside the days Realise records:
-    those of the months `inputs.month_problem` accepts (2000 to fifty years ahead)."""
-    day = getattr(model, name)
+def day_range_problem(day: datetime.date | None, label: str) -> str | None:
+    """Why `day` (what the person knows as `label`, e.g. 'due date') lies outside the days
+    Realise records, those of the months `inputs.month_problem` accepts (2000 to fifty years
+    ahead), or None when it does not."""
     if day is None or inputs.month_problem(day.replace(day=1)) is None:
-        return {}
+        return None
     last = inputs.last_month()
     last_day = last.replace(day=calendar.monthrange(last.year, last.month)[1])
+    return gettext("The %(field)s must be from %(first)s to %(last)s.") % {
+        "field": label,
+        "first": inputs.FIRST_MONTH.isoformat(),
+        "last": last_day.isoformat(),
+    }
+
+
+def day_problem(model: models.Model, name: str) -> dict[str, str]:
+    """{name: message} when the date in field `name` lies outside the days Realise records
+    (`day_range_problem`)."""
     field = model._meta.get_field(name)
     assert isinstance(field, models.Field)
-    return {
-        name: gettext("The %(field)s must be from %(first)s to %(last)s.")
-        % {
-            "field": field.verbose_name,
-            "first": inputs.FIRST_MONTH.isoformat(),
-            "last": last_day.isoformat(),
-        }
-    }
+    problem = day_range_problem(getattr(model, name), str(field.verbose_name))
+    return {name: problem} if problem else {}
 
 
 # Who sees a governance record: whoever may see its collaboration AND its body (AND, for a

@@ -46,6 +46,7 @@ from realise.governance.models import (
     Meeting,
     MeetingStatus,
     PostImplementationReview,
+    day_range_problem,
 )
 
 if TYPE_CHECKING:
@@ -129,7 +130,10 @@ def body_dates(
         return weekly_dates(anchor, weeks, start, until)
     step = body.cadence_months
     assert step is not None
-    months = cadence_dates(anchor, step, start.replace(day=1), until)
+    # Every month from `start`'s to `until`'s: the day a month's meeting falls on (its nth
+    # weekday, its last working day) may come before the anchor's day of that month.
+    end_of_month = until.replace(day=calendar.monthrange(until.year, until.month)[1])
+    months = cadence_dates(anchor, step, start.replace(day=1), end_of_month)
     if body.cadence == Cadence.MONTHLY_WEEKDAY:
         weekday, nth = anchor.weekday(), workdays.week_of_month(anchor)
         days = [workdays.nth_weekday(m.year, m.month, weekday, nth) for m in months]
@@ -165,11 +169,16 @@ def generate_meetings(
     existing = set(
         body.meetings.filter(cadence_date__in=wanted).values_list("cadence_date", flat=True)
     )
+    # A day the body already meets (a meeting added by hand) gets no second meeting.
+    taken = set(body.meetings.values_list("date", flat=True))
     created = []
     for day in wanted:
         if day in existing:
             continue
         held_on = workdays.previous_working_day(day)
+        if held_on in taken:
+            continue
+        taken.add(held_on)
         meeting = Meeting(
             body=body,
             date=held_on,
@@ -180,6 +189,23 @@ def generate_meetings(
         meeting.save()
         created.append(meeting)
     return created
+
+
+def meeting_day_problem(
+    body: GovernanceBody, day: datetime.date, meeting: Meeting | None = None
+) -> str | None:
+    """Why `meeting` (or a new meeting) of `body` may not be on `day`, if it may not: the
+    body already meets that day (a form sent twice would otherwise add the meeting twice). A
+    cancelled meeting leaves its day free for the one arranged instead."""
+    others = body.meetings.filter(date=day).exclude(status=MeetingStatus.CANCELLED)
+    if meeting is not None and meeting.pk is not None:
+        others = others.exclude(pk=meeting.pk)
+    if others.exists():
+        return _("%(body)s already has a meeting on %(day)s.") % {
+            "body": body,
+            "day": date_format(day, "j F Y"),
+        }
+    return None
 
 
 def next_meeting(body: GovernanceBody, on_or_after: datetime.date) -> Meeting | None:
@@ -532,7 +558,11 @@ def meeting_date_problem(meeting: Meeting, today: datetime.date | None = None) -
 
 
 def action_due_problem(due_on: datetime.date | None, decided_on: datetime.date) -> str | None:
-    """Why an action of a decision taken on `decided_on` may not be due on `due_on`, if so."""
+    """Why an action of a decision taken on `decided_on` may not be due on `due_on`, if so:
+    a day Realise does not record, or one before the decision."""
+    out_of_range = day_range_problem(due_on, str(Action._meta.get_field("due_on").verbose_name))
+    if out_of_range:
+        return out_of_range
     if due_on is not None and due_on < decided_on:
         return _("The due date cannot be before the decision, taken on %(day)s.") % {
             "day": date_format(decided_on, "j F Y")
@@ -591,6 +621,12 @@ def record_decision(
     if not_yet:
         raise ValidationError(not_yet)
     visibility = _check_visibility(body, visibility)
+    # One decision at a time per meeting, so that the same one sent twice is seen as such.
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+    if Decision.objects.filter(
+        meeting=meeting, text=text.strip(), rationale=rationale.strip(), initiative=initiative
+    ).exists():
+        raise ValidationError({"text": _("This decision is already recorded at this meeting.")})
     actions = [a for a in actions if a.text.strip()]
     late = [
         _("Action %(number)s: %(error)s") % {"number": number, "error": problem}
@@ -694,6 +730,29 @@ def escalate(
         raise ValidationError({"initiative": _("The initiative is not within this body's remit.")})
     if benefit is not None and initiative is None:
         initiative = benefit.initiative
+    # One escalation at a time per body, so that the same one sent twice is seen as such.
+    GovernanceBody.objects.select_for_update().filter(pk=from_body.pk).first()
+    already = (
+        Escalation.objects.filter(
+            from_body=from_body,
+            to_body=to_body,
+            kind=kind,
+            summary=summary.strip(),
+            benefit=benefit,
+            initiative=initiative,
+            resolved_at__isnull=True,
+        )
+        .order_by("raised_at")
+        .first()
+    )
+    if already is not None:
+        raised_on = date_format(timezone.localdate(already.raised_at), "j F Y")
+        raise ValidationError(
+            {
+                "summary": _("This was escalated to %(body)s on %(day)s and is still open.")
+                % {"body": to_body, "day": raised_on}
+            }
+        )
     now = now or timezone.now()
     escalation = Escalation(
         from_body=from_body,
@@ -710,6 +769,22 @@ def escalate(
     escalation.full_clean()
     escalation.save()
     return escalation
+
+
+def reland_escalations(meeting: Meeting, user: User | None = None) -> list[Escalation]:
+    """Move the open escalations due at `meeting`, once it is cancelled, to the receiving
+    body's first meeting on or after the day each was raised that will take place (as
+    `escalate` chose it): where its agenda lists them."""
+    if meeting.status != MeetingStatus.CANCELLED:
+        return []
+    moved = []
+    for escalation in Escalation.objects.filter(meeting=meeting, resolved_at__isnull=True):
+        raised_on = timezone.localdate(escalation.raised_at)
+        escalation.meeting = next_meeting(escalation.to_body, raised_on)
+        set_history_user(escalation, user)
+        escalation.save(update_fields=["meeting", "updated_at"])
+        moved.append(escalation)
+    return moved
 
 
 @transaction.atomic

@@ -26,6 +26,10 @@ class GovernanceBodyTable(tables.Table):
         order_by = ("collaboration", "name")
         empty_text = _("No governance bodies you can see.")
 
+    def render_cadence(self, record):
+        """As the body's page says it: 'Monthly, on the first Tuesday', 'Every 2 weeks'."""
+        return record.cadence_text
+
 
 class DecisionTable(tables.Table):
     decided_on = tables.DateColumn(format="j M Y", verbose_name=_("Date"))

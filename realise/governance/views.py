@@ -12,6 +12,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Min, OuterRef, Q, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -446,13 +447,25 @@ class MeetingFormView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
     def saved_message(self, meeting) -> str:
         raise NotImplementedError
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "body": self.body}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(body=self.body, page_title=self.page_title(), **kwargs)
 
     def form_valid(self, form):
         form.instance.body = self.body
         set_history_user(form.instance, self.request.user)
-        meeting = form.save()
+        with transaction.atomic():
+            # One meeting saved at a time per body: the same form sent twice adds one.
+            GovernanceBody.objects.select_for_update().filter(pk=self.body.pk).first()
+            problem = services.meeting_day_problem(self.body, form.instance.date, form.instance)
+            if problem:
+                form.add_error("date", problem)
+                return self.form_invalid(form)
+            meeting = form.save()
+            # Escalations due at a cancelled meeting go on to the body's next one.
+            services.reland_escalations(meeting, self.request.user)
         messages.success(self.request, self.saved_message(meeting))
         return redirect(meeting)
 

@@ -157,3 +157,25 @@ def test_the_agenda_shows_nobody_what_they_may_not_see(client, world):
     agenda = response.context["agenda"]
     assert agenda.is_empty
     assert "Nothing is due" in page
+
+
+def test_a_review_due_after_the_meeting_reads_due_on_its_agenda_as_an_agreement_does(
+    client, world, summit
+):
+    """The March agenda looks ahead to June: on it a review due in April or May is due, not
+    overdue, however late today is; the same as the agreement beside it."""
+    live = InitiativeFactory(collaboration=world.collab, name="Joint custody", stage=4)
+    Agreement.objects.create(
+        collaboration=world.collab,
+        title="EK s22A",
+        signed_on=D(2025, 4, 1),
+        review_due=D(2026, 4, 1),
+    )
+    PostImplementationReview.objects.create(initiative=live, due_on=D(2026, 5, 1))
+    client.force_login(world.alice)
+    page = " ".join(client.get(summit.march.get_absolute_url()).content.decode().split())
+    assert "EK s22A</a>: due 1 April 2026" in page
+    assert "Joint custody</a>: due 1 May 2026" in page
+    assert "overdue since" not in page
+    june = " ".join(client.get(summit.june.get_absolute_url()).content.decode().split())
+    assert "Joint custody</a>: overdue since 1 May 2026" in june

@@ -123,3 +123,37 @@ def test_the_calendar_is_filled_a_year_ahead_from_the_page(client, world):
     assert dates == [previous_working_day(day) for day in cadence]
     page = client.get(world.board.get_absolute_url()).content.decode()
     assert dates[0].strftime("%-d %B %Y") in page
+
+
+def test_the_list_of_bodies_says_the_cadence_as_the_body_page_does(client, world):
+    world.board.cadence, world.board.meets_from = "monthly_weekday", datetime.date(2027, 1, 5)
+    world.board.save()
+    GovernanceBody.objects.create(
+        collaboration=world.collab,
+        name="EK Tactical Group",
+        slug="ek-tactical",
+        body_type="other",
+        cadence="weeks",
+        every_weeks=2,
+        meets_from=datetime.date(2027, 1, 5),
+    )
+    client.force_login(world.dave)
+    page = client.get("/governance/").content.decode()
+    assert "Monthly, on the first Tuesday" in page
+    assert "Every 2 weeks" in page
+    assert "Monthly, on the same weekday as the first meeting" not in page
+    assert "Every few weeks" not in page
+
+
+def test_the_members_page_has_one_main_heading(client, world):
+    client.force_login(world.alice)
+    page = client.get(f"/governance/bodies/{world.board.slug}/members/").content.decode()
+    assert page.count("<h1") == 1
+    assert '<h2 class="govuk-heading-m">Add a member</h2>' in page
+    response = client.post(
+        f"/governance/bodies/{world.board.slug}/members/",
+        {"person": "", "represents_kind": "other"},
+    )
+    page = response.content.decode()
+    assert page.count("<h1") == 1
+    assert 'href="#id_person"' in page  # the error summary names the field

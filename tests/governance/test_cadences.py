@@ -177,3 +177,19 @@ def test_a_meeting_or_first_meeting_outside_the_recorded_days_is_refused(client,
     )
     assert response.status_code == 302
     assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_meetings_up_to_a_day_include_that_months_meeting_before_it(world):
+    """Up to 25 March: the fourth Tuesday of March (the 24th) is within, although the first
+    meeting fell on the 27th of its month; likewise February's last working day (the 27th)
+    up to 27 February, from a first meeting on 30 January."""
+    board = world.board
+    board.cadence, board.meets_from = "monthly_weekday", D(2026, 1, 27)
+    board.save()
+    generate_meetings(board, start=D(2026, 1, 1), until=D(2026, 3, 25))
+    assert dates(board) == [D(2026, 1, 27), D(2026, 2, 24), D(2026, 3, 24)]
+    board.meetings.all().delete()
+    board.cadence, board.meets_from = "last_working_day", D(2026, 1, 30)
+    board.save()
+    generate_meetings(board, start=D(2026, 1, 1), until=D(2026, 2, 27))
+    assert dates(board) == [D(2026, 1, 30), D(2026, 2, 27)]

@@ -118,3 +118,25 @@ def test_an_off_track_escalation_must_name_the_benefit(client, world, summit):
     assert response.status_code == 200
     assert "Choose the benefit that is off track." in response.content.decode()
     assert not Escalation.objects.exists()
+
+
+def test_an_escalation_whose_meeting_is_cancelled_moves_to_the_next_meeting(client, world, summit):
+    escalation = escalate(
+        world.board,
+        kind="risk",
+        summary="Supplier failure",
+        user=world.alice,
+        now=at(D(2026, 4, 20)),
+    )
+    assert escalation.meeting == summit.next
+    client.force_login(world.alice)
+    response = client.post(
+        f"/governance/meetings/{summit.next.pk}/edit/",
+        {"date": "2026-05-10", "status": "cancelled", "notes": "Chair unavailable."},
+    )
+    assert response.status_code == 302
+    escalation.refresh_from_db()
+    assert escalation.meeting == summit.after
+    page = client.get(escalation.get_absolute_url()).content.decode()
+    assert "the meeting on 10 August 2026" in page
+    assert client.get(f"/api/v1/escalations/{escalation.pk}/").json()["meeting"] == summit.after.pk
