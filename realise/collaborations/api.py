@@ -4,6 +4,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -32,6 +33,7 @@ from realise.collaborations.services import (
     check_initiative_change,
     check_review_due,
     check_shares_total,
+    check_writer_sees_it,
     duplicate_name_problem,
     move_problems,
     move_stage,
@@ -390,6 +392,26 @@ class CollaborationViewSet(DomainViewSet):
             .select_related("parent", "lead_force")
             .order_by("name")
         )
+
+    def perform_create(self, serializer):
+        """Added, as on the page, only where its writer may go on seeing it."""
+        self.check_create(serializer)
+        try:
+            with transaction.atomic():
+                instance = serializer.save()
+                check_writer_sees_it(instance, self.request.user)
+        except DjangoValidationError as error:
+            raise service_errors(error) from None
+        return instance
+
+    def perform_update(self, serializer):
+        """Changed, as on the page, only so that its writer may go on seeing it (the
+        update's own transaction is undone by the refusal)."""
+        super().perform_update(serializer)
+        try:
+            check_writer_sees_it(serializer.instance, self.request.user)
+        except DjangoValidationError as error:
+            raise service_errors(error) from None
 
     @extend_schema(
         methods=["GET"],

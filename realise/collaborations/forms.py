@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -66,10 +67,132 @@ class CollaborationForm(VersionedFormMixin, GovukForm, forms.ModelForm):
         return parent
 
 
+class ShareForm(GovukForm, forms.ModelForm):
+    """One member force's share, with the version it was opened at: a share someone else
+    changed since (on another page, or through the API) is not overwritten unseen."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ForceShare
+        fields = ["force", "percent", "basis"]
+        labels = {
+            "force": gettext_lazy("force"),
+            "percent": gettext_lazy("share in percent"),
+            "basis": gettext_lazy("basis"),
+        }
+        widgets = {
+            "force": forms.Select(attrs={"class": "govuk-select"}),
+            "percent": forms.NumberInput(
+                attrs={"class": "govuk-input govuk-input--width-5", "step": "any"}
+            ),
+            "basis": forms.TextInput(attrs={"class": "govuk-input"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+def _error_fields(form: forms.BaseForm) -> list[str]:
+    """A share's fields shown with an error: those typed in (an error of the hidden id is
+    about the share itself)."""
+    return [name for name in form.errors if name in ("force", "percent", "basis")]
+
+
+SHARE_CHANGED = gettext_lazy(
+    "Someone else changed the share of %(force)s since you opened this form: it is now "
+    "%(percent)s%%. Check the shares, then save again to replace it with yours, or cancel to "
+    "keep theirs."
+)
+SHARE_REMOVED = gettext_lazy(
+    "The share of %(force)s was removed since you opened this form: open the form again to "
+    "see every share."
+)
+
+
+def _percent(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
 class ShareFormSet(BaseInlineFormSet):
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if self.is_bound and i < self.initial_form_count() and form.instance.pk is None:
+            # Listed when the form was opened, removed since: say so, naming its force.
+            posted = form.data.get(form.add_prefix("force"))
+            named = Force.objects.filter(pk=posted).first() if str(posted).isdigit() else None
+            form.fields["id"].error_messages["invalid_choice"] = SHARE_REMOVED % {
+                "force": named or _("a force")
+            }
+        return form
+
+    def full_clean(self):
+        super().full_clean()
+        # Each field in error is marked and described by its message (GOV.UK's pattern).
+        for form in self.forms:
+            for name in _error_fields(form):
+                widget = form.fields[name].widget
+                error_class = "govuk-select--error" if name == "force" else "govuk-input--error"
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {error_class}".strip()
+                widget.attrs["aria-describedby"] = f"{form[name].id_for_label}-error"
+
+    def error_lines(self) -> list[tuple[str, str]]:
+        """The error summary's lines: (the field it links to, the message)."""
+        lines = [("#shares", str(error)) for error in self.non_form_errors()]
+        for number, form in enumerate(self.forms, start=1):
+            for name, errors in form.errors.items():
+                for error in errors:
+                    if name in _error_fields(form):
+                        text = _("Share %(number)s, %(field)s: %(error)s") % {
+                            "number": number,
+                            "field": form.fields[name].label,
+                            "error": error,
+                        }
+                        lines.append((f"#{form[name].id_for_label}", text))
+                    else:
+                        lines.append(("#shares", str(error)))
+        return lines
+
+    def _stale_shares(self) -> list[str]:
+        """Shares changed by someone else since the form was opened whose values this form
+        would replace: each named with its value now. The form is armed, as a stale record's
+        is (`VersionedFormMixin.stale`), so that sending it again replaces them."""
+        problems, stale = [], []
+        for form in self.initial_forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            share = form.instance
+            opened_at = data.get("version")
+            if not share.pk or opened_at is None or data.get("DELETE"):
+                continue
+            if opened_at == share.version:
+                share.expected_version = opened_at  # the save itself compares and sets
+                continue
+            if not {"force", "percent", "basis"} & set(form.changed_data):
+                continue  # nothing of theirs would be replaced
+            # (the form has put the values typed on its instance: theirs are read again)
+            theirs = ForceShare.objects.select_related("force").get(pk=share.pk)
+            problems.append(
+                SHARE_CHANGED % {"force": theirs.force, "percent": _percent(theirs.percent)}
+            )
+            stale.append(form)
+        if stale:
+            assert isinstance(self.data, (MultiValueDict, dict))
+            posted = self.data.copy()
+            for form in stale:
+                posted[form.add_prefix("version")] = str(form.instance.version)
+            self.data = posted
+            for form in self.forms:
+                form.data = posted
+        return problems
+
     def clean(self):
         if any(self.errors):
             return
+        stale = self._stale_shares()
+        if stale:
+            raise ValidationError(stale)
         percents, forces = [], set()
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
@@ -122,6 +245,7 @@ ForceShareFormSet = inlineformset_factory(
     Collaboration,
     ForceShare,
     fields=["force", "percent", "basis"],
+    form=ShareForm,
     formset=ShareFormSet,
     extra=3,
     can_delete=True,
@@ -182,6 +306,13 @@ class InitiativeForm(VersionedFormMixin, GovukForm, forms.ModelForm):
         return data
 
 
+NO_DECIDING_BODY = gettext_lazy(
+    "%(collaboration)s has no governance body to decide its stage gates yet: add one on the "
+    "collaboration's page (Add a governance body), with this stage among its stage gates "
+    "decided."
+)
+
+
 class StageChangeForm(GovukForm, forms.Form):
     to_stage = forms.TypedChoiceField(
         label=gettext_lazy("Move to stage"), choices=Stage.choices, coerce=int
@@ -202,9 +333,13 @@ class StageChangeForm(GovukForm, forms.Form):
     def __init__(self, *args, initiative: Initiative, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.initiative = initiative
-        model_choice_field(self, "body").queryset = bodies_of(
-            collaboration_chain(initiative.collaboration), user
-        )
+        bodies = model_choice_field(self, "body")
+        bodies.queryset = bodies_of(collaboration_chain(initiative.collaboration), user)
+        if not bodies.queryset.exists():
+            # Nothing to choose: say so, and what to do, rather than "This field is required".
+            bodies.help_text = bodies.error_messages["required"] = NO_DECIDING_BODY % {
+                "collaboration": initiative.collaboration
+            }
         self.fields["to_stage"].initial = min(initiative.stage + 1, Stage.EVALUATION)
 
     def clean_decided_on(self):

@@ -19,11 +19,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from realise.collaborations.access import work_out_access
 from realise.collaborations.bodies import bodies_of
 from realise.collaborations.models import (
     Agreement,
     AgreementParty,
     AgreementReview,
+    Collaboration,
     Initiative,
     InitiativeStatus,
     ReviewOutcome,
@@ -52,6 +54,26 @@ def check_shares_total(percents: list[Decimal]) -> None:
             _("Force shares must add up to exactly 100%%; these add up to %(total)s%%.")
             % {"total": format(total.normalize(), "f")}
         )
+
+
+NOT_YOURS_TO_SEE = gettext_lazy(
+    "You would not be able to see %(collaboration)s once it is saved: a private collaboration "
+    "is seen only by its member forces and its programme team. Give your force a share, put "
+    "it within a collaboration of yours, or choose another visibility."
+)
+
+
+def check_writer_sees_it(collaboration: Collaboration, user: User) -> None:
+    """Refuse, naming `visibility`, a collaboration just written (within the writer's
+    transaction, which the refusal undoes) that its writer could no longer see: private, and
+    neither their force's nor within a collaboration of theirs. Their access is worked out
+    afresh, from what is now written."""
+    access = work_out_access(user)
+    if access.reads_everything or collaboration.pk in (access.visible_collaborations or ()):
+        return
+    raise ValidationError(
+        {"visibility": lazy_format(NOT_YOURS_TO_SEE, collaboration=collaboration.name)}
+    )
 
 
 # The stage gate ---------------------------------------------------------------------------

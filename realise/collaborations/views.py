@@ -28,6 +28,7 @@ from realise.collaborations.forms import (
 from realise.collaborations.models import Agreement, Collaboration, Initiative, Stage
 from realise.collaborations.services import (
     GateRefused,
+    check_writer_sees_it,
     move_problems,
     move_stage,
     record_agreement_review,
@@ -45,6 +46,13 @@ class CollaborationListView(LoginRequiredMixin, LastPageMixin, SingleTableView):
     table_class = CollaborationTable
     template_name = "collaborations/collaboration_list.html"
     paginate_by = 25
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        words = (self.request.GET.get("q") or "").strip()
+        if words:
+            table.empty_text = _("No collaborations match “%(words)s”.") % {"words": words}
+        return table
 
     def get_queryset(self):
         queryset = Collaboration.objects.visible_to(self.request.user).select_related(
@@ -122,11 +130,25 @@ class CollaborationFormMixin:
         shares.instance = form.instance
         if not shares.is_valid():
             return self.render_to_response(self.get_context_data(form=form, shares=shares))
-        with transaction.atomic():
-            set_history_user(form.instance, self.request.user)
-            self.object = form.save()
-            shares.instance = self.object
-            shares.save()
+        opened = self.object
+        try:
+            with transaction.atomic():
+                set_history_user(form.instance, self.request.user)
+                self.object = form.save()
+                shares.instance = self.object
+                shares.save()
+                check_writer_sees_it(self.object, self.request.user)
+        except ValidationError as error:
+            # Nothing was saved: the forms are made again from what was sent, with the refusal.
+            self.object = None if opened is None else self.get_object()
+            form = self.get_form()
+            shares = self.get_shares_formset()
+            if form.is_valid():
+                shares.instance = form.instance
+                shares.is_valid()
+            for name, errors in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+            return self.render_to_response(self.get_context_data(form=form, shares=shares))
         messages.success(self.request, _("Saved %(name)s.") % {"name": self.object})
         return redirect(self.object)
 
