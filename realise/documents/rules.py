@@ -25,8 +25,10 @@ PERMISSIONS = {
     "documents.close_initiative": edit_collaboration,
     # object: the closure record
     "documents.view_closurerecord": rules.predicate(
-        lambda user, record: isinstance(record, ClosureRecord)
-        and ClosureRecord.objects.visible_to(user).filter(pk=record.pk).exists()
+        lambda user, record: (
+            isinstance(record, ClosureRecord)
+            and ClosureRecord.objects.visible_to(user).filter(pk=record.pk).exists()
+        )
     ),
 }
 

@@ -61,9 +61,11 @@ def test_the_collaborations_own_forces_see_a_sensitive_closure(world, client):
     assert response.status_code == 200
     assert "Covert vetting backlog cleared" in response.content.decode()
     assert client.get(pages(world)[1]).status_code == 200
-    assert visible_audit_records(world.dave).filter(
-        model="documents.closurerecord", object_id=str(record.pk)
-    ).exists()
+    assert (
+        visible_audit_records(world.dave)
+        .filter(model="documents.closurerecord", object_id=str(record.pk))
+        .exists()
+    )
 
 
 @pytest.mark.django_db

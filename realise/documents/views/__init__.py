@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -372,6 +372,8 @@ class ClosureView(InitiativeMixin, ObjectPermissionMixin, TemplateView):
 
 
 class ClosureRecordMixin(InitiativeMixin):
+    request: HttpRequest
+
     @cached_property
     def record(self) -> ClosureRecord:
         return get_object_or_404(
