@@ -111,12 +111,13 @@ class InviteForm(GovukForm, forms.Form):
 
     def __init__(self, *args, by, **kwargs):
         super().__init__(*args, **kwargs)
+        self.by = by
         self.fields["role"].choices = role_choices(by)
         self.fields["collaborations"].queryset = collaborations_for(by)
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip()
-        refusal = services.refusal_to_invite(email)
+        refusal = services.refusal_to_invite(email, self.by)
         if refusal:
             raise forms.ValidationError(refusal)
         return email

@@ -220,10 +220,14 @@ class Cover(TimeStamped):
         return f"{self.deputy} for {self.person.name}, {self.starts} to {self.ends}"
 
     def clean(self):
+        """Every problem at once, each on its field."""
+        errors = {}
         if self.starts and self.ends and self.ends < self.starts:
-            raise ValidationError({"ends": _("The last day must be on or after the first day.")})
+            errors["ends"] = _("The last day must be on or after the first day.")
         if self.person_id and self.deputy_id and self.person.user_id == self.deputy_id:
-            raise ValidationError({"deputy": _("A person cannot be their own deputy.")})
+            errors["deputy"] = _("A person cannot be their own deputy.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class InvitationStatus(models.TextChoices):

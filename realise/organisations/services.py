@@ -31,6 +31,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from realise.core import audit, formatting, language
 from realise.core.history import set_history_user
@@ -69,6 +70,22 @@ class UnknownName(ValueError):
         super().__init__(message)
         self.option = option
         self.message = message
+
+
+# What to give instead of an empty value, for each option that names something.
+_GIVE = {
+    "user": "give a user name (list them with `realise users`).",
+    "role": f"give one of {', '.join(ROLE_NAMES)}.",
+    "force": "give a force's slug or ONS code, or leave the option out.",
+    "collaboration": "give a collaboration's slug, or leave the option out.",
+}
+
+
+def refuse_blank(option: str, value: str | None) -> None:
+    """Refuse (UnknownName) an option given an empty or blank value: `--force ""` is not
+    `--force` left out. None is an option left out, which is not refused here."""
+    if value is not None and not value.strip():
+        raise UnknownName(option, f"the value is empty: {_GIVE[option]}")
 
 
 def role_named(name: str) -> str:
@@ -608,21 +625,27 @@ def name_deputy(
             _("Only the person themself, an administrator or a programme team names a deputy.")
         )
     cover = Cover(person=person, deputy=deputy, starts=starts, ends=ends, note=note, created_by=by)
-    cover.full_clean()
+    # Every problem at once, each on its field: the dates and the deputy alike.
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        cover.full_clean()
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    deputy_problems = []
     if not deputy.is_active:
-        raise ValidationError(
-            {"deputy": _("%(username)s is deactivated.") % {"username": deputy.get_username()}}
+        deputy_problems.append(
+            _("%(username)s is deactivated.") % {"username": deputy.get_username()}
         )
     acting_for_another = by is not None and deputy.pk == by.pk and person.user_id != by.pk
     if acting_for_another and not access_for(by).administrator:
-        raise ValidationError(
-            {
-                "deputy": _(
-                    "You cannot name yourself deputy for %(person)s: ask them, or an administrator."
-                )
-                % {"person": person.name}
-            }
+        deputy_problems.append(
+            _("You cannot name yourself deputy for %(person)s: ask them, or an administrator.")
+            % {"person": person.name}
         )
+    for problem in deputy_problems:
+        errors.setdefault("deputy", []).append(ValidationError(problem))
+    if errors:
+        raise ValidationError(errors)
     set_history_user(cover, by)
     cover.save()
     forget_access(deputy)
@@ -781,7 +804,7 @@ def invite(
     collaborations = list(collaborations)
     _check(by, role, force, collaborations)
     email = email.strip()
-    refusal = refusal_to_invite(email)
+    refusal = refusal_to_invite(email, by)
     if refusal:
         raise ValidationError({"email": refusal})
     User = get_user_model()
@@ -834,9 +857,10 @@ def _unused_account(email: str) -> User | None:
     return None if user is None or user.has_usable_password() else user
 
 
-def refusal_to_invite(email: str) -> str | None:
-    """Why this address cannot be invited (None: it can). Addresses differing only in case
-    are the same address."""
+def refusal_to_invite(email: str, by: User | None = None) -> str | None:
+    """Why `by` cannot invite this address (None: they can). Addresses differing only in
+    case are the same address. An invitation already waiting is pointed to only when `by`
+    sees it on the invitations page."""
     email = (email or "").strip()
     unused = _unused_account(email)
     others = get_user_model().objects.filter(email__iexact=email)
@@ -846,6 +870,11 @@ def refusal_to_invite(email: str) -> str | None:
         return None
     pending = others.filter(invitation__status=InvitationStatus.PENDING)
     if pending.exists():
+        if not invitations_for(by).filter(user__in=pending).exists():
+            return _(
+                "%(email)s is already invited by someone else: once they have accepted, "
+                "grant them the role, or ask an administrator to."
+            ) % {"email": email}
         return _(
             "%(email)s is already invited: send the invitation again from the invitations page."
         ) % {"email": email}
@@ -879,14 +908,59 @@ def resend(invitation: Invitation, *, by: User | None = None) -> None:
         _send_invitation(invitation, by)
 
 
+def _role_words(membership: Membership, reader: User) -> str:
+    """A role as a refusal names it to `reader`: "Force benefits lead, Norfolk, 1 other
+    collaboration" (the collaborations they may not see counted, not named)."""
+    seen = seen_collaborations(membership, reader)
+    parts = [str(Role(membership.role).label)]
+    if membership.force is not None:
+        parts.append(language.force_name(membership.force))
+    parts += sorted(c.name for c in seen)
+    hidden = len(membership.collaborations.all()) - len(seen)
+    if hidden:
+        parts.append(
+            ngettext("%(count)d other collaboration", "%(count)d other collaborations", hidden)
+            % {"count": hidden}
+        )
+    return ", ".join(parts)
+
+
+def _refuse_roles_beyond(by: User | None, user: User, memberships: list[Membership]) -> None:
+    """Withdrawing revokes every role the invitee holds, so only whoever may revoke each of
+    them withdraws: a programme team whose invitee was since given a role elsewhere is
+    refused, told which, and nothing changes (an administrator's grant is not undone)."""
+    if by is None:
+        return
+    beyond = [m for m in memberships if not may_manage(by, m)]
+    if beyond:
+        raise PermissionDenied(
+            _(
+                "%(username)s also holds roles you do not manage (%(roles)s): withdrawing the "
+                "invitation would end them too. Revoke your own roles from the access page, "
+                "or ask an administrator to withdraw it."
+            )
+            % {
+                "username": user.get_username(),
+                "roles": "; ".join(_role_words(m, by) for m in beyond),
+            }
+        )
+
+
 def withdraw(invitation: Invitation, *, by: User | None = None) -> None:
-    """The link stops working and the roles it granted are revoked; the account stays
-    inactive (nothing was done with it)."""
-    _may_handle(by, invitation)
+    """The link stops working and every role the invitee holds is revoked; the account
+    stays inactive (nothing was done with it). Only whoever may revoke each of those roles
+    withdraws (`_refuse_roles_beyond`)."""
     if invitation.status != InvitationStatus.PENDING:
         raise ValidationError(_already(invitation))
     with transaction.atomic():
-        for membership in invitation.user.memberships.all():
+        memberships = list(
+            Membership.objects.select_for_update()
+            .filter(user=invitation.user)
+            .prefetch_related("collaborations")
+        )
+        _refuse_roles_beyond(by, invitation.user, memberships)
+        _may_handle(by, invitation)
+        for membership in memberships:
             membership.reason = "Invitation withdrawn"
             set_history_user(membership, by)
             membership.save()
@@ -894,6 +968,7 @@ def withdraw(invitation: Invitation, *, by: User | None = None) -> None:
         invitation.status = InvitationStatus.WITHDRAWN
         set_history_user(invitation, by)
         invitation.save()
+    forget_access(invitation.user)
 
 
 def pending_invitation(uidb64: str, token: str) -> Invitation | None:

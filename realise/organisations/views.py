@@ -22,18 +22,22 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import FormView, ListView, TemplateView
 from django_tables2 import SingleTableMixin
 
 from realise.core import language
 from realise.core.forms import GovukSetPasswordForm
 from realise.core.models import AuditRecord
+from realise.core.paging import LastPageMixin
 from realise.core.permissions import ACCOUNT_KIND, access_for
 from realise.core.types import signed_in_user
 from realise.organisations import forms, services
 from realise.organisations.filtersets import AccessFilter, PeopleFilter
 from realise.organisations.models import Invitation, InvitationStatus, Membership, Person, Role
 from realise.organisations.rules import may_read_email
+
+# Rows on each page of the lists of invitations and cover.
+PAGE_SIZE = 50
 
 
 class AccessMixin(LoginRequiredMixin):
@@ -407,15 +411,16 @@ class PersonFormView(PeopleMixin, FormView):
 # Invitations --------------------------------------------------------------------------------------
 
 
-class InvitationListView(AccessMixin, TemplateView):
+class InvitationListView(AccessMixin, LastPageMixin, ListView):
     template_name = "organisations/invitation_list.html"
+    context_object_name = "invitations"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return services.invitations_for(self.request.user).order_by("-sent_at", "-pk")
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        invitations = services.invitations_for(self.request.user).order_by("-sent_at")[:200]
-        context["invitations"] = invitations
-        context["days"] = services.invitation_days()
-        return context
+        return super().get_context_data(days=services.invitation_days(), **kwargs)
 
 
 class InviteView(AccessMixin, FormView):
@@ -461,6 +466,9 @@ class InvitationActionView(AccessMixin, View):
             act(invitation, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            return redirect("invitation-list")
+        except PermissionDenied as error:
+            messages.error(request, str(error))
             return redirect("invitation-list")
         if action == "resend":
             done = _("Invitation to %(email)s sent again.")
@@ -510,22 +518,32 @@ class AcceptInvitationView(FormView):
 # Cover --------------------------------------------------------------------------------------------
 
 
-class CoverListView(LoginRequiredMixin, TemplateView):
+class CoverListView(LoginRequiredMixin, LastPageMixin, ListView):
     template_name = "organisations/cover_list.html"
+    context_object_name = "covers"
+    paginate_by = PAGE_SIZE
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["covers"] = services.covers_for(self.request.user).order_by("-starts")[:200]
-        return context
+    def get_queryset(self):
+        return services.covers_for(self.request.user).order_by("-starts", "pk")
 
 
 class CoverCreateView(LoginRequiredMixin, FormView):
-    template_name = "core/form_page.html"
+    """Name a deputy; someone with no one to choose (no named person of their own) is told
+    why and what to do instead of being shown an empty list."""
+
+    template_name = "organisations/cover_form.html"
     form_class = forms.CoverForm
     extra_context = {"page_title": _("Name a deputy")}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "by": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        access = access_for(self.request.user)
+        context["nobody"] = not context["form"].fields["person"].queryset.exists()
+        context["manages_people"] = access.administrator or bool(access.programme_collaborations)
+        return context
 
     def form_valid(self, form):
         data = form.cleaned_data

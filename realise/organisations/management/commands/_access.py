@@ -26,12 +26,14 @@ class AccessCommand(BaseCommand):
 
     def handle(self, *args, **options):
         try:
+            for option in ("user", "role", "force", "collaboration"):
+                services.refuse_blank(option, options[option])
             role = services.role_named(options["role"])
             user = services.user_named(options["user"])
-            force = services.force_named(options["force"]) if options["force"] else None
+            force = services.force_named(options["force"]) if options["force"] is not None else None
             collaboration = (
                 services.collaboration_named(options["collaboration"])
-                if options["collaboration"]
+                if options["collaboration"] is not None
                 else None
             )
         except services.UnknownName as error:

@@ -21,6 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
+            services.refuse_blank("user", options["user"])
             user = services.user_named(options["user"])
         except services.UnknownName as error:
             raise CommandError(f"--{error.option}: {error.message}", returncode=2) from None

@@ -1,7 +1,7 @@
 """`realise grant --user USERNAME --role ROLE [--force SLUG_OR_ONS_CODE] [--collaboration SLUG]`.
 
 Gives a user a role; granting a role already held changes nothing (exit 0 either way).
-A wrong user, role, force or collaboration exits 2 naming the option; nothing changes.
+A wrong or empty user, role, force or collaboration exits 2 naming the option; nothing changes.
 """
 
 from realise.organisations import services

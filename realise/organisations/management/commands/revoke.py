@@ -1,7 +1,8 @@
 """`realise revoke --user USERNAME --role ROLE [--force SLUG_OR_ONS_CODE] [--collaboration SLUG]`.
 
 Takes a role away (within the collaboration only, when one is named); revoking what is not
-held changes nothing. A wrong user, role, force or collaboration exits 2 naming the option.
+held changes nothing. A wrong or empty user, role, force or collaboration exits 2 naming the
+option.
 """
 
 from realise.organisations import services
