@@ -240,9 +240,30 @@ def rebuild_paths() -> int:
     return len(rows)
 
 
+def parent_hidden_from(link: Contribution, user) -> bool:
+    """Whether `user` may not see the parent of `link`."""
+    return not user.has_perm("benefits.view_benefit", link.parent)
+
+
+def hidden_parent_message(child: Benefit) -> str:
+    return _(
+        "'%(benefit)s' already contributes to a benefit you may not see: only someone who "
+        "may see that benefit can change or remove the link."
+    ) % {"benefit": child}
+
+
+def _refuse_hidden_parent(child: Benefit, user) -> None:
+    """Refuse, naming the field, to replace or remove a link of `child` to a parent `user`
+    may not see: they could not know what they would undo."""
+    link = Contribution.objects.filter(child=child).select_related("parent").first()
+    if link is not None and parent_hidden_from(link, user):
+        raise ValidationError({"parent": hidden_parent_message(child)})
+
+
 @transaction.atomic
 def set_contribution(child: Benefit, parent: Benefit, *, user, note: str = "") -> Contribution:
-    """Record that `child` contributes to `parent` (replacing any earlier parent)."""
+    """Record that `child` contributes to `parent` (replacing any earlier parent, unless
+    `user` may not see that parent: then it is refused)."""
     if not (
         user.has_perm("benefits.change_contribution", child)
         and user.has_perm("benefits.view_benefit", parent)
@@ -252,6 +273,7 @@ def set_contribution(child: Benefit, parent: Benefit, *, user, note: str = "") -
         )
     # One link at a time, so that two people linking cannot make a cycle between them.
     list(Benefit.objects.select_for_update().filter(pk__in=[child.pk, parent.pk]))
+    _refuse_hidden_parent(child, user)
     check_contribution(child, parent)
     link = Contribution.objects.filter(child=child).first() or Contribution(child=child)
     link.parent = parent
@@ -265,10 +287,14 @@ def set_contribution(child: Benefit, parent: Benefit, *, user, note: str = "") -
 
 @transaction.atomic
 def remove_contribution(child: Benefit, *, user) -> bool:
+    """Record that `child` contributes to nothing; a link to a parent `user` may not see is
+    refused."""
     if not user.has_perm("benefits.change_contribution", child):
         raise PermissionDenied(
             _("You may not change what '%(child)s' contributes to.") % {"child": child}
         )
+    list(Benefit.objects.select_for_update().filter(pk=child.pk))
+    _refuse_hidden_parent(child, user)
     link = Contribution.objects.filter(child=child).first()
     if link is None:
         return False

@@ -252,7 +252,7 @@ def test_the_list_shows_evidence_plan_and_previous_actual_and_not_your_own(clien
         (MONTH_BEFORE, Decimal("800.00")),
         (LAST_MONTH, Decimal("1000.00")),
     ]
-    assert rows[1].planned == Decimal("1500.00")
+    assert rows[1].planned == Decimal("709.50")  # Essex's 47.3% of the £1,500 planned
     assert (rows[1].previous_period, rows[1].previous_value) == (MONTH_BEFORE, Decimal("800.00"))
     page = response.content.decode()
     assert "Ledger extract, cost centre 4410" in page and "£1,500.00" in page

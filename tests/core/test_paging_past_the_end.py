@@ -23,6 +23,8 @@ LISTS = [
     "/search/?q=vetting",
     "/people/",
     "/access/",
+    "/access/invitations/",
+    "/access/cover/",
     "/audit/",
 ]
 

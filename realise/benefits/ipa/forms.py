@@ -10,8 +10,9 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from realise.benefits import contributions
 from realise.benefits.forms import PlanForm
-from realise.benefits.models import Benefit, Change, Objective
+from realise.benefits.models import Benefit, Change, Contribution, Objective
 from realise.benefits.realisation import collaboration_and_descendants
 from realise.collaborations.bodies import bodies_of, collaboration_chain
 from realise.collaborations.models import Initiative
@@ -163,6 +164,17 @@ class DecisionForm(GovukForm, forms.Form):
 
 
 class ContributionForm(GovukForm, forms.Form):
+    """What a benefit contributes to, chosen among the benefits the editor may see, and how
+    they relate; it opens on the current link.
+
+    A link to a parent the editor may not see is neither shown nor undone: the form shows
+    nothing of it (not the parent, not its note, which is the hidden link's and so has no
+    field here) and opens on "No change"; saving with no choice keeps the link as it is
+    (`keeps_hidden_link`); choosing a parent is refused, naming this field, since it would
+    replace a link the editor cannot see. Only someone who may see the parent changes or
+    removes that link (`contributions.set_contribution` and `remove_contribution` refuse it
+    too, wherever they are asked)."""
+
     parent = BenefitChoiceField(
         queryset=Benefit.objects.none(),
         required=False,
@@ -174,6 +186,7 @@ class ContributionForm(GovukForm, forms.Form):
 
     def __init__(self, *args, benefit, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.benefit = benefit
         # Only the benefits the editor may see: a private collaboration of the family names
         # none of its benefits here.
         self.fields["parent"].queryset = (
@@ -187,6 +200,31 @@ class ContributionForm(GovukForm, forms.Form):
             .select_related("initiative")
             .order_by("initiative__name", "reference")
         )
+        link = Contribution.objects.filter(child=benefit).select_related("parent").first()
+        hidden = link is not None and contributions.parent_hidden_from(link, user)
+        self.hidden_link = link if hidden else None
+        if self.hidden_link is not None:
+            parent = self.fields["parent"]
+            parent.empty_label = _("No change: keep the link to a benefit you may not see")
+            parent.help_text = _(
+                "It already contributes to a benefit you may not see. Only someone who may "
+                "see that benefit can change or remove the link."
+            )
+            del self.fields["note"]
+        elif link is not None:
+            self.initial.setdefault("parent", link.parent_id)
+            self.initial.setdefault("note", link.note)
+
+    @property
+    def keeps_hidden_link(self) -> bool:
+        """Whether saving leaves the link to a parent the editor may not see as it is."""
+        return self.hidden_link is not None and self.cleaned_data.get("parent") is None
+
+    def clean_parent(self):
+        parent = self.cleaned_data["parent"]
+        if parent is not None and self.hidden_link is not None:
+            raise forms.ValidationError(contributions.hidden_parent_message(self.benefit))
+        return parent
 
 
 class AttributionForm(GovukForm, forms.Form):

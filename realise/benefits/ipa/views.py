@@ -394,10 +394,6 @@ class ContributionView(BenefitObjectMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "benefit": self.benefit, "user": self.request.user}
 
-    def get_initial(self):
-        link = Contribution.objects.filter(child=self.benefit).first()
-        return {"parent": link.parent_id, "note": link.note} if link else {}
-
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             page_title=_("What '%(title)s' contributes to") % {"title": self.benefit.title},
@@ -412,6 +408,12 @@ class ContributionView(BenefitObjectMixin, FormView):
 
     def form_valid(self, form):
         parent = form.cleaned_data.get("parent")
+        if form.keeps_hidden_link:
+            messages.info(
+                self.request,
+                _("Nothing changed: the benefit still contributes to a benefit you may not see."),
+            )
+            return redirect(self.benefit)
         try:
             if parent is None:
                 contributions.remove_contribution(self.benefit, user=self.request.user)

@@ -3,11 +3,14 @@ once, all or none) and return with a reason. The rules are in `benefits.services
 
 from __future__ import annotations
 
+import datetime
+from collections import defaultdict
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, OuterRef, Subquery, Sum, When
+from django.db.models import Case, OuterRef, Subquery, When
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -17,11 +20,13 @@ from django.views.generic import FormView, ListView
 from realise.benefits.api import visible_measurements
 from realise.benefits.filtersets import VerificationFilter
 from realise.benefits.models import Measurement, PlannedValue
+from realise.benefits.realisation.forces import is_split, month_plan_parts
 from realise.benefits.services import describe, return_measurement, verify_measurements
 from realise.core.forms import GovukForm
 from realise.core.models import StaleVersion
 from realise.core.paging import LastPageMixin
 from realise.core.types import signed_in_user
+from realise.organisations.models import Force
 
 PAGE_SIZE = 25
 CHANGED = gettext_lazy(
@@ -37,14 +42,12 @@ def awaiting_verification(user):
 
 
 def with_context(queryset):
-    """Each actual with the plan for its month and the actual of the month before it (for the
-    same benefit and force, or the whole collaboration), worked out in the database."""
-    planned = (
-        PlannedValue.objects.filter(benefit=OuterRef("benefit"), period=OuterRef("period"))
-        .values("benefit")
-        .annotate(total=Sum("value"))
-        .values("total")
-    )
+    """Each actual with the whole collaboration's plan for its month (`whole_planned`) and
+    the actual of the month before it (for the same benefit and force, or the whole
+    collaboration), worked out in the database."""
+    planned = PlannedValue.objects.filter(
+        benefit=OuterRef("benefit"), period=OuterRef("period")
+    ).values("value")
     earlier = Measurement.objects.filter(
         benefit=OuterRef("benefit"), period__lt=OuterRef("period")
     ).order_by("-period")
@@ -58,10 +61,40 @@ def with_context(queryset):
         )
 
     return queryset.annotate(
-        planned=Subquery(planned[:1]),
+        whole_planned=Subquery(planned[:1]),
         previous_value=previous("value"),
         previous_period=previous("period"),
     )
+
+
+# What the plan beside an actual is (`plan_kind`).
+WHOLE_PLAN = "whole"  # the whole collaboration's actual: the whole plan
+FORCE_PART = "part"  # a force's actual: its part of the plan
+WHOLE_LEVEL = "level"  # a force's actual of a level, never split: the whole plan
+UNSPLIT = "unsplit"  # a force's actual of a benefit with no split between forces
+
+
+def with_plan_parts(rows: list[Measurement]) -> list[Measurement]:
+    """Each actual of `rows` (from `with_context`) with `planned`, the plan to set beside
+    it: for a force's actual that force's part of the month's plan, split as the month form
+    and every figure split it (`month_plan_parts`, penny-exact), for the whole
+    collaboration's actual the whole plan; and `plan_kind`, which of those it is. The parts
+    are worked out together for each month of the rows, not row by row."""
+    by_month: dict[datetime.date, list[tuple[Measurement, Force]]] = defaultdict(list)
+    for m in rows:
+        whole = getattr(m, "whole_planned", None)
+        m.planned, m.plan_kind = whole, WHOLE_PLAN  # type: ignore[attr-defined]
+        if m.force is not None and whole is not None:
+            by_month[m.period].append((m, m.force))
+    for month, measured in by_month.items():
+        parts = month_plan_parts([(m.benefit, force) for m, force in measured], month)
+        for m, force in measured:
+            part = parts.get((m.benefit_id, force.pk))
+            if part is not None:
+                m.planned, m.plan_kind = part, FORCE_PART  # type: ignore[attr-defined]
+            else:
+                m.plan_kind = UNSPLIT if is_split(m.benefit) else WHOLE_LEVEL  # type: ignore[attr-defined]
+    return rows
 
 
 # The largest id or version a row can have (a signed 64-bit integer).
@@ -114,6 +147,8 @@ class VerificationListView(LoginRequiredMixin, LastPageMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        rows = with_plan_parts(list(context["object_list"]))
+        context.update(object_list=rows, measurements=rows)
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(

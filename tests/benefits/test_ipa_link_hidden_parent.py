@@ -1,0 +1,136 @@
+"""A benefit linked to a parent its editor may not see: the link is neither shown nor undone.
+
+The Eastern region holds Essex and Kent Serious Crime (private: its benefit "Hidden saving",
+EK-SECRET) and Norfolk and Suffolk, whose programme team member pete may not see the
+private one. An administrator has recorded that pete's benefit NS-1 contributes to
+EK-SECRET. Pete opens "What ... contributes to" for NS-1: nothing of the hidden link is
+shown, saving keeps it, and choosing another parent is refused, naming the field, since it
+would remove a link he cannot see. Someone who may see both changes it.
+"""
+
+from html import unescape
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from realise.benefits.contributions import remove_contribution, set_contribution
+from realise.benefits.models import Contribution
+from tests.factories import (
+    BenefitFactory,
+    CollaborationFactory,
+    InitiativeFactory,
+    UserFactory,
+    member,
+    share,
+)
+
+SECRET_NOTE = "Counted inside the EK vetting saving, per the EK board minute 14"
+
+
+@pytest.fixture
+def region(world):
+    region = CollaborationFactory(name="Eastern region", slug="eastern")
+    share(region, "Essex", "30")
+    share(region, "Kent", "30")
+    share(region, "Norfolk", "40")
+    world.collab.parent = region
+    world.collab.save()
+    world.benefit.reference, world.benefit.title = "EK-SECRET", "Hidden saving"
+    world.benefit.save()
+    world.ns = CollaborationFactory(name="Norfolk and Suffolk", slug="ns", parent=region)
+    share(world.ns, "Norfolk", "100")
+    world.pete = member("pete", "Norfolk", "programme_team", world.ns)
+    world.mine = BenefitFactory(
+        initiative=InitiativeFactory(collaboration=world.ns, name="Shared custody"),
+        reference="NS-1",
+        title="Custody saving",
+    )
+    world.regional = BenefitFactory(
+        initiative=InitiativeFactory(collaboration=region, name="Regional procurement"),
+        reference="R-1",
+        title="Regional saving",
+    )
+    world.admin = UserFactory(username="ada", is_superuser=True)
+    set_contribution(world.mine, world.benefit, user=world.admin, note=SECRET_NOTE)
+    return world
+
+
+def url(region):
+    return f"/benefits/{region.mine.pk}/contributes-to/"
+
+
+def the_link(region):
+    return Contribution.objects.filter(child=region.mine).values_list("parent_id", "note").get()
+
+
+def test_the_form_shows_nothing_of_a_link_the_editor_cannot_see(client, region):
+    client.force_login(region.pete)
+
+    page = unescape(client.get(url(region)).content.decode())
+
+    assert SECRET_NOTE not in page
+    assert "EK-SECRET" not in page and "Hidden saving" not in page
+    assert "Nothing: it is not part of another benefit" not in page
+    assert "No change: keep the link to a benefit you may not see" in page
+    assert 'name="note"' not in page  # the note is the hidden link's
+
+
+def test_saving_without_a_choice_keeps_the_hidden_link(client, region):
+    client.force_login(region.pete)
+
+    response = client.post(url(region), {"parent": "", "note": ""}, follow=True)
+
+    assert response.redirect_chain[-1][0] == region.mine.get_absolute_url()
+    assert the_link(region) == (region.benefit.pk, SECRET_NOTE)
+    page = unescape(response.content.decode())
+    assert "The benefit no longer contributes to another." not in page
+    assert "Nothing changed" in page
+
+
+def test_choosing_another_parent_is_refused_naming_the_field(client, region):
+    client.force_login(region.pete)
+
+    response = client.post(url(region), {"parent": region.regional.pk, "note": "Mine"})
+
+    assert response.status_code == 200
+    assert the_link(region) == (region.benefit.pk, SECRET_NOTE)
+    form = response.context["form"]
+    assert list(form.errors) == ["parent"]
+    page = unescape(response.content.decode())
+    assert 'href="#id_parent"' in page
+    assert "already contributes to a benefit you may not see" in page
+    assert "EK-SECRET" not in page and SECRET_NOTE not in page
+
+
+def test_the_service_refuses_to_replace_or_remove_a_link_the_user_cannot_see(region):
+    """Wherever a link is asked for (the form, the data-quality check), one the user cannot
+    see is not replaced or removed."""
+    with pytest.raises(ValidationError) as refused:
+        set_contribution(region.mine, region.regional, user=region.pete)
+    assert list(refused.value.message_dict) == ["parent"]
+    with pytest.raises(ValidationError):
+        remove_contribution(region.mine, user=region.pete)
+    assert the_link(region) == (region.benefit.pk, SECRET_NOTE)
+
+
+def test_someone_who_may_see_both_still_changes_it(client, region):
+    client.force_login(region.admin)
+    page = unescape(client.get(url(region)).content.decode())
+    assert SECRET_NOTE in page and "Nothing: it is not part of another benefit" in page
+
+    response = client.post(url(region), {"parent": region.regional.pk, "note": "Regional"})
+
+    assert response.status_code == 302
+    assert the_link(region) == (region.regional.pk, "Regional")
+    assert client.post(url(region), {"parent": "", "note": ""}).status_code == 302
+    assert not Contribution.objects.filter(child=region.mine).exists()
+
+
+def test_a_visible_link_is_still_changed_by_its_editor(client, region):
+    set_contribution(region.mine, region.regional, user=region.admin, note="Regional part")
+    client.force_login(region.pete)
+    page = unescape(client.get(url(region)).content.decode())
+    assert "Regional part" in page
+
+    assert client.post(url(region), {"parent": "", "note": ""}).status_code == 302
+    assert not Contribution.objects.filter(child=region.mine).exists()
