@@ -4,35 +4,149 @@ governance services as the pages' are. The same visibility as the pages."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from realise.core.api import ReadOnlyDomainViewSet, read_only_serializer, service_errors
 from realise.governance import services as governance
-from realise.governance.models import Action, Decision, Escalation, GovernanceBody, Meeting
-
-GovernanceBodySerializer = read_only_serializer(
+from realise.governance.models import (
+    LONDON,
+    Action,
+    Decision,
+    Escalation,
     GovernanceBody,
-    [
-        "id",
-        "collaboration",
-        "name",
-        "slug",
-        "body_type",
-        "cadence",
-        "chair",
-        "escalates_to",
-        "terms_of_reference",
-        "visibility",
-        "created_at",
-        "updated_at",
-    ],
+    Meeting,
 )
-MeetingSerializer = read_only_serializer(
-    Meeting, ["id", "body", "date", "status", "notes", "created_at", "updated_at"]
+
+
+# The body's usual time and place, and each meeting's own, read as the pages and the calendar
+# feed show them: times of day in UK time as HH:MM, a meeting's start and end as date-times
+# with their offset from UTC.
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$", "example": "10:00"}
 )
+class UkTimeField(serializers.TimeField):
+    """A time of day in UK time as the pages write it, HH:MM."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", read_only=True, **kwargs)
+
+
+BODY_FIELDS = [
+    "id",
+    "collaboration",
+    "name",
+    "slug",
+    "body_type",
+    "cadence",
+    "every_weeks",
+    "meets_from",
+    "meeting_time",
+    "meeting_minutes",
+    "location",
+    "chair",
+    "escalates_to",
+    "decides_stages",
+    "terms_of_reference",
+    "visibility",
+    "created_at",
+    "updated_at",
+]
+
+
+class GovernanceBodySerializer(serializers.ModelSerializer):
+    meeting_time = UkTimeField(help_text="The usual start of a meeting, UK time (HH:MM).")
+    meeting_minutes = serializers.IntegerField(
+        read_only=True, help_text="The usual length of a meeting in minutes."
+    )
+    location = serializers.CharField(
+        read_only=True,
+        help_text="The usual place (a room and address) or online link; empty when not set.",
+    )
+    decides_stages = serializers.SerializerMethodField(
+        help_text="The stages (1 to 5) whose entry this body approves, in order."
+    )
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=5))
+    )
+    def get_decides_stages(self, body: GovernanceBody) -> list[int]:
+        return sorted(body.decides_stages or [])
+
+    class Meta:
+        model = GovernanceBody
+        fields = BODY_FIELDS
+        read_only_fields = BODY_FIELDS
+
+
+MEETING_FIELDS = [
+    "id",
+    "body",
+    "date",
+    "status",
+    "starts_at",
+    "ends_at",
+    "place",
+    "start_time",
+    "duration_minutes",
+    "location",
+    "adjusted_from",
+    "notes",
+    "created_at",
+    "updated_at",
+]
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    starts_at = serializers.DateTimeField(
+        read_only=True,
+        default_timezone=LONDON,
+        help_text="When the meeting starts: its own start time, else the body's usual one, in "
+        "UK time with its offset from UTC (as its page and the calendar feed show it).",
+    )
+    ends_at = serializers.DateTimeField(
+        read_only=True,
+        default_timezone=LONDON,
+        help_text="When it ends: its own length, else the body's usual one, after the start. "
+        "The length is time elapsed, so across the clocks changing it ends an hour earlier or "
+        "later on the clock.",
+    )
+    place = serializers.CharField(
+        read_only=True,
+        help_text="Where it is held: its own place or online link, else the body's usual one; "
+        "empty when neither is set.",
+    )
+    start_time = UkTimeField(
+        allow_null=True,
+        help_text="The meeting's own start, UK time (HH:MM); null when it keeps the body's "
+        "usual time.",
+    )
+    duration_minutes = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The meeting's own length in minutes; null when it keeps the body's usual "
+        "length.",
+    )
+    location = serializers.CharField(
+        read_only=True,
+        help_text="The meeting's own place or online link; empty when it keeps the body's "
+        "usual place.",
+    )
+    adjusted_from = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text="The cadence date, a weekend or bank holiday, from which the calendar moved "
+        "this meeting to the working day before; null when it was not moved so.",
+    )
+
+    class Meta:
+        model = Meeting
+        fields = MEETING_FIELDS
+        read_only_fields = MEETING_FIELDS
+
+
 DecisionSerializer = read_only_serializer(
     Decision,
     [
@@ -100,7 +214,8 @@ class MeetingViewSet(ReadOnlyDomainViewSet):
     ordering_fields = ["date"]
 
     def scope(self, user):
-        return Meeting.objects.visible_to(user).order_by("date", "pk")
+        # The body's usual time and place stand in for the meeting's own where it has none.
+        return Meeting.objects.visible_to(user).select_related("body").order_by("date", "pk")
 
 
 class DecisionViewSet(ReadOnlyDomainViewSet):

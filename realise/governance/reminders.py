@@ -15,9 +15,10 @@ same reminder twice:
 * a post-implementation review due within 30 days, and again once it is overdue, to the
   initiative's SRO and the programme team;
 * an action overdue (past its due date and not done), to its owner (else the programme team);
-* a highlight report due: each month, from its first working day (Monday to Friday; bank
-  holidays are not taken into account), for every active initiative at the implementation
-  stage whose report on last month is not yet written, to its SRO and the programme team.
+* a highlight report due: each month, from its first working day (Monday to Friday, not an
+  England and Wales bank holiday: `services.first_working_day`), for every active initiative
+  at the implementation stage whose report on last month is not yet written, to its SRO and
+  the programme team.
 
 Whoever a reminder names who is covered that day (organisations.Cover) has it sent to their
 deputy as well.

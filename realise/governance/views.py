@@ -31,6 +31,7 @@ from realise.collaborations.models import Collaboration, Initiative
 from realise.collaborations.services import GateRefused
 from realise.core import language
 from realise.core.history import set_history_user
+from realise.core.inspection import record_if_inspected
 from realise.core.paging import LastPageMixin
 from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
 from realise.governance import deadlines, ics, services, workdays
@@ -58,6 +59,7 @@ from realise.governance.models import (
 from realise.governance.tables import DecisionTable, GovernanceBodyTable
 
 PAGE_SIZE = 20
+RAISED_PAGE_SIZE = 10  # escalations raised by a body, on its page
 GENERATE_MONTHS_AHEAD = 12
 
 
@@ -170,10 +172,15 @@ class BodyDetailView(VisibleObjectMixin, DetailView):
             .filter(to_body=body, resolved_at__isnull=True)
             .select_related("from_body", "benefit")
             .order_by("raised_at"),
-            raised=Escalation.objects.visible_to(user)
-            .filter(from_body=body)
-            .select_related("to_body")
-            .order_by("-raised_at")[:10],
+            raised=_paginate(
+                self.request,
+                Escalation.objects.visible_to(user)
+                .filter(from_body=body)
+                .select_related("to_body")
+                .order_by("-raised_at", "-pk"),
+                "raised",
+                RAISED_PAGE_SIZE,
+            ),
             escalates_to=escalates_to,
             next_meeting=services.next_meeting(body, today),
             feed_url=self.request.build_absolute_uri(feed),
@@ -327,6 +334,9 @@ class BodyCalendarView(View):
             text = ics.body_calendar(
                 body, meetings.order_by("date")[:500], base_url=base, domain=domain
             )
+        # As a page is: an inspector's read of a private body is audited, in the name of the
+        # link's owner, without the link's token (a credential) in the trail.
+        record_if_inspected(user, body, request.path)
         return _calendar_response(text, body.slug)
 
 
