@@ -80,25 +80,33 @@ def check_months(periods, field: str | None = None) -> None:
 
 
 def parse_month(text: str) -> datetime.date:
-    """'2026-10' -> 1 October 2026, within the sane range; ValueError with a message
-    otherwise (ASCII digits only: full-width or Arabic-Indic digits are refused)."""
+    """'2026-10' -> 1 October 2026, within the sane range; ValueError with a message in the
+    language active when it is raised otherwise (ASCII digits only: full-width or
+    Arabic-Indic digits are refused)."""
     match = MONTH_TEXT.match(str(text).strip())
     if not match:
-        raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10.")
+        raise ValueError(_not_a_month(text))
     try:
         period = datetime.date(int(match[1]), int(match[2]), 1)
     except ValueError:
-        raise ValueError(f"'{text}' is not a month; write it as YYYY-MM, e.g. 2026-10.") from None
+        raise ValueError(_not_a_month(text)) from None
     problem = month_problem(period)
     if problem:
         raise ValueError(problem)
     return period
 
 
+def _not_a_month(text: object) -> str:
+    return _("'%(text)s' is not a month; write it as YYYY-MM, e.g. 2026-10.") % {"text": text}
+
+
 def check_number_text(value) -> None:
-    problem = number_problem(value)
-    if problem:
-        raise ValidationError(problem)
+    """ValidationError, in the language of the page, when `value` is written in digits other
+    than 0 to 9 (`number_problem`, whose own words stay English for the imports)."""
+    if number_problem(value):
+        raise ValidationError(
+            _("'%(value)s' is not a number: write it with the digits 0 to 9.") % {"value": value}
+        )
 
 
 def has_nul(value) -> bool:

@@ -12,6 +12,7 @@ still see what it is about is checked again when they do.
 from __future__ import annotations
 
 import datetime
+import re
 import tempfile
 from collections.abc import Callable
 from typing import Any
@@ -22,11 +23,14 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from realise.benefits.realisation import parse_month
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.language import english
+from realise.core.types import StrOrPromise
 from realise.documents import building
 from realise.documents.board_pack import build_board_pack
 from realise.documents.highlight import build_highlight, find_report
@@ -38,6 +42,45 @@ from realise.reports.register.xlsx import register_rows, register_scope, write_r
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # progress(done, total, message)
 Progress = Callable[[int, int, str], None]
+
+# The steps a job reports. Each is kept in English (`DocumentJob.message`, and what the
+# command line's progress prints) and put into the reader's language when its page shows it
+# (`step_shown`).
+GATHERING = "Gathering the figures"
+SAVING_PACK = "Saving the pack"
+SAVING_REPORT = "Saving the report"
+FINISHED = "Finished"
+STEPS: dict[str, StrOrPromise] = {
+    GATHERING: gettext_lazy("Gathering the figures"),
+    SAVING_PACK: gettext_lazy("Saving the pack"),
+    SAVING_REPORT: gettext_lazy("Saving the report"),
+    FINISHED: gettext_lazy("Finished"),
+}
+WRITING = re.compile(r"^Writing the ([A-Z]+)$")
+ROWS = re.compile(r"^([0-9]+) of ([0-9]+) rows$")
+
+
+def writing(format_: str) -> str:
+    return f"Writing the {format_.upper()}"
+
+
+def rows_done(done: int, total: int) -> str:
+    return f"{done} of {total} rows"
+
+
+def step_shown(message: str) -> str:
+    """A step as kept (`STEPS`, `writing`, `rows_done`) in the language of the page, its
+    numbers grouped in thousands ("1,200 of 48,000 rows"); anything else as it is kept."""
+    if message in STEPS:
+        return str(STEPS[message])
+    if found := WRITING.match(message):
+        return _("Writing the %(format)s") % {"format": found[1]}
+    if found := ROWS.match(message):
+        return _("%(done)s of %(total)s rows") % {
+            "done": f"{int(found[1]):,}",
+            "total": f"{int(found[2]):,}",
+        }
+    return message
 
 
 def start_job(kind: str, params: dict, *, user) -> DocumentJob:
@@ -100,26 +143,26 @@ def subject(job: DocumentJob) -> dict:
 
 def _board_pack(job: DocumentJob, found: dict, out, report: Progress) -> tuple[str, str]:
     params = job.params
-    report(0, 3, "Gathering the figures")
+    report(0, 3, GATHERING)
     day = datetime.date.fromisoformat(params["date"])
     document = build_board_pack(found["body"], day, marking=params["marking"], user=job.requester)
-    report(1, 3, f"Writing the {params['format'].upper()}")
+    report(1, 3, writing(params["format"]))
     rendered = render(document, params["format"])
-    report(2, 3, "Saving the pack")
+    report(2, 3, SAVING_PACK)
     out.write(rendered.content)
     return rendered.filename, rendered.content_type
 
 
 def _highlight(job: DocumentJob, found: dict, out, report: Progress) -> tuple[str, str]:
     params = job.params
-    report(0, 3, "Gathering the figures")
+    report(0, 3, GATHERING)
     month = parse_month(params["month"])
     initiative = found["initiative"]
     report_ = find_report(initiative, month)
     document = build_highlight(initiative, month, marking=params["marking"], report=report_)
-    report(1, 3, f"Writing the {params['format'].upper()}")
+    report(1, 3, writing(params["format"]))
     rendered = render(document, params["format"])
-    report(2, 3, "Saving the report")
+    report(2, 3, SAVING_REPORT)
     out.write(rendered.content)
     return rendered.filename, rendered.content_type
 
@@ -137,13 +180,13 @@ def _register(job: DocumentJob, found: dict, out, report: Progress) -> tuple[str
         if found[name] is not None
     ]
     total = register_rows(scope)
-    report(0, total, f"0 of {total} rows")
+    report(0, total, rows_done(0, total))
     write_register(
         out,
         scope,
         collaborations=Collaboration.objects.visible_to(user),
         filters=filters,
-        progress=lambda rows: report(min(rows, total), total, f"{rows} of {total} rows"),
+        progress=lambda rows: report(min(rows, total), total, rows_done(rows, total)),
     )
     return f"realise-register-{timezone.localdate():%Y-%m-%d}.xlsx", XLSX
 
@@ -187,7 +230,7 @@ def run_job(job_id: int, progress: Progress | None = None) -> DocumentJob:
             out.seek(0)
             job.file.save(filename, File(out, name=filename), save=False)
         job.filename, job.content_type = filename, content_type
-        job.message = "Finished"
+        job.message = FINISHED
         job.done = job.total = max(job.total, 1)
 
     return building.run(

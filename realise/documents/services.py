@@ -22,11 +22,14 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from realise.benefits.models import Benefit, BenefitStatus
 from realise.collaborations.models import Initiative, InitiativeStatus
 from realise.core import stored_files
 from realise.core.history import set_history_user
+from realise.core.language import english, lazy_format
+from realise.core.types import StrOrPromise
 from realise.documents.closure import benefits_realised, build_closure, outstanding_benefits
 from realise.documents.models import BenefitHandover, ClosureRecord, HighlightReport, Marking
 from realise.documents.render import PDF, render
@@ -118,15 +121,18 @@ class ClosurePlan:
 
 @dataclass(frozen=True)
 class Problem:
-    """One missing or wrong item: `field` names the form field it belongs to."""
+    """One missing or wrong item: `field` names the form field it belongs to. The message is
+    put into words when it is shown, in the language of the page (`lazy_format`)."""
 
     field: str
-    message: str
+    message: StrOrPromise
 
 
 class ClosureRefused(Exception):
+    """The problems of a closure refused; its own text (logs) is English."""
+
     def __init__(self, problems: list[Problem]):
-        super().__init__("; ".join(problem.message for problem in problems))
+        super().__init__("; ".join(english(problem.message) for problem in problems))
         self.problems = problems
 
 
@@ -150,32 +156,54 @@ def check_closure(
     closed_on = plan.closed_on or today
     problems: list[Problem] = []
     if initiative.status == InitiativeStatus.CLOSED:
-        problems.append(Problem("__all__", f"{initiative.name} is already closed."))
+        problems.append(
+            Problem(
+                "__all__",
+                lazy_format(gettext_lazy("%(name)s is already closed."), name=initiative.name),
+            )
+        )
     if not plan.realised_confirmed:
         problems.append(
-            Problem("confirm_realised", "Confirm the level of benefits realised shown.")
+            Problem(
+                "confirm_realised", gettext_lazy("Confirm the level of benefits realised shown.")
+            )
         )
     lessons = [(index, lesson) for index, lesson in enumerate(plan.lessons) if not lesson.is_blank]
     if not lessons:
         problems.append(
-            Problem(lesson_field(0, "what_happened"), "Add at least one lesson learned.")
+            Problem(
+                lesson_field(0, "what_happened"), gettext_lazy("Add at least one lesson learned.")
+            )
         )
     themes = set(Theme.values)
     for index, lesson in lessons:
-        name = f"Lesson {index + 1}"
+        number = index + 1
         if not lesson.what_happened.strip():
             problems.append(
-                Problem(lesson_field(index, "what_happened"), f"{name}: say what happened.")
+                Problem(
+                    lesson_field(index, "what_happened"),
+                    lazy_format(
+                        gettext_lazy("Lesson %(number)s: say what happened."), number=number
+                    ),
+                )
             )
         if not (lesson.what_to_repeat.strip() or lesson.what_to_avoid.strip()):
             problems.append(
                 Problem(
                     lesson_field(index, "what_to_repeat"),
-                    f"{name}: say what to repeat or what to avoid.",
+                    lazy_format(
+                        gettext_lazy("Lesson %(number)s: say what to repeat or what to avoid."),
+                        number=number,
+                    ),
                 )
             )
         if lesson.theme not in themes:
-            problems.append(Problem(lesson_field(index, "theme"), f"{name}: choose a theme."))
+            problems.append(
+                Problem(
+                    lesson_field(index, "theme"),
+                    lazy_format(gettext_lazy("Lesson %(number)s: choose a theme."), number=number),
+                )
+            )
     if outstanding is None:
         outstanding = outstanding_benefits(initiative)
     for benefit in outstanding:
@@ -185,24 +213,36 @@ def check_closure(
             problems.append(
                 Problem(
                     handover_field(benefit.pk, "bau_owner"),
-                    f"{label}: name its owner in business as usual.",
+                    lazy_format(
+                        gettext_lazy("%(benefit)s: name its owner in business as usual."),
+                        benefit=label,
+                    ),
                 )
             )
         if not handover.continuing_measures.strip():
             problems.append(
                 Problem(
                     handover_field(benefit.pk, "continuing_measures"),
-                    f"{label}: say which measures continue.",
+                    lazy_format(
+                        gettext_lazy("%(benefit)s: say which measures continue."), benefit=label
+                    ),
                 )
             )
     if plan.review_date is None:
-        problems.append(Problem("review_date", "Give the date of the post-implementation review."))
+        problems.append(
+            Problem("review_date", gettext_lazy("Give the date of the post-implementation review."))
+        )
     elif plan.review_date <= closed_on:
         problems.append(
-            Problem("review_date", "The post-implementation review must be after the closure.")
+            Problem(
+                "review_date",
+                gettext_lazy("The post-implementation review must be after the closure."),
+            )
         )
     if plan.marking not in Marking.values:
-        problems.append(Problem("marking", "Choose the protective marking of the report."))
+        problems.append(
+            Problem("marking", gettext_lazy("Choose the protective marking of the report."))
+        )
     return problems
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from realise.benefits.forms import AmountField
 from realise.collaborations.models import Collaboration
 from realise.core.forms import GovukForm, choice_field, model_choice_field
 from realise.core.versioning import VersionedFormMixin
@@ -15,9 +16,14 @@ EDITABLE_STATUSES = [
 ]
 
 
+# The estimates, read as the actuals forms read amounts: "£40,000" is 40000.
+ESTIMATES = ("low", "most_likely", "high")
+
+
 class OpportunityForm(VersionedFormMixin, GovukForm, forms.ModelForm):
     """Add or edit an opportunity. The model's `clean()` checks the range (low <= most
-    likely <= high) and the reason for a rejection, for pages and API alike."""
+    likely <= high) and the reason for a rejection, for pages and API alike. The estimates
+    take a pound sign and commas between thousands (`AmountField`)."""
 
     class Meta:
         model = Opportunity
@@ -36,9 +42,21 @@ class OpportunityForm(VersionedFormMixin, GovukForm, forms.ModelForm):
             "status",
             "rejection_reason",
         ]
+        field_classes = dict.fromkeys(ESTIMATES, AmountField)
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "rejection_reason": forms.Textarea(attrs={"rows": 3}),
+            # A text box, not a number box: a browser sends "£40,000" from a text box only.
+            **dict.fromkeys(
+                ESTIMATES,
+                forms.TextInput(
+                    attrs={
+                        "inputmode": "decimal",
+                        "spellcheck": "false",
+                        "class": "govuk-input--width-10",
+                    }
+                ),
+            ),
         }
         help_texts = {
             "low": _("Annual value, in the unit above."),

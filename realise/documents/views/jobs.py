@@ -13,7 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from realise.documents.building import as_shown
-from realise.documents.jobs import jobs_of, start_job, subject
+from realise.documents.jobs import jobs_of, start_job, step_shown, subject
 from realise.documents.models import DocumentJob, DocumentKind, PackStatus
 from realise.reports.forms import RegisterExportForm
 from realise.reports.views import RegisterView, register_context
@@ -38,7 +38,8 @@ class DocumentJobView(DocumentJobMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(job=self.job(), refresh=REFRESH_SECONDS)
+        job = self.job()
+        context.update(job=job, step=step_shown(job.message), refresh=REFRESH_SECONDS)
         return context
 
 
