@@ -23,9 +23,11 @@ from realise.core.permissions import (
     is_signed_in,
     may_create_anywhere,
     register_organisational,
+    register_scope,
 )
 from realise.core.personal_data import READ_PERSONAL_DATA, register_personal_fields
 from realise.organisations.models import Force, Membership, Person, Role
+from realise.organisations.visibility import gone_memberships, visible_memberships
 
 
 def _collaboration_models():
@@ -170,14 +172,15 @@ PERMISSIONS = {
 for name, predicate in PERMISSIONS.items():
     rules.add_perm(name, predicate)
 
-# The audit trail and 404s: organisational records are seen by anyone signed in.
+# The audit trail and 404s: organisational records are seen by anyone signed in, but for
+# memberships within private collaborations (`organisations.visibility`).
 register_organisational(
     "organisations.region",
     "organisations.force",
     "organisations.person",
-    "organisations.membership",
     "organisations.cover",
 )
+register_scope("organisations.membership", visible_memberships, gone=gone_memberships)
 
 # Personal values in the audit trail and the history: people's email addresses, why a role
 # was granted, changed or revoked, and what a cover was for.

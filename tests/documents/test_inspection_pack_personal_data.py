@@ -47,7 +47,8 @@ def personal_world(vetting):
                 username="ada",
                 action=AuditAction.UPDATE,
                 model="organisations.membership",
-                object_id="9002",
+                # A membership the readers may see (a role for Essex as a whole).
+                object_id=str(w.dave.memberships.get().pk),
                 object_repr="pat – Viewer (read only)",
                 collaboration_id=w.collab.pk,
                 via="page",
