@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -35,7 +35,7 @@ from realise.documents.models import BenefitHandover, ClosureRecord, HighlightRe
 from realise.documents.render import PDF, render
 from realise.governance.models import PostImplementationReview
 from realise.knowledge import services as knowledge
-from realise.knowledge.models import DocumentKind, Theme
+from realise.knowledge.models import DocumentKind, Lesson, Theme
 from realise.organisations.models import Person
 
 NARRATIVE_FIELDS = ("progress", "next_steps", "issues", "decisions_needed")
@@ -304,6 +304,26 @@ def close_initiative(
     return record
 
 
+# The fields of a lesson on the closure form (documents.forms.LessonForm).
+LESSON_FIELDS = frozenset(
+    {"title", "theme", "stage", "what_happened", "what_to_repeat", "what_to_avoid", "recommendation"}
+)
+
+
+def _lesson_logged(index: int, **fields: Any) -> Lesson:
+    """The plan's lesson `index` added to the lessons log; what the log refuses (the same
+    lesson twice, say) refuses the closure, beside that lesson."""
+    try:
+        return knowledge.create_lesson(**fields)
+    except ValidationError as error:
+        problems = [
+            Problem(lesson_field(index, name if name in LESSON_FIELDS else "title"), message)
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+        raise ClosureRefused(problems) from None
+
+
 def _write_closure(
     initiative: Initiative,
     plan: ClosurePlan,
@@ -314,12 +334,13 @@ def _write_closure(
 ) -> ClosureRecord:
     visibility = _visibility(initiative, plan.marking)
     lessons = []
-    for lesson in plan.lessons:
+    for index, lesson in enumerate(plan.lessons):
         if lesson.is_blank:
             continue
         title = lesson.title.strip() or lesson.what_happened.strip().splitlines()[0][:200]
         lessons.append(
-            knowledge.create_lesson(
+            _lesson_logged(
+                index,
                 user=user,
                 collaboration=initiative.collaboration,
                 initiative=initiative,

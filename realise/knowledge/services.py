@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from realise.collaborations.models import Collaboration
 from realise.core import stored_files, uploads
 from realise.core.history import set_history_user
 from realise.core.uploads import FileType
@@ -62,6 +63,14 @@ def _check_initiative(item: Lesson | Document) -> None:
         )
 
 
+def _lock_collaboration(item: Lesson | Document) -> None:
+    """One new lesson or document at a time for a collaboration, so that the same one sent
+    twice (a double click, a resend) is seen as such."""
+    list(
+        Collaboration.objects.select_for_update().filter(pk=item.collaboration_id).values_list("pk")
+    )
+
+
 def _apply(item: Lesson | Document, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = set(fields) - set(allowed)
     if unknown:
@@ -86,6 +95,22 @@ def create_lesson(*, user: User, **fields: Any) -> Lesson:
         lesson.author = getattr(user, "person", None)
     _check_initiative(lesson)
     lesson.full_clean()
+    _lock_collaboration(lesson)
+    if Lesson.objects.filter(
+        collaboration=lesson.collaboration_id,
+        title=lesson.title,
+        what_happened=lesson.what_happened,
+        date=lesson.date,
+    ).exists():
+        raise ValidationError(
+            {
+                "title": _(
+                    "The lesson '%(title)s' is already recorded for %(collaboration)s, with "
+                    "the same account of what happened."
+                )
+                % {"title": lesson.title, "collaboration": lesson.collaboration}
+            }
+        )
     set_history_user(lesson, user)
     lesson.save()
     return lesson
@@ -167,8 +192,11 @@ def _add_version(
     user: User,
     note: str = "",
     name: str | None = None,
+    checked: tuple[bytes, str, FileType, str] | None = None,
 ) -> DocumentVersion:
-    data, stored_name, file_type, text = check_upload(upload, name=name)
+    """Store the upload as the document's next version (`checked`: what `check_upload`
+    found in it, when the caller has already checked it)."""
+    data, stored_name, file_type, text = checked or check_upload(upload, name=name)
     # One upload at a time for a document, so that two do not take the same number.
     list(Document.objects.select_for_update().filter(pk=document.pk).values_list("pk"))
     number = (document.versions.aggregate(last=Max("number"))["last"] or 0) + 1
@@ -210,10 +238,44 @@ def create_document(
         )
     _check_initiative(document)
     document.full_clean()
+    checked = check_upload(upload, name=file_name)
+    _lock_collaboration(document)
+    same = _same_document(document, checked[0])
+    if same is not None:
+        raise ValidationError(
+            {
+                "file": _(
+                    "'%(file)s' is already in the repository for %(collaboration)s as "
+                    "'%(document)s': upload a new version of that document instead."
+                )
+                % {
+                    "file": checked[1],
+                    "collaboration": document.collaboration,
+                    "document": same,
+                }
+            }
+        )
     set_history_user(document, user)
     document.save()
-    _add_version(document, upload, user=user, note=note, name=file_name)
+    _add_version(document, upload, user=user, note=note, checked=checked)
     return document
+
+
+def _same_document(document: Document, data: bytes) -> Document | None:
+    """A document of the same collaboration and title already holding this very file."""
+    versions = DocumentVersion.objects.filter(
+        document__collaboration=document.collaboration_id,
+        document__title=document.title,
+        size=len(data),
+    ).select_related("document")
+    for version in versions:
+        try:
+            with version.file.open("rb") as stored:
+                if stored.read() == data:
+                    return version.document
+        except OSError:  # its file is missing: nothing to compare
+            continue
+    return None
 
 
 @stored_files.atomic()

@@ -109,3 +109,18 @@ def test_close_refuses_and_writes_nothing(vetting):
 def test_only_the_programme_team_may_close(vetting):
     with pytest.raises(PermissionDenied):
         close_initiative(vetting.initiative, complete_plan(vetting), user=vetting.bob, today=TODAY)
+
+
+def test_a_lesson_given_twice_is_refused_naming_it_and_nothing_is_written(vetting):
+    """The same lesson twice in one closure (a copy and paste) is refused as the lessons log
+    refuses it, beside the second lesson, and the initiative stays open."""
+    plan = complete_plan(vetting)
+    plan.lessons = plan.lessons * 2
+    with pytest.raises(ClosureRefused) as refused:
+        close_initiative(vetting.initiative, plan, user=vetting.alice, today=TODAY)
+    [problem] = refused.value.problems
+    assert problem.field == "lessons-1-title"
+    assert "is already recorded for" in str(problem.message)
+    vetting.initiative.refresh_from_db()
+    assert vetting.initiative.status == InitiativeStatus.ACTIVE
+    assert not Lesson.objects.exists()
