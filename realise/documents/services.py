@@ -306,7 +306,15 @@ def close_initiative(
 
 # The fields of a lesson on the closure form (documents.forms.LessonForm).
 LESSON_FIELDS = frozenset(
-    {"title", "theme", "stage", "what_happened", "what_to_repeat", "what_to_avoid", "recommendation"}
+    {
+        "title",
+        "theme",
+        "stage",
+        "what_happened",
+        "what_to_repeat",
+        "what_to_avoid",
+        "recommendation",
+    }
 )
 
 
