@@ -370,19 +370,27 @@ def profile_context(benefit: Benefit, today: datetime.date | None = None) -> dic
     }
 
 
-def render_profile_html(benefit: Benefit, today: datetime.date | None = None) -> str:
-    return render_to_string("benefits/profile_pdf.html", profile_context(benefit, today))
+def render_profile_html(
+    benefit: Benefit, today: datetime.date | None = None, *, people: bool = True
+) -> str:
+    """The profile as HTML; without `people`, naming no one (for the public)."""
+    context = {**profile_context(benefit, today), "show_people": people}
+    return render_to_string("benefits/profile_pdf.html", context)
 
 
 def render_profile_pdf(
-    benefit: Benefit, *, base_url: str | None = None, today: datetime.date | None = None
+    benefit: Benefit,
+    *,
+    base_url: str | None = None,
+    today: datetime.date | None = None,
+    people: bool = True,
 ) -> bytes:
-    """The profile as a PDF (WeasyPrint)."""
+    """The profile as a PDF (WeasyPrint); without `people`, naming no one."""
     # Imported here: WeasyPrint takes half a second to load, and only a PDF needs it.
     from weasyprint import CSS as Stylesheet  # noqa: PLC0415
     from weasyprint import HTML  # noqa: PLC0415
 
-    html = render_profile_html(benefit, today)
+    html = render_profile_html(benefit, today, people=people)
     # The page numbers in the language of the profile.
     numbers = f"@page {{ @bottom-right {{ content: {formatting.page_counter_css()}; }} }}"
     return HTML(string=html, base_url=base_url).write_pdf(

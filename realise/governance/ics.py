@@ -44,8 +44,10 @@ def _text(calendar: Calendar) -> str:
     return calendar.to_ical().decode("utf-8")
 
 
-def _organiser(body: GovernanceBody) -> vCalAddress:
-    chair = body.chair
+def _organiser(body: GovernanceBody, *, people: bool = True) -> vCalAddress:
+    """The chair, by name and address; the body itself to a reader who is shown no
+    people (the public) or when the chair has no address."""
+    chair = body.chair if people else None
     email = ""
     if chair is not None:
         email = chair.email or (chair.user.email if chair.user is not None else "")
@@ -59,7 +61,12 @@ def _organiser(body: GovernanceBody) -> vCalAddress:
 
 
 def meeting_event(
-    meeting: Meeting, *, domain: str, base_url: str, stamp: datetime.datetime
+    meeting: Meeting,
+    *,
+    domain: str,
+    base_url: str,
+    stamp: datetime.datetime,
+    people: bool = True,
 ) -> Event:
     body = meeting.body
     url = f"{base_url}{meeting.get_absolute_url()}"
@@ -81,7 +88,7 @@ def meeting_event(
         description += "\n\n" + meeting.notes.strip()
     event.add("description", description)
     event.add("url", url)
-    event.add("organizer", _organiser(body))
+    event.add("organizer", _organiser(body, people=people))
     cancelled = meeting.status == MeetingStatus.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "TRANSPARENT" if cancelled else "OPAQUE")
@@ -95,14 +102,16 @@ def body_calendar(
     base_url: str,
     domain: str,
     stamp: datetime.datetime | None = None,
+    people: bool = True,
 ) -> str:
-    """The VCALENDAR text of a body's meetings: timed events in UK time, CRLF line ends."""
+    """The VCALENDAR text of a body's meetings: timed events in UK time, CRLF line ends;
+    without `people`, naming no one (the chair is not the organiser)."""
     stamp = stamp or timezone.now()
     base_url = base_url.rstrip("/")
     calendar = _calendar(body.name)
     for meeting in meetings:
         calendar.add_component(
-            meeting_event(meeting, domain=domain, base_url=base_url, stamp=stamp)
+            meeting_event(meeting, domain=domain, base_url=base_url, stamp=stamp, people=people)
         )
     return _text(calendar)
 

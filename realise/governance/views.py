@@ -30,6 +30,7 @@ from realise.collaborations.forms import add_gate_errors
 from realise.collaborations.models import Collaboration, Initiative
 from realise.collaborations.services import GateRefused
 from realise.core import language
+from realise.core.context_processors import shows_people
 from realise.core.history import set_history_user
 from realise.core.inspection import record_if_inspected
 from realise.core.paging import LastPageMixin
@@ -332,7 +333,11 @@ class BodyCalendarView(View):
         speaking = language.of_user(owner) if owner else translation.get_language()
         with translation.override(speaking):
             text = ics.body_calendar(
-                body, meetings.order_by("date")[:500], base_url=base, domain=domain
+                body,
+                meetings.order_by("date")[:500],
+                base_url=base,
+                domain=domain,
+                people=shows_people(user),
             )
         # As a page is: an inspector's read of a private body is audited, in the name of the
         # link's owner, without the link's token (a credential) in the trail.

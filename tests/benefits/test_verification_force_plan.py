@@ -172,9 +172,11 @@ def test_the_parts_cost_no_query_per_row(client, world, frank):
             assert client.get("/benefits/verification/").status_code == 200
         return len(captured)
 
+    queries()  # the reader's access and the navigation's count, kept after the first page
     one = queries()
     for n in range(7):
         benefit = BenefitFactory(initiative=world.initiative, measurement_owner=world.frank_person)
         plan(benefit, LAST_MONTH, ["1000.00"])
         record(world, "bob", "Essex", f"{n + 1}00.00", benefit=benefit)
+    queries()  # what the writes moved is worked out again once
     assert queries() == one

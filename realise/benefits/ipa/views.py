@@ -43,6 +43,7 @@ from realise.benefits.profile import render_profile_pdf
 from realise.benefits.views import BenefitObjectMixin
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.cells import CsvWriter
+from realise.core.context_processors import shows_people
 from realise.core.history import set_history_user
 from realise.core.views import ObjectPermissionMixin
 
@@ -473,7 +474,11 @@ class BenefitProfilePdfView(BenefitObjectMixin, View):
     permission_required = "benefits.view_benefit"
 
     def get(self, request, *args, **kwargs):
-        pdf = render_profile_pdf(self.benefit, base_url=request.build_absolute_uri("/"))
+        pdf = render_profile_pdf(
+            self.benefit,
+            base_url=request.build_absolute_uri("/"),
+            people=shows_people(request.user),
+        )
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(
             True, f"benefit-profile-{self.benefit.reference}.pdf"

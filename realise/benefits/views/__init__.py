@@ -31,6 +31,7 @@ from realise.benefits.services import cleared_message, record_measurement, repla
 from realise.benefits.standard import benefit_standard
 from realise.collaborations.models import Initiative
 from realise.collaborations.rules import can_view
+from realise.core.context_processors import shows_people
 from realise.core.downloads import file_download
 from realise.core.history import set_history_user
 from realise.core.language import force_name, month_year
@@ -290,7 +291,7 @@ class BenefitHistoryView(ObjectPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["changes"] = benefit_changes(self.object)
+        context["changes"] = benefit_changes(self.object, people=shows_people(self.request.user))
         return context
 
 
