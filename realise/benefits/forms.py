@@ -230,10 +230,10 @@ class PlanForm(GovukForm, forms.Form):
                 raise ValidationError(
                     _("Line %(number)s: %(error)s") % {"number": number, "error": error}
                 ) from None
-            if inputs.number_problem(value_text):
+            problem = inputs.number_text_problem(value_text)
+            if problem:
                 raise ValidationError(
-                    _("Line %(number)s: %(value_text)s")
-                    % {"number": number, "value_text": inputs.number_problem(value_text)}
+                    _("Line %(number)s: %(value_text)s") % {"number": number, "value_text": problem}
                 )
             try:
                 value = Decimal(value_text.lstrip("£"))

@@ -53,7 +53,7 @@ class GovukForm:
             return
         for name, field in self.fields.items():
             if isinstance(field, NUMBER_FIELDS) and name in self.cleaned_data:
-                problem = inputs.number_problem(self[name].data)
+                problem = inputs.number_text_problem(self[name].data)
                 if problem:
                     self.add_error(name, problem)
         mark_date_errors(self)
@@ -229,7 +229,7 @@ class MonthInputField(forms.MultiValueField):
         if not year_text:
             raise self._wrong(1, _("Enter the year, for example 2026."))
         for box, text in enumerate((month_text, year_text)):
-            problem = inputs.number_problem(text)
+            problem = inputs.number_text_problem(text)
             if problem:
                 raise self._wrong(box, problem)
         if (
@@ -266,8 +266,11 @@ class MonthInputField(forms.MultiValueField):
         return super().clean(value)
 
 
-class AmountInput(forms.TextInput):
-    """A number box with GOV.UK's prefix or suffix: '£' before money, 'hours' after time."""
+class TextInput(forms.TextInput):
+    """A number box with GOV.UK's prefix or suffix: '£' before money, 'hours' after time
+    (`AmountInput`). It keeps the name TextInput because crispy-forms-gds picks a box's
+    classes by the widget's class name: a TextInput is styled `govuk-input`, with the error
+    border (`govuk-input--error`) when its value is refused, however the error was added."""
 
     template_name = "core/widgets/amount_input.html"
 
@@ -279,6 +282,9 @@ class AmountInput(forms.TextInput):
         context = super().get_context(name, value, attrs)
         context["widget"].update(prefix=self.prefix, suffix=self.suffix)
         return context
+
+
+AmountInput = TextInput
 
 
 def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:

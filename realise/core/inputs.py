@@ -100,13 +100,21 @@ def _not_a_month(text: object) -> str:
     return _("'%(text)s' is not a month; write it as YYYY-MM, e.g. 2026-10.") % {"text": text}
 
 
+def number_text_problem(value) -> str | None:
+    """`number_problem` in the language of the page, for forms: why typed text is not a
+    number Realise reads, or None (`number_problem`'s own words stay English for the
+    imports)."""
+    if number_problem(value):
+        return _("'%(value)s' is not a number: write it with the digits 0 to 9.") % {"value": value}
+    return None
+
+
 def check_number_text(value) -> None:
     """ValidationError, in the language of the page, when `value` is written in digits other
-    than 0 to 9 (`number_problem`, whose own words stay English for the imports)."""
-    if number_problem(value):
-        raise ValidationError(
-            _("'%(value)s' is not a number: write it with the digits 0 to 9.") % {"value": value}
-        )
+    than 0 to 9 (`number_text_problem`)."""
+    problem = number_text_problem(value)
+    if problem:
+        raise ValidationError(problem)
 
 
 def has_nul(value) -> bool:

@@ -34,6 +34,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from realise.appraisal.models import Option
@@ -70,6 +71,18 @@ SECTION_TITLES = (
     "Audit trail",
 )
 ISSUES_SHOWN = 100
+
+# The steps a pack's build reports. Each is kept in English (`InspectionPack.step`, and what
+# `realise inspection-pack` prints) and marked for translation, so that the pack's page shows
+# it in the reader's language (`{% translate pack.step %}`).
+NOTING_HEAD = gettext_noop("Noting the audit trail's head")
+WRITING_REGISTER = gettext_noop("Writing the register")
+LISTING_EVIDENCE = gettext_noop("Listing the evidence")
+WRITING_DECISIONS = gettext_noop("Writing the decisions and lessons")
+EXTRACTING_AUDIT = gettext_noop("Extracting the audit trail")
+WRITING_SUMMARY = gettext_noop("Writing the summary")
+SAVING_PACK = gettext_noop("Saving the pack")
+FINISHED = gettext_noop("Finished")
 
 
 # Who may ask for a pack ---------------------------------------------------------------------
@@ -779,18 +792,18 @@ def _build_zip(
 ) -> bytes:
     report = progress or (lambda percent, step: None)
     today = today or timezone.localdate()
-    report(5, "Noting the audit trail's head")
+    report(5, NOTING_HEAD)
     anchor = audit.head()  # before anything is read, so the extract ends at or before it
     view = View(collaboration, user)
     benefits = view.benefits()
     buffer = io.BytesIO()
     with _Archive(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        report(10, "Writing the register")
+        report(10, WRITING_REGISTER)
         archive.writestr("benefits.csv", benefits_csv(benefits))
         archive.writestr("planned-values.csv", planned_csv(benefits))
         archive.writestr("actuals.csv", actuals_csv(benefits))
         archive.writestr("force-shares.csv", shares_csv(view, benefits))
-        report(25, "Listing the evidence")
+        report(25, LISTING_EVIDENCE)
         items = list(evidence_items(benefits))
         archive.writestr("evidence-index.csv", evidence_csv(items, with_evidence))
         if with_evidence:
@@ -802,10 +815,10 @@ def _build_zip(
                         archive.writestr(evidence_path(item), stored.read())
                 except OSError:
                     logger.warning("Evidence %s: its file %s is missing", item.pk, item.file)
-        report(40, "Writing the decisions and lessons")
+        report(40, WRITING_DECISIONS)
         archive.writestr("decisions.csv", decisions_csv(view.decisions()))
         archive.writestr("lessons.csv", lessons_csv(view.lessons()))
-        report(50, "Extracting the audit trail")
+        report(50, EXTRACTING_AUDIT)
         records = view.audit_records(anchor.number)
         archive.writestr("audit.csv", audit_csv(records, view.withholding))
         extracted = records.count()
@@ -817,7 +830,7 @@ def _build_zip(
             "verify": f"realise audit verify --head {anchor}",
         }
         archive.writestr("audit-head.json", json.dumps(head_json, indent=2) + "\n")
-        report(65, "Writing the summary")
+        report(65, WRITING_SUMMARY)
         summary = build_summary(view, user, anchor, extracted, today)
         archive.writestr("summary.pdf", render_pdf(summary))
         requester = user.username if user is not None else "an administrator (command line)"
@@ -834,7 +847,7 @@ def _build_zip(
                 hash=anchor.hash,
             ),
         )
-    report(95, "Saving the pack")
+    report(95, SAVING_PACK)
     return buffer.getvalue()
 
 
@@ -878,8 +891,8 @@ def run_pack(pack_id: int, progress: Progress | None = None) -> InspectionPack:
             # What an inspector takes of a private collaboration is recorded, as each page
             # they open is (realise.core.inspection).
             record_view(user, pack.collaboration, f"inspection pack {pack.pk}", via="command")
-        report(100, "Finished")
-        pack.progress, pack.step = 100, "Finished"
+        report(100, FINISHED)
+        pack.progress, pack.step = 100, FINISHED
 
     return building.run(pack, work, lambda exc: f"The pack could not be built ({exc}).")
 

@@ -157,7 +157,8 @@ def read_month(value) -> datetime.date:
         if not (match and 1 <= int(match[2]) <= 12):
             raise CellError(f"'{value}' is not a month; write it as YYYY-MM, e.g. 2026-10")
         period = datetime.date(int(match[1]), int(match[2]), 1)
-    problem = inputs.month_problem(period)
+    with translation.override("en-gb"):  # the import's messages are English
+        problem = inputs.month_problem(period)
     if problem:
         raise CellError(problem.rstrip("."))
     return period

@@ -29,6 +29,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from realise.benefits import totals
@@ -287,12 +288,26 @@ def live_progress(job: ImportJob) -> dict:
         percent = half + (50 if phase == "write" else 0)
     elif phase is None:
         percent = 0
-    labels = {
-        None: "Waiting for a worker to start the import.",
-        "check": f"Checking the rows: {done:,} of {total:,}." if total else "Checking the rows.",
-        "write": f"Saving the changes: {done:,} of {total:,} rows."
-        if total
-        else "Saving the changes.",
-        "done": "Finished.",
-    }
-    return {**state, "percent": percent, "text": labels.get(phase, "")}
+    return {**state, "percent": percent, "text": progress_text(phase, done, total)}
+
+
+def progress_text(phase: str | None, done: int, total: int | None) -> str:
+    """The progress bar's words, in the language of the page that shows them."""
+    counts = {"done": f"{done:,}", "total": f"{total:,}" if total else ""}
+    if phase is None:
+        return _("Waiting for a worker to start the import.")
+    if phase == "check":
+        return (
+            _("Checking the rows: %(done)s of %(total)s.") % counts
+            if total
+            else _("Checking the rows.")
+        )
+    if phase == "write":
+        return (
+            _("Saving the changes: %(done)s of %(total)s rows.") % counts
+            if total
+            else _("Saving the changes.")
+        )
+    if phase == "done":
+        return _("Finished.")
+    return ""

@@ -15,6 +15,10 @@ status 2 and one line naming the option.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -72,19 +76,17 @@ class Command(BaseCommand):
         common(closure)
 
     def handle(self, *args, **options):
-        with translation.override(options["language"]):
-            self.produce(options)
-
-    def produce(self, options):
-        kind = options["kind"]
+        # The options are read, and refused, in English; only the document is written in
+        # the language asked for.
         out = check_out(options["out"])
+        kinds = {"highlight": self.highlight, "board": self.board, "closure": self.closure}
+        build = kinds[options["kind"]](options)
+        with translation.override(options["language"]):
+            self.produce(build, out, options)
+
+    def produce(self, build: Callable[[], dict], out: Path, options) -> None:
         quiet = options["verbosity"] < 1
-        if kind == "highlight":
-            document = self.highlight(options)
-        elif kind == "board":
-            document = self.board(options)
-        else:
-            document = self.closure(options)
+        document = build()
         if not quiet:
             self.stderr.write(
                 f"1 of 2 steps: gathered the figures; writing the {options['format']}"
@@ -100,7 +102,7 @@ class Command(BaseCommand):
         if options["verbosity"] >= 1:
             self.stdout.write(f"Wrote {out} ({len(rendered.content):,} bytes).")
 
-    def highlight(self, options) -> dict:
+    def highlight(self, options) -> Callable[[], dict]:
         initiative = Initiative.objects.filter(slug=options["initiative"]).first()
         if initiative is None:
             raise usage(f"--initiative: no initiative with slug '{options['initiative']}'")
@@ -111,16 +113,15 @@ class Command(BaseCommand):
         problem = month_problem(month)
         if problem:
             raise usage(f"--month: {problem}")
-        return build_highlight(
-            initiative, month, marking=options["marking"] or self.report_marking(initiative, month)
-        )
+        marking = options["marking"] or self.report_marking(initiative, month)
+        return functools.partial(build_highlight, initiative, month, marking=marking)
 
     @staticmethod
     def report_marking(initiative, month) -> str:
         report = find_report(initiative, month)
         return report.marking if report else Marking.OFFICIAL
 
-    def board(self, options) -> dict:
+    def board(self, options) -> Callable[[], dict]:
         body = GovernanceBody.objects.filter(slug=options["body"]).first()
         if body is None:
             raise usage(f"--body: no governance body with slug '{options['body']}'")
@@ -128,9 +129,10 @@ class Command(BaseCommand):
         problem = meeting_date_problem(day)
         if problem:
             raise usage(f"--date: {problem}")
-        return build_board_pack(body, day, marking=options["marking"] or Marking.OFFICIAL)
+        marking = options["marking"] or Marking.OFFICIAL
+        return functools.partial(build_board_pack, body, day, marking=marking)
 
-    def closure(self, options) -> dict:
+    def closure(self, options) -> Callable[[], dict]:
         initiative = Initiative.objects.filter(slug=options["initiative"]).first()
         if initiative is None:
             raise usage(f"--initiative: no initiative with slug '{options['initiative']}'")
@@ -140,4 +142,4 @@ class Command(BaseCommand):
                 f"--initiative: '{initiative.slug}' has not been closed; close it in Realise "
                 "(Close the initiative, on its page) first"
             )
-        return build_closure(record, marking=options["marking"])
+        return functools.partial(build_closure, record, marking=options["marking"])
