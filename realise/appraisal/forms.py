@@ -28,6 +28,7 @@ from realise.benefits.forms import AmountField
 from realise.benefits.models import Benefit
 from realise.core.digits import commas_misplaced, number_problem
 from realise.core.forms import GovukForm
+from realise.core.inputs import number_text_problem
 from realise.core.types import StrOrPromise
 
 _YEAR = re.compile(r"^([0-9]{4})(?:[/-]([0-9]{2}|[0-9]{4}))?$")
@@ -87,7 +88,7 @@ def read_amount(typed: str, *, number: int) -> Decimal:
         negative = sign == "-"
     if not text or number_problem(text) or "£" in text:
         if any(char.isnumeric() and not char.isascii() for char in typed):
-            raise _line_problem(number, number_problem(typed) or "")
+            raise _line_problem(number, number_text_problem(typed) or "")
         raise ValidationError(
             _("Line %(number)s: '%(amount_text)s' is not a number.")
             % {"number": number, "amount_text": typed}
@@ -187,7 +188,7 @@ def clean_bias(text: str) -> str:
     text = (text or "").strip()
     if not text or text in OPTIMISM_BIAS_PROJECT_TYPES:
         return text
-    problem = number_problem(text)
+    problem = number_text_problem(text)
     if problem:
         raise ValidationError(problem)
     try:
@@ -220,7 +221,7 @@ class FinancialYearField(forms.Field):
             return None
         text = str(value).strip()
         if any(char.isnumeric() and not char.isascii() for char in text):
-            raise ValidationError(number_problem(text) or "", code="invalid")
+            raise ValidationError(number_text_problem(text) or "", code="invalid")
         try:
             return financial_year_start(text)
         except ValueError:
