@@ -86,7 +86,8 @@ def read_amount(typed: str, *, number: int) -> Decimal:
                 sign, text = text[0], text[1:]
             text = text.removeprefix("£")
         negative = sign == "-"
-    if not text or number_problem(text) or "£" in text:
+    # One sign at most: '--1,250' or '-£-1,250' is a slip, never read as 1,250.
+    if not text or number_problem(text) or "£" in text or text[:1] in ("+", "-"):
         if any(char.isnumeric() and not char.isascii() for char in typed):
             raise _line_problem(number, number_text_problem(typed) or "")
         raise ValidationError(

@@ -37,6 +37,7 @@ from realise.benefits.models import (
     NotDuplicate,
     PlannedValue,
 )
+from realise.collaborations.models import Initiative
 from realise.core.history import set_history_user
 
 ZERO = Decimal("0")
@@ -368,6 +369,21 @@ def replace_attributions(benefit: Benefit, shares: dict, *, user, basis: str = "
                 % {"initiative": initiative}
             )
     total = sum(percents.values(), ZERO)
+    seen = set(
+        Initiative.objects.visible_to(user)
+        .filter(pk__in=[initiative.pk for initiative in percents])
+        .values_list("pk", flat=True)
+    )
+    if total > HUNDRED and any(initiative.pk not in seen for initiative in percents):
+        # Claims the user may not see are kept as they are: neither they nor their sum are
+        # told, only that there are such claims.
+        raise ValidationError(
+            _(
+                "Initiatives you may not see also claim part of '%(benefit)s': the shares "
+                "you give leave more than 100%% claimed in all. Give smaller shares."
+            )
+            % {"benefit": benefit}
+        )
     if total > HUNDRED:
         raise ValidationError(
             _(

@@ -23,6 +23,7 @@ from realise.benefits.realisation import (
 )
 from realise.benefits.realisation.forces import is_split
 from realise.benefits.realisation.rag import latest_level
+from realise.collaborations.models import Collaboration, Initiative
 from realise.core import formatting
 
 CSS = Path(__file__).parent / "pdf" / "profile.css"
@@ -308,7 +309,39 @@ def _level_profile_totals(rag, unit: str) -> dict:
     }
 
 
-def profile_context(benefit: Benefit, today: datetime.date | None = None) -> dict:
+def _links_seen(benefit: Benefit, reader: Any) -> dict:
+    """The benefit's links (the benefit it contributes to and those above it, those that
+    contribute to it, the initiatives claiming it, the objectives it serves), as `reader`
+    may see them, as the benefit's page shows them: a link into a collaboration the reader
+    may not see is left out. With no reader (the operator), every link."""
+    links = Contribution.objects.filter(child=benefit).select_related("parent")
+    children = benefit.contributions.select_related("child__initiative")
+    attributions = benefit.attributions.select_related("initiative")
+    objectives = benefit.objectives.select_related("collaboration")
+    if reader is not None:
+        seen = Benefit.objects.visible_to(reader).values("pk")
+        links = links.filter(parent__in=seen)
+        children = children.filter(child__in=seen)
+        attributions = attributions.filter(
+            initiative__in=Initiative.objects.visible_to(reader).values("pk")
+        )
+        objectives = objectives.filter(
+            collaboration__in=Collaboration.objects.visible_to(reader).values("pk")
+        )
+    link = links.first()
+    return {
+        "parent": link.parent if link else None,
+        "ancestors": contributions.ancestors_of(benefit) if link else [],
+        "children": list(children.order_by("child__reference")),
+        "attributions": list(attributions),
+        "objectives": list(objectives),
+    }
+
+
+def profile_context(
+    benefit: Benefit, today: datetime.date | None = None, *, reader: Any = None
+) -> dict:
+    """What the profile shows; its links as `reader` may see them (`_links_seen`)."""
     today = today or timezone.localdate()
     unit = benefit.unit
     comparison = baselines.compare(benefit)
@@ -322,10 +355,6 @@ def profile_context(benefit: Benefit, today: datetime.date | None = None) -> dic
     for change in changes:
         names = [change.initiative.name, *(e.name for e in change.enablers.all())]
         enablers.append({"change": change.description, "enablers": names})
-    link = Contribution.objects.filter(child=benefit).select_related("parent").first()
-    children = list(
-        benefit.contributions.select_related("child__initiative").order_by("child__reference")
-    )
     evidence = Evidence.objects.filter(measurement__benefit=benefit)
     evidence_counts = benefit.measurements.aggregate(
         actuals=Count("pk", distinct=True), evidence=Count("evidence", distinct=True)
@@ -357,12 +386,8 @@ def profile_context(benefit: Benefit, today: datetime.date | None = None) -> dic
         "years": _profile_years(series, unit),
         "rag": rag,
         "enablers": enablers,
-        "objectives": list(benefit.objectives.select_related("collaboration")),
         "disbenefits": disbenefits,
-        "attributions": list(benefit.attributions.select_related("initiative")),
-        "parent": link.parent if link else None,
-        "ancestors": contributions.ancestors_of(benefit),
-        "children": children,
+        **_links_seen(benefit, reader),
         "evidence_counts": evidence_counts,
         "latest_evidence": latest_evidence,
         "requests": list(requests[:3]),
@@ -371,10 +396,11 @@ def profile_context(benefit: Benefit, today: datetime.date | None = None) -> dic
 
 
 def render_profile_html(
-    benefit: Benefit, today: datetime.date | None = None, *, people: bool = True
+    benefit: Benefit, today: datetime.date | None = None, *, people: bool = True, reader: Any = None
 ) -> str:
-    """The profile as HTML; without `people`, naming no one (for the public)."""
-    context = {**profile_context(benefit, today), "show_people": people}
+    """The profile as HTML; without `people`, naming no one (for the public); its links as
+    `reader` may see them."""
+    context = {**profile_context(benefit, today, reader=reader), "show_people": people}
     return render_to_string("benefits/profile_pdf.html", context)
 
 
@@ -384,13 +410,15 @@ def render_profile_pdf(
     base_url: str | None = None,
     today: datetime.date | None = None,
     people: bool = True,
+    reader: Any = None,
 ) -> bytes:
-    """The profile as a PDF (WeasyPrint); without `people`, naming no one."""
+    """The profile as a PDF (WeasyPrint); without `people`, naming no one; its links as
+    `reader` may see them."""
     # Imported here: WeasyPrint takes half a second to load, and only a PDF needs it.
     from weasyprint import CSS as Stylesheet  # noqa: PLC0415
     from weasyprint import HTML  # noqa: PLC0415
 
-    html = render_profile_html(benefit, today, people=people)
+    html = render_profile_html(benefit, today, people=people, reader=reader)
     # The page numbers in the language of the profile.
     numbers = f"@page {{ @bottom-right {{ content: {formatting.page_counter_css()}; }} }}"
     return HTML(string=html, base_url=base_url).write_pdf(

@@ -469,6 +469,11 @@ def _replace_shares(collaboration: Collaboration, rows: list[dict], user) -> Non
         share.percent, share.basis = row["percent"], row["basis"]
         set_history_user(share, user)
         share.save()
+    # As on the page: never shares that leave the writer unable to see the collaboration.
+    try:
+        check_writer_sees_it(collaboration, user)
+    except DjangoValidationError as error:
+        raise service_errors(error) from None
 
 
 def _share_rows_of(collaboration: Collaboration) -> list[dict]:
@@ -493,6 +498,12 @@ class ForceShareViewSet(DomainViewSet):
         if remaining.exists():
             shares_total_refusal([remaining.aggregate(total=Sum("percent"))["total"]])
         super().perform_destroy(instance)
+        # Within the destroy's transaction: a share whose going would hide the collaboration
+        # from its writer is kept.
+        try:
+            check_writer_sees_it(instance.collaboration, self.request.user)
+        except DjangoValidationError as error:
+            raise service_errors(error) from None
 
 
 class AgreementViewSet(DomainViewSet):

@@ -152,15 +152,13 @@ class MeetingForm(GovukForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.body = body
 
-    def clean_date(self):
-        day = self.cleaned_data["date"]
-        problem = meeting_day_problem(self.body, day, self.instance)
-        if problem:
-            raise ValidationError(problem)
-        return day
-
     def clean(self):
         data = super().clean()
+        day = data.get("date")
+        if day is not None and data.get("status") != MeetingStatus.CANCELLED:
+            problem = meeting_day_problem(self.body, day, self.instance, data.get("start_time"))
+            if problem:
+                self.add_error("date", problem)
         meeting = self.instance
         if meeting.pk is None or not meeting.decisions.exists():
             return data

@@ -170,7 +170,9 @@ def generate_meetings(
         body.meetings.filter(cadence_date__in=wanted).values_list("cadence_date", flat=True)
     )
     # A day the body already meets (a meeting added by hand) gets no second meeting.
-    taken = set(body.meetings.values_list("date", flat=True))
+    taken = set(
+        body.meetings.exclude(status=MeetingStatus.CANCELLED).values_list("date", flat=True)
+    )
     created = []
     for day in wanted:
         if day in existing:
@@ -192,15 +194,21 @@ def generate_meetings(
 
 
 def meeting_day_problem(
-    body: GovernanceBody, day: datetime.date, meeting: Meeting | None = None
+    body: GovernanceBody,
+    day: datetime.date,
+    meeting: Meeting | None = None,
+    start: datetime.time | None = None,
 ) -> str | None:
-    """Why `meeting` (or a new meeting) of `body` may not be on `day`, if it may not: the
-    body already meets that day (a form sent twice would otherwise add the meeting twice). A
-    cancelled meeting leaves its day free for the one arranged instead."""
+    """Why `meeting` (or a new meeting) of `body` may not be on `day` at `start` (None: the
+    body's usual time), if it may not: the body already meets then (a form sent twice would
+    otherwise add the meeting twice). A second meeting the same day at another time (an
+    extraordinary session) is allowed, and a cancelled meeting leaves its time free for the
+    one arranged instead."""
     others = body.meetings.filter(date=day).exclude(status=MeetingStatus.CANCELLED)
     if meeting is not None and meeting.pk is not None:
         others = others.exclude(pk=meeting.pk)
-    if others.exists():
+    starts = start or body.meeting_time
+    if any((other.start_time or body.meeting_time) == starts for other in others):
         return _("%(body)s already has a meeting on %(day)s.") % {
             "body": body,
             "day": date_format(day, "j F Y"),
@@ -623,11 +631,23 @@ def record_decision(
     visibility = _check_visibility(body, visibility)
     # One decision at a time per meeting, so that the same one sent twice is seen as such.
     Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
-    if Decision.objects.filter(
-        meeting=meeting, text=text.strip(), rationale=rationale.strip(), initiative=initiative
-    ).exists():
-        raise ValidationError({"text": _("This decision is already recorded at this meeting.")})
     actions = [a for a in actions if a.text.strip()]
+    # The same decision: the same words, initiative, stage gate and actions.
+    twins = Decision.objects.filter(
+        meeting=meeting,
+        text=text.strip(),
+        rationale=rationale.strip(),
+        initiative=initiative,
+        stage_decision__isnull=to_stage is None,
+    )
+    if to_stage is not None:
+        twins = twins.filter(stage_decision__to_stage=to_stage)
+    wanted = sorted(a.text.strip() for a in actions)
+    if any(
+        sorted(t.strip() for t in twin.actions.values_list("text", flat=True)) == wanted
+        for twin in twins
+    ):
+        raise ValidationError({"text": _("This decision is already recorded at this meeting.")})
     late = [
         _("Action %(number)s: %(error)s") % {"number": number, "error": problem}
         for number, spec in enumerate(actions, start=1)

@@ -474,7 +474,13 @@ class MeetingFormView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
         with transaction.atomic():
             # One meeting saved at a time per body: the same form sent twice adds one.
             GovernanceBody.objects.select_for_update().filter(pk=self.body.pk).first()
-            problem = services.meeting_day_problem(self.body, form.instance.date, form.instance)
+            problem = (
+                None
+                if form.instance.status == MeetingStatus.CANCELLED
+                else services.meeting_day_problem(
+                    self.body, form.instance.date, form.instance, form.instance.start_time
+                )
+            )
             if problem:
                 form.add_error("date", problem)
                 return self.form_invalid(form)

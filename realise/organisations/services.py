@@ -169,6 +169,13 @@ def refusal_to_lose_administrator(user: User, *, deactivating: bool = False) -> 
     holds = user.is_superuser or user.memberships.filter(role=Role.ADMINISTRATOR).exists()
     if not holds:
         return None
+    accounts = get_user_model().objects
+    administrators = accounts.filter(Q(is_superuser=True) | Q(memberships__role=Role.ADMINISTRATOR))
+    if transaction.get_connection().in_atomic_block:
+        # Every administrator's account is locked before the others are counted afresh, so
+        # that two administrators removing each other at once cannot both go.
+        locked = accounts.select_for_update().filter(pk__in=administrators.values("pk"))
+        list(locked.values_list("pk", flat=True))
     others = (
         get_user_model()
         .objects.filter(is_active=True)

@@ -142,6 +142,9 @@ def test_amounts_are_read_as_finance_teams_write_them(client, world, option):
         ("1.005", "Line 1: '1.005' has more than 2 decimal places."),
         ("100 200", "Line 1: write a financial year and an amount in pounds, e.g. 2025/26 125000."),
         ("((100))", "Line 1: '((100))' is not a number."),
+        ("--1,250", "Line 1: '--1,250' is not a number."),
+        ("-£-1,250", "Line 1: '-£-1,250' is not a number."),
+        ("+-1,250", "Line 1: '+-1,250' is not a number."),
     ],
 )
 def test_an_amount_that_cannot_be_read_is_refused_saying_why(client, world, option, typed, message):

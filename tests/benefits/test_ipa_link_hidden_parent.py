@@ -8,13 +8,20 @@ shown, saving keeps it, and choosing another parent is refused, naming the field
 would remove a link he cannot see. Someone who may see both changes it.
 """
 
+from decimal import Decimal
 from html import unescape
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from realise.benefits.contributions import remove_contribution, set_contribution
+from realise.benefits.contributions import (
+    remove_contribution,
+    replace_attributions,
+    set_contribution,
+)
+from realise.benefits.ipa.models import Attribution
 from realise.benefits.models import Contribution
+from realise.benefits.profile import render_profile_html
 from tests.factories import (
     BenefitFactory,
     CollaborationFactory,
@@ -134,3 +141,33 @@ def test_a_visible_link_is_still_changed_by_its_editor(client, region):
 
     assert client.post(url(region), {"parent": "", "note": ""}).status_code == 302
     assert not Contribution.objects.filter(child=region.mine).exists()
+
+
+def test_the_profile_pdf_shows_no_link_into_a_collaboration_the_reader_may_not_see(region, client):
+    """The benefit's profile PDF leaves out what the benefit's page leaves out: the
+    parent benefit, and the claim of an initiative, in a collaboration the reader may not
+    see."""
+    Attribution.objects.create(benefit=region.mine, initiative=region.initiative, percent=40)
+    hidden = render_profile_html(region.mine, reader=region.pete)
+    assert "EK-SECRET" not in hidden and "Hidden saving" not in hidden
+    assert region.initiative.name not in hidden
+    seen = render_profile_html(region.mine, reader=region.admin)
+    assert "EK-SECRET" in seen and region.initiative.name in seen
+    client.force_login(region.pete)
+    assert client.get(f"/benefits/{region.mine.pk}/profile.pdf").status_code == 200
+
+
+def test_a_total_over_100_does_not_tell_the_size_of_a_claim_the_editor_may_not_see(region):
+    """A private initiative claims 30% of NS-1; pete gives his own initiative 80%: refused
+    without the sum (110%), which would tell him the hidden claim's size."""
+    Attribution.objects.create(benefit=region.mine, initiative=region.initiative, percent=30)
+    shares = {region.initiative: Decimal("30"), region.mine.initiative: Decimal("80")}
+    with pytest.raises(ValidationError) as refused:
+        replace_attributions(region.mine, shares, user=region.pete)
+    text = " ".join(refused.value.messages)
+    assert "110" not in text and "30" not in text
+    assert "Initiatives you may not see also claim part of" in text
+    # Someone who sees every claim is told the sum.
+    with pytest.raises(ValidationError) as told:
+        replace_attributions(region.mine, shares, user=region.admin)
+    assert "add up to 110%" in " ".join(told.value.messages)

@@ -76,3 +76,11 @@ def test_an_official_closure_is_seen_by_whoever_sees_the_initiative(world, clien
         assert client.get(page).status_code == 200, page
     detail = client.get(world.initiative.get_absolute_url()).content.decode()
     assert reverse("initiative-closure", args=[world.initiative.slug]) in detail
+
+
+@pytest.mark.django_db
+def test_the_close_page_of_a_sensitive_closure_answers_as_if_there_were_none(world, client):
+    closed(world, Marking.OFFICIAL_SENSITIVE)
+    client.force_login(world.nora)
+    response = client.get(reverse("initiative-close", args=[world.initiative.slug]))
+    assert response.status_code == 404

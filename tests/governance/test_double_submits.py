@@ -53,6 +53,19 @@ def test_a_meeting_may_be_arranged_on_the_day_of_a_cancelled_one(client, world):
     assert world.board.meetings.filter(date=D(2026, 3, 31)).count() == 2
 
 
+def test_an_extraordinary_session_the_same_day_at_another_time_is_added(client, world):
+    Meeting.objects.create(body=world.board, date=D(2026, 3, 31), start_time=datetime.time(10))
+    client.force_login(world.alice)
+    url = f"/governance/bodies/{world.board.slug}/meetings/new/"
+    same_time = {"date": "2026-03-31", "start_time": "10:00", "status": "scheduled"}
+    response = client.post(url, same_time)
+    assert response.status_code == 200
+    assert "already has a meeting on 31 March 2026" in response.content.decode()
+    later = {**same_time, "start_time": "15:00"}
+    assert client.post(url, later).status_code == 302
+    assert world.board.meetings.filter(date=D(2026, 3, 31)).count() == 2
+
+
 def test_a_decision_recorded_twice_is_recorded_once(client, world):
     meeting = Meeting.objects.create(body=world.board, date=D(2026, 3, 31))
     client.force_login(world.alice)
@@ -88,3 +101,14 @@ def test_an_escalation_sent_twice_is_raised_once(client, world, summit):
     assert response.status_code == 200
     assert "This was escalated to EK Summit on " in response.content.decode()
     assert Escalation.objects.count() == 1
+
+
+def test_the_same_words_with_other_actions_are_another_decision(client, world):
+    meeting = Meeting.objects.create(body=world.board, date=D(2026, 3, 31))
+    client.force_login(world.alice)
+    url = f"/governance/meetings/{meeting.pk}/decisions/new/"
+    data = {**ACTIONS, "text": "Noted.", "visibility": "private", "actions-0-text": "Tell staff"}
+    assert client.post(url, data).status_code == 302
+    other = {**data, "actions-0-text": "Write to the PCC"}
+    assert client.post(url, other).status_code == 302
+    assert Decision.objects.filter(meeting=meeting, text="Noted.").count() == 2

@@ -3,6 +3,7 @@ never widens to every collaboration of its force (docs/access.md)."""
 
 import pytest
 
+from realise.collaborations.models import Collaboration
 from realise.core.models import AuditRecord
 from realise.core.permissions import access_for, forget_access
 from realise.organisations.models import Membership
@@ -35,3 +36,19 @@ def test_deleting_a_collaboration_revokes_the_roles_held_only_within_it(world):
         model="organisations.membership", action="delete", object_repr__contains="rita"
     )
     assert deleted.exists()
+
+
+@pytest.mark.django_db
+def test_deleting_every_collaboration_a_role_names_at_once_revokes_it(world):
+    roads = CollaborationFactory(name="Norfolk Roads", slug="norfolk-roads", visibility="private")
+    harbours = CollaborationFactory(
+        name="Norfolk Harbours", slug="norfolk-harbours", visibility="private"
+    )
+    for collaboration in (roads, harbours):
+        share(collaboration, "Norfolk", "100")
+    both = member("bert", "Norfolk", "viewer", roads)
+    both.memberships.get().collaborations.add(harbours)
+
+    Collaboration.objects.filter(pk__in=[roads.pk, harbours.pk]).delete()
+
+    assert not Membership.objects.filter(user=both).exists()

@@ -478,6 +478,7 @@ class BenefitProfilePdfView(BenefitObjectMixin, View):
             self.benefit,
             base_url=request.build_absolute_uri("/"),
             people=shows_people(request.user),
+            reader=request.user,
         )
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(

@@ -241,7 +241,8 @@ class ClosureView(InitiativeMixin, ObjectPermissionMixin, TemplateView):
         # Once closed, whoever may see the initiative is sent to its closure record, before
         # (and whatever) the permission to close it.
         if request.user.is_authenticated and self.initiative.status == InitiativeStatus.CLOSED:
-            if ClosureRecord.objects.filter(initiative=self.initiative).exists():
+            closures = ClosureRecord.objects.visible_to(request.user)
+            if closures.filter(initiative=self.initiative).exists():
                 return redirect("initiative-closure", self.initiative.slug)
             raise Http404("This initiative was closed without the closure workflow.")
         return super().dispatch(request, *args, **kwargs)
