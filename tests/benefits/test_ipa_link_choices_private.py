@@ -14,39 +14,13 @@ import pytest
 
 from realise.benefits.contributions import replace_attributions
 from realise.benefits.models import Attribution, Contribution
-from tests.factories import (
-    BenefitFactory,
-    CollaborationFactory,
-    InitiativeFactory,
-    UserFactory,
-    member,
-    share,
-)
+from tests.benefits.eastern import eastern_region
+from tests.factories import UserFactory
 
 
 @pytest.fixture
 def region(world):
-    region = CollaborationFactory(name="Eastern region", slug="eastern")
-    share(region, "Essex", "30")
-    share(region, "Kent", "30")
-    share(region, "Norfolk", "40")
-    world.collab.parent = region
-    world.collab.save()
-    world.benefit.reference, world.benefit.title = "EK-SECRET", "Hidden saving"
-    world.benefit.save()
-    world.ns = CollaborationFactory(name="Norfolk and Suffolk", slug="ns", parent=region)
-    share(world.ns, "Norfolk", "100")
-    world.pete = member("pete", "Norfolk", "programme_team", world.ns)
-    world.ns_initiative = InitiativeFactory(collaboration=world.ns, name="Shared custody")
-    world.mine = BenefitFactory(
-        initiative=world.ns_initiative, reference="NS-1", title="Custody saving"
-    )
-    world.regional = BenefitFactory(
-        initiative=InitiativeFactory(collaboration=region, name="Regional procurement"),
-        reference="R-1",
-        title="Regional saving",
-    )
-    return world
+    return eastern_region(world)
 
 
 def test_the_benefit_to_contribute_to_is_chosen_among_those_the_editor_may_see(client, region):

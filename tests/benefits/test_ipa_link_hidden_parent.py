@@ -22,41 +22,15 @@ from realise.benefits.contributions import (
 from realise.benefits.ipa.models import Attribution
 from realise.benefits.models import Contribution
 from realise.benefits.profile import render_profile_html
-from tests.factories import (
-    BenefitFactory,
-    CollaborationFactory,
-    InitiativeFactory,
-    UserFactory,
-    member,
-    share,
-)
+from tests.benefits.eastern import eastern_region
+from tests.factories import UserFactory
 
 SECRET_NOTE = "Counted inside the EK vetting saving, per the EK board minute 14"
 
 
 @pytest.fixture
 def region(world):
-    region = CollaborationFactory(name="Eastern region", slug="eastern")
-    share(region, "Essex", "30")
-    share(region, "Kent", "30")
-    share(region, "Norfolk", "40")
-    world.collab.parent = region
-    world.collab.save()
-    world.benefit.reference, world.benefit.title = "EK-SECRET", "Hidden saving"
-    world.benefit.save()
-    world.ns = CollaborationFactory(name="Norfolk and Suffolk", slug="ns", parent=region)
-    share(world.ns, "Norfolk", "100")
-    world.pete = member("pete", "Norfolk", "programme_team", world.ns)
-    world.mine = BenefitFactory(
-        initiative=InitiativeFactory(collaboration=world.ns, name="Shared custody"),
-        reference="NS-1",
-        title="Custody saving",
-    )
-    world.regional = BenefitFactory(
-        initiative=InitiativeFactory(collaboration=region, name="Regional procurement"),
-        reference="R-1",
-        title="Regional saving",
-    )
+    world = eastern_region(world)
     world.admin = UserFactory(username="ada", is_superuser=True)
     set_contribution(world.mine, world.benefit, user=world.admin, note=SECRET_NOTE)
     return world
