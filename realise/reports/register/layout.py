@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
-from realise.reports.register.formulas import _column
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 CHUNK = 1 << 20
 # A hidden row or a merged range, within a run of whole tags.
@@ -27,15 +27,6 @@ TAG = re.compile(rb"<(?:\w+:)?(row|mergeCell)\b([^>]*)>")
 NUMBER = re.compile(rb'\br="([0-9]+)"')
 HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
 REF = re.compile(rb'\bref="([A-Z]{1,3})([0-9]+):([A-Z]{1,3})([0-9]+)"')
-
-
-def _letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass(frozen=True)
@@ -49,11 +40,11 @@ class CellRange:
 
     @property
     def first(self) -> str:
-        return f"{_letters(self.first_column)}{self.first_row}"
+        return f"{get_column_letter(self.first_column + 1)}{self.first_row}"
 
     @property
     def name(self) -> str:
-        return f"{self.first}:{_letters(self.last_column)}{self.last_row}"
+        return f"{self.first}:{get_column_letter(self.last_column + 1)}{self.last_row}"
 
     def rows(self) -> range:
         return range(self.first_row, self.last_row + 1)
@@ -110,7 +101,7 @@ def sheet_layout(open_source: Callable[[], IO[bytes]]) -> SheetLayout:
             if ref:
                 first_row, last_row = sorted((int(ref[2]), int(ref[4])))
                 first_column, last_column = sorted(
-                    (_column(ref[1].decode()), _column(ref[3].decode()))
+                    column_index_from_string(ref[i].decode()) - 1 for i in (1, 3)
                 )
                 layout.merged.append(CellRange(first_row, first_column, last_row, last_column))
     return layout
