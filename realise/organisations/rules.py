@@ -95,10 +95,16 @@ def _outside_words(user, ids: set[int]) -> str:
         return ""
     Collaboration, _share = _collaboration_models()
     seen = Collaboration.objects.visible_to(user).filter(pk__in=ids)
-    names = sorted(seen.values_list("name", flat=True))
-    hidden = len(ids) - len(names)
+    names = list(seen.values_list("name", flat=True))
+    return ", ".join(collaboration_words(names, len(ids) - len(names)))
+
+
+def collaboration_words(seen_names: list[str], hidden: int) -> list[str]:
+    """Collaborations as a refusal names them: those the reader may see by name, in order,
+    and the `hidden` others only counted ("1 other collaboration")."""
+    words = sorted(seen_names)
     if hidden:
-        names.append(
+        words.append(
             ngettext(
                 "%(count)d other collaboration",
                 "%(count)d other collaborations",
@@ -106,7 +112,7 @@ def _outside_words(user, ids: set[int]) -> str:
             )
             % {"count": hidden}
         )
-    return ", ".join(names)
+    return words
 
 
 def may_read_email(user, person: Person) -> bool:

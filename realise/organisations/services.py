@@ -31,7 +31,6 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from realise.core import audit, formatting, language
 from realise.core.history import set_history_user
@@ -49,7 +48,7 @@ from realise.organisations.models import (
     Person,
     Role,
 )
-from realise.organisations.rules import refusal_to_grant
+from realise.organisations.rules import collaboration_words, refusal_to_grant
 
 REASON_MAX = 500
 
@@ -922,13 +921,8 @@ def _role_words(membership: Membership, reader: User) -> str:
     parts = [str(Role(membership.role).label)]
     if membership.force is not None:
         parts.append(language.force_name(membership.force))
-    parts += sorted(c.name for c in seen)
     hidden = len(membership.collaborations.all()) - len(seen)
-    if hidden:
-        parts.append(
-            ngettext("%(count)d other collaboration", "%(count)d other collaborations", hidden)
-            % {"count": hidden}
-        )
+    parts += collaboration_words([c.name for c in seen], hidden)
     return ", ".join(parts)
 
 
