@@ -24,13 +24,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 from django_tasks import task
 
 from realise.benefits.realisation import parse_month
 from realise.collaborations.models import Collaboration, Initiative
 from realise.core.language import english
-from realise.core.types import StrOrPromise
 from realise.documents import building
 from realise.documents.board_pack import build_board_pack
 from realise.documents.highlight import build_highlight, find_report
@@ -46,16 +45,11 @@ Progress = Callable[[int, int, str], None]
 # The steps a job reports. Each is kept in English (`DocumentJob.message`, and what the
 # command line's progress prints) and put into the reader's language when its page shows it
 # (`step_shown`).
-GATHERING = "Gathering the figures"
-SAVING_PACK = "Saving the pack"
-SAVING_REPORT = "Saving the report"
-FINISHED = "Finished"
-STEPS: dict[str, StrOrPromise] = {
-    GATHERING: gettext_lazy("Gathering the figures"),
-    SAVING_PACK: gettext_lazy("Saving the pack"),
-    SAVING_REPORT: gettext_lazy("Saving the report"),
-    FINISHED: gettext_lazy("Finished"),
-}
+GATHERING = gettext_noop("Gathering the figures")
+SAVING_PACK = gettext_noop("Saving the pack")
+SAVING_REPORT = gettext_noop("Saving the report")
+FINISHED = gettext_noop("Finished")
+STEPS = frozenset({GATHERING, SAVING_PACK, SAVING_REPORT, FINISHED})
 WRITING = re.compile(r"^Writing the ([A-Z]+)$")
 ROWS = re.compile(r"^([0-9]+) of ([0-9]+) rows$")
 
@@ -72,7 +66,7 @@ def step_shown(message: str) -> str:
     """A step as kept (`STEPS`, `writing`, `rows_done`) in the language of the page, its
     numbers grouped in thousands ("1,200 of 48,000 rows"); anything else as it is kept."""
     if message in STEPS:
-        return str(STEPS[message])
+        return _(message)
     if found := WRITING.match(message):
         return _("Writing the %(format)s") % {"format": found[1]}
     if found := ROWS.match(message):
