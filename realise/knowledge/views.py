@@ -212,8 +212,6 @@ class LessonDetailView(ObjectPermissionMixin, DetailView):
             can_see_collaboration=user.has_perm(
                 "collaborations.view_collaboration", lesson.collaboration
             ),
-            # People's names are for signed-in readers, not the public.
-            show_people=user.is_authenticated,
         )
         return context
 
@@ -359,8 +357,6 @@ class DocumentDetailView(ObjectPermissionMixin, DetailView):
             can_see_collaboration=user.has_perm(
                 "collaborations.view_collaboration", document.collaboration
             ),
-            # Who uploaded each version is for signed-in readers, not the public.
-            show_people=user.is_authenticated,
         )
         return context
 
