@@ -7,6 +7,7 @@ date. These rules refuse such values with a message rather than store them.
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 
@@ -41,6 +42,13 @@ def last_month(today: datetime.date | None = None) -> datetime.date:
     """The latest month that may be written: fifty years after this one."""
     today = today or timezone.localdate()
     return datetime.date(today.year + YEARS_AHEAD, today.month, 1)
+
+
+def days_recorded(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The first and last days Realise records: those of the months `month_problem`
+    accepts."""
+    last = last_month(today)
+    return FIRST_MONTH, last.replace(day=calendar.monthrange(last.year, last.month)[1])
 
 
 # Months before this are within the range whatever today is, from the day this module was

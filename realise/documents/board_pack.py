@@ -9,7 +9,6 @@ as at the meeting date, or as at today for a meeting still to come.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 
 from django.db.models import F
@@ -54,11 +53,10 @@ def meeting_date_problem(day: datetime.date) -> str | None:
     (those of the months `inputs.month_problem` accepts, 2000 to fifty years ahead)."""
     if inputs.month_problem(day.replace(day=1)) is None:
         return None
-    last = inputs.last_month()
-    last_day = last.replace(day=calendar.monthrange(last.year, last.month)[1])
+    first, last = inputs.days_recorded()
     return _("The meeting date must be from %(first)s to %(last)s.") % {
-        "first": inputs.FIRST_MONTH.isoformat(),
-        "last": last_day.isoformat(),
+        "first": first.isoformat(),
+        "last": last.isoformat(),
     }
 
 

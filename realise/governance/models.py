@@ -2,7 +2,6 @@
 actions, escalations between bodies, post-implementation reviews, and the reminders and
 in-app notifications that keep the rhythm."""
 
-import calendar
 import datetime
 from typing import Any, Self
 from zoneinfo import ZoneInfo
@@ -34,12 +33,11 @@ def day_range_problem(day: datetime.date | None, label: str) -> str | None:
     ahead), or None when it does not."""
     if day is None or inputs.month_problem(day.replace(day=1)) is None:
         return None
-    last = inputs.last_month()
-    last_day = last.replace(day=calendar.monthrange(last.year, last.month)[1])
+    first, last = inputs.days_recorded()
     return gettext("The %(field)s must be from %(first)s to %(last)s.") % {
         "field": label,
-        "first": inputs.FIRST_MONTH.isoformat(),
-        "last": last_day.isoformat(),
+        "first": first.isoformat(),
+        "last": last.isoformat(),
     }
 
 
