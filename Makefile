@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres test-databases scale-test lint typecheck format install assets migrate demo bench clean
+.PHONY: run test test-sqlite test-postgres test-databases speedups scale-test lint typecheck format install assets migrate demo bench clean
 
 # The packages are installed with uv (the same packages as pip, fetched side by side: a
 # fresh install takes half the time), or with pip where uv cannot be had. Their bytecode is
@@ -72,25 +72,30 @@ XDIST = $(if $(filter 0,$(PYTEST_WORKERS)),,-n $(PYTEST_WORKERS) --dist workstea
 # process that collects the suite).
 KEEP_BYTECODE = PYTHONDONTWRITEBYTECODE=
 
-test-sqlite: assets
+# The test processes' speed-ups that need a C compiler (tests/speedups/), built into
+# var/speedups/ when one is at hand; the tests run without them where none is.
+speedups: install
+	@$(PY) -m tests.speedups
+
+test-sqlite: assets speedups
 	$(KEEP_BYTECODE) DATABASE_URL=sqlite:///var/test.sqlite3 REALISE_TESTING=1 $(BIN)/pytest -q -m "not scale" $(XDIST) $(PYTEST_DURATIONS) $(PYTEST_ARGS)
 
 # `make test` runs on PostgreSQL only the tests that reach a database: the rest (about a
 # fifth, none of which can touch one) have just run on SQLite. `make test-postgres` runs all.
 POSTGRES_TESTS ?=
-test-postgres: assets
+test-postgres: assets speedups
 	$(KEEP_BYTECODE) REALISE_TESTING=1 $(BIN)/pytest -q -m "not scale" $(XDIST) $(PYTEST_DURATIONS) $(POSTGRES_TESTS) $(PYTEST_ARGS)
 
 # The migrated templates each test database is copied from (tests/template_databases.py):
 # made by the first test run that needs them, or ahead with this (for SQLite and, when
 # DATABASE_URL points at it, PostgreSQL).
-test-databases: assets
+test-databases: assets speedups
 	$(KEEP_BYTECODE) REALISE_TESTING=1 $(PY) -m tests.template_databases sqlite:///var/test.sqlite3 \
 	  $$([[ "$${DATABASE_URL:-}" == postgres* ]] && echo "$$DATABASE_URL")
 
 # Scale out: two gunicorn hosts and a task worker on one PostgreSQL database (made and
 # dropped by the test) and one Redis (REDIS_URL, else 127.0.0.1:6379). See docs/operations.md.
-scale-test: assets
+scale-test: assets speedups
 	@if [[ "$${DATABASE_URL:-}" != postgres* ]]; then export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres; fi; \
 	$(KEEP_BYTECODE) REALISE_TESTING=1 REALISE_REQUIRE_SCALE=1 $(BIN)/pytest -q -m scale tests/scale $(PYTEST_ARGS)
 

@@ -19,7 +19,7 @@ from django.utils import translation
 
 from realise.organisations.forces import load_forces
 from realise.organisations.models import Force, Region
-from tests import demo_snapshot, flush, template_databases
+from tests import demo_snapshot, flush, speedups, template_databases
 from tests.factories import (
     BenefitFactory,
     CollaborationFactory,
@@ -29,6 +29,8 @@ from tests.factories import (
     member,
     share,
 )
+
+speedups.install()
 
 
 @pytest.fixture(scope="session")

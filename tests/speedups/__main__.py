@@ -1,0 +1,5 @@
+"""Build the speed-ups: `python -m tests.speedups`."""
+
+from tests.speedups import build
+
+print(build())
