@@ -122,7 +122,9 @@ def seed(database: Path, benefits: int, months: int, actuals: int) -> None:
                     measure="Annual spend on the contracts in scope",
                     unit=unit,
                     baseline_value=Decimal(100_000 + n),
-                    target_value=Decimal(80_000 + n),
+                    # Below the baseline for a decrease, above it for an increase, as the
+                    # benefit standards require.
+                    target_value=Decimal(80_000 + n if n % 3 else 120_000 + n),
                     owner_id=people[n % len(people)],
                     measurement_owner_id=people[(n + 7) % len(people)],
                     cashable=subcategory == "1a",
