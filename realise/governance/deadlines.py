@@ -62,7 +62,7 @@ def programme_collaborations(user) -> set[int]:
     return with_nested(ids) if ids else set()
 
 
-def _actuals(user, start: datetime.date, end: datetime.date) -> list[Deadline]:
+def _actuals(user, start: datetime.date | None, end: datetime.date) -> list[Deadline]:
     """Actuals due for the benefits the user measures (or owns, with no one else measuring
     them), and, for a force benefits lead, for their force's lines (as on the worklist)."""
     tracked = (
@@ -75,14 +75,15 @@ def _actuals(user, start: datetime.date, end: datetime.date) -> list[Deadline]:
     )
     groups: list[tuple[QuerySet[Benefit], frozenset[int] | None]] = [(mine, None)]
     groups += [(tracked.filter(where), forces) for where, forces in led_lines(access_for(user))]
-    earliest = start - datetime.timedelta(days=settings.REALISE_MEASUREMENT_GRACE_DAYS + 31)
+    months = PlannedValue.objects.filter(period__lte=end)
+    if start is not None:
+        earliest = start - datetime.timedelta(days=settings.REALISE_MEASUREMENT_GRACE_DAYS + 31)
+        months = months.filter(period__gte=earliest.replace(day=1))
     rows = {}
     for benefits, forces in groups:
         # The one rule of a measured month (`benefits.measured`), for the lead's forces.
         for row in (
-            PlannedValue.objects.filter(
-                benefit__in=benefits, period__gte=earliest.replace(day=1), period__lte=end
-            )
+            months.filter(benefit__in=benefits)
             .filter(unmeasured(forces))
             .values_list("benefit_id", "benefit__reference", "benefit__title", "period")
             .distinct()
@@ -91,7 +92,7 @@ def _actuals(user, start: datetime.date, end: datetime.date) -> list[Deadline]:
     found = []
     for benefit_id, reference, title, period in sorted(rows.values(), key=lambda r: (r[3], r[1])):
         due = actuals_due(period)
-        if start <= due <= end:
+        if (start is None or start <= due) and due <= end:
             found.append(
                 Deadline(
                     kind="actuals",
@@ -107,11 +108,13 @@ def _actuals(user, start: datetime.date, end: datetime.date) -> list[Deadline]:
     return found
 
 
-def my_deadlines(user, start: datetime.date, end: datetime.date) -> list[Deadline]:
-    """Every deadline of the user's from `start` to `end`, soonest first."""
+def my_deadlines(user, start: datetime.date | None, end: datetime.date) -> list[Deadline]:
+    """Every deadline of the user's from `start` (None: however long ago, so everything
+    still overdue) to `end`, soonest first."""
+    since = Q() if start is None else Q(due_on__gte=start)
     found = _actuals(user, start, end)
     for action in Action.objects.filter(
-        owner__user=user, done=False, due_on__gte=start, due_on__lte=end
+        since, owner__user=user, done=False, due_on__lte=end
     ).select_related("decision__body"):
         assert action.due_on is not None  # chosen by its due date
         found.append(
@@ -129,8 +132,8 @@ def my_deadlines(user, start: datetime.date, end: datetime.date) -> list[Deadlin
     teams = programme_collaborations(user)
     reviews = PostImplementationReview.objects.filter(
         Q(initiative__sro__user=user) | Q(initiative__collaboration_id__in=teams),
+        since,
         completed_on__isnull=True,
-        due_on__gte=start,
         due_on__lte=end,
     ).select_related("initiative")
     for review in reviews:
@@ -148,7 +151,8 @@ def my_deadlines(user, start: datetime.date, end: datetime.date) -> list[Deadlin
         )
     for agreement in (
         Agreement.objects.in_force()
-        .filter(collaboration_id__in=teams, review_due__gte=start, review_due__lte=end)
+        .filter(collaboration_id__in=teams, review_due__lte=end)
+        .filter(Q() if start is None else Q(review_due__gte=start))
         .select_related("collaboration")
     ):
         found.append(

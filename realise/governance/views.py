@@ -265,7 +265,7 @@ class BodyMembersView(BodyChangeMixin, FormView):
     template_name = "governance/body_members.html"
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "body": self.body}
+        return {**super().get_form_kwargs(), "body": self.body, "user": self.request.user}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -356,13 +356,12 @@ def _calendar_response(text: str, name: str) -> HttpResponse:
     return response
 
 
-DEADLINES_BACK = datetime.timedelta(days=92)
 DEADLINES_AHEAD = datetime.timedelta(days=400)
 
 
 class MyCalendarView(LoginRequiredMixin, TemplateView):
-    """My deadlines, and the personal feed link that carries them to my calendar: what is
-    overdue (from as far back as the feed goes), then what falls due in the next three
+    """My deadlines, and the personal feed link that carries them to my calendar: everything
+    still overdue, however long ago it fell due, then what falls due in the next three
     months."""
 
     template_name = "governance/my_calendar.html"
@@ -372,9 +371,7 @@ class MyCalendarView(LoginRequiredMixin, TemplateView):
         user, today = self.request.user, timezone.localdate()
         feed = reverse("my-calendar-ics") + "?" + urlencode({"token": ics.feed_token(user)})
         context.update(
-            deadlines=deadlines.my_deadlines(
-                user, today - DEADLINES_BACK, today + datetime.timedelta(days=92)
-            ),
+            deadlines=deadlines.my_deadlines(user, None, today + datetime.timedelta(days=92)),
             feed_url=self.request.build_absolute_uri(feed),
             today=today,
         )
@@ -403,7 +400,7 @@ class MyCalendarFeedView(View):
         base, domain = _feed_base(request)
         # A calendar program sends no session or language: the feed is in its owner's.
         with translation.override(language.of_user(user)):
-            found = deadlines.my_deadlines(user, today - DEADLINES_BACK, today + DEADLINES_AHEAD)
+            found = deadlines.my_deadlines(user, None, today + DEADLINES_AHEAD)
             name = _("Realise deadlines of %(name)s") % {
                 "name": user.get_full_name() or user.username
             }
@@ -606,7 +603,7 @@ class DecisionCreateView(LoginRequiredMixin, ObjectPermissionMixin, FormView):
         return ActionFormSet(
             self.request.POST or None,
             prefix="actions",
-            form_kwargs={"decided_on": self.meeting.date},
+            form_kwargs={"decided_on": self.meeting.date, "user": self.request.user},
         )
 
     def get_context_data(self, **kwargs):

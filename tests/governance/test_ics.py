@@ -167,6 +167,42 @@ def test_my_deadlines_page_shows_what_is_overdue_as_the_feed_does(client, world)
     }
 
 
+def test_my_deadlines_keep_what_has_been_overdue_for_months(client, world, settings):
+    """An action, a review and a month's actual still not done half a year after they fell
+    due stay on the page and in the feed until they are done."""
+    from realise.governance.models import PostImplementationReview
+
+    settings.REALISE_MEASUREMENT_GRACE_DAYS = 10
+    today = timezone.localdate()
+    long_ago = today - datetime.timedelta(days=200)
+    month = (long_ago.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    world.benefit.measurement_owner = world.erin_person
+    world.benefit.save()
+    world.initiative.status = "active"
+    world.initiative.sro = world.erin_person
+    world.initiative.save()
+    plan(world.benefit, month, ["100"])
+    decision = Decision.objects.create(body=world.board, decided_on=long_ago, text="Do it")
+    Action.objects.create(
+        decision=decision, text="Send the old figures", owner=world.erin_person, due_on=long_ago
+    )
+    PostImplementationReview.objects.create(initiative=world.initiative, due_on=long_ago)
+    client.force_login(world.erin)
+
+    page = client.get("/governance/calendar/")
+    found = {d.kind: d for d in page.context["deadlines"]}
+    assert found["action"].due == long_ago
+    assert found["post-implementation-review"].due == long_ago
+    assert found["actuals"].uid == f"actuals-{world.benefit.pk}-{month:%Y-%m}"
+    assert "Send the old figures" in page.content.decode()
+
+    url = page.context["feed_url"]
+    client.logout()
+    _, events_found = events(client.get(url))
+    assert f"actuals-{world.benefit.pk}-{month:%Y-%m}" in events_found
+    assert any(uid.startswith("action-") for uid in events_found)
+
+
 def test_a_terminated_agreement_has_no_review_among_my_deadlines(client, world):
     """An agreement ended at its review is reviewed no more: neither reminders nor agendas
     ask for its review, and nor do my deadlines."""
