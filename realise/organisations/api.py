@@ -300,6 +300,16 @@ class MembershipViewSet(
             detail["collaborations"] = detail.pop("collaboration")
         return error
 
+    def check_object_permissions(self, request, obj):
+        """A membership the caller may see but not revoke (one also within collaborations
+        they do not run) is refused with the reason the access page gives; one they may not
+        see at all is not found (`scope`)."""
+        try:
+            super().check_object_permissions(request, obj)
+        except exceptions.PermissionDenied:
+            refusal = services.refusal_to_manage(request.user, obj)
+            raise exceptions.PermissionDenied(refusal) from None
+
     def destroy(self, request, *args, **kwargs):
         membership = self.get_object()
         body = request.data if hasattr(request.data, "get") else {}

@@ -220,12 +220,20 @@ def manageable_memberships(by: User | None) -> QuerySet[Membership]:
     )
 
 
-def may_manage(by: User | None, membership: Membership) -> bool:
+def refusal_to_manage(by: User | None, membership: Membership) -> str | None:
+    """Why `by` may not change or revoke this membership (None: they may), in the words a
+    refusal to revoke it gives on the pages, the API and the command line alike."""
     try:
         _check(by, membership.role, membership.force, membership.collaborations.all())
-    except (PermissionDenied, ValidationError):
-        return False
-    return True
+    except PermissionDenied as refusal:
+        return str(refusal)
+    except ValidationError as refusal:
+        return " ".join(refusal.messages)
+    return None
+
+
+def may_manage(by: User | None, membership: Membership) -> bool:
+    return refusal_to_manage(by, membership) is None
 
 
 # Granting, changing, revoking --------------------------------------------------------------
@@ -884,19 +892,36 @@ def refusal_to_invite(email: str, by: User | None = None) -> str | None:
         return _(
             "%(email)s is already invited: send the invitation again from the invitations page."
         ) % {"email": email}
+    if not _may_know_account(by, email, others):
+        return _("You cannot invite %(email)s: ask an administrator to invite them.") % {
+            "email": email
+        }
     return _("Someone already has an account with this email address: grant them a role.")
 
 
+def _may_know_account(by: User | None, email: str, accounts: QuerySet[User]) -> bool:
+    """Whether `by` may be told that one of `accounts` has this address: administrators
+    (and the command line); whoever manages a role one of them holds; and whoever sees it
+    on the people page already (a named person with this address, linked to the account).
+    Anyone else is refused without being told why, so that an address typed into the
+    invitation form never reveals an account they could not otherwise see."""
+    if by is None or access_for(by).administrator:
+        return True
+    if manageable_memberships(by).filter(user__in=accounts).exists():
+        return True
+    return Person.objects.filter(user__in=accounts, email__iexact=email).exists()
+
+
 def _may_handle(by: User | None, invitation: Invitation) -> None:
-    if by is None or access_for(by).administrator or invitation.invited_by_id == by.pk:
+    """Only whoever sees the invitation on the invitations page (`invitations_for`: its
+    inviter, or a programme team managing one of its roles) and manages access handles it;
+    `_refuse_roles_beyond` then checks each role it carries."""
+    if by is None or access_for(by).administrator:
         return
-    for membership in invitation.user.memberships.all():
-        if not may_manage(by, membership):
-            raise PermissionDenied(
-                _("Only whoever may grant its roles may handle this invitation.")
-            )
     if not access_for(by).programme_collaborations:
         raise PermissionDenied(_("Only administrators and programme teams handle invitations."))
+    if not invitations_for(by).filter(pk=invitation.pk).exists():
+        raise PermissionDenied(_("Only whoever may grant its roles may handle this invitation."))
 
 
 def _already(invitation: Invitation) -> str:
@@ -906,12 +931,24 @@ def _already(invitation: Invitation) -> str:
 
 
 def resend(invitation: Invitation, *, by: User | None = None) -> None:
-    """Send a new link (the earlier one stops working)."""
+    """Send a new link (the earlier one stops working). The link gives the invitee every
+    role they hold, so, as for withdrawing, only whoever manages each of them sends it
+    again (`_refuse_roles_beyond`)."""
     _may_handle(by, invitation)
     if invitation.status != InvitationStatus.PENDING:
         raise ValidationError(_already(invitation))
     with transaction.atomic():
+        _refuse_roles_beyond(by, invitation.user, _invitee_roles(invitation), withdrawing=False)
         _send_invitation(invitation, by)
+
+
+def _invitee_roles(invitation: Invitation) -> list[Membership]:
+    """The invitee's roles, locked until the handling of the invitation is saved."""
+    return list(
+        Membership.objects.select_for_update()
+        .filter(user=invitation.user)
+        .prefetch_related("collaborations")
+    )
 
 
 def _role_words(membership: Membership, reader: User) -> str:
@@ -926,41 +963,51 @@ def _role_words(membership: Membership, reader: User) -> str:
     return ", ".join(parts)
 
 
-def _refuse_roles_beyond(by: User | None, user: User, memberships: list[Membership]) -> None:
-    """Withdrawing revokes every role the invitee holds, so only whoever may revoke each of
-    them withdraws: a programme team whose invitee was since given a role elsewhere is
-    refused, told which, and nothing changes (an administrator's grant is not undone)."""
+def _refuse_roles_beyond(
+    by: User | None, user: User, memberships: list[Membership], *, withdrawing: bool = True
+) -> None:
+    """Withdrawing revokes every role the invitee holds, and sending again gives them all,
+    so only whoever may revoke each of them withdraws or sends again: a programme team
+    whose invitee was since given a role elsewhere (or that no longer runs the
+    collaboration) is refused, told which, and nothing changes (an administrator's grant
+    is not undone, nor a link sent again)."""
     if by is None:
         return
     beyond = [m for m in memberships if not may_manage(by, m)]
-    if beyond:
+    if not beyond:
+        return
+    words = {
+        "username": user.get_username(),
+        "roles": "; ".join(_role_words(m, by) for m in beyond),
+    }
+    if not withdrawing:
         raise PermissionDenied(
             _(
-                "%(username)s also holds roles you do not manage (%(roles)s): withdrawing the "
-                "invitation would end them too. Revoke your own roles from the access page, "
-                "or ask an administrator to withdraw it."
+                "%(username)s holds roles you do not manage (%(roles)s): ask an administrator "
+                "to send the invitation again."
             )
-            % {
-                "username": user.get_username(),
-                "roles": "; ".join(_role_words(m, by) for m in beyond),
-            }
+            % words
         )
+    raise PermissionDenied(
+        _(
+            "%(username)s also holds roles you do not manage (%(roles)s): withdrawing the "
+            "invitation would end them too. Revoke your own roles from the access page, "
+            "or ask an administrator to withdraw it."
+        )
+        % words
+    )
 
 
 def withdraw(invitation: Invitation, *, by: User | None = None) -> None:
     """The link stops working and every role the invitee holds is revoked; the account
     stays inactive (nothing was done with it). Only whoever may revoke each of those roles
     withdraws (`_refuse_roles_beyond`)."""
+    _may_handle(by, invitation)
     if invitation.status != InvitationStatus.PENDING:
         raise ValidationError(_already(invitation))
     with transaction.atomic():
-        memberships = list(
-            Membership.objects.select_for_update()
-            .filter(user=invitation.user)
-            .prefetch_related("collaborations")
-        )
+        memberships = _invitee_roles(invitation)
         _refuse_roles_beyond(by, invitation.user, memberships)
-        _may_handle(by, invitation)
         for membership in memberships:
             membership.reason = "Invitation withdrawn"
             set_history_user(membership, by)
