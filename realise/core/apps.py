@@ -2,8 +2,11 @@ from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 from simple_history.signals import post_create_historical_record
+
+from realise.core.sqlite import install_like
 
 
 class CoreConfig(AppConfig):
@@ -26,6 +29,7 @@ class CoreConfig(AppConfig):
             audit.on_historical_record, dispatch_uid="realise-audit-trail"
         )
         audit.install_bulk_hook()
+        connection_created.connect(install_like, dispatch_uid="realise-sqlite-like")
         checks.register(base_url_is_public, checks.Tags.security, deploy=True)
         for signal in (post_save, post_delete):
             signal.connect(
