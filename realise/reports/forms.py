@@ -169,7 +169,14 @@ class MappingForm(GovukForm, forms.Form):
     def __init__(self, *args, sheets, headers, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.headers = headers
-        self.fields["sheet"].choices = [(name, name) for name in sheets]
+        # A hidden sheet is offered all the same, and marked: it is imported if chosen.
+        self.fields["sheet"].choices = [
+            (
+                sheet.name,
+                _("%(sheet)s (hidden)") % {"sheet": sheet.name} if sheet.hidden else sheet.name,
+            )
+            for sheet in sheets
+        ]
         self.fields["initiative"].choices = [("", _("Choose an initiative"))] + [
             (i.slug, f"{i.name} ({i.collaboration.name})")
             for i in Initiative.objects.visible_to(user)

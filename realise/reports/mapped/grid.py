@@ -15,7 +15,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 from realise.core import uploads
 from realise.reports.register.formulas import uncalculated_cells, xlsx_sheet_paths
-from realise.reports.register.layout import CellRange, sheet_layout
+from realise.reports.register.layout import CellRange, ods_layouts, sheet_layout
 
 MAX_ROWS = 200_000
 MAX_COLUMNS = 2_000
@@ -64,10 +64,15 @@ class Sheet:
     # as empty, and named by the import rather than passed over.
     uncalculated: set[tuple[int, int]] = field(default_factory=set)
     # Merged ranges (only their first cell holds the value), the 1-based numbers of the
-    # rows hidden or filtered out (of an .xlsx), and whether the sheet itself is hidden.
+    # rows hidden or filtered out, and whether the sheet itself is hidden.
     merged: list[CellRange] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)
     hidden: bool = False
+
+    @property
+    def label(self) -> str:
+        """The sheet's name as the import's messages give it: 'Lists (hidden)'."""
+        return f"{self.name} (hidden)" if self.hidden else self.name
 
     def value(self, row: int, column: int):
         """The value at a 1-based row and 0-based column (None beyond the edges)."""
@@ -84,10 +89,6 @@ class Sheet:
 @dataclass
 class Grid:
     sheets: dict[str, Sheet]
-
-    @property
-    def names(self) -> list[str]:
-        return list(self.sheets)
 
     @property
     def first_shown(self) -> Sheet:
@@ -144,9 +145,25 @@ def read_grid(data: bytes, filename: str) -> Grid:
             )
     except (CalamineError, ValueError, OSError) as exc:
         raise GridError(f"{filename}: the file cannot be read as a spreadsheet ({exc})") from None
-    if not name.endswith(".ods"):
+    if name.endswith(".ods"):
+        _read_ods_xml(data, sheets)
+    else:
         _read_sheet_xml(data, sheets)
     return Grid(sheets)
+
+
+def _read_ods_xml(data: bytes, sheets: dict[str, Sheet]) -> None:
+    """Mark the merged cells and hidden rows of an .ods (calamine reads neither)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            source = functools.partial(archive.open, "content.xml")
+            layouts = ods_layouts(source, MAX_ROWS)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return
+    for sheet_name, layout in layouts.items():
+        if sheet_name in sheets:
+            sheets[sheet_name].merged = layout.merged
+            sheets[sheet_name].hidden_rows = layout.hidden_rows
 
 
 def _read_sheet_xml(data: bytes, sheets: dict[str, Sheet]) -> None:

@@ -253,7 +253,7 @@ class _Reader:
         mapping = self.mapping
         sheet = self.grid.sheets.get(mapping.sheet)
         if sheet is None:
-            names = ", ".join(self.grid.names)
+            names = ", ".join(each.label for each in self.grid.sheets.values())
             self.problem(mapping.sheet, f"the file has no sheet called '{mapping.sheet}' ({names})")
             return None
         self.sheet = sheet

@@ -141,7 +141,10 @@ def read_date(value) -> datetime.date | None:
             return datetime.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
-    raise CellError(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2026-10-31")
+    raise CellError(
+        f"'{value}' is not a date; write it as YYYY-MM-DD or DD/MM/YYYY, "
+        "e.g. 2026-03-31 or 31/03/2026"
+    )
 
 
 MONTH = re.compile(r"^([0-9]{4})-([0-9]{1,2})$")
@@ -210,11 +213,22 @@ class Choices:
     are the Welsh ones (a register exported from a Welsh page has them in its drop-downs);
     where the two could clash, English wins."""
 
-    def __init__(self, choices, what: str, codes: bool = False):
+    def __init__(
+        self,
+        choices,
+        what: str,
+        codes: bool = False,
+        also: dict[str, tuple[str, ...]] | None = None,
+        named: dict[str, tuple[str, ...]] | None = None,
+    ):
+        """`also`: other spellings of a choice, as people type it ('£' for GBP); `named`:
+        those of them that a refusal lists beside the choice's value."""
         self.what = what
         self.codes = codes
         self.choices = list(choices)
         self.values = [choice.value for choice in self.choices]
+        self.also = also or {}
+        self.named = named or {}
 
     @cached_property
     def lookup(self) -> dict:
@@ -225,7 +239,18 @@ class Choices:
             with translation.override(language):
                 for choice in self.choices:
                     found.setdefault(str(choice.label).casefold(), choice.value)
+        for value, spellings in self.also.items():
+            for spelling in spellings:
+                found.setdefault(spelling.casefold(), value)
         return found
+
+    @cached_property
+    def allowed(self) -> str:
+        """The values, each with the other spellings a refusal names: 'GBP (or £, pounds)'."""
+        return ", ".join(
+            f"{value} (or {', '.join(self.named[value])})" if value in self.named else str(value)
+            for value in self.values
+        )
 
     def read(self, value, default=None):
         if _blank(value):
@@ -237,14 +262,24 @@ class Choices:
         if found is None and self.codes:
             found = self.lookup.get(text.split()[0].casefold())
         if found is None:
-            allowed = ", ".join(str(v) for v in self.values)
-            raise CellError(f"'{value}' is not a {self.what}; use one of {allowed}")
+            raise CellError(f"'{value}' is not a {self.what}; use one of {self.allowed}")
         return found
 
 
 SUBCATEGORIES = Choices(SubCategory, "sub-category", codes=True)
 DIRECTIONS = Choices(Direction, "direction")
-UNITS = Choices(Unit, "unit")
+# A unit as finance teams type it. Never '£k' or '£000': its figures are thousands of
+# pounds, and read as pounds they would be a thousand times too small.
+UNITS = Choices(
+    Unit,
+    "unit",
+    also={
+        Unit.GBP: ("£", "pounds", "£s", "pound", "pounds sterling", "sterling"),
+        Unit.HOURS: ("hour", "hrs", "hr"),
+        Unit.PERCENT: ("%", "per cent", "percentage"),
+    },
+    named={Unit.GBP: ("£", "pounds"), Unit.PERCENT: ("%",)},
+)
 NATURES = Choices(Nature, "nature")
 BENEFIT_STATUSES = Choices(BenefitStatus, "benefit status")
 INITIATIVE_STATUSES = Choices(InitiativeStatus, "initiative status")

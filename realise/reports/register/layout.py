@@ -7,17 +7,21 @@ naming the cells. Hidden rows (hidden by hand, or filtered out) are read like an
 and the import says which they were.
 
 openpyxl's read-only mode, which the import reads Realise's own workbook with, exposes
-neither, and calamine (a force's own register) no hidden rows: both are found in the
-worksheet's XML, scanned once for a sign of either and parsed only when there is one.
+neither, and calamine (a force's own register) no hidden rows, nor an .ods file's merged
+cells: both are found in the worksheet's XML (an .ods file's `content.xml`, all its sheets
+at once), scanned once for a sign of either and parsed only when there is one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as ET
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 CHUNK = 1 << 20
@@ -105,6 +109,70 @@ def sheet_layout(open_source: Callable[[], IO[bytes]]) -> SheetLayout:
                 )
                 layout.merged.append(CellRange(first_row, first_column, last_row, last_column))
     return layout
+
+
+# OpenDocument: a merged cell spans rows or columns; a row hidden by hand is collapsed,
+# one filtered out is `filter`.
+ODS_SIGN = re.compile(rb'number-(?:rows|columns)-spanned="|visibility="(?:collapse|filter)"')
+ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ODS_CELLS = (f"{{{ODS_TABLE}}}table-cell", f"{{{ODS_TABLE}}}covered-table-cell")
+
+
+def _ods(name: str) -> str:
+    return f"{{{ODS_TABLE}}}{name}"
+
+
+def _count(element, name: str) -> int:
+    try:
+        return max(int(element.get(_ods(name)) or 1), 1)
+    except ValueError:
+        return 1
+
+
+def ods_layouts(open_source: Callable[[], IO[bytes]], max_row: int) -> dict[str, SheetLayout]:
+    """The merged ranges and hidden rows (up to `max_row`) of each sheet of the .ods
+    `content.xml` that `open_source()` opens, by sheet name. LibreOffice writes a run of
+    like rows or cells once, with a repeat count, so rows and columns are counted with
+    their repeats."""
+    layouts: dict[str, SheetLayout] = {}
+    if not any(ODS_SIGN.search(segment) for segment in _segments(open_source)):
+        return layouts
+    table, row, cell = _ods("table"), _ods("table-row"), ODS_CELLS[0]
+    layout = SheetLayout()
+    number = repeated = column = 0
+    spans: list[tuple[int, int, int]] = []  # (column, rows, columns) of the row's merges
+    with open_source() as source, contextlib.suppress(ET.ParseError, DefusedXmlException):
+        # A file that cannot be parsed is refused by the read of its values.
+        for event, element in ET.iterparse(source, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == table:
+                    layout = layouts.setdefault(element.get(_ods("name"), ""), SheetLayout())
+                    number = 0
+                elif tag == row:
+                    repeated, column, spans = _count(element, "number-rows-repeated"), 0, []
+                elif tag in ODS_CELLS:
+                    if tag == cell:
+                        rows = _count(element, "number-rows-spanned")
+                        columns = _count(element, "number-columns-spanned")
+                        if rows * columns > 1:
+                            spans.append((column, rows, columns))
+                    column += _count(element, "number-columns-repeated")
+                continue
+            if tag == row:
+                first, last = number + 1, min(number + repeated, max_row)
+                if element.get(_ods("visibility")) in ("collapse", "filter"):
+                    layout.hidden_rows.update(range(first, last + 1))
+                for at in range(first, last + 1) if spans else ():
+                    layout.merged.extend(
+                        CellRange(at, left, at + rows - 1, left + columns - 1)
+                        for left, rows, columns in spans
+                    )
+                number += repeated
+                element.clear()
+            elif tag in ODS_CELLS:
+                element.clear()
+    return layouts
 
 
 def misread(
