@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -164,6 +164,8 @@ def generate_meetings(
     anchor = body.meets_from
     if not body.is_regular or anchor is None:  # a regular body has a first date
         return []
+    # One generation at a time per body: the button pressed twice adds the meetings once.
+    GovernanceBody.objects.select_for_update().filter(pk=body.pk).first()
     start = max(start or timezone.localdate(), anchor)
     wanted = body_dates(body, start, until)
     existing = set(
@@ -191,6 +193,119 @@ def generate_meetings(
         meeting.save()
         created.append(meeting)
     return created
+
+
+# The fields whose values give a body's meeting dates (its time, length and place do not:
+# a meeting without its own follows the body's).
+CADENCE_FIELDS = ("cadence", "every_weeks", "meets_from")
+
+
+@dataclass
+class KeptMeeting:
+    """A future meeting of the old cadence left in place, and why (in the page's words)."""
+
+    meeting: Meeting
+    reason: str
+
+
+@dataclass
+class Rescheduled:
+    """What a change of cadence did to a body's calendar."""
+
+    cancelled: list[Meeting] = field(default_factory=list)
+    added: list[Meeting] = field(default_factory=list)
+    kept: list[KeptMeeting] = field(default_factory=list)
+    relanded: list[Escalation] = field(default_factory=list)
+    until: datetime.date | None = None
+
+
+def _kept_because(meeting: Meeting) -> str | None:
+    """Why a generated meeting carries something a change of cadence must not throw away,
+    if it does: decisions, notes or papers, or arrangements a person made for it."""
+    if meeting.decisions.exists():
+        return _("Decisions are recorded at it.")
+    if meeting.notes.strip():
+        return _("It has notes or papers.")
+    day = meeting.cadence_date
+    if (
+        day is not None
+        and meeting.date != day
+        and (meeting.adjusted_from is None or meeting.date != workdays.previous_working_day(day))
+    ):
+        return _("A person moved it to this day.")
+    if meeting.start_time is not None or meeting.duration_minutes or meeting.location:
+        return _("It has its own start time, length or place.")
+    return None
+
+
+def reschedule_meetings(
+    body: GovernanceBody, *, user: User | None = None, today: datetime.date | None = None
+) -> Rescheduled:
+    """Move the body's future calendar onto its (changed) cadence, up to as far as the old
+    one went.
+
+    Each future meeting generated on the old cadence that the new one does not give is
+    cancelled, when it carries nothing (`_kept_because`): cancelled rather than deleted, so
+    its history stays and calendar programs are sent the cancellation. It no longer stands
+    for a cadence date, so a later cadence may generate that date again. The new cadence's
+    meetings are generated in their place, and the open escalations due at a cancelled
+    meeting move to the body's next meeting (`reland_escalations`). Meetings added by hand,
+    those that carry something, and today's and past meetings stay as they are. Call it
+    inside the transaction that saves the body (`save_body`).
+    """
+    today = today or timezone.localdate()
+    tomorrow = today + datetime.timedelta(days=1)
+    outcome = Rescheduled()
+    generated = body.meetings.filter(date__gt=today, cadence_date__isnull=False)
+    until: datetime.date | None = generated.aggregate(until=Max("cadence_date"))["until"]
+    if until is None:  # nothing generated ahead: the next "generate meetings" follows the new
+        return outcome
+    outcome.until = until
+    wanted = set(body_dates(body, tomorrow, until))
+    for meeting in generated.filter(status=MeetingStatus.SCHEDULED).order_by("date", "pk"):
+        day = meeting.cadence_date
+        assert day is not None
+        if day in wanted and meeting.date == workdays.previous_working_day(day):
+            continue  # the new cadence meets that day too
+        reason = _kept_because(meeting)
+        if reason is not None:
+            outcome.kept.append(KeptMeeting(meeting, reason))
+            continue
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.cadence_date = None
+        set_history_user(meeting, user)
+        meeting.save(update_fields=["status", "cadence_date", "updated_at"])
+        outcome.cancelled.append(meeting)
+    outcome.added = generate_meetings(body, start=tomorrow, until=until, user=user)
+    for meeting in outcome.cancelled:
+        outcome.relanded += reland_escalations(meeting, user)
+    return outcome
+
+
+@transaction.atomic
+def save_body(
+    body: GovernanceBody, *, user: User | None = None, today: datetime.date | None = None
+) -> Rescheduled:
+    """Save a governance body (new or changed) and, when a change moves the dates it meets
+    on (`CADENCE_FIELDS`), its future calendar with it (`reschedule_meetings`), all at once."""
+    if user is not None:
+        allowed = (
+            user.has_perm("governance.change_governancebody", body)
+            if body.pk
+            else user.has_perm("governance.add_governancebody", body.collaboration)
+        )
+        if not allowed:
+            raise PermissionDenied(_("You may not change %(body)s.") % {"body": body})
+    before = (
+        GovernanceBody.objects.select_for_update().filter(pk=body.pk).first() if body.pk else None
+    )
+    set_history_user(body, user)
+    body.save()
+    if before is None or all(
+        getattr(before, name) == getattr(body, name) for name in CADENCE_FIELDS
+    ):
+        return Rescheduled()
+    return reschedule_meetings(body, user=user, today=today)
 
 
 def meeting_day_problem(

@@ -207,10 +207,55 @@ class BodyFormMixin:
 
     def form_valid(self, form):
         form.instance.collaboration = self.collaboration
-        set_history_user(form.instance, self.request.user)
-        body = form.save()
+        body = form.save(commit=False)
+        # The body and, when its cadence changed, its future calendar, saved at once.
+        outcome = services.save_body(body, user=self.request.user)
+        form.save_m2m()
         messages.success(self.request, _("Saved %(name)s.") % {"name": body})
+        _tell_rescheduled(self.request, outcome)
         return redirect(body)
+
+
+def _tell_rescheduled(request, outcome: services.Rescheduled) -> None:
+    """Say what a change of cadence did to the calendar: the meetings cancelled and added,
+    the escalations moved on, and each meeting kept on the old cadence and why."""
+    if outcome.until is not None and (outcome.cancelled or outcome.added):
+        said = [
+            ngettext(
+                "The cadence changed: cancelled %(count)s meeting on the old cadence.",
+                "The cadence changed: cancelled %(count)s meetings on the old cadence.",
+                len(outcome.cancelled),
+            )
+            % {"count": len(outcome.cancelled)},
+            ngettext(
+                "Added %(count)s meeting on the new cadence up to %(day)s.",
+                "Added %(count)s meetings on the new cadence up to %(day)s.",
+                len(outcome.added),
+            )
+            % {
+                "count": len(outcome.added),
+                "day": formats.date_format(outcome.until, "j F Y"),
+            },
+        ]
+        if outcome.relanded:
+            said.append(
+                ngettext(
+                    "%(count)s escalation due at a cancelled meeting moved to the next meeting.",
+                    "%(count)s escalations due at a cancelled meeting moved to the next meeting.",
+                    len(outcome.relanded),
+                )
+                % {"count": len(outcome.relanded)}
+            )
+        messages.success(request, " ".join(said))
+    for kept in outcome.kept:
+        messages.warning(
+            request,
+            _(
+                "Kept the meeting on %(day)s, which is not on the new cadence: %(reason)s "
+                "Cancel or move it if the body will not meet then."
+            )
+            % {"day": formats.date_format(kept.meeting.date, "j F Y"), "reason": kept.reason},
+        )
 
 
 class BodyCreateView(LoginRequiredMixin, ObjectPermissionMixin, BodyFormMixin, FormView):
