@@ -27,7 +27,7 @@ from realise.core.forms import (
 )
 from realise.core.language import force_name
 from realise.core.versioning import VersionedFormMixin
-from realise.organisations.models import Force
+from realise.organisations.models import Force, Person
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -63,10 +63,14 @@ class BenefitForm(VersionedFormMixin, GovukForm, forms.ModelForm):
             "target_date": DateInput(),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         # The benefit as stored, before the form's values are put on it.
         self.stored = copy.copy(self.instance) if self.instance.pk else None
+        for name in ("owner", "measurement_owner"):
+            model_choice_field(self, name).queryset = Person.objects.choosable_by(
+                user, keeping=[getattr(self.instance, f"{name}_id")]
+            ).order_by("name")
 
     def _post_clean(self):
         """After the model's own checks: the minimum standard of the initiative's stage, and

@@ -30,7 +30,7 @@ from realise.collaborations.services import (
 )
 from realise.core.forms import DateInput, GovukForm, choice_field, model_choice_field
 from realise.core.versioning import VersionedFormMixin
-from realise.organisations.models import Force
+from realise.organisations.models import Force, Person
 
 
 class CollaborationForm(VersionedFormMixin, GovukForm, forms.ModelForm):
@@ -262,8 +262,11 @@ class InitiativeForm(VersionedFormMixin, GovukForm, forms.ModelForm):
             "purpose": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        model_choice_field(self, "sro").queryset = Person.objects.choosable_by(
+            user, keeping=[self.instance.sro_id]
+        ).order_by("name")
         # Closing is the closure's (`initiative_change_problems`): the list offers active and
         # on hold, or, once closed, closed alone; anything else posted is refused by name.
         status = choice_field(self, "status")

@@ -16,7 +16,7 @@ from realise.collaborations.access import (
     programme_team,
     work_out_access,
 )
-from realise.collaborations.models import OPEN_VISIBILITIES, Collaboration
+from realise.collaborations.models import OPEN_VISIBILITIES, Collaboration, Initiative
 from realise.core.errors import register_nouns, register_programme_team
 from realise.core.permissions import (
     access_for,
@@ -29,6 +29,7 @@ from realise.core.permissions import (
     register_parent,
     register_scope,
 )
+from realise.organisations.models import register_person_links
 
 register_access(work_out_access, people_covered, ACCESS_READS_FROM)
 register_programme_team(programme_team)
@@ -162,6 +163,14 @@ register_parent("collaborations.agreementreview", "agreement", "collaborations.a
 register_parent("collaborations.initiative", "collaboration", "collaborations.collaboration")
 register_parent("collaborations.stagedecision", "initiative", "collaborations.initiative")
 register_default_view(can_view)
+
+
+@register_person_links
+def senior_responsible_officers(collaborations):
+    """The senior responsible officers of initiatives in these collaborations (the
+    directory of people, and whom a form offers: `Person.objects.known_to`)."""
+    return Q(pk__in=Initiative.objects.filter(collaboration__in=collaborations).values("sro_id"))
+
 
 # What the 403 page calls these records (core.errors.describe).
 register_nouns(

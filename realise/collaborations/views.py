@@ -191,7 +191,12 @@ class InitiativeDetailView(ObjectPermissionMixin, DetailView):
         return context
 
 
-class InitiativeCreateView(ObjectPermissionMixin, CreateView):
+class InitiativeFormMixin:
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
+class InitiativeCreateView(InitiativeFormMixin, ObjectPermissionMixin, CreateView):
     model = Initiative
     form_class = InitiativeForm
     permission_required = "collaborations.add_initiative"
@@ -217,7 +222,9 @@ class InitiativeCreateView(ObjectPermissionMixin, CreateView):
         return super().form_valid(form)
 
 
-class InitiativeUpdateView(ObjectPermissionMixin, VersionConflictMixin, UpdateView):
+class InitiativeUpdateView(
+    InitiativeFormMixin, ObjectPermissionMixin, VersionConflictMixin, UpdateView
+):
     model = Initiative
     form_class = InitiativeForm
     permission_required = "collaborations.change_initiative"

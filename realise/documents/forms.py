@@ -216,11 +216,18 @@ class HandoverForm(GovukForm, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, benefit, **kwargs):
+    def __init__(self, *args, benefit, user, **kwargs):
         kwargs.setdefault("prefix", f"handover-{benefit.pk}")
         super().__init__(*args, **kwargs)
         self.benefit = benefit
-        people = Person.objects.select_related("force").order_by("name")
+        # The benefit's owners as they stand are kept: the hand-over may leave them in place.
+        people = (
+            Person.objects.choosable_by(
+                user, keeping=[benefit.owner_id, benefit.measurement_owner_id]
+            )
+            .select_related("force")
+            .order_by("name")
+        )
         self.fields["bau_owner"].queryset = people
         self.fields["measurement_owner"].queryset = people
         if benefit.measure:

@@ -81,7 +81,9 @@ class GovernanceBodyForm(GovukForm, forms.ModelForm):
         if self.instance.pk:
             bodies = bodies.exclude(pk=self.instance.pk)
         self.fields["escalates_to"].queryset = bodies
-        self.fields["chair"].queryset = Person.objects.order_by("name")
+        self.fields["chair"].queryset = Person.objects.choosable_by(
+            user, keeping=[self.instance.chair_id]
+        ).order_by("name")
         # Usual time and length: left empty, they keep the body's (or the default) values.
         for name in ("meeting_time", "meeting_minutes"):
             self.fields[name].required = False
@@ -126,10 +128,14 @@ class BodyMemberForm(GovukForm, forms.ModelForm):
         model = BodyMember
         fields = ["person", "represents_kind", "represents_force", "represents_other"]
 
-    def __init__(self, *args, body, **kwargs):
+    def __init__(self, *args, body, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.body = body
-        self.fields["person"].queryset = Person.objects.select_related("force").order_by("name")
+        self.fields["person"].queryset = (
+            Person.objects.choosable_by(user, keeping=[self.instance.person_id])
+            .select_related("force")
+            .order_by("name")
+        )
 
     def clean(self):
         data = super().clean()
@@ -249,15 +255,18 @@ class ActionForm(WithinPageForm, forms.Form):
     )
     owner = forms.ModelChoiceField(
         label=gettext_lazy("Owner"),
-        queryset=Person.objects.order_by("name"),
+        queryset=Person.objects.none(),
         required=False,
         empty_label=gettext_lazy("Nobody named"),
     )
     due_on = forms.DateField(label=gettext_lazy("Due date"), required=False, widget=DateInput())
 
-    def __init__(self, *args, decided_on: datetime.date | None = None, **kwargs):
+    def __init__(self, *args, user, decided_on: datetime.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.decided_on = decided_on
+        model_choice_field(self, "owner").queryset = Person.objects.choosable_by(user).order_by(
+            "name"
+        )
 
     def clean_due_on(self):
         due_on = self.cleaned_data.get("due_on")

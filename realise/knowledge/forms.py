@@ -12,7 +12,7 @@ from realise.knowledge.extract import ALLOWED_DESCRIPTION
 from realise.knowledge.indexing import kinds
 from realise.knowledge.models import Document, Lesson, Theme
 from realise.knowledge.search import SearchFilters
-from realise.organisations.models import Force, Region
+from realise.organisations.models import Force, Person, Region
 
 # The largest upload, in the language of the page that shows it.
 UPLOAD_LIMIT = lazy(filesizeformat, str)(settings.REALISE_UPLOAD_MAX_BYTES)
@@ -84,6 +84,12 @@ class LessonForm(RepositoryItemForm):
                 "user. Public: anyone. A lesson is never shown more widely than its collaboration."
             )
         }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["author"].queryset = Person.objects.choosable_by(
+            user, keeping=[self.instance.author_id]
+        ).order_by("name")
 
 
 class DocumentForm(RepositoryItemForm):

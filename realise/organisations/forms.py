@@ -174,7 +174,7 @@ class PersonForm(GovukForm, forms.Form):
 
 class CoverForm(GovukForm, forms.Form):
     person = forms.ModelChoiceField(
-        label=_("Who is away"), queryset=Person.objects.order_by("name"), help_text=_("The owner.")
+        label=_("Who is away"), queryset=Person.objects.none(), help_text=_("The owner.")
     )
     deputy = forms.CharField(label=_("Deputy's user name"), max_length=150)
     starts = forms.DateField(label=_("First day"), widget=DateInput())
@@ -184,8 +184,13 @@ class CoverForm(GovukForm, forms.Form):
     def __init__(self, *args, by, **kwargs):
         super().__init__(*args, **kwargs)
         access = access_for(by)
-        if not (access.administrator or access.programme_collaborations):
-            self.fields["person"].queryset = Person.objects.filter(user=by)
+        if access.administrator or access.programme_collaborations:
+            # Whom the reader may choose; the cover's own rule (`services.may_arrange_cover`)
+            # then refuses people with records outside the collaborations a team runs.
+            people = Person.objects.choosable_by(by).order_by("name")
+        else:
+            people = Person.objects.filter(user=by)
+        self.fields["person"].queryset = people
 
     def clean_deputy(self):
         try:

@@ -1,8 +1,12 @@
 """Regions, forces, named people and users' memberships of forces."""
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +15,7 @@ from simple_history.models import HistoricalRecords
 from realise.core.language import force_name
 from realise.core.models import TimeStamped
 from realise.core.oidc import ROLE_NAMES as CLI_ROLE_NAMES
+from realise.core.permissions import access_for
 
 
 class Region(models.Model):
@@ -82,6 +87,67 @@ class Force(models.Model):
         return gettext("Chief Constable of %(force)s") % {"force": force_name(self)}
 
 
+# The people who work on collaborations, as the apps above this one that name them tell
+# (`register_person_links`, from their `rules.py`): each takes the ids of the collaborations
+# a reader may see and gives a filter of the people linked to them (benefit owners and
+# measurement owners, senior responsible officers).
+PersonLinks = Callable[[QuerySet[Any]], Q]
+PERSON_LINKS: list[PersonLinks] = []
+
+
+def register_person_links(links: PersonLinks) -> PersonLinks:
+    if links not in PERSON_LINKS:
+        PERSON_LINKS.append(links)
+    return links
+
+
+class PersonQuerySet(models.QuerySet["Person"]):
+    def known_to(self, user) -> "PersonQuerySet":
+        """The people `user` may find in the directory of people: those who own or measure
+        a benefit, or are the senior responsible officer of an initiative, in a
+        collaboration the reader may see (`PERSON_LINKS`); who hold a programme team, force
+        lead or benefit owner role within such a collaboration or for a force as a whole;
+        and who say which topics they lead. Someone known only through a private
+        collaboration of other forces is not among them."""
+        if not access_for(user).authenticated:
+            return self.none()
+        collaboration: Any = Membership._meta.get_field("collaborations").related_model
+        visible = collaboration.objects.visible_to(user).values("pk")
+        roles = Membership.objects.filter(role__in=COLLABORATION_ROLES)
+        linked = (
+            Q(user_id__in=roles.filter(collaborations__in=visible).values("user_id"))
+            # A role for a force as a whole names no collaboration: it shows the force only.
+            | Q(
+                user_id__in=roles.filter(force__isnull=False, collaborations__isnull=True).values(
+                    "user_id"
+                )
+            )
+            | Q(pk__in=SharingPreference.objects.filter(topics__isnull=False).values("person_id"))
+        )
+        for links in PERSON_LINKS:
+            linked |= links(visible)
+        return self.filter(linked)
+
+    def choosable_by(self, user, *, keeping: Iterable[int | None] = ()) -> "PersonQuerySet":
+        """The people `user` may choose in a form (an owner, an author, a chair): those
+        they may find in the directory (`known_to`), themself and the people they named;
+        everyone for an administrator. `keeping`: the ids stored on the record being
+        edited, kept as choices whoever edits it (and no one else beyond the rule)."""
+        kept = Q(pk__in=[pk for pk in keeping if pk is not None])
+        access = access_for(user)
+        if access.administrator:
+            return self.all()
+        if not access.authenticated:
+            return self.filter(kept)
+        named = Person.history.filter(history_type="+", history_user_id=user.pk)
+        return self.filter(
+            Q(pk__in=self.known_to(user).values("pk"))
+            | Q(user_id=user.pk)
+            | Q(pk__in=named.values("id"))
+            | kept
+        )
+
+
 class Person(TimeStamped):
     """A named owner of benefits or an SRO; often not a user of the system."""
 
@@ -101,6 +167,8 @@ class Person(TimeStamped):
     )
     history = HistoricalRecords()
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = _("people")
@@ -117,6 +185,9 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer (read only)")
     INSPECTOR = "inspector", _("Inspector (reads everything, changes nothing)")
 
+
+# The roles that link their holder to collaborations in the directory of people.
+COLLABORATION_ROLES = (Role.PROGRAMME_TEAM, Role.FORCE_LEAD, Role.BENEFIT_OWNER)
 
 # The names the command line, scripts and the single sign-on map use for the roles
 # (`realise grant --role ...`): one table, kept in core.oidc because settings read it.

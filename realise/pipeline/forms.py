@@ -78,7 +78,9 @@ class OpportunityForm(VersionedFormMixin, GovukForm, forms.ModelForm):
             del self.fields["lesson"]
         else:
             model_choice_field(self, "lesson").queryset = lessons.order_by("title")
-        model_choice_field(self, "owner").queryset = Person.objects.order_by("name")
+        model_choice_field(self, "owner").queryset = Person.objects.choosable_by(
+            user, keeping=[self.instance.owner_id]
+        ).order_by("name")
         if self.instance.initiative_id is not None:
             # It became an initiative: its status is fixed, the link is kept.
             del self.fields["status"]

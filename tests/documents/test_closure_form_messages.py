@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from realise.collaborations.models import InitiativeStatus
-from tests.factories import PersonFactory
+from realise.organisations.services import name_person
 
 
 @pytest.fixture
@@ -18,7 +18,8 @@ def close_url(vetting):
 @pytest.fixture
 def complete(vetting):
     """Everything closure asks for, filled in."""
-    bau = PersonFactory(name="Bea Usual")
+    # Named by the programme team (on the people page), so theirs to choose.
+    bau = name_person(name="Bea Usual", by=vetting.alice)
     data = {
         "lessons-TOTAL_FORMS": "2",
         "lessons-INITIAL_FORMS": "0",

@@ -9,8 +9,8 @@ from django.urls import reverse
 from realise.collaborations.models import InitiativeStatus
 from realise.documents.models import HighlightReport
 from realise.governance.models import Meeting
+from realise.organisations.services import name_person
 from tests.documents.conftest import OCTOBER, docx_parts, pdf_pages, run_started_job
-from tests.factories import PersonFactory
 
 
 def highlight_url(w, month="2026-10"):
@@ -174,7 +174,8 @@ def test_closing_with_a_lesson_count_that_is_not_one_is_a_form_error(client, vet
 
 
 def test_closing_through_the_page(client, vetting, close_url):
-    bau = PersonFactory(name="Bea Usual")
+    # Named by the programme team (on the people page), so theirs to choose.
+    bau = name_person(name="Bea Usual", by=vetting.alice)
     data = {
         **management(),
         "confirm_realised": "on",

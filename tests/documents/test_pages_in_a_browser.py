@@ -5,7 +5,7 @@ import pytest
 
 from tests.e2e import conftest as e2e
 from tests.e2e.conftest import axe_violations, sign_in
-from tests.factories import PersonFactory
+from realise.organisations.services import name_person
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,8 @@ def test_the_pages_have_no_axe_violations(page, vetting):
 
 
 def test_closing_in_the_browser_names_what_is_missing_then_closes(page, vetting):
-    PersonFactory(name="Bea Usual")
+    # Named by the programme team (on the people page), so theirs to choose.
+    name_person(name="Bea Usual", role_title="Benefits lead", by=vetting.alice)
     sign_in(page, "alice")
     page.goto(f"/initiatives/{vetting.initiative.slug}/close/")
     page.get_by_role("button", name="Close the initiative").click()

@@ -7,7 +7,8 @@ from django.utils import timezone
 from realise.governance.models import BodyMember, GovernanceBody
 from realise.governance.services import add_months
 from realise.governance.workdays import previous_working_day
-from tests.factories import PersonFactory, force
+from realise.organisations.services import name_person
+from tests.factories import force
 
 
 def body_form(**changes):
@@ -88,7 +89,8 @@ def test_others_may_not_add_or_change_bodies(client, world):
 
 
 def test_members_represent_a_corporation_sole(client, world):
-    pcc = PersonFactory(name="Roger Hale")
+    # Named by the programme team (on the people page), so theirs to choose.
+    pcc = name_person(name="Roger Hale", by=world.alice)
     client.force_login(world.alice)
     url = f"/governance/bodies/{world.board.slug}/members/"
     page = client.post(

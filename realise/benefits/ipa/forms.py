@@ -124,7 +124,7 @@ class ChangeRequestForm(PlanForm):
         widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("Why change it")
     )
     requested_by = forms.ModelChoiceField(
-        queryset=Person.objects.order_by("name"), required=False, label=gettext_lazy("Requested by")
+        queryset=Person.objects.none(), required=False, label=gettext_lazy("Requested by")
     )
     body: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,
@@ -137,6 +137,7 @@ class ChangeRequestForm(PlanForm):
         super().__init__(*args, **kwargs)
         self.fields["profile"].label = gettext_lazy("Proposed planned profile")
         self.fields["body"].queryset = _deciding_bodies(benefit, user)
+        self.fields["requested_by"].queryset = Person.objects.choosable_by(user).order_by("name")
 
 
 class DecisionForm(GovukForm, forms.Form):

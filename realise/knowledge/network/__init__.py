@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from realise.benefits.models import Benefit
@@ -32,19 +32,16 @@ from realise.collaborations.models import Collaboration, Initiative
 from realise.core.permissions import access_for
 from realise.knowledge.models import Lesson
 from realise.organisations.models import (
+    COLLABORATION_ROLES,
     Membership,
     Network,
     NetworkMember,
     NetworkResource,
     NetworkRole,
     Person,
-    Role,
     SharingPreference,
     Topic,
 )
-
-COLLABORATION_ROLES = (Role.PROGRAMME_TEAM, Role.FORCE_LEAD, Role.BENEFIT_OWNER)
-
 
 # The directory ----------------------------------------------------------------------------
 
@@ -54,28 +51,10 @@ def _models():
 
 
 def directory_people(user, *, force: str = "", topic: str = "") -> QuerySet:
-    """The people `user` may find in the directory, optionally of one force (slug) and
-    leading one topic (slug), by name."""
-    if not access_for(user).authenticated:
-        return Person.objects.none()
-    benefit_model, initiative_model = _models()
-    visible = Collaboration.objects.visible_to(user).values("pk")
-    benefits = benefit_model.objects.filter(initiative__collaboration__in=visible)
-    roles = Membership.objects.filter(role__in=COLLABORATION_ROLES)
-    linked = (
-        Q(pk__in=benefits.values("owner_id"))
-        | Q(pk__in=benefits.values("measurement_owner_id"))
-        | Q(pk__in=initiative_model.objects.filter(collaboration__in=visible).values("sro_id"))
-        | Q(user_id__in=roles.filter(collaborations__in=visible).values("user_id"))
-        # A role for a force as a whole names no collaboration: it shows the force only.
-        | Q(
-            user_id__in=roles.filter(force__isnull=False, collaborations__isnull=True).values(
-                "user_id"
-            )
-        )
-        | Q(pk__in=SharingPreference.objects.filter(topics__isnull=False).values("person_id"))
-    )
-    people = Person.objects.filter(linked)
+    """The people `user` may find in the directory (`Person.objects.known_to`, the rule
+    the forms' choices of people use too), optionally of one force (slug) and leading one
+    topic (slug), by name."""
+    people = Person.objects.known_to(user)
     if force:
         people = people.filter(force__slug=force)
     if topic:
