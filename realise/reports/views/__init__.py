@@ -22,6 +22,7 @@ from django_htmx.http import HttpResponseClientRefresh
 from realise.benefits.models import Benefit
 from realise.benefits.profile import monthly_series
 from realise.collaborations.models import Collaboration, Initiative
+from realise.core.context_processors import shows_people
 from realise.core.language import force_name
 from realise.core.permissions import access_for
 from realise.core.views import ObjectPermissionMixin
@@ -216,7 +217,7 @@ class MapRegisterView(ObjectPermissionMixin, DetailView):
         return MappingForm(
             data,
             initial=None if data is not None else self.initial(),
-            sheets=grid.names,
+            sheets=grid.sheets.values(),
             headers=headers,
             user=self.request.user,
         )
@@ -402,9 +403,11 @@ class ImportAgainView(ObjectPermissionMixin, View):
         return redirect(run_again(job, user=request.user))
 
 
-class BenefitChartView(LoginRequiredMixin, View):
+class BenefitChartView(View):
     """A benefit's cumulative baseline, plan and actuals as SVG (its page) or PNG, drawn from
-    the same figures as the table beside it; `?force=ID` for one force's actuals."""
+    the same figures as the table beside it; `?force=ID` for one force's actuals. A visitor
+    who is not signed in gets a published benefit's chart as its page shows it to them: of
+    the verified actuals only."""
 
     def get(self, request, pk: int, fmt: str):
         if fmt not in charts.FORMATS:
@@ -421,7 +424,7 @@ class BenefitChartView(LoginRequiredMixin, View):
             ).first()
             if force is None:
                 raise Http404("No such force in this collaboration.")
-        series = monthly_series(benefit, force=force)
+        series = monthly_series(benefit, force=force, verified_only=not shows_people(request.user))
         names = {"reference": benefit.reference, "force": force_name(force)}
         if series["level"]:
             title = (
