@@ -437,9 +437,10 @@ def _levels_by_period(measurements, unit: str) -> dict[datetime.date, Decimal]:
     return out
 
 
-def compare(benefit: Benefit, *, force=None) -> Comparison:
+def compare(benefit: Benefit, *, force=None, verified_only: bool = False) -> Comparison:
     """Month by month: the original baseline, the current baseline, today's plan and the
-    actuals, summed in the database: all forces and the collaboration together, or, when
+    actuals (the verified ones only with `verified_only`, as the public are shown them),
+    summed in the database: all forces and the collaboration together, or, when
     `force` is given, that force's part, as its own dashboard view counts it (its share of
     each baseline and of the plan, and its own actuals plus its share of those recorded for
     the whole collaboration, each split to the penny by `forces.force_month_parts`). A level
@@ -460,6 +461,8 @@ def compare(benefit: Benefit, *, force=None) -> Comparison:
     )
     planned = _by_period(PlannedValue.objects.filter(benefit=benefit))
     measurements = Measurement.objects.filter(benefit=benefit, value__isnull=False)
+    if verified_only:
+        measurements = measurements.filter(verified_at__isnull=False)
     force_part = False
     level = not is_split(benefit)
     if force is None:

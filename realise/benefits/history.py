@@ -31,31 +31,45 @@ def people_fields(model) -> set[str]:
     }
 
 
-def benefit_changes(benefit, *, people: bool = True) -> list[Change]:
+def benefit_changes(benefit, *, people: bool = True, reader=None) -> list[Change]:
     """Every recorded change to a benefit, its planned profile, actuals and evidence;
     without `people`, no field that names a person (an owner, who entered or verified an
-    actual) is shown."""
+    actual) is shown, nor (for the public) any actual or its evidence: a published benefit
+    shows the public its verified actuals on its page, never the values not yet verified,
+    the reasons for returning them or their evidence. Personal values are shown as `reader`
+    may read them (`per_object`)."""
 
     def hidden(model, *own: str) -> set[str]:
         return set(own) if people else set(own) | people_fields(model)
 
-    measurement_ids = Measurement.history.filter(benefit_id=benefit.pk).values("id")
+    actuals = Measurement.history.filter(benefit_id=benefit.pk)
+    if not people:
+        actuals = actuals.none()
+    measurement_ids = actuals.values("id")
     changes = (
-        per_object(Benefit.history.filter(id=benefit.pk), lambda r: _("Benefit"), hidden(Benefit))
+        per_object(
+            Benefit.history.filter(id=benefit.pk),
+            lambda r: _("Benefit"),
+            hidden(Benefit),
+            reader=reader,
+        )
         + per_object(
             PlannedValue.history.filter(benefit_id=benefit.pk),
             lambda r: _("Plan for %(month)s") % {"month": f"{r.period:%Y-%m}"},
             hidden=hidden(PlannedValue, "benefit"),
+            reader=reader,
         )
         + per_object(
-            Measurement.history.filter(benefit_id=benefit.pk).select_related("force"),
+            actuals.select_related("force"),
             _actual,
             hidden=hidden(Measurement, "benefit"),
+            reader=reader,
         )
         + per_object(
             Evidence.history.filter(measurement_id__in=measurement_ids),
             lambda r: _("Evidence"),
             hidden=hidden(Evidence, "measurement"),
+            reader=reader,
         )
     )
     if not people:

@@ -61,11 +61,13 @@ def monthly_series(
     force=None,
     comparison: baselines.Comparison | None = None,
     today: datetime.date | None = None,
+    verified_only: bool = False,
 ) -> dict:
     """The benefit page's figures (and its profile's): month by month the current baseline
     (when baselined), today's plan and the actuals (one force's part when `force` is given:
-    see `baselines.compare`), with running totals for the chart, grouped by UK financial
-    year (April to March) for the table.
+    see `baselines.compare`; the verified actuals only with `verified_only`, as the public
+    are shown them), with running totals for the chart, grouped by UK financial year (April
+    to March) for the table.
     Actuals and variances count "to date" as the RAG does: the months up to the last
     complete month before `today` (`last_complete_month`; `to_date`). Each such month's
     variance is its actual less its plan, a planned month with no actual counting its whole
@@ -76,13 +78,14 @@ def monthly_series(
     months are levels with no running totals, each year holds its latest levels to date,
     and the totals are the latest actual against the plan for that month, as its RAG is
     worked out (`rag.latest_level`).
-    `comparison` is `baselines.compare(benefit, force=force)` where the caller has it."""
+    `comparison` is `baselines.compare(benefit, force=force, verified_only=...)` where the
+    caller has it."""
     today = today or timezone.localdate()
     to_date = last_complete_month(today)
     if comparison is None:
-        comparison = baselines.compare(benefit, force=force)
+        comparison = baselines.compare(benefit, force=force, verified_only=verified_only)
     if not is_split(benefit):
-        return _level_series(benefit, comparison, force, today)
+        return _level_series(benefit, comparison, force, today, verified_only=verified_only)
     baselined = comparison.current is not None
     sums = ("original", "baseline", "planned")
     counted_sums = ("actual", "against_baseline", "variance")
@@ -246,12 +249,41 @@ def _level_totals(
     }
 
 
+def _latest_month_level(months: list[dict[str, Any]]) -> dict[str, Any]:
+    """The latest level to date among `months` against the plan (and baselines) in force
+    that month, as `_level_totals` gives it, unrated: for the verified actuals alone, which
+    the engine's `latest_level` (counting every actual) does not rate."""
+    counted = [m for m in months if m["counted"] and m["actual"] is not None]
+    if not counted:
+        return dict.fromkeys(("period", *LEVELS, "actual", "against_baseline", "variance", "rag"))
+    latest = counted[-1]
+    return {
+        "period": latest["period"],
+        **{name: latest["in_force"][name] for name in LEVELS},
+        "actual": latest["actual"],
+        "against_baseline": latest["against_baseline"],
+        "variance": latest["variance"],
+        "rag": None,
+    }
+
+
 def _level_series(
-    benefit: Benefit, comparison: baselines.Comparison, force, today: datetime.date
+    benefit: Benefit,
+    comparison: baselines.Comparison,
+    force,
+    today: datetime.date,
+    *,
+    verified_only: bool = False,
 ) -> dict:
     baselined = comparison.current is not None
     to_date = last_complete_month(today)
     months = _level_months(comparison, to_date)
+    if not months:
+        totals = None
+    elif verified_only:
+        totals = _latest_month_level(months)
+    else:
+        totals = _level_totals(benefit, months, force, baselined, today)
     return {
         "level": True,
         "baselined": baselined,
@@ -260,7 +292,7 @@ def _level_series(
         "to_date": to_date,
         "months": months,
         "years": _level_years(months),
-        "totals": _level_totals(benefit, months, force, baselined, today) if months else None,
+        "totals": totals,
     }
 
 
@@ -282,16 +314,21 @@ def _profile_years(series: dict, unit: str) -> list[dict]:
 
 def _profile_totals(series: dict, unit: str) -> dict:
     """The Total row, as the page's: the whole plan, the actual to date and the actual less
-    the plan to date."""
+    the plan to date (a level's: the latest level to date against the plan for its month,
+    in `period`)."""
     totals = series["totals"]
     if totals is None:
-        return dict.fromkeys(("original", "baseline", "planned", "actual", "variance"), "–")
+        empty = dict.fromkeys(("original", "baseline", "planned", "actual", "variance"), "–")
+        return {**empty, "period": None}
     return {
+        "period": totals.get("period"),
         "original": amount(totals["original"], unit),
         "baseline": amount(totals["baseline"], unit),
         "planned": amount(totals["planned"], unit),
         "actual": amount(totals["actual"], unit),
         "variance": formatting.unit_difference(unit, totals["variance"]),
+        # A level's row gives no baseline, as `_level_profile_totals` gives none.
+        **(dict.fromkeys(("original", "baseline"), "–") if series["level"] else {}),
     }
 
 
@@ -339,16 +376,25 @@ def _links_seen(benefit: Benefit, reader: Any) -> dict:
 
 
 def profile_context(
-    benefit: Benefit, today: datetime.date | None = None, *, reader: Any = None
+    benefit: Benefit,
+    today: datetime.date | None = None,
+    *,
+    reader: Any = None,
+    public: bool = False,
 ) -> dict:
-    """What the profile shows; its links as `reader` may see them (`_links_seen`)."""
+    """What the profile shows; its links as `reader` may see them (`_links_seen`). A
+    `public` profile (for a visitor who is not signed in) counts the verified actuals only,
+    as the public pages do, and so gives no RAG rating (the engine rates every actual) and
+    no evidence (its notes and files are for signed-in readers)."""
     today = today or timezone.localdate()
     unit = benefit.unit
-    comparison = baselines.compare(benefit)
+    comparison = baselines.compare(benefit, verified_only=public)
     # The page's own figures, to the same month as the RAG below.
-    series = monthly_series(benefit, comparison=comparison, today=today)
+    series = monthly_series(benefit, comparison=comparison, today=today, verified_only=public)
     level = series["level"]
-    rag_rows = benefit_rag(base=Benefit.objects.filter(pk=benefit.pk), today=today)
+    rag_rows = (
+        [] if public else benefit_rag(base=Benefit.objects.filter(pk=benefit.pk), today=today)
+    )
     rag = rag_rows[0] if rag_rows else None
     changes = list(benefit.changes.select_related("initiative").prefetch_related("enablers"))
     enablers = []
@@ -356,13 +402,20 @@ def profile_context(
         names = [change.initiative.name, *(e.name for e in change.enablers.all())]
         enablers.append({"change": change.description, "enablers": names})
     evidence = Evidence.objects.filter(measurement__benefit=benefit)
-    evidence_counts = benefit.measurements.aggregate(
+    measurements = benefit.measurements.all()
+    if public:
+        measurements = measurements.filter(verified_at__isnull=False)
+    evidence_counts = measurements.aggregate(
         actuals=Count("pk", distinct=True), evidence=Count("evidence", distinct=True)
     )
-    latest_evidence = list(
-        evidence.select_related("measurement__force").order_by(
-            "-measurement__period", "-created_at"
-        )[:3]
+    latest_evidence = (
+        []
+        if public
+        else list(
+            evidence.select_related("measurement__force").order_by(
+                "-measurement__period", "-created_at"
+            )[:3]
+        )
     )
     disbenefits = list(
         Benefit.objects.filter(initiative=benefit.initiative, is_disbenefit=True)
@@ -382,7 +435,9 @@ def profile_context(
         "rebaselined": comparison.rebaselined,
         "level": level,
         "to_date": series["to_date"],
-        "totals": _level_profile_totals(rag, unit) if level else _profile_totals(series, unit),
+        "totals": _level_profile_totals(rag, unit)
+        if level and not public
+        else _profile_totals(series, unit),
         "years": _profile_years(series, unit),
         "rag": rag,
         "enablers": enablers,
@@ -398,9 +453,13 @@ def profile_context(
 def render_profile_html(
     benefit: Benefit, today: datetime.date | None = None, *, people: bool = True, reader: Any = None
 ) -> str:
-    """The profile as HTML; without `people`, naming no one (for the public); its links as
-    `reader` may see them."""
-    context = {**profile_context(benefit, today, reader=reader), "show_people": people}
+    """The profile as HTML; without `people`, for the public: naming no one, counting the
+    verified actuals only and with no evidence (`profile_context`); its links as `reader`
+    may see them."""
+    context = {
+        **profile_context(benefit, today, reader=reader, public=not people),
+        "show_people": people,
+    }
     return render_to_string("benefits/profile_pdf.html", context)
 
 
@@ -412,8 +471,8 @@ def render_profile_pdf(
     people: bool = True,
     reader: Any = None,
 ) -> bytes:
-    """The profile as a PDF (WeasyPrint); without `people`, naming no one; its links as
-    `reader` may see them."""
+    """The profile as a PDF (WeasyPrint); without `people`, for the public (see
+    `render_profile_html`); its links as `reader` may see them."""
     # Imported here: WeasyPrint takes half a second to load, and only a PDF needs it.
     from weasyprint import CSS as Stylesheet  # noqa: PLC0415
     from weasyprint import HTML  # noqa: PLC0415

@@ -5,6 +5,7 @@ Found by django-rules' autodiscovery at start-up."""
 from __future__ import annotations
 
 import rules
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from realise.benefits.models import (
@@ -30,11 +31,20 @@ from realise.core.permissions import (
     register_collaboration_path,
     register_parent,
 )
+from realise.organisations.models import register_person_links
 
 register_collaboration_path("benefits.benefit", "initiative.collaboration")
 register_collaboration_path("benefits.plannedvalue", "benefit.initiative.collaboration")
 register_collaboration_path("benefits.measurement", "benefit.initiative.collaboration")
 register_collaboration_path("benefits.evidence", "measurement.benefit.initiative.collaboration")
+
+
+@register_person_links
+def benefit_owners(collaborations):
+    """The people who own or measure a benefit in these collaborations (the directory of
+    people, and whom a form offers: `Person.objects.known_to`)."""
+    benefits = Benefit.objects.filter(initiative__collaboration__in=collaborations)
+    return Q(pk__in=benefits.values("owner_id")) | Q(pk__in=benefits.values("measurement_owner_id"))
 
 
 @rules.predicate
@@ -111,7 +121,9 @@ PERMISSIONS = {
     "benefits.add_plannedvalue": edit_benefit,
     "benefits.delete_plannedvalue": edit_benefit,
     "benefits.delete_measurement": is_administrator | is_programme_team_for,
-    "benefits.view_evidence": can_view,
+    # Evidence (its notes and files may name people) is for signed-in readers: a published
+    # benefit shows the public its verified actuals, never their evidence.
+    "benefits.view_evidence": can_view & rules.is_authenticated,
     "benefits.add_evidence": is_administrator | records_evidence_for,
     "benefits.change_evidence": is_administrator | records_evidence_for,
     "benefits.delete_evidence": is_administrator | is_programme_team_for,

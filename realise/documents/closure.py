@@ -28,7 +28,9 @@ from realise.documents.highlight import (
     unnamed_benefits,
 )
 from realise.documents.models import ClosureRecord
+from realise.documents.render import PDF, render
 from realise.governance.services import VISIBILITY_RANK
+from realise.knowledge.models import DocumentKind, DocumentVersion
 from realise.reports import charts, dashboards
 
 MEASURE_TITLES = {MONEY: gettext_lazy("Money (£)"), HOURS: gettext_lazy("Hours")}
@@ -255,8 +257,51 @@ def closure_lessons(record: ClosureRecord) -> list:
     ]
 
 
-def build_closure(record: ClosureRecord, *, marking: str | None = None) -> dict:
-    """The closure report of a closed initiative, as recorded at its closure."""
+def _handover_table(handovers: list, *, people: bool) -> dict:
+    """The benefits handed over to business as usual: with their owners, or (for the
+    public) without them."""
+    if not people:
+        return blocks.table(
+            _("Outstanding benefits handed over to business as usual"),
+            [
+                blocks.column(_("Reference")),
+                blocks.column(_("Benefit")),
+                blocks.column(_("Measures that continue")),
+            ],
+            [[h.benefit.reference, h.benefit.title, h.continuing_measures] for h in handovers],
+            empty=_("Every benefit was fully realised: nothing was handed over."),
+        )
+    return blocks.table(
+        _("Outstanding benefits and their owners in business as usual"),
+        [
+            blocks.column(_("Reference")),
+            blocks.column(_("Benefit")),
+            blocks.column(_("Owner in business as usual")),
+            blocks.column(_("Measurement owner")),
+            blocks.column(_("Measures that continue")),
+            blocks.column(_("Owner before closure")),
+        ],
+        [
+            [
+                handover.benefit.reference,
+                handover.benefit.title,
+                formats.person(handover.bau_owner),
+                formats.person(handover.measurement_owner),
+                handover.continuing_measures,
+                formats.person(handover.previous_owner),
+            ]
+            for handover in handovers
+        ],
+        empty=_("Every benefit was fully realised: nothing was handed over."),
+    )
+
+
+def build_closure(
+    record: ClosureRecord, *, marking: str | None = None, people: bool = True
+) -> dict:
+    """The closure report of a closed initiative, as recorded at its closure; without
+    `people`, for the public (`core.context_processors.shows_people`): naming no one (no
+    senior responsible officer, no one who closed it, no owner of a benefit handed over)."""
     initiative = record.initiative
     as_at = record.closed_on
     handovers = list(
@@ -268,18 +313,22 @@ def build_closure(record: ClosureRecord, *, marking: str | None = None) -> dict:
     lessons = closure_lessons(record)
     review = record.review
     closed_by = record.closed_by
-    facts = [
-        (_("Initiative"), initiative.name),
-        (_("Collaboration"), initiative.collaboration.name),
-        (_("Senior responsible officer"), formats.person(initiative.sro)),
-        (_("Stage at closure"), initiative.get_stage_display()),
-        (_("Closed on"), formats.day_label(record.closed_on)),
+    sro = [(_("Senior responsible officer"), formats.person(initiative.sro))]
+    closer = [
         (
             _("Closed by"),
             (closed_by.get_full_name() or closed_by.get_username())
             if closed_by
             else _("Not recorded"),
-        ),
+        )
+    ]
+    facts = [
+        (_("Initiative"), initiative.name),
+        (_("Collaboration"), initiative.collaboration.name),
+        *(sro if people else []),
+        (_("Stage at closure"), initiative.get_stage_display()),
+        (_("Closed on"), formats.day_label(record.closed_on)),
+        *(closer if people else []),
         (
             _("Post-implementation review"),
             formats.day_label(review.due_on) if review else _("Not set"),
@@ -362,29 +411,7 @@ def build_closure(record: ClosureRecord, *, marking: str | None = None) -> dict:
                         "recording the measures that continue."
                     )
                 ),
-                blocks.table(
-                    _("Outstanding benefits and their owners in business as usual"),
-                    [
-                        blocks.column(_("Reference")),
-                        blocks.column(_("Benefit")),
-                        blocks.column(_("Owner in business as usual")),
-                        blocks.column(_("Measurement owner")),
-                        blocks.column(_("Measures that continue")),
-                        blocks.column(_("Owner before closure")),
-                    ],
-                    [
-                        [
-                            handover.benefit.reference,
-                            handover.benefit.title,
-                            formats.person(handover.bau_owner),
-                            formats.person(handover.measurement_owner),
-                            handover.continuing_measures,
-                            formats.person(handover.previous_owner),
-                        ]
-                        for handover in handovers
-                    ],
-                    empty=_("Every benefit was fully realised: nothing was handed over."),
-                ),
+                _handover_table(handovers, people=people),
             ],
         ),
         (_("Lessons learned"), lesson_blocks),
@@ -401,3 +428,16 @@ def build_closure(record: ClosureRecord, *, marking: str | None = None) -> dict:
         "contents": False,
         "sections": sections,
     }
+
+
+def public_closure_copy(version: DocumentVersion) -> bytes | None:
+    """The public's copy of a closure report stored at closure (its first version), built
+    again from the closure record naming no one; None for any other file, which is served
+    as stored (`knowledge.services.register_public_copy`, from `DocumentsConfig.ready()`)."""
+    document = version.document
+    if document.kind != DocumentKind.CLOSURE_REPORT or version.number != 1:
+        return None
+    record = ClosureRecord.objects.filter(document=document).select_related("initiative").first()
+    if record is None:
+        return None
+    return render(build_closure(record, people=False), PDF).content

@@ -7,6 +7,7 @@ transaction; the search index follows through the signals registered in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -320,3 +321,30 @@ def delete_document(document: Document, *, user: User) -> None:
                 file.storage.delete(file.name)
 
     transaction.on_commit(remove_files)
+
+
+# Public copies ------------------------------------------------------------------------------
+
+# A file built from the register when it was stored (a closure report) may name people, as
+# its signed-in readers see them. A higher app that stores such a file tells how to build
+# the public's copy of a version of it, naming no one (`documents/apps.py`): bytes, or None
+# when the version is not such a file (an uploaded one is served as it was uploaded).
+PublicCopy = Callable[[DocumentVersion], bytes | None]
+_public_copies: list[PublicCopy] = []
+
+
+def register_public_copy(build: PublicCopy) -> PublicCopy:
+    """Add a builder of the public's copy of stored files (see `public_copy`)."""
+    if build not in _public_copies:
+        _public_copies.append(build)
+    return build
+
+
+def public_copy(version: DocumentVersion) -> bytes | None:
+    """The copy of `version` for a visitor who is not signed in, when it is a file built
+    from the register that names people (`shows_people`); None to serve the stored file."""
+    for build in _public_copies:
+        content = build(version)
+        if content is not None:
+            return content
+    return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -25,6 +26,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 from realise.collaborations.decisions import decisions_of
 from realise.collaborations.models import Agreement, Collaboration, ForceShare, Function, Initiative
 from realise.core.cells import safe_cell
+from realise.core.context_processors import shows_people
 from realise.core.downloads import file_download
 from realise.core.filtersets import PageFilterSet
 from realise.core.paging import LastPageMixin
@@ -485,8 +487,11 @@ def document_download(request, pk: int, number: int):
     )
     if not request.user.has_perm("knowledge.view_document", version.document):
         raise Http404("No such document.")
+    # A visitor gets a file built from the register naming no one, never the stored copy
+    # its signed-in readers get (`services.public_copy`).
+    copy = None if shows_people(request.user) else services.public_copy(version)
     try:
-        stored = version.file.open("rb")
+        stored = io.BytesIO(copy) if copy is not None else version.file.open("rb")
     except OSError as error:
         raise Http404("The version's file is missing.") from error
     response = file_download(

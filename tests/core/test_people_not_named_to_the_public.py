@@ -423,11 +423,13 @@ def test_a_visitor_still_reads_the_records_themselves(public):
     """Only the people go: the figures, dates and decisions stay, with their headings."""
     client = Client()
     benefit = client.get(f"/benefits/{public.benefit.pk}/").content.decode()
-    assert "Verified" in benefit and "Returned" in benefit
-    assert "Add the invoices" in benefit
+    # Its verified actual only (docs/verification.md): not the returned one, nor the reason.
+    assert "Verified" in benefit and "£900.00" in benefit
+    assert "Returned" not in benefit and "£800.00" not in benefit
+    assert "Add the invoices" not in benefit
     assert "Benefit owner" not in benefit and "Entered by" not in benefit
     history = client.get(f"/benefits/{public.benefit.pk}/history/").content.decode()
-    assert "Actual for 2025-01" in history
+    assert "Plan for 2025-01" in history and "Actual for 2025-01" not in history
     body = client.get(f"/governance/bodies/{public.body.slug}/").content.decode()
     assert "The body has 2 members." in body
     assert '<h2 class="govuk-heading-m">Members</h2>' in body

@@ -30,7 +30,6 @@ from realise.benefits.realisation.forces import month_plan_parts
 from realise.benefits.services import cleared_message, record_measurement, replace_plan
 from realise.benefits.standard import benefit_standard
 from realise.collaborations.models import Initiative
-from realise.collaborations.rules import can_view
 from realise.core.context_processors import shows_people
 from realise.core.downloads import file_download
 from realise.core.history import set_history_user
@@ -57,6 +56,9 @@ class BenefitDetailView(ObjectPermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         benefit, user = self.object, self.request.user
+        # A visitor who is not signed in sees a published benefit as the public pages show
+        # it: its verified actuals only, with no one named and no evidence.
+        public = not shows_people(user)
         forces = Force.objects.filter(
             shares__collaboration=benefit.initiative.collaboration
         ).order_by("name")
@@ -77,12 +79,17 @@ class BenefitDetailView(ObjectPermissionMixin, DetailView):
         )
         if force is not None:
             measurements = measurements.filter(force=force)
+        if public:
+            measurements = measurements.filter(verified_at__isnull=False)
         # The whole benefit's comparison: the panel shows it, and so does the series when
         # no force is chosen (worked out once for both).
-        whole = baselines.compare(benefit)
+        whole = baselines.compare(benefit, verified_only=public)
         context.update(
-            series=monthly_series(benefit, force=force, comparison=None if force else whole),
+            series=monthly_series(
+                benefit, force=force, comparison=None if force else whole, verified_only=public
+            ),
             comparison=whole,
+            verified_only=public,
             forces=forces,
             force=force,
             chart_query=urlencode({"force": force.pk}) if force else "",
@@ -110,7 +117,12 @@ def recordable_forces(user, benefit: Benefit):
     return members.filter(pk__in=access_for(user).leads_in(collaboration_id))
 
 
-class BenefitCreateView(ObjectPermissionMixin, CreateView):
+class BenefitFormMixin:
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+
+class BenefitCreateView(BenefitFormMixin, ObjectPermissionMixin, CreateView):
     model = Benefit
     form_class = BenefitForm
     permission_required = "benefits.add_benefit"
@@ -138,7 +150,7 @@ class BenefitCreateView(ObjectPermissionMixin, CreateView):
         return super().form_valid(form)
 
 
-class BenefitUpdateView(ObjectPermissionMixin, VersionConflictMixin, UpdateView):
+class BenefitUpdateView(BenefitFormMixin, ObjectPermissionMixin, VersionConflictMixin, UpdateView):
     model = Benefit
     form_class = BenefitForm
     permission_required = "benefits.change_benefit"
@@ -291,7 +303,10 @@ class BenefitHistoryView(ObjectPermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["changes"] = benefit_changes(self.object, people=shows_people(self.request.user))
+        user = self.request.user
+        context["changes"] = benefit_changes(
+            self.object, people=shows_people(user), reader=user if user.is_authenticated else None
+        )
         return context
 
 
@@ -299,7 +314,7 @@ def evidence_download(request, pk: int):
     evidence = get_object_or_404(
         Evidence.objects.select_related("measurement__benefit__initiative__collaboration"), pk=pk
     )
-    if not evidence.file or not can_view(request.user, evidence):
+    if not evidence.file or not request.user.has_perm("benefits.view_evidence", evidence):
         raise Http404("No such evidence file.")
     return file_download(evidence.file.open("rb"), evidence.file_name, default="evidence")
 

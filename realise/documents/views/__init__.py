@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 from realise.benefits.realisation import add_months, parse_month
 from realise.collaborations.models import Initiative, InitiativeStatus
 from realise.core import language
+from realise.core.context_processors import shows_people
 from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
 from realise.documents import closure as closure_content
 from realise.documents.forms import (
@@ -258,7 +259,10 @@ class ClosureView(InitiativeMixin, ObjectPermissionMixin, TemplateView):
     def forms(self, data=None):
         form = ClosureForm(data)
         lessons = LessonFormSet(data, prefix="lessons")
-        handovers = [HandoverForm(data, benefit=benefit) for benefit in self.outstanding]
+        handovers = [
+            HandoverForm(data, benefit=benefit, user=self.request.user)
+            for benefit in self.outstanding
+        ]
         return form, lessons, handovers
 
     def get_context_data(self, form=None, lessons=None, handovers=None, problems=(), **kwargs):
@@ -422,8 +426,11 @@ class ClosureDownloadView(ClosureRecordMixin, View):
         record = self.record
         format_, marking = download_options(request, record.marking)
         stored = record.document.current_version if record.document else None
+        # The stored report names people: it is only ever a signed-in reader's copy.
+        people = shows_people(request.user)
         if (
-            format_ == PDF
+            people
+            and format_ == PDF
             and marking == record.marking
             and stored is not None
             and request.user.has_perm("knowledge.view_document", record.document)
@@ -431,5 +438,5 @@ class ClosureDownloadView(ClosureRecordMixin, View):
             with stored.file.open("rb") as handle:
                 content = handle.read()
             return file_response(Rendered(content, f"closure-{slug}.pdf", stored.content_type))
-        document = closure_content.build_closure(record, marking=marking)
+        document = closure_content.build_closure(record, marking=marking, people=people)
         return file_response(render(document, format_))
