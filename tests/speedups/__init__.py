@@ -34,7 +34,8 @@ def build() -> str:
     BUILT.mkdir(parents=True, exist_ok=True)
     include = sysconfig.get_paths()["include"]
     command = [compiler, "-O2", "-shared", "-fPIC", "-I", include, str(SOURCE), "-o", str(target)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    # The compiler and paths come from the environment and this checkout, not from input.
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
         target.unlink(missing_ok=True)
         return f"not built ({done.stderr.strip()[:300]}): the tests run without the speed-ups"
