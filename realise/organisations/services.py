@@ -909,7 +909,7 @@ def _may_know_account(by: User | None, email: str, accounts: QuerySet[User]) -> 
         return True
     if manageable_memberships(by).filter(user__in=accounts).exists():
         return True
-    return Person.objects.filter(user__in=accounts, email__iexact=email).exists()
+    return Person.objects.known_to(by).filter(user__in=accounts, email__iexact=email).exists()
 
 
 def _may_handle(by: User | None, invitation: Invitation) -> None:

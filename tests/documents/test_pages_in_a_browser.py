@@ -3,9 +3,9 @@ initiative works with the form alone (no JavaScript is needed)."""
 
 import pytest
 
+from realise.organisations.services import name_person
 from tests.e2e import conftest as e2e
 from tests.e2e.conftest import axe_violations, sign_in
-from realise.organisations.services import name_person
 
 pytestmark = pytest.mark.e2e
 

@@ -186,6 +186,19 @@ def test_a_programme_team_is_told_of_an_account_the_people_page_shows(world):
     assert "Someone already has an account with this email address" in refused.content.decode()
 
 
+def test_a_named_person_the_reader_cannot_find_does_not_reveal_their_account(world):
+    """Every invitation names a person linked to the account: only one the reader may find in
+    the directory tells them the account exists (a viewer's is not listed there)."""
+    PersonFactory(name="Dave Viewer", email=world.dave.email, user=world.dave)
+    refused = signed_in(world.alice).post(
+        "/access/invite/",
+        {"email": world.dave.email, "role": "viewer", "collaborations": [world.collab.pk]},
+    )
+    page = refused.content.decode()
+    assert f"You cannot invite {world.dave.email}: ask an administrator" in page
+    assert "Someone already has an account" not in page
+
+
 # Revoking through the API -------------------------------------------------------------------
 
 
