@@ -19,6 +19,7 @@ from realise.governance.models import (
     PostImplementationReview,
     ReminderLog,
 )
+from realise.governance.views import tell_rescheduled
 
 
 class BodyMemberInline(DomainInline):
@@ -94,6 +95,12 @@ class GovernanceBodyAdmin(DomainHistoryAdmin):
     search_fields = ["name", "collaboration__name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [BodyMemberInline]
+
+    def save_model(self, request, obj, form, change):
+        """Save as the body's page does (`services.save_body`): a change of cadence moves
+        its future calendar with it, and the page says what that did."""
+        outcome = services.save_body(obj, user=request.user)
+        tell_rescheduled(request, outcome)
 
 
 @admin.register(BodyMember)

@@ -144,6 +144,28 @@ def body_dates(
     return [day for day in days if start <= day <= until and day >= anchor]
 
 
+def held_on(body: GovernanceBody, day: datetime.date) -> datetime.date:
+    """The day the calendar holds the meeting of the cadence date `day`: the day itself when
+    it is a working day, else the working day before; but never before the body's first
+    meeting (`meets_from`), so a first meeting on a weekend or bank holiday moves on to the
+    next working day instead."""
+    before = workdays.previous_working_day(day)
+    if body.meets_from is not None and before < body.meets_from:
+        return workdays.next_working_day(day)
+    return before
+
+
+def moved_by_the_calendar(meeting: Meeting) -> bool:
+    """Is the meeting where the calendar moved it, off a weekend or bank holiday (`held_on`,
+    under whichever first meeting the body had when it was generated)?"""
+    day = meeting.adjusted_from
+    return (
+        day is not None
+        and day == meeting.cadence_date
+        and meeting.date in (workdays.previous_working_day(day), workdays.next_working_day(day))
+    )
+
+
 @transaction.atomic
 def generate_meetings(
     body: GovernanceBody,
@@ -155,7 +177,9 @@ def generate_meetings(
     """Create the body's meetings on its cadence up to `until` (from `start`, default today).
 
     A cadence date on a weekend or an England and Wales bank holiday moves to the working
-    day before (the meeting keeps the date it moved from, so its page can say so).
+    day before, or to the next working day when the day before would come before the body's
+    first meeting (`held_on`). The meeting keeps the date it moved from, so its page can say
+    so.
     Meetings already generated for a cadence date are left alone, even when they were moved
     to another day or cancelled, so running it again never duplicates or undoes an edit.
     """
@@ -179,15 +203,15 @@ def generate_meetings(
     for day in wanted:
         if day in existing:
             continue
-        held_on = workdays.previous_working_day(day)
-        if held_on in taken:
+        held = held_on(body, day)
+        if held in taken:
             continue
-        taken.add(held_on)
+        taken.add(held)
         meeting = Meeting(
             body=body,
-            date=held_on,
+            date=held,
             cadence_date=day,
-            adjusted_from=day if held_on != day else None,
+            adjusted_from=day if held != day else None,
         )
         set_history_user(meeting, user)
         meeting.save()
@@ -227,11 +251,7 @@ def _kept_because(meeting: Meeting) -> str | None:
     if meeting.notes.strip():
         return _("It has notes or papers.")
     day = meeting.cadence_date
-    if (
-        day is not None
-        and meeting.date != day
-        and (meeting.adjusted_from is None or meeting.date != workdays.previous_working_day(day))
-    ):
+    if day is not None and meeting.date != day and not moved_by_the_calendar(meeting):
         return _("A person moved it to this day.")
     if meeting.start_time is not None or meeting.duration_minutes or meeting.location:
         return _("It has its own start time, length or place.")
@@ -265,7 +285,7 @@ def reschedule_meetings(
     for meeting in generated.filter(status=MeetingStatus.SCHEDULED).order_by("date", "pk"):
         day = meeting.cadence_date
         assert day is not None
-        if day in wanted and meeting.date == workdays.previous_working_day(day):
+        if day in wanted:
             continue  # the new cadence meets that day too
         reason = _kept_because(meeting)
         if reason is not None:
@@ -278,7 +298,7 @@ def reschedule_meetings(
         outcome.cancelled.append(meeting)
     outcome.added = generate_meetings(body, start=tomorrow, until=until, user=user)
     for meeting in outcome.cancelled:
-        outcome.relanded += reland_escalations(meeting, user)
+        outcome.relanded += reland_escalations(meeting, user, today=today)
     return outcome
 
 
@@ -906,16 +926,21 @@ def escalate(
     return escalation
 
 
-def reland_escalations(meeting: Meeting, user: User | None = None) -> list[Escalation]:
+def reland_escalations(
+    meeting: Meeting, user: User | None = None, *, today: datetime.date | None = None
+) -> list[Escalation]:
     """Move the open escalations due at `meeting`, once it is cancelled, to the receiving
-    body's first meeting on or after the day each was raised that will take place (as
-    `escalate` chose it): where its agenda lists them."""
+    body's first meeting that will take place on or after both the day each was raised (as
+    `escalate` chose it) and today: a meeting to come, whose agenda lists them. With none
+    to come, an escalation waits for the next meeting arranged (no meeting named), as one
+    raised when the body had none."""
     if meeting.status != MeetingStatus.CANCELLED:
         return []
+    today = today or timezone.localdate()
     moved = []
     for escalation in Escalation.objects.filter(meeting=meeting, resolved_at__isnull=True):
         raised_on = timezone.localdate(escalation.raised_at)
-        escalation.meeting = next_meeting(escalation.to_body, raised_on)
+        escalation.meeting = next_meeting(escalation.to_body, max(raised_on, today))
         set_history_user(escalation, user)
         escalation.save(update_fields=["meeting", "updated_at"])
         moved.append(escalation)

@@ -212,11 +212,11 @@ class BodyFormMixin:
         outcome = services.save_body(body, user=self.request.user)
         form.save_m2m()
         messages.success(self.request, _("Saved %(name)s.") % {"name": body})
-        _tell_rescheduled(self.request, outcome)
+        tell_rescheduled(self.request, outcome)
         return redirect(body)
 
 
-def _tell_rescheduled(request, outcome: services.Rescheduled) -> None:
+def tell_rescheduled(request, outcome: services.Rescheduled) -> None:
     """Say what a change of cadence did to the calendar: the meetings cancelled and added,
     the escalations moved on, and each meeting kept on the old cadence and why."""
     if outcome.until is not None and (outcome.cancelled or outcome.added):

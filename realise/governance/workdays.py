@@ -87,6 +87,13 @@ def previous_working_day(day: datetime.date) -> datetime.date:
     return day
 
 
+def next_working_day(day: datetime.date) -> datetime.date:
+    """The day itself when it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
 def last_working_day(year: int, month: int) -> datetime.date:
     return previous_working_day(datetime.date(year, month, calendar.monthrange(year, month)[1]))
 

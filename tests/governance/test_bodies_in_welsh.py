@@ -113,7 +113,7 @@ def test_why_the_calendar_moved_a_meeting_reads_in_welsh(client, world):
         assert why_not_working(D(2027, 3, 27)) == "dydd Sadwrn"
         assert why_not_working(D(2026, 12, 28)) == "gŵyl banc (Gŵyl San Steffan (diwrnod yn ei le))"
     board = world.board
-    board.cadence, board.meets_from = "monthly", D(2026, 12, 25)
+    board.cadence, board.meets_from = "monthly", D(2026, 11, 25)
     board.save()
     generate_meetings(board, start=D(2026, 12, 1), until=D(2027, 1, 31))
     christmas = board.meetings.get(cadence_date=D(2026, 12, 25))

@@ -232,3 +232,19 @@ def test_generating_from_the_page_twice_adds_the_meetings_once(client, world):
     assert first >= 12
     assert board.meetings.count() == first
     assert "Added 0 meetings to the calendar" in page
+
+
+def test_a_meeting_a_person_moved_stays_when_the_new_cadence_meets_that_month_too(world):
+    """Starting the same cadence a month earlier gives the same dates: the meeting a person
+    moved from 14 to 20 May stands, with no warning to cancel it."""
+    board = monthly_on_the_15th(world)
+    may = meeting_on(board, D(2027, 5, 14))
+    may.date = D(2027, 5, 20)
+    may.save()
+
+    board.meets_from = D(2026, 12, 15)
+    outcome = save_body(board, user=world.alice, today=D(2027, 2, 1))
+
+    assert outcome.kept == [] and outcome.cancelled == [] and outcome.added == []
+    may.refresh_from_db()
+    assert (may.status, may.date, may.cadence_date) == ("scheduled", D(2027, 5, 20), D(2027, 5, 15))

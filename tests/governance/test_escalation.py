@@ -120,7 +120,11 @@ def test_an_off_track_escalation_must_name_the_benefit(client, world, summit):
     assert not Escalation.objects.exists()
 
 
-def test_an_escalation_whose_meeting_is_cancelled_moves_to_the_next_meeting(client, world, summit):
+def test_an_escalation_whose_meeting_is_cancelled_moves_to_the_next_meeting(
+    client, world, summit, monkeypatch
+):
+    # On 20 April 2026: the May meeting is still to come.
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: D(2026, 4, 20))
     escalation = escalate(
         world.board,
         kind="risk",
