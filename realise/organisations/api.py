@@ -92,14 +92,17 @@ class ForceViewSet(ReadOnlyDomainViewSet):
 
 
 class PersonViewSet(DomainViewSet):
-    """Named people: benefit owners, measurement owners, SROs."""
+    """Named people: benefit owners, measurement owners, SROs. Those the reader may choose
+    as one (`Person.objects.choosable_by`: whom they may find in the directory of people,
+    themself and the people they named; everyone for an administrator); anyone else is not
+    found."""
 
     serializer_class = PersonSerializer
     filterset_fields = ["force", "email"]
     ordering_fields = ["name", "created_at"]
 
     def scope(self, user):
-        return Person.objects.select_related("sharing").order_by("name")
+        return Person.objects.choosable_by(user).select_related("sharing").order_by("name")
 
     def filter_queryset(self, queryset):
         # Looking people up by email finds only those whose address the caller may read.

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from realise.benefits.models import Evidence, Measurement, PlannedValue
 from realise.collaborations.models import Agreement, Collaboration, StageDecision
-from realise.organisations.models import Person, Region
+from realise.organisations.models import Person, Region, SharingPreference, Topic
 from tests.api.conftest import ROLES
 from tests.factories import BenefitFactory, InitiativeFactory, force, share
 
@@ -68,6 +68,9 @@ def things(world, people):
         decided_on=datetime.date(2025, 6, 1),
     )
     t.person = Person.objects.create(name="Pat Finance")
+    # Pat says she leads vetting, so anyone signed in may find her in the directory (whom
+    # the people resource shows: tests/api/test_person_fields.py).
+    SharingPreference.objects.create(person=t.person).topics.add(Topic.objects.get(slug="vetting"))
     t.region = Region.objects.first()
     return t
 

@@ -169,8 +169,39 @@ class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
         queryset = super().get_queryset()
         request = self.context.get("request")
         if self.scope is not None and request is not None:
-            return self.scope(request.user)
+            return self.scoped(request.user)
         return queryset
+
+    def scoped(self, user):
+        """The objects `user` may give here."""
+        return self.scope(user)
+
+
+class ChosenRelatedField(VisibleRelatedField):
+    """A primary key chosen among the objects the requesting user may choose, by a rule
+    that keeps what the record being changed already holds: `scope(user, keeping=[ids])`,
+    such as `Person.objects.choosable_by`, the rule of the forms' choices of a person. An
+    update that leaves a stored choice in place is taken whoever sends it; any other object
+    outside the rule is refused as if it did not exist.
+
+    `DomainSerializer` gives one to every relation to a model whose manager has
+    `choosable_by`, so a serializer that names a person needs to say nothing more."""
+
+    def scoped(self, user):
+        return self.scope(user, keeping=self.kept())
+
+    def kept(self) -> list:
+        """The ids the record being changed holds in this field (none when creating)."""
+        field = self.parent if isinstance(self.parent, serializers.ManyRelatedField) else self
+        instance = getattr(field.parent, "instance", None)
+        if instance is None or isinstance(instance, list | QuerySet) or not field.source:
+            return []
+        stored = _model_field(type(instance), field.source)
+        if stored is None or not stored.is_relation:
+            return []
+        if stored.many_to_many:
+            return list(getattr(instance, stored.name).values_list("pk", flat=True))
+        return [getattr(instance, stored.attname, None)]
 
 
 @extend_schema_field(
@@ -265,6 +296,8 @@ class DomainSerializer(serializers.ModelSerializer):
     """Runs the model's own `clean()` on the object as it would be saved.
 
     For versioned models the body may carry `version`: the version it was read at.
+    A relation to a model whose manager says whom a user may choose (`choosable_by`: people)
+    takes only those, as the forms do (`ChosenRelatedField`).
     """
 
     serializer_field_mapping = {
@@ -285,6 +318,14 @@ class DomainSerializer(serializers.ModelSerializer):
                 help_text="The version this change was based on; a stale one is refused (409).",
             )
         return fields
+
+    def build_relational_field(self, field_name, relation_info):
+        field_class, field_kwargs = super().build_relational_field(field_name, relation_info)
+        manager = relation_info.related_model._default_manager
+        if field_class is self.serializer_related_field and hasattr(manager, "choosable_by"):
+            field_class = ChosenRelatedField
+            field_kwargs["scope"] = _choosable(relation_info.related_model)
+        return field_class, field_kwargs
 
     def _model_fields(self) -> dict:
         """ModelSerializer's fields for this class, worked out from the model once per process
@@ -337,6 +378,15 @@ class DomainSerializer(serializers.ModelSerializer):
     def update(self, instance, validated_data):
         validated_data.pop("version", None)
         return super().update(instance, validated_data)
+
+
+def _choosable(model) -> Callable:
+    """`model`'s rule of whom a user may choose, as a `ChosenRelatedField` asks it."""
+
+    def scope(user, keeping=()):
+        return model._default_manager.choosable_by(user, keeping=keeping)
+
+    return scope
 
 
 def _model_field(model, name: str):
