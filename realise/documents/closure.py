@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +21,7 @@ from realise.benefits.models import (
     PlannedValue,
 )
 from realise.benefits.realisation import HOURS, MONEY, RealisationFilter
+from realise.core.dataversion import data_version
 from realise.documents import blocks, formats
 from realise.documents.highlight import (
     SHARED_NOTE,
@@ -430,6 +432,10 @@ def build_closure(
     }
 
 
+# How long a visitor's copy of a closure report is kept built (`public_closure_copy`).
+PUBLIC_COPY_SECONDS = 24 * 60 * 60
+
+
 def public_closure_copy(version: DocumentVersion) -> bytes | None:
     """The public's copy of a closure report stored at closure (its first version), built
     again from the closure record naming no one; None for any other file, which is served
@@ -440,4 +446,11 @@ def public_closure_copy(version: DocumentVersion) -> bytes | None:
     record = ClosureRecord.objects.filter(document=document).select_related("initiative").first()
     if record is None:
         return None
-    return render(build_closure(record, people=False), PDF).content
+    # Built once for each language and state of the data, not for every visitor: a visitor
+    # may download it as often as they like.
+    key = f"closure-public-copy:{version.pk}:{translation.get_language()}:{data_version()}"
+    content = cache.get(key)
+    if content is None:
+        content = render(build_closure(record, people=False), PDF).content
+        cache.set(key, content, PUBLIC_COPY_SECONDS)
+    return content

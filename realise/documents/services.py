@@ -35,6 +35,7 @@ from realise.documents.models import BenefitHandover, ClosureRecord, HighlightRe
 from realise.documents.render import PDF, render
 from realise.governance.models import PostImplementationReview
 from realise.knowledge import services as knowledge
+from realise.knowledge.extract import extract_text
 from realise.knowledge.models import DocumentKind, Lesson, Theme
 from realise.organisations.models import Person
 
@@ -281,7 +282,11 @@ def close_initiative(
             raise ClosureRefused(problems)
         record = _write_closure(initiative, plan, outstanding, user=user, closed_on=closed_on)
         report = render(build_closure(record), PDF)
+        # The search index holds the text of the public's copy, which names no one: search
+        # shows extracts to visitors too (`closure.public_closure_copy`).
+        public = render(build_closure(record, people=False), PDF)
         document = knowledge.create_document(
+            searchable_text=extract_text("pdf", public.content),
             user=user,
             upload=ContentFile(report.content, name=report.filename),
             file_name=report.filename,

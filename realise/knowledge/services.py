@@ -227,9 +227,13 @@ def create_document(
     upload: File[bytes],
     note: str = "",
     file_name: str | None = None,
+    searchable_text: str | None = None,
     **fields: Any,
 ) -> Document:
-    """Create a document with its first version (the uploaded file)."""
+    """Create a document with its first version (the uploaded file). `searchable_text`:
+    what the search index holds of the file, where it must not be the file's own text (a
+    report built from the register, whose file names people that its public copy does
+    not: `public_copy`); the file's text otherwise."""
     document = Document()
     _apply(document, fields, DOCUMENT_FIELDS)
     if not user.has_perm("knowledge.add_document", document):
@@ -258,6 +262,8 @@ def create_document(
         )
     set_history_user(document, user)
     document.save()
+    if searchable_text is not None:
+        checked = (checked[0], checked[1], checked[2], searchable_text)
     _add_version(document, upload, user=user, note=note, checked=checked)
     return document
 

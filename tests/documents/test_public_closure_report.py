@@ -135,3 +135,24 @@ def test_the_report_built_for_the_public_names_no_one(published, fmt):
     assert "Cost per check" in text
     for name in NAMES:
         assert name not in text, name
+
+
+def test_a_visitor_cannot_find_the_report_by_the_names_it_holds(client, published):
+    """The search index holds the public copy's words: a visitor finds the report by what
+    it says, never by a person it names to signed-in readers."""
+    found = client.get("/search/", {"q": "vetting"}).content.decode()
+    assert f"/repository/documents/{published.document.pk}/" in found
+    for name in ("Senior", "Ledger", "Closer", "Bea"):
+        page = client.get("/search/", {"q": name}).content.decode()
+        assert f"/repository/documents/{published.document.pk}/" not in page, name
+        assert name not in page.split('id="main-content"')[-1].split("</form>")[-1], name
+
+
+def test_the_visitors_copy_is_built_once_for_many_downloads(client, published, monkeypatch):
+    from realise.documents import closure
+
+    assert SRO not in downloaded_pdf(client, published.download)
+    builds = []
+    monkeypatch.setattr(closure, "build_closure", lambda *a, **k: builds.append(1))
+    assert SRO not in downloaded_pdf(client, published.download)
+    assert builds == []
