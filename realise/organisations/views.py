@@ -348,7 +348,11 @@ class PeopleListView(PeopleMixin, SingleTableMixin, TemplateView):
 
     @cached_property
     def filterset(self):
-        people = Person.objects.select_related("force", "sharing", "user__invitation")
+        # The people this reader may choose, as the forms and the people API offer them
+        # (`Person.objects.choosable_by`): everyone for an administrator.
+        people = Person.objects.choosable_by(self.request.user).select_related(
+            "force", "sharing", "user__invitation"
+        )
         return PeopleFilter(self.request.GET or None, people, request=self.request)
 
     def get_table_data(self):
@@ -380,7 +384,9 @@ class PersonFormView(PeopleMixin, FormView):
     def person(self) -> Person | None:
         if "pk" not in self.kwargs:
             return None
-        return get_object_or_404(Person, pk=self.kwargs["pk"])
+        return get_object_or_404(
+            Person.objects.choosable_by(self.request.user), pk=self.kwargs["pk"]
+        )
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "person": self.person}

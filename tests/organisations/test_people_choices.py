@@ -183,3 +183,23 @@ def test_the_directory_and_the_forms_read_one_rule(client, world, hidden):
     client.force_login(world.alice)
     assert "Harriet Hidden" not in client.get("/people/").content.decode()
     assert "Erin Owner" in client.get("/people/").content.decode()
+
+
+def test_the_people_pages_list_and_change_only_whom_the_reader_may_choose(client, world, hidden):
+    """A programme team's people page lists, and lets it change, the people it may choose in
+    a form, as the people API does; an administrator's lists everyone."""
+    client.force_login(world.alice)
+    listed = options(client.get("/access/people/"))
+    assert "Erin Owner" in listed
+    assert "Harriet Hidden" not in listed
+    assert client.get(f"/access/people/{hidden.pk}/edit/").status_code == 404
+    refused = client.post(f"/access/people/{hidden.pk}/edit/", {"name": "Harriet Renamed"})
+    assert refused.status_code == 404
+    hidden.refresh_from_db()
+    assert hidden.name == "Harriet Hidden"
+    erin = world.erin_person
+    assert client.get(f"/access/people/{erin.pk}/edit/").status_code == 200
+
+    client.force_login(member("ada", "Essex", "administrator"))
+    assert "Harriet Hidden" in options(client.get("/access/people/"))
+    assert client.get(f"/access/people/{hidden.pk}/edit/").status_code == 200
