@@ -242,3 +242,32 @@ def test_bau_measurement_owners_are_reminded_of_overdue_actuals(closed):
     }
     hours = reminders["Actuals overdue: V-HOURS Vetting officer hours released"]
     assert hours.people == [closed.bea]
+
+
+def test_reports_stored_before_are_no_longer_searched_by_the_names_they_hold(closed):
+    """Migration documents.0005: the search text a closure report was stored with, when it
+    was the named file's, is dropped (title and description stay searchable)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "realise.documents.migrations.0005_closure_reports_searched_without_names"
+    )
+    document = Document.objects.get(kind="closure_report", initiative=closed.initiative)
+    version = document.current_version
+    version.extracted_text = "Owner in business as usual: Bea Usual, Head of vetting services"
+    version.save()
+    SearchEntry.objects.filter(kind="document", object_id=document.pk).update(
+        body=f"{document.description}\n{version.extracted_text}"
+    )
+    assert any(h.id == document.pk for h in search("Bea Usual", user=closed.alice)[:20])
+
+    migration.forget_named_text(apps, None)
+
+    version.refresh_from_db()
+    assert version.extracted_text == ""
+    entry = SearchEntry.objects.get(kind="document", object_id=document.pk)
+    assert entry.body == document.description
+    assert not any(h.id == document.pk for h in search("Bea Usual", user=closed.alice)[:20])
+    assert any(h.id == document.pk for h in search("Joint vetting", user=closed.alice)[:20])
