@@ -33,6 +33,7 @@ from realise.documents.models import ClosureRecord
 from realise.documents.render import PDF, render
 from realise.governance.services import VISIBILITY_RANK
 from realise.knowledge.models import DocumentKind, DocumentVersion
+from realise.knowledge.published import VERIFIED_ONLY
 from realise.reports import charts, dashboards
 
 MEASURE_TITLES = {MONEY: gettext_lazy("Money (£)"), HOURS: gettext_lazy("Hours")}
@@ -178,15 +179,81 @@ def _month(text: str) -> datetime.date:
     return datetime.date(int(text[:4]), int(text[5:7]), 1)
 
 
-def _chart(initiative, as_at: datetime.date) -> list[dict]:
-    summaries = engine.measure_summaries(
-        RealisationFilter(initiative=initiative), today=as_at, include_trend=False
+def _summaries(initiative, as_at: datetime.date, **filters) -> dict[str, engine.MeasureSummary]:
+    return engine.measure_summaries(
+        RealisationFilter(initiative=initiative, **filters), today=as_at, include_trend=False
     )
+
+
+def _realised(summary: engine.MeasureSummary, verified_only: bool) -> Decimal:
+    """Realised to date: every actual, or the verified ones only."""
+    return summary.verified_actual_to_date if verified_only else summary.actual_to_date
+
+
+def verified_table(summaries: dict[str, engine.MeasureSummary], as_at: datetime.date) -> dict:
+    """The level of benefits realised as the public are shown it: the plan beside the
+    verified actuals to date, worked out by the realisation engine as at the closure. The
+    part realised outside the plan and the shares of plan are left out: the engine keeps
+    them for every actual only."""
+    rows = [
+        [
+            str(MEASURE_TITLES[measure]),
+            formats.measure_value(measure, summary.planned_total),
+            formats.measure_value(measure, summary.planned_to_date),
+            formats.measure_value(measure, summary.verified_actual_to_date),
+        ]
+        for measure, summary in summaries.items()
+        if summary.planned_total or summary.verified_actual_to_date
+    ]
+    return blocks.table(
+        _("Benefits realised to the end of %(month)s")
+        % {"month": formats.month_label(engine.last_complete_month(as_at))},
+        [
+            blocks.column(_("Measure")),
+            blocks.column(_("Planned in total"), numeric=True),
+            blocks.column(_("Planned to date"), numeric=True),
+            blocks.column(_("Realised to date"), numeric=True),
+        ],
+        rows,
+        empty=_("No money or hours were planned or realised."),
+    )
+
+
+def _verified_years(initiative, as_at: datetime.date, summary) -> list[dict]:
+    """`dashboards.period_rows(summary, "year")` counting the verified actuals only: each
+    financial year's from the engine's figures for that year's months alone; a year not yet
+    complete is forecast as its verified actuals and the plan of its months to come."""
+    rows = []
+    cumulative = engine.ZERO
+    for year, row in zip(summary.years, dashboards.period_rows(summary, "year"), strict=True):
+        if row["actual"] is not None:
+            figures = _summaries(initiative, as_at, period_from=year.start, period_to=year.end)
+            verified = figures[summary.measure].verified_actual_to_date
+            cumulative += verified
+            row = {
+                **row,
+                "actual": verified,
+                "forecast": row["forecast"] - row["actual"] + verified,
+                "cumulative_actual": cumulative,
+            }
+        rows.append(row)
+    return rows
+
+
+def _chart(
+    initiative, as_at: datetime.date, summaries: dict, *, verified_only: bool = False
+) -> list[dict]:
+    """A chart of money and of hours planned and realised by financial year (realised: the
+    verified actuals only with `verified_only`)."""
     out = []
     for measure, summary in summaries.items():
-        if not (summary.planned_total or summary.actual_to_date):
+        if not (summary.planned_total or _realised(summary, verified_only)):
             continue
-        rows = dashboards.period_rows(summary, "year")
+        rows = (
+            _verified_years(initiative, as_at, summary)
+            if verified_only
+            else dashboards.period_rows(summary, "year")
+        )
         title = _("%(measure)s planned and realised by financial year") % {
             "measure": MEASURE_TITLES[measure]
         }
@@ -200,12 +267,29 @@ def _chart(initiative, as_at: datetime.date) -> list[dict]:
     return out
 
 
+def _verified_to_date(initiative, benefit: Benefit, as_at: datetime.date, claim) -> Decimal:
+    """A money or hours benefit's verified actuals to date as the initiative's totals count
+    them (the share it claims of a shared benefit), read as the benefit's own figures are
+    (a dis-benefit's not negated), from the same engine figures as `initiative_claims`."""
+    if claim is not None:
+        return claim.summary.verified_actual_to_date * claim.sign
+    summaries = engine.measure_summaries(
+        RealisationFilter(initiative=initiative),
+        base=Benefit.objects.filter(pk=benefit.pk),
+        today=as_at,
+        include_trend=False,
+    )
+    verified = summaries[engine.SUBCATEGORY_MEASURE[benefit.subcategory]].verified_actual_to_date
+    return -verified if benefit.is_disbenefit else verified
+
+
 def _benefit_rows(
-    initiative, as_at: datetime.date, handed: set[int]
+    initiative, as_at: datetime.date, handed: set[int], *, verified_only: bool = False
 ) -> tuple[list[list[str]], bool]:
     """Each benefit the initiative's totals count, with its plan and actual to date: its
     own, and its share of those it claims a share of, so that the rows add up to them;
-    and whether any benefit is shared."""
+    and whether any benefit is shared. With `verified_only` (the public's copy), each
+    counts its verified actuals only and has no RAG: the engine rates every actual."""
     statuses = {value: str(label) for value, label in BenefitStatus.choices}
     rags = {
         row.benefit_id: row
@@ -227,6 +311,9 @@ def _benefit_rows(
             else:
                 planned = formats.unit_value(benefit.unit, rag.planned)
                 actual = formats.unit_value(benefit.unit, rag.actual)
+            if verified_only:
+                verified = _verified_to_date(initiative, benefit, as_at, claim)
+                actual = formats.unit_value(benefit.unit, verified)
         if benefit.initiative_id != initiative.pk:
             after = _("Tracked by its own initiative")
         elif benefit.pk in handed:
@@ -240,7 +327,7 @@ def _benefit_rows(
                 statuses.get(benefit.status, benefit.status),
                 planned,
                 actual,
-                formats.rag(rag.rag if rag else None),
+                *([] if verified_only else [formats.rag(rag.rag if rag else None)]),
                 after,
             ]
         )
@@ -303,7 +390,16 @@ def build_closure(
 ) -> dict:
     """The closure report of a closed initiative, as recorded at its closure; without
     `people`, for the public (`core.context_processors.shows_people`): naming no one (no
-    senior responsible officer, no one who closed it, no owner of a benefit handed over)."""
+    senior responsible officer, no one who closed it, no owner of a benefit handed over)
+    and counting verified actuals only, as the public pages do.
+
+    The public's figures are not the level of benefits realised signed off at closure
+    (`record.realised`), which counts every actual and keeps no verified part: they are
+    worked out again by the engine as at the closure, as the rest of the report is, from
+    the actuals verified so far (verifying goes on after closure); and what the engine
+    keeps for every actual only (the part realised outside the plan, the shares of plan,
+    the RAG) is left out."""
+    public = not people
     initiative = record.initiative
     as_at = record.closed_on
     handovers = list(
@@ -362,8 +458,9 @@ def build_closure(
         )
     if not lesson_blocks:
         lesson_blocks = [blocks.paragraph(_("No lessons were recorded."))]
-    benefit_rows, shared = _benefit_rows(initiative, as_at, handed)
-    chart_blocks = _chart(initiative, as_at) or [
+    benefit_rows, shared = _benefit_rows(initiative, as_at, handed, verified_only=public)
+    summaries = _summaries(initiative, as_at)
+    chart_blocks = _chart(initiative, as_at, summaries, verified_only=public) or [
         blocks.paragraph(_("No money or hours were planned for this initiative."))
     ]
     review_text = (
@@ -384,7 +481,11 @@ def build_closure(
         (
             _("Benefits realised"),
             [
-                realised_table(record.realised),
+                *(
+                    [blocks.paragraph(str(VERIFIED_ONLY)), verified_table(summaries, as_at)]
+                    if public
+                    else [realised_table(record.realised)]
+                ),
                 blocks.table(
                     _("Each benefit at closure"),
                     [
@@ -393,7 +494,7 @@ def build_closure(
                         blocks.column(_("Status")),
                         blocks.column(_("Planned to date"), numeric=True),
                         blocks.column(_("Realised to date"), numeric=True),
-                        blocks.column(_("RAG"), rag=True),
+                        *([] if public else [blocks.column(_("RAG"), rag=True)]),
                         blocks.column(_("After closure")),
                     ],
                     benefit_rows,

@@ -9,6 +9,8 @@ import datetime
 
 import pytest
 
+from realise.benefits.models import Measurement
+from realise.benefits.services import return_measurement, verify_measurement
 from realise.documents.closure import build_closure
 from realise.documents.render import DOCX, PDF, render
 from realise.documents.services import ClosurePlan, HandoverInput, LessonInput, close_initiative
@@ -156,3 +158,69 @@ def test_the_visitors_copy_is_built_once_for_many_downloads(client, published, m
     monkeypatch.setattr(closure, "build_closure", lambda *a, **k: builds.append(1))
     assert SRO not in downloaded_pdf(client, published.download)
     assert builds == []
+
+
+# The figures a visitor reads ------------------------------------------------------------------
+# The public pages count verified actuals only (`knowledge.published.VERIFIED_ONLY`); a
+# visitor's copy of the closure report counts them the same way, and a signed-in reader's
+# copy keeps the figures signed off at closure, every actual counted.
+VERIFIED_ONLY = (
+    "Published figures count verified actuals only: each checked by someone other than "
+    "whoever recorded it. Actuals awaiting verification are left out until they are verified."
+)
+
+
+@pytest.fixture
+def checked(published):
+    """Alice verifies V-MONEY's and V-HOURS's actuals after closure, but for two of
+    V-MONEY's: September's £900 still awaits verification, and Kent's £450 of October is
+    returned to whoever recorded it. Verified money to date (to the end of October):
+    April to August 5 x £900 = £4,500, plus Essex's £400 of October: £4,900 (of £6,250
+    recorded); every hour (40) is verified."""
+    w = published
+    september = Measurement.objects.get(benefit=w.money, period=datetime.date(2026, 9, 1))
+    kent = Measurement.objects.get(benefit=w.money, force__name="Kent")
+    for measurement in Measurement.objects.filter(benefit__in=(w.money, w.hours)).exclude(
+        pk__in=(september.pk, kent.pk)
+    ):
+        verify_measurement(measurement, user=w.alice)
+    return_measurement(kent, user=w.alice, reason="The Kent ledger extract is missing.")
+    return w
+
+
+def test_a_visitor_reads_verified_actuals_only_in_the_report(client, checked):
+    text = downloaded_pdf(client, checked.download)
+    assert VERIFIED_ONLY in text
+    # Benefits realised to the end of October: £12,000 planned in all, £7,000 to date,
+    # £4,900 verified; the benefit's row and the chart's financial year 2026/27 alike.
+    assert "Money (£) £12,000.00 £7,000.00 £4,900.00" in text
+    assert "V-MONEY Cheaper vetting checks Realising £7,000.00 £4,900.00" in text
+    assert "2026/27 £12,000.00 £4,900.00 £12,000.00 £4,900.00" in text
+    # Nothing counts the actual awaiting verification or the one returned: not the
+    # £6,250 recorded, nor £6,250 less either (£5,350 or £5,800); nor a share of the plan
+    # or a RAG rating worked out from every actual (89.3% of plan to date: amber).
+    for figure in ("£6,250.00", "£5,350.00", "£5,800.00", "89.3%", "52.1%", "Amber"):
+        assert figure not in text, figure
+    # Hours: all 40 verified, of 70 planned to date and 120 in all.
+    assert "Hours 120 hours 70 hours 40 hours" in text
+
+
+def test_a_signed_in_reader_keeps_the_figures_signed_off_at_closure(client, checked):
+    client.force_login(checked.nora)
+    text = downloaded_pdf(client, checked.download)
+    assert VERIFIED_ONLY not in text
+    assert "Money (£) £12,000.00 £7,000.00 £6,250.00 £0.00 89.3% 52.1%" in text
+    assert "V-MONEY Cheaper vetting checks Realising £7,000.00 £6,250.00 Amber" in text
+    assert "£4,900.00" not in text
+    # Built again for a signed-in reader (another marking, or Word), the same figures.
+    rebuilt = flat(" ".join(pdf_pages(render(build_closure(checked.record), PDF).content)))
+    assert "£6,250.00" in rebuilt and "£4,900.00" not in rebuilt and "Amber" in rebuilt
+
+
+def test_the_visitors_copy_follows_verification_after_closure(client, checked):
+    """An actual verified after the visitor's copy was built counts in the next one."""
+    assert "£4,900.00" in downloaded_pdf(client, checked.download)
+    september = Measurement.objects.get(benefit=checked.money, period=datetime.date(2026, 9, 1))
+    verify_measurement(september, user=checked.alice)
+    text = downloaded_pdf(client, checked.download)
+    assert "Money (£) £12,000.00 £7,000.00 £5,800.00" in text
