@@ -40,11 +40,18 @@ register_collaboration_path("benefits.evidence", "measurement.benefit.initiative
 
 
 @register_person_links
-def benefit_owners(collaborations):
+def benefit_owners(collaborations, user):
     """The people who own or measure a benefit in these collaborations (the directory of
     people, and whom a form offers: `Person.objects.known_to`)."""
     benefits = Benefit.objects.filter(initiative__collaboration__in=collaborations)
     return Q(pk__in=benefits.values("owner_id")) | Q(pk__in=benefits.values("measurement_owner_id"))
+
+
+@register_person_links
+def change_requesters(collaborations, user):
+    """The people who asked for a change to a benefit's profile in these collaborations."""
+    requests = ChangeRequest.objects.filter(benefit__initiative__collaboration__in=collaborations)
+    return Q(pk__in=requests.values("requested_by_id"))
 
 
 @rules.predicate

@@ -166,7 +166,7 @@ register_default_view(can_view)
 
 
 @register_person_links
-def senior_responsible_officers(collaborations):
+def senior_responsible_officers(collaborations, user):
     """The senior responsible officers of initiatives in these collaborations (the
     directory of people, and whom a form offers: `Person.objects.known_to`)."""
     return Q(pk__in=Initiative.objects.filter(collaboration__in=collaborations).values("sro_id"))

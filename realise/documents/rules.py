@@ -9,12 +9,14 @@ people. Board packs are read by whoever sees the body (governance/rules.py)."""
 from __future__ import annotations
 
 import rules
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.rules import can_view, edit_collaboration
 from realise.core.errors import register_nouns
 from realise.core.permissions import register_parent, register_scope
-from realise.documents.models import ClosureRecord
+from realise.documents.models import BenefitHandover, ClosureRecord, HighlightReport
+from realise.organisations.models import register_person_links
 
 PERMISSIONS = {
     # object: the initiative (for add), else the highlight report
@@ -34,6 +36,25 @@ PERMISSIONS = {
 
 for name, predicate in PERMISSIONS.items():
     rules.add_perm(name, predicate)
+
+
+@register_person_links
+def closure_people(collaborations, user):
+    """The owners in business as usual (and the owners before them) of the benefits handed
+    over by the closures `user` may see (an OFFICIAL-SENSITIVE one only for the
+    collaboration's own forces), and the authors of highlight reports in these
+    collaborations (the directory of people, and whom a form offers:
+    `Person.objects.known_to`)."""
+    closures = ClosureRecord.objects.visible_to(user).values("pk")
+    handovers = BenefitHandover.objects.filter(closure__in=closures)
+    reports = HighlightReport.objects.filter(initiative__collaboration__in=collaborations)
+    return (
+        Q(pk__in=handovers.values("bau_owner_id"))
+        | Q(pk__in=handovers.values("measurement_owner_id"))
+        | Q(pk__in=handovers.values("previous_owner_id"))
+        | Q(pk__in=reports.values("author_id"))
+    )
+
 
 # The audit trail and 404s: each is seen through its initiative (or its closure); a
 # closure marked OFFICIAL-SENSITIVE only by the collaboration's own forces.

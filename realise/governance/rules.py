@@ -37,6 +37,7 @@ from realise.governance.models import (
     GovernanceBody,
     Meeting,
 )
+from realise.organisations.models import register_person_links
 
 
 @rules.predicate
@@ -55,6 +56,21 @@ def can_view_governance(user, obj) -> bool:
     if isinstance(obj, GovernanceBody):
         return may_see(user, obj.collaboration, [obj.visibility])
     return can_view(user, obj)
+
+
+@register_person_links
+def body_people(collaborations, user):
+    """The chairs and members of the bodies `user` may see, and the owners of the actions
+    of the decisions they may see: a private body or decision names no one to others (the
+    directory of people, and whom a form offers: `Person.objects.known_to`)."""
+    bodies = GovernanceBody.objects.visible_to(user)
+    members = BodyMember.objects.filter(body__in=bodies.values("pk"))
+    actions = Action.objects.filter(decision__in=Decision.objects.visible_to(user).values("pk"))
+    return (
+        Q(pk__in=bodies.values("chair_id"))
+        | Q(pk__in=members.values("person_id"))
+        | Q(pk__in=actions.values("owner_id"))
+    )
 
 
 @rules.predicate

@@ -10,6 +10,7 @@ it too."""
 from __future__ import annotations
 
 import rules
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from realise.collaborations.rules import gone_with_collaboration, is_programme_team_for, may_see
@@ -21,6 +22,7 @@ from realise.core.permissions import (
     register_scope,
 )
 from realise.knowledge.models import Document, Lesson
+from realise.organisations.models import register_person_links
 
 
 @rules.predicate
@@ -41,6 +43,14 @@ def is_lesson_author(user, obj) -> bool:
 
 
 edit_repository_item = is_administrator | is_programme_team_for
+
+
+@register_person_links
+def lesson_authors(collaborations, user):
+    """The authors of the lessons `user` may see: a lesson hidden from them names no one
+    (the directory of people, and whom a form offers: `Person.objects.known_to`)."""
+    return Q(pk__in=Lesson.objects.visible_to(user).values("author_id"))
+
 
 PERMISSIONS = {
     # add: object is an unsaved lesson/document carrying its collaboration (None: anywhere)

@@ -89,9 +89,11 @@ class Force(models.Model):
 
 # The people who work on collaborations, as the apps above this one that name them tell
 # (`register_person_links`, from their `rules.py`): each takes the ids of the collaborations
-# a reader may see and gives a filter of the people linked to them (benefit owners and
-# measurement owners, senior responsible officers).
-PersonLinks = Callable[[QuerySet[Any]], Q]
+# a reader may see, and the reader (for records with a visibility of their own: a private
+# body or decision, a lesson, a closure), and gives a filter of the people those records
+# name (benefit owners and measurement owners, senior responsible officers, chairs and
+# members of bodies, owners of actions, authors of lessons...), one subquery each.
+PersonLinks = Callable[[QuerySet[Any], Any], Q]
 PERSON_LINKS: list[PersonLinks] = []
 
 
@@ -103,12 +105,14 @@ def register_person_links(links: PersonLinks) -> PersonLinks:
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def known_to(self, user) -> "PersonQuerySet":
-        """The people `user` may find in the directory of people: those who own or measure
-        a benefit, or are the senior responsible officer of an initiative, in a
-        collaboration the reader may see (`PERSON_LINKS`); who hold a programme team, force
-        lead or benefit owner role within such a collaboration or for a force as a whole;
-        and who say which topics they lead. Someone known only through a private
-        collaboration of other forces is not among them."""
+        """The people `user` may find in the directory of people: those named by a record
+        the reader may see (`PERSON_LINKS`: who own or measure a benefit, are the senior
+        responsible officer of an initiative, chair or sit on a governance body, own an
+        action, wrote a lesson or a highlight report, own an opportunity, asked for a
+        change, took a benefit over at closure); who hold a programme team, force lead or
+        benefit owner role within a collaboration the reader may see or for a force as a
+        whole; and who say which topics they lead. Someone known only through a private
+        collaboration of other forces, or a private record, is not among them."""
         if not access_for(user).authenticated:
             return self.none()
         collaboration: Any = Membership._meta.get_field("collaborations").related_model
@@ -125,7 +129,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
             | Q(pk__in=SharingPreference.objects.filter(topics__isnull=False).values("person_id"))
         )
         for links in PERSON_LINKS:
-            linked |= links(visible)
+            linked |= links(visible, user)
         return self.filter(linked)
 
     def choosable_by(self, user, *, keeping: Iterable[int | None] = ()) -> "PersonQuerySet":

@@ -10,7 +10,9 @@ from rest_framework import serializers
 
 from realise.benefits.models import Benefit
 from realise.core.api import ChosenRelatedField
-from realise.organisations.models import Person
+from realise.organisations import models as organisations_models
+from realise.organisations.models import PERSON_LINKS, Person
+from realise.pipeline.rules import opportunity_owners
 from tests.factories import (
     BenefitFactory,
     CollaborationFactory,
@@ -101,9 +103,13 @@ def test_the_sro_follows_the_same_rule(world, hidden, as_user):
 
 
 @pytest.fixture
-def opportunity(world, hidden):
+def opportunity(world, hidden, monkeypatch):
     """An opportunity of the Essex and Kent collaboration owned by Harriet, whom its
-    programme team may not find (an opportunity's owner is not in the directory)."""
+    programme team may not find: the directory leaves out the opportunities' owners here
+    (`opportunity_owners`), as for a record that names someone no link of the directory
+    covers. (It lists them otherwise: tests/organisations/test_people_links.py.)"""
+    links = [links for links in PERSON_LINKS if links is not opportunity_owners]
+    monkeypatch.setattr(organisations_models, "PERSON_LINKS", links)
     return opportunity_of(world.collab, "Shared fleet", "50000", 60, owner=hidden)
 
 
