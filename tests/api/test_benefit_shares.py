@@ -91,3 +91,34 @@ def test_a_replacement_names_the_version_it_replaces(world, as_user):
         assert bare.status_code == 428
         assert "If-Match" in bare.json()["detail"]
         assert [row["percent"] for row in alice.get(address).json()] == ["55.0000", "45.0000"]
+
+
+def test_shares_that_would_hide_the_collaboration_from_its_writer_are_refused(world, as_user):
+    """A programme team for its whole force sees a private collaboration through its force's
+    share: replacing the shares without it is refused on `visibility`, and nothing changes."""
+    from realise.collaborations.models import ForceShare
+    from tests.factories import CollaborationFactory, member, share
+
+    fleet = CollaborationFactory(name="Shared Fleet", slug="fleet", visibility="private")
+    share(fleet, "Essex", "50")
+    share(fleet, "Kent", "50")
+    pat = member("pat", "Essex", "programme_team")  # for Essex as a whole
+    client = as_user(pat)
+    address = "/api/v1/collaborations/fleet/shares/"
+    assert client.get(address).status_code == 200
+
+    refused = put(client, address, [{"force": force("Kent").pk, "percent": "100"}])
+    assert refused.status_code == 400
+    assert "You would not be able to see Shared Fleet once it is saved" in str(refused.json())
+    assert sorted(
+        ForceShare.objects.filter(collaboration=fleet).values_list("force__name", "percent")
+    ) == [("Essex", Decimal("50.0000")), ("Kent", Decimal("50.0000"))]
+    kept = put(
+        client,
+        address,
+        [
+            {"force": force("Essex").pk, "percent": "60"},
+            {"force": force("Kent").pk, "percent": "40"},
+        ],
+    )
+    assert kept.status_code == 200, kept.json()
