@@ -179,6 +179,7 @@ def _register(job: DocumentJob, found: dict, out, report: Progress) -> tuple[str
         out,
         scope,
         collaborations=Collaboration.objects.visible_to(user),
+        reader=user,
         filters=filters,
         progress=lambda rows: report(min(rows, total), total, rows_done(rows, total)),
     )

@@ -246,3 +246,30 @@ def test_the_last_line_of_progress_is_written_once(register, tmp_path):
     )
     lines = err.getvalue().strip().splitlines()
     assert len(lines) == 1 and lines[0].endswith(" rows")
+
+
+def test_the_workbook_names_only_the_people_its_reader_may_choose(register, client, tmp_path):
+    """The Person list (the owners' drop-down) holds the people the reader may choose in a
+    form, each email address only where they may read it; the command line's holds all."""
+    from realise.organisations.models import SharingPreference
+    from tests.factories import PersonFactory
+
+    secret = CollaborationFactory(slug="secret", visibility="private")
+    harriet = PersonFactory(name="Harriet Hidden", email="harriet@norfolk.police.example")
+    BenefitFactory(initiative=InitiativeFactory(collaboration=secret), owner=harriet)
+    SharingPreference.objects.create(person=register.erin_person, share_email=True)
+
+    client.force_login(register.dave)  # a viewer: reads no one's address unless shared
+    body = run_started_job(client, client.get("/register/export.xlsx")).body
+    book = load_workbook(io.BytesIO(body), read_only=True)
+    listed = " | ".join(
+        str(value) for row in book[LISTS].iter_rows(values_only=True) for value in row if value
+    )
+    assert "Harriet" not in listed
+    assert "Erin Owner <erin@kent.police.example>" in listed  # she shares it
+    assert "Frank Measurer" in listed and "frank@essex.police.example" not in listed
+
+    path = tmp_path / "all.xlsx"
+    call_command("export-register", "--out", str(path), stdout=io.StringIO())
+    everyone = {value for row in rows(path, LISTS) for value in row}
+    assert "Harriet Hidden <harriet@norfolk.police.example>" in everyone

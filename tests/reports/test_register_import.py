@@ -751,10 +751,11 @@ def test_records_of_a_collaboration_hidden_from_the_importer_are_unknown(registe
     assert not result.ok and not result.written
     errors = errors_of(result)
     assert f"Initiatives!2, Collaboration: unknown collaboration '{register.collab.slug}'" in errors
-    assert (
-        f"Benefits!{row_of(exported, BENEFITS, 'B-VET-1')}, Reference: unknown benefit "
-        "'B-VET-1'; a new benefit needs a reference not used elsewhere"
-    ) in errors
+    # Its row is refused as unknown: the benefit, or its owners (people the importer may not
+    # choose, as a form would not offer them).
+    row = row_of(exported, BENEFITS, "B-VET-1")
+    assert [e for e in errors if e.startswith(f"Benefits!{row},")]
+    assert all("unknown" in e for e in errors if e.startswith(f"Benefits!{row},"))
     assert not [e for e in errors if "may not" in e or "belongs to" in e]
     assert history_counts() == before
     assert Benefit.objects.get(reference="B-VET-1").title != "Renamed"
@@ -778,3 +779,28 @@ def test_a_hidden_benefit_named_only_by_its_actuals_is_unknown(register, tmp_pat
         f"Actuals!{actual}, Benefit reference: unknown benefit 'B-VET-1'",
     ]
     assert not PlannedValue.objects.filter(period=datetime.date(2025, 6, 1)).exists()
+
+
+def test_an_owner_the_importer_may_not_choose_is_unknown(register, exported):
+    """Someone known only through a private collaboration of other forces is not found by
+    label, email or name, as a form would not offer them (and the refusal names only what
+    was typed)."""
+    from tests.factories import BenefitFactory, InitiativeFactory, PersonFactory
+
+    secret = CollaborationFactory(slug="secret", visibility="private")
+    harriet = PersonFactory(name="Harriet Hidden", email="harriet@norfolk.police.example")
+    BenefitFactory(initiative=InitiativeFactory(collaboration=secret), owner=harriet)
+    row = row_of(exported, BENEFITS, "B-VET-1")
+    for typed in (
+        "Harriet Hidden <harriet@norfolk.police.example>",
+        "harriet@norfolk.police.example",
+        "Harriet Hidden",
+        f"Harriet Hidden (#{harriet.pk})",
+    ):
+        edit(exported, {(BENEFITS, f"N{row}"): typed})
+        result = import_register(exported, user=register.alice)
+        assert errors_of(result) == [
+            f"Benefits!{row}, Owner: unknown person '{typed}'; "
+            "choose someone from the list (Name <email>)"
+        ], typed
+    assert Benefit.objects.get(reference="B-VET-1").owner == register.erin_person

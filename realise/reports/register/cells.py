@@ -26,13 +26,13 @@ from realise.collaborations.models import (
     Stage,
 )
 from realise.core import inputs, uploads
-from realise.organisations.models import Person
 from realise.reports.register.formulas import uncalculated_cells
 from realise.reports.register.layout import SheetLayout, sheet_layout
 from realise.reports.register.results import MONEY_LIMIT, PENNY, WORKBOOK, CellError, RowError
 from realise.reports.register.xlsx import (
     DATA_SHEETS,
     ID_SUFFIX,
+    people_rows,
     person_labels,
 )
 
@@ -286,11 +286,12 @@ INITIATIVE_STATUSES = Choices(InitiativeStatus, "initiative status")
 
 
 class People:
-    """Resolves an owner cell to a person: by the workbook's label ('Name <email>'), by a
-    trailing '(#id)', or by an email address or name that only one person has."""
+    """Resolves an owner cell to a person `reader` may choose (`people_rows`; None: anyone):
+    by the workbook's label ('Name <email>'), by a trailing '(#id)', or by an email address
+    they may read or a name that only one such person has. Anyone else is unknown."""
 
-    def __init__(self):
-        rows = list(Person.objects.values_list("pk", "name", "email"))
+    def __init__(self, reader=None):
+        rows = people_rows(reader)
         self.ids = {pk for pk, _, _ in rows}
         self.by_label = {label.casefold(): pk for pk, label in person_labels(rows).items()}
         self.by_email: dict[str, int | None] = {}
@@ -312,8 +313,11 @@ class People:
         if suffix and int(suffix[1]) in self.ids:
             return int(suffix[1])
         email = re.search(r"<([^<>]+)>\s*$", text)
-        key = email[1] if email else text
-        for index in (self.by_email, self.by_name):
+        # 'Name <email>' from a workbook whose reader could read the address, or the address
+        # or name alone; the name of 'Name <email>' where this reader may not read it.
+        keys = [(self.by_email, email[1]), (self.by_name, text[: email.start()])] if email else []
+        keys += [(self.by_email, text), (self.by_name, text)]
+        for index, key in keys:
             found = index.get(key.strip().casefold())
             if found is not None:
                 return found

@@ -284,7 +284,7 @@ class _Importer:
         self.errors: list[RowError] = []
         self.error_count = 0
         self.notes: list[str] = []
-        self.people = People()
+        self.people = People(user)
         # Only what the importer may see: a record of a collaboration hidden from them is
         # unknown to the import, never changed nor named.
         self.collaborations = {c.slug: c for c in Collaboration.objects.visible_to(user)}

@@ -44,6 +44,7 @@ from realise.collaborations.models import Collaboration, Initiative, InitiativeS
 from realise.collaborations.nesting import with_nested
 from realise.core.cells import xlsx_text
 from realise.organisations.models import Force, Person
+from realise.organisations.rules import may_read_email
 
 INITIATIVES = "Initiatives"
 BENEFITS = "Benefits"
@@ -191,6 +192,20 @@ def stage_label(stage: int | None) -> str | None:
 
 def number_format(unit: str) -> str:
     return GBP_FORMAT if unit == Unit.GBP else NUMBER_FORMAT
+
+
+def people_rows(reader=None) -> list[tuple[int, str, str]]:
+    """The people a workbook for `reader` names and its import reads back, each with their
+    email address: those the reader may choose in a form (`Person.objects.choosable_by`),
+    each address only where the reader may read it (`may_read_email`); everyone, with their
+    addresses, for the command line (None)."""
+    if reader is None:
+        return list(Person.objects.order_by("name", "pk").values_list("pk", "name", "email"))
+    people = Person.objects.choosable_by(reader).select_related("sharing").order_by("name", "pk")
+    return [
+        (person.pk, person.name, person.email if may_read_email(reader, person) else "")
+        for person in people
+    ]
 
 
 def person_labels(people: Iterable[tuple[int, str, str]] | None = None) -> dict[int, str]:
@@ -354,16 +369,18 @@ def write_register(
     progress: Callable[[int], None] | None = None,
     collaborations: QuerySet | None = None,
     filters: list[tuple[str, str]] | None = None,
+    reader=None,
 ) -> ExportCounts:
     """Write the register of `initiatives` (a queryset; default all) to `out` (a path or a
     binary file), streaming. `progress(rows_written)` is called every few thousand rows.
     The lists sheet offers `collaborations` (default all): for a person, those they may
-    see, so that the workbook names nothing hidden from them. The workbook records when
-    the export began (`EXPORTED_AT`), before anything is read."""
+    see, so that the workbook names nothing hidden from them; and the people `reader` may
+    choose (`people_rows`; default everyone). The workbook records when the export began
+    (`EXPORTED_AT`), before anything is read."""
     exported = timezone.now()
     scope = register_scope(initiatives)
     benefits = Benefit.objects.filter(initiative__in=scope.values("pk"))
-    persons = person_labels()
+    persons = person_labels(people_rows(reader))
     if collaborations is None:
         collaborations = Collaboration.objects.all()
     collaboration_slugs = list(

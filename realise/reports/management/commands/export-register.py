@@ -26,6 +26,7 @@ class Command(BaseCommand):
         collaboration = initiative = None
         initiatives = Initiative.objects.all()
         collaborations = Collaboration.objects.all()
+        user = None
         if options["user"]:
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
@@ -69,6 +70,7 @@ class Command(BaseCommand):
                     progress=progress,
                     collaborations=collaborations,
                     filters=filters,
+                    reader=user,
                 )
         except OSError as exc:
             raise CommandError(
