@@ -883,19 +883,21 @@ def refusal_to_invite(email: str, by: User | None = None) -> str | None:
     if not others.exists():
         return None
     pending = others.filter(invitation__status=InvitationStatus.PENDING)
-    if pending.exists():
-        if not invitations_for(by).filter(user__in=pending).exists():
-            return _(
-                "%(email)s is already invited by someone else: once they have accepted, "
-                "grant them the role, or ask an administrator to."
-            ) % {"email": email}
+    if pending.exists() and invitations_for(by).filter(user__in=pending).exists():
         return _(
             "%(email)s is already invited: send the invitation again from the invitations page."
         ) % {"email": email}
+    # Whether the address has an account, or an invitation someone else sent, is told only
+    # to those who could already see that account.
     if not _may_know_account(by, email, others):
         return _("You cannot invite %(email)s: ask an administrator to invite them.") % {
             "email": email
         }
+    if pending.exists():
+        return _(
+            "%(email)s is already invited by someone else: once they have accepted, "
+            "grant them the role, or ask an administrator to."
+        ) % {"email": email}
     return _("Someone already has an account with this email address: grant them a role.")
 
 
