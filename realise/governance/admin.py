@@ -117,6 +117,12 @@ class MeetingAdmin(DomainHistoryAdmin):
     search_fields = ["body__name", "notes"]
     date_hierarchy = "date"
 
+    def save_model(self, request, obj, form, change):
+        if change and "date" in form.changed_data:
+            # A person chose the day, as on the meeting's page: no longer the calendar's move.
+            obj.adjusted_from = None
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Decision)
 class DecisionAdmin(DomainHistoryAdmin):

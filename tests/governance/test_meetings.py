@@ -264,3 +264,24 @@ def test_a_first_meeting_moved_on_is_the_calendars_not_a_persons(world):
 
     assert outcome.kept == []
     assert board.meetings.get(date=D(2027, 1, 4)).status == "cancelled"
+
+
+def test_a_meeting_moved_in_the_admin_is_a_persons_move(client, administrator, world):
+    """The calendar moved the 15 May 2027 meeting (a Saturday) to Friday 14 May; an
+    administrator moving it on to Monday 17 May in the admin makes it a person's choice, as
+    the meeting's page does, so a later cadence change keeps it rather than cancel it."""
+    board = world.board
+    board.cadence, board.meets_from = "monthly", D(2027, 1, 15)
+    board.save()
+    generate_meetings(board, start=D(2027, 1, 1), until=D(2027, 6, 30))
+    may = Meeting.objects.get(body=board, cadence_date=D(2027, 5, 15))
+    assert (may.date, may.adjusted_from) == (D(2027, 5, 14), D(2027, 5, 15))
+
+    client.force_login(administrator)
+    url = reverse("admin:governance_meeting_change", args=[may.pk])
+    data = change_form_data(client.get(url))
+    data.update(date="2027-05-17")
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    may.refresh_from_db()
+    assert (may.date, may.adjusted_from) == (D(2027, 5, 17), None)
