@@ -193,6 +193,22 @@ def build_world() -> World:
     return w
 
 
+@pytest.fixture
+def hidden(world):
+    """Harriet Hidden owns a benefit only in a private collaboration of Norfolk and Suffolk:
+    the Essex and Kent people of the world may not find her, nor choose her in a form."""
+    private = CollaborationFactory(name="Eastern Secret", slug="eastern", visibility="private")
+    share(private, "Norfolk", "50")
+    share(private, "Suffolk", "50")
+    harriet = PersonFactory(name="Harriet Hidden")
+    BenefitFactory(
+        initiative=InitiativeFactory(collaboration=private, name="Quiet work", slug="quiet"),
+        title="Quiet savings",
+        owner=harriet,
+    )
+    return harriet
+
+
 @pytest.fixture(scope="module")
 def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
     """The world, built once for a module's tests (as `demo_data` is): in a transaction

@@ -14,30 +14,9 @@ from realise.organisations import models as organisations_models
 from realise.organisations.models import PERSON_LINKS, Person
 from realise.pipeline.rules import opportunity_owners
 from tests.factories import (
-    BenefitFactory,
-    CollaborationFactory,
-    InitiativeFactory,
-    PersonFactory,
     member,
-    share,
 )
 from tests.pipeline.makers import opportunity as opportunity_of
-
-
-@pytest.fixture
-def hidden(world):
-    """Harriet owns a benefit only in a private collaboration of Norfolk and Suffolk: the
-    Essex and Kent people may not find her."""
-    private = CollaborationFactory(name="Eastern Secret", slug="eastern", visibility="private")
-    share(private, "Norfolk", "50")
-    share(private, "Suffolk", "50")
-    harriet = PersonFactory(name="Harriet Hidden")
-    BenefitFactory(
-        initiative=InitiativeFactory(collaboration=private, name="Quiet work", slug="quiet"),
-        title="Quiet savings",
-        owner=harriet,
-    )
-    return harriet
 
 
 def missing(pk: int) -> list[str]:

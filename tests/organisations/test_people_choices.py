@@ -5,39 +5,18 @@ neither shown nor accepted, and an edit keeps the person already stored."""
 
 import datetime
 
-import pytest
-
 from realise.benefits.models import ChangeRequest
 from realise.collaborations.services import move_stage
 from realise.governance.models import Decision, GovernanceBody, Meeting
 from realise.knowledge.models import Lesson
 from realise.organisations.models import Cover
 from tests.factories import (
-    BenefitFactory,
-    CollaborationFactory,
-    InitiativeFactory,
     PersonFactory,
     member,
     plan,
-    share,
 )
 
 INVALID = "Select a valid choice. That choice is not one of the available choices."
-
-
-@pytest.fixture
-def hidden(world):
-    """Harriet owns a benefit only in a private collaboration of Norfolk and Suffolk."""
-    private = CollaborationFactory(name="Eastern Secret", slug="eastern", visibility="private")
-    share(private, "Norfolk", "50")
-    share(private, "Suffolk", "50")
-    harriet = PersonFactory(name="Harriet Hidden")
-    BenefitFactory(
-        initiative=InitiativeFactory(collaboration=private, name="Quiet work", slug="quiet"),
-        title="Quiet savings",
-        owner=harriet,
-    )
-    return harriet
 
 
 def options(response) -> str:
