@@ -216,7 +216,31 @@ def generate_meetings(
         set_history_user(meeting, user)
         meeting.save()
         created.append(meeting)
+    if created:
+        land_waiting_escalations(body, user)
     return created
+
+
+def land_waiting_escalations(
+    body: GovernanceBody, user: User | None = None, *, today: datetime.date | None = None
+) -> list[Escalation]:
+    """Give the open escalations to `body` that wait for a meeting (raised, or moved off a
+    cancelled one, when it had none to come) the body's first meeting on or after both the
+    day each was raised and today, now that there may be one."""
+    today = today or timezone.localdate()
+    landed = []
+    for escalation in Escalation.objects.filter(
+        to_body=body, meeting__isnull=True, resolved_at__isnull=True
+    ):
+        raised_on = timezone.localdate(escalation.raised_at)
+        meeting = next_meeting(body, max(raised_on, today))
+        if meeting is None:
+            continue
+        escalation.meeting = meeting
+        set_history_user(escalation, user)
+        escalation.save(update_fields=["meeting", "updated_at"])
+        landed.append(escalation)
+    return landed
 
 
 # The fields whose values give a body's meeting dates (its time, length and place do not:

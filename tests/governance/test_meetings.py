@@ -199,6 +199,24 @@ def test_an_escalation_at_a_cancelled_meeting_with_none_to_come_waits_for_one(
     assert "the next meeting, when one is scheduled" in page
 
 
+def test_an_escalation_waiting_for_a_meeting_lands_on_the_next_generated(client, world, summit):
+    """Once the summit's meetings are generated, the escalation that waited for one is due
+    at the first of them still to come, and its agenda lists it."""
+    client.force_login(world.alice)
+    assert cancel(client, summit.due).status_code == 302
+    summit.escalation.refresh_from_db()
+    assert summit.escalation.meeting is None
+
+    today = timezone.localdate()
+    summit.cadence, summit.meets_from = "monthly", today + datetime.timedelta(days=20)
+    summit.save()
+    created = generate_meetings(summit, until=today + datetime.timedelta(days=120))
+    assert created
+    summit.escalation.refresh_from_db()
+    assert summit.escalation.meeting == min(created, key=lambda m: m.date)
+    assert summit.escalation.meeting.date >= today
+
+
 def test_a_cadence_change_moves_an_escalation_to_a_meeting_still_to_come(world):
     board = world.board
     board.cadence, board.meets_from = "monthly", D(2027, 1, 15)
