@@ -144,13 +144,17 @@ def body_dates(
     return [day for day in days if start <= day <= until and day >= anchor]
 
 
-def held_on(body: GovernanceBody, day: datetime.date) -> datetime.date:
+def held_on(
+    body: GovernanceBody, day: datetime.date, *, not_before: datetime.date | None = None
+) -> datetime.date:
     """The day the calendar holds the meeting of the cadence date `day`: the day itself when
     it is a working day, else the working day before; but never before the body's first
-    meeting (`meets_from`), so a first meeting on a weekend or bank holiday moves on to the
+    meeting (`meets_from`) nor `not_before` (the first day meetings are generated from: not
+    a day already past), so such a meeting on a weekend or bank holiday moves on to the
     next working day instead."""
     before = workdays.previous_working_day(day)
-    if body.meets_from is not None and before < body.meets_from:
+    floors = [floor for floor in (body.meets_from, not_before) if floor is not None]
+    if floors and before < max(floors):
         return workdays.next_working_day(day)
     return before
 
@@ -203,7 +207,7 @@ def generate_meetings(
     for day in wanted:
         if day in existing:
             continue
-        held = held_on(body, day)
+        held = held_on(body, day, not_before=start)
         if held in taken:
             continue
         taken.add(held)

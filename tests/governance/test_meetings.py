@@ -303,3 +303,18 @@ def test_a_meeting_moved_in_the_admin_is_a_persons_move(client, administrator, w
     assert response.status_code == 200
     may.refresh_from_db()
     assert (may.date, may.adjusted_from) == (D(2027, 5, 17), None)
+
+
+def test_meetings_generated_on_a_weekend_are_never_in_the_past(world, monkeypatch):
+    """Generating on Saturday 13 March 2027 a monthly meeting due on Sunday 14 March: the
+    Friday before is already past, so it is held on Monday 15 March."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: D(2027, 3, 13))
+    board = world.board
+    board.cadence, board.meets_from = "monthly", D(2027, 1, 14)
+    board.save()
+    created = generate_meetings(board, until=D(2027, 5, 31))
+    assert [(m.cadence_date, m.date) for m in created] == [
+        (D(2027, 3, 14), D(2027, 3, 15)),
+        (D(2027, 4, 14), D(2027, 4, 14)),
+        (D(2027, 5, 14), D(2027, 5, 14)),
+    ]
