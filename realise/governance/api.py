@@ -138,7 +138,9 @@ class MeetingSerializer(serializers.ModelSerializer):
         read_only=True,
         allow_null=True,
         help_text="The cadence date, a weekend or bank holiday, from which the calendar moved "
-        "this meeting to the working day before; null when it was not moved so.",
+        "this meeting to the working day before (to the next working day when the day before "
+        "came before the body's meets_from or was already past when the meeting was "
+        "generated); null when it was not moved so.",
     )
 
     class Meta:
