@@ -18,7 +18,6 @@ from django.views.generic import TemplateView
 from realise.benefits.realisation import add_months, parse_month
 from realise.collaborations.models import Initiative, InitiativeStatus
 from realise.core import language
-from realise.core.context_processors import shows_people
 from realise.core.views import ObjectPermissionMixin, PostPermissionMixin
 from realise.documents import closure as closure_content
 from realise.documents.forms import (
@@ -426,11 +425,9 @@ class ClosureDownloadView(ClosureRecordMixin, View):
         record = self.record
         format_, marking = download_options(request, record.marking)
         stored = record.document.current_version if record.document else None
-        # The stored report names people: it is only ever a signed-in reader's copy.
-        people = shows_people(request.user)
+        # Signed-in readers only (`InitiativeMixin`): the copy that names people is theirs.
         if (
-            people
-            and format_ == PDF
+            format_ == PDF
             and marking == record.marking
             and stored is not None
             and request.user.has_perm("knowledge.view_document", record.document)
@@ -438,5 +435,5 @@ class ClosureDownloadView(ClosureRecordMixin, View):
             with stored.file.open("rb") as handle:
                 content = handle.read()
             return file_response(Rendered(content, f"closure-{slug}.pdf", stored.content_type))
-        document = closure_content.build_closure(record, marking=marking, people=people)
+        document = closure_content.build_closure(record, marking=marking)
         return file_response(render(document, format_))
