@@ -304,9 +304,7 @@ class BenefitHistoryView(ObjectPermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["changes"] = benefit_changes(
-            self.object, people=shows_people(user), reader=user if user.is_authenticated else None
-        )
+        context["changes"] = benefit_changes(self.object, people=shows_people(user), reader=user)
         return context
 
 
