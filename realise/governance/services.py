@@ -232,19 +232,10 @@ def land_waiting_escalations(
     cancelled one, when it had none to come) the body's first meeting on or after both the
     day each was raised and today, now that there may be one."""
     today = today or timezone.localdate()
-    landed = []
-    for escalation in Escalation.objects.filter(
+    waiting = Escalation.objects.filter(
         to_body=body, meeting__isnull=True, resolved_at__isnull=True
-    ):
-        raised_on = timezone.localdate(escalation.raised_at)
-        meeting = next_meeting(body, max(raised_on, today))
-        if meeting is None:
-            continue
-        escalation.meeting = meeting
-        set_history_user(escalation, user)
-        escalation.save(update_fields=["meeting", "updated_at"])
-        landed.append(escalation)
-    return landed
+    )
+    return [e for e in waiting if _land(e, user, today=today, waiting=True)]
 
 
 # The fields whose values give a body's meeting dates (its time, length and place do not:
@@ -965,14 +956,25 @@ def reland_escalations(
     if meeting.status != MeetingStatus.CANCELLED:
         return []
     today = today or timezone.localdate()
-    moved = []
-    for escalation in Escalation.objects.filter(meeting=meeting, resolved_at__isnull=True):
-        raised_on = timezone.localdate(escalation.raised_at)
-        escalation.meeting = next_meeting(escalation.to_body, max(raised_on, today))
-        set_history_user(escalation, user)
-        escalation.save(update_fields=["meeting", "updated_at"])
-        moved.append(escalation)
-    return moved
+    due = Escalation.objects.filter(meeting=meeting, resolved_at__isnull=True)
+    return [e for e in due if _land(e, user, today=today, waiting=False)]
+
+
+def _land(
+    escalation: Escalation, user: User | None, *, today: datetime.date, waiting: bool
+) -> bool:
+    """Give an open escalation its receiving body's first meeting to come on or after both
+    the day it was raised and today (`reland_escalations`, `land_waiting_escalations`). One
+    `waiting` for a meeting keeps waiting when there is none; one due at a cancelled
+    meeting is then left with none. Whether it was saved."""
+    raised_on = timezone.localdate(escalation.raised_at)
+    found = next_meeting(escalation.to_body, max(raised_on, today))
+    if waiting and found is None:
+        return False
+    escalation.meeting = found
+    set_history_user(escalation, user)
+    escalation.save(update_fields=["meeting", "updated_at"])
+    return True
 
 
 @transaction.atomic
