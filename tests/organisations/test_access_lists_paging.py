@@ -5,26 +5,14 @@ shows the last page."""
 import datetime
 import re
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
 from realise.organisations.models import Cover, Invitation, Person
-from tests.factories import member
+from tests.organisations.inviting import signed_in
 
 ROWS = 205
-
-
-@pytest.fixture
-def ada(world):
-    return member("ada", "Essex", "administrator")
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def every_page(client: Client, url: str, pattern: str) -> tuple[list[str], int]:

@@ -4,17 +4,11 @@ collaborations it runs; a refusal reads as it does in the API and at the command
 ada administers; alice runs the Essex and Kent collaboration (ek, private); dave only reads.
 """
 
-import pytest
 from django.test import Client
 
 from realise.core.models import AuditRecord
 from realise.organisations.models import Membership
 from tests.factories import CollaborationFactory, UserFactory, member, share
-
-
-@pytest.fixture
-def ada(world):
-    return member("ada", "Essex", "administrator")
 
 
 def client_for(user) -> Client:

@@ -102,11 +102,6 @@ def test_a_programme_team_is_told_which_role_needs_a_collaboration(world):
 # The last administrator ----------------------------------------------------------------------
 
 
-@pytest.fixture
-def ada(world):
-    return member("ada", "Essex", "administrator")
-
-
 def test_the_only_administrator_cannot_revoke_their_own_role(world, ada):
     membership = ada.memberships.get()
     response = client_for(ada).post(f"/access/{membership.pk}/revoke/", {"reason": "Oops"})

@@ -8,26 +8,14 @@ benefits for Essex; dave only reads (people of tests/conftest.py).
 import csv
 import io
 
-import pytest
 from django.core.management import call_command
-from django.test import Client
 
 from realise.core import audit
 from realise.core.models import AuditAction, AuditRecord
 from realise.core.permissions import visible_audit_records
 from realise.organisations import services
 from tests.factories import member
-
-
-@pytest.fixture
-def ada(world):
-    return member("ada", "Essex", "administrator")
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.organisations.inviting import signed_in
 
 
 def account_records(user):

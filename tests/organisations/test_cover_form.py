@@ -8,19 +8,13 @@ whose account is no named person's.
 import datetime
 
 import pytest
-from django.test import Client
 
 from realise.organisations import services
 from realise.organisations.models import Cover
+from tests.organisations.inviting import signed_in
 
 TODAY = datetime.date.today()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_naming_yourself_with_the_dates_reversed_shows_both_problems(world):

@@ -9,7 +9,6 @@ benefit of the Norfolk collaboration (open to any signed-in user), which alice d
 import datetime
 
 import pytest
-from django.test import Client
 
 from realise.organisations import services
 from realise.organisations.models import Cover
@@ -21,15 +20,10 @@ from tests.factories import (
     member,
     share,
 )
+from tests.organisations.inviting import signed_in
 
 TODAY = datetime.date.today()
 NEXT_WEEK = TODAY + datetime.timedelta(days=7)
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.test import Client
 from rest_framework.test import APIClient
 
 from realise.benefits.models import Measurement
@@ -19,14 +18,9 @@ from realise.governance.reminders import send_reminders
 from realise.organisations import services
 from realise.organisations.models import Cover
 from tests.factories import CollaborationFactory, force, member, plan, share
+from tests.organisations.inviting import signed_in
 
 TODAY = datetime.date.today()
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_an_inspector_reads_a_private_collaboration_others_cannot(world, ivy):

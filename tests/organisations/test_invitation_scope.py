@@ -7,8 +7,6 @@ nothing changes. An address invited by someone else is refused without pointing 
 invitation she cannot see.
 """
 
-import re
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -16,37 +14,8 @@ from django.test import Client
 
 from realise.organisations import services
 from realise.organisations.models import Invitation, Membership
-from tests.factories import CollaborationFactory, force, member, share
-
-
-@pytest.fixture
-def ada(world):
-    return member("ada", "Essex", "administrator")
-
-
-@pytest.fixture
-def fleet(world):
-    """A private collaboration of Norfolk's, which alice neither runs nor sees."""
-    fleet = CollaborationFactory(name="Norfolk Fleet", slug="norfolk-fleet", visibility="private")
-    share(fleet, "Norfolk", "100")
-    return fleet
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def link_in(message) -> str:
-    return re.search(r"https?://[^/\s]+(/invitation/\S+/)", message.body).group(1)
-
-
-def invite_sam(client, **extra):
-    return client.post(
-        "/access/invite/",
-        {"email": "sam@kent.police.example", "first_name": "Sam", "role": "viewer", **extra},
-    )
+from tests.factories import force
+from tests.organisations.inviting import invite_sam, link_in, signed_in
 
 
 def roles_of(username: str) -> set[tuple]:

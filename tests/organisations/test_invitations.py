@@ -4,7 +4,6 @@ REALISE_INVITATION_DAYS days; it can be sent again (the old link stops) or withd
 
 import datetime
 import io
-import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -14,31 +13,10 @@ from django.test import Client
 
 from realise.organisations import services
 from realise.organisations.models import Invitation, Membership
-from tests.factories import force, member
+from tests.factories import force
+from tests.organisations.inviting import invite_sam, link_in, signed_in
 
 PASSWORD = "Plover-Ledger-42-Quay"
-
-
-@pytest.fixture
-def ada(world):
-    return member("ada", "Essex", "administrator")
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def link_in(message) -> str:
-    return re.search(r"https?://[^/\s]+(/invitation/\S+/)", message.body).group(1)
-
-
-def invite_sam(client, **extra):
-    return client.post(
-        "/access/invite/",
-        {"email": "sam@kent.police.example", "first_name": "Sam", "role": "viewer", **extra},
-    )
 
 
 def test_the_invitee_chooses_a_password_once_and_holds_the_role(world, ada):

@@ -5,8 +5,6 @@ alice runs the private Essex and Kent collaboration (ek); ada is an administrato
 Fleet is a private collaboration of Norfolk's that alice neither runs nor sees.
 """
 
-import re
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
@@ -16,42 +14,13 @@ from rest_framework.test import APIClient
 from realise.organisations import services
 from realise.organisations.models import Invitation, Membership
 from tests.factories import CollaborationFactory, PersonFactory, force, member, share
-
-SAM = "sam@kent.police.example"
-
-
-@pytest.fixture
-def ada(world):
-    return member("ada", "Essex", "administrator")
-
-
-@pytest.fixture
-def fleet(world):
-    fleet = CollaborationFactory(name="Norfolk Fleet", slug="norfolk-fleet", visibility="private")
-    share(fleet, "Norfolk", "100")
-    return fleet
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.organisations.inviting import SAM, invite_sam, link_in, signed_in
 
 
 def api_for(user) -> APIClient:
     api = APIClient()
     api.force_authenticate(user)
     return api
-
-
-def link_in(message) -> str:
-    return re.search(r"https?://[^/\s]+(/invitation/\S+/)", message.body).group(1)
-
-
-def invite_sam(client, **extra):
-    return client.post(
-        "/access/invite/", {"email": SAM, "first_name": "Sam", "role": "viewer", **extra}
-    )
 
 
 def send_again(client, invitation, **kwargs):

@@ -6,13 +6,9 @@ import re
 from django.core import mail
 from django.test import Client
 
+from tests.organisations.inviting import signed_in
+
 NEW = "Harbour-Lantern-93-Moss"
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_change_password_refuses_a_common_one_then_changes_it(world):

@@ -3,16 +3,10 @@ account is not shown as an account they have; an invitation not yet accepted is.
 
 import re
 
-import pytest
 from django.test import Client
 
 from realise.organisations import services
-from tests.factories import PersonFactory, UserFactory, member
-
-
-@pytest.fixture
-def ada(world):
-    return member("ada", "Essex", "administrator")
+from tests.factories import PersonFactory, UserFactory
 
 
 def account_of(page: str, name: str) -> str:

@@ -13,12 +13,7 @@ from rest_framework.test import APIClient
 from realise.core.models import AuditRecord
 from realise.governance.models import GovernanceBody
 from realise.organisations.models import Person
-from tests.factories import PersonFactory, force, member
-
-
-@pytest.fixture
-def ada(world):
-    return member("ada", "Essex", "administrator")
+from tests.factories import PersonFactory, force
 
 
 def client_for(user) -> Client:
